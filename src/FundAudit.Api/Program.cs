@@ -1,1 +1,52 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run(); public partial class Program;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.Tenancy;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Cli;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Infrastructure.Http;
+using FundAudit.Api.Infrastructure.Jobs;
+using FundAudit.Api.Infrastructure.OpenApi;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+var isCommand = FundersCommand.IsCommand(args);
+builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddFundAuditData(builder.Configuration);
+builder.Services.AddFundAuditHttp(builder.Configuration);
+builder.Services.AddFundAuditAuth();
+builder.Services.AddFundAuditOpenApi();
+builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
+
+builder.Services.AddTenancy();
+builder.Services.AddGrantIngest();
+
+var app = builder.Build();
+app.Services.MigrateDatabase();
+
+if (isCommand)
+{
+    return await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
+app.UseFundAuditHttp();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+}
+
+app.MapHealth();
+app.MapFundAuditJobsDashboard();
+app.MapTenancy();
+app.MapGrantIngest();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,48 @@
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Http;
+
+namespace FundAudit.Api.Features.GrantIngest;
+
+internal static class GrantIngestEndpoints
+{
+    public static IServiceCollection AddGrantIngest(this IServiceCollection services)
+    {
+        services.AddSingleton<GrantStore>();
+        services.AddScoped<FluentValidation.IValidator<GrantPackage>, ImportGrantPackage.Validator>();
+        services.AddScoped<FluentValidation.IValidator<ListGrants.Request>, ListGrants.Validator>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapGrantIngest(this IEndpointRouteBuilder app)
+    {
+        var grants = app.MapGroup("/api/grants").WithTags("Grants").RequireAuthorization(Policies.PortfolioRead);
+
+        grants.MapPost("/", ImportGrantPackage.HandleAsync)
+            .WithName("ImportGrantPackage")
+            .WithSummary("Load a 360Giving grant package")
+            .WithDescription("Takes a 360Giving JSON grant package ({\"grants\": [...]}) as published. The package is all or nothing: " +
+                             "if any grant is invalid the answer is 400 with every problem named as grants[i].field, and nothing is stored. " +
+                             "Grants are upserted by (funder, id); posting the same package again changes nothing (all 'unchanged').")
+            .RequireAuthorization(Policies.PortfolioWrite)
+            .Accepts<GrantPackage>("application/json")
+            .WithValidation<GrantPackage>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        grants.MapGet("/", ListGrants.HandleAsync)
+            .WithName("ListGrants")
+            .WithSummary("List grants with filters and keyset pagination")
+            .WithValidation<ListGrants.Request>();
+
+        grants.MapGet("/{id}", GetGrant.HandleAsync)
+            .WithName("GetGrant")
+            .WithSummary("Get one grant by its 360Giving identifier (URL-encoded)");
+
+        grants.MapDelete("/{id}", DeleteGrant.HandleAsync)
+            .WithName("DeleteGrant")
+            .WithSummary("Delete one grant by its 360Giving identifier (URL-encoded)")
+            .RequireAuthorization(Policies.PortfolioWrite);
+
+        return app;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using FundAudit.Api.Infrastructure.Http;
+using FundAudit.Core.Grants;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.GrantIngest;
+
+/// <summary>From a validated 360Giving grant to FundAudit's <see cref="GrantRecord"/>, and the stored JSON form.</summary>
+internal static class GrantMapping
+{
+    public static readonly JsonSerializerOptions StoredJson = CreateStoredJson();
+
+    /// <summary>Maps a grant that passed <see cref="GivingGrantValidator"/> (so conversions cannot fail here).</summary>
+    public static GrantRecord ToRecord(GivingGrant g)
+    {
+        var currency = g.Currency!.Trim().ToUpperInvariant();
+        if (!MinorUnits.TryFromDecimal(g.AmountAwarded!.Value, currency, out var awarded) || !IsoDate.TryParse(g.AwardDate, out var awardDate))
+        {
+            throw new ArgumentException("The grant was not validated before mapping.", nameof(g));
+        }
+
+        long? disbursed = g.AmountDisbursed is { } d && MinorUnits.TryFromDecimal(d, currency, out var dm) ? dm : null;
+        var planned = g.PlannedDates?.FirstOrDefault();
+        var recipient = g.RecipientOrganization?.FirstOrDefault();
+        var funder = g.FundingOrganization?.FirstOrDefault();
+        return new GrantRecord
+        {
+            Identifier = g.Id!.Trim(),
+            Title = g.Title?.Trim(),
+            Description = g.Description,
+            Currency = currency,
+            AmountAwardedMinor = awarded,
+            AmountDisbursedMinor = disbursed,
+            AwardDate = awardDate,
+            PlannedStartDate = IsoDate.TryParse(planned?.StartDate, out var s) ? s : null,
+            PlannedEndDate = IsoDate.TryParse(planned?.EndDate, out var e) ? e : null,
+            RecipientOrgId = recipient?.Id,
+            RecipientOrgName = recipient?.Name,
+            RecipientOrgCountry = recipient?.AddressCountry,
+            RecipientLocationCountryCodes = recipient?.Location?.Select(l => l.CountryCode).OfType<string>().ToList() ?? [],
+            BeneficiaryLocations = g.BeneficiaryLocation?.Select(l => new BeneficiaryLocation(l.Name, l.CountryCode, l.GeoCode, l.GeoCodeType)).ToList() ?? [],
+            FundingOrgId = funder?.Id,
+            FundingOrgName = funder?.Name,
+            ProgrammeTitle = g.GrantProgramme?.Select(p => p.Title).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t)),
+            FundingTypes = g.FundingType?.SelectMany(f => new[] { f.Code, f.Title }).OfType<string>().Where(t => t.Length > 0).ToList() ?? [],
+            LocationScope = g.LocationScope?.Trim().ToUpperInvariant(),
+            RegrantType = g.RegrantType?.Trim(),
+        };
+    }
+
+    /// <summary>The grant as stored and returned: everything the publisher sent, without FundAudit's own fields.</summary>
+    public static string ToStoredJson(GivingGrant g)
+    {
+        var classification = g.Classification;
+        g.Classification = null;
+        try
+        {
+            return JsonSerializer.Serialize(g, StoredJson);
+        }
+        finally
+        {
+            g.Classification = classification;
+        }
+    }
+
+    public static GivingGrant FromStoredJson(string json) =>
+        JsonSerializer.Deserialize<GivingGrant>(json, StoredJson) ?? throw new JsonException("Stored grant JSON is empty.");
+
+    /// <summary>Identifies a grant's content: the same grant posted again has the same hash and changes nothing.</summary>
+    public static string ContentHash(string storedJson) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(storedJson)))[..32];
+
+    private static JsonSerializerOptions CreateStoredJson()
+    {
+        var options = new JsonSerializerOptions();
+        JsonDefaults.Configure(options);
+        return options;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Api.Features.GrantIngest;
+
+/// <summary>A grant ready to store: the record, its original JSON and the JSON's hash.</summary>
+internal sealed record GrantToStore(GrantRecord Record, string SourceJson, string ContentHash);
+
+/// <summary>What a store call did with a batch.</summary>
+internal sealed record UpsertCounts(int Created, int Updated, int Unchanged);
+
+/// <summary>A stored grant as the API returns it.</summary>
+internal sealed class GrantRow
+{
+    public long Id { get; init; }
+
+    public string Identifier { get; init; } = "";
+
+    public DateOnly AwardDate { get; init; }
+
+    public string ExtraJson { get; init; } = "{}";
+
+    public string Level { get; init; } = "unclassified";
+
+    public string? LevelSource { get; init; }
+
+    public double? LevelConfidence { get; init; }
+
+    public string? LevelEvidence { get; init; }
+
+    public string Purpose { get; init; } = "unclassified";
+
+    public string? PurposeSource { get; init; }
+
+    public double? PurposeConfidence { get; init; }
+
+    public string? PurposeEvidence { get; init; }
+
+    public bool? Flexible { get; init; }
+
+    public string? FlexibleSource { get; init; }
+
+    public double? FlexibleConfidence { get; init; }
+
+    public string? FlexibleEvidence { get; init; }
+
+    public string? RuleSetVersion { get; init; }
+
+    public DateTimeOffset? ClassifiedAt { get; init; }
+}
+
+internal sealed record GrantFilter(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Text);
+
+/// <summary>Grants of one funder. Every statement filters on funder_id.</summary>
+internal sealed class GrantStore(Db db)
+{
+    private const string RowColumns = """
+        id, identifier, award_date, extra_json, level, level_source, level_confidence, level_evidence,
+        purpose, purpose_source, purpose_confidence, purpose_evidence, flexible, flexible_source, flexible_confidence,
+        flexible_evidence, rule_set_version, classified_at
+        """;
+
+    private const string SelectByIdentifier = $"SELECT {RowColumns} FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+    private const string DeleteByIdentifier = "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+
+    private static readonly string[] KeyColumns = ["funder_id", "identifier"];
+
+    private static readonly string[] ContentColumns =
+    [
+        "title", "description", "currency", "amount_awarded", "amount_disbursed", "award_date", "planned_start_date",
+        "planned_end_date", "recipient_org_id", "recipient_org_name", "recipient_country", "recipient_location_countries",
+        "beneficiary_locations", "beneficiary_countries", "funding_org_id", "funding_org_name", "programme_title",
+        "funding_types", "location_scope", "regrant_type", "explicit_level", "explicit_purpose", "explicit_flexible",
+        "extra_json", "content_hash", "updated_at",
+    ];
+
+    private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
+
+    /// <summary>
+    /// Inserts new grants and updates changed ones in one transaction; a grant whose content hash is unchanged is
+    /// left alone (not even its updated_at moves), so posting the same package twice changes nothing.
+    /// </summary>
+    public async Task<UpsertCounts> UpsertAsync(long funderId, IReadOnlyList<GrantToStore> grants, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var existing = await ExistingHashesAsync(connection, tx, funderId, grants.Select(g => g.Record.Identifier).ToList(), ct);
+
+        var upsert = db.Dialect.Upsert("grants", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash");
+        int created = 0, updated = 0, unchanged = 0;
+        var changed = new List<object>(grants.Count);
+        foreach (var g in grants)
+        {
+            if (!existing.TryGetValue(g.Record.Identifier, out var hash))
+            {
+                created++;
+            }
+            else if (hash == g.ContentHash)
+            {
+                unchanged++;
+                continue;
+            }
+            else
+            {
+                updated++;
+            }
+
+            changed.Add(Parameters(funderId, g, now));
+        }
+
+        if (changed.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(upsert, changed, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return new UpsertCounts(created, updated, unchanged);
+    }
+
+    public async Task<GrantRow?> FindAsync(long funderId, string identifier, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(SelectByIdentifier, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+    }
+
+    public async Task<bool> DeleteAsync(long funderId, string identifier, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteByIdentifier, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>One page in (award date, id) descending order, starting after <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<GrantRow>> ListAsync(long funderId, GrantFilter filter, (DateOnly AwardDate, long Id)? after, int limit, CancellationToken ct)
+    {
+        var where = new List<string> { "funder_id = @FunderId" };
+        var p = new DynamicParameters();
+        p.Add("FunderId", funderId);
+        p.Add("Limit", limit);
+        if (filter.From is { } from)
+        {
+            where.Add("award_date >= @From");
+            p.Add("From", from);
+        }
+
+        if (filter.To is { } to)
+        {
+            where.Add("award_date <= @To");
+            p.Add("To", to);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Currency))
+        {
+            where.Add("currency = @Currency");
+            p.Add("Currency", filter.Currency.Trim().ToUpperInvariant());
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.RecipientCountry))
+        {
+            where.Add("upper(recipient_country) = @RecipientCountry");
+            p.Add("RecipientCountry", filter.RecipientCountry.Trim().ToUpperInvariant());
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            where.Add($"({db.Dialect.ContainsIgnoreCase("title", "Text")} OR {db.Dialect.ContainsIgnoreCase("description", "Text")} OR {db.Dialect.ContainsIgnoreCase("recipient_org_name", "Text")})");
+            p.Add("Text", "%" + EscapeLike(filter.Text.Trim()) + "%");
+        }
+
+        if (after is { } a)
+        {
+            where.Add("(award_date < @AfterDate OR (award_date = @AfterDate AND id < @AfterId))");
+            p.Add("AfterDate", a.AwardDate);
+            p.Add("AfterId", a.Id);
+        }
+
+        var sql = $"SELECT {RowColumns} FROM grants WHERE {string.Join(" AND ", where)} ORDER BY award_date DESC, id DESC {db.Dialect.Limit("Limit")}";
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, p, cancellationToken: ct))).AsList();
+    }
+
+    private async Task<Dictionary<string, string>> ExistingHashesAsync(DbConnection connection, DbTransaction tx, long funderId, List<string> identifiers, CancellationToken ct)
+    {
+        var sql = $"SELECT identifier, content_hash FROM grants WHERE funder_id = @FunderId AND {db.Dialect.InList("identifier", "Identifiers")}";
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in identifiers.Chunk(500))
+        {
+            var rows = await connection.QueryAsync<(string Identifier, string ContentHash)>(new CommandDefinition(
+                sql, new { FunderId = funderId, Identifiers = chunk }, tx, cancellationToken: ct));
+            foreach (var (identifier, hash) in rows)
+            {
+                result[identifier] = hash;
+            }
+        }
+
+        return result;
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static DynamicParameters Parameters(long funderId, GrantToStore g, DateTimeOffset now)
+    {
+        var r = g.Record;
+        var p = new DynamicParameters();
+        p.Add("funder_id", funderId);
+        p.Add("identifier", r.Identifier);
+        p.Add("title", r.Title ?? "");
+        p.Add("description", r.Description);
+        p.Add("currency", r.Currency);
+        p.Add("amount_awarded", r.AmountAwardedMinor);
+        p.Add("amount_disbursed", r.AmountDisbursedMinor);
+        p.Add("award_date", r.AwardDate);
+        p.Add("planned_start_date", r.PlannedStartDate);
+        p.Add("planned_end_date", r.PlannedEndDate);
+        p.Add("recipient_org_id", r.RecipientOrgId);
+        p.Add("recipient_org_name", r.RecipientOrgName);
+        p.Add("recipient_country", r.RecipientOrgCountry ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null));
+        p.Add("recipient_location_countries", Join(r.RecipientLocationCountryCodes));
+        p.Add("beneficiary_locations", r.BeneficiaryLocations.Count == 0 ? null : JsonSerializer.Serialize(r.BeneficiaryLocations, GrantMapping.StoredJson));
+        p.Add("beneficiary_countries", Join(r.BeneficiaryLocations.Select(l => l.CountryCode).OfType<string>().Distinct().ToList()));
+        p.Add("funding_org_id", r.FundingOrgId);
+        p.Add("funding_org_name", r.FundingOrgName);
+        p.Add("programme_title", r.ProgrammeTitle);
+        p.Add("funding_types", Join(r.FundingTypes));
+        p.Add("location_scope", r.LocationScope);
+        p.Add("regrant_type", r.RegrantType);
+        p.Add("explicit_level", r.ExplicitLevel);
+        p.Add("explicit_purpose", r.ExplicitPurpose);
+        p.Add("explicit_flexible", r.ExplicitFlexible);
+        p.Add("extra_json", g.SourceJson);
+        p.Add("content_hash", g.ContentHash);
+        p.Add("updated_at", now);
+        p.Add("created_at", now);
+        return p;
+    }
+
+    private static string? Join(IReadOnlyList<string> values) => values.Count == 0 ? null : string.Join(";", values);
+}

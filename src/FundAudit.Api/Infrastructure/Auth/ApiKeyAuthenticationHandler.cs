@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using FundAudit.Api.Features.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace FundAudit.Api.Infrastructure.Auth;
+
+/// <summary>
+/// Accepts <c>Authorization: Bearer fa_…</c> only. A key in a query string or any other header is never read,
+/// so such a request is simply unauthenticated (401).
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    TenancyStore store,
+    IProblemDetailsService problemDetails)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var presented = header["Bearer ".Length..].Trim();
+        if (!ApiKeySecret.TryGetKeyId(presented, out var keyId))
+        {
+            return AuthenticateResult.Fail("Malformed API key.");
+        }
+
+        var key = await store.FindActiveKeyAsync(keyId, Context.RequestAborted);
+        if (key is null || !ApiKeySecret.Matches(presented, key.KeyHash))
+        {
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
+        }
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, $"key:{key.KeyId}"),
+            new Claim(FunderClaims.KeyId, key.KeyId),
+            new Claim(FunderClaims.FunderId, key.FunderId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(ClaimTypes.Role, key.Role),
+        ], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Authentication required",
+                Detail = "Send a valid API key as 'Authorization: Bearer <key>'.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "This key's role may not do this.",
+            },
+        });
+    }
+}

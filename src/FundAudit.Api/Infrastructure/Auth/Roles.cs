@@ -1,0 +1,27 @@
+namespace FundAudit.Api.Infrastructure.Auth;
+
+/// <summary>The roles an API key (and later a person) can hold within one funder.</summary>
+internal static class Roles
+{
+    public const string Admin = "admin";
+    public const string Analyst = "analyst";
+    public const string Officer = "officer";
+    public const string Finance = "finance";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Analyst, Officer, Finance];
+
+    public static bool IsKnown(string? role) => role is not null && All.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>Authorization policies. The fallback policy requires an authenticated caller everywhere.</summary>
+internal static class Policies
+{
+    /// <summary>Funder administration: keys, Hangfire dashboard.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Reading the portfolio: admin, analyst, officer.</summary>
+    public const string PortfolioRead = "portfolio-read";
+
+    /// <summary>Changing the portfolio (ingest, delete, corrections): admin, analyst.</summary>
+    public const string PortfolioWrite = "portfolio-write";
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using FundAudit.Api.Features.Tenancy;
+using FundAudit.Api.Infrastructure.Auth;
+
+namespace FundAudit.Api.Infrastructure.Cli;
+
+/// <summary>
+/// Operator commands, run instead of the web server:
+/// <c>funders create "Name"</c>, <c>funders keys create &lt;funder&gt; &lt;role&gt;</c>, <c>funders keys revoke &lt;key-id&gt;</c>.
+/// A created key is printed alone on the last line of standard output; everything else goes to standard error.
+/// </summary>
+internal static class FundersCommand
+{
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "funders";
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var store = services.GetRequiredService<TenancyStore>();
+        var issuer = services.GetRequiredService<ApiKeyIssuer>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var ct = CancellationToken.None;
+        switch (args.Skip(1).ToArray())
+        {
+            case ["create", var name] when !string.IsNullOrWhiteSpace(name):
+            {
+                var funder = await store.CreateFunderAsync(name.Trim(), clock.GetUtcNow(), ct);
+                var (row, key) = await issuer.IssueAsync(funder.Id, Roles.Admin, "first admin key", ct);
+                await stdout.WriteLineAsync($"Created funder {funder.Id} \"{funder.Name}\" with admin key {row.KeyId}. Keep the key below: it is shown once.");
+                await stdout.WriteLineAsync(key);
+                return 0;
+            }
+
+            case ["keys", "create", var funderRef, var role]:
+            {
+                if (!Roles.IsKnown(role))
+                {
+                    await stderr.WriteLineAsync($"Unknown role '{role}': use one of {string.Join(", ", Roles.All)}.");
+                    return 2;
+                }
+
+                var funder = await ResolveFunderAsync(store, funderRef, stderr, ct);
+                if (funder is null)
+                {
+                    return 1;
+                }
+
+                var (row, key) = await issuer.IssueAsync(funder.Id, role, null, ct);
+                await stdout.WriteLineAsync($"Created {role} key {row.KeyId} for funder {funder.Id} \"{funder.Name}\". Keep the key below: it is shown once.");
+                await stdout.WriteLineAsync(key);
+                return 0;
+            }
+
+            case ["keys", "revoke", var keyId]:
+                if (await store.RevokeKeyAsync(keyId, clock.GetUtcNow(), ct))
+                {
+                    await stdout.WriteLineAsync($"Revoked key {keyId}.");
+                    return 0;
+                }
+
+                await stderr.WriteLineAsync($"No active key {keyId}.");
+                return 1;
+
+            default:
+                await stderr.WriteLineAsync("""
+                    Usage:
+                      funders create "<name>"                  create a funder and its first admin key
+                      funders keys create <funder> <role>      another key (funder id or exact name; role admin|analyst|officer|finance)
+                      funders keys revoke <key-id>             revoke a key
+                    """);
+                return 2;
+        }
+    }
+
+    private static async Task<FunderRow?> ResolveFunderAsync(TenancyStore store, string funderRef, TextWriter stderr, CancellationToken ct)
+    {
+        if (long.TryParse(funderRef, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            var byId = await store.FindFunderAsync(id, ct);
+            if (byId is not null)
+            {
+                return byId;
+            }
+        }
+
+        var byName = await store.FindFundersByNameAsync(funderRef, ct);
+        switch (byName.Count)
+        {
+            case 1:
+                return byName[0];
+            case 0:
+                await stderr.WriteLineAsync($"No funder with id or name '{funderRef}'.");
+                return null;
+            default:
+                await stderr.WriteLineAsync($"Several funders are named '{funderRef}': use the id ({string.Join(", ", byName.Select(f => f.Id))}).");
+                return null;
+        }
+    }
+}

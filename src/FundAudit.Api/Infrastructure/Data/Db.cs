@@ -1,0 +1,31 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace FundAudit.Api.Infrastructure.Data;
+
+/// <summary>Opens connections configured for the chosen engine. Stores ask it for connections; they never branch on the engine.</summary>
+internal sealed class Db(IDbDialect dialect)
+{
+    public IDbDialect Dialect => dialect;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = dialect.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (dialect is SqliteDialect sqlite && connection is SqliteConnection)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(sqlite.ConnectionPragmas, cancellationToken: cancellationToken));
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

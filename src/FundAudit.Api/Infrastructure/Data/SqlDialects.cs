@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FundAudit.Api.Infrastructure.Data;
+
+/// <summary>Shared SQL shapes for the ANSI-ish engines.</summary>
+internal abstract class DialectBase(string connectionString) : IDbDialect
+{
+    protected string ConnectionString { get; } = connectionString;
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public abstract string MigrationFolder { get; }
+
+    public abstract DbConnection CreateConnection();
+
+    public virtual string Limit(string parameter) => $"LIMIT @{parameter}";
+
+    public virtual string Upsert(string table, IReadOnlyList<string> keyColumns, IReadOnlyList<string> insertColumns, IReadOnlyList<string> updateColumns, string changedWhen)
+    {
+        // INSERT … ON CONFLICT: the same text on SQLite (3.24+) and PostgreSQL. The stored row is aliased t,
+        // the proposed one is "excluded", which the predicate names s.
+        var predicate = changedWhen.Replace("s.", "excluded.", StringComparison.Ordinal);
+        return $"""
+            INSERT INTO {table} AS t ({string.Join(", ", insertColumns)})
+            VALUES ({string.Join(", ", insertColumns.Select(c => "@" + c))})
+            ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET
+              {string.Join(",\n  ", updateColumns.Select(c => $"{c} = excluded.{c}"))}
+            WHERE {predicate}
+            """;
+    }
+
+    public virtual string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))}) RETURNING {idColumn}";
+
+    public virtual string ContainsIgnoreCase(string column, string parameter) => $"lower({column}) LIKE lower(@{parameter}) ESCAPE '\\'";
+
+    public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
+}
+
+internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) : DialectBase(connectionString)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override string MigrationFolder => "sqlite";
+
+    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString) { DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
+
+    /// <summary>Per-connection settings (DESIGN "Storage"): applied each time a connection opens.</summary>
+    public string ConnectionPragmas =>
+        $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+}
+
+internal sealed class PostgresDialect(string connectionString) : DialectBase(connectionString)
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    public override string MigrationFolder => "postgres";
+
+    public override DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    public override string ContainsIgnoreCase(string column, string parameter) => $"{column} ILIKE @{parameter} ESCAPE '\\'";
+
+    public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+}
+
+internal sealed class SqlServerDialect(string connectionString) : DialectBase(connectionString)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+
+    public override string MigrationFolder => "sqlserver";
+
+    public override DbConnection CreateConnection() => new SqlConnection(ConnectionString);
+
+    public override string Limit(string parameter) => $"OFFSET 0 ROWS FETCH NEXT @{parameter} ROWS ONLY";
+
+    public override string Upsert(string table, IReadOnlyList<string> keyColumns, IReadOnlyList<string> insertColumns, IReadOnlyList<string> updateColumns, string changedWhen) => $"""
+        MERGE {table} WITH (HOLDLOCK) AS t
+        USING (SELECT {string.Join(", ", insertColumns.Select(c => $"@{c} AS {c}"))}) AS s
+        ON {string.Join(" AND ", keyColumns.Select(c => $"t.{c} = s.{c}"))}
+        WHEN MATCHED AND ({changedWhen}) THEN UPDATE SET {string.Join(", ", updateColumns.Select(c => $"{c} = s.{c}"))}
+        WHEN NOT MATCHED THEN INSERT ({string.Join(", ", insertColumns)}) VALUES ({string.Join(", ", insertColumns.Select(c => "s." + c))});
+        """;
+
+    public override string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
+
+    public override string ContainsIgnoreCase(string column, string parameter) => $"{column} LIKE @{parameter} ESCAPE '\\'";
+}

@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace FundAudit.Api.Infrastructure.Http;
+
+internal static class HealthEndpoints
+{
+    /// <summary>/health/live (the process answers) and /health/ready (the database answers). Anonymous.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,84 @@
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Data;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
+using Microsoft.Data.Sqlite;
+
+namespace FundAudit.Api.Infrastructure.Jobs;
+
+internal sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Run a Hangfire server in this process (off in tests unless a test asks for one).</summary>
+    public bool RunServer { get; set; } = true;
+
+    public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount);
+}
+
+/// <summary>
+/// Hangfire storage follows the database provider (DESIGN "Storage"). The storage is an ordinary singleton of
+/// this app rather than Hangfire's static JobStorage.Current, so two apps in one process (tests) never share it.
+/// Jobs take ids only and are idempotent: the truth lives in FundAudit's own tables.
+/// </summary>
+internal static class JobsServiceCollectionExtensions
+{
+    public static IServiceCollection AddFundAuditJobs(this IServiceCollection services, IConfiguration configuration, bool runServer = true)
+    {
+        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbDialect>()));
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        if (options.RunServer && runServer)
+        {
+            services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<JobsOptions>().WorkerCount);
+        }
+
+        return services;
+    }
+
+    public static WebApplication MapFundAuditJobsDashboard(this WebApplication app)
+    {
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AsyncAuthorization = [], DisplayStorageConnectionString = false },
+                app.Services.GetRequiredService<JobStorage>())
+            .RequireAuthorization(Policies.Admin);
+        return app;
+    }
+
+    private static JobStorage CreateStorage(DatabaseOptions database, IDbDialect dialect)
+    {
+        switch (dialect.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                // Hangfire.Storage.SQLite keeps its own file beside FundAudit's: one server process only (DESIGN).
+                var main = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+                var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(main)) ?? ".", Path.GetFileNameWithoutExtension(main) + ".hangfire.db");
+                return new SQLiteStorage(path, new SQLiteStorageOptions());
+            case DatabaseProvider.Postgres:
+                var pg = new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                };
+                return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString!, pg), pg);
+            default:
+                return new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    QueuePollInterval = TimeSpan.Zero,
+                    UseRecommendedIsolationLevel = true,
+                    DisableGlobalLocks = true,
+                });
+        }
+    }
+}

@@ -1,0 +1,303 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Tests.Infrastructure;
+
+namespace FundAudit.Api.Tests.GrantIngest;
+
+/// <summary>The grants API over HTTP on a real database; one subclass per engine runs every test.</summary>
+public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+{
+    [Fact]
+    public async Task A_posted_grant_reads_back_with_standard_names_kept_fields_and_a_classification()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var grant = Giving.Grant("360G-EX-1", 12345.67m);
+        var post = await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)));
+        Assert.Equal(1, post.GetProperty("created").GetInt32());
+
+        var got = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/360G-EX-1"));
+        Assert.Equal("360G-EX-1", got.GetProperty("id").GetString());
+        Assert.Equal(12345.67m, got.GetProperty("amountAwarded").GetDecimal());
+        Assert.Equal("GBP", got.GetProperty("currency").GetString());
+        Assert.Equal("2024-05-01", got.GetProperty("awardDate").GetString());
+        var recipient = got.GetProperty("recipientOrganization")[0];
+        Assert.Equal("HN", recipient.GetProperty("addressCountry").GetString());
+        Assert.Equal("kept-field", recipient.GetProperty("charityNumber").GetString()); // a standard field FundAudit does not use is kept
+        Assert.Equal("2024-06-01T00:00:00+00:00", got.GetProperty("dateModified").GetString());
+        Assert.Equal("Atlántida", got.GetProperty("beneficiaryLocation")[0].GetProperty("name").GetString());
+        Assert.True(got.GetProperty("classification").TryGetProperty("level", out _));
+    }
+
+    [Fact]
+    public async Task The_same_package_posted_twice_leaves_one_copy_and_says_nothing_changed()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var package = Giving.Package(Giving.Grant("A-1"), Giving.Grant("A-2"), Giving.Grant("A-3"));
+
+        var first = await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
+        var second = await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
+
+        Assert.Equal(3, first.GetProperty("created").GetInt32());
+        Assert.Equal(0, second.GetProperty("created").GetInt32());
+        Assert.Equal(0, second.GetProperty("updated").GetInt32());
+        Assert.Equal(3, second.GetProperty("unchanged").GetInt32());
+        Assert.Equal(3, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_changed_grant_is_updated_in_place()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("U-1", 100m))));
+
+        var result = await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("U-1", 250.5m))));
+
+        Assert.Equal(1, result.GetProperty("updated").GetInt32());
+        var got = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/U-1");
+        Assert.Equal(250.5m, got.GetProperty("amountAwarded").GetDecimal());
+        Assert.Equal(1, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task Keyset_pages_walk_every_grant_once_newest_award_first()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var grants = Enumerable.Range(1, 7).Select(i => Giving.Grant($"P-{i}", awardDate: $"2024-0{(i % 3) + 1}-1{i}")).ToArray();
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(grants)));
+
+        var seen = new List<(string Id, string Date)>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?limit=3" + (cursor is null ? "" : "&cursor=" + cursor));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(g => (g.GetProperty("id").GetString()!, g.GetProperty("awardDate").GetString()!)));
+            cursor = page.TryGetProperty("next", out var next) ? next.GetString() : null;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(7, seen.Select(s => s.Id).Distinct().Count());
+        Assert.Equal(seen.Select(s => s.Date).OrderDescending(StringComparer.Ordinal), seen.Select(s => s.Date));
+    }
+
+    [Fact]
+    public async Task Filters_narrow_the_list_by_date_currency_country_and_text()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var kenya = Giving.Grant("F-3", awardDate: "2023-03-01", title: "Urgent relocation after threats");
+        kenya["recipientOrganization"]![0]!["addressCountry"] = "KE";
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
+            Giving.Grant("F-1", awardDate: "2022-01-10"),
+            Giving.Grant("F-2", currency: "EUR", awardDate: "2024-07-01"),
+            kenya)));
+
+        async Task<string[]> Ids(string query) =>
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?" + query)).GetProperty("items").EnumerateArray()
+            .Select(g => g.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(["F-2", "F-3"], await Ids("from=2023-01-01"));
+        Assert.Equal(["F-1", "F-3"], await Ids("to=2023-12-31"));
+        Assert.Equal(["F-2"], await Ids("currency=eur"));
+        Assert.Equal(["F-3"], await Ids("recipientCountry=ke"));
+        Assert.Equal(["F-3"], await Ids("q=RELOCATION"));
+        Assert.Empty(await Ids("q=100%25")); // a LIKE wildcard in the text is literal
+    }
+
+    [Fact]
+    public async Task An_identifier_with_reserved_characters_is_addressed_url_encoded()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("360G-X/2024 #7"))));
+
+        var got = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7")));
+        Assert.Equal("360G-X/2024 #7", got.GetProperty("id").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7"))).StatusCode);
+        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7")), HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("currency", "ZZZ", "grants[0].currency")]
+    [InlineData("currency", null, "grants[0].currency")]
+    [InlineData("amountAwarded", -5, "grants[0].amountAwarded")]
+    [InlineData("amountAwarded", null, "grants[0].amountAwarded")]
+    [InlineData("awardDate", "2023-02-30", "grants[0].awardDate")]
+    [InlineData("awardDate", "30/01/2023", "grants[0].awardDate")]
+    [InlineData("awardDate", null, "grants[0].awardDate")]
+    [InlineData("id", null, "grants[0].id")]
+    [InlineData("id", "", "grants[0].id")]
+    [InlineData("title", null, "grants[0].title")]
+    [InlineData("locationScope", "GLS999", "grants[0].locationScope")]
+    public async Task An_invalid_field_gets_a_validation_problem_naming_it_and_nothing_is_stored(string field, object? value, string expectedKey)
+    {
+        var tenant = await app.CreateTenantAsync();
+        var grant = Giving.Grant("V-1");
+        if (value is null)
+        {
+            grant.Remove(field);
+        }
+        else
+        {
+            grant[field] = JsonValue.Create(value);
+        }
+
+        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(expectedKey, out var messages), problem.ToString());
+        Assert.NotEmpty(messages.EnumerateArray());
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task Amounts_finer_than_the_currency_allows_are_refused()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("J-1", 100.5m, "JPY"), Giving.Grant("J-2", 1.005m, "GBP"))),
+            HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("grants[0].amountAwarded", out _));
+        Assert.True(errors.TryGetProperty("grants[1].amountAwarded", out _));
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_package_is_all_or_nothing_one_bad_grant_stores_none()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var bad = Giving.Grant("B-3");
+        bad["currency"] = "XYZ";
+
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("B-1"), Giving.Grant("B-2"), bad)), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("grants[2].currency", out _));
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task Duplicate_ids_inside_one_package_are_refused_naming_both()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("D-1"), Giving.Grant("D-2"), Giving.Grant("D-1", 5m))), HttpStatusCode.BadRequest);
+
+        var message = problem.GetProperty("errors").GetProperty("grants[2].id")[0].GetString();
+        Assert.Contains("grants[0]", message, StringComparison.Ordinal);
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task Malformed_json_gets_a_problem_saying_where()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var response = await tenant.Client.PostAsync("/api/grants",
+            new StringContent("{\"grants\": [{\"id\": \"M-1\", \"amountAwarded\": [1,2]}]}", Encoding.UTF8, "application/json"));
+
+        var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("$.grants[0].amountAwarded", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var truncated = await tenant.Client.PostAsync("/api/grants", new StringContent("{\"grants\": [", Encoding.UTF8, "application/json"));
+        await HttpAssert.ProblemAsync(truncated, HttpStatusCode.BadRequest);
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_gets_415()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var response = await tenant.Client.PostAsync("/api/grants", new StringContent("Identifier,Title\nX,Y", Encoding.UTF8, "text/csv"));
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_gets_413_and_nothing_is_stored()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var grant = Giving.Grant("O-1");
+        grant["description"] = new string('x', 17 * 1024 * 1024);
+
+        await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)), HttpStatusCode.RequestEntityTooLarge);
+
+        // Without a Content-Length (chunked), the limit still holds.
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(Giving.Package(grant).ToJsonString())));
+        chunked.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/grants") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        await HttpAssert.ProblemAsync(await tenant.Client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task An_empty_or_missing_grants_array_is_a_validation_problem()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var empty = await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(new JsonObject { ["grants"] = new JsonArray() }), HttpStatusCode.BadRequest);
+        Assert.True(empty.GetProperty("errors").TryGetProperty("grants", out _));
+        var missing = await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(new JsonObject { ["other"] = 1 }), HttpStatusCode.BadRequest);
+        Assert.True(missing.GetProperty("errors").TryGetProperty("grants", out _));
+    }
+
+    [Fact]
+    public async Task One_funder_cannot_read_list_change_or_delete_another_funders_grants()
+    {
+        var owner = await app.CreateTenantAsync();
+        var other = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(await owner.Client.PostPackageAsync(Giving.Package(Giving.Grant("ISO-1", 500m))));
+
+        await HttpAssert.ProblemAsync(await other.Client.GetAsync("/api/grants/ISO-1"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(await other.Client.DeleteAsync("/api/grants/ISO-1"), HttpStatusCode.NotFound);
+        Assert.Equal(0, await other.Client.CountGrantsAsync());
+
+        // The other funder's grant with the same 360Giving id is its own and does not touch the owner's.
+        var created = await HttpAssert.OkJsonAsync(await other.Client.PostPackageAsync(Giving.Package(Giving.Grant("ISO-1", 999m))));
+        Assert.Equal(1, created.GetProperty("created").GetInt32());
+        var ownerCopy = await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/ISO-1");
+        Assert.Equal(500m, ownerCopy.GetProperty("amountAwarded").GetDecimal());
+        Assert.Equal(1, await owner.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task Roles_without_write_access_cannot_change_the_portfolio()
+    {
+        var admin = await app.CreateTenantAsync();
+        var officer = await app.AddKeyAsync(admin, Roles.Officer);
+        var finance = await app.AddKeyAsync(admin, Roles.Finance);
+        await HttpAssert.OkJsonAsync(await admin.Client.PostPackageAsync(Giving.Package(Giving.Grant("R-1"))));
+
+        await HttpAssert.ProblemAsync(await officer.Client.PostPackageAsync(Giving.Package(Giving.Grant("R-2"))), HttpStatusCode.Forbidden);
+        await HttpAssert.ProblemAsync(await officer.Client.DeleteAsync("/api/grants/R-1"), HttpStatusCode.Forbidden);
+        await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/grants/R-1"));
+        await HttpAssert.ProblemAsync(await finance.Client.GetAsync("/api/grants"), HttpStatusCode.Forbidden);
+        Assert.Equal(1, await admin.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task Bad_list_parameters_get_a_validation_problem()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var problem = await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants?limit=0&currency=QQQ&cursor=garbage"), HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("limit", out _));
+        Assert.True(errors.TryGetProperty("currency", out _));
+        Assert.True(errors.TryGetProperty("cursor", out _));
+        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants?from=not-a-date"), HttpStatusCode.BadRequest);
+    }
+}
+
+public sealed class SqliteGrantsApiTests(SqliteApp app) : GrantsApiTests<SqliteApp>(app);
+
+public sealed class PostgresGrantsApiTests(PostgresApp app) : GrantsApiTests<PostgresApp>(app);
+
+#if SQLSERVER_TESTS
+public sealed class SqlServerGrantsApiTests(SqlServerApp app) : GrantsApiTests<SqlServerApp>(app);
+#endif

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using FundAudit.Api.Features.Tenancy;
+using FundAudit.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FundAudit.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over HTTP on one real database. Subclasses pick the engine; the same test classes run on each.
+/// Time is a FakeTimeProvider; no Hangfire server runs unless a test starts one.
+/// </summary>
+public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string? _connectionString;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public abstract string Provider { get; }
+
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("InitializeAsync has not run.");
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await CreateDatabaseAsync();
+        _ = Server; // start the host now: migrations run once, before any test.
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await DropDatabaseAsync();
+    }
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment.GetEnvironmentVariable("FUNDAUDIT_TEST_ENVIRONMENT") ?? "Testing");
+        builder.UseSetting("Database:Provider", Provider);
+        builder.UseSetting("Database:ConnectionString", ConnectionString);
+        builder.UseSetting("Jobs:RunServer", "false");
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>A new funder with a key of <paramref name="role"/>; answers a client that sends the key.</summary>
+    public async Task<Tenant> CreateTenantAsync(string role = Roles.Admin, string? name = null)
+    {
+        var store = Services.GetRequiredService<TenancyStore>();
+        var issuer = Services.GetRequiredService<ApiKeyIssuer>();
+        var funder = await store.CreateFunderAsync(name ?? "Funder " + Guid.NewGuid().ToString("N")[..6], Clock.GetUtcNow(), CancellationToken.None);
+        var (row, key) = await issuer.IssueAsync(funder.Id, role, null, CancellationToken.None);
+        return new Tenant(funder.Id, row.KeyId, key, ClientWithKey(key));
+    }
+
+    /// <summary>Another key for an existing funder.</summary>
+    public async Task<Tenant> AddKeyAsync(Tenant tenant, string role)
+    {
+        var (row, key) = await Services.GetRequiredService<ApiKeyIssuer>().IssueAsync(tenant.FunderId, role, null, CancellationToken.None);
+        return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key) };
+    }
+
+    public HttpClient ClientWithKey(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
+
+public sealed record Tenant(long FunderId, string KeyId, string Key, HttpClient Client);
+
+/// <summary>SQLite: a fresh database file in a temp folder.</summary>
+public sealed class SqliteApp : FundAuditApp
+{
+    private string? _folder;
+
+    public override string Provider => "sqlite";
+
+    protected override Task<string> CreateDatabaseAsync()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult($"Data Source={Path.Combine(_folder, "fundaudit.db")}");
+    }
+
+    protected override Task DropDatabaseAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder!, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled connection: temp space, removed with the machine.
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>PostgreSQL: a fresh database in the private test cluster (or FUNDAUDIT_TEST_POSTGRES).</summary>
+public sealed class PostgresApp : FundAuditApp
+{
+    public override string Provider => "postgres";
+
+    protected override Task<string> CreateDatabaseAsync() => PostgresCluster.CreateDatabaseAsync();
+}
+
+#if SQLSERVER_TESTS
+/// <summary>SQL Server: only compiled when FUNDAUDIT_TEST_SQLSERVER (a connection string) was set at build time.</summary>
+public sealed class SqlServerApp : FundAuditApp
+{
+    public override string Provider => "sqlserver";
+
+    protected override async Task<string> CreateDatabaseAsync()
+    {
+        var server = Environment.GetEnvironmentVariable("FUNDAUDIT_TEST_SQLSERVER")
+            ?? throw new InvalidOperationException("FUNDAUDIT_TEST_SQLSERVER is not set.");
+        var name = "fa_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new Microsoft.Data.SqlClient.SqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new Microsoft.Data.SqlClient.SqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(server) { InitialCatalog = name }.ConnectionString;
+    }
+}
+#endif

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace FundAudit.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A private PostgreSQL cluster for the test run: initdb into a temp folder, a free port on 127.0.0.1, run as the
+/// postgres user when we are root. Or the server named by FUNDAUDIT_TEST_POSTGRES (a connection string).
+/// A missing PostgreSQL is a test failure, never a skip: the message says how to provide one.
+/// </summary>
+internal static class PostgresCluster
+{
+    private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Creates an empty database for one test app and answers its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var admin = await Server.Value;
+        var name = "fa_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("FUNDAUDIT_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            return external;
+        }
+
+        var bin = FindBinaries() ?? throw new InvalidOperationException(
+            "PostgreSQL is needed by these tests and none was found: install PostgreSQL (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin) " +
+            "or set FUNDAUDIT_TEST_POSTGRES to a connection string of a server the tests may create databases on.");
+
+        var root = Path.Combine(Path.GetTempPath(), "fundaudit-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            await RunAsync("chown", ["postgres", root], null);
+        }
+
+        var port = FreePort();
+        var data = Path.Combine(root, "data");
+        await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8", "--no-sync"], asRoot ? "postgres" : null);
+        await RunAsync(Path.Combine(bin, "pg_ctl"),
+        [
+            "-D", data, "-w", "-t", "60", "-l", Path.Combine(root, "log"),
+            "-o", $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start",
+        ], asRoot ? "postgres" : null);
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"], asRoot ? "postgres" : null).GetAwaiter().GetResult();
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception)
+            {
+                // Best effort at process exit: a leftover temp folder is harmless.
+            }
+        };
+
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "fundaudit",
+            Database = "postgres",
+            Pooling = true,
+            MaxPoolSize = 20,
+        }.ConnectionString;
+    }
+
+    private static string? FindBinaries()
+    {
+        const string baseDir = "/usr/lib/postgresql";
+        if (!Directory.Exists(baseDir))
+        {
+            return null;
+        }
+
+        return Directory.GetDirectories(baseDir)
+            .Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
+            .OrderByDescending(d => d, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string file, string[] arguments, string? asUser)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = asUser is null ? file : "runuser",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asUser is not null)
+        {
+            foreach (var a in new[] { "-u", asUser, "--", file })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr} {await stdout}");
+        }
+    }
+}

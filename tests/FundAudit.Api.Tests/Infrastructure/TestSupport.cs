@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FundAudit.Api.Tests.Infrastructure;
+
+internal static class RepoPaths
+{
+    /// <summary>The repository root: the folder holding FundAudit.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>../shared/data beside the repository (always there in CI).</summary>
+    public static string SharedData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FundAudit.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("FundAudit.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Builds 360Giving grants for tests.</summary>
+internal static class Giving
+{
+    public static JsonObject Grant(string id, decimal amount = 1000m, string currency = "GBP", string awardDate = "2024-05-01", string title = "Security training for defenders") => new()
+    {
+        ["id"] = id,
+        ["title"] = title,
+        ["description"] = "Digital security and protection protocols for a network of land defenders.",
+        ["currency"] = currency,
+        ["amountAwarded"] = amount,
+        ["awardDate"] = awardDate,
+        ["recipientOrganization"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "XI-EXAMPLE-1",
+            ["name"] = "Colectivo de Defensores",
+            ["addressCountry"] = "HN",
+            ["charityNumber"] = "kept-field",
+        }),
+        ["beneficiaryLocation"] = new JsonArray(new JsonObject { ["name"] = "Atlántida", ["countryCode"] = "HN" }),
+        ["fundingOrganization"] = new JsonArray(new JsonObject { ["id"] = "GB-CHC-000", ["name"] = "Example Fund" }),
+        ["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = "Protection" }),
+        ["dateModified"] = "2024-06-01T00:00:00+00:00",
+    };
+
+    public static JsonObject Package(params JsonObject[] grants) => new() { ["grants"] = new JsonArray(grants.Select(g => g.DeepClone()).ToArray()) };
+
+    public static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
+}
+
+internal static class HttpAssert
+{
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var json = JsonDocument.Parse(body).RootElement;
+        Assert.Equal((int)status, json.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal); // no stack trace
+        return json;
+    }
+
+    public static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    public static Task<HttpResponseMessage> PostPackageAsync(this HttpClient client, JsonNode package) => client.PostAsync("/api/grants", Giving.Json(package));
+
+    public static async Task<int> CountGrantsAsync(this HttpClient client)
+    {
+        var count = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/grants?limit=500" + (cursor is null ? "" : "&cursor=" + cursor));
+            count += page.GetProperty("items").GetArrayLength();
+            cursor = page.TryGetProperty("next", out var n) ? n.GetString() : null;
+        }
+        while (cursor is not null);
+        return count;
+    }
+}
