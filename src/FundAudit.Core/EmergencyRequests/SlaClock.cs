@@ -15,6 +15,8 @@ public sealed record RequestStateChange(DateTimeOffset At, RequestState State);
 /// <param name="Paused">Wall-clock time spent paused.</param>
 /// <param name="Remaining">Target minus elapsed; negative when overdue.</param>
 /// <param name="BreachedAt">The due instant, when breached; otherwise null.</param>
+/// <param name="Cancelled">True when a withdrawal stopped the goal (its status is then cancelled, or breached if it was
+/// already past due).</param>
 public sealed record SlaGoalReport(
     SlaGoal Goal,
     SlaStatus Status,
@@ -26,7 +28,8 @@ public sealed record SlaGoalReport(
     TimeSpan Elapsed,
     TimeSpan Paused,
     TimeSpan Remaining,
-    DateTimeOffset? BreachedAt);
+    DateTimeOffset? BreachedAt,
+    bool Cancelled);
 
 /// <summary>
 /// The SLA clock of emergency requests: which goals start, pause and stop on which state change (see
@@ -111,7 +114,7 @@ public static class SlaClock
         if (!timer.IsStarted)
         {
             return new SlaGoalReport(timer.Goal, SlaStatus.NotStarted, timer.Target, null, null, null, null,
-                TimeSpan.Zero, TimeSpan.Zero, timer.Target, null);
+                TimeSpan.Zero, TimeSpan.Zero, timer.Target, null, false);
         }
 
         var elapsed = timer.ElapsedAt(now, calendar);
@@ -126,7 +129,8 @@ public static class SlaClock
         };
 
         return new SlaGoalReport(timer.Goal, status, timer.Target, timer.StartedAt, timer.WarnAt, timer.DueAt,
-            timer.StoppedAt, elapsed, timer.PausedAt(now), timer.Target - elapsed, breached ? timer.DueAt : null);
+            timer.StoppedAt, elapsed, timer.PausedAt(now), timer.Target - elapsed, breached ? timer.DueAt : null,
+            timer.Cancelled);
     }
 
     /// <summary>Every goal's figures at <paramref name="now"/>.</summary>
