@@ -127,6 +127,9 @@ internal abstract record CsvInspection
         /// <summary>Rows after the header, not counting blank rows (every cell empty), which are skipped.</summary>
         public required long DataRowCount { get; init; }
 
+        /// <summary>Blank rows skipped (every cell empty, such as the <c>,,,,</c> rows spreadsheets leave at the end).</summary>
+        public required long BlankRowCount { get; init; }
+
         public required IReadOnlyList<DuplicateIdentifier> Duplicates { get; init; }
 
         /// <summary>The size of the inspected file; pass 2 refuses a file of another size.</summary>

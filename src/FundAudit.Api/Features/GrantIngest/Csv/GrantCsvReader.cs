@@ -115,7 +115,7 @@ internal static class GrantCsvReader
 
         var dateColumns = map.DateColumns.ToArray();
         (long Row, int Column)? dayFirst = null, monthFirst = null, ambiguous = null;
-        long dataRows = 0;
+        long dataRows = 0, blankRows = 0;
         while (true)
         {
             try
@@ -138,6 +138,7 @@ internal static class GrantCsvReader
 
             if (IsBlank(reader))
             {
+                blankRows++;
                 continue;
             }
 
@@ -222,6 +223,7 @@ internal static class GrantCsvReader
             Columns = [.. map.Fields.Select((field, i) => new CsvColumn(i, headers[i], field))],
             ExtraColumns = [.. map.ExtraColumns.Select(i => headers[i])],
             DataRowCount = dataRows,
+            BlankRowCount = blankRows,
             Duplicates = identifiers.Duplicates(),
             FileBytes = length,
             Map = map,
