@@ -171,6 +171,13 @@ public sealed class GrantCsvReaderFileTests
     }
 
     [Fact]
+    public void A_non_seekable_stream_is_rejected_because_the_file_is_read_twice()
+    {
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        Assert.Throws<ArgumentException>(() => GrantCsvReader.Inspect(pipe, new CsvImportOptions()));
+    }
+
+    [Fact]
     public void Memory_stays_flat_while_reading_a_large_generated_file()
     {
         const int rows = 300_000;

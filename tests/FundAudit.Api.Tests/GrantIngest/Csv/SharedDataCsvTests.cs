@@ -121,6 +121,7 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
         var bad = rows.Where(r => r.Record is null).ToList();
         Assert.Equal(2, bad.Count);
         Assert.All(bad, r => Assert.Equal(("Amount Awarded", CsvProblemCodes.TooManyDecimals), (Assert.Single(r.Errors).Column, r.Errors[0].Code)));
+        Assert.All(bad, r => Assert.DoesNotContain("41133", r.Errors[0].Message, StringComparison.Ordinal));
     }
 
     [Fact]
