@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace FundAudit.Api.Features.GrantIngest.Csv;
+
+/// <summary>The columns of one beneficiary location group (<c>Beneficiary Location:N:…</c>); -1 when absent.</summary>
+internal sealed class LocationColumns
+{
+    public int Name { get; set; } = -1;
+    public int CountryCode { get; set; } = -1;
+    public int GeoCode { get; set; } = -1;
+    public int GeoCodeType { get; set; } = -1;
+}
+
+/// <summary>
+/// Which column of the file feeds which <see cref="FundAudit.Core.Grants.GrantRecord"/> field, for either layout.
+/// Titles are matched ignoring case, a byte order mark, surrounding spaces, runs of spaces and spaces around <c>:</c>
+/// (so <c>Grant Programme: Title</c> matches). Index -1 means the column is absent.
+/// </summary>
+internal sealed partial class ColumnMap
+{
+    private ColumnMap(CsvLayout layout, IReadOnlyList<string> titles)
+    {
+        Layout = layout;
+        Titles = titles;
+    }
+
+    public CsvLayout Layout { get; }
+
+    /// <summary>The titles as written in the file, by index.</summary>
+    public IReadOnlyList<string> Titles { get; }
+
+    public int Identifier { get; private set; } = -1;
+    public int Title { get; private set; } = -1;
+    public int Description { get; private set; } = -1;
+    public int Currency { get; private set; } = -1;
+    public int Amount { get; private set; } = -1;
+    public int AwardDate { get; private set; } = -1;
+    public int AmountDisbursed { get; private set; } = -1;
+    public int RecipientOrgId { get; private set; } = -1;
+    public int RecipientOrgName { get; private set; } = -1;
+    public int RecipientOrgCountry { get; private set; } = -1;
+    public int LocationScope { get; private set; } = -1;
+    public int RegrantType { get; private set; } = -1;
+    public int BeneficiaryCountries { get; private set; } = -1;
+    public int BeneficiaryPlaces { get; private set; } = -1;
+    public int Level { get; private set; } = -1;
+    public int Purpose { get; private set; } = -1;
+    public int Flexible { get; private set; } = -1;
+
+    /// <summary>Numbered columns, in the order of their number (the un-numbered form first).</summary>
+    public IReadOnlyList<int> RecipientLocationCountryCodes => Ordered(recipientLocations);
+    public IReadOnlyList<LocationColumns> BeneficiaryLocations => beneficiary.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+    public IReadOnlyList<int> FundingOrgIds => Ordered(fundingOrgIds);
+    public IReadOnlyList<int> FundingOrgNames => Ordered(fundingOrgNames);
+    public IReadOnlyList<int> ProgrammeTitles => Ordered(programmes);
+    public IReadOnlyList<int> FundingTypes => Ordered(fundingTypes);
+    public IReadOnlyList<int> PlannedStartDates => Ordered(plannedStarts);
+    public IReadOnlyList<int> PlannedEndDates => Ordered(plannedEnds);
+
+    /// <summary>Columns not mapped to a field: kept aside in <see cref="CsvRow.Extra"/>.</summary>
+    public IReadOnlyList<int> ExtraColumns => extra;
+
+    /// <summary>What each column feeds, by index (<c>null</c>: kept aside).</summary>
+    public IReadOnlyList<string?> Fields => fields;
+
+    /// <summary>The date columns that pass 1 scans to choose the date order.</summary>
+    public IEnumerable<int> DateColumns =>
+        new[] { AwardDate }.Concat(PlannedStartDates).Concat(PlannedEndDates).Where(i => i >= 0);
+
+    /// <summary>Required columns as (index, expected title) for the layout.</summary>
+    public IEnumerable<(int Index, string Title)> Required =>
+    [
+        (Identifier, "Identifier"),
+        (Title, "Title"),
+        (Currency, "Currency"),
+        (Amount, Layout == CsvLayout.Template ? "Amount" : "Amount Awarded"),
+        (AwardDate, "Award Date"),
+    ];
+
+    private readonly SortedDictionary<int, int> recipientLocations = [];
+    private readonly SortedDictionary<int, LocationColumns> beneficiary = [];
+    private readonly SortedDictionary<int, int> fundingOrgIds = [];
+    private readonly SortedDictionary<int, int> fundingOrgNames = [];
+    private readonly SortedDictionary<int, int> programmes = [];
+    private readonly SortedDictionary<int, int> fundingTypes = [];
+    private readonly SortedDictionary<int, int> plannedStarts = [];
+    private readonly SortedDictionary<int, int> plannedEnds = [];
+    private readonly List<int> extra = [];
+    private readonly List<string?> fields = [];
+    private readonly HashSet<string> seenFields = new(StringComparer.Ordinal);
+
+    private static readonly string[] TemplateOnlyTitles =
+        ["amount", "recipient name", "recipient country", "beneficiary countries", "beneficiary places", "programme", "level", "purpose", "flexible"];
+
+    /// <summary>Builds the map from the header titles, or returns the problems that refuse the file.</summary>
+    public static ColumnMap Build(IReadOnlyList<string> titles, out List<CsvFileProblem> problems)
+    {
+        var normalized = titles.Select(Normalize).ToArray();
+        var looksLikeTemplate = normalized.Any(n => TemplateOnlyTitles.Contains(n))
+                                && !normalized.Any(n => n.Contains(':', StringComparison.Ordinal) || n == "amount awarded");
+        var map = new ColumnMap(looksLikeTemplate ? CsvLayout.Template : CsvLayout.Giving360, titles);
+        problems = [];
+
+        for (var i = 0; i < titles.Count; i++)
+        {
+            var field = looksLikeTemplate ? map.BindTemplate(normalized[i], i) : map.Bind360(normalized[i], i);
+            if (field is not null && !map.seenFields.Add(field))
+            {
+                problems.Add(new CsvFileProblem(
+                    CsvProblemCodes.DuplicateColumn,
+                    $"The column \"{titles[i]}\" appears more than once; keep one.",
+                    titles[i],
+                    1));
+                field = null;
+            }
+
+            map.fields.Add(field);
+            if (field is null && normalized[i].Length > 0)
+            {
+                map.extra.Add(i);
+            }
+        }
+
+        foreach (var (index, title) in map.Required)
+        {
+            if (index < 0)
+            {
+                problems.Add(new CsvFileProblem(
+                    CsvProblemCodes.MissingColumn,
+                    $"The required column \"{title}\" is missing from the header row.",
+                    title,
+                    1));
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>Lower case, no byte order mark, single spaces, no spaces around ':'.</summary>
+    public static string Normalize(string title)
+    {
+        var s = title.Replace("\uFEFF", string.Empty, StringComparison.Ordinal).Trim().ToLowerInvariant();
+        s = Spaces().Replace(s, " ");
+        return ColonSpaces().Replace(s, ":");
+    }
+
+    private string? BindTemplate(string n, int i)
+    {
+        switch (n)
+        {
+            case "identifier": Identifier = i; return "Identifier";
+            case "title": Title = i; return "Title";
+            case "description": Description = i; return "Description";
+            case "currency": Currency = i; return "Currency";
+            case "amount": Amount = i; return "AmountAwardedMinor";
+            case "award date": AwardDate = i; return "AwardDate";
+            case "recipient name": RecipientOrgName = i; return "RecipientOrgName";
+            case "recipient country": RecipientOrgCountry = i; return "RecipientOrgCountry";
+            case "beneficiary countries": BeneficiaryCountries = i; return "BeneficiaryLocations.CountryCode";
+            case "beneficiary places": BeneficiaryPlaces = i; return "BeneficiaryLocations.Name";
+            case "programme": programmes[0] = i; return "ProgrammeTitle";
+            case "funding type": fundingTypes[0] = i; return "FundingTypes";
+            case "level": Level = i; return "ExplicitLevel";
+            case "purpose": Purpose = i; return "ExplicitPurpose";
+            case "flexible": Flexible = i; return "ExplicitFlexible";
+            default: return null;
+        }
+    }
+
+    private string? Bind360(string n, int i)
+    {
+        switch (n)
+        {
+            case "identifier": Identifier = i; return "Identifier";
+            case "title": Title = i; return "Title";
+            case "description": Description = i; return "Description";
+            case "currency": Currency = i; return "Currency";
+            case "amount awarded": Amount = i; return "AmountAwardedMinor";
+            case "award date": AwardDate = i; return "AwardDate";
+            case "amount disbursed": AmountDisbursed = i; return "AmountDisbursedMinor";
+            case "recipient org:identifier": RecipientOrgId = i; return "RecipientOrgId";
+            case "recipient org:name": RecipientOrgName = i; return "RecipientOrgName";
+            case "recipient org:country":
+            case "recipient org:address:country":
+            case "recipient org:address country":
+            case "recipient org:country name":
+                if (RecipientOrgCountry >= 0)
+                {
+                    return null; // a second country title (address style) is kept aside
+                }
+
+                RecipientOrgCountry = i;
+                return "RecipientOrgCountry";
+            case "location scope": LocationScope = i; return "LocationScope";
+            case "for regrant type": RegrantType = i; return "RegrantType";
+        }
+
+        var m = Numbered360().Match(n);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        var group = m.Groups["group"].Value;
+        var number = m.Groups["n"].Success ? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) + 1 : 0;
+        var part = m.Groups["part"].Success ? m.Groups["part"].Value : string.Empty;
+        var suffix = number == 0 ? string.Empty : $"[{number - 1}]";
+        switch (group, part)
+        {
+            case ("recipient org:location", "country code"):
+                recipientLocations[number] = i;
+                return $"RecipientLocationCountryCodes{suffix}";
+            case ("beneficiary location", _):
+                var loc = beneficiary.TryGetValue(number, out var existing) ? existing : beneficiary[number] = new LocationColumns();
+                switch (part)
+                {
+                    case "name": loc.Name = i; break;
+                    case "country code": loc.CountryCode = i; break;
+                    case "geographic code": loc.GeoCode = i; break;
+                    case "geographic code type": loc.GeoCodeType = i; break;
+                    default: return null;
+                }
+
+                return $"BeneficiaryLocations{suffix}.{part}";
+            case ("funding org", "identifier"):
+                fundingOrgIds[number] = i;
+                return $"FundingOrgId{suffix}";
+            case ("funding org", "name"):
+                fundingOrgNames[number] = i;
+                return $"FundingOrgName{suffix}";
+            case ("grant programme", "title"):
+                programmes[number] = i;
+                return $"ProgrammeTitle{suffix}";
+            case ("funding type", "" or "title" or "code"):
+                fundingTypes[(number * 3) + (part == "code" ? 2 : part == "title" ? 1 : 0)] = i;
+                return $"FundingTypes{suffix}.{part}";
+            case ("planned dates", "start date"):
+                plannedStarts[number] = i;
+                return $"PlannedStartDate{suffix}";
+            case ("planned dates", "end date"):
+                plannedEnds[number] = i;
+                return $"PlannedEndDate{suffix}";
+            default:
+                return null;
+        }
+    }
+
+    private static List<int> Ordered(SortedDictionary<int, int> d) => [.. d.Values];
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"\s*:\s*")]
+    private static partial Regex ColonSpaces();
+
+    [GeneratedRegex(@"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|planned dates)(?::(?<n>\d{1,4}))?(?::(?<part>[a-z ]+))?$")]
+    private static partial Regex Numbered360();
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace FundAudit.Api.Features.GrantIngest.Csv;
+
+/// <summary>
+/// The date forms a grant CSV may use: ISO 8601 (date or date-time, any offset: the date part is kept),
+/// <c>DD/MM/YYYY</c> or <c>MM/DD/YYYY</c> (optionally with <c>HH:MM[:SS]</c>), <c>MM/YYYY</c> (the first of the month)
+/// and <c>D Month YYYY</c> with an English month name (unambiguous, seen in published files).
+/// </summary>
+internal static partial class CsvDates
+{
+    internal enum Outcome
+    {
+        Ok,
+        /// <summary>Not one of the accepted forms.</summary>
+        Unrecognised,
+        /// <summary>An accepted form, but no such day (31/02/2020).</summary>
+        Impossible,
+    }
+
+    public const string Expected =
+        "expected a date such as 2024-03-31 (ISO 8601), 31/03/2024, 03/2024 or 31 March 2024";
+
+    /// <summary>Evidence a three-part slash date gives about the date order.</summary>
+    internal enum Evidence
+    {
+        None,
+        Ambiguous,
+        DayFirst,
+        MonthFirst,
+    }
+
+    /// <summary>For pass 1: what <paramref name="text"/> says about day-first or month-first.</summary>
+    public static Evidence Examine(ReadOnlySpan<char> text)
+    {
+        var m = SlashDate().Match(text.Trim().ToString());
+        if (!m.Success)
+        {
+            return Evidence.None;
+        }
+
+        var a = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var b = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        return (a, b) switch
+        {
+            _ when a == b => Evidence.None, // 05/05/2020 reads the same both ways
+            _ when a > 12 && b is >= 1 and <= 12 => Evidence.DayFirst,
+            _ when b > 12 && a is >= 1 and <= 12 => Evidence.MonthFirst,
+            _ when a <= 12 && b <= 12 => Evidence.Ambiguous,
+            _ => Evidence.None, // impossible either way: a row error later
+        };
+    }
+
+    /// <summary>Parses a date cell. <paramref name="order"/> decides three-part slash dates (none: read day-first).</summary>
+    public static Outcome TryParse(string text, DateOrder order, out DateOnly date)
+    {
+        date = default;
+        var s = text.Trim();
+
+        var iso = IsoDate().Match(s);
+        if (iso.Success)
+        {
+            return Make(Int(iso, "y"), Int(iso, "m"), Int(iso, "d"), TimeOk(iso), out date);
+        }
+
+        var slash = SlashDate().Match(s);
+        if (slash.Success)
+        {
+            var a = Int(slash, 1);
+            var b = Int(slash, 2);
+            var (day, month) = order == DateOrder.MonthFirst ? (b, a) : (a, b);
+            return Make(Int(slash, 3), month, day, TimeOk(slash), out date);
+        }
+
+        var monthYear = MonthYear().Match(s);
+        if (monthYear.Success)
+        {
+            return Make(Int(monthYear, 2), Int(monthYear, 1), 1, true, out date);
+        }
+
+        var named = NamedMonth().Match(s);
+        if (named.Success && MonthNumber(named.Groups[2].Value) is { } namedMonth)
+        {
+            return Make(Int(named, 3), namedMonth, Int(named, 1), true, out date);
+        }
+
+        return Outcome.Unrecognised;
+    }
+
+    private static readonly string[] MonthNames =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+    private static int? MonthNumber(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        for (var i = 0; i < MonthNames.Length; i++)
+        {
+            if (lower == MonthNames[i] || (lower.Length == 3 && MonthNames[i].StartsWith(lower, StringComparison.Ordinal)))
+            {
+                return i + 1;
+            }
+        }
+
+        return null;
+    }
+
+    private static Outcome Make(int year, int month, int day, bool timeOk, out DateOnly date)
+    {
+        date = default;
+        if (!timeOk || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return Outcome.Impossible;
+        }
+
+        date = new DateOnly(year, month, day);
+        return Outcome.Ok;
+    }
+
+    private static bool TimeOk(Match m) =>
+        (!m.Groups["h"].Success || Int(m, "h") < 24)
+        && (!m.Groups["mi"].Success || Int(m, "mi") < 60)
+        && (!m.Groups["s"].Success || Int(m, "s") < 60);
+
+    private static int Int(Match m, string group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+
+    private static int Int(Match m, int group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})(?:[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoDate();
+
+    [GeneratedRegex(@"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SlashDate();
+
+    [GeneratedRegex(@"^(\d{1,2})/(\d{4})$", RegexOptions.CultureInvariant)]
+    private static partial Regex MonthYear();
+
+    [GeneratedRegex(@"^(\d{1,2}) ([A-Za-z]{3,9}) (\d{4})$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamedMonth();
+}

@@ -1,0 +1,406 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CsvHelper;
+using FundAudit.Core.Grants;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.GrantIngest.Csv;
+
+/// <summary>Turns the current record of a <see cref="CsvReader"/> into a <see cref="CsvRow"/> (pass 2).</summary>
+internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
+{
+    private readonly ColumnMap map = plan.Map;
+    private readonly int maxCellChars = plan.Options.MaxCellChars;
+    private CsvReader reader = null!;
+    private long row;
+    private List<CsvRowError> errors = [];
+    private List<CsvRowError> warnings = [];
+
+    public CsvRow Build(CsvReader current, long rowNumber, CsvMalformedReason? malformed, long? supersededBy)
+    {
+        reader = current;
+        row = rowNumber;
+        errors = [];
+        warnings = [];
+
+        if (malformed is { } reason)
+        {
+            Error(null, CsvProblemCodes.MalformedQuotes, reason switch
+            {
+                CsvMalformedReason.StrayQuote => "A quote character sits inside an unquoted cell; quote the whole cell and double the quotes inside it.",
+                CsvMalformedReason.TextAfterClosingQuote => "Text follows the closing quote of a cell (rows may have been merged by an unbalanced quote); quote the whole cell and double the quotes inside it.",
+                _ => "The quotes of this row are not balanced; quote whole cells and double the quotes inside them.",
+            });
+        }
+
+        CheckNul();
+        CheckFieldCount();
+
+        var identifier = Required(map.Identifier, "Identifier", "an identifier for the grant");
+        var title = Required(map.Title, "Title", "a title for the grant");
+        var description = Cell(map.Description);
+        var currency = ReadCurrency();
+        var amount = ReadAmount(map.Amount, currency, required: true);
+        var awardDate = ReadDate(map.AwardDate, required: true);
+        var extra = ReadExtra();
+
+        if (supersededBy is { } later)
+        {
+            warnings.Add(new CsvRowError(row, Title(map.Identifier), CsvProblemCodes.DuplicateIdentifier,
+                $"Row {later} has the same identifier and replaces this row."));
+        }
+
+        GrantRecord? record = null;
+        var optional = map.Layout == CsvLayout.Template ? ReadTemplateFields() : Read360Fields(currency);
+        if (errors.Count == 0 && identifier is not null && currency is not null && amount is { } minor && awardDate is { } date)
+        {
+            record = optional with
+            {
+                Identifier = identifier,
+                Title = title,
+                Description = description,
+                Currency = currency,
+                AmountAwardedMinor = minor,
+                AwardDate = date,
+            };
+        }
+
+        return new CsvRow(row, record, errors, warnings, extra, reader.ByteOffset, supersededBy);
+    }
+
+    private GrantRecord Read360Fields(string? currency) => new()
+    {
+        Identifier = string.Empty,
+        Currency = string.Empty,
+        AmountAwardedMinor = 0,
+        AwardDate = default,
+        AmountDisbursedMinor = map.AmountDisbursed >= 0 ? ReadAmount(map.AmountDisbursed, currency, required: false) : null,
+        PlannedStartDate = ReadDate(FirstNonEmpty(map.PlannedStartDates), required: false),
+        PlannedEndDate = ReadDate(FirstNonEmpty(map.PlannedEndDates), required: false),
+        RecipientOrgId = Cell(map.RecipientOrgId),
+        RecipientOrgName = Cell(map.RecipientOrgName),
+        RecipientOrgCountry = Cell(map.RecipientOrgCountry),
+        RecipientLocationCountryCodes = [.. map.RecipientLocationCountryCodes.SelectMany(i => Split(Cell(i))).Select(c => c.ToUpperInvariant()).Distinct()],
+        BeneficiaryLocations = [.. map.BeneficiaryLocations.SelectMany(Locations)],
+        FundingOrgId = Cell(FirstNonEmpty(map.FundingOrgIds)),
+        FundingOrgName = Cell(FirstNonEmpty(map.FundingOrgNames)),
+        ProgrammeTitle = Cell(FirstNonEmpty(map.ProgrammeTitles)),
+        FundingTypes = [.. map.FundingTypes.SelectMany(i => Split(Cell(i))).Distinct()],
+        LocationScope = Cell(map.LocationScope),
+        RegrantType = Cell(map.RegrantType),
+    };
+
+    private GrantRecord ReadTemplateFields()
+    {
+        var countries = new List<BeneficiaryLocation>();
+        foreach (var code in Split(Cell(map.BeneficiaryCountries)))
+        {
+            if (!CountryCode().IsMatch(code))
+            {
+                Error(map.BeneficiaryCountries, CsvProblemCodes.InvalidValue, "Expected two-letter ISO 3166 country codes (such as KE or GB) separated by \";\".");
+                break;
+            }
+
+            countries.Add(new BeneficiaryLocation(null, code.ToUpperInvariant(), null, null));
+        }
+
+        return new GrantRecord
+        {
+            Identifier = string.Empty,
+            Currency = string.Empty,
+            AmountAwardedMinor = 0,
+            AwardDate = default,
+            RecipientOrgName = Cell(map.RecipientOrgName),
+            RecipientOrgCountry = Cell(map.RecipientOrgCountry),
+            BeneficiaryLocations = [.. countries, .. Split(Cell(map.BeneficiaryPlaces)).Select(p => new BeneficiaryLocation(p, null, null, null))],
+            ProgrammeTitle = Cell(FirstNonEmpty(map.ProgrammeTitles)),
+            FundingTypes = [.. map.FundingTypes.SelectMany(i => Split(Cell(i))).Distinct()],
+            ExplicitLevel = OneOf(map.Level, ["global", "regional", "national", "local"]),
+            ExplicitPurpose = OneOf(map.Purpose, ["prevention", "collective", "emergency", "campaign"]),
+            ExplicitFlexible = ReadFlexible(),
+        };
+    }
+
+    private IEnumerable<BeneficiaryLocation> Locations(LocationColumns group)
+    {
+        // A derived file joins several locations with "; " in one cell: the n-th part of each cell is one location.
+        var names = Split(Cell(group.Name), keepEmpty: true);
+        var codes = Split(Cell(group.CountryCode), keepEmpty: true);
+        var geo = Split(Cell(group.GeoCode), keepEmpty: true);
+        var types = Split(Cell(group.GeoCodeType), keepEmpty: true);
+        var count = Math.Max(Math.Max(names.Count, codes.Count), Math.Max(geo.Count, types.Count));
+        for (var k = 0; k < count; k++)
+        {
+            var location = new BeneficiaryLocation(
+                At(names, k),
+                At(codes, k)?.ToUpperInvariant(),
+                At(geo, k),
+                At(types, k));
+            if (location is not { Name: null, CountryCode: null, GeoCode: null, GeoCodeType: null })
+            {
+                yield return location;
+            }
+        }
+
+        static string? At(List<string> parts, int k) => k < parts.Count && parts[k].Length > 0 ? parts[k] : null;
+    }
+
+    private string? ReadCurrency()
+    {
+        var text = Cell(map.Currency);
+        if (text is null)
+        {
+            if (!HasError(map.Currency))
+            {
+                Error(map.Currency, CsvProblemCodes.RequiredCellEmpty, "Currency is required: expected a three-letter ISO 4217 code such as GBP, EUR or USD.");
+            }
+
+            return null;
+        }
+
+        if (!Currencies.IsKnown(text))
+        {
+            Error(map.Currency, CsvProblemCodes.InvalidCurrency, "Expected a three-letter ISO 4217 currency code such as GBP, EUR or USD.");
+            return null;
+        }
+
+        return text.ToUpperInvariant();
+    }
+
+    private long? ReadAmount(int column, string? currency, bool required)
+    {
+        var text = Cell(column);
+        if (text is null)
+        {
+            if (required && !HasError(column))
+            {
+                Error(column, CsvProblemCodes.RequiredCellEmpty, "An amount is required: expected a number such as 1234.50.");
+            }
+
+            return null;
+        }
+
+        string? problem = null;
+        var code = CsvProblemCodes.InvalidAmount;
+        var match = AmountPattern().Match(text);
+        if (!match.Success)
+        {
+            problem = "Expected a number with a dot as decimal separator, such as 1234.50 or 1,234.50, without a currency symbol or other text.";
+        }
+        else if (currency is null)
+        {
+            return null; // the currency error is already reported
+        }
+        else if (!MinorUnits.TryParse(text, currency, out var minor))
+        {
+            var exponent = Currencies.Exponent(currency);
+            var decimals = match.Groups["frac"].Success ? match.Groups["frac"].Value.TrimEnd('0').Length : 0;
+            (code, problem) = decimals > exponent
+                ? (CsvProblemCodes.TooManyDecimals, $"{currency} amounts have at most {exponent} decimal places.")
+                : (CsvProblemCodes.InvalidAmount, "The amount is too large.");
+        }
+        else
+        {
+            return minor;
+        }
+
+        if (required)
+        {
+            Error(column, code, problem);
+        }
+        else
+        {
+            Ignored(column, problem);
+        }
+
+        return null;
+    }
+
+    private DateOnly? ReadDate(int column, bool required)
+    {
+        var text = Cell(column);
+        if (text is null)
+        {
+            if (required && !HasError(column))
+            {
+                Error(column, CsvProblemCodes.RequiredCellEmpty, "A date is required: " + CsvDates.Expected + ".");
+            }
+
+            return null;
+        }
+
+        var outcome = CsvDates.TryParse(text, plan.DateOrder, out var date);
+        if (outcome == CsvDates.Outcome.Ok)
+        {
+            return date;
+        }
+
+        var (code, message) = outcome == CsvDates.Outcome.Impossible
+            ? (CsvProblemCodes.ImpossibleDate, "No such date or time (for example 31/02); " + CsvDates.Expected + ".")
+            : (CsvProblemCodes.InvalidDate, char.ToUpperInvariant(CsvDates.Expected[0]) + CsvDates.Expected[1..] + ".");
+        if (required)
+        {
+            Error(column, code, message);
+        }
+        else
+        {
+            Ignored(column, message);
+        }
+
+        return null;
+    }
+
+    private string? OneOf(int column, string[] allowed)
+    {
+        var text = Cell(column);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var lower = text.ToLowerInvariant();
+        if (allowed.Contains(lower))
+        {
+            return lower;
+        }
+
+        Error(column, CsvProblemCodes.InvalidValue, $"Expected one of {string.Join(", ", allowed)}, or an empty cell.");
+        return null;
+    }
+
+    private bool? ReadFlexible()
+    {
+        switch (Cell(map.Flexible)?.ToLowerInvariant())
+        {
+            case null: return null;
+            case "true" or "yes": return true;
+            case "false" or "no": return false;
+            default:
+                Error(map.Flexible, CsvProblemCodes.InvalidValue, "Expected true, false, yes or no, or an empty cell.");
+                return null;
+        }
+    }
+
+    private string? Required(int column, string name, string what)
+    {
+        var text = Cell(column);
+        if (text is null && !HasError(column))
+        {
+            Error(column, CsvProblemCodes.RequiredCellEmpty, $"{name} is required: expected {what}.");
+        }
+
+        return text;
+    }
+
+    /// <summary>The trimmed cell, or <c>null</c> when empty, absent or too long (a <c>cell_too_long</c> error, reported once).</summary>
+    private string? Cell(int column)
+    {
+        if (column < 0 || column >= reader.FieldCount)
+        {
+            return null;
+        }
+
+        var span = reader.GetSpan(column);
+        if (span.Length > maxCellChars && Encoding.UTF8.GetCharCount(span) > maxCellChars)
+        {
+            if (!HasError(column))
+            {
+                Error(column, CsvProblemCodes.CellTooLong, $"The cell is longer than {maxCellChars:N0} characters.");
+            }
+
+            return null;
+        }
+
+        var text = reader.GetString(column).Trim();
+        return text.Length == 0 ? null : text;
+    }
+
+    private Dictionary<string, string>? ReadExtra()
+    {
+        Dictionary<string, string>? extra = null;
+        foreach (var column in map.ExtraColumns)
+        {
+            if (Cell(column) is { } value)
+            {
+                extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                var title = map.Titles[column].Trim();
+                if (!extra.TryAdd(title, value))
+                {
+                    extra[$"{title} (column {column + 1})"] = value;
+                }
+            }
+        }
+
+        return extra;
+    }
+
+    private void CheckNul()
+    {
+        if (reader.RawRecord.IndexOf((byte)0) < 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            if (reader.GetRawSpan(i).IndexOf((byte)0) >= 0)
+            {
+                Error(i < map.Titles.Count ? i : null, CsvProblemCodes.NulCharacter, "The cell contains NUL characters (binary data); a CSV holds text only.");
+                return;
+            }
+        }
+    }
+
+    private void CheckFieldCount()
+    {
+        for (var i = map.Titles.Count; i < reader.FieldCount; i++)
+        {
+            if (!reader.GetSpan(i).Trim(" \t"u8).IsEmpty)
+            {
+                Error(null, CsvProblemCodes.TooManyFields,
+                    $"The row has {reader.FieldCount} cells but the header has {map.Titles.Count} columns; often a value holds the delimiter without quotes around it.");
+                return;
+            }
+        }
+    }
+
+    private static List<string> Split(string? text, bool keepEmpty = false)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        var parts = text.Split(';', StringSplitOptions.TrimEntries);
+        return keepEmpty ? [.. parts] : [.. parts.Where(p => p.Length > 0)];
+    }
+
+    private int FirstNonEmpty(IReadOnlyList<int> columns)
+    {
+        foreach (var c in columns)
+        {
+            if (c < reader.FieldCount && !reader.GetSpan(c).Trim(" \t"u8).IsEmpty)
+            {
+                return c;
+            }
+        }
+
+        return -1;
+    }
+
+    private string? Title(int column) => column >= 0 && column < map.Titles.Count ? map.Titles[column] : null;
+
+    private bool HasError(int column) => errors.Exists(e => e.Column == Title(column) && e.Column is not null);
+
+    private void Error(int? column, string code, string message) =>
+        errors.Add(new CsvRowError(row, column is { } c ? Title(c) : null, code, message));
+
+    private void Ignored(int column, string message) =>
+        warnings.Add(new CsvRowError(row, Title(column), CsvProblemCodes.OptionalValueIgnored, message + " The cell was left empty."));
+
+    [GeneratedRegex(@"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?<frac>\d+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AmountPattern();
+
+    [GeneratedRegex(@"^[A-Za-z]{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CountryCode();
+}
