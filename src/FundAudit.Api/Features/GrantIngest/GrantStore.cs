@@ -2,12 +2,16 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Classification;
 using FundAudit.Core.Grants;
 
 namespace FundAudit.Api.Features.GrantIngest;
 
-/// <summary>A grant ready to store: the record, its original JSON and the JSON's hash.</summary>
-internal sealed record GrantToStore(GrantRecord Record, string SourceJson, string ContentHash);
+/// <summary>
+/// A grant ready to store: the record, its original JSON (the 360Giving object as it came, or as built from a CSV row),
+/// the JSON's hash, and its classification (null: not classified, stored as unclassified).
+/// </summary>
+internal sealed record GrantToStore(GrantRecord Record, string SourceJson, string ContentHash, GrantClassification? Classification = null);
 
 /// <summary>What a store call did with a batch.</summary>
 internal sealed record UpsertCounts(int Created, int Updated, int Unchanged);
@@ -74,7 +78,9 @@ internal sealed class GrantStore(Db db)
         "planned_end_date", "recipient_org_id", "recipient_org_name", "recipient_country", "recipient_location_countries",
         "beneficiary_locations", "beneficiary_countries", "funding_org_id", "funding_org_name", "programme_title",
         "funding_types", "location_scope", "regrant_type", "explicit_level", "explicit_purpose", "explicit_flexible",
-        "extra_json", "content_hash", "updated_at",
+        "extra_json", "content_hash", "level", "level_source", "level_confidence", "level_evidence", "purpose", "purpose_source",
+        "purpose_confidence", "purpose_evidence", "flexible", "flexible_source", "flexible_confidence", "flexible_evidence",
+        "rule_set_version", "classified_at", "updated_at",
     ];
 
     private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
@@ -201,39 +207,76 @@ internal sealed class GrantStore(Db db)
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
-    private static DynamicParameters Parameters(long funderId, GrantToStore g, DateTimeOffset now)
+    /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
+    public static IReadOnlyList<string> WriteColumns => InsertColumns;
+
+    /// <summary>
+    /// The values of <see cref="WriteColumns"/> for one grant: the single mapping from a grant to its row, shared by
+    /// the JSON upsert and the bulk import so both store exactly the same thing.
+    /// </summary>
+    public static object?[] ColumnValues(long funderId, GrantToStore g, DateTimeOffset now)
     {
         var r = g.Record;
+        var c = g.Classification;
+        return
+        [
+            funderId,
+            r.Identifier,
+            r.Title ?? "",
+            r.Description,
+            r.Currency,
+            r.AmountAwardedMinor,
+            r.AmountDisbursedMinor,
+            r.AwardDate,
+            r.PlannedStartDate,
+            r.PlannedEndDate,
+            r.RecipientOrgId,
+            r.RecipientOrgName,
+            r.RecipientOrgCountry ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null),
+            Join(r.RecipientLocationCountryCodes),
+            r.BeneficiaryLocations.Count == 0 ? null : JsonSerializer.Serialize(r.BeneficiaryLocations, GrantMapping.StoredJson),
+            Join(r.BeneficiaryLocations.Select(l => l.CountryCode).OfType<string>().Distinct().ToList()),
+            r.FundingOrgId,
+            r.FundingOrgName,
+            r.ProgrammeTitle,
+            Join(r.FundingTypes),
+            r.LocationScope,
+            r.RegrantType,
+            r.ExplicitLevel,
+            r.ExplicitPurpose,
+            r.ExplicitFlexible,
+            g.SourceJson,
+            g.ContentHash,
+            c is null ? "unclassified" : ClassificationNames.Of(c.Level.Value),
+            c is null ? null : ClassificationNames.Of(c.Level.Source),
+            c?.Level.Confidence,
+            c is null ? null : Evidence(c.Level.Evidence),
+            c is null ? "unclassified" : ClassificationNames.Of(c.Purpose.Value),
+            c is null ? null : ClassificationNames.Of(c.Purpose.Source),
+            c?.Purpose.Confidence,
+            c is null ? null : Evidence(c.Purpose.Evidence),
+            c?.Flexible.Value,
+            c is null ? null : ClassificationNames.Of(c.Flexible.Source),
+            c?.Flexible.Confidence,
+            c is null ? null : Evidence(c.Flexible.Evidence),
+            c?.RuleSetVersion,
+            c is null ? null : now,
+            now,
+            now,
+        ];
+    }
+
+    private static string Evidence(IReadOnlyList<string> evidence) => JsonSerializer.Serialize(evidence, GrantMapping.StoredJson);
+
+    private static DynamicParameters Parameters(long funderId, GrantToStore g, DateTimeOffset now)
+    {
         var p = new DynamicParameters();
-        p.Add("funder_id", funderId);
-        p.Add("identifier", r.Identifier);
-        p.Add("title", r.Title ?? "");
-        p.Add("description", r.Description);
-        p.Add("currency", r.Currency);
-        p.Add("amount_awarded", r.AmountAwardedMinor);
-        p.Add("amount_disbursed", r.AmountDisbursedMinor);
-        p.Add("award_date", r.AwardDate);
-        p.Add("planned_start_date", r.PlannedStartDate);
-        p.Add("planned_end_date", r.PlannedEndDate);
-        p.Add("recipient_org_id", r.RecipientOrgId);
-        p.Add("recipient_org_name", r.RecipientOrgName);
-        p.Add("recipient_country", r.RecipientOrgCountry ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null));
-        p.Add("recipient_location_countries", Join(r.RecipientLocationCountryCodes));
-        p.Add("beneficiary_locations", r.BeneficiaryLocations.Count == 0 ? null : JsonSerializer.Serialize(r.BeneficiaryLocations, GrantMapping.StoredJson));
-        p.Add("beneficiary_countries", Join(r.BeneficiaryLocations.Select(l => l.CountryCode).OfType<string>().Distinct().ToList()));
-        p.Add("funding_org_id", r.FundingOrgId);
-        p.Add("funding_org_name", r.FundingOrgName);
-        p.Add("programme_title", r.ProgrammeTitle);
-        p.Add("funding_types", Join(r.FundingTypes));
-        p.Add("location_scope", r.LocationScope);
-        p.Add("regrant_type", r.RegrantType);
-        p.Add("explicit_level", r.ExplicitLevel);
-        p.Add("explicit_purpose", r.ExplicitPurpose);
-        p.Add("explicit_flexible", r.ExplicitFlexible);
-        p.Add("extra_json", g.SourceJson);
-        p.Add("content_hash", g.ContentHash);
-        p.Add("updated_at", now);
-        p.Add("created_at", now);
+        var values = ColumnValues(funderId, g, now);
+        for (var i = 0; i < InsertColumns.Length; i++)
+        {
+            p.Add(InsertColumns[i], values[i]);
+        }
+
         return p;
     }
 
