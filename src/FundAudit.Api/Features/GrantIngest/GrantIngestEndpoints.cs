@@ -36,11 +36,13 @@ internal static class GrantIngestEndpoints
 
         grants.MapGet("/{id}", GetGrant.HandleAsync)
             .WithName("GetGrant")
-            .WithSummary("Get one grant by its 360Giving identifier (URL-encoded)");
+            .WithSummary("Get one grant by its 360Giving identifier (URL-encoded)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         grants.MapDelete("/{id}", DeleteGrant.HandleAsync)
             .WithName("DeleteGrant")
             .WithSummary("Delete one grant by its 360Giving identifier (URL-encoded)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.PortfolioWrite);
 
         return app;

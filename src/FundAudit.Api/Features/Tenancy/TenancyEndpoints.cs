@@ -22,7 +22,8 @@ internal static class TenancyEndpoints
         keys.MapGet("/", ListApiKeys.HandleAsync).WithName("ListApiKeys").WithSummary("List the funder's API keys");
         keys.MapPost("/", CreateApiKey.HandleAsync).WithName("CreateApiKey").WithSummary("Create an API key (the secret is shown once)")
             .WithValidation<CreateApiKey.Request>();
-        keys.MapDelete("/{keyId}", RevokeApiKey.HandleAsync).WithName("RevokeApiKey").WithSummary("Revoke an API key");
+        keys.MapDelete("/{keyId}", RevokeApiKey.HandleAsync).WithName("RevokeApiKey").WithSummary("Revoke an API key")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 }

@@ -31,7 +31,8 @@ internal static class JobsServiceCollectionExtensions
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddSingleton(options);
         services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbDialect>()));
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

@@ -11,6 +11,10 @@ internal static class OpenApiServiceCollectionExtensions
     {
         services.AddOpenApi(DocumentName, o =>
         {
+            // Use cases nest their Request/Response types; name schemas after the use case (ListGrantsRequest, …).
+            o.CreateSchemaReferenceId = type => type.Type.IsNested && type.Type.DeclaringType is { } owner
+                ? owner.Name + type.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             o.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
             o.AddDocumentTransformer((doc, _, _) =>
             {
@@ -61,6 +65,9 @@ internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransfor
 
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid API key (ProblemDetails)." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role may not do this (ProblemDetails)." });
             }
         }
 

@@ -1,0 +1,59 @@
+using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FundAudit.Api.Tests.Platform;
+
+/// <summary>DESIGN rule 4: every endpoint requires authorization except an explicit, reviewed list.</summary>
+public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    /// <summary>The whole list of endpoints anyone may call. Adding one here is a security decision: say why in the commit.</summary>
+    private static readonly string[] Anonymous =
+    [
+        "GET /health/live",
+        "GET /health/ready",
+        "GET /openapi/{documentName}.json",
+    ];
+
+    [Fact]
+    public void Only_the_listed_endpoints_allow_anonymous_callers()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+
+        var anonymous = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(Anonymous.Order(StringComparer.Ordinal), anonymous);
+    }
+
+    [Fact]
+    public async Task Every_other_endpoint_refuses_a_caller_without_a_key()
+    {
+        var client = app.CreateClient();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && !e.RoutePattern.RawText!.Contains("hangfire", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(endpoints.Count >= 8, $"only {endpoints.Count} endpoints found");
+
+        foreach (var endpoint in endpoints)
+        {
+            var path = "/" + string.Join("/", endpoint.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.Select(p => p switch
+            {
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart l => l.Content,
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart sp => sp.Content,
+                _ => "x1",
+            }))));
+            foreach (var method in endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                var response = await client.SendAsync(request);
+                Assert.True(response.StatusCode == System.Net.HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} without a key");
+            }
+        }
+    }
+}
