@@ -282,6 +282,27 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     }
 
     [Fact]
+    public async Task Published_360Giving_files_post_as_they_are_and_non_iso_dates_are_refused_whole()
+    {
+        var folder = Path.Combine(RepoPaths.SharedData, "360giving");
+        Assert.True(Directory.Exists(folder), $"The shared data folder {folder} is missing: these tests read real published 360Giving files from it.");
+        var tenant = await app.CreateTenantAsync();
+
+        var jrct = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants", File.Json(Path.Combine(folder, "360g-joseph-rowntree-ct-2017.json"))));
+        Assert.Equal(31, jrct.GetProperty("created").GetInt32());
+        var abct = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants", File.Json(Path.Combine(folder, "360g-ab-charitable-trust-2013-2020.json"))));
+        Assert.Equal(783, abct.GetProperty("created").GetInt32());
+        var chf = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?currency=CHF");
+        Assert.Equal(1, chf.GetProperty("items").GetArrayLength());
+
+        // Millfield House writes award dates as DD/MM/YYYY: the 360Giving JSON standard wants ISO 8601, so the package is refused.
+        var millfield = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/grants", File.Json(Path.Combine(folder, "360g-millfield-house-2013-2017.json"))), HttpStatusCode.BadRequest);
+        Assert.Contains(millfield.GetProperty("errors").EnumerateObject(), e => e.Name.EndsWith(".awardDate", StringComparison.Ordinal));
+        Assert.Equal(31 + 783, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task Bad_list_parameters_get_a_validation_problem()
     {
         var tenant = await app.CreateTenantAsync();
@@ -291,6 +312,16 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.True(errors.TryGetProperty("currency", out _));
         Assert.True(errors.TryGetProperty("cursor", out _));
         await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants?from=not-a-date"), HttpStatusCode.BadRequest);
+    }
+}
+
+file static class File
+{
+    public static StreamContent Json(string path)
+    {
+        var content = new StreamContent(System.IO.File.OpenRead(path));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
     }
 }
 

@@ -94,11 +94,7 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
             .WithMessage("Not a 360Giving Location Scope code (GLS010 to GLS060, or GLS099).");
         RuleFor(g => g.BeneficiaryLocation).Must(l => l!.Count <= GrantLimits.MaxLocations).When(g => g.BeneficiaryLocation is not null)
             .WithMessage($"At most {GrantLimits.MaxLocations} beneficiary locations.");
-        RuleForEach(g => g.PlannedDates).ChildRules(e =>
-        {
-            e.RuleFor(x => x.StartDate).Must(d => IsoDate.TryParse(d, out _)).When(x => !string.IsNullOrEmpty(x.StartDate)).WithMessage("Not a date as YYYY-MM-DD.");
-            e.RuleFor(x => x.EndDate).Must(d => IsoDate.TryParse(d, out _)).When(x => !string.IsNullOrEmpty(x.EndDate)).WithMessage("Not a date as YYYY-MM-DD.");
-        });
+        // Planned dates are informative: kept as sent, and mapped only when they are ISO dates (the CSV import does the same).
         RuleForEach(g => g.RecipientOrganization).ChildRules(o => o.RuleFor(x => x.Name).MaximumLength(GrantLimits.MaxNameLength));
     }
 
