@@ -10,9 +10,10 @@ namespace FundAudit.Core.Classification;
 /// Built once from a <see cref="RuleSet"/> (terms compiled into one trie with the country and region names);
 /// immutable afterwards, so one instance can be shared by all threads.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed class ClassificationEngine
 {
-    private const int MaxMatchesPerField = 512;
+    private const int MaxMatchesPerField = 256;
 
     // Country and area names that are also ordinary words or names of cities/people: not looked for in free text.
     private static readonly HashSet<string> AmbiguousTextPlaces = new(StringComparer.Ordinal)
@@ -29,6 +30,8 @@ public sealed class ClassificationEngine
     private readonly int[] _sub;
     private readonly double[] _weight;
     private readonly string[] _label;
+    private readonly string[] _evidence;      // "emergency +3 'urgent*'", formatted once
+    private readonly string[] _titleEvidence; // the same with the title weight applied
     private readonly Place[] _places;
     private readonly RuleSet _rules;
 
@@ -97,6 +100,20 @@ public sealed class ClassificationEngine
         _weight = [.. weight];
         _label = [.. label];
         _places = [.. places];
+        _evidence = new string[_kind.Length];
+        _titleEvidence = new string[_kind.Length];
+        for (var i = 0; i < _kind.Length; i++)
+        {
+            var name = _kind[i] switch
+            {
+                TermKind.Purpose => RuleSet.PurposeName((GrantPurpose)_sub[i]),
+                TermKind.LevelHint => LevelNames.Name((GrantLevel)_sub[i]),
+                TermKind.Flexible => "flexible",
+                _ => "place",
+            };
+            _evidence[i] = $"{name} +{Fmt(_weight[i])} '{_label[i]}'";
+            _titleEvidence[i] = $"{name} +{Fmt(_weight[i] * rules.TitleWeight)} '{_label[i]}' (title)";
+        }
     }
 
     /// <summary>An engine over <see cref="RuleSet.Default"/>.</summary>
@@ -228,6 +245,7 @@ public sealed class ClassificationEngine
         }
 
         Span<double> score = stackalloc double[5];
+        score.Clear();
         foreach (var id in hits)
         {
             if (_kind[id] != TermKind.Purpose)
@@ -237,7 +255,7 @@ public sealed class ClassificationEngine
 
             var w = _weight[id] * factor[id];
             score[_sub[id]] += w;
-            evidence.Add($"{RuleSet.PurposeName((GrantPurpose)_sub[id])} +{Fmt(w)} '{_label[id]}'{(factor[id] > 1f ? " (title)" : "")}");
+            evidence.Add(factor[id] > 1f ? _titleEvidence[id] : _evidence[id]);
         }
 
         int bestIndex = 0, secondIndex = 0; // 0 = none (score[0] stays 0)
@@ -332,7 +350,7 @@ public sealed class ClassificationEngine
             if (_kind[id] == TermKind.Flexible)
             {
                 score += _weight[id];
-                evidence.Add($"flexible +{Fmt(_weight[id])} '{_label[id]}'");
+                evidence.Add(_evidence[id]);
             }
         }
 
@@ -522,13 +540,14 @@ public sealed class ClassificationEngine
 
         // text hints, used where the data is thin
         Span<double> hint = stackalloc double[5];
+        hint.Clear();
         var hintEvidence = new List<string>();
         foreach (var id in hits)
         {
             if (_kind[id] == TermKind.LevelHint)
             {
                 hint[_sub[id]] += _weight[id];
-                hintEvidence.Add($"{LevelNames.Name((GrantLevel)_sub[id])} +{Fmt(_weight[id])} '{_label[id]}'");
+                hintEvidence.Add(_evidence[id]);
             }
         }
 

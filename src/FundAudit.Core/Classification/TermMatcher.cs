@@ -6,6 +6,7 @@ namespace FundAudit.Core.Classification;
 /// handful of times at most: no regular expressions, no per-term scans. A '*' at the end of a word in a term
 /// matches the rest of the word (plurals, verb forms).
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 internal sealed class TermMatcher
 {
     private const int Alphabet = 37;

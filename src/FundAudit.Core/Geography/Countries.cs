@@ -29,6 +29,13 @@ public static class Countries
             return false;
         }
 
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length is 2 or 3 && char.IsAsciiLetter(trimmed[0]) && char.IsAsciiLetter(trimmed[1]) && char.IsAsciiLetter(trimmed[^1])
+            && Data.Value.ByCode.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(trimmed, out country))
+        {
+            return true; // fast path: an ISO code in any case
+        }
+
         var key = TextFold.Key(text);
         return key.Length > 0 && Data.Value.ByKey.TryGetValue(key, out country);
     }
@@ -46,7 +53,7 @@ public static class Countries
         }
     }
 
-    private sealed record Table(IReadOnlyList<Country> All, FrozenDictionary<string, Country> ByKey);
+    private sealed record Table(IReadOnlyList<Country> All, FrozenDictionary<string, Country> ByKey, FrozenDictionary<string, Country> ByCode);
 
     private static Table Load()
     {
@@ -93,6 +100,7 @@ public static class Countries
             }
         }
 
-        return new Table(all, byKey.ToFrozenDictionary(StringComparer.Ordinal));
+        var byCode = all.SelectMany(c => new[] { (c.Alpha2, c), (c.Alpha3, c) }).ToFrozenDictionary(x => x.Item1, x => x.c, StringComparer.OrdinalIgnoreCase);
+        return new Table(all, byKey.ToFrozenDictionary(StringComparer.Ordinal), byCode);
     }
 }
