@@ -1,0 +1,485 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace FundAudit.Core.Classification;
+
+/// <summary>A term (word or phrase, folded when matched; a trailing <c>*</c> on a word matches any ending) and its weight.</summary>
+public sealed record WeightedTerm(string Term, double Weight);
+
+/// <summary>One validation problem in a rule-set document.</summary>
+/// <param name="Path">JSON-path-like location, e.g. <c>$.purpose.terms.emergency['rapid response']</c>.</param>
+public sealed record RuleSetError(string Path, string Message)
+{
+    public override string ToString() => $"{Path}: {Message}";
+}
+
+/// <summary>The outcome of <see cref="RuleSet.Parse"/>: a rule set when the document is valid, otherwise the errors.</summary>
+public sealed record RuleSetParseResult(RuleSet? RuleSet, IReadOnlyList<RuleSetError> Errors)
+{
+    public bool IsValid => RuleSet is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// The versioned, funder-editable rules of the classifier: weighted terms per purpose (en/es/pt/fr), flexible-funding
+/// terms, and level hint terms used where geography data is thin. The default is the embedded
+/// Classification/default-rules.json; a funder can hold its own copy, validated by <see cref="Parse"/>.
+/// </summary>
+public sealed class RuleSet
+{
+    /// <summary>Weights must lie in (0, <see cref="MaxWeight"/>].</summary>
+    public const double MaxWeight = 10.0;
+
+    public const int MaxTermLength = 100;
+
+    private const string ResourceName = "FundAudit.Core.Classification.default-rules.json";
+
+    private static readonly Lazy<RuleSet> DefaultRuleSet = new(LoadDefault, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private RuleSet(
+        string version,
+        string? description,
+        double purposeMinimumScore,
+        double purposeMargin,
+        double titleWeight,
+        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> purposeTerms,
+        double flexibleMinimumScore,
+        IReadOnlyList<WeightedTerm> flexibleTerms,
+        double levelMinimumScore,
+        IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms)
+    {
+        Version = version;
+        Description = description;
+        PurposeMinimumScore = purposeMinimumScore;
+        PurposeMargin = purposeMargin;
+        TitleWeight = titleWeight;
+        PurposeTerms = purposeTerms;
+        FlexibleMinimumScore = flexibleMinimumScore;
+        FlexibleTerms = flexibleTerms;
+        LevelMinimumScore = levelMinimumScore;
+        LevelTerms = levelTerms;
+    }
+
+    /// <summary>The rule-set version stored beside every classification, e.g. "2026.11-1".</summary>
+    public string Version { get; }
+
+    public string? Description { get; }
+
+    /// <summary>The lowest score a purpose needs to be chosen.</summary>
+    public double PurposeMinimumScore { get; }
+
+    /// <summary>How far the best purpose must be ahead: the runner-up may score at most (1 − margin) × best.</summary>
+    public double PurposeMargin { get; }
+
+    /// <summary>Multiplier for terms found in the title (programme title and description count once).</summary>
+    public double TitleWeight { get; }
+
+    public IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> PurposeTerms { get; }
+
+    public double FlexibleMinimumScore { get; }
+
+    public IReadOnlyList<WeightedTerm> FlexibleTerms { get; }
+
+    public double LevelMinimumScore { get; }
+
+    public IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> LevelTerms { get; }
+
+    /// <summary>The rule set shipped with FundAudit.</summary>
+    public static RuleSet Default => DefaultRuleSet.Value;
+
+    /// <summary>The shipped rule set as its JSON document (a starting point for a funder's own copy).</summary>
+    public static string DefaultJson()
+    {
+        using var stream = typeof(RuleSet).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    private static RuleSet LoadDefault()
+    {
+        var result = Parse(DefaultJson());
+        return result.IsValid
+            ? result.RuleSet!
+            : throw new InvalidDataException("the default rule set is invalid: " + string.Join("; ", result.Errors));
+    }
+
+    /// <summary>Parses and validates a rule-set document. Never throws on bad input: problems come back as errors.</summary>
+    public static RuleSetParseResult Parse(string json)
+    {
+        var errors = new List<RuleSetError>();
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json ?? "", new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            return new RuleSetParseResult(null, [new RuleSetError($"$ (line {(ex.LineNumber ?? 0) + 1})", "not valid JSON: " + ex.Message)]);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new RuleSetParseResult(null, [new RuleSetError("$", "the rule set must be a JSON object")]);
+            }
+
+            CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level");
+
+            string? version = null;
+            if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
+            {
+                errors.Add(new RuleSetError("$.version", "missing version (a non-empty string such as \"2026.11-1\")"));
+            }
+            else
+            {
+                version = v.GetString()!.Trim();
+                if (version.Length > 50)
+                {
+                    errors.Add(new RuleSetError("$.version", "version is longer than 50 characters"));
+                }
+            }
+
+            string? description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+
+            // purpose
+            double pMin = 2, pMargin = 0.25, titleWeight = 1.5;
+            var purposeTerms = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
+            if (!root.TryGetProperty("purpose", out var purpose) || purpose.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new RuleSetError("$.purpose", "missing purpose section (an object with terms per purpose)"));
+            }
+            else
+            {
+                CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms");
+                pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
+                pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
+                titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
+                if (!purpose.TryGetProperty("terms", out var terms) || terms.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add(new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })"));
+                }
+                else
+                {
+                    var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var p in terms.EnumerateObject())
+                    {
+                        var path = "$.purpose.terms." + p.Name;
+                        if (!TryParsePurpose(p.Name, out var gp))
+                        {
+                            errors.Add(new RuleSetError(path, $"unknown purpose '{p.Name}' (expected emergency, campaign, collective or prevention)"));
+                            continue;
+                        }
+
+                        if (purposeTerms.ContainsKey(gp))
+                        {
+                            errors.Add(new RuleSetError(path, $"purpose '{p.Name}' is listed twice"));
+                            continue;
+                        }
+
+                        purposeTerms[gp] = ReadTerms(p.Value, path, seen, errors);
+                    }
+
+                    if (purposeTerms.Count == 0)
+                    {
+                        errors.Add(new RuleSetError("$.purpose.terms", "no purpose has terms"));
+                    }
+                }
+            }
+
+            // flexible
+            double fMin = 3;
+            IReadOnlyList<WeightedTerm> flexibleTerms = [];
+            if (root.TryGetProperty("flexible", out var flexible))
+            {
+                if (flexible.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add(new RuleSetError("$.flexible", "flexible must be an object"));
+                }
+                else
+                {
+                    CheckKnown(flexible, "$.flexible", errors, "minimumScore", "terms");
+                    fMin = ReadNumber(flexible, "minimumScore", "$.flexible", 0, 100, fMin, errors);
+                    if (flexible.TryGetProperty("terms", out var ft))
+                    {
+                        flexibleTerms = ReadTerms(ft, "$.flexible.terms", new Dictionary<string, string>(StringComparer.Ordinal), errors);
+                    }
+                }
+            }
+
+            // level
+            double lMin = 2;
+            var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+            if (root.TryGetProperty("level", out var level))
+            {
+                if (level.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add(new RuleSetError("$.level", "level must be an object"));
+                }
+                else
+                {
+                    CheckKnown(level, "$.level", errors, "minimumScore", "terms");
+                    lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
+                    if (level.TryGetProperty("terms", out var lt))
+                    {
+                        if (lt.ValueKind != JsonValueKind.Object)
+                        {
+                            errors.Add(new RuleSetError("$.level.terms", "terms must be an object: level → { term: weight }"));
+                        }
+                        else
+                        {
+                            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+                            foreach (var l in lt.EnumerateObject())
+                            {
+                                var path = "$.level.terms." + l.Name;
+                                if (!LevelNames.TryParse(l.Name, out var gl))
+                                {
+                                    errors.Add(new RuleSetError(path, $"unknown level '{l.Name}' (expected global, regional, national or local)"));
+                                    continue;
+                                }
+
+                                if (levelTerms.ContainsKey(gl))
+                                {
+                                    errors.Add(new RuleSetError(path, $"level '{l.Name}' is listed twice"));
+                                    continue;
+                                }
+
+                                levelTerms[gl] = ReadTerms(l.Value, path, seen, errors);
+                            }
+                        }
+                    }
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                return new RuleSetParseResult(null, errors);
+            }
+
+            return new RuleSetParseResult(
+                new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin, levelTerms),
+                []);
+        }
+    }
+
+    /// <summary>Writes the rule set back in the same JSON format <see cref="Parse"/> reads.</summary>
+    public string ToJson()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("version", Version);
+            if (Description is not null)
+            {
+                w.WriteString("description", Description);
+            }
+
+            w.WriteStartObject("purpose");
+            w.WriteNumber("minimumScore", PurposeMinimumScore);
+            w.WriteNumber("margin", PurposeMargin);
+            w.WriteNumber("titleWeight", TitleWeight);
+            w.WriteStartObject("terms");
+            foreach (var (p, terms) in PurposeTerms.OrderBy(kv => kv.Key))
+            {
+                WriteTerms(w, PurposeName(p), terms);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartObject("flexible");
+            w.WriteNumber("minimumScore", FlexibleMinimumScore);
+            WriteTerms(w, "terms", FlexibleTerms);
+            w.WriteEndObject();
+
+            w.WriteStartObject("level");
+            w.WriteNumber("minimumScore", LevelMinimumScore);
+            w.WriteStartObject("terms");
+            foreach (var (l, terms) in LevelTerms.OrderBy(kv => kv.Key))
+            {
+                WriteTerms(w, LevelNames.Name(l), terms);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>"emergency", "campaign", "collective", "prevention" (English, Spanish, Portuguese and French names are accepted).</summary>
+    public static bool TryParsePurpose(string? name, out GrantPurpose purpose)
+    {
+        purpose = TextFold.Key(name) switch
+        {
+            "emergency" or "emergencia" or "urgence" => GrantPurpose.Emergency,
+            "campaign" or "campana" or "campanha" or "campagne" => GrantPurpose.Campaign,
+            "collective" or "colectivo" or "coletivo" or "collectif" => GrantPurpose.Collective,
+            "prevention" or "prevencion" or "prevencao" => GrantPurpose.Prevention,
+            _ => GrantPurpose.Unclassified,
+        };
+        return purpose != GrantPurpose.Unclassified;
+    }
+
+    public static string PurposeName(GrantPurpose purpose) => purpose switch
+    {
+        GrantPurpose.Emergency => "emergency",
+        GrantPurpose.Campaign => "campaign",
+        GrantPurpose.Collective => "collective",
+        GrantPurpose.Prevention => "prevention",
+        _ => "unclassified",
+    };
+
+    private static void WriteTerms(Utf8JsonWriter w, string name, IReadOnlyList<WeightedTerm> terms)
+    {
+        w.WriteStartObject(name);
+        foreach (var t in terms)
+        {
+            w.WriteNumber(t.Term, t.Weight);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void CheckKnown(JsonElement obj, string path, List<RuleSetError> errors, params string[] known)
+    {
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (!known.Contains(p.Name, StringComparer.Ordinal))
+            {
+                errors.Add(new RuleSetError($"{path}.{p.Name}", $"unknown property '{p.Name}' (expected one of: {string.Join(", ", known)})"));
+            }
+        }
+    }
+
+    private static double ReadNumber(JsonElement obj, string name, string path, double min, double max, double fallback, List<RuleSetError> errors)
+    {
+        if (!obj.TryGetProperty(name, out var e))
+        {
+            return fallback;
+        }
+
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var value) || value < min || value > max)
+        {
+            errors.Add(new RuleSetError($"{path}.{name}", $"{name} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}"));
+            return fallback;
+        }
+
+        return value;
+    }
+
+    private static List<WeightedTerm> ReadTerms(JsonElement obj, string path, Dictionary<string, string> seen, List<RuleSetError> errors)
+    {
+        var list = new List<WeightedTerm>();
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError(path, "terms must be an object: { \"term\": weight }"));
+            return list;
+        }
+
+        foreach (var p in obj.EnumerateObject())
+        {
+            var termPath = $"{path}['{p.Name.Replace("'", "\\'", StringComparison.Ordinal)}']";
+            var term = p.Name.Trim();
+            var folded = FoldTerm(term);
+            if (folded.Length == 0)
+            {
+                errors.Add(new RuleSetError(termPath, "empty term"));
+                continue;
+            }
+
+            if (term.Length > MaxTermLength)
+            {
+                errors.Add(new RuleSetError(termPath, $"term longer than {MaxTermLength} characters"));
+                continue;
+            }
+
+            if (!IsWellFormedPattern(folded))
+            {
+                errors.Add(new RuleSetError(termPath, "'*' may only end a word, after at least two letters"));
+                continue;
+            }
+
+            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var weight) || weight <= 0 || weight > MaxWeight)
+            {
+                errors.Add(new RuleSetError(termPath, $"weight out of range: must be a number greater than 0 and at most {MaxWeight.ToString(CultureInfo.InvariantCulture)}"));
+                continue;
+            }
+
+            if (seen.TryGetValue(folded, out var where))
+            {
+                errors.Add(new RuleSetError(termPath, $"duplicate term: '{term}' folds to '{folded}', already listed at {where}"));
+                continue;
+            }
+
+            seen[folded] = termPath;
+            list.Add(new WeightedTerm(term, weight));
+        }
+
+        return list;
+    }
+
+    /// <summary>Folds a term the way grant text is folded, keeping '*' wildcards.</summary>
+    internal static string FoldTerm(string term)
+    {
+        const string Star = "qxstarqx";
+        return TextFold.Phrase(term.Replace("*", " " + Star + " ", StringComparison.Ordinal))
+            .Replace(" " + Star, "*", StringComparison.Ordinal)
+            .Replace(Star, "*", StringComparison.Ordinal);
+    }
+
+    private static bool IsWellFormedPattern(string folded)
+    {
+        for (var i = 0; i < folded.Length; i++)
+        {
+            if (folded[i] != '*')
+            {
+                continue;
+            }
+
+            var wordEnd = i + 1 == folded.Length || folded[i + 1] == ' ';
+            var letters = 0;
+            for (var j = i - 1; j >= 0 && folded[j] != ' ' && folded[j] != '*'; j--)
+            {
+                letters++;
+            }
+
+            if (!wordEnd || letters < 2)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Names of <see cref="GrantLevel"/> values as stored and as accepted in data (en/es/pt/fr).</summary>
+public static class LevelNames
+{
+    public static string Name(GrantLevel level) => level switch
+    {
+        GrantLevel.Global => "global",
+        GrantLevel.Regional => "regional",
+        GrantLevel.National => "national",
+        GrantLevel.Local => "local",
+        _ => "unclassified",
+    };
+
+    public static bool TryParse(string? text, out GrantLevel level)
+    {
+        level = TextFold.Key(text) switch
+        {
+            "global" or "international" or "internacional" or "mundial" or "mondial" => GrantLevel.Global,
+            "regional" or "region" => GrantLevel.Regional,
+            "national" or "nacional" => GrantLevel.National,
+            "local" or "community" or "comunitario" or "comunitaria" or "communautaire" => GrantLevel.Local,
+            _ => GrantLevel.Unclassified,
+        };
+        return level != GrantLevel.Unclassified;
+    }
+}

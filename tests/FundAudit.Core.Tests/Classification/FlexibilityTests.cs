@@ -1,0 +1,64 @@
+using FundAudit.Core.Classification;
+using static FundAudit.Core.Tests.Classification.TestGrants;
+
+namespace FundAudit.Core.Tests.Classification;
+
+public sealed class FlexibilityTests
+{
+    private static Dimension<bool> Flexible(string? title = null, string? description = null, string[]? fundingTypes = null, bool? explicitFlexible = null) =>
+        ClassificationEngine.Default.Classify(Make(title: title, description: description, fundingTypes: fundingTypes, explicitFlexible: explicitFlexible)).Flexible;
+
+    [Theory]
+    [InlineData("B01")]
+    [InlineData("Core funding")]
+    [InlineData("Unrestricted")]
+    [InlineData("General operating support")]
+    [InlineData("Soutien institutionnel")]
+    public void Funding_types_for_core_support_are_explicit_flexible(string type)
+    {
+        var d = Flexible(fundingTypes: [type]);
+        Assert.True(d.Value);
+        Assert.Equal(ClassificationSource.Explicit, d.Source);
+    }
+
+    [Theory]
+    [InlineData("Project funding")]
+    [InlineData("C01")]
+    public void Project_funding_types_are_explicit_not_flexible(string type)
+    {
+        var d = Flexible(title: "Core support", fundingTypes: [type]);
+        Assert.False(d.Value);
+        Assert.Equal(ClassificationSource.Explicit, d.Source);
+    }
+
+    [Theory]
+    [InlineData("Core support for the organisation")]
+    [InlineData("General operating support 2025")]
+    [InlineData("Unrestricted grant")]
+    [InlineData("Apoyo institucional 2025")]
+    [InlineData("Apoio institucional")]
+    [InlineData("Soutien institutionnel au réseau")]
+    [InlineData("Flexible funding for the network")]
+    public void Core_support_terms_in_four_languages(string title)
+    {
+        var d = Flexible(title: title);
+        Assert.True(d.Value);
+        Assert.Equal(ClassificationSource.Rule, d.Source);
+    }
+
+    [Fact]
+    public void Project_grants_are_not_flexible()
+    {
+        var d = Flexible(title: "Digital security training", description: "Workshops for journalists.");
+        Assert.False(d.Value);
+    }
+
+    [Fact]
+    public void The_explicit_flag_wins()
+    {
+        Assert.False(Flexible(title: "Core support", fundingTypes: ["B01"], explicitFlexible: false).Value);
+        var d = Flexible(title: "Training", explicitFlexible: true);
+        Assert.True(d.Value);
+        Assert.Equal(ClassificationSource.Explicit, d.Source);
+    }
+}

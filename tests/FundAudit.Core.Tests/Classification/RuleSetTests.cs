@@ -1,0 +1,110 @@
+using FundAudit.Core.Classification;
+using FundAudit.Core.Grants;
+using static FundAudit.Core.Tests.Classification.TestGrants;
+
+namespace FundAudit.Core.Tests.Classification;
+
+public sealed class RuleSetTests
+{
+    private const string Minimal = """
+        { "version": "funder-1", "purpose": { "terms": { "emergency": { "relocation": 3 } } } }
+        """;
+
+    [Fact]
+    public void The_default_rule_set_is_valid_and_versioned()
+    {
+        var result = RuleSet.Parse(RuleSet.DefaultJson());
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Matches(@"^\d{4}\.\d{2}-\d+$", RuleSet.Default.Version);
+        Assert.Equal(4, RuleSet.Default.PurposeTerms.Count);
+        Assert.All(RuleSet.Default.PurposeTerms.Values, terms => Assert.True(terms.Count >= 40));
+    }
+
+    [Fact]
+    public void ToJson_round_trips()
+    {
+        var json = RuleSet.Default.ToJson();
+        var again = RuleSet.Parse(json);
+        Assert.True(again.IsValid, string.Join("\n", again.Errors));
+        Assert.Equal(RuleSet.Default.Version, again.RuleSet!.Version);
+        Assert.Equal(RuleSet.Default.PurposeMargin, again.RuleSet.PurposeMargin);
+        foreach (var (purpose, terms) in RuleSet.Default.PurposeTerms)
+        {
+            Assert.Equal(terms, again.RuleSet.PurposeTerms[purpose]);
+        }
+
+        Assert.Equal(json, again.RuleSet.ToJson());
+    }
+
+    [Fact]
+    public void A_minimal_funder_rule_set_parses_and_drives_the_engine()
+    {
+        var result = RuleSet.Parse(Minimal);
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var engine = new ClassificationEngine(result.RuleSet!);
+        var c = engine.Classify(Make(title: "Relocation"));
+        Assert.Equal(GrantPurpose.Emergency, c.Purpose.Value);
+        Assert.Equal("funder-1", c.RuleSetVersion);
+        Assert.Equal(GrantPurpose.Unclassified, engine.Classify(Make(title: "Advocacy campaign")).Purpose.Value);
+    }
+
+    [Theory]
+    [InlineData("""{ "purpose": { "terms": { "emergency": { "x relocation": 3 } } } }""", "$.version", "missing version")]
+    [InlineData("""{ "version": "", "purpose": { "terms": { "emergency": { "relocation": 3 } } } }""", "$.version", "missing version")]
+    [InlineData("""{ "version": "1" }""", "$.purpose", "missing purpose")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "fundraising": { "gala": 3 } } } }""", "$.purpose.terms.fundraising", "unknown purpose")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "  ": 3 } } } }""", "$.purpose.terms.emergency['  ']", "empty term")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "--": 3 } } } }""", "$.purpose.terms.emergency['--']", "empty term")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 0 } } } }""", "$.purpose.terms.emergency['relocation']", "weight out of range")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 11 } } } }""", "$.purpose.terms.emergency['relocation']", "weight out of range")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": "high" } } } }""", "$.purpose.terms.emergency['relocation']", "weight out of range")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "Relocation": 3, "relocation": 2 } } } }""", "$.purpose.terms.emergency['relocation']", "duplicate term")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "évacuation": 3 }, "prevention": { "EVACUATION": 2 } } } }""", "$.purpose.terms.prevention['EVACUATION']", "duplicate term")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "*ocation": 3 } } } }""", "$.purpose.terms.emergency['*ocation']", "'*' may only end a word")]
+    [InlineData("""{ "version": "1", "purpose": { "margin": 2, "terms": { "emergency": { "relocation": 3 } } } }""", "$.purpose.margin", "margin must be a number")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "colour": "red" }""", "$.colour", "unknown property")]
+    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "level": { "terms": { "continental": { "africa": 2 } } } }""", "$.level.terms.continental", "unknown level")]
+    [InlineData("""{ "version": "1", "purpose": """, "$", "not valid JSON")]
+    public void Validation_reports_where_and_what(string json, string path, string message)
+    {
+        var result = RuleSet.Parse(json);
+        Assert.False(result.IsValid);
+        Assert.Null(result.RuleSet);
+        Assert.Contains(result.Errors, e => e.Path.StartsWith(path, StringComparison.Ordinal) && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void All_errors_are_reported_at_once()
+    {
+        var result = RuleSet.Parse("""{ "purpose": { "terms": { "fundraising": { "gala": 3 }, "emergency": { "": 1, "relocation": -1 } } } }""");
+        Assert.True(result.Errors.Count >= 4, string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void Wildcards_match_word_endings_only()
+    {
+        var rules = RuleSet.Parse("""{ "version": "1", "purpose": { "minimumScore": 1, "terms": { "emergency": { "evacu*": 3 }, "campaign": { "media": 3 } } } }""").RuleSet!;
+        var engine = new ClassificationEngine(rules);
+        Assert.Equal(GrantPurpose.Emergency, engine.Classify(Make(title: "Évacuations urgentes")).Purpose.Value);
+        Assert.Equal(GrantPurpose.Unclassified, engine.Classify(Make(title: "Reevacuation")).Purpose.Value); // not at a word start
+        Assert.Equal(GrantPurpose.Campaign, engine.Classify(Make(title: "MEDIA")).Purpose.Value);
+        Assert.Equal(GrantPurpose.Unclassified, engine.Classify(Make(title: "Mediation")).Purpose.Value); // no wildcard: whole word only
+    }
+
+    [Fact]
+    public void Engine_never_throws_on_empty_or_odd_grants()
+    {
+        var g = new GrantRecord
+        {
+            Identifier = "x",
+            Currency = "USD",
+            AmountAwardedMinor = 0,
+            AwardDate = new DateOnly(2025, 1, 1),
+            Title = new string('é', 5000) + " ☂ 漢字 " + "\u0301",
+            BeneficiaryLocations = [new BeneficiaryLocation(null, null, null, null), new BeneficiaryLocation(",", "??", "-", "")],
+            FundingTypes = ["", " "],
+        };
+        var c = ClassificationEngine.Default.Classify(g);
+        Assert.Equal(GrantPurpose.Unclassified, c.Purpose.Value);
+    }
+}
