@@ -14,13 +14,9 @@ public sealed class CountryTableAgreesWithReferenceTests
     public void Every_code_region_and_sub_region_matches_the_reference()
     {
         var path = FindReference();
-        if (path is null)
-        {
-            var message = $"could not check the country table: {RelativePath} was not found above {AppContext.BaseDirectory}";
-            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), message);
-            Console.WriteLine(message);
-            return;
-        }
+        // The shared data folder sits beside the repository on every machine of this project (and in CI); a test
+        // that cannot check must not pass.
+        Assert.True(path is not null, $"could not check the country table: {RelativePath} was not found above {AppContext.BaseDirectory}");
 
         var rows = File.ReadAllLines(path).Skip(1).Select(ParseCsvLine).ToList();
         Assert.True(rows.Count > 240, $"reference has only {rows.Count} rows");
