@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
@@ -21,6 +22,7 @@ builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 
 builder.Services.AddTenancy();
 builder.Services.AddGrantIngest();
+builder.Services.AddClassification();
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -44,6 +46,7 @@ app.MapHealth();
 app.MapFundAuditJobsDashboard();
 app.MapTenancy();
 app.MapGrantIngest();
+app.MapClassification();
 
 await app.RunAsync();
 return 0;

@@ -9,7 +9,8 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// </summary>
 internal static class GrantIdentifier
 {
-    public static string FromPath(HttpContext context, string routeValue)
+    /// <param name="trailingSegments">Literal segments after the identifier, e.g. 1 for /api/grants/{id}/classification.</param>
+    public static string FromPath(HttpContext context, string routeValue, int trailingSegments = 0)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw))
@@ -20,7 +21,8 @@ internal static class GrantIdentifier
 
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var path = query >= 0 ? raw[..query] : raw;
-        var slash = path.LastIndexOf('/');
-        return slash >= 0 ? Uri.UnescapeDataString(path[(slash + 1)..]) : routeValue;
+        var segments = path.Split('/');
+        var index = segments.Length - 1 - trailingSegments;
+        return index > 0 ? Uri.UnescapeDataString(segments[index]) : routeValue;
     }
 }

@@ -54,6 +54,18 @@ internal sealed class GrantRow
     public string? RuleSetVersion { get; init; }
 
     public DateTimeOffset? ClassifiedAt { get; init; }
+
+    public string? CorrectedLevel { get; init; }
+
+    public string? CorrectedPurpose { get; init; }
+
+    public bool? CorrectedFlexible { get; init; }
+
+    public string? CorrectionReason { get; init; }
+
+    public string? CorrectedBy { get; init; }
+
+    public DateTimeOffset? CorrectedAt { get; init; }
 }
 
 internal sealed record GrantFilter(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Text);
@@ -61,13 +73,16 @@ internal sealed record GrantFilter(DateOnly? From, DateOnly? To, string? Currenc
 /// <summary>Grants of one funder. Every statement filters on funder_id.</summary>
 internal sealed class GrantStore(Db db)
 {
+    // The engine's answer (g) beside a person's correction (c), which wins where present (TAXONOMY "manual").
     private const string RowColumns = """
-        id, identifier, award_date, extra_json, level, level_source, level_confidence, level_evidence,
-        purpose, purpose_source, purpose_confidence, purpose_evidence, flexible, flexible_source, flexible_confidence,
-        flexible_evidence, rule_set_version, classified_at
+        g.id, g.identifier, g.award_date, g.extra_json, g.level, g.level_source, g.level_confidence, g.level_evidence,
+        g.purpose, g.purpose_source, g.purpose_confidence, g.purpose_evidence, g.flexible, g.flexible_source, g.flexible_confidence,
+        g.flexible_evidence, g.rule_set_version, g.classified_at, c.level AS corrected_level, c.purpose AS corrected_purpose,
+        c.flexible AS corrected_flexible, c.reason AS correction_reason, c.corrected_by, c.corrected_at
         """;
+    private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
 
-    private const string SelectByIdentifier = $"SELECT {RowColumns} FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+    private const string SelectByIdentifier = $"SELECT {RowColumns} FROM {FromGrants} WHERE g.funder_id = @FunderId AND g.identifier = @Identifier";
     private const string DeleteByIdentifier = "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
 
     private static readonly string[] KeyColumns = ["funder_id", "identifier"];
@@ -141,48 +156,48 @@ internal sealed class GrantStore(Db db)
     /// <summary>One page in (award date, id) descending order, starting after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<GrantRow>> ListAsync(long funderId, GrantFilter filter, (DateOnly AwardDate, long Id)? after, int limit, CancellationToken ct)
     {
-        var where = new List<string> { "funder_id = @FunderId" };
+        var where = new List<string> { "g.funder_id = @FunderId" };
         var p = new DynamicParameters();
         p.Add("FunderId", funderId);
         p.Add("Limit", limit);
         if (filter.From is { } from)
         {
-            where.Add("award_date >= @From");
+            where.Add("g.award_date >= @From");
             p.Add("From", from);
         }
 
         if (filter.To is { } to)
         {
-            where.Add("award_date <= @To");
+            where.Add("g.award_date <= @To");
             p.Add("To", to);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Currency))
         {
-            where.Add("currency = @Currency");
+            where.Add("g.currency = @Currency");
             p.Add("Currency", filter.Currency.Trim().ToUpperInvariant());
         }
 
         if (!string.IsNullOrWhiteSpace(filter.RecipientCountry))
         {
-            where.Add("upper(recipient_country) = @RecipientCountry");
+            where.Add("upper(g.recipient_country) = @RecipientCountry");
             p.Add("RecipientCountry", filter.RecipientCountry.Trim().ToUpperInvariant());
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            where.Add($"({db.Dialect.ContainsIgnoreCase("title", "Text")} OR {db.Dialect.ContainsIgnoreCase("description", "Text")} OR {db.Dialect.ContainsIgnoreCase("recipient_org_name", "Text")})");
+            where.Add($"({db.Dialect.ContainsIgnoreCase("g.title", "Text")} OR {db.Dialect.ContainsIgnoreCase("g.description", "Text")} OR {db.Dialect.ContainsIgnoreCase("g.recipient_org_name", "Text")})");
             p.Add("Text", "%" + EscapeLike(filter.Text.Trim()) + "%");
         }
 
         if (after is { } a)
         {
-            where.Add("(award_date < @AfterDate OR (award_date = @AfterDate AND id < @AfterId))");
+            where.Add("(g.award_date < @AfterDate OR (g.award_date = @AfterDate AND g.id < @AfterId))");
             p.Add("AfterDate", a.AwardDate);
             p.Add("AfterId", a.Id);
         }
 
-        var sql = $"SELECT {RowColumns} FROM grants WHERE {string.Join(" AND ", where)} ORDER BY award_date DESC, id DESC {db.Dialect.Limit("Limit")}";
+        var sql = $"SELECT {RowColumns} FROM {FromGrants} WHERE {string.Join(" AND ", where)} ORDER BY g.award_date DESC, g.id DESC {db.Dialect.Limit("Limit")}";
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, p, cancellationToken: ct))).AsList();
     }
@@ -250,23 +265,21 @@ internal sealed class GrantStore(Db db)
             c is null ? "unclassified" : ClassificationNames.Of(c.Level.Value),
             c is null ? null : ClassificationNames.Of(c.Level.Source),
             c?.Level.Confidence,
-            c is null ? null : Evidence(c.Level.Evidence),
+            c is null ? null : ClassificationNames.Evidence(c.Level.Evidence),
             c is null ? "unclassified" : ClassificationNames.Of(c.Purpose.Value),
             c is null ? null : ClassificationNames.Of(c.Purpose.Source),
             c?.Purpose.Confidence,
-            c is null ? null : Evidence(c.Purpose.Evidence),
+            c is null ? null : ClassificationNames.Evidence(c.Purpose.Evidence),
             c?.Flexible.Value,
             c is null ? null : ClassificationNames.Of(c.Flexible.Source),
             c?.Flexible.Confidence,
-            c is null ? null : Evidence(c.Flexible.Evidence),
+            c is null ? null : ClassificationNames.Evidence(c.Flexible.Evidence),
             c?.RuleSetVersion,
             c is null ? null : now,
             now,
             now,
         ];
     }
-
-    private static string Evidence(IReadOnlyList<string> evidence) => JsonSerializer.Serialize(evidence, GrantMapping.StoredJson);
 
     private static DynamicParameters Parameters(long funderId, GrantToStore g, DateTimeOffset now)
     {

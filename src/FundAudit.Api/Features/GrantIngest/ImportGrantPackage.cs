@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
+using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.Grants;
@@ -17,16 +18,20 @@ internal static class ImportGrantPackage
 {
     public sealed record Response(int Received, int Created, int Updated, int Unchanged);
 
-    public static async Task<Ok<Response>> HandleAsync(GrantPackage package, ClaimsPrincipal user, GrantStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<Response>> HandleAsync(
+        GrantPackage package, ClaimsPrincipal user, GrantStore store, FunderClassifier classifier, TimeProvider clock, CancellationToken ct)
     {
+        var funderId = user.FunderId();
+        var engine = await classifier.EngineForAsync(funderId, ct);
         var grants = package.Grants!
             .Select(g =>
             {
                 var json = GrantMapping.ToStoredJson(g);
-                return new GrantToStore(GrantMapping.ToRecord(g), json, GrantMapping.ContentHash(json));
+                var record = GrantMapping.ToRecord(g);
+                return new GrantToStore(record, json, GrantMapping.ContentHash(json), engine.Classify(record));
             })
             .ToList();
-        var counts = await store.UpsertAsync(user.FunderId(), grants, clock.GetUtcNow(), ct);
+        var counts = await store.UpsertAsync(funderId, grants, clock.GetUtcNow(), ct);
         return TypedResults.Ok(new Response(grants.Count, counts.Created, counts.Updated, counts.Unchanged));
     }
 

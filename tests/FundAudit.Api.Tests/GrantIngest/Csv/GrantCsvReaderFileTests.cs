@@ -176,13 +176,21 @@ public sealed class GrantCsvReaderFileTests
         using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
         Assert.Throws<ArgumentException>(() => GrantCsvReader.Inspect(pipe, new CsvImportOptions()));
     }
+}
 
+/// <summary>
+/// Measures the whole process heap, so it runs alone: other tests allocating in parallel would make it fail
+/// (or pass) for reasons that have nothing to do with the reader.
+/// </summary>
+[Collection(MemoryMeasurement.Name)]
+public sealed class GrantCsvReaderMemoryTests
+{
     [Fact]
     public void Memory_stays_flat_while_reading_a_large_generated_file()
     {
         const int rows = 300_000;
         using var file = new GeneratedCsvStream(rows);
-        var plan = Accept(GrantCsvReader.Inspect(file, new CsvImportOptions()));
+        var plan = CsvTestFiles.Accept(GrantCsvReader.Inspect(file, new CsvImportOptions()));
         Assert.Equal(rows, plan.DataRowCount);
         Assert.True(file.Length > 30_000_000, "the generated file should be large");
 
@@ -203,4 +211,10 @@ public sealed class GrantCsvReaderFileTests
         Assert.Equal(rows, records);
         Assert.True(worst < 16 * 1024 * 1024, $"memory grew by {worst:N0} bytes while streaming");
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurement
+{
+    public const string Name = "memory measurement (runs alone)";
 }

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Http;
+
+namespace FundAudit.Api.Features.Classification;
+
+internal static class ClassificationEndpoints
+{
+    public static IServiceCollection AddClassification(this IServiceCollection services)
+    {
+        services.AddSingleton<ClassificationStore>();
+        services.AddSingleton<FunderClassifier>();
+        services.AddScoped<ReclassifyPortfolioJob>();
+        services.AddScoped<FluentValidation.IValidator<JsonElement>, PutRuleSet.Validator>();
+        services.AddScoped<FluentValidation.IValidator<SetCorrection.Request>, SetCorrection.Validator>();
+        services.AddScoped<FluentValidation.IValidator<ListReviewQueue.Request>, ListReviewQueue.Validator>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapClassification(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/classification").WithTags("Classification").RequireAuthorization(Policies.PortfolioRead);
+        group.MapGet("/rules", GetRuleSet.HandleAsync).WithName("GetClassificationRules")
+            .WithSummary("The funder's current classification rule set (its own copy, else the default)");
+        group.MapPut("/rules", PutRuleSet.HandleAsync).WithName("PutClassificationRules")
+            .WithSummary("Replace the funder's rule set and re-classify its portfolio")
+            .WithDescription("The document is validated as a whole; each problem is named by its JSON path. The version must be new; " +
+                             "the answer is 202 while a job re-classifies this funder's grants. Manual corrections survive.")
+            .RequireAuthorization(Policies.PortfolioWrite)
+            .WithValidation<JsonElement>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/review", ListReviewQueue.HandleAsync).WithName("ListClassificationReview")
+            .WithSummary("Grants whose level or purpose needs a person: unclassified or low confidence")
+            .WithValidation<ListReviewQueue.Request>();
+
+        var corrections = app.MapGroup("/api/grants/{id}/classification").WithTags("Classification").RequireAuthorization(Policies.PortfolioWrite);
+        corrections.MapPut("/", SetCorrection.HandleAsync).WithName("SetClassificationCorrection")
+            .WithSummary("Correct a grant's level, purpose or flexibility by hand (survives re-classification)")
+            .WithValidation<SetCorrection.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        corrections.MapDelete("/", RemoveCorrection.HandleAsync).WithName("RemoveClassificationCorrection")
+            .WithSummary("Remove a grant's manual correction")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+}

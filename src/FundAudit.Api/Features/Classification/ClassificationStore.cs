@@ -1,0 +1,259 @@
+using System.Data.Common;
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.Classification;
+
+internal sealed class RuleSetRow
+{
+    public long Id { get; init; }
+
+    public string Version { get; init; } = "";
+
+    public string RulesJson { get; init; } = "";
+
+    public string CreatedBy { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? AppliedAt { get; init; }
+}
+
+internal sealed class CorrectionRow
+{
+    public string? Level { get; init; }
+
+    public string? Purpose { get; init; }
+
+    public bool? Flexible { get; init; }
+
+    public string Reason { get; init; } = "";
+
+    public string CorrectedBy { get; init; } = "";
+
+    public DateTimeOffset CorrectedAt { get; init; }
+}
+
+/// <summary>What the engine needs of a stored grant to classify it again.</summary>
+internal sealed class ClassificationInputRow
+{
+    public long Id { get; init; }
+
+    public string Identifier { get; init; } = "";
+
+    public string Title { get; init; } = "";
+
+    public string? Description { get; init; }
+
+    public string Currency { get; init; } = "";
+
+    public long AmountAwarded { get; init; }
+
+    public DateOnly AwardDate { get; init; }
+
+    public string? RecipientOrgName { get; init; }
+
+    public string? RecipientCountry { get; init; }
+
+    public string? RecipientLocationCountries { get; init; }
+
+    public string? BeneficiaryLocations { get; init; }
+
+    public string? ProgrammeTitle { get; init; }
+
+    public string? FundingTypes { get; init; }
+
+    public string? LocationScope { get; init; }
+
+    public string? ExplicitLevel { get; init; }
+
+    public string? ExplicitPurpose { get; init; }
+
+    public bool? ExplicitFlexible { get; init; }
+}
+
+/// <summary>The engine's stored answer for one grant.</summary>
+internal sealed record ClassificationUpdate(
+    long Id,
+    string Level,
+    string LevelSource,
+    double LevelConfidence,
+    string LevelEvidence,
+    string Purpose,
+    string PurposeSource,
+    double PurposeConfidence,
+    string PurposeEvidence,
+    bool Flexible,
+    string FlexibleSource,
+    double FlexibleConfidence,
+    string FlexibleEvidence,
+    string RuleSetVersion,
+    DateTimeOffset ClassifiedAt);
+
+internal sealed class ReviewRow
+{
+    public long Id { get; init; }
+
+    public string Identifier { get; init; } = "";
+
+    public string Title { get; init; } = "";
+
+    public string Level { get; init; } = "";
+
+    public double? LevelConfidence { get; init; }
+
+    public string Purpose { get; init; } = "";
+
+    public double? PurposeConfidence { get; init; }
+
+    public string? CorrectedLevel { get; init; }
+
+    public string? CorrectedPurpose { get; init; }
+}
+
+/// <summary>Rule sets, corrections, the review queue and re-classification writes. Every statement filters on funder_id.</summary>
+internal sealed class ClassificationStore(Db db)
+{
+    private const string SelectCurrentRuleSet = """
+        SELECT id, version, rules_json, created_by, created_at, applied_at FROM classification_rule_sets
+        WHERE funder_id = @FunderId ORDER BY id DESC
+        """;
+    private const string SelectRuleSet = """
+        SELECT id, version, rules_json, created_by, created_at, applied_at FROM classification_rule_sets
+        WHERE funder_id = @FunderId AND id = @Id
+        """;
+    private const string MarkAppliedSql = "UPDATE classification_rule_sets SET applied_at = @Now WHERE funder_id = @FunderId AND id = @Id AND applied_at IS NULL";
+    private const string SelectGrantId = "SELECT id FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+    private const string SelectCorrection = """
+        SELECT level, purpose, flexible, reason, corrected_by, corrected_at FROM grant_corrections
+        WHERE funder_id = @FunderId AND grant_id = @GrantId
+        """;
+    private const string DeleteCorrectionSql = "DELETE FROM grant_corrections WHERE funder_id = @FunderId AND grant_id = @GrantId";
+    private const string UpdateCorrectionSql = """
+        UPDATE grant_corrections SET level = @Level, purpose = @Purpose, flexible = @Flexible, reason = @Reason,
+               corrected_by = @CorrectedBy, corrected_at = @CorrectedAt
+        WHERE funder_id = @FunderId AND grant_id = @GrantId
+        """;
+    private const string InsertCorrectionSql = """
+        INSERT INTO grant_corrections (funder_id, grant_id, level, purpose, flexible, reason, corrected_by, corrected_at)
+        VALUES (@FunderId, @GrantId, @Level, @Purpose, @Flexible, @Reason, @CorrectedBy, @CorrectedAt)
+        """;
+    private const string SelectInputs = """
+        SELECT id, identifier, title, description, currency, amount_awarded, award_date, recipient_org_name, recipient_country,
+               recipient_location_countries, beneficiary_locations, programme_title, funding_types, location_scope,
+               explicit_level, explicit_purpose, explicit_flexible
+        FROM grants WHERE funder_id = @FunderId AND id > @AfterId ORDER BY id
+        """;
+    private const string UpdateClassificationSql = """
+        UPDATE grants SET level = @Level, level_source = @LevelSource, level_confidence = @LevelConfidence, level_evidence = @LevelEvidence,
+               purpose = @Purpose, purpose_source = @PurposeSource, purpose_confidence = @PurposeConfidence, purpose_evidence = @PurposeEvidence,
+               flexible = @Flexible, flexible_source = @FlexibleSource, flexible_confidence = @FlexibleConfidence, flexible_evidence = @FlexibleEvidence,
+               rule_set_version = @RuleSetVersion, classified_at = @ClassifiedAt
+        WHERE funder_id = @FunderId AND id = @Id
+        """;
+
+    /// <summary>
+    /// Grants a person should look at: level or purpose unclassified or below the review confidence, unless a person
+    /// has already decided that dimension.
+    /// </summary>
+    private const string SelectReview = """
+        SELECT g.id, g.identifier, g.title, g.level, g.level_confidence, g.purpose, g.purpose_confidence,
+               c.level AS corrected_level, c.purpose AS corrected_purpose
+        FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
+        WHERE g.funder_id = @FunderId AND g.id > @AfterId
+          AND ((c.level IS NULL AND (g.level = 'unclassified' OR g.level_confidence < @Threshold))
+            OR (c.purpose IS NULL AND (g.purpose = 'unclassified' OR g.purpose_confidence < @Threshold)))
+        ORDER BY g.id
+        """;
+
+    public async Task<RuleSetRow?> CurrentRuleSetAsync(long funderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QueryFirstOrDefaultAsync<RuleSetRow>(new CommandDefinition(
+            SelectCurrentRuleSet + " " + db.Dialect.Limit("One"), new { FunderId = funderId, One = 1 }, cancellationToken: ct));
+    }
+
+    public async Task<RuleSetRow?> FindRuleSetAsync(long funderId, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<RuleSetRow>(new CommandDefinition(SelectRuleSet, new { FunderId = funderId, Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<long> AddRuleSetAsync(long funderId, string version, string rulesJson, string createdBy, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Dialect.InsertReturningId("classification_rule_sets", ["funder_id", "version", "rules_json", "created_by", "created_at"], "id"),
+            new { funder_id = funderId, version, rules_json = rulesJson, created_by = createdBy, created_at = now }, cancellationToken: ct));
+    }
+
+    public async Task MarkAppliedAsync(long funderId, long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(MarkAppliedSql, new { FunderId = funderId, Id = id, Now = now }, cancellationToken: ct));
+    }
+
+    public async Task<long?> FindGrantIdAsync(long funderId, string identifier, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGrantId, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+    }
+
+    public async Task<CorrectionRow?> FindCorrectionAsync(long funderId, long grantId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<CorrectionRow>(new CommandDefinition(SelectCorrection, new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct));
+    }
+
+    /// <summary>Records (or replaces) the one correction of a grant.</summary>
+    public async Task SetCorrectionAsync(long funderId, long grantId, CorrectionRow correction, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var args = new
+        {
+            FunderId = funderId, GrantId = grantId, correction.Level, correction.Purpose, correction.Flexible, correction.Reason,
+            correction.CorrectedBy, correction.CorrectedAt,
+        };
+        if (await connection.ExecuteAsync(new CommandDefinition(UpdateCorrectionSql, args, tx, cancellationToken: ct)) == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertCorrectionSql, args, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<bool> RemoveCorrectionAsync(long funderId, long grantId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteCorrectionSql, new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<ReviewRow>> ReviewQueueAsync(long funderId, long afterId, int limit, double threshold, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<ReviewRow>(new CommandDefinition(
+            SelectReview + " " + db.Dialect.Limit("Limit"),
+            new { FunderId = funderId, AfterId = afterId, Limit = limit, Threshold = threshold }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<ClassificationInputRow>> InputsAsync(long funderId, long afterId, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<ClassificationInputRow>(new CommandDefinition(
+            SelectInputs + " " + db.Dialect.Limit("Limit"), new { FunderId = funderId, AfterId = afterId, Limit = limit }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task SaveClassificationsAsync(long funderId, IReadOnlyList<ClassificationUpdate> updates, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using DbTransaction tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(UpdateClassificationSql, updates.Select(u => new
+        {
+            FunderId = funderId, u.Id, u.Level, u.LevelSource, u.LevelConfidence, u.LevelEvidence, u.Purpose, u.PurposeSource,
+            u.PurposeConfidence, u.PurposeEvidence, u.Flexible, u.FlexibleSource, u.FlexibleConfidence, u.FlexibleEvidence,
+            u.RuleSetVersion, u.ClassifiedAt,
+        }), tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Core.Classification;
+
+namespace FundAudit.Api.Features.Classification;
+
+/// <summary>
+/// PUT /api/grants/{id}/classification: a person's correction of level, purpose and/or flexibility, with the reason.
+/// It wins over explicit data and rules, and survives every re-classification until removed.
+/// </summary>
+internal static class SetCorrection
+{
+    /// <param name="Level">global, regional, national or local (omit to leave the level to the data and rules).</param>
+    /// <param name="Purpose">prevention, collective, emergency or campaign.</param>
+    /// <param name="Flexible">Whether the grant is core/flexible funding.</param>
+    /// <param name="Reason">Why, for the next person (required).</param>
+    public sealed record Request(string? Level, string? Purpose, bool? Flexible, string? Reason);
+
+    public sealed record Response(string Id, string? Level, string? Purpose, bool? Flexible, string Reason, string CorrectedBy, DateTimeOffset CorrectedAt);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string id, Request request, HttpContext http, ClaimsPrincipal user, ClassificationStore store, TimeProvider clock, CancellationToken ct)
+    {
+        id = GrantIdentifier.FromPath(http, id, trailingSegments: 1);
+        var funderId = user.FunderId();
+        if (await store.FindGrantIdAsync(funderId, id, ct) is not { } grantId)
+        {
+            return GrantProblems.NotFound(id);
+        }
+
+        var correction = new CorrectionRow
+        {
+            Level = request.Level?.Trim().ToLowerInvariant(),
+            Purpose = request.Purpose?.Trim().ToLowerInvariant(),
+            Flexible = request.Flexible,
+            Reason = request.Reason!.Trim(),
+            CorrectedBy = user.Actor(),
+            CorrectedAt = clock.GetUtcNow(),
+        };
+        await store.SetCorrectionAsync(funderId, grantId, correction, ct);
+        return TypedResults.Ok(new Response(id, correction.Level, correction.Purpose, correction.Flexible, correction.Reason, correction.CorrectedBy, correction.CorrectedAt));
+    }
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        private static readonly string[] Levels = ["global", "regional", "national", "local"];
+        private static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign"];
+
+        public Validator()
+        {
+            RuleFor(r => r).Must(r => r.Level is not null || r.Purpose is not null || r.Flexible is not null)
+                .WithName("level").OverridePropertyName("level").WithMessage("Give at least one of level, purpose or flexible.");
+            RuleFor(r => r.Level).Must(l => Levels.Contains(l!.Trim().ToLowerInvariant())).When(r => r.Level is not null)
+                .WithMessage($"One of: {string.Join(", ", Levels)}.");
+            RuleFor(r => r.Purpose).Must(p => Purposes.Contains(p!.Trim().ToLowerInvariant())).When(r => r.Purpose is not null)
+                .WithMessage($"One of: {string.Join(", ", Purposes)}.");
+            RuleFor(r => r.Reason).NotEmpty().WithMessage("Say why, for the next person who reads this grant.").MaximumLength(1000);
+        }
+    }
+}
+
+/// <summary>DELETE /api/grants/{id}/classification: removes the correction; the data and rules decide again.</summary>
+internal static class RemoveCorrection
+{
+    public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(string id, HttpContext http, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct)
+    {
+        id = GrantIdentifier.FromPath(http, id, trailingSegments: 1);
+        var funderId = user.FunderId();
+        return await store.FindGrantIdAsync(funderId, id, ct) is { } grantId && await store.RemoveCorrectionAsync(funderId, grantId, ct)
+            ? TypedResults.NoContent()
+            : GrantProblems.NotFound(id);
+    }
+}
+
+/// <summary>GET /api/classification/review: grants whose level or purpose is unclassified or of low confidence, for a person to decide.</summary>
+internal static class ListReviewQueue
+{
+    /// <param name="Limit">1 to 500 (default 50).</param>
+    /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
+    public sealed record Request(int? Limit, long? Cursor);
+
+    public sealed record Item(string Id, string Title, string Level, double? LevelConfidence, string Purpose, double? PurposeConfidence, IReadOnlyList<string> Needs);
+
+    public sealed record Response(IReadOnlyList<Item> Items, long? Next, double Threshold);
+
+    public static async Task<Ok<Response>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct)
+    {
+        var limit = request.Limit ?? 50;
+        var rows = await store.ReviewQueueAsync(user.FunderId(), request.Cursor ?? 0, limit + 1, ClassificationThresholds.Review, ct);
+        var page = rows.Take(limit).Select(r => new Item(
+            r.Identifier, r.Title, r.Level, r.LevelConfidence, r.Purpose, r.PurposeConfidence,
+            [
+                .. NeedsReview(r.CorrectedLevel, r.Level, r.LevelConfidence) ? ["level"] : Array.Empty<string>(),
+                .. NeedsReview(r.CorrectedPurpose, r.Purpose, r.PurposeConfidence) ? ["purpose"] : Array.Empty<string>(),
+            ])).ToList();
+        return TypedResults.Ok(new Response(page, rows.Count > limit ? rows[limit - 1].Id : null, ClassificationThresholds.Review));
+    }
+
+    private static bool NeedsReview(string? corrected, string value, double? confidence) =>
+        corrected is null && (value == "unclassified" || confidence < ClassificationThresholds.Review);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Limit).InclusiveBetween(1, 500);
+            RuleFor(r => r.Cursor).GreaterThanOrEqualTo(0);
+        }
+    }
+}
