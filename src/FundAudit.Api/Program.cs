@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Cli;
@@ -21,6 +22,7 @@ builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 
 builder.Services.AddTenancy();
 builder.Services.AddGrantIngest();
+builder.Services.AddGrantImports(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -44,6 +46,7 @@ app.MapHealth();
 app.MapFundAuditJobsDashboard();
 app.MapTenancy();
 app.MapGrantIngest();
+app.MapGrantImports();
 
 await app.RunAsync();
 return 0;
