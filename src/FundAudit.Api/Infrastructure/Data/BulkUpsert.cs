@@ -67,16 +67,12 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         {
             for (var i = 0; i < row.Length; i++)
             {
-                // Bound as the Dapper type handlers bind them, so both write paths store the same text.
+                // Bound as the Dapper path binds them (DateOnly as yyyy-MM-dd, instants in UTC), so both write paths store the same text.
                 var parameter = parameters[i];
                 switch (row[i])
                 {
                     case null:
                         parameter.Value = DBNull.Value;
-                        break;
-                    case DateOnly date:
-                        parameter.DbType = DbType.Date;
-                        parameter.Value = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
                         break;
                     case DateTimeOffset instant:
                         parameter.DbType = DbType.DateTimeOffset;
