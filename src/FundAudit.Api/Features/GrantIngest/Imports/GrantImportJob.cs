@@ -93,11 +93,14 @@ internal sealed class GrantImportJob(
         await using var connection = await db.OpenAsync(ct);
         await using var bulk = db.Dialect.BeginBulkUpsert(connection, GrantStore.BulkTarget);
 
+        var staging = new System.Diagnostics.Stopwatch();
         async Task StageAsync()
         {
             if (batch.Count > 0)
             {
+                staging.Start();
                 await bulk.StageAsync(batch, ct);
+                staging.Stop();
                 batch.Clear();
                 faults.AfterBatch(id, ++batches);
             }
@@ -172,6 +175,7 @@ internal sealed class GrantImportJob(
             return;
         }
 
+        var merging = System.Diagnostics.Stopwatch.StartNew();
         await using var tx = await connection.BeginTransactionAsync(ct);
         var merged = await bulk.MergeAsync(tx, ct);
         faults.BeforeCommit(id);
@@ -187,8 +191,8 @@ internal sealed class GrantImportJob(
 
         await tx.CommitAsync(ct);
         logger.LogInformation(
-            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected",
-            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected);
+            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; staged in {StageMs} ms, merged in {MergeMs} ms",
+            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, staging.ElapsedMilliseconds, merging.ElapsedMilliseconds);
     }
 
     private Task RefuseAsync(long id, string token, ImportProgressCounts counts, IReadOnlyList<ImportProblem> problems, IReadOnlyList<ImportProblem> warnings, long warningCount, bool truncated, CancellationToken ct) =>
