@@ -179,10 +179,15 @@ internal static class ImportBenchmark
         }
 
         var clock = Stopwatch.StartNew();
-        await using (var copy = await connection.BeginRawBinaryCopyAsync("COPY raw_grants FROM STDIN (FORMAT csv, HEADER true)"))
-        await using (var file = File.OpenRead(csv))
+        await using (var copy = await connection.BeginTextImportAsync("COPY raw_grants FROM STDIN (FORMAT csv, HEADER true)"))
+        using (var file = new StreamReader(csv))
         {
-            await file.CopyToAsync(copy);
+            var buffer = new char[1 << 16];
+            int read;
+            while ((read = await file.ReadAsync(buffer)) > 0)
+            {
+                await copy.WriteAsync(buffer.AsMemory(0, read));
+            }
         }
 
         return clock.Elapsed;
