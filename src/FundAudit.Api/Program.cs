@@ -1,5 +1,6 @@
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Cli;
@@ -23,6 +24,7 @@ builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 builder.Services.AddTenancy();
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
+builder.Services.AddGrantImports(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -47,6 +49,7 @@ app.MapFundAuditJobsDashboard();
 app.MapTenancy();
 app.MapGrantIngest();
 app.MapClassification();
+app.MapGrantImports();
 
 await app.RunAsync();
 return 0;

@@ -45,6 +45,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:Provider", Provider);
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Jobs:RunServer", "false");
+        builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "fundaudit-tests", "imports-" + Guid.NewGuid().ToString("N")[..12]));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -222,6 +222,9 @@ internal sealed class GrantStore(Db db)
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
+    /// <summary>The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>.</summary>
+    public static BulkUpsertTarget BulkTarget { get; } = new("grants", "id", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash");
+
     /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
     public static IReadOnlyList<string> WriteColumns => InsertColumns;
 

@@ -33,4 +33,14 @@ internal interface IDbDialect
 
     /// <summary>Case-insensitive substring match of <paramref name="column"/> against a parameter holding a LIKE pattern.</summary>
     string ContainsIgnoreCase(string column, string parameter);
+
+    /// <summary>
+    /// The engine's bulk path for many rows into <paramref name="target"/> on an open <paramref name="connection"/>:
+    /// rows are first staged (batch by batch, outside any transaction on the target table, so other connections can
+    /// keep writing progress), then merged by <see cref="IBulkUpsert.MergeAsync"/> in ONE statement inside the caller's
+    /// transaction: all staged rows or none. SQLite: batched prepared inserts into a TEMP table (which takes no lock on
+    /// the main database) and INSERT … SELECT … ON CONFLICT. PostgreSQL: binary COPY into a temp table and INSERT … SELECT
+    /// … ON CONFLICT DO UPDATE WHERE changed. SQL Server: SqlBulkCopy into a #temp table and MERGE.
+    /// </summary>
+    IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 }

@@ -38,6 +38,8 @@ internal abstract class DialectBase(string connectionString) : IDbDialect
     public virtual string ContainsIgnoreCase(string column, string parameter) => $"lower({column}) LIKE lower(@{parameter}) ESCAPE '\\'";
 
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 }
 
 internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) : DialectBase(connectionString)
@@ -51,6 +53,9 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
     /// <summary>Per-connection settings (DESIGN "Storage"): applied each time a connection opens.</summary>
     public string ConnectionPragmas =>
         $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+
+    public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
+        new SqliteBulkUpsert((SqliteConnection)connection, target);
 }
 
 internal sealed class PostgresDialect(string connectionString) : DialectBase(connectionString)
@@ -66,6 +71,9 @@ internal sealed class PostgresDialect(string connectionString) : DialectBase(con
     public override string ContainsIgnoreCase(string column, string parameter) => $"{column} ILIKE @{parameter} ESCAPE '\\'";
 
     public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+    public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
+        new PostgresBulkUpsert((NpgsqlConnection)connection, target);
 }
 
 internal sealed class SqlServerDialect(string connectionString) : DialectBase(connectionString)
@@ -90,4 +98,7 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
 
     public override string ContainsIgnoreCase(string column, string parameter) => $"{column} LIKE @{parameter} ESCAPE '\\'";
+
+    public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
+        new SqlServerBulkUpsert((SqlConnection)connection, target);
 }

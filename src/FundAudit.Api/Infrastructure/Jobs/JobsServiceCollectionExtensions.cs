@@ -30,12 +30,17 @@ internal static class JobsServiceCollectionExtensions
     {
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddSingleton(options);
-        services.AddSingleton<JobStorage>(sp => CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbDialect>()));
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            // Hangfire's log provider is process-wide: set this app's before the storage asks it for loggers.
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbDialect>());
+        });
         services.AddHangfire((sp, c) => c
-            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new DisposalSafeLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()))));
         if (options.RunServer && runServer)
         {
             services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<JobsOptions>().WorkerCount);
@@ -81,5 +86,29 @@ internal static class JobsServiceCollectionExtensions
                     DisableGlobalLocks = true,
                 });
         }
+    }
+}
+
+/// <summary>
+/// Hangfire keeps one static log provider per process. When several apps share a process (the tests) and one is
+/// disposed, its logger factory throws; a logger asked for then is a silent one instead of a crash.
+/// </summary>
+internal sealed class DisposalSafeLogProvider(Hangfire.Logging.ILogProvider inner) : Hangfire.Logging.ILogProvider
+{
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return inner.GetLogger(name);
+        }
+        catch (ObjectDisposedException)
+        {
+            return new Silent();
+        }
+    }
+
+    private sealed class Silent : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }

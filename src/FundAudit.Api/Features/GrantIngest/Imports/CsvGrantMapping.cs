@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using FundAudit.Api.Features.GrantIngest.Csv;
+using FundAudit.Core.Classification;
+using FundAudit.Core.Grants;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// From a valid CSV row to the grant to store: the stored JSON is a 360Giving grant object built from the record,
+/// with the row's unmapped columns kept aside under <c>additionalColumns</c> (by column title) and a template's
+/// explicit classification under <c>explicitClassification</c>; its hash is <see cref="GrantMapping.ContentHash"/>,
+/// so the same row imported again is unchanged.
+/// </summary>
+internal static class CsvGrantMapping
+{
+    public const string AdditionalColumns = "additionalColumns";
+    public const string ExplicitClassification = "explicitClassification";
+
+    public static GrantToStore ToGrant(CsvRow row, ClassificationEngine engine)
+    {
+        var r = row.Record ?? throw new ArgumentException("Only rows without errors carry a record.", nameof(row));
+        var grant = ToGiving(r);
+        if (row.Extra is { Count: > 0 } extra)
+        {
+            (grant.Extra ??= [])[AdditionalColumns] = JsonSerializer.SerializeToElement(extra, GrantMapping.StoredJson);
+        }
+
+        if (r.ExplicitLevel is not null || r.ExplicitPurpose is not null || r.ExplicitFlexible is not null)
+        {
+            (grant.Extra ??= [])[ExplicitClassification] = JsonSerializer.SerializeToElement(
+                new { level = r.ExplicitLevel, purpose = r.ExplicitPurpose, flexible = r.ExplicitFlexible }, GrantMapping.StoredJson);
+        }
+
+        var json = GrantMapping.ToStoredJson(grant);
+        return new GrantToStore(r, json, GrantMapping.ContentHash(json), engine.Classify(r));
+    }
+
+    private static GivingGrant ToGiving(GrantRecord r) => new()
+    {
+        Id = r.Identifier,
+        Title = r.Title,
+        Description = r.Description,
+        Currency = r.Currency,
+        AmountAwarded = MinorUnits.ToDecimal(r.AmountAwardedMinor, r.Currency),
+        AmountDisbursed = r.AmountDisbursedMinor is { } d ? MinorUnits.ToDecimal(d, r.Currency) : null,
+        AwardDate = Iso(r.AwardDate),
+        PlannedDates = r.PlannedStartDate is null && r.PlannedEndDate is null
+            ? null
+            : [new GivingEvent { StartDate = r.PlannedStartDate is { } s ? Iso(s) : null, EndDate = r.PlannedEndDate is { } e ? Iso(e) : null }],
+        RecipientOrganization = r.RecipientOrgId is null && r.RecipientOrgName is null && r.RecipientOrgCountry is null && r.RecipientLocationCountryCodes.Count == 0
+            ? null
+            :
+            [
+                new GivingOrganization
+                {
+                    Id = r.RecipientOrgId,
+                    Name = r.RecipientOrgName,
+                    AddressCountry = r.RecipientOrgCountry,
+                    Location = r.RecipientLocationCountryCodes.Count == 0 ? null : r.RecipientLocationCountryCodes.Select(c => new GivingLocation { CountryCode = c }).ToList(),
+                },
+            ],
+        BeneficiaryLocation = r.BeneficiaryLocations.Count == 0
+            ? null
+            : r.BeneficiaryLocations.Select(l => new GivingLocation { Name = l.Name, CountryCode = l.CountryCode, GeoCode = l.GeoCode, GeoCodeType = l.GeoCodeType }).ToList(),
+        FundingOrganization = r.FundingOrgId is null && r.FundingOrgName is null ? null : [new GivingOrganization { Id = r.FundingOrgId, Name = r.FundingOrgName }],
+        GrantProgramme = r.ProgrammeTitle is null ? null : [new GivingProgramme { Title = r.ProgrammeTitle }],
+        FundingType = r.FundingTypes.Count == 0 ? null : r.FundingTypes.Select(t => new GivingCode { Title = t }).ToList(),
+        LocationScope = r.LocationScope,
+        RegrantType = r.RegrantType,
+    };
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

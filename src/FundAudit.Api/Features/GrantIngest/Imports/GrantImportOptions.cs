@@ -1,0 +1,44 @@
+using FundAudit.Api.Features.GrantIngest.Csv;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// <c>Imports:*</c>: where uploads are kept and the limits of one CSV import. The folder must lie outside any served
+/// path (this service serves no static files); by default <c>data/imports</c> under the working directory, beside the
+/// default SQLite database.
+/// </summary>
+internal sealed class GrantImportOptions
+{
+    public const string Section = "Imports";
+
+    /// <summary>Multipart framing allowed on top of <see cref="MaxFileBytes"/> in the request size limit.</summary>
+    public const long MultipartOverheadBytes = 64 * 1024;
+
+    public string Folder { get; set; } = Path.Combine("data", "imports");
+
+    public long MaxFileBytes { get; set; } = CsvImportOptions.DefaultMaxFileBytes;
+
+    public int MaxRows { get; set; } = 2_000_000;
+
+    public int MaxCellChars { get; set; } = 32_768;
+
+    public int MaxRowBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Valid rows staged per bulk batch.</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>Progress is written to the import row after this many rows (in its own short statement).</summary>
+    public int ProgressEveryRows { get; set; } = 10_000;
+
+    /// <summary>At most this many row errors are kept per import; the count of rejected rows stays exact.</summary>
+    public int MaxStoredErrors { get; set; } = 10_000;
+
+    /// <summary>At most this many row warnings are kept on the import (all are counted).</summary>
+    public int MaxStoredWarnings { get; set; } = 100;
+
+    public string FullFolder => Path.GetFullPath(Folder);
+
+    public long MaxRequestBytes => MaxFileBytes + MultipartOverheadBytes;
+
+    public CsvImportOptions CsvOptions(string? dateFormat) => new(dateFormat, MaxFileBytes, MaxRows, MaxCellChars, MaxRowBytes);
+}

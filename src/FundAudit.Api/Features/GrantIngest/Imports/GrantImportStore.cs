@@ -1,0 +1,315 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>The states of an import (stored in grant_imports.status, returned as is).</summary>
+internal static class ImportStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Refused = "refused";
+}
+
+/// <summary>A problem or warning about a file or one of its rows, as stored in problems_json/warnings_json and returned.</summary>
+internal sealed record ImportProblem(string Code, string Message, string? Column = null, long? Row = null);
+
+/// <summary>One rejected row's error.</summary>
+internal sealed record ImportRowError(long Row, string? Column, string Code, string Message);
+
+/// <summary>A grant_imports row.</summary>
+internal sealed class GrantImportRow
+{
+    public long Id { get; init; }
+
+    public long FunderId { get; init; }
+
+    public string Status { get; init; } = ImportStatus.Queued;
+
+    public string FileName { get; init; } = "";
+
+    public string StoredName { get; init; } = "";
+
+    public string FileSha256 { get; init; } = "";
+
+    public long FileBytes { get; init; }
+
+    public string? DateFormat { get; init; }
+
+    public long? SameFileAs { get; init; }
+
+    public long Attempts { get; init; }
+
+    public long? DataRows { get; init; }
+
+    public long RowsRead { get; init; }
+
+    public long RowsAccepted { get; init; }
+
+    public long RowsRejected { get; init; }
+
+    public long RowsSuperseded { get; init; }
+
+    public long BytesRead { get; init; }
+
+    public long? CreatedCount { get; init; }
+
+    public long? UpdatedCount { get; init; }
+
+    public long? UnchangedCount { get; init; }
+
+    public long WarningCount { get; init; }
+
+    public bool ErrorsTruncated { get; init; }
+
+    public string? WarningsJson { get; init; }
+
+    public string? ProblemsJson { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+}
+
+/// <summary>Counters the job writes while it runs.</summary>
+internal sealed record ImportProgressCounts(long? DataRows, long RowsRead, long RowsAccepted, long RowsRejected, long RowsSuperseded, long BytesRead);
+
+/// <summary>
+/// grant_imports and grant_import_errors. Reads for the API filter on the caller's funder; the job, which has no
+/// principal, reads an import by id and then uses that import's funder_id for everything else. Every write the job
+/// makes carries the run token it claimed, so a stale run (a duplicate delivery) can change nothing.
+/// </summary>
+internal sealed class GrantImportStore(Db db)
+{
+    private const string Columns = """
+        id, funder_id, status, file_name, stored_name, file_sha256, file_bytes, date_format, same_file_as, attempts, data_rows,
+        rows_read, rows_accepted, rows_rejected, rows_superseded, bytes_read, created_count, updated_count, unchanged_count,
+        warning_count, errors_truncated, warnings_json, problems_json, created_at, started_at, finished_at
+        """;
+
+    private const string SelectOne = $"SELECT {Columns} FROM grant_imports WHERE funder_id = @FunderId AND id = @Id";
+    private const string SelectForJob = $"SELECT {Columns} FROM grant_imports WHERE id = @Id";
+
+    private const string SelectSameFile = """
+        SELECT id FROM grant_imports
+        WHERE funder_id = @FunderId AND file_sha256 = @Sha256 AND coalesce(date_format, '') = @DateFormat AND status = 'succeeded'
+        ORDER BY id
+        """;
+
+    private const string Claim = """
+        UPDATE grant_imports
+        SET status = 'running', run_token = @Token, attempts = attempts + 1, started_at = @Now, finished_at = NULL, updated_at = @Now,
+            data_rows = NULL, rows_read = 0, rows_accepted = 0, rows_rejected = 0, rows_superseded = 0, bytes_read = 0,
+            created_count = NULL, updated_count = NULL, unchanged_count = NULL, warning_count = 0, errors_truncated = @False,
+            warnings_json = NULL, problems_json = NULL
+        WHERE id = @Id AND status IN ('queued', 'running', 'failed')
+        """;
+
+    private const string Progress = """
+        UPDATE grant_imports
+        SET data_rows = @DataRows, rows_read = @RowsRead, rows_accepted = @RowsAccepted, rows_rejected = @RowsRejected,
+            rows_superseded = @RowsSuperseded, bytes_read = @BytesRead, updated_at = @Now
+        WHERE id = @Id AND run_token = @Token
+        """;
+
+    private const string Finish = """
+        UPDATE grant_imports
+        SET status = @Status, run_token = NULL, data_rows = @DataRows, rows_read = @RowsRead, rows_accepted = @RowsAccepted,
+            rows_rejected = @RowsRejected, rows_superseded = @RowsSuperseded, bytes_read = @BytesRead,
+            created_count = @Created, updated_count = @Updated, unchanged_count = @Unchanged,
+            warning_count = @WarningCount, errors_truncated = @ErrorsTruncated, warnings_json = @WarningsJson, problems_json = @ProblemsJson,
+            finished_at = @Now, updated_at = @Now
+        WHERE id = @Id AND run_token = @Token
+        """;
+
+    private const string Fail = """
+        UPDATE grant_imports SET status = 'failed', run_token = NULL, problems_json = @ProblemsJson, finished_at = @Now, updated_at = @Now
+        WHERE id = @Id AND run_token = @Token
+        """;
+
+    private const string DeleteErrors = "DELETE FROM grant_import_errors WHERE funder_id = @FunderId AND import_id = @ImportId";
+
+    private const string InsertError = """
+        INSERT INTO grant_import_errors (funder_id, import_id, file_row, column_name, code, message)
+        VALUES (@FunderId, @ImportId, @Row, @Column, @Code, @Message)
+        """;
+
+    private const string SelectErrors = """
+        SELECT file_row, column_name, code, message FROM grant_import_errors
+        WHERE funder_id = @FunderId AND import_id = @ImportId
+        ORDER BY file_row, id
+        """;
+
+    private static readonly string[] InsertColumns =
+        ["funder_id", "status", "file_name", "stored_name", "file_sha256", "file_bytes", "date_format", "same_file_as", "created_by", "created_at", "updated_at"];
+
+    public async Task<long> CreateAsync(long funderId, string fileName, string storedName, string sha256, long bytes, string? dateFormat, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var sameFile = await connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
+            SelectSameFile, new { FunderId = funderId, Sha256 = sha256, DateFormat = dateFormat ?? "" }, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Dialect.InsertReturningId("grant_imports", InsertColumns, "id"),
+            new
+            {
+                funder_id = funderId,
+                status = ImportStatus.Queued,
+                file_name = fileName,
+                stored_name = storedName,
+                file_sha256 = sha256,
+                file_bytes = bytes,
+                date_format = dateFormat,
+                same_file_as = sameFile,
+                created_by = actor,
+                created_at = now,
+                updated_at = now,
+            },
+            cancellationToken: ct));
+    }
+
+    public async Task<GrantImportRow?> FindAsync(long funderId, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectOne, new { FunderId = funderId, Id = id }, cancellationToken: ct));
+    }
+
+    /// <summary>Newest first; <paramref name="before"/> is the id of the last import of the previous page.</summary>
+    public async Task<IReadOnlyList<GrantImportRow>> ListAsync(long funderId, long? before, int limit, CancellationToken ct)
+    {
+        var sql = $"SELECT {Columns} FROM grant_imports WHERE funder_id = @FunderId{(before is null ? "" : " AND id < @Before")} ORDER BY id DESC {db.Dialect.Limit("Limit")}";
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<GrantImportRow>(new CommandDefinition(sql, new { FunderId = funderId, Before = before ?? 0, Limit = limit }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<ImportRowError>> ErrorsAsync(long funderId, long importId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long Row, string? Column, string Code, string Message)>(new CommandDefinition(
+            SelectErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
+        return rows.Select(r => new ImportRowError(r.Row, r.Column, r.Code, r.Message)).ToList();
+    }
+
+    // The job's statements: each short and outside the load transaction, except FinishAsync with a transaction.
+
+    public async Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectForJob, new { Id = id }, cancellationToken: ct));
+    }
+
+    /// <summary>Takes the import for one run: true when it was queued, failed, or left running by a run that died.</summary>
+    public async Task<bool> ClaimAsync(long id, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(Claim, new { Id = id, Token = token, Now = now, False = false }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task ClearErrorsAsync(long funderId, long importId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
+    }
+
+    public async Task AddErrorsAsync(long funderId, long importId, IReadOnlyList<ImportRowError> errors, CancellationToken ct)
+    {
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertError,
+            errors.Select(e => new { FunderId = funderId, ImportId = importId, e.Row, e.Column, e.Code, e.Message }),
+            tx,
+            cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task ProgressAsync(long id, string token, ImportProgressCounts p, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Progress, new
+        {
+            Id = id,
+            Token = token,
+            p.DataRows,
+            p.RowsRead,
+            p.RowsAccepted,
+            p.RowsRejected,
+            p.RowsSuperseded,
+            p.BytesRead,
+            Now = now,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Ends a run as succeeded or refused. Inside the load transaction when one is given, so the grants and the
+    /// import's outcome commit together. False when the run no longer holds the import (the caller must roll back).
+    /// </summary>
+    public async Task<bool> FinishAsync(
+        long id,
+        string token,
+        string status,
+        ImportProgressCounts p,
+        (long Created, long Updated, long Unchanged)? result,
+        long warningCount,
+        bool errorsTruncated,
+        IReadOnlyList<ImportProblem> warnings,
+        IReadOnlyList<ImportProblem> problems,
+        DateTimeOffset now,
+        DbConnection? connection,
+        DbTransaction? transaction,
+        CancellationToken ct)
+    {
+        var parameters = new
+        {
+            Id = id,
+            Token = token,
+            Status = status,
+            p.DataRows,
+            p.RowsRead,
+            p.RowsAccepted,
+            p.RowsRejected,
+            p.RowsSuperseded,
+            p.BytesRead,
+            Created = result?.Created,
+            Updated = result?.Updated,
+            Unchanged = result?.Unchanged,
+            WarningCount = warningCount,
+            ErrorsTruncated = errorsTruncated,
+            WarningsJson = warnings.Count == 0 ? null : JsonSerializer.Serialize(warnings, GrantMapping.StoredJson),
+            ProblemsJson = problems.Count == 0 ? null : JsonSerializer.Serialize(problems, GrantMapping.StoredJson),
+            Now = now,
+        };
+        if (connection is not null)
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(Finish, parameters, transaction, cancellationToken: ct)) == 1;
+        }
+
+        await using var own = await db.OpenAsync(ct);
+        return await own.ExecuteAsync(new CommandDefinition(Finish, parameters, cancellationToken: ct)) == 1;
+    }
+
+    public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Fail, new
+        {
+            Id = id,
+            Token = token,
+            ProblemsJson = JsonSerializer.Serialize(new[] { problem }, GrantMapping.StoredJson),
+            Now = now,
+        }, cancellationToken: ct));
+    }
+
+    public static IReadOnlyList<ImportProblem> ReadProblems(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<ImportProblem>>(json, GrantMapping.StoredJson) ?? [];
+}

@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Features.GrantIngest.Csv;
+using FundAudit.Api.Infrastructure.Auth;
+using Hangfire;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// POST /api/grants/imports: stores an uploaded CSV (raw text/csv body, or the file part of multipart/form-data),
+/// records the import as queued and enqueues <see cref="GrantImportJob"/>; 202 with Location of the import.
+/// </summary>
+internal static class UploadGrantImport
+{
+    private static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
+
+    /// <param name="DateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must decide.</param>
+    /// <param name="FileName">The file's name, for a raw body (multipart uploads carry their own).</param>
+    public sealed record Request(string? DateFormat, string? FileName);
+
+    public static async Task<Results<Accepted<GrantImportView>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] Request request,
+        HttpRequest http,
+        ClaimsPrincipal user,
+        GrantImportStore store,
+        ImportFiles files,
+        IBackgroundJobClient jobs,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(http.ContentType, out var contentType))
+        {
+            return UnsupportedMediaType();
+        }
+
+        Stream body;
+        string? fileName;
+        if (contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
+            if (string.IsNullOrEmpty(boundary))
+            {
+                return BadUpload("The multipart body has no boundary.");
+            }
+
+            var reader = new MultipartReader(boundary, http.Body);
+            MultipartSection? section;
+            body = Stream.Null;
+            fileName = null;
+            while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+            {
+                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+                {
+                    fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value;
+                    body = section.Body;
+                    break;
+                }
+            }
+
+            if (section is null)
+            {
+                return BadUpload("The multipart body has no file part: send the CSV as a file field.");
+            }
+        }
+        else if (CsvMediaTypes.Any(t => contentType.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase)))
+        {
+            body = http.Body;
+            fileName = request.FileName;
+        }
+        else
+        {
+            return UnsupportedMediaType();
+        }
+
+        var saved = await files.SaveAsync(body, ct);
+        if (saved is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "File too large",
+                detail: "The CSV is larger than this service accepts; split it into smaller files.");
+        }
+
+        var now = clock.GetUtcNow();
+        var dateFormat = request.DateFormat?.Trim().ToUpperInvariant() is { Length: > 0 } f ? f : null;
+        var id = await store.CreateAsync(user.FunderId(), ImportFiles.SanitizeFileName(fileName), saved.StoredName, saved.Sha256, saved.Bytes, dateFormat, user.Actor(), now, ct);
+        jobs.Enqueue<GrantImportJob>(j => j.RunAsync(id, CancellationToken.None));
+        var import = await store.FindAsync(user.FunderId(), id, ct);
+        return TypedResults.Accepted($"/api/grants/imports/{id}", GrantImportView.Of(import!));
+    }
+
+    private static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported media type",
+        detail: "Send the CSV as a text/csv body, or as the file part of multipart/form-data.");
+
+    private static ProblemHttpResult BadUpload(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad upload", detail: detail);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.DateFormat)
+                .Must(f => f!.Trim().ToUpperInvariant() is CsvImportOptions.DayFirst or CsvImportOptions.MonthFirst)
+                .When(r => !string.IsNullOrWhiteSpace(r.DateFormat))
+                .WithMessage($"dateFormat must be \"{CsvImportOptions.DayFirst}\" or \"{CsvImportOptions.MonthFirst}\" (or left out to detect it from the file).");
+            RuleFor(r => r.FileName).MaximumLength(1000);
+        }
+    }
+}

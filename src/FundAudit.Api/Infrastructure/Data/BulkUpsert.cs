@@ -1,0 +1,322 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FundAudit.Api.Infrastructure.Data;
+
+/// <summary>
+/// What a bulk upsert writes: rows of <see cref="InsertColumns"/> into <see cref="Table"/>, matched on
+/// <see cref="KeyColumns"/>; a matched row has <see cref="UpdateColumns"/> overwritten only when
+/// <see cref="ChangedWhen"/> (a predicate over the stored row <c>t</c> and the new row <c>s</c>) holds.
+/// <see cref="IdColumn"/> is the table's generated key (used by SQLite to tell inserts from updates).
+/// </summary>
+internal sealed record BulkUpsertTarget(
+    string Table,
+    string IdColumn,
+    IReadOnlyList<string> KeyColumns,
+    IReadOnlyList<string> InsertColumns,
+    IReadOnlyList<string> UpdateColumns,
+    string ChangedWhen)
+{
+    public string StagingTable => Table + "_staging";
+
+    public string ColumnList => string.Join(", ", InsertColumns);
+}
+
+/// <summary>What a merge did: rows inserted, rows updated, and staged rows left alone because nothing changed.</summary>
+internal sealed record BulkUpsertCounts(long Created, long Updated, long Unchanged);
+
+/// <summary>
+/// One bulk upsert on one open connection (see <see cref="IDbDialect.BeginBulkUpsert"/>): stage rows batch by batch,
+/// then merge them all in one statement inside the caller's transaction. Disposing drops the staging table.
+/// Values are given in the order of <see cref="BulkUpsertTarget.InsertColumns"/>.
+/// </summary>
+internal interface IBulkUpsert : IAsyncDisposable
+{
+    long Staged { get; }
+
+    Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct);
+
+    Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
+}
+
+/// <summary>
+/// SQLite: batched prepared INSERTs into a TEMP table, each batch in its own transaction on the temp database only
+/// (so the main database stays unlocked and progress can be written meanwhile by other connections), then one
+/// INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed in the caller's (IMMEDIATE) transaction. SQLite has one
+/// writer: counting rows with an id above the largest id before the merge tells inserts from updates exactly.
+/// </summary>
+internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTarget target) : IBulkUpsert
+{
+    private SqliteCommand? _insert;
+
+    public long Staged { get; private set; }
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        await EnsureStagingAsync(ct);
+        // A deferred transaction that writes only the temp database never locks the main one.
+        await using var tx = connection.BeginTransaction(deferred: true);
+        var insert = _insert!;
+        insert.Transaction = tx;
+        var parameters = insert.Parameters;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                // Bound as the Dapper path binds them (DateOnly as yyyy-MM-dd, instants in UTC), so both write paths store the same text.
+                var parameter = parameters[i];
+                switch (row[i])
+                {
+                    case null:
+                        parameter.Value = DBNull.Value;
+                        break;
+                    case DateTimeOffset instant:
+                        parameter.DbType = DbType.DateTimeOffset;
+                        parameter.Value = instant.ToUniversalTime();
+                        break;
+                    case var value:
+                        parameter.Value = value;
+                        break;
+                }
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        insert.Transaction = null;
+        Staged += rows.Count;
+    }
+
+    public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        await EnsureStagingAsync(ct);
+        var t = target;
+        var maxBefore = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}", transaction: transaction, cancellationToken: ct));
+        var merge = $"""
+            INSERT INTO main.{t.Table} AS t ({t.ColumnList})
+            SELECT {t.ColumnList} FROM temp.{t.StagingTable} WHERE true
+            ON CONFLICT ({string.Join(", ", t.KeyColumns)}) DO UPDATE SET
+              {string.Join(",\n  ", t.UpdateColumns.Select(c => $"{c} = excluded.{c}"))}
+            WHERE {t.ChangedWhen.Replace("s.", "excluded.", StringComparison.Ordinal)}
+            """;
+        var affected = await connection.ExecuteAsync(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+        var created = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore", new { MaxBefore = maxBefore }, transaction, cancellationToken: ct));
+        return new BulkUpsertCounts(created, affected - created, Staged - affected);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync();
+            if (connection.State == ConnectionState.Open)
+            {
+                var drop = $"DROP TABLE IF EXISTS temp.{target.StagingTable}";
+                await connection.ExecuteAsync(new CommandDefinition(drop));
+            }
+        }
+    }
+
+    private async Task EnsureStagingAsync(CancellationToken ct)
+    {
+        if (_insert is not null)
+        {
+            return;
+        }
+
+        var t = target;
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
+            cancellationToken: ct));
+        var insert = connection.CreateCommand();
+        insert.CommandText = $"INSERT INTO temp.{t.StagingTable} ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select((_, i) => "$p" + i))})";
+        for (var i = 0; i < t.InsertColumns.Count; i++)
+        {
+            insert.Parameters.Add(new SqliteParameter("$p" + i, DBNull.Value));
+        }
+
+        _insert = insert;
+    }
+}
+
+/// <summary>
+/// PostgreSQL: binary COPY (<see cref="NpgsqlBinaryImporter"/>) into a session temp table, then one
+/// INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
+/// </summary>
+internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsertTarget target) : IBulkUpsert
+{
+    private string[]? _types;
+
+    public long Staged { get; private set; }
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        var types = await EnsureStagingAsync(ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+                         $"COPY {target.StagingTable} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(ct);
+                for (var i = 0; i < row.Length; i++)
+                {
+                    switch (row[i])
+                    {
+                        case null:
+                            await importer.WriteNullAsync(ct);
+                            break;
+                        case DateTimeOffset instant:
+                            await importer.WriteAsync(instant.ToUniversalTime(), types[i], ct);
+                            break;
+                        case var value:
+                            await importer.WriteAsync(value, types[i], ct);
+                            break;
+                    }
+                }
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        Staged += rows.Count;
+    }
+
+    public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        await EnsureStagingAsync(ct);
+        var t = target;
+        var merge = $"""
+            WITH merged AS (
+              INSERT INTO {t.Table} AS t ({t.ColumnList})
+              SELECT {t.ColumnList} FROM {t.StagingTable}
+              ON CONFLICT ({string.Join(", ", t.KeyColumns)}) DO UPDATE SET
+                {string.Join(",\n    ", t.UpdateColumns.Select(c => $"{c} = excluded.{c}"))}
+              WHERE {t.ChangedWhen.Replace("s.", "excluded.", StringComparison.Ordinal)}
+              RETURNING (t.xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged
+            """;
+        var (created, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+        return new BulkUpsertCounts(created, updated, Staged - created - updated);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_types is not null && connection.State == ConnectionState.Open)
+        {
+            var drop = $"DROP TABLE IF EXISTS {target.StagingTable}";
+            await connection.ExecuteAsync(new CommandDefinition(drop));
+        }
+    }
+
+    private async Task<string[]> EnsureStagingAsync(CancellationToken ct)
+    {
+        if (_types is not null)
+        {
+            return _types;
+        }
+
+        var t = target;
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
+            cancellationToken: ct));
+        var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition(
+                """
+                SELECT a.attname, format_type(a.atttypid, NULL)
+                FROM pg_attribute a
+                WHERE a.attrelid = to_regclass('pg_temp.' || @Table) AND a.attnum > 0 AND NOT a.attisdropped
+                """,
+                new { Table = t.StagingTable }, cancellationToken: ct)))
+            .ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
+        _types = t.InsertColumns.Select(c => types[c]).ToArray();
+        return _types;
+    }
+}
+
+/// <summary>
+/// SQL Server: SqlBulkCopy into a #temp table, then one MERGE whose OUTPUT $action counts inserts and updates.
+/// Written to the same contract as the other engines but not exercised here (no SQL Server runs on these machines).
+/// </summary>
+internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTarget target) : IBulkUpsert
+{
+    private bool _staging;
+
+    private string Staging => "#" + target.StagingTable;
+
+    public long Staged { get; private set; }
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        await EnsureStagingAsync(ct);
+        using var table = new DataTable();
+        foreach (var column in target.InsertColumns)
+        {
+            table.Columns.Add(column, typeof(object));
+        }
+
+        foreach (var row in rows)
+        {
+            table.Rows.Add(row.Select(v => v switch
+            {
+                null => DBNull.Value,
+                DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+                DateTimeOffset o => o.ToUniversalTime(),
+                _ => v,
+            }).ToArray());
+        }
+
+        using var copy = new SqlBulkCopy(connection) { DestinationTableName = Staging, BatchSize = 0, BulkCopyTimeout = 0 };
+        foreach (var column in target.InsertColumns)
+        {
+            copy.ColumnMappings.Add(column, column);
+        }
+
+        await copy.WriteToServerAsync(table, ct);
+        Staged += rows.Count;
+    }
+
+    public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        await EnsureStagingAsync(ct);
+        var t = target;
+        var merge = $"""
+            DECLARE @actions TABLE (merge_action nvarchar(10));
+            MERGE {t.Table} WITH (HOLDLOCK) AS t
+            USING {Staging} AS s
+            ON {string.Join(" AND ", t.KeyColumns.Select(c => $"t.{c} = s.{c}"))}
+            WHEN MATCHED AND ({t.ChangedWhen}) THEN UPDATE SET {string.Join(", ", t.UpdateColumns.Select(c => $"{c} = s.{c}"))}
+            WHEN NOT MATCHED THEN INSERT ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select(c => "s." + c))})
+            OUTPUT $action INTO @actions;
+            SELECT CAST(count(CASE WHEN merge_action = 'INSERT' THEN 1 END) AS bigint), CAST(count(CASE WHEN merge_action = 'UPDATE' THEN 1 END) AS bigint) FROM @actions;
+            """;
+        var (created, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+        return new BulkUpsertCounts(created, updated, Staged - created - updated);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_staging && connection.State == ConnectionState.Open)
+        {
+            var drop = $"DROP TABLE IF EXISTS {Staging}";
+            await connection.ExecuteAsync(new CommandDefinition(drop));
+        }
+    }
+
+    private async Task EnsureStagingAsync(CancellationToken ct)
+    {
+        if (_staging)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"DROP TABLE IF EXISTS {Staging}; SELECT TOP 0 {target.ColumnList} INTO {Staging} FROM {target.Table};", cancellationToken: ct));
+        _staging = true;
+    }
+}
