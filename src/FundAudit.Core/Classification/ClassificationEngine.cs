@@ -62,6 +62,11 @@ public sealed class ClassificationEngine
             }
         }
 
+        foreach (var t in rules.ClauseMarkers)
+        {
+            Add(RuleSet.FoldTerm(t.Term), TermKind.ClauseMarker, 0, t.Weight, t.Term);
+        }
+
         foreach (var t in rules.FlexibleTerms)
         {
             Add(RuleSet.FoldTerm(t.Term), TermKind.Flexible, 0, t.Weight, t.Term);
@@ -109,6 +114,7 @@ public sealed class ClassificationEngine
                 TermKind.Purpose => RuleSet.PurposeName((GrantPurpose)_sub[i]),
                 TermKind.LevelHint => LevelNames.Name((GrantLevel)_sub[i]),
                 TermKind.Flexible => "flexible",
+                TermKind.ClauseMarker => "clause",
                 _ => "place",
             };
             _evidence[i] = $"{name} +{Fmt(_weight[i])} '{_label[i]}'";
@@ -127,6 +133,7 @@ public sealed class ClassificationEngine
         Flexible,
         LevelHint,
         Place,
+        ClauseMarker,
     }
 
     private enum Field : byte
@@ -189,6 +196,7 @@ public sealed class ClassificationEngine
                 Field.Title => (float)_rules.TitleWeight,
                 _ => 1f,
             };
+            var clause = 1f; // ids come in text order: a clause marker re-weights the purpose terms after it
             for (var i = 0; i < found; i++)
             {
                 var id = ids[i];
@@ -198,7 +206,13 @@ public sealed class ClassificationEngine
                     continue; // an organisation's name says who it is, not what the grant is for
                 }
 
-                var weightFactor = kind == TermKind.Purpose ? f : 1f;
+                if (kind == TermKind.ClauseMarker)
+                {
+                    clause = (float)_weight[id];
+                    continue;
+                }
+
+                var weightFactor = kind == TermKind.Purpose ? f * clause : 1f;
                 if (factor[id] == 0)
                 {
                     if (firedCount < fired.Length)
@@ -255,7 +269,9 @@ public sealed class ClassificationEngine
 
             var w = _weight[id] * factor[id];
             score[_sub[id]] += w;
-            evidence.Add(factor[id] > 1f ? _titleEvidence[id] : _evidence[id]);
+            evidence.Add(factor[id] == 1f ? _evidence[id]
+                : factor[id] == (float)_rules.TitleWeight ? _titleEvidence[id]
+                : $"{RuleSet.PurposeName((GrantPurpose)_sub[id])} +{Fmt(w)} '{_label[id]}' (secondary clause)");
         }
 
         int bestIndex = 0, secondIndex = 0; // 0 = none (score[0] stays 0)

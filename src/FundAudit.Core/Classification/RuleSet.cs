@@ -46,7 +46,8 @@ public sealed class RuleSet
         double flexibleMinimumScore,
         IReadOnlyList<WeightedTerm> flexibleTerms,
         double levelMinimumScore,
-        IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms)
+        IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
+        IReadOnlyList<WeightedTerm> clauseMarkers)
     {
         Version = version;
         Description = description;
@@ -58,6 +59,7 @@ public sealed class RuleSet
         FlexibleTerms = flexibleTerms;
         LevelMinimumScore = levelMinimumScore;
         LevelTerms = levelTerms;
+        ClauseMarkers = clauseMarkers;
     }
 
     /// <summary>The rule-set version stored beside every classification, e.g. "2026.11-1".</summary>
@@ -83,6 +85,14 @@ public sealed class RuleSet
     public double LevelMinimumScore { get; }
 
     public IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> LevelTerms { get; }
+
+    /// <summary>
+    /// Phrases that say how much the purpose terms after them count, until the next marker in the same field:
+    /// "a smaller part of the budget covers …" (weight below 1) marks a secondary activity; "the main component
+    /// is …" (weight 1) restores full weight. TAXONOMY.md classifies a grant by its primary purpose only.
+    /// Folded text has no punctuation, so a marker reaches to the end of the field or the next marker.
+    /// </summary>
+    public IReadOnlyList<WeightedTerm> ClauseMarkers { get; }
 
     /// <summary>The rule set shipped with FundAudit.</summary>
     public static RuleSet Default => DefaultRuleSet.Value;
@@ -147,13 +157,14 @@ public sealed class RuleSet
             // purpose
             double pMin = 2, pMargin = 0.25, titleWeight = 1.5;
             var purposeTerms = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
+            IReadOnlyList<WeightedTerm> clauseMarkers = [];
             if (!root.TryGetProperty("purpose", out var purpose) || purpose.ValueKind != JsonValueKind.Object)
             {
                 errors.Add(new RuleSetError("$.purpose", "missing purpose section (an object with terms per purpose)"));
             }
             else
             {
-                CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms");
+                CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms", "clauseMarkers");
                 pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
                 pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
                 titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
@@ -185,6 +196,17 @@ public sealed class RuleSet
                     if (purposeTerms.Count == 0)
                     {
                         errors.Add(new RuleSetError("$.purpose.terms", "no purpose has terms"));
+                    }
+
+                    if (purpose.TryGetProperty("clauseMarkers", out var markers))
+                    {
+                        var read = ReadTerms(markers, "$.purpose.clauseMarkers", seen, errors);
+                        foreach (var m in read.Where(m => m.Weight > 1))
+                        {
+                            errors.Add(new RuleSetError($"$.purpose.clauseMarkers['{m.Term}']", "a clause marker's weight is the factor for the terms after it and must lie in (0, 1]"));
+                        }
+
+                        clauseMarkers = read;
                     }
                 }
             }
@@ -259,7 +281,7 @@ public sealed class RuleSet
             }
 
             return new RuleSetParseResult(
-                new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin, levelTerms),
+                new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin, levelTerms, clauseMarkers),
                 []);
         }
     }
@@ -288,6 +310,11 @@ public sealed class RuleSet
             }
 
             w.WriteEndObject();
+            if (ClauseMarkers.Count > 0)
+            {
+                WriteTerms(w, "clauseMarkers", ClauseMarkers);
+            }
+
             w.WriteEndObject();
 
             w.WriteStartObject("flexible");

@@ -64,6 +64,7 @@ public sealed class RuleSetTests
     [InlineData("""{ "version": "1", "purpose": { "margin": 2, "terms": { "emergency": { "relocation": 3 } } } }""", "$.purpose.margin", "margin must be a number")]
     [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "colour": "red" }""", "$.colour", "unknown property")]
     [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "level": { "terms": { "continental": { "africa": 2 } } } }""", "$.level.terms.continental", "unknown level")]
+    [InlineData("""{ "version": "1", "purpose": { "clauseMarkers": { "mostly": 2 }, "terms": { "emergency": { "relocation": 3 } } } }""", "$.purpose.clauseMarkers['mostly']", "must lie in (0, 1]")]
     [InlineData("""{ "version": "1", "purpose": """, "$", "not valid JSON")]
     public void Validation_reports_where_and_what(string json, string path, string message)
     {
@@ -78,6 +79,20 @@ public sealed class RuleSetTests
     {
         var result = RuleSet.Parse("""{ "purpose": { "terms": { "fundraising": { "gala": 3 }, "emergency": { "": 1, "relocation": -1 } } } }""");
         Assert.True(result.Errors.Count >= 4, string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void Clause_markers_round_trip_and_weaken_only_what_follows_them()
+    {
+        var json = """{ "version": "1", "purpose": { "minimumScore": 1, "clauseMarkers": { "a smaller part": 0.5, "mainly": 1 }, "terms": { "emergency": { "relocation": 3 }, "campaign": { "media": 4 } } } }""";
+        var rules = RuleSet.Parse(json).RuleSet!;
+        Assert.Equal(2, RuleSet.Parse(rules.ToJson()).RuleSet!.ClauseMarkers.Count);
+        var engine = new ClassificationEngine(rules);
+        Assert.Equal(GrantPurpose.Campaign, engine.Classify(Make(description: "Relocation; media work")).Purpose.Value);
+        var secondary = engine.Classify(Make(description: "Relocation of the team; a smaller part covers media work")).Purpose;
+        Assert.Equal(GrantPurpose.Emergency, secondary.Value);
+        Assert.Contains(secondary.Evidence, e => e.Contains("(secondary clause)", StringComparison.Ordinal));
+        Assert.Equal(GrantPurpose.Campaign, engine.Classify(Make(description: "A smaller part covers relocation; mainly media work")).Purpose.Value);
     }
 
     [Fact]
