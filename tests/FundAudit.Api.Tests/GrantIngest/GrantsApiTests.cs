@@ -209,6 +209,18 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     }
 
     [Fact]
+    public async Task A_property_given_twice_in_one_object_is_refused()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var body = "{\"grants\": [{\"id\": \"DUP-A\", \"id\": \"DUP-B\", \"title\": \"t\", \"currency\": \"GBP\", \"amountAwarded\": 1, \"awardDate\": \"2024-01-01\"}]}";
+
+        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/grants", new StringContent(body, Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+
+        Assert.Contains("$.grants[0]", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_gets_415()
     {
         var tenant = await app.CreateTenantAsync();

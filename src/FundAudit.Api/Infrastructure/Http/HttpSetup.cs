@@ -55,5 +55,8 @@ internal static class JsonDefaults
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MaxDepth = 32;
+
+        // {"id": "A", "id": "B"} is ambiguous input: refuse it rather than let the last one win silently.
+        options.AllowDuplicateProperties = false;
     }
 }
