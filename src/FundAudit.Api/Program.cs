@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Audit;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.Tenancy;
@@ -23,6 +24,7 @@ builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 builder.Services.AddTenancy();
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
+builder.Services.AddAudit(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -47,6 +49,7 @@ app.MapFundAuditJobsDashboard();
 app.MapTenancy();
 app.MapGrantIngest();
 app.MapClassification();
+app.MapAudit();
 
 await app.RunAsync();
 return 0;

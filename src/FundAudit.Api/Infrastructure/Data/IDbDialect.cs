@@ -33,4 +33,19 @@ internal interface IDbDialect
 
     /// <summary>Case-insensitive substring match of <paramref name="column"/> against a parameter holding a LIKE pattern.</summary>
     string ContainsIgnoreCase(string column, string parameter);
+
+    /// <summary>
+    /// The year of a date expression shifted back by the months in the integer parameter <paramref name="shiftMonthsParameter"/>:
+    /// the fiscal year (named by the calendar year it starts in) of a year starting in month shift + 1.
+    /// </summary>
+    string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
+
+    /// <summary>
+    /// Statements that create (if needed) and empty a connection-private temporary table. Column types are logical:
+    /// <c>text</c>, <c>date</c>, <c>decimal</c> (exact where the engine has it; SQLite stores a double).
+    /// </summary>
+    string CreateTempTable(string name, IReadOnlyList<(string Column, string Type)> columns);
+
+    /// <summary>How SQL names the temporary table <paramref name="name"/> (SQL Server prefixes #).</summary>
+    string TempTable(string name);
 }
