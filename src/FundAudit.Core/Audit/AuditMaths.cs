@@ -49,7 +49,7 @@ public sealed record TargetStatus(decimal Progress, decimal Expected, bool Met, 
 
 /// <summary>
 /// Target progress: <c>progress = (current − baseline) / (target − baseline) × 100</c>, clamped to 0–100 (100 when
-/// the target is met, including when the baseline already met it). On track means met, or at least as far as the
+/// the target is met; 0 when it is not met although the baseline met it: the share slipped back). On track means met, or at least as far as the
 /// straight line from the baseline value on <c>start</c> to the target value on <c>due</c> has reached by
 /// <c>today</c> (after the due date, on track only if met).
 /// </summary>
@@ -59,10 +59,11 @@ public static class TargetProgress
     {
         var met = direction == TargetDirection.AtLeast ? current >= target : current <= target;
         var gap = target - baseline;
-        var progress = met ? 100m : gap == 0 ? 0m : Math.Clamp((current - baseline) / gap * 100m, 0m, 100m);
+        var towards = direction == TargetDirection.AtLeast ? gap > 0 : gap < 0; // the baseline had not met the target
+        var progress = met ? 100m : towards ? Math.Clamp((current - baseline) / gap * 100m, 0m, 100m) : 0m;
         var span = due.DayNumber - start.DayNumber;
         var elapsed = span <= 0 ? 1m : Math.Clamp((decimal)(today.DayNumber - start.DayNumber) / span, 0m, 1m);
-        var expected = baseline + (gap * elapsed);
+        var expected = towards ? baseline + (gap * elapsed) : target;
         var onTrack = met || (today <= due && (direction == TargetDirection.AtLeast ? current >= expected : current <= expected));
         return new TargetStatus(AuditMaths.Round(progress), AuditMaths.Round(expected), met, onTrack);
     }

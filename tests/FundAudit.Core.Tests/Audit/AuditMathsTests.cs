@@ -51,6 +51,12 @@ public sealed class AuditMathsTests
         Assert.True(met.Met);
         Assert.Equal(100m, met.Progress);
 
+        // The baseline (75%) met "≥ 50%" but the share slipped to 38%: not met, progress 0, expected the target itself.
+        var slipped = TargetProgress.Evaluate(TargetDirection.AtLeast, 50m, 75m, 38m, start, due, new DateOnly(2026, 1, 1));
+        Assert.Equal(0m, slipped.Progress);
+        Assert.Equal(50m, slipped.Expected);
+        Assert.False(slipped.OnTrack);
+
         var worse = TargetProgress.Evaluate(TargetDirection.AtLeast, 30m, 20m, 15m, start, due, new DateOnly(2028, 1, 1));
         Assert.Equal(0m, worse.Progress);
         Assert.False(worse.OnTrack);

@@ -362,7 +362,7 @@ internal sealed class AuditStore(Db db)
         var partition = dims.Count == 0 ? "" : "PARTITION BY " + names;
         var sql = $"""
             WITH v AS (
-                SELECT {(dims.Count == 0 ? "" : select + ", ")}g.amount_awarded * f.factor AS x
+                SELECT {(dims.Count == 0 ? "" : select + ", ")}ROUND(g.amount_awarded * f.factor, 6) AS x
                 FROM {from} JOIN {table} f ON f.currency = g.currency AND f.award_date = g.award_date
                 WHERE {where}),
             r AS (SELECT {(dims.Count == 0 ? "" : names + ", ")}x, ROW_NUMBER() OVER ({partition} ORDER BY x) AS rn, COUNT(*) OVER ({partition}) AS n FROM v)
