@@ -6,7 +6,9 @@ using FundAudit.Core.Classification;
 // FundAudit benchmarks and evaluation (not run by CI's tests).
 //   dotnet run --project tests/FundAudit.Benchmarks -c Release -- evaluate [path-to-jsonl] [--mistakes]
 //   dotnet run --project tests/FundAudit.Benchmarks -c Release -- classify-speed [path-to-jsonl] [classifications]
+//   dotnet run --project tests/FundAudit.Benchmarks -c Release -- audit-mix [grants] [sqlite,postgres]
 var command = args.Length > 0 ? args[0] : "";
+if (command == "audit-mix") return await FundAudit.Benchmarks.Audit.AuditMixBenchmark.RunAsync(args[1..]);
 var rest = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var path = rest.Length > 0 ? rest[0] : FindDefaultSet();
 switch (command)
