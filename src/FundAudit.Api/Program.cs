@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Audit;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
@@ -25,6 +26,7 @@ builder.Services.AddTenancy();
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
 builder.Services.AddGrantImports(builder.Configuration);
+builder.Services.AddAudit(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -50,6 +52,7 @@ app.MapTenancy();
 app.MapGrantIngest();
 app.MapClassification();
 app.MapGrantImports();
+app.MapAudit();
 
 await app.RunAsync();
 return 0;

@@ -1,3 +1,4 @@
+using FundAudit.Benchmarks.Audit;
 using FundAudit.Benchmarks.Classification;
 using FundAudit.Benchmarks.Import;
 
@@ -7,6 +8,7 @@ return args.FirstOrDefault() switch
     "evaluate" => ClassificationBenchmark.Evaluate(args[1..]),
     "classify-speed" => ClassificationBenchmark.Speed(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
+    "audit-mix" => await AuditMixBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -14,9 +16,10 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
-          evaluate [path-to-jsonl] [--mistakes]          accuracy and confusion matrices of the classifier
-          classify-speed [path-to-jsonl] [count]         average classification time per grant
+          evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
+          classify-speed [path-to-jsonl] [count]                  average classification time per grant
           import [--rows N] [--engine sqlite|postgres] [--keep]   CSV import beside the engine's raw load
+          audit-mix [grants] [sqlite,postgres]                    the audit mix beside a hand-written GROUP BY
         """);
     return 2;
 }

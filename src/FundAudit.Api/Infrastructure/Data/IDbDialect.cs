@@ -43,4 +43,17 @@ internal interface IDbDialect
     /// … ON CONFLICT DO UPDATE WHERE changed. SQL Server: SqlBulkCopy into a #temp table and MERGE.
     /// </summary>
     IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
+    /// The year of a date expression shifted back by the months in the integer parameter <paramref name="shiftMonthsParameter"/>:
+    /// the fiscal year (named by the calendar year it starts in) of a year starting in month shift + 1.
+    /// </summary>
+    string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
+
+    /// <summary>
+    /// Statements that create (if needed) and empty a connection-private temporary table. Column types are logical:
+    /// <c>text</c>, <c>date</c>, <c>decimal</c> (exact where the engine has it; SQLite stores a double).
+    /// </summary>
+    string CreateTempTable(string name, IReadOnlyList<(string Column, string Type)> columns);
+
+    /// <summary>How SQL names the temporary table <paramref name="name"/> (SQL Server prefixes #).</summary>
+    string TempTable(string name);
 }

@@ -40,6 +40,14 @@ internal abstract class DialectBase(string connectionString) : IDbDialect
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
+    public abstract string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
+
+    public virtual string TempTable(string name) => name;
+
+    public virtual string CreateTempTable(string name, IReadOnlyList<(string Column, string Type)> columns) =>
+        $"CREATE TEMP TABLE IF NOT EXISTS {name} ({string.Join(", ", columns.Select(c => $"{c.Column} {TypeName(c.Type)}"))}); DELETE FROM {name};";
+
+    protected abstract string TypeName(string logicalType);
 }
 
 internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) : DialectBase(connectionString)
@@ -51,6 +59,11 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString) { DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
 
     /// <summary>Per-connection settings (DESIGN "Storage"): applied each time a connection opens.</summary>
+    public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
+        $"CAST(strftime('%Y', {dateExpression}, '-' || @{shiftMonthsParameter} || ' months') AS INTEGER)";
+
+    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "REAL", _ => "TEXT" };
+
     public string ConnectionPragmas =>
         $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
@@ -74,6 +87,10 @@ internal sealed class PostgresDialect(string connectionString) : DialectBase(con
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new PostgresBulkUpsert((NpgsqlConnection)connection, target);
+    public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
+        $"CAST(EXTRACT(YEAR FROM {dateExpression} - make_interval(months => @{shiftMonthsParameter})) AS integer)";
+
+    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "numeric", "date" => "date", _ => "text" };
 }
 
 internal sealed class SqlServerDialect(string connectionString) : DialectBase(connectionString)
@@ -101,4 +118,12 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqlServerBulkUpsert((SqlConnection)connection, target);
+    public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) => $"YEAR(DATEADD(month, -@{shiftMonthsParameter}, {dateExpression}))";
+
+    public override string TempTable(string name) => "#" + name;
+
+    public override string CreateTempTable(string name, IReadOnlyList<(string Column, string Type)> columns) =>
+        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({string.Join(", ", columns.Select(c => $"{c.Column} {TypeName(c.Type)}"))}); DELETE FROM #{name};";
+
+    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "decimal(38,18)", "date" => "date", _ => "nvarchar(64)" };
 }

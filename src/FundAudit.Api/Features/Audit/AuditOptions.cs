@@ -1,0 +1,19 @@
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>Audit settings (section <c>Audit</c>).</summary>
+internal sealed class AuditOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>How many days back a grant's award date may reach for the nearest earlier published rate (ECB skips weekends and holidays).</summary>
+    public int RateWindowDays { get; set; } = 7;
+
+    /// <summary>The month a fiscal year starts in (1 = calendar year). Fiscal year N starts in month M of year N.</summary>
+    public int FiscalYearStartMonth { get; set; } = 1;
+
+    /// <summary>Largest rates CSV accepted (bytes); the ECB history as published is about 1.8 MB.</summary>
+    public long MaxRatesUploadBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>The field view shows a cell only when it combines at least this many funders.</summary>
+    public int FieldMinFunders { get; set; } = 3;
+}

@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Core.Audit;
+using Microsoft.Extensions.Options;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>PUT /api/audit/field/participation: share (or stop sharing) this funder's mix in the field view.</summary>
+internal static class SetFieldParticipation
+{
+    public sealed record Request(bool? OptIn);
+
+    public sealed record Response(bool OptedIn);
+
+    public static async Task<Ok<Response>> HandleAsync(Request request, ClaimsPrincipal user, AuditStore store, TimeProvider clock, CancellationToken ct)
+    {
+        await store.SetParticipationAsync(user.FunderId(), request.OptIn!.Value, user.Actor(), clock.GetUtcNow(), ct);
+        return TypedResults.Ok(new Response(request.OptIn.Value));
+    }
+
+    public static async Task<Ok<Response>> GetAsync(ClaimsPrincipal user, AuditStore store, CancellationToken ct) =>
+        TypedResults.Ok(new Response(await store.IsOptedInAsync(user.FunderId(), ct)));
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator() => RuleFor(r => r.OptIn).NotNull().WithMessage("Say optIn: true or false.");
+    }
+}
+
+/// <summary>
+/// GET /api/audit/field: the level × purpose mix of all opted-in funders together, for opted-in funders only.
+/// Protection against disclosure: a cell is shown only when at least Audit:FieldMinFunders (3) funders have grants
+/// in it; no median, no grant-level figure; each row and column total and the grand total are the sums of the shown
+/// cells only (a total over everything would let a reader subtract the shown cells and recover a suppressed one).
+/// Each funder's grants convert with that funder's own rates; a funder whose grants cannot all be converted is left
+/// out whole (and counted as such), never partially.
+/// </summary>
+internal static class GetFieldView
+{
+    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency);
+
+    /// <param name="Funders">How many funders have grants in the cell (at least the threshold).</param>
+    public sealed record Cell(string Level, string Purpose, long AmountMinor, decimal Amount, decimal Share, int Funders);
+
+    /// <param name="ShownTotal">The sum of the shown cells (shares are of this).</param>
+    /// <param name="SuppressedCells">How many non-empty cells were hidden for combining fewer funders than the threshold.</param>
+    public sealed record Response(
+        PeriodView Period, string Currency, int MinFunders, int FundersIncluded, int FundersWithoutRates, IReadOnlyList<Cell> Cells, Figure ShownTotal,
+        IReadOnlyDictionary<string, Figure> Levels, IReadOnlyDictionary<string, Figure> Purposes, int SuppressedCells);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] Request request, ClaimsPrincipal user, AuditStore store, MixCalculator mix, IOptions<AuditOptions> options, CancellationToken ct)
+    {
+        var funderId = user.FunderId();
+        if (!await store.IsOptedInAsync(funderId, ct))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not in the field view",
+                detail: "Only funders who share their own mix see the field: PUT /api/audit/field/participation {\"optIn\": true}.");
+        }
+
+        var min = Math.Max(3, options.Value.FieldMinFunders);
+        var currency = request.Currency!.Trim().ToUpperInvariant();
+        var q = new MixQuery(AuditViews.PeriodOf(request.From, request.To, request.FiscalYear, options.Value.FiscalYearStartMonth)!.Value,
+            currency, ["level", "purpose"], null, null, null, null, options.Value.FiscalYearStartMonth);
+        var converted = new List<(long Funder, string Level, string Purpose, long Amount)>();
+        var withoutRates = 0;
+        await store.MixAsync(null, q, medians: false, async rows =>
+        {
+            foreach (var funder in rows.GroupBy(r => r.FunderId))
+            {
+                var list = funder.ToList();
+                var (book, missing) = await mix.PriceAsync(funder.Key, currency, list, ct);
+                if (missing is not null)
+                {
+                    withoutRates++;
+                    continue;
+                }
+
+                converted.AddRange(list.Select(r => (r.FunderId, r.Level, r.Purpose, book.Convert(r.Amount, r.Currency, currency, r.AwardDate)!.Value)));
+            }
+
+            return new Dictionary<(string, DateOnly), decimal>();
+        }, ct);
+
+        var cells = converted.GroupBy(c => (c.Level, c.Purpose))
+            .Select(g => (g.Key.Level, g.Key.Purpose, Amount: g.Sum(x => x.Amount), Funders: g.Select(x => x.Funder).Distinct().Count()))
+            .ToList();
+        var shown = cells.Where(c => c.Funders >= min).ToList();
+        var total = shown.Sum(c => c.Amount);
+        return TypedResults.Ok(new Response(
+            new PeriodView(q.Period.From, q.Period.To), currency, min, converted.Select(c => c.Funder).Distinct().Count(), withoutRates,
+            shown.OrderBy(c => Array.IndexOf(MixCalculator.Levels, c.Level)).ThenBy(c => Array.IndexOf(MixCalculator.Purposes, c.Purpose))
+                .Select(c => new Cell(c.Level, c.Purpose, c.Amount, Core.Money.MinorUnits.ToDecimal(c.Amount, currency), AuditMaths.Share(c.Amount, total), c.Funders)).ToList(),
+            AuditViews.FigureOf(total, total, currency),
+            MixCalculator.Levels.ToDictionary(l => l, l => AuditViews.FigureOf(shown.Where(c => c.Level == l).Sum(c => c.Amount), total, currency)),
+            MixCalculator.Purposes.ToDictionary(p => p, p => AuditViews.FigureOf(shown.Where(c => c.Purpose == p).Sum(c => c.Amount), total, currency)),
+            cells.Count - shown.Count));
+    }
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
+            AuditViews.CurrencyRule(this, r => r.Currency);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using FluentValidation;
+using FundAudit.Api.Features.Audit.Charts;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Core.Audit;
+using FundAudit.Core.Geography;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>GET /api/audit/mix (and .csv, .svg): the funding mix of a period in one currency, grouped as asked.</summary>
+internal static class GetMix
+{
+    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
+    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
+    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year (start month: Audit:FiscalYearStartMonth).</param>
+    /// <param name="Currency">The report currency (ISO 4217).</param>
+    /// <param name="GroupBy">Comma-separated, up to 3 of level, purpose, flexible, year, region, country, programme (default level,purpose).</param>
+    /// <param name="Programme">Only grants of this programme title.</param>
+    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
+    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
+    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected (manual).</param>
+    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency, string? GroupBy, string? Programme, string? Region, string? Country, string? Source);
+
+    public sealed record Cell(IReadOnlyDictionary<string, string> Key, long AmountMinor, decimal Amount, long Grants, decimal Share, long MedianMinor, decimal Median);
+
+    /// <param name="Totals">Every grant of the period (share 100).</param>
+    /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
+    /// <param name="Flexible">Core / flexible grants.</param>
+    /// <param name="Local">Grants to local actors.</param>
+    /// <param name="Unclassified">Grants whose level or purpose is still unclassified: always shown.</param>
+    public sealed record Response(
+        PeriodView Period, string Currency, IReadOnlyList<string> GroupBy, IReadOnlyList<Cell> Cells,
+        Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, string RoundingRule);
+
+    public const string RoundingRule =
+        "Each group of grants of one currency awarded on one day in one cell is converted exactly (decimal) at that day's rate " +
+        "(nearest earlier published rate within the window, crossed through the base) and rounded once, half to even, to the report " +
+        "currency's minor unit; cells and totals are sums of those amounts. Shares are percentages of the total, rounded half to even to 2 decimals.";
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
+    {
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: true, ct);
+        return result is null ? AuditViews.Missing(missing!) : TypedResults.Ok(ToResponse(result));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
+    {
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: true, ct);
+        if (result is null)
+        {
+            return AuditViews.Missing(missing!);
+        }
+
+        var r = ToResponse(result);
+        var sb = new StringBuilder();
+        sb.Append(CsvCell.Line([.. r.GroupBy, "currency", "amount", "grants", "share_percent", "median"]));
+        foreach (var c in r.Cells)
+        {
+            sb.Append(CsvCell.Line([.. r.GroupBy.Select(d => c.Key[d]), r.Currency, Num(c.Amount), Num(c.Grants), Num(c.Share), Num(c.Median)]));
+        }
+
+        foreach (var (name, f) in new[] { ("total", r.Totals), ("prevention+collective", r.PreventionCollective), ("flexible", r.Flexible), ("local", r.Local), ("unclassified", r.Unclassified) })
+        {
+            sb.Append(CsvCell.Line([name, .. r.GroupBy.Skip(1).Select(_ => ""), r.Currency, Num(f.Amount), f.Grants is { } g ? Num(g) : "", Num(f.Share), ""]));
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv");
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
+    {
+        var query = ToQuery(request, mix.Options) with { GroupBy = ["level", "purpose"] };
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), query, medians: false, ct);
+        if (result is null)
+        {
+            return AuditViews.Missing(missing!);
+        }
+
+        var bars = MixCalculator.Levels.Select(level => new ChartBar(level, MixCalculator.Purposes.Select(purpose =>
+        {
+            var amount = result.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == purpose).Sum(c => c.AmountMinor);
+            return new ChartSegment(purpose, AuditMaths.Share(amount, result.TotalMinor));
+        }).ToList())).ToList();
+        var chart = new StackedBarChart(
+            $"Funding mix {result.Period.From:yyyy-MM-dd} to {result.Period.To:yyyy-MM-dd} ({result.Currency})",
+            $"Share of the total of {Core.Money.MinorUnits.ToDecimal(result.TotalMinor, result.Currency).ToString("N2", CultureInfo.InvariantCulture)} {result.Currency} by recipient level, stacked by purpose; {AuditMaths.Share(result.UnclassifiedMinor, result.TotalMinor)}% unclassified.",
+            "Level", "Share of total (%)", MixCalculator.Purposes, bars);
+        return TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
+    }
+
+    public static Response ToResponse(MixResult m) => new(
+        new PeriodView(m.Period.From, m.Period.To), m.Currency, m.GroupBy,
+        m.Cells.Select(c => new Cell(c.Key, c.AmountMinor, Core.Money.MinorUnits.ToDecimal(c.AmountMinor, m.Currency), c.Grants,
+            AuditMaths.Share(c.AmountMinor, m.TotalMinor), c.MedianMinor, Core.Money.MinorUnits.ToDecimal(c.MedianMinor, m.Currency))).ToList(),
+        AuditViews.FigureOf(m.TotalMinor, m.TotalMinor, m.Currency, m.Grants),
+        AuditViews.FigureOf(m.PreventionCollectiveMinor, m.TotalMinor, m.Currency),
+        AuditViews.FigureOf(m.FlexibleMinor, m.TotalMinor, m.Currency),
+        AuditViews.FigureOf(m.LocalMinor, m.TotalMinor, m.Currency),
+        AuditViews.FigureOf(m.UnclassifiedMinor, m.TotalMinor, m.Currency, m.UnclassifiedGrants),
+        RoundingRule);
+
+    public static MixQuery ToQuery(Request r, AuditOptions options) => new(
+        AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
+        r.Currency!.Trim().ToUpperInvariant(),
+        AuditViews.ParseGroupBy(r.GroupBy),
+        string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
+        AuditViews.RegionOf(r.Region),
+        AuditViews.CountryOf(r.Country),
+        r.Source?.Trim().ToLowerInvariant(),
+        options.FiscalYearStartMonth);
+
+    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
+
+    private static string Num(long d) => d.ToString(CultureInfo.InvariantCulture);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
+            AuditViews.CurrencyRule(this, r => r.Currency);
+            RuleFor(r => r.GroupBy).Must(g => AuditViews.ParseGroupBy(g) is { Count: > 0 and <= 3 } dims && dims.All(AuditViews.Dimensions.Contains) && dims.Distinct().Count() == dims.Count)
+                .WithMessage($"Up to 3 distinct of: {string.Join(", ", AuditViews.Dimensions)}.");
+            RuleFor(r => r.Region).Must(r => WorldRegions.TryParse(r, out _)).When(r => r.Region is not null)
+                .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
+            RuleFor(r => r.Country).Must(c => Countries.TryResolve(c, out _)).When(r => r.Country is not null).WithMessage("Not a known country code or name.");
+            RuleFor(r => r.Source).Must(s => AuditViews.Sources.Contains(s!.Trim().ToLowerInvariant())).When(r => r.Source is not null)
+                .WithMessage($"One of: {string.Join(", ", AuditViews.Sources)}.");
+            RuleFor(r => r.Programme).MaximumLength(400);
+        }
+    }
+}

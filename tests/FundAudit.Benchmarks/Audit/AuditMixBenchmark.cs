@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FundAudit.Benchmarks.Audit;
+
+/// <summary>
+/// audit-mix: loads N generated grants (default 1,000,000) of one funder in EUR, USD and GBP over 2021–2025, with
+/// daily rates, on SQLite and on PostgreSQL (a private cluster from /usr/lib/postgresql/*/bin, or
+/// FUNDAUDIT_BENCH_POSTGRES), then times the service's mix (level × purpose in EUR, with and without medians) beside
+/// the floor: a hand-written GROUP BY of the same grants run directly with the engine's own client.
+/// </summary>
+internal static class AuditMixBenchmark
+{
+    private static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
+    private static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "unclassified"];
+    private static readonly string[] CurrenciesUsed = ["EUR", "USD", "GBP"];
+    private static readonly string[] CountriesUsed = ["HN", "GT", "KE", "UG", "PH", "CO", "GB", "BR"];
+    private static readonly DateOnly First = new(2021, 1, 1);
+    private const int Days = 1826;
+    private const string Floor = """
+        SELECT COALESCE(c.level, g.level) AS level, COALESCE(c.purpose, g.purpose) AS purpose, COUNT(*) AS n, SUM(g.amount_awarded) AS amount
+        FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
+        WHERE g.funder_id = 1 AND g.award_date >= @From AND g.award_date <= @To
+        GROUP BY COALESCE(c.level, g.level), COALESCE(c.purpose, g.purpose)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+        var engines = args.Length > 1 ? args[1].Split(',') : ["sqlite", "postgres"];
+        Console.WriteLine($"audit-mix: {n:N0} grants; {Environment.ProcessorCount} logical cores; .NET {Environment.Version}");
+        foreach (var engine in engines)
+        {
+            string? stop = null;
+            var connectionString = engine == "sqlite"
+                ? $"Data Source={Path.Combine(Path.GetTempPath(), "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db")}"
+                : Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_POSTGRES") ?? StartPostgres(out stop);
+            try
+            {
+                await RunEngineAsync(engine, connectionString, n);
+            }
+            finally
+            {
+                if (stop is not null)
+                {
+                    Run("runuser", ["-u", "postgres", "--", .. stop.Split('\u0001')], asIs: true);
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task RunEngineAsync(string engine, string connectionString, int n)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = engine,
+            ["Database:ConnectionString"] = connectionString,
+        }).Build();
+        services.AddFundAuditData(config);
+        services.Configure<AuditOptions>(_ => { });
+        services.AddSingleton<AuditStore>();
+        services.AddSingleton<MixCalculator>();
+        await using var sp = services.BuildServiceProvider();
+        sp.GetRequiredService<Migrator>().Migrate();
+        var db = sp.GetRequiredService<Db>();
+
+        var sw = Stopwatch.StartNew();
+        await LoadAsync(db, engine, n);
+        Console.WriteLine($"[{engine}] loaded {n:N0} grants and rates in {sw.Elapsed.TotalSeconds:0.0} s");
+
+        var period = new AuditPeriod(First, First.AddDays(Days - 1));
+        var mix = sp.GetRequiredService<MixCalculator>();
+        var query = new MixQuery(period, "EUR", ["level", "purpose"], null, null, null, null, 1);
+        var floor = await TimeAsync(5, async () =>
+        {
+            await using var c = await db.OpenAsync();
+            var rows = (await c.QueryAsync(Floor, new { period.From, period.To })).AsList();
+            return rows.Count;
+        });
+        var withMedians = await TimeAsync(5, async () => (await mix.ComputeAsync(1, query, medians: true, CancellationToken.None)).Mix!.Cells.Count);
+        var withoutMedians = await TimeAsync(5, async () => (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!.Cells.Count);
+        var check = (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!;
+        Console.WriteLine($"[{engine}] floor: hand-written GROUP BY (level × purpose, no conversion): median {floor:0} ms");
+        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted per (currency, day), without medians: median {withoutMedians:0} ms");
+        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted, with medians (GET /api/audit/mix): median {withMedians:0} ms");
+        Console.WriteLine($"[{engine}] check: {check.Grants:N0} grants, total {check.TotalMinor:N0} EUR cents, {check.Cells.Count} cells");
+    }
+
+    private static async Task<double> TimeAsync(int runs, Func<Task<int>> run)
+    {
+        await run(); // warm-up
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await run();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static IEnumerable<(string Currency, long Amount, DateOnly Date, string Level, string Purpose, bool Flexible, string Country, string Programme)> Grants(int n)
+    {
+        var random = new Random(42);
+        for (var i = 0; i < n; i++)
+        {
+            yield return (CurrenciesUsed[random.Next(3)], random.Next(50_000, 5_000_000), First.AddDays(random.Next(Days)), Levels[random.Next(5)],
+                Purposes[random.Next(5)], random.Next(3) == 0, CountriesUsed[random.Next(CountriesUsed.Length)], "Programme " + random.Next(6));
+        }
+    }
+
+    private static async Task LoadAsync(Db db, string engine, int n)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("INSERT INTO funders (name, created_at) VALUES ('Bench', @Now)", new { Now = DateTimeOffset.UtcNow });
+        var now = DateTimeOffset.UtcNow;
+        var rates = new List<(DateOnly, string, decimal)>();
+        for (var d = First.AddDays(-7); d <= First.AddDays(Days); d = d.AddDays(1))
+        {
+            rates.Add((d, "USD", 1.08m + (d.DayNumber % 17 / 1000m)));
+            rates.Add((d, "GBP", 0.85m + (d.DayNumber % 13 / 1000m)));
+        }
+
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES (1, 'EUR', @C, @D, @R, @Now)",
+                rates.Select(r => new { C = r.Item2, D = r.Item1, R = r.Item3.ToString(CultureInfo.InvariantCulture), Now = now }), tx);
+            await tx.CommitAsync();
+        }
+
+        if (connection is NpgsqlConnection pg)
+        {
+            await using (var copy = await pg.BeginBinaryImportAsync(
+                "COPY grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at) FROM STDIN (FORMAT BINARY)"))
+            {
+                var i = 0;
+                foreach (var g in Grants(n))
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync("B-" + i++, NpgsqlDbType.Text);
+                    await copy.WriteAsync("Grant", NpgsqlDbType.Text);
+                    await copy.WriteAsync(g.Currency, NpgsqlDbType.Text);
+                    await copy.WriteAsync(g.Amount, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(g.Date, NpgsqlDbType.Date);
+                    await copy.WriteAsync(g.Country, NpgsqlDbType.Text);
+                    await copy.WriteAsync(g.Programme, NpgsqlDbType.Text);
+                    await copy.WriteAsync(g.Level, NpgsqlDbType.Text);
+                    await copy.WriteAsync(g.Purpose, NpgsqlDbType.Text);
+                    await copy.WriteAsync(g.Flexible, NpgsqlDbType.Boolean);
+                    await copy.WriteAsync("h", NpgsqlDbType.Text);
+                    await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                }
+
+                await copy.CompleteAsync();
+            }
+
+            await connection.ExecuteAsync("VACUUM ANALYZE grants", commandTimeout: 600);
+            return;
+        }
+
+        await using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync())
+        {
+            await using var command = ((SqliteConnection)connection).CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at)
+                VALUES (1, $id, 'Grant', $cur, $amt, $date, $country, $prog, $level, $purpose, $flex, 'h', $now, $now)
+                """;
+            var p = new[] { "$id", "$cur", "$amt", "$date", "$country", "$prog", "$level", "$purpose", "$flex", "$now" }.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            p[9].Value = now.ToString("O", CultureInfo.InvariantCulture);
+            command.Prepare();
+            var i = 0;
+            foreach (var g in Grants(n))
+            {
+                p[0].Value = "B-" + i++;
+                p[1].Value = g.Currency;
+                p[2].Value = g.Amount;
+                p[3].Value = g.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                p[4].Value = g.Country;
+                p[5].Value = g.Programme;
+                p[6].Value = g.Level;
+                p[7].Value = g.Purpose;
+                p[8].Value = g.Flexible ? 1 : 0;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await tx.CommitAsync();
+        }
+
+        await connection.ExecuteAsync("ANALYZE grants");
+    }
+
+    /// <summary>Starts a throwaway PostgreSQL cluster (as the postgres user when root); answers its connection string.</summary>
+    private static string StartPostgres(out string? stop)
+    {
+        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().Last();
+        var root = Path.Combine(Path.GetTempPath(), "fundaudit-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        Run("chown", ["postgres", root], asIs: true);
+        int port;
+        using (var l = new TcpListener(IPAddress.Loopback, 0))
+        {
+            l.Start();
+            port = ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        var data = Path.Combine(root, "data");
+        Run("runuser", ["-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8", "--no-sync"], asIs: true);
+        Run("runuser", ["-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", data, "-w", "-l", Path.Combine(root, "log"),
+            "-o", $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c shared_buffers=512MB -c work_mem=64MB", "start"], asIs: true);
+        stop = string.Join('\u0001', Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "fast", "stop");
+        return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "fundaudit", Database = "postgres" }.ConnectionString;
+    }
+
+    private static void Run(string file, string[] arguments, bool asIs)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(start)!;
+        p.StandardOutput.ReadToEnd();
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0 && asIs)
+        {
+            throw new InvalidOperationException($"{file} failed: {err}");
+        }
+    }
+}
