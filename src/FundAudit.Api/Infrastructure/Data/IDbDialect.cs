@@ -33,4 +33,7 @@ internal interface IDbDialect
 
     /// <summary>Case-insensitive substring match of <paramref name="column"/> against a parameter holding a LIKE pattern.</summary>
     string ContainsIgnoreCase(string column, string parameter);
+
+    /// <summary>Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.</summary>
+    bool IsUniqueViolation(Exception exception);
 }

@@ -38,6 +38,8 @@ internal abstract class DialectBase(string connectionString) : IDbDialect
     public virtual string ContainsIgnoreCase(string column, string parameter) => $"lower({column}) LIKE lower(@{parameter}) ESCAPE '\\'";
 
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    public abstract bool IsUniqueViolation(Exception exception);
 }
 
 internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) : DialectBase(connectionString)
@@ -47,6 +49,10 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
     public override string MigrationFolder => "sqlite";
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString) { DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
+
+    // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
     /// <summary>Per-connection settings (DESIGN "Storage"): applied each time a connection opens.</summary>
     public string ConnectionPragmas =>
@@ -66,6 +72,9 @@ internal sealed class PostgresDialect(string connectionString) : DialectBase(con
     public override string ContainsIgnoreCase(string column, string parameter) => $"{column} ILIKE @{parameter} ESCAPE '\\'";
 
     public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }
 
 internal sealed class SqlServerDialect(string connectionString) : DialectBase(connectionString)
@@ -90,4 +99,7 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
 
     public override string ContainsIgnoreCase(string column, string parameter) => $"{column} LIKE @{parameter} ESCAPE '\\'";
+
+    // 2627: unique constraint or primary key; 2601: unique index.
+    public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
 }
