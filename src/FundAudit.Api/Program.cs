@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.Classification;
+using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
@@ -23,6 +24,7 @@ builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 builder.Services.AddTenancy();
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
+builder.Services.AddEmergencyRequests(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -35,6 +37,7 @@ if (isCommand)
 app.UseFundAuditHttp();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 if (app.Environment.IsDevelopment())
@@ -47,6 +50,7 @@ app.MapFundAuditJobsDashboard();
 app.MapTenancy();
 app.MapGrantIngest();
 app.MapClassification();
+app.MapEmergencyRequests();
 
 await app.RunAsync();
 return 0;
