@@ -1,5 +1,6 @@
 using FundAudit.Api.Features.Audit;
 using FundAudit.Api.Features.Classification;
+using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Tenancy;
@@ -27,6 +28,7 @@ builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
 builder.Services.AddGrantImports(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
+builder.Services.AddEmergencyRequests(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -39,6 +41,7 @@ if (isCommand)
 app.UseFundAuditHttp();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 if (app.Environment.IsDevelopment())
@@ -53,6 +56,7 @@ app.MapGrantIngest();
 app.MapClassification();
 app.MapGrantImports();
 app.MapAudit();
+app.MapEmergencyRequests();
 
 await app.RunAsync();
 return 0;

@@ -46,6 +46,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "fundaudit-tests", "imports-" + Guid.NewGuid().ToString("N")[..12]));
+        builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -64,9 +65,9 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     /// <summary>Another key for an existing funder.</summary>
-    public async Task<Tenant> AddKeyAsync(Tenant tenant, string role)
+    public async Task<Tenant> AddKeyAsync(Tenant tenant, string role, string? label = null)
     {
-        var (row, key) = await Services.GetRequiredService<ApiKeyIssuer>().IssueAsync(tenant.FunderId, role, null, CancellationToken.None);
+        var (row, key) = await Services.GetRequiredService<ApiKeyIssuer>().IssueAsync(tenant.FunderId, role, label, CancellationToken.None);
         return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key) };
     }
 

@@ -14,6 +14,10 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
         "GET /health/live",
         "GET /health/ready",
         "GET /openapi/{documentName}.json",
+        "POST /api/funds/{slug}/requests", // defenders at risk ask for emergency money without an account (rate limited)
+        "POST /api/requests/status", // the applicant's case code is their only credential: coarse status and open question
+        "POST /api/requests/answer", // the applicant answers the fund's question with the case code
+        "POST /api/requests/withdraw", // the applicant withdraws with the case code
     ];
 
     [Fact]

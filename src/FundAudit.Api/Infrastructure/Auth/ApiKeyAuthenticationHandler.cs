@@ -41,13 +41,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
-        var identity = new ClaimsIdentity(
-        [
+        var claims = new List<Claim>
+        {
             new Claim(ClaimTypes.NameIdentifier, $"key:{key.KeyId}"),
             new Claim(FunderClaims.KeyId, key.KeyId),
             new Claim(FunderClaims.FunderId, key.FunderId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(ClaimTypes.Role, key.Role),
-        ], SchemeName);
+        };
+        if (!string.IsNullOrWhiteSpace(key.Label))
+        {
+            claims.Add(new Claim(FunderClaims.Person, key.Label.Trim().ToLowerInvariant()));
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -15,7 +15,10 @@ internal static class AuthServiceCollectionExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(FunderClaims.FunderId).Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.PortfolioRead, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Analyst, Roles.Officer))
-            .AddPolicy(Policies.PortfolioWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Analyst));
+            .AddPolicy(Policies.PortfolioWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Analyst))
+            .AddPolicy(Policies.Officer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer))
+            .AddPolicy(Policies.Finance, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance))
+            .AddPolicy(Policies.RapidResponse, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer, Roles.Finance));
         return services;
     }
 }

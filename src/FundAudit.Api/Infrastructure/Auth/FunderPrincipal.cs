@@ -7,6 +7,9 @@ internal static class FunderClaims
 {
     public const string FunderId = "funder_id";
     public const string KeyId = "key_id";
+
+    /// <summary>The person a key belongs to (its label, when the admin gave one): one person may hold keys of several roles.</summary>
+    public const string Person = "person";
 }
 
 /// <summary>Reads the tenant from the principal: every tenant query filters on <see cref="FunderId"/>.</summary>
@@ -19,4 +22,14 @@ internal static class FunderPrincipal
 
     /// <summary>Who acted, for audit trails: "key:{keyId}".</summary>
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+
+    /// <summary>
+    /// Who the person is, for four-eyes rules ("the approver cannot disburse"): "person:{label}" when the key has a label,
+    /// so that one person's officer and finance keys count as the same person; else the key itself.
+    /// </summary>
+    public static string PersonId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(FunderClaims.Person) is { Length: > 0 } person ? "person:" + person : user.Actor();
+
+    /// <summary>The caller's role claim (admin, analyst, officer, finance).</summary>
+    public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? "";
 }

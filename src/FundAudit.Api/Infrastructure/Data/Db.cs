@@ -28,4 +28,25 @@ internal sealed class Db(IDbDialect dialect)
             throw;
         }
     }
+
+    /// <summary>A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).</summary>
+    public DbConnection Open()
+    {
+        var connection = dialect.CreateConnection();
+        try
+        {
+            connection.Open();
+            if (dialect is SqliteDialect sqlite && connection is SqliteConnection)
+            {
+                connection.Execute(sqlite.ConnectionPragmas);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
 }

@@ -56,4 +56,6 @@ internal interface IDbDialect
 
     /// <summary>How SQL names the temporary table <paramref name="name"/> (SQL Server prefixes #).</summary>
     string TempTable(string name);
+    /// <summary>Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.</summary>
+    bool IsUniqueViolation(Exception exception);
 }

@@ -48,6 +48,7 @@ internal abstract class DialectBase(string connectionString) : IDbDialect
         $"CREATE TEMP TABLE IF NOT EXISTS {name} ({string.Join(", ", columns.Select(c => $"{c.Column} {TypeName(c.Type)}"))}); DELETE FROM {name};";
 
     protected abstract string TypeName(string logicalType);
+    public abstract bool IsUniqueViolation(Exception exception);
 }
 
 internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) : DialectBase(connectionString)
@@ -57,6 +58,10 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
     public override string MigrationFolder => "sqlite";
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString) { DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
+
+    // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
     /// <summary>Per-connection settings (DESIGN "Storage"): applied each time a connection opens.</summary>
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
@@ -91,6 +96,8 @@ internal sealed class PostgresDialect(string connectionString) : DialectBase(con
         $"CAST(EXTRACT(YEAR FROM {dateExpression} - make_interval(months => @{shiftMonthsParameter})) AS integer)";
 
     protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "numeric", "date" => "date", _ => "text" };
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }
 
 internal sealed class SqlServerDialect(string connectionString) : DialectBase(connectionString)
@@ -126,4 +133,6 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
         $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({string.Join(", ", columns.Select(c => $"{c.Column} {TypeName(c.Type)}"))}); DELETE FROM #{name};";
 
     protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "decimal(38,18)", "date" => "date", _ => "nvarchar(64)" };
+    // 2627: unique constraint or primary key; 2601: unique index.
+    public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
 }

@@ -60,6 +60,8 @@ internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransfor
             {
                 if (anonymous.Contains(method.Method.ToUpperInvariant() + " " + path))
                 {
+                    // An empty requirement is OpenAPI's explicit "no authentication needed".
+                    operation.Security = [new OpenApiSecurityRequirement()];
                     continue;
                 }
 

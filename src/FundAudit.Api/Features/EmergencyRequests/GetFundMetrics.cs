@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Core.EmergencyRequests;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// GET /api/funds/{slug}/metrics: response times computed from the event log with <see cref="ResponseTimeMetrics"/>:
+/// median and 90th percentile per goal, share within goal, open requests at risk and breached, by month, tier and country.
+/// </summary>
+internal static class GetFundMetrics
+{
+    /// <param name="From">First day of the period (submission date, UTC; default a year ago).</param>
+    /// <param name="To">Last day of the period (inclusive; default today).</param>
+    /// <param name="GroupBy">Comma-separated month, tier, country (default all three; empty for one group).</param>
+    public sealed record Request(DateOnly? From, DateOnly? To, string? GroupBy);
+
+    public sealed record Goal(int Count, long? MedianSeconds, long? P90Seconds, int WithinGoal, double? ShareWithinGoal);
+
+    public sealed record Group(string? Month, string? Tier, string? Country, int Requests, int OpenAtRisk, int OpenBreached, IReadOnlyDictionary<string, Goal> Goals);
+
+    public sealed record Response(string Fund, DateOnly From, DateOnly To, IReadOnlyList<string> GroupBy, DateTimeOffset ComputedAt, IReadOnlyList<Group> Groups);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string slug, [AsParameters] Request request, ClaimsPrincipal user,
+        EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var funderId = user.FunderId();
+        if (await store.FindFundAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        {
+            return EmergencyProblems.FundNotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        var to = request.To ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var from = request.From ?? to.AddYears(-1);
+        var parts = (request.GroupBy ?? "month,tier,country").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.ToLowerInvariant()).Distinct().ToList();
+        var grouping = parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g | p switch
+        {
+            "month" => ResponseTimeGrouping.Month,
+            "tier" => ResponseTimeGrouping.Tier,
+            _ => ResponseTimeGrouping.Country,
+        });
+
+        var policy = FundPolicies.Deserialize(fund.SlaPolicy);
+        var (requests, history) = await store.TimingsAsync(funderId, fund.Id, Start(from), Start(to.AddDays(1)), ct);
+        var byRequest = history.ToLookup(h => h.RequestId);
+        var timings = requests.Select(r => RequestTiming.FromHistory(policy, WireName.TryParse<UrgencyTier>(r.Tier, out var t) ? t : UrgencyTier.Standard,
+            r.Country, byRequest[r.Id].Select(h => new RequestStateChange(h.OccurredAt, RequestWorkflow.ParseState(h.ToState))).ToList(), now));
+        var groups = ResponseTimeMetrics.Compute(timings, grouping).Select(g => new Group(
+            g.Month is { } m ? ResponseTimeMetrics.MonthKey(m) : null, g.Tier is { } tier ? WireName.Of(tier) : null, g.Country,
+            g.Requests, g.OpenAtRisk, g.OpenBreached,
+            g.Goals.ToDictionary(x => WireName.Of(x.Key), x => new Goal(x.Value.Count, Seconds(x.Value.Median), Seconds(x.Value.P90),
+                x.Value.WithinGoal, x.Value.ShareWithinGoal)))).ToList();
+        return TypedResults.Ok(new Response(fund.Slug, from, to, parts, now, groups));
+    }
+
+    private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    private static long? Seconds(TimeSpan? span) => span is { } s ? (long)s.TotalSeconds : null;
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r).Must(r => r.From is null || r.To is null || r.From <= r.To).OverridePropertyName("from").WithMessage("The period must start before it ends.");
+            RuleFor(r => r.GroupBy).Must(g => g!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .All(p => p.ToLowerInvariant() is "month" or "tier" or "country"))
+                .When(r => r.GroupBy is not null).WithMessage("Comma-separated: month, tier, country.");
+        }
+    }
+}

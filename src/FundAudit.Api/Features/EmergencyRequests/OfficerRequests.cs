@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using System.Text.Json;
+using FluentValidation;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Core.EmergencyRequests;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>GET /api/requests: the funder's requests with each SLA goal's status and time left. No sensitive fields.</summary>
+internal static class ListRequests
+{
+    /// <param name="Fund">A fund slug.</param>
+    /// <param name="State">A state (submitted, acknowledged, awaiting_applicant, …).</param>
+    /// <param name="Tier">extreme, high or standard.</param>
+    /// <param name="Sla">at_risk or breached: only open requests whose most pressing goal is so.</param>
+    /// <param name="Limit">1 to 200 (default 50).</param>
+    /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
+    public sealed record Request(string? Fund, string? State, string? Tier, string? Sla, int? Limit, long? Cursor);
+
+    public sealed record Response(IReadOnlyList<RequestSummary> Items, long? Next);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user,
+        EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var funderId = user.FunderId();
+        var funds = (await store.ListFundsAsync(funderId, ct)).ToDictionary(f => f.Id);
+        long? fundId = null;
+        if (request.Fund is not null)
+        {
+            var fund = funds.Values.FirstOrDefault(f => f.Slug == request.Fund.Trim().ToLowerInvariant());
+            if (fund is null)
+            {
+                return EmergencyProblems.FundNotFound();
+            }
+
+            fundId = fund.Id;
+        }
+
+        var limit = request.Limit ?? 50;
+        var rows = await store.ListRequestsAsync(funderId, fundId, request.State?.Trim().ToLowerInvariant(), request.Tier?.Trim().ToLowerInvariant(),
+            request.Cursor ?? 0, limit + 1, ct);
+        var page = rows.Take(limit).ToList();
+        var timers = await store.TimersAsync(page.Select(r => r.Id).ToList(), ct);
+        var now = clock.GetUtcNow();
+        var items = page.Select(r => RequestSummary.From(r, funds[r.FundId], timers[r.Id], now))
+            .Where(s => request.Sla is null || s.SlaStatus == request.Sla.Trim().ToLowerInvariant())
+            .ToList();
+        return TypedResults.Ok(new Response(items, rows.Count > limit ? page[^1].Id : null));
+    }
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.State).Must(s => WireName.TryParse<RequestState>(s, out _)).When(r => r.State is not null).WithMessage("Not a request state.");
+            RuleFor(r => r.Tier).Must(s => WireName.TryParse<UrgencyTier>(s, out _)).When(r => r.Tier is not null).WithMessage("One of: extreme, high, standard.");
+            RuleFor(r => r.Sla).Must(s => s is "at_risk" or "breached").When(r => r.Sla is not null).WithMessage("One of: at_risk, breached.");
+            RuleFor(r => r.Limit).InclusiveBetween(1, 200);
+            RuleFor(r => r.Cursor).GreaterThanOrEqualTo(0);
+        }
+    }
+}
+
+/// <summary>GET /api/requests/{reference}: one request with its sensitive fields. Every call is written to the access log.</summary>
+internal static class GetRequest
+{
+    public sealed record Message(string Kind, string? Body, string By, DateTimeOffset At);
+
+    public sealed record Response(RequestSummary Request, string? Alias, ContactDetails? Contact, string? Situation, string? Endorser,
+        string? DeclineReason, IReadOnlyList<Message> Messages, IReadOnlyList<string> AllowedActions);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store,
+        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    {
+        var funderId = user.FunderId();
+        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        await store.LogAccessAsync(funderId, row.Id, user.PersonId(), "case", now, ct);
+        var messages = await store.MessagesAsync(row.Id, ct);
+        var contact = sensitive.Unprotect(row.ContactProtected) is { } c ? JsonSerializer.Deserialize<ContactDetails>(c, JsonSerializerOptions.Web) : null;
+        var actor = RequestWorkflow.StaffActor(user);
+        var state = RequestWorkflow.ParseState(row.State);
+        var facts = new RequestFacts
+        {
+            MaximumAmountMinor = fund.MaxAmount, SecondApprovalThresholdMinor = fund.SecondApprovalThreshold, ApproverIds = RequestWorkflow.Approvers(row),
+            ApprovedAmountMinor = row.ApprovedAmount, HasPaymentDetails = row.HasPaymentDetails,
+        };
+        return TypedResults.Ok(new Response(
+            RequestSummary.From(row, fund, await store.TimersAsync(row.Id, ct), now),
+            sensitive.Unprotect(row.AliasProtected), contact, sensitive.Unprotect(row.SituationProtected), sensitive.Unprotect(row.EndorserProtected),
+            sensitive.Unprotect(row.DeclineReasonProtected),
+            messages.Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt)).ToList(),
+            RequestStateMachine.AllowedActions(state, actor, facts).Select(a => WireName.Of(a)).ToList()));
+    }
+}
+
+/// <summary>GET /api/requests/{reference}/events: the request's event log (who, what, when).</summary>
+internal static class ListRequestEvents
+{
+    public sealed record Item(string Action, string FromState, string ToState, string Actor, string Role, decimal? Amount, DateTimeOffset At);
+
+    public sealed record Response(IReadOnlyList<Item> Items);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store, CancellationToken ct)
+    {
+        var funderId = user.FunderId();
+        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        var events = await store.EventsAsync(funderId, row.Id, ct);
+        return TypedResults.Ok(new Response(events.Select(e => new Item(e.Command, e.FromState, e.ToState, e.Actor, e.ActorRole,
+            e.Amount is { } a ? RequestSummary.Money(a, fund.Currency) : null, e.OccurredAt)).ToList()));
+    }
+}

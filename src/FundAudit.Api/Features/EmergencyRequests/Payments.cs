@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Http;
+using FundAudit.Core.EmergencyRequests;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// PUT /api/requests/{reference}/payment-details: how to pay, recorded only once the request is approved, in its own
+/// encrypted record (officer or finance).
+/// </summary>
+internal static class RecordPaymentDetails
+{
+    /// <param name="Version">The request's version as last read.</param>
+    /// <param name="Details">How to pay (account, mobile-money number, trusted intermediary…); stored encrypted, purged with the case.</param>
+    public sealed record Request(int? Version, string? Details);
+
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference, Request request, ClaimsPrincipal user,
+        EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct) =>
+        Decisions.RunAsync(reference, request.Version, user, store, workflow, clock, (actor, _) => new RequestCommand(RequestAction.RecordPaymentDetails, actor),
+            (r, now) => (c, tx) => EmergencyStore.SetPaymentDetailsAsync(c, tx, r.FunderId, r.Id, sensitive.Protect(request.Details!.Trim())!, user.PersonId(), now),
+            ct);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
+            RuleFor(r => r.Details).NotEmpty().WithMessage("Payment details are required.").MaximumLength(2000).WithMessage("At most 2000 characters.");
+        }
+    }
+}
+
+/// <summary>GET /api/requests/{reference}/payment-details: reads the encrypted record (written to the access log).</summary>
+internal static class GetPaymentDetails
+{
+    public sealed record Response(string Reference, string? Details, string RecordedBy, DateTimeOffset RecordedAt);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store,
+        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    {
+        var funderId = user.FunderId();
+        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row)
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        if (await store.PaymentDetailsAsync(funderId, row.Id, ct) is not { } details)
+        {
+            return TypedResults.Problem(title: "Not found", detail: "No payment details are recorded for this request.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        await store.LogAccessAsync(funderId, row.Id, user.PersonId(), "payment_details", clock.GetUtcNow(), ct);
+        return TypedResults.Ok(new Response(row.Reference, sensitive.Unprotect(details.DetailsProtected), details.RecordedBy, details.RecordedAt));
+    }
+}
+
+/// <summary>
+/// POST /api/requests/{reference}/disbursement (finance, Idempotency-Key required): records that the approved amount was
+/// sent. One disbursement per request (a unique constraint); a retry with the same key answers the first record.
+/// </summary>
+internal static class RecordDisbursement
+{
+    /// <param name="Version">The request's version as last read.</param>
+    /// <param name="Method">How it was sent (bank-transfer, mobile-money, cash-via-partner, …).</param>
+    /// <param name="Reference">The payment's own reference (stored encrypted).</param>
+    public sealed record Request(int? Version, string? Method, string? Reference);
+
+    public sealed record Disbursement(string Method, decimal Amount, string Currency, string RecordedBy, DateTimeOffset RecordedAt);
+
+    public sealed record Response(RequestSummary Request, Disbursement Disbursement);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, Request request, HttpContext http, ClaimsPrincipal user,
+        EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    {
+        string? key = http.Request.Headers[IdempotencyStore.Header];
+        if (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyStore.MaxKeyLength)
+        {
+            return TypedResults.Problem(title: "Idempotency-Key required",
+                detail: $"Send an Idempotency-Key header (1 to {IdempotencyStore.MaxKeyLength} characters) so that a retry cannot pay twice.",
+                statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header });
+        }
+
+        var funderId = user.FunderId();
+        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        if (await ReplayAsync(store, row, fund, key, clock, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var outcome = await workflow.RunAsync(row, fund, request.Version,
+            new RequestCommand(RequestAction.RecordDisbursement, RequestWorkflow.StaffActor(user)),
+            (r, now) => (c, tx) => EmergencyStore.AddDisbursementAsync(c, tx, funderId, new DisbursementRow
+            {
+                RequestId = r.Id, IdempotencyKey = IdempotencyStore.Hash(key), Method = request.Method!.Trim().ToLowerInvariant(),
+                ReferenceProtected = sensitive.Protect(request.Reference?.Trim()), Amount = r.ApprovedAmount ?? 0, Currency = fund.Currency,
+                RecordedBy = user.PersonId(), RecordedAt = now,
+            }), ct);
+        if (outcome.Problem is { } problem)
+        {
+            // A concurrent call with the same key may have won: answer what it recorded.
+            var current = await store.FindRequestAsync(funderId, reference, ct);
+            return current is not null && await ReplayAsync(store, current, fund, key, clock, ct) is { } raced ? raced : problem;
+        }
+
+        return (await ReplayAsync(store, outcome.Request!, fund, key, clock, ct))!;
+    }
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>?> ReplayAsync(EmergencyStore store, RequestRow row, FundRow fund, string key,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.DisbursementAsync(row.FunderId, row.Id, ct) is not { } d)
+        {
+            return null;
+        }
+
+        if (d.IdempotencyKey != IdempotencyStore.Hash(key))
+        {
+            return TypedResults.Problem(title: "Already disbursed", detail: "This request's disbursement is already recorded (under another Idempotency-Key).",
+                statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" });
+        }
+
+        // The row may have been read before a concurrent call with the same key committed: answer with the request as it is now.
+        var current = await store.FindRequestAsync(row.FunderId, row.Reference, ct) ?? row;
+        return TypedResults.Ok(new Response(RequestSummary.From(current, fund, await store.TimersAsync(current.Id, ct), clock.GetUtcNow()),
+            new Disbursement(d.Method, RequestSummary.Money(d.Amount, d.Currency), d.Currency, d.RecordedBy, d.RecordedAt)));
+    }
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
+            RuleFor(r => r.Method).NotEmpty().WithMessage("The payment method is required.").MaximumLength(64).WithMessage("At most 64 characters.");
+            RuleFor(r => r.Reference).MaximumLength(200).WithMessage("At most 200 characters.");
+        }
+    }
+}

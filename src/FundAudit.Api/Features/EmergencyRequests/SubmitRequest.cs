@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using FluentValidation;
+using FundAudit.Api.Infrastructure.Http;
+using FundAudit.Core.EmergencyRequests;
+using FundAudit.Core.Geography;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>How to reach the applicant safely.</summary>
+/// <param name="Channel">signal, whatsapp, email, phone or trusted-organisation.</param>
+/// <param name="Handle">The number, address or organisation to use.</param>
+internal sealed record ContactDetails(string? Channel, string? Handle);
+
+/// <summary>
+/// POST /api/funds/{slug}/requests, anonymous: the minimal emergency form. Field names are fixed. Answers 201 with the
+/// public reference and the case code, shown once (only its HMAC is stored). Idempotency-Key makes retries safe.
+/// </summary>
+internal static class SubmitRequest
+{
+    public static readonly string[] Channels = ["signal", "whatsapp", "email", "phone", "trusted-organisation"];
+    public static readonly string[] Needs = ["relocation", "legal", "medical", "security", "digital", "subsistence", "other"];
+
+    /// <param name="Alias">A name to call the applicant by (not a legal name).</param>
+    /// <param name="Contact">How to reach the applicant safely.</param>
+    /// <param name="Country">ISO code or name of the country.</param>
+    /// <param name="Urgency">extreme, high or standard.</param>
+    /// <param name="Situation">What happened, in a few lines.</param>
+    /// <param name="Need">relocation, legal, medical, security, digital, subsistence or other.</param>
+    /// <param name="Amount">The amount asked for, in the currency's units.</param>
+    /// <param name="Currency">ISO 4217 code.</param>
+    /// <param name="Language">The language to answer in (e.g. es, fr, pt-BR).</param>
+    /// <param name="Endorser">Optional: a person or organisation who can vouch for the applicant.</param>
+    public sealed record Request(string? Alias, ContactDetails? Contact, string? Country, string? Urgency, string? Situation, string? Need,
+        decimal? Amount, string? Currency, string? Language, string? Endorser);
+
+    /// <param name="Reference">The public reference of the request (not a secret).</param>
+    /// <param name="CaseCode">The applicant's only key to the request: shown once, keep it safe.</param>
+    /// <param name="Status">Coarse status, as <c>POST /api/requests/status</c> answers it.</param>
+    public sealed record Response(string Reference, string CaseCode, string Status, DateTimeOffset SubmittedAt);
+
+    private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
+
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+        string slug, Request request, HttpContext http, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
+        IdempotencyStore idempotency, TimeProvider clock, CancellationToken ct)
+    {
+        var fund = await store.FindPublicFundAsync(slug.Trim().ToLowerInvariant(), ct);
+        if (fund is null)
+        {
+            return EmergencyProblems.FundNotFound();
+        }
+
+        string? key = http.Request.Headers[IdempotencyStore.Header];
+        var scope = $"intake:{fund.Id}";
+        var requestHash = IdempotencyStore.Hash(JsonSerializer.Serialize(request, HashJson));
+        if (key is not null)
+        {
+            if (key.Length is 0 or > IdempotencyStore.MaxKeyLength)
+            {
+                return EmergencyProblems.Unprocessable(IdempotencyStore.Header, $"The Idempotency-Key must be 1 to {IdempotencyStore.MaxKeyLength} characters.");
+            }
+
+            if (await ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
+            {
+                return replay;
+            }
+        }
+
+        var tier = WireName.TryParse<UrgencyTier>(request.Urgency, out var t) ? t : UrgencyTier.Standard;
+        var currency = request.Currency!.Trim().ToUpperInvariant();
+        MinorUnits.TryFromDecimal(request.Amount!.Value, currency, out var amount);
+        Countries.TryResolve(request.Country, out var country);
+        var policy = FundPolicies.Deserialize(fund.SlaPolicy);
+        var now = clock.GetUtcNow();
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = CaseCode.Generate();
+            var reference = "RR-" + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4) + "-" + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4);
+            var response = new Response(reference, code.ToString(), ApplicantStatus.Of(RequestState.Submitted), now);
+            var row = new RequestRow
+            {
+                FunderId = fund.FunderId,
+                FundId = fund.Id,
+                Reference = reference,
+                CaseCodeHash = await hasher.HashAsync(code, ct),
+                State = WireName.Of(RequestState.Submitted),
+                Tier = WireName.Of(tier),
+                Need = request.Need!.Trim().ToLowerInvariant(),
+                Country = country!.Alpha2,
+                Language = request.Language!.Trim(),
+                AmountRequested = amount,
+                Currency = currency,
+                AliasProtected = sensitive.Protect(request.Alias!.Trim()),
+                ContactProtected = sensitive.Protect(JsonSerializer.Serialize(new ContactDetails(request.Contact!.Channel!.Trim().ToLowerInvariant(),
+                    request.Contact.Handle!.Trim()), HashJson)),
+                SituationProtected = sensitive.Protect(request.Situation!.Trim()),
+                EndorserProtected = sensitive.Protect(string.IsNullOrWhiteSpace(request.Endorser) ? null : request.Endorser.Trim()),
+                SubmittedAt = now,
+            };
+            var submitted = new EventRow
+            {
+                Command = "submit", FromState = row.State, ToState = row.State, Actor = "applicant:" + reference, ActorRole = "applicant", OccurredAt = now,
+            };
+            try
+            {
+                await store.CreateRequestAsync(row, SlaClock.Begin(policy, tier, now), submitted, (connection, tx, _) => key is null
+                    ? Task.CompletedTask
+                    : idempotency.SaveAsync(connection, tx, scope, key, requestHash, StatusCodes.Status201Created,
+                        JsonSerializer.Serialize(response, HashJson), now, ct), ct);
+                return TypedResults.Created((string?)null, response);
+            }
+            catch (Exception ex) when (store.Dialect.IsUniqueViolation(ex) && attempt < 3)
+            {
+                // A concurrent retry with the same key won: answer what it answered. Otherwise a reference collided: try again.
+                if (key is not null && await ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
+                {
+                    return replay;
+                }
+            }
+        }
+    }
+
+    private static async Task<Results<Created<Response>, ProblemHttpResult>?> ReplayAsync(IdempotencyStore idempotency, string scope, string key,
+        string requestHash, CancellationToken ct)
+    {
+        var stored = await idempotency.FindAsync(scope, key, ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (stored.RequestHash != requestHash)
+        {
+            return EmergencyProblems.Unprocessable(IdempotencyStore.Header,
+                "This Idempotency-Key was used with a different request. Use a new key for a new request.");
+        }
+
+        return TypedResults.Created((string?)null, JsonSerializer.Deserialize<Response>(stored.Body, HashJson)!);
+    }
+
+    /// <summary>Field names are the JSON names; messages never repeat what was typed.</summary>
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator(EmergencyOptions options)
+        {
+            RuleFor(r => r.Alias).NotEmpty().WithMessage("An alias is required (not your legal name).")
+                .MaximumLength(100).WithMessage("At most 100 characters.");
+            RuleFor(r => r.Contact).NotNull().WithMessage("A contact channel and handle are required.");
+            RuleFor(r => r.Contact!.Channel).NotEmpty().OverridePropertyName("contact.channel").WithMessage("A contact channel is required.")
+                .Must(c => Channels.Contains(c!.Trim().ToLowerInvariant())).OverridePropertyName("contact.channel")
+                .WithMessage($"One of: {string.Join(", ", Channels)}.").When(r => r.Contact is not null);
+            RuleFor(r => r.Contact!.Handle).NotEmpty().OverridePropertyName("contact.handle").WithMessage("A contact handle is required.")
+                .MaximumLength(200).OverridePropertyName("contact.handle").WithMessage("At most 200 characters.").When(r => r.Contact is not null);
+            RuleFor(r => r.Country).NotEmpty().WithMessage("A country is required.")
+                .Must(c => Countries.TryResolve(c, out _)).When(r => !string.IsNullOrWhiteSpace(r.Country), ApplyConditionTo.CurrentValidator)
+                .WithMessage("Not a known country: give an ISO code (e.g. HN) or the country's name.");
+            RuleFor(r => r.Urgency).NotEmpty().WithMessage("An urgency is required.")
+                .Must(u => WireName.TryParse<UrgencyTier>(u, out _)).When(r => !string.IsNullOrWhiteSpace(r.Urgency), ApplyConditionTo.CurrentValidator)
+                .WithMessage("One of: extreme, high, standard.");
+            RuleFor(r => r.Situation).NotEmpty().WithMessage("Say briefly what happened.")
+                .MaximumLength(options.MaxSituationLength).WithMessage($"At most {options.MaxSituationLength} characters.");
+            RuleFor(r => r.Need).NotEmpty().WithMessage("A need is required.")
+                .Must(n => Needs.Contains(n!.Trim().ToLowerInvariant())).When(r => !string.IsNullOrWhiteSpace(r.Need), ApplyConditionTo.CurrentValidator)
+                .WithMessage($"One of: {string.Join(", ", Needs)}.");
+            RuleFor(r => r.Currency).NotEmpty().WithMessage("A currency is required.")
+                .Must(c => Currencies.IsKnown(c!.Trim().ToUpperInvariant())).When(r => !string.IsNullOrWhiteSpace(r.Currency), ApplyConditionTo.CurrentValidator)
+                .WithMessage("Not an ISO 4217 currency code.");
+            RuleFor(r => r.Amount).NotNull().WithMessage("An amount is required.").GreaterThan(0).WithMessage("The amount must be more than zero.");
+            RuleFor(r => r).Must(r => MinorUnits.TryFromDecimal(r.Amount!.Value, r.Currency!.Trim().ToUpperInvariant(), out _))
+                .When(r => r.Amount > 0 && r.Currency is not null && Currencies.IsKnown(r.Currency.Trim().ToUpperInvariant()))
+                .OverridePropertyName("amount").WithMessage("The amount has more decimals than the currency allows.");
+            RuleFor(r => r.Language).NotEmpty().WithMessage("A language is required.").MaximumLength(35).WithMessage("At most 35 characters.");
+            RuleFor(r => r.Endorser).MaximumLength(200).WithMessage("At most 200 characters.");
+        }
+    }
+}
