@@ -80,7 +80,7 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     {
         var tenant = await HandWorkedPortfolioAsync();
 
-        var mix = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?from=2025-01-01&to=2025-12-31&currency=EUR&groupBy=level,purpose"));
+        var mix = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?from=2025-01-01&to=2025-12-31&currency=EUR&groupBy=level,purpose&includeMedian=true"));
 
         Assert.Equal(4, mix.GetProperty("cells").GetArrayLength());
         Assert.Equal(525008, mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());

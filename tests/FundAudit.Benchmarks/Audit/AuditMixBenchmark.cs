@@ -97,8 +97,8 @@ internal static class AuditMixBenchmark
         var withoutMedians = await TimeAsync(5, async () => (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!.Cells.Count);
         var check = (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!;
         Console.WriteLine($"[{engine}] floor: hand-written GROUP BY (level × purpose, no conversion): median {floor:0} ms");
-        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted per (currency, day), without medians: median {withoutMedians:0} ms");
-        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted, with medians (GET /api/audit/mix): median {withMedians:0} ms");
+        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted per (currency, day), without medians (GET /api/audit/mix as served): median {withoutMedians:0} ms");
+        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted, with medians (GET /api/audit/mix?includeMedian=true): median {withMedians:0} ms");
         Console.WriteLine($"[{engine}] check: {check.Grants:N0} grants, total {check.TotalMinor:N0} EUR cents, {check.Cells.Count} cells");
     }
 

@@ -39,7 +39,7 @@ internal static class AuditEndpoints
 
         audit.MapGet("/mix", GetMix.HandleAsync).WithName("GetFundingMix")
             .WithSummary("The funding mix of a period in one currency, grouped by level, purpose, flexible, year, region, country or programme")
-            .WithDescription(GetMix.RoundingRule + " A grant that cannot be converted makes the report a 422 naming the currencies and dates missing.")
+            .WithDescription(GetMix.RoundingRule + " Medians (medianMinor, median) are computed only with includeMedian=true (default false: they rank every grant and cost several times the mix); otherwise they are null. A grant that cannot be converted makes the report a 422 naming the currencies and dates missing.")
             .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         audit.MapGet("/mix.csv", GetMix.CsvAsync).WithName("ExportFundingMixCsv").WithSummary("The funding mix as CSV (formula-safe cells)")
             .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -21,9 +21,12 @@ internal static class GetMix
     /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
     /// <param name="Country">Only recipients in this country (ISO code or name).</param>
     /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected (manual).</param>
-    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency, string? GroupBy, string? Programme, string? Region, string? Country, string? Source);
+    /// <param name="IncludeMedian">Also compute each cell's median grant (default false: the median ranks every grant of the period and costs several times the mix itself; without it medianMinor and median are null).</param>
+    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency, string? GroupBy, string? Programme, string? Region, string? Country, string? Source, bool? IncludeMedian);
 
-    public sealed record Cell(IReadOnlyDictionary<string, string> Key, long AmountMinor, decimal Amount, long Grants, decimal Share, long MedianMinor, decimal Median);
+    /// <param name="MedianMinor">The cell's median grant in minor units, only with includeMedian=true (null otherwise).</param>
+    /// <param name="Median">The same in major units, only with includeMedian=true (null otherwise).</param>
+    public sealed record Cell(IReadOnlyDictionary<string, string> Key, long AmountMinor, decimal Amount, long Grants, decimal Share, long? MedianMinor, decimal? Median);
 
     /// <param name="Totals">Every grant of the period (share 100).</param>
     /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
@@ -41,13 +44,13 @@ internal static class GetMix
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
     {
-        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: true, ct);
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: request.IncludeMedian == true, ct);
         return result is null ? AuditViews.Missing(missing!) : TypedResults.Ok(ToResponse(result));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
     {
-        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: true, ct);
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: request.IncludeMedian == true, ct);
         if (result is null)
         {
             return AuditViews.Missing(missing!);
@@ -58,7 +61,7 @@ internal static class GetMix
         sb.Append(CsvCell.Line([.. r.GroupBy, "currency", "amount", "grants", "share_percent", "median"]));
         foreach (var c in r.Cells)
         {
-            sb.Append(CsvCell.Line([.. r.GroupBy.Select(d => c.Key[d]), r.Currency, Num(c.Amount), Num(c.Grants), Num(c.Share), Num(c.Median)]));
+            sb.Append(CsvCell.Line([.. r.GroupBy.Select(d => c.Key[d]), r.Currency, Num(c.Amount), Num(c.Grants), Num(c.Share), c.Median is { } median ? Num(median) : ""]));
         }
 
         foreach (var (name, f) in new[] { ("total", r.Totals), ("prevention+collective", r.PreventionCollective), ("flexible", r.Flexible), ("local", r.Local), ("unclassified", r.Unclassified) })
@@ -93,7 +96,8 @@ internal static class GetMix
     public static Response ToResponse(MixResult m) => new(
         new PeriodView(m.Period.From, m.Period.To), m.Currency, m.GroupBy,
         m.Cells.Select(c => new Cell(c.Key, c.AmountMinor, Core.Money.MinorUnits.ToDecimal(c.AmountMinor, m.Currency), c.Grants,
-            AuditMaths.Share(c.AmountMinor, m.TotalMinor), c.MedianMinor, Core.Money.MinorUnits.ToDecimal(c.MedianMinor, m.Currency))).ToList(),
+            AuditMaths.Share(c.AmountMinor, m.TotalMinor), m.HasMedians ? c.MedianMinor : null,
+            m.HasMedians ? Core.Money.MinorUnits.ToDecimal(c.MedianMinor, m.Currency) : null)).ToList(),
         AuditViews.FigureOf(m.TotalMinor, m.TotalMinor, m.Currency, m.Grants),
         AuditViews.FigureOf(m.PreventionCollectiveMinor, m.TotalMinor, m.Currency),
         AuditViews.FigureOf(m.FlexibleMinor, m.TotalMinor, m.Currency),

@@ -24,7 +24,11 @@ internal sealed record MixResult(
     long UnclassifiedMinor,
     long UnclassifiedGrants,
     IReadOnlyDictionary<string, long> LevelMinor,
-    IReadOnlyDictionary<string, long> PurposeMinor);
+    IReadOnlyDictionary<string, long> PurposeMinor)
+{
+    /// <summary>Whether the cells' medians were computed (includeMedian=true); otherwise MedianMinor is 0 and not shown.</summary>
+    public bool HasMedians { get; init; }
+}
 
 /// <summary>What a report lacks: the currencies and award dates without a rate in the window.</summary>
 internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> Missing);
@@ -69,7 +73,7 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
             return (null, missing);
         }
 
-        return (Build(q, result.Value.Rows, result.Value.Medians, (row) => book!.Convert(row.Amount, row.Currency, q.Currency, row.AwardDate)!.Value), null);
+        return (Build(q, result.Value.Rows, result.Value.Medians, (row) => book!.Convert(row.Amount, row.Currency, q.Currency, row.AwardDate)!.Value) with { HasMedians = medians }, null);
     }
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
