@@ -105,6 +105,8 @@ internal static class ImportBenchmark
         services.AddFundAuditData(configuration);
         services.AddGrantImports(configuration);
         services.AddSingleton<TenancyStore>();
+        services.AddSingleton<FundAudit.Api.Features.Classification.ClassificationStore>();
+        services.AddSingleton<FundAudit.Api.Features.Classification.FunderClassifier>();
         return services.BuildServiceProvider();
     }
 
