@@ -1,9 +1,11 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace FundAudit.Api.Infrastructure.Data;
 
@@ -51,7 +53,14 @@ internal interface IBulkUpsert : IAsyncDisposable
 /// </summary>
 internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
-    private SqliteCommand? _insert;
+    /// <summary>Rows per multi-row INSERT … VALUES (…),(…): far fewer statement steps than one row each, well under SQLite's 32766 parameters.</summary>
+    internal const int RowsPerStatement = 64;
+
+    // Prepared INSERT statements by their number of rows (RowsPerStatement, and the remainder of a batch), bound by
+    // position through SQLitePCL directly: Microsoft.Data.Sqlite binds by name, a linear search per parameter that
+    // makes wide multi-row statements quadratic.
+    private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
+    private bool _staging;
 
     public long Staged { get; private set; }
 
@@ -60,36 +69,74 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         await EnsureStagingAsync(ct);
         // A deferred transaction that writes only the temp database never locks the main one.
         await using var tx = connection.BeginTransaction(deferred: true);
-        var insert = _insert!;
-        insert.Transaction = tx;
-        var parameters = insert.Parameters;
-        foreach (var row in rows)
+        for (var start = 0; start < rows.Count; start += RowsPerStatement)
         {
-            for (var i = 0; i < row.Length; i++)
+            ct.ThrowIfCancellationRequested();
+            var count = Math.Min(RowsPerStatement, rows.Count - start);
+            var insert = InsertFor(count);
+            var p = 1;
+            for (var r = start; r < start + count; r++)
             {
-                // Bound as the Dapper path binds them (DateOnly as yyyy-MM-dd, instants in UTC), so both write paths store the same text.
-                var parameter = parameters[i];
-                switch (row[i])
+                foreach (var value in rows[r])
                 {
-                    case null:
-                        parameter.Value = DBNull.Value;
-                        break;
-                    case DateTimeOffset instant:
-                        parameter.DbType = DbType.DateTimeOffset;
-                        parameter.Value = instant.ToUniversalTime();
-                        break;
-                    case var value:
-                        parameter.Value = value;
-                        break;
+                    Check(Bind(insert, p++, value));
                 }
             }
 
-            await insert.ExecuteNonQueryAsync(ct);
+            var rc = raw.sqlite3_step(insert);
+            raw.sqlite3_reset(insert);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
         }
 
         await tx.CommitAsync(ct);
-        insert.Transaction = null;
         Staged += rows.Count;
+    }
+
+    /// <summary>
+    /// Binds one value as Microsoft.Data.Sqlite (and so the Dapper path) binds it: integers and booleans as integers,
+    /// DateOnly as yyyy-MM-dd, instants in UTC as yyyy-MM-dd HH:mm:ss.FFFFFFFzzz, so both write paths store the same text.
+    /// </summary>
+    internal static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
+    {
+        null => raw.sqlite3_bind_null(statement, index),
+        string text => raw.sqlite3_bind_text(statement, index, text),
+        long l => raw.sqlite3_bind_int64(statement, index, l),
+        int i => raw.sqlite3_bind_int64(statement, index, i),
+        short i => raw.sqlite3_bind_int64(statement, index, i),
+        bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+        double d => raw.sqlite3_bind_double(statement, index, d),
+        float f => raw.sqlite3_bind_double(statement, index, f),
+        DateOnly date => raw.sqlite3_bind_text(statement, index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
+        DateTimeOffset instant => raw.sqlite3_bind_text(statement, index,
+            instant.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
+        _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
+    };
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
+        }
+    }
+
+    private sqlite3_stmt InsertFor(int rowCount)
+    {
+        if (_inserts.TryGetValue(rowCount, out var insert))
+        {
+            return insert;
+        }
+
+        var t = target;
+        var columns = t.InsertColumns.Count;
+        var row = "(" + string.Join(", ", Enumerable.Repeat("?", columns)) + ")";
+        var sql = $"INSERT INTO temp.{t.StagingTable} ({t.ColumnList}) VALUES {string.Join(",\n", Enumerable.Repeat(row, rowCount))}";
+        Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out insert));
+        _inserts[rowCount] = insert;
+        return insert;
     }
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
@@ -113,20 +160,22 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public async ValueTask DisposeAsync()
     {
-        if (_insert is not null)
+        foreach (var insert in _inserts.Values)
         {
-            await _insert.DisposeAsync();
-            if (connection.State == ConnectionState.Open)
-            {
-                var drop = $"DROP TABLE IF EXISTS temp.{target.StagingTable}";
-                await connection.ExecuteAsync(new CommandDefinition(drop));
-            }
+            insert.Dispose();
+        }
+
+        _inserts.Clear();
+        if (_staging && connection.State == ConnectionState.Open)
+        {
+            var drop = $"DROP TABLE IF EXISTS temp.{target.StagingTable}";
+            await connection.ExecuteAsync(new CommandDefinition(drop));
         }
     }
 
     private async Task EnsureStagingAsync(CancellationToken ct)
     {
-        if (_insert is not null)
+        if (_staging)
         {
             return;
         }
@@ -135,14 +184,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         await connection.ExecuteAsync(new CommandDefinition(
             $"DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
             cancellationToken: ct));
-        var insert = connection.CreateCommand();
-        insert.CommandText = $"INSERT INTO temp.{t.StagingTable} ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select((_, i) => "$p" + i))})";
-        for (var i = 0; i < t.InsertColumns.Count; i++)
-        {
-            insert.Parameters.Add(new SqliteParameter("$p" + i, DBNull.Value));
-        }
-
-        _insert = insert;
+        _staging = true;
     }
 }
 
