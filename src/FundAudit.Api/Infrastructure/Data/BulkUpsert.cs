@@ -61,6 +61,10 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     // makes wide multi-row statements quadratic.
     private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
     private bool _staging;
+    private (long Main, long Temp)? _cacheSizes;
+
+    /// <summary>Page cache of this connection while it imports, per database (main and temp), in KiB: the merge maintains three indexes.</summary>
+    internal const int ImportCacheKiB = 32_768;
 
     public long Staged { get; private set; }
 
@@ -170,6 +174,12 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         {
             var drop = $"DROP TABLE IF EXISTS temp.{target.StagingTable}";
             await connection.ExecuteAsync(new CommandDefinition(drop));
+            if (_cacheSizes is var (main, temp))
+            {
+                // The connection goes back to the pool as it came.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"PRAGMA main.cache_size = {main.ToString(CultureInfo.InvariantCulture)}; PRAGMA temp.cache_size = {temp.ToString(CultureInfo.InvariantCulture)};"));
+            }
         }
     }
 
@@ -181,10 +191,15 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
 
         var t = target;
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
-            cancellationToken: ct));
+        _cacheSizes = (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA main.cache_size", cancellationToken: ct)),
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp.cache_size", cancellationToken: ct)));
         _staging = true;
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};
+            DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;
+            """,
+            cancellationToken: ct));
     }
 }
 
