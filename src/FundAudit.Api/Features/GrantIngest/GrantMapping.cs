@@ -50,13 +50,16 @@ internal static class GrantMapping
     }
 
     /// <summary>The grant as stored and returned: everything the publisher sent, without FundAudit's own fields.</summary>
-    public static string ToStoredJson(GivingGrant g)
+    public static string ToStoredJson(GivingGrant g) => System.Text.Encoding.UTF8.GetString(ToStoredJsonUtf8(g));
+
+    /// <summary><see cref="ToStoredJson"/> as the UTF-8 bytes the serializer writes (hash them with <see cref="ContentHash(ReadOnlySpan{byte})"/>).</summary>
+    public static byte[] ToStoredJsonUtf8(GivingGrant g)
     {
         var classification = g.Classification;
         g.Classification = null;
         try
         {
-            return JsonSerializer.Serialize(g, StoredJson);
+            return JsonSerializer.SerializeToUtf8Bytes(g, StoredJson);
         }
         finally
         {
@@ -68,8 +71,15 @@ internal static class GrantMapping
         JsonSerializer.Deserialize<GivingGrant>(json, StoredJson) ?? throw new JsonException("Stored grant JSON is empty.");
 
     /// <summary>Identifies a grant's content: the same grant posted again has the same hash and changes nothing.</summary>
-    public static string ContentHash(string storedJson) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(storedJson)))[..32];
+    public static string ContentHash(string storedJson) => ContentHash(System.Text.Encoding.UTF8.GetBytes(storedJson));
+
+    /// <summary>The same hash from the stored JSON's UTF-8 bytes, without encoding them again.</summary>
+    public static string ContentHash(ReadOnlySpan<byte> storedJsonUtf8)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(storedJsonUtf8, hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
 
     private static JsonSerializerOptions CreateStoredJson()
     {

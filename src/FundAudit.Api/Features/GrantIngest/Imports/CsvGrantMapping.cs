@@ -33,8 +33,9 @@ internal static class CsvGrantMapping
                 new { level = r.ExplicitLevel, purpose = r.ExplicitPurpose, flexible = r.ExplicitFlexible }, GrantMapping.StoredJson);
         }
 
-        var json = GrantMapping.ToStoredJson(grant);
-        return new GrantToStore(r, json, GrantMapping.ContentHash(json), engine.Classify(r));
+        // Serialized once to UTF-8: hashed as is, decoded once for the stored text.
+        var utf8 = GrantMapping.ToStoredJsonUtf8(grant);
+        return new GrantToStore(r, System.Text.Encoding.UTF8.GetString(utf8), GrantMapping.ContentHash(utf8), engine.Classify(r));
     }
 
     private static GivingGrant ToGiving(GrantRecord r) => new()
