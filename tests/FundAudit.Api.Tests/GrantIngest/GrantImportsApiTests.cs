@@ -37,9 +37,12 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal("passwd_.csv", queued.GetProperty("fileName").GetString());
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv))), queued.GetProperty("fileSha256").GetString());
         Assert.Equal(0, await tenant.Client.CountGrantsAsync()); // nothing until the job runs
+        var folder = app.Services.GetRequiredService<GrantImportOptions>().FullFolder;
+        var stored = Directory.GetFiles(folder).Single(f => File.ReadAllText(f) == csv);
 
         var done = await RunAsync(tenant, id);
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.False(File.Exists(stored), "the upload is kept after its import succeeded");
         Assert.Equal(100, done.GetProperty("progress").GetProperty("percent").GetInt32());
         Assert.Equal((2, 2, 0), Progress(done));
         Assert.Equal((2, 0, 0), Result(done));

@@ -57,6 +57,13 @@ internal sealed class GrantImportJob(
                 CancellationToken.None);
             throw;
         }
+
+        // Funders' portfolios are not kept longer than needed: once the import has ended for good, the upload goes.
+        // A failed import keeps its file so that the job can run again.
+        if ((await store.FindForJobAsync(importId, ct))?.Status is ImportStatus.Succeeded or ImportStatus.Refused)
+        {
+            files.Delete(import.StoredName);
+        }
     }
 
     private async Task RunClaimedAsync(GrantImportRow import, string token, CancellationToken ct)

@@ -53,6 +53,16 @@ internal sealed class ImportFiles(GrantImportOptions options)
         }
     }
 
+    /// <summary>Removes a stored upload once its import has ended for good (succeeded or refused); idempotent.</summary>
+    public void Delete(string storedName)
+    {
+        var path = PathOf(storedName);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
     public string PathOf(string storedName) =>
         storedName.Length == 36 && storedName.EndsWith(".csv", StringComparison.Ordinal) && storedName[..32].All(char.IsAsciiHexDigitLower)
             ? Path.Combine(options.FullFolder, storedName)
