@@ -92,7 +92,8 @@ internal sealed class RequestRow
 }
 
 /// <summary>One row of request_sla_goals; converts to and from <see cref="SlaTimer"/>.</summary>
-internal sealed class GoalRow
+/// <summary>One SLA goal of one request as stored (not sealed: a sweep candidate is a goal row with a little more).</summary>
+internal class GoalRow
 {
     public long RequestId { get; init; }
 
@@ -230,52 +231,13 @@ internal sealed class PaymentDetailsRow
 }
 
 /// <summary>A goal the sweep may have to mark, with what the notification needs (no personal data).</summary>
-internal sealed class SweepCandidate
+internal sealed class SweepCandidate : GoalRow
 {
-    public long RequestId { get; init; }
-
-    public string Goal { get; init; } = "";
-
-    public long FunderId { get; init; }
-
     public long FundId { get; init; }
 
     public string Reference { get; init; } = "";
 
     public string State { get; init; } = "";
-
-    public long TargetTicks { get; init; }
-
-    public long WarnAfterTicks { get; init; }
-
-    public DateTimeOffset? StartedAt { get; init; }
-
-    public long ElapsedTicks { get; init; }
-
-    public DateTimeOffset? RunningSince { get; init; }
-
-    public DateTimeOffset? PausedSince { get; init; }
-
-    public long PausedTicks { get; init; }
-
-    public DateTimeOffset? WarnAt { get; init; }
-
-    public DateTimeOffset? DueAt { get; init; }
-
-    public DateTimeOffset? StoppedAt { get; init; }
-
-    public bool Cancelled { get; init; }
-
-    public DateTimeOffset? WarnedAt { get; init; }
-
-    public DateTimeOffset? BreachedAt { get; init; }
-
-    public SlaTimer ToTimer() => new GoalRow
-    {
-        RequestId = RequestId, Goal = Goal, FunderId = FunderId, TargetTicks = TargetTicks, WarnAfterTicks = WarnAfterTicks, StartedAt = StartedAt,
-        ElapsedTicks = ElapsedTicks, RunningSince = RunningSince, PausedSince = PausedSince, PausedTicks = PausedTicks, WarnAt = WarnAt,
-        DueAt = DueAt, StoppedAt = StoppedAt, Cancelled = Cancelled, WarnedAt = WarnedAt, BreachedAt = BreachedAt,
-    }.ToTimer();
 }
 
 internal sealed class OutboxRow
