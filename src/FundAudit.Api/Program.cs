@@ -3,6 +3,7 @@ using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Cli;
@@ -29,6 +30,7 @@ builder.Services.AddClassification();
 builder.Services.AddGrantImports(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddEmergencyRequests(builder.Configuration);
+builder.Services.AddPages(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -39,9 +41,11 @@ if (isCommand)
 }
 
 app.UseFundAuditHttp();
+app.UsePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseAntiforgery();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 if (app.Environment.IsDevelopment())
@@ -57,6 +61,7 @@ app.MapClassification();
 app.MapGrantImports();
 app.MapAudit();
 app.MapEmergencyRequests();
+app.MapPages();
 
 await app.RunAsync();
 return 0;

@@ -18,6 +18,15 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
         "POST /api/requests/status", // the applicant's case code is their only credential: coarse status and open question
         "POST /api/requests/answer", // the applicant answers the fund's question with the case code
         "POST /api/requests/withdraw", // the applicant withdraws with the case code
+        "GET /assets/site.{hash}.css", // the pages' one stylesheet: public, no data
+        "GET /f/{slug}/", // the defender's form page (HTML twin of POST /api/funds/{slug}/requests)
+        "POST /f/{slug}/",
+        "GET /f/{slug}/status", // the status page: the case code is typed, never in the URL
+        "POST /f/{slug}/status",
+        "POST /f/{slug}/answer",
+        "POST /f/{slug}/withdraw",
+        "GET /app/sign-in", // the console's sign-in form: a personal key opens a session
+        "POST /app/sign-in",
     ];
 
     [Fact]
@@ -38,7 +47,8 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
     [Fact]
     public async Task Every_other_endpoint_refuses_a_caller_without_a_key()
     {
-        var client = app.CreateClient();
+        // The console (/app) sends a caller without a session to its sign-in page; the API answers 401.
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && !e.RoutePattern.RawText!.Contains("hangfire", StringComparison.Ordinal))
             .ToList();
@@ -50,12 +60,20 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
             {
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart l => l.Content,
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart sp => sp.Content,
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "action" } => "acknowledge",
                 _ => "x1",
             }))));
             foreach (var method in endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 var response = await client.SendAsync(request);
+                if (path.StartsWith("/app", StringComparison.Ordinal))
+                {
+                    Assert.True(response.StatusCode == System.Net.HttpStatusCode.Redirect, $"{method} {path} answered {(int)response.StatusCode} without a session");
+                    Assert.StartsWith("/app/sign-in?returnUrl=", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+                    continue;
+                }
+
                 Assert.True(response.StatusCode == System.Net.HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} without a key");
             }
         }

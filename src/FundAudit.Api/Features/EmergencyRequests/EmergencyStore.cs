@@ -510,16 +510,18 @@ internal sealed class EmergencyStore(Db db)
         return await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectRequestByCode, new { Hash = hash }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<RequestRow>> ListRequestsAsync(long funderId, long? fundId, string? state, string? tier, long afterId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<RequestRow>> ListRequestsAsync(long funderId, long? fundId, string? state, string? tier, IReadOnlyList<string>? states,
+        long afterId, int limit, CancellationToken ct)
     {
         var sql = $"SELECT {RequestColumns} FROM emergency_requests WHERE funder_id = @FunderId AND id > @AfterId"
                   + (fundId is null ? "" : " AND fund_id = @FundId")
                   + (state is null ? "" : " AND state = @State")
+                  + (states is null ? "" : " AND state IN @States")
                   + (tier is null ? "" : " AND tier = @Tier")
                   + " ORDER BY id " + db.Dialect.Limit("Limit");
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<RequestRow>(new CommandDefinition(sql,
-            new { FunderId = funderId, AfterId = afterId, FundId = fundId, State = state, Tier = tier, Limit = limit }, cancellationToken: ct))).AsList();
+            new { FunderId = funderId, AfterId = afterId, FundId = fundId, State = state, Tier = tier, States = states, Limit = limit }, cancellationToken: ct))).AsList();
     }
 
     public async Task<IReadOnlyList<SlaTimer>> TimersAsync(long requestId, CancellationToken ct)

@@ -9,13 +9,17 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// <summary>GET /api/requests: the funder's requests with each SLA goal's status and time left. No sensitive fields.</summary>
 internal static class ListRequests
 {
+    private static readonly IReadOnlyList<string> OpenStates =
+        Enum.GetValues<RequestState>().Where(RequestStateMachine.IsOpen).Select(s => WireName.Of(s)).ToList();
+
     /// <param name="Fund">A fund slug.</param>
     /// <param name="State">A state (submitted, acknowledged, awaiting_applicant, …).</param>
     /// <param name="Tier">extreme, high or standard.</param>
     /// <param name="Sla">at_risk or breached: only open requests whose most pressing goal is so.</param>
     /// <param name="Limit">1 to 200 (default 50).</param>
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
-    public sealed record Request(string? Fund, string? State, string? Tier, string? Sla, int? Limit, long? Cursor);
+    /// <param name="Open">true: only requests still open (before disbursement, not declined, closed or withdrawn).</param>
+    public sealed record Request(string? Fund, string? State, string? Tier, string? Sla, int? Limit, long? Cursor, bool? Open = null);
 
     public sealed record Response(IReadOnlyList<RequestSummary> Items, long? Next);
 
@@ -38,7 +42,7 @@ internal static class ListRequests
 
         var limit = request.Limit ?? 50;
         var rows = await store.ListRequestsAsync(funderId, fundId, request.State?.Trim().ToLowerInvariant(), request.Tier?.Trim().ToLowerInvariant(),
-            request.Cursor ?? 0, limit + 1, ct);
+            request.Open == true ? OpenStates : null, request.Cursor ?? 0, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         var timers = await store.TimersAsync(page.Select(r => r.Id).ToList(), ct);
         var now = clock.GetUtcNow();
@@ -95,6 +99,32 @@ internal static class GetRequest
             sensitive.Unprotect(row.DeclineReasonProtected),
             messages.Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt)).ToList(),
             RequestStateMachine.AllowedActions(state, actor, facts).Select(a => WireName.Of(a)).ToList()));
+    }
+}
+
+/// <summary>
+/// One request without its sensitive fields, with the actions the caller may take: what the console shows before the
+/// officer deliberately opens the case (which <see cref="GetRequest"/> logs). Reading it is not an access to log.
+/// </summary>
+internal static class GetRequestSummary
+{
+    public sealed record Response(RequestSummary Request, IReadOnlyList<string> AllowedActions, string FundCurrency, decimal MaxAmount);
+
+    public static async Task<Response?> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.FindRequestAsync(user.FunderId(), reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        {
+            return null;
+        }
+
+        var facts = new RequestFacts
+        {
+            MaximumAmountMinor = fund.MaxAmount, SecondApprovalThresholdMinor = fund.SecondApprovalThreshold, ApproverIds = RequestWorkflow.Approvers(row),
+            ApprovedAmountMinor = row.ApprovedAmount, HasPaymentDetails = row.HasPaymentDetails,
+        };
+        var allowed = RequestStateMachine.AllowedActions(RequestWorkflow.ParseState(row.State), RequestWorkflow.StaffActor(user), facts);
+        return new Response(RequestSummary.From(row, fund, await store.TimersAsync(row.Id, ct), clock.GetUtcNow()), allowed.Select(a => WireName.Of(a)).ToList(),
+            fund.Currency, RequestSummary.Money(fund.MaxAmount, fund.Currency));
     }
 }
 

@@ -71,10 +71,14 @@ internal static class RecordDisbursement
 
     public sealed record Response(RequestSummary Request, Disbursement Disbursement);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, Request request, HttpContext http, ClaimsPrincipal user,
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, Request request, HttpContext http, ClaimsPrincipal user,
+        EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct) =>
+        RecordAsync(reference, request, http.Request.Headers[IdempotencyStore.Header], user, store, workflow, sensitive, clock, ct);
+
+    /// <summary>The use case itself, for the API and the console's form (whose hidden submission key is the idempotency key).</summary>
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> RecordAsync(string reference, Request request, string? key, ClaimsPrincipal user,
         EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
     {
-        string? key = http.Request.Headers[IdempotencyStore.Header];
         if (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyStore.MaxKeyLength)
         {
             return TypedResults.Problem(title: "Idempotency-Key required",

@@ -42,8 +42,14 @@ internal static class SubmitRequest
 
     private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
 
-    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         string slug, Request request, HttpContext http, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
+        IdempotencyStore idempotency, TimeProvider clock, CancellationToken ct) =>
+        SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], store, sensitive, hasher, idempotency, clock, ct);
+
+    /// <summary>The use case itself, for the API and the defender's HTML form (whose hidden submission key is the idempotency key).</summary>
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> SubmitAsync(
+        string slug, Request request, string? key, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
         IdempotencyStore idempotency, TimeProvider clock, CancellationToken ct)
     {
         var fund = await store.FindPublicFundAsync(slug.Trim().ToLowerInvariant(), ct);
@@ -52,7 +58,6 @@ internal static class SubmitRequest
             return EmergencyProblems.FundNotFound();
         }
 
-        string? key = http.Request.Headers[IdempotencyStore.Header];
         var scope = $"intake:{fund.Id}";
         var requestHash = IdempotencyStore.Hash(JsonSerializer.Serialize(request, HashJson));
         if (key is not null)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using FundAudit.Api.Features.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -41,20 +40,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
-        var claims = new List<Claim>
-        {
-            new Claim(ClaimTypes.NameIdentifier, $"key:{key.KeyId}"),
-            new Claim(FunderClaims.KeyId, key.KeyId),
-            new Claim(FunderClaims.FunderId, key.FunderId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(ClaimTypes.Role, key.Role),
-        };
-        if (!string.IsNullOrWhiteSpace(key.Label))
-        {
-            claims.Add(new Claim(FunderClaims.Person, key.Label.Trim().ToLowerInvariant()));
-        }
-
-        var identity = new ClaimsIdentity(claims, SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(FunderPrincipal.FromKey(key, SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -10,7 +10,8 @@ internal static class AuthServiceCollectionExtensions
     {
         services.AddSingleton<TenancyStore>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ConsoleSessionHandler>(ConsoleSessionHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(FunderClaims.FunderId).Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
@@ -18,7 +19,15 @@ internal static class AuthServiceCollectionExtensions
             .AddPolicy(Policies.PortfolioWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Analyst))
             .AddPolicy(Policies.Officer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer))
             .AddPolicy(Policies.Finance, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance))
-            .AddPolicy(Policies.RapidResponse, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer, Roles.Finance));
+            .AddPolicy(Policies.RapidResponse, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer, Roles.Finance))
+            .AddPolicy(Policies.Console, p => Console(p))
+            .AddPolicy(Policies.ConsoleRapidResponse, p => Console(p).RequireRole(Roles.Admin, Roles.Officer, Roles.Finance))
+            .AddPolicy(Policies.ConsoleOfficer, p => Console(p).RequireRole(Roles.Admin, Roles.Officer))
+            .AddPolicy(Policies.ConsolePortfolio, p => Console(p).RequireRole(Roles.Admin, Roles.Analyst, Roles.Officer));
         return services;
     }
+
+    /// <summary>Console policies authenticate with the session cookie only: an API key opens no page, the cookie calls no API.</summary>
+    private static AuthorizationPolicyBuilder Console(AuthorizationPolicyBuilder policy) => policy
+        .AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireAuthenticatedUser().RequireClaim(FunderClaims.FunderId);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FundAudit.Api.Features.Tenancy;
 
 namespace FundAudit.Api.Infrastructure.Auth;
 
@@ -15,6 +16,24 @@ internal static class FunderClaims
 /// <summary>Reads the tenant from the principal: every tenant query filters on <see cref="FunderId"/>.</summary>
 internal static class FunderPrincipal
 {
+    /// <summary>The principal of an API key (or of a console session opened with one): funder, role and the person behind it.</summary>
+    public static ClaimsPrincipal FromKey(ApiKeyRow key, string scheme)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, $"key:{key.KeyId}"),
+            new(FunderClaims.KeyId, key.KeyId),
+            new(FunderClaims.FunderId, key.FunderId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Role, key.Role),
+        };
+        if (!string.IsNullOrWhiteSpace(key.Label))
+        {
+            claims.Add(new Claim(FunderClaims.Person, key.Label.Trim().ToLowerInvariant()));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
     public static long FunderId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(FunderClaims.FunderId), out var id)
             ? id

@@ -33,4 +33,16 @@ internal static class Policies
 
     /// <summary>Rapid response, reading funds and cases and recording payment details: admin, officer, finance.</summary>
     public const string RapidResponse = "rapid-response";
+
+    /// <summary>The officers' console, any role, signed in by session cookie (never by API key).</summary>
+    public const string Console = "console";
+
+    /// <summary>The console's rapid-response pages: admin, officer, finance.</summary>
+    public const string ConsoleRapidResponse = "console-rapid-response";
+
+    /// <summary>The console's officer actions (opening a case's sensitive fields): admin, officer.</summary>
+    public const string ConsoleOfficer = "console-officer";
+
+    /// <summary>The console's portfolio pages: admin, analyst, officer.</summary>
+    public const string ConsolePortfolio = "console-portfolio";
 }

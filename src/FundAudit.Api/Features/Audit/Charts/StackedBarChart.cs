@@ -15,7 +15,9 @@ internal sealed record ChartBar(string Label, IReadOnlyList<ChartSegment> Segmen
 /// legend. No scripts, fonts, images or styles from elsewhere; built with <see cref="XDocument"/>, so always valid XML
 /// and every label is escaped. Reusable by any page that needs stacked bars (the officers' console included).
 /// </summary>
-internal sealed class StackedBarChart(string title, string description, string categoryAxis, string valueAxis, IReadOnlyList<string> series, IReadOnlyList<ChartBar> bars)
+/// <remarks>Give each chart on one HTML page its own <c>idPrefix</c>: the title and description ids must be unique in the page.</remarks>
+internal sealed class StackedBarChart(string title, string description, string categoryAxis, string valueAxis, IReadOnlyList<string> series, IReadOnlyList<ChartBar> bars,
+    string idPrefix = "chart")
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
@@ -24,7 +26,19 @@ internal sealed class StackedBarChart(string title, string description, string c
 
     private const int Left = 70, Top = 50, PlotHeight = 300, BarWidth = 36, BarGap = 10, GroupGap = 28, LegendWidth = 170;
 
+    /// <summary>The chart as a standalone SVG document (with its XML declaration), as the audit's .svg endpoints serve it.</summary>
     public string Render()
+    {
+        var root = Build();
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), root).Declaration + "\n" + RenderInline(root);
+    }
+
+    /// <summary>The same chart as an <c>&lt;svg&gt;</c> element to place inside an HTML page (no XML declaration).</summary>
+    public string RenderInline() => RenderInline(Build());
+
+    private static string RenderInline(XElement root) => root.ToString(SaveOptions.DisableFormatting);
+
+    private XElement Build()
     {
         var groups = bars.GroupBy(b => b.Group ?? b.Label).ToList();
         var plotWidth = groups.Sum(g => (g.Count() * (BarWidth + BarGap)) - BarGap + GroupGap) + GroupGap;
@@ -32,8 +46,8 @@ internal sealed class StackedBarChart(string title, string description, string c
         var height = Top + PlotHeight + 80;
         var max = bars.Select(b => b.Segments.Sum(s => Math.Max(0, s.Value))).DefaultIfEmpty(0).Max();
         var scaleMax = max <= 0 ? 100m : Math.Ceiling(max / 10m) * 10m;
-        var titleId = "chart-title";
-        var descId = "chart-desc";
+        var titleId = idPrefix + "-title";
+        var descId = idPrefix + "-desc";
 
         var root = new XElement(Svg + "svg",
             new XAttribute("width", width), new XAttribute("height", height),
@@ -113,7 +127,7 @@ internal sealed class StackedBarChart(string title, string description, string c
         }
 
         root.Add(legend);
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), root).Declaration + "\n" + root.ToString(SaveOptions.DisableFormatting);
+        return root;
     }
 
     /// <summary>Every bar's values as text, so a screen reader gets the numbers the eye gets.</summary>

@@ -1,0 +1,67 @@
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Infrastructure.Auth;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>Signing in to the console with a personal key, signing out, and signing out everywhere.</summary>
+internal static class ConsoleAccount
+{
+    public static IResult ShowSignIn(HttpContext http, string? returnUrl, ConsoleSessionOptions options) =>
+        SignInPage(http, LocalOrHome(returnUrl), failed: false, options, StatusCodes.Status200OK);
+
+    public static async Task<IResult> SignInAsync(HttpContext http, ConsoleSessions sessions, ConsoleSessionOptions options, CancellationToken ct)
+    {
+        var form = http.Request.Form;
+        var returnUrl = LocalOrHome(form["returnUrl"]);
+        if (!await sessions.SignInAsync(http, form["key"], ct))
+        {
+            return SignInPage(http, returnUrl, failed: true, options, StatusCodes.Status401Unauthorized);
+        }
+
+        // 303: the browser follows with a GET, so a reload never posts the key again.
+        return SeeOther(returnUrl);
+    }
+
+    public static async Task<IResult> SignOutAsync(HttpContext http, ConsoleSessions sessions, CancellationToken ct)
+    {
+        await sessions.SignOutAsync(http, everywhere: false, ct);
+        return SeeOther("/app/sign-in");
+    }
+
+    public static async Task<IResult> SignOutEverywhereAsync(HttpContext http, ConsoleSessions sessions, CancellationToken ct)
+    {
+        await sessions.SignOutAsync(http, everywhere: true, ct);
+        return SeeOther("/app/sign-in");
+    }
+
+    public static IResult Forbidden(HttpContext http) =>
+        ConsoleRender.Message(http, "Not allowed", "Your key's role may not open this page. Ask your administrator if you need it.", StatusCodes.Status403Forbidden);
+
+    /// <summary>A 303 See Other to a local address.</summary>
+    public static IResult SeeOther(string location) => new SeeOtherResult(location);
+
+    /// <summary>Only a path on this site: never "//host" or "https://…", so sign-in cannot bounce anyone elsewhere.</summary>
+    public static string LocalOrHome(string? url) =>
+        url is { Length: > 0 and < 2000 } u && u.StartsWith("/app", StringComparison.Ordinal) && !u.StartsWith("//", StringComparison.Ordinal)
+            && !u.Contains('\\', StringComparison.Ordinal) ? u : "/app";
+
+    private static IResult SignInPage(HttpContext http, string returnUrl, bool failed, ConsoleSessionOptions options, int status) =>
+        PageResult.Render<ConsoleSignIn>(new
+        {
+            Chrome = new ConsoleChrome("Sign in", "", null, null, PageSecurity.Token(http)),
+            ReturnUrl = returnUrl,
+            Failed = failed,
+            IdleMinutes = options.IdleMinutes,
+            AbsoluteHours = options.AbsoluteHours,
+        }, status);
+
+    private sealed class SeeOtherResult(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Security.Claims;
+using FundAudit.Api.Features.Audit.Charts;
+using FundAudit.Api.Features.EmergencyRequests;
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Core.EmergencyRequests;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>An open request and the goal whose deadline comes first.</summary>
+internal sealed record OpenRequestRow(RequestSummary Request, GoalView? Next);
+
+/// <summary>One table of the response-time statistics (by month, tier or country) and its chart.</summary>
+internal sealed record MetricsTable(string Id, string Caption, string GroupLabel, IReadOnlyList<(string Key, GetFundMetrics.Group Group)> Rows, string ChartSvg);
+
+internal sealed record DashboardData(IReadOnlyList<FundView> Funds, FundView? Fund, DateOnly From, DateOnly To, IReadOnlyList<OpenRequestRow> Open,
+    IReadOnlyList<MetricsTable> Tables, string? MedianChartSvg);
+
+internal sealed record RequestListData(IReadOnlyList<FundView> Funds, ListRequests.Request Filter, IReadOnlyList<RequestSummary> Items, long? Next);
+
+internal sealed record RequestPageData(GetRequestSummary.Response Summary, IReadOnlyList<ListRequestEvents.Item> Events, GetRequest.Response? Revealed,
+    string SubmissionKey);
+
+/// <summary>
+/// The console's rapid-response pages: the response-time dashboard, the request list and the request page with its
+/// actions. Every read and every action goes through the rapid-response use cases, so the same rules as the API hold.
+/// </summary>
+internal static class ConsoleRapidResponse
+{
+    /// <summary>The goals an officer is measured on, in order, with their names on the page.</summary>
+    public static readonly IReadOnlyList<(string Key, string Name)> Goals =
+    [
+        ("time_to_acknowledge", "Acknowledge"), ("time_to_decision", "Decide"), ("time_to_disbursement", "Disburse"),
+    ];
+
+    public static async Task<IResult> DashboardAsync(HttpContext http, string? fund, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var funds = (await ListFunds.HandleAsync(user, store, ct)).Value!.Items;
+        var chosen = funds.FirstOrDefault(f => f.Slug == fund) ?? (funds.Count > 0 ? funds[0] : null);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var from = today.AddYears(-1);
+        if (chosen is null)
+        {
+            return ConsoleRender.Page<ConsoleDashboard>(http, "Response times", "dashboard", new DashboardData(funds, null, from, today, [], [], null));
+        }
+
+        var open = new List<RequestSummary>();
+        long? cursor = 0;
+        while (cursor is not null)
+        {
+            var page = (await ListRequests.HandleAsync(new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true), user, store, clock, ct)).Result
+                as Ok<ListRequests.Response>;
+            open.AddRange(page!.Value!.Items);
+            cursor = page.Value.Next;
+        }
+
+        var rows = open.Select(r => new OpenRequestRow(r, NextGoal(r)))
+            .OrderBy(r => r.Next?.Status == "breached" ? 0 : r.Next is null ? 2 : 1)
+            .ThenBy(r => r.Next?.RemainingSeconds ?? long.MaxValue)
+            .ToList();
+
+        var tables = new List<MetricsTable>();
+        string? medianChart = null;
+        foreach (var (part, caption, label) in new[] { ("month", "By month of submission", "Month"), ("tier", "By urgency tier", "Tier"), ("country", "By country", "Country") })
+        {
+            var metrics = (await GetFundMetrics.HandleAsync(chosen.Slug, new GetFundMetrics.Request(from, today, part), user, store, clock, ct)).Result
+                as Ok<GetFundMetrics.Response>;
+            var groups = metrics!.Value!.Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+            var share = new StackedBarChart($"Share within goal, {caption.ToLowerInvariant()}",
+                $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.", label, "% within goal",
+                Goals.Select(g => g.Name).ToList(),
+                groups.SelectMany(g => Goals.Select(goal => new ChartBar(goal.Name,
+                    [new ChartSegment(goal.Name, Math.Round((decimal)((g.Group.Goals.GetValueOrDefault(goal.Key)?.ShareWithinGoal ?? 0) * 100), 1))], g.Key))).ToList(),
+                "share-" + part).RenderInline();
+            tables.Add(new MetricsTable(part, caption, label, groups, share));
+            if (part == "month")
+            {
+                medianChart = new StackedBarChart("Median hours to each goal, by month",
+                    $"Median time in hours to acknowledge, decide and disburse, by month of submission, for {chosen.Name}.", "Month", "hours (median)",
+                    Goals.Select(g => g.Name).ToList(),
+                    groups.SelectMany(g => Goals.Select(goal => new ChartBar(goal.Name,
+                        [new ChartSegment(goal.Name, Math.Round((g.Group.Goals.GetValueOrDefault(goal.Key)?.MedianSeconds ?? 0) / 3600m, 1))], g.Key))).ToList(),
+                    "median-month").RenderInline();
+            }
+        }
+
+        return ConsoleRender.Page<ConsoleDashboard>(http, "Response times", "dashboard", new DashboardData(funds, chosen, from, today, rows, tables, medianChart));
+    }
+
+    public static async Task<IResult> ListAsync(HttpContext http, string? fund, string? state, string? tier, string? sla, long? cursor, ClaimsPrincipal user,
+        EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var funds = (await ListFunds.HandleAsync(user, store, ct)).Value!.Items;
+        var filter = new ListRequests.Request(Blank(fund), Known<RequestState>(state), Known<UrgencyTier>(tier), sla is "at_risk" or "breached" ? sla : null, 50, cursor);
+        var result = await ListRequests.HandleAsync(filter, user, store, clock, ct);
+        var page = (result.Result as Ok<ListRequests.Response>)?.Value;
+        return ConsoleRender.Page<ConsoleRequests>(http, "Requests", "requests",
+            new RequestListData(funds, filter, page?.Items ?? [], page?.Next), notice: page is null ? "No fund with this address." : null, noticeIsError: page is null);
+    }
+
+    public static Task<IResult> ShowAsync(HttpContext http, string reference, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct) =>
+        RenderRequestAsync(http, reference, user, store, clock, null, false, null, ct);
+
+    /// <summary>The deliberate click that opens the sensitive fields: the use case writes it to the access log.</summary>
+    public static async Task<IResult> RevealAsync(HttpContext http, string reference, ClaimsPrincipal user, EmergencyStore store, SensitiveFields sensitive,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var revealed = (await GetRequest.HandleAsync(reference, user, store, sensitive, clock, ct)).Result as Ok<GetRequest.Response>;
+        return await RenderRequestAsync(http, reference, user, store, clock, null, false, revealed?.Value, ct);
+    }
+
+    public static async Task<IResult> ActAsync(HttpContext http, string reference, string action, ClaimsPrincipal user, EmergencyStore store, RequestWorkflow workflow,
+        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    {
+        var form = http.Request.Form;
+        int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        string? Text(string name) => form[name].ToString() is { Length: > 0 } t ? t : null;
+        if (version is null)
+        {
+            return await RenderRequestAsync(http, reference, user, store, clock, "The form was incomplete: reload the request and try again.", true, null, ct);
+        }
+
+        IResult result = action switch
+        {
+            "acknowledge" => (await Decisions.AcknowledgeAsync(reference, new(version), user, store, workflow, clock, ct)).Result,
+            "ask" when Text("question") is { Length: <= 4000 } q => (await Decisions.AskAsync(reference, new(version, q), user, store, workflow, sensitive, clock, ct)).Result,
+            "approve" => (await Decisions.ApproveAsync(reference, new(version, Amount(Text("amount"))), user, store, workflow, clock, ct)).Result,
+            "decline" when Text("reason") is { Length: <= 4000 } r => (await Decisions.DeclineAsync(reference, new(version, r), user, store, workflow, sensitive, clock, ct)).Result,
+            "close" => (await Decisions.CloseAsync(reference, new(version), user, store, workflow, clock, ct)).Result,
+            "payment-details" when Text("details") is { Length: <= 2000 } d =>
+                (await RecordPaymentDetails.HandleAsync(reference, new(version, d), user, store, workflow, sensitive, clock, ct)).Result,
+            "disburse" when Text("method") is { Length: <= 64 } m && Text("submission") is { Length: >= 16 and <= 64 } key =>
+                (await RecordDisbursement.RecordAsync(reference, new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null), "console:" + key, user, store,
+                    workflow, sensitive, clock, ct)).Result,
+            _ => TypedResults.Problem(title: "Missing", detail: "Fill in the action's fields (the text may be too long).", statusCode: StatusCodes.Status422UnprocessableEntity),
+        };
+        if (result is ProblemHttpResult problem)
+        {
+            return await RenderRequestAsync(http, reference, user, store, clock, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title, true, null, ct,
+                problem.StatusCode);
+        }
+
+        return await RenderRequestAsync(http, reference, user, store, clock, "Done: " + action.Replace('-', ' ') + ".", false, null, ct);
+    }
+
+    private static async Task<IResult> RenderRequestAsync(HttpContext http, string reference, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock,
+        string? notice, bool noticeIsError, GetRequest.Response? revealed, CancellationToken ct, int status = StatusCodes.Status200OK)
+    {
+        if (await GetRequestSummary.HandleAsync(reference, user, store, clock, ct) is not { } summary)
+        {
+            return ConsoleRender.Message(http, "Not found", "No request with this reference.", StatusCodes.Status404NotFound);
+        }
+
+        var events = (await ListRequestEvents.HandleAsync(reference, user, store, ct)).Result as Ok<ListRequestEvents.Response>;
+        return ConsoleRender.Page<ConsoleRequest>(http, "Request " + summary.Request.Reference, "requests",
+            new RequestPageData(summary, events?.Value?.Items ?? [], revealed, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))),
+            notice, noticeIsError, status);
+    }
+
+    /// <summary>The running goal that falls due first (paused, met and cancelled goals wait on nobody).</summary>
+    public static GoalView? NextGoal(RequestSummary request) =>
+        request.Goals.Where(g => g.Status is "running" or "at_risk" or "breached").MinBy(g => g.RemainingSeconds);
+
+    /// <summary>"3 h 20 min", "−45 min" (overdue), "2 d 4 h".</summary>
+    public static string Duration(long seconds)
+    {
+        var sign = seconds < 0 ? "−" : "";
+        var span = TimeSpan.FromSeconds(Math.Abs(seconds));
+        return sign + (span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h" : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{span.Minutes} min");
+    }
+
+    public static string Hours(long? seconds) => seconds is { } s ? (s / 3600m).ToString("0.0", CultureInfo.InvariantCulture) + " h" : "—";
+
+    public static string Percent(double? share) => share is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
+
+    private static decimal? Amount(string? typed) =>
+        decimal.TryParse(typed?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a) ? a : null;
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? Known<TEnum>(string? value) where TEnum : struct, Enum =>
+        WireName.TryParse<TEnum>(value, out _) ? value!.Trim().ToLowerInvariant() : null;
+}

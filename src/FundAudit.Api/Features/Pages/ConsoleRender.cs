@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Infrastructure.Auth;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>The console's frame: title, who is signed in, which section is current, the token for its forms, a notice.</summary>
+public sealed record ConsoleChrome(string Title, string Section, string? Person, string? Role, FormToken Token, string? Notice = null, bool NoticeIsError = false)
+{
+    public bool SignedIn => Person is not null;
+}
+
+/// <summary>
+/// Renders console pages. Console components take their data as <c>object Data</c> and cast it to the internal record
+/// their handler built: Razor components are public classes, and the use cases' records are internal.
+/// </summary>
+internal static class ConsoleRender
+{
+    public static IResult Page<TComponent>(HttpContext http, string title, string section, object data, string? notice = null, bool noticeIsError = false,
+        int status = StatusCodes.Status200OK)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent =>
+        PageResult.Render<TComponent>(new { Chrome = Chrome(http, title, section, notice, noticeIsError), Data = data }, status);
+
+    public static IResult Message(HttpContext http, string title, string text, int status) =>
+        PageResult.Render<ConsoleMessage>(new { Chrome = Chrome(http, title, "", null, false), Text = text }, status);
+
+    public static ConsoleChrome Chrome(HttpContext http, string title, string section, string? notice, bool noticeIsError)
+    {
+        var user = http.User;
+        var signedIn = user.Identity?.IsAuthenticated == true && user.Identity.AuthenticationType == ConsoleSessionHandler.SchemeName;
+        return new ConsoleChrome(title, section, signedIn ? Display(user) : null, signedIn ? user.Role() : null, PageSecurity.Token(http), notice, noticeIsError);
+    }
+
+    private static string Display(ClaimsPrincipal user) => user.PersonId() is var p && p.StartsWith("person:", StringComparison.Ordinal) ? p["person:".Length..] : p;
+}

@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FluentValidation;
+using FundAudit.Api.Features.EmergencyRequests;
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Infrastructure.Http;
+using FundAudit.Core.Money;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>
+/// The defender's pages at /f/{slug}: the form, the answer with the case code, and the status page. Anonymous, no
+/// script, no cookie but the antiforgery one. Every action goes through the rapid-response use cases the JSON API uses
+/// (same validator, same idempotency, same state machine); these handlers only turn forms into requests and answers
+/// into pages.
+/// </summary>
+internal static class DefenderPages
+{
+    /// <summary>The form's fields, by the JSON API's names (the validator's property names).</summary>
+    private static readonly string[] Fields =
+        ["alias", "contact.channel", "contact.handle", "country", "urgency", "situation", "need", "amount", "currency", "endorser", "language"];
+
+    public static async Task<IResult> ShowFormAsync(string slug, HttpContext http, EmergencyStore store, EmergencyOptions options, CancellationToken ct)
+    {
+        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        {
+            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+        }
+
+        return RenderForm(http, fund, options, new Dictionary<string, string> { ["currency"] = fund.Currency }, new Dictionary<string, string>(), NewSubmissionKey(),
+            null, StatusCodes.Status200OK);
+    }
+
+    public static async Task<IResult> SubmitFormAsync(string slug, HttpContext http, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
+        IdempotencyStore idempotency, IValidator<SubmitRequest.Request> validator, EmergencyOptions options, IStringLocalizer<PageText> text,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        {
+            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+        }
+
+        var form = http.Request.Form;
+        var values = Fields.ToDictionary(f => f, f => (string?)form[f] ?? "");
+        var submission = form["submission"].ToString() is { Length: >= 16 and <= 64 } k ? k : NewSubmissionKey();
+        var amountTyped = values["amount"].Replace(" ", "", StringComparison.Ordinal).Replace("\u00a0", "", StringComparison.Ordinal);
+        decimal? amount = TryParseAmount(amountTyped, out var parsed) ? parsed : null;
+        var request = new SubmitRequest.Request(values["alias"], new ContactDetails(values["contact.channel"], values["contact.handle"]), values["country"],
+            values["urgency"], values["situation"], values["need"], amount, values["currency"], values["language"], values["endorser"]);
+
+        var errors = new Dictionary<string, string>();
+        if (amount is null && amountTyped.Length > 0)
+        {
+            errors["amount"] = text["Error_amount"];
+        }
+
+        foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
+        {
+            var field = failure.PropertyName.Replace("Contact.", "contact.", StringComparison.Ordinal);
+            if (Fields.Contains(field) && !errors.ContainsKey(field))
+            {
+                errors[field] = field == "situation" ? text["Error_situation", options.MaxSituationLength] : text["Error_" + field.Replace('.', '_')];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return RenderForm(http, fund, options, values, errors, submission, null, StatusCodes.Status400BadRequest);
+        }
+
+        var result = await SubmitRequest.SubmitAsync(fund.Slug, request, "form:" + submission, store, sensitive, hasher, idempotency, clock, ct);
+        return result.Result switch
+        {
+            Created<SubmitRequest.Response> { Value: { } created } => PageResult.Render<DefenderSent>(new
+            {
+                Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status"),
+                Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
+            }),
+
+            // The same submission key with other answers: the first request stands; ask for a fresh form.
+            ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } =>
+                RenderForm(http, fund, options, values, errors, NewSubmissionKey(), "Error_Retry", StatusCodes.Status409Conflict),
+            _ => Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound),
+        };
+    }
+
+    public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, EmergencyStore store, CancellationToken ct) =>
+        await store.FindPublicFundAsync(Normalize(slug), ct) is { } fund
+            ? RenderStatus(http, fund, new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) })
+            : Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases, EmergencyStore store, SensitiveFields sensitive,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        {
+            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+        }
+
+        var code = CodeOf(http);
+        var result = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
+        return CaseOrNotFound(http, fund, code, result.Result as Ok<CheckRequestStatus.Response>, null, false);
+    }
+
+    public static async Task<IResult> AnswerAsync(string slug, HttpContext http, CaseLookup cases, RequestWorkflow workflow, EmergencyStore store,
+        SensitiveFields sensitive, IValidator<AnswerQuestion.Request> validator, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        {
+            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+        }
+
+        var code = CodeOf(http);
+        var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
+        if (!(await validator.ValidateAsync(request, ct)).IsValid)
+        {
+            var current = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
+            return CaseOrNotFound(http, fund, code, current.Result as Ok<CheckRequestStatus.Response>, null, false, answerError: "Answer_Required",
+                typedAnswer: request.Answer ?? "");
+        }
+
+        var result = await AnswerQuestion.HandleAsync(request, cases, workflow, store, sensitive, clock, ct);
+        return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, store, sensitive, clock, ct);
+    }
+
+    public static async Task<IResult> WithdrawAsync(string slug, HttpContext http, CaseLookup cases, RequestWorkflow workflow, EmergencyStore store,
+        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        {
+            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+        }
+
+        var code = CodeOf(http);
+        if (http.Request.Form["confirm"] != "yes")
+        {
+            var current = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
+            return CaseOrNotFound(http, fund, code, current.Result as Ok<CheckRequestStatus.Response>, null, false, withdrawError: "Withdraw_NeedConfirm");
+        }
+
+        var result = await WithdrawRequest.HandleAsync(new WithdrawRequest.Request(code), cases, workflow, store, sensitive, clock, ct);
+        return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, store, sensitive, clock, ct);
+    }
+
+    /// <summary>A short page (not found, expired form, too many attempts) in the request's language.</summary>
+    public static IResult Message(HttpContext http, string titleKey, string textKey, string? slug, int status)
+    {
+        var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
+        return PageResult.Render<DefenderMessage>(new
+        {
+            Chrome = PageChrome.For(text[titleKey], "FundAudit", http.Request.Path),
+            Model = new DefenderMessageModel(titleKey, textKey, slug),
+        }, status);
+    }
+
+    private static async Task<IResult> AfterActionAsync(HttpContext http, FundRow fund, string code, IResult result, string doneKey, CaseLookup cases,
+        EmergencyStore store, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    {
+        if (result is Ok<CheckRequestStatus.Response> ok)
+        {
+            return CaseOrNotFound(http, fund, code, ok, doneKey, false);
+        }
+
+        var current = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
+        return CaseOrNotFound(http, fund, code, current.Result as Ok<CheckRequestStatus.Response>, "Action_Refused", true, status: StatusCodes.Status409Conflict);
+    }
+
+    private static IResult CaseOrNotFound(HttpContext http, FundRow fund, string code, Ok<CheckRequestStatus.Response>? found, string? notice, bool noticeIsError,
+        string? answerError = null, string? withdrawError = null, string typedAnswer = "", int status = StatusCodes.Status200OK)
+    {
+        var token = PageSecurity.Token(http);
+        if (found?.Value is not { } c)
+        {
+            return RenderStatus(http, fund, new DefenderStatusModel
+            {
+                Slug = fund.Slug, FundName = fund.Name, Token = token, Notice = "Status_NotFound", NoticeIsError = true,
+            }, StatusCodes.Status404NotFound);
+        }
+
+        return RenderStatus(http, fund, new DefenderStatusModel
+        {
+            Slug = fund.Slug,
+            FundName = fund.Name,
+            Token = token,
+            CaseCode = code,
+            Case = new DefenderCaseModel(c.Reference, c.Status, c.Question, c.SubmittedAt, c.CanAnswer, c.CanWithdraw),
+            Notice = notice,
+            NoticeIsError = noticeIsError,
+            AnswerError = answerError,
+            WithdrawError = withdrawError,
+            TypedAnswer = typedAnswer,
+        }, answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest);
+    }
+
+    private static IResult RenderStatus(HttpContext http, FundRow fund, DefenderStatusModel model, int status = StatusCodes.Status200OK)
+    {
+        var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
+        return PageResult.Render<DefenderStatus>(new { Chrome = PageChrome.For(text["Status_Title"], fund.Name, $"/f/{fund.Slug}/status"), Model = model }, status);
+    }
+
+    private static IResult RenderForm(HttpContext http, FundRow fund, EmergencyOptions options, IReadOnlyDictionary<string, string> values,
+        IReadOnlyDictionary<string, string> errors, string submission, string? formError, int status)
+    {
+        var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
+        var max = MinorUnits.ToDecimal(fund.MaxAmount, fund.Currency).ToString("N" + Currencies.Exponent(fund.Currency), CultureInfo.CurrentCulture) + " " + fund.Currency;
+        return PageResult.Render<DefenderForm>(new
+        {
+            Chrome = PageChrome.For(text["Form_Title", fund.Name], fund.Name, $"/f/{fund.Slug}"),
+            Model = new DefenderFormModel
+            {
+                Slug = fund.Slug, FundName = fund.Name, MaxAmount = max, Token = PageSecurity.Token(http), SubmissionKey = submission,
+                MaxSituationLength = options.MaxSituationLength, Values = values, Errors = errors, FormError = formError,
+            },
+        }, status);
+    }
+
+    /// <summary>Dot or comma as the decimal separator ("1500.50", "1500,50"); thousands separators are not guessed.</summary>
+    private static bool TryParseAmount(string typed, out decimal amount)
+    {
+        var normalized = typed.Contains('.', StringComparison.Ordinal) ? typed : typed.Replace(',', '.');
+        return decimal.TryParse(normalized, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
+    }
+
+    private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();
+
+    private static string Normalize(string slug) => slug.Trim().ToLowerInvariant();
+
+    private static string NewSubmissionKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

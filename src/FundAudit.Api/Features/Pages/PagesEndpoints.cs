@@ -1,0 +1,85 @@
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>
+/// The pages people use, server-rendered by the service: the defender's form and status pages at /f/{slug}
+/// (anonymous, no script, four languages) and the officers' console at /app (a session cookie opened with a personal
+/// key). Not part of the OpenAPI document.
+/// </summary>
+internal static class PagesEndpoints
+{
+    /// <summary>Forms are small: a few short fields.</summary>
+    private const long FormBodyLimit = 64 * 1024;
+
+    public static IServiceCollection AddPages(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRazorComponents();
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(PageText.ConfigureLocalization);
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "fa_form";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "_form";
+            o.SuppressXFrameOptionsHeader = true; // PageSecurity sets frame-ancestors 'none' and X-Frame-Options itself.
+        });
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All)); // "Español", not "Espa&#xF1;ol"
+        services.AddSingleton(configuration.GetSection(ConsoleSessionOptions.Section).Get<ConsoleSessionOptions>() ?? new ConsoleSessionOptions());
+        services.AddSingleton<ConsoleSessionStore>();
+        services.AddScoped<ConsoleSessions>();
+        return services;
+    }
+
+    /// <summary>Page headers and the request's language for /f and /app, before routing picks the endpoint.</summary>
+    public static WebApplication UsePages(this WebApplication app)
+    {
+        app.UseWhen(http => PageSecurity.IsPagePath(http.Request.Path), branch =>
+        {
+            branch.Use(PageSecurity.ApplyHeadersAsync);
+            branch.UseRequestLocalization();
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/assets/site.{hash}.css", PageAssets.GetStylesheet).AllowAnonymous().ExcludeFromDescription();
+
+        var defender = app.MapGroup("/f/{slug}").AllowAnonymous().ExcludeFromDescription()
+            .RequireRateLimiting(RateLimiting.PublicPolicy).WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
+        defender.MapGet("/", DefenderPages.ShowFormAsync).WithName("DefenderFormPage");
+        defender.MapGet("/status", DefenderPages.ShowStatusAsync).WithName("DefenderStatusPage");
+        var defenderForms = defender.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        defenderForms.MapPost("/", DefenderPages.SubmitFormAsync).WithName("DefenderSubmitPage");
+        defenderForms.MapPost("/status", DefenderPages.CheckStatusAsync).WithName("DefenderCheckStatusPage");
+        defenderForms.MapPost("/answer", DefenderPages.AnswerAsync).WithName("DefenderAnswerPage");
+        defenderForms.MapPost("/withdraw", DefenderPages.WithdrawAsync).WithName("DefenderWithdrawPage");
+
+        var account = app.MapGroup("/app").ExcludeFromDescription().WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
+        account.MapGet("/sign-in", ConsoleAccount.ShowSignIn).AllowAnonymous().WithName("ConsoleSignInPage");
+        account.MapPost("/sign-in", ConsoleAccount.SignInAsync).AllowAnonymous().WithName("ConsoleSignIn")
+            .RequireRateLimiting(RateLimiting.PublicPolicy).DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+
+        var console = app.MapGroup("/app").ExcludeFromDescription().RequireAuthorization(Policies.Console)
+            .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
+        console.MapGet("/forbidden", ConsoleAccount.Forbidden).WithName("ConsoleForbiddenPage");
+        var consoleForms = console.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        consoleForms.MapPost("/sign-out", ConsoleAccount.SignOutAsync).WithName("ConsoleSignOut");
+        consoleForms.MapPost("/sign-out-everywhere", ConsoleAccount.SignOutEverywhereAsync).WithName("ConsoleSignOutEverywhere");
+
+        var rapid = console.MapGroup("/").RequireAuthorization(Policies.ConsoleRapidResponse);
+        rapid.MapGet("/", ConsoleRapidResponse.DashboardAsync).WithName("ConsoleResponseTimesPage");
+        rapid.MapGet("/requests", ConsoleRapidResponse.ListAsync).WithName("ConsoleRequestsPage");
+        rapid.MapGet("/requests/{reference}", ConsoleRapidResponse.ShowAsync).WithName("ConsoleRequestPage");
+        var rapidForms = rapid.MapGroup("/requests/{reference}").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        rapidForms.MapPost("/reveal", ConsoleRapidResponse.RevealAsync).WithName("ConsoleRevealRequest").RequireAuthorization(Policies.ConsoleOfficer);
+        rapidForms.MapPost("/{action:regex(^(acknowledge|ask|approve|decline|close|payment-details|disburse)$)}", ConsoleRapidResponse.ActAsync)
+            .WithName("ConsoleRequestAction");
+        return app;
+    }
+}
