@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using FundAudit.Api.Infrastructure.Data;
@@ -516,12 +517,17 @@ internal sealed class EmergencyStore(Db db)
         var sql = $"SELECT {RequestColumns} FROM emergency_requests WHERE funder_id = @FunderId AND id > @AfterId"
                   + (fundId is null ? "" : " AND fund_id = @FundId")
                   + (state is null ? "" : " AND state = @State")
-                  + (states is null ? "" : " AND state IN @States")
+                  + (states is null ? "" : " AND state IN (" + string.Join(", ", states.Select((_, i) => "@S" + i.ToString(CultureInfo.InvariantCulture))) + ")")
                   + (tier is null ? "" : " AND tier = @Tier")
                   + " ORDER BY id " + db.Dialect.Limit("Limit");
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<RequestRow>(new CommandDefinition(sql,
-            new { FunderId = funderId, AfterId = afterId, FundId = fundId, State = state, Tier = tier, States = states, Limit = limit }, cancellationToken: ct))).AsList();
+        var parameters = new DynamicParameters(new { FunderId = funderId, AfterId = afterId, FundId = fundId, State = state, Tier = tier, Limit = limit });
+        for (var i = 0; i < (states?.Count ?? 0); i++)
+        {
+            parameters.Add("S" + i.ToString(CultureInfo.InvariantCulture), states![i]); // one parameter per state: every engine reads IN (...) alike
+        }
+
+        return (await connection.QueryAsync<RequestRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
     }
 
     public async Task<IReadOnlyList<SlaTimer>> TimersAsync(long requestId, CancellationToken ct)
