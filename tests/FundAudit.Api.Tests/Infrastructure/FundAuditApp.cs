@@ -26,8 +26,11 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     public async Task InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
-        _ = Server; // start the host now: migrations run once, before any test.
+        StartHost();
     }
+
+    /// <summary>Starts the host now, so migrations run once before any test: the in-memory test server by default.</summary>
+    protected virtual void StartHost() => _ = Server;
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -82,7 +85,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
 public sealed record Tenant(long FunderId, string KeyId, string Key, HttpClient Client);
 
 /// <summary>SQLite: a fresh database file in a temp folder.</summary>
-public sealed class SqliteApp : FundAuditApp
+public class SqliteApp : FundAuditApp
 {
     private string? _folder;
 

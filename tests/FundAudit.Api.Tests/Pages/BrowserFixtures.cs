@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FundAudit.Api.Tests.Pages;
+
+/// <summary>The real app on Kestrel (SQLite) at http://localhost:{port}, for a real browser. localhost, not 127.0.0.1:
+/// browsers treat it as a secure context, so the console's Secure cookie works over plain HTTP in tests.</summary>
+public sealed class KestrelSqliteApp : SqliteApp
+{
+    public string BaseUrl { get; private set; } = "";
+
+    protected override void StartHost()
+    {
+        var port = FreePort();
+        UseKestrel(o => o.ListenLocalhost(port));
+        StartServer();
+        BaseUrl = $"http://localhost:{port}";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Chromium from the machine (<c>apt-get install chromium</c>; FUNDAUDIT_CHROMIUM overrides the path), driven by
+/// Playwright, headless. Playwright never downloads a browser here. A missing browser fails the tests: .ci/run installs it.
+/// </summary>
+public sealed class ChromiumFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the tests save screenshots of the main pages (the README shows copies of them).</summary>
+    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "artifacts", "screenshots")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        var path = Environment.GetEnvironmentVariable("FUNDAUDIT_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"No Chromium at {path}: install it (apt-get install chromium) or set FUNDAUDIT_CHROMIUM.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = path,
+            Headless = true,
+            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>Browser tests share one app and one browser and run one at a time (two cores).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
+using FundAudit.Api.Features.Pages;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FundAudit.Api.Tests.Pages;
+
+/// <summary>
+/// The pages in a real browser (system Chromium through Playwright) against the app on Kestrel: what a defender and
+/// program officers do, that nothing is fetched from another host, and an accessibility check with axe.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
+{
+    private sealed record Staff(Tenant Admin, Tenant Officer, Tenant Finance, string Slug);
+
+    private async Task<Staff> StaffAsync()
+    {
+        var admin = await app.CreateTenantAsync(Roles.Admin);
+        var slug = "browser-" + Guid.NewGuid().ToString("N")[..8];
+        var body = new JsonObject { ["slug"] = slug, ["name"] = "Fondo de Respuesta Rápida", ["currency"] = "USD", ["maxAmount"] = 3000, ["languages"] = new JsonArray("es", "en") };
+        await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
+        return new Staff(admin, await app.AddKeyAsync(admin, Roles.Officer, "olga"), await app.AddKeyAsync(admin, Roles.Finance, "fatima"), slug);
+    }
+
+    /// <summary>A browser context that records every request it makes, so a test can prove nothing left for another host.</summary>
+    private async Task<(IBrowserContext Context, List<string> Requests)> ContextAsync(bool javaScript = true, string locale = "en-GB")
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = javaScript, Locale = locale, BaseURL = app.BaseUrl, ViewportSize = new ViewportSize { Width = 1100, Height = 900 },
+        });
+        var requests = new List<string>();
+        context.Request += (_, request) =>
+        {
+            lock (requests)
+            {
+                requests.Add(request.Url);
+            }
+        };
+        return (context, requests);
+    }
+
+    private static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.ScreenshotFolder, name + ".png"), FullPage = true });
+
+    private void AssertOnlyTheService(List<string> requests)
+    {
+        Assert.NotEmpty(requests);
+        Assert.All(requests, url => Assert.StartsWith(app.BaseUrl + "/", url, StringComparison.Ordinal));
+    }
+
+    private static string T(string key) => PageText.Get(key, "es")!;
+
+    [Fact]
+    public async Task A_defender_asks_in_Spanish_with_JavaScript_off_and_checks_the_status_with_the_code()
+    {
+        var staff = await StaffAsync();
+        var (context, requests) = await ContextAsync(javaScript: false, locale: "es-ES");
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync($"/f/{staff.Slug}");
+        Assert.Equal(PageSecurity.ContentSecurityPolicy, response!.Headers["content-security-policy"]);
+        Assert.Equal("no-referrer", response.Headers["referrer-policy"]);
+        Assert.Equal(T("Form_Title").Replace("{0}", "Fondo de Respuesta Rápida", StringComparison.Ordinal), await page.Locator("h1").InnerTextAsync());
+        Assert.Equal("es", await page.Locator("html").GetAttributeAsync("lang"));
+
+        // A first try with a mistake: the page says what to fix beside the field and keeps what was typed.
+        await page.GetByLabel(T("Field_Alias"), new() { Exact = false }).FillAsync("Lucía");
+        await page.GetByLabel(T("Channel_signal")).CheckAsync();
+        await page.GetByLabel(T("Field_ContactHandle")).FillAsync("+504 9999 0000");
+        await page.GetByLabel(T("Field_Country"), new() { Exact = false }).FillAsync("Honduras");
+        await page.GetByLabel(T("Urgency_extreme")).CheckAsync();
+        await page.GetByLabel(T("Field_Situation")).FillAsync("Me siguieron después de la audiencia.");
+        await page.GetByLabel(T("Field_Need")).SelectOptionAsync("relocation");
+        await page.GetByLabel(T("Field_Amount"), new() { Exact = false }).FillAsync("mucho");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync();
+        Assert.Equal(T("Error_amount"), await page.Locator("#amount-error").InnerTextAsync());
+        Assert.Equal("Lucía", await page.GetByLabel(T("Field_Alias"), new() { Exact = false }).InputValueAsync());
+        await ShotAsync(page, "defender-form-error-es");
+
+        await page.GetByLabel(T("Field_Amount"), new() { Exact = false }).FillAsync("1200,50");
+        await ShotAsync(page, "defender-form-es");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync();
+        Assert.Equal(T("Sent_Title"), await page.Locator("h1").InnerTextAsync());
+        var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
+        Assert.Matches("^[A-Z0-9-]{20,}$", code);
+        Assert.DoesNotContain(code, page.Url, StringComparison.Ordinal);
+        await ShotAsync(page, "defender-code-es");
+
+        // Later: the status page, with the code typed in (never in the address).
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Link_Status") }).ClickAsync();
+        await page.GetByLabel(T("Status_CodeLabel")).FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync();
+        Assert.Equal(T("Status_received"), await page.Locator("[data-status]").InnerTextAsync());
+        Assert.DoesNotContain(code, page.Url, StringComparison.Ordinal);
+        await ShotAsync(page, "defender-status-es");
+
+        var cookies = await context.CookiesAsync();
+        Assert.Equal(["fa_form"], cookies.Select(c => c.Name).Distinct().ToArray());
+        AssertOnlyTheService(requests);
+        var status = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code }));
+        Assert.Equal("received", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Officers_see_the_request_first_acknowledge_and_approve_it_and_a_second_person_disburses()
+    {
+        var staff = await StaffAsync();
+        await SeedHistoryAsync(staff);
+        foreach (var urgency in new[] { "standard", "extreme" })
+        {
+            var form = new JsonObject
+            {
+                ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" }, ["country"] = urgency == "extreme" ? "CO" : "HN",
+                ["urgency"] = urgency, ["situation"] = "Threatened after a hearing.", ["need"] = "legal", ["amount"] = 900, ["currency"] = "USD", ["language"] = "es",
+            };
+            await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{staff.Slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+            app.Clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        var (context, requests) = await ContextAsync();
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/app");
+        Assert.EndsWith("/app/sign-in?returnUrl=%2Fapp", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("Your key").FillAsync(staff.Officer.Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        Assert.Equal("Response times", await page.Locator("h1").InnerTextAsync());
+
+        var first = page.Locator("table[data-table=open] tbody tr").First;
+        var reference = await first.GetAttributeAsync("data-reference");
+        Assert.Contains("CO", await first.InnerTextAsync(), StringComparison.Ordinal); // the extreme one: 2 hours to acknowledge
+        await ShotAsync(page, "console-response-times");
+
+        await first.GetByRole(AriaRole.Link).ClickAsync();
+        Assert.Equal($"Request {reference}", await page.Locator("h1").InnerTextAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        Assert.Equal("acknowledged", await page.Locator("[data-state]").GetAttributeAsync("data-state"));
+        await page.GetByLabel("Amount in USD", new() { Exact = false }).FillAsync("750");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        Assert.Equal("approved", await page.Locator("[data-state]").GetAttributeAsync("data-state"));
+        await ShotAsync(page, "console-request");
+        Assert.Empty(await page.Locator("form[data-action=disburse]").AllAsync()); // the approver cannot pay
+
+        // A second person, in finance, records how to pay and the disbursement.
+        var (financeContext, financeRequests) = await ContextAsync();
+        await using var __ = financeContext;
+        var finance = await financeContext.NewPageAsync();
+        await finance.GotoAsync($"/app/requests/{reference}");
+        await finance.GetByLabel("Your key").FillAsync(staff.Finance.Key);
+        await finance.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        Assert.Equal($"Request {reference}", await finance.Locator("h1").InnerTextAsync());
+        await finance.GetByLabel("How to pay", new() { Exact = false }).FillAsync("Mobile money via partner");
+        await finance.GetByRole(AriaRole.Button, new() { Name = "Record payment details" }).ClickAsync();
+        await finance.GetByLabel("Method").FillAsync("mobile-money");
+        await finance.GetByRole(AriaRole.Button, new() { Name = "Record the disbursement" }).ClickAsync();
+        Assert.Equal("disbursed", await finance.Locator("[data-state]").GetAttributeAsync("data-state"));
+        Assert.Contains("person:fatima", await finance.Locator("table[data-table=history]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Signing out sends the officer back to sign-in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await page.GotoAsync("/app");
+        Assert.Contains("/app/sign-in", page.Url, StringComparison.Ordinal);
+        AssertOnlyTheService(requests);
+        AssertOnlyTheService(financeRequests);
+    }
+
+    /// <summary>Some decided requests, so the dashboard's statistics have figures: acknowledged and declined at varied delays.</summary>
+    private async Task SeedHistoryAsync(Staff staff)
+    {
+        var delays = new[] { ("extreme", 1.0, 6.0, "GT"), ("high", 3.0, 20.0, "HN"), ("standard", 10.0, 30.0, "CO"), ("high", 9.0, 50.0, "HN") };
+        foreach (var (urgency, acknowledgeHours, decideHours, country) in delays)
+        {
+            var form = new JsonObject
+            {
+                ["alias"] = "Seed", ["contact"] = new JsonObject { ["channel"] = "phone", ["handle"] = "+10000000" }, ["country"] = country,
+                ["urgency"] = urgency, ["situation"] = "Earlier case.", ["need"] = "digital", ["amount"] = 300, ["currency"] = "USD", ["language"] = "es",
+            };
+            var created = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{staff.Slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+            var reference = created.GetProperty("reference").GetString();
+            app.Clock.Advance(TimeSpan.FromHours(acknowledgeHours));
+            await HttpAssert.OkJsonAsync(await staff.Officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+            app.Clock.Advance(TimeSpan.FromHours(decideHours - acknowledgeHours));
+            await HttpAssert.OkJsonAsync(await staff.Officer.Client.PostAsJsonAsync($"/api/requests/{reference}/decline", new { version = 2, reason = "Outside the fund's scope." }));
+        }
+    }
+
+    [Fact]
+    public async Task The_form_the_status_page_and_the_dashboard_have_no_serious_or_critical_accessibility_violation()
+    {
+        var staff = await StaffAsync();
+        var (context, _) = await ContextAsync(locale: "es-ES");
+        await using var __ = context;
+        var page = await context.NewPageAsync();
+        var checkedPages = new List<string>();
+
+        async Task CheckAsync(string name)
+        {
+            var result = await page.RunAxe();
+            Assert.NotEmpty(result.Passes); // axe ran its rules on this page
+            var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}").ToList();
+            Assert.True(bad.Count == 0, string.Join("\n", bad));
+            checkedPages.Add(name);
+        }
+
+        await page.GotoAsync($"/f/{staff.Slug}");
+        await CheckAsync("form");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync();
+        await CheckAsync("form with errors");
+        await page.GotoAsync($"/f/{staff.Slug}/status");
+        await CheckAsync("status");
+        await page.GetByLabel(T("Status_CodeLabel")).FillAsync("AAAA-BBBB-CCCC-DDDD");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync();
+        await CheckAsync("status, code not found");
+
+        var form = new JsonObject
+        {
+            ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "email", ["handle"] = "a@example.org" }, ["country"] = "PE",
+            ["urgency"] = "high", ["situation"] = "Raid on the office.", ["need"] = "security", ["amount"] = 400, ["currency"] = "USD", ["language"] = "es",
+        };
+        await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{staff.Slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+        await page.GotoAsync("/app/sign-in");
+        await CheckAsync("sign-in");
+        await page.GetByLabel("Your key").FillAsync(staff.Officer.Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await CheckAsync("response-time dashboard");
+        Assert.Equal(6, checkedPages.Count);
+    }
+}
