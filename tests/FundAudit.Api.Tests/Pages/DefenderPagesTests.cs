@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FundAudit.Api.Tests.Pages;
@@ -227,6 +228,49 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         }
 
         Assert.Equal(1, await RequestCountAsync(officer, slug));
+    }
+}
+
+/// <summary>Engine-independent page behaviour on SQLite only.</summary>
+public sealed class DefenderPageLimitsTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task Too_many_posts_get_a_page_in_the_visitors_language_with_Retry_After()
+    {
+        await using var limited = app.WithWebHostBuilder(b => b.UseSetting("RateLimits:PublicPermitLimit", "3"));
+        var session = new PageSession(limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
+        var statuses = new List<HttpStatusCode>();
+        HtmlPage? last = null;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await session.PostAsync("/f/some-fund/status?lang=fr", ("code", "AAAA"));
+            statuses.Add(last.Status);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.Status);
+        Assert.Contains(PageText.Get("TooMany_Text", "fr")!, last.Html, StringComparison.Ordinal);
+        Assert.True(int.Parse(last.Header("Retry-After"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal(PageSecurity.ContentSecurityPolicy, last.Header("Content-Security-Policy"));
+    }
+
+    [Fact]
+    public void A_right_to_left_culture_gets_a_right_to_left_page()
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("ar");
+            Assert.Equal("rtl", PageChrome.For("t", "b", "/f/x").Dir);
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("es-MX");
+            var chrome = PageChrome.For("t", "b", "/f/x");
+            Assert.Equal(("ltr", "es"), (chrome.Dir, chrome.Lang));
+            Assert.Equal("/f/x?lang=pt", chrome.Languages.Single(l => l.Code == "pt").Href);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
     }
 }
 

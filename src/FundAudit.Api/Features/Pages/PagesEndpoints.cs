@@ -32,6 +32,29 @@ internal static class PagesEndpoints
         services.AddSingleton(configuration.GetSection(ConsoleSessionOptions.Section).Get<ConsoleSessionOptions>() ?? new ConsoleSessionOptions());
         services.AddSingleton<ConsoleSessionStore>();
         services.AddScoped<ConsoleSessions>();
+
+        // Over the rate limit, a page answers with a page (in the visitor's language), not with JSON.
+        services.PostConfigure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o =>
+        {
+            var api = o.OnRejected;
+            o.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                if (!PageSecurity.IsPagePath(http.Request.Path))
+                {
+                    await (api?.Invoke(context, ct) ?? ValueTask.CompletedTask);
+                    return;
+                }
+
+                http.Response.Headers.RetryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retry)
+                    ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : "60";
+                var page = http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
+                    ? ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", StatusCodes.Status429TooManyRequests)
+                    : DefenderPages.Message(http, "TooMany_Title", "TooMany_Text", null, StatusCodes.Status429TooManyRequests);
+                await page.ExecuteAsync(http);
+            };
+        });
         return services;
     }
 
