@@ -80,6 +80,9 @@ internal static class PagesEndpoints
         rapidForms.MapPost("/reveal", ConsoleRapidResponse.RevealAsync).WithName("ConsoleRevealRequest").RequireAuthorization(Policies.ConsoleOfficer);
         rapidForms.MapPost("/{action:regex(^(acknowledge|ask|approve|decline|close|payment-details|disburse)$)}", ConsoleRapidResponse.ActAsync)
             .WithName("ConsoleRequestAction");
+
+        var portfolio = console.MapGroup("/").RequireAuthorization(Policies.ConsolePortfolio);
+        portfolio.MapGet("/portfolio", ConsolePortfolio.ShowAsync).WithName("ConsolePortfolioPage");
         return app;
     }
 }
