@@ -83,6 +83,12 @@ internal static class PagesEndpoints
 
         var portfolio = console.MapGroup("/").RequireAuthorization(Policies.ConsolePortfolio);
         portfolio.MapGet("/portfolio", ConsolePortfolio.ShowAsync).WithName("ConsolePortfolioPage");
+        portfolio.MapGet("/review", ConsoleReview.ShowAsync).WithName("ConsoleReviewPage");
+
+        // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden page.
+        portfolio.MapGroup("/review").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst))
+            .MapPost("/{id}", ConsoleReview.CorrectAsync).WithName("ConsoleCorrectGrant");
         return app;
     }
 }
