@@ -113,6 +113,9 @@ internal static class ConsolePortfolio
         return (FundAudit.Core.Money.MinorUnits.ToDecimal(minor, mix.Currency), FundAudit.Core.Audit.AuditMaths.Share(minor, mix.Totals.AmountMinor), cells.Sum(c => c.Grants));
     }
 
+    /// <summary>"1 grant", "3 grants".</summary>
+    public static string Grants(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + (count == 1 ? " grant" : " grants");
+
     public static string Money(decimal amount) => amount.ToString("N2", CultureInfo.InvariantCulture);
 
     public static string Percent(decimal share) => share.ToString("0.00", CultureInfo.InvariantCulture) + " %";
