@@ -269,6 +269,7 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
 
         Assert.DoesNotContain("12.345", page); // the errors never echo a cell
         await officer.GetPageAsync($"/app/imports/{id + 100000}", HttpStatusCode.NotFound);
+        Assert.Contains("No import with this number", await officer.GetPageAsync("/app/imports/not-a-number", HttpStatusCode.NotFound));
     }
 
     [Fact]

@@ -21,16 +21,28 @@ internal static class ConsoleImports
         return ConsoleRender.Page<ConsoleImportsPage>(http, "Imports", "imports", new ImportListData(page.Items, page.Next));
     }
 
-    public static async Task<IResult> ShowAsync(HttpContext http, long id, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct)
+    /// <summary>
+    /// One import. The id is taken as text (no route constraint), so that any /app/imports/… address is a console page: the
+    /// sign-in page for a caller without a session, the console's "not found" page for a signed-in one.
+    /// </summary>
+    public static async Task<IResult> ShowAsync(HttpContext http, string id, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? await ShowAsync(http, number, user, store, ct)
+            : NotFound(http);
+
+    private static async Task<IResult> ShowAsync(HttpContext http, long id, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct)
     {
         if ((await GetGrantImport.HandleAsync(id, user, store, ct)).Result is not Ok<GrantImportView> { Value: { } import }
             || (await GetGrantImportErrors.HandleAsync(id, "json", http, user, store, ct)).Result is not Ok<GetGrantImportErrors.Response> { Value: { } errors })
         {
-            return ConsoleRender.Message(http, "Not found", "No import with this number in your portfolio.", StatusCodes.Status404NotFound);
+            return NotFound(http);
         }
 
         return ConsoleRender.Page<ConsoleImportPage>(http, "Import " + id.ToString(CultureInfo.InvariantCulture), "imports", new ImportPageData(import, errors));
     }
+
+    private static IResult NotFound(HttpContext http) =>
+        ConsoleRender.Message(http, "Not found", "No import with this number in your portfolio.", StatusCodes.Status404NotFound);
 
     public static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + (at is null ? "—" : " UTC");
 

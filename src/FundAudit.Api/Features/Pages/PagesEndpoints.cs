@@ -85,7 +85,7 @@ internal static class PagesEndpoints
         portfolio.MapGet("/portfolio", ConsolePortfolio.ShowAsync).WithName("ConsolePortfolioPage");
         portfolio.MapGet("/review", ConsoleReview.ShowAsync).WithName("ConsoleReviewPage");
         portfolio.MapGet("/imports", ConsoleImports.ListAsync).WithName("ConsoleImportsPage");
-        portfolio.MapGet("/imports/{id:long}", ConsoleImports.ShowAsync).WithName("ConsoleImportPage");
+        portfolio.MapGet("/imports/{id}", ConsoleImports.ShowAsync).WithName("ConsoleImportPage");
 
         // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden page.
         portfolio.MapGroup("/review").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
