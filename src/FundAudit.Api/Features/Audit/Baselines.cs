@@ -161,17 +161,35 @@ internal static class CompareBaseline
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(long id, [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)
     {
+        var (chart, problem) = await ChartAsync(id, request, user, mix, store, "chart", ct);
+        return chart is null ? problem! : TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// The same chart as an inline <c>&lt;svg&gt;</c> element for a page (the officers' console), its ids prefixed with
+    /// <paramref name="idPrefix"/> so that it can sit beside other charts.
+    /// </summary>
+    public static async Task<Results<Ok<string>, ProblemHttpResult>> InlineSvgAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store,
+        string idPrefix, CancellationToken ct)
+    {
+        var (chart, problem) = await ChartAsync(id, request, user, mix, store, idPrefix, ct);
+        return chart is null ? problem! : TypedResults.Ok(chart.RenderInline());
+    }
+
+    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store,
+        string idPrefix, CancellationToken ct)
+    {
         var funderId = user.FunderId();
         if (await store.BaselineAsync(funderId, id, ct) is not { } row)
         {
-            return AuditViews.BaselineNotFound(id);
+            return (null, AuditViews.BaselineNotFound(id));
         }
 
         var then = GetBaseline.Snapshot(row);
         var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
         if (now is null)
         {
-            return AuditViews.Missing(missing!);
+            return (null, AuditViews.Missing(missing!));
         }
 
         var bars = new List<ChartBar>();
@@ -183,11 +201,10 @@ internal static class CompareBaseline
                 AuditMaths.Share(now.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == p).Sum(c => c.AmountMinor), now.TotalMinor))).ToList(), level));
         }
 
-        var chart = new StackedBarChart(
+        return (new StackedBarChart(
             $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside {now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
             "Share of each period's total by recipient level, baseline bar beside current bar, stacked by purpose.",
-            "Level (baseline | current)", "Share of total (%)", MixCalculator.Purposes, bars);
-        return TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
+            "Level (baseline | current)", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix), null);
     }
 
     private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)

@@ -81,16 +81,24 @@ internal static class GetMix
             return AuditViews.Missing(missing!);
         }
 
+        return TypedResults.Content(Chart(ToResponse(result)).Render(), "image/svg+xml", Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// The level × purpose chart of a mix grouped by level and purpose: one bar per level, stacked by purpose, as shares of
+    /// the total. The .svg endpoint renders it as a document; a page (the console) renders it inline with its own id prefix.
+    /// </summary>
+    public static StackedBarChart Chart(Response mix, string idPrefix = "chart")
+    {
         var bars = MixCalculator.Levels.Select(level => new ChartBar(level, MixCalculator.Purposes.Select(purpose =>
         {
-            var amount = result.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == purpose).Sum(c => c.AmountMinor);
-            return new ChartSegment(purpose, AuditMaths.Share(amount, result.TotalMinor));
+            var amount = mix.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == purpose).Sum(c => c.AmountMinor);
+            return new ChartSegment(purpose, AuditMaths.Share(amount, mix.Totals.AmountMinor));
         }).ToList())).ToList();
-        var chart = new StackedBarChart(
-            $"Funding mix {result.Period.From:yyyy-MM-dd} to {result.Period.To:yyyy-MM-dd} ({result.Currency})",
-            $"Share of the total of {Core.Money.MinorUnits.ToDecimal(result.TotalMinor, result.Currency).ToString("N2", CultureInfo.InvariantCulture)} {result.Currency} by recipient level, stacked by purpose; {AuditMaths.Share(result.UnclassifiedMinor, result.TotalMinor)}% unclassified.",
-            "Level", "Share of total (%)", MixCalculator.Purposes, bars);
-        return TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
+        return new StackedBarChart(
+            $"Funding mix {mix.Period.From:yyyy-MM-dd} to {mix.Period.To:yyyy-MM-dd} ({mix.Currency})",
+            $"Share of the total of {mix.Totals.Amount.ToString("N2", CultureInfo.InvariantCulture)} {mix.Currency} by recipient level, stacked by purpose; {mix.Unclassified.Share}% unclassified.",
+            "Level", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix);
     }
 
     public static Response ToResponse(MixResult m) => new(

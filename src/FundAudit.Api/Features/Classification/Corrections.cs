@@ -21,9 +21,16 @@ internal static class SetCorrection
     public sealed record Response(string Id, string? Level, string? Purpose, bool? Flexible, string Reason, string CorrectedBy, DateTimeOffset CorrectedAt);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string id, Request request, HttpContext http, ClaimsPrincipal user, ClassificationStore store, TimeProvider clock, CancellationToken ct)
+        string id, Request request, HttpContext http, ClaimsPrincipal user, ClassificationStore store, TimeProvider clock, CancellationToken ct) =>
+        await CorrectAsync(GrantIdentifier.FromPath(http, id, trailingSegments: 1), request, user, store, clock, ct);
+
+    /// <summary>
+    /// The correction of a grant named by its decoded identifier, for callers whose path is not the API's (the console's
+    /// review queue); the request must have passed <see cref="Validator"/>.
+    /// </summary>
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> CorrectAsync(
+        string id, Request request, ClaimsPrincipal user, ClassificationStore store, TimeProvider clock, CancellationToken ct)
     {
-        id = GrantIdentifier.FromPath(http, id, trailingSegments: 1);
         var funderId = user.FunderId();
         if (await store.FindGrantIdAsync(funderId, id, ct) is not { } grantId)
         {

@@ -68,6 +68,13 @@ internal sealed class GrantRow
     public DateTimeOffset? CorrectedAt { get; init; }
 }
 
+internal sealed class CurrencyCount
+{
+    public string Currency { get; init; } = "";
+
+    public long GrantCount { get; init; }
+}
+
 internal sealed record GrantFilter(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Text);
 
 /// <summary>Grants of one funder. Every statement filters on funder_id.</summary>
@@ -84,6 +91,9 @@ internal sealed class GrantStore(Db db)
 
     private const string SelectByIdentifier = $"SELECT {RowColumns} FROM {FromGrants} WHERE g.funder_id = @FunderId AND g.identifier = @Identifier";
     private const string DeleteByIdentifier = "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+    private const string SelectCurrencies = """
+        SELECT currency, COUNT(*) AS grant_count FROM grants WHERE funder_id = @FunderId GROUP BY currency ORDER BY COUNT(*) DESC, currency
+        """;
 
     private static readonly string[] KeyColumns = ["funder_id", "identifier"];
 
@@ -145,6 +155,13 @@ internal sealed class GrantStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(SelectByIdentifier, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+    }
+
+    /// <summary>The currencies of the funder's grants with how many grants use each, most used first.</summary>
+    public async Task<IReadOnlyList<CurrencyCount>> CurrenciesAsync(long funderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<CurrencyCount>(new CommandDefinition(SelectCurrencies, new { FunderId = funderId }, cancellationToken: ct))).AsList();
     }
 
     public async Task<bool> DeleteAsync(long funderId, string identifier, CancellationToken ct)

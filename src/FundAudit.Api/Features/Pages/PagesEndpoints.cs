@@ -103,6 +103,17 @@ internal static class PagesEndpoints
         rapidForms.MapPost("/reveal", ConsoleRapidResponse.RevealAsync).WithName("ConsoleRevealRequest").RequireAuthorization(Policies.ConsoleOfficer);
         rapidForms.MapPost("/{action:regex(^(acknowledge|ask|approve|decline|close|payment-details|disburse)$)}", ConsoleRapidResponse.ActAsync)
             .WithName("ConsoleRequestAction");
+
+        var portfolio = console.MapGroup("/").RequireAuthorization(Policies.ConsolePortfolio);
+        portfolio.MapGet("/portfolio", ConsolePortfolio.ShowAsync).WithName("ConsolePortfolioPage");
+        portfolio.MapGet("/review", ConsoleReview.ShowAsync).WithName("ConsoleReviewPage");
+        portfolio.MapGet("/imports", ConsoleImports.ListAsync).WithName("ConsoleImportsPage");
+        portfolio.MapGet("/imports/{id}", ConsoleImports.ShowAsync).WithName("ConsoleImportPage");
+
+        // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden page.
+        portfolio.MapGroup("/review").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst))
+            .MapPost("/{id}", ConsoleReview.CorrectAsync).WithName("ConsoleCorrectGrant");
         return app;
     }
 }

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.Pages.Components;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>What the portfolio page's form asked for, as typed (kept on the page when it is wrong).</summary>
+internal sealed record PortfolioQuery(string From, string To, string Currency, long? BaselineId);
+
+/// <summary>
+/// The portfolio page: the mix of the period (or why it cannot be computed), the chosen baseline beside it (or why not),
+/// and the targets. Each part carries its own problem so that one missing exchange rate does not blank the others.
+/// </summary>
+internal sealed record PortfolioData(
+    PortfolioQuery Query, IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Currencies, IReadOnlyList<BaselineView> Baselines,
+    BaselineView? Baseline, GetMix.Response? Mix, string? MixChart, string? MixProblem, CompareBaseline.Response? Compare, string? CompareChart,
+    string? CompareProblem, IReadOnlyList<TargetView>? Targets, string? TargetsProblem);
+
+/// <summary>
+/// The console's portfolio page. Every figure comes from the audit's use cases (mix, baselines, comparison, targets), called
+/// with the signed-in principal, so the page shows exactly what the API answers for the same funder.
+/// </summary>
+internal static class ConsolePortfolio
+{
+    /// <summary>The report currency when the funder has no grant yet.</summary>
+    public const string FallbackCurrency = "EUR";
+
+    public static async Task<IResult> ShowAsync(HttpContext http, string? from, string? to, string? currency, string? baseline, ClaimsPrincipal user,
+        MixCalculator mix, AuditStore audit, GrantStore grants, IValidator<GetMix.Request> validator, TimeProvider clock, CancellationToken ct)
+    {
+        var currencies = (await ListGrantCurrencies.HandleAsync(user, grants, ct)).Value!.Select(c => c.Currency).ToList();
+        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var query = new PortfolioQuery(
+            Blank(from) ?? $"{year:D4}-01-01", Blank(to) ?? $"{year:D4}-12-31",
+            Blank(currency)?.ToUpperInvariant() ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
+            long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null);
+
+        var baselines = (await GetBaseline.ListAsync(user, audit, ct)).Value!;
+        var chosen = query.BaselineId is { } wanted
+            ? baselines.FirstOrDefault(x => x.Id == wanted)
+            : baselines.OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id).FirstOrDefault();
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fromDate = Date(query.From, "from", errors);
+        var toDate = Date(query.To, "to", errors);
+        var request = new GetMix.Request(fromDate, toDate, null, query.Currency, "level,purpose", null, null, null, null, false);
+        if (errors.Count == 0)
+        {
+            foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
+            {
+                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
+            }
+        }
+
+        if (query.BaselineId is { } missing && chosen is null)
+        {
+            errors["baseline"] = $"There is no baseline {missing} in your portfolio.";
+        }
+
+        var data = new PortfolioData(query, errors, currencies, baselines, chosen, null, null, null, null, null, null, null, null);
+        if (errors.Count > 0)
+        {
+            return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data, "Check the highlighted fields.", true, StatusCodes.Status400BadRequest);
+        }
+
+        switch ((await GetMix.HandleAsync(request, user, mix, ct)).Result)
+        {
+            case Ok<GetMix.Response> { Value: { } m }:
+                data = data with { Mix = m, MixChart = GetMix.Chart(m, "mix").RenderInline() };
+                break;
+            case ProblemHttpResult p:
+                data = data with { MixProblem = Detail(p) };
+                break;
+        }
+
+        if (chosen is not null)
+        {
+            var compareRequest = new CompareBaseline.Request(fromDate, toDate, null);
+            switch ((await CompareBaseline.HandleAsync(chosen.Id, compareRequest, user, mix, audit, ct)).Result)
+            {
+                case Ok<CompareBaseline.Response> { Value: { } c }:
+                    var chart = (await CompareBaseline.InlineSvgAsync(chosen.Id, compareRequest, user, mix, audit, "compare", ct)).Result as Ok<string>;
+                    data = data with { Compare = c, CompareChart = chart?.Value };
+                    break;
+                case ProblemHttpResult p:
+                    data = data with { CompareProblem = Detail(p) };
+                    break;
+            }
+        }
+
+        switch ((await ListTargets.HandleAsync(new ListTargets.Request(fromDate, toDate, null), user, audit, mix, clock, ct)).Result)
+        {
+            case Ok<IReadOnlyList<TargetView>> { Value: { } t }:
+                data = data with { Targets = t };
+                break;
+            case ProblemHttpResult p:
+                data = data with { TargetsProblem = Detail(p) };
+                break;
+        }
+
+        return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+    }
+
+    /// <summary>A cell of the level × purpose table: the mix's amount and share there (zero when no grant falls in it).</summary>
+    public static (decimal Amount, decimal Share, long Grants) Cell(GetMix.Response mix, string level, string? purpose)
+    {
+        var cells = mix.Cells.Where(c => (c.Key["level"] == level || level == "*") && (purpose is null || c.Key["purpose"] == purpose)).ToList();
+        var minor = cells.Sum(c => c.AmountMinor);
+        return (FundAudit.Core.Money.MinorUnits.ToDecimal(minor, mix.Currency), FundAudit.Core.Audit.AuditMaths.Share(minor, mix.Totals.AmountMinor), cells.Sum(c => c.Grants));
+    }
+
+    /// <summary>"1 grant", "3 grants".</summary>
+    public static string Grants(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + (count == 1 ? " grant" : " grants");
+
+    public static string Money(decimal amount) => amount.ToString("N2", CultureInfo.InvariantCulture);
+
+    public static string Percent(decimal share) => share.ToString("0.00", CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>A shift in percentage points with its sign: "+19.05 pp", "−55.95 pp".</summary>
+    public static string Points(decimal shift) =>
+        (shift > 0 ? "+" : shift < 0 ? "−" : "") + Math.Abs(shift).ToString("0.00", CultureInfo.InvariantCulture) + " pp";
+
+    public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Target metrics in words: "local", "prevention + collective", "level: national", "purpose: campaign".</summary>
+    public static string MetricName(string metric) => metric switch
+    {
+        "prevention_collective" => "prevention + collective",
+        _ when metric.Contains(':', StringComparison.Ordinal) => metric.Replace(":", ": ", StringComparison.Ordinal),
+        _ => metric,
+    };
+
+    private static string Detail(ProblemHttpResult problem) => problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The figures could not be computed.";
+
+    private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[field] = "Give a date as YYYY-MM-DD.";
+        return null;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Features.Classification;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>A correction form that was refused: what was typed (kept on the page) and what to fix, by field.</summary>
+internal sealed record ReviewAttempt(string Id, string? Level, string? Purpose, string? Reason, IReadOnlyDictionary<string, string> Errors);
+
+internal sealed record ReviewData(ListReviewQueue.Response Queue, long? Cursor, bool CanCorrect, ReviewAttempt? Attempt);
+
+/// <summary>
+/// The console's review queue: grants whose level or purpose is unclassified or of low confidence, each with a form that
+/// stores a manual correction through the classification's own use case and validator (the same rules as
+/// PUT /api/grants/{id}/classification). Only administrators and analysts may correct; officers read.
+/// </summary>
+internal static class ConsoleReview
+{
+    public const int PageSize = 50;
+
+    /// <summary>The values a person may choose (TAXONOMY.md): never "unclassified".</summary>
+    public static readonly string[] Levels = ["global", "regional", "national", "local"];
+
+    public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign"];
+
+    /// <summary>Who may write a correction: the API's PortfolioWrite roles.</summary>
+    public static bool CanCorrect(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);
+
+    public static Task<IResult> ShowAsync(HttpContext http, long? cursor, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct) =>
+        RenderAsync(http, cursor, user, store, null, null, false, StatusCodes.Status200OK, ct);
+
+    public static async Task<IResult> CorrectAsync(HttpContext http, string id, ClaimsPrincipal user, ClassificationStore store, IValidator<SetCorrection.Request> validator,
+        TimeProvider clock, CancellationToken ct)
+    {
+        id = GrantIdentifier.FromPath(http, id);
+        var form = http.Request.Form;
+        long? cursor = long.TryParse(form["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0 ? c : null;
+        var request = new SetCorrection.Request(Blank(form["level"]), Blank(form["purpose"]), null, Blank(form["reason"]));
+
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid)
+        {
+            var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var failure in validation.Errors)
+            {
+                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
+            }
+
+            return await RenderAsync(http, cursor, user, store, new ReviewAttempt(id, request.Level, request.Purpose, request.Reason, errors),
+                "The correction was not saved: see the form of grant " + id + ".", true, StatusCodes.Status400BadRequest, ct);
+        }
+
+        var result = (await SetCorrection.CorrectAsync(id, request, user, store, clock, ct)).Result;
+        if (result is ProblemHttpResult problem)
+        {
+            return await RenderAsync(http, cursor, user, store, null, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title, true, problem.StatusCode, ct);
+        }
+
+        var saved = ((Ok<SetCorrection.Response>)result).Value!;
+        var set = string.Join(" and ", new[] { saved.Level is { } l ? "level " + l : null, saved.Purpose is { } p ? "purpose " + p : null }.OfType<string>());
+        var queue = await QueueAsync(cursor, user, store, ct);
+        var still = queue.Items.FirstOrDefault(i => i.Id == id);
+        var notice = still is null
+            ? $"Saved: grant {id} is now {set} (a manual correction). It has left the review queue."
+            : $"Saved: grant {id} is now {set} (a manual correction). It stays in the queue: its {string.Join(" and ", still.Needs)} still needs a person.";
+        return ConsoleRender.Page<ConsoleReviewPage>(http, "Review queue", "review", new ReviewData(queue, cursor, CanCorrect(user), null), notice);
+    }
+
+    private static async Task<IResult> RenderAsync(HttpContext http, long? cursor, ClaimsPrincipal user, ClassificationStore store, ReviewAttempt? attempt, string? notice,
+        bool noticeIsError, int status, CancellationToken ct) =>
+        ConsoleRender.Page<ConsoleReviewPage>(http, "Review queue", "review", new ReviewData(await QueueAsync(cursor, user, store, ct), cursor, CanCorrect(user), attempt),
+            notice, noticeIsError, status);
+
+    private static async Task<ListReviewQueue.Response> QueueAsync(long? cursor, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct) =>
+        (await ListReviewQueue.HandleAsync(new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null), user, store, ct)).Value!;
+
+    /// <summary>A confidence as a percentage, or a dash when the engine gave none.</summary>
+    public static string Confidence(double? confidence) =>
+        confidence is { } c ? (c * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
+
+    /// <summary>The form field ids of one grant's row: unique in the page whatever the identifier holds.</summary>
+    public static string FieldId(string field, int row) => $"{field}-{row.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
