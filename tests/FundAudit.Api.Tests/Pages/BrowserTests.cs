@@ -171,6 +171,41 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         AssertOnlyTheService(financeRequests);
     }
 
+    [Fact]
+    public async Task An_analyst_corrects_a_grant_from_the_review_queue_and_sees_the_portfolio()
+    {
+        var admin = await app.CreateTenantAsync(Roles.Admin);
+        var unplaced = Giving.Grant("RQ-1", 2500m, "EUR", "2026-03-01", "Zebra programme");
+        unplaced.Remove("description");
+        unplaced.Remove("grantProgramme");
+        await HttpAssert.OkJsonAsync(await admin.Client.PostPackageAsync(Giving.Package(unplaced,
+            Giving.Grant("RQ-2", 4000m, "EUR", "2026-02-01", "Security training for land defenders"))));
+        var analyst = await app.AddKeyAsync(admin, Roles.Analyst, "ana");
+
+        var (context, requests) = await ContextAsync();
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/app/review");
+        await page.GetByLabel("Your key").FillAsync(analyst.Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        Assert.EndsWith("/app/review", page.Url, StringComparison.Ordinal);
+
+        var row = page.Locator("[data-correct=\"RQ-1\"]");
+        await row.GetByLabel("Purpose").SelectOptionAsync("collective");
+        await row.GetByLabel("Reason").FillAsync("Board papers: a collective protection network.");
+        await ShotAsync(page, "console-review-queue");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Save the correction" }).ClickAsync();
+        Assert.Empty(await page.Locator("[data-grant=\"RQ-1\"]").AllAsync());
+        var purpose = (await HttpAssert.OkJsonAsync(await admin.Client.GetAsync("/api/grants/RQ-1"))).GetProperty("classification").GetProperty("purpose");
+        Assert.Equal(("collective", "manual"), (purpose.GetProperty("value").GetString(), purpose.GetProperty("source").GetString()));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Portfolio" }).ClickAsync();
+        await page.GotoAsync("/app/portfolio?from=2026-01-01&to=2026-12-31&currency=EUR");
+        Assert.Contains("6,500.00", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await ShotAsync(page, "console-portfolio");
+        AssertOnlyTheService(requests);
+    }
+
     /// <summary>Some decided requests, so the dashboard's statistics have figures: acknowledged and declined at varied delays.</summary>
     private async Task SeedHistoryAsync(Staff staff)
     {

@@ -279,13 +279,25 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
     public async Task A_role_without_rapid_response_gets_the_not_allowed_page()
     {
         var funder = await FunderAsync();
-        var analyst = await SignInAsync(await app.AddKeyAsync(funder.Admin, Roles.Analyst, "ana"));
+        var analystKey = await app.AddKeyAsync(funder.Admin, Roles.Analyst, "ana");
+        var analyst = NewSession();
+        await analyst.GetAsync("/app/sign-in");
+        Assert.Equal("/app/portfolio", (await analyst.PostAsync("/app/sign-in", ("key", analystKey.Key), ("returnUrl", "/app"))).Header("Location"));
+        var portfolio = await analyst.GetAsync("/app/portfolio");
+        Assert.DoesNotContain("href=\"/app/requests\"", portfolio.Html, StringComparison.Ordinal); // no link to pages the role cannot open
+        Assert.Contains("href=\"/app/review\"", portfolio.Html, StringComparison.Ordinal);
+
         var page = await analyst.GetAsync("/app/requests");
         Assert.Equal(HttpStatusCode.Redirect, page.Status);
         Assert.Equal("/app/forbidden", page.Header("Location"));
         var forbidden = await analyst.GetAsync("/app/forbidden");
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
         Assert.Contains("Not allowed", forbidden.Html, StringComparison.Ordinal);
+
+        var unknown = await analyst.GetAsync("/app/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("There is no console page at this address.", unknown.Html, StringComparison.Ordinal);
+        Assert.Equal("/app/sign-in?returnUrl=%2Fapp%2Fno-such-page", (await NewSession().GetAsync("/app/no-such-page")).Header("Location"));
     }
 }
 

@@ -13,9 +13,14 @@ internal static class ConsoleAccount
     {
         var form = http.Request.Form;
         var returnUrl = LocalOrHome(form["returnUrl"]);
-        if (!await sessions.SignInAsync(http, form["key"], ct))
+        if (await sessions.SignInAsync(http, form["key"], ct) is not { } role)
         {
             return SignInPage(http, returnUrl, failed: true, options, StatusCodes.Status401Unauthorized);
+        }
+
+        if (returnUrl == "/app" && role == Roles.Analyst)
+        {
+            returnUrl = "/app/portfolio"; // the response-time pages are not an analyst's: start where their work is
         }
 
         // 303: the browser follows with a GET, so a reload never posts the key again.
@@ -36,6 +41,10 @@ internal static class ConsoleAccount
 
     public static IResult Forbidden(HttpContext http) =>
         ConsoleRender.Message(http, "Not allowed", "Your key's role may not open this page. Ask your administrator if you need it.", StatusCodes.Status403Forbidden);
+
+    /// <summary>Any other address under /app: the console's own page, after the session check like every console page.</summary>
+    public static IResult NotFound(HttpContext http) =>
+        ConsoleRender.Message(http, "Not found", "There is no console page at this address.", StatusCodes.Status404NotFound);
 
     /// <summary>A 303 See Other to a local address.</summary>
     public static IResult SeeOther(string location) => new SeeOtherResult(location);

@@ -91,6 +91,7 @@ internal static class PagesEndpoints
         var console = app.MapGroup("/app").ExcludeFromDescription().RequireAuthorization(Policies.Console)
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         console.MapGet("/forbidden", ConsoleAccount.Forbidden).WithName("ConsoleForbiddenPage");
+        console.MapFallback("/{**path}", ConsoleAccount.NotFound).WithName("ConsoleNotFoundPage");
         var consoleForms = console.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
         consoleForms.MapPost("/sign-out", ConsoleAccount.SignOutAsync).WithName("ConsoleSignOut");
         consoleForms.MapPost("/sign-out-everywhere", ConsoleAccount.SignOutEverywhereAsync).WithName("ConsoleSignOutEverywhere");

@@ -110,14 +110,14 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore ke
     public const string CookieName = "fa_console";
     public const string CookiePath = "/app";
 
-    /// <summary>Checks a typed key; on success opens a session and sets its cookie. Answers false for any bad key, alike.</summary>
-    public async Task<bool> SignInAsync(HttpContext http, string? typedKey, CancellationToken ct)
+    /// <summary>Checks a typed key; on success opens a session, sets its cookie and answers the key's role. Any bad key answers null, alike.</summary>
+    public async Task<string?> SignInAsync(HttpContext http, string? typedKey, CancellationToken ct)
     {
         var presented = typedKey?.Trim() ?? "";
         if (!ApiKeySecret.TryGetKeyId(presented, out var keyId) || await keys.FindActiveKeyAsync(keyId, ct) is not { } key
             || !ApiKeySecret.Matches(presented, key.KeyHash))
         {
-            return false;
+            return null;
         }
 
         var now = clock.GetUtcNow();
@@ -134,7 +134,7 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore ke
 
             // A session cookie for the browser; the server enforces the idle and absolute expiry.
         });
-        return true;
+        return key.Role;
     }
 
     public async Task SignOutAsync(HttpContext http, bool everywhere, CancellationToken ct)
