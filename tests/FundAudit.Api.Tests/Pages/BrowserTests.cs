@@ -56,6 +56,33 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
 
     private static string T(string key) => PageText.Get(key, "es")!;
 
+    /// <summary>Bytes on the wire (headers and bodies of every response) for what <paramref name="navigate"/> loads.</summary>
+    private static async Task<long> WireBytesAsync(IPage page, Func<Task> navigate)
+    {
+        var finished = new List<IRequest>();
+        void Record(object? sender, IRequest request)
+        {
+            lock (finished)
+            {
+                finished.Add(request);
+            }
+        }
+
+        page.RequestFinished += Record;
+        await navigate();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        page.RequestFinished -= Record;
+        long total = 0;
+        foreach (var request in finished.ToList())
+        {
+            var sizes = await request.SizesAsync();
+            total += sizes.ResponseHeadersSize + sizes.ResponseBodySize;
+        }
+
+        Assert.NotEqual(0, total);
+        return total;
+    }
+
     [Fact]
     public async Task A_defender_asks_in_Spanish_with_JavaScript_off_and_checks_the_status_with_the_code()
     {
@@ -64,7 +91,9 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await using var _ = context;
         var page = await context.NewPageAsync();
 
-        var response = await page.GotoAsync($"/f/{staff.Slug}");
+        IResponse? response = null;
+        var formBytes = await WireBytesAsync(page, async () => response = await page.GotoAsync($"/f/{staff.Slug}"));
+        Assert.True(formBytes < 30 * 1024, $"the form weighs {formBytes} bytes on the wire");
         Assert.Equal(PageSecurity.ContentSecurityPolicy, response!.Headers["content-security-policy"]);
         Assert.Equal("no-referrer", response.Headers["referrer-policy"]);
         Assert.Equal(T("Form_Title").Replace("{0}", "Fondo de Respuesta Rápida", StringComparison.Ordinal), await page.Locator("h1").InnerTextAsync());
@@ -86,7 +115,8 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
 
         await page.GetByLabel(T("Field_Amount"), new() { Exact = false }).FillAsync("1200,50");
         await ShotAsync(page, "defender-form-es");
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync();
+        var sentBytes = await WireBytesAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync());
+        Assert.True(sentBytes < 30 * 1024, $"the answer page weighs {sentBytes} bytes on the wire");
         Assert.Equal(T("Sent_Title"), await page.Locator("h1").InnerTextAsync());
         var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
         Assert.Matches("^[A-Z0-9-]{20,}$", code);
@@ -96,7 +126,8 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         // Later: the status page, with the code typed in (never in the address).
         await page.GetByRole(AriaRole.Link, new() { Name = T("Link_Status") }).ClickAsync();
         await page.GetByLabel(T("Status_CodeLabel")).FillAsync(code);
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync();
+        var statusBytes = await WireBytesAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync());
+        Assert.True(statusBytes < 30 * 1024, $"the status page weighs {statusBytes} bytes on the wire");
         Assert.Equal(T("Status_received"), await page.Locator("[data-status]").InnerTextAsync());
         Assert.DoesNotContain(code, page.Url, StringComparison.Ordinal);
         await ShotAsync(page, "defender-status-es");
