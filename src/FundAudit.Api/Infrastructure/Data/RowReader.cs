@@ -33,9 +33,11 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
 
     public DateOnly Date(int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
 
-    public bool TextIs(int ordinal, string value) => string.Equals(reader.GetString(ordinal), value, StringComparison.Ordinal);
+    private readonly string?[] _texts = new string?[reader.FieldCount];
 
-    public string Text(int ordinal) => reader.GetString(ordinal);
+    public bool TextIs(int ordinal, string value) => string.Equals(Text(ordinal), value, StringComparison.Ordinal);
+
+    public string Text(int ordinal) => _texts[ordinal] ??= reader.GetString(ordinal); // once per row and column
 
     public static async Task ReadAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct)
     {
@@ -43,6 +45,7 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
         var cursor = new DataReaderCursor(reader);
         while (await reader.ReadAsync(ct))
         {
+            Array.Clear(cursor._texts);
             row(cursor);
         }
     }
