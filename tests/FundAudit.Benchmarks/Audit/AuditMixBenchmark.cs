@@ -219,7 +219,7 @@ internal static class AuditMixBenchmark
             await tx.CommitAsync();
         }
 
-        await connection.ExecuteAsync("ANALYZE");
+        await connection.ExecuteAsync("ANALYZE main");
     }
 
     /// <summary>Starts a throwaway PostgreSQL cluster (as the postgres user when root); answers its connection string.</summary>
