@@ -9,9 +9,10 @@ namespace FundAudit.Core.Audit;
 /// currency, the ECB convention). An amount of <c>a</c> minor units of S converts to T as
 /// <c>a × rate(T) × 10^e(T) / (rate(S) × 10^e(S))</c>, computed in <see cref="decimal"/> (28 significant digits),
 /// then rounded <b>once</b>, half to even (banker's rounding), to T's minor unit. The amount rounded once is the
-/// exact sum of the grants of one currency awarded on one day in one report cell (they share the rate), so for a
-/// portfolio with one grant per day and cell it is exactly one rounding per grant; cells and totals are sums of
-/// those rounded amounts and are never rounded again.
+/// exact sum of the grants of one currency awarded on one day with the same level, purpose and flexibility (and
+/// region, country or programme when a report groups by them): they share the rate. For a portfolio with one grant
+/// per such group it is exactly one rounding per grant; cells and totals are sums of those rounded amounts and are
+/// never rounded again.
 /// </para>
 /// </summary>
 public static class CurrencyConversion

@@ -37,10 +37,16 @@ internal static class GetMix
         PeriodView Period, string Currency, IReadOnlyList<string> GroupBy, IReadOnlyList<Cell> Cells,
         Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, string RoundingRule);
 
+    /// <summary>
+    /// The one rounding rule of the mix (unchanged by the stored daily totals, which hold exactly these groups): a group is
+    /// the grants of one currency awarded on one day with the same effective level, purpose and flexibility (and the same
+    /// region, country or programme when the report groups by it); its exact sum of minor units converts once and rounds once.
+    /// </summary>
     public const string RoundingRule =
-        "Each group of grants of one currency awarded on one day in one cell is converted exactly (decimal) at that day's rate " +
+        "Each group of grants of one currency awarded on one day with the same level, purpose and flexibility (and the same region, " +
+        "country or programme when the report groups by it) is converted exactly (decimal) at that day's rate " +
         "(nearest earlier published rate within the window, crossed through the base) and rounded once, half to even, to the report " +
-        "currency's minor unit; cells and totals are sums of those amounts. Shares are percentages of the total, rounded half to even to 2 decimals.";
+        "currency's minor unit; cells, totals and the headline figures are sums of those amounts. Shares are percentages of the total, rounded half to even to 2 decimals.";
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
     {

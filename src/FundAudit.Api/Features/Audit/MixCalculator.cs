@@ -34,9 +34,12 @@ internal sealed record MixResult(
 internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> Missing);
 
 /// <summary>
-/// Computes the mix: the database groups and sums by (currency, award date, cell); each group is converted exactly
-/// (<see cref="CurrencyConversion"/>, rounded once per group) and added into its cell. A missing rate stops the whole
-/// report: never a silently partial total.
+/// Computes the mix: the database sums by (currency, award date, level, purpose, flexible[, region, country, programme
+/// when grouped by them]); each group is converted exactly (<see cref="CurrencyConversion"/>, rounded once per group,
+/// with the rate pair of its (currency, day) looked up once) and added into its cell. Without a region, country or
+/// programme in the query the sums come from the stored daily totals (grant_day_totals, migration 0007) rather than
+/// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
+/// partial total.
 /// </summary>
 internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> options)
 {
@@ -47,25 +50,31 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
 
     public async Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(long funderId, MixQuery q, bool medians, CancellationToken ct)
     {
-        RateBook? book = null;
         MissingRates? missing = null;
-        var factors = new Dictionary<(string, DateOnly), decimal>();
+        Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)>? pairs = null;
         var result = await store.MixAsync(funderId, q, medians, async rows =>
         {
-            (book, missing) = await PriceAsync(funderId, q.Currency, rows, ct);
+            var (book, distinct, lacking) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
+            missing = lacking;
             if (missing is not null)
             {
                 return null;
             }
 
-            var targetExponent = Pow10(Currencies.Exponent(q.Currency));
-            foreach (var (currency, date) in rows.Select(r => (r.Currency, r.AwardDate)).Distinct())
+            // One rate pair per (currency, award day), looked up once; every group of that day converts with it.
+            pairs = new Dictionary<(string, DateOnly), (decimal, decimal)>(distinct.Count);
+            foreach (var (currency, date) in distinct)
             {
-                var pair = book!.Pair(currency, q.Currency, date)!.Value;
-                factors[(currency, date)] = pair.Target * targetExponent / (pair.Source * Pow10(Currencies.Exponent(currency)));
+                pairs[(currency, date)] = book.Pair(currency, q.Currency, date)!.Value;
             }
 
-            return factors;
+            if (!medians)
+            {
+                return new Dictionary<(string, DateOnly), decimal>();
+            }
+
+            var targetExponent = Pow10(Currencies.Exponent(q.Currency));
+            return pairs.ToDictionary(kv => kv.Key, kv => kv.Value.Target * targetExponent / (kv.Value.Source * Pow10(Currencies.Exponent(kv.Key.Currency))));
         }, ct);
 
         if (result is null)
@@ -73,43 +82,92 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
             return (null, missing);
         }
 
-        return (Build(q, result.Value.Rows, result.Value.Medians, (row) => book!.Convert(row.Amount, row.Currency, q.Currency, row.AwardDate)!.Value) with { HasMedians = medians }, null);
+        var lastKey = (Currency: "", Date: default(DateOnly));
+        var lastPair = (Source: 1m, Target: 1m);
+        return (Build(q, result.Value.Rows, result.Value.Medians, row =>
+        {
+            if (!ReferenceEquals(row.Currency, lastKey.Currency) || row.AwardDate != lastKey.Date)
+            {
+                lastKey = (row.Currency, row.AwardDate);
+                lastPair = pairs![lastKey];
+            }
+
+            return CurrencyConversion.Convert(row.Amount, row.Currency, lastPair.Source, q.Currency, lastPair.Target);
+        }) with { HasMedians = medians }, null);
     }
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
     public async Task<(RateBook Book, MissingRates? Missing)> PriceAsync(long funderId, string target, IReadOnlyList<MixRow> rows, CancellationToken ct)
     {
-        var currencies = rows.Select(r => r.Currency).Append(target).Distinct(StringComparer.Ordinal).ToList();
+        var (book, _, missing) = await PriceCoreAsync(funderId, target, rows, ct);
+        return (book, missing);
+    }
+
+    private async Task<(RateBook Book, HashSet<(string Currency, DateOnly Date)> Distinct, MissingRates? Missing)> PriceCoreAsync(
+        long funderId, string target, IReadOnlyList<MixRow> rows, CancellationToken ct)
+    {
+        // One pass: the distinct (currency, award day) pairs, the currencies and the date range.
+        var distinct = new HashSet<(string Currency, DateOnly Date)>();
+        var currencies = new HashSet<string>(StringComparer.Ordinal) { target };
+        var min = DateOnly.MaxValue;
+        var max = DateOnly.MinValue;
+        var last = (Currency: (string?)null, Date: default(DateOnly));
+        foreach (var r in rows)
+        {
+            if (ReferenceEquals(r.Currency, last.Currency) && r.AwardDate == last.Date)
+            {
+                continue;
+            }
+
+            last = (r.Currency, r.AwardDate);
+            if (distinct.Add((r.Currency, r.AwardDate)))
+            {
+                currencies.Add(r.Currency);
+                min = r.AwardDate < min ? r.AwardDate : min;
+                max = r.AwardDate > max ? r.AwardDate : max;
+            }
+        }
+
         var window = options.Value.RateWindowDays;
         IReadOnlyList<ExchangeRate> rates = [];
         if (rows.Count > 0 && currencies.Count > 1)
         {
-            var min = rows.Min(r => r.AwardDate).AddDays(-window);
-            var max = rows.Max(r => r.AwardDate);
-            rates = await store.RatesAsync(funderId, currencies, min, max, ct);
+            rates = await store.RatesAsync(funderId, currencies, min.AddDays(-window), max, ct);
         }
 
         var book = new RateBook(rates, window);
-        var missing = rows.Select(r => (r.Currency, r.AwardDate)).Distinct()
-            .Where(x => book.Pair(x.Currency, target, x.AwardDate) is null)
-            .Select(x => new MissingRate(x.Currency, x.AwardDate))
+        var missing = distinct
+            .Where(x => book.Pair(x.Currency, target, x.Date) is null)
+            .Select(x => new MissingRate(x.Currency, x.Date))
             .OrderBy(m => m.Currency, StringComparer.Ordinal).ThenBy(m => m.Date)
             .ToList();
-        return (book, missing.Count == 0 ? null : new MissingRates(target, missing));
+        return (book, distinct, missing.Count == 0 ? null : new MissingRates(target, missing));
     }
+
+    /// <summary>A cell's identity: the values of the grouped dimensions (null or 0 for the others).</summary>
+    private readonly record struct CellKey(string? Level, string? Purpose, string? Flexible, int Year, string? Region, string? Country, string? Programme);
 
     public static MixResult Build(MixQuery q, IReadOnlyList<MixRow> rows, IReadOnlyList<MedianRow> medianRows, Func<MixRow, long> convert)
     {
-        var cells = new Dictionary<string, (Dictionary<string, string> Key, long Amount, long Grants)>(StringComparer.Ordinal);
+        var cells = new Dictionary<CellKey, (long Amount, long Grants)>();
         long total = 0, grants = 0, prevColl = 0, flexible = 0, local = 0, unclassified = 0, unclassifiedGrants = 0;
-        var levels = Levels.ToDictionary(l => l, _ => 0L);
-        var purposes = Purposes.ToDictionary(p => p, _ => 0L);
+        long[] levels = new long[Levels.Length], purposes = new long[Purposes.Length];
+        var byYear = q.GroupBy.Contains("year");
+        var lastDate = default(DateOnly);
+        var lastYear = 0;
         foreach (var row in rows)
         {
             var amount = convert(row);
-            var key = KeyOf(q, row.Level, row.Purpose, row.Flexible, AuditPeriod.FiscalYearOf(row.AwardDate, q.FiscalYearStartMonth), row.Region, row.Country, row.Programme);
-            var id = string.Join("|", key.Values);
-            cells[id] = cells.TryGetValue(id, out var c) ? (c.Key, c.Amount + amount, c.Grants + row.Grants) : (key, amount, row.Grants);
+            if (byYear && row.AwardDate != lastDate)
+            {
+                lastDate = row.AwardDate;
+                lastYear = AuditPeriod.FiscalYearOf(row.AwardDate, q.FiscalYearStartMonth);
+            }
+
+            var key = KeyOf(q, row.Level, row.Purpose, row.Flexible, lastYear, row.Region, row.Country, row.Programme);
+            ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, key, out _);
+            cell.Amount += amount;
+            cell.Grants += row.Grants;
             total += amount;
             grants += row.Grants;
             if (row.Purpose is "prevention" or "collective")
@@ -133,34 +191,59 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
                 unclassifiedGrants += row.Grants;
             }
 
-            levels[levels.ContainsKey(row.Level) ? row.Level : "unclassified"] += amount;
-            purposes[purposes.ContainsKey(row.Purpose) ? row.Purpose : "unclassified"] += amount;
+            var li = Array.IndexOf(Levels, row.Level);
+            levels[li < 0 ? Levels.Length - 1 : li] += amount;
+            var pi = Array.IndexOf(Purposes, row.Purpose);
+            purposes[pi < 0 ? Purposes.Length - 1 : pi] += amount;
         }
 
         var medians = medianRows
-            .GroupBy(m => string.Join("|", KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme).Values))
-            .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)), StringComparer.Ordinal);
+            .GroupBy(m => KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme))
+            .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
         var ordered = cells
-            .Select(kv => new MixCell(kv.Value.Key, kv.Value.Amount, kv.Value.Grants, medians.GetValueOrDefault(kv.Key)))
+            .Select(kv => new MixCell(Display(q, kv.Key), kv.Value.Amount, kv.Value.Grants, medians.GetValueOrDefault(kv.Key)))
             .OrderBy(c => Order(c.Key))
             .ToList();
-        return new MixResult(q.Period, q.Currency, q.GroupBy, ordered, total, grants, prevColl, flexible, local, unclassified, unclassifiedGrants, levels, purposes);
+        return new MixResult(q.Period, q.Currency, q.GroupBy, ordered, total, grants, prevColl, flexible, local, unclassified, unclassifiedGrants,
+            Levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => levels[x.i]),
+            Purposes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => purposes[x.i]));
     }
 
-    private static Dictionary<string, string> KeyOf(MixQuery q, string? level, string? purpose, bool? flexible, int year, string? region, string? country, string? programme)
+    private static CellKey KeyOf(MixQuery q, string? level, string? purpose, bool? flexible, int year, string? region, string? country, string? programme)
+    {
+        string? l = null, p = null, f = null, r = null, c = null, g = null;
+        var y = 0;
+        foreach (var dim in q.GroupBy)
+        {
+            switch (dim)
+            {
+                case "level": l = level ?? "unclassified"; break;
+                case "purpose": p = purpose ?? "unclassified"; break;
+                case "flexible": f = flexible switch { true => "true", false => "false", null => "unclassified" }; break;
+                case "year": y = year; break;
+                case "region": r = region ?? "unknown"; break;
+                case "country": c = country ?? "unknown"; break;
+                default: g = programme ?? "none"; break;
+            }
+        }
+
+        return new CellKey(l, p, f, y, r, c, g);
+    }
+
+    private static Dictionary<string, string> Display(MixQuery q, CellKey k)
     {
         var key = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var dim in q.GroupBy)
         {
             key[dim] = dim switch
             {
-                "level" => level ?? "unclassified",
-                "purpose" => purpose ?? "unclassified",
-                "flexible" => flexible switch { true => "true", false => "false", null => "unclassified" },
-                "year" => year.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "region" => region ?? "unknown",
-                "country" => country ?? "unknown",
-                _ => programme ?? "none",
+                "level" => k.Level!,
+                "purpose" => k.Purpose!,
+                "flexible" => k.Flexible!,
+                "year" => k.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "region" => k.Region!,
+                "country" => k.Country!,
+                _ => k.Programme!,
             };
         }
 

@@ -56,6 +56,13 @@ internal interface IDbDialect
 
     /// <summary>How SQL names the temporary table <paramref name="name"/> (SQL Server prefixes #).</summary>
     string TempTable(string name);
+    /// <summary>
+    /// Runs <paramref name="sql"/> (parameters named <c>@Name</c>, bound from <paramref name="parameters"/>) on an open
+    /// connection and hands each row to <paramref name="row"/>. For queries answering very many narrow rows: SQLite
+    /// reads them through its C API without allocating per row; the other engines through their ADO.NET reader.
+    /// </summary>
+    Task ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct);
+
     /// <summary>Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.</summary>
     bool IsUniqueViolation(Exception exception);
 }

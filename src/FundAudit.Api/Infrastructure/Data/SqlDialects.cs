@@ -49,6 +49,9 @@ internal abstract class DialectBase(string connectionString) : IDbDialect
 
     protected abstract string TypeName(string logicalType);
     public abstract bool IsUniqueViolation(Exception exception);
+
+    public virtual Task ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct) =>
+        DataReaderCursor.ReadAsync(connection, sql, parameters, row, ct);
 }
 
 internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) : DialectBase(connectionString)
@@ -58,6 +61,9 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
     public override string MigrationFolder => "sqlite";
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString) { DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
+
+    public override Task ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct) =>
+        SqliteRowCursor.ReadAsync((SqliteConnection)connection, sql, parameters, row, ct);
 
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public override bool IsUniqueViolation(Exception exception) =>
