@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>
-/// The stored aggregate the mix reads (grant_day_totals, migration 0007, kept by triggers) stays equal to a
+/// The stored aggregate the mix reads (grant_day_totals, migration 0008, kept by triggers) stays equal to a
 /// from-scratch GROUP BY over the grants after every kind of write: the JSON upsert (new, unchanged, changed), the
 /// CSV import job, manual corrections (set, changed, removed), the re-classification job and deletes (of a
 /// corrected grant too, whose correction goes by cascade). And the mix read from it equals the mix read from the

@@ -37,7 +37,7 @@ internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> 
 /// Computes the mix: the database sums by (currency, award date, level, purpose, flexible[, region, country, programme
 /// when grouped by them]); each group is converted exactly (<see cref="CurrencyConversion"/>, rounded once per group,
 /// with the rate pair of its (currency, day) looked up once) and added into its cell. Without a region, country or
-/// programme in the query the sums come from the stored daily totals (grant_day_totals, migration 0007) rather than
+/// programme in the query the sums come from the stored daily totals (grant_day_totals, migration 0008) rather than
 /// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
 /// partial total.
 /// </summary>
