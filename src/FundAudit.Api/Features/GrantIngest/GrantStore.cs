@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Classification;
@@ -252,8 +251,8 @@ internal sealed class GrantStore(Db db)
             r.RecipientOrgName,
             r.RecipientOrgCountry ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null),
             Join(r.RecipientLocationCountryCodes),
-            r.BeneficiaryLocations.Count == 0 ? null : JsonSerializer.Serialize(r.BeneficiaryLocations, GrantMapping.StoredJson),
-            Join(r.BeneficiaryLocations.Select(l => l.CountryCode).OfType<string>().Distinct().ToList()),
+            Imports.StoredGrantJson.Current.LocationsText(r.BeneficiaryLocations),
+            BeneficiaryCountries(r.BeneficiaryLocations),
             r.FundingOrgId,
             r.FundingOrgName,
             r.ProgrammeTitle,
@@ -294,6 +293,31 @@ internal sealed class GrantStore(Db db)
         }
 
         return p;
+    }
+
+    /// <summary>The distinct beneficiary country codes in order, joined with ";" (null when none).</summary>
+    internal static string? BeneficiaryCountries(IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        string? single = null;
+        List<string>? many = null;
+        foreach (var location in locations)
+        {
+            if (location.CountryCode is not { } code || code == single || (many is not null && many.Contains(code)))
+            {
+                continue;
+            }
+
+            if (single is null)
+            {
+                single = code;
+            }
+            else
+            {
+                (many ??= [single]).Add(code);
+            }
+        }
+
+        return many is null ? single : string.Join(";", many);
     }
 
     private static string? Join(IReadOnlyList<string> values) => values.Count == 0 ? null : string.Join(";", values);
