@@ -84,6 +84,9 @@ internal sealed class GrantStore(Db db)
     private const string SelectByIdentifier = $"SELECT {RowColumns} FROM {FromGrants} WHERE g.funder_id = @FunderId AND g.identifier = @Identifier";
     private const string DeleteByIdentifier = "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
 
+    private const string SelectHashes = "SELECT identifier, content_hash FROM grants WHERE funder_id = @FunderId";
+    private const string CountGrants = "SELECT count(*) FROM grants WHERE funder_id = @FunderId";
+
     private static readonly string[] KeyColumns = ["funder_id", "identifier"];
 
     private static readonly string[] ContentColumns =
@@ -216,6 +219,28 @@ internal sealed class GrantStore(Db db)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The funder's grants by identifier and content hash, read on the import's connection (inside its transaction when
+    /// it has one): the import skips unchanged rows and inserts new ones without a merge.
+    /// </summary>
+    public static async Task<Imports.StoredHashes> StoredHashesAsync(DbConnection connection, DbTransaction? tx, long funderId, CancellationToken ct)
+    {
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountGrants, new { FunderId = funderId }, tx, cancellationToken: ct));
+        var hashes = new Imports.StoredHashes((int)Math.Min(count, int.MaxValue / 2));
+        if (count == 0)
+        {
+            return hashes;
+        }
+
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SelectHashes, new { FunderId = funderId }, tx, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            hashes.Add(reader.GetString(0), reader.GetString(1));
+        }
+
+        return hashes;
     }
 
     private static string EscapeLike(string text) =>

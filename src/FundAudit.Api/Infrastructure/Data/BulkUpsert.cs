@@ -40,7 +40,21 @@ internal interface IBulkUpsert : IAsyncDisposable
 {
     long Staged { get; }
 
+    /// <summary>
+    /// True when <see cref="InsertNewAsync"/> writes into the table itself, so the caller opens the load transaction
+    /// before the first batch and gives it to every call (PostgreSQL); false when rows are only staged until the merge.
+    /// </summary>
+    bool WritesWhileStaging { get; }
+
+    /// <summary>Rows to merge (they may match stored rows).</summary>
     Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct);
+
+    /// <summary>
+    /// Rows whose key no stored row had when the import began: written straight into the table where the engine can
+    /// (inside <paramref name="transaction"/>, see <see cref="WritesWhileStaging"/>), otherwise staged like the others.
+    /// A row that meanwhile got stored by someone else makes the load fail on the unique key, never stores it twice.
+    /// </summary>
+    Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
     Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
 }
@@ -68,8 +82,17 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public long Staged { get; private set; }
 
+    public bool WritesWhileStaging => false;
+
+    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, ct);
+
     public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         await EnsureStagingAsync(ct);
         // A deferred transaction that writes only the temp database never locks the main one.
         await using var tx = connection.BeginTransaction(deferred: true);
@@ -145,6 +168,11 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
+        if (Staged == 0)
+        {
+            return new BulkUpsertCounts(0, 0, 0);
+        }
+
         await EnsureStagingAsync(ct);
         var t = target;
         var maxBefore = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -204,50 +232,85 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 }
 
 /// <summary>
-/// PostgreSQL: binary COPY (<see cref="NpgsqlBinaryImporter"/>) into a session temp table, then one
-/// INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
+/// PostgreSQL: rows new to the table go by binary COPY (<see cref="NpgsqlBinaryImporter"/>) straight into it, batch by
+/// batch inside the load transaction, so the server writes them while the client still reads the file. Rows that may
+/// match stored ones go by binary COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO UPDATE WHERE
+/// changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
 /// </summary>
 internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
     private string[]? _types;
+    private string[]? _tableTypes;
+    private long _inserted;
 
     public long Staged { get; private set; }
 
+    public bool WritesWhileStaging => true;
+
     public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
-        var types = await EnsureStagingAsync(ct);
-        await using (var importer = await connection.BeginBinaryImportAsync(
-                         $"COPY {target.StagingTable} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)", ct))
+        if (rows.Count == 0)
         {
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(ct);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    switch (row[i])
-                    {
-                        case null:
-                            await importer.WriteNullAsync(ct);
-                            break;
-                        case DateTimeOffset instant:
-                            await importer.WriteAsync(instant.ToUniversalTime(), types[i], ct);
-                            break;
-                        case var value:
-                            await importer.WriteAsync(value, types[i], ct);
-                            break;
-                    }
-                }
-            }
-
-            await importer.CompleteAsync(ct);
+            return;
         }
 
+        var types = await EnsureStagingAsync(ct);
+        await CopyAsync(target.StagingTable, types, rows, ct);
         Staged += rows.Count;
+    }
+
+    /// <summary>Binary COPY into the table itself: no staging, no merge (the caller's transaction is the connection's).</summary>
+    public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (transaction is null)
+        {
+            throw new InvalidOperationException("PostgreSQL writes new rows inside the load transaction: open it before the first batch.");
+        }
+
+        _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
+        await CopyAsync(target.Table, _tableTypes, rows, ct);
+        _inserted += rows.Count;
+    }
+
+    private async Task CopyAsync(string table, string[] types, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {table} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct);
+            for (var i = 0; i < row.Length; i++)
+            {
+                switch (row[i])
+                {
+                    case null:
+                        await importer.WriteNullAsync(ct);
+                        break;
+                    case DateTimeOffset instant:
+                        await importer.WriteAsync(instant.ToUniversalTime(), types[i], ct);
+                        break;
+                    case var value:
+                        await importer.WriteAsync(value, types[i], ct);
+                        break;
+                }
+            }
+        }
+
+        await importer.CompleteAsync(ct);
     }
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
-        await EnsureStagingAsync(ct);
+        if (Staged == 0)
+        {
+            return new BulkUpsertCounts(_inserted, 0, 0);
+        }
+
         var t = target;
         var merge = $"""
             WITH merged AS (
@@ -260,7 +323,7 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
             SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged
             """;
         var (created, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
-        return new BulkUpsertCounts(created, updated, Staged - created - updated);
+        return new BulkUpsertCounts(created + _inserted, updated, Staged - created - updated);
     }
 
     public async ValueTask DisposeAsync()
@@ -283,16 +346,22 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         await connection.ExecuteAsync(new CommandDefinition(
             $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
             cancellationToken: ct));
+        _types = await ColumnTypesAsync("to_regclass('pg_temp.' || @Table)", t.StagingTable, ct);
+        return _types;
+    }
+
+    /// <summary>The PostgreSQL type of each insert column of a relation, in <see cref="BulkUpsertTarget.InsertColumns"/> order.</summary>
+    private async Task<string[]> ColumnTypesAsync(string relation, string? table, CancellationToken ct)
+    {
         var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition(
-                """
+                $"""
                 SELECT a.attname, format_type(a.atttypid, NULL)
                 FROM pg_attribute a
-                WHERE a.attrelid = to_regclass('pg_temp.' || @Table) AND a.attnum > 0 AND NOT a.attisdropped
+                WHERE a.attrelid = {relation} AND a.attnum > 0 AND NOT a.attisdropped
                 """,
-                new { Table = t.StagingTable }, cancellationToken: ct)))
+                new { Table = table }, cancellationToken: ct)))
             .ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
-        _types = t.InsertColumns.Select(c => types[c]).ToArray();
-        return _types;
+        return target.InsertColumns.Select(c => types[c]).ToArray();
     }
 }
 
@@ -308,8 +377,17 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
 
     public long Staged { get; private set; }
 
+    public bool WritesWhileStaging => false;
+
+    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, ct);
+
     public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         await EnsureStagingAsync(ct);
         using var table = new DataTable();
         foreach (var column in target.InsertColumns)
