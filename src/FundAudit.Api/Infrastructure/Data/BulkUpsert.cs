@@ -46,8 +46,15 @@ internal interface IBulkUpsert : IAsyncDisposable
     /// </summary>
     bool WritesWhileStaging { get; }
 
-    /// <summary>Rows to merge (they may match stored rows).</summary>
-    Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct);
+    /// <summary>
+    /// True when the load transaction, once open, keeps every other connection from writing (SQLite's one writer):
+    /// the caller then writes everything else of the load (row errors) through this connection and transaction, and
+    /// cannot store progress where others see it before the commit.
+    /// </summary>
+    bool BlocksOtherWriters { get; }
+
+    /// <summary>Rows to merge (they may match stored rows); inside <paramref name="transaction"/> when the caller has one open.</summary>
+    Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
     /// <summary>
     /// Rows whose key no stored row had when the import began: written straight into the table where the engine can
@@ -60,10 +67,12 @@ internal interface IBulkUpsert : IAsyncDisposable
 }
 
 /// <summary>
-/// SQLite: batched prepared INSERTs into a TEMP table, each batch in its own transaction on the temp database only
-/// (so the main database stays unlocked and progress can be written meanwhile by other connections), then one
-/// INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed in the caller's (IMMEDIATE) transaction. SQLite has one
-/// writer: counting rows with an id above the largest id before the merge tells inserts from updates exactly.
+/// SQLite: batched prepared multi-row INSERTs bound by position. Rows new to the table go straight into it inside the
+/// caller's (IMMEDIATE) load transaction, opened before the first batch, so SQLite writes them while other threads
+/// still read the file; rows that may match stored ones go into a TEMP table, then one INSERT … SELECT … ON CONFLICT
+/// DO UPDATE WHERE changed. Without a caller's transaction, staging commits each batch on the temp database only
+/// (the main database stays unlocked). SQLite has one writer: counting rows with an id above the largest id before
+/// the merge tells inserts from updates exactly.
 /// </summary>
 internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
@@ -74,7 +83,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     // position through SQLitePCL directly: Microsoft.Data.Sqlite binds by name, a linear search per parameter that
     // makes wide multi-row statements quadratic.
     private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
+    private readonly Dictionary<int, sqlite3_stmt> _direct = [];
     private bool _staging;
+    private long _inserted;
     private (long Main, long Temp)? _cacheSizes;
 
     /// <summary>Page cache of this connection while it imports, per database (main and temp), in KiB: the merge maintains three indexes.</summary>
@@ -82,25 +93,59 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public long Staged { get; private set; }
 
-    public bool WritesWhileStaging => false;
+    public bool WritesWhileStaging => true;
 
-    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, ct);
+    public bool BlocksOtherWriters => true;
 
-    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    /// <summary>New rows go into main.{table} at once, inside the caller's (IMMEDIATE) load transaction: no staging, no merge.</summary>
+    public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
-        await EnsureStagingAsync(ct);
-        // A deferred transaction that writes only the temp database never locks the main one.
-        await using var tx = connection.BeginTransaction(deferred: true);
+        if (transaction is null)
+        {
+            throw new InvalidOperationException("SQLite writes new rows inside the load transaction: open it before the first batch.");
+        }
+
+        await EnsureCacheAsync(transaction, ct);
+        Insert(_direct, $"main.{target.Table}", rows, ct);
+        _inserted += rows.Count;
+    }
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureCacheAsync(transaction, ct);
+        await EnsureStagingAsync(transaction, ct);
+        if (transaction is not null)
+        {
+            Insert(_inserts, $"temp.{target.StagingTable}", rows, ct);
+        }
+        else
+        {
+            // A deferred transaction that writes only the temp database never locks the main one.
+            await using var tx = connection.BeginTransaction(deferred: true);
+            Insert(_inserts, $"temp.{target.StagingTable}", rows, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        Staged += rows.Count;
+    }
+
+    private void Insert(Dictionary<int, sqlite3_stmt> statements, string table, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
         for (var start = 0; start < rows.Count; start += RowsPerStatement)
         {
             ct.ThrowIfCancellationRequested();
             var count = Math.Min(RowsPerStatement, rows.Count - start);
-            var insert = InsertFor(count);
+            var insert = InsertFor(statements, table, count);
             var p = 1;
             for (var r = start; r < start + count; r++)
             {
@@ -117,9 +162,6 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
                 Check(rc);
             }
         }
-
-        await tx.CommitAsync(ct);
-        Staged += rows.Count;
     }
 
     /// <summary>
@@ -150,9 +192,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
     }
 
-    private sqlite3_stmt InsertFor(int rowCount)
+    private sqlite3_stmt InsertFor(Dictionary<int, sqlite3_stmt> statements, string table, int rowCount)
     {
-        if (_inserts.TryGetValue(rowCount, out var insert))
+        if (statements.TryGetValue(rowCount, out var insert))
         {
             return insert;
         }
@@ -160,9 +202,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         var t = target;
         var columns = t.InsertColumns.Count;
         var row = "(" + string.Join(", ", Enumerable.Repeat("?", columns)) + ")";
-        var sql = $"INSERT INTO temp.{t.StagingTable} ({t.ColumnList}) VALUES {string.Join(",\n", Enumerable.Repeat(row, rowCount))}";
+        var sql = $"INSERT INTO {table} ({t.ColumnList}) VALUES {string.Join(",\n", Enumerable.Repeat(row, rowCount))}";
         Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out insert));
-        _inserts[rowCount] = insert;
+        statements[rowCount] = insert;
         return insert;
     }
 
@@ -170,10 +212,10 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     {
         if (Staged == 0)
         {
-            return new BulkUpsertCounts(0, 0, 0);
+            return new BulkUpsertCounts(_inserted, 0, 0);
         }
 
-        await EnsureStagingAsync(ct);
+        await EnsureStagingAsync(transaction, ct);
         var t = target;
         var maxBefore = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}", transaction: transaction, cancellationToken: ct));
@@ -187,21 +229,25 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         var affected = await connection.ExecuteAsync(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
         var created = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore", new { MaxBefore = maxBefore }, transaction, cancellationToken: ct));
-        return new BulkUpsertCounts(created, affected - created, Staged - affected);
+        return new BulkUpsertCounts(created + _inserted, affected - created, Staged - affected);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var insert in _inserts.Values)
+        foreach (var insert in _inserts.Values.Concat(_direct.Values))
         {
             insert.Dispose();
         }
 
         _inserts.Clear();
-        if (_staging && connection.State == ConnectionState.Open)
+        _direct.Clear();
+        if (connection.State == ConnectionState.Open)
         {
-            var drop = $"DROP TABLE IF EXISTS temp.{target.StagingTable}";
-            await connection.ExecuteAsync(new CommandDefinition(drop));
+            if (_staging)
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS temp.{target.StagingTable}"));
+            }
+
             if (_cacheSizes is var (main, temp))
             {
                 // The connection goes back to the pool as it came.
@@ -211,7 +257,20 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
     }
 
-    private async Task EnsureStagingAsync(CancellationToken ct)
+    private async Task EnsureCacheAsync(DbTransaction? transaction, CancellationToken ct)
+    {
+        if (_cacheSizes is not null)
+        {
+            return;
+        }
+
+        _cacheSizes = (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA main.cache_size", transaction: transaction, cancellationToken: ct)),
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp.cache_size", transaction: transaction, cancellationToken: ct)));
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};", transaction: transaction, cancellationToken: ct));
+    }
+
+    private async Task EnsureStagingAsync(DbTransaction? transaction, CancellationToken ct)
     {
         if (_staging)
         {
@@ -219,14 +278,10 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
 
         var t = target;
-        _cacheSizes = (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA main.cache_size", cancellationToken: ct)),
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp.cache_size", cancellationToken: ct)));
         _staging = true;
         await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};
-            DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;
-            """,
+            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
+            transaction: transaction,
             cancellationToken: ct));
     }
 }
@@ -247,7 +302,9 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
 
     public bool WritesWhileStaging => true;
 
-    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    public bool BlocksOtherWriters => false;
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
@@ -379,9 +436,11 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
 
     public bool WritesWhileStaging => false;
 
-    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, ct);
+    public bool BlocksOtherWriters => false;
 
-    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, transaction, ct);
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
         if (rows.Count == 0)
         {

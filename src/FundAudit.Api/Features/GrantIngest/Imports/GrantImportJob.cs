@@ -60,6 +60,10 @@ internal sealed class GrantImportJob(
                 CancellationToken.None);
             throw;
         }
+        finally
+        {
+            store.EndProgress(importId, token);
+        }
 
         // Funders' portfolios are not kept longer than needed: once the import has ended for good, the upload goes.
         // A failed import keeps its file so that the job can run again.
@@ -219,6 +223,11 @@ internal sealed class GrantImportJob(
 
         if (accepted == 0)
         {
+            if (tx is not null)
+            {
+                await tx.CommitAsync(ct); // no grant in it: only the row errors, where the engine keeps them in it
+            }
+
             await RefuseAsync(id, token, Counts(), [new ImportProblem("no_valid_rows", "No row of the file could be imported; the errors list says why for each row.")], warnings, warningCount, truncated, ct);
             return;
         }
@@ -314,19 +323,32 @@ internal sealed class GrantImportJob(
                     Busy.Start();
                     Unchanged += mapped.Unchanged;
                     await bulk.InsertNewAsync(mapped.New, tx, ct);
-                    await bulk.StageAsync(mapped.Changed, ct);
+                    await bulk.StageAsync(mapped.Changed, tx, ct);
                     Busy.Stop();
-                    faults.AfterBatch(id, ++_batches);
                 }
 
                 Busy.Start();
-                await store.AddErrorsAsync(funderId, id, batch.Errors, ct);
+                // Where the load transaction keeps other connections from writing, errors go in it and progress is
+                // published in memory; elsewhere both are written in short statements of their own, visible at once.
+                var blocking = bulk.BlocksOtherWriters && tx is not null;
+                await store.AddErrorsAsync(funderId, id, batch.Errors, ct, blocking ? tx : null);
                 if (batch.WriteProgress && batch.Progress is { } progress)
                 {
-                    await store.ProgressAsync(id, token, progress, clock.GetUtcNow(), ct);
+                    if (blocking)
+                    {
+                        store.PublishProgress(id, token, progress);
+                    }
+                    else
+                    {
+                        await store.ProgressAsync(id, token, progress, clock.GetUtcNow(), ct);
+                    }
                 }
 
                 Busy.Stop();
+                if (batch.Mapped is not null)
+                {
+                    faults.AfterBatch(id, ++_batches);
+                }
             }
         }
     }
