@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "evaluate" => ClassificationBenchmark.Evaluate(args[1..]),
     "classify-speed" => ClassificationBenchmark.Speed(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
+    "import-phases" => ImportPhases.Run(args[1..]),
     "audit-mix" => await AuditMixBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -18,7 +19,8 @@ static int Usage()
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
-          import [--rows N] [--engine sqlite|postgres] [--keep]   CSV import beside the engine's raw load
+          import [--rows N] [--engine sqlite|postgres] [--keep] [--warm]   CSV import beside the engine's raw load
+          import-phases [--rows N]                                the import's CPU side alone, phase by phase
           audit-mix [grants] [sqlite,postgres]                    the audit mix beside a hand-written GROUP BY
         """);
     return 2;

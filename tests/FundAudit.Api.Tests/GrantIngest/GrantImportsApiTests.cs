@@ -354,6 +354,35 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_later_file_inserts_new_rows_updates_changed_ones_leaves_unchanged_ones_and_another_funder_starts_afresh()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var first = await ImportAsync(tenant, $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two,D,GBP,20,2024-01-01\nM-3,Three,D,GBP,30,2024-01-01\n");
+        Assert.Equal((3, 0, 0), Result(first));
+
+        // Batches of one row: new, changed and unchanged rows go through the pipeline in separate batches.
+        var second = $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two changed,D,GBP,25,2024-01-01\nM-4,Four,D,GBP,40,2024-01-01\nM-5,Five,D,GBP,50,2024-01-02\n";
+        var id = (await UploadAsync(tenant, Csv(second))).GetProperty("id").GetInt64();
+        await Job(new Faults(), new GrantImportOptions { BatchSize = 1, ProgressEveryRows = 1, PipelineBatches = 1 }).RunAsync(id, CancellationToken.None);
+        var done = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal((4, 4, 0), Progress(done));
+        Assert.Equal((2, 1, 1), Result(done));
+        Assert.Equal(5, await tenant.Client.CountGrantsAsync());
+        var changed = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-2");
+        Assert.Equal(("Two changed", 25m), (changed.GetProperty("title").GetString(), changed.GetProperty("amountAwarded").GetDecimal()));
+        Assert.Equal(40m, (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-4")).GetProperty("amountAwarded").GetDecimal());
+        var classification = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-5")).GetProperty("classification");
+        Assert.Equal(JsonValueKind.String, classification.GetProperty("classifiedAt").ValueKind); // classified on the way in
+
+        // The same identifiers are new for another funder.
+        var other = await app.CreateTenantAsync();
+        Assert.Equal((4, 0, 0), Result(await ImportAsync(other, second)));
+        Assert.Equal(5, await tenant.Client.CountGrantsAsync());
+        Assert.Equal(4, await other.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task One_funder_cannot_see_another_funders_imports_or_errors()
     {
         var owner = await app.CreateTenantAsync();

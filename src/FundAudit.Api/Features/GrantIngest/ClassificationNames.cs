@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Collections.Frozen;
+using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Core.Classification;
 
 namespace FundAudit.Api.Features.GrantIngest;
@@ -6,12 +7,21 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// <summary>The stored and wire names of classification values: lower-case words (global, prevention, rule, …).</summary>
 internal static class ClassificationNames
 {
-    public static string Of(GrantLevel level) => level.ToString().ToLowerInvariant();
+    // Looked up once per value rather than formatted per grant: the import names three values for every row.
+    private static readonly FrozenDictionary<GrantLevel, string> Levels = Names<GrantLevel>();
+    private static readonly FrozenDictionary<GrantPurpose, string> Purposes = Names<GrantPurpose>();
+    private static readonly FrozenDictionary<ClassificationSource, string> Sources = Names<ClassificationSource>();
 
-    public static string Of(GrantPurpose purpose) => purpose.ToString().ToLowerInvariant();
+    public static string Of(GrantLevel level) => Levels.TryGetValue(level, out var name) ? name : level.ToString().ToLowerInvariant();
 
-    public static string Of(ClassificationSource source) => source.ToString().ToLowerInvariant();
+    public static string Of(GrantPurpose purpose) => Purposes.TryGetValue(purpose, out var name) ? name : purpose.ToString().ToLowerInvariant();
 
-    /// <summary>Evidence as stored: a JSON array of strings.</summary>
-    public static string Evidence(IReadOnlyList<string> evidence) => JsonSerializer.Serialize(evidence, GrantMapping.StoredJson);
+    public static string Of(ClassificationSource source) => Sources.TryGetValue(source, out var name) ? name : source.ToString().ToLowerInvariant();
+
+    /// <summary>Evidence as stored: a JSON array of strings (the serializer's bytes, written without reflection).</summary>
+    public static string Evidence(IReadOnlyList<string> evidence) => StoredGrantJson.Current.StringArrayText(evidence);
+
+    private static FrozenDictionary<T, string> Names<T>()
+        where T : struct, Enum =>
+        Enum.GetValues<T>().Distinct().ToFrozenDictionary(v => v, v => v.ToString().ToLowerInvariant());
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Classification;
@@ -94,6 +93,9 @@ internal sealed class GrantStore(Db db)
     private const string SelectCurrencies = """
         SELECT currency, COUNT(*) AS grant_count FROM grants WHERE funder_id = @FunderId GROUP BY currency ORDER BY COUNT(*) DESC, currency
         """;
+
+    private const string SelectHashes = "SELECT identifier, content_hash FROM grants WHERE funder_id = @FunderId";
+    private const string CountGrants = "SELECT count(*) FROM grants WHERE funder_id = @FunderId";
 
     private static readonly string[] KeyColumns = ["funder_id", "identifier"];
 
@@ -236,6 +238,28 @@ internal sealed class GrantStore(Db db)
         return result;
     }
 
+    /// <summary>
+    /// The funder's grants by identifier and content hash, read on the import's connection (inside its transaction when
+    /// it has one): the import skips unchanged rows and inserts new ones without a merge.
+    /// </summary>
+    public static async Task<Imports.StoredHashes> StoredHashesAsync(DbConnection connection, DbTransaction? tx, long funderId, CancellationToken ct)
+    {
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountGrants, new { FunderId = funderId }, tx, cancellationToken: ct));
+        var hashes = new Imports.StoredHashes((int)Math.Min(count, int.MaxValue / 2));
+        if (count == 0)
+        {
+            return hashes;
+        }
+
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SelectHashes, new { FunderId = funderId }, tx, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            hashes.Add(reader.GetString(0), reader.GetString(1));
+        }
+
+        return hashes;
+    }
+
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
@@ -269,8 +293,8 @@ internal sealed class GrantStore(Db db)
             r.RecipientOrgName,
             r.RecipientOrgCountry ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null),
             Join(r.RecipientLocationCountryCodes),
-            r.BeneficiaryLocations.Count == 0 ? null : JsonSerializer.Serialize(r.BeneficiaryLocations, GrantMapping.StoredJson),
-            Join(r.BeneficiaryLocations.Select(l => l.CountryCode).OfType<string>().Distinct().ToList()),
+            Imports.StoredGrantJson.Current.LocationsText(r.BeneficiaryLocations),
+            BeneficiaryCountries(r.BeneficiaryLocations),
             r.FundingOrgId,
             r.FundingOrgName,
             r.ProgrammeTitle,
@@ -311,6 +335,31 @@ internal sealed class GrantStore(Db db)
         }
 
         return p;
+    }
+
+    /// <summary>The distinct beneficiary country codes in order, joined with ";" (null when none).</summary>
+    internal static string? BeneficiaryCountries(IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        string? single = null;
+        List<string>? many = null;
+        foreach (var location in locations)
+        {
+            if (location.CountryCode is not { } code || code == single || (many is not null && many.Contains(code)))
+            {
+                continue;
+            }
+
+            if (single is null)
+            {
+                single = code;
+            }
+            else
+            {
+                (many ??= [single]).Add(code);
+            }
+        }
+
+        return many is null ? single : string.Join(";", many);
     }
 
     private static string? Join(IReadOnlyList<string> values) => values.Count == 0 ? null : string.Join(";", values);

@@ -40,16 +40,39 @@ internal interface IBulkUpsert : IAsyncDisposable
 {
     long Staged { get; }
 
-    Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct);
+    /// <summary>
+    /// True when <see cref="InsertNewAsync"/> writes into the table itself, so the caller opens the load transaction
+    /// before the first batch and gives it to every call (PostgreSQL); false when rows are only staged until the merge.
+    /// </summary>
+    bool WritesWhileStaging { get; }
+
+    /// <summary>
+    /// True when the load transaction, once open, keeps every other connection from writing (SQLite's one writer):
+    /// the caller then writes everything else of the load (row errors) through this connection and transaction, and
+    /// cannot store progress where others see it before the commit.
+    /// </summary>
+    bool BlocksOtherWriters { get; }
+
+    /// <summary>Rows to merge (they may match stored rows); inside <paramref name="transaction"/> when the caller has one open.</summary>
+    Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
+
+    /// <summary>
+    /// Rows whose key no stored row had when the import began: written straight into the table where the engine can
+    /// (inside <paramref name="transaction"/>, see <see cref="WritesWhileStaging"/>), otherwise staged like the others.
+    /// A row that meanwhile got stored by someone else makes the load fail on the unique key, never stores it twice.
+    /// </summary>
+    Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
     Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
 }
 
 /// <summary>
-/// SQLite: batched prepared INSERTs into a TEMP table, each batch in its own transaction on the temp database only
-/// (so the main database stays unlocked and progress can be written meanwhile by other connections), then one
-/// INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed in the caller's (IMMEDIATE) transaction. SQLite has one
-/// writer: counting rows with an id above the largest id before the merge tells inserts from updates exactly.
+/// SQLite: batched prepared multi-row INSERTs bound by position. Rows new to the table go straight into it inside the
+/// caller's (IMMEDIATE) load transaction, opened before the first batch, so SQLite writes them while other threads
+/// still read the file; rows that may match stored ones go into a TEMP table, then one INSERT … SELECT … ON CONFLICT
+/// DO UPDATE WHERE changed. Without a caller's transaction, staging commits each batch on the temp database only
+/// (the main database stays unlocked). SQLite has one writer: counting rows with an id above the largest id before
+/// the merge tells inserts from updates exactly.
 /// </summary>
 internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
@@ -60,7 +83,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     // position through SQLitePCL directly: Microsoft.Data.Sqlite binds by name, a linear search per parameter that
     // makes wide multi-row statements quadratic.
     private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
+    private readonly Dictionary<int, sqlite3_stmt> _direct = [];
     private bool _staging;
+    private long _inserted;
     private (long Main, long Temp)? _cacheSizes;
 
     /// <summary>Page cache of this connection while it imports, per database (main and temp), in KiB: the merge maintains three indexes.</summary>
@@ -68,16 +93,59 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public long Staged { get; private set; }
 
-    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    public bool WritesWhileStaging => true;
+
+    public bool BlocksOtherWriters => true;
+
+    /// <summary>New rows go into main.{table} at once, inside the caller's (IMMEDIATE) load transaction: no staging, no merge.</summary>
+    public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
-        await EnsureStagingAsync(ct);
-        // A deferred transaction that writes only the temp database never locks the main one.
-        await using var tx = connection.BeginTransaction(deferred: true);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (transaction is null)
+        {
+            throw new InvalidOperationException("SQLite writes new rows inside the load transaction: open it before the first batch.");
+        }
+
+        await EnsureCacheAsync(transaction, ct);
+        Insert(_direct, $"main.{target.Table}", rows, ct);
+        _inserted += rows.Count;
+    }
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureCacheAsync(transaction, ct);
+        await EnsureStagingAsync(transaction, ct);
+        if (transaction is not null)
+        {
+            Insert(_inserts, $"temp.{target.StagingTable}", rows, ct);
+        }
+        else
+        {
+            // A deferred transaction that writes only the temp database never locks the main one.
+            await using var tx = connection.BeginTransaction(deferred: true);
+            Insert(_inserts, $"temp.{target.StagingTable}", rows, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        Staged += rows.Count;
+    }
+
+    private void Insert(Dictionary<int, sqlite3_stmt> statements, string table, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
         for (var start = 0; start < rows.Count; start += RowsPerStatement)
         {
             ct.ThrowIfCancellationRequested();
             var count = Math.Min(RowsPerStatement, rows.Count - start);
-            var insert = InsertFor(count);
+            var insert = InsertFor(statements, table, count);
             var p = 1;
             for (var r = start; r < start + count; r++)
             {
@@ -94,9 +162,6 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
                 Check(rc);
             }
         }
-
-        await tx.CommitAsync(ct);
-        Staged += rows.Count;
     }
 
     /// <summary>
@@ -106,7 +171,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     internal static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
     {
         null => raw.sqlite3_bind_null(statement, index),
-        string text => raw.sqlite3_bind_text(statement, index, text),
+        string text => BindText(statement, index, text),
         long l => raw.sqlite3_bind_int64(statement, index, l),
         int i => raw.sqlite3_bind_int64(statement, index, i),
         short i => raw.sqlite3_bind_int64(statement, index, i),
@@ -119,6 +184,26 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
     };
 
+    [ThreadStatic]
+    private static byte[]? _utf8;
+
+    /// <summary>
+    /// Text as UTF-8 through one reused buffer (SQLite copies it: SQLITE_TRANSIENT) rather than a new array per value.
+    /// An empty string goes the ordinary way: an empty span would bind NULL.
+    /// </summary>
+    private static int BindText(sqlite3_stmt statement, int index, string text)
+    {
+        if (text.Length == 0)
+        {
+            return raw.sqlite3_bind_text(statement, index, text);
+        }
+
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+        var buffer = _utf8 is { } b && b.Length >= max ? b : (_utf8 = new byte[Math.Max(max, 16 * 1024)]);
+        var length = System.Text.Encoding.UTF8.GetBytes(text, buffer);
+        return raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, length));
+    }
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)
@@ -127,9 +212,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
     }
 
-    private sqlite3_stmt InsertFor(int rowCount)
+    private sqlite3_stmt InsertFor(Dictionary<int, sqlite3_stmt> statements, string table, int rowCount)
     {
-        if (_inserts.TryGetValue(rowCount, out var insert))
+        if (statements.TryGetValue(rowCount, out var insert))
         {
             return insert;
         }
@@ -137,15 +222,20 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         var t = target;
         var columns = t.InsertColumns.Count;
         var row = "(" + string.Join(", ", Enumerable.Repeat("?", columns)) + ")";
-        var sql = $"INSERT INTO temp.{t.StagingTable} ({t.ColumnList}) VALUES {string.Join(",\n", Enumerable.Repeat(row, rowCount))}";
+        var sql = $"INSERT INTO {table} ({t.ColumnList}) VALUES {string.Join(",\n", Enumerable.Repeat(row, rowCount))}";
         Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out insert));
-        _inserts[rowCount] = insert;
+        statements[rowCount] = insert;
         return insert;
     }
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
-        await EnsureStagingAsync(ct);
+        if (Staged == 0)
+        {
+            return new BulkUpsertCounts(_inserted, 0, 0);
+        }
+
+        await EnsureStagingAsync(transaction, ct);
         var t = target;
         var maxBefore = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}", transaction: transaction, cancellationToken: ct));
@@ -159,21 +249,25 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         var affected = await connection.ExecuteAsync(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
         var created = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore", new { MaxBefore = maxBefore }, transaction, cancellationToken: ct));
-        return new BulkUpsertCounts(created, affected - created, Staged - affected);
+        return new BulkUpsertCounts(created + _inserted, affected - created, Staged - affected);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var insert in _inserts.Values)
+        foreach (var insert in _inserts.Values.Concat(_direct.Values))
         {
             insert.Dispose();
         }
 
         _inserts.Clear();
-        if (_staging && connection.State == ConnectionState.Open)
+        _direct.Clear();
+        if (connection.State == ConnectionState.Open)
         {
-            var drop = $"DROP TABLE IF EXISTS temp.{target.StagingTable}";
-            await connection.ExecuteAsync(new CommandDefinition(drop));
+            if (_staging)
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS temp.{target.StagingTable}"));
+            }
+
             if (_cacheSizes is var (main, temp))
             {
                 // The connection goes back to the pool as it came.
@@ -183,7 +277,20 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
     }
 
-    private async Task EnsureStagingAsync(CancellationToken ct)
+    private async Task EnsureCacheAsync(DbTransaction? transaction, CancellationToken ct)
+    {
+        if (_cacheSizes is not null)
+        {
+            return;
+        }
+
+        _cacheSizes = (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA main.cache_size", transaction: transaction, cancellationToken: ct)),
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp.cache_size", transaction: transaction, cancellationToken: ct)));
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};", transaction: transaction, cancellationToken: ct));
+    }
+
+    private async Task EnsureStagingAsync(DbTransaction? transaction, CancellationToken ct)
     {
         if (_staging)
         {
@@ -191,63 +298,115 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
 
         var t = target;
-        _cacheSizes = (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA main.cache_size", cancellationToken: ct)),
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp.cache_size", cancellationToken: ct)));
         _staging = true;
         await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};
-            DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;
-            """,
+            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
+            transaction: transaction,
             cancellationToken: ct));
     }
 }
 
 /// <summary>
-/// PostgreSQL: binary COPY (<see cref="NpgsqlBinaryImporter"/>) into a session temp table, then one
-/// INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
+/// PostgreSQL: rows new to the table go by binary COPY (<see cref="NpgsqlBinaryImporter"/>) straight into it, batch by
+/// batch inside the load transaction, so the server writes them while the client still reads the file. Rows that may
+/// match stored ones go by binary COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO UPDATE WHERE
+/// changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
 /// </summary>
 internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
     private string[]? _types;
+    private string[]? _tableTypes;
+    private long _inserted;
 
     public long Staged { get; private set; }
 
-    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
-    {
-        var types = await EnsureStagingAsync(ct);
-        await using (var importer = await connection.BeginBinaryImportAsync(
-                         $"COPY {target.StagingTable} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(ct);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    switch (row[i])
-                    {
-                        case null:
-                            await importer.WriteNullAsync(ct);
-                            break;
-                        case DateTimeOffset instant:
-                            await importer.WriteAsync(instant.ToUniversalTime(), types[i], ct);
-                            break;
-                        case var value:
-                            await importer.WriteAsync(value, types[i], ct);
-                            break;
-                    }
-                }
-            }
+    public bool WritesWhileStaging => true;
 
-            await importer.CompleteAsync(ct);
+    public bool BlocksOtherWriters => false;
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
         }
 
+        var types = await EnsureStagingAsync(ct);
+        await CopyAsync(target.StagingTable, types, rows, ct);
         Staged += rows.Count;
+    }
+
+    /// <summary>Binary COPY into the table itself: no staging, no merge (the caller's transaction is the connection's).</summary>
+    public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (transaction is null)
+        {
+            throw new InvalidOperationException("PostgreSQL writes new rows inside the load transaction: open it before the first batch.");
+        }
+
+        _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
+        await CopyAsync(target.Table, _tableTypes, rows, ct);
+        _inserted += rows.Count;
+    }
+
+    private async Task CopyAsync(string table, string[] types, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {table} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+
+        // Synchronous, typed writes: the importer buffers and only blocks to send a full buffer, while an awaited
+        // write per value resolved by type name cost more than the server's work on the row.
+        foreach (var row in rows)
+        {
+            ct.ThrowIfCancellationRequested();
+            importer.StartRow();
+            for (var i = 0; i < row.Length; i++)
+            {
+                switch (row[i], types[i])
+                {
+                    case (null, _):
+                        importer.WriteNull();
+                        break;
+                    case (string text, "text"):
+                        importer.Write(text, NpgsqlTypes.NpgsqlDbType.Text);
+                        break;
+                    case (long number, "bigint"):
+                        importer.Write(number, NpgsqlTypes.NpgsqlDbType.Bigint);
+                        break;
+                    case (double number, "double precision"):
+                        importer.Write(number, NpgsqlTypes.NpgsqlDbType.Double);
+                        break;
+                    case (bool flag, "boolean"):
+                        importer.Write(flag, NpgsqlTypes.NpgsqlDbType.Boolean);
+                        break;
+                    case (DateOnly date, "date"):
+                        importer.Write(date, NpgsqlTypes.NpgsqlDbType.Date);
+                        break;
+                    case (DateTimeOffset instant, _):
+                        importer.Write(instant.ToUniversalTime(), types[i]);
+                        break;
+                    case (var value, var type):
+                        importer.Write(value, type);
+                        break;
+                }
+            }
+        }
+
+        await importer.CompleteAsync(ct);
     }
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
-        await EnsureStagingAsync(ct);
+        if (Staged == 0)
+        {
+            return new BulkUpsertCounts(_inserted, 0, 0);
+        }
+
         var t = target;
         var merge = $"""
             WITH merged AS (
@@ -260,7 +419,7 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
             SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged
             """;
         var (created, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
-        return new BulkUpsertCounts(created, updated, Staged - created - updated);
+        return new BulkUpsertCounts(created + _inserted, updated, Staged - created - updated);
     }
 
     public async ValueTask DisposeAsync()
@@ -283,16 +442,22 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         await connection.ExecuteAsync(new CommandDefinition(
             $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
             cancellationToken: ct));
+        _types = await ColumnTypesAsync("to_regclass('pg_temp.' || @Table)", t.StagingTable, ct);
+        return _types;
+    }
+
+    /// <summary>The PostgreSQL type of each insert column of a relation, in <see cref="BulkUpsertTarget.InsertColumns"/> order.</summary>
+    private async Task<string[]> ColumnTypesAsync(string relation, string? table, CancellationToken ct)
+    {
         var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition(
-                """
+                $"""
                 SELECT a.attname, format_type(a.atttypid, NULL)
                 FROM pg_attribute a
-                WHERE a.attrelid = to_regclass('pg_temp.' || @Table) AND a.attnum > 0 AND NOT a.attisdropped
+                WHERE a.attrelid = {relation} AND a.attnum > 0 AND NOT a.attisdropped
                 """,
-                new { Table = t.StagingTable }, cancellationToken: ct)))
+                new { Table = table }, cancellationToken: ct)))
             .ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
-        _types = t.InsertColumns.Select(c => types[c]).ToArray();
-        return _types;
+        return target.InsertColumns.Select(c => types[c]).ToArray();
     }
 }
 
@@ -308,8 +473,19 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
 
     public long Staged { get; private set; }
 
-    public async Task StageAsync(IReadOnlyList<object?[]> rows, CancellationToken ct)
+    public bool WritesWhileStaging => false;
+
+    public bool BlocksOtherWriters => false;
+
+    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, transaction, ct);
+
+    public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         await EnsureStagingAsync(ct);
         using var table = new DataTable();
         foreach (var column in target.InsertColumns)

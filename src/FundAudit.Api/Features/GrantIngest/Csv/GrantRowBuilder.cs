@@ -124,11 +124,18 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
     private IEnumerable<BeneficiaryLocation> Locations(LocationColumns group)
     {
         // A derived file joins several locations with "; " in one cell: the n-th part of each cell is one location.
-        var names = Split(Cell(group.Name), keepEmpty: true);
-        var codes = Split(Cell(group.CountryCode), keepEmpty: true);
-        var geo = Split(Cell(group.GeoCode), keepEmpty: true);
-        var types = Split(Cell(group.GeoCodeType), keepEmpty: true);
-        var count = Math.Max(Math.Max(names.Count, codes.Count), Math.Max(geo.Count, types.Count));
+        // Most cells hold one part: they are not split (nor copied) then.
+        var names = Parts(Cell(group.Name));
+        var codes = Parts(Cell(group.CountryCode));
+        var geo = Parts(Cell(group.GeoCode));
+        var types = Parts(Cell(group.GeoCodeType));
+        var count = Math.Max(Math.Max(names.Length, codes.Length), Math.Max(geo.Length, types.Length));
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var locations = new List<BeneficiaryLocation>(count);
         for (var k = 0; k < count; k++)
         {
             var location = new BeneficiaryLocation(
@@ -138,11 +145,16 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
                 At(types, k));
             if (location is not { Name: null, CountryCode: null, GeoCode: null, GeoCodeType: null })
             {
-                yield return location;
+                locations.Add(location);
             }
         }
 
-        static string? At(List<string> parts, int k) => k < parts.Count && parts[k].Length > 0 ? parts[k] : null;
+        return locations;
+
+        static string? At(string[] parts, int k) => k < parts.Length && parts[k].Length > 0 ? parts[k] : null;
+
+        static string[] Parts(string? text) =>
+            text is null ? [] : text.Contains(';', StringComparison.Ordinal) ? text.Split(';', StringSplitOptions.TrimEntries) : [text];
     }
 
     private string? ReadCurrency()

@@ -21,6 +21,20 @@ internal static class CsvGrantMapping
     public static GrantToStore ToGrant(CsvRow row, ClassificationEngine engine)
     {
         var r = row.Record ?? throw new ArgumentException("Only rows without errors carry a record.", nameof(row));
+
+        // Written straight to UTF-8 (the same bytes as the serializer's, see StoredGrantJson), hashed as is and decoded
+        // once for the stored text (ASCII: the default encoder escapes everything else).
+        var utf8 = StoredGrantJson.Current.Grant(r, row.Extra);
+        return new GrantToStore(r, System.Text.Encoding.UTF8.GetString(utf8), GrantMapping.ContentHash(utf8), engine.Classify(r));
+    }
+
+    /// <summary>
+    /// The stored JSON as the serializer writes it from the 360Giving object graph: the reference that
+    /// <see cref="StoredGrantJson"/> must match byte for byte (tests compare both).
+    /// </summary>
+    internal static byte[] StoredJsonViaSerializer(CsvRow row)
+    {
+        var r = row.Record ?? throw new ArgumentException("Only rows without errors carry a record.", nameof(row));
         var grant = ToGiving(r);
         if (row.Extra is { Count: > 0 } extra)
         {
@@ -33,9 +47,7 @@ internal static class CsvGrantMapping
                 new { level = r.ExplicitLevel, purpose = r.ExplicitPurpose, flexible = r.ExplicitFlexible }, GrantMapping.StoredJson);
         }
 
-        // Serialized once to UTF-8: hashed as is, decoded once for the stored text.
-        var utf8 = GrantMapping.ToStoredJsonUtf8(grant);
-        return new GrantToStore(r, System.Text.Encoding.UTF8.GetString(utf8), GrantMapping.ContentHash(utf8), engine.Classify(r));
+        return GrantMapping.ToStoredJsonUtf8(grant);
     }
 
     private static GivingGrant ToGiving(GrantRecord r) => new()

@@ -1,6 +1,9 @@
+using System.Data.Common;
+using System.Threading.Channels;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest.Csv;
 using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Classification;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
@@ -57,6 +60,10 @@ internal sealed class GrantImportJob(
                 CancellationToken.None);
             throw;
         }
+        finally
+        {
+            store.EndProgress(importId, token);
+        }
 
         // Funders' portfolios are not kept longer than needed: once the import has ended for good, the upload goes.
         // A failed import keeps its file so that the job can run again.
@@ -93,116 +100,257 @@ internal sealed class GrantImportJob(
         long warningCount = warnings.Count;
         long read = 0, accepted = 0, rejected = 0, superseded = 0, bytes = 0, storedErrors = 0;
         var truncated = false;
-        var batches = 0;
         var now = clock.GetUtcNow();
-        var batch = new List<object?[]>(options.BatchSize);
-        var errors = new List<ImportRowError>(1000);
         ImportProgressCounts Counts() => new(plan.DataRowCount, read, accepted, rejected, superseded, bytes);
 
         await store.ProgressAsync(id, token, Counts(), now, ct);
         await using var connection = await db.OpenAsync(ct);
         await using var bulk = db.Dialect.BeginBulkUpsert(connection, GrantStore.BulkTarget);
 
-        var staging = new System.Diagnostics.Stopwatch();
-        async Task StageAsync()
-        {
-            if (batch.Count > 0)
+        // PostgreSQL writes new grants straight into the table as they come, inside the one transaction that commits
+        // the import; the other engines stage and open it for the merge only.
+        await using var tx = bulk.WritesWhileStaging ? await connection.BeginTransactionAsync(ct) : null;
+        var stored = await GrantStore.StoredHashesAsync(connection, tx, funderId, ct);
+
+        // Three stages, so that both cores work: this thread reads and checks rows; each batch of valid rows is mapped
+        // (stored JSON, hash, classification, row values) on the thread pool as soon as it is cut; one writer task
+        // takes the batches in file order and writes them, their row errors and the progress they carry. The channel is
+        // bounded, so at most Imports:PipelineBatches batches wait and memory stays flat whatever the file size.
+        var writer = new BatchWriter(store, faults, clock, bulk, tx, id, token, funderId);
+        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Math.Max(1, options.PipelineBatches)) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writing = Task.Run(
+            async () =>
             {
-                staging.Start();
-                await bulk.StageAsync(batch, ct);
-                staging.Stop();
-                batch.Clear();
-                faults.AfterBatch(id, ++batches);
+                try
+                {
+                    await writer.RunAsync(channel.Reader, stop.Token);
+                }
+                catch (Exception e)
+                {
+                    channel.Writer.TryComplete(e); // a reader waiting for room stops at once
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        var batch = new Batch(options.BatchSize);
+        var lastProgress = 0L;
+
+        async Task PostAsync()
+        {
+            batch.Progress = Counts();
+            if (batch.Rows.Count > 0)
+            {
+                var rows = batch.Rows;
+                batch.Mapped = Task.Run(() => Map(rows, stored, engine, funderId, now));
             }
+
+            await channel.Writer.WriteAsync(batch, stop.Token);
+            batch = new Batch(options.BatchSize);
         }
 
-        foreach (var row in GrantCsvReader.ReadRows(file, plan))
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            read++;
-            bytes = row.BytePosition;
-            foreach (var warning in row.Warnings)
+            foreach (var row in GrantCsvReader.ReadRows(file, plan))
             {
-                if (++warningCount <= options.MaxStoredWarnings)
+                stop.Token.ThrowIfCancellationRequested();
+                read++;
+                bytes = row.BytePosition;
+                foreach (var warning in row.Warnings)
                 {
-                    warnings.Add(new ImportProblem(warning.Code, warning.Message, warning.Column, warning.Row));
+                    if (++warningCount <= options.MaxStoredWarnings)
+                    {
+                        warnings.Add(new ImportProblem(warning.Code, warning.Message, warning.Column, warning.Row));
+                    }
                 }
-            }
 
-            if (row.Errors.Count > 0)
-            {
-                rejected++;
-                foreach (var error in row.Errors)
+                if (row.Errors.Count > 0)
                 {
-                    if (++storedErrors <= options.MaxStoredErrors)
+                    rejected++;
+                    foreach (var error in row.Errors)
                     {
-                        errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message));
+                        if (++storedErrors <= options.MaxStoredErrors)
+                        {
+                            batch.Errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message));
+                        }
+                        else
+                        {
+                            truncated = true;
+                        }
                     }
-                    else
-                    {
-                        truncated = true;
-                    }
-                }
-            }
-            else
-            {
-                // A valid row superseded by a later row with its identifier is accepted (it was readable) but only the
-                // later row is stored: the file's last word wins.
-                accepted++;
-                if (row.SupersededByRow is not null)
-                {
-                    superseded++;
                 }
                 else
                 {
-                    batch.Add(GrantStore.ColumnValues(funderId, CsvGrantMapping.ToGrant(row, engine), now));
-                    if (batch.Count >= options.BatchSize)
+                    // A valid row superseded by a later row with its identifier is accepted (it was readable) but only the
+                    // later row is stored: the file's last word wins.
+                    accepted++;
+                    if (row.SupersededByRow is not null)
                     {
-                        await StageAsync();
+                        superseded++;
                     }
+                    else
+                    {
+                        batch.Rows.Add(row);
+                    }
+                }
+
+                if (batch.Rows.Count >= options.BatchSize || batch.Errors.Count >= 1000 || read - lastProgress >= options.ProgressEveryRows)
+                {
+                    batch.WriteProgress = read - lastProgress >= options.ProgressEveryRows;
+                    lastProgress = batch.WriteProgress ? read : lastProgress;
+                    await PostAsync();
                 }
             }
 
-            if (errors.Count >= 1000)
-            {
-                await store.AddErrorsAsync(funderId, id, errors, ct);
-                errors.Clear();
-            }
-
-            if (read % options.ProgressEveryRows == 0)
-            {
-                await store.ProgressAsync(id, token, Counts(), clock.GetUtcNow(), ct);
-            }
+            bytes = import.FileBytes;
+            await PostAsync();
+            channel.Writer.Complete();
+            await writing;
         }
+        catch (Exception e)
+        {
+            channel.Writer.TryComplete();
+            await stop.CancelAsync();
+            await Task.WhenAny(writing); // the connection is not disposed under the writer's feet
+            if (e is ChannelClosedException && writing.Exception?.InnerException is { } writerError)
+            {
+                // The writer stopped first (a database error, an injected fault): its exception is the one to report.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writerError);
+            }
 
-        await StageAsync();
-        await store.AddErrorsAsync(funderId, id, errors, ct);
-        bytes = import.FileBytes;
+            throw;
+        }
 
         if (accepted == 0)
         {
+            if (tx is not null)
+            {
+                await tx.CommitAsync(ct); // no grant in it: only the row errors, where the engine keeps them in it
+            }
+
             await RefuseAsync(id, token, Counts(), [new ImportProblem("no_valid_rows", "No row of the file could be imported; the errors list says why for each row.")], warnings, warningCount, truncated, ct);
             return;
         }
 
         var merging = System.Diagnostics.Stopwatch.StartNew();
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var merged = await bulk.MergeAsync(tx, ct);
+        await using var mergeTx = tx is null ? await connection.BeginTransactionAsync(ct) : null;
+        var loadTx = tx ?? mergeTx!;
+        var merged = await bulk.MergeAsync(loadTx, ct);
+        merged = merged with { Unchanged = merged.Unchanged + writer.Unchanged };
         faults.BeforeCommit(id);
         var finished = await store.FinishAsync(
             id, token, ImportStatus.Succeeded, Counts(), (merged.Created, merged.Updated, merged.Unchanged), warningCount, truncated, warnings, [],
-            clock.GetUtcNow(), connection, tx, ct);
+            clock.GetUtcNow(), connection, loadTx, ct);
         if (!finished)
         {
             // Another run took the import over: this one stores nothing.
-            await tx.RollbackAsync(ct);
+            await loadTx.RollbackAsync(ct);
             return;
         }
 
-        await tx.CommitAsync(ct);
+        await loadTx.CommitAsync(ct);
         logger.LogInformation(
-            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; staged in {StageMs} ms, merged in {MergeMs} ms",
-            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, staging.ElapsedMilliseconds, merging.ElapsedMilliseconds);
+            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; written in {WriteMs} ms on the writer, merged in {MergeMs} ms",
+            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, writer.Busy.ElapsedMilliseconds, merging.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// The CPU side of a batch, off the reader's thread: the stored JSON and its hash, then, for rows whose grant is new
+    /// or changed (an unchanged hash is skipped before any further work), the classification and the row values.
+    /// </summary>
+    private static Mapped Map(List<CsvRow> rows, StoredHashes stored, ClassificationEngine engine, long funderId, DateTimeOffset now)
+    {
+        var mapped = new Mapped(rows.Count);
+        foreach (var row in rows)
+        {
+            var record = row.Record!;
+            var json = StoredGrantJson.Current.Grant(record, row.Extra);
+            var hash = GrantMapping.ContentHash(json);
+            switch (stored.Compare(record.Identifier, hash))
+            {
+                case StoredHashes.State.Unchanged:
+                    mapped.Unchanged++;
+                    break;
+                case var state:
+                    var grant = new GrantToStore(record, System.Text.Encoding.UTF8.GetString(json), hash, engine.Classify(record));
+                    (state == StoredHashes.State.New ? mapped.New : mapped.Changed).Add(GrantStore.ColumnValues(funderId, grant, now));
+                    break;
+            }
+        }
+
+        return mapped;
+    }
+
+    /// <summary>Rows cut by the reader, with the row errors read meanwhile and the progress as of its last row.</summary>
+    private sealed class Batch(int capacity)
+    {
+        public List<CsvRow> Rows { get; } = new(capacity);
+
+        public List<ImportRowError> Errors { get; } = [];
+
+        public ImportProgressCounts? Progress { get; set; }
+
+        public bool WriteProgress { get; set; }
+
+        public Task<Mapped>? Mapped { get; set; }
+    }
+
+    private sealed class Mapped(int capacity)
+    {
+        public List<object?[]> New { get; } = new(capacity);
+
+        public List<object?[]> Changed { get; } = [];
+
+        public long Unchanged { get; set; }
+    }
+
+    /// <summary>The writer stage: the only one that touches the import's connection while rows are read.</summary>
+    private sealed class BatchWriter(GrantImportStore store, IImportFaultInjector faults, TimeProvider clock, IBulkUpsert bulk, DbTransaction? tx, long id, string token, long funderId)
+    {
+        private int _batches;
+
+        public long Unchanged { get; private set; }
+
+        public System.Diagnostics.Stopwatch Busy { get; } = new();
+
+        public async Task RunAsync(ChannelReader<Batch> batches, CancellationToken ct)
+        {
+            await foreach (var batch in batches.ReadAllAsync(ct))
+            {
+                if (batch.Mapped is { } pending)
+                {
+                    var mapped = await pending;
+                    Busy.Start();
+                    Unchanged += mapped.Unchanged;
+                    await bulk.InsertNewAsync(mapped.New, tx, ct);
+                    await bulk.StageAsync(mapped.Changed, tx, ct);
+                    Busy.Stop();
+                }
+
+                Busy.Start();
+                // Where the load transaction keeps other connections from writing, errors go in it and progress is
+                // published in memory; elsewhere both are written in short statements of their own, visible at once.
+                var blocking = bulk.BlocksOtherWriters && tx is not null;
+                await store.AddErrorsAsync(funderId, id, batch.Errors, ct, blocking ? tx : null);
+                if (batch.WriteProgress && batch.Progress is { } progress)
+                {
+                    if (blocking)
+                    {
+                        store.PublishProgress(id, token, progress);
+                    }
+                    else
+                    {
+                        await store.ProgressAsync(id, token, progress, clock.GetUtcNow(), ct);
+                    }
+                }
+
+                Busy.Stop();
+                if (batch.Mapped is not null)
+                {
+                    faults.AfterBatch(id, ++_batches);
+                }
+            }
+        }
     }
 
     private Task RefuseAsync(long id, string token, ImportProgressCounts counts, IReadOnlyList<ImportProblem> problems, IReadOnlyList<ImportProblem> warnings, long warningCount, bool truncated, CancellationToken ct) =>

@@ -25,7 +25,13 @@ internal sealed class GrantImportOptions
     public int MaxRowBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Valid rows staged per bulk batch.</summary>
-    public int BatchSize { get; set; } = 5_000;
+    public int BatchSize { get; set; } = 2_000;
+
+    /// <summary>
+    /// Batches cut by the reader that may wait for the writer (each mapped on the thread pool meanwhile): enough to keep
+    /// both cores busy, few enough that memory does not grow with the file.
+    /// </summary>
+    public int PipelineBatches { get; set; } = 2;
 
     /// <summary>Progress is written to the import row after this many rows (in its own short statement).</summary>
     public int ProgressEveryRows { get; set; } = 10_000;

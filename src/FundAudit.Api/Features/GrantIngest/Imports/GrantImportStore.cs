@@ -22,7 +22,7 @@ internal sealed record ImportProblem(string Code, string Message, string? Column
 internal sealed record ImportRowError(long Row, string? Column, string Code, string Message);
 
 /// <summary>A grant_imports row.</summary>
-internal sealed class GrantImportRow
+internal sealed record GrantImportRow
 {
     public long Id { get; init; }
 
@@ -75,6 +75,9 @@ internal sealed class GrantImportRow
     public DateTimeOffset? StartedAt { get; init; }
 
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The run that holds the import while it is running.</summary>
+    public string? RunToken { get; init; }
 }
 
 /// <summary>Counters the job writes while it runs.</summary>
@@ -87,10 +90,14 @@ internal sealed record ImportProgressCounts(long? DataRows, long RowsRead, long 
 /// </summary>
 internal sealed class GrantImportStore(Db db)
 {
+    // Progress of runs whose writes wait in their load transaction (SQLite: its one writer holds the database for the
+    // whole load), published in memory for reads by this process; SQLite runs one service process only.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Token, ImportProgressCounts Counts)> _live = new();
+
     private const string Columns = """
         id, funder_id, status, file_name, stored_name, file_sha256, file_bytes, date_format, same_file_as, attempts, data_rows,
         rows_read, rows_accepted, rows_rejected, rows_superseded, bytes_read, created_count, updated_count, unchanged_count,
-        warning_count, errors_truncated, warnings_json, problems_json, created_at, started_at, finished_at
+        warning_count, errors_truncated, warnings_json, problems_json, created_at, started_at, finished_at, run_token
         """;
 
     private const string SelectOne = $"SELECT {Columns} FROM grant_imports WHERE funder_id = @FunderId AND id = @Id";
@@ -176,7 +183,7 @@ internal sealed class GrantImportStore(Db db)
     public async Task<GrantImportRow?> FindAsync(long funderId, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectOne, new { FunderId = funderId, Id = id }, cancellationToken: ct));
+        return Live(await connection.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectOne, new { FunderId = funderId, Id = id }, cancellationToken: ct)));
     }
 
     /// <summary>Newest first; <paramref name="before"/> is the id of the last import of the previous page.</summary>
@@ -184,8 +191,37 @@ internal sealed class GrantImportStore(Db db)
     {
         var sql = $"SELECT {Columns} FROM grant_imports WHERE funder_id = @FunderId{(before is null ? "" : " AND id < @Before")} ORDER BY id DESC {db.Dialect.Limit("Limit")}";
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<GrantImportRow>(new CommandDefinition(sql, new { FunderId = funderId, Before = before ?? 0, Limit = limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<GrantImportRow>(new CommandDefinition(sql, new { FunderId = funderId, Before = before ?? 0, Limit = limit }, cancellationToken: ct)))
+            .Select(r => Live(r)!).ToList();
     }
+
+    /// <summary>
+    /// Progress of a run that cannot write it where others see it before it commits (see
+    /// <see cref="Infrastructure.Data.IBulkUpsert.BlocksOtherWriters"/>): shown by <see cref="FindAsync"/> and
+    /// <see cref="ListAsync"/> while the stored row says the same run is running.
+    /// </summary>
+    public void PublishProgress(long id, string token, ImportProgressCounts counts) => _live[id] = (token, counts);
+
+    public void EndProgress(long id, string token)
+    {
+        if (_live.TryGetValue(id, out var live) && live.Token == token)
+        {
+            _live.TryRemove(KeyValuePair.Create(id, live));
+        }
+    }
+
+    private GrantImportRow? Live(GrantImportRow? row) =>
+        row is { Status: ImportStatus.Running } && _live.TryGetValue(row.Id, out var live) && live.Token == row.RunToken
+            ? row with
+            {
+                DataRows = live.Counts.DataRows,
+                RowsRead = live.Counts.RowsRead,
+                RowsAccepted = live.Counts.RowsAccepted,
+                RowsRejected = live.Counts.RowsRejected,
+                RowsSuperseded = live.Counts.RowsSuperseded,
+                BytesRead = live.Counts.BytesRead,
+            }
+            : row;
 
     public async Task<IReadOnlyList<ImportRowError>> ErrorsAsync(long funderId, long importId, CancellationToken ct)
     {
@@ -216,10 +252,18 @@ internal sealed class GrantImportStore(Db db)
         await connection.ExecuteAsync(new CommandDefinition(DeleteErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
     }
 
-    public async Task AddErrorsAsync(long funderId, long importId, IReadOnlyList<ImportRowError> errors, CancellationToken ct)
+    /// <summary>Stores row errors: in their own transaction, or in <paramref name="transaction"/> on its connection when given.</summary>
+    public async Task AddErrorsAsync(long funderId, long importId, IReadOnlyList<ImportRowError> errors, CancellationToken ct, DbTransaction? transaction = null)
     {
         if (errors.Count == 0)
         {
+            return;
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+                InsertError, errors.Select(e => new { FunderId = funderId, ImportId = importId, e.Row, e.Column, e.Code, e.Message }), transaction, cancellationToken: ct));
             return;
         }
 

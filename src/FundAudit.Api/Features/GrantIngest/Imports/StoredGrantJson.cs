@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.Text.Json;
+using FundAudit.Core.Grants;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// The stored 360Giving JSON of a CSV row, and the beneficiary_locations column, written straight from the
+/// <see cref="GrantRecord"/> with one reused <see cref="Utf8JsonWriter"/> per thread: byte for byte what
+/// <see cref="GrantMapping.ToStoredJsonUtf8"/> (and <see cref="JsonSerializer"/> with <see cref="GrantMapping.StoredJson"/>)
+/// writes for the same grant, so content hashes do not move, without building the object graph or reflecting over it
+/// (a test compares both on every shared data file).
+/// </summary>
+/// <remarks>
+/// Same rules as the serializer with <see cref="GrantMapping.StoredJson"/>: camelCase names in declaration order of
+/// <see cref="GivingGrant"/>, nulls left out, the default encoder (non-ASCII escaped, so the text is ASCII), extension
+/// data last in insertion order.
+/// </remarks>
+internal sealed class StoredGrantJson : IDisposable
+{
+    [ThreadStatic]
+    private static StoredGrantJson? _current;
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _writer;
+
+    private StoredGrantJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+
+    /// <summary>This thread's writer (lives as long as the thread; <see cref="Dispose"/> is for owners of their own).</summary>
+    public static StoredGrantJson Current => _current ??= new StoredGrantJson();
+
+    /// <summary>The stored JSON of a CSV row's grant; the span is valid until the next call on this thread.</summary>
+    public ReadOnlySpan<byte> Grant(GrantRecord r, IReadOnlyDictionary<string, string>? extra)
+    {
+        var w = Reset();
+        w.WriteStartObject();
+        w.WriteString("id"u8, r.Identifier);
+        Text(w, "title"u8, r.Title);
+        Text(w, "description"u8, r.Description);
+        w.WriteString("currency"u8, r.Currency);
+        w.WriteNumber("amountAwarded"u8, MinorUnits.ToDecimal(r.AmountAwardedMinor, r.Currency));
+        if (r.AmountDisbursedMinor is { } disbursed)
+        {
+            w.WriteNumber("amountDisbursed"u8, MinorUnits.ToDecimal(disbursed, r.Currency));
+        }
+
+        Date(w, "awardDate"u8, r.AwardDate);
+        if (r.PlannedStartDate is not null || r.PlannedEndDate is not null)
+        {
+            w.WriteStartArray("plannedDates"u8);
+            w.WriteStartObject();
+            if (r.PlannedStartDate is { } start)
+            {
+                Date(w, "startDate"u8, start);
+            }
+
+            if (r.PlannedEndDate is { } end)
+            {
+                Date(w, "endDate"u8, end);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (r.RecipientOrgId is not null || r.RecipientOrgName is not null || r.RecipientOrgCountry is not null || r.RecipientLocationCountryCodes.Count > 0)
+        {
+            w.WriteStartArray("recipientOrganization"u8);
+            w.WriteStartObject();
+            Text(w, "id"u8, r.RecipientOrgId);
+            Text(w, "name"u8, r.RecipientOrgName);
+            Text(w, "addressCountry"u8, r.RecipientOrgCountry);
+            if (r.RecipientLocationCountryCodes.Count > 0)
+            {
+                w.WriteStartArray("location"u8);
+                foreach (var code in r.RecipientLocationCountryCodes)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("countryCode"u8, code);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (r.BeneficiaryLocations.Count > 0)
+        {
+            w.WritePropertyName("beneficiaryLocation"u8);
+            Locations(w, r.BeneficiaryLocations);
+        }
+
+        if (r.FundingOrgId is not null || r.FundingOrgName is not null)
+        {
+            w.WriteStartArray("fundingOrganization"u8);
+            w.WriteStartObject();
+            Text(w, "id"u8, r.FundingOrgId);
+            Text(w, "name"u8, r.FundingOrgName);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (r.ProgrammeTitle is not null)
+        {
+            w.WriteStartArray("grantProgramme"u8);
+            w.WriteStartObject();
+            w.WriteString("title"u8, r.ProgrammeTitle);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (r.FundingTypes.Count > 0)
+        {
+            w.WriteStartArray("fundingType"u8);
+            foreach (var type in r.FundingTypes)
+            {
+                w.WriteStartObject();
+                w.WriteString("title"u8, type);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        Text(w, "locationScope"u8, r.LocationScope);
+        Text(w, "regrantType"u8, r.RegrantType);
+        if (extra is { Count: > 0 })
+        {
+            w.WriteStartObject(CsvGrantMapping.AdditionalColumns);
+            foreach (var (title, value) in extra)
+            {
+                w.WriteString(title, value);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (r.ExplicitLevel is not null || r.ExplicitPurpose is not null || r.ExplicitFlexible is not null)
+        {
+            w.WriteStartObject(CsvGrantMapping.ExplicitClassification);
+            Text(w, "level"u8, r.ExplicitLevel);
+            Text(w, "purpose"u8, r.ExplicitPurpose);
+            if (r.ExplicitFlexible is { } flexible)
+            {
+                w.WriteBoolean("flexible"u8, flexible);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        return Done(w);
+    }
+
+    /// <summary>The beneficiary_locations column: the list as the serializer writes it (null when empty).</summary>
+    public string? LocationsText(IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        if (locations.Count == 0)
+        {
+            return null;
+        }
+
+        var w = Reset();
+        Locations(w, locations);
+        return System.Text.Encoding.UTF8.GetString(Done(w));
+    }
+
+    /// <summary>A list of strings as the serializer writes it (<c>["a","b"]</c>, <c>[]</c> when empty).</summary>
+    public string StringArrayText(IReadOnlyList<string> values)
+    {
+        var w = Reset();
+        w.WriteStartArray();
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+        return System.Text.Encoding.UTF8.GetString(Done(w));
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private Utf8JsonWriter Reset()
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        return _writer;
+    }
+
+    private ReadOnlySpan<byte> Done(Utf8JsonWriter w)
+    {
+        w.Flush();
+        return _buffer.WrittenSpan;
+    }
+
+    private static void Locations(Utf8JsonWriter w, IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        w.WriteStartArray();
+        foreach (var l in locations)
+        {
+            w.WriteStartObject();
+            Text(w, "name"u8, l.Name);
+            Text(w, "countryCode"u8, l.CountryCode);
+            Text(w, "geoCode"u8, l.GeoCode);
+            Text(w, "geoCodeType"u8, l.GeoCodeType);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Text(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void Date(Utf8JsonWriter w, ReadOnlySpan<byte> name, DateOnly date)
+    {
+        Span<char> text = stackalloc char[10];
+        date.TryFormat(text, out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(name, text[..written]);
+    }
+}
