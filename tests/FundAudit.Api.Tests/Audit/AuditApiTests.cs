@@ -9,6 +9,8 @@ using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Core.Geography;
 using Microsoft.Extensions.DependencyInjection;
 
+using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
+
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>The audit through the API: rates, mix, baselines, comparison, targets, exports, charts and the field view.</summary>
@@ -16,33 +18,8 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
 {
     private const string PortfolioRates = "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-03,GBP,0.8,EUR\n";
 
-    /// <summary>Local prevention (the default test grant's text and place), optionally core support.</summary>
-    private static JsonObject Prevention(string id, decimal amount, string currency, string date, bool core = false)
-    {
-        var g = Giving.Grant(id, amount, currency, date);
-        if (core)
-        {
-            g["fundingType"] = new JsonArray(new JsonObject { ["title"] = "Core support" });
-        }
 
-        return g;
-    }
 
-    private static JsonObject Emergency(string id, decimal amount, string currency, string date)
-    {
-        var g = Giving.Grant(id, amount, currency, date, "Emergency relocation after death threats");
-        g["description"] = "Urgent relocation after an armed attack.";
-        return g;
-    }
-
-    /// <summary>Text the default rules cannot place: purpose unclassified (level local from the place).</summary>
-    private static JsonObject Zebra(string id, decimal amount, string currency, string date)
-    {
-        var g = Giving.Grant(id, amount, currency, date, "Zebra programme");
-        g.Remove("description");
-        g.Remove("grantProgramme");
-        return g;
-    }
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 

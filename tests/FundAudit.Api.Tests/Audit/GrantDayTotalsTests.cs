@@ -10,6 +10,8 @@ using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
+using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
+
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>
@@ -96,14 +98,6 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         return g;
     }
 
-    /// <summary>Text the default rules cannot place (purpose unclassified).</summary>
-    private static JsonObject Zebra(string id, decimal amount, string currency, string date)
-    {
-        var g = Giving.Grant(id, amount, currency, date, "Zebra programme");
-        g.Remove("description");
-        g.Remove("grantProgramme");
-        return g;
-    }
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 

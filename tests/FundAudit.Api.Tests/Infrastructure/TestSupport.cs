@@ -93,3 +93,36 @@ internal static class HttpAssert
         return count;
     }
 }
+
+/// <summary>Grants the audit tests classify predictably: local prevention, emergency, and text no rule places.</summary>
+internal static class AuditGrants
+{
+    /// <summary>Local prevention (the default test grant's text and place), optionally core support (flexible).</summary>
+    public static JsonObject Prevention(string id, decimal amount, string currency, string date, bool core = false)
+    {
+        var g = Giving.Grant(id, amount, currency, date);
+        if (core)
+        {
+            g["fundingType"] = new JsonArray(new JsonObject { ["title"] = "Core support" });
+        }
+
+        return g;
+    }
+
+    /// <summary>Local emergency relocation.</summary>
+    public static JsonObject Emergency(string id, decimal amount, string currency, string date)
+    {
+        var g = Giving.Grant(id, amount, currency, date, "Emergency relocation after death threats");
+        g["description"] = "Urgent relocation after an armed attack.";
+        return g;
+    }
+
+    /// <summary>Text the default rules cannot place (purpose unclassified), so the grant is in the review queue.</summary>
+    public static JsonObject Zebra(string id, decimal amount = 1000m, string currency = "GBP", string date = "2024-05-01", string title = "Zebra programme")
+    {
+        var g = Giving.Grant(id, amount, currency, date, title);
+        g.Remove("description");
+        g.Remove("grantProgramme");
+        return g;
+    }
+}

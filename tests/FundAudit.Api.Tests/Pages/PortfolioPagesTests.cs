@@ -8,6 +8,8 @@ using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
+using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
+
 namespace FundAudit.Api.Tests.Pages;
 
 /// <summary>
@@ -18,32 +20,8 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
 {
     private const string Rates = "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-03,GBP,0.8,EUR\n";
 
-    private static JsonObject Prevention(string id, decimal amount, string currency, string date, bool core = false)
-    {
-        var g = Giving.Grant(id, amount, currency, date);
-        if (core)
-        {
-            g["fundingType"] = new JsonArray(new JsonObject { ["title"] = "Core support" });
-        }
 
-        return g;
-    }
 
-    private static JsonObject Emergency(string id, decimal amount, string currency, string date)
-    {
-        var g = Giving.Grant(id, amount, currency, date, "Emergency relocation after death threats");
-        g["description"] = "Urgent relocation after an armed attack.";
-        return g;
-    }
-
-    /// <summary>Text the default rules cannot place: purpose unclassified, so the grant is in the review queue.</summary>
-    private static JsonObject Zebra(string id, decimal amount = 1000m, string currency = "GBP", string date = "2024-05-01", string title = "Zebra programme")
-    {
-        var g = Giving.Grant(id, amount, currency, date, title);
-        g.Remove("description");
-        g.Remove("grantProgramme");
-        return g;
-    }
 
     private static Dictionary<string, string> Form(params (string Name, string Value)[] fields) => fields.ToDictionary(f => f.Name, f => f.Value);
 
