@@ -25,35 +25,49 @@ internal static class GetFundMetrics
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string slug, [AsParameters] Request request, ClaimsPrincipal user,
         EmergencyStore store, TimeProvider clock, CancellationToken ct)
     {
+        var parts = (request.GroupBy ?? "month,tier,country").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.ToLowerInvariant()).Distinct().ToList();
+        return await ForGroupingsAsync(slug, request.From, request.To, [parts], user, store, clock, ct) is [var response]
+            ? TypedResults.Ok(response)
+            : EmergencyProblems.FundNotFound();
+    }
+
+    /// <summary>
+    /// The same figures for several groupings at once (the console's dashboard shows month, tier and country): the
+    /// requests and their history are read once. Null when the funder has no such fund.
+    /// </summary>
+    public static async Task<IReadOnlyList<Response>?> ForGroupingsAsync(string slug, DateOnly? fromDay, DateOnly? toDay,
+        IReadOnlyList<IReadOnlyList<string>> groupings, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    {
         var funderId = user.FunderId();
         if (await store.FindFundAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
         {
-            return EmergencyProblems.FundNotFound();
+            return null;
         }
 
         var now = clock.GetUtcNow();
-        var to = request.To ?? DateOnly.FromDateTime(now.UtcDateTime);
-        var from = request.From ?? to.AddYears(-1);
-        var parts = (request.GroupBy ?? "month,tier,country").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => p.ToLowerInvariant()).Distinct().ToList();
-        var grouping = parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g | p switch
-        {
-            "month" => ResponseTimeGrouping.Month,
-            "tier" => ResponseTimeGrouping.Tier,
-            _ => ResponseTimeGrouping.Country,
-        });
-
+        var to = toDay ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var from = fromDay ?? to.AddYears(-1);
         var policy = FundPolicies.Deserialize(fund.SlaPolicy);
         var (requests, history) = await store.TimingsAsync(funderId, fund.Id, Start(from), Start(to.AddDays(1)), ct);
         var byRequest = history.ToLookup(h => h.RequestId);
         var timings = requests.Select(r => RequestTiming.FromHistory(policy, WireName.TryParse<UrgencyTier>(r.Tier, out var t) ? t : UrgencyTier.Standard,
-            r.Country, byRequest[r.Id].Select(h => new RequestStateChange(h.OccurredAt, RequestWorkflow.ParseState(h.ToState))).ToList(), now));
-        var groups = ResponseTimeMetrics.Compute(timings, grouping).Select(g => new Group(
-            g.Month is { } m ? ResponseTimeMetrics.MonthKey(m) : null, g.Tier is { } tier ? WireName.Of(tier) : null, g.Country,
-            g.Requests, g.OpenAtRisk, g.OpenBreached,
-            g.Goals.ToDictionary(x => WireName.Of(x.Key), x => new Goal(x.Value.Count, Seconds(x.Value.Median), Seconds(x.Value.P90),
-                x.Value.WithinGoal, x.Value.ShareWithinGoal)))).ToList();
-        return TypedResults.Ok(new Response(fund.Slug, from, to, parts, now, groups));
+            r.Country, byRequest[r.Id].Select(h => new RequestStateChange(h.OccurredAt, RequestWorkflow.ParseState(h.ToState))).ToList(), now)).ToList();
+        return groupings.Select(parts =>
+        {
+            var grouping = parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g | p switch
+            {
+                "month" => ResponseTimeGrouping.Month,
+                "tier" => ResponseTimeGrouping.Tier,
+                _ => ResponseTimeGrouping.Country,
+            });
+            var groups = ResponseTimeMetrics.Compute(timings, grouping).Select(g => new Group(
+                g.Month is { } m ? ResponseTimeMetrics.MonthKey(m) : null, g.Tier is { } tier ? WireName.Of(tier) : null, g.Country,
+                g.Requests, g.OpenAtRisk, g.OpenBreached,
+                g.Goals.ToDictionary(x => WireName.Of(x.Key), x => new Goal(x.Value.Count, Seconds(x.Value.Median), Seconds(x.Value.P90),
+                    x.Value.WithinGoal, x.Value.ShareWithinGoal)))).ToList();
+            return new Response(fund.Slug, from, to, parts, now, groups);
+        }).ToList();
     }
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -62,11 +62,12 @@ internal static class ConsoleRapidResponse
 
         var tables = new List<MetricsTable>();
         string? medianChart = null;
-        foreach (var (part, caption, label) in new[] { ("month", "By month of submission", "Month"), ("tier", "By urgency tier", "Tier"), ("country", "By country", "Country") })
+        var parts = new[] { ("month", "By month of submission", "Month"), ("tier", "By urgency tier", "Tier"), ("country", "By country", "Country") };
+        var metrics = (await GetFundMetrics.ForGroupingsAsync(chosen.Slug, from, today, parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(), user, store,
+            clock, ct))!;
+        foreach (var ((part, caption, label), response) in parts.Zip(metrics))
         {
-            var metrics = (await GetFundMetrics.HandleAsync(chosen.Slug, new GetFundMetrics.Request(from, today, part), user, store, clock, ct)).Result
-                as Ok<GetFundMetrics.Response>;
-            var groups = metrics!.Value!.Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+            var groups = response.Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
             var share = new StackedBarChart($"Share within goal, {caption.ToLowerInvariant()}",
                 $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.", label, "% within goal",
                 Goals.Select(g => g.Name).ToList(),
