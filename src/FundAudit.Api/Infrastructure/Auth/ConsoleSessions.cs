@@ -44,6 +44,15 @@ internal sealed class ConsoleSessionRow
     public DateTimeOffset LastSeenAt { get; init; }
 
     public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The role of the (unrevoked) key that opened the session.</summary>
+    public string Role { get; init; } = "";
+
+    /// <summary>The key's label: the person, for four-eyes rules.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>The key as the principal is built from it (its hash is not read: the session token was checked instead).</summary>
+    public ApiKeyRow Key => new() { KeyId = KeyId, FunderId = FunderId, Role = Role, Label = Label };
 }
 
 /// <summary>
@@ -57,9 +66,11 @@ internal sealed class ConsoleSessionStore(Db db)
         INSERT INTO console_sessions (token_hash, funder_id, key_id, person, created_at, last_seen_at, expires_at)
         VALUES (@TokenHash, @FunderId, @KeyId, @Person, @Now, @Now, @ExpiresAt)
         """;
+    // A session lives only while the key that opened it does: one read checks both.
     private const string SelectLive = """
-        SELECT id, funder_id, key_id, person, created_at, last_seen_at, expires_at
-        FROM console_sessions WHERE token_hash = @TokenHash AND revoked_at IS NULL
+        SELECT s.id, s.funder_id, s.key_id, s.person, s.created_at, s.last_seen_at, s.expires_at, k.role, k.label
+        FROM console_sessions s JOIN api_keys k ON k.key_id = s.key_id AND k.funder_id = s.funder_id AND k.revoked_at IS NULL
+        WHERE s.token_hash = @TokenHash AND s.revoked_at IS NULL
         """;
     private const string Touch = "UPDATE console_sessions SET last_seen_at = @Now WHERE id = @Id AND revoked_at IS NULL";
     private const string RevokeOne = "UPDATE console_sessions SET revoked_at = @Now WHERE token_hash = @TokenHash AND revoked_at IS NULL";
@@ -110,6 +121,8 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore ke
     public const string CookieName = "fa_console";
     public const string CookiePath = "/app";
 
+    private bool Secure => options.SecureCookie ?? !environment.IsDevelopment();
+
     /// <summary>Checks a typed key; on success opens a session, sets its cookie and answers the key's role. Any bad key answers null, alike.</summary>
     public async Task<string?> SignInAsync(HttpContext http, string? typedKey, CancellationToken ct)
     {
@@ -128,7 +141,7 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore ke
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = options.SecureCookie ?? !environment.IsDevelopment(),
+            Secure = Secure,
             Path = CookiePath,
             IsEssential = true,
 
@@ -149,7 +162,7 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore ke
             await store.RevokeAsync(token, now, ct);
         }
 
-        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = CookiePath, Secure = options.SecureCookie ?? !environment.IsDevelopment() });
+        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = CookiePath, Secure = Secure });
     }
 }
 
@@ -162,7 +175,6 @@ internal sealed class ConsoleSessionHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ConsoleSessionStore sessions,
-    TenancyStore keys,
     ConsoleSessionOptions settings,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -181,12 +193,7 @@ internal sealed class ConsoleSessionHandler(
         var now = clock.GetUtcNow();
         if (session is null || now >= session.ExpiresAt || now - session.LastSeenAt >= TimeSpan.FromMinutes(settings.IdleMinutes))
         {
-            return AuthenticateResult.Fail("No live console session.");
-        }
-
-        if (await keys.FindActiveKeyAsync(session.KeyId, ct) is not { } key || key.FunderId != session.FunderId)
-        {
-            return AuthenticateResult.Fail("The key behind this session was revoked.");
+            return AuthenticateResult.Fail("No live console session (signed out, expired, or its key revoked).");
         }
 
         if (now - session.LastSeenAt >= TimeSpan.FromSeconds(settings.TouchEverySeconds))
@@ -194,7 +201,7 @@ internal sealed class ConsoleSessionHandler(
             await sessions.TouchAsync(session.Id, now, ct);
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(FunderPrincipal.FromKey(key, SchemeName), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(FunderPrincipal.FromKey(session.Key, SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
