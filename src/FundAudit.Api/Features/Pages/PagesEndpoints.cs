@@ -33,28 +33,6 @@ internal static class PagesEndpoints
         services.AddSingleton<ConsoleSessionStore>();
         services.AddScoped<ConsoleSessions>();
 
-        // Over the rate limit, a page answers with a page (in the visitor's language), not with JSON.
-        services.PostConfigure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o =>
-        {
-            var api = o.OnRejected;
-            o.OnRejected = async (context, ct) =>
-            {
-                var http = context.HttpContext;
-                if (!PageSecurity.IsPagePath(http.Request.Path))
-                {
-                    await (api?.Invoke(context, ct) ?? ValueTask.CompletedTask);
-                    return;
-                }
-
-                http.Response.Headers.RetryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retry)
-                    ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : "60";
-                var page = http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
-                    ? ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", StatusCodes.Status429TooManyRequests)
-                    : DefenderPages.Message(http, "TooMany_Title", "TooMany_Text", null, StatusCodes.Status429TooManyRequests);
-                await page.ExecuteAsync(http);
-            };
-        });
         return services;
     }
 
@@ -74,7 +52,8 @@ internal static class PagesEndpoints
         app.MapGet("/assets/site.{hash}.css", PageAssets.GetStylesheet).AllowAnonymous().ExcludeFromDescription();
 
         var defender = app.MapGroup("/f/{slug}").AllowAnonymous().ExcludeFromDescription()
-            .RequireRateLimiting(RateLimiting.PublicPolicy).WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
+            .RequireRateLimiting(RateLimiting.PublicPolicy).WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit),
+                new RateLimitRejectionPage(http => DefenderPages.Message(http, "TooMany_Title", "TooMany_Text", null, StatusCodes.Status429TooManyRequests)));
         defender.MapGet("/", DefenderPages.ShowFormAsync).WithName("DefenderFormPage");
         defender.MapGet("/status", DefenderPages.ShowStatusAsync).WithName("DefenderStatusPage");
         var defenderForms = defender.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
@@ -86,7 +65,9 @@ internal static class PagesEndpoints
         var account = app.MapGroup("/app").ExcludeFromDescription().WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         account.MapGet("/sign-in", ConsoleAccount.ShowSignIn).AllowAnonymous().WithName("ConsoleSignInPage");
         account.MapPost("/sign-in", ConsoleAccount.SignInAsync).AllowAnonymous().WithName("ConsoleSignIn")
-            .RequireRateLimiting(RateLimiting.PublicPolicy).DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+            .RequireRateLimiting(RateLimiting.PublicPolicy).DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .WithMetadata(new RateLimitRejectionPage(http =>
+                ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", StatusCodes.Status429TooManyRequests)));
 
         var console = app.MapGroup("/app").ExcludeFromDescription().RequireAuthorization(Policies.Console)
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));

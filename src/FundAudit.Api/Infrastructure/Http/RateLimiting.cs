@@ -15,6 +15,12 @@ internal sealed class RateLimitOptions
 }
 
 /// <summary>
+/// Endpoint metadata: over the limit, this endpoint answers with the page <see cref="Render"/> makes (a page for people,
+/// in their language) instead of the ProblemDetails; the status and Retry-After are set alike.
+/// </summary>
+internal sealed record RateLimitRejectionPage(Func<HttpContext, IResult> Render);
+
+/// <summary>
 /// ASP.NET Core's rate limiter for the anonymous endpoints: a fixed window per client IP address (behind a proxy,
 /// configure forwarded headers so that this is the client's address). Rejections are 429 ProblemDetails with Retry-After.
 /// Partitions are in-process: with several instances each allows the limit (DESIGN "Scale" allows this).
@@ -45,6 +51,12 @@ internal static class RateLimiting
                     : options.PublicWindowSeconds;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                if (http.GetEndpoint()?.Metadata.GetMetadata<RateLimitRejectionPage>() is { } page)
+                {
+                    await page.Render(http).ExecuteAsync(http);
+                    return;
+                }
+
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
