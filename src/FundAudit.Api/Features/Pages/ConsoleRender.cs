@@ -31,5 +31,6 @@ internal static class ConsoleRender
         return new ConsoleChrome(title, section, signedIn ? Display(user) : null, signedIn ? user.Role() : null, PageSecurity.Token(http), notice, noticeIsError);
     }
 
-    private static string Display(ClaimsPrincipal user) => user.PersonId() is var p && p.StartsWith("person:", StringComparison.Ordinal) ? p["person:".Length..] : p;
+    /// <summary>The person's name (their key's label), else the key.</summary>
+    private static string Display(ClaimsPrincipal user) => user.FindFirstValue(FunderClaims.Person) ?? user.Actor();
 }

@@ -26,7 +26,7 @@ internal static class DefenderPages
     {
         if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
         {
-            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+            return FundNotFound(http);
         }
 
         return RenderForm(http, fund, options, new Dictionary<string, string> { ["currency"] = fund.Currency }, new Dictionary<string, string>(), NewSubmissionKey(),
@@ -39,7 +39,7 @@ internal static class DefenderPages
     {
         if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
         {
-            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+            return FundNotFound(http);
         }
 
         var form = http.Request.Form;
@@ -82,26 +82,26 @@ internal static class DefenderPages
             // The same submission key with other answers: the first request stands; ask for a fresh form.
             ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } =>
                 RenderForm(http, fund, options, values, errors, NewSubmissionKey(), "Error_Retry", StatusCodes.Status409Conflict),
-            _ => Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound),
+            _ => FundNotFound(http),
         };
     }
 
     public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, EmergencyStore store, CancellationToken ct) =>
         await store.FindPublicFundAsync(Normalize(slug), ct) is { } fund
             ? RenderStatus(http, fund, new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) })
-            : Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+            : FundNotFound(http);
 
     public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases, EmergencyStore store, SensitiveFields sensitive,
         TimeProvider clock, CancellationToken ct)
     {
         if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
         {
-            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+            return FundNotFound(http);
         }
 
         var code = CodeOf(http);
-        var result = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
-        return CaseOrNotFound(http, fund, code, result.Result as Ok<CheckRequestStatus.Response>, null, false);
+        var result = await CaseAsync(code, cases, store, sensitive, clock, ct);
+        return CaseOrNotFound(http, fund, code, result, null, false);
     }
 
     public static async Task<IResult> AnswerAsync(string slug, HttpContext http, CaseLookup cases, RequestWorkflow workflow, EmergencyStore store,
@@ -109,15 +109,15 @@ internal static class DefenderPages
     {
         if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
         {
-            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+            return FundNotFound(http);
         }
 
         var code = CodeOf(http);
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
         if (!(await validator.ValidateAsync(request, ct)).IsValid)
         {
-            var current = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
-            return CaseOrNotFound(http, fund, code, current.Result as Ok<CheckRequestStatus.Response>, null, false, answerError: "Answer_Required",
+            var current = await CaseAsync(code, cases, store, sensitive, clock, ct);
+            return CaseOrNotFound(http, fund, code, current, null, false, answerError: "Answer_Required",
                 typedAnswer: request.Answer ?? "");
         }
 
@@ -130,14 +130,14 @@ internal static class DefenderPages
     {
         if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
         {
-            return Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+            return FundNotFound(http);
         }
 
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")
         {
-            var current = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
-            return CaseOrNotFound(http, fund, code, current.Result as Ok<CheckRequestStatus.Response>, null, false, withdrawError: "Withdraw_NeedConfirm");
+            var current = await CaseAsync(code, cases, store, sensitive, clock, ct);
+            return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
         }
 
         var result = await WithdrawRequest.HandleAsync(new WithdrawRequest.Request(code), cases, workflow, store, sensitive, clock, ct);
@@ -163,8 +163,8 @@ internal static class DefenderPages
             return CaseOrNotFound(http, fund, code, ok, doneKey, false);
         }
 
-        var current = await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct);
-        return CaseOrNotFound(http, fund, code, current.Result as Ok<CheckRequestStatus.Response>, "Action_Refused", true, status: StatusCodes.Status409Conflict);
+        var current = await CaseAsync(code, cases, store, sensitive, clock, ct);
+        return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
     }
 
     private static IResult CaseOrNotFound(HttpContext http, FundRow fund, string code, Ok<CheckRequestStatus.Response>? found, string? notice, bool noticeIsError,
@@ -222,6 +222,13 @@ internal static class DefenderPages
         var normalized = typed.Contains('.', StringComparison.Ordinal) ? typed : typed.Replace(',', '.');
         return decimal.TryParse(normalized, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
     }
+
+    private static IResult FundNotFound(HttpContext http) => Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+
+    /// <summary>The case as its applicant sees it now, or null for an unknown code (the API's status use case).</summary>
+    private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(string code, CaseLookup cases, EmergencyStore store, SensitiveFields sensitive,
+        TimeProvider clock, CancellationToken ct) =>
+        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct)).Result as Ok<CheckRequestStatus.Response>;
 
     private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();
 
