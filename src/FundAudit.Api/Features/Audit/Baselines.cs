@@ -166,32 +166,41 @@ internal static class CompareBaseline
     }
 
     /// <summary>
-    /// The same chart as an inline <c>&lt;svg&gt;</c> element for a page (the officers' console), its ids prefixed with
+    /// The comparison and the same chart as an inline <c>&lt;svg&gt;</c> element, for a page that shows both (the
+    /// officers' console): the baseline is read and the current mix computed once. The chart's ids are prefixed with
     /// <paramref name="idPrefix"/> so that it can sit beside other charts.
     /// </summary>
-    public static async Task<Results<Ok<string>, ProblemHttpResult>> InlineSvgAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store,
-        string idPrefix, CancellationToken ct)
+    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(long id, Request request,
+        ClaimsPrincipal user, MixCalculator mix, AuditStore store, string idPrefix, CancellationToken ct)
     {
-        var (chart, problem) = await ChartAsync(id, request, user, mix, store, idPrefix, ct);
-        return chart is null ? problem! : TypedResults.Ok(chart.RenderInline());
+        var funderId = user.FunderId();
+        var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
+        return problem is not null ? (null, null, problem) : (await ComparisonAsync(funderId, row!, now!, store, ct), Chart(row!, now!, idPrefix).RenderInline(), null);
+    }
+
+    /// <summary>The baseline and the current period's mix it is compared with, or the problem (not found, missing rates).</summary>
+    private static async Task<(BaselineRow? Row, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(long funderId, long id, Request request,
+        MixCalculator mix, AuditStore store, CancellationToken ct)
+    {
+        if (await store.BaselineAsync(funderId, id, ct) is not { } row)
+        {
+            return (null, null, AuditViews.BaselineNotFound(id));
+        }
+
+        var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
+        return now is null ? (null, null, AuditViews.Missing(missing!)) : (row, now, null);
     }
 
     private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store,
         string idPrefix, CancellationToken ct)
     {
-        var funderId = user.FunderId();
-        if (await store.BaselineAsync(funderId, id, ct) is not { } row)
-        {
-            return (null, AuditViews.BaselineNotFound(id));
-        }
+        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
+        return problem is not null ? (null, problem) : (Chart(row!, now!, idPrefix), null);
+    }
 
+    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix)
+    {
         var then = GetBaseline.Snapshot(row);
-        var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
-        if (now is null)
-        {
-            return (null, AuditViews.Missing(missing!));
-        }
-
         var bars = new List<ChartBar>();
         foreach (var level in MixCalculator.Levels)
         {
@@ -201,33 +210,28 @@ internal static class CompareBaseline
                 AuditMaths.Share(now.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == p).Sum(c => c.AmountMinor), now.TotalMinor))).ToList(), level));
         }
 
-        return (new StackedBarChart(
+        return new StackedBarChart(
             $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside {now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
             "Share of each period's total by recipient level, baseline bar beside current bar, stacked by purpose.",
-            "Level (baseline | current)", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix), null);
+            "Level (baseline | current)", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix);
     }
 
     private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)
     {
         var funderId = user.FunderId();
-        if (await store.BaselineAsync(funderId, id, ct) is not { } row)
-        {
-            return (null, AuditViews.BaselineNotFound(id));
-        }
+        var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
+        return problem is not null ? (null, problem) : (await ComparisonAsync(funderId, row!, now!, store, ct), null);
+    }
 
-        var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
-        if (now is null)
-        {
-            return (null, AuditViews.Missing(missing!));
-        }
-
+    private static async Task<Response> ComparisonAsync(long funderId, BaselineRow row, MixResult now, AuditStore store, CancellationToken ct)
+    {
         var then = GetBaseline.Snapshot(row);
         var current = BaselineSnapshot.From(now);
         var versions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
         var differs = !versions.SequenceEqual(GetBaseline.Versions(row), StringComparer.Ordinal);
         Line L(string name, long thenPart, long nowPart) => new(name, AuditMaths.Share(thenPart, then.TotalMinor), AuditMaths.Share(nowPart, current.TotalMinor),
             AuditMaths.ShiftPoints(thenPart, then.TotalMinor, nowPart, current.TotalMinor));
-        return (new Response(
+        return new Response(
             GetBaseline.ToView(row), new PeriodView(now.Period.From, now.Period.To), row.Currency, versions, differs,
             differs ? $"The baseline was classified with rule set(s) {string.Join(", ", GetBaseline.Versions(row))}; the current period with {string.Join(", ", versions)}. Part of the shift may come from the rules." : null,
             MixCalculator.Levels.Select(l => L(l, then.Level(l), current.Level(l))).ToList(),
@@ -236,7 +240,7 @@ internal static class CompareBaseline
             L("flexible", then.FlexibleMinor, current.FlexibleMinor),
             L("local", then.LocalMinor, current.LocalMinor),
             L("unclassified", then.UnclassifiedMinor, current.UnclassifiedMinor),
-            then.TotalMinor, current.TotalMinor), null);
+            then.TotalMinor, current.TotalMinor);
     }
 
     private static Task<(MixResult? Mix, MissingRates? Missing)> CurrentAsync(long funderId, BaselineRow row, Request request, MixCalculator mix, CancellationToken ct)

@@ -80,16 +80,8 @@ internal static class ConsolePortfolio
         if (chosen is not null)
         {
             var compareRequest = new CompareBaseline.Request(fromDate, toDate, null);
-            switch ((await CompareBaseline.HandleAsync(chosen.Id, compareRequest, user, mix, audit, ct)).Result)
-            {
-                case Ok<CompareBaseline.Response> { Value: { } c }:
-                    var chart = (await CompareBaseline.InlineSvgAsync(chosen.Id, compareRequest, user, mix, audit, "compare", ct)).Result as Ok<string>;
-                    data = data with { Compare = c, CompareChart = chart?.Value };
-                    break;
-                case ProblemHttpResult p:
-                    data = data with { CompareProblem = Detail(p) };
-                    break;
-            }
+            var (comparison, chart, problem) = await CompareBaseline.WithInlineChartAsync(chosen.Id, compareRequest, user, mix, audit, "compare", ct);
+            data = problem is null ? data with { Compare = comparison, CompareChart = chart } : data with { CompareProblem = Detail(problem) };
         }
 
         switch ((await ListTargets.HandleAsync(new ListTargets.Request(fromDate, toDate, null), user, audit, mix, clock, ct)).Result)
