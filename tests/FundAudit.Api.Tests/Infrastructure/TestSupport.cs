@@ -126,3 +126,20 @@ internal static class AuditGrants
         return g;
     }
 }
+
+/// <summary>A defender's emergency request sent through the anonymous API form, for tests that need one to act on.</summary>
+internal static class EmergencyForms
+{
+    /// <summary>Submits a request to the fund and answers its reference.</summary>
+    public static async Task<string> SubmitAsync(HttpClient anonymous, string slug, string urgency = "high", string country = "HN", string need = "legal",
+        decimal amount = 500m, string situation = "Threatened after a hearing.")
+    {
+        var form = new JsonObject
+        {
+            ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" }, ["country"] = country,
+            ["urgency"] = urgency, ["situation"] = situation, ["need"] = need, ["amount"] = amount, ["currency"] = "USD", ["language"] = "es",
+        };
+        var created = await HttpAssert.OkJsonAsync(await anonymous.PostAsync($"/api/funds/{slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+        return created.GetProperty("reference").GetString()!;
+    }
+}

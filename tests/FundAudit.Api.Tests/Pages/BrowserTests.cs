@@ -146,12 +146,7 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await SeedHistoryAsync(staff);
         foreach (var urgency in new[] { "standard", "extreme" })
         {
-            var form = new JsonObject
-            {
-                ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" }, ["country"] = urgency == "extreme" ? "CO" : "HN",
-                ["urgency"] = urgency, ["situation"] = "Threatened after a hearing.", ["need"] = "legal", ["amount"] = 900, ["currency"] = "USD", ["language"] = "es",
-            };
-            await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{staff.Slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+            await EmergencyForms.SubmitAsync(app.CreateClient(), staff.Slug, urgency, country: urgency == "extreme" ? "CO" : "HN", amount: 900m);
             app.Clock.Advance(TimeSpan.FromMinutes(10));
         }
 
@@ -243,13 +238,7 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         var delays = new[] { ("extreme", 1.0, 6.0, "GT"), ("high", 3.0, 20.0, "HN"), ("standard", 10.0, 30.0, "CO"), ("high", 9.0, 50.0, "HN") };
         foreach (var (urgency, acknowledgeHours, decideHours, country) in delays)
         {
-            var form = new JsonObject
-            {
-                ["alias"] = "Seed", ["contact"] = new JsonObject { ["channel"] = "phone", ["handle"] = "+10000000" }, ["country"] = country,
-                ["urgency"] = urgency, ["situation"] = "Earlier case.", ["need"] = "digital", ["amount"] = 300, ["currency"] = "USD", ["language"] = "es",
-            };
-            var created = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{staff.Slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
-            var reference = created.GetProperty("reference").GetString();
+            var reference = await EmergencyForms.SubmitAsync(app.CreateClient(), staff.Slug, urgency, country, "digital", 300m, "Earlier case.");
             app.Clock.Advance(TimeSpan.FromHours(acknowledgeHours));
             await HttpAssert.OkJsonAsync(await staff.Officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
             app.Clock.Advance(TimeSpan.FromHours(decideHours - acknowledgeHours));
@@ -286,12 +275,7 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync();
         await CheckAsync("status, code not found");
 
-        var form = new JsonObject
-        {
-            ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "email", ["handle"] = "a@example.org" }, ["country"] = "PE",
-            ["urgency"] = "high", ["situation"] = "Raid on the office.", ["need"] = "security", ["amount"] = 400, ["currency"] = "USD", ["language"] = "es",
-        };
-        await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{staff.Slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+        await EmergencyForms.SubmitAsync(app.CreateClient(), staff.Slug, country: "PE", need: "security", amount: 400m, situation: "Raid on the office.");
         await page.GotoAsync("/app/sign-in");
         await CheckAsync("sign-in");
         await page.GetByLabel("Your key").FillAsync(staff.Officer.Key);

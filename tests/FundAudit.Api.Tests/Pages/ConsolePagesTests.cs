@@ -26,16 +26,7 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         return new Funder(admin, await app.AddKeyAsync(admin, Roles.Officer, officer), await app.AddKeyAsync(admin, Roles.Finance, finance), slug);
     }
 
-    private async Task<string> SubmitAsync(string slug, string urgency = "high")
-    {
-        var form = new JsonObject
-        {
-            ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" }, ["country"] = "HN", ["urgency"] = urgency,
-            ["situation"] = "Threatened after a hearing.", ["need"] = "legal", ["amount"] = 500, ["currency"] = "USD", ["language"] = "es",
-        };
-        var created = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsync($"/api/funds/{slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
-        return created.GetProperty("reference").GetString()!;
-    }
+    private Task<string> SubmitAsync(string slug, string urgency = "high") => EmergencyForms.SubmitAsync(app.CreateClient(), slug, urgency);
 
     private async Task<PageSession> SignInAsync(Tenant who)
     {
