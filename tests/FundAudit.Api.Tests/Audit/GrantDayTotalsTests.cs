@@ -180,6 +180,54 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
     }
 
     [Fact]
+    public async Task An_import_in_many_batches_adds_its_new_grants_once_and_the_insert_trigger_is_back_after_it_succeeds_or_fails()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-0", 5m, "EUR", "2024-05-01"))));
+        const string Header = "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Country,Level,Purpose,Flexible\n";
+
+        // 250 new grants in batches of 7, several to a day and cell (some with explicit classification), and a day
+        // the JSON upsert already filled: the import's own totals must add to what is stored, once.
+        var rows = string.Concat(Enumerable.Range(1, 250).Select(i =>
+            $"B-{i},{(i % 3 == 0 ? "Emergency relocation after death threats" : "Security training for defenders")},D," +
+            $"{(i % 2 == 0 ? "EUR" : "USD")},{i}.{i % 100:00},2024-05-{1 + (i % 4):00},HN,{(i % 5 == 0 ? "local,prevention,yes" : ",,")}\n"));
+        var options = new GrantImportOptions { BatchSize = 7, ProgressEveryRows = 50, PipelineBatches = 2 };
+        var id = await UploadAsync(tenant, Header + rows);
+        await Job(options).RunAsync(id, CancellationToken.None);
+        var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
+        Assert.Equal("succeeded", import.GetProperty("status").GetString());
+        Assert.Equal(250, import.GetProperty("result").GetProperty("created").GetInt32());
+        await AssertMatchesGrantsAsync(tenant, 251, "an import in 36 batches");
+
+        // After it, the insert trigger counts a grant posted as JSON again.
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-900", 7m, "EUR", "2024-05-01"))));
+        await AssertMatchesGrantsAsync(tenant, 252, "a grant posted after the import");
+
+        // An import stopped after two batches stores nothing, totals included, and leaves the trigger in force.
+        var more = string.Concat(Enumerable.Range(1, 40).Select(i => $"D-{i},Security training for defenders,D,EUR,{i},2024-05-02,HN,,,\n"));
+        var failing = await UploadAsync(tenant, Header + more);
+        await Assert.ThrowsAsync<IOException>(() => Job(options, afterBatch: n => throw new IOException($"stopped after batch {n}")).RunAsync(failing, CancellationToken.None));
+        await AssertMatchesGrantsAsync(tenant, 252, "a failed import");
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-901", 9m, "USD", "2024-05-02"))));
+        await AssertMatchesGrantsAsync(tenant, 253, "a grant posted after the failed import");
+    }
+
+    private async Task<long> UploadAsync(Tenant tenant, string csv) =>
+        (await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)), HttpStatusCode.Accepted)).GetProperty("id").GetInt64();
+
+    private GrantImportJob Job(GrantImportOptions options, Action<int>? afterBatch = null) =>
+        ActivatorUtilities.CreateInstance<GrantImportJob>(app.Services, new StopAfter(afterBatch), options);
+
+    private sealed class StopAfter(Action<int>? afterBatch) : IImportFaultInjector
+    {
+        public void AfterBatch(long importId, int batches) => afterBatch?.Invoke(batches);
+
+        public void BeforeCommit(long importId)
+        {
+        }
+    }
+
+    [Fact]
     public async Task The_mix_read_from_the_stored_totals_equals_the_mix_read_from_the_grants()
     {
         var tenant = await app.CreateTenantAsync();

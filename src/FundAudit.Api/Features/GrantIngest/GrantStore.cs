@@ -264,7 +264,12 @@ internal sealed class GrantStore(Db db)
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>.</summary>
-    public static BulkUpsertTarget BulkTarget { get; } = new("grants", "id", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash");
+    /// <summary>
+    /// The bulk path into grants. Its new rows skip the day-totals insert trigger (migration 0008) where the engine
+    /// allows it; the import adds their totals itself (<see cref="Imports.NewGrantDayTotals"/>).
+    /// </summary>
+    public static BulkUpsertTarget BulkTarget { get; } = new(
+        "grants", "id", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash", ["tr_grants_day_totals_insert"]);
 
     /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
     public static IReadOnlyList<string> WriteColumns => InsertColumns;

@@ -14,6 +14,8 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// <see cref="KeyColumns"/>; a matched row has <see cref="UpdateColumns"/> overwritten only when
 /// <see cref="ChangedWhen"/> (a predicate over the stored row <c>t</c> and the new row <c>s</c>) holds.
 /// <see cref="IdColumn"/> is the table's generated key (used by SQLite to tell inserts from updates).
+/// <see cref="InsertTriggers"/> names the table's insert triggers that rows written by
+/// <see cref="IBulkUpsert.InsertNewAsync"/> skip where the engine allows it (<see cref="IBulkUpsert.SkipsInsertTriggers"/>).
 /// </summary>
 internal sealed record BulkUpsertTarget(
     string Table,
@@ -21,7 +23,8 @@ internal sealed record BulkUpsertTarget(
     IReadOnlyList<string> KeyColumns,
     IReadOnlyList<string> InsertColumns,
     IReadOnlyList<string> UpdateColumns,
-    string ChangedWhen)
+    string ChangedWhen,
+    IReadOnlyList<string> InsertTriggers)
 {
     public string StagingTable => Table + "_staging";
 
@@ -53,6 +56,15 @@ internal interface IBulkUpsert : IAsyncDisposable
     /// </summary>
     bool BlocksOtherWriters { get; }
 
+    /// <summary>
+    /// True when rows written by <see cref="InsertNewAsync"/> do not run the target's
+    /// <see cref="BulkUpsertTarget.InsertTriggers"/>: the caller then writes what those triggers would have, in the load
+    /// transaction (SQLite drops them inside it and <see cref="MergeAsync"/> creates them again; PostgreSQL's skip while
+    /// the transaction's <c>fundaudit.bulk_insert</c> setting is on). False where they run as usual (SQL Server, whose
+    /// new rows are staged and merged).
+    /// </summary>
+    bool SkipsInsertTriggers { get; }
+
     /// <summary>Rows to merge (they may match stored rows); inside <paramref name="transaction"/> when the caller has one open.</summary>
     Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
@@ -63,6 +75,10 @@ internal interface IBulkUpsert : IAsyncDisposable
     /// </summary>
     Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
+    /// <summary>
+    /// Merges the staged rows in one statement inside <paramref name="transaction"/>, after the target's insert triggers
+    /// are back in force: call it before committing any load that wrote rows.
+    /// </summary>
     Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
 }
 
@@ -88,6 +104,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     private long _inserted;
     private (long Main, long Temp)? _cacheSizes;
 
+    // The insert triggers dropped inside the load transaction, with the SQL that creates them again.
+    private List<string>? _droppedTriggers;
+
     /// <summary>Page cache of this connection while it imports, per database (main and temp), in KiB: the merge maintains three indexes.</summary>
     internal const int ImportCacheKiB = 32_768;
 
@@ -97,7 +116,14 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public bool BlocksOtherWriters => true;
 
-    /// <summary>New rows go into main.{table} at once, inside the caller's (IMMEDIATE) load transaction: no staging, no merge.</summary>
+    public bool SkipsInsertTriggers => target.InsertTriggers.Count > 0;
+
+    /// <summary>
+    /// New rows go into main.{table} at once, inside the caller's (IMMEDIATE) load transaction: no staging, no merge.
+    /// The first call drops the target's insert triggers inside that transaction (an AFTER INSERT trigger doubled the
+    /// cost of each row); <see cref="MergeAsync"/> creates them again from their stored SQL before the commit, and a
+    /// rollback brings them back with everything else. SQLite's one writer means no other connection inserts meanwhile.
+    /// </summary>
     public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -111,8 +137,43 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
 
         await EnsureCacheAsync(transaction, ct);
+        await DropInsertTriggersAsync(transaction, ct);
         Insert(_direct, $"main.{target.Table}", rows, ct);
         _inserted += rows.Count;
+    }
+
+    private async Task DropInsertTriggersAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        if (_droppedTriggers is not null)
+        {
+            return;
+        }
+
+        _droppedTriggers = [];
+        foreach (var name in target.InsertTriggers)
+        {
+            var sql = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = @Table AND name = @Name",
+                new { Table = target.Table, Name = name }, transaction, cancellationToken: ct))
+                ?? throw new InvalidOperationException($"The trigger {name} on {target.Table} does not exist.");
+            await connection.ExecuteAsync(new CommandDefinition($"DROP TRIGGER main.{name}", transaction: transaction, cancellationToken: ct));
+            _droppedTriggers.Add(sql);
+        }
+    }
+
+    private async Task RestoreInsertTriggersAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        if (_droppedTriggers is null)
+        {
+            return;
+        }
+
+        foreach (var sql in _droppedTriggers)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct));
+        }
+
+        _droppedTriggers = null;
     }
 
     public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
@@ -178,11 +239,34 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
         double d => raw.sqlite3_bind_double(statement, index, d),
         float f => raw.sqlite3_bind_double(statement, index, f),
-        DateOnly date => raw.sqlite3_bind_text(statement, index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
-        DateTimeOffset instant => raw.sqlite3_bind_text(statement, index,
-            instant.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
+        DateOnly date => BindDate(statement, index, date),
+        DateTimeOffset instant => BindInstant(statement, index, instant),
         _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
     };
+
+    private static int BindDate(sqlite3_stmt statement, int index, DateOnly date)
+    {
+        Span<byte> text = stackalloc byte[10];
+        return date.TryFormat(text, out var length, @"yyyy\-MM\-dd", CultureInfo.InvariantCulture)
+            ? raw.sqlite3_bind_text(statement, index, text[..length])
+            : raw.sqlite3_bind_text(statement, index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture));
+    }
+
+    // An import stamps every row with the same instants (created, updated, classified): formatted once, not per value.
+    [ThreadStatic]
+    private static (DateTimeOffset Instant, byte[] Utf8)? _lastInstant;
+
+    private static int BindInstant(sqlite3_stmt statement, int index, DateTimeOffset instant)
+    {
+        if (_lastInstant is not { } last || last.Instant != instant)
+        {
+            last = (instant, System.Text.Encoding.UTF8.GetBytes(
+                instant.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)));
+            _lastInstant = last;
+        }
+
+        return raw.sqlite3_bind_text(statement, index, last.Utf8);
+    }
 
     [ThreadStatic]
     private static byte[]? _utf8;
@@ -230,6 +314,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
+        await RestoreInsertTriggersAsync(transaction, ct);
         if (Staged == 0)
         {
             return new BulkUpsertCounts(_inserted, 0, 0);
@@ -324,6 +409,13 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
 
     public bool BlocksOtherWriters => false;
 
+    /// <summary>The transaction setting that the target's insert triggers skip on (their WHEN clause, migration 0009).</summary>
+    internal const string SkipInsertTriggersSetting = "fundaudit.bulk_insert";
+
+    private bool _skipping;
+
+    public bool SkipsInsertTriggers => target.InsertTriggers.Count > 0;
+
     public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -350,6 +442,7 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         }
 
         _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
+        await SkipInsertTriggersAsync(true, ct);
         await CopyAsync(target.Table, _tableTypes, rows, ct);
         _inserted += rows.Count;
     }
@@ -400,8 +493,22 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         await importer.CompleteAsync(ct);
     }
 
+    /// <summary>Turns the skipping of the target's insert triggers on or off for the rest of the load transaction.</summary>
+    private async Task SkipInsertTriggersAsync(bool skip, CancellationToken ct)
+    {
+        if (_skipping == skip || !SkipsInsertTriggers)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT set_config(@Name, @Value, true)", new { Name = SkipInsertTriggersSetting, Value = skip ? "on" : "off" }, cancellationToken: ct));
+        _skipping = skip;
+    }
+
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
+        await SkipInsertTriggersAsync(false, ct);
         if (Staged == 0)
         {
             return new BulkUpsertCounts(_inserted, 0, 0);
@@ -476,6 +583,9 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
     public bool WritesWhileStaging => false;
 
     public bool BlocksOtherWriters => false;
+
+    /// <summary>New rows are staged and MERGEd like the others, so the table's trigger runs for them as usual.</summary>
+    public bool SkipsInsertTriggers => false;
 
     public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, transaction, ct);
 

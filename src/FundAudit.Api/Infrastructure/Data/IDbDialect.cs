@@ -63,6 +63,15 @@ internal interface IDbDialect
     /// </summary>
     Task ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct);
 
+    /// <summary>
+    /// One statement that writes many rows given as a JSON array of arrays bound to the parameter <c>@Rows</c> (each
+    /// array holds <paramref name="columns"/> in order; types are logical: <c>text</c>, <c>date</c> as yyyy-MM-dd,
+    /// <c>integer</c>): a row whose <paramref name="keyColumns"/> are already stored gets its
+    /// <paramref name="sumColumns"/> added to instead. For running totals written in bulk (SQLite json_each,
+    /// PostgreSQL json_array_elements, SQL Server OPENJSON).
+    /// </summary>
+    string InsertAddingFromJson(string table, IReadOnlyList<(string Column, string Type)> columns, IReadOnlyList<string> keyColumns, IReadOnlyList<string> sumColumns);
+
     /// <summary>Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.</summary>
     bool IsUniqueViolation(Exception exception);
 }

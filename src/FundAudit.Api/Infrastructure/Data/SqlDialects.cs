@@ -39,6 +39,24 @@ internal abstract class DialectBase(string connectionString) : IDbDialect
 
     public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
+    // The same text on SQLite and PostgreSQL but for the JSON table function; "WHERE true" keeps SQLite from reading
+    // ON CONFLICT as a join constraint, and the key order takes row locks in one order (as the triggers do).
+    public virtual string InsertAddingFromJson(string table, IReadOnlyList<(string Column, string Type)> columns, IReadOnlyList<string> keyColumns, IReadOnlyList<string> sumColumns) => $"""
+        INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Column))})
+        SELECT {string.Join(", ", columns.Select((c, i) => JsonElement(i, c.Type)))}
+        FROM {JsonRows("@Rows")}
+        WHERE true
+        ORDER BY {string.Join(", ", keyColumns.Select(k => (columns.Select(c => c.Column).ToList().IndexOf(k) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))}
+        ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET
+          {string.Join(", ", sumColumns.Select(c => $"{c} = {table}.{c} + excluded.{c}"))}
+        """;
+
+    /// <summary>A table of JSON array elements, aliased e, from the JSON text in <paramref name="parameter"/>.</summary>
+    protected abstract string JsonRows(string parameter);
+
+    /// <summary>Element <paramref name="index"/> of the JSON array e, as <paramref name="logicalType"/>.</summary>
+    protected abstract string JsonElement(int index, string logicalType);
+
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
     public abstract string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
 
@@ -80,6 +98,10 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqliteBulkUpsert((SqliteConnection)connection, target);
+
+    protected override string JsonRows(string parameter) => $"json_each({parameter}) e";
+
+    protected override string JsonElement(int index, string logicalType) => $"e.value ->> {index.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 internal sealed class PostgresDialect(string connectionString) : DialectBase(connectionString)
@@ -98,6 +120,11 @@ internal sealed class PostgresDialect(string connectionString) : DialectBase(con
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new PostgresBulkUpsert((NpgsqlConnection)connection, target);
+
+    protected override string JsonRows(string parameter) => $"json_array_elements(CAST({parameter} AS json)) e";
+
+    protected override string JsonElement(int index, string logicalType) =>
+        $"CAST(e ->> {index.ToString(System.Globalization.CultureInfo.InvariantCulture)} AS {logicalType switch { "date" => "date", "integer" => "bigint", _ => "text" }})";
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(EXTRACT(YEAR FROM {dateExpression} - make_interval(months => @{shiftMonthsParameter})) AS integer)";
 
@@ -131,6 +158,19 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqlServerBulkUpsert((SqlConnection)connection, target);
+
+    public override string InsertAddingFromJson(string table, IReadOnlyList<(string Column, string Type)> columns, IReadOnlyList<string> keyColumns, IReadOnlyList<string> sumColumns) => $"""
+        MERGE {table} WITH (HOLDLOCK) AS t
+        USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{JsonElement(i, c.Type)} AS {c.Column}"))} FROM {JsonRows("@Rows")}) AS s
+        ON {string.Join(" AND ", keyColumns.Select(c => $"t.{c} = s.{c}"))}
+        WHEN MATCHED THEN UPDATE SET {string.Join(", ", sumColumns.Select(c => $"{c} = t.{c} + s.{c}"))}
+        WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => c.Column))}) VALUES ({string.Join(", ", columns.Select(c => "s." + c.Column))});
+        """;
+
+    protected override string JsonRows(string parameter) => $"OPENJSON({parameter}) e";
+
+    protected override string JsonElement(int index, string logicalType) =>
+        $"CAST(JSON_VALUE(e.value, '$[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]') AS {logicalType switch { "date" => "date", "integer" => "bigint", _ => "nvarchar(64)" }})";
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) => $"YEAR(DATEADD(month, -@{shiftMonthsParameter}, {dateExpression}))";
 
     public override string TempTable(string name) => "#" + name;

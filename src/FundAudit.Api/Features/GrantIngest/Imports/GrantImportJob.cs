@@ -142,7 +142,7 @@ internal sealed class GrantImportJob(
             if (batch.Rows.Count > 0)
             {
                 var rows = batch.Rows;
-                batch.Mapped = Task.Run(() => Map(rows, stored, engine, funderId, now));
+                batch.Mapped = Task.Run(() => Map(rows, stored, engine, funderId, now, bulk.SkipsInsertTriggers));
             }
 
             await channel.Writer.WriteAsync(batch, stop.Token);
@@ -237,6 +237,11 @@ internal sealed class GrantImportJob(
         var loadTx = tx ?? mergeTx!;
         var merged = await bulk.MergeAsync(loadTx, ct);
         merged = merged with { Unchanged = merged.Unchanged + writer.Unchanged };
+        if (bulk.SkipsInsertTriggers)
+        {
+            await writer.DayTotals.WriteAsync(connection, loadTx, db.Dialect, funderId, ct);
+        }
+
         faults.BeforeCommit(id);
         var finished = await store.FinishAsync(
             id, token, ImportStatus.Succeeded, Counts(), (merged.Created, merged.Updated, merged.Unchanged), warningCount, truncated, warnings, [],
@@ -256,9 +261,10 @@ internal sealed class GrantImportJob(
 
     /// <summary>
     /// The CPU side of a batch, off the reader's thread: the stored JSON and its hash, then, for rows whose grant is new
-    /// or changed (an unchanged hash is skipped before any further work), the classification and the row values.
+    /// or changed (an unchanged hash is skipped before any further work), the classification and the row values; and
+    /// what the new rows add to the day totals, where the bulk path leaves that to the import.
     /// </summary>
-    private static Mapped Map(List<CsvRow> rows, StoredHashes stored, ClassificationEngine engine, long funderId, DateTimeOffset now)
+    private static Mapped Map(List<CsvRow> rows, StoredHashes stored, ClassificationEngine engine, long funderId, DateTimeOffset now, bool countDayTotals)
     {
         var mapped = new Mapped(rows.Count);
         foreach (var row in rows)
@@ -272,8 +278,19 @@ internal sealed class GrantImportJob(
                     mapped.Unchanged++;
                     break;
                 case var state:
-                    var grant = new GrantToStore(record, System.Text.Encoding.UTF8.GetString(json), hash, engine.Classify(record));
-                    (state == StoredHashes.State.New ? mapped.New : mapped.Changed).Add(GrantStore.ColumnValues(funderId, grant, now));
+                    var values = GrantStore.ColumnValues(funderId, new GrantToStore(record, System.Text.Encoding.UTF8.GetString(json), hash, engine.Classify(record)), now);
+                    if (state != StoredHashes.State.New)
+                    {
+                        mapped.Changed.Add(values);
+                        break;
+                    }
+
+                    mapped.New.Add(values);
+                    if (countDayTotals)
+                    {
+                        mapped.DayTotals.Add(values);
+                    }
+
                     break;
             }
         }
@@ -302,6 +319,8 @@ internal sealed class GrantImportJob(
         public List<object?[]> Changed { get; } = [];
 
         public long Unchanged { get; set; }
+
+        public NewGrantDayTotals DayTotals { get; } = new();
     }
 
     /// <summary>The writer stage: the only one that touches the import's connection while rows are read.</summary>
@@ -310,6 +329,9 @@ internal sealed class GrantImportJob(
         private int _batches;
 
         public long Unchanged { get; private set; }
+
+        /// <summary>What the new rows written so far add to the day totals (summed here, in file order, one batch at a time).</summary>
+        public NewGrantDayTotals DayTotals { get; } = new();
 
         public System.Diagnostics.Stopwatch Busy { get; } = new();
 
@@ -322,6 +344,7 @@ internal sealed class GrantImportJob(
                     var mapped = await pending;
                     Busy.Start();
                     Unchanged += mapped.Unchanged;
+                    DayTotals.Add(mapped.DayTotals);
                     await bulk.InsertNewAsync(mapped.New, tx, ct);
                     await bulk.StageAsync(mapped.Changed, tx, ct);
                     Busy.Stop();
