@@ -19,7 +19,7 @@ static int Usage()
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
-          import [--rows N] [--engine sqlite|postgres] [--keep] [--warm]   CSV import beside the engine's raw load
+          import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           import-phases [--rows N]                                the import's CPU side alone, phase by phase
           audit-mix [grants] [sqlite,postgres]                    the audit mix beside a hand-written GROUP BY
         """);

@@ -212,6 +212,27 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         await AssertMatchesGrantsAsync(tenant, 253, "a grant posted after the failed import");
     }
 
+    [Fact]
+    public async Task The_dialects_json_upsert_adds_to_stored_totals_and_inserts_new_ones()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var db = app.Services.GetRequiredService<Db>();
+        (string, string)[] columns = [("funder_id", "integer"), ("award_date", "date"), ("currency", "text"), ("level", "text"), ("purpose", "text"),
+            ("flexible", "integer"), ("source", "text"), ("grant_count", "integer"), ("amount", "integer")];
+        var sql = db.Dialect.InsertAddingFromJson("grant_day_totals", columns, ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"], ["grant_count", "amount"]);
+        var f = tenant.FunderId;
+        await using (var connection = await db.OpenAsync())
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await connection.ExecuteAsync(sql, new { Rows = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",2,500],[{f},\"2024-05-02\",\"USD\",\"global\",\"campaign\",-1,\"\",1,7]]" }, tx);
+            await connection.ExecuteAsync(sql, new { Rows = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",3,-100],[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",0,\"engine\",1,9]]" }, tx);
+            await tx.CommitAsync();
+        }
+
+        var stored = (await StoredAsync(f)).Select(r => (r.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Currency, r.Flexible, r.Source, r.Grants, r.Amount));
+        Assert.Equal([("2024-05-01", "EUR", 0L, "engine", 1L, 9L), ("2024-05-01", "EUR", 1L, "engine", 5L, 400L), ("2024-05-02", "USD", -1L, "", 1L, 7L)], stored);
+    }
+
     private async Task<long> UploadAsync(Tenant tenant, string csv) =>
         (await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)), HttpStatusCode.Accepted)).GetProperty("id").GetInt64();
 

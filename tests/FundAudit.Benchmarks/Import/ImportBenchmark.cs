@@ -25,6 +25,7 @@ internal static class ImportBenchmark
         var engine = "sqlite";
         var keep = false;
         var warm = false;
+        var quick = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,6 +34,7 @@ internal static class ImportBenchmark
                 case "--engine": engine = args[++i].ToLowerInvariant(); break;
                 case "--keep": keep = true; break;
                 case "--warm": warm = true; break;
+                case "--quick": quick = true; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
@@ -70,6 +72,16 @@ internal static class ImportBenchmark
 
             var first = await ImportAsync(services, funder.Id, csv);
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            if (quick)
+            {
+                // --quick: the new import and its floor only (no second import, no reader phases).
+                var rawFloor = engine == "sqlite" ? await SqliteFloorAsync(csv, work) : await PostgresFloorAsync(csv, connectionString);
+                Console.WriteLine($"import (new)      {first.Elapsed.TotalSeconds,8:F2} s  {first.Summary}");
+                Console.WriteLine($"raw floor         {rawFloor.TotalSeconds,8:F2} s");
+                Console.WriteLine($"import / floor    {first.Elapsed / rawFloor,8:F2} x, peak memory {peak / 1048576.0:F0} MiB");
+                return first.Succeeded ? 0 : 1;
+            }
+
             var second = await ImportAsync(services, funder.Id, csv);
 
             var (readOnly, mapped) = ReaderPhases(csv, rows);

@@ -237,10 +237,13 @@ internal sealed class GrantImportJob(
         var loadTx = tx ?? mergeTx!;
         var merged = await bulk.MergeAsync(loadTx, ct);
         merged = merged with { Unchanged = merged.Unchanged + writer.Unchanged };
+        var totalsClock = System.Diagnostics.Stopwatch.StartNew();
         if (bulk.SkipsInsertTriggers)
         {
             await writer.DayTotals.WriteAsync(connection, loadTx, db.Dialect, funderId, ct);
         }
+
+        totalsClock.Stop();
 
         faults.BeforeCommit(id);
         var finished = await store.FinishAsync(
@@ -255,8 +258,8 @@ internal sealed class GrantImportJob(
 
         await loadTx.CommitAsync(ct);
         logger.LogInformation(
-            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; written in {WriteMs} ms on the writer, merged in {MergeMs} ms",
-            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, writer.Busy.ElapsedMilliseconds, merging.ElapsedMilliseconds);
+            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} ms ({Groups} day totals added in {TotalsMs} ms)",
+            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, writer.Busy.ElapsedMilliseconds, merging.ElapsedMilliseconds, writer.DayTotals.Groups, totalsClock.ElapsedMilliseconds);
     }
 
     /// <summary>
