@@ -116,7 +116,7 @@ internal sealed class GrantImportJob(
         // (stored JSON, hash, classification, row values) on the thread pool as soon as it is cut; one writer task
         // takes the batches in file order and writes them, their row errors and the progress they carry. The channel is
         // bounded, so at most Imports:PipelineBatches batches wait and memory stays flat whatever the file size.
-        var writer = new BatchWriter(store, faults, clock, bulk, tx, id, token, funderId);
+        var writer = new BatchWriter(store, faults, clock, bulk, tx, db.Dialect, options.DayTotalsPerFlush, id, token, funderId);
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Math.Max(1, options.PipelineBatches)) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writing = Task.Run(
@@ -238,9 +238,10 @@ internal sealed class GrantImportJob(
         var merged = await bulk.MergeAsync(loadTx, ct);
         merged = merged with { Unchanged = merged.Unchanged + writer.Unchanged };
         var totalsClock = System.Diagnostics.Stopwatch.StartNew();
+        var finalGroups = writer.DayTotals.Groups;
         if (bulk.SkipsInsertTriggers)
         {
-            await writer.DayTotals.WriteAsync(connection, loadTx, db.Dialect, funderId, ct);
+            await writer.DayTotals.FlushAsync(loadTx, db.Dialect, funderId, ct);
         }
 
         totalsClock.Stop();
@@ -258,8 +259,8 @@ internal sealed class GrantImportJob(
 
         await loadTx.CommitAsync(ct);
         logger.LogInformation(
-            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} ms ({Groups} day totals added in {TotalsMs} ms)",
-            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, writer.Busy.ElapsedMilliseconds, merging.ElapsedMilliseconds, writer.DayTotals.Groups, totalsClock.ElapsedMilliseconds);
+            "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} ms ({Groups} day totals added in {TotalsMs} ms, the rest on the way)",
+            id, read, merged.Created, merged.Updated, merged.Unchanged, rejected, writer.Busy.ElapsedMilliseconds, merging.ElapsedMilliseconds, finalGroups, totalsClock.ElapsedMilliseconds);
     }
 
     /// <summary>
@@ -327,13 +328,13 @@ internal sealed class GrantImportJob(
     }
 
     /// <summary>The writer stage: the only one that touches the import's connection while rows are read.</summary>
-    private sealed class BatchWriter(GrantImportStore store, IImportFaultInjector faults, TimeProvider clock, IBulkUpsert bulk, DbTransaction? tx, long id, string token, long funderId)
+    private sealed class BatchWriter(GrantImportStore store, IImportFaultInjector faults, TimeProvider clock, IBulkUpsert bulk, DbTransaction? tx, IDbDialect dialect, int dayTotalsPerFlush, long id, string token, long funderId)
     {
         private int _batches;
 
         public long Unchanged { get; private set; }
 
-        /// <summary>What the new rows written so far add to the day totals (summed here, in file order, one batch at a time).</summary>
+        /// <summary>What the new rows written since the last flush add to the day totals (summed here, one batch at a time).</summary>
         public NewGrantDayTotals DayTotals { get; } = new();
 
         public System.Diagnostics.Stopwatch Busy { get; } = new();
@@ -348,6 +349,12 @@ internal sealed class GrantImportJob(
                     Busy.Start();
                     Unchanged += mapped.Unchanged;
                     DayTotals.Add(mapped.DayTotals);
+                    if (DayTotals.Groups >= dayTotalsPerFlush && tx is not null)
+                    {
+                        // Written as they come, inside the load transaction, so memory stays flat whatever the file size.
+                        await DayTotals.FlushAsync(tx, dialect, funderId, ct);
+                    }
+
                     await bulk.InsertNewAsync(mapped.New, tx, ct);
                     await bulk.StageAsync(mapped.Changed, tx, ct);
                     Busy.Stop();

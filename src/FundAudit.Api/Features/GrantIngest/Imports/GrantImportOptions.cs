@@ -33,6 +33,12 @@ internal sealed class GrantImportOptions
     /// </summary>
     public int PipelineBatches { get; set; } = 2;
 
+    /// <summary>
+    /// Where the import adds its new grants' day totals itself (SQLite), it writes them once this many (day, currency,
+    /// classification) groups are waiting, so memory stays flat whatever the file size.
+    /// </summary>
+    public int DayTotalsPerFlush { get; set; } = 10_000;
+
     /// <summary>Progress is written to the import row after this many rows (in its own short statement).</summary>
     public int ProgressEveryRows { get; set; } = 10_000;
 

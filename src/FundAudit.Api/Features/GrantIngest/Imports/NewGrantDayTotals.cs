@@ -8,8 +8,9 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
 /// What the rows an import writes as new grants add to grant_day_totals (migration 0008), summed in memory while they
-/// are mapped and written in a few statements at the end of the load, inside its transaction. The bulk path skips the
-/// row-by-row insert trigger (<see cref="IBulkUpsert.SkipsInsertTriggers"/>), which cost more than the insert itself.
+/// are mapped and written every <see cref="GrantImportOptions.DayTotalsPerFlush"/> groups and at the end of the load, inside its
+/// transaction, where the bulk path skips the row-by-row insert trigger (<see cref="IBulkUpsert.SkipsInsertTriggers"/>,
+/// SQLite): at 1M rows sqlite3 alone inserts the same rows in 55 s with that trigger and 36 s without it.
 /// </summary>
 /// <remarks>
 /// The contribution is the insert trigger's, for a grant without a correction (a new grant cannot have one: corrections
@@ -68,14 +69,15 @@ internal sealed class NewGrantDayTotals
         }
     }
 
-    /// <summary>Adds every group to the funder's stored totals, inside the load transaction.</summary>
-    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, IDbDialect dialect, long funderId, CancellationToken ct)
+    /// <summary>Adds every group to the funder's stored totals, inside the load transaction, and starts again from none.</summary>
+    public async Task FlushAsync(DbTransaction transaction, IDbDialect dialect, long funderId, CancellationToken ct)
     {
         if (_groups.Count == 0)
         {
             return;
         }
 
+        var connection = transaction.Connection ?? throw new InvalidOperationException("The load transaction has ended.");
         var sql = dialect.InsertAddingFromJson("grant_day_totals", Columns, KeyColumns, ["grant_count", "amount"]);
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         foreach (var chunk in _groups.Chunk(GroupsPerStatement))
@@ -105,6 +107,8 @@ internal sealed class NewGrantDayTotals
             var rows = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
             await connection.ExecuteAsync(new CommandDefinition(sql, new { Rows = rows }, transaction, commandTimeout: 0, cancellationToken: ct));
         }
+
+        _groups.Clear();
     }
 
     private static int Column(string name)
