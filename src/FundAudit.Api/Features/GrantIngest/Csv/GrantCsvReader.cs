@@ -151,7 +151,9 @@ internal static class GrantCsvReader
             {
                 foreach (var column in dateColumns)
                 {
-                    if (column >= reader.FieldCount || reader.GetSpan(column).Length > 64)
+                    // Only slash dates say anything about the order: the usual cell has no slash and is not decoded.
+                    var cell = column < reader.FieldCount ? reader.GetSpan(column) : default;
+                    if (cell.Length is 0 or > 64 || !cell.Contains((byte)'/'))
                     {
                         continue;
                     }
