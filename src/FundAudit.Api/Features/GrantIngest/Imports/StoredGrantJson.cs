@@ -22,8 +22,15 @@ internal sealed class StoredGrantJson : IDisposable
     [ThreadStatic]
     private static StoredGrantJson? _current;
 
+    // Evidence texts and beneficiary locations come back grant after grant: the JSON of each value is written once
+    // per thread and kept (up to MaxKeptValues each), and a list's text is its values' texts joined as the writer joins them.
+    private const int MaxKeptValues = 4096;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
+    private readonly Dictionary<string, string> _stringValues = new(StringComparer.Ordinal);
+    private readonly Dictionary<BeneficiaryLocation, string> _locationValues = [];
+    private readonly System.Text.StringBuilder _list = new(1024);
 
     private StoredGrantJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
@@ -164,23 +171,52 @@ internal sealed class StoredGrantJson : IDisposable
             return null;
         }
 
-        var w = Reset();
-        Locations(w, locations);
-        return System.Text.Encoding.UTF8.GetString(Done(w));
+        _list.Clear().Append('[');
+        for (var i = 0; i < locations.Count; i++)
+        {
+            var location = locations[i];
+            if (!_locationValues.TryGetValue(location, out var text))
+            {
+                var w = Reset();
+                Location(w, location);
+                text = System.Text.Encoding.UTF8.GetString(Done(w));
+                Keep(_locationValues, location, text);
+            }
+
+            _list.Append(i == 0 ? "" : ",").Append(text);
+        }
+
+        return _list.Append(']').ToString();
     }
 
     /// <summary>A list of strings as the serializer writes it (<c>["a","b"]</c>, <c>[]</c> when empty).</summary>
     public string StringArrayText(IReadOnlyList<string> values)
     {
-        var w = Reset();
-        w.WriteStartArray();
-        foreach (var value in values)
+        _list.Clear().Append('[');
+        for (var i = 0; i < values.Count; i++)
         {
-            w.WriteStringValue(value);
+            var value = values[i];
+            if (!_stringValues.TryGetValue(value, out var text))
+            {
+                var w = Reset();
+                w.WriteStringValue(value);
+                text = System.Text.Encoding.UTF8.GetString(Done(w));
+                Keep(_stringValues, value, text);
+            }
+
+            _list.Append(i == 0 ? "" : ",").Append(text);
         }
 
-        w.WriteEndArray();
-        return System.Text.Encoding.UTF8.GetString(Done(w));
+        return _list.Append(']').ToString();
+    }
+
+    private static void Keep<TKey>(Dictionary<TKey, string> kept, TKey key, string text)
+        where TKey : notnull
+    {
+        if (kept.Count < MaxKeptValues)
+        {
+            kept[key] = text;
+        }
     }
 
     public void Dispose() => _writer.Dispose();
@@ -203,15 +239,20 @@ internal sealed class StoredGrantJson : IDisposable
         w.WriteStartArray();
         foreach (var l in locations)
         {
-            w.WriteStartObject();
-            Text(w, "name"u8, l.Name);
-            Text(w, "countryCode"u8, l.CountryCode);
-            Text(w, "geoCode"u8, l.GeoCode);
-            Text(w, "geoCodeType"u8, l.GeoCodeType);
-            w.WriteEndObject();
+            Location(w, l);
         }
 
         w.WriteEndArray();
+    }
+
+    private static void Location(Utf8JsonWriter w, BeneficiaryLocation l)
+    {
+        w.WriteStartObject();
+        Text(w, "name"u8, l.Name);
+        Text(w, "countryCode"u8, l.CountryCode);
+        Text(w, "geoCode"u8, l.GeoCode);
+        Text(w, "geoCodeType"u8, l.GeoCodeType);
+        w.WriteEndObject();
     }
 
     private static void Text(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
@@ -224,8 +265,9 @@ internal sealed class StoredGrantJson : IDisposable
 
     private static void Date(Utf8JsonWriter w, ReadOnlySpan<byte> name, DateOnly date)
     {
-        Span<char> text = stackalloc char[10];
-        date.TryFormat(text, out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // "O" is yyyy-MM-dd for a DateOnly, formatted straight to UTF-8 without the custom-format parser.
+        Span<byte> text = stackalloc byte[10];
+        date.TryFormat(text, out var written, "O", System.Globalization.CultureInfo.InvariantCulture);
         w.WriteString(name, text[..written]);
     }
 }
