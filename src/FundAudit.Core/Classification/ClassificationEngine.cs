@@ -16,6 +16,9 @@ public sealed class ClassificationEngine
 {
     private const int MaxMatchesPerField = 256;
 
+    [ThreadStatic]
+    private static float[]? _factors;
+
     // Country and area names that are also ordinary words or names of cities/people: not looked for in free text.
     private static readonly HashSet<string> AmbiguousTextPlaces = new(StringComparer.Ordinal)
     {
@@ -150,9 +153,11 @@ public sealed class ClassificationEngine
     {
         ArgumentNullException.ThrowIfNull(grant);
         var termCount = _kind.Length;
-        var rented = termCount > 4096 ? ArrayPool<float>.Shared.Rent(termCount) : null;
-        Span<float> factor = rented is null ? stackalloc float[termCount] : rented.AsSpan(0, termCount);
-        factor.Clear();
+
+        // One factor per term, zero for terms that did not fire. The thread's array is kept all zero between grants by
+        // clearing only the entries of the terms that fired (every non-zero entry is one of them), not all 1,700.
+        var factors = _factors is { } kept && kept.Length >= termCount ? kept : _factors = new float[termCount];
+        var factor = factors.AsSpan(0, termCount);
         Span<int> fired = stackalloc int[MaxMatchesPerField * 2];
         var firedCount = 0;
         try
@@ -170,9 +175,9 @@ public sealed class ClassificationEngine
         }
         finally
         {
-            if (rented is not null)
+            foreach (var id in fired[..firedCount])
             {
-                ArrayPool<float>.Shared.Return(rented);
+                factor[id] = 0;
             }
         }
     }

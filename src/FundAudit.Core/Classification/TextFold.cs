@@ -16,6 +16,11 @@ internal static class TextFold
     // For each char below TableSize: its folded form ("" = separator).
     private static readonly string[] Table = BuildTable();
 
+    // The same as one char, read on every char folded: the folded char, Separator, or Several (then see Table).
+    private const char Separator = '\0';
+    private const char Several = '\uFFFF';
+    private static readonly char[] SingleTable = [.. Table.Select(f => f.Length switch { 0 => Separator, 1 => f[0], _ => Several })];
+
     private static string[] BuildTable()
     {
         var table = new string[TableSize];
@@ -70,8 +75,8 @@ internal static class TextFold
         {
             if (c < TableSize)
             {
-                var f = Table[c];
-                if (f.Length == 0)
+                var f = SingleTable[c];
+                if (f == Separator)
                 {
                     pendingSpace = n > 0;
                     continue;
@@ -83,13 +88,13 @@ internal static class TextFold
                     pendingSpace = false;
                 }
 
-                if (f.Length == 1)
+                if (f != Several)
                 {
-                    destination[n++] = f[0];
+                    destination[n++] = f;
                 }
                 else
                 {
-                    foreach (var x in f)
+                    foreach (var x in Table[c])
                     {
                         destination[n++] = x;
                     }
