@@ -224,6 +224,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
     private long? ReadAmount(int column, string? currency, bool required)
     {
+        if (currency is not null && TryParsePlainAmount(CellBytes(column), Currencies.Exponent(currency), out var plain))
+        {
+            return plain;
+        }
+
         var text = Cell(column);
         if (text is null)
         {
@@ -233,11 +238,6 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             }
 
             return null;
-        }
-
-        if (currency is not null && TryParsePlainAmount(text, Currencies.Exponent(currency), out var plain))
-        {
-            return plain;
         }
 
         string? problem = null;
@@ -277,19 +277,19 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
     }
 
     /// <summary>
-    /// The usual amount, ASCII digits with at most one dot and no more decimals than the currency has (<c>35656.12</c>),
-    /// read without the pattern and <see cref="decimal"/>: the same value as <see cref="MinorUnits.TryParse"/>, in a
-    /// fraction of the time. Anything else (signs, thousands separators, long or odd numbers) returns false and takes
-    /// the general path, errors included.
+    /// The usual amount cell as UTF-8, ASCII digits with at most one dot and no more decimals than the currency has
+    /// (<c>35656.12</c>), read without a string, the pattern and <see cref="decimal"/>: the same value as
+    /// <see cref="MinorUnits.TryParse"/>, in a fraction of the time. Anything else (spaces, signs, thousands separators,
+    /// long or odd numbers) returns false and takes the general path, errors included.
     /// </summary>
-    private static bool TryParsePlainAmount(string text, int exponent, out long minor)
+    private static bool TryParsePlainAmount(ReadOnlySpan<byte> text, int exponent, out long minor)
     {
         minor = 0;
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        var whole = dot < 0 ? text.AsSpan() : text.AsSpan(0, dot);
-        var fraction = dot < 0 ? [] : text.AsSpan(dot + 1).TrimEnd('0');
+        var dot = text.IndexOf((byte)'.');
+        var whole = dot < 0 ? text : text[..dot];
+        var fraction = dot < 0 ? [] : text[(dot + 1)..].TrimEnd((byte)'0');
         if (whole.Length is 0 or > 14 || (dot >= 0 && text.Length - dot - 1 is 0 or > 18) || fraction.Length > exponent
-            || whole.ContainsAnyExceptInRange('0', '9') || fraction.ContainsAnyExceptInRange('0', '9'))
+            || whole.ContainsAnyExceptInRange((byte)'0', (byte)'9') || fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
         {
             return false;
         }
@@ -311,6 +311,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
     private DateOnly? ReadDate(int column, bool required)
     {
+        if (CsvDates.TryParsePlain(CellBytes(column), out var plain))
+        {
+            return plain;
+        }
+
         var text = Cell(column);
         if (text is null)
         {
@@ -384,6 +389,9 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
         return text;
     }
+
+    /// <summary>The cell's UTF-8 bytes as they are (not trimmed); empty when absent.</summary>
+    private ReadOnlySpan<byte> CellBytes(int column) => column >= 0 && column < reader.FieldCount ? reader.GetSpan(column) : default;
 
     /// <summary>The trimmed cell, or <c>null</c> when empty, absent or too long (a <c>cell_too_long</c> error, reported once).</summary>
     private string? Cell(int column)
