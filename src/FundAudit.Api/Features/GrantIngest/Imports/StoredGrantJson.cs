@@ -29,10 +29,19 @@ internal sealed class StoredGrantJson : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
     private readonly Dictionary<string, string> _stringValues = new(StringComparer.Ordinal);
-    private readonly Dictionary<BeneficiaryLocation, string> _locationValues = [];
     private readonly System.Text.StringBuilder _list = new(1024);
 
-    private StoredGrantJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    // Locations are kept as UTF-8, written by their own writer: the stored JSON takes their list while it is being written.
+    private readonly Dictionary<BeneficiaryLocation, byte[]> _locationValues = [];
+    private readonly ArrayBufferWriter<byte> _locationBuffer = new(1024);
+    private readonly Utf8JsonWriter _locationWriter;
+    private readonly ArrayBufferWriter<byte> _locationList = new(1024);
+
+    private StoredGrantJson()
+    {
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+        _locationWriter = new Utf8JsonWriter(_locationBuffer, new JsonWriterOptions { SkipValidation = true });
+    }
 
     /// <summary>This thread's writer (lives as long as the thread; <see cref="Dispose"/> is for owners of their own).</summary>
     public static StoredGrantJson Current => _current ??= new StoredGrantJson();
@@ -98,7 +107,7 @@ internal sealed class StoredGrantJson : IDisposable
         if (r.BeneficiaryLocations.Count > 0)
         {
             w.WritePropertyName("beneficiaryLocation"u8);
-            Locations(w, r.BeneficiaryLocations);
+            w.WriteRawValue(LocationsUtf8(r.BeneficiaryLocations), skipInputValidation: true);
         }
 
         if (r.FundingOrgId is not null || r.FundingOrgName is not null)
@@ -171,22 +180,7 @@ internal sealed class StoredGrantJson : IDisposable
             return null;
         }
 
-        _list.Clear().Append('[');
-        for (var i = 0; i < locations.Count; i++)
-        {
-            var location = locations[i];
-            if (!_locationValues.TryGetValue(location, out var text))
-            {
-                var w = Reset();
-                Location(w, location);
-                text = System.Text.Encoding.UTF8.GetString(Done(w));
-                Keep(_locationValues, location, text);
-            }
-
-            _list.Append(i == 0 ? "" : ",").Append(text);
-        }
-
-        return _list.Append(']').ToString();
+        return System.Text.Encoding.UTF8.GetString(LocationsUtf8(locations));
     }
 
     /// <summary>A list of strings as the serializer writes it (<c>["a","b"]</c>, <c>[]</c> when empty).</summary>
@@ -210,7 +204,7 @@ internal sealed class StoredGrantJson : IDisposable
         return _list.Append(']').ToString();
     }
 
-    private static void Keep<TKey>(Dictionary<TKey, string> kept, TKey key, string text)
+    private static void Keep<TKey, TText>(Dictionary<TKey, TText> kept, TKey key, TText text)
         where TKey : notnull
     {
         if (kept.Count < MaxKeptValues)
@@ -219,7 +213,37 @@ internal sealed class StoredGrantJson : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _locationWriter.Dispose();
+    }
+
+    /// <summary>A list of locations as the serializer writes it; valid until the next call on this thread.</summary>
+    private ReadOnlySpan<byte> LocationsUtf8(IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        _locationList.ResetWrittenCount();
+        _locationList.Write("["u8);
+        for (var i = 0; i < locations.Count; i++)
+        {
+            var location = locations[i];
+            if (!_locationValues.TryGetValue(location, out var utf8))
+            {
+                _locationBuffer.ResetWrittenCount();
+                _locationWriter.Reset(_locationBuffer);
+                Location(_locationWriter, location);
+                _locationWriter.Flush();
+                utf8 = _locationBuffer.WrittenSpan.ToArray();
+                Keep(_locationValues, location, utf8);
+            }
+
+            _locationList.Write(i == 0 ? [] : ","u8);
+            _locationList.Write(utf8);
+        }
+
+        _locationList.Write("]"u8);
+        return _locationList.WrittenSpan;
+    }
 
     private Utf8JsonWriter Reset()
     {
@@ -232,17 +256,6 @@ internal sealed class StoredGrantJson : IDisposable
     {
         w.Flush();
         return _buffer.WrittenSpan;
-    }
-
-    private static void Locations(Utf8JsonWriter w, IReadOnlyList<BeneficiaryLocation> locations)
-    {
-        w.WriteStartArray();
-        foreach (var l in locations)
-        {
-            Location(w, l);
-        }
-
-        w.WriteEndArray();
     }
 
     private static void Location(Utf8JsonWriter w, BeneficiaryLocation l)
