@@ -9,6 +9,8 @@ namespace FundAudit.Api.Features.GrantIngest.Csv;
 /// <summary>Turns the current record of a <see cref="CsvReader"/> into a <see cref="CsvRow"/> (pass 2).</summary>
 internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 {
+    private static readonly CsvRowError[] NoProblems = [];
+
     private readonly ColumnMap map = plan.Map;
     private readonly int maxCellChars = plan.Options.MaxCellChars;
 
@@ -67,12 +69,15 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         var required = new RequiredCells(identifier ?? string.Empty, title, description, currency ?? string.Empty, amount ?? 0, awardDate ?? default);
         var record = map.Layout == CsvLayout.Template ? ReadTemplateFields(required) : Read360Fields(required, currency);
         var valid = errors is null && identifier is not null && currency is not null && amount is not null && awardDate is not null;
-        return new CsvRow(row, valid ? record : null, (IReadOnlyList<CsvRowError>?)errors ?? NoProblems, (IReadOnlyList<CsvRowError>?)warnings ?? NoProblems, extra, reader.ByteOffset, supersededBy);
+        return new CsvRow(
+            row,
+            valid ? record : null,
+            (IReadOnlyList<CsvRowError>?)errors ?? NoProblems,
+            (IReadOnlyList<CsvRowError>?)warnings ?? NoProblems,
+            extra,
+            reader.ByteOffset,
+            supersededBy);
     }
-
-    private static readonly CsvRowError[] NoProblems = [];
-
-    private readonly record struct RequiredCells(string Identifier, string? Title, string? Description, string Currency, long AmountAwardedMinor, DateOnly AwardDate);
 
     private GrantRecord Read360Fields(RequiredCells required, string? currency) => new()
     {
@@ -503,6 +508,8 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
     private void Ignored(int column, string message) =>
         (warnings ??= []).Add(new CsvRowError(row, Title(column), CsvProblemCodes.OptionalValueIgnored, message + " The cell was left empty."));
+
+    private readonly record struct RequiredCells(string Identifier, string? Title, string? Description, string Currency, long AmountAwardedMinor, DateOnly AwardDate);
 
     [GeneratedRegex(@"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?<frac>\d+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex AmountPattern();

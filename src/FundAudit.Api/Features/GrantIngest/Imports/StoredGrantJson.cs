@@ -7,7 +7,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
 /// The stored 360Giving JSON of a CSV row, and the beneficiary_locations column, written straight from the
-/// <see cref="GrantRecord"/> with one reused <see cref="Utf8JsonWriter"/> per thread: byte for byte what
+/// <see cref="GrantRecord"/> with reused <see cref="Utf8JsonWriter"/>s per thread: byte for byte what
 /// <see cref="GrantMapping.ToStoredJsonUtf8"/> (and <see cref="JsonSerializer"/> with <see cref="GrantMapping.StoredJson"/>)
 /// writes for the same grant, so content hashes do not move, without building the object graph or reflecting over it
 /// (a test compares both on every shared data file).
@@ -23,8 +23,10 @@ internal sealed class StoredGrantJson : IDisposable
     private static StoredGrantJson? _current;
 
     // Evidence texts and beneficiary locations come back grant after grant: the JSON of each value is written once
-    // per thread and kept (up to MaxKeptValues each), and a list's text is its values' texts joined as the writer joins them.
+    // per thread and kept (up to MaxKeptValues of each kind, none longer than MaxKeptLength: a few MiB at most), and a
+    // list's text is its values' texts joined as the writer joins them.
     private const int MaxKeptValues = 4096;
+    private const int MaxKeptLength = 512;
 
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
@@ -195,7 +197,7 @@ internal sealed class StoredGrantJson : IDisposable
                 var w = Reset();
                 w.WriteStringValue(value);
                 text = System.Text.Encoding.UTF8.GetString(Done(w));
-                Keep(_stringValues, value, text);
+                Keep(_stringValues, value, text, text.Length);
             }
 
             _list.Append(i == 0 ? "" : ",").Append(text);
@@ -204,10 +206,10 @@ internal sealed class StoredGrantJson : IDisposable
         return _list.Append(']').ToString();
     }
 
-    private static void Keep<TKey, TText>(Dictionary<TKey, TText> kept, TKey key, TText text)
+    private static void Keep<TKey, TText>(Dictionary<TKey, TText> kept, TKey key, TText text, int length)
         where TKey : notnull
     {
-        if (kept.Count < MaxKeptValues)
+        if (kept.Count < MaxKeptValues && length <= MaxKeptLength)
         {
             kept[key] = text;
         }
@@ -234,7 +236,7 @@ internal sealed class StoredGrantJson : IDisposable
                 Location(_locationWriter, location);
                 _locationWriter.Flush();
                 utf8 = _locationBuffer.WrittenSpan.ToArray();
-                Keep(_locationValues, location, utf8);
+                Keep(_locationValues, location, utf8, utf8.Length);
             }
 
             _locationList.Write(i == 0 ? [] : ","u8);
