@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using FundAudit.Core.Geography;
 using FundAudit.Core.Grants;
@@ -14,6 +15,9 @@ namespace FundAudit.Core.Classification;
 public sealed class ClassificationEngine
 {
     private const int MaxMatchesPerField = 256;
+
+    [ThreadStatic]
+    private static float[]? _factors;
 
     // Country and area names that are also ordinary words or names of cities/people: not looked for in free text.
     private static readonly HashSet<string> AmbiguousTextPlaces = new(StringComparer.Ordinal)
@@ -149,9 +153,11 @@ public sealed class ClassificationEngine
     {
         ArgumentNullException.ThrowIfNull(grant);
         var termCount = _kind.Length;
-        var rented = termCount > 4096 ? ArrayPool<float>.Shared.Rent(termCount) : null;
-        Span<float> factor = rented is null ? stackalloc float[termCount] : rented.AsSpan(0, termCount);
-        factor.Clear();
+
+        // One factor per term, zero for terms that did not fire. The thread's array is kept all zero between grants by
+        // clearing only the entries of the terms that fired (every non-zero entry is one of them), not all 1,700.
+        var factors = _factors is { } kept && kept.Length >= termCount ? kept : _factors = new float[termCount];
+        var factor = factors.AsSpan(0, termCount);
         Span<int> fired = stackalloc int[MaxMatchesPerField * 2];
         var firedCount = 0;
         try
@@ -169,9 +175,9 @@ public sealed class ClassificationEngine
         }
         finally
         {
-            if (rented is not null)
+            foreach (var id in fired[..firedCount])
             {
-                ArrayPool<float>.Shared.Return(rented);
+                factor[id] = 0;
             }
         }
     }
@@ -238,7 +244,7 @@ public sealed class ClassificationEngine
         }
     }
 
-    private static string Fmt(double d) => d.ToString("0.##", CultureInfo.InvariantCulture);
+    private static string Fmt(double d) => FormattedNumbers.Get(d);
 
     private static string Fmt2(double d) => d.ToString("0.00", CultureInfo.InvariantCulture);
 
@@ -513,12 +519,12 @@ public sealed class ClassificationEngine
 
         var textFactor = fromText ? 0.75 : 1.0;
         var source = fromText ? "places named in the text" : "beneficiary locations";
-        var baseText = baseCountry is null ? "" : $"{baseCountry.Alpha2} ({baseCountry.Region?.DisplayName() ?? "no region"})";
+        string BaseText() => baseCountry is null ? "" : $"{baseCountry.Alpha2} ({baseCountry.Region?.DisplayName() ?? "no region"})";
 
         // 1. based outside the region of the work → global, whatever else the data says
         if (baseCountry?.Region is { } baseRegion && work.RegionMask != 0 && (work.RegionMask & (1 << (int)baseRegion)) == 0)
         {
-            evidence.Add($"recipient based in {baseText}, work in {work.Describe()} from {source} → global");
+            evidence.Add($"recipient based in {BaseText()}, work in {work.Describe()} from {source} → global");
             return new Dimension<GrantLevel>(GrantLevel.Global, ClassificationSource.Rule, Math.Round(0.95 * textFactor, 3), evidence);
         }
 
@@ -583,7 +589,7 @@ public sealed class ClassificationEngine
         if (work.Countries.Count >= 2 || work.Areas.Count > 0)
         {
             var conf = baseCountry is null ? 0.75 : 0.9;
-            evidence.Add($"work across {work.Describe()} from {source}{(baseCountry is null ? ", recipient base unknown" : $", recipient based in {baseText}")} → regional");
+            evidence.Add($"work across {work.Describe()} from {source}{(baseCountry is null ? ", recipient base unknown" : $", recipient based in {BaseText()}")} → regional");
             return new Dimension<GrantLevel>(GrantLevel.Regional, ClassificationSource.Rule, Math.Round(conf * textFactor, 3), evidence);
         }
 
@@ -592,7 +598,7 @@ public sealed class ClassificationEngine
             var c = work.Countries[0];
             if (baseCountry is not null && baseCountry != c)
             {
-                evidence.Add($"recipient based in {baseText}, work in {c.Alpha2} of the same region from {source} → regional");
+                evidence.Add($"recipient based in {BaseText()}, work in {c.Alpha2} of the same region from {source} → regional");
                 return new Dimension<GrantLevel>(GrantLevel.Regional, ClassificationSource.Rule, Math.Round(0.6 * textFactor, 3), evidence);
             }
 
@@ -637,13 +643,13 @@ public sealed class ClassificationEngine
 
         if (bestHint != GrantLevel.Unclassified && bestScore >= _rules.LevelMinimumScore && bestScore > runnerUp)
         {
-            evidence.Add($"no beneficiary location; the text points to {LevelNames.Name(bestHint)} (score {Fmt(bestScore)}){(baseCountry is null ? "" : $", recipient based in {baseText}")} → {LevelNames.Name(bestHint)}");
+            evidence.Add($"no beneficiary location; the text points to {LevelNames.Name(bestHint)} (score {Fmt(bestScore)}){(baseCountry is null ? "" : $", recipient based in {BaseText()}")} → {LevelNames.Name(bestHint)}");
             return new Dimension<GrantLevel>(bestHint, ClassificationSource.Rule, 0.5, evidence);
         }
 
         evidence.Add(baseCountry is null
             ? "no beneficiary location, no recipient country and no decisive text → unclassified"
-            : $"only the recipient's country is known ({baseText}); nothing says where the work happens → unclassified");
+            : $"only the recipient's country is known ({BaseText()}); nothing says where the work happens → unclassified");
         return new Dimension<GrantLevel>(GrantLevel.Unclassified, ClassificationSource.Rule, 0, evidence);
     }
 
@@ -684,9 +690,10 @@ public sealed class ClassificationEngine
             }
             else
             {
-                // "Toribío, Cauca", "Anapu, Pará", "Intibucá": a country in the name counts; anything else is below country level
-                var unresolved = false;
-                foreach (var part in loc.Name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                // "Toribío, Cauca", "Anapu, Pará", "Intibucá": a country in the name counts; anything else is below country level.
+                // A name without a comma is its only part, which was just looked up (trimming does not change the lookup).
+                var unresolved = !loc.Name.Contains(',', StringComparison.Ordinal);
+                foreach (var part in unresolved ? [] : loc.Name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
                     if (Places.TryResolve(part, out var p) && p.Country is { } c)
                     {
@@ -740,4 +747,33 @@ public sealed class ClassificationEngine
     // ONS codes for the UK and its nations (K02000001, E92000001 …) are country level, not sub-national.
     private static bool IsUkCountryCode(string code) =>
         code.Length == 9 && (code.StartsWith("K0", StringComparison.Ordinal) || code.AsSpan(1, 2).SequenceEqual("92"));
+}
+
+/// <summary>
+/// <c>"0.##"</c> texts of the numbers in evidence. Scores and weights are sums of a few rule weights, so the same values
+/// come back grant after grant, and formatting them cost more than the rest of the evidence text: each is formatted once.
+/// </summary>
+internal static class FormattedNumbers
+{
+    private const int MaxKept = 4096;
+
+    // Keyed by the bits, not the value: -0 and 0 are equal but format differently.
+    private static readonly ConcurrentDictionary<long, string> Texts = new();
+
+    public static string Get(double d)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(d);
+        if (Texts.TryGetValue(bits, out var text))
+        {
+            return text;
+        }
+
+        text = d.ToString("0.##", CultureInfo.InvariantCulture);
+        if (Texts.Count < MaxKept)
+        {
+            Texts.TryAdd(bits, text);
+        }
+
+        return text;
+    }
 }

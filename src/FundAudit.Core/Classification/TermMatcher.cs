@@ -17,6 +17,7 @@ internal sealed class TermMatcher
     private int[] _nextArr = [];
     private int[] _starArr = [];
     private int[][] _accept = [];
+    private bool[] _accepting = [];
 
     public TermMatcher() => NewNode();
 
@@ -34,13 +35,27 @@ internal sealed class TermMatcher
         return _star.Count - 1;
     }
 
-    private static int Symbol(char c) => c switch
+    // Symbol of each ASCII char (-1: none), looked up on every step of a match.
+    private static readonly sbyte[] AsciiSymbols = BuildSymbols();
+
+    private static sbyte[] BuildSymbols()
     {
-        >= 'a' and <= 'z' => c - 'a',
-        >= '0' and <= '9' => 26 + (c - '0'),
-        ' ' => 36,
-        _ => -1,
-    };
+        var symbols = new sbyte[128];
+        for (var c = 0; c < symbols.Length; c++)
+        {
+            symbols[c] = (sbyte)((char)c switch
+            {
+                >= 'a' and <= 'z' => c - 'a',
+                >= '0' and <= '9' => 26 + (c - '0'),
+                ' ' => 36,
+                _ => -1,
+            });
+        }
+
+        return symbols;
+    }
+
+    private static int Symbol(char c) => c < 128 ? AsciiSymbols[c] : -1;
 
     /// <summary>Adds a folded pattern (see <see cref="RuleSet.FoldTerm"/>) with the id reported when it matches.</summary>
     public void Add(string foldedPattern, int id)
@@ -85,9 +100,11 @@ internal sealed class TermMatcher
         _nextArr = [.. _next];
         _starArr = [.. _star];
         _accept = new int[_acceptBuild.Count][];
+        _accepting = new bool[_acceptBuild.Count];
         for (var i = 0; i < _acceptBuild.Count; i++)
         {
             _accept[i] = _acceptBuild[i]?.ToArray() ?? [];
+            _accepting[i] = _accept[i].Length > 0;
         }
     }
 
@@ -100,6 +117,7 @@ internal sealed class TermMatcher
         var next = _nextArr;
         var star = _starArr;
         var accept = _accept;
+        var accepting = _accepting;
         var i = 0;
         while (i < text.Length)
         {
@@ -114,7 +132,7 @@ internal sealed class TermMatcher
                 sp--;
                 var n = stackNode[sp];
                 var p = stackPos[sp];
-                if (accept[n].Length > 0 && (p == text.Length || text[p] == ' ') && p >= bestEnd)
+                if (accepting[n] && (p == text.Length || text[p] == ' ') && p >= bestEnd)
                 {
                     if (p > bestEnd)
                     {

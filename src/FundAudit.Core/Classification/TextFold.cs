@@ -16,6 +16,11 @@ internal static class TextFold
     // For each char below TableSize: its folded form ("" = separator).
     private static readonly string[] Table = BuildTable();
 
+    // The same as one char, read on every char folded: the folded char, Separator, or Several (then see Table).
+    private const char Separator = '\0';
+    private const char Several = '\uFFFF';
+    private static readonly char[] SingleTable = [.. Table.Select(f => f.Length switch { 0 => Separator, 1 => f[0], _ => Several })];
+
     private static string[] BuildTable()
     {
         var table = new string[TableSize];
@@ -70,8 +75,8 @@ internal static class TextFold
         {
             if (c < TableSize)
             {
-                var f = Table[c];
-                if (f.Length == 0)
+                var f = SingleTable[c];
+                if (f == Separator)
                 {
                     pendingSpace = n > 0;
                     continue;
@@ -83,13 +88,13 @@ internal static class TextFold
                     pendingSpace = false;
                 }
 
-                if (f.Length == 1)
+                if (f != Several)
                 {
-                    destination[n++] = f[0];
+                    destination[n++] = f;
                 }
                 else
                 {
-                    foreach (var x in f)
+                    foreach (var x in Table[c])
                     {
                         destination[n++] = x;
                     }
@@ -132,5 +137,25 @@ internal static class TextFold
     }
 
     /// <summary>Folded letters and digits only: "Côte d'Ivoire", "COTE D IVOIRE" and "Cote-dIvoire" all give "cotedivoire".</summary>
-    public static string Key(string? text) => Phrase(text).Replace(" ", "", StringComparison.Ordinal);
+    public static string Key(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        // The phrase without its spaces, removed in place rather than by a second string: place lookups fold every name.
+        var buffer = text.Length <= 256 ? stackalloc char[MaxFoldedLength(text.Length)] : new char[MaxFoldedLength(text.Length)];
+        var n = Fold(text, buffer);
+        var kept = 0;
+        foreach (var c in buffer[..n])
+        {
+            if (c != ' ')
+            {
+                buffer[kept++] = c;
+            }
+        }
+
+        return new string(buffer[..kept]);
+    }
 }

@@ -12,6 +12,11 @@ internal static class ImportPhases
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--digest")
+        {
+            return ImportDigest.Run(args[1..]);
+        }
+
         var rows = args.Length > 1 && args[0] == "--rows" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var csv = Path.Combine(Path.GetTempPath(), $"fundaudit-phases-{rows}.csv");
         if (!File.Exists(csv))

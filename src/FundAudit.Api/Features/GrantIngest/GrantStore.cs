@@ -282,6 +282,7 @@ internal sealed class GrantStore(Db db)
     {
         var r = g.Record;
         var c = g.Classification;
+        object boxedNow = now; // three columns, one box
         return
         [
             funderId,
@@ -324,9 +325,9 @@ internal sealed class GrantStore(Db db)
             c?.Flexible.Confidence,
             c is null ? null : ClassificationNames.Evidence(c.Flexible.Evidence),
             c?.RuleSetVersion,
-            c is null ? null : now,
-            now,
-            now,
+            c is null ? null : boxedNow,
+            boxedNow,
+            boxedNow,
         ];
     }
 

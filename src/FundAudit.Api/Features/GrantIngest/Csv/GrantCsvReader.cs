@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using CsvHelper;
 
 namespace FundAudit.Api.Features.GrantIngest.Csv;
@@ -151,7 +152,9 @@ internal static class GrantCsvReader
             {
                 foreach (var column in dateColumns)
                 {
-                    if (column >= reader.FieldCount || reader.GetSpan(column).Length > 64)
+                    // Only slash dates say anything about the order: the usual cell has no slash and is not decoded.
+                    var cell = column < reader.FieldCount ? reader.GetSpan(column) : default;
+                    if (cell.Length is 0 or > 64 || !cell.Contains((byte)'/'))
                     {
                         continue;
                     }
@@ -354,28 +357,43 @@ internal static class GrantCsvReader
         return null;
     }
 
-    /// <summary>Streams the whole file through a strict UTF-8 decoder.</summary>
+    /// <summary>Streams the whole file through a strict UTF-8 check (the rules of a throwing UTF-8 decoder, without decoding).</summary>
     private static bool IsValidUtf8(Stream file)
     {
-        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
         var bytes = new byte[64 * 1024];
-        var chars = new char[64 * 1024];
+        var carried = 0; // the start of a sequence cut by the end of the previous block
         file.Position = 0;
-        try
+        int read;
+        while ((read = file.Read(bytes, carried, bytes.Length - carried)) > 0)
         {
-            int read;
-            while ((read = file.Read(bytes, 0, bytes.Length)) > 0)
+            var length = carried + read;
+            var complete = length - CutSequenceLength(bytes.AsSpan(0, length));
+            if (!Utf8.IsValid(bytes.AsSpan(0, complete)))
             {
-                decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+                return false;
             }
 
-            decoder.GetChars([], 0, 0, chars, 0, flush: true);
-            return true;
+            carried = length - complete;
+            bytes.AsSpan(complete, carried).CopyTo(bytes);
         }
-        catch (DecoderFallbackException)
+
+        return Utf8.IsValid(bytes.AsSpan(0, carried));
+    }
+
+    /// <summary>How many bytes at the end of <paramref name="block"/> start a sequence that needs more bytes than follow.</summary>
+    private static int CutSequenceLength(ReadOnlySpan<byte> block)
+    {
+        for (var back = 1; back <= Math.Min(3, block.Length); back++)
         {
-            return false;
+            var b = block[^back];
+            if ((b & 0xC0) != 0x80)
+            {
+                var needs = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                return needs > back ? back : 0;
+            }
         }
+
+        return 0;
     }
 
     /// <summary>Picks comma, semicolon or tab: whichever appears most, outside quotes, in the header line.</summary>

@@ -7,7 +7,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
 /// The stored 360Giving JSON of a CSV row, and the beneficiary_locations column, written straight from the
-/// <see cref="GrantRecord"/> with one reused <see cref="Utf8JsonWriter"/> per thread: byte for byte what
+/// <see cref="GrantRecord"/> with reused <see cref="Utf8JsonWriter"/>s per thread: byte for byte what
 /// <see cref="GrantMapping.ToStoredJsonUtf8"/> (and <see cref="JsonSerializer"/> with <see cref="GrantMapping.StoredJson"/>)
 /// writes for the same grant, so content hashes do not move, without building the object graph or reflecting over it
 /// (a test compares both on every shared data file).
@@ -22,10 +22,28 @@ internal sealed class StoredGrantJson : IDisposable
     [ThreadStatic]
     private static StoredGrantJson? _current;
 
+    // Evidence texts and beneficiary locations come back grant after grant: the JSON of each value is written once
+    // per thread and kept (up to MaxKeptValues of each kind, none longer than MaxKeptLength: a few MiB at most), and a
+    // list's text is its values' texts joined as the writer joins them.
+    private const int MaxKeptValues = 4096;
+    private const int MaxKeptLength = 512;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
+    private readonly Dictionary<string, string> _stringValues = new(StringComparer.Ordinal);
+    private readonly System.Text.StringBuilder _list = new(1024);
 
-    private StoredGrantJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    // Locations are kept as UTF-8, written by their own writer: the stored JSON takes their list while it is being written.
+    private readonly Dictionary<BeneficiaryLocation, byte[]> _locationValues = [];
+    private readonly ArrayBufferWriter<byte> _locationBuffer = new(1024);
+    private readonly Utf8JsonWriter _locationWriter;
+    private readonly ArrayBufferWriter<byte> _locationList = new(1024);
+
+    private StoredGrantJson()
+    {
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+        _locationWriter = new Utf8JsonWriter(_locationBuffer, new JsonWriterOptions { SkipValidation = true });
+    }
 
     /// <summary>This thread's writer (lives as long as the thread; <see cref="Dispose"/> is for owners of their own).</summary>
     public static StoredGrantJson Current => _current ??= new StoredGrantJson();
@@ -91,7 +109,7 @@ internal sealed class StoredGrantJson : IDisposable
         if (r.BeneficiaryLocations.Count > 0)
         {
             w.WritePropertyName("beneficiaryLocation"u8);
-            Locations(w, r.BeneficiaryLocations);
+            w.WriteRawValue(LocationsUtf8(r.BeneficiaryLocations), skipInputValidation: true);
         }
 
         if (r.FundingOrgId is not null || r.FundingOrgName is not null)
@@ -164,26 +182,70 @@ internal sealed class StoredGrantJson : IDisposable
             return null;
         }
 
-        var w = Reset();
-        Locations(w, locations);
-        return System.Text.Encoding.UTF8.GetString(Done(w));
+        return System.Text.Encoding.UTF8.GetString(LocationsUtf8(locations));
     }
 
     /// <summary>A list of strings as the serializer writes it (<c>["a","b"]</c>, <c>[]</c> when empty).</summary>
     public string StringArrayText(IReadOnlyList<string> values)
     {
-        var w = Reset();
-        w.WriteStartArray();
-        foreach (var value in values)
+        _list.Clear().Append('[');
+        for (var i = 0; i < values.Count; i++)
         {
-            w.WriteStringValue(value);
+            var value = values[i];
+            if (!_stringValues.TryGetValue(value, out var text))
+            {
+                var w = Reset();
+                w.WriteStringValue(value);
+                text = System.Text.Encoding.UTF8.GetString(Done(w));
+                Keep(_stringValues, value, text, text.Length);
+            }
+
+            _list.Append(i == 0 ? "" : ",").Append(text);
         }
 
-        w.WriteEndArray();
-        return System.Text.Encoding.UTF8.GetString(Done(w));
+        return _list.Append(']').ToString();
     }
 
-    public void Dispose() => _writer.Dispose();
+    private static void Keep<TKey, TText>(Dictionary<TKey, TText> kept, TKey key, TText text, int length)
+        where TKey : notnull
+    {
+        if (kept.Count < MaxKeptValues && length <= MaxKeptLength)
+        {
+            kept[key] = text;
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _locationWriter.Dispose();
+    }
+
+    /// <summary>A list of locations as the serializer writes it; valid until the next call on this thread.</summary>
+    private ReadOnlySpan<byte> LocationsUtf8(IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        _locationList.ResetWrittenCount();
+        _locationList.Write("["u8);
+        for (var i = 0; i < locations.Count; i++)
+        {
+            var location = locations[i];
+            if (!_locationValues.TryGetValue(location, out var utf8))
+            {
+                _locationBuffer.ResetWrittenCount();
+                _locationWriter.Reset(_locationBuffer);
+                Location(_locationWriter, location);
+                _locationWriter.Flush();
+                utf8 = _locationBuffer.WrittenSpan.ToArray();
+                Keep(_locationValues, location, utf8, utf8.Length);
+            }
+
+            _locationList.Write(i == 0 ? [] : ","u8);
+            _locationList.Write(utf8);
+        }
+
+        _locationList.Write("]"u8);
+        return _locationList.WrittenSpan;
+    }
 
     private Utf8JsonWriter Reset()
     {
@@ -198,20 +260,14 @@ internal sealed class StoredGrantJson : IDisposable
         return _buffer.WrittenSpan;
     }
 
-    private static void Locations(Utf8JsonWriter w, IReadOnlyList<BeneficiaryLocation> locations)
+    private static void Location(Utf8JsonWriter w, BeneficiaryLocation l)
     {
-        w.WriteStartArray();
-        foreach (var l in locations)
-        {
-            w.WriteStartObject();
-            Text(w, "name"u8, l.Name);
-            Text(w, "countryCode"u8, l.CountryCode);
-            Text(w, "geoCode"u8, l.GeoCode);
-            Text(w, "geoCodeType"u8, l.GeoCodeType);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        w.WriteStartObject();
+        Text(w, "name"u8, l.Name);
+        Text(w, "countryCode"u8, l.CountryCode);
+        Text(w, "geoCode"u8, l.GeoCode);
+        Text(w, "geoCodeType"u8, l.GeoCodeType);
+        w.WriteEndObject();
     }
 
     private static void Text(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
@@ -224,8 +280,9 @@ internal sealed class StoredGrantJson : IDisposable
 
     private static void Date(Utf8JsonWriter w, ReadOnlySpan<byte> name, DateOnly date)
     {
-        Span<char> text = stackalloc char[10];
-        date.TryFormat(text, out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // "O" is yyyy-MM-dd for a DateOnly, formatted straight to UTF-8 without the custom-format parser.
+        Span<byte> text = stackalloc byte[10];
+        date.TryFormat(text, out var written, "O", System.Globalization.CultureInfo.InvariantCulture);
         w.WriteString(name, text[..written]);
     }
 }
