@@ -130,6 +130,8 @@ public sealed class GrantCsvReaderRowTests
     [InlineData("13/2020", CsvProblemCodes.ImpossibleDate)]
     [InlineData("next tuesday", CsvProblemCodes.InvalidDate)]
     [InlineData("43831", CsvProblemCodes.InvalidDate)]
+    [InlineData("٢٠٢٤-٠٣-٣١", CsvProblemCodes.InvalidDate)] // Arabic-Indic digits: once matched \d, then crashed the import
+    [InlineData("٣١/٠٣/٢٠٢٤", CsvProblemCodes.InvalidDate)]
     public void Impossible_or_unknown_dates_are_row_errors(string cell, string code)
     {
         var (_, rows) = Read(Header360 + $"\nG0,T,,GBP,1,25/12/2020\nG1,T,,GBP,1,{cell}\n");
@@ -154,6 +156,7 @@ public sealed class GrantCsvReaderRowTests
     [Theory]
     [InlineData("£100", CsvProblemCodes.InvalidAmount)]
     [InlineData("100 GBP", CsvProblemCodes.InvalidAmount)]
+    [InlineData("١٠٠", CsvProblemCodes.InvalidAmount)]
     [InlineData("\"1.234,50\"", CsvProblemCodes.InvalidAmount)]
     [InlineData("\"1,2,3\"", CsvProblemCodes.InvalidAmount)]
     [InlineData("12.345", CsvProblemCodes.TooManyDecimals)]

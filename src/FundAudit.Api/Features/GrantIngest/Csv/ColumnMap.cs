@@ -254,6 +254,6 @@ internal sealed partial class ColumnMap
     [GeneratedRegex(@"\s*:\s*")]
     private static partial Regex ColonSpaces();
 
-    [GeneratedRegex(@"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|planned dates)(?::(?<n>\d{1,4}))?(?::(?<part>[a-z ]+))?$")]
+    [GeneratedRegex(@"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|planned dates)(?::(?<n>[0-9]{1,4}))?(?::(?<part>[a-z ]+))?$")]
     private static partial Regex Numbered360();
 }

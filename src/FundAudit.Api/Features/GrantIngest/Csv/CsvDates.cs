@@ -164,15 +164,15 @@ internal static partial class CsvDates
 
     private static int Int(Match m, int group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})(?:[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})(?:[T ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDate();
 
-    [GeneratedRegex(@"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: (?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex SlashDate();
 
-    [GeneratedRegex(@"^(\d{1,2})/(\d{4})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]{1,2})/([0-9]{4})$", RegexOptions.CultureInvariant)]
     private static partial Regex MonthYear();
 
-    [GeneratedRegex(@"^(\d{1,2}) ([A-Za-z]{3,9}) (\d{4})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]{1,2}) ([A-Za-z]{3,9}) ([0-9]{4})$", RegexOptions.CultureInvariant)]
     private static partial Regex NamedMonth();
 }

@@ -511,7 +511,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
     private readonly record struct RequiredCells(string Identifier, string? Title, string? Description, string Currency, long AmountAwardedMinor, DateOnly AwardDate);
 
-    [GeneratedRegex(@"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?<frac>\d+))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?<frac>[0-9]+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex AmountPattern();
 
     [GeneratedRegex(@"^[A-Za-z]{2}$", RegexOptions.CultureInvariant)]
