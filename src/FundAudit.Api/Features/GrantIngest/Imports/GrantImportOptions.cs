@@ -24,8 +24,11 @@ internal sealed class GrantImportOptions
 
     public int MaxRowBytes { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Valid rows staged per bulk batch.</summary>
-    public int BatchSize { get; set; } = 2_000;
+    /// <summary>
+    /// Valid rows per bulk batch. Small batches die young: at 1M rows, 500 instead of 2,000 cut gen-2 collections from
+    /// about 200 to under 50 and peak memory from ~306 to ~201 MiB (SQLite) and ~248 to ~160 MiB (PostgreSQL).
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>
     /// Batches cut by the reader that may wait for the writer (each mapped on the thread pool meanwhile): enough to keep
