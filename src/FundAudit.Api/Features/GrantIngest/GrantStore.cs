@@ -263,10 +263,10 @@ internal sealed class GrantStore(Db db)
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
-    /// <summary>The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>.</summary>
     /// <summary>
-    /// The bulk path into grants. Its new rows skip the day-totals insert trigger (migration 0008) where the engine
-    /// allows it; the import adds their totals itself (<see cref="Imports.NewGrantDayTotals"/>).
+    /// The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>. Its new
+    /// rows skip the day-totals insert trigger (migration 0008) where the engine allows it; the import then adds their
+    /// totals itself (<see cref="Imports.NewGrantDayTotals"/>).
     /// </summary>
     public static BulkUpsertTarget BulkTarget { get; } = new(
         "grants", "id", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash", ["tr_grants_day_totals_insert"]);

@@ -50,7 +50,7 @@ internal interface IDbDialect
 
     /// <summary>
     /// Statements that create (if needed) and empty a connection-private temporary table. Column types are logical:
-    /// <c>text</c>, <c>date</c>, <c>decimal</c> (exact where the engine has it; SQLite stores a double).
+    /// <c>text</c>, <c>date</c>, <c>integer</c> (64-bit), <c>decimal</c> (exact where the engine has it; SQLite stores a double).
     /// </summary>
     string CreateTempTable(string name, IReadOnlyList<(string Column, string Type)> columns);
 

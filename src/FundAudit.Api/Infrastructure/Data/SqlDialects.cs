@@ -91,7 +91,7 @@ internal sealed class SqliteDialect(string connectionString, int busyTimeoutMs) 
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(strftime('%Y', {dateExpression}, '-' || @{shiftMonthsParameter} || ' months') AS INTEGER)";
 
-    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "REAL", _ => "TEXT" };
+    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "REAL", "integer" => "INTEGER", _ => "TEXT" };
 
     public string ConnectionPragmas =>
         $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
@@ -124,11 +124,11 @@ internal sealed class PostgresDialect(string connectionString) : DialectBase(con
     protected override string JsonRows(string parameter) => $"json_array_elements(CAST({parameter} AS json)) e";
 
     protected override string JsonElement(int index, string logicalType) =>
-        $"CAST(e ->> {index.ToString(System.Globalization.CultureInfo.InvariantCulture)} AS {logicalType switch { "date" => "date", "integer" => "bigint", _ => "text" }})";
+        $"CAST(e ->> {index.ToString(System.Globalization.CultureInfo.InvariantCulture)} AS {TypeName(logicalType)})";
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(EXTRACT(YEAR FROM {dateExpression} - make_interval(months => @{shiftMonthsParameter})) AS integer)";
 
-    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "numeric", "date" => "date", _ => "text" };
+    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "numeric", "date" => "date", "integer" => "bigint", _ => "text" };
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }
@@ -170,7 +170,7 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
     protected override string JsonRows(string parameter) => $"OPENJSON({parameter}) e";
 
     protected override string JsonElement(int index, string logicalType) =>
-        $"CAST(JSON_VALUE(e.value, '$[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]') AS {logicalType switch { "date" => "date", "integer" => "bigint", _ => "nvarchar(64)" }})";
+        $"CAST(JSON_VALUE(e.value, '$[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]') AS {TypeName(logicalType)})";
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) => $"YEAR(DATEADD(month, -@{shiftMonthsParameter}, {dateExpression}))";
 
     public override string TempTable(string name) => "#" + name;
@@ -178,7 +178,7 @@ internal sealed class SqlServerDialect(string connectionString) : DialectBase(co
     public override string CreateTempTable(string name, IReadOnlyList<(string Column, string Type)> columns) =>
         $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({string.Join(", ", columns.Select(c => $"{c.Column} {TypeName(c.Type)}"))}); DELETE FROM #{name};";
 
-    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "decimal(38,18)", "date" => "date", _ => "nvarchar(64)" };
+    protected override string TypeName(string logicalType) => logicalType switch { "decimal" => "decimal(38,18)", "date" => "date", "integer" => "bigint", _ => "nvarchar(64)" };
     // 2627: unique constraint or primary key; 2601: unique index.
     public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
 }
