@@ -238,16 +238,7 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         (await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)), HttpStatusCode.Accepted)).GetProperty("id").GetInt64();
 
     private GrantImportJob Job(GrantImportOptions options, Action<int>? afterBatch = null) =>
-        ActivatorUtilities.CreateInstance<GrantImportJob>(app.Services, new StopAfter(afterBatch), options);
-
-    private sealed class StopAfter(Action<int>? afterBatch) : IImportFaultInjector
-    {
-        public void AfterBatch(long importId, int batches) => afterBatch?.Invoke(batches);
-
-        public void BeforeCommit(long importId)
-        {
-        }
-    }
+        ImportJobs.Create(app.Services, options, new ImportFaults(afterBatch));
 
     [Fact]
     public async Task The_mix_read_from_the_stored_totals_equals_the_mix_read_from_the_grants()

@@ -311,7 +311,7 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
         // A crash after three batches were staged: while it runs, progress is visible; after, nothing was stored.
         JsonElement? during = null;
-        var crash = new Faults(afterBatch: batches =>
+        var crash = new ImportFaults(afterBatch: batches =>
         {
             if (batches == 3)
             {
@@ -326,7 +326,7 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await AssertFailedAndUnchangedAsync();
 
         // A crash after the merge, before the commit: rolled back.
-        await Assert.ThrowsAsync<IOException>(() => Job(new Faults(beforeCommit: () => throw new IOException("killed")), options).RunAsync(id, CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => Job(new ImportFaults(beforeCommit: () => throw new IOException("killed")), options).RunAsync(id, CancellationToken.None));
         await AssertFailedAndUnchangedAsync();
 
         // Run again: it succeeds, and a further run does nothing.
@@ -363,7 +363,7 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         // Batches of one row: new, changed and unchanged rows go through the pipeline in separate batches.
         var second = $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two changed,D,GBP,25,2024-01-01\nM-4,Four,D,GBP,40,2024-01-01\nM-5,Five,D,GBP,50,2024-01-02\n";
         var id = (await UploadAsync(tenant, Csv(second))).GetProperty("id").GetInt64();
-        await Job(new Faults(), new GrantImportOptions { BatchSize = 1, ProgressEveryRows = 1, PipelineBatches = 1 }).RunAsync(id, CancellationToken.None);
+        await Job(new ImportFaults(), new GrantImportOptions { BatchSize = 1, ProgressEveryRows = 1, PipelineBatches = 1 }).RunAsync(id, CancellationToken.None);
         var done = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal((4, 4, 0), Progress(done));
@@ -456,8 +456,7 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.False(string.IsNullOrEmpty(c.GetProperty("ruleSetVersion").GetString()));
     }
 
-    private GrantImportJob Job(IImportFaultInjector faults, GrantImportOptions options) =>
-        ActivatorUtilities.CreateInstance<GrantImportJob>(app.Services, faults, options);
+    private GrantImportJob Job(ImportFaults faults, GrantImportOptions options) => ImportJobs.Create(app.Services, options, faults);
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
@@ -493,13 +492,6 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static async Task<List<JsonElement>> ListAsync(Tenant tenant) =>
         (await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/imports?limit=100"))).GetProperty("items").EnumerateArray().ToList();
-
-    private sealed class Faults(Action<int>? afterBatch = null, Action? beforeCommit = null) : IImportFaultInjector
-    {
-        public void AfterBatch(long importId, int batches) => afterBatch?.Invoke(batches);
-
-        public void BeforeCommit(long importId) => beforeCommit?.Invoke();
-    }
 }
 
 public sealed class SqliteGrantImportsApiTests(SqliteApp app) : GrantImportsApiTests<SqliteApp>(app);
