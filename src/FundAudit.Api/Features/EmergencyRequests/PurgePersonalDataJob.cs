@@ -1,0 +1,34 @@
+using FundAudit.Api.Infrastructure.Http;
+using Hangfire;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>Removes personal data of cases closed longer than EmergencyRequests:PurgeAfterDays ago; keeps the statistics.</summary>
+internal sealed class PurgePersonalDataJob(EmergencyStore store, IdempotencyStore idempotency, EmergencyOptions options, TimeProvider clock,
+    ILogger<PurgePersonalDataJob> logger)
+{
+    public const string RecurringId = "emergency-purge";
+
+    [AutomaticRetry(Attempts = 0)]
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var purged = 0;
+        foreach (var id in await store.PurgeableAsync(now.AddDays(-options.PurgeAfterDays), ct))
+        {
+            if (await store.PurgeAsync(id, now, ct))
+            {
+                purged++;
+            }
+        }
+
+        // First answers to Idempotency-Keys hold case codes (encrypted): a day is long enough for a retry.
+        await idempotency.DeleteOlderThanAsync(now.AddDays(-1), ct);
+        if (purged > 0)
+        {
+            logger.LogInformation("Purged personal data of {Count} closed requests", purged);
+        }
+
+        return purged;
+    }
+}
