@@ -20,7 +20,7 @@ internal static class ApplicantStatus
 }
 
 /// <summary>Finds the request behind a case code; a mistyped, unknown or purged code gives the same "not found".</summary>
-internal sealed class CaseLookup(EmergencyStore store, CaseCodeHasher hasher)
+internal sealed class CaseLookup(ApplicantStore applicants, FundStore funds, CaseCodeHasher hasher)
 {
     public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(string? typed, CancellationToken ct)
     {
@@ -29,14 +29,18 @@ internal sealed class CaseLookup(EmergencyStore store, CaseCodeHasher hasher)
             return null;
         }
 
-        var request = await store.FindRequestByCodeHashAsync(await hasher.HashAsync(code, ct), ct);
-        if (request is null || await store.FindFundAsync(request.FundId, ct) is not { } fund)
+        var request = await applicants.FindRequestAsync(await hasher.HashAsync(code, ct), ct);
+        if (request is null || await funds.FindAsync(request.FunderId, request.FundId, ct) is not { } fund)
         {
             return null;
         }
 
         return (request, fund);
     }
+
+    /// <summary>A fund by its public slug, for the anonymous form and status pages.</summary>
+    public Task<FundRow?> FindFundAsync(string slug, CancellationToken ct) =>
+        applicants.FindFundAsync(slug.Trim().ToLowerInvariant(), ct);
 }
 
 /// <summary>POST /api/requests/status, anonymous: the coarse status and any open question, for the holder of the case code.</summary>
@@ -46,40 +50,50 @@ internal static class CheckRequestStatus
 
     /// <param name="Status">received, under_review, question, approved, declined, sent, closed or withdrawn.</param>
     /// <param name="Question">The fund's open question, when the status is <c>question</c>.</param>
-    public sealed record Response(string Reference, string Fund, string Status, string? Question, DateTimeOffset SubmittedAt, bool CanAnswer, bool CanWithdraw);
+    public sealed record Response(string Reference, string Fund, string Status, string? Question,
+        DateTimeOffset SubmittedAt, bool CanAnswer, bool CanWithdraw);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(Request request, CaseLookup cases, EmergencyStore store,
-        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(Request request, CaseLookup cases,
+        ApplicantCaseReader reader, CancellationToken ct)
     {
         if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
         {
             return EmergencyProblems.CaseNotFound();
         }
 
-        return TypedResults.Ok(await ToResponseAsync(row, fund, store, sensitive, clock, ct));
+        return TypedResults.Ok(await reader.ToResponseAsync(row, fund, ct));
     }
 
-    public static async Task<Response> ToResponseAsync(RequestRow row, FundRow fund, EmergencyStore store, SensitiveFields sensitive, TimeProvider clock,
-        CancellationToken ct)
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator() => RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.")
+            .MaximumLength(200).WithMessage("Too long for a case code.");
+    }
+}
+
+/// <summary>
+/// The case as its applicant sees it: the coarse status, the open question (reading it is written to the access log)
+/// and what the applicant may do.
+/// </summary>
+internal sealed class ApplicantCaseReader(RequestStore requests, PaymentStore access, SensitiveFields sensitive,
+    TimeProvider clock)
+{
+    public async Task<CheckRequestStatus.Response> ToResponseAsync(RequestRow row, FundRow fund, CancellationToken ct)
     {
         var state = RequestWorkflow.ParseState(row.State);
         string? question = null;
         if (state == RequestState.AwaitingApplicant)
         {
-            var last = (await store.MessagesAsync(row.Id, ct)).LastOrDefault(m => m.Kind == "question");
-            question = sensitive.Unprotect(last?.BodyProtected);
-            await store.LogAccessAsync(row.FunderId, row.Id, RequestWorkflow.ApplicantActor(row).Id, "question", clock.GetUtcNow(), ct);
+            var messages = await requests.MessagesAsync(row.FunderId, row.Id, ct);
+            question = sensitive.Unprotect(messages.LastOrDefault(m => m.Kind == "question")?.BodyProtected);
+            await access.LogAccessAsync(row.FunderId, row.Id, RequestWorkflow.ApplicantActor(row).Id, "question",
+                clock.GetUtcNow(), ct);
         }
 
         var applicant = RequestWorkflow.ApplicantActor(row);
         var allowed = RequestStateMachine.AllowedActions(state, applicant.Role);
-        return new Response(row.Reference, fund.Name, ApplicantStatus.Of(state), question, row.SubmittedAt,
-            allowed.Contains(RequestAction.AnswerQuestion), allowed.Contains(RequestAction.Withdraw));
-    }
-
-    public sealed class Validator : AbstractValidator<Request>
-    {
-        public Validator() => RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.").MaximumLength(200).WithMessage("Too long for a case code.");
+        return new CheckRequestStatus.Response(row.Reference, fund.Name, ApplicantStatus.Of(state), question,
+            row.SubmittedAt, allowed.Contains(RequestAction.AnswerQuestion), allowed.Contains(RequestAction.Withdraw));
     }
 }
 
@@ -88,8 +102,9 @@ internal static class AnswerQuestion
 {
     public sealed record Request(string? CaseCode, string? Answer);
 
-    public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(Request request, CaseLookup cases,
-        RequestWorkflow workflow, EmergencyStore store, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
+        Request request, CaseLookup cases, RequestWorkflow workflow, ApplicantCaseReader reader,
+        SensitiveFields sensitive, CancellationToken ct)
     {
         if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
         {
@@ -97,10 +112,11 @@ internal static class AnswerQuestion
         }
 
         var actor = RequestWorkflow.ApplicantActor(row);
+        var answer = new NewMessage("answer", sensitive.Protect(request.Answer!.Trim())!, actor.Id);
         var outcome = await workflow.RunAsync(row, fund, null, new RequestCommand(RequestAction.AnswerQuestion, actor),
-            (r, now) => (c, tx) => EmergencyStore.AddMessageAsync(c, tx, r.FunderId, r.Id, "answer", sensitive.Protect(request.Answer!.Trim())!, actor.Id, now), ct);
+            new(Message: answer), ct);
         return outcome.Problem ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)TypedResults.Ok(
-            await CheckRequestStatus.ToResponseAsync(outcome.Request!, fund, store, sensitive, clock, ct));
+            await reader.ToResponseAsync(outcome.Request!, fund, ct));
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -118,21 +134,23 @@ internal static class WithdrawRequest
 {
     public sealed record Request(string? CaseCode);
 
-    public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(Request request, CaseLookup cases,
-        RequestWorkflow workflow, EmergencyStore store, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
+        Request request, CaseLookup cases, RequestWorkflow workflow, ApplicantCaseReader reader, CancellationToken ct)
     {
         if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
         {
             return EmergencyProblems.CaseNotFound();
         }
 
-        var outcome = await workflow.RunAsync(row, fund, null, new RequestCommand(RequestAction.Withdraw, RequestWorkflow.ApplicantActor(row)), null, ct);
+        var command = new RequestCommand(RequestAction.Withdraw, RequestWorkflow.ApplicantActor(row));
+        var outcome = await workflow.RunAsync(row, fund, null, command, TransitionEffects.None, ct);
         return outcome.Problem ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)TypedResults.Ok(
-            await CheckRequestStatus.ToResponseAsync(outcome.Request!, fund, store, sensitive, clock, ct));
+            await reader.ToResponseAsync(outcome.Request!, fund, ct));
     }
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.").MaximumLength(200).WithMessage("Too long for a case code.");
+        public Validator() => RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.")
+            .MaximumLength(200).WithMessage("Too long for a case code.");
     }
 }

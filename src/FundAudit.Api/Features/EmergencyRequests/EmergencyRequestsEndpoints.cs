@@ -20,10 +20,19 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<ServiceSecrets>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton<EmergencyStore>();
+        SlaTimerMapping.Register();
+        services.AddSingleton<FundStore>();
+        services.AddSingleton<RequestStore>();
+        services.AddSingleton<PaymentStore>();
+        services.AddSingleton<ApplicantStore>();
+        services.AddSingleton<SlaOutboxStore>();
+        services.AddSingleton<PurgeStore>();
+        services.AddSingleton<FundMetricsStore>();
         services.AddSingleton<SensitiveFields>();
         services.AddSingleton<CaseCodeHasher>();
         services.AddSingleton<CaseLookup>();
+        services.AddSingleton<ApplicantCaseReader>();
+        services.AddSingleton<RequestIntake>();
         services.AddSingleton<RequestWorkflow>();
         services.AddScoped<SlaSweepJob>();
         services.AddScoped<WebhookDeliveryJob>();
@@ -37,9 +46,9 @@ internal static class EmergencyRequestsEndpoints
         services.AddScoped<IValidator<WithdrawRequest.Request>, WithdrawRequest.Validator>();
         services.AddScoped<IValidator<ListRequests.Request>, ListRequests.Validator>();
         services.AddScoped<IValidator<Decisions.VersionedRequest>, Decisions.VersionValidator>();
-        services.AddScoped<IValidator<Decisions.AskRequest>, Decisions.AskValidator>();
-        services.AddScoped<IValidator<Decisions.ApproveRequest>, Decisions.ApproveValidator>();
-        services.AddScoped<IValidator<Decisions.DeclineRequest>, Decisions.DeclineValidator>();
+        services.AddScoped<IValidator<Decisions.AskRequest>, AskApplicant.Validator>();
+        services.AddScoped<IValidator<Decisions.ApproveRequest>, ApproveRequest.Validator>();
+        services.AddScoped<IValidator<Decisions.DeclineRequest>, DeclineRequest.Validator>();
         services.AddScoped<IValidator<RecordPaymentDetails.Request>, RecordPaymentDetails.Validator>();
         services.AddScoped<IValidator<RecordDisbursement.Request>, RecordDisbursement.Validator>();
         services.AddScoped<IValidator<GetFundMetrics.Request>, GetFundMetrics.Validator>();
@@ -95,18 +104,18 @@ internal static class EmergencyRequestsEndpoints
         requests.MapGet("/{reference}/events", ListRequestEvents.HandleAsync).WithName("ListEmergencyRequestEvents")
             .WithSummary("The request's event log: who did what, when")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        MapTransition(requests.MapPost("/{reference}/acknowledge", Decisions.AcknowledgeAsync).WithName("AcknowledgeEmergencyRequest")
+        MapTransition(requests.MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync).WithName("AcknowledgeEmergencyRequest")
             .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)").RequireAuthorization(Policies.Officer)
             .WithValidation<Decisions.VersionedRequest>());
-        MapTransition(requests.MapPost("/{reference}/questions", Decisions.AskAsync).WithName("AskEmergencyRequestQuestion")
+        MapTransition(requests.MapPost("/{reference}/questions", AskApplicant.HandleAsync).WithName("AskEmergencyRequestQuestion")
             .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)").RequireAuthorization(Policies.Officer)
             .WithValidation<Decisions.AskRequest>());
-        MapTransition(requests.MapPost("/{reference}/approve", Decisions.ApproveAsync).WithName("ApproveEmergencyRequest")
+        MapTransition(requests.MapPost("/{reference}/approve", ApproveRequest.HandleAsync).WithName("ApproveEmergencyRequest")
             .WithSummary("Approve an amount up to the fund's maximum (above its threshold a second, different approver confirms)")
             .RequireAuthorization(Policies.Officer).WithValidation<Decisions.ApproveRequest>());
-        MapTransition(requests.MapPost("/{reference}/decline", Decisions.DeclineAsync).WithName("DeclineEmergencyRequest")
+        MapTransition(requests.MapPost("/{reference}/decline", DeclineRequest.HandleAsync).WithName("DeclineEmergencyRequest")
             .WithSummary("Decline the request with a reason").RequireAuthorization(Policies.Officer).WithValidation<Decisions.DeclineRequest>());
-        MapTransition(requests.MapPost("/{reference}/close", Decisions.CloseAsync).WithName("CloseEmergencyRequest")
+        MapTransition(requests.MapPost("/{reference}/close", CloseRequest.HandleAsync).WithName("CloseEmergencyRequest")
             .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)").RequireAuthorization(Policies.Officer)
             .WithValidation<Decisions.VersionedRequest>());
         MapTransition(requests.MapPut("/{reference}/payment-details", RecordPaymentDetails.HandleAsync).WithName("RecordEmergencyPaymentDetails")

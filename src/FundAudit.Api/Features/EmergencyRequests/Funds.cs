@@ -34,7 +34,8 @@ internal static class CreateFund
     public sealed record Response(FundView Fund, string? WebhookSecret);
 
     public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
-        Request request, ClaimsPrincipal user, EmergencyStore store, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+        Request request, ClaimsPrincipal user, FundStore store, SensitiveFields sensitive, TimeProvider clock,
+        CancellationToken ct)
     {
         var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
         if (policy is null)
@@ -72,7 +73,7 @@ internal static class CreateFund
             CreatedBy = user.Actor(),
             CreatedAt = clock.GetUtcNow(),
         };
-        if (await store.CreateFundAsync(row, ct) is null)
+        if (await store.CreateAsync(row, ct) is null)
         {
             return TypedResults.Problem(title: "Slug taken", detail: "Another fund already uses this slug.", statusCode: StatusCodes.Status409Conflict);
         }
@@ -110,6 +111,6 @@ internal static class ListFunds
 {
     public sealed record Response(IReadOnlyList<FundView> Items);
 
-    public static async Task<Ok<Response>> HandleAsync(ClaimsPrincipal user, EmergencyStore store, CancellationToken ct) =>
-        TypedResults.Ok(new Response((await store.ListFundsAsync(user.FunderId(), ct)).Select(FundView.From).ToList()));
+    public static async Task<Ok<Response>> HandleAsync(ClaimsPrincipal user, FundStore store, CancellationToken ct) =>
+        TypedResults.Ok(new Response((await store.ListAsync(user.FunderId(), ct)).Select(FundView.From).ToList()));
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Dapper;
 using FluentValidation;
 using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -22,12 +24,14 @@ internal static class GetFundMetrics
 
     public sealed record Response(string Fund, DateOnly From, DateOnly To, IReadOnlyList<string> GroupBy, DateTimeOffset ComputedAt, IReadOnlyList<Group> Groups);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string slug, [AsParameters] Request request, ClaimsPrincipal user,
-        EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string slug,
+        [AsParameters] Request request, ClaimsPrincipal user, FundStore funds, FundMetricsStore store, TimeProvider clock,
+        CancellationToken ct)
     {
         var parts = (request.GroupBy ?? "month,tier,country").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => p.ToLowerInvariant()).Distinct().ToList();
-        return await ForGroupingsAsync(slug, request.From, request.To, [parts], user, store, clock, ct) is [var response]
+        return await ForGroupingsAsync(slug, request.From, request.To, [parts], user, funds, store, clock, ct)
+            is [var response]
             ? TypedResults.Ok(response)
             : EmergencyProblems.FundNotFound();
     }
@@ -37,10 +41,11 @@ internal static class GetFundMetrics
     /// requests and their history are read once. Null when the funder has no such fund.
     /// </summary>
     public static async Task<IReadOnlyList<Response>?> ForGroupingsAsync(string slug, DateOnly? fromDay, DateOnly? toDay,
-        IReadOnlyList<IReadOnlyList<string>> groupings, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct)
+        IReadOnlyList<IReadOnlyList<string>> groupings, ClaimsPrincipal user, FundStore funds, FundMetricsStore store,
+        TimeProvider clock, CancellationToken ct)
     {
         var funderId = user.FunderId();
-        if (await store.FindFundAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
         {
             return null;
         }
@@ -83,5 +88,55 @@ internal static class GetFundMetrics
                     .All(p => p.ToLowerInvariant() is "month" or "tier" or "country"))
                 .When(r => r.GroupBy is not null).WithMessage("Comma-separated: month, tier, country.");
         }
+    }
+}
+
+/// <summary>A request of the period, for the statistics: no personal data.</summary>
+internal sealed class TimingRow
+{
+    public long Id { get; init; }
+
+    public string Tier { get; init; } = "";
+
+    public string Country { get; init; } = "";
+
+    public DateTimeOffset SubmittedAt { get; init; }
+}
+
+/// <summary>One state change of a request of the period (from the event log).</summary>
+internal sealed class HistoryRow
+{
+    public long RequestId { get; init; }
+
+    public string ToState { get; init; } = "";
+
+    public DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>The SQL of <see cref="GetFundMetrics"/>: one fund's requests of a period and their state history.</summary>
+internal sealed class FundMetricsStore(Db db)
+{
+    private const string SelectTimings = """
+        SELECT id, tier, country, submitted_at FROM emergency_requests
+        WHERE funder_id = @FunderId AND fund_id = @FundId AND submitted_at >= @From AND submitted_at < @To
+        """;
+    private const string SelectHistory = """
+        SELECT e.request_id, e.to_state, e.occurred_at
+        FROM request_events e JOIN emergency_requests r ON r.id = e.request_id
+        WHERE r.funder_id = @FunderId AND r.fund_id = @FundId AND r.submitted_at >= @From AND r.submitted_at < @To
+        ORDER BY e.request_id, e.id
+        """;
+
+    /// <summary>The requests submitted in [<paramref name="from"/>, <paramref name="to"/>) and their history.</summary>
+    public async Task<(IReadOnlyList<TimingRow> Requests, IReadOnlyList<HistoryRow> History)> TimingsAsync(
+        long funderId, long fundId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var args = new { FunderId = funderId, FundId = fundId, From = from, To = to };
+        var requests = (await connection.QueryAsync<TimingRow>(new CommandDefinition(SelectTimings, args,
+            cancellationToken: ct))).AsList();
+        var history = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(SelectHistory, args,
+            cancellationToken: ct))).AsList();
+        return (requests, history);
     }
 }

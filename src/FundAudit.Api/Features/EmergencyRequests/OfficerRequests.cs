@@ -23,11 +23,11 @@ internal static class ListRequests
 
     public sealed record Response(IReadOnlyList<RequestSummary> Items, long? Next);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user,
-        EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request,
+        ClaimsPrincipal user, FundStore fundStore, RequestStore store, TimeProvider clock, CancellationToken ct)
     {
         var funderId = user.FunderId();
-        var funds = (await store.ListFundsAsync(funderId, ct)).ToDictionary(f => f.Id);
+        var funds = (await fundStore.ListAsync(funderId, ct)).ToDictionary(f => f.Id);
         long? fundId = null;
         if (request.Fund is not null)
         {
@@ -41,10 +41,11 @@ internal static class ListRequests
         }
 
         var limit = request.Limit ?? 50;
-        var rows = await store.ListRequestsAsync(funderId, fundId, request.State?.Trim().ToLowerInvariant(), request.Tier?.Trim().ToLowerInvariant(),
-            request.Open == true ? OpenStates : null, request.Cursor ?? 0, limit + 1, ct);
+        var rows = await store.ListAsync(funderId, fundId, request.State?.Trim().ToLowerInvariant(),
+            request.Tier?.Trim().ToLowerInvariant(), request.Open == true ? OpenStates : null, request.Cursor ?? 0,
+            limit + 1, ct);
         var page = rows.Take(limit).ToList();
-        var timers = await store.TimersAsync(page.Select(r => r.Id).ToList(), ct);
+        var timers = await store.TimersAsync(funderId, page.Select(r => r.Id).ToList(), ct);
         var now = clock.GetUtcNow();
         var items = page.Select(r => RequestSummary.From(r, funds[r.FundId], timers[r.Id], now))
             .Where(s => request.Sla is null || s.SlaStatus == request.Sla.Trim().ToLowerInvariant())
@@ -56,9 +57,12 @@ internal static class ListRequests
     {
         public Validator()
         {
-            RuleFor(r => r.State).Must(s => WireName.TryParse<RequestState>(s, out _)).When(r => r.State is not null).WithMessage("Not a request state.");
-            RuleFor(r => r.Tier).Must(s => WireName.TryParse<UrgencyTier>(s, out _)).When(r => r.Tier is not null).WithMessage("One of: extreme, high, standard.");
-            RuleFor(r => r.Sla).Must(s => s is "at_risk" or "breached").When(r => r.Sla is not null).WithMessage("One of: at_risk, breached.");
+            RuleFor(r => r.State).Must(s => WireName.TryParse<RequestState>(s, out _)).When(r => r.State is not null)
+                .WithMessage("Not a request state.");
+            RuleFor(r => r.Tier).Must(s => WireName.TryParse<UrgencyTier>(s, out _)).When(r => r.Tier is not null)
+                .WithMessage("One of: extreme, high, standard.");
+            RuleFor(r => r.Sla).Must(s => s is "at_risk" or "breached").When(r => r.Sla is not null)
+                .WithMessage("One of: at_risk, breached.");
             RuleFor(r => r.Limit).InclusiveBetween(1, 200);
             RuleFor(r => r.Cursor).GreaterThanOrEqualTo(0);
         }
@@ -73,32 +77,31 @@ internal static class GetRequest
     public sealed record Response(RequestSummary Request, string? Alias, ContactDetails? Contact, string? Situation, string? Endorser,
         string? DeclineReason, IReadOnlyList<Message> Messages, IReadOnlyList<string> AllowedActions);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store,
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
+        ClaimsPrincipal user, RequestWorkflow workflow, RequestStore requests, PaymentStore access,
         SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
     {
         var funderId = user.FunderId();
-        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
         {
             return EmergencyProblems.RequestNotFound();
         }
 
         var now = clock.GetUtcNow();
-        await store.LogAccessAsync(funderId, row.Id, user.PersonId(), "case", now, ct);
-        var messages = await store.MessagesAsync(row.Id, ct);
-        var contact = sensitive.Unprotect(row.ContactProtected) is { } c ? JsonSerializer.Deserialize<ContactDetails>(c, JsonSerializerOptions.Web) : null;
-        var actor = RequestWorkflow.StaffActor(user);
-        var state = RequestWorkflow.ParseState(row.State);
-        var facts = new RequestFacts
-        {
-            MaximumAmountMinor = fund.MaxAmount, SecondApprovalThresholdMinor = fund.SecondApprovalThreshold, ApproverIds = RequestWorkflow.Approvers(row),
-            ApprovedAmountMinor = row.ApprovedAmount, HasPaymentDetails = row.HasPaymentDetails,
-        };
+        await access.LogAccessAsync(funderId, row.Id, user.PersonId(), "case", now, ct);
+        var messages = await requests.MessagesAsync(funderId, row.Id, ct);
+        var contact = sensitive.Unprotect(row.ContactProtected) is { } c
+            ? JsonSerializer.Deserialize<ContactDetails>(c, JsonSerializerOptions.Web)
+            : null;
+        var allowed = RequestStateMachine.AllowedActions(RequestWorkflow.ParseState(row.State),
+            RequestWorkflow.StaffActor(user), RequestWorkflow.FactsOf(row, fund));
         return TypedResults.Ok(new Response(
-            RequestSummary.From(row, fund, await store.TimersAsync(row.Id, ct), now),
-            sensitive.Unprotect(row.AliasProtected), contact, sensitive.Unprotect(row.SituationProtected), sensitive.Unprotect(row.EndorserProtected),
-            sensitive.Unprotect(row.DeclineReasonProtected),
-            messages.Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt)).ToList(),
-            RequestStateMachine.AllowedActions(state, actor, facts).Select(a => WireName.Of(a)).ToList()));
+            RequestSummary.From(row, fund, await requests.TimersAsync(funderId, row.Id, ct), now),
+            sensitive.Unprotect(row.AliasProtected), contact, sensitive.Unprotect(row.SituationProtected),
+            sensitive.Unprotect(row.EndorserProtected), sensitive.Unprotect(row.DeclineReasonProtected),
+            messages.Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt))
+                .ToList(),
+            allowed.Select(a => WireName.Of(a)).ToList()));
     }
 }
 
@@ -108,22 +111,20 @@ internal static class GetRequest
 /// </summary>
 internal static class GetRequestSummary
 {
-    public sealed record Response(RequestSummary Request, IReadOnlyList<string> AllowedActions, string FundCurrency, decimal MaxAmount);
+    public sealed record Response(
+        RequestSummary Request, IReadOnlyList<string> AllowedActions, string FundCurrency, decimal MaxAmount);
 
-    public static async Task<Response?> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Response?> HandleAsync(string reference, ClaimsPrincipal user, RequestWorkflow workflow,
+        CancellationToken ct)
     {
-        if (await store.FindRequestAsync(user.FunderId(), reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
         {
             return null;
         }
 
-        var facts = new RequestFacts
-        {
-            MaximumAmountMinor = fund.MaxAmount, SecondApprovalThresholdMinor = fund.SecondApprovalThreshold, ApproverIds = RequestWorkflow.Approvers(row),
-            ApprovedAmountMinor = row.ApprovedAmount, HasPaymentDetails = row.HasPaymentDetails,
-        };
-        var allowed = RequestStateMachine.AllowedActions(RequestWorkflow.ParseState(row.State), RequestWorkflow.StaffActor(user), facts);
-        return new Response(RequestSummary.From(row, fund, await store.TimersAsync(row.Id, ct), clock.GetUtcNow()), allowed.Select(a => WireName.Of(a)).ToList(),
+        var allowed = RequestStateMachine.AllowedActions(RequestWorkflow.ParseState(row.State),
+            RequestWorkflow.StaffActor(user), RequestWorkflow.FactsOf(row, fund));
+        return new Response(await workflow.SummaryOfAsync(row, fund, ct), allowed.Select(a => WireName.Of(a)).ToList(),
             fund.Currency, RequestSummary.Money(fund.MaxAmount, fund.Currency));
     }
 }
@@ -135,10 +136,11 @@ internal static class ListRequestEvents
 
     public sealed record Response(IReadOnlyList<Item> Items);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
+        ClaimsPrincipal user, RequestWorkflow workflow, RequestStore store, CancellationToken ct)
     {
         var funderId = user.FunderId();
-        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
         {
             return EmergencyProblems.RequestNotFound();
         }

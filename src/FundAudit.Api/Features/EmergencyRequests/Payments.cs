@@ -16,18 +16,27 @@ internal static class RecordPaymentDetails
     /// <param name="Details">How to pay (account, mobile-money number, trusted intermediary…); stored encrypted, purged with the case.</param>
     public sealed record Request(int? Version, string? Details);
 
-    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference, Request request, ClaimsPrincipal user,
-        EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct) =>
-        Decisions.RunAsync(reference, request.Version, user, store, workflow, clock, (actor, _) => new RequestCommand(RequestAction.RecordPaymentDetails, actor),
-            (r, now) => (c, tx) => EmergencyStore.SetPaymentDetailsAsync(c, tx, r.FunderId, r.Id, sensitive.Protect(request.Details!.Trim())!, user.PersonId(), now),
-            ct);
+    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
+        Request request, ClaimsPrincipal user, RequestWorkflow workflow, SensitiveFields sensitive, CancellationToken ct)
+    {
+        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        var command = new RequestCommand(RequestAction.RecordPaymentDetails, RequestWorkflow.StaffActor(user));
+        var details = new NewPaymentDetails(sensitive.Protect(request.Details!.Trim())!, user.PersonId());
+        var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(PaymentDetails: details), ct);
+        return await workflow.SummaryAsync(outcome, fund, ct);
+    }
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
             RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-            RuleFor(r => r.Details).NotEmpty().WithMessage("Payment details are required.").MaximumLength(2000).WithMessage("At most 2000 characters.");
+            RuleFor(r => r.Details).NotEmpty().WithMessage("Payment details are required.")
+                .MaximumLength(2000).WithMessage("At most 2000 characters.");
         }
     }
 }
@@ -37,22 +46,25 @@ internal static class GetPaymentDetails
 {
     public sealed record Response(string Reference, string? Details, string RecordedBy, DateTimeOffset RecordedAt);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, ClaimsPrincipal user, EmergencyStore store,
-        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
+        ClaimsPrincipal user, RequestStore requests, PaymentStore payments, SensitiveFields sensitive, TimeProvider clock,
+        CancellationToken ct)
     {
         var funderId = user.FunderId();
-        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row)
+        if (await requests.FindAsync(funderId, reference, ct) is not { } row)
         {
             return EmergencyProblems.RequestNotFound();
         }
 
-        if (await store.PaymentDetailsAsync(funderId, row.Id, ct) is not { } details)
+        if (await payments.DetailsAsync(funderId, row.Id, ct) is not { } details)
         {
-            return TypedResults.Problem(title: "Not found", detail: "No payment details are recorded for this request.", statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem(title: "Not found", detail: "No payment details are recorded for this request.",
+                statusCode: StatusCodes.Status404NotFound);
         }
 
-        await store.LogAccessAsync(funderId, row.Id, user.PersonId(), "payment_details", clock.GetUtcNow(), ct);
-        return TypedResults.Ok(new Response(row.Reference, sensitive.Unprotect(details.DetailsProtected), details.RecordedBy, details.RecordedAt));
+        await payments.LogAccessAsync(funderId, row.Id, user.PersonId(), "payment_details", clock.GetUtcNow(), ct);
+        return TypedResults.Ok(new Response(row.Reference, sensitive.Unprotect(details.DetailsProtected),
+            details.RecordedBy, details.RecordedAt));
     }
 }
 
@@ -71,68 +83,77 @@ internal static class RecordDisbursement
 
     public sealed record Response(RequestSummary Request, Disbursement Disbursement);
 
-    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, Request request, HttpContext http, ClaimsPrincipal user,
-        EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct) =>
-        RecordAsync(reference, request, http.Request.Headers[IdempotencyStore.Header], user, store, workflow, sensitive, clock, ct);
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, Request request,
+        HttpContext http, ClaimsPrincipal user, RequestWorkflow workflow, PaymentStore payments,
+        SensitiveFields sensitive, CancellationToken ct) =>
+        RecordAsync(reference, request, http.Request.Headers[IdempotencyStore.Header], user, workflow, payments,
+            sensitive, ct);
 
-    /// <summary>The use case itself, for the API and the console's form (whose hidden submission key is the idempotency key).</summary>
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> RecordAsync(string reference, Request request, string? key, ClaimsPrincipal user,
-        EmergencyStore store, RequestWorkflow workflow, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The use case itself, for the API and the console's form (whose hidden submission key is the idempotency key).
+    /// </summary>
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> RecordAsync(string reference, Request request,
+        string? key, ClaimsPrincipal user, RequestWorkflow workflow, PaymentStore payments, SensitiveFields sensitive,
+        CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyStore.MaxKeyLength)
         {
             return TypedResults.Problem(title: "Idempotency-Key required",
-                detail: $"Send an Idempotency-Key header (1 to {IdempotencyStore.MaxKeyLength} characters) so that a retry cannot pay twice.",
-                statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header });
+                detail: $"Send an Idempotency-Key header (1 to {IdempotencyStore.MaxKeyLength} characters) "
+                        + "so that a retry cannot pay twice.",
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header });
         }
 
         var funderId = user.FunderId();
-        if (await store.FindRequestAsync(funderId, reference, ct) is not { } row || await store.FindFundAsync(row.FundId, ct) is not { } fund)
+        if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
         {
             return EmergencyProblems.RequestNotFound();
         }
 
-        if (await ReplayAsync(store, row, fund, key, clock, ct) is { } replay)
+        if (await ReplayAsync(workflow, payments, row, fund, key, ct) is { } replay)
         {
             return replay;
         }
 
-        var outcome = await workflow.RunAsync(row, fund, request.Version,
-            new RequestCommand(RequestAction.RecordDisbursement, RequestWorkflow.StaffActor(user)),
-            (r, now) => (c, tx) => EmergencyStore.AddDisbursementAsync(c, tx, funderId, new DisbursementRow
-            {
-                RequestId = r.Id, IdempotencyKey = IdempotencyStore.Hash(key), Method = request.Method!.Trim().ToLowerInvariant(),
-                ReferenceProtected = sensitive.Protect(request.Reference?.Trim()), Amount = r.ApprovedAmount ?? 0, Currency = fund.Currency,
-                RecordedBy = user.PersonId(), RecordedAt = now,
-            }), ct);
+        var disbursement = new NewDisbursement(IdempotencyStore.Hash(key), request.Method!.Trim().ToLowerInvariant(),
+            sensitive.Protect(request.Reference?.Trim()), row.ApprovedAmount ?? 0, fund.Currency, user.PersonId());
+        var command = new RequestCommand(RequestAction.RecordDisbursement, RequestWorkflow.StaffActor(user));
+        var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(Disbursement: disbursement), ct);
         if (outcome.Problem is { } problem)
         {
             // A concurrent call with the same key may have won: answer what it recorded.
-            var current = await store.FindRequestAsync(funderId, reference, ct);
-            return current is not null && await ReplayAsync(store, current, fund, key, clock, ct) is { } raced ? raced : problem;
+            return await workflow.FindAsync(funderId, reference, ct) is var (current, _)
+                   && await ReplayAsync(workflow, payments, current, fund, key, ct) is { } raced
+                ? raced
+                : problem;
         }
 
-        return (await ReplayAsync(store, outcome.Request!, fund, key, clock, ct))!;
+        return (await ReplayAsync(workflow, payments, outcome.Request!, fund, key, ct))!;
     }
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>?> ReplayAsync(EmergencyStore store, RequestRow row, FundRow fund, string key,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>?> ReplayAsync(RequestWorkflow workflow,
+        PaymentStore payments, RequestRow row, FundRow fund, string key, CancellationToken ct)
     {
-        if (await store.DisbursementAsync(row.FunderId, row.Id, ct) is not { } d)
+        if (await payments.DisbursementAsync(row.FunderId, row.Id, ct) is not { } d)
         {
             return null;
         }
 
         if (d.IdempotencyKey != IdempotencyStore.Hash(key))
         {
-            return TypedResults.Problem(title: "Already disbursed", detail: "This request's disbursement is already recorded (under another Idempotency-Key).",
-                statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" });
+            return TypedResults.Problem(title: "Already disbursed",
+                detail: "This request's disbursement is already recorded (under another Idempotency-Key).",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" });
         }
 
-        // The row may have been read before a concurrent call with the same key committed: answer with the request as it is now.
-        var current = await store.FindRequestAsync(row.FunderId, row.Reference, ct) ?? row;
-        return TypedResults.Ok(new Response(RequestSummary.From(current, fund, await store.TimersAsync(current.Id, ct), clock.GetUtcNow()),
-            new Disbursement(d.Method, RequestSummary.Money(d.Amount, d.Currency), d.Currency, d.RecordedBy, d.RecordedAt)));
+        // The row may have been read before a concurrent call with the same key committed: answer with the request
+        // as it is now.
+        var current = await workflow.FindAsync(row.FunderId, row.Reference, ct) is var (now, _) ? now : row;
+        return TypedResults.Ok(new Response(await workflow.SummaryOfAsync(current, fund, ct),
+            new Disbursement(d.Method, RequestSummary.Money(d.Amount, d.Currency), d.Currency, d.RecordedBy,
+                d.RecordedAt)));
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -140,7 +161,8 @@ internal static class RecordDisbursement
         public Validator()
         {
             RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-            RuleFor(r => r.Method).NotEmpty().WithMessage("The payment method is required.").MaximumLength(64).WithMessage("At most 64 characters.");
+            RuleFor(r => r.Method).NotEmpty().WithMessage("The payment method is required.")
+                .MaximumLength(64).WithMessage("At most 64 characters.");
             RuleFor(r => r.Reference).MaximumLength(200).WithMessage("At most 200 characters.");
         }
     }

@@ -4,7 +4,7 @@ using Hangfire;
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>Removes personal data of cases closed longer than EmergencyRequests:PurgeAfterDays ago; keeps the statistics.</summary>
-internal sealed class PurgePersonalDataJob(EmergencyStore store, IdempotencyStore idempotency, EmergencyOptions options, TimeProvider clock,
+internal sealed class PurgePersonalDataJob(PurgeStore store, IdempotencyStore idempotency, EmergencyOptions options, TimeProvider clock,
     ILogger<PurgePersonalDataJob> logger)
 {
     public const string RecurringId = "emergency-purge";

@@ -1,9 +1,7 @@
-using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Json;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
-using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
@@ -12,12 +10,21 @@ internal sealed record TransitionOutcome(RequestRow? Request, ProblemHttpResult?
 
 /// <summary>
 /// Runs every transition the same way: the state machine decides, the SLA clock moves the timers, and the store writes
-/// request, timers, event and extra rows in one transaction guarded by the version (stale → 409).
+/// request, timers, event and effects in one transaction guarded by the version (stale → 409).
 /// </summary>
-internal sealed class RequestWorkflow(EmergencyStore store, TimeProvider clock)
+internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, TimeProvider clock)
 {
-    public async Task<TransitionOutcome> RunAsync(RequestRow request, FundRow fund, int? expectedVersion, RequestCommand command,
-        Func<RequestRow, DateTimeOffset, Func<DbConnection, DbTransaction, Task>?>? extra, CancellationToken ct)
+    /// <summary>The funder's request by reference, with its fund; null when the funder has no such request.</summary>
+    public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(long funderId, string reference,
+        CancellationToken ct) =>
+        await requests.FindAsync(funderId, reference, ct) is { } row
+        && await funds.FindAsync(funderId, row.FundId, ct) is { } fund
+            ? (row, fund)
+            : null;
+
+    /// <summary>Decides <paramref name="command"/> and, when allowed, stores it with <paramref name="effects"/>.</summary>
+    public async Task<TransitionOutcome> RunAsync(RequestRow request, FundRow fund, int? expectedVersion,
+        RequestCommand command, TransitionEffects effects, CancellationToken ct)
     {
         if (expectedVersion is { } expected && expected != request.Version)
         {
@@ -25,16 +32,7 @@ internal sealed class RequestWorkflow(EmergencyStore store, TimeProvider clock)
         }
 
         var from = ParseState(request.State);
-        var approvers = Approvers(request);
-        var facts = new RequestFacts
-        {
-            MaximumAmountMinor = fund.MaxAmount,
-            SecondApprovalThresholdMinor = fund.SecondApprovalThreshold,
-            ApproverIds = approvers,
-            ApprovedAmountMinor = request.ApprovedAmount,
-            HasPaymentDetails = request.HasPaymentDetails,
-        };
-        var decision = RequestStateMachine.Decide(from, command, facts);
+        var decision = RequestStateMachine.Decide(from, command, FactsOf(request, fund));
         if (!decision.IsAllowed)
         {
             return new(null, EmergencyProblems.Refused(decision));
@@ -43,14 +41,78 @@ internal sealed class RequestWorkflow(EmergencyStore store, TimeProvider clock)
         var to = decision.NewState!.Value;
         var now = clock.GetUtcNow();
         var policy = FundPolicies.Deserialize(fund.SlaPolicy);
-        var timers = SlaClock.Apply(await store.TimersAsync(request.Id, ct), from, to, now, policy.EffectiveCalendar);
-
+        var timers = SlaClock.Apply(await requests.TimersAsync(request.FunderId, request.Id, ct), from, to, now,
+            policy.EffectiveCalendar);
         var version = request.Version;
+        Apply(request, command, from, to, now, effects);
+        var write = new TransitionWrite(request, version, timers, EventOf(request, command, from, to, now), effects);
+        try
+        {
+            return await requests.ApplyTransitionAsync(write, ct)
+                ? new(request, null)
+                : new(null, EmergencyProblems.Stale(null));
+        }
+        catch (Exception ex) when (requests.Dialect.IsUniqueViolation(ex))
+        {
+            return new(null, EmergencyProblems.Stale(null));
+        }
+    }
+
+    /// <summary>The officers' answer to a transition: the request's summary as stored now, or the problem.</summary>
+    public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> SummaryAsync(TransitionOutcome outcome,
+        FundRow fund, CancellationToken ct)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await SummaryOfAsync(outcome.Request!, fund, ct));
+    }
+
+    /// <summary>The request as the officers' list shows it, with its timers as stored now.</summary>
+    public async Task<RequestSummary> SummaryOfAsync(RequestRow request, FundRow fund, CancellationToken ct) =>
+        RequestSummary.From(request, fund, await requests.TimersAsync(request.FunderId, request.Id, ct),
+            clock.GetUtcNow());
+
+    /// <summary>What the state machine needs to know about a request and its fund: built here and nowhere else.</summary>
+    public static RequestFacts FactsOf(RequestRow request, FundRow fund) => new()
+    {
+        MaximumAmountMinor = fund.MaxAmount,
+        SecondApprovalThresholdMinor = fund.SecondApprovalThreshold,
+        ApproverIds = Approvers(request),
+        ApprovedAmountMinor = request.ApprovedAmount,
+        HasPaymentDetails = request.HasPaymentDetails,
+    };
+
+    public static RequestState ParseState(string state) =>
+        WireName.TryParse<RequestState>(state, out var s) ? s : throw new InvalidOperationException("Unknown stored state.");
+
+    public static IReadOnlyList<string> Approvers(RequestRow request) =>
+        JsonSerializer.Deserialize<string[]>(request.ApproverIds) ?? [];
+
+    /// <summary>
+    /// The staff member acting: the person behind the key (see <see cref="FunderPrincipal.PersonId"/>) in their key's
+    /// role.
+    /// </summary>
+    public static Actor StaffActor(ClaimsPrincipal user) => new(user.PersonId(), user.Role() switch
+    {
+        Roles.Admin => ActorRole.Admin,
+        Roles.Finance => ActorRole.Finance,
+        _ => ActorRole.Officer,
+    });
+
+    public static Actor ApplicantActor(RequestRow request) => new("applicant:" + request.Reference, ActorRole.Applicant);
+
+    /// <summary>The request's fields after the transition: state, version, approvals, instants, flags.</summary>
+    private static void Apply(RequestRow request, RequestCommand command, RequestState from, RequestState to,
+        DateTimeOffset now, TransitionEffects effects)
+    {
         request.State = WireName.Of(to);
-        request.Version = version + 1;
+        request.Version++;
         if (command.Action == RequestAction.Approve)
         {
-            request.ApproverIds = JsonSerializer.Serialize(approvers.Append(command.Actor.Id).ToArray());
+            request.ApproverIds = JsonSerializer.Serialize(Approvers(request).Append(command.Actor.Id).ToArray());
             request.ApprovedAmount ??= command.AmountMinor;
         }
 
@@ -64,117 +126,21 @@ internal sealed class RequestWorkflow(EmergencyStore store, TimeProvider clock)
             request.DecidedAt = now;
         }
 
-        if (to == RequestState.Disbursed)
-        {
-            request.DisbursedAt = now;
-        }
-
-        if (to == RequestState.Closed)
-        {
-            request.ClosedAt = now;
-        }
-
-        if (command.Action == RequestAction.RecordPaymentDetails)
-        {
-            request.HasPaymentDetails = true;
-        }
-
-        var write = new TransitionWrite(request, version, timers, new EventRow
-        {
-            Command = WireName.Of(command.Action),
-            FromState = WireName.Of(from),
-            ToState = WireName.Of(to),
-            Actor = command.Actor.Id,
-            ActorRole = WireName.Of(command.Actor.Role),
-            Amount = command.Action == RequestAction.Approve ? request.ApprovedAmount : null,
-            OccurredAt = now,
-        }, extra?.Invoke(request, now));
-        try
-        {
-            return await store.ApplyTransitionAsync(write, ct) ? new(request, null) : new(null, EmergencyProblems.Stale(null));
-        }
-        catch (Exception ex) when (store.Dialect.IsUniqueViolation(ex))
-        {
-            return new(null, EmergencyProblems.Stale(null));
-        }
+        request.DisbursedAt = to == RequestState.Disbursed ? now : request.DisbursedAt;
+        request.ClosedAt = to == RequestState.Closed ? now : request.ClosedAt;
+        request.HasPaymentDetails |= command.Action == RequestAction.RecordPaymentDetails;
+        request.DeclineReasonProtected = effects.DeclineReasonProtected ?? request.DeclineReasonProtected;
     }
 
-    public static RequestState ParseState(string state) =>
-        WireName.TryParse<RequestState>(state, out var s) ? s : throw new InvalidOperationException("Unknown stored state.");
-
-    public static IReadOnlyList<string> Approvers(RequestRow request) =>
-        JsonSerializer.Deserialize<string[]>(request.ApproverIds) ?? [];
-
-    /// <summary>The staff member acting: the person behind the key (see <see cref="FunderPrincipal.PersonId"/>) in their key's role.</summary>
-    public static Actor StaffActor(ClaimsPrincipal user) => new(user.PersonId(), user.Role() switch
+    private static EventRow EventOf(RequestRow request, RequestCommand command, RequestState from, RequestState to,
+        DateTimeOffset now) => new()
     {
-        Roles.Admin => ActorRole.Admin,
-        Roles.Finance => ActorRole.Finance,
-        _ => ActorRole.Officer,
-    });
-
-    public static Actor ApplicantActor(RequestRow request) => new("applicant:" + request.Reference, ActorRole.Applicant);
-}
-
-/// <summary>ProblemDetails of the workflow. Messages never contain what a person typed.</summary>
-internal static class EmergencyProblems
-{
-    public static ProblemHttpResult Stale(int? current) => TypedResults.Problem(
-        title: "The request has changed",
-        detail: "Someone else acted on this request first. Reload it and decide again.",
-        statusCode: StatusCodes.Status409Conflict,
-        extensions: new Dictionary<string, object?> { ["code"] = "stale_version", ["currentVersion"] = current });
-
-    public static ProblemHttpResult Refused(TransitionDecision decision) => TypedResults.Problem(
-        title: "Not allowed",
-        detail: decision.Message,
-        statusCode: decision.Refusal switch
-        {
-            RefusalCode.RoleNotPermitted => StatusCodes.Status403Forbidden,
-            RefusalCode.ActorIdRequired or RefusalCode.AmountRequired or RefusalCode.AmountNotPositive or RefusalCode.AmountAboveMaximum
-                or RefusalCode.AmountMismatch or RefusalCode.ReasonRequired => StatusCodes.Status422UnprocessableEntity,
-            _ => StatusCodes.Status409Conflict,
-        },
-        extensions: new Dictionary<string, object?> { ["code"] = decision.RefusalCodeName });
-
-    public static ProblemHttpResult RequestNotFound() => TypedResults.Problem(
-        title: "Not found", detail: "No request with this reference.", statusCode: StatusCodes.Status404NotFound);
-
-    public static ProblemHttpResult FundNotFound() => TypedResults.Problem(
-        title: "Not found", detail: "No fund with this address.", statusCode: StatusCodes.Status404NotFound);
-
-    /// <summary>The same answer for a mistyped, unknown or purged case code.</summary>
-    public static ProblemHttpResult CaseNotFound() => TypedResults.Problem(
-        title: "Not found", detail: "No request matches this case code. Check the code and try again.", statusCode: StatusCodes.Status404NotFound);
-
-    public static ProblemHttpResult Unprocessable(string field, string message) => TypedResults.Problem(
-        title: "The request is not valid.", detail: message, statusCode: StatusCodes.Status422UnprocessableEntity,
-        extensions: new Dictionary<string, object?> { ["field"] = field });
-}
-
-/// <summary>One SLA goal as the console shows it.</summary>
-internal sealed record GoalView(string Goal, string Status, double TargetHours, DateTimeOffset? StartedAt, DateTimeOffset? DueAt,
-    DateTimeOffset? StoppedAt, long ElapsedSeconds, long PausedSeconds, long RemainingSeconds, DateTimeOffset? WarnedAt, DateTimeOffset? BreachedAt);
-
-/// <summary>A request as the officers' list shows it: no sensitive fields, so listing is not an access to log.</summary>
-internal sealed record RequestSummary(
-    string Reference, string Fund, string State, string Tier, string Need, string Country, string Language, decimal AmountRequested,
-    string Currency, decimal? ApprovedAmount, int Version, DateTimeOffset SubmittedAt, DateTimeOffset? ClosedAt, bool Purged,
-    string? SlaStatus, IReadOnlyList<GoalView> Goals)
-{
-    public static RequestSummary From(RequestRow r, FundRow fund, IEnumerable<SlaTimer> timers, DateTimeOffset now)
-    {
-        var calendar = FundPolicies.Deserialize(fund.SlaPolicy).EffectiveCalendar;
-        var list = timers.OrderBy(t => t.Goal).ToList();
-        var reports = SlaClock.Evaluate(list, calendar, now);
-        var worst = RequestStateMachine.IsOpen(RequestWorkflow.ParseState(r.State)) ? SlaClock.WorstOpenStatus(reports) : null;
-        return new RequestSummary(r.Reference, fund.Slug, r.State, r.Tier, r.Need, r.Country, r.Language,
-            Money(r.AmountRequested, r.Currency), r.Currency, r.ApprovedAmount is { } a ? Money(a, fund.Currency) : null, r.Version, r.SubmittedAt,
-            r.ClosedAt, r.PurgedAt is not null, worst is { } w ? WireName.Of(w) : null,
-            reports.Zip(list, (rep, t) => new GoalView(WireName.Of(rep.Goal), WireName.Of(rep.Status), rep.Target.TotalHours, rep.StartedAt, rep.DueAt,
-                rep.StoppedAt, (long)rep.Elapsed.TotalSeconds, (long)rep.Paused.TotalSeconds, (long)rep.Remaining.TotalSeconds, t.WarnedAt,
-                t.BreachedAt)).ToList());
-    }
-
-    public static decimal Money(long minor, string currency) => Currencies.IsKnown(currency) ? MinorUnits.ToDecimal(minor, currency) : minor;
+        Command = WireName.Of(command.Action),
+        FromState = WireName.Of(from),
+        ToState = WireName.Of(to),
+        Actor = command.Actor.Id,
+        ActorRole = WireName.Of(command.Actor.Role),
+        Amount = command.Action == RequestAction.Approve ? request.ApprovedAmount : null,
+        OccurredAt = now,
+    };
 }

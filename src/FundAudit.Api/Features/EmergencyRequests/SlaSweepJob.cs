@@ -8,7 +8,7 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// Every minute: marks SLA warnings and breaches with the conditional updates of <see cref="SlaSweep"/>, each with its
 /// outbox row in the same transaction. No arguments; re-runnable; a duplicate or overlapping run marks nothing twice.
 /// </summary>
-internal sealed class SlaSweepJob(EmergencyStore store, TimeProvider clock, ILogger<SlaSweepJob> logger)
+internal sealed class SlaSweepJob(SlaOutboxStore store, TimeProvider clock, ILogger<SlaSweepJob> logger)
 {
     public const string RecurringId = "emergency-sla-sweep";
     private const int BatchSize = 500;
@@ -24,13 +24,15 @@ internal sealed class SlaSweepJob(EmergencyStore store, TimeProvider clock, ILog
             var batch = await store.SweepCandidatesAsync(now, after, BatchSize, ct);
             foreach (var goal in batch)
             {
-                var decision = SlaSweep.Evaluate(goal.ToTimer(), now);
-                if (decision.Warn && await store.MarkAsync(goal, false, decision.WarnAt!.Value, Payload(goal, "sla.at_risk", decision.WarnAt.Value), now, ct))
+                var decision = SlaSweep.Evaluate(goal.Timer, now);
+                if (decision.Warn && await store.MarkAsync(goal, false, decision.WarnAt!.Value,
+                        Payload(goal, "sla.at_risk", decision.WarnAt.Value), now, ct))
                 {
                     marks++;
                 }
 
-                if (decision.Breach && await store.MarkAsync(goal, true, decision.BreachAt!.Value, Payload(goal, "sla.breached", decision.BreachAt.Value), now, ct))
+                if (decision.Breach && await store.MarkAsync(goal, true, decision.BreachAt!.Value,
+                        Payload(goal, "sla.breached", decision.BreachAt.Value), now, ct))
                 {
                     marks++;
                 }
@@ -59,8 +61,8 @@ internal sealed class SlaSweepJob(EmergencyStore store, TimeProvider clock, ILog
         reference = goal.Reference,
         goal = goal.Goal,
         state = goal.State,
-        dueAt = goal.DueAt,
-        warnAt = goal.WarnAt,
+        dueAt = goal.Timer.DueAt,
+        warnAt = goal.Timer.WarnAt,
         markedAt = at,
     });
 }

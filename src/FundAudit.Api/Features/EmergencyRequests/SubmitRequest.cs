@@ -40,96 +40,16 @@ internal static class SubmitRequest
     /// <param name="Status">Coarse status, as <c>POST /api/requests/status</c> answers it.</param>
     public sealed record Response(string Reference, string CaseCode, string Status, DateTimeOffset SubmittedAt);
 
-    private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
+    /// <summary>How a request is serialised for its idempotency hash and its stored first answer.</summary>
+    public static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
 
     public static Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        string slug, Request request, HttpContext http, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
-        IdempotencyStore idempotency, TimeProvider clock, CancellationToken ct) =>
-        SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], store, sensitive, hasher, idempotency, clock, ct);
+        string slug, Request request, HttpContext http, RequestIntake intake, CancellationToken ct) =>
+        intake.SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], ct);
 
-    /// <summary>The use case itself, for the API and the defender's HTML form (whose hidden submission key is the idempotency key).</summary>
-    public static async Task<Results<Created<Response>, ProblemHttpResult>> SubmitAsync(
-        string slug, Request request, string? key, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
-        IdempotencyStore idempotency, TimeProvider clock, CancellationToken ct)
-    {
-        var fund = await store.FindPublicFundAsync(slug.Trim().ToLowerInvariant(), ct);
-        if (fund is null)
-        {
-            return EmergencyProblems.FundNotFound();
-        }
-
-        var scope = $"intake:{fund.Id}";
-        var requestHash = IdempotencyStore.Hash(JsonSerializer.Serialize(request, HashJson));
-        if (key is not null)
-        {
-            if (key.Length is 0 or > IdempotencyStore.MaxKeyLength)
-            {
-                return EmergencyProblems.Unprocessable(IdempotencyStore.Header, $"The Idempotency-Key must be 1 to {IdempotencyStore.MaxKeyLength} characters.");
-            }
-
-            if (await ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
-            {
-                return replay;
-            }
-        }
-
-        var tier = WireName.TryParse<UrgencyTier>(request.Urgency, out var t) ? t : UrgencyTier.Standard;
-        var currency = request.Currency!.Trim().ToUpperInvariant();
-        MinorUnits.TryFromDecimal(request.Amount!.Value, currency, out var amount);
-        Countries.TryResolve(request.Country, out var country);
-        var policy = FundPolicies.Deserialize(fund.SlaPolicy);
-        var now = clock.GetUtcNow();
-
-        for (var attempt = 0; ; attempt++)
-        {
-            var code = CaseCode.Generate();
-            var reference = "RR-" + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4) + "-" + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4);
-            var response = new Response(reference, code.ToString(), ApplicantStatus.Of(RequestState.Submitted), now);
-            var row = new RequestRow
-            {
-                FunderId = fund.FunderId,
-                FundId = fund.Id,
-                Reference = reference,
-                CaseCodeHash = await hasher.HashAsync(code, ct),
-                State = WireName.Of(RequestState.Submitted),
-                Tier = WireName.Of(tier),
-                Need = request.Need!.Trim().ToLowerInvariant(),
-                Country = country!.Alpha2,
-                Language = request.Language!.Trim(),
-                AmountRequested = amount,
-                Currency = currency,
-                AliasProtected = sensitive.Protect(request.Alias!.Trim()),
-                ContactProtected = sensitive.Protect(JsonSerializer.Serialize(new ContactDetails(request.Contact!.Channel!.Trim().ToLowerInvariant(),
-                    request.Contact.Handle!.Trim()), HashJson)),
-                SituationProtected = sensitive.Protect(request.Situation!.Trim()),
-                EndorserProtected = sensitive.Protect(string.IsNullOrWhiteSpace(request.Endorser) ? null : request.Endorser.Trim()),
-                SubmittedAt = now,
-            };
-            var submitted = new EventRow
-            {
-                Command = "submit", FromState = row.State, ToState = row.State, Actor = "applicant:" + reference, ActorRole = "applicant", OccurredAt = now,
-            };
-            try
-            {
-                await store.CreateRequestAsync(row, SlaClock.Begin(policy, tier, now), submitted, (connection, tx, _) => key is null
-                    ? Task.CompletedTask
-                    : idempotency.SaveAsync(connection, tx, scope, key, requestHash, StatusCodes.Status201Created,
-                        JsonSerializer.Serialize(response, HashJson), now, ct), ct);
-                return TypedResults.Created((string?)null, response);
-            }
-            catch (Exception ex) when (store.Dialect.IsUniqueViolation(ex) && attempt < 3)
-            {
-                // A concurrent retry with the same key won: answer what it answered. Otherwise a reference collided: try again.
-                if (key is not null && await ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
-                {
-                    return replay;
-                }
-            }
-        }
-    }
-
-    private static async Task<Results<Created<Response>, ProblemHttpResult>?> ReplayAsync(IdempotencyStore idempotency, string scope, string key,
-        string requestHash, CancellationToken ct)
+    /// <summary>The first answer to this idempotency key, or a 422 when the key came with another request.</summary>
+    public static async Task<Results<Created<Response>, ProblemHttpResult>?> ReplayAsync(IdempotencyStore idempotency,
+        string scope, string key, string requestHash, CancellationToken ct)
     {
         var stored = await idempotency.FindAsync(scope, key, ct);
         if (stored is null)
@@ -180,5 +100,111 @@ internal static class SubmitRequest
             RuleFor(r => r.Language).NotEmpty().WithMessage("A language is required.").MaximumLength(35).WithMessage("At most 35 characters.");
             RuleFor(r => r.Endorser).MaximumLength(200).WithMessage("At most 200 characters.");
         }
+    }
+}
+
+/// <summary>
+/// The intake itself, for the API and the defender's HTML form (whose hidden submission key is the idempotency key):
+/// stores the request with its timers and first event and, in the same transaction, the first answer to its key.
+/// </summary>
+internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requests, SensitiveFields sensitive,
+    CaseCodeHasher hasher, IdempotencyStore idempotency, TimeProvider clock)
+{
+    public async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> SubmitAsync(string slug,
+        SubmitRequest.Request request, string? key, CancellationToken ct)
+    {
+        var fund = await applicants.FindFundAsync(slug.Trim().ToLowerInvariant(), ct);
+        if (fund is null)
+        {
+            return EmergencyProblems.FundNotFound();
+        }
+
+        var scope = $"intake:{fund.Id}";
+        var requestHash = IdempotencyStore.Hash(JsonSerializer.Serialize(request, SubmitRequest.HashJson));
+        if (key is not null)
+        {
+            if (key.Length is 0 or > IdempotencyStore.MaxKeyLength)
+            {
+                return EmergencyProblems.Unprocessable(IdempotencyStore.Header,
+                    $"The Idempotency-Key must be 1 to {IdempotencyStore.MaxKeyLength} characters.");
+            }
+
+            if (await SubmitRequest.ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
+            {
+                return replay;
+            }
+        }
+
+        return await CreateAsync(fund, request, key is null ? null : (scope, key, requestHash), ct);
+    }
+
+    /// <summary>Stores the request under a fresh reference and case code (again, should a reference collide).</summary>
+    private async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> CreateAsync(FundRow fund,
+        SubmitRequest.Request request, (string Scope, string Key, string RequestHash)? idempotent, CancellationToken ct)
+    {
+        var tier = WireName.TryParse<UrgencyTier>(request.Urgency, out var t) ? t : UrgencyTier.Standard;
+        var now = clock.GetUtcNow();
+        var timers = SlaClock.Begin(FundPolicies.Deserialize(fund.SlaPolicy), tier, now);
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = CaseCode.Generate();
+            var row = await NewRowAsync(fund, request, tier, code, now, ct);
+            var response = new SubmitRequest.Response(row.Reference, code.ToString(),
+                ApplicantStatus.Of(RequestState.Submitted), row.SubmittedAt);
+            var submitted = new EventRow
+            {
+                Command = "submit", FromState = row.State, ToState = row.State, Actor = "applicant:" + row.Reference,
+                ActorRole = "applicant", OccurredAt = row.SubmittedAt,
+            };
+            try
+            {
+                await requests.CreateAsync(row, timers, submitted, (connection, tx) => idempotent is not var (s, k, h)
+                    ? Task.CompletedTask
+                    : idempotency.SaveAsync(connection, tx, s, k, h, StatusCodes.Status201Created,
+                        JsonSerializer.Serialize(response, SubmitRequest.HashJson), row.SubmittedAt, ct), ct);
+                return TypedResults.Created((string?)null, response);
+            }
+            catch (Exception ex) when (requests.Dialect.IsUniqueViolation(ex) && attempt < 3)
+            {
+                // A concurrent retry with the same key won: answer what it answered. Otherwise a reference collided:
+                // try again.
+                if (idempotent is var (s, k, h) && await SubmitRequest.ReplayAsync(idempotency, s, k, h, ct) is { } r)
+                {
+                    return r;
+                }
+            }
+        }
+    }
+
+    private async Task<RequestRow> NewRowAsync(FundRow fund, SubmitRequest.Request request, UrgencyTier tier,
+        CaseCode code, DateTimeOffset now, CancellationToken ct)
+    {
+        var currency = request.Currency!.Trim().ToUpperInvariant();
+        MinorUnits.TryFromDecimal(request.Amount!.Value, currency, out var amount);
+        Countries.TryResolve(request.Country, out var country);
+        var contact = new ContactDetails(request.Contact!.Channel!.Trim().ToLowerInvariant(),
+            request.Contact.Handle!.Trim());
+        return new RequestRow
+        {
+            FunderId = fund.FunderId,
+            FundId = fund.Id,
+            Reference = "RR-" + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4) + "-"
+                        + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4),
+            CaseCodeHash = await hasher.HashAsync(code, ct),
+            State = WireName.Of(RequestState.Submitted),
+            Tier = WireName.Of(tier),
+            Need = request.Need!.Trim().ToLowerInvariant(),
+            Country = country!.Alpha2,
+            Language = request.Language!.Trim(),
+            AmountRequested = amount,
+            Currency = currency,
+            AliasProtected = sensitive.Protect(request.Alias!.Trim()),
+            ContactProtected = sensitive.Protect(JsonSerializer.Serialize(contact, SubmitRequest.HashJson)),
+            SituationProtected = sensitive.Protect(request.Situation!.Trim()),
+            EndorserProtected = sensitive.Protect(string.IsNullOrWhiteSpace(request.Endorser)
+                ? null
+                : request.Endorser.Trim()),
+            SubmittedAt = now,
+        };
     }
 }

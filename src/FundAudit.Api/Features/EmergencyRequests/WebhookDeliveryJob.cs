@@ -7,7 +7,8 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// Delivers the outbox to each fund's webhook with an HMAC-SHA256 signature; failures are retried with exponential
 /// backoff (30 s doubling, at most an hour apart) until delivered. At-least-once: receivers de-duplicate on the delivery id.
 /// </summary>
-internal sealed class WebhookDeliveryJob(EmergencyStore store, WebhookSender sender, SensitiveFields sensitive, TimeProvider clock, ILogger<WebhookDeliveryJob> logger)
+internal sealed class WebhookDeliveryJob(SlaOutboxStore store, WebhookSender sender, SensitiveFields sensitive,
+    TimeProvider clock, ILogger<WebhookDeliveryJob> logger)
 {
     public const string RecurringId = "emergency-webhooks";
     private const int BatchSize = 100;
@@ -26,7 +27,7 @@ internal sealed class WebhookDeliveryJob(EmergencyStore store, WebhookSender sen
                 continue;
             }
 
-            var fund = await store.FindFundAsync(row.FundId, ct);
+            var fund = await store.WebhookAsync(row.FundId, ct);
             if (fund?.WebhookUrl is null || sensitive.Unprotect(fund.WebhookSecretProtected) is not { } secret)
             {
                 await store.OutboxResultAsync(row.Id, true, null, now, now, ct); // no subscriber: nothing to deliver

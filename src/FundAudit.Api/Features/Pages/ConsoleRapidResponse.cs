@@ -34,9 +34,11 @@ internal static class ConsoleRapidResponse
         ("time_to_acknowledge", "Acknowledge"), ("time_to_decision", "Decide"), ("time_to_disbursement", "Disburse"),
     ];
 
-    public static async Task<IResult> DashboardAsync(HttpContext http, string? fund, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> DashboardAsync(HttpContext http, string? fund, ClaimsPrincipal user,
+        FundStore fundStore, RequestStore requests, FundMetricsStore metricsStore, TimeProvider clock,
+        CancellationToken ct)
     {
-        var funds = (await ListFunds.HandleAsync(user, store, ct)).Value!.Items;
+        var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
         var chosen = funds.FirstOrDefault(f => f.Slug == fund) ?? (funds.Count > 0 ? funds[0] : null);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var from = today.AddYears(-1);
@@ -49,7 +51,8 @@ internal static class ConsoleRapidResponse
         long? cursor = 0;
         while (cursor is not null)
         {
-            var page = (await ListRequests.HandleAsync(new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true), user, store, clock, ct)).Result
+            var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
+            var page = (await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct)).Result
                 as Ok<ListRequests.Response>;
             open.AddRange(page!.Value!.Items);
             cursor = page.Value.Next;
@@ -63,8 +66,8 @@ internal static class ConsoleRapidResponse
         var tables = new List<MetricsTable>();
         string? medianChart = null;
         var parts = new[] { ("month", "By month of submission", "Month"), ("tier", "By urgency tier", "Tier"), ("country", "By country", "Country") };
-        var metrics = (await GetFundMetrics.ForGroupingsAsync(chosen.Slug, from, today, parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(), user, store,
-            clock, ct))!;
+        var metrics = (await GetFundMetrics.ForGroupingsAsync(chosen.Slug, from, today,
+            parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(), user, fundStore, metricsStore, clock, ct))!;
         foreach (var ((part, caption, label), response) in parts.Zip(metrics))
         {
             var groups = response.Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -89,74 +92,102 @@ internal static class ConsoleRapidResponse
         return ConsoleRender.Page<ConsoleDashboard>(http, "Response times", "dashboard", new DashboardData(funds, chosen, from, today, rows, tables, medianChart));
     }
 
-    public static async Task<IResult> ListAsync(HttpContext http, string? fund, string? state, string? tier, string? sla, long? cursor, ClaimsPrincipal user,
-        EmergencyStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ListAsync(HttpContext http, string? fund, string? state, string? tier,
+        string? sla, long? cursor, ClaimsPrincipal user, FundStore fundStore, RequestStore requests, TimeProvider clock,
+        CancellationToken ct)
     {
-        var funds = (await ListFunds.HandleAsync(user, store, ct)).Value!.Items;
+        var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
         var filter = new ListRequests.Request(Blank(fund), Known<RequestState>(state), Known<UrgencyTier>(tier), sla is "at_risk" or "breached" ? sla : null, 50, cursor);
-        var result = await ListRequests.HandleAsync(filter, user, store, clock, ct);
+        var result = await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct);
         var page = (result.Result as Ok<ListRequests.Response>)?.Value;
         return ConsoleRender.Page<ConsoleRequests>(http, "Requests", "requests",
             new RequestListData(funds, filter, page?.Items ?? [], page?.Next), notice: page is null ? "No fund with this address." : null, noticeIsError: page is null);
     }
 
-    public static Task<IResult> ShowAsync(HttpContext http, string reference, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock, CancellationToken ct) =>
-        RenderRequestAsync(http, reference, user, store, clock, null, false, null, ct);
+    public static Task<IResult> ShowAsync(HttpContext http, string reference, ClaimsPrincipal user,
+        RequestWorkflow workflow, RequestStore requests, CancellationToken ct) =>
+        RenderRequestAsync(http, reference, user, workflow, requests, null, false, null, ct);
 
     /// <summary>The deliberate click that opens the sensitive fields: the use case writes it to the access log.</summary>
-    public static async Task<IResult> RevealAsync(HttpContext http, string reference, ClaimsPrincipal user, EmergencyStore store, SensitiveFields sensitive,
+    public static async Task<IResult> RevealAsync(HttpContext http, string reference, ClaimsPrincipal user,
+        RequestWorkflow workflow, RequestStore requests, PaymentStore access, SensitiveFields sensitive,
         TimeProvider clock, CancellationToken ct)
     {
-        var revealed = (await GetRequest.HandleAsync(reference, user, store, sensitive, clock, ct)).Result as Ok<GetRequest.Response>;
-        return await RenderRequestAsync(http, reference, user, store, clock, null, false, revealed?.Value, ct);
+        var revealed = (await GetRequest.HandleAsync(reference, user, workflow, requests, access, sensitive, clock, ct))
+            .Result as Ok<GetRequest.Response>;
+        return await RenderRequestAsync(http, reference, user, workflow, requests, null, false, revealed?.Value, ct);
     }
 
-    public static async Task<IResult> ActAsync(HttpContext http, string reference, string action, ClaimsPrincipal user, EmergencyStore store, RequestWorkflow workflow,
-        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ActAsync(HttpContext http, string reference, string action, ClaimsPrincipal user,
+        RequestWorkflow workflow, RequestStore requests, PaymentStore payments, SensitiveFields sensitive,
+        CancellationToken ct)
     {
         var form = http.Request.Form;
-        int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        string? Text(string name) => form[name].ToString() is { Length: > 0 } t ? t : null;
+        int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : null;
         if (version is null)
         {
-            return await RenderRequestAsync(http, reference, user, store, clock, "The form was incomplete: reload the request and try again.", true, null, ct);
+            return await RenderRequestAsync(http, reference, user, workflow, requests,
+                "The form was incomplete: reload the request and try again.", true, null, ct);
         }
 
-        IResult result = action switch
-        {
-            "acknowledge" => (await Decisions.AcknowledgeAsync(reference, new(version), user, store, workflow, clock, ct)).Result,
-            "ask" when Text("question") is { Length: <= 4000 } q => (await Decisions.AskAsync(reference, new(version, q), user, store, workflow, sensitive, clock, ct)).Result,
-            "approve" => (await Decisions.ApproveAsync(reference, new(version, Amount(Text("amount"))), user, store, workflow, clock, ct)).Result,
-            "decline" when Text("reason") is { Length: <= 4000 } r => (await Decisions.DeclineAsync(reference, new(version, r), user, store, workflow, sensitive, clock, ct)).Result,
-            "close" => (await Decisions.CloseAsync(reference, new(version), user, store, workflow, clock, ct)).Result,
-            "payment-details" when Text("details") is { Length: <= 2000 } d =>
-                (await RecordPaymentDetails.HandleAsync(reference, new(version, d), user, store, workflow, sensitive, clock, ct)).Result,
-            "disburse" when Text("method") is { Length: <= 64 } m && Text("submission") is { Length: >= 16 and <= 64 } key =>
-                (await RecordDisbursement.RecordAsync(reference, new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null), "console:" + key, user, store,
-                    workflow, sensitive, clock, ct)).Result,
-            _ => TypedResults.Problem(title: "Missing", detail: "Fill in the action's fields (the text may be too long).", statusCode: StatusCodes.Status422UnprocessableEntity),
-        };
+        var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, sensitive, ct);
         if (result is ProblemHttpResult problem)
         {
-            return await RenderRequestAsync(http, reference, user, store, clock, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title, true, null, ct,
-                problem.StatusCode);
+            return await RenderRequestAsync(http, reference, user, workflow, requests,
+                problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title, true, null, ct, problem.StatusCode);
         }
 
-        return await RenderRequestAsync(http, reference, user, store, clock, "Done: " + action.Replace('-', ' ') + ".", false, null, ct);
+        return await RenderRequestAsync(http, reference, user, workflow, requests,
+            "Done: " + action.Replace('-', ' ') + ".", false, null, ct);
     }
 
-    private static async Task<IResult> RenderRequestAsync(HttpContext http, string reference, ClaimsPrincipal user, EmergencyStore store, TimeProvider clock,
-        string? notice, bool noticeIsError, GetRequest.Response? revealed, CancellationToken ct, int status = StatusCodes.Status200OK)
+    /// <summary>Runs the form's action through its use case (the same as the API's).</summary>
+    private static async Task<IResult> ActionResultAsync(IFormCollection form, string reference, string action,
+        int? version, ClaimsPrincipal user, RequestWorkflow workflow, PaymentStore payments, SensitiveFields sensitive,
+        CancellationToken ct)
     {
-        if (await GetRequestSummary.HandleAsync(reference, user, store, clock, ct) is not { } summary)
+        string? Text(string name) => form[name].ToString() is { Length: > 0 } t ? t : null;
+        return action switch
         {
-            return ConsoleRender.Message(http, "Not found", "No request with this reference.", StatusCodes.Status404NotFound);
+            "acknowledge" => (await AcknowledgeRequest.HandleAsync(reference, new(version), user, workflow, ct)).Result,
+            "ask" when Text("question") is { Length: <= 4000 } q =>
+                (await AskApplicant.HandleAsync(reference, new(version, q), user, workflow, sensitive, ct)).Result,
+            "approve" => (await ApproveRequest.HandleAsync(reference, new(version, Amount(Text("amount"))), user,
+                workflow, ct)).Result,
+            "decline" when Text("reason") is { Length: <= 4000 } r =>
+                (await DeclineRequest.HandleAsync(reference, new(version, r), user, workflow, sensitive, ct)).Result,
+            "close" => (await CloseRequest.HandleAsync(reference, new(version), user, workflow, ct)).Result,
+            "payment-details" when Text("details") is { Length: <= 2000 } d =>
+                (await RecordPaymentDetails.HandleAsync(reference, new(version, d), user, workflow, sensitive, ct))
+                .Result,
+            "disburse" when Text("method") is { Length: <= 64 } m
+                            && Text("submission") is { Length: >= 16 and <= 64 } key =>
+                (await RecordDisbursement.RecordAsync(reference,
+                    new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null), "console:" + key, user,
+                    workflow, payments, sensitive, ct)).Result,
+            _ => TypedResults.Problem(title: "Missing", detail: "Fill in the action's fields (the text may be too long).",
+                statusCode: StatusCodes.Status422UnprocessableEntity),
+        };
+    }
+
+    private static async Task<IResult> RenderRequestAsync(HttpContext http, string reference, ClaimsPrincipal user,
+        RequestWorkflow workflow, RequestStore requests, string? notice, bool noticeIsError,
+        GetRequest.Response? revealed, CancellationToken ct, int status = StatusCodes.Status200OK)
+    {
+        if (await GetRequestSummary.HandleAsync(reference, user, workflow, ct) is not { } summary)
+        {
+            return ConsoleRender.Message(http, "Not found", "No request with this reference.",
+                StatusCodes.Status404NotFound);
         }
 
-        var events = (await ListRequestEvents.HandleAsync(reference, user, store, ct)).Result as Ok<ListRequestEvents.Response>;
+        var events = (await ListRequestEvents.HandleAsync(reference, user, workflow, requests, ct)).Result
+            as Ok<ListRequestEvents.Response>;
+        var submissionKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         return ConsoleRender.Page<ConsoleRequest>(http, "Request " + summary.Request.Reference, "requests",
-            new RequestPageData(summary, events?.Value?.Items ?? [], revealed, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))),
-            notice, noticeIsError, status);
+            new RequestPageData(summary, events?.Value?.Items ?? [], revealed, submissionKey), notice, noticeIsError,
+            status);
     }
 
     /// <summary>The running goal that falls due first (paused, met and cancelled goals wait on nobody).</summary>

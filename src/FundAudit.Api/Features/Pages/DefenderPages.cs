@@ -22,22 +22,23 @@ internal static class DefenderPages
     private static readonly string[] Fields =
         ["alias", "contact.channel", "contact.handle", "country", "urgency", "situation", "need", "amount", "currency", "endorser", "language"];
 
-    public static async Task<IResult> ShowFormAsync(string slug, HttpContext http, EmergencyStore store, EmergencyOptions options, CancellationToken ct)
+    public static async Task<IResult> ShowFormAsync(string slug, HttpContext http, CaseLookup cases,
+        EmergencyOptions options, CancellationToken ct)
     {
-        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
             return FundNotFound(http);
         }
 
-        return RenderForm(http, fund, options, new Dictionary<string, string> { ["currency"] = fund.Currency }, new Dictionary<string, string>(), NewSubmissionKey(),
-            null, StatusCodes.Status200OK);
+        return RenderForm(http, fund, options, new Dictionary<string, string> { ["currency"] = fund.Currency },
+            new Dictionary<string, string>(), NewSubmissionKey(), null, StatusCodes.Status200OK);
     }
 
-    public static async Task<IResult> SubmitFormAsync(string slug, HttpContext http, EmergencyStore store, SensitiveFields sensitive, CaseCodeHasher hasher,
-        IdempotencyStore idempotency, IValidator<SubmitRequest.Request> validator, EmergencyOptions options, IStringLocalizer<PageText> text,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> SubmitFormAsync(string slug, HttpContext http, CaseLookup cases,
+        RequestIntake intake, IValidator<SubmitRequest.Request> validator, EmergencyOptions options,
+        IStringLocalizer<PageText> text, CancellationToken ct)
     {
-        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
             return FundNotFound(http);
         }
@@ -70,7 +71,7 @@ internal static class DefenderPages
             return RenderForm(http, fund, options, values, errors, submission, null, StatusCodes.Status400BadRequest);
         }
 
-        var result = await SubmitRequest.SubmitAsync(fund.Slug, request, "form:" + submission, store, sensitive, hasher, idempotency, clock, ct);
+        var result = await intake.SubmitAsync(fund.Slug, request, "form:" + submission, ct);
         return result.Result switch
         {
             Created<SubmitRequest.Response> { Value: { } created } => PageResult.Render<DefenderSent>(new
@@ -86,28 +87,30 @@ internal static class DefenderPages
         };
     }
 
-    public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, EmergencyStore store, CancellationToken ct) =>
-        await store.FindPublicFundAsync(Normalize(slug), ct) is { } fund
+    public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, CaseLookup cases,
+        CancellationToken ct) =>
+        await cases.FindFundAsync(slug, ct) is { } fund
             ? RenderStatus(http, fund, new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) })
             : FundNotFound(http);
 
-    public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases, EmergencyStore store, SensitiveFields sensitive,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases,
+        ApplicantCaseReader reader, CancellationToken ct)
     {
-        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
             return FundNotFound(http);
         }
 
         var code = CodeOf(http);
-        var result = await CaseAsync(code, cases, store, sensitive, clock, ct);
+        var result = await CaseAsync(code, cases, reader, ct);
         return CaseOrNotFound(http, fund, code, result, null, false);
     }
 
-    public static async Task<IResult> AnswerAsync(string slug, HttpContext http, CaseLookup cases, RequestWorkflow workflow, EmergencyStore store,
-        SensitiveFields sensitive, IValidator<AnswerQuestion.Request> validator, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> AnswerAsync(string slug, HttpContext http, CaseLookup cases,
+        RequestWorkflow workflow, ApplicantCaseReader reader, SensitiveFields sensitive,
+        IValidator<AnswerQuestion.Request> validator, CancellationToken ct)
     {
-        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
             return FundNotFound(http);
         }
@@ -116,19 +119,19 @@ internal static class DefenderPages
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
         if (!(await validator.ValidateAsync(request, ct)).IsValid)
         {
-            var current = await CaseAsync(code, cases, store, sensitive, clock, ct);
+            var current = await CaseAsync(code, cases, reader, ct);
             return CaseOrNotFound(http, fund, code, current, null, false, answerError: "Answer_Required",
                 typedAnswer: request.Answer ?? "");
         }
 
-        var result = await AnswerQuestion.HandleAsync(request, cases, workflow, store, sensitive, clock, ct);
-        return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, store, sensitive, clock, ct);
+        var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, sensitive, ct);
+        return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
     }
 
-    public static async Task<IResult> WithdrawAsync(string slug, HttpContext http, CaseLookup cases, RequestWorkflow workflow, EmergencyStore store,
-        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> WithdrawAsync(string slug, HttpContext http, CaseLookup cases,
+        RequestWorkflow workflow, ApplicantCaseReader reader, CancellationToken ct)
     {
-        if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
             return FundNotFound(http);
         }
@@ -136,12 +139,12 @@ internal static class DefenderPages
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")
         {
-            var current = await CaseAsync(code, cases, store, sensitive, clock, ct);
+            var current = await CaseAsync(code, cases, reader, ct);
             return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
         }
 
-        var result = await WithdrawRequest.HandleAsync(new WithdrawRequest.Request(code), cases, workflow, store, sensitive, clock, ct);
-        return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, store, sensitive, clock, ct);
+        var result = await WithdrawRequest.HandleAsync(new WithdrawRequest.Request(code), cases, workflow, reader, ct);
+        return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, reader, ct);
     }
 
     /// <summary>A short page (not found, expired form, too many attempts) in the request's language.</summary>
@@ -155,15 +158,15 @@ internal static class DefenderPages
         }, status);
     }
 
-    private static async Task<IResult> AfterActionAsync(HttpContext http, FundRow fund, string code, IResult result, string doneKey, CaseLookup cases,
-        EmergencyStore store, SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> AfterActionAsync(HttpContext http, FundRow fund, string code, IResult result,
+        string doneKey, CaseLookup cases, ApplicantCaseReader reader, CancellationToken ct)
     {
         if (result is Ok<CheckRequestStatus.Response> ok)
         {
             return CaseOrNotFound(http, fund, code, ok, doneKey, false);
         }
 
-        var current = await CaseAsync(code, cases, store, sensitive, clock, ct);
+        var current = await CaseAsync(code, cases, reader, ct);
         return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
     }
 
@@ -226,13 +229,12 @@ internal static class DefenderPages
     private static IResult FundNotFound(HttpContext http) => Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
 
     /// <summary>The case as its applicant sees it now, or null for an unknown code (the API's status use case).</summary>
-    private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(string code, CaseLookup cases, EmergencyStore store, SensitiveFields sensitive,
-        TimeProvider clock, CancellationToken ct) =>
-        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, store, sensitive, clock, ct)).Result as Ok<CheckRequestStatus.Response>;
+    private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(string code, CaseLookup cases,
+        ApplicantCaseReader reader, CancellationToken ct) =>
+        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, reader, ct)).Result
+            as Ok<CheckRequestStatus.Response>;
 
     private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();
-
-    private static string Normalize(string slug) => slug.Trim().ToLowerInvariant();
 
     private static string NewSubmissionKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

@@ -1,0 +1,32 @@
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// The only reads made without a funder, for the anonymous endpoints: a fund by its public slug (the form) and a
+/// request by the HMAC of its case code (the applicant's status, answer and withdrawal). Whatever is read after them
+/// filters on the funder_id of the fund or request found, like tenant code.
+/// </summary>
+internal sealed class ApplicantStore(Db db)
+{
+    private const string SelectFundBySlug = $"SELECT {FundStore.Columns} FROM funds WHERE slug = @Slug";
+    private const string SelectRequestByCode =
+        $"SELECT {RequestStore.Columns} FROM emergency_requests WHERE case_code_hash = @Hash";
+
+    /// <summary>A fund by its public slug, whichever funder it belongs to.</summary>
+    public async Task<FundRow?> FindFundAsync(string slug, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectFundBySlug,
+            new { Slug = slug }, cancellationToken: ct));
+    }
+
+    /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears the hash).</summary>
+    public async Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectRequestByCode,
+            new { Hash = caseCodeHash }, cancellationToken: ct));
+    }
+}

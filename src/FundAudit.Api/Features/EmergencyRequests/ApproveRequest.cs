@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using FluentValidation;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Core.EmergencyRequests;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// POST /api/requests/{reference}/approve: approves an amount up to the fund's maximum; above the fund's threshold a
+/// second, different approver confirms it.
+/// </summary>
+internal static class ApproveRequest
+{
+    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
+        Decisions.ApproveRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct)
+    {
+        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        long? minor = null;
+        if (request.Amount is { } amount)
+        {
+            // More decimals than the currency allows cannot be a valid grant: treat as not positive (422).
+            minor = MinorUnits.TryFromDecimal(amount, fund.Currency, out var m) ? m : 0;
+        }
+
+        var command = new RequestCommand(RequestAction.Approve, RequestWorkflow.StaffActor(user), minor);
+        var outcome = await workflow.RunAsync(row, fund, request.Version, command, TransitionEffects.None, ct);
+        return await workflow.SummaryAsync(outcome, fund, ct);
+    }
+
+    public sealed class Validator : AbstractValidator<Decisions.ApproveRequest>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
+            RuleFor(r => r.Amount).GreaterThan(0).WithMessage("The amount must be more than zero.");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>One row of funds. The webhook secret is Data Protection ciphertext.</summary>
+internal sealed class FundRow
+{
+    public long Id { get; init; }
+
+    public long FunderId { get; init; }
+
+    public string Slug { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public string Currency { get; init; } = "";
+
+    public long MaxAmount { get; init; }
+
+    public long? SecondApprovalThreshold { get; init; }
+
+    public string Languages { get; init; } = "";
+
+    public string SlaPolicy { get; init; } = "";
+
+    public string? WebhookUrl { get; init; }
+
+    public string? WebhookSecretProtected { get; init; }
+
+    public string CreatedBy { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>
+/// The funder's rapid-response funds. Every read filters on funder_id in SQL; the anonymous form finds a fund by its
+/// public slug through <see cref="ApplicantStore"/>, the webhook delivery reads a fund's webhook through
+/// <see cref="SlaOutboxStore"/>.
+/// </summary>
+internal sealed class FundStore(Db db)
+{
+    /// <summary>The columns of <see cref="FundRow"/>, also read by <see cref="ApplicantStore"/>.</summary>
+    public const string Columns = """
+        id, funder_id, slug, name, currency, max_amount, second_approval_threshold, languages, sla_policy, webhook_url,
+        webhook_secret_protected, created_by, created_at
+        """;
+
+    private const string SelectOfFunder = $"SELECT {Columns} FROM funds WHERE funder_id = @FunderId ORDER BY slug";
+    private const string SelectBySlug = $"SELECT {Columns} FROM funds WHERE funder_id = @FunderId AND slug = @Slug";
+    private const string SelectById = $"SELECT {Columns} FROM funds WHERE funder_id = @FunderId AND id = @Id";
+
+    private static readonly string[] InsertColumns =
+    [
+        "funder_id", "slug", "name", "currency", "max_amount", "second_approval_threshold", "languages", "sla_policy",
+        "webhook_url", "webhook_secret_protected", "created_by", "created_at",
+    ];
+
+    /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
+    public async Task<long?> CreateAsync(FundRow fund, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        try
+        {
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                db.Dialect.InsertReturningId("funds", InsertColumns, "id"),
+                new
+                {
+                    funder_id = fund.FunderId, slug = fund.Slug, name = fund.Name, currency = fund.Currency,
+                    max_amount = fund.MaxAmount, second_approval_threshold = fund.SecondApprovalThreshold,
+                    languages = fund.Languages, sla_policy = fund.SlaPolicy, webhook_url = fund.WebhookUrl,
+                    webhook_secret_protected = fund.WebhookSecretProtected, created_by = fund.CreatedBy,
+                    created_at = fund.CreatedAt,
+                }, cancellationToken: ct));
+        }
+        catch (Exception ex) when (db.Dialect.IsUniqueViolation(ex))
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<FundRow>> ListAsync(long funderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<FundRow>(new CommandDefinition(SelectOfFunder, new { FunderId = funderId },
+            cancellationToken: ct))).AsList();
+    }
+
+    public async Task<FundRow?> FindAsync(long funderId, string slug, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectBySlug,
+            new { FunderId = funderId, Slug = slug }, cancellationToken: ct));
+    }
+
+    public async Task<FundRow?> FindAsync(long funderId, long fundId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectById,
+            new { FunderId = funderId, Id = fundId }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Data.Common;
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>One row of disbursements; the payment's own reference is Data Protection ciphertext.</summary>
+internal sealed class DisbursementRow
+{
+    public long Id { get; init; }
+
+    public long RequestId { get; init; }
+
+    public string IdempotencyKey { get; init; } = "";
+
+    public string Method { get; init; } = "";
+
+    public string? ReferenceProtected { get; init; }
+
+    public long Amount { get; init; }
+
+    public string Currency { get; init; } = "";
+
+    public string RecordedBy { get; init; } = "";
+
+    public DateTimeOffset RecordedAt { get; init; }
+}
+
+/// <summary>One row of request_payment_details: how to pay, encrypted.</summary>
+internal sealed class PaymentDetailsRow
+{
+    public string? DetailsProtected { get; init; }
+
+    public string RecordedBy { get; init; } = "";
+
+    public DateTimeOffset RecordedAt { get; init; }
+}
+
+/// <summary>
+/// Payment details, disbursements and the access log (who read which fields of a case, when; never the content).
+/// Every statement filters on or writes funder_id. A transition writes payment details and disbursements inside its
+/// own transaction, through <see cref="ReplaceDetailsAsync"/> and <see cref="InsertDisbursementAsync"/>.
+/// </summary>
+internal sealed class PaymentStore(Db db)
+{
+    private const string DeletePaymentDetails =
+        "DELETE FROM request_payment_details WHERE funder_id = @FunderId AND request_id = @RequestId";
+    private const string InsertPaymentDetails = """
+        INSERT INTO request_payment_details (request_id, funder_id, details_protected, recorded_by, recorded_at)
+        VALUES (@RequestId, @FunderId, @DetailsProtected, @RecordedBy, @RecordedAt)
+        """;
+    private const string SelectPaymentDetails = """
+        SELECT details_protected, recorded_by, recorded_at FROM request_payment_details
+        WHERE funder_id = @FunderId AND request_id = @RequestId
+        """;
+    private const string InsertDisbursement = """
+        INSERT INTO disbursements (funder_id, request_id, idempotency_key, method, reference_protected, amount, currency,
+            recorded_by, recorded_at)
+        VALUES (@FunderId, @RequestId, @IdempotencyKeyHash, @Method, @ReferenceProtected, @Amount, @Currency,
+            @RecordedBy, @RecordedAt)
+        """;
+    private const string SelectDisbursement = """
+        SELECT id, request_id, idempotency_key, method, reference_protected, amount, currency, recorded_by, recorded_at
+        FROM disbursements WHERE funder_id = @FunderId AND request_id = @RequestId
+        """;
+    private const string InsertAccess = """
+        INSERT INTO request_access_log (funder_id, request_id, actor, fields, read_at)
+        VALUES (@FunderId, @RequestId, @Actor, @Fields, @ReadAt)
+        """;
+
+    public async Task<PaymentDetailsRow?> DetailsAsync(long funderId, long requestId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PaymentDetailsRow>(new CommandDefinition(SelectPaymentDetails,
+            new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct));
+    }
+
+    public async Task<DisbursementRow?> DisbursementAsync(long funderId, long requestId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(SelectDisbursement,
+            new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct));
+    }
+
+    /// <summary>Appends to the access log: who read which fields of which request, when. Never the content.</summary>
+    public async Task LogAccessAsync(long funderId, long requestId, string actor, string fields, DateTimeOffset at,
+        CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(InsertAccess,
+            new { FunderId = funderId, RequestId = requestId, Actor = actor, Fields = fields, ReadAt = at },
+            cancellationToken: ct));
+    }
+
+    /// <summary>Replaces the request's payment details, inside the transition's transaction.</summary>
+    public static async Task ReplaceDetailsAsync(DbConnection connection, DbTransaction tx, long funderId,
+        long requestId, NewPaymentDetails details, DateTimeOffset at, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(DeletePaymentDetails,
+            new { FunderId = funderId, RequestId = requestId }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(InsertPaymentDetails, new
+        {
+            RequestId = requestId, FunderId = funderId, details.DetailsProtected, details.RecordedBy, RecordedAt = at,
+        }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>Records the disbursement, inside the transition's transaction (one per request: a unique key).</summary>
+    public static Task InsertDisbursementAsync(DbConnection connection, DbTransaction tx, long funderId,
+        long requestId, NewDisbursement d, DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertDisbursement, new
+        {
+            FunderId = funderId, RequestId = requestId, d.IdempotencyKeyHash, d.Method, d.ReferenceProtected, d.Amount,
+            d.Currency, d.RecordedBy, RecordedAt = at,
+        }, tx, cancellationToken: ct));
+}

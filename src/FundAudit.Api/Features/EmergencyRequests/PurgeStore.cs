@@ -1,0 +1,55 @@
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// The purge of personal data from closed cases. Cross-tenant by design, like <see cref="SlaOutboxStore"/>: the purge
+/// job runs for every funder at once. It removes ciphertext and the case-code hash; it keeps country, tier, amounts,
+/// instants and events, so the statistics survive.
+/// </summary>
+internal sealed class PurgeStore(Db db)
+{
+    private const string SelectPurgeable = """
+        SELECT id FROM emergency_requests
+        WHERE closed_at IS NOT NULL AND closed_at <= @Cutoff AND purged_at IS NULL ORDER BY id
+        """;
+    private const string PurgeRequest = """
+        UPDATE emergency_requests SET alias_protected = NULL, contact_protected = NULL, situation_protected = NULL,
+               endorser_protected = NULL, decline_reason_protected = NULL, case_code_hash = NULL, purged_at = @Now
+        WHERE id = @Id AND purged_at IS NULL
+        """;
+    private const string PurgeMessages = "UPDATE request_messages SET body_protected = NULL WHERE request_id = @Id";
+    private const string PurgePaymentDetails = "DELETE FROM request_payment_details WHERE request_id = @Id";
+    private const string PurgeDisbursement =
+        "UPDATE disbursements SET reference_protected = NULL WHERE request_id = @Id";
+
+    /// <summary>Requests closed at or before <paramref name="cutoff"/> and not purged yet.</summary>
+    public async Task<IReadOnlyList<long>> PurgeableAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(SelectPurgeable, new { Cutoff = cutoff },
+            cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Removes one closed request's personal data in one transaction; false when already purged.</summary>
+    public async Task<bool> PurgeAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(PurgeRequest, new { Id = id, Now = now }, tx,
+                cancellationToken: ct)) != 1)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(PurgeMessages, new { Id = id }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(PurgePaymentDetails, new { Id = id }, tx,
+            cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(PurgeDisbursement, new { Id = id }, tx,
+            cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}
