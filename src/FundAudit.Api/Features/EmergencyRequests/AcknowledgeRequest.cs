@@ -4,7 +4,9 @@ using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
-/// <summary>POST /api/requests/{reference}/acknowledge: the first officer response (stops time to acknowledge).</summary>
+/// <summary>
+/// POST /api/requests/{reference}/acknowledge: the first officer response (stops time to acknowledge).
+/// </summary>
 internal static class AcknowledgeRequest
 {
     public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,

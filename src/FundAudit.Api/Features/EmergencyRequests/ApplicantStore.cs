@@ -22,7 +22,7 @@ internal sealed class ApplicantStore(Db db)
             new { Slug = slug }, cancellationToken: ct));
     }
 
-    /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears the hash).</summary>
+    /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears it).</summary>
     public async Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);

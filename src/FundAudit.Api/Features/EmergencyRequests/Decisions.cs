@@ -5,8 +5,9 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// <summary>
 /// The bodies of the officers' decisions, each carrying the version the officer saw. They stay nested here because
 /// their names are the API's schema names (DecisionsVersionedRequest, DecisionsAskRequest, …); the transitions that
-/// take them are <see cref="AcknowledgeRequest"/>, <see cref="AskApplicant"/>, <see cref="EmergencyRequests.ApproveRequest"/>,
-/// <see cref="EmergencyRequests.DeclineRequest"/> and <see cref="CloseRequest"/>.
+/// take them are <see cref="AcknowledgeRequest"/>, <see cref="AskApplicant"/>,
+/// <see cref="EmergencyRequests.ApproveRequest"/>, <see cref="EmergencyRequests.DeclineRequest"/> and
+/// <see cref="CloseRequest"/>.
 /// </summary>
 internal static class Decisions
 {

@@ -17,7 +17,8 @@ internal static class DeclineRequest
             return EmergencyProblems.RequestNotFound();
         }
 
-        var command = new RequestCommand(RequestAction.Decline, RequestWorkflow.StaffActor(user), Reason: request.Reason);
+        var command = new RequestCommand(RequestAction.Decline, RequestWorkflow.StaffActor(user),
+            Reason: request.Reason);
         var effects = new TransitionEffects(DeclineReasonProtected: sensitive.Protect(request.Reason?.Trim()));
         var outcome = await workflow.RunAsync(row, fund, request.Version, command, effects, ct);
         return await workflow.SummaryAsync(outcome, fund, ct);

@@ -3,7 +3,9 @@ using Hangfire;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
-/// <summary>Registers the recurring jobs at start-up, only where a Hangfire server runs (not in tests or commands).</summary>
+/// <summary>
+/// Registers the recurring jobs at start-up, only where a Hangfire server runs (not in tests or commands).
+/// </summary>
 internal sealed class EmergencyJobsRegistration(JobsOptions jobs, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -14,9 +16,12 @@ internal sealed class EmergencyJobsRegistration(JobsOptions jobs, IServiceProvid
         }
 
         var manager = services.GetRequiredService<IRecurringJobManager>();
-        manager.AddOrUpdate<SlaSweepJob>(SlaSweepJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
-        manager.AddOrUpdate<WebhookDeliveryJob>(WebhookDeliveryJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
-        manager.AddOrUpdate<PurgePersonalDataJob>(PurgePersonalDataJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        manager.AddOrUpdate<SlaSweepJob>(SlaSweepJob.RecurringId, j => j.RunAsync(CancellationToken.None),
+            Cron.Minutely());
+        manager.AddOrUpdate<WebhookDeliveryJob>(WebhookDeliveryJob.RecurringId, j => j.RunAsync(CancellationToken.None),
+            Cron.Minutely());
+        manager.AddOrUpdate<PurgePersonalDataJob>(PurgePersonalDataJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         return Task.CompletedTask;
     }
 

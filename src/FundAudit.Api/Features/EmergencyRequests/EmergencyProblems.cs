@@ -17,8 +17,9 @@ internal static class EmergencyProblems
         statusCode: decision.Refusal switch
         {
             RefusalCode.RoleNotPermitted => StatusCodes.Status403Forbidden,
-            RefusalCode.ActorIdRequired or RefusalCode.AmountRequired or RefusalCode.AmountNotPositive or RefusalCode.AmountAboveMaximum
-                or RefusalCode.AmountMismatch or RefusalCode.ReasonRequired => StatusCodes.Status422UnprocessableEntity,
+            RefusalCode.ActorIdRequired or RefusalCode.AmountRequired or RefusalCode.AmountNotPositive
+                or RefusalCode.AmountAboveMaximum or RefusalCode.AmountMismatch or RefusalCode.ReasonRequired =>
+                StatusCodes.Status422UnprocessableEntity,
             _ => StatusCodes.Status409Conflict,
         },
         extensions: new Dictionary<string, object?> { ["code"] = decision.RefusalCodeName });
@@ -31,7 +32,8 @@ internal static class EmergencyProblems
 
     /// <summary>The same answer for a mistyped, unknown or purged case code.</summary>
     public static ProblemHttpResult CaseNotFound() => TypedResults.Problem(
-        title: "Not found", detail: "No request matches this case code. Check the code and try again.", statusCode: StatusCodes.Status404NotFound);
+        title: "Not found", detail: "No request matches this case code. Check the code and try again.",
+        statusCode: StatusCodes.Status404NotFound);
 
     public static ProblemHttpResult Unprocessable(string field, string message) => TypedResults.Problem(
         title: "The request is not valid.", detail: message, statusCode: StatusCodes.Status422UnprocessableEntity,

@@ -57,6 +57,14 @@ internal static class EmergencyRequestsEndpoints
 
     public static IEndpointRouteBuilder MapEmergencyRequests(this IEndpointRouteBuilder app)
     {
+        MapFunds(app);
+        MapIntake(app);
+        MapRequests(app);
+        return app;
+    }
+
+    private static void MapFunds(IEndpointRouteBuilder app)
+    {
         var funds = app.MapGroup("/api/funds").WithTags("Rapid response").RequireAuthorization(Policies.RapidResponse);
         funds.MapPost("/", CreateFund.HandleAsync).WithName("CreateFund")
             .WithSummary("Create a rapid-response fund with its maximum grant, languages and SLA policy (the webhook secret is shown once)")
@@ -69,8 +77,11 @@ internal static class EmergencyRequestsEndpoints
             .RequireAuthorization(Policies.Officer)
             .WithValidation<GetFundMetrics.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+    }
 
-        // Anonymous: the defender's form and the case-code endpoints. Rate limited per client address.
+    /// <summary>Anonymous: the defender's form and the case-code endpoints. Rate limited per client address.</summary>
+    private static void MapIntake(IEndpointRouteBuilder app)
+    {
         var intake = app.MapGroup("/api").WithTags("Rapid response (applicants)").AllowAnonymous().RequireRateLimiting(RateLimiting.PublicPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         intake.MapPost("/funds/{slug}/requests", SubmitRequest.HandleAsync).WithName("SubmitEmergencyRequest")
@@ -92,7 +103,10 @@ internal static class EmergencyRequestsEndpoints
             .WithSummary("Anonymous: withdraw the request with the case code (before the money is sent)")
             .WithValidation<WithdrawRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
 
+    private static void MapRequests(IEndpointRouteBuilder app)
+    {
         var requests = app.MapGroup("/api/requests").WithTags("Rapid response").RequireAuthorization(Policies.RapidResponse);
         requests.MapGet("/", ListRequests.HandleAsync).WithName("ListEmergencyRequests")
             .WithSummary("Requests with each SLA goal's status and time left; filter by fund, state, tier, SLA status")
@@ -104,19 +118,28 @@ internal static class EmergencyRequestsEndpoints
         requests.MapGet("/{reference}/events", ListRequestEvents.HandleAsync).WithName("ListEmergencyRequestEvents")
             .WithSummary("The request's event log: who did what, when")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        MapTransition(requests.MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync).WithName("AcknowledgeEmergencyRequest")
-            .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)").RequireAuthorization(Policies.Officer)
+        MapTransition(requests.MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync)
+            .WithName("AcknowledgeEmergencyRequest")
+            .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)")
+            .RequireAuthorization(Policies.Officer)
             .WithValidation<Decisions.VersionedRequest>());
-        MapTransition(requests.MapPost("/{reference}/questions", AskApplicant.HandleAsync).WithName("AskEmergencyRequestQuestion")
-            .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)").RequireAuthorization(Policies.Officer)
+        MapTransition(requests.MapPost("/{reference}/questions", AskApplicant.HandleAsync)
+            .WithName("AskEmergencyRequestQuestion")
+            .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)")
+            .RequireAuthorization(Policies.Officer)
             .WithValidation<Decisions.AskRequest>());
-        MapTransition(requests.MapPost("/{reference}/approve", ApproveRequest.HandleAsync).WithName("ApproveEmergencyRequest")
-            .WithSummary("Approve an amount up to the fund's maximum (above its threshold a second, different approver confirms)")
+        MapTransition(requests.MapPost("/{reference}/approve", ApproveRequest.HandleAsync)
+            .WithName("ApproveEmergencyRequest")
+            .WithSummary("Approve an amount up to the fund's maximum "
+                         + "(above its threshold a second, different approver confirms)")
             .RequireAuthorization(Policies.Officer).WithValidation<Decisions.ApproveRequest>());
-        MapTransition(requests.MapPost("/{reference}/decline", DeclineRequest.HandleAsync).WithName("DeclineEmergencyRequest")
-            .WithSummary("Decline the request with a reason").RequireAuthorization(Policies.Officer).WithValidation<Decisions.DeclineRequest>());
+        MapTransition(requests.MapPost("/{reference}/decline", DeclineRequest.HandleAsync)
+            .WithName("DeclineEmergencyRequest")
+            .WithSummary("Decline the request with a reason")
+            .RequireAuthorization(Policies.Officer).WithValidation<Decisions.DeclineRequest>());
         MapTransition(requests.MapPost("/{reference}/close", CloseRequest.HandleAsync).WithName("CloseEmergencyRequest")
-            .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)").RequireAuthorization(Policies.Officer)
+            .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)")
+            .RequireAuthorization(Policies.Officer)
             .WithValidation<Decisions.VersionedRequest>());
         MapTransition(requests.MapPut("/{reference}/payment-details", RecordPaymentDetails.HandleAsync).WithName("RecordEmergencyPaymentDetails")
             .WithSummary("Record how to pay, once approved (a separate encrypted record)").WithValidation<RecordPaymentDetails.Request>());
@@ -126,7 +149,6 @@ internal static class EmergencyRequestsEndpoints
         MapTransition(requests.MapPost("/{reference}/disbursement", RecordDisbursement.HandleAsync).WithName("RecordEmergencyDisbursement")
             .WithSummary("Finance: record the disbursement (Idempotency-Key required; one per request; not by an approver)")
             .RequireAuthorization(Policies.Finance).WithValidation<RecordDisbursement.Request>());
-        return app;
     }
 
     private static void MapTransition(RouteHandlerBuilder builder) => builder

@@ -25,8 +25,8 @@ internal static class GetFundMetrics
     public sealed record Response(string Fund, DateOnly From, DateOnly To, IReadOnlyList<string> GroupBy, DateTimeOffset ComputedAt, IReadOnlyList<Group> Groups);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string slug,
-        [AsParameters] Request request, ClaimsPrincipal user, FundStore funds, FundMetricsStore store, TimeProvider clock,
-        CancellationToken ct)
+        [AsParameters] Request request, ClaimsPrincipal user, FundStore funds, FundMetricsStore store,
+        TimeProvider clock, CancellationToken ct)
     {
         var parts = (request.GroupBy ?? "month,tier,country").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => p.ToLowerInvariant()).Distinct().ToList();

@@ -54,8 +54,8 @@ internal sealed class PaymentStore(Db db)
         WHERE funder_id = @FunderId AND request_id = @RequestId
         """;
     private const string InsertDisbursement = """
-        INSERT INTO disbursements (funder_id, request_id, idempotency_key, method, reference_protected, amount, currency,
-            recorded_by, recorded_at)
+        INSERT INTO disbursements (funder_id, request_id, idempotency_key, method, reference_protected, amount,
+            currency, recorded_by, recorded_at)
         VALUES (@FunderId, @RequestId, @IdempotencyKeyHash, @Method, @ReferenceProtected, @Amount, @Currency,
             @RecordedBy, @RecordedAt)
         """;
@@ -104,7 +104,7 @@ internal sealed class PaymentStore(Db db)
         }, tx, cancellationToken: ct));
     }
 
-    /// <summary>Records the disbursement, inside the transition's transaction (one per request: a unique key).</summary>
+    /// <summary>Records the disbursement, inside the transition's transaction (one per request).</summary>
     public static Task InsertDisbursementAsync(DbConnection connection, DbTransaction tx, long funderId,
         long requestId, NewDisbursement d, DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertDisbursement, new

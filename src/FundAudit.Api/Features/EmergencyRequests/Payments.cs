@@ -17,7 +17,8 @@ internal static class RecordPaymentDetails
     public sealed record Request(int? Version, string? Details);
 
     public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
-        Request request, ClaimsPrincipal user, RequestWorkflow workflow, SensitiveFields sensitive, CancellationToken ct)
+        Request request, ClaimsPrincipal user, RequestWorkflow workflow, SensitiveFields sensitive,
+        CancellationToken ct)
     {
         if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
         {
@@ -47,8 +48,8 @@ internal static class GetPaymentDetails
     public sealed record Response(string Reference, string? Details, string RecordedBy, DateTimeOffset RecordedAt);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
-        ClaimsPrincipal user, RequestStore requests, PaymentStore payments, SensitiveFields sensitive, TimeProvider clock,
-        CancellationToken ct)
+        ClaimsPrincipal user, RequestStore requests, PaymentStore payments, SensitiveFields sensitive,
+        TimeProvider clock, CancellationToken ct)
     {
         var funderId = user.FunderId();
         if (await requests.FindAsync(funderId, reference, ct) is not { } row)

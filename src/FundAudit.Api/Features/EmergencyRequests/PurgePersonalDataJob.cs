@@ -3,9 +3,12 @@ using Hangfire;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
-/// <summary>Removes personal data of cases closed longer than EmergencyRequests:PurgeAfterDays ago; keeps the statistics.</summary>
-internal sealed class PurgePersonalDataJob(PurgeStore store, IdempotencyStore idempotency, EmergencyOptions options, TimeProvider clock,
-    ILogger<PurgePersonalDataJob> logger)
+/// <summary>
+/// Every hour: removes personal data of cases closed longer than EmergencyRequests:PurgeAfterDays ago (through
+/// <see cref="PurgeStore"/>) and keeps the statistics; drops first answers to Idempotency-Keys older than a day.
+/// </summary>
+internal sealed class PurgePersonalDataJob(PurgeStore store, IdempotencyStore idempotency, EmergencyOptions options,
+    TimeProvider clock, ILogger<PurgePersonalDataJob> logger)
 {
     public const string RecurringId = "emergency-purge";
 

@@ -33,7 +33,7 @@ internal sealed class RequestStore(Db db)
             @PausedSince, @PausedTotal, @WarnAt, @DueAt, @StoppedAt, @Cancelled, NULL, NULL)
         """;
 
-    /// <summary>Timer fields only: the sweep's marks (warned_at, breached_at) are never overwritten by a transition.</summary>
+    /// <summary>Timer fields only: a transition never overwrites the sweep's marks (warned_at, breached_at).</summary>
     private const string UpdateGoal = """
         UPDATE request_sla_goals SET started_at = @StartedAt, elapsed_ticks = @ElapsedBeforeRun,
                running_since = @RunningSince, paused_since = @PausedSince, paused_ticks = @PausedTotal,
@@ -41,7 +41,9 @@ internal sealed class RequestStore(Db db)
         WHERE funder_id = @FunderId AND request_id = @RequestId AND goal = @Goal
         """;
 
-    /// <summary>Optimistic concurrency: only the holder of the current version wins; everyone else changes nothing (409).</summary>
+    /// <summary>
+    /// Optimistic concurrency: only the holder of the current version wins; everyone else changes nothing (409).
+    /// </summary>
     private const string UpdateRequest = """
         UPDATE emergency_requests SET state = @State, version = @Version, approved_amount = @ApprovedAmount,
                approver_ids = @ApproverIds, has_payment_details = @HasPaymentDetails,
@@ -74,7 +76,7 @@ internal sealed class RequestStore(Db db)
         "contact_protected", "situation_protected", "endorser_protected", "submitted_at",
     ];
 
-    /// <summary>The engine's answers that differ (unique violations); stores never branch on the engine themselves.</summary>
+    /// <summary>The engine's dialect, for callers that recognise its unique violations.</summary>
     public IDbDialect Dialect => db.Dialect;
 
     public async Task<RequestRow?> FindAsync(long funderId, string reference, CancellationToken ct)
@@ -101,7 +103,8 @@ internal sealed class RequestStore(Db db)
         });
         for (var i = 0; i < stateNames.Count; i++)
         {
-            parameters.Add(stateNames[i][1..], states![i]); // one parameter per state: every engine reads IN (...) alike
+            // One parameter per state: every engine reads IN (...) alike.
+            parameters.Add(stateNames[i][1..], states![i]);
         }
 
         await using var connection = await db.OpenAsync(ct);
@@ -145,7 +148,9 @@ internal sealed class RequestStore(Db db)
             new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Stores a new request with its timers and first event; <paramref name="extra"/> runs in the same transaction.</summary>
+    /// <summary>
+    /// Stores a new request with its timers and first event; <paramref name="extra"/> runs in the same transaction.
+    /// </summary>
     public async Task<long> CreateAsync(RequestRow r, IReadOnlyList<SlaTimer> timers, EventRow submitted,
         Func<DbConnection, DbTransaction, Task> extra, CancellationToken ct)
     {

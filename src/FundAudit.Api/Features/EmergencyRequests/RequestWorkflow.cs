@@ -22,7 +22,7 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
             ? (row, fund)
             : null;
 
-    /// <summary>Decides <paramref name="command"/> and, when allowed, stores it with <paramref name="effects"/>.</summary>
+    /// <summary>Decides <paramref name="command"/>; when allowed, stores it with <paramref name="effects"/>.</summary>
     public async Task<TransitionOutcome> RunAsync(RequestRow request, FundRow fund, int? expectedVersion,
         RequestCommand command, TransitionEffects effects, CancellationToken ct)
     {
@@ -75,7 +75,7 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
         RequestSummary.From(request, fund, await requests.TimersAsync(request.FunderId, request.Id, ct),
             clock.GetUtcNow());
 
-    /// <summary>What the state machine needs to know about a request and its fund: built here and nowhere else.</summary>
+    /// <summary>What the state machine needs to know of a request and its fund: built here and nowhere else.</summary>
     public static RequestFacts FactsOf(RequestRow request, FundRow fund) => new()
     {
         MaximumAmountMinor = fund.MaxAmount,

@@ -103,7 +103,7 @@ internal sealed class SlaOutboxStore(Db db)
         """;
     private const string SelectWebhook = "SELECT webhook_url, webhook_secret_protected FROM funds WHERE id = @Id";
 
-    /// <summary>A keyset page (request id after <paramref name="afterId"/>) of goals due a warning or a breach.</summary>
+    /// <summary>A keyset page (request id after <paramref name="afterId"/>) of goals due a warning or breach.</summary>
     public async Task<IReadOnlyList<SweepCandidate>> SweepCandidatesAsync(DateTimeOffset now, long afterId, int limit,
         CancellationToken ct)
     {
@@ -115,8 +115,8 @@ internal sealed class SlaOutboxStore(Db db)
     }
 
     /// <summary>
-    /// Sets one mark with the conditional update from <see cref="SlaSweep"/> and, only when it changed a row, writes the
-    /// notification in the same transaction. Answers whether this call made the mark.
+    /// Sets one mark with the conditional update from <see cref="SlaSweep"/> and, only when it changed a row, writes
+    /// the notification in the same transaction. Answers whether this call made the mark.
     /// </summary>
     public async Task<bool> MarkAsync(SweepCandidate goal, bool breach, DateTimeOffset at, string payload,
         DateTimeOffset now, CancellationToken ct)

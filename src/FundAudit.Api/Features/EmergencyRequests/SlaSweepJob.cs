@@ -54,7 +54,7 @@ internal sealed class SlaSweepJob(SlaOutboxStore store, TimeProvider clock, ILog
         return marks;
     }
 
-    /// <summary>The webhook body: the request's reference, the goal, its state and instants. Never personal data.</summary>
+    /// <summary>The webhook body: the request's reference, goal, state and instants; no personal data.</summary>
     private static string Payload(SweepCandidate goal, string type, DateTimeOffset at) => JsonSerializer.Serialize(new
     {
         @event = type,

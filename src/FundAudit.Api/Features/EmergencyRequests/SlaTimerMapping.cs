@@ -16,7 +16,7 @@ internal static class SlaTimerMapping
     /// <summary>The column where a row's key ends and the timer begins (Dapper's <c>splitOn</c>).</summary>
     public const string SplitOn = "target";
 
-    /// <summary>The timer's columns, named after its properties; they follow the key's columns in every SELECT.</summary>
+    /// <summary>The timer's columns named after its properties; they follow the key's columns in a SELECT.</summary>
     public const string TimerColumns = """
         target_ticks AS target, warn_after_ticks AS warn_after, started_at, elapsed_ticks AS elapsed_before_run,
         running_since, paused_since, paused_ticks AS paused_total, warn_at, due_at, stopped_at, cancelled, warned_at,
@@ -41,7 +41,9 @@ internal static class SlaTimerMapping
         SqlMapper.AddTypeHandler(new TicksHandler());
     }
 
-    /// <summary>The parameters of one goal row: the timer's properties, its request and funder, the goal's wire name.</summary>
+    /// <summary>
+    /// The parameters of one goal row: the timer's properties, its request and funder, the goal's wire name.
+    /// </summary>
     public static DynamicParameters Parameters(long requestId, long funderId, SlaTimer timer)
     {
         var parameters = new DynamicParameters(timer);
@@ -54,7 +56,9 @@ internal static class SlaTimerMapping
     /// <summary>The timer read by Dapper with its goal, from the stored wire name.</summary>
     public static SlaTimer WithGoal(SlaTimer timer, string goal) => timer with
     {
-        Goal = WireName.TryParse<SlaGoal>(goal, out var g) ? g : throw new InvalidOperationException("Unknown stored goal."),
+        Goal = WireName.TryParse<SlaGoal>(goal, out var g)
+            ? g
+            : throw new InvalidOperationException("Unknown stored goal."),
     };
 
     private sealed class TicksHandler : SqlMapper.TypeHandler<TimeSpan>

@@ -10,7 +10,8 @@ internal sealed record NewPaymentDetails(string DetailsProtected, string Recorde
 
 /// <summary>The disbursement a transition records; <paramref name="IdempotencyKeyHash"/> answers its retries.</summary>
 internal sealed record NewDisbursement(
-    string IdempotencyKeyHash, string Method, string? ReferenceProtected, long Amount, string Currency, string RecordedBy);
+    string IdempotencyKeyHash, string Method, string? ReferenceProtected, long Amount, string Currency,
+    string RecordedBy);
 
 /// <summary>
 /// What a transition writes besides the request, its timers and its event, as data: the store writes each one in the

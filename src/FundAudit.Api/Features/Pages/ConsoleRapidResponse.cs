@@ -167,7 +167,8 @@ internal static class ConsoleRapidResponse
                 (await RecordDisbursement.RecordAsync(reference,
                     new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null), "console:" + key, user,
                     workflow, payments, sensitive, ct)).Result,
-            _ => TypedResults.Problem(title: "Missing", detail: "Fill in the action's fields (the text may be too long).",
+            _ => TypedResults.Problem(title: "Missing",
+                detail: "Fill in the action's fields (the text may be too long).",
                 statusCode: StatusCodes.Status422UnprocessableEntity),
         };
     }

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using FluentValidation;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.Pages.Components;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.Money;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
