@@ -8,7 +8,7 @@ internal sealed record NewMessage(string Kind, string BodyProtected, string Crea
 /// <summary>How to pay, recorded by a transition in its own encrypted record (it replaces an earlier one).</summary>
 internal sealed record NewPaymentDetails(string DetailsProtected, string RecordedBy);
 
-/// <summary>The disbursement a transition records; <paramref name="IdempotencyKeyHash"/> answers its retries.</summary>
+/// <summary>The disbursement a transition records; its idempotency-key hash answers retries.</summary>
 internal sealed record NewDisbursement(
     string IdempotencyKeyHash, string Method, string? ReferenceProtected, long Amount, string Currency,
     string RecordedBy);
