@@ -20,9 +20,11 @@ internal sealed class SweepCandidate
 
     public string State { get; init; } = "";
 
+    /// <summary>The goal's timer, put in by <see cref="SlaOutboxStore"/> as it reads the row.</summary>
     public SlaTimer Timer { get; private set; } = null!;
 
-    public SweepCandidate With(SlaTimer timer)
+    /// <summary>Puts in the timer Dapper read after this row's key (see <see cref="SlaTimerMapping"/>).</summary>
+    public SweepCandidate WithTimer(SlaTimer timer)
     {
         Timer = SlaTimerMapping.WithGoal(timer, Goal);
         return this;
@@ -111,7 +113,7 @@ internal sealed class SlaOutboxStore(Db db)
         return (await connection.QueryAsync<SweepCandidate, SlaTimer, SweepCandidate>(
             new CommandDefinition(SelectSweepCandidates + " " + db.Dialect.Limit("Limit"),
                 new { Now = now, AfterId = afterId, Limit = limit }, cancellationToken: ct),
-            (candidate, timer) => candidate.With(timer), SlaTimerMapping.SplitOn)).AsList();
+            (candidate, timer) => candidate.WithTimer(timer), SlaTimerMapping.SplitOn)).AsList();
     }
 
     /// <summary>
