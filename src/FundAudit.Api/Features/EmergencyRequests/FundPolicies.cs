@@ -52,42 +52,47 @@ internal static class FundPolicies
                 Hours(given?.TotalHours, defaults.TotalTime));
         }
 
-        BusinessCalendar? calendar = null;
-        if (settings.Calendar is { } c)
+        var calendar = settings.Calendar is { } c ? ToCalendar(c, errors) : null;
+        var policy = new SlaPolicy
         {
-            var days = new List<DayOfWeek>();
-            foreach (var d in c.WorkingDays ?? [])
-            {
-                if (Enum.TryParse<DayOfWeek>(d, ignoreCase: true, out var day) && !int.TryParse(d, out _))
-                {
-                    days.Add(day);
-                }
-                else
-                {
-                    errors.Add(new("calendar.working_days", "Days are monday … sunday."));
-                }
-            }
+            Tiers = tiers, WarningShare = settings.WarningShare ?? SlaPolicy.DefaultWarningShare, Calendar = calendar,
+        };
+        errors.AddRange(policy.Validate());
+        return errors.Count > 0 ? (null, errors) : (policy, []);
+    }
 
-            var start = ParseTime(c.DayStart ?? "00:00");
-            var end = ParseTime(c.DayEnd ?? "24:00");
-            if (start is null || end is null)
+    /// <summary>
+    /// The working-hours calendar; null when it has problems (added to <paramref name="errors"/>) or when an earlier
+    /// part of the policy had some.
+    /// </summary>
+    private static BusinessCalendar? ToCalendar(SlaCalendarSettings c, List<SlaValidationError> errors)
+    {
+        var days = new List<DayOfWeek>();
+        foreach (var d in c.WorkingDays ?? [])
+        {
+            if (Enum.TryParse<DayOfWeek>(d, ignoreCase: true, out var day) && !int.TryParse(d, out _))
             {
-                errors.Add(new("calendar.day_start", "Times are HH:mm (24:00 allowed as the end)."));
+                days.Add(day);
             }
             else
             {
-                var calendarErrors = BusinessCalendar.Validate(c.TimeZone, days, start.Value, end.Value);
-                errors.AddRange(calendarErrors);
-                if (calendarErrors.Count == 0 && errors.Count == 0)
-                {
-                    calendar = new BusinessCalendar(c.TimeZone!, days, start.Value, end.Value, c.Holidays);
-                }
+                errors.Add(new("calendar.working_days", "Days are monday … sunday."));
             }
         }
 
-        var policy = new SlaPolicy { Tiers = tiers, WarningShare = settings.WarningShare ?? SlaPolicy.DefaultWarningShare, Calendar = calendar };
-        errors.AddRange(policy.Validate());
-        return errors.Count > 0 ? (null, errors) : (policy, []);
+        var start = ParseTime(c.DayStart ?? "00:00");
+        var end = ParseTime(c.DayEnd ?? "24:00");
+        if (start is null || end is null)
+        {
+            errors.Add(new("calendar.day_start", "Times are HH:mm (24:00 allowed as the end)."));
+            return null;
+        }
+
+        var calendarErrors = BusinessCalendar.Validate(c.TimeZone, days, start.Value, end.Value);
+        errors.AddRange(calendarErrors);
+        return calendarErrors.Count == 0 && errors.Count == 0
+            ? new BusinessCalendar(c.TimeZone!, days, start.Value, end.Value, c.Holidays)
+            : null;
     }
 
     public static SlaSettings ToSettings(SlaPolicy policy) => new(
