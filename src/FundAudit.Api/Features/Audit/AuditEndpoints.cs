@@ -8,8 +8,13 @@ internal static class AuditEndpoints
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
-        services.AddSingleton<AuditStore>();
+        services.AddSingleton<MixStore>();
+        services.AddSingleton<RateStore>();
+        services.AddSingleton<BaselineStore>();
+        services.AddSingleton<FieldParticipationStore>();
+        services.AddSingleton<GrantExportStore>();
         services.AddSingleton<MixCalculator>();
+        services.AddSingleton<AuditUseCases>();
         services.AddScoped<FluentValidation.IValidator<GetMix.Request>, GetMix.Validator>();
         services.AddScoped<FluentValidation.IValidator<CreateBaseline.Request>, CreateBaseline.Validator>();
         services.AddScoped<FluentValidation.IValidator<CompareBaseline.Request>, CompareBaseline.Validator>();
