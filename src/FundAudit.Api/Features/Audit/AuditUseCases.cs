@@ -18,9 +18,12 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
     public async Task<IReadOnlyList<BaselineView>> ListBaselinesAsync(ClaimsPrincipal user, CancellationToken ct) =>
         (await GetBaseline.ListAsync(user, baselines, ct)).Value!;
 
-    /// <summary>GET /api/audit/baselines/{id}/compare with its chart inline (ids prefixed by <paramref name="idPrefix"/>).</summary>
-    public Task<(CompareBaseline.Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> CompareWithChartAsync(
-        long id, CompareBaseline.Request request, ClaimsPrincipal user, string idPrefix, CancellationToken ct) =>
+    /// <summary>
+    /// GET /api/audit/baselines/{id}/compare with its chart inline (ids prefixed by <paramref name="idPrefix"/>).
+    /// </summary>
+    public Task<(CompareBaseline.Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)>
+        CompareWithChartAsync(
+            long id, CompareBaseline.Request request, ClaimsPrincipal user, string idPrefix, CancellationToken ct) =>
         CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, ct);
 
     /// <summary>GET /api/audit/targets.</summary>

@@ -30,7 +30,7 @@ internal sealed class BaselineRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-/// <summary>A target as stored: a metric's share to reach (in basis points) by a date, measured from a baseline.</summary>
+/// <summary>A target as stored: a metric's share to reach (basis points) by a date, measured from a baseline.</summary>
 internal sealed class TargetRow
 {
     public long Id { get; init; }
@@ -50,7 +50,9 @@ internal sealed class TargetRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-/// <summary>The funder's baselines and targets (audit_baselines, audit_targets). Every statement filters on funder_id.</summary>
+/// <summary>
+/// The funder's baselines and targets (audit_baselines, audit_targets). Every statement filters on funder_id.
+/// </summary>
 internal sealed class BaselineStore(Db db)
 {
     private const string SelectRuleSetVersions = """
@@ -85,23 +87,26 @@ internal sealed class BaselineStore(Db db)
         ["funder_id", "metric", "direction", "target_bp", "due_date", "baseline_id", "created_by", "created_at"];
 
     /// <summary>The rule-set versions that classified the funder's grants of the period, in ordinal order.</summary>
-    public async Task<IReadOnlyList<string>> RuleSetVersionsAsync(long funderId, AuditPeriod period, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> RuleSetVersionsAsync(
+        long funderId, AuditPeriod period, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var args = new { FunderId = funderId, period.From, period.To };
-        return (await connection.QueryAsync<string>(new CommandDefinition(SelectRuleSetVersions, args, cancellationToken: ct)))
-            .Order(StringComparer.Ordinal).ToList();
+        var command = new CommandDefinition(SelectRuleSetVersions, args, cancellationToken: ct);
+        return (await connection.QueryAsync<string>(command)).Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task<bool> BaselineNameTakenAsync(long funderId, string name, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(SelectBaselineByName, new { FunderId = funderId, Name = name }, cancellationToken: ct);
+        var args = new { FunderId = funderId, Name = name };
+        var command = new CommandDefinition(SelectBaselineByName, args, cancellationToken: ct);
         return await connection.ExecuteScalarAsync<long?>(command) is not null;
     }
 
-    public async Task<long> AddBaselineAsync(long funderId, string name, AuditPeriod period, string currency, string ruleSetVersions,
-        long grantCount, long total, string cellsJson, string createdBy, DateTimeOffset now, CancellationToken ct)
+    public async Task<long> AddBaselineAsync(long funderId, string name, AuditPeriod period, string currency,
+        string ruleSetVersions, long grantCount, long total, string cellsJson, string createdBy, DateTimeOffset now,
+        CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -109,8 +114,8 @@ internal sealed class BaselineStore(Db db)
             new
             {
                 funder_id = funderId, name, period_from = period.From, period_to = period.To, currency,
-                rule_set_versions = ruleSetVersions, grant_count = grantCount, total_amount = total, cells_json = cellsJson,
-                created_by = createdBy, created_at = now,
+                rule_set_versions = ruleSetVersions, grant_count = grantCount, total_amount = total,
+                cells_json = cellsJson, created_by = createdBy, created_at = now,
             }, cancellationToken: ct));
     }
 
@@ -124,7 +129,8 @@ internal sealed class BaselineStore(Db db)
     public async Task<BaselineRow?> BaselineAsync(long funderId, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(SelectBaseline, new { FunderId = funderId, Id = id }, cancellationToken: ct);
+        var args = new { FunderId = funderId, Id = id };
+        var command = new CommandDefinition(SelectBaseline, args, cancellationToken: ct);
         return await connection.QuerySingleOrDefaultAsync<BaselineRow>(command);
     }
 

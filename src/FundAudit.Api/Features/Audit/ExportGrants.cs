@@ -34,7 +34,8 @@ internal static class ExportGrants
     {
         var funderId = user.FunderId();
         var filter = new GrantFilter(request.From, request.To, request.Currency?.Trim().ToUpperInvariant(),
-            request.RecipientCountry?.Trim().ToUpperInvariant(), string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim());
+            request.RecipientCountry?.Trim().ToUpperInvariant(),
+            string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim());
         var ct = http.RequestAborted;
         return TypedResults.Stream(async body =>
         {

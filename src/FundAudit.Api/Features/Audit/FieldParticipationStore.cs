@@ -9,7 +9,8 @@ namespace FundAudit.Api.Features.Audit;
 /// </summary>
 internal sealed class FieldParticipationStore(Db db)
 {
-    private const string SelectParticipation = "SELECT opted_in FROM audit_field_participants WHERE funder_id = @FunderId";
+    private const string SelectParticipation =
+        "SELECT opted_in FROM audit_field_participants WHERE funder_id = @FunderId";
     private const string UpdateParticipationSql = """
         UPDATE audit_field_participants SET opted_in = @OptedIn, updated_by = @UpdatedBy, updated_at = @UpdatedAt
         WHERE funder_id = @FunderId
@@ -26,14 +27,17 @@ internal sealed class FieldParticipationStore(Db db)
         return await connection.ExecuteScalarAsync<bool?>(command) == true;
     }
 
-    public async Task SetParticipationAsync(long funderId, bool optedIn, string by, DateTimeOffset now, CancellationToken ct)
+    public async Task SetParticipationAsync(
+        long funderId, bool optedIn, string by, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var args = new { FunderId = funderId, OptedIn = optedIn, UpdatedBy = by, UpdatedAt = now };
-        if (await connection.ExecuteAsync(new CommandDefinition(UpdateParticipationSql, args, tx, cancellationToken: ct)) == 0)
+        var update = new CommandDefinition(UpdateParticipationSql, args, tx, cancellationToken: ct);
+        if (await connection.ExecuteAsync(update) == 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertParticipationSql, args, tx, cancellationToken: ct));
+            var insert = new CommandDefinition(InsertParticipationSql, args, tx, cancellationToken: ct);
+            await connection.ExecuteAsync(insert);
         }
 
         await tx.CommitAsync(ct);

@@ -20,7 +20,8 @@ internal static class SetFieldParticipation
         return TypedResults.Ok(new Response(request.OptIn.Value));
     }
 
-    public static async Task<Ok<Response>> GetAsync(ClaimsPrincipal user, FieldParticipationStore store, CancellationToken ct) =>
+    public static async Task<Ok<Response>> GetAsync(
+        ClaimsPrincipal user, FieldParticipationStore store, CancellationToken ct) =>
         TypedResults.Ok(new Response(await store.IsOptedInAsync(user.FunderId(), ct)));
 
     public sealed class Validator : AbstractValidator<Request>

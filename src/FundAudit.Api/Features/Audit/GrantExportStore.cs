@@ -58,7 +58,9 @@ internal sealed class GrantExportStore(Db db)
         FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
         """;
 
-    /// <summary>The funder's grants with their effective classification, streamed row by row (never all in memory).</summary>
+    /// <summary>
+    /// The funder's grants with their effective classification, streamed row by row (never all in memory).
+    /// </summary>
     public async IAsyncEnumerable<GrantExportRow> ExportAsync(
         long funderId, GrantFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -47,7 +47,8 @@ internal static class LoadRates
     }
 
     /// <summary>GET /api/audit/rates: the funder's rate series (base, currency, how many, first and last date).</summary>
-    public static async Task<Ok<IReadOnlyList<Series>>> ListAsync(ClaimsPrincipal user, RateStore store, CancellationToken ct) =>
+    public static async Task<Ok<IReadOnlyList<Series>>> ListAsync(
+        ClaimsPrincipal user, RateStore store, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<Series>>((await store.RateSeriesAsync(user.FunderId(), ct))
             .Select(s => new Series(s.Base, s.Currency, s.Rates, s.First, s.Last)).ToList());
 }

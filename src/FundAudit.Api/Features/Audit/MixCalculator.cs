@@ -197,9 +197,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             purposes[pi < 0 ? Purposes.Length - 1 : pi] += amount;
         }
 
-        var medians = medianRows
-            .GroupBy(m => KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme))
-            .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
+        var medians = MediansByCell(q, medianRows);
         var ordered = cells
             .Select(kv => new MixCell(Display(q, kv.Key), kv.Value.Amount, kv.Value.Grants, medians.GetValueOrDefault(kv.Key)))
             .OrderBy(c => Order(c.Key))
@@ -208,6 +206,12 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             Levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => levels[x.i]),
             Purposes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => purposes[x.i]));
     }
+
+    /// <summary>Each cell's median in minor units: the mean of its one or two middle grants, rounded once.</summary>
+    private static Dictionary<CellKey, long> MediansByCell(MixQuery q, IReadOnlyList<MedianRow> medianRows) =>
+        medianRows
+            .GroupBy(m => KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme))
+            .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
 
     private static CellKey KeyOf(MixQuery q, string? level, string? purpose, bool? flexible, int year, string? region, string? country, string? programme)
     {

@@ -5,7 +5,7 @@ namespace FundAudit.Api.Features.Audit;
 /// <summary>How the grouped sums of the mix carry a dimension.</summary>
 internal enum MixSumColumn
 {
-    /// <summary>Every sum row has it: the headline figures (local, flexible, …) need it whatever the grouping.</summary>
+    /// <summary>Every sum row has it: the headline figures (local, flexible, …) need it in any grouping.</summary>
     Always,
 
     /// <summary>Only when the report groups by it: it splits the rounding groups.</summary>
@@ -24,7 +24,7 @@ internal enum MixSumColumn
 /// <param name="Column">Its SQL expression over the grants, in the engine's dialect.</param>
 /// <param name="NeedsRegion">Whether the expression reads country_regions r (joined on the recipient country).</param>
 /// <param name="InSums">How the grouped sums carry it.</param>
-/// <param name="InDayTotals">Whether the stored daily totals (grant_day_totals) hold it, directly or by the day.</param>
+/// <param name="InDayTotals">Whether the stored daily totals (grant_day_totals) hold it, as a column or by day.</param>
 internal sealed record MixDimension(
     string Name, Func<IDbDialect, string> Column, bool NeedsRegion, MixSumColumn InSums, bool InDayTotals);
 
@@ -56,7 +56,12 @@ internal static class MixDimensions
 
     /// <summary>The columns of the grouped sums for <paramref name="q"/>, in the table's order.</summary>
     public static IReadOnlyList<MixDimension> Summed(MixQuery q) =>
-        [.. All.Where(d => d.InSums == MixSumColumn.Always || (d.InSums == MixSumColumn.WhenGrouped && q.GroupBy.Contains(d.Name)))];
+        [.. All.Where(d => d.InSums switch
+        {
+            MixSumColumn.Always => true,
+            MixSumColumn.WhenGrouped => q.GroupBy.Contains(d.Name),
+            _ => false,
+        })];
 
     /// <summary>The dimensions <paramref name="q"/> groups by, in its order (the medians' partition).</summary>
     public static IReadOnlyList<MixDimension> Grouped(MixQuery q) => [.. q.GroupBy.Select(Of)];

@@ -22,15 +22,15 @@ internal static class MixFilter
     private const string OptedInFunders = "SELECT funder_id FROM audit_field_participants WHERE opted_in = @OptedIn";
 
     /// <summary>
-    /// Whether the stored daily aggregate (grant_day_totals, kept by triggers) can answer <paramref name="q"/> instead of
-    /// the grants: it holds funder, day, currency, effective level, purpose, flexible and source, so every query that
-    /// neither filters nor groups by region, country or programme.
+    /// Whether the stored daily aggregate (grant_day_totals, kept by triggers) can answer <paramref name="q"/>
+    /// instead of the grants: it holds funder, day, currency, effective level, purpose, flexible and source, so every
+    /// query that neither filters nor groups by region, country or programme.
     /// </summary>
     public static bool ReadsDayTotals(MixQuery q) =>
         q.Region is null && q.Country is null && q.Programme is null
         && MixDimensions.Grouped(q).All(d => d.InDayTotals);
 
-    /// <summary>Whether the query over the grants joins country_regions r: to filter or group by region or country.</summary>
+    /// <summary>Whether the query over the grants joins country_regions r, to filter or group by place.</summary>
     public static bool NeedsRegion(MixQuery q) =>
         q.Region is not null || q.Country is not null || MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
 
@@ -88,7 +88,11 @@ internal static class MixFilter
     private static (List<string> Where, Dictionary<string, object> Parameters) FunderAndPeriod(
         string alias, long? funderId, MixQuery q)
     {
-        var p = new Dictionary<string, object>(StringComparer.Ordinal) { ["From"] = q.Period.From, ["To"] = q.Period.To };
+        var p = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["From"] = q.Period.From,
+            ["To"] = q.Period.To,
+        };
         var where = new List<string> { $"{alias}.award_date >= @From", $"{alias}.award_date <= @To" };
         if (funderId is null)
         {

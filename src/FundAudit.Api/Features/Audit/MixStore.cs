@@ -81,8 +81,8 @@ internal sealed class MixStore(Db db)
     /// The median grant of each cell of <paramref name="q"/>, ranked by the database over the funder's grants converted
     /// with <paramref name="factors"/> (report minor units per source minor unit, for every currency and award date).
     /// </summary>
-    public async Task<IReadOnlyList<MedianRow>> MediansAsync(
-        long funderId, MixQuery q, IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
+    public async Task<IReadOnlyList<MedianRow>> MediansAsync(long funderId, MixQuery q,
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var table = await WriteFactorsAsync(connection, factors, ct);
@@ -108,7 +108,8 @@ internal sealed class MixStore(Db db)
     private static string From(MixQuery q) => FromGrants + (MixFilter.NeedsRegion(q) ? RegionJoin : "");
 
     /// <summary>The sums grouped from the grants: for queries the daily totals cannot answer.</summary>
-    private async Task<List<MixRow>> GroupedGrantsAsync(DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
+    private async Task<List<MixRow>> GroupedGrantsAsync(
+        DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
         var dims = MixDimensions.Summed(q).Select(d => (d.Name, Column: d.Column(db.Dialect))).ToList();
@@ -131,7 +132,8 @@ internal sealed class MixStore(Db db)
     /// The rows of grant_day_totals for the period, in key order, with the rows that differ only by source (when
     /// not filtered on) merged as they are read: the same groups as the GROUP BY over the grants, without the sort.
     /// </summary>
-    private async Task<List<MixRow>> DayTotalsAsync(DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
+    private async Task<List<MixRow>> DayTotalsAsync(
+        DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
     {
         var (where, p) = MixFilter.OverDayTotals(funderId, q);
         var sql = $"""
@@ -172,7 +174,7 @@ internal sealed class MixStore(Db db)
         return rows;
     }
 
-    /// <summary>The column's text as one shared string: the previous row's, one of the taxonomy's, or read anew.</summary>
+    /// <summary>The column's text as one shared string: the previous row's, a taxonomy name, or read anew.</summary>
     private static string Known(IRowCursor row, int ordinal, string previous, string[] names)
     {
         if (row.TextIs(ordinal, previous))
@@ -191,14 +193,14 @@ internal sealed class MixStore(Db db)
         return row.Text(ordinal);
     }
 
-    /// <summary>Fills the connection's temporary table of conversion factors; answers its name as SQL says it.</summary>
-    private async Task<string> WriteFactorsAsync(
-        DbConnection connection, IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
+    /// <summary>Fills the connection's temporary table of conversion factors; answers its name in SQL.</summary>
+    private async Task<string> WriteFactorsAsync(DbConnection connection,
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
     {
         var table = db.Dialect.TempTable(FactorsTable);
-        await connection.ExecuteAsync(new CommandDefinition(
-            db.Dialect.CreateTempTable(FactorsTable, [("currency", "text"), ("award_date", "date"), ("factor", "decimal")]),
-            cancellationToken: ct));
+        var create = db.Dialect.CreateTempTable(
+            FactorsTable, [("currency", "text"), ("award_date", "date"), ("factor", "decimal")]);
+        await connection.ExecuteAsync(new CommandDefinition(create, cancellationToken: ct));
         foreach (var chunk in factors.Chunk(FactorsPerStatement))
         {
             var fp = new DynamicParameters();

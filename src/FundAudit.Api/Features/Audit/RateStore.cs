@@ -5,7 +5,7 @@ using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
 
-/// <summary>One loaded rate series of a funder: how many rates of a currency against a base, from when to when.</summary>
+/// <summary>One loaded rate series of a funder: how many rates of a currency against a base, and their dates.</summary>
 internal sealed class RateSeriesRow
 {
     public string Base { get; init; } = "";
@@ -19,12 +19,13 @@ internal sealed class RateSeriesRow
     public DateOnly Last { get; init; }
 }
 
-/// <summary>The funder's exchange rates (fx_rates): loaded by POST /api/audit/rates, read by the mix's pricing.</summary>
+/// <summary>The funder's exchange rates (fx_rates): loaded by POST /api/audit/rates, read to price the mix.</summary>
 internal sealed class RateStore(Db db)
 {
     private const string DeleteRatesSql = """
         DELETE FROM fx_rates
-        WHERE funder_id = @FunderId AND base = @Base AND currency = @Currency AND rate_date >= @First AND rate_date <= @Last
+        WHERE funder_id = @FunderId AND base = @Base AND currency = @Currency
+          AND rate_date >= @First AND rate_date <= @Last
         """;
     private const string SelectRates = """
         SELECT base, currency, rate_date, rate FROM fx_rates
@@ -37,8 +38,11 @@ internal sealed class RateStore(Db db)
 
     private const int RatesPerStatement = 300;
 
-    /// <summary>Replaces the funder's rates for each (base, currency) over the loaded date range, in one transaction.</summary>
-    public async Task StoreRatesAsync(long funderId, IReadOnlyList<ExchangeRate> rates, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Replaces the funder's rates for each (base, currency) over the loaded date range, in one transaction.
+    /// </summary>
+    public async Task StoreRatesAsync(
+        long funderId, IReadOnlyList<ExchangeRate> rates, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -83,14 +87,18 @@ internal sealed class RateStore(Db db)
         return (await connection.QueryAsync<RateSeriesRow>(command)).AsList();
     }
 
-    /// <summary>The funder's rates of <paramref name="currencies"/> published from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// The funder's rates of <paramref name="currencies"/> published from <paramref name="from"/> to
+    /// <paramref name="to"/>.
+    /// </summary>
     public async Task<IReadOnlyList<ExchangeRate>> RatesAsync(
         long funderId, IReadOnlyCollection<string> currencies, DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(new CommandDefinition(
-            SelectRates + " AND " + db.Dialect.InList("currency", "Currencies"),
-            new { FunderId = funderId, From = from, To = to, Currencies = currencies.ToArray() }, cancellationToken: ct));
+        var args = new { FunderId = funderId, From = from, To = to, Currencies = currencies.ToArray() };
+        var sql = SelectRates + " AND " + db.Dialect.InList("currency", "Currencies");
+        var rows = await connection.QueryAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(
+            new CommandDefinition(sql, args, cancellationToken: ct));
         return rows.Select(r => new ExchangeRate(
             r.RateDate, r.Currency, r.Base,
             decimal.Parse(r.Rate, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture))).ToList();

@@ -13,7 +13,9 @@ internal sealed class ClassificationUseCases(ClassificationStore store, TimeProv
         ListReviewQueue.Request request, ClaimsPrincipal user, CancellationToken ct) =>
         (await ListReviewQueue.HandleAsync(request, user, store, ct)).Value!;
 
-    /// <summary>PUT /api/grants/{id}/classification for a decoded identifier; the request must have passed its validator.</summary>
+    /// <summary>
+    /// PUT /api/grants/{id}/classification for a decoded identifier; the request must have passed its validator.
+    /// </summary>
     public Task<Results<Ok<SetCorrection.Response>, ProblemHttpResult>> CorrectAsync(
         string id, SetCorrection.Request request, ClaimsPrincipal user, CancellationToken ct) =>
         SetCorrection.CorrectAsync(id, request, user, store, clock, ct);

@@ -10,7 +10,8 @@ namespace FundAudit.Api.Features.GrantIngest;
 internal sealed class GrantIngestUseCases(GrantStore grants, GrantImportStore imports)
 {
     /// <summary>The currencies of the caller's grants, most used first.</summary>
-    public async Task<IReadOnlyList<ListGrantCurrencies.Item>> ListCurrenciesAsync(ClaimsPrincipal user, CancellationToken ct) =>
+    public async Task<IReadOnlyList<ListGrantCurrencies.Item>> ListCurrenciesAsync(
+        ClaimsPrincipal user, CancellationToken ct) =>
         (await ListGrantCurrencies.HandleAsync(user, grants, ct)).Value!;
 
     /// <summary>GET /api/grants/imports.</summary>
@@ -19,7 +20,8 @@ internal sealed class GrantIngestUseCases(GrantStore grants, GrantImportStore im
         (await ListGrantImports.HandleAsync(request, user, imports, ct)).Value!;
 
     /// <summary>GET /api/grants/imports/{id}.</summary>
-    public Task<Results<Ok<GrantImportView>, ProblemHttpResult>> GetImportAsync(long id, ClaimsPrincipal user, CancellationToken ct) =>
+    public Task<Results<Ok<GrantImportView>, ProblemHttpResult>> GetImportAsync(
+        long id, ClaimsPrincipal user, CancellationToken ct) =>
         GetGrantImport.HandleAsync(id, user, imports, ct);
 
     /// <summary>GET /api/grants/imports/{id}/errors in the format asked (csv or json).</summary>

@@ -29,9 +29,10 @@ internal static class ConsolePortfolio
     /// <summary>The report currency when the funder has no grant yet.</summary>
     public const string FallbackCurrency = "EUR";
 
-    public static async Task<IResult> ShowAsync(HttpContext http, string? from, string? to, string? currency, string? baseline,
-        ClaimsPrincipal user, AuditUseCases audit, GrantIngestUseCases grants, IValidator<GetMix.Request> validator,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ShowAsync(
+        HttpContext http, string? from, string? to, string? currency, string? baseline, ClaimsPrincipal user,
+        AuditUseCases audit, GrantIngestUseCases grants, IValidator<GetMix.Request> validator, TimeProvider clock,
+        CancellationToken ct)
     {
         var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
         var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
@@ -68,6 +69,17 @@ internal static class ConsolePortfolio
             return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data, "Check the highlighted fields.", true, StatusCodes.Status400BadRequest);
         }
 
+        data = await WithFiguresAsync(data, request, user, audit, ct);
+        return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+    }
+
+    /// <summary>
+    /// The page's figures for a valid form: the mix, the chosen baseline beside it and the targets, each with its own
+    /// problem (a missing rate) rather than none.
+    /// </summary>
+    private static async Task<PortfolioData> WithFiguresAsync(
+        PortfolioData data, GetMix.Request request, ClaimsPrincipal user, AuditUseCases audit, CancellationToken ct)
+    {
         switch ((await audit.GetMixAsync(request, user, ct)).Result)
         {
             case Ok<GetMix.Response> { Value: { } m }:
@@ -78,16 +90,17 @@ internal static class ConsolePortfolio
                 break;
         }
 
-        if (chosen is not null)
+        if (data.Baseline is { } chosen)
         {
-            var compareRequest = new CompareBaseline.Request(fromDate, toDate, null);
-            var (comparison, chart, problem) = await audit.CompareWithChartAsync(chosen.Id, compareRequest, user, "compare", ct);
+            var compareRequest = new CompareBaseline.Request(request.From, request.To, null);
+            var (comparison, chart, problem) =
+                await audit.CompareWithChartAsync(chosen.Id, compareRequest, user, "compare", ct);
             data = problem is null
                 ? data with { Compare = comparison, CompareChart = chart }
                 : data with { CompareProblem = Detail(problem) };
         }
 
-        switch ((await audit.ListTargetsAsync(new ListTargets.Request(fromDate, toDate, null), user, ct)).Result)
+        switch ((await audit.ListTargetsAsync(new ListTargets.Request(request.From, request.To, null), user, ct)).Result)
         {
             case Ok<IReadOnlyList<TargetView>> { Value: { } t }:
                 data = data with { Targets = t };
@@ -97,7 +110,7 @@ internal static class ConsolePortfolio
                 break;
         }
 
-        return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+        return data;
     }
 
     /// <summary>A cell of the level × purpose table: the mix's amount and share there (zero when no grant falls in it).</summary>

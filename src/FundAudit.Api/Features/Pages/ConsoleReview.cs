@@ -31,8 +31,8 @@ internal static class ConsoleReview
     /// <summary>Who may write a correction: the API's PortfolioWrite roles.</summary>
     public static bool CanCorrect(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);
 
-    public static Task<IResult> ShowAsync(
-        HttpContext http, long? cursor, ClaimsPrincipal user, ClassificationUseCases classification, CancellationToken ct) =>
+    public static Task<IResult> ShowAsync(HttpContext http, long? cursor, ClaimsPrincipal user,
+        ClassificationUseCases classification, CancellationToken ct) =>
         RenderAsync(http, cursor, user, classification, null, null, false, StatusCodes.Status200OK, ct);
 
     public static async Task<IResult> CorrectAsync(HttpContext http, string id, ClaimsPrincipal user,
@@ -78,13 +78,16 @@ internal static class ConsoleReview
         ClassificationUseCases classification, ReviewAttempt? attempt, string? notice, bool noticeIsError, int status,
         CancellationToken ct)
     {
-        var data = new ReviewData(await QueueAsync(cursor, user, classification, ct), cursor, CanCorrect(user), attempt);
-        return ConsoleRender.Page<ConsoleReviewPage>(http, "Review queue", "review", data, notice, noticeIsError, status);
+        var queue = await QueueAsync(cursor, user, classification, ct);
+        var data = new ReviewData(queue, cursor, CanCorrect(user), attempt);
+        return ConsoleRender.Page<ConsoleReviewPage>(
+            http, "Review queue", "review", data, notice, noticeIsError, status);
     }
 
     private static Task<ListReviewQueue.Response> QueueAsync(
         long? cursor, ClaimsPrincipal user, ClassificationUseCases classification, CancellationToken ct) =>
-        classification.ListReviewQueueAsync(new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null), user, ct);
+        classification.ListReviewQueueAsync(
+            new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null), user, ct);
 
     /// <summary>A confidence as a percentage, or a dash when the engine gave none.</summary>
     public static string Confidence(double? confidence) =>
