@@ -37,6 +37,7 @@ internal static class MixDimensions
     /// <summary>The parameter the fiscal year's expression shifts the award date by (start month − 1).</summary>
     public const string ShiftMonthsParameter = "ShiftMonths";
 
+    /// <summary>Every dimension, in the order the sums select them.</summary>
     public static readonly IReadOnlyList<MixDimension> All =
     [
         new("level", _ => "COALESCE(c.level, g.level)", false, MixSumColumn.Always, true),
