@@ -33,6 +33,8 @@ internal static class ExportGrants
         [AsParameters] Request request, ClaimsPrincipal user, GrantExportStore store, HttpContext http)
     {
         var funderId = user.FunderId();
+        // The list's filter, read as the export always read it: unlike GET /api/grants (GrantFilter.FromQuery), a
+        // blank recipientCountry is kept as a condition that no grant meets.
         var filter = new GrantFilter(request.From, request.To, request.Currency?.Trim().ToUpperInvariant(),
             request.RecipientCountry?.Trim().ToUpperInvariant(),
             string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim());
