@@ -34,7 +34,7 @@ internal static class ExportGrants
     {
         var funderId = user.FunderId();
         // The list's filter, read as the export always read it: unlike GET /api/grants (GrantFilter.FromQuery), a
-        // blank recipientCountry is kept as a condition that no grant meets.
+        // blank recipientCountry stays a condition (the country equals the empty string) instead of no condition.
         var filter = new GrantFilter(request.From, request.To, request.Currency?.Trim().ToUpperInvariant(),
             request.RecipientCountry?.Trim().ToUpperInvariant(),
             string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim());
