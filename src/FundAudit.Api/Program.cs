@@ -6,7 +6,6 @@ using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Cli;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Api.Infrastructure.Jobs;

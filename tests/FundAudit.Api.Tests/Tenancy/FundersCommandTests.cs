@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
-using FundAudit.Api.Infrastructure.Cli;
+using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Tests.Infrastructure;
 
 namespace FundAudit.Api.Tests.Tenancy;

@@ -75,7 +75,8 @@ internal static class AuditMixBenchmark
         }).Build();
         services.AddFundAuditData(config);
         services.Configure<AuditOptions>(_ => { });
-        services.AddSingleton<AuditStore>();
+        services.AddSingleton<MixStore>();
+        services.AddSingleton<RateStore>();
         services.AddSingleton<MixCalculator>();
         await using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<Migrator>().Migrate();

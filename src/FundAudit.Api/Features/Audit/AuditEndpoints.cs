@@ -8,8 +8,13 @@ internal static class AuditEndpoints
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
-        services.AddSingleton<AuditStore>();
+        services.AddSingleton<MixStore>();
+        services.AddSingleton<RateStore>();
+        services.AddSingleton<BaselineStore>();
+        services.AddSingleton<FieldParticipationStore>();
+        services.AddSingleton<GrantExportStore>();
         services.AddSingleton<MixCalculator>();
+        services.AddSingleton<AuditUseCases>();
         services.AddScoped<FluentValidation.IValidator<GetMix.Request>, GetMix.Validator>();
         services.AddScoped<FluentValidation.IValidator<CreateBaseline.Request>, CreateBaseline.Validator>();
         services.AddScoped<FluentValidation.IValidator<CompareBaseline.Request>, CompareBaseline.Validator>();
@@ -25,7 +30,20 @@ internal static class AuditEndpoints
     {
         var maxRatesBytes = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.MaxRatesUploadBytes;
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);
+        MapRatesAndMix(audit, maxRatesBytes);
+        MapBaselinesAndTargets(audit);
+        MapField(audit);
 
+        // The grant list export sits under the grants path, but it is the audit's export (classification included).
+        var grants = app.MapGroup("/api/grants").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);
+        grants.MapGet("/export.csv", ExportGrants.HandleAsync).WithName("ExportGrantsCsv")
+            .WithSummary("The grant list with its classification as CSV, streamed (formula-safe cells)")
+            .WithValidation<ExportGrants.Request>();
+        return app;
+    }
+
+    private static void MapRatesAndMix(RouteGroupBuilder audit, long maxRatesBytes)
+    {
         audit.MapPost("/rates", LoadRates.HandleAsync).WithName("LoadExchangeRates")
             .WithSummary("Load exchange rates from CSV (ECB history as published, or date,currency,rate_to_base,base)")
             .WithDescription("All or nothing: a bad cell is a 400 naming its row and column and nothing is stored. Rates belong to the funder. " +
@@ -45,7 +63,10 @@ internal static class AuditEndpoints
             .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         audit.MapGet("/mix.svg", GetMix.SvgAsync).WithName("GetFundingMixChart").WithSummary("The funding mix as an SVG chart: stacked bars of level × purpose")
             .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
 
+    private static void MapBaselinesAndTargets(RouteGroupBuilder audit)
+    {
         audit.MapPost("/baselines", CreateBaseline.HandleAsync).WithName("CreateBaseline")
             .WithSummary("Freeze the level × purpose mix of a period as a named, immutable baseline")
             .RequireAuthorization(Policies.PortfolioWrite)
@@ -75,7 +96,10 @@ internal static class AuditEndpoints
         audit.MapGet("/targets", ListTargets.HandleAsync).WithName("ListTargets")
             .WithSummary("Each target's current value, baseline value, progress and whether it is on track")
             .WithValidation<ListTargets.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
 
+    private static void MapField(RouteGroupBuilder audit)
+    {
         audit.MapGet("/field/participation", SetFieldParticipation.GetAsync).WithName("GetFieldParticipation")
             .WithSummary("Whether this funder shares its mix in the field view");
         audit.MapPut("/field/participation", SetFieldParticipation.HandleAsync).WithName("SetFieldParticipation")
@@ -84,12 +108,5 @@ internal static class AuditEndpoints
         audit.MapGet("/field", GetFieldView.HandleAsync).WithName("GetFieldView")
             .WithSummary("The combined level × purpose mix of opted-in funders; a cell only when it combines at least 3 funders")
             .WithValidation<GetFieldView.Request>().ProducesProblem(StatusCodes.Status403Forbidden);
-
-        // The grant list export sits under the grants path, but it is the audit's export (classification included).
-        var grants = app.MapGroup("/api/grants").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);
-        grants.MapGet("/export.csv", ExportGrants.HandleAsync).WithName("ExportGrantsCsv")
-            .WithSummary("The grant list with its classification as CSV, streamed (formula-safe cells)")
-            .WithValidation<ExportGrants.Request>();
-        return app;
     }
 }

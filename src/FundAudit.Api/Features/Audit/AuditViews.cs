@@ -15,7 +15,7 @@ internal sealed record MissingRateView(string Currency, IReadOnlyList<DateOnly> 
 /// <summary>Shared pieces of the audit's requests, views and problems.</summary>
 internal static class AuditViews
 {
-    public static readonly string[] Dimensions = ["level", "purpose", "flexible", "year", "region", "country", "programme"];
+    public static readonly string[] Dimensions = MixDimensions.Names;
     public static readonly string[] Sources = ["explicit", "rule", "manual"];
 
     public static Figure FigureOf(long amountMinor, long totalMinor, string currency, long? grants = null) =>

@@ -47,7 +47,8 @@ internal static class CreateBaseline
     public sealed record Request(string? Name, DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency);
 
     public static async Task<Results<Created<BaselineView>, ProblemHttpResult>> HandleAsync(
-        Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, TimeProvider clock, CancellationToken ct)
+        Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store, TimeProvider clock,
+        CancellationToken ct)
     {
         var funderId = user.FunderId();
         var name = request.Name!.Trim();
@@ -86,10 +87,12 @@ internal static class CreateBaseline
 /// <summary>GET /api/audit/baselines and /{id}: the funder's frozen baselines.</summary>
 internal static class GetBaseline
 {
-    public static async Task<Ok<IReadOnlyList<BaselineView>>> ListAsync(ClaimsPrincipal user, AuditStore store, CancellationToken ct) =>
+    public static async Task<Ok<IReadOnlyList<BaselineView>>> ListAsync(
+        ClaimsPrincipal user, BaselineStore store, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<BaselineView>>((await store.BaselinesAsync(user.FunderId(), ct)).Select(ToView).ToList());
 
-    public static async Task<Results<Ok<BaselineView>, ProblemHttpResult>> HandleAsync(long id, ClaimsPrincipal user, AuditStore store, CancellationToken ct) =>
+    public static async Task<Results<Ok<BaselineView>, ProblemHttpResult>> HandleAsync(
+        long id, ClaimsPrincipal user, BaselineStore store, CancellationToken ct) =>
         await store.BaselineAsync(user.FunderId(), id, ct) is { } row ? TypedResults.Ok(ToView(row)) : AuditViews.BaselineNotFound(id);
 
     public static BaselineSnapshot Snapshot(BaselineRow row) => JsonSerializer.Deserialize<BaselineSnapshot>(row.CellsJson)!;
@@ -126,13 +129,17 @@ internal static class CompareBaseline
         BaselineView Baseline, PeriodView Period, string Currency, IReadOnlyList<string> RuleSetVersions, bool RuleSetDiffers, string? Note,
         IReadOnlyList<Line> Levels, IReadOnlyList<Line> Purposes, Line PreventionCollective, Line Flexible, Line Local, Line Unclassified, long TotalThenMinor, long TotalNowMinor);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(long id, [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(long id,
+        [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store,
+        CancellationToken ct)
     {
         var (response, problem) = await CompareAsync(id, request, user, mix, store, ct);
         return response is null ? problem! : TypedResults.Ok(response);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(long id, [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(long id,
+        [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store,
+        CancellationToken ct)
     {
         var (r, problem) = await CompareAsync(id, request, user, mix, store, ct);
         if (r is null)
@@ -159,7 +166,9 @@ internal static class CompareBaseline
         return TypedResults.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", $"baseline-{id}-compare.csv");
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(long id, [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(long id,
+        [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store,
+        CancellationToken ct)
     {
         var (chart, problem) = await ChartAsync(id, request, user, mix, store, "chart", ct);
         return chart is null ? problem! : TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
@@ -171,7 +180,7 @@ internal static class CompareBaseline
     /// <paramref name="idPrefix"/> so that it can sit beside other charts.
     /// </summary>
     public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(long id, Request request,
-        ClaimsPrincipal user, MixCalculator mix, AuditStore store, string idPrefix, CancellationToken ct)
+        ClaimsPrincipal user, MixCalculator mix, BaselineStore store, string idPrefix, CancellationToken ct)
     {
         var funderId = user.FunderId();
         var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
@@ -180,7 +189,7 @@ internal static class CompareBaseline
 
     /// <summary>The baseline and the current period's mix it is compared with, or the problem (not found, missing rates).</summary>
     private static async Task<(BaselineRow? Row, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(long funderId, long id, Request request,
-        MixCalculator mix, AuditStore store, CancellationToken ct)
+        MixCalculator mix, BaselineStore store, CancellationToken ct)
     {
         if (await store.BaselineAsync(funderId, id, ct) is not { } row)
         {
@@ -191,8 +200,8 @@ internal static class CompareBaseline
         return now is null ? (null, null, AuditViews.Missing(missing!)) : (row, now, null);
     }
 
-    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store,
-        string idPrefix, CancellationToken ct)
+    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(long id, Request request,
+        ClaimsPrincipal user, MixCalculator mix, BaselineStore store, string idPrefix, CancellationToken ct)
     {
         var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
         return problem is not null ? (null, problem) : (Chart(row!, now!, idPrefix), null);
@@ -216,14 +225,16 @@ internal static class CompareBaseline
             "Level (baseline | current)", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix);
     }
 
-    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(long id, Request request, ClaimsPrincipal user, MixCalculator mix, AuditStore store, CancellationToken ct)
+    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(long id, Request request,
+        ClaimsPrincipal user, MixCalculator mix, BaselineStore store, CancellationToken ct)
     {
         var funderId = user.FunderId();
         var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
         return problem is not null ? (null, problem) : (await ComparisonAsync(funderId, row!, now!, store, ct), null);
     }
 
-    private static async Task<Response> ComparisonAsync(long funderId, BaselineRow row, MixResult now, AuditStore store, CancellationToken ct)
+    private static async Task<Response> ComparisonAsync(
+        long funderId, BaselineRow row, MixResult now, BaselineStore store, CancellationToken ct)
     {
         var then = GetBaseline.Snapshot(row);
         var current = BaselineSnapshot.From(now);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using FluentValidation;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Money;
@@ -28,16 +29,21 @@ internal static class ExportGrants
         "level", "level_source", "purpose", "purpose_source", "flexible", "flexible_source", "rule_set_version",
     ];
 
-    public static PushStreamHttpResult HandleAsync([AsParameters] Request request, ClaimsPrincipal user, AuditStore store, HttpContext http)
+    public static PushStreamHttpResult HandleAsync(
+        [AsParameters] Request request, ClaimsPrincipal user, GrantExportStore store, HttpContext http)
     {
         var funderId = user.FunderId();
+        // The list's filter, read as the export always read it: unlike GET /api/grants (GrantFilter.FromQuery), a
+        // blank recipientCountry stays a condition (the country equals the empty string) instead of no condition.
+        var filter = new GrantFilter(request.From, request.To, request.Currency?.Trim().ToUpperInvariant(),
+            request.RecipientCountry?.Trim().ToUpperInvariant(),
+            string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim());
         var ct = http.RequestAborted;
         return TypedResults.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
             await writer.WriteAsync(CsvCell.Line(Header));
-            await foreach (var g in store.ExportAsync(funderId, request.From, request.To, request.Currency?.Trim().ToUpperInvariant(),
-                               request.RecipientCountry?.Trim().ToUpperInvariant(), string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim(), ct))
+            await foreach (var g in store.ExportAsync(funderId, filter, ct))
             {
                 await writer.WriteAsync(CsvCell.Line(
                 [

@@ -13,13 +13,15 @@ internal static class SetFieldParticipation
 
     public sealed record Response(bool OptedIn);
 
-    public static async Task<Ok<Response>> HandleAsync(Request request, ClaimsPrincipal user, AuditStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<Response>> HandleAsync(
+        Request request, ClaimsPrincipal user, FieldParticipationStore store, TimeProvider clock, CancellationToken ct)
     {
         await store.SetParticipationAsync(user.FunderId(), request.OptIn!.Value, user.Actor(), clock.GetUtcNow(), ct);
         return TypedResults.Ok(new Response(request.OptIn.Value));
     }
 
-    public static async Task<Ok<Response>> GetAsync(ClaimsPrincipal user, AuditStore store, CancellationToken ct) =>
+    public static async Task<Ok<Response>> GetAsync(
+        ClaimsPrincipal user, FieldParticipationStore store, CancellationToken ct) =>
         TypedResults.Ok(new Response(await store.IsOptedInAsync(user.FunderId(), ct)));
 
     public sealed class Validator : AbstractValidator<Request>
@@ -50,10 +52,11 @@ internal static class GetFieldView
         IReadOnlyDictionary<string, Figure> Levels, IReadOnlyDictionary<string, Figure> Purposes, int SuppressedCells);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] Request request, ClaimsPrincipal user, AuditStore store, MixCalculator mix, IOptions<AuditOptions> options, CancellationToken ct)
+        [AsParameters] Request request, ClaimsPrincipal user, FieldParticipationStore participants, MixStore sums,
+        MixCalculator mix, IOptions<AuditOptions> options, CancellationToken ct)
     {
         var funderId = user.FunderId();
-        if (!await store.IsOptedInAsync(funderId, ct))
+        if (!await participants.IsOptedInAsync(funderId, ct))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not in the field view",
                 detail: "Only funders who share their own mix see the field: PUT /api/audit/field/participation {\"optIn\": true}.");
@@ -65,23 +68,19 @@ internal static class GetFieldView
             currency, ["level", "purpose"], null, null, null, null, options.Value.FiscalYearStartMonth);
         var converted = new List<(long Funder, string Level, string Purpose, long Amount)>();
         var withoutRates = 0;
-        await store.MixAsync(null, q, medians: false, async rows =>
+        foreach (var funder in (await sums.SumsAsync(null, q, ct)).GroupBy(r => r.FunderId))
         {
-            foreach (var funder in rows.GroupBy(r => r.FunderId))
+            var list = funder.ToList();
+            var (book, missing) = await mix.PriceAsync(funder.Key, currency, list, ct);
+            if (missing is not null)
             {
-                var list = funder.ToList();
-                var (book, missing) = await mix.PriceAsync(funder.Key, currency, list, ct);
-                if (missing is not null)
-                {
-                    withoutRates++;
-                    continue;
-                }
-
-                converted.AddRange(list.Select(r => (r.FunderId, r.Level, r.Purpose, book.Convert(r.Amount, r.Currency, currency, r.AwardDate)!.Value)));
+                withoutRates++;
+                continue;
             }
 
-            return new Dictionary<(string, DateOnly), decimal>();
-        }, ct);
+            converted.AddRange(list.Select(r =>
+                (r.FunderId, r.Level, r.Purpose, book.Convert(r.Amount, r.Currency, currency, r.AwardDate)!.Value)));
+        }
 
         var cells = converted.GroupBy(c => (c.Level, c.Purpose))
             .Select(g => (g.Key.Level, g.Key.Purpose, Amount: g.Sum(x => x.Amount), Funders: g.Select(x => x.Funder).Distinct().Count()))

@@ -17,7 +17,7 @@ internal static class LoadRates
     public sealed record Series(string Base, string Currency, long Rates, DateOnly First, DateOnly Last);
 
     public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, ClaimsPrincipal user, AuditStore store, TimeProvider clock, CancellationToken ct)
+        HttpRequest http, ClaimsPrincipal user, RateStore store, TimeProvider clock, CancellationToken ct)
     {
         if (http.ContentType is { } type && !type.StartsWith("text/", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
@@ -47,6 +47,8 @@ internal static class LoadRates
     }
 
     /// <summary>GET /api/audit/rates: the funder's rate series (base, currency, how many, first and last date).</summary>
-    public static async Task<Ok<IReadOnlyList<Series>>> ListAsync(ClaimsPrincipal user, AuditStore store, CancellationToken ct) =>
-        TypedResults.Ok<IReadOnlyList<Series>>((await store.RateSeriesAsync(user.FunderId(), ct)).Select(s => new Series(s.Base, s.Currency, s.Rates, s.First, s.Last)).ToList());
+    public static async Task<Ok<IReadOnlyList<Series>>> ListAsync(
+        ClaimsPrincipal user, RateStore store, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<Series>>((await store.RateSeriesAsync(user.FunderId(), ct))
+            .Select(s => new Series(s.Base, s.Currency, s.Rates, s.First, s.Last)).ToList());
 }

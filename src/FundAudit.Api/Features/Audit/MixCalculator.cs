@@ -41,59 +41,59 @@ internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> 
 /// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
 /// partial total.
 /// </summary>
-internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> options)
+internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
     public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "unclassified"];
 
     public AuditOptions Options => options.Value;
 
-    public async Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(long funderId, MixQuery q, bool medians, CancellationToken ct)
+    /// <summary>
+    /// The funder's mix: the grouped sums, their prices (or what is missing, which stops the report), then, with
+    /// <paramref name="medians"/>, each cell's median grant ranked by the database over the grants converted alike.
+    /// </summary>
+    public async Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(
+        long funderId, MixQuery q, bool medians, CancellationToken ct)
     {
-        MissingRates? missing = null;
-        Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)>? pairs = null;
-        var result = await store.MixAsync(funderId, q, medians, async rows =>
-        {
-            var (book, distinct, lacking) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
-            missing = lacking;
-            if (missing is not null)
-            {
-                return null;
-            }
-
-            // One rate pair per (currency, award day), looked up once; every group of that day converts with it.
-            pairs = new Dictionary<(string, DateOnly), (decimal, decimal)>(distinct.Count);
-            foreach (var (currency, date) in distinct)
-            {
-                pairs[(currency, date)] = book.Pair(currency, q.Currency, date)!.Value;
-            }
-
-            if (!medians)
-            {
-                return new Dictionary<(string, DateOnly), decimal>();
-            }
-
-            var targetExponent = Pow10(Currencies.Exponent(q.Currency));
-            return pairs.ToDictionary(kv => kv.Key, kv => kv.Value.Target * targetExponent / (kv.Value.Source * Pow10(Currencies.Exponent(kv.Key.Currency))));
-        }, ct);
-
-        if (result is null)
+        var rows = await sums.SumsAsync(funderId, q, ct);
+        var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
+        if (missing is not null)
         {
             return (null, missing);
         }
 
+        // One rate pair per (currency, award day), looked up once; every group of that day converts with it.
+        var pairs = new Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)>(distinct.Count);
+        foreach (var (currency, date) in distinct)
+        {
+            pairs[(currency, date)] = book.Pair(currency, q.Currency, date)!.Value;
+        }
+
+        IReadOnlyList<MedianRow> medianRows = medians && rows.Count > 0
+            ? await sums.MediansAsync(funderId, q, Factors(pairs, q.Currency), ct)
+            : [];
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
-        return (Build(q, result.Value.Rows, result.Value.Medians, row =>
+        return (Build(q, rows, medianRows, row =>
         {
             if (!ReferenceEquals(row.Currency, lastKey.Currency) || row.AwardDate != lastKey.Date)
             {
                 lastKey = (row.Currency, row.AwardDate);
-                lastPair = pairs![lastKey];
+                lastPair = pairs[lastKey];
             }
 
             return CurrencyConversion.Convert(row.Amount, row.Currency, lastPair.Source, q.Currency, lastPair.Target);
         }) with { HasMedians = medians }, null);
+    }
+
+    /// <summary>Report minor units per source minor unit, for each (currency, award day) of the sums.</summary>
+    private static Dictionary<(string Currency, DateOnly Date), decimal> Factors(
+        Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)> pairs, string target)
+    {
+        var targetExponent = Pow10(Currencies.Exponent(target));
+        return pairs.ToDictionary(
+            kv => kv.Key,
+            kv => kv.Value.Target * targetExponent / (kv.Value.Source * Pow10(Currencies.Exponent(kv.Key.Currency))));
     }
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
@@ -129,13 +129,13 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
         }
 
         var window = options.Value.RateWindowDays;
-        IReadOnlyList<ExchangeRate> rates = [];
+        IReadOnlyList<ExchangeRate> found = [];
         if (rows.Count > 0 && currencies.Count > 1)
         {
-            rates = await store.RatesAsync(funderId, currencies, min.AddDays(-window), max, ct);
+            found = await rates.RatesAsync(funderId, currencies, min.AddDays(-window), max, ct);
         }
 
-        var book = new RateBook(rates, window);
+        var book = new RateBook(found, window);
         var missing = distinct
             .Where(x => book.Pair(x.Currency, target, x.Date) is null)
             .Select(x => new MissingRate(x.Currency, x.Date))
@@ -197,9 +197,7 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
             purposes[pi < 0 ? Purposes.Length - 1 : pi] += amount;
         }
 
-        var medians = medianRows
-            .GroupBy(m => KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme))
-            .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
+        var medians = MediansByCell(q, medianRows);
         var ordered = cells
             .Select(kv => new MixCell(Display(q, kv.Key), kv.Value.Amount, kv.Value.Grants, medians.GetValueOrDefault(kv.Key)))
             .OrderBy(c => Order(c.Key))
@@ -208,6 +206,12 @@ internal sealed class MixCalculator(AuditStore store, IOptions<AuditOptions> opt
             Levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => levels[x.i]),
             Purposes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => purposes[x.i]));
     }
+
+    /// <summary>Each cell's median in minor units: the mean of its one or two middle grants, rounded once.</summary>
+    private static Dictionary<CellKey, long> MediansByCell(MixQuery q, IReadOnlyList<MedianRow> medianRows) =>
+        medianRows
+            .GroupBy(m => KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme))
+            .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
 
     private static CellKey KeyOf(MixQuery q, string? level, string? purpose, bool? flexible, int year, string? region, string? country, string? programme)
     {

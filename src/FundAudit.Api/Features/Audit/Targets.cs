@@ -26,7 +26,8 @@ internal static class CreateTarget
     public sealed record Request(string? Metric, string? Direction, decimal? TargetPercent, DateOnly? By, long? BaselineId);
 
     public static async Task<Results<Created<TargetView>, ProblemHttpResult>> HandleAsync(
-        Request request, ClaimsPrincipal user, AuditStore store, MixCalculator mix, TimeProvider clock, CancellationToken ct)
+        Request request, ClaimsPrincipal user, BaselineStore store, MixCalculator mix, TimeProvider clock,
+        CancellationToken ct)
     {
         var funderId = user.FunderId();
         if (await store.BaselineAsync(funderId, request.BaselineId!.Value, ct) is null)
@@ -71,7 +72,8 @@ internal static class ListTargets
     public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear);
 
     public static async Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] Request request, ClaimsPrincipal user, AuditStore store, MixCalculator mix, TimeProvider clock, CancellationToken ct)
+        [AsParameters] Request request, ClaimsPrincipal user, BaselineStore store, MixCalculator mix,
+        TimeProvider clock, CancellationToken ct)
     {
         var funderId = user.FunderId();
         var period = AuditViews.PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth);
@@ -80,7 +82,8 @@ internal static class ListTargets
     }
 
     public static async Task<(IReadOnlyList<TargetView>?, MissingRates?)> EvaluateAsync(
-        long funderId, IReadOnlyList<TargetRow> targets, AuditPeriod? period, AuditStore store, MixCalculator mix, TimeProvider clock, CancellationToken ct)
+        long funderId, IReadOnlyList<TargetRow> targets, AuditPeriod? period, BaselineStore store, MixCalculator mix,
+        TimeProvider clock, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var current = period ?? new AuditPeriod(today.AddYears(-1).AddDays(1), today);

@@ -10,6 +10,7 @@ internal static class ClassificationEndpoints
     {
         services.AddSingleton<ClassificationStore>();
         services.AddSingleton<FunderClassifier>();
+        services.AddSingleton<ClassificationUseCases>();
         services.AddScoped<ReclassifyPortfolioJob>();
         services.AddScoped<FluentValidation.IValidator<JsonElement>, PutRuleSet.Validator>();
         services.AddScoped<FluentValidation.IValidator<SetCorrection.Request>, SetCorrection.Validator>();

@@ -8,6 +8,7 @@ internal static class GrantIngestEndpoints
     public static IServiceCollection AddGrantIngest(this IServiceCollection services)
     {
         services.AddSingleton<GrantStore>();
+        services.AddSingleton<GrantIngestUseCases>();
         services.AddScoped<FluentValidation.IValidator<GrantPackage>, ImportGrantPackage.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrants.Request>, ListGrants.Validator>();
         return services;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Classification;
 using FundAudit.Core.Grants;
@@ -73,8 +74,6 @@ internal sealed class CurrencyCount
 
     public long GrantCount { get; init; }
 }
-
-internal sealed record GrantFilter(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Text);
 
 /// <summary>Grants of one funder. Every statement filters on funder_id.</summary>
 internal sealed class GrantStore(Db db)
@@ -175,40 +174,8 @@ internal sealed class GrantStore(Db db)
     /// <summary>One page in (award date, id) descending order, starting after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<GrantRow>> ListAsync(long funderId, GrantFilter filter, (DateOnly AwardDate, long Id)? after, int limit, CancellationToken ct)
     {
-        var where = new List<string> { "g.funder_id = @FunderId" };
-        var p = new DynamicParameters();
-        p.Add("FunderId", funderId);
+        var (where, p) = filter.ToSql(funderId, db.Dialect);
         p.Add("Limit", limit);
-        if (filter.From is { } from)
-        {
-            where.Add("g.award_date >= @From");
-            p.Add("From", from);
-        }
-
-        if (filter.To is { } to)
-        {
-            where.Add("g.award_date <= @To");
-            p.Add("To", to);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Currency))
-        {
-            where.Add("g.currency = @Currency");
-            p.Add("Currency", filter.Currency.Trim().ToUpperInvariant());
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.RecipientCountry))
-        {
-            where.Add("upper(g.recipient_country) = @RecipientCountry");
-            p.Add("RecipientCountry", filter.RecipientCountry.Trim().ToUpperInvariant());
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Text))
-        {
-            where.Add($"({db.Dialect.ContainsIgnoreCase("g.title", "Text")} OR {db.Dialect.ContainsIgnoreCase("g.description", "Text")} OR {db.Dialect.ContainsIgnoreCase("g.recipient_org_name", "Text")})");
-            p.Add("Text", "%" + EscapeLike(filter.Text.Trim()) + "%");
-        }
-
         if (after is { } a)
         {
             where.Add("(g.award_date < @AfterDate OR (g.award_date = @AfterDate AND g.id < @AfterId))");
@@ -259,9 +226,6 @@ internal sealed class GrantStore(Db db)
 
         return hashes;
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>
     /// The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>. Its new

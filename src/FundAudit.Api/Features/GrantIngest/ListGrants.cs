@@ -28,8 +28,9 @@ internal static class ListGrants
     {
         var limit = request.Limit ?? DefaultLimit;
         var after = request.Cursor is null ? ((DateOnly, long)?)null : Cursor.Decode(request.Cursor);
-        var rows = await store.ListAsync(user.FunderId(),
-            new GrantFilter(request.From, request.To, request.Currency, request.RecipientCountry, request.Q), after, limit + 1, ct);
+        var filter = GrantFilter.FromQuery(
+            request.From, request.To, request.Currency, request.RecipientCountry, request.Q);
+        var rows = await store.ListAsync(user.FunderId(), filter, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? Cursor.Encode(page[^1].AwardDate, page[^1].Id) : null;
         return TypedResults.Ok(new Response(page.Select(GrantViews.ToView).ToList(), next));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Pages.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,9 +16,11 @@ internal static class ConsoleImports
 {
     public const int PageSize = 50;
 
-    public static async Task<IResult> ListAsync(HttpContext http, long? before, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct)
+    public static async Task<IResult> ListAsync(
+        HttpContext http, long? before, ClaimsPrincipal user, GrantIngestUseCases grants, CancellationToken ct)
     {
-        var page = (await ListGrantImports.HandleAsync(new ListGrantImports.Request(PageSize, before is > 0 ? before : null), user, store, ct)).Value!;
+        var request = new ListGrantImports.Request(PageSize, before is > 0 ? before : null);
+        var page = await grants.ListImportsAsync(request, user, ct);
         return ConsoleRender.Page<ConsoleImportsPage>(http, "Imports", "imports", new ImportListData(page.Items, page.Next));
     }
 
@@ -25,15 +28,18 @@ internal static class ConsoleImports
     /// One import. The id is taken as text (no route constraint), so that any /app/imports/… address is a console page: the
     /// sign-in page for a caller without a session, the console's "not found" page for a signed-in one.
     /// </summary>
-    public static async Task<IResult> ShowAsync(HttpContext http, string id, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct) =>
+    public static async Task<IResult> ShowAsync(
+        HttpContext http, string id, ClaimsPrincipal user, GrantIngestUseCases grants, CancellationToken ct) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? await ShowAsync(http, number, user, store, ct)
+            ? await ShowAsync(http, number, user, grants, ct)
             : NotFound(http);
 
-    private static async Task<IResult> ShowAsync(HttpContext http, long id, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(
+        HttpContext http, long id, ClaimsPrincipal user, GrantIngestUseCases grants, CancellationToken ct)
     {
-        if ((await GetGrantImport.HandleAsync(id, user, store, ct)).Result is not Ok<GrantImportView> { Value: { } import }
-            || (await GetGrantImportErrors.HandleAsync(id, "json", http, user, store, ct)).Result is not Ok<GetGrantImportErrors.Response> { Value: { } errors })
+        if ((await grants.GetImportAsync(id, user, ct)).Result is not Ok<GrantImportView> { Value: { } import }
+            || (await grants.GetImportErrorsAsync(id, "json", http, user, ct)).Result
+                is not Ok<GetGrantImportErrors.Response> { Value: { } errors })
         {
             return NotFound(http);
         }

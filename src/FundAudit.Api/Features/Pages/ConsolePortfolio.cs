@@ -29,17 +29,19 @@ internal static class ConsolePortfolio
     /// <summary>The report currency when the funder has no grant yet.</summary>
     public const string FallbackCurrency = "EUR";
 
-    public static async Task<IResult> ShowAsync(HttpContext http, string? from, string? to, string? currency, string? baseline, ClaimsPrincipal user,
-        MixCalculator mix, AuditStore audit, GrantStore grants, IValidator<GetMix.Request> validator, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ShowAsync(
+        HttpContext http, string? from, string? to, string? currency, string? baseline, ClaimsPrincipal user,
+        AuditUseCases audit, GrantIngestUseCases grants, IValidator<GetMix.Request> validator, TimeProvider clock,
+        CancellationToken ct)
     {
-        var currencies = (await ListGrantCurrencies.HandleAsync(user, grants, ct)).Value!.Select(c => c.Currency).ToList();
+        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
         var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
         var query = new PortfolioQuery(
             Blank(from) ?? $"{year:D4}-01-01", Blank(to) ?? $"{year:D4}-12-31",
             Blank(currency)?.ToUpperInvariant() ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
             long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null);
 
-        var baselines = (await GetBaseline.ListAsync(user, audit, ct)).Value!;
+        var baselines = await audit.ListBaselinesAsync(user, ct);
         var chosen = query.BaselineId is { } wanted
             ? baselines.FirstOrDefault(x => x.Id == wanted)
             : baselines.OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id).FirstOrDefault();
@@ -67,7 +69,18 @@ internal static class ConsolePortfolio
             return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data, "Check the highlighted fields.", true, StatusCodes.Status400BadRequest);
         }
 
-        switch ((await GetMix.HandleAsync(request, user, mix, ct)).Result)
+        data = await WithFiguresAsync(data, request, user, audit, ct);
+        return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+    }
+
+    /// <summary>
+    /// The page's figures for a valid form: the mix, the chosen baseline beside it and the targets, each with its own
+    /// problem (a missing rate) rather than none.
+    /// </summary>
+    private static async Task<PortfolioData> WithFiguresAsync(
+        PortfolioData data, GetMix.Request request, ClaimsPrincipal user, AuditUseCases audit, CancellationToken ct)
+    {
+        switch ((await audit.GetMixAsync(request, user, ct)).Result)
         {
             case Ok<GetMix.Response> { Value: { } m }:
                 data = data with { Mix = m, MixChart = GetMix.Chart(m, "mix").RenderInline() };
@@ -77,14 +90,17 @@ internal static class ConsolePortfolio
                 break;
         }
 
-        if (chosen is not null)
+        if (data.Baseline is { } chosen)
         {
-            var compareRequest = new CompareBaseline.Request(fromDate, toDate, null);
-            var (comparison, chart, problem) = await CompareBaseline.WithInlineChartAsync(chosen.Id, compareRequest, user, mix, audit, "compare", ct);
-            data = problem is null ? data with { Compare = comparison, CompareChart = chart } : data with { CompareProblem = Detail(problem) };
+            var compareRequest = new CompareBaseline.Request(request.From, request.To, null);
+            var (comparison, chart, problem) =
+                await audit.CompareWithChartAsync(chosen.Id, compareRequest, user, "compare", ct);
+            data = problem is null
+                ? data with { Compare = comparison, CompareChart = chart }
+                : data with { CompareProblem = Detail(problem) };
         }
 
-        switch ((await ListTargets.HandleAsync(new ListTargets.Request(fromDate, toDate, null), user, audit, mix, clock, ct)).Result)
+        switch ((await audit.ListTargetsAsync(new ListTargets.Request(request.From, request.To, null), user, ct)).Result)
         {
             case Ok<IReadOnlyList<TargetView>> { Value: { } t }:
                 data = data with { Targets = t };
@@ -94,7 +110,7 @@ internal static class ConsolePortfolio
                 break;
         }
 
-        return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+        return data;
     }
 
     /// <summary>A cell of the level × purpose table: the mix's amount and share there (zero when no grant falls in it).</summary>

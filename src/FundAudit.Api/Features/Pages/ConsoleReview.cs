@@ -31,11 +31,12 @@ internal static class ConsoleReview
     /// <summary>Who may write a correction: the API's PortfolioWrite roles.</summary>
     public static bool CanCorrect(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);
 
-    public static Task<IResult> ShowAsync(HttpContext http, long? cursor, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct) =>
-        RenderAsync(http, cursor, user, store, null, null, false, StatusCodes.Status200OK, ct);
+    public static Task<IResult> ShowAsync(HttpContext http, long? cursor, ClaimsPrincipal user,
+        ClassificationUseCases classification, CancellationToken ct) =>
+        RenderAsync(http, cursor, user, classification, null, null, false, StatusCodes.Status200OK, ct);
 
-    public static async Task<IResult> CorrectAsync(HttpContext http, string id, ClaimsPrincipal user, ClassificationStore store, IValidator<SetCorrection.Request> validator,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> CorrectAsync(HttpContext http, string id, ClaimsPrincipal user,
+        ClassificationUseCases classification, IValidator<SetCorrection.Request> validator, CancellationToken ct)
     {
         id = GrantIdentifier.FromPath(http, id);
         var form = http.Request.Form;
@@ -51,19 +52,21 @@ internal static class ConsoleReview
                 errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
             }
 
-            return await RenderAsync(http, cursor, user, store, new ReviewAttempt(id, request.Level, request.Purpose, request.Reason, errors),
+            var attempt = new ReviewAttempt(id, request.Level, request.Purpose, request.Reason, errors);
+            return await RenderAsync(http, cursor, user, classification, attempt,
                 "The correction was not saved: see the form of grant " + id + ".", true, StatusCodes.Status400BadRequest, ct);
         }
 
-        var result = (await SetCorrection.CorrectAsync(id, request, user, store, clock, ct)).Result;
+        var result = (await classification.CorrectAsync(id, request, user, ct)).Result;
         if (result is ProblemHttpResult problem)
         {
-            return await RenderAsync(http, cursor, user, store, null, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title, true, problem.StatusCode, ct);
+            var detail = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
+            return await RenderAsync(http, cursor, user, classification, null, detail, true, problem.StatusCode, ct);
         }
 
         var saved = ((Ok<SetCorrection.Response>)result).Value!;
         var set = string.Join(" and ", new[] { saved.Level is { } l ? "level " + l : null, saved.Purpose is { } p ? "purpose " + p : null }.OfType<string>());
-        var queue = await QueueAsync(cursor, user, store, ct);
+        var queue = await QueueAsync(cursor, user, classification, ct);
         var still = queue.Items.FirstOrDefault(i => i.Id == id);
         var notice = still is null
             ? $"Saved: grant {id} is now {set} (a manual correction). It has left the review queue."
@@ -71,13 +74,20 @@ internal static class ConsoleReview
         return ConsoleRender.Page<ConsoleReviewPage>(http, "Review queue", "review", new ReviewData(queue, cursor, CanCorrect(user), null), notice);
     }
 
-    private static async Task<IResult> RenderAsync(HttpContext http, long? cursor, ClaimsPrincipal user, ClassificationStore store, ReviewAttempt? attempt, string? notice,
-        bool noticeIsError, int status, CancellationToken ct) =>
-        ConsoleRender.Page<ConsoleReviewPage>(http, "Review queue", "review", new ReviewData(await QueueAsync(cursor, user, store, ct), cursor, CanCorrect(user), attempt),
-            notice, noticeIsError, status);
+    private static async Task<IResult> RenderAsync(HttpContext http, long? cursor, ClaimsPrincipal user,
+        ClassificationUseCases classification, ReviewAttempt? attempt, string? notice, bool noticeIsError, int status,
+        CancellationToken ct)
+    {
+        var queue = await QueueAsync(cursor, user, classification, ct);
+        var data = new ReviewData(queue, cursor, CanCorrect(user), attempt);
+        return ConsoleRender.Page<ConsoleReviewPage>(
+            http, "Review queue", "review", data, notice, noticeIsError, status);
+    }
 
-    private static async Task<ListReviewQueue.Response> QueueAsync(long? cursor, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct) =>
-        (await ListReviewQueue.HandleAsync(new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null), user, store, ct)).Value!;
+    private static Task<ListReviewQueue.Response> QueueAsync(
+        long? cursor, ClaimsPrincipal user, ClassificationUseCases classification, CancellationToken ct) =>
+        classification.ListReviewQueueAsync(
+            new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null), user, ct);
 
     /// <summary>A confidence as a percentage, or a dash when the engine gave none.</summary>
     public static string Confidence(double? confidence) =>

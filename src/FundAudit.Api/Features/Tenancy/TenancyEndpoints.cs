@@ -7,7 +7,9 @@ internal static class TenancyEndpoints
 {
     public static IServiceCollection AddTenancy(this IServiceCollection services)
     {
+        services.AddSingleton<TenancyStore>();
         services.AddSingleton<ApiKeyIssuer>();
+        services.AddSingleton<ApiKeyVerifier>();
         services.AddScoped<FluentValidation.IValidator<CreateApiKey.Request>, CreateApiKey.Validator>();
         return services;
     }

@@ -14,7 +14,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TenancyStore store,
+    ApiKeyVerifier keys,
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -29,13 +29,12 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var presented = header["Bearer ".Length..].Trim();
-        if (!ApiKeySecret.TryGetKeyId(presented, out var keyId))
+        if (!ApiKeySecret.TryGetKeyId(presented, out _))
         {
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        var key = await store.FindActiveKeyAsync(keyId, Context.RequestAborted);
-        if (key is null || !ApiKeySecret.Matches(presented, key.KeyHash))
+        if (await keys.VerifyAsync(presented, Context.RequestAborted) is not { } key)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }

@@ -1,4 +1,3 @@
-using FundAudit.Api.Features.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
@@ -8,7 +7,6 @@ internal static class AuthServiceCollectionExtensions
 {
     public static IServiceCollection AddFundAuditAuth(this IServiceCollection services)
     {
-        services.AddSingleton<TenancyStore>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, ConsoleSessionHandler>(ConsoleSessionHandler.SchemeName, null);

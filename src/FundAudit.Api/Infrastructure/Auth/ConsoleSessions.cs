@@ -115,8 +115,8 @@ internal sealed class ConsoleSessionStore(Db db)
 }
 
 /// <summary>Signs people in and out of the console: the only code that writes the session cookie.</summary>
-internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore keys, ConsoleSessionOptions options, IHostEnvironment environment,
-    TimeProvider clock)
+internal sealed class ConsoleSessions(ConsoleSessionStore store, ApiKeyVerifier keys, ConsoleSessionOptions options,
+    IHostEnvironment environment, TimeProvider clock)
 {
     public const string CookieName = "fa_console";
     public const string CookiePath = "/app";
@@ -127,8 +127,7 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, TenancyStore ke
     public async Task<string?> SignInAsync(HttpContext http, string? typedKey, CancellationToken ct)
     {
         var presented = typedKey?.Trim() ?? "";
-        if (!ApiKeySecret.TryGetKeyId(presented, out var keyId) || await keys.FindActiveKeyAsync(keyId, ct) is not { } key
-            || !ApiKeySecret.Matches(presented, key.KeyHash))
+        if (await keys.VerifyAsync(presented, ct) is not { } key)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Csv;
 using FundAudit.Api.Features.GrantIngest.Imports;

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Core.Classification;
 
-namespace FundAudit.Api.Features.GrantIngest;
+namespace FundAudit.Api.Features.Classification;
 
 /// <summary>The stored and wire names of classification values: lower-case words (global, prevention, rule, …).</summary>
 internal static class ClassificationNames

@@ -1,8 +1,7 @@
 using System.Globalization;
-using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Auth;
 
-namespace FundAudit.Api.Infrastructure.Cli;
+namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>
 /// Operator commands, run instead of the web server:

@@ -1,0 +1,164 @@
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Audit;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>A frozen baseline as stored: its period, currency, rule-set versions and snapshot (cells_json).</summary>
+internal sealed class BaselineRow
+{
+    public long Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public DateOnly PeriodFrom { get; init; }
+
+    public DateOnly PeriodTo { get; init; }
+
+    public string Currency { get; init; } = "";
+
+    public string RuleSetVersions { get; init; } = "";
+
+    public long GrantCount { get; init; }
+
+    public long TotalAmount { get; init; }
+
+    public string CellsJson { get; init; } = "";
+
+    public string CreatedBy { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A target as stored: a metric's share to reach (basis points) by a date, measured from a baseline.</summary>
+internal sealed class TargetRow
+{
+    public long Id { get; init; }
+
+    public string Metric { get; init; } = "";
+
+    public string Direction { get; init; } = "";
+
+    public int TargetBp { get; init; }
+
+    public DateOnly DueDate { get; init; }
+
+    public long BaselineId { get; init; }
+
+    public string CreatedBy { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>
+/// The funder's baselines and targets (audit_baselines, audit_targets). Every statement filters on funder_id.
+/// </summary>
+internal sealed class BaselineStore(Db db)
+{
+    private const string SelectRuleSetVersions = """
+        SELECT DISTINCT g.rule_set_version FROM grants g
+        WHERE g.funder_id = @FunderId AND g.award_date >= @From AND g.award_date <= @To
+          AND g.rule_set_version IS NOT NULL
+        """;
+    private const string BaselineColumns = """
+        id, name, period_from, period_to, currency, rule_set_versions, grant_count, total_amount, cells_json,
+        created_by, created_at
+        """;
+    private const string SelectBaselines =
+        $"SELECT {BaselineColumns} FROM audit_baselines WHERE funder_id = @FunderId ORDER BY id";
+    private const string SelectBaseline =
+        $"SELECT {BaselineColumns} FROM audit_baselines WHERE funder_id = @FunderId AND id = @Id";
+    private const string SelectBaselineByName =
+        "SELECT id FROM audit_baselines WHERE funder_id = @FunderId AND name = @Name";
+    private const string TargetColumns =
+        "id, metric, direction, target_bp, due_date, baseline_id, created_by, created_at";
+    private const string SelectTargets =
+        $"SELECT {TargetColumns} FROM audit_targets WHERE funder_id = @FunderId ORDER BY id";
+    private const string SelectTarget =
+        $"SELECT {TargetColumns} FROM audit_targets WHERE funder_id = @FunderId AND id = @Id";
+
+    private static readonly string[] BaselineInsertColumns =
+    [
+        "funder_id", "name", "period_from", "period_to", "currency", "rule_set_versions", "grant_count",
+        "total_amount", "cells_json", "created_by", "created_at",
+    ];
+
+    private static readonly string[] TargetInsertColumns =
+        ["funder_id", "metric", "direction", "target_bp", "due_date", "baseline_id", "created_by", "created_at"];
+
+    /// <summary>The rule-set versions that classified the funder's grants of the period, in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> RuleSetVersionsAsync(
+        long funderId, AuditPeriod period, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var args = new { FunderId = funderId, period.From, period.To };
+        var command = new CommandDefinition(SelectRuleSetVersions, args, cancellationToken: ct);
+        return (await connection.QueryAsync<string>(command)).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<bool> BaselineNameTakenAsync(long funderId, string name, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var args = new { FunderId = funderId, Name = name };
+        var command = new CommandDefinition(SelectBaselineByName, args, cancellationToken: ct);
+        return await connection.ExecuteScalarAsync<long?>(command) is not null;
+    }
+
+    public async Task<long> AddBaselineAsync(long funderId, string name, AuditPeriod period, string currency,
+        string ruleSetVersions, long grantCount, long total, string cellsJson, string createdBy, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Dialect.InsertReturningId("audit_baselines", BaselineInsertColumns, "id"),
+            new
+            {
+                funder_id = funderId, name, period_from = period.From, period_to = period.To, currency,
+                rule_set_versions = ruleSetVersions, grant_count = grantCount, total_amount = total,
+                cells_json = cellsJson, created_by = createdBy, created_at = now,
+            }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<BaselineRow>> BaselinesAsync(long funderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var command = new CommandDefinition(SelectBaselines, new { FunderId = funderId }, cancellationToken: ct);
+        return (await connection.QueryAsync<BaselineRow>(command)).AsList();
+    }
+
+    public async Task<BaselineRow?> BaselineAsync(long funderId, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var args = new { FunderId = funderId, Id = id };
+        var command = new CommandDefinition(SelectBaseline, args, cancellationToken: ct);
+        return await connection.QuerySingleOrDefaultAsync<BaselineRow>(command);
+    }
+
+    public async Task<long> AddTargetAsync(long funderId, string metric, string direction, int targetBp, DateOnly due,
+        long baselineId, string createdBy, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Dialect.InsertReturningId("audit_targets", TargetInsertColumns, "id"),
+            new
+            {
+                funder_id = funderId, metric, direction, target_bp = targetBp, due_date = due, baseline_id = baselineId,
+                created_by = createdBy, created_at = now,
+            },
+            cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<TargetRow>> TargetsAsync(long funderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var command = new CommandDefinition(SelectTargets, new { FunderId = funderId }, cancellationToken: ct);
+        return (await connection.QueryAsync<TargetRow>(command)).AsList();
+    }
+
+    public async Task<TargetRow?> TargetAsync(long funderId, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var command = new CommandDefinition(SelectTarget, new { FunderId = funderId, Id = id }, cancellationToken: ct);
+        return await connection.QuerySingleOrDefaultAsync<TargetRow>(command);
+    }
+}

@@ -1,0 +1,45 @@
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>
+/// Whether a funder shares its mix in the field view (audit_field_participants). The field view's sums read the
+/// opted-in funders through <see cref="MixFilter"/>.
+/// </summary>
+internal sealed class FieldParticipationStore(Db db)
+{
+    private const string SelectParticipation =
+        "SELECT opted_in FROM audit_field_participants WHERE funder_id = @FunderId";
+    private const string UpdateParticipationSql = """
+        UPDATE audit_field_participants SET opted_in = @OptedIn, updated_by = @UpdatedBy, updated_at = @UpdatedAt
+        WHERE funder_id = @FunderId
+        """;
+    private const string InsertParticipationSql = """
+        INSERT INTO audit_field_participants (funder_id, opted_in, updated_by, updated_at)
+        VALUES (@FunderId, @OptedIn, @UpdatedBy, @UpdatedAt)
+        """;
+
+    public async Task<bool> IsOptedInAsync(long funderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var command = new CommandDefinition(SelectParticipation, new { FunderId = funderId }, cancellationToken: ct);
+        return await connection.ExecuteScalarAsync<bool?>(command) == true;
+    }
+
+    public async Task SetParticipationAsync(
+        long funderId, bool optedIn, string by, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var args = new { FunderId = funderId, OptedIn = optedIn, UpdatedBy = by, UpdatedAt = now };
+        var update = new CommandDefinition(UpdateParticipationSql, args, tx, cancellationToken: ct);
+        if (await connection.ExecuteAsync(update) == 0)
+        {
+            var insert = new CommandDefinition(InsertParticipationSql, args, tx, cancellationToken: ct);
+            await connection.ExecuteAsync(insert);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,110 @@
+using FundAudit.Core.Audit;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>The filters and grouping of one mix query, already validated.</summary>
+internal sealed record MixQuery(
+    AuditPeriod Period,
+    string Currency,
+    IReadOnlyList<string> GroupBy,
+    string? Programme,
+    string? Region,
+    string? Country,
+    string? Source,
+    int FiscalYearStartMonth);
+
+/// <summary>
+/// The WHERE of a mix query and its parameters, over the grants or over the stored daily totals. A funder's own
+/// report filters on its funder_id; the field view (no funder) on the funders who opted in.
+/// </summary>
+internal static class MixFilter
+{
+    private const string OptedInFunders = "SELECT funder_id FROM audit_field_participants WHERE opted_in = @OptedIn";
+
+    /// <summary>
+    /// Whether the stored daily aggregate (grant_day_totals, kept by triggers) can answer <paramref name="q"/>
+    /// instead of the grants: it holds funder, day, currency, effective level, purpose, flexible and source, so every
+    /// query that neither filters nor groups by region, country or programme.
+    /// </summary>
+    public static bool ReadsDayTotals(MixQuery q) =>
+        q.Region is null && q.Country is null && q.Programme is null
+        && MixDimensions.Grouped(q).All(d => d.InDayTotals);
+
+    /// <summary>Whether the query over the grants joins country_regions r, to filter or group by place.</summary>
+    public static bool NeedsRegion(MixQuery q) =>
+        q.Region is not null || q.Country is not null || MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
+
+    /// <summary>The conditions over the grants g (with the correction c, and the region r when needed).</summary>
+    public static (string Where, Dictionary<string, object> Parameters) OverGrants(long? funderId, MixQuery q)
+    {
+        var (where, p) = FunderAndPeriod("g", funderId, q);
+        if (q.Programme is not null)
+        {
+            where.Add("g.programme_title = @Programme");
+            p["Programme"] = q.Programme;
+        }
+
+        if (q.Region is not null)
+        {
+            where.Add("r.region = @Region");
+            p["Region"] = q.Region;
+        }
+
+        if (q.Country is not null)
+        {
+            where.Add("r.alpha2 = @Country");
+            p["Country"] = q.Country;
+        }
+
+        if (q.Source is "manual")
+        {
+            where.Add("c.id IS NOT NULL");
+        }
+        else if (q.Source is not null)
+        {
+            where.Add("c.id IS NULL AND g.purpose_source = @Source");
+            p["Source"] = q.Source;
+        }
+
+        return (string.Join(" AND ", where), p);
+    }
+
+    /// <summary>
+    /// The conditions over grant_day_totals t: funder, period and source (its rows keep the effective source,
+    /// 'manual' for a corrected grant); only for a query that <see cref="ReadsDayTotals"/>.
+    /// </summary>
+    public static (string Where, Dictionary<string, object> Parameters) OverDayTotals(long? funderId, MixQuery q)
+    {
+        var (where, p) = FunderAndPeriod("t", funderId, q);
+        if (q.Source is not null)
+        {
+            where.Add("t.source = @Source");
+            p["Source"] = q.Source;
+        }
+
+        return (string.Join(" AND ", where), p);
+    }
+
+    private static (List<string> Where, Dictionary<string, object> Parameters) FunderAndPeriod(
+        string alias, long? funderId, MixQuery q)
+    {
+        var p = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["From"] = q.Period.From,
+            ["To"] = q.Period.To,
+        };
+        var where = new List<string> { $"{alias}.award_date >= @From", $"{alias}.award_date <= @To" };
+        if (funderId is null)
+        {
+            where.Insert(0, $"{alias}.funder_id IN ({OptedInFunders})");
+            p["OptedIn"] = true;
+        }
+        else
+        {
+            where.Insert(0, $"{alias}.funder_id = @FunderId");
+            p["FunderId"] = funderId.Value;
+        }
+
+        return (where, p);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Data.Common;
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>
+/// One group of the mix as the database sums it: grants of one currency awarded on one day in one cell.
+/// </summary>
+internal sealed class MixRow
+{
+    public long FunderId { get; init; }
+
+    public string Currency { get; init; } = "";
+
+    public DateOnly AwardDate { get; init; }
+
+    public string Level { get; init; } = "unclassified";
+
+    public string Purpose { get; init; } = "unclassified";
+
+    public bool? Flexible { get; init; }
+
+    public string? Region { get; init; }
+
+    public string? Country { get; init; }
+
+    public string? Programme { get; init; }
+
+    public long Grants { get; set; }
+
+    public long Amount { get; set; }
+}
+
+/// <summary>One of the (one or two) middle grants of a cell, converted: the cell's median is their mean.</summary>
+internal sealed class MedianRow
+{
+    public string? Level { get; init; }
+
+    public string? Purpose { get; init; }
+
+    public bool? Flexible { get; init; }
+
+    public int? Year { get; init; }
+
+    public string? Region { get; init; }
+
+    public string? Country { get; init; }
+
+    public string? Programme { get; init; }
+
+    public decimal X { get; init; }
+}
+
+/// <summary>
+/// The mix's SQL: the grouped sums and the medians. Sums are done by the database, grouped by currency and award date
+/// so that the service can convert each group exactly: read from the stored daily totals (grant_day_totals) when the
+/// query allows (<see cref="MixFilter.ReadsDayTotals"/>), else grouped from the grants. What is selected and grouped
+/// comes from <see cref="MixDimensions"/>, what is filtered from <see cref="MixFilter"/>.
+/// </summary>
+internal sealed class MixStore(Db db)
+{
+    private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
+    private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
+    private const string FactorsTable = "audit_fx_factors";
+    private const int FactorsPerStatement = 300;
+
+    /// <summary>
+    /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null, the
+    /// field view; currency; award date; level, purpose, flexible; region, country, programme when grouped by them).
+    /// </summary>
+    public async Task<IReadOnlyList<MixRow>> SumsAsync(long? funderId, MixQuery q, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return MixFilter.ReadsDayTotals(q)
+            ? await DayTotalsAsync(connection, funderId, q, ct)
+            : await GroupedGrantsAsync(connection, funderId, q, ct);
+    }
+
+    /// <summary>
+    /// The median grant of each cell of <paramref name="q"/>, ranked by the database over the funder's grants converted
+    /// with <paramref name="factors"/> (report minor units per source minor unit, for every currency and award date).
+    /// </summary>
+    public async Task<IReadOnlyList<MedianRow>> MediansAsync(long funderId, MixQuery q,
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var table = await WriteFactorsAsync(connection, factors, ct);
+        var (where, p) = MixFilter.OverGrants(funderId, q);
+        p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
+        var dims = MixDimensions.Grouped(q);
+        var select = string.Join(", ", dims.Select(d => $"{d.Column(db.Dialect)} AS {d.Name}"));
+        var names = string.Join(", ", dims.Select(d => d.Name));
+        var partition = dims.Count == 0 ? "" : "PARTITION BY " + names;
+        var sql = $"""
+            WITH v AS (
+                SELECT {(dims.Count == 0 ? "" : select + ", ")}ROUND(g.amount_awarded * f.factor, 6) AS x
+                FROM {From(q)} JOIN {table} f ON f.currency = g.currency AND f.award_date = g.award_date
+                WHERE {where}),
+            r AS (SELECT {(dims.Count == 0 ? "" : names + ", ")}x, ROW_NUMBER() OVER ({partition} ORDER BY x) AS rn,
+                         COUNT(*) OVER ({partition}) AS n FROM v)
+            SELECT {(dims.Count == 0 ? "" : names + ", ")}x FROM r WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
+            """;
+        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
+        return (await connection.QueryAsync<MedianRow>(command)).AsList();
+    }
+
+    private static string From(MixQuery q) => FromGrants + (MixFilter.NeedsRegion(q) ? RegionJoin : "");
+
+    /// <summary>The sums grouped from the grants: for queries the daily totals cannot answer.</summary>
+    private async Task<List<MixRow>> GroupedGrantsAsync(
+        DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
+    {
+        var (where, p) = MixFilter.OverGrants(funderId, q);
+        var dims = MixDimensions.Summed(q).Select(d => (d.Name, Column: d.Column(db.Dialect))).ToList();
+        var select = string.Concat(dims.Select(d => $", {d.Column} AS {d.Name}"));
+        var group = string.Concat(dims.Select(d => ", " + d.Column));
+        var funderColumn = funderId is null ? "g.funder_id AS funder_id, " : "";
+        var funderGroup = funderId is null ? "g.funder_id, " : "";
+        var sql = $"""
+            SELECT {funderColumn}g.currency AS currency, g.award_date AS award_date{select},
+                   COUNT(*) AS grants, SUM(g.amount_awarded) AS amount
+            FROM {From(q)}
+            WHERE {where}
+            GROUP BY {funderGroup}g.currency, g.award_date{group}
+            """;
+        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
+        return (await connection.QueryAsync<MixRow>(command)).AsList();
+    }
+
+    /// <summary>
+    /// The rows of grant_day_totals for the period, in key order, with the rows that differ only by source (when
+    /// not filtered on) merged as they are read: the same groups as the GROUP BY over the grants, without the sort.
+    /// </summary>
+    private async Task<List<MixRow>> DayTotalsAsync(
+        DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
+    {
+        var (where, p) = MixFilter.OverDayTotals(funderId, q);
+        var sql = $"""
+            SELECT t.award_date, t.currency, t.level, t.purpose, t.flexible, t.grant_count, t.amount, t.funder_id
+            FROM grant_day_totals t
+            WHERE {where}
+            ORDER BY t.funder_id, t.award_date, t.currency, t.level, t.purpose, t.flexible
+            """;
+        var rows = new List<MixRow>();
+        MixRow? last = null;
+        string currency = "", level = "", purpose = "";
+        await db.Dialect.ReadRowsAsync(connection, sql, p, row =>
+        {
+            var funder = funderId ?? row.Int64(7);
+            var date = row.Date(0);
+            currency = row.TextIs(1, currency) ? currency : row.Text(1);
+            level = Known(row, 2, level, MixCalculator.Levels);
+            purpose = Known(row, 3, purpose, MixCalculator.Purposes);
+            bool? flexible = row.Int64(4) switch { 1 => true, 0 => false, _ => null };
+            var grants = row.Int64(5);
+            var amount = row.Int64(6);
+            if (last is not null && last.FunderId == funder && last.AwardDate == date
+                && ReferenceEquals(last.Currency, currency) && ReferenceEquals(last.Level, level)
+                && ReferenceEquals(last.Purpose, purpose) && last.Flexible == flexible)
+            {
+                last.Grants += grants; // the same group under another source: merged as the GROUP BY would
+                last.Amount += amount;
+                return;
+            }
+
+            last = new MixRow
+            {
+                FunderId = funder, AwardDate = date, Currency = currency, Level = level, Purpose = purpose,
+                Flexible = flexible, Grants = grants, Amount = amount,
+            };
+            rows.Add(last);
+        }, ct);
+        return rows;
+    }
+
+    /// <summary>The column's text as one shared string: the previous row's, a taxonomy name, or read anew.</summary>
+    private static string Known(IRowCursor row, int ordinal, string previous, string[] names)
+    {
+        if (row.TextIs(ordinal, previous))
+        {
+            return previous;
+        }
+
+        foreach (var name in names)
+        {
+            if (row.TextIs(ordinal, name))
+            {
+                return name;
+            }
+        }
+
+        return row.Text(ordinal);
+    }
+
+    /// <summary>Fills the connection's temporary table of conversion factors; answers its name in SQL.</summary>
+    private async Task<string> WriteFactorsAsync(DbConnection connection,
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
+    {
+        var table = db.Dialect.TempTable(FactorsTable);
+        var create = db.Dialect.CreateTempTable(
+            FactorsTable, [("currency", "text"), ("award_date", "date"), ("factor", "decimal")]);
+        await connection.ExecuteAsync(new CommandDefinition(create, cancellationToken: ct));
+        foreach (var chunk in factors.Chunk(FactorsPerStatement))
+        {
+            var fp = new DynamicParameters();
+            var values = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                values.Add($"(@C{i}, @D{i}, @F{i})");
+                fp.Add("C" + i, chunk[i].Key.Currency);
+                fp.Add("D" + i, chunk[i].Key.Date);
+                fp.Add("F" + i, chunk[i].Value);
+            }
+
+            var insert = $"INSERT INTO {table} (currency, award_date, factor) VALUES {string.Join(", ", values)}";
+            await connection.ExecuteAsync(new CommandDefinition(insert, fp, cancellationToken: ct));
+        }
+
+        return table;
+    }
+}

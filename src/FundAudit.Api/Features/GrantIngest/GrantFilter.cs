@@ -1,0 +1,75 @@
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+
+namespace FundAudit.Api.Features.GrantIngest;
+
+/// <summary>
+/// The filters of the grant list (GET /api/grants) and of its CSV export (GET /api/grants/export.csv), already read
+/// from the request: null is no condition. The one place that turns them into SQL over the funder's grants (alias
+/// <c>g</c>), the LIKE escaping of the text included.
+/// </summary>
+internal sealed record GrantFilter(
+    DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Text)
+{
+    /// <summary>
+    /// The list's reading of its query: a blank value is no condition; currency and country are trimmed and
+    /// upper-cased, the text trimmed.
+    /// </summary>
+    public static GrantFilter FromQuery(
+        DateOnly? from, DateOnly? to, string? currency, string? recipientCountry, string? text) =>
+        new(from, to, Code(currency), Code(recipientCountry), string.IsNullOrWhiteSpace(text) ? null : text.Trim());
+
+    /// <summary>
+    /// The conditions, funder first, to be joined with AND, and their parameters (FunderId, From, To, Currency,
+    /// RecipientCountry, Text): the text is a case-insensitive substring of the title, description or recipient name.
+    /// </summary>
+    public (List<string> Where, DynamicParameters Parameters) ToSql(long funderId, IDbDialect dialect)
+    {
+        var where = new List<string> { "g.funder_id = @FunderId" };
+        var p = new DynamicParameters();
+        p.Add("FunderId", funderId);
+        if (From is { } from)
+        {
+            where.Add("g.award_date >= @From");
+            p.Add("From", from);
+        }
+
+        if (To is { } to)
+        {
+            where.Add("g.award_date <= @To");
+            p.Add("To", to);
+        }
+
+        if (Currency is not null)
+        {
+            where.Add("g.currency = @Currency");
+            p.Add("Currency", Currency);
+        }
+
+        if (RecipientCountry is not null)
+        {
+            where.Add("upper(g.recipient_country) = @RecipientCountry");
+            p.Add("RecipientCountry", RecipientCountry);
+        }
+
+        if (Text is not null)
+        {
+            var title = dialect.ContainsIgnoreCase("g.title", "Text");
+            var description = dialect.ContainsIgnoreCase("g.description", "Text");
+            var recipient = dialect.ContainsIgnoreCase("g.recipient_org_name", "Text");
+            where.Add($"({title} OR {description} OR {recipient})");
+            p.Add("Text", "%" + EscapeLike(Text) + "%");
+        }
+
+        return (where, p);
+    }
+
+    /// <summary>The text as a literal inside a LIKE pattern whose escape character is a backslash.</summary>
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static string? Code(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToUpperInvariant();
+}

@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using FundAudit.Api.Features.GrantIngest.Imports;
+
+namespace FundAudit.Api.Features.GrantIngest;
+
+/// <summary>
+/// The grant ingest's use cases as another feature calls them (the console's portfolio and imports pages): the
+/// feature's own handlers, bound to its services, so that the caller never reaches its stores.
+/// </summary>
+internal sealed class GrantIngestUseCases(GrantStore grants, GrantImportStore imports)
+{
+    /// <summary>The currencies of the caller's grants, most used first.</summary>
+    public async Task<IReadOnlyList<ListGrantCurrencies.Item>> ListCurrenciesAsync(
+        ClaimsPrincipal user, CancellationToken ct) =>
+        (await ListGrantCurrencies.HandleAsync(user, grants, ct)).Value!;
+
+    /// <summary>GET /api/grants/imports.</summary>
+    public async Task<ListGrantImports.Response> ListImportsAsync(
+        ListGrantImports.Request request, ClaimsPrincipal user, CancellationToken ct) =>
+        (await ListGrantImports.HandleAsync(request, user, imports, ct)).Value!;
+
+    /// <summary>GET /api/grants/imports/{id}.</summary>
+    public Task<Results<Ok<GrantImportView>, ProblemHttpResult>> GetImportAsync(
+        long id, ClaimsPrincipal user, CancellationToken ct) =>
+        GetGrantImport.HandleAsync(id, user, imports, ct);
+
+    /// <summary>GET /api/grants/imports/{id}/errors in the format asked (csv or json).</summary>
+    public Task<Results<Ok<GetGrantImportErrors.Response>, ContentHttpResult, ProblemHttpResult>> GetImportErrorsAsync(
+        long id, string format, HttpContext http, ClaimsPrincipal user, CancellationToken ct) =>
+        GetGrantImportErrors.HandleAsync(id, format, http, user, imports, ct);
+}
