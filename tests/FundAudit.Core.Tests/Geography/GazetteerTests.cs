@@ -156,7 +156,6 @@ public sealed class GazetteerTests(ITestOutputHelper output)
     [InlineData("São Paulo", "BR")]
     [InlineData("Sao Paulo", "BR")]
     [InlineData("Bretagne", "FR")]
-    [InlineData("Bavaria", "DE")]
     [InlineData("Baviera", "DE")]
     [InlineData("Bavière", "DE")]
     [InlineData("Lombardía", "IT")]
