@@ -162,6 +162,20 @@ public static partial class Gazetteer
     /// </summary>
     public static IEnumerable<(string Phrase, SubPlace Place)> TextPhrases() => Phrases.Value;
 
+    /// <summary>
+    /// True when the name has readings in two or more countries ("Georgia", "Victoria", "Santa Cruz", "Córdoba",
+    /// "Birmingham"): it resolves only with a country and should never be guessed.
+    /// </summary>
+    public static bool IsAmbiguous(string? name) =>
+        Candidates(name).Select(p => p.Country).Distinct().Skip(1).Any();
+
+    /// <summary>
+    /// True when the name of a place or subdivision is also an ordinary English, Spanish, French or Portuguese word
+    /// ("Reading", "Bath", "Nice", "Mobile"): free-text search should not take the word for the place.
+    /// </summary>
+    public static bool IsOrdinaryWord(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && Data.Value.OrdinaryWords.Contains(TextFold.Phrase(name));
+
     private static string? HintOf(string? country) =>
         string.IsNullOrWhiteSpace(country) ? null : Countries.TryResolve(country, out var c) ? c.Alpha2 : null;
 
@@ -264,6 +278,11 @@ public static partial class Gazetteer
 
     private static SubPlace? Patterns(string text, string? hint, int depth)
     {
+        if (Places.TryResolve(text, out var multi) && multi.Kind != PlaceKind.Country)
+        {
+            return null; // "Central America", "Sub-Sahara Africa", "Global": several countries, for Places
+        }
+
         // Cheap tests first: most names reach no pattern, and regular expressions cost microseconds each.
         var hasDigit = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
         var lastWord = LastWord(text);

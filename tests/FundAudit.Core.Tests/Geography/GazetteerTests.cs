@@ -103,6 +103,36 @@ public sealed class GazetteerTests(ITestOutputHelper output)
         Assert.True(countries.Count >= 2, $"{name}: candidates in {string.Join(", ", countries)}");
     }
 
+    [Theory]
+    [InlineData("Central America")]
+    [InlineData("South America")]
+    [InlineData("Sub-Sahara Africa")]
+    [InlineData("International")]
+    [InlineData("Global")]
+    [InlineData("Worldwide")]
+    [InlineData("West Africa")]
+    public void Multi_country_scopes_are_left_to_places(string name)
+    {
+        Assert.False(Gazetteer.TryResolveName(name, null, out var place), place?.ToString());
+        Assert.True(Places.TryResolve(name, out var area), name);
+        Assert.NotEqual(PlaceKind.Country, area.Kind);
+    }
+
+    [Fact]
+    public void Marks_ambiguous_names_and_ordinary_words()
+    {
+        Assert.True(Gazetteer.IsAmbiguous("Georgia"));
+        Assert.True(Gazetteer.IsAmbiguous("Santa Cruz"));
+        Assert.False(Gazetteer.IsAmbiguous("Lambeth"));
+        foreach (var word in (string[])["Reading", "Bath", "Mobile", "Nice", "Split", "Mission", "Orange"])
+        {
+            Assert.True(Gazetteer.IsOrdinaryWord(word), word);
+        }
+
+        Assert.False(Gazetteer.IsOrdinaryWord("Bristol"));
+        Assert.False(Gazetteer.IsOrdinaryWord("Nairobi"));
+    }
+
     [Fact]
     public void A_country_settles_an_ambiguous_name()
     {
