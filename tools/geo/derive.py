@@ -49,8 +49,8 @@ MAIN_LOCALES = {'pt': 'pt_BR'}
 # languages hold literal or wrong translations that would misplace text ("Norveška" for Iowa, "Fehér" for Alba).
 OTHER_LOCALES = {'ca', 'cy', 'da', 'de', 'fil', 'ga', 'id', 'it', 'nb_NO', 'nl', 'pl', 'ro', 'so', 'sv', 'tr', 'vi'}
 
-SPECIAL = {'ß': 'ss', 'æ': 'ae', 'Æ': 'ae', 'œ': 'oe', 'Œ': 'oe', 'ø': 'o', 'Ø': 'o', 'đ': 'd', 'Đ': 'd', 'ł': 'l',
-           'Ł': 'l', 'ı': 'i'}
+SPECIAL = {'ß': 'ss', 'æ': 'ae', 'Æ': 'ae', 'œ': 'oe', 'Œ': 'oe', 'ø': 'o', 'Ø': 'o', 'đ': 'd', 'Đ': 'd',
+           'ł': 'l', 'Ł': 'l', 'ı': 'i'}
 
 
 def phrase(text):
@@ -184,9 +184,11 @@ WIDE_PREFIXES = [
 ]
 # Sub-national ONS entities real files use that the codelist leaves out.
 EXTRA_PREFIXES = [
-    ('N09', 'LGD', 'Local Government Districts'), ('W04', 'COM', 'Communities'), ('E11', 'MCTY', 'Metropolitan Counties'),
+    ('N09', 'LGD', 'Local Government Districts'), ('W04', 'COM', 'Communities'),
+    ('E11', 'MCTY', 'Metropolitan Counties'),
     ('E47', 'CAUTH', 'Combined Authorities'), ('S16', 'SPC', 'Scottish Parliamentary Constituencies'),
-    ('N08', 'WD', 'Electoral Wards'), ('N01', 'SOA', 'Super Output Areas'), ('S17', 'SPR', 'Scottish Parliamentary Regions'),
+    ('N08', 'WD', 'Electoral Wards'), ('N01', 'SOA', 'Super Output Areas'),
+    ('S17', 'SPR', 'Scottish Parliamentary Regions'),
 ]
 
 

@@ -23,7 +23,8 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
     public void Beneficiary_location_names_of_real_files_resolve()
     {
         var folder = FindFolder();
-        Assert.True(folder is not null, $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}");
+        Assert.True(folder is not null,
+            $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}");
 
         var names = new List<(string Name, string? Country)>();
         foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
@@ -36,7 +37,8 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
 
             foreach (var grant in grants.EnumerateArray())
             {
-                if (!grant.TryGetProperty("beneficiaryLocation", out var locations) || locations.ValueKind != JsonValueKind.Array)
+                if (!grant.TryGetProperty("beneficiaryLocation", out var locations)
+                    || locations.ValueKind != JsonValueKind.Array)
                 {
                     continue;
                 }
@@ -46,9 +48,10 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
                     if (location.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
                         && name.GetString() is { Length: > 0 } text)
                     {
-                        var country = location.TryGetProperty("countryCode", out var cc) && cc.ValueKind == JsonValueKind.String
-                            ? cc.GetString()
-                            : null;
+                        var country = location.TryGetProperty("countryCode", out var cc)
+                            && cc.ValueKind == JsonValueKind.String
+                                ? cc.GetString()
+                                : null;
                         names.Add((text, country));
                     }
                 }
