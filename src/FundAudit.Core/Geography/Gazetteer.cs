@@ -674,6 +674,11 @@ public static partial class Gazetteer
             };
             var reading = new Reading(place, Source.Place, false);
             Add(row[0], reading);
+            if (row[0].StartsWith("Saint ", StringComparison.Ordinal))
+            {
+                Add("St " + row[0][6..], reading); // "St Andrews" for GeoNames' "Saint Andrews"
+            }
+
             if (row[1].Length > 0)
             {
                 Add(row[1], reading);
