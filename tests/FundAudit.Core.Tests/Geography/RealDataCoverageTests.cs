@@ -27,6 +27,7 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
             $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}");
 
         var names = new List<(string Name, string? Country)>();
+        var codes = new List<(string Code, string? Type)>();
         foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
@@ -45,6 +46,11 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
 
                 foreach (var location in locations.EnumerateArray())
                 {
+                    if (Text(location, "geoCode") is { } code)
+                    {
+                        codes.Add((code, Text(location, "geoCodeType")));
+                    }
+
                     if (location.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
                         && name.GetString() is { Length: > 0 } text)
                     {
@@ -73,6 +79,16 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
             var withCountry = Resolves(miss.Key, miss.First().Country ?? "GB") ? " (resolves with the country)" : "";
             output.WriteLine($"  unresolved x{miss.Count()}: {miss.Key}{withCountry}");
         }
+
+        // Every geoCode that is a code resolves (funders also put names there: "Oxfordshire", "Cherwell")
+        var shaped = codes.Where(c => c.Code.Length == 9 && char.IsAsciiLetter(c.Code[0])
+            && c.Code[1..].All(char.IsAsciiDigit)).ToList();
+        var unresolvedCodes = shaped.Where(c => !Gazetteer.TryResolveCode(c.Code, c.Type, out _))
+            .Select(c => c.Code).Distinct().ToList();
+        output.WriteLine(
+            $"{codes.Count} geoCodes, {shaped.Count} ONS codes; unresolved: {string.Join(", ", unresolvedCodes)}");
+        Assert.True(shaped.Count > 1000, $"only {shaped.Count} ONS codes");
+        Assert.Empty(unresolvedCodes);
 
         Assert.True(shareWithout >= MinShareWithoutCountry, $"resolved {shareWithout:P1} without a country");
         Assert.True(shareWith >= MinShareWithCountry, $"resolved {shareWith:P1} with a country");
