@@ -239,12 +239,19 @@ public static partial class Gazetteer
                 return scoped;
             }
 
-            if (named is not null && (named.Alpha2 == hint || inHint.Length == 0))
+            if (named is not null && named.Alpha2 == hint)
             {
-                return Whole(named); // a country named outright beats towns of its name, and a contrary hint
+                return Whole(named); // a country named outright beats towns of its name inside it
             }
 
-            return inHint.Length > 0 ? Best(inHint) : null;
+            if (inHint.Length > 0)
+            {
+                return Best(inHint);
+            }
+
+            // A country named outright is not contradicted by the hint ("Tanzania" in a UK funder's file), unless
+            // the name also names a subdivision elsewhere ("Georgia" in a UK file: the country or the US state?).
+            return named is not null && !HasRivalSubdivision(usable, named) ? Whole(named) : null;
         }
 
         if (usable.FirstOrDefault(r => r.Source == Source.Scope) is { Place: { } scope })
@@ -255,7 +262,7 @@ public static partial class Gazetteer
         if (named is not null)
         {
             // "Mexico" is the country, not the town in the Philippines; "Georgia" may be the US state
-            return usable.Any(r => r.Place.Country != named && r.Source != Source.Place) ? null : Whole(named);
+            return HasRivalSubdivision(usable, named) ? null : Whole(named);
         }
 
         if (usable.Length == 0 || usable.Any(r => r.Place.Country != usable[0].Place.Country))
@@ -265,6 +272,9 @@ public static partial class Gazetteer
 
         return Best(usable);
     }
+
+    private static bool HasRivalSubdivision(Reading[] readings, Country named) =>
+        readings.Any(r => r.Place.Country != named && r.Source != Source.Place);
 
     // CN-HK is Hong Kong, FR-GP is Guadeloupe: the subdivision is the country named, not a rival reading.
     private static bool SameEntity(Reading r, Country? named) =>

@@ -163,6 +163,7 @@ public sealed class GazetteerTests(ITestOutputHelper output)
     public void A_name_the_country_contradicts_resolves_to_nothing()
     {
         Assert.False(Gazetteer.TryResolveName("Lambeth", "KE", out _));
+        Assert.False(Gazetteer.TryResolveName("Georgia", "GB", out _)); // the country or the US state
     }
 
     [Theory]
