@@ -42,6 +42,12 @@ public static class ConfidenceKeys
     /// <summary>Rule 6: only the recipient's base country is known, nothing else: its ordinary level.</summary>
     public const string LevelBaseOnly = "level.base.only";
 
+    /// <summary>Rule 7: only the recipient's base is known, and the text speaks of international work.</summary>
+    public const string LevelBaseGlobal = "level.base.global";
+
+    /// <summary>Rule 7: an individual recipient in a known country.</summary>
+    public const string LevelIndividual = "level.individual";
+
     /// <summary>Rule 7: nothing but descriptive words ("community group", "nationwide").</summary>
     public const string LevelTextHints = "level.textHints";
 
@@ -80,6 +86,7 @@ public static class ConfidenceKeys
     {
         LevelExplicit, LevelLocationScope, LevelBasedOutside, LevelGlobal, LevelRegional, LevelRegionalNeighbour,
         LevelLocal, LevelNational, LevelFromText, LevelBaseLocal, LevelBaseNational, LevelBaseOnly, LevelTextHints,
+        LevelIndividual, LevelBaseGlobal,
         PurposeExplicit, PurposeStrong, PurposeWeak, PurposeOtherTerms, PurposeOtherNoProtection,
         PurposeOtherWeakProtection, FlexibleExplicit, FlexibleFundingType, FlexibleTerms, FlexibleNone,
     };

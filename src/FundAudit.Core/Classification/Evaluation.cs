@@ -181,8 +181,8 @@ public static class Evaluation
     }
 
     /// <summary>
-    /// Per decision path (the <c>decision: key</c> line of the evidence): answers, right answers and the smoothed share
-    /// right, (right + 1) / (answers + 2), which is what the rule set's <c>confidence</c> section should say.
+    /// Per decision path (the <c>decision: key</c> line of the evidence): answers, right answers and the lower end of
+    /// the share right (<see cref="WilsonLower"/>), which is what the rule set's <c>confidence</c> section should say.
     /// </summary>
     public static string Calibration(ClassificationEngine engine, IReadOnlyList<EvaluationCase> cases)
     {
@@ -204,13 +204,31 @@ public static class Evaluation
             Add(r.Flexible.Evidence, r.Flexible.Value == c.Flexible);
         }
 
-        var sb = new StringBuilder("\n== calibration (decision: answers, right, (right + 1) / (answers + 2))\n");
+        var sb = new StringBuilder("\n== calibration: per decision, the lower end of the 95 % Wilson interval of the share right\n");
         foreach (var (key, (n, k)) in tally)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"  \"{key}\": {(k + 1.0) / (n + 2):0.000},   // {k}/{n}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  \"{key}\": {WilsonLower(k, n):0.000},   // {k} right of {n}\n");
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The lower end of the 95 % Wilson score interval of <paramref name="right"/> out of <paramref name="answers"/>:
+    /// a share the decision reaches at least, with 95 % confidence. Small samples get modest confidences.
+    /// </summary>
+    public static double WilsonLower(int right, int answers)
+    {
+        if (answers == 0)
+        {
+            return 0;
+        }
+
+        const double Z = 1.96;
+        double n = answers, p = right / n, z2 = Z * Z;
+        var centre = p + (z2 / (2 * n));
+        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
+        return Math.Round((centre - margin) / (1 + (z2 / n)), 3);
     }
 
     /// <summary>The decision path named in an evidence list (<c>decision: level.local</c>), if any.</summary>

@@ -48,7 +48,7 @@ public sealed class RuleSet
         double levelMinimumScore,
         IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
         IReadOnlyList<WeightedTerm> clauseMarkers,
-        PurposeExtras extras)
+        RuleExtras extras)
     {
         Version = version;
         Description = description;
@@ -64,7 +64,14 @@ public sealed class RuleSet
         PurposeExceptions = extras.Exceptions;
         OtherMinimumWords = extras.OtherMinimumWords;
         Confidences = extras.Confidences;
+        BaseOnlyLevel = extras.BaseOnlyLevel;
     }
+
+    /// <summary>
+    /// The level given when only the recipient's base country is known and nothing says where the work happens: the
+    /// level such grants most often have on the labelled real data (<c>level.baseOnly</c>).
+    /// </summary>
+    public GrantLevel BaseOnlyLevel { get; }
 
     /// <summary>The rule-set version stored beside every classification, e.g. "2026.11-1".</summary>
     public string Version { get; }
@@ -263,6 +270,7 @@ public sealed class RuleSet
 
             // level
             double lMin = 2;
+            var baseOnly = GrantLevel.Local;
             var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
             if (root.TryGetProperty("level", out var level))
             {
@@ -272,8 +280,12 @@ public sealed class RuleSet
                 }
                 else
                 {
-                    CheckKnown(level, "$.level", errors, "minimumScore", "terms");
+                    CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
                     lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
+                    if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
+                    {
+                        errors.Add(new RuleSetError("$.level.baseOnly", "one of global, regional, national, local"));
+                    }
                     if (level.TryGetProperty("terms", out var lt))
                     {
                         if (lt.ValueKind != JsonValueKind.Object)
@@ -311,7 +323,7 @@ public sealed class RuleSet
                 return new RuleSetParseResult(null, errors);
             }
 
-            var extras = new PurposeExtras(exceptions, (int)otherMinimumWords, confidences);
+            var extras = new RuleExtras(exceptions, (int)otherMinimumWords, confidences, baseOnly);
             return new RuleSetParseResult(
                 new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin,
                     levelTerms, clauseMarkers, extras),
@@ -369,6 +381,7 @@ public sealed class RuleSet
 
             w.WriteStartObject("level");
             w.WriteNumber("minimumScore", LevelMinimumScore);
+            w.WriteString("baseOnly", LevelNames.Name(BaseOnlyLevel));
             w.WriteStartObject("terms");
             foreach (var (l, terms) in LevelTerms.OrderBy(kv => kv.Key))
             {
@@ -609,10 +622,11 @@ public sealed class RuleSet
 }
 
 /// <summary>What a rule set carries beside the purpose terms: exceptions, the words <c>other</c> needs, confidences.</summary>
-internal sealed record PurposeExtras(
+internal sealed record RuleExtras(
     IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions,
     int OtherMinimumWords,
-    IReadOnlyDictionary<string, double> Confidences);
+    IReadOnlyDictionary<string, double> Confidences,
+    GrantLevel BaseOnlyLevel);
 
 /// <summary>Names of <see cref="GrantLevel"/> values as stored and as accepted in data (en/es/pt/fr).</summary>
 public static class LevelNames
