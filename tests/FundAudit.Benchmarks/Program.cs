@@ -6,6 +6,7 @@ using FundAudit.Benchmarks.Import;
 return args.FirstOrDefault() switch
 {
     "evaluate" => ClassificationBenchmark.Evaluate(args[1..]),
+    "evaluate-real" => ClassificationBenchmark.EvaluateReal(args[1..]),
     "classify-speed" => ClassificationBenchmark.Speed(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "import-phases" => ImportPhases.Run(args[1..]),
@@ -18,6 +19,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
+          evaluate-real [tuning|heldout|all] [--mistakes] [--calibrate]   the same on the labelled real grants
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
           import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           import-phases [--rows N]                                the import's CPU side alone, phase by phase

@@ -18,6 +18,9 @@ public enum GrantPurpose
     Collective,
     Emergency,
     Campaign,
+
+    /// <summary>The recipient's own work that is none of the four protection purposes: a decision, not a default.</summary>
+    Other,
 }
 
 /// <summary>Where a classified value came from.</summary>

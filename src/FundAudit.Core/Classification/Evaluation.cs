@@ -17,7 +17,8 @@ public sealed record DimensionReport(
     int WrongHighConfidence,
     IReadOnlyList<string> Labels,
     int[,] Confusion,
-    IReadOnlyList<string> Mistakes)
+    IReadOnlyList<string> Mistakes,
+    IReadOnlyList<ReliabilityBin> Reliability)
 {
     /// <summary>Correct / total; an <c>unclassified</c> answer to a grant labelled otherwise counts as wrong.</summary>
     public double Accuracy => Total == 0 ? 0 : (double)Correct / Total;
@@ -58,6 +59,13 @@ public sealed record EvaluationReport(int Cases, DimensionReport Level, Dimensio
             sb.Append(CultureInfo.InvariantCulture, $"accuracy: {d.Accuracy:P1} ({d.Correct}/{d.Total}; an 'unclassified' answer to a labelled grant counts as wrong)\n");
             sb.Append(CultureInfo.InvariantCulture, $"answered unclassified: {d.AnsweredUnclassified} ({(double)d.AnsweredUnclassified / Math.Max(1, d.Total):P1})\n");
             sb.Append(CultureInfo.InvariantCulture, $"wrong with high confidence (≥ {ClassificationThresholds.High}): {d.WrongHighConfidence} ({d.WrongHighConfidenceShare:P1} of all answers)\n");
+            sb.Append("reliability (confidence bin: answers, right, share right)\n");
+            foreach (var b in d.Reliability)
+            {
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"  [{b.From:0.00}, {b.To:0.00}{(b.To >= 1 ? "]" : ")")}: {b.Answers,4} answers, {b.Right,4} right, {(b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture)),7}\n");
+            }
+
             if (withMistakes)
             {
                 foreach (var m in d.Mistakes)
@@ -71,11 +79,31 @@ public sealed record EvaluationReport(int Cases, DimensionReport Level, Dimensio
     }
 }
 
+/// <summary>One row of a reliability table: answers whose confidence lies in [From, To), and how many were right.</summary>
+public sealed record ReliabilityBin(double From, double To, int Answers, int Right)
+{
+    private static readonly double[] Edges = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0];
+
+    /// <summary>Bins answers by confidence: [0, 0.5), [0.5, 0.7), [0.7, 0.8), [0.8, 0.9), [0.9, 0.95), [0.95, 1].</summary>
+    public static IReadOnlyList<ReliabilityBin> Of(IReadOnlyCollection<(double Confidence, bool Right)> answers)
+    {
+        var bins = new List<ReliabilityBin>();
+        for (var i = 0; i + 1 < Edges.Length; i++)
+        {
+            var (from, to) = (Edges[i], Edges[i + 1]);
+            var inBin = answers.Where(a => a.Confidence >= from && (a.Confidence < to || (to >= 1 && a.Confidence <= to))).ToList();
+            bins.Add(new ReliabilityBin(from, to, inBin.Count, inBin.Count(a => a.Right)));
+        }
+
+        return bins;
+    }
+}
+
 /// <summary>Loads labelled evaluation sets and measures an engine against them.</summary>
 public static class Evaluation
 {
     private static readonly string[] LevelLabels = ["global", "regional", "national", "local", "unclassified"];
-    private static readonly string[] PurposeLabels = ["emergency", "campaign", "collective", "prevention", "unclassified"];
+    private static readonly string[] PurposeLabels = ["emergency", "campaign", "collective", "prevention", "other", "unclassified"];
     private static readonly string[] FlexibleLabels = ["flexible", "not flexible"];
 
     /// <summary>Parses JSON lines: GrantRecord fields in camelCase plus "id", "expected": { level, purpose, flexible } and an optional "note".</summary>
@@ -152,6 +180,75 @@ public static class Evaluation
         return new EvaluationReport(cases.Count, level.Report(), purpose.Report(), flexible.Report());
     }
 
+    /// <summary>
+    /// Per decision path (the <c>decision: key</c> line of the evidence): answers, right answers and the lower end of
+    /// the share right (<see cref="WilsonLower"/>), which is what the rule set's <c>confidence</c> section should say.
+    /// </summary>
+    public static string Calibration(ClassificationEngine engine, IReadOnlyList<EvaluationCase> cases)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(cases);
+        var tally = new SortedDictionary<string, (int Answers, int Right)>(StringComparer.Ordinal);
+        void Add(IReadOnlyList<string> evidence, bool right)
+        {
+            var key = DecisionOf(evidence) ?? "(none)";
+            var (n, k) = tally.GetValueOrDefault(key);
+            tally[key] = (n + 1, k + (right ? 1 : 0));
+        }
+
+        foreach (var c in cases)
+        {
+            var r = engine.Classify(c.Grant);
+            Add(r.Level.Evidence, r.Level.Value == c.Level);
+            Add(r.Purpose.Evidence, r.Purpose.Value == c.Purpose);
+            Add(r.Flexible.Evidence, r.Flexible.Value == c.Flexible);
+        }
+
+        var sb = new StringBuilder("\n== calibration: per decision, the lower end of the 95 % Wilson interval of the share right\n");
+        foreach (var (key, (n, k)) in tally)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  \"{key}\": {WilsonLower(k, n):0.000},   // {k} right of {n}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The lower end of the 95 % Wilson score interval of <paramref name="right"/> out of <paramref name="answers"/>:
+    /// a share the decision reaches at least, with 95 % confidence. Small samples get modest confidences.
+    /// </summary>
+    public static double WilsonLower(int right, int answers)
+    {
+        if (answers == 0)
+        {
+            return 0;
+        }
+
+        const double Z = 1.96;
+        double n = answers, p = right / n, z2 = Z * Z;
+        var centre = p + (z2 / (2 * n));
+        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
+        return Math.Round((centre - margin) / (1 + (z2 / n)), 3);
+    }
+
+    /// <summary>The decision path named in an evidence list (<c>decision: level.local</c>), if any.</summary>
+    public static string? DecisionOf(IReadOnlyList<string> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        const string Prefix = "decision: ";
+        for (var i = evidence.Count - 1; i >= 0; i--)
+        {
+            if (evidence[i].StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                var rest = evidence[i].AsSpan(Prefix.Length);
+                var end = rest.IndexOf(' ');
+                return (end < 0 ? rest : rest[..end]).ToString();
+            }
+        }
+
+        return null;
+    }
+
     private static string LevelName(GrantLevel l) => LevelNames.Name(l);
 
     private static string? Str(JsonElement e, string name) =>
@@ -166,11 +263,13 @@ public static class Evaluation
     {
         private readonly int[,] _m = new int[labels.Length, labels.Length];
         private readonly List<string> _mistakes = [];
+        private readonly List<(double Confidence, bool Right)> _answers = [];
         private int _total, _correct, _unclassified, _wrongHigh;
 
         public void Add(string id, string expected, string answered, double confidence, IReadOnlyList<string> evidence)
         {
             _total++;
+            _answers.Add((confidence, expected == answered));
             _m[Array.IndexOf(labels, expected), Array.IndexOf(labels, answered)]++;
             if (answered == "unclassified")
             {
@@ -191,6 +290,7 @@ public static class Evaluation
             _mistakes.Add($"{id}: expected {expected}, answered {answered} ({confidence.ToString("0.00", CultureInfo.InvariantCulture)}) — {string.Join("; ", evidence.TakeLast(4))}");
         }
 
-        public DimensionReport Report() => new(name, _total, _correct, _unclassified, _wrongHigh, labels, _m, _mistakes);
+        public DimensionReport Report() =>
+            new(name, _total, _correct, _unclassified, _wrongHigh, labels, _m, _mistakes, ReliabilityBin.Of(_answers));
     }
 }

@@ -47,7 +47,8 @@ public sealed class RuleSet
         IReadOnlyList<WeightedTerm> flexibleTerms,
         double levelMinimumScore,
         IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
-        IReadOnlyList<WeightedTerm> clauseMarkers)
+        IReadOnlyList<WeightedTerm> clauseMarkers,
+        RuleExtras extras)
     {
         Version = version;
         Description = description;
@@ -60,7 +61,17 @@ public sealed class RuleSet
         LevelMinimumScore = levelMinimumScore;
         LevelTerms = levelTerms;
         ClauseMarkers = clauseMarkers;
+        PurposeExceptions = extras.Exceptions;
+        OtherMinimumWords = extras.OtherMinimumWords;
+        Confidences = extras.Confidences;
+        BaseOnlyLevel = extras.BaseOnlyLevel;
     }
+
+    /// <summary>
+    /// The level given when only the recipient's base country is known and nothing says where the work happens: the
+    /// level such grants most often have on the labelled real data (<c>level.baseOnly</c>).
+    /// </summary>
+    public GrantLevel BaseOnlyLevel { get; }
 
     /// <summary>The rule-set version stored beside every classification, e.g. "2026.11-1".</summary>
     public string Version { get; }
@@ -93,6 +104,27 @@ public sealed class RuleSet
     /// Folded text has no punctuation, so a marker reaches to the end of the field or the next marker.
     /// </summary>
     public IReadOnlyList<WeightedTerm> ClauseMarkers { get; }
+
+    /// <summary>
+    /// Phrases in which a purpose's term does not mean that purpose ("emergency medicine", "charitable trust",
+    /// "advocacy service"): each found phrase takes its weight off that purpose's score.
+    /// </summary>
+    public IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> PurposeExceptions { get; }
+
+    /// <summary>
+    /// How many words of title and description a grant needs for <c>other</c> to be decided when no protection
+    /// purpose wins; with fewer the grant stays unclassified ("no activity words").
+    /// </summary>
+    public int OtherMinimumWords { get; }
+
+    /// <summary>
+    /// The confidence of each way of deciding (see <see cref="ConfidenceKeys"/>): the share of answers that way that
+    /// were right on the labelled real data (tuning part), written into the rule set by the evaluation.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Confidences { get; }
+
+    /// <summary>The confidence of the decision path <paramref name="key"/>, or <paramref name="fallback"/>.</summary>
+    public double Confidence(string key, double fallback) => Confidences.TryGetValue(key, out var c) ? c : fallback;
 
     /// <summary>The rule set shipped with FundAudit.</summary>
     public static RuleSet Default => DefaultRuleSet.Value;
@@ -136,7 +168,7 @@ public sealed class RuleSet
                 return new RuleSetParseResult(null, [new RuleSetError("$", "the rule set must be a JSON object")]);
             }
 
-            CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level");
+            CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level", "confidence");
 
             string? version = null;
             if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
@@ -158,13 +190,18 @@ public sealed class RuleSet
             double pMin = 2, pMargin = 0.25, titleWeight = 1.5;
             var purposeTerms = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
             IReadOnlyList<WeightedTerm> clauseMarkers = [];
+            var otherMinimumWords = 3.0;
+            IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
             if (!root.TryGetProperty("purpose", out var purpose) || purpose.ValueKind != JsonValueKind.Object)
             {
                 errors.Add(new RuleSetError("$.purpose", "missing purpose section (an object with terms per purpose)"));
             }
             else
             {
-                CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms", "clauseMarkers");
+                CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms", "clauseMarkers",
+                    "exceptions", "otherMinimumWords");
+                otherMinimumWords = (int)ReadNumber(purpose, "otherMinimumWords", "$.purpose", 0, 1000, otherMinimumWords, errors);
+                exceptions = ReadPurposeGroups(purpose, "exceptions", errors);
                 pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
                 pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
                 titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
@@ -180,7 +217,7 @@ public sealed class RuleSet
                         var path = "$.purpose.terms." + p.Name;
                         if (!TryParsePurpose(p.Name, out var gp))
                         {
-                            errors.Add(new RuleSetError(path, $"unknown purpose '{p.Name}' (expected emergency, campaign, collective or prevention)"));
+                            errors.Add(new RuleSetError(path, $"unknown purpose '{p.Name}' (expected emergency, campaign, collective, prevention or other)"));
                             continue;
                         }
 
@@ -233,6 +270,7 @@ public sealed class RuleSet
 
             // level
             double lMin = 2;
+            var baseOnly = GrantLevel.Local;
             var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
             if (root.TryGetProperty("level", out var level))
             {
@@ -242,8 +280,12 @@ public sealed class RuleSet
                 }
                 else
                 {
-                    CheckKnown(level, "$.level", errors, "minimumScore", "terms");
+                    CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
                     lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
+                    if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
+                    {
+                        errors.Add(new RuleSetError("$.level.baseOnly", "one of global, regional, national, local"));
+                    }
                     if (level.TryGetProperty("terms", out var lt))
                     {
                         if (lt.ValueKind != JsonValueKind.Object)
@@ -275,13 +317,16 @@ public sealed class RuleSet
                 }
             }
 
+            var confidences = ReadConfidences(root, errors);
             if (errors.Count > 0)
             {
                 return new RuleSetParseResult(null, errors);
             }
 
+            var extras = new RuleExtras(exceptions, (int)otherMinimumWords, confidences, baseOnly);
             return new RuleSetParseResult(
-                new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin, levelTerms, clauseMarkers),
+                new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin,
+                    levelTerms, clauseMarkers, extras),
                 []);
         }
     }
@@ -303,6 +348,7 @@ public sealed class RuleSet
             w.WriteNumber("minimumScore", PurposeMinimumScore);
             w.WriteNumber("margin", PurposeMargin);
             w.WriteNumber("titleWeight", TitleWeight);
+            w.WriteNumber("otherMinimumWords", OtherMinimumWords);
             w.WriteStartObject("terms");
             foreach (var (p, terms) in PurposeTerms.OrderBy(kv => kv.Key))
             {
@@ -315,6 +361,17 @@ public sealed class RuleSet
                 WriteTerms(w, "clauseMarkers", ClauseMarkers);
             }
 
+            if (PurposeExceptions.Count > 0)
+            {
+                w.WriteStartObject("exceptions");
+                foreach (var (p, terms) in PurposeExceptions.OrderBy(kv => kv.Key))
+                {
+                    WriteTerms(w, PurposeName(p), terms);
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
 
             w.WriteStartObject("flexible");
@@ -324,6 +381,7 @@ public sealed class RuleSet
 
             w.WriteStartObject("level");
             w.WriteNumber("minimumScore", LevelMinimumScore);
+            w.WriteString("baseOnly", LevelNames.Name(BaseOnlyLevel));
             w.WriteStartObject("terms");
             foreach (var (l, terms) in LevelTerms.OrderBy(kv => kv.Key))
             {
@@ -332,13 +390,24 @@ public sealed class RuleSet
 
             w.WriteEndObject();
             w.WriteEndObject();
+            if (Confidences.Count > 0)
+            {
+                w.WriteStartObject("confidence");
+                foreach (var (key, value) in Confidences.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    w.WriteNumber(key, value);
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    /// <summary>"emergency", "campaign", "collective", "prevention" (English, Spanish, Portuguese and French names are accepted).</summary>
+    /// <summary>"emergency", "campaign", "collective", "prevention", "other" (English, Spanish, Portuguese and French names are accepted).</summary>
     public static bool TryParsePurpose(string? name, out GrantPurpose purpose)
     {
         purpose = TextFold.Key(name) switch
@@ -347,6 +416,7 @@ public sealed class RuleSet
             "campaign" or "campana" or "campanha" or "campagne" => GrantPurpose.Campaign,
             "collective" or "colectivo" or "coletivo" or "collectif" => GrantPurpose.Collective,
             "prevention" or "prevencion" or "prevencao" => GrantPurpose.Prevention,
+            "other" or "otro" or "otra" or "outro" or "outra" or "autre" => GrantPurpose.Other,
             _ => GrantPurpose.Unclassified,
         };
         return purpose != GrantPurpose.Unclassified;
@@ -358,6 +428,7 @@ public sealed class RuleSet
         GrantPurpose.Campaign => "campaign",
         GrantPurpose.Collective => "collective",
         GrantPurpose.Prevention => "prevention",
+        GrantPurpose.Other => "other",
         _ => "unclassified",
     };
 
@@ -397,6 +468,71 @@ public sealed class RuleSet
         }
 
         return value;
+    }
+
+    private static Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> ReadPurposeGroups(
+        JsonElement purpose, string name, List<RuleSetError> errors)
+    {
+        var groups = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
+        if (!purpose.TryGetProperty(name, out var section))
+        {
+            return groups;
+        }
+
+        var path = "$.purpose." + name;
+        if (section.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError(path, "must be an object: purpose → { phrase: weight }"));
+            return groups;
+        }
+
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in section.EnumerateObject())
+        {
+            if (!TryParsePurpose(p.Name, out var gp) || groups.ContainsKey(gp))
+            {
+                errors.Add(new RuleSetError($"{path}.{p.Name}", $"unknown or repeated purpose '{p.Name}'"));
+                continue;
+            }
+
+            groups[gp] = ReadTerms(p.Value, $"{path}.{p.Name}", seen, errors);
+        }
+
+        return groups;
+    }
+
+    private static Dictionary<string, double> ReadConfidences(JsonElement root, List<RuleSetError> errors)
+    {
+        var confidences = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("confidence", out var section))
+        {
+            return confidences;
+        }
+
+        if (section.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError("$.confidence", "must be an object: decision → confidence (0 to 1)"));
+            return confidences;
+        }
+
+        foreach (var p in section.EnumerateObject())
+        {
+            var path = $"$.confidence['{p.Name}']";
+            if (!ConfidenceKeys.All.Contains(p.Name))
+            {
+                errors.Add(new RuleSetError(path, "unknown decision (see ConfidenceKeys)"));
+            }
+            else if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var c) || c < 0 || c > 1)
+            {
+                errors.Add(new RuleSetError(path, "a confidence is a number from 0 to 1"));
+            }
+            else
+            {
+                confidences[p.Name] = c;
+            }
+        }
+
+        return confidences;
     }
 
     private static List<WeightedTerm> ReadTerms(JsonElement obj, string path, Dictionary<string, string> seen, List<RuleSetError> errors)
@@ -484,6 +620,13 @@ public sealed class RuleSet
         return true;
     }
 }
+
+/// <summary>What a rule set carries beside the purpose terms: exceptions, the words <c>other</c> needs, confidences.</summary>
+internal sealed record RuleExtras(
+    IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions,
+    int OtherMinimumWords,
+    IReadOnlyDictionary<string, double> Confidences,
+    GrantLevel BaseOnlyLevel);
 
 /// <summary>Names of <see cref="GrantLevel"/> values as stored and as accepted in data (en/es/pt/fr).</summary>
 public static class LevelNames

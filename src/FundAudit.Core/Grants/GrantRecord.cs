@@ -31,6 +31,9 @@ public sealed record GrantRecord
 
     public string? RecipientOrgName { get; init; }
 
+    /// <summary>The grant goes to an individual (360Giving <c>recipientIndividual</c>), not an organisation.</summary>
+    public bool RecipientIsIndividual { get; init; }
+
     /// <summary>The recipient's address country as given (a code or a name).</summary>
     public string? RecipientOrgCountry { get; init; }
 

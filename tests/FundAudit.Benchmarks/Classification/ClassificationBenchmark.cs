@@ -23,6 +23,36 @@ internal static class ClassificationBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// The labelled real grants (tests/FundAudit.Api.Tests/Classification/RealData) read from ../shared/data.
+    /// <c>--calibrate</c> prints, per decision path, how many answers were right (the figures behind the rule set's
+    /// confidences); run it on the tuning part only.
+    /// </summary>
+    public static int EvaluateReal(string[] args)
+    {
+        var split = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "heldout";
+        var data = FundAudit.Api.Tests.Classification.RealData.RealGrantSources.FindDataFolder()
+            ?? throw new DirectoryNotFoundException("../shared/data was not found above this folder");
+        var labels = new List<FundAudit.Api.Tests.Classification.RealData.RealLabel>();
+        foreach (var part in split == "all" ? new[] { "tuning", "heldout" } : [split])
+        {
+            var path = FindFile($"tests/FundAudit.Api.Tests/Classification/RealData/labels-{part}.jsonl");
+            labels.AddRange(FundAudit.Api.Tests.Classification.RealData.RealGrantSources.ReadLabels(path));
+        }
+
+        var cases = FundAudit.Api.Tests.Classification.RealData.RealGrantSources.Cases(data, labels);
+        var engine = ClassificationEngine.Default;
+        Console.WriteLine($"rule set {engine.Rules.Version}; real grants, {split} part: {cases.Count} grants from " +
+            $"{labels.Select(l => l.Source).Distinct().Count()} files");
+        Console.Write(Evaluation.Run(engine, cases).Format(args.Contains("--mistakes")));
+        if (args.Contains("--calibrate"))
+        {
+            Console.Write(Evaluation.Calibration(engine, cases));
+        }
+
+        return 0;
+    }
+
     public static int Speed(string[] args)
     {
         var rest = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -59,9 +89,10 @@ internal static class ClassificationBenchmark
         return 0;
     }
 
-    private static string FindDefaultSet()
+    private static string FindDefaultSet() => FindFile("tests/FundAudit.Core.Tests/Classification/Data/evaluation-set.jsonl");
+
+    private static string FindFile(string relative)
     {
-        const string relative = "tests/FundAudit.Core.Tests/Classification/Data/evaluation-set.jsonl";
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -16,7 +16,7 @@ public sealed class RuleSetTests
         var result = RuleSet.Parse(RuleSet.DefaultJson());
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Matches(@"^\d{4}\.\d{2}-\d+$", RuleSet.Default.Version);
-        Assert.Equal(4, RuleSet.Default.PurposeTerms.Count);
+        Assert.Equal(5, RuleSet.Default.PurposeTerms.Count); // the four protection purposes and `other`
         Assert.All(RuleSet.Default.PurposeTerms.Values, terms => Assert.True(terms.Count >= 40));
     }
 
@@ -121,5 +121,55 @@ public sealed class RuleSetTests
         };
         var c = ClassificationEngine.Default.Classify(g);
         Assert.Equal(GrantPurpose.Unclassified, c.Purpose.Value);
+    }
+}
+
+public sealed class RuleSetExtrasTests
+{
+    private static RuleSetParseResult ParseWith(Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> change)
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(RuleSet.DefaultJson())!.AsObject();
+        return RuleSet.Parse(change(doc).ToJsonString());
+    }
+
+    [Fact]
+    public void The_default_rule_set_carries_other_terms_exceptions_and_a_confidence_for_every_decision()
+    {
+        var rules = RuleSet.Default;
+        Assert.NotEmpty(rules.PurposeTerms[GrantPurpose.Other]);
+        Assert.NotEmpty(rules.PurposeExceptions[GrantPurpose.Emergency]);
+        Assert.All(ConfidenceKeys.All, key => Assert.True(rules.Confidences.ContainsKey(key), key));
+        var again = RuleSet.Parse(rules.ToJson());
+        Assert.True(again.IsValid, string.Join("; ", again.Errors));
+        Assert.Equal(rules.Confidences, again.RuleSet!.Confidences);
+        Assert.Equal(rules.BaseOnlyLevel, again.RuleSet.BaseOnlyLevel);
+    }
+
+    [Fact]
+    public void An_unknown_decision_or_a_confidence_outside_0_to_1_is_named_by_its_path()
+    {
+        var result = ParseWith(d =>
+        {
+            var c = d["confidence"]!.AsObject();
+            c["level.guess"] = 0.5;
+            c["level.local"] = 1.5;
+            return d;
+        });
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.Path == "$.confidence['level.guess']");
+        Assert.Contains(result.Errors, e => e.Path == "$.confidence['level.local']");
+    }
+
+    [Fact]
+    public void An_exception_for_an_unknown_purpose_or_a_bad_base_level_is_refused()
+    {
+        var result = ParseWith(d =>
+        {
+            d["purpose"]!["exceptions"]!["rescue"] = new System.Text.Json.Nodes.JsonObject { ["x y"] = 1 };
+            d["level"]!["baseOnly"] = "planetary";
+            return d;
+        });
+        Assert.Contains(result.Errors, e => e.Path == "$.purpose.exceptions.rescue");
+        Assert.Contains(result.Errors, e => e.Path == "$.level.baseOnly");
     }
 }

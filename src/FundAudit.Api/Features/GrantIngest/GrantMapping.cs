@@ -37,6 +37,7 @@ internal static class GrantMapping
             PlannedEndDate = IsoDate.TryParse(planned?.EndDate, out var e) ? e : null,
             RecipientOrgId = recipient?.Id,
             RecipientOrgName = recipient?.Name,
+            RecipientIsIndividual = recipient is null && g.Extra?.ContainsKey("recipientIndividual") == true,
             RecipientOrgCountry = recipient?.AddressCountry,
             RecipientLocationCountryCodes = recipient?.Location?.Select(l => l.CountryCode).OfType<string>().ToList() ?? [],
             BeneficiaryLocations = g.BeneficiaryLocation?.Select(l => new BeneficiaryLocation(l.Name, l.CountryCode, l.GeoCode, l.GeoCodeType)).ToList() ?? [],

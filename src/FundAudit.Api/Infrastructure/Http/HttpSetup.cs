@@ -52,6 +52,10 @@ internal static class JsonDefaults
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+
+        // JSON and the 360Giving standard name properties case-sensitively: a published grant with both "id" and "ID"
+        // (GrantNav's COVID files) is one grant whose "ID" is an unknown field, kept as sent.
+        options.PropertyNameCaseInsensitive = false;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MaxDepth = 32;

@@ -1,0 +1,355 @@
+using FundAudit.Core.Geography;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Core.Classification;
+
+/// <summary>Level (TAXONOMY.md, "Level"): who received the money, judged by where it is based and where the work happens.</summary>
+public sealed partial class ClassificationEngine
+{
+    private const int PlaceInText = 1;
+    private const int PlaceInName = 2;
+
+    /// <summary>What the level rules know about one grant.</summary>
+    private sealed record LevelFacts(Country? Base, WorkPlaces Work, string Source, bool FromText, LevelHints Hints, bool Individual)
+    {
+        public string BaseText => Base is null ? "" : $"{Base.Alpha2} ({Base.Region?.DisplayName() ?? "no region"})";
+    }
+
+    /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's name.</summary>
+    private sealed record LevelHints(double Local, double National, double Best, GrantLevel BestLevel, double RunnerUp,
+        List<string> Evidence, List<string> NamePlaces);
+
+    // Rule 1: a recipient based outside the region where the work happens is global, whatever else the data says.
+    // Rule 2: a Level column or a 360Giving Location Scope code.
+    // Rule 3: work that is global or spans world regions is global; several countries of one region, regional.
+    // Rule 4: one country of the recipient's region that is not its own: regional.
+    // Rule 5: one country with a sub-national place (a constituent country such as England counts): local.
+    // Rule 6: one whole country: national.
+    // Rule 7: only the recipient's base is known: its name or the text decide local or national.
+    // Rule 8: nothing but descriptive words; else unclassified ("no place known").
+    private Dimension<GrantLevel> ClassifyLevel(GrantRecord grant, ReadOnlySpan<int> hits, ReadOnlySpan<float> factor)
+    {
+        var evidence = new List<string>();
+        var facts = LevelFactsOf(grant, hits, factor, evidence);
+        return BasedOutsideRegion(facts, evidence)
+            ?? ExplicitLevel(grant, evidence)
+            ?? AcrossCountries(facts, evidence)
+            ?? InOneCountry(facts, evidence)
+            ?? FromBaseOnly(facts, evidence)
+            ?? FromHintsOnly(facts, evidence);
+    }
+
+    private LevelFacts LevelFactsOf(GrantRecord grant, ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, List<string> evidence)
+    {
+        var baseCountry = RecipientBase(grant, evidence);
+        var work = new WorkPlaces();
+        foreach (var loc in grant.BeneficiaryLocations)
+        {
+            work.Read(loc, evidence);
+        }
+
+        var text = TextPlaces(hits, factor, PlaceInText);
+        var source = "beneficiary locations";
+        var fromText = false;
+        if (work.IsOnly(baseCountry) && text.Countries.Any(c => c != baseCountry))
+        {
+            // A funder that records the recipient's own country says nothing about where the work happens.
+            evidence.Add($"the beneficiary location is only the recipient's own country ({baseCountry!.Alpha2}); " +
+                $"the text names {text.Describe()}");
+            (work, source, fromText) = (text, "places named in the text", true);
+        }
+        else if (work.Countries.Count == 1 && work.SubNational.Count == 0 && work.Areas.Count == 0 && !work.Global
+            && baseCountry is null && text.Countries.Any(c => c != work.Countries[0]))
+        {
+            // One whole country and a text about others: the country is most likely the recipient's own.
+            evidence.Add($"the beneficiary location is one whole country ({work.Countries[0].Alpha2}), taken as the " +
+                $"recipient's base; the text names {text.Describe()}");
+            baseCountry = work.Countries[0];
+            (work, source, fromText) = (text, "places named in the text", true);
+        }
+        else if (!work.Any && text.Any && !text.IsOnly(baseCountry))
+        {
+            (work, source, fromText) = (text, "places named in the text", true);
+        }
+
+        return new LevelFacts(baseCountry, work, source, fromText, Hints(hits, factor), grant.RecipientIsIndividual);
+    }
+
+    /// <summary>Where the recipient is based: its address country, its locations, then its organisation identifier.</summary>
+    private static Country? RecipientBase(GrantRecord grant, List<string> evidence)
+    {
+        if (!string.IsNullOrWhiteSpace(grant.RecipientOrgCountry))
+        {
+            if (Countries.TryResolve(grant.RecipientOrgCountry, out var c))
+            {
+                return c;
+            }
+
+            evidence.Add($"unknown country: {grant.RecipientOrgCountry}");
+        }
+
+        foreach (var code in grant.RecipientLocationCountryCodes)
+        {
+            if (Countries.TryResolve(code, out var c))
+            {
+                return c;
+            }
+        }
+
+        if (OrganisationIds.TryBase(grant.RecipientOrgId, out var fromId, out _) && fromId is not null)
+        {
+            evidence.Add($"recipient identifier {grant.RecipientOrgId}: registered in {fromId.Alpha2}");
+            return fromId;
+        }
+
+        return null;
+    }
+
+    private WorkPlaces TextPlaces(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, int where)
+    {
+        var work = new WorkPlaces();
+        foreach (var id in hits)
+        {
+            if (((int)factor[id] & where) == 0)
+            {
+                continue;
+            }
+
+            if (_kind[id] == TermKind.Place)
+            {
+                var p = _places[_sub[id]];
+                if (p.Country is { } c)
+                {
+                    work.AddCountry(c);
+                }
+                else
+                {
+                    work.AddArea(p);
+                }
+            }
+            else if (_kind[id] == TermKind.SubPlace)
+            {
+                work.AddSubPlace(_subPlaces[_sub[id]]);
+            }
+        }
+
+        return work;
+    }
+
+    private LevelHints Hints(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor)
+    {
+        Span<double> hint = stackalloc double[5];
+        hint.Clear();
+        var evidence = new List<string>();
+        foreach (var id in hits)
+        {
+            if (_kind[id] == TermKind.LevelHint)
+            {
+                hint[_sub[id]] += _weight[id];
+                evidence.Add(_evidence[id]);
+            }
+        }
+
+        var names = TextPlaces(hits, factor, PlaceInName).SubNational;
+        var best = GrantLevel.Unclassified;
+        double bestScore = 0, runnerUp = 0;
+        for (var l = 1; l < hint.Length; l++)
+        {
+            if (hint[l] > bestScore)
+            {
+                (runnerUp, bestScore, best) = (bestScore, hint[l], (GrantLevel)l);
+            }
+            else if (hint[l] > runnerUp)
+            {
+                runnerUp = hint[l];
+            }
+        }
+
+        return new LevelHints(hint[(int)GrantLevel.Local], hint[(int)GrantLevel.National], bestScore, best, runnerUp,
+            evidence, names);
+    }
+
+    private Dimension<GrantLevel> Level(GrantLevel level, LevelFacts facts, string key, List<string> evidence) =>
+        Decide(level, ClassificationSource.Rule, facts.FromText ? ConfidenceKeys.LevelFromText : key, 0.6, evidence);
+
+    private Dimension<GrantLevel>? BasedOutsideRegion(LevelFacts f, List<string> evidence)
+    {
+        if (f.Base?.Region is not { } baseRegion || f.Work.RegionMask == 0 || (f.Work.RegionMask & (1 << (int)baseRegion)) != 0)
+        {
+            return null;
+        }
+
+        evidence.Add($"recipient based in {f.BaseText}, work in {f.Work.Describe()} from {f.Source} → global");
+        return Level(GrantLevel.Global, f, ConfidenceKeys.LevelBasedOutside, evidence);
+    }
+
+    private Dimension<GrantLevel>? ExplicitLevel(GrantRecord grant, List<string> evidence)
+    {
+        if (!string.IsNullOrWhiteSpace(grant.ExplicitLevel))
+        {
+            if (LevelNames.TryParse(grant.ExplicitLevel, out var given))
+            {
+                evidence.Add($"explicit level in the data: {grant.ExplicitLevel}");
+                return Decide(given, ClassificationSource.Explicit, ConfidenceKeys.LevelExplicit, 0.95, evidence);
+            }
+
+            evidence.Add($"unknown explicit level: {grant.ExplicitLevel}");
+        }
+
+        if (string.IsNullOrWhiteSpace(grant.LocationScope))
+        {
+            return null;
+        }
+
+        var scope = grant.LocationScope.Trim().ToUpperInvariant();
+        var fromScope = scope switch
+        {
+            "GLS010" => GrantLevel.Global,
+            "GLS020" => GrantLevel.Regional,
+            "GLS030" => GrantLevel.National,
+            "GLS040" or "GLS050" or "GLS060" => GrantLevel.Local,
+            _ => GrantLevel.Unclassified,
+        };
+        if (fromScope == GrantLevel.Unclassified)
+        {
+            evidence.Add(scope == "GLS099" ? "Location Scope GLS099: no information" : $"unknown Location Scope: {grant.LocationScope}");
+            return null;
+        }
+
+        evidence.Add($"360Giving Location Scope {scope} → {LevelNames.Name(fromScope)}");
+        return Decide(fromScope, ClassificationSource.Explicit, ConfidenceKeys.LevelLocationScope, 0.95, evidence);
+    }
+
+    private Dimension<GrantLevel>? AcrossCountries(LevelFacts f, List<string> evidence)
+    {
+        if (f.Work.Global || f.Work.RegionCount >= 2)
+        {
+            evidence.Add($"work is global or in several world regions: {f.Work.Describe()} from {f.Source} → global");
+            return Level(GrantLevel.Global, f, ConfidenceKeys.LevelGlobal, evidence);
+        }
+
+        if (f.Work.Countries.Count >= 2 || f.Work.Areas.Count > 0)
+        {
+            evidence.Add($"work across {f.Work.Describe()} from {f.Source}" +
+                $"{(f.Base is null ? ", recipient base unknown" : $", recipient based in {f.BaseText}")} → regional");
+            return Level(GrantLevel.Regional, f, ConfidenceKeys.LevelRegional, evidence);
+        }
+
+        return null;
+    }
+
+    private Dimension<GrantLevel>? InOneCountry(LevelFacts f, List<string> evidence)
+    {
+        if (f.Work.Countries.Count != 1)
+        {
+            return null;
+        }
+
+        var c = f.Work.Countries[0];
+        if (f.Base is not null && f.Base != c)
+        {
+            evidence.Add($"recipient based in {f.BaseText}, work in {c.Alpha2} of the same region from {f.Source} → regional");
+            return Level(GrantLevel.Regional, f, ConfidenceKeys.LevelRegionalNeighbour, evidence);
+        }
+
+        if (f.Work.SubNational.Count > 0)
+        {
+            evidence.Add($"work in {c.Alpha2} at a sub-national place ({string.Join(", ", f.Work.SubNational)}) " +
+                $"from {f.Source} → local");
+            return Level(GrantLevel.Local, f, ConfidenceKeys.LevelLocal, evidence);
+        }
+
+        evidence.AddRange(f.Hints.Evidence);
+        if (LocalWithinCountry(f, c, evidence) is { } local)
+        {
+            return local;
+        }
+
+        evidence.Add($"work in one country ({c.Alpha2}) from {f.Source}, no sub-national place → national");
+        return Level(GrantLevel.National, f, ConfidenceKeys.LevelNational, evidence);
+    }
+
+    /// <summary>One whole country in the data, but an individual recipient or a local group named so.</summary>
+    private Dimension<GrantLevel>? LocalWithinCountry(LevelFacts f, Country c, List<string> evidence)
+    {
+        if (f.Individual)
+        {
+            evidence.Add($"an individual recipient in {c.Alpha2}: individual defenders work where they live → local");
+            return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelIndividual, 0.6, evidence);
+        }
+
+        if (f.Hints.NamePlaces.Count > 0)
+        {
+            evidence.Add($"work in {c.Alpha2}; the recipient's name names {string.Join(", ", f.Hints.NamePlaces)} → local");
+            return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
+        }
+
+        if (f.Hints.Local >= _rules.LevelMinimumScore && f.Hints.Local > f.Hints.National)
+        {
+            evidence.Add($"work in {c.Alpha2}; the text describes a local group (local {Fmt(f.Hints.Local)} > " +
+                $"national {Fmt(f.Hints.National)}) → local");
+            return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
+        }
+
+        return null;
+    }
+
+    private Dimension<GrantLevel>? FromBaseOnly(LevelFacts f, List<string> evidence)
+    {
+        if (f.Base is null)
+        {
+            return null;
+        }
+
+        if (f.Individual)
+        {
+            evidence.Add($"an individual recipient in {f.BaseText}: individual defenders work where they live → local");
+            return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelIndividual, 0.6, evidence);
+        }
+
+        evidence.AddRange(f.Hints.Evidence);
+        if (f.Hints.NamePlaces.Count > 0)
+        {
+            evidence.Add($"recipient based in {f.BaseText}; its name names {string.Join(", ", f.Hints.NamePlaces)} → local");
+            return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
+        }
+
+        var global = f.Hints.BestLevel == GrantLevel.Global ? f.Hints.Best : 0;
+        if (global >= _rules.LevelMinimumScore && global > f.Hints.National && global > f.Hints.Local)
+        {
+            evidence.Add($"recipient based in {f.BaseText}; the text speaks of international work → global");
+            return Decide(GrantLevel.Global, ClassificationSource.Rule, ConfidenceKeys.LevelBaseGlobal, 0.5, evidence);
+        }
+
+        if (f.Hints.National > f.Hints.Local && f.Hints.National >= _rules.LevelMinimumScore)
+        {
+            evidence.Add($"recipient based in {f.BaseText}; the text speaks of the whole country → national");
+            return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseNational, 0.6, evidence);
+        }
+
+        if (f.Hints.Local >= _rules.LevelMinimumScore)
+        {
+            evidence.Add($"recipient based in {f.BaseText}; the text describes a local group → local");
+            return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
+        }
+
+        var level = _rules.BaseOnlyLevel;
+        evidence.Add($"only the recipient's base is known ({f.BaseText}); nothing says where the work happens → " +
+            $"{LevelNames.Name(level)}, the usual level of such grants");
+        return Decide(level, ClassificationSource.Rule, ConfidenceKeys.LevelBaseOnly, 0.4, evidence);
+    }
+
+    private Dimension<GrantLevel> FromHintsOnly(LevelFacts f, List<string> evidence)
+    {
+        evidence.AddRange(f.Hints.Evidence);
+        if (f.Hints.BestLevel != GrantLevel.Unclassified && f.Hints.Best >= _rules.LevelMinimumScore && f.Hints.Best > f.Hints.RunnerUp)
+        {
+            evidence.Add($"no place known; the text points to {LevelNames.Name(f.Hints.BestLevel)} " +
+                $"(score {Fmt(f.Hints.Best)}) → {LevelNames.Name(f.Hints.BestLevel)}");
+            return Decide(f.Hints.BestLevel, ClassificationSource.Rule, ConfidenceKeys.LevelTextHints, 0.5, evidence);
+        }
+
+        return Unclassified(GrantLevel.Unclassified,
+            "no place known: no beneficiary location, no recipient country or identifier, and no place in the text", evidence);
+    }
+}

@@ -1,0 +1,249 @@
+using FundAudit.Core.Geography;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Core.Classification;
+
+/// <summary>Where the funded work happens, as far as the level rules need it: countries, areas, sub-national places.</summary>
+internal sealed class WorkPlaces
+{
+    private static readonly HashSet<string> CountryCodeTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CTRY", "COUNTRY", "ISO3166-1", "ISO 3166-1", "ISO3166", "ISO-3166-1",
+    };
+
+    public List<Country> Countries { get; } = [];
+
+    public List<string> Areas { get; } = [];
+
+    public List<string> SubNational { get; } = [];
+
+    public int RegionMask { get; private set; }
+
+    public bool Global { get; private set; }
+
+    public bool Any => Countries.Count > 0 || Areas.Count > 0 || Global;
+
+    public int RegionCount => System.Numerics.BitOperations.PopCount((uint)RegionMask);
+
+    /// <summary>True when the only place is the one country <paramref name="country"/>, with nothing below it.</summary>
+    public bool IsOnly(Country? country) =>
+        country is not null && Countries.Count == 1 && Countries[0] == country && Areas.Count == 0 && !Global
+        && SubNational.Count == 0;
+
+    public void AddCountry(Country c)
+    {
+        if (!Countries.Contains(c))
+        {
+            Countries.Add(c);
+        }
+
+        if (c.Region is { } r)
+        {
+            RegionMask |= 1 << (int)r;
+        }
+    }
+
+    public void AddArea(Place p)
+    {
+        if (p.Kind == PlaceKind.Global)
+        {
+            Global = true;
+        }
+
+        if (!Areas.Contains(p.Name))
+        {
+            Areas.Add(p.Name);
+        }
+
+        foreach (var r in p.Regions)
+        {
+            RegionMask |= 1 << (int)r;
+        }
+    }
+
+    /// <summary>A place inside one country: below country level unless it is the whole country.</summary>
+    public void AddSubPlace(SubPlace place)
+    {
+        AddCountry(place.Country);
+        if (place.Kind != SubPlaceKind.CountryWide && !SubNational.Contains(place.Name))
+        {
+            SubNational.Add(place.Name);
+        }
+    }
+
+    public string Describe()
+    {
+        var parts = new List<string>();
+        parts.AddRange(Countries.Select(c => c.Alpha2));
+        parts.AddRange(Areas);
+        parts.AddRange(SubNational);
+        var regions = WorldRegions.All.Where(r => (RegionMask & (1 << (int)r)) != 0).Select(r => r.DisplayName());
+        return string.Join(", ", parts) + " (" + string.Join(", ", regions) + ")";
+    }
+
+    /// <summary>Reads one beneficiary location: its code first, then its name, then its country code.</summary>
+    public void Read(BeneficiaryLocation loc, List<string> evidence)
+    {
+        Country? country = null;
+        if (!string.IsNullOrWhiteSpace(loc.CountryCode) && !Geography.Countries.TryResolve(loc.CountryCode, out country))
+        {
+            evidence.Add($"unknown country: {loc.CountryCode}");
+        }
+
+        if (ReadCode(loc, country, evidence) || ReadName(loc, country, evidence))
+        {
+            return;
+        }
+
+        if (country is not null)
+        {
+            AddCountry(country);
+        }
+    }
+
+    private bool ReadCode(BeneficiaryLocation loc, Country? country, List<string> evidence)
+    {
+        if (string.IsNullOrWhiteSpace(loc.GeoCode))
+        {
+            // A code type below country level without its code ("LSOA") still says the place is sub-national.
+            if (country is not null && !string.IsNullOrWhiteSpace(loc.GeoCodeType) && string.IsNullOrWhiteSpace(loc.Name)
+                && !CountryCodeTypes.Contains(loc.GeoCodeType.Trim()) && !IsCountryWideType(loc.GeoCodeType.Trim()))
+            {
+                evidence.Add($"place code type {loc.GeoCodeType.Trim()} of {country.Alpha2} (no code): below country level");
+                AddSubPlace(new SubPlace(loc.GeoCodeType.Trim(), country, SubPlaceKind.District, null));
+                return true;
+            }
+
+            return false;
+        }
+
+        var code = loc.GeoCode.Trim();
+        var type = loc.GeoCodeType?.Trim();
+        if (type is not null && CountryCodeTypes.Contains(type) && Geography.Countries.TryResolve(code, out var c))
+        {
+            AddCountry(c);
+            return true;
+        }
+
+        if (Gazetteer.TryResolveCode(code, type, out var place))
+        {
+            evidence.Add($"place code {code}{(type is null ? "" : $" ({type})")}: {Describe(place)}");
+            AddSubPlace(place);
+            return true;
+        }
+
+        if (!string.IsNullOrEmpty(type) && country is not null)
+        {
+            evidence.Add($"place code {code} ({type}) of {country.Alpha2}: below country level");
+            AddSubPlace(new SubPlace(code, country, SubPlaceKind.District, code));
+            return true;
+        }
+
+        evidence.Add($"unknown place code: {code}");
+        return false;
+    }
+
+    private bool ReadName(BeneficiaryLocation loc, Country? country, List<string> evidence)
+    {
+        if (string.IsNullOrWhiteSpace(loc.Name))
+        {
+            return false;
+        }
+
+        var name = loc.Name.Trim();
+        if (name.EndsWith(", regional", StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[..^", regional".Length]; // IATI's region names: "South of Sahara, regional"
+        }
+
+        if (Places.TryResolve(name, out var named))
+        {
+            if (named.Country is { } c)
+            {
+                AddCountry(c);
+                if (country is not null && country != c)
+                {
+                    AddCountry(country);
+                }
+            }
+            else
+            {
+                AddArea(named);
+            }
+
+            return true;
+        }
+
+        if (Gazetteer.TryResolveName(name, country?.Alpha2, out var place))
+        {
+            evidence.Add($"place '{name}': {Describe(place)}");
+            AddSubPlace(place);
+            return true;
+        }
+
+        return ReadCommaParts(name, country, evidence);
+    }
+
+    // "Toribío, Cauca", "Anapu, Pará, Brazil": a country among the parts counts; any other part is below country level.
+    private bool ReadCommaParts(string name, Country? country, List<string> evidence)
+    {
+        var unresolved = !name.Contains(',', StringComparison.Ordinal);
+        foreach (var part in unresolved ? [] : name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Places.TryResolve(part, out var p) && p.Country is { } c)
+            {
+                country ??= c;
+            }
+            else
+            {
+                unresolved = true;
+            }
+        }
+
+        if (unresolved && country is not null && NamesTheCountry(name, country))
+        {
+            AddCountry(country); // "Congo, The Democratic Republic of": the country itself, written another way
+            return true;
+        }
+
+        if (unresolved && country is not null)
+        {
+            evidence.Add($"place '{name}' in {country.Alpha2}: below country level");
+            AddSubPlace(new SubPlace(name, country, SubPlaceKind.Locality, null));
+            return true;
+        }
+
+        if (unresolved)
+        {
+            var readings = Gazetteer.Candidates(name);
+            evidence.Add(readings.Count > 1
+                ? $"ambiguous place '{name}': {string.Join(", ", readings.Take(4).Select(Describe))}"
+                : $"unknown place: {name}");
+        }
+
+        return country is not null;
+    }
+
+    private static bool IsCountryWideType(string type) =>
+        type.Equals("CTRY", StringComparison.OrdinalIgnoreCase) || type.Equals("K02", StringComparison.OrdinalIgnoreCase);
+
+    private static bool NamesTheCountry(string name, Country country)
+    {
+        var folded = " " + TextFold.Phrase(name) + " ";
+        return folded.Contains(" " + TextFold.Phrase(country.Name) + " ", StringComparison.Ordinal);
+    }
+
+    internal static string Describe(SubPlace p) => p.Kind switch
+    {
+        SubPlaceKind.CountryWide => $"the whole of {p.Country.Alpha2}",
+        _ => $"{p.Name}, {KindName(p.Kind)} of {p.Country.Alpha2}",
+    };
+
+    private static string KindName(SubPlaceKind kind) => kind switch
+    {
+        SubPlaceKind.ConstituentCountry => "a constituent country or state",
+        SubPlaceKind.Region => "a region",
+        SubPlaceKind.District => "a district",
+        _ => "a locality",
+    };
+}

@@ -1,0 +1,95 @@
+using FundAudit.Core.Classification;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FundAudit.Api.Tests.Classification.RealData;
+
+/// <summary>
+/// The classifier on real published grants (../shared/data), labelled by people from TAXONOMY.md before anyone looked
+/// at the classifier's answers. The held-out part is never used to tune rules or confidences: its figures are the
+/// honest ones. Both parts are read through the service's own 360Giving JSON and CSV readers.
+/// </summary>
+public sealed class RealDataEvaluationTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<string> DataFolder = new(() => RealGrantSources.FindDataFolder()
+        ?? throw new DirectoryNotFoundException(
+            "../shared/data (the real published grant files) was not found above the test folder; these tests need it"));
+
+    [Fact]
+    public void The_labelled_set_is_large_and_varied_enough()
+    {
+        var tuning = Labels("tuning");
+        var heldout = Labels("heldout");
+        Assert.True(tuning.Count + heldout.Count >= 400, $"{tuning.Count + heldout.Count} labelled grants");
+        Assert.True(tuning.Concat(heldout).Select(l => l.Source).Distinct().Count() >= 6);
+        Assert.Empty(tuning.Select(l => (l.Source, l.GrantId)).Intersect(heldout.Select(l => (l.Source, l.GrantId))));
+        Assert.All(tuning, l => Assert.Equal("tuning", l.Split));
+        Assert.All(heldout, l => Assert.Equal("heldout", l.Split));
+    }
+
+    [Fact]
+    public void Every_labelled_grant_is_found_in_its_published_file()
+    {
+        var cases = RealGrantSources.Cases(DataFolder.Value, Labels("tuning").Concat(Labels("heldout")));
+        Assert.Equal(Labels("tuning").Count + Labels("heldout").Count, cases.Count);
+    }
+
+    /// <summary>
+    /// A guard against regression: the held-out figures measured for rule set 2026.12-1 (level 68.0 %, purpose 88.3 %,
+    /// level wrong at ≥ 0.7 in 0.5 % of answers), less a margin of about one grant in fifty. Issue 13's targets
+    /// (level ≥ 95 %, purpose ≥ 90 %, wrong at ≥ 0.7 under 2 %) are not met yet; README "Classification" says so.
+    /// </summary>
+    [Fact]
+    public void Heldout_real_grants_do_not_fall_below_the_measured_figures()
+    {
+        var report = Evaluate("heldout");
+        Assert.True(report.Level.Accuracy >= 0.66, $"level {report.Level.Accuracy:P1}");
+        Assert.True(report.Purpose.Accuracy >= 0.86, $"purpose {report.Purpose.Accuracy:P1}");
+        Assert.True(report.Level.WrongHighConfidenceShare < 0.02, $"level wrong ≥ 0.7: {report.Level.WrongHighConfidence}");
+        Assert.True(report.Purpose.WrongHighConfidenceShare < 0.07, $"purpose wrong ≥ 0.7: {report.Purpose.WrongHighConfidence}");
+    }
+
+    /// <summary>Answers at confidence ≥ 0.9 are right at least nine times in ten on grants nobody tuned on.</summary>
+    [Fact]
+    public void High_confidence_means_right_on_heldout_grants()
+    {
+        var report = Evaluate("heldout");
+        foreach (var d in new[] { report.Level, report.Purpose, report.Flexible })
+        {
+            var high = d.Reliability.Where(b => b.From >= 0.9).ToList();
+            var answers = high.Sum(b => b.Answers);
+            Assert.True(answers > 0, d.Name);
+            Assert.True(high.Sum(b => b.Right) >= 0.9 * answers, $"{d.Name}: {high.Sum(b => b.Right)} of {answers}");
+        }
+    }
+
+    [Fact]
+    public void Every_unclassified_answer_says_why()
+    {
+        var cases = RealGrantSources.Cases(DataFolder.Value, Labels("tuning").Concat(Labels("heldout")));
+        foreach (var c in cases)
+        {
+            var r = ClassificationEngine.Default.Classify(c.Grant);
+            if (r.Level.Value == GrantLevel.Unclassified)
+            {
+                Assert.Contains(r.Level.Evidence, e => e.StartsWith("unclassified: ", StringComparison.Ordinal));
+            }
+
+            if (r.Purpose.Value == GrantPurpose.Unclassified)
+            {
+                Assert.Contains(r.Purpose.Evidence, e => e.StartsWith("unclassified: ", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    private EvaluationReport Evaluate(string part)
+    {
+        var cases = RealGrantSources.Cases(DataFolder.Value, Labels(part));
+        var report = Evaluation.Run(ClassificationEngine.Default, cases);
+        output.WriteLine(report.Format(withMistakes: true));
+        return report;
+    }
+
+    private static IReadOnlyList<RealLabel> Labels(string part) =>
+        RealGrantSources.ReadLabels(Path.Combine(AppContext.BaseDirectory, "Classification", "RealData", $"labels-{part}.jsonl"));
+}
