@@ -68,21 +68,48 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
             ["slug"] = slug, ["name"] = "Rapid Fund", ["currency"] = "USD", ["maxAmount"] = 3000,
             ["languages"] = new JsonArray(languages.Select(l => (JsonNode?)l).ToArray()),
         };
-        await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
+        var created = await admin.Client.PostAsync("/api/funds", Giving.Json(body));
+        await HttpAssert.OkJsonAsync(created, HttpStatusCode.Created);
         return (await app.AddKeyAsync(admin, Roles.Officer, "olga"), slug);
     }
 
-    /// <summary>Fills the form in <paramref name="lang"/>: every field found by its label in that language.</summary>
-    private static async Task FillFormAsync(IPage page, string lang, string alias, string country, string situation, string amount)
+    /// <summary>The newest request of the fund as officers list it.</summary>
+    private static async Task<System.Text.Json.JsonElement> NewestRequestAsync(Tenant officer, string slug) =>
+        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
+            .GetProperty("items")[0];
+
+    /// <summary>The officer acknowledges the request and asks the applicant <paramref name="question"/>.</summary>
+    private static async Task AskAsync(Tenant officer, string reference, string question)
     {
-        await page.GetByLabel(T("Field_Alias", lang), new() { Exact = false }).FillAsync(alias);
+        var client = officer.Client;
+        await HttpAssert.OkJsonAsync(
+            await client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+        await HttpAssert.OkJsonAsync(
+            await client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question }));
+    }
+
+    private static async Task<(string? Lang, string? Dir)> LangDirAsync(IPage page) =>
+        (await page.Locator("html").GetAttributeAsync("lang"), await page.Locator("html").GetAttributeAsync("dir"));
+
+    private static Task<IReadOnlyList<string>> LanguageLinksAsync(IPage page) =>
+        page.Locator("header nav a[hreflang]").AllInnerTextsAsync();
+
+    /// <summary>A field found by its label (and hint) in <paramref name="lang"/>.</summary>
+    private static ILocator Field(IPage page, string key, string lang) =>
+        page.GetByLabel(T(key, lang), new() { Exact = false });
+
+    /// <summary>Fills the form in <paramref name="lang"/>: every field found by its label in that language.</summary>
+    private static async Task FillFormAsync(IPage page, string lang, string alias, string country, string situation,
+        string amount)
+    {
+        await Field(page, "Field_Alias", lang).FillAsync(alias);
         await page.GetByLabel(T("Channel_signal", lang)).CheckAsync();
         await page.GetByLabel(T("Field_ContactHandle", lang)).FillAsync("+249 900 000 000");
-        await page.GetByLabel(T("Field_Country", lang), new() { Exact = false }).FillAsync(country);
+        await Field(page, "Field_Country", lang).FillAsync(country);
         await page.GetByLabel(T("Urgency_high", lang)).CheckAsync();
         await page.GetByLabel(T("Field_Situation", lang)).FillAsync(situation);
         await page.GetByLabel(T("Field_Need", lang)).SelectOptionAsync("relocation");
-        await page.GetByLabel(T("Field_Amount", lang), new() { Exact = false }).FillAsync(amount);
+        await Field(page, "Field_Amount", lang).FillAsync(amount);
     }
 
     private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
@@ -324,21 +351,22 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await using var _ = context;
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/f/{slug}");
-        Assert.Equal(("ar", "rtl"), (await page.Locator("html").GetAttributeAsync("lang"), await page.Locator("html").GetAttributeAsync("dir")));
-        Assert.Equal(["العربية", "Français", "English"], await page.Locator("header nav a[hreflang]").AllInnerTextsAsync());
+        Assert.Equal(("ar", "rtl"), await LangDirAsync(page));
+        Assert.Equal(["العربية", "Français", "English"], await LanguageLinksAsync(page));
 
         // A mistake in the amount: the error sits under its label, above its field, and everything starts on the right.
         await FillFormAsync(page, "ar", "ليلى", "SD", "تلقيت تهديدات بعد جلسة المحكمة.", "كثير");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", "ar") }).ClickAsync();
         Assert.Equal(T("Error_amount", "ar"), await page.Locator("#amount-error").InnerTextAsync());
         Assert.Equal(T("Error_amount", "ar"), await page.Locator("#errors li a[href='#amount']").InnerTextAsync());
-        Assert.Equal("ليلى", await page.GetByLabel(T("Field_Alias", "ar"), new() { Exact = false }).InputValueAsync());
+        Assert.Equal("ليلى", await Field(page, "Field_Alias", "ar").InputValueAsync());
         var form = await BoxAsync(page.Locator("form"));
         var label = await BoxAsync(page.Locator("label[for=amount]"));
         var error = await BoxAsync(page.Locator("#amount-error"));
         var amount = await BoxAsync(page.Locator("#amount"));
-        Assert.True(label.Y + label.Height <= error.Y + 1 && error.Y + error.Height <= amount.Y + 1, "label, then error, then field");
-        Assert.True(Math.Abs(amount.X + amount.Width - (form.X + form.Width)) < 2, "the short amount field starts on the right");
+        Assert.True(label.Y + label.Height <= error.Y + 1, "the error under the label");
+        Assert.True(error.Y + error.Height <= amount.Y + 1, "and above the field");
+        Assert.True(Math.Abs(amount.X + amount.Width - (form.X + form.Width)) < 2, "the short field on the right");
         Assert.True(amount.X > form.X + 100, "and leaves the left side empty");
         var brand = await BoxAsync(page.Locator("header .brand"));
         var firstLink = await BoxAsync(page.Locator("header nav a[hreflang]").First);
@@ -346,22 +374,21 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await ShotAsync(page, "defender-form-error-ar");
 
         // Arabic-Indic digits are read as the number they are.
-        await page.GetByLabel(T("Field_Amount", "ar"), new() { Exact = false }).FillAsync("١٢٠٠٫٥٠");
+        await Field(page, "Field_Amount", "ar").FillAsync("١٢٠٠٫٥٠");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", "ar") }).ClickAsync();
         Assert.Equal(T("Sent_Title", "ar"), await page.Locator("h1").InnerTextAsync());
         var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
         Assert.Matches("^[A-Z0-9-]{20,}$", code);
-        Assert.Equal("ltr", await page.Locator("[data-case-code]").GetAttributeAsync("dir")); // the code reads left to right
+        Assert.Equal("ltr", await page.Locator("[data-case-code]").GetAttributeAsync("dir")); // read left to right
         await ShotAsync(page, "defender-code-ar");
 
         // The fund asks a question in Arabic; the officer's page names the request's language.
-        var items = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))).GetProperty("items");
-        var listed = items[0];
-        Assert.Equal((1200.50m, "ar"), (listed.GetProperty("amountRequested").GetDecimal(), listed.GetProperty("language").GetString()));
+        var listed = await NewestRequestAsync(officer, slug);
+        Assert.Equal(1200.50m, listed.GetProperty("amountRequested").GetDecimal());
+        Assert.Equal("ar", listed.GetProperty("language").GetString());
         var reference = listed.GetProperty("reference").GetString()!;
         const string Question = "أين أنت الآن؟ هل أنت في مكان آمن؟";
-        await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
-        await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question = Question }));
+        await AskAsync(officer, reference, Question);
         var (officerContext, _) = await ContextAsync();
         await using (officerContext)
         {
@@ -398,18 +425,19 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await using var _ = context;
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/f/{slug}"); // Accept-Language picks the language
-        Assert.Equal((lang, "ltr"), (await page.Locator("html").GetAttributeAsync("lang"), await page.Locator("html").GetAttributeAsync("dir")));
-        Assert.Equal(["English", "Русский", "Kiswahili"], await page.Locator("header nav a[hreflang]").AllInnerTextsAsync());
+        Assert.Equal((lang, "ltr"), await LangDirAsync(page));
+        Assert.Equal(["English", "Русский", "Kiswahili"], await LanguageLinksAsync(page));
 
-        await FillFormAsync(page, lang, alias, wrongCountry, lang == "ru" ? "Угрозы после суда." : "Vitisho baada ya kesi mahakamani.", "1 200,50");
+        var situation = lang == "ru" ? "Угрозы после суда." : "Vitisho baada ya kesi mahakamani.";
+        await FillFormAsync(page, lang, alias, wrongCountry, situation, "1 200,50");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
         Assert.Equal(T("Error_country", lang), await page.Locator("#country-error").InnerTextAsync());
         Assert.Equal(T("Errors_Summary", lang), await page.Locator("#errors p").InnerTextAsync());
-        Assert.Equal(wrongCountry, await page.GetByLabel(T("Field_Country", lang), new() { Exact = false }).InputValueAsync());
-        Assert.Equal("1 200,50", await page.GetByLabel(T("Field_Amount", lang), new() { Exact = false }).InputValueAsync());
+        Assert.Equal(wrongCountry, await Field(page, "Field_Country", lang).InputValueAsync());
+        Assert.Equal("1 200,50", await Field(page, "Field_Amount", lang).InputValueAsync());
         await ShotAsync(page, $"defender-form-error-{lang}");
 
-        await page.GetByLabel(T("Field_Country", lang), new() { Exact = false }).FillAsync("KE");
+        await Field(page, "Field_Country", lang).FillAsync("KE");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
         Assert.Equal(T("Sent_Title", lang), await page.Locator("h1").InnerTextAsync());
         var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
@@ -420,15 +448,15 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         Assert.Equal(T("Status_received", lang), await page.Locator("[data-status]").InnerTextAsync());
         Assert.Equal(lang, await page.Locator("html").GetAttributeAsync("lang"));
         AssertOnlyTheService(requests);
-        var status = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code }));
-        Assert.Equal("received", status.GetProperty("status").GetString());
+        var api = await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code });
+        Assert.Equal("received", (await HttpAssert.OkJsonAsync(api)).GetProperty("status").GetString());
     }
 
     [Theory]
     [InlineData("ar")]
     [InlineData("ru")]
     [InlineData("sw")]
-    public async Task The_defender_pages_in_Arabic_Russian_and_Kiswahili_have_no_serious_or_critical_accessibility_violation(string lang)
+    public async Task The_defender_pages_in_Arabic_Russian_and_Kiswahili_have_no_serious_or_critical_issue(string lang)
     {
         var (officer, slug) = await FundAsync(lang, "en");
         var (context, _) = await ContextAsync();
@@ -442,7 +470,8 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
             var result = await page.RunAxe();
             Assert.NotEmpty(result.Passes);
             var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
-                .Select(v => $"{lang} {name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}").ToList();
+                .Select(v => $"{lang} {name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
+                .ToList();
             Assert.True(bad.Count == 0, string.Join("\n", bad));
             checkedPages.Add(name);
         }
@@ -455,10 +484,7 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
         await CheckAsync("answer with the code");
         var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
-        var reference = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
-            .GetProperty("items")[0].GetProperty("reference").GetString();
-        await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
-        await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question = "?" }));
+        await AskAsync(officer, (await NewestRequestAsync(officer, slug)).GetProperty("reference").GetString()!, "?");
         await page.GotoAsync($"/f/{slug}/status?lang={lang}");
         await CheckAsync("status");
         await page.GetByLabel(T("Status_CodeLabel", lang)).FillAsync(code);

@@ -20,20 +20,25 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
 
     private PageSession NewSession() => new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
 
-    /// <summary>A fund whose form offers <paramref name="languages"/> (every language of the pages when none are given).</summary>
+    /// <summary>A fund whose form offers <paramref name="languages"/> (all the pages' languages when none).</summary>
     private async Task<(Tenant Officer, string Slug)> FundAsync(params string[] languages)
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
         var slug = "pages-" + Guid.NewGuid().ToString("N")[..10];
-        var offered = new JsonArray((languages.Length > 0 ? languages : PageText.Languages).Select(l => (JsonNode?)l).ToArray());
-        var body = new JsonObject { ["slug"] = slug, ["name"] = "Fondo Rápido", ["currency"] = "USD", ["maxAmount"] = 5000, ["languages"] = offered };
+        var offered = (languages.Length > 0 ? languages : PageText.Languages).Select(l => (JsonNode?)l).ToArray();
+        var body = new JsonObject
+        {
+            ["slug"] = slug, ["name"] = "Fondo Rápido", ["currency"] = "USD", ["maxAmount"] = 5000,
+            ["languages"] = new JsonArray(offered),
+        };
         await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
         return (await app.AddKeyAsync(admin, Roles.Officer, "olga"), slug);
     }
 
     private static (string, string)[] ValidForm(string submission, string amount = "800,50", string language = "es") =>
     [
-        ("submission", submission), ("language", language), ("alias", "Lucía"), ("contact.channel", "signal"), ("contact.handle", "+50499990000"),
+        ("submission", submission), ("language", language), ("alias", "Lucía"), ("contact.channel", "signal"),
+        ("contact.handle", "+50499990000"),
         ("country", "Honduras"), ("urgency", "high"), ("situation", "Amenazas después de una audiencia sobre tierras."), ("need", "relocation"),
         ("amount", amount), ("currency", "USD"), ("endorser", ""),
     ];
@@ -50,7 +55,8 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         {
             var page = await session.GetAsync($"/f/{slug}?lang={lang}");
             Assert.Equal(HttpStatusCode.OK, page.Status);
-            Assert.Contains($"<html lang=\"{lang}\" dir=\"{(lang == "ar" ? "rtl" : "ltr")}\">", page.Html, StringComparison.Ordinal);
+            var dir = lang == "ar" ? "rtl" : "ltr";
+            Assert.Contains($"<html lang=\"{lang}\" dir=\"{dir}\">", page.Html, StringComparison.Ordinal);
             Assert.Contains(PageText.Get("Form_Submit", lang)!, page.Html, StringComparison.Ordinal);
             Assert.Equal(lang, page.Header("Content-Language"));
         }
@@ -236,6 +242,9 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Equal(1, await RequestCountAsync(officer, slug));
     }
 
+    private int MaxSituationLength =>
+        app.Services.GetRequiredService<FundAudit.Api.Features.EmergencyRequests.EmergencyOptions>().MaxSituationLength;
+
     private static KeyValuePair<string, string>[] Pairs(IEnumerable<(string Name, string Value)> fields) =>
         fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToArray();
 
@@ -245,8 +254,8 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var (_, slug) = await FundAsync("sw", "ar", "pt-BR");
         var session = NewSession();
         var first = await session.GetAsync($"/f/{slug}");
-        Assert.Contains("<html lang=\"sw\" dir=\"ltr\">", first.Html, StringComparison.Ordinal); // nothing asked: the fund's first
-        var links = Regex.Matches(first.Html, "<a href=\"/f/[^\"?]+\\?lang=(\\w+)\" lang=\"\\w+\" hreflang=\"\\w+\"[^>]*>([^<]+)</a>")
+        Assert.Contains("<html lang=\"sw\" dir=\"ltr\">", first.Html, StringComparison.Ordinal); // the fund's first
+        var links = Regex.Matches(first.Html, "<a href=\"/f/[^\"?]+\\?lang=(\\w+)\" lang=\"\\w+\" [^>]*>([^<]+)</a>")
             .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray();
         Assert.Equal([("sw", "Kiswahili"), ("ar", "العربية"), ("pt", "Português")], links);
 
@@ -258,8 +267,9 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
 
         session.AcceptLanguage = "pt-BR";
         Assert.Contains("<html lang=\"pt\"", (await session.GetAsync($"/f/{slug}")).Html, StringComparison.Ordinal);
-        Assert.Contains("<html lang=\"ar\"", (await session.GetAsync($"/f/{slug}?lang=ar")).Html, StringComparison.Ordinal); // the link wins
-        var notOffered = await session.GetAsync($"/f/{slug}/status?lang=es"); // a link to a language the fund does not offer
+        var linked = await session.GetAsync($"/f/{slug}?lang=ar"); // the link wins
+        Assert.Contains("<html lang=\"ar\"", linked.Html, StringComparison.Ordinal);
+        var notOffered = await session.GetAsync($"/f/{slug}/status?lang=es"); // a language the fund does not offer
         Assert.Contains("<html lang=\"pt\"", notOffered.Html, StringComparison.Ordinal);
         Assert.Equal("pt", notOffered.Header("Content-Language"));
         Assert.DoesNotContain("lang=es", notOffered.Html, StringComparison.Ordinal);
@@ -272,24 +282,24 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var session = NewSession();
         var fields = new[]
         {
-            ("alias", "Error_alias"), ("contact-channel", "Error_contact_channel"), ("contact-handle", "Error_contact_handle"),
-            ("country", "Error_country"), ("urgency", "Error_urgency"), ("need", "Error_need"), ("amount", "Error_amount"),
-            ("currency", "Error_currency"),
+            ("alias", "Error_alias"), ("contact-channel", "Error_contact_channel"),
+            ("contact-handle", "Error_contact_handle"), ("country", "Error_country"), ("urgency", "Error_urgency"),
+            ("need", "Error_need"), ("amount", "Error_amount"), ("currency", "Error_currency"),
         };
         foreach (var lang in PageText.Languages)
         {
             var form = await session.GetAsync($"/f/{slug}?lang={lang}");
-            var page = await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", form.Hidden("submission")!), ("language", lang),
-                ("amount", "0"));
+            var page = await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", form.Hidden("submission")!),
+                ("language", lang), ("amount", "0"));
             Assert.Equal(HttpStatusCode.BadRequest, page.Status);
             Assert.Contains($"<html lang=\"{lang}\"", page.Html, StringComparison.Ordinal);
             Assert.All(fields, f => Assert.Equal(PageText.Get(f.Item2, lang), page.TextOf($"id=\"{f.Item1}-error\"")));
-            var situation = string.Format(System.Globalization.CultureInfo.GetCultureInfo(lang), PageText.Get("Error_situation", lang)!,
-                app.Services.GetRequiredService<FundAudit.Api.Features.EmergencyRequests.EmergencyOptions>().MaxSituationLength);
+            var situation = string.Format(System.Globalization.CultureInfo.GetCultureInfo(lang),
+                PageText.Get("Error_situation", lang)!, MaxSituationLength);
             Assert.Equal(situation, page.TextOf("id=\"situation-error\""));
             if (lang != "en")
             {
-                Assert.DoesNotContain(" is required", page.Html, StringComparison.Ordinal); // the validator's own messages
+                Assert.DoesNotContain(" is required", page.Html, StringComparison.Ordinal); // the validator's English
                 Assert.DoesNotContain("more than zero", page.Html, StringComparison.Ordinal);
             }
         }
@@ -304,7 +314,8 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", form.Html, StringComparison.Ordinal);
         Assert.Contains("٥٬٠٠٠٫٠٠ USD", form.Html, StringComparison.Ordinal); // the fund's maximum as Arabic writes it
 
-        var bad = await session.PostAsync($"/f/{slug}?lang=ar", Pairs(ValidForm(form.Hidden("submission")!, "١٢ ألف", "ar")));
+        var submission = form.Hidden("submission")!;
+        var bad = await session.PostAsync($"/f/{slug}?lang=ar", Pairs(ValidForm(submission, "١٢ ألف", "ar")));
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Equal(PageText.Get("Error_amount", "ar"), bad.TextOf("id=\"amount-error\""));
         Assert.Contains("value=\"١٢ ألف\"", bad.Html, StringComparison.Ordinal); // kept as typed
@@ -312,13 +323,16 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         foreach (var typed in new[] { "١٢٠٠٫٥٠", "۱۲۰۰", "١٬٢٠٠", "1 200,50" })
         {
             var fresh = await session.GetAsync($"/f/{slug}?lang=ar");
-            var sent = await session.PostAsync($"/f/{slug}?lang=ar", Pairs(ValidForm(fresh.Hidden("submission")!, typed, "ar")));
+            var fields = Pairs(ValidForm(fresh.Hidden("submission")!, typed, "ar"));
+            var sent = await session.PostAsync($"/f/{slug}?lang=ar", fields);
             Assert.Equal(HttpStatusCode.OK, sent.Status);
             Assert.Contains(PageText.Get("Sent_Keep", "ar")!, sent.Html, StringComparison.Ordinal);
         }
 
-        var items = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))).GetProperty("items");
-        Assert.Equal([1200m, 1200m, 1200.50m, 1200.50m], items.EnumerateArray().Select(i => i.GetProperty("amountRequested").GetDecimal()).Order());
+        var items = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
+            .GetProperty("items");
+        var amounts = items.EnumerateArray().Select(i => i.GetProperty("amountRequested").GetDecimal()).Order();
+        Assert.Equal([1200m, 1200m, 1200.50m, 1200.50m], amounts);
         Assert.All(items.EnumerateArray(), i => Assert.Equal("ar", i.GetProperty("language").GetString()));
     }
 
@@ -328,7 +342,8 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var (officer, slug) = await FundAsync("ar");
         const string Body = """
             {"alias":"ليلى","contact":{"channel":"signal","handle":"+249900000000"},"country":"SD","urgency":"high",
-             "situation":"تهديدات بعد جلسة المحكمة.","need":"relocation","amount":"١٢٠٠","currency":"USD","language":"ar"}
+             "situation":"تهديدات بعد جلسة المحكمة.","need":"relocation","amount":"١٢٠٠","currency":"USD",
+             "language":"ar"}
             """;
         foreach (var json in new[] { Body, Body.Replace("\"١٢٠٠\"", "١٢٠٠", StringComparison.Ordinal) })
         {
@@ -347,30 +362,39 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
     public async Task Every_defender_page_in_every_language_stays_under_30KB()
     {
         var (officer, slug) = await FundAsync();
-        var cssBytes = (await (await app.CreateClient().GetAsync(PageAssets.StylesheetUrl)).Content.ReadAsByteArrayAsync()).Length;
+        var css = await app.CreateClient().GetAsync(PageAssets.StylesheetUrl);
+        var cssBytes = (await css.Content.ReadAsByteArrayAsync()).Length;
         foreach (var lang in PageText.Languages)
         {
             var session = NewSession();
             var pages = new List<(string Name, HtmlPage Page)>();
             var form = await session.GetAsync($"/f/{slug}?lang={lang}");
             pages.Add(("form", form));
+            var submission = form.Hidden("submission")!;
             pages.Add(("form with errors",
-                await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", form.Hidden("submission")!), ("language", lang))));
-            var sent = await session.PostAsync($"/f/{slug}?lang={lang}", Pairs(ValidForm(form.Hidden("submission")!, "300", lang)));
+                await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", submission), ("language", lang))));
+            var sent = await session.PostAsync($"/f/{slug}?lang={lang}", Pairs(ValidForm(submission, "300", lang)));
             pages.Add(("answer", sent));
             var code = sent.TextOf("data-case-code")!;
             pages.Add(("status", await session.GetAsync($"/f/{slug}/status?lang={lang}")));
             pages.Add(("case", await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
 
-            var items = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200"))).GetProperty("items");
-            var reference = items.EnumerateArray().Single(i => i.GetProperty("language").GetString() == lang).GetProperty("reference").GetString();
-            await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+            var list = await HttpAssert.OkJsonAsync(
+                await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200"));
+            var reference = list.GetProperty("items").EnumerateArray()
+                .Single(i => i.GetProperty("language").GetString() == lang).GetProperty("reference").GetString();
+            await HttpAssert.OkJsonAsync(
+                await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
             await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/questions",
                 new { version = 2, question = new string('?', 600) }));
-            pages.Add(("case with a question", await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
-            pages.Add(("answer missing", await session.PostAsync($"/f/{slug}/answer?lang={lang}", ("code", code), ("answer", " "))));
-            pages.Add(("withdraw unconfirmed", await session.PostAsync($"/f/{slug}/withdraw?lang={lang}", ("code", code))));
-            pages.Add(("code not found", await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", "AAAA-BBBB-CCCC-DDDD"))));
+            pages.Add(("case with a question",
+                await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
+            pages.Add(("answer missing",
+                await session.PostAsync($"/f/{slug}/answer?lang={lang}", ("code", code), ("answer", " "))));
+            pages.Add(("withdraw unconfirmed",
+                await session.PostAsync($"/f/{slug}/withdraw?lang={lang}", ("code", code))));
+            pages.Add(("code not found",
+                await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", "AAAA-BBBB-CCCC-DDDD"))));
             pages.Add(("no such fund", await session.GetAsync($"/f/nothing-here?lang={lang}")));
 
             foreach (var (name, page) in pages)

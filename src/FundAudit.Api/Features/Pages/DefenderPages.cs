@@ -49,7 +49,7 @@ internal static class DefenderPages
         var form = http.Request.Form;
         var values = Fields.ToDictionary(f => f, f => (string?)form[f] ?? "");
         var submission = form["submission"].ToString() is { Length: >= 16 and <= 64 } k ? k : NewSubmissionKey();
-        var amountTyped = PageLanguage.NormalizeNumber(values["amount"]); // "١٢٠٠٫٥٠", "1 200,50" → "1200.50", "1200,50"
+        var amountTyped = PageLanguage.NormalizeNumber(values["amount"]); // "١٢٠٠٫٥٠" → "1200.50"
         decimal? amount = TryParseAmount(amountTyped, out var parsed) ? parsed : null;
         var request = new SubmitRequest.Request(values["alias"], new ContactDetails(values["contact.channel"], values["contact.handle"]), values["country"],
             values["urgency"], values["situation"], values["need"], amount, values["currency"], values["language"], values["endorser"]);
@@ -77,9 +77,11 @@ internal static class DefenderPages
         var result = await SubmitRequest.SubmitAsync(fund.Slug, request, "form:" + submission, store, sensitive, hasher, idempotency, clock, ct);
         return result.Result switch
         {
-            Created<SubmitRequest.Response> { Value: { } created } => PageLanguage.InCurrentCulture(PageResult.Render<DefenderSent>(new
+            Created<SubmitRequest.Response> { Value: { } created } =>
+                PageLanguage.InCurrentCulture(PageResult.Render<DefenderSent>(new
             {
-                Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status", PageLanguage.OfferedFor(http)),
+                Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status",
+                    PageLanguage.OfferedFor(http)),
                 Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
             })),
 
@@ -90,7 +92,8 @@ internal static class DefenderPages
         };
     }
 
-    public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, EmergencyStore store, CancellationToken ct)
+    public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, EmergencyStore store,
+        CancellationToken ct)
     {
         if (await store.FindPublicFundAsync(Normalize(slug), ct) is not { } fund)
         {
@@ -98,7 +101,8 @@ internal static class DefenderPages
         }
 
         PageLanguage.Apply(http, fund.Languages);
-        return RenderStatus(http, fund, new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) });
+        return RenderStatus(http, fund,
+            new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) });
     }
 
     public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases, EmergencyStore store, SensitiveFields sensitive,
@@ -213,19 +217,23 @@ internal static class DefenderPages
     private static IResult RenderStatus(HttpContext http, FundRow fund, DefenderStatusModel model, int status = StatusCodes.Status200OK)
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
-        var chrome = PageChrome.For(text["Status_Title"], fund.Name, $"/f/{fund.Slug}/status", PageLanguage.OfferedFor(http));
-        return PageLanguage.InCurrentCulture(PageResult.Render<DefenderStatus>(new { Chrome = chrome, Model = model }, status));
+        var chrome = PageChrome.For(text["Status_Title"], fund.Name, $"/f/{fund.Slug}/status",
+            PageLanguage.OfferedFor(http));
+        return PageLanguage.InCurrentCulture(
+            PageResult.Render<DefenderStatus>(new { Chrome = chrome, Model = model }, status));
     }
 
     private static IResult RenderForm(HttpContext http, FundRow fund, EmergencyOptions options, IReadOnlyDictionary<string, string> values,
         IReadOnlyDictionary<string, string> errors, string submission, string? formError, int status)
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
+        var culture = CultureInfo.CurrentCulture;
         var max = PageLanguage.Digits(MinorUnits.ToDecimal(fund.MaxAmount, fund.Currency)
-            .ToString("N" + Currencies.Exponent(fund.Currency), CultureInfo.CurrentCulture), CultureInfo.CurrentCulture) + " " + fund.Currency;
+            .ToString("N" + Currencies.Exponent(fund.Currency), culture), culture) + " " + fund.Currency;
         return PageLanguage.InCurrentCulture(PageResult.Render<DefenderForm>(new
         {
-            Chrome = PageChrome.For(text["Form_Title", fund.Name], fund.Name, $"/f/{fund.Slug}", PageLanguage.OfferedFor(http)),
+            Chrome = PageChrome.For(text["Form_Title", fund.Name], fund.Name, $"/f/{fund.Slug}",
+                PageLanguage.OfferedFor(http)),
             Model = new DefenderFormModel
             {
                 Slug = fund.Slug, FundName = fund.Name, MaxAmount = max, Token = PageSecurity.Token(http), SubmissionKey = submission,

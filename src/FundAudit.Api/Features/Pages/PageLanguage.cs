@@ -23,7 +23,9 @@ internal static class PageLanguage
         return offered.Count > 0 ? offered : PageText.Languages;
     }
 
-    /// <summary>The language to answer in: the link's, if offered; else the best offered Accept-Language; else the first.</summary>
+    /// <summary>
+    /// The language to answer in: the link's, if offered; else the best offered one in Accept-Language; else the first.
+    /// </summary>
     public static string Choose(HttpContext http, IReadOnlyList<string> offered)
     {
         if (Match(http.Request.Query[PageText.LanguageKey].ToString()) is { } linked && offered.Contains(linked))
@@ -61,8 +63,9 @@ internal static class PageLanguage
         return offered;
     }
 
-    /// <summary>The languages <see cref="Apply"/> found for this request's fund, or null (pages without a fund).</summary>
-    public static IReadOnlyList<string>? OfferedFor(HttpContext http) => http.Items[OfferedKey] as IReadOnlyList<string>;
+    /// <summary>The languages <see cref="Apply"/> found for this request's fund, or null (no fund).</summary>
+    public static IReadOnlyList<string>? OfferedFor(HttpContext http) =>
+        http.Items[OfferedKey] as IReadOnlyList<string>;
 
     /// <summary>Renders <paramref name="inner"/> in the current culture of the handler that built it.</summary>
     public static IResult InCurrentCulture(IResult inner) => new CultureResult(inner, CultureInfo.CurrentCulture);
@@ -98,13 +101,14 @@ internal static class PageLanguage
         var builder = new StringBuilder(typed.Length);
         foreach (var ch in typed)
         {
-            if (char.IsWhiteSpace(ch) || ch is '\u066c' or '\u200e' or '\u200f' or '\u061c' or (>= '\u202a' and <= '\u202e')
-                or (>= '\u2066' and <= '\u2069'))
+            if (char.IsWhiteSpace(ch) || ch is '\u066c' or '\u200e' or '\u200f' or '\u061c'
+                or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069'))
             {
                 continue;
             }
 
-            if (char.GetUnicodeCategory(ch) == UnicodeCategory.DecimalDigitNumber && char.GetNumericValue(ch) is >= 0 and <= 9 and var v)
+            if (char.GetUnicodeCategory(ch) == UnicodeCategory.DecimalDigitNumber
+                && char.GetNumericValue(ch) is >= 0 and <= 9 and var v)
             {
                 builder.Append((char)('0' + (int)v));
             }

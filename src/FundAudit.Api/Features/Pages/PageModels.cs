@@ -20,8 +20,8 @@ public sealed record PageChrome(string Title, string Lang, string Dir, string Br
         var culture = CultureInfo.CurrentUICulture;
         var current = PageText.Languages.FirstOrDefault(l => culture.Name == l || culture.Parent.Name == l) ?? "en";
         return new PageChrome(title, current, culture.TextInfo.IsRightToLeft ? "rtl" : "ltr", brand,
-            (offered ?? PageText.Languages).Select(l =>
-                new LanguageLink(l, PageText.NativeName(l), $"{path}?{PageText.LanguageKey}={l}", l == current)).ToList());
+            (offered ?? PageText.Languages).Select(l => new LanguageLink(
+                l, PageText.NativeName(l), $"{path}?{PageText.LanguageKey}={l}", l == current)).ToList());
     }
 }
 

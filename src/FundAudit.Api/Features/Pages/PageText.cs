@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Localization;
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>
-/// The defender's pages' text: PageText.resx (English, the fallback) and PageText.{es,fr,pt,ar,ru,sw}.resx. Pages read it
-/// through <c>IStringLocalizer&lt;PageText&gt;</c>; nothing shown to an applicant is written in the markup.
+/// The defender's pages' text: PageText.resx (English, the fallback) and PageText.{es,fr,pt,ar,ru,sw}.resx. Pages
+/// read it through <c>IStringLocalizer&lt;PageText&gt;</c>; nothing shown to an applicant is written in the markup.
 /// </summary>
 public sealed class PageText
 {
