@@ -77,13 +77,13 @@ internal static class DefenderPages
         var result = await SubmitRequest.SubmitAsync(fund.Slug, request, "form:" + submission, store, sensitive, hasher, idempotency, clock, ct);
         return result.Result switch
         {
-            Created<SubmitRequest.Response> { Value: { } created } =>
-                PageLanguage.InCurrentCulture(PageResult.Render<DefenderSent>(new
-            {
-                Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status",
-                    PageLanguage.OfferedFor(http)),
-                Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
-            })),
+            Created<SubmitRequest.Response> { Value: { } created } => PageLanguage.InCurrentCulture(
+                PageResult.Render<DefenderSent>(new
+                {
+                    Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status",
+                        PageLanguage.OfferedFor(http)),
+                    Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
+                })),
 
             // The same submission key with other answers: the first request stands; ask for a fresh form.
             ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } =>

@@ -121,6 +121,9 @@ internal static class PageLanguage
         return builder.ToString();
     }
 
+    /// <summary>The pages' language a BCP 47 tag names, in itself ("ar-SD" → "العربية"), or null.</summary>
+    public static string? NativeNameOf(string tag) => Match(tag) is { } language ? PageText.NativeName(language) : null;
+
     /// <summary>The page language a BCP 47 tag asks for ("pt-BR" → "pt"), or null.</summary>
     private static string? Match(string? tag) =>
         string.IsNullOrWhiteSpace(tag)
