@@ -56,6 +56,65 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
 
     private static string T(string key) => PageText.Get(key, "es")!;
 
+    private static string T(string key, string lang) => PageText.Get(key, lang)!;
+
+    /// <summary>A fund whose form offers <paramref name="languages"/>, with an officer.</summary>
+    private async Task<(Tenant Officer, string Slug)> FundAsync(params string[] languages)
+    {
+        var admin = await app.CreateTenantAsync(Roles.Admin);
+        var slug = "browser-" + Guid.NewGuid().ToString("N")[..8];
+        var body = new JsonObject
+        {
+            ["slug"] = slug, ["name"] = "Rapid Fund", ["currency"] = "USD", ["maxAmount"] = 3000,
+            ["languages"] = new JsonArray(languages.Select(l => (JsonNode?)l).ToArray()),
+        };
+        var created = await admin.Client.PostAsync("/api/funds", Giving.Json(body));
+        await HttpAssert.OkJsonAsync(created, HttpStatusCode.Created);
+        return (await app.AddKeyAsync(admin, Roles.Officer, "olga"), slug);
+    }
+
+    /// <summary>The newest request of the fund as officers list it.</summary>
+    private static async Task<System.Text.Json.JsonElement> NewestRequestAsync(Tenant officer, string slug) =>
+        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
+            .GetProperty("items")[0];
+
+    /// <summary>The officer acknowledges the request and asks the applicant <paramref name="question"/>.</summary>
+    private static async Task AskAsync(Tenant officer, string reference, string question)
+    {
+        var client = officer.Client;
+        await HttpAssert.OkJsonAsync(
+            await client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+        await HttpAssert.OkJsonAsync(
+            await client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question }));
+    }
+
+    private static async Task<(string? Lang, string? Dir)> LangDirAsync(IPage page) =>
+        (await page.Locator("html").GetAttributeAsync("lang"), await page.Locator("html").GetAttributeAsync("dir"));
+
+    private static Task<IReadOnlyList<string>> LanguageLinksAsync(IPage page) =>
+        page.Locator("header nav a[hreflang]").AllInnerTextsAsync();
+
+    /// <summary>A field found by its label (and hint) in <paramref name="lang"/>.</summary>
+    private static ILocator Field(IPage page, string key, string lang) =>
+        page.GetByLabel(T(key, lang), new() { Exact = false });
+
+    /// <summary>Fills the form in <paramref name="lang"/>: every field found by its label in that language.</summary>
+    private static async Task FillFormAsync(IPage page, string lang, string alias, string country, string situation,
+        string amount)
+    {
+        await Field(page, "Field_Alias", lang).FillAsync(alias);
+        await page.GetByLabel(T("Channel_signal", lang)).CheckAsync();
+        await page.GetByLabel(T("Field_ContactHandle", lang)).FillAsync("+249 900 000 000");
+        await Field(page, "Field_Country", lang).FillAsync(country);
+        await page.GetByLabel(T("Urgency_high", lang)).CheckAsync();
+        await page.GetByLabel(T("Field_Situation", lang)).FillAsync(situation);
+        await page.GetByLabel(T("Field_Need", lang)).SelectOptionAsync("relocation");
+        await Field(page, "Field_Amount", lang).FillAsync(amount);
+    }
+
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
+        await locator.BoundingBoxAsync() ?? throw new InvalidOperationException("not on screen");
+
     /// <summary>Bytes on the wire (headers and bodies of every response) for what <paramref name="navigate"/> loads.</summary>
     private static async Task<long> WireBytesAsync(IPage page, Func<Task> navigate)
     {
@@ -281,6 +340,158 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await page.GetByLabel("Your key").FillAsync(staff.Officer.Key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await CheckAsync("response-time dashboard");
+        Assert.Equal(6, checkedPages.Count);
+    }
+
+    [Fact]
+    public async Task A_defender_asks_in_Arabic_right_to_left_with_JavaScript_off_and_checks_the_status()
+    {
+        var (officer, slug) = await FundAsync("ar", "fr", "en");
+        var (context, requests) = await ContextAsync(javaScript: false, locale: "ar-SD");
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/f/{slug}");
+        Assert.Equal(("ar", "rtl"), await LangDirAsync(page));
+        Assert.Equal(["العربية", "Français", "English"], await LanguageLinksAsync(page));
+
+        // A mistake in the amount: the error sits under its label, above its field, and everything starts on the right.
+        await FillFormAsync(page, "ar", "ليلى", "SD", "تلقيت تهديدات بعد جلسة المحكمة.", "كثير");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", "ar") }).ClickAsync();
+        Assert.Equal(T("Error_amount", "ar"), await page.Locator("#amount-error").InnerTextAsync());
+        Assert.Equal(T("Error_amount", "ar"), await page.Locator("#errors li a[href='#amount']").InnerTextAsync());
+        Assert.Equal("ليلى", await Field(page, "Field_Alias", "ar").InputValueAsync());
+        var form = await BoxAsync(page.Locator("form"));
+        var label = await BoxAsync(page.Locator("label[for=amount]"));
+        var error = await BoxAsync(page.Locator("#amount-error"));
+        var amount = await BoxAsync(page.Locator("#amount"));
+        Assert.True(label.Y + label.Height <= error.Y + 1, "the error under the label");
+        Assert.True(error.Y + error.Height <= amount.Y + 1, "and above the field");
+        Assert.True(Math.Abs(amount.X + amount.Width - (form.X + form.Width)) < 2, "the short field on the right");
+        Assert.True(amount.X > form.X + 100, "and leaves the left side empty");
+        var brand = await BoxAsync(page.Locator("header .brand"));
+        var firstLink = await BoxAsync(page.Locator("header nav a[hreflang]").First);
+        Assert.True(brand.X > firstLink.X, "the brand is on the right, the language links on the left");
+        await ShotAsync(page, "defender-form-error-ar");
+
+        // Arabic-Indic digits are read as the number they are.
+        await Field(page, "Field_Amount", "ar").FillAsync("١٢٠٠٫٥٠");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", "ar") }).ClickAsync();
+        Assert.Equal(T("Sent_Title", "ar"), await page.Locator("h1").InnerTextAsync());
+        var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
+        Assert.Matches("^[A-Z0-9-]{20,}$", code);
+        Assert.Equal("ltr", await page.Locator("[data-case-code]").GetAttributeAsync("dir")); // read left to right
+        await ShotAsync(page, "defender-code-ar");
+
+        // The fund asks a question in Arabic; the officer's page names the request's language.
+        var listed = await NewestRequestAsync(officer, slug);
+        Assert.Equal(1200.50m, listed.GetProperty("amountRequested").GetDecimal());
+        Assert.Equal("ar", listed.GetProperty("language").GetString());
+        var reference = listed.GetProperty("reference").GetString()!;
+        const string Question = "أين أنت الآن؟ هل أنت في مكان آمن؟";
+        await AskAsync(officer, reference, Question);
+        var (officerContext, _) = await ContextAsync();
+        await using (officerContext)
+        {
+            var console = await officerContext.NewPageAsync();
+            await console.GotoAsync($"/app/requests/{reference}");
+            await console.GetByLabel("Your key").FillAsync(officer.Key);
+            await console.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            Assert.Equal("العربية (ar)", await console.Locator("dd[data-language=ar]").InnerTextAsync());
+            Assert.Equal("ar", await console.Locator("dd[data-language=ar] bdi").GetAttributeAsync("lang"));
+        }
+
+        // Later: the status page, the code typed in, the question shown as written, an answer in Arabic.
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Link_Status", "ar") }).ClickAsync();
+        await page.GetByLabel(T("Status_CodeLabel", "ar")).FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit", "ar") }).ClickAsync();
+        Assert.Equal(T("Status_question", "ar"), await page.Locator("[data-status]").InnerTextAsync());
+        Assert.Equal(Question, await page.Locator("blockquote").InnerTextAsync());
+        Assert.DoesNotContain(code, page.Url, StringComparison.Ordinal);
+        await ShotAsync(page, "defender-status-ar");
+        await page.GetByLabel(T("Answer_Label", "ar")).FillAsync("نعم، أنا في مكان آمن الآن.");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Answer_Submit", "ar") }).ClickAsync();
+        Assert.Equal(T("Status_under_review", "ar"), await page.Locator("[data-status]").InnerTextAsync());
+        AssertOnlyTheService(requests);
+    }
+
+    [Theory]
+    [InlineData("ru", "ru-RU", "Атлантида", "Марина")]
+    [InlineData("sw", "sw-KE", "Atlantis", "Amani")]
+    public async Task A_defender_in_Russian_or_Kiswahili_is_told_what_to_fix_in_that_language_then_checks_the_status(
+        string lang, string locale, string wrongCountry, string alias)
+    {
+        var (_, slug) = await FundAsync("en", "ru", "sw");
+        var (context, requests) = await ContextAsync(javaScript: false, locale: locale);
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/f/{slug}"); // Accept-Language picks the language
+        Assert.Equal((lang, "ltr"), await LangDirAsync(page));
+        Assert.Equal(["English", "Русский", "Kiswahili"], await LanguageLinksAsync(page));
+
+        var situation = lang == "ru" ? "Угрозы после суда." : "Vitisho baada ya kesi mahakamani.";
+        await FillFormAsync(page, lang, alias, wrongCountry, situation, "1 200,50");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
+        Assert.Equal(T("Error_country", lang), await page.Locator("#country-error").InnerTextAsync());
+        Assert.Equal(T("Errors_Summary", lang), await page.Locator("#errors p").InnerTextAsync());
+        Assert.Equal(wrongCountry, await Field(page, "Field_Country", lang).InputValueAsync());
+        Assert.Equal("1 200,50", await Field(page, "Field_Amount", lang).InputValueAsync());
+        await ShotAsync(page, $"defender-form-error-{lang}");
+
+        await Field(page, "Field_Country", lang).FillAsync("KE");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
+        Assert.Equal(T("Sent_Title", lang), await page.Locator("h1").InnerTextAsync());
+        var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Link_Status", lang) }).ClickAsync();
+        await page.GetByLabel(T("Status_CodeLabel", lang)).FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit", lang) }).ClickAsync();
+        Assert.Equal(T("Status_received", lang), await page.Locator("[data-status]").InnerTextAsync());
+        Assert.Equal(lang, await page.Locator("html").GetAttributeAsync("lang"));
+        AssertOnlyTheService(requests);
+        var api = await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code });
+        Assert.Equal("received", (await HttpAssert.OkJsonAsync(api)).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("ar")]
+    [InlineData("ru")]
+    [InlineData("sw")]
+    public async Task The_defender_pages_in_Arabic_Russian_and_Kiswahili_have_no_serious_or_critical_issue(string lang)
+    {
+        var (officer, slug) = await FundAsync(lang, "en");
+        var (context, _) = await ContextAsync();
+        await using var __ = context;
+        var page = await context.NewPageAsync();
+        var checkedPages = new List<string>();
+
+        async Task CheckAsync(string name)
+        {
+            Assert.Equal(lang, await page.Locator("html").GetAttributeAsync("lang"));
+            var result = await page.RunAxe();
+            Assert.NotEmpty(result.Passes);
+            var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{lang} {name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
+                .ToList();
+            Assert.True(bad.Count == 0, string.Join("\n", bad));
+            checkedPages.Add(name);
+        }
+
+        await page.GotoAsync($"/f/{slug}?lang={lang}");
+        await CheckAsync("form");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
+        await CheckAsync("form with errors");
+        await FillFormAsync(page, lang, "Alias", "KE", "…", "300");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit", lang) }).ClickAsync();
+        await CheckAsync("answer with the code");
+        var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
+        await AskAsync(officer, (await NewestRequestAsync(officer, slug)).GetProperty("reference").GetString()!, "?");
+        await page.GotoAsync($"/f/{slug}/status?lang={lang}");
+        await CheckAsync("status");
+        await page.GetByLabel(T("Status_CodeLabel", lang)).FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit", lang) }).ClickAsync();
+        await CheckAsync("case with a question");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Answer_Submit", lang) }).ClickAsync();
+        await CheckAsync("answer missing");
         Assert.Equal(6, checkedPages.Count);
     }
 }

@@ -1,11 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Pages;
 
@@ -16,18 +20,25 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
 
     private PageSession NewSession() => new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
 
-    private async Task<(Tenant Officer, string Slug)> FundAsync()
+    /// <summary>A fund whose form offers <paramref name="languages"/> (all the pages' languages when none).</summary>
+    private async Task<(Tenant Officer, string Slug)> FundAsync(params string[] languages)
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
         var slug = "pages-" + Guid.NewGuid().ToString("N")[..10];
-        var body = new JsonObject { ["slug"] = slug, ["name"] = "Fondo Rápido", ["currency"] = "USD", ["maxAmount"] = 5000, ["languages"] = new JsonArray("es", "en") };
+        var offered = (languages.Length > 0 ? languages : PageText.Languages).Select(l => (JsonNode?)l).ToArray();
+        var body = new JsonObject
+        {
+            ["slug"] = slug, ["name"] = "Fondo Rápido", ["currency"] = "USD", ["maxAmount"] = 5000,
+            ["languages"] = new JsonArray(offered),
+        };
         await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
         return (await app.AddKeyAsync(admin, Roles.Officer, "olga"), slug);
     }
 
-    private static (string, string)[] ValidForm(string submission, string amount = "800,50") =>
+    private static (string, string)[] ValidForm(string submission, string amount = "800,50", string language = "es") =>
     [
-        ("submission", submission), ("language", "es"), ("alias", "Lucía"), ("contact.channel", "signal"), ("contact.handle", "+50499990000"),
+        ("submission", submission), ("language", language), ("alias", "Lucía"), ("contact.channel", "signal"),
+        ("contact.handle", "+50499990000"),
         ("country", "Honduras"), ("urgency", "high"), ("situation", "Amenazas después de una audiencia sobre tierras."), ("need", "relocation"),
         ("amount", amount), ("currency", "USD"), ("endorser", ""),
     ];
@@ -44,7 +55,8 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         {
             var page = await session.GetAsync($"/f/{slug}?lang={lang}");
             Assert.Equal(HttpStatusCode.OK, page.Status);
-            Assert.Contains($"<html lang=\"{lang}\" dir=\"ltr\">", page.Html, StringComparison.Ordinal);
+            var dir = lang == "ar" ? "rtl" : "ltr";
+            Assert.Contains($"<html lang=\"{lang}\" dir=\"{dir}\">", page.Html, StringComparison.Ordinal);
             Assert.Contains(PageText.Get("Form_Submit", lang)!, page.Html, StringComparison.Ordinal);
             Assert.Equal(lang, page.Header("Content-Language"));
         }
@@ -228,6 +240,170 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         }
 
         Assert.Equal(1, await RequestCountAsync(officer, slug));
+    }
+
+    private int MaxSituationLength =>
+        app.Services.GetRequiredService<FundAudit.Api.Features.EmergencyRequests.EmergencyOptions>().MaxSituationLength;
+
+    private static KeyValuePair<string, string>[] Pairs(IEnumerable<(string Name, string Value)> fields) =>
+        fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToArray();
+
+    [Fact]
+    public async Task A_fund_offers_its_own_languages_each_named_in_itself_and_Accept_Language_picks_among_them()
+    {
+        var (_, slug) = await FundAsync("sw", "ar", "pt-BR");
+        var session = NewSession();
+        var first = await session.GetAsync($"/f/{slug}");
+        Assert.Contains("<html lang=\"sw\" dir=\"ltr\">", first.Html, StringComparison.Ordinal); // the fund's first
+        var links = Regex.Matches(first.Html, "<a href=\"/f/[^\"?]+\\?lang=(\\w+)\" lang=\"\\w+\" [^>]*>([^<]+)</a>")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray();
+        Assert.Equal([("sw", "Kiswahili"), ("ar", "العربية"), ("pt", "Português")], links);
+
+        session.AcceptLanguage = "ru-RU,ar;q=0.8,en;q=0.5"; // Russian is not offered: the next best is
+        var arabic = await session.GetAsync($"/f/{slug}");
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", arabic.Html, StringComparison.Ordinal);
+        Assert.Equal("ar", arabic.Header("Content-Language"));
+        Assert.Contains(PageText.Get("Form_Submit", "ar")!, arabic.Html, StringComparison.Ordinal);
+
+        session.AcceptLanguage = "pt-BR";
+        Assert.Contains("<html lang=\"pt\"", (await session.GetAsync($"/f/{slug}")).Html, StringComparison.Ordinal);
+        var linked = await session.GetAsync($"/f/{slug}?lang=ar"); // the link wins
+        Assert.Contains("<html lang=\"ar\"", linked.Html, StringComparison.Ordinal);
+        var notOffered = await session.GetAsync($"/f/{slug}/status?lang=es"); // a language the fund does not offer
+        Assert.Contains("<html lang=\"pt\"", notOffered.Html, StringComparison.Ordinal);
+        Assert.Equal("pt", notOffered.Header("Content-Language"));
+        Assert.DoesNotContain("lang=es", notOffered.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_language_says_what_to_fix_in_its_own_words_never_the_validators_English()
+    {
+        var (_, slug) = await FundAsync();
+        var session = NewSession();
+        var fields = new[]
+        {
+            ("alias", "Error_alias"), ("contact-channel", "Error_contact_channel"),
+            ("contact-handle", "Error_contact_handle"), ("country", "Error_country"), ("urgency", "Error_urgency"),
+            ("need", "Error_need"), ("amount", "Error_amount"), ("currency", "Error_currency"),
+        };
+        foreach (var lang in PageText.Languages)
+        {
+            var form = await session.GetAsync($"/f/{slug}?lang={lang}");
+            var page = await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", form.Hidden("submission")!),
+                ("language", lang), ("amount", "0"));
+            Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+            Assert.Contains($"<html lang=\"{lang}\"", page.Html, StringComparison.Ordinal);
+            Assert.All(fields, f => Assert.Equal(PageText.Get(f.Item2, lang), page.TextOf($"id=\"{f.Item1}-error\"")));
+            var situation = string.Format(System.Globalization.CultureInfo.GetCultureInfo(lang),
+                PageText.Get("Error_situation", lang)!, MaxSituationLength);
+            Assert.Equal(situation, page.TextOf("id=\"situation-error\""));
+            if (lang != "en")
+            {
+                Assert.DoesNotContain(" is required", page.Html, StringComparison.Ordinal); // the validator's English
+                Assert.DoesNotContain("more than zero", page.Html, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Amounts_in_Arabic_Indic_or_Persian_digits_are_understood_and_nonsense_is_explained_in_Arabic()
+    {
+        var (officer, slug) = await FundAsync("ar", "en");
+        var session = NewSession();
+        var form = await session.GetAsync($"/f/{slug}?lang=ar");
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", form.Html, StringComparison.Ordinal);
+        Assert.Contains("٥٬٠٠٠٫٠٠ USD", form.Html, StringComparison.Ordinal); // the fund's maximum as Arabic writes it
+
+        var submission = form.Hidden("submission")!;
+        var bad = await session.PostAsync($"/f/{slug}?lang=ar", Pairs(ValidForm(submission, "١٢ ألف", "ar")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(PageText.Get("Error_amount", "ar"), bad.TextOf("id=\"amount-error\""));
+        Assert.Contains("value=\"١٢ ألف\"", bad.Html, StringComparison.Ordinal); // kept as typed
+
+        foreach (var typed in new[] { "١٢٠٠٫٥٠", "۱۲۰۰", "١٬٢٠٠", "1 200,50" })
+        {
+            var fresh = await session.GetAsync($"/f/{slug}?lang=ar");
+            var fields = Pairs(ValidForm(fresh.Hidden("submission")!, typed, "ar"));
+            var sent = await session.PostAsync($"/f/{slug}?lang=ar", fields);
+            Assert.Equal(HttpStatusCode.OK, sent.Status);
+            Assert.Contains(PageText.Get("Sent_Keep", "ar")!, sent.Html, StringComparison.Ordinal);
+        }
+
+        var items = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
+            .GetProperty("items");
+        var amounts = items.EnumerateArray().Select(i => i.GetProperty("amountRequested").GetDecimal()).Order();
+        Assert.Equal([1200m, 1200m, 1200.50m, 1200.50m], amounts);
+        Assert.All(items.EnumerateArray(), i => Assert.Equal("ar", i.GetProperty("language").GetString()));
+    }
+
+    [Fact]
+    public async Task The_API_explains_an_amount_in_Arabic_Indic_digits_with_a_problem_never_a_500()
+    {
+        var (officer, slug) = await FundAsync("ar");
+        const string Body = """
+            {"alias":"ليلى","contact":{"channel":"signal","handle":"+249900000000"},"country":"SD","urgency":"high",
+             "situation":"تهديدات بعد جلسة المحكمة.","need":"relocation","amount":"١٢٠٠","currency":"USD",
+             "language":"ar"}
+            """;
+        foreach (var json in new[] { Body, Body.Replace("\"١٢٠٠\"", "١٢٠٠", StringComparison.Ordinal) })
+        {
+            using var content = new StringContent(json, Encoding.UTF8, "application/json");
+            var response = await app.CreateClient().PostAsync($"/api/funds/{slug}/requests", content);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("$.amount", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await RequestCountAsync(officer, slug));
+    }
+
+    [Fact]
+    public async Task Every_defender_page_in_every_language_stays_under_30KB()
+    {
+        var (officer, slug) = await FundAsync();
+        var css = await app.CreateClient().GetAsync(PageAssets.StylesheetUrl);
+        var cssBytes = (await css.Content.ReadAsByteArrayAsync()).Length;
+        foreach (var lang in PageText.Languages)
+        {
+            var session = NewSession();
+            var pages = new List<(string Name, HtmlPage Page)>();
+            var form = await session.GetAsync($"/f/{slug}?lang={lang}");
+            pages.Add(("form", form));
+            var submission = form.Hidden("submission")!;
+            pages.Add(("form with errors",
+                await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", submission), ("language", lang))));
+            var sent = await session.PostAsync($"/f/{slug}?lang={lang}", Pairs(ValidForm(submission, "300", lang)));
+            pages.Add(("answer", sent));
+            var code = sent.TextOf("data-case-code")!;
+            pages.Add(("status", await session.GetAsync($"/f/{slug}/status?lang={lang}")));
+            pages.Add(("case", await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
+
+            var list = await HttpAssert.OkJsonAsync(
+                await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200"));
+            var reference = list.GetProperty("items").EnumerateArray()
+                .Single(i => i.GetProperty("language").GetString() == lang).GetProperty("reference").GetString();
+            await HttpAssert.OkJsonAsync(
+                await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+            await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/questions",
+                new { version = 2, question = new string('?', 600) }));
+            pages.Add(("case with a question",
+                await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
+            pages.Add(("answer missing",
+                await session.PostAsync($"/f/{slug}/answer?lang={lang}", ("code", code), ("answer", " "))));
+            pages.Add(("withdraw unconfirmed",
+                await session.PostAsync($"/f/{slug}/withdraw?lang={lang}", ("code", code))));
+            pages.Add(("code not found",
+                await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", "AAAA-BBBB-CCCC-DDDD"))));
+            pages.Add(("no such fund", await session.GetAsync($"/f/nothing-here?lang={lang}")));
+
+            foreach (var (name, page) in pages)
+            {
+                Assert.Contains($"<html lang=\"{lang}\"", page.Html, StringComparison.Ordinal);
+                var bytes = Encoding.UTF8.GetByteCount(page.Html) + cssBytes;
+                Assert.True(bytes < MaxPageBytes, $"{lang} {name}: {bytes} bytes with its stylesheet");
+            }
+        }
     }
 }
 

@@ -29,6 +29,7 @@ internal static class DefenderPages
             return FundNotFound(http);
         }
 
+        PageLanguage.Apply(http, fund.Languages);
         return RenderForm(http, fund, options, new Dictionary<string, string> { ["currency"] = fund.Currency },
             new Dictionary<string, string>(), NewSubmissionKey(), null, StatusCodes.Status200OK);
     }
@@ -42,10 +43,12 @@ internal static class DefenderPages
             return FundNotFound(http);
         }
 
+        PageLanguage.Apply(http, fund.Languages);
+
         var form = http.Request.Form;
         var values = Fields.ToDictionary(f => f, f => (string?)form[f] ?? "");
         var submission = form["submission"].ToString() is { Length: >= 16 and <= 64 } k ? k : NewSubmissionKey();
-        var amountTyped = values["amount"].Replace(" ", "", StringComparison.Ordinal).Replace("\u00a0", "", StringComparison.Ordinal);
+        var amountTyped = PageLanguage.NormalizeNumber(values["amount"]); // "١٢٠٠٫٥٠" → "1200.50"
         decimal? amount = TryParseAmount(amountTyped, out var parsed) ? parsed : null;
         var request = new SubmitRequest.Request(values["alias"], new ContactDetails(values["contact.channel"], values["contact.handle"]), values["country"],
             values["urgency"], values["situation"], values["need"], amount, values["currency"], values["language"], values["endorser"]);
@@ -73,11 +76,13 @@ internal static class DefenderPages
         var result = await intake.SubmitAsync(fund.Slug, request, "form:" + submission, ct);
         return result.Result switch
         {
-            Created<SubmitRequest.Response> { Value: { } created } => PageResult.Render<DefenderSent>(new
-            {
-                Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status"),
-                Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
-            }),
+            Created<SubmitRequest.Response> { Value: { } created } => PageLanguage.InCurrentCulture(
+                PageResult.Render<DefenderSent>(new
+                {
+                    Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status",
+                        PageLanguage.OfferedFor(http)),
+                    Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
+                })),
 
             // The same submission key with other answers: the first request stands; ask for a fresh form.
             ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } =>
@@ -87,10 +92,17 @@ internal static class DefenderPages
     }
 
     public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, CaseLookup cases,
-        CancellationToken ct) =>
-        await cases.FindFundAsync(slug, ct) is { } fund
-            ? RenderStatus(http, fund, new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) })
-            : FundNotFound(http);
+        CancellationToken ct)
+    {
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
+        {
+            return FundNotFound(http);
+        }
+
+        PageLanguage.Apply(http, fund.Languages);
+        return RenderStatus(http, fund,
+            new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) });
+    }
 
     public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases,
         ApplicantCaseReader reader, CancellationToken ct)
@@ -99,6 +111,8 @@ internal static class DefenderPages
         {
             return FundNotFound(http);
         }
+
+        PageLanguage.Apply(http, fund.Languages);
 
         var code = CodeOf(http);
         var result = await CaseAsync(code, cases, reader, ct);
@@ -113,6 +127,8 @@ internal static class DefenderPages
         {
             return FundNotFound(http);
         }
+
+        PageLanguage.Apply(http, fund.Languages);
 
         var code = CodeOf(http);
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
@@ -134,6 +150,8 @@ internal static class DefenderPages
         {
             return FundNotFound(http);
         }
+
+        PageLanguage.Apply(http, fund.Languages);
 
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")
@@ -199,26 +217,35 @@ internal static class DefenderPages
     private static IResult RenderStatus(HttpContext http, FundRow fund, DefenderStatusModel model, int status = StatusCodes.Status200OK)
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
-        return PageResult.Render<DefenderStatus>(new { Chrome = PageChrome.For(text["Status_Title"], fund.Name, $"/f/{fund.Slug}/status"), Model = model }, status);
+        var chrome = PageChrome.For(text["Status_Title"], fund.Name, $"/f/{fund.Slug}/status",
+            PageLanguage.OfferedFor(http));
+        return PageLanguage.InCurrentCulture(
+            PageResult.Render<DefenderStatus>(new { Chrome = chrome, Model = model }, status));
     }
 
     private static IResult RenderForm(HttpContext http, FundRow fund, EmergencyOptions options, IReadOnlyDictionary<string, string> values,
         IReadOnlyDictionary<string, string> errors, string submission, string? formError, int status)
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
-        var max = MinorUnits.ToDecimal(fund.MaxAmount, fund.Currency).ToString("N" + Currencies.Exponent(fund.Currency), CultureInfo.CurrentCulture) + " " + fund.Currency;
-        return PageResult.Render<DefenderForm>(new
+        var culture = CultureInfo.CurrentCulture;
+        var max = PageLanguage.Digits(MinorUnits.ToDecimal(fund.MaxAmount, fund.Currency)
+            .ToString("N" + Currencies.Exponent(fund.Currency), culture), culture) + " " + fund.Currency;
+        return PageLanguage.InCurrentCulture(PageResult.Render<DefenderForm>(new
         {
-            Chrome = PageChrome.For(text["Form_Title", fund.Name], fund.Name, $"/f/{fund.Slug}"),
+            Chrome = PageChrome.For(text["Form_Title", fund.Name], fund.Name, $"/f/{fund.Slug}",
+                PageLanguage.OfferedFor(http)),
             Model = new DefenderFormModel
             {
                 Slug = fund.Slug, FundName = fund.Name, MaxAmount = max, Token = PageSecurity.Token(http), SubmissionKey = submission,
                 MaxSituationLength = options.MaxSituationLength, Values = values, Errors = errors, FormError = formError,
             },
-        }, status);
+        }, status));
     }
 
-    /// <summary>Dot or comma as the decimal separator ("1500.50", "1500,50"); thousands separators are not guessed.</summary>
+    /// <summary>
+    /// Dot or comma as the decimal separator ("1500.50", "1500,50"), after <see cref="PageLanguage.NormalizeNumber"/>
+    /// (other digits, the Arabic separators, spaces); thousands separators are not guessed.
+    /// </summary>
     private static bool TryParseAmount(string typed, out decimal amount)
     {
         var normalized = typed.Contains('.', StringComparison.Ordinal) ? typed : typed.Replace(',', '.');

@@ -11,13 +11,17 @@ public sealed record LanguageLink(string Code, string Name, string Href, bool Cu
 /// <summary>What every page's frame needs: title, language and direction, the language links, the brand line.</summary>
 public sealed record PageChrome(string Title, string Lang, string Dir, string Brand, IReadOnlyList<LanguageLink> Languages)
 {
-    /// <summary>The frame for the current request's UI culture, with links to <paramref name="path"/> in each language.</summary>
-    public static PageChrome For(string title, string brand, string path)
+    /// <summary>
+    /// The frame for the current request's UI culture, with links to <paramref name="path"/> in each language
+    /// <paramref name="offered"/> (a fund's languages; all the pages' languages when null), each named in itself.
+    /// </summary>
+    public static PageChrome For(string title, string brand, string path, IReadOnlyList<string>? offered = null)
     {
         var culture = CultureInfo.CurrentUICulture;
         var current = PageText.Languages.FirstOrDefault(l => culture.Name == l || culture.Parent.Name == l) ?? "en";
         return new PageChrome(title, current, culture.TextInfo.IsRightToLeft ? "rtl" : "ltr", brand,
-            PageText.Languages.Select(l => new LanguageLink(l, PageText.NativeName(l), $"{path}?{PageText.LanguageKey}={l}", l == current)).ToList());
+            (offered ?? PageText.Languages).Select(l => new LanguageLink(
+                l, PageText.NativeName(l), $"{path}?{PageText.LanguageKey}={l}", l == current)).ToList());
     }
 }
 

@@ -5,15 +5,15 @@ using Microsoft.AspNetCore.Localization;
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>
-/// The defender's pages' text: PageText.resx (English, the fallback) and PageText.{es,fr,pt}.resx. Pages read it through
-/// <c>IStringLocalizer&lt;PageText&gt;</c>; nothing shown to an applicant is written in the markup.
+/// The defender's pages' text: PageText.resx (English, the fallback) and PageText.{es,fr,pt,ar,ru,sw}.resx. Pages
+/// read it through <c>IStringLocalizer&lt;PageText&gt;</c>; nothing shown to an applicant is written in the markup.
 /// </summary>
 public sealed class PageText
 {
     private static readonly ResourceManager Resources = new(typeof(PageText).FullName!, typeof(PageText).Assembly);
 
     /// <summary>The languages the pages speak, English first (the fallback).</summary>
-    public static readonly IReadOnlyList<string> Languages = ["en", "es", "fr", "pt"];
+    public static readonly IReadOnlyList<string> Languages = ["en", "es", "fr", "pt", "ar", "ru", "sw"];
 
     /// <summary>The query-string key that picks a language (<c>?lang=es</c>); no cookie remembers it.</summary>
     public const string LanguageKey = "lang";

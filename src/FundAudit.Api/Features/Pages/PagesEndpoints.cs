@@ -6,7 +6,7 @@ namespace FundAudit.Api.Features.Pages;
 
 /// <summary>
 /// The pages people use, server-rendered by the service: the defender's form and status pages at /f/{slug}
-/// (anonymous, no script, four languages) and the officers' console at /app (a session cookie opened with a personal
+/// (anonymous, no script, seven languages) and the officers' console at /app (a session cookie opened with a personal
 /// key). Not part of the OpenAPI document.
 /// </summary>
 internal static class PagesEndpoints
