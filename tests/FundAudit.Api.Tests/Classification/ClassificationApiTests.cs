@@ -201,6 +201,66 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         await HttpAssert.ProblemAsync(await officer.Client.PutAsJsonAsync("/api/grants/I-1/classification", new { level = "local", reason = "Officer." }), HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task Other_is_decided_corrected_and_reported_beside_the_protection_purposes()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var music = Giving.Grant("O-1", 3000m, "GBP", "2024-05-01", "Music lessons for young people");
+        music["description"] = "Weekly music lessons and a summer concert for young people in the village hall.";
+        var protection = Giving.Grant("O-2", 1000m, "GBP", "2024-05-01");
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(music, protection)));
+        Assert.Equal("other", await PurposeAsync(tenant, "O-1"));
+        Assert.Equal("prevention", await PurposeAsync(tenant, "O-2"));
+
+        var mix = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync(
+            "/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose"));
+        Assert.Contains(mix.GetProperty("cells").EnumerateArray(), c => c.GetProperty("key").GetProperty("purpose").GetString() == "other");
+        Assert.Equal(1000m, mix.GetProperty("protection").GetProperty("amount").GetDecimal());
+        var purposes = mix.GetProperty("purposes").EnumerateArray().ToDictionary(p => p.GetProperty("purpose").GetString()!);
+        Assert.Equal(75m, purposes["other"].GetProperty("share").GetDecimal());
+        Assert.True(!purposes["other"].TryGetProperty("shareOfProtection", out var none) || none.ValueKind == JsonValueKind.Null);
+        Assert.Equal(25m, purposes["prevention"].GetProperty("share").GetDecimal());
+        Assert.Equal(100m, purposes["prevention"].GetProperty("shareOfProtection").GetDecimal());
+
+        // A person can say "not protection": the correction takes `other` and the mix follows it.
+        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/O-2/classification",
+            new { purpose = "other", reason = "Board minutes: core costs, no security component." }));
+        var after = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync(
+            "/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose"));
+        Assert.Equal(0m, after.GetProperty("protection").GetProperty("amount").GetDecimal());
+    }
+
+    [Fact]
+    public async Task The_review_queue_says_why_a_grant_is_unclassified()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var nowhere = Giving.Grant("W-1", title: "Music lessons");
+        nowhere.Remove("description");
+        nowhere.Remove("grantProgramme");
+        nowhere.Remove("beneficiaryLocation");
+        nowhere.Remove("recipientOrganization");
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(nowhere)));
+
+        var item = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/review")).GetProperty("items")
+            .EnumerateArray().Single(i => i.GetProperty("id").GetString() == "W-1");
+        var reasons = item.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.Contains(reasons, r => r.StartsWith("level: unclassified: no place known", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("purpose: unclassified: no activity words", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_published_grant_with_both_id_and_ID_loads_and_keeps_ID_as_an_unknown_field()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var grant = Giving.Grant("CASE-1");
+        grant["ID"] = "internal-77"; // GrantNav's COVID files carry both
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)));
+
+        var stored = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/CASE-1");
+        Assert.Equal("CASE-1", stored.GetProperty("id").GetString());
+        Assert.Equal("internal-77", stored.GetProperty("ID").GetString());
+    }
+
     private static async Task<string?> PurposeAsync(Tenant tenant, string id) =>
         (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/{id}")).GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString();
 }

@@ -33,9 +33,19 @@ internal static class GetMix
     /// <param name="Flexible">Core / flexible grants.</param>
     /// <param name="Local">Grants to local actors.</param>
     /// <param name="Unclassified">Grants whose level or purpose is still unclassified: always shown.</param>
+    /// <param name="Protection">Grants for one of the four protection purposes (not `other`, not unclassified).</param>
+    /// <param name="Purposes">Each purpose's money: its share of all money and, for the four protection purposes, of
+    /// the protection money (TAXONOMY.md: `other` and `unclassified` are shown beside them).</param>
     public sealed record Response(
         PeriodView Period, string Currency, IReadOnlyList<string> GroupBy, IReadOnlyList<Cell> Cells,
-        Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, string RoundingRule);
+        Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, string RoundingRule,
+        Figure Protection, IReadOnlyList<PurposeFigure> Purposes);
+
+    /// <summary>One purpose's money in the period.</summary>
+    /// <param name="Share">Percent of all money of the period.</param>
+    /// <param name="ShareOfProtection">Percent of the protection money (the four protection purposes together); null for
+    /// `other` and `unclassified`, which are not protection money.</param>
+    public sealed record PurposeFigure(string Purpose, long AmountMinor, decimal Amount, decimal Share, decimal? ShareOfProtection);
 
     /// <summary>
     /// The one rounding rule of the mix (unchanged by the stored daily totals, which hold exactly these groups): a group is
@@ -70,7 +80,7 @@ internal static class GetMix
             sb.Append(CsvCell.Line([.. r.GroupBy.Select(d => c.Key[d]), r.Currency, Num(c.Amount), Num(c.Grants), Num(c.Share), c.Median is { } median ? Num(median) : ""]));
         }
 
-        foreach (var (name, f) in new[] { ("total", r.Totals), ("prevention+collective", r.PreventionCollective), ("flexible", r.Flexible), ("local", r.Local), ("unclassified", r.Unclassified) })
+        foreach (var (name, f) in new[] { ("total", r.Totals), ("protection", r.Protection), ("prevention+collective", r.PreventionCollective), ("flexible", r.Flexible), ("local", r.Local), ("unclassified", r.Unclassified) })
         {
             sb.Append(CsvCell.Line([name, .. r.GroupBy.Skip(1).Select(_ => ""), r.Currency, Num(f.Amount), f.Grants is { } g ? Num(g) : "", Num(f.Share), ""]));
         }
@@ -117,7 +127,22 @@ internal static class GetMix
         AuditViews.FigureOf(m.FlexibleMinor, m.TotalMinor, m.Currency),
         AuditViews.FigureOf(m.LocalMinor, m.TotalMinor, m.Currency),
         AuditViews.FigureOf(m.UnclassifiedMinor, m.TotalMinor, m.Currency, m.UnclassifiedGrants),
-        RoundingRule);
+        RoundingRule,
+        AuditViews.FigureOf(ProtectionMinor(m), m.TotalMinor, m.Currency),
+        [.. MixCalculator.Purposes.Select(p => PurposeFigureOf(m, p))]);
+
+    private static long ProtectionMinor(MixResult m) =>
+        MixCalculator.ProtectionPurposes.Sum(p => m.PurposeMinor.GetValueOrDefault(p));
+
+    private static PurposeFigure PurposeFigureOf(MixResult m, string purpose)
+    {
+        var amount = m.PurposeMinor.GetValueOrDefault(purpose);
+        var protection = MixCalculator.ProtectionPurposes.Contains(purpose)
+            ? AuditMaths.Share(amount, ProtectionMinor(m))
+            : (decimal?)null;
+        return new PurposeFigure(purpose, amount, Core.Money.MinorUnits.ToDecimal(amount, m.Currency),
+            AuditMaths.Share(amount, m.TotalMinor), protection);
+    }
 
     public static MixQuery ToQuery(Request r, AuditOptions options) => new(
         AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,

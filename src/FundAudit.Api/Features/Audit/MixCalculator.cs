@@ -44,7 +44,10 @@ internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> 
 internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
-    public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "unclassified"];
+    public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "other", "unclassified"];
+
+    /// <summary>The four protection purposes (TAXONOMY.md): the first four of <see cref="Purposes"/>.</summary>
+    public static readonly string[] ProtectionPurposes = ["prevention", "collective", "emergency", "campaign"];
 
     public AuditOptions Options => options.Value;
 

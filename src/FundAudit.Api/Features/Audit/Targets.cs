@@ -47,14 +47,14 @@ internal static class CreateTarget
         var m = metric?.Trim().ToLowerInvariant();
         return m is not null && (Metrics.Contains(m)
             || (m.StartsWith("level:", StringComparison.Ordinal) && MixCalculator.Levels.Take(4).Contains(m[6..]))
-            || (m.StartsWith("purpose:", StringComparison.Ordinal) && MixCalculator.Purposes.Take(4).Contains(m[8..])));
+            || (m.StartsWith("purpose:", StringComparison.Ordinal) && MixCalculator.Purposes.Take(5).Contains(m[8..])));
     }
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Metric).Must(IsMetric).WithMessage("One of local, flexible, prevention_collective, level:<global|regional|national|local>, purpose:<prevention|collective|emergency|campaign>.");
+            RuleFor(r => r.Metric).Must(IsMetric).WithMessage("One of local, flexible, prevention_collective, level:<global|regional|national|local>, purpose:<prevention|collective|emergency|campaign|other>.");
             RuleFor(r => r.Direction).Must(d => d?.Trim().ToLowerInvariant() is "at_least" or "at_most").WithMessage("at_least or at_most.");
             RuleFor(r => r.TargetPercent).NotNull().InclusiveBetween(0m, 100m).Must(p => p is null || decimal.Round(p.Value, 2) == p.Value).WithMessage("A percentage from 0 to 100 with at most 2 decimals.");
             RuleFor(r => r.By).NotNull();

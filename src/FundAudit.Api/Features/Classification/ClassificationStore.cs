@@ -94,6 +94,12 @@ internal sealed class ReviewRow
 {
     public long Id { get; init; }
 
+    /// <summary>The level's evidence as stored: a JSON array of lines.</summary>
+    public string? LevelEvidence { get; init; }
+
+    /// <summary>The purpose's evidence as stored: a JSON array of lines.</summary>
+    public string? PurposeEvidence { get; init; }
+
     public string Identifier { get; init; } = "";
 
     public string Title { get; init; } = "";
@@ -158,7 +164,7 @@ internal sealed class ClassificationStore(Db db)
     /// </summary>
     private const string SelectReview = """
         SELECT g.id, g.identifier, g.title, g.level, g.level_confidence, g.purpose, g.purpose_confidence,
-               c.level AS corrected_level, c.purpose AS corrected_purpose
+               g.level_evidence, g.purpose_evidence, c.level AS corrected_level, c.purpose AS corrected_purpose
         FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
         WHERE g.funder_id = @FunderId AND g.id > @AfterId
           AND ((c.level IS NULL AND (g.level = 'unclassified' OR g.level_confidence < @Threshold))

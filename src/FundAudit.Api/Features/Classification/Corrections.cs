@@ -13,7 +13,7 @@ namespace FundAudit.Api.Features.Classification;
 internal static class SetCorrection
 {
     /// <param name="Level">global, regional, national or local (omit to leave the level to the data and rules).</param>
-    /// <param name="Purpose">prevention, collective, emergency or campaign.</param>
+    /// <param name="Purpose">prevention, collective, emergency, campaign or other.</param>
     /// <param name="Flexible">Whether the grant is core/flexible funding.</param>
     /// <param name="Reason">Why, for the next person (required).</param>
     public sealed record Request(string? Level, string? Purpose, bool? Flexible, string? Reason);
@@ -53,7 +53,7 @@ internal static class SetCorrection
     public sealed class Validator : AbstractValidator<Request>
     {
         private static readonly string[] Levels = ["global", "regional", "national", "local"];
-        private static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign"];
+        private static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "other"];
 
         public Validator()
         {
@@ -88,7 +88,11 @@ internal static class ListReviewQueue
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
     public sealed record Request(int? Limit, long? Cursor);
 
-    public sealed record Item(string Id, string Title, string Level, double? LevelConfidence, string Purpose, double? PurposeConfidence, IReadOnlyList<string> Needs);
+    /// <param name="Reasons">Why each dimension in <paramref name="Needs"/> waits for a person, so the cause can be fixed
+    /// and not only the grant: "level: unclassified: no place known: …", "purpose: low confidence 0.32 (decision:
+    /// purpose.protection.weak)".</param>
+    public sealed record Item(string Id, string Title, string Level, double? LevelConfidence, string Purpose,
+        double? PurposeConfidence, IReadOnlyList<string> Needs, IReadOnlyList<string> Reasons);
 
     public sealed record Response(IReadOnlyList<Item> Items, long? Next, double Threshold);
 
@@ -96,13 +100,43 @@ internal static class ListReviewQueue
     {
         var limit = request.Limit ?? 50;
         var rows = await store.ReviewQueueAsync(user.FunderId(), request.Cursor ?? 0, limit + 1, ClassificationThresholds.Review, ct);
-        var page = rows.Take(limit).Select(r => new Item(
-            r.Identifier, r.Title, r.Level, r.LevelConfidence, r.Purpose, r.PurposeConfidence,
-            [
-                .. NeedsReview(r.CorrectedLevel, r.Level, r.LevelConfidence) ? ["level"] : Array.Empty<string>(),
-                .. NeedsReview(r.CorrectedPurpose, r.Purpose, r.PurposeConfidence) ? ["purpose"] : Array.Empty<string>(),
-            ])).ToList();
+        var page = rows.Take(limit).Select(ToItem).ToList();
         return TypedResults.Ok(new Response(page, rows.Count > limit ? rows[limit - 1].Id : null, ClassificationThresholds.Review));
+    }
+
+    private static Item ToItem(ReviewRow r)
+    {
+        var needs = new List<string>();
+        var reasons = new List<string>();
+        if (NeedsReview(r.CorrectedLevel, r.Level, r.LevelConfidence))
+        {
+            needs.Add("level");
+            reasons.Add("level: " + ReasonOf(r.LevelEvidence, r.LevelConfidence));
+        }
+
+        if (NeedsReview(r.CorrectedPurpose, r.Purpose, r.PurposeConfidence))
+        {
+            needs.Add("purpose");
+            reasons.Add("purpose: " + ReasonOf(r.PurposeEvidence, r.PurposeConfidence));
+        }
+
+        return new Item(r.Identifier, r.Title, r.Level, r.LevelConfidence, r.Purpose, r.PurposeConfidence, needs, reasons);
+    }
+
+    /// <summary>The evidence's own "unclassified: why" line, else the low confidence and the decision that gave it.</summary>
+    internal static string ReasonOf(string? evidenceJson, double? confidence)
+    {
+        var lines = string.IsNullOrEmpty(evidenceJson)
+            ? []
+            : System.Text.Json.JsonSerializer.Deserialize<string[]>(evidenceJson) ?? [];
+        if (lines.FirstOrDefault(l => l.StartsWith("unclassified: ", StringComparison.Ordinal)) is { } why)
+        {
+            return why;
+        }
+
+        var decision = Evaluation.DecisionOf(lines);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"low confidence {confidence ?? 0:0.00}{(decision is null ? "" : $" (decision: {decision})")}");
     }
 
     private static bool NeedsReview(string? corrected, string value, double? confidence) =>

@@ -124,6 +124,6 @@ internal sealed record ClassificationView(
     string? RuleSetVersion,
     DateTimeOffset? ClassifiedAt);
 
-/// <param name="Value">level: global|regional|national|local|unclassified; purpose: prevention|collective|emergency|campaign|unclassified; flexible: true|false|null.</param>
+/// <param name="Value">level: global|regional|national|local|unclassified; purpose: prevention|collective|emergency|campaign|other|unclassified; flexible: true|false|null.</param>
 /// <param name="Source">explicit | rule | manual, or null when not classified yet.</param>
 internal sealed record DimensionView(string? Value, string? Source, double? Confidence, IReadOnlyList<string> Evidence);

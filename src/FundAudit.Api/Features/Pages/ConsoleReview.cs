@@ -26,7 +26,7 @@ internal static class ConsoleReview
     /// <summary>The values a person may choose (TAXONOMY.md): never "unclassified".</summary>
     public static readonly string[] Levels = ["global", "regional", "national", "local"];
 
-    public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign"];
+    public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "other"];
 
     /// <summary>Who may write a correction: the API's PortfolioWrite roles.</summary>
     public static bool CanCorrect(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);

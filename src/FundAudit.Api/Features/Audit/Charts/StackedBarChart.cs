@@ -22,7 +22,7 @@ internal sealed class StackedBarChart(string title, string description, string c
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     // Colour-blind-safe palette (Okabe–Ito), one per series in order; grey for the last ("unclassified") when there are five.
-    private static readonly string[] Palette = ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#999999", "#56B4E9", "#D55E00", "#F0E442"];
+    private static readonly string[] Palette = ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
 
     private const int Left = 70, Top = 50, PlotHeight = 300, BarWidth = 36, BarGap = 10, GroupGap = 28, LegendWidth = 170;
 
@@ -136,6 +136,11 @@ internal sealed class StackedBarChart(string title, string description, string c
 
     private string Colour(string name)
     {
+        if (name == "unclassified")
+        {
+            return "#999999"; // what nobody has decided yet is grey in every chart
+        }
+
         var i = series.ToList().IndexOf(name);
         return Palette[(i < 0 ? 0 : i) % Palette.Length];
     }

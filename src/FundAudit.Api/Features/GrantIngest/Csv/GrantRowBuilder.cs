@@ -154,7 +154,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             ProgrammeTitle = Cell(FirstNonEmpty(programmeTitles)),
             FundingTypes = Distinct(fundingTypes, upper: false),
             ExplicitLevel = OneOf(map.Level, ["global", "regional", "national", "local"]),
-            ExplicitPurpose = OneOf(map.Purpose, ["prevention", "collective", "emergency", "campaign"]),
+            ExplicitPurpose = OneOf(map.Purpose, ["prevention", "collective", "emergency", "campaign", "other"]),
             ExplicitFlexible = ReadFlexible(),
         };
     }
