@@ -370,7 +370,7 @@ internal sealed class AuditStore(Db db)
         var rows = new List<MixRow>();
         MixRow? last = null;
         string currency = "", level = "", purpose = "";
-        await db.Dialect.ReadRowsAsync(connection, sql, p, row =>
+        await db.Engine.ReadRowsAsync(connection, sql, p, row =>
         {
             var funder = funderId ?? row.Int64(7);
             var date = row.Date(0);
@@ -417,8 +417,10 @@ internal sealed class AuditStore(Db db)
         DbConnection connection, string from, string where, DynamicParameters p, MixQuery q, IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
     {
         var table = db.Dialect.TempTable("audit_fx_factors");
+        (string, ColumnType)[] columns =
+            [("currency", ColumnType.Text), ("award_date", ColumnType.Date), ("factor", ColumnType.Decimal)];
         await connection.ExecuteAsync(new CommandDefinition(
-            db.Dialect.CreateTempTable("audit_fx_factors", [("currency", "text"), ("award_date", "date"), ("factor", "decimal")]), cancellationToken: ct));
+            db.Dialect.CreateTempTable("audit_fx_factors", columns), cancellationToken: ct));
         foreach (var chunk in factors.Chunk(RatesPerStatement))
         {
             var fp = new DynamicParameters();

@@ -34,7 +34,7 @@ internal static class JobsServiceCollectionExtensions
         {
             // Hangfire's log provider is process-wide: set this app's before the storage asks it for loggers.
             sp.GetRequiredService<IGlobalConfiguration>();
-            return CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbDialect>());
+            return CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbEngine>());
         });
         services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -57,9 +57,9 @@ internal static class JobsServiceCollectionExtensions
         return app;
     }
 
-    private static JobStorage CreateStorage(DatabaseOptions database, IDbDialect dialect)
+    private static JobStorage CreateStorage(DatabaseOptions database, IDbEngine engine)
     {
-        switch (dialect.Provider)
+        switch (engine.Provider)
         {
             case DatabaseProvider.Sqlite:
                 // Hangfire.Storage.SQLite keeps its own file beside FundAudit's: one server process only (DESIGN).
