@@ -25,7 +25,9 @@ internal sealed record BulkUpsertTarget(
     public string ColumnList => string.Join(", ", InsertColumns);
 }
 
-/// <summary>What a merge did: rows inserted, rows updated, and staged rows left alone because nothing changed.</summary>
+/// <summary>
+/// What a merge did: rows inserted, rows updated, and staged rows left alone because nothing changed.
+/// </summary>
 internal sealed record BulkUpsertCounts(long Created, long Updated, long Unchanged);
 
 /// <summary>
@@ -43,7 +45,9 @@ internal interface IBulkUpsert : IAsyncDisposable
 {
     long Staged { get; }
 
-    /// <summary>Rows to merge (they may match stored rows); inside <paramref name="transaction"/> when the caller has one open.</summary>
+    /// <summary>
+    /// Rows to merge (they may match stored rows); inside <paramref name="transaction"/> when the caller has one open.
+    /// </summary>
     Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
     /// <summary>
@@ -55,8 +59,8 @@ internal interface IBulkUpsert : IAsyncDisposable
     Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct);
 
     /// <summary>
-    /// Merges the staged rows in one statement inside <paramref name="transaction"/>, after the target's insert triggers
-    /// are back in force: call it before committing any load that wrote rows.
+    /// Merges the staged rows in one statement inside <paramref name="transaction"/>, after the target's insert
+    /// triggers are back in force: call it before committing any load that wrote rows.
     /// </summary>
     Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
 }

@@ -4,7 +4,9 @@ namespace FundAudit.Api.Infrastructure.Data;
 
 internal static class DataServiceCollectionExtensions
 {
-    /// <summary>Reads Database:Provider/ConnectionString, registers the dialect, the engine, <see cref="Db"/> and the migrator.</summary>
+    /// <summary>
+    /// Reads Database:Provider/ConnectionString, registers the dialect, the engine, <see cref="Db"/> and the migrator.
+    /// </summary>
     public static IServiceCollection AddFundAuditData(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();

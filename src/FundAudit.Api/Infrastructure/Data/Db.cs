@@ -30,7 +30,9 @@ internal sealed class Db(IDbDialect dialect, IDbEngine engine)
         }
     }
 
-    /// <summary>A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).</summary>
+    /// <summary>
+    /// A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).
+    /// </summary>
     public DbConnection Open()
     {
         var connection = engine.CreateConnection();

@@ -7,7 +7,9 @@ using Npgsql;
 
 namespace FundAudit.Api.Infrastructure.Data;
 
-/// <summary>What the engines share: the ADO.NET row stream, no per-connection set-up, the JSON totals statement.</summary>
+/// <summary>
+/// What the engines share: the ADO.NET row stream, no per-connection set-up, the JSON totals statement.
+/// </summary>
 internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
 {
     protected IDbDialect Dialect { get; } = dialect;
@@ -62,7 +64,9 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
             """;
     }
 
-    /// <summary>A table of JSON array elements, aliased e, from the JSON text in <paramref name="parameter"/>.</summary>
+    /// <summary>
+    /// A table of JSON array elements, aliased e, from the JSON text in <paramref name="parameter"/>.
+    /// </summary>
     protected abstract string JsonRows(string parameter);
 
     /// <summary>Element <paramref name="index"/> of the JSON array e, as <paramref name="type"/>.</summary>
@@ -71,8 +75,11 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
     protected static string Ordinal(int index) => index.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>SQLite through Microsoft.Data.Sqlite, with its C API (SQLitePCL) for the bulk loader and row stream.</summary>
-internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, int busyTimeoutMs) : DbEngineBase(dialect)
+/// <summary>
+/// SQLite through Microsoft.Data.Sqlite, with its C API (SQLitePCL) for the bulk loader and row stream.
+/// </summary>
+internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, int busyTimeoutMs)
+    : DbEngineBase(dialect)
 {
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
@@ -127,7 +134,9 @@ internal sealed class PostgresEngine(IDbDialect dialect, string connectionString
         $"CAST(e ->> {Ordinal(index)} AS {Dialect.TypeName(type)})";
 }
 
-/// <summary>SQL Server through Microsoft.Data.SqlClient (no server runs on these machines: not exercised here).</summary>
+/// <summary>
+/// SQL Server through Microsoft.Data.SqlClient (no server runs on these machines: not exercised here).
+/// </summary>
 internal sealed class SqlServerEngine(IDbDialect dialect, string connectionString) : DbEngineBase(dialect)
 {
     public override DatabaseProvider Provider => DatabaseProvider.SqlServer;

@@ -26,10 +26,14 @@ internal interface IDbDialect
     /// <summary>An INSERT that answers the new row's <paramref name="idColumn"/> as a scalar.</summary>
     string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn);
 
-    /// <summary><c>column IN (…)</c> for a parameter bound to a list (Dapper expands it; PostgreSQL takes an array).</summary>
+    /// <summary>
+    /// <c>column IN (…)</c> for a parameter bound to a list (Dapper expands it; PostgreSQL takes an array).
+    /// </summary>
     string InList(string column, string parameter);
 
-    /// <summary>Case-insensitive substring match of <paramref name="column"/> against a parameter holding a LIKE pattern.</summary>
+    /// <summary>
+    /// Case-insensitive substring match of <paramref name="column"/> against a parameter holding a LIKE pattern.
+    /// </summary>
     string ContainsIgnoreCase(string column, string parameter);
 
     /// <summary>
@@ -48,6 +52,8 @@ internal interface IDbDialect
     /// <summary>How SQL names the temporary table <paramref name="name"/> (SQL Server prefixes #).</summary>
     string TempTable(string name);
 
-    /// <summary>Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.
+    /// </summary>
     bool IsUniqueViolation(Exception exception);
 }

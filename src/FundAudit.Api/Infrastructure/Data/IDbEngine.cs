@@ -16,7 +16,9 @@ internal interface IDbEngine
 
     DbConnection CreateConnection();
 
-    /// <summary>Per-connection settings, applied each time a connection opens (SQLite's pragmas; nothing elsewhere).</summary>
+    /// <summary>
+    /// Per-connection settings, applied each time a connection opens (SQLite's pragmas; nothing elsewhere).
+    /// </summary>
     Task PrepareAsync(DbConnection connection, CancellationToken ct);
 
     /// <summary>The synchronous <see cref="PrepareAsync"/>, for the few synchronous framework callbacks.</summary>

@@ -6,8 +6,11 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// </summary>
 internal static class PerEngineServices
 {
-    /// <summary>Registers <typeparamref name="TService"/> as a singleton made from the configured engine's implementation.</summary>
-    public static IServiceCollection AddPerEngine<TService, TSqlite, TPostgres, TSqlServer>(this IServiceCollection services)
+    /// <summary>
+    /// Registers <typeparamref name="TService"/> as a singleton made from the configured engine's implementation.
+    /// </summary>
+    public static IServiceCollection AddPerEngine<TService, TSqlite, TPostgres, TSqlServer>(
+        this IServiceCollection services)
         where TService : class
         where TSqlite : TService
         where TPostgres : TService
@@ -17,6 +20,6 @@ internal static class PerEngineServices
             DatabaseProvider.Sqlite => ActivatorUtilities.CreateInstance<TSqlite>(sp),
             DatabaseProvider.Postgres => ActivatorUtilities.CreateInstance<TPostgres>(sp),
             DatabaseProvider.SqlServer => ActivatorUtilities.CreateInstance<TSqlServer>(sp),
-            var other => throw new InvalidOperationException($"No implementation of {typeof(TService).Name} for {other}."),
+            var other => throw new InvalidOperationException($"No {typeof(TService).Name} for {other}."),
         });
 }

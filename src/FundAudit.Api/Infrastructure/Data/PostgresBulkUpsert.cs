@@ -8,8 +8,8 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// <summary>
 /// PostgreSQL: rows new to the table go by binary COPY (<see cref="NpgsqlBinaryImporter"/>) straight into it, batch by
 /// batch inside the load transaction, so the server writes them while the client still reads the file. Rows that may
-/// match stored ones go by binary COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO UPDATE WHERE
-/// changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
+/// match stored ones go by binary COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO UPDATE
+/// WHERE changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
 /// </summary>
 internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
@@ -31,7 +31,9 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         Staged += rows.Count;
     }
 
-    /// <summary>Binary COPY into the table itself: no staging, no merge (the caller's transaction is the connection's).</summary>
+    /// <summary>
+    /// Binary COPY into the table itself: no staging, no merge (the caller's transaction is the connection's).
+    /// </summary>
     public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -41,7 +43,8 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
 
         if (transaction is null)
         {
-            throw new InvalidOperationException("PostgreSQL writes new rows inside the load transaction: open it before the first batch.");
+            throw new InvalidOperationException(
+                "PostgreSQL writes new rows inside the load transaction: open it before the first batch.");
         }
 
         _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
@@ -111,9 +114,11 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
                 {string.Join(",\n    ", t.UpdateColumns.Select(c => $"{c} = excluded.{c}"))}
               WHERE {MergeCondition.Render(t.ChangedWhen, "t", "excluded")}
               RETURNING (t.xmax = 0) AS inserted)
-            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged
+            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated
+            FROM merged
             """;
-        var (created, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+        var (created, updated) = await connection.QuerySingleAsync<(long, long)>(
+            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
         return new BulkUpsertCounts(created + _inserted, updated, Staged - created - updated);
     }
 
@@ -135,13 +140,16 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
 
         var t = target;
         await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
+            $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS " +
+            $"AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
             cancellationToken: ct));
         _types = await ColumnTypesAsync("to_regclass('pg_temp.' || @Table)", t.StagingTable, ct);
         return _types;
     }
 
-    /// <summary>The PostgreSQL type of each insert column of a relation, in <see cref="BulkUpsertTarget.InsertColumns"/> order.</summary>
+    /// <summary>
+    /// The PostgreSQL type of each insert column of a relation, in <see cref="BulkUpsertTarget.InsertColumns"/> order.
+    /// </summary>
     private async Task<string[]> ColumnTypesAsync(string relation, string? table, CancellationToken ct)
     {
         var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition(

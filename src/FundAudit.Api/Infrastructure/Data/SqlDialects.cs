@@ -76,7 +76,8 @@ internal sealed class SqliteDialect : DialectBase
 /// <summary>PostgreSQL: ILIKE, arrays for list parameters, make_interval for date arithmetic.</summary>
 internal sealed class PostgresDialect : DialectBase
 {
-    public override string ContainsIgnoreCase(string column, string parameter) => $"{column} ILIKE @{parameter} ESCAPE '\\'";
+    public override string ContainsIgnoreCase(string column, string parameter) =>
+        $"{column} ILIKE @{parameter} ESCAPE '\\'";
 
     public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
@@ -120,7 +121,8 @@ internal sealed class SqlServerDialect : DialectBase
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} " +
         $"VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
 
-    public override string ContainsIgnoreCase(string column, string parameter) => $"{column} LIKE @{parameter} ESCAPE '\\'";
+    public override string ContainsIgnoreCase(string column, string parameter) =>
+        $"{column} LIKE @{parameter} ESCAPE '\\'";
 
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"YEAR(DATEADD(month, -@{shiftMonthsParameter}, {dateExpression}))";
@@ -137,7 +139,8 @@ internal sealed class SqlServerDialect : DialectBase
     public override string TempTable(string name) => "#" + name;
 
     public override string CreateTempTable(string name, IReadOnlyList<(string Column, ColumnType Type)> columns) =>
-        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({ColumnDefinitions(columns)}); DELETE FROM #{name};";
+        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({ColumnDefinitions(columns)}); " +
+        $"DELETE FROM #{name};";
 
     // 2627: unique constraint or primary key; 2601: unique index.
     public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };

@@ -17,8 +17,11 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
 
     public long Staged { get; private set; }
 
-    /// <summary>New rows are staged and MERGEd like the others, so the table's trigger runs for them as usual.</summary>
-    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) => StageAsync(rows, transaction, ct);
+    /// <summary>
+    /// New rows are staged and MERGEd like the others, so the table's trigger runs for them as usual.
+    /// </summary>
+    public Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct) =>
+        StageAsync(rows, transaction, ct);
 
     public async Task StageAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
@@ -45,7 +48,12 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
             }).ToArray());
         }
 
-        using var copy = new SqlBulkCopy(connection) { DestinationTableName = Staging, BatchSize = 0, BulkCopyTimeout = 0 };
+        using var copy = new SqlBulkCopy(connection)
+        {
+            DestinationTableName = Staging,
+            BatchSize = 0,
+            BulkCopyTimeout = 0,
+        };
         foreach (var column in target.InsertColumns)
         {
             copy.ColumnMappings.Add(column, column);
@@ -64,12 +72,17 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
             MERGE {t.Table} WITH (HOLDLOCK) AS t
             USING {Staging} AS s
             ON {string.Join(" AND ", t.KeyColumns.Select(c => $"t.{c} = s.{c}"))}
-            WHEN MATCHED AND ({MergeCondition.Render(t.ChangedWhen, "t", "s")}) THEN UPDATE SET {string.Join(", ", t.UpdateColumns.Select(c => $"{c} = s.{c}"))}
-            WHEN NOT MATCHED THEN INSERT ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select(c => "s." + c))})
+            WHEN MATCHED AND ({MergeCondition.Render(t.ChangedWhen, "t", "s")})
+              THEN UPDATE SET {string.Join(", ", t.UpdateColumns.Select(c => $"{c} = s.{c}"))}
+            WHEN NOT MATCHED
+              THEN INSERT ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select(c => "s." + c))})
             OUTPUT $action INTO @actions;
-            SELECT CAST(count(CASE WHEN merge_action = 'INSERT' THEN 1 END) AS bigint), CAST(count(CASE WHEN merge_action = 'UPDATE' THEN 1 END) AS bigint) FROM @actions;
+            SELECT CAST(count(CASE WHEN merge_action = 'INSERT' THEN 1 END) AS bigint),
+                   CAST(count(CASE WHEN merge_action = 'UPDATE' THEN 1 END) AS bigint)
+            FROM @actions;
             """;
-        var (created, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+        var (created, updated) = await connection.QuerySingleAsync<(long, long)>(
+            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
         return new BulkUpsertCounts(created, updated, Staged - created - updated);
     }
 
@@ -90,7 +103,8 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS {Staging}; SELECT TOP 0 {target.ColumnList} INTO {Staging} FROM {target.Table};", cancellationToken: ct));
+            $"DROP TABLE IF EXISTS {Staging}; SELECT TOP 0 {target.ColumnList} INTO {Staging} FROM {target.Table};",
+            cancellationToken: ct));
         _staging = true;
     }
 }

@@ -17,7 +17,10 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// </summary>
 internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
-    /// <summary>Rows per multi-row INSERT … VALUES (…),(…): far fewer statement steps than one row each, well under SQLite's 32766 parameters.</summary>
+    /// <summary>
+    /// Rows per multi-row INSERT … VALUES (…),(…): far fewer statement steps than one row each, well under SQLite's
+    /// 32766 parameters.
+    /// </summary>
     internal const int RowsPerStatement = 64;
 
     // Prepared INSERT statements by their number of rows (RowsPerStatement, and the remainder of a batch), bound by
@@ -32,7 +35,10 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     // The insert triggers dropped inside the load transaction, with the SQL that creates them again.
     private List<string>? _droppedTriggers;
 
-    /// <summary>Page cache of this connection while it imports, per database (main and temp), in KiB: the merge maintains three indexes.</summary>
+    /// <summary>
+    /// Page cache of this connection while it imports, per database (main and temp), in KiB: the merge maintains three
+    /// indexes.
+    /// </summary>
     internal const int ImportCacheKiB = 32_768;
 
     public long Staged { get; private set; }
@@ -52,7 +58,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
         if (transaction is null)
         {
-            throw new InvalidOperationException("SQLite writes new rows inside the load transaction: open it before the first batch.");
+            throw new InvalidOperationException(
+                "SQLite writes new rows inside the load transaction: open it before the first batch.");
         }
 
         await EnsureCacheAsync(transaction, ct);
@@ -75,7 +82,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
                 "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = @Table AND name = @Name",
                 new { Table = target.Table, Name = name }, transaction, cancellationToken: ct))
                 ?? throw new InvalidOperationException($"The trigger {name} on {target.Table} does not exist.");
-            await connection.ExecuteAsync(new CommandDefinition($"DROP TRIGGER main.{name}", transaction: transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DROP TRIGGER main.{name}", transaction: transaction, cancellationToken: ct));
             _droppedTriggers.Add(sql);
         }
     }
@@ -119,7 +127,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         Staged += rows.Count;
     }
 
-    private void Insert(Dictionary<int, sqlite3_stmt> statements, string table, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    private void Insert(
+        Dictionary<int, sqlite3_stmt> statements, string table, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         for (var start = 0; start < rows.Count; start += RowsPerStatement)
         {
@@ -146,7 +155,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
     /// <summary>
     /// Binds one value as Microsoft.Data.Sqlite (and so the Dapper path) binds it: integers and booleans as integers,
-    /// DateOnly as yyyy-MM-dd, instants in UTC as yyyy-MM-dd HH:mm:ss.FFFFFFFzzz, so both write paths store the same text.
+    /// DateOnly as yyyy-MM-dd, instants in UTC as yyyy-MM-dd HH:mm:ss.FFFFFFFzzz, so both write paths store the same
+    /// text.
     /// </summary>
     internal static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
     {
@@ -180,7 +190,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         if (_lastInstant is not { } last || last.Instant != instant)
         {
             last = (instant, System.Text.Encoding.UTF8.GetBytes(
-                instant.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)));
+                instant.ToUniversalTime()
+                    .ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)));
             _lastInstant = last;
         }
 
@@ -242,7 +253,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         await EnsureStagingAsync(transaction, ct);
         var t = target;
         var maxBefore = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}", transaction: transaction, cancellationToken: ct));
+            $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}",
+            transaction: transaction,
+            cancellationToken: ct));
         var merge = $"""
             INSERT INTO main.{t.Table} AS t ({t.ColumnList})
             SELECT {t.ColumnList} FROM temp.{t.StagingTable} WHERE true
@@ -250,9 +263,13 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
               {string.Join(",\n  ", t.UpdateColumns.Select(c => $"{c} = excluded.{c}"))}
             WHERE {MergeCondition.Render(t.ChangedWhen, "t", "excluded")}
             """;
-        var affected = await connection.ExecuteAsync(new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+        var affected = await connection.ExecuteAsync(
+            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
         var created = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore", new { MaxBefore = maxBefore }, transaction, cancellationToken: ct));
+            $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore",
+            new { MaxBefore = maxBefore },
+            transaction,
+            cancellationToken: ct));
         return new BulkUpsertCounts(created + _inserted, affected - created, Staged - affected);
     }
 
@@ -269,14 +286,16 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         {
             if (_staging)
             {
-                await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS temp.{target.StagingTable}"));
+                await connection.ExecuteAsync(
+                    new CommandDefinition($"DROP TABLE IF EXISTS temp.{target.StagingTable}"));
             }
 
             if (_cacheSizes is var (main, temp))
             {
                 // The connection goes back to the pool as it came.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    $"PRAGMA main.cache_size = {main.ToString(CultureInfo.InvariantCulture)}; PRAGMA temp.cache_size = {temp.ToString(CultureInfo.InvariantCulture)};"));
+                    $"PRAGMA main.cache_size = {main.ToString(CultureInfo.InvariantCulture)}; " +
+                    $"PRAGMA temp.cache_size = {temp.ToString(CultureInfo.InvariantCulture)};"));
             }
         }
     }
@@ -288,10 +307,15 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
             return;
         }
 
-        _cacheSizes = (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA main.cache_size", transaction: transaction, cancellationToken: ct)),
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp.cache_size", transaction: transaction, cancellationToken: ct)));
+        _cacheSizes = (
+            await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition("PRAGMA main.cache_size", transaction: transaction, cancellationToken: ct)),
+            await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition("PRAGMA temp.cache_size", transaction: transaction, cancellationToken: ct)));
         await connection.ExecuteAsync(new CommandDefinition(
-            $"PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};", transaction: transaction, cancellationToken: ct));
+            $"PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};",
+            transaction: transaction,
+            cancellationToken: ct));
     }
 
     private async Task EnsureStagingAsync(DbTransaction? transaction, CancellationToken ct)
@@ -304,7 +328,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         var t = target;
         _staging = true;
         await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
+            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; " +
+            $"CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
             transaction: transaction,
             cancellationToken: ct));
     }

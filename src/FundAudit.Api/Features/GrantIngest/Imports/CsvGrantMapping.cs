@@ -33,9 +33,12 @@ internal static class CsvGrantMapping
         return new CsvGrantContent(r, utf8, GrantMapping.ContentHash(utf8));
     }
 
-    /// <summary>The grant of <paramref name="content"/>: its JSON decoded once for the stored text, and classified.</summary>
+    /// <summary>The grant of <paramref name="content"/>: its JSON decoded for the stored text, classified.</summary>
     public static GrantToStore ToGrant(CsvGrantContent content, ClassificationEngine engine) => new(
-        content.Record, System.Text.Encoding.UTF8.GetString(content.Json), content.Hash, engine.Classify(content.Record));
+        content.Record,
+        System.Text.Encoding.UTF8.GetString(content.Json),
+        content.Hash,
+        engine.Classify(content.Record));
 
     /// <summary>
     /// The stored JSON as the serializer writes it from the 360Giving object graph: the reference that

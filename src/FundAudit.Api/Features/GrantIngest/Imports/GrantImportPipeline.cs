@@ -23,12 +23,19 @@ internal sealed class GrantImportPipeline(
     /// <summary>Time the writer spent in the load (the rest it waited for batches).</summary>
     public Stopwatch Busy { get; } = new();
 
-    /// <summary>Reads every row of <paramref name="file"/> into <paramref name="tally"/> and writes the batches to <paramref name="load"/>.</summary>
+    /// <summary>
+    /// Reads every row of <paramref name="file"/> into <paramref name="tally"/> and writes the batches to
+    /// <paramref name="load"/>.
+    /// </summary>
     public async Task RunAsync(
         Stream file, CsvInspection.Accepted plan, ImportTally tally, IGrantLoad load, CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<ImportBatch>(
-            new BoundedChannelOptions(Math.Max(1, options.PipelineBatches)) { SingleReader = true, SingleWriter = true });
+        var bounds = new BoundedChannelOptions(Math.Max(1, options.PipelineBatches))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        };
+        var channel = Channel.CreateBounded<ImportBatch>(bounds);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writing = Task.Run(() => WriteAllAsync(channel, load, stop.Token), CancellationToken.None);
         try
@@ -131,7 +138,7 @@ internal sealed class GrantImportPipeline(
         return mapped;
     }
 
-    /// <summary>The writer stage: the only one that touches the load (and its connection) while rows are read.</summary>
+    /// <summary>The writer stage: the only one that touches the load and its connection while rows are read.</summary>
     private async Task WriteAllAsync(Channel<ImportBatch> channel, IGrantLoad load, CancellationToken ct)
     {
         try

@@ -300,7 +300,12 @@ internal sealed class GrantImportStore(Db db)
     /// (the caller must roll back).
     /// </summary>
     public async Task<bool> FinishAsync(
-        long id, string token, ImportOutcome outcome, DateTimeOffset now, DbTransaction? transaction, CancellationToken ct)
+        long id,
+        string token,
+        ImportOutcome outcome,
+        DateTimeOffset now,
+        DbTransaction? transaction,
+        CancellationToken ct)
     {
         var p = outcome.Counts;
         var parameters = new
@@ -319,19 +324,22 @@ internal sealed class GrantImportStore(Db db)
             Unchanged = outcome.Result?.Unchanged,
             outcome.WarningCount,
             outcome.ErrorsTruncated,
-            WarningsJson = outcome.Warnings.Count == 0 ? null : JsonSerializer.Serialize(outcome.Warnings, GrantMapping.StoredJson),
-            ProblemsJson = outcome.Problems.Count == 0 ? null : JsonSerializer.Serialize(outcome.Problems, GrantMapping.StoredJson),
+            WarningsJson = ProblemsJson(outcome.Warnings),
+            ProblemsJson = ProblemsJson(outcome.Problems),
             Now = now,
         };
         if (transaction is not null)
         {
-            var connection = transaction.Connection ?? throw new InvalidOperationException("The load transaction has ended.");
+            var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction ended.");
             return await connection.ExecuteAsync(new CommandDefinition(Finish, parameters, transaction, cancellationToken: ct)) == 1;
         }
 
         await using var own = await db.OpenAsync(ct);
         return await own.ExecuteAsync(new CommandDefinition(Finish, parameters, cancellationToken: ct)) == 1;
     }
+
+    private static string? ProblemsJson(IReadOnlyList<ImportProblem> problems) =>
+        problems.Count == 0 ? null : JsonSerializer.Serialize(problems, GrantMapping.StoredJson);
 
     public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
     {

@@ -15,7 +15,9 @@ internal sealed class ImportBatch(int capacity)
 
     public ImportProgressCounts? Progress { get; set; }
 
-    /// <summary>Whether <see cref="Progress"/> is due to be stored (every <see cref="GrantImportOptions.ProgressEveryRows"/>).</summary>
+    /// <summary>
+    /// Whether <see cref="Progress"/> is due to be stored (every <see cref="GrantImportOptions.ProgressEveryRows"/>).
+    /// </summary>
     public bool WriteProgress { get; set; }
 
     /// <summary>The mapping of <see cref="Rows"/>; null when the batch has none.</summary>

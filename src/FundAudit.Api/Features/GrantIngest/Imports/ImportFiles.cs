@@ -63,7 +63,8 @@ internal sealed class ImportFiles(GrantImportOptions options)
         }
     }
 
-    /// <summary>A stored upload opened for one sequential read (an import reads it twice: inspection, then rows).</summary>
+    /// <summary>A stored upload opened for sequential reads (an import reads it twice: inspection, then rows).
+    /// </summary>
     public FileStream OpenRead(string storedName) => new(
         PathOf(storedName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 

@@ -7,9 +7,10 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
 /// What the rows an import writes as new grants add to grant_day_totals (migration 0008), summed in memory while they
-/// are mapped and written every <see cref="GrantImportOptions.DayTotalsPerFlush"/> groups and at the end of the load, inside its
-/// transaction, where the bulk path skips the row-by-row insert trigger (SQLite, see <see cref="SqliteGrantLoader"/>):
-/// at 1M rows sqlite3 alone inserts the same rows in 55 s with that trigger and 36 s without it.
+/// are mapped and written every <see cref="GrantImportOptions.DayTotalsPerFlush"/> groups and at the end of the load,
+/// inside its transaction, where the bulk path skips the row-by-row insert trigger (SQLite, see
+/// <see cref="Loaders.SqliteGrantLoader"/>): at 1M rows sqlite3 alone inserts the same rows in 55 s with that trigger
+/// and 36 s without it.
 /// </summary>
 /// <remarks>
 /// The contribution is the insert trigger's, for a grant without a correction (a new grant cannot have one: corrections
@@ -18,7 +19,9 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </remarks>
 internal sealed class NewGrantDayTotals
 {
-    /// <summary>grant_day_totals as the import adds to it: one JSON row per group, summed into a stored group.</summary>
+    /// <summary>
+    /// grant_day_totals as the import adds to it: one JSON row per group, summed into a stored group.
+    /// </summary>
     internal static JsonTotalsTarget Target { get; } = new(
         "grant_day_totals",
         [
@@ -48,7 +51,9 @@ internal sealed class NewGrantDayTotals
 
     public int Groups => _groups.Count;
 
-    /// <summary>Adds one grant, given as the row values the bulk path writes (<see cref="GrantStore.WriteColumns"/>).</summary>
+    /// <summary>
+    /// Adds one grant, given as the row values the bulk path writes (<see cref="GrantStore.WriteColumns"/>).
+    /// </summary>
     public void Add(object?[] row)
     {
         var key = new Key(
@@ -71,7 +76,9 @@ internal sealed class NewGrantDayTotals
         }
     }
 
-    /// <summary>Adds every group to the funder's stored totals, inside the load transaction, and starts again from none.</summary>
+    /// <summary>
+    /// Adds every group to the funder's stored totals, inside the load transaction, and starts again from none.
+    /// </summary>
     public async Task FlushAsync(DbTransaction transaction, IDbEngine engine, long funderId, CancellationToken ct)
     {
         if (_groups.Count == 0)
@@ -104,7 +111,8 @@ internal sealed class NewGrantDayTotals
                 json.WriteEndArray();
             }
 
-            await engine.AddFromJsonAsync(transaction, Target, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), ct);
+            var rows = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            await engine.AddFromJsonAsync(transaction, Target, rows, ct);
         }
 
         _groups.Clear();

@@ -34,7 +34,8 @@ internal sealed class GrantLoadSession : IAsyncDisposable
     /// Opens the import's connection and bulk upsert; with <paramref name="transactionFirst"/>, the load transaction
     /// too (new grants are then written in it as they come), before the stored hashes are read.
     /// </summary>
-    public static async Task<GrantLoadSession> OpenAsync(Db db, long funderId, bool transactionFirst, CancellationToken ct)
+    public static async Task<GrantLoadSession> OpenAsync(
+        Db db, long funderId, bool transactionFirst, CancellationToken ct)
     {
         var connection = await db.OpenAsync(ct);
         IBulkUpsert? bulk = null;
@@ -53,7 +54,7 @@ internal sealed class GrantLoadSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a batch's new grants (straight into grants where the engine can) and stages its changed ones.</summary>
+    /// <summary>Writes a batch's new grants (into grants itself where the engine can), stages changed ones.</summary>
     public async Task WriteAsync(MappedRows rows, CancellationToken ct)
     {
         _skippedUnchanged += rows.Unchanged;
@@ -61,7 +62,7 @@ internal sealed class GrantLoadSession : IAsyncDisposable
         await _bulk.StageAsync(rows.Changed, _transaction, ct);
     }
 
-    /// <summary>Merges the staged grants in the load transaction (opened now if not yet): what the load stored.</summary>
+    /// <summary>Merges the staged grants in the load transaction (opened now if not yet).</summary>
     public async Task<ImportResultCounts> MergeAsync(CancellationToken ct)
     {
         _transaction ??= await _connection.BeginTransactionAsync(ct);
@@ -74,7 +75,12 @@ internal sealed class GrantLoadSession : IAsyncDisposable
     /// another run holds the import. A succeeded <paramref name="outcome"/> gets <paramref name="result"/>.
     /// </summary>
     public async Task<bool> FinishAsync(
-        GrantImportStore store, GrantImportRun run, ImportOutcome outcome, ImportResultCounts result, DateTimeOffset now, CancellationToken ct)
+        GrantImportStore store,
+        GrantImportRun run,
+        ImportOutcome outcome,
+        ImportResultCounts result,
+        DateTimeOffset now,
+        CancellationToken ct)
     {
         run.Faults.BeforeCommit(run.ImportId);
         var final = outcome.Succeeded ? outcome with { Result = result } : outcome;

@@ -4,11 +4,12 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 /// Writes an import's grants with the engine's bulk path; one implementation per engine, each deciding where the row
 /// errors, the progress and the day totals of its loads go (<see cref="SqliteGrantLoader"/>,
 /// <see cref="PostgresGrantLoader"/>, <see cref="SqlServerGrantLoader"/>). The job calls every load the same way:
-/// <see cref="BeginAsync"/>, <see cref="IGrantLoad.WriteAsync"/> for each batch, <see cref="IGrantLoad.CompleteAsync"/>.
+/// <see cref="BeginAsync"/>, <see cref="IGrantLoad.WriteAsync"/> for each batch, then
+/// <see cref="IGrantLoad.CompleteAsync"/>.
 /// </summary>
 internal interface IGrantLoader
 {
-    /// <summary>Opens the load of one run: its connection, the engine's bulk upsert, and the funder's stored hashes.</summary>
+    /// <summary>Opens one run's load: its connection, the engine's bulk upsert, the funder's stored hashes.</summary>
     Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct);
 }
 
@@ -18,17 +19,22 @@ internal interface IGrantLoader
 /// </summary>
 internal interface IGrantLoad : IAsyncDisposable
 {
-    /// <summary>The funder's grants as the load found them: the mapping skips unchanged rows and tells new from changed.</summary>
+    /// <summary>
+    /// The funder's grants as the load found them: the mapping skips unchanged rows and tells new from changed.
+    /// </summary>
     StoredHashes Stored { get; }
 
-    /// <summary>An empty batch for the mapping to fill; it sums new grants' day totals where this engine needs them.</summary>
+    /// <summary>
+    /// An empty batch for the mapping to fill; it sums new grants' day totals where this engine needs them.
+    /// </summary>
     MappedRows NewBatch(int capacity);
 
     /// <summary>
     /// Writes one batch in file order: its mapped grants (<paramref name="rows"/>, null when the batch had none), the
     /// row errors read meanwhile, and <paramref name="progress"/> when it is due (null otherwise).
     /// </summary>
-    Task WriteAsync(MappedRows? rows, IReadOnlyList<ImportRowError> errors, ImportProgressCounts? progress, CancellationToken ct);
+    Task WriteAsync(
+        MappedRows? rows, IReadOnlyList<ImportRowError> errors, ImportProgressCounts? progress, CancellationToken ct);
 
     /// <summary>
     /// Merges what was staged and ends the run with <paramref name="outcome"/> (a succeeded outcome gets what the load
@@ -43,4 +49,5 @@ internal interface IGrantLoad : IAsyncDisposable
 /// <param name="Result">What the load stored (created, updated, unchanged).</param>
 /// <param name="DayTotalGroups">Day-total groups the load added at the end itself (the rest went on the way).</param>
 /// <param name="DayTotalsTime">How long adding those took.</param>
-internal sealed record LoadCompletion(bool Finished, ImportResultCounts Result, int DayTotalGroups, TimeSpan DayTotalsTime);
+internal sealed record LoadCompletion(
+    bool Finished, ImportResultCounts Result, int DayTotalGroups, TimeSpan DayTotalsTime);

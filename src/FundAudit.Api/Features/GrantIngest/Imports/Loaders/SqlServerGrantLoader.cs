@@ -11,5 +11,6 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 internal sealed class SqlServerGrantLoader(Db db, GrantImportStore store, TimeProvider clock) : IGrantLoader
 {
     public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
-        new VisibleWritesLoad(run, store, clock, await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: false, ct));
+        new VisibleWritesLoad(
+            run, store, clock, await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: false, ct));
 }

@@ -14,11 +14,15 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 /// </summary>
 internal sealed class SqliteGrantLoader(Db db, GrantImportStore store, TimeProvider clock) : IGrantLoader
 {
-    public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
-        new Load(run, store, clock, db.Engine, await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct));
+    public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct)
+    {
+        var session = await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct);
+        return new Load(run, store, clock, db.Engine, session);
+    }
 
     private sealed class Load(
-        GrantImportRun run, GrantImportStore store, TimeProvider clock, IDbEngine engine, GrantLoadSession session) : IGrantLoad
+        GrantImportRun run, GrantImportStore store, TimeProvider clock, IDbEngine engine, GrantLoadSession session)
+        : IGrantLoad
     {
         /// <summary>What the new grants written since the last flush add to the day totals.</summary>
         private readonly NewGrantDayTotals _dayTotals = new();
@@ -28,7 +32,10 @@ internal sealed class SqliteGrantLoader(Db db, GrantImportStore store, TimeProvi
         public MappedRows NewBatch(int capacity) => new(capacity, sumDayTotals: true);
 
         public async Task WriteAsync(
-            MappedRows? rows, IReadOnlyList<ImportRowError> errors, ImportProgressCounts? progress, CancellationToken ct)
+            MappedRows? rows,
+            IReadOnlyList<ImportRowError> errors,
+            ImportProgressCounts? progress,
+            CancellationToken ct)
         {
             if (rows is not null)
             {

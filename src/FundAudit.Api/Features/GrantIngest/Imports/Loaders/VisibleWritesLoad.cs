@@ -5,8 +5,8 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 /// errors and progress go in short statements of their own, visible at once, and the table's triggers keep the day
 /// totals.
 /// </summary>
-internal sealed class VisibleWritesLoad(GrantImportRun run, GrantImportStore store, TimeProvider clock, GrantLoadSession session)
-    : IGrantLoad
+internal sealed class VisibleWritesLoad(
+    GrantImportRun run, GrantImportStore store, TimeProvider clock, GrantLoadSession session) : IGrantLoad
 {
     public StoredHashes Stored => session.Stored;
 
