@@ -1,8 +1,9 @@
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
-/// Where a feature has one implementation per engine (the grant import's loaders), it names all three here and this
-/// registration picks the configured engine's: the choice stays in Infrastructure/Data (DESIGN rule 6).
+/// Where code outside Infrastructure/Data has one implementation per engine (the grant import's loaders, Hangfire's
+/// storage), it names all three here and this registration picks the configured engine's: the choice itself stays in
+/// Infrastructure/Data (DESIGN rule 6).
 /// </summary>
 internal static class PerEngineServices
 {
@@ -15,11 +16,23 @@ internal static class PerEngineServices
         where TSqlite : TService
         where TPostgres : TService
         where TSqlServer : TService =>
-        services.AddSingleton<TService>(sp => sp.GetRequiredService<IDbEngine>().Provider switch
+        services.AddPerEngine<TService>(
+            sqlite: sp => ActivatorUtilities.CreateInstance<TSqlite>(sp),
+            postgres: sp => ActivatorUtilities.CreateInstance<TPostgres>(sp),
+            sqlServer: sp => ActivatorUtilities.CreateInstance<TSqlServer>(sp));
+
+    /// <summary>Registers <typeparamref name="TService"/> as a singleton made by the configured engine's factory.</summary>
+    public static IServiceCollection AddPerEngine<TService>(
+        this IServiceCollection services,
+        Func<IServiceProvider, TService> sqlite,
+        Func<IServiceProvider, TService> postgres,
+        Func<IServiceProvider, TService> sqlServer)
+        where TService : class =>
+        services.AddSingleton(sp => sp.GetRequiredService<IDbEngine>().Provider switch
         {
-            DatabaseProvider.Sqlite => ActivatorUtilities.CreateInstance<TSqlite>(sp),
-            DatabaseProvider.Postgres => ActivatorUtilities.CreateInstance<TPostgres>(sp),
-            DatabaseProvider.SqlServer => ActivatorUtilities.CreateInstance<TSqlServer>(sp),
+            DatabaseProvider.Sqlite => sqlite(sp),
+            DatabaseProvider.Postgres => postgres(sp),
+            DatabaseProvider.SqlServer => sqlServer(sp),
             var other => throw new InvalidOperationException($"No {typeof(TService).Name} for {other}."),
         });
 }
