@@ -36,7 +36,14 @@ internal abstract class DialectBase : IDbDialect
 
     public abstract string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
 
-    public abstract string TypeName(ColumnType type);
+    public string TypeName(ColumnType type) => type switch
+    {
+        ColumnType.Text => TypeNames.Text,
+        ColumnType.Date => TypeNames.Date,
+        ColumnType.Integer => TypeNames.Integer,
+        ColumnType.Decimal => TypeNames.Decimal,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "The dialect has no name for this column type."),
+    };
 
     public virtual string TempTable(string name) => name;
 
@@ -45,13 +52,12 @@ internal abstract class DialectBase : IDbDialect
 
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>The engine's names of the logical column types.</summary>
+    protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
+
     /// <summary><c>column type, …</c> for a table definition.</summary>
     protected string ColumnDefinitions(IReadOnlyList<(string Column, ColumnType Type)> columns) =>
         string.Join(", ", columns.Select(c => $"{c.Column} {TypeName(c.Type)}"));
-
-    /// <summary>The message for a logical type a dialect does not name (a new member of the enum).</summary>
-    protected static ArgumentOutOfRangeException Unnamed(ColumnType type) =>
-        new(nameof(type), type, "The dialect has no name for this column type.");
 }
 
 /// <summary>SQLite 3.24+: ON CONFLICT upserts, strftime date arithmetic, dynamic column types.</summary>
@@ -60,13 +66,9 @@ internal sealed class SqliteDialect : DialectBase
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(strftime('%Y', {dateExpression}, '-' || @{shiftMonthsParameter} || ' months') AS INTEGER)";
 
-    public override string TypeName(ColumnType type) => type switch
-    {
-        ColumnType.Text or ColumnType.Date => "TEXT",
-        ColumnType.Integer => "INTEGER",
-        ColumnType.Decimal => "REAL",
-        _ => throw Unnamed(type),
-    };
+    // Dates are ISO text; decimals are stored as doubles.
+    protected override (string Text, string Date, string Integer, string Decimal) TypeNames =>
+        ("TEXT", "TEXT", "INTEGER", "REAL");
 
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public override bool IsUniqueViolation(Exception exception) =>
@@ -84,14 +86,8 @@ internal sealed class PostgresDialect : DialectBase
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(EXTRACT(YEAR FROM {dateExpression} - make_interval(months => @{shiftMonthsParameter})) AS integer)";
 
-    public override string TypeName(ColumnType type) => type switch
-    {
-        ColumnType.Text => "text",
-        ColumnType.Date => "date",
-        ColumnType.Integer => "bigint",
-        ColumnType.Decimal => "numeric",
-        _ => throw Unnamed(type),
-    };
+    protected override (string Text, string Date, string Integer, string Decimal) TypeNames =>
+        ("text", "date", "bigint", "numeric");
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
@@ -127,14 +123,9 @@ internal sealed class SqlServerDialect : DialectBase
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"YEAR(DATEADD(month, -@{shiftMonthsParameter}, {dateExpression}))";
 
-    public override string TypeName(ColumnType type) => type switch
-    {
-        ColumnType.Text => "nvarchar(max)",
-        ColumnType.Date => "date",
-        ColumnType.Integer => "bigint",
-        ColumnType.Decimal => "decimal(38,18)",
-        _ => throw Unnamed(type),
-    };
+    // Text of any length: never a silent nvarchar(64) that cuts a longer value.
+    protected override (string Text, string Date, string Integer, string Decimal) TypeNames =>
+        ("nvarchar(max)", "date", "bigint", "decimal(38,18)");
 
     public override string TempTable(string name) => "#" + name;
 

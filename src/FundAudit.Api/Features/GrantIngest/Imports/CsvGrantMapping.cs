@@ -11,9 +11,10 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// From a valid CSV row to the grant to store: the one mapping, used by the import job, the tests and the benchmarks.
 /// The stored JSON is a 360Giving grant object built from the record, with the row's unmapped columns kept aside under
 /// <c>additionalColumns</c> (by column title) and a template's explicit classification under
-/// <c>explicitClassification</c>; its hash is <see cref="GrantMapping.ContentHash"/>, so the same row imported again is
-/// unchanged. The import takes it in two steps (<see cref="Content"/>, then <see cref="ToGrant(CsvGrantContent,
-/// ClassificationEngine)"/>) so that a row whose hash is stored already is dropped before it is classified.
+/// <c>explicitClassification</c>; its hash is <see cref="GrantMapping.ContentHash(ReadOnlySpan{byte})"/>, so the same
+/// row imported again is unchanged. The import takes it in two steps (<see cref="Content"/>, then
+/// <see cref="ToGrant(CsvGrantContent, ClassificationEngine)"/>) so that a row whose hash is stored already is dropped
+/// before it is classified.
 /// </summary>
 internal static class CsvGrantMapping
 {
