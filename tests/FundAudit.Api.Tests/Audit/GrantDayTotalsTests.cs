@@ -218,15 +218,24 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
     {
         var tenant = await app.CreateTenantAsync();
         var db = app.Services.GetRequiredService<Db>();
-        (string, string)[] columns = [("funder_id", "integer"), ("award_date", "date"), ("currency", "text"), ("level", "text"), ("purpose", "text"),
-            ("flexible", "integer"), ("source", "text"), ("grant_count", "integer"), ("amount", "integer")];
-        var sql = db.Dialect.InsertAddingFromJson("grant_day_totals", columns, ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"], ["grant_count", "amount"]);
+        (string, ColumnType)[] columns =
+        [
+            ("funder_id", ColumnType.Integer), ("award_date", ColumnType.Date), ("currency", ColumnType.Text),
+            ("level", ColumnType.Text), ("purpose", ColumnType.Text), ("flexible", ColumnType.Integer),
+            ("source", ColumnType.Text), ("grant_count", ColumnType.Integer), ("amount", ColumnType.Integer),
+        ];
+        string[] keys = ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"];
+        var target = new JsonTotalsTarget("grant_day_totals", columns, keys, ["grant_count", "amount"]);
         var f = tenant.FunderId;
+        var first = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",2,500]," +
+                    $"[{f},\"2024-05-02\",\"USD\",\"global\",\"campaign\",-1,\"\",1,7]]";
+        var second = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",3,-100]," +
+                     $"[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",0,\"engine\",1,9]]";
         await using (var connection = await db.OpenAsync())
         {
             await using var tx = await connection.BeginTransactionAsync();
-            await connection.ExecuteAsync(sql, new { Rows = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",2,500],[{f},\"2024-05-02\",\"USD\",\"global\",\"campaign\",-1,\"\",1,7]]" }, tx);
-            await connection.ExecuteAsync(sql, new { Rows = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",3,-100],[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",0,\"engine\",1,9]]" }, tx);
+            await db.Engine.AddFromJsonAsync(tx, target, first, CancellationToken.None);
+            await db.Engine.AddFromJsonAsync(tx, target, second, CancellationToken.None);
             await tx.CommitAsync();
         }
 

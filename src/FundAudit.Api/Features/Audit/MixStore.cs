@@ -145,7 +145,7 @@ internal sealed class MixStore(Db db)
         var rows = new List<MixRow>();
         MixRow? last = null;
         string currency = "", level = "", purpose = "";
-        await db.Dialect.ReadRowsAsync(connection, sql, p, row =>
+        await db.Engine.ReadRowsAsync(connection, sql, p, row =>
         {
             var funder = funderId ?? row.Int64(7);
             var date = row.Date(0);
@@ -199,7 +199,7 @@ internal sealed class MixStore(Db db)
     {
         var table = db.Dialect.TempTable(FactorsTable);
         var create = db.Dialect.CreateTempTable(
-            FactorsTable, [("currency", "text"), ("award_date", "date"), ("factor", "decimal")]);
+            FactorsTable, [("currency", ColumnType.Text), ("award_date", ColumnType.Date), ("factor", ColumnType.Decimal)]);
         await connection.ExecuteAsync(new CommandDefinition(create, cancellationToken: ct));
         foreach (var chunk in factors.Chunk(FactorsPerStatement))
         {

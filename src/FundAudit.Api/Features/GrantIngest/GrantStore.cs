@@ -111,6 +111,9 @@ internal sealed class GrantStore(Db db)
 
     private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
 
+    /// <summary>A stored grant is overwritten only when its content changed.</summary>
+    private const string ChangedWhen = $"{MergeCondition.Target}.content_hash <> {MergeCondition.Source}.content_hash";
+
     /// <summary>
     /// Inserts new grants and updates changed ones in one transaction; a grant whose content hash is unchanged is
     /// left alone (not even its updated_at moves), so posting the same package twice changes nothing.
@@ -121,7 +124,7 @@ internal sealed class GrantStore(Db db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var existing = await ExistingHashesAsync(connection, tx, funderId, grants.Select(g => g.Record.Identifier).ToList(), ct);
 
-        var upsert = db.Dialect.Upsert("grants", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash");
+        var upsert = db.Dialect.Upsert("grants", KeyColumns, InsertColumns, ContentColumns, ChangedWhen);
         int created = 0, updated = 0, unchanged = 0;
         var changed = new List<object>(grants.Count);
         foreach (var g in grants)
@@ -233,7 +236,7 @@ internal sealed class GrantStore(Db db)
     /// totals itself (<see cref="Imports.NewGrantDayTotals"/>).
     /// </summary>
     public static BulkUpsertTarget BulkTarget { get; } = new(
-        "grants", "id", KeyColumns, InsertColumns, ContentColumns, "t.content_hash <> s.content_hash", ["tr_grants_day_totals_insert"]);
+        "grants", "id", KeyColumns, InsertColumns, ContentColumns, ChangedWhen, ["tr_grants_day_totals_insert"]);
 
     /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
     public static IReadOnlyList<string> WriteColumns => InsertColumns;

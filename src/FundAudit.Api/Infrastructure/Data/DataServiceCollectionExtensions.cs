@@ -4,7 +4,9 @@ namespace FundAudit.Api.Infrastructure.Data;
 
 internal static class DataServiceCollectionExtensions
 {
-    /// <summary>Reads Database:Provider/ConnectionString, registers the dialect, <see cref="Db"/> and the migrator.</summary>
+    /// <summary>
+    /// Reads Database:Provider/ConnectionString, registers the dialect, the engine, <see cref="Db"/> and the migrator.
+    /// </summary>
     public static IServiceCollection AddFundAuditData(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -17,15 +19,22 @@ internal static class DataServiceCollectionExtensions
 
         IDbDialect dialect = provider switch
         {
-            DatabaseProvider.Sqlite => new SqliteDialect(options.ConnectionString, options.BusyTimeoutMs),
-            DatabaseProvider.Postgres => new PostgresDialect(options.ConnectionString),
-            _ => new SqlServerDialect(options.ConnectionString),
+            DatabaseProvider.Sqlite => new SqliteDialect(),
+            DatabaseProvider.Postgres => new PostgresDialect(),
+            _ => new SqlServerDialect(),
+        };
+        IDbEngine engine = provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteEngine(dialect, options.ConnectionString, options.BusyTimeoutMs),
+            DatabaseProvider.Postgres => new PostgresEngine(dialect, options.ConnectionString),
+            _ => new SqlServerEngine(dialect, options.ConnectionString),
         };
 
         DapperTypeHandlers.Register();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton(options);
         services.AddSingleton(dialect);
+        services.AddSingleton(engine);
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

@@ -1,25 +1,26 @@
 using System.Data.Common;
-using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace FundAudit.Api.Infrastructure.Data;
 
-/// <summary>Opens connections configured for the chosen engine. Stores ask it for connections; they never branch on the engine.</summary>
-internal sealed class Db(IDbDialect dialect)
+/// <summary>
+/// Opens connections configured for the chosen engine, and carries its SQL dialect and engine I/O. Stores ask it for
+/// connections; they never branch on the engine.
+/// </summary>
+internal sealed class Db(IDbDialect dialect, IDbEngine engine)
 {
+    /// <summary>The SQL fragments where the engines differ.</summary>
     public IDbDialect Dialect => dialect;
+
+    /// <summary>The engine's own I/O paths: bulk loader, row stream, JSON totals.</summary>
+    public IDbEngine Engine => engine;
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = dialect.CreateConnection();
+        var connection = engine.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (dialect is SqliteDialect sqlite && connection is SqliteConnection)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(sqlite.ConnectionPragmas, cancellationToken: cancellationToken));
-            }
-
+            await engine.PrepareAsync(connection, cancellationToken);
             return connection;
         }
         catch
@@ -29,18 +30,16 @@ internal sealed class Db(IDbDialect dialect)
         }
     }
 
-    /// <summary>A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).</summary>
+    /// <summary>
+    /// A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).
+    /// </summary>
     public DbConnection Open()
     {
-        var connection = dialect.CreateConnection();
+        var connection = engine.CreateConnection();
         try
         {
             connection.Open();
-            if (dialect is SqliteDialect sqlite && connection is SqliteConnection)
-            {
-                connection.Execute(sqlite.ConnectionPragmas);
-            }
-
+            engine.Prepare(connection);
             return connection;
         }
         catch

@@ -6,22 +6,22 @@ using DbUp.Engine.Output;
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>Applies migrations/{engine}/NNNN_verb_noun.sql with DbUp; its journal table records what ran.</summary>
-internal sealed class Migrator(IDbDialect dialect, DatabaseOptions options, ILogger<Migrator> logger)
+internal sealed class Migrator(IDbEngine engine, DatabaseOptions options, ILogger<Migrator> logger)
 {
     public const string ResourcePrefix = "FundAudit.Api.migrations.";
 
     public void Migrate()
     {
         var connectionString = options.ConnectionString!;
-        UpgradeEngineBuilder builder = dialect.Provider switch
+        UpgradeEngineBuilder builder = engine.Provider switch
         {
             DatabaseProvider.Sqlite => DeployChanges.To.SqliteDatabase(connectionString),
             DatabaseProvider.Postgres => DeployChanges.To.PostgresqlDatabase(connectionString),
             DatabaseProvider.SqlServer => DeployChanges.To.SqlDatabase(connectionString),
-            _ => throw new InvalidOperationException($"Unknown provider {dialect.Provider}."),
+            _ => throw new InvalidOperationException($"Unknown provider {engine.Provider}."),
         };
 
-        var folder = ResourcePrefix + dialect.MigrationFolder + ".";
+        var folder = ResourcePrefix + engine.MigrationFolder + ".";
         var result = builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(folder, StringComparison.Ordinal))
             .WithTransactionPerScript()

@@ -8,7 +8,7 @@ using SQLitePCL;
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
-/// The current row of a query read by <see cref="IDbDialect.ReadRowsAsync"/>: typed column access that does not
+/// The current row of a query read by <see cref="IDbEngine.ReadRowsAsync"/>: typed column access that does not
 /// allocate where the engine allows it, so that a query answering hundreds of thousands of narrow rows (the audit
 /// mix's daily totals) costs little more than the engine's own scan.
 /// </summary>

@@ -30,12 +30,10 @@ internal static class JobsServiceCollectionExtensions
     {
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddSingleton(options);
-        services.AddSingleton<JobStorage>(sp =>
-        {
-            // Hangfire's log provider is process-wide: set this app's before the storage asks it for loggers.
-            sp.GetRequiredService<IGlobalConfiguration>();
-            return CreateStorage(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IDbDialect>());
-        });
+        services.AddPerEngine<JobStorage>(
+            sqlite: sp => SqliteStorage(DatabaseOptionsFor(sp)),
+            postgres: sp => PostgresStorage(DatabaseOptionsFor(sp)),
+            sqlServer: sp => SqlServerStorage(DatabaseOptionsFor(sp)));
         services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -57,36 +55,44 @@ internal static class JobsServiceCollectionExtensions
         return app;
     }
 
-    private static JobStorage CreateStorage(DatabaseOptions database, IDbDialect dialect)
+    private static DatabaseOptions DatabaseOptionsFor(IServiceProvider sp)
     {
-        switch (dialect.Provider)
-        {
-            case DatabaseProvider.Sqlite:
-                // Hangfire.Storage.SQLite keeps its own file beside FundAudit's: one server process only (DESIGN).
-                var main = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
-                var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(main)) ?? ".", Path.GetFileNameWithoutExtension(main) + ".hangfire.db");
-                return new SQLiteStorage(path, new SQLiteStorageOptions());
-            case DatabaseProvider.Postgres:
-                var pg = new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                };
-                return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString!, pg), pg);
-            default:
-                return new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    QueuePollInterval = TimeSpan.Zero,
-                    UseRecommendedIsolationLevel = true,
-                    DisableGlobalLocks = true,
-                });
-        }
+        // Hangfire's log provider is process-wide: set this app's before the storage asks it for loggers.
+        sp.GetRequiredService<IGlobalConfiguration>();
+        return sp.GetRequiredService<DatabaseOptions>();
     }
+
+    private static JobStorage SqliteStorage(DatabaseOptions database)
+    {
+        // Hangfire.Storage.SQLite keeps its own file beside FundAudit's: one server process only (DESIGN).
+        var main = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(main)) ?? ".";
+        var path = Path.Combine(folder, Path.GetFileNameWithoutExtension(main) + ".hangfire.db");
+        return new SQLiteStorage(path, new SQLiteStorageOptions());
+    }
+
+    private static JobStorage PostgresStorage(DatabaseOptions database)
+    {
+        var pg = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString!, pg), pg);
+    }
+
+    private static JobStorage SqlServerStorage(DatabaseOptions database) =>
+        new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+            QueuePollInterval = TimeSpan.Zero,
+            UseRecommendedIsolationLevel = true,
+            DisableGlobalLocks = true,
+        });
 }
 
 /// <summary>

@@ -8,25 +8,38 @@ using FundAudit.Core.Money;
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
-/// From a valid CSV row to the grant to store: the stored JSON is a 360Giving grant object built from the record,
-/// with the row's unmapped columns kept aside under <c>additionalColumns</c> (by column title) and a template's
-/// explicit classification under <c>explicitClassification</c>; its hash is <see cref="GrantMapping.ContentHash"/>,
-/// so the same row imported again is unchanged.
+/// From a valid CSV row to the grant to store: the one mapping, used by the import job, the tests and the benchmarks.
+/// The stored JSON is a 360Giving grant object built from the record, with the row's unmapped columns kept aside under
+/// <c>additionalColumns</c> (by column title) and a template's explicit classification under
+/// <c>explicitClassification</c>; its hash is <see cref="GrantMapping.ContentHash(ReadOnlySpan{byte})"/>, so the same
+/// row imported again is unchanged. The import takes it in two steps (<see cref="Content"/>, then
+/// <see cref="ToGrant(CsvGrantContent, ClassificationEngine)"/>) so that a row whose hash is stored already is dropped
+/// before it is classified.
 /// </summary>
 internal static class CsvGrantMapping
 {
     public const string AdditionalColumns = "additionalColumns";
     public const string ExplicitClassification = "explicitClassification";
 
-    public static GrantToStore ToGrant(CsvRow row, ClassificationEngine engine)
+    public static GrantToStore ToGrant(CsvRow row, ClassificationEngine engine) => ToGrant(Content(row), engine);
+
+    /// <summary>
+    /// The stored JSON of a valid row, written straight to UTF-8 (the same bytes as the serializer's, see
+    /// <see cref="StoredGrantJson"/>), and its hash.
+    /// </summary>
+    public static CsvGrantContent Content(CsvRow row)
     {
         var r = row.Record ?? throw new ArgumentException("Only rows without errors carry a record.", nameof(row));
-
-        // Written straight to UTF-8 (the same bytes as the serializer's, see StoredGrantJson), hashed as is and decoded
-        // once for the stored text (ASCII: the default encoder escapes everything else).
         var utf8 = StoredGrantJson.Current.Grant(r, row.Extra);
-        return new GrantToStore(r, System.Text.Encoding.UTF8.GetString(utf8), GrantMapping.ContentHash(utf8), engine.Classify(r));
+        return new CsvGrantContent(r, utf8, GrantMapping.ContentHash(utf8));
     }
+
+    /// <summary>The grant of <paramref name="content"/>: its JSON decoded for the stored text, classified.</summary>
+    public static GrantToStore ToGrant(CsvGrantContent content, ClassificationEngine engine) => new(
+        content.Record,
+        System.Text.Encoding.UTF8.GetString(content.Json),
+        content.Hash,
+        engine.Classify(content.Record));
 
     /// <summary>
     /// The stored JSON as the serializer writes it from the 360Giving object graph: the reference that
@@ -85,4 +98,17 @@ internal static class CsvGrantMapping
     };
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// A valid row's record with its stored JSON (UTF-8) and the JSON's hash (<see cref="CsvGrantMapping.Content"/>). The
+/// JSON is the thread's writer buffer: valid until the next stored JSON is written on the thread.
+/// </summary>
+internal readonly ref struct CsvGrantContent(GrantRecord record, ReadOnlySpan<byte> json, string hash)
+{
+    public GrantRecord Record { get; } = record;
+
+    public ReadOnlySpan<byte> Json { get; } = json;
+
+    public string Hash { get; } = hash;
 }

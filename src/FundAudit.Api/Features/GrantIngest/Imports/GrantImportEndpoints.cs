@@ -1,4 +1,6 @@
+using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Infrastructure.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,6 +14,7 @@ internal static class GrantImportEndpoints
         services.AddSingleton<GrantImportStore>();
         services.AddSingleton<ImportFiles>();
         services.TryAddSingleton<IImportFaultInjector, NoImportFaults>();
+        services.AddPerEngine<IGrantLoader, SqliteGrantLoader, PostgresGrantLoader, SqlServerGrantLoader>();
         services.AddTransient<GrantImportJob>();
         services.AddScoped<FluentValidation.IValidator<UploadGrantImport.Request>, UploadGrantImport.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrantImports.Request>, ListGrantImports.Validator>();

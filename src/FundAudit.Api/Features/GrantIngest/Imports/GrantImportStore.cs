@@ -196,8 +196,8 @@ internal sealed class GrantImportStore(Db db)
     }
 
     /// <summary>
-    /// Progress of a run that cannot write it where others see it before it commits (see
-    /// <see cref="Infrastructure.Data.IBulkUpsert.BlocksOtherWriters"/>): shown by <see cref="FindAsync"/> and
+    /// Progress of a run that cannot write it where others see it before it commits (SQLite's load, see
+    /// <see cref="Loaders.SqliteGrantLoader"/>): shown by <see cref="FindAsync"/> and
     /// <see cref="ListAsync"/> while the stored row says the same run is running.
     /// </summary>
     public void PublishProgress(long id, string token, ImportProgressCounts counts) => _live[id] = (token, counts);
@@ -295,52 +295,51 @@ internal sealed class GrantImportStore(Db db)
     }
 
     /// <summary>
-    /// Ends a run as succeeded or refused. Inside the load transaction when one is given, so the grants and the
-    /// import's outcome commit together. False when the run no longer holds the import (the caller must roll back).
+    /// Ends a run with its <paramref name="outcome"/> (succeeded or refused). Inside the load transaction when one is
+    /// given, so the grants and the import's outcome commit together. False when the run no longer holds the import
+    /// (the caller must roll back).
     /// </summary>
     public async Task<bool> FinishAsync(
         long id,
         string token,
-        string status,
-        ImportProgressCounts p,
-        (long Created, long Updated, long Unchanged)? result,
-        long warningCount,
-        bool errorsTruncated,
-        IReadOnlyList<ImportProblem> warnings,
-        IReadOnlyList<ImportProblem> problems,
+        ImportOutcome outcome,
         DateTimeOffset now,
-        DbConnection? connection,
         DbTransaction? transaction,
         CancellationToken ct)
     {
+        var p = outcome.Counts;
         var parameters = new
         {
             Id = id,
             Token = token,
-            Status = status,
+            outcome.Status,
             p.DataRows,
             p.RowsRead,
             p.RowsAccepted,
             p.RowsRejected,
             p.RowsSuperseded,
             p.BytesRead,
-            Created = result?.Created,
-            Updated = result?.Updated,
-            Unchanged = result?.Unchanged,
-            WarningCount = warningCount,
-            ErrorsTruncated = errorsTruncated,
-            WarningsJson = warnings.Count == 0 ? null : JsonSerializer.Serialize(warnings, GrantMapping.StoredJson),
-            ProblemsJson = problems.Count == 0 ? null : JsonSerializer.Serialize(problems, GrantMapping.StoredJson),
+            Created = outcome.Result?.Created,
+            Updated = outcome.Result?.Updated,
+            Unchanged = outcome.Result?.Unchanged,
+            outcome.WarningCount,
+            outcome.ErrorsTruncated,
+            WarningsJson = ProblemsJson(outcome.Warnings),
+            ProblemsJson = ProblemsJson(outcome.Problems),
             Now = now,
         };
-        if (connection is not null)
+        if (transaction is not null)
         {
+            var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction ended.");
             return await connection.ExecuteAsync(new CommandDefinition(Finish, parameters, transaction, cancellationToken: ct)) == 1;
         }
 
         await using var own = await db.OpenAsync(ct);
         return await own.ExecuteAsync(new CommandDefinition(Finish, parameters, cancellationToken: ct)) == 1;
     }
+
+    private static string? ProblemsJson(IReadOnlyList<ImportProblem> problems) =>
+        problems.Count == 0 ? null : JsonSerializer.Serialize(problems, GrantMapping.StoredJson);
 
     public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
     {

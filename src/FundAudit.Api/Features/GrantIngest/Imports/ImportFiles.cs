@@ -63,6 +63,11 @@ internal sealed class ImportFiles(GrantImportOptions options)
         }
     }
 
+    /// <summary>A stored upload opened for sequential reads (an import reads it twice: inspection, then rows).
+    /// </summary>
+    public FileStream OpenRead(string storedName) => new(
+        PathOf(storedName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
     public string PathOf(string storedName) =>
         storedName.Length == 36 && storedName.EndsWith(".csv", StringComparison.Ordinal) && storedName[..32].All(char.IsAsciiHexDigitLower)
             ? Path.Combine(options.FullFolder, storedName)

@@ -1,16 +1,16 @@
 using System.Buffers;
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
 /// What the rows an import writes as new grants add to grant_day_totals (migration 0008), summed in memory while they
-/// are mapped and written every <see cref="GrantImportOptions.DayTotalsPerFlush"/> groups and at the end of the load, inside its
-/// transaction, where the bulk path skips the row-by-row insert trigger (<see cref="IBulkUpsert.SkipsInsertTriggers"/>,
-/// SQLite): at 1M rows sqlite3 alone inserts the same rows in 55 s with that trigger and 36 s without it.
+/// are mapped and written every <see cref="GrantImportOptions.DayTotalsPerFlush"/> groups and at the end of the load,
+/// inside its transaction, where the bulk path skips the row-by-row insert trigger (SQLite, see
+/// <see cref="Loaders.SqliteGrantLoader"/>): at 1M rows sqlite3 alone inserts the same rows in 55 s with that trigger
+/// and 36 s without it.
 /// </summary>
 /// <remarks>
 /// The contribution is the insert trigger's, for a grant without a correction (a new grant cannot have one: corrections
@@ -19,13 +19,18 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </remarks>
 internal sealed class NewGrantDayTotals
 {
-    private static readonly (string Column, string Type)[] Columns =
-    [
-        ("funder_id", "integer"), ("award_date", "date"), ("currency", "text"), ("level", "text"), ("purpose", "text"),
-        ("flexible", "integer"), ("source", "text"), ("grant_count", "integer"), ("amount", "integer"),
-    ];
-
-    private static readonly string[] KeyColumns = ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"];
+    /// <summary>
+    /// grant_day_totals as the import adds to it: one JSON row per group, summed into a stored group.
+    /// </summary>
+    internal static JsonTotalsTarget Target { get; } = new(
+        "grant_day_totals",
+        [
+            ("funder_id", ColumnType.Integer), ("award_date", ColumnType.Date), ("currency", ColumnType.Text),
+            ("level", ColumnType.Text), ("purpose", ColumnType.Text), ("flexible", ColumnType.Integer),
+            ("source", ColumnType.Text), ("grant_count", ColumnType.Integer), ("amount", ColumnType.Integer),
+        ],
+        ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"],
+        ["grant_count", "amount"]);
 
     /// <summary>Groups per statement: a JSON text of about 1 MB.</summary>
     internal const int GroupsPerStatement = 10_000;
@@ -46,7 +51,9 @@ internal sealed class NewGrantDayTotals
 
     public int Groups => _groups.Count;
 
-    /// <summary>Adds one grant, given as the row values the bulk path writes (<see cref="GrantStore.WriteColumns"/>).</summary>
+    /// <summary>
+    /// Adds one grant, given as the row values the bulk path writes (<see cref="GrantStore.WriteColumns"/>).
+    /// </summary>
     public void Add(object?[] row)
     {
         var key = new Key(
@@ -69,16 +76,16 @@ internal sealed class NewGrantDayTotals
         }
     }
 
-    /// <summary>Adds every group to the funder's stored totals, inside the load transaction, and starts again from none.</summary>
-    public async Task FlushAsync(DbTransaction transaction, IDbDialect dialect, long funderId, CancellationToken ct)
+    /// <summary>
+    /// Adds every group to the funder's stored totals, inside the load transaction, and starts again from none.
+    /// </summary>
+    public async Task FlushAsync(DbTransaction transaction, IDbEngine engine, long funderId, CancellationToken ct)
     {
         if (_groups.Count == 0)
         {
             return;
         }
 
-        var connection = transaction.Connection ?? throw new InvalidOperationException("The load transaction has ended.");
-        var sql = dialect.InsertAddingFromJson("grant_day_totals", Columns, KeyColumns, ["grant_count", "amount"]);
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         foreach (var chunk in _groups.Chunk(GroupsPerStatement))
         {
@@ -105,7 +112,7 @@ internal sealed class NewGrantDayTotals
             }
 
             var rows = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { Rows = rows }, transaction, commandTimeout: 0, cancellationToken: ct));
+            await engine.AddFromJsonAsync(transaction, Target, rows, ct);
         }
 
         _groups.Clear();

@@ -1,0 +1,90 @@
+using FundAudit.Api.Features.GrantIngest.Csv;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// The reader's count of one run: rows read, accepted, rejected and superseded, how far into the file, and the
+/// warnings and row errors kept within the stored limits (<see cref="GrantImportOptions.MaxStoredWarnings"/>,
+/// <see cref="GrantImportOptions.MaxStoredErrors"/>; the counts stay exact). Only the reader's thread writes it.
+/// </summary>
+internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOptions options, long fileBytes)
+{
+    private long _storedErrors;
+
+    public long Read { get; private set; }
+
+    public long Accepted { get; private set; }
+
+    public long Rejected { get; private set; }
+
+    public long Superseded { get; private set; }
+
+    /// <summary>Where the last row read starts; the file's size once it is read to the end.</summary>
+    public long Bytes { get; private set; }
+
+    public List<ImportProblem> Warnings { get; } = plan.Warnings.Select(ImportOutcome.Problem).ToList();
+
+    public long WarningCount { get; private set; } = plan.Warnings.Count;
+
+    public bool ErrorsTruncated { get; private set; }
+
+    /// <summary>Every row is read: progress shows the whole file.</summary>
+    public void ReadToEnd() => Bytes = fileBytes;
+
+    public ImportProgressCounts Counts() => new(plan.DataRowCount, Read, Accepted, Rejected, Superseded, Bytes);
+
+    /// <summary>
+    /// Counts one row and keeps its warnings, and its errors in <paramref name="errors"/>. True when the row is to be
+    /// stored: valid, and not superseded by a later row with its identifier (accepted, since it was readable, but the
+    /// file's last word wins).
+    /// </summary>
+    public bool Count(CsvRow row, List<ImportRowError> errors)
+    {
+        Read++;
+        Bytes = row.BytePosition;
+        foreach (var warning in row.Warnings)
+        {
+            if (++WarningCount <= options.MaxStoredWarnings)
+            {
+                Warnings.Add(new ImportProblem(warning.Code, warning.Message, warning.Column, warning.Row));
+            }
+        }
+
+        if (row.Errors.Count > 0)
+        {
+            Rejected++;
+            foreach (var error in row.Errors)
+            {
+                if (++_storedErrors <= options.MaxStoredErrors)
+                {
+                    errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message));
+                }
+                else
+                {
+                    ErrorsTruncated = true;
+                }
+            }
+
+            return false;
+        }
+
+        Accepted++;
+        if (row.SupersededByRow is not null)
+        {
+            Superseded++;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>How the run ends once every row is read: succeeded, or refused when no row was valid.</summary>
+    public ImportOutcome Outcome()
+    {
+        IReadOnlyList<ImportProblem> problems = Accepted > 0
+            ? []
+            : [new("no_valid_rows", "No row of the file could be imported; the errors list says why for each row.")];
+        var status = Accepted > 0 ? ImportStatus.Succeeded : ImportStatus.Refused;
+        return new ImportOutcome(status, Counts(), problems, Warnings, WarningCount, ErrorsTruncated);
+    }
+}

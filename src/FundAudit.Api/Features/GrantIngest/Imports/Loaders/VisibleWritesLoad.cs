@@ -1,0 +1,38 @@
+namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
+
+/// <summary>
+/// A load on an engine whose load transaction leaves other connections free to write (PostgreSQL, SQL Server): row
+/// errors and progress go in short statements of their own, visible at once, and the table's triggers keep the day
+/// totals.
+/// </summary>
+internal sealed class VisibleWritesLoad(
+    GrantImportRun run, GrantImportStore store, TimeProvider clock, GrantLoadSession session) : IGrantLoad
+{
+    public StoredHashes Stored => session.Stored;
+
+    public MappedRows NewBatch(int capacity) => new(capacity, sumDayTotals: false);
+
+    public async Task WriteAsync(
+        MappedRows? rows, IReadOnlyList<ImportRowError> errors, ImportProgressCounts? progress, CancellationToken ct)
+    {
+        if (rows is not null)
+        {
+            await session.WriteAsync(rows, ct);
+        }
+
+        await store.AddErrorsAsync(run.FunderId, run.ImportId, errors, ct);
+        if (progress is not null)
+        {
+            await store.ProgressAsync(run.ImportId, run.Token, progress, clock.GetUtcNow(), ct);
+        }
+    }
+
+    public async Task<LoadCompletion> CompleteAsync(ImportOutcome outcome, CancellationToken ct)
+    {
+        var result = await session.MergeAsync(ct);
+        var finished = await session.FinishAsync(store, run, outcome, result, clock.GetUtcNow(), ct);
+        return new LoadCompletion(finished, result, 0, TimeSpan.Zero);
+    }
+
+    public ValueTask DisposeAsync() => session.DisposeAsync();
+}
