@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using FundAudit.Api.Tests.Infrastructure;
 
 namespace FundAudit.Api.Tests.Platform;
 
-/// <summary>The helper that holds every answer of the suite to openapi/fundaudit.v1.json refuses wrong answers.</summary>
+/// <summary>The helper that holds every answer of the suite to the committed document refuses wrong ones.</summary>
 public sealed class OpenApiContractTests
 {
     private const string GrantList = """{"items": [], "next": "abc"}""";
@@ -13,7 +14,8 @@ public sealed class OpenApiContractTests
     public void A_documented_answer_matches()
     {
         Assert.Empty(OpenApiContract.Committed.Check("GET", "/api/grants", 200, "application/json", GrantList));
-        Assert.Empty(OpenApiContract.Committed.Check("GET", "/api/grants", 200, "application/json", """{"items": []}"""));
+        Assert.Empty(OpenApiContract.Committed.Check("GET", "/api/grants", 200, "application/json",
+            """{"items": []}"""));
     }
 
     [Theory]
@@ -55,7 +57,8 @@ public sealed class OpenApiContractTests
     public void Old_grant_addresses_are_checked_as_the_operations_they_stand_for()
     {
         Assert.Contains("GetGrant (GET /api/grants/X)",
-            Assert.Single(OpenApiContract.Committed.Check("GET", "/api/grants/X", 200, "application/json", """{"id": 7}""")));
+            Assert.Single(OpenApiContract.Committed.Check("GET", "/api/grants/X", 200, "application/json",
+                """{"id": 7}""")));
         Assert.Empty(OpenApiContract.Committed.Check("GET", "/api/grants/imports", 200, "application/json",
             """{"items": []}"""));
     }
@@ -111,8 +114,10 @@ public sealed class GrantAddressTests(SqliteApp app) : IClassFixture<SqliteApp>
         var old = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/G-1"));
         Assert.Equal("G-1", old.GetProperty("id").GetString());
         await HttpAssert.OkJsonAsync(await tenant.Client.PutAsync("/api/grants/by-id/imports/classification",
-            Giving.Json(new System.Text.Json.Nodes.JsonObject { ["purpose"] = "collective", ["reason"] = "Board papers." })));
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/by-id/imports")).StatusCode);
-        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants/by-id/imports"), HttpStatusCode.NotFound);
+            Giving.Json(new JsonObject { ["purpose"] = "collective", ["reason"] = "Board papers." })));
+        var deleted = await tenant.Client.DeleteAsync("/api/grants/by-id/imports");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var gone = await tenant.Client.GetAsync("/api/grants/by-id/imports");
+        await HttpAssert.ProblemAsync(gone, HttpStatusCode.NotFound);
     }
 }

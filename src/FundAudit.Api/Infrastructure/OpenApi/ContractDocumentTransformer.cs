@@ -29,7 +29,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             ["GetFundingMixChart"] = ("image/svg+xml", "The mix as an SVG chart.", false),
             ["ExportBaselineComparisonCsv"] = ("text/csv", "The comparison as CSV (UTF-8, formula-safe cells).", false),
             ["GetBaselineComparisonChart"] = ("image/svg+xml", "The comparison as an SVG chart.", false),
-            ["ExportGrantsCsv"] = ("text/csv", "The grants and their classification as CSV (formula-safe cells).", false),
+            ["ExportGrantsCsv"] = ("text/csv", "The grants and their classification as CSV (formula-safe).", false),
             ["GetGrantImportErrors"] = ("text/csv", "The rejected rows, as JSON or CSV (Accept, ?format=csv).", true),
         };
 
@@ -39,6 +39,14 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         {
             ["ListEmergencyRequests"] = [("404", "No fund with this slug among the caller's funds.")],
         };
+
+    /// <summary>Operations that read the Idempotency-Key header themselves (true: they refuse a request
+    /// without it).</summary>
+    private static readonly Dictionary<string, bool> IdempotentOperations = new(StringComparer.Ordinal)
+    {
+        ["SubmitEmergencyRequest"] = false,
+        ["RecordEmergencyDisbursement"] = true,
+    };
 
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
@@ -121,6 +129,20 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             }
         }
 
+        if (IdempotentOperations.TryGetValue(id, out var keyRequired))
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "Idempotency-Key",
+                In = ParameterLocation.Header,
+                Required = keyRequired,
+                Description = "1 to 200 characters chosen by the client; a retry with the same key and request gets " +
+                              "the first answer again instead of doing the work twice.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 },
+            });
+        }
+
         // Rules every operation follows: parameters and bodies that cannot be read are a 400, an address whose
         // resource is not the caller's is a 404, and an unexpected failure is a 500 (all ProblemDetails).
         if (operation.Parameters is { Count: > 0 } || operation.RequestBody is not null)
@@ -145,8 +167,22 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             Tidy(parameter.Schema);
         }
 
-        foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+        foreach (var (mediaType, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
+            if (mediaType == "multipart/form-data" && media.Schema is OpenApiSchemaReference { Reference.Id: "Stream" })
+            {
+                // A file upload: the form's file part (any name; "file" by convention).
+                media.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+                    {
+                        ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                    },
+                    Required = new HashSet<string>(StringComparer.Ordinal) { "file" },
+                };
+            }
+
             Tidy(media.Schema);
         }
 
