@@ -200,7 +200,7 @@ public sealed class ContractCheckingHandler(bool alwaysThrow) : DelegatingHandle
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var status = (int)response.StatusCode;
         var problems = OpenApiContract.Committed.Check(request.Method.Method, path, status, mediaType, body);
-        if (ReportPath is not null)
+        if (ReportPath is not null && !alwaysThrow)
         {
             // One line per answer: method, path, status, and the first problem (empty when it matched).
             var line = $"{request.Method.Method}\t{path}\t{status}\t{(problems.Count == 0 ? "" : problems[0])}";
