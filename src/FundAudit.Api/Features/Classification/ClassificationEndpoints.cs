@@ -1,5 +1,5 @@
-using FundAudit.Api.Features.GrantIngest;
 using System.Text.Json;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Http;
 
