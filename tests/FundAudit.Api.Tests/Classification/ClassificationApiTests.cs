@@ -223,7 +223,7 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Equal(100m, purposes["prevention"].GetProperty("shareOfProtection").GetDecimal());
 
         // A person can say "not protection": the correction takes `other` and the mix follows it.
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/O-2/classification",
+        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/by-id/O-2/classification",
             new { purpose = "other", reason = "Board minutes: core costs, no security component." }));
         var after = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync(
             "/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose"));
@@ -256,7 +256,7 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         grant["ID"] = "internal-77"; // GrantNav's COVID files carry both
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)));
 
-        var stored = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/CASE-1");
+        var stored = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/by-id/CASE-1");
         Assert.Equal("CASE-1", stored.GetProperty("id").GetString());
         Assert.Equal("internal-77", stored.GetProperty("ID").GetString());
     }

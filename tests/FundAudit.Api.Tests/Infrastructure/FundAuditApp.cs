@@ -74,12 +74,40 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key) };
     }
 
+    /// <summary>A client whose /api answers are checked against the committed OpenAPI document.</summary>
+    public new HttpClient CreateClient() => CreateClient(ClientOptions);
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options) =>
+        CreateDefaultClient(options.BaseAddress, ContractClients.Handlers(options));
+
+    /// <summary>The same app with more settings; its clients are checked against the document too.</summary>
+    public new ContractCheckedFactory WithWebHostBuilder(Action<IWebHostBuilder> configuration) =>
+        new(base.WithWebHostBuilder(configuration));
+
     public HttpClient ClientWithKey(string key)
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
+}
+
+/// <summary>A derived app (WithWebHostBuilder) whose clients are checked against the committed document.</summary>
+public sealed class ContractCheckedFactory(WebApplicationFactory<Program> inner) : IDisposable, IAsyncDisposable
+{
+    public IServiceProvider Services => inner.Services;
+
+    public Microsoft.AspNetCore.TestHost.TestServer Server => inner.Server;
+
+    public HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+
+    public HttpClient CreateClient(WebApplicationFactoryClientOptions options) =>
+        inner.CreateDefaultClient(options.BaseAddress, ContractClients.Handlers(options));
+
+    public void Dispose() => inner.Dispose();
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
 public sealed record Tenant(long FunderId, string KeyId, string Key, HttpClient Client);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FundAudit.Api.Tests.Client;
 using FundAudit.Api.Tests.Infrastructure;
 
 namespace FundAudit.Api.Tests.Platform;
@@ -13,9 +14,10 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
     public async Task The_live_document_matches_the_committed_file()
     {
         var live = Normalise(await app.CreateClient().GetStringAsync("/openapi/v1.json"));
-        if (Environment.GetEnvironmentVariable("FUNDAUDIT_UPDATE_OPENAPI") == "1")
+        if (Updating)
         {
             await File.WriteAllTextAsync(CommittedPath, live);
+            await File.WriteAllTextAsync(ClientGeneration.GeneratedPath, await ClientGeneration.GenerateAsync(live));
         }
 
         Assert.True(File.Exists(CommittedPath), $"{CommittedPath} is missing. Regenerate it: FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test --filter OpenApiDocumentTests");
@@ -23,6 +25,20 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
         Assert.True(committed == live,
             "The served OpenAPI document differs from openapi/fundaudit.v1.json. If the change is intended, regenerate the file with " +
             "'FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test tests/FundAudit.Api.Tests --filter OpenApiDocumentTests' and commit it with the code.");
+    }
+
+    [Fact]
+    public async Task The_committed_generated_client_is_the_one_the_committed_document_gives()
+    {
+        var expected = await ClientGeneration.GenerateAsync(await File.ReadAllTextAsync(CommittedPath));
+        if (Updating)
+        {
+            await File.WriteAllTextAsync(ClientGeneration.GeneratedPath, expected);
+        }
+
+        Assert.True(expected == (await File.ReadAllTextAsync(ClientGeneration.GeneratedPath)).ReplaceLineEndings("\n"),
+            "tests/FundAudit.Api.Tests/Client/FundAuditClient.g.cs is stale. Regenerate it with the document: " +
+            "'FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test tests/FundAudit.Api.Tests --filter OpenApiDocumentTests'.");
     }
 
     [Fact]
@@ -40,6 +56,8 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
             Assert.True(op["security"] is JsonArray { Count: > 0 }, $"{method} {path} declares no security requirement");
         }
     }
+
+    private static bool Updating => Environment.GetEnvironmentVariable("FUNDAUDIT_UPDATE_OPENAPI") == "1";
 
     private static string Normalise(string json) =>
         JsonSerializer.Serialize(JsonNode.Parse(json), new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Http;
 
@@ -34,7 +35,10 @@ internal static class ClassificationEndpoints
             .WithSummary("Grants whose level or purpose needs a person: unclassified or low confidence")
             .WithValidation<ListReviewQueue.Request>();
 
-        var corrections = app.MapGroup("/api/grants/{id}/classification").WithTags("Classification").RequireAuthorization(Policies.PortfolioWrite);
+        // A grant is addressed under /api/grants/by-id/ (an identifier may be any word, "imports" included);
+        // /api/grants/{id}/classification stays as an undocumented alias for existing clients (README).
+        var corrections = app.MapGroup(GrantIdentifier.Prefix + "{id}/classification").WithTags("Classification")
+            .RequireAuthorization(Policies.PortfolioWrite);
         corrections.MapPut("/", SetCorrection.HandleAsync).WithName("SetClassificationCorrection")
             .WithSummary("Correct a grant's level, purpose or flexibility by hand (survives re-classification)")
             .WithValidation<SetCorrection.Request>()
@@ -42,6 +46,11 @@ internal static class ClassificationEndpoints
         corrections.MapDelete("/", RemoveCorrection.HandleAsync).WithName("RemoveClassificationCorrection")
             .WithSummary("Remove a grant's manual correction")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var aliases = app.MapGroup("/api/grants/{id}/classification").ExcludeFromDescription()
+            .RequireAuthorization(Policies.PortfolioWrite);
+        aliases.MapPut("/", SetCorrection.HandleAsync).WithValidation<SetCorrection.Request>();
+        aliases.MapDelete("/", RemoveCorrection.HandleAsync);
         return app;
     }
 }

@@ -9,6 +9,9 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// </summary>
 internal static class GrantIdentifier
 {
+    /// <summary>Where one grant is addressed: the identifier follows, so it may be any word.</summary>
+    public const string Prefix = "/api/grants/by-id/";
+
     /// <param name="trailingSegments">Literal segments after the identifier, e.g. 1 for /api/grants/{id}/classification.</param>
     public static string FromPath(HttpContext context, string routeValue, int trailingSegments = 0)
     {

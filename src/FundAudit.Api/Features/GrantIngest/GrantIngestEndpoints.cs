@@ -35,15 +35,21 @@ internal static class GrantIngestEndpoints
             .WithSummary("List grants with filters and keyset pagination")
             .WithValidation<ListGrants.Request>();
 
-        grants.MapGet("/{id}", GetGrant.HandleAsync)
+        // One grant lives under /api/grants/by-id/{id}: an identifier may be any word ("imports", "export.csv"), so
+        // it never shares a segment with the collection's own routes. /api/grants/{id} stays as an undocumented alias.
+        grants.MapGet("/by-id/{id}", GetGrant.HandleAsync)
             .WithName("GetGrant")
             .WithSummary("Get one grant by its 360Giving identifier (URL-encoded)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        grants.MapDelete("/{id}", DeleteGrant.HandleAsync)
+        grants.MapDelete("/by-id/{id}", DeleteGrant.HandleAsync)
             .WithName("DeleteGrant")
             .WithSummary("Delete one grant by its 360Giving identifier (URL-encoded)")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.PortfolioWrite);
+
+        grants.MapGet("/{id}", GetGrant.HandleAsync).ExcludeFromDescription();
+        grants.MapDelete("/{id}", DeleteGrant.HandleAsync).ExcludeFromDescription()
             .RequireAuthorization(Policies.PortfolioWrite);
 
         return app;

@@ -25,9 +25,9 @@ internal static class OpenApiServiceCollectionExtensions
                     Description = "Grant ingest, classification and audit of protection funding for human rights defenders, and a rapid-response workflow. " +
                                   "Every endpoint needs 'Authorization: Bearer <API key>' unless marked anonymous.",
                 };
-                doc.Servers = [];
                 return Task.CompletedTask;
             });
+            o.AddDocumentTransformer<ContractDocumentTransformer>();
         });
         return services;
     }

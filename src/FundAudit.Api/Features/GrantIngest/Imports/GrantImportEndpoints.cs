@@ -60,8 +60,7 @@ internal static class GrantImportEndpoints
 
         imports.MapGet("/{id:long}/errors", GetGrantImportErrors.HandleAsync)
             .WithName("GetGrantImportErrors")
-            .WithSummary("List an import's rejected rows, as JSON or CSV (Accept: text/csv or ?format=csv)")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .WithSummary("List an import's rejected rows, as JSON or CSV (Accept: text/csv or ?format=csv)");
 
         return app;
     }
