@@ -45,7 +45,7 @@ public sealed partial class ClassificationEngine
         var work = new WorkPlaces();
         foreach (var loc in grant.BeneficiaryLocations)
         {
-            work.Read(loc, evidence);
+            work.Read(loc, baseCountry, evidence);
         }
 
         var text = TextPlaces(hits, factor, PlaceInText);

@@ -82,7 +82,9 @@ internal sealed class WorkPlaces
     }
 
     /// <summary>Reads one beneficiary location: its code first, then its name, then its country code.</summary>
-    public void Read(BeneficiaryLocation loc, List<string> evidence)
+    /// <param name="recipientBase">Where the recipient is based: names without a country code are looked up there first
+    /// ("Surrey" in a British file is the county, not a town abroad).</param>
+    public void Read(BeneficiaryLocation loc, Country? recipientBase, List<string> evidence)
     {
         Country? country = null;
         if (!string.IsNullOrWhiteSpace(loc.CountryCode) && !Geography.Countries.TryResolve(loc.CountryCode, out country))
@@ -90,7 +92,7 @@ internal sealed class WorkPlaces
             evidence.Add($"unknown country: {loc.CountryCode}");
         }
 
-        if (ReadCode(loc, country, evidence) || ReadName(loc, country, evidence))
+        if (ReadCode(loc, country, evidence) || ReadName(loc, country, recipientBase, evidence))
         {
             return;
         }
@@ -143,7 +145,7 @@ internal sealed class WorkPlaces
         return false;
     }
 
-    private bool ReadName(BeneficiaryLocation loc, Country? country, List<string> evidence)
+    private bool ReadName(BeneficiaryLocation loc, Country? country, Country? recipientBase, List<string> evidence)
     {
         if (string.IsNullOrWhiteSpace(loc.Name))
         {
@@ -174,7 +176,7 @@ internal sealed class WorkPlaces
             return true;
         }
 
-        if (Gazetteer.TryResolveName(name, country?.Alpha2, out var place))
+        if (Gazetteer.TryResolveName(name, (country ?? recipientBase)?.Alpha2, out var place))
         {
             evidence.Add($"place '{name}': {Describe(place)}");
             AddSubPlace(place);
