@@ -40,6 +40,9 @@ public sealed partial class ClassificationEngine
     private readonly SubPlace[] _subPlaces;
     private readonly RuleSet _rules;
 
+    // The "decision: …" evidence line of each (decision, confidence): a handful per rule set, written once.
+    private readonly ConcurrentDictionary<(string Key, double Confidence), string> _decisionLines = new();
+
     public ClassificationEngine(RuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -292,7 +295,8 @@ public sealed partial class ClassificationEngine
     private Dimension<T> Decide<T>(T value, ClassificationSource source, string key, double fallback, List<string> evidence)
     {
         var confidence = _rules.Confidence(key, fallback);
-        evidence.Add($"decision: {key} (right {FormattedNumbers.Get(Math.Round(confidence * 100))} % of the time on labelled real grants)");
+        evidence.Add(_decisionLines.GetOrAdd((key, confidence), static k =>
+            $"decision: {k.Key} (right {FormattedNumbers.Get(Math.Round(k.Confidence * 100))} % of the time on labelled real grants)"));
         return new Dimension<T>(value, source, confidence, evidence);
     }
 
