@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using CsvHelper;
@@ -23,18 +24,76 @@ internal static partial class GrantCsvReader
             throw new ArgumentException("The CSV must be a readable, seekable stream (the stored upload).", nameof(file));
         }
 
-        DateOrder? givenOrder = options.DateFormat?.Trim().ToUpperInvariant() switch
+        if (!TryReadDateOption(options, out var givenOrder))
+        {
+            return Refuse(CsvProblemCodes.InvalidOption, "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or left out to detect it).");
+        }
+
+        var length = file.Length;
+        var warnings = new List<CsvFileProblem>();
+        if (CheckWholeFile(file, options, warnings, out var isUtf8, out var delimiter) is { } fileRefused)
+        {
+            return fileRefused;
+        }
+
+        var malformed = new Dictionary<long, CsvMalformedReason>();
+        file.Position = 0;
+        using var reader = CsvReader.Create(file, ReaderOptions(delimiter, isUtf8, options, malformed), leaveOpen: true);
+        using var identifiers = new IdentifierIndex();
+        if (ReadHeader(reader, options, out var headers, out var map) is { } headerRefused)
+        {
+            return headerRefused;
+        }
+
+        var scan = ScanRows(reader, map, options, givenOrder is null, malformed, identifiers);
+        if (scan.Refused is { } rowRefused)
+        {
+            return rowRefused;
+        }
+
+        if (DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow) is { } dateRefused)
+        {
+            return dateRefused;
+        }
+
+        return new CsvInspection.Accepted
+        {
+            Layout = map.Layout,
+            Delimiter = delimiter,
+            Encoding = isUtf8 ? "utf-8" : "windows-1252",
+            Warnings = warnings,
+            DateOrder = order,
+            DateOrderSource = source,
+            DateOrderRow = orderRow,
+            Columns = [.. map.Fields.Select((field, i) => new CsvColumn(i, headers[i], field))],
+            ExtraColumns = [.. map.ExtraColumns.Select(i => headers[i])],
+            DataRowCount = scan.DataRows,
+            BlankRowCount = scan.BlankRows,
+            Duplicates = identifiers.Duplicates(),
+            FileBytes = length,
+            Map = map,
+            Options = options,
+        };
+    }
+
+    /// <summary>The date order the uploader named, or none (detect it); false when the option is not a known one.</summary>
+    private static bool TryReadDateOption(CsvImportOptions options, out DateOrder? givenOrder)
+    {
+        givenOrder = options.DateFormat?.Trim().ToUpperInvariant() switch
         {
             null => null,
             CsvImportOptions.DayFirst => DateOrder.DayFirst,
             CsvImportOptions.MonthFirst => DateOrder.MonthFirst,
             _ => (DateOrder?)(DateOrder)(-1),
         };
-        if (givenOrder is (DateOrder)(-1))
-        {
-            return Refuse(CsvProblemCodes.InvalidOption, "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or left out to detect it).");
-        }
+        return givenOrder is not (DateOrder)(-1);
+    }
 
+    /// <summary>Size, first bytes, encoding and delimiter: the checks made before any row is parsed.</summary>
+    private static CsvInspection.Refused? CheckWholeFile(
+        Stream file, CsvImportOptions options, List<CsvFileProblem> warnings, out bool isUtf8, out char delimiter)
+    {
+        (isUtf8, delimiter) = (false, ',');
         var length = file.Length;
         if (length > options.MaxFileBytes)
         {
@@ -46,31 +105,33 @@ internal static partial class GrantCsvReader
             return new CsvInspection.Refused([sniffProblem]);
         }
 
-        var isUtf8 = IsValidUtf8(file);
+        isUtf8 = IsValidUtf8(file);
         var encoding = isUtf8 ? Encoding.UTF8 : Windows1252;
-        var warnings = new List<CsvFileProblem>();
         if (!isUtf8)
         {
             warnings.Add(new CsvFileProblem(CsvProblemCodes.NotUtf8, "The file is not valid UTF-8; it was read as Windows-1252. Save it as \"CSV UTF-8\" if accents look wrong."));
         }
 
-        if (!TryDetectDelimiter(file, encoding, length, out var delimiter))
+        if (!TryDetectDelimiter(file, encoding, length, out delimiter))
         {
             return Refuse(CsvProblemCodes.HeaderTooLong, $"No end of the header row was found in the first {HeaderScanBytes / 1024} KiB; the first row must be the column titles.", row: 1);
         }
 
-        var malformed = new Dictionary<long, CsvMalformedReason>();
-        file.Position = 0;
-        using var reader = CsvReader.Create(file, ReaderOptions(delimiter, isUtf8, options, malformed), leaveOpen: true);
-        using var identifiers = new IdentifierIndex();
+        return null;
+    }
 
-        IReadOnlyList<string> headers;
+    /// <summary>The header row and the column map built from it.</summary>
+    private static CsvInspection.Refused? ReadHeader(
+        CsvReader reader, CsvImportOptions options, out IReadOnlyList<string> headers, out ColumnMap map)
+    {
+        map = null!;
         try
         {
             headers = reader.Headers;
         }
         catch (CsvFormatException e)
         {
+            headers = [];
             return RowTooLarge(options, e.RecordNumber);
         }
 
@@ -79,12 +140,31 @@ internal static partial class GrantCsvReader
             return Refuse(CsvProblemCodes.EmptyFile, "The file has no header row: the first row must hold the column titles.", row: 1);
         }
 
-        var map = ColumnMap.Build(headers, out var problems);
-        if (problems.Count > 0)
-        {
-            return new CsvInspection.Refused(problems);
-        }
+        map = ColumnMap.Build(headers, out var problems);
+        return problems.Count > 0 ? new CsvInspection.Refused(problems) : null;
+    }
 
+    /// <summary>What pass 1 learnt from the rows: counts, the first date of each order, or why the file is refused.</summary>
+    private readonly record struct RowScan(
+        CsvInspection.Refused? Refused,
+        long DataRows,
+        long BlankRows,
+        (long Row, int Column)? DayFirst,
+        (long Row, int Column)? MonthFirst,
+        (long Row, int Column)? Ambiguous)
+    {
+        public static RowScan Stop(CsvInspection.Refused refused) => new(refused, 0, 0, null, null, null);
+    }
+
+    /// <summary>Reads every row once: quotes, row count, slash dates (when the order is to be found), identifiers.</summary>
+    private static RowScan ScanRows(
+        CsvReader reader,
+        ColumnMap map,
+        CsvImportOptions options,
+        bool findDateOrder,
+        Dictionary<long, CsvMalformedReason> malformed,
+        IdentifierIndex identifiers)
+    {
         var dateColumns = map.DateColumns.ToArray();
         (long Row, int Column)? dayFirst = null, monthFirst = null, ambiguous = null;
         long dataRows = 0, blankRows = 0;
@@ -99,13 +179,13 @@ internal static partial class GrantCsvReader
             }
             catch (CsvFormatException e)
             {
-                return RowTooLarge(options, e.RecordNumber);
+                return RowScan.Stop(RowTooLarge(options, e.RecordNumber));
             }
 
             var row = reader.RowNumber + 1;
             if (malformed.Remove(row, out var reason) && reason == CsvMalformedReason.UnterminatedQuote)
             {
-                return UnterminatedQuote(row);
+                return RowScan.Stop(UnterminatedQuote(row));
             }
 
             if (IsBlank(reader))
@@ -116,27 +196,13 @@ internal static partial class GrantCsvReader
 
             if (++dataRows > options.MaxRows)
             {
-                return Refuse(CsvProblemCodes.TooManyRows, $"The file has more than {options.MaxRows:N0} data rows; split it into smaller files.", row: row);
+                var message = $"The file has more than {options.MaxRows:N0} data rows; split it into smaller files.";
+                return RowScan.Stop(Refuse(CsvProblemCodes.TooManyRows, message, row: row));
             }
 
-            if (givenOrder is null)
+            if (findDateOrder)
             {
-                foreach (var column in dateColumns)
-                {
-                    // Only slash dates say anything about the order: the usual cell has no slash and is not decoded.
-                    var cell = column < reader.FieldCount ? reader.GetSpan(column) : default;
-                    if (cell.Length is 0 or > 64 || !cell.Contains((byte)'/'))
-                    {
-                        continue;
-                    }
-
-                    switch (CsvDates.Examine(reader.GetString(column)))
-                    {
-                        case CsvDates.Evidence.DayFirst: dayFirst ??= (row, column); break;
-                        case CsvDates.Evidence.MonthFirst: monthFirst ??= (row, column); break;
-                        case CsvDates.Evidence.Ambiguous: ambiguous ??= (row, column); break;
-                    }
-                }
+                ExamineDates(reader, dateColumns, row, ref dayFirst, ref monthFirst, ref ambiguous);
             }
 
             var id = reader.GetSpan(map.Identifier).Trim(" \t"u8);
@@ -150,172 +216,87 @@ internal static partial class GrantCsvReader
         {
             if (reason == CsvMalformedReason.UnterminatedQuote)
             {
-                return UnterminatedQuote(row);
+                return RowScan.Stop(UnterminatedQuote(row));
             }
         }
 
-        var order = givenOrder ?? DateOrder.NotNeeded;
-        var source = givenOrder is null ? DateOrderSource.NotNeeded : DateOrderSource.Given;
-        long? orderRow = null;
-        if (givenOrder is null)
-        {
-            if (dayFirst is { } d && monthFirst is { } m)
-            {
-                var (first, firstWay, later, laterWay) = d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
-                return new CsvInspection.Refused([new CsvFileProblem(
-                    CsvProblemCodes.InconsistentDateFormat,
-                    $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only be {firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only {laterWay}. Use one date format in the whole file.",
-                    headers[later.Column],
-                    later.Row)]);
-            }
-
-            if ((dayFirst ?? monthFirst) is { } proof)
-            {
-                order = dayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
-                source = DateOrderSource.Detected;
-                orderRow = proof.Row;
-            }
-            else if (ambiguous is { } a)
-            {
-                return new CsvInspection.Refused([new CsvFileProblem(
-                    CsvProblemCodes.AmbiguousDateFormat,
-                    $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read day-first or month-first, and no date in the file decides. Upload again naming dateFormat \"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
-                    headers[a.Column],
-                    a.Row)]);
-            }
-        }
-
-        return new CsvInspection.Accepted
-        {
-            Layout = map.Layout,
-            Delimiter = delimiter,
-            Encoding = isUtf8 ? "utf-8" : "windows-1252",
-            Warnings = warnings,
-            DateOrder = order,
-            DateOrderSource = source,
-            DateOrderRow = orderRow,
-            Columns = [.. map.Fields.Select((field, i) => new CsvColumn(i, headers[i], field))],
-            ExtraColumns = [.. map.ExtraColumns.Select(i => headers[i])],
-            DataRowCount = dataRows,
-            BlankRowCount = blankRows,
-            Duplicates = identifiers.Duplicates(),
-            FileBytes = length,
-            Map = map,
-            Options = options,
-        };
+        return new RowScan(null, dataRows, blankRows, dayFirst, monthFirst, ambiguous);
     }
-    /// <summary>Refuses empty, binary, zipped and UTF-16/32 files from their first bytes.</summary>
-    private static CsvFileProblem? Sniff(Stream file, long length)
+
+    /// <summary>Notes the first slash date of the row that can only be day-first, only month-first, or either.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once a row: kept as cheap as the loop it came from
+    private static void ExamineDates(
+        CsvReader reader,
+        int[] dateColumns,
+        long row,
+        ref (long Row, int Column)? dayFirst,
+        ref (long Row, int Column)? monthFirst,
+        ref (long Row, int Column)? ambiguous)
     {
-        if (length == 0)
+        foreach (var column in dateColumns)
         {
-            return new CsvFileProblem(CsvProblemCodes.EmptyFile, "The file is empty.");
+            // Only slash dates say anything about the order: the usual cell has no slash and is not decoded.
+            var cell = column < reader.FieldCount ? reader.GetSpan(column) : default;
+            if (cell.Length is 0 or > 64 || !cell.Contains((byte)'/'))
+            {
+                continue;
+            }
+
+            switch (CsvDates.Examine(reader.GetString(column)))
+            {
+                case CsvDates.Evidence.DayFirst: dayFirst ??= (row, column); break;
+                case CsvDates.Evidence.MonthFirst: monthFirst ??= (row, column); break;
+                case CsvDates.Evidence.Ambiguous: ambiguous ??= (row, column); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The order the uploader gave, or the one the file's slash dates prove, or why they cannot: they disagree, or
+    /// none decides.
+    /// </summary>
+    private static CsvInspection.Refused? DecideDateOrder(
+        DateOrder? givenOrder,
+        RowScan scan,
+        IReadOnlyList<string> headers,
+        out DateOrder order,
+        out DateOrderSource source,
+        out long? orderRow)
+    {
+        order = givenOrder ?? DateOrder.NotNeeded;
+        source = givenOrder is null ? DateOrderSource.NotNeeded : DateOrderSource.Given;
+        orderRow = null;
+        if (givenOrder is not null)
+        {
+            return null;
         }
 
-        var head = new byte[(int)Math.Min(SniffBytes, length)];
-        file.Position = 0;
-        file.ReadExactly(head);
-        ReadOnlySpan<byte> h = head;
-        if (h.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || h.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        if (scan.DayFirst is { } d && scan.MonthFirst is { } m)
         {
-            return new CsvFileProblem(CsvProblemCodes.UnsupportedEncoding, "The file is UTF-16 or UTF-32 text; save it as \"CSV UTF-8\".");
+            var (first, firstWay, later, laterWay) = d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
+            return new CsvInspection.Refused([new CsvFileProblem(
+                CsvProblemCodes.InconsistentDateFormat,
+                $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only be {firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only {laterWay}. Use one date format in the whole file.",
+                headers[later.Column],
+                later.Row)]);
         }
 
-        if (h.StartsWith("PK\x03\x04"u8) || h.StartsWith("PK\x05\x06"u8))
+        if ((scan.DayFirst ?? scan.MonthFirst) is { } proof)
         {
-            return new CsvFileProblem(CsvProblemCodes.NotTextCsv, "The file is a zip archive (such as an .xlsx workbook), not a text CSV; save it as \"CSV UTF-8\".");
+            order = scan.DayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
+            source = DateOrderSource.Detected;
+            orderRow = proof.Row;
         }
-
-        if (h.IndexOf((byte)0) >= 0 || h.StartsWith("%PDF-"u8) || h.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        else if (scan.Ambiguous is { } a)
         {
-            return new CsvFileProblem(CsvProblemCodes.NotTextCsv, "The file is binary (such as an .xls workbook, a PDF or an archive), not a text CSV; save it as \"CSV UTF-8\".");
-        }
-
-        var rest = h.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? h[3..] : h;
-        if (length <= SniffBytes && rest.Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return new CsvFileProblem(CsvProblemCodes.EmptyFile, "The file is empty.");
+            return new CsvInspection.Refused([new CsvFileProblem(
+                CsvProblemCodes.AmbiguousDateFormat,
+                $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read day-first or month-first, and no date in the file decides. Upload again naming dateFormat \"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
+                headers[a.Column],
+                a.Row)]);
         }
 
         return null;
-    }
-
-    /// <summary>Streams the whole file through a strict UTF-8 check (the rules of a throwing UTF-8 decoder, without decoding).</summary>
-    private static bool IsValidUtf8(Stream file)
-    {
-        var bytes = new byte[64 * 1024];
-        var carried = 0; // the start of a sequence cut by the end of the previous block
-        file.Position = 0;
-        int read;
-        while ((read = file.Read(bytes, carried, bytes.Length - carried)) > 0)
-        {
-            var length = carried + read;
-            var complete = length - CutSequenceLength(bytes.AsSpan(0, length));
-            if (!Utf8.IsValid(bytes.AsSpan(0, complete)))
-            {
-                return false;
-            }
-
-            carried = length - complete;
-            bytes.AsSpan(complete, carried).CopyTo(bytes);
-        }
-
-        return Utf8.IsValid(bytes.AsSpan(0, carried));
-    }
-
-    /// <summary>How many bytes at the end of <paramref name="block"/> start a sequence that needs more bytes than follow.</summary>
-    private static int CutSequenceLength(ReadOnlySpan<byte> block)
-    {
-        for (var back = 1; back <= Math.Min(3, block.Length); back++)
-        {
-            var b = block[^back];
-            if ((b & 0xC0) != 0x80)
-            {
-                var needs = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-                return needs > back ? back : 0;
-            }
-        }
-
-        return 0;
-    }
-
-    /// <summary>Picks comma, semicolon or tab: whichever appears most, outside quotes, in the header line.</summary>
-    private static bool TryDetectDelimiter(Stream file, Encoding encoding, long length, out char delimiter)
-    {
-        delimiter = ',';
-        var bytes = new byte[(int)Math.Min(HeaderScanBytes, length)];
-        file.Position = 0;
-        file.ReadExactly(bytes);
-        var text = encoding.GetString(bytes).AsSpan().TrimStart('\uFEFF');
-        int commas = 0, semicolons = 0, tabs = 0;
-        var inQuotes = false;
-        var ended = false;
-        foreach (var c in text)
-        {
-            if (c == '"')
-            {
-                inQuotes = !inQuotes;
-            }
-            else if (!inQuotes && c is '\r' or '\n')
-            {
-                ended = true;
-                break;
-            }
-            else if (!inQuotes)
-            {
-                commas += c == ',' ? 1 : 0;
-                semicolons += c == ';' ? 1 : 0;
-                tabs += c == '\t' ? 1 : 0;
-            }
-        }
-
-        if (!ended && length > HeaderScanBytes)
-        {
-            return false;
-        }
-
-        delimiter = semicolons > commas && semicolons >= tabs ? ';' : tabs > commas && tabs > semicolons ? '\t' : ',';
-        return true;
     }
 
     private static CsvInspection.Refused Refuse(string code, string message, string? column = null, long? row = null) =>
