@@ -28,165 +28,215 @@ public sealed partial class RuleSet
             }
 
             CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level", "confidence");
-
-            string? version = null;
-            if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
-            {
-                errors.Add(new RuleSetError("$.version", "missing version (a non-empty string such as \"2026.11-1\")"));
-            }
-            else
-            {
-                version = v.GetString()!.Trim();
-                if (version.Length > 50)
-                {
-                    errors.Add(new RuleSetError("$.version", "version is longer than 50 characters"));
-                }
-            }
-
-            string? description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-
-            // purpose
-            double pMin = 2, pMargin = 0.25, titleWeight = 1.5;
-            var purposeTerms = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
-            IReadOnlyList<WeightedTerm> clauseMarkers = [];
-            var otherMinimumWords = 3.0;
-            IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
-            if (!root.TryGetProperty("purpose", out var purpose) || purpose.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add(new RuleSetError("$.purpose", "missing purpose section (an object with terms per purpose)"));
-            }
-            else
-            {
-                CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms", "clauseMarkers",
-                    "exceptions", "otherMinimumWords");
-                otherMinimumWords = (int)ReadNumber(purpose, "otherMinimumWords", "$.purpose", 0, 1000, otherMinimumWords, errors);
-                exceptions = ReadPurposeGroups(purpose, "exceptions", errors);
-                pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
-                pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
-                titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
-                if (!purpose.TryGetProperty("terms", out var terms) || terms.ValueKind != JsonValueKind.Object)
-                {
-                    errors.Add(new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })"));
-                }
-                else
-                {
-                    var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var p in terms.EnumerateObject())
-                    {
-                        var path = "$.purpose.terms." + p.Name;
-                        if (!TryParsePurpose(p.Name, out var gp))
-                        {
-                            errors.Add(new RuleSetError(path, $"unknown purpose '{p.Name}' (expected emergency, campaign, collective, prevention or other)"));
-                            continue;
-                        }
-
-                        if (purposeTerms.ContainsKey(gp))
-                        {
-                            errors.Add(new RuleSetError(path, $"purpose '{p.Name}' is listed twice"));
-                            continue;
-                        }
-
-                        purposeTerms[gp] = ReadTerms(p.Value, path, seen, errors);
-                    }
-
-                    if (purposeTerms.Count == 0)
-                    {
-                        errors.Add(new RuleSetError("$.purpose.terms", "no purpose has terms"));
-                    }
-
-                    if (purpose.TryGetProperty("clauseMarkers", out var markers))
-                    {
-                        var read = ReadTerms(markers, "$.purpose.clauseMarkers", seen, errors);
-                        foreach (var m in read.Where(m => m.Weight > 1))
-                        {
-                            errors.Add(new RuleSetError($"$.purpose.clauseMarkers['{m.Term}']", "a clause marker's weight is the factor for the terms after it and must lie in (0, 1]"));
-                        }
-
-                        clauseMarkers = read;
-                    }
-                }
-            }
-
-            // flexible
-            double fMin = 3;
-            IReadOnlyList<WeightedTerm> flexibleTerms = [];
-            if (root.TryGetProperty("flexible", out var flexible))
-            {
-                if (flexible.ValueKind != JsonValueKind.Object)
-                {
-                    errors.Add(new RuleSetError("$.flexible", "flexible must be an object"));
-                }
-                else
-                {
-                    CheckKnown(flexible, "$.flexible", errors, "minimumScore", "terms");
-                    fMin = ReadNumber(flexible, "minimumScore", "$.flexible", 0, 100, fMin, errors);
-                    if (flexible.TryGetProperty("terms", out var ft))
-                    {
-                        flexibleTerms = ReadTerms(ft, "$.flexible.terms", new Dictionary<string, string>(StringComparer.Ordinal), errors);
-                    }
-                }
-            }
-
-            // level
-            double lMin = 2;
-            var baseOnly = GrantLevel.Local;
-            var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
-            if (root.TryGetProperty("level", out var level))
-            {
-                if (level.ValueKind != JsonValueKind.Object)
-                {
-                    errors.Add(new RuleSetError("$.level", "level must be an object"));
-                }
-                else
-                {
-                    CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
-                    lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
-                    if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
-                    {
-                        errors.Add(new RuleSetError("$.level.baseOnly", "one of global, regional, national, local"));
-                    }
-                    if (level.TryGetProperty("terms", out var lt))
-                    {
-                        if (lt.ValueKind != JsonValueKind.Object)
-                        {
-                            errors.Add(new RuleSetError("$.level.terms", "terms must be an object: level → { term: weight }"));
-                        }
-                        else
-                        {
-                            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-                            foreach (var l in lt.EnumerateObject())
-                            {
-                                var path = "$.level.terms." + l.Name;
-                                if (!LevelNames.TryParse(l.Name, out var gl))
-                                {
-                                    errors.Add(new RuleSetError(path, $"unknown level '{l.Name}' (expected global, regional, national or local)"));
-                                    continue;
-                                }
-
-                                if (levelTerms.ContainsKey(gl))
-                                {
-                                    errors.Add(new RuleSetError(path, $"level '{l.Name}' is listed twice"));
-                                    continue;
-                                }
-
-                                levelTerms[gl] = ReadTerms(l.Value, path, seen, errors);
-                            }
-                        }
-                    }
-                }
-            }
-
+            var version = ReadVersion(root, errors);
+            string? description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String
+                ? d.GetString()
+                : null;
+            var purpose = ReadPurposeSection(root, errors);
+            var flexible = ReadFlexibleSection(root, errors);
+            var level = ReadLevelSection(root, errors);
             var confidences = ReadConfidences(root, errors);
             if (errors.Count > 0)
             {
                 return new RuleSetParseResult(null, errors);
             }
 
-            var extras = new RuleExtras(exceptions, (int)otherMinimumWords, confidences, baseOnly);
+            var extras = new RuleExtras(purpose.Exceptions, purpose.OtherMinimumWords, confidences, level.BaseOnly);
             return new RuleSetParseResult(
-                new RuleSet(version!, description, pMin, pMargin, titleWeight, purposeTerms, fMin, flexibleTerms, lMin,
-                    levelTerms, clauseMarkers, extras),
+                new RuleSet(version!, description, purpose.MinimumScore, purpose.Margin, purpose.TitleWeight,
+                    purpose.Terms, flexible.MinimumScore, flexible.Terms, level.MinimumScore, level.Terms,
+                    purpose.ClauseMarkers, extras),
                 []);
+        }
+    }
+
+    private sealed record PurposeSection(
+        double MinimumScore,
+        double Margin,
+        double TitleWeight,
+        Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Terms,
+        IReadOnlyList<WeightedTerm> ClauseMarkers,
+        int OtherMinimumWords,
+        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions);
+
+    private sealed record FlexibleSection(double MinimumScore, IReadOnlyList<WeightedTerm> Terms);
+
+    private sealed record LevelSection(
+        double MinimumScore, GrantLevel BaseOnly, Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms);
+
+    private static string? ReadVersion(JsonElement root, List<RuleSetError> errors)
+    {
+        string? version = null;
+        if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
+        {
+            errors.Add(new RuleSetError("$.version", "missing version (a non-empty string such as \"2026.11-1\")"));
+        }
+        else
+        {
+            version = v.GetString()!.Trim();
+            if (version.Length > 50)
+            {
+                errors.Add(new RuleSetError("$.version", "version is longer than 50 characters"));
+            }
+        }
+
+        return version;
+    }
+
+    private static PurposeSection ReadPurposeSection(JsonElement root, List<RuleSetError> errors)
+    {
+        double pMin = 2, pMargin = 0.25, titleWeight = 1.5;
+        var purposeTerms = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
+        IReadOnlyList<WeightedTerm> clauseMarkers = [];
+        var otherMinimumWords = 3.0;
+        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
+        if (!root.TryGetProperty("purpose", out var purpose) || purpose.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError("$.purpose", "missing purpose section (an object with terms per purpose)"));
+        }
+        else
+        {
+            CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms", "clauseMarkers",
+                "exceptions", "otherMinimumWords");
+            otherMinimumWords = (int)ReadNumber(purpose, "otherMinimumWords", "$.purpose", 0, 1000, otherMinimumWords, errors);
+            exceptions = ReadPurposeGroups(purpose, "exceptions", errors);
+            pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
+            pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
+            titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
+            if (!purpose.TryGetProperty("terms", out var terms) || terms.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })"));
+            }
+            else
+            {
+                var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+                ReadPurposeTerms(terms, purposeTerms, seen, errors);
+                if (purpose.TryGetProperty("clauseMarkers", out var markers))
+                {
+                    var read = ReadTerms(markers, "$.purpose.clauseMarkers", seen, errors);
+                    foreach (var m in read.Where(m => m.Weight > 1))
+                    {
+                        errors.Add(new RuleSetError($"$.purpose.clauseMarkers['{m.Term}']", "a clause marker's weight is the factor for the terms after it and must lie in (0, 1]"));
+                    }
+
+                    clauseMarkers = read;
+                }
+            }
+        }
+
+        return new PurposeSection(pMin, pMargin, titleWeight, purposeTerms, clauseMarkers, (int)otherMinimumWords,
+            exceptions);
+    }
+
+    private static void ReadPurposeTerms(
+        JsonElement terms,
+        Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> purposeTerms,
+        Dictionary<string, string> seen,
+        List<RuleSetError> errors)
+    {
+        foreach (var p in terms.EnumerateObject())
+        {
+            var path = "$.purpose.terms." + p.Name;
+            if (!TryParsePurpose(p.Name, out var gp))
+            {
+                errors.Add(new RuleSetError(path, $"unknown purpose '{p.Name}' (expected emergency, campaign, collective, prevention or other)"));
+                continue;
+            }
+
+            if (purposeTerms.ContainsKey(gp))
+            {
+                errors.Add(new RuleSetError(path, $"purpose '{p.Name}' is listed twice"));
+                continue;
+            }
+
+            purposeTerms[gp] = ReadTerms(p.Value, path, seen, errors);
+        }
+
+        if (purposeTerms.Count == 0)
+        {
+            errors.Add(new RuleSetError("$.purpose.terms", "no purpose has terms"));
+        }
+    }
+
+    private static FlexibleSection ReadFlexibleSection(JsonElement root, List<RuleSetError> errors)
+    {
+        double fMin = 3;
+        IReadOnlyList<WeightedTerm> flexibleTerms = [];
+        if (root.TryGetProperty("flexible", out var flexible))
+        {
+            if (flexible.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new RuleSetError("$.flexible", "flexible must be an object"));
+            }
+            else
+            {
+                CheckKnown(flexible, "$.flexible", errors, "minimumScore", "terms");
+                fMin = ReadNumber(flexible, "minimumScore", "$.flexible", 0, 100, fMin, errors);
+                if (flexible.TryGetProperty("terms", out var ft))
+                {
+                    flexibleTerms = ReadTerms(ft, "$.flexible.terms", new Dictionary<string, string>(StringComparer.Ordinal), errors);
+                }
+            }
+        }
+
+        return new FlexibleSection(fMin, flexibleTerms);
+    }
+
+    private static LevelSection ReadLevelSection(JsonElement root, List<RuleSetError> errors)
+    {
+        double lMin = 2;
+        var baseOnly = GrantLevel.Local;
+        var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+        if (root.TryGetProperty("level", out var level))
+        {
+            if (level.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new RuleSetError("$.level", "level must be an object"));
+            }
+            else
+            {
+                CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
+                lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
+                if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
+                {
+                    errors.Add(new RuleSetError("$.level.baseOnly", "one of global, regional, national, local"));
+                }
+                if (level.TryGetProperty("terms", out var lt))
+                {
+                    ReadLevelTerms(lt, levelTerms, errors);
+                }
+            }
+        }
+
+        return new LevelSection(lMin, baseOnly, levelTerms);
+    }
+
+    private static void ReadLevelTerms(
+        JsonElement lt, Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms, List<RuleSetError> errors)
+    {
+        if (lt.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError("$.level.terms", "terms must be an object: level → { term: weight }"));
+            return;
+        }
+
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var l in lt.EnumerateObject())
+        {
+            var path = "$.level.terms." + l.Name;
+            if (!LevelNames.TryParse(l.Name, out var gl))
+            {
+                errors.Add(new RuleSetError(path, $"unknown level '{l.Name}' (expected global, regional, national or local)"));
+                continue;
+            }
+
+            if (levelTerms.ContainsKey(gl))
+            {
+                errors.Add(new RuleSetError(path, $"level '{l.Name}' is listed twice"));
+                continue;
+            }
+
+            levelTerms[gl] = ReadTerms(l.Value, path, seen, errors);
         }
     }
 
@@ -280,90 +330,5 @@ public sealed partial class RuleSet
         }
 
         return confidences;
-    }
-
-    private static List<WeightedTerm> ReadTerms(JsonElement obj, string path, Dictionary<string, string> seen, List<RuleSetError> errors)
-    {
-        var list = new List<WeightedTerm>();
-        if (obj.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(new RuleSetError(path, "terms must be an object: { \"term\": weight }"));
-            return list;
-        }
-
-        foreach (var p in obj.EnumerateObject())
-        {
-            var termPath = $"{path}['{p.Name.Replace("'", "\\'", StringComparison.Ordinal)}']";
-            var term = p.Name.Trim();
-            var folded = FoldTerm(term);
-            if (folded.Length == 0)
-            {
-                errors.Add(new RuleSetError(termPath, "empty term"));
-                continue;
-            }
-
-            if (term.Length > MaxTermLength)
-            {
-                errors.Add(new RuleSetError(termPath, $"term longer than {MaxTermLength} characters"));
-                continue;
-            }
-
-            if (!IsWellFormedPattern(folded))
-            {
-                errors.Add(new RuleSetError(termPath, "'*' may only end a word, after at least two letters"));
-                continue;
-            }
-
-            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var weight) || weight <= 0 || weight > MaxWeight)
-            {
-                errors.Add(new RuleSetError(termPath, $"weight out of range: must be a number greater than 0 and at most {MaxWeight.ToString(CultureInfo.InvariantCulture)}"));
-                continue;
-            }
-
-            if (seen.TryGetValue(folded, out var where))
-            {
-                errors.Add(new RuleSetError(termPath, $"duplicate term: '{term}' folds to '{folded}', already listed at {where}"));
-                continue;
-            }
-
-            seen[folded] = termPath;
-            list.Add(new WeightedTerm(term, weight));
-        }
-
-        return list;
-    }
-
-    /// <summary>Folds a term the way grant text is folded, keeping '*' wildcards.</summary>
-    internal static string FoldTerm(string term)
-    {
-        const string Star = "qxstarqx";
-        return TextFold.Phrase(term.Replace("*", " " + Star + " ", StringComparison.Ordinal))
-            .Replace(" " + Star, "*", StringComparison.Ordinal)
-            .Replace(Star, "*", StringComparison.Ordinal);
-    }
-
-    private static bool IsWellFormedPattern(string folded)
-    {
-        for (var i = 0; i < folded.Length; i++)
-        {
-            if (folded[i] != '*')
-            {
-                continue;
-            }
-
-            var wordEnd = i + 1 == folded.Length || folded[i + 1] == ' ';
-            var letters = 0;
-            for (var j = i - 1; j >= 0 && folded[j] != ' ' && folded[j] != '*'; j--)
-            {
-                letters++;
-            }
-
-            if (!wordEnd || letters < 2)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -18,52 +18,14 @@ public sealed partial class RuleSet
                 w.WriteString("description", Description);
             }
 
-            w.WriteStartObject("purpose");
-            w.WriteNumber("minimumScore", PurposeMinimumScore);
-            w.WriteNumber("margin", PurposeMargin);
-            w.WriteNumber("titleWeight", TitleWeight);
-            w.WriteNumber("otherMinimumWords", OtherMinimumWords);
-            w.WriteStartObject("terms");
-            foreach (var (p, terms) in PurposeTerms.OrderBy(kv => kv.Key))
-            {
-                WriteTerms(w, PurposeName(p), terms);
-            }
-
-            w.WriteEndObject();
-            if (ClauseMarkers.Count > 0)
-            {
-                WriteTerms(w, "clauseMarkers", ClauseMarkers);
-            }
-
-            if (PurposeExceptions.Count > 0)
-            {
-                w.WriteStartObject("exceptions");
-                foreach (var (p, terms) in PurposeExceptions.OrderBy(kv => kv.Key))
-                {
-                    WriteTerms(w, PurposeName(p), terms);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
+            WritePurpose(w);
 
             w.WriteStartObject("flexible");
             w.WriteNumber("minimumScore", FlexibleMinimumScore);
             WriteTerms(w, "terms", FlexibleTerms);
             w.WriteEndObject();
 
-            w.WriteStartObject("level");
-            w.WriteNumber("minimumScore", LevelMinimumScore);
-            w.WriteString("baseOnly", LevelNames.Name(BaseOnlyLevel));
-            w.WriteStartObject("terms");
-            foreach (var (l, terms) in LevelTerms.OrderBy(kv => kv.Key))
-            {
-                WriteTerms(w, LevelNames.Name(l), terms);
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteLevel(w);
             if (Confidences.Count > 0)
             {
                 w.WriteStartObject("confidence");
@@ -79,6 +41,54 @@ public sealed partial class RuleSet
         }
 
         return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private void WritePurpose(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("purpose");
+        w.WriteNumber("minimumScore", PurposeMinimumScore);
+        w.WriteNumber("margin", PurposeMargin);
+        w.WriteNumber("titleWeight", TitleWeight);
+        w.WriteNumber("otherMinimumWords", OtherMinimumWords);
+        w.WriteStartObject("terms");
+        foreach (var (p, terms) in PurposeTerms.OrderBy(kv => kv.Key))
+        {
+            WriteTerms(w, PurposeName(p), terms);
+        }
+
+        w.WriteEndObject();
+        if (ClauseMarkers.Count > 0)
+        {
+            WriteTerms(w, "clauseMarkers", ClauseMarkers);
+        }
+
+        if (PurposeExceptions.Count > 0)
+        {
+            w.WriteStartObject("exceptions");
+            foreach (var (p, terms) in PurposeExceptions.OrderBy(kv => kv.Key))
+            {
+                WriteTerms(w, PurposeName(p), terms);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private void WriteLevel(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("level");
+        w.WriteNumber("minimumScore", LevelMinimumScore);
+        w.WriteString("baseOnly", LevelNames.Name(BaseOnlyLevel));
+        w.WriteStartObject("terms");
+        foreach (var (l, terms) in LevelTerms.OrderBy(kv => kv.Key))
+        {
+            WriteTerms(w, LevelNames.Name(l), terms);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private static void WriteTerms(Utf8JsonWriter w, string name, IReadOnlyList<WeightedTerm> terms)

@@ -15,74 +15,10 @@ public static partial class Gazetteer
 
         // Cheap tests first: most names reach no pattern, and regular expressions cost microseconds each.
         var hasDigit = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
-        var lastWord = LastWord(text);
-
-        // "England - Wide", "UK-wide", "Scotland Whole", "National (UK)", "Whole of Wales"
-        if (WideEndings.Any(e => text.EndsWith(e, StringComparison.OrdinalIgnoreCase))
-            && WideSuffix().Match(text) is { Success: true } wide)
+        if (WideOrCompound(text, hint, depth, out var found) || UkArea(text, hint, depth, hasDigit, out found)
+            || Noise(text, hint, depth, hasDigit, out found))
         {
-            return Resolve(wide.Groups["x"].Value, hint, depth);
-        }
-
-        if (WideStarts.Any(e => text.StartsWith(e, StringComparison.OrdinalIgnoreCase))
-            && WidePrefix().Match(text) is { Success: true } widePrefix)
-        {
-            return Resolve(widePrefix.Groups["x"].Value, hint, depth);
-        }
-
-        // "South West - Dorset", "North East - Yorkshire and Humberside", "East - Suffolk"
-        var dash = CompoundDash().Split(text);
-        if (dash.Length >= 2)
-        {
-            var leftKey = TextFold.Key(dash[0]);
-            var left = leftKey.Length == 0 ? null : Lookup(dash[0].Trim(), leftKey, hint, compound: true, out _)
-                ?? Resolve(dash[0], hint, depth);
-            var right = Resolve(string.Join(" - ", dash[1..]), left?.Country.Alpha2 ?? hint, depth);
-            return right ?? left;
-        }
-
-        // ONS small areas: "Ipswich 007H" (LSOA), "Mendip 004" (MSOA)
-        if (hasDigit && hint is null or "GB" && SmallArea().Match(text) is { Success: true } area
-            && Countries.TryResolve("GB", out var gb))
-        {
-            var district = Resolve(area.Groups["x"].Value, "GB", depth);
-            if (district is not null && district.Country == gb)
-            {
-                return new SubPlace(text, gb, SubPlaceKind.Locality, null)
-                {
-                    Parent = district.Kind == SubPlaceKind.ConstituentCountry ? district.Code : district.Parent,
-                };
-            }
-
-            return area.Groups["l"].Success ? new SubPlace(text, gb, SubPlaceKind.Locality, null) : null;
-        }
-
-        // UK postcodes: "OX4 4SJ"; an outward code alone ("OX14") only when the country is known to be GB
-        if (hasDigit
-            && (hint is null or "GB" && FullPostcode().IsMatch(text) || hint == "GB" && OutwardCode().IsMatch(text))
-            && Countries.TryResolve("GB", out var uk))
-        {
-            return new SubPlace(text.ToUpperInvariant(), uk, SubPlaceKind.Locality, null);
-        }
-
-        // "Inverurie and District", "Bicester and surrounding villages", "Oxford City", "City of Bristol"
-        if ((NoiseLastWords.Contains(lastWord) || text.Contains("surrounding", StringComparison.OrdinalIgnoreCase)
-                || text.Contains("nearby", StringComparison.OrdinalIgnoreCase)
-                || text.Contains("neighbouring", StringComparison.OrdinalIgnoreCase))
-            && NoiseSuffix().Match(text) is { Success: true } noise)
-        {
-            return Resolve(noise.Groups["x"].Value, hint, depth);
-        }
-
-        if (NoisePrefix().Match(text) is { Success: true } noisePrefix)
-        {
-            return Resolve(noisePrefix.Groups["x"].Value, hint, depth);
-        }
-
-        // "Witney Town OX18", "Abingdon OX14 3HL": the place before a UK postcode
-        if (hasDigit && hint is null or "GB" && TrailingPostcode().Match(text) is { Success: true } before)
-        {
-            return Resolve(before.Groups["x"].Value, "GB", depth);
+            return found;
         }
 
         // "East Oxford", "Northern Kenya": a part of a place
@@ -113,6 +49,108 @@ public static partial class Gazetteer
         }
 
         return null;
+    }
+
+    /// <summary>A whole country or region ("UK-wide", "Whole of Wales"), or a compound ("South West - Dorset").</summary>
+    private static bool WideOrCompound(string text, string? hint, int depth, out SubPlace? found)
+    {
+        found = null;
+
+        // "England - Wide", "UK-wide", "Scotland Whole", "National (UK)", "Whole of Wales"
+        if (WideEndings.Any(e => text.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            && WideSuffix().Match(text) is { Success: true } wide)
+        {
+            found = Resolve(wide.Groups["x"].Value, hint, depth);
+            return true;
+        }
+
+        if (WideStarts.Any(e => text.StartsWith(e, StringComparison.OrdinalIgnoreCase))
+            && WidePrefix().Match(text) is { Success: true } widePrefix)
+        {
+            found = Resolve(widePrefix.Groups["x"].Value, hint, depth);
+            return true;
+        }
+
+        // "South West - Dorset", "North East - Yorkshire and Humberside", "East - Suffolk"
+        var dash = CompoundDash().Split(text);
+        if (dash.Length >= 2)
+        {
+            var leftKey = TextFold.Key(dash[0]);
+            var left = leftKey.Length == 0 ? null : Lookup(dash[0].Trim(), leftKey, hint, compound: true, out _)
+                ?? Resolve(dash[0], hint, depth);
+            var right = Resolve(string.Join(" - ", dash[1..]), left?.Country.Alpha2 ?? hint, depth);
+            found = right ?? left;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>UK statistical areas and postcodes.</summary>
+    private static bool UkArea(string text, string? hint, int depth, bool hasDigit, out SubPlace? found)
+    {
+        found = null;
+
+        // ONS small areas: "Ipswich 007H" (LSOA), "Mendip 004" (MSOA)
+        if (hasDigit && hint is null or "GB" && SmallArea().Match(text) is { Success: true } area
+            && Countries.TryResolve("GB", out var gb))
+        {
+            var district = Resolve(area.Groups["x"].Value, "GB", depth);
+            if (district is not null && district.Country == gb)
+            {
+                found = new SubPlace(text, gb, SubPlaceKind.Locality, null)
+                {
+                    Parent = district.Kind == SubPlaceKind.ConstituentCountry ? district.Code : district.Parent,
+                };
+                return true;
+            }
+
+            found = area.Groups["l"].Success ? new SubPlace(text, gb, SubPlaceKind.Locality, null) : null;
+            return true;
+        }
+
+        // UK postcodes: "OX4 4SJ"; an outward code alone ("OX14") only when the country is known to be GB
+        if (hasDigit
+            && (hint is null or "GB" && FullPostcode().IsMatch(text) || hint == "GB" && OutwardCode().IsMatch(text))
+            && Countries.TryResolve("GB", out var uk))
+        {
+            found = new SubPlace(text.ToUpperInvariant(), uk, SubPlaceKind.Locality, null);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A place with words around it: "and District", "City of", a trailing postcode.</summary>
+    private static bool Noise(string text, string? hint, int depth, bool hasDigit, out SubPlace? found)
+    {
+        found = null;
+        var lastWord = LastWord(text);
+
+        // "Inverurie and District", "Bicester and surrounding villages", "Oxford City", "City of Bristol"
+        if ((NoiseLastWords.Contains(lastWord) || text.Contains("surrounding", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("nearby", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("neighbouring", StringComparison.OrdinalIgnoreCase))
+            && NoiseSuffix().Match(text) is { Success: true } noise)
+        {
+            found = Resolve(noise.Groups["x"].Value, hint, depth);
+            return true;
+        }
+
+        if (NoisePrefix().Match(text) is { Success: true } noisePrefix)
+        {
+            found = Resolve(noisePrefix.Groups["x"].Value, hint, depth);
+            return true;
+        }
+
+        // "Witney Town OX18", "Abingdon OX14 3HL": the place before a UK postcode
+        if (hasDigit && hint is null or "GB" && TrailingPostcode().Match(text) is { Success: true } before)
+        {
+            found = Resolve(before.Groups["x"].Value, "GB", depth);
+            return true;
+        }
+
+        return false;
     }
 
     // A list: "Abingdon, Oxfordshire, OX14" (an address: its first, narrowest part) or "Greater Manchester,
