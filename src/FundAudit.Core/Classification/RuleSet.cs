@@ -8,6 +8,7 @@ public sealed record WeightedTerm(string Term, double Weight);
 
 /// <summary>One validation problem in a rule-set document.</summary>
 /// <param name="Path">JSON-path-like location, e.g. <c>$.purpose.terms.emergency['rapid response']</c>.</param>
+/// <param name="Message">What is wrong there, in words for the person who wrote the document.</param>
 public sealed record RuleSetError(string Path, string Message)
 {
     public override string ToString() => $"{Path}: {Message}";

@@ -33,7 +33,7 @@ public sealed record SlaSweepDecision(bool Warn, DateTimeOffset? WarnAt, bool Br
 ///    AND ((due_at &lt;= @now AND (stopped_at IS NULL OR due_at &lt;= stopped_at))
 ///      OR (warned_at IS NULL AND stopped_at IS NULL AND warn_at &lt;= @now))
 /// </code>
-/// call <see cref="Evaluate"/> on each row, then per mark run a conditional update in the same transaction as the
+/// call <see cref="Evaluate(SlaTimer, DateTimeOffset)"/> on each row, then per mark run a conditional update in the same transaction as the
 /// outbox insert, and insert the notification only when it changed one row:
 /// <code>
 /// UPDATE request_sla_goals SET breached_at = @breach_at

@@ -31,6 +31,7 @@ internal static class CreateFund
         IReadOnlyList<string>? Languages, SlaSettings? Sla, string? WebhookUrl);
 
     /// <param name="WebhookSecret">The HMAC key of the webhook signatures, shown once.</param>
+    /// <param name="Fund">The fund as created.</param>
     public sealed record Response(FundView Fund, string? WebhookSecret);
 
     public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(

@@ -15,6 +15,7 @@ internal static partial class GrantCsvReader
     /// duplicate identifiers) in constant memory, apart from 12 bytes per row for identifiers.
     /// </summary>
     /// <param name="file">A readable, seekable stream (the stored upload); read from its start, left open.</param>
+    /// <param name="options">The limits and the date order the uploader gave.</param>
     public static CsvInspection Inspect(Stream file, CsvImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(file);
