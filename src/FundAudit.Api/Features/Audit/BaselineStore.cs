@@ -1,5 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;

@@ -1,10 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using FluentValidation;
 using FundAudit.Api.Features.Audit.Charts;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.Classification;
 
 internal sealed class RuleSetRow

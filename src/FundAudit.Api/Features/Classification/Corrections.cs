@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.GrantIngest;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Classification;
 
 namespace FundAudit.Api.Features.Classification;

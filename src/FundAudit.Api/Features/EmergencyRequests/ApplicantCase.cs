@@ -1,4 +1,3 @@
-using FluentValidation;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 using FundAudit.Core.Money;
 

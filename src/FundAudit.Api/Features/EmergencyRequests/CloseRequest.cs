@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,6 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>One row of funds. The webhook secret is Data Protection ciphertext.</summary>

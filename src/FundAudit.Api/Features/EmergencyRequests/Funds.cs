@@ -1,7 +1,4 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,5 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

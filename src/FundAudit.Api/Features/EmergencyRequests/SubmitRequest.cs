@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.EmergencyRequests;
 using FundAudit.Core.Geography;
 using FundAudit.Core.Money;

@@ -1,7 +1,4 @@
-using System.Data.Common;
-using Dapper;
 using FundAudit.Api.Features.Classification;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Classification;
 using FundAudit.Core.Grants;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace FundAudit.Api.Features.GrantIngest.Csv;

@@ -1,7 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 

@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.GrantIngest.Csv;
-using FundAudit.Api.Infrastructure.Auth;
 using Hangfire;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
