@@ -77,8 +77,7 @@ internal sealed class RequestStore(Db db)
 
     public async Task<RequestRow?> FindAsync(long funderId, string reference, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectByReference,
+        return await db.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectByReference,
             new { FunderId = funderId, Reference = reference }, cancellationToken: ct));
     }
 

@@ -28,6 +28,41 @@ internal sealed class Db(IDbDialect dialect, IDbEngine engine)
         }
     }
 
+    /// <summary>Runs one query on a connection of its own: every row.</summary>
+    public async Task<List<T>> QueryListAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return (await connection.QueryAsync<T>(command)).AsList();
+    }
+
+    /// <summary>Runs one query on a connection of its own: its only row, or the default when there is none.</summary>
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<T>(command);
+    }
+
+    /// <summary>Runs one query on a connection of its own: its first row, or the default when there is none.</summary>
+    public async Task<T?> QueryFirstOrDefaultAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<T>(command);
+    }
+
+    /// <summary>Runs one statement on a connection of its own; returns the rows it changed.</summary>
+    public async Task<int> ExecuteAsync(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.ExecuteAsync(command);
+    }
+
+    /// <summary>Runs one statement on a connection of its own; returns the first cell of its answer.</summary>
+    public async Task<T?> ExecuteScalarAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.ExecuteScalarAsync<T>(command);
+    }
+
     /// <summary>
     /// A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).
     /// </summary>
