@@ -132,11 +132,7 @@ public static class RatesCsv
                 ok = false;
             }
 
-            if (!IsCode(cells[1]))
-            {
-                errors.Add(new RatesCsvError(row, "currency", $"'{Clip(cells[1])}' is not a 3-letter currency code."));
-                ok = false;
-            }
+            ok &= CheckCode(cells[1], row, "currency", errors);
 
             if (!TryRate(cells[2], out var rate))
             {
@@ -144,11 +140,7 @@ public static class RatesCsv
                 ok = false;
             }
 
-            if (!IsCode(cells[3]))
-            {
-                errors.Add(new RatesCsvError(row, "base", $"'{Clip(cells[3])}' is not a 3-letter currency code."));
-                ok = false;
-            }
+            ok &= CheckCode(cells[3], row, "base", errors);
 
             if (ok)
             {
@@ -157,6 +149,18 @@ public static class RatesCsv
         }
 
         return new(errors.Count == 0 ? rates : [], errors, "long");
+    }
+
+    /// <summary>True when <paramref name="cell"/> is a currency code; otherwise notes the error in its column.</summary>
+    private static bool CheckCode(string cell, int row, string column, List<RatesCsvError> errors)
+    {
+        if (IsCode(cell))
+        {
+            return true;
+        }
+
+        errors.Add(new RatesCsvError(row, column, $"'{Clip(cell)}' is not a 3-letter currency code."));
+        return false;
     }
 
     private static bool IsCode(string text) => text.Length == 3 && text.All(char.IsAsciiLetter);

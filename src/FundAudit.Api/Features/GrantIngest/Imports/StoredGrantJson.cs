@@ -113,15 +113,7 @@ internal sealed class StoredGrantJson : IDisposable
             Text(w, "addressCountry"u8, r.RecipientOrgCountry);
             if (r.RecipientLocationCountryCodes.Count > 0)
             {
-                w.WriteStartArray("location"u8);
-                foreach (var code in r.RecipientLocationCountryCodes)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("countryCode"u8, code);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                ObjectsOfOne(w, "location"u8, "countryCode"u8, r.RecipientLocationCountryCodes);
             }
 
             w.WriteEndObject();
@@ -153,16 +145,23 @@ internal sealed class StoredGrantJson : IDisposable
 
         if (r.FundingTypes.Count > 0)
         {
-            w.WriteStartArray("fundingType"u8);
-            foreach (var type in r.FundingTypes)
-            {
-                w.WriteStartObject();
-                w.WriteString("title"u8, type);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            ObjectsOfOne(w, "fundingType"u8, "title"u8, r.FundingTypes);
         }
+    }
+
+    /// <summary>An array of objects of one property each: <c>"location":[{"countryCode":"KE"}, …]</c>.</summary>
+    private static void ObjectsOfOne(
+        Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> key, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStartObject();
+            w.WriteString(key, value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     /// <summary>What only a CSV row carries: the columns outside the standard, the explicit classification.</summary>
