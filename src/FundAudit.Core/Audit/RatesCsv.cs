@@ -61,15 +61,8 @@ public static class RatesCsv
         }
 
         var rates = new List<ExchangeRate>();
-        var row = 1;
-        while (reader.ReadLine() is { } line && errors.Count < MaxErrors)
+        foreach (var (row, line) in DataLines(reader, errors))
         {
-            row++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
             var cells = Split(line);
             if (!TryDate(cells[0], out var date))
             {
@@ -109,15 +102,8 @@ public static class RatesCsv
     {
         var errors = new List<RatesCsvError>();
         var rates = new List<ExchangeRate>();
-        var row = 1;
-        while (reader.ReadLine() is { } line && errors.Count < MaxErrors)
+        foreach (var (row, line) in DataLines(reader, errors))
         {
-            row++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
             var cells = Split(line).Select(c => c.Trim()).ToList();
             if (cells.Count < 4)
             {
@@ -149,6 +135,20 @@ public static class RatesCsv
         }
 
         return new(errors.Count == 0 ? rates : [], errors, "long");
+    }
+
+    /// <summary>The non-blank lines after the header with their row numbers, until the errors reach the cap.</summary>
+    private static IEnumerable<(int Row, string Line)> DataLines(TextReader reader, List<RatesCsvError> errors)
+    {
+        var row = 1;
+        while (reader.ReadLine() is { } line && errors.Count < MaxErrors)
+        {
+            row++;
+            if (line.Trim().Length > 0)
+            {
+                yield return (row, line);
+            }
+        }
     }
 
     /// <summary>True when <paramref name="cell"/> is a currency code; otherwise notes the error in its column.</summary>
