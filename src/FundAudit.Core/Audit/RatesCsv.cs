@@ -151,7 +151,9 @@ public static class RatesCsv
         }
     }
 
-    /// <summary>True when <paramref name="cell"/> is a currency code; otherwise notes the error in its column.</summary>
+    /// <summary>
+    /// True when <paramref name="cell"/> is a currency code; otherwise notes the error in its column.
+    /// </summary>
     private static bool CheckCode(string cell, int row, string column, List<RatesCsvError> errors)
     {
         if (IsCode(cell))

@@ -51,7 +51,9 @@ public static partial class Gazetteer
         return null;
     }
 
-    /// <summary>A whole country or region ("UK-wide", "Whole of Wales"), or a compound ("South West - Dorset").</summary>
+    /// <summary>
+    /// A whole country or region ("UK-wide", "Whole of Wales"), or a compound ("South West - Dorset").
+    /// </summary>
     private static bool WideOrCompound(string text, string? hint, int depth, out SubPlace? found)
     {
         found = null;

@@ -176,7 +176,8 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task<RuleSetRow?> FindRuleSetAsync(long funderId, long id, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<RuleSetRow>(new CommandDefinition(SelectRuleSet, new { FunderId = funderId, Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<RuleSetRow>(new CommandDefinition(SelectRuleSet,
+            new { FunderId = funderId, Id = id }, cancellationToken: ct));
     }
 
     public async Task<long> AddRuleSetAsync(long funderId, string version, string rulesJson, string createdBy, DateTimeOffset now, CancellationToken ct)
@@ -188,17 +189,20 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task MarkAppliedAsync(long funderId, long id, DateTimeOffset now, CancellationToken ct)
     {
-        await db.ExecuteAsync(new CommandDefinition(MarkAppliedSql, new { FunderId = funderId, Id = id, Now = now }, cancellationToken: ct));
+        await db.ExecuteAsync(new CommandDefinition(MarkAppliedSql,
+            new { FunderId = funderId, Id = id, Now = now }, cancellationToken: ct));
     }
 
     public async Task<long?> FindGrantIdAsync(long funderId, string identifier, CancellationToken ct)
     {
-        return await db.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGrantId, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+        return await db.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGrantId,
+            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
     }
 
     public async Task<CorrectionRow?> FindCorrectionAsync(long funderId, long grantId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<CorrectionRow>(new CommandDefinition(SelectCorrection, new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<CorrectionRow>(new CommandDefinition(SelectCorrection,
+            new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct));
     }
 
     /// <summary>Records (or replaces) the one correction of a grant.</summary>
@@ -221,7 +225,8 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task<bool> RemoveCorrectionAsync(long funderId, long grantId, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(DeleteCorrectionSql, new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct)) > 0;
+        return await db.ExecuteAsync(new CommandDefinition(DeleteCorrectionSql,
+            new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<IReadOnlyList<ReviewRow>> ReviewQueueAsync(long funderId, long afterId, int limit, double threshold, CancellationToken ct)

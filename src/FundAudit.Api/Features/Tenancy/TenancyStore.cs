@@ -56,7 +56,8 @@ internal sealed class TenancyStore(Db db)
 
     public async Task<FunderRow?> FindFunderAsync(long id, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<FunderRow>(new CommandDefinition(SelectFunderById, new { Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<FunderRow>(new CommandDefinition(SelectFunderById,
+            new { Id = id }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct)
@@ -76,7 +77,8 @@ internal sealed class TenancyStore(Db db)
 
     public async Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(SelectActiveKey, new { KeyId = keyId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(SelectActiveKey,
+            new { KeyId = keyId }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct)
@@ -88,12 +90,14 @@ internal sealed class TenancyStore(Db db)
     /// <summary>Revokes a key of any funder (operator command line).</summary>
     public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(RevokeKeySql, new { KeyId = keyId, Now = now }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(RevokeKeySql,
+            new { KeyId = keyId, Now = now }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not found.</summary>
     public async Task<bool> RevokeKeyAsync(long funderId, string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(RevokeKeyOfFunderSql, new { KeyId = keyId, FunderId = funderId, Now = now }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(RevokeKeyOfFunderSql,
+            new { KeyId = keyId, FunderId = funderId, Now = now }, cancellationToken: ct)) == 1;
     }
 }

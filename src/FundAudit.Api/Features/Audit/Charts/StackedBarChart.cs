@@ -105,7 +105,9 @@ internal sealed class StackedBarChart(string title, string description, string c
         return plot;
     }
 
-    /// <summary>One bar: its segments stacked (labelled where tall enough), its total on top, its label below.</summary>
+    /// <summary>
+    /// One bar: its segments stacked (labelled where tall enough), its total on top, its label below.
+    /// </summary>
     private XElement BarOf(ChartBar bar, double x, decimal scaleMax)
     {
         var barGroup = new XElement(Svg + "g", new XAttribute("class", "bar"));

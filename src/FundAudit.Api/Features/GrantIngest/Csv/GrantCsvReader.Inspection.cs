@@ -52,7 +52,8 @@ internal static partial class GrantCsvReader
             return rowRefused;
         }
 
-        if (DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow) is { } dateRefused)
+        if (DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow)
+            is { } dateRefused)
         {
             return dateRefused;
         }
@@ -77,7 +78,9 @@ internal static partial class GrantCsvReader
         };
     }
 
-    /// <summary>The date order the uploader named, or none (detect it); false when the option is not a known one.</summary>
+    /// <summary>
+    /// The date order the uploader named, or none (detect it); false when the option is not a known one.
+    /// </summary>
     private static bool TryReadDateOption(CsvImportOptions options, out DateOrder? givenOrder)
     {
         givenOrder = options.DateFormat?.Trim().ToUpperInvariant() switch
@@ -145,7 +148,9 @@ internal static partial class GrantCsvReader
         return problems.Count > 0 ? new CsvInspection.Refused(problems) : null;
     }
 
-    /// <summary>What pass 1 learnt from the rows: counts, the first date of each order, or why the file is refused.</summary>
+    /// <summary>
+    /// What pass 1 learnt from the rows: counts, the first date of each order, or why the file is refused.
+    /// </summary>
     private readonly record struct RowScan(
         CsvInspection.Refused? Refused,
         long DataRows,
@@ -157,7 +162,9 @@ internal static partial class GrantCsvReader
         public static RowScan Stop(CsvInspection.Refused refused) => new(refused, 0, 0, null, null, null);
     }
 
-    /// <summary>Reads every row once: quotes, row count, slash dates (when the order is to be found), identifiers.</summary>
+    /// <summary>
+    /// Reads every row once: quotes, row count, slash dates (when the order is to be found), identifiers.
+    /// </summary>
     private static RowScan ScanRows(
         CsvReader reader,
         ColumnMap map,
@@ -224,7 +231,9 @@ internal static partial class GrantCsvReader
         return new RowScan(null, dataRows, blankRows, dayFirst, monthFirst, ambiguous);
     }
 
-    /// <summary>Notes the first slash date of the row that can only be day-first, only month-first, or either.</summary>
+    /// <summary>
+    /// Notes the first slash date of the row that can only be day-first, only month-first, or either.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once a row: kept as cheap as the loop it came from
     private static void ExamineDates(
         CsvReader reader,

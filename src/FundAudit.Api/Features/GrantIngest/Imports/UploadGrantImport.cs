@@ -76,7 +76,9 @@ internal static class UploadGrantImport
         return TypedResults.Accepted($"/api/grants/imports/{id}", GrantImportView.Of(import!));
     }
 
-    /// <summary>The first file part of a multipart body (its stream and file name), or null when there is none.</summary>
+    /// <summary>
+    /// The first file part of a multipart body (its stream and file name), or null when there is none.
+    /// </summary>
     private static async Task<(Stream Body, string? FileName)?> FirstFilePartAsync(
         MultipartReader reader, CancellationToken ct)
     {
