@@ -2,7 +2,7 @@ namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
 /// Opens connections configured for the chosen engine, and carries its SQL dialect and engine I/O. Stores ask it for
-/// connections; they never branch on the engine.
+/// connections, or run a one-statement query through it on a connection of its own; they never branch on the engine.
 /// </summary>
 internal sealed class Db(IDbDialect dialect, IDbEngine engine)
 {
