@@ -1,2 +1,10 @@
+global using System.Data.Common;
+global using System.Globalization;
+global using System.Security.Claims;
+global using Dapper;
+global using FluentValidation;
+global using FundAudit.Api.Infrastructure.Auth;
+global using FundAudit.Api.Infrastructure.Data;
+global using FundAudit.Api.Infrastructure.Http;
 global using Microsoft.AspNetCore.Http.HttpResults;
 global using Microsoft.AspNetCore.Mvc;

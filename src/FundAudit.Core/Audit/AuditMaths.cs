@@ -45,6 +45,9 @@ public enum TargetDirection
 /// <summary>Where a target stands.</summary>
 /// <param name="Progress">Percent of the way from the baseline value to the target (0–100, 100 once met).</param>
 /// <param name="Expected">The value a straight line from the baseline (at the start) to the target (at the due date) reaches today.</param>
+/// <param name="Met">The current value has reached the target (at least or at most it, by the target's
+/// direction).</param>
+/// <param name="OnTrack">Met, or at least as far as that line.</param>
 public sealed record TargetStatus(decimal Progress, decimal Expected, bool Met, bool OnTrack);
 
 /// <summary>

@@ -61,15 +61,8 @@ public static class RatesCsv
         }
 
         var rates = new List<ExchangeRate>();
-        var row = 1;
-        while (reader.ReadLine() is { } line && errors.Count < MaxErrors)
+        foreach (var (row, line) in DataLines(reader, errors))
         {
-            row++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
             var cells = Split(line);
             if (!TryDate(cells[0], out var date))
             {
@@ -109,15 +102,8 @@ public static class RatesCsv
     {
         var errors = new List<RatesCsvError>();
         var rates = new List<ExchangeRate>();
-        var row = 1;
-        while (reader.ReadLine() is { } line && errors.Count < MaxErrors)
+        foreach (var (row, line) in DataLines(reader, errors))
         {
-            row++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
             var cells = Split(line).Select(c => c.Trim()).ToList();
             if (cells.Count < 4)
             {
@@ -132,11 +118,7 @@ public static class RatesCsv
                 ok = false;
             }
 
-            if (!IsCode(cells[1]))
-            {
-                errors.Add(new RatesCsvError(row, "currency", $"'{Clip(cells[1])}' is not a 3-letter currency code."));
-                ok = false;
-            }
+            ok &= CheckCode(cells[1], row, "currency", errors);
 
             if (!TryRate(cells[2], out var rate))
             {
@@ -144,11 +126,7 @@ public static class RatesCsv
                 ok = false;
             }
 
-            if (!IsCode(cells[3]))
-            {
-                errors.Add(new RatesCsvError(row, "base", $"'{Clip(cells[3])}' is not a 3-letter currency code."));
-                ok = false;
-            }
+            ok &= CheckCode(cells[3], row, "base", errors);
 
             if (ok)
             {
@@ -157,6 +135,34 @@ public static class RatesCsv
         }
 
         return new(errors.Count == 0 ? rates : [], errors, "long");
+    }
+
+    /// <summary>The non-blank lines after the header with their row numbers, until the errors reach the cap.</summary>
+    private static IEnumerable<(int Row, string Line)> DataLines(TextReader reader, List<RatesCsvError> errors)
+    {
+        var row = 1;
+        while (reader.ReadLine() is { } line && errors.Count < MaxErrors)
+        {
+            row++;
+            if (line.Trim().Length > 0)
+            {
+                yield return (row, line);
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="cell"/> is a currency code; otherwise notes the error in its column.
+    /// </summary>
+    private static bool CheckCode(string cell, int row, string column, List<RatesCsvError> errors)
+    {
+        if (IsCode(cell))
+        {
+            return true;
+        }
+
+        errors.Add(new RatesCsvError(row, column, $"'{Clip(cell)}' is not a 3-letter currency code."));
+        return false;
     }
 
     private static bool IsCode(string text) => text.Length == 3 && text.All(char.IsAsciiLetter);

@@ -47,91 +47,16 @@ public sealed partial class ClassificationEngine
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
-        var kind = new List<TermKind>();
-        var sub = new List<int>();
-        var weight = new List<double>();
-        var label = new List<string>();
-        var places = new List<Place>();
-        var subPlaces = new List<SubPlace>();
-
-        void Add(string folded, TermKind k, int s, double w, string l)
-        {
-            _matcher.Add(folded, kind.Count);
-            kind.Add(k);
-            sub.Add(s);
-            weight.Add(w);
-            label.Add(l);
-        }
-
-        foreach (var (purpose, terms) in rules.PurposeTerms)
-        {
-            foreach (var t in terms)
-            {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.Purpose, (int)purpose, t.Weight, t.Term);
-            }
-        }
-
-        foreach (var (purpose, terms) in rules.PurposeExceptions)
-        {
-            foreach (var t in terms)
-            {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.PurposeException, (int)purpose, t.Weight, t.Term);
-            }
-        }
-
-        foreach (var t in rules.ClauseMarkers)
-        {
-            Add(RuleSet.FoldTerm(t.Term), TermKind.ClauseMarker, 0, t.Weight, t.Term);
-        }
-
-        foreach (var t in rules.FlexibleTerms)
-        {
-            Add(RuleSet.FoldTerm(t.Term), TermKind.Flexible, 0, t.Weight, t.Term);
-        }
-
-        foreach (var (level, terms) in rules.LevelTerms)
-        {
-            foreach (var t in terms)
-            {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.LevelHint, (int)level, t.Weight, t.Term);
-            }
-        }
-
-        var placePhrases = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (phrase, country) in Countries.NamePhrases())
-        {
-            if (phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
-            {
-                places.Add(Places.ForCountry(country));
-                Add(phrase, TermKind.Place, places.Count - 1, 0, phrase);
-            }
-        }
-
-        foreach (var (phrase, place) in Places.AreaPhrases())
-        {
-            if (place.Kind == PlaceKind.Region && phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
-            {
-                places.Add(place);
-                Add(phrase, TermKind.Place, places.Count - 1, 0, phrase);
-            }
-        }
-
-        foreach (var (phrase, place) in Gazetteer.TextPhrases())
-        {
-            if (phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
-            {
-                subPlaces.Add(place);
-                Add(phrase, TermKind.SubPlace, subPlaces.Count - 1, 0, phrase);
-            }
-        }
-
+        var table = new TermTable(_matcher);
+        table.AddRuleTerms(rules);
+        table.AddPlaceNames();
         _matcher.Build();
-        _kind = [.. kind];
-        _sub = [.. sub];
-        _weight = [.. weight];
-        _label = [.. label];
-        _places = [.. places];
-        _subPlaces = [.. subPlaces];
+        _kind = [.. table.Kind];
+        _sub = [.. table.Sub];
+        _weight = [.. table.Weight];
+        _label = [.. table.Label];
+        _places = [.. table.PlaceTerms];
+        _subPlaces = [.. table.SubPlaceTerms];
         _evidence = new string[_kind.Length];
         _titleEvidence = new string[_kind.Length];
         for (var i = 0; i < _kind.Length; i++)
@@ -223,62 +148,7 @@ public sealed partial class ClassificationEngine
             var n = TextFold.Fold(text, buffer);
             Span<int> ids = stackalloc int[MaxMatchesPerField];
             var found = _matcher.Match(buffer[..n], ids);
-            var f = field switch
-            {
-                Field.Title => (float)_rules.TitleWeight,
-                _ => 1f,
-            };
-            var clause = 1f; // ids come in text order: a clause marker re-weights the purpose terms after it
-            for (var i = 0; i < found; i++)
-            {
-                var id = ids[i];
-                var kind = _kind[id];
-                var isPlace = kind is TermKind.Place or TermKind.SubPlace;
-                if (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace)
-                {
-                    continue; // an organisation's name says who it is and where, not what the grant is for
-                }
-
-                if (isPlace)
-                {
-                    // For places the factor holds where they were named: in the text (1), the recipient's name (2).
-                    var where = field == Field.RecipientName ? PlaceInName : PlaceInText;
-                    if (factor[id] == 0)
-                    {
-                        if (firedCount == fired.Length)
-                        {
-                            continue; // only fired terms are cleared after the grant
-                        }
-
-                        fired[firedCount++] = id;
-                    }
-
-                    factor[id] = (int)factor[id] | where;
-                    continue;
-                }
-
-                if (kind == TermKind.ClauseMarker)
-                {
-                    clause = (float)_weight[id];
-                    continue;
-                }
-
-                var weightFactor = kind == TermKind.Purpose ? f * clause : 1f;
-                if (factor[id] == 0)
-                {
-                    if (firedCount < fired.Length)
-                    {
-                        fired[firedCount++] = id;
-                        factor[id] = weightFactor;
-                    }
-                }
-                else if (weightFactor > factor[id])
-                {
-                    factor[id] = weightFactor;
-                }
-            }
-
-            return firedCount;
+            return Record(ids[..found], field, factor, fired, firedCount);
         }
         finally
         {
@@ -287,6 +157,69 @@ public sealed partial class ClassificationEngine
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// Notes the terms found in one field: where places were named, the strongest factor of every other term (the
+    /// title's weight, a clause marker's re-weighting). Returns the new count of fired terms.
+    /// </summary>
+    private int Record(ReadOnlySpan<int> ids, Field field, Span<float> factor, Span<int> fired, int firedCount)
+    {
+        var f = field switch
+        {
+            Field.Title => (float)_rules.TitleWeight,
+            _ => 1f,
+        };
+        var clause = 1f; // ids come in text order: a clause marker re-weights the purpose terms after it
+        foreach (var id in ids)
+        {
+            var kind = _kind[id];
+            var isPlace = kind is TermKind.Place or TermKind.SubPlace;
+            if (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace)
+            {
+                continue; // an organisation's name says who it is and where, not what the grant is for
+            }
+
+            if (isPlace)
+            {
+                // For places the factor holds where they were named: in the text (1), the recipient's name (2).
+                var where = field == Field.RecipientName ? PlaceInName : PlaceInText;
+                if (factor[id] == 0)
+                {
+                    if (firedCount == fired.Length)
+                    {
+                        continue; // only fired terms are cleared after the grant
+                    }
+
+                    fired[firedCount++] = id;
+                }
+
+                factor[id] = (int)factor[id] | where;
+                continue;
+            }
+
+            if (kind == TermKind.ClauseMarker)
+            {
+                clause = (float)_weight[id];
+                continue;
+            }
+
+            var weightFactor = kind == TermKind.Purpose ? f * clause : 1f;
+            if (factor[id] == 0)
+            {
+                if (firedCount < fired.Length)
+                {
+                    fired[firedCount++] = id;
+                    factor[id] = weightFactor;
+                }
+            }
+            else if (weightFactor > factor[id])
+            {
+                factor[id] = weightFactor;
+            }
+        }
+
+        return firedCount;
     }
 
     private static string Fmt(double d) => FormattedNumbers.Get(d);

@@ -37,6 +37,10 @@ public enum ClassificationSource
 }
 
 /// <summary>One dimension's answer with its explanation.</summary>
+/// <typeparam name="T">The dimension's values: <see cref="GrantLevel"/>, <see cref="GrantPurpose"/> or
+/// flexibility.</typeparam>
+/// <param name="Value">The answer (an unclassified value when the evidence does not decide).</param>
+/// <param name="Source">Where the answer comes from: the data, the rule set or a person.</param>
 /// <param name="Confidence">0..1.</param>
 /// <param name="Evidence">Human-readable reasons: the rule or terms that fired, the geography that decided.</param>
 public sealed record Dimension<T>(T Value, ClassificationSource Source, double Confidence, IReadOnlyList<string> Evidence);

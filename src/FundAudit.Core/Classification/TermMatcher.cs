@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FundAudit.Core.Classification;
 
 /// <summary>
@@ -114,65 +116,11 @@ internal sealed class TermMatcher
         var count = 0;
         Span<int> stackNode = stackalloc int[64];
         Span<int> stackPos = stackalloc int[64];
-        var next = _nextArr;
-        var star = _starArr;
         var accept = _accept;
-        var accepting = _accepting;
         var i = 0;
         while (i < text.Length)
         {
-            // depth-first walk from the word start at i
-            var bestEnd = -1;
-            int bestNode = -1, bestNode2 = -1;
-            var sp = 0;
-            stackNode[sp] = 0;
-            stackPos[sp++] = i;
-            while (sp > 0)
-            {
-                sp--;
-                var n = stackNode[sp];
-                var p = stackPos[sp];
-                if (accepting[n] && (p == text.Length || text[p] == ' ') && p >= bestEnd)
-                {
-                    if (p > bestEnd)
-                    {
-                        bestEnd = p;
-                        bestNode = n;
-                        bestNode2 = -1;
-                    }
-                    else if (n != bestNode)
-                    {
-                        bestNode2 = n;
-                    }
-                }
-
-                if (star[n] >= 0 && sp < stackNode.Length)
-                {
-                    var q = p;
-                    while (q < text.Length && text[q] != ' ')
-                    {
-                        q++;
-                    }
-
-                    stackNode[sp] = star[n];
-                    stackPos[sp++] = q;
-                }
-
-                if (p < text.Length && sp < stackNode.Length)
-                {
-                    var s = Symbol(text[p]);
-                    if (s >= 0)
-                    {
-                        var child = next[(n * Alphabet) + s];
-                        if (child >= 0)
-                        {
-                            stackNode[sp] = child;
-                            stackPos[sp++] = p + 1;
-                        }
-                    }
-                }
-            }
-
+            var bestEnd = LongestAt(text, i, stackNode, stackPos, out var bestNode, out var bestNode2);
             int resume;
             if (bestEnd > i)
             {
@@ -202,6 +150,71 @@ internal sealed class TermMatcher
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The end of the longest term starting at the word start <paramref name="i"/> (a depth-first walk of the trie,
+    /// wildcards included), its node and a second node ending there; -1 when no term starts there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once a word: kept as cheap as the loop it came from
+    private int LongestAt(
+        ReadOnlySpan<char> text, int i, Span<int> stackNode, Span<int> stackPos, out int bestNode, out int bestNode2)
+    {
+        var next = _nextArr;
+        var star = _starArr;
+        var accepting = _accepting;
+        var bestEnd = -1;
+        (bestNode, bestNode2) = (-1, -1);
+        var sp = 0;
+        stackNode[sp] = 0;
+        stackPos[sp++] = i;
+        while (sp > 0)
+        {
+            sp--;
+            var n = stackNode[sp];
+            var p = stackPos[sp];
+            if (accepting[n] && (p == text.Length || text[p] == ' ') && p >= bestEnd)
+            {
+                if (p > bestEnd)
+                {
+                    bestEnd = p;
+                    bestNode = n;
+                    bestNode2 = -1;
+                }
+                else if (n != bestNode)
+                {
+                    bestNode2 = n;
+                }
+            }
+
+            if (star[n] >= 0 && sp < stackNode.Length)
+            {
+                var q = p;
+                while (q < text.Length && text[q] != ' ')
+                {
+                    q++;
+                }
+
+                stackNode[sp] = star[n];
+                stackPos[sp++] = q;
+            }
+
+            if (p < text.Length && sp < stackNode.Length)
+            {
+                var s = Symbol(text[p]);
+                if (s >= 0)
+                {
+                    var child = next[(n * Alphabet) + s];
+                    if (child >= 0)
+                    {
+                        stackNode[sp] = child;
+                        stackPos[sp++] = p + 1;
+                    }
+                }
+            }
+        }
+
+        return bestEnd;
     }
 
     private static int Append(int[] found, Span<int> ids, int count)

@@ -139,31 +139,46 @@ public sealed record SlaPolicy
                 continue;
             }
 
-            foreach (var goal in Enum.GetValues<SlaGoal>())
-            {
-                var value = goals.For(goal);
-                if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(365))
-                {
-                    errors.Add(new($"{prefix}.{WireName.Of(goal)}", "A goal must be more than zero and at most 365 days."));
-                }
-            }
+            ValidateGoals(prefix, goals, errors);
+        }
 
-            if (goals.TimeToAcknowledge > goals.TimeToDecision)
-            {
-                errors.Add(new($"{prefix}.time_to_acknowledge", "Acknowledging cannot take longer than deciding."));
-            }
+        ValidateTierOrder(errors);
+        return errors;
+    }
 
-            if (goals.TimeToDecision > goals.TotalTime)
+    /// <summary>
+    /// One tier's goals: each in (0, 365 days]; acknowledge ≤ decision ≤ total; disbursement ≤ total.
+    /// </summary>
+    private static void ValidateGoals(string prefix, SlaTierGoals goals, List<SlaValidationError> errors)
+    {
+        foreach (var goal in Enum.GetValues<SlaGoal>())
+        {
+            var value = goals.For(goal);
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(365))
             {
-                errors.Add(new($"{prefix}.time_to_decision", "Deciding cannot take longer than the total time."));
-            }
-
-            if (goals.TimeToDisbursement > goals.TotalTime)
-            {
-                errors.Add(new($"{prefix}.time_to_disbursement", "Disbursing cannot take longer than the total time."));
+                errors.Add(new($"{prefix}.{WireName.Of(goal)}", "A goal must be more than zero and at most 365 days."));
             }
         }
 
+        if (goals.TimeToAcknowledge > goals.TimeToDecision)
+        {
+            errors.Add(new($"{prefix}.time_to_acknowledge", "Acknowledging cannot take longer than deciding."));
+        }
+
+        if (goals.TimeToDecision > goals.TotalTime)
+        {
+            errors.Add(new($"{prefix}.time_to_decision", "Deciding cannot take longer than the total time."));
+        }
+
+        if (goals.TimeToDisbursement > goals.TotalTime)
+        {
+            errors.Add(new($"{prefix}.time_to_disbursement", "Disbursing cannot take longer than the total time."));
+        }
+    }
+
+    /// <summary>A more urgent tier's goals are no longer than those of the next less urgent tier.</summary>
+    private void ValidateTierOrder(List<SlaValidationError> errors)
+    {
         var ordered = Enum.GetValues<UrgencyTier>().Where(Tiers.ContainsKey).OrderBy(t => t).ToArray();
         for (var i = 1; i < ordered.Length; i++)
         {
@@ -182,7 +197,5 @@ public sealed record SlaPolicy
                 }
             }
         }
-
-        return errors;
     }
 }

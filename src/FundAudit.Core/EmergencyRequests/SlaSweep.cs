@@ -33,8 +33,8 @@ public sealed record SlaSweepDecision(bool Warn, DateTimeOffset? WarnAt, bool Br
 ///    AND ((due_at &lt;= @now AND (stopped_at IS NULL OR due_at &lt;= stopped_at))
 ///      OR (warned_at IS NULL AND stopped_at IS NULL AND warn_at &lt;= @now))
 /// </code>
-/// call <see cref="Evaluate"/> on each row, then per mark run a conditional update in the same transaction as the
-/// outbox insert, and insert the notification only when it changed one row:
+/// call <see cref="Evaluate(SlaTimer, DateTimeOffset)"/> on each row, then per mark run a conditional update in the
+/// same transaction as the outbox insert, and insert the notification only when it changed one row:
 /// <code>
 /// UPDATE request_sla_goals SET breached_at = @breach_at
 ///  WHERE request_id = @request_id AND goal = @goal AND breached_at IS NULL AND due_at = @breach_at;

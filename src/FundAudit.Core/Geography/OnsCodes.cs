@@ -27,6 +27,7 @@ public enum OnsScope
 /// <param name="Prefix">Its entity prefix ("E09").</param>
 /// <param name="ConstituentCountry">'E' England, 'W' Wales, 'S' Scotland, 'N' Northern Ireland, 'K' UK, GB or
 /// England and Wales together.</param>
+/// <param name="Scope">How much of the UK the code's entity covers.</param>
 /// <param name="TypeCode">The 360Giving geoCodeType of the prefix ("LONB", "LSOA"); null for a prefix the codelist
 /// does not list.</param>
 /// <param name="TypeTitle">The title of that type ("London Boroughs").</param>

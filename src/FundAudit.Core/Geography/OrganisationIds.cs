@@ -19,8 +19,10 @@ public enum OrgIdSchemeKind
 
 /// <summary>One list of the org-id.guide register.</summary>
 /// <param name="Prefix">The list code, as the register writes it ("GB-CHC", "BE-BCE_KBO").</param>
+/// <param name="Kind">What the register says about where an organisation in it is based.</param>
 /// <param name="Country">The country of a national register; null otherwise.</param>
 /// <param name="SubnationalCoverage">ISO 3166-2 codes the register is limited to ("GB-SCT" for GB-SC).</param>
+/// <param name="Deprecated">The register marks the list as deprecated.</param>
 public sealed record OrgIdScheme(
     string Prefix, OrgIdSchemeKind Kind, Country? Country, IReadOnlyList<string> SubnationalCoverage, bool Deprecated);
 

@@ -17,6 +17,9 @@ public enum PlaceKind
 }
 
 /// <summary>A place named in grant data, as far as level inference needs it.</summary>
+/// <param name="Name">The place's name ("Kenya", "Central America", "Global").</param>
+/// <param name="Kind">A country, a multi-country area or the whole world.</param>
+/// <param name="Country">The country, for <see cref="PlaceKind.Country"/>; null otherwise.</param>
 /// <param name="Regions">The world regions the place lies in (empty for <see cref="PlaceKind.Global"/>).</param>
 public sealed record Place(string Name, PlaceKind Kind, Country? Country, IReadOnlyList<WorldRegion> Regions);
 

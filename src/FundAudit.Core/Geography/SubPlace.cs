@@ -28,6 +28,8 @@ public enum SubPlaceKind
 /// <summary>A place inside one country, or the whole of it, as far as level inference needs it.</summary>
 /// <param name="Name">The canonical name ("Lambeth", "England", "South West") or, for a list or an LSOA, the text
 /// as written.</param>
+/// <param name="Country">The country the place is in.</param>
+/// <param name="Kind">How much of its country the place covers.</param>
 /// <param name="Code">An ISO 3166-2 code ("GB-LBH", "KE-21") or an ONS code ("E12000009") where one is known.</param>
 public sealed record SubPlace(string Name, Country Country, SubPlaceKind Kind, string? Code)
 {

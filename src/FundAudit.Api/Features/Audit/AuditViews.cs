@@ -1,4 +1,3 @@
-using FluentValidation;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Geography;
 using FundAudit.Core.Money;

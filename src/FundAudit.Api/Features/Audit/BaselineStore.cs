@@ -1,5 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
@@ -98,18 +96,16 @@ internal sealed class BaselineStore(Db db)
 
     public async Task<bool> BaselineNameTakenAsync(long funderId, string name, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         var args = new { FunderId = funderId, Name = name };
         var command = new CommandDefinition(SelectBaselineByName, args, cancellationToken: ct);
-        return await connection.ExecuteScalarAsync<long?>(command) is not null;
+        return await db.ExecuteScalarAsync<long?>(command) is not null;
     }
 
     public async Task<long> AddBaselineAsync(long funderId, string name, AuditPeriod period, string currency,
         string ruleSetVersions, long grantCount, long total, string cellsJson, string createdBy, DateTimeOffset now,
         CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Dialect.InsertReturningId("audit_baselines", BaselineInsertColumns, "id"),
             new
             {
@@ -128,17 +124,15 @@ internal sealed class BaselineStore(Db db)
 
     public async Task<BaselineRow?> BaselineAsync(long funderId, long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         var args = new { FunderId = funderId, Id = id };
         var command = new CommandDefinition(SelectBaseline, args, cancellationToken: ct);
-        return await connection.QuerySingleOrDefaultAsync<BaselineRow>(command);
+        return await db.QuerySingleOrDefaultAsync<BaselineRow>(command);
     }
 
     public async Task<long> AddTargetAsync(long funderId, string metric, string direction, int targetBp, DateOnly due,
         long baselineId, string createdBy, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Dialect.InsertReturningId("audit_targets", TargetInsertColumns, "id"),
             new
             {
@@ -157,8 +151,7 @@ internal sealed class BaselineStore(Db db)
 
     public async Task<TargetRow?> TargetAsync(long funderId, long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         var command = new CommandDefinition(SelectTarget, new { FunderId = funderId, Id = id }, cancellationToken: ct);
-        return await connection.QuerySingleOrDefaultAsync<TargetRow>(command);
+        return await db.QuerySingleOrDefaultAsync<TargetRow>(command);
     }
 }

@@ -1,10 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using FluentValidation;
 using FundAudit.Api.Features.Audit.Charts;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
@@ -44,6 +40,10 @@ internal sealed record BaselineView(
 internal static class CreateBaseline
 {
     /// <param name="Name">Unique per funder, e.g. "FY2024 before the strategy".</param>
+    /// <param name="From">First award date of the period (with to).</param>
+    /// <param name="To">Last award date of the period.</param>
+    /// <param name="FiscalYear">Instead of from/to.</param>
+    /// <param name="Currency">The currency to convert to (default: the funder's).</param>
     public sealed record Request(string? Name, DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency);
 
     public static async Task<Results<Created<BaselineView>, ProblemHttpResult>> HandleAsync(
@@ -122,9 +122,23 @@ internal static class CompareBaseline
     /// <param name="Then">Share in the baseline (percent).</param>
     /// <param name="Now">Share in the current period (percent).</param>
     /// <param name="Shift">Now minus then, in percentage points (from the exact shares).</param>
+    /// <param name="Name">The line: a level, a purpose or one of the headline figures.</param>
     public sealed record Line(string Name, decimal Then, decimal Now, decimal Shift);
 
     /// <param name="RuleSetDiffers">True when the current period was classified with other rule-set versions than the baseline: part of the shift may be the rules, not the money.</param>
+    /// <param name="Baseline">The baseline compared against.</param>
+    /// <param name="Period">The current period.</param>
+    /// <param name="Currency">The currency every amount is in.</param>
+    /// <param name="RuleSetVersions">The rule-set versions of the current period.</param>
+    /// <param name="Note">Set when the rule-set versions differ: part of the shift may be the rules.</param>
+    /// <param name="Levels">One line per level.</param>
+    /// <param name="Purposes">One line per purpose.</param>
+    /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
+    /// <param name="Flexible">Core / flexible grants.</param>
+    /// <param name="Local">Grants to local actors.</param>
+    /// <param name="Unclassified">Grants whose level or purpose is still unclassified.</param>
+    /// <param name="TotalThenMinor">All money of the baseline, in minor units.</param>
+    /// <param name="TotalNowMinor">All money of the current period, in minor units.</param>
     public sealed record Response(
         BaselineView Baseline, PeriodView Period, string Currency, IReadOnlyList<string> RuleSetVersions, bool RuleSetDiffers, string? Note,
         IReadOnlyList<Line> Levels, IReadOnlyList<Line> Purposes, Line PreventionCollective, Line Flexible, Line Local, Line Unclassified, long TotalThenMinor, long TotalNowMinor);

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text;
-using FluentValidation;
 using FundAudit.Api.Features.GrantIngest;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Money;
 

@@ -1,6 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
@@ -22,9 +19,8 @@ internal sealed class FieldParticipationStore(Db db)
 
     public async Task<bool> IsOptedInAsync(long funderId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         var command = new CommandDefinition(SelectParticipation, new { FunderId = funderId }, cancellationToken: ct);
-        return await connection.ExecuteScalarAsync<bool?>(command) == true;
+        return await db.ExecuteScalarAsync<bool?>(command) == true;
     }
 
     public async Task SetParticipationAsync(

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 using Microsoft.Extensions.Options;
 
@@ -43,10 +40,23 @@ internal static class GetFieldView
     public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency);
 
     /// <param name="Funders">How many funders have grants in the cell (at least the threshold).</param>
+    /// <param name="Level">The cell's level.</param>
+    /// <param name="Purpose">The cell's purpose.</param>
+    /// <param name="AmountMinor">The cell's money in minor units.</param>
+    /// <param name="Amount">The same in major units.</param>
+    /// <param name="Share">Percent of the shown total.</param>
     public sealed record Cell(string Level, string Purpose, long AmountMinor, decimal Amount, decimal Share, int Funders);
 
     /// <param name="ShownTotal">The sum of the shown cells (shares are of this).</param>
     /// <param name="SuppressedCells">How many non-empty cells were hidden for combining fewer funders than the threshold.</param>
+    /// <param name="Period">The period.</param>
+    /// <param name="Currency">The currency every amount is in.</param>
+    /// <param name="MinFunders">The threshold: funders a cell needs to be shown.</param>
+    /// <param name="FundersIncluded">Opted-in funders whose grants are counted.</param>
+    /// <param name="FundersWithoutRates">Funders left out whole: not all their grants could be converted.</param>
+    /// <param name="Cells">The shown cells.</param>
+    /// <param name="Levels">Each level's sum of shown cells.</param>
+    /// <param name="Purposes">Each purpose's sum of shown cells.</param>
     public sealed record Response(
         PeriodView Period, string Currency, int MinFunders, int FundersIncluded, int FundersWithoutRates, IReadOnlyList<Cell> Cells, Figure ShownTotal,
         IReadOnlyDictionary<string, Figure> Levels, IReadOnlyDictionary<string, Figure> Purposes, int SuppressedCells);

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text;
-using FluentValidation;
 using FundAudit.Api.Features.Audit.Charts;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Geography;
 
@@ -26,6 +22,11 @@ internal static class GetMix
 
     /// <param name="MedianMinor">The cell's median grant in minor units, only with includeMedian=true (null otherwise).</param>
     /// <param name="Median">The same in major units, only with includeMedian=true (null otherwise).</param>
+    /// <param name="Key">The cell's value of each grouping dimension.</param>
+    /// <param name="AmountMinor">The cell's money in minor units.</param>
+    /// <param name="Amount">The same in major units.</param>
+    /// <param name="Grants">How many grants.</param>
+    /// <param name="Share">Percent of all money of the period.</param>
     public sealed record Cell(IReadOnlyDictionary<string, string> Key, long AmountMinor, decimal Amount, long Grants, decimal Share, long? MedianMinor, decimal? Median);
 
     /// <param name="Totals">Every grant of the period (share 100).</param>
@@ -36,6 +37,11 @@ internal static class GetMix
     /// <param name="Protection">Grants for one of the four protection purposes (not `other`, not unclassified).</param>
     /// <param name="Purposes">Each purpose's money: its share of all money and, for the four protection purposes, of
     /// the protection money (TAXONOMY.md: `other` and `unclassified` are shown beside them).</param>
+    /// <param name="Period">The period.</param>
+    /// <param name="Currency">The currency every amount is in.</param>
+    /// <param name="GroupBy">The grouping dimensions, in order.</param>
+    /// <param name="Cells">One per group.</param>
+    /// <param name="RoundingRule">How shares are rounded (they may not add up to 100 exactly).</param>
     public sealed record Response(
         PeriodView Period, string Currency, IReadOnlyList<string> GroupBy, IReadOnlyList<Cell> Cells,
         Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, string RoundingRule,
@@ -45,6 +51,9 @@ internal static class GetMix
     /// <param name="Share">Percent of all money of the period.</param>
     /// <param name="ShareOfProtection">Percent of the protection money (the four protection purposes together); null for
     /// `other` and `unclassified`, which are not protection money.</param>
+    /// <param name="Purpose">The purpose, or unclassified.</param>
+    /// <param name="AmountMinor">Its money in minor units.</param>
+    /// <param name="Amount">The same in major units.</param>
     public sealed record PurposeFigure(string Purpose, long AmountMinor, decimal Amount, decimal Share, decimal? ShareOfProtection);
 
     /// <summary>

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using Dapper;
 using FundAudit.Api.Features.GrantIngest;
-using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Features.Audit;
 

@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using System.Text;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;

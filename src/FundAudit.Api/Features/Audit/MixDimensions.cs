@@ -1,5 +1,3 @@
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>How the grouped sums of the mix carry a dimension.</summary>

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
@@ -14,6 +11,12 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="Progress">Percent of the way from the baseline value to the target (0–100).</param>
 /// <param name="Expected">Where a straight line from the baseline (at its period's end) to the target (at the due date) stands today.</param>
 /// <param name="OnTrack">Met, or at least as far as that line.</param>
+/// <param name="Id">The target's id.</param>
+/// <param name="BaselineId">The baseline it is measured from.</param>
+/// <param name="BaselineName">That baseline's name.</param>
+/// <param name="Currency">The currency of the shares' money.</param>
+/// <param name="CurrentPeriod">The period the current value is measured in.</param>
+/// <param name="Met">The current value has reached the target.</param>
 internal sealed record TargetView(
     long Id, string Metric, string Direction, decimal TargetPercent, DateOnly By, long BaselineId, string BaselineName, string Currency,
     PeriodView CurrentPeriod, decimal BaselineValue, decimal CurrentValue, decimal Progress, decimal Expected, bool Met, bool OnTrack);

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using FundAudit.Api.Features.GrantIngest;
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Http;
 
 namespace FundAudit.Api.Features.Classification;
 

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.Classification;
 
 internal sealed class RuleSetRow
@@ -174,41 +170,39 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task<RuleSetRow?> CurrentRuleSetAsync(long funderId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QueryFirstOrDefaultAsync<RuleSetRow>(new CommandDefinition(
+        return await db.QueryFirstOrDefaultAsync<RuleSetRow>(new CommandDefinition(
             SelectCurrentRuleSet + " " + db.Dialect.Limit("One"), new { FunderId = funderId, One = 1 }, cancellationToken: ct));
     }
 
     public async Task<RuleSetRow?> FindRuleSetAsync(long funderId, long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<RuleSetRow>(new CommandDefinition(SelectRuleSet, new { FunderId = funderId, Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<RuleSetRow>(new CommandDefinition(SelectRuleSet,
+            new { FunderId = funderId, Id = id }, cancellationToken: ct));
     }
 
     public async Task<long> AddRuleSetAsync(long funderId, string version, string rulesJson, string createdBy, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        return await db.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Dialect.InsertReturningId("classification_rule_sets", ["funder_id", "version", "rules_json", "created_by", "created_at"], "id"),
             new { funder_id = funderId, version, rules_json = rulesJson, created_by = createdBy, created_at = now }, cancellationToken: ct));
     }
 
     public async Task MarkAppliedAsync(long funderId, long id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(MarkAppliedSql, new { FunderId = funderId, Id = id, Now = now }, cancellationToken: ct));
+        await db.ExecuteAsync(new CommandDefinition(MarkAppliedSql,
+            new { FunderId = funderId, Id = id, Now = now }, cancellationToken: ct));
     }
 
     public async Task<long?> FindGrantIdAsync(long funderId, string identifier, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGrantId, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+        return await db.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGrantId,
+            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
     }
 
     public async Task<CorrectionRow?> FindCorrectionAsync(long funderId, long grantId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<CorrectionRow>(new CommandDefinition(SelectCorrection, new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<CorrectionRow>(new CommandDefinition(SelectCorrection,
+            new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct));
     }
 
     /// <summary>Records (or replaces) the one correction of a grant.</summary>
@@ -231,8 +225,8 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task<bool> RemoveCorrectionAsync(long funderId, long grantId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteCorrectionSql, new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct)) > 0;
+        return await db.ExecuteAsync(new CommandDefinition(DeleteCorrectionSql,
+            new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<IReadOnlyList<ReviewRow>> ReviewQueueAsync(long funderId, long afterId, int limit, double threshold, CancellationToken ct)

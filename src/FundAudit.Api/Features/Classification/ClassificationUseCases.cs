@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace FundAudit.Api.Features.Classification;
 
 /// <summary>

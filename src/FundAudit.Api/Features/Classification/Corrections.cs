@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.GrantIngest;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Classification;
 
 namespace FundAudit.Api.Features.Classification;
@@ -91,6 +88,13 @@ internal static class ListReviewQueue
     /// <param name="Reasons">Why each dimension in <paramref name="Needs"/> waits for a person, so the cause can be fixed
     /// and not only the grant: "level: unclassified: no place known: …", "purpose: low confidence 0.32 (decision:
     /// purpose.protection.weak)".</param>
+    /// <param name="Id">The grant's identifier.</param>
+    /// <param name="Title">The grant's title.</param>
+    /// <param name="Level">Its level (maybe unclassified).</param>
+    /// <param name="LevelConfidence">The level's confidence, 0..1.</param>
+    /// <param name="Purpose">Its purpose (maybe unclassified).</param>
+    /// <param name="PurposeConfidence">The purpose's confidence, 0..1.</param>
+    /// <param name="Needs">The dimensions that wait for a person: level, purpose or both.</param>
     public sealed record Item(string Id, string Title, string Level, double? LevelConfidence, string Purpose,
         double? PurposeConfidence, IReadOnlyList<string> Needs, IReadOnlyList<string> Reasons);
 

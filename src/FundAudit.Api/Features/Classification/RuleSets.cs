@@ -1,7 +1,4 @@
-using System.Security.Claims;
 using System.Text.Json;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Classification;
 using Hangfire;
 
@@ -11,6 +8,8 @@ namespace FundAudit.Api.Features.Classification;
 /// <param name="Revision">FundAudit's id of this copy (null for the shipped default).</param>
 /// <param name="Status">default (no copy of its own), applying (re-classification running), applied.</param>
 /// <param name="Rules">The rule set document, as PUT takes it.</param>
+/// <param name="CreatedAt">When this copy was saved (null for the shipped default).</param>
+/// <param name="CreatedBy">Who saved it (null for the shipped default).</param>
 internal sealed record RuleSetResponse(string Version, long? Revision, string Status, DateTimeOffset? CreatedAt, string? CreatedBy, JsonElement Rules);
 
 /// <summary>GET /api/classification/rules: the funder's current rule set (its own copy, else the default).</summary>

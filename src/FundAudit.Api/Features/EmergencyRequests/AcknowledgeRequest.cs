@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -9,16 +7,8 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal static class AcknowledgeRequest
 {
-    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
-        Decisions.VersionedRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct)
-    {
-        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
-        {
-            return EmergencyProblems.RequestNotFound();
-        }
-
-        var command = new RequestCommand(RequestAction.Acknowledge, RequestWorkflow.StaffActor(user));
-        var outcome = await workflow.RunAsync(row, fund, request.Version, command, TransitionEffects.None, ct);
-        return await workflow.SummaryAsync(outcome, fund, ct);
-    }
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
+        Decisions.VersionedRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct) =>
+        workflow.StaffTransitionAsync(user, reference, request.Version,
+            static (_, staff) => (new RequestCommand(RequestAction.Acknowledge, staff), TransitionEffects.None), ct);
 }

@@ -1,4 +1,3 @@
-using FluentValidation;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -50,6 +49,11 @@ internal static class CheckRequestStatus
 
     /// <param name="Status">received, under_review, question, approved, declined, sent, closed or withdrawn.</param>
     /// <param name="Question">The fund's open question, when the status is <c>question</c>.</param>
+    /// <param name="Reference">The public reference of the request.</param>
+    /// <param name="Fund">The fund's name.</param>
+    /// <param name="SubmittedAt">When the request was submitted.</param>
+    /// <param name="CanAnswer">The applicant may answer the open question now.</param>
+    /// <param name="CanWithdraw">The applicant may withdraw the request now.</param>
     public sealed record Response(string Reference, string Fund, string Status, string? Question,
         DateTimeOffset SubmittedAt, bool CanAnswer, bool CanWithdraw);
 

@@ -1,6 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>
@@ -17,16 +14,14 @@ internal sealed class ApplicantStore(Db db)
     /// <summary>A fund by its public slug, whichever funder it belongs to.</summary>
     public async Task<FundRow?> FindFundAsync(string slug, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectFundBySlug,
+        return await db.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectFundBySlug,
             new { Slug = slug }, cancellationToken: ct));
     }
 
     /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears it).</summary>
     public async Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectRequestByCode,
+        return await db.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectRequestByCode,
             new { Hash = caseCodeHash }, cancellationToken: ct));
     }
 }

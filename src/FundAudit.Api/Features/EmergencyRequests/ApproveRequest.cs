@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 using FundAudit.Core.Money;
 
@@ -12,25 +9,19 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal static class ApproveRequest
 {
-    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
-        Decisions.ApproveRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct)
-    {
-        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
+        Decisions.ApproveRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct) =>
+        workflow.StaffTransitionAsync(user, reference, request.Version, (fund, staff) =>
         {
-            return EmergencyProblems.RequestNotFound();
-        }
+            long? minor = null;
+            if (request.Amount is { } amount)
+            {
+                // More decimals than the currency allows cannot be a valid grant: treat as not positive (422).
+                minor = MinorUnits.TryFromDecimal(amount, fund.Currency, out var m) ? m : 0;
+            }
 
-        long? minor = null;
-        if (request.Amount is { } amount)
-        {
-            // More decimals than the currency allows cannot be a valid grant: treat as not positive (422).
-            minor = MinorUnits.TryFromDecimal(amount, fund.Currency, out var m) ? m : 0;
-        }
-
-        var command = new RequestCommand(RequestAction.Approve, RequestWorkflow.StaffActor(user), minor);
-        var outcome = await workflow.RunAsync(row, fund, request.Version, command, TransitionEffects.None, ct);
-        return await workflow.SummaryAsync(outcome, fund, ct);
-    }
+            return (new RequestCommand(RequestAction.Approve, staff, minor), TransitionEffects.None);
+        }, ct);
 
     public sealed class Validator : AbstractValidator<Decisions.ApproveRequest>
     {

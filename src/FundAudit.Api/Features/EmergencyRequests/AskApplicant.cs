@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -11,20 +8,15 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal static class AskApplicant
 {
-    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
         Decisions.AskRequest request, ClaimsPrincipal user, RequestWorkflow workflow, SensitiveFields sensitive,
-        CancellationToken ct)
-    {
-        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        CancellationToken ct) =>
+        workflow.StaffTransitionAsync(user, reference, request.Version, (_, staff) =>
         {
-            return EmergencyProblems.RequestNotFound();
-        }
-
-        var command = new RequestCommand(RequestAction.AskForInformation, RequestWorkflow.StaffActor(user));
-        var question = new NewMessage("question", sensitive.Protect(request.Question!.Trim())!, user.PersonId());
-        var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(Message: question), ct);
-        return await workflow.SummaryAsync(outcome, fund, ct);
-    }
+            var question = new NewMessage("question", sensitive.Protect(request.Question!.Trim())!, user.PersonId());
+            var command = new RequestCommand(RequestAction.AskForInformation, staff);
+            return (command, new TransitionEffects(Message: question));
+        }, ct);
 
     public sealed class Validator : AbstractValidator<Decisions.AskRequest>
     {

@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -8,21 +5,12 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// <summary>POST /api/requests/{reference}/decline: declines the request with a reason (kept encrypted).</summary>
 internal static class DeclineRequest
 {
-    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
         Decisions.DeclineRequest request, ClaimsPrincipal user, RequestWorkflow workflow, SensitiveFields sensitive,
-        CancellationToken ct)
-    {
-        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
-        {
-            return EmergencyProblems.RequestNotFound();
-        }
-
-        var command = new RequestCommand(RequestAction.Decline, RequestWorkflow.StaffActor(user),
-            Reason: request.Reason);
-        var effects = new TransitionEffects(DeclineReasonProtected: sensitive.Protect(request.Reason?.Trim()));
-        var outcome = await workflow.RunAsync(row, fund, request.Version, command, effects, ct);
-        return await workflow.SummaryAsync(outcome, fund, ct);
-    }
+        CancellationToken ct) =>
+        workflow.StaffTransitionAsync(user, reference, request.Version, (_, staff) =>
+            (new RequestCommand(RequestAction.Decline, staff, Reason: request.Reason),
+                new TransitionEffects(DeclineReasonProtected: sensitive.Protect(request.Reason?.Trim()))), ct);
 
     public sealed class Validator : AbstractValidator<Decisions.DeclineRequest>
     {

@@ -1,6 +1,3 @@
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 

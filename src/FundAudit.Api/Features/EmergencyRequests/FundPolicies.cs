@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

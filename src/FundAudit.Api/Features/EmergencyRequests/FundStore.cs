@@ -1,6 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>One row of funds. The webhook secret is Data Protection ciphertext.</summary>
@@ -59,10 +56,9 @@ internal sealed class FundStore(Db db)
     /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
     public async Task<long?> CreateAsync(FundRow fund, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         try
         {
-            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            return await db.ExecuteScalarAsync<long>(new CommandDefinition(
                 db.Dialect.InsertReturningId("funds", InsertColumns, "id"),
                 new
                 {
@@ -88,15 +84,13 @@ internal sealed class FundStore(Db db)
 
     public async Task<FundRow?> FindAsync(long funderId, string slug, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectBySlug,
+        return await db.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectBySlug,
             new { FunderId = funderId, Slug = slug }, cancellationToken: ct));
     }
 
     public async Task<FundRow?> FindAsync(long funderId, long fundId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectById,
+        return await db.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectById,
             new { FunderId = funderId, Id = fundId }, cancellationToken: ct));
     }
 }

@@ -1,7 +1,4 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -31,6 +28,7 @@ internal static class CreateFund
         IReadOnlyList<string>? Languages, SlaSettings? Sla, string? WebhookUrl);
 
     /// <param name="WebhookSecret">The HMAC key of the webhook signatures, shown once.</param>
+    /// <param name="Fund">The fund as created.</param>
     public sealed record Response(FundView Fund, string? WebhookSecret);
 
     public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(

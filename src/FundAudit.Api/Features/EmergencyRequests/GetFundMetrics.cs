@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Dapper;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,7 +1,4 @@
-using System.Security.Claims;
 using System.Text.Json;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>One row of disbursements; the payment's own reference is Data Protection ciphertext.</summary>
@@ -70,15 +66,13 @@ internal sealed class PaymentStore(Db db)
 
     public async Task<PaymentDetailsRow?> DetailsAsync(long funderId, long requestId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<PaymentDetailsRow>(new CommandDefinition(SelectPaymentDetails,
+        return await db.QuerySingleOrDefaultAsync<PaymentDetailsRow>(new CommandDefinition(SelectPaymentDetails,
             new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct));
     }
 
     public async Task<DisbursementRow?> DisbursementAsync(long funderId, long requestId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(SelectDisbursement,
+        return await db.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(SelectDisbursement,
             new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct));
     }
 
@@ -86,8 +80,7 @@ internal sealed class PaymentStore(Db db)
     public async Task LogAccessAsync(long funderId, long requestId, string actor, string fields, DateTimeOffset at,
         CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(InsertAccess,
+        await db.ExecuteAsync(new CommandDefinition(InsertAccess,
             new { FunderId = funderId, RequestId = requestId, Actor = actor, Fields = fields, ReadAt = at },
             cancellationToken: ct));
     }

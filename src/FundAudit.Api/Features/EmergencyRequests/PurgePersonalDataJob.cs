@@ -1,4 +1,3 @@
-using FundAudit.Api.Infrastructure.Http;
 using Hangfire;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -81,8 +77,7 @@ internal sealed class RequestStore(Db db)
 
     public async Task<RequestRow?> FindAsync(long funderId, string reference, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectByReference,
+        return await db.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectByReference,
             new { FunderId = funderId, Reference = reference }, cancellationToken: ct));
     }
 

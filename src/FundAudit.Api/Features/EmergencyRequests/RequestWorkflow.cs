@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using System.Text.Json;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -21,6 +19,24 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
         && await funds.FindAsync(funderId, row.FundId, ct) is { } fund
             ? (row, fund)
             : null;
+
+    /// <summary>
+    /// An officer's transition of one of the funder's requests: finds it (404 when the funder has none), runs the
+    /// command <paramref name="decide"/> makes for the request's fund and the officer, answers with the summary.
+    /// </summary>
+    public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> StaffTransitionAsync(ClaimsPrincipal user,
+        string reference, int? expectedVersion, Func<FundRow, Actor, (RequestCommand, TransitionEffects)> decide,
+        CancellationToken ct)
+    {
+        if (await FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        {
+            return EmergencyProblems.RequestNotFound();
+        }
+
+        var (command, effects) = decide(fund, StaffActor(user));
+        var outcome = await RunAsync(row, fund, expectedVersion, command, effects, ct);
+        return await SummaryAsync(outcome, fund, ct);
+    }
 
     /// <summary>Decides <paramref name="command"/>; when allowed, stores it with <paramref name="effects"/>.</summary>
     public async Task<TransitionOutcome> RunAsync(RequestRow request, FundRow fund, int? expectedVersion,

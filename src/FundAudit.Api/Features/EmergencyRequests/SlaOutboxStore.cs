@@ -1,5 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -153,24 +151,21 @@ internal sealed class SlaOutboxStore(Db db)
     /// <summary>Claims a row for one delivery attempt, so two overlapping delivery jobs do not both send it.</summary>
     public async Task<bool> ClaimOutboxAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(ClaimOutbox,
+        return await db.ExecuteAsync(new CommandDefinition(ClaimOutbox,
             new { Id = id, Now = now, Until = until }, cancellationToken: ct)) == 1;
     }
 
     public async Task OutboxResultAsync(long id, bool delivered, int? status, DateTimeOffset now, DateTimeOffset next,
         CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(delivered ? OutboxDelivered : OutboxFailed,
+        await db.ExecuteAsync(new CommandDefinition(delivered ? OutboxDelivered : OutboxFailed,
             new { Id = id, Now = now, Next = next, Status = status }, cancellationToken: ct));
     }
 
     /// <summary>The webhook of the fund an outbox row belongs to; null when the fund is gone.</summary>
     public async Task<WebhookTarget?> WebhookAsync(long fundId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<WebhookTarget>(new CommandDefinition(SelectWebhook,
+        return await db.QuerySingleOrDefaultAsync<WebhookTarget>(new CommandDefinition(SelectWebhook,
             new { Id = fundId }, cancellationToken: ct));
     }
 }

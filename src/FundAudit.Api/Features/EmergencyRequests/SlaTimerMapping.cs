@@ -1,5 +1,4 @@
 using System.Data;
-using Dapper;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;

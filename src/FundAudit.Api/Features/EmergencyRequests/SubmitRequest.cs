@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.EmergencyRequests;
 using FundAudit.Core.Geography;
 using FundAudit.Core.Money;
@@ -38,6 +36,7 @@ internal static class SubmitRequest
     /// <param name="Reference">The public reference of the request (not a secret).</param>
     /// <param name="CaseCode">The applicant's only key to the request: shown once, keep it safe.</param>
     /// <param name="Status">Coarse status, as <c>POST /api/requests/status</c> answers it.</param>
+    /// <param name="SubmittedAt">When the request was received.</param>
     public sealed record Response(string Reference, string CaseCode, string Status, DateTimeOffset SubmittedAt);
 
     /// <summary>How a request is serialised for its idempotency hash and its stored first answer.</summary>

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>GET /api/grants/{id}: one grant by its 360Giving identifier (URL-encoded). Another funder's grant is 404.</summary>

@@ -126,4 +126,6 @@ internal sealed record ClassificationView(
 
 /// <param name="Value">level: global|regional|national|local|unclassified; purpose: prevention|collective|emergency|campaign|other|unclassified; flexible: true|false|null.</param>
 /// <param name="Source">explicit | rule | manual, or null when not classified yet.</param>
+/// <param name="Confidence">0..1, or null when not classified yet.</param>
+/// <param name="Evidence">Human-readable reasons: the rule or terms that fired, the geography that decided.</param>
 internal sealed record DimensionView(string? Value, string? Source, double? Confidence, IReadOnlyList<string> Evidence);

@@ -1,6 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>

@@ -13,6 +13,8 @@ internal static class GrantIdentifier
     public const string Prefix = "/api/grants/by-id/";
 
     /// <param name="trailingSegments">Literal segments after the identifier, e.g. 1 for /api/grants/{id}/classification.</param>
+    /// <param name="context">The request whose raw target holds the identifier.</param>
+    /// <param name="routeValue">The identifier as routing gave it, used when the server has no raw target.</param>
     public static string FromPath(HttpContext context, string routeValue, int trailingSegments = 0)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;

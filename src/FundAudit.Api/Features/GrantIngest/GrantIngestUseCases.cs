@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FundAudit.Api.Features.GrantIngest.Imports;
 
 namespace FundAudit.Api.Features.GrantIngest;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.Grants;
 using FundAudit.Core.Money;
 

@@ -1,7 +1,4 @@
-using System.Data.Common;
-using Dapper;
 using FundAudit.Api.Features.Classification;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Classification;
 using FundAudit.Core.Grants;
 
@@ -157,8 +154,8 @@ internal sealed class GrantStore(Db db)
 
     public async Task<GrantRow?> FindAsync(long funderId, string identifier, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(SelectByIdentifier, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(SelectByIdentifier,
+            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
     }
 
     /// <summary>The currencies of the funder's grants with how many grants use each, most used first.</summary>
@@ -170,8 +167,8 @@ internal sealed class GrantStore(Db db)
 
     public async Task<bool> DeleteAsync(long funderId, string identifier, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteByIdentifier, new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(DeleteByIdentifier,
+            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>One page in (award date, id) descending order, starting after <paramref name="after"/>.</summary>

@@ -1,8 +1,4 @@
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.Classification;
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Http;
 using FundAudit.Core.Grants;
 using FundAudit.Core.Money;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.GrantIngest;

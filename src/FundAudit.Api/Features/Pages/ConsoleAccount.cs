@@ -1,5 +1,4 @@
 using FundAudit.Api.Features.Pages.Components;
-using FundAudit.Api.Infrastructure.Auth;
 
 namespace FundAudit.Api.Features.Pages;
 

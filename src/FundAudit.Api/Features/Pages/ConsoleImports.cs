@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Pages.Components;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FundAudit.Api.Features.Pages;
 

@@ -1,10 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.Audit;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.Pages.Components;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FundAudit.Api.Features.Pages;
 

@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Security.Claims;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.Pages.Components;
 using FundAudit.Core.EmergencyRequests;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FundAudit.Api.Features.Pages;
 

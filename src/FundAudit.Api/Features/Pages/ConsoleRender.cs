@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using FundAudit.Api.Features.Pages.Components;
-using FundAudit.Api.Infrastructure.Auth;
 
 namespace FundAudit.Api.Features.Pages;
 

@@ -1,11 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.Pages.Components;
-using FundAudit.Api.Infrastructure.Auth;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FundAudit.Api.Features.Pages;
 

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using FluentValidation;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.Pages.Components;
 using FundAudit.Core.Money;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
 
 namespace FundAudit.Api.Features.Pages;

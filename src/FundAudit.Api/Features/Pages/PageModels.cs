@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FundAudit.Api.Features.Pages;
 
 // The pages are Razor components, whose classes and parameters are public by design; these public records are what

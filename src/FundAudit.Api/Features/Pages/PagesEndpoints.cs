@@ -1,5 +1,3 @@
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FundAudit.Api.Features.Pages;

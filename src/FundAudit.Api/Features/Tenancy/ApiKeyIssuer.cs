@@ -1,5 +1,3 @@
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>Creates API keys: the secret is returned once and only its hash is stored.</summary>

@@ -1,5 +1,3 @@
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>A key as listed: never its secret or hash.</summary>

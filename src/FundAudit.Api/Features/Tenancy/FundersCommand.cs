@@ -1,6 +1,3 @@
-using System.Globalization;
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>

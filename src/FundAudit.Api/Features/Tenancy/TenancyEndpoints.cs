@@ -1,6 +1,3 @@
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Http;
-
 namespace FundAudit.Api.Features.Tenancy;
 
 internal static class TenancyEndpoints

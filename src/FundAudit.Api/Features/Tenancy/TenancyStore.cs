@@ -1,6 +1,3 @@
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.Tenancy;
 
 internal sealed class FunderRow
@@ -52,16 +49,15 @@ internal sealed class TenancyStore(Db db)
 
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        var id = await db.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Dialect.InsertReturningId("funders", FunderColumns, "id"), new { name, created_at = now }, cancellationToken: ct));
         return new FunderRow { Id = id, Name = name, CreatedAt = now };
     }
 
     public async Task<FunderRow?> FindFunderAsync(long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<FunderRow>(new CommandDefinition(SelectFunderById, new { Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<FunderRow>(new CommandDefinition(SelectFunderById,
+            new { Id = id }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct)
@@ -72,8 +68,7 @@ internal sealed class TenancyStore(Db db)
 
     public async Task<ApiKeyRow> CreateKeyAsync(long funderId, string keyId, string role, string keyHash, string? label, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        var id = await db.ExecuteScalarAsync<long>(new CommandDefinition(
             db.Dialect.InsertReturningId("api_keys", KeyColumns, "id"),
             new { key_id = keyId, funder_id = funderId, role, key_hash = keyHash, label, created_at = now },
             cancellationToken: ct));
@@ -82,8 +77,8 @@ internal sealed class TenancyStore(Db db)
 
     public async Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(SelectActiveKey, new { KeyId = keyId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(SelectActiveKey,
+            new { KeyId = keyId }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct)
@@ -95,14 +90,14 @@ internal sealed class TenancyStore(Db db)
     /// <summary>Revokes a key of any funder (operator command line).</summary>
     public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(RevokeKeySql, new { KeyId = keyId, Now = now }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(RevokeKeySql,
+            new { KeyId = keyId, Now = now }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not found.</summary>
     public async Task<bool> RevokeKeyAsync(long funderId, string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(RevokeKeyOfFunderSql, new { KeyId = keyId, FunderId = funderId, Now = now }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(RevokeKeyOfFunderSql,
+            new { KeyId = keyId, FunderId = funderId, Now = now }, cancellationToken: ct)) == 1;
     }
 }

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Dapper;
 using FundAudit.Api.Features.Tenancy;
-using FundAudit.Api.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

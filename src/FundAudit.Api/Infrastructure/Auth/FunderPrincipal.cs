@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FundAudit.Api.Features.Tenancy;
 
 namespace FundAudit.Api.Infrastructure.Auth;

@@ -1,10 +1,8 @@
-using System.Data.Common;
-
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
 /// Opens connections configured for the chosen engine, and carries its SQL dialect and engine I/O. Stores ask it for
-/// connections; they never branch on the engine.
+/// connections, or run a one-statement query through it on a connection of its own; they never branch on the engine.
 /// </summary>
 internal sealed class Db(IDbDialect dialect, IDbEngine engine)
 {
@@ -28,6 +26,41 @@ internal sealed class Db(IDbDialect dialect, IDbEngine engine)
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Runs one query on a connection of its own: every row.</summary>
+    public async Task<List<T>> QueryListAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return (await connection.QueryAsync<T>(command)).AsList();
+    }
+
+    /// <summary>Runs one query on a connection of its own: its only row, or the default when there is none.</summary>
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<T>(command);
+    }
+
+    /// <summary>Runs one query on a connection of its own: its first row, or the default when there is none.</summary>
+    public async Task<T?> QueryFirstOrDefaultAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<T>(command);
+    }
+
+    /// <summary>Runs one statement on a connection of its own; returns the rows it changed.</summary>
+    public async Task<int> ExecuteAsync(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.ExecuteAsync(command);
+    }
+
+    /// <summary>Runs one statement on a connection of its own; returns the first cell of its answer.</summary>
+    public async Task<T?> ExecuteScalarAsync<T>(CommandDefinition command)
+    {
+        await using var connection = await OpenAsync(command.CancellationToken);
+        return await connection.ExecuteScalarAsync<T>(command);
     }
 
     /// <summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;

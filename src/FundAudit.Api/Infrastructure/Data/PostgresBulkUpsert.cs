@@ -1,6 +1,4 @@
 using System.Data;
-using System.Data.Common;
-using Dapper;
 using Npgsql;
 
 namespace FundAudit.Api.Infrastructure.Data;

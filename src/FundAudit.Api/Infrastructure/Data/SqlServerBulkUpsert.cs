@@ -1,6 +1,4 @@
 using System.Data;
-using System.Data.Common;
-using Dapper;
 using Microsoft.Data.SqlClient;
 
 namespace FundAudit.Api.Infrastructure.Data;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace FundAudit.Api.Infrastructure.Http;

@@ -1,8 +1,5 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace FundAudit.Api.Infrastructure.Http;

@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace FundAudit.Api.Infrastructure.Http;
 
 /// <summary>The one validation path (DESIGN rule 5): the request's FluentValidation validator, 400 ValidationProblem on failure.</summary>

@@ -1,5 +1,3 @@
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Data;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;

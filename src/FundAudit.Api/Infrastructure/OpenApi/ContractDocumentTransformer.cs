@@ -110,10 +110,25 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     {
         operation.Responses ??= [];
         var id = operation.OperationId ?? "";
+        AddFileAnswer(operation, id);
+        AddIdempotencyKey(operation, id);
+        AddProblems(operation, id);
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            Tidy(parameter.Schema);
+        }
+
+        TidyRequestBody(operation);
+        TidyResponses(document, operation);
+    }
+
+    /// <summary>An answer that is a file (CSV, SVG...): its media type, beside the JSON one or instead of it.</summary>
+    private static void AddFileAnswer(OpenApiOperation operation, string id)
+    {
         if (FileAnswers.TryGetValue(id, out var file))
         {
             var fileMedia = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
-            if (file.Beside && operation.Responses.TryGetValue("200", out var found) && found is OpenApiResponse ok)
+            if (file.Beside && operation.Responses!.TryGetValue("200", out var found) && found is OpenApiResponse ok)
             {
                 ok.Description = file.Description;
                 ok.Content ??= new Dictionary<string, OpenApiMediaType>();
@@ -121,14 +136,17 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             }
             else
             {
-                operation.Responses["200"] = new OpenApiResponse
+                operation.Responses!["200"] = new OpenApiResponse
                 {
                     Description = file.Description,
                     Content = new Dictionary<string, OpenApiMediaType> { [file.MediaType] = fileMedia },
                 };
             }
         }
+    }
 
+    private static void AddIdempotencyKey(OpenApiOperation operation, string id)
+    {
         if (IdempotentOperations.TryGetValue(id, out var keyRequired))
         {
             operation.Parameters ??= [];
@@ -142,7 +160,10 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 },
             });
         }
+    }
 
+    private static void AddProblems(OpenApiOperation operation, string id)
+    {
         // Rules every operation follows: parameters and bodies that cannot be read are a 400, an address whose
         // resource is not the caller's is a 404, and an unexpected failure is a 500 (all ProblemDetails).
         if (operation.Parameters is { Count: > 0 } || operation.RequestBody is not null)
@@ -161,13 +182,12 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         }
 
         AddProblem(operation, "500", "An unexpected failure; quote the traceId when reporting it.");
+    }
 
-        foreach (var parameter in operation.Parameters ?? [])
-        {
-            Tidy(parameter.Schema);
-        }
-
-        foreach (var (mediaType, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
+    private static void TidyRequestBody(OpenApiOperation operation)
+    {
+        var content = operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>();
+        foreach (var (mediaType, media) in content)
         {
             if (mediaType == "multipart/form-data" && media.Schema is OpenApiSchemaReference { Reference.Id: "Stream" })
             {
@@ -185,8 +205,12 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
 
             Tidy(media.Schema);
         }
+    }
 
-        foreach (var (status, response) in operation.Responses)
+    /// <summary>Problem answers become ProblemDetails; the schemas of the other answers are tidied.</summary>
+    private static void TidyResponses(OpenApiDocument document, OpenApiOperation operation)
+    {
+        foreach (var (status, response) in operation.Responses!)
         {
             if (status.Length == 3 && status[0] is '4' or '5' && response is OpenApiResponse concrete)
             {

@@ -1,7 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace FundAudit.Api.Infrastructure.Security;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml.Linq;
 
 namespace FundAudit.Api.Features.Audit.Charts;
@@ -58,7 +57,15 @@ internal sealed class StackedBarChart(string title, string description, string c
             new XElement(Svg + "rect", new XAttribute("width", width), new XAttribute("height", height), new XAttribute("fill", "#ffffff")),
             Text(width / 2.0, 24, title, "middle", "15", "bold"));
 
-        // Value axis with gridlines every tenth of the scale.
+        root.Add(ValueAxis(plotWidth, height, scaleMax));
+        root.Add(Plot(groups, scaleMax));
+        root.Add(Legend(plotWidth));
+        return root;
+    }
+
+    /// <summary>The value axis, with gridlines every tenth of the scale, and the category axis's title.</summary>
+    private XElement ValueAxis(int plotWidth, int height, decimal scaleMax)
+    {
         var axis = new XElement(Svg + "g", new XAttribute("class", "value-axis"));
         for (var i = 0; i <= 10; i += 2)
         {
@@ -73,8 +80,12 @@ internal sealed class StackedBarChart(string title, string description, string c
         vLabel.Add(new XAttribute("transform", $"rotate(-90 16 {Top + (PlotHeight / 2)})"));
         axis.Add(vLabel);
         axis.Add(Text(Left + (plotWidth / 2.0), height - 12, categoryAxis, "middle", "12", "bold"));
-        root.Add(axis);
+        return axis;
+    }
 
+    /// <summary>The bars, group by group, each group named under its bars.</summary>
+    private XElement Plot(List<IGrouping<string, ChartBar>> groups, decimal scaleMax)
+    {
         var x = (double)(Left + GroupGap);
         var plot = new XElement(Svg + "g", new XAttribute("class", "bars"));
         foreach (var group in groups)
@@ -82,30 +93,7 @@ internal sealed class StackedBarChart(string title, string description, string c
             var groupStart = x;
             foreach (var bar in group)
             {
-                var barGroup = new XElement(Svg + "g", new XAttribute("class", "bar"));
-                decimal stacked = 0;
-                foreach (var segment in bar.Segments.Where(s => s.Value > 0))
-                {
-                    var y0 = Y(stacked + segment.Value, scaleMax);
-                    var h = Y(stacked, scaleMax) - y0;
-                    barGroup.Add(new XElement(Svg + "rect", Attr("x", x), Attr("y", y0), Attr("width", BarWidth), Attr("height", h),
-                        new XAttribute("fill", Colour(segment.Series)),
-                        new XElement(Svg + "title", $"{bar.Label} – {segment.Series}: {Format(segment.Value)}")));
-                    if (h >= 12)
-                    {
-                        barGroup.Add(Text(x + (BarWidth / 2.0), y0 + (h / 2) + 4, Format(segment.Value), "middle", "9", fill: "#ffffff"));
-                    }
-
-                    stacked += segment.Value;
-                }
-
-                barGroup.Add(Text(x + (BarWidth / 2.0), Y(stacked, scaleMax) - 4, Format(stacked), "middle", "10", "bold"));
-                if (bar.Group is not null)
-                {
-                    barGroup.Add(Text(x + (BarWidth / 2.0), Top + PlotHeight + 14, bar.Label, "middle", "9"));
-                }
-
-                plot.Add(barGroup);
+                plot.Add(BarOf(bar, x, scaleMax));
                 x += BarWidth + BarGap;
             }
 
@@ -114,8 +102,41 @@ internal sealed class StackedBarChart(string title, string description, string c
             x += GroupGap - BarGap + BarGap;
         }
 
-        root.Add(plot);
+        return plot;
+    }
 
+    /// <summary>
+    /// One bar: its segments stacked (labelled where tall enough), its total on top, its label below.
+    /// </summary>
+    private XElement BarOf(ChartBar bar, double x, decimal scaleMax)
+    {
+        var barGroup = new XElement(Svg + "g", new XAttribute("class", "bar"));
+        decimal stacked = 0;
+        foreach (var segment in bar.Segments.Where(s => s.Value > 0))
+        {
+            var y0 = Y(stacked + segment.Value, scaleMax);
+            var h = Y(stacked, scaleMax) - y0;
+            barGroup.Add(new XElement(Svg + "rect", Attr("x", x), Attr("y", y0), Attr("width", BarWidth), Attr("height", h),
+                new XAttribute("fill", Colour(segment.Series)),
+                new XElement(Svg + "title", $"{bar.Label} – {segment.Series}: {Format(segment.Value)}")));
+            if (h >= 12)
+            {
+                barGroup.Add(Text(x + (BarWidth / 2.0), y0 + (h / 2) + 4, Format(segment.Value), "middle", "9", fill: "#ffffff"));
+            }
+
+            stacked += segment.Value;
+        }
+
+        barGroup.Add(Text(x + (BarWidth / 2.0), Y(stacked, scaleMax) - 4, Format(stacked), "middle", "10", "bold"));
+        if (bar.Group is not null)
+        {
+            barGroup.Add(Text(x + (BarWidth / 2.0), Top + PlotHeight + 14, bar.Label, "middle", "9"));
+        }
+        return barGroup;
+    }
+
+    private XElement Legend(int plotWidth)
+    {
         var legend = new XElement(Svg + "g", new XAttribute("class", "legend"));
         var lx = Left + plotWidth + 20;
         legend.Add(Text(lx, Top, "Legend", "start", "12", "bold"));
@@ -126,8 +147,7 @@ internal sealed class StackedBarChart(string title, string description, string c
             legend.Add(Text(lx + 18, ly + 10, series[i], "start"));
         }
 
-        root.Add(legend);
-        return root;
+        return legend;
     }
 
     /// <summary>Every bar's values as text, so a screen reader gets the numbers the eye gets.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace FundAudit.Api.Features.GrantIngest.Csv;
@@ -196,6 +195,12 @@ internal sealed partial class ColumnMap
             case "for regrant type": RegrantType = i; return "RegrantType";
         }
 
+        return BindNumbered360(n, i);
+    }
+
+    /// <summary>The numbered 360Giving titles: "Beneficiary Location:0:Name", "Funding Org:Identifier".</summary>
+    private string? BindNumbered360(string n, int i)
+    {
         var m = Numbered360().Match(n);
         if (!m.Success)
         {
@@ -212,17 +217,7 @@ internal sealed partial class ColumnMap
                 recipientLocations[number] = i;
                 return $"RecipientLocationCountryCodes{suffix}";
             case ("beneficiary location", _):
-                var loc = beneficiary.TryGetValue(number, out var existing) ? existing : beneficiary[number] = new LocationColumns();
-                switch (part)
-                {
-                    case "name": loc.Name = i; break;
-                    case "country code": loc.CountryCode = i; break;
-                    case "geographic code": loc.GeoCode = i; break;
-                    case "geographic code type": loc.GeoCodeType = i; break;
-                    default: return null;
-                }
-
-                return $"BeneficiaryLocations{suffix}.{part}";
+                return BindBeneficiaryLocation(number, part, i) ? $"BeneficiaryLocations{suffix}.{part}" : null;
             case ("funding org", "identifier"):
                 fundingOrgIds[number] = i;
                 return $"FundingOrgId{suffix}";
@@ -243,6 +238,21 @@ internal sealed partial class ColumnMap
                 return $"PlannedEndDate{suffix}";
             default:
                 return null;
+        }
+    }
+
+    private bool BindBeneficiaryLocation(int number, string part, int i)
+    {
+        var loc = beneficiary.TryGetValue(number, out var existing)
+            ? existing
+            : beneficiary[number] = new LocationColumns();
+        switch (part)
+        {
+            case "name": loc.Name = i; return true;
+            case "country code": loc.CountryCode = i; return true;
+            case "geographic code": loc.GeoCode = i; return true;
+            case "geographic code type": loc.GeoCodeType = i; return true;
+            default: return false;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using FundAudit.Api.Features.GrantIngest.Csv;
 using FundAudit.Core.Classification;

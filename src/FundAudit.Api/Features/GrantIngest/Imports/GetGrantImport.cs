@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>GET /api/grants/imports/{id}: status and progress of one import of the caller's funder (another funder's is 404).</summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Text;
-using FundAudit.Api.Infrastructure.Auth;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 

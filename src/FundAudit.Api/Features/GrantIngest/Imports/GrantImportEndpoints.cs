@@ -1,7 +1,4 @@
 using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
-using FundAudit.Api.Infrastructure.Auth;
-using FundAudit.Api.Infrastructure.Data;
-using FundAudit.Api.Infrastructure.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;

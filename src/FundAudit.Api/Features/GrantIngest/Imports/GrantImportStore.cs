@@ -1,7 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
-using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
@@ -182,8 +179,8 @@ internal sealed class GrantImportStore(Db db)
 
     public async Task<GrantImportRow?> FindAsync(long funderId, long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return Live(await connection.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectOne, new { FunderId = funderId, Id = id }, cancellationToken: ct)));
+        return Live(await db.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectOne,
+            new { FunderId = funderId, Id = id }, cancellationToken: ct)));
     }
 
     /// <summary>Newest first; <paramref name="before"/> is the id of the last import of the previous page.</summary>
@@ -235,21 +232,21 @@ internal sealed class GrantImportStore(Db db)
 
     public async Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectForJob, new { Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectForJob,
+            new { Id = id }, cancellationToken: ct));
     }
 
     /// <summary>Takes the import for one run: true when it was queued, failed, or left running by a run that died.</summary>
     public async Task<bool> ClaimAsync(long id, string token, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(Claim, new { Id = id, Token = token, Now = now, False = false }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(Claim,
+            new { Id = id, Token = token, Now = now, False = false }, cancellationToken: ct)) == 1;
     }
 
     public async Task ClearErrorsAsync(long funderId, long importId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(DeleteErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
+        await db.ExecuteAsync(new CommandDefinition(DeleteErrors,
+            new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
     }
 
     /// <summary>Stores row errors: in their own transaction, or in <paramref name="transaction"/> on its connection when given.</summary>
@@ -279,8 +276,7 @@ internal sealed class GrantImportStore(Db db)
 
     public async Task ProgressAsync(long id, string token, ImportProgressCounts p, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Progress, new
+        await db.ExecuteAsync(new CommandDefinition(Progress, new
         {
             Id = id,
             Token = token,
@@ -343,8 +339,7 @@ internal sealed class GrantImportStore(Db db)
 
     public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Fail, new
+        await db.ExecuteAsync(new CommandDefinition(Fail, new
         {
             Id = id,
             Token = token,

@@ -6,6 +6,17 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// <param name="Result">What the load did, once succeeded.</param>
 /// <param name="Problems">Why the file was refused, or why the run failed.</param>
 /// <param name="Warnings">File warnings and the first row warnings (such as superseded duplicate identifiers); <see cref="WarningCount"/> counts all.</param>
+/// <param name="Id">The import's id.</param>
+/// <param name="FileName">The uploaded file's name, made safe.</param>
+/// <param name="FileBytes">The file's size in bytes.</param>
+/// <param name="FileSha256">The SHA-256 of the file, hex.</param>
+/// <param name="DateFormat">The date order the uploader named (DD/MM/YYYY or MM/DD/YYYY); null to detect it.</param>
+/// <param name="Progress">How far the run is.</param>
+/// <param name="WarningCount">Row warnings in all.</param>
+/// <param name="ErrorsTruncated">More row errors were found than are stored and listed.</param>
+/// <param name="CreatedAt">When the file was uploaded.</param>
+/// <param name="StartedAt">When the run started.</param>
+/// <param name="FinishedAt">When the run finished.</param>
 internal sealed record GrantImportView(
     long Id,
     string Status,
@@ -53,6 +64,8 @@ internal sealed record GrantImportView(
 /// <param name="RowsAccepted">Rows without errors (a row superseded by a later row with its identifier counts here and in <paramref name="RowsSuperseded"/>).</param>
 /// <param name="RowsRejected">Rows with errors, listed by GET …/errors.</param>
 /// <param name="Percent">Share of the file's bytes read.</param>
+/// <param name="RowsRead">Rows read so far.</param>
+/// <param name="RowsSuperseded">Rows replaced by a later row of the file with the same identifier.</param>
 internal sealed record GrantImportProgress(long? DataRows, long RowsRead, long RowsAccepted, long RowsRejected, long RowsSuperseded, int Percent);
 
 internal sealed record GrantImportResult(long Created, long Updated, long Unchanged);

@@ -1,7 +1,3 @@
-using System.Security.Claims;
-using FluentValidation;
-using FundAudit.Api.Infrastructure.Auth;
-
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>GET /api/grants/imports: the caller's imports, newest first, keyset-paged by id.</summary>

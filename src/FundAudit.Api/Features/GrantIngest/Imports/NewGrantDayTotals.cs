@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Data.Common;
 using System.Text.Json;
-using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 

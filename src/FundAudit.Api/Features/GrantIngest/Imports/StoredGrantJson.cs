@@ -64,6 +64,24 @@ internal sealed class StoredGrantJson : IDisposable
         }
 
         Date(w, "awardDate"u8, r.AwardDate);
+        WritePlannedDates(w, r);
+        WriteRecipient(w, r);
+        if (r.BeneficiaryLocations.Count > 0)
+        {
+            w.WritePropertyName("beneficiaryLocation"u8);
+            w.WriteRawValue(LocationsUtf8(r.BeneficiaryLocations), skipInputValidation: true);
+        }
+
+        WriteFunding(w, r);
+        Text(w, "locationScope"u8, r.LocationScope);
+        Text(w, "regrantType"u8, r.RegrantType);
+        WriteCsvOnly(w, r, extra);
+        w.WriteEndObject();
+        return Done(w);
+    }
+
+    private static void WritePlannedDates(Utf8JsonWriter w, GrantRecord r)
+    {
         if (r.PlannedStartDate is not null || r.PlannedEndDate is not null)
         {
             w.WriteStartArray("plannedDates"u8);
@@ -81,8 +99,12 @@ internal sealed class StoredGrantJson : IDisposable
             w.WriteEndObject();
             w.WriteEndArray();
         }
+    }
 
-        if (r.RecipientOrgId is not null || r.RecipientOrgName is not null || r.RecipientOrgCountry is not null || r.RecipientLocationCountryCodes.Count > 0)
+    private static void WriteRecipient(Utf8JsonWriter w, GrantRecord r)
+    {
+        if (r.RecipientOrgId is not null || r.RecipientOrgName is not null || r.RecipientOrgCountry is not null
+            || r.RecipientLocationCountryCodes.Count > 0)
         {
             w.WriteStartArray("recipientOrganization"u8);
             w.WriteStartObject();
@@ -91,27 +113,17 @@ internal sealed class StoredGrantJson : IDisposable
             Text(w, "addressCountry"u8, r.RecipientOrgCountry);
             if (r.RecipientLocationCountryCodes.Count > 0)
             {
-                w.WriteStartArray("location"u8);
-                foreach (var code in r.RecipientLocationCountryCodes)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("countryCode"u8, code);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                ObjectsOfOne(w, "location"u8, "countryCode"u8, r.RecipientLocationCountryCodes);
             }
 
             w.WriteEndObject();
             w.WriteEndArray();
         }
+    }
 
-        if (r.BeneficiaryLocations.Count > 0)
-        {
-            w.WritePropertyName("beneficiaryLocation"u8);
-            w.WriteRawValue(LocationsUtf8(r.BeneficiaryLocations), skipInputValidation: true);
-        }
-
+    /// <summary>The funding organisation, the programme and the funding types.</summary>
+    private static void WriteFunding(Utf8JsonWriter w, GrantRecord r)
+    {
         if (r.FundingOrgId is not null || r.FundingOrgName is not null)
         {
             w.WriteStartArray("fundingOrganization"u8);
@@ -133,19 +145,28 @@ internal sealed class StoredGrantJson : IDisposable
 
         if (r.FundingTypes.Count > 0)
         {
-            w.WriteStartArray("fundingType"u8);
-            foreach (var type in r.FundingTypes)
-            {
-                w.WriteStartObject();
-                w.WriteString("title"u8, type);
-                w.WriteEndObject();
-            }
+            ObjectsOfOne(w, "fundingType"u8, "title"u8, r.FundingTypes);
+        }
+    }
 
-            w.WriteEndArray();
+    /// <summary>An array of objects of one property each: <c>"location":[{"countryCode":"KE"}, …]</c>.</summary>
+    private static void ObjectsOfOne(
+        Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> key, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStartObject();
+            w.WriteString(key, value);
+            w.WriteEndObject();
         }
 
-        Text(w, "locationScope"u8, r.LocationScope);
-        Text(w, "regrantType"u8, r.RegrantType);
+        w.WriteEndArray();
+    }
+
+    /// <summary>What only a CSV row carries: the columns outside the standard, the explicit classification.</summary>
+    private static void WriteCsvOnly(Utf8JsonWriter w, GrantRecord r, IReadOnlyDictionary<string, string>? extra)
+    {
         if (extra is { Count: > 0 })
         {
             w.WriteStartObject(CsvGrantMapping.AdditionalColumns);
@@ -169,9 +190,6 @@ internal sealed class StoredGrantJson : IDisposable
 
             w.WriteEndObject();
         }
-
-        w.WriteEndObject();
-        return Done(w);
     }
 
     /// <summary>The beneficiary_locations column: the list as the serializer writes it (null when empty).</summary>

@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using FluentValidation;
 using FundAudit.Api.Features.GrantIngest.Csv;
-using FundAudit.Api.Infrastructure.Auth;
 using Hangfire;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -45,24 +42,12 @@ internal static class UploadGrantImport
                 return BadUpload("The multipart body has no boundary.");
             }
 
-            var reader = new MultipartReader(boundary, http.Body);
-            MultipartSection? section;
-            body = Stream.Null;
-            fileName = null;
-            while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
-            {
-                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
-                {
-                    fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value;
-                    body = section.Body;
-                    break;
-                }
-            }
-
-            if (section is null)
+            if (await FirstFilePartAsync(new MultipartReader(boundary, http.Body), ct) is not { } part)
             {
                 return BadUpload("The multipart body has no file part: send the CSV as a file field.");
             }
+
+            (body, fileName) = part;
         }
         else if (CsvMediaTypes.Any(t => contentType.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase)))
         {
@@ -89,6 +74,24 @@ internal static class UploadGrantImport
         jobs.Enqueue<GrantImportJob>(j => j.RunAsync(id, CancellationToken.None));
         var import = await store.FindAsync(user.FunderId(), id, ct);
         return TypedResults.Accepted($"/api/grants/imports/{id}", GrantImportView.Of(import!));
+    }
+
+    /// <summary>
+    /// The first file part of a multipart body (its stream and file name), or null when there is none.
+    /// </summary>
+    private static async Task<(Stream Body, string? FileName)?> FirstFilePartAsync(
+        MultipartReader reader, CancellationToken ct)
+    {
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                && disposition.IsFileDisposition())
+            {
+                return (section.Body, disposition.FileNameStar.Value ?? disposition.FileName.Value);
+            }
+        }
+
+        return null;
     }
 
     private static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FundAudit.Api.Infrastructure.Data;
-
 namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 

@@ -1,0 +1,326 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
+using CsvHelper;
+
+namespace FundAudit.Api.Features.GrantIngest.Csv;
+
+internal static partial class GrantCsvReader
+{
+    private const int SniffBytes = 8 * 1024;
+    private const int HeaderScanBytes = 64 * 1024;
+
+    /// <summary>
+    /// Pass 1: checks the file as a whole (size, text, encoding, delimiter, header, quotes, row count, date order,
+    /// duplicate identifiers) in constant memory, apart from 12 bytes per row for identifiers.
+    /// </summary>
+    /// <param name="file">A readable, seekable stream (the stored upload); read from its start, left open.</param>
+    /// <param name="options">The limits and the date order the uploader gave.</param>
+    public static CsvInspection Inspect(Stream file, CsvImportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!file.CanRead || !file.CanSeek)
+        {
+            throw new ArgumentException("The CSV must be a readable, seekable stream (the stored upload).", nameof(file));
+        }
+
+        if (!TryReadDateOption(options, out var givenOrder))
+        {
+            return Refuse(CsvProblemCodes.InvalidOption, "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or left out to detect it).");
+        }
+
+        var length = file.Length;
+        var warnings = new List<CsvFileProblem>();
+        if (CheckWholeFile(file, options, warnings, out var isUtf8, out var delimiter) is { } fileRefused)
+        {
+            return fileRefused;
+        }
+
+        var malformed = new Dictionary<long, CsvMalformedReason>();
+        file.Position = 0;
+        using var reader = CsvReader.Create(file, ReaderOptions(delimiter, isUtf8, options, malformed), leaveOpen: true);
+        using var identifiers = new IdentifierIndex();
+        if (ReadHeader(reader, options, out var headers, out var map) is { } headerRefused)
+        {
+            return headerRefused;
+        }
+
+        var scan = ScanRows(reader, map, options, givenOrder is null, malformed, identifiers);
+        if (scan.Refused is { } rowRefused)
+        {
+            return rowRefused;
+        }
+
+        if (DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow)
+            is { } dateRefused)
+        {
+            return dateRefused;
+        }
+
+        return new CsvInspection.Accepted
+        {
+            Layout = map.Layout,
+            Delimiter = delimiter,
+            Encoding = isUtf8 ? "utf-8" : "windows-1252",
+            Warnings = warnings,
+            DateOrder = order,
+            DateOrderSource = source,
+            DateOrderRow = orderRow,
+            Columns = [.. map.Fields.Select((field, i) => new CsvColumn(i, headers[i], field))],
+            ExtraColumns = [.. map.ExtraColumns.Select(i => headers[i])],
+            DataRowCount = scan.DataRows,
+            BlankRowCount = scan.BlankRows,
+            Duplicates = identifiers.Duplicates(),
+            FileBytes = length,
+            Map = map,
+            Options = options,
+        };
+    }
+
+    /// <summary>
+    /// The date order the uploader named, or none (detect it); false when the option is not a known one.
+    /// </summary>
+    private static bool TryReadDateOption(CsvImportOptions options, out DateOrder? givenOrder)
+    {
+        givenOrder = options.DateFormat?.Trim().ToUpperInvariant() switch
+        {
+            null => null,
+            CsvImportOptions.DayFirst => DateOrder.DayFirst,
+            CsvImportOptions.MonthFirst => DateOrder.MonthFirst,
+            _ => (DateOrder?)(DateOrder)(-1),
+        };
+        return givenOrder is not (DateOrder)(-1);
+    }
+
+    /// <summary>Size, first bytes, encoding and delimiter: the checks made before any row is parsed.</summary>
+    private static CsvInspection.Refused? CheckWholeFile(
+        Stream file, CsvImportOptions options, List<CsvFileProblem> warnings, out bool isUtf8, out char delimiter)
+    {
+        (isUtf8, delimiter) = (false, ',');
+        var length = file.Length;
+        if (length > options.MaxFileBytes)
+        {
+            return Refuse(CsvProblemCodes.FileTooLarge, $"The file is larger than the limit of {options.MaxFileBytes / (1024 * 1024)} MiB.");
+        }
+
+        if (Sniff(file, length) is { } sniffProblem)
+        {
+            return new CsvInspection.Refused([sniffProblem]);
+        }
+
+        isUtf8 = IsValidUtf8(file);
+        var encoding = isUtf8 ? Encoding.UTF8 : Windows1252;
+        if (!isUtf8)
+        {
+            warnings.Add(new CsvFileProblem(CsvProblemCodes.NotUtf8, "The file is not valid UTF-8; it was read as Windows-1252. Save it as \"CSV UTF-8\" if accents look wrong."));
+        }
+
+        if (!TryDetectDelimiter(file, encoding, length, out delimiter))
+        {
+            return Refuse(CsvProblemCodes.HeaderTooLong, $"No end of the header row was found in the first {HeaderScanBytes / 1024} KiB; the first row must be the column titles.", row: 1);
+        }
+
+        return null;
+    }
+
+    /// <summary>The header row and the column map built from it.</summary>
+    private static CsvInspection.Refused? ReadHeader(
+        CsvReader reader, CsvImportOptions options, out IReadOnlyList<string> headers, out ColumnMap map)
+    {
+        map = null!;
+        try
+        {
+            headers = reader.Headers;
+        }
+        catch (CsvFormatException e)
+        {
+            headers = [];
+            return RowTooLarge(options, e.RecordNumber);
+        }
+
+        if (headers.Count == 0 || headers.All(h => ColumnMap.Normalize(h).Length == 0))
+        {
+            return Refuse(CsvProblemCodes.EmptyFile, "The file has no header row: the first row must hold the column titles.", row: 1);
+        }
+
+        map = ColumnMap.Build(headers, out var problems);
+        return problems.Count > 0 ? new CsvInspection.Refused(problems) : null;
+    }
+
+    /// <summary>
+    /// What pass 1 learnt from the rows: counts, the first date of each order, or why the file is refused.
+    /// </summary>
+    private readonly record struct RowScan(
+        CsvInspection.Refused? Refused,
+        long DataRows,
+        long BlankRows,
+        (long Row, int Column)? DayFirst,
+        (long Row, int Column)? MonthFirst,
+        (long Row, int Column)? Ambiguous)
+    {
+        public static RowScan Stop(CsvInspection.Refused refused) => new(refused, 0, 0, null, null, null);
+    }
+
+    /// <summary>
+    /// Reads every row once: quotes, row count, slash dates (when the order is to be found), identifiers.
+    /// </summary>
+    private static RowScan ScanRows(
+        CsvReader reader,
+        ColumnMap map,
+        CsvImportOptions options,
+        bool findDateOrder,
+        Dictionary<long, CsvMalformedReason> malformed,
+        IdentifierIndex identifiers)
+    {
+        var dateColumns = map.DateColumns.ToArray();
+        (long Row, int Column)? dayFirst = null, monthFirst = null, ambiguous = null;
+        long dataRows = 0, blankRows = 0;
+        while (true)
+        {
+            try
+            {
+                if (!reader.Read())
+                {
+                    break;
+                }
+            }
+            catch (CsvFormatException e)
+            {
+                return RowScan.Stop(RowTooLarge(options, e.RecordNumber));
+            }
+
+            var row = reader.RowNumber + 1;
+            if (malformed.Remove(row, out var reason) && reason == CsvMalformedReason.UnterminatedQuote)
+            {
+                return RowScan.Stop(UnterminatedQuote(row));
+            }
+
+            if (IsBlank(reader))
+            {
+                blankRows++;
+                continue;
+            }
+
+            if (++dataRows > options.MaxRows)
+            {
+                var message = $"The file has more than {options.MaxRows:N0} data rows; split it into smaller files.";
+                return RowScan.Stop(Refuse(CsvProblemCodes.TooManyRows, message, row: row));
+            }
+
+            if (findDateOrder)
+            {
+                ExamineDates(reader, dateColumns, row, ref dayFirst, ref monthFirst, ref ambiguous);
+            }
+
+            var id = reader.GetSpan(map.Identifier).Trim(" \t"u8);
+            if (id.Length > 0)
+            {
+                identifiers.Add(id, row);
+            }
+        }
+
+        foreach (var (row, reason) in malformed)
+        {
+            if (reason == CsvMalformedReason.UnterminatedQuote)
+            {
+                return RowScan.Stop(UnterminatedQuote(row));
+            }
+        }
+
+        return new RowScan(null, dataRows, blankRows, dayFirst, monthFirst, ambiguous);
+    }
+
+    /// <summary>
+    /// Notes the first slash date of the row that can only be day-first, only month-first, or either.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once a row: kept as cheap as the loop it came from
+    private static void ExamineDates(
+        CsvReader reader,
+        int[] dateColumns,
+        long row,
+        ref (long Row, int Column)? dayFirst,
+        ref (long Row, int Column)? monthFirst,
+        ref (long Row, int Column)? ambiguous)
+    {
+        foreach (var column in dateColumns)
+        {
+            // Only slash dates say anything about the order: the usual cell has no slash and is not decoded.
+            var cell = column < reader.FieldCount ? reader.GetSpan(column) : default;
+            if (cell.Length is 0 or > 64 || !cell.Contains((byte)'/'))
+            {
+                continue;
+            }
+
+            switch (CsvDates.Examine(reader.GetString(column)))
+            {
+                case CsvDates.Evidence.DayFirst: dayFirst ??= (row, column); break;
+                case CsvDates.Evidence.MonthFirst: monthFirst ??= (row, column); break;
+                case CsvDates.Evidence.Ambiguous: ambiguous ??= (row, column); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The order the uploader gave, or the one the file's slash dates prove, or why they cannot: they disagree, or
+    /// none decides.
+    /// </summary>
+    private static CsvInspection.Refused? DecideDateOrder(
+        DateOrder? givenOrder,
+        RowScan scan,
+        IReadOnlyList<string> headers,
+        out DateOrder order,
+        out DateOrderSource source,
+        out long? orderRow)
+    {
+        order = givenOrder ?? DateOrder.NotNeeded;
+        source = givenOrder is null ? DateOrderSource.NotNeeded : DateOrderSource.Given;
+        orderRow = null;
+        if (givenOrder is not null)
+        {
+            return null;
+        }
+
+        if (scan.DayFirst is { } d && scan.MonthFirst is { } m)
+        {
+            var (first, firstWay, later, laterWay) = d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
+            return new CsvInspection.Refused([new CsvFileProblem(
+                CsvProblemCodes.InconsistentDateFormat,
+                $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only be {firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only {laterWay}. Use one date format in the whole file.",
+                headers[later.Column],
+                later.Row)]);
+        }
+
+        if ((scan.DayFirst ?? scan.MonthFirst) is { } proof)
+        {
+            order = scan.DayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
+            source = DateOrderSource.Detected;
+            orderRow = proof.Row;
+        }
+        else if (scan.Ambiguous is { } a)
+        {
+            return new CsvInspection.Refused([new CsvFileProblem(
+                CsvProblemCodes.AmbiguousDateFormat,
+                $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read day-first or month-first, and no date in the file decides. Upload again naming dateFormat \"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
+                headers[a.Column],
+                a.Row)]);
+        }
+
+        return null;
+    }
+
+    private static CsvInspection.Refused Refuse(string code, string message, string? column = null, long? row = null) =>
+        new([new CsvFileProblem(code, message, column, row)]);
+
+    private static CsvInspection.Refused RowTooLarge(CsvImportOptions options, long row) =>
+        Refuse(
+            CsvProblemCodes.RowTooLarge,
+            $"Row {row} is longer than {options.MaxRowBytes / (1024 * 1024)} MiB, usually because a quote opened in it is never closed. Check the quotes of that row.",
+            row: row);
+
+    private static CsvInspection.Refused UnterminatedQuote(long row) =>
+        Refuse(
+            CsvProblemCodes.UnterminatedQuote,
+            $"A quote opened in row {row} is never closed, so the rest of the file would be read as one cell. Close or remove that quote.",
+            row: row);
+}

@@ -1,0 +1,103 @@
+using FundAudit.Core.Geography;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Core.Classification;
+
+public sealed partial class ClassificationEngine
+{
+    /// <summary>The engine's terms while it is built: each added to the trie; kind, sub-kind, weight, label.</summary>
+    private sealed class TermTable(TermMatcher matcher)
+    {
+        public List<TermKind> Kind { get; } = [];
+
+        public List<int> Sub { get; } = [];
+
+        public List<double> Weight { get; } = [];
+
+        public List<string> Label { get; } = [];
+
+        public List<Place> PlaceTerms { get; } = [];
+
+        public List<SubPlace> SubPlaceTerms { get; } = [];
+
+        /// <summary>The rule set's terms: purposes, exceptions, clause markers, flexibility, level hints.</summary>
+        public void AddRuleTerms(RuleSet rules)
+        {
+            foreach (var (purpose, terms) in rules.PurposeTerms)
+            {
+                foreach (var t in terms)
+                {
+                    Add(RuleSet.FoldTerm(t.Term), TermKind.Purpose, (int)purpose, t.Weight, t.Term);
+                }
+            }
+
+            foreach (var (purpose, terms) in rules.PurposeExceptions)
+            {
+                foreach (var t in terms)
+                {
+                    Add(RuleSet.FoldTerm(t.Term), TermKind.PurposeException, (int)purpose, t.Weight, t.Term);
+                }
+            }
+
+            foreach (var t in rules.ClauseMarkers)
+            {
+                Add(RuleSet.FoldTerm(t.Term), TermKind.ClauseMarker, 0, t.Weight, t.Term);
+            }
+
+            foreach (var t in rules.FlexibleTerms)
+            {
+                Add(RuleSet.FoldTerm(t.Term), TermKind.Flexible, 0, t.Weight, t.Term);
+            }
+
+            foreach (var (level, terms) in rules.LevelTerms)
+            {
+                foreach (var t in terms)
+                {
+                    Add(RuleSet.FoldTerm(t.Term), TermKind.LevelHint, (int)level, t.Weight, t.Term);
+                }
+            }
+        }
+
+        /// <summary>Names of countries, regions and places in countries looked for in free text.</summary>
+        public void AddPlaceNames()
+        {
+            var placePhrases = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (phrase, country) in Countries.NamePhrases())
+            {
+                if (phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
+                {
+                    PlaceTerms.Add(Places.ForCountry(country));
+                    Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);
+                }
+            }
+
+            foreach (var (phrase, place) in Places.AreaPhrases())
+            {
+                if (place.Kind == PlaceKind.Region && phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase)
+                    && placePhrases.Add(phrase))
+                {
+                    PlaceTerms.Add(place);
+                    Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);
+                }
+            }
+
+            foreach (var (phrase, place) in Gazetteer.TextPhrases())
+            {
+                if (phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
+                {
+                    SubPlaceTerms.Add(place);
+                    Add(phrase, TermKind.SubPlace, SubPlaceTerms.Count - 1, 0, phrase);
+                }
+            }
+        }
+
+        private void Add(string folded, TermKind k, int s, double w, string l)
+        {
+            matcher.Add(folded, Kind.Count);
+            Kind.Add(k);
+            Sub.Add(s);
+            Weight.Add(w);
+            Label.Add(l);
+        }
+    }
+}
