@@ -16,7 +16,8 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("""
+    Console.Error.WriteLine(
+        """
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
           evaluate-real [tuning|heldout|all] [--mistakes] [--calibrate]   the same on the labelled real grants
@@ -25,6 +26,7 @@ static int Usage()
           import-phases [--rows N]                                the import's CPU side alone, phase by phase
           import-phases --digest FILE[@DD/MM/YYYY]...             a checksum of all it produces per file (before/after a change)
           audit-mix [grants] [sqlite,postgres]                    the audit mix beside a hand-written GROUP BY
-        """);
+        """
+    );
     return 2;
 }

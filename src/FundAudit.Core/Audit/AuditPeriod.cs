@@ -16,7 +16,8 @@ public readonly record struct AuditPeriod(DateOnly From, DateOnly To)
     }
 
     /// <summary>The fiscal year (named by the calendar year it starts in) that holds <paramref name="date"/>.</summary>
-    public static int FiscalYearOf(DateOnly date, int startMonth) => date.Month >= startMonth ? date.Year : date.Year - 1;
+    public static int FiscalYearOf(DateOnly date, int startMonth) =>
+        date.Month >= startMonth ? date.Year : date.Year - 1;
 
     public bool Contains(DateOnly date) => date >= From && date <= To;
 

@@ -22,7 +22,9 @@ public static class CsvCell
     public static string Format(string? value)
     {
         var safe = Neutralise(value);
-        return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
+        return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0
+            ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : safe;
     }
 
     public static string Line(IEnumerable<string?> cells)

@@ -29,7 +29,11 @@ public static class CurrencyConversion
             return amountMinor;
         }
 
-        var exact = (decimal)amountMinor * targetRate * Pow10(Currencies.Exponent(target)) / (sourceRate * Pow10(Currencies.Exponent(source)));
+        var exact =
+            (decimal)amountMinor
+            * targetRate
+            * Pow10(Currencies.Exponent(target))
+            / (sourceRate * Pow10(Currencies.Exponent(source)));
         return (long)Math.Round(exact, 0, MidpointRounding.ToEven);
     }
 

@@ -1,6 +1,7 @@
 namespace FundAudit.Core.Audit;
 
-/// <summary>One published rate: on <paramref name="Date"/>, 1 unit of <paramref name="Base"/> buys <paramref name="Rate"/> units of <paramref name="Currency"/>.</summary>
+/// <summary>One published rate: on <paramref name="Date"/>, 1 unit of <paramref name="Base"/> buys <paramref
+/// name="Rate"/> units of <paramref name="Currency"/>.</summary>
 public sealed record ExchangeRate(DateOnly Date, string Currency, string Base, decimal Rate);
 
 /// <summary>A currency and award date for which no rate was found within the window.</summary>
@@ -22,17 +23,21 @@ public sealed class RateBook
         WindowDays = windowDays;
         _series = rates
             .GroupBy(r => (Base: r.Base.ToUpperInvariant(), Currency: r.Currency.ToUpperInvariant()))
-            .ToDictionary(g => g.Key, g =>
-            {
-                var ordered = g.GroupBy(r => r.Date).Select(d => d.Last()).OrderBy(r => r.Date).ToArray();
-                return (ordered.Select(r => r.Date).ToArray(), ordered.Select(r => r.Rate).ToArray());
-            });
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                {
+                    var ordered = g.GroupBy(r => r.Date).Select(d => d.Last()).OrderBy(r => r.Date).ToArray();
+                    return (ordered.Select(r => r.Date).ToArray(), ordered.Select(r => r.Rate).ToArray());
+                }
+            );
         _bases = [.. _series.Keys.Select(k => k.Base).Distinct().Order(StringComparer.Ordinal)];
     }
 
     public int WindowDays { get; }
 
-    /// <summary>The rate of <paramref name="currency"/> against <paramref name="baseCurrency"/> on the nearest published date ≤ <paramref name="date"/> within the window.</summary>
+    /// <summary>The rate of <paramref name="currency"/> against <paramref name="baseCurrency"/> on the nearest
+    /// published date ≤ <paramref name="date"/> within the window.</summary>
     public decimal? RateOn(string baseCurrency, string currency, DateOnly date)
     {
         if (string.Equals(baseCurrency, currency, StringComparison.OrdinalIgnoreCase))
@@ -54,7 +59,8 @@ public sealed class RateBook
         return i >= 0 && s.Dates[i].DayNumber >= date.DayNumber - WindowDays ? s.Rates[i] : null;
     }
 
-    /// <summary>The (source rate, target rate) pair against one base, or null when no base prices both on that date.</summary>
+    /// <summary>The (source rate, target rate) pair against one base, or null when no base prices both on that
+    /// date.</summary>
     public (decimal Source, decimal Target)? Pair(string source, string target, DateOnly date)
     {
         if (string.Equals(source, target, StringComparison.OrdinalIgnoreCase))
@@ -73,7 +79,10 @@ public sealed class RateBook
         return null;
     }
 
-    /// <summary>Converts an exact amount of minor units with <see cref="CurrencyConversion"/>, or null when a rate is missing.</summary>
+    /// <summary>Converts an exact amount of minor units with <see cref="CurrencyConversion"/>, or null when a rate is
+    /// missing.</summary>
     public long? Convert(long amountMinor, string source, string target, DateOnly date) =>
-        Pair(source, target, date) is { } p ? CurrencyConversion.Convert(amountMinor, source, p.Source, target, p.Target) : null;
+        Pair(source, target, date) is { } p
+            ? CurrencyConversion.Convert(amountMinor, source, p.Source, target, p.Target)
+            : null;
 }

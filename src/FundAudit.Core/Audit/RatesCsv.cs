@@ -5,7 +5,11 @@ namespace FundAudit.Core.Audit;
 /// <summary>A problem in an uploaded rates file, at a 1-based row (the header is row 1) and a column name.</summary>
 public sealed record RatesCsvError(int Row, string Column, string Message);
 
-public sealed record RatesCsvResult(IReadOnlyList<ExchangeRate> Rates, IReadOnlyList<RatesCsvError> Errors, string Layout);
+public sealed record RatesCsvResult(
+    IReadOnlyList<ExchangeRate> Rates,
+    IReadOnlyList<RatesCsvError> Errors,
+    string Layout
+);
 
 /// <summary>
 /// Reads exchange rates from CSV in one of two layouts, told apart by the header:
@@ -27,11 +31,28 @@ public static class RatesCsv
         var header = reader.ReadLine();
         if (header is null)
         {
-            return new([], [new RatesCsvError(1, "", "The file is empty: expected a header 'Date,USD,…' (ECB) or 'date,currency,rate_to_base,base'.")], "unknown");
+            return new(
+                [],
+                [
+                    new RatesCsvError(
+                        1,
+                        "",
+                        "The file is empty: expected a header 'Date,USD,…' (ECB) or "
+                            + "'date,currency,rate_to_base,base'."
+                    ),
+                ],
+                "unknown"
+            );
         }
 
         var columns = Split(header.TrimStart('\uFEFF')).Select(c => c.Trim()).ToList();
-        if (columns.Count >= 4 && columns.Take(4).Select(c => c.ToLowerInvariant()).SequenceEqual(["date", "currency", "rate_to_base", "base"]))
+        if (
+            columns.Count >= 4
+            && columns
+                .Take(4)
+                .Select(c => c.ToLowerInvariant())
+                .SequenceEqual(["date", "currency", "rate_to_base", "base"])
+        )
         {
             return ParseLong(reader, columns);
         }
@@ -41,7 +62,17 @@ public static class RatesCsv
             return ParseWide(reader, columns);
         }
 
-        return new([], [new RatesCsvError(1, columns.FirstOrDefault() ?? "", "Unknown layout: expected a header 'Date,USD,…' (ECB) or 'date,currency,rate_to_base,base'.")], "unknown");
+        return new(
+            [],
+            [
+                new RatesCsvError(
+                    1,
+                    columns.FirstOrDefault() ?? "",
+                    "Unknown layout: expected a header " + "'Date,USD,…' (ECB) or 'date,currency,rate_to_base,base'."
+                ),
+            ],
+            "unknown"
+        );
     }
 
     private static RatesCsvResult ParseWide(TextReader reader, List<string> columns)
@@ -56,7 +87,13 @@ public static class RatesCsv
 
             if (!IsCode(columns[c]))
             {
-                errors.Add(new RatesCsvError(1, columns[c], $"Column {c + 1} '{columns[c]}' is not a 3-letter currency code."));
+                errors.Add(
+                    new RatesCsvError(
+                        1,
+                        columns[c],
+                        $"Column {c + 1} '{columns[c]}' is not a 3-letter " + $"currency code."
+                    )
+                );
             }
         }
 
@@ -72,14 +109,20 @@ public static class RatesCsv
 
             if (cells.Count > columns.Count && cells.Skip(columns.Count).Any(x => x.Trim().Length > 0))
             {
-                errors.Add(new RatesCsvError(row, "", $"{cells.Count} cells but the header has {columns.Count} columns."));
+                errors.Add(
+                    new RatesCsvError(row, "", $"{cells.Count} cells but the header has {columns.Count} " + $"columns.")
+                );
                 continue;
             }
 
             for (var c = 1; c < cells.Count && c < columns.Count; c++)
             {
                 var cell = cells[c].Trim();
-                if (columns[c].Length == 0 || cell.Length == 0 || string.Equals(cell, "N/A", StringComparison.OrdinalIgnoreCase))
+                if (
+                    columns[c].Length == 0
+                    || cell.Length == 0
+                    || string.Equals(cell, "N/A", StringComparison.OrdinalIgnoreCase)
+                )
                 {
                     continue;
                 }
@@ -107,7 +150,13 @@ public static class RatesCsv
             var cells = Split(line).Select(c => c.Trim()).ToList();
             if (cells.Count < 4)
             {
-                errors.Add(new RatesCsvError(row, columns[Math.Min(cells.Count, 3)], $"Expected 4 cells (date,currency,rate_to_base,base), found {cells.Count}."));
+                errors.Add(
+                    new RatesCsvError(
+                        row,
+                        columns[Math.Min(cells.Count, 3)],
+                        $"Expected 4 cells " + $"(date,currency,rate_to_base,base), found {cells.Count}."
+                    )
+                );
                 continue;
             }
 
@@ -171,7 +220,9 @@ public static class RatesCsv
         DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     private static bool TryRate(string text, out decimal rate) =>
-        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out rate) && rate > 0 && rate < 100_000_000m;
+        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out rate)
+        && rate > 0
+        && rate < 100_000_000m;
 
     private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
 

@@ -39,9 +39,11 @@ public sealed partial class ClassificationEngine
             return Decide(true, ClassificationSource.Rule, ConfidenceKeys.FlexibleTerms, 0.8, evidence);
         }
 
-        evidence.Add(score > 0
-            ? $"flexible score {Fmt(score)} below {Fmt(_rules.FlexibleMinimumScore)} → not flexible"
-            : "no core, general or unrestricted support signal → not flexible");
+        evidence.Add(
+            score > 0
+                ? $"flexible score {Fmt(score)} below {Fmt(_rules.FlexibleMinimumScore)} → not flexible"
+                : "no core, general or unrestricted support signal → not flexible"
+        );
         return Decide(false, ClassificationSource.Rule, ConfidenceKeys.FlexibleNone, 0.8, evidence);
     }
 

@@ -3,21 +3,37 @@ using FundAudit.Core.Grants;
 
 namespace FundAudit.Core.Classification;
 
-/// <summary>Level (TAXONOMY.md, "Level"): who received the money, judged by where it is based and where the work happens.</summary>
+/// <summary>Level (TAXONOMY.md, "Level"): who received the money, judged by where it is based and where the work
+/// happens.</summary>
 public sealed partial class ClassificationEngine
 {
     private const int PlaceInText = 1;
     private const int PlaceInName = 2;
 
     /// <summary>What the level rules know about one grant.</summary>
-    private sealed record LevelFacts(Country? Base, WorkPlaces Work, string Source, bool FromText, LevelHints Hints, bool Individual)
+    private sealed record LevelFacts(
+        Country? Base,
+        WorkPlaces Work,
+        string Source,
+        bool FromText,
+        LevelHints Hints,
+        bool Individual
+    )
     {
         public string BaseText => Base is null ? "" : $"{Base.Alpha2} ({Base.Region?.DisplayName() ?? "no region"})";
     }
 
-    /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's name.</summary>
-    private sealed record LevelHints(double Local, double National, double Best, GrantLevel BestLevel, double RunnerUp,
-        List<string> Evidence, List<string> NamePlaces);
+    /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's
+    /// name.</summary>
+    private sealed record LevelHints(
+        double Local,
+        double National,
+        double Best,
+        GrantLevel BestLevel,
+        double RunnerUp,
+        List<string> Evidence,
+        List<string> NamePlaces
+    );
 
     // Rule 1: a recipient based outside the region where the work happens is global, whatever else the data says.
     // Rule 2: a Level column or a 360Giving Location Scope code.
@@ -39,7 +55,12 @@ public sealed partial class ClassificationEngine
             ?? FromHintsOnly(facts, evidence);
     }
 
-    private LevelFacts LevelFactsOf(GrantRecord grant, ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, List<string> evidence)
+    private LevelFacts LevelFactsOf(
+        GrantRecord grant,
+        ReadOnlySpan<int> hits,
+        ReadOnlySpan<float> factor,
+        List<string> evidence
+    )
     {
         var baseCountry = RecipientBase(grant, evidence);
         var work = new WorkPlaces();
@@ -54,16 +75,26 @@ public sealed partial class ClassificationEngine
         if (work.IsOnly(baseCountry) && text.Countries.Any(c => c != baseCountry))
         {
             // A funder that records the recipient's own country says nothing about where the work happens.
-            evidence.Add($"the beneficiary location is only the recipient's own country ({baseCountry!.Alpha2}); " +
-                $"the text names {text.Describe()}");
+            evidence.Add(
+                $"the beneficiary location is only the recipient's own country ({baseCountry!.Alpha2}); "
+                    + $"the text names {text.Describe()}"
+            );
             (work, source, fromText) = (text, "places named in the text", true);
         }
-        else if (work.Countries.Count == 1 && work.SubNational.Count == 0 && work.Areas.Count == 0 && !work.Global
-            && baseCountry is null && text.Countries.Any(c => c != work.Countries[0]))
+        else if (
+            work.Countries.Count == 1
+            && work.SubNational.Count == 0
+            && work.Areas.Count == 0
+            && !work.Global
+            && baseCountry is null
+            && text.Countries.Any(c => c != work.Countries[0])
+        )
         {
             // One whole country and a text about others: the country is most likely the recipient's own.
-            evidence.Add($"the beneficiary location is one whole country ({work.Countries[0].Alpha2}), taken as the " +
-                $"recipient's base; the text names {text.Describe()}");
+            evidence.Add(
+                $"the beneficiary location is one whole country ({work.Countries[0].Alpha2}), taken as the "
+                    + $"recipient's base; the text names {text.Describe()}"
+            );
             baseCountry = work.Countries[0];
             (work, source, fromText) = (text, "places named in the text", true);
         }
@@ -75,7 +106,8 @@ public sealed partial class ClassificationEngine
         return new LevelFacts(baseCountry, work, source, fromText, Hints(hits, factor), grant.RecipientIsIndividual);
     }
 
-    /// <summary>Where the recipient is based: its address country, its locations, then its organisation identifier.</summary>
+    /// <summary>Where the recipient is based: its address country, its locations, then its organisation
+    /// identifier.</summary>
     private static Country? RecipientBase(GrantRecord grant, List<string> evidence)
     {
         if (!string.IsNullOrWhiteSpace(grant.RecipientOrgCountry))
@@ -152,7 +184,8 @@ public sealed partial class ClassificationEngine
 
         var names = TextPlaces(hits, factor, PlaceInName).SubNational;
         var best = GrantLevel.Unclassified;
-        double bestScore = 0, runnerUp = 0;
+        double bestScore = 0,
+            runnerUp = 0;
         for (var l = 1; l < hint.Length; l++)
         {
             if (hint[l] > bestScore)
@@ -165,8 +198,15 @@ public sealed partial class ClassificationEngine
             }
         }
 
-        return new LevelHints(hint[(int)GrantLevel.Local], hint[(int)GrantLevel.National], bestScore, best, runnerUp,
-            evidence, names);
+        return new LevelHints(
+            hint[(int)GrantLevel.Local],
+            hint[(int)GrantLevel.National],
+            bestScore,
+            best,
+            runnerUp,
+            evidence,
+            names
+        );
     }
 
     private Dimension<GrantLevel> Level(GrantLevel level, LevelFacts facts, string key, List<string> evidence) =>
@@ -174,7 +214,11 @@ public sealed partial class ClassificationEngine
 
     private Dimension<GrantLevel>? BasedOutsideRegion(LevelFacts f, List<string> evidence)
     {
-        if (f.Base?.Region is not { } baseRegion || f.Work.RegionMask == 0 || (f.Work.RegionMask & (1 << (int)baseRegion)) != 0)
+        if (
+            f.Base?.Region is not { } baseRegion
+            || f.Work.RegionMask == 0
+            || (f.Work.RegionMask & (1 << (int)baseRegion)) != 0
+        )
         {
             return null;
         }
@@ -212,7 +256,11 @@ public sealed partial class ClassificationEngine
         };
         if (fromScope == GrantLevel.Unclassified)
         {
-            evidence.Add(scope == "GLS099" ? "Location Scope GLS099: no information" : $"unknown Location Scope: {grant.LocationScope}");
+            evidence.Add(
+                scope == "GLS099"
+                    ? "Location Scope GLS099: no information"
+                    : $"unknown Location Scope: " + $"{grant.LocationScope}"
+            );
             return null;
         }
 
@@ -230,8 +278,10 @@ public sealed partial class ClassificationEngine
 
         if (f.Work.Countries.Count >= 2 || f.Work.Areas.Count > 0)
         {
-            evidence.Add($"work across {f.Work.Describe()} from {f.Source}" +
-                $"{(f.Base is null ? ", recipient base unknown" : $", recipient based in {f.BaseText}")} → regional");
+            evidence.Add(
+                $"work across {f.Work.Describe()} from {f.Source}"
+                    + $"{(f.Base is null ? ", recipient base unknown" : $", recipient based in {f.BaseText}")} → regional"
+            );
             return Level(GrantLevel.Regional, f, ConfidenceKeys.LevelRegional, evidence);
         }
 
@@ -248,14 +298,19 @@ public sealed partial class ClassificationEngine
         var c = f.Work.Countries[0];
         if (f.Base is not null && f.Base != c)
         {
-            evidence.Add($"recipient based in {f.BaseText}, work in {c.Alpha2} of the same region from {f.Source} → regional");
+            evidence.Add(
+                $"recipient based in {f.BaseText}, work in {c.Alpha2} of the same region from {f.Source} → "
+                    + $"regional"
+            );
             return Level(GrantLevel.Regional, f, ConfidenceKeys.LevelRegionalNeighbour, evidence);
         }
 
         if (f.Work.SubNational.Count > 0)
         {
-            evidence.Add($"work in {c.Alpha2} at a sub-national place ({string.Join(", ", f.Work.SubNational)}) " +
-                $"from {f.Source} → local");
+            evidence.Add(
+                $"work in {c.Alpha2} at a sub-national place ({string.Join(", ", f.Work.SubNational)}) "
+                    + $"from {f.Source} → local"
+            );
             return Level(GrantLevel.Local, f, ConfidenceKeys.LevelLocal, evidence);
         }
 
@@ -280,14 +335,18 @@ public sealed partial class ClassificationEngine
 
         if (f.Hints.NamePlaces.Count > 0)
         {
-            evidence.Add($"work in {c.Alpha2}; the recipient's name names {string.Join(", ", f.Hints.NamePlaces)} → local");
+            evidence.Add(
+                $"work in {c.Alpha2}; the recipient's name names {string.Join(", ", f.Hints.NamePlaces)} → " + $"local"
+            );
             return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
         }
 
         if (f.Hints.Local >= _rules.LevelMinimumScore && f.Hints.Local > f.Hints.National)
         {
-            evidence.Add($"work in {c.Alpha2}; the text describes a local group (local {Fmt(f.Hints.Local)} > " +
-                $"national {Fmt(f.Hints.National)}) → local");
+            evidence.Add(
+                $"work in {c.Alpha2}; the text describes a local group (local {Fmt(f.Hints.Local)} > "
+                    + $"national {Fmt(f.Hints.National)}) → local"
+            );
             return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
         }
 
@@ -310,7 +369,9 @@ public sealed partial class ClassificationEngine
         evidence.AddRange(f.Hints.Evidence);
         if (f.Hints.NamePlaces.Count > 0)
         {
-            evidence.Add($"recipient based in {f.BaseText}; its name names {string.Join(", ", f.Hints.NamePlaces)} → local");
+            evidence.Add(
+                $"recipient based in {f.BaseText}; its name names {string.Join(", ", f.Hints.NamePlaces)} → " + $"local"
+            );
             return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
         }
 
@@ -324,7 +385,13 @@ public sealed partial class ClassificationEngine
         if (f.Hints.National > f.Hints.Local && f.Hints.National >= _rules.LevelMinimumScore)
         {
             evidence.Add($"recipient based in {f.BaseText}; the text speaks of the whole country → national");
-            return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseNational, 0.6, evidence);
+            return Decide(
+                GrantLevel.National,
+                ClassificationSource.Rule,
+                ConfidenceKeys.LevelBaseNational,
+                0.6,
+                evidence
+            );
         }
 
         if (f.Hints.Local >= _rules.LevelMinimumScore)
@@ -334,22 +401,33 @@ public sealed partial class ClassificationEngine
         }
 
         var level = _rules.BaseOnlyLevel;
-        evidence.Add($"only the recipient's base is known ({f.BaseText}); nothing says where the work happens → " +
-            $"{LevelNames.Name(level)}, the usual level of such grants");
+        evidence.Add(
+            $"only the recipient's base is known ({f.BaseText}); nothing says where the work happens → "
+                + $"{LevelNames.Name(level)}, the usual level of such grants"
+        );
         return Decide(level, ClassificationSource.Rule, ConfidenceKeys.LevelBaseOnly, 0.4, evidence);
     }
 
     private Dimension<GrantLevel> FromHintsOnly(LevelFacts f, List<string> evidence)
     {
         evidence.AddRange(f.Hints.Evidence);
-        if (f.Hints.BestLevel != GrantLevel.Unclassified && f.Hints.Best >= _rules.LevelMinimumScore && f.Hints.Best > f.Hints.RunnerUp)
+        if (
+            f.Hints.BestLevel != GrantLevel.Unclassified
+            && f.Hints.Best >= _rules.LevelMinimumScore
+            && f.Hints.Best > f.Hints.RunnerUp
+        )
         {
-            evidence.Add($"no place known; the text points to {LevelNames.Name(f.Hints.BestLevel)} " +
-                $"(score {Fmt(f.Hints.Best)}) → {LevelNames.Name(f.Hints.BestLevel)}");
+            evidence.Add(
+                $"no place known; the text points to {LevelNames.Name(f.Hints.BestLevel)} "
+                    + $"(score {Fmt(f.Hints.Best)}) → {LevelNames.Name(f.Hints.BestLevel)}"
+            );
             return Decide(f.Hints.BestLevel, ClassificationSource.Rule, ConfidenceKeys.LevelTextHints, 0.5, evidence);
         }
 
-        return Unclassified(GrantLevel.Unclassified,
-            "no place known: no beneficiary location, no recipient country or identifier, and no place in the text", evidence);
+        return Unclassified(
+            GrantLevel.Unclassified,
+            "no place known: no beneficiary location, no recipient country or identifier, and no place in the text",
+            evidence
+        );
     }
 }

@@ -13,7 +13,11 @@ public sealed partial class ClassificationEngine
     // Rule P3: otherwise a grant that describes its activity is `other`: the recipient's own work.
     // Rule P4: otherwise unclassified, saying why (conflicting evidence, no activity words).
     private Dimension<GrantPurpose> ClassifyPurpose(
-        GrantRecord grant, ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, int activityWords)
+        GrantRecord grant,
+        ReadOnlySpan<int> hits,
+        ReadOnlySpan<float> factor,
+        int activityWords
+    )
     {
         var evidence = new List<string>();
         if (ExplicitPurpose(grant, evidence) is { } given)
@@ -39,23 +43,33 @@ public sealed partial class ClassificationEngine
                 return Decide(best, ClassificationSource.Rule, key, 0.6, evidence);
             }
 
-            return Unclassified(GrantPurpose.Unclassified,
-                $"conflicting evidence: {RuleSet.PurposeName(best)} is not clearly ahead of {RuleSet.PurposeName(second)} " +
-                $"(margin {Fmt(_rules.PurposeMargin)}; {totals})", evidence);
+            return Unclassified(
+                GrantPurpose.Unclassified,
+                $"conflicting evidence: {RuleSet.PurposeName(best)} is not clearly ahead of "
+                    + $"{RuleSet.PurposeName(second)} "
+                    + $"(margin {Fmt(_rules.PurposeMargin)}; {totals})",
+                evidence
+            );
         }
 
         if (activityWords >= _rules.OtherMinimumWords)
         {
-            var key = other > 0 && other >= top ? ConfidenceKeys.PurposeOtherTerms
+            var key =
+                other > 0 && other >= top ? ConfidenceKeys.PurposeOtherTerms
                 : top > 0 ? ConfidenceKeys.PurposeOtherWeakProtection
                 : ConfidenceKeys.PurposeOtherNoProtection;
-            evidence.Add($"the grant describes its activity ({activityWords} words) and no protection purpose " +
-                $"decides it ({totals}) → other: the recipient's own work");
+            evidence.Add(
+                $"the grant describes its activity ({activityWords} words) and no protection purpose "
+                    + $"decides it ({totals}) → other: the recipient's own work"
+            );
             return Decide(GrantPurpose.Other, ClassificationSource.Rule, key, 0.6, evidence);
         }
 
-        return Unclassified(GrantPurpose.Unclassified,
-            $"no activity words: title and description have {activityWords} words ({totals})", evidence);
+        return Unclassified(
+            GrantPurpose.Unclassified,
+            $"no activity words: title and description have {activityWords} words ({totals})",
+            evidence
+        );
     }
 
     private static GrantPurpose? ExplicitPurpose(GrantRecord grant, List<string> evidence)
@@ -76,7 +90,12 @@ public sealed partial class ClassificationEngine
     }
 
     /// <summary>Adds each fired purpose term (and takes off each exception phrase), with the evidence line.</summary>
-    private void ScorePurposes(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, Span<double> score, List<string> evidence)
+    private void ScorePurposes(
+        ReadOnlySpan<int> hits,
+        ReadOnlySpan<float> factor,
+        Span<double> score,
+        List<string> evidence
+    )
     {
         foreach (var id in hits)
         {
@@ -90,14 +109,19 @@ public sealed partial class ClassificationEngine
             if (kind == TermKind.PurposeException)
             {
                 score[_sub[id]] -= w;
-                evidence.Add($"{RuleSet.PurposeName((GrantPurpose)_sub[id])} −{Fmt(w)} '{_label[id]}' (not that purpose here)");
+                evidence.Add(
+                    $"{RuleSet.PurposeName((GrantPurpose)_sub[id])} −{Fmt(w)} '{_label[id]}' (not that "
+                        + $"purpose here)"
+                );
                 continue;
             }
 
             score[_sub[id]] += w;
-            evidence.Add(factor[id] == 1f ? _evidence[id]
+            evidence.Add(
+                factor[id] == 1f ? _evidence[id]
                 : factor[id] == (float)_rules.TitleWeight ? _titleEvidence[id]
-                : $"{RuleSet.PurposeName((GrantPurpose)_sub[id])} +{Fmt(w)} '{_label[id]}' (secondary clause)");
+                : $"{RuleSet.PurposeName((GrantPurpose)_sub[id])} +{Fmt(w)} '{_label[id]}' (secondary clause)"
+            );
         }
 
         for (var p = 0; p < score.Length; p++)
@@ -109,7 +133,8 @@ public sealed partial class ClassificationEngine
     /// <summary>The best and second protection purposes (Unclassified when none scores).</summary>
     private static (GrantPurpose Best, GrantPurpose Second) TopProtection(ReadOnlySpan<double> score)
     {
-        int best = 0, second = 0; // index 0 (unclassified) always scores 0
+        int best = 0,
+            second = 0; // index 0 (unclassified) always scores 0
         for (var p = (int)GrantPurpose.Prevention; p <= (int)GrantPurpose.Campaign; p++)
         {
             if (score[p] > score[best])
@@ -127,9 +152,11 @@ public sealed partial class ClassificationEngine
     }
 
     private static string PurposeTotals(ReadOnlySpan<double> score) =>
-        $"scores: emergency {Fmt(score[(int)GrantPurpose.Emergency])}, campaign {Fmt(score[(int)GrantPurpose.Campaign])}, " +
-        $"collective {Fmt(score[(int)GrantPurpose.Collective])}, prevention {Fmt(score[(int)GrantPurpose.Prevention])}, " +
-        $"other {Fmt(score[(int)GrantPurpose.Other])}";
+        $"scores: emergency {Fmt(score[(int)GrantPurpose.Emergency])}, campaign "
+        + $"{Fmt(score[(int)GrantPurpose.Campaign])}, "
+        + $"collective {Fmt(score[(int)GrantPurpose.Collective])}, prevention "
+        + $"{Fmt(score[(int)GrantPurpose.Prevention])}, "
+        + $"other {Fmt(score[(int)GrantPurpose.Other])}";
 
     /// <summary>Words of the title and description: what says what the grant does.</summary>
     private static int ActivityWords(GrantRecord grant) => CountWords(grant.Title) + CountWords(grant.Description);

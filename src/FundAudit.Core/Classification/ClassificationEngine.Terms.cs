@@ -73,8 +73,12 @@ public sealed partial class ClassificationEngine
 
             foreach (var (phrase, place) in Places.AreaPhrases())
             {
-                if (place.Kind == PlaceKind.Region && phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase)
-                    && placePhrases.Add(phrase))
+                if (
+                    place.Kind == PlaceKind.Region
+                    && phrase.Length >= 4
+                    && !AmbiguousTextPlaces.Contains(phrase)
+                    && placePhrases.Add(phrase)
+                )
                 {
                     PlaceTerms.Add(place);
                     Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);

@@ -22,11 +22,56 @@ public sealed partial class ClassificationEngine
     // Country and area names that are also ordinary words or names of cities/people: not looked for in free text.
     private static readonly HashSet<string> AmbiguousTextPlaces = new(StringComparer.Ordinal)
     {
-        "america", "guinea", "georgia", "jersey", "chad", "jordan", "turkey", "salvador", "granada", "maurice", "dominique",
-        "guadalupe", "reunion", "man", "niger", "congo", "international", "internacional", "mundial", "mondial", "world",
-        "mundo", "monde", "eu", "lac", "cee", "andes", "mekong", "hemisphere", "pacific", "pacifico", "pacifique",
-        "mediterranean", "mediterraneo", "mediterranee", "mediterraneo", "great lakes", "grands lacs", "caucasus", "global",
-        "worldwide", "multiregional", "multi regional", "nordeste", "prc", "opt", "car", "korea", "lao", "sahel",
+        "america",
+        "guinea",
+        "georgia",
+        "jersey",
+        "chad",
+        "jordan",
+        "turkey",
+        "salvador",
+        "granada",
+        "maurice",
+        "dominique",
+        "guadalupe",
+        "reunion",
+        "man",
+        "niger",
+        "congo",
+        "international",
+        "internacional",
+        "mundial",
+        "mondial",
+        "world",
+        "mundo",
+        "monde",
+        "eu",
+        "lac",
+        "cee",
+        "andes",
+        "mekong",
+        "hemisphere",
+        "pacific",
+        "pacifico",
+        "pacifique",
+        "mediterranean",
+        "mediterraneo",
+        "mediterranee",
+        "mediterraneo",
+        "great lakes",
+        "grands lacs",
+        "caucasus",
+        "global",
+        "worldwide",
+        "multiregional",
+        "multi regional",
+        "nordeste",
+        "prc",
+        "opt",
+        "car",
+        "korea",
+        "lao",
+        "sahel",
     };
 
     private readonly TermMatcher _matcher = new();
@@ -34,7 +79,7 @@ public sealed partial class ClassificationEngine
     private readonly int[] _sub;
     private readonly double[] _weight;
     private readonly string[] _label;
-    private readonly string[] _evidence;      // "emergency +3 'urgent*'", formatted once
+    private readonly string[] _evidence; // "emergency +3 'urgent*'", formatted once
     private readonly string[] _titleEvidence; // the same with the title weight applied
     private readonly Place[] _places;
     private readonly SubPlace[] _subPlaces;
@@ -99,7 +144,8 @@ public sealed partial class ClassificationEngine
         RecipientName,
     }
 
-    /// <summary>Classifies one grant. Never throws for odd data (unknown countries, empty text): it says so in the evidence.</summary>
+    /// <summary>Classifies one grant. Never throws for odd data (unknown countries, empty text): it says so in the
+    /// evidence.</summary>
     public GrantClassification Classify(GrantRecord grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
@@ -225,15 +271,26 @@ public sealed partial class ClassificationEngine
     private static string Fmt(double d) => FormattedNumbers.Get(d);
 
     /// <summary>A dimension's answer, its evidence ending with the decision path and its measured confidence.</summary>
-    private Dimension<T> Decide<T>(T value, ClassificationSource source, string key, double fallback, List<string> evidence)
+    private Dimension<T> Decide<T>(
+        T value,
+        ClassificationSource source,
+        string key,
+        double fallback,
+        List<string> evidence
+    )
     {
         var confidence = _rules.Confidence(key, fallback);
-        evidence.Add(_decisionLines.GetOrAdd((key, confidence), static k =>
-            $"decision: {k.Key} (right {FormattedNumbers.Get(Math.Round(k.Confidence * 100))} % of the time on labelled real grants)"));
+        evidence.Add(
+            _decisionLines.GetOrAdd((key, confidence), static k =>
+                $"decision: {k.Key} (right {FormattedNumbers.Get(Math.Round(k.Confidence * 100))} % of the time on "
+                + $"labelled real grants)"
+            )
+        );
         return new Dimension<T>(value, source, confidence, evidence);
     }
 
-    /// <summary>An unclassified answer that says why (no place known, conflicting evidence, no activity words).</summary>
+    /// <summary>An unclassified answer that says why (no place known, conflicting evidence, no activity
+    /// words).</summary>
     private static Dimension<T> Unclassified<T>(T value, string why, List<string> evidence)
     {
         evidence.Add("unclassified: " + why);
@@ -242,8 +299,10 @@ public sealed partial class ClassificationEngine
 }
 
 /// <summary>
-/// <c>"0.##"</c> texts of the numbers in evidence. Scores and weights are sums of a few rule weights, so the same values
-/// come back grant after grant, and formatting them cost more than the rest of the evidence text: each is formatted once.
+/// <c>"0.##"</c> texts of the numbers in evidence. Scores and weights are sums of a few rule weights, so the same
+/// values
+/// come back grant after grant, and formatting them cost more than the rest of the evidence text: each is formatted
+/// once.
 /// </summary>
 internal static class FormattedNumbers
 {

@@ -19,7 +19,8 @@ public enum GrantPurpose
     Emergency,
     Campaign,
 
-    /// <summary>The recipient's own work that is none of the four protection purposes: a decision, not a default.</summary>
+    /// <summary>The recipient's own work that is none of the four protection purposes: a decision, not a
+    /// default.</summary>
     Other,
 }
 
@@ -43,11 +44,17 @@ public enum ClassificationSource
 /// <param name="Source">Where the answer comes from: the data, the rule set or a person.</param>
 /// <param name="Confidence">0..1.</param>
 /// <param name="Evidence">Human-readable reasons: the rule or terms that fired, the geography that decided.</param>
-public sealed record Dimension<T>(T Value, ClassificationSource Source, double Confidence, IReadOnlyList<string> Evidence);
+public sealed record Dimension<T>(
+    T Value,
+    ClassificationSource Source,
+    double Confidence,
+    IReadOnlyList<string> Evidence
+);
 
 /// <summary>The classification of one grant, with the version of the rule set that produced it.</summary>
 public sealed record GrantClassification(
     Dimension<GrantLevel> Level,
     Dimension<GrantPurpose> Purpose,
     Dimension<bool> Flexible,
-    string RuleSetVersion);
+    string RuleSetVersion
+);

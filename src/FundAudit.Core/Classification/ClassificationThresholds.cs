@@ -19,12 +19,15 @@ public static class ClassificationThresholds
     /// </summary>
     public const double High = 0.7;
 
-    /// <summary>True when a person should look at the classification: a dimension unclassified or below <see cref="Review"/>.</summary>
+    /// <summary>True when a person should look at the classification: a dimension unclassified or below <see
+    /// cref="Review"/>.</summary>
     public static bool NeedsReview(GrantClassification c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return c.Level.Value == GrantLevel.Unclassified || c.Level.Confidence < Review
-            || c.Purpose.Value == GrantPurpose.Unclassified || c.Purpose.Confidence < Review
+        return c.Level.Value == GrantLevel.Unclassified
+            || c.Level.Confidence < Review
+            || c.Purpose.Value == GrantPurpose.Unclassified
+            || c.Purpose.Confidence < Review
             || c.Flexible.Confidence < Review;
     }
 }

@@ -5,8 +5,16 @@ using FundAudit.Core.Grants;
 
 namespace FundAudit.Core.Classification;
 
-/// <summary>One hand-labelled grant of an evaluation set (one JSON object per line, see tests/…/evaluation-set.jsonl).</summary>
-public sealed record EvaluationCase(string Id, GrantRecord Grant, GrantLevel Level, GrantPurpose Purpose, bool Flexible, string? Note);
+/// <summary>One hand-labelled grant of an evaluation set (one JSON object per line, see
+/// tests/…/evaluation-set.jsonl).</summary>
+public sealed record EvaluationCase(
+    string Id,
+    GrantRecord Grant,
+    GrantLevel Level,
+    GrantPurpose Purpose,
+    bool Flexible,
+    string? Note
+);
 
 /// <summary>Per-dimension results of running an engine over an evaluation set.</summary>
 public sealed record DimensionReport(
@@ -18,16 +26,23 @@ public sealed record DimensionReport(
     IReadOnlyList<string> Labels,
     int[,] Confusion,
     IReadOnlyList<string> Mistakes,
-    IReadOnlyList<ReliabilityBin> Reliability)
+    IReadOnlyList<ReliabilityBin> Reliability
+)
 {
     /// <summary>Correct / total; an <c>unclassified</c> answer to a grant labelled otherwise counts as wrong.</summary>
     public double Accuracy => Total == 0 ? 0 : (double)Correct / Total;
 
-    /// <summary>Wrong answers given with confidence ≥ <see cref="ClassificationThresholds.High"/>, as a share of all answers.</summary>
+    /// <summary>Wrong answers given with confidence ≥ <see cref="ClassificationThresholds.High"/>, as a share of all
+    /// answers.</summary>
     public double WrongHighConfidenceShare => Total == 0 ? 0 : (double)WrongHighConfidence / Total;
 }
 
-public sealed record EvaluationReport(int Cases, DimensionReport Level, DimensionReport Purpose, DimensionReport Flexible)
+public sealed record EvaluationReport(
+    int Cases,
+    DimensionReport Level,
+    DimensionReport Purpose,
+    DimensionReport Flexible
+)
 {
     public string Format(bool withMistakes = false)
     {
@@ -56,14 +71,29 @@ public sealed record EvaluationReport(int Cases, DimensionReport Level, Dimensio
                 sb.Append('\n');
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"accuracy: {d.Accuracy:P1} ({d.Correct}/{d.Total}; an 'unclassified' answer to a labelled grant counts as wrong)\n");
-            sb.Append(CultureInfo.InvariantCulture, $"answered unclassified: {d.AnsweredUnclassified} ({(double)d.AnsweredUnclassified / Math.Max(1, d.Total):P1})\n");
-            sb.Append(CultureInfo.InvariantCulture, $"wrong with high confidence (≥ {ClassificationThresholds.High}): {d.WrongHighConfidence} ({d.WrongHighConfidenceShare:P1} of all answers)\n");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"accuracy: {d.Accuracy:P1} ({d.Correct}/{d.Total}; an "
+                    + $"'unclassified' answer to a labelled grant counts as wrong)\n"
+            );
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"answered unclassified: {d.AnsweredUnclassified} "
+                    + $"({(double)d.AnsweredUnclassified / Math.Max(1, d.Total):P1})\n"
+            );
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"wrong with high confidence (≥ {ClassificationThresholds.High}): "
+                    + $"{d.WrongHighConfidence} ({d.WrongHighConfidenceShare:P1} of all answers)\n"
+            );
             sb.Append("reliability (confidence bin: answers, right, share right)\n");
             foreach (var b in d.Reliability)
             {
-                sb.Append(CultureInfo.InvariantCulture,
-                    $"  [{b.From:0.00}, {b.To:0.00}{(b.To >= 1 ? "]" : ")")}: {b.Answers,4} answers, {b.Right,4} right, {(b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture)),7}\n");
+                sb.Append(
+                    CultureInfo.InvariantCulture,
+                    $"  [{b.From:0.00}, {b.To:0.00}{(b.To >= 1 ? "]" : ")")}: {b.Answers, 4} answers, {b.Right, 4} "
+                        + $"right, {(b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture)), 7}\n"
+                );
             }
 
             if (withMistakes)
@@ -79,19 +109,23 @@ public sealed record EvaluationReport(int Cases, DimensionReport Level, Dimensio
     }
 }
 
-/// <summary>One row of a reliability table: answers whose confidence lies in [From, To), and how many were right.</summary>
+/// <summary>One row of a reliability table: answers whose confidence lies in [From, To), and how many were
+/// right.</summary>
 public sealed record ReliabilityBin(double From, double To, int Answers, int Right)
 {
     private static readonly double[] Edges = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0];
 
-    /// <summary>Bins answers by confidence: [0, 0.5), [0.5, 0.7), [0.7, 0.8), [0.8, 0.9), [0.9, 0.95), [0.95, 1].</summary>
+    /// <summary>Bins answers by confidence: [0, 0.5), [0.5, 0.7), [0.7, 0.8), [0.8, 0.9), [0.9, 0.95), [0.95,
+    /// 1].</summary>
     public static IReadOnlyList<ReliabilityBin> Of(IReadOnlyCollection<(double Confidence, bool Right)> answers)
     {
         var bins = new List<ReliabilityBin>();
         for (var i = 0; i + 1 < Edges.Length; i++)
         {
             var (from, to) = (Edges[i], Edges[i + 1]);
-            var inBin = answers.Where(a => a.Confidence >= from && (a.Confidence < to || (to >= 1 && a.Confidence <= to))).ToList();
+            var inBin = answers
+                .Where(a => a.Confidence >= from && (a.Confidence < to || (to >= 1 && a.Confidence <= to)))
+                .ToList();
             bins.Add(new ReliabilityBin(from, to, inBin.Count, inBin.Count(a => a.Right)));
         }
 
@@ -103,10 +137,19 @@ public sealed record ReliabilityBin(double From, double To, int Answers, int Rig
 public static class Evaluation
 {
     private static readonly string[] LevelLabels = ["global", "regional", "national", "local", "unclassified"];
-    private static readonly string[] PurposeLabels = ["emergency", "campaign", "collective", "prevention", "other", "unclassified"];
+    private static readonly string[] PurposeLabels =
+    [
+        "emergency",
+        "campaign",
+        "collective",
+        "prevention",
+        "other",
+        "unclassified",
+    ];
     private static readonly string[] FlexibleLabels = ["flexible", "not flexible"];
 
-    /// <summary>Parses JSON lines: GrantRecord fields in camelCase plus "id", "expected": { level, purpose, flexible } and an optional "note".</summary>
+    /// <summary>Parses JSON lines: GrantRecord fields in camelCase plus "id", "expected": { level, purpose, flexible }
+    /// and an optional "note".</summary>
     public static IReadOnlyList<EvaluationCase> ParseJsonLines(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -135,21 +178,40 @@ public static class Evaluation
                     RecipientOrgName = Str(r, "recipientOrgName"),
                     RecipientOrgCountry = Str(r, "recipientOrgCountry"),
                     RecipientLocationCountryCodes = StrList(r, "recipientLocationCountryCodes"),
-                    BeneficiaryLocations = r.TryGetProperty("beneficiaryLocations", out var bl) && bl.ValueKind == JsonValueKind.Array
-                        ? [.. bl.EnumerateArray().Select(l => new BeneficiaryLocation(Str(l, "name"), Str(l, "countryCode"), Str(l, "geoCode"), Str(l, "geoCodeType")))]
-                        : [],
+                    BeneficiaryLocations =
+                        r.TryGetProperty("beneficiaryLocations", out var bl) && bl.ValueKind == JsonValueKind.Array
+                            ?
+                            [
+                                .. bl.EnumerateArray()
+                                    .Select(l => new BeneficiaryLocation(
+                                        Str(l, "name"),
+                                        Str(l, "countryCode"),
+                                        Str(l, "geoCode"),
+                                        Str(l, "geoCodeType")
+                                    )),
+                            ]
+                            : [],
                     FundingTypes = StrList(r, "fundingTypes"),
                     LocationScope = Str(r, "locationScope"),
                     ExplicitLevel = Str(r, "explicitLevel"),
                     ExplicitPurpose = Str(r, "explicitPurpose"),
-                    ExplicitFlexible = r.TryGetProperty("explicitFlexible", out var ef) && ef.ValueKind is JsonValueKind.True or JsonValueKind.False ? ef.GetBoolean() : null,
+                    ExplicitFlexible =
+                        r.TryGetProperty("explicitFlexible", out var ef)
+                        && ef.ValueKind is JsonValueKind.True or JsonValueKind.False
+                            ? ef.GetBoolean()
+                            : null,
                     Currency = Str(r, "currency") ?? "USD",
-                    AmountAwardedMinor = r.TryGetProperty("amountAwardedMinor", out var a) && a.TryGetInt64(out var minor) ? minor : 0,
-                    AwardDate = DateOnly.TryParse(Str(r, "awardDate"), CultureInfo.InvariantCulture, out var date) ? date : new DateOnly(2025, 1, 1),
+                    AmountAwardedMinor =
+                        r.TryGetProperty("amountAwardedMinor", out var a) && a.TryGetInt64(out var minor) ? minor : 0,
+                    AwardDate = DateOnly.TryParse(Str(r, "awardDate"), CultureInfo.InvariantCulture, out var date)
+                        ? date
+                        : new DateOnly(2025, 1, 1),
                 };
                 var expected = r.GetProperty("expected");
                 var level = LevelNames.TryParse(Str(expected, "level"), out var l) ? l : GrantLevel.Unclassified;
-                var purpose = RuleSet.TryParsePurpose(Str(expected, "purpose"), out var p) ? p : GrantPurpose.Unclassified;
+                var purpose = RuleSet.TryParsePurpose(Str(expected, "purpose"), out var p)
+                    ? p
+                    : GrantPurpose.Unclassified;
                 var flexible = expected.TryGetProperty("flexible", out var f) && f.ValueKind == JsonValueKind.True;
                 cases.Add(new EvaluationCase(id, grant, level, purpose, flexible, Str(r, "note")));
             }
@@ -173,8 +235,20 @@ public static class Evaluation
         {
             var r = engine.Classify(c.Grant);
             level.Add(c.Id, LevelName(c.Level), LevelName(r.Level.Value), r.Level.Confidence, r.Level.Evidence);
-            purpose.Add(c.Id, RuleSet.PurposeName(c.Purpose), RuleSet.PurposeName(r.Purpose.Value), r.Purpose.Confidence, r.Purpose.Evidence);
-            flexible.Add(c.Id, c.Flexible ? "flexible" : "not flexible", r.Flexible.Value ? "flexible" : "not flexible", r.Flexible.Confidence, r.Flexible.Evidence);
+            purpose.Add(
+                c.Id,
+                RuleSet.PurposeName(c.Purpose),
+                RuleSet.PurposeName(r.Purpose.Value),
+                r.Purpose.Confidence,
+                r.Purpose.Evidence
+            );
+            flexible.Add(
+                c.Id,
+                c.Flexible ? "flexible" : "not flexible",
+                r.Flexible.Value ? "flexible" : "not flexible",
+                r.Flexible.Confidence,
+                r.Flexible.Evidence
+            );
         }
 
         return new EvaluationReport(cases.Count, level.Report(), purpose.Report(), flexible.Report());
@@ -204,7 +278,9 @@ public static class Evaluation
             Add(r.Flexible.Evidence, r.Flexible.Value == c.Flexible);
         }
 
-        var sb = new StringBuilder("\n== calibration: per decision, the lower end of the 95 % Wilson interval of the share right\n");
+        var sb = new StringBuilder(
+            "\n== calibration: per decision, the lower end of the 95 % Wilson interval of the " + "share right\n"
+        );
         foreach (var (key, (n, k)) in tally)
         {
             sb.Append(CultureInfo.InvariantCulture, $"  \"{key}\": {WilsonLower(k, n):0.000},   // {k} right of {n}\n");
@@ -225,7 +301,9 @@ public static class Evaluation
         }
 
         const double Z = 1.96;
-        double n = answers, p = right / n, z2 = Z * Z;
+        double n = answers,
+            p = right / n,
+            z2 = Z * Z;
         var centre = p + (z2 / (2 * n));
         var margin = Z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
         return Math.Round((centre - margin) / (1 + (z2 / n)), 3);
@@ -264,7 +342,10 @@ public static class Evaluation
         private readonly int[,] _m = new int[labels.Length, labels.Length];
         private readonly List<string> _mistakes = [];
         private readonly List<(double Confidence, bool Right)> _answers = [];
-        private int _total, _correct, _unclassified, _wrongHigh;
+        private int _total,
+            _correct,
+            _unclassified,
+            _wrongHigh;
 
         public void Add(string id, string expected, string answered, double confidence, IReadOnlyList<string> evidence)
         {
@@ -287,7 +368,11 @@ public static class Evaluation
                 _wrongHigh++;
             }
 
-            _mistakes.Add($"{id}: expected {expected}, answered {answered} ({confidence.ToString("0.00", CultureInfo.InvariantCulture)}) — {string.Join("; ", evidence.TakeLast(4))}");
+            _mistakes.Add(
+                $"{id}: expected {expected}, answered {answered} "
+                    + $"({confidence.ToString("0.00", CultureInfo.InvariantCulture)}) — "
+                    + $"{string.Join("; ", evidence.TakeLast(4))}"
+            );
         }
 
         public DimensionReport Report() =>

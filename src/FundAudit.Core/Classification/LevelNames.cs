@@ -3,14 +3,15 @@ namespace FundAudit.Core.Classification;
 /// <summary>Names of <see cref="GrantLevel"/> values as stored and as accepted in data (en/es/pt/fr).</summary>
 public static class LevelNames
 {
-    public static string Name(GrantLevel level) => level switch
-    {
-        GrantLevel.Global => "global",
-        GrantLevel.Regional => "regional",
-        GrantLevel.National => "national",
-        GrantLevel.Local => "local",
-        _ => "unclassified",
-    };
+    public static string Name(GrantLevel level) =>
+        level switch
+        {
+            GrantLevel.Global => "global",
+            GrantLevel.Regional => "regional",
+            GrantLevel.National => "national",
+            GrantLevel.Local => "local",
+            _ => "unclassified",
+        };
 
     public static bool TryParse(string? text, out GrantLevel level)
     {

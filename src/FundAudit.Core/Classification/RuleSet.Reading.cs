@@ -5,18 +5,25 @@ namespace FundAudit.Core.Classification;
 
 public sealed partial class RuleSet
 {
-    /// <summary>Parses and validates a rule-set document. Never throws on bad input: problems come back as errors.</summary>
+    /// <summary>Parses and validates a rule-set document. Never throws on bad input: problems come back as
+    /// errors.</summary>
     public static RuleSetParseResult Parse(string json)
     {
         var errors = new List<RuleSetError>();
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json ?? "", new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(
+                json ?? "",
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }
+            );
         }
         catch (JsonException ex)
         {
-            return new RuleSetParseResult(null, [new RuleSetError($"$ (line {(ex.LineNumber ?? 0) + 1})", "not valid JSON: " + ex.Message)]);
+            return new RuleSetParseResult(
+                null,
+                [new RuleSetError($"$ (line {(ex.LineNumber ?? 0) + 1})", "not valid JSON: " + ex.Message)]
+            );
         }
 
         using (doc)
@@ -29,9 +36,10 @@ public sealed partial class RuleSet
 
             CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level", "confidence");
             var version = ReadVersion(root, errors);
-            string? description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String
-                ? d.GetString()
-                : null;
+            string? description =
+                root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String
+                    ? d.GetString()
+                    : null;
             var purpose = ReadPurposeSection(root, errors);
             var flexible = ReadFlexibleSection(root, errors);
             var level = ReadLevelSection(root, errors);
@@ -43,10 +51,22 @@ public sealed partial class RuleSet
 
             var extras = new RuleExtras(purpose.Exceptions, purpose.OtherMinimumWords, confidences, level.BaseOnly);
             return new RuleSetParseResult(
-                new RuleSet(version!, description, purpose.MinimumScore, purpose.Margin, purpose.TitleWeight,
-                    purpose.Terms, flexible.MinimumScore, flexible.Terms, level.MinimumScore, level.Terms,
-                    purpose.ClauseMarkers, extras),
-                []);
+                new RuleSet(
+                    version!,
+                    description,
+                    purpose.MinimumScore,
+                    purpose.Margin,
+                    purpose.TitleWeight,
+                    purpose.Terms,
+                    flexible.MinimumScore,
+                    flexible.Terms,
+                    level.MinimumScore,
+                    level.Terms,
+                    purpose.ClauseMarkers,
+                    extras
+                ),
+                []
+            );
         }
     }
 
@@ -57,17 +77,25 @@ public sealed partial class RuleSet
         Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Terms,
         IReadOnlyList<WeightedTerm> ClauseMarkers,
         int OtherMinimumWords,
-        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions);
+        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions
+    );
 
     private sealed record FlexibleSection(double MinimumScore, IReadOnlyList<WeightedTerm> Terms);
 
     private sealed record LevelSection(
-        double MinimumScore, GrantLevel BaseOnly, Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms);
+        double MinimumScore,
+        GrantLevel BaseOnly,
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms
+    );
 
     private static string? ReadVersion(JsonElement root, List<RuleSetError> errors)
     {
         string? version = null;
-        if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
+        if (
+            !root.TryGetProperty("version", out var v)
+            || v.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(v.GetString())
+        )
         {
             errors.Add(new RuleSetError("$.version", "missing version (a non-empty string such as \"2026.11-1\")"));
         }
@@ -85,27 +113,50 @@ public sealed partial class RuleSet
 
     private static PurposeSection ReadPurposeSection(JsonElement root, List<RuleSetError> errors)
     {
-        double pMin = 2, pMargin = 0.25, titleWeight = 1.5;
+        double pMin = 2,
+            pMargin = 0.25,
+            titleWeight = 1.5;
         var purposeTerms = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
         IReadOnlyList<WeightedTerm> clauseMarkers = [];
         var otherMinimumWords = 3.0;
-        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
+        IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions =
+            new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
         if (!root.TryGetProperty("purpose", out var purpose) || purpose.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new RuleSetError("$.purpose", "missing purpose section (an object with terms per purpose)"));
         }
         else
         {
-            CheckKnown(purpose, "$.purpose", errors, "minimumScore", "margin", "titleWeight", "terms", "clauseMarkers",
-                "exceptions", "otherMinimumWords");
-            otherMinimumWords = (int)ReadNumber(purpose, "otherMinimumWords", "$.purpose", 0, 1000, otherMinimumWords, errors);
+            CheckKnown(
+                purpose,
+                "$.purpose",
+                errors,
+                "minimumScore",
+                "margin",
+                "titleWeight",
+                "terms",
+                "clauseMarkers",
+                "exceptions",
+                "otherMinimumWords"
+            );
+            otherMinimumWords = (int)ReadNumber(
+                purpose,
+                "otherMinimumWords",
+                "$.purpose",
+                0,
+                1000,
+                otherMinimumWords,
+                errors
+            );
             exceptions = ReadPurposeGroups(purpose, "exceptions", errors);
             pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
             pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
             titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
             if (!purpose.TryGetProperty("terms", out var terms) || terms.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })"));
+                errors.Add(
+                    new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })")
+                );
             }
             else
             {
@@ -116,7 +167,13 @@ public sealed partial class RuleSet
                     var read = ReadTerms(markers, "$.purpose.clauseMarkers", seen, errors);
                     foreach (var m in read.Where(m => m.Weight > 1))
                     {
-                        errors.Add(new RuleSetError($"$.purpose.clauseMarkers['{m.Term}']", "a clause marker's weight is the factor for the terms after it and must lie in (0, 1]"));
+                        errors.Add(
+                            new RuleSetError(
+                                $"$.purpose.clauseMarkers['{m.Term}']",
+                                "a clause marker's weight "
+                                    + "is the factor for the terms after it and must lie in (0, 1]"
+                            )
+                        );
                     }
 
                     clauseMarkers = read;
@@ -124,22 +181,36 @@ public sealed partial class RuleSet
             }
         }
 
-        return new PurposeSection(pMin, pMargin, titleWeight, purposeTerms, clauseMarkers, (int)otherMinimumWords,
-            exceptions);
+        return new PurposeSection(
+            pMin,
+            pMargin,
+            titleWeight,
+            purposeTerms,
+            clauseMarkers,
+            (int)otherMinimumWords,
+            exceptions
+        );
     }
 
     private static void ReadPurposeTerms(
         JsonElement terms,
         Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> purposeTerms,
         Dictionary<string, string> seen,
-        List<RuleSetError> errors)
+        List<RuleSetError> errors
+    )
     {
         foreach (var p in terms.EnumerateObject())
         {
             var path = "$.purpose.terms." + p.Name;
             if (!TryParsePurpose(p.Name, out var gp))
             {
-                errors.Add(new RuleSetError(path, $"unknown purpose '{p.Name}' (expected emergency, campaign, collective, prevention or other)"));
+                errors.Add(
+                    new RuleSetError(
+                        path,
+                        $"unknown purpose '{p.Name}' (expected emergency, campaign, "
+                            + $"collective, prevention or other)"
+                    )
+                );
                 continue;
             }
 
@@ -174,7 +245,12 @@ public sealed partial class RuleSet
                 fMin = ReadNumber(flexible, "minimumScore", "$.flexible", 0, 100, fMin, errors);
                 if (flexible.TryGetProperty("terms", out var ft))
                 {
-                    flexibleTerms = ReadTerms(ft, "$.flexible.terms", new Dictionary<string, string>(StringComparer.Ordinal), errors);
+                    flexibleTerms = ReadTerms(
+                        ft,
+                        "$.flexible.terms",
+                        new Dictionary<string, string>(StringComparer.Ordinal),
+                        errors
+                    );
                 }
             }
         }
@@ -212,7 +288,10 @@ public sealed partial class RuleSet
     }
 
     private static void ReadLevelTerms(
-        JsonElement lt, Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms, List<RuleSetError> errors)
+        JsonElement lt,
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
+        List<RuleSetError> errors
+    )
     {
         if (lt.ValueKind != JsonValueKind.Object)
         {
@@ -226,7 +305,12 @@ public sealed partial class RuleSet
             var path = "$.level.terms." + l.Name;
             if (!LevelNames.TryParse(l.Name, out var gl))
             {
-                errors.Add(new RuleSetError(path, $"unknown level '{l.Name}' (expected global, regional, national or local)"));
+                errors.Add(
+                    new RuleSetError(
+                        path,
+                        $"unknown level '{l.Name}' (expected global, regional, national or " + $"local)"
+                    )
+                );
                 continue;
             }
 
@@ -246,12 +330,25 @@ public sealed partial class RuleSet
         {
             if (!known.Contains(p.Name, StringComparer.Ordinal))
             {
-                errors.Add(new RuleSetError($"{path}.{p.Name}", $"unknown property '{p.Name}' (expected one of: {string.Join(", ", known)})"));
+                errors.Add(
+                    new RuleSetError(
+                        $"{path}.{p.Name}",
+                        $"unknown property '{p.Name}' (expected one of: " + $"{string.Join(", ", known)})"
+                    )
+                );
             }
         }
     }
 
-    private static double ReadNumber(JsonElement obj, string name, string path, double min, double max, double fallback, List<RuleSetError> errors)
+    private static double ReadNumber(
+        JsonElement obj,
+        string name,
+        string path,
+        double min,
+        double max,
+        double fallback,
+        List<RuleSetError> errors
+    )
     {
         if (!obj.TryGetProperty(name, out var e))
         {
@@ -260,7 +357,13 @@ public sealed partial class RuleSet
 
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var value) || value < min || value > max)
         {
-            errors.Add(new RuleSetError($"{path}.{name}", $"{name} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}"));
+            errors.Add(
+                new RuleSetError(
+                    $"{path}.{name}",
+                    $"{name} must be a number from "
+                        + $"{min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}"
+                )
+            );
             return fallback;
         }
 
@@ -268,7 +371,10 @@ public sealed partial class RuleSet
     }
 
     private static Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> ReadPurposeGroups(
-        JsonElement purpose, string name, List<RuleSetError> errors)
+        JsonElement purpose,
+        string name,
+        List<RuleSetError> errors
+    )
     {
         var groups = new Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>>();
         if (!purpose.TryGetProperty(name, out var section))

@@ -5,7 +5,12 @@ namespace FundAudit.Core.Classification;
 
 public sealed partial class RuleSet
 {
-    private static List<WeightedTerm> ReadTerms(JsonElement obj, string path, Dictionary<string, string> seen, List<RuleSetError> errors)
+    private static List<WeightedTerm> ReadTerms(
+        JsonElement obj,
+        string path,
+        Dictionary<string, string> seen,
+        List<RuleSetError> errors
+    )
     {
         var list = new List<WeightedTerm>();
         if (obj.ValueKind != JsonValueKind.Object)
@@ -37,15 +42,31 @@ public sealed partial class RuleSet
                 continue;
             }
 
-            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetDouble(out var weight) || weight <= 0 || weight > MaxWeight)
+            if (
+                p.Value.ValueKind != JsonValueKind.Number
+                || !p.Value.TryGetDouble(out var weight)
+                || weight <= 0
+                || weight > MaxWeight
+            )
             {
-                errors.Add(new RuleSetError(termPath, $"weight out of range: must be a number greater than 0 and at most {MaxWeight.ToString(CultureInfo.InvariantCulture)}"));
+                errors.Add(
+                    new RuleSetError(
+                        termPath,
+                        $"weight out of range: must be a number greater than 0 and at "
+                            + $"most {MaxWeight.ToString(CultureInfo.InvariantCulture)}"
+                    )
+                );
                 continue;
             }
 
             if (seen.TryGetValue(folded, out var where))
             {
-                errors.Add(new RuleSetError(termPath, $"duplicate term: '{term}' folds to '{folded}', already listed at {where}"));
+                errors.Add(
+                    new RuleSetError(
+                        termPath,
+                        $"duplicate term: '{term}' folds to '{folded}', already listed " + $"at {where}"
+                    )
+                );
                 continue;
             }
 
@@ -60,7 +81,8 @@ public sealed partial class RuleSet
     internal static string FoldTerm(string term)
     {
         const string Star = "qxstarqx";
-        return TextFold.Phrase(term.Replace("*", " " + Star + " ", StringComparison.Ordinal))
+        return TextFold
+            .Phrase(term.Replace("*", " " + Star + " ", StringComparison.Ordinal))
             .Replace(" " + Star, "*", StringComparison.Ordinal)
             .Replace(Star, "*", StringComparison.Ordinal);
     }

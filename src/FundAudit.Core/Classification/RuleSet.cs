@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace FundAudit.Core.Classification;
 
-/// <summary>A term (word or phrase, folded when matched; a trailing <c>*</c> on a word matches any ending) and its weight.</summary>
+/// <summary>A term (word or phrase, folded when matched; a trailing <c>*</c> on a word matches any ending) and its
+/// weight.</summary>
 public sealed record WeightedTerm(string Term, double Weight);
 
 /// <summary>One validation problem in a rule-set document.</summary>
@@ -14,7 +15,8 @@ public sealed record RuleSetError(string Path, string Message)
     public override string ToString() => $"{Path}: {Message}";
 }
 
-/// <summary>The outcome of <see cref="RuleSet.Parse"/>: a rule set when the document is valid, otherwise the errors.</summary>
+/// <summary>The outcome of <see cref="RuleSet.Parse"/>: a rule set when the document is valid, otherwise the
+/// errors.</summary>
 public sealed record RuleSetParseResult(RuleSet? RuleSet, IReadOnlyList<RuleSetError> Errors)
 {
     public bool IsValid => RuleSet is not null && Errors.Count == 0;
@@ -34,7 +36,10 @@ public sealed partial class RuleSet
 
     private const string ResourceName = "FundAudit.Core.Classification.default-rules.json";
 
-    private static readonly Lazy<RuleSet> DefaultRuleSet = new(LoadDefault, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<RuleSet> DefaultRuleSet = new(
+        LoadDefault,
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     private RuleSet(
         string version,
@@ -48,7 +53,8 @@ public sealed partial class RuleSet
         double levelMinimumScore,
         IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
         IReadOnlyList<WeightedTerm> clauseMarkers,
-        RuleExtras extras)
+        RuleExtras extras
+    )
     {
         Version = version;
         Description = description;
@@ -146,7 +152,8 @@ public sealed partial class RuleSet
             : throw new InvalidDataException("the default rule set is invalid: " + string.Join("; ", result.Errors));
     }
 
-    /// <summary>"emergency", "campaign", "collective", "prevention", "other" (English, Spanish, Portuguese and French names are accepted).</summary>
+    /// <summary>"emergency", "campaign", "collective", "prevention", "other" (English, Spanish, Portuguese and French
+    /// names are accepted).</summary>
     public static bool TryParsePurpose(string? name, out GrantPurpose purpose)
     {
         purpose = TextFold.Key(name) switch
@@ -161,20 +168,23 @@ public sealed partial class RuleSet
         return purpose != GrantPurpose.Unclassified;
     }
 
-    public static string PurposeName(GrantPurpose purpose) => purpose switch
-    {
-        GrantPurpose.Emergency => "emergency",
-        GrantPurpose.Campaign => "campaign",
-        GrantPurpose.Collective => "collective",
-        GrantPurpose.Prevention => "prevention",
-        GrantPurpose.Other => "other",
-        _ => "unclassified",
-    };
+    public static string PurposeName(GrantPurpose purpose) =>
+        purpose switch
+        {
+            GrantPurpose.Emergency => "emergency",
+            GrantPurpose.Campaign => "campaign",
+            GrantPurpose.Collective => "collective",
+            GrantPurpose.Prevention => "prevention",
+            GrantPurpose.Other => "other",
+            _ => "unclassified",
+        };
 }
 
-/// <summary>What a rule set carries beside the purpose terms: exceptions, the words <c>other</c> needs, confidences.</summary>
+/// <summary>What a rule set carries beside the purpose terms: exceptions, the words <c>other</c> needs,
+/// confidences.</summary>
 internal sealed record RuleExtras(
     IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions,
     int OtherMinimumWords,
     IReadOnlyDictionary<string, double> Confidences,
-    GrantLevel BaseOnlyLevel);
+    GrantLevel BaseOnlyLevel
+);

@@ -45,13 +45,15 @@ internal sealed class TermMatcher
         var symbols = new sbyte[128];
         for (var c = 0; c < symbols.Length; c++)
         {
-            symbols[c] = (sbyte)((char)c switch
-            {
-                >= 'a' and <= 'z' => c - 'a',
-                >= '0' and <= '9' => 26 + (c - '0'),
-                ' ' => 36,
-                _ => -1,
-            });
+            symbols[c] = (sbyte)(
+                (char)c switch
+                {
+                    >= 'a' and <= 'z' => c - 'a',
+                    >= '0' and <= '9' => 26 + (c - '0'),
+                    ' ' => 36,
+                    _ => -1,
+                }
+            );
         }
 
         return symbols;
@@ -59,7 +61,8 @@ internal sealed class TermMatcher
 
     private static int Symbol(char c) => c < 128 ? AsciiSymbols[c] : -1;
 
-    /// <summary>Adds a folded pattern (see <see cref="RuleSet.FoldTerm"/>) with the id reported when it matches.</summary>
+    /// <summary>Adds a folded pattern (see <see cref="RuleSet.FoldTerm"/>) with the id reported when it
+    /// matches.</summary>
     public void Add(string foldedPattern, int id)
     {
         var node = 0;
@@ -110,7 +113,8 @@ internal sealed class TermMatcher
         }
     }
 
-    /// <summary>Writes the ids of the terms found in <paramref name="text"/> (folded) to <paramref name="ids"/>; returns how many.</summary>
+    /// <summary>Writes the ids of the terms found in <paramref name="text"/> (folded) to <paramref name="ids"/>;
+    /// returns how many.</summary>
     public int Match(ReadOnlySpan<char> text, Span<int> ids)
     {
         var count = 0;
@@ -158,7 +162,13 @@ internal sealed class TermMatcher
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // once a word: kept as cheap as the loop it came from
     private int LongestAt(
-        ReadOnlySpan<char> text, int i, Span<int> stackNode, Span<int> stackPos, out int bestNode, out int bestNode2)
+        ReadOnlySpan<char> text,
+        int i,
+        Span<int> stackNode,
+        Span<int> stackPos,
+        out int bestNode,
+        out int bestNode2
+    )
     {
         var next = _nextArr;
         var star = _starArr;

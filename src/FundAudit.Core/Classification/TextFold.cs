@@ -19,7 +19,17 @@ internal static class TextFold
     // The same as one char, read on every char folded: the folded char, Separator, or Several (then see Table).
     private const char Separator = '\0';
     private const char Several = '\uFFFF';
-    private static readonly char[] SingleTable = [.. Table.Select(f => f.Length switch { 0 => Separator, 1 => f[0], _ => Several })];
+    private static readonly char[] SingleTable =
+    [
+        .. Table.Select(f =>
+            f.Length switch
+            {
+                0 => Separator,
+                1 => f[0],
+                _ => Several,
+            }
+        ),
+    ];
 
     private static string[] BuildTable()
     {
@@ -63,10 +73,12 @@ internal static class TextFold
         return sb.Length == 0 ? char.ToLowerInvariant(c).ToString() : sb.ToString();
     }
 
-    /// <summary>The longest output <see cref="Fold(ReadOnlySpan{char}, Span{char})"/> can produce for an input length.</summary>
+    /// <summary>The longest output <see cref="Fold(ReadOnlySpan{char}, Span{char})"/> can produce for an input
+    /// length.</summary>
     public static int MaxFoldedLength(int length) => length * 2;
 
-    /// <summary>Folds <paramref name="text"/> into <paramref name="destination"/> (at least twice as long) and returns the length written.</summary>
+    /// <summary>Folds <paramref name="text"/> into <paramref name="destination"/> (at least twice as long) and returns
+    /// the length written.</summary>
     public static int Fold(ReadOnlySpan<char> text, Span<char> destination)
     {
         var n = 0;
@@ -131,12 +143,14 @@ internal static class TextFold
             return "";
         }
 
-        var buffer = text.Length <= 256 ? stackalloc char[MaxFoldedLength(text.Length)] : new char[MaxFoldedLength(text.Length)];
+        var buffer =
+            text.Length <= 256 ? stackalloc char[MaxFoldedLength(text.Length)] : new char[MaxFoldedLength(text.Length)];
         var n = Fold(text, buffer);
         return new string(buffer[..n]);
     }
 
-    /// <summary>Folded letters and digits only: "Côte d'Ivoire", "COTE D IVOIRE" and "Cote-dIvoire" all give "cotedivoire".</summary>
+    /// <summary>Folded letters and digits only: "Côte d'Ivoire", "COTE D IVOIRE" and "Cote-dIvoire" all give
+    /// "cotedivoire".</summary>
     public static string Key(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -144,8 +158,10 @@ internal static class TextFold
             return "";
         }
 
-        // The phrase without its spaces, removed in place rather than by a second string: place lookups fold every name.
-        var buffer = text.Length <= 256 ? stackalloc char[MaxFoldedLength(text.Length)] : new char[MaxFoldedLength(text.Length)];
+        // The phrase without its spaces, removed in place rather than by a second string: place lookups fold every
+        // name.
+        var buffer =
+            text.Length <= 256 ? stackalloc char[MaxFoldedLength(text.Length)] : new char[MaxFoldedLength(text.Length)];
         var n = Fold(text, buffer);
         var kept = 0;
         foreach (var c in buffer[..n])

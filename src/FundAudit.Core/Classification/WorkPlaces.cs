@@ -3,12 +3,18 @@ using FundAudit.Core.Grants;
 
 namespace FundAudit.Core.Classification;
 
-/// <summary>Where the funded work happens, as far as the level rules need it: countries, areas, sub-national places.</summary>
+/// <summary>Where the funded work happens, as far as the level rules need it: countries, areas, sub-national
+/// places.</summary>
 internal sealed class WorkPlaces
 {
     private static readonly HashSet<string> CountryCodeTypes = new(StringComparer.OrdinalIgnoreCase)
     {
-        "CTRY", "COUNTRY", "ISO3166-1", "ISO 3166-1", "ISO3166", "ISO-3166-1",
+        "CTRY",
+        "COUNTRY",
+        "ISO3166-1",
+        "ISO 3166-1",
+        "ISO3166",
+        "ISO-3166-1",
     };
 
     public List<Country> Countries { get; } = [];
@@ -25,9 +31,14 @@ internal sealed class WorkPlaces
 
     public int RegionCount => System.Numerics.BitOperations.PopCount((uint)RegionMask);
 
-    /// <summary>True when the only place is the one country <paramref name="country"/>, with nothing below it.</summary>
+    /// <summary>True when the only place is the one country <paramref name="country"/>, with nothing below
+    /// it.</summary>
     public bool IsOnly(Country? country) =>
-        country is not null && Countries.Count == 1 && Countries[0] == country && Areas.Count == 0 && !Global
+        country is not null
+        && Countries.Count == 1
+        && Countries[0] == country
+        && Areas.Count == 0
+        && !Global
         && SubNational.Count == 0;
 
     public void AddCountry(Country c)
@@ -82,12 +93,16 @@ internal sealed class WorkPlaces
     }
 
     /// <summary>Reads one beneficiary location: its code first, then its name, then its country code.</summary>
+    /// <param name="loc">The beneficiary location as published.</param>
     /// <param name="recipientBase">Where the recipient is based: names without a country code are looked up there first
     /// ("Surrey" in a British file is the county, not a town abroad).</param>
+    /// <param name="evidence">Where what was read, and what was not, is explained.</param>
     public void Read(BeneficiaryLocation loc, Country? recipientBase, List<string> evidence)
     {
         Country? country = null;
-        if (!string.IsNullOrWhiteSpace(loc.CountryCode) && !Geography.Countries.TryResolve(loc.CountryCode, out country))
+        if (
+            !string.IsNullOrWhiteSpace(loc.CountryCode) && !Geography.Countries.TryResolve(loc.CountryCode, out country)
+        )
         {
             evidence.Add($"unknown country: {loc.CountryCode}");
         }
@@ -108,10 +123,17 @@ internal sealed class WorkPlaces
         if (string.IsNullOrWhiteSpace(loc.GeoCode))
         {
             // A code type below country level without its code ("LSOA") still says the place is sub-national.
-            if (country is not null && !string.IsNullOrWhiteSpace(loc.GeoCodeType) && string.IsNullOrWhiteSpace(loc.Name)
-                && !CountryCodeTypes.Contains(loc.GeoCodeType.Trim()) && !IsCountryWideType(loc.GeoCodeType.Trim()))
+            if (
+                country is not null
+                && !string.IsNullOrWhiteSpace(loc.GeoCodeType)
+                && string.IsNullOrWhiteSpace(loc.Name)
+                && !CountryCodeTypes.Contains(loc.GeoCodeType.Trim())
+                && !IsCountryWideType(loc.GeoCodeType.Trim())
+            )
             {
-                evidence.Add($"place code type {loc.GeoCodeType.Trim()} of {country.Alpha2} (no code): below country level");
+                evidence.Add(
+                    $"place code type {loc.GeoCodeType.Trim()} of {country.Alpha2} (no code): below country " + $"level"
+                );
                 AddSubPlace(new SubPlace(loc.GeoCodeType.Trim(), country, SubPlaceKind.District, null));
                 return true;
             }
@@ -190,7 +212,11 @@ internal sealed class WorkPlaces
     private bool ReadCommaParts(string name, Country? country, List<string> evidence)
     {
         var unresolved = !name.Contains(',', StringComparison.Ordinal);
-        foreach (var part in unresolved ? [] : name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (
+            var part in unresolved
+                ? []
+                : name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        )
         {
             if (Places.TryResolve(part, out var p) && p.Country is { } c)
             {
@@ -218,16 +244,19 @@ internal sealed class WorkPlaces
         if (unresolved)
         {
             var readings = Gazetteer.Candidates(name);
-            evidence.Add(readings.Count > 1
-                ? $"ambiguous place '{name}': {string.Join(", ", readings.Take(4).Select(Describe))}"
-                : $"unknown place: {name}");
+            evidence.Add(
+                readings.Count > 1
+                    ? $"ambiguous place '{name}': {string.Join(", ", readings.Take(4).Select(Describe))}"
+                    : $"unknown place: {name}"
+            );
         }
 
         return country is not null;
     }
 
     private static bool IsCountryWideType(string type) =>
-        type.Equals("CTRY", StringComparison.OrdinalIgnoreCase) || type.Equals("K02", StringComparison.OrdinalIgnoreCase);
+        type.Equals("CTRY", StringComparison.OrdinalIgnoreCase)
+        || type.Equals("K02", StringComparison.OrdinalIgnoreCase);
 
     private static bool NamesTheCountry(string name, Country country)
     {
@@ -235,17 +264,19 @@ internal sealed class WorkPlaces
         return folded.Contains(" " + TextFold.Phrase(country.Name) + " ", StringComparison.Ordinal);
     }
 
-    internal static string Describe(SubPlace p) => p.Kind switch
-    {
-        SubPlaceKind.CountryWide => $"the whole of {p.Country.Alpha2}",
-        _ => $"{p.Name}, {KindName(p.Kind)} of {p.Country.Alpha2}",
-    };
+    internal static string Describe(SubPlace p) =>
+        p.Kind switch
+        {
+            SubPlaceKind.CountryWide => $"the whole of {p.Country.Alpha2}",
+            _ => $"{p.Name}, {KindName(p.Kind)} of {p.Country.Alpha2}",
+        };
 
-    private static string KindName(SubPlaceKind kind) => kind switch
-    {
-        SubPlaceKind.ConstituentCountry => "a constituent country or state",
-        SubPlaceKind.Region => "a region",
-        SubPlaceKind.District => "a district",
-        _ => "a locality",
-    };
+    private static string KindName(SubPlaceKind kind) =>
+        kind switch
+        {
+            SubPlaceKind.ConstituentCountry => "a constituent country or state",
+            SubPlaceKind.Region => "a region",
+            SubPlaceKind.District => "a district",
+            _ => "a locality",
+        };
 }

@@ -26,14 +26,20 @@ public sealed class BusinessCalendar
     private readonly HashSet<DayOfWeek> _workingDays;
     private readonly HashSet<DateOnly> _holidays;
 
-    /// <summary>Creates a calendar; throws <see cref="ArgumentException"/> with the first problem <see cref="Validate"/> finds.</summary>
+    /// <summary>Creates a calendar; throws <see cref="ArgumentException"/> with the first problem <see
+    /// cref="Validate"/> finds.</summary>
     /// <param name="timeZoneId">IANA time zone id, e.g. <c>America/Bogota</c>.</param>
     /// <param name="workingDays">The days of the week with working hours (at least one).</param>
     /// <param name="dayStart">Local start of working hours, from 00:00.</param>
     /// <param name="dayEnd">Local end of working hours, after <paramref name="dayStart"/>, at most 24:00.</param>
     /// <param name="holidays">Local dates without working hours.</param>
-    public BusinessCalendar(string timeZoneId, IEnumerable<DayOfWeek> workingDays, TimeSpan dayStart, TimeSpan dayEnd,
-        IEnumerable<DateOnly>? holidays = null)
+    public BusinessCalendar(
+        string timeZoneId,
+        IEnumerable<DayOfWeek> workingDays,
+        TimeSpan dayStart,
+        TimeSpan dayEnd,
+        IEnumerable<DateOnly>? holidays = null
+    )
     {
         ArgumentNullException.ThrowIfNull(workingDays);
         var days = workingDays.ToArray();
@@ -49,8 +55,11 @@ public sealed class BusinessCalendar
         DayStart = dayStart;
         DayEnd = dayEnd;
         _holidays = [.. holidays ?? []];
-        IsAlwaysOpen = _workingDays.Count == 7 && dayStart == TimeSpan.Zero && dayEnd == TimeSpan.FromDays(1)
-                       && _holidays.Count == 0;
+        IsAlwaysOpen =
+            _workingDays.Count == 7
+            && dayStart == TimeSpan.Zero
+            && dayEnd == TimeSpan.FromDays(1)
+            && _holidays.Count == 0;
     }
 
     /// <summary>Clocks run all the time (24/7, no holidays): working time is elapsed time.</summary>
@@ -59,9 +68,13 @@ public sealed class BusinessCalendar
 
     /// <summary>Monday to Friday, 09:00–17:00 in <paramref name="timeZoneId"/>.</summary>
     public static BusinessCalendar OfficeHours(string timeZoneId, IEnumerable<DateOnly>? holidays = null) =>
-        new(timeZoneId,
+        new(
+            timeZoneId,
             [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday],
-            TimeSpan.FromHours(9), TimeSpan.FromHours(17), holidays);
+            TimeSpan.FromHours(9),
+            TimeSpan.FromHours(17),
+            holidays
+        );
 
     /// <summary>The IANA time zone id in which working hours and holidays are read.</summary>
     public string TimeZoneId { get; }
@@ -82,8 +95,12 @@ public sealed class BusinessCalendar
     public bool IsAlwaysOpen { get; }
 
     /// <summary>Checks calendar settings without creating a calendar; an empty list means valid.</summary>
-    public static IReadOnlyList<SlaValidationError> Validate(string? timeZoneId, IReadOnlyCollection<DayOfWeek>? workingDays,
-        TimeSpan dayStart, TimeSpan dayEnd)
+    public static IReadOnlyList<SlaValidationError> Validate(
+        string? timeZoneId,
+        IReadOnlyCollection<DayOfWeek>? workingDays,
+        TimeSpan dayStart,
+        TimeSpan dayEnd
+    )
     {
         var errors = new List<SlaValidationError>();
         if (string.IsNullOrWhiteSpace(timeZoneId) || !TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out _))
@@ -113,7 +130,8 @@ public sealed class BusinessCalendar
         return errors;
     }
 
-    /// <summary>Working time between two instants (zero when <paramref name="to"/> is not after <paramref name="from"/>).</summary>
+    /// <summary>Working time between two instants (zero when <paramref name="to"/> is not after <paramref
+    /// name="from"/>).</summary>
     public TimeSpan WorkingTimeBetween(DateTimeOffset from, DateTimeOffset to)
     {
         if (to <= from)
@@ -153,7 +171,8 @@ public sealed class BusinessCalendar
     /// Zero returns <paramref name="from"/> itself; otherwise the result is inside (or at the end of) a working window.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative duration.</exception>
-    /// <exception cref="InvalidOperationException">No working time in ten years (e.g. every working day a holiday).</exception>
+    /// <exception cref="InvalidOperationException">No working time in ten years (e.g. every working day a
+    /// holiday).</exception>
     public DateTimeOffset AddWorkingTime(DateTimeOffset from, TimeSpan duration)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);

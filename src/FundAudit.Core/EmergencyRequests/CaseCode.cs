@@ -35,7 +35,8 @@ public enum CaseCodeError
 /// "not found".</para>
 /// <para>Store only <see cref="ComputeLookupHash"/> (HMAC-SHA-256 with a server-held key; preferred) or
 /// <see cref="ComputeSha256"/>, and look the case up by that hash. Equality of codes is compared in constant time.
-/// Never log a code; <see cref="ToString"/> returns it in full because it is meant to be shown to the applicant once.</para>
+/// Never log a code; <see cref="ToString"/> returns it in full because it is meant to be shown to the applicant
+/// once.</para>
 /// </remarks>
 public sealed class CaseCode : IEquatable<CaseCode>
 {
@@ -69,7 +70,8 @@ public sealed class CaseCode : IEquatable<CaseCode>
     public static CaseCode Generate() => FromRandomSymbols(RandomNumberGenerator.GetString(Alphabet, RandomSymbols));
 
     /// <summary>Reads a code as a person typed it (see remarks on the class).</summary>
-    public static bool TryParse(string? input, [NotNullWhen(true)] out CaseCode? code) => TryParse(input, out code, out _);
+    public static bool TryParse(string? input, [NotNullWhen(true)] out CaseCode? code) =>
+        TryParse(input, out code, out _);
 
     /// <summary>Reads a code as a person typed it, saying why it is not one.</summary>
     public static bool TryParse(string? input, [NotNullWhen(true)] out CaseCode? code, out CaseCodeError error)
@@ -130,18 +132,26 @@ public sealed class CaseCode : IEquatable<CaseCode>
 
     /// <summary>Reads a code or throws <see cref="FormatException"/>.</summary>
     public static CaseCode Parse(string input) =>
-        TryParse(input, out var code, out var error) ? code : throw new FormatException($"Not a case code ({WireName.Of(error)}).");
+        TryParse(input, out var code, out var error)
+            ? code
+            : throw new FormatException($"Not a case code " + $"({WireName.Of(error)}).");
 
     /// <summary>The canonical form of typed input, or null when it is not a valid code.</summary>
     public static string? Normalize(string? input) => TryParse(input, out var code) ? code.Canonical : null;
 
     /// <summary>The code for display: groups of four joined by dashes.</summary>
     public override string ToString() =>
-        string.Join('-', Enumerable.Range(0, (Length + GroupSize - 1) / GroupSize)
-            .Select(i => _canonical.Substring(i * GroupSize, Math.Min(GroupSize, Length - i * GroupSize))));
+        string.Join(
+            '-',
+            Enumerable
+                .Range(0, (Length + GroupSize - 1) / GroupSize)
+                .Select(i => _canonical.Substring(i * GroupSize, Math.Min(GroupSize, Length - i * GroupSize)))
+        );
 
-    /// <summary>HMAC-SHA-256 of the canonical code under <paramref name="key"/>, as 64 lower-case hex digits: the value to store and look up by.</summary>
-    /// <param name="key">A secret of at least <see cref="MinimumKeyBytes"/> bytes kept outside the database (configuration
+    /// <summary>HMAC-SHA-256 of the canonical code under <paramref name="key"/>, as 64 lower-case hex digits: the value
+    /// to store and look up by.</summary>
+    /// <param name="key">A secret of at least <see cref="MinimumKeyBytes"/> bytes kept outside the database
+    /// (configuration
     /// or a protected key file). Rotating it needs a key id stored beside each hash.</param>
     public string ComputeLookupHash(ReadOnlySpan<byte> key)
     {
@@ -161,13 +171,20 @@ public sealed class CaseCode : IEquatable<CaseCode>
 
     /// <summary>Constant-time comparison of two codes.</summary>
     public bool Equals(CaseCode? other) =>
-        other is not null && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(_canonical), Encoding.ASCII.GetBytes(other._canonical));
+        other is not null
+        && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(_canonical),
+            Encoding.ASCII.GetBytes(other._canonical)
+        );
 
     /// <summary>Constant-time comparison of two stored hashes (e.g. after loading a row by a prefix or id).</summary>
     public static bool HashesEqual(string? a, string? b) =>
-        a is not null && b is not null && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(a.ToLowerInvariant()), Encoding.ASCII.GetBytes(b.ToLowerInvariant()));
+        a is not null
+        && b is not null
+        && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(a.ToLowerInvariant()),
+            Encoding.ASCII.GetBytes(b.ToLowerInvariant())
+        );
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is CaseCode other && Equals(other);
@@ -203,5 +220,6 @@ public sealed class CaseCode : IEquatable<CaseCode>
     }
 
     private static bool IsSeparator(char c) =>
-        char.IsWhiteSpace(c) || c is '-' or '.' or '_' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212';
+        char.IsWhiteSpace(c)
+        || c is '-' or '.' or '_' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2212';
 }

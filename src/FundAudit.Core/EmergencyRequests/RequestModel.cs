@@ -3,7 +3,8 @@ namespace FundAudit.Core.EmergencyRequests;
 /// <summary>
 /// Where an emergency request stands. Wire names (API, database) are the snake_case forms
 /// given by <see cref="WireName"/>: <c>submitted</c>, <c>acknowledged</c>, <c>awaiting_applicant</c>,
-/// <c>awaiting_second_approval</c>, <c>approved</c>, <c>declined</c>, <c>disbursed</c>, <c>closed</c>, <c>withdrawn</c>.
+/// <c>awaiting_second_approval</c>, <c>approved</c>, <c>declined</c>, <c>disbursed</c>, <c>closed</c>,
+/// <c>withdrawn</c>.
 /// </summary>
 /// <remarks>Stored values are the wire names, never the numeric values, so the order here may change.</remarks>
 public enum RequestState
@@ -70,7 +71,8 @@ public enum RequestAction
     Withdraw,
 }
 
-/// <summary>The role a person acts in. Wire names: <c>officer</c>, <c>finance</c>, <c>admin</c>, <c>applicant</c>.</summary>
+/// <summary>The role a person acts in. Wire names: <c>officer</c>, <c>finance</c>, <c>admin</c>,
+/// <c>applicant</c>.</summary>
 public enum ActorRole
 {
     /// <summary>Program officer: acknowledges, asks, approves, declines, closes.</summary>

@@ -1,6 +1,7 @@
 namespace FundAudit.Core.EmergencyRequests;
 
-/// <summary>Why a transition was refused. Wire names via <see cref="WireName"/> (e.g. <c>approver_cannot_disburse</c>).</summary>
+/// <summary>Why a transition was refused. Wire names via <see cref="WireName"/> (e.g.
+/// <c>approver_cannot_disburse</c>).</summary>
 public enum RefusalCode
 {
     /// <summary>The actor's role may never perform this action (HTTP 403).</summary>
@@ -12,7 +13,8 @@ public enum RefusalCode
     /// <summary>Payment details or a disbursement before the request is finally approved (HTTP 409).</summary>
     NotYetApproved,
 
-    /// <summary>Withdrawal after the money was sent (HTTP 409). Withdrawing a declined, withdrawn or closed case is <see cref="InvalidInState"/>.</summary>
+    /// <summary>Withdrawal after the money was sent (HTTP 409). Withdrawing a declined, withdrawn or closed case is
+    /// <see cref="InvalidInState"/>.</summary>
     AlreadyDisbursed,
 
     /// <summary>Closing a case that is not disbursed, declined or withdrawn (HTTP 409).</summary>
@@ -46,7 +48,8 @@ public enum RefusalCode
     ReasonRequired,
 }
 
-/// <summary>The answer of <see cref="RequestStateMachine.Decide"/>: allowed with a new state, or refused with a reason.</summary>
+/// <summary>The answer of <see cref="RequestStateMachine.Decide"/>: allowed with a new state, or refused with a
+/// reason.</summary>
 public sealed record TransitionDecision
 {
     private TransitionDecision(bool isAllowed, RequestState? newState, RefusalCode? refusal, string message)
@@ -60,13 +63,15 @@ public sealed record TransitionDecision
     /// <summary>True when the action may be carried out.</summary>
     public bool IsAllowed { get; }
 
-    /// <summary>The state after the action (may equal the current one, e.g. payment details); null when refused.</summary>
+    /// <summary>The state after the action (may equal the current one, e.g. payment details); null when
+    /// refused.</summary>
     public RequestState? NewState { get; }
 
     /// <summary>The machine-readable reason; null when allowed.</summary>
     public RefusalCode? Refusal { get; }
 
-    /// <summary>The refusal's wire code (e.g. <c>second_approver_must_differ</c>), for ProblemDetails; null when allowed.</summary>
+    /// <summary>The refusal's wire code (e.g. <c>second_approver_must_differ</c>), for ProblemDetails; null when
+    /// allowed.</summary>
     public string? RefusalCodeName => Refusal is { } r ? WireName.Of(r) : null;
 
     /// <summary>A short explanation for people; contains no personal data.</summary>
@@ -94,26 +99,35 @@ public static class RequestStateMachine
 {
     private static readonly RequestState[] BeforeDisbursement =
     [
-        RequestState.Submitted, RequestState.Acknowledged, RequestState.AwaitingApplicant,
-        RequestState.AwaitingSecondApproval, RequestState.Approved,
+        RequestState.Submitted,
+        RequestState.Acknowledged,
+        RequestState.AwaitingApplicant,
+        RequestState.AwaitingSecondApproval,
+        RequestState.Approved,
     ];
 
     private static readonly RequestState[] BeforeApproval =
     [
-        RequestState.Submitted, RequestState.Acknowledged, RequestState.AwaitingApplicant,
+        RequestState.Submitted,
+        RequestState.Acknowledged,
+        RequestState.AwaitingApplicant,
         RequestState.AwaitingSecondApproval,
     ];
 
     /// <summary>Which roles may ever take each action (whatever the state).</summary>
-    public static IReadOnlyList<ActorRole> RolesFor(RequestAction action) => action switch
-    {
-        RequestAction.Acknowledge or RequestAction.AskForInformation or RequestAction.Approve
-            or RequestAction.Decline or RequestAction.Close => [ActorRole.Officer, ActorRole.Admin],
-        RequestAction.AnswerQuestion or RequestAction.Withdraw => [ActorRole.Applicant],
-        RequestAction.RecordPaymentDetails => [ActorRole.Applicant, ActorRole.Officer, ActorRole.Finance],
-        RequestAction.RecordDisbursement => [ActorRole.Finance],
-        _ => [],
-    };
+    public static IReadOnlyList<ActorRole> RolesFor(RequestAction action) =>
+        action switch
+        {
+            RequestAction.Acknowledge
+            or RequestAction.AskForInformation
+            or RequestAction.Approve
+            or RequestAction.Decline
+            or RequestAction.Close => [ActorRole.Officer, ActorRole.Admin],
+            RequestAction.AnswerQuestion or RequestAction.Withdraw => [ActorRole.Applicant],
+            RequestAction.RecordPaymentDetails => [ActorRole.Applicant, ActorRole.Officer, ActorRole.Finance],
+            RequestAction.RecordDisbursement => [ActorRole.Finance],
+            _ => [],
+        };
 
     /// <summary>
     /// The state an action leads to from <paramref name="state"/>, ignoring who acts and the facts,
@@ -121,22 +135,36 @@ public static class RequestStateMachine
     /// from a state before any approval this is <see cref="RequestState.Approved"/>; with an amount above the
     /// threshold <see cref="Decide"/> answers <see cref="RequestState.AwaitingSecondApproval"/> instead.
     /// </summary>
-    public static RequestState? Target(RequestState state, RequestAction action) => (state, action) switch
-    {
-        (RequestState.Submitted, RequestAction.Acknowledge) => RequestState.Acknowledged,
-        (RequestState.Submitted or RequestState.Acknowledged, RequestAction.AskForInformation) => RequestState.AwaitingApplicant,
-        (RequestState.AwaitingApplicant, RequestAction.AnswerQuestion) => RequestState.Acknowledged,
-        (RequestState.Submitted or RequestState.Acknowledged or RequestState.AwaitingSecondApproval, RequestAction.Approve) => RequestState.Approved,
-        (RequestState.Submitted or RequestState.Acknowledged or RequestState.AwaitingApplicant or RequestState.AwaitingSecondApproval,
-            RequestAction.Decline) => RequestState.Declined,
-        (RequestState.Approved, RequestAction.RecordPaymentDetails) => RequestState.Approved,
-        (RequestState.Approved, RequestAction.RecordDisbursement) => RequestState.Disbursed,
-        (RequestState.Declined or RequestState.Disbursed or RequestState.Withdrawn, RequestAction.Close) => RequestState.Closed,
-        (_, RequestAction.Withdraw) when BeforeDisbursement.Contains(state) => RequestState.Withdrawn,
-        _ => null,
-    };
+    public static RequestState? Target(RequestState state, RequestAction action) =>
+        (state, action) switch
+        {
+            (RequestState.Submitted, RequestAction.Acknowledge) => RequestState.Acknowledged,
+            (RequestState.Submitted or RequestState.Acknowledged, RequestAction.AskForInformation) =>
+                RequestState.AwaitingApplicant,
+            (RequestState.AwaitingApplicant, RequestAction.AnswerQuestion) => RequestState.Acknowledged,
+            (
+                RequestState.Submitted
+                    or RequestState.Acknowledged
+                    or RequestState.AwaitingSecondApproval,
+                RequestAction.Approve
+            ) => RequestState.Approved,
+            (
+                RequestState.Submitted
+                    or RequestState.Acknowledged
+                    or RequestState.AwaitingApplicant
+                    or RequestState.AwaitingSecondApproval,
+                RequestAction.Decline
+            ) => RequestState.Declined,
+            (RequestState.Approved, RequestAction.RecordPaymentDetails) => RequestState.Approved,
+            (RequestState.Approved, RequestAction.RecordDisbursement) => RequestState.Disbursed,
+            (RequestState.Declined or RequestState.Disbursed or RequestState.Withdrawn, RequestAction.Close) =>
+                RequestState.Closed,
+            (_, RequestAction.Withdraw) when BeforeDisbursement.Contains(state) => RequestState.Withdrawn,
+            _ => null,
+        };
 
-    /// <summary>Decides whether <paramref name="command"/> may be carried out on a request in <paramref name="state"/>.</summary>
+    /// <summary>Decides whether <paramref name="command"/> may be carried out on a request in <paramref
+    /// name="state"/>.</summary>
     public static TransitionDecision Decide(RequestState state, RequestCommand command, RequestFacts facts)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -151,8 +179,10 @@ public static class RequestStateMachine
 
         if (!RolesFor(action).Contains(actor.Role))
         {
-            return TransitionDecision.Refused(RefusalCode.RoleNotPermitted,
-                $"The role {WireName.Of(actor.Role)} may not {Describe(action)}.");
+            return TransitionDecision.Refused(
+                RefusalCode.RoleNotPermitted,
+                $"The role {WireName.Of(actor.Role)} may not {Describe(action)}."
+            );
         }
 
         if (Target(state, action) is not { } target)
@@ -168,8 +198,10 @@ public static class RequestStateMachine
         return action switch
         {
             RequestAction.Approve => DecideApproval(state, command, facts),
-            RequestAction.Decline when string.IsNullOrWhiteSpace(command.Reason) =>
-                TransitionDecision.Refused(RefusalCode.ReasonRequired, "A decline needs a reason."),
+            RequestAction.Decline when string.IsNullOrWhiteSpace(command.Reason) => TransitionDecision.Refused(
+                RefusalCode.ReasonRequired,
+                "A decline needs a reason."
+            ),
             _ => TransitionDecision.Allowed(target),
         };
     }
@@ -192,9 +224,7 @@ public static class RequestStateMachine
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(facts);
-        return AllowedActions(state, actor.Role)
-            .Where(a => CheckWho(state, a, actor, facts) is null)
-            .ToArray();
+        return AllowedActions(state, actor.Role).Where(a => CheckWho(state, a, actor, facts) is null).ToArray();
     }
 
     /// <summary>Whether nothing more can happen to a request in this state.</summary>
@@ -203,27 +233,41 @@ public static class RequestStateMachine
     /// <summary>Whether the case is still open (not disbursed, declined, withdrawn or closed).</summary>
     public static bool IsOpen(RequestState state) => BeforeDisbursement.Contains(state);
 
-    private static TransitionDecision? CheckWho(RequestState state, RequestAction action, Actor actor, RequestFacts facts)
+    private static TransitionDecision? CheckWho(
+        RequestState state,
+        RequestAction action,
+        Actor actor,
+        RequestFacts facts
+    )
     {
-        if (action == RequestAction.Approve && state == RequestState.AwaitingSecondApproval
-            && facts.ApproverIds.Contains(actor.Id, StringComparer.Ordinal))
+        if (
+            action == RequestAction.Approve
+            && state == RequestState.AwaitingSecondApproval
+            && facts.ApproverIds.Contains(actor.Id, StringComparer.Ordinal)
+        )
         {
-            return TransitionDecision.Refused(RefusalCode.SecondApproverMustDiffer,
-                "The second approval must come from a different person than the first.");
+            return TransitionDecision.Refused(
+                RefusalCode.SecondApproverMustDiffer,
+                "The second approval must come from a different person than the first."
+            );
         }
 
         if (action == RequestAction.RecordDisbursement)
         {
             if (facts.ApproverIds.Contains(actor.Id, StringComparer.Ordinal))
             {
-                return TransitionDecision.Refused(RefusalCode.ApproverCannotDisburse,
-                    "A person who approved the request cannot record its disbursement.");
+                return TransitionDecision.Refused(
+                    RefusalCode.ApproverCannotDisburse,
+                    "A person who approved the request cannot record its disbursement."
+                );
             }
 
             if (!facts.HasPaymentDetails)
             {
-                return TransitionDecision.Refused(RefusalCode.PaymentDetailsMissing,
-                    "Payment details must be recorded before the disbursement.");
+                return TransitionDecision.Refused(
+                    RefusalCode.PaymentDetailsMissing,
+                    "Payment details must be recorded before the disbursement."
+                );
             }
         }
 
@@ -236,8 +280,10 @@ public static class RequestStateMachine
         {
             if (command.AmountMinor is { } confirmed && confirmed != facts.ApprovedAmountMinor)
             {
-                return TransitionDecision.Refused(RefusalCode.AmountMismatch,
-                    "The second approval must be for the amount of the first; decline or ask again to change it.");
+                return TransitionDecision.Refused(
+                    RefusalCode.AmountMismatch,
+                    "The second approval must be for the amount of the first; decline or ask again to change it."
+                );
             }
 
             return TransitionDecision.Allowed(RequestState.Approved);
@@ -255,8 +301,10 @@ public static class RequestStateMachine
 
         if (amount > facts.MaximumAmountMinor)
         {
-            return TransitionDecision.Refused(RefusalCode.AmountAboveMaximum,
-                "The amount is above the fund's maximum for one request.");
+            return TransitionDecision.Refused(
+                RefusalCode.AmountAboveMaximum,
+                "The amount is above the fund's maximum for one request."
+            );
         }
 
         return facts.SecondApprovalThresholdMinor is { } threshold && amount > threshold
@@ -269,31 +317,38 @@ public static class RequestStateMachine
         var stateName = WireName.Of(state);
         return action switch
         {
-            RequestAction.RecordPaymentDetails or RequestAction.RecordDisbursement when BeforeApproval.Contains(state) =>
-                TransitionDecision.Refused(RefusalCode.NotYetApproved,
-                    $"Cannot {Describe(action)} before the request is approved (it is {stateName})."),
-            RequestAction.Withdraw when state == RequestState.Disbursed =>
-                TransitionDecision.Refused(RefusalCode.AlreadyDisbursed,
-                    "The request cannot be withdrawn: the money has been sent."),
-            RequestAction.Close when state != RequestState.Closed =>
-                TransitionDecision.Refused(RefusalCode.CaseNotFinished,
-                    $"Only a disbursed, declined or withdrawn case can be closed (it is {stateName})."),
-            _ => TransitionDecision.Refused(RefusalCode.InvalidInState,
-                $"Cannot {Describe(action)} while the request is {stateName}."),
+            RequestAction.RecordPaymentDetails
+            or RequestAction.RecordDisbursement when BeforeApproval.Contains(state) => TransitionDecision.Refused(
+                RefusalCode.NotYetApproved,
+                $"Cannot {Describe(action)} before the request is approved (it is {stateName})."
+            ),
+            RequestAction.Withdraw when state == RequestState.Disbursed => TransitionDecision.Refused(
+                RefusalCode.AlreadyDisbursed,
+                "The request cannot be withdrawn: the money has been sent."
+            ),
+            RequestAction.Close when state != RequestState.Closed => TransitionDecision.Refused(
+                RefusalCode.CaseNotFinished,
+                $"Only a disbursed, declined or withdrawn case can be closed (it is {stateName})."
+            ),
+            _ => TransitionDecision.Refused(
+                RefusalCode.InvalidInState,
+                $"Cannot {Describe(action)} while the request is {stateName}."
+            ),
         };
     }
 
-    private static string Describe(RequestAction action) => action switch
-    {
-        RequestAction.Acknowledge => "acknowledge the request",
-        RequestAction.AskForInformation => "ask the applicant for information",
-        RequestAction.AnswerQuestion => "answer a question",
-        RequestAction.Approve => "approve the request",
-        RequestAction.Decline => "decline the request",
-        RequestAction.RecordPaymentDetails => "record payment details",
-        RequestAction.RecordDisbursement => "record the disbursement",
-        RequestAction.Close => "close the case",
-        RequestAction.Withdraw => "withdraw the request",
-        _ => "do that",
-    };
+    private static string Describe(RequestAction action) =>
+        action switch
+        {
+            RequestAction.Acknowledge => "acknowledge the request",
+            RequestAction.AskForInformation => "ask the applicant for information",
+            RequestAction.AnswerQuestion => "answer a question",
+            RequestAction.Approve => "approve the request",
+            RequestAction.Decline => "decline the request",
+            RequestAction.RecordPaymentDetails => "record payment details",
+            RequestAction.RecordDisbursement => "record the disbursement",
+            RequestAction.Close => "close the case",
+            RequestAction.Withdraw => "withdraw the request",
+            _ => "do that",
+        };
 }

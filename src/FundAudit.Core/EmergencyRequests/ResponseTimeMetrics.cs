@@ -18,7 +18,8 @@ public enum DecisionOutcome
 /// started, or cancelled by a withdrawal.</param>
 public sealed record GoalTiming(TimeSpan Target, TimeSpan? Duration)
 {
-    /// <summary>True when measured and strictly shorter than the target (met means stopped before the due instant).</summary>
+    /// <summary>True when measured and strictly shorter than the target (met means stopped before the due
+    /// instant).</summary>
     public bool IsWithinGoal => Duration is { } d && d < Target;
 }
 
@@ -44,13 +45,24 @@ public sealed record RequestTiming
     public SlaStatus? OpenStatus { get; init; }
 
     /// <summary>
-    /// Timings from instants, counting elapsed time (24/7): acknowledge = acknowledged − submitted; decision = decided −
-    /// submitted − time awaiting the applicant; disbursement = disbursed − decided (approved requests); total = disbursed
+    /// Timings from instants, counting elapsed time (24/7): acknowledge = acknowledged − submitted; decision = decided
+    /// −
+    /// submitted − time awaiting the applicant; disbursement = disbursed − decided (approved requests); total =
+    /// disbursed
     /// (or decided, when declined) − submitted.
     /// </summary>
-    public static RequestTiming FromInstants(UrgencyTier tier, string? country, SlaTierGoals goals, DateTimeOffset submittedAt,
-        DateTimeOffset? acknowledgedAt, DateTimeOffset? decidedAt, DecisionOutcome? decision, DateTimeOffset? disbursedAt,
-        TimeSpan decisionPaused, SlaStatus? openStatus = null)
+    public static RequestTiming FromInstants(
+        UrgencyTier tier,
+        string? country,
+        SlaTierGoals goals,
+        DateTimeOffset submittedAt,
+        DateTimeOffset? acknowledgedAt,
+        DateTimeOffset? decidedAt,
+        DecisionOutcome? decision,
+        DateTimeOffset? disbursedAt,
+        TimeSpan decisionPaused,
+        SlaStatus? openStatus = null
+    )
     {
         ArgumentNullException.ThrowIfNull(goals);
         TimeSpan? total = decision switch
@@ -68,9 +80,14 @@ public sealed record RequestTiming
             Goals = new Dictionary<SlaGoal, GoalTiming>
             {
                 [SlaGoal.TimeToAcknowledge] = new(goals.TimeToAcknowledge, acknowledgedAt - submittedAt),
-                [SlaGoal.TimeToDecision] = new(goals.TimeToDecision, decision is null ? null : decidedAt - submittedAt - decisionPaused),
-                [SlaGoal.TimeToDisbursement] = new(goals.TimeToDisbursement,
-                    decision == DecisionOutcome.Approved ? disbursedAt - decidedAt : null),
+                [SlaGoal.TimeToDecision] = new(
+                    goals.TimeToDecision,
+                    decision is null ? null : decidedAt - submittedAt - decisionPaused
+                ),
+                [SlaGoal.TimeToDisbursement] = new(
+                    goals.TimeToDisbursement,
+                    decision == DecisionOutcome.Approved ? disbursedAt - decidedAt : null
+                ),
                 [SlaGoal.TotalTime] = new(goals.TotalTime, total),
             },
         };
@@ -80,8 +97,13 @@ public sealed record RequestTiming
     /// Timings from a request's state history through <see cref="SlaClock"/>: durations are the working time each goal
     /// counted under the policy's calendar (elapsed time when the fund works 24/7), so they compare with the goals.
     /// </summary>
-    public static RequestTiming FromHistory(SlaPolicy policy, UrgencyTier tier, string? country,
-        IReadOnlyList<RequestStateChange> history, DateTimeOffset now)
+    public static RequestTiming FromHistory(
+        SlaPolicy policy,
+        UrgencyTier tier,
+        string? country,
+        IReadOnlyList<RequestStateChange> history,
+        DateTimeOffset now
+    )
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(history);
@@ -93,8 +115,10 @@ public sealed record RequestTiming
             Country = NormalizeCountry(country),
             SubmittedAt = history[0].At,
             OpenStatus = open ? SlaClock.WorstOpenStatus(reports) : null,
-            Goals = reports.ToDictionary(r => r.Goal, r => new GoalTiming(r.Target,
-                r.StoppedAt is not null && !r.Cancelled ? r.Elapsed : null)),
+            Goals = reports.ToDictionary(
+                r => r.Goal,
+                r => new GoalTiming(r.Target, r.StoppedAt is not null && !r.Cancelled ? r.Elapsed : null)
+            ),
         };
     }
 
@@ -145,31 +169,42 @@ public sealed record ResponseTimeGroup(
     int Requests,
     int OpenAtRisk,
     int OpenBreached,
-    IReadOnlyDictionary<SlaGoal, GoalFigures> Goals);
+    IReadOnlyDictionary<SlaGoal, GoalFigures> Goals
+);
 
 /// <summary>
-/// Response-time statistics for the dashboards: median and 90th percentile per goal, share within goal, open requests at
+/// Response-time statistics for the dashboards: median and 90th percentile per goal, share within goal, open requests
+/// at
 /// risk and breached, grouped by month, tier and country.
 /// </summary>
 /// <remarks>
-/// Percentiles use the nearest-rank method: sort the n measured durations ascending; the p-th percentile is the value at
-/// rank ⌈p × n / 100⌉ (1-based). It is always an observed duration (no interpolation); the median of an even count is the
-/// lower middle value. Requests whose goal is still open, never started or was cancelled by a withdrawal are not measured
-/// for that goal; open requests past due appear in <see cref="ResponseTimeGroup.OpenBreached"/>. Small groups can point to
+/// Percentiles use the nearest-rank method: sort the n measured durations ascending; the p-th percentile is the value
+/// at
+/// rank ⌈p × n / 100⌉ (1-based). It is always an observed duration (no interpolation); the median of an even count is
+/// the
+/// lower middle value. Requests whose goal is still open, never started or was cancelled by a withdrawal are not
+/// measured
+/// for that goal; open requests past due appear in <see cref="ResponseTimeGroup.OpenBreached"/>. Small groups can point
+/// to
 /// individual defenders: pages showing country breakdowns outside the fund should suppress small cells.
 /// </remarks>
 public static class ResponseTimeMetrics
 {
     /// <summary>Groups and summarises <paramref name="timings"/>; groups are ordered by month, tier, country.</summary>
-    public static IReadOnlyList<ResponseTimeGroup> Compute(IEnumerable<RequestTiming> timings,
-        ResponseTimeGrouping grouping = ResponseTimeGrouping.All)
+    public static IReadOnlyList<ResponseTimeGroup> Compute(
+        IEnumerable<RequestTiming> timings,
+        ResponseTimeGrouping grouping = ResponseTimeGrouping.All
+    )
     {
         ArgumentNullException.ThrowIfNull(timings);
         return timings
-            .GroupBy(t => (
-                Month: grouping.HasFlag(ResponseTimeGrouping.Month) ? MonthOf(t.SubmittedAt) : (DateOnly?)null,
-                Tier: grouping.HasFlag(ResponseTimeGrouping.Tier) ? t.Tier : (UrgencyTier?)null,
-                Country: grouping.HasFlag(ResponseTimeGrouping.Country) ? t.Country : null))
+            .GroupBy(t =>
+                (
+                    Month: grouping.HasFlag(ResponseTimeGrouping.Month) ? MonthOf(t.SubmittedAt) : (DateOnly?)null,
+                    Tier: grouping.HasFlag(ResponseTimeGrouping.Tier) ? t.Tier : (UrgencyTier?)null,
+                    Country: grouping.HasFlag(ResponseTimeGrouping.Country) ? t.Country : null
+                )
+            )
             .OrderBy(g => g.Key.Month)
             .ThenBy(g => g.Key.Tier)
             .ThenBy(g => g.Key.Country, StringComparer.Ordinal)
@@ -209,7 +244,12 @@ public static class ResponseTimeMetrics
     /// <summary>A month key as <c>yyyy-MM</c>, for URLs and CSV.</summary>
     public static string MonthKey(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    private static ResponseTimeGroup Summarise(DateOnly? month, UrgencyTier? tier, string? country, RequestTiming[] timings)
+    private static ResponseTimeGroup Summarise(
+        DateOnly? month,
+        UrgencyTier? tier,
+        string? country,
+        RequestTiming[] timings
+    )
     {
         var goals = new Dictionary<SlaGoal, GoalFigures>();
         foreach (var goal in SlaClock.Goals)
@@ -226,12 +266,18 @@ public static class ResponseTimeMetrics
                 Percentile(durations, 50),
                 Percentile(durations, 90),
                 within,
-                measured.Length == 0 ? null : (double)within / measured.Length);
+                measured.Length == 0 ? null : (double)within / measured.Length
+            );
         }
 
-        return new ResponseTimeGroup(month, tier, country, timings.Length,
+        return new ResponseTimeGroup(
+            month,
+            tier,
+            country,
+            timings.Length,
             timings.Count(t => t.OpenStatus == SlaStatus.AtRisk),
             timings.Count(t => t.OpenStatus == SlaStatus.Breached),
-            goals);
+            goals
+        );
     }
 }

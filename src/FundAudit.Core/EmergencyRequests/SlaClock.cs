@@ -1,6 +1,7 @@
 namespace FundAudit.Core.EmergencyRequests;
 
-/// <summary>One entry of a request's state history: the request entered <paramref name="State"/> at <paramref name="At"/>.</summary>
+/// <summary>One entry of a request's state history: the request entered <paramref name="State"/> at <paramref
+/// name="At"/>.</summary>
 public sealed record RequestStateChange(DateTimeOffset At, RequestState State);
 
 /// <summary>One goal's figures at an instant, for pages and the console.</summary>
@@ -8,7 +9,8 @@ public sealed record RequestStateChange(DateTimeOffset At, RequestState State);
 /// <param name="Status">Where it stands.</param>
 /// <param name="Target">The goal's working-time duration.</param>
 /// <param name="StartedAt">When it started; null if not started.</param>
-/// <param name="WarnAt">When it becomes (or became) at risk; null while paused before reaching it, or not started.</param>
+/// <param name="WarnAt">When it becomes (or became) at risk; null while paused before reaching it, or not
+/// started.</param>
 /// <param name="DueAt">When it is (or was) due; null while paused before reaching it, or not started.</param>
 /// <param name="StoppedAt">When it stopped; null while it can still count.</param>
 /// <param name="Elapsed">Working time counted.</param>
@@ -29,7 +31,8 @@ public sealed record SlaGoalReport(
     TimeSpan Paused,
     TimeSpan Remaining,
     DateTimeOffset? BreachedAt,
-    bool Cancelled);
+    bool Cancelled
+);
 
 /// <summary>
 /// The SLA clock of emergency requests: which goals start, pause and stop on which state change (see
@@ -41,7 +44,8 @@ public sealed record SlaGoalReport(
 /// <list type="bullet">
 /// <item>Stored timers (what the database keeps): <see cref="Begin"/> at submission, <see cref="Apply"/> on every
 /// state change, <see cref="Evaluate(SlaTimer, BusinessCalendar, DateTimeOffset)"/> to show them.</item>
-/// <item>From the event log: <see cref="Replay"/> or <see cref="Evaluate(SlaPolicy, UrgencyTier, IEnumerable{RequestStateChange}, DateTimeOffset)"/>
+/// <item>From the event log: <see cref="Replay"/> or <see cref="Evaluate(SlaPolicy, UrgencyTier,
+/// IEnumerable{RequestStateChange}, DateTimeOffset)"/>
 /// rebuild the timers from the state history (useful to check or repair stored rows).</item>
 /// </list>
 /// Targets are taken from the policy when the timers are created, so a policy change applies to new requests.
@@ -51,7 +55,8 @@ public static class SlaClock
     /// <summary>The goals in display order.</summary>
     public static IReadOnlyList<SlaGoal> Goals { get; } = Enum.GetValues<SlaGoal>();
 
-    /// <summary>The four timers of a request submitted at <paramref name="submittedAt"/>: all but disbursement started.</summary>
+    /// <summary>The four timers of a request submitted at <paramref name="submittedAt"/>: all but disbursement
+    /// started.</summary>
     public static IReadOnlyList<SlaTimer> Begin(SlaPolicy policy, UrgencyTier tier, DateTimeOffset submittedAt)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -63,11 +68,17 @@ public static class SlaClock
     }
 
     /// <summary>
-    /// The timers after the request moved from <paramref name="from"/> to <paramref name="to"/> at <paramref name="at"/>.
+    /// The timers after the request moved from <paramref name="from"/> to <paramref name="to"/> at <paramref
+    /// name="at"/>.
     /// A change to the same state (e.g. payment details recorded) changes nothing.
     /// </summary>
-    public static IReadOnlyList<SlaTimer> Apply(IReadOnlyList<SlaTimer> timers, RequestState from, RequestState to,
-        DateTimeOffset at, BusinessCalendar calendar)
+    public static IReadOnlyList<SlaTimer> Apply(
+        IReadOnlyList<SlaTimer> timers,
+        RequestState from,
+        RequestState to,
+        DateTimeOffset at,
+        BusinessCalendar calendar
+    )
     {
         ArgumentNullException.ThrowIfNull(timers);
         ArgumentNullException.ThrowIfNull(calendar);
@@ -79,9 +90,15 @@ public static class SlaClock
         return timers.Select(t => ApplyOne(t, from, to, at, calendar)).ToArray();
     }
 
-    /// <summary>Rebuilds the timers from a request's state history (first entry: <see cref="RequestState.Submitted"/>).</summary>
-    /// <exception cref="ArgumentException">An empty history, one not starting with submission, or out of time order.</exception>
-    public static IReadOnlyList<SlaTimer> Replay(SlaPolicy policy, UrgencyTier tier, IEnumerable<RequestStateChange> history)
+    /// <summary>Rebuilds the timers from a request's state history (first entry: <see
+    /// cref="RequestState.Submitted"/>).</summary>
+    /// <exception cref="ArgumentException">An empty history, one not starting with submission, or out of time
+    /// order.</exception>
+    public static IReadOnlyList<SlaTimer> Replay(
+        SlaPolicy policy,
+        UrgencyTier tier,
+        IEnumerable<RequestStateChange> history
+    )
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(history);
@@ -113,8 +130,20 @@ public static class SlaClock
         ArgumentNullException.ThrowIfNull(calendar);
         if (!timer.IsStarted)
         {
-            return new SlaGoalReport(timer.Goal, SlaStatus.NotStarted, timer.Target, null, null, null, null,
-                TimeSpan.Zero, TimeSpan.Zero, timer.Target, null, false);
+            return new SlaGoalReport(
+                timer.Goal,
+                SlaStatus.NotStarted,
+                timer.Target,
+                null,
+                null,
+                null,
+                null,
+                TimeSpan.Zero,
+                TimeSpan.Zero,
+                timer.Target,
+                null,
+                false
+            );
         }
 
         var elapsed = timer.ElapsedAt(now, calendar);
@@ -128,29 +157,52 @@ public static class SlaClock
             _ => SlaStatus.Running,
         };
 
-        return new SlaGoalReport(timer.Goal, status, timer.Target, timer.StartedAt, timer.WarnAt, timer.DueAt,
-            timer.StoppedAt, elapsed, timer.PausedAt(now), timer.Target - elapsed, breached ? timer.DueAt : null,
-            timer.Cancelled);
+        return new SlaGoalReport(
+            timer.Goal,
+            status,
+            timer.Target,
+            timer.StartedAt,
+            timer.WarnAt,
+            timer.DueAt,
+            timer.StoppedAt,
+            elapsed,
+            timer.PausedAt(now),
+            timer.Target - elapsed,
+            breached ? timer.DueAt : null,
+            timer.Cancelled
+        );
     }
 
     /// <summary>Every goal's figures at <paramref name="now"/>.</summary>
-    public static IReadOnlyList<SlaGoalReport> Evaluate(IEnumerable<SlaTimer> timers, BusinessCalendar calendar, DateTimeOffset now)
+    public static IReadOnlyList<SlaGoalReport> Evaluate(
+        IEnumerable<SlaTimer> timers,
+        BusinessCalendar calendar,
+        DateTimeOffset now
+    )
     {
         ArgumentNullException.ThrowIfNull(timers);
         return timers.Select(t => Evaluate(t, calendar, now)).ToArray();
     }
 
     /// <summary>Every goal's figures at <paramref name="now"/>, from the state history.</summary>
-    public static IReadOnlyList<SlaGoalReport> Evaluate(SlaPolicy policy, UrgencyTier tier,
-        IEnumerable<RequestStateChange> history, DateTimeOffset now)
+    public static IReadOnlyList<SlaGoalReport> Evaluate(
+        SlaPolicy policy,
+        UrgencyTier tier,
+        IEnumerable<RequestStateChange> history,
+        DateTimeOffset now
+    )
     {
         ArgumentNullException.ThrowIfNull(policy);
         return Evaluate(Replay(policy, tier, history), policy.EffectiveCalendar, now);
     }
 
     /// <summary>Every goal's figures now, as <paramref name="time"/> tells it.</summary>
-    public static IReadOnlyList<SlaGoalReport> Evaluate(SlaPolicy policy, UrgencyTier tier,
-        IEnumerable<RequestStateChange> history, TimeProvider time)
+    public static IReadOnlyList<SlaGoalReport> Evaluate(
+        SlaPolicy policy,
+        UrgencyTier tier,
+        IEnumerable<RequestStateChange> history,
+        TimeProvider time
+    )
     {
         ArgumentNullException.ThrowIfNull(time);
         return Evaluate(policy, tier, history, time.GetUtcNow());
@@ -175,16 +227,23 @@ public static class SlaClock
 
         return worst;
 
-        static int Rank(SlaStatus s) => s switch
-        {
-            SlaStatus.Breached => 4,
-            SlaStatus.AtRisk => 3,
-            SlaStatus.Paused => 2,
-            _ => 1,
-        };
+        static int Rank(SlaStatus s) =>
+            s switch
+            {
+                SlaStatus.Breached => 4,
+                SlaStatus.AtRisk => 3,
+                SlaStatus.Paused => 2,
+                _ => 1,
+            };
     }
 
-    private static SlaTimer ApplyOne(SlaTimer t, RequestState from, RequestState to, DateTimeOffset at, BusinessCalendar calendar)
+    private static SlaTimer ApplyOne(
+        SlaTimer t,
+        RequestState from,
+        RequestState to,
+        DateTimeOffset at,
+        BusinessCalendar calendar
+    )
     {
         if (to is RequestState.Withdrawn or RequestState.Closed)
         {

@@ -1,6 +1,7 @@
 namespace FundAudit.Core.EmergencyRequests;
 
-/// <summary>How urgent a request is, as the applicant or the triaging officer says. Wire names: <c>extreme</c>, <c>high</c>, <c>standard</c>.</summary>
+/// <summary>How urgent a request is, as the applicant or the triaging officer says. Wire names: <c>extreme</c>,
+/// <c>high</c>, <c>standard</c>.</summary>
 public enum UrgencyTier
 {
     /// <summary>Immediate danger: hours matter.</summary>
@@ -48,17 +49,23 @@ public enum SlaGoal
 }
 
 /// <summary>The four goal durations for one tier (working time under the policy's calendar).</summary>
-public sealed record SlaTierGoals(TimeSpan TimeToAcknowledge, TimeSpan TimeToDecision, TimeSpan TimeToDisbursement, TimeSpan TotalTime)
+public sealed record SlaTierGoals(
+    TimeSpan TimeToAcknowledge,
+    TimeSpan TimeToDecision,
+    TimeSpan TimeToDisbursement,
+    TimeSpan TotalTime
+)
 {
     /// <summary>The duration of <paramref name="goal"/>.</summary>
-    public TimeSpan For(SlaGoal goal) => goal switch
-    {
-        SlaGoal.TimeToAcknowledge => TimeToAcknowledge,
-        SlaGoal.TimeToDecision => TimeToDecision,
-        SlaGoal.TimeToDisbursement => TimeToDisbursement,
-        SlaGoal.TotalTime => TotalTime,
-        _ => throw new ArgumentOutOfRangeException(nameof(goal), goal, null),
-    };
+    public TimeSpan For(SlaGoal goal) =>
+        goal switch
+        {
+            SlaGoal.TimeToAcknowledge => TimeToAcknowledge,
+            SlaGoal.TimeToDecision => TimeToDecision,
+            SlaGoal.TimeToDisbursement => TimeToDisbursement,
+            SlaGoal.TotalTime => TotalTime,
+            _ => throw new ArgumentOutOfRangeException(nameof(goal), goal, null),
+        };
 }
 
 /// <summary>
@@ -80,32 +87,53 @@ public sealed record SlaPolicy
     /// <summary>Working hours; null means clocks run 24/7.</summary>
     public BusinessCalendar? Calendar { get; init; }
 
-    /// <summary>The calendar clocks run on: <see cref="Calendar"/> or <see cref="BusinessCalendar.AlwaysOpen"/>.</summary>
+    /// <summary>The calendar clocks run on: <see cref="Calendar"/> or <see
+    /// cref="BusinessCalendar.AlwaysOpen"/>.</summary>
     public BusinessCalendar EffectiveCalendar => Calendar ?? BusinessCalendar.AlwaysOpen;
 
     /// <summary>
     /// The defaults, 24/7: extreme 2 h / 12 h, high 8 h / 36 h, standard 24 h / 72 h to acknowledge / decide;
     /// 7 days from approval to disbursement and 10 days in total for every tier; warn at 75%.
     /// </summary>
-    public static SlaPolicy Default { get; } = new()
-    {
-        Tiers = new Dictionary<UrgencyTier, SlaTierGoals>
+    public static SlaPolicy Default { get; } =
+        new()
         {
-            [UrgencyTier.Extreme] = new(TimeSpan.FromHours(2), TimeSpan.FromHours(12), TimeSpan.FromDays(7), TimeSpan.FromDays(10)),
-            [UrgencyTier.High] = new(TimeSpan.FromHours(8), TimeSpan.FromHours(36), TimeSpan.FromDays(7), TimeSpan.FromDays(10)),
-            [UrgencyTier.Standard] = new(TimeSpan.FromHours(24), TimeSpan.FromHours(72), TimeSpan.FromDays(7), TimeSpan.FromDays(10)),
-        },
-    };
+            Tiers = new Dictionary<UrgencyTier, SlaTierGoals>
+            {
+                [UrgencyTier.Extreme] = new(
+                    TimeSpan.FromHours(2),
+                    TimeSpan.FromHours(12),
+                    TimeSpan.FromDays(7),
+                    TimeSpan.FromDays(10)
+                ),
+                [UrgencyTier.High] = new(
+                    TimeSpan.FromHours(8),
+                    TimeSpan.FromHours(36),
+                    TimeSpan.FromDays(7),
+                    TimeSpan.FromDays(10)
+                ),
+                [UrgencyTier.Standard] = new(
+                    TimeSpan.FromHours(24),
+                    TimeSpan.FromHours(72),
+                    TimeSpan.FromDays(7),
+                    TimeSpan.FromDays(10)
+                ),
+            },
+        };
 
     /// <summary>The goals of <paramref name="tier"/>.</summary>
-    /// <exception cref="KeyNotFoundException">The policy has no goals for the tier (see <see cref="Validate"/>).</exception>
+    /// <exception cref="KeyNotFoundException">The policy has no goals for the tier (see <see
+    /// cref="Validate"/>).</exception>
     public SlaTierGoals GoalsFor(UrgencyTier tier) =>
-        Tiers.TryGetValue(tier, out var goals) ? goals : throw new KeyNotFoundException($"No SLA goals for tier {WireName.Of(tier)}.");
+        Tiers.TryGetValue(tier, out var goals)
+            ? goals
+            : throw new KeyNotFoundException($"No SLA goals for tier " + $"{WireName.Of(tier)}.");
 
     /// <summary>The duration of one goal in one tier.</summary>
     public TimeSpan Target(UrgencyTier tier, SlaGoal goal) => GoalsFor(tier).For(goal);
 
-    /// <summary>Working time after which <paramref name="goal"/> is at risk: <see cref="WarningShare"/> of it, rounded down to a whole second.</summary>
+    /// <summary>Working time after which <paramref name="goal"/> is at risk: <see cref="WarningShare"/> of it, rounded
+    /// down to a whole second.</summary>
     public TimeSpan WarnAfter(UrgencyTier tier, SlaGoal goal) => WarnAfter(Target(tier, goal), WarningShare);
 
     internal static TimeSpan WarnAfter(TimeSpan target, double share) =>
@@ -192,8 +220,12 @@ public sealed record SlaPolicy
             {
                 if (Tiers[more].For(goal) > Tiers[less].For(goal))
                 {
-                    errors.Add(new($"tiers.{WireName.Of(more)}.{WireName.Of(goal)}",
-                        $"A more urgent tier cannot have a longer goal than {WireName.Of(less)}."));
+                    errors.Add(
+                        new(
+                            $"tiers.{WireName.Of(more)}.{WireName.Of(goal)}",
+                            $"A more urgent tier cannot have a longer goal than {WireName.Of(less)}."
+                        )
+                    );
                 }
             }
         }

@@ -1,6 +1,7 @@
 namespace FundAudit.Core.EmergencyRequests;
 
-/// <summary>What the sweep must mark on one goal now. Each instant is the moment the mark became true, never later than "now".</summary>
+/// <summary>What the sweep must mark on one goal now. Each instant is the moment the mark became true, never later than
+/// "now".</summary>
 /// <param name="Warn">Set the warning mark (and send the at-risk notification).</param>
 /// <param name="WarnAt">The instant to record as the warning: the goal's <see cref="SlaTimer.WarnAt"/>.</param>
 /// <param name="Breach">Set the breach mark (and send the breach notification).</param>
@@ -21,10 +22,12 @@ public sealed record SlaSweepDecision(bool Warn, DateTimeOffset? WarnAt, bool Br
 /// <remarks>
 /// <para><b>Rules.</b> A breach is due when the goal has no breach mark and its due instant is at or before both now
 /// and its stop instant (a goal stopped late was still breached; one stopped in time never is). The recorded breach
-/// instant is the due instant itself: not back-dated beyond it, never in the future, the same on every run. A warning is
+/// instant is the due instant itself: not back-dated beyond it, never in the future, the same on every run. A warning
+/// is
 /// due when the goal has neither mark, is not stopped and its warning instant is at or before now; it is recorded at
 /// the warning instant. After an outage both can be due at once: both are marked, warning first. A paused goal has no
-/// due or warning instant unless it reached them before pausing (see <see cref="SlaTimer"/>), so pauses never fire marks.
+/// due or warning instant unless it reached them before pausing (see <see cref="SlaTimer"/>), so pauses never fire
+/// marks.
 /// Warnings are not sent for goals already stopped: they could not change anything.</para>
 /// <para><b>How the job uses it</b> (ids only, re-runnable). Select candidates with a cheap filter, e.g.
 /// <code>
@@ -39,11 +42,13 @@ public sealed record SlaSweepDecision(bool Warn, DateTimeOffset? WarnAt, bool Br
 /// UPDATE request_sla_goals SET breached_at = @breach_at
 ///  WHERE request_id = @request_id AND goal = @goal AND breached_at IS NULL AND due_at = @breach_at;
 /// UPDATE request_sla_goals SET warned_at = @warn_at
-///  WHERE request_id = @request_id AND goal = @goal AND warned_at IS NULL AND breached_at IS NULL AND warn_at = @warn_at;
+///  WHERE request_id = @request_id AND goal = @goal AND warned_at IS NULL AND breached_at IS NULL AND warn_at =
+/// @warn_at;
 /// </code>
 /// "IS NULL" makes a duplicate or concurrent run a no-op; comparing the instant read makes a run that raced with a
 /// state change (which moved the instants, e.g. a resume) a no-op too; the next run sees the new row. The breach update
-/// deliberately does not check <c>warned_at</c>, and the job should run the warning update first so that an outage yields
+/// deliberately does not check <c>warned_at</c>, and the job should run the warning update first so that an outage
+/// yields
 /// the warning and then the breach. Instants come from <see cref="TimeProvider"/>, never from SQL.</para>
 /// </remarks>
 public static class SlaSweep
@@ -60,8 +65,12 @@ public static class SlaSweep
         var end = timer.StoppedAt is { } stopped && stopped < now ? stopped : now;
 
         var breach = timer.BreachedAt is null && timer.DueAt is { } due && due <= end;
-        var warn = timer.WarnedAt is null && timer.BreachedAt is null && !timer.IsStopped
-                   && timer.WarnAt is { } warnAt && warnAt <= now;
+        var warn =
+            timer.WarnedAt is null
+            && timer.BreachedAt is null
+            && !timer.IsStopped
+            && timer.WarnAt is { } warnAt
+            && warnAt <= now;
 
         return warn || breach
             ? new SlaSweepDecision(warn, warn ? timer.WarnAt : null, breach, breach ? timer.DueAt : null)

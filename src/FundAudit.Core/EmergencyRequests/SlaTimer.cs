@@ -1,6 +1,7 @@
 namespace FundAudit.Core.EmergencyRequests;
 
-/// <summary>Where one SLA goal of one request stands. Wire names: <c>not_started</c>, <c>running</c>, <c>at_risk</c>, <c>paused</c>, <c>met</c>, <c>breached</c>, <c>cancelled</c>.</summary>
+/// <summary>Where one SLA goal of one request stands. Wire names: <c>not_started</c>, <c>running</c>, <c>at_risk</c>,
+/// <c>paused</c>, <c>met</c>, <c>breached</c>, <c>cancelled</c>.</summary>
 public enum SlaStatus
 {
     /// <summary>The goal's start condition has not happened (e.g. disbursement before approval).</summary>
@@ -100,10 +101,16 @@ public sealed record SlaTimer
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(target, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(warnAfter, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(warnAfter, target);
-        return new SlaTimer { Goal = goal, Target = target, WarnAfter = warnAfter };
+        return new SlaTimer
+        {
+            Goal = goal,
+            Target = target,
+            WarnAfter = warnAfter,
+        };
     }
 
-    /// <summary>A timer for <paramref name="goal"/> of <paramref name="tier"/> under <paramref name="policy"/>.</summary>
+    /// <summary>A timer for <paramref name="goal"/> of <paramref name="tier"/> under <paramref
+    /// name="policy"/>.</summary>
     public static SlaTimer Create(SlaPolicy policy, UrgencyTier tier, SlaGoal goal)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -114,7 +121,9 @@ public sealed record SlaTimer
     public TimeSpan ElapsedAt(DateTimeOffset now, BusinessCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        return RunningSince is { } since ? ElapsedBeforeRun + calendar.WorkingTimeBetween(since, now) : ElapsedBeforeRun;
+        return RunningSince is { } since
+            ? ElapsedBeforeRun + calendar.WorkingTimeBetween(since, now)
+            : ElapsedBeforeRun;
     }
 
     /// <summary>Wall-clock time paused up to <paramref name="now"/>.</summary>
@@ -159,7 +168,8 @@ public sealed record SlaTimer
         };
     }
 
-    /// <summary>Resumes at <paramref name="at"/> and recomputes the instants not yet reached; no change unless paused.</summary>
+    /// <summary>Resumes at <paramref name="at"/> and recomputes the instants not yet reached; no change unless
+    /// paused.</summary>
     public SlaTimer Resume(DateTimeOffset at, BusinessCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(calendar);
@@ -218,7 +228,10 @@ public sealed record SlaTimer
     {
         if (at < last)
         {
-            throw new ArgumentException($"The change at {at:O} is before the timer's last change at {last:O}.", nameof(at));
+            throw new ArgumentException(
+                $"The change at {at:O} is before the timer's last change at {last:O}.",
+                nameof(at)
+            );
         }
     }
 }

@@ -13,15 +13,17 @@ public static class WireName
     private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, object>> ParseTables = new();
 
     /// <summary>The wire name of <paramref name="value"/>, e.g. <c>awaiting_second_approval</c>.</summary>
-    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum
+    public static string Of<TEnum>(TEnum value)
+        where TEnum : struct, Enum
     {
         var name = Enum.GetName(value)
-                   ?? throw new ArgumentOutOfRangeException(nameof(value), value, "Not a defined value.");
+            ?? throw new ArgumentOutOfRangeException(nameof(value), value, "Not a defined value.");
         return ToSnakeCase(name);
     }
 
     /// <summary>Parses a wire name (case-insensitive); false for anything else, including numbers.</summary>
-    public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
+    public static bool TryParse<TEnum>(string? text, out TEnum value)
+        where TEnum : struct, Enum
     {
         value = default;
         if (string.IsNullOrWhiteSpace(text))
@@ -30,7 +32,8 @@ public static class WireName
         }
 
         var table = ParseTables.GetOrAdd(typeof(TEnum), static _ =>
-            Enum.GetValues<TEnum>().ToDictionary(v => Of(v), v => (object)v, StringComparer.OrdinalIgnoreCase));
+            Enum.GetValues<TEnum>().ToDictionary(v => Of(v), v => (object)v, StringComparer.OrdinalIgnoreCase)
+        );
         if (table.TryGetValue(text.Trim(), out var found))
         {
             value = (TEnum)found;

@@ -30,8 +30,13 @@ public static class Countries
         }
 
         var trimmed = text.AsSpan().Trim();
-        if (trimmed.Length is 2 or 3 && char.IsAsciiLetter(trimmed[0]) && char.IsAsciiLetter(trimmed[1]) && char.IsAsciiLetter(trimmed[^1])
-            && Data.Value.ByCode.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(trimmed, out country))
+        if (
+            trimmed.Length is 2 or 3
+            && char.IsAsciiLetter(trimmed[0])
+            && char.IsAsciiLetter(trimmed[1])
+            && char.IsAsciiLetter(trimmed[^1])
+            && Data.Value.ByCode.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(trimmed, out country)
+        )
         {
             return true; // fast path: an ISO code in any case
         }
@@ -40,7 +45,8 @@ public static class Countries
         return key.Length > 0 && Data.Value.ByKey.TryGetValue(key, out country);
     }
 
-    /// <summary>Every folded name and alias (not codes) with its country: used to find country names in free text.</summary>
+    /// <summary>Every folded name and alias (not codes) with its country: used to find country names in free
+    /// text.</summary>
     internal static IEnumerable<(string Phrase, Country Country)> NamePhrases()
     {
         foreach (var c in All)
@@ -53,7 +59,11 @@ public static class Countries
         }
     }
 
-    private sealed record Table(IReadOnlyList<Country> All, FrozenDictionary<string, Country> ByKey, FrozenDictionary<string, Country> ByCode);
+    private sealed record Table(
+        IReadOnlyList<Country> All,
+        FrozenDictionary<string, Country> ByKey,
+        FrozenDictionary<string, Country> ByCode
+    );
 
     private static Table Load()
     {
@@ -85,7 +95,10 @@ public static class Countries
                     : throw new InvalidDataException($"countries.csv line {lineNumber}: unknown region '{f[3]}'");
             }
 
-            var aliases = f[6].Length == 0 ? [] : f[6].Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var aliases =
+                f[6].Length == 0
+                    ? []
+                    : f[6].Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var country = new Country(f[0], f[1], f[2], region, f[4], f[5].Length == 0 ? null : f[5], aliases);
             all.Add(country);
             foreach (var name in (string[])[f[0], f[1], f[2], .. aliases])
@@ -93,14 +106,17 @@ public static class Countries
                 var key = TextFold.Key(name);
                 if (byKey.TryGetValue(key, out var existing) && existing != country)
                 {
-                    throw new InvalidDataException($"countries.csv line {lineNumber}: '{name}' already names {existing.Alpha2}");
+                    throw new InvalidDataException(
+                        $"countries.csv line {lineNumber}: '{name}' already names " + $"{existing.Alpha2}"
+                    );
                 }
 
                 byKey[key] = country;
             }
         }
 
-        var byCode = all.SelectMany(c => new[] { (c.Alpha2, c), (c.Alpha3, c) }).ToFrozenDictionary(x => x.Item1, x => x.c, StringComparer.OrdinalIgnoreCase);
+        var byCode = all.SelectMany(c => new[] { (c.Alpha2, c), (c.Alpha3, c) })
+            .ToFrozenDictionary(x => x.Item1, x => x.c, StringComparer.OrdinalIgnoreCase);
         return new Table(all, byKey.ToFrozenDictionary(StringComparer.Ordinal), byCode);
     }
 }

@@ -6,7 +6,8 @@ namespace FundAudit.Core.Geography;
 /// <param name="Name">The English short name ("Kenya").</param>
 /// <param name="Region">The world region; null only for Antarctica, which M49 leaves without one.</param>
 /// <param name="SubRegion">The M49 sub-region ("Sub-Saharan Africa", "South-eastern Asia").</param>
-/// <param name="IntermediateRegion">The M49 intermediate region where there is one ("Central America", "Eastern Africa").</param>
+/// <param name="IntermediateRegion">The M49 intermediate region where there is one ("Central America", "Eastern
+/// Africa").</param>
 /// <param name="Aliases">Other names: Spanish, French, Portuguese and common forms.</param>
 public sealed record Country(
     string Alpha2,
@@ -15,7 +16,8 @@ public sealed record Country(
     WorldRegion? Region,
     string SubRegion,
     string? IntermediateRegion,
-    IReadOnlyList<string> Aliases)
+    IReadOnlyList<string> Aliases
+)
 {
     public override string ToString() => Alpha2;
 }

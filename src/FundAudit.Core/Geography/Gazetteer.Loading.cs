@@ -7,12 +7,59 @@ public static partial class Gazetteer
 {
     private static readonly string[] DirectionWords =
     [
-        "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "centre", "center",
-        "capital", "upper", "lower", "middle", "norte", "sur", "sul", "nord", "est", "ouest", "oeste", "centro",
-        "leste", "greater", "city", "north east", "north west", "south east", "south west", "north central",
-        "south central", "east central", "west central", "northeast", "northwest", "southeast", "southwest",
-        "central region", "northern region", "southern region", "eastern region", "western region", "nord est",
-        "nord ouest", "sud est", "sud ouest", "sud", "noreste", "noroeste", "sureste", "suroeste", "nordeste",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "centre",
+        "center",
+        "capital",
+        "upper",
+        "lower",
+        "middle",
+        "norte",
+        "sur",
+        "sul",
+        "nord",
+        "est",
+        "ouest",
+        "oeste",
+        "centro",
+        "leste",
+        "greater",
+        "city",
+        "north east",
+        "north west",
+        "south east",
+        "south west",
+        "north central",
+        "south central",
+        "east central",
+        "west central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "central region",
+        "northern region",
+        "southern region",
+        "eastern region",
+        "western region",
+        "nord est",
+        "nord ouest",
+        "sud est",
+        "sud ouest",
+        "sud",
+        "noreste",
+        "noroeste",
+        "sureste",
+        "suroeste",
+        "nordeste",
     ];
 
     private static (string, SubPlace)[] BuildPhrases()
@@ -25,8 +72,12 @@ public static partial class Gazetteer
         foreach (var (name, reading, textSafe) in index.PhraseCandidates)
         {
             var phrase = TextFold.Phrase(name);
-            if (phrase.Length < 4 || excluded.Contains(phrase) || index.OrdinaryWords.Contains(phrase)
-                || result.ContainsKey(phrase))
+            if (
+                phrase.Length < 4
+                || excluded.Contains(phrase)
+                || index.OrdinaryWords.Contains(phrase)
+                || result.ContainsKey(phrase)
+            )
             {
                 continue;
             }
@@ -43,9 +94,11 @@ public static partial class Gazetteer
 
             var key = TextFold.Key(phrase);
             var readings = index.ByKey[key];
-            if (readings.Any(r => r.Source == Source.Scope)
+            if (
+                readings.Any(r => r.Source == Source.Scope)
                 || readings.Any(r => r.Place.Country != reading.Place.Country)
-                || NamedCountry(phrase, key) is not null)
+                || NamedCountry(phrase, key) is not null
+            )
             {
                 continue; // names a hand-written scope (listed on its own), or places in several countries
             }
@@ -108,15 +161,20 @@ public static partial class Gazetteer
                     continue; // a subdivision of a code the country table does not hold
                 }
 
-                var parent = row[3].Length == 0 ? null : row[3].Contains('-') ? row[3] : row[1] + "-" + row[3];
+                var parent =
+                    row[3].Length == 0 ? null
+                    : row[3].Contains('-') ? row[3]
+                    : row[1] + "-" + row[3];
                 var kind = parent is null ? SubPlaceKind.ConstituentCountry : SubPlaceKind.District;
                 var bracket = row[4].IndexOf(" [", StringComparison.Ordinal);
                 var display = bracket > 0 ? row[4][..bracket] : row[4];
                 var place = new SubPlace(display, country, kind, row[0]) { Parent = parent };
                 byIso[row[0]] = place;
                 var reading = new Reading(place, Source.Subdivision, false);
-                foreach (var form in (string[])[row[4], row.At(5), row.At(6), row.At(7), .. row.At(8).Split('|'),
-                             .. row.At(9).Split('|')])
+                foreach (
+                    var form in (string[])
+                        [row[4], row.At(5), row.At(6), row.At(7), .. row.At(8).Split('|'), .. row.At(9).Split('|')]
+                )
                 {
                     if (form.Length > 0)
                     {
@@ -199,7 +257,8 @@ public static partial class Gazetteer
                 byKey.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal),
                 byIso.ToFrozenDictionary(StringComparer.Ordinal),
                 ordinary.ToFrozenSet(StringComparer.Ordinal),
-                [.. phrases]);
+                [.. phrases]
+            );
 
         private void Add(string name, Reading reading)
         {

@@ -15,15 +15,20 @@ public static partial class Gazetteer
 
         // Cheap tests first: most names reach no pattern, and regular expressions cost microseconds each.
         var hasDigit = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
-        if (WideOrCompound(text, hint, depth, out var found) || UkArea(text, hint, depth, hasDigit, out found)
-            || Noise(text, hint, depth, hasDigit, out found))
+        if (
+            WideOrCompound(text, hint, depth, out var found)
+            || UkArea(text, hint, depth, hasDigit, out found)
+            || Noise(text, hint, depth, hasDigit, out found)
+        )
         {
             return found;
         }
 
         // "East Oxford", "Northern Kenya": a part of a place
-        if (DirectionPrefix().Match(text) is { Success: true } part
-            && Resolve(part.Groups["x"].Value, hint, depth) is { } whole)
+        if (
+            DirectionPrefix().Match(text) is { Success: true } part
+            && Resolve(part.Groups["x"].Value, hint, depth) is { } whole
+        )
         {
             var kind = whole.Kind is SubPlaceKind.CountryWide or SubPlaceKind.ConstituentCountry
                 ? SubPlaceKind.Region
@@ -34,16 +39,22 @@ public static partial class Gazetteer
             };
         }
 
-        var parts = ListSeparator().Split(text)
-            .Where(p => p.Trim().Length > 0 && !NoisePart().IsMatch(p.Trim())).ToArray();
+        var parts = ListSeparator()
+            .Split(text)
+            .Where(p => p.Trim().Length > 0 && !NoisePart().IsMatch(p.Trim()))
+            .ToArray();
         if (parts.Length >= 2 && ResolveList(text, parts, hint, depth) is { } list)
         {
             return list;
         }
 
         // "Central Oxford, OX1 3DH", "OX7 5DZ Squadron HQ": a full UK postcode anywhere places the text in GB
-        if (hasDigit && hint is null or "GB" && PostcodeInside().IsMatch(text)
-            && Countries.TryResolve("GB", out var inUk))
+        if (
+            hasDigit
+            && hint is null or "GB"
+            && PostcodeInside().IsMatch(text)
+            && Countries.TryResolve("GB", out var inUk)
+        )
         {
             return new SubPlace(text, inUk, SubPlaceKind.Locality, null);
         }
@@ -59,15 +70,19 @@ public static partial class Gazetteer
         found = null;
 
         // "England - Wide", "UK-wide", "Scotland Whole", "National (UK)", "Whole of Wales"
-        if (WideEndings.Any(e => text.EndsWith(e, StringComparison.OrdinalIgnoreCase))
-            && WideSuffix().Match(text) is { Success: true } wide)
+        if (
+            WideEndings.Any(e => text.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            && WideSuffix().Match(text) is { Success: true } wide
+        )
         {
             found = Resolve(wide.Groups["x"].Value, hint, depth);
             return true;
         }
 
-        if (WideStarts.Any(e => text.StartsWith(e, StringComparison.OrdinalIgnoreCase))
-            && WidePrefix().Match(text) is { Success: true } widePrefix)
+        if (
+            WideStarts.Any(e => text.StartsWith(e, StringComparison.OrdinalIgnoreCase))
+            && WidePrefix().Match(text) is { Success: true } widePrefix
+        )
         {
             found = Resolve(widePrefix.Groups["x"].Value, hint, depth);
             return true;
@@ -78,8 +93,10 @@ public static partial class Gazetteer
         if (dash.Length >= 2)
         {
             var leftKey = TextFold.Key(dash[0]);
-            var left = leftKey.Length == 0 ? null : Lookup(dash[0].Trim(), leftKey, hint, compound: true, out _)
-                ?? Resolve(dash[0], hint, depth);
+            var left =
+                leftKey.Length == 0
+                    ? null
+                    : Lookup(dash[0].Trim(), leftKey, hint, compound: true, out _) ?? Resolve(dash[0], hint, depth);
             var right = Resolve(string.Join(" - ", dash[1..]), left?.Country.Alpha2 ?? hint, depth);
             found = right ?? left;
             return true;
@@ -94,8 +111,12 @@ public static partial class Gazetteer
         found = null;
 
         // ONS small areas: "Ipswich 007H" (LSOA), "Mendip 004" (MSOA)
-        if (hasDigit && hint is null or "GB" && SmallArea().Match(text) is { Success: true } area
-            && Countries.TryResolve("GB", out var gb))
+        if (
+            hasDigit
+            && hint is null or "GB"
+            && SmallArea().Match(text) is { Success: true } area
+            && Countries.TryResolve("GB", out var gb)
+        )
         {
             var district = Resolve(area.Groups["x"].Value, "GB", depth);
             if (district is not null && district.Country == gb)
@@ -112,9 +133,11 @@ public static partial class Gazetteer
         }
 
         // UK postcodes: "OX4 4SJ"; an outward code alone ("OX14") only when the country is known to be GB
-        if (hasDigit
+        if (
+            hasDigit
             && (hint is null or "GB" && FullPostcode().IsMatch(text) || hint == "GB" && OutwardCode().IsMatch(text))
-            && Countries.TryResolve("GB", out var uk))
+            && Countries.TryResolve("GB", out var uk)
+        )
         {
             found = new SubPlace(text.ToUpperInvariant(), uk, SubPlaceKind.Locality, null);
             return true;
@@ -130,10 +153,14 @@ public static partial class Gazetteer
         var lastWord = LastWord(text);
 
         // "Inverurie and District", "Bicester and surrounding villages", "Oxford City", "City of Bristol"
-        if ((NoiseLastWords.Contains(lastWord) || text.Contains("surrounding", StringComparison.OrdinalIgnoreCase)
+        if (
+            (
+                NoiseLastWords.Contains(lastWord)
+                || text.Contains("surrounding", StringComparison.OrdinalIgnoreCase)
                 || text.Contains("nearby", StringComparison.OrdinalIgnoreCase)
-                || text.Contains("neighbouring", StringComparison.OrdinalIgnoreCase))
-            && NoiseSuffix().Match(text) is { Success: true } noise)
+                || text.Contains("neighbouring", StringComparison.OrdinalIgnoreCase)
+            ) && NoiseSuffix().Match(text) is { Success: true } noise
+        )
         {
             found = Resolve(noise.Groups["x"].Value, hint, depth);
             return true;
@@ -168,9 +195,15 @@ public static partial class Gazetteer
             places = [.. places.Select((p, i) => p ?? Resolve(parts[i], second, depth))];
         }
 
-        if (places.Length >= 2 && places[0] is null && places.Skip(1).All(p => p is not null)
-            && places.Skip(1).Select(p => p!.Country).Distinct().Count() == 1 && LooksLikePlaceName(parts[0])
-            && !IsKnownName(parts[0]) && !Places.TryResolve(parts[0], out _))
+        if (
+            places.Length >= 2
+            && places[0] is null
+            && places.Skip(1).All(p => p is not null)
+            && places.Skip(1).Select(p => p!.Country).Distinct().Count() == 1
+            && LooksLikePlaceName(parts[0])
+            && !IsKnownName(parts[0])
+            && !Places.TryResolve(parts[0], out _)
+        )
         {
             // "Berinsfield, Oxfordshire", "Wolvercote, Oxford": a place too small to know, inside a known one
             var within = places.Skip(1).Select(p => p!).OrderBy(p => p.Kind).First();
@@ -193,8 +226,12 @@ public static partial class Gazetteer
         }
 
         var first = resolved[0];
-        var rest = resolved.Skip(1).Where((_, i) => !FullPostcode().IsMatch(parts[i + 1].Trim())
-            && !OutwardCode().IsMatch(parts[i + 1].Trim())).ToArray();
+        var rest = resolved
+            .Skip(1)
+            .Where(
+                (_, i) => !FullPostcode().IsMatch(parts[i + 1].Trim()) && !OutwardCode().IsMatch(parts[i + 1].Trim())
+            )
+            .ToArray();
         if (rest.Length > 0 && rest.All(p => first.Kind > p.Kind))
         {
             return first;
@@ -203,8 +240,10 @@ public static partial class Gazetteer
         var kind = resolved.Any(p => p.Kind == SubPlaceKind.CountryWide)
             ? SubPlaceKind.CountryWide
             : SubPlaceKind.Region;
-        var parents = resolved.Select(p => p.Kind == SubPlaceKind.ConstituentCountry ? p.Code : p.Parent)
-            .Distinct().ToArray();
+        var parents = resolved
+            .Select(p => p.Kind == SubPlaceKind.ConstituentCountry ? p.Code : p.Parent)
+            .Distinct()
+            .ToArray();
         return new SubPlace(text, first.Country, kind, null) { Parent = parents.Length == 1 ? parents[0] : null };
     }
 
@@ -213,8 +252,25 @@ public static partial class Gazetteer
 
     private static readonly FrozenSet<string> NoiseLastWords = new[]
     {
-        "district", "villages", "areas", "area", "surrounds", "environs", "city", "town", "centre", "borough",
-        "county", "council", "village", "region", "locality", "parish", "ward", "community", "communities",
+        "district",
+        "villages",
+        "areas",
+        "area",
+        "surrounds",
+        "environs",
+        "city",
+        "town",
+        "centre",
+        "borough",
+        "county",
+        "council",
+        "village",
+        "region",
+        "locality",
+        "parish",
+        "ward",
+        "community",
+        "communities",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     private static string LastWord(string text)
@@ -237,9 +293,11 @@ public static partial class Gazetteer
         return t.Length >= 3 && char.IsUpper(t[0]) && !t.Any(char.IsDigit) && t.Split(' ').Length <= 5;
     }
 
-    [GeneratedRegex(@"^(?:north|south|east|west|central|northern|southern|eastern|western|north[- ]?east|" +
-        @"north[- ]?west|south[- ]?east|south[- ]?west|mid|inner|outer|rural|urban)\s+(?<x>.+)$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:north|south|east|west|central|northern|southern|eastern|western|north[- ]?east|"
+            + @"north[- ]?west|south[- ]?east|south[- ]?west|mid|inner|outer|rural|urban)\s+(?<x>.+)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex DirectionPrefix();
 
     [GeneratedRegex(@"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", RegexOptions.CultureInvariant)]
@@ -248,13 +306,18 @@ public static partial class Gazetteer
     [GeneratedRegex(@"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoCodeShape();
 
-    [GeneratedRegex(@"^(?<x>.+?)(?:\s*[-–—:,]\s*|\s+)(?:wide|whole|as a whole|in general|nationally|national)$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?<x>.+?)(?:\s*[-–—:,]\s*|\s+)(?:wide|whole|as a whole|in general|nationally|national)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex WideSuffix();
 
-    [GeneratedRegex(@"^(?:national|nationwide|whole of(?: the)?|all of(?: the)?|all|across(?: the)?|" +
-        @"throughout(?: the)?)" +
-        @"\s*[(:-]?\s*(?<x>[^()]+?)\s*\)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:national|nationwide|whole of(?: the)?|all of(?: the)?|all|across(?: the)?|"
+            + @"throughout(?: the)?)"
+            + @"\s*[(:-]?\s*(?<x>[^()]+?)\s*\)?$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex WidePrefix();
 
     [GeneratedRegex(@"\s+[-–—]\s+|\s*[–—]\s*", RegexOptions.CultureInvariant)]
@@ -269,23 +332,30 @@ public static partial class Gazetteer
     [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]?$", RegexOptions.CultureInvariant)]
     private static partial Regex OutwardCode();
 
-    [GeneratedRegex(@"^(?<x>.+?)\s+(?:(?:and|&)\s+(?:the\s+)?(?:district|(?:surrounding|nearby|neighbouring)\b.*|" +
-        @"surrounds|area|environs)|city|town|town centre|area|district|borough|county|council|village|region|" +
-        @"locality|" +
-        @"parish|ward|community|communities)$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?<x>.+?)\s+(?:(?:and|&)\s+(?:the\s+)?(?:district|(?:surrounding|nearby|neighbouring)\b.*|"
+            + @"surrounds|area|environs)|city|town|town centre|area|district|borough|county|council|village|region|"
+            + @"locality|"
+            + @"parish|ward|community|communities)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex NoiseSuffix();
 
-    [GeneratedRegex(@"^(?:the\s+)?(?:city of|county of|borough of|royal borough of|london borough of|town of|" +
-        @"district of)\s+(?<x>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:the\s+)?(?:city of|county of|borough of|royal borough of|london borough of|town of|"
+            + @"district of)\s+(?<x>.+)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex NoisePrefix();
 
     [GeneratedRegex(@"^(?<x>.+?)\s+[A-Z]{1,2}\d[A-Z\d]?(?:\s*\d[A-Z]{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPostcode();
 
-    [GeneratedRegex(@"^(?:(?:and|&)\s+)?(?:other\s+|the\s+)?(?:surrounding|nearby|neighbouring|neighboring|local)\s+" +
-        @"(?:areas?|villages|towns|district|communities)$|^etc\.?$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:(?:and|&)\s+)?(?:other\s+|the\s+)?(?:surrounding|nearby|neighbouring|neighboring|local)\s+"
+            + @"(?:areas?|villages|towns|district|communities)$|^etc\.?$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex NoisePart();
 
     [GeneratedRegex(@"\s*[,;/]\s*", RegexOptions.CultureInvariant)]

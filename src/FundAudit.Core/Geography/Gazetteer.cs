@@ -35,11 +35,14 @@ public static partial class Gazetteer
         FrozenDictionary<string, Reading[]> ByKey,
         FrozenDictionary<string, SubPlace> ByIsoCode,
         FrozenSet<string> OrdinaryWords,
-        (string Name, Reading Reading, bool TextSafe)[] PhraseCandidates);
+        (string Name, Reading Reading, bool TextSafe)[] PhraseCandidates
+    );
 
     private static readonly Lazy<Index> Data = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<(string, SubPlace)[]> Phrases =
-        new(BuildPhrases, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string, SubPlace)[]> Phrases = new(
+        BuildPhrases,
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     /// <summary>Loads every table now (otherwise the first call does): for start-up, tests and timing.</summary>
     public static int Warm() => Data.Value.ByKey.Count;
@@ -76,9 +79,12 @@ public static partial class Gazetteer
         }
 
         var type = codeType?.Trim().ToUpperInvariant();
-        if (text.Length is 2 or 3 && text.All(char.IsAsciiLetter)
+        if (
+            text.Length is 2 or 3
+            && text.All(char.IsAsciiLetter)
             && type is null or "" or "CTRY" or "COUNTRY" or "ISO3166-1" or "ISO 3166-1" or "ISO3166"
-            && Countries.TryResolve(text, out var country))
+            && Countries.TryResolve(text, out var country)
+        )
         {
             place = Whole(country);
             return true;
@@ -165,8 +171,7 @@ public static partial class Gazetteer
     /// True when the name has readings in two or more countries ("Georgia", "Victoria", "Santa Cruz", "Córdoba",
     /// "Birmingham"): it resolves only with a country and should never be guessed.
     /// </summary>
-    public static bool IsAmbiguous(string? name) =>
-        Candidates(name).Select(p => p.Country).Distinct().Skip(1).Any();
+    public static bool IsAmbiguous(string? name) => Candidates(name).Select(p => p.Country).Distinct().Skip(1).Any();
 
     /// <summary>
     /// True when the name of a place or subdivision is also an ordinary English, Spanish, French or Portuguese word
@@ -176,7 +181,9 @@ public static partial class Gazetteer
         !string.IsNullOrWhiteSpace(name) && Data.Value.OrdinaryWords.Contains(TextFold.Phrase(name));
 
     private static string? HintOf(string? country) =>
-        string.IsNullOrWhiteSpace(country) ? null : Countries.TryResolve(country, out var c) ? c.Alpha2 : null;
+        string.IsNullOrWhiteSpace(country) ? null
+        : Countries.TryResolve(country, out var c) ? c.Alpha2
+        : null;
 
     private static SubPlace Whole(Country country) => new(country.Name, country, SubPlaceKind.CountryWide, null);
 
@@ -277,11 +284,17 @@ public static partial class Gazetteer
 
     // CN-HK is Hong Kong, FR-GP is Guadeloupe: the subdivision is the country named, not a rival reading.
     private static bool SameEntity(Reading r, Country? named) =>
-        named is not null && r.Source == Source.Subdivision && r.Place.Code is { Length: > 3 } code
+        named is not null
+        && r.Source == Source.Subdivision
+        && r.Place.Code is { Length: > 3 } code
         && code.AsSpan(3).Equals(named.Alpha2, StringComparison.Ordinal);
 
     // Readings of one country: hand-written first, then ISO, then towns; the broadest; the most populous.
-    private static SubPlace Best(Reading[] readings) => readings
-        .OrderBy(r => r.Source).ThenBy(r => r.Place.Kind).ThenByDescending(r => r.Place.Population ?? 0)
-        .First().Place;
+    private static SubPlace Best(Reading[] readings) =>
+        readings
+            .OrderBy(r => r.Source)
+            .ThenBy(r => r.Place.Kind)
+            .ThenByDescending(r => r.Place.Population ?? 0)
+            .First()
+            .Place;
 }

@@ -39,17 +39,19 @@ public sealed record OnsCode(
     OnsScope Scope,
     string? TypeCode,
     string? TypeTitle,
-    string? Name)
+    string? Name
+)
 {
     /// <summary>The ISO 3166-2 code of the constituent country ("GB-ENG"); null for K codes.</summary>
-    public string? ConstituentIsoCode => ConstituentCountry switch
-    {
-        'E' => "GB-ENG",
-        'W' => "GB-WLS",
-        'S' => "GB-SCT",
-        'N' => "GB-NIR",
-        _ => null,
-    };
+    public string? ConstituentIsoCode =>
+        ConstituentCountry switch
+        {
+            'E' => "GB-ENG",
+            'W' => "GB-WLS",
+            'S' => "GB-SCT",
+            'N' => "GB-NIR",
+            _ => null,
+        };
 }
 
 /// <summary>
@@ -61,29 +63,66 @@ public static class OnsCodes
 {
     private static readonly Lazy<FrozenDictionary<string, string[]>> Prefixes = new(
         () => GeoResources.Rows("ons-prefixes.tsv").ToFrozenDictionary(r => r[0], StringComparer.Ordinal),
-        LazyThreadSafetyMode.ExecutionAndPublication);
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     // Names of the areas real files name by code at country or region level, and of the London boroughs.
     private static readonly FrozenDictionary<string, string> Names = new Dictionary<string, string>
     {
-        ["K02000001"] = "United Kingdom", ["K03000001"] = "Great Britain", ["K04000001"] = "England and Wales",
-        ["E92000001"] = "England", ["W92000004"] = "Wales", ["S92000003"] = "Scotland",
+        ["K02000001"] = "United Kingdom",
+        ["K03000001"] = "Great Britain",
+        ["K04000001"] = "England and Wales",
+        ["E92000001"] = "England",
+        ["W92000004"] = "Wales",
+        ["S92000003"] = "Scotland",
         ["N92000002"] = "Northern Ireland",
-        ["E12000001"] = "North East", ["E12000002"] = "North West", ["E12000003"] = "Yorkshire and the Humber",
-        ["E12000004"] = "East Midlands", ["E12000005"] = "West Midlands", ["E12000006"] = "East of England",
-        ["E12000007"] = "London", ["E12000008"] = "South East", ["E12000009"] = "South West",
-        ["E11000001"] = "Greater Manchester", ["E11000002"] = "Merseyside", ["E11000003"] = "South Yorkshire",
-        ["E11000005"] = "West Midlands", ["E11000006"] = "West Yorkshire", ["E11000007"] = "Tyne and Wear",
-        ["E09000001"] = "City of London", ["E09000002"] = "Barking and Dagenham", ["E09000003"] = "Barnet",
-        ["E09000004"] = "Bexley", ["E09000005"] = "Brent", ["E09000006"] = "Bromley", ["E09000007"] = "Camden",
-        ["E09000008"] = "Croydon", ["E09000009"] = "Ealing", ["E09000010"] = "Enfield", ["E09000011"] = "Greenwich",
-        ["E09000012"] = "Hackney", ["E09000013"] = "Hammersmith and Fulham", ["E09000014"] = "Haringey",
-        ["E09000015"] = "Harrow", ["E09000016"] = "Havering", ["E09000017"] = "Hillingdon",
-        ["E09000018"] = "Hounslow", ["E09000019"] = "Islington", ["E09000020"] = "Kensington and Chelsea",
-        ["E09000021"] = "Kingston upon Thames", ["E09000022"] = "Lambeth", ["E09000023"] = "Lewisham",
-        ["E09000024"] = "Merton", ["E09000025"] = "Newham", ["E09000026"] = "Redbridge",
-        ["E09000027"] = "Richmond upon Thames", ["E09000028"] = "Southwark", ["E09000029"] = "Sutton",
-        ["E09000030"] = "Tower Hamlets", ["E09000031"] = "Waltham Forest", ["E09000032"] = "Wandsworth",
+        ["E12000001"] = "North East",
+        ["E12000002"] = "North West",
+        ["E12000003"] = "Yorkshire and the Humber",
+        ["E12000004"] = "East Midlands",
+        ["E12000005"] = "West Midlands",
+        ["E12000006"] = "East of England",
+        ["E12000007"] = "London",
+        ["E12000008"] = "South East",
+        ["E12000009"] = "South West",
+        ["E11000001"] = "Greater Manchester",
+        ["E11000002"] = "Merseyside",
+        ["E11000003"] = "South Yorkshire",
+        ["E11000005"] = "West Midlands",
+        ["E11000006"] = "West Yorkshire",
+        ["E11000007"] = "Tyne and Wear",
+        ["E09000001"] = "City of London",
+        ["E09000002"] = "Barking and Dagenham",
+        ["E09000003"] = "Barnet",
+        ["E09000004"] = "Bexley",
+        ["E09000005"] = "Brent",
+        ["E09000006"] = "Bromley",
+        ["E09000007"] = "Camden",
+        ["E09000008"] = "Croydon",
+        ["E09000009"] = "Ealing",
+        ["E09000010"] = "Enfield",
+        ["E09000011"] = "Greenwich",
+        ["E09000012"] = "Hackney",
+        ["E09000013"] = "Hammersmith and Fulham",
+        ["E09000014"] = "Haringey",
+        ["E09000015"] = "Harrow",
+        ["E09000016"] = "Havering",
+        ["E09000017"] = "Hillingdon",
+        ["E09000018"] = "Hounslow",
+        ["E09000019"] = "Islington",
+        ["E09000020"] = "Kensington and Chelsea",
+        ["E09000021"] = "Kingston upon Thames",
+        ["E09000022"] = "Lambeth",
+        ["E09000023"] = "Lewisham",
+        ["E09000024"] = "Merton",
+        ["E09000025"] = "Newham",
+        ["E09000026"] = "Redbridge",
+        ["E09000027"] = "Richmond upon Thames",
+        ["E09000028"] = "Southwark",
+        ["E09000029"] = "Sutton",
+        ["E09000030"] = "Tower Hamlets",
+        ["E09000031"] = "Waltham Forest",
+        ["E09000032"] = "Wandsworth",
         ["E09000033"] = "Westminster",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -139,16 +178,29 @@ public static class OnsCodes
     /// electoral regions (E15) as <see cref="SubPlaceKind.Region"/>, small areas, wards and parishes as
     /// <see cref="SubPlaceKind.Locality"/>, everything else (authorities, counties, constituencies, health and
     /// police areas) as <see cref="SubPlaceKind.District"/>.</summary>
-    internal static SubPlaceKind KindOf(OnsCode ons) => ons.Scope switch
-    {
-        OnsScope.UnitedKingdom or OnsScope.GreatBritain => SubPlaceKind.CountryWide,
-        OnsScope.EnglandAndWales or OnsScope.ConstituentCountry => SubPlaceKind.ConstituentCountry,
-        _ => ons.TypeCode switch
+    internal static SubPlaceKind KindOf(OnsCode ons) =>
+        ons.Scope switch
         {
-            "RGN/GOR" or "EER" => SubPlaceKind.Region,
-            "OA" or "LSOA" or "MSOA" or "USOA" or "SOA" or "SA" or "DZ" or "IG" or "WD" or "PAR" or "COM" or "WZ"
-                or "CMWD" or "CFA" => SubPlaceKind.Locality,
-            _ => SubPlaceKind.District,
-        },
-    };
+            OnsScope.UnitedKingdom or OnsScope.GreatBritain => SubPlaceKind.CountryWide,
+            OnsScope.EnglandAndWales or OnsScope.ConstituentCountry => SubPlaceKind.ConstituentCountry,
+            _ => ons.TypeCode switch
+            {
+                "RGN/GOR" or "EER" => SubPlaceKind.Region,
+                "OA"
+                or "LSOA"
+                or "MSOA"
+                or "USOA"
+                or "SOA"
+                or "SA"
+                or "DZ"
+                or "IG"
+                or "WD"
+                or "PAR"
+                or "COM"
+                or "WZ"
+                or "CMWD"
+                or "CFA" => SubPlaceKind.Locality,
+                _ => SubPlaceKind.District,
+            },
+        };
 }

@@ -24,7 +24,12 @@ public enum OrgIdSchemeKind
 /// <param name="SubnationalCoverage">ISO 3166-2 codes the register is limited to ("GB-SCT" for GB-SC).</param>
 /// <param name="Deprecated">The register marks the list as deprecated.</param>
 public sealed record OrgIdScheme(
-    string Prefix, OrgIdSchemeKind Kind, Country? Country, IReadOnlyList<string> SubnationalCoverage, bool Deprecated);
+    string Prefix,
+    OrgIdSchemeKind Kind,
+    Country? Country,
+    IReadOnlyList<string> SubnationalCoverage,
+    bool Deprecated
+);
 
 /// <summary>
 /// The recipient's base from its organisation identifier ("GB-CHC-1234567", "US-EIN-12-3456789", "XM-DAC-41114"),
@@ -33,8 +38,10 @@ public sealed record OrgIdScheme(
 /// </summary>
 public static class OrganisationIds
 {
-    private static readonly Lazy<FrozenDictionary<string, OrgIdScheme>> Schemes =
-        new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<FrozenDictionary<string, OrgIdScheme>> Schemes = new(
+        Load,
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     /// <summary>
     /// The register list an identifier belongs to: the longest prefix of up to three hyphen-separated parts the

@@ -9,7 +9,8 @@ public enum PlaceKind
     /// <summary>One country.</summary>
     Country,
 
-    /// <summary>A multi-country area: a world region, a sub-region ("Central America"), or an area spanning regions ("MENA").</summary>
+    /// <summary>A multi-country area: a world region, a sub-region ("Central America"), or an area spanning regions
+    /// ("MENA").</summary>
     Region,
 
     /// <summary>"Global", "Worldwide", "International".</summary>
@@ -31,20 +32,279 @@ public static class Places
     // name → regions; names in en/es/fr/pt (folded on load, so accents and case do not matter).
     private static readonly (string[] Names, WorldRegion[] Regions, PlaceKind Kind)[] Areas =
     [
-        (["Global", "Worldwide", "Developing countries, unspecified", "Bilateral, unspecified", "International", "Internacional", "Mundial", "Mondial", "World", "Whole world", "Todo el mundo", "Monde entier", "Mundo", "Monde", "Multi-regional", "Multiregional"], None, PlaceKind.Global),
-        (["Africa", "África", "Afrique", "Pan-African", "Panafrican", "Panafricano", "Panafricaine", "Sub-Saharan Africa", "Sub-Sahara Africa", "South of Sahara", "North of Sahara", "Subsaharan Africa", "África subsahariana", "Afrique subsaharienne", "África subsaariana", "East Africa", "Eastern Africa", "East and Horn of Africa", "Horn of Africa", "África Oriental", "África del Este", "Afrique de l'Est", "Afrique orientale", "West Africa", "Western Africa", "África Occidental", "Afrique de l'Ouest", "Afrique occidentale", "África Ocidental", "Southern Africa", "África Austral", "Afrique australe", "Central Africa", "Middle Africa", "África Central", "Afrique centrale", "Great Lakes", "Great Lakes region", "Grands Lacs", "Région des Grands Lacs", "Sahel", "North Africa", "Northern Africa", "Maghreb", "Afrique du Nord", "África del Norte", "Norte de África"], [WorldRegion.Africa], PlaceKind.Region),
-        (["Latin America", "América Latina", "Amérique latine", "Latinoamérica", "Latin America and the Caribbean", "América Latina y el Caribe", "Amérique latine et Caraïbes", "América Latina e Caribe", "LAC", "Caribbean", "Caribe", "Caraïbes", "Central America", "Centroamérica", "Centro América", "América Central", "Amérique centrale", "Mesoamerica", "Mesoamérica", "Mésoamérique", "South America", "Sudamérica", "Suramérica", "América del Sur", "América do Sul", "Amérique du Sud", "Andean region", "Región Andina", "Andes", "Amazon basin", "Amazon region", "Cuenca amazónica", "Pan-Amazon", "Panamazonía", "Pan-Amazônia", "Southern Cone", "Cono Sur", "Northern Triangle", "Triángulo Norte"], [WorldRegion.LatinAmericaAndTheCaribbean], PlaceKind.Region),
-        (["Northern America", "North America", "Norteamérica", "América del Norte", "Amérique du Nord", "América do Norte"], [WorldRegion.NorthernAmerica], PlaceKind.Region),
-        (["Americas", "The Americas", "America", "North & Central America", "Las Américas", "Les Amériques", "As Américas", "Hemisphere", "Western Hemisphere"], [WorldRegion.LatinAmericaAndTheCaribbean, WorldRegion.NorthernAmerica], PlaceKind.Region),
-        (["Asia", "Asie", "Ásia", "Far East Asia", "South & Central Asia", "South and Central Asia", "Southeast Asia", "South-East Asia", "South East Asia", "South-eastern Asia", "ASEAN", "Sudeste Asiático", "Sudeste de Asia", "Asie du Sud-Est", "South Asia", "Southern Asia", "Asia del Sur", "Asie du Sud", "Sul da Ásia", "East Asia", "Eastern Asia", "Asia Oriental", "Asie de l'Est", "Central Asia", "Asia Central", "Asie centrale", "Ásia Central", "Middle East", "Oriente Medio", "Oriente Próximo", "Moyen-Orient", "Proche-Orient", "Oriente Médio", "Western Asia", "Gulf region", "Mekong region", "Mekong", "Caucasus", "South Caucasus", "Cáucaso", "Caucase"], [WorldRegion.Asia], PlaceKind.Region),
-        (["Europe", "Europa", "European Union", "Unión Europea", "Union européenne", "União Europeia", "EU", "Eastern Europe", "Europa del Este", "Europa Oriental", "Europe de l'Est", "Europe orientale", "Leste Europeu", "Western Europe", "Europa Occidental", "Europe de l'Ouest", "Europe occidentale", "Balkans", "Western Balkans", "Balcanes", "Bálcãs", "Nordic countries", "Central and Eastern Europe", "CEE"], [WorldRegion.Europe], PlaceKind.Region),
-        (["Oceania", "Océanie", "Oceanía", "Pacific", "Pacific Islands", "South Pacific", "Pacífico", "Islas del Pacífico", "Pacifique", "Îles du Pacifique", "Melanesia", "Mélanésie", "Micronesia region", "Polynesia", "Polynésie"], [WorldRegion.Oceania], PlaceKind.Region),
-        (["Middle East and North Africa", "MENA", "Oriente Medio y Norte de África", "Moyen-Orient et Afrique du Nord", "Afrique du Nord et Moyen-Orient", "MOAN"], [WorldRegion.Africa, WorldRegion.Asia], PlaceKind.Region),
-        (["Asia-Pacific", "Asia Pacific", "Asia y el Pacífico", "Asie-Pacifique", "Ásia-Pacífico"], [WorldRegion.Asia, WorldRegion.Oceania], PlaceKind.Region),
-        (["Euro-Mediterranean", "Mediterranean", "Mediterráneo", "Méditerranée", "Mediterrâneo"], [WorldRegion.Europe, WorldRegion.Africa, WorldRegion.Asia], PlaceKind.Region),
+        (
+            [
+                "Global",
+                "Worldwide",
+                "Developing countries, unspecified",
+                "Bilateral, unspecified",
+                "International",
+                "Internacional",
+                "Mundial",
+                "Mondial",
+                "World",
+                "Whole world",
+                "Todo el mundo",
+                "Monde entier",
+                "Mundo",
+                "Monde",
+                "Multi-regional",
+                "Multiregional",
+            ],
+            None,
+            PlaceKind.Global
+        ),
+        (
+            [
+                "Africa",
+                "África",
+                "Afrique",
+                "Pan-African",
+                "Panafrican",
+                "Panafricano",
+                "Panafricaine",
+                "Sub-Saharan " + "Africa",
+                "Sub-Sahara Africa",
+                "South of Sahara",
+                "North of Sahara",
+                "Subsaharan Africa",
+                "África subsahariana",
+                "Afrique subsaharienne",
+                "África subsaariana",
+                "East Africa",
+                "Eastern Africa",
+                "East and Horn of Africa",
+                "Horn of Africa",
+                "África Oriental",
+                "África del Este",
+                "Afrique de l'Est",
+                "Afrique orientale",
+                "West Africa",
+                "Western Africa",
+                "África Occidental",
+                "Afrique de l'Ouest",
+                "Afrique occidentale",
+                "África Ocidental",
+                "Southern Africa",
+                "África Austral",
+                "Afrique australe",
+                "Central Africa",
+                "Middle Africa",
+                "África Central",
+                "Afrique centrale",
+                "Great Lakes",
+                "Great Lakes region",
+                "Grands Lacs",
+                "Région des Grands Lacs",
+                "Sahel",
+                "North Africa",
+                "Northern Africa",
+                "Maghreb",
+                "Afrique du Nord",
+                "África del Norte",
+                "Norte de África",
+            ],
+            [WorldRegion.Africa],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Latin America",
+                "América Latina",
+                "Amérique latine",
+                "Latinoamérica",
+                "Latin America and the Caribbean",
+                "América Latina y el Caribe",
+                "Amérique latine et Caraïbes",
+                "América Latina e Caribe",
+                "LAC",
+                "Caribbean",
+                "Caribe",
+                "Caraïbes",
+                "Central America",
+                "Centroamérica",
+                "Centro América",
+                "América Central",
+                "Amérique centrale",
+                "Mesoamerica",
+                "Mesoamérica",
+                "Mésoamérique",
+                "South America",
+                "Sudamérica",
+                "Suramérica",
+                "América del Sur",
+                "América do Sul",
+                "Amérique du Sud",
+                "Andean region",
+                "Región Andina",
+                "Andes",
+                "Amazon basin",
+                "Amazon region",
+                "Cuenca amazónica",
+                "Pan-Amazon",
+                "Panamazonía",
+                "Pan-Amazônia",
+                "Southern Cone",
+                "Cono Sur",
+                "Northern Triangle",
+                "Triángulo Norte",
+            ],
+            [WorldRegion.LatinAmericaAndTheCaribbean],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Northern America",
+                "North America",
+                "Norteamérica",
+                "América del Norte",
+                "Amérique du Nord",
+                "América do Norte",
+            ],
+            [WorldRegion.NorthernAmerica],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Americas",
+                "The Americas",
+                "America",
+                "North & Central America",
+                "Las Américas",
+                "Les Amériques",
+                "As Américas",
+                "Hemisphere",
+                "Western Hemisphere",
+            ],
+            [WorldRegion.LatinAmericaAndTheCaribbean, WorldRegion.NorthernAmerica],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Asia",
+                "Asie",
+                "Ásia",
+                "Far East Asia",
+                "South & Central Asia",
+                "South and Central Asia",
+                "Southeast Asia",
+                "South-East Asia",
+                "South East Asia",
+                "South-eastern Asia",
+                "ASEAN",
+                "Sudeste Asiático",
+                "Sudeste de Asia",
+                "Asie du Sud-Est",
+                "South Asia",
+                "Southern Asia",
+                "Asia del Sur",
+                "Asie du Sud",
+                "Sul da Ásia",
+                "East Asia",
+                "Eastern Asia",
+                "Asia Oriental",
+                "Asie de l'Est",
+                "Central Asia",
+                "Asia Central",
+                "Asie centrale",
+                "Ásia Central",
+                "Middle East",
+                "Oriente Medio",
+                "Oriente Próximo",
+                "Moyen-Orient",
+                "Proche-Orient",
+                "Oriente Médio",
+                "Western Asia",
+                "Gulf region",
+                "Mekong region",
+                "Mekong",
+                "Caucasus",
+                "South Caucasus",
+                "Cáucaso",
+                "Caucase",
+            ],
+            [WorldRegion.Asia],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Europe",
+                "Europa",
+                "European Union",
+                "Unión Europea",
+                "Union européenne",
+                "União Europeia",
+                "EU",
+                "Eastern Europe",
+                "Europa del Este",
+                "Europa Oriental",
+                "Europe de l'Est",
+                "Europe orientale",
+                "Leste Europeu",
+                "Western Europe",
+                "Europa Occidental",
+                "Europe de l'Ouest",
+                "Europe occidentale",
+                "Balkans",
+                "Western Balkans",
+                "Balcanes",
+                "Bálcãs",
+                "Nordic countries",
+                "Central and Eastern Europe",
+                "CEE",
+            ],
+            [WorldRegion.Europe],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Oceania",
+                "Océanie",
+                "Oceanía",
+                "Pacific",
+                "Pacific Islands",
+                "South Pacific",
+                "Pacífico",
+                "Islas del Pacífico",
+                "Pacifique",
+                "Îles du Pacifique",
+                "Melanesia",
+                "Mélanésie",
+                "Micronesia region",
+                "Polynesia",
+                "Polynésie",
+            ],
+            [WorldRegion.Oceania],
+            PlaceKind.Region
+        ),
+        (
+            [
+                "Middle East and North Africa",
+                "MENA",
+                "Oriente Medio y Norte de África",
+                "Moyen-Orient et Afrique du Nord",
+                "Afrique du Nord et Moyen-Orient",
+                "MOAN",
+            ],
+            [WorldRegion.Africa, WorldRegion.Asia],
+            PlaceKind.Region
+        ),
+        (
+            ["Asia-Pacific", "Asia Pacific", "Asia y el Pacífico", "Asie-Pacifique", "Ásia-Pacífico"],
+            [WorldRegion.Asia, WorldRegion.Oceania],
+            PlaceKind.Region
+        ),
+        (
+            ["Euro-Mediterranean", "Mediterranean", "Mediterráneo", "Méditerranée", "Mediterrâneo"],
+            [WorldRegion.Europe, WorldRegion.Africa, WorldRegion.Asia],
+            PlaceKind.Region
+        ),
     ];
 
-    private static readonly Lazy<FrozenDictionary<string, Place>> AreaByKey = new(BuildAreas, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<FrozenDictionary<string, Place>> AreaByKey = new(
+        BuildAreas,
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     private static FrozenDictionary<string, Place> BuildAreas()
     {
@@ -60,7 +320,8 @@ public static class Places
         return d.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Resolves a country (any form <see cref="Countries.TryResolve"/> accepts) or a multi-country area.</summary>
+    /// <summary>Resolves a country (any form <see cref="Countries.TryResolve"/> accepts) or a multi-country
+    /// area.</summary>
     public static bool TryResolve(string? text, [NotNullWhen(true)] out Place? place)
     {
         place = null;

@@ -18,21 +18,26 @@ public static class WorldRegions
 {
     public static IReadOnlyList<WorldRegion> All { get; } =
     [
-        WorldRegion.Africa, WorldRegion.LatinAmericaAndTheCaribbean, WorldRegion.NorthernAmerica,
-        WorldRegion.Asia, WorldRegion.Europe, WorldRegion.Oceania,
+        WorldRegion.Africa,
+        WorldRegion.LatinAmericaAndTheCaribbean,
+        WorldRegion.NorthernAmerica,
+        WorldRegion.Asia,
+        WorldRegion.Europe,
+        WorldRegion.Oceania,
     ];
 
     /// <summary>The M49 name ("Latin America and the Caribbean").</summary>
-    public static string DisplayName(this WorldRegion region) => region switch
-    {
-        WorldRegion.Africa => "Africa",
-        WorldRegion.LatinAmericaAndTheCaribbean => "Latin America and the Caribbean",
-        WorldRegion.NorthernAmerica => "Northern America",
-        WorldRegion.Asia => "Asia",
-        WorldRegion.Europe => "Europe",
-        WorldRegion.Oceania => "Oceania",
-        _ => throw new ArgumentOutOfRangeException(nameof(region), region, "not a world region"),
-    };
+    public static string DisplayName(this WorldRegion region) =>
+        region switch
+        {
+            WorldRegion.Africa => "Africa",
+            WorldRegion.LatinAmericaAndTheCaribbean => "Latin America and the Caribbean",
+            WorldRegion.NorthernAmerica => "Northern America",
+            WorldRegion.Asia => "Asia",
+            WorldRegion.Europe => "Europe",
+            WorldRegion.Oceania => "Oceania",
+            _ => throw new ArgumentOutOfRangeException(nameof(region), region, "not a world region"),
+        };
 
     public static bool TryParse(string? text, out WorldRegion region)
     {

@@ -1,6 +1,7 @@
 namespace FundAudit.Core.Grants;
 
-/// <summary>The limits every ingest path (JSON API, CSV) applies to one grant, so both refuse the same things.</summary>
+/// <summary>The limits every ingest path (JSON API, CSV) applies to one grant, so both refuse the same
+/// things.</summary>
 public static class GrantLimits
 {
     public const int MaxIdentifierLength = 400;
@@ -14,5 +15,14 @@ public static class GrantLimits
     public static readonly DateOnly LatestAwardDate = new(2100, 12, 31);
 
     /// <summary>360Giving Location Scope codes (codelist locationScope.csv).</summary>
-    public static readonly IReadOnlyList<string> LocationScopes = ["GLS010", "GLS020", "GLS030", "GLS040", "GLS050", "GLS060", "GLS099"];
+    public static readonly IReadOnlyList<string> LocationScopes =
+    [
+        "GLS010",
+        "GLS020",
+        "GLS030",
+        "GLS040",
+        "GLS050",
+        "GLS060",
+        "GLS099",
+    ];
 }

@@ -56,7 +56,8 @@ public sealed record GrantRecord
 
     public string? RegrantType { get; init; }
 
-    /// <summary>An explicit level given in the data (FundAudit template <c>Level</c> column): global, regional, national, local.</summary>
+    /// <summary>An explicit level given in the data (FundAudit template <c>Level</c> column): global, regional,
+    /// national, local.</summary>
     public string? ExplicitLevel { get; init; }
 
     /// <summary>An explicit purpose given in the data: prevention, collective, emergency, campaign.</summary>

@@ -28,8 +28,7 @@ public static class MinorUnits
         return true;
     }
 
-    public static decimal ToDecimal(long minor, string currency) =>
-        minor / Pow10(Currencies.Exponent(currency));
+    public static decimal ToDecimal(long minor, string currency) => minor / Pow10(Currencies.Exponent(currency));
 
     /// <summary>Parses an invariant-culture number ("1234.50", "1,234.50") to minor units.</summary>
     public static bool TryParse(string? text, string currency, out long minor)
@@ -40,18 +39,22 @@ public static class MinorUnits
             return false;
         }
 
-        return decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
-                   CultureInfo.InvariantCulture, out var value)
-               && TryFromDecimal(value, currency, out minor);
+        return decimal.TryParse(
+                text.Trim(),
+                NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
+                CultureInfo.InvariantCulture,
+                out var value
+            ) && TryFromDecimal(value, currency, out minor);
     }
 
-    private static decimal Pow10(int exponent) => exponent switch
-    {
-        0 => 1m,
-        1 => 10m,
-        2 => 100m,
-        3 => 1000m,
-        4 => 10000m,
-        _ => throw new ArgumentOutOfRangeException(nameof(exponent)),
-    };
+    private static decimal Pow10(int exponent) =>
+        exponent switch
+        {
+            0 => 1m,
+            1 => 10m,
+            2 => 100m,
+            3 => 1000m,
+            4 => 10000m,
+            _ => throw new ArgumentOutOfRangeException(nameof(exponent)),
+        };
 }

@@ -8,18 +8,16 @@ using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Core.Geography;
 using Microsoft.Extensions.DependencyInjection;
-
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>The audit through the API: rates, mix, baselines, comparison, targets, exports, charts and the field view.</summary>
-public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
-    private const string PortfolioRates = "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-03,GBP,0.8,EUR\n";
-
-
-
+    private const string PortfolioRates =
+        "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-03,GBP,0.8,EUR\n";
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
@@ -40,56 +38,151 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     {
         var tenant = await app.CreateTenantAsync();
         await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(PortfolioRates)));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Prevention("B1", 3000m, "EUR", "2024-05-01"), Emergency("B2", 1000m, "EUR", "2024-06-01"),
-            Prevention("G1", 1000m, "EUR", "2025-02-10", core: true), Emergency("G2", 2500m, "USD", "2025-03-04"),
-            Zebra("G3", 800m, "GBP", "2025-03-05"), Zebra("G4", 1000.06m, "GBP", "2025-03-07"))));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/G3/classification",
-            new { level = "national", purpose = "collective", reason = "Board papers: a national network's collective protection plan." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Prevention("B1", 3000m, "EUR", "2024-05-01"),
+                    Emergency("B2", 1000m, "EUR", "2024-06-01"),
+                    Prevention("G1", 1000m, "EUR", "2025-02-10", core: true),
+                    Emergency("G2", 2500m, "USD", "2025-03-04"),
+                    Zebra("G3", 800m, "GBP", "2025-03-05"),
+                    Zebra("G4", 1000.06m, "GBP", "2025-03-07")
+                )
+            )
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/G3/classification",
+                new
+                {
+                    level = "national",
+                    purpose = "collective",
+                    reason = "Board papers: a national network's collective protection plan.",
+                }
+            )
+        );
         return tenant;
     }
 
     private static JsonElement CellOf(JsonElement mix, string level, string purpose) =>
-        mix.GetProperty("cells").EnumerateArray().Single(c => c.GetProperty("key").GetProperty("level").GetString() == level && c.GetProperty("key").GetProperty("purpose").GetString() == purpose);
+        mix.GetProperty("cells")
+            .EnumerateArray()
+            .Single(c =>
+                c.GetProperty("key").GetProperty("level").GetString() == level
+                && c.GetProperty("key").GetProperty("purpose").GetString() == purpose
+            );
 
     [Fact]
     public async Task The_mix_of_the_hand_worked_portfolio_matches_the_figures_worked_out_by_hand()
     {
         var tenant = await HandWorkedPortfolioAsync();
 
-        var mix = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?from=2025-01-01&to=2025-12-31&currency=EUR&groupBy=level,purpose&includeMedian=true"));
+        var mix = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync(
+                "/api/audit/mix?from=2025-01-01&to=2025-12-31&currency=EUR&groupBy=level,purpose&includeMedian=true"
+            )
+        );
 
         Assert.Equal(4, mix.GetProperty("cells").GetArrayLength());
         Assert.Equal(525008, mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
         Assert.Equal(5250.08m, mix.GetProperty("totals").GetProperty("amount").GetDecimal());
         Assert.Equal(4, mix.GetProperty("totals").GetProperty("grants").GetInt64());
         var lp = CellOf(mix, "local", "prevention");
-        Assert.Equal((100000, 1, 19.05m, 100000), (lp.GetProperty("amountMinor").GetInt64(), lp.GetProperty("grants").GetInt64(), lp.GetProperty("share").GetDecimal(), lp.GetProperty("medianMinor").GetInt64()));
+        Assert.Equal(
+            (100000, 1, 19.05m, 100000),
+            (
+                lp.GetProperty("amountMinor").GetInt64(),
+                lp.GetProperty("grants").GetInt64(),
+                lp.GetProperty("share").GetDecimal(),
+                lp.GetProperty("medianMinor").GetInt64()
+            )
+        );
         var le = CellOf(mix, "local", "emergency");
-        Assert.Equal((200000, 38.09m, 200000), (le.GetProperty("amountMinor").GetInt64(), le.GetProperty("share").GetDecimal(), le.GetProperty("medianMinor").GetInt64()));
+        Assert.Equal(
+            (200000, 38.09m, 200000),
+            (
+                le.GetProperty("amountMinor").GetInt64(),
+                le.GetProperty("share").GetDecimal(),
+                le.GetProperty("medianMinor").GetInt64()
+            )
+        );
         var nc = CellOf(mix, "national", "collective"); // the manual correction wins
-        Assert.Equal((100000, 19.05m), (nc.GetProperty("amountMinor").GetInt64(), nc.GetProperty("share").GetDecimal()));
+        Assert.Equal(
+            (100000, 19.05m),
+            (nc.GetProperty("amountMinor").GetInt64(), nc.GetProperty("share").GetDecimal())
+        );
         var lu = CellOf(mix, "local", "unclassified"); // 125007.5 rounded half to even
-        Assert.Equal((125008, 23.81m, 125008), (lu.GetProperty("amountMinor").GetInt64(), lu.GetProperty("share").GetDecimal(), lu.GetProperty("medianMinor").GetInt64()));
-        Assert.Equal((200000, 38.09m), (mix.GetProperty("preventionCollective").GetProperty("amountMinor").GetInt64(), mix.GetProperty("preventionCollective").GetProperty("share").GetDecimal()));
-        Assert.Equal((100000, 19.05m), (mix.GetProperty("flexible").GetProperty("amountMinor").GetInt64(), mix.GetProperty("flexible").GetProperty("share").GetDecimal()));
-        Assert.Equal((425008, 80.95m), (mix.GetProperty("local").GetProperty("amountMinor").GetInt64(), mix.GetProperty("local").GetProperty("share").GetDecimal()));
-        Assert.Equal((125008, 23.81m, 1), (mix.GetProperty("unclassified").GetProperty("amountMinor").GetInt64(), mix.GetProperty("unclassified").GetProperty("share").GetDecimal(),
-            mix.GetProperty("unclassified").GetProperty("grants").GetInt64()));
+        Assert.Equal(
+            (125008, 23.81m, 125008),
+            (
+                lu.GetProperty("amountMinor").GetInt64(),
+                lu.GetProperty("share").GetDecimal(),
+                lu.GetProperty("medianMinor").GetInt64()
+            )
+        );
+        Assert.Equal(
+            (200000, 38.09m),
+            (
+                mix.GetProperty("preventionCollective").GetProperty("amountMinor").GetInt64(),
+                mix.GetProperty("preventionCollective").GetProperty("share").GetDecimal()
+            )
+        );
+        Assert.Equal(
+            (100000, 19.05m),
+            (
+                mix.GetProperty("flexible").GetProperty("amountMinor").GetInt64(),
+                mix.GetProperty("flexible").GetProperty("share").GetDecimal()
+            )
+        );
+        Assert.Equal(
+            (425008, 80.95m),
+            (
+                mix.GetProperty("local").GetProperty("amountMinor").GetInt64(),
+                mix.GetProperty("local").GetProperty("share").GetDecimal()
+            )
+        );
+        Assert.Equal(
+            (125008, 23.81m, 1),
+            (
+                mix.GetProperty("unclassified").GetProperty("amountMinor").GetInt64(),
+                mix.GetProperty("unclassified").GetProperty("share").GetDecimal(),
+                mix.GetProperty("unclassified").GetProperty("grants").GetInt64()
+            )
+        );
 
         // Grouped by year and flexible over both years (fiscal year = calendar year by default): 2024 4000.00 not flexible;
         // 2025 1000.00 flexible and 4250.08 not; the same 2025 total by another grouping.
-        var byYear = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR&groupBy=year,flexible"));
+        var byYear = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR&groupBy=year,flexible")
+        );
         Assert.Equal(525008, byYear.GetProperty("totals").GetProperty("amountMinor").GetInt64());
-        var cells = byYear.GetProperty("cells").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetProperty("year").GetString() + "/" + c.GetProperty("key").GetProperty("flexible").GetString(), c => c.GetProperty("amountMinor").GetInt64());
+        var cells = byYear
+            .GetProperty("cells")
+            .EnumerateArray()
+            .ToDictionary(
+                c =>
+                    c.GetProperty("key").GetProperty("year").GetString()
+                    + "/"
+                    + c.GetProperty("key").GetProperty("flexible").GetString(),
+                c => c.GetProperty("amountMinor").GetInt64()
+            );
         Assert.Equal(new Dictionary<string, long> { ["2025/true"] = 100000, ["2025/false"] = 425008 }, cells);
 
         // A filter: only the corrected grant is 'manual'; region and country come from the recipient (HN).
-        var manual = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR&source=manual&groupBy=region,country"));
+        var manual = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync(
+                "/api/audit/mix?fiscalYear=2025&currency=EUR&source=manual&groupBy=region,country"
+            )
+        );
         Assert.Equal(100000, manual.GetProperty("totals").GetProperty("amountMinor").GetInt64());
         var region = manual.GetProperty("cells")[0].GetProperty("key");
-        Assert.Equal(("Latin America and the Caribbean", "HN"), (region.GetProperty("region").GetString(), region.GetProperty("country").GetString()));
-        var africa = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR&region=Africa"));
+        Assert.Equal(
+            ("Latin America and the Caribbean", "HN"),
+            (region.GetProperty("region").GetString(), region.GetProperty("country").GetString())
+        );
+        var africa = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR&region=Africa")
+        );
         Assert.Equal(0, africa.GetProperty("totals").GetProperty("amountMinor").GetInt64());
     }
 
@@ -97,21 +190,61 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     public async Task A_baseline_comparison_and_targets_match_the_hand_worked_figures()
     {
         var tenant = await HandWorkedPortfolioAsync();
-        var baseline = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "FY2024", fiscalYear = 2024, currency = "EUR" }), HttpStatusCode.Created);
+        var baseline = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/baselines",
+                new
+                {
+                    name = "FY2024",
+                    fiscalYear = 2024,
+                    currency = "EUR",
+                }
+            ),
+            HttpStatusCode.Created
+        );
         var id = baseline.GetProperty("id").GetInt64();
         Assert.Equal(400000, baseline.GetProperty("totals").GetProperty("amountMinor").GetInt64());
         Assert.Equal(75m, baseline.GetProperty("preventionCollective").GetProperty("share").GetDecimal());
         Assert.Equal(100m, baseline.GetProperty("local").GetProperty("share").GetDecimal());
         Assert.Single((await tenant.Client.GetFromJsonAsync<JsonElement>("/api/audit/baselines")).EnumerateArray());
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "FY2024", fiscalYear = 2025, currency = "EUR" }), HttpStatusCode.Conflict);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/baselines",
+                new
+                {
+                    name = "FY2024",
+                    fiscalYear = 2025,
+                    currency = "EUR",
+                }
+            ),
+            HttpStatusCode.Conflict
+        );
 
         // Shift = exact share now − exact share then, rounded half to even:
         // local 80.952…−100 = −19.05; national 19.047…−0 = 19.05; prevention 19.047…−75 = −55.95; collective +19.05;
         // emergency 38.094…−25 = 13.09; unclassified +23.81; prevention+collective 38.094…−75 = −36.91; flexible +19.05.
-        var compare = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/audit/baselines/{id}/compare?fiscalYear=2025"));
-        Dictionary<string, (decimal, decimal, decimal)> Lines(string name) => compare.GetProperty(name).EnumerateArray().ToDictionary(
-            l => l.GetProperty("name").GetString()!, l => (l.GetProperty("then").GetDecimal(), l.GetProperty("now").GetDecimal(), l.GetProperty("shift").GetDecimal()));
-        (decimal, decimal, decimal) Line(string name) => (compare.GetProperty(name).GetProperty("then").GetDecimal(), compare.GetProperty(name).GetProperty("now").GetDecimal(), compare.GetProperty(name).GetProperty("shift").GetDecimal());
+        var compare = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/audit/baselines/{id}/compare?fiscalYear=2025")
+        );
+        Dictionary<string, (decimal, decimal, decimal)> Lines(string name) =>
+            compare
+                .GetProperty(name)
+                .EnumerateArray()
+                .ToDictionary(
+                    l => l.GetProperty("name").GetString()!,
+                    l =>
+                        (
+                            l.GetProperty("then").GetDecimal(),
+                            l.GetProperty("now").GetDecimal(),
+                            l.GetProperty("shift").GetDecimal()
+                        )
+                );
+        (decimal, decimal, decimal) Line(string name) =>
+            (
+                compare.GetProperty(name).GetProperty("then").GetDecimal(),
+                compare.GetProperty(name).GetProperty("now").GetDecimal(),
+                compare.GetProperty(name).GetProperty("shift").GetDecimal()
+            );
         var levels = Lines("levels");
         Assert.Equal((100m, 80.95m, -19.05m), levels["local"]);
         Assert.Equal((0m, 19.05m, 19.05m), levels["national"]);
@@ -129,16 +262,61 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         // Targets, measured on fiscal year 2025 from the baseline's end (2024-12-31); today is 2026-11-02 (671 of 730 days to 2026-12-31).
         // flexible ≥ 40: baseline 0, now 19.047…% → progress 19.047…/40 = 47.62%; expected 40 × 671/730 = 36.77 → behind.
         // prevention_collective ≥ 50: the baseline (75) met it, now 38.09 → not met, progress 0, expected 50.
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsJsonAsync("/api/audit/targets", new { metric = "flexible", direction = "at_least", targetPercent = 40, by = "2026-12-31", baselineId = id }), HttpStatusCode.Created);
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsJsonAsync("/api/audit/targets", new { metric = "prevention_collective", direction = "at_least", targetPercent = 50, by = "2026-12-31", baselineId = id }), HttpStatusCode.Created);
-        var targets = (await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/targets?fiscalYear=2025"))).EnumerateArray().ToList();
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/targets",
+                new
+                {
+                    metric = "flexible",
+                    direction = "at_least",
+                    targetPercent = 40,
+                    by = "2026-12-31",
+                    baselineId = id,
+                }
+            ),
+            HttpStatusCode.Created
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/targets",
+                new
+                {
+                    metric = "prevention_collective",
+                    direction = "at_least",
+                    targetPercent = 50,
+                    by = "2026-12-31",
+                    baselineId = id,
+                }
+            ),
+            HttpStatusCode.Created
+        );
+        var targets = (await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/targets?fiscalYear=2025")))
+            .EnumerateArray()
+            .ToList();
         Assert.Equal(2, targets.Count);
         var flexible = targets[0];
-        Assert.Equal((0m, 19.05m, 47.62m, 36.77m, false, false), (flexible.GetProperty("baselineValue").GetDecimal(), flexible.GetProperty("currentValue").GetDecimal(),
-            flexible.GetProperty("progress").GetDecimal(), flexible.GetProperty("expected").GetDecimal(), flexible.GetProperty("met").GetBoolean(), flexible.GetProperty("onTrack").GetBoolean()));
+        Assert.Equal(
+            (0m, 19.05m, 47.62m, 36.77m, false, false),
+            (
+                flexible.GetProperty("baselineValue").GetDecimal(),
+                flexible.GetProperty("currentValue").GetDecimal(),
+                flexible.GetProperty("progress").GetDecimal(),
+                flexible.GetProperty("expected").GetDecimal(),
+                flexible.GetProperty("met").GetBoolean(),
+                flexible.GetProperty("onTrack").GetBoolean()
+            )
+        );
         var pc = targets[1];
-        Assert.Equal((75m, 38.09m, 0m, 50m, false), (pc.GetProperty("baselineValue").GetDecimal(), pc.GetProperty("currentValue").GetDecimal(),
-            pc.GetProperty("progress").GetDecimal(), pc.GetProperty("expected").GetDecimal(), pc.GetProperty("onTrack").GetBoolean()));
+        Assert.Equal(
+            (75m, 38.09m, 0m, 50m, false),
+            (
+                pc.GetProperty("baselineValue").GetDecimal(),
+                pc.GetProperty("currentValue").GetDecimal(),
+                pc.GetProperty("progress").GetDecimal(),
+                pc.GetProperty("expected").GetDecimal(),
+                pc.GetProperty("onTrack").GetBoolean()
+            )
+        );
     }
 
     [Fact]
@@ -146,17 +324,47 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     {
         var tenant = await app.CreateTenantAsync();
         await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(PortfolioRates)));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Prevention("M1", 100m, "USD", "2025-03-04"), Prevention("M2", 100m, "USD", "2025-04-20"), Prevention("M3", 100m, "CHF", "2025-03-04"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Prevention("M1", 100m, "USD", "2025-03-04"),
+                    Prevention("M2", 100m, "USD", "2025-04-20"),
+                    Prevention("M3", 100m, "CHF", "2025-03-04")
+                )
+            )
+        );
 
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR"), HttpStatusCode.UnprocessableEntity);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR"),
+            HttpStatusCode.UnprocessableEntity
+        );
 
-        var missing = problem.GetProperty("missing").EnumerateArray().ToDictionary(m => m.GetProperty("currency").GetString()!, m => m.GetProperty("dates").EnumerateArray().Select(d => d.GetString()).ToList());
+        var missing = problem
+            .GetProperty("missing")
+            .EnumerateArray()
+            .ToDictionary(
+                m => m.GetProperty("currency").GetString()!,
+                m => m.GetProperty("dates").EnumerateArray().Select(d => d.GetString()).ToList()
+            );
         Assert.Equal(["2025-03-04"], missing["CHF"]);
         Assert.Equal(["2025-04-20"], missing["USD"]); // 48 days after the last USD rate: outside the window
         Assert.Contains("CHF", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/audit/mix.csv?fiscalYear=2025&currency=EUR"), HttpStatusCode.UnprocessableEntity);
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "partial", fiscalYear = 2025, currency = "EUR" }), HttpStatusCode.UnprocessableEntity);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/audit/mix.csv?fiscalYear=2025&currency=EUR"),
+            HttpStatusCode.UnprocessableEntity
+        );
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/baselines",
+                new
+                {
+                    name = "partial",
+                    fiscalYear = 2025,
+                    currency = "EUR",
+                }
+            ),
+            HttpStatusCode.UnprocessableEntity
+        );
         Assert.Empty((await tenant.Client.GetFromJsonAsync<JsonElement>("/api/audit/baselines")).EnumerateArray());
     }
 
@@ -164,26 +372,65 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     public async Task A_frozen_baseline_is_unchanged_by_reclassification_and_the_comparison_says_the_rule_set_differs()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Zebra("R-1", 500m, "EUR", "2024-02-02"))));
-        var id = (await HttpAssert.OkJsonAsync(await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "before", fiscalYear = 2024, currency = "EUR" }), HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Zebra("R-1", 500m, "EUR", "2024-02-02")))
+        );
+        var id = (
+            await HttpAssert.OkJsonAsync(
+                await tenant.Client.PostAsJsonAsync(
+                    "/api/audit/baselines",
+                    new
+                    {
+                        name = "before",
+                        fiscalYear = 2024,
+                        currency = "EUR",
+                    }
+                ),
+                HttpStatusCode.Created
+            )
+        ).GetProperty("id").GetInt64();
 
         var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
         rules["version"] = "audit-1";
         rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var revision = (await HttpAssert.OkJsonAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)), HttpStatusCode.Accepted)).GetProperty("revision").GetInt64();
+        var revision = (
+            await HttpAssert.OkJsonAsync(
+                await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
+                HttpStatusCode.Accepted
+            )
+        )
+            .GetProperty("revision")
+            .GetInt64();
         using (var scope = app.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>().RunAsync(tenant.FunderId, revision, CancellationToken.None);
+            await scope
+                .ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>()
+                .RunAsync(tenant.FunderId, revision, CancellationToken.None);
         }
 
         var frozen = await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/audit/baselines/{id}");
         Assert.Equal(100m, frozen.GetProperty("unclassified").GetProperty("share").GetDecimal());
-        Assert.Equal("unclassified", frozen.GetProperty("cells")[0].GetProperty("key").GetProperty("purpose").GetString());
-        var compare = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/audit/baselines/{id}/compare?fiscalYear=2024"));
+        Assert.Equal(
+            "unclassified",
+            frozen.GetProperty("cells")[0].GetProperty("key").GetProperty("purpose").GetString()
+        );
+        var compare = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/audit/baselines/{id}/compare?fiscalYear=2024")
+        );
         Assert.True(compare.GetProperty("ruleSetDiffers").GetBoolean());
         Assert.Equal(["audit-1"], compare.GetProperty("ruleSetVersions").EnumerateArray().Select(v => v.GetString()));
-        var campaign = compare.GetProperty("purposes").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "campaign");
-        Assert.Equal((0m, 100m, 100m), (campaign.GetProperty("then").GetDecimal(), campaign.GetProperty("now").GetDecimal(), campaign.GetProperty("shift").GetDecimal()));
+        var campaign = compare
+            .GetProperty("purposes")
+            .EnumerateArray()
+            .Single(l => l.GetProperty("name").GetString() == "campaign");
+        Assert.Equal(
+            (0m, 100m, 100m),
+            (
+                campaign.GetProperty("then").GetDecimal(),
+                campaign.GetProperty("now").GetDecimal(),
+                campaign.GetProperty("shift").GetDecimal()
+            )
+        );
     }
 
     [Fact]
@@ -193,33 +440,60 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         for (var i = 0; i < 3; i++)
         {
             var t = await app.CreateTenantAsync();
-            await HttpAssert.OkJsonAsync(await t.Client.PostPackageAsync(Giving.Package(Prevention($"F-{i}", 100m * (i + 1), "EUR", "2019-05-05"))));
+            await HttpAssert.OkJsonAsync(
+                await t.Client.PostPackageAsync(
+                    Giving.Package(Prevention($"F-{i}", 100m * (i + 1), "EUR", "2019-05-05"))
+                )
+            );
             funders.Add(t);
         }
 
-        await HttpAssert.OkJsonAsync(await funders[0].Client.PostPackageAsync(Giving.Package(Emergency("F-alone", 999m, "EUR", "2019-06-06"))));
-        await HttpAssert.ProblemAsync(await funders[0].Client.GetAsync("/api/audit/field?fiscalYear=2019&currency=EUR"), HttpStatusCode.Forbidden);
+        await HttpAssert.OkJsonAsync(
+            await funders[0].Client.PostPackageAsync(Giving.Package(Emergency("F-alone", 999m, "EUR", "2019-06-06")))
+        );
+        await HttpAssert.ProblemAsync(
+            await funders[0].Client.GetAsync("/api/audit/field?fiscalYear=2019&currency=EUR"),
+            HttpStatusCode.Forbidden
+        );
         foreach (var t in funders.Take(2))
         {
-            await HttpAssert.OkJsonAsync(await t.Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = true }));
+            await HttpAssert.OkJsonAsync(
+                await t.Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = true })
+            );
         }
 
-        var two = await HttpAssert.OkJsonAsync(await funders[0].Client.GetAsync("/api/audit/field?fiscalYear=2019&currency=EUR"));
+        var two = await HttpAssert.OkJsonAsync(
+            await funders[0].Client.GetAsync("/api/audit/field?fiscalYear=2019&currency=EUR")
+        );
         Assert.Empty(two.GetProperty("cells").EnumerateArray());
         Assert.Equal(0, two.GetProperty("shownTotal").GetProperty("amountMinor").GetInt64()); // no total to subtract from
         Assert.Equal(2, two.GetProperty("suppressedCells").GetInt32());
 
-        await HttpAssert.OkJsonAsync(await funders[2].Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = true }));
-        var three = await HttpAssert.OkJsonAsync(await funders[1].Client.GetAsync("/api/audit/field?fiscalYear=2019&currency=EUR"));
+        await HttpAssert.OkJsonAsync(
+            await funders[2].Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = true })
+        );
+        var three = await HttpAssert.OkJsonAsync(
+            await funders[1].Client.GetAsync("/api/audit/field?fiscalYear=2019&currency=EUR")
+        );
         var cell = Assert.Single(three.GetProperty("cells").EnumerateArray());
-        Assert.Equal(("local", "prevention", 60000, 3), (cell.GetProperty("level").GetString(), cell.GetProperty("purpose").GetString(), cell.GetProperty("amountMinor").GetInt64(), cell.GetProperty("funders").GetInt32()));
+        Assert.Equal(
+            ("local", "prevention", 60000, 3),
+            (
+                cell.GetProperty("level").GetString(),
+                cell.GetProperty("purpose").GetString(),
+                cell.GetProperty("amountMinor").GetInt64(),
+                cell.GetProperty("funders").GetInt32()
+            )
+        );
         Assert.Equal(60000, three.GetProperty("shownTotal").GetProperty("amountMinor").GetInt64()); // funder 0's lone emergency grant stays hidden
         Assert.Equal(0, three.GetProperty("levels").GetProperty("local").GetProperty("amountMinor").GetInt64() - 60000);
         Assert.DoesNotContain("99900", three.ToString(), StringComparison.Ordinal);
 
         foreach (var t in funders)
         {
-            await HttpAssert.OkJsonAsync(await t.Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = false }));
+            await HttpAssert.OkJsonAsync(
+                await t.Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = false })
+            );
         }
     }
 
@@ -227,46 +501,126 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     public async Task One_funder_cannot_read_anothers_mix_baselines_or_targets()
     {
         var owner = await HandWorkedPortfolioAsync();
-        var id = (await HttpAssert.OkJsonAsync(await owner.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "mine", fiscalYear = 2024, currency = "EUR" }), HttpStatusCode.Created)).GetProperty("id").GetInt64();
-        await HttpAssert.OkJsonAsync(await owner.Client.PostAsJsonAsync("/api/audit/targets", new { metric = "local", direction = "at_least", targetPercent = 30, by = "2027-01-01", baselineId = id }), HttpStatusCode.Created);
+        var id = (
+            await HttpAssert.OkJsonAsync(
+                await owner.Client.PostAsJsonAsync(
+                    "/api/audit/baselines",
+                    new
+                    {
+                        name = "mine",
+                        fiscalYear = 2024,
+                        currency = "EUR",
+                    }
+                ),
+                HttpStatusCode.Created
+            )
+        ).GetProperty("id").GetInt64();
+        await HttpAssert.OkJsonAsync(
+            await owner.Client.PostAsJsonAsync(
+                "/api/audit/targets",
+                new
+                {
+                    metric = "local",
+                    direction = "at_least",
+                    targetPercent = 30,
+                    by = "2027-01-01",
+                    baselineId = id,
+                }
+            ),
+            HttpStatusCode.Created
+        );
         var other = await app.CreateTenantAsync();
 
-        var mix = await HttpAssert.OkJsonAsync(await other.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR"));
+        var mix = await HttpAssert.OkJsonAsync(
+            await other.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR")
+        );
         Assert.Empty(mix.GetProperty("cells").EnumerateArray());
         Assert.Equal(0, mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
         Assert.Empty((await other.Client.GetFromJsonAsync<JsonElement>("/api/audit/baselines")).EnumerateArray());
-        await HttpAssert.ProblemAsync(await other.Client.GetAsync($"/api/audit/baselines/{id}"), HttpStatusCode.NotFound);
-        await HttpAssert.ProblemAsync(await other.Client.GetAsync($"/api/audit/baselines/{id}/compare?fiscalYear=2025"), HttpStatusCode.NotFound);
-        await HttpAssert.ProblemAsync(await other.Client.GetAsync($"/api/audit/baselines/{id}/compare.svg?fiscalYear=2025"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(
+            await other.Client.GetAsync($"/api/audit/baselines/{id}"),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await other.Client.GetAsync($"/api/audit/baselines/{id}/compare?fiscalYear=2025"),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await other.Client.GetAsync($"/api/audit/baselines/{id}/compare.svg?fiscalYear=2025"),
+            HttpStatusCode.NotFound
+        );
         Assert.Empty((await other.Client.GetFromJsonAsync<JsonElement>("/api/audit/targets")).EnumerateArray());
         Assert.Empty((await other.Client.GetFromJsonAsync<JsonElement>("/api/audit/rates")).EnumerateArray());
-        await HttpAssert.ProblemAsync(await other.Client.PostAsJsonAsync("/api/audit/targets", new { metric = "local", direction = "at_least", targetPercent = 30, by = "2027-01-01", baselineId = id }), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(
+            await other.Client.PostAsJsonAsync(
+                "/api/audit/targets",
+                new
+                {
+                    metric = "local",
+                    direction = "at_least",
+                    targetPercent = 30,
+                    by = "2027-01-01",
+                    baselineId = id,
+                }
+            ),
+            HttpStatusCode.NotFound
+        );
         Assert.Equal("id,title", (await other.Client.GetStringAsync("/api/grants/export.csv"))[..8]);
-        Assert.Single((await other.Client.GetStringAsync("/api/grants/export.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        Assert.Single(
+            (await other.Client.GetStringAsync("/api/grants/export.csv")).Split(
+                "\r\n",
+                StringSplitOptions.RemoveEmptyEntries
+            )
+        );
 
         var officer = await app.AddKeyAsync(owner, FundAudit.Api.Infrastructure.Auth.Roles.Officer);
         await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/audit/mix?fiscalYear=2025&currency=EUR"));
-        await HttpAssert.ProblemAsync(await officer.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "officer", fiscalYear = 2024, currency = "EUR" }), HttpStatusCode.Forbidden);
-        await HttpAssert.ProblemAsync(await officer.Client.PostAsync("/api/audit/rates", Csv(PortfolioRates)), HttpStatusCode.Forbidden);
+        await HttpAssert.ProblemAsync(
+            await officer.Client.PostAsJsonAsync(
+                "/api/audit/baselines",
+                new
+                {
+                    name = "officer",
+                    fiscalYear = 2024,
+                    currency = "EUR",
+                }
+            ),
+            HttpStatusCode.Forbidden
+        );
+        await HttpAssert.ProblemAsync(
+            await officer.Client.PostAsync("/api/audit/rates", Csv(PortfolioRates)),
+            HttpStatusCode.Forbidden
+        );
     }
 
     [Fact]
     public async Task Csv_exports_keep_formula_cells_inert()
     {
         var tenant = await app.CreateTenantAsync();
-        var evil = Giving.Grant("@SUM(1+1)", 100m, "EUR", "2025-05-05", "=HYPERLINK(\"http://evil.example\",\"click\")");
+        var evil = Giving.Grant(
+            "@SUM(1+1)",
+            100m,
+            "EUR",
+            "2025-05-05",
+            "=HYPERLINK(\"http://evil.example\",\"click\")"
+        );
         evil["recipientOrganization"]![0]!["name"] = "+cmd|' /C calc'!A0";
         evil["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = "-2+3" });
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(evil)));
 
         var grants = await tenant.Client.GetAsync("/api/grants/export.csv?from=2025-01-01");
         Assert.Equal("text/csv", grants.Content.Headers.ContentType?.MediaType);
-        var mix = await tenant.Client.GetStringAsync("/api/audit/mix.csv?fiscalYear=2025&currency=EUR&groupBy=programme,level");
+        var mix = await tenant.Client.GetStringAsync(
+            "/api/audit/mix.csv?fiscalYear=2025&currency=EUR&groupBy=programme,level"
+        );
         foreach (var csv in new[] { await grants.Content.ReadAsStringAsync(), mix })
         {
             foreach (var cell in ParseCsv(csv))
             {
-                Assert.False(cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r', $"live formula cell: {cell}");
+                Assert.False(
+                    cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r',
+                    $"live formula cell: {cell}"
+                );
             }
         }
 
@@ -282,9 +636,28 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     public async Task The_charts_are_valid_svg_with_a_title_a_legend_and_values()
     {
         var tenant = await HandWorkedPortfolioAsync();
-        var id = (await HttpAssert.OkJsonAsync(await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "chart", fiscalYear = 2024, currency = "EUR" }), HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        var id = (
+            await HttpAssert.OkJsonAsync(
+                await tenant.Client.PostAsJsonAsync(
+                    "/api/audit/baselines",
+                    new
+                    {
+                        name = "chart",
+                        fiscalYear = 2024,
+                        currency = "EUR",
+                    }
+                ),
+                HttpStatusCode.Created
+            )
+        ).GetProperty("id").GetInt64();
 
-        foreach (var url in new[] { "/api/audit/mix.svg?fiscalYear=2025&currency=EUR", $"/api/audit/baselines/{id}/compare.svg?fiscalYear=2025" })
+        foreach (
+            var url in new[]
+            {
+                "/api/audit/mix.svg?fiscalYear=2025&currency=EUR",
+                $"/api/audit/baselines/{id}/compare.svg?fiscalYear=2025",
+            }
+        )
         {
             var response = await tenant.Client.GetAsync(url);
             Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
@@ -324,13 +697,26 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     public async Task Bad_rates_files_name_the_row_and_column_and_store_nothing()
     {
         var tenant = await app.CreateTenantAsync();
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/audit/rates",
-            Csv("date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-04,USD,one,EUR\n2025-02-30,GBP,0.8,EUR\n")), HttpStatusCode.BadRequest);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync(
+                "/api/audit/rates",
+                Csv(
+                    "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-04,USD,one,EUR\n2025-02-30,GBP,0.8,EUR\n"
+                )
+            ),
+            HttpStatusCode.BadRequest
+        );
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("row 3, column rate_to_base", out _), errors.ToString());
         Assert.True(errors.TryGetProperty("row 4, column date", out _), errors.ToString());
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv("when,what\n1,2\n")), HttpStatusCode.BadRequest);
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv("Date,USD,\n2025-01-02,-3,\n")), HttpStatusCode.BadRequest);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/audit/rates", Csv("when,what\n1,2\n")),
+            HttpStatusCode.BadRequest
+        );
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/audit/rates", Csv("Date,USD,\n2025-01-02,-3,\n")),
+            HttpStatusCode.BadRequest
+        );
 
         var oversized = new StringBuilder("date,currency,rate_to_base,base\n");
         while (oversized.Length <= 9 * 1024 * 1024)
@@ -338,11 +724,38 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
             oversized.Append("2025-03-03,USD,1.25,EUR\n");
         }
 
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(oversized.ToString())), HttpStatusCode.RequestEntityTooLarge);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/audit/rates", Csv(oversized.ToString())),
+            HttpStatusCode.RequestEntityTooLarge
+        );
         Assert.Empty((await tenant.Client.GetFromJsonAsync<JsonElement>("/api/audit/rates")).EnumerateArray());
 
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "", fiscalYear = 2025, currency = "EUR" }), HttpStatusCode.BadRequest);
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsJsonAsync("/api/audit/targets", new { metric = "happiness", direction = "at_least", targetPercent = 130, by = "2027-01-01", baselineId = 1 }), HttpStatusCode.BadRequest);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/baselines",
+                new
+                {
+                    name = "",
+                    fiscalYear = 2025,
+                    currency = "EUR",
+                }
+            ),
+            HttpStatusCode.BadRequest
+        );
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/targets",
+                new
+                {
+                    metric = "happiness",
+                    direction = "at_least",
+                    targetPercent = 130,
+                    by = "2027-01-01",
+                    baselineId = 1,
+                }
+            ),
+            HttpStatusCode.BadRequest
+        );
         Assert.Empty((await tenant.Client.GetFromJsonAsync<JsonElement>("/api/audit/baselines")).EnumerateArray());
         Assert.Empty((await tenant.Client.GetFromJsonAsync<JsonElement>("/api/audit/targets")).EnumerateArray());
     }
@@ -352,14 +765,20 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     {
         var path = Path.Combine(RepoPaths.SharedData, "fx", "ecb-eurofxref-hist.csv");
         var tenant = await app.CreateTenantAsync();
-        var loaded = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(await File.ReadAllTextAsync(path))));
+        var loaded = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/audit/rates", Csv(await File.ReadAllTextAsync(path)))
+        );
         Assert.Equal("ecb", loaded.GetProperty("layout").GetString());
         Assert.True(loaded.GetProperty("loaded").GetInt32() > 100_000);
 
         // 2025-05-10 is a Saturday: Friday 2025-05-09's rates (USD 1.1252, GBP 0.8477) apply.
         // 1,000.00 USD → GBP: 100000 × 0.8477 / 1.1252 = 75337.717… → 75338 pence.
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Prevention("ECB-1", 1000m, "USD", "2025-05-10"))));
-        var mix = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/mix?from=2025-05-01&to=2025-05-31&currency=GBP"));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Prevention("ECB-1", 1000m, "USD", "2025-05-10")))
+        );
+        var mix = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?from=2025-05-01&to=2025-05-31&currency=GBP")
+        );
         Assert.Equal(75338, mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
     }
 
@@ -368,8 +787,12 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     {
         var db = app.Services.GetRequiredService<FundAudit.Api.Infrastructure.Data.Db>();
         await using var connection = await db.OpenAsync();
-        var stored = (await Dapper.SqlMapper.QueryAsync<(string Key, string Alpha2, string Region)>(connection, "SELECT country_key, alpha2, region FROM country_regions"))
-            .ToDictionary(r => r.Key, r => (r.Alpha2, r.Region));
+        var stored = (
+            await Dapper.SqlMapper.QueryAsync<(string Key, string Alpha2, string Region)>(
+                connection,
+                "SELECT country_key, alpha2, region FROM country_regions"
+            )
+        ).ToDictionary(r => r.Key, r => (r.Alpha2, r.Region));
         foreach (var country in FundAudit.Core.Geography.Countries.All.Where(c => c.Region is not null))
         {
             Assert.Equal((country.Alpha2, country.Region!.Value.DisplayName()), stored[country.Alpha2]);

@@ -9,7 +9,6 @@ using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
 namespace FundAudit.Api.Tests.Audit;
@@ -21,7 +20,8 @@ namespace FundAudit.Api.Tests.Audit;
 /// corrected grant too, whose correction goes by cascade). And the mix read from it equals the mix read from the
 /// grants themselves.
 /// </summary>
-public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     private sealed record TotalRow
     {
@@ -44,20 +44,25 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         public long Amount { get; init; }
     }
 
-    private string FlexibleCode(string column) => app.Provider == "sqlserver"
-        ? $"CASE WHEN {column} = 1 THEN 1 WHEN {column} = 0 THEN 0 ELSE -1 END"
-        : $"CASE WHEN {column} IS NULL THEN -1 WHEN {column} THEN 1 ELSE 0 END";
+    private string FlexibleCode(string column) =>
+        app.Provider == "sqlserver"
+            ? $"CASE WHEN {column} = 1 THEN 1 WHEN {column} = 0 THEN 0 ELSE -1 END"
+            : $"CASE WHEN {column} IS NULL THEN -1 WHEN {column} THEN 1 ELSE 0 END";
 
     private async Task<List<TotalRow>> StoredAsync(long funderId)
     {
         await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
-        return (await connection.QueryAsync<TotalRow>(
-            """
-            SELECT funder_id AS FunderId, award_date AS AwardDate, currency AS Currency, level AS Level, purpose AS Purpose, flexible AS Flexible,
-                   source AS Source, grant_count AS Grants, amount AS Amount
-            FROM grant_day_totals WHERE funder_id = @FunderId
-            ORDER BY award_date, currency, level, purpose, flexible, source
-            """, new { FunderId = funderId })).ToList();
+        return (
+            await connection.QueryAsync<TotalRow>(
+                """
+                SELECT funder_id AS FunderId, award_date AS AwardDate, currency AS Currency, level AS Level, purpose AS Purpose, flexible AS Flexible,
+                       source AS Source, grant_count AS Grants, amount AS Amount
+                FROM grant_day_totals WHERE funder_id = @FunderId
+                ORDER BY award_date, currency, level, purpose, flexible, source
+                """,
+                new { FunderId = funderId }
+            )
+        ).ToList();
     }
 
     /// <summary>The same figures computed from scratch from the grants and their corrections.</summary>
@@ -66,28 +71,41 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
         var flexible = FlexibleCode("COALESCE(c.flexible, g.flexible)");
         var source = "CASE WHEN c.id IS NULL THEN COALESCE(g.purpose_source, '') ELSE 'manual' END";
-        return (await connection.QueryAsync<TotalRow>(
-            $"""
-            SELECT g.funder_id AS FunderId, g.award_date AS AwardDate, g.currency AS Currency, COALESCE(c.level, g.level) AS Level,
-                   COALESCE(c.purpose, g.purpose) AS Purpose, {flexible} AS Flexible, {source} AS Source,
-                   COUNT(*) AS Grants, SUM(g.amount_awarded) AS Amount
-            FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
-            WHERE g.funder_id = @FunderId
-            GROUP BY g.funder_id, g.award_date, g.currency, COALESCE(c.level, g.level), COALESCE(c.purpose, g.purpose), {flexible}, {source}
-            ORDER BY 2, 3, 4, 5, 6, 7
-            """, new { FunderId = funderId })).ToList();
+        return (
+            await connection.QueryAsync<TotalRow>(
+                $"""
+                SELECT g.funder_id AS FunderId, g.award_date AS AwardDate, g.currency AS Currency, COALESCE(c.level, g.level) AS Level,
+                       COALESCE(c.purpose, g.purpose) AS Purpose, {flexible} AS Flexible, {source} AS Source,
+                       COUNT(*) AS Grants, SUM(g.amount_awarded) AS Amount
+                FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
+                WHERE g.funder_id = @FunderId
+                GROUP BY g.funder_id, g.award_date, g.currency, COALESCE(c.level, g.level), COALESCE(c.purpose, g.purpose), {flexible}, {source}
+                ORDER BY 2, 3, 4, 5, 6, 7
+                """,
+                new { FunderId = funderId }
+            )
+        ).ToList();
     }
 
     private async Task AssertMatchesGrantsAsync(Tenant tenant, int expectedGrants, string step)
     {
         var scratch = await FromScratchAsync(tenant.FunderId);
         var stored = await StoredAsync(tenant.FunderId);
-        Assert.True(scratch.SequenceEqual(stored),
-            $"After {step}: stored\n{string.Join("\n", stored)}\ndiffers from the grants\n{string.Join("\n", scratch)}");
+        Assert.True(
+            scratch.SequenceEqual(stored),
+            $"After {step}: stored\n{string.Join("\n", stored)}\ndiffers from the grants\n{string.Join("\n", scratch)}"
+        );
         Assert.Equal(expectedGrants, stored.Sum(r => r.Grants));
     }
 
-    private static JsonObject Grant(string id, decimal amount, string currency, string date, string title = "Security training for defenders", bool core = false)
+    private static JsonObject Grant(
+        string id,
+        decimal amount,
+        string currency,
+        string date,
+        string title = "Security training for defenders",
+        bool core = false
+    )
     {
         var g = Giving.Grant(id, amount, currency, date, title);
         if (core)
@@ -98,7 +116,6 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         return g;
     }
 
-
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
     [Fact]
@@ -106,13 +123,18 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
     {
         var tenant = await app.CreateTenantAsync();
         var other = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await other.Client.PostPackageAsync(Giving.Package(Grant("O-1", 70m, "EUR", "2024-05-01"))));
+        await HttpAssert.OkJsonAsync(
+            await other.Client.PostPackageAsync(Giving.Package(Grant("O-1", 70m, "EUR", "2024-05-01")))
+        );
 
         // JSON upsert: new grants, two on one day and cell, several currencies and days.
         var package = Giving.Package(
-            Grant("A-1", 100m, "EUR", "2024-05-01"), Grant("A-2", 250.50m, "EUR", "2024-05-01"),
+            Grant("A-1", 100m, "EUR", "2024-05-01"),
+            Grant("A-2", 250.50m, "EUR", "2024-05-01"),
             Grant("A-3", 900m, "USD", "2024-05-01", "Emergency relocation after death threats"),
-            Grant("A-4", 40m, "GBP", "2024-05-02", "Zebra programme", core: true), Grant("A-5", 12m, "JPY", "2024-06-30"));
+            Grant("A-4", 40m, "GBP", "2024-05-02", "Zebra programme", core: true),
+            Grant("A-5", 12m, "JPY", "2024-06-30")
+        );
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
         await AssertMatchesGrantsAsync(tenant, 5, "a new package");
 
@@ -122,19 +144,30 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         await AssertMatchesGrantsAsync(tenant, 5, "the same package again");
 
         // Changed grants: amount, award day, currency, text (so classification) and funding type (flexible).
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Grant("A-1", 120m, "EUR", "2024-05-01"), Grant("A-2", 250.50m, "EUR", "2024-05-03"),
-            Grant("A-3", 900m, "GBP", "2024-05-01", "Emergency relocation after death threats"),
-            Grant("A-4", 40m, "GBP", "2024-05-02", "Security training for defenders", core: false),
-            Grant("A-5", 12m, "JPY", "2024-06-30", core: true), Zebra("A-6", 1m, "EUR", "2024-05-01"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Grant("A-1", 120m, "EUR", "2024-05-01"),
+                    Grant("A-2", 250.50m, "EUR", "2024-05-03"),
+                    Grant("A-3", 900m, "GBP", "2024-05-01", "Emergency relocation after death threats"),
+                    Grant("A-4", 40m, "GBP", "2024-05-02", "Security training for defenders", core: false),
+                    Grant("A-5", 12m, "JPY", "2024-06-30", core: true),
+                    Zebra("A-6", 1m, "EUR", "2024-05-01")
+                )
+            )
+        );
         await AssertMatchesGrantsAsync(tenant, 6, "a changed package");
 
         // The CSV import job: two new grants, one changed, one unchanged (explicit classification columns).
-        var csv = "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Country,Level,Purpose,Flexible\n" +
-                  "A-1,Security training for defenders,Training,EUR,130,2024-05-01,HN,local,prevention,yes\n" +
-                  "C-1,Emergency grant,Relocation,USD,75.25,2024-05-01,KE,national,emergency,no\n" +
-                  "C-2,Campaign,Advocacy,EUR,10,2024-07-01,GT,global,campaign,\n";
-        var upload = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)), HttpStatusCode.Accepted);
+        var csv =
+            "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Country,Level,Purpose,Flexible\n"
+            + "A-1,Security training for defenders,Training,EUR,130,2024-05-01,HN,local,prevention,yes\n"
+            + "C-1,Emergency grant,Relocation,USD,75.25,2024-05-01,KE,national,emergency,no\n"
+            + "C-2,Campaign,Advocacy,EUR,10,2024-07-01,GT,global,campaign,\n";
+        var upload = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)),
+            HttpStatusCode.Accepted
+        );
         var importId = upload.GetProperty("id").GetInt64();
         await app.Services.GetRequiredService<GrantImportJob>().RunAsync(importId, CancellationToken.None);
         var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{importId}"));
@@ -143,30 +176,59 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         await AssertMatchesGrantsAsync(tenant, 8, "a CSV import");
 
         // Manual corrections: set, changed, on a second grant of the same day, removed.
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/A-2/classification",
-            new { level = "national", purpose = "collective", flexible = true, reason = "Board papers." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/A-2/classification",
+                new
+                {
+                    level = "national",
+                    purpose = "collective",
+                    flexible = true,
+                    reason = "Board papers.",
+                }
+            )
+        );
         await AssertMatchesGrantsAsync(tenant, 8, "a correction");
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/A-2/classification",
-            new { purpose = "campaign", reason = "Second look." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/A-2/classification",
+                new { purpose = "campaign", reason = "Second look." }
+            )
+        );
         await AssertMatchesGrantsAsync(tenant, 8, "a changed correction");
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/A-6/classification",
-            new { level = "regional", reason = "Regional network." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/A-6/classification",
+                new { level = "regional", reason = "Regional network." }
+            )
+        );
         await AssertMatchesGrantsAsync(tenant, 8, "a second correction");
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/A-6/classification")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await tenant.Client.DeleteAsync("/api/grants/A-6/classification")).StatusCode
+        );
         await AssertMatchesGrantsAsync(tenant, 8, "a removed correction");
 
         // The re-classification job: the funder's own rules move the zebra grant's purpose.
         var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
         rules["version"] = "totals-1";
         rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var put = await HttpAssert.OkJsonAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)), HttpStatusCode.Accepted);
+        var put = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
+            HttpStatusCode.Accepted
+        );
         using (var scope = app.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>().RunAsync(tenant.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
+            await scope
+                .ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>()
+                .RunAsync(tenant.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
         }
 
         var a6 = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/A-6");
-        Assert.Equal("campaign", a6.GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString());
+        Assert.Equal(
+            "campaign",
+            a6.GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString()
+        );
         await AssertMatchesGrantsAsync(tenant, 8, "a re-classification");
 
         // Deletes: a corrected grant (its correction goes by cascade) and a plain one.
@@ -183,16 +245,30 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
     public async Task An_import_in_many_batches_adds_its_new_grants_once_and_the_insert_trigger_is_back_after_it_succeeds_or_fails()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-0", 5m, "EUR", "2024-05-01"))));
-        const string Header = "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Country,Level,Purpose,Flexible\n";
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-0", 5m, "EUR", "2024-05-01")))
+        );
+        const string Header =
+            "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Country,Level,Purpose,Flexible\n";
 
         // 250 new grants in batches of 7, several to a day and cell (some with explicit classification), and a day
         // the JSON upsert already filled: the import's own totals (written every 3 groups on SQLite) must add to
         // what is stored, once.
-        var rows = string.Concat(Enumerable.Range(1, 250).Select(i =>
-            $"B-{i},{(i % 3 == 0 ? "Emergency relocation after death threats" : "Security training for defenders")},D," +
-            $"{(i % 2 == 0 ? "EUR" : "USD")},{i}.{i % 100:00},2024-05-{1 + (i % 4):00},HN,{(i % 5 == 0 ? "local,prevention,yes" : ",,")}\n"));
-        var options = new GrantImportOptions { BatchSize = 7, ProgressEveryRows = 50, PipelineBatches = 2, DayTotalsPerFlush = 3 };
+        var rows = string.Concat(
+            Enumerable
+                .Range(1, 250)
+                .Select(i =>
+                    $"B-{i},{(i % 3 == 0 ? "Emergency relocation after death threats" : "Security training for defenders")},D,"
+                    + $"{(i % 2 == 0 ? "EUR" : "USD")},{i}.{i % 100:00},2024-05-{1 + (i % 4):00},HN,{(i % 5 == 0 ? "local,prevention,yes" : ",,")}\n"
+                )
+        );
+        var options = new GrantImportOptions
+        {
+            BatchSize = 7,
+            ProgressEveryRows = 50,
+            PipelineBatches = 2,
+            DayTotalsPerFlush = 3,
+        };
         var id = await UploadAsync(tenant, Header + rows);
         await Job(options).RunAsync(id, CancellationToken.None);
         var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
@@ -201,15 +277,24 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         await AssertMatchesGrantsAsync(tenant, 251, "an import in 36 batches");
 
         // After it, the insert trigger counts a grant posted as JSON again.
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-900", 7m, "EUR", "2024-05-01"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-900", 7m, "EUR", "2024-05-01")))
+        );
         await AssertMatchesGrantsAsync(tenant, 252, "a grant posted after the import");
 
         // An import stopped after two batches stores nothing, totals included, and leaves the trigger in force.
-        var more = string.Concat(Enumerable.Range(1, 40).Select(i => $"D-{i},Security training for defenders,D,EUR,{i},2024-05-02,HN,,,\n"));
+        var more = string.Concat(
+            Enumerable.Range(1, 40).Select(i => $"D-{i},Security training for defenders,D,EUR,{i},2024-05-02,HN,,,\n")
+        );
         var failing = await UploadAsync(tenant, Header + more);
-        await Assert.ThrowsAsync<IOException>(() => Job(options, afterBatch: n => throw new IOException($"stopped after batch {n}")).RunAsync(failing, CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() =>
+            Job(options, afterBatch: n => throw new IOException($"stopped after batch {n}"))
+                .RunAsync(failing, CancellationToken.None)
+        );
         await AssertMatchesGrantsAsync(tenant, 252, "a failed import");
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-901", 9m, "USD", "2024-05-02"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-901", 9m, "USD", "2024-05-02")))
+        );
         await AssertMatchesGrantsAsync(tenant, 253, "a grant posted after the failed import");
     }
 
@@ -220,17 +305,25 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         var db = app.Services.GetRequiredService<Db>();
         (string, ColumnType)[] columns =
         [
-            ("funder_id", ColumnType.Integer), ("award_date", ColumnType.Date), ("currency", ColumnType.Text),
-            ("level", ColumnType.Text), ("purpose", ColumnType.Text), ("flexible", ColumnType.Integer),
-            ("source", ColumnType.Text), ("grant_count", ColumnType.Integer), ("amount", ColumnType.Integer),
+            ("funder_id", ColumnType.Integer),
+            ("award_date", ColumnType.Date),
+            ("currency", ColumnType.Text),
+            ("level", ColumnType.Text),
+            ("purpose", ColumnType.Text),
+            ("flexible", ColumnType.Integer),
+            ("source", ColumnType.Text),
+            ("grant_count", ColumnType.Integer),
+            ("amount", ColumnType.Integer),
         ];
         string[] keys = ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"];
         var target = new JsonTotalsTarget("grant_day_totals", columns, keys, ["grant_count", "amount"]);
         var f = tenant.FunderId;
-        var first = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",2,500]," +
-                    $"[{f},\"2024-05-02\",\"USD\",\"global\",\"campaign\",-1,\"\",1,7]]";
-        var second = $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",3,-100]," +
-                     $"[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",0,\"engine\",1,9]]";
+        var first =
+            $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",2,500],"
+            + $"[{f},\"2024-05-02\",\"USD\",\"global\",\"campaign\",-1,\"\",1,7]]";
+        var second =
+            $"[[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",1,\"engine\",3,-100],"
+            + $"[{f},\"2024-05-01\",\"EUR\",\"local\",\"prevention\",0,\"engine\",1,9]]";
         await using (var connection = await db.OpenAsync())
         {
             await using var tx = await connection.BeginTransactionAsync();
@@ -239,12 +332,35 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
             await tx.CommitAsync();
         }
 
-        var stored = (await StoredAsync(f)).Select(r => (r.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Currency, r.Flexible, r.Source, r.Grants, r.Amount));
-        Assert.Equal([("2024-05-01", "EUR", 0L, "engine", 1L, 9L), ("2024-05-01", "EUR", 1L, "engine", 5L, 400L), ("2024-05-02", "USD", -1L, "", 1L, 7L)], stored);
+        var stored = (await StoredAsync(f)).Select(r =>
+            (
+                r.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                r.Currency,
+                r.Flexible,
+                r.Source,
+                r.Grants,
+                r.Amount
+            )
+        );
+        Assert.Equal(
+            [
+                ("2024-05-01", "EUR", 0L, "engine", 1L, 9L),
+                ("2024-05-01", "EUR", 1L, "engine", 5L, 400L),
+                ("2024-05-02", "USD", -1L, "", 1L, 7L),
+            ],
+            stored
+        );
     }
 
     private async Task<long> UploadAsync(Tenant tenant, string csv) =>
-        (await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)), HttpStatusCode.Accepted)).GetProperty("id").GetInt64();
+        (
+            await HttpAssert.OkJsonAsync(
+                await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)),
+                HttpStatusCode.Accepted
+            )
+        )
+            .GetProperty("id")
+            .GetInt64();
 
     private GrantImportJob Job(GrantImportOptions options, Action<int>? afterBatch = null) =>
         ImportJobs.Create(app.Services, options, new ImportFaults(afterBatch));
@@ -253,13 +369,31 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
     public async Task The_mix_read_from_the_stored_totals_equals_the_mix_read_from_the_grants()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(
-            "date,currency,rate_to_base,base\n2024-05-01,USD,1.1,EUR\n2024-05-01,GBP,0.85,EUR\n2024-05-02,USD,1.3,EUR\n")));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Grant("M-1", 100.01m, "USD", "2024-05-01"), Grant("M-2", 333.33m, "USD", "2024-05-01"),
-            Grant("M-3", 77.77m, "GBP", "2024-05-01", "Emergency relocation after death threats", core: true),
-            Grant("M-4", 10m, "EUR", "2024-05-02", "Zebra programme"), Grant("M-5", 999.99m, "USD", "2024-05-02", core: true))));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/M-2/classification", new { purpose = "collective", reason = "Board papers." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync(
+                "/api/audit/rates",
+                Csv(
+                    "date,currency,rate_to_base,base\n2024-05-01,USD,1.1,EUR\n2024-05-01,GBP,0.85,EUR\n2024-05-02,USD,1.3,EUR\n"
+                )
+            )
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Grant("M-1", 100.01m, "USD", "2024-05-01"),
+                    Grant("M-2", 333.33m, "USD", "2024-05-01"),
+                    Grant("M-3", 77.77m, "GBP", "2024-05-01", "Emergency relocation after death threats", core: true),
+                    Grant("M-4", 10m, "EUR", "2024-05-02", "Zebra programme"),
+                    Grant("M-5", 999.99m, "USD", "2024-05-02", core: true)
+                )
+            )
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/M-2/classification",
+                new { purpose = "collective", reason = "Board papers." }
+            )
+        );
 
         // Without a programme filter the mix reads grant_day_totals; every grant of the test package has the
         // default programme, so filtering on it reads the grants and must give the same figures.
@@ -267,8 +401,14 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp> 
         foreach (var groupBy in new[] { "level,purpose", "flexible", "year,level" })
         {
             const string programme = "Protection";
-            var stored = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}"));
-            var scanned = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}&programme={Uri.EscapeDataString(programme)}"));
+            var stored = await HttpAssert.OkJsonAsync(
+                await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}")
+            );
+            var scanned = await HttpAssert.OkJsonAsync(
+                await tenant.Client.GetAsync(
+                    $"/api/audit/mix?{Period}&groupBy={groupBy}&programme={Uri.EscapeDataString(programme)}"
+                )
+            );
             Assert.Equal(scanned.GetProperty("cells").GetRawText(), stored.GetProperty("cells").GetRawText());
             foreach (var figure in new[] { "totals", "preventionCollective", "flexible", "local", "unclassified" })
             {

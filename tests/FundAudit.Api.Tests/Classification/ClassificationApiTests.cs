@@ -11,7 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Classification;
 
 /// <summary>Classification through the API: evidence at ingest, funder rule sets, re-classification, corrections, review.</summary>
-public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     /// <summary>A grant whose text says nothing the default rules know: its purpose is unclassified.</summary>
     private static JsonObject ZebraGrant(string id)
@@ -50,10 +51,14 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         foreign["recipientOrganization"]![0]!["addressCountry"] = "GB"; // UK-based NGO, work in Honduras
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(national, foreign)));
 
-        var e1 = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/E-1")).GetProperty("classification").GetProperty("level");
+        var e1 = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/E-1"))
+            .GetProperty("classification")
+            .GetProperty("level");
         Assert.Equal("national", e1.GetProperty("value").GetString());
         Assert.Equal("explicit", e1.GetProperty("source").GetString());
-        var e2 = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/E-2")).GetProperty("classification").GetProperty("level");
+        var e2 = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/E-2"))
+            .GetProperty("classification")
+            .GetProperty("level");
         Assert.Equal("global", e2.GetProperty("value").GetString());
     }
 
@@ -62,40 +67,73 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
     {
         var owner = await app.CreateTenantAsync();
         var other = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await owner.Client.PostPackageAsync(Giving.Package(ZebraGrant("Z-1"), ZebraGrant("Z-2"))));
+        await HttpAssert.OkJsonAsync(
+            await owner.Client.PostPackageAsync(Giving.Package(ZebraGrant("Z-1"), ZebraGrant("Z-2")))
+        );
         await HttpAssert.OkJsonAsync(await other.Client.PostPackageAsync(Giving.Package(ZebraGrant("Z-1"))));
         Assert.Equal("unclassified", await PurposeAsync(owner, "Z-1"));
 
         // A person decides Z-2 by hand before the rules change.
-        await HttpAssert.OkJsonAsync(await owner.Client.PutAsJsonAsync("/api/grants/Z-2/classification", new { purpose = "prevention", reason = "Board minutes say risk assessments." }));
+        await HttpAssert.OkJsonAsync(
+            await owner.Client.PutAsJsonAsync(
+                "/api/grants/Z-2/classification",
+                new { purpose = "prevention", reason = "Board minutes say risk assessments." }
+            )
+        );
 
         var rules = JsonNode.Parse(await owner.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
         rules["version"] = "owner-1";
         rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var put = await HttpAssert.OkJsonAsync(await owner.Client.PutAsync("/api/classification/rules", Giving.Json(rules)), HttpStatusCode.Accepted);
+        var put = await HttpAssert.OkJsonAsync(
+            await owner.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
+            HttpStatusCode.Accepted
+        );
         Assert.Equal("applying", put.GetProperty("status").GetString());
 
         // Run the job as Hangfire would: ids only.
         using (var scope = app.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>().RunAsync(owner.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
+            await scope
+                .ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>()
+                .RunAsync(owner.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
         }
 
         Assert.Equal("campaign", await PurposeAsync(owner, "Z-1"));
-        Assert.Equal("owner-1", (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/Z-1")).GetProperty("classification").GetProperty("ruleSetVersion").GetString());
-        var z2 = (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/Z-2")).GetProperty("classification").GetProperty("purpose");
+        Assert.Equal(
+            "owner-1",
+            (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/Z-1"))
+                .GetProperty("classification")
+                .GetProperty("ruleSetVersion")
+                .GetString()
+        );
+        var z2 = (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/Z-2"))
+            .GetProperty("classification")
+            .GetProperty("purpose");
         Assert.Equal("prevention", z2.GetProperty("value").GetString());
         Assert.Equal("manual", z2.GetProperty("source").GetString());
         Assert.Equal("unclassified", await PurposeAsync(other, "Z-1")); // the other funder keeps the default rules
-        Assert.Equal("applied", (await owner.Client.GetFromJsonAsync<JsonElement>("/api/classification/rules")).GetProperty("status").GetString());
-        Assert.Equal(RuleSet.Default.Version, (await other.Client.GetFromJsonAsync<JsonElement>("/api/classification/rules")).GetProperty("version").GetString());
+        Assert.Equal(
+            "applied",
+            (await owner.Client.GetFromJsonAsync<JsonElement>("/api/classification/rules"))
+                .GetProperty("status")
+                .GetString()
+        );
+        Assert.Equal(
+            RuleSet.Default.Version,
+            (await other.Client.GetFromJsonAsync<JsonElement>("/api/classification/rules"))
+                .GetProperty("version")
+                .GetString()
+        );
 
         // New grants are classified with the funder's rules at once.
         await HttpAssert.OkJsonAsync(await owner.Client.PostPackageAsync(Giving.Package(ZebraGrant("Z-3"))));
         Assert.Equal("campaign", await PurposeAsync(owner, "Z-3"));
 
         // Removing the correction hands Z-2 back to the rules.
-        Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync("/api/grants/Z-2/classification")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await owner.Client.DeleteAsync("/api/grants/Z-2/classification")).StatusCode
+        );
         Assert.Equal("campaign", await PurposeAsync(owner, "Z-2"));
     }
 
@@ -107,11 +145,25 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
         rules["version"] = "s-1";
         rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var first = (await HttpAssert.OkJsonAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)), HttpStatusCode.Accepted)).GetProperty("revision").GetInt64();
+        var first = (
+            await HttpAssert.OkJsonAsync(
+                await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
+                HttpStatusCode.Accepted
+            )
+        )
+            .GetProperty("revision")
+            .GetInt64();
         rules["version"] = "s-2";
         rules["purpose"]!["terms"]!["campaign"]!.AsObject().Remove("zebra");
         rules["purpose"]!["terms"]!["collective"]!["zebra"] = 10;
-        var second = (await HttpAssert.OkJsonAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)), HttpStatusCode.Accepted)).GetProperty("revision").GetInt64();
+        var second = (
+            await HttpAssert.OkJsonAsync(
+                await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
+                HttpStatusCode.Accepted
+            )
+        )
+            .GetProperty("revision")
+            .GetInt64();
 
         using var scope = app.Services.CreateScope();
         var job = scope.ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>();
@@ -134,18 +186,32 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         rules["purpose"]!["terms"]!["campaign"]!["lobbying"] = 99;
         rules["purpose"]!["terms"]!["bribery"] = new JsonObject { ["x"] = 1 };
 
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)), HttpStatusCode.BadRequest);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
+            HttpStatusCode.BadRequest
+        );
 
         var keys = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
         Assert.True(keys.Count >= 3, string.Join(", ", keys));
         Assert.Contains(keys, k => k.Contains("version", StringComparison.Ordinal));
         Assert.Contains(keys, k => k.Contains("lobbying", StringComparison.Ordinal));
         Assert.Contains(keys, k => k.Contains("bribery", StringComparison.Ordinal));
-        Assert.Equal("default", (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/rules")).GetProperty("status").GetString());
+        Assert.Equal(
+            "default",
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/rules"))
+                .GetProperty("status")
+                .GetString()
+        );
 
-        await HttpAssert.ProblemAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(JsonValue.Create(5)!)), HttpStatusCode.BadRequest);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(JsonValue.Create(5)!)),
+            HttpStatusCode.BadRequest
+        );
         var same = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
-        await HttpAssert.ProblemAsync(await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(same)), HttpStatusCode.Conflict);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(same)),
+            HttpStatusCode.Conflict
+        );
     }
 
     [Fact]
@@ -160,11 +226,33 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         var ids = queue.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
         Assert.Contains("Q-1", ids);
         Assert.DoesNotContain("Q-clear", ids);
-        Assert.Contains("purpose", queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == "Q-1").GetProperty("needs").EnumerateArray().Select(n => n.GetString()));
+        Assert.Contains(
+            "purpose",
+            queue
+                .GetProperty("items")
+                .EnumerateArray()
+                .Single(i => i.GetProperty("id").GetString() == "Q-1")
+                .GetProperty("needs")
+                .EnumerateArray()
+                .Select(n => n.GetString())
+        );
 
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/Q-1/classification", new { purpose = "collective", level = "local", reason = "Reviewed." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/Q-1/classification",
+                new
+                {
+                    purpose = "collective",
+                    level = "local",
+                    reason = "Reviewed.",
+                }
+            )
+        );
         var after = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/review");
-        Assert.DoesNotContain("Q-1", after.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.DoesNotContain(
+            "Q-1",
+            after.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString())
+        );
     }
 
     [Theory]
@@ -178,10 +266,22 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(ZebraGrant("BC-1"))));
 
         var problem = await HttpAssert.ProblemAsync(
-            await tenant.Client.PutAsync("/api/grants/BC-1/classification", new StringContent(body, System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+            await tenant.Client.PutAsync(
+                "/api/grants/BC-1/classification",
+                new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+            ),
+            HttpStatusCode.BadRequest
+        );
 
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.Equal("rule", (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/BC-1")).GetProperty("classification").GetProperty("purpose").GetProperty("source").GetString());
+        Assert.Equal(
+            "rule",
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/BC-1"))
+                .GetProperty("classification")
+                .GetProperty("purpose")
+                .GetProperty("source")
+                .GetString()
+        );
     }
 
     [Fact]
@@ -190,15 +290,46 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         var owner = await app.CreateTenantAsync();
         var other = await app.CreateTenantAsync();
         await HttpAssert.OkJsonAsync(await owner.Client.PostPackageAsync(Giving.Package(ZebraGrant("I-1"))));
-        await HttpAssert.OkJsonAsync(await owner.Client.PutAsJsonAsync("/api/grants/I-1/classification", new { level = "regional", reason = "Owner's call." }));
+        await HttpAssert.OkJsonAsync(
+            await owner.Client.PutAsJsonAsync(
+                "/api/grants/I-1/classification",
+                new { level = "regional", reason = "Owner's call." }
+            )
+        );
 
-        await HttpAssert.ProblemAsync(await other.Client.PutAsJsonAsync("/api/grants/I-1/classification", new { level = "global", reason = "Hostile." }), HttpStatusCode.NotFound);
-        await HttpAssert.ProblemAsync(await other.Client.DeleteAsync("/api/grants/I-1/classification"), HttpStatusCode.NotFound);
-        Assert.Empty((await other.Client.GetFromJsonAsync<JsonElement>("/api/classification/review")).GetProperty("items").EnumerateArray());
-        Assert.Equal("regional", (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/I-1")).GetProperty("classification").GetProperty("level").GetProperty("value").GetString());
+        await HttpAssert.ProblemAsync(
+            await other.Client.PutAsJsonAsync(
+                "/api/grants/I-1/classification",
+                new { level = "global", reason = "Hostile." }
+            ),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await other.Client.DeleteAsync("/api/grants/I-1/classification"),
+            HttpStatusCode.NotFound
+        );
+        Assert.Empty(
+            (await other.Client.GetFromJsonAsync<JsonElement>("/api/classification/review"))
+                .GetProperty("items")
+                .EnumerateArray()
+        );
+        Assert.Equal(
+            "regional",
+            (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/I-1"))
+                .GetProperty("classification")
+                .GetProperty("level")
+                .GetProperty("value")
+                .GetString()
+        );
 
         var officer = await app.AddKeyAsync(owner, Roles.Officer);
-        await HttpAssert.ProblemAsync(await officer.Client.PutAsJsonAsync("/api/grants/I-1/classification", new { level = "local", reason = "Officer." }), HttpStatusCode.Forbidden);
+        await HttpAssert.ProblemAsync(
+            await officer.Client.PutAsJsonAsync(
+                "/api/grants/I-1/classification",
+                new { level = "local", reason = "Officer." }
+            ),
+            HttpStatusCode.Forbidden
+        );
     }
 
     [Fact]
@@ -212,21 +343,33 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Equal("other", await PurposeAsync(tenant, "O-1"));
         Assert.Equal("prevention", await PurposeAsync(tenant, "O-2"));
 
-        var mix = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync(
-            "/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose"));
-        Assert.Contains(mix.GetProperty("cells").EnumerateArray(), c => c.GetProperty("key").GetProperty("purpose").GetString() == "other");
+        var mix = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose")
+        );
+        Assert.Contains(mix.GetProperty("cells").EnumerateArray(), c =>
+            c.GetProperty("key").GetProperty("purpose").GetString() == "other"
+        );
         Assert.Equal(1000m, mix.GetProperty("protection").GetProperty("amount").GetDecimal());
-        var purposes = mix.GetProperty("purposes").EnumerateArray().ToDictionary(p => p.GetProperty("purpose").GetString()!);
+        var purposes = mix.GetProperty("purposes")
+            .EnumerateArray()
+            .ToDictionary(p => p.GetProperty("purpose").GetString()!);
         Assert.Equal(75m, purposes["other"].GetProperty("share").GetDecimal());
-        Assert.True(!purposes["other"].TryGetProperty("shareOfProtection", out var none) || none.ValueKind == JsonValueKind.Null);
+        Assert.True(
+            !purposes["other"].TryGetProperty("shareOfProtection", out var none) || none.ValueKind == JsonValueKind.Null
+        );
         Assert.Equal(25m, purposes["prevention"].GetProperty("share").GetDecimal());
         Assert.Equal(100m, purposes["prevention"].GetProperty("shareOfProtection").GetDecimal());
 
         // A person can say "not protection": the correction takes `other` and the mix follows it.
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/by-id/O-2/classification",
-            new { purpose = "other", reason = "Board minutes: core costs, no security component." }));
-        var after = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync(
-            "/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose"));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/by-id/O-2/classification",
+                new { purpose = "other", reason = "Board minutes: core costs, no security component." }
+            )
+        );
+        var after = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=GBP&groupBy=purpose")
+        );
         Assert.Equal(0m, after.GetProperty("protection").GetProperty("amount").GetDecimal());
     }
 
@@ -241,11 +384,15 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
         nowhere.Remove("recipientOrganization");
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(nowhere)));
 
-        var item = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/review")).GetProperty("items")
-            .EnumerateArray().Single(i => i.GetProperty("id").GetString() == "W-1");
+        var item = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/review"))
+            .GetProperty("items")
+            .EnumerateArray()
+            .Single(i => i.GetProperty("id").GetString() == "W-1");
         var reasons = item.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
         Assert.Contains(reasons, r => r.StartsWith("level: unclassified: no place known", StringComparison.Ordinal));
-        Assert.Contains(reasons, r => r.StartsWith("purpose: unclassified: no activity words", StringComparison.Ordinal));
+        Assert.Contains(reasons, r =>
+            r.StartsWith("purpose: unclassified: no activity words", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -262,7 +409,11 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
     }
 
     private static async Task<string?> PurposeAsync(Tenant tenant, string id) =>
-        (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/{id}")).GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString();
+        (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/{id}"))
+            .GetProperty("classification")
+            .GetProperty("purpose")
+            .GetProperty("value")
+            .GetString();
 }
 
 public sealed class SqliteClassificationApiTests(SqliteApp app) : ClassificationApiTests<SqliteApp>(app);

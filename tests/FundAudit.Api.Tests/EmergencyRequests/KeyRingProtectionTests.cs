@@ -28,8 +28,16 @@ public sealed class KeyRingProtectionTests(SqliteApp app) : IClassFixture<Sqlite
         var path = Path.Combine(folder, "keyring.pfx");
         using (var rsa = RSA.Create(2048))
         {
-            var request = new CertificateRequest("CN=FundAudit key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            var request = new CertificateRequest(
+                "CN=FundAudit key ring",
+                rsa,
+                HashAlgorithmName.SHA256,
+                RSASignaturePadding.Pkcs1
+            );
+            using var certificate = request.CreateSelfSigned(
+                DateTimeOffset.UtcNow.AddDays(-1),
+                DateTimeOffset.UtcNow.AddYears(1)
+            );
             await File.WriteAllBytesAsync(path, certificate.Export(X509ContentType.Pfx, "test-password"));
         }
 
@@ -39,8 +47,11 @@ public sealed class KeyRingProtectionTests(SqliteApp app) : IClassFixture<Sqlite
             await cleanup.ExecuteAsync("DELETE FROM data_protection_keys");
         }
 
-        using var production = app.WithWebHostBuilder(b => b.UseEnvironment("Production")
-            .UseSetting("DataProtection:CertificatePath", path).UseSetting("DataProtection:CertificatePassword", "test-password"));
+        using var production = app.WithWebHostBuilder(b =>
+            b.UseEnvironment("Production")
+                .UseSetting("DataProtection:CertificatePath", path)
+                .UseSetting("DataProtection:CertificatePassword", "test-password")
+        );
         var sensitive = production.Services.GetRequiredService<SensitiveFields>();
         var cipher = sensitive.Protect("secret alias")!;
         Assert.Equal("secret alias", sensitive.Unprotect(cipher));

@@ -52,7 +52,8 @@ internal sealed class WebhookListener : IDisposable
             {
                 context = await _listener.GetContextAsync();
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex)
+                when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }
@@ -65,7 +66,14 @@ internal sealed class WebhookListener : IDisposable
                 FailuresLeft--;
             }
 
-            Calls.Enqueue((body, context.Request.Headers["X-FundAudit-Signature"], context.Request.Headers["X-FundAudit-Delivery"], status));
+            Calls.Enqueue(
+                (
+                    body,
+                    context.Request.Headers["X-FundAudit-Signature"],
+                    context.Request.Headers["X-FundAudit-Delivery"],
+                    status
+                )
+            );
             context.Response.StatusCode = status;
             context.Response.Close();
         }

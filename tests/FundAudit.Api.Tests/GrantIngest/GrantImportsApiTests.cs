@@ -17,7 +17,8 @@ namespace FundAudit.Api.Tests.GrantIngest;
 /// CSV imports over HTTP on a real database, one subclass per engine. The job runs the way Hangfire runs it: resolved
 /// from the app's services and called with the import id (no Hangfire server runs in tests).
 /// </summary>
-public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     private const string Header = CsvTestFiles.Header360;
 
@@ -25,9 +26,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task A_valid_csv_is_accepted_with_202_and_location_then_loaded_by_the_job()
     {
         var tenant = await app.CreateTenantAsync();
-        var csv = "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Internal Code\n" +
-                  "CSV-1,Relocation,Emergency relocation of a defender,USD,\"15,000.00\",2024-03-31,X-77\n" +
-                  "CSV-2,Legal aid,Legal support,EUR,2500.5,2024-04-01,\n";
+        var csv =
+            "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Internal Code\n"
+            + "CSV-1,Relocation,Emergency relocation of a defender,USD,\"15,000.00\",2024-03-31,X-77\n"
+            + "CSV-2,Legal aid,Legal support,EUR,2500.5,2024-04-01,\n";
 
         var response = await tenant.Client.PostAsync("/api/grants/imports?fileName=../../etc/passwd%00.csv", Csv(csv));
         var queued = await HttpAssert.OkJsonAsync(response, HttpStatusCode.Accepted);
@@ -35,7 +37,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal($"/api/grants/imports/{id}", response.Headers.Location?.OriginalString);
         Assert.Equal("queued", queued.GetProperty("status").GetString());
         Assert.Equal("passwd_.csv", queued.GetProperty("fileName").GetString());
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv))), queued.GetProperty("fileSha256").GetString());
+        Assert.Equal(
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv))),
+            queued.GetProperty("fileSha256").GetString()
+        );
         Assert.Equal(0, await tenant.Client.CountGrantsAsync()); // nothing until the job runs
         var folder = app.Services.GetRequiredService<GrantImportOptions>().FullFolder;
         var stored = Directory.GetFiles(folder).Single(f => File.ReadAllText(f) == csv);
@@ -58,8 +63,19 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task A_multipart_upload_takes_the_file_part_and_its_name()
     {
         var tenant = await app.CreateTenantAsync();
-        var form = new MultipartFormDataContent { { new StringContent("note"), "comment" }, { new ByteArrayContent(Encoding.UTF8.GetBytes($"{Header}\nM-1,T,D,GBP,10,2024-01-01\n")), "file", "My grants (2024).csv" } };
-        var queued = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", form), HttpStatusCode.Accepted);
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("note"), "comment" },
+            {
+                new ByteArrayContent(Encoding.UTF8.GetBytes($"{Header}\nM-1,T,D,GBP,10,2024-01-01\n")),
+                "file",
+                "My grants (2024).csv"
+            },
+        };
+        var queued = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants/imports", form),
+            HttpStatusCode.Accepted
+        );
         Assert.Equal("My grants (2024).csv", queued.GetProperty("fileName").GetString());
 
         var done = await RunAsync(tenant, queued.GetProperty("id").GetInt64());
@@ -83,7 +99,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(3, await tenant.Client.CountGrantsAsync());
 
         // A changed file updates only what changed.
-        var changed = await ImportAsync(tenant, csv.Replace("S-2,B,D,GBP,20", "S-2,B,D,GBP,25", StringComparison.Ordinal));
+        var changed = await ImportAsync(
+            tenant,
+            csv.Replace("S-2,B,D,GBP,20", "S-2,B,D,GBP,25", StringComparison.Ordinal)
+        );
         Assert.Equal((0, 1, 2), Result(changed));
         Assert.False(changed.TryGetProperty("sameFileAs", out _));
         Assert.Equal(3, await tenant.Client.CountGrantsAsync());
@@ -110,11 +129,17 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task A_missing_required_column_refuses_the_import_naming_the_column()
     {
         var tenant = await app.CreateTenantAsync();
-        var done = await ImportAsync(tenant, "Identifier,Description,Currency,Amount Awarded,Award Date\nX-1,D,GBP,10,2024-01-01\n");
+        var done = await ImportAsync(
+            tenant,
+            "Identifier,Description,Currency,Amount Awarded,Award Date\nX-1,D,GBP,10,2024-01-01\n"
+        );
 
         Assert.Equal("refused", done.GetProperty("status").GetString());
         var problem = done.GetProperty("problems")[0];
-        Assert.Equal((CsvProblemCodes.MissingColumn, "Title"), (problem.GetProperty("code").GetString(), problem.GetProperty("column").GetString()));
+        Assert.Equal(
+            (CsvProblemCodes.MissingColumn, "Title"),
+            (problem.GetProperty("code").GetString(), problem.GetProperty("column").GetString())
+        );
         Assert.Contains("Title", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
@@ -123,14 +148,23 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task A_zip_renamed_csv_is_refused_as_not_text()
     {
         var tenant = await app.CreateTenantAsync();
-        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00 }.Concat(new byte[2000]).ToArray();
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00 }
+            .Concat(new byte[2000])
+            .ToArray();
         var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "grants.csv" } };
-        var queued = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", form), HttpStatusCode.Accepted);
+        var queued = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants/imports", form),
+            HttpStatusCode.Accepted
+        );
 
         var done = await RunAsync(tenant, queued.GetProperty("id").GetInt64());
         Assert.Equal("refused", done.GetProperty("status").GetString());
         Assert.Equal(CsvProblemCodes.NotTextCsv, done.GetProperty("problems")[0].GetProperty("code").GetString());
-        Assert.Contains("zip", done.GetProperty("problems")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "zip",
+            done.GetProperty("problems")[0].GetProperty("message").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
 
@@ -143,13 +177,19 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(CsvProblemCodes.NotTextCsv, binary.GetProperty("problems")[0].GetProperty("code").GetString());
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
 
-        var rows = Enumerable.Range(1, 200).Select(i => $"N-{i},Title {i},A description to pass the first eight kilobytes,GBP,10,2024-01-01").ToList();
+        var rows = Enumerable
+            .Range(1, 200)
+            .Select(i => $"N-{i},Title {i},A description to pass the first eight kilobytes,GBP,10,2024-01-01")
+            .ToList();
         rows[149] = "N-150,Ti\0tle,D,GBP,10,2024-01-01";
         var text = await ImportAsync(tenant, Header + "\n" + string.Join("\n", rows) + "\n");
         Assert.Equal("succeeded", text.GetProperty("status").GetString());
         Assert.Equal((200, 199, 1), Progress(text));
         var error = Assert.Single(await ErrorsAsync(tenant, text));
-        Assert.Equal((151L, CsvProblemCodes.NulCharacter), (error.GetProperty("row").GetInt64(), error.GetProperty("code").GetString()));
+        Assert.Equal(
+            (151L, CsvProblemCodes.NulCharacter),
+            (error.GetProperty("row").GetInt64(), error.GetProperty("code").GetString())
+        );
         Assert.Equal(199, await tenant.Client.CountGrantsAsync());
         await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants/N-150"), HttpStatusCode.NotFound);
     }
@@ -159,24 +199,32 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var tenant = await app.CreateTenantAsync();
         var huge = new string('x', 1024 * 1024);
-        var csv = $"{Header}\n" +
-                  "R-1,Good,D,GBP,10,2024-01-01\n" +
-                  "R-2,Stray \"quote,D,GBP,10,2024-01-01\n" + // unbalanced quote inside a cell
-                  $"R-3,Huge cell,{huge},GBP,10,2024-01-01\n" + // a 1 MB cell
-                  "R-4,Too many,D,GBP,10,2024-01-01,extra,more\n" + // more fields than the header
-                  "R-5,Bad amount,D,GBP,12.345,2024-01-01\n" +
-                  "R-6,Good,D,GBP,20,2024-01-02\n";
+        var csv =
+            $"{Header}\n"
+            + "R-1,Good,D,GBP,10,2024-01-01\n"
+            + "R-2,Stray \"quote,D,GBP,10,2024-01-01\n"
+            + // unbalanced quote inside a cell
+            $"R-3,Huge cell,{huge},GBP,10,2024-01-01\n"
+            + // a 1 MB cell
+            "R-4,Too many,D,GBP,10,2024-01-01,extra,more\n"
+            + // more fields than the header
+            "R-5,Bad amount,D,GBP,12.345,2024-01-01\n"
+            + "R-6,Good,D,GBP,20,2024-01-02\n";
         var done = await ImportAsync(tenant, csv);
 
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal((6, 2, 4), Progress(done));
         var errors = await ErrorsAsync(tenant, done);
-        var byRow = errors.GroupBy(e => e.GetProperty("row").GetInt64()).ToDictionary(g => g.Key, g => g.Select(e => e.GetProperty("code").GetString()).ToList());
+        var byRow = errors
+            .GroupBy(e => e.GetProperty("row").GetInt64())
+            .ToDictionary(g => g.Key, g => g.Select(e => e.GetProperty("code").GetString()).ToList());
         Assert.Contains(CsvProblemCodes.MalformedQuotes, byRow[3]);
         Assert.Contains(CsvProblemCodes.CellTooLong, byRow[4]);
         Assert.Contains(CsvProblemCodes.TooManyFields, byRow[5]);
         Assert.Contains(CsvProblemCodes.TooManyDecimals, byRow[6]);
-        var all = (await tenant.Client.GetStringAsync($"/api/grants/imports/{done.GetProperty("id").GetInt64()}/errors"));
+        var all = (
+            await tenant.Client.GetStringAsync($"/api/grants/imports/{done.GetProperty("id").GetInt64()}/errors")
+        );
         Assert.DoesNotContain("xxxxxxxx", all, StringComparison.Ordinal); // no echo of the cell
         Assert.DoesNotContain("12.345", all, StringComparison.Ordinal);
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
@@ -186,17 +234,26 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task Duplicate_identifiers_keep_the_later_row_with_a_warning()
     {
         var tenant = await app.CreateTenantAsync();
-        var done = await ImportAsync(tenant, $"{Header}\nD-1,First,D,GBP,10,2024-01-01\nD-2,Other,D,GBP,5,2024-01-01\nD-1,Second,D,GBP,99,2024-01-01\n");
+        var done = await ImportAsync(
+            tenant,
+            $"{Header}\nD-1,First,D,GBP,10,2024-01-01\nD-2,Other,D,GBP,5,2024-01-01\nD-1,Second,D,GBP,99,2024-01-01\n"
+        );
 
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal((3, 3, 0), Progress(done));
         Assert.Equal(1, done.GetProperty("progress").GetProperty("rowsSuperseded").GetInt32());
         var warning = Assert.Single(done.GetProperty("warnings").EnumerateArray());
-        Assert.Equal((CsvProblemCodes.DuplicateIdentifier, 2L), (warning.GetProperty("code").GetString(), warning.GetProperty("row").GetInt64()));
+        Assert.Equal(
+            (CsvProblemCodes.DuplicateIdentifier, 2L),
+            (warning.GetProperty("code").GetString(), warning.GetProperty("row").GetInt64())
+        );
         Assert.Equal((2, 0, 0), Result(done));
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
         var kept = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/D-1");
-        Assert.Equal(("Second", 99m), (kept.GetProperty("title").GetString(), kept.GetProperty("amountAwarded").GetDecimal()));
+        Assert.Equal(
+            ("Second", 99m),
+            (kept.GetProperty("title").GetString(), kept.GetProperty("amountAwarded").GetDecimal())
+        );
     }
 
     [Fact]
@@ -204,9 +261,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var tenant = await app.CreateTenantAsync();
         const string formula = "=HYPERLINK(\"http://evil.example\",\"click\")";
-        var csv = $"{Header}\n" +
-                  $"F-1,\"{formula.Replace("\"", "\"\"", StringComparison.Ordinal)}\",@SUM(1),GBP,10,2024-01-01\n" +
-                  "=1+2,-cmd|' /C calc'!A0,D,GBP,=SUM(A1),2024-01-01\n";
+        var csv =
+            $"{Header}\n"
+            + $"F-1,\"{formula.Replace("\"", "\"\"", StringComparison.Ordinal)}\",@SUM(1),GBP,10,2024-01-01\n"
+            + "=1+2,-cmd|' /C calc'!A0,D,GBP,=SUM(A1),2024-01-01\n";
         var done = await ImportAsync(tenant, csv);
 
         var grant = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/F-1");
@@ -224,7 +282,12 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("3,Amount Awarded,invalid_amount,", text, StringComparison.Ordinal);
         Assert.DoesNotContain("SUM(A1)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("calc", text, StringComparison.Ordinal);
-        Assert.Equal(text, await tenant.Client.GetStringAsync($"/api/grants/imports/{id}/errors?format=csv").ContinueWith(t => t.Result.TrimStart('\uFEFF'), TaskScheduler.Default));
+        Assert.Equal(
+            text,
+            await tenant
+                .Client.GetStringAsync($"/api/grants/imports/{id}/errors?format=csv")
+                .ContinueWith(t => t.Result.TrimStart('\uFEFF'), TaskScheduler.Default)
+        );
         Assert.Equal(1, await tenant.Client.CountGrantsAsync());
     }
 
@@ -232,7 +295,19 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public void Every_errors_csv_cell_starting_like_a_formula_is_prefixed_and_quoted_by_rfc_4180()
     {
         var csv = new StringBuilder();
-        SpreadsheetCsv.AppendRow(csv, "=1+2", "+A1", "-2", "@SUM(A1)", "\tx", "\rx", "a,b", "say \"hi\"", "plain", null);
+        SpreadsheetCsv.AppendRow(
+            csv,
+            "=1+2",
+            "+A1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "a,b",
+            "say \"hi\"",
+            "plain",
+            null
+        );
         Assert.Equal("'=1+2,'+A1,'-2,'@SUM(A1),'\tx,\"'\rx\",\"a,b\",\"say \"\"hi\"\"\",plain,\r\n", csv.ToString());
     }
 
@@ -245,14 +320,23 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.Equal("refused", refused.GetProperty("status").GetString());
         var problem = refused.GetProperty("problems")[0];
-        Assert.Equal((CsvProblemCodes.AmbiguousDateFormat, "Award Date"), (problem.GetProperty("code").GetString(), problem.GetProperty("column").GetString()));
+        Assert.Equal(
+            (CsvProblemCodes.AmbiguousDateFormat, "Award Date"),
+            (problem.GetProperty("code").GetString(), problem.GetProperty("column").GetString())
+        );
         Assert.Contains("dateFormat", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
 
         var accepted = await ImportAsync(tenant, csv, "?dateFormat=DD/MM/YYYY");
-        Assert.Equal(("succeeded", "DD/MM/YYYY"), (accepted.GetProperty("status").GetString(), accepted.GetProperty("dateFormat").GetString()));
+        Assert.Equal(
+            ("succeeded", "DD/MM/YYYY"),
+            (accepted.GetProperty("status").GetString(), accepted.GetProperty("dateFormat").GetString())
+        );
         Assert.False(accepted.TryGetProperty("sameFileAs", out _)); // another date format is another import of the file
-        Assert.Equal("2020-04-03", (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/A-1")).GetProperty("awardDate").GetString());
+        Assert.Equal(
+            "2020-04-03",
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/A-1")).GetProperty("awardDate").GetString()
+        );
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
     }
 
@@ -260,7 +344,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task An_unknown_date_format_is_a_validation_problem()
     {
         var tenant = await app.CreateTenantAsync();
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/grants/imports?dateFormat=YYYY/DD/MM", Csv($"{Header}\n")), HttpStatusCode.BadRequest);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/grants/imports?dateFormat=YYYY/DD/MM", Csv($"{Header}\n")),
+            HttpStatusCode.BadRequest
+        );
         Assert.True(problem.GetProperty("errors").TryGetProperty("dateFormat", out _));
         Assert.Empty(await ListAsync(tenant));
     }
@@ -270,9 +357,17 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var tenant = await app.CreateTenantAsync();
         await HttpAssert.ProblemAsync(
-            await tenant.Client.PostAsync("/api/grants/imports", new StringContent("{\"grants\":[]}", Encoding.UTF8, "application/json")), HttpStatusCode.UnsupportedMediaType);
+            await tenant.Client.PostAsync(
+                "/api/grants/imports",
+                new StringContent("{\"grants\":[]}", Encoding.UTF8, "application/json")
+            ),
+            HttpStatusCode.UnsupportedMediaType
+        );
         var noType = new ByteArrayContent(Encoding.UTF8.GetBytes($"{Header}\n"));
-        await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/grants/imports", noType), HttpStatusCode.UnsupportedMediaType);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/grants/imports", noType),
+            HttpStatusCode.UnsupportedMediaType
+        );
 
         Assert.Empty(await ListAsync(tenant));
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
@@ -288,12 +383,21 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var rows = string.Concat(Enumerable.Range(1, 100).Select(i => $"L-{i},Title,Description,GBP,10,2024-01-01\n"));
 
         // Over the file limit but within the request limit (file limit + multipart allowance): refused while saving.
-        await HttpAssert.ProblemAsync(await client.PostAsync("/api/grants/imports", Csv($"{Header}\n{rows}")), HttpStatusCode.RequestEntityTooLarge);
+        await HttpAssert.ProblemAsync(
+            await client.PostAsync("/api/grants/imports", Csv($"{Header}\n{rows}")),
+            HttpStatusCode.RequestEntityTooLarge
+        );
         // Over the request limit itself: refused from Content-Length before reading.
         var big = string.Concat(Enumerable.Repeat(rows, 30));
-        await HttpAssert.ProblemAsync(await client.PostAsync("/api/grants/imports", Csv($"{Header}\n{big}")), HttpStatusCode.RequestEntityTooLarge);
+        await HttpAssert.ProblemAsync(
+            await client.PostAsync("/api/grants/imports", Csv($"{Header}\n{big}")),
+            HttpStatusCode.RequestEntityTooLarge
+        );
         // A small file still goes through.
-        await HttpAssert.OkJsonAsync(await client.PostAsync("/api/grants/imports", Csv($"{Header}\nL-1,T,D,GBP,10,2024-01-01\n")), HttpStatusCode.Accepted);
+        await HttpAssert.OkJsonAsync(
+            await client.PostAsync("/api/grants/imports", Csv($"{Header}\nL-1,T,D,GBP,10,2024-01-01\n")),
+            HttpStatusCode.Accepted
+        );
 
         Assert.Single(await ListAsync(tenant));
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
@@ -315,7 +419,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         {
             if (batches == 3)
             {
-                during = tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/imports/{id}").GetAwaiter().GetResult();
+                during = tenant
+                    .Client.GetFromJsonAsync<JsonElement>($"/api/grants/imports/{id}")
+                    .GetAwaiter()
+                    .GetResult();
                 throw new IOException("killed");
             }
         });
@@ -326,7 +433,10 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await AssertFailedAndUnchangedAsync();
 
         // A crash after the merge, before the commit: rolled back.
-        await Assert.ThrowsAsync<IOException>(() => Job(new ImportFaults(beforeCommit: () => throw new IOException("killed")), options).RunAsync(id, CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() =>
+            Job(new ImportFaults(beforeCommit: () => throw new IOException("killed")), options)
+                .RunAsync(id, CancellationToken.None)
+        );
         await AssertFailedAndUnchangedAsync();
 
         // Run again: it succeeds, and a further run does nothing.
@@ -340,7 +450,12 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var again = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
         Assert.Equal(done.GetProperty("finishedAt").GetString(), again.GetProperty("finishedAt").GetString());
         Assert.Equal(999, await tenant.Client.CountGrantsAsync()); // the deleted grant was not re-created
-        Assert.Equal(50m, (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/K-5")).GetProperty("amountAwarded").GetDecimal());
+        Assert.Equal(
+            50m,
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/K-5"))
+                .GetProperty("amountAwarded")
+                .GetDecimal()
+        );
 
         async Task AssertFailedAndUnchangedAsync()
         {
@@ -349,7 +464,12 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             Assert.Equal("import_failed", failed.GetProperty("problems")[0].GetProperty("code").GetString());
             Assert.DoesNotContain("killed", failed.ToString(), StringComparison.Ordinal);
             Assert.Equal(1, await tenant.Client.CountGrantsAsync());
-            Assert.Equal(100m, (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/K-5")).GetProperty("amountAwarded").GetDecimal());
+            Assert.Equal(
+                100m,
+                (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/K-5"))
+                    .GetProperty("amountAwarded")
+                    .GetDecimal()
+            );
         }
     }
 
@@ -357,22 +477,45 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task A_later_file_inserts_new_rows_updates_changed_ones_leaves_unchanged_ones_and_another_funder_starts_afresh()
     {
         var tenant = await app.CreateTenantAsync();
-        var first = await ImportAsync(tenant, $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two,D,GBP,20,2024-01-01\nM-3,Three,D,GBP,30,2024-01-01\n");
+        var first = await ImportAsync(
+            tenant,
+            $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two,D,GBP,20,2024-01-01\nM-3,Three,D,GBP,30,2024-01-01\n"
+        );
         Assert.Equal((3, 0, 0), Result(first));
 
         // Batches of one row: new, changed and unchanged rows go through the pipeline in separate batches.
-        var second = $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two changed,D,GBP,25,2024-01-01\nM-4,Four,D,GBP,40,2024-01-01\nM-5,Five,D,GBP,50,2024-01-02\n";
+        var second =
+            $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two changed,D,GBP,25,2024-01-01\nM-4,Four,D,GBP,40,2024-01-01\nM-5,Five,D,GBP,50,2024-01-02\n";
         var id = (await UploadAsync(tenant, Csv(second))).GetProperty("id").GetInt64();
-        await Job(new ImportFaults(), new GrantImportOptions { BatchSize = 1, ProgressEveryRows = 1, PipelineBatches = 1 }).RunAsync(id, CancellationToken.None);
+        await Job(
+                new ImportFaults(),
+                new GrantImportOptions
+                {
+                    BatchSize = 1,
+                    ProgressEveryRows = 1,
+                    PipelineBatches = 1,
+                }
+            )
+            .RunAsync(id, CancellationToken.None);
         var done = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal((4, 4, 0), Progress(done));
         Assert.Equal((2, 1, 1), Result(done));
         Assert.Equal(5, await tenant.Client.CountGrantsAsync());
         var changed = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-2");
-        Assert.Equal(("Two changed", 25m), (changed.GetProperty("title").GetString(), changed.GetProperty("amountAwarded").GetDecimal()));
-        Assert.Equal(40m, (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-4")).GetProperty("amountAwarded").GetDecimal());
-        var classification = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-5")).GetProperty("classification");
+        Assert.Equal(
+            ("Two changed", 25m),
+            (changed.GetProperty("title").GetString(), changed.GetProperty("amountAwarded").GetDecimal())
+        );
+        Assert.Equal(
+            40m,
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-4"))
+                .GetProperty("amountAwarded")
+                .GetDecimal()
+        );
+        var classification = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/M-5")).GetProperty(
+            "classification"
+        );
         Assert.Equal(JsonValueKind.String, classification.GetProperty("classifiedAt").ValueKind); // classified on the way in
 
         // The same identifiers are new for another funder.
@@ -390,9 +533,18 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var done = await ImportAsync(owner, $"{Header}\nI-1,T,D,GBP,xx,2024-01-01\nI-2,T,D,GBP,10,2024-01-01\n");
         var id = done.GetProperty("id").GetInt64();
 
-        await HttpAssert.ProblemAsync(await other.Client.GetAsync($"/api/grants/imports/{id}"), HttpStatusCode.NotFound);
-        await HttpAssert.ProblemAsync(await other.Client.GetAsync($"/api/grants/imports/{id}/errors"), HttpStatusCode.NotFound);
-        await HttpAssert.ProblemAsync(await other.Client.GetAsync($"/api/grants/imports/{id}/errors?format=csv"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(
+            await other.Client.GetAsync($"/api/grants/imports/{id}"),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await other.Client.GetAsync($"/api/grants/imports/{id}/errors"),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await other.Client.GetAsync($"/api/grants/imports/{id}/errors?format=csv"),
+            HttpStatusCode.NotFound
+        );
         Assert.Empty(await ListAsync(other));
         Assert.Equal(0, await other.Client.CountGrantsAsync());
         Assert.Single(await ErrorsAsync(owner, done));
@@ -407,11 +559,19 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var analyst = await app.AddKeyAsync(admin, Roles.Analyst);
         var csv = $"{Header}\nO-1,T,D,GBP,10,2024-01-01\n";
 
-        await HttpAssert.ProblemAsync(await officer.Client.PostAsync("/api/grants/imports", Csv(csv)), HttpStatusCode.Forbidden);
+        await HttpAssert.ProblemAsync(
+            await officer.Client.PostAsync("/api/grants/imports", Csv(csv)),
+            HttpStatusCode.Forbidden
+        );
         var queued = await UploadAsync(analyst, Csv(csv));
-        await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/grants/imports/{queued.GetProperty("id").GetInt64()}"));
+        await HttpAssert.OkJsonAsync(
+            await officer.Client.GetAsync($"/api/grants/imports/{queued.GetProperty("id").GetInt64()}")
+        );
         await HttpAssert.ProblemAsync(await finance.Client.GetAsync("/api/grants/imports"), HttpStatusCode.Forbidden);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/grants/imports/template")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await app.CreateClient().GetAsync("/api/grants/imports/template")).StatusCode
+        );
     }
 
     [Fact]
@@ -421,16 +581,29 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add((await UploadAsync(tenant, Csv($"{Header}\nP-{i},T,D,GBP,10,2024-01-01\n"))).GetProperty("id").GetInt64());
+            ids.Add(
+                (await UploadAsync(tenant, Csv($"{Header}\nP-{i},T,D,GBP,10,2024-01-01\n")))
+                    .GetProperty("id")
+                    .GetInt64()
+            );
         }
 
         var first = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/imports?limit=3"));
         var next = first.GetProperty("next").GetInt64();
-        var second = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports?limit=3&before={next}"));
-        var seen = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("id").GetInt64());
+        var second = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/grants/imports?limit=3&before={next}")
+        );
+        var seen = first
+            .GetProperty("items")
+            .EnumerateArray()
+            .Concat(second.GetProperty("items").EnumerateArray())
+            .Select(i => i.GetProperty("id").GetInt64());
         Assert.Equal(ids.AsEnumerable().Reverse(), seen);
         Assert.False(second.TryGetProperty("next", out _));
-        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants/imports?limit=0"), HttpStatusCode.BadRequest);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/grants/imports?limit=0"),
+            HttpStatusCode.BadRequest
+        );
     }
 
     [Fact]
@@ -450,30 +623,60 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
         // The import classifies like the JSON API, and the template's columns are explicit values (TAXONOMY: explicit wins).
         var c = grant.GetProperty("classification");
-        Assert.Equal(("national", "explicit"), (c.GetProperty("level").GetProperty("value").GetString(), c.GetProperty("level").GetProperty("source").GetString()));
-        Assert.Equal(("emergency", "explicit"), (c.GetProperty("purpose").GetProperty("value").GetString(), c.GetProperty("purpose").GetProperty("source").GetString()));
-        Assert.Equal(("true", "explicit"), (c.GetProperty("flexible").GetProperty("value").GetString(), c.GetProperty("flexible").GetProperty("source").GetString()));
+        Assert.Equal(
+            ("national", "explicit"),
+            (
+                c.GetProperty("level").GetProperty("value").GetString(),
+                c.GetProperty("level").GetProperty("source").GetString()
+            )
+        );
+        Assert.Equal(
+            ("emergency", "explicit"),
+            (
+                c.GetProperty("purpose").GetProperty("value").GetString(),
+                c.GetProperty("purpose").GetProperty("source").GetString()
+            )
+        );
+        Assert.Equal(
+            ("true", "explicit"),
+            (
+                c.GetProperty("flexible").GetProperty("value").GetString(),
+                c.GetProperty("flexible").GetProperty("source").GetString()
+            )
+        );
         Assert.False(string.IsNullOrEmpty(c.GetProperty("ruleSetVersion").GetString()));
     }
 
-    private GrantImportJob Job(ImportFaults faults, GrantImportOptions options) => ImportJobs.Create(app.Services, options, faults);
+    private GrantImportJob Job(ImportFaults faults, GrantImportOptions options) =>
+        ImportJobs.Create(app.Services, options, faults);
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
     private static (int Read, int Accepted, int Rejected) Progress(JsonElement import)
     {
         var p = import.GetProperty("progress");
-        return (p.GetProperty("rowsRead").GetInt32(), p.GetProperty("rowsAccepted").GetInt32(), p.GetProperty("rowsRejected").GetInt32());
+        return (
+            p.GetProperty("rowsRead").GetInt32(),
+            p.GetProperty("rowsAccepted").GetInt32(),
+            p.GetProperty("rowsRejected").GetInt32()
+        );
     }
 
     private static (int Created, int Updated, int Unchanged) Result(JsonElement import)
     {
         var r = import.GetProperty("result");
-        return (r.GetProperty("created").GetInt32(), r.GetProperty("updated").GetInt32(), r.GetProperty("unchanged").GetInt32());
+        return (
+            r.GetProperty("created").GetInt32(),
+            r.GetProperty("updated").GetInt32(),
+            r.GetProperty("unchanged").GetInt32()
+        );
     }
 
     private static async Task<JsonElement> UploadAsync(Tenant tenant, HttpContent content, string query = "") =>
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports" + query, content), HttpStatusCode.Accepted);
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants/imports" + query, content),
+            HttpStatusCode.Accepted
+        );
 
     private async Task<JsonElement> RunAsync(Tenant tenant, long id)
     {
@@ -486,12 +689,17 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static async Task<List<JsonElement>> ErrorsAsync(Tenant tenant, JsonElement import)
     {
-        var body = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{import.GetProperty("id").GetInt64()}/errors"));
+        var body = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/grants/imports/{import.GetProperty("id").GetInt64()}/errors")
+        );
         return body.GetProperty("errors").EnumerateArray().ToList();
     }
 
     private static async Task<List<JsonElement>> ListAsync(Tenant tenant) =>
-        (await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/imports?limit=100"))).GetProperty("items").EnumerateArray().ToList();
+        (await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/imports?limit=100")))
+            .GetProperty("items")
+            .EnumerateArray()
+            .ToList();
 }
 
 public sealed class SqliteGrantImportsApiTests(SqliteApp app) : GrantImportsApiTests<SqliteApp>(app);

@@ -9,7 +9,8 @@ using FundAudit.Api.Tests.Infrastructure;
 namespace FundAudit.Api.Tests.GrantIngest;
 
 /// <summary>The grants API over HTTP on a real database; one subclass per engine runs every test.</summary>
-public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     [Fact]
     public async Task A_posted_grant_reads_back_with_standard_names_kept_fields_and_a_classification()
@@ -54,7 +55,9 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         var tenant = await app.CreateTenantAsync();
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("U-1", 100m))));
 
-        var result = await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("U-1", 250.5m))));
+        var result = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("U-1", 250.5m)))
+        );
 
         Assert.Equal(1, result.GetProperty("updated").GetInt32());
         var got = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/U-1");
@@ -66,7 +69,10 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Keyset_pages_walk_every_grant_once_newest_award_first()
     {
         var tenant = await app.CreateTenantAsync();
-        var grants = Enumerable.Range(1, 7).Select(i => Giving.Grant($"P-{i}", awardDate: $"2024-0{(i % 3) + 1}-1{i}")).ToArray();
+        var grants = Enumerable
+            .Range(1, 7)
+            .Select(i => Giving.Grant($"P-{i}", awardDate: $"2024-0{(i % 3) + 1}-1{i}"))
+            .ToArray();
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(grants)));
 
         var seen = new List<(string Id, string Date)>();
@@ -74,12 +80,17 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         var pages = 0;
         do
         {
-            var page = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?limit=3" + (cursor is null ? "" : "&cursor=" + cursor));
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(g => (g.GetProperty("id").GetString()!, g.GetProperty("awardDate").GetString()!)));
+            var page = await tenant.Client.GetFromJsonAsync<JsonElement>(
+                "/api/grants?limit=3" + (cursor is null ? "" : "&cursor=" + cursor)
+            );
+            seen.AddRange(
+                page.GetProperty("items")
+                    .EnumerateArray()
+                    .Select(g => (g.GetProperty("id").GetString()!, g.GetProperty("awardDate").GetString()!))
+            );
             cursor = page.TryGetProperty("next", out var next) ? next.GetString() : null;
             pages++;
-        }
-        while (cursor is not null);
+        } while (cursor is not null);
 
         Assert.Equal(3, pages);
         Assert.Equal(7, seen.Select(s => s.Id).Distinct().Count());
@@ -92,14 +103,23 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         var tenant = await app.CreateTenantAsync();
         var kenya = Giving.Grant("F-3", awardDate: "2023-03-01", title: "Urgent relocation after threats");
         kenya["recipientOrganization"]![0]!["addressCountry"] = "KE";
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Giving.Grant("F-1", awardDate: "2022-01-10"),
-            Giving.Grant("F-2", currency: "EUR", awardDate: "2024-07-01"),
-            kenya)));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Giving.Grant("F-1", awardDate: "2022-01-10"),
+                    Giving.Grant("F-2", currency: "EUR", awardDate: "2024-07-01"),
+                    kenya
+                )
+            )
+        );
 
         async Task<string[]> Ids(string query) =>
-            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?" + query)).GetProperty("items").EnumerateArray()
-            .Select(g => g.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?" + query))
+                .GetProperty("items")
+                .EnumerateArray()
+                .Select(g => g.GetProperty("id").GetString()!)
+                .Order(StringComparer.Ordinal)
+                .ToArray();
 
         Assert.Equal(["F-2", "F-3"], await Ids("from=2023-01-01"));
         Assert.Equal(["F-1", "F-3"], await Ids("to=2023-12-31"));
@@ -113,13 +133,23 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task An_identifier_with_reserved_characters_is_addressed_url_encoded()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("360G-X/2024 #7"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("360G-X/2024 #7")))
+        );
 
-        var got = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7")));
+        var got = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7"))
+        );
         Assert.Equal("360G-X/2024 #7", got.GetProperty("id").GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7"))).StatusCode);
-        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7")), HttpStatusCode.NotFound);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await tenant.Client.DeleteAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7"))).StatusCode
+        );
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/grants/" + Uri.EscapeDataString("360G-X/2024 #7")),
+            HttpStatusCode.NotFound
+        );
     }
 
     [Theory]
@@ -134,7 +164,11 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     [InlineData("id", "", "grants[0].id")]
     [InlineData("title", null, "grants[0].title")]
     [InlineData("locationScope", "GLS999", "grants[0].locationScope")]
-    public async Task An_invalid_field_gets_a_validation_problem_naming_it_and_nothing_is_stored(string field, object? value, string expectedKey)
+    public async Task An_invalid_field_gets_a_validation_problem_naming_it_and_nothing_is_stored(
+        string field,
+        object? value,
+        string expectedKey
+    )
     {
         var tenant = await app.CreateTenantAsync();
         var grant = Giving.Grant("V-1");
@@ -147,7 +181,10 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
             grant[field] = JsonValue.Create(value);
         }
 
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)), HttpStatusCode.BadRequest);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(grant)),
+            HttpStatusCode.BadRequest
+        );
 
         Assert.True(problem.GetProperty("errors").TryGetProperty(expectedKey, out var messages), problem.ToString());
         Assert.NotEmpty(messages.EnumerateArray());
@@ -159,8 +196,11 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     {
         var tenant = await app.CreateTenantAsync();
         var problem = await HttpAssert.ProblemAsync(
-            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("J-1", 100.5m, "JPY"), Giving.Grant("J-2", 1.005m, "GBP"))),
-            HttpStatusCode.BadRequest);
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(Giving.Grant("J-1", 100.5m, "JPY"), Giving.Grant("J-2", 1.005m, "GBP"))
+            ),
+            HttpStatusCode.BadRequest
+        );
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("grants[0].amountAwarded", out _));
         Assert.True(errors.TryGetProperty("grants[1].amountAwarded", out _));
@@ -175,7 +215,9 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         bad["currency"] = "XYZ";
 
         var problem = await HttpAssert.ProblemAsync(
-            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("B-1"), Giving.Grant("B-2"), bad)), HttpStatusCode.BadRequest);
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("B-1"), Giving.Grant("B-2"), bad)),
+            HttpStatusCode.BadRequest
+        );
 
         Assert.True(problem.GetProperty("errors").TryGetProperty("grants[2].currency", out _));
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
@@ -186,7 +228,11 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     {
         var tenant = await app.CreateTenantAsync();
         var problem = await HttpAssert.ProblemAsync(
-            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("D-1"), Giving.Grant("D-2"), Giving.Grant("D-1", 5m))), HttpStatusCode.BadRequest);
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(Giving.Grant("D-1"), Giving.Grant("D-2"), Giving.Grant("D-1", 5m))
+            ),
+            HttpStatusCode.BadRequest
+        );
 
         var message = problem.GetProperty("errors").GetProperty("grants[2].id")[0].GetString();
         Assert.Contains("grants[0]", message, StringComparison.Ordinal);
@@ -197,13 +243,26 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Malformed_json_gets_a_problem_saying_where()
     {
         var tenant = await app.CreateTenantAsync();
-        var response = await tenant.Client.PostAsync("/api/grants",
-            new StringContent("{\"grants\": [{\"id\": \"M-1\", \"amountAwarded\": [1,2]}]}", Encoding.UTF8, "application/json"));
+        var response = await tenant.Client.PostAsync(
+            "/api/grants",
+            new StringContent(
+                "{\"grants\": [{\"id\": \"M-1\", \"amountAwarded\": [1,2]}]}",
+                Encoding.UTF8,
+                "application/json"
+            )
+        );
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains("$.grants[0].amountAwarded", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "$.grants[0].amountAwarded",
+            problem.GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
 
-        var truncated = await tenant.Client.PostAsync("/api/grants", new StringContent("{\"grants\": [", Encoding.UTF8, "application/json"));
+        var truncated = await tenant.Client.PostAsync(
+            "/api/grants",
+            new StringContent("{\"grants\": [", Encoding.UTF8, "application/json")
+        );
         await HttpAssert.ProblemAsync(truncated, HttpStatusCode.BadRequest);
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
@@ -212,9 +271,13 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task A_property_given_twice_in_one_object_is_refused()
     {
         var tenant = await app.CreateTenantAsync();
-        var body = "{\"grants\": [{\"id\": \"DUP-A\", \"id\": \"DUP-B\", \"title\": \"t\", \"currency\": \"GBP\", \"amountAwarded\": 1, \"awardDate\": \"2024-01-01\"}]}";
+        var body =
+            "{\"grants\": [{\"id\": \"DUP-A\", \"id\": \"DUP-B\", \"title\": \"t\", \"currency\": \"GBP\", \"amountAwarded\": 1, \"awardDate\": \"2024-01-01\"}]}";
 
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.PostAsync("/api/grants", new StringContent(body, Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostAsync("/api/grants", new StringContent(body, Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest
+        );
 
         Assert.Contains("$.grants[0]", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
@@ -224,7 +287,10 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task A_body_that_is_not_json_gets_415()
     {
         var tenant = await app.CreateTenantAsync();
-        var response = await tenant.Client.PostAsync("/api/grants", new StringContent("Identifier,Title\nX,Y", Encoding.UTF8, "text/csv"));
+        var response = await tenant.Client.PostAsync(
+            "/api/grants",
+            new StringContent("Identifier,Title\nX,Y", Encoding.UTF8, "text/csv")
+        );
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
@@ -237,7 +303,10 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         var grant = Giving.Grant("O-1");
         grant["description"] = new string('x', 17 * 1024 * 1024);
 
-        await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(Giving.Package(grant)), HttpStatusCode.RequestEntityTooLarge);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(grant)),
+            HttpStatusCode.RequestEntityTooLarge
+        );
 
         // Without a Content-Length (chunked), the limit still holds.
         var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(Giving.Package(grant).ToJsonString())));
@@ -253,9 +322,15 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task An_empty_or_missing_grants_array_is_a_validation_problem()
     {
         var tenant = await app.CreateTenantAsync();
-        var empty = await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(new JsonObject { ["grants"] = new JsonArray() }), HttpStatusCode.BadRequest);
+        var empty = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(new JsonObject { ["grants"] = new JsonArray() }),
+            HttpStatusCode.BadRequest
+        );
         Assert.True(empty.GetProperty("errors").TryGetProperty("grants", out _));
-        var missing = await HttpAssert.ProblemAsync(await tenant.Client.PostPackageAsync(new JsonObject { ["other"] = 1 }), HttpStatusCode.BadRequest);
+        var missing = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(new JsonObject { ["other"] = 1 }),
+            HttpStatusCode.BadRequest
+        );
         Assert.True(missing.GetProperty("errors").TryGetProperty("grants", out _));
     }
 
@@ -271,7 +346,9 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal(0, await other.Client.CountGrantsAsync());
 
         // The other funder's grant with the same 360Giving id is its own and does not touch the owner's.
-        var created = await HttpAssert.OkJsonAsync(await other.Client.PostPackageAsync(Giving.Package(Giving.Grant("ISO-1", 999m))));
+        var created = await HttpAssert.OkJsonAsync(
+            await other.Client.PostPackageAsync(Giving.Package(Giving.Grant("ISO-1", 999m)))
+        );
         Assert.Equal(1, created.GetProperty("created").GetInt32());
         var ownerCopy = await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/ISO-1");
         Assert.Equal(500m, ownerCopy.GetProperty("amountAwarded").GetDecimal());
@@ -286,7 +363,10 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         var finance = await app.AddKeyAsync(admin, Roles.Finance);
         await HttpAssert.OkJsonAsync(await admin.Client.PostPackageAsync(Giving.Package(Giving.Grant("R-1"))));
 
-        await HttpAssert.ProblemAsync(await officer.Client.PostPackageAsync(Giving.Package(Giving.Grant("R-2"))), HttpStatusCode.Forbidden);
+        await HttpAssert.ProblemAsync(
+            await officer.Client.PostPackageAsync(Giving.Package(Giving.Grant("R-2"))),
+            HttpStatusCode.Forbidden
+        );
         await HttpAssert.ProblemAsync(await officer.Client.DeleteAsync("/api/grants/R-1"), HttpStatusCode.Forbidden);
         await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/grants/R-1"));
         await HttpAssert.ProblemAsync(await finance.Client.GetAsync("/api/grants"), HttpStatusCode.Forbidden);
@@ -297,20 +377,40 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Published_360Giving_files_post_as_they_are_and_non_iso_dates_are_refused_whole()
     {
         var folder = Path.Combine(RepoPaths.SharedData, "360giving");
-        Assert.True(Directory.Exists(folder), $"The shared data folder {folder} is missing: these tests read real published 360Giving files from it.");
+        Assert.True(
+            Directory.Exists(folder),
+            $"The shared data folder {folder} is missing: these tests read real published 360Giving files from it."
+        );
         var tenant = await app.CreateTenantAsync();
 
-        var jrct = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants", File.Json(Path.Combine(folder, "360g-joseph-rowntree-ct-2017.json"))));
+        var jrct = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync(
+                "/api/grants",
+                File.Json(Path.Combine(folder, "360g-joseph-rowntree-ct-2017.json"))
+            )
+        );
         Assert.Equal(31, jrct.GetProperty("created").GetInt32());
-        var abct = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants", File.Json(Path.Combine(folder, "360g-ab-charitable-trust-2013-2020.json"))));
+        var abct = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync(
+                "/api/grants",
+                File.Json(Path.Combine(folder, "360g-ab-charitable-trust-2013-2020.json"))
+            )
+        );
         Assert.Equal(783, abct.GetProperty("created").GetInt32());
         var chf = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?currency=CHF");
         Assert.Equal(1, chf.GetProperty("items").GetArrayLength());
 
         // Millfield House writes award dates as DD/MM/YYYY: the 360Giving JSON standard wants ISO 8601, so the package is refused.
         var millfield = await HttpAssert.ProblemAsync(
-            await tenant.Client.PostAsync("/api/grants", File.Json(Path.Combine(folder, "360g-millfield-house-2013-2017.json"))), HttpStatusCode.BadRequest);
-        Assert.Contains(millfield.GetProperty("errors").EnumerateObject(), e => e.Name.EndsWith(".awardDate", StringComparison.Ordinal));
+            await tenant.Client.PostAsync(
+                "/api/grants",
+                File.Json(Path.Combine(folder, "360g-millfield-house-2013-2017.json"))
+            ),
+            HttpStatusCode.BadRequest
+        );
+        Assert.Contains(millfield.GetProperty("errors").EnumerateObject(), e =>
+            e.Name.EndsWith(".awardDate", StringComparison.Ordinal)
+        );
         Assert.Equal(31 + 783, await tenant.Client.CountGrantsAsync());
     }
 
@@ -318,12 +418,18 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Bad_list_parameters_get_a_validation_problem()
     {
         var tenant = await app.CreateTenantAsync();
-        var problem = await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants?limit=0&currency=QQQ&cursor=garbage"), HttpStatusCode.BadRequest);
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/grants?limit=0&currency=QQQ&cursor=garbage"),
+            HttpStatusCode.BadRequest
+        );
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("limit", out _));
         Assert.True(errors.TryGetProperty("currency", out _));
         Assert.True(errors.TryGetProperty("cursor", out _));
-        await HttpAssert.ProblemAsync(await tenant.Client.GetAsync("/api/grants?from=not-a-date"), HttpStatusCode.BadRequest);
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/grants?from=not-a-date"),
+            HttpStatusCode.BadRequest
+        );
     }
 }
 

@@ -19,10 +19,16 @@ namespace FundAudit.Api.Tests.GrantIngest;
 internal static class SharedDataImport
 {
     /// <summary>Refused without options (the reader's SharedDataCsvTests list the same), with the option that makes it importable if any.</summary>
-    public static readonly Dictionary<string, (string Code, string Column, string? Retry)> ExpectedRefusals = new(StringComparer.Ordinal)
+    public static readonly Dictionary<string, (string Code, string Column, string? Retry)> ExpectedRefusals = new(
+        StringComparer.Ordinal
+    )
     {
         ["360g-multifunder-stack-2016.csv"] = (CsvProblemCodes.MissingColumn, "Title", null),
-        ["360g-millfield-house-2013-2017.csv"] = (CsvProblemCodes.AmbiguousDateFormat, "Award Date", "?dateFormat=DD/MM/YYYY"),
+        ["360g-millfield-house-2013-2017.csv"] = (
+            CsvProblemCodes.AmbiguousDateFormat,
+            "Award Date",
+            "?dateFormat=DD/MM/YYYY"
+        ),
     };
 
     public static TheoryData<string> AllFiles()
@@ -31,7 +37,9 @@ internal static class SharedDataImport
         var root = CsvTestFiles.SharedData();
         foreach (var dir in new[] { "360giving", Path.Combine("360giving", "derived") })
         {
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(root, dir), "*.csv").Order(StringComparer.Ordinal))
+            foreach (
+                var file in Directory.EnumerateFiles(Path.Combine(root, dir), "*.csv").Order(StringComparer.Ordinal)
+            )
             {
                 data.Add(Path.GetRelativePath(root, file));
             }
@@ -52,8 +60,15 @@ internal static class SharedDataImport
         {
             Assert.Equal("refused", import.GetProperty("status").GetString());
             var problem = import.GetProperty("problems")[0];
-            Assert.Equal((refusal.Code, refusal.Column), (problem.GetProperty("code").GetString(), problem.GetProperty("column").GetString()));
-            Assert.Contains($"\"{refusal.Column}\"", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Equal(
+                (refusal.Code, refusal.Column),
+                (problem.GetProperty("code").GetString(), problem.GetProperty("column").GetString())
+            );
+            Assert.Contains(
+                $"\"{refusal.Column}\"",
+                problem.GetProperty("message").GetString(),
+                StringComparison.Ordinal
+            );
             Assert.Equal(0, await tenant.Client.CountGrantsAsync());
             if (refusal.Retry is null)
             {
@@ -82,8 +97,18 @@ internal static class SharedDataImport
         Assert.Equal(accepted - superseded, await tenant.Client.CountGrantsAsync());
         if (rejected > 0 && !import.GetProperty("errorsTruncated").GetBoolean())
         {
-            var errors = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{import.GetProperty("id").GetInt64()}/errors"));
-            Assert.Equal(rejected, errors.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt64()).Distinct().LongCount());
+            var errors = await HttpAssert.OkJsonAsync(
+                await tenant.Client.GetAsync($"/api/grants/imports/{import.GetProperty("id").GetInt64()}/errors")
+            );
+            Assert.Equal(
+                rejected,
+                errors
+                    .GetProperty("errors")
+                    .EnumerateArray()
+                    .Select(e => e.GetProperty("row").GetInt64())
+                    .Distinct()
+                    .LongCount()
+            );
         }
     }
 
@@ -91,7 +116,10 @@ internal static class SharedDataImport
     {
         var content = new StreamContent(File.OpenRead(path));
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        var queued = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports" + query, content), HttpStatusCode.Accepted);
+        var queued = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants/imports" + query, content),
+            HttpStatusCode.Accepted
+        );
         var id = queued.GetProperty("id").GetInt64();
         await app.Services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
         return await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
@@ -108,21 +136,24 @@ public sealed class SqliteSharedDataImportTests(SqliteApp app, ITestOutputHelper
         SharedDataImport.ImportAsync(app, relative, output);
 }
 
-public sealed class PostgresSharedDataImportTests(PostgresApp app, ITestOutputHelper output) : IClassFixture<PostgresApp>
+public sealed class PostgresSharedDataImportTests(PostgresApp app, ITestOutputHelper output)
+    : IClassFixture<PostgresApp>
 {
-    public static TheoryData<string> Files() => new()
-    {
-        "360giving/360g-landaid-2014-15.csv", // Windows-1252, blank rows
-        "360giving/360g-indigo-trust-2001-2015.csv", // day-first dates with times, extra columns
-        "360giving/derived/360g-lloyds-bank-foundation.csv", // the largest
-        "360giving/derived/360g-andrew-lloyd-webber-2011-2021.csv", // rejected rows
-        "360giving/derived/360g-joseph-rowntree-ct-2017.csv", // several currencies
-        "360giving/derived/360g-multifunder-stack-2016.csv", // refused: no Title
-        "360giving/derived/360g-millfield-house-2013-2017.csv", // refused until dateFormat is named
-    };
+    public static TheoryData<string> Files() =>
+        new()
+        {
+            "360giving/360g-landaid-2014-15.csv", // Windows-1252, blank rows
+            "360giving/360g-indigo-trust-2001-2015.csv", // day-first dates with times, extra columns
+            "360giving/derived/360g-lloyds-bank-foundation.csv", // the largest
+            "360giving/derived/360g-andrew-lloyd-webber-2011-2021.csv", // rejected rows
+            "360giving/derived/360g-joseph-rowntree-ct-2017.csv", // several currencies
+            "360giving/derived/360g-multifunder-stack-2016.csv", // refused: no Title
+            "360giving/derived/360g-millfield-house-2013-2017.csv", // refused until dateFormat is named
+        };
 
     [Theory]
     [MemberData(nameof(Files))]
-    public Task Representative_shared_csvs_import_with_every_row_accounted_for_or_are_refused_naming_the_gap(string relative) =>
-        SharedDataImport.ImportAsync(app, relative, output);
+    public Task Representative_shared_csvs_import_with_every_row_accounted_for_or_are_refused_naming_the_gap(
+        string relative
+    ) => SharedDataImport.ImportAsync(app, relative, output);
 }

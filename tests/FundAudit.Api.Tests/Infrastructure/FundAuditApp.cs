@@ -21,7 +21,8 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
 
     public abstract string Provider { get; }
 
-    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("InitializeAsync has not run.");
+    public string ConnectionString =>
+        _connectionString ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
     public async Task InitializeAsync()
     {
@@ -48,7 +49,10 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:Provider", Provider);
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Jobs:RunServer", "false");
-        builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "fundaudit-tests", "imports-" + Guid.NewGuid().ToString("N")[..12]));
+        builder.UseSetting(
+            "Imports:Folder",
+            Path.Combine(Path.GetTempPath(), "fundaudit-tests", "imports-" + Guid.NewGuid().ToString("N")[..12])
+        );
         builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
         builder.ConfigureServices(services =>
         {
@@ -62,7 +66,11 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         var store = Services.GetRequiredService<TenancyStore>();
         var issuer = Services.GetRequiredService<ApiKeyIssuer>();
-        var funder = await store.CreateFunderAsync(name ?? "Funder " + Guid.NewGuid().ToString("N")[..6], Clock.GetUtcNow(), CancellationToken.None);
+        var funder = await store.CreateFunderAsync(
+            name ?? "Funder " + Guid.NewGuid().ToString("N")[..6],
+            Clock.GetUtcNow(),
+            CancellationToken.None
+        );
         var (row, key) = await issuer.IssueAsync(funder.Id, role, null, CancellationToken.None);
         return new Tenant(funder.Id, row.KeyId, key, ClientWithKey(key));
     }
@@ -70,7 +78,9 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Another key for an existing funder.</summary>
     public async Task<Tenant> AddKeyAsync(Tenant tenant, string role, string? label = null)
     {
-        var (row, key) = await Services.GetRequiredService<ApiKeyIssuer>().IssueAsync(tenant.FunderId, role, label, CancellationToken.None);
+        var (row, key) = await Services
+            .GetRequiredService<ApiKeyIssuer>()
+            .IssueAsync(tenant.FunderId, role, label, CancellationToken.None);
         return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key) };
     }
 
@@ -168,7 +178,10 @@ public sealed class SqlServerApp : FundAuditApp
             await command.ExecuteNonQueryAsync();
         }
 
-        return new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(server) { InitialCatalog = name }.ConnectionString;
+        return new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(server)
+        {
+            InitialCatalog = name,
+        }.ConnectionString;
     }
 }
 #endif

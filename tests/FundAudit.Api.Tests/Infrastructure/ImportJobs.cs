@@ -14,6 +14,9 @@ internal sealed class ImportFaults(Action<int>? afterBatch = null, Action? befor
 internal static class ImportJobs
 {
     /// <summary>The app's <see cref="GrantImportJob"/> with test settings (small batches) and, optionally, a failure point.</summary>
-    public static GrantImportJob Create(IServiceProvider services, GrantImportOptions options, ImportFaults? faults = null) =>
-        ActivatorUtilities.CreateInstance<GrantImportJob>(services, faults ?? new ImportFaults(), options);
+    public static GrantImportJob Create(
+        IServiceProvider services,
+        GrantImportOptions options,
+        ImportFaults? faults = null
+    ) => ActivatorUtilities.CreateInstance<GrantImportJob>(services, faults ?? new ImportFaults(), options);
 }

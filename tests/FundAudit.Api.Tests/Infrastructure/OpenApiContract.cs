@@ -28,7 +28,8 @@ public sealed class OpenApiContract
     ];
 
     private static readonly Lazy<OpenApiContract> CommittedDocument = new(() =>
-        new OpenApiContract(File.ReadAllText(Path.Combine(RepoPaths.Root, "openapi", "fundaudit.v1.json"))));
+        new OpenApiContract(File.ReadAllText(Path.Combine(RepoPaths.Root, "openapi", "fundaudit.v1.json")))
+    );
 
     private readonly JsonNode _document;
     private readonly List<Route> _routes = [];
@@ -120,8 +121,16 @@ public sealed class OpenApiContract
             return [$"the body is not JSON: {e.Message}"];
         }
 
-        var pointer = "#/paths/" + Escape(route.Canonical) + "/" + route.Method.ToLowerInvariant() +
-                      "/responses/" + code + "/content/" + Escape(mediaType) + "/schema";
+        var pointer =
+            "#/paths/"
+            + Escape(route.Canonical)
+            + "/"
+            + route.Method.ToLowerInvariant()
+            + "/responses/"
+            + code
+            + "/content/"
+            + Escape(mediaType)
+            + "/schema";
         var schema = _schemas.GetOrAdd(pointer, p => JsonSchema.FromText($$"""{"$ref": "{{DocumentUri}}{{p}}"}"""));
         var result = schema.Evaluate(instance, _options);
         if (result.IsValid)
@@ -129,9 +138,11 @@ public sealed class OpenApiContract
             return [];
         }
 
-        var details = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e =>
-                $"at '{d.InstanceLocation}' ({d.EvaluationPath}): {e.Key}: {e.Value}"))
+        var details = (result.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d =>
+                d.Errors!.Select(e => $"at '{d.InstanceLocation}' ({d.EvaluationPath}): {e.Key}: {e.Value}")
+            )
             .Take(8)
             .ToList();
         return [$"the body does not match the documented schema: {string.Join("; ", details)}. Body: {Truncate(body)}"];
@@ -151,8 +162,9 @@ public sealed class OpenApiContract
         mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal);
 
     private static string Escape(string value) =>
-        Uri.EscapeDataString(value.Replace("~", "~0", StringComparison.Ordinal)
-                .Replace("/", "~1", StringComparison.Ordinal))
+        Uri.EscapeDataString(
+                value.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)
+            )
             .Replace("%7E", "~", StringComparison.Ordinal);
 
     private static string Truncate(string body) => body.Length > 600 ? body[..600] + "…" : body;
@@ -166,8 +178,8 @@ public sealed class OpenApiContract
         public int LiteralCount => _segments.Count(s => !s.StartsWith('{'));
 
         public bool Matches(string[] path) =>
-            path.Length == _segments.Length &&
-            _segments.Zip(path).All(p => p.First.StartsWith('{') ? p.Second.Length > 0 : p.First == p.Second);
+            path.Length == _segments.Length
+            && _segments.Zip(path).All(p => p.First.StartsWith('{') ? p.Second.Length > 0 : p.First == p.Second);
     }
 }
 
@@ -185,7 +197,9 @@ public sealed class ContractCheckingHandler(bool alwaysThrow) : DelegatingHandle
     private static readonly Lock ReportLock = new();
 
     protected override async Task<HttpResponseMessage> SendAsync(
-        HttpRequestMessage request, CancellationToken cancellationToken)
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         var response = await base.SendAsync(request, cancellationToken);
         var uri = request.RequestUri!;
@@ -213,7 +227,8 @@ public sealed class ContractCheckingHandler(bool alwaysThrow) : DelegatingHandle
         if (problems.Count > 0 && (alwaysThrow || ReportPath is null))
         {
             throw new ContractViolationException(
-                "The answer does not match openapi/fundaudit.v1.json: " + string.Join(" | ", problems));
+                "The answer does not match openapi/fundaudit.v1.json: " + string.Join(" | ", problems)
+            );
         }
 
         return response;

@@ -37,9 +37,11 @@ internal static class PostgresCluster
             return external;
         }
 
-        var bin = FindBinaries() ?? throw new InvalidOperationException(
-            "PostgreSQL is needed by these tests and none was found: install PostgreSQL (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin) " +
-            "or set FUNDAUDIT_TEST_POSTGRES to a connection string of a server the tests may create databases on.");
+        var bin = FindBinaries()
+            ?? throw new InvalidOperationException(
+                "PostgreSQL is needed by these tests and none was found: install PostgreSQL (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin) "
+                    + "or set FUNDAUDIT_TEST_POSTGRES to a connection string of a server the tests may create databases on."
+            );
 
         var root = Path.Combine(Path.GetTempPath(), "fundaudit-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
@@ -51,19 +53,39 @@ internal static class PostgresCluster
 
         var port = FreePort();
         var data = Path.Combine(root, "data");
-        await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8", "--no-sync"], asRoot ? "postgres" : null);
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-        [
-            "-D", data, "-w", "-t", "60", "-l", Path.Combine(root, "log"),
-            "-o", $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            "start",
-        ], asRoot ? "postgres" : null);
+        await RunAsync(
+            Path.Combine(bin, "initdb"),
+            ["-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8", "--no-sync"],
+            asRoot ? "postgres" : null
+        );
+        await RunAsync(
+            Path.Combine(bin, "pg_ctl"),
+            [
+                "-D",
+                data,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                Path.Combine(root, "log"),
+                "-o",
+                $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                "start",
+            ],
+            asRoot ? "postgres" : null
+        );
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
             {
-                RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"], asRoot ? "postgres" : null).GetAwaiter().GetResult();
+                RunAsync(
+                        Path.Combine(bin, "pg_ctl"),
+                        ["-D", data, "-m", "immediate", "stop"],
+                        asRoot ? "postgres" : null
+                    )
+                    .GetAwaiter()
+                    .GetResult();
                 Directory.Delete(root, recursive: true);
             }
             catch (Exception)
@@ -91,7 +113,8 @@ internal static class PostgresCluster
             return null;
         }
 
-        return Directory.GetDirectories(baseDir)
+        return Directory
+            .GetDirectories(baseDir)
             .Select(d => Path.Combine(d, "bin"))
             .Where(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
             .OrderByDescending(d => d, StringComparer.Ordinal)
@@ -133,7 +156,9 @@ internal static class PostgresCluster
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr} {await stdout}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr} {await stdout}"
+            );
         }
     }
 }

@@ -31,28 +31,40 @@ internal static class RepoPaths
 /// <summary>Builds 360Giving grants for tests.</summary>
 internal static class Giving
 {
-    public static JsonObject Grant(string id, decimal amount = 1000m, string currency = "GBP", string awardDate = "2024-05-01", string title = "Security training for defenders") => new()
-    {
-        ["id"] = id,
-        ["title"] = title,
-        ["description"] = "Digital security and protection protocols for a network of land defenders.",
-        ["currency"] = currency,
-        ["amountAwarded"] = amount,
-        ["awardDate"] = awardDate,
-        ["recipientOrganization"] = new JsonArray(new JsonObject
+    public static JsonObject Grant(
+        string id,
+        decimal amount = 1000m,
+        string currency = "GBP",
+        string awardDate = "2024-05-01",
+        string title = "Security training for defenders"
+    ) =>
+        new()
         {
-            ["id"] = "XI-EXAMPLE-1",
-            ["name"] = "Colectivo de Defensores",
-            ["addressCountry"] = "HN",
-            ["charityNumber"] = "kept-field",
-        }),
-        ["beneficiaryLocation"] = new JsonArray(new JsonObject { ["name"] = "Atlántida", ["countryCode"] = "HN" }),
-        ["fundingOrganization"] = new JsonArray(new JsonObject { ["id"] = "GB-CHC-000", ["name"] = "Example Fund" }),
-        ["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = "Protection" }),
-        ["dateModified"] = "2024-06-01T00:00:00+00:00",
-    };
+            ["id"] = id,
+            ["title"] = title,
+            ["description"] = "Digital security and protection protocols for a network of land defenders.",
+            ["currency"] = currency,
+            ["amountAwarded"] = amount,
+            ["awardDate"] = awardDate,
+            ["recipientOrganization"] = new JsonArray(
+                new JsonObject
+                {
+                    ["id"] = "XI-EXAMPLE-1",
+                    ["name"] = "Colectivo de Defensores",
+                    ["addressCountry"] = "HN",
+                    ["charityNumber"] = "kept-field",
+                }
+            ),
+            ["beneficiaryLocation"] = new JsonArray(new JsonObject { ["name"] = "Atlántida", ["countryCode"] = "HN" }),
+            ["fundingOrganization"] = new JsonArray(
+                new JsonObject { ["id"] = "GB-CHC-000", ["name"] = "Example Fund" }
+            ),
+            ["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = "Protection" }),
+            ["dateModified"] = "2024-06-01T00:00:00+00:00",
+        };
 
-    public static JsonObject Package(params JsonObject[] grants) => new() { ["grants"] = new JsonArray(grants.Select(g => g.DeepClone()).ToArray()) };
+    public static JsonObject Package(params JsonObject[] grants) =>
+        new() { ["grants"] = new JsonArray(grants.Select(g => g.DeepClone()).ToArray()) };
 
     public static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
 }
@@ -70,14 +82,18 @@ internal static class HttpAssert
         return json;
     }
 
-    public static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
+    public static async Task<JsonElement> OkJsonAsync(
+        HttpResponseMessage response,
+        HttpStatusCode status = HttpStatusCode.OK
+    )
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement;
     }
 
-    public static Task<HttpResponseMessage> PostPackageAsync(this HttpClient client, JsonNode package) => client.PostAsync("/api/grants", Giving.Json(package));
+    public static Task<HttpResponseMessage> PostPackageAsync(this HttpClient client, JsonNode package) =>
+        client.PostAsync("/api/grants", Giving.Json(package));
 
     public static async Task<int> CountGrantsAsync(this HttpClient client)
     {
@@ -85,11 +101,12 @@ internal static class HttpAssert
         string? cursor = null;
         do
         {
-            var page = await client.GetFromJsonAsync<JsonElement>("/api/grants?limit=500" + (cursor is null ? "" : "&cursor=" + cursor));
+            var page = await client.GetFromJsonAsync<JsonElement>(
+                "/api/grants?limit=500" + (cursor is null ? "" : "&cursor=" + cursor)
+            );
             count += page.GetProperty("items").GetArrayLength();
             cursor = page.TryGetProperty("next", out var n) ? n.GetString() : null;
-        }
-        while (cursor is not null);
+        } while (cursor is not null);
         return count;
     }
 }
@@ -118,7 +135,13 @@ internal static class AuditGrants
     }
 
     /// <summary>Text the default rules cannot place (purpose unclassified), so the grant is in the review queue.</summary>
-    public static JsonObject Zebra(string id, decimal amount = 1000m, string currency = "GBP", string date = "2024-05-01", string title = "Zebra programme")
+    public static JsonObject Zebra(
+        string id,
+        decimal amount = 1000m,
+        string currency = "GBP",
+        string date = "2024-05-01",
+        string title = "Zebra programme"
+    )
     {
         var g = Giving.Grant(id, amount, currency, date, title);
         g.Remove("description");
@@ -131,15 +154,32 @@ internal static class AuditGrants
 internal static class EmergencyForms
 {
     /// <summary>Submits a request to the fund and answers its reference.</summary>
-    public static async Task<string> SubmitAsync(HttpClient anonymous, string slug, string urgency = "high", string country = "HN", string need = "legal",
-        decimal amount = 500m, string situation = "Threatened after a hearing.")
+    public static async Task<string> SubmitAsync(
+        HttpClient anonymous,
+        string slug,
+        string urgency = "high",
+        string country = "HN",
+        string need = "legal",
+        decimal amount = 500m,
+        string situation = "Threatened after a hearing."
+    )
     {
         var form = new JsonObject
         {
-            ["alias"] = "Ana", ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" }, ["country"] = country,
-            ["urgency"] = urgency, ["situation"] = situation, ["need"] = need, ["amount"] = amount, ["currency"] = "USD", ["language"] = "es",
+            ["alias"] = "Ana",
+            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
+            ["country"] = country,
+            ["urgency"] = urgency,
+            ["situation"] = situation,
+            ["need"] = need,
+            ["amount"] = amount,
+            ["currency"] = "USD",
+            ["language"] = "es",
         };
-        var created = await HttpAssert.OkJsonAsync(await anonymous.PostAsync($"/api/funds/{slug}/requests", Giving.Json(form)), HttpStatusCode.Created);
+        var created = await HttpAssert.OkJsonAsync(
+            await anonymous.PostAsync($"/api/funds/{slug}/requests", Giving.Json(form)),
+            HttpStatusCode.Created
+        );
         return created.GetProperty("reference").GetString()!;
     }
 }

@@ -38,23 +38,28 @@ public sealed class ChromiumFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where the tests save screenshots of the main pages (the README shows copies of them).</summary>
-    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "artifacts", "screenshots")).FullName;
+    public static string ScreenshotFolder { get; } =
+        Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "artifacts", "screenshots")).FullName;
 
     public async Task InitializeAsync()
     {
         var path = Environment.GetEnvironmentVariable("FUNDAUDIT_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"No Chromium at {path}: install it (apt-get install chromium) or set FUNDAUDIT_CHROMIUM.");
+            throw new InvalidOperationException(
+                $"No Chromium at {path}: install it (apt-get install chromium) or set FUNDAUDIT_CHROMIUM."
+            );
         }
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = path,
-            Headless = true,
-            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = path,
+                Headless = true,
+                Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
+            }
+        );
     }
 
     public async Task DisposeAsync()

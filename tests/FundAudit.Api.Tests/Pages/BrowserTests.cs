@@ -22,18 +22,41 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
         var slug = "browser-" + Guid.NewGuid().ToString("N")[..8];
-        var body = new JsonObject { ["slug"] = slug, ["name"] = "Fondo de Respuesta Rápida", ["currency"] = "USD", ["maxAmount"] = 3000, ["languages"] = new JsonArray("es", "en") };
-        await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
-        return new Staff(admin, await app.AddKeyAsync(admin, Roles.Officer, "olga"), await app.AddKeyAsync(admin, Roles.Finance, "fatima"), slug);
+        var body = new JsonObject
+        {
+            ["slug"] = slug,
+            ["name"] = "Fondo de Respuesta Rápida",
+            ["currency"] = "USD",
+            ["maxAmount"] = 3000,
+            ["languages"] = new JsonArray("es", "en"),
+        };
+        await HttpAssert.OkJsonAsync(
+            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
+            HttpStatusCode.Created
+        );
+        return new Staff(
+            admin,
+            await app.AddKeyAsync(admin, Roles.Officer, "olga"),
+            await app.AddKeyAsync(admin, Roles.Finance, "fatima"),
+            slug
+        );
     }
 
     /// <summary>A browser context that records every request it makes, so a test can prove nothing left for another host.</summary>
-    private async Task<(IBrowserContext Context, List<string> Requests)> ContextAsync(bool javaScript = true, string locale = "en-GB")
+    private async Task<(IBrowserContext Context, List<string> Requests)> ContextAsync(
+        bool javaScript = true,
+        string locale = "en-GB"
+    )
     {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            JavaScriptEnabled = javaScript, Locale = locale, BaseURL = app.BaseUrl, ViewportSize = new ViewportSize { Width = 1100, Height = 900 },
-        });
+        var context = await chromium.Browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                JavaScriptEnabled = javaScript,
+                Locale = locale,
+                BaseURL = app.BaseUrl,
+                ViewportSize = new ViewportSize { Width = 1100, Height = 900 },
+            }
+        );
         var requests = new List<string>();
         context.Request += (_, request) =>
         {
@@ -46,7 +69,13 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
     }
 
     private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.ScreenshotFolder, name + ".png"), FullPage = true });
+        page.ScreenshotAsync(
+            new PageScreenshotOptions
+            {
+                Path = Path.Combine(ChromiumFixture.ScreenshotFolder, name + ".png"),
+                FullPage = true,
+            }
+        );
 
     private void AssertOnlyTheService(List<string> requests)
     {
@@ -65,7 +94,10 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         var slug = "browser-" + Guid.NewGuid().ToString("N")[..8];
         var body = new JsonObject
         {
-            ["slug"] = slug, ["name"] = "Rapid Fund", ["currency"] = "USD", ["maxAmount"] = 3000,
+            ["slug"] = slug,
+            ["name"] = "Rapid Fund",
+            ["currency"] = "USD",
+            ["maxAmount"] = 3000,
             ["languages"] = new JsonArray(languages.Select(l => (JsonNode?)l).ToArray()),
         };
         var created = await admin.Client.PostAsync("/api/funds", Giving.Json(body));
@@ -75,17 +107,20 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
 
     /// <summary>The newest request of the fund as officers list it.</summary>
     private static async Task<System.Text.Json.JsonElement> NewestRequestAsync(Tenant officer, string slug) =>
-        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
-            .GetProperty("items")[0];
+        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))).GetProperty(
+            "items"
+        )[0];
 
     /// <summary>The officer acknowledges the request and asks the applicant <paramref name="question"/>.</summary>
     private static async Task AskAsync(Tenant officer, string reference, string question)
     {
         var client = officer.Client;
         await HttpAssert.OkJsonAsync(
-            await client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+            await client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 })
+        );
         await HttpAssert.OkJsonAsync(
-            await client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question }));
+            await client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question })
+        );
     }
 
     private static async Task<(string? Lang, string? Dir)> LangDirAsync(IPage page) =>
@@ -99,8 +134,14 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         page.GetByLabel(T(key, lang), new() { Exact = false });
 
     /// <summary>Fills the form in <paramref name="lang"/>: every field found by its label in that language.</summary>
-    private static async Task FillFormAsync(IPage page, string lang, string alias, string country, string situation,
-        string amount)
+    private static async Task FillFormAsync(
+        IPage page,
+        string lang,
+        string alias,
+        string country,
+        string situation,
+        string amount
+    )
     {
         await Field(page, "Field_Alias", lang).FillAsync(alias);
         await page.GetByLabel(T("Channel_signal", lang)).CheckAsync();
@@ -155,7 +196,10 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         Assert.True(formBytes < 30 * 1024, $"the form weighs {formBytes} bytes on the wire");
         Assert.Equal(PageSecurity.ContentSecurityPolicy, response!.Headers["content-security-policy"]);
         Assert.Equal("no-referrer", response.Headers["referrer-policy"]);
-        Assert.Equal(T("Form_Title").Replace("{0}", "Fondo de Respuesta Rápida", StringComparison.Ordinal), await page.Locator("h1").InnerTextAsync());
+        Assert.Equal(
+            T("Form_Title").Replace("{0}", "Fondo de Respuesta Rápida", StringComparison.Ordinal),
+            await page.Locator("h1").InnerTextAsync()
+        );
         Assert.Equal("es", await page.Locator("html").GetAttributeAsync("lang"));
 
         // A first try with a mistake: the page says what to fix beside the field and keeps what was typed.
@@ -174,7 +218,9 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
 
         await page.GetByLabel(T("Field_Amount"), new() { Exact = false }).FillAsync("1200,50");
         await ShotAsync(page, "defender-form-es");
-        var sentBytes = await WireBytesAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync());
+        var sentBytes = await WireBytesAsync(page, () =>
+            page.GetByRole(AriaRole.Button, new() { Name = T("Form_Submit") }).ClickAsync()
+        );
         Assert.True(sentBytes < 30 * 1024, $"the answer page weighs {sentBytes} bytes on the wire");
         Assert.Equal(T("Sent_Title"), await page.Locator("h1").InnerTextAsync());
         var code = (await page.Locator("[data-case-code]").InnerTextAsync()).Trim();
@@ -185,7 +231,9 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         // Later: the status page, with the code typed in (never in the address).
         await page.GetByRole(AriaRole.Link, new() { Name = T("Link_Status") }).ClickAsync();
         await page.GetByLabel(T("Status_CodeLabel")).FillAsync(code);
-        var statusBytes = await WireBytesAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync());
+        var statusBytes = await WireBytesAsync(page, () =>
+            page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync()
+        );
         Assert.True(statusBytes < 30 * 1024, $"the status page weighs {statusBytes} bytes on the wire");
         Assert.Equal(T("Status_received"), await page.Locator("[data-status]").InnerTextAsync());
         Assert.DoesNotContain(code, page.Url, StringComparison.Ordinal);
@@ -194,7 +242,9 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         var cookies = await context.CookiesAsync();
         Assert.Equal(["fa_form"], cookies.Select(c => c.Name).Distinct().ToArray());
         AssertOnlyTheService(requests);
-        var status = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code }));
+        var status = await HttpAssert.OkJsonAsync(
+            await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code })
+        );
         Assert.Equal("received", status.GetProperty("status").GetString());
     }
 
@@ -205,7 +255,13 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await SeedHistoryAsync(staff);
         foreach (var urgency in new[] { "standard", "extreme" })
         {
-            await EmergencyForms.SubmitAsync(app.CreateClient(), staff.Slug, urgency, country: urgency == "extreme" ? "CO" : "HN", amount: 900m);
+            await EmergencyForms.SubmitAsync(
+                app.CreateClient(),
+                staff.Slug,
+                urgency,
+                country: urgency == "extreme" ? "CO" : "HN",
+                amount: 900m
+            );
             app.Clock.Advance(TimeSpan.FromMinutes(10));
         }
 
@@ -246,7 +302,11 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await finance.GetByLabel("Method").FillAsync("mobile-money");
         await finance.GetByRole(AriaRole.Button, new() { Name = "Record the disbursement" }).ClickAsync();
         Assert.Equal("disbursed", await finance.Locator("[data-state]").GetAttributeAsync("data-state"));
-        Assert.Contains("person:fatima", await finance.Locator("table[data-table=history]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(
+            "person:fatima",
+            await finance.Locator("table[data-table=history]").InnerTextAsync(),
+            StringComparison.Ordinal
+        );
 
         // Signing out sends the officer back to sign-in.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
@@ -263,8 +323,14 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         var unplaced = Giving.Grant("RQ-1", 2500m, "EUR", "2026-03-01", "Zebra programme");
         unplaced.Remove("description");
         unplaced.Remove("grantProgramme");
-        await HttpAssert.OkJsonAsync(await admin.Client.PostPackageAsync(Giving.Package(unplaced,
-            Giving.Grant("RQ-2", 4000m, "EUR", "2026-02-01", "Security training for land defenders"))));
+        await HttpAssert.OkJsonAsync(
+            await admin.Client.PostPackageAsync(
+                Giving.Package(
+                    unplaced,
+                    Giving.Grant("RQ-2", 4000m, "EUR", "2026-02-01", "Security training for land defenders")
+                )
+            )
+        );
         var analyst = await app.AddKeyAsync(admin, Roles.Analyst, "ana");
 
         var (context, requests) = await ContextAsync();
@@ -281,8 +347,13 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await ShotAsync(page, "console-review-queue");
         await row.GetByRole(AriaRole.Button, new() { Name = "Save the correction" }).ClickAsync();
         Assert.Empty(await page.Locator("[data-grant=\"RQ-1\"]").AllAsync());
-        var purpose = (await HttpAssert.OkJsonAsync(await admin.Client.GetAsync("/api/grants/RQ-1"))).GetProperty("classification").GetProperty("purpose");
-        Assert.Equal(("collective", "manual"), (purpose.GetProperty("value").GetString(), purpose.GetProperty("source").GetString()));
+        var purpose = (await HttpAssert.OkJsonAsync(await admin.Client.GetAsync("/api/grants/RQ-1")))
+            .GetProperty("classification")
+            .GetProperty("purpose");
+        Assert.Equal(
+            ("collective", "manual"),
+            (purpose.GetProperty("value").GetString(), purpose.GetProperty("source").GetString())
+        );
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Portfolio" }).ClickAsync();
         await page.GotoAsync("/app/portfolio?from=2026-01-01&to=2026-12-31&currency=EUR");
@@ -294,14 +365,38 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
     /// <summary>Some decided requests, so the dashboard's statistics have figures: acknowledged and declined at varied delays.</summary>
     private async Task SeedHistoryAsync(Staff staff)
     {
-        var delays = new[] { ("extreme", 1.0, 6.0, "GT"), ("high", 3.0, 20.0, "HN"), ("standard", 10.0, 30.0, "CO"), ("high", 9.0, 50.0, "HN") };
+        var delays = new[]
+        {
+            ("extreme", 1.0, 6.0, "GT"),
+            ("high", 3.0, 20.0, "HN"),
+            ("standard", 10.0, 30.0, "CO"),
+            ("high", 9.0, 50.0, "HN"),
+        };
         foreach (var (urgency, acknowledgeHours, decideHours, country) in delays)
         {
-            var reference = await EmergencyForms.SubmitAsync(app.CreateClient(), staff.Slug, urgency, country, "digital", 300m, "Earlier case.");
+            var reference = await EmergencyForms.SubmitAsync(
+                app.CreateClient(),
+                staff.Slug,
+                urgency,
+                country,
+                "digital",
+                300m,
+                "Earlier case."
+            );
             app.Clock.Advance(TimeSpan.FromHours(acknowledgeHours));
-            await HttpAssert.OkJsonAsync(await staff.Officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
+            await HttpAssert.OkJsonAsync(
+                await staff.Officer.Client.PostAsJsonAsync(
+                    $"/api/requests/{reference}/acknowledge",
+                    new { version = 1 }
+                )
+            );
             app.Clock.Advance(TimeSpan.FromHours(decideHours - acknowledgeHours));
-            await HttpAssert.OkJsonAsync(await staff.Officer.Client.PostAsJsonAsync($"/api/requests/{reference}/decline", new { version = 2, reason = "Outside the fund's scope." }));
+            await HttpAssert.OkJsonAsync(
+                await staff.Officer.Client.PostAsJsonAsync(
+                    $"/api/requests/{reference}/decline",
+                    new { version = 2, reason = "Outside the fund's scope." }
+                )
+            );
         }
     }
 
@@ -318,8 +413,10 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         {
             var result = await page.RunAxe();
             Assert.NotEmpty(result.Passes); // axe ran its rules on this page
-            var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
-                .Select(v => $"{name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}").ToList();
+            var bad = result
+                .Violations.Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
+                .ToList();
             Assert.True(bad.Count == 0, string.Join("\n", bad));
             checkedPages.Add(name);
         }
@@ -334,7 +431,14 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = T("Status_Submit") }).ClickAsync();
         await CheckAsync("status, code not found");
 
-        await EmergencyForms.SubmitAsync(app.CreateClient(), staff.Slug, country: "PE", need: "security", amount: 400m, situation: "Raid on the office.");
+        await EmergencyForms.SubmitAsync(
+            app.CreateClient(),
+            staff.Slug,
+            country: "PE",
+            need: "security",
+            amount: 400m,
+            situation: "Raid on the office."
+        );
         await page.GotoAsync("/app/sign-in");
         await CheckAsync("sign-in");
         await page.GetByLabel("Your key").FillAsync(staff.Officer.Key);
@@ -418,7 +522,11 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
     [InlineData("ru", "ru-RU", "Атлантида", "Марина")]
     [InlineData("sw", "sw-KE", "Atlantis", "Amani")]
     public async Task A_defender_in_Russian_or_Kiswahili_is_told_what_to_fix_in_that_language_then_checks_the_status(
-        string lang, string locale, string wrongCountry, string alias)
+        string lang,
+        string locale,
+        string wrongCountry,
+        string alias
+    )
     {
         var (_, slug) = await FundAsync("en", "ru", "sw");
         var (context, requests) = await ContextAsync(javaScript: false, locale: locale);
@@ -469,7 +577,8 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
             Assert.Equal(lang, await page.Locator("html").GetAttributeAsync("lang"));
             var result = await page.RunAxe();
             Assert.NotEmpty(result.Passes);
-            var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            var bad = result
+                .Violations.Where(v => v.Impact is "serious" or "critical")
                 .Select(v => $"{lang} {name}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
                 .ToList();
             Assert.True(bad.Count == 0, string.Join("\n", bad));

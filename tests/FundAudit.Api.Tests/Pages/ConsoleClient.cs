@@ -33,15 +33,25 @@ public sealed class ConsoleClient : IDisposable
 
     /// <summary>A client not signed in: it has only what a first visit gives (nothing until a page sets a cookie).</summary>
     public static ConsoleClient Anonymous(FundAuditApp app) =>
-        new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
+        new(
+            app.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            )
+        );
 
     /// <summary>Signs in the way a person does: the sign-in page, its token and cookie, the key posted, the session cookie kept.</summary>
     public static async Task<ConsoleClient> SignInAsync(FundAuditApp app, string key)
     {
         var client = Anonymous(app);
         await client.GetPageAsync("/app/sign-in");
-        var response = await client.PostFormAsync("/app/sign-in", new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/app" });
-        Assert.True(response.StatusCode == HttpStatusCode.SeeOther, $"Sign-in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var response = await client.PostFormAsync(
+            "/app/sign-in",
+            new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/app" }
+        );
+        Assert.True(
+            response.StatusCode == HttpStatusCode.SeeOther,
+            $"Sign-in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+        );
         Assert.NotNull(client.Cookie(SessionCookie));
         return client;
     }
@@ -52,12 +62,19 @@ public sealed class ConsoleClient : IDisposable
     public async Task<string> GetPageAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var page = await _session.GetAsync(path);
-        Assert.True(expected == page.Status, $"GET {path}: expected {(int)expected}, got {(int)page.Status}: {page.Html}");
+        Assert.True(
+            expected == page.Status,
+            $"GET {path}: expected {(int)expected}, got {(int)page.Status}: {page.Html}"
+        );
         return page.Html;
     }
 
     /// <summary>Posts a form, with the last page's antiforgery token unless <paramref name="withToken"/> is false.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true)
+    public async Task<HttpResponseMessage> PostFormAsync(
+        string path,
+        IEnumerable<KeyValuePair<string, string>> fields,
+        bool withToken = true
+    )
     {
         if (withToken && Token is null)
         {
@@ -68,7 +85,11 @@ public sealed class ConsoleClient : IDisposable
     }
 
     /// <summary>Posts a form and answers the status and the HTML of the page that came back.</summary>
-    public async Task<(HttpStatusCode Status, string Html)> PostPageAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true)
+    public async Task<(HttpStatusCode Status, string Html)> PostPageAsync(
+        string path,
+        IEnumerable<KeyValuePair<string, string>> fields,
+        bool withToken = true
+    )
     {
         var page = await _session.PostAsync(path, fields, withToken);
         return (page.Status, page.Html);

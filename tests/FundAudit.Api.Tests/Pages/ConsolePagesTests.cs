@@ -11,22 +11,44 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Pages;
 
 /// <summary>The officers' console over HTTP, per engine: sessions, isolation, and the workflow through its forms.</summary>
-public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     private sealed record Funder(Tenant Admin, Tenant Officer, Tenant Finance, string Slug);
 
-    private PageSession NewSession() => new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
+    private PageSession NewSession() =>
+        new(
+            app.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            )
+        );
 
     private async Task<Funder> FunderAsync(string officer = "olga", string finance = "fatima")
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
         var slug = "console-" + Guid.NewGuid().ToString("N")[..10];
-        var body = new JsonObject { ["slug"] = slug, ["name"] = "Rapid Fund", ["currency"] = "USD", ["maxAmount"] = 2000, ["languages"] = new JsonArray("es") };
-        await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
-        return new Funder(admin, await app.AddKeyAsync(admin, Roles.Officer, officer), await app.AddKeyAsync(admin, Roles.Finance, finance), slug);
+        var body = new JsonObject
+        {
+            ["slug"] = slug,
+            ["name"] = "Rapid Fund",
+            ["currency"] = "USD",
+            ["maxAmount"] = 2000,
+            ["languages"] = new JsonArray("es"),
+        };
+        await HttpAssert.OkJsonAsync(
+            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
+            HttpStatusCode.Created
+        );
+        return new Funder(
+            admin,
+            await app.AddKeyAsync(admin, Roles.Officer, officer),
+            await app.AddKeyAsync(admin, Roles.Finance, finance),
+            slug
+        );
     }
 
-    private Task<string> SubmitAsync(string slug, string urgency = "high") => EmergencyForms.SubmitAsync(app.CreateClient(), slug, urgency);
+    private Task<string> SubmitAsync(string slug, string urgency = "high") =>
+        EmergencyForms.SubmitAsync(app.CreateClient(), slug, urgency);
 
     private async Task<PageSession> SignInAsync(Tenant who)
     {
@@ -39,7 +61,10 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
     }
 
     private static async Task<string> StateAsync(Tenant officer, string reference) =>
-        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests/{reference}"))).GetProperty("request").GetProperty("state").GetString()!;
+        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests/{reference}")))
+            .GetProperty("request")
+            .GetProperty("state")
+            .GetString()!;
 
     [Fact]
     public async Task Signing_in_with_a_key_sets_a_locked_down_session_cookie_and_a_bad_key_does_not()
@@ -49,15 +74,25 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var form = await session.GetAsync("/app/sign-in");
         Assert.Contains("type=\"password\" id=\"key\"", form.Html, StringComparison.Ordinal);
 
-        var bad = await session.PostAsync("/app/sign-in", ("key", funder.Officer.Key[..^2] + "xx"), ("returnUrl", "/app"));
+        var bad = await session.PostAsync(
+            "/app/sign-in",
+            ("key", funder.Officer.Key[..^2] + "xx"),
+            ("returnUrl", "/app")
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, bad.Status);
         Assert.Contains("This key was not accepted", bad.Html, StringComparison.Ordinal);
         Assert.False(session.Cookies.ContainsKey("fa_console"));
 
-        var good = await session.PostAsync("/app/sign-in", ("key", funder.Officer.Key), ("returnUrl", "https://evil.example/app"));
+        var good = await session.PostAsync(
+            "/app/sign-in",
+            ("key", funder.Officer.Key),
+            ("returnUrl", "https://evil.example/app")
+        );
         Assert.Equal(HttpStatusCode.SeeOther, good.Status);
         Assert.Equal("/app", good.Header("Location")); // never sent to another site
-        var cookie = Assert.Single(session.LastSetCookies, c => c.StartsWith("fa_console=", StringComparison.Ordinal)).ToLowerInvariant();
+        var cookie = Assert
+            .Single(session.LastSetCookies, c => c.StartsWith("fa_console=", StringComparison.Ordinal))
+            .ToLowerInvariant();
         Assert.Contains("httponly", cookie, StringComparison.Ordinal);
         Assert.Contains("samesite=strict", cookie, StringComparison.Ordinal);
         Assert.Contains("secure", cookie, StringComparison.Ordinal);
@@ -85,7 +120,10 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Equal(HttpStatusCode.Unauthorized, api.Status);
 
         var keyOnly = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        keyOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", funder.Officer.Key);
+        keyOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer",
+            funder.Officer.Key
+        );
         var page = await keyOnly.GetAsync("/app");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.Equal("/app/sign-in?returnUrl=%2Fapp", page.Headers.Location!.OriginalString);
@@ -126,7 +164,9 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         await laptop.GetAsync("/app"); // the sign-out form's token belongs to the signed-in person
         var signedOut = await laptop.PostAsync("/app/sign-out");
         Assert.Equal(HttpStatusCode.SeeOther, signedOut.Status);
-        Assert.Contains(signedOut.Response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("fa_console=;", StringComparison.Ordinal));
+        Assert.Contains(signedOut.Response.Headers.GetValues("Set-Cookie"), c =>
+            c.StartsWith("fa_console=;", StringComparison.Ordinal)
+        );
         Assert.False(laptop.Cookies.ContainsKey("fa_console"));
         Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/app")).Status);
 
@@ -154,7 +194,10 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var funder = await FunderAsync();
         var session = await SignInAsync(funder.Officer);
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/app")).Status);
-        Assert.Equal(HttpStatusCode.NoContent, (await funder.Admin.Client.DeleteAsync($"/api/keys/{funder.Officer.KeyId}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await funder.Admin.Client.DeleteAsync($"/api/keys/{funder.Officer.KeyId}")).StatusCode
+        );
         Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/app")).Status);
     }
 
@@ -168,13 +211,21 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var session = await SignInAsync(funder.Officer);
 
         var page = await session.GetAsync("/app");
-        var order = System.Text.RegularExpressions.Regex.Matches(page.Html, "<tr data-reference=\"(RR-[^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var order = System
+            .Text.RegularExpressions.Regex.Matches(page.Html, "<tr data-reference=\"(RR-[^\"]+)\"")
+            .Select(m => m.Groups[1].Value)
+            .ToList();
         Assert.Equal([extreme, standard], order);
 
         app.Clock.Advance(TimeSpan.FromHours(3)); // past the extreme tier's 2 hours to acknowledge (and past the idle limit: sign in again)
         page = await (await SignInAsync(funder.Officer)).GetAsync("/app");
-        Assert.Matches(new System.Text.RegularExpressions.Regex($"<tr data-reference=\"{extreme}\">.*?<span class=\"badge breached\">Breached</span>",
-            System.Text.RegularExpressions.RegexOptions.Singleline), page.Html);
+        Assert.Matches(
+            new System.Text.RegularExpressions.Regex(
+                $"<tr data-reference=\"{extreme}\">.*?<span class=\"badge breached\">Breached</span>",
+                System.Text.RegularExpressions.RegexOptions.Singleline
+            ),
+            page.Html
+        );
         Assert.Contains("Share within goal, by month of submission", page.Html, StringComparison.Ordinal);
         Assert.Contains("<svg", page.Html, StringComparison.Ordinal);
         Assert.Contains("data-table=\"stats-tier\"", page.Html, StringComparison.Ordinal);
@@ -198,16 +249,25 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var stale = await officer.PostAsync($"/app/requests/{reference}/approve", ("version", "1"), ("amount", "400"));
         Assert.Equal(HttpStatusCode.Conflict, stale.Status);
         Assert.Contains("Someone else acted on this request first", stale.Html, StringComparison.Ordinal);
-        var tooMuch = await officer.PostAsync($"/app/requests/{reference}/approve", ("version", "2"), ("amount", "9000"));
+        var tooMuch = await officer.PostAsync(
+            $"/app/requests/{reference}/approve",
+            ("version", "2"),
+            ("amount", "9000")
+        );
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMuch.Status);
-        var approved = await officer.PostAsync($"/app/requests/{reference}/approve", ("version", "2"), ("amount", "400"));
+        var approved = await officer.PostAsync(
+            $"/app/requests/{reference}/approve",
+            ("version", "2"),
+            ("amount", "400")
+        );
         Assert.Contains("data-state=\"approved\"", approved.Html, StringComparison.Ordinal);
         Assert.Equal("approved", await StateAsync(funder.Officer, reference));
 
         // The deliberate click shows the sensitive fields and is written to the access log.
         var db = app.Services.GetRequiredService<Db>();
         await using var connection = await db.OpenAsync();
-        const string Reads = "SELECT COUNT(*) FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id WHERE r.reference = @reference AND l.actor = 'person:olga'";
+        const string Reads =
+            "SELECT COUNT(*) FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id WHERE r.reference = @reference AND l.actor = 'person:olga'";
         var before = await connection.ExecuteScalarAsync<long>(Reads, new { reference });
         var revealed = await officer.PostAsync($"/app/requests/{reference}/reveal");
         Assert.Contains("Threatened after a hearing.", revealed.Html, StringComparison.Ordinal);
@@ -217,15 +277,36 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var finance = await SignInAsync(funder.Finance);
         var financePage = await finance.GetAsync($"/app/requests/{reference}");
         Assert.DoesNotContain("Show the sensitive details", financePage.Html, StringComparison.Ordinal);
-        await finance.PostAsync($"/app/requests/{reference}/payment-details", ("version", "3"), ("details", "Mobile money +504 0000"));
+        await finance.PostAsync(
+            $"/app/requests/{reference}/payment-details",
+            ("version", "3"),
+            ("details", "Mobile money +504 0000")
+        );
         var form = await finance.GetAsync($"/app/requests/{reference}");
         var submission = form.Hidden("submission")!;
-        var paid = await finance.PostAsync($"/app/requests/{reference}/disburse", ("version", "4"), ("submission", submission), ("method", "mobile-money"), ("reference", "TX-1"));
+        var paid = await finance.PostAsync(
+            $"/app/requests/{reference}/disburse",
+            ("version", "4"),
+            ("submission", submission),
+            ("method", "mobile-money"),
+            ("reference", "TX-1")
+        );
         Assert.Contains("data-state=\"disbursed\"", paid.Html, StringComparison.Ordinal);
-        var again = await finance.PostAsync($"/app/requests/{reference}/disburse", ("version", "4"), ("submission", submission), ("method", "mobile-money"), ("reference", "TX-1"));
+        var again = await finance.PostAsync(
+            $"/app/requests/{reference}/disburse",
+            ("version", "4"),
+            ("submission", submission),
+            ("method", "mobile-money"),
+            ("reference", "TX-1")
+        );
         Assert.Contains("data-state=\"disbursed\"", again.Html, StringComparison.Ordinal);
-        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM disbursements d JOIN emergency_requests r ON r.id = d.request_id WHERE r.reference = @reference", new { reference }));
+        Assert.Equal(
+            1L,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM disbursements d JOIN emergency_requests r ON r.id = d.request_id WHERE r.reference = @reference",
+                new { reference }
+            )
+        );
     }
 
     [Fact]
@@ -235,7 +316,11 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var reference = await SubmitAsync(funder.Slug);
         var officer = await SignInAsync(funder.Officer);
         await officer.GetAsync($"/app/requests/{reference}");
-        var refused = await officer.PostAsync($"/app/requests/{reference}/acknowledge", [new("version", "1")], withToken: false);
+        var refused = await officer.PostAsync(
+            $"/app/requests/{reference}/acknowledge",
+            [new("version", "1")],
+            withToken: false
+        );
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("The form has expired", refused.Html, StringComparison.Ordinal);
 
@@ -243,8 +328,11 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var other = await SignInAsync(await app.AddKeyAsync(funder.Admin, Roles.Officer, "omar"));
         await other.GetAsync($"/app/requests/{reference}");
         officer.Set("fa_form", other.Cookies["fa_form"]);
-        var foreign = await new PageSession(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }))
-            .PostWithAsync(officer.Cookies, other.Token!, $"/app/requests/{reference}/acknowledge", ("version", "1"));
+        var foreign = await new PageSession(
+            app.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            )
+        ).PostWithAsync(officer.Cookies, other.Token!, $"/app/requests/{reference}/acknowledge", ("version", "1"));
         Assert.Equal(HttpStatusCode.BadRequest, foreign.Status);
         Assert.Equal("submitted", await StateAsync(funder.Officer, reference));
     }
@@ -261,7 +349,10 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.DoesNotContain(reference, (await officer.GetAsync("/app")).Html, StringComparison.Ordinal);
         Assert.DoesNotContain(theirs.Slug, (await officer.GetAsync("/app")).Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/app/requests/{reference}")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsync($"/app/requests/{reference}/acknowledge", ("version", "1"))).Status);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await officer.PostAsync($"/app/requests/{reference}/acknowledge", ("version", "1"))).Status
+        );
         Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsync($"/app/requests/{reference}/reveal")).Status);
         Assert.Equal("submitted", await StateAsync(theirs.Officer, reference));
     }
@@ -273,7 +364,10 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var analystKey = await app.AddKeyAsync(funder.Admin, Roles.Analyst, "ana");
         var analyst = NewSession();
         await analyst.GetAsync("/app/sign-in");
-        Assert.Equal("/app/portfolio", (await analyst.PostAsync("/app/sign-in", ("key", analystKey.Key), ("returnUrl", "/app"))).Header("Location"));
+        Assert.Equal(
+            "/app/portfolio",
+            (await analyst.PostAsync("/app/sign-in", ("key", analystKey.Key), ("returnUrl", "/app"))).Header("Location")
+        );
         var portfolio = await analyst.GetAsync("/app/portfolio");
         Assert.DoesNotContain("href=\"/app/requests\"", portfolio.Html, StringComparison.Ordinal); // no link to pages the role cannot open
         Assert.Contains("href=\"/app/review\"", portfolio.Html, StringComparison.Ordinal);
@@ -288,7 +382,10 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var unknown = await analyst.GetAsync("/app/no-such-page");
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Contains("There is no console page at this address.", unknown.Html, StringComparison.Ordinal);
-        Assert.Equal("/app/sign-in?returnUrl=%2Fapp%2Fno-such-page", (await NewSession().GetAsync("/app/no-such-page")).Header("Location"));
+        Assert.Equal(
+            "/app/sign-in?returnUrl=%2Fapp%2Fno-such-page",
+            (await NewSession().GetAsync("/app/no-such-page")).Header("Location")
+        );
     }
 }
 

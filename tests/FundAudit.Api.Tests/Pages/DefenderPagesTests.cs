@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
@@ -14,11 +14,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Pages;
 
 /// <summary>The defender's pages over HTTP, as a browser without JavaScript uses them, per engine.</summary>
-public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     private const int MaxPageBytes = 30 * 1024;
 
-    private PageSession NewSession() => new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
+    private PageSession NewSession() =>
+        new(
+            app.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            )
+        );
 
     /// <summary>A fund whose form offers <paramref name="languages"/> (all the pages' languages when none).</summary>
     private async Task<(Tenant Officer, string Slug)> FundAsync(params string[] languages)
@@ -28,23 +34,39 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var offered = (languages.Length > 0 ? languages : PageText.Languages).Select(l => (JsonNode?)l).ToArray();
         var body = new JsonObject
         {
-            ["slug"] = slug, ["name"] = "Fondo Rápido", ["currency"] = "USD", ["maxAmount"] = 5000,
+            ["slug"] = slug,
+            ["name"] = "Fondo Rápido",
+            ["currency"] = "USD",
+            ["maxAmount"] = 5000,
             ["languages"] = new JsonArray(offered),
         };
-        await HttpAssert.OkJsonAsync(await admin.Client.PostAsync("/api/funds", Giving.Json(body)), HttpStatusCode.Created);
+        await HttpAssert.OkJsonAsync(
+            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
+            HttpStatusCode.Created
+        );
         return (await app.AddKeyAsync(admin, Roles.Officer, "olga"), slug);
     }
 
     private static (string, string)[] ValidForm(string submission, string amount = "800,50", string language = "es") =>
-    [
-        ("submission", submission), ("language", language), ("alias", "Lucía"), ("contact.channel", "signal"),
-        ("contact.handle", "+50499990000"),
-        ("country", "Honduras"), ("urgency", "high"), ("situation", "Amenazas después de una audiencia sobre tierras."), ("need", "relocation"),
-        ("amount", amount), ("currency", "USD"), ("endorser", ""),
-    ];
+        [
+            ("submission", submission),
+            ("language", language),
+            ("alias", "Lucía"),
+            ("contact.channel", "signal"),
+            ("contact.handle", "+50499990000"),
+            ("country", "Honduras"),
+            ("urgency", "high"),
+            ("situation", "Amenazas después de una audiencia sobre tierras."),
+            ("need", "relocation"),
+            ("amount", amount),
+            ("currency", "USD"),
+            ("endorser", ""),
+        ];
 
     private static async Task<int> RequestCountAsync(Tenant officer, string slug) =>
-        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200"))).GetProperty("items").GetArrayLength();
+        (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200")))
+            .GetProperty("items")
+            .GetArrayLength();
 
     [Fact]
     public async Task The_form_speaks_the_language_of_the_link_then_of_Accept_Language()
@@ -62,11 +84,19 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         }
 
         session.AcceptLanguage = "pt-BR,pt;q=0.9,en;q=0.5";
-        Assert.Contains(PageText.Get("Form_Submit", "pt")!, (await session.GetAsync($"/f/{slug}")).Html, StringComparison.Ordinal);
+        Assert.Contains(
+            PageText.Get("Form_Submit", "pt")!,
+            (await session.GetAsync($"/f/{slug}")).Html,
+            StringComparison.Ordinal
+        );
         session.AcceptLanguage = "de-DE";
         Assert.Contains("<html lang=\"en\"", (await session.GetAsync($"/f/{slug}")).Html, StringComparison.Ordinal);
         session.AcceptLanguage = "pt-BR";
-        Assert.Contains("<html lang=\"fr\"", (await session.GetAsync($"/f/{slug}?lang=fr")).Html, StringComparison.Ordinal); // the link wins
+        Assert.Contains(
+            "<html lang=\"fr\"",
+            (await session.GetAsync($"/f/{slug}?lang=fr")).Html,
+            StringComparison.Ordinal
+        ); // the link wins
     }
 
     [Fact]
@@ -77,9 +107,14 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         foreach (var lang in PageText.Languages.Where(l => l != "en"))
         {
             Assert.Equal(english, PageText.Keys(lang));
-            Assert.All(english, key => Assert.False(string.IsNullOrWhiteSpace(PageText.Get(key, lang)), $"{lang}:{key} is empty"));
+            Assert.All(english, key =>
+                Assert.False(string.IsNullOrWhiteSpace(PageText.Get(key, lang)), $"{lang}:{key} is empty")
+            );
             var translated = english.Count(key => PageText.Get(key, lang) != PageText.Get(key, "en"));
-            Assert.True(translated > english.Count * 0.8, $"{lang}: only {translated} of {english.Count} texts differ from English");
+            Assert.True(
+                translated > english.Count * 0.8,
+                $"{lang}: only {translated} of {english.Count} texts differ from English"
+            );
         }
     }
 
@@ -92,7 +127,10 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var submission = form.Hidden("submission")!;
         Assert.Equal(32, submission.Length);
 
-        var sent = await session.PostAsync($"/f/{slug}?lang=es", ValidForm(submission).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
+        var sent = await session.PostAsync(
+            $"/f/{slug}?lang=es",
+            ValidForm(submission).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))
+        );
         Assert.Equal(HttpStatusCode.OK, sent.Status);
         var code = sent.TextOf("data-case-code");
         Assert.False(string.IsNullOrEmpty(code));
@@ -101,14 +139,21 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.DoesNotMatch("href=\"[^\"]*" + code, sent.Html);
 
         // The same submission again (a reload or a double click) answers the same case.
-        var again = await session.PostAsync($"/f/{slug}?lang=es", ValidForm(submission).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
+        var again = await session.PostAsync(
+            $"/f/{slug}?lang=es",
+            ValidForm(submission).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))
+        );
         Assert.Equal(code, again.TextOf("data-case-code"));
         Assert.Equal(1, await RequestCountAsync(officer, slug));
 
         // The case is the API's case: same code, the amount typed with a decimal comma.
-        var status = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code }));
+        var status = await HttpAssert.OkJsonAsync(
+            await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code })
+        );
         Assert.Equal("received", status.GetProperty("status").GetString());
-        var listed = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))).GetProperty("items")[0];
+        var listed = (
+            await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))
+        ).GetProperty("items")[0];
         Assert.Equal(800.50m, listed.GetProperty("amountRequested").GetDecimal());
         Assert.Equal("es", listed.GetProperty("language").GetString());
     }
@@ -119,15 +164,34 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var (officer, slug) = await FundAsync();
         var session = NewSession();
         var form = await session.GetAsync($"/f/{slug}?lang=es");
-        var page = await session.PostAsync($"/f/{slug}?lang=es", ("submission", form.Hidden("submission")!), ("language", "es"), ("alias", "Lucía <b>"),
-            ("contact.channel", "signal"), ("contact.handle", ""), ("country", "Atlantis"), ("urgency", ""), ("situation", "Texto escrito"),
-            ("need", "legal"), ("amount", "mil"), ("currency", "USD"));
+        var page = await session.PostAsync(
+            $"/f/{slug}?lang=es",
+            ("submission", form.Hidden("submission")!),
+            ("language", "es"),
+            ("alias", "Lucía <b>"),
+            ("contact.channel", "signal"),
+            ("contact.handle", ""),
+            ("country", "Atlantis"),
+            ("urgency", ""),
+            ("situation", "Texto escrito"),
+            ("need", "legal"),
+            ("amount", "mil"),
+            ("currency", "USD")
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains("value=\"Lucía &lt;b&gt;\"", page.Html, StringComparison.Ordinal);
         Assert.Contains(">Texto escrito</textarea>", page.Html, StringComparison.Ordinal);
         Assert.Contains("<option value=\"legal\" selected", page.Html, StringComparison.Ordinal);
-        foreach (var (field, key) in new[] { ("amount", "Error_amount"), ("country", "Error_country"), ("urgency", "Error_urgency"), ("contact-handle", "Error_contact_handle") })
+        foreach (
+            var (field, key) in new[]
+            {
+                ("amount", "Error_amount"),
+                ("country", "Error_country"),
+                ("urgency", "Error_urgency"),
+                ("contact-handle", "Error_contact_handle"),
+            }
+        )
         {
             Assert.Equal(PageText.Get(key, "es"), page.TextOf($"id=\"{field}-error\""));
         }
@@ -143,7 +207,9 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var (officer, slug) = await FundAsync();
         var session = NewSession();
         var form = await session.GetAsync($"/f/{slug}?lang=fr");
-        var fields = ValidForm(form.Hidden("submission")!).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)).ToList();
+        var fields = ValidForm(form.Hidden("submission")!)
+            .Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))
+            .ToList();
 
         var refused = await session.PostAsync($"/f/{slug}?lang=fr", fields, withToken: false);
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
@@ -160,11 +226,26 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var (officer, slug) = await FundAsync();
         var session = NewSession();
         var form = await session.GetAsync($"/f/{slug}?lang=pt");
-        var code = (await session.PostAsync($"/f/{slug}?lang=pt", ValidForm(form.Hidden("submission")!, "300")
-            .Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)))).TextOf("data-case-code")!;
-        var reference = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))).GetProperty("items")[0].GetProperty("reference").GetString();
-        await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
-        await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/questions", new { version = 2, question = "¿Dónde está ahora?" }));
+        var code = (
+            await session.PostAsync(
+                $"/f/{slug}?lang=pt",
+                ValidForm(form.Hidden("submission")!, "300")
+                    .Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))
+            )
+        ).TextOf("data-case-code")!;
+        var reference = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
+            .GetProperty("items")[0]
+            .GetProperty("reference")
+            .GetString();
+        await HttpAssert.OkJsonAsync(
+            await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 })
+        );
+        await HttpAssert.OkJsonAsync(
+            await officer.Client.PostAsJsonAsync(
+                $"/api/requests/{reference}/questions",
+                new { version = 2, question = "¿Dónde está ahora?" }
+            )
+        );
 
         var entry = await session.GetAsync($"/f/{slug}/status?lang=pt");
         Assert.Contains("type=\"password\" id=\"code\" name=\"code\"", entry.Html, StringComparison.Ordinal);
@@ -177,7 +258,11 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
         Assert.Equal(PageText.Get("Answer_Required", "pt"), empty.TextOf("id=\"answer-error\""));
 
-        var answered = await session.PostAsync($"/f/{slug}/answer?lang=pt", ("code", code), ("answer", "En un lugar seguro."));
+        var answered = await session.PostAsync(
+            $"/f/{slug}/answer?lang=pt",
+            ("code", code),
+            ("answer", "En un lugar seguro.")
+        );
         Assert.Contains(PageText.Get("Answer_Sent", "pt")!, answered.Html, StringComparison.Ordinal);
         Assert.Equal(PageText.Get("Status_under_review", "pt"), answered.TextOf("data-status"));
 
@@ -185,7 +270,9 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Equal(PageText.Get("Withdraw_NeedConfirm", "pt"), unconfirmed.TextOf("id=\"withdraw-error\""));
         var withdrawn = await session.PostAsync($"/f/{slug}/withdraw?lang=pt", ("code", code), ("confirm", "yes"));
         Assert.Equal(PageText.Get("Status_withdrawn", "pt"), withdrawn.TextOf("data-status"));
-        var api = await HttpAssert.OkJsonAsync(await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code }));
+        var api = await HttpAssert.OkJsonAsync(
+            await app.CreateClient().PostAsJsonAsync("/api/requests/status", new { caseCode = code })
+        );
         Assert.Equal("withdrawn", api.GetProperty("status").GetString());
     }
 
@@ -213,11 +300,25 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var form = await session.GetAsync($"/f/{slug}?lang=es");
         pages.Add(("form", form));
         Assert.Equal(["fa_form"], session.Cookies.Keys.ToArray()); // the only cookie: antiforgery
-        pages.Add(("form with errors", await session.PostAsync($"/f/{slug}?lang=es", ("submission", form.Hidden("submission")!), ("language", "es"))));
-        var sent = await session.PostAsync($"/f/{slug}?lang=es", ValidForm(form.Hidden("submission")!).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
+        pages.Add(
+            (
+                "form with errors",
+                await session.PostAsync(
+                    $"/f/{slug}?lang=es",
+                    ("submission", form.Hidden("submission")!),
+                    ("language", "es")
+                )
+            )
+        );
+        var sent = await session.PostAsync(
+            $"/f/{slug}?lang=es",
+            ValidForm(form.Hidden("submission")!).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))
+        );
         pages.Add(("answer", sent));
         pages.Add(("status", await session.GetAsync($"/f/{slug}/status?lang=es")));
-        pages.Add(("case", await session.PostAsync($"/f/{slug}/status?lang=es", ("code", sent.TextOf("data-case-code")!))));
+        pages.Add(
+            ("case", await session.PostAsync($"/f/{slug}/status?lang=es", ("code", sent.TextOf("data-case-code")!)))
+        );
         pages.Add(("not found", await session.GetAsync("/f/nothing-here")));
         Assert.Equal(["fa_form"], session.Cookies.Keys.ToArray());
 
@@ -255,8 +356,10 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var session = NewSession();
         var first = await session.GetAsync($"/f/{slug}");
         Assert.Contains("<html lang=\"sw\" dir=\"ltr\">", first.Html, StringComparison.Ordinal); // the fund's first
-        var links = Regex.Matches(first.Html, "<a href=\"/f/[^\"?]+\\?lang=(\\w+)\" lang=\"\\w+\" [^>]*>([^<]+)</a>")
-            .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray();
+        var links = Regex
+            .Matches(first.Html, "<a href=\"/f/[^\"?]+\\?lang=(\\w+)\" lang=\"\\w+\" [^>]*>([^<]+)</a>")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value))
+            .ToArray();
         Assert.Equal([("sw", "Kiswahili"), ("ar", "العربية"), ("pt", "Português")], links);
 
         session.AcceptLanguage = "ru-RU,ar;q=0.8,en;q=0.5"; // Russian is not offered: the next best is
@@ -282,20 +385,32 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
         var session = NewSession();
         var fields = new[]
         {
-            ("alias", "Error_alias"), ("contact-channel", "Error_contact_channel"),
-            ("contact-handle", "Error_contact_handle"), ("country", "Error_country"), ("urgency", "Error_urgency"),
-            ("need", "Error_need"), ("amount", "Error_amount"), ("currency", "Error_currency"),
+            ("alias", "Error_alias"),
+            ("contact-channel", "Error_contact_channel"),
+            ("contact-handle", "Error_contact_handle"),
+            ("country", "Error_country"),
+            ("urgency", "Error_urgency"),
+            ("need", "Error_need"),
+            ("amount", "Error_amount"),
+            ("currency", "Error_currency"),
         };
         foreach (var lang in PageText.Languages)
         {
             var form = await session.GetAsync($"/f/{slug}?lang={lang}");
-            var page = await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", form.Hidden("submission")!),
-                ("language", lang), ("amount", "0"));
+            var page = await session.PostAsync(
+                $"/f/{slug}?lang={lang}",
+                ("submission", form.Hidden("submission")!),
+                ("language", lang),
+                ("amount", "0")
+            );
             Assert.Equal(HttpStatusCode.BadRequest, page.Status);
             Assert.Contains($"<html lang=\"{lang}\"", page.Html, StringComparison.Ordinal);
             Assert.All(fields, f => Assert.Equal(PageText.Get(f.Item2, lang), page.TextOf($"id=\"{f.Item1}-error\"")));
-            var situation = string.Format(System.Globalization.CultureInfo.GetCultureInfo(lang),
-                PageText.Get("Error_situation", lang)!, MaxSituationLength);
+            var situation = string.Format(
+                System.Globalization.CultureInfo.GetCultureInfo(lang),
+                PageText.Get("Error_situation", lang)!,
+                MaxSituationLength
+            );
             Assert.Equal(situation, page.TextOf("id=\"situation-error\""));
             if (lang != "en")
             {
@@ -329,8 +444,9 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
             Assert.Contains(PageText.Get("Sent_Keep", "ar")!, sent.Html, StringComparison.Ordinal);
         }
 
-        var items = (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}")))
-            .GetProperty("items");
+        var items = (
+            await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests?fund={slug}"))
+        ).GetProperty("items");
         var amounts = items.EnumerateArray().Select(i => i.GetProperty("amountRequested").GetDecimal()).Order();
         Assert.Equal([1200m, 1200m, 1200.50m, 1200.50m], amounts);
         Assert.All(items.EnumerateArray(), i => Assert.Equal("ar", i.GetProperty("language").GetString()));
@@ -371,8 +487,12 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
             var form = await session.GetAsync($"/f/{slug}?lang={lang}");
             pages.Add(("form", form));
             var submission = form.Hidden("submission")!;
-            pages.Add(("form with errors",
-                await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", submission), ("language", lang))));
+            pages.Add(
+                (
+                    "form with errors",
+                    await session.PostAsync($"/f/{slug}?lang={lang}", ("submission", submission), ("language", lang))
+                )
+            );
             var sent = await session.PostAsync($"/f/{slug}?lang={lang}", Pairs(ValidForm(submission, "300", lang)));
             pages.Add(("answer", sent));
             var code = sent.TextOf("data-case-code")!;
@@ -380,21 +500,40 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp> w
             pages.Add(("case", await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
 
             var list = await HttpAssert.OkJsonAsync(
-                await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200"));
-            var reference = list.GetProperty("items").EnumerateArray()
-                .Single(i => i.GetProperty("language").GetString() == lang).GetProperty("reference").GetString();
+                await officer.Client.GetAsync($"/api/requests?fund={slug}&limit=200")
+            );
+            var reference = list.GetProperty("items")
+                .EnumerateArray()
+                .Single(i => i.GetProperty("language").GetString() == lang)
+                .GetProperty("reference")
+                .GetString();
             await HttpAssert.OkJsonAsync(
-                await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 }));
-            await HttpAssert.OkJsonAsync(await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/questions",
-                new { version = 2, question = new string('?', 600) }));
-            pages.Add(("case with a question",
-                await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code))));
-            pages.Add(("answer missing",
-                await session.PostAsync($"/f/{slug}/answer?lang={lang}", ("code", code), ("answer", " "))));
-            pages.Add(("withdraw unconfirmed",
-                await session.PostAsync($"/f/{slug}/withdraw?lang={lang}", ("code", code))));
-            pages.Add(("code not found",
-                await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", "AAAA-BBBB-CCCC-DDDD"))));
+                await officer.Client.PostAsJsonAsync($"/api/requests/{reference}/acknowledge", new { version = 1 })
+            );
+            await HttpAssert.OkJsonAsync(
+                await officer.Client.PostAsJsonAsync(
+                    $"/api/requests/{reference}/questions",
+                    new { version = 2, question = new string('?', 600) }
+                )
+            );
+            pages.Add(
+                ("case with a question", await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", code)))
+            );
+            pages.Add(
+                (
+                    "answer missing",
+                    await session.PostAsync($"/f/{slug}/answer?lang={lang}", ("code", code), ("answer", " "))
+                )
+            );
+            pages.Add(
+                ("withdraw unconfirmed", await session.PostAsync($"/f/{slug}/withdraw?lang={lang}", ("code", code)))
+            );
+            pages.Add(
+                (
+                    "code not found",
+                    await session.PostAsync($"/f/{slug}/status?lang={lang}", ("code", "AAAA-BBBB-CCCC-DDDD"))
+                )
+            );
             pages.Add(("no such fund", await session.GetAsync($"/f/nothing-here?lang={lang}")));
 
             foreach (var (name, page) in pages)
@@ -414,7 +553,11 @@ public sealed class DefenderPageLimitsTests(SqliteApp app) : IClassFixture<Sqlit
     public async Task Too_many_posts_get_a_page_in_the_visitors_language_with_Retry_After()
     {
         await using var limited = app.WithWebHostBuilder(b => b.UseSetting("RateLimits:PublicPermitLimit", "3"));
-        var session = new PageSession(limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }));
+        var session = new PageSession(
+            limited.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            )
+        );
         var statuses = new List<HttpStatusCode>();
         HtmlPage? last = null;
         for (var i = 0; i < 5; i++)
@@ -438,7 +581,9 @@ public sealed class DefenderPageLimitsTests(SqliteApp app) : IClassFixture<Sqlit
         {
             System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("ar");
             Assert.Equal("rtl", PageChrome.For("t", "b", "/f/x").Dir);
-            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("es-MX");
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(
+                "es-MX"
+            );
             var chrome = PageChrome.For("t", "b", "/f/x");
             Assert.Equal(("ltr", "es"), (chrome.Dir, chrome.Lang));
             Assert.Equal("/f/x?lang=pt", chrome.Languages.Single(l => l.Code == "pt").Href);

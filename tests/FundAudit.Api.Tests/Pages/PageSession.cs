@@ -10,17 +10,23 @@ internal sealed partial record HtmlPage(HttpResponseMessage Response, string Htm
 
     /// <summary>The value of the first hidden input named <paramref name="name"/>, decoded.</summary>
     public string? Hidden(string name) =>
-        HiddenInput().Matches(Html).Where(m => WebUtility.HtmlDecode(m.Groups["name"].Value) == name)
-            .Select(m => WebUtility.HtmlDecode(m.Groups["value"].Value)).FirstOrDefault();
+        HiddenInput()
+            .Matches(Html)
+            .Where(m => WebUtility.HtmlDecode(m.Groups["name"].Value) == name)
+            .Select(m => WebUtility.HtmlDecode(m.Groups["value"].Value))
+            .FirstOrDefault();
 
     /// <summary>The text of an element carrying <paramref name="attribute"/> (e.g. data-case-code).</summary>
     public string? TextOf(string attribute) =>
-        Regex.Match(Html, "<[a-z0-9]+[^>]*\\s" + Regex.Escape(attribute) + "(=\"[^\"]*\")?[^>]*>(?<text>[^<]*)<") is { Success: true } m
+        Regex.Match(Html, "<[a-z0-9]+[^>]*\\s" + Regex.Escape(attribute) + "(=\"[^\"]*\")?[^>]*>(?<text>[^<]*)<")
+            is { Success: true } m
             ? WebUtility.HtmlDecode(m.Groups["text"].Value).Trim()
             : null;
 
     public string Header(string name) =>
-        Response.Headers.TryGetValues(name, out var values) || Response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : "";
+        Response.Headers.TryGetValues(name, out var values) || Response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(", ", values)
+            : "";
 
     [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]*)\" value=\"(?<value>[^\"]*)\"")]
     private static partial Regex HiddenInput();
@@ -62,7 +68,12 @@ internal sealed class PageSession(HttpClient client)
         PostAsync(url, fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
 
     /// <summary>Posts with another session's cookies and token: a forged or mixed-up form.</summary>
-    public Task<HtmlPage> PostWithAsync(IReadOnlyDictionary<string, string> cookies, string token, string url, params (string Name, string Value)[] fields)
+    public Task<HtmlPage> PostWithAsync(
+        IReadOnlyDictionary<string, string> cookies,
+        string token,
+        string url,
+        params (string Name, string Value)[] fields
+    )
     {
         foreach (var (name, value) in cookies)
         {

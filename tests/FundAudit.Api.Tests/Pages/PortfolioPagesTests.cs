@@ -7,7 +7,6 @@ using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
 namespace FundAudit.Api.Tests.Pages;
@@ -16,14 +15,13 @@ namespace FundAudit.Api.Tests.Pages;
 /// The console's portfolio pages over HTTP, signed in through the sign-in page: the mix beside its baseline with the
 /// targets, the review queue and its corrections, the imports and their errors; isolation between funders; page headers.
 /// </summary>
-public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     private const string Rates = "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-03,GBP,0.8,EUR\n";
 
-
-
-
-    private static Dictionary<string, string> Form(params (string Name, string Value)[] fields) => fields.ToDictionary(f => f.Name, f => f.Value);
+    private static Dictionary<string, string> Form(params (string Name, string Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => f.Value);
 
     /// <summary>The page as text, entities decoded, so that assertions read like the page does.</summary>
     private static string Text(string html) => WebUtility.HtmlDecode(html);
@@ -37,18 +35,59 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
     private async Task<(Tenant Tenant, long BaselineId)> HandWorkedPortfolioAsync()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", new StringContent(Rates, Encoding.UTF8, "text/csv")));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Prevention("B1", 3000m, "EUR", "2024-05-01"), Emergency("B2", 1000m, "EUR", "2024-06-01"),
-            Prevention("G1", 1000m, "EUR", "2025-02-10", core: true), Emergency("G2", 2500m, "USD", "2025-03-04"),
-            Zebra("G3", 800m, "GBP", "2025-03-05"), Zebra("G4", 1000.06m, "GBP", "2025-03-07"))));
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync("/api/grants/G3/classification",
-            new { level = "national", purpose = "collective", reason = "A national network's collective protection plan." }));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/audit/rates", new StringContent(Rates, Encoding.UTF8, "text/csv"))
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Prevention("B1", 3000m, "EUR", "2024-05-01"),
+                    Emergency("B2", 1000m, "EUR", "2024-06-01"),
+                    Prevention("G1", 1000m, "EUR", "2025-02-10", core: true),
+                    Emergency("G2", 2500m, "USD", "2025-03-04"),
+                    Zebra("G3", 800m, "GBP", "2025-03-05"),
+                    Zebra("G4", 1000.06m, "GBP", "2025-03-07")
+                )
+            )
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync(
+                "/api/grants/G3/classification",
+                new
+                {
+                    level = "national",
+                    purpose = "collective",
+                    reason = "A national network's collective protection plan.",
+                }
+            )
+        );
         var baseline = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsJsonAsync("/api/audit/baselines", new { name = "FY2024", fiscalYear = 2024, currency = "EUR" }), HttpStatusCode.Created);
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/baselines",
+                new
+                {
+                    name = "FY2024",
+                    fiscalYear = 2024,
+                    currency = "EUR",
+                }
+            ),
+            HttpStatusCode.Created
+        );
         var id = baseline.GetProperty("id").GetInt64();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsJsonAsync("/api/audit/targets",
-            new { metric = "prevention_collective", direction = "at_least", targetPercent = 80m, by = "2027-12-31", baselineId = id }), HttpStatusCode.Created);
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsJsonAsync(
+                "/api/audit/targets",
+                new
+                {
+                    metric = "prevention_collective",
+                    direction = "at_least",
+                    targetPercent = 80m,
+                    by = "2027-12-31",
+                    baselineId = id,
+                }
+            ),
+            HttpStatusCode.Created
+        );
         return (tenant, id);
     }
 
@@ -115,8 +154,11 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
     public async Task A_missing_exchange_rate_is_said_on_the_portfolio_page_not_as_an_error_page()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(
-            Prevention("M1", 100m, "EUR", "2025-02-10"), Emergency("M2", 2500m, "USD", "2025-03-04"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(Prevention("M1", 100m, "EUR", "2025-02-10"), Emergency("M2", 2500m, "USD", "2025-03-04"))
+            )
+        );
         using var admin = await ConsoleClient.SignInAsync(app, tenant.Key);
 
         var response = await admin.GetAsync("/app/portfolio?from=2025-01-01&to=2025-12-31&currency=EUR");
@@ -135,7 +177,9 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
     public async Task An_analyst_corrects_a_grant_from_the_review_queue_and_it_leaves_the_queue()
     {
         var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Zebra("Z-1"), Zebra("Z/2", title: "Zebra herd"))));
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Zebra("Z-1"), Zebra("Z/2", title: "Zebra herd")))
+        );
         using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
 
         var queue = await analyst.GetPageAsync("/app/review");
@@ -144,16 +188,31 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Contains("action=\"/app/review/Z%2F2\"", queue);
         Assert.Contains("<option value=\"collective\">collective</option>", queue);
 
-        var (status, html) = await analyst.PostPageAsync("/app/review/Z%2F2", Form(("level", ""), ("purpose", "collective"), ("reason", "Board papers: a collective protection network.")));
+        var (status, html) = await analyst.PostPageAsync(
+            "/app/review/Z%2F2",
+            Form(("level", ""), ("purpose", "collective"), ("reason", "Board papers: a collective protection network."))
+        );
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Saved: grant Z/2 is now purpose collective (a manual correction). It has left the review queue.", Text(html));
+        Assert.Contains(
+            "Saved: grant Z/2 is now purpose collective (a manual correction). It has left the review queue.",
+            Text(html)
+        );
         Assert.DoesNotContain("data-grant=\"Z/2\"", html);
         Assert.Contains("data-grant=\"Z-1\"", html);
-        var purpose = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/" + Uri.EscapeDataString("Z/2"))).GetProperty("classification").GetProperty("purpose");
-        Assert.Equal(("collective", "manual"), (purpose.GetProperty("value").GetString(), purpose.GetProperty("source").GetString()));
-        Assert.DoesNotContain((await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/review")).GetProperty("items").EnumerateArray(),
-            i => i.GetProperty("id").GetString() == "Z/2");
+        var purpose = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/" + Uri.EscapeDataString("Z/2")))
+            .GetProperty("classification")
+            .GetProperty("purpose");
+        Assert.Equal(
+            ("collective", "manual"),
+            (purpose.GetProperty("value").GetString(), purpose.GetProperty("source").GetString())
+        );
+        Assert.DoesNotContain(
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/classification/review"))
+                .GetProperty("items")
+                .EnumerateArray(),
+            i => i.GetProperty("id").GetString() == "Z/2"
+        );
     }
 
     [Fact]
@@ -164,20 +223,28 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
         using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
         await analyst.GetPageAsync("/app/review");
 
-        var (noChoice, html) = await analyst.PostPageAsync("/app/review/V-1", Form(("level", ""), ("purpose", ""), ("reason", "Because.")));
+        var (noChoice, html) = await analyst.PostPageAsync(
+            "/app/review/V-1",
+            Form(("level", ""), ("purpose", ""), ("reason", "Because."))
+        );
         Assert.Equal(HttpStatusCode.BadRequest, noChoice);
         var form = Between(Text(html), "data-correct=\"V-1\"", "</form>");
         Assert.Contains("Give at least one of level, purpose or flexible.", form);
         Assert.Contains("value=\"Because.\"", form);
 
-        var (noReason, html2) = await analyst.PostPageAsync("/app/review/V-1", Form(("level", "regional"), ("purpose", "prevention"), ("reason", "  ")));
+        var (noReason, html2) = await analyst.PostPageAsync(
+            "/app/review/V-1",
+            Form(("level", "regional"), ("purpose", "prevention"), ("reason", "  "))
+        );
         Assert.Equal(HttpStatusCode.BadRequest, noReason);
         var form2 = Between(Text(html2), "data-correct=\"V-1\"", "</form>");
         Assert.Contains("Say why, for the next person who reads this grant.", form2);
         Assert.Contains("<option value=\"regional\" selected", form2);
         Assert.Contains("<option value=\"prevention\" selected", form2);
 
-        var grant = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/V-1")).GetProperty("classification");
+        var grant = (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/V-1")).GetProperty(
+            "classification"
+        );
         Assert.Equal("unclassified", grant.GetProperty("purpose").GetProperty("value").GetString());
         Assert.NotEqual("manual", grant.GetProperty("level").GetProperty("source").GetString());
     }
@@ -194,10 +261,20 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Contains("data-read-only", queue);
         Assert.DoesNotContain("data-correct=", queue);
 
-        var response = await officer.PostFormAsync("/app/review/O-1", Form(("purpose", "campaign"), ("reason", "An officer's guess.")));
+        var response = await officer.PostFormAsync(
+            "/app/review/O-1",
+            Form(("purpose", "campaign"), ("reason", "An officer's guess."))
+        );
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/app/forbidden", response.Headers.Location?.OriginalString);
-        Assert.Equal("unclassified", (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/O-1")).GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString());
+        Assert.Equal(
+            "unclassified",
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/O-1"))
+                .GetProperty("classification")
+                .GetProperty("purpose")
+                .GetProperty("value")
+                .GetString()
+        );
     }
 
     [Fact]
@@ -208,22 +285,43 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
         using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
         await analyst.GetPageAsync("/app/review");
 
-        var (status, html) = await analyst.PostPageAsync("/app/review/F-1", Form(("purpose", "campaign"), ("reason", "Forged.")), withToken: false);
+        var (status, html) = await analyst.PostPageAsync(
+            "/app/review/F-1",
+            Form(("purpose", "campaign"), ("reason", "Forged.")),
+            withToken: false
+        );
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("The form has expired", html);
-        var (forged, _) = await analyst.PostPageAsync("/app/review/F-1", Form(("purpose", "campaign"), ("reason", "Forged."), ("_form", "CfDJ8forged")), withToken: false);
+        var (forged, _) = await analyst.PostPageAsync(
+            "/app/review/F-1",
+            Form(("purpose", "campaign"), ("reason", "Forged."), ("_form", "CfDJ8forged")),
+            withToken: false
+        );
         Assert.Equal(HttpStatusCode.BadRequest, forged);
 
-        Assert.Equal("unclassified", (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/F-1")).GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString());
+        Assert.Equal(
+            "unclassified",
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/F-1"))
+                .GetProperty("classification")
+                .GetProperty("purpose")
+                .GetProperty("value")
+                .GetString()
+        );
     }
 
     [Fact]
     public async Task The_imports_pages_list_an_import_and_show_its_rejected_rows()
     {
         var tenant = await app.CreateTenantAsync();
-        var id = await ImportAsync(tenant, "Identifier,Title,Description,Currency,Amount Awarded,Award Date\n" +
-                                           "R-1,Good,D,GBP,10,2024-01-01\nR-2,Bad amount,D,GBP,12.345,2024-01-01\nR-3,Good,D,GBP,20,2024-01-02\n");
-        var apiErrors = (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/imports/{id}/errors")).GetProperty("errors").EnumerateArray().ToList();
+        var id = await ImportAsync(
+            tenant,
+            "Identifier,Title,Description,Currency,Amount Awarded,Award Date\n"
+                + "R-1,Good,D,GBP,10,2024-01-01\nR-2,Bad amount,D,GBP,12.345,2024-01-01\nR-3,Good,D,GBP,20,2024-01-02\n"
+        );
+        var apiErrors = (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/imports/{id}/errors"))
+            .GetProperty("errors")
+            .EnumerateArray()
+            .ToList();
         var error = Assert.Single(apiErrors);
         using var officer = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Officer)).Key);
 
@@ -247,18 +345,28 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
 
         Assert.DoesNotContain("12.345", page); // the errors never echo a cell
         await officer.GetPageAsync($"/app/imports/{id + 100000}", HttpStatusCode.NotFound);
-        Assert.Contains("No import with this number", await officer.GetPageAsync("/app/imports/not-a-number", HttpStatusCode.NotFound));
+        Assert.Contains(
+            "No import with this number",
+            await officer.GetPageAsync("/app/imports/not-a-number", HttpStatusCode.NotFound)
+        );
     }
 
     [Fact]
     public async Task One_funders_session_sees_nothing_of_anothers_grants_imports_baselines_or_mix()
     {
         var (owner, baselineId) = await HandWorkedPortfolioAsync();
-        await HttpAssert.OkJsonAsync(await owner.Client.PostPackageAsync(Giving.Package(Zebra("SECRET-1", title: "Secret programme"))));
-        var importId = await ImportAsync(owner, "Identifier,Title,Description,Currency,Amount Awarded,Award Date\nI-1,Owner import,D,GBP,12.345,2024-01-01\n");
+        await HttpAssert.OkJsonAsync(
+            await owner.Client.PostPackageAsync(Giving.Package(Zebra("SECRET-1", title: "Secret programme")))
+        );
+        var importId = await ImportAsync(
+            owner,
+            "Identifier,Title,Description,Currency,Amount Awarded,Award Date\nI-1,Owner import,D,GBP,12.345,2024-01-01\n"
+        );
 
         var other = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await other.Client.PostPackageAsync(Giving.Package(Prevention("OTHER-1", 50m, "USD", "2026-02-01"))));
+        await HttpAssert.OkJsonAsync(
+            await other.Client.PostPackageAsync(Giving.Package(Prevention("OTHER-1", 50m, "USD", "2026-02-01")))
+        );
         using var console = await ConsoleClient.SignInAsync(app, other.Key);
 
         var review = await console.GetPageAsync("/app/review");
@@ -276,16 +384,31 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Contains("50.00 USD in 1 grant", portfolio);
         Assert.DoesNotContain("FY2024", portfolio);
         Assert.Contains("No baseline has been frozen yet", portfolio);
-        var probe = Text(await console.GetPageAsync($"/app/portfolio?from=2025-01-01&to=2025-12-31&currency=EUR&baseline={baselineId}", HttpStatusCode.BadRequest));
+        var probe = Text(
+            await console.GetPageAsync(
+                $"/app/portfolio?from=2025-01-01&to=2025-12-31&currency=EUR&baseline={baselineId}",
+                HttpStatusCode.BadRequest
+            )
+        );
         Assert.Contains($"There is no baseline {baselineId} in your portfolio.", probe);
         var mix = Text(await console.GetPageAsync("/app/portfolio?from=2025-01-01&to=2025-12-31&currency=EUR"));
         Assert.Contains("0.00 EUR in 0 grants", mix);
 
         // A correction aimed at the owner's grant finds nothing and changes nothing.
-        var (status, html) = await console.PostPageAsync("/app/review/SECRET-1", Form(("purpose", "campaign"), ("reason", "Hostile.")));
+        var (status, html) = await console.PostPageAsync(
+            "/app/review/SECRET-1",
+            Form(("purpose", "campaign"), ("reason", "Hostile."))
+        );
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("No grant with this identifier in your portfolio.", Text(html));
-        Assert.Equal("unclassified", (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/SECRET-1")).GetProperty("classification").GetProperty("purpose").GetProperty("value").GetString());
+        Assert.Equal(
+            "unclassified",
+            (await owner.Client.GetFromJsonAsync<JsonElement>("/api/grants/SECRET-1"))
+                .GetProperty("classification")
+                .GetProperty("purpose")
+                .GetProperty("value")
+                .GetString()
+        );
     }
 
     [Fact]
@@ -293,7 +416,10 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
     {
         var (tenant, _) = await HandWorkedPortfolioAsync();
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Zebra("H-1"))));
-        var importId = await ImportAsync(tenant, "Identifier,Title,Description,Currency,Amount Awarded,Award Date\nH-2,Bad,D,GBP,1.234,2024-01-01\n");
+        var importId = await ImportAsync(
+            tenant,
+            "Identifier,Title,Description,Currency,Amount Awarded,Award Date\nH-2,Bad,D,GBP,1.234,2024-01-01\n"
+        );
 
         using (var anonymous = ConsoleClient.Anonymous(app))
         {
@@ -305,25 +431,48 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
 
         using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
         var responses = new List<(string What, HttpResponseMessage Response)>();
-        foreach (var path in new[]
-                 {
-                     "/app/portfolio", "/app/portfolio?from=2025-01-01&to=2025-12-31&currency=EUR", "/app/portfolio?from=2025-01-01&to=2025-12-31&currency=JPY",
-                     "/app/portfolio?from=nonsense", "/app/review", "/app/imports", $"/app/imports/{importId}", "/app/imports/999999999",
-                 })
+        foreach (
+            var path in new[]
+            {
+                "/app/portfolio",
+                "/app/portfolio?from=2025-01-01&to=2025-12-31&currency=EUR",
+                "/app/portfolio?from=2025-01-01&to=2025-12-31&currency=JPY",
+                "/app/portfolio?from=nonsense",
+                "/app/review",
+                "/app/imports",
+                $"/app/imports/{importId}",
+                "/app/imports/999999999",
+            }
+        )
         {
             responses.Add((path, await analyst.GetAsync(path)));
         }
 
         await analyst.GetPageAsync("/app/review");
-        responses.Add(("POST correction", await analyst.PostFormAsync("/app/review/H-1", Form(("purpose", "campaign"), ("reason", "Media work.")))));
-        responses.Add(("POST refused", await analyst.PostFormAsync("/app/review/H-1", Form(("reason", "Nothing chosen.")))));
-        responses.Add(("POST without token", await analyst.PostFormAsync("/app/review/H-1", Form(("purpose", "campaign")), withToken: false)));
+        responses.Add(
+            (
+                "POST correction",
+                await analyst.PostFormAsync("/app/review/H-1", Form(("purpose", "campaign"), ("reason", "Media work.")))
+            )
+        );
+        responses.Add(
+            ("POST refused", await analyst.PostFormAsync("/app/review/H-1", Form(("reason", "Nothing chosen."))))
+        );
+        responses.Add(
+            (
+                "POST without token",
+                await analyst.PostFormAsync("/app/review/H-1", Form(("purpose", "campaign")), withToken: false)
+            )
+        );
 
         foreach (var (what, response) in responses)
         {
             var html = await response.Content.ReadAsStringAsync();
             Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp), what + ": no CSP");
-            Assert.Equal("default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'", csp!.Single());
+            Assert.Equal(
+                "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+                csp!.Single()
+            );
             Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
             Assert.Contains("no-store", response.Headers.CacheControl?.ToString());
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -336,7 +485,10 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp> 
 
     private async Task<long> ImportAsync(Tenant tenant, string csv)
     {
-        var queued = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants/imports", new StringContent(csv, Encoding.UTF8, "text/csv")), HttpStatusCode.Accepted);
+        var queued = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants/imports", new StringContent(csv, Encoding.UTF8, "text/csv")),
+            HttpStatusCode.Accepted
+        );
         var id = queued.GetProperty("id").GetInt64();
         await app.Services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
         return id;

@@ -32,12 +32,19 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
     [Fact]
     public void Only_the_listed_endpoints_allow_anonymous_callers()
     {
-        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var endpoints = app
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .ToList();
         Assert.NotEmpty(endpoints);
 
         var anonymous = endpoints
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
+            .SelectMany(e =>
+                (
+                    e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]
+                ).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}")
+            )
             .Order(StringComparer.Ordinal)
             .ToArray();
 
@@ -48,33 +55,69 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
     public async Task Every_other_endpoint_refuses_a_caller_without_a_key()
     {
         // The console (/app) sends a caller without a session to its sign-in page; the API answers 401.
-        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && !e.RoutePattern.RawText!.Contains("hangfire", StringComparison.Ordinal))
+        var client = app.CreateClient(
+            new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }
+        );
+        var endpoints = app
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .Where(e =>
+                e.Metadata.GetMetadata<IAllowAnonymous>() is null
+                && !e.RoutePattern.RawText!.Contains("hangfire", StringComparison.Ordinal)
+            )
             .ToList();
         Assert.True(endpoints.Count >= 8, $"only {endpoints.Count} endpoints found");
 
         foreach (var endpoint in endpoints)
         {
-            var path = "/" + string.Join("/", endpoint.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.Select(p => p switch
-            {
-                Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart l => l.Content,
-                Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart sp => sp.Content,
-                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "action" } => "acknowledge",
-                _ => "x1",
-            }))));
-            foreach (var method in endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            var path =
+                "/"
+                + string.Join(
+                    "/",
+                    endpoint.RoutePattern.PathSegments.Select(s =>
+                        string.Concat(
+                            s.Parts.Select(p =>
+                                p switch
+                                {
+                                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart l => l.Content,
+                                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart sp => sp.Content,
+                                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart
+                                    {
+                                        Name: "action"
+                                    } => "acknowledge",
+                                    _ => "x1",
+                                }
+                            )
+                        )
+                    )
+                );
+            foreach (
+                var method in endpoint
+                    .Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()
+                    ?.HttpMethods
+                    ?? ["GET"]
+            )
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 var response = await client.SendAsync(request);
                 if (path.StartsWith("/app", StringComparison.Ordinal))
                 {
-                    Assert.True(response.StatusCode == System.Net.HttpStatusCode.Redirect, $"{method} {path} answered {(int)response.StatusCode} without a session");
-                    Assert.StartsWith("/app/sign-in?returnUrl=", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+                    Assert.True(
+                        response.StatusCode == System.Net.HttpStatusCode.Redirect,
+                        $"{method} {path} answered {(int)response.StatusCode} without a session"
+                    );
+                    Assert.StartsWith(
+                        "/app/sign-in?returnUrl=",
+                        response.Headers.Location?.OriginalString,
+                        StringComparison.Ordinal
+                    );
                     continue;
                 }
 
-                Assert.True(response.StatusCode == System.Net.HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} without a key");
+                Assert.True(
+                    response.StatusCode == System.Net.HttpStatusCode.Unauthorized,
+                    $"{method} {path} answered {(int)response.StatusCode} without a key"
+                );
             }
         }
     }

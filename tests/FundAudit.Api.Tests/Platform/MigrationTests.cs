@@ -9,8 +9,15 @@ public sealed partial class MigrationTests
     [Fact]
     public void The_three_engine_folders_hold_the_same_script_names()
     {
-        var folders = new[] { "sqlite", "postgres", "sqlserver" }
-            .ToDictionary(f => f, f => Directory.GetFiles(Path.Combine(RepoPaths.Root, "migrations", f), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        var folders = new[] { "sqlite", "postgres", "sqlserver" }.ToDictionary(
+            f => f,
+            f =>
+                Directory
+                    .GetFiles(Path.Combine(RepoPaths.Root, "migrations", f), "*.sql")
+                    .Select(Path.GetFileName)
+                    .Order(StringComparer.Ordinal)
+                    .ToArray()
+        );
 
         Assert.NotEmpty(folders["sqlite"]);
         Assert.Equal(folders["sqlite"], folders["postgres"]);
@@ -20,7 +27,11 @@ public sealed partial class MigrationTests
     [Fact]
     public void Script_names_are_numbered_verb_noun_without_gaps()
     {
-        var names = Directory.GetFiles(Path.Combine(RepoPaths.Root, "migrations", "sqlite"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var names = Directory
+            .GetFiles(Path.Combine(RepoPaths.Root, "migrations", "sqlite"), "*.sql")
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)
+            .ToList();
         for (var i = 0; i < names.Count; i++)
         {
             Assert.Matches(ScriptName(), names[i]!);
@@ -34,7 +45,10 @@ public sealed partial class MigrationTests
         var embedded = Migrator.ScriptNames();
         foreach (var folder in new[] { "sqlite", "postgres", "sqlserver" })
         {
-            var onDisk = Directory.GetFiles(Path.Combine(RepoPaths.Root, "migrations", folder), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+            var onDisk = Directory
+                .GetFiles(Path.Combine(RepoPaths.Root, "migrations", folder), "*.sql")
+                .Select(Path.GetFileName)
+                .Order(StringComparer.Ordinal);
             Assert.Equal(onDisk, embedded[folder]);
         }
     }

@@ -20,11 +20,16 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
             await File.WriteAllTextAsync(ClientGeneration.GeneratedPath, await ClientGeneration.GenerateAsync(live));
         }
 
-        Assert.True(File.Exists(CommittedPath), $"{CommittedPath} is missing. Regenerate it: FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test --filter OpenApiDocumentTests");
+        Assert.True(
+            File.Exists(CommittedPath),
+            $"{CommittedPath} is missing. Regenerate it: FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test --filter OpenApiDocumentTests"
+        );
         var committed = Normalise(await File.ReadAllTextAsync(CommittedPath));
-        Assert.True(committed == live,
-            "The served OpenAPI document differs from openapi/fundaudit.v1.json. If the change is intended, regenerate the file with " +
-            "'FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test tests/FundAudit.Api.Tests --filter OpenApiDocumentTests' and commit it with the code.");
+        Assert.True(
+            committed == live,
+            "The served OpenAPI document differs from openapi/fundaudit.v1.json. If the change is intended, regenerate the file with "
+                + "'FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test tests/FundAudit.Api.Tests --filter OpenApiDocumentTests' and commit it with the code."
+        );
     }
 
     [Fact]
@@ -36,9 +41,11 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
             await File.WriteAllTextAsync(ClientGeneration.GeneratedPath, expected);
         }
 
-        Assert.True(expected == (await File.ReadAllTextAsync(ClientGeneration.GeneratedPath)).ReplaceLineEndings("\n"),
-            "tests/FundAudit.Api.Tests/Client/FundAuditClient.g.cs is stale. Regenerate it with the document: " +
-            "'FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test tests/FundAudit.Api.Tests --filter OpenApiDocumentTests'.");
+        Assert.True(
+            expected == (await File.ReadAllTextAsync(ClientGeneration.GeneratedPath)).ReplaceLineEndings("\n"),
+            "tests/FundAudit.Api.Tests/Client/FundAuditClient.g.cs is stale. Regenerate it with the document: "
+                + "'FUNDAUDIT_UPDATE_OPENAPI=1 dotnet test tests/FundAudit.Api.Tests --filter OpenApiDocumentTests'."
+        );
     }
 
     [Fact]
@@ -46,19 +53,33 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
     {
         var doc = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
         Assert.Equal("bearer", doc["components"]!["securitySchemes"]!["ApiKey"]!["scheme"]!.GetValue<string>());
-        var operations = doc["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Op: o.Value!))).ToList();
+        var operations = doc["paths"]!
+            .AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Op: o.Value!)))
+            .ToList();
         Assert.NotEmpty(operations);
         foreach (var (path, method, op) in operations)
         {
-            Assert.False(string.IsNullOrWhiteSpace(op["operationId"]?.GetValue<string>()), $"{method} {path} has no operationId");
-            Assert.False(string.IsNullOrWhiteSpace(op["summary"]?.GetValue<string>()), $"{method} {path} has no summary");
+            Assert.False(
+                string.IsNullOrWhiteSpace(op["operationId"]?.GetValue<string>()),
+                $"{method} {path} has no operationId"
+            );
+            Assert.False(
+                string.IsNullOrWhiteSpace(op["summary"]?.GetValue<string>()),
+                $"{method} {path} has no summary"
+            );
             Assert.NotNull(op["tags"]);
-            Assert.True(op["security"] is JsonArray { Count: > 0 }, $"{method} {path} declares no security requirement");
+            Assert.True(
+                op["security"] is JsonArray { Count: > 0 },
+                $"{method} {path} declares no security requirement"
+            );
         }
     }
 
     private static bool Updating => Environment.GetEnvironmentVariable("FUNDAUDIT_UPDATE_OPENAPI") == "1";
 
     private static string Normalise(string json) =>
-        JsonSerializer.Serialize(JsonNode.Parse(json), new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        JsonSerializer
+            .Serialize(JsonNode.Parse(json), new JsonSerializerOptions { WriteIndented = true })
+            .ReplaceLineEndings("\n") + "\n";
 }

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Platform;
 
 /// <summary>Every column type the schema uses comes back exactly as written, on each engine.</summary>
-public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     public sealed class Row
     {
@@ -33,7 +34,13 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
     [InlineData(long.MaxValue, 0L, "2100-12-31", true, 0.123456789)]
     [InlineData(0L, null, "1900-01-01", false, 1.0)]
     [InlineData(123456789012L, 5L, "2024-02-29", null, null)]
-    public async Task Money_dates_flags_confidences_text_and_instants_round_trip(long awarded, long? disbursed, string date, bool? flexible, double? confidence)
+    public async Task Money_dates_flags_confidences_text_and_instants_round_trip(
+        long awarded,
+        long? disbursed,
+        string date,
+        bool? flexible,
+        double? confidence
+    )
     {
         var tenant = await app.CreateTenantAsync();
         var db = app.Services.GetRequiredService<Db>();
@@ -52,7 +59,8 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
         };
 
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("""
+        await connection.ExecuteAsync(
+            """
             INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, amount_disbursed, award_date, planned_start_date,
                                 explicit_flexible, level_confidence, content_hash, created_at, updated_at, classified_at)
             VALUES (@FunderId, @Identifier, @Title, 'USD', @AmountAwarded, @AmountDisbursed, @AwardDate, @PlannedStartDate,
@@ -60,14 +68,27 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
             """,
             new
             {
-                tenant.FunderId, Identifier = "RT-" + awarded, written.Title, written.AmountAwarded, written.AmountDisbursed, written.AwardDate,
-                written.PlannedStartDate, written.ExplicitFlexible, written.LevelConfidence, written.CreatedAt, written.ClassifiedAt,
-            });
+                tenant.FunderId,
+                Identifier = "RT-" + awarded,
+                written.Title,
+                written.AmountAwarded,
+                written.AmountDisbursed,
+                written.AwardDate,
+                written.PlannedStartDate,
+                written.ExplicitFlexible,
+                written.LevelConfidence,
+                written.CreatedAt,
+                written.ClassifiedAt,
+            }
+        );
 
-        var read = await connection.QuerySingleAsync<Row>("""
+        var read = await connection.QuerySingleAsync<Row>(
+            """
             SELECT amount_awarded, amount_disbursed, award_date, planned_start_date, explicit_flexible, level_confidence, title, created_at, classified_at
             FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier
-            """, new { tenant.FunderId, Identifier = "RT-" + awarded });
+            """,
+            new { tenant.FunderId, Identifier = "RT-" + awarded }
+        );
 
         Assert.Equal(written.AmountAwarded, read.AmountAwarded);
         Assert.Equal(written.AmountDisbursed, read.AmountDisbursed);
@@ -90,7 +111,12 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
             INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, content_hash, created_at, updated_at)
             VALUES (@FunderId, 'DUP-1', 't', 'GBP', 1, @Date, 'h', @Now, @Now)
             """;
-        var args = new { tenant.FunderId, Date = new DateOnly(2024, 1, 1), Now = app.Clock.GetUtcNow() };
+        var args = new
+        {
+            tenant.FunderId,
+            Date = new DateOnly(2024, 1, 1),
+            Now = app.Clock.GetUtcNow(),
+        };
         await connection.ExecuteAsync(insert, args);
 
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => connection.ExecuteAsync(insert, args));

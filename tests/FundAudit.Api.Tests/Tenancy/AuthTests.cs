@@ -8,7 +8,8 @@ using FundAudit.Api.Tests.Infrastructure;
 namespace FundAudit.Api.Tests.Tenancy;
 
 /// <summary>Who may call what: keys, roles, revocation, and the few anonymous endpoints.</summary>
-public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : FundAuditApp
+public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
 {
     [Fact]
     public async Task A_request_without_a_key_gets_401_problem_details()
@@ -25,8 +26,14 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var tenant = await app.CreateTenantAsync();
         var client = app.CreateClient();
 
-        await HttpAssert.ProblemAsync(await client.GetAsync("/api/grants?api_key=" + Uri.EscapeDataString(tenant.Key)), HttpStatusCode.Unauthorized);
-        await HttpAssert.ProblemAsync(await client.GetAsync("/api/grants?access_token=" + Uri.EscapeDataString(tenant.Key)), HttpStatusCode.Unauthorized);
+        await HttpAssert.ProblemAsync(
+            await client.GetAsync("/api/grants?api_key=" + Uri.EscapeDataString(tenant.Key)),
+            HttpStatusCode.Unauthorized
+        );
+        await HttpAssert.ProblemAsync(
+            await client.GetAsync("/api/grants?access_token=" + Uri.EscapeDataString(tenant.Key)),
+            HttpStatusCode.Unauthorized
+        );
         await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants")); // the same key works where it belongs
     }
 
@@ -36,7 +43,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     [InlineData("fa_aaaaaaaaaaaaaaaa_wrongsecretwrongsecretwrongsecret000000000")]
     public async Task A_malformed_or_unknown_key_gets_401(string key)
     {
-        await HttpAssert.ProblemAsync(await app.ClientWithKey(key).GetAsync("/api/grants"), HttpStatusCode.Unauthorized);
+        await HttpAssert.ProblemAsync(
+            await app.ClientWithKey(key).GetAsync("/api/grants"),
+            HttpStatusCode.Unauthorized
+        );
     }
 
     [Fact]
@@ -45,7 +55,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var tenant = await app.CreateTenantAsync();
         var forged = tenant.Key[..^4] + (tenant.Key.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
 
-        await HttpAssert.ProblemAsync(await app.ClientWithKey(forged).GetAsync("/api/grants"), HttpStatusCode.Unauthorized);
+        await HttpAssert.ProblemAsync(
+            await app.ClientWithKey(forged).GetAsync("/api/grants"),
+            HttpStatusCode.Unauthorized
+        );
     }
 
     [Fact]
@@ -55,7 +68,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var analyst = await app.AddKeyAsync(admin, Roles.Analyst);
         await HttpAssert.OkJsonAsync(await analyst.Client.GetAsync("/api/grants"));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.DeleteAsync($"/api/keys/{analyst.KeyId}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await admin.Client.DeleteAsync($"/api/keys/{analyst.KeyId}")).StatusCode
+        );
 
         await HttpAssert.ProblemAsync(await analyst.Client.GetAsync("/api/grants"), HttpStatusCode.Unauthorized);
         var keys = await admin.Client.GetFromJsonAsync<JsonElement>("/api/keys");
@@ -67,7 +83,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     public async Task An_admin_creates_a_key_shown_once_and_the_list_never_shows_secrets()
     {
         var admin = await app.CreateTenantAsync();
-        var created = await HttpAssert.OkJsonAsync(await admin.Client.PostAsJsonAsync("/api/keys", new { role = "officer", label = "desk 2" }), HttpStatusCode.Created);
+        var created = await HttpAssert.OkJsonAsync(
+            await admin.Client.PostAsJsonAsync("/api/keys", new { role = "officer", label = "desk 2" }),
+            HttpStatusCode.Created
+        );
         var key = created.GetProperty("key").GetString()!;
 
         var me = await HttpAssert.OkJsonAsync(await app.ClientWithKey(key).GetAsync("/api/me"));
@@ -87,8 +106,14 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         var analyst = await app.AddKeyAsync(admin, Roles.Analyst);
 
         await HttpAssert.ProblemAsync(await analyst.Client.GetAsync("/api/keys"), HttpStatusCode.Forbidden);
-        await HttpAssert.ProblemAsync(await analyst.Client.PostAsJsonAsync("/api/keys", new { role = "admin" }), HttpStatusCode.Forbidden);
-        var problem = await HttpAssert.ProblemAsync(await admin.Client.PostAsJsonAsync("/api/keys", new { role = "root" }), HttpStatusCode.BadRequest);
+        await HttpAssert.ProblemAsync(
+            await analyst.Client.PostAsJsonAsync("/api/keys", new { role = "admin" }),
+            HttpStatusCode.Forbidden
+        );
+        var problem = await HttpAssert.ProblemAsync(
+            await admin.Client.PostAsJsonAsync("/api/keys", new { role = "root" }),
+            HttpStatusCode.BadRequest
+        );
         Assert.True(problem.GetProperty("errors").TryGetProperty("role", out _));
     }
 

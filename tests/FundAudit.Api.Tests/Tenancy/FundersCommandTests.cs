@@ -28,15 +28,27 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
         var (_, created, _) = await RunAsync("funders", "create", "Fondo Regional");
         var admin = app.ClientWithKey(LastLine(created));
         var me = await HttpAssert.OkJsonAsync(await admin.GetAsync("/api/me"));
-        var funderId = me.GetProperty("funderId").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var funderId = me.GetProperty("funderId")
+            .GetInt64()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var (code, byId, _) = await RunAsync("funders", "keys", "create", funderId, "officer");
         Assert.Equal(0, code);
         var (code2, byName, _) = await RunAsync("funders", "keys", "create", "Fondo Regional", "finance");
         Assert.Equal(0, code2);
         var officer = LastLine(byId);
-        Assert.Equal("officer", (await HttpAssert.OkJsonAsync(await app.ClientWithKey(officer).GetAsync("/api/me"))).GetProperty("role").GetString());
-        Assert.Equal("finance", (await HttpAssert.OkJsonAsync(await app.ClientWithKey(LastLine(byName)).GetAsync("/api/me"))).GetProperty("role").GetString());
+        Assert.Equal(
+            "officer",
+            (await HttpAssert.OkJsonAsync(await app.ClientWithKey(officer).GetAsync("/api/me")))
+                .GetProperty("role")
+                .GetString()
+        );
+        Assert.Equal(
+            "finance",
+            (await HttpAssert.OkJsonAsync(await app.ClientWithKey(LastLine(byName)).GetAsync("/api/me")))
+                .GetProperty("role")
+                .GetString()
+        );
 
         var keyId = officer.Split('_')[1];
         var (revoked, _, _) = await RunAsync("funders", "keys", "revoke", keyId);
@@ -65,7 +77,12 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
         Directory.CreateDirectory(folder);
         try
         {
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
             start.ArgumentList.Add(typeof(Program).Assembly.Location);
             foreach (var a in new[] { "funders", "create", "Built Fund" })
             {
@@ -82,7 +99,10 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
 
             Assert.True(process.ExitCode == 0, stderr);
             Assert.Matches(KeyPattern(), LastLine(stdout));
-            Assert.True(File.Exists(Path.Combine(folder, "data", "fundaudit.db")), "SQLite file not created under ./data of the working directory");
+            Assert.True(
+                File.Exists(Path.Combine(folder, "data", "fundaudit.db")),
+                "SQLite file not created under ./data of the working directory"
+            );
         }
         finally
         {

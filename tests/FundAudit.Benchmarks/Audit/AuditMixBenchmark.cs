@@ -41,13 +41,16 @@ internal static class AuditMixBenchmark
     {
         var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var engines = args.Length > 1 ? args[1].Split(',') : ["sqlite", "postgres"];
-        Console.WriteLine($"audit-mix: {n:N0} grants; {Environment.ProcessorCount} logical cores; .NET {Environment.Version}");
+        Console.WriteLine(
+            $"audit-mix: {n:N0} grants; {Environment.ProcessorCount} logical cores; .NET {Environment.Version}"
+        );
         foreach (var engine in engines)
         {
             string? stop = null;
-            var connectionString = engine == "sqlite"
-                ? $"Data Source={Path.Combine(Path.GetTempPath(), "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db")}"
-                : Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_POSTGRES") ?? StartPostgres(out stop);
+            var connectionString =
+                engine == "sqlite"
+                    ? $"Data Source={Path.Combine(Path.GetTempPath(), "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db")}"
+                    : Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_POSTGRES") ?? StartPostgres(out stop);
             try
             {
                 await RunEngineAsync(engine, connectionString, n);
@@ -68,11 +71,15 @@ internal static class AuditMixBenchmark
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = engine,
-            ["Database:ConnectionString"] = connectionString,
-        }).Build();
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = engine,
+                    ["Database:ConnectionString"] = connectionString,
+                }
+            )
+            .Build();
         services.AddFundAuditData(config);
         services.Configure<AuditOptions>(_ => { });
         services.AddSingleton<MixStore>();
@@ -95,10 +102,16 @@ internal static class AuditMixBenchmark
             var rows = (await c.QueryAsync(Floor, new { period.From, period.To })).AsList();
             return rows.Count;
         });
-        var withMedians = await TimeAsync(5, async () => (await mix.ComputeAsync(1, query, medians: true, CancellationToken.None)).Mix!.Cells.Count);
-        var withoutMedians = await TimeAsync(5, async () => (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!.Cells.Count);
+        var withMedians = await TimeAsync(5, async () =>
+            (await mix.ComputeAsync(1, query, medians: true, CancellationToken.None)).Mix!.Cells.Count
+        );
+        var withoutMedians = await TimeAsync(5, async () =>
+            (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!.Cells.Count
+        );
         var byCountry = query with { GroupBy = ["level", "country"] };
-        var withoutTotals = await TimeAsync(3, async () => (await mix.ComputeAsync(1, byCountry, medians: false, CancellationToken.None)).Mix!.Cells.Count);
+        var withoutTotals = await TimeAsync(3, async () =>
+            (await mix.ComputeAsync(1, byCountry, medians: false, CancellationToken.None)).Mix!.Cells.Count
+        );
         var check = (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!;
         long stored;
         await using (var c = await db.OpenAsync())
@@ -106,11 +119,21 @@ internal static class AuditMixBenchmark
             stored = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM grant_day_totals WHERE funder_id = 1");
         }
 
-        Console.WriteLine($"[{engine}] floor: hand-written GROUP BY (level × purpose, no conversion): median {floor:0} ms");
-        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted per (currency, day), without medians (GET /api/audit/mix as served): median {withoutMedians:0} ms");
-        Console.WriteLine($"[{engine}] mix level × purpose in EUR, converted, with medians (GET /api/audit/mix?includeMedian=true): median {withMedians:0} ms");
-        Console.WriteLine($"[{engine}] mix level × country in EUR (country is not in the stored daily totals: groups the grants): median {withoutTotals:0} ms");
-        Console.WriteLine($"[{engine}] check: {check.Grants:N0} grants in {stored:N0} stored daily totals, total {check.TotalMinor:N0} EUR cents, {check.Cells.Count} cells");
+        Console.WriteLine(
+            $"[{engine}] floor: hand-written GROUP BY (level × purpose, no conversion): median {floor:0} ms"
+        );
+        Console.WriteLine(
+            $"[{engine}] mix level × purpose in EUR, converted per (currency, day), without medians (GET /api/audit/mix as served): median {withoutMedians:0} ms"
+        );
+        Console.WriteLine(
+            $"[{engine}] mix level × purpose in EUR, converted, with medians (GET /api/audit/mix?includeMedian=true): median {withMedians:0} ms"
+        );
+        Console.WriteLine(
+            $"[{engine}] mix level × country in EUR (country is not in the stored daily totals: groups the grants): median {withoutTotals:0} ms"
+        );
+        Console.WriteLine(
+            $"[{engine}] check: {check.Grants:N0} grants in {stored:N0} stored daily totals, total {check.TotalMinor:N0} EUR cents, {check.Cells.Count} cells"
+        );
     }
 
     private static async Task<double> TimeAsync(int runs, Func<Task<int>> run)
@@ -128,20 +151,40 @@ internal static class AuditMixBenchmark
         return times[times.Count / 2];
     }
 
-    private static IEnumerable<(string Currency, long Amount, DateOnly Date, string Level, string Purpose, bool Flexible, string Country, string Programme)> Grants(int n)
+    private static IEnumerable<(
+        string Currency,
+        long Amount,
+        DateOnly Date,
+        string Level,
+        string Purpose,
+        bool Flexible,
+        string Country,
+        string Programme
+    )> Grants(int n)
     {
         var random = new Random(42);
         for (var i = 0; i < n; i++)
         {
-            yield return (CurrenciesUsed[random.Next(3)], random.Next(50_000, 5_000_000), First.AddDays(random.Next(Days)), Levels[random.Next(5)],
-                Purposes[random.Next(5)], random.Next(3) == 0, CountriesUsed[random.Next(CountriesUsed.Length)], "Programme " + random.Next(6));
+            yield return (
+                CurrenciesUsed[random.Next(3)],
+                random.Next(50_000, 5_000_000),
+                First.AddDays(random.Next(Days)),
+                Levels[random.Next(5)],
+                Purposes[random.Next(5)],
+                random.Next(3) == 0,
+                CountriesUsed[random.Next(CountriesUsed.Length)],
+                "Programme " + random.Next(6)
+            );
         }
     }
 
     private static async Task LoadAsync(Db db, string engine, int n)
     {
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("INSERT INTO funders (name, created_at) VALUES ('Bench', @Now)", new { Now = DateTimeOffset.UtcNow });
+        await connection.ExecuteAsync(
+            "INSERT INTO funders (name, created_at) VALUES ('Bench', @Now)",
+            new { Now = DateTimeOffset.UtcNow }
+        );
         var now = DateTimeOffset.UtcNow;
         var rates = new List<(DateOnly, string, decimal)>();
         for (var d = First.AddDays(-7); d <= First.AddDays(Days); d = d.AddDays(1))
@@ -152,15 +195,27 @@ internal static class AuditMixBenchmark
 
         await using (var tx = await connection.BeginTransactionAsync())
         {
-            await connection.ExecuteAsync("INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES (1, 'EUR', @C, @D, @R, @Now)",
-                rates.Select(r => new { C = r.Item2, D = r.Item1, R = r.Item3.ToString(CultureInfo.InvariantCulture), Now = now }), tx);
+            await connection.ExecuteAsync(
+                "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES (1, 'EUR', @C, @D, @R, @Now)",
+                rates.Select(r => new
+                {
+                    C = r.Item2,
+                    D = r.Item1,
+                    R = r.Item3.ToString(CultureInfo.InvariantCulture),
+                    Now = now,
+                }),
+                tx
+            );
             await tx.CommitAsync();
         }
 
         if (connection is NpgsqlConnection pg)
         {
-            await using (var copy = await pg.BeginBinaryImportAsync(
-                "COPY grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at) FROM STDIN (FORMAT BINARY)"))
+            await using (
+                var copy = await pg.BeginBinaryImportAsync(
+                    "COPY grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at) FROM STDIN (FORMAT BINARY)"
+                )
+            )
             {
                 var i = 0;
                 foreach (var g in Grants(n))
@@ -199,7 +254,9 @@ internal static class AuditMixBenchmark
                 INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at)
                 VALUES (1, $id, 'Grant', $cur, $amt, $date, $country, $prog, $level, $purpose, $flex, 'h', $now, $now)
                 """;
-            var p = new[] { "$id", "$cur", "$amt", "$date", "$country", "$prog", "$level", "$purpose", "$flex", "$now" }.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            var p = new[] { "$id", "$cur", "$amt", "$date", "$country", "$prog", "$level", "$purpose", "$flex", "$now" }
+                .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
+                .ToArray();
             p[9].Value = now.ToString("O", CultureInfo.InvariantCulture);
             command.Prepare();
             var i = 0;
@@ -226,7 +283,12 @@ internal static class AuditMixBenchmark
     /// <summary>Starts a throwaway PostgreSQL cluster (as the postgres user when root); answers its connection string.</summary>
     private static string StartPostgres(out string? stop)
     {
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().Last();
+        var bin = Directory
+            .GetDirectories("/usr/lib/postgresql")
+            .Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "initdb")))
+            .Order()
+            .Last();
         var root = Path.Combine(Path.GetTempPath(), "fundaudit-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         Run("chown", ["postgres", root], asIs: true);
@@ -238,16 +300,61 @@ internal static class AuditMixBenchmark
         }
 
         var data = Path.Combine(root, "data");
-        Run("runuser", ["-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8", "--no-sync"], asIs: true);
-        Run("runuser", ["-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", data, "-w", "-l", Path.Combine(root, "log"),
-            "-o", $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c shared_buffers=512MB -c work_mem=64MB", "start"], asIs: true);
+        Run(
+            "runuser",
+            [
+                "-u",
+                "postgres",
+                "--",
+                Path.Combine(bin, "initdb"),
+                "-D",
+                data,
+                "-A",
+                "trust",
+                "-U",
+                "fundaudit",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            asIs: true
+        );
+        Run(
+            "runuser",
+            [
+                "-u",
+                "postgres",
+                "--",
+                Path.Combine(bin, "pg_ctl"),
+                "-D",
+                data,
+                "-w",
+                "-l",
+                Path.Combine(root, "log"),
+                "-o",
+                $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c shared_buffers=512MB -c work_mem=64MB",
+                "start",
+            ],
+            asIs: true
+        );
         stop = string.Join('\u0001', Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "fast", "stop");
-        return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "fundaudit", Database = "postgres" }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "fundaudit",
+            Database = "postgres",
+        }.ConnectionString;
     }
 
     private static void Run(string file, string[] arguments, bool asIs)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);

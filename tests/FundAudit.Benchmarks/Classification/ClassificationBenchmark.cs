@@ -42,8 +42,10 @@ internal static class ClassificationBenchmark
 
         var cases = FundAudit.Api.Tests.Classification.RealData.RealGrantSources.Cases(data, labels);
         var engine = ClassificationEngine.Default;
-        Console.WriteLine($"rule set {engine.Rules.Version}; real grants, {split} part: {cases.Count} grants from " +
-            $"{labels.Select(l => l.Source).Distinct().Count()} files");
+        Console.WriteLine(
+            $"rule set {engine.Rules.Version}; real grants, {split} part: {cases.Count} grants from "
+                + $"{labels.Select(l => l.Source).Distinct().Count()} files"
+        );
         Console.Write(Evaluation.Run(engine, cases).Format(args.Contains("--mistakes")));
         if (args.Contains("--calibrate"))
         {
@@ -61,7 +63,9 @@ internal static class ClassificationBenchmark
         var total = rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 1_000_000;
         var engine = new ClassificationEngine(RuleSet.Default);
         var grants = cases.Select(c => c.Grant).ToArray();
-        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture}), .NET {Environment.Version}, {RuntimeInformation.ProcessArchitecture}");
+        Console.WriteLine(
+            $"machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture}), .NET {Environment.Version}, {RuntimeInformation.ProcessArchitecture}"
+        );
         var sw = Stopwatch.StartNew();
         var built = new ClassificationEngine(RuleSet.Default);
         sw.Stop();
@@ -82,14 +86,21 @@ internal static class ClassificationBenchmark
 
         sw.Stop();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        var avgTextChars = grants.Average(g => (g.Title?.Length ?? 0) + (g.Description?.Length ?? 0) + (g.ProgrammeTitle?.Length ?? 0));
-        Console.WriteLine($"{total:N0} classifications over {grants.Length} grants (avg {avgTextChars:0} chars of text): {sw.Elapsed.TotalSeconds:0.00} s");
-        Console.WriteLine($"average: {sw.Elapsed.TotalMilliseconds * 1000 / total:0.00} µs per grant, one thread; {allocated / (double)total:0} bytes allocated per grant; gen0 GCs {GC.CollectionCount(0) - gcBefore}");
+        var avgTextChars = grants.Average(g =>
+            (g.Title?.Length ?? 0) + (g.Description?.Length ?? 0) + (g.ProgrammeTitle?.Length ?? 0)
+        );
+        Console.WriteLine(
+            $"{total:N0} classifications over {grants.Length} grants (avg {avgTextChars:0} chars of text): {sw.Elapsed.TotalSeconds:0.00} s"
+        );
+        Console.WriteLine(
+            $"average: {sw.Elapsed.TotalMilliseconds * 1000 / total:0.00} µs per grant, one thread; {allocated / (double)total:0} bytes allocated per grant; gen0 GCs {GC.CollectionCount(0) - gcBefore}"
+        );
         Console.WriteLine($"(checksum {sink})");
         return 0;
     }
 
-    private static string FindDefaultSet() => FindFile("tests/FundAudit.Core.Tests/Classification/Data/evaluation-set.jsonl");
+    private static string FindDefaultSet() =>
+        FindFile("tests/FundAudit.Core.Tests/Classification/Data/evaluation-set.jsonl");
 
     private static string FindFile(string relative)
     {

@@ -29,11 +29,18 @@ internal sealed class BenchPostgres : IAsyncDisposable
         }
 
         server._bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending(StringComparer.Ordinal).FirstOrDefault()
+            ? Directory
+                .GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderDescending(StringComparer.Ordinal)
+                .FirstOrDefault()
             : null;
         if (server._bin is null)
         {
-            throw new InvalidOperationException("No PostgreSQL binaries under /usr/lib/postgresql; set FUNDAUDIT_BENCH_POSTGRES to a connection string.");
+            throw new InvalidOperationException(
+                "No PostgreSQL binaries under /usr/lib/postgresql; set FUNDAUDIT_BENCH_POSTGRES to a connection string."
+            );
         }
 
         server._root = Path.Combine(Path.GetTempPath(), "fundaudit-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -47,14 +54,34 @@ internal sealed class BenchPostgres : IAsyncDisposable
         var port = FreePort();
         var data = Path.Combine(server._root, "data");
         var user = server._asRoot ? "postgres" : null;
-        await RunAsync(Path.Combine(server._bin, "initdb"), ["-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8"], user);
-        await RunAsync(Path.Combine(server._bin, "pg_ctl"),
-        [
-            "-D", data, "-w", "-t", "60", "-l", Path.Combine(server._root, "log"),
-            "-o", $"-k {server._root} -p {port} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c max_wal_size=4GB",
-            "start",
-        ], user);
-        server.AdminConnectionString = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "fundaudit", Database = "postgres" }.ConnectionString;
+        await RunAsync(
+            Path.Combine(server._bin, "initdb"),
+            ["-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8"],
+            user
+        );
+        await RunAsync(
+            Path.Combine(server._bin, "pg_ctl"),
+            [
+                "-D",
+                data,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                Path.Combine(server._root, "log"),
+                "-o",
+                $"-k {server._root} -p {port} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c max_wal_size=4GB",
+                "start",
+            ],
+            user
+        );
+        server.AdminConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "fundaudit",
+            Database = "postgres",
+        }.ConnectionString;
         return server;
     }
 
@@ -74,7 +101,11 @@ internal sealed class BenchPostgres : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         if (_bin is not null && _root is not null)
         {
-            await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "fast", "stop"], _asRoot ? "postgres" : null);
+            await RunAsync(
+                Path.Combine(_bin, "pg_ctl"),
+                ["-D", Path.Combine(_root, "data"), "-m", "fast", "stop"],
+                _asRoot ? "postgres" : null
+            );
             Directory.Delete(_root, recursive: true);
         }
     }
@@ -88,7 +119,13 @@ internal sealed class BenchPostgres : IAsyncDisposable
 
     internal static async Task RunAsync(string file, string[] arguments, string? asUser)
     {
-        var start = new ProcessStartInfo { FileName = asUser is null ? file : "runuser", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo
+        {
+            FileName = asUser is null ? file : "runuser",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         if (asUser is not null)
         {
             foreach (var a in new[] { "-u", asUser, "--", file })
@@ -108,7 +145,9 @@ internal sealed class BenchPostgres : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr} {await stdout}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr} {await stdout}"
+            );
         }
     }
 }

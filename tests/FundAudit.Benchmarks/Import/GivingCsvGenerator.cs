@@ -11,11 +11,29 @@ internal static class GivingCsvGenerator
 {
     private static readonly string[] Header =
     [
-        "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Amount Disbursed", "Award Date",
-        "Planned Dates:Start Date", "Planned Dates:End Date", "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Country",
-        "Beneficiary Location:0:Name", "Beneficiary Location:0:Country Code", "Beneficiary Location:1:Name", "Beneficiary Location:1:Country Code",
-        "Beneficiary Location:2:Name", "Beneficiary Location:2:Country Code", "Funding Org:Identifier", "Funding Org:Name",
-        "Grant Programme:Title", "Location Scope", "Internal Reference",
+        "Identifier",
+        "Title",
+        "Description",
+        "Currency",
+        "Amount Awarded",
+        "Amount Disbursed",
+        "Award Date",
+        "Planned Dates:Start Date",
+        "Planned Dates:End Date",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Recipient Org:Country",
+        "Beneficiary Location:0:Name",
+        "Beneficiary Location:0:Country Code",
+        "Beneficiary Location:1:Name",
+        "Beneficiary Location:1:Country Code",
+        "Beneficiary Location:2:Name",
+        "Beneficiary Location:2:Country Code",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+        "Grant Programme:Title",
+        "Location Scope",
+        "Internal Reference",
     ];
 
     private static readonly string[] Descriptions =
@@ -30,8 +48,18 @@ internal static class GivingCsvGenerator
 
     private static readonly (string Code, string Place)[] Places =
     [
-        ("HN", "Atlántida"), ("BR", "Pará"), ("CO", "Cauca"), ("KE", "Nairobi"), ("PH", "Mindanao"), ("MX", "Guerrero"),
-        ("GT", "Alta Verapaz"), ("CD", "Nord-Kivu"), ("SN", "Dakar"), ("PE", "Loreto"), ("UG", "Kampala"), ("FR", "Île-de-France"),
+        ("HN", "Atlántida"),
+        ("BR", "Pará"),
+        ("CO", "Cauca"),
+        ("KE", "Nairobi"),
+        ("PH", "Mindanao"),
+        ("MX", "Guerrero"),
+        ("GT", "Alta Verapaz"),
+        ("CD", "Nord-Kivu"),
+        ("SN", "Dakar"),
+        ("PE", "Loreto"),
+        ("UG", "Kampala"),
+        ("FR", "Île-de-France"),
     ];
 
     private static readonly string[] Currencies = ["USD", "EUR", "GBP", "BRL", "COP", "JPY", "CHF"];
@@ -48,7 +76,10 @@ internal static class GivingCsvGenerator
             line.Clear();
             var currency = Currencies[random.Next(Currencies.Length)];
             var whole = random.Next(500, 250_000);
-            var amount = currency == "JPY" ? (whole * 100).ToString(CultureInfo.InvariantCulture) : $"{whole}.{random.Next(100):D2}";
+            var amount =
+                currency == "JPY"
+                    ? (whole * 100).ToString(CultureInfo.InvariantCulture)
+                    : $"{whole}.{random.Next(100):D2}";
             var award = new DateOnly(2015, 1, 1).AddDays(random.Next(3650));
             var locations = random.Next(1, 4);
             Cell(line, $"360G-BENCH-{i:D8}");

@@ -30,12 +30,27 @@ internal static class ImportBenchmark
         {
             switch (args[i])
             {
-                case "--rows": rows = int.Parse(args[++i].Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture); break;
-                case "--engine": engine = args[++i].ToLowerInvariant(); break;
-                case "--keep": keep = true; break;
-                case "--warm": warm = true; break;
-                case "--quick": quick = true; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+                case "--rows":
+                    rows = int.Parse(
+                        args[++i].Replace("_", "", StringComparison.Ordinal),
+                        CultureInfo.InvariantCulture
+                    );
+                    break;
+                case "--engine":
+                    engine = args[++i].ToLowerInvariant();
+                    break;
+                case "--keep":
+                    keep = true;
+                    break;
+                case "--warm":
+                    warm = true;
+                    break;
+                case "--quick":
+                    quick = true;
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}");
+                    return 2;
             }
         }
 
@@ -53,21 +68,30 @@ internal static class ImportBenchmark
             var csv = Path.Combine(work, "grants.csv");
             var clock = Stopwatch.StartNew();
             var bytes = GivingCsvGenerator.Write(csv, rows);
-            Console.WriteLine($"generated {rows:N0} rows, {bytes / 1048576.0:F1} MiB in {clock.Elapsed.TotalSeconds:F1} s: {csv}");
+            Console.WriteLine(
+                $"generated {rows:N0} rows, {bytes / 1048576.0:F1} MiB in {clock.Elapsed.TotalSeconds:F1} s: {csv}"
+            );
 
-            var connectionString = engine == "sqlite"
-                ? $"Data Source={Path.Combine(work, "fundaudit.db")}"
-                : await postgres!.CreateDatabaseAsync("fa_bench");
+            var connectionString =
+                engine == "sqlite"
+                    ? $"Data Source={Path.Combine(work, "fundaudit.db")}"
+                    : await postgres!.CreateDatabaseAsync("fa_bench");
             await using var services = BuildServices(engine, connectionString, work, rows);
             services.MigrateDatabase();
-            var funder = await services.GetRequiredService<TenancyStore>().CreateFunderAsync("Benchmark funder", DateTimeOffset.UtcNow, CancellationToken.None);
+            var funder = await services
+                .GetRequiredService<TenancyStore>()
+                .CreateFunderAsync("Benchmark funder", DateTimeOffset.UtcNow, CancellationToken.None);
 
             if (warm)
             {
                 // Steady state: a first import of the same file by another funder compiles the hot paths (tiered JIT)
                 // before the timed one; without --warm the timed import runs in a fresh process, as a first job would.
-                var warmup = await services.GetRequiredService<TenancyStore>().CreateFunderAsync("Warm-up funder", DateTimeOffset.UtcNow, CancellationToken.None);
-                Console.WriteLine($"warm-up import    {(await ImportAsync(services, warmup.Id, csv)).Elapsed.TotalSeconds,8:F2} s");
+                var warmup = await services
+                    .GetRequiredService<TenancyStore>()
+                    .CreateFunderAsync("Warm-up funder", DateTimeOffset.UtcNow, CancellationToken.None);
+                Console.WriteLine(
+                    $"warm-up import    {(await ImportAsync(services, warmup.Id, csv)).Elapsed.TotalSeconds, 8:F2} s"
+                );
             }
 
             var first = await ImportAsync(services, funder.Id, csv);
@@ -75,28 +99,46 @@ internal static class ImportBenchmark
             if (quick)
             {
                 // --quick: the new import and its floor only (no second import, no reader phases).
-                var rawFloor = engine == "sqlite" ? await SqliteFloorAsync(csv, work) : await PostgresFloorAsync(csv, connectionString);
-                Console.WriteLine($"import (new)      {first.Elapsed.TotalSeconds,8:F2} s  {first.Summary}");
-                Console.WriteLine($"raw floor         {rawFloor.TotalSeconds,8:F2} s");
-                Console.WriteLine($"import / floor    {first.Elapsed / rawFloor,8:F2} x, peak memory {peak / 1048576.0:F0} MiB");
+                var rawFloor =
+                    engine == "sqlite"
+                        ? await SqliteFloorAsync(csv, work)
+                        : await PostgresFloorAsync(csv, connectionString);
+                Console.WriteLine($"import (new)      {first.Elapsed.TotalSeconds, 8:F2} s  {first.Summary}");
+                Console.WriteLine($"raw floor         {rawFloor.TotalSeconds, 8:F2} s");
+                Console.WriteLine(
+                    $"import / floor    {first.Elapsed / rawFloor, 8:F2} x, peak memory {peak / 1048576.0:F0} MiB"
+                );
                 return first.Succeeded ? 0 : 1;
             }
 
             var second = await ImportAsync(services, funder.Id, csv);
 
             var (readOnly, mapped) = ReaderPhases(csv, rows);
-            var floor = engine == "sqlite" ? await SqliteFloorAsync(csv, work) : await PostgresFloorAsync(csv, connectionString);
+            var floor =
+                engine == "sqlite"
+                    ? await SqliteFloorAsync(csv, work)
+                    : await PostgresFloorAsync(csv, connectionString);
 
             Console.WriteLine();
             Console.WriteLine($"engine            {engine}");
             Console.WriteLine($"rows              {rows:N0} ({bytes / 1048576.0:F1} MiB)");
-            Console.WriteLine($"import (new)      {first.Elapsed.TotalSeconds,8:F2} s  {rows / first.Elapsed.TotalSeconds,10:N0} rows/s  {first.Summary}");
-            Console.WriteLine($"import (same)     {second.Elapsed.TotalSeconds,8:F2} s  {rows / second.Elapsed.TotalSeconds,10:N0} rows/s  {second.Summary}");
-            Console.WriteLine($"raw floor         {floor.TotalSeconds,8:F2} s  {rows / floor.TotalSeconds,10:N0} rows/s  ({(engine == "sqlite" ? "sqlite3 .import into a plain table" : "COPY FORMAT csv into a plain table")})");
-            Console.WriteLine($"  of which read   {readOnly.TotalSeconds,8:F2} s  (both reader passes alone)");
-            Console.WriteLine($"  read + map      {mapped.TotalSeconds,8:F2} s  (plus 360Giving JSON, hash and row values)");
-            Console.WriteLine($"import / floor    {first.Elapsed / floor,8:F2} x");
-            Console.WriteLine($"peak memory       {peak / 1048576.0,8:F0} MiB (Process.PeakWorkingSet64 after the first import)");
+            Console.WriteLine(
+                $"import (new)      {first.Elapsed.TotalSeconds, 8:F2} s  {rows / first.Elapsed.TotalSeconds, 10:N0} rows/s  {first.Summary}"
+            );
+            Console.WriteLine(
+                $"import (same)     {second.Elapsed.TotalSeconds, 8:F2} s  {rows / second.Elapsed.TotalSeconds, 10:N0} rows/s  {second.Summary}"
+            );
+            Console.WriteLine(
+                $"raw floor         {floor.TotalSeconds, 8:F2} s  {rows / floor.TotalSeconds, 10:N0} rows/s  ({(engine == "sqlite" ? "sqlite3 .import into a plain table" : "COPY FORMAT csv into a plain table")})"
+            );
+            Console.WriteLine($"  of which read   {readOnly.TotalSeconds, 8:F2} s  (both reader passes alone)");
+            Console.WriteLine(
+                $"  read + map      {mapped.TotalSeconds, 8:F2} s  (plus 360Giving JSON, hash and row values)"
+            );
+            Console.WriteLine($"import / floor    {first.Elapsed / floor, 8:F2} x");
+            Console.WriteLine(
+                $"peak memory       {peak / 1048576.0, 8:F0} MiB (Process.PeakWorkingSet64 after the first import)"
+            );
             Console.WriteLine($"machine           {Machine()}");
             return first.Succeeded && second.Succeeded ? 0 : 1;
         }
@@ -113,16 +155,25 @@ internal static class ImportBenchmark
 
     private static ServiceProvider BuildServices(string engine, string connectionString, string work, int rows)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = engine,
-            ["Database:ConnectionString"] = connectionString,
-            ["Imports:Folder"] = Path.Combine(work, "imports"),
-            ["Imports:MaxRows"] = Math.Max(2_000_000, rows).ToString(CultureInfo.InvariantCulture),
-            ["Imports:MaxFileBytes"] = (4L * 1024 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
-        }).AddEnvironmentVariables("FUNDAUDIT_").Build(); // FUNDAUDIT_Imports__BatchSize=500 tries another setting
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = engine,
+                    ["Database:ConnectionString"] = connectionString,
+                    ["Imports:Folder"] = Path.Combine(work, "imports"),
+                    ["Imports:MaxRows"] = Math.Max(2_000_000, rows).ToString(CultureInfo.InvariantCulture),
+                    ["Imports:MaxFileBytes"] = (4L * 1024 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+                }
+            )
+            .AddEnvironmentVariables("FUNDAUDIT_")
+            .Build(); // FUNDAUDIT_Imports__BatchSize=500 tries another setting
         var services = new ServiceCollection();
-        services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter(typeof(GrantImportJob).FullName, LogLevel.Information));
+        services.AddLogging(l =>
+            l.AddSimpleConsole()
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter(typeof(GrantImportJob).FullName, LogLevel.Information)
+        );
         services.AddSingleton(TimeProvider.System);
         services.AddFundAuditData(configuration);
         services.AddGrantImports(configuration);
@@ -141,38 +192,70 @@ internal static class ImportBenchmark
         var store = services.GetRequiredService<GrantImportStore>();
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var (pause, allocated, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var (pause, allocated, gen0, gen1, gen2) = (
+            GC.GetTotalPauseDuration(),
+            GC.GetTotalAllocatedBytes(),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2)
+        );
         ImportFiles.Saved saved;
         await using (var upload = File.OpenRead(csv))
         {
-            saved = await files.SaveAsync(upload, CancellationToken.None) ?? throw new InvalidOperationException("The file is over the limit.");
+            saved = await files.SaveAsync(upload, CancellationToken.None)
+                ?? throw new InvalidOperationException("The file is over the limit.");
         }
 
-        var id = await store.CreateAsync(funderId, "grants.csv", saved.StoredName, saved.Sha256, saved.Bytes, null, "bench", DateTimeOffset.UtcNow, CancellationToken.None);
+        var id = await store.CreateAsync(
+            funderId,
+            "grants.csv",
+            saved.StoredName,
+            saved.Sha256,
+            saved.Bytes,
+            null,
+            "bench",
+            DateTimeOffset.UtcNow,
+            CancellationToken.None
+        );
         await services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
         clock.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var gc = $"GC: {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:N0} MiB allocated, collections {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s";
-        var import = await store.FindAsync(funderId, id, CancellationToken.None) ?? throw new InvalidOperationException("The import vanished.");
-        return new Run(clock.Elapsed, import.Status == ImportStatus.Succeeded,
-            $"{import.Status} (this process's CPU {cpu.TotalSeconds:F1} s; {gc}): accepted {import.RowsAccepted:N0}, rejected {import.RowsRejected:N0}, created {import.CreatedCount:N0}, updated {import.UpdatedCount:N0}, unchanged {import.UnchangedCount:N0}");
+        var gc =
+            $"GC: {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:N0} MiB allocated, collections {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s";
+        var import = await store.FindAsync(funderId, id, CancellationToken.None)
+            ?? throw new InvalidOperationException("The import vanished.");
+        return new Run(
+            clock.Elapsed,
+            import.Status == ImportStatus.Succeeded,
+            $"{import.Status} (this process's CPU {cpu.TotalSeconds:F1} s; {gc}): accepted {import.RowsAccepted:N0}, rejected {import.RowsRejected:N0}, created {import.CreatedCount:N0}, updated {import.UpdatedCount:N0}, unchanged {import.UnchangedCount:N0}"
+        );
     }
 
     /// <summary>The CPU side alone: the reader's two passes, then the same plus the mapping to stored rows.</summary>
     private static (TimeSpan Read, TimeSpan Mapped) ReaderPhases(string csv, int rows)
     {
-        var options = new FundAudit.Api.Features.GrantIngest.Csv.CsvImportOptions(MaxRows: Math.Max(2_000_000, rows), MaxFileBytes: long.MaxValue);
+        var options = new FundAudit.Api.Features.GrantIngest.Csv.CsvImportOptions(
+            MaxRows: Math.Max(2_000_000, rows),
+            MaxFileBytes: long.MaxValue
+        );
         TimeSpan Time(bool map)
         {
             var clock = Stopwatch.StartNew();
             using var file = File.OpenRead(csv);
-            var plan = (FundAudit.Api.Features.GrantIngest.Csv.CsvInspection.Accepted)FundAudit.Api.Features.GrantIngest.Csv.GrantCsvReader.Inspect(file, options);
+            var plan = (FundAudit.Api.Features.GrantIngest.Csv.CsvInspection.Accepted)
+                FundAudit.Api.Features.GrantIngest.Csv.GrantCsvReader.Inspect(file, options);
             long n = 0;
             foreach (var row in FundAudit.Api.Features.GrantIngest.Csv.GrantCsvReader.ReadRows(file, plan))
             {
                 if (map && row.Record is not null)
                 {
-                    n += FundAudit.Api.Features.GrantIngest.GrantStore.ColumnValues(1, CsvGrantMapping.ToGrant(row, FundAudit.Core.Classification.ClassificationEngine.Default), DateTimeOffset.UtcNow).Length;
+                    n += FundAudit
+                        .Api.Features.GrantIngest.GrantStore.ColumnValues(
+                            1,
+                            CsvGrantMapping.ToGrant(row, FundAudit.Core.Classification.ClassificationEngine.Default),
+                            DateTimeOffset.UtcNow
+                        )
+                        .Length;
                 }
             }
 
@@ -201,13 +284,17 @@ internal static class ImportBenchmark
         }
 
         var columns = header.Split(',').Select((_, i) => $"c{i} text");
-        await using (var create = new NpgsqlCommand($"CREATE TABLE raw_grants ({string.Join(", ", columns)})", connection))
+        await using (
+            var create = new NpgsqlCommand($"CREATE TABLE raw_grants ({string.Join(", ", columns)})", connection)
+        )
         {
             await create.ExecuteNonQueryAsync();
         }
 
         var clock = Stopwatch.StartNew();
-        await using (var copy = await connection.BeginTextImportAsync("COPY raw_grants FROM STDIN (FORMAT csv, HEADER true)"))
+        await using (
+            var copy = await connection.BeginTextImportAsync("COPY raw_grants FROM STDIN (FORMAT csv, HEADER true)")
+        )
         using (var file = new StreamReader(csv))
         {
             var buffer = new char[1 << 16];
@@ -224,7 +311,10 @@ internal static class ImportBenchmark
     private static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            ? File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+                ?.Split(':', 2)[1]
+                .Trim()
             : null;
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0;
         return $"{cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}, {Environment.ProcessorCount} logical CPUs, {memory:F1} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";

@@ -27,11 +27,13 @@ internal static class ImportDigest
             var at = spec.IndexOf('@', StringComparison.Ordinal);
             var (path, dateFormat) = at < 0 ? (spec, null) : (spec[..at], spec[(at + 1)..]);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            void Add(object? value) => hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, Json) + "\n"));
+            void Add(object? value) =>
+                hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, Json) + "\n"));
 
             using var file = File.OpenRead(path);
             var inspection = GrantCsvReader.Inspect(file, new CsvImportOptions(dateFormat));
-            long rows = 0, valid = 0;
+            long rows = 0,
+                valid = 0;
             if (inspection is CsvInspection.Accepted plan)
             {
                 Add(plan with { Map = null!, Options = null! });
@@ -62,7 +64,9 @@ internal static class ImportDigest
                 Add(inspection);
             }
 
-            Console.WriteLine($"{Convert.ToHexStringLower(hash.GetHashAndReset())}  {rows.ToString(CultureInfo.InvariantCulture),8} rows {valid.ToString(CultureInfo.InvariantCulture),8} valid  {spec}");
+            Console.WriteLine(
+                $"{Convert.ToHexStringLower(hash.GetHashAndReset())}  {rows.ToString(CultureInfo.InvariantCulture), 8} rows {valid.ToString(CultureInfo.InvariantCulture), 8} valid  {spec}"
+            );
         }
 
         return 0;

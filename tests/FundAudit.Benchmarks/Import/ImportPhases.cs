@@ -81,14 +81,14 @@ internal static class ImportPhases
             var values = valuesClock.Elapsed;
             if (run == 1)
             {
-                Console.WriteLine($"inspect (pass 1)        {inspect.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"read rows (pass 2)      {read.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"classify alone          {classify.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"  json alone            {jsonClock.Elapsed.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"  hash alone            {hashClock.Elapsed.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"  decode alone          {decodeClock.Elapsed.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"ToGrant (json+hash+cls) {toGrant.TotalMilliseconds,8:F0} ms");
-                Console.WriteLine($"ColumnValues            {values.TotalMilliseconds,8:F0} ms   ({n})");
+                Console.WriteLine($"inspect (pass 1)        {inspect.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"read rows (pass 2)      {read.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"classify alone          {classify.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"  json alone            {jsonClock.Elapsed.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"  hash alone            {hashClock.Elapsed.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"  decode alone          {decodeClock.Elapsed.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"ToGrant (json+hash+cls) {toGrant.TotalMilliseconds, 8:F0} ms");
+                Console.WriteLine($"ColumnValues            {values.TotalMilliseconds, 8:F0} ms   ({n})");
             }
         }
 

@@ -37,13 +37,29 @@ public sealed class AuditMathsTests
         var start = new DateOnly(2025, 1, 1);
         var due = new DateOnly(2027, 1, 1); // 730 days
         // Local share from 20% to ≥ 30%; now 25% after 365 days: progress 50%, expected 25% → on track.
-        var half = TargetProgress.Evaluate(TargetDirection.AtLeast, 30m, 20m, 25m, start, due, new DateOnly(2026, 1, 1));
+        var half = TargetProgress.Evaluate(
+            TargetDirection.AtLeast,
+            30m,
+            20m,
+            25m,
+            start,
+            due,
+            new DateOnly(2026, 1, 1)
+        );
         Assert.Equal(50m, half.Progress);
         Assert.Equal(25m, half.Expected);
         Assert.True(half.OnTrack);
         Assert.False(half.Met);
 
-        var behind = TargetProgress.Evaluate(TargetDirection.AtLeast, 30m, 20m, 22m, start, due, new DateOnly(2026, 1, 1));
+        var behind = TargetProgress.Evaluate(
+            TargetDirection.AtLeast,
+            30m,
+            20m,
+            22m,
+            start,
+            due,
+            new DateOnly(2026, 1, 1)
+        );
         Assert.Equal(20m, behind.Progress);
         Assert.False(behind.OnTrack);
 
@@ -52,12 +68,28 @@ public sealed class AuditMathsTests
         Assert.Equal(100m, met.Progress);
 
         // The baseline (75%) met "≥ 50%" but the share slipped to 38%: not met, progress 0, expected the target itself.
-        var slipped = TargetProgress.Evaluate(TargetDirection.AtLeast, 50m, 75m, 38m, start, due, new DateOnly(2026, 1, 1));
+        var slipped = TargetProgress.Evaluate(
+            TargetDirection.AtLeast,
+            50m,
+            75m,
+            38m,
+            start,
+            due,
+            new DateOnly(2026, 1, 1)
+        );
         Assert.Equal(0m, slipped.Progress);
         Assert.Equal(50m, slipped.Expected);
         Assert.False(slipped.OnTrack);
 
-        var worse = TargetProgress.Evaluate(TargetDirection.AtLeast, 30m, 20m, 15m, start, due, new DateOnly(2028, 1, 1));
+        var worse = TargetProgress.Evaluate(
+            TargetDirection.AtLeast,
+            30m,
+            20m,
+            15m,
+            start,
+            due,
+            new DateOnly(2028, 1, 1)
+        );
         Assert.Equal(0m, worse.Progress);
         Assert.False(worse.OnTrack);
     }
@@ -85,7 +117,11 @@ public sealed class AuditMathsTests
         Assert.Equal(4, parsed.Rates.Count);
         Assert.Contains(new ExchangeRate(new DateOnly(2025, 5, 9), "USD", "EUR", 1.1252m), parsed.Rates);
 
-        var bad = RatesCsv.Parse(new StringReader("date,currency,rate_to_base,base\n2025-05-09,USD,1.1,EUR\n2025-05-10,USD,abc,EUR\n2025-13-01,GBP,0.8,EUR\n"));
+        var bad = RatesCsv.Parse(
+            new StringReader(
+                "date,currency,rate_to_base,base\n2025-05-09,USD,1.1,EUR\n2025-05-10,USD,abc,EUR\n2025-13-01,GBP,0.8,EUR\n"
+            )
+        );
         Assert.Empty(bad.Rates);
         Assert.Contains(new RatesCsvError(3, "rate_to_base", "'abc' is not a positive rate."), bad.Errors);
         Assert.Contains(bad.Errors, e => e.Row == 4 && e.Column == "date");
@@ -94,7 +130,9 @@ public sealed class AuditMathsTests
     [Fact]
     public void The_published_ecb_file_loads_whole()
     {
-        var path = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/fx/ecb-eurofxref-hist.csv"));
+        var path = Path.GetFullPath(
+            Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/fx/ecb-eurofxref-hist.csv")
+        );
         if (!File.Exists(path))
         {
             return; // ../shared beside the repository is always there in CI
@@ -103,6 +141,9 @@ public sealed class AuditMathsTests
         using var reader = File.OpenText(path);
         var parsed = RatesCsv.Parse(reader);
         Assert.Empty(parsed.Errors);
-        Assert.True(parsed.Rates.Count > 100_000, parsed.Rates.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(
+            parsed.Rates.Count > 100_000,
+            parsed.Rates.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        );
     }
 }

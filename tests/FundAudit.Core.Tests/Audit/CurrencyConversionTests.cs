@@ -18,10 +18,25 @@ public sealed class CurrencyConversionTests
     [InlineData(1000L, "JPY", "160", "USD", "1.10", 688L)]
     // Into a 3-decimal currency: 1.00 EUR at 1 EUR = 0.3345 KWD → 334.5 fils → 334 (even).
     [InlineData(100L, "EUR", "1", "KWD", "0.3345", 334L)]
-    public void Converts_minor_units_exactly_and_rounds_once_half_to_even(long amount, string source, string sourceRate, string target, string targetRate, long expected)
+    public void Converts_minor_units_exactly_and_rounds_once_half_to_even(
+        long amount,
+        string source,
+        string sourceRate,
+        string target,
+        string targetRate,
+        long expected
+    )
     {
-        Assert.Equal(expected, CurrencyConversion.Convert(amount, source, decimal.Parse(sourceRate, System.Globalization.CultureInfo.InvariantCulture),
-            target, decimal.Parse(targetRate, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(
+            expected,
+            CurrencyConversion.Convert(
+                amount,
+                source,
+                decimal.Parse(sourceRate, System.Globalization.CultureInfo.InvariantCulture),
+                target,
+                decimal.Parse(targetRate, System.Globalization.CultureInfo.InvariantCulture)
+            )
+        );
     }
 
     [Fact]
@@ -34,11 +49,13 @@ public sealed class CurrencyConversionTests
     public void A_rate_book_uses_the_nearest_earlier_date_within_the_window_and_crosses_through_the_base()
     {
         var book = new RateBook(
-        [
-            new ExchangeRate(new DateOnly(2025, 5, 9), "USD", "EUR", 1.25m), // a Friday
-            new ExchangeRate(new DateOnly(2025, 5, 9), "GBP", "EUR", 0.8m),
-            new ExchangeRate(new DateOnly(2025, 5, 12), "USD", "EUR", 1.20m),
-        ], windowDays: 4);
+            [
+                new ExchangeRate(new DateOnly(2025, 5, 9), "USD", "EUR", 1.25m), // a Friday
+                new ExchangeRate(new DateOnly(2025, 5, 9), "GBP", "EUR", 0.8m),
+                new ExchangeRate(new DateOnly(2025, 5, 12), "USD", "EUR", 1.20m),
+            ],
+            windowDays: 4
+        );
 
         Assert.Equal(1.25m, book.RateOn("EUR", "USD", new DateOnly(2025, 5, 11))); // Sunday: Friday's rate
         Assert.Equal(1.20m, book.RateOn("EUR", "USD", new DateOnly(2025, 5, 12)));
@@ -53,8 +70,14 @@ public sealed class CurrencyConversionTests
     [Fact]
     public void Fiscal_years_start_on_the_configured_month()
     {
-        Assert.Equal(new AuditPeriod(new DateOnly(2024, 4, 1), new DateOnly(2025, 3, 31)), AuditPeriod.FiscalYear(2024, 4));
-        Assert.Equal(new AuditPeriod(new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31)), AuditPeriod.FiscalYear(2025, 1));
+        Assert.Equal(
+            new AuditPeriod(new DateOnly(2024, 4, 1), new DateOnly(2025, 3, 31)),
+            AuditPeriod.FiscalYear(2024, 4)
+        );
+        Assert.Equal(
+            new AuditPeriod(new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31)),
+            AuditPeriod.FiscalYear(2025, 1)
+        );
         Assert.Equal(2024, AuditPeriod.FiscalYearOf(new DateOnly(2025, 3, 31), 4));
         Assert.Equal(2025, AuditPeriod.FiscalYearOf(new DateOnly(2025, 4, 1), 4));
     }

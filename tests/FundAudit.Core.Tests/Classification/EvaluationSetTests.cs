@@ -8,7 +8,10 @@ namespace FundAudit.Core.Tests.Classification;
 /// </summary>
 public abstract class AccuracyTargets
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyList<EvaluationCase>, EvaluationReport)> Sets = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<
+        string,
+        (IReadOnlyList<EvaluationCase>, EvaluationReport)
+    > Sets = new();
 
     protected abstract string SetPath { get; }
 
@@ -42,15 +45,18 @@ public abstract class AccuracyTargets
     {
         foreach (var d in new[] { Report.Level, Report.Purpose, Report.Flexible })
         {
-            Assert.True(d.WrongHighConfidenceShare < 0.03, $"{d.Name}: {d.WrongHighConfidence} wrong with high confidence\n{string.Join("\n", d.Mistakes)}");
+            Assert.True(
+                d.WrongHighConfidenceShare < 0.03,
+                $"{d.Name}: {d.WrongHighConfidence} wrong with high confidence\n{string.Join("\n", d.Mistakes)}"
+            );
         }
     }
 
     private (IReadOnlyList<EvaluationCase>, EvaluationReport) Load() => Sets.GetOrAdd(SetPath, path =>
-    {
-        var cases = Evaluation.ParseJsonLines(File.ReadAllText(TestGrants.FindRepoFile(path)));
-        return (cases, Evaluation.Run(ClassificationEngine.Default, cases));
-    });
+        {
+            var cases = Evaluation.ParseJsonLines(File.ReadAllText(TestGrants.FindRepoFile(path)));
+            return (cases, Evaluation.Run(ClassificationEngine.Default, cases));
+        });
 }
 
 /// <summary>The evaluation set written with the rules (225 grants).</summary>
@@ -66,7 +72,10 @@ public sealed class EvaluationSetTests : AccuracyTargets
         Assert.Equal(cases.Count, cases.Select(c => c.Id).Distinct().Count());
         foreach (var prefix in new[] { "en-", "es-", "pt-", "fr-" })
         {
-            Assert.True(cases.Count(c => c.Id.StartsWith(prefix, StringComparison.Ordinal)) >= 40, $"too few {prefix} cases");
+            Assert.True(
+                cases.Count(c => c.Id.StartsWith(prefix, StringComparison.Ordinal)) >= 40,
+                $"too few {prefix} cases"
+            );
         }
 
         foreach (var level in new[] { GrantLevel.Global, GrantLevel.Regional, GrantLevel.National, GrantLevel.Local })
@@ -74,7 +83,15 @@ public sealed class EvaluationSetTests : AccuracyTargets
             Assert.True(cases.Count(c => c.Level == level) >= 20, $"too few {level} cases");
         }
 
-        foreach (var purpose in new[] { GrantPurpose.Emergency, GrantPurpose.Campaign, GrantPurpose.Collective, GrantPurpose.Prevention })
+        foreach (
+            var purpose in new[]
+            {
+                GrantPurpose.Emergency,
+                GrantPurpose.Campaign,
+                GrantPurpose.Collective,
+                GrantPurpose.Prevention,
+            }
+        )
         {
             Assert.True(cases.Count(c => c.Purpose == purpose) >= 40, $"too few {purpose} cases");
         }
@@ -136,7 +153,10 @@ public sealed class HeldOutSetTests : AccuracyTargets
         Assert.Equal(cases.Count, cases.Select(c => c.Id).Distinct().Count());
         foreach (var prefix in new[] { "ho-en-", "ho-es-", "ho-pt-", "ho-fr-" })
         {
-            Assert.True(cases.Count(c => c.Id.StartsWith(prefix, StringComparison.Ordinal)) >= 35, $"too few {prefix} cases");
+            Assert.True(
+                cases.Count(c => c.Id.StartsWith(prefix, StringComparison.Ordinal)) >= 35,
+                $"too few {prefix} cases"
+            );
         }
 
         foreach (var level in new[] { GrantLevel.Global, GrantLevel.Regional, GrantLevel.National, GrantLevel.Local })
@@ -148,5 +168,4 @@ public sealed class HeldOutSetTests : AccuracyTargets
         Assert.InRange(cases.Count(c => c.Purpose == GrantPurpose.Other), 1, 10);
         Assert.InRange(cases.Count(c => c.Flexible), 30, 45);
     }
-
 }

@@ -5,8 +5,22 @@ namespace FundAudit.Core.Tests.Classification;
 
 public sealed class FlexibilityTests
 {
-    private static Dimension<bool> Flexible(string? title = null, string? description = null, string[]? fundingTypes = null, bool? explicitFlexible = null) =>
-        ClassificationEngine.Default.Classify(Make(title: title, description: description, fundingTypes: fundingTypes, explicitFlexible: explicitFlexible)).Flexible;
+    private static Dimension<bool> Flexible(
+        string? title = null,
+        string? description = null,
+        string[]? fundingTypes = null,
+        bool? explicitFlexible = null
+    ) =>
+        ClassificationEngine
+            .Default.Classify(
+                Make(
+                    title: title,
+                    description: description,
+                    fundingTypes: fundingTypes,
+                    explicitFlexible: explicitFlexible
+                )
+            )
+            .Flexible;
 
     [Theory]
     [InlineData("B01")]

@@ -14,13 +14,21 @@ public sealed class LevelRuleTests
         var d = Level(Make(recipientCountry: "GB", locations: [Country("HN")]));
         Assert.Equal(GrantLevel.Global, d.Value);
         Assert.Equal(ClassificationSource.Rule, d.Source);
-        Assert.Contains(d.Evidence, e => e.Contains("recipient based in GB (Europe), work in HN (Latin America and the Caribbean)", StringComparison.Ordinal) && e.EndsWith("→ global", StringComparison.Ordinal));
+        Assert.Contains(d.Evidence, e =>
+            e.Contains(
+                "recipient based in GB (Europe), work in HN (Latin America and the Caribbean)",
+                StringComparison.Ordinal
+            ) && e.EndsWith("→ global", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public void Northern_America_and_Latin_America_are_different_regions()
     {
-        Assert.Equal(GrantLevel.Global, Level(Make(recipientCountry: "US", locations: [Named("Huehuetenango", "GT")])).Value);
+        Assert.Equal(
+            GrantLevel.Global,
+            Level(Make(recipientCountry: "US", locations: [Named("Huehuetenango", "GT")])).Value
+        );
         Assert.Equal(GrantLevel.Global, Level(Make(recipientCountry: "Canada", locations: [Country("HT")])).Value);
     }
 
@@ -38,7 +46,12 @@ public sealed class LevelRuleTests
     [Fact]
     public void Based_outside_wins_over_a_location_scope_code()
     {
-        Assert.Equal(GrantLevel.Global, Level(Make(recipientCountry: "US", locations: [Country("BR"), Country("PE")], locationScope: "GLS020")).Value);
+        Assert.Equal(
+            GrantLevel.Global,
+            Level(
+                Make(recipientCountry: "US", locations: [Country("BR"), Country("PE")], locationScope: "GLS020")
+            ).Value
+        );
     }
 
     [Theory]
@@ -130,13 +143,26 @@ public sealed class LevelRuleTests
     public void A_geo_code_below_country_level_is_local(string geoCode, string geoCodeType)
     {
         var code = geoCode.StartsWith("KE", StringComparison.Ordinal) ? "KE" : "GB";
-        Assert.Equal(GrantLevel.Local, Level(Make(recipientCountry: code, locations: [new BeneficiaryLocation(null, code, geoCode, geoCodeType)])).Value);
+        Assert.Equal(
+            GrantLevel.Local,
+            Level(
+                Make(recipientCountry: code, locations: [new BeneficiaryLocation(null, code, geoCode, geoCodeType)])
+            ).Value
+        );
     }
 
     [Fact]
     public void A_country_level_geo_code_is_not_sub_national()
     {
-        Assert.Equal(GrantLevel.National, Level(Make(recipientCountry: "GB", locations: [new BeneficiaryLocation("United Kingdom", "GB", "K02000001", "CTRY")])).Value);
+        Assert.Equal(
+            GrantLevel.National,
+            Level(
+                Make(
+                    recipientCountry: "GB",
+                    locations: [new BeneficiaryLocation("United Kingdom", "GB", "K02000001", "CTRY")]
+                )
+            ).Value
+        );
     }
 
     [Fact]
@@ -156,7 +182,13 @@ public sealed class LevelRuleTests
     [Fact]
     public void A_grassroots_group_with_only_a_country_location_is_local_from_the_text()
     {
-        var d = Level(Make(description: "A grassroots collective of fisherwomen meets every month.", recipientCountry: "SN", locations: [Country("SN")]));
+        var d = Level(
+            Make(
+                description: "A grassroots collective of fisherwomen meets every month.",
+                recipientCountry: "SN",
+                locations: [Country("SN")]
+            )
+        );
         Assert.Equal(GrantLevel.Local, d.Value);
         Assert.True(d.Confidence < ClassificationThresholds.High);
     }
@@ -164,10 +196,19 @@ public sealed class LevelRuleTests
     [Fact]
     public void Without_a_beneficiary_location_the_text_supports_the_level()
     {
-        Assert.Equal(GrantLevel.National, Level(Make(description: "Security workshops nationwide.", recipientCountry: "MW")).Value);
+        Assert.Equal(
+            GrantLevel.National,
+            Level(Make(description: "Security workshops nationwide.", recipientCountry: "MW")).Value
+        );
         Assert.Equal(GrantLevel.Global, Level(Make(description: "Una campaña mundial.", recipientCountry: "MX")).Value);
-        Assert.Equal(GrantLevel.Regional, Level(Make(description: "Support for defenders across Central America.", recipientCountry: "GT")).Value);
-        Assert.Equal(GrantLevel.Global, Level(Make(description: "A UK charity will train defenders in Honduras.", recipientCountry: "GB")).Value);
+        Assert.Equal(
+            GrantLevel.Regional,
+            Level(Make(description: "Support for defenders across Central America.", recipientCountry: "GT")).Value
+        );
+        Assert.Equal(
+            GrantLevel.Global,
+            Level(Make(description: "A UK charity will train defenders in Honduras.", recipientCountry: "GB")).Value
+        );
     }
 
     [Fact]

@@ -5,8 +5,17 @@ namespace FundAudit.Core.Tests.Classification;
 
 public sealed class PurposeTests
 {
-    private static Dimension<GrantPurpose> Purpose(string? title, string? description = null, string? programme = null, string? explicitPurpose = null) =>
-        ClassificationEngine.Default.Classify(Make(title: title, description: description, programme: programme, explicitPurpose: explicitPurpose)).Purpose;
+    private static Dimension<GrantPurpose> Purpose(
+        string? title,
+        string? description = null,
+        string? programme = null,
+        string? explicitPurpose = null
+    ) =>
+        ClassificationEngine
+            .Default.Classify(
+                Make(title: title, description: description, programme: programme, explicitPurpose: explicitPurpose)
+            )
+            .Purpose;
 
     [Theory]
     // English
@@ -76,7 +85,8 @@ public sealed class PurposeTests
     {
         var d = Purpose(
             "Collective care and healing for women defenders",
-            "Retreats, healing circles and mutual support; a small part of the budget covers a risk assessment.");
+            "Retreats, healing circles and mutual support; a small part of the budget covers a risk assessment."
+        );
         Assert.Equal(GrantPurpose.Collective, d.Value);
     }
 
@@ -144,7 +154,10 @@ public sealed class PurposeTests
     public void Confidence_grows_with_evidence_and_separation()
     {
         var weak = Purpose("Workshops on risks and protocols");
-        var strong = Purpose("Risk assessment, security protocols and digital security training", "Security plan, encryption and office security cameras.");
+        var strong = Purpose(
+            "Risk assessment, security protocols and digital security training",
+            "Security plan, encryption and office security cameras."
+        );
         Assert.Equal(GrantPurpose.Prevention, strong.Value);
         // Confidences are measured per decision path (issue 13): more evidence never lowers it.
         Assert.True(strong.Confidence >= weak.Confidence, $"{strong.Confidence} vs {weak.Confidence}");

@@ -8,25 +8,41 @@ namespace FundAudit.Core.Tests.Classification;
 public sealed class RealWordingTests
 {
     private static GrantClassification Classify(string? title, string? description = null, string? recipient = null) =>
-        ClassificationEngine.Default.Classify(Make(title: title, description: description) with { RecipientOrgName = recipient });
+        ClassificationEngine.Default.Classify(
+            Make(title: title, description: description) with
+            {
+                RecipientOrgName = recipient,
+            }
+        );
 
     [Theory]
-    [InlineData("Grant to the Royal College of Emergency Medicine", "Training for staff in emergency medicine and the emergency department.")]
-    [InlineData("Independent advocacy service", "One-to-one advice and advocacy service for people with learning disabilities.")]
+    [InlineData(
+        "Grant to the Royal College of Emergency Medicine",
+        "Training for staff in emergency medicine and the emergency department."
+    )]
+    [InlineData(
+        "Independent advocacy service",
+        "One-to-one advice and advocacy service for people with learning disabilities."
+    )]
     [InlineData("Core costs", "Running costs of the Charitable Trust's community centre and its youth club.")]
     public void Phrases_that_only_look_like_a_purpose_are_other(string title, string description)
     {
         var purpose = Classify(title, description).Purpose;
         Assert.Equal(GrantPurpose.Other, purpose.Value);
-        Assert.Contains(purpose.Evidence, e => e.Contains("(not that purpose here)", StringComparison.Ordinal)
-            || e.Contains("→ other", StringComparison.Ordinal));
+        Assert.Contains(purpose.Evidence, e =>
+            e.Contains("(not that purpose here)", StringComparison.Ordinal)
+            || e.Contains("→ other", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public void A_recipient_name_does_not_decide_the_purpose()
     {
-        var purpose = Classify("Grant towards the refurbishment of the village hall roof", null,
-            "Community Protection Network Trust").Purpose;
+        var purpose = Classify(
+            "Grant towards the refurbishment of the village hall roof",
+            null,
+            "Community Protection Network Trust"
+        ).Purpose;
         Assert.Equal(GrantPurpose.Other, purpose.Value);
     }
 
@@ -48,7 +64,9 @@ public sealed class RealWordingTests
     {
         var purpose = Classify(null, null, "Some Organisation").Purpose;
         Assert.Equal(GrantPurpose.Unclassified, purpose.Value);
-        Assert.Contains(purpose.Evidence, e => e.StartsWith("unclassified: no activity words", StringComparison.Ordinal));
+        Assert.Contains(purpose.Evidence, e =>
+            e.StartsWith("unclassified: no activity words", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -91,7 +109,10 @@ public sealed class RealWordingTests
     [Fact]
     public void The_recipients_own_country_as_beneficiary_gives_way_to_the_country_the_text_names()
     {
-        var grant = Make(title: "Legal support", description: "Legal support for human rights defenders in Colombia.") with
+        var grant = Make(
+            title: "Legal support",
+            description: "Legal support for human rights defenders in Colombia."
+        ) with
         {
             RecipientOrgCountry = "GB",
             BeneficiaryLocations = [new BeneficiaryLocation("United Kingdom", "GB", null, null)],

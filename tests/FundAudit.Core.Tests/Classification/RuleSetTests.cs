@@ -49,56 +49,130 @@ public sealed class RuleSetTests
     }
 
     [Theory]
-    [InlineData("""{ "purpose": { "terms": { "emergency": { "x relocation": 3 } } } }""", "$.version", "missing version")]
-    [InlineData("""{ "version": "", "purpose": { "terms": { "emergency": { "relocation": 3 } } } }""", "$.version", "missing version")]
+    [InlineData(
+        """{ "purpose": { "terms": { "emergency": { "x relocation": 3 } } } }""",
+        "$.version",
+        "missing version"
+    )]
+    [InlineData(
+        """{ "version": "", "purpose": { "terms": { "emergency": { "relocation": 3 } } } }""",
+        "$.version",
+        "missing version"
+    )]
     [InlineData("""{ "version": "1" }""", "$.purpose", "missing purpose")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "fundraising": { "gala": 3 } } } }""", "$.purpose.terms.fundraising", "unknown purpose")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "  ": 3 } } } }""", "$.purpose.terms.emergency['  ']", "empty term")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "--": 3 } } } }""", "$.purpose.terms.emergency['--']", "empty term")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 0 } } } }""", "$.purpose.terms.emergency['relocation']", "weight out of range")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 11 } } } }""", "$.purpose.terms.emergency['relocation']", "weight out of range")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": "high" } } } }""", "$.purpose.terms.emergency['relocation']", "weight out of range")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "Relocation": 3, "relocation": 2 } } } }""", "$.purpose.terms.emergency['relocation']", "duplicate term")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "évacuation": 3 }, "prevention": { "EVACUATION": 2 } } } }""", "$.purpose.terms.prevention['EVACUATION']", "duplicate term")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "*ocation": 3 } } } }""", "$.purpose.terms.emergency['*ocation']", "'*' may only end a word")]
-    [InlineData("""{ "version": "1", "purpose": { "margin": 2, "terms": { "emergency": { "relocation": 3 } } } }""", "$.purpose.margin", "margin must be a number")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "colour": "red" }""", "$.colour", "unknown property")]
-    [InlineData("""{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "level": { "terms": { "continental": { "africa": 2 } } } }""", "$.level.terms.continental", "unknown level")]
-    [InlineData("""{ "version": "1", "purpose": { "clauseMarkers": { "mostly": 2 }, "terms": { "emergency": { "relocation": 3 } } } }""", "$.purpose.clauseMarkers['mostly']", "must lie in (0, 1]")]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "fundraising": { "gala": 3 } } } }""",
+        "$.purpose.terms.fundraising",
+        "unknown purpose"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "  ": 3 } } } }""",
+        "$.purpose.terms.emergency['  ']",
+        "empty term"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "--": 3 } } } }""",
+        "$.purpose.terms.emergency['--']",
+        "empty term"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 0 } } } }""",
+        "$.purpose.terms.emergency['relocation']",
+        "weight out of range"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 11 } } } }""",
+        "$.purpose.terms.emergency['relocation']",
+        "weight out of range"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": "high" } } } }""",
+        "$.purpose.terms.emergency['relocation']",
+        "weight out of range"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "Relocation": 3, "relocation": 2 } } } }""",
+        "$.purpose.terms.emergency['relocation']",
+        "duplicate term"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "évacuation": 3 }, "prevention": { "EVACUATION": 2 } } } }""",
+        "$.purpose.terms.prevention['EVACUATION']",
+        "duplicate term"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "*ocation": 3 } } } }""",
+        "$.purpose.terms.emergency['*ocation']",
+        "'*' may only end a word"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "margin": 2, "terms": { "emergency": { "relocation": 3 } } } }""",
+        "$.purpose.margin",
+        "margin must be a number"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "colour": "red" }""",
+        "$.colour",
+        "unknown property"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "relocation": 3 } } }, "level": { "terms": { "continental": { "africa": 2 } } } }""",
+        "$.level.terms.continental",
+        "unknown level"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "clauseMarkers": { "mostly": 2 }, "terms": { "emergency": { "relocation": 3 } } } }""",
+        "$.purpose.clauseMarkers['mostly']",
+        "must lie in (0, 1]"
+    )]
     [InlineData("""{ "version": "1", "purpose": """, "$", "not valid JSON")]
     public void Validation_reports_where_and_what(string json, string path, string message)
     {
         var result = RuleSet.Parse(json);
         Assert.False(result.IsValid);
         Assert.Null(result.RuleSet);
-        Assert.Contains(result.Errors, e => e.Path.StartsWith(path, StringComparison.Ordinal) && e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e =>
+            e.Path.StartsWith(path, StringComparison.Ordinal) && e.Message.Contains(message, StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public void All_errors_are_reported_at_once()
     {
-        var result = RuleSet.Parse("""{ "purpose": { "terms": { "fundraising": { "gala": 3 }, "emergency": { "": 1, "relocation": -1 } } } }""");
+        var result = RuleSet.Parse(
+            """{ "purpose": { "terms": { "fundraising": { "gala": 3 }, "emergency": { "": 1, "relocation": -1 } } } }"""
+        );
         Assert.True(result.Errors.Count >= 4, string.Join("\n", result.Errors));
     }
 
     [Fact]
     public void Clause_markers_round_trip_and_weaken_only_what_follows_them()
     {
-        var json = """{ "version": "1", "purpose": { "minimumScore": 1, "clauseMarkers": { "a smaller part": 0.5, "mainly": 1 }, "terms": { "emergency": { "relocation": 3 }, "campaign": { "media": 4 } } } }""";
+        var json =
+            """{ "version": "1", "purpose": { "minimumScore": 1, "clauseMarkers": { "a smaller part": 0.5, "mainly": 1 }, "terms": { "emergency": { "relocation": 3 }, "campaign": { "media": 4 } } } }""";
         var rules = RuleSet.Parse(json).RuleSet!;
         Assert.Equal(2, RuleSet.Parse(rules.ToJson()).RuleSet!.ClauseMarkers.Count);
         var engine = new ClassificationEngine(rules);
         Assert.Equal(GrantPurpose.Campaign, engine.Classify(Make(description: "Relocation; media work")).Purpose.Value);
-        var secondary = engine.Classify(Make(description: "Relocation of the team; a smaller part covers media work")).Purpose;
+        var secondary = engine
+            .Classify(Make(description: "Relocation of the team; a smaller part covers media work"))
+            .Purpose;
         Assert.Equal(GrantPurpose.Emergency, secondary.Value);
         Assert.Contains(secondary.Evidence, e => e.Contains("(secondary clause)", StringComparison.Ordinal));
-        Assert.Equal(GrantPurpose.Campaign, engine.Classify(Make(description: "A smaller part covers relocation; mainly media work")).Purpose.Value);
+        Assert.Equal(
+            GrantPurpose.Campaign,
+            engine.Classify(Make(description: "A smaller part covers relocation; mainly media work")).Purpose.Value
+        );
     }
 
     [Fact]
     public void Wildcards_match_word_endings_only()
     {
-        var rules = RuleSet.Parse("""{ "version": "1", "purpose": { "minimumScore": 1, "terms": { "emergency": { "evacu*": 3 }, "campaign": { "media": 3 } } } }""").RuleSet!;
+        var rules = RuleSet
+            .Parse(
+                """{ "version": "1", "purpose": { "minimumScore": 1, "terms": { "emergency": { "evacu*": 3 }, "campaign": { "media": 3 } } } }"""
+            )
+            .RuleSet!;
         var engine = new ClassificationEngine(rules);
         Assert.Equal(GrantPurpose.Emergency, engine.Classify(Make(title: "Évacuations urgentes")).Purpose.Value);
         Assert.Equal(GrantPurpose.Unclassified, engine.Classify(Make(title: "Reevacuation")).Purpose.Value); // not at a word start
@@ -116,7 +190,11 @@ public sealed class RuleSetTests
             AmountAwardedMinor = 0,
             AwardDate = new DateOnly(2025, 1, 1),
             Title = new string('é', 5000) + " ☂ 漢字 " + "\u0301",
-            BeneficiaryLocations = [new BeneficiaryLocation(null, null, null, null), new BeneficiaryLocation(",", "??", "-", "")],
+            BeneficiaryLocations =
+            [
+                new BeneficiaryLocation(null, null, null, null),
+                new BeneficiaryLocation(",", "??", "-", ""),
+            ],
             FundingTypes = ["", " "],
         };
         var c = ClassificationEngine.Default.Classify(g);
@@ -126,7 +204,9 @@ public sealed class RuleSetTests
 
 public sealed class RuleSetExtrasTests
 {
-    private static RuleSetParseResult ParseWith(Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> change)
+    private static RuleSetParseResult ParseWith(
+        Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> change
+    )
     {
         var doc = System.Text.Json.Nodes.JsonNode.Parse(RuleSet.DefaultJson())!.AsObject();
         return RuleSet.Parse(change(doc).ToJsonString());

@@ -16,7 +16,9 @@ internal static class TestGrants
         string[]? fundingTypes = null,
         string[]? recipientLocations = null,
         string? programme = null,
-        string? recipientName = null) => new()
+        string? recipientName = null
+    ) =>
+        new()
         {
             Identifier = "t-1",
             Currency = "USD",

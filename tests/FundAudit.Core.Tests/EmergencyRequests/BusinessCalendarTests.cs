@@ -4,7 +4,8 @@ namespace FundAudit.Core.Tests.EmergencyRequests;
 
 public sealed class BusinessCalendarTests
 {
-    private static DateTimeOffset Utc(int y, int mo, int d, int h, int mi = 0) => new(y, mo, d, h, mi, 0, TimeSpan.Zero);
+    private static DateTimeOffset Utc(int y, int mo, int d, int h, int mi = 0) =>
+        new(y, mo, d, h, mi, 0, TimeSpan.Zero);
 
     [Fact]
     public void Always_open_counts_elapsed_time()
@@ -53,8 +54,13 @@ public sealed class BusinessCalendarTests
     [Fact]
     public void Counts_real_hours_across_a_dst_night_when_open_all_day()
     {
-        var everyDay = new BusinessCalendar("Europe/London", Enum.GetValues<DayOfWeek>(), TimeSpan.Zero, TimeSpan.FromDays(1),
-            [new DateOnly(2025, 12, 25)]);
+        var everyDay = new BusinessCalendar(
+            "Europe/London",
+            Enum.GetValues<DayOfWeek>(),
+            TimeSpan.Zero,
+            TimeSpan.FromDays(1),
+            [new DateOnly(2025, 12, 25)]
+        );
         Assert.False(everyDay.IsAlwaysOpen); // it has a holiday
         // Local midnight Saturday 29 March to local midnight Monday 31 March: 47 real hours (an hour is skipped).
         Assert.Equal(TimeSpan.FromHours(47), everyDay.WorkingTimeBetween(Utc(2025, 3, 29, 0), Utc(2025, 3, 30, 23)));
@@ -74,7 +80,10 @@ public sealed class BusinessCalendarTests
     [Fact]
     public void Skips_holidays()
     {
-        var cal = BusinessCalendar.OfficeHours("Europe/London", [new DateOnly(2025, 12, 25), new DateOnly(2025, 12, 26)]);
+        var cal = BusinessCalendar.OfficeHours(
+            "Europe/London",
+            [new DateOnly(2025, 12, 25), new DateOnly(2025, 12, 26)]
+        );
         // Wednesday 24 December 16:00 + 2 h → Monday 29 December 10:00 (Thursday and Friday are holidays).
         Assert.Equal(Utc(2025, 12, 29, 10), cal.AddWorkingTime(Utc(2025, 12, 24, 16), TimeSpan.FromHours(2)));
         Assert.Equal(TimeSpan.FromHours(1), cal.WorkingTimeBetween(Utc(2025, 12, 24, 16), Utc(2025, 12, 29, 9)));
@@ -83,8 +92,12 @@ public sealed class BusinessCalendarTests
     [Fact]
     public void Adding_then_measuring_round_trips_over_many_starts()
     {
-        var cal = new BusinessCalendar("Europe/Berlin", [DayOfWeek.Monday, DayOfWeek.Wednesday, DayOfWeek.Saturday],
-            TimeSpan.FromHours(7.5), TimeSpan.FromHours(19));
+        var cal = new BusinessCalendar(
+            "Europe/Berlin",
+            [DayOfWeek.Monday, DayOfWeek.Wednesday, DayOfWeek.Saturday],
+            TimeSpan.FromHours(7.5),
+            TimeSpan.FromHours(19)
+        );
         var start = Utc(2025, 3, 20, 0);
         for (var i = 0; i < 400; i++)
         {
@@ -99,16 +112,45 @@ public sealed class BusinessCalendarTests
     [Fact]
     public void Refuses_bad_settings()
     {
-        Assert.Contains(BusinessCalendar.Validate("Mars/Olympus", [DayOfWeek.Monday], TimeSpan.FromHours(9), TimeSpan.FromHours(17)),
-            e => e.Field == "calendar.time_zone_id");
-        Assert.Contains(BusinessCalendar.Validate("Europe/London", [], TimeSpan.FromHours(9), TimeSpan.FromHours(17)),
-            e => e.Field == "calendar.working_days");
-        Assert.Contains(BusinessCalendar.Validate("Europe/London", [DayOfWeek.Monday], TimeSpan.FromHours(17), TimeSpan.FromHours(9)),
-            e => e.Field == "calendar.day_end");
-        Assert.Contains(BusinessCalendar.Validate("Europe/London", [DayOfWeek.Monday], TimeSpan.FromHours(9), TimeSpan.FromHours(25)),
-            e => e.Field == "calendar.day_end");
-        Assert.Empty(BusinessCalendar.Validate("Africa/Nairobi", [DayOfWeek.Monday], TimeSpan.Zero, TimeSpan.FromDays(1)));
-        Assert.Throws<ArgumentException>(() => new BusinessCalendar("Europe/London", [], TimeSpan.Zero, TimeSpan.FromHours(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BusinessCalendar.AlwaysOpen.AddWorkingTime(Utc(2025, 1, 1, 0), TimeSpan.FromHours(-1)));
+        Assert.Contains(
+            BusinessCalendar.Validate(
+                "Mars/Olympus",
+                [DayOfWeek.Monday],
+                TimeSpan.FromHours(9),
+                TimeSpan.FromHours(17)
+            ),
+            e => e.Field == "calendar.time_zone_id"
+        );
+        Assert.Contains(
+            BusinessCalendar.Validate("Europe/London", [], TimeSpan.FromHours(9), TimeSpan.FromHours(17)),
+            e => e.Field == "calendar.working_days"
+        );
+        Assert.Contains(
+            BusinessCalendar.Validate(
+                "Europe/London",
+                [DayOfWeek.Monday],
+                TimeSpan.FromHours(17),
+                TimeSpan.FromHours(9)
+            ),
+            e => e.Field == "calendar.day_end"
+        );
+        Assert.Contains(
+            BusinessCalendar.Validate(
+                "Europe/London",
+                [DayOfWeek.Monday],
+                TimeSpan.FromHours(9),
+                TimeSpan.FromHours(25)
+            ),
+            e => e.Field == "calendar.day_end"
+        );
+        Assert.Empty(
+            BusinessCalendar.Validate("Africa/Nairobi", [DayOfWeek.Monday], TimeSpan.Zero, TimeSpan.FromDays(1))
+        );
+        Assert.Throws<ArgumentException>(() =>
+            new BusinessCalendar("Europe/London", [], TimeSpan.Zero, TimeSpan.FromHours(1))
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            BusinessCalendar.AlwaysOpen.AddWorkingTime(Utc(2025, 1, 1, 0), TimeSpan.FromHours(-1))
+        );
     }
 }

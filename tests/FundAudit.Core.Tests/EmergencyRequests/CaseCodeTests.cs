@@ -28,7 +28,10 @@ public sealed class CaseCodeTests
         Assert.Equal('Y', CaseCode.CheckSymbol("01"));
         // "G" (16): 16×2 = 32 → 32/32 + 32%32 = 1 → check 31 → 'Z'.
         Assert.Equal('Z', CaseCode.CheckSymbol("G"));
-        Assert.Equal("0123-4567-89AB-CDEF-GHJK-MNPQ-RST" + CaseCode.CheckSymbol("0123456789ABCDEFGHJKMNPQRST"), Known.ToString());
+        Assert.Equal(
+            "0123-4567-89AB-CDEF-GHJK-MNPQ-RST" + CaseCode.CheckSymbol("0123456789ABCDEFGHJKMNPQRST"),
+            Known.ToString()
+        );
     }
 
     [Fact]
@@ -149,7 +152,10 @@ public sealed class CaseCodeTests
         Assert.Equal(expectedHmac, typed.ComputeLookupHash(key));
         Assert.Matches("^[0-9a-f]{64}$", typed.ComputeLookupHash(key));
         Assert.NotEqual(typed.ComputeLookupHash(key), typed.ComputeLookupHash(key.Reverse().ToArray()));
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(Known.Canonical))), typed.ComputeSha256());
+        Assert.Equal(
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(Known.Canonical))),
+            typed.ComputeSha256()
+        );
         Assert.NotEqual(typed.ComputeSha256(), typed.ComputeLookupHash(key));
         Assert.Throws<ArgumentException>(() => typed.ComputeLookupHash(new byte[16]));
     }

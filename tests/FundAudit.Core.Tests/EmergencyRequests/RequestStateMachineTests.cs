@@ -35,8 +35,14 @@ public sealed class RequestStateMachineTests
 
     private static readonly RequestAction[] Columns =
     [
-        RequestAction.Acknowledge, RequestAction.AskForInformation, RequestAction.AnswerQuestion, RequestAction.Approve,
-        RequestAction.Decline, RequestAction.RecordPaymentDetails, RequestAction.RecordDisbursement, RequestAction.Close,
+        RequestAction.Acknowledge,
+        RequestAction.AskForInformation,
+        RequestAction.AnswerQuestion,
+        RequestAction.Approve,
+        RequestAction.Decline,
+        RequestAction.RecordPaymentDetails,
+        RequestAction.RecordDisbursement,
+        RequestAction.Close,
         RequestAction.Withdraw,
     ];
 
@@ -60,7 +66,11 @@ public sealed class RequestStateMachineTests
 
     [Theory]
     [MemberData(nameof(EveryStateAndAction))]
-    public void Every_state_and_action_is_allowed_or_refused_as_the_table_says(string state, string action, string expected)
+    public void Every_state_and_action_is_allowed_or_refused_as_the_table_says(
+        string state,
+        string action,
+        string expected
+    )
     {
         Assert.True(WireName.TryParse<RequestState>(state, out var s));
         Assert.True(WireName.TryParse<RequestAction>(action, out var a));
@@ -71,7 +81,11 @@ public sealed class RequestStateMachineTests
             _ => Officer,
         };
 
-        var decision = RequestStateMachine.Decide(s, new RequestCommand(a, actor, 500_00, "Outside the fund's remit"), Permissive);
+        var decision = RequestStateMachine.Decide(
+            s,
+            new RequestCommand(a, actor, 500_00, "Outside the fund's remit"),
+            Permissive
+        );
 
         if (WireName.TryParse<RequestState>(expected, out var newState))
         {
@@ -108,8 +122,11 @@ public sealed class RequestStateMachineTests
 
         foreach (var role in Enum.GetValues<ActorRole>())
         {
-            var decision = RequestStateMachine.Decide(state,
-                new RequestCommand(a, new Actor("someone-new", role), 500_00, "reason"), Permissive);
+            var decision = RequestStateMachine.Decide(
+                state,
+                new RequestCommand(a, new Actor("someone-new", role), 500_00, "reason"),
+                Permissive
+            );
             if (permitted.Contains(WireName.Of(role)))
             {
                 Assert.True(decision.IsAllowed, $"{role} {action}: {decision.Message}");
@@ -121,32 +138,45 @@ public sealed class RequestStateMachineTests
         }
     }
 
-    private static RequestFacts Fund(long threshold = 1_000_00, params string[] approvers) => new()
-    {
-        MaximumAmountMinor = 5_000_00,
-        SecondApprovalThresholdMinor = threshold,
-        ApproverIds = approvers,
-        ApprovedAmountMinor = approvers.Length > 0 ? 2_000_00 : null,
-    };
+    private static RequestFacts Fund(long threshold = 1_000_00, params string[] approvers) =>
+        new()
+        {
+            MaximumAmountMinor = 5_000_00,
+            SecondApprovalThresholdMinor = threshold,
+            ApproverIds = approvers,
+            ApprovedAmountMinor = approvers.Length > 0 ? 2_000_00 : null,
+        };
 
     [Fact]
     public void Approval_above_the_threshold_waits_for_a_second_different_approver()
     {
-        var first = RequestStateMachine.Decide(RequestState.Acknowledged,
-            new RequestCommand(RequestAction.Approve, new Actor("alice", ActorRole.Officer), 2_000_00), Fund());
+        var first = RequestStateMachine.Decide(
+            RequestState.Acknowledged,
+            new RequestCommand(RequestAction.Approve, new Actor("alice", ActorRole.Officer), 2_000_00),
+            Fund()
+        );
         Assert.Equal(RequestState.AwaitingSecondApproval, first.NewState);
 
-        var same = RequestStateMachine.Decide(RequestState.AwaitingSecondApproval,
-            new RequestCommand(RequestAction.Approve, new Actor("alice", ActorRole.Officer)), Fund(approvers: "alice"));
+        var same = RequestStateMachine.Decide(
+            RequestState.AwaitingSecondApproval,
+            new RequestCommand(RequestAction.Approve, new Actor("alice", ActorRole.Officer)),
+            Fund(approvers: "alice")
+        );
         Assert.False(same.IsAllowed);
         Assert.Equal("second_approver_must_differ", same.RefusalCodeName);
 
-        var sameAsAdmin = RequestStateMachine.Decide(RequestState.AwaitingSecondApproval,
-            new RequestCommand(RequestAction.Approve, new Actor("alice", ActorRole.Admin)), Fund(approvers: "alice"));
+        var sameAsAdmin = RequestStateMachine.Decide(
+            RequestState.AwaitingSecondApproval,
+            new RequestCommand(RequestAction.Approve, new Actor("alice", ActorRole.Admin)),
+            Fund(approvers: "alice")
+        );
         Assert.Equal(RefusalCode.SecondApproverMustDiffer, sameAsAdmin.Refusal);
 
-        var second = RequestStateMachine.Decide(RequestState.AwaitingSecondApproval,
-            new RequestCommand(RequestAction.Approve, new Actor("bob", ActorRole.Officer)), Fund(approvers: "alice"));
+        var second = RequestStateMachine.Decide(
+            RequestState.AwaitingSecondApproval,
+            new RequestCommand(RequestAction.Approve, new Actor("bob", ActorRole.Officer)),
+            Fund(approvers: "alice")
+        );
         Assert.True(second.IsAllowed);
         Assert.Equal(RequestState.Approved, second.NewState);
     }
@@ -157,8 +187,11 @@ public sealed class RequestStateMachineTests
     [InlineData(5_000_00L, "awaiting_second_approval")] // at the maximum
     public void The_threshold_is_exclusive(long amount, string expected)
     {
-        var decision = RequestStateMachine.Decide(RequestState.Submitted,
-            new RequestCommand(RequestAction.Approve, Officer, amount), Fund());
+        var decision = RequestStateMachine.Decide(
+            RequestState.Submitted,
+            new RequestCommand(RequestAction.Approve, Officer, amount),
+            Fund()
+        );
         Assert.Equal(expected, WireName.Of(decision.NewState!.Value));
     }
 
@@ -166,8 +199,11 @@ public sealed class RequestStateMachineTests
     public void Without_a_threshold_one_approver_suffices()
     {
         var facts = new RequestFacts { MaximumAmountMinor = 5_000_00 };
-        var decision = RequestStateMachine.Decide(RequestState.Acknowledged,
-            new RequestCommand(RequestAction.Approve, Officer, 5_000_00), facts);
+        var decision = RequestStateMachine.Decide(
+            RequestState.Acknowledged,
+            new RequestCommand(RequestAction.Approve, Officer, 5_000_00),
+            facts
+        );
         Assert.Equal(RequestState.Approved, decision.NewState);
     }
 
@@ -178,8 +214,11 @@ public sealed class RequestStateMachineTests
     [InlineData(5_000_01L, "amount_above_maximum")]
     public void Approval_amounts_are_checked(long? amount, string code)
     {
-        var decision = RequestStateMachine.Decide(RequestState.Acknowledged,
-            new RequestCommand(RequestAction.Approve, Officer, amount), Fund());
+        var decision = RequestStateMachine.Decide(
+            RequestState.Acknowledged,
+            new RequestCommand(RequestAction.Approve, Officer, amount),
+            Fund()
+        );
         Assert.False(decision.IsAllowed);
         Assert.Equal(code, decision.RefusalCodeName);
     }
@@ -187,12 +226,18 @@ public sealed class RequestStateMachineTests
     [Fact]
     public void The_second_approval_cannot_change_the_amount()
     {
-        var decision = RequestStateMachine.Decide(RequestState.AwaitingSecondApproval,
-            new RequestCommand(RequestAction.Approve, new Actor("bob", ActorRole.Officer), 1_500_00), Fund(approvers: "alice"));
+        var decision = RequestStateMachine.Decide(
+            RequestState.AwaitingSecondApproval,
+            new RequestCommand(RequestAction.Approve, new Actor("bob", ActorRole.Officer), 1_500_00),
+            Fund(approvers: "alice")
+        );
         Assert.Equal(RefusalCode.AmountMismatch, decision.Refusal);
 
-        var same = RequestStateMachine.Decide(RequestState.AwaitingSecondApproval,
-            new RequestCommand(RequestAction.Approve, new Actor("bob", ActorRole.Officer), 2_000_00), Fund(approvers: "alice"));
+        var same = RequestStateMachine.Decide(
+            RequestState.AwaitingSecondApproval,
+            new RequestCommand(RequestAction.Approve, new Actor("bob", ActorRole.Officer), 2_000_00),
+            Fund(approvers: "alice")
+        );
         Assert.True(same.IsAllowed);
     }
 
@@ -202,8 +247,11 @@ public sealed class RequestStateMachineTests
     [InlineData("   ")]
     public void A_decline_needs_a_reason(string? reason)
     {
-        var decision = RequestStateMachine.Decide(RequestState.Acknowledged,
-            new RequestCommand(RequestAction.Decline, Officer, Reason: reason), Fund());
+        var decision = RequestStateMachine.Decide(
+            RequestState.Acknowledged,
+            new RequestCommand(RequestAction.Decline, Officer, Reason: reason),
+            Fund()
+        );
         Assert.Equal(RefusalCode.ReasonRequired, decision.Refusal);
     }
 
@@ -212,13 +260,19 @@ public sealed class RequestStateMachineTests
     {
         var facts = Fund(1_000_00, "alice", "bob") with { HasPaymentDetails = true };
 
-        var approver = RequestStateMachine.Decide(RequestState.Approved,
-            new RequestCommand(RequestAction.RecordDisbursement, new Actor("bob", ActorRole.Finance)), facts);
+        var approver = RequestStateMachine.Decide(
+            RequestState.Approved,
+            new RequestCommand(RequestAction.RecordDisbursement, new Actor("bob", ActorRole.Finance)),
+            facts
+        );
         Assert.False(approver.IsAllowed);
         Assert.Equal("approver_cannot_disburse", approver.RefusalCodeName);
 
-        var other = RequestStateMachine.Decide(RequestState.Approved,
-            new RequestCommand(RequestAction.RecordDisbursement, new Actor("carol", ActorRole.Finance)), facts);
+        var other = RequestStateMachine.Decide(
+            RequestState.Approved,
+            new RequestCommand(RequestAction.RecordDisbursement, new Actor("carol", ActorRole.Finance)),
+            facts
+        );
         Assert.True(other.IsAllowed);
         Assert.Equal(RequestState.Disbursed, other.NewState);
     }
@@ -227,24 +281,33 @@ public sealed class RequestStateMachineTests
     public void A_disbursement_needs_payment_details()
     {
         var facts = Fund(approvers: "alice") with { HasPaymentDetails = false };
-        var decision = RequestStateMachine.Decide(RequestState.Approved,
-            new RequestCommand(RequestAction.RecordDisbursement, Finance), facts);
+        var decision = RequestStateMachine.Decide(
+            RequestState.Approved,
+            new RequestCommand(RequestAction.RecordDisbursement, Finance),
+            facts
+        );
         Assert.Equal(RefusalCode.PaymentDetailsMissing, decision.Refusal);
     }
 
     [Fact]
     public void An_actor_without_an_id_is_refused()
     {
-        var decision = RequestStateMachine.Decide(RequestState.Submitted,
-            new RequestCommand(RequestAction.Acknowledge, new Actor(" ", ActorRole.Officer)), Fund());
+        var decision = RequestStateMachine.Decide(
+            RequestState.Submitted,
+            new RequestCommand(RequestAction.Acknowledge, new Actor(" ", ActorRole.Officer)),
+            Fund()
+        );
         Assert.Equal(RefusalCode.ActorIdRequired, decision.Refusal);
     }
 
     [Fact]
     public void Role_is_checked_before_state()
     {
-        var decision = RequestStateMachine.Decide(RequestState.Closed,
-            new RequestCommand(RequestAction.RecordDisbursement, Officer), Fund());
+        var decision = RequestStateMachine.Decide(
+            RequestState.Closed,
+            new RequestCommand(RequestAction.RecordDisbursement, Officer),
+            Fund()
+        );
         Assert.Equal(RefusalCode.RoleNotPermitted, decision.Refusal);
     }
 
@@ -271,21 +334,40 @@ public sealed class RequestStateMachineTests
     public void The_personal_list_hides_what_this_person_may_not_do()
     {
         var facts = Fund(approvers: "alice") with { HasPaymentDetails = true };
-        Assert.Equal([RequestAction.RecordPaymentDetails],
-            RequestStateMachine.AllowedActions(RequestState.Approved, new Actor("alice", ActorRole.Finance), facts));
-        Assert.Equal([RequestAction.RecordPaymentDetails, RequestAction.RecordDisbursement],
-            RequestStateMachine.AllowedActions(RequestState.Approved, new Actor("carol", ActorRole.Finance), facts));
-        Assert.Equal([RequestAction.Decline],
-            RequestStateMachine.AllowedActions(RequestState.AwaitingSecondApproval, new Actor("alice", ActorRole.Officer), facts));
-        Assert.Equal([RequestAction.Approve, RequestAction.Decline],
-            RequestStateMachine.AllowedActions(RequestState.AwaitingSecondApproval, new Actor("bob", ActorRole.Officer), facts));
+        Assert.Equal(
+            [RequestAction.RecordPaymentDetails],
+            RequestStateMachine.AllowedActions(RequestState.Approved, new Actor("alice", ActorRole.Finance), facts)
+        );
+        Assert.Equal(
+            [RequestAction.RecordPaymentDetails, RequestAction.RecordDisbursement],
+            RequestStateMachine.AllowedActions(RequestState.Approved, new Actor("carol", ActorRole.Finance), facts)
+        );
+        Assert.Equal(
+            [RequestAction.Decline],
+            RequestStateMachine.AllowedActions(
+                RequestState.AwaitingSecondApproval,
+                new Actor("alice", ActorRole.Officer),
+                facts
+            )
+        );
+        Assert.Equal(
+            [RequestAction.Approve, RequestAction.Decline],
+            RequestStateMachine.AllowedActions(
+                RequestState.AwaitingSecondApproval,
+                new Actor("bob", ActorRole.Officer),
+                facts
+            )
+        );
     }
 
     [Fact]
     public void Open_and_final_states()
     {
         var open = Enum.GetValues<RequestState>().Where(RequestStateMachine.IsOpen).Select(WireName.Of);
-        Assert.Equal("submitted,acknowledged,awaiting_applicant,awaiting_second_approval,approved", string.Join(',', open));
+        Assert.Equal(
+            "submitted,acknowledged,awaiting_applicant,awaiting_second_approval,approved",
+            string.Join(',', open)
+        );
         Assert.Equal([RequestState.Closed], Enum.GetValues<RequestState>().Where(RequestStateMachine.IsFinal));
     }
 

@@ -35,10 +35,25 @@ public sealed class ResponseTimeMetricsTests
         Assert.Equal(H(18), ResponseTimeMetrics.Percentile(Enumerable.Range(1, 20).Select(i => H(i)), 90));
     }
 
-    private static RequestTiming Acked(double ackHours, string country = "gb", UrgencyTier tier = UrgencyTier.Extreme,
-        DateTimeOffset? submitted = null, SlaStatus? open = null) =>
-        RequestTiming.FromInstants(tier, country, SlaPolicy.Default.GoalsFor(tier), submitted ?? June,
-            (submitted ?? June).AddHours(ackHours), null, null, null, TimeSpan.Zero, open);
+    private static RequestTiming Acked(
+        double ackHours,
+        string country = "gb",
+        UrgencyTier tier = UrgencyTier.Extreme,
+        DateTimeOffset? submitted = null,
+        SlaStatus? open = null
+    ) =>
+        RequestTiming.FromInstants(
+            tier,
+            country,
+            SlaPolicy.Default.GoalsFor(tier),
+            submitted ?? June,
+            (submitted ?? June).AddHours(ackHours),
+            null,
+            null,
+            null,
+            TimeSpan.Zero,
+            open
+        );
 
     [Fact]
     public void Median_p90_and_share_within_goal_per_group()
@@ -67,15 +82,33 @@ public sealed class ResponseTimeMetricsTests
     [Fact]
     public void Decision_excludes_time_awaiting_the_applicant_and_total_ends_at_disbursement_or_decline()
     {
-        var approved = RequestTiming.FromInstants(UrgencyTier.Extreme, "KE", Extreme, June, June.AddHours(1), June.AddHours(16),
-            DecisionOutcome.Approved, June.AddHours(40), H(5));
+        var approved = RequestTiming.FromInstants(
+            UrgencyTier.Extreme,
+            "KE",
+            Extreme,
+            June,
+            June.AddHours(1),
+            June.AddHours(16),
+            DecisionOutcome.Approved,
+            June.AddHours(40),
+            H(5)
+        );
         Assert.Equal(H(11), approved.Goals[SlaGoal.TimeToDecision].Duration);
         Assert.True(approved.Goals[SlaGoal.TimeToDecision].IsWithinGoal); // 11 < 12
         Assert.Equal(H(24), approved.Goals[SlaGoal.TimeToDisbursement].Duration);
         Assert.Equal(H(40), approved.Goals[SlaGoal.TotalTime].Duration);
 
-        var declined = RequestTiming.FromInstants(UrgencyTier.Extreme, "KE", Extreme, June, June.AddHours(1), June.AddHours(13),
-            DecisionOutcome.Declined, null, TimeSpan.Zero);
+        var declined = RequestTiming.FromInstants(
+            UrgencyTier.Extreme,
+            "KE",
+            Extreme,
+            June,
+            June.AddHours(1),
+            June.AddHours(13),
+            DecisionOutcome.Declined,
+            null,
+            TimeSpan.Zero
+        );
         Assert.False(declined.Goals[SlaGoal.TimeToDecision].IsWithinGoal); // 13 h > 12 h
         Assert.Null(declined.Goals[SlaGoal.TimeToDisbursement].Duration);
         Assert.Equal(H(13), declined.Goals[SlaGoal.TotalTime].Duration);
@@ -99,8 +132,10 @@ public sealed class ResponseTimeMetricsTests
         };
 
         var all = ResponseTimeMetrics.Compute(timings);
-        Assert.Equal(["2025-06 extreme GB", "2025-06 extreme ZZ", "2025-06 standard CO", "2025-08 high KE"],
-            all.Select(g => $"{ResponseTimeMetrics.MonthKey(g.Month!.Value)} {WireName.Of(g.Tier!.Value)} {g.Country}"));
+        Assert.Equal(
+            ["2025-06 extreme GB", "2025-06 extreme ZZ", "2025-06 standard CO", "2025-08 high KE"],
+            all.Select(g => $"{ResponseTimeMetrics.MonthKey(g.Month!.Value)} {WireName.Of(g.Tier!.Value)} {g.Country}")
+        );
         var kenya = all[^1];
         Assert.Equal(2, kenya.Requests);
         Assert.Equal(1, kenya.OpenBreached);
@@ -135,8 +170,13 @@ public sealed class ResponseTimeMetricsTests
         Assert.Null(timing.Goals[SlaGoal.TimeToDecision].Duration);
         Assert.Equal(SlaStatus.Breached, timing.OpenStatus); // 12 working hours of decision have passed by Tuesday 16:00
 
-        var withdrawn = RequestTiming.FromHistory(SlaPolicy.Default, UrgencyTier.Extreme, "GB",
-            [new(June, RequestState.Submitted), new(June.AddHours(3), RequestState.Withdrawn)], June.AddDays(1));
+        var withdrawn = RequestTiming.FromHistory(
+            SlaPolicy.Default,
+            UrgencyTier.Extreme,
+            "GB",
+            [new(June, RequestState.Submitted), new(June.AddHours(3), RequestState.Withdrawn)],
+            June.AddDays(1)
+        );
         Assert.All(withdrawn.Goals.Values, g => Assert.Null(g.Duration));
         Assert.Null(withdrawn.OpenStatus);
     }

@@ -5,11 +5,16 @@ namespace FundAudit.Core.Tests.EmergencyRequests;
 public sealed class SlaClockTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero); // a Monday
+
     private static DateTimeOffset At(double hours) => T0.AddHours(hours);
 
-    private static SlaGoalReport Report(IEnumerable<RequestStateChange> history, SlaGoal goal, DateTimeOffset now,
-        UrgencyTier tier = UrgencyTier.Extreme, SlaPolicy? policy = null) =>
-        SlaClock.Evaluate(policy ?? SlaPolicy.Default, tier, history, now).Single(r => r.Goal == goal);
+    private static SlaGoalReport Report(
+        IEnumerable<RequestStateChange> history,
+        SlaGoal goal,
+        DateTimeOffset now,
+        UrgencyTier tier = UrgencyTier.Extreme,
+        SlaPolicy? policy = null
+    ) => SlaClock.Evaluate(policy ?? SlaPolicy.Default, tier, history, now).Single(r => r.Goal == goal);
 
     private static RequestStateChange[] History(params (double Hours, RequestState State)[] changes) =>
         changes.Select(c => new RequestStateChange(At(c.Hours), c.State)).ToArray();
@@ -49,13 +54,21 @@ public sealed class SlaClockTests
     [Fact]
     public void Acknowledging_in_time_meets_the_goal_and_late_breaches_it_at_the_due_instant()
     {
-        var met = Report(History((0, RequestState.Submitted), (1.9, RequestState.Acknowledged)), SlaGoal.TimeToAcknowledge, At(50));
+        var met = Report(
+            History((0, RequestState.Submitted), (1.9, RequestState.Acknowledged)),
+            SlaGoal.TimeToAcknowledge,
+            At(50)
+        );
         Assert.Equal(SlaStatus.Met, met.Status);
         Assert.Equal(At(1.9) - T0, met.Elapsed);
         Assert.Equal(At(1.9), met.StoppedAt);
         Assert.Null(met.BreachedAt);
 
-        var late = Report(History((0, RequestState.Submitted), (3, RequestState.AwaitingApplicant)), SlaGoal.TimeToAcknowledge, At(50));
+        var late = Report(
+            History((0, RequestState.Submitted), (3, RequestState.AwaitingApplicant)),
+            SlaGoal.TimeToAcknowledge,
+            At(50)
+        );
         Assert.Equal(SlaStatus.Breached, late.Status);
         Assert.Equal(At(2), late.BreachedAt);
         Assert.Equal(TimeSpan.FromHours(-1), late.Remaining);
@@ -69,7 +82,8 @@ public sealed class SlaClockTests
             (1, RequestState.Acknowledged),
             (3, RequestState.AwaitingApplicant),
             (9, RequestState.Acknowledged), // the applicant answered
-            (15, RequestState.Approved));
+            (15, RequestState.Approved)
+        );
 
         // During the pause: decision has 3 h elapsed, no due instant, 3 h paused; total counts on.
         var paused = Report(history[..3], SlaGoal.TimeToDecision, At(6));
@@ -121,7 +135,11 @@ public sealed class SlaClockTests
     [Fact]
     public void Two_approvals_keep_the_decision_clock_running_until_the_second()
     {
-        var history = History((0, RequestState.Submitted), (1, RequestState.AwaitingSecondApproval), (13, RequestState.Approved));
+        var history = History(
+            (0, RequestState.Submitted),
+            (1, RequestState.AwaitingSecondApproval),
+            (13, RequestState.Approved)
+        );
         Assert.Equal(SlaStatus.AtRisk, Report(history[..2], SlaGoal.TimeToDecision, At(10)).Status);
         var final = Report(history, SlaGoal.TimeToDecision, At(14));
         Assert.Equal(SlaStatus.Breached, final.Status);
@@ -132,7 +150,12 @@ public sealed class SlaClockTests
     [Fact]
     public void Disbursement_and_decline_stop_total_time()
     {
-        var paid = History((0, RequestState.Submitted), (1, RequestState.Approved), (49, RequestState.Disbursed), (50, RequestState.Closed));
+        var paid = History(
+            (0, RequestState.Submitted),
+            (1, RequestState.Approved),
+            (49, RequestState.Disbursed),
+            (50, RequestState.Closed)
+        );
         var total = Report(paid, SlaGoal.TotalTime, At(300));
         Assert.Equal(SlaStatus.Met, total.Status);
         Assert.Equal(TimeSpan.FromHours(49), total.Elapsed);
@@ -154,7 +177,11 @@ public sealed class SlaClockTests
         Assert.Equal(SlaStatus.Cancelled, Report(history, SlaGoal.TotalTime, At(400)).Status);
         Assert.Equal(SlaStatus.NotStarted, Report(history, SlaGoal.TimeToDisbursement, At(4)).Status);
 
-        var whilePaused = History((0, RequestState.Submitted), (1, RequestState.AwaitingApplicant), (5, RequestState.Withdrawn));
+        var whilePaused = History(
+            (0, RequestState.Submitted),
+            (1, RequestState.AwaitingApplicant),
+            (5, RequestState.Withdrawn)
+        );
         var decision = Report(whilePaused, SlaGoal.TimeToDecision, At(20));
         Assert.Equal(SlaStatus.Cancelled, decision.Status);
         Assert.Equal(TimeSpan.FromHours(4), decision.Paused);
@@ -167,13 +194,16 @@ public sealed class SlaClockTests
         var friday = new DateTimeOffset(2025, 3, 28, 16, 0, 0, TimeSpan.Zero); // 16:00 GMT; BST starts Sunday
         var history = new[] { new RequestStateChange(friday, RequestState.Submitted) };
 
-        var saturday = SlaClock.Evaluate(policy, UrgencyTier.Extreme, history, friday.AddDays(1)).Single(r => r.Goal == SlaGoal.TimeToAcknowledge);
+        var saturday = SlaClock
+            .Evaluate(policy, UrgencyTier.Extreme, history, friday.AddDays(1))
+            .Single(r => r.Goal == SlaGoal.TimeToAcknowledge);
         Assert.Equal(SlaStatus.Running, saturday.Status);
         Assert.Equal(TimeSpan.FromHours(1), saturday.Elapsed);
         Assert.Equal(new DateTimeOffset(2025, 3, 31, 8, 30, 0, TimeSpan.Zero), saturday.WarnAt); // 09:30 BST
         Assert.Equal(new DateTimeOffset(2025, 3, 31, 9, 0, 0, TimeSpan.Zero), saturday.DueAt); // 10:00 BST
 
-        var mondayNine = SlaClock.Evaluate(policy, UrgencyTier.Extreme, history, new DateTimeOffset(2025, 3, 31, 8, 45, 0, TimeSpan.Zero))
+        var mondayNine = SlaClock
+            .Evaluate(policy, UrgencyTier.Extreme, history, new DateTimeOffset(2025, 3, 31, 8, 45, 0, TimeSpan.Zero))
             .Single(r => r.Goal == SlaGoal.TimeToAcknowledge);
         Assert.Equal(SlaStatus.AtRisk, mondayNine.Status);
         Assert.Equal(TimeSpan.FromMinutes(105), mondayNine.Elapsed);
@@ -183,47 +213,87 @@ public sealed class SlaClockTests
     public void Stored_timers_give_the_same_figures_as_the_replayed_history()
     {
         var policy = SlaPolicy.Default with { Calendar = BusinessCalendar.OfficeHours("America/Bogota") };
-        var history = History((0, RequestState.Submitted), (2, RequestState.Acknowledged), (5, RequestState.AwaitingApplicant),
-            (30, RequestState.Acknowledged), (50, RequestState.Approved));
+        var history = History(
+            (0, RequestState.Submitted),
+            (2, RequestState.Acknowledged),
+            (5, RequestState.AwaitingApplicant),
+            (30, RequestState.Acknowledged),
+            (50, RequestState.Approved)
+        );
         var stored = SlaClock.Begin(policy, UrgencyTier.High, history[0].At);
         for (var i = 1; i < history.Length; i++)
         {
-            stored = SlaClock.Apply(stored, history[i - 1].State, history[i].State, history[i].At, policy.EffectiveCalendar);
+            stored = SlaClock.Apply(
+                stored,
+                history[i - 1].State,
+                history[i].State,
+                history[i].At,
+                policy.EffectiveCalendar
+            );
         }
 
         var now = At(60);
-        Assert.Equal(SlaClock.Evaluate(policy, UrgencyTier.High, history, now),
-            SlaClock.Evaluate(stored, policy.EffectiveCalendar, now));
-        Assert.Same(stored, SlaClock.Apply(stored, RequestState.Approved, RequestState.Approved, At(61), policy.EffectiveCalendar));
+        Assert.Equal(
+            SlaClock.Evaluate(policy, UrgencyTier.High, history, now),
+            SlaClock.Evaluate(stored, policy.EffectiveCalendar, now)
+        );
+        Assert.Same(
+            stored,
+            SlaClock.Apply(stored, RequestState.Approved, RequestState.Approved, At(61), policy.EffectiveCalendar)
+        );
     }
 
     [Fact]
     public void Refuses_histories_that_do_not_start_with_submission_or_go_back_in_time()
     {
         Assert.Throws<ArgumentException>(() => SlaClock.Replay(SlaPolicy.Default, UrgencyTier.High, []));
-        Assert.Throws<ArgumentException>(() => SlaClock.Replay(SlaPolicy.Default, UrgencyTier.High, History((0, RequestState.Acknowledged))));
-        Assert.Throws<ArgumentException>(() => SlaClock.Replay(SlaPolicy.Default, UrgencyTier.High,
-            History((5, RequestState.Submitted), (4, RequestState.Acknowledged))));
+        Assert.Throws<ArgumentException>(() =>
+            SlaClock.Replay(SlaPolicy.Default, UrgencyTier.High, History((0, RequestState.Acknowledged)))
+        );
+        Assert.Throws<ArgumentException>(() =>
+            SlaClock.Replay(
+                SlaPolicy.Default,
+                UrgencyTier.High,
+                History((5, RequestState.Submitted), (4, RequestState.Acknowledged))
+            )
+        );
     }
 
     [Fact]
     public void Worst_open_status_ranks_breached_over_at_risk_and_ignores_stopped_goals()
     {
-        var reports = SlaClock.Evaluate(SlaPolicy.Default, UrgencyTier.Extreme,
-            History((0, RequestState.Submitted), (3, RequestState.Acknowledged)), At(10));
+        var reports = SlaClock.Evaluate(
+            SlaPolicy.Default,
+            UrgencyTier.Extreme,
+            History((0, RequestState.Submitted), (3, RequestState.Acknowledged)),
+            At(10)
+        );
         // Acknowledgement was breached but has stopped; decision is at 10 of 12 h: at risk.
         Assert.Equal(SlaStatus.AtRisk, SlaClock.WorstOpenStatus(reports));
-        Assert.Equal(SlaStatus.Breached, SlaClock.WorstOpenStatus(SlaClock.Evaluate(SlaPolicy.Default, UrgencyTier.Extreme,
-            History((0, RequestState.Submitted)), At(3))));
-        Assert.Null(SlaClock.WorstOpenStatus(SlaClock.Evaluate(SlaPolicy.Default, UrgencyTier.Extreme,
-            History((0, RequestState.Submitted), (1, RequestState.Declined)), At(3))));
+        Assert.Equal(
+            SlaStatus.Breached,
+            SlaClock.WorstOpenStatus(
+                SlaClock.Evaluate(SlaPolicy.Default, UrgencyTier.Extreme, History((0, RequestState.Submitted)), At(3))
+            )
+        );
+        Assert.Null(
+            SlaClock.WorstOpenStatus(
+                SlaClock.Evaluate(
+                    SlaPolicy.Default,
+                    UrgencyTier.Extreme,
+                    History((0, RequestState.Submitted), (1, RequestState.Declined)),
+                    At(3)
+                )
+            )
+        );
     }
 
     [Fact]
     public void Uses_the_time_provider_for_now()
     {
         var time = new FixedTime(At(1.75));
-        var report = SlaClock.Evaluate(SlaPolicy.Default, UrgencyTier.Extreme, History((0, RequestState.Submitted)), time)
+        var report = SlaClock
+            .Evaluate(SlaPolicy.Default, UrgencyTier.Extreme, History((0, RequestState.Submitted)), time)
             .Single(r => r.Goal == SlaGoal.TimeToAcknowledge);
         Assert.Equal(SlaStatus.AtRisk, report.Status);
     }

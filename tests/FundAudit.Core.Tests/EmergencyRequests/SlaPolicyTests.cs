@@ -28,7 +28,10 @@ public sealed class SlaPolicyTests
     [Fact]
     public void Warns_at_the_share_of_the_goal_rounded_down_to_seconds()
     {
-        Assert.Equal(TimeSpan.FromMinutes(90), SlaPolicy.Default.WarnAfter(UrgencyTier.Extreme, SlaGoal.TimeToAcknowledge));
+        Assert.Equal(
+            TimeSpan.FromMinutes(90),
+            SlaPolicy.Default.WarnAfter(UrgencyTier.Extreme, SlaGoal.TimeToAcknowledge)
+        );
         var odd = SlaPolicy.Default with { WarningShare = 0.333 };
         Assert.Equal(TimeSpan.FromSeconds(2397), odd.WarnAfter(UrgencyTier.Extreme, SlaGoal.TimeToAcknowledge)); // 7200 × 0.333 = 2397.6
     }
@@ -48,7 +51,12 @@ public sealed class SlaPolicyTests
     {
         var tiers = new Dictionary<UrgencyTier, SlaTierGoals>(SlaPolicy.Default.Tiers);
         tiers.Remove(UrgencyTier.High);
-        tiers[UrgencyTier.Extreme] = new(TimeSpan.FromHours(30), TimeSpan.FromHours(12), TimeSpan.Zero, TimeSpan.FromDays(10));
+        tiers[UrgencyTier.Extreme] = new(
+            TimeSpan.FromHours(30),
+            TimeSpan.FromHours(12),
+            TimeSpan.Zero,
+            TimeSpan.FromDays(10)
+        );
         var errors = (SlaPolicy.Default with { Tiers = tiers }).Validate().Select(e => e.Field).ToArray();
 
         Assert.Contains("tiers.high", errors);

@@ -8,7 +8,8 @@ public sealed class SlaSweepTests
     private static readonly BusinessCalendar AllDay = BusinessCalendar.AlwaysOpen;
 
     // Extreme acknowledgement: warn at 1 h 30, due at 2 h.
-    private static SlaTimer Ack() => SlaTimer.Create(SlaPolicy.Default, UrgencyTier.Extreme, SlaGoal.TimeToAcknowledge).Start(T0, AllDay);
+    private static SlaTimer Ack() =>
+        SlaTimer.Create(SlaPolicy.Default, UrgencyTier.Extreme, SlaGoal.TimeToAcknowledge).Start(T0, AllDay);
 
     [Fact]
     public void After_a_six_hour_outage_the_warning_and_the_breach_are_both_due_once_at_their_own_instants()
@@ -99,7 +100,9 @@ public sealed class SlaSweepTests
     [Fact]
     public void A_goal_paused_before_its_due_instant_is_not_marked_however_long_the_pause()
     {
-        var decision = SlaTimer.Create(SlaPolicy.Default, UrgencyTier.Extreme, SlaGoal.TimeToDecision).Start(T0, AllDay);
+        var decision = SlaTimer
+            .Create(SlaPolicy.Default, UrgencyTier.Extreme, SlaGoal.TimeToDecision)
+            .Start(T0, AllDay);
         var paused = decision.Pause(T0.AddHours(10), AllDay); // 10 of 12 h: warned territory, not due
         var d = SlaSweep.Evaluate(paused, T0.AddDays(5));
         Assert.True(d.Warn); // the warning instant (9 h) was reached before the pause
@@ -118,7 +121,9 @@ public sealed class SlaSweepTests
     [Fact]
     public void A_goal_paused_after_its_due_instant_is_breached_at_the_due_instant()
     {
-        var decision = SlaTimer.Create(SlaPolicy.Default, UrgencyTier.Extreme, SlaGoal.TimeToDecision).Start(T0, AllDay)
+        var decision = SlaTimer
+            .Create(SlaPolicy.Default, UrgencyTier.Extreme, SlaGoal.TimeToDecision)
+            .Start(T0, AllDay)
             .Pause(T0.AddHours(13), AllDay);
         var d = SlaSweep.Evaluate(decision, T0.AddHours(20));
         Assert.True(d.Breach);
@@ -138,6 +143,8 @@ public sealed class SlaSweepTests
     {
         var timer = Ack();
         Assert.Throws<ArgumentException>(() => timer.Pause(T0.AddMinutes(-1), AllDay));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SlaTimer.Create(SlaGoal.TotalTime, TimeSpan.FromHours(1), TimeSpan.FromHours(2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            SlaTimer.Create(SlaGoal.TotalTime, TimeSpan.FromHours(1), TimeSpan.FromHours(2))
+        );
     }
 }

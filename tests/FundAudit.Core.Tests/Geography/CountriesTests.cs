@@ -64,7 +64,12 @@ public sealed class CountriesTests
     [InlineData("PH", WorldRegion.Asia, "South-eastern Asia", null)]
     [InlineData("FJ", WorldRegion.Oceania, "Melanesia", null)]
     [InlineData("EG", WorldRegion.Africa, "Northern Africa", null)]
-    public void Countries_carry_their_M49_region_and_sub_region(string alpha2, WorldRegion region, string subRegion, string? intermediate)
+    public void Countries_carry_their_M49_region_and_sub_region(
+        string alpha2,
+        WorldRegion region,
+        string subRegion,
+        string? intermediate
+    )
     {
         Assert.True(Countries.TryResolve(alpha2, out var c));
         Assert.Equal(region, c.Region);
@@ -84,7 +89,10 @@ public sealed class CountriesTests
         Assert.Single(all, c => c.Region is null); // Antarctica
         foreach (var c in all)
         {
-            Assert.True(Countries.TryResolve(c.Name, out var byName) && byName == c, $"{c.Name} does not resolve to itself");
+            Assert.True(
+                Countries.TryResolve(c.Name, out var byName) && byName == c,
+                $"{c.Name} does not resolve to itself"
+            );
             Assert.True(Countries.TryResolve(c.Alpha3.ToLowerInvariant(), out var byCode) && byCode == c);
         }
     }

@@ -16,14 +16,21 @@ public sealed class CountryTableAgreesWithReferenceTests
         var path = FindReference();
         // The shared data folder sits beside the repository on every machine of this project (and in CI); a test
         // that cannot check must not pass.
-        Assert.True(path is not null, $"could not check the country table: {RelativePath} was not found above {AppContext.BaseDirectory}");
+        Assert.True(
+            path is not null,
+            $"could not check the country table: {RelativePath} was not found above {AppContext.BaseDirectory}"
+        );
 
         var rows = File.ReadAllLines(path).Skip(1).Select(ParseCsvLine).ToList();
         Assert.True(rows.Count > 240, $"reference has only {rows.Count} rows");
         var problems = new List<string>();
         foreach (var r in rows)
         {
-            string a2 = r[1], a3 = r[2], region = r[5], subRegion = r[6], intermediate = r[7];
+            string a2 = r[1],
+                a3 = r[2],
+                region = r[5],
+                subRegion = r[6],
+                intermediate = r[7];
             var mine = Countries.All.FirstOrDefault(c => c.Alpha2 == a2);
             if (mine is null)
             {

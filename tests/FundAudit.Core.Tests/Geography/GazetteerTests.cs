@@ -234,15 +234,49 @@ public sealed class GazetteerTests(ITestOutputHelper output)
     {
         var phrases = Gazetteer.TextPhrases().ToDictionary(p => p.Phrase, p => p.Place);
         output.WriteLine($"{phrases.Count} phrases");
-        foreach (var safe in (string[])["uk wide", "east midlands", "lambeth", "nairobi", "chiapas", "lamu",
-                     "greater manchester", "sao paulo", "bretagne", "oxfordshire"])
+        foreach (
+            var safe in (string[])
+                [
+                    "uk wide",
+                    "east midlands",
+                    "lambeth",
+                    "nairobi",
+                    "chiapas",
+                    "lamu",
+                    "greater manchester",
+                    "sao paulo",
+                    "bretagne",
+                    "oxfordshire",
+                ]
+        )
         {
             Assert.True(phrases.ContainsKey(safe), safe);
         }
 
-        foreach (var unsafePhrase in (string[])["reading", "bath", "hope", "mobile", "nice", "split", "mission",
-                     "orange", "georgia", "victoria", "santa cruz", "cordoba", "kenya", "mexico", "central", "north",
-                     "birmingham", "africa", "global"])
+        foreach (
+            var unsafePhrase in (string[])
+                [
+                    "reading",
+                    "bath",
+                    "hope",
+                    "mobile",
+                    "nice",
+                    "split",
+                    "mission",
+                    "orange",
+                    "georgia",
+                    "victoria",
+                    "santa cruz",
+                    "cordoba",
+                    "kenya",
+                    "mexico",
+                    "central",
+                    "north",
+                    "birmingham",
+                    "africa",
+                    "global",
+                ]
+        )
         {
             Assert.False(phrases.ContainsKey(unsafePhrase), unsafePhrase);
         }

@@ -23,8 +23,10 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
     public void Beneficiary_location_names_of_real_files_resolve()
     {
         var folder = FindFolder();
-        Assert.True(folder is not null,
-            $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}");
+        Assert.True(
+            folder is not null,
+            $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}"
+        );
 
         var names = new List<(string Name, string? Country)>();
         var codes = new List<(string Code, string? Type)>();
@@ -38,8 +40,10 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
 
             foreach (var grant in grants.EnumerateArray())
             {
-                if (!grant.TryGetProperty("beneficiaryLocation", out var locations)
-                    || locations.ValueKind != JsonValueKind.Array)
+                if (
+                    !grant.TryGetProperty("beneficiaryLocation", out var locations)
+                    || locations.ValueKind != JsonValueKind.Array
+                )
                 {
                     continue;
                 }
@@ -51,11 +55,14 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
                         codes.Add((code, Text(location, "geoCodeType")));
                     }
 
-                    if (location.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                        && name.GetString() is { Length: > 0 } text)
+                    if (
+                        location.TryGetProperty("name", out var name)
+                        && name.ValueKind == JsonValueKind.String
+                        && name.GetString() is { Length: > 0 } text
+                    )
                     {
-                        var country = location.TryGetProperty("countryCode", out var cc)
-                            && cc.ValueKind == JsonValueKind.String
+                        var country =
+                            location.TryGetProperty("countryCode", out var cc) && cc.ValueKind == JsonValueKind.String
                                 ? cc.GetString()
                                 : null;
                         names.Add((text, country));
@@ -73,20 +80,30 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
         output.WriteLine($"{names.Count} names ({names.Select(n => n.Name).Distinct().Count()} distinct)");
         output.WriteLine($"resolved without a country: {without} ({shareWithout:P1})");
         output.WriteLine($"resolved with the location's country, else GB: {with} ({shareWith:P1})");
-        foreach (var miss in names.Where(n => !Resolves(n.Name, null)).GroupBy(n => n.Name)
-                     .OrderByDescending(g => g.Count()).Take(60))
+        foreach (
+            var miss in names
+                .Where(n => !Resolves(n.Name, null))
+                .GroupBy(n => n.Name)
+                .OrderByDescending(g => g.Count())
+                .Take(60)
+        )
         {
             var withCountry = Resolves(miss.Key, miss.First().Country ?? "GB") ? " (resolves with the country)" : "";
             output.WriteLine($"  unresolved x{miss.Count()}: {miss.Key}{withCountry}");
         }
 
         // Every geoCode that is a code resolves (funders also put names there: "Oxfordshire", "Cherwell")
-        var shaped = codes.Where(c => c.Code.Length == 9 && char.IsAsciiLetter(c.Code[0])
-            && c.Code[1..].All(char.IsAsciiDigit)).ToList();
-        var unresolvedCodes = shaped.Where(c => !Gazetteer.TryResolveCode(c.Code, c.Type, out _))
-            .Select(c => c.Code).Distinct().ToList();
+        var shaped = codes
+            .Where(c => c.Code.Length == 9 && char.IsAsciiLetter(c.Code[0]) && c.Code[1..].All(char.IsAsciiDigit))
+            .ToList();
+        var unresolvedCodes = shaped
+            .Where(c => !Gazetteer.TryResolveCode(c.Code, c.Type, out _))
+            .Select(c => c.Code)
+            .Distinct()
+            .ToList();
         output.WriteLine(
-            $"{codes.Count} geoCodes, {shaped.Count} ONS codes; unresolved: {string.Join(", ", unresolvedCodes)}");
+            $"{codes.Count} geoCodes, {shaped.Count} ONS codes; unresolved: {string.Join(", ", unresolvedCodes)}"
+        );
         Assert.True(shaped.Count > 1000, $"only {shaped.Count} ONS codes");
         Assert.Empty(unresolvedCodes);
 
@@ -102,8 +119,10 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
     public void Recipient_addresses_of_real_files_give_a_country_and_mostly_a_place()
     {
         var folder = FindFolder();
-        Assert.True(folder is not null,
-            $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}");
+        Assert.True(
+            folder is not null,
+            $"could not measure: {RelativePath} was not found above {AppContext.BaseDirectory}"
+        );
 
         var countries = new List<string>();
         var localities = new List<(string Locality, string? Country)>();
@@ -117,8 +136,10 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
 
             foreach (var grant in grants.EnumerateArray())
             {
-                if (!grant.TryGetProperty("recipientOrganization", out var recipients)
-                    || recipients.ValueKind != JsonValueKind.Array)
+                if (
+                    !grant.TryGetProperty("recipientOrganization", out var recipients)
+                    || recipients.ValueKind != JsonValueKind.Array
+                )
                 {
                     continue;
                 }
@@ -154,8 +175,13 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
         var resolved = localities.Count(l => Gazetteer.TryResolveName(l.Locality, l.Country, out _));
         var share = (double)resolved / localities.Count;
         output.WriteLine($"{localities.Count} address localities, {resolved} resolved ({share:P1})");
-        foreach (var miss in localities.Where(l => !Gazetteer.TryResolveName(l.Locality, l.Country, out _))
-                     .GroupBy(l => l.Locality).OrderByDescending(g => g.Count()).Take(30))
+        foreach (
+            var miss in localities
+                .Where(l => !Gazetteer.TryResolveName(l.Locality, l.Country, out _))
+                .GroupBy(l => l.Locality)
+                .OrderByDescending(g => g.Count())
+                .Take(30)
+        )
         {
             output.WriteLine($"  unresolved x{miss.Count()}: {miss.Key} ({miss.First().Country})");
         }
@@ -164,16 +190,18 @@ public sealed class RealDataCoverageTests(ITestOutputHelper output)
     }
 
     private static string? Text(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            && value.GetString() is { Length: > 0 } text
+        element.TryGetProperty(property, out var value)
+        && value.ValueKind == JsonValueKind.String
+        && value.GetString() is { Length: > 0 } text
             ? text.Trim()
             : null;
 
     // A list of countries and areas ("Tanzania, Kenya, Peru", "London, Global") counts when each part resolves.
     private static bool Resolves(string name, string? country) =>
         ResolvesOne(name, country)
-        || name.Contains(',') && name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .All(part => ResolvesOne(part, country));
+        || name.Contains(',')
+            && name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .All(part => ResolvesOne(part, country));
 
     private static bool ResolvesOne(string name, string? country) =>
         Gazetteer.TryResolveName(name, country, out _) || Places.TryResolve(name, out _);

@@ -17,7 +17,10 @@ internal static class AuditEndpoints
         services.AddScoped<FluentValidation.IValidator<CompareBaseline.Request>, CompareBaseline.Validator>();
         services.AddScoped<FluentValidation.IValidator<CreateTarget.Request>, CreateTarget.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListTargets.Request>, ListTargets.Validator>();
-        services.AddScoped<FluentValidation.IValidator<SetFieldParticipation.Request>, SetFieldParticipation.Validator>();
+        services.AddScoped<
+            FluentValidation.IValidator<SetFieldParticipation.Request>,
+            SetFieldParticipation.Validator
+        >();
         services.AddScoped<FluentValidation.IValidator<GetFieldView.Request>, GetFieldView.Validator>();
         services.AddScoped<FluentValidation.IValidator<ExportGrants.Request>, ExportGrants.Validator>();
         return services;
@@ -25,7 +28,9 @@ internal static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var maxRatesBytes = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.MaxRatesUploadBytes;
+        var maxRatesBytes = app
+            .ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()
+            .Value.MaxRatesUploadBytes;
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);
         MapRatesAndMix(audit, maxRatesBytes);
         MapBaselinesAndTargets(audit);
@@ -33,7 +38,9 @@ internal static class AuditEndpoints
 
         // The grant list export sits under the grants path, but it is the audit's export (classification included).
         var grants = app.MapGroup("/api/grants").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);
-        grants.MapGet("/export.csv", ExportGrants.HandleAsync).WithName("ExportGrantsCsv")
+        grants
+            .MapGet("/export.csv", ExportGrants.HandleAsync)
+            .WithName("ExportGrantsCsv")
             .WithSummary("The grant list with its classification as CSV, streamed (formula-safe cells)")
             .WithValidation<ExportGrants.Request>();
         return app;
@@ -41,69 +48,136 @@ internal static class AuditEndpoints
 
     private static void MapRatesAndMix(RouteGroupBuilder audit, long maxRatesBytes)
     {
-        audit.MapPost("/rates", LoadRates.HandleAsync).WithName("LoadExchangeRates")
+        audit
+            .MapPost("/rates", LoadRates.HandleAsync)
+            .WithName("LoadExchangeRates")
             .WithSummary("Load exchange rates from CSV (ECB history as published, or date,currency,rate_to_base,base)")
-            .WithDescription("All or nothing: a bad cell is a 400 naming its row and column and nothing is stored. Rates belong to the funder. " +
-                             "Each grant converts at the nearest earlier published rate within Audit:RateWindowDays, crossed through the base.")
+            .WithDescription(
+                "All or nothing: a bad cell is a 400 naming its row and column and nothing is stored. "
+                    + "Rates belong to the funder. "
+                    + "Each grant converts at the nearest earlier published rate within Audit:RateWindowDays, "
+                    + "crossed through the base."
+            )
             .Accepts<string>("text/csv")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithMetadata(new RequestSizeLimitAttribute(maxRatesBytes))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        audit.MapGet("/rates", LoadRates.ListAsync).WithName("ListExchangeRates").WithSummary("The funder's loaded rate series");
+        audit
+            .MapGet("/rates", LoadRates.ListAsync)
+            .WithName("ListExchangeRates")
+            .WithSummary("The funder's loaded " + "rate series");
 
-        audit.MapGet("/mix", GetMix.HandleAsync).WithName("GetFundingMix")
-            .WithSummary("The funding mix of a period in one currency, grouped by level, purpose, flexible, year, region, country or programme")
-            .WithDescription(GetMix.RoundingRule + " Medians (medianMinor, median) are computed only with includeMedian=true (default false: they rank every grant and cost several times the mix); otherwise they are null. A grant that cannot be converted makes the report a 422 naming the currencies and dates missing.")
-            .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit.MapGet("/mix.csv", GetMix.CsvAsync).WithName("ExportFundingMixCsv").WithSummary("The funding mix as CSV (formula-safe cells)")
-            .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit.MapGet("/mix.svg", GetMix.SvgAsync).WithName("GetFundingMixChart").WithSummary("The funding mix as an SVG chart: stacked bars of level × purpose")
-            .WithValidation<GetMix.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/mix", GetMix.HandleAsync)
+            .WithName("GetFundingMix")
+            .WithSummary(
+                "The funding mix of a period in one currency, grouped by level, purpose, flexible, year, "
+                    + "region, country or programme"
+            )
+            .WithDescription(
+                GetMix.RoundingRule
+                    + " Medians (medianMinor, median) are computed only with "
+                    + "includeMedian=true (default false: they rank every grant and cost several times the mix); "
+                    + "otherwise they are null. A grant that cannot be converted makes the report a 422 naming the "
+                    + "currencies and dates missing."
+            )
+            .WithValidation<GetMix.Request>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/mix.csv", GetMix.CsvAsync)
+            .WithName("ExportFundingMixCsv")
+            .WithSummary("The funding mix as CSV " + "(formula-safe cells)")
+            .WithValidation<GetMix.Request>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/mix.svg", GetMix.SvgAsync)
+            .WithName("GetFundingMixChart")
+            .WithSummary("The funding mix as an " + "SVG chart: stacked bars of level × purpose")
+            .WithValidation<GetMix.Request>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     private static void MapBaselinesAndTargets(RouteGroupBuilder audit)
     {
-        audit.MapPost("/baselines", CreateBaseline.HandleAsync).WithName("CreateBaseline")
+        audit
+            .MapPost("/baselines", CreateBaseline.HandleAsync)
+            .WithName("CreateBaseline")
             .WithSummary("Freeze the level × purpose mix of a period as a named, immutable baseline")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<CreateBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit.MapGet("/baselines", GetBaseline.ListAsync).WithName("ListBaselines").WithSummary("The funder's frozen baselines");
-        audit.MapGet("/baselines/{id:long}", GetBaseline.HandleAsync).WithName("GetBaseline").WithSummary("One frozen baseline")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/baselines", GetBaseline.ListAsync)
+            .WithName("ListBaselines")
+            .WithSummary("The funder's frozen " + "baselines");
+        audit
+            .MapGet("/baselines/{id:long}", GetBaseline.HandleAsync)
+            .WithName("GetBaseline")
+            .WithSummary("One frozen baseline")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        audit.MapGet("/baselines/{id:long}/compare", CompareBaseline.HandleAsync).WithName("CompareWithBaseline")
-            .WithSummary("Share then and now, and the shift in percentage points, per level and purpose and for flexible and local funding")
+        audit
+            .MapGet("/baselines/{id:long}/compare", CompareBaseline.HandleAsync)
+            .WithName("CompareWithBaseline")
+            .WithSummary(
+                "Share then and now, and the shift in percentage points, per level and purpose and for "
+                    + "flexible and local funding"
+            )
             .WithValidation<CompareBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit.MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync).WithName("ExportBaselineComparisonCsv")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync)
+            .WithName("ExportBaselineComparisonCsv")
             .WithSummary("The comparison with a baseline as CSV (formula-safe cells)")
             .WithValidation<CompareBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit.MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync).WithName("GetBaselineComparisonChart")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync)
+            .WithName("GetBaselineComparisonChart")
             .WithSummary("The comparison as an SVG chart: baseline beside current, stacked by purpose per level")
             .WithValidation<CompareBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        audit.MapPost("/targets", CreateTarget.HandleAsync).WithName("CreateTarget")
+        audit
+            .MapPost("/targets", CreateTarget.HandleAsync)
+            .WithName("CreateTarget")
             .WithSummary("Set a target share (e.g. local ≥ 30%) by a date, measured from a baseline")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<CreateTarget.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit.MapGet("/targets", ListTargets.HandleAsync).WithName("ListTargets")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit
+            .MapGet("/targets", ListTargets.HandleAsync)
+            .WithName("ListTargets")
             .WithSummary("Each target's current value, baseline value, progress and whether it is on track")
-            .WithValidation<ListTargets.Request>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithValidation<ListTargets.Request>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     private static void MapField(RouteGroupBuilder audit)
     {
-        audit.MapGet("/field/participation", SetFieldParticipation.GetAsync).WithName("GetFieldParticipation")
+        audit
+            .MapGet("/field/participation", SetFieldParticipation.GetAsync)
+            .WithName("GetFieldParticipation")
             .WithSummary("Whether this funder shares its mix in the field view");
-        audit.MapPut("/field/participation", SetFieldParticipation.HandleAsync).WithName("SetFieldParticipation")
-            .WithSummary("Opt in to (or out of) the field view").RequireAuthorization(Policies.PortfolioWrite)
+        audit
+            .MapPut("/field/participation", SetFieldParticipation.HandleAsync)
+            .WithName("SetFieldParticipation")
+            .WithSummary("Opt in to (or out of) the field view")
+            .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<SetFieldParticipation.Request>();
-        audit.MapGet("/field", GetFieldView.HandleAsync).WithName("GetFieldView")
-            .WithSummary("The combined level × purpose mix of opted-in funders; a cell only when it combines at least 3 funders")
-            .WithValidation<GetFieldView.Request>().ProducesProblem(StatusCodes.Status403Forbidden);
+        audit
+            .MapGet("/field", GetFieldView.HandleAsync)
+            .WithName("GetFieldView")
+            .WithSummary(
+                "The combined level × purpose mix of opted-in funders; a cell only when it combines at least "
+                    + "3 funders"
+            )
+            .WithValidation<GetFieldView.Request>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

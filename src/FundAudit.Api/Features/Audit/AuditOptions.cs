@@ -5,10 +5,12 @@ internal sealed class AuditOptions
 {
     public const string Section = "Audit";
 
-    /// <summary>How many days back a grant's award date may reach for the nearest earlier published rate (ECB skips weekends and holidays).</summary>
+    /// <summary>How many days back a grant's award date may reach for the nearest earlier published rate (ECB skips
+    /// weekends and holidays).</summary>
     public int RateWindowDays { get; set; } = 7;
 
-    /// <summary>The month a fiscal year starts in (1 = calendar year). Fiscal year N starts in month M of year N.</summary>
+    /// <summary>The month a fiscal year starts in (1 = calendar year). Fiscal year N starts in month M of year
+    /// N.</summary>
     public int FiscalYearStartMonth { get; set; } = 1;
 
     /// <summary>Largest rates CSV accepted (bytes); the ECB history as published is about 1.8 MB.</summary>

@@ -9,8 +9,10 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
 {
     /// <summary>GET /api/audit/mix.</summary>
     public Task<Results<Ok<GetMix.Response>, ProblemHttpResult>> GetMixAsync(
-        GetMix.Request request, ClaimsPrincipal user, CancellationToken ct) =>
-        GetMix.HandleAsync(request, user, mix, ct);
+        GetMix.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => GetMix.HandleAsync(request, user, mix, ct);
 
     /// <summary>GET /api/audit/baselines.</summary>
     public async Task<IReadOnlyList<BaselineView>> ListBaselinesAsync(ClaimsPrincipal user, CancellationToken ct) =>
@@ -19,13 +21,22 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
     /// <summary>
     /// GET /api/audit/baselines/{id}/compare with its chart inline (ids prefixed by <paramref name="idPrefix"/>).
     /// </summary>
-    public Task<(CompareBaseline.Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)>
-        CompareWithChartAsync(
-            long id, CompareBaseline.Request request, ClaimsPrincipal user, string idPrefix, CancellationToken ct) =>
-        CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, ct);
+    public Task<(
+        CompareBaseline.Response? Comparison,
+        string? ChartSvg,
+        ProblemHttpResult? Problem
+    )> CompareWithChartAsync(
+        long id,
+        CompareBaseline.Request request,
+        ClaimsPrincipal user,
+        string idPrefix,
+        CancellationToken ct
+    ) => CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, ct);
 
     /// <summary>GET /api/audit/targets.</summary>
     public Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> ListTargetsAsync(
-        ListTargets.Request request, ClaimsPrincipal user, CancellationToken ct) =>
-        ListTargets.HandleAsync(request, user, baselines, mix, clock, ct);
+        ListTargets.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => ListTargets.HandleAsync(request, user, baselines, mix, clock, ct);
 }

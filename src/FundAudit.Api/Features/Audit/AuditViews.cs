@@ -4,7 +4,8 @@ using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.Audit;
 
-/// <summary>An amount in the report currency: exact minor units, the same as a decimal, and its share of the total (percent, 2 decimals).</summary>
+/// <summary>An amount in the report currency: exact minor units, the same as a decimal, and its share of the total
+/// (percent, 2 decimals).</summary>
 internal sealed record Figure(long AmountMinor, decimal Amount, decimal Share, long? Grants = null);
 
 internal sealed record PeriodView(DateOnly From, DateOnly To);
@@ -18,44 +19,95 @@ internal static class AuditViews
     public static readonly string[] Sources = ["explicit", "rule", "manual"];
 
     public static Figure FigureOf(long amountMinor, long totalMinor, string currency, long? grants = null) =>
-        new(amountMinor, MinorUnits.ToDecimal(amountMinor, currency), AuditMaths.Share(amountMinor, totalMinor), grants);
+        new(
+            amountMinor,
+            MinorUnits.ToDecimal(amountMinor, currency),
+            AuditMaths.Share(amountMinor, totalMinor),
+            grants
+        );
 
-    /// <summary>422 naming each currency and award date that has no rate: the report is refused, never partial.</summary>
+    /// <summary>422 naming each currency and award date that has no rate: the report is refused, never
+    /// partial.</summary>
     public static ProblemHttpResult Missing(MissingRates missing)
     {
-        var byCurrency = missing.Missing.GroupBy(m => m.Currency).Select(g => new MissingRateView(g.Key, g.Select(m => m.Date).ToList())).ToList();
-        var text = string.Join("; ", byCurrency.Select(c => $"{c.Currency} on {string.Join(", ", c.Dates.Take(10).Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}{(c.Dates.Count > 10 ? $" and {c.Dates.Count - 10} more dates" : "")}"));
-        return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Exchange rates missing",
-            detail: $"Some grants cannot be converted to {missing.Currency}: no rate within the window for {text}. Load them with POST /api/audit/rates.",
-            extensions: new Dictionary<string, object?> { ["currency"] = missing.Currency, ["missing"] = byCurrency });
+        var byCurrency = missing
+            .Missing.GroupBy(m => m.Currency)
+            .Select(g => new MissingRateView(g.Key, g.Select(m => m.Date).ToList()))
+            .ToList();
+        var text = string.Join(
+            "; ",
+            byCurrency.Select(c =>
+                $"{c.Currency} on "
+                + $"{string.Join(", ", c.Dates.Take(10).Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}{(c.Dates.Count > 10 ? $" and {c.Dates.Count - 10} more dates" : "")}"
+            )
+        );
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Exchange rates " + "missing",
+            detail: $"Some grants cannot be converted to {missing.Currency}: no rate within the window for {text}. "
+                + $"Load them with POST /api/audit/rates.",
+            extensions: new Dictionary<string, object?> { ["currency"] = missing.Currency, ["missing"] = byCurrency }
+        );
     }
 
     public static ProblemHttpResult BaselineNotFound(long id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Baseline not found", detail: $"There is no baseline {id}.");
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Baseline not found",
+            detail: $"There is no baseline {id}."
+        );
 
     public static AuditPeriod? PeriodOf(DateOnly? from, DateOnly? to, int? fiscalYear, int startMonth) =>
-        fiscalYear is { } fy ? AuditPeriod.FiscalYear(fy, startMonth) : from is { } f && to is { } t ? new AuditPeriod(f, t) : null;
+        fiscalYear is { } fy ? AuditPeriod.FiscalYear(fy, startMonth)
+        : from is { } f && to is { } t ? new AuditPeriod(f, t)
+        : null;
 
     /// <summary>The period rules: from and to together, or fiscalYear, never both; to not before from.</summary>
-    public static void PeriodRules<T>(AbstractValidator<T> v, Func<T, DateOnly?> from, Func<T, DateOnly?> to, Func<T, int?> fiscalYear)
+    public static void PeriodRules<T>(
+        AbstractValidator<T> v,
+        Func<T, DateOnly?> from,
+        Func<T, DateOnly?> to,
+        Func<T, int?> fiscalYear
+    )
     {
-        v.RuleFor(r => r).Must(r => fiscalYear(r) is not null || (from(r) is not null && to(r) is not null))
-            .OverridePropertyName("from").WithMessage("Give a period: from and to (YYYY-MM-DD), or fiscalYear.");
-        v.RuleFor(r => r).Must(r => fiscalYear(r) is null || (from(r) is null && to(r) is null))
-            .OverridePropertyName("fiscalYear").WithMessage("Give either fiscalYear or from/to, not both.");
-        v.RuleFor(r => r).Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
-            .OverridePropertyName("to").WithMessage("'to' is before 'from'.");
-        v.RuleFor(r => r).Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
-            .OverridePropertyName("to").WithMessage("A period is at most 100 years.");
-        v.RuleFor(r => fiscalYear(r)).InclusiveBetween(1900, 2200).OverridePropertyName("fiscalYear").When(r => fiscalYear(r) is not null);
+        v.RuleFor(r => r)
+            .Must(r => fiscalYear(r) is not null || (from(r) is not null && to(r) is not null))
+            .OverridePropertyName("from")
+            .WithMessage("Give a period: from and to (YYYY-MM-DD), or fiscalYear.");
+        v.RuleFor(r => r)
+            .Must(r => fiscalYear(r) is null || (from(r) is null && to(r) is null))
+            .OverridePropertyName("fiscalYear")
+            .WithMessage("Give either fiscalYear or from/to, not both.");
+        v.RuleFor(r => r)
+            .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
+            .OverridePropertyName("to")
+            .WithMessage("'to' is before 'from'.");
+        v.RuleFor(r => r)
+            .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
+            .OverridePropertyName("to")
+            .WithMessage("A period is at most 100 years.");
+        v.RuleFor(r => fiscalYear(r))
+            .InclusiveBetween(1900, 2200)
+            .OverridePropertyName("fiscalYear")
+            .When(r => fiscalYear(r) is not null);
     }
 
     public static void CurrencyRule<T>(AbstractValidator<T> v, Func<T, string?> currency) =>
-        v.RuleFor(r => currency(r)).NotEmpty().WithMessage("Give the report currency (ISO 4217, e.g. EUR).")
-            .Must(Currencies.IsKnown).WithMessage("Not an ISO 4217 currency code.").OverridePropertyName("currency");
+        v.RuleFor(r => currency(r))
+            .NotEmpty()
+            .WithMessage("Give the report currency (ISO 4217, e.g. EUR).")
+            .Must(Currencies.IsKnown)
+            .WithMessage("Not an ISO 4217 currency code.")
+            .OverridePropertyName("currency");
 
     public static IReadOnlyList<string> ParseGroupBy(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? ["level", "purpose"] : [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant())];
+        string.IsNullOrWhiteSpace(text)
+            ? ["level", "purpose"]
+            :
+            [
+                .. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(s => s.ToLowerInvariant()),
+            ];
 
     public static string? RegionOf(string? text) => WorldRegions.TryParse(text, out var r) ? r.DisplayName() : null;
 

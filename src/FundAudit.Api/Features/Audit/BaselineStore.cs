@@ -77,19 +77,45 @@ internal sealed class BaselineStore(Db db)
 
     private static readonly string[] BaselineInsertColumns =
     [
-        "funder_id", "name", "period_from", "period_to", "currency", "rule_set_versions", "grant_count",
-        "total_amount", "cells_json", "created_by", "created_at",
+        "funder_id",
+        "name",
+        "period_from",
+        "period_to",
+        "currency",
+        "rule_set_versions",
+        "grant_count",
+        "total_amount",
+        "cells_json",
+        "created_by",
+        "created_at",
     ];
 
     private static readonly string[] TargetInsertColumns =
-        ["funder_id", "metric", "direction", "target_bp", "due_date", "baseline_id", "created_by", "created_at"];
+    [
+        "funder_id",
+        "metric",
+        "direction",
+        "target_bp",
+        "due_date",
+        "baseline_id",
+        "created_by",
+        "created_at",
+    ];
 
     /// <summary>The rule-set versions that classified the funder's grants of the period, in ordinal order.</summary>
     public async Task<IReadOnlyList<string>> RuleSetVersionsAsync(
-        long funderId, AuditPeriod period, CancellationToken ct)
+        long funderId,
+        AuditPeriod period,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        var args = new { FunderId = funderId, period.From, period.To };
+        var args = new
+        {
+            FunderId = funderId,
+            period.From,
+            period.To,
+        };
         var command = new CommandDefinition(SelectRuleSetVersions, args, cancellationToken: ct);
         return (await connection.QueryAsync<string>(command)).Order(StringComparer.Ordinal).ToList();
     }
@@ -101,18 +127,40 @@ internal sealed class BaselineStore(Db db)
         return await db.ExecuteScalarAsync<long?>(command) is not null;
     }
 
-    public async Task<long> AddBaselineAsync(long funderId, string name, AuditPeriod period, string currency,
-        string ruleSetVersions, long grantCount, long total, string cellsJson, string createdBy, DateTimeOffset now,
-        CancellationToken ct)
+    public async Task<long> AddBaselineAsync(
+        long funderId,
+        string name,
+        AuditPeriod period,
+        string currency,
+        string ruleSetVersions,
+        long grantCount,
+        long total,
+        string cellsJson,
+        string createdBy,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        return await db.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("audit_baselines", BaselineInsertColumns, "id"),
-            new
-            {
-                funder_id = funderId, name, period_from = period.From, period_to = period.To, currency,
-                rule_set_versions = ruleSetVersions, grant_count = grantCount, total_amount = total,
-                cells_json = cellsJson, created_by = createdBy, created_at = now,
-            }, cancellationToken: ct));
+        return await db.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId("audit_baselines", BaselineInsertColumns, "id"),
+                new
+                {
+                    funder_id = funderId,
+                    name,
+                    period_from = period.From,
+                    period_to = period.To,
+                    currency,
+                    rule_set_versions = ruleSetVersions,
+                    grant_count = grantCount,
+                    total_amount = total,
+                    cells_json = cellsJson,
+                    created_by = createdBy,
+                    created_at = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<IReadOnlyList<BaselineRow>> BaselinesAsync(long funderId, CancellationToken ct)
@@ -129,17 +177,35 @@ internal sealed class BaselineStore(Db db)
         return await db.QuerySingleOrDefaultAsync<BaselineRow>(command);
     }
 
-    public async Task<long> AddTargetAsync(long funderId, string metric, string direction, int targetBp, DateOnly due,
-        long baselineId, string createdBy, DateTimeOffset now, CancellationToken ct)
+    public async Task<long> AddTargetAsync(
+        long funderId,
+        string metric,
+        string direction,
+        int targetBp,
+        DateOnly due,
+        long baselineId,
+        string createdBy,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        return await db.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("audit_targets", TargetInsertColumns, "id"),
-            new
-            {
-                funder_id = funderId, metric, direction, target_bp = targetBp, due_date = due, baseline_id = baselineId,
-                created_by = createdBy, created_at = now,
-            },
-            cancellationToken: ct));
+        return await db.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId("audit_targets", TargetInsertColumns, "id"),
+                new
+                {
+                    funder_id = funderId,
+                    metric,
+                    direction,
+                    target_bp = targetBp,
+                    due_date = due,
+                    baseline_id = baselineId,
+                    created_by = createdBy,
+                    created_at = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<IReadOnlyList<TargetRow>> TargetsAsync(long funderId, CancellationToken ct)

@@ -5,38 +5,72 @@ using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
 
-/// <summary>What a baseline freezes: the level × purpose cells and the headline amounts, in minor units of its currency.</summary>
+/// <summary>What a baseline freezes: the level × purpose cells and the headline amounts, in minor units of its
+/// currency.</summary>
 internal sealed record BaselineSnapshot(
-    IReadOnlyList<BaselineSnapshot.Cell> Cells, long TotalMinor, long Grants, long PreventionCollectiveMinor, long FlexibleMinor, long LocalMinor, long UnclassifiedMinor)
+    IReadOnlyList<BaselineSnapshot.Cell> Cells,
+    long TotalMinor,
+    long Grants,
+    long PreventionCollectiveMinor,
+    long FlexibleMinor,
+    long LocalMinor,
+    long UnclassifiedMinor
+)
 {
     public sealed record Cell(string Level, string Purpose, long AmountMinor, long Grants);
 
-    public static BaselineSnapshot From(MixResult m) => new(
-        m.Cells.Select(c => new Cell(c.Key["level"], c.Key["purpose"], c.AmountMinor, c.Grants)).ToList(),
-        m.TotalMinor, m.Grants, m.PreventionCollectiveMinor, m.FlexibleMinor, m.LocalMinor, m.UnclassifiedMinor);
+    public static BaselineSnapshot From(MixResult m) =>
+        new(
+            m.Cells.Select(c => new Cell(c.Key["level"], c.Key["purpose"], c.AmountMinor, c.Grants)).ToList(),
+            m.TotalMinor,
+            m.Grants,
+            m.PreventionCollectiveMinor,
+            m.FlexibleMinor,
+            m.LocalMinor,
+            m.UnclassifiedMinor
+        );
 
     public long Level(string level) => Cells.Where(c => c.Level == level).Sum(c => c.AmountMinor);
 
     public long Purpose(string purpose) => Cells.Where(c => c.Purpose == purpose).Sum(c => c.AmountMinor);
 
-    /// <summary>The exact percentage of a metric: local, flexible, prevention_collective, unclassified, level:x or purpose:x.</summary>
-    public decimal Metric(string metric) => AuditMaths.ExactShare(metric switch
-    {
-        "local" => LocalMinor,
-        "flexible" => FlexibleMinor,
-        "prevention_collective" => PreventionCollectiveMinor,
-        "unclassified" => UnclassifiedMinor,
-        _ when metric.StartsWith("level:", StringComparison.Ordinal) => Level(metric[6..]),
-        _ when metric.StartsWith("purpose:", StringComparison.Ordinal) => Purpose(metric[8..]),
-        _ => 0,
-    }, TotalMinor);
+    /// <summary>The exact percentage of a metric: local, flexible, prevention_collective, unclassified, level:x or
+    /// purpose:x.</summary>
+    public decimal Metric(string metric) =>
+        AuditMaths.ExactShare(
+            metric switch
+            {
+                "local" => LocalMinor,
+                "flexible" => FlexibleMinor,
+                "prevention_collective" => PreventionCollectiveMinor,
+                "unclassified" => UnclassifiedMinor,
+                _ when metric.StartsWith("level:", StringComparison.Ordinal) => Level(metric[6..]),
+                _ when metric.StartsWith("purpose:", StringComparison.Ordinal) => Purpose(metric[8..]),
+                _ => 0,
+            },
+            TotalMinor
+        );
 }
 
 internal sealed record BaselineView(
-    long Id, string Name, PeriodView Period, string Currency, IReadOnlyList<string> RuleSetVersions, DateTimeOffset CreatedAt, string CreatedBy,
-    long Grants, Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, IReadOnlyList<GetMix.Cell> Cells);
+    long Id,
+    string Name,
+    PeriodView Period,
+    string Currency,
+    IReadOnlyList<string> RuleSetVersions,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    long Grants,
+    Figure Totals,
+    Figure PreventionCollective,
+    Figure Flexible,
+    Figure Local,
+    Figure Unclassified,
+    IReadOnlyList<GetMix.Cell> Cells
+);
 
-/// <summary>POST /api/audit/baselines: freezes the level × purpose mix of a period, with its rule-set versions. Immutable.</summary>
+/// <summary>POST /api/audit/baselines: freezes the level × purpose mix of a period, with its rule-set versions.
+/// Immutable.</summary>
 internal static class CreateBaseline
 {
     /// <param name="Name">Unique per funder, e.g. "FY2024 before the strategy".</param>
@@ -47,18 +81,38 @@ internal static class CreateBaseline
     public sealed record Request(string? Name, DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency);
 
     public static async Task<Results<Created<BaselineView>, ProblemHttpResult>> HandleAsync(
-        Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store, TimeProvider clock,
-        CancellationToken ct)
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         var name = request.Name!.Trim();
         if (await store.BaselineNameTakenAsync(funderId, name, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Baseline name in use", detail: $"A baseline named '{name}' exists; baselines are never replaced.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Baseline name in use",
+                detail: $"A baseline named '{name}' exists; baselines are never replaced."
+            );
         }
 
-        var period = AuditViews.PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!.Value;
-        var query = new MixQuery(period, request.Currency!.Trim().ToUpperInvariant(), ["level", "purpose"], null, null, null, null, mix.Options.FiscalYearStartMonth);
+        var period = AuditViews
+            .PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!
+            .Value;
+        var query = new MixQuery(
+            period,
+            request.Currency!.Trim().ToUpperInvariant(),
+            ["level", "purpose"],
+            null,
+            null,
+            null,
+            null,
+            mix.Options.FiscalYearStartMonth
+        );
         var (result, missing) = await mix.ComputeAsync(funderId, query, medians: false, ct);
         if (result is null)
         {
@@ -67,8 +121,19 @@ internal static class CreateBaseline
 
         var versions = await store.RuleSetVersionsAsync(funderId, period, ct);
         var snapshot = BaselineSnapshot.From(result);
-        var id = await store.AddBaselineAsync(funderId, name, period, query.Currency, string.Join(";", versions), snapshot.Grants, snapshot.TotalMinor,
-            JsonSerializer.Serialize(snapshot), user.Actor(), clock.GetUtcNow(), ct);
+        var id = await store.AddBaselineAsync(
+            funderId,
+            name,
+            period,
+            query.Currency,
+            string.Join(";", versions),
+            snapshot.Grants,
+            snapshot.TotalMinor,
+            JsonSerializer.Serialize(snapshot),
+            user.Actor(),
+            clock.GetUtcNow(),
+            ct
+        );
         var row = await store.BaselineAsync(funderId, id, ct);
         return TypedResults.Created($"/api/audit/baselines/{id}", GetBaseline.ToView(row!));
     }
@@ -88,30 +153,64 @@ internal static class CreateBaseline
 internal static class GetBaseline
 {
     public static async Task<Ok<IReadOnlyList<BaselineView>>> ListAsync(
-        ClaimsPrincipal user, BaselineStore store, CancellationToken ct) =>
-        TypedResults.Ok<IReadOnlyList<BaselineView>>((await store.BaselinesAsync(user.FunderId(), ct)).Select(ToView).ToList());
+        ClaimsPrincipal user,
+        BaselineStore store,
+        CancellationToken ct
+    ) =>
+        TypedResults.Ok<IReadOnlyList<BaselineView>>(
+            (await store.BaselinesAsync(user.FunderId(), ct)).Select(ToView).ToList()
+        );
 
     public static async Task<Results<Ok<BaselineView>, ProblemHttpResult>> HandleAsync(
-        long id, ClaimsPrincipal user, BaselineStore store, CancellationToken ct) =>
-        await store.BaselineAsync(user.FunderId(), id, ct) is { } row ? TypedResults.Ok(ToView(row)) : AuditViews.BaselineNotFound(id);
+        long id,
+        ClaimsPrincipal user,
+        BaselineStore store,
+        CancellationToken ct
+    ) =>
+        await store.BaselineAsync(user.FunderId(), id, ct) is { } row
+            ? TypedResults.Ok(ToView(row))
+            : AuditViews.BaselineNotFound(id);
 
-    public static BaselineSnapshot Snapshot(BaselineRow row) => JsonSerializer.Deserialize<BaselineSnapshot>(row.CellsJson)!;
+    public static BaselineSnapshot Snapshot(BaselineRow row) =>
+        JsonSerializer.Deserialize<BaselineSnapshot>(row.CellsJson)!;
 
-    public static IReadOnlyList<string> Versions(BaselineRow row) => row.RuleSetVersions.Split(';', StringSplitOptions.RemoveEmptyEntries);
+    public static IReadOnlyList<string> Versions(BaselineRow row) =>
+        row.RuleSetVersions.Split(';', StringSplitOptions.RemoveEmptyEntries);
 
     public static BaselineView ToView(BaselineRow row)
     {
         var s = Snapshot(row);
         var c = row.Currency;
-        return new BaselineView(row.Id, row.Name, new PeriodView(row.PeriodFrom, row.PeriodTo), c, Versions(row), row.CreatedAt, row.CreatedBy, s.Grants,
-            AuditViews.FigureOf(s.TotalMinor, s.TotalMinor, c, s.Grants), AuditViews.FigureOf(s.PreventionCollectiveMinor, s.TotalMinor, c),
-            AuditViews.FigureOf(s.FlexibleMinor, s.TotalMinor, c), AuditViews.FigureOf(s.LocalMinor, s.TotalMinor, c), AuditViews.FigureOf(s.UnclassifiedMinor, s.TotalMinor, c),
-            s.Cells.Select(x => new GetMix.Cell(new Dictionary<string, string> { ["level"] = x.Level, ["purpose"] = x.Purpose }, x.AmountMinor,
-                Core.Money.MinorUnits.ToDecimal(x.AmountMinor, c), x.Grants, AuditMaths.Share(x.AmountMinor, s.TotalMinor), 0, 0)).ToList());
+        return new BaselineView(
+            row.Id,
+            row.Name,
+            new PeriodView(row.PeriodFrom, row.PeriodTo),
+            c,
+            Versions(row),
+            row.CreatedAt,
+            row.CreatedBy,
+            s.Grants,
+            AuditViews.FigureOf(s.TotalMinor, s.TotalMinor, c, s.Grants),
+            AuditViews.FigureOf(s.PreventionCollectiveMinor, s.TotalMinor, c),
+            AuditViews.FigureOf(s.FlexibleMinor, s.TotalMinor, c),
+            AuditViews.FigureOf(s.LocalMinor, s.TotalMinor, c),
+            AuditViews.FigureOf(s.UnclassifiedMinor, s.TotalMinor, c),
+            s.Cells.Select(x => new GetMix.Cell(
+                    new Dictionary<string, string> { ["level"] = x.Level, ["purpose"] = x.Purpose },
+                    x.AmountMinor,
+                    Core.Money.MinorUnits.ToDecimal(x.AmountMinor, c),
+                    x.Grants,
+                    AuditMaths.Share(x.AmountMinor, s.TotalMinor),
+                    0,
+                    0
+                ))
+                .ToList()
+        );
     }
 }
 
-/// <summary>GET /api/audit/baselines/{id}/compare (and .csv, .svg): share then and now, and the shift in percentage points.</summary>
+/// <summary>GET /api/audit/baselines/{id}/compare (and .csv, .svg): share then and now, and the shift in percentage
+/// points.</summary>
 internal static class CompareBaseline
 {
     /// <param name="From">First award date of the current period (with to).</param>
@@ -125,7 +224,8 @@ internal static class CompareBaseline
     /// <param name="Name">The line: a level, a purpose or one of the headline figures.</param>
     public sealed record Line(string Name, decimal Then, decimal Now, decimal Shift);
 
-    /// <param name="RuleSetDiffers">True when the current period was classified with other rule-set versions than the baseline: part of the shift may be the rules, not the money.</param>
+    /// <param name="RuleSetDiffers">True when the current period was classified with other rule-set versions than the
+    /// baseline: part of the shift may be the rules, not the money.</param>
     /// <param name="Baseline">The baseline compared against.</param>
     /// <param name="Period">The current period.</param>
     /// <param name="Currency">The currency every amount is in.</param>
@@ -140,20 +240,43 @@ internal static class CompareBaseline
     /// <param name="TotalThenMinor">All money of the baseline, in minor units.</param>
     /// <param name="TotalNowMinor">All money of the current period, in minor units.</param>
     public sealed record Response(
-        BaselineView Baseline, PeriodView Period, string Currency, IReadOnlyList<string> RuleSetVersions, bool RuleSetDiffers, string? Note,
-        IReadOnlyList<Line> Levels, IReadOnlyList<Line> Purposes, Line PreventionCollective, Line Flexible, Line Local, Line Unclassified, long TotalThenMinor, long TotalNowMinor);
+        BaselineView Baseline,
+        PeriodView Period,
+        string Currency,
+        IReadOnlyList<string> RuleSetVersions,
+        bool RuleSetDiffers,
+        string? Note,
+        IReadOnlyList<Line> Levels,
+        IReadOnlyList<Line> Purposes,
+        Line PreventionCollective,
+        Line Flexible,
+        Line Local,
+        Line Unclassified,
+        long TotalThenMinor,
+        long TotalNowMinor
+    );
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(long id,
-        [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store,
-        CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
     {
         var (response, problem) = await CompareAsync(id, request, user, mix, store, ct);
         return response is null ? problem! : TypedResults.Ok(response);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(long id,
-        [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store,
-        CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
     {
         var (r, problem) = await CompareAsync(id, request, user, mix, store, ct);
         if (r is null)
@@ -161,8 +284,29 @@ internal static class CompareBaseline
             return problem!;
         }
 
-        var sb = new StringBuilder(CsvCell.Line(["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "baseline", "rule_set_differs"]));
-        void Add(string dimension, Line l) => sb.Append(CsvCell.Line([dimension, l.Name, Num(l.Then), Num(l.Now), Num(l.Shift), r.Baseline.Name, r.RuleSetDiffers ? "yes" : "no"]));
+        var sb = new StringBuilder(
+            CsvCell.Line([
+                "dimension",
+                "name",
+                "share_then_percent",
+                "share_now_percent",
+                "shift_points",
+                "baseline",
+                "rule_set_differs",
+            ])
+        );
+        void Add(string dimension, Line l) =>
+            sb.Append(
+                CsvCell.Line([
+                    dimension,
+                    l.Name,
+                    Num(l.Then),
+                    Num(l.Now),
+                    Num(l.Shift),
+                    r.Baseline.Name,
+                    r.RuleSetDiffers ? "yes" : "no",
+                ])
+            );
         foreach (var l in r.Levels)
         {
             Add("level", l);
@@ -177,12 +321,21 @@ internal static class CompareBaseline
         Add("headline", r.Flexible);
         Add("headline", r.Local);
         Add("headline", r.Unclassified);
-        return TypedResults.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", $"baseline-{id}-compare.csv");
+        return TypedResults.File(
+            Encoding.UTF8.GetBytes(sb.ToString()),
+            "text/csv; charset=utf-8",
+            $"baseline-{id}-compare.csv"
+        );
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(long id,
-        [AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, BaselineStore store,
-        CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
     {
         var (chart, problem) = await ChartAsync(id, request, user, mix, store, "chart", ct);
         return chart is null ? problem! : TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
@@ -193,17 +346,37 @@ internal static class CompareBaseline
     /// officers' console): the baseline is read and the current mix computed once. The chart's ids are prefixed with
     /// <paramref name="idPrefix"/> so that it can sit beside other charts.
     /// </summary>
-    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(long id, Request request,
-        ClaimsPrincipal user, MixCalculator mix, BaselineStore store, string idPrefix, CancellationToken ct)
+    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        string idPrefix,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
-        return problem is not null ? (null, null, problem) : (await ComparisonAsync(funderId, row!, now!, store, ct), Chart(row!, now!, idPrefix).RenderInline(), null);
+        return problem is not null
+            ? (null, null, problem)
+            : (
+                await ComparisonAsync(funderId, row!, now!, store, ct),
+                Chart(row!, now!, idPrefix).RenderInline(),
+                null
+            );
     }
 
-    /// <summary>The baseline and the current period's mix it is compared with, or the problem (not found, missing rates).</summary>
-    private static async Task<(BaselineRow? Row, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(long funderId, long id, Request request,
-        MixCalculator mix, BaselineStore store, CancellationToken ct)
+    /// <summary>The baseline and the current period's mix it is compared with, or the problem (not found, missing
+    /// rates).</summary>
+    private static async Task<(BaselineRow? Row, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(
+        long funderId,
+        long id,
+        Request request,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
     {
         if (await store.BaselineAsync(funderId, id, ct) is not { } row)
         {
@@ -214,8 +387,15 @@ internal static class CompareBaseline
         return now is null ? (null, null, AuditViews.Missing(missing!)) : (row, now, null);
     }
 
-    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(long id, Request request,
-        ClaimsPrincipal user, MixCalculator mix, BaselineStore store, string idPrefix, CancellationToken ct)
+    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        string idPrefix,
+        CancellationToken ct
+    )
     {
         var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
         return problem is not null ? (null, problem) : (Chart(row!, now!, idPrefix), null);
@@ -227,20 +407,59 @@ internal static class CompareBaseline
         var bars = new List<ChartBar>();
         foreach (var level in MixCalculator.Levels)
         {
-            bars.Add(new ChartBar("baseline", MixCalculator.Purposes.Select(p => new ChartSegment(p,
-                AuditMaths.Share(then.Cells.Where(c => c.Level == level && c.Purpose == p).Sum(c => c.AmountMinor), then.TotalMinor))).ToList(), level));
-            bars.Add(new ChartBar("current", MixCalculator.Purposes.Select(p => new ChartSegment(p,
-                AuditMaths.Share(now.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == p).Sum(c => c.AmountMinor), now.TotalMinor))).ToList(), level));
+            bars.Add(
+                new ChartBar(
+                    "baseline",
+                    MixCalculator
+                        .Purposes.Select(p => new ChartSegment(
+                            p,
+                            AuditMaths.Share(
+                                then.Cells.Where(c => c.Level == level && c.Purpose == p).Sum(c => c.AmountMinor),
+                                then.TotalMinor
+                            )
+                        ))
+                        .ToList(),
+                    level
+                )
+            );
+            bars.Add(
+                new ChartBar(
+                    "current",
+                    MixCalculator
+                        .Purposes.Select(p => new ChartSegment(
+                            p,
+                            AuditMaths.Share(
+                                now.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == p)
+                                    .Sum(c => c.AmountMinor),
+                                now.TotalMinor
+                            )
+                        ))
+                        .ToList(),
+                    level
+                )
+            );
         }
 
         return new StackedBarChart(
-            $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside {now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
+            $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside "
+                + $"{now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
             "Share of each period's total by recipient level, baseline bar beside current bar, stacked by purpose.",
-            "Level (baseline | current)", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix);
+            "Level (baseline | current)",
+            "Share of total (%)",
+            MixCalculator.Purposes,
+            bars,
+            idPrefix
+        );
     }
 
-    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(long id, Request request,
-        ClaimsPrincipal user, MixCalculator mix, BaselineStore store, CancellationToken ct)
+    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
@@ -248,30 +467,71 @@ internal static class CompareBaseline
     }
 
     private static async Task<Response> ComparisonAsync(
-        long funderId, BaselineRow row, MixResult now, BaselineStore store, CancellationToken ct)
+        long funderId,
+        BaselineRow row,
+        MixResult now,
+        BaselineStore store,
+        CancellationToken ct
+    )
     {
         var then = GetBaseline.Snapshot(row);
         var current = BaselineSnapshot.From(now);
         var versions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
         var differs = !versions.SequenceEqual(GetBaseline.Versions(row), StringComparer.Ordinal);
-        Line L(string name, long thenPart, long nowPart) => new(name, AuditMaths.Share(thenPart, then.TotalMinor), AuditMaths.Share(nowPart, current.TotalMinor),
-            AuditMaths.ShiftPoints(thenPart, then.TotalMinor, nowPart, current.TotalMinor));
+        Line L(string name, long thenPart, long nowPart) =>
+            new(
+                name,
+                AuditMaths.Share(thenPart, then.TotalMinor),
+                AuditMaths.Share(nowPart, current.TotalMinor),
+                AuditMaths.ShiftPoints(thenPart, then.TotalMinor, nowPart, current.TotalMinor)
+            );
         return new Response(
-            GetBaseline.ToView(row), new PeriodView(now.Period.From, now.Period.To), row.Currency, versions, differs,
-            differs ? $"The baseline was classified with rule set(s) {string.Join(", ", GetBaseline.Versions(row))}; the current period with {string.Join(", ", versions)}. Part of the shift may come from the rules." : null,
+            GetBaseline.ToView(row),
+            new PeriodView(now.Period.From, now.Period.To),
+            row.Currency,
+            versions,
+            differs,
+            differs
+                ? $"The baseline was classified with rule set(s) {string.Join(", ", GetBaseline.Versions(row))}; "
+                    + $"the current period with {string.Join(", ", versions)}. Part of the shift may come from the rules."
+                : null,
             MixCalculator.Levels.Select(l => L(l, then.Level(l), current.Level(l))).ToList(),
             MixCalculator.Purposes.Select(p => L(p, then.Purpose(p), current.Purpose(p))).ToList(),
             L("prevention+collective", then.PreventionCollectiveMinor, current.PreventionCollectiveMinor),
             L("flexible", then.FlexibleMinor, current.FlexibleMinor),
             L("local", then.LocalMinor, current.LocalMinor),
             L("unclassified", then.UnclassifiedMinor, current.UnclassifiedMinor),
-            then.TotalMinor, current.TotalMinor);
+            then.TotalMinor,
+            current.TotalMinor
+        );
     }
 
-    private static Task<(MixResult? Mix, MissingRates? Missing)> CurrentAsync(long funderId, BaselineRow row, Request request, MixCalculator mix, CancellationToken ct)
+    private static Task<(MixResult? Mix, MissingRates? Missing)> CurrentAsync(
+        long funderId,
+        BaselineRow row,
+        Request request,
+        MixCalculator mix,
+        CancellationToken ct
+    )
     {
-        var period = AuditViews.PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!.Value;
-        return mix.ComputeAsync(funderId, new MixQuery(period, row.Currency, ["level", "purpose"], null, null, null, null, mix.Options.FiscalYearStartMonth), medians: false, ct);
+        var period = AuditViews
+            .PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!
+            .Value;
+        return mix.ComputeAsync(
+            funderId,
+            new MixQuery(
+                period,
+                row.Currency,
+                ["level", "purpose"],
+                null,
+                null,
+                null,
+                null,
+                mix.Options.FiscalYearStartMonth
+            ),
+            medians: false,
+            ct
+        );
     }
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);

@@ -21,43 +21,95 @@ internal static class ExportGrants
 
     private static readonly string[] Header =
     [
-        "id", "title", "recipient", "recipient_country", "currency", "amount", "award_date", "programme",
-        "level", "level_source", "purpose", "purpose_source", "flexible", "flexible_source", "rule_set_version",
+        "id",
+        "title",
+        "recipient",
+        "recipient_country",
+        "currency",
+        "amount",
+        "award_date",
+        "programme",
+        "level",
+        "level_source",
+        "purpose",
+        "purpose_source",
+        "flexible",
+        "flexible_source",
+        "rule_set_version",
     ];
 
     public static PushStreamHttpResult HandleAsync(
-        [AsParameters] Request request, ClaimsPrincipal user, GrantExportStore store, HttpContext http)
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        GrantExportStore store,
+        HttpContext http
+    )
     {
         var funderId = user.FunderId();
         // The list's filter, read as the export always read it: unlike GET /api/grants (GrantFilter.FromQuery), a
         // blank recipientCountry stays a condition (the country equals the empty string) instead of no condition.
-        var filter = new GrantFilter(request.From, request.To, request.Currency?.Trim().ToUpperInvariant(),
+        var filter = new GrantFilter(
+            request.From,
+            request.To,
+            request.Currency?.Trim().ToUpperInvariant(),
             request.RecipientCountry?.Trim().ToUpperInvariant(),
-            string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim());
+            string.IsNullOrWhiteSpace(request.Q) ? null : request.Q.Trim()
+        );
         var ct = http.RequestAborted;
-        return TypedResults.Stream(async body =>
-        {
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
-            await writer.WriteAsync(CsvCell.Line(Header));
-            await foreach (var g in store.ExportAsync(funderId, filter, ct))
+        return TypedResults.Stream(
+            async body =>
             {
-                await writer.WriteAsync(CsvCell.Line(
-                [
-                    g.Identifier, g.Title, g.RecipientOrgName, g.RecipientCountry, g.Currency,
-                    Currencies.IsKnown(g.Currency) ? MinorUnits.ToDecimal(g.AmountAwarded, g.Currency).ToString(CultureInfo.InvariantCulture) : g.AmountAwarded.ToString(CultureInfo.InvariantCulture),
-                    g.AwardDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.ProgrammeTitle, g.Level, g.LevelSource, g.Purpose, g.PurposeSource,
-                    g.Flexible switch { true => "true", false => "false", null => "" }, g.FlexibleSource, g.RuleSetVersion,
-                ]));
-            }
-        }, "text/csv; charset=utf-8", "grants.csv");
+                await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+                await writer.WriteAsync(CsvCell.Line(Header));
+                await foreach (var g in store.ExportAsync(funderId, filter, ct))
+                {
+                    await writer.WriteAsync(
+                        CsvCell.Line([
+                            g.Identifier,
+                            g.Title,
+                            g.RecipientOrgName,
+                            g.RecipientCountry,
+                            g.Currency,
+                            Currencies.IsKnown(g.Currency)
+                                ? MinorUnits
+                                    .ToDecimal(g.AmountAwarded, g.Currency)
+                                    .ToString(CultureInfo.InvariantCulture)
+                                : g.AmountAwarded.ToString(CultureInfo.InvariantCulture),
+                            g.AwardDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                            g.ProgrammeTitle,
+                            g.Level,
+                            g.LevelSource,
+                            g.Purpose,
+                            g.PurposeSource,
+                            g.Flexible switch
+                            {
+                                true => "true",
+                                false => "false",
+                                null => "",
+                            },
+                            g.FlexibleSource,
+                            g.RuleSetVersion,
+                        ])
+                    );
+                }
+            },
+            "text/csv; charset=utf-8",
+            "grants.csv"
+        );
     }
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Currency).Must(Currencies.IsKnown).When(r => r.Currency is not null).WithMessage("Not an ISO 4217 currency code.");
-            RuleFor(r => r.To).GreaterThanOrEqualTo(r => r.From).When(r => r.From is not null && r.To is not null).WithMessage("'to' is before 'from'.");
+            RuleFor(r => r.Currency)
+                .Must(Currencies.IsKnown)
+                .When(r => r.Currency is not null)
+                .WithMessage("Not an ISO 4217 currency code.");
+            RuleFor(r => r.To)
+                .GreaterThanOrEqualTo(r => r.From)
+                .When(r => r.From is not null && r.To is not null)
+                .WithMessage("'to' is before 'from'.");
             RuleFor(r => r.Q).MaximumLength(200);
         }
     }

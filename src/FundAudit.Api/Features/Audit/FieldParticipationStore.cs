@@ -24,11 +24,22 @@ internal sealed class FieldParticipationStore(Db db)
     }
 
     public async Task SetParticipationAsync(
-        long funderId, bool optedIn, string by, DateTimeOffset now, CancellationToken ct)
+        long funderId,
+        bool optedIn,
+        string by,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var args = new { FunderId = funderId, OptedIn = optedIn, UpdatedBy = by, UpdatedAt = now };
+        var args = new
+        {
+            FunderId = funderId,
+            OptedIn = optedIn,
+            UpdatedBy = by,
+            UpdatedAt = now,
+        };
         var update = new CommandDefinition(UpdateParticipationSql, args, tx, cancellationToken: ct);
         if (await connection.ExecuteAsync(update) == 0)
         {

@@ -11,15 +11,22 @@ internal static class SetFieldParticipation
     public sealed record Response(bool OptedIn);
 
     public static async Task<Ok<Response>> HandleAsync(
-        Request request, ClaimsPrincipal user, FieldParticipationStore store, TimeProvider clock, CancellationToken ct)
+        Request request,
+        ClaimsPrincipal user,
+        FieldParticipationStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         await store.SetParticipationAsync(user.FunderId(), request.OptIn!.Value, user.Actor(), clock.GetUtcNow(), ct);
         return TypedResults.Ok(new Response(request.OptIn.Value));
     }
 
     public static async Task<Ok<Response>> GetAsync(
-        ClaimsPrincipal user, FieldParticipationStore store, CancellationToken ct) =>
-        TypedResults.Ok(new Response(await store.IsOptedInAsync(user.FunderId(), ct)));
+        ClaimsPrincipal user,
+        FieldParticipationStore store,
+        CancellationToken ct
+    ) => TypedResults.Ok(new Response(await store.IsOptedInAsync(user.FunderId(), ct)));
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -45,10 +52,18 @@ internal static class GetFieldView
     /// <param name="AmountMinor">The cell's money in minor units.</param>
     /// <param name="Amount">The same in major units.</param>
     /// <param name="Share">Percent of the shown total.</param>
-    public sealed record Cell(string Level, string Purpose, long AmountMinor, decimal Amount, decimal Share, int Funders);
+    public sealed record Cell(
+        string Level,
+        string Purpose,
+        long AmountMinor,
+        decimal Amount,
+        decimal Share,
+        int Funders
+    );
 
     /// <param name="ShownTotal">The sum of the shown cells (shares are of this).</param>
-    /// <param name="SuppressedCells">How many non-empty cells were hidden for combining fewer funders than the threshold.</param>
+    /// <param name="SuppressedCells">How many non-empty cells were hidden for combining fewer funders than the
+    /// threshold.</param>
     /// <param name="Period">The period.</param>
     /// <param name="Currency">The currency every amount is in.</param>
     /// <param name="MinFunders">The threshold: funders a cell needs to be shown.</param>
@@ -58,24 +73,53 @@ internal static class GetFieldView
     /// <param name="Levels">Each level's sum of shown cells.</param>
     /// <param name="Purposes">Each purpose's sum of shown cells.</param>
     public sealed record Response(
-        PeriodView Period, string Currency, int MinFunders, int FundersIncluded, int FundersWithoutRates, IReadOnlyList<Cell> Cells, Figure ShownTotal,
-        IReadOnlyDictionary<string, Figure> Levels, IReadOnlyDictionary<string, Figure> Purposes, int SuppressedCells);
+        PeriodView Period,
+        string Currency,
+        int MinFunders,
+        int FundersIncluded,
+        int FundersWithoutRates,
+        IReadOnlyList<Cell> Cells,
+        Figure ShownTotal,
+        IReadOnlyDictionary<string, Figure> Levels,
+        IReadOnlyDictionary<string, Figure> Purposes,
+        int SuppressedCells
+    );
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] Request request, ClaimsPrincipal user, FieldParticipationStore participants, MixStore sums,
-        MixCalculator mix, IOptions<AuditOptions> options, CancellationToken ct)
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        FieldParticipationStore participants,
+        MixStore sums,
+        MixCalculator mix,
+        IOptions<AuditOptions> options,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (!await participants.IsOptedInAsync(funderId, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not in the field view",
-                detail: "Only funders who share their own mix see the field: PUT /api/audit/field/participation {\"optIn\": true}.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Not in the field view",
+                detail: "Only funders who share their own mix see the field: PUT /api/audit/field/participation "
+                    + "{\"optIn\": true}."
+            );
         }
 
         var min = Math.Max(3, options.Value.FieldMinFunders);
         var currency = request.Currency!.Trim().ToUpperInvariant();
-        var q = new MixQuery(AuditViews.PeriodOf(request.From, request.To, request.FiscalYear, options.Value.FiscalYearStartMonth)!.Value,
-            currency, ["level", "purpose"], null, null, null, null, options.Value.FiscalYearStartMonth);
+        var q = new MixQuery(
+            AuditViews
+                .PeriodOf(request.From, request.To, request.FiscalYear, options.Value.FiscalYearStartMonth)!
+                .Value,
+            currency,
+            ["level", "purpose"],
+            null,
+            null,
+            null,
+            null,
+            options.Value.FiscalYearStartMonth
+        );
         var converted = new List<(long Funder, string Level, string Purpose, long Amount)>();
         var withoutRates = 0;
         foreach (var funder in (await sums.SumsAsync(null, q, ct)).GroupBy(r => r.FunderId))
@@ -88,23 +132,57 @@ internal static class GetFieldView
                 continue;
             }
 
-            converted.AddRange(list.Select(r =>
-                (r.FunderId, r.Level, r.Purpose, book.Convert(r.Amount, r.Currency, currency, r.AwardDate)!.Value)));
+            converted.AddRange(
+                list.Select(r =>
+                    (r.FunderId, r.Level, r.Purpose, book.Convert(r.Amount, r.Currency, currency, r.AwardDate)!.Value)
+                )
+            );
         }
 
-        var cells = converted.GroupBy(c => (c.Level, c.Purpose))
-            .Select(g => (g.Key.Level, g.Key.Purpose, Amount: g.Sum(x => x.Amount), Funders: g.Select(x => x.Funder).Distinct().Count()))
+        var cells = converted
+            .GroupBy(c => (c.Level, c.Purpose))
+            .Select(g =>
+                (
+                    g.Key.Level,
+                    g.Key.Purpose,
+                    Amount: g.Sum(x => x.Amount),
+                    Funders: g.Select(x => x.Funder).Distinct().Count()
+                )
+            )
             .ToList();
         var shown = cells.Where(c => c.Funders >= min).ToList();
         var total = shown.Sum(c => c.Amount);
-        return TypedResults.Ok(new Response(
-            new PeriodView(q.Period.From, q.Period.To), currency, min, converted.Select(c => c.Funder).Distinct().Count(), withoutRates,
-            shown.OrderBy(c => Array.IndexOf(MixCalculator.Levels, c.Level)).ThenBy(c => Array.IndexOf(MixCalculator.Purposes, c.Purpose))
-                .Select(c => new Cell(c.Level, c.Purpose, c.Amount, Core.Money.MinorUnits.ToDecimal(c.Amount, currency), AuditMaths.Share(c.Amount, total), c.Funders)).ToList(),
-            AuditViews.FigureOf(total, total, currency),
-            MixCalculator.Levels.ToDictionary(l => l, l => AuditViews.FigureOf(shown.Where(c => c.Level == l).Sum(c => c.Amount), total, currency)),
-            MixCalculator.Purposes.ToDictionary(p => p, p => AuditViews.FigureOf(shown.Where(c => c.Purpose == p).Sum(c => c.Amount), total, currency)),
-            cells.Count - shown.Count));
+        return TypedResults.Ok(
+            new Response(
+                new PeriodView(q.Period.From, q.Period.To),
+                currency,
+                min,
+                converted.Select(c => c.Funder).Distinct().Count(),
+                withoutRates,
+                shown
+                    .OrderBy(c => Array.IndexOf(MixCalculator.Levels, c.Level))
+                    .ThenBy(c => Array.IndexOf(MixCalculator.Purposes, c.Purpose))
+                    .Select(c => new Cell(
+                        c.Level,
+                        c.Purpose,
+                        c.Amount,
+                        Core.Money.MinorUnits.ToDecimal(c.Amount, currency),
+                        AuditMaths.Share(c.Amount, total),
+                        c.Funders
+                    ))
+                    .ToList(),
+                AuditViews.FigureOf(total, total, currency),
+                MixCalculator.Levels.ToDictionary(
+                    l => l,
+                    l => AuditViews.FigureOf(shown.Where(c => c.Level == l).Sum(c => c.Amount), total, currency)
+                ),
+                MixCalculator.Purposes.ToDictionary(
+                    p => p,
+                    p => AuditViews.FigureOf(shown.Where(c => c.Purpose == p).Sum(c => c.Amount), total, currency)
+                ),
+                cells.Count - shown.Count
+            )
+        );
     }
 
     public sealed class Validator : AbstractValidator<Request>

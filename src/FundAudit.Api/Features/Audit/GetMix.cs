@@ -5,29 +5,54 @@ using FundAudit.Core.Geography;
 
 namespace FundAudit.Api.Features.Audit;
 
-/// <summary>GET /api/audit/mix (and .csv, .svg): the funding mix of a period in one currency, grouped as asked.</summary>
+/// <summary>GET /api/audit/mix (and .csv, .svg): the funding mix of a period in one currency, grouped as
+/// asked.</summary>
 internal static class GetMix
 {
     /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
     /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
-    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year (start month: Audit:FiscalYearStartMonth).</param>
+    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year (start month:
+    /// Audit:FiscalYearStartMonth).</param>
     /// <param name="Currency">The report currency (ISO 4217).</param>
-    /// <param name="GroupBy">Comma-separated, up to 3 of level, purpose, flexible, year, region, country, programme (default level,purpose).</param>
+    /// <param name="GroupBy">Comma-separated, up to 3 of level, purpose, flexible, year, region, country, programme
+    /// (default level,purpose).</param>
     /// <param name="Programme">Only grants of this programme title.</param>
     /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
     /// <param name="Country">Only recipients in this country (ISO code or name).</param>
-    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected (manual).</param>
-    /// <param name="IncludeMedian">Also compute each cell's median grant (default false: the median ranks every grant of the period and costs several times the mix itself; without it medianMinor and median are null).</param>
-    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency, string? GroupBy, string? Programme, string? Region, string? Country, string? Source, bool? IncludeMedian);
+    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
+    /// (manual).</param>
+    /// <param name="IncludeMedian">Also compute each cell's median grant (default false: the median ranks every grant
+    /// of the period and costs several times the mix itself; without it medianMinor and median are null).</param>
+    public sealed record Request(
+        DateOnly? From,
+        DateOnly? To,
+        int? FiscalYear,
+        string? Currency,
+        string? GroupBy,
+        string? Programme,
+        string? Region,
+        string? Country,
+        string? Source,
+        bool? IncludeMedian
+    );
 
-    /// <param name="MedianMinor">The cell's median grant in minor units, only with includeMedian=true (null otherwise).</param>
+    /// <param name="MedianMinor">The cell's median grant in minor units, only with includeMedian=true (null
+    /// otherwise).</param>
     /// <param name="Median">The same in major units, only with includeMedian=true (null otherwise).</param>
     /// <param name="Key">The cell's value of each grouping dimension.</param>
     /// <param name="AmountMinor">The cell's money in minor units.</param>
     /// <param name="Amount">The same in major units.</param>
     /// <param name="Grants">How many grants.</param>
     /// <param name="Share">Percent of all money of the period.</param>
-    public sealed record Cell(IReadOnlyDictionary<string, string> Key, long AmountMinor, decimal Amount, long Grants, decimal Share, long? MedianMinor, decimal? Median);
+    public sealed record Cell(
+        IReadOnlyDictionary<string, string> Key,
+        long AmountMinor,
+        decimal Amount,
+        long Grants,
+        decimal Share,
+        long? MedianMinor,
+        decimal? Median
+    );
 
     /// <param name="Totals">Every grant of the period (share 100).</param>
     /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
@@ -43,39 +68,82 @@ internal static class GetMix
     /// <param name="Cells">One per group.</param>
     /// <param name="RoundingRule">How shares are rounded (they may not add up to 100 exactly).</param>
     public sealed record Response(
-        PeriodView Period, string Currency, IReadOnlyList<string> GroupBy, IReadOnlyList<Cell> Cells,
-        Figure Totals, Figure PreventionCollective, Figure Flexible, Figure Local, Figure Unclassified, string RoundingRule,
-        Figure Protection, IReadOnlyList<PurposeFigure> Purposes);
+        PeriodView Period,
+        string Currency,
+        IReadOnlyList<string> GroupBy,
+        IReadOnlyList<Cell> Cells,
+        Figure Totals,
+        Figure PreventionCollective,
+        Figure Flexible,
+        Figure Local,
+        Figure Unclassified,
+        string RoundingRule,
+        Figure Protection,
+        IReadOnlyList<PurposeFigure> Purposes
+    );
 
     /// <summary>One purpose's money in the period.</summary>
     /// <param name="Share">Percent of all money of the period.</param>
-    /// <param name="ShareOfProtection">Percent of the protection money (the four protection purposes together); null for
+    /// <param name="ShareOfProtection">Percent of the protection money (the four protection purposes together); null
+    /// for
     /// `other` and `unclassified`, which are not protection money.</param>
     /// <param name="Purpose">The purpose, or unclassified.</param>
     /// <param name="AmountMinor">Its money in minor units.</param>
     /// <param name="Amount">The same in major units.</param>
-    public sealed record PurposeFigure(string Purpose, long AmountMinor, decimal Amount, decimal Share, decimal? ShareOfProtection);
+    public sealed record PurposeFigure(
+        string Purpose,
+        long AmountMinor,
+        decimal Amount,
+        decimal Share,
+        decimal? ShareOfProtection
+    );
 
     /// <summary>
-    /// The one rounding rule of the mix (unchanged by the stored daily totals, which hold exactly these groups): a group is
-    /// the grants of one currency awarded on one day with the same effective level, purpose and flexibility (and the same
-    /// region, country or programme when the report groups by it); its exact sum of minor units converts once and rounds once.
+    /// The one rounding rule of the mix (unchanged by the stored daily totals, which hold exactly these groups): a
+    /// group is
+    /// the grants of one currency awarded on one day with the same effective level, purpose and flexibility (and the
+    /// same
+    /// region, country or programme when the report groups by it); its exact sum of minor units converts once and
+    /// rounds once.
     /// </summary>
     public const string RoundingRule =
-        "Each group of grants of one currency awarded on one day with the same level, purpose and flexibility (and the same region, " +
-        "country or programme when the report groups by it) is converted exactly (decimal) at that day's rate " +
-        "(nearest earlier published rate within the window, crossed through the base) and rounded once, half to even, to the report " +
-        "currency's minor unit; cells, totals and the headline figures are sums of those amounts. Shares are percentages of the total, rounded half to even to 2 decimals.";
+        "Each group of grants of one currency awarded on one day with the same level, purpose and flexibility (and "
+        + "the same region, "
+        + "country or programme when the report groups by it) is converted exactly (decimal) at that day's rate "
+        + "(nearest earlier published rate within the window, crossed through the base) and rounded once, half to even, "
+        + "to the report "
+        + "currency's minor unit; cells, totals and the headline figures are sums of those amounts. Shares are "
+        + "percentages of the total, rounded half to even to 2 decimals.";
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
     {
-        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: request.IncludeMedian == true, ct);
+        var (result, missing) = await mix.ComputeAsync(
+            user.FunderId(),
+            ToQuery(request, mix.Options),
+            medians: request.IncludeMedian == true,
+            ct
+        );
         return result is null ? AuditViews.Missing(missing!) : TypedResults.Ok(ToResponse(result));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
     {
-        var (result, missing) = await mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), medians: request.IncludeMedian == true, ct);
+        var (result, missing) = await mix.ComputeAsync(
+            user.FunderId(),
+            ToQuery(request, mix.Options),
+            medians: request.IncludeMedian == true,
+            ct
+        );
         if (result is null)
         {
             return AuditViews.Missing(missing!);
@@ -86,18 +154,56 @@ internal static class GetMix
         sb.Append(CsvCell.Line([.. r.GroupBy, "currency", "amount", "grants", "share_percent", "median"]));
         foreach (var c in r.Cells)
         {
-            sb.Append(CsvCell.Line([.. r.GroupBy.Select(d => c.Key[d]), r.Currency, Num(c.Amount), Num(c.Grants), Num(c.Share), c.Median is { } median ? Num(median) : ""]));
+            sb.Append(
+                CsvCell.Line([
+                    .. r.GroupBy.Select(d => c.Key[d]),
+                    r.Currency,
+                    Num(c.Amount),
+                    Num(c.Grants),
+                    Num(c.Share),
+                    c.Median is { } median ? Num(median) : "",
+                ])
+            );
         }
 
-        foreach (var (name, f) in new[] { ("total", r.Totals), ("protection", r.Protection), ("prevention+collective", r.PreventionCollective), ("flexible", r.Flexible), ("local", r.Local), ("unclassified", r.Unclassified) })
+        foreach (
+            var (name, f) in new[]
+            {
+                ("total", r.Totals),
+                ("protection", r.Protection),
+                ("prevention+collective", r.PreventionCollective),
+                ("flexible", r.Flexible),
+                ("local", r.Local),
+                ("unclassified", r.Unclassified),
+            }
+        )
         {
-            sb.Append(CsvCell.Line([name, .. r.GroupBy.Skip(1).Select(_ => ""), r.Currency, Num(f.Amount), f.Grants is { } g ? Num(g) : "", Num(f.Share), ""]));
+            sb.Append(
+                CsvCell.Line([
+                    name,
+                    .. r.GroupBy.Skip(1).Select(_ => ""),
+                    r.Currency,
+                    Num(f.Amount),
+                    f.Grants is { } g ? Num(g) : "",
+                    Num(f.Share),
+                    "",
+                ])
+            );
         }
 
-        return TypedResults.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv");
+        return TypedResults.File(
+            Encoding.UTF8.GetBytes(sb.ToString()),
+            "text/csv; charset=utf-8",
+            $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"
+        );
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync([AsParameters] Request request, ClaimsPrincipal user, MixCalculator mix, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
     {
         var query = ToQuery(request, mix.Options) with { GroupBy = ["level", "purpose"] };
         var (result, missing) = await mix.ComputeAsync(user.FunderId(), query, medians: false, ct);
@@ -110,35 +216,63 @@ internal static class GetMix
     }
 
     /// <summary>
-    /// The level × purpose chart of a mix grouped by level and purpose: one bar per level, stacked by purpose, as shares of
-    /// the total. The .svg endpoint renders it as a document; a page (the console) renders it inline with its own id prefix.
+    /// The level × purpose chart of a mix grouped by level and purpose: one bar per level, stacked by purpose, as
+    /// shares of
+    /// the total. The .svg endpoint renders it as a document; a page (the console) renders it inline with its own id
+    /// prefix.
     /// </summary>
     public static StackedBarChart Chart(Response mix, string idPrefix = "chart")
     {
-        var bars = MixCalculator.Levels.Select(level => new ChartBar(level, MixCalculator.Purposes.Select(purpose =>
-        {
-            var amount = mix.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == purpose).Sum(c => c.AmountMinor);
-            return new ChartSegment(purpose, AuditMaths.Share(amount, mix.Totals.AmountMinor));
-        }).ToList())).ToList();
+        var bars = MixCalculator
+            .Levels.Select(level => new ChartBar(
+                level,
+                MixCalculator
+                    .Purposes.Select(purpose =>
+                    {
+                        var amount = mix
+                            .Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == purpose)
+                            .Sum(c => c.AmountMinor);
+                        return new ChartSegment(purpose, AuditMaths.Share(amount, mix.Totals.AmountMinor));
+                    })
+                    .ToList()
+            ))
+            .ToList();
         return new StackedBarChart(
             $"Funding mix {mix.Period.From:yyyy-MM-dd} to {mix.Period.To:yyyy-MM-dd} ({mix.Currency})",
-            $"Share of the total of {mix.Totals.Amount.ToString("N2", CultureInfo.InvariantCulture)} {mix.Currency} by recipient level, stacked by purpose; {mix.Unclassified.Share}% unclassified.",
-            "Level", "Share of total (%)", MixCalculator.Purposes, bars, idPrefix);
+            $"Share of the total of {mix.Totals.Amount.ToString("N2", CultureInfo.InvariantCulture)} {mix.Currency} "
+                + $"by recipient level, stacked by purpose; {mix.Unclassified.Share}% unclassified.",
+            "Level",
+            "Share of total (%)",
+            MixCalculator.Purposes,
+            bars,
+            idPrefix
+        );
     }
 
-    public static Response ToResponse(MixResult m) => new(
-        new PeriodView(m.Period.From, m.Period.To), m.Currency, m.GroupBy,
-        m.Cells.Select(c => new Cell(c.Key, c.AmountMinor, Core.Money.MinorUnits.ToDecimal(c.AmountMinor, m.Currency), c.Grants,
-            AuditMaths.Share(c.AmountMinor, m.TotalMinor), m.HasMedians ? c.MedianMinor : null,
-            m.HasMedians ? Core.Money.MinorUnits.ToDecimal(c.MedianMinor, m.Currency) : null)).ToList(),
-        AuditViews.FigureOf(m.TotalMinor, m.TotalMinor, m.Currency, m.Grants),
-        AuditViews.FigureOf(m.PreventionCollectiveMinor, m.TotalMinor, m.Currency),
-        AuditViews.FigureOf(m.FlexibleMinor, m.TotalMinor, m.Currency),
-        AuditViews.FigureOf(m.LocalMinor, m.TotalMinor, m.Currency),
-        AuditViews.FigureOf(m.UnclassifiedMinor, m.TotalMinor, m.Currency, m.UnclassifiedGrants),
-        RoundingRule,
-        AuditViews.FigureOf(ProtectionMinor(m), m.TotalMinor, m.Currency),
-        [.. MixCalculator.Purposes.Select(p => PurposeFigureOf(m, p))]);
+    public static Response ToResponse(MixResult m) =>
+        new(
+            new PeriodView(m.Period.From, m.Period.To),
+            m.Currency,
+            m.GroupBy,
+            m.Cells.Select(c => new Cell(
+                    c.Key,
+                    c.AmountMinor,
+                    Core.Money.MinorUnits.ToDecimal(c.AmountMinor, m.Currency),
+                    c.Grants,
+                    AuditMaths.Share(c.AmountMinor, m.TotalMinor),
+                    m.HasMedians ? c.MedianMinor : null,
+                    m.HasMedians ? Core.Money.MinorUnits.ToDecimal(c.MedianMinor, m.Currency) : null
+                ))
+                .ToList(),
+            AuditViews.FigureOf(m.TotalMinor, m.TotalMinor, m.Currency, m.Grants),
+            AuditViews.FigureOf(m.PreventionCollectiveMinor, m.TotalMinor, m.Currency),
+            AuditViews.FigureOf(m.FlexibleMinor, m.TotalMinor, m.Currency),
+            AuditViews.FigureOf(m.LocalMinor, m.TotalMinor, m.Currency),
+            AuditViews.FigureOf(m.UnclassifiedMinor, m.TotalMinor, m.Currency, m.UnclassifiedGrants),
+            RoundingRule,
+            AuditViews.FigureOf(ProtectionMinor(m), m.TotalMinor, m.Currency),
+            [.. MixCalculator.Purposes.Select(p => PurposeFigureOf(m, p))]
+        );
 
     private static long ProtectionMinor(MixResult m) =>
         MixCalculator.ProtectionPurposes.Sum(p => m.PurposeMinor.GetValueOrDefault(p));
@@ -149,19 +283,26 @@ internal static class GetMix
         var protection = MixCalculator.ProtectionPurposes.Contains(purpose)
             ? AuditMaths.Share(amount, ProtectionMinor(m))
             : (decimal?)null;
-        return new PurposeFigure(purpose, amount, Core.Money.MinorUnits.ToDecimal(amount, m.Currency),
-            AuditMaths.Share(amount, m.TotalMinor), protection);
+        return new PurposeFigure(
+            purpose,
+            amount,
+            Core.Money.MinorUnits.ToDecimal(amount, m.Currency),
+            AuditMaths.Share(amount, m.TotalMinor),
+            protection
+        );
     }
 
-    public static MixQuery ToQuery(Request r, AuditOptions options) => new(
-        AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
-        r.Currency!.Trim().ToUpperInvariant(),
-        AuditViews.ParseGroupBy(r.GroupBy),
-        string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
-        AuditViews.RegionOf(r.Region),
-        AuditViews.CountryOf(r.Country),
-        r.Source?.Trim().ToLowerInvariant(),
-        options.FiscalYearStartMonth);
+    public static MixQuery ToQuery(Request r, AuditOptions options) =>
+        new(
+            AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
+            r.Currency!.Trim().ToUpperInvariant(),
+            AuditViews.ParseGroupBy(r.GroupBy),
+            string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
+            AuditViews.RegionOf(r.Region),
+            AuditViews.CountryOf(r.Country),
+            r.Source?.Trim().ToLowerInvariant(),
+            options.FiscalYearStartMonth
+        );
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
@@ -173,12 +314,24 @@ internal static class GetMix
         {
             AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
             AuditViews.CurrencyRule(this, r => r.Currency);
-            RuleFor(r => r.GroupBy).Must(g => AuditViews.ParseGroupBy(g) is { Count: > 0 and <= 3 } dims && dims.All(AuditViews.Dimensions.Contains) && dims.Distinct().Count() == dims.Count)
+            RuleFor(r => r.GroupBy)
+                .Must(g =>
+                    AuditViews.ParseGroupBy(g) is { Count: > 0 and <= 3 } dims
+                    && dims.All(AuditViews.Dimensions.Contains)
+                    && dims.Distinct().Count() == dims.Count
+                )
                 .WithMessage($"Up to 3 distinct of: {string.Join(", ", AuditViews.Dimensions)}.");
-            RuleFor(r => r.Region).Must(r => WorldRegions.TryParse(r, out _)).When(r => r.Region is not null)
+            RuleFor(r => r.Region)
+                .Must(r => WorldRegions.TryParse(r, out _))
+                .When(r => r.Region is not null)
                 .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
-            RuleFor(r => r.Country).Must(c => Countries.TryResolve(c, out _)).When(r => r.Country is not null).WithMessage("Not a known country code or name.");
-            RuleFor(r => r.Source).Must(s => AuditViews.Sources.Contains(s!.Trim().ToLowerInvariant())).When(r => r.Source is not null)
+            RuleFor(r => r.Country)
+                .Must(c => Countries.TryResolve(c, out _))
+                .When(r => r.Country is not null)
+                .WithMessage("Not a known country code or name.");
+            RuleFor(r => r.Source)
+                .Must(s => AuditViews.Sources.Contains(s!.Trim().ToLowerInvariant()))
+                .When(r => r.Source is not null)
                 .WithMessage($"One of: {string.Join(", ", AuditViews.Sources)}.");
             RuleFor(r => r.Programme).MaximumLength(400);
         }

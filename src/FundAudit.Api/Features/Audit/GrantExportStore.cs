@@ -60,7 +60,10 @@ internal sealed class GrantExportStore(Db db)
     /// The funder's grants with their effective classification, streamed row by row (never all in memory).
     /// </summary>
     public async IAsyncEnumerable<GrantExportRow> ExportAsync(
-        long funderId, GrantFilter filter, [EnumeratorCancellation] CancellationToken ct)
+        long funderId,
+        GrantFilter filter,
+        [EnumeratorCancellation] CancellationToken ct
+    )
     {
         var (where, p) = filter.ToSql(funderId, db.Dialect);
         await using var connection = await db.OpenAsync(ct);

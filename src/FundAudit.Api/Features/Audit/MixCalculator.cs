@@ -4,8 +4,14 @@ using Microsoft.Extensions.Options;
 
 namespace FundAudit.Api.Features.Audit;
 
-/// <summary>The value of one dimension of a cell: level, purpose, flexible, year, region, country or programme.</summary>
-internal sealed record MixCell(IReadOnlyDictionary<string, string> Key, long AmountMinor, long Grants, long MedianMinor);
+/// <summary>The value of one dimension of a cell: level, purpose, flexible, year, region, country or
+/// programme.</summary>
+internal sealed record MixCell(
+    IReadOnlyDictionary<string, string> Key,
+    long AmountMinor,
+    long Grants,
+    long MedianMinor
+);
 
 /// <summary>
 /// The mix in one currency: cells, totals and the headline amounts. Every share is of <see cref="TotalMinor"/>, the
@@ -24,9 +30,11 @@ internal sealed record MixResult(
     long UnclassifiedMinor,
     long UnclassifiedGrants,
     IReadOnlyDictionary<string, long> LevelMinor,
-    IReadOnlyDictionary<string, long> PurposeMinor)
+    IReadOnlyDictionary<string, long> PurposeMinor
+)
 {
-    /// <summary>Whether the cells' medians were computed (includeMedian=true); otherwise MedianMinor is 0 and not shown.</summary>
+    /// <summary>Whether the cells' medians were computed (includeMedian=true); otherwise MedianMinor is 0 and not
+    /// shown.</summary>
     public bool HasMedians { get; init; }
 }
 
@@ -44,7 +52,15 @@ internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> 
 internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
-    public static readonly string[] Purposes = ["prevention", "collective", "emergency", "campaign", "other", "unclassified"];
+    public static readonly string[] Purposes =
+    [
+        "prevention",
+        "collective",
+        "emergency",
+        "campaign",
+        "other",
+        "unclassified",
+    ];
 
     /// <summary>The four protection purposes (TAXONOMY.md): the first four of <see cref="Purposes"/>.</summary>
     public static readonly string[] ProtectionPurposes = ["prevention", "collective", "emergency", "campaign"];
@@ -56,7 +72,11 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
     /// <paramref name="medians"/>, each cell's median grant ranked by the database over the grants converted alike.
     /// </summary>
     public async Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(
-        long funderId, MixQuery q, bool medians, CancellationToken ct)
+        long funderId,
+        MixQuery q,
+        bool medians,
+        CancellationToken ct
+    )
     {
         var rows = await sums.SumsAsync(funderId, q, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
@@ -72,42 +92,58 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             pairs[(currency, date)] = book.Pair(currency, q.Currency, date)!.Value;
         }
 
-        IReadOnlyList<MedianRow> medianRows = medians && rows.Count > 0
-            ? await sums.MediansAsync(funderId, q, Factors(pairs, q.Currency), ct)
-            : [];
+        IReadOnlyList<MedianRow> medianRows =
+            medians && rows.Count > 0 ? await sums.MediansAsync(funderId, q, Factors(pairs, q.Currency), ct) : [];
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, medianRows, row =>
-        {
-            if (!ReferenceEquals(row.Currency, lastKey.Currency) || row.AwardDate != lastKey.Date)
             {
-                lastKey = (row.Currency, row.AwardDate);
-                lastPair = pairs[lastKey];
-            }
+                if (!ReferenceEquals(row.Currency, lastKey.Currency) || row.AwardDate != lastKey.Date)
+                {
+                    lastKey = (row.Currency, row.AwardDate);
+                    lastPair = pairs[lastKey];
+                }
 
-            return CurrencyConversion.Convert(row.Amount, row.Currency, lastPair.Source, q.Currency, lastPair.Target);
-        }) with { HasMedians = medians }, null);
+                return CurrencyConversion.Convert(
+                    row.Amount,
+                    row.Currency,
+                    lastPair.Source,
+                    q.Currency,
+                    lastPair.Target
+                );
+            }) with { HasMedians = medians }, null);
     }
 
     /// <summary>Report minor units per source minor unit, for each (currency, award day) of the sums.</summary>
     private static Dictionary<(string Currency, DateOnly Date), decimal> Factors(
-        Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)> pairs, string target)
+        Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)> pairs,
+        string target
+    )
     {
         var targetExponent = Pow10(Currencies.Exponent(target));
         return pairs.ToDictionary(
             kv => kv.Key,
-            kv => kv.Value.Target * targetExponent / (kv.Value.Source * Pow10(Currencies.Exponent(kv.Key.Currency))));
+            kv => kv.Value.Target * targetExponent / (kv.Value.Source * Pow10(Currencies.Exponent(kv.Key.Currency)))
+        );
     }
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
-    public async Task<(RateBook Book, MissingRates? Missing)> PriceAsync(long funderId, string target, IReadOnlyList<MixRow> rows, CancellationToken ct)
+    public async Task<(RateBook Book, MissingRates? Missing)> PriceAsync(
+        long funderId,
+        string target,
+        IReadOnlyList<MixRow> rows,
+        CancellationToken ct
+    )
     {
         var (book, _, missing) = await PriceCoreAsync(funderId, target, rows, ct);
         return (book, missing);
     }
 
-    private async Task<(RateBook Book, HashSet<(string Currency, DateOnly Date)> Distinct, MissingRates? Missing)> PriceCoreAsync(
-        long funderId, string target, IReadOnlyList<MixRow> rows, CancellationToken ct)
+    private async Task<(
+        RateBook Book,
+        HashSet<(string Currency, DateOnly Date)> Distinct,
+        MissingRates? Missing
+    )> PriceCoreAsync(long funderId, string target, IReadOnlyList<MixRow> rows, CancellationToken ct)
     {
         // One pass: the distinct (currency, award day) pairs, the currencies and the date range.
         var distinct = new HashSet<(string Currency, DateOnly Date)>();
@@ -142,19 +178,40 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         var missing = distinct
             .Where(x => book.Pair(x.Currency, target, x.Date) is null)
             .Select(x => new MissingRate(x.Currency, x.Date))
-            .OrderBy(m => m.Currency, StringComparer.Ordinal).ThenBy(m => m.Date)
+            .OrderBy(m => m.Currency, StringComparer.Ordinal)
+            .ThenBy(m => m.Date)
             .ToList();
         return (book, distinct, missing.Count == 0 ? null : new MissingRates(target, missing));
     }
 
     /// <summary>A cell's identity: the values of the grouped dimensions (null or 0 for the others).</summary>
-    private readonly record struct CellKey(string? Level, string? Purpose, string? Flexible, int Year, string? Region, string? Country, string? Programme);
+    private readonly record struct CellKey(
+        string? Level,
+        string? Purpose,
+        string? Flexible,
+        int Year,
+        string? Region,
+        string? Country,
+        string? Programme
+    );
 
-    public static MixResult Build(MixQuery q, IReadOnlyList<MixRow> rows, IReadOnlyList<MedianRow> medianRows, Func<MixRow, long> convert)
+    public static MixResult Build(
+        MixQuery q,
+        IReadOnlyList<MixRow> rows,
+        IReadOnlyList<MedianRow> medianRows,
+        Func<MixRow, long> convert
+    )
     {
         var cells = new Dictionary<CellKey, (long Amount, long Grants)>();
-        long total = 0, grants = 0, prevColl = 0, flexible = 0, local = 0, unclassified = 0, unclassifiedGrants = 0;
-        long[] levels = new long[Levels.Length], purposes = new long[Purposes.Length];
+        long total = 0,
+            grants = 0,
+            prevColl = 0,
+            flexible = 0,
+            local = 0,
+            unclassified = 0,
+            unclassifiedGrants = 0;
+        long[] levels = new long[Levels.Length],
+            purposes = new long[Purposes.Length];
         var byYear = q.GroupBy.Contains("year");
         var lastDate = default(DateOnly);
         var lastYear = 0;
@@ -168,7 +225,11 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             }
 
             var key = KeyOf(q, row.Level, row.Purpose, row.Flexible, lastYear, row.Region, row.Country, row.Programme);
-            ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, key, out _);
+            ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+                cells,
+                key,
+                out _
+            );
             cell.Amount += amount;
             cell.Grants += row.Grants;
             total += amount;
@@ -202,12 +263,29 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
 
         var medians = MediansByCell(q, medianRows);
         var ordered = cells
-            .Select(kv => new MixCell(Display(q, kv.Key), kv.Value.Amount, kv.Value.Grants, medians.GetValueOrDefault(kv.Key)))
+            .Select(kv => new MixCell(
+                Display(q, kv.Key),
+                kv.Value.Amount,
+                kv.Value.Grants,
+                medians.GetValueOrDefault(kv.Key)
+            ))
             .OrderBy(c => Order(c.Key))
             .ToList();
-        return new MixResult(q.Period, q.Currency, q.GroupBy, ordered, total, grants, prevColl, flexible, local, unclassified, unclassifiedGrants,
+        return new MixResult(
+            q.Period,
+            q.Currency,
+            q.GroupBy,
+            ordered,
+            total,
+            grants,
+            prevColl,
+            flexible,
+            local,
+            unclassified,
+            unclassifiedGrants,
             Levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => levels[x.i]),
-            Purposes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => purposes[x.i]));
+            Purposes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => purposes[x.i])
+        );
     }
 
     /// <summary>Each cell's median in minor units: the mean of its one or two middle grants, rounded once.</summary>
@@ -216,21 +294,54 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             .GroupBy(m => KeyOf(q, m.Level, m.Purpose, m.Flexible, m.Year ?? 0, m.Region, m.Country, m.Programme))
             .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
 
-    private static CellKey KeyOf(MixQuery q, string? level, string? purpose, bool? flexible, int year, string? region, string? country, string? programme)
+    private static CellKey KeyOf(
+        MixQuery q,
+        string? level,
+        string? purpose,
+        bool? flexible,
+        int year,
+        string? region,
+        string? country,
+        string? programme
+    )
     {
-        string? l = null, p = null, f = null, r = null, c = null, g = null;
+        string? l = null,
+            p = null,
+            f = null,
+            r = null,
+            c = null,
+            g = null;
         var y = 0;
         foreach (var dim in q.GroupBy)
         {
             switch (dim)
             {
-                case "level": l = level ?? "unclassified"; break;
-                case "purpose": p = purpose ?? "unclassified"; break;
-                case "flexible": f = flexible switch { true => "true", false => "false", null => "unclassified" }; break;
-                case "year": y = year; break;
-                case "region": r = region ?? "unknown"; break;
-                case "country": c = country ?? "unknown"; break;
-                default: g = programme ?? "none"; break;
+                case "level":
+                    l = level ?? "unclassified";
+                    break;
+                case "purpose":
+                    p = purpose ?? "unclassified";
+                    break;
+                case "flexible":
+                    f = flexible switch
+                    {
+                        true => "true",
+                        false => "false",
+                        null => "unclassified",
+                    };
+                    break;
+                case "year":
+                    y = year;
+                    break;
+                case "region":
+                    r = region ?? "unknown";
+                    break;
+                case "country":
+                    c = country ?? "unknown";
+                    break;
+                default:
+                    g = programme ?? "none";
+                    break;
             }
         }
 
@@ -258,12 +369,22 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
     }
 
     /// <summary>Cells in the taxonomy's order (levels from global to local, then purposes), then by name.</summary>
-    private static string Order(IReadOnlyDictionary<string, string> key) => string.Join("|", key.Select(kv => kv.Key switch
-    {
-        "level" => Array.IndexOf(Levels, kv.Value).ToString("00", System.Globalization.CultureInfo.InvariantCulture),
-        "purpose" => Array.IndexOf(Purposes, kv.Value).ToString("00", System.Globalization.CultureInfo.InvariantCulture),
-        _ => kv.Value,
-    }));
+    private static string Order(IReadOnlyDictionary<string, string> key) =>
+        string.Join(
+            "|",
+            key.Select(kv =>
+                kv.Key switch
+                {
+                    "level" => Array
+                        .IndexOf(Levels, kv.Value)
+                        .ToString("00", System.Globalization.CultureInfo.InvariantCulture),
+                    "purpose" => Array
+                        .IndexOf(Purposes, kv.Value)
+                        .ToString("00", System.Globalization.CultureInfo.InvariantCulture),
+                    _ => kv.Value,
+                }
+            )
+        );
 
     private static decimal Pow10(int exponent)
     {

@@ -24,7 +24,12 @@ internal enum MixSumColumn
 /// <param name="InSums">How the grouped sums carry it.</param>
 /// <param name="InDayTotals">Whether the stored daily totals (grant_day_totals) hold it, as a column or by day.</param>
 internal sealed record MixDimension(
-    string Name, Func<IDbDialect, string> Column, bool NeedsRegion, MixSumColumn InSums, bool InDayTotals);
+    string Name,
+    Func<IDbDialect, string> Column,
+    bool NeedsRegion,
+    MixSumColumn InSums,
+    bool InDayTotals
+);
 
 /// <summary>
 /// The dimensions of the mix, in the order the sums select them: the one table that drives the SELECT and GROUP BY
@@ -55,12 +60,16 @@ internal static class MixDimensions
 
     /// <summary>The columns of the grouped sums for <paramref name="q"/>, in the table's order.</summary>
     public static IReadOnlyList<MixDimension> Summed(MixQuery q) =>
-        [.. All.Where(d => d.InSums switch
-        {
-            MixSumColumn.Always => true,
-            MixSumColumn.WhenGrouped => q.GroupBy.Contains(d.Name),
-            _ => false,
-        })];
+        [
+            .. All.Where(d =>
+                d.InSums switch
+                {
+                    MixSumColumn.Always => true,
+                    MixSumColumn.WhenGrouped => q.GroupBy.Contains(d.Name),
+                    _ => false,
+                }
+            ),
+        ];
 
     /// <summary>The dimensions <paramref name="q"/> groups by, in its order (the medians' partition).</summary>
     public static IReadOnlyList<MixDimension> Grouped(MixQuery q) => [.. q.GroupBy.Select(Of)];

@@ -11,7 +11,8 @@ internal sealed record MixQuery(
     string? Region,
     string? Country,
     string? Source,
-    int FiscalYearStartMonth);
+    int FiscalYearStartMonth
+);
 
 /// <summary>
 /// The WHERE of a mix query and its parameters, over the grants or over the stored daily totals. A funder's own
@@ -27,7 +28,9 @@ internal static class MixFilter
     /// query that neither filters nor groups by region, country or programme.
     /// </summary>
     public static bool ReadsDayTotals(MixQuery q) =>
-        q.Region is null && q.Country is null && q.Programme is null
+        q.Region is null
+        && q.Country is null
+        && q.Programme is null
         && MixDimensions.Grouped(q).All(d => d.InDayTotals);
 
     /// <summary>Whether the query over the grants joins country_regions r, to filter or group by place.</summary>
@@ -86,7 +89,10 @@ internal static class MixFilter
     }
 
     private static (List<string> Where, Dictionary<string, object> Parameters) FunderAndPeriod(
-        string alias, long? funderId, MixQuery q)
+        string alias,
+        long? funderId,
+        MixQuery q
+    )
     {
         var p = new Dictionary<string, object>(StringComparer.Ordinal)
         {

@@ -77,8 +77,12 @@ internal sealed class MixStore(Db db)
     /// The median grant of each cell of <paramref name="q"/>, ranked by the database over the funder's grants converted
     /// with <paramref name="factors"/> (report minor units per source minor unit, for every currency and award date).
     /// </summary>
-    public async Task<IReadOnlyList<MedianRow>> MediansAsync(long funderId, MixQuery q,
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
+    public async Task<IReadOnlyList<MedianRow>> MediansAsync(
+        long funderId,
+        MixQuery q,
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         var table = await WriteFactorsAsync(connection, factors, ct);
@@ -105,7 +109,11 @@ internal sealed class MixStore(Db db)
 
     /// <summary>The sums grouped from the grants: for queries the daily totals cannot answer.</summary>
     private async Task<List<MixRow>> GroupedGrantsAsync(
-        DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
+        DbConnection connection,
+        long? funderId,
+        MixQuery q,
+        CancellationToken ct
+    )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
         var dims = MixDimensions.Summed(q).Select(d => (d.Name, Column: d.Column(db.Dialect))).ToList();
@@ -129,7 +137,11 @@ internal sealed class MixStore(Db db)
     /// not filtered on) merged as they are read: the same groups as the GROUP BY over the grants, without the sort.
     /// </summary>
     private async Task<List<MixRow>> DayTotalsAsync(
-        DbConnection connection, long? funderId, MixQuery q, CancellationToken ct)
+        DbConnection connection,
+        long? funderId,
+        MixQuery q,
+        CancellationToken ct
+    )
     {
         var (where, p) = MixFilter.OverDayTotals(funderId, q);
         var sql = $"""
@@ -140,33 +152,58 @@ internal sealed class MixStore(Db db)
             """;
         var rows = new List<MixRow>();
         MixRow? last = null;
-        string currency = "", level = "", purpose = "";
-        await db.Engine.ReadRowsAsync(connection, sql, p, row =>
-        {
-            var funder = funderId ?? row.Int64(7);
-            var date = row.Date(0);
-            currency = row.TextIs(1, currency) ? currency : row.Text(1);
-            level = Known(row, 2, level, MixCalculator.Levels);
-            purpose = Known(row, 3, purpose, MixCalculator.Purposes);
-            bool? flexible = row.Int64(4) switch { 1 => true, 0 => false, _ => null };
-            var grants = row.Int64(5);
-            var amount = row.Int64(6);
-            if (last is not null && last.FunderId == funder && last.AwardDate == date
-                && ReferenceEquals(last.Currency, currency) && ReferenceEquals(last.Level, level)
-                && ReferenceEquals(last.Purpose, purpose) && last.Flexible == flexible)
+        string currency = "",
+            level = "",
+            purpose = "";
+        await db.Engine.ReadRowsAsync(
+            connection,
+            sql,
+            p,
+            row =>
             {
-                last.Grants += grants; // the same group under another source: merged as the GROUP BY would
-                last.Amount += amount;
-                return;
-            }
+                var funder = funderId ?? row.Int64(7);
+                var date = row.Date(0);
+                currency = row.TextIs(1, currency) ? currency : row.Text(1);
+                level = Known(row, 2, level, MixCalculator.Levels);
+                purpose = Known(row, 3, purpose, MixCalculator.Purposes);
+                bool? flexible = row.Int64(4) switch
+                {
+                    1 => true,
+                    0 => false,
+                    _ => null,
+                };
+                var grants = row.Int64(5);
+                var amount = row.Int64(6);
+                if (
+                    last is not null
+                    && last.FunderId == funder
+                    && last.AwardDate == date
+                    && ReferenceEquals(last.Currency, currency)
+                    && ReferenceEquals(last.Level, level)
+                    && ReferenceEquals(last.Purpose, purpose)
+                    && last.Flexible == flexible
+                )
+                {
+                    last.Grants += grants; // the same group under another source: merged as the GROUP BY would
+                    last.Amount += amount;
+                    return;
+                }
 
-            last = new MixRow
-            {
-                FunderId = funder, AwardDate = date, Currency = currency, Level = level, Purpose = purpose,
-                Flexible = flexible, Grants = grants, Amount = amount,
-            };
-            rows.Add(last);
-        }, ct);
+                last = new MixRow
+                {
+                    FunderId = funder,
+                    AwardDate = date,
+                    Currency = currency,
+                    Level = level,
+                    Purpose = purpose,
+                    Flexible = flexible,
+                    Grants = grants,
+                    Amount = amount,
+                };
+                rows.Add(last);
+            },
+            ct
+        );
         return rows;
     }
 
@@ -190,12 +227,17 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>Fills the connection's temporary table of conversion factors; answers its name in SQL.</summary>
-    private async Task<string> WriteFactorsAsync(DbConnection connection,
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors, CancellationToken ct)
+    private async Task<string> WriteFactorsAsync(
+        DbConnection connection,
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
+        CancellationToken ct
+    )
     {
         var table = db.Dialect.TempTable(FactorsTable);
         var create = db.Dialect.CreateTempTable(
-            FactorsTable, [("currency", ColumnType.Text), ("award_date", ColumnType.Date), ("factor", ColumnType.Decimal)]);
+            FactorsTable,
+            [("currency", ColumnType.Text), ("award_date", ColumnType.Date), ("factor", ColumnType.Decimal)]
+        );
         await connection.ExecuteAsync(new CommandDefinition(create, cancellationToken: ct));
         foreach (var chunk in factors.Chunk(FactorsPerStatement))
         {

@@ -39,17 +39,31 @@ internal sealed class RateStore(Db db)
     /// Replaces the funder's rates for each (base, currency) over the loaded date range, in one transaction.
     /// </summary>
     public async Task StoreRatesAsync(
-        long funderId, IReadOnlyList<ExchangeRate> rates, DateTimeOffset now, CancellationToken ct)
+        long funderId,
+        IReadOnlyList<ExchangeRate> rates,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var series in rates.GroupBy(r => (r.Base, r.Currency)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(DeleteRatesSql, new
-            {
-                FunderId = funderId, series.Key.Base, series.Key.Currency,
-                First = series.Min(r => r.Date), Last = series.Max(r => r.Date),
-            }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    DeleteRatesSql,
+                    new
+                    {
+                        FunderId = funderId,
+                        series.Key.Base,
+                        series.Key.Currency,
+                        First = series.Min(r => r.Date),
+                        Last = series.Max(r => r.Date),
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
         }
 
         var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
@@ -68,8 +82,9 @@ internal sealed class RateStore(Db db)
                 p.Add("R" + i, chunk[i].Rate.ToString(CultureInfo.InvariantCulture));
             }
 
-            var insert = "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
-                         + string.Join(", ", values);
+            var insert =
+                "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
+                + string.Join(", ", values);
             await connection.ExecuteAsync(new CommandDefinition(insert, p, tx, cancellationToken: ct));
         }
 
@@ -89,15 +104,31 @@ internal sealed class RateStore(Db db)
     /// <paramref name="to"/>.
     /// </summary>
     public async Task<IReadOnlyList<ExchangeRate>> RatesAsync(
-        long funderId, IReadOnlyCollection<string> currencies, DateOnly from, DateOnly to, CancellationToken ct)
+        long funderId,
+        IReadOnlyCollection<string> currencies,
+        DateOnly from,
+        DateOnly to,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        var args = new { FunderId = funderId, From = from, To = to, Currencies = currencies.ToArray() };
+        var args = new
+        {
+            FunderId = funderId,
+            From = from,
+            To = to,
+            Currencies = currencies.ToArray(),
+        };
         var sql = SelectRates + " AND " + db.Dialect.InList("currency", "Currencies");
         var rows = await connection.QueryAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(
-            new CommandDefinition(sql, args, cancellationToken: ct));
+            new CommandDefinition(sql, args, cancellationToken: ct)
+        );
         return rows.Select(r => new ExchangeRate(
-            r.RateDate, r.Currency, r.Base,
-            decimal.Parse(r.Rate, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture))).ToList();
+                r.RateDate,
+                r.Currency,
+                r.Base,
+                decimal.Parse(r.Rate, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)
+            ))
+            .ToList();
     }
 }

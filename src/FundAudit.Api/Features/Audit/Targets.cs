@@ -9,7 +9,8 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="BaselineValue">The metric's share in the baseline.</param>
 /// <param name="CurrentValue">The metric's share in the current period.</param>
 /// <param name="Progress">Percent of the way from the baseline value to the target (0–100).</param>
-/// <param name="Expected">Where a straight line from the baseline (at its period's end) to the target (at the due date) stands today.</param>
+/// <param name="Expected">Where a straight line from the baseline (at its period's end) to the target (at the due date)
+/// stands today.</param>
 /// <param name="OnTrack">Met, or at least as far as that line.</param>
 /// <param name="Id">The target's id.</param>
 /// <param name="BaselineId">The baseline it is measured from.</param>
@@ -18,19 +19,44 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="CurrentPeriod">The period the current value is measured in.</param>
 /// <param name="Met">The current value has reached the target.</param>
 internal sealed record TargetView(
-    long Id, string Metric, string Direction, decimal TargetPercent, DateOnly By, long BaselineId, string BaselineName, string Currency,
-    PeriodView CurrentPeriod, decimal BaselineValue, decimal CurrentValue, decimal Progress, decimal Expected, bool Met, bool OnTrack);
+    long Id,
+    string Metric,
+    string Direction,
+    decimal TargetPercent,
+    DateOnly By,
+    long BaselineId,
+    string BaselineName,
+    string Currency,
+    PeriodView CurrentPeriod,
+    decimal BaselineValue,
+    decimal CurrentValue,
+    decimal Progress,
+    decimal Expected,
+    bool Met,
+    bool OnTrack
+);
 
 /// <summary>POST /api/audit/targets: a share to reach by a date, measured from a baseline.</summary>
 internal static class CreateTarget
 {
     public static readonly string[] Metrics = ["local", "flexible", "prevention_collective"];
 
-    public sealed record Request(string? Metric, string? Direction, decimal? TargetPercent, DateOnly? By, long? BaselineId);
+    public sealed record Request(
+        string? Metric,
+        string? Direction,
+        decimal? TargetPercent,
+        DateOnly? By,
+        long? BaselineId
+    );
 
     public static async Task<Results<Created<TargetView>, ProblemHttpResult>> HandleAsync(
-        Request request, ClaimsPrincipal user, BaselineStore store, MixCalculator mix, TimeProvider clock,
-        CancellationToken ct)
+        Request request,
+        ClaimsPrincipal user,
+        BaselineStore store,
+        MixCalculator mix,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (await store.BaselineAsync(funderId, request.BaselineId!.Value, ct) is null)
@@ -38,35 +64,64 @@ internal static class CreateTarget
             return AuditViews.BaselineNotFound(request.BaselineId.Value);
         }
 
-        var id = await store.AddTargetAsync(funderId, request.Metric!.Trim().ToLowerInvariant(), request.Direction!.Trim().ToLowerInvariant(),
-            (int)(request.TargetPercent!.Value * 100m), request.By!.Value, request.BaselineId.Value, user.Actor(), clock.GetUtcNow(), ct);
+        var id = await store.AddTargetAsync(
+            funderId,
+            request.Metric!.Trim().ToLowerInvariant(),
+            request.Direction!.Trim().ToLowerInvariant(),
+            (int)(request.TargetPercent!.Value * 100m),
+            request.By!.Value,
+            request.BaselineId.Value,
+            user.Actor(),
+            clock.GetUtcNow(),
+            ct
+        );
         var target = (await store.TargetAsync(funderId, id, ct))!;
         var (views, missing) = await ListTargets.EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
-        return views is null ? AuditViews.Missing(missing!) : TypedResults.Created($"/api/audit/targets/{id}", views[0]);
+        return views is null
+            ? AuditViews.Missing(missing!)
+            : TypedResults.Created($"/api/audit/targets/{id}", views[0]);
     }
 
     public static bool IsMetric(string? metric)
     {
         var m = metric?.Trim().ToLowerInvariant();
-        return m is not null && (Metrics.Contains(m)
-            || (m.StartsWith("level:", StringComparison.Ordinal) && MixCalculator.Levels.Take(4).Contains(m[6..]))
-            || (m.StartsWith("purpose:", StringComparison.Ordinal) && MixCalculator.Purposes.Take(5).Contains(m[8..])));
+        return m is not null
+            && (
+                Metrics.Contains(m)
+                || (m.StartsWith("level:", StringComparison.Ordinal) && MixCalculator.Levels.Take(4).Contains(m[6..]))
+                || (
+                    m.StartsWith("purpose:", StringComparison.Ordinal)
+                    && MixCalculator.Purposes.Take(5).Contains(m[8..])
+                )
+            );
     }
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Metric).Must(IsMetric).WithMessage("One of local, flexible, prevention_collective, level:<global|regional|national|local>, purpose:<prevention|collective|emergency|campaign|other>.");
-            RuleFor(r => r.Direction).Must(d => d?.Trim().ToLowerInvariant() is "at_least" or "at_most").WithMessage("at_least or at_most.");
-            RuleFor(r => r.TargetPercent).NotNull().InclusiveBetween(0m, 100m).Must(p => p is null || decimal.Round(p.Value, 2) == p.Value).WithMessage("A percentage from 0 to 100 with at most 2 decimals.");
+            RuleFor(r => r.Metric)
+                .Must(IsMetric)
+                .WithMessage(
+                    "One of local, flexible, prevention_collective, "
+                        + "level:<global|regional|national|local>, purpose:<prevention|collective|emergency|campaign|other>."
+                );
+            RuleFor(r => r.Direction)
+                .Must(d => d?.Trim().ToLowerInvariant() is "at_least" or "at_most")
+                .WithMessage("at_least or at_most.");
+            RuleFor(r => r.TargetPercent)
+                .NotNull()
+                .InclusiveBetween(0m, 100m)
+                .Must(p => p is null || decimal.Round(p.Value, 2) == p.Value)
+                .WithMessage("A percentage from 0 to 100 with at most 2 decimals.");
             RuleFor(r => r.By).NotNull();
             RuleFor(r => r.BaselineId).NotNull().GreaterThan(0);
         }
     }
 }
 
-/// <summary>GET /api/audit/targets: each target with its baseline value, current value, progress and whether it is on track.</summary>
+/// <summary>GET /api/audit/targets: each target with its baseline value, current value, progress and whether it is on
+/// track.</summary>
 internal static class ListTargets
 {
     /// <param name="From">Start of the current period (default: the 12 months ending today).</param>
@@ -75,18 +130,42 @@ internal static class ListTargets
     public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear);
 
     public static async Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] Request request, ClaimsPrincipal user, BaselineStore store, MixCalculator mix,
-        TimeProvider clock, CancellationToken ct)
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        BaselineStore store,
+        MixCalculator mix,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
-        var period = AuditViews.PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth);
-        var (views, missing) = await EvaluateAsync(funderId, await store.TargetsAsync(funderId, ct), period, store, mix, clock, ct);
+        var period = AuditViews.PeriodOf(
+            request.From,
+            request.To,
+            request.FiscalYear,
+            mix.Options.FiscalYearStartMonth
+        );
+        var (views, missing) = await EvaluateAsync(
+            funderId,
+            await store.TargetsAsync(funderId, ct),
+            period,
+            store,
+            mix,
+            clock,
+            ct
+        );
         return views is null ? AuditViews.Missing(missing!) : TypedResults.Ok(views);
     }
 
     public static async Task<(IReadOnlyList<TargetView>?, MissingRates?)> EvaluateAsync(
-        long funderId, IReadOnlyList<TargetRow> targets, AuditPeriod? period, BaselineStore store, MixCalculator mix,
-        TimeProvider clock, CancellationToken ct)
+        long funderId,
+        IReadOnlyList<TargetRow> targets,
+        AuditPeriod? period,
+        BaselineStore store,
+        MixCalculator mix,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var current = period ?? new AuditPeriod(today.AddYears(-1).AddDays(1), today);
@@ -97,8 +176,21 @@ internal static class ListTargets
             var baseline = (await store.BaselineAsync(funderId, t.BaselineId, ct))!;
             if (!mixes.TryGetValue(baseline.Currency, out var now))
             {
-                var (result, missing) = await mix.ComputeAsync(funderId,
-                    new MixQuery(current, baseline.Currency, ["level", "purpose"], null, null, null, null, mix.Options.FiscalYearStartMonth), medians: false, ct);
+                var (result, missing) = await mix.ComputeAsync(
+                    funderId,
+                    new MixQuery(
+                        current,
+                        baseline.Currency,
+                        ["level", "purpose"],
+                        null,
+                        null,
+                        null,
+                        null,
+                        mix.Options.FiscalYearStartMonth
+                    ),
+                    medians: false,
+                    ct
+                );
                 if (result is null)
                 {
                     return (null, missing);
@@ -110,9 +202,34 @@ internal static class ListTargets
             var target = t.TargetBp / 100m;
             var then = GetBaseline.Snapshot(baseline).Metric(t.Metric);
             var value = now.Metric(t.Metric);
-            var status = TargetProgress.Evaluate(t.Direction == "at_most" ? TargetDirection.AtMost : TargetDirection.AtLeast, target, then, value, baseline.PeriodTo, t.DueDate, today);
-            views.Add(new TargetView(t.Id, t.Metric, t.Direction, target, t.DueDate, baseline.Id, baseline.Name, baseline.Currency, new PeriodView(current.From, current.To),
-                AuditMaths.Round(then), AuditMaths.Round(value), status.Progress, status.Expected, status.Met, status.OnTrack));
+            var status = TargetProgress.Evaluate(
+                t.Direction == "at_most" ? TargetDirection.AtMost : TargetDirection.AtLeast,
+                target,
+                then,
+                value,
+                baseline.PeriodTo,
+                t.DueDate,
+                today
+            );
+            views.Add(
+                new TargetView(
+                    t.Id,
+                    t.Metric,
+                    t.Direction,
+                    target,
+                    t.DueDate,
+                    baseline.Id,
+                    baseline.Name,
+                    baseline.Currency,
+                    new PeriodView(current.From, current.To),
+                    AuditMaths.Round(then),
+                    AuditMaths.Round(value),
+                    status.Progress,
+                    status.Expected,
+                    status.Met,
+                    status.OnTrack
+                )
+            );
         }
 
         return (views, null);
@@ -122,9 +239,18 @@ internal static class ListTargets
     {
         public Validator()
         {
-            RuleFor(r => r).Must(r => (r.From is null) == (r.To is null)).OverridePropertyName("from").WithMessage("Give both from and to, or neither.");
-            RuleFor(r => r).Must(r => r.FiscalYear is null || (r.From is null && r.To is null)).OverridePropertyName("fiscalYear").WithMessage("Give either fiscalYear or from/to, not both.");
-            RuleFor(r => r).Must(r => r.From is not { } f || r.To is not { } t || t >= f).OverridePropertyName("to").WithMessage("'to' is before 'from'.");
+            RuleFor(r => r)
+                .Must(r => (r.From is null) == (r.To is null))
+                .OverridePropertyName("from")
+                .WithMessage("Give both from and to, or neither.");
+            RuleFor(r => r)
+                .Must(r => r.FiscalYear is null || (r.From is null && r.To is null))
+                .OverridePropertyName("fiscalYear")
+                .WithMessage("Give either fiscalYear or from/to, not both.");
+            RuleFor(r => r)
+                .Must(r => r.From is not { } f || r.To is not { } t || t >= f)
+                .OverridePropertyName("to")
+                .WithMessage("'to' is before 'from'.");
             RuleFor(r => r.FiscalYear).InclusiveBetween(1900, 2200).When(r => r.FiscalYear is not null);
         }
     }

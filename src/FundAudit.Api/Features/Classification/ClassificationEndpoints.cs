@@ -19,33 +19,51 @@ internal static class ClassificationEndpoints
 
     public static IEndpointRouteBuilder MapClassification(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/classification").WithTags("Classification").RequireAuthorization(Policies.PortfolioRead);
-        group.MapGet("/rules", GetRuleSet.HandleAsync).WithName("GetClassificationRules")
+        var group = app.MapGroup("/api/classification")
+            .WithTags("Classification")
+            .RequireAuthorization(Policies.PortfolioRead);
+        group
+            .MapGet("/rules", GetRuleSet.HandleAsync)
+            .WithName("GetClassificationRules")
             .WithSummary("The funder's current classification rule set (its own copy, else the default)");
-        group.MapPut("/rules", PutRuleSet.HandleAsync).WithName("PutClassificationRules")
+        group
+            .MapPut("/rules", PutRuleSet.HandleAsync)
+            .WithName("PutClassificationRules")
             .WithSummary("Replace the funder's rule set and re-classify its portfolio")
-            .WithDescription("The document is validated as a whole; each problem is named by its JSON path. The version must be new; " +
-                             "the answer is 202 while a job re-classifies this funder's grants. Manual corrections survive.")
+            .WithDescription(
+                "The document is validated as a whole; each problem is named by its JSON path. The "
+                    + "version must be new; "
+                    + "the answer is 202 while a job re-classifies this funder's grants. Manual corrections "
+                    + "survive."
+            )
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<JsonElement>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/review", ListReviewQueue.HandleAsync).WithName("ListClassificationReview")
+        group
+            .MapGet("/review", ListReviewQueue.HandleAsync)
+            .WithName("ListClassificationReview")
             .WithSummary("Grants whose level or purpose needs a person: unclassified or low confidence")
             .WithValidation<ListReviewQueue.Request>();
 
         // A grant is addressed under /api/grants/by-id/ (an identifier may be any word, "imports" included);
         // /api/grants/{id}/classification stays as an undocumented alias for existing clients (README).
-        var corrections = app.MapGroup(GrantIdentifier.Prefix + "{id}/classification").WithTags("Classification")
+        var corrections = app.MapGroup(GrantIdentifier.Prefix + "{id}/classification")
+            .WithTags("Classification")
             .RequireAuthorization(Policies.PortfolioWrite);
-        corrections.MapPut("/", SetCorrection.HandleAsync).WithName("SetClassificationCorrection")
+        corrections
+            .MapPut("/", SetCorrection.HandleAsync)
+            .WithName("SetClassificationCorrection")
             .WithSummary("Correct a grant's level, purpose or flexibility by hand (survives re-classification)")
             .WithValidation<SetCorrection.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        corrections.MapDelete("/", RemoveCorrection.HandleAsync).WithName("RemoveClassificationCorrection")
+        corrections
+            .MapDelete("/", RemoveCorrection.HandleAsync)
+            .WithName("RemoveClassificationCorrection")
             .WithSummary("Remove a grant's manual correction")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        var aliases = app.MapGroup("/api/grants/{id}/classification").ExcludeFromDescription()
+        var aliases = app.MapGroup("/api/grants/{id}/classification")
+            .ExcludeFromDescription()
             .RequireAuthorization(Policies.PortfolioWrite);
         aliases.MapPut("/", SetCorrection.HandleAsync).WithValidation<SetCorrection.Request>();
         aliases.MapDelete("/", RemoveCorrection.HandleAsync);

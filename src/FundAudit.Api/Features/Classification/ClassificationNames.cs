@@ -4,7 +4,8 @@ using FundAudit.Core.Classification;
 
 namespace FundAudit.Api.Features.Classification;
 
-/// <summary>The stored and wire names of classification values: lower-case words (global, prevention, rule, …).</summary>
+/// <summary>The stored and wire names of classification values: lower-case words (global, prevention, rule,
+/// …).</summary>
 internal static class ClassificationNames
 {
     // Looked up once per value rather than formatted per grant: the import names three values for every row.
@@ -12,13 +13,17 @@ internal static class ClassificationNames
     private static readonly FrozenDictionary<GrantPurpose, string> Purposes = Names<GrantPurpose>();
     private static readonly FrozenDictionary<ClassificationSource, string> Sources = Names<ClassificationSource>();
 
-    public static string Of(GrantLevel level) => Levels.TryGetValue(level, out var name) ? name : level.ToString().ToLowerInvariant();
+    public static string Of(GrantLevel level) =>
+        Levels.TryGetValue(level, out var name) ? name : level.ToString().ToLowerInvariant();
 
-    public static string Of(GrantPurpose purpose) => Purposes.TryGetValue(purpose, out var name) ? name : purpose.ToString().ToLowerInvariant();
+    public static string Of(GrantPurpose purpose) =>
+        Purposes.TryGetValue(purpose, out var name) ? name : purpose.ToString().ToLowerInvariant();
 
-    public static string Of(ClassificationSource source) => Sources.TryGetValue(source, out var name) ? name : source.ToString().ToLowerInvariant();
+    public static string Of(ClassificationSource source) =>
+        Sources.TryGetValue(source, out var name) ? name : source.ToString().ToLowerInvariant();
 
-    /// <summary>Evidence as stored: a JSON array of strings (the serializer's bytes, written without reflection).</summary>
+    /// <summary>Evidence as stored: a JSON array of strings (the serializer's bytes, written without
+    /// reflection).</summary>
     public static string Evidence(IReadOnlyList<string> evidence) => StoredGrantJson.Current.StringArrayText(evidence);
 
     private static FrozenDictionary<T, string> Names<T>()

@@ -84,7 +84,8 @@ internal sealed record ClassificationUpdate(
     double FlexibleConfidence,
     string FlexibleEvidence,
     string RuleSetVersion,
-    DateTimeOffset ClassifiedAt);
+    DateTimeOffset ClassifiedAt
+);
 
 internal sealed class ReviewRow
 {
@@ -113,7 +114,8 @@ internal sealed class ReviewRow
     public string? CorrectedPurpose { get; init; }
 }
 
-/// <summary>Rule sets, corrections, the review queue and re-classification writes. Every statement filters on funder_id.</summary>
+/// <summary>Rule sets, corrections, the review queue and re-classification writes. Every statement filters on
+/// funder_id.</summary>
 internal sealed class ClassificationStore(Db db)
 {
     private const string SelectCurrentRuleSet = """
@@ -124,32 +126,41 @@ internal sealed class ClassificationStore(Db db)
         SELECT id, version, rules_json, created_by, created_at, applied_at FROM classification_rule_sets
         WHERE funder_id = @FunderId AND id = @Id
         """;
-    private const string MarkAppliedSql = "UPDATE classification_rule_sets SET applied_at = @Now WHERE funder_id = @FunderId AND id = @Id AND applied_at IS NULL";
-    private const string SelectGrantId = "SELECT id FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+    private const string MarkAppliedSql =
+        "UPDATE classification_rule_sets SET applied_at = @Now WHERE funder_id = "
+        + "@FunderId AND id = @Id AND applied_at IS NULL";
+    private const string SelectGrantId =
+        "SELECT id FROM grants WHERE funder_id = @FunderId AND identifier = " + "@Identifier";
     private const string SelectCorrection = """
         SELECT level, purpose, flexible, reason, corrected_by, corrected_at FROM grant_corrections
         WHERE funder_id = @FunderId AND grant_id = @GrantId
         """;
-    private const string DeleteCorrectionSql = "DELETE FROM grant_corrections WHERE funder_id = @FunderId AND grant_id = @GrantId";
+    private const string DeleteCorrectionSql =
+        "DELETE FROM grant_corrections WHERE funder_id = @FunderId AND " + "grant_id = @GrantId";
     private const string UpdateCorrectionSql = """
         UPDATE grant_corrections SET level = @Level, purpose = @Purpose, flexible = @Flexible, reason = @Reason,
                corrected_by = @CorrectedBy, corrected_at = @CorrectedAt
         WHERE funder_id = @FunderId AND grant_id = @GrantId
         """;
     private const string InsertCorrectionSql = """
-        INSERT INTO grant_corrections (funder_id, grant_id, level, purpose, flexible, reason, corrected_by, corrected_at)
+        INSERT INTO grant_corrections (funder_id, grant_id, level, purpose, flexible, reason, corrected_by,
+            corrected_at)
         VALUES (@FunderId, @GrantId, @Level, @Purpose, @Flexible, @Reason, @CorrectedBy, @CorrectedAt)
         """;
     private const string SelectInputs = """
-        SELECT id, identifier, title, description, currency, amount_awarded, award_date, recipient_org_name, recipient_country,
+        SELECT id, identifier, title, description, currency, amount_awarded, award_date, recipient_org_name,
+            recipient_country,
                recipient_location_countries, beneficiary_locations, programme_title, funding_types, location_scope,
                explicit_level, explicit_purpose, explicit_flexible
         FROM grants WHERE funder_id = @FunderId AND id > @AfterId ORDER BY id
         """;
     private const string UpdateClassificationSql = """
-        UPDATE grants SET level = @Level, level_source = @LevelSource, level_confidence = @LevelConfidence, level_evidence = @LevelEvidence,
-               purpose = @Purpose, purpose_source = @PurposeSource, purpose_confidence = @PurposeConfidence, purpose_evidence = @PurposeEvidence,
-               flexible = @Flexible, flexible_source = @FlexibleSource, flexible_confidence = @FlexibleConfidence, flexible_evidence = @FlexibleEvidence,
+        UPDATE grants SET level = @Level, level_source = @LevelSource, level_confidence = @LevelConfidence,
+            level_evidence = @LevelEvidence,
+               purpose = @Purpose, purpose_source = @PurposeSource, purpose_confidence = @PurposeConfidence,
+                   purpose_evidence = @PurposeEvidence,
+               flexible = @Flexible, flexible_source = @FlexibleSource, flexible_confidence = @FlexibleConfidence,
+                   flexible_evidence = @FlexibleEvidence,
                rule_set_version = @RuleSetVersion, classified_at = @ClassifiedAt
         WHERE funder_id = @FunderId AND id = @Id
         """;
@@ -170,39 +181,87 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task<RuleSetRow?> CurrentRuleSetAsync(long funderId, CancellationToken ct)
     {
-        return await db.QueryFirstOrDefaultAsync<RuleSetRow>(new CommandDefinition(
-            SelectCurrentRuleSet + " " + db.Dialect.Limit("One"), new { FunderId = funderId, One = 1 }, cancellationToken: ct));
+        return await db.QueryFirstOrDefaultAsync<RuleSetRow>(
+            new CommandDefinition(
+                SelectCurrentRuleSet + " " + db.Dialect.Limit("One"),
+                new { FunderId = funderId, One = 1 },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<RuleSetRow?> FindRuleSetAsync(long funderId, long id, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<RuleSetRow>(new CommandDefinition(SelectRuleSet,
-            new { FunderId = funderId, Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<RuleSetRow>(
+            new CommandDefinition(SelectRuleSet, new { FunderId = funderId, Id = id }, cancellationToken: ct)
+        );
     }
 
-    public async Task<long> AddRuleSetAsync(long funderId, string version, string rulesJson, string createdBy, DateTimeOffset now, CancellationToken ct)
+    public async Task<long> AddRuleSetAsync(
+        long funderId,
+        string version,
+        string rulesJson,
+        string createdBy,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        return await db.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("classification_rule_sets", ["funder_id", "version", "rules_json", "created_by", "created_at"], "id"),
-            new { funder_id = funderId, version, rules_json = rulesJson, created_by = createdBy, created_at = now }, cancellationToken: ct));
+        return await db.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId(
+                    "classification_rule_sets",
+                    ["funder_id", "version", "rules_json", "created_by", "created_at"],
+                    "id"
+                ),
+                new
+                {
+                    funder_id = funderId,
+                    version,
+                    rules_json = rulesJson,
+                    created_by = createdBy,
+                    created_at = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task MarkAppliedAsync(long funderId, long id, DateTimeOffset now, CancellationToken ct)
     {
-        await db.ExecuteAsync(new CommandDefinition(MarkAppliedSql,
-            new { FunderId = funderId, Id = id, Now = now }, cancellationToken: ct));
+        await db.ExecuteAsync(
+            new CommandDefinition(
+                MarkAppliedSql,
+                new
+                {
+                    FunderId = funderId,
+                    Id = id,
+                    Now = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<long?> FindGrantIdAsync(long funderId, string identifier, CancellationToken ct)
     {
-        return await db.ExecuteScalarAsync<long?>(new CommandDefinition(SelectGrantId,
-            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+        return await db.ExecuteScalarAsync<long?>(
+            new CommandDefinition(
+                SelectGrantId,
+                new { FunderId = funderId, Identifier = identifier },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<CorrectionRow?> FindCorrectionAsync(long funderId, long grantId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<CorrectionRow>(new CommandDefinition(SelectCorrection,
-            new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<CorrectionRow>(
+            new CommandDefinition(
+                SelectCorrection,
+                new { FunderId = funderId, GrantId = grantId },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>Records (or replaces) the one correction of a grant.</summary>
@@ -212,10 +271,19 @@ internal sealed class ClassificationStore(Db db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var args = new
         {
-            FunderId = funderId, GrantId = grantId, correction.Level, correction.Purpose, correction.Flexible, correction.Reason,
-            correction.CorrectedBy, correction.CorrectedAt,
+            FunderId = funderId,
+            GrantId = grantId,
+            correction.Level,
+            correction.Purpose,
+            correction.Flexible,
+            correction.Reason,
+            correction.CorrectedBy,
+            correction.CorrectedAt,
         };
-        if (await connection.ExecuteAsync(new CommandDefinition(UpdateCorrectionSql, args, tx, cancellationToken: ct)) == 0)
+        if (
+            await connection.ExecuteAsync(new CommandDefinition(UpdateCorrectionSql, args, tx, cancellationToken: ct))
+            == 0
+        )
         {
             await connection.ExecuteAsync(new CommandDefinition(InsertCorrectionSql, args, tx, cancellationToken: ct));
         }
@@ -225,35 +293,99 @@ internal sealed class ClassificationStore(Db db)
 
     public async Task<bool> RemoveCorrectionAsync(long funderId, long grantId, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(DeleteCorrectionSql,
-            new { FunderId = funderId, GrantId = grantId }, cancellationToken: ct)) > 0;
+        return await db.ExecuteAsync(
+                new CommandDefinition(
+                    DeleteCorrectionSql,
+                    new { FunderId = funderId, GrantId = grantId },
+                    cancellationToken: ct
+                )
+            ) > 0;
     }
 
-    public async Task<IReadOnlyList<ReviewRow>> ReviewQueueAsync(long funderId, long afterId, int limit, double threshold, CancellationToken ct)
+    public async Task<IReadOnlyList<ReviewRow>> ReviewQueueAsync(
+        long funderId,
+        long afterId,
+        int limit,
+        double threshold,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ReviewRow>(new CommandDefinition(
-            SelectReview + " " + db.Dialect.Limit("Limit"),
-            new { FunderId = funderId, AfterId = afterId, Limit = limit, Threshold = threshold }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<ReviewRow>(
+                new CommandDefinition(
+                    SelectReview + " " + db.Dialect.Limit("Limit"),
+                    new
+                    {
+                        FunderId = funderId,
+                        AfterId = afterId,
+                        Limit = limit,
+                        Threshold = threshold,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
-    public async Task<IReadOnlyList<ClassificationInputRow>> InputsAsync(long funderId, long afterId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<ClassificationInputRow>> InputsAsync(
+        long funderId,
+        long afterId,
+        int limit,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ClassificationInputRow>(new CommandDefinition(
-            SelectInputs + " " + db.Dialect.Limit("Limit"), new { FunderId = funderId, AfterId = afterId, Limit = limit }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<ClassificationInputRow>(
+                new CommandDefinition(
+                    SelectInputs + " " + db.Dialect.Limit("Limit"),
+                    new
+                    {
+                        FunderId = funderId,
+                        AfterId = afterId,
+                        Limit = limit,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
-    public async Task SaveClassificationsAsync(long funderId, IReadOnlyList<ClassificationUpdate> updates, CancellationToken ct)
+    public async Task SaveClassificationsAsync(
+        long funderId,
+        IReadOnlyList<ClassificationUpdate> updates,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         await using DbTransaction tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(UpdateClassificationSql, updates.Select(u => new
-        {
-            FunderId = funderId, u.Id, u.Level, u.LevelSource, u.LevelConfidence, u.LevelEvidence, u.Purpose, u.PurposeSource,
-            u.PurposeConfidence, u.PurposeEvidence, u.Flexible, u.FlexibleSource, u.FlexibleConfidence, u.FlexibleEvidence,
-            u.RuleSetVersion, u.ClassifiedAt,
-        }), tx, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                UpdateClassificationSql,
+                updates.Select(u => new
+                {
+                    FunderId = funderId,
+                    u.Id,
+                    u.Level,
+                    u.LevelSource,
+                    u.LevelConfidence,
+                    u.LevelEvidence,
+                    u.Purpose,
+                    u.PurposeSource,
+                    u.PurposeConfidence,
+                    u.PurposeEvidence,
+                    u.Flexible,
+                    u.FlexibleSource,
+                    u.FlexibleConfidence,
+                    u.FlexibleEvidence,
+                    u.RuleSetVersion,
+                    u.ClassifiedAt,
+                }),
+                tx,
+                cancellationToken: ct
+            )
+        );
         await tx.CommitAsync(ct);
     }
 }

@@ -8,13 +8,18 @@ internal sealed class ClassificationUseCases(ClassificationStore store, TimeProv
 {
     /// <summary>GET /api/classification/review.</summary>
     public async Task<ListReviewQueue.Response> ListReviewQueueAsync(
-        ListReviewQueue.Request request, ClaimsPrincipal user, CancellationToken ct) =>
-        (await ListReviewQueue.HandleAsync(request, user, store, ct)).Value!;
+        ListReviewQueue.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => (await ListReviewQueue.HandleAsync(request, user, store, ct)).Value!;
 
     /// <summary>
     /// PUT /api/grants/{id}/classification for a decoded identifier; the request must have passed its validator.
     /// </summary>
     public Task<Results<Ok<SetCorrection.Response>, ProblemHttpResult>> CorrectAsync(
-        string id, SetCorrection.Request request, ClaimsPrincipal user, CancellationToken ct) =>
-        SetCorrection.CorrectAsync(id, request, user, store, clock, ct);
+        string id,
+        SetCorrection.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => SetCorrection.CorrectAsync(id, request, user, store, clock, ct);
 }

@@ -15,18 +15,39 @@ internal static class SetCorrection
     /// <param name="Reason">Why, for the next person (required).</param>
     public sealed record Request(string? Level, string? Purpose, bool? Flexible, string? Reason);
 
-    public sealed record Response(string Id, string? Level, string? Purpose, bool? Flexible, string Reason, string CorrectedBy, DateTimeOffset CorrectedAt);
+    public sealed record Response(
+        string Id,
+        string? Level,
+        string? Purpose,
+        bool? Flexible,
+        string Reason,
+        string CorrectedBy,
+        DateTimeOffset CorrectedAt
+    );
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string id, Request request, HttpContext http, ClaimsPrincipal user, ClassificationStore store, TimeProvider clock, CancellationToken ct) =>
-        await CorrectAsync(GrantIdentifier.FromPath(http, id, trailingSegments: 1), request, user, store, clock, ct);
+        string id,
+        Request request,
+        HttpContext http,
+        ClaimsPrincipal user,
+        ClassificationStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    ) => await CorrectAsync(GrantIdentifier.FromPath(http, id, trailingSegments: 1), request, user, store, clock, ct);
 
     /// <summary>
-    /// The correction of a grant named by its decoded identifier, for callers whose path is not the API's (the console's
+    /// The correction of a grant named by its decoded identifier, for callers whose path is not the API's (the
+    /// console's
     /// review queue); the request must have passed <see cref="Validator"/>.
     /// </summary>
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> CorrectAsync(
-        string id, Request request, ClaimsPrincipal user, ClassificationStore store, TimeProvider clock, CancellationToken ct)
+        string id,
+        Request request,
+        ClaimsPrincipal user,
+        ClassificationStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (await store.FindGrantIdAsync(funderId, id, ct) is not { } grantId)
@@ -44,7 +65,17 @@ internal static class SetCorrection
             CorrectedAt = clock.GetUtcNow(),
         };
         await store.SetCorrectionAsync(funderId, grantId, correction, ct);
-        return TypedResults.Ok(new Response(id, correction.Level, correction.Purpose, correction.Flexible, correction.Reason, correction.CorrectedBy, correction.CorrectedAt));
+        return TypedResults.Ok(
+            new Response(
+                id,
+                correction.Level,
+                correction.Purpose,
+                correction.Flexible,
+                correction.Reason,
+                correction.CorrectedBy,
+                correction.CorrectedAt
+            )
+        );
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -54,13 +85,23 @@ internal static class SetCorrection
 
         public Validator()
         {
-            RuleFor(r => r).Must(r => r.Level is not null || r.Purpose is not null || r.Flexible is not null)
-                .WithName("level").OverridePropertyName("level").WithMessage("Give at least one of level, purpose or flexible.");
-            RuleFor(r => r.Level).Must(l => Levels.Contains(l!.Trim().ToLowerInvariant())).When(r => r.Level is not null)
+            RuleFor(r => r)
+                .Must(r => r.Level is not null || r.Purpose is not null || r.Flexible is not null)
+                .WithName("level")
+                .OverridePropertyName("level")
+                .WithMessage("Give at least one of level, purpose or " + "flexible.");
+            RuleFor(r => r.Level)
+                .Must(l => Levels.Contains(l!.Trim().ToLowerInvariant()))
+                .When(r => r.Level is not null)
                 .WithMessage($"One of: {string.Join(", ", Levels)}.");
-            RuleFor(r => r.Purpose).Must(p => Purposes.Contains(p!.Trim().ToLowerInvariant())).When(r => r.Purpose is not null)
+            RuleFor(r => r.Purpose)
+                .Must(p => Purposes.Contains(p!.Trim().ToLowerInvariant()))
+                .When(r => r.Purpose is not null)
                 .WithMessage($"One of: {string.Join(", ", Purposes)}.");
-            RuleFor(r => r.Reason).NotEmpty().WithMessage("Say why, for the next person who reads this grant.").MaximumLength(1000);
+            RuleFor(r => r.Reason)
+                .NotEmpty()
+                .WithMessage("Say why, for the next person who reads this grant.")
+                .MaximumLength(1000);
         }
     }
 }
@@ -68,24 +109,34 @@ internal static class SetCorrection
 /// <summary>DELETE /api/grants/{id}/classification: removes the correction; the data and rules decide again.</summary>
 internal static class RemoveCorrection
 {
-    public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(string id, HttpContext http, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
+        string id,
+        HttpContext http,
+        ClaimsPrincipal user,
+        ClassificationStore store,
+        CancellationToken ct
+    )
     {
         id = GrantIdentifier.FromPath(http, id, trailingSegments: 1);
         var funderId = user.FunderId();
-        return await store.FindGrantIdAsync(funderId, id, ct) is { } grantId && await store.RemoveCorrectionAsync(funderId, grantId, ct)
+        return
+            await store.FindGrantIdAsync(funderId, id, ct) is { } grantId
+            && await store.RemoveCorrectionAsync(funderId, grantId, ct)
             ? TypedResults.NoContent()
             : GrantProblems.NotFound(id);
     }
 }
 
-/// <summary>GET /api/classification/review: grants whose level or purpose is unclassified or of low confidence, for a person to decide.</summary>
+/// <summary>GET /api/classification/review: grants whose level or purpose is unclassified or of low confidence, for a
+/// person to decide.</summary>
 internal static class ListReviewQueue
 {
     /// <param name="Limit">1 to 500 (default 50).</param>
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
     public sealed record Request(int? Limit, long? Cursor);
 
-    /// <param name="Reasons">Why each dimension in <paramref name="Needs"/> waits for a person, so the cause can be fixed
+    /// <param name="Reasons">Why each dimension in <paramref name="Needs"/> waits for a person, so the cause can be
+    /// fixed
     /// and not only the grant: "level: unclassified: no place known: …", "purpose: low confidence 0.32 (decision:
     /// purpose.protection.weak)".</param>
     /// <param name="Id">The grant's identifier.</param>
@@ -95,17 +146,38 @@ internal static class ListReviewQueue
     /// <param name="Purpose">Its purpose (maybe unclassified).</param>
     /// <param name="PurposeConfidence">The purpose's confidence, 0..1.</param>
     /// <param name="Needs">The dimensions that wait for a person: level, purpose or both.</param>
-    public sealed record Item(string Id, string Title, string Level, double? LevelConfidence, string Purpose,
-        double? PurposeConfidence, IReadOnlyList<string> Needs, IReadOnlyList<string> Reasons);
+    public sealed record Item(
+        string Id,
+        string Title,
+        string Level,
+        double? LevelConfidence,
+        string Purpose,
+        double? PurposeConfidence,
+        IReadOnlyList<string> Needs,
+        IReadOnlyList<string> Reasons
+    );
 
     public sealed record Response(IReadOnlyList<Item> Items, long? Next, double Threshold);
 
-    public static async Task<Ok<Response>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, ClassificationStore store, CancellationToken ct)
+    public static async Task<Ok<Response>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        ClassificationStore store,
+        CancellationToken ct
+    )
     {
         var limit = request.Limit ?? 50;
-        var rows = await store.ReviewQueueAsync(user.FunderId(), request.Cursor ?? 0, limit + 1, ClassificationThresholds.Review, ct);
+        var rows = await store.ReviewQueueAsync(
+            user.FunderId(),
+            request.Cursor ?? 0,
+            limit + 1,
+            ClassificationThresholds.Review,
+            ct
+        );
         var page = rows.Take(limit).Select(ToItem).ToList();
-        return TypedResults.Ok(new Response(page, rows.Count > limit ? rows[limit - 1].Id : null, ClassificationThresholds.Review));
+        return TypedResults.Ok(
+            new Response(page, rows.Count > limit ? rows[limit - 1].Id : null, ClassificationThresholds.Review)
+        );
     }
 
     private static Item ToItem(ReviewRow r)
@@ -124,10 +196,20 @@ internal static class ListReviewQueue
             reasons.Add("purpose: " + ReasonOf(r.PurposeEvidence, r.PurposeConfidence));
         }
 
-        return new Item(r.Identifier, r.Title, r.Level, r.LevelConfidence, r.Purpose, r.PurposeConfidence, needs, reasons);
+        return new Item(
+            r.Identifier,
+            r.Title,
+            r.Level,
+            r.LevelConfidence,
+            r.Purpose,
+            r.PurposeConfidence,
+            needs,
+            reasons
+        );
     }
 
-    /// <summary>The evidence's own "unclassified: why" line, else the low confidence and the decision that gave it.</summary>
+    /// <summary>The evidence's own "unclassified: why" line, else the low confidence and the decision that gave
+    /// it.</summary>
     internal static string ReasonOf(string? evidenceJson, double? confidence)
     {
         var lines = string.IsNullOrEmpty(evidenceJson)
@@ -139,8 +221,10 @@ internal static class ListReviewQueue
         }
 
         var decision = Evaluation.DecisionOf(lines);
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"low confidence {confidence ?? 0:0.00}{(decision is null ? "" : $" (decision: {decision})")}");
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"low confidence {confidence ?? 0:0.00}{(decision is null ? "" : $" (decision: {decision})")}"
+        );
     }
 
     private static bool NeedsReview(string? corrected, string value, double? confidence) =>

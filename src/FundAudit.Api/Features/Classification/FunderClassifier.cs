@@ -32,7 +32,11 @@ internal sealed class FunderClassifier(ClassificationStore store)
         }
 
         var parsed = RuleSet.Parse(row.RulesJson);
-        return _engines.GetOrAdd(row.Id, _ => new ClassificationEngine(parsed.RuleSet
-            ?? throw new InvalidOperationException($"Stored rule set {row.Id} no longer parses: {string.Join("; ", parsed.Errors)}")));
+        return _engines.GetOrAdd(row.Id, _ => new ClassificationEngine(
+            parsed.RuleSet
+                ?? throw new InvalidOperationException(
+                    $"Stored rule set {row.Id} no longer parses: " + $"{string.Join("; ", parsed.Errors)}"
+                )
+        ));
     }
 }

@@ -11,7 +11,12 @@ namespace FundAudit.Api.Features.Classification;
 /// nothing when the rule set was already applied or has been superseded by a newer one (whose own job does the work).
 /// Manual corrections live in their own table and are untouched, so they survive.
 /// </summary>
-internal sealed class ReclassifyPortfolioJob(ClassificationStore store, FunderClassifier classifier, TimeProvider clock, ILogger<ReclassifyPortfolioJob> logger)
+internal sealed class ReclassifyPortfolioJob(
+    ClassificationStore store,
+    FunderClassifier classifier,
+    TimeProvider clock,
+    ILogger<ReclassifyPortfolioJob> logger
+)
 {
     public const int BatchSize = 1000;
 
@@ -32,7 +37,8 @@ internal sealed class ReclassifyPortfolioJob(ClassificationStore store, FunderCl
 
         var engine = classifier.EngineFor(ruleSet);
         var now = clock.GetUtcNow();
-        long after = 0, count = 0;
+        long after = 0,
+            count = 0;
         while (true)
         {
             var batch = await store.InputsAsync(funderId, after, BatchSize, ct);
@@ -48,39 +54,58 @@ internal sealed class ReclassifyPortfolioJob(ClassificationStore store, FunderCl
         }
 
         await store.MarkAppliedAsync(funderId, ruleSetId, clock.GetUtcNow(), ct);
-        logger.LogInformation("Re-classified {Count} grants of funder {FunderId} with rule set {RuleSetId}", count, funderId, ruleSetId);
+        logger.LogInformation(
+            "Re-classified {Count} grants of funder {FunderId} with rule set {RuleSetId}",
+            count,
+            funderId,
+            ruleSetId
+        );
     }
 
-    internal static GrantRecord ToRecord(ClassificationInputRow row) => new()
-    {
-        Identifier = row.Identifier,
-        Title = row.Title,
-        Description = row.Description,
-        Currency = row.Currency,
-        AmountAwardedMinor = row.AmountAwarded,
-        AwardDate = row.AwardDate,
-        RecipientOrgName = row.RecipientOrgName,
-        RecipientOrgCountry = row.RecipientCountry,
-        RecipientLocationCountryCodes = Split(row.RecipientLocationCountries),
-        BeneficiaryLocations = row.BeneficiaryLocations is { Length: > 0 } json
-            ? JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, GrantMapping.StoredJson) ?? []
-            : [],
-        ProgrammeTitle = row.ProgrammeTitle,
-        FundingTypes = Split(row.FundingTypes),
-        LocationScope = row.LocationScope,
-        ExplicitLevel = row.ExplicitLevel,
-        ExplicitPurpose = row.ExplicitPurpose,
-        ExplicitFlexible = row.ExplicitFlexible,
-    };
+    internal static GrantRecord ToRecord(ClassificationInputRow row) =>
+        new()
+        {
+            Identifier = row.Identifier,
+            Title = row.Title,
+            Description = row.Description,
+            Currency = row.Currency,
+            AmountAwardedMinor = row.AmountAwarded,
+            AwardDate = row.AwardDate,
+            RecipientOrgName = row.RecipientOrgName,
+            RecipientOrgCountry = row.RecipientCountry,
+            RecipientLocationCountryCodes = Split(row.RecipientLocationCountries),
+            BeneficiaryLocations = row.BeneficiaryLocations is { Length: > 0 } json
+                ? JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, GrantMapping.StoredJson) ?? []
+                : [],
+            ProgrammeTitle = row.ProgrammeTitle,
+            FundingTypes = Split(row.FundingTypes),
+            LocationScope = row.LocationScope,
+            ExplicitLevel = row.ExplicitLevel,
+            ExplicitPurpose = row.ExplicitPurpose,
+            ExplicitFlexible = row.ExplicitFlexible,
+        };
 
-    private static ClassificationUpdate ToUpdate(long id, GrantClassification c, DateTimeOffset now) => new(
-        id,
-        ClassificationNames.Of(c.Level.Value), ClassificationNames.Of(c.Level.Source), c.Level.Confidence, ClassificationNames.Evidence(c.Level.Evidence),
-        ClassificationNames.Of(c.Purpose.Value), ClassificationNames.Of(c.Purpose.Source), c.Purpose.Confidence, ClassificationNames.Evidence(c.Purpose.Evidence),
-        c.Flexible.Value, ClassificationNames.Of(c.Flexible.Source), c.Flexible.Confidence, ClassificationNames.Evidence(c.Flexible.Evidence),
-        c.RuleSetVersion,
-        now);
+    private static ClassificationUpdate ToUpdate(long id, GrantClassification c, DateTimeOffset now) =>
+        new(
+            id,
+            ClassificationNames.Of(c.Level.Value),
+            ClassificationNames.Of(c.Level.Source),
+            c.Level.Confidence,
+            ClassificationNames.Evidence(c.Level.Evidence),
+            ClassificationNames.Of(c.Purpose.Value),
+            ClassificationNames.Of(c.Purpose.Source),
+            c.Purpose.Confidence,
+            ClassificationNames.Evidence(c.Purpose.Evidence),
+            c.Flexible.Value,
+            ClassificationNames.Of(c.Flexible.Source),
+            c.Flexible.Confidence,
+            ClassificationNames.Evidence(c.Flexible.Evidence),
+            c.RuleSetVersion,
+            now
+        );
 
     private static List<string> Split(string? joined) =>
-        string.IsNullOrEmpty(joined) ? [] : [.. joined.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        string.IsNullOrEmpty(joined)
+            ? []
+            : [.. joined.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }

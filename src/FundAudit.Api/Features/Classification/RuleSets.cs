@@ -10,22 +10,48 @@ namespace FundAudit.Api.Features.Classification;
 /// <param name="Rules">The rule set document, as PUT takes it.</param>
 /// <param name="CreatedAt">When this copy was saved (null for the shipped default).</param>
 /// <param name="CreatedBy">Who saved it (null for the shipped default).</param>
-internal sealed record RuleSetResponse(string Version, long? Revision, string Status, DateTimeOffset? CreatedAt, string? CreatedBy, JsonElement Rules);
+internal sealed record RuleSetResponse(
+    string Version,
+    long? Revision,
+    string Status,
+    DateTimeOffset? CreatedAt,
+    string? CreatedBy,
+    JsonElement Rules
+);
 
 /// <summary>GET /api/classification/rules: the funder's current rule set (its own copy, else the default).</summary>
 internal static class GetRuleSet
 {
-    public static async Task<Ok<RuleSetResponse>> HandleAsync(ClaimsPrincipal user, ClassificationStore store, CancellationToken ct)
+    public static async Task<Ok<RuleSetResponse>> HandleAsync(
+        ClaimsPrincipal user,
+        ClassificationStore store,
+        CancellationToken ct
+    )
     {
         var current = await store.CurrentRuleSetAsync(user.FunderId(), ct);
-        return TypedResults.Ok(current is null
-            ? new RuleSetResponse(RuleSet.Default.Version, null, "default", null, null, JsonDocument.Parse(RuleSet.DefaultJson()).RootElement.Clone())
-            : ToResponse(current));
+        return TypedResults.Ok(
+            current is null
+                ? new RuleSetResponse(
+                    RuleSet.Default.Version,
+                    null,
+                    "default",
+                    null,
+                    null,
+                    JsonDocument.Parse(RuleSet.DefaultJson()).RootElement.Clone()
+                )
+                : ToResponse(current)
+        );
     }
 
-    internal static RuleSetResponse ToResponse(RuleSetRow row) => new(
-        row.Version, row.Id, row.AppliedAt is null ? "applying" : "applied", row.CreatedAt, row.CreatedBy,
-        JsonDocument.Parse(row.RulesJson).RootElement.Clone());
+    internal static RuleSetResponse ToResponse(RuleSetRow row) =>
+        new(
+            row.Version,
+            row.Id,
+            row.AppliedAt is null ? "applying" : "applied",
+            row.CreatedAt,
+            row.CreatedBy,
+            JsonDocument.Parse(row.RulesJson).RootElement.Clone()
+        );
 }
 
 /// <summary>
@@ -36,18 +62,35 @@ internal static class GetRuleSet
 internal static class PutRuleSet
 {
     public static async Task<Results<Accepted<RuleSetResponse>, ProblemHttpResult>> HandleAsync(
-        JsonElement rules, ClaimsPrincipal user, ClassificationStore store, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken ct)
+        JsonElement rules,
+        ClaimsPrincipal user,
+        ClassificationStore store,
+        IBackgroundJobClient jobs,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         var parsed = RuleSet.Parse(rules.GetRawText()).RuleSet!;
         var current = await store.CurrentRuleSetAsync(funderId, ct);
         if (string.Equals(current?.Version ?? RuleSet.Default.Version, parsed.Version, StringComparison.Ordinal))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Version already in use",
-                detail: $"The current rule set already has version '{parsed.Version}': give the changed rule set a new version.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Version already in use",
+                detail: $"The current rule set already has version '{parsed.Version}': give the changed rule set a "
+                    + $"new version."
+            );
         }
 
-        var id = await store.AddRuleSetAsync(funderId, parsed.Version, parsed.ToJson(), user.Actor(), clock.GetUtcNow(), ct);
+        var id = await store.AddRuleSetAsync(
+            funderId,
+            parsed.Version,
+            parsed.ToJson(),
+            user.Actor(),
+            clock.GetUtcNow(),
+            ct
+        );
         jobs.Enqueue<ReclassifyPortfolioJob>(j => j.RunAsync(funderId, id, CancellationToken.None));
         var row = await store.FindRuleSetAsync(funderId, id, ct);
         return TypedResults.Accepted("/api/classification/rules", GetRuleSet.ToResponse(row!));
@@ -58,19 +101,26 @@ internal static class PutRuleSet
     {
         public Validator()
         {
-            RuleFor(r => r).Custom((rules, context) =>
-            {
-                if (rules.ValueKind != JsonValueKind.Object)
-                {
-                    context.AddFailure(new FluentValidation.Results.ValidationFailure("$", "A rule set is a JSON object."));
-                    return;
-                }
+            RuleFor(r => r)
+                .Custom(
+                    (rules, context) =>
+                    {
+                        if (rules.ValueKind != JsonValueKind.Object)
+                        {
+                            context.AddFailure(
+                                new FluentValidation.Results.ValidationFailure("$", "A rule set is a JSON " + "object.")
+                            );
+                            return;
+                        }
 
-                foreach (var error in FundAudit.Core.Classification.RuleSet.Parse(rules.GetRawText()).Errors)
-                {
-                    context.AddFailure(new FluentValidation.Results.ValidationFailure(error.Path, error.Message));
-                }
-            });
+                        foreach (var error in FundAudit.Core.Classification.RuleSet.Parse(rules.GetRawText()).Errors)
+                        {
+                            context.AddFailure(
+                                new FluentValidation.Results.ValidationFailure(error.Path, error.Message)
+                            );
+                        }
+                    }
+                );
         }
     }
 }

@@ -5,20 +5,22 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// <summary>The coarse status the applicant sees.</summary>
 internal static class ApplicantStatus
 {
-    public static string Of(RequestState state) => state switch
-    {
-        RequestState.Submitted => "received",
-        RequestState.Acknowledged or RequestState.AwaitingSecondApproval => "under_review",
-        RequestState.AwaitingApplicant => "question",
-        RequestState.Approved => "approved",
-        RequestState.Declined => "declined",
-        RequestState.Disbursed => "sent",
-        RequestState.Closed => "closed",
-        _ => "withdrawn",
-    };
+    public static string Of(RequestState state) =>
+        state switch
+        {
+            RequestState.Submitted => "received",
+            RequestState.Acknowledged or RequestState.AwaitingSecondApproval => "under_review",
+            RequestState.AwaitingApplicant => "question",
+            RequestState.Approved => "approved",
+            RequestState.Declined => "declined",
+            RequestState.Disbursed => "sent",
+            RequestState.Closed => "closed",
+            _ => "withdrawn",
+        };
 }
 
-/// <summary>Finds the request behind a case code; a mistyped, unknown or purged code gives the same "not found".</summary>
+/// <summary>Finds the request behind a case code; a mistyped, unknown or purged code gives the same "not
+/// found".</summary>
 internal sealed class CaseLookup(ApplicantStore applicants, FundStore funds, CaseCodeHasher hasher)
 {
     public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(string? typed, CancellationToken ct)
@@ -42,7 +44,8 @@ internal sealed class CaseLookup(ApplicantStore applicants, FundStore funds, Cas
         applicants.FindFundAsync(slug.Trim().ToLowerInvariant(), ct);
 }
 
-/// <summary>POST /api/requests/status, anonymous: the coarse status and any open question, for the holder of the case code.</summary>
+/// <summary>POST /api/requests/status, anonymous: the coarse status and any open question, for the holder of the case
+/// code.</summary>
 internal static class CheckRequestStatus
 {
     public sealed record Request(string? CaseCode);
@@ -54,11 +57,22 @@ internal static class CheckRequestStatus
     /// <param name="SubmittedAt">When the request was submitted.</param>
     /// <param name="CanAnswer">The applicant may answer the open question now.</param>
     /// <param name="CanWithdraw">The applicant may withdraw the request now.</param>
-    public sealed record Response(string Reference, string Fund, string Status, string? Question,
-        DateTimeOffset SubmittedAt, bool CanAnswer, bool CanWithdraw);
+    public sealed record Response(
+        string Reference,
+        string Fund,
+        string Status,
+        string? Question,
+        DateTimeOffset SubmittedAt,
+        bool CanAnswer,
+        bool CanWithdraw
+    );
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(Request request, CaseLookup cases,
-        ApplicantCaseReader reader, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        Request request,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
     {
         if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
         {
@@ -70,8 +84,12 @@ internal static class CheckRequestStatus
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.")
-            .MaximumLength(200).WithMessage("Too long for a case code.");
+        public Validator() =>
+            RuleFor(r => r.CaseCode)
+                .NotEmpty()
+                .WithMessage("The case code is required.")
+                .MaximumLength(200)
+                .WithMessage("Too long for a case code.");
     }
 }
 
@@ -79,8 +97,12 @@ internal static class CheckRequestStatus
 /// The case as its applicant sees it: the coarse status, the open question (reading it is written to the access log)
 /// and what the applicant may do.
 /// </summary>
-internal sealed class ApplicantCaseReader(RequestStore requests, PaymentStore access, SensitiveFields sensitive,
-    TimeProvider clock)
+internal sealed class ApplicantCaseReader(
+    RequestStore requests,
+    PaymentStore access,
+    SensitiveFields sensitive,
+    TimeProvider clock
+)
 {
     public async Task<CheckRequestStatus.Response> ToResponseAsync(RequestRow row, FundRow fund, CancellationToken ct)
     {
@@ -90,25 +112,44 @@ internal sealed class ApplicantCaseReader(RequestStore requests, PaymentStore ac
         {
             var messages = await requests.MessagesAsync(row.FunderId, row.Id, ct);
             question = sensitive.Unprotect(messages.LastOrDefault(m => m.Kind == "question")?.BodyProtected);
-            await access.LogAccessAsync(row.FunderId, row.Id, RequestWorkflow.ApplicantActor(row).Id, "question",
-                clock.GetUtcNow(), ct);
+            await access.LogAccessAsync(
+                row.FunderId,
+                row.Id,
+                RequestWorkflow.ApplicantActor(row).Id,
+                "question",
+                clock.GetUtcNow(),
+                ct
+            );
         }
 
         var applicant = RequestWorkflow.ApplicantActor(row);
         var allowed = RequestStateMachine.AllowedActions(state, applicant.Role);
-        return new CheckRequestStatus.Response(row.Reference, fund.Name, ApplicantStatus.Of(state), question,
-            row.SubmittedAt, allowed.Contains(RequestAction.AnswerQuestion), allowed.Contains(RequestAction.Withdraw));
+        return new CheckRequestStatus.Response(
+            row.Reference,
+            fund.Name,
+            ApplicantStatus.Of(state),
+            question,
+            row.SubmittedAt,
+            allowed.Contains(RequestAction.AnswerQuestion),
+            allowed.Contains(RequestAction.Withdraw)
+        );
     }
 }
 
-/// <summary>POST /api/requests/answer, anonymous: the applicant answers the fund's question; the decision clock resumes.</summary>
+/// <summary>POST /api/requests/answer, anonymous: the applicant answers the fund's question; the decision clock
+/// resumes.</summary>
 internal static class AnswerQuestion
 {
     public sealed record Request(string? CaseCode, string? Answer);
 
     public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
-        Request request, CaseLookup cases, RequestWorkflow workflow, ApplicantCaseReader reader,
-        SensitiveFields sensitive, CancellationToken ct)
+        Request request,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        ApplicantCaseReader reader,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
     {
         if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
         {
@@ -117,29 +158,50 @@ internal static class AnswerQuestion
 
         var actor = RequestWorkflow.ApplicantActor(row);
         var answer = new NewMessage("answer", sensitive.Protect(request.Answer!.Trim())!, actor.Id);
-        var outcome = await workflow.RunAsync(row, fund, null, new RequestCommand(RequestAction.AnswerQuestion, actor),
-            new(Message: answer), ct);
-        return outcome.Problem ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)TypedResults.Ok(
-            await reader.ToResponseAsync(outcome.Request!, fund, ct));
+        var outcome = await workflow.RunAsync(
+            row,
+            fund,
+            null,
+            new RequestCommand(RequestAction.AnswerQuestion, actor),
+            new(Message: answer),
+            ct
+        );
+        return outcome.Problem
+            ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)
+                TypedResults.Ok(await reader.ToResponseAsync(outcome.Request!, fund, ct));
     }
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.").MaximumLength(200).WithMessage("Too long for a case code.");
-            RuleFor(r => r.Answer).NotEmpty().WithMessage("An answer is required.").MaximumLength(4000).WithMessage("At most 4000 characters.");
+            RuleFor(r => r.CaseCode)
+                .NotEmpty()
+                .WithMessage("The case code is required.")
+                .MaximumLength(200)
+                .WithMessage("Too long for a case code.");
+            RuleFor(r => r.Answer)
+                .NotEmpty()
+                .WithMessage("An answer is required.")
+                .MaximumLength(4000)
+                .WithMessage("At most 4000 characters.");
         }
     }
 }
 
-/// <summary>POST /api/requests/withdraw, anonymous: the applicant withdraws the request (any time before the money is sent).</summary>
+/// <summary>POST /api/requests/withdraw, anonymous: the applicant withdraws the request (any time before the money is
+/// sent).</summary>
 internal static class WithdrawRequest
 {
     public sealed record Request(string? CaseCode);
 
     public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
-        Request request, CaseLookup cases, RequestWorkflow workflow, ApplicantCaseReader reader, CancellationToken ct)
+        Request request,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
     {
         if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
         {
@@ -148,13 +210,18 @@ internal static class WithdrawRequest
 
         var command = new RequestCommand(RequestAction.Withdraw, RequestWorkflow.ApplicantActor(row));
         var outcome = await workflow.RunAsync(row, fund, null, command, TransitionEffects.None, ct);
-        return outcome.Problem ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)TypedResults.Ok(
-            await reader.ToResponseAsync(outcome.Request!, fund, ct));
+        return outcome.Problem
+            ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)
+                TypedResults.Ok(await reader.ToResponseAsync(outcome.Request!, fund, ct));
     }
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.CaseCode).NotEmpty().WithMessage("The case code is required.")
-            .MaximumLength(200).WithMessage("Too long for a case code.");
+        public Validator() =>
+            RuleFor(r => r.CaseCode)
+                .NotEmpty()
+                .WithMessage("The case code is required.")
+                .MaximumLength(200)
+                .WithMessage("Too long for a case code.");
     }
 }

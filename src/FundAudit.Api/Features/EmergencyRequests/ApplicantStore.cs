@@ -14,14 +14,16 @@ internal sealed class ApplicantStore(Db db)
     /// <summary>A fund by its public slug, whichever funder it belongs to.</summary>
     public async Task<FundRow?> FindFundAsync(string slug, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectFundBySlug,
-            new { Slug = slug }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<FundRow>(
+            new CommandDefinition(SelectFundBySlug, new { Slug = slug }, cancellationToken: ct)
+        );
     }
 
     /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears it).</summary>
     public async Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectRequestByCode,
-            new { Hash = caseCodeHash }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<RequestRow>(
+            new CommandDefinition(SelectRequestByCode, new { Hash = caseCodeHash }, cancellationToken: ct)
+        );
     }
 }

@@ -9,19 +9,30 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal static class ApproveRequest
 {
-    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
-        Decisions.ApproveRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct) =>
-        workflow.StaffTransitionAsync(user, reference, request.Version, (fund, staff) =>
-        {
-            long? minor = null;
-            if (request.Amount is { } amount)
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        Decisions.ApproveRequest request,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        CancellationToken ct
+    ) =>
+        workflow.StaffTransitionAsync(
+            user,
+            reference,
+            request.Version,
+            (fund, staff) =>
             {
-                // More decimals than the currency allows cannot be a valid grant: treat as not positive (422).
-                minor = MinorUnits.TryFromDecimal(amount, fund.Currency, out var m) ? m : 0;
-            }
+                long? minor = null;
+                if (request.Amount is { } amount)
+                {
+                    // More decimals than the currency allows cannot be a valid grant: treat as not positive (422).
+                    minor = MinorUnits.TryFromDecimal(amount, fund.Currency, out var m) ? m : 0;
+                }
 
-            return (new RequestCommand(RequestAction.Approve, staff, minor), TransitionEffects.None);
-        }, ct);
+                return (new RequestCommand(RequestAction.Approve, staff, minor), TransitionEffects.None);
+            },
+            ct
+        );
 
     public sealed class Validator : AbstractValidator<Decisions.ApproveRequest>
     {

@@ -8,8 +8,18 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal static class CloseRequest
 {
-    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
-        Decisions.VersionedRequest request, ClaimsPrincipal user, RequestWorkflow workflow, CancellationToken ct) =>
-        workflow.StaffTransitionAsync(user, reference, request.Version,
-            static (_, staff) => (new RequestCommand(RequestAction.Close, staff), TransitionEffects.None), ct);
+    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        Decisions.VersionedRequest request,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        CancellationToken ct
+    ) =>
+        workflow.StaffTransitionAsync(
+            user,
+            reference,
+            request.Version,
+            static (_, staff) => (new RequestCommand(RequestAction.Close, staff), TransitionEffects.None),
+            ct
+        );
 }

@@ -16,12 +16,21 @@ internal sealed class EmergencyJobsRegistration(JobsOptions jobs, IServiceProvid
         }
 
         var manager = services.GetRequiredService<IRecurringJobManager>();
-        manager.AddOrUpdate<SlaSweepJob>(SlaSweepJob.RecurringId, j => j.RunAsync(CancellationToken.None),
-            Cron.Minutely());
-        manager.AddOrUpdate<WebhookDeliveryJob>(WebhookDeliveryJob.RecurringId, j => j.RunAsync(CancellationToken.None),
-            Cron.Minutely());
-        manager.AddOrUpdate<PurgePersonalDataJob>(PurgePersonalDataJob.RecurringId,
-            j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        manager.AddOrUpdate<SlaSweepJob>(
+            SlaSweepJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Minutely()
+        );
+        manager.AddOrUpdate<WebhookDeliveryJob>(
+            WebhookDeliveryJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Minutely()
+        );
+        manager.AddOrUpdate<PurgePersonalDataJob>(
+            PurgePersonalDataJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Hourly()
+        );
         return Task.CompletedTask;
     }
 

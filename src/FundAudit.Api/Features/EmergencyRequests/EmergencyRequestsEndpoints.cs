@@ -8,12 +8,17 @@ internal static class EmergencyRequestsEndpoints
     /// <summary>The form accepts small bodies only: a few short fields.</summary>
     private const long FormBodyLimit = 64 * 1024;
 
-    public static IServiceCollection AddEmergencyRequests(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddEmergencyRequests(
+        this IServiceCollection services,
+        IConfiguration configuration
+    )
     {
         services.AddFundAuditDataProtection(configuration);
         services.AddFundAuditRateLimiting(configuration);
         services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton(configuration.GetSection(EmergencyOptions.Section).Get<EmergencyOptions>() ?? new EmergencyOptions());
+        services.AddSingleton(
+            configuration.GetSection(EmergencyOptions.Section).Get<EmergencyOptions>() ?? new EmergencyOptions()
+        );
         services.AddSingleton<ServiceSecrets>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<WebhookSender>();
@@ -63,14 +68,24 @@ internal static class EmergencyRequestsEndpoints
     private static void MapFunds(IEndpointRouteBuilder app)
     {
         var funds = app.MapGroup("/api/funds").WithTags("Rapid response").RequireAuthorization(Policies.RapidResponse);
-        funds.MapPost("/", CreateFund.HandleAsync).WithName("CreateFund")
-            .WithSummary("Create a rapid-response fund with its maximum grant, languages and SLA policy (the webhook secret is shown once)")
+        funds
+            .MapPost("/", CreateFund.HandleAsync)
+            .WithName("CreateFund")
+            .WithSummary(
+                "Create a rapid-response fund with its maximum grant, languages and SLA policy (the webhook "
+                    + "secret is shown once)"
+            )
             .RequireAuthorization(Policies.Admin)
             .WithValidation<CreateFund.Request>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         funds.MapGet("/", ListFunds.HandleAsync).WithName("ListFunds").WithSummary("The funder's rapid-response funds");
-        funds.MapGet("/{slug}/metrics", GetFundMetrics.HandleAsync).WithName("GetFundMetrics")
-            .WithSummary("Response times from the event log: median, 90th percentile and share within goal; open at risk and breached")
+        funds
+            .MapGet("/{slug}/metrics", GetFundMetrics.HandleAsync)
+            .WithName("GetFundMetrics")
+            .WithSummary(
+                "Response times from the event log: median, 90th percentile and share within goal; open at "
+                    + "risk and breached"
+            )
             .RequireAuthorization(Policies.Officer)
             .WithValidation<GetFundMetrics.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -79,77 +94,146 @@ internal static class EmergencyRequestsEndpoints
     /// <summary>Anonymous: the defender's form and the case-code endpoints. Rate limited per client address.</summary>
     private static void MapIntake(IEndpointRouteBuilder app)
     {
-        var intake = app.MapGroup("/api").WithTags("Rapid response (applicants)").AllowAnonymous().RequireRateLimiting(RateLimiting.PublicPolicy)
+        var intake = app.MapGroup("/api")
+            .WithTags("Rapid response (applicants)")
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimiting.PublicPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
-        intake.MapPost("/funds/{slug}/requests", SubmitRequest.HandleAsync).WithName("SubmitEmergencyRequest")
-            .WithSummary("Anonymous: ask a fund for emergency support; answers the reference and the case code (shown once)")
-            .WithDescription("Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201; " +
-                             "the same key with another body answers 422.")
+        intake
+            .MapPost("/funds/{slug}/requests", SubmitRequest.HandleAsync)
+            .WithName("SubmitEmergencyRequest")
+            .WithSummary(
+                "Anonymous: ask a fund for emergency support; answers the reference and the case code (shown " + "once)"
+            )
+            .WithDescription(
+                "Send an Idempotency-Key header to make retries safe: the same key and body answer the "
+                    + "first 201; "
+                    + "the same key with another body answers 422."
+            )
             .WithValidation<SubmitRequest.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        intake.MapPost("/requests/status", CheckRequestStatus.HandleAsync).WithName("CheckEmergencyRequestStatus")
-            .WithSummary("Anonymous: the request's coarse status and any question from the fund, for the holder of the case code")
+        intake
+            .MapPost("/requests/status", CheckRequestStatus.HandleAsync)
+            .WithName("CheckEmergencyRequestStatus")
+            .WithSummary(
+                "Anonymous: the request's coarse status and any question from the fund, for the holder of "
+                    + "the case code"
+            )
             .WithValidation<CheckRequestStatus.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        intake.MapPost("/requests/answer", AnswerQuestion.HandleAsync).WithName("AnswerEmergencyRequestQuestion")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        intake
+            .MapPost("/requests/answer", AnswerQuestion.HandleAsync)
+            .WithName("AnswerEmergencyRequestQuestion")
             .WithSummary("Anonymous: answer the fund's question with the case code (the decision clock resumes)")
             .WithValidation<AnswerQuestion.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        intake.MapPost("/requests/withdraw", WithdrawRequest.HandleAsync).WithName("WithdrawEmergencyRequest")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        intake
+            .MapPost("/requests/withdraw", WithdrawRequest.HandleAsync)
+            .WithName("WithdrawEmergencyRequest")
             .WithSummary("Anonymous: withdraw the request with the case code (before the money is sent)")
             .WithValidation<WithdrawRequest.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     private static void MapRequests(IEndpointRouteBuilder app)
     {
-        var requests = app.MapGroup("/api/requests").WithTags("Rapid response").RequireAuthorization(Policies.RapidResponse);
-        requests.MapGet("/", ListRequests.HandleAsync).WithName("ListEmergencyRequests")
+        var requests = app.MapGroup("/api/requests")
+            .WithTags("Rapid response")
+            .RequireAuthorization(Policies.RapidResponse);
+        requests
+            .MapGet("/", ListRequests.HandleAsync)
+            .WithName("ListEmergencyRequests")
             .WithSummary("Requests with each SLA goal's status and time left; filter by fund, state, tier, SLA status")
             .WithValidation<ListRequests.Request>();
-        requests.MapGet("/{reference}", GetRequest.HandleAsync).WithName("GetEmergencyRequest")
+        requests
+            .MapGet("/{reference}", GetRequest.HandleAsync)
+            .WithName("GetEmergencyRequest")
             .WithSummary("One request with its sensitive fields (each read is written to the access log)")
             .RequireAuthorization(Policies.Officer)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        requests.MapGet("/{reference}/events", ListRequestEvents.HandleAsync).WithName("ListEmergencyRequestEvents")
+        requests
+            .MapGet("/{reference}/events", ListRequestEvents.HandleAsync)
+            .WithName("ListEmergencyRequestEvents")
             .WithSummary("The request's event log: who did what, when")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        MapTransition(requests.MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync)
-            .WithName("AcknowledgeEmergencyRequest")
-            .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)")
-            .RequireAuthorization(Policies.Officer)
-            .WithValidation<Decisions.VersionedRequest>());
-        MapTransition(requests.MapPost("/{reference}/questions", AskApplicant.HandleAsync)
-            .WithName("AskEmergencyRequestQuestion")
-            .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)")
-            .RequireAuthorization(Policies.Officer)
-            .WithValidation<Decisions.AskRequest>());
-        MapTransition(requests.MapPost("/{reference}/approve", ApproveRequest.HandleAsync)
-            .WithName("ApproveEmergencyRequest")
-            .WithSummary("Approve an amount up to the fund's maximum "
-                         + "(above its threshold a second, different approver confirms)")
-            .RequireAuthorization(Policies.Officer).WithValidation<Decisions.ApproveRequest>());
-        MapTransition(requests.MapPost("/{reference}/decline", DeclineRequest.HandleAsync)
-            .WithName("DeclineEmergencyRequest")
-            .WithSummary("Decline the request with a reason")
-            .RequireAuthorization(Policies.Officer).WithValidation<Decisions.DeclineRequest>());
-        MapTransition(requests.MapPost("/{reference}/close", CloseRequest.HandleAsync).WithName("CloseEmergencyRequest")
-            .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)")
-            .RequireAuthorization(Policies.Officer)
-            .WithValidation<Decisions.VersionedRequest>());
-        MapTransition(requests.MapPut("/{reference}/payment-details", RecordPaymentDetails.HandleAsync).WithName("RecordEmergencyPaymentDetails")
-            .WithSummary("Record how to pay, once approved (a separate encrypted record)").WithValidation<RecordPaymentDetails.Request>());
-        requests.MapGet("/{reference}/payment-details", GetPaymentDetails.HandleAsync).WithName("GetEmergencyPaymentDetails")
+        MapTransition(
+            requests
+                .MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync)
+                .WithName("AcknowledgeEmergencyRequest")
+                .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)")
+                .RequireAuthorization(Policies.Officer)
+                .WithValidation<Decisions.VersionedRequest>()
+        );
+        MapTransition(
+            requests
+                .MapPost("/{reference}/questions", AskApplicant.HandleAsync)
+                .WithName("AskEmergencyRequestQuestion")
+                .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)")
+                .RequireAuthorization(Policies.Officer)
+                .WithValidation<Decisions.AskRequest>()
+        );
+        MapTransition(
+            requests
+                .MapPost("/{reference}/approve", ApproveRequest.HandleAsync)
+                .WithName("ApproveEmergencyRequest")
+                .WithSummary(
+                    "Approve an amount up to the fund's maximum "
+                        + "(above its threshold a second, different approver confirms)"
+                )
+                .RequireAuthorization(Policies.Officer)
+                .WithValidation<Decisions.ApproveRequest>()
+        );
+        MapTransition(
+            requests
+                .MapPost("/{reference}/decline", DeclineRequest.HandleAsync)
+                .WithName("DeclineEmergencyRequest")
+                .WithSummary("Decline the request with a reason")
+                .RequireAuthorization(Policies.Officer)
+                .WithValidation<Decisions.DeclineRequest>()
+        );
+        MapTransition(
+            requests
+                .MapPost("/{reference}/close", CloseRequest.HandleAsync)
+                .WithName("CloseEmergencyRequest")
+                .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)")
+                .RequireAuthorization(Policies.Officer)
+                .WithValidation<Decisions.VersionedRequest>()
+        );
+        MapTransition(
+            requests
+                .MapPut("/{reference}/payment-details", RecordPaymentDetails.HandleAsync)
+                .WithName("RecordEmergencyPaymentDetails")
+                .WithSummary("Record how to pay, once approved (a separate encrypted record)")
+                .WithValidation<RecordPaymentDetails.Request>()
+        );
+        requests
+            .MapGet("/{reference}/payment-details", GetPaymentDetails.HandleAsync)
+            .WithName("GetEmergencyPaymentDetails")
             .WithSummary("Read the payment details (written to the access log)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        MapTransition(requests.MapPost("/{reference}/disbursement", RecordDisbursement.HandleAsync).WithName("RecordEmergencyDisbursement")
-            .WithSummary("Finance: record the disbursement (Idempotency-Key required; one per request; not by an approver)")
-            .RequireAuthorization(Policies.Finance).WithValidation<RecordDisbursement.Request>());
+        MapTransition(
+            requests
+                .MapPost("/{reference}/disbursement", RecordDisbursement.HandleAsync)
+                .WithName("RecordEmergencyDisbursement")
+                .WithSummary(
+                    "Finance: record the disbursement (Idempotency-Key required; one per request; not by an "
+                        + "approver)"
+                )
+                .RequireAuthorization(Policies.Finance)
+                .WithValidation<RecordDisbursement.Request>()
+        );
     }
 
-    private static void MapTransition(RouteHandlerBuilder builder) => builder
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status409Conflict)
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    private static void MapTransition(RouteHandlerBuilder builder) =>
+        builder
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 }

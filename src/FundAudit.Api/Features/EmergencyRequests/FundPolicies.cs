@@ -4,7 +4,12 @@ using FundAudit.Core.EmergencyRequests;
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>One tier's goals in hours, as the API and the stored policy write them.</summary>
-internal sealed record SlaTierHours(double? AcknowledgeHours, double? DecisionHours, double? DisbursementHours, double? TotalHours);
+internal sealed record SlaTierHours(
+    double? AcknowledgeHours,
+    double? DecisionHours,
+    double? DisbursementHours,
+    double? TotalHours
+);
 
 /// <summary>Working hours; omit for 24/7.</summary>
 /// <param name="TimeZone">IANA time zone id, e.g. America/Bogota.</param>
@@ -12,12 +17,24 @@ internal sealed record SlaTierHours(double? AcknowledgeHours, double? DecisionHo
 /// <param name="DayStart">HH:mm.</param>
 /// <param name="DayEnd">HH:mm, or 24:00.</param>
 /// <param name="Holidays">Local dates (yyyy-MM-dd) without working hours.</param>
-internal sealed record SlaCalendarSettings(string? TimeZone, IReadOnlyList<string>? WorkingDays, string? DayStart, string? DayEnd, IReadOnlyList<DateOnly>? Holidays);
+internal sealed record SlaCalendarSettings(
+    string? TimeZone,
+    IReadOnlyList<string>? WorkingDays,
+    string? DayStart,
+    string? DayEnd,
+    IReadOnlyList<DateOnly>? Holidays
+);
 
-/// <summary>A fund's SLA policy on the wire: goals per tier (extreme, high, standard), the warning share and an optional calendar.</summary>
-internal sealed record SlaSettings(double? WarningShare, IReadOnlyDictionary<string, SlaTierHours>? Tiers, SlaCalendarSettings? Calendar);
+/// <summary>A fund's SLA policy on the wire: goals per tier (extreme, high, standard), the warning share and an
+/// optional calendar.</summary>
+internal sealed record SlaSettings(
+    double? WarningShare,
+    IReadOnlyDictionary<string, SlaTierHours>? Tiers,
+    SlaCalendarSettings? Calendar
+);
 
-/// <summary>Converts between the wire/stored policy and <see cref="SlaPolicy"/>; missing tiers and goals take the defaults.</summary>
+/// <summary>Converts between the wire/stored policy and <see cref="SlaPolicy"/>; missing tiers and goals take the
+/// defaults.</summary>
 internal static class FundPolicies
 {
     private static readonly JsonSerializerOptions Json = CreateJson();
@@ -42,18 +59,23 @@ internal static class FundPolicies
         foreach (var tier in Enum.GetValues<UrgencyTier>())
         {
             var defaults = SlaPolicy.Default.GoalsFor(tier);
-            var given = settings.Tiers?.FirstOrDefault(t => string.Equals(t.Key, WireName.Of(tier), StringComparison.OrdinalIgnoreCase)).Value;
+            var given = settings
+                .Tiers?.FirstOrDefault(t => string.Equals(t.Key, WireName.Of(tier), StringComparison.OrdinalIgnoreCase))
+                .Value;
             tiers[tier] = new SlaTierGoals(
                 Hours(given?.AcknowledgeHours, defaults.TimeToAcknowledge),
                 Hours(given?.DecisionHours, defaults.TimeToDecision),
                 Hours(given?.DisbursementHours, defaults.TimeToDisbursement),
-                Hours(given?.TotalHours, defaults.TotalTime));
+                Hours(given?.TotalHours, defaults.TotalTime)
+            );
         }
 
         var calendar = settings.Calendar is { } c ? ToCalendar(c, errors) : null;
         var policy = new SlaPolicy
         {
-            Tiers = tiers, WarningShare = settings.WarningShare ?? SlaPolicy.DefaultWarningShare, Calendar = calendar,
+            Tiers = tiers,
+            WarningShare = settings.WarningShare ?? SlaPolicy.DefaultWarningShare,
+            Calendar = calendar,
         };
         errors.AddRange(policy.Validate());
         return errors.Count > 0 ? (null, errors) : (policy, []);
@@ -93,31 +115,57 @@ internal static class FundPolicies
             : null;
     }
 
-    public static SlaSettings ToSettings(SlaPolicy policy) => new(
-        policy.WarningShare,
-        Enum.GetValues<UrgencyTier>().ToDictionary(t => WireName.Of(t), t =>
-        {
-            var g = policy.GoalsFor(t);
-            return new SlaTierHours(g.TimeToAcknowledge.TotalHours, g.TimeToDecision.TotalHours, g.TimeToDisbursement.TotalHours, g.TotalTime.TotalHours);
-        }),
-        policy.Calendar is { } c
-            ? new SlaCalendarSettings(c.TimeZoneId, c.WorkingDays.OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString().ToLowerInvariant()).ToList(),
-                Format(c.DayStart), Format(c.DayEnd), c.Holidays.Order().ToList())
-            : null);
+    public static SlaSettings ToSettings(SlaPolicy policy) =>
+        new(
+            policy.WarningShare,
+            Enum.GetValues<UrgencyTier>()
+                .ToDictionary(
+                    t => WireName.Of(t),
+                    t =>
+                    {
+                        var g = policy.GoalsFor(t);
+                        return new SlaTierHours(
+                            g.TimeToAcknowledge.TotalHours,
+                            g.TimeToDecision.TotalHours,
+                            g.TimeToDisbursement.TotalHours,
+                            g.TotalTime.TotalHours
+                        );
+                    }
+                ),
+            policy.Calendar is { } c
+                ? new SlaCalendarSettings(
+                    c.TimeZoneId,
+                    c.WorkingDays.OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString().ToLowerInvariant()).ToList(),
+                    Format(c.DayStart),
+                    Format(c.DayEnd),
+                    c.Holidays.Order().ToList()
+                )
+                : null
+        );
 
     public static string Serialize(SlaPolicy policy) => JsonSerializer.Serialize(ToSettings(policy), Json);
 
     public static SlaPolicy Deserialize(string json) =>
-        ToPolicy(JsonSerializer.Deserialize<SlaSettings>(json, Json)).Policy ?? throw new InvalidOperationException("A stored SLA policy is not valid.");
+        ToPolicy(JsonSerializer.Deserialize<SlaSettings>(json, Json)).Policy
+        ?? throw new InvalidOperationException("A stored SLA policy is not valid.");
 
     private static TimeSpan Hours(double? hours, TimeSpan fallback) =>
-        hours is { } h ? (double.IsFinite(h) && h > 0 && h <= 24 * 366 ? TimeSpan.FromSeconds(Math.Round(h * 3600)) : TimeSpan.Zero) : fallback;
+        hours is { } h
+            ? (
+                double.IsFinite(h) && h > 0 && h <= 24 * 366
+                    ? TimeSpan.FromSeconds(Math.Round(h * 3600))
+                    : TimeSpan.Zero
+            )
+            : fallback;
 
     private static TimeSpan? ParseTime(string text) =>
         text == "24:00" ? TimeSpan.FromDays(1)
-        : TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t.ToTimeSpan() : null;
+        : TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            ? t.ToTimeSpan()
+        : null;
 
-    private static string Format(TimeSpan t) => t == TimeSpan.FromDays(1) ? "24:00" : t.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+    private static string Format(TimeSpan t) =>
+        t == TimeSpan.FromDays(1) ? "24:00" : t.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
 
     private static JsonSerializerOptions CreateJson()
     {

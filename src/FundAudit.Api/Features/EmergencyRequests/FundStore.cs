@@ -49,8 +49,18 @@ internal sealed class FundStore(Db db)
 
     private static readonly string[] InsertColumns =
     [
-        "funder_id", "slug", "name", "currency", "max_amount", "second_approval_threshold", "languages", "sla_policy",
-        "webhook_url", "webhook_secret_protected", "created_by", "created_at",
+        "funder_id",
+        "slug",
+        "name",
+        "currency",
+        "max_amount",
+        "second_approval_threshold",
+        "languages",
+        "sla_policy",
+        "webhook_url",
+        "webhook_secret_protected",
+        "created_by",
+        "created_at",
     ];
 
     /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
@@ -58,16 +68,27 @@ internal sealed class FundStore(Db db)
     {
         try
         {
-            return await db.ExecuteScalarAsync<long>(new CommandDefinition(
-                db.Dialect.InsertReturningId("funds", InsertColumns, "id"),
-                new
-                {
-                    funder_id = fund.FunderId, slug = fund.Slug, name = fund.Name, currency = fund.Currency,
-                    max_amount = fund.MaxAmount, second_approval_threshold = fund.SecondApprovalThreshold,
-                    languages = fund.Languages, sla_policy = fund.SlaPolicy, webhook_url = fund.WebhookUrl,
-                    webhook_secret_protected = fund.WebhookSecretProtected, created_by = fund.CreatedBy,
-                    created_at = fund.CreatedAt,
-                }, cancellationToken: ct));
+            return await db.ExecuteScalarAsync<long>(
+                new CommandDefinition(
+                    db.Dialect.InsertReturningId("funds", InsertColumns, "id"),
+                    new
+                    {
+                        funder_id = fund.FunderId,
+                        slug = fund.Slug,
+                        name = fund.Name,
+                        currency = fund.Currency,
+                        max_amount = fund.MaxAmount,
+                        second_approval_threshold = fund.SecondApprovalThreshold,
+                        languages = fund.Languages,
+                        sla_policy = fund.SlaPolicy,
+                        webhook_url = fund.WebhookUrl,
+                        webhook_secret_protected = fund.WebhookSecretProtected,
+                        created_by = fund.CreatedBy,
+                        created_at = fund.CreatedAt,
+                    },
+                    cancellationToken: ct
+                )
+            );
         }
         catch (Exception ex) when (db.Dialect.IsUniqueViolation(ex))
         {
@@ -78,19 +99,24 @@ internal sealed class FundStore(Db db)
     public async Task<IReadOnlyList<FundRow>> ListAsync(long funderId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<FundRow>(new CommandDefinition(SelectOfFunder, new { FunderId = funderId },
-            cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<FundRow>(
+                new CommandDefinition(SelectOfFunder, new { FunderId = funderId }, cancellationToken: ct)
+            )
+        ).AsList();
     }
 
     public async Task<FundRow?> FindAsync(long funderId, string slug, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectBySlug,
-            new { FunderId = funderId, Slug = slug }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<FundRow>(
+            new CommandDefinition(SelectBySlug, new { FunderId = funderId, Slug = slug }, cancellationToken: ct)
+        );
     }
 
     public async Task<FundRow?> FindAsync(long funderId, long fundId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<FundRow>(new CommandDefinition(SelectById,
-            new { FunderId = funderId, Id = fundId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<FundRow>(
+            new CommandDefinition(SelectById, new { FunderId = funderId, Id = fundId }, cancellationToken: ct)
+        );
     }
 }

@@ -4,42 +4,76 @@ using FundAudit.Core.Money;
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>A fund as the API shows it (never its webhook secret).</summary>
-internal sealed record FundView(string Slug, string Name, string Currency, decimal MaxAmount, decimal? SecondApprovalThreshold,
-    IReadOnlyList<string> Languages, SlaSettings Sla, string? WebhookUrl, DateTimeOffset CreatedAt)
+internal sealed record FundView(
+    string Slug,
+    string Name,
+    string Currency,
+    decimal MaxAmount,
+    decimal? SecondApprovalThreshold,
+    IReadOnlyList<string> Languages,
+    SlaSettings Sla,
+    string? WebhookUrl,
+    DateTimeOffset CreatedAt
+)
 {
-    public static FundView From(FundRow f) => new(f.Slug, f.Name, f.Currency, MinorUnits.ToDecimal(f.MaxAmount, f.Currency),
-        f.SecondApprovalThreshold is { } t ? MinorUnits.ToDecimal(t, f.Currency) : null,
-        f.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries), FundPolicies.ToSettings(FundPolicies.Deserialize(f.SlaPolicy)),
-        f.WebhookUrl, f.CreatedAt);
+    public static FundView From(FundRow f) =>
+        new(
+            f.Slug,
+            f.Name,
+            f.Currency,
+            MinorUnits.ToDecimal(f.MaxAmount, f.Currency),
+            f.SecondApprovalThreshold is { } t ? MinorUnits.ToDecimal(t, f.Currency) : null,
+            f.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            FundPolicies.ToSettings(FundPolicies.Deserialize(f.SlaPolicy)),
+            f.WebhookUrl,
+            f.CreatedAt
+        );
 }
 
-/// <summary>POST /api/funds: a rapid-response fund with its public slug, maximum grant, languages and SLA policy.</summary>
+/// <summary>POST /api/funds: a rapid-response fund with its public slug, maximum grant, languages and SLA
+/// policy.</summary>
 internal static class CreateFund
 {
     /// <param name="Slug">Public address of the fund's form: lower-case letters, digits and dashes.</param>
     /// <param name="Name">The fund's name.</param>
     /// <param name="Currency">ISO 4217 code of grants from this fund.</param>
     /// <param name="MaxAmount">The largest grant for one request (in the currency's units, e.g. 5000.00).</param>
-    /// <param name="SecondApprovalThreshold">Approvals above this amount need a second, different approver (omit: one approver).</param>
+    /// <param name="SecondApprovalThreshold">Approvals above this amount need a second, different approver (omit: one
+    /// approver).</param>
     /// <param name="Languages">Languages the fund answers in (BCP 47 tags).</param>
     /// <param name="Sla">Goals per urgency tier in hours, warning share and calendar; defaults when omitted.</param>
     /// <param name="WebhookUrl">Where SLA warnings and breaches are POSTed (HMAC-signed, no personal data).</param>
-    public sealed record Request(string? Slug, string? Name, string? Currency, decimal? MaxAmount, decimal? SecondApprovalThreshold,
-        IReadOnlyList<string>? Languages, SlaSettings? Sla, string? WebhookUrl);
+    public sealed record Request(
+        string? Slug,
+        string? Name,
+        string? Currency,
+        decimal? MaxAmount,
+        decimal? SecondApprovalThreshold,
+        IReadOnlyList<string>? Languages,
+        SlaSettings? Sla,
+        string? WebhookUrl
+    );
 
     /// <param name="WebhookSecret">The HMAC key of the webhook signatures, shown once.</param>
     /// <param name="Fund">The fund as created.</param>
     public sealed record Response(FundView Fund, string? WebhookSecret);
 
     public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
-        Request request, ClaimsPrincipal user, FundStore store, SensitiveFields sensitive, TimeProvider clock,
-        CancellationToken ct)
+        Request request,
+        ClaimsPrincipal user,
+        FundStore store,
+        SensitiveFields sensitive,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
         if (policy is null)
         {
-            return TypedResults.ValidationProblem(errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                title: "The request is not valid.");
+            return TypedResults.ValidationProblem(
+                errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: "The request is not valid."
+            );
         }
 
         var currency = request.Currency!.Trim().ToUpperInvariant();
@@ -49,7 +83,10 @@ internal static class CreateFund
         {
             if (!MinorUnits.TryFromDecimal(t, currency, out var minor))
             {
-                return EmergencyProblems.Unprocessable("secondApprovalThreshold", "The threshold has more decimals than the currency allows.");
+                return EmergencyProblems.Unprocessable(
+                    "secondApprovalThreshold",
+                    "The threshold has more decimals " + "than the currency allows."
+                );
             }
 
             threshold = minor;
@@ -73,33 +110,58 @@ internal static class CreateFund
         };
         if (await store.CreateAsync(row, ct) is null)
         {
-            return TypedResults.Problem(title: "Slug taken", detail: "Another fund already uses this slug.", statusCode: StatusCodes.Status409Conflict);
+            return TypedResults.Problem(
+                title: "Slug taken",
+                detail: "Another fund already uses this slug.",
+                statusCode: StatusCodes.Status409Conflict
+            );
         }
 
         return TypedResults.Created($"/api/funds/{row.Slug}", new Response(FundView.From(row), secret));
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Slug).NotEmpty().WithMessage("A slug is required.")
-                .Matches("^[a-z0-9][a-z0-9-]{1,62}$").WithMessage("2–63 lower-case letters, digits or dashes.");
+            RuleFor(r => r.Slug)
+                .NotEmpty()
+                .WithMessage("A slug is required.")
+                .Matches("^[a-z0-9][a-z0-9-]{1,62}$")
+                .WithMessage("2–63 lower-case letters, digits or dashes.");
             RuleFor(r => r.Name).NotEmpty().WithMessage("A name is required.").MaximumLength(200);
-            RuleFor(r => r.Currency).NotEmpty().WithMessage("A currency is required.")
-                .Must(c => Currencies.IsKnown(c!.Trim().ToUpperInvariant())).When(r => !string.IsNullOrEmpty(r.Currency), ApplyConditionTo.CurrentValidator).WithMessage("Not an ISO 4217 currency code.");
-            RuleFor(r => r.MaxAmount).NotNull().WithMessage("The maximum amount is required.")
-                .GreaterThan(0).WithMessage("The maximum amount must be more than zero.");
-            RuleFor(r => r).Must(r => MinorUnits.TryFromDecimal(r.MaxAmount!.Value, r.Currency!.Trim().ToUpperInvariant(), out _))
-                .When(r => r.MaxAmount > 0 && r.Currency is not null && Currencies.IsKnown(r.Currency.Trim().ToUpperInvariant()))
-                .OverridePropertyName("maxAmount").WithMessage("The amount has more decimals than the currency allows.");
+            RuleFor(r => r.Currency)
+                .NotEmpty()
+                .WithMessage("A currency is required.")
+                .Must(c => Currencies.IsKnown(c!.Trim().ToUpperInvariant()))
+                .When(r => !string.IsNullOrEmpty(r.Currency), ApplyConditionTo.CurrentValidator)
+                .WithMessage("Not an ISO 4217 currency code.");
+            RuleFor(r => r.MaxAmount)
+                .NotNull()
+                .WithMessage("The maximum amount is required.")
+                .GreaterThan(0)
+                .WithMessage("The maximum amount must be more than zero.");
+            RuleFor(r => r)
+                .Must(r => MinorUnits.TryFromDecimal(r.MaxAmount!.Value, r.Currency!.Trim().ToUpperInvariant(), out _))
+                .When(r =>
+                    r.MaxAmount > 0
+                    && r.Currency is not null
+                    && Currencies.IsKnown(r.Currency.Trim().ToUpperInvariant())
+                )
+                .OverridePropertyName("maxAmount")
+                .WithMessage("The amount has more decimals than the currency allows.");
             RuleFor(r => r.SecondApprovalThreshold).GreaterThan(0).WithMessage("The threshold must be more than zero.");
-            RuleFor(r => r.Languages).Must(l => l!.Count <= 20 && l.All(x => x is { Length: > 0 and <= 35 }))
-                .When(r => r.Languages is not null).WithMessage("Up to 20 language tags of at most 35 characters.");
-            RuleFor(r => r.WebhookUrl).Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
-                .When(r => r.WebhookUrl is not null).WithMessage("An absolute http(s) URL.");
+            RuleFor(r => r.Languages)
+                .Must(l => l!.Count <= 20 && l.All(x => x is { Length: > 0 and <= 35 }))
+                .When(r => r.Languages is not null)
+                .WithMessage("Up to 20 language tags of at most 35 characters.");
+            RuleFor(r => r.WebhookUrl)
+                .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+                .When(r => r.WebhookUrl is not null)
+                .WithMessage("An absolute http(s) URL.");
         }
     }
 }

@@ -4,7 +4,8 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>
 /// GET /api/funds/{slug}/metrics: response times computed from the event log with <see cref="ResponseTimeMetrics"/>:
-/// median and 90th percentile per goal, share within goal, open requests at risk and breached, by month, tier and country.
+/// median and 90th percentile per goal, share within goal, open requests at risk and breached, by month, tier and
+/// country.
 /// </summary>
 internal static class GetFundMetrics
 {
@@ -13,20 +14,51 @@ internal static class GetFundMetrics
     /// <param name="GroupBy">Comma-separated month, tier, country (default all three; empty for one group).</param>
     public sealed record Request(DateOnly? From, DateOnly? To, string? GroupBy);
 
-    public sealed record Goal(int Count, long? MedianSeconds, long? P90Seconds, int WithinGoal, double? ShareWithinGoal);
+    public sealed record Goal(
+        int Count,
+        long? MedianSeconds,
+        long? P90Seconds,
+        int WithinGoal,
+        double? ShareWithinGoal
+    );
 
-    public sealed record Group(string? Month, string? Tier, string? Country, int Requests, int OpenAtRisk, int OpenBreached, IReadOnlyDictionary<string, Goal> Goals);
+    public sealed record Group(
+        string? Month,
+        string? Tier,
+        string? Country,
+        int Requests,
+        int OpenAtRisk,
+        int OpenBreached,
+        IReadOnlyDictionary<string, Goal> Goals
+    );
 
-    public sealed record Response(string Fund, DateOnly From, DateOnly To, IReadOnlyList<string> GroupBy, DateTimeOffset ComputedAt, IReadOnlyList<Group> Groups);
+    public sealed record Response(
+        string Fund,
+        DateOnly From,
+        DateOnly To,
+        IReadOnlyList<string> GroupBy,
+        DateTimeOffset ComputedAt,
+        IReadOnlyList<Group> Groups
+    );
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string slug,
-        [AsParameters] Request request, ClaimsPrincipal user, FundStore funds, FundMetricsStore store,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string slug,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        FundStore funds,
+        FundMetricsStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
-        var parts = (request.GroupBy ?? "month,tier,country").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => p.ToLowerInvariant()).Distinct().ToList();
-        return await ForGroupingsAsync(slug, request.From, request.To, [parts], user, funds, store, clock, ct)
-            is [var response]
+        var parts = (request.GroupBy ?? "month,tier,country")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.ToLowerInvariant())
+            .Distinct()
+            .ToList();
+        return
+            await ForGroupingsAsync(slug, request.From, request.To, [parts], user, funds, store, clock, ct)
+                is [var response]
             ? TypedResults.Ok(response)
             : EmergencyProblems.FundNotFound();
     }
@@ -35,9 +67,17 @@ internal static class GetFundMetrics
     /// The same figures for several groupings at once (the console's dashboard shows month, tier and country): the
     /// requests and their history are read once. Null when the funder has no such fund.
     /// </summary>
-    public static async Task<IReadOnlyList<Response>?> ForGroupingsAsync(string slug, DateOnly? fromDay, DateOnly? toDay,
-        IReadOnlyList<IReadOnlyList<string>> groupings, ClaimsPrincipal user, FundStore funds, FundMetricsStore store,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<IReadOnlyList<Response>?> ForGroupingsAsync(
+        string slug,
+        DateOnly? fromDay,
+        DateOnly? toDay,
+        IReadOnlyList<IReadOnlyList<string>> groupings,
+        ClaimsPrincipal user,
+        FundStore funds,
+        FundMetricsStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
@@ -51,23 +91,53 @@ internal static class GetFundMetrics
         var policy = FundPolicies.Deserialize(fund.SlaPolicy);
         var (requests, history) = await store.TimingsAsync(funderId, fund.Id, Start(from), Start(to.AddDays(1)), ct);
         var byRequest = history.ToLookup(h => h.RequestId);
-        var timings = requests.Select(r => RequestTiming.FromHistory(policy, WireName.TryParse<UrgencyTier>(r.Tier, out var t) ? t : UrgencyTier.Standard,
-            r.Country, byRequest[r.Id].Select(h => new RequestStateChange(h.OccurredAt, RequestWorkflow.ParseState(h.ToState))).ToList(), now)).ToList();
-        return groupings.Select(parts =>
-        {
-            var grouping = parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g | p switch
+        var timings = requests
+            .Select(r =>
+                RequestTiming.FromHistory(
+                    policy,
+                    WireName.TryParse<UrgencyTier>(r.Tier, out var t) ? t : UrgencyTier.Standard,
+                    r.Country,
+                    byRequest[r.Id]
+                        .Select(h => new RequestStateChange(h.OccurredAt, RequestWorkflow.ParseState(h.ToState)))
+                        .ToList(),
+                    now
+                )
+            )
+            .ToList();
+        return groupings
+            .Select(parts =>
             {
-                "month" => ResponseTimeGrouping.Month,
-                "tier" => ResponseTimeGrouping.Tier,
-                _ => ResponseTimeGrouping.Country,
-            });
-            var groups = ResponseTimeMetrics.Compute(timings, grouping).Select(g => new Group(
-                g.Month is { } m ? ResponseTimeMetrics.MonthKey(m) : null, g.Tier is { } tier ? WireName.Of(tier) : null, g.Country,
-                g.Requests, g.OpenAtRisk, g.OpenBreached,
-                g.Goals.ToDictionary(x => WireName.Of(x.Key), x => new Goal(x.Value.Count, Seconds(x.Value.Median), Seconds(x.Value.P90),
-                    x.Value.WithinGoal, x.Value.ShareWithinGoal)))).ToList();
-            return new Response(fund.Slug, from, to, parts, now, groups);
-        }).ToList();
+                var grouping = parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g
+                    | p switch
+                    {
+                        "month" => ResponseTimeGrouping.Month,
+                        "tier" => ResponseTimeGrouping.Tier,
+                        _ => ResponseTimeGrouping.Country,
+                    });
+                var groups = ResponseTimeMetrics
+                    .Compute(timings, grouping)
+                    .Select(g => new Group(
+                        g.Month is { } m ? ResponseTimeMetrics.MonthKey(m) : null,
+                        g.Tier is { } tier ? WireName.Of(tier) : null,
+                        g.Country,
+                        g.Requests,
+                        g.OpenAtRisk,
+                        g.OpenBreached,
+                        g.Goals.ToDictionary(
+                            x => WireName.Of(x.Key),
+                            x => new Goal(
+                                x.Value.Count,
+                                Seconds(x.Value.Median),
+                                Seconds(x.Value.P90),
+                                x.Value.WithinGoal,
+                                x.Value.ShareWithinGoal
+                            )
+                        )
+                    ))
+                    .ToList();
+                return new Response(fund.Slug, from, to, parts, now, groups);
+            })
+            .ToList();
     }
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -78,10 +148,18 @@ internal static class GetFundMetrics
     {
         public Validator()
         {
-            RuleFor(r => r).Must(r => r.From is null || r.To is null || r.From <= r.To).OverridePropertyName("from").WithMessage("The period must start before it ends.");
-            RuleFor(r => r.GroupBy).Must(g => g!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .All(p => p.ToLowerInvariant() is "month" or "tier" or "country"))
-                .When(r => r.GroupBy is not null).WithMessage("Comma-separated: month, tier, country.");
+            RuleFor(r => r)
+                .Must(r => r.From is null || r.To is null || r.From <= r.To)
+                .OverridePropertyName("from")
+                .WithMessage("The period must start before it ends.");
+            RuleFor(r => r.GroupBy)
+                .Must(g =>
+                    g!
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .All(p => p.ToLowerInvariant() is "month" or "tier" or "country")
+                )
+                .When(r => r.GroupBy is not null)
+                .WithMessage("Comma-separated: month, tier, country.");
         }
     }
 }
@@ -124,14 +202,27 @@ internal sealed class FundMetricsStore(Db db)
 
     /// <summary>The requests submitted in [<paramref name="from"/>, <paramref name="to"/>) and their history.</summary>
     public async Task<(IReadOnlyList<TimingRow> Requests, IReadOnlyList<HistoryRow> History)> TimingsAsync(
-        long funderId, long fundId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+        long funderId,
+        long fundId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        var args = new { FunderId = funderId, FundId = fundId, From = from, To = to };
-        var requests = (await connection.QueryAsync<TimingRow>(new CommandDefinition(SelectTimings, args,
-            cancellationToken: ct))).AsList();
-        var history = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(SelectHistory, args,
-            cancellationToken: ct))).AsList();
+        var args = new
+        {
+            FunderId = funderId,
+            FundId = fundId,
+            From = from,
+            To = to,
+        };
+        var requests = (
+            await connection.QueryAsync<TimingRow>(new CommandDefinition(SelectTimings, args, cancellationToken: ct))
+        ).AsList();
+        var history = (
+            await connection.QueryAsync<HistoryRow>(new CommandDefinition(SelectHistory, args, cancellationToken: ct))
+        ).AsList();
         return (requests, history);
     }
 }

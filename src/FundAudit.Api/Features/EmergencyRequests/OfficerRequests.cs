@@ -3,11 +3,14 @@ using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
-/// <summary>GET /api/requests: the funder's requests with each SLA goal's status and time left. No sensitive fields.</summary>
+/// <summary>GET /api/requests: the funder's requests with each SLA goal's status and time left. No sensitive
+/// fields.</summary>
 internal static class ListRequests
 {
-    private static readonly IReadOnlyList<string> OpenStates =
-        Enum.GetValues<RequestState>().Where(RequestStateMachine.IsOpen).Select(s => WireName.Of(s)).ToList();
+    private static readonly IReadOnlyList<string> OpenStates = Enum.GetValues<RequestState>()
+        .Where(RequestStateMachine.IsOpen)
+        .Select(s => WireName.Of(s))
+        .ToList();
 
     /// <param name="Fund">A fund slug.</param>
     /// <param name="State">A state (submitted, acknowledged, awaiting_applicant, …).</param>
@@ -15,13 +18,28 @@ internal static class ListRequests
     /// <param name="Sla">at_risk or breached: only open requests whose most pressing goal is so.</param>
     /// <param name="Limit">1 to 200 (default 50).</param>
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
-    /// <param name="Open">true: only requests still open (before disbursement, not declined, closed or withdrawn).</param>
-    public sealed record Request(string? Fund, string? State, string? Tier, string? Sla, int? Limit, long? Cursor, bool? Open = null);
+    /// <param name="Open">true: only requests still open (before disbursement, not declined, closed or
+    /// withdrawn).</param>
+    public sealed record Request(
+        string? Fund,
+        string? State,
+        string? Tier,
+        string? Sla,
+        int? Limit,
+        long? Cursor,
+        bool? Open = null
+    );
 
     public sealed record Response(IReadOnlyList<RequestSummary> Items, long? Next);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync([AsParameters] Request request,
-        ClaimsPrincipal user, FundStore fundStore, RequestStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        FundStore fundStore,
+        RequestStore store,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         var funds = (await fundStore.ListAsync(funderId, ct)).ToDictionary(f => f.Id);
@@ -38,9 +56,16 @@ internal static class ListRequests
         }
 
         var limit = request.Limit ?? 50;
-        var rows = await store.ListAsync(funderId, fundId, request.State?.Trim().ToLowerInvariant(),
-            request.Tier?.Trim().ToLowerInvariant(), request.Open == true ? OpenStates : null, request.Cursor ?? 0,
-            limit + 1, ct);
+        var rows = await store.ListAsync(
+            funderId,
+            fundId,
+            request.State?.Trim().ToLowerInvariant(),
+            request.Tier?.Trim().ToLowerInvariant(),
+            request.Open == true ? OpenStates : null,
+            request.Cursor ?? 0,
+            limit + 1,
+            ct
+        );
         var page = rows.Take(limit).ToList();
         var timers = await store.TimersAsync(funderId, page.Select(r => r.Id).ToList(), ct);
         var now = clock.GetUtcNow();
@@ -54,11 +79,17 @@ internal static class ListRequests
     {
         public Validator()
         {
-            RuleFor(r => r.State).Must(s => WireName.TryParse<RequestState>(s, out _)).When(r => r.State is not null)
+            RuleFor(r => r.State)
+                .Must(s => WireName.TryParse<RequestState>(s, out _))
+                .When(r => r.State is not null)
                 .WithMessage("Not a request state.");
-            RuleFor(r => r.Tier).Must(s => WireName.TryParse<UrgencyTier>(s, out _)).When(r => r.Tier is not null)
+            RuleFor(r => r.Tier)
+                .Must(s => WireName.TryParse<UrgencyTier>(s, out _))
+                .When(r => r.Tier is not null)
                 .WithMessage("One of: extreme, high, standard.");
-            RuleFor(r => r.Sla).Must(s => s is "at_risk" or "breached").When(r => r.Sla is not null)
+            RuleFor(r => r.Sla)
+                .Must(s => s is "at_risk" or "breached")
+                .When(r => r.Sla is not null)
                 .WithMessage("One of: at_risk, breached.");
             RuleFor(r => r.Limit).InclusiveBetween(1, 200);
             RuleFor(r => r.Cursor).GreaterThanOrEqualTo(0);
@@ -66,17 +97,33 @@ internal static class ListRequests
     }
 }
 
-/// <summary>GET /api/requests/{reference}: one request with its sensitive fields. Every call is written to the access log.</summary>
+/// <summary>GET /api/requests/{reference}: one request with its sensitive fields. Every call is written to the access
+/// log.</summary>
 internal static class GetRequest
 {
     public sealed record Message(string Kind, string? Body, string By, DateTimeOffset At);
 
-    public sealed record Response(RequestSummary Request, string? Alias, ContactDetails? Contact, string? Situation, string? Endorser,
-        string? DeclineReason, IReadOnlyList<Message> Messages, IReadOnlyList<string> AllowedActions);
+    public sealed record Response(
+        RequestSummary Request,
+        string? Alias,
+        ContactDetails? Contact,
+        string? Situation,
+        string? Endorser,
+        string? DeclineReason,
+        IReadOnlyList<Message> Messages,
+        IReadOnlyList<string> AllowedActions
+    );
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
-        ClaimsPrincipal user, RequestWorkflow workflow, RequestStore requests, PaymentStore access,
-        SensitiveFields sensitive, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        RequestStore requests,
+        PaymentStore access,
+        SensitiveFields sensitive,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
@@ -90,15 +137,25 @@ internal static class GetRequest
         var contact = sensitive.Unprotect(row.ContactProtected) is { } c
             ? JsonSerializer.Deserialize<ContactDetails>(c, JsonSerializerOptions.Web)
             : null;
-        var allowed = RequestStateMachine.AllowedActions(RequestWorkflow.ParseState(row.State),
-            RequestWorkflow.StaffActor(user), RequestWorkflow.FactsOf(row, fund));
-        return TypedResults.Ok(new Response(
-            RequestSummary.From(row, fund, await requests.TimersAsync(funderId, row.Id, ct), now),
-            sensitive.Unprotect(row.AliasProtected), contact, sensitive.Unprotect(row.SituationProtected),
-            sensitive.Unprotect(row.EndorserProtected), sensitive.Unprotect(row.DeclineReasonProtected),
-            messages.Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt))
-                .ToList(),
-            allowed.Select(a => WireName.Of(a)).ToList()));
+        var allowed = RequestStateMachine.AllowedActions(
+            RequestWorkflow.ParseState(row.State),
+            RequestWorkflow.StaffActor(user),
+            RequestWorkflow.FactsOf(row, fund)
+        );
+        return TypedResults.Ok(
+            new Response(
+                RequestSummary.From(row, fund, await requests.TimersAsync(funderId, row.Id, ct), now),
+                sensitive.Unprotect(row.AliasProtected),
+                contact,
+                sensitive.Unprotect(row.SituationProtected),
+                sensitive.Unprotect(row.EndorserProtected),
+                sensitive.Unprotect(row.DeclineReasonProtected),
+                messages
+                    .Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt))
+                    .ToList(),
+                allowed.Select(a => WireName.Of(a)).ToList()
+            )
+        );
     }
 }
 
@@ -109,32 +166,60 @@ internal static class GetRequest
 internal static class GetRequestSummary
 {
     public sealed record Response(
-        RequestSummary Request, IReadOnlyList<string> AllowedActions, string FundCurrency, decimal MaxAmount);
+        RequestSummary Request,
+        IReadOnlyList<string> AllowedActions,
+        string FundCurrency,
+        decimal MaxAmount
+    );
 
-    public static async Task<Response?> HandleAsync(string reference, ClaimsPrincipal user, RequestWorkflow workflow,
-        CancellationToken ct)
+    public static async Task<Response?> HandleAsync(
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        CancellationToken ct
+    )
     {
         if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
         {
             return null;
         }
 
-        var allowed = RequestStateMachine.AllowedActions(RequestWorkflow.ParseState(row.State),
-            RequestWorkflow.StaffActor(user), RequestWorkflow.FactsOf(row, fund));
-        return new Response(await workflow.SummaryOfAsync(row, fund, ct), allowed.Select(a => WireName.Of(a)).ToList(),
-            fund.Currency, RequestSummary.Money(fund.MaxAmount, fund.Currency));
+        var allowed = RequestStateMachine.AllowedActions(
+            RequestWorkflow.ParseState(row.State),
+            RequestWorkflow.StaffActor(user),
+            RequestWorkflow.FactsOf(row, fund)
+        );
+        return new Response(
+            await workflow.SummaryOfAsync(row, fund, ct),
+            allowed.Select(a => WireName.Of(a)).ToList(),
+            fund.Currency,
+            RequestSummary.Money(fund.MaxAmount, fund.Currency)
+        );
     }
 }
 
 /// <summary>GET /api/requests/{reference}/events: the request's event log (who, what, when).</summary>
 internal static class ListRequestEvents
 {
-    public sealed record Item(string Action, string FromState, string ToState, string Actor, string Role, decimal? Amount, DateTimeOffset At);
+    public sealed record Item(
+        string Action,
+        string FromState,
+        string ToState,
+        string Actor,
+        string Role,
+        decimal? Amount,
+        DateTimeOffset At
+    );
 
     public sealed record Response(IReadOnlyList<Item> Items);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
-        ClaimsPrincipal user, RequestWorkflow workflow, RequestStore store, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        RequestStore store,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
@@ -143,7 +228,20 @@ internal static class ListRequestEvents
         }
 
         var events = await store.EventsAsync(funderId, row.Id, ct);
-        return TypedResults.Ok(new Response(events.Select(e => new Item(e.Command, e.FromState, e.ToState, e.Actor, e.ActorRole,
-            e.Amount is { } a ? RequestSummary.Money(a, fund.Currency) : null, e.OccurredAt)).ToList()));
+        return TypedResults.Ok(
+            new Response(
+                events
+                    .Select(e => new Item(
+                        e.Command,
+                        e.FromState,
+                        e.ToState,
+                        e.Actor,
+                        e.ActorRole,
+                        e.Amount is { } a ? RequestSummary.Money(a, fund.Currency) : null,
+                        e.OccurredAt
+                    ))
+                    .ToList()
+            )
+        );
     }
 }

@@ -66,43 +66,115 @@ internal sealed class PaymentStore(Db db)
 
     public async Task<PaymentDetailsRow?> DetailsAsync(long funderId, long requestId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<PaymentDetailsRow>(new CommandDefinition(SelectPaymentDetails,
-            new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<PaymentDetailsRow>(
+            new CommandDefinition(
+                SelectPaymentDetails,
+                new { FunderId = funderId, RequestId = requestId },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<DisbursementRow?> DisbursementAsync(long funderId, long requestId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<DisbursementRow>(new CommandDefinition(SelectDisbursement,
-            new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<DisbursementRow>(
+            new CommandDefinition(
+                SelectDisbursement,
+                new { FunderId = funderId, RequestId = requestId },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>Appends to the access log: who read which fields of which request, when. Never the content.</summary>
-    public async Task LogAccessAsync(long funderId, long requestId, string actor, string fields, DateTimeOffset at,
-        CancellationToken ct)
+    public async Task LogAccessAsync(
+        long funderId,
+        long requestId,
+        string actor,
+        string fields,
+        DateTimeOffset at,
+        CancellationToken ct
+    )
     {
-        await db.ExecuteAsync(new CommandDefinition(InsertAccess,
-            new { FunderId = funderId, RequestId = requestId, Actor = actor, Fields = fields, ReadAt = at },
-            cancellationToken: ct));
+        await db.ExecuteAsync(
+            new CommandDefinition(
+                InsertAccess,
+                new
+                {
+                    FunderId = funderId,
+                    RequestId = requestId,
+                    Actor = actor,
+                    Fields = fields,
+                    ReadAt = at,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>Replaces the request's payment details, inside the transition's transaction.</summary>
-    public static async Task ReplaceDetailsAsync(DbConnection connection, DbTransaction tx, long funderId,
-        long requestId, NewPaymentDetails details, DateTimeOffset at, CancellationToken ct)
+    public static async Task ReplaceDetailsAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        long funderId,
+        long requestId,
+        NewPaymentDetails details,
+        DateTimeOffset at,
+        CancellationToken ct
+    )
     {
-        await connection.ExecuteAsync(new CommandDefinition(DeletePaymentDetails,
-            new { FunderId = funderId, RequestId = requestId }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(InsertPaymentDetails, new
-        {
-            RequestId = requestId, FunderId = funderId, details.DetailsProtected, details.RecordedBy, RecordedAt = at,
-        }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                DeletePaymentDetails,
+                new { FunderId = funderId, RequestId = requestId },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                InsertPaymentDetails,
+                new
+                {
+                    RequestId = requestId,
+                    FunderId = funderId,
+                    details.DetailsProtected,
+                    details.RecordedBy,
+                    RecordedAt = at,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>Records the disbursement, inside the transition's transaction (one per request).</summary>
-    public static Task InsertDisbursementAsync(DbConnection connection, DbTransaction tx, long funderId,
-        long requestId, NewDisbursement d, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertDisbursement, new
-        {
-            FunderId = funderId, RequestId = requestId, d.IdempotencyKeyHash, d.Method, d.ReferenceProtected, d.Amount,
-            d.Currency, d.RecordedBy, RecordedAt = at,
-        }, tx, cancellationToken: ct));
+    public static Task InsertDisbursementAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        long funderId,
+        long requestId,
+        NewDisbursement d,
+        DateTimeOffset at,
+        CancellationToken ct
+    ) =>
+        connection.ExecuteAsync(
+            new CommandDefinition(
+                InsertDisbursement,
+                new
+                {
+                    FunderId = funderId,
+                    RequestId = requestId,
+                    d.IdempotencyKeyHash,
+                    d.Method,
+                    d.ReferenceProtected,
+                    d.Amount,
+                    d.Currency,
+                    d.RecordedBy,
+                    RecordedAt = at,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
 }

@@ -9,12 +9,18 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 internal static class RecordPaymentDetails
 {
     /// <param name="Version">The request's version as last read.</param>
-    /// <param name="Details">How to pay (account, mobile-money number, trusted intermediary…); stored encrypted, purged with the case.</param>
+    /// <param name="Details">How to pay (account, mobile-money number, trusted intermediary…); stored encrypted, purged
+    /// with the case.</param>
     public sealed record Request(int? Version, string? Details);
 
-    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(string reference,
-        Request request, ClaimsPrincipal user, RequestWorkflow workflow, SensitiveFields sensitive,
-        CancellationToken ct)
+    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        Request request,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
     {
         if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
         {
@@ -32,20 +38,30 @@ internal static class RecordPaymentDetails
         public Validator()
         {
             RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-            RuleFor(r => r.Details).NotEmpty().WithMessage("Payment details are required.")
-                .MaximumLength(2000).WithMessage("At most 2000 characters.");
+            RuleFor(r => r.Details)
+                .NotEmpty()
+                .WithMessage("Payment details are required.")
+                .MaximumLength(2000)
+                .WithMessage("At most 2000 characters.");
         }
     }
 }
 
-/// <summary>GET /api/requests/{reference}/payment-details: reads the encrypted record (written to the access log).</summary>
+/// <summary>GET /api/requests/{reference}/payment-details: reads the encrypted record (written to the access
+/// log).</summary>
 internal static class GetPaymentDetails
 {
     public sealed record Response(string Reference, string? Details, string RecordedBy, DateTimeOffset RecordedAt);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference,
-        ClaimsPrincipal user, RequestStore requests, PaymentStore payments, SensitiveFields sensitive,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        ClaimsPrincipal user,
+        RequestStore requests,
+        PaymentStore payments,
+        SensitiveFields sensitive,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funderId = user.FunderId();
         if (await requests.FindAsync(funderId, reference, ct) is not { } row)
@@ -55,18 +71,28 @@ internal static class GetPaymentDetails
 
         if (await payments.DetailsAsync(funderId, row.Id, ct) is not { } details)
         {
-            return TypedResults.Problem(title: "Not found", detail: "No payment details are recorded for this request.",
-                statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem(
+                title: "Not found",
+                detail: "No payment details are recorded for this request.",
+                statusCode: StatusCodes.Status404NotFound
+            );
         }
 
         await payments.LogAccessAsync(funderId, row.Id, user.PersonId(), "payment_details", clock.GetUtcNow(), ct);
-        return TypedResults.Ok(new Response(row.Reference, sensitive.Unprotect(details.DetailsProtected),
-            details.RecordedBy, details.RecordedAt));
+        return TypedResults.Ok(
+            new Response(
+                row.Reference,
+                sensitive.Unprotect(details.DetailsProtected),
+                details.RecordedBy,
+                details.RecordedAt
+            )
+        );
     }
 }
 
 /// <summary>
-/// POST /api/requests/{reference}/disbursement (finance, Idempotency-Key required): records that the approved amount was
+/// POST /api/requests/{reference}/disbursement (finance, Idempotency-Key required): records that the approved amount
+/// was
 /// sent. One disbursement per request (a unique constraint); a retry with the same key answers the first record.
 /// </summary>
 internal static class RecordDisbursement
@@ -76,30 +102,60 @@ internal static class RecordDisbursement
     /// <param name="Reference">The payment's own reference (stored encrypted).</param>
     public sealed record Request(int? Version, string? Method, string? Reference);
 
-    public sealed record Disbursement(string Method, decimal Amount, string Currency, string RecordedBy, DateTimeOffset RecordedAt);
+    public sealed record Disbursement(
+        string Method,
+        decimal Amount,
+        string Currency,
+        string RecordedBy,
+        DateTimeOffset RecordedAt
+    );
 
     public sealed record Response(RequestSummary Request, Disbursement Disbursement);
 
-    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(string reference, Request request,
-        HttpContext http, ClaimsPrincipal user, RequestWorkflow workflow, PaymentStore payments,
-        SensitiveFields sensitive, CancellationToken ct) =>
-        RecordAsync(reference, request, http.Request.Headers[IdempotencyStore.Header], user, workflow, payments,
-            sensitive, ct);
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        Request request,
+        HttpContext http,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        PaymentStore payments,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    ) =>
+        RecordAsync(
+            reference,
+            request,
+            http.Request.Headers[IdempotencyStore.Header],
+            user,
+            workflow,
+            payments,
+            sensitive,
+            ct
+        );
 
     /// <summary>
     /// The use case itself, for the API and the console's form (whose hidden submission key is the idempotency key).
     /// </summary>
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> RecordAsync(string reference, Request request,
-        string? key, ClaimsPrincipal user, RequestWorkflow workflow, PaymentStore payments, SensitiveFields sensitive,
-        CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> RecordAsync(
+        string reference,
+        Request request,
+        string? key,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        PaymentStore payments,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
     {
         if (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyStore.MaxKeyLength)
         {
-            return TypedResults.Problem(title: "Idempotency-Key required",
+            return TypedResults.Problem(
+                title: "Idempotency-Key required",
                 detail: $"Send an Idempotency-Key header (1 to {IdempotencyStore.MaxKeyLength} characters) "
-                        + "so that a retry cannot pay twice.",
+                    + "so that a retry cannot pay twice.",
                 statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header });
+                extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header }
+            );
         }
 
         var funderId = user.FunderId();
@@ -113,15 +169,22 @@ internal static class RecordDisbursement
             return replay;
         }
 
-        var disbursement = new NewDisbursement(IdempotencyStore.Hash(key), request.Method!.Trim().ToLowerInvariant(),
-            sensitive.Protect(request.Reference?.Trim()), row.ApprovedAmount ?? 0, fund.Currency, user.PersonId());
+        var disbursement = new NewDisbursement(
+            IdempotencyStore.Hash(key),
+            request.Method!.Trim().ToLowerInvariant(),
+            sensitive.Protect(request.Reference?.Trim()),
+            row.ApprovedAmount ?? 0,
+            fund.Currency,
+            user.PersonId()
+        );
         var command = new RequestCommand(RequestAction.RecordDisbursement, RequestWorkflow.StaffActor(user));
         var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(Disbursement: disbursement), ct);
         if (outcome.Problem is { } problem)
         {
             // A concurrent call with the same key may have won: answer what it recorded.
-            return await workflow.FindAsync(funderId, reference, ct) is var (current, _)
-                   && await ReplayAsync(workflow, payments, current, fund, key, ct) is { } raced
+            return
+                await workflow.FindAsync(funderId, reference, ct) is var (current, _)
+                && await ReplayAsync(workflow, payments, current, fund, key, ct) is { } raced
                 ? raced
                 : problem;
         }
@@ -129,8 +192,14 @@ internal static class RecordDisbursement
         return (await ReplayAsync(workflow, payments, outcome.Request!, fund, key, ct))!;
     }
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>?> ReplayAsync(RequestWorkflow workflow,
-        PaymentStore payments, RequestRow row, FundRow fund, string key, CancellationToken ct)
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>?> ReplayAsync(
+        RequestWorkflow workflow,
+        PaymentStore payments,
+        RequestRow row,
+        FundRow fund,
+        string key,
+        CancellationToken ct
+    )
     {
         if (await payments.DisbursementAsync(row.FunderId, row.Id, ct) is not { } d)
         {
@@ -139,18 +208,29 @@ internal static class RecordDisbursement
 
         if (d.IdempotencyKey != IdempotencyStore.Hash(key))
         {
-            return TypedResults.Problem(title: "Already disbursed",
+            return TypedResults.Problem(
+                title: "Already disbursed",
                 detail: "This request's disbursement is already recorded (under another Idempotency-Key).",
                 statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" });
+                extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" }
+            );
         }
 
         // The row may have been read before a concurrent call with the same key committed: answer with the request
         // as it is now.
         var current = await workflow.FindAsync(row.FunderId, row.Reference, ct) is var (now, _) ? now : row;
-        return TypedResults.Ok(new Response(await workflow.SummaryOfAsync(current, fund, ct),
-            new Disbursement(d.Method, RequestSummary.Money(d.Amount, d.Currency), d.Currency, d.RecordedBy,
-                d.RecordedAt)));
+        return TypedResults.Ok(
+            new Response(
+                await workflow.SummaryOfAsync(current, fund, ct),
+                new Disbursement(
+                    d.Method,
+                    RequestSummary.Money(d.Amount, d.Currency),
+                    d.Currency,
+                    d.RecordedBy,
+                    d.RecordedAt
+                )
+            )
+        );
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -158,8 +238,11 @@ internal static class RecordDisbursement
         public Validator()
         {
             RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-            RuleFor(r => r.Method).NotEmpty().WithMessage("The payment method is required.")
-                .MaximumLength(64).WithMessage("At most 64 characters.");
+            RuleFor(r => r.Method)
+                .NotEmpty()
+                .WithMessage("The payment method is required.")
+                .MaximumLength(64)
+                .WithMessage("At most 64 characters.");
             RuleFor(r => r.Reference).MaximumLength(200).WithMessage("At most 200 characters.");
         }
     }

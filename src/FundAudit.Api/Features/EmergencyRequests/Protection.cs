@@ -28,20 +28,24 @@ internal sealed class EmergencyOptions
 /// </summary>
 internal sealed class SensitiveFields(IDataProtectionProvider provider)
 {
-    private readonly IDataProtector _protector = provider.CreateProtector("FundAudit.EmergencyRequests.SensitiveFields.v1");
+    private readonly IDataProtector _protector = provider.CreateProtector(
+        "FundAudit.EmergencyRequests.SensitiveFields.v1"
+    );
 
     public string? Protect(string? plain) => plain is null ? null : _protector.Protect(plain);
 
     public string? Unprotect(string? cipher) => cipher is null ? null : _protector.Unprotect(cipher);
 }
 
-/// <summary>The case code's HMAC lookup hash; the key comes from configuration or a Data Protection-kept service secret.</summary>
+/// <summary>The case code's HMAC lookup hash; the key comes from configuration or a Data Protection-kept service
+/// secret.</summary>
 internal sealed class CaseCodeHasher(EmergencyOptions options, ServiceSecrets secrets) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _key;
 
-    public async Task<string> HashAsync(CaseCode code, CancellationToken ct) => code.ComputeLookupHash(await KeyAsync(ct));
+    public async Task<string> HashAsync(CaseCode code, CancellationToken ct) =>
+        code.ComputeLookupHash(await KeyAsync(ct));
 
     private async Task<byte[]> KeyAsync(CancellationToken ct)
     {
@@ -56,7 +60,10 @@ internal sealed class CaseCodeHasher(EmergencyOptions options, ServiceSecrets se
             _key ??= !string.IsNullOrWhiteSpace(options.CaseCodeKey)
                 ? Convert.FromBase64String(options.CaseCodeKey) is { Length: >= CaseCode.MinimumKeyBytes } configured
                     ? configured
-                    : throw new InvalidOperationException($"EmergencyRequests:CaseCodeKey must be base64 of at least {CaseCode.MinimumKeyBytes} bytes.")
+                    : throw new InvalidOperationException(
+                        $"EmergencyRequests:CaseCodeKey must be base64 of at least "
+                            + $"{CaseCode.MinimumKeyBytes} bytes."
+                    )
                 : await secrets.GetOrCreateAsync("case-code-hmac", 32, ct);
             return _key;
         }

@@ -6,8 +6,13 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// Every hour: removes personal data of cases closed longer than EmergencyRequests:PurgeAfterDays ago (through
 /// <see cref="PurgeStore"/>) and keeps the statistics; drops first answers to Idempotency-Keys older than a day.
 /// </summary>
-internal sealed class PurgePersonalDataJob(PurgeStore store, IdempotencyStore idempotency, EmergencyOptions options,
-    TimeProvider clock, ILogger<PurgePersonalDataJob> logger)
+internal sealed class PurgePersonalDataJob(
+    PurgeStore store,
+    IdempotencyStore idempotency,
+    EmergencyOptions options,
+    TimeProvider clock,
+    ILogger<PurgePersonalDataJob> logger
+)
 {
     public const string RecurringId = "emergency-purge";
 

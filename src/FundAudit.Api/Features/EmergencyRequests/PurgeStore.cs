@@ -25,8 +25,11 @@ internal sealed class PurgeStore(Db db)
     public async Task<IReadOnlyList<long>> PurgeableAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<long>(new CommandDefinition(SelectPurgeable, new { Cutoff = cutoff },
-            cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<long>(
+                new CommandDefinition(SelectPurgeable, new { Cutoff = cutoff }, cancellationToken: ct)
+            )
+        ).AsList();
     }
 
     /// <summary>Removes one closed request's personal data in one transaction; false when already purged.</summary>
@@ -34,18 +37,23 @@ internal sealed class PurgeStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await connection.ExecuteAsync(new CommandDefinition(PurgeRequest, new { Id = id, Now = now }, tx,
-                cancellationToken: ct)) != 1)
+        if (
+            await connection.ExecuteAsync(
+                new CommandDefinition(PurgeRequest, new { Id = id, Now = now }, tx, cancellationToken: ct)
+            ) != 1
+        )
         {
             await tx.RollbackAsync(ct);
             return false;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(PurgeMessages, new { Id = id }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(PurgePaymentDetails, new { Id = id }, tx,
-            cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(PurgeDisbursement, new { Id = id }, tx,
-            cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(PurgePaymentDetails, new { Id = id }, tx, cancellationToken: ct)
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(PurgeDisbursement, new { Id = id }, tx, cancellationToken: ct)
+        );
         await tx.CommitAsync(ct);
         return true;
     }

@@ -67,9 +67,25 @@ internal sealed class RequestStore(Db db)
 
     private static readonly string[] InsertColumns =
     [
-        "funder_id", "fund_id", "reference", "case_code_hash", "state", "tier", "need", "country", "language",
-        "amount_requested", "currency", "approver_ids", "has_payment_details", "version", "alias_protected",
-        "contact_protected", "situation_protected", "endorser_protected", "submitted_at",
+        "funder_id",
+        "fund_id",
+        "reference",
+        "case_code_hash",
+        "state",
+        "tier",
+        "need",
+        "country",
+        "language",
+        "amount_requested",
+        "currency",
+        "approver_ids",
+        "has_payment_details",
+        "version",
+        "alias_protected",
+        "contact_protected",
+        "situation_protected",
+        "endorser_protected",
+        "submitted_at",
     ];
 
     /// <summary>The engine's dialect, for callers that recognise its unique violations.</summary>
@@ -77,25 +93,47 @@ internal sealed class RequestStore(Db db)
 
     public async Task<RequestRow?> FindAsync(long funderId, string reference, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(SelectByReference,
-            new { FunderId = funderId, Reference = reference }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<RequestRow>(
+            new CommandDefinition(
+                SelectByReference,
+                new { FunderId = funderId, Reference = reference },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>A keyset page (id after <paramref name="afterId"/>) of the funder's requests, filtered.</summary>
-    public async Task<IReadOnlyList<RequestRow>> ListAsync(long funderId, long? fundId, string? state, string? tier,
-        IReadOnlyList<string>? states, long afterId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<RequestRow>> ListAsync(
+        long funderId,
+        long? fundId,
+        string? state,
+        string? tier,
+        IReadOnlyList<string>? states,
+        long afterId,
+        int limit,
+        CancellationToken ct
+    )
     {
         var stateNames = (states ?? []).Select((_, i) => "@S" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-        var sql = $"SELECT {Columns} FROM emergency_requests WHERE funder_id = @FunderId AND id > @AfterId"
-                  + (fundId is null ? "" : " AND fund_id = @FundId")
-                  + (state is null ? "" : " AND state = @State")
-                  + (states is null ? "" : " AND state IN (" + string.Join(", ", stateNames) + ")")
-                  + (tier is null ? "" : " AND tier = @Tier")
-                  + " ORDER BY id " + db.Dialect.Limit("Limit");
-        var parameters = new DynamicParameters(new
-        {
-            FunderId = funderId, AfterId = afterId, FundId = fundId, State = state, Tier = tier, Limit = limit,
-        });
+        var sql =
+            $"SELECT {Columns} FROM emergency_requests WHERE funder_id = @FunderId AND id > @AfterId"
+            + (fundId is null ? "" : " AND fund_id = @FundId")
+            + (state is null ? "" : " AND state = @State")
+            + (states is null ? "" : " AND state IN (" + string.Join(", ", stateNames) + ")")
+            + (tier is null ? "" : " AND tier = @Tier")
+            + " ORDER BY id "
+            + db.Dialect.Limit("Limit");
+        var parameters = new DynamicParameters(
+            new
+            {
+                FunderId = funderId,
+                AfterId = afterId,
+                FundId = fundId,
+                State = state,
+                Tier = tier,
+                Limit = limit,
+            }
+        );
         for (var i = 0; i < stateNames.Count; i++)
         {
             // One parameter per state: every engine reads IN (...) alike.
@@ -103,69 +141,123 @@ internal sealed class RequestStore(Db db)
         }
 
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<RequestRow>(new CommandDefinition(sql, parameters, cancellationToken: ct)))
-            .AsList();
+        return (
+            await connection.QueryAsync<RequestRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))
+        ).AsList();
     }
 
     /// <summary>The request's timers, by goal.</summary>
     public async Task<IReadOnlyList<SlaTimer>> TimersAsync(long funderId, long requestId, CancellationToken ct)
     {
-        var rows = await GoalsAsync(SelectGoals + " AND request_id = @RequestId",
-            new { FunderId = funderId, RequestId = requestId }, ct);
+        var rows = await GoalsAsync(
+            SelectGoals + " AND request_id = @RequestId",
+            new { FunderId = funderId, RequestId = requestId },
+            ct
+        );
         return rows.Select(r => r.Timer).OrderBy(t => t.Goal).ToArray();
     }
 
     /// <summary>The timers of several requests at once, by request id.</summary>
-    public async Task<ILookup<long, SlaTimer>> TimersAsync(long funderId, IReadOnlyList<long> requestIds,
-        CancellationToken ct)
+    public async Task<ILookup<long, SlaTimer>> TimersAsync(
+        long funderId,
+        IReadOnlyList<long> requestIds,
+        CancellationToken ct
+    )
     {
         if (requestIds.Count == 0)
         {
             return Array.Empty<SlaTimer>().ToLookup(_ => 0L);
         }
 
-        var rows = await GoalsAsync(SelectGoals + " AND " + db.Dialect.InList("request_id", "Ids"),
-            new { FunderId = funderId, Ids = requestIds.ToArray() }, ct);
+        var rows = await GoalsAsync(
+            SelectGoals + " AND " + db.Dialect.InList("request_id", "Ids"),
+            new { FunderId = funderId, Ids = requestIds.ToArray() },
+            ct
+        );
         return rows.OrderBy(r => r.RequestId).ToLookup(r => r.RequestId, r => r.Timer);
     }
 
     public async Task<IReadOnlyList<EventRow>> EventsAsync(long funderId, long requestId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<EventRow>(new CommandDefinition(SelectEvents,
-            new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<EventRow>(
+                new CommandDefinition(
+                    SelectEvents,
+                    new { FunderId = funderId, RequestId = requestId },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
     public async Task<IReadOnlyList<MessageRow>> MessagesAsync(long funderId, long requestId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<MessageRow>(new CommandDefinition(SelectMessages,
-            new { FunderId = funderId, RequestId = requestId }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<MessageRow>(
+                new CommandDefinition(
+                    SelectMessages,
+                    new { FunderId = funderId, RequestId = requestId },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
     /// <summary>
     /// Stores a new request with its timers and first event; <paramref name="extra"/> runs in the same transaction.
     /// </summary>
-    public async Task<long> CreateAsync(RequestRow r, IReadOnlyList<SlaTimer> timers, EventRow submitted,
-        Func<DbConnection, DbTransaction, Task> extra, CancellationToken ct)
+    public async Task<long> CreateAsync(
+        RequestRow r,
+        IReadOnlyList<SlaTimer> timers,
+        EventRow submitted,
+        Func<DbConnection, DbTransaction, Task> extra,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("emergency_requests", InsertColumns, "id"),
-            new
-            {
-                funder_id = r.FunderId, fund_id = r.FundId, reference = r.Reference, case_code_hash = r.CaseCodeHash,
-                state = r.State, tier = r.Tier, need = r.Need, country = r.Country, language = r.Language,
-                amount_requested = r.AmountRequested, currency = r.Currency, approver_ids = r.ApproverIds,
-                has_payment_details = false, version = 1, alias_protected = r.AliasProtected,
-                contact_protected = r.ContactProtected, situation_protected = r.SituationProtected,
-                endorser_protected = r.EndorserProtected, submitted_at = r.SubmittedAt,
-            }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(InsertGoal,
-            timers.Select(t => SlaTimerMapping.Parameters(id, r.FunderId, t)), tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(InsertEvent, EventArgs(r.FunderId, id, submitted), tx,
-            cancellationToken: ct));
+        var id = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId("emergency_requests", InsertColumns, "id"),
+                new
+                {
+                    funder_id = r.FunderId,
+                    fund_id = r.FundId,
+                    reference = r.Reference,
+                    case_code_hash = r.CaseCodeHash,
+                    state = r.State,
+                    tier = r.Tier,
+                    need = r.Need,
+                    country = r.Country,
+                    language = r.Language,
+                    amount_requested = r.AmountRequested,
+                    currency = r.Currency,
+                    approver_ids = r.ApproverIds,
+                    has_payment_details = false,
+                    version = 1,
+                    alias_protected = r.AliasProtected,
+                    contact_protected = r.ContactProtected,
+                    situation_protected = r.SituationProtected,
+                    endorser_protected = r.EndorserProtected,
+                    submitted_at = r.SubmittedAt,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                InsertGoal,
+                timers.Select(t => SlaTimerMapping.Parameters(id, r.FunderId, t)),
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(InsertEvent, EventArgs(r.FunderId, id, submitted), tx, cancellationToken: ct)
+        );
         await extra(connection, tx);
         await tx.CommitAsync(ct);
         return id;
@@ -180,35 +272,78 @@ internal sealed class RequestStore(Db db)
         var r = write.Request;
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(UpdateRequest, new
-        {
-            r.Id, r.FunderId, r.State, r.Version, r.ApprovedAmount, r.ApproverIds, r.HasPaymentDetails,
-            r.DeclineReasonProtected, r.AcknowledgedAt, r.DecidedAt, r.DisbursedAt, r.ClosedAt, write.ExpectedVersion,
-        }, tx, cancellationToken: ct));
+        var changed = await connection.ExecuteAsync(
+            new CommandDefinition(
+                UpdateRequest,
+                new
+                {
+                    r.Id,
+                    r.FunderId,
+                    r.State,
+                    r.Version,
+                    r.ApprovedAmount,
+                    r.ApproverIds,
+                    r.HasPaymentDetails,
+                    r.DeclineReasonProtected,
+                    r.AcknowledgedAt,
+                    r.DecidedAt,
+                    r.DisbursedAt,
+                    r.ClosedAt,
+                    write.ExpectedVersion,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
         if (changed != 1)
         {
             await tx.RollbackAsync(ct);
             return false;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(UpdateGoal,
-            write.Timers.Select(t => SlaTimerMapping.Parameters(r.Id, r.FunderId, t)), tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(InsertEvent, EventArgs(r.FunderId, r.Id, write.Event), tx,
-            cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                UpdateGoal,
+                write.Timers.Select(t => SlaTimerMapping.Parameters(r.Id, r.FunderId, t)),
+                tx,
+                cancellationToken: ct
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(InsertEvent, EventArgs(r.FunderId, r.Id, write.Event), tx, cancellationToken: ct)
+        );
         await WriteEffectsAsync(connection, tx, r, write.Effects, write.Event.OccurredAt, ct);
         await tx.CommitAsync(ct);
         return true;
     }
 
-    private static async Task WriteEffectsAsync(DbConnection connection, DbTransaction tx, RequestRow r,
-        TransitionEffects effects, DateTimeOffset at, CancellationToken ct)
+    private static async Task WriteEffectsAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        RequestRow r,
+        TransitionEffects effects,
+        DateTimeOffset at,
+        CancellationToken ct
+    )
     {
         if (effects.Message is { } m)
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertMessage, new
-            {
-                r.FunderId, RequestId = r.Id, m.Kind, m.BodyProtected, m.CreatedBy, CreatedAt = at,
-            }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    InsertMessage,
+                    new
+                    {
+                        r.FunderId,
+                        RequestId = r.Id,
+                        m.Kind,
+                        m.BodyProtected,
+                        m.CreatedBy,
+                        CreatedAt = at,
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
         }
 
         if (effects.PaymentDetails is { } details)
@@ -222,18 +357,31 @@ internal sealed class RequestStore(Db db)
         }
     }
 
-    private async Task<IEnumerable<(long RequestId, SlaTimer Timer)>> GoalsAsync(string sql, object args,
-        CancellationToken ct)
+    private async Task<IEnumerable<(long RequestId, SlaTimer Timer)>> GoalsAsync(
+        string sql,
+        object args,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.QueryAsync<GoalKey, SlaTimer, (long, SlaTimer)>(
             new CommandDefinition(sql, args, cancellationToken: ct),
-            (key, timer) => (key.RequestId, SlaTimerMapping.WithGoal(timer, key.Goal)), SlaTimerMapping.SplitOn);
+            (key, timer) => (key.RequestId, SlaTimerMapping.WithGoal(timer, key.Goal)),
+            SlaTimerMapping.SplitOn
+        );
     }
 
-    private static object EventArgs(long funderId, long requestId, EventRow e) => new
-    {
-        FunderId = funderId, RequestId = requestId, e.Command, e.FromState, e.ToState, e.Actor, e.ActorRole, e.Amount,
-        e.OccurredAt,
-    };
+    private static object EventArgs(long funderId, long requestId, EventRow e) =>
+        new
+        {
+            FunderId = funderId,
+            RequestId = requestId,
+            e.Command,
+            e.FromState,
+            e.ToState,
+            e.Actor,
+            e.ActorRole,
+            e.Amount,
+            e.OccurredAt,
+        };
 }

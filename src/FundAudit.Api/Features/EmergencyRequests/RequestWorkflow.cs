@@ -13,8 +13,11 @@ internal sealed record TransitionOutcome(RequestRow? Request, ProblemHttpResult?
 internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, TimeProvider clock)
 {
     /// <summary>The funder's request by reference, with its fund; null when the funder has no such request.</summary>
-    public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(long funderId, string reference,
-        CancellationToken ct) =>
+    public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(
+        long funderId,
+        string reference,
+        CancellationToken ct
+    ) =>
         await requests.FindAsync(funderId, reference, ct) is { } row
         && await funds.FindAsync(funderId, row.FundId, ct) is { } fund
             ? (row, fund)
@@ -24,9 +27,13 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
     /// An officer's transition of one of the funder's requests: finds it (404 when the funder has none), runs the
     /// command <paramref name="decide"/> makes for the request's fund and the officer, answers with the summary.
     /// </summary>
-    public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> StaffTransitionAsync(ClaimsPrincipal user,
-        string reference, int? expectedVersion, Func<FundRow, Actor, (RequestCommand, TransitionEffects)> decide,
-        CancellationToken ct)
+    public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> StaffTransitionAsync(
+        ClaimsPrincipal user,
+        string reference,
+        int? expectedVersion,
+        Func<FundRow, Actor, (RequestCommand, TransitionEffects)> decide,
+        CancellationToken ct
+    )
     {
         if (await FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
         {
@@ -39,8 +46,14 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
     }
 
     /// <summary>Decides <paramref name="command"/>; when allowed, stores it with <paramref name="effects"/>.</summary>
-    public async Task<TransitionOutcome> RunAsync(RequestRow request, FundRow fund, int? expectedVersion,
-        RequestCommand command, TransitionEffects effects, CancellationToken ct)
+    public async Task<TransitionOutcome> RunAsync(
+        RequestRow request,
+        FundRow fund,
+        int? expectedVersion,
+        RequestCommand command,
+        TransitionEffects effects,
+        CancellationToken ct
+    )
     {
         if (expectedVersion is { } expected && expected != request.Version)
         {
@@ -57,8 +70,13 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
         var to = decision.NewState!.Value;
         var now = clock.GetUtcNow();
         var policy = FundPolicies.Deserialize(fund.SlaPolicy);
-        var timers = SlaClock.Apply(await requests.TimersAsync(request.FunderId, request.Id, ct), from, to, now,
-            policy.EffectiveCalendar);
+        var timers = SlaClock.Apply(
+            await requests.TimersAsync(request.FunderId, request.Id, ct),
+            from,
+            to,
+            now,
+            policy.EffectiveCalendar
+        );
         var version = request.Version;
         Apply(request, command, from, to, now, effects);
         var write = new TransitionWrite(request, version, timers, EventOf(request, command, from, to, now), effects);
@@ -75,8 +93,11 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
     }
 
     /// <summary>The officers' answer to a transition: the request's summary as stored now, or the problem.</summary>
-    public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> SummaryAsync(TransitionOutcome outcome,
-        FundRow fund, CancellationToken ct)
+    public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> SummaryAsync(
+        TransitionOutcome outcome,
+        FundRow fund,
+        CancellationToken ct
+    )
     {
         if (outcome.Problem is { } problem)
         {
@@ -88,21 +109,28 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
 
     /// <summary>The request as the officers' list shows it, with its timers as stored now.</summary>
     public async Task<RequestSummary> SummaryOfAsync(RequestRow request, FundRow fund, CancellationToken ct) =>
-        RequestSummary.From(request, fund, await requests.TimersAsync(request.FunderId, request.Id, ct),
-            clock.GetUtcNow());
+        RequestSummary.From(
+            request,
+            fund,
+            await requests.TimersAsync(request.FunderId, request.Id, ct),
+            clock.GetUtcNow()
+        );
 
     /// <summary>What the state machine needs to know of a request and its fund: built here and nowhere else.</summary>
-    public static RequestFacts FactsOf(RequestRow request, FundRow fund) => new()
-    {
-        MaximumAmountMinor = fund.MaxAmount,
-        SecondApprovalThresholdMinor = fund.SecondApprovalThreshold,
-        ApproverIds = Approvers(request),
-        ApprovedAmountMinor = request.ApprovedAmount,
-        HasPaymentDetails = request.HasPaymentDetails,
-    };
+    public static RequestFacts FactsOf(RequestRow request, FundRow fund) =>
+        new()
+        {
+            MaximumAmountMinor = fund.MaxAmount,
+            SecondApprovalThresholdMinor = fund.SecondApprovalThreshold,
+            ApproverIds = Approvers(request),
+            ApprovedAmountMinor = request.ApprovedAmount,
+            HasPaymentDetails = request.HasPaymentDetails,
+        };
 
     public static RequestState ParseState(string state) =>
-        WireName.TryParse<RequestState>(state, out var s) ? s : throw new InvalidOperationException("Unknown stored state.");
+        WireName.TryParse<RequestState>(state, out var s)
+            ? s
+            : throw new InvalidOperationException("Unknown stored " + "state.");
 
     public static IReadOnlyList<string> Approvers(RequestRow request) =>
         JsonSerializer.Deserialize<string[]>(request.ApproverIds) ?? [];
@@ -111,18 +139,29 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
     /// The staff member acting: the person behind the key (see <see cref="FunderPrincipal.PersonId"/>) in their key's
     /// role.
     /// </summary>
-    public static Actor StaffActor(ClaimsPrincipal user) => new(user.PersonId(), user.Role() switch
-    {
-        Roles.Admin => ActorRole.Admin,
-        Roles.Finance => ActorRole.Finance,
-        _ => ActorRole.Officer,
-    });
+    public static Actor StaffActor(ClaimsPrincipal user) =>
+        new(
+            user.PersonId(),
+            user.Role() switch
+            {
+                Roles.Admin => ActorRole.Admin,
+                Roles.Finance => ActorRole.Finance,
+                _ => ActorRole.Officer,
+            }
+        );
 
-    public static Actor ApplicantActor(RequestRow request) => new("applicant:" + request.Reference, ActorRole.Applicant);
+    public static Actor ApplicantActor(RequestRow request) =>
+        new("applicant:" + request.Reference, ActorRole.Applicant);
 
     /// <summary>The request's fields after the transition: state, version, approvals, instants, flags.</summary>
-    private static void Apply(RequestRow request, RequestCommand command, RequestState from, RequestState to,
-        DateTimeOffset now, TransitionEffects effects)
+    private static void Apply(
+        RequestRow request,
+        RequestCommand command,
+        RequestState from,
+        RequestState to,
+        DateTimeOffset now,
+        TransitionEffects effects
+    )
     {
         request.State = WireName.Of(to);
         request.Version++;
@@ -148,15 +187,21 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
         request.DeclineReasonProtected = effects.DeclineReasonProtected ?? request.DeclineReasonProtected;
     }
 
-    private static EventRow EventOf(RequestRow request, RequestCommand command, RequestState from, RequestState to,
-        DateTimeOffset now) => new()
-    {
-        Command = WireName.Of(command.Action),
-        FromState = WireName.Of(from),
-        ToState = WireName.Of(to),
-        Actor = command.Actor.Id,
-        ActorRole = WireName.Of(command.Actor.Role),
-        Amount = command.Action == RequestAction.Approve ? request.ApprovedAmount : null,
-        OccurredAt = now,
-    };
+    private static EventRow EventOf(
+        RequestRow request,
+        RequestCommand command,
+        RequestState from,
+        RequestState to,
+        DateTimeOffset now
+    ) =>
+        new()
+        {
+            Command = WireName.Of(command.Action),
+            FromState = WireName.Of(from),
+            ToState = WireName.Of(to),
+            Actor = command.Actor.Id,
+            ActorRole = WireName.Of(command.Actor.Role),
+            Amount = command.Action == RequestAction.Approve ? request.ApprovedAmount : null,
+            OccurredAt = now,
+        };
 }

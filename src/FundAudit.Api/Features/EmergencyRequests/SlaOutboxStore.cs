@@ -104,38 +104,83 @@ internal sealed class SlaOutboxStore(Db db)
     private const string SelectWebhook = "SELECT webhook_url, webhook_secret_protected FROM funds WHERE id = @Id";
 
     /// <summary>A keyset page (request id after <paramref name="afterId"/>) of goals due a warning or breach.</summary>
-    public async Task<IReadOnlyList<SweepCandidate>> SweepCandidatesAsync(DateTimeOffset now, long afterId, int limit,
-        CancellationToken ct)
+    public async Task<IReadOnlyList<SweepCandidate>> SweepCandidatesAsync(
+        DateTimeOffset now,
+        long afterId,
+        int limit,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<SweepCandidate, SlaTimer, SweepCandidate>(
-            new CommandDefinition(SelectSweepCandidates + " " + db.Dialect.Limit("Limit"),
-                new { Now = now, AfterId = afterId, Limit = limit }, cancellationToken: ct),
-            (candidate, timer) => candidate.WithTimer(timer), SlaTimerMapping.SplitOn)).AsList();
+        return (
+            await connection.QueryAsync<SweepCandidate, SlaTimer, SweepCandidate>(
+                new CommandDefinition(
+                    SelectSweepCandidates + " " + db.Dialect.Limit("Limit"),
+                    new
+                    {
+                        Now = now,
+                        AfterId = afterId,
+                        Limit = limit,
+                    },
+                    cancellationToken: ct
+                ),
+                (candidate, timer) => candidate.WithTimer(timer),
+                SlaTimerMapping.SplitOn
+            )
+        ).AsList();
     }
 
     /// <summary>
     /// Sets one mark with the conditional update from <see cref="SlaSweep"/> and, only when it changed a row, writes
     /// the notification in the same transaction. Answers whether this call made the mark.
     /// </summary>
-    public async Task<bool> MarkAsync(SweepCandidate goal, bool breach, DateTimeOffset at, string payload,
-        DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> MarkAsync(
+        SweepCandidate goal,
+        bool breach,
+        DateTimeOffset at,
+        string payload,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(breach ? MarkBreach : MarkWarning,
-            new { goal.RequestId, goal.Goal, At = at }, tx, cancellationToken: ct));
+        var changed = await connection.ExecuteAsync(
+            new CommandDefinition(
+                breach ? MarkBreach : MarkWarning,
+                new
+                {
+                    goal.RequestId,
+                    goal.Goal,
+                    At = at,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
         if (changed != 1)
         {
             await tx.RollbackAsync(ct);
             return false;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(InsertOutbox, new
-        {
-            goal.FunderId, goal.FundId, goal.RequestId, EventType = breach ? "sla.breached" : "sla.at_risk", goal.Goal,
-            Payload = payload, CreatedAt = now,
-        }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                InsertOutbox,
+                new
+                {
+                    goal.FunderId,
+                    goal.FundId,
+                    goal.RequestId,
+                    EventType = breach ? "sla.breached" : "sla.at_risk",
+                    goal.Goal,
+                    Payload = payload,
+                    CreatedAt = now,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
         await tx.CommitAsync(ct);
         return true;
     }
@@ -143,29 +188,63 @@ internal sealed class SlaOutboxStore(Db db)
     public async Task<IReadOnlyList<OutboxRow>> DueOutboxAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            SelectDueOutbox + " " + db.Dialect.Limit("Limit"), new { Now = now, Limit = limit },
-            cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<OutboxRow>(
+                new CommandDefinition(
+                    SelectDueOutbox + " " + db.Dialect.Limit("Limit"),
+                    new { Now = now, Limit = limit },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 
     /// <summary>Claims a row for one delivery attempt, so two overlapping delivery jobs do not both send it.</summary>
     public async Task<bool> ClaimOutboxAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(ClaimOutbox,
-            new { Id = id, Now = now, Until = until }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(
+                new CommandDefinition(
+                    ClaimOutbox,
+                    new
+                    {
+                        Id = id,
+                        Now = now,
+                        Until = until,
+                    },
+                    cancellationToken: ct
+                )
+            ) == 1;
     }
 
-    public async Task OutboxResultAsync(long id, bool delivered, int? status, DateTimeOffset now, DateTimeOffset next,
-        CancellationToken ct)
+    public async Task OutboxResultAsync(
+        long id,
+        bool delivered,
+        int? status,
+        DateTimeOffset now,
+        DateTimeOffset next,
+        CancellationToken ct
+    )
     {
-        await db.ExecuteAsync(new CommandDefinition(delivered ? OutboxDelivered : OutboxFailed,
-            new { Id = id, Now = now, Next = next, Status = status }, cancellationToken: ct));
+        await db.ExecuteAsync(
+            new CommandDefinition(
+                delivered ? OutboxDelivered : OutboxFailed,
+                new
+                {
+                    Id = id,
+                    Now = now,
+                    Next = next,
+                    Status = status,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>The webhook of the fund an outbox row belongs to; null when the fund is gone.</summary>
     public async Task<WebhookTarget?> WebhookAsync(long fundId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<WebhookTarget>(new CommandDefinition(SelectWebhook,
-            new { Id = fundId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<WebhookTarget>(
+            new CommandDefinition(SelectWebhook, new { Id = fundId }, cancellationToken: ct)
+        );
     }
 }

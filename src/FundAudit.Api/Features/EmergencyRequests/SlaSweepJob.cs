@@ -25,14 +25,32 @@ internal sealed class SlaSweepJob(SlaOutboxStore store, TimeProvider clock, ILog
             foreach (var goal in batch)
             {
                 var decision = SlaSweep.Evaluate(goal.Timer, now);
-                if (decision.Warn && await store.MarkAsync(goal, false, decision.WarnAt!.Value,
-                        Payload(goal, "sla.at_risk", decision.WarnAt.Value), now, ct))
+                if (
+                    decision.Warn
+                    && await store.MarkAsync(
+                        goal,
+                        false,
+                        decision.WarnAt!.Value,
+                        Payload(goal, "sla.at_risk", decision.WarnAt.Value),
+                        now,
+                        ct
+                    )
+                )
                 {
                     marks++;
                 }
 
-                if (decision.Breach && await store.MarkAsync(goal, true, decision.BreachAt!.Value,
-                        Payload(goal, "sla.breached", decision.BreachAt.Value), now, ct))
+                if (
+                    decision.Breach
+                    && await store.MarkAsync(
+                        goal,
+                        true,
+                        decision.BreachAt!.Value,
+                        Payload(goal, "sla.breached", decision.BreachAt.Value),
+                        now,
+                        ct
+                    )
+                )
                 {
                     marks++;
                 }
@@ -55,14 +73,17 @@ internal sealed class SlaSweepJob(SlaOutboxStore store, TimeProvider clock, ILog
     }
 
     /// <summary>The webhook body: the request's reference, goal, state and instants; no personal data.</summary>
-    private static string Payload(SweepCandidate goal, string type, DateTimeOffset at) => JsonSerializer.Serialize(new
-    {
-        @event = type,
-        reference = goal.Reference,
-        goal = goal.Goal,
-        state = goal.State,
-        dueAt = goal.Timer.DueAt,
-        warnAt = goal.Timer.WarnAt,
-        markedAt = at,
-    });
+    private static string Payload(SweepCandidate goal, string type, DateTimeOffset at) =>
+        JsonSerializer.Serialize(
+            new
+            {
+                @event = type,
+                reference = goal.Reference,
+                goal = goal.Goal,
+                state = goal.State,
+                dueAt = goal.Timer.DueAt,
+                warnAt = goal.Timer.WarnAt,
+                markedAt = at,
+            }
+        );
 }

@@ -53,12 +53,13 @@ internal static class SlaTimerMapping
     }
 
     /// <summary>The timer read by Dapper with its goal, from the stored wire name.</summary>
-    public static SlaTimer WithGoal(SlaTimer timer, string goal) => timer with
-    {
-        Goal = WireName.TryParse<SlaGoal>(goal, out var g)
-            ? g
-            : throw new InvalidOperationException("Unknown stored goal."),
-    };
+    public static SlaTimer WithGoal(SlaTimer timer, string goal) =>
+        timer with
+        {
+            Goal = WireName.TryParse<SlaGoal>(goal, out var g)
+                ? g
+                : throw new InvalidOperationException("Unknown stored goal."),
+        };
 
     private sealed class TicksHandler : SqlMapper.TypeHandler<TimeSpan>
     {

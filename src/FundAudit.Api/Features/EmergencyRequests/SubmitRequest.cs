@@ -18,7 +18,16 @@ internal sealed record ContactDetails(string? Channel, string? Handle);
 internal static class SubmitRequest
 {
     public static readonly string[] Channels = ["signal", "whatsapp", "email", "phone", "trusted-organisation"];
-    public static readonly string[] Needs = ["relocation", "legal", "medical", "security", "digital", "subsistence", "other"];
+    public static readonly string[] Needs =
+    [
+        "relocation",
+        "legal",
+        "medical",
+        "security",
+        "digital",
+        "subsistence",
+        "other",
+    ];
 
     /// <param name="Alias">A name to call the applicant by (not a legal name).</param>
     /// <param name="Contact">How to reach the applicant safely.</param>
@@ -30,8 +39,18 @@ internal static class SubmitRequest
     /// <param name="Currency">ISO 4217 code.</param>
     /// <param name="Language">The language to answer in (e.g. es, fr, pt-BR).</param>
     /// <param name="Endorser">Optional: a person or organisation who can vouch for the applicant.</param>
-    public sealed record Request(string? Alias, ContactDetails? Contact, string? Country, string? Urgency, string? Situation, string? Need,
-        decimal? Amount, string? Currency, string? Language, string? Endorser);
+    public sealed record Request(
+        string? Alias,
+        ContactDetails? Contact,
+        string? Country,
+        string? Urgency,
+        string? Situation,
+        string? Need,
+        decimal? Amount,
+        string? Currency,
+        string? Language,
+        string? Endorser
+    );
 
     /// <param name="Reference">The public reference of the request (not a secret).</param>
     /// <param name="CaseCode">The applicant's only key to the request: shown once, keep it safe.</param>
@@ -43,12 +62,21 @@ internal static class SubmitRequest
     public static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
 
     public static Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        string slug, Request request, HttpContext http, RequestIntake intake, CancellationToken ct) =>
-        intake.SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], ct);
+        string slug,
+        Request request,
+        HttpContext http,
+        RequestIntake intake,
+        CancellationToken ct
+    ) => intake.SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], ct);
 
     /// <summary>The first answer to this idempotency key, or a 422 when the key came with another request.</summary>
-    public static async Task<Results<Created<Response>, ProblemHttpResult>?> ReplayAsync(IdempotencyStore idempotency,
-        string scope, string key, string requestHash, CancellationToken ct)
+    public static async Task<Results<Created<Response>, ProblemHttpResult>?> ReplayAsync(
+        IdempotencyStore idempotency,
+        string scope,
+        string key,
+        string requestHash,
+        CancellationToken ct
+    )
     {
         var stored = await idempotency.FindAsync(scope, key, ct);
         if (stored is null)
@@ -58,8 +86,10 @@ internal static class SubmitRequest
 
         if (stored.RequestHash != requestHash)
         {
-            return EmergencyProblems.Unprocessable(IdempotencyStore.Header,
-                "This Idempotency-Key was used with a different request. Use a new key for a new request.");
+            return EmergencyProblems.Unprocessable(
+                IdempotencyStore.Header,
+                "This Idempotency-Key was used with a different request. Use a new key for a new request."
+            );
         }
 
         return TypedResults.Created((string?)null, JsonSerializer.Deserialize<Response>(stored.Body, HashJson)!);
@@ -70,33 +100,74 @@ internal static class SubmitRequest
     {
         public Validator(EmergencyOptions options)
         {
-            RuleFor(r => r.Alias).NotEmpty().WithMessage("An alias is required (not your legal name).")
-                .MaximumLength(100).WithMessage("At most 100 characters.");
+            RuleFor(r => r.Alias)
+                .NotEmpty()
+                .WithMessage("An alias is required (not your legal name).")
+                .MaximumLength(100)
+                .WithMessage("At most 100 characters.");
             RuleFor(r => r.Contact).NotNull().WithMessage("A contact channel and handle are required.");
-            RuleFor(r => r.Contact!.Channel).NotEmpty().OverridePropertyName("contact.channel").WithMessage("A contact channel is required.")
-                .Must(c => Channels.Contains(c!.Trim().ToLowerInvariant())).OverridePropertyName("contact.channel")
-                .WithMessage($"One of: {string.Join(", ", Channels)}.").When(r => r.Contact is not null);
-            RuleFor(r => r.Contact!.Handle).NotEmpty().OverridePropertyName("contact.handle").WithMessage("A contact handle is required.")
-                .MaximumLength(200).OverridePropertyName("contact.handle").WithMessage("At most 200 characters.").When(r => r.Contact is not null);
-            RuleFor(r => r.Country).NotEmpty().WithMessage("A country is required.")
-                .Must(c => Countries.TryResolve(c, out _)).When(r => !string.IsNullOrWhiteSpace(r.Country), ApplyConditionTo.CurrentValidator)
+            RuleFor(r => r.Contact!.Channel)
+                .NotEmpty()
+                .OverridePropertyName("contact.channel")
+                .WithMessage("A contact channel is required.")
+                .Must(c => Channels.Contains(c!.Trim().ToLowerInvariant()))
+                .OverridePropertyName("contact.channel")
+                .WithMessage($"One of: {string.Join(", ", Channels)}.")
+                .When(r => r.Contact is not null);
+            RuleFor(r => r.Contact!.Handle)
+                .NotEmpty()
+                .OverridePropertyName("contact.handle")
+                .WithMessage("A contact handle is required.")
+                .MaximumLength(200)
+                .OverridePropertyName("contact.handle")
+                .WithMessage("At most 200 characters.")
+                .When(r => r.Contact is not null);
+            RuleFor(r => r.Country)
+                .NotEmpty()
+                .WithMessage("A country is required.")
+                .Must(c => Countries.TryResolve(c, out _))
+                .When(r => !string.IsNullOrWhiteSpace(r.Country), ApplyConditionTo.CurrentValidator)
                 .WithMessage("Not a known country: give an ISO code (e.g. HN) or the country's name.");
-            RuleFor(r => r.Urgency).NotEmpty().WithMessage("An urgency is required.")
-                .Must(u => WireName.TryParse<UrgencyTier>(u, out _)).When(r => !string.IsNullOrWhiteSpace(r.Urgency), ApplyConditionTo.CurrentValidator)
+            RuleFor(r => r.Urgency)
+                .NotEmpty()
+                .WithMessage("An urgency is required.")
+                .Must(u => WireName.TryParse<UrgencyTier>(u, out _))
+                .When(r => !string.IsNullOrWhiteSpace(r.Urgency), ApplyConditionTo.CurrentValidator)
                 .WithMessage("One of: extreme, high, standard.");
-            RuleFor(r => r.Situation).NotEmpty().WithMessage("Say briefly what happened.")
-                .MaximumLength(options.MaxSituationLength).WithMessage($"At most {options.MaxSituationLength} characters.");
-            RuleFor(r => r.Need).NotEmpty().WithMessage("A need is required.")
-                .Must(n => Needs.Contains(n!.Trim().ToLowerInvariant())).When(r => !string.IsNullOrWhiteSpace(r.Need), ApplyConditionTo.CurrentValidator)
+            RuleFor(r => r.Situation)
+                .NotEmpty()
+                .WithMessage("Say briefly what happened.")
+                .MaximumLength(options.MaxSituationLength)
+                .WithMessage($"At most {options.MaxSituationLength} " + $"characters.");
+            RuleFor(r => r.Need)
+                .NotEmpty()
+                .WithMessage("A need is required.")
+                .Must(n => Needs.Contains(n!.Trim().ToLowerInvariant()))
+                .When(r => !string.IsNullOrWhiteSpace(r.Need), ApplyConditionTo.CurrentValidator)
                 .WithMessage($"One of: {string.Join(", ", Needs)}.");
-            RuleFor(r => r.Currency).NotEmpty().WithMessage("A currency is required.")
-                .Must(c => Currencies.IsKnown(c!.Trim().ToUpperInvariant())).When(r => !string.IsNullOrWhiteSpace(r.Currency), ApplyConditionTo.CurrentValidator)
+            RuleFor(r => r.Currency)
+                .NotEmpty()
+                .WithMessage("A currency is required.")
+                .Must(c => Currencies.IsKnown(c!.Trim().ToUpperInvariant()))
+                .When(r => !string.IsNullOrWhiteSpace(r.Currency), ApplyConditionTo.CurrentValidator)
                 .WithMessage("Not an ISO 4217 currency code.");
-            RuleFor(r => r.Amount).NotNull().WithMessage("An amount is required.").GreaterThan(0).WithMessage("The amount must be more than zero.");
-            RuleFor(r => r).Must(r => MinorUnits.TryFromDecimal(r.Amount!.Value, r.Currency!.Trim().ToUpperInvariant(), out _))
-                .When(r => r.Amount > 0 && r.Currency is not null && Currencies.IsKnown(r.Currency.Trim().ToUpperInvariant()))
-                .OverridePropertyName("amount").WithMessage("The amount has more decimals than the currency allows.");
-            RuleFor(r => r.Language).NotEmpty().WithMessage("A language is required.").MaximumLength(35).WithMessage("At most 35 characters.");
+            RuleFor(r => r.Amount)
+                .NotNull()
+                .WithMessage("An amount is required.")
+                .GreaterThan(0)
+                .WithMessage("The amount must be more than zero.");
+            RuleFor(r => r)
+                .Must(r => MinorUnits.TryFromDecimal(r.Amount!.Value, r.Currency!.Trim().ToUpperInvariant(), out _))
+                .When(r =>
+                    r.Amount > 0 && r.Currency is not null && Currencies.IsKnown(r.Currency.Trim().ToUpperInvariant())
+                )
+                .OverridePropertyName("amount")
+                .WithMessage("The amount has more decimals than the currency allows.");
+            RuleFor(r => r.Language)
+                .NotEmpty()
+                .WithMessage("A language is required.")
+                .MaximumLength(35)
+                .WithMessage("At most 35 characters.");
             RuleFor(r => r.Endorser).MaximumLength(200).WithMessage("At most 200 characters.");
         }
     }
@@ -106,11 +177,21 @@ internal static class SubmitRequest
 /// The intake itself, for the API and the defender's HTML form (whose hidden submission key is the idempotency key):
 /// stores the request with its timers and first event and, in the same transaction, the first answer to its key.
 /// </summary>
-internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requests, SensitiveFields sensitive,
-    CaseCodeHasher hasher, IdempotencyStore idempotency, TimeProvider clock)
+internal sealed class RequestIntake(
+    ApplicantStore applicants,
+    RequestStore requests,
+    SensitiveFields sensitive,
+    CaseCodeHasher hasher,
+    IdempotencyStore idempotency,
+    TimeProvider clock
+)
 {
-    public async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> SubmitAsync(string slug,
-        SubmitRequest.Request request, string? key, CancellationToken ct)
+    public async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> SubmitAsync(
+        string slug,
+        SubmitRequest.Request request,
+        string? key,
+        CancellationToken ct
+    )
     {
         var fund = await applicants.FindFundAsync(slug.Trim().ToLowerInvariant(), ct);
         if (fund is null)
@@ -124,8 +205,10 @@ internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requ
         {
             if (key.Length is 0 or > IdempotencyStore.MaxKeyLength)
             {
-                return EmergencyProblems.Unprocessable(IdempotencyStore.Header,
-                    $"The Idempotency-Key must be 1 to {IdempotencyStore.MaxKeyLength} characters.");
+                return EmergencyProblems.Unprocessable(
+                    IdempotencyStore.Header,
+                    $"The Idempotency-Key must be 1 to {IdempotencyStore.MaxKeyLength} characters."
+                );
             }
 
             if (await SubmitRequest.ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
@@ -138,8 +221,12 @@ internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requ
     }
 
     /// <summary>Stores the request under a fresh reference and case code (again, should a reference collide).</summary>
-    private async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> CreateAsync(FundRow fund,
-        SubmitRequest.Request request, (string Scope, string Key, string RequestHash)? idempotent, CancellationToken ct)
+    private async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> CreateAsync(
+        FundRow fund,
+        SubmitRequest.Request request,
+        (string Scope, string Key, string RequestHash)? idempotent,
+        CancellationToken ct
+    )
     {
         var tier = WireName.TryParse<UrgencyTier>(request.Urgency, out var t) ? t : UrgencyTier.Standard;
         var now = clock.GetUtcNow();
@@ -148,19 +235,43 @@ internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requ
         {
             var code = CaseCode.Generate();
             var row = await NewRowAsync(fund, request, tier, code, now, ct);
-            var response = new SubmitRequest.Response(row.Reference, code.ToString(),
-                ApplicantStatus.Of(RequestState.Submitted), row.SubmittedAt);
+            var response = new SubmitRequest.Response(
+                row.Reference,
+                code.ToString(),
+                ApplicantStatus.Of(RequestState.Submitted),
+                row.SubmittedAt
+            );
             var submitted = new EventRow
             {
-                Command = "submit", FromState = row.State, ToState = row.State, Actor = "applicant:" + row.Reference,
-                ActorRole = "applicant", OccurredAt = row.SubmittedAt,
+                Command = "submit",
+                FromState = row.State,
+                ToState = row.State,
+                Actor = "applicant:" + row.Reference,
+                ActorRole = "applicant",
+                OccurredAt = row.SubmittedAt,
             };
             try
             {
-                await requests.CreateAsync(row, timers, submitted, (connection, tx) => idempotent is not var (s, k, h)
-                    ? Task.CompletedTask
-                    : idempotency.SaveAsync(connection, tx, s, k, h, StatusCodes.Status201Created,
-                        JsonSerializer.Serialize(response, SubmitRequest.HashJson), row.SubmittedAt, ct), ct);
+                await requests.CreateAsync(
+                    row,
+                    timers,
+                    submitted,
+                    (connection, tx) =>
+                        idempotent is not var (s, k, h)
+                            ? Task.CompletedTask
+                            : idempotency.SaveAsync(
+                                connection,
+                                tx,
+                                s,
+                                k,
+                                h,
+                                StatusCodes.Status201Created,
+                                JsonSerializer.Serialize(response, SubmitRequest.HashJson),
+                                row.SubmittedAt,
+                                ct
+                            ),
+                    ct
+                );
                 return TypedResults.Created((string?)null, response);
             }
             catch (Exception ex) when (requests.Dialect.IsUniqueViolation(ex) && attempt < 3)
@@ -175,20 +286,31 @@ internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requ
         }
     }
 
-    private async Task<RequestRow> NewRowAsync(FundRow fund, SubmitRequest.Request request, UrgencyTier tier,
-        CaseCode code, DateTimeOffset now, CancellationToken ct)
+    private async Task<RequestRow> NewRowAsync(
+        FundRow fund,
+        SubmitRequest.Request request,
+        UrgencyTier tier,
+        CaseCode code,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         var currency = request.Currency!.Trim().ToUpperInvariant();
         MinorUnits.TryFromDecimal(request.Amount!.Value, currency, out var amount);
         Countries.TryResolve(request.Country, out var country);
-        var contact = new ContactDetails(request.Contact!.Channel!.Trim().ToLowerInvariant(),
-            request.Contact.Handle!.Trim());
+        var contact = new ContactDetails(
+            request.Contact!.Channel!.Trim().ToLowerInvariant(),
+            request.Contact.Handle!.Trim()
+        );
         return new RequestRow
         {
             FunderId = fund.FunderId,
             FundId = fund.Id,
-            Reference = "RR-" + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4) + "-"
-                        + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4),
+            Reference =
+                "RR-"
+                + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4)
+                + "-"
+                + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4),
             CaseCodeHash = await hasher.HashAsync(code, ct),
             State = WireName.Of(RequestState.Submitted),
             Tier = WireName.Of(tier),
@@ -200,9 +322,9 @@ internal sealed class RequestIntake(ApplicantStore applicants, RequestStore requ
             AliasProtected = sensitive.Protect(request.Alias!.Trim()),
             ContactProtected = sensitive.Protect(JsonSerializer.Serialize(contact, SubmitRequest.HashJson)),
             SituationProtected = sensitive.Protect(request.Situation!.Trim()),
-            EndorserProtected = sensitive.Protect(string.IsNullOrWhiteSpace(request.Endorser)
-                ? null
-                : request.Endorser.Trim()),
+            EndorserProtected = sensitive.Protect(
+                string.IsNullOrWhiteSpace(request.Endorser) ? null : request.Endorser.Trim()
+            ),
             SubmittedAt = now,
         };
     }

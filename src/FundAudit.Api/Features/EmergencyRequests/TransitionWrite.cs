@@ -10,8 +10,13 @@ internal sealed record NewPaymentDetails(string DetailsProtected, string Recorde
 
 /// <summary>The disbursement a transition records; its idempotency-key hash answers retries.</summary>
 internal sealed record NewDisbursement(
-    string IdempotencyKeyHash, string Method, string? ReferenceProtected, long Amount, string Currency,
-    string RecordedBy);
+    string IdempotencyKeyHash,
+    string Method,
+    string? ReferenceProtected,
+    long Amount,
+    string Currency,
+    string RecordedBy
+);
 
 /// <summary>
 /// What a transition writes besides the request, its timers and its event, as data: the store writes each one in the
@@ -21,7 +26,8 @@ internal sealed record TransitionEffects(
     NewMessage? Message = null,
     NewPaymentDetails? PaymentDetails = null,
     NewDisbursement? Disbursement = null,
-    string? DeclineReasonProtected = null)
+    string? DeclineReasonProtected = null
+)
 {
     /// <summary>A transition that writes nothing else.</summary>
     public static TransitionEffects None { get; } = new();
@@ -29,4 +35,9 @@ internal sealed record TransitionEffects(
 
 /// <summary>A transition to store: the request's new fields, its timers, the event and the effects.</summary>
 internal sealed record TransitionWrite(
-    RequestRow Request, int ExpectedVersion, IReadOnlyList<SlaTimer> Timers, EventRow Event, TransitionEffects Effects);
+    RequestRow Request,
+    int ExpectedVersion,
+    IReadOnlyList<SlaTimer> Timers,
+    EventRow Event,
+    TransitionEffects Effects
+);

@@ -7,8 +7,13 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// exponential backoff (30 s doubling, at most an hour apart) until delivered. At-least-once: receivers de-duplicate
 /// on the delivery id.
 /// </summary>
-internal sealed class WebhookDeliveryJob(SlaOutboxStore store, WebhookSender sender, SensitiveFields sensitive,
-    TimeProvider clock, ILogger<WebhookDeliveryJob> logger)
+internal sealed class WebhookDeliveryJob(
+    SlaOutboxStore store,
+    WebhookSender sender,
+    SensitiveFields sensitive,
+    TimeProvider clock,
+    ILogger<WebhookDeliveryJob> logger
+)
 {
     public const string RecurringId = "emergency-webhooks";
     private const int BatchSize = 100;
@@ -35,8 +40,13 @@ internal sealed class WebhookDeliveryJob(SlaOutboxStore store, WebhookSender sen
                 continue;
             }
 
-            var status = await sender.SendAsync(new Uri(fund.WebhookUrl), System.Text.Encoding.UTF8.GetBytes(secret),
-                row.Payload, row.Id, ct);
+            var status = await sender.SendAsync(
+                new Uri(fund.WebhookUrl),
+                System.Text.Encoding.UTF8.GetBytes(secret),
+                row.Payload,
+                row.Id,
+                ct
+            );
             var ok = status is >= 200 and < 300;
             await store.OutboxResultAsync(row.Id, ok, status, now, now + Backoff(row.Attempts), ct);
             if (ok)
@@ -45,8 +55,12 @@ internal sealed class WebhookDeliveryJob(SlaOutboxStore store, WebhookSender sen
             }
             else
             {
-                logger.LogWarning("Webhook delivery {DeliveryId} failed with {Status}; attempt {Attempt}", row.Id,
-                    status, row.Attempts + 1);
+                logger.LogWarning(
+                    "Webhook delivery {DeliveryId} failed with {Status}; attempt {Attempt}",
+                    row.Id,
+                    status,
+                    row.Attempts + 1
+                );
             }
         }
 

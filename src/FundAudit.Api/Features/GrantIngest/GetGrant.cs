@@ -1,9 +1,16 @@
 namespace FundAudit.Api.Features.GrantIngest;
 
-/// <summary>GET /api/grants/{id}: one grant by its 360Giving identifier (URL-encoded). Another funder's grant is 404.</summary>
+/// <summary>GET /api/grants/{id}: one grant by its 360Giving identifier (URL-encoded). Another funder's grant is
+/// 404.</summary>
 internal static class GetGrant
 {
-    public static async Task<Results<Ok<GivingGrant>, ProblemHttpResult>> HandleAsync(string id, HttpContext http, ClaimsPrincipal user, GrantStore store, CancellationToken ct)
+    public static async Task<Results<Ok<GivingGrant>, ProblemHttpResult>> HandleAsync(
+        string id,
+        HttpContext http,
+        ClaimsPrincipal user,
+        GrantStore store,
+        CancellationToken ct
+    )
     {
         id = GrantIdentifier.FromPath(http, id);
         var row = await store.FindAsync(user.FunderId(), id, ct);
@@ -14,7 +21,13 @@ internal static class GetGrant
 /// <summary>DELETE /api/grants/{id}: removes one grant of the caller's funder. Another funder's grant is 404.</summary>
 internal static class DeleteGrant
 {
-    public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(string id, HttpContext http, ClaimsPrincipal user, GrantStore store, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
+        string id,
+        HttpContext http,
+        ClaimsPrincipal user,
+        GrantStore store,
+        CancellationToken ct
+    )
     {
         id = GrantIdentifier.FromPath(http, id);
         return await store.DeleteAsync(user.FunderId(), id, ct) ? TypedResults.NoContent() : GrantProblems.NotFound(id);
@@ -23,9 +36,11 @@ internal static class DeleteGrant
 
 internal static class GrantProblems
 {
-    public static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Grant not found",
-        detail: "No grant with this identifier in your portfolio.",
-        extensions: new Dictionary<string, object?> { ["identifier"] = id.Length > 100 ? id[..100] : id });
+    public static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Grant not found",
+            detail: "No grant with this identifier in your portfolio.",
+            extensions: new Dictionary<string, object?> { ["identifier"] = id.Length > 100 ? id[..100] : id }
+        );
 }

@@ -116,15 +116,18 @@ internal sealed class GivingEvent
     public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
-/// <summary>FundAudit's classification of a grant: per dimension the value, where it came from, confidence and evidence.</summary>
+/// <summary>FundAudit's classification of a grant: per dimension the value, where it came from, confidence and
+/// evidence.</summary>
 internal sealed record ClassificationView(
     DimensionView Level,
     DimensionView Purpose,
     DimensionView Flexible,
     string? RuleSetVersion,
-    DateTimeOffset? ClassifiedAt);
+    DateTimeOffset? ClassifiedAt
+);
 
-/// <param name="Value">level: global|regional|national|local|unclassified; purpose: prevention|collective|emergency|campaign|other|unclassified; flexible: true|false|null.</param>
+/// <param name="Value">level: global|regional|national|local|unclassified; purpose:
+/// prevention|collective|emergency|campaign|other|unclassified; flexible: true|false|null.</param>
 /// <param name="Source">explicit | rule | manual, or null when not classified yet.</param>
 /// <param name="Confidence">0..1, or null when not classified yet.</param>
 /// <param name="Evidence">Human-readable reasons: the rule or terms that fired, the geography that decided.</param>

@@ -6,15 +6,24 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// <c>g</c>), the LIKE escaping of the text included.
 /// </summary>
 internal sealed record GrantFilter(
-    DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Text)
+    DateOnly? From,
+    DateOnly? To,
+    string? Currency,
+    string? RecipientCountry,
+    string? Text
+)
 {
     /// <summary>
     /// The list's reading of its query: a blank value is no condition; currency and country are trimmed and
     /// upper-cased, the text trimmed.
     /// </summary>
     public static GrantFilter FromQuery(
-        DateOnly? from, DateOnly? to, string? currency, string? recipientCountry, string? text) =>
-        new(from, to, Code(currency), Code(recipientCountry), string.IsNullOrWhiteSpace(text) ? null : text.Trim());
+        DateOnly? from,
+        DateOnly? to,
+        string? currency,
+        string? recipientCountry,
+        string? text
+    ) => new(from, to, Code(currency), Code(recipientCountry), string.IsNullOrWhiteSpace(text) ? null : text.Trim());
 
     /// <summary>
     /// The conditions, funder first, to be joined with AND, and their parameters (FunderId, From, To, Currency,

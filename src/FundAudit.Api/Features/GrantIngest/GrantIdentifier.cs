@@ -12,7 +12,8 @@ internal static class GrantIdentifier
     /// <summary>Where one grant is addressed: the identifier follows, so it may be any word.</summary>
     public const string Prefix = "/api/grants/by-id/";
 
-    /// <param name="trailingSegments">Literal segments after the identifier, e.g. 1 for /api/grants/{id}/classification.</param>
+    /// <param name="trailingSegments">Literal segments after the identifier, e.g. 1 for
+    /// /api/grants/{id}/classification.</param>
     /// <param name="context">The request whose raw target holds the identifier.</param>
     /// <param name="routeValue">The identifier as routing gave it, used when the server has no raw target.</param>
     public static string FromPath(HttpContext context, string routeValue, int trailingSegments = 0)

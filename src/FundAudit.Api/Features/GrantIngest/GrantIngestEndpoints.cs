@@ -15,38 +15,49 @@ internal static class GrantIngestEndpoints
     {
         var grants = app.MapGroup("/api/grants").WithTags("Grants").RequireAuthorization(Policies.PortfolioRead);
 
-        grants.MapPost("/", ImportGrantPackage.HandleAsync)
+        grants
+            .MapPost("/", ImportGrantPackage.HandleAsync)
             .WithName("ImportGrantPackage")
             .WithSummary("Load a 360Giving grant package")
-            .WithDescription("Takes a 360Giving JSON grant package ({\"grants\": [...]}) as published. The package is all or nothing: " +
-                             "if any grant is invalid the answer is 400 with every problem named as grants[i].field, and nothing is stored. " +
-                             "Grants are upserted by (funder, id); posting the same package again changes nothing (all 'unchanged').")
+            .WithDescription(
+                "Takes a 360Giving JSON grant package ({\"grants\": [...]}) as published. The package is "
+                    + "all or nothing: "
+                    + "if any grant is invalid the answer is 400 with every problem named as grants[i].field, "
+                    + "and nothing is stored. "
+                    + "Grants are upserted by (funder, id); posting the same package again changes nothing "
+                    + "(all 'unchanged')."
+            )
             .RequireAuthorization(Policies.PortfolioWrite)
             .Accepts<GrantPackage>("application/json")
             .WithValidation<GrantPackage>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        grants.MapGet("/", ListGrants.HandleAsync)
+        grants
+            .MapGet("/", ListGrants.HandleAsync)
             .WithName("ListGrants")
             .WithSummary("List grants with filters and keyset pagination")
             .WithValidation<ListGrants.Request>();
 
         // One grant lives under /api/grants/by-id/{id}: an identifier may be any word ("imports", "export.csv"), so
         // it never shares a segment with the collection's own routes. /api/grants/{id} stays as an undocumented alias.
-        grants.MapGet("/by-id/{id}", GetGrant.HandleAsync)
+        grants
+            .MapGet("/by-id/{id}", GetGrant.HandleAsync)
             .WithName("GetGrant")
             .WithSummary("Get one grant by its 360Giving identifier (URL-encoded)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        grants.MapDelete("/by-id/{id}", DeleteGrant.HandleAsync)
+        grants
+            .MapDelete("/by-id/{id}", DeleteGrant.HandleAsync)
             .WithName("DeleteGrant")
             .WithSummary("Delete one grant by its 360Giving identifier (URL-encoded)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.PortfolioWrite);
 
         grants.MapGet("/{id}", GetGrant.HandleAsync).ExcludeFromDescription();
-        grants.MapDelete("/{id}", DeleteGrant.HandleAsync).ExcludeFromDescription()
+        grants
+            .MapDelete("/{id}", DeleteGrant.HandleAsync)
+            .ExcludeFromDescription()
             .RequireAuthorization(Policies.PortfolioWrite);
 
         return app;

@@ -10,21 +10,30 @@ internal sealed class GrantIngestUseCases(GrantStore grants, GrantImportStore im
 {
     /// <summary>The currencies of the caller's grants, most used first.</summary>
     public async Task<IReadOnlyList<ListGrantCurrencies.Item>> ListCurrenciesAsync(
-        ClaimsPrincipal user, CancellationToken ct) =>
-        (await ListGrantCurrencies.HandleAsync(user, grants, ct)).Value!;
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => (await ListGrantCurrencies.HandleAsync(user, grants, ct)).Value!;
 
     /// <summary>GET /api/grants/imports.</summary>
     public async Task<ListGrantImports.Response> ListImportsAsync(
-        ListGrantImports.Request request, ClaimsPrincipal user, CancellationToken ct) =>
-        (await ListGrantImports.HandleAsync(request, user, imports, ct)).Value!;
+        ListGrantImports.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => (await ListGrantImports.HandleAsync(request, user, imports, ct)).Value!;
 
     /// <summary>GET /api/grants/imports/{id}.</summary>
     public Task<Results<Ok<GrantImportView>, ProblemHttpResult>> GetImportAsync(
-        long id, ClaimsPrincipal user, CancellationToken ct) =>
-        GetGrantImport.HandleAsync(id, user, imports, ct);
+        long id,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => GetGrantImport.HandleAsync(id, user, imports, ct);
 
     /// <summary>GET /api/grants/imports/{id}/errors in the format asked (csv or json).</summary>
     public Task<Results<Ok<GetGrantImportErrors.Response>, ContentHttpResult, ProblemHttpResult>> GetImportErrorsAsync(
-        long id, string format, HttpContext http, ClaimsPrincipal user, CancellationToken ct) =>
-        GetGrantImportErrors.HandleAsync(id, format, http, user, imports, ct);
+        long id,
+        string format,
+        HttpContext http,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => GetGrantImportErrors.HandleAsync(id, format, http, user, imports, ct);
 }

@@ -5,16 +5,21 @@ using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.GrantIngest;
 
-/// <summary>From a validated 360Giving grant to FundAudit's <see cref="GrantRecord"/>, and the stored JSON form.</summary>
+/// <summary>From a validated 360Giving grant to FundAudit's <see cref="GrantRecord"/>, and the stored JSON
+/// form.</summary>
 internal static class GrantMapping
 {
     public static readonly JsonSerializerOptions StoredJson = CreateStoredJson();
 
-    /// <summary>Maps a grant that passed <see cref="GivingGrantValidator"/> (so conversions cannot fail here).</summary>
+    /// <summary>Maps a grant that passed <see cref="GivingGrantValidator"/> (so conversions cannot fail
+    /// here).</summary>
     public static GrantRecord ToRecord(GivingGrant g)
     {
         var currency = g.Currency!.Trim().ToUpperInvariant();
-        if (!MinorUnits.TryFromDecimal(g.AmountAwarded!.Value, currency, out var awarded) || !IsoDate.TryParse(g.AwardDate, out var awardDate))
+        if (
+            !MinorUnits.TryFromDecimal(g.AmountAwarded!.Value, currency, out var awarded)
+            || !IsoDate.TryParse(g.AwardDate, out var awardDate)
+        )
         {
             throw new ArgumentException("The grant was not validated before mapping.", nameof(g));
         }
@@ -38,21 +43,35 @@ internal static class GrantMapping
             RecipientOrgName = recipient?.Name,
             RecipientIsIndividual = recipient is null && g.Extra?.ContainsKey("recipientIndividual") == true,
             RecipientOrgCountry = recipient?.AddressCountry,
-            RecipientLocationCountryCodes = recipient?.Location?.Select(l => l.CountryCode).OfType<string>().ToList() ?? [],
-            BeneficiaryLocations = g.BeneficiaryLocation?.Select(l => new BeneficiaryLocation(l.Name, l.CountryCode, l.GeoCode, l.GeoCodeType)).ToList() ?? [],
+            RecipientLocationCountryCodes = recipient?.Location?.Select(l => l.CountryCode).OfType<string>().ToList()
+                ?? [],
+            BeneficiaryLocations = g.BeneficiaryLocation?.Select(l => new BeneficiaryLocation(
+                    l.Name,
+                    l.CountryCode,
+                    l.GeoCode,
+                    l.GeoCodeType
+                ))
+                .ToList()
+                ?? [],
             FundingOrgId = funder?.Id,
             FundingOrgName = funder?.Name,
             ProgrammeTitle = g.GrantProgramme?.Select(p => p.Title).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t)),
-            FundingTypes = g.FundingType?.SelectMany(f => new[] { f.Code, f.Title }).OfType<string>().Where(t => t.Length > 0).ToList() ?? [],
+            FundingTypes = g.FundingType?.SelectMany(f => new[] { f.Code, f.Title })
+                .OfType<string>()
+                .Where(t => t.Length > 0)
+                .ToList()
+                ?? [],
             LocationScope = g.LocationScope?.Trim().ToUpperInvariant(),
             RegrantType = g.RegrantType?.Trim(),
         };
     }
 
-    /// <summary>The grant as stored and returned: everything the publisher sent, without FundAudit's own fields.</summary>
+    /// <summary>The grant as stored and returned: everything the publisher sent, without FundAudit's own
+    /// fields.</summary>
     public static string ToStoredJson(GivingGrant g) => System.Text.Encoding.UTF8.GetString(ToStoredJsonUtf8(g));
 
-    /// <summary><see cref="ToStoredJson"/> as the UTF-8 bytes the serializer writes (hash them with <see cref="ContentHash(ReadOnlySpan{byte})"/>).</summary>
+    /// <summary><see cref="ToStoredJson"/> as the UTF-8 bytes the serializer writes (hash them with <see
+    /// cref="ContentHash(ReadOnlySpan{byte})"/>).</summary>
     public static byte[] ToStoredJsonUtf8(GivingGrant g)
     {
         var classification = g.Classification;
@@ -68,9 +87,11 @@ internal static class GrantMapping
     }
 
     public static GivingGrant FromStoredJson(string json) =>
-        JsonSerializer.Deserialize<GivingGrant>(json, StoredJson) ?? throw new JsonException("Stored grant JSON is empty.");
+        JsonSerializer.Deserialize<GivingGrant>(json, StoredJson)
+        ?? throw new JsonException("Stored grant JSON is " + "empty.");
 
-    /// <summary>Identifies a grant's content: the same grant posted again has the same hash and changes nothing.</summary>
+    /// <summary>Identifies a grant's content: the same grant posted again has the same hash and changes
+    /// nothing.</summary>
     public static string ContentHash(string storedJson) => ContentHash(System.Text.Encoding.UTF8.GetBytes(storedJson));
 
     /// <summary>The same hash from the stored JSON's UTF-8 bytes, without encoding them again.</summary>

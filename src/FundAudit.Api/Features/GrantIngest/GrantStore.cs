@@ -8,7 +8,12 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// A grant ready to store: the record, its original JSON (the 360Giving object as it came, or as built from a CSV row),
 /// the JSON's hash, and its classification (null: not classified, stored as unclassified).
 /// </summary>
-internal sealed record GrantToStore(GrantRecord Record, string SourceJson, string ContentHash, GrantClassification? Classification = null);
+internal sealed record GrantToStore(
+    GrantRecord Record,
+    string SourceJson,
+    string ContentHash,
+    GrantClassification? Classification = null
+);
 
 /// <summary>What a store call did with a batch.</summary>
 internal sealed record UpsertCounts(int Created, int Updated, int Unchanged);
@@ -78,16 +83,21 @@ internal sealed class GrantStore(Db db)
     // The engine's answer (g) beside a person's correction (c), which wins where present (TAXONOMY "manual").
     private const string RowColumns = """
         g.id, g.identifier, g.award_date, g.extra_json, g.level, g.level_source, g.level_confidence, g.level_evidence,
-        g.purpose, g.purpose_source, g.purpose_confidence, g.purpose_evidence, g.flexible, g.flexible_source, g.flexible_confidence,
-        g.flexible_evidence, g.rule_set_version, g.classified_at, c.level AS corrected_level, c.purpose AS corrected_purpose,
+        g.purpose, g.purpose_source, g.purpose_confidence, g.purpose_evidence, g.flexible, g.flexible_source,
+            g.flexible_confidence,
+        g.flexible_evidence, g.rule_set_version, g.classified_at, c.level AS corrected_level, c.purpose AS
+            corrected_purpose,
         c.flexible AS corrected_flexible, c.reason AS correction_reason, c.corrected_by, c.corrected_at
         """;
     private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
 
-    private const string SelectByIdentifier = $"SELECT {RowColumns} FROM {FromGrants} WHERE g.funder_id = @FunderId AND g.identifier = @Identifier";
-    private const string DeleteByIdentifier = "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier";
+    private const string SelectByIdentifier =
+        $"SELECT {RowColumns} FROM {FromGrants} WHERE g.funder_id = @FunderId " + $"AND g.identifier = @Identifier";
+    private const string DeleteByIdentifier =
+        "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = " + "@Identifier";
     private const string SelectCurrencies = """
-        SELECT currency, COUNT(*) AS grant_count FROM grants WHERE funder_id = @FunderId GROUP BY currency ORDER BY COUNT(*) DESC, currency
+        SELECT currency, COUNT(*) AS grant_count FROM grants WHERE funder_id = @FunderId GROUP BY currency ORDER BY
+            COUNT(*) DESC, currency
         """;
 
     private const string SelectHashes = "SELECT identifier, content_hash FROM grants WHERE funder_id = @FunderId";
@@ -97,13 +107,46 @@ internal sealed class GrantStore(Db db)
 
     private static readonly string[] ContentColumns =
     [
-        "title", "description", "currency", "amount_awarded", "amount_disbursed", "award_date", "planned_start_date",
-        "planned_end_date", "recipient_org_id", "recipient_org_name", "recipient_country", "recipient_location_countries",
-        "beneficiary_locations", "beneficiary_countries", "funding_org_id", "funding_org_name", "programme_title",
-        "funding_types", "location_scope", "regrant_type", "explicit_level", "explicit_purpose", "explicit_flexible",
-        "extra_json", "content_hash", "level", "level_source", "level_confidence", "level_evidence", "purpose", "purpose_source",
-        "purpose_confidence", "purpose_evidence", "flexible", "flexible_source", "flexible_confidence", "flexible_evidence",
-        "rule_set_version", "classified_at", "updated_at",
+        "title",
+        "description",
+        "currency",
+        "amount_awarded",
+        "amount_disbursed",
+        "award_date",
+        "planned_start_date",
+        "planned_end_date",
+        "recipient_org_id",
+        "recipient_org_name",
+        "recipient_country",
+        "recipient_location_countries",
+        "beneficiary_locations",
+        "beneficiary_countries",
+        "funding_org_id",
+        "funding_org_name",
+        "programme_title",
+        "funding_types",
+        "location_scope",
+        "regrant_type",
+        "explicit_level",
+        "explicit_purpose",
+        "explicit_flexible",
+        "extra_json",
+        "content_hash",
+        "level",
+        "level_source",
+        "level_confidence",
+        "level_evidence",
+        "purpose",
+        "purpose_source",
+        "purpose_confidence",
+        "purpose_evidence",
+        "flexible",
+        "flexible_source",
+        "flexible_confidence",
+        "flexible_evidence",
+        "rule_set_version",
+        "classified_at",
+        "updated_at",
     ];
 
     private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
@@ -115,14 +158,27 @@ internal sealed class GrantStore(Db db)
     /// Inserts new grants and updates changed ones in one transaction; a grant whose content hash is unchanged is
     /// left alone (not even its updated_at moves), so posting the same package twice changes nothing.
     /// </summary>
-    public async Task<UpsertCounts> UpsertAsync(long funderId, IReadOnlyList<GrantToStore> grants, DateTimeOffset now, CancellationToken ct)
+    public async Task<UpsertCounts> UpsertAsync(
+        long funderId,
+        IReadOnlyList<GrantToStore> grants,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var existing = await ExistingHashesAsync(connection, tx, funderId, grants.Select(g => g.Record.Identifier).ToList(), ct);
+        var existing = await ExistingHashesAsync(
+            connection,
+            tx,
+            funderId,
+            grants.Select(g => g.Record.Identifier).ToList(),
+            ct
+        );
 
         var upsert = db.Dialect.Upsert("grants", KeyColumns, InsertColumns, ContentColumns, ChangedWhen);
-        int created = 0, updated = 0, unchanged = 0;
+        int created = 0,
+            updated = 0,
+            unchanged = 0;
         var changed = new List<object>(grants.Count);
         foreach (var g in grants)
         {
@@ -154,25 +210,45 @@ internal sealed class GrantStore(Db db)
 
     public async Task<GrantRow?> FindAsync(long funderId, string identifier, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(SelectByIdentifier,
-            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<GrantRow>(
+            new CommandDefinition(
+                SelectByIdentifier,
+                new { FunderId = funderId, Identifier = identifier },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>The currencies of the funder's grants with how many grants use each, most used first.</summary>
     public async Task<IReadOnlyList<CurrencyCount>> CurrenciesAsync(long funderId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<CurrencyCount>(new CommandDefinition(SelectCurrencies, new { FunderId = funderId }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<CurrencyCount>(
+                new CommandDefinition(SelectCurrencies, new { FunderId = funderId }, cancellationToken: ct)
+            )
+        ).AsList();
     }
 
     public async Task<bool> DeleteAsync(long funderId, string identifier, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(DeleteByIdentifier,
-            new { FunderId = funderId, Identifier = identifier }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(
+                new CommandDefinition(
+                    DeleteByIdentifier,
+                    new { FunderId = funderId, Identifier = identifier },
+                    cancellationToken: ct
+                )
+            ) == 1;
     }
 
     /// <summary>One page in (award date, id) descending order, starting after <paramref name="after"/>.</summary>
-    public async Task<IReadOnlyList<GrantRow>> ListAsync(long funderId, GrantFilter filter, (DateOnly AwardDate, long Id)? after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<GrantRow>> ListAsync(
+        long funderId,
+        GrantFilter filter,
+        (DateOnly AwardDate, long Id)? after,
+        int limit,
+        CancellationToken ct
+    )
     {
         var (where, p) = filter.ToSql(funderId, db.Dialect);
         p.Add("Limit", limit);
@@ -183,19 +259,30 @@ internal sealed class GrantStore(Db db)
             p.Add("AfterId", a.Id);
         }
 
-        var sql = $"SELECT {RowColumns} FROM {FromGrants} WHERE {string.Join(" AND ", where)} ORDER BY g.award_date DESC, g.id DESC {db.Dialect.Limit("Limit")}";
+        var sql =
+            $"SELECT {RowColumns} FROM {FromGrants} WHERE {string.Join(" AND ", where)} ORDER BY g.award_date "
+            + $"DESC, g.id DESC {db.Dialect.Limit("Limit")}";
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, p, cancellationToken: ct))).AsList();
     }
 
-    private async Task<Dictionary<string, string>> ExistingHashesAsync(DbConnection connection, DbTransaction tx, long funderId, List<string> identifiers, CancellationToken ct)
+    private async Task<Dictionary<string, string>> ExistingHashesAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        long funderId,
+        List<string> identifiers,
+        CancellationToken ct
+    )
     {
-        var sql = $"SELECT identifier, content_hash FROM grants WHERE funder_id = @FunderId AND {db.Dialect.InList("identifier", "Identifiers")}";
+        var sql =
+            $"SELECT identifier, content_hash FROM grants WHERE funder_id = @FunderId AND "
+            + $"{db.Dialect.InList("identifier", "Identifiers")}";
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in identifiers.Chunk(500))
         {
-            var rows = await connection.QueryAsync<(string Identifier, string ContentHash)>(new CommandDefinition(
-                sql, new { FunderId = funderId, Identifiers = chunk }, tx, cancellationToken: ct));
+            var rows = await connection.QueryAsync<(string Identifier, string ContentHash)>(
+                new CommandDefinition(sql, new { FunderId = funderId, Identifiers = chunk }, tx, cancellationToken: ct)
+            );
             foreach (var (identifier, hash) in rows)
             {
                 result[identifier] = hash;
@@ -209,16 +296,25 @@ internal sealed class GrantStore(Db db)
     /// The funder's grants by identifier and content hash, read on the import's connection (inside its transaction when
     /// it has one): the import skips unchanged rows and inserts new ones without a merge.
     /// </summary>
-    public static async Task<Imports.StoredHashes> StoredHashesAsync(DbConnection connection, DbTransaction? tx, long funderId, CancellationToken ct)
+    public static async Task<Imports.StoredHashes> StoredHashesAsync(
+        DbConnection connection,
+        DbTransaction? tx,
+        long funderId,
+        CancellationToken ct
+    )
     {
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountGrants, new { FunderId = funderId }, tx, cancellationToken: ct));
+        var count = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(CountGrants, new { FunderId = funderId }, tx, cancellationToken: ct)
+        );
         var hashes = new Imports.StoredHashes((int)Math.Min(count, int.MaxValue / 2));
         if (count == 0)
         {
             return hashes;
         }
 
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SelectHashes, new { FunderId = funderId }, tx, cancellationToken: ct));
+        await using var reader = await connection.ExecuteReaderAsync(
+            new CommandDefinition(SelectHashes, new { FunderId = funderId }, tx, cancellationToken: ct)
+        );
         while (await reader.ReadAsync(ct))
         {
             hashes.Add(reader.GetString(0), reader.GetString(1));
@@ -228,12 +324,13 @@ internal sealed class GrantStore(Db db)
     }
 
     /// <summary>
-    /// The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>. Its new
+    /// The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>. Its
+    /// new
     /// rows skip the day-totals insert trigger (migration 0008) where the engine allows it; the import then adds their
     /// totals itself (<see cref="Imports.NewGrantDayTotals"/>).
     /// </summary>
-    public static BulkUpsertTarget BulkTarget { get; } = new(
-        "grants", "id", KeyColumns, InsertColumns, ContentColumns, ChangedWhen, ["tr_grants_day_totals_insert"]);
+    public static BulkUpsertTarget BulkTarget { get; } =
+        new("grants", "id", KeyColumns, InsertColumns, ContentColumns, ChangedWhen, ["tr_grants_day_totals_insert"]);
 
     /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
     public static IReadOnlyList<string> WriteColumns => InsertColumns;
@@ -261,7 +358,8 @@ internal sealed class GrantStore(Db db)
             r.PlannedEndDate,
             r.RecipientOrgId,
             r.RecipientOrgName,
-            r.RecipientOrgCountry ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null),
+            r.RecipientOrgCountry
+                ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null),
             Join(r.RecipientLocationCountryCodes),
             Imports.StoredGrantJson.Current.LocationsText(r.BeneficiaryLocations),
             BeneficiaryCountries(r.BeneficiaryLocations),

@@ -16,16 +16,34 @@ internal static class ListGrants
     /// <param name="Q">Text in title, description or recipient name.</param>
     /// <param name="Limit">Page size, 1 to 500 (default 50).</param>
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
-    public sealed record Request(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Q, int? Limit, string? Cursor);
+    public sealed record Request(
+        DateOnly? From,
+        DateOnly? To,
+        string? Currency,
+        string? RecipientCountry,
+        string? Q,
+        int? Limit,
+        string? Cursor
+    );
 
     public sealed record Response(IReadOnlyList<GivingGrant> Items, string? Next);
 
-    public static async Task<Ok<Response>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, GrantStore store, CancellationToken ct)
+    public static async Task<Ok<Response>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        GrantStore store,
+        CancellationToken ct
+    )
     {
         var limit = request.Limit ?? DefaultLimit;
         var after = request.Cursor is null ? ((DateOnly, long)?)null : Cursor.Decode(request.Cursor);
         var filter = GrantFilter.FromQuery(
-            request.From, request.To, request.Currency, request.RecipientCountry, request.Q);
+            request.From,
+            request.To,
+            request.Currency,
+            request.RecipientCountry,
+            request.Q
+        );
         var rows = await store.ListAsync(user.FunderId(), filter, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? Cursor.Encode(page[^1].AwardDate, page[^1].Id) : null;
@@ -37,9 +55,18 @@ internal static class ListGrants
         public Validator()
         {
             RuleFor(r => r.Limit).InclusiveBetween(1, MaxLimit);
-            RuleFor(r => r.Currency).Must(Currencies.IsKnown).When(r => r.Currency is not null).WithMessage("Not an ISO 4217 currency code.");
-            RuleFor(r => r.To).GreaterThanOrEqualTo(r => r.From).When(r => r.From is not null && r.To is not null).WithMessage("'to' is before 'from'.");
-            RuleFor(r => r.Cursor).Must(c => Cursor.Decode(c!) is not null).When(r => r.Cursor is not null).WithMessage("Not a cursor returned by this API.");
+            RuleFor(r => r.Currency)
+                .Must(Currencies.IsKnown)
+                .When(r => r.Currency is not null)
+                .WithMessage("Not an ISO 4217 currency code.");
+            RuleFor(r => r.To)
+                .GreaterThanOrEqualTo(r => r.From)
+                .When(r => r.From is not null && r.To is not null)
+                .WithMessage("'to' is before 'from'.");
+            RuleFor(r => r.Cursor)
+                .Must(c => Cursor.Decode(c!) is not null)
+                .When(r => r.Cursor is not null)
+                .WithMessage("Not a cursor returned by this API.");
             RuleFor(r => r.Q).MaximumLength(200);
         }
     }
@@ -48,7 +75,11 @@ internal static class ListGrants
     internal static class Cursor
     {
         public static string Encode(DateOnly date, long id) =>
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{date:yyyy-MM-dd}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            Convert
+                .ToBase64String(Encoding.UTF8.GetBytes($"{date:yyyy-MM-dd}|{id}"))
+                .TrimEnd('=')
+                .Replace('+', '-')
+                .Replace('/', '_');
 
         public static (DateOnly, long)? Decode(string cursor)
         {
@@ -57,9 +88,16 @@ internal static class ListGrants
                 var b64 = cursor.Replace('-', '+').Replace('_', '/');
                 b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
                 var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|');
-                return parts.Length == 2
-                       && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                       && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                return
+                    parts.Length == 2
+                    && DateOnly.TryParseExact(
+                        parts[0],
+                        "yyyy-MM-dd",
+                        CultureInfo.InvariantCulture,
+                        DateTimeStyles.None,
+                        out var date
+                    )
+                    && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
                     ? (date, id)
                     : null;
             }

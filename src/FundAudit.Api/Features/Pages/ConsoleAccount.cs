@@ -8,7 +8,12 @@ internal static class ConsoleAccount
     public static IResult ShowSignIn(HttpContext http, string? returnUrl, ConsoleSessionOptions options) =>
         SignInPage(http, LocalOrHome(returnUrl), failed: false, options, StatusCodes.Status200OK);
 
-    public static async Task<IResult> SignInAsync(HttpContext http, ConsoleSessions sessions, ConsoleSessionOptions options, CancellationToken ct)
+    public static async Task<IResult> SignInAsync(
+        HttpContext http,
+        ConsoleSessions sessions,
+        ConsoleSessionOptions options,
+        CancellationToken ct
+    )
     {
         var form = http.Request.Form;
         var returnUrl = LocalOrHome(form["returnUrl"]);
@@ -32,36 +37,65 @@ internal static class ConsoleAccount
         return SeeOther("/app/sign-in");
     }
 
-    public static async Task<IResult> SignOutEverywhereAsync(HttpContext http, ConsoleSessions sessions, CancellationToken ct)
+    public static async Task<IResult> SignOutEverywhereAsync(
+        HttpContext http,
+        ConsoleSessions sessions,
+        CancellationToken ct
+    )
     {
         await sessions.SignOutAsync(http, everywhere: true, ct);
         return SeeOther("/app/sign-in");
     }
 
     public static IResult Forbidden(HttpContext http) =>
-        ConsoleRender.Message(http, "Not allowed", "Your key's role may not open this page. Ask your administrator if you need it.", StatusCodes.Status403Forbidden);
+        ConsoleRender.Message(
+            http,
+            "Not allowed",
+            "Your key's role may not open this page. Ask your administrator if " + "you need it.",
+            StatusCodes.Status403Forbidden
+        );
 
-    /// <summary>Any other address under /app: the console's own page, after the session check like every console page.</summary>
+    /// <summary>Any other address under /app: the console's own page, after the session check like every console
+    /// page.</summary>
     public static IResult NotFound(HttpContext http) =>
-        ConsoleRender.Message(http, "Not found", "There is no console page at this address.", StatusCodes.Status404NotFound);
+        ConsoleRender.Message(
+            http,
+            "Not found",
+            "There is no console page at this address.",
+            StatusCodes.Status404NotFound
+        );
 
     /// <summary>A 303 See Other to a local address.</summary>
     public static IResult SeeOther(string location) => new SeeOtherResult(location);
 
-    /// <summary>Only a path on this site: never "//host" or "https://…", so sign-in cannot bounce anyone elsewhere.</summary>
+    /// <summary>Only a path on this site: never "//host" or "https://…", so sign-in cannot bounce anyone
+    /// elsewhere.</summary>
     public static string LocalOrHome(string? url) =>
-        url is { Length: > 0 and < 2000 } u && u.StartsWith("/app", StringComparison.Ordinal) && !u.StartsWith("//", StringComparison.Ordinal)
-            && !u.Contains('\\', StringComparison.Ordinal) ? u : "/app";
+        url is { Length: > 0 and < 2000 } u
+        && u.StartsWith("/app", StringComparison.Ordinal)
+        && !u.StartsWith("//", StringComparison.Ordinal)
+        && !u.Contains('\\', StringComparison.Ordinal)
+            ? u
+            : "/app";
 
-    private static IResult SignInPage(HttpContext http, string returnUrl, bool failed, ConsoleSessionOptions options, int status) =>
-        PageResult.Render<ConsoleSignIn>(new
-        {
-            Chrome = new ConsoleChrome("Sign in", "", null, null, PageSecurity.Token(http)),
-            ReturnUrl = returnUrl,
-            Failed = failed,
-            IdleMinutes = options.IdleMinutes,
-            AbsoluteHours = options.AbsoluteHours,
-        }, status);
+    private static IResult SignInPage(
+        HttpContext http,
+        string returnUrl,
+        bool failed,
+        ConsoleSessionOptions options,
+        int status
+    ) =>
+        PageResult.Render<ConsoleSignIn>(
+            new
+            {
+                Chrome = new ConsoleChrome("Sign in", "", null, null, PageSecurity.Token(http)),
+                ReturnUrl = returnUrl,
+                Failed = failed,
+                IdleMinutes = options.IdleMinutes,
+                AbsoluteHours = options.AbsoluteHours,
+            },
+            status
+        );
 
     private sealed class SeeOtherResult(string location) : IResult
     {

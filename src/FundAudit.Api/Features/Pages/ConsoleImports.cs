@@ -8,59 +8,97 @@ internal sealed record ImportListData(IReadOnlyList<GrantImportView> Items, long
 
 internal sealed record ImportPageData(GrantImportView Import, GetGrantImportErrors.Response Errors);
 
-/// <summary>The console's imports: the funder's CSV imports with status, counts and warnings, and one import's rejected rows.</summary>
+/// <summary>The console's imports: the funder's CSV imports with status, counts and warnings, and one import's rejected
+/// rows.</summary>
 internal static class ConsoleImports
 {
     public const int PageSize = 50;
 
     public static async Task<IResult> ListAsync(
-        HttpContext http, long? before, ClaimsPrincipal user, GrantIngestUseCases grants, CancellationToken ct)
+        HttpContext http,
+        long? before,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        CancellationToken ct
+    )
     {
         var request = new ListGrantImports.Request(PageSize, before is > 0 ? before : null);
         var page = await grants.ListImportsAsync(request, user, ct);
-        return ConsoleRender.Page<ConsoleImportsPage>(http, "Imports", "imports", new ImportListData(page.Items, page.Next));
+        return ConsoleRender.Page<ConsoleImportsPage>(
+            http,
+            "Imports",
+            "imports",
+            new ImportListData(page.Items, page.Next)
+        );
     }
 
     /// <summary>
-    /// One import. The id is taken as text (no route constraint), so that any /app/imports/… address is a console page: the
+    /// One import. The id is taken as text (no route constraint), so that any /app/imports/… address is a console page:
+    /// the
     /// sign-in page for a caller without a session, the console's "not found" page for a signed-in one.
     /// </summary>
     public static async Task<IResult> ShowAsync(
-        HttpContext http, string id, ClaimsPrincipal user, GrantIngestUseCases grants, CancellationToken ct) =>
+        HttpContext http,
+        string id,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        CancellationToken ct
+    ) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? await ShowAsync(http, number, user, grants, ct)
             : NotFound(http);
 
     private static async Task<IResult> ShowAsync(
-        HttpContext http, long id, ClaimsPrincipal user, GrantIngestUseCases grants, CancellationToken ct)
+        HttpContext http,
+        long id,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        CancellationToken ct
+    )
     {
-        if ((await grants.GetImportAsync(id, user, ct)).Result is not Ok<GrantImportView> { Value: { } import }
+        if (
+            (await grants.GetImportAsync(id, user, ct)).Result is not Ok<GrantImportView> { Value: { } import }
             || (await grants.GetImportErrorsAsync(id, "json", http, user, ct)).Result
-                is not Ok<GetGrantImportErrors.Response> { Value: { } errors })
+                is not Ok<GetGrantImportErrors.Response> { Value: { } errors }
+        )
         {
             return NotFound(http);
         }
 
-        return ConsoleRender.Page<ConsoleImportPage>(http, "Import " + id.ToString(CultureInfo.InvariantCulture), "imports", new ImportPageData(import, errors));
+        return ConsoleRender.Page<ConsoleImportPage>(
+            http,
+            "Import " + id.ToString(CultureInfo.InvariantCulture),
+            "imports",
+            new ImportPageData(import, errors)
+        );
     }
 
     private static IResult NotFound(HttpContext http) =>
-        ConsoleRender.Message(http, "Not found", "No import with this number in your portfolio.", StatusCodes.Status404NotFound);
+        ConsoleRender.Message(
+            http,
+            "Not found",
+            "No import with this number in your portfolio.",
+            StatusCodes.Status404NotFound
+        );
 
-    public static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + (at is null ? "—" : " UTC");
+    public static string When(DateTimeOffset? at) =>
+        at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + (at is null ? "—" : " UTC");
 
     public static string Count(long? n) => n?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
 
     /// <summary>"412 KB", "3.1 MB".</summary>
-    public static string Size(long bytes) => bytes >= 1024 * 1024
-        ? (bytes / 1048576m).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
-        : Math.Ceiling(bytes / 1024m).ToString("0", CultureInfo.InvariantCulture) + " KB";
+    public static string Size(long bytes) =>
+        bytes >= 1024 * 1024
+            ? (bytes / 1048576m).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
+            : Math.Ceiling(bytes / 1024m).ToString("0", CultureInfo.InvariantCulture) + " KB";
 
-    /// <summary>The badge class of a status: done is on track, refused and failed are breached, the rest at risk.</summary>
-    public static string Badge(string status) => status switch
-    {
-        ImportStatus.Succeeded => "on_track",
-        ImportStatus.Refused or ImportStatus.Failed => "breached",
-        _ => "at_risk",
-    };
+    /// <summary>The badge class of a status: done is on track, refused and failed are breached, the rest at
+    /// risk.</summary>
+    public static string Badge(string status) =>
+        status switch
+        {
+            ImportStatus.Succeeded => "on_track",
+            ImportStatus.Refused or ImportStatus.Failed => "breached",
+            _ => "at_risk",
+        };
 }

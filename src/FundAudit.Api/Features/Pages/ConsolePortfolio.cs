@@ -8,16 +8,29 @@ namespace FundAudit.Api.Features.Pages;
 internal sealed record PortfolioQuery(string From, string To, string Currency, long? BaselineId);
 
 /// <summary>
-/// The portfolio page: the mix of the period (or why it cannot be computed), the chosen baseline beside it (or why not),
+/// The portfolio page: the mix of the period (or why it cannot be computed), the chosen baseline beside it (or why
+/// not),
 /// and the targets. Each part carries its own problem so that one missing exchange rate does not blank the others.
 /// </summary>
 internal sealed record PortfolioData(
-    PortfolioQuery Query, IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Currencies, IReadOnlyList<BaselineView> Baselines,
-    BaselineView? Baseline, GetMix.Response? Mix, string? MixChart, string? MixProblem, CompareBaseline.Response? Compare, string? CompareChart,
-    string? CompareProblem, IReadOnlyList<TargetView>? Targets, string? TargetsProblem);
+    PortfolioQuery Query,
+    IReadOnlyDictionary<string, string> Errors,
+    IReadOnlyList<string> Currencies,
+    IReadOnlyList<BaselineView> Baselines,
+    BaselineView? Baseline,
+    GetMix.Response? Mix,
+    string? MixChart,
+    string? MixProblem,
+    CompareBaseline.Response? Compare,
+    string? CompareChart,
+    string? CompareProblem,
+    IReadOnlyList<TargetView>? Targets,
+    string? TargetsProblem
+);
 
 /// <summary>
-/// The console's portfolio page. Every figure comes from the audit's use cases (mix, baselines, comparison, targets), called
+/// The console's portfolio page. Every figure comes from the audit's use cases (mix, baselines, comparison, targets),
+/// called
 /// with the signed-in principal, so the page shows exactly what the API answers for the same funder.
 /// </summary>
 internal static class ConsolePortfolio
@@ -26,16 +39,27 @@ internal static class ConsolePortfolio
     public const string FallbackCurrency = "EUR";
 
     public static async Task<IResult> ShowAsync(
-        HttpContext http, string? from, string? to, string? currency, string? baseline, ClaimsPrincipal user,
-        AuditUseCases audit, GrantIngestUseCases grants, IValidator<GetMix.Request> validator, TimeProvider clock,
-        CancellationToken ct)
+        HttpContext http,
+        string? from,
+        string? to,
+        string? currency,
+        string? baseline,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        IValidator<GetMix.Request> validator,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
         var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
         var query = new PortfolioQuery(
-            Blank(from) ?? $"{year:D4}-01-01", Blank(to) ?? $"{year:D4}-12-31",
+            Blank(from) ?? $"{year:D4}-01-01",
+            Blank(to) ?? $"{year:D4}-12-31",
             Blank(currency)?.ToUpperInvariant() ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
-            long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null);
+            long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null
+        );
 
         var baselines = await audit.ListBaselinesAsync(user, ct);
         var chosen = query.BaselineId is { } wanted
@@ -45,7 +69,18 @@ internal static class ConsolePortfolio
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var fromDate = Date(query.From, "from", errors);
         var toDate = Date(query.To, "to", errors);
-        var request = new GetMix.Request(fromDate, toDate, null, query.Currency, "level,purpose", null, null, null, null, false);
+        var request = new GetMix.Request(
+            fromDate,
+            toDate,
+            null,
+            query.Currency,
+            "level,purpose",
+            null,
+            null,
+            null,
+            null,
+            false
+        );
         if (errors.Count == 0)
         {
             foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
@@ -59,10 +94,32 @@ internal static class ConsolePortfolio
             errors["baseline"] = $"There is no baseline {missing} in your portfolio.";
         }
 
-        var data = new PortfolioData(query, errors, currencies, baselines, chosen, null, null, null, null, null, null, null, null);
+        var data = new PortfolioData(
+            query,
+            errors,
+            currencies,
+            baselines,
+            chosen,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null
+        );
         if (errors.Count > 0)
         {
-            return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data, "Check the highlighted fields.", true, StatusCodes.Status400BadRequest);
+            return ConsoleRender.Page<ConsolePortfolioPage>(
+                http,
+                "Portfolio",
+                "portfolio",
+                data,
+                "Check the highlighted fields.",
+                true,
+                StatusCodes.Status400BadRequest
+            );
         }
 
         data = await WithFiguresAsync(data, request, user, audit, ct);
@@ -74,7 +131,12 @@ internal static class ConsolePortfolio
     /// problem (a missing rate) rather than none.
     /// </summary>
     private static async Task<PortfolioData> WithFiguresAsync(
-        PortfolioData data, GetMix.Request request, ClaimsPrincipal user, AuditUseCases audit, CancellationToken ct)
+        PortfolioData data,
+        GetMix.Request request,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        CancellationToken ct
+    )
     {
         switch ((await audit.GetMixAsync(request, user, ct)).Result)
         {
@@ -89,14 +151,28 @@ internal static class ConsolePortfolio
         if (data.Baseline is { } chosen)
         {
             var compareRequest = new CompareBaseline.Request(request.From, request.To, null);
-            var (comparison, chart, problem) =
-                await audit.CompareWithChartAsync(chosen.Id, compareRequest, user, "compare", ct);
+            var (comparison, chart, problem) = await audit.CompareWithChartAsync(
+                chosen.Id,
+                compareRequest,
+                user,
+                "compare",
+                ct
+            );
             data = problem is null
-                ? data with { Compare = comparison, CompareChart = chart }
-                : data with { CompareProblem = Detail(problem) };
+                ? data with
+                {
+                    Compare = comparison,
+                    CompareChart = chart,
+                }
+                : data with
+                {
+                    CompareProblem = Detail(problem),
+                };
         }
 
-        switch ((await audit.ListTargetsAsync(new ListTargets.Request(request.From, request.To, null), user, ct)).Result)
+        switch (
+            (await audit.ListTargetsAsync(new ListTargets.Request(request.From, request.To, null), user, ct)).Result
+        )
         {
             case Ok<IReadOnlyList<TargetView>> { Value: { } t }:
                 data = data with { Targets = t };
@@ -109,16 +185,26 @@ internal static class ConsolePortfolio
         return data;
     }
 
-    /// <summary>A cell of the level × purpose table: the mix's amount and share there (zero when no grant falls in it).</summary>
+    /// <summary>A cell of the level × purpose table: the mix's amount and share there (zero when no grant falls in
+    /// it).</summary>
     public static (decimal Amount, decimal Share, long Grants) Cell(GetMix.Response mix, string level, string? purpose)
     {
-        var cells = mix.Cells.Where(c => (c.Key["level"] == level || level == "*") && (purpose is null || c.Key["purpose"] == purpose)).ToList();
+        var cells = mix
+            .Cells.Where(c =>
+                (c.Key["level"] == level || level == "*") && (purpose is null || c.Key["purpose"] == purpose)
+            )
+            .ToList();
         var minor = cells.Sum(c => c.AmountMinor);
-        return (FundAudit.Core.Money.MinorUnits.ToDecimal(minor, mix.Currency), FundAudit.Core.Audit.AuditMaths.Share(minor, mix.Totals.AmountMinor), cells.Sum(c => c.Grants));
+        return (
+            FundAudit.Core.Money.MinorUnits.ToDecimal(minor, mix.Currency),
+            FundAudit.Core.Audit.AuditMaths.Share(minor, mix.Totals.AmountMinor),
+            cells.Sum(c => c.Grants)
+        );
     }
 
     /// <summary>"1 grant", "3 grants".</summary>
-    public static string Grants(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + (count == 1 ? " grant" : " grants");
+    public static string Grants(long count) =>
+        count.ToString("N0", CultureInfo.InvariantCulture) + (count == 1 ? " grant" : " grants");
 
     public static string Money(decimal amount) => amount.ToString("N2", CultureInfo.InvariantCulture);
 
@@ -126,19 +212,32 @@ internal static class ConsolePortfolio
 
     /// <summary>A shift in percentage points with its sign: "+19.05 pp", "−55.95 pp".</summary>
     public static string Points(decimal shift) =>
-        (shift > 0 ? "+" : shift < 0 ? "−" : "") + Math.Abs(shift).ToString("0.00", CultureInfo.InvariantCulture) + " pp";
+        (
+            shift > 0 ? "+"
+            : shift < 0 ? "−"
+            : ""
+        )
+        + Math.Abs(shift).ToString("0.00", CultureInfo.InvariantCulture)
+        + " pp";
 
     public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>Target metrics in words: "local", "prevention + collective", "level: national", "purpose: campaign".</summary>
-    public static string MetricName(string metric) => metric switch
-    {
-        "prevention_collective" => "prevention + collective",
-        _ when metric.Contains(':', StringComparison.Ordinal) => metric.Replace(":", ": ", StringComparison.Ordinal),
-        _ => metric,
-    };
+    /// <summary>Target metrics in words: "local", "prevention + collective", "level: national", "purpose:
+    /// campaign".</summary>
+    public static string MetricName(string metric) =>
+        metric switch
+        {
+            "prevention_collective" => "prevention + collective",
+            _ when metric.Contains(':', StringComparison.Ordinal) => metric.Replace(
+                ":",
+                ": ",
+                StringComparison.Ordinal
+            ),
+            _ => metric,
+        };
 
-    private static string Detail(ProblemHttpResult problem) => problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The figures could not be computed.";
+    private static string Detail(ProblemHttpResult problem) =>
+        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The figures could not be computed.";
 
     private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
     {

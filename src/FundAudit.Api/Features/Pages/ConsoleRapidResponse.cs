@@ -9,15 +9,37 @@ namespace FundAudit.Api.Features.Pages;
 internal sealed record OpenRequestRow(RequestSummary Request, GoalView? Next);
 
 /// <summary>One table of the response-time statistics (by month, tier or country) and its chart.</summary>
-internal sealed record MetricsTable(string Id, string Caption, string GroupLabel, IReadOnlyList<(string Key, GetFundMetrics.Group Group)> Rows, string ChartSvg);
+internal sealed record MetricsTable(
+    string Id,
+    string Caption,
+    string GroupLabel,
+    IReadOnlyList<(string Key, GetFundMetrics.Group Group)> Rows,
+    string ChartSvg
+);
 
-internal sealed record DashboardData(IReadOnlyList<FundView> Funds, FundView? Fund, DateOnly From, DateOnly To, IReadOnlyList<OpenRequestRow> Open,
-    IReadOnlyList<MetricsTable> Tables, string? MedianChartSvg);
+internal sealed record DashboardData(
+    IReadOnlyList<FundView> Funds,
+    FundView? Fund,
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<OpenRequestRow> Open,
+    IReadOnlyList<MetricsTable> Tables,
+    string? MedianChartSvg
+);
 
-internal sealed record RequestListData(IReadOnlyList<FundView> Funds, ListRequests.Request Filter, IReadOnlyList<RequestSummary> Items, long? Next);
+internal sealed record RequestListData(
+    IReadOnlyList<FundView> Funds,
+    ListRequests.Request Filter,
+    IReadOnlyList<RequestSummary> Items,
+    long? Next
+);
 
-internal sealed record RequestPageData(GetRequestSummary.Response Summary, IReadOnlyList<ListRequestEvents.Item> Events, GetRequest.Response? Revealed,
-    string SubmissionKey);
+internal sealed record RequestPageData(
+    GetRequestSummary.Response Summary,
+    IReadOnlyList<ListRequestEvents.Item> Events,
+    GetRequest.Response? Revealed,
+    string SubmissionKey
+);
 
 /// <summary>
 /// The console's rapid-response pages: the response-time dashboard, the request list and the request page with its
@@ -28,12 +50,21 @@ internal static class ConsoleRapidResponse
     /// <summary>The goals an officer is measured on, in order, with their names on the page.</summary>
     public static readonly IReadOnlyList<(string Key, string Name)> Goals =
     [
-        ("time_to_acknowledge", "Acknowledge"), ("time_to_decision", "Decide"), ("time_to_disbursement", "Disburse"),
+        ("time_to_acknowledge", "Acknowledge"),
+        ("time_to_decision", "Decide"),
+        ("time_to_disbursement", "Disburse"),
     ];
 
-    public static async Task<IResult> DashboardAsync(HttpContext http, string? fund, ClaimsPrincipal user,
-        FundStore fundStore, RequestStore requests, FundMetricsStore metricsStore, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<IResult> DashboardAsync(
+        HttpContext http,
+        string? fund,
+        ClaimsPrincipal user,
+        FundStore fundStore,
+        RequestStore requests,
+        FundMetricsStore metricsStore,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
         var chosen = funds.FirstOrDefault(f => f.Slug == fund) ?? (funds.Count > 0 ? funds[0] : null);
@@ -41,7 +72,12 @@ internal static class ConsoleRapidResponse
         var from = today.AddYears(-1);
         if (chosen is null)
         {
-            return ConsoleRender.Page<ConsoleDashboard>(http, "Response times", "dashboard", new DashboardData(funds, null, from, today, [], [], null));
+            return ConsoleRender.Page<ConsoleDashboard>(
+                http,
+                "Response times",
+                "dashboard",
+                new DashboardData(funds, null, from, today, [], [], null)
+            );
         }
 
         var open = new List<RequestSummary>();
@@ -49,75 +85,191 @@ internal static class ConsoleRapidResponse
         while (cursor is not null)
         {
             var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
-            var page = (await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct)).Result
+            var page =
+                (await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct)).Result
                 as Ok<ListRequests.Response>;
             open.AddRange(page!.Value!.Items);
             cursor = page.Value.Next;
         }
 
         var rows = open.Select(r => new OpenRequestRow(r, NextGoal(r)))
-            .OrderBy(r => r.Next?.Status == "breached" ? 0 : r.Next is null ? 2 : 1)
+            .OrderBy(r =>
+                r.Next?.Status == "breached" ? 0
+                : r.Next is null ? 2
+                : 1
+            )
             .ThenBy(r => r.Next?.RemainingSeconds ?? long.MaxValue)
             .ToList();
 
         var tables = new List<MetricsTable>();
         string? medianChart = null;
-        var parts = new[] { ("month", "By month of submission", "Month"), ("tier", "By urgency tier", "Tier"), ("country", "By country", "Country") };
-        var metrics = (await GetFundMetrics.ForGroupingsAsync(chosen.Slug, from, today,
-            parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(), user, fundStore, metricsStore, clock, ct))!;
+        var parts = new[]
+        {
+            ("month", "By month of submission", "Month"),
+            ("tier", "By urgency tier", "Tier"),
+            ("country", "By country", "Country"),
+        };
+        var metrics = (
+            await GetFundMetrics.ForGroupingsAsync(
+                chosen.Slug,
+                from,
+                today,
+                parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(),
+                user,
+                fundStore,
+                metricsStore,
+                clock,
+                ct
+            )
+        )!;
         foreach (var ((part, caption, label), response) in parts.Zip(metrics))
         {
-            var groups = response.Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-            var share = new StackedBarChart($"Share within goal, {caption.ToLowerInvariant()}",
-                $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.", label, "% within goal",
+            var groups = response
+                .Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g))
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToList();
+            var share = new StackedBarChart(
+                $"Share within goal, {caption.ToLowerInvariant()}",
+                $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.",
+                label,
+                "% within goal",
                 Goals.Select(g => g.Name).ToList(),
-                groups.SelectMany(g => Goals.Select(goal => new ChartBar(goal.Name,
-                    [new ChartSegment(goal.Name, Math.Round((decimal)((g.Group.Goals.GetValueOrDefault(goal.Key)?.ShareWithinGoal ?? 0) * 100), 1))], g.Key))).ToList(),
-                "share-" + part).RenderInline();
+                groups
+                    .SelectMany(g =>
+                        Goals.Select(goal => new ChartBar(
+                            goal.Name,
+                            [
+                                new ChartSegment(
+                                    goal.Name,
+                                    Math.Round(
+                                        (decimal)(
+                                            (g.Group.Goals.GetValueOrDefault(goal.Key)?.ShareWithinGoal ?? 0) * 100
+                                        ),
+                                        1
+                                    )
+                                ),
+                            ],
+                            g.Key
+                        ))
+                    )
+                    .ToList(),
+                "share-" + part
+            ).RenderInline();
             tables.Add(new MetricsTable(part, caption, label, groups, share));
             if (part == "month")
             {
-                medianChart = new StackedBarChart("Median hours to each goal, by month",
-                    $"Median time in hours to acknowledge, decide and disburse, by month of submission, for {chosen.Name}.", "Month", "hours (median)",
+                medianChart = new StackedBarChart(
+                    "Median hours to each goal, by month",
+                    $"Median time in hours to acknowledge, decide and disburse, by month of submission, for "
+                        + $"{chosen.Name}.",
+                    "Month",
+                    "hours (median)",
                     Goals.Select(g => g.Name).ToList(),
-                    groups.SelectMany(g => Goals.Select(goal => new ChartBar(goal.Name,
-                        [new ChartSegment(goal.Name, Math.Round((g.Group.Goals.GetValueOrDefault(goal.Key)?.MedianSeconds ?? 0) / 3600m, 1))], g.Key))).ToList(),
-                    "median-month").RenderInline();
+                    groups
+                        .SelectMany(g =>
+                            Goals.Select(goal => new ChartBar(
+                                goal.Name,
+                                [
+                                    new ChartSegment(
+                                        goal.Name,
+                                        Math.Round(
+                                            (g.Group.Goals.GetValueOrDefault(goal.Key)?.MedianSeconds ?? 0) / 3600m,
+                                            1
+                                        )
+                                    ),
+                                ],
+                                g.Key
+                            ))
+                        )
+                        .ToList(),
+                    "median-month"
+                ).RenderInline();
             }
         }
 
-        return ConsoleRender.Page<ConsoleDashboard>(http, "Response times", "dashboard", new DashboardData(funds, chosen, from, today, rows, tables, medianChart));
+        return ConsoleRender.Page<ConsoleDashboard>(
+            http,
+            "Response times",
+            "dashboard",
+            new DashboardData(funds, chosen, from, today, rows, tables, medianChart)
+        );
     }
 
-    public static async Task<IResult> ListAsync(HttpContext http, string? fund, string? state, string? tier,
-        string? sla, long? cursor, ClaimsPrincipal user, FundStore fundStore, RequestStore requests, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<IResult> ListAsync(
+        HttpContext http,
+        string? fund,
+        string? state,
+        string? tier,
+        string? sla,
+        long? cursor,
+        ClaimsPrincipal user,
+        FundStore fundStore,
+        RequestStore requests,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
-        var filter = new ListRequests.Request(Blank(fund), Known<RequestState>(state), Known<UrgencyTier>(tier), sla is "at_risk" or "breached" ? sla : null, 50, cursor);
+        var filter = new ListRequests.Request(
+            Blank(fund),
+            Known<RequestState>(state),
+            Known<UrgencyTier>(tier),
+            sla is "at_risk" or "breached" ? sla : null,
+            50,
+            cursor
+        );
         var result = await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct);
         var page = (result.Result as Ok<ListRequests.Response>)?.Value;
-        return ConsoleRender.Page<ConsoleRequests>(http, "Requests", "requests",
-            new RequestListData(funds, filter, page?.Items ?? [], page?.Next), notice: page is null ? "No fund with this address." : null, noticeIsError: page is null);
+        return ConsoleRender.Page<ConsoleRequests>(
+            http,
+            "Requests",
+            "requests",
+            new RequestListData(funds, filter, page?.Items ?? [], page?.Next),
+            notice: page is null ? "No fund with " + "this address." : null,
+            noticeIsError: page is null
+        );
     }
 
-    public static Task<IResult> ShowAsync(HttpContext http, string reference, ClaimsPrincipal user,
-        RequestWorkflow workflow, RequestStore requests, CancellationToken ct) =>
-        RenderRequestAsync(http, reference, user, workflow, requests, null, false, null, ct);
+    public static Task<IResult> ShowAsync(
+        HttpContext http,
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        RequestStore requests,
+        CancellationToken ct
+    ) => RenderRequestAsync(http, reference, user, workflow, requests, null, false, null, ct);
 
-    /// <summary>The deliberate click that opens the sensitive fields: the use case writes it to the access log.</summary>
-    public static async Task<IResult> RevealAsync(HttpContext http, string reference, ClaimsPrincipal user,
-        RequestWorkflow workflow, RequestStore requests, PaymentStore access, SensitiveFields sensitive,
-        TimeProvider clock, CancellationToken ct)
+    /// <summary>The deliberate click that opens the sensitive fields: the use case writes it to the access
+    /// log.</summary>
+    public static async Task<IResult> RevealAsync(
+        HttpContext http,
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        RequestStore requests,
+        PaymentStore access,
+        SensitiveFields sensitive,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
-        var revealed = (await GetRequest.HandleAsync(reference, user, workflow, requests, access, sensitive, clock, ct))
-            .Result as Ok<GetRequest.Response>;
+        var revealed =
+            (await GetRequest.HandleAsync(reference, user, workflow, requests, access, sensitive, clock, ct)).Result
+            as Ok<GetRequest.Response>;
         return await RenderRequestAsync(http, reference, user, workflow, requests, null, false, revealed?.Value, ct);
     }
 
-    public static async Task<IResult> ActAsync(HttpContext http, string reference, string action, ClaimsPrincipal user,
-        RequestWorkflow workflow, RequestStore requests, PaymentStore payments, SensitiveFields sensitive,
-        CancellationToken ct)
+    public static async Task<IResult> ActAsync(
+        HttpContext http,
+        string reference,
+        string action,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        RequestStore requests,
+        PaymentStore payments,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
     {
         var form = http.Request.Form;
         int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v)
@@ -125,67 +277,136 @@ internal static class ConsoleRapidResponse
             : null;
         if (version is null)
         {
-            return await RenderRequestAsync(http, reference, user, workflow, requests,
-                "The form was incomplete: reload the request and try again.", true, null, ct);
+            return await RenderRequestAsync(
+                http,
+                reference,
+                user,
+                workflow,
+                requests,
+                "The form was incomplete: reload the request and try again.",
+                true,
+                null,
+                ct
+            );
         }
 
         var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, sensitive, ct);
         if (result is ProblemHttpResult problem)
         {
-            return await RenderRequestAsync(http, reference, user, workflow, requests,
-                problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title, true, null, ct, problem.StatusCode);
+            return await RenderRequestAsync(
+                http,
+                reference,
+                user,
+                workflow,
+                requests,
+                problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title,
+                true,
+                null,
+                ct,
+                problem.StatusCode
+            );
         }
 
-        return await RenderRequestAsync(http, reference, user, workflow, requests,
-            "Done: " + action.Replace('-', ' ') + ".", false, null, ct);
+        return await RenderRequestAsync(
+            http,
+            reference,
+            user,
+            workflow,
+            requests,
+            "Done: " + action.Replace('-', ' ') + ".",
+            false,
+            null,
+            ct
+        );
     }
 
     /// <summary>Runs the form's action through its use case (the same as the API's).</summary>
-    private static async Task<IResult> ActionResultAsync(IFormCollection form, string reference, string action,
-        int? version, ClaimsPrincipal user, RequestWorkflow workflow, PaymentStore payments, SensitiveFields sensitive,
-        CancellationToken ct)
+    private static async Task<IResult> ActionResultAsync(
+        IFormCollection form,
+        string reference,
+        string action,
+        int? version,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        PaymentStore payments,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
     {
         string? Text(string name) => form[name].ToString() is { Length: > 0 } t ? t : null;
         return action switch
         {
             "acknowledge" => (await AcknowledgeRequest.HandleAsync(reference, new(version), user, workflow, ct)).Result,
-            "ask" when Text("question") is { Length: <= 4000 } q =>
-                (await AskApplicant.HandleAsync(reference, new(version, q), user, workflow, sensitive, ct)).Result,
-            "approve" => (await ApproveRequest.HandleAsync(reference, new(version, Amount(Text("amount"))), user,
-                workflow, ct)).Result,
-            "decline" when Text("reason") is { Length: <= 4000 } r =>
-                (await DeclineRequest.HandleAsync(reference, new(version, r), user, workflow, sensitive, ct)).Result,
+            "ask" when Text("question") is { Length: <= 4000 } q => (
+                await AskApplicant.HandleAsync(reference, new(version, q), user, workflow, sensitive, ct)
+            ).Result,
+            "approve" => (
+                await ApproveRequest.HandleAsync(reference, new(version, Amount(Text("amount"))), user, workflow, ct)
+            ).Result,
+            "decline" when Text("reason") is { Length: <= 4000 } r => (
+                await DeclineRequest.HandleAsync(reference, new(version, r), user, workflow, sensitive, ct)
+            ).Result,
             "close" => (await CloseRequest.HandleAsync(reference, new(version), user, workflow, ct)).Result,
-            "payment-details" when Text("details") is { Length: <= 2000 } d =>
-                (await RecordPaymentDetails.HandleAsync(reference, new(version, d), user, workflow, sensitive, ct))
-                .Result,
-            "disburse" when Text("method") is { Length: <= 64 } m
-                            && Text("submission") is { Length: >= 16 and <= 64 } key =>
-                (await RecordDisbursement.RecordAsync(reference,
-                    new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null), "console:" + key, user,
-                    workflow, payments, sensitive, ct)).Result,
-            _ => TypedResults.Problem(title: "Missing",
+            "payment-details" when Text("details") is { Length: <= 2000 } d => (
+                await RecordPaymentDetails.HandleAsync(reference, new(version, d), user, workflow, sensitive, ct)
+            ).Result,
+            "disburse"
+                when Text("method") is { Length: <= 64 } m && Text("submission") is { Length: >= 16 and <= 64 } key => (
+                await RecordDisbursement.RecordAsync(
+                    reference,
+                    new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null),
+                    "console:" + key,
+                    user,
+                    workflow,
+                    payments,
+                    sensitive,
+                    ct
+                )
+            ).Result,
+            _ => TypedResults.Problem(
+                title: "Missing",
                 detail: "Fill in the action's fields (the text may be too long).",
-                statusCode: StatusCodes.Status422UnprocessableEntity),
+                statusCode: StatusCodes.Status422UnprocessableEntity
+            ),
         };
     }
 
-    private static async Task<IResult> RenderRequestAsync(HttpContext http, string reference, ClaimsPrincipal user,
-        RequestWorkflow workflow, RequestStore requests, string? notice, bool noticeIsError,
-        GetRequest.Response? revealed, CancellationToken ct, int status = StatusCodes.Status200OK)
+    private static async Task<IResult> RenderRequestAsync(
+        HttpContext http,
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        RequestStore requests,
+        string? notice,
+        bool noticeIsError,
+        GetRequest.Response? revealed,
+        CancellationToken ct,
+        int status = StatusCodes.Status200OK
+    )
     {
         if (await GetRequestSummary.HandleAsync(reference, user, workflow, ct) is not { } summary)
         {
-            return ConsoleRender.Message(http, "Not found", "No request with this reference.",
-                StatusCodes.Status404NotFound);
+            return ConsoleRender.Message(
+                http,
+                "Not found",
+                "No request with this reference.",
+                StatusCodes.Status404NotFound
+            );
         }
 
-        var events = (await ListRequestEvents.HandleAsync(reference, user, workflow, requests, ct)).Result
+        var events =
+            (await ListRequestEvents.HandleAsync(reference, user, workflow, requests, ct)).Result
             as Ok<ListRequestEvents.Response>;
         var submissionKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        return ConsoleRender.Page<ConsoleRequest>(http, "Request " + summary.Request.Reference, "requests",
-            new RequestPageData(summary, events?.Value?.Items ?? [], revealed, submissionKey), notice, noticeIsError,
-            status);
+        return ConsoleRender.Page<ConsoleRequest>(
+            http,
+            "Request " + summary.Request.Reference,
+            "requests",
+            new RequestPageData(summary, events?.Value?.Items ?? [], revealed, submissionKey),
+            notice,
+            noticeIsError,
+            status
+        );
     }
 
     /// <summary>The running goal that falls due first (paused, met and cancelled goals wait on nobody).</summary>
@@ -197,18 +418,27 @@ internal static class ConsoleRapidResponse
     {
         var sign = seconds < 0 ? "−" : "";
         var span = TimeSpan.FromSeconds(Math.Abs(seconds));
-        return sign + (span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h" : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{span.Minutes} min");
+        return sign
+            + (
+                span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h"
+                : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
+                : $"{span.Minutes} min"
+            );
     }
 
-    public static string Hours(long? seconds) => seconds is { } s ? (s / 3600m).ToString("0.0", CultureInfo.InvariantCulture) + " h" : "—";
+    public static string Hours(long? seconds) =>
+        seconds is { } s ? (s / 3600m).ToString("0.0", CultureInfo.InvariantCulture) + " h" : "—";
 
-    public static string Percent(double? share) => share is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
+    public static string Percent(double? share) =>
+        share is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
 
     private static decimal? Amount(string? typed) =>
-        decimal.TryParse(typed?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a) ? a : null;
+        decimal.TryParse(typed?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a)
+            ? a
+            : null;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static string? Known<TEnum>(string? value) where TEnum : struct, Enum =>
-        WireName.TryParse<TEnum>(value, out _) ? value!.Trim().ToLowerInvariant() : null;
+    private static string? Known<TEnum>(string? value)
+        where TEnum : struct, Enum => WireName.TryParse<TEnum>(value, out _) ? value!.Trim().ToLowerInvariant() : null;
 }

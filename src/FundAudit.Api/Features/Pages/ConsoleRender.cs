@@ -2,8 +2,17 @@ using FundAudit.Api.Features.Pages.Components;
 
 namespace FundAudit.Api.Features.Pages;
 
-/// <summary>The console's frame: title, who is signed in, which section is current, the token for its forms, a notice.</summary>
-public sealed record ConsoleChrome(string Title, string Section, string? Person, string? Role, FormToken Token, string? Notice = null, bool NoticeIsError = false)
+/// <summary>The console's frame: title, who is signed in, which section is current, the token for its forms, a
+/// notice.</summary>
+public sealed record ConsoleChrome(
+    string Title,
+    string Section,
+    string? Person,
+    string? Role,
+    FormToken Token,
+    string? Notice = null,
+    bool NoticeIsError = false
+)
 {
     public bool SignedIn => Person is not null;
 }
@@ -14,19 +23,45 @@ public sealed record ConsoleChrome(string Title, string Section, string? Person,
 /// </summary>
 internal static class ConsoleRender
 {
-    public static IResult Page<TComponent>(HttpContext http, string title, string section, object data, string? notice = null, bool noticeIsError = false,
-        int status = StatusCodes.Status200OK)
+    public static IResult Page<TComponent>(
+        HttpContext http,
+        string title,
+        string section,
+        object data,
+        string? notice = null,
+        bool noticeIsError = false,
+        int status = StatusCodes.Status200OK
+    )
         where TComponent : Microsoft.AspNetCore.Components.IComponent =>
-        PageResult.Render<TComponent>(new { Chrome = Chrome(http, title, section, notice, noticeIsError), Data = data }, status);
+        PageResult.Render<TComponent>(
+            new { Chrome = Chrome(http, title, section, notice, noticeIsError), Data = data },
+            status
+        );
 
     public static IResult Message(HttpContext http, string title, string text, int status) =>
         PageResult.Render<ConsoleMessage>(new { Chrome = Chrome(http, title, "", null, false), Text = text }, status);
 
-    public static ConsoleChrome Chrome(HttpContext http, string title, string section, string? notice, bool noticeIsError)
+    public static ConsoleChrome Chrome(
+        HttpContext http,
+        string title,
+        string section,
+        string? notice,
+        bool noticeIsError
+    )
     {
         var user = http.User;
-        var signedIn = user.Identity?.IsAuthenticated == true && user.Identity.AuthenticationType == ConsoleSessionHandler.SchemeName;
-        return new ConsoleChrome(title, section, signedIn ? Display(user) : null, signedIn ? user.Role() : null, PageSecurity.Token(http), notice, noticeIsError);
+        var signedIn =
+            user.Identity?.IsAuthenticated == true
+            && user.Identity.AuthenticationType == ConsoleSessionHandler.SchemeName;
+        return new ConsoleChrome(
+            title,
+            section,
+            signedIn ? Display(user) : null,
+            signedIn ? user.Role() : null,
+            PageSecurity.Token(http),
+            notice,
+            noticeIsError
+        );
     }
 
     /// <summary>The person's name (their key's label), else the key.</summary>

@@ -5,12 +5,24 @@ using FundAudit.Api.Features.Pages.Components;
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>A correction form that was refused: what was typed (kept on the page) and what to fix, by field.</summary>
-internal sealed record ReviewAttempt(string Id, string? Level, string? Purpose, string? Reason, IReadOnlyDictionary<string, string> Errors);
+internal sealed record ReviewAttempt(
+    string Id,
+    string? Level,
+    string? Purpose,
+    string? Reason,
+    IReadOnlyDictionary<string, string> Errors
+);
 
-internal sealed record ReviewData(ListReviewQueue.Response Queue, long? Cursor, bool CanCorrect, ReviewAttempt? Attempt);
+internal sealed record ReviewData(
+    ListReviewQueue.Response Queue,
+    long? Cursor,
+    bool CanCorrect,
+    ReviewAttempt? Attempt
+);
 
 /// <summary>
-/// The console's review queue: grants whose level or purpose is unclassified or of low confidence, each with a form that
+/// The console's review queue: grants whose level or purpose is unclassified or of low confidence, each with a form
+/// that
 /// stores a manual correction through the classification's own use case and validator (the same rules as
 /// PUT /api/grants/{id}/classification). Only administrators and analysts may correct; officers read.
 /// </summary>
@@ -26,17 +38,35 @@ internal static class ConsoleReview
     /// <summary>Who may write a correction: the API's PortfolioWrite roles.</summary>
     public static bool CanCorrect(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);
 
-    public static Task<IResult> ShowAsync(HttpContext http, long? cursor, ClaimsPrincipal user,
-        ClassificationUseCases classification, CancellationToken ct) =>
-        RenderAsync(http, cursor, user, classification, null, null, false, StatusCodes.Status200OK, ct);
+    public static Task<IResult> ShowAsync(
+        HttpContext http,
+        long? cursor,
+        ClaimsPrincipal user,
+        ClassificationUseCases classification,
+        CancellationToken ct
+    ) => RenderAsync(http, cursor, user, classification, null, null, false, StatusCodes.Status200OK, ct);
 
-    public static async Task<IResult> CorrectAsync(HttpContext http, string id, ClaimsPrincipal user,
-        ClassificationUseCases classification, IValidator<SetCorrection.Request> validator, CancellationToken ct)
+    public static async Task<IResult> CorrectAsync(
+        HttpContext http,
+        string id,
+        ClaimsPrincipal user,
+        ClassificationUseCases classification,
+        IValidator<SetCorrection.Request> validator,
+        CancellationToken ct
+    )
     {
         id = GrantIdentifier.FromPath(http, id);
         var form = http.Request.Form;
-        long? cursor = long.TryParse(form["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0 ? c : null;
-        var request = new SetCorrection.Request(Blank(form["level"]), Blank(form["purpose"]), null, Blank(form["reason"]));
+        long? cursor =
+            long.TryParse(form["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0
+                ? c
+                : null;
+        var request = new SetCorrection.Request(
+            Blank(form["level"]),
+            Blank(form["purpose"]),
+            null,
+            Blank(form["reason"])
+        );
 
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
@@ -48,8 +78,17 @@ internal static class ConsoleReview
             }
 
             var attempt = new ReviewAttempt(id, request.Level, request.Purpose, request.Reason, errors);
-            return await RenderAsync(http, cursor, user, classification, attempt,
-                "The correction was not saved: see the form of grant " + id + ".", true, StatusCodes.Status400BadRequest, ct);
+            return await RenderAsync(
+                http,
+                cursor,
+                user,
+                classification,
+                attempt,
+                "The correction was not saved: see the form of grant " + id + ".",
+                true,
+                StatusCodes.Status400BadRequest,
+                ct
+            );
         }
 
         var result = (await classification.CorrectAsync(id, request, user, ct)).Result;
@@ -60,29 +99,65 @@ internal static class ConsoleReview
         }
 
         var saved = ((Ok<SetCorrection.Response>)result).Value!;
-        var set = string.Join(" and ", new[] { saved.Level is { } l ? "level " + l : null, saved.Purpose is { } p ? "purpose " + p : null }.OfType<string>());
+        var set = string.Join(
+            " and ",
+            new[]
+            {
+                saved.Level is { } l ? "level " + l : null,
+                saved.Purpose is { } p ? "purpose " + p : null,
+            }.OfType<string>()
+        );
         var queue = await QueueAsync(cursor, user, classification, ct);
         var still = queue.Items.FirstOrDefault(i => i.Id == id);
         var notice = still is null
             ? $"Saved: grant {id} is now {set} (a manual correction). It has left the review queue."
-            : $"Saved: grant {id} is now {set} (a manual correction). It stays in the queue: its {string.Join(" and ", still.Needs)} still needs a person.";
-        return ConsoleRender.Page<ConsoleReviewPage>(http, "Review queue", "review", new ReviewData(queue, cursor, CanCorrect(user), null), notice);
+            : $"Saved: grant {id} is now {set} (a manual correction). It stays in the queue: its "
+                + $"{string.Join(" and ", still.Needs)} still needs a person.";
+        return ConsoleRender.Page<ConsoleReviewPage>(
+            http,
+            "Review queue",
+            "review",
+            new ReviewData(queue, cursor, CanCorrect(user), null),
+            notice
+        );
     }
 
-    private static async Task<IResult> RenderAsync(HttpContext http, long? cursor, ClaimsPrincipal user,
-        ClassificationUseCases classification, ReviewAttempt? attempt, string? notice, bool noticeIsError, int status,
-        CancellationToken ct)
+    private static async Task<IResult> RenderAsync(
+        HttpContext http,
+        long? cursor,
+        ClaimsPrincipal user,
+        ClassificationUseCases classification,
+        ReviewAttempt? attempt,
+        string? notice,
+        bool noticeIsError,
+        int status,
+        CancellationToken ct
+    )
     {
         var queue = await QueueAsync(cursor, user, classification, ct);
         var data = new ReviewData(queue, cursor, CanCorrect(user), attempt);
         return ConsoleRender.Page<ConsoleReviewPage>(
-            http, "Review queue", "review", data, notice, noticeIsError, status);
+            http,
+            "Review queue",
+            "review",
+            data,
+            notice,
+            noticeIsError,
+            status
+        );
     }
 
     private static Task<ListReviewQueue.Response> QueueAsync(
-        long? cursor, ClaimsPrincipal user, ClassificationUseCases classification, CancellationToken ct) =>
+        long? cursor,
+        ClaimsPrincipal user,
+        ClassificationUseCases classification,
+        CancellationToken ct
+    ) =>
         classification.ListReviewQueueAsync(
-            new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null), user, ct);
+            new ListReviewQueue.Request(PageSize, cursor is > 0 ? cursor : null),
+            user,
+            ct
+        );
 
     /// <summary>A confidence as a percentage, or a dash when the engine gave none.</summary>
     public static string Confidence(double? confidence) =>

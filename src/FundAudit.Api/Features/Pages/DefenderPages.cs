@@ -16,10 +16,27 @@ internal static class DefenderPages
 {
     /// <summary>The form's fields, by the JSON API's names (the validator's property names).</summary>
     private static readonly string[] Fields =
-        ["alias", "contact.channel", "contact.handle", "country", "urgency", "situation", "need", "amount", "currency", "endorser", "language"];
+    [
+        "alias",
+        "contact.channel",
+        "contact.handle",
+        "country",
+        "urgency",
+        "situation",
+        "need",
+        "amount",
+        "currency",
+        "endorser",
+        "language",
+    ];
 
-    public static async Task<IResult> ShowFormAsync(string slug, HttpContext http, CaseLookup cases,
-        EmergencyOptions options, CancellationToken ct)
+    public static async Task<IResult> ShowFormAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        EmergencyOptions options,
+        CancellationToken ct
+    )
     {
         if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
@@ -27,13 +44,28 @@ internal static class DefenderPages
         }
 
         PageLanguage.Apply(http, fund.Languages);
-        return RenderForm(http, fund, options, new Dictionary<string, string> { ["currency"] = fund.Currency },
-            new Dictionary<string, string>(), NewSubmissionKey(), null, StatusCodes.Status200OK);
+        return RenderForm(
+            http,
+            fund,
+            options,
+            new Dictionary<string, string> { ["currency"] = fund.Currency },
+            new Dictionary<string, string>(),
+            NewSubmissionKey(),
+            null,
+            StatusCodes.Status200OK
+        );
     }
 
-    public static async Task<IResult> SubmitFormAsync(string slug, HttpContext http, CaseLookup cases,
-        RequestIntake intake, IValidator<SubmitRequest.Request> validator, EmergencyOptions options,
-        IStringLocalizer<PageText> text, CancellationToken ct)
+    public static async Task<IResult> SubmitFormAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        RequestIntake intake,
+        IValidator<SubmitRequest.Request> validator,
+        EmergencyOptions options,
+        IStringLocalizer<PageText> text,
+        CancellationToken ct
+    )
     {
         if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
@@ -47,8 +79,18 @@ internal static class DefenderPages
         var submission = form["submission"].ToString() is { Length: >= 16 and <= 64 } k ? k : NewSubmissionKey();
         var amountTyped = PageLanguage.NormalizeNumber(values["amount"]); // "١٢٠٠٫٥٠" → "1200.50"
         decimal? amount = TryParseAmount(amountTyped, out var parsed) ? parsed : null;
-        var request = new SubmitRequest.Request(values["alias"], new ContactDetails(values["contact.channel"], values["contact.handle"]), values["country"],
-            values["urgency"], values["situation"], values["need"], amount, values["currency"], values["language"], values["endorser"]);
+        var request = new SubmitRequest.Request(
+            values["alias"],
+            new ContactDetails(values["contact.channel"], values["contact.handle"]),
+            values["country"],
+            values["urgency"],
+            values["situation"],
+            values["need"],
+            amount,
+            values["currency"],
+            values["language"],
+            values["endorser"]
+        );
 
         var errors = new Dictionary<string, string>();
         if (amount is null && amountTyped.Length > 0)
@@ -61,7 +103,10 @@ internal static class DefenderPages
             var field = failure.PropertyName.Replace("Contact.", "contact.", StringComparison.Ordinal);
             if (Fields.Contains(field) && !errors.ContainsKey(field))
             {
-                errors[field] = field == "situation" ? text["Error_situation", options.MaxSituationLength] : text["Error_" + field.Replace('.', '_')];
+                errors[field] =
+                    field == "situation"
+                        ? text["Error_situation", options.MaxSituationLength]
+                        : text["Error_" + field.Replace('.', '_')];
             }
         }
 
@@ -74,22 +119,41 @@ internal static class DefenderPages
         return result.Result switch
         {
             Created<SubmitRequest.Response> { Value: { } created } => PageLanguage.InCurrentCulture(
-                PageResult.Render<DefenderSent>(new
-                {
-                    Chrome = PageChrome.For(text["Sent_Title"], fund.Name, $"/f/{fund.Slug}/status",
-                        PageLanguage.OfferedFor(http)),
-                    Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
-                })),
+                PageResult.Render<DefenderSent>(
+                    new
+                    {
+                        Chrome = PageChrome.For(
+                            text["Sent_Title"],
+                            fund.Name,
+                            $"/f/{fund.Slug}/status",
+                            PageLanguage.OfferedFor(http)
+                        ),
+                        Model = new DefenderSentModel(fund.Slug, fund.Name, created.Reference, created.CaseCode),
+                    }
+                )
+            ),
 
             // The same submission key with other answers: the first request stands; ask for a fresh form.
-            ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } =>
-                RenderForm(http, fund, options, values, errors, NewSubmissionKey(), "Error_Retry", StatusCodes.Status409Conflict),
+            ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } => RenderForm(
+                http,
+                fund,
+                options,
+                values,
+                errors,
+                NewSubmissionKey(),
+                "Error_Retry",
+                StatusCodes.Status409Conflict
+            ),
             _ => FundNotFound(http),
         };
     }
 
-    public static async Task<IResult> ShowStatusAsync(string slug, HttpContext http, CaseLookup cases,
-        CancellationToken ct)
+    public static async Task<IResult> ShowStatusAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        CancellationToken ct
+    )
     {
         if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
@@ -97,12 +161,25 @@ internal static class DefenderPages
         }
 
         PageLanguage.Apply(http, fund.Languages);
-        return RenderStatus(http, fund,
-            new DefenderStatusModel { Slug = fund.Slug, FundName = fund.Name, Token = PageSecurity.Token(http) });
+        return RenderStatus(
+            http,
+            fund,
+            new DefenderStatusModel
+            {
+                Slug = fund.Slug,
+                FundName = fund.Name,
+                Token = PageSecurity.Token(http),
+            }
+        );
     }
 
-    public static async Task<IResult> CheckStatusAsync(string slug, HttpContext http, CaseLookup cases,
-        ApplicantCaseReader reader, CancellationToken ct)
+    public static async Task<IResult> CheckStatusAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
     {
         if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
@@ -116,9 +193,16 @@ internal static class DefenderPages
         return CaseOrNotFound(http, fund, code, result, null, false);
     }
 
-    public static async Task<IResult> AnswerAsync(string slug, HttpContext http, CaseLookup cases,
-        RequestWorkflow workflow, ApplicantCaseReader reader, SensitiveFields sensitive,
-        IValidator<AnswerQuestion.Request> validator, CancellationToken ct)
+    public static async Task<IResult> AnswerAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        ApplicantCaseReader reader,
+        SensitiveFields sensitive,
+        IValidator<AnswerQuestion.Request> validator,
+        CancellationToken ct
+    )
     {
         if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
@@ -132,16 +216,30 @@ internal static class DefenderPages
         if (!(await validator.ValidateAsync(request, ct)).IsValid)
         {
             var current = await CaseAsync(code, cases, reader, ct);
-            return CaseOrNotFound(http, fund, code, current, null, false, answerError: "Answer_Required",
-                typedAnswer: request.Answer ?? "");
+            return CaseOrNotFound(
+                http,
+                fund,
+                code,
+                current,
+                null,
+                false,
+                answerError: "Answer_Required",
+                typedAnswer: request.Answer ?? ""
+            );
         }
 
         var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, sensitive, ct);
         return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
     }
 
-    public static async Task<IResult> WithdrawAsync(string slug, HttpContext http, CaseLookup cases,
-        RequestWorkflow workflow, ApplicantCaseReader reader, CancellationToken ct)
+    public static async Task<IResult> WithdrawAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
     {
         if (await cases.FindFundAsync(slug, ct) is not { } fund)
         {
@@ -165,15 +263,26 @@ internal static class DefenderPages
     public static IResult Message(HttpContext http, string titleKey, string textKey, string? slug, int status)
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
-        return PageResult.Render<DefenderMessage>(new
-        {
-            Chrome = PageChrome.For(text[titleKey], "FundAudit", http.Request.Path),
-            Model = new DefenderMessageModel(titleKey, textKey, slug),
-        }, status);
+        return PageResult.Render<DefenderMessage>(
+            new
+            {
+                Chrome = PageChrome.For(text[titleKey], "FundAudit", http.Request.Path),
+                Model = new DefenderMessageModel(titleKey, textKey, slug),
+            },
+            status
+        );
     }
 
-    private static async Task<IResult> AfterActionAsync(HttpContext http, FundRow fund, string code, IResult result,
-        string doneKey, CaseLookup cases, ApplicantCaseReader reader, CancellationToken ct)
+    private static async Task<IResult> AfterActionAsync(
+        HttpContext http,
+        FundRow fund,
+        string code,
+        IResult result,
+        string doneKey,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
     {
         if (result is Ok<CheckRequestStatus.Response> ok)
         {
@@ -184,59 +293,131 @@ internal static class DefenderPages
         return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
     }
 
-    private static IResult CaseOrNotFound(HttpContext http, FundRow fund, string code, Ok<CheckRequestStatus.Response>? found, string? notice, bool noticeIsError,
-        string? answerError = null, string? withdrawError = null, string typedAnswer = "", int status = StatusCodes.Status200OK)
+    private static IResult CaseOrNotFound(
+        HttpContext http,
+        FundRow fund,
+        string code,
+        Ok<CheckRequestStatus.Response>? found,
+        string? notice,
+        bool noticeIsError,
+        string? answerError = null,
+        string? withdrawError = null,
+        string typedAnswer = "",
+        int status = StatusCodes.Status200OK
+    )
     {
         var token = PageSecurity.Token(http);
         if (found?.Value is not { } c)
         {
-            return RenderStatus(http, fund, new DefenderStatusModel
-            {
-                Slug = fund.Slug, FundName = fund.Name, Token = token, Notice = "Status_NotFound", NoticeIsError = true,
-            }, StatusCodes.Status404NotFound);
+            return RenderStatus(
+                http,
+                fund,
+                new DefenderStatusModel
+                {
+                    Slug = fund.Slug,
+                    FundName = fund.Name,
+                    Token = token,
+                    Notice = "Status_NotFound",
+                    NoticeIsError = true,
+                },
+                StatusCodes.Status404NotFound
+            );
         }
 
-        return RenderStatus(http, fund, new DefenderStatusModel
-        {
-            Slug = fund.Slug,
-            FundName = fund.Name,
-            Token = token,
-            CaseCode = code,
-            Case = new DefenderCaseModel(c.Reference, c.Status, c.Question, c.SubmittedAt, c.CanAnswer, c.CanWithdraw),
-            Notice = notice,
-            NoticeIsError = noticeIsError,
-            AnswerError = answerError,
-            WithdrawError = withdrawError,
-            TypedAnswer = typedAnswer,
-        }, answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest);
+        return RenderStatus(
+            http,
+            fund,
+            new DefenderStatusModel
+            {
+                Slug = fund.Slug,
+                FundName = fund.Name,
+                Token = token,
+                CaseCode = code,
+                Case = new DefenderCaseModel(
+                    c.Reference,
+                    c.Status,
+                    c.Question,
+                    c.SubmittedAt,
+                    c.CanAnswer,
+                    c.CanWithdraw
+                ),
+                Notice = notice,
+                NoticeIsError = noticeIsError,
+                AnswerError = answerError,
+                WithdrawError = withdrawError,
+                TypedAnswer = typedAnswer,
+            },
+            answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest
+        );
     }
 
-    private static IResult RenderStatus(HttpContext http, FundRow fund, DefenderStatusModel model, int status = StatusCodes.Status200OK)
+    private static IResult RenderStatus(
+        HttpContext http,
+        FundRow fund,
+        DefenderStatusModel model,
+        int status = StatusCodes.Status200OK
+    )
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
-        var chrome = PageChrome.For(text["Status_Title"], fund.Name, $"/f/{fund.Slug}/status",
-            PageLanguage.OfferedFor(http));
+        var chrome = PageChrome.For(
+            text["Status_Title"],
+            fund.Name,
+            $"/f/{fund.Slug}/status",
+            PageLanguage.OfferedFor(http)
+        );
         return PageLanguage.InCurrentCulture(
-            PageResult.Render<DefenderStatus>(new { Chrome = chrome, Model = model }, status));
+            PageResult.Render<DefenderStatus>(new { Chrome = chrome, Model = model }, status)
+        );
     }
 
-    private static IResult RenderForm(HttpContext http, FundRow fund, EmergencyOptions options, IReadOnlyDictionary<string, string> values,
-        IReadOnlyDictionary<string, string> errors, string submission, string? formError, int status)
+    private static IResult RenderForm(
+        HttpContext http,
+        FundRow fund,
+        EmergencyOptions options,
+        IReadOnlyDictionary<string, string> values,
+        IReadOnlyDictionary<string, string> errors,
+        string submission,
+        string? formError,
+        int status
+    )
     {
         var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
         var culture = CultureInfo.CurrentCulture;
-        var max = PageLanguage.Digits(MinorUnits.ToDecimal(fund.MaxAmount, fund.Currency)
-            .ToString("N" + Currencies.Exponent(fund.Currency), culture), culture) + " " + fund.Currency;
-        return PageLanguage.InCurrentCulture(PageResult.Render<DefenderForm>(new
-        {
-            Chrome = PageChrome.For(text["Form_Title", fund.Name], fund.Name, $"/f/{fund.Slug}",
-                PageLanguage.OfferedFor(http)),
-            Model = new DefenderFormModel
-            {
-                Slug = fund.Slug, FundName = fund.Name, MaxAmount = max, Token = PageSecurity.Token(http), SubmissionKey = submission,
-                MaxSituationLength = options.MaxSituationLength, Values = values, Errors = errors, FormError = formError,
-            },
-        }, status));
+        var max =
+            PageLanguage.Digits(
+                MinorUnits
+                    .ToDecimal(fund.MaxAmount, fund.Currency)
+                    .ToString("N" + Currencies.Exponent(fund.Currency), culture),
+                culture
+            )
+            + " "
+            + fund.Currency;
+        return PageLanguage.InCurrentCulture(
+            PageResult.Render<DefenderForm>(
+                new
+                {
+                    Chrome = PageChrome.For(
+                        text["Form_Title", fund.Name],
+                        fund.Name,
+                        $"/f/{fund.Slug}",
+                        PageLanguage.OfferedFor(http)
+                    ),
+                    Model = new DefenderFormModel
+                    {
+                        Slug = fund.Slug,
+                        FundName = fund.Name,
+                        MaxAmount = max,
+                        Token = PageSecurity.Token(http),
+                        SubmissionKey = submission,
+                        MaxSituationLength = options.MaxSituationLength,
+                        Values = values,
+                        Errors = errors,
+                        FormError = formError,
+                    },
+                },
+                status
+            )
+        );
     }
 
     /// <summary>
@@ -249,13 +430,19 @@ internal static class DefenderPages
         return decimal.TryParse(normalized, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
     }
 
-    private static IResult FundNotFound(HttpContext http) => Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
+    private static IResult FundNotFound(HttpContext http) =>
+        Message(http, "NotFound_Title", "NotFound_Text", null, StatusCodes.Status404NotFound);
 
-    /// <summary>The case as its applicant sees it now, or null for an unknown code (the API's status use case).</summary>
-    private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(string code, CaseLookup cases,
-        ApplicantCaseReader reader, CancellationToken ct) =>
+    /// <summary>The case as its applicant sees it now, or null for an unknown code (the API's status use
+    /// case).</summary>
+    private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(
+        string code,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    ) =>
         (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, reader, ct)).Result
-            as Ok<CheckRequestStatus.Response>;
+        as Ok<CheckRequestStatus.Response>;
 
     private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();
 

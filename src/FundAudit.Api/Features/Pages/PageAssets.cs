@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>
-/// The pages' one stylesheet, embedded in the assembly and served by FundAudit itself under a content hash, so it can be
+/// The pages' one stylesheet, embedded in the assembly and served by FundAudit itself under a content hash, so it can
+/// be
 /// cached for a year and nothing is fetched from another host.
 /// </summary>
 public static class PageAssets
@@ -31,7 +32,7 @@ public static class PageAssets
     private static byte[] Load(string name)
     {
         using var stream = typeof(PageAssets).Assembly.GetManifestResourceStream("FundAudit.Api.Pages.Assets." + name)
-                           ?? throw new InvalidOperationException($"The embedded asset {name} is missing.");
+            ?? throw new InvalidOperationException($"The embedded asset {name} is missing.");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();

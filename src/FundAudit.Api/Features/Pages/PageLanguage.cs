@@ -17,8 +17,12 @@ internal static class PageLanguage
     /// </summary>
     public static IReadOnlyList<string> Offered(string fundLanguages)
     {
-        var offered = fundLanguages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(Match).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var offered = fundLanguages
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Match)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         return offered.Count > 0 ? offered : PageText.Languages;
     }
 
@@ -32,8 +36,9 @@ internal static class PageLanguage
             return linked;
         }
 
-        var accepted = http.Request.GetTypedHeaders().AcceptLanguage
-            .Where(h => h.Quality is null or > 0)
+        var accepted = http
+            .Request.GetTypedHeaders()
+            .AcceptLanguage.Where(h => h.Quality is null or > 0)
             .OrderByDescending(h => h.Quality ?? 1); // stable: equal qualities keep the header's order
         foreach (var header in accepted)
         {
@@ -100,20 +105,37 @@ internal static class PageLanguage
         var builder = new StringBuilder(typed.Length);
         foreach (var ch in typed)
         {
-            if (char.IsWhiteSpace(ch) || ch is '\u066c' or '\u200e' or '\u200f' or '\u061c'
-                or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069'))
+            if (
+                char.IsWhiteSpace(ch)
+                || ch
+                    is '\u066c'
+                        or '\u200e'
+                        or '\u200f'
+                        or '\u061c'
+                        or (>= '\u202a' and <= '\u202e')
+                        or (>= '\u2066' and <= '\u2069')
+            )
             {
                 continue;
             }
 
-            if (char.GetUnicodeCategory(ch) == UnicodeCategory.DecimalDigitNumber
-                && char.GetNumericValue(ch) is >= 0 and <= 9 and var v)
+            if (
+                char.GetUnicodeCategory(ch) == UnicodeCategory.DecimalDigitNumber
+                && char.GetNumericValue(ch) is >= 0 and <= 9 and var v
+            )
             {
                 builder.Append((char)('0' + (int)v));
             }
             else
             {
-                builder.Append(ch switch { '\u066b' => '.', '\u060c' => ',', _ => ch });
+                builder.Append(
+                    ch switch
+                    {
+                        '\u066b' => '.',
+                        '\u060c' => ',',
+                        _ => ch,
+                    }
+                );
             }
         }
 
@@ -127,8 +149,10 @@ internal static class PageLanguage
     private static string? Match(string? tag) =>
         string.IsNullOrWhiteSpace(tag)
             ? null
-            : PageText.Languages.FirstOrDefault(l => tag.Equals(l, StringComparison.OrdinalIgnoreCase)
-                || tag.StartsWith(l + "-", StringComparison.OrdinalIgnoreCase));
+            : PageText.Languages.FirstOrDefault(l =>
+                tag.Equals(l, StringComparison.OrdinalIgnoreCase)
+                || tag.StartsWith(l + "-", StringComparison.OrdinalIgnoreCase)
+            );
 
     private sealed class CultureResult(IResult inner, CultureInfo culture) : IResult, IStatusCodeHttpResult
     {

@@ -7,7 +7,13 @@ namespace FundAudit.Api.Features.Pages;
 public sealed record LanguageLink(string Code, string Name, string Href, bool Current);
 
 /// <summary>What every page's frame needs: title, language and direction, the language links, the brand line.</summary>
-public sealed record PageChrome(string Title, string Lang, string Dir, string Brand, IReadOnlyList<LanguageLink> Languages)
+public sealed record PageChrome(
+    string Title,
+    string Lang,
+    string Dir,
+    string Brand,
+    IReadOnlyList<LanguageLink> Languages
+)
 {
     /// <summary>
     /// The frame for the current request's UI culture, with links to <paramref name="path"/> in each language
@@ -17,16 +23,28 @@ public sealed record PageChrome(string Title, string Lang, string Dir, string Br
     {
         var culture = CultureInfo.CurrentUICulture;
         var current = PageText.Languages.FirstOrDefault(l => culture.Name == l || culture.Parent.Name == l) ?? "en";
-        return new PageChrome(title, current, culture.TextInfo.IsRightToLeft ? "rtl" : "ltr", brand,
-            (offered ?? PageText.Languages).Select(l => new LanguageLink(
-                l, PageText.NativeName(l), $"{path}?{PageText.LanguageKey}={l}", l == current)).ToList());
+        return new PageChrome(
+            title,
+            current,
+            culture.TextInfo.IsRightToLeft ? "rtl" : "ltr",
+            brand,
+            (offered ?? PageText.Languages)
+                .Select(l => new LanguageLink(
+                    l,
+                    PageText.NativeName(l),
+                    $"{path}?{PageText.LanguageKey}={l}",
+                    l == current
+                ))
+                .ToList()
+        );
     }
 }
 
 /// <summary>The antiforgery field every form carries.</summary>
 public sealed record FormToken(string FieldName, string Value);
 
-/// <summary>The defender's form as typed, with the errors beside each field (by the JSON field names of the API form).</summary>
+/// <summary>The defender's form as typed, with the errors beside each field (by the JSON field names of the API
+/// form).</summary>
 public sealed class DefenderFormModel
 {
     public required string Slug { get; init; }
@@ -58,7 +76,14 @@ public sealed class DefenderFormModel
 public sealed record DefenderSentModel(string Slug, string FundName, string Reference, string CaseCode);
 
 /// <summary>The case as its applicant sees it, after typing the code.</summary>
-public sealed record DefenderCaseModel(string Reference, string Status, string? Question, DateTimeOffset SubmittedAt, bool CanAnswer, bool CanWithdraw);
+public sealed record DefenderCaseModel(
+    string Reference,
+    string Status,
+    string? Question,
+    DateTimeOffset SubmittedAt,
+    bool CanAnswer,
+    bool CanWithdraw
+);
 
 /// <summary>The status page: the code form, or the case with its question and the withdraw form.</summary>
 public sealed class DefenderStatusModel
@@ -86,5 +111,6 @@ public sealed class DefenderStatusModel
     public string TypedAnswer { get; init; } = "";
 }
 
-/// <summary>A short page with a title and one paragraph (not found, form expired, too many attempts), by resource keys.</summary>
+/// <summary>A short page with a title and one paragraph (not found, form expired, too many attempts), by resource
+/// keys.</summary>
 public sealed record DefenderMessageModel(string TitleKey, string TextKey, string? Slug);

@@ -2,15 +2,18 @@ using Microsoft.AspNetCore.Antiforgery;
 
 namespace FundAudit.Api.Features.Pages;
 
-/// <summary>Headers and checks every page gets: a strict CSP, no referrer, no caching, no framing; antiforgery on every POST.</summary>
+/// <summary>Headers and checks every page gets: a strict CSP, no referrer, no caching, no framing; antiforgery on every
+/// POST.</summary>
 internal static class PageSecurity
 {
-    /// <summary>Only this origin, for everything; no inline script or style, no plugins, no framing, forms post home only.</summary>
+    /// <summary>Only this origin, for everything; no inline script or style, no plugins, no framing, forms post home
+    /// only.</summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
     public static bool IsPagePath(PathString path) =>
-        path.StartsWithSegments("/f", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase);
+        path.StartsWithSegments("/f", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Sets the page headers as the response starts (so redirects and error pages carry them too).</summary>
     public static Task ApplyHeadersAsync(HttpContext http, Func<Task> next)
@@ -32,24 +35,34 @@ internal static class PageSecurity
     }
 
     /// <summary>
-    /// Refuses a POST without a valid antiforgery token with a page saying the form expired (400). The token is bound to
+    /// Refuses a POST without a valid antiforgery token with a page saying the form expired (400). The token is bound
+    /// to
     /// the signed-in person on the console and to the antiforgery cookie everywhere.
     /// </summary>
-    public static async ValueTask<object?> RequireAntiforgeryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static async ValueTask<object?> RequireAntiforgeryAsync(
+        EndpointFilterInvocationContext context,
+        EndpointFilterDelegate next
+    )
     {
         var http = context.HttpContext;
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
         {
             return http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
-                ? ConsoleRender.Message(http, "The form has expired", "For your safety the form could not be accepted. Go back, reload the page and send it again.", StatusCodes.Status400BadRequest)
+                ? ConsoleRender.Message(
+                    http,
+                    "The form has expired",
+                    "For your safety the form could not be " + "accepted. Go back, reload the page and send it again.",
+                    StatusCodes.Status400BadRequest
+                )
                 : DefenderPages.Message(http, "Expired_Title", "Expired_Text", null, StatusCodes.Status400BadRequest);
         }
 
         return await next(context);
     }
 
-    /// <summary>A fresh antiforgery token for a form on this page (sets the antiforgery cookie when there is none).</summary>
+    /// <summary>A fresh antiforgery token for a form on this page (sets the antiforgery cookie when there is
+    /// none).</summary>
     public static FormToken Token(HttpContext http)
     {
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);

@@ -21,15 +21,23 @@ public sealed class PageText
     public static string NativeName(string language) =>
         Resources.GetString("Lang_Name", CultureInfo.GetCultureInfo(language)) ?? language;
 
-    /// <summary>The text of <paramref name="key"/> in <paramref name="language"/> (tests compare the resource files with it).</summary>
-    public static string? Get(string key, string language) => Resources.GetString(key, CultureInfo.GetCultureInfo(language));
+    /// <summary>The text of <paramref name="key"/> in <paramref name="language"/> (tests compare the resource files
+    /// with it).</summary>
+    public static string? Get(string key, string language) =>
+        Resources.GetString(key, CultureInfo.GetCultureInfo(language));
 
-    /// <summary>The keys of one language's own file (no fallback): tests check every language has every English key.</summary>
+    /// <summary>The keys of one language's own file (no fallback): tests check every language has every English
+    /// key.</summary>
     public static IReadOnlyList<string> Keys(string? language = null)
     {
         var culture = language is null or "en" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(language);
         var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false); // cached by the manager: never dispose it
-        return set is null ? [] : set.Cast<System.Collections.DictionaryEntry>().Select(e => (string)e.Key).Order(StringComparer.Ordinal).ToList();
+        return set is null
+            ? []
+            : set.Cast<System.Collections.DictionaryEntry>()
+                .Select(e => (string)e.Key)
+                .Order(StringComparer.Ordinal)
+                .ToList();
     }
 
     /// <summary>Picks the language from <c>?lang=</c>, then Accept-Language; never from a cookie.</summary>

@@ -26,8 +26,14 @@ internal static class PagesEndpoints
             o.SuppressXFrameOptionsHeader = true; // PageSecurity sets frame-ancestors 'none' and X-Frame-Options itself.
         });
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
-            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All)); // "Español", not "Espa&#xF1;ol"
-        services.AddSingleton(configuration.GetSection(ConsoleSessionOptions.Section).Get<ConsoleSessionOptions>() ?? new ConsoleSessionOptions());
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(
+                System.Text.Unicode.UnicodeRanges.All
+            )
+        ); // "Español", not "Espa&#xF1;ol"
+        services.AddSingleton(
+            configuration.GetSection(ConsoleSessionOptions.Section).Get<ConsoleSessionOptions>()
+                ?? new ConsoleSessionOptions()
+        );
         services.AddSingleton<ConsoleSessionStore>();
         services.AddScoped<ConsoleSessions>();
 
@@ -37,11 +43,14 @@ internal static class PagesEndpoints
     /// <summary>Page headers and the request's language for /f and /app, before routing picks the endpoint.</summary>
     public static WebApplication UsePages(this WebApplication app)
     {
-        app.UseWhen(http => PageSecurity.IsPagePath(http.Request.Path), branch =>
-        {
-            branch.Use(PageSecurity.ApplyHeadersAsync);
-            branch.UseRequestLocalization();
-        });
+        app.UseWhen(
+            http => PageSecurity.IsPagePath(http.Request.Path),
+            branch =>
+            {
+                branch.Use(PageSecurity.ApplyHeadersAsync);
+                branch.UseRequestLocalization();
+            }
+        );
         return app;
     }
 
@@ -49,39 +58,87 @@ internal static class PagesEndpoints
     {
         app.MapGet("/assets/site.{hash}.css", PageAssets.GetStylesheet).AllowAnonymous().ExcludeFromDescription();
 
-        var defender = app.MapGroup("/f/{slug}").AllowAnonymous().ExcludeFromDescription()
-            .RequireRateLimiting(RateLimiting.PublicPolicy).WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit),
-                new RateLimitRejectionPage(http => DefenderPages.Message(http, "TooMany_Title", "TooMany_Text", null, StatusCodes.Status429TooManyRequests)));
+        var defender = app.MapGroup("/f/{slug}")
+            .AllowAnonymous()
+            .ExcludeFromDescription()
+            .RequireRateLimiting(RateLimiting.PublicPolicy)
+            .WithMetadata(
+                new RequestSizeLimitAttribute(FormBodyLimit),
+                new RateLimitRejectionPage(http =>
+                    DefenderPages.Message(
+                        http,
+                        "TooMany_Title",
+                        "TooMany_Text",
+                        null,
+                        StatusCodes.Status429TooManyRequests
+                    )
+                )
+            );
         defender.MapGet("/", DefenderPages.ShowFormAsync).WithName("DefenderFormPage");
         defender.MapGet("/status", DefenderPages.ShowStatusAsync).WithName("DefenderStatusPage");
-        var defenderForms = defender.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        var defenderForms = defender
+            .MapGroup("/")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
         defenderForms.MapPost("/", DefenderPages.SubmitFormAsync).WithName("DefenderSubmitPage");
         defenderForms.MapPost("/status", DefenderPages.CheckStatusAsync).WithName("DefenderCheckStatusPage");
         defenderForms.MapPost("/answer", DefenderPages.AnswerAsync).WithName("DefenderAnswerPage");
         defenderForms.MapPost("/withdraw", DefenderPages.WithdrawAsync).WithName("DefenderWithdrawPage");
 
-        var account = app.MapGroup("/app").ExcludeFromDescription().WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
+        var account = app.MapGroup("/app")
+            .ExcludeFromDescription()
+            .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         account.MapGet("/sign-in", ConsoleAccount.ShowSignIn).AllowAnonymous().WithName("ConsoleSignInPage");
-        account.MapPost("/sign-in", ConsoleAccount.SignInAsync).AllowAnonymous().WithName("ConsoleSignIn")
-            .RequireRateLimiting(RateLimiting.PublicPolicy).DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .WithMetadata(new RateLimitRejectionPage(http =>
-                ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", StatusCodes.Status429TooManyRequests)));
+        account
+            .MapPost("/sign-in", ConsoleAccount.SignInAsync)
+            .AllowAnonymous()
+            .WithName("ConsoleSignIn")
+            .RequireRateLimiting(RateLimiting.PublicPolicy)
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .WithMetadata(
+                new RateLimitRejectionPage(http =>
+                    ConsoleRender.Message(
+                        http,
+                        "Too many attempts",
+                        "Please wait a minute and try again.",
+                        StatusCodes.Status429TooManyRequests
+                    )
+                )
+            );
 
-        var console = app.MapGroup("/app").ExcludeFromDescription().RequireAuthorization(Policies.Console)
+        var console = app.MapGroup("/app")
+            .ExcludeFromDescription()
+            .RequireAuthorization(Policies.Console)
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         console.MapGet("/forbidden", ConsoleAccount.Forbidden).WithName("ConsoleForbiddenPage");
         console.MapFallback("/{**path}", ConsoleAccount.NotFound).WithName("ConsoleNotFoundPage");
-        var consoleForms = console.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        var consoleForms = console
+            .MapGroup("/")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
         consoleForms.MapPost("/sign-out", ConsoleAccount.SignOutAsync).WithName("ConsoleSignOut");
-        consoleForms.MapPost("/sign-out-everywhere", ConsoleAccount.SignOutEverywhereAsync).WithName("ConsoleSignOutEverywhere");
+        consoleForms
+            .MapPost("/sign-out-everywhere", ConsoleAccount.SignOutEverywhereAsync)
+            .WithName("ConsoleSignOutEverywhere");
 
         var rapid = console.MapGroup("/").RequireAuthorization(Policies.ConsoleRapidResponse);
         rapid.MapGet("/", ConsoleRapidResponse.DashboardAsync).WithName("ConsoleResponseTimesPage");
         rapid.MapGet("/requests", ConsoleRapidResponse.ListAsync).WithName("ConsoleRequestsPage");
         rapid.MapGet("/requests/{reference}", ConsoleRapidResponse.ShowAsync).WithName("ConsoleRequestPage");
-        var rapidForms = rapid.MapGroup("/requests/{reference}").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
-        rapidForms.MapPost("/reveal", ConsoleRapidResponse.RevealAsync).WithName("ConsoleRevealRequest").RequireAuthorization(Policies.ConsoleOfficer);
-        rapidForms.MapPost("/{action:regex(^(acknowledge|ask|approve|decline|close|payment-details|disburse)$)}", ConsoleRapidResponse.ActAsync)
+        var rapidForms = rapid
+            .MapGroup("/requests/{reference}")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        rapidForms
+            .MapPost("/reveal", ConsoleRapidResponse.RevealAsync)
+            .WithName("ConsoleRevealRequest")
+            .RequireAuthorization(Policies.ConsoleOfficer);
+        rapidForms
+            .MapPost(
+                "/{action:regex(^(acknowledge|ask|approve|decline|close|payment-details|disburse)$)}",
+                ConsoleRapidResponse.ActAsync
+            )
             .WithName("ConsoleRequestAction");
 
         var portfolio = console.MapGroup("/").RequireAuthorization(Policies.ConsolePortfolio);
@@ -90,10 +147,17 @@ internal static class PagesEndpoints
         portfolio.MapGet("/imports", ConsoleImports.ListAsync).WithName("ConsoleImportsPage");
         portfolio.MapGet("/imports/{id}", ConsoleImports.ShowAsync).WithName("ConsoleImportPage");
 
-        // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden page.
-        portfolio.MapGroup("/review").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst))
-            .MapPost("/{id}", ConsoleReview.CorrectAsync).WithName("ConsoleCorrectGrant");
+        // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden
+        // page.
+        portfolio
+            .MapGroup("/review")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
+            )
+            .MapPost("/{id}", ConsoleReview.CorrectAsync)
+            .WithName("ConsoleCorrectGrant");
         return app;
     }
 }

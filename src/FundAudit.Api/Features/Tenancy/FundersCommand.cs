@@ -2,14 +2,20 @@ namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>
 /// Operator commands, run instead of the web server:
-/// <c>funders create "Name"</c>, <c>funders keys create &lt;funder&gt; &lt;role&gt;</c>, <c>funders keys revoke &lt;key-id&gt;</c>.
+/// <c>funders create "Name"</c>, <c>funders keys create &lt;funder&gt; &lt;role&gt;</c>, <c>funders keys revoke
+/// &lt;key-id&gt;</c>.
 /// A created key is printed alone on the last line of standard output; everything else goes to standard error.
 /// </summary>
 internal static class FundersCommand
 {
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "funders";
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(
+        IServiceProvider services,
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr
+    )
     {
         var store = services.GetRequiredService<TenancyStore>();
         var issuer = services.GetRequiredService<ApiKeyIssuer>();
@@ -21,7 +27,10 @@ internal static class FundersCommand
             {
                 var funder = await store.CreateFunderAsync(name.Trim(), clock.GetUtcNow(), ct);
                 var (row, key) = await issuer.IssueAsync(funder.Id, Roles.Admin, "first admin key", ct);
-                await stdout.WriteLineAsync($"Created funder {funder.Id} \"{funder.Name}\" with admin key {row.KeyId}. Keep the key below: it is shown once.");
+                await stdout.WriteLineAsync(
+                    $"Created funder {funder.Id} \"{funder.Name}\" with admin key "
+                        + $"{row.KeyId}. Keep the key below: it is shown once."
+                );
                 await stdout.WriteLineAsync(key);
                 return 0;
             }
@@ -41,7 +50,10 @@ internal static class FundersCommand
                 }
 
                 var (row, key) = await issuer.IssueAsync(funder.Id, role, null, ct);
-                await stdout.WriteLineAsync($"Created {role} key {row.KeyId} for funder {funder.Id} \"{funder.Name}\". Keep the key below: it is shown once.");
+                await stdout.WriteLineAsync(
+                    $"Created {role} key {row.KeyId} for funder {funder.Id} "
+                        + $"\"{funder.Name}\". Keep the key below: it is shown once."
+                );
                 await stdout.WriteLineAsync(key);
                 return 0;
             }
@@ -57,17 +69,25 @@ internal static class FundersCommand
                 return 1;
 
             default:
-                await stderr.WriteLineAsync("""
+                await stderr.WriteLineAsync(
+                    """
                     Usage:
                       funders create "<name>"                  create a funder and its first admin key
-                      funders keys create <funder> <role>      another key (funder id or exact name; role admin|analyst|officer|finance)
+                      funders keys create <funder> <role>      another key (funder id or exact name; role
+                          admin|analyst|officer|finance)
                       funders keys revoke <key-id>             revoke a key
-                    """);
+                    """
+                );
                 return 2;
         }
     }
 
-    private static async Task<FunderRow?> ResolveFunderAsync(TenancyStore store, string funderRef, TextWriter stderr, CancellationToken ct)
+    private static async Task<FunderRow?> ResolveFunderAsync(
+        TenancyStore store,
+        string funderRef,
+        TextWriter stderr,
+        CancellationToken ct
+    )
     {
         if (long.TryParse(funderRef, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
@@ -87,7 +107,10 @@ internal static class FundersCommand
                 await stderr.WriteLineAsync($"No funder with id or name '{funderRef}'.");
                 return null;
             default:
-                await stderr.WriteLineAsync($"Several funders are named '{funderRef}': use the id ({string.Join(", ", byName.Select(f => f.Id))}).");
+                await stderr.WriteLineAsync(
+                    $"Several funders are named '{funderRef}': use the id "
+                        + $"({string.Join(", ", byName.Select(f => f.Id))})."
+                );
                 return null;
         }
     }

@@ -32,7 +32,8 @@ internal sealed class ApiKeyRow
 internal sealed class TenancyStore(Db db)
 {
     private const string SelectFunderById = "SELECT id, name, created_at FROM funders WHERE id = @Id";
-    private const string SelectFundersByName = "SELECT id, name, created_at FROM funders WHERE name = @Name ORDER BY id";
+    private const string SelectFundersByName =
+        "SELECT id, name, created_at FROM funders WHERE name = @Name ORDER BY " + "id";
     private const string SelectActiveKey = """
         SELECT id, key_id, funder_id, role, key_hash, label, created_at, revoked_at
         FROM api_keys WHERE key_id = @KeyId AND revoked_at IS NULL
@@ -41,63 +42,126 @@ internal sealed class TenancyStore(Db db)
         SELECT id, key_id, funder_id, role, key_hash, label, created_at, revoked_at
         FROM api_keys WHERE funder_id = @FunderId ORDER BY id
         """;
-    private const string RevokeKeySql = "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at IS NULL";
-    private const string RevokeKeyOfFunderSql = "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND funder_id = @FunderId AND revoked_at IS NULL";
+    private const string RevokeKeySql =
+        "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
+    private const string RevokeKeyOfFunderSql =
+        "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND "
+        + "funder_id = @FunderId AND revoked_at IS NULL";
 
     private static readonly string[] FunderColumns = ["name", "created_at"];
     private static readonly string[] KeyColumns = ["key_id", "funder_id", "role", "key_hash", "label", "created_at"];
 
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
-        var id = await db.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("funders", FunderColumns, "id"), new { name, created_at = now }, cancellationToken: ct));
-        return new FunderRow { Id = id, Name = name, CreatedAt = now };
+        var id = await db.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId("funders", FunderColumns, "id"),
+                new { name, created_at = now },
+                cancellationToken: ct
+            )
+        );
+        return new FunderRow
+        {
+            Id = id,
+            Name = name,
+            CreatedAt = now,
+        };
     }
 
     public async Task<FunderRow?> FindFunderAsync(long id, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<FunderRow>(new CommandDefinition(SelectFunderById,
-            new { Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<FunderRow>(
+            new CommandDefinition(SelectFunderById, new { Id = id }, cancellationToken: ct)
+        );
     }
 
     public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<FunderRow>(new CommandDefinition(SelectFundersByName, new { Name = name }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<FunderRow>(
+                new CommandDefinition(SelectFundersByName, new { Name = name }, cancellationToken: ct)
+            )
+        ).AsList();
     }
 
-    public async Task<ApiKeyRow> CreateKeyAsync(long funderId, string keyId, string role, string keyHash, string? label, DateTimeOffset now, CancellationToken ct)
+    public async Task<ApiKeyRow> CreateKeyAsync(
+        long funderId,
+        string keyId,
+        string role,
+        string keyHash,
+        string? label,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        var id = await db.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("api_keys", KeyColumns, "id"),
-            new { key_id = keyId, funder_id = funderId, role, key_hash = keyHash, label, created_at = now },
-            cancellationToken: ct));
-        return new ApiKeyRow { Id = id, KeyId = keyId, FunderId = funderId, Role = role, KeyHash = keyHash, Label = label, CreatedAt = now };
+        var id = await db.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId("api_keys", KeyColumns, "id"),
+                new
+                {
+                    key_id = keyId,
+                    funder_id = funderId,
+                    role,
+                    key_hash = keyHash,
+                    label,
+                    created_at = now,
+                },
+                cancellationToken: ct
+            )
+        );
+        return new ApiKeyRow
+        {
+            Id = id,
+            KeyId = keyId,
+            FunderId = funderId,
+            Role = role,
+            KeyHash = keyHash,
+            Label = label,
+            CreatedAt = now,
+        };
     }
 
     public async Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(SelectActiveKey,
-            new { KeyId = keyId }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<ApiKeyRow>(
+            new CommandDefinition(SelectActiveKey, new { KeyId = keyId }, cancellationToken: ct)
+        );
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ApiKeyRow>(new CommandDefinition(SelectKeysOfFunder, new { FunderId = funderId }, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<ApiKeyRow>(
+                new CommandDefinition(SelectKeysOfFunder, new { FunderId = funderId }, cancellationToken: ct)
+            )
+        ).AsList();
     }
 
     /// <summary>Revokes a key of any funder (operator command line).</summary>
     public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(RevokeKeySql,
-            new { KeyId = keyId, Now = now }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(
+                new CommandDefinition(RevokeKeySql, new { KeyId = keyId, Now = now }, cancellationToken: ct)
+            ) == 1;
     }
 
-    /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not found.</summary>
+    /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not
+    /// found.</summary>
     public async Task<bool> RevokeKeyAsync(long funderId, string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(RevokeKeyOfFunderSql,
-            new { KeyId = keyId, FunderId = funderId, Now = now }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(
+                new CommandDefinition(
+                    RevokeKeyOfFunderSql,
+                    new
+                    {
+                        KeyId = keyId,
+                        FunderId = funderId,
+                        Now = now,
+                    },
+                    cancellationToken: ct
+                )
+            ) == 1;
     }
 }

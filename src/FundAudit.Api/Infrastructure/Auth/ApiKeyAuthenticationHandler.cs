@@ -15,8 +15,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyVerifier keys,
-    IProblemDetailsService problemDetails)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IProblemDetailsService problemDetails
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
@@ -39,13 +39,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(FunderPrincipal.FromKey(key, SchemeName), SchemeName));
+        return AuthenticateResult.Success(
+            new AuthenticationTicket(FunderPrincipal.FromKey(key, SchemeName), SchemeName)
+        );
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required", "Send a valid API key as 'Authorization: Bearer <key>'.");
+        return WriteProblemAsync(
+            StatusCodes.Status401Unauthorized,
+            "Authentication required",
+            "Send a valid API key " + "as 'Authorization: Bearer <key>'."
+        );
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -54,10 +60,17 @@ internal sealed class ApiKeyAuthenticationHandler(
     private async Task WriteProblemAsync(int status, string title, string detail)
     {
         Response.StatusCode = status;
-        await problemDetails.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        await problemDetails.WriteAsync(
+            new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = status,
+                    Title = title,
+                    Detail = detail,
+                },
+            }
+        );
     }
 }

@@ -15,7 +15,11 @@ internal static class ApiKeySecret
     public static (string KeyId, string Key) Generate()
     {
         var keyId = Base32(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant();
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = Convert
+            .ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
         return (keyId, $"{Prefix}{keyId}_{secret}");
     }
 
@@ -42,13 +46,17 @@ internal static class ApiKeySecret
     }
 
     public static bool Matches(string presented, string storedHash) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(presented)), Encoding.ASCII.GetBytes(storedHash));
+        CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(Hash(presented)),
+            Encoding.ASCII.GetBytes(storedHash)
+        );
 
     private static string Base32(byte[] bytes)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         var output = new StringBuilder();
-        int buffer = 0, bits = 0;
+        int buffer = 0,
+            bits = 0;
         foreach (var b in bytes)
         {
             buffer = (buffer << 8) | b;

@@ -19,7 +19,8 @@ internal sealed class ConsoleSessionOptions
     public int AbsoluteHours { get; set; } = 12;
 
     /// <summary>
-    /// Whether the cookie is marked Secure (HTTPS only). Null (the default) means: Secure everywhere except in Development.
+    /// Whether the cookie is marked Secure (HTTPS only). Null (the default) means: Secure everywhere except in
+    /// Development.
     /// </summary>
     public bool? SecureCookie { get; set; }
 
@@ -49,8 +50,16 @@ internal sealed class ConsoleSessionRow
     /// <summary>The key's label: the person, for four-eyes rules.</summary>
     public string? Label { get; init; }
 
-    /// <summary>The key as the principal is built from it (its hash is not read: the session token was checked instead).</summary>
-    public ApiKeyRow Key => new() { KeyId = KeyId, FunderId = FunderId, Role = Role, Label = Label };
+    /// <summary>The key as the principal is built from it (its hash is not read: the session token was checked
+    /// instead).</summary>
+    public ApiKeyRow Key =>
+        new()
+        {
+            KeyId = KeyId,
+            FunderId = FunderId,
+            Role = Role,
+            Label = Label,
+        };
 }
 
 /// <summary>
@@ -64,32 +73,64 @@ internal sealed class ConsoleSessionStore(Db db)
         INSERT INTO console_sessions (token_hash, funder_id, key_id, person, created_at, last_seen_at, expires_at)
         VALUES (@TokenHash, @FunderId, @KeyId, @Person, @Now, @Now, @ExpiresAt)
         """;
+
     // A session lives only while the key that opened it does: one read checks both.
     private const string SelectLive = """
         SELECT s.id, s.funder_id, s.key_id, s.person, s.created_at, s.last_seen_at, s.expires_at, k.role, k.label
-        FROM console_sessions s JOIN api_keys k ON k.key_id = s.key_id AND k.funder_id = s.funder_id AND k.revoked_at IS NULL
+        FROM console_sessions s JOIN api_keys k ON k.key_id = s.key_id AND k.funder_id = s.funder_id AND k.revoked_at
+            IS NULL
         WHERE s.token_hash = @TokenHash AND s.revoked_at IS NULL
         """;
-    private const string Touch = "UPDATE console_sessions SET last_seen_at = @Now WHERE id = @Id AND revoked_at IS NULL";
-    private const string RevokeOne = "UPDATE console_sessions SET revoked_at = @Now WHERE token_hash = @TokenHash AND revoked_at IS NULL";
-    private const string RevokePerson = "UPDATE console_sessions SET revoked_at = @Now WHERE funder_id = @FunderId AND person = @Person AND revoked_at IS NULL";
+    private const string Touch =
+        "UPDATE console_sessions SET last_seen_at = @Now WHERE id = @Id AND revoked_at IS " + "NULL";
+    private const string RevokeOne =
+        "UPDATE console_sessions SET revoked_at = @Now WHERE token_hash = @TokenHash AND " + "revoked_at IS NULL";
+    private const string RevokePerson =
+        "UPDATE console_sessions SET revoked_at = @Now WHERE funder_id = @FunderId "
+        + "AND person = @Person AND revoked_at IS NULL";
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
+    public static string Hash(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 
     /// <summary>Opens a session and answers the token for the cookie (never stored).</summary>
-    public async Task<string> CreateAsync(ApiKeyRow key, string person, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+    public async Task<string> CreateAsync(
+        ApiKeyRow key,
+        string person,
+        DateTimeOffset now,
+        DateTimeOffset expiresAt,
+        CancellationToken ct
+    )
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = Convert
+            .ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Insert,
-            new { TokenHash = Hash(token), key.FunderId, key.KeyId, Person = person, Now = now, ExpiresAt = expiresAt }, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                Insert,
+                new
+                {
+                    TokenHash = Hash(token),
+                    key.FunderId,
+                    key.KeyId,
+                    Person = person,
+                    Now = now,
+                    ExpiresAt = expiresAt,
+                },
+                cancellationToken: ct
+            )
+        );
         return token;
     }
 
     public async Task<ConsoleSessionRow?> FindLiveAsync(string token, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ConsoleSessionRow>(new CommandDefinition(SelectLive, new { TokenHash = Hash(token) }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<ConsoleSessionRow>(
+            new CommandDefinition(SelectLive, new { TokenHash = Hash(token) }, cancellationToken: ct)
+        );
     }
 
     public async Task TouchAsync(long id, DateTimeOffset now, CancellationToken ct)
@@ -101,27 +142,46 @@ internal sealed class ConsoleSessionStore(Db db)
     public async Task RevokeAsync(string token, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(RevokeOne, new { TokenHash = Hash(token), Now = now }, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(RevokeOne, new { TokenHash = Hash(token), Now = now }, cancellationToken: ct)
+        );
     }
 
     /// <summary>"Sign out everywhere": every session of this person within the funder.</summary>
     public async Task<int> RevokeAllAsync(long funderId, string person, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(RevokePerson, new { FunderId = funderId, Person = person, Now = now }, cancellationToken: ct));
+        return await connection.ExecuteAsync(
+            new CommandDefinition(
+                RevokePerson,
+                new
+                {
+                    FunderId = funderId,
+                    Person = person,
+                    Now = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 }
 
 /// <summary>Signs people in and out of the console: the only code that writes the session cookie.</summary>
-internal sealed class ConsoleSessions(ConsoleSessionStore store, ApiKeyVerifier keys, ConsoleSessionOptions options,
-    IHostEnvironment environment, TimeProvider clock)
+internal sealed class ConsoleSessions(
+    ConsoleSessionStore store,
+    ApiKeyVerifier keys,
+    ConsoleSessionOptions options,
+    IHostEnvironment environment,
+    TimeProvider clock
+)
 {
     public const string CookieName = "fa_console";
     public const string CookiePath = "/app";
 
     private bool Secure => options.SecureCookie ?? !environment.IsDevelopment();
 
-    /// <summary>Checks a typed key; on success opens a session, sets its cookie and answers the key's role. Any bad key answers null, alike.</summary>
+    /// <summary>Checks a typed key; on success opens a session, sets its cookie and answers the key's role. Any bad key
+    /// answers null, alike.</summary>
     public async Task<string?> SignInAsync(HttpContext http, string? typedKey, CancellationToken ct)
     {
         var presented = typedKey?.Trim() ?? "";
@@ -134,16 +194,20 @@ internal sealed class ConsoleSessions(ConsoleSessionStore store, ApiKeyVerifier 
         var expires = now.AddHours(options.AbsoluteHours);
         var person = FunderPrincipal.FromKey(key, ConsoleSessionHandler.SchemeName).PersonId();
         var token = await store.CreateAsync(key, person, now, expires, ct);
-        http.Response.Cookies.Append(CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = Secure,
-            Path = CookiePath,
-            IsEssential = true,
+        http.Response.Cookies.Append(
+            CookieName,
+            token,
+            new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = Secure,
+                Path = CookiePath,
+                IsEssential = true,
 
-            // A session cookie for the browser; the server enforces the idle and absolute expiry.
-        });
+                // A session cookie for the browser; the server enforces the idle and absolute expiry.
+            }
+        );
         return key.Role;
     }
 
@@ -173,8 +237,8 @@ internal sealed class ConsoleSessionHandler(
     UrlEncoder encoder,
     ConsoleSessionStore sessions,
     ConsoleSessionOptions settings,
-    TimeProvider clock)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TimeProvider clock
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ConsoleSession";
 
@@ -188,7 +252,11 @@ internal sealed class ConsoleSessionHandler(
         var ct = Context.RequestAborted;
         var session = await sessions.FindLiveAsync(token, ct);
         var now = clock.GetUtcNow();
-        if (session is null || now >= session.ExpiresAt || now - session.LastSeenAt >= TimeSpan.FromMinutes(settings.IdleMinutes))
+        if (
+            session is null
+            || now >= session.ExpiresAt
+            || now - session.LastSeenAt >= TimeSpan.FromMinutes(settings.IdleMinutes)
+        )
         {
             return AuthenticateResult.Fail("No live console session (signed out, expired, or its key revoked).");
         }
@@ -198,12 +266,17 @@ internal sealed class ConsoleSessionHandler(
             await sessions.TouchAsync(session.Id, now, ct);
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(FunderPrincipal.FromKey(session.Key, SchemeName), SchemeName));
+        return AuthenticateResult.Success(
+            new AuthenticationTicket(FunderPrincipal.FromKey(session.Key, SchemeName), SchemeName)
+        );
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        string back = Request.Method == HttpMethods.Get ? (Request.PathBase + Request.Path + Request.QueryString).ToString() : "/app";
+        string back =
+            Request.Method == HttpMethods.Get
+                ? (Request.PathBase + Request.Path + Request.QueryString).ToString()
+                : "/app";
         Response.Redirect("/app/sign-in?returnUrl=" + Uri.EscapeDataString(back));
         return Task.CompletedTask;
     }

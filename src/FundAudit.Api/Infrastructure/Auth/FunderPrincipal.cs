@@ -8,14 +8,16 @@ internal static class FunderClaims
     public const string FunderId = "funder_id";
     public const string KeyId = "key_id";
 
-    /// <summary>The person a key belongs to (its label, when the admin gave one): one person may hold keys of several roles.</summary>
+    /// <summary>The person a key belongs to (its label, when the admin gave one): one person may hold keys of several
+    /// roles.</summary>
     public const string Person = "person";
 }
 
 /// <summary>Reads the tenant from the principal: every tenant query filters on <see cref="FunderId"/>.</summary>
 internal static class FunderPrincipal
 {
-    /// <summary>The principal of an API key (or of a console session opened with one): funder, role and the person behind it.</summary>
+    /// <summary>The principal of an API key (or of a console session opened with one): funder, role and the person
+    /// behind it.</summary>
     public static ClaimsPrincipal FromKey(ApiKeyRow key, string scheme)
     {
         var claims = new List<Claim>
@@ -39,10 +41,12 @@ internal static class FunderPrincipal
             : throw new InvalidOperationException("The caller has no funder: the endpoint must require authorization.");
 
     /// <summary>Who acted, for audit trails: "key:{keyId}".</summary>
-    public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+    public static string Actor(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 
     /// <summary>
-    /// Who the person is, for four-eyes rules ("the approver cannot disburse"): "person:{label}" when the key has a label,
+    /// Who the person is, for four-eyes rules ("the approver cannot disburse"): "person:{label}" when the key has a
+    /// label,
     /// so that one person's officer and finance keys count as the same person; else the key itself.
     /// </summary>
     public static string PersonId(this ClaimsPrincipal user) =>

@@ -25,13 +25,15 @@ internal static class Policies
     /// <summary>Changing the portfolio (ingest, delete, corrections): admin, analyst.</summary>
     public const string PortfolioWrite = "portfolio-write";
 
-    /// <summary>Rapid response, the officers' part (acknowledge, ask, approve, decline, close, metrics): admin, officer.</summary>
+    /// <summary>Rapid response, the officers' part (acknowledge, ask, approve, decline, close, metrics): admin,
+    /// officer.</summary>
     public const string Officer = "officer";
 
     /// <summary>Rapid response, recording disbursements: finance only (admins do not move money).</summary>
     public const string Finance = "finance";
 
-    /// <summary>Rapid response, reading funds and cases and recording payment details: admin, officer, finance.</summary>
+    /// <summary>Rapid response, reading funds and cases and recording payment details: admin, officer,
+    /// finance.</summary>
     public const string RapidResponse = "rapid-response";
 
     /// <summary>The officers' console, any role, signed in by session cookie (never by API key).</summary>

@@ -16,7 +16,8 @@ internal sealed record BulkUpsertTarget(
     IReadOnlyList<string> InsertColumns,
     IReadOnlyList<string> UpdateColumns,
     string ChangedWhen,
-    IReadOnlyList<string> InsertTriggers)
+    IReadOnlyList<string> InsertTriggers
+)
 {
     public string StagingTable => Table + "_staging";
 

@@ -29,13 +29,18 @@ internal static class DapperTypeHandlers
             parameter.Value = value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         }
 
-        public override DateOnly Parse(object value) => value switch
-        {
-            DateOnly d => d,
-            DateTime dt => DateOnly.FromDateTime(dt),
-            string s => DateOnly.ParseExact(s.Length > 10 ? s[..10] : s, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            _ => throw new DataException($"Cannot read a date from {value.GetType().Name}."),
-        };
+        public override DateOnly Parse(object value) =>
+            value switch
+            {
+                DateOnly d => d,
+                DateTime dt => DateOnly.FromDateTime(dt),
+                string s => DateOnly.ParseExact(
+                    s.Length > 10 ? s[..10] : s,
+                    "yyyy-MM-dd",
+                    CultureInfo.InvariantCulture
+                ),
+                _ => throw new DataException($"Cannot read a date from {value.GetType().Name}."),
+            };
     }
 
     private sealed class UtcInstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
@@ -46,12 +51,17 @@ internal static class DapperTypeHandlers
             parameter.Value = value.ToUniversalTime();
         }
 
-        public override DateTimeOffset Parse(object value) => value switch
-        {
-            DateTimeOffset o => o.ToUniversalTime(),
-            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            _ => throw new DataException($"Cannot read an instant from {value.GetType().Name}."),
-        };
+        public override DateTimeOffset Parse(object value) =>
+            value switch
+            {
+                DateTimeOffset o => o.ToUniversalTime(),
+                DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+                string s => DateTimeOffset.Parse(
+                    s,
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal
+                ),
+                _ => throw new DataException($"Cannot read an instant from {value.GetType().Name}."),
+            };
     }
 }

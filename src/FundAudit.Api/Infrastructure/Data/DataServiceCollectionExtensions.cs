@@ -11,11 +11,12 @@ internal static class DataServiceCollectionExtensions
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var provider = ParseProvider(options.Provider);
-        options.ConnectionString = provider == DatabaseProvider.Sqlite
-            ? SqliteConnectionString(options.ConnectionString)
-            : !string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? options.ConnectionString
-                : throw new InvalidOperationException($"Database:ConnectionString is required for provider '{options.Provider}'.");
+        options.ConnectionString =
+            provider == DatabaseProvider.Sqlite ? SqliteConnectionString(options.ConnectionString)
+            : !string.IsNullOrWhiteSpace(options.ConnectionString) ? options.ConnectionString
+            : throw new InvalidOperationException(
+                $"Database:ConnectionString is required for provider " + $"'{options.Provider}'."
+            );
 
         IDbDialect dialect = provider switch
         {
@@ -41,7 +42,8 @@ internal static class DataServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Applies migrations before the app serves anything (DbUp skips what its journal says already ran).</summary>
+    /// <summary>Applies migrations before the app serves anything (DbUp skips what its journal says already
+    /// ran).</summary>
     public static void MigrateDatabase(this IServiceProvider services)
     {
         if (services.GetRequiredService<DatabaseOptions>().MigrateOnStart)
@@ -50,19 +52,24 @@ internal static class DataServiceCollectionExtensions
         }
     }
 
-    internal static DatabaseProvider ParseProvider(string? name) => name?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "sqlite" => DatabaseProvider.Sqlite,
-        "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
-        "sqlserver" or "mssql" => DatabaseProvider.SqlServer,
-        var other => throw new InvalidOperationException($"Database:Provider '{other}' is not one of sqlite, postgres, sqlserver."),
-    };
+    internal static DatabaseProvider ParseProvider(string? name) =>
+        name?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
+            "sqlserver" or "mssql" => DatabaseProvider.SqlServer,
+            var other => throw new InvalidOperationException(
+                $"Database:Provider '{other}' is not one of sqlite, " + $"postgres, sqlserver."
+            ),
+        };
 
     private static string SqliteConnectionString(string? configured)
     {
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
-            ? $"Data Source={Path.Combine(Directory.GetCurrentDirectory(), "data", "fundaudit.db")}"
-            : configured)
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured)
+                ? $"Data Source={Path.Combine(Directory.GetCurrentDirectory(), "data", "fundaudit.db")}"
+                : configured
+        )
         {
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,

@@ -15,7 +15,8 @@ internal sealed class DatabaseOptions
     /// <summary>SQLite only: milliseconds a writer waits for the lock before SQLITE_BUSY.</summary>
     public int BusyTimeoutMs { get; set; } = 5000;
 
-    /// <summary>Whether to apply migrations at start-up (the default; a multi-instance deployment may run them once out of band).</summary>
+    /// <summary>Whether to apply migrations at start-up (the default; a multi-instance deployment may run them once out
+    /// of band).</summary>
     public bool MigrateOnStart { get; set; } = true;
 }
 

@@ -19,9 +19,7 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
 
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
-    public virtual void Prepare(DbConnection connection)
-    {
-    }
+    public virtual void Prepare(DbConnection connection) { }
 
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 
@@ -30,15 +28,26 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
         string sql,
         IReadOnlyDictionary<string, object> parameters,
         Action<IRowCursor> row,
-        CancellationToken ct) =>
-        DataReaderCursor.ReadAsync(connection, sql, parameters, row, ct);
+        CancellationToken ct
+    ) => DataReaderCursor.ReadAsync(connection, sql, parameters, row, ct);
 
     public async Task AddFromJsonAsync(
-        DbTransaction transaction, JsonTotalsTarget target, string rowsJson, CancellationToken ct)
+        DbTransaction transaction,
+        JsonTotalsTarget target,
+        string rowsJson,
+        CancellationToken ct
+    )
     {
         var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has ended.");
-        await connection.ExecuteAsync(new CommandDefinition(
-            AddFromJsonSql(target), new { Rows = rowsJson }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                AddFromJsonSql(target),
+                new { Rows = rowsJson },
+                transaction,
+                commandTimeout: 0,
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>
@@ -84,8 +93,8 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
 
     /// <summary>Per-connection settings (DESIGN "Storage"): applied each time a connection opens.</summary>
     public string ConnectionPragmas =>
-        $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMs}; " +
-        "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+        $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMs}; "
+        + "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
     public override DbConnection CreateConnection() =>
         new SqliteConnection(connectionString) { DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000) };
@@ -103,8 +112,8 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
         string sql,
         IReadOnlyDictionary<string, object> parameters,
         Action<IRowCursor> row,
-        CancellationToken ct) =>
-        SqliteRowCursor.ReadAsync((SqliteConnection)connection, sql, parameters, row, ct);
+        CancellationToken ct
+    ) => SqliteRowCursor.ReadAsync((SqliteConnection)connection, sql, parameters, row, ct);
 
     protected override string JsonRows(string parameter) => $"json_each({parameter}) e";
 

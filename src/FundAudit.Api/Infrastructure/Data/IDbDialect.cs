@@ -21,7 +21,8 @@ internal interface IDbDialect
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
         IReadOnlyList<string> updateColumns,
-        string changedWhen);
+        string changedWhen
+    );
 
     /// <summary>An INSERT that answers the new row's <paramref name="idColumn"/> as a scalar.</summary>
     string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn);

@@ -39,7 +39,8 @@ internal interface IDbEngine
         string sql,
         IReadOnlyDictionary<string, object> parameters,
         Action<IRowCursor> row,
-        CancellationToken ct);
+        CancellationToken ct
+    );
 
     /// <summary>
     /// Writes many rows of <paramref name="target"/> in one statement inside <paramref name="transaction"/>: a row
@@ -59,4 +60,5 @@ internal sealed record JsonTotalsTarget(
     string Table,
     IReadOnlyList<(string Column, ColumnType Type)> Columns,
     IReadOnlyList<string> KeyColumns,
-    IReadOnlyList<string> SumColumns);
+    IReadOnlyList<string> SumColumns
+);

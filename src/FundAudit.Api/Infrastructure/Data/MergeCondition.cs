@@ -17,8 +17,10 @@ internal static class MergeCondition
     /// <summary>The condition with both placeholders replaced by the aliases of one statement.</summary>
     public static string Render(string condition, string target, string source)
     {
-        if (!condition.Contains(Target, StringComparison.Ordinal)
-            && !condition.Contains(Source, StringComparison.Ordinal))
+        if (
+            !condition.Contains(Target, StringComparison.Ordinal)
+            && !condition.Contains(Source, StringComparison.Ordinal)
+        )
         {
             throw new ArgumentException($"Name {Target} or {Source} in the condition: {condition}", nameof(condition));
         }

@@ -23,7 +23,9 @@ internal sealed class Migrator(IDbEngine engine, DatabaseOptions options, ILogge
 
         var folder = ResourcePrefix + engine.MigrationFolder + ".";
         var result = builder
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(folder, StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name =>
+                name.StartsWith(folder, StringComparison.Ordinal)
+            )
             .WithTransactionPerScript()
             .LogTo(new UpgradeLog(logger))
             .Build()
@@ -38,12 +40,23 @@ internal sealed class Migrator(IDbEngine engine, DatabaseOptions options, ILogge
     /// <summary>Script names per engine folder, e.g. "0001_create_core_tables.sql".</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ScriptNames()
     {
-        var names = Assembly.GetExecutingAssembly().GetManifestResourceNames()
+        var names = Assembly
+            .GetExecutingAssembly()
+            .GetManifestResourceNames()
             .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .Select(n => n[ResourcePrefix.Length..])
-            .Select(n => (Folder: n[..n.IndexOf('.', StringComparison.Ordinal)], Script: n[(n.IndexOf('.', StringComparison.Ordinal) + 1)..]));
-        return names.GroupBy(n => n.Folder)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(n => n.Script).Order(StringComparer.Ordinal).ToList());
+            .Select(n =>
+                (
+                    Folder: n[..n.IndexOf('.', StringComparison.Ordinal)],
+                    Script: n[(n.IndexOf('.', StringComparison.Ordinal) + 1)..]
+                )
+            );
+        return names
+            .GroupBy(n => n.Folder)
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyList<string>)g.Select(n => n.Script).Order(StringComparer.Ordinal).ToList()
+            );
     }
 
     // DbUp hands over printf-style templates of its own; they are formatted here, then logged as one value.

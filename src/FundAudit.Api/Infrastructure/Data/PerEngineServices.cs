@@ -11,7 +11,8 @@ internal static class PerEngineServices
     /// Registers <typeparamref name="TService"/> as a singleton made from the configured engine's implementation.
     /// </summary>
     public static IServiceCollection AddPerEngine<TService, TSqlite, TPostgres, TSqlServer>(
-        this IServiceCollection services)
+        this IServiceCollection services
+    )
         where TService : class
         where TSqlite : TService
         where TPostgres : TService
@@ -19,20 +20,25 @@ internal static class PerEngineServices
         services.AddPerEngine<TService>(
             sqlite: sp => ActivatorUtilities.CreateInstance<TSqlite>(sp),
             postgres: sp => ActivatorUtilities.CreateInstance<TPostgres>(sp),
-            sqlServer: sp => ActivatorUtilities.CreateInstance<TSqlServer>(sp));
+            sqlServer: sp => ActivatorUtilities.CreateInstance<TSqlServer>(sp)
+        );
 
-    /// <summary>Registers <typeparamref name="TService"/> as a singleton made by the configured engine's factory.</summary>
+    /// <summary>Registers <typeparamref name="TService"/> as a singleton made by the configured engine's
+    /// factory.</summary>
     public static IServiceCollection AddPerEngine<TService>(
         this IServiceCollection services,
         Func<IServiceProvider, TService> sqlite,
         Func<IServiceProvider, TService> postgres,
-        Func<IServiceProvider, TService> sqlServer)
+        Func<IServiceProvider, TService> sqlServer
+    )
         where TService : class =>
-        services.AddSingleton(sp => sp.GetRequiredService<IDbEngine>().Provider switch
-        {
-            DatabaseProvider.Sqlite => sqlite(sp),
-            DatabaseProvider.Postgres => postgres(sp),
-            DatabaseProvider.SqlServer => sqlServer(sp),
-            var other => throw new InvalidOperationException($"No {typeof(TService).Name} for {other}."),
-        });
+        services.AddSingleton(sp =>
+            sp.GetRequiredService<IDbEngine>().Provider switch
+            {
+                DatabaseProvider.Sqlite => sqlite(sp),
+                DatabaseProvider.Postgres => postgres(sp),
+                DatabaseProvider.SqlServer => sqlServer(sp),
+                var other => throw new InvalidOperationException($"No {typeof(TService).Name} for {other}."),
+            }
+        );
 }

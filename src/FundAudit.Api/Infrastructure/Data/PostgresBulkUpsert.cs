@@ -42,7 +42,8 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         if (transaction is null)
         {
             throw new InvalidOperationException(
-                "PostgreSQL writes new rows inside the load transaction: open it before the first batch.");
+                "PostgreSQL writes new rows inside the load transaction: open it before the first batch."
+            );
         }
 
         _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
@@ -53,7 +54,9 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
     private async Task CopyAsync(string table, string[] types, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {table} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)",
+            ct
+        );
 
         // Synchronous, typed writes: the importer buffers and only blocks to send a full buffer, while an awaited
         // write per value resolved by type name cost more than the server's work on the row.
@@ -116,7 +119,8 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
             FROM merged
             """;
         var (created, updated) = await connection.QuerySingleAsync<(long, long)>(
-            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0)
+        );
         return new BulkUpsertCounts(created + _inserted, updated, Staged - created - updated);
     }
 
@@ -137,10 +141,13 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         }
 
         var t = target;
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS " +
-            $"AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
-            cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"DROP TABLE IF EXISTS {t.StagingTable}; CREATE TEMP TABLE {t.StagingTable} ON COMMIT PRESERVE ROWS "
+                    + $"AS SELECT {t.ColumnList} FROM {t.Table} WITH NO DATA;",
+                cancellationToken: ct
+            )
+        );
         _types = await ColumnTypesAsync("to_regclass('pg_temp.' || @Table)", t.StagingTable, ct);
         return _types;
     }
@@ -150,14 +157,19 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
     /// </summary>
     private async Task<string[]> ColumnTypesAsync(string relation, string? table, CancellationToken ct)
     {
-        var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition(
-                $"""
-                SELECT a.attname, format_type(a.atttypid, NULL)
-                FROM pg_attribute a
-                WHERE a.attrelid = {relation} AND a.attnum > 0 AND NOT a.attisdropped
-                """,
-                new { Table = table }, cancellationToken: ct)))
-            .ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
+        var types = (
+            await connection.QueryAsync<(string Name, string Type)>(
+                new CommandDefinition(
+                    $"""
+                    SELECT a.attname, format_type(a.atttypid, NULL)
+                    FROM pg_attribute a
+                    WHERE a.attrelid = {relation} AND a.attnum > 0 AND NOT a.attisdropped
+                    """,
+                    new { Table = table },
+                    cancellationToken: ct
+                )
+            )
+        ).ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
         return target.InsertColumns.Select(c => types[c]).ToArray();
     }
 }

@@ -15,7 +15,8 @@ internal interface IRowCursor
 
     DateOnly Date(int ordinal);
 
-    /// <summary>Whether the column's text equals <paramref name="value"/> (ordinal), without reading it into a string where possible.</summary>
+    /// <summary>Whether the column's text equals <paramref name="value"/> (ordinal), without reading it into a string
+    /// where possible.</summary>
     bool TextIs(int ordinal, string value);
 
     string Text(int ordinal);
@@ -24,9 +25,15 @@ internal interface IRowCursor
 /// <summary>Any ADO.NET reader (PostgreSQL, SQL Server): plain typed getters.</summary>
 internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
 {
-    private readonly bool[] _isInt64 = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetFieldType(i) == typeof(long)).ToArray();
+    private readonly bool[] _isInt64 = Enumerable
+        .Range(0, reader.FieldCount)
+        .Select(i => reader.GetFieldType(i) == typeof(long))
+        .ToArray();
 
-    public long Int64(int ordinal) => _isInt64[ordinal] ? reader.GetInt64(ordinal) : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+    public long Int64(int ordinal) =>
+        _isInt64[ordinal]
+            ? reader.GetInt64(ordinal)
+            : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
     public DateOnly Date(int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
 
@@ -36,9 +43,17 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
 
     public string Text(int ordinal) => _texts[ordinal] ??= reader.GetString(ordinal); // once per row and column
 
-    public static async Task ReadAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct)
+    public static async Task ReadAsync(
+        DbConnection connection,
+        string sql,
+        IReadOnlyDictionary<string, object> parameters,
+        Action<IRowCursor> row,
+        CancellationToken ct
+    )
     {
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new DynamicParameters(parameters), cancellationToken: ct));
+        await using var reader = await connection.ExecuteReaderAsync(
+            new CommandDefinition(sql, new DynamicParameters(parameters), cancellationToken: ct)
+        );
         var cursor = new DataReaderCursor(reader);
         while (await reader.ReadAsync(ct))
         {
@@ -105,7 +120,13 @@ internal sealed class SqliteRowCursor : IRowCursor
 
     public string Text(int ordinal) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, ordinal));
 
-    public static Task ReadAsync(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object> parameters, Action<IRowCursor> row, CancellationToken ct)
+    public static Task ReadAsync(
+        SqliteConnection connection,
+        string sql,
+        IReadOnlyDictionary<string, object> parameters,
+        Action<IRowCursor> row,
+        CancellationToken ct
+    )
     {
         Check(connection, raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement));
         using (statement)
@@ -118,15 +139,25 @@ internal sealed class SqliteRowCursor : IRowCursor
                     continue; // not used by this statement
                 }
 
-                Check(connection, value switch
-                {
-                    long l => raw.sqlite3_bind_int64(statement, index, l),
-                    int i => raw.sqlite3_bind_int64(statement, index, i),
-                    bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
-                    DateOnly d => raw.sqlite3_bind_text(statement, index, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                    string s => raw.sqlite3_bind_text(statement, index, s),
-                    _ => throw new ArgumentException($"Cannot bind a {value.GetType().Name} to @{name}.", nameof(parameters)),
-                });
+                Check(
+                    connection,
+                    value switch
+                    {
+                        long l => raw.sqlite3_bind_int64(statement, index, l),
+                        int i => raw.sqlite3_bind_int64(statement, index, i),
+                        bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+                        DateOnly d => raw.sqlite3_bind_text(
+                            statement,
+                            index,
+                            d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                        ),
+                        string s => raw.sqlite3_bind_text(statement, index, s),
+                        _ => throw new ArgumentException(
+                            $"Cannot bind a {value.GetType().Name} to @{name}.",
+                            nameof(parameters)
+                        ),
+                    }
+                );
             }
 
             var cursor = new SqliteRowCursor(statement);

@@ -14,20 +14,21 @@ internal abstract class DialectBase : IDbDialect
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
         IReadOnlyList<string> updateColumns,
-        string changedWhen) =>
-        // INSERT … ON CONFLICT: the same text on SQLite (3.24+) and PostgreSQL. The stored row is aliased t, the
-        // proposed one is "excluded".
-        $"""
-        INSERT INTO {table} AS t ({string.Join(", ", insertColumns)})
-        VALUES ({string.Join(", ", insertColumns.Select(c => "@" + c))})
-        ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET
-          {string.Join(",\n  ", updateColumns.Select(c => $"{c} = excluded.{c}"))}
-        WHERE {MergeCondition.Render(changedWhen, "t", "excluded")}
-        """;
+        string changedWhen
+    ) =>
+            // INSERT … ON CONFLICT: the same text on SQLite (3.24+) and PostgreSQL. The stored row is aliased t, the
+            // proposed one is "excluded".
+            $"""
+            INSERT INTO {table} AS t ({string.Join(", ", insertColumns)})
+            VALUES ({string.Join(", ", insertColumns.Select(c => "@" + c))})
+            ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET
+              {string.Join(",\n  ", updateColumns.Select(c => $"{c} = excluded.{c}"))}
+            WHERE {MergeCondition.Render(changedWhen, "t", "excluded")}
+            """;
 
     public virtual string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn) =>
-        $"INSERT INTO {table} ({string.Join(", ", columns)}) " +
-        $"VALUES ({string.Join(", ", columns.Select(c => "@" + c))}) RETURNING {idColumn}";
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) "
+        + $"VALUES ({string.Join(", ", columns.Select(c => "@" + c))}) RETURNING {idColumn}";
 
     public virtual string ContainsIgnoreCase(string column, string parameter) =>
         $"lower({column}) LIKE lower(@{parameter}) ESCAPE '\\'";
@@ -36,14 +37,19 @@ internal abstract class DialectBase : IDbDialect
 
     public abstract string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
 
-    public string TypeName(ColumnType type) => type switch
-    {
-        ColumnType.Text => TypeNames.Text,
-        ColumnType.Date => TypeNames.Date,
-        ColumnType.Integer => TypeNames.Integer,
-        ColumnType.Decimal => TypeNames.Decimal,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "The dialect has no name for this column type."),
-    };
+    public string TypeName(ColumnType type) =>
+        type switch
+        {
+            ColumnType.Text => TypeNames.Text,
+            ColumnType.Date => TypeNames.Date,
+            ColumnType.Integer => TypeNames.Integer,
+            ColumnType.Decimal => TypeNames.Decimal,
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(type),
+                type,
+                "The dialect has no name for this column type."
+            ),
+        };
 
     public virtual string TempTable(string name) => name;
 
@@ -103,19 +109,21 @@ internal sealed class SqlServerDialect : DialectBase
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
         IReadOnlyList<string> updateColumns,
-        string changedWhen) => $"""
-        MERGE {table} WITH (HOLDLOCK) AS t
-        USING (SELECT {string.Join(", ", insertColumns.Select(c => $"@{c} AS {c}"))}) AS s
-        ON {string.Join(" AND ", keyColumns.Select(c => $"t.{c} = s.{c}"))}
-        WHEN MATCHED AND ({MergeCondition.Render(changedWhen, "t", "s")})
-          THEN UPDATE SET {string.Join(", ", updateColumns.Select(c => $"{c} = s.{c}"))}
-        WHEN NOT MATCHED THEN INSERT ({string.Join(", ", insertColumns)})
-          VALUES ({string.Join(", ", insertColumns.Select(c => "s." + c))});
-        """;
+        string changedWhen
+    ) =>
+        $"""
+            MERGE {table} WITH (HOLDLOCK) AS t
+            USING (SELECT {string.Join(", ", insertColumns.Select(c => $"@{c} AS {c}"))}) AS s
+            ON {string.Join(" AND ", keyColumns.Select(c => $"t.{c} = s.{c}"))}
+            WHEN MATCHED AND ({MergeCondition.Render(changedWhen, "t", "s")})
+              THEN UPDATE SET {string.Join(", ", updateColumns.Select(c => $"{c} = s.{c}"))}
+            WHEN NOT MATCHED THEN INSERT ({string.Join(", ", insertColumns)})
+              VALUES ({string.Join(", ", insertColumns.Select(c => "s." + c))});
+            """;
 
     public override string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn) =>
-        $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} " +
-        $"VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} "
+        + $"VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
 
     public override string ContainsIgnoreCase(string column, string parameter) =>
         $"{column} LIKE @{parameter} ESCAPE '\\'";
@@ -130,8 +138,8 @@ internal sealed class SqlServerDialect : DialectBase
     public override string TempTable(string name) => "#" + name;
 
     public override string CreateTempTable(string name, IReadOnlyList<(string Column, ColumnType Type)> columns) =>
-        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({ColumnDefinitions(columns)}); " +
-        $"DELETE FROM #{name};";
+        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({ColumnDefinitions(columns)}); "
+        + $"DELETE FROM #{name};";
 
     // 2627: unique constraint or primary key; 2601: unique index.
     public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };

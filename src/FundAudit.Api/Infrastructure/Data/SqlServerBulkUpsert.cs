@@ -37,13 +37,18 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
 
         foreach (var row in rows)
         {
-            table.Rows.Add(row.Select(v => v switch
-            {
-                null => DBNull.Value,
-                DateOnly d => d.ToDateTime(TimeOnly.MinValue),
-                DateTimeOffset o => o.ToUniversalTime(),
-                _ => v,
-            }).ToArray());
+            table.Rows.Add(
+                row.Select(v =>
+                        v switch
+                        {
+                            null => DBNull.Value,
+                            DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+                            DateTimeOffset o => o.ToUniversalTime(),
+                            _ => v,
+                        }
+                    )
+                    .ToArray()
+            );
         }
 
         using var copy = new SqlBulkCopy(connection)
@@ -80,7 +85,8 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
             FROM @actions;
             """;
         var (created, updated) = await connection.QuerySingleAsync<(long, long)>(
-            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
+            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0)
+        );
         return new BulkUpsertCounts(created, updated, Staged - created - updated);
     }
 
@@ -100,9 +106,12 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
             return;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS {Staging}; SELECT TOP 0 {target.ColumnList} INTO {Staging} FROM {target.Table};",
-            cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"DROP TABLE IF EXISTS {Staging}; SELECT TOP 0 {target.ColumnList} INTO {Staging} FROM {target.Table};",
+                cancellationToken: ct
+            )
+        );
         _staging = true;
     }
 }

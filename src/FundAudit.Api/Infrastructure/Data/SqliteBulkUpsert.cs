@@ -56,7 +56,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         if (transaction is null)
         {
             throw new InvalidOperationException(
-                "SQLite writes new rows inside the load transaction: open it before the first batch.");
+                "SQLite writes new rows inside the load transaction: open it before the first batch."
+            );
         }
 
         await EnsureCacheAsync(transaction, ct);
@@ -75,12 +76,17 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         _droppedTriggers = [];
         foreach (var name in target.InsertTriggers)
         {
-            var sql = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = @Table AND name = @Name",
-                new { Table = target.Table, Name = name }, transaction, cancellationToken: ct))
-                ?? throw new InvalidOperationException($"The trigger {name} on {target.Table} does not exist.");
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"DROP TRIGGER main.{name}", transaction: transaction, cancellationToken: ct));
+            var sql = await connection.ExecuteScalarAsync<string?>(
+                new CommandDefinition(
+                    "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = @Table AND name = @Name",
+                    new { Table = target.Table, Name = name },
+                    transaction,
+                    cancellationToken: ct
+                )
+            ) ?? throw new InvalidOperationException($"The trigger {name} on {target.Table} does not exist.");
+            await connection.ExecuteAsync(
+                new CommandDefinition($"DROP TRIGGER main.{name}", transaction: transaction, cancellationToken: ct)
+            );
             _droppedTriggers.Add(sql);
         }
     }
@@ -125,7 +131,11 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     }
 
     private void Insert(
-        Dictionary<int, sqlite3_stmt> statements, string table, IReadOnlyList<object?[]> rows, CancellationToken ct)
+        Dictionary<int, sqlite3_stmt> statements,
+        string table,
+        IReadOnlyList<object?[]> rows,
+        CancellationToken ct
+    )
     {
         for (var start = 0; start < rows.Count; start += RowsPerStatement)
         {
@@ -155,20 +165,21 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     /// DateOnly as yyyy-MM-dd, instants in UTC as yyyy-MM-dd HH:mm:ss.FFFFFFFzzz, so both write paths store the same
     /// text.
     /// </summary>
-    internal static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
-    {
-        null => raw.sqlite3_bind_null(statement, index),
-        string text => BindText(statement, index, text),
-        long l => raw.sqlite3_bind_int64(statement, index, l),
-        int i => raw.sqlite3_bind_int64(statement, index, i),
-        short i => raw.sqlite3_bind_int64(statement, index, i),
-        bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
-        double d => raw.sqlite3_bind_double(statement, index, d),
-        float f => raw.sqlite3_bind_double(statement, index, f),
-        DateOnly date => BindDate(statement, index, date),
-        DateTimeOffset instant => BindInstant(statement, index, instant),
-        _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
-    };
+    internal static int Bind(sqlite3_stmt statement, int index, object? value) =>
+        value switch
+        {
+            null => raw.sqlite3_bind_null(statement, index),
+            string text => BindText(statement, index, text),
+            long l => raw.sqlite3_bind_int64(statement, index, l),
+            int i => raw.sqlite3_bind_int64(statement, index, i),
+            short i => raw.sqlite3_bind_int64(statement, index, i),
+            bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+            double d => raw.sqlite3_bind_double(statement, index, d),
+            float f => raw.sqlite3_bind_double(statement, index, f),
+            DateOnly date => BindDate(statement, index, date),
+            DateTimeOffset instant => BindInstant(statement, index, instant),
+            _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
+        };
 
     private static int BindDate(sqlite3_stmt statement, int index, DateOnly date)
     {
@@ -186,9 +197,14 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     {
         if (_lastInstant is not { } last || last.Instant != instant)
         {
-            last = (instant, System.Text.Encoding.UTF8.GetBytes(
-                instant.ToUniversalTime()
-                    .ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)));
+            last = (
+                instant,
+                System.Text.Encoding.UTF8.GetBytes(
+                    instant
+                        .ToUniversalTime()
+                        .ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)
+                )
+            );
             _lastInstant = last;
         }
 
@@ -249,10 +265,13 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
         await EnsureStagingAsync(transaction, ct);
         var t = target;
-        var maxBefore = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}",
-            transaction: transaction,
-            cancellationToken: ct));
+        var maxBefore = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                $"SELECT coalesce(max({t.IdColumn}), 0) FROM main.{t.Table}",
+                transaction: transaction,
+                cancellationToken: ct
+            )
+        );
         var merge = $"""
             INSERT INTO main.{t.Table} AS t ({t.ColumnList})
             SELECT {t.ColumnList} FROM temp.{t.StagingTable} WHERE true
@@ -261,12 +280,16 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
             WHERE {MergeCondition.Render(t.ChangedWhen, "t", "excluded")}
             """;
         var affected = await connection.ExecuteAsync(
-            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0));
-        var created = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore",
-            new { MaxBefore = maxBefore },
-            transaction,
-            cancellationToken: ct));
+            new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0)
+        );
+        var created = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                $"SELECT count(*) FROM main.{t.Table} WHERE {t.IdColumn} > @MaxBefore",
+                new { MaxBefore = maxBefore },
+                transaction,
+                cancellationToken: ct
+            )
+        );
         return new BulkUpsertCounts(created + _inserted, affected - created, Staged - affected);
     }
 
@@ -284,15 +307,19 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
             if (_staging)
             {
                 await connection.ExecuteAsync(
-                    new CommandDefinition($"DROP TABLE IF EXISTS temp.{target.StagingTable}"));
+                    new CommandDefinition($"DROP TABLE IF EXISTS temp.{target.StagingTable}")
+                );
             }
 
             if (_cacheSizes is var (main, temp))
             {
                 // The connection goes back to the pool as it came.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"PRAGMA main.cache_size = {main.ToString(CultureInfo.InvariantCulture)}; " +
-                    $"PRAGMA temp.cache_size = {temp.ToString(CultureInfo.InvariantCulture)};"));
+                await connection.ExecuteAsync(
+                    new CommandDefinition(
+                        $"PRAGMA main.cache_size = {main.ToString(CultureInfo.InvariantCulture)}; "
+                            + $"PRAGMA temp.cache_size = {temp.ToString(CultureInfo.InvariantCulture)};"
+                    )
+                );
             }
         }
     }
@@ -306,13 +333,19 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
         _cacheSizes = (
             await connection.ExecuteScalarAsync<long>(
-                new CommandDefinition("PRAGMA main.cache_size", transaction: transaction, cancellationToken: ct)),
+                new CommandDefinition("PRAGMA main.cache_size", transaction: transaction, cancellationToken: ct)
+            ),
             await connection.ExecuteScalarAsync<long>(
-                new CommandDefinition("PRAGMA temp.cache_size", transaction: transaction, cancellationToken: ct)));
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};",
-            transaction: transaction,
-            cancellationToken: ct));
+                new CommandDefinition("PRAGMA temp.cache_size", transaction: transaction, cancellationToken: ct)
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"PRAGMA main.cache_size = -{ImportCacheKiB}; PRAGMA temp.cache_size = -{ImportCacheKiB};",
+                transaction: transaction,
+                cancellationToken: ct
+            )
+        );
     }
 
     private async Task EnsureStagingAsync(DbTransaction? transaction, CancellationToken ct)
@@ -324,10 +357,13 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
 
         var t = target;
         _staging = true;
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"DROP TABLE IF EXISTS temp.{t.StagingTable}; " +
-            $"CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
-            transaction: transaction,
-            cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"DROP TABLE IF EXISTS temp.{t.StagingTable}; "
+                    + $"CREATE TEMP TABLE {t.StagingTable} AS SELECT {t.ColumnList} FROM main.{t.Table} WHERE 0;",
+                transaction: transaction,
+                cancellationToken: ct
+            )
+        );
     }
 }

@@ -20,22 +20,29 @@ internal static class HttpSetup
     public static IServiceCollection AddFundAuditHttp(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<HttpLimitsOptions>(configuration.GetSection(HttpLimitsOptions.Section));
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
-        {
-            ctx.ProblemDetails.Extensions.Remove("exception");
-            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
-        });
+        services.AddProblemDetails(o =>
+            o.CustomizeProblemDetails = ctx =>
+            {
+                ctx.ProblemDetails.Extensions.Remove("exception");
+                ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            }
+        );
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
+            JsonDefaults.Configure(o.SerializerOptions)
+        );
 
         // Property names in validation errors are the JSON names a client sent: grants[3].amountAwarded.
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         return services;
     }
 
-    /// <summary>Exception handler, status-code ProblemDetails and the body size limit, in the order they must run.</summary>
+    /// <summary>Exception handler, status-code ProblemDetails and the body size limit, in the order they must
+    /// run.</summary>
     public static WebApplication UseFundAuditHttp(this WebApplication app)
     {
         app.UseExceptionHandler();

@@ -17,7 +17,9 @@ internal sealed class IdempotencyStore(Db db, IDataProtectionProvider protection
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
-    private const string Select = "SELECT request_hash, status_code, response_protected FROM idempotent_responses WHERE scope = @Scope AND key_hash = @KeyHash";
+    private const string Select =
+        "SELECT request_hash, status_code, response_protected FROM idempotent_responses "
+        + "WHERE scope = @Scope AND key_hash = @KeyHash";
     private const string Insert = """
         INSERT INTO idempotent_responses (scope, key_hash, request_hash, status_code, response_protected, created_at)
         VALUES (@Scope, @KeyHash, @RequestHash, @StatusCode, @Response, @Now)
@@ -31,22 +33,50 @@ internal sealed class IdempotencyStore(Db db, IDataProtectionProvider protection
     public async Task<IdempotentResponse?> FindAsync(string scope, string key, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(string RequestHash, int StatusCode, string ResponseProtected)?>(
-            new CommandDefinition(Select, new { Scope = scope, KeyHash = Hash(key) }, cancellationToken: ct));
-        return row is { } r ? new IdempotentResponse(r.RequestHash, r.StatusCode, _protector.Unprotect(r.ResponseProtected)) : null;
+        var row = await connection.QuerySingleOrDefaultAsync<(
+            string RequestHash,
+            int StatusCode,
+            string ResponseProtected
+        )?>(new CommandDefinition(Select, new { Scope = scope, KeyHash = Hash(key) }, cancellationToken: ct));
+        return row is { } r
+            ? new IdempotentResponse(r.RequestHash, r.StatusCode, _protector.Unprotect(r.ResponseProtected))
+            : null;
     }
 
-    public Task SaveAsync(DbConnection connection, DbTransaction tx, string scope, string key, string requestHash, int statusCode, string body,
-        DateTimeOffset now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(Insert, new
-        {
-            Scope = scope, KeyHash = Hash(key), RequestHash = requestHash, StatusCode = statusCode, Response = _protector.Protect(body), Now = now,
-        }, tx, cancellationToken: ct));
+    public Task SaveAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        string scope,
+        string key,
+        string requestHash,
+        int statusCode,
+        string body,
+        DateTimeOffset now,
+        CancellationToken ct
+    ) =>
+        connection.ExecuteAsync(
+            new CommandDefinition(
+                Insert,
+                new
+                {
+                    Scope = scope,
+                    KeyHash = Hash(key),
+                    RequestHash = requestHash,
+                    StatusCode = statusCode,
+                    Response = _protector.Protect(body),
+                    Now = now,
+                },
+                tx,
+                cancellationToken: ct
+            )
+        );
 
     /// <summary>Forgets answers older than <paramref name="before"/> (they may hold secrets shown once).</summary>
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteOld, new { Before = before }, cancellationToken: ct));
+        return await connection.ExecuteAsync(
+            new CommandDefinition(DeleteOld, new { Before = before }, cancellationToken: ct)
+        );
     }
 }

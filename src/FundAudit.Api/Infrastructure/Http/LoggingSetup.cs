@@ -6,7 +6,11 @@ internal static class LoggingSetup
     /// JSON console logs outside Development. Commands log to standard error so that standard output carries only
     /// their result (a created key on the last line). Nothing here logs request bodies or query strings.
     /// </summary>
-    public static ILoggingBuilder AddFundAuditLogging(this ILoggingBuilder logging, IHostEnvironment environment, bool isCommand)
+    public static ILoggingBuilder AddFundAuditLogging(
+        this ILoggingBuilder logging,
+        IHostEnvironment environment,
+        bool isCommand
+    )
     {
         logging.ClearProviders();
         if (isCommand)

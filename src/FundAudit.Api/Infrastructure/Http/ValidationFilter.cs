@@ -1,6 +1,7 @@
 namespace FundAudit.Api.Infrastructure.Http;
 
-/// <summary>The one validation path (DESIGN rule 5): the request's FluentValidation validator, 400 ValidationProblem on failure.</summary>
+/// <summary>The one validation path (DESIGN rule 5): the request's FluentValidation validator, 400 ValidationProblem on
+/// failure.</summary>
 internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -8,7 +9,11 @@ internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFi
         var argument = context.Arguments.OfType<T>().FirstOrDefault();
         if (argument is null)
         {
-            return TypedResults.Problem(title: "Missing body", detail: "The request needs a JSON body.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(
+                title: "Missing body",
+                detail: "The request needs a JSON body.",
+                statusCode: StatusCodes.Status400BadRequest
+            );
         }
 
         var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);

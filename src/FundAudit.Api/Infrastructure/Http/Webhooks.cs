@@ -4,7 +4,8 @@ using System.Text;
 namespace FundAudit.Api.Infrastructure.Http;
 
 /// <summary>
-/// Posts a JSON body to a subscriber's URL with <c>X-FundAudit-Signature: sha256=&lt;hex HMAC-SHA256 of the body under the
+/// Posts a JSON body to a subscriber's URL with <c>X-FundAudit-Signature: sha256=&lt;hex HMAC-SHA256 of the body under
+/// the
 /// shared secret&gt;</c> and <c>X-FundAudit-Delivery</c> (a stable id, the same on every retry, for de-duplication).
 /// </summary>
 internal sealed class WebhookSender(IHttpClientFactory clients)
@@ -19,7 +20,10 @@ internal sealed class WebhookSender(IHttpClientFactory clients)
     /// <summary>The response status, or null when the subscriber could not be reached.</summary>
     public async Task<int?> SendAsync(Uri url, byte[] secret, string body, long deliveryId, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
         request.Headers.Add(SignatureHeader, Sign(secret, body));
         request.Headers.Add(DeliveryHeader, deliveryId.ToString(CultureInfo.InvariantCulture));
         try

@@ -24,19 +24,30 @@ internal sealed class JobsOptions
 /// </summary>
 internal static class JobsServiceCollectionExtensions
 {
-    public static IServiceCollection AddFundAuditJobs(this IServiceCollection services, IConfiguration configuration, bool runServer = true)
+    public static IServiceCollection AddFundAuditJobs(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        bool runServer = true
+    )
     {
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddSingleton(options);
         services.AddPerEngine<JobStorage>(
             sqlite: sp => SqliteStorage(DatabaseOptionsFor(sp)),
             postgres: sp => PostgresStorage(DatabaseOptionsFor(sp)),
-            sqlServer: sp => SqlServerStorage(DatabaseOptionsFor(sp)));
-        services.AddHangfire((sp, c) => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseLogProvider(new DisposalSafeLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()))));
+            sqlServer: sp => SqlServerStorage(DatabaseOptionsFor(sp))
+        );
+        services.AddHangfire(
+            (sp, c) =>
+                c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                    .UseSimpleAssemblyNameTypeSerializer()
+                    .UseRecommendedSerializerSettings()
+                    .UseLogProvider(
+                        new DisposalSafeLogProvider(
+                            new Hangfire.AspNetCore.AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>())
+                        )
+                    )
+        );
         if (options.RunServer && runServer)
         {
             services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<JobsOptions>().WorkerCount);
@@ -47,8 +58,16 @@ internal static class JobsServiceCollectionExtensions
 
     public static WebApplication MapFundAuditJobsDashboard(this WebApplication app)
     {
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AsyncAuthorization = [], DisplayStorageConnectionString = false },
-                app.Services.GetRequiredService<JobStorage>())
+        app.MapHangfireDashboard(
+                "/hangfire",
+                new DashboardOptions
+                {
+                    Authorization = [],
+                    AsyncAuthorization = [],
+                    DisplayStorageConnectionString = false,
+                },
+                app.Services.GetRequiredService<JobStorage>()
+            )
             .RequireAuthorization(Policies.Admin);
         return app;
     }
@@ -82,15 +101,18 @@ internal static class JobsServiceCollectionExtensions
     }
 
     private static JobStorage SqlServerStorage(DatabaseOptions database) =>
-        new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
-        {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
-            SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-            QueuePollInterval = TimeSpan.Zero,
-            UseRecommendedIsolationLevel = true,
-            DisableGlobalLocks = true,
-        });
+        new SqlServerStorage(
+            database.ConnectionString,
+            new SqlServerStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                QueuePollInterval = TimeSpan.Zero,
+                UseRecommendedIsolationLevel = true,
+                DisableGlobalLocks = true,
+            }
+        );
 }
 
 /// <summary>
@@ -113,6 +135,7 @@ internal sealed class DisposalSafeLogProvider(Hangfire.Logging.ILogProvider inne
 
     private sealed class Silent : Hangfire.Logging.ILog
     {
-        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) =>
+            false;
     }
 }

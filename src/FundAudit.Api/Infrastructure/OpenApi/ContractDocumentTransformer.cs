@@ -22,23 +22,25 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
 
     /// <summary>Success answers that are files, not JSON: the route handlers return them as raw results.
     /// With <c>Beside</c>, the file is another form of a documented JSON answer (by Accept or ?format=).</summary>
-    private static readonly Dictionary<string, (string MediaType, string Description, bool Beside)> FileAnswers =
-        new(StringComparer.Ordinal)
-        {
-            ["ExportFundingMixCsv"] = ("text/csv", "The mix as CSV (UTF-8, formula-safe cells).", false),
-            ["GetFundingMixChart"] = ("image/svg+xml", "The mix as an SVG chart.", false),
-            ["ExportBaselineComparisonCsv"] = ("text/csv", "The comparison as CSV (UTF-8, formula-safe cells).", false),
-            ["GetBaselineComparisonChart"] = ("image/svg+xml", "The comparison as an SVG chart.", false),
-            ["ExportGrantsCsv"] = ("text/csv", "The grants and their classification as CSV (formula-safe).", false),
-            ["GetGrantImportErrors"] = ("text/csv", "The rejected rows, as JSON or CSV (Accept, ?format=csv).", true),
-        };
+    private static readonly Dictionary<string, (string MediaType, string Description, bool Beside)> FileAnswers = new(
+        StringComparer.Ordinal
+    )
+    {
+        ["ExportFundingMixCsv"] = ("text/csv", "The mix as CSV (UTF-8, formula-safe cells).", false),
+        ["GetFundingMixChart"] = ("image/svg+xml", "The mix as an SVG chart.", false),
+        ["ExportBaselineComparisonCsv"] = ("text/csv", "The comparison as CSV (UTF-8, formula-safe cells).", false),
+        ["GetBaselineComparisonChart"] = ("image/svg+xml", "The comparison as an SVG chart.", false),
+        ["ExportGrantsCsv"] = ("text/csv", "The grants and their classification as CSV (formula-safe).", false),
+        ["GetGrantImportErrors"] = ("text/csv", "The rejected rows, as JSON or CSV (Accept, ?format=csv).", true),
+    };
 
     /// <summary>Problems a handler answers that neither its types nor the rules below declare.</summary>
-    private static readonly Dictionary<string, (string Status, string Description)[]> MoreProblems =
-        new(StringComparer.Ordinal)
-        {
-            ["ListEmergencyRequests"] = [("404", "No fund with this slug among the caller's funds.")],
-        };
+    private static readonly Dictionary<string, (string Status, string Description)[]> MoreProblems = new(
+        StringComparer.Ordinal
+    )
+    {
+        ["ListEmergencyRequests"] = [("404", "No fund with this slug among the caller's funds.")],
+    };
 
     /// <summary>Operations that read the Idempotency-Key header themselves (true: they refuse a request
     /// without it).</summary>
@@ -61,7 +63,10 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     };
 
     public Task TransformAsync(
-        OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+        OpenApiDocument document,
+        OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken
+    )
     {
         document.Info.License = new OpenApiLicense
         {
@@ -150,15 +155,23 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         if (IdempotentOperations.TryGetValue(id, out var keyRequired))
         {
             operation.Parameters ??= [];
-            operation.Parameters.Add(new OpenApiParameter
-            {
-                Name = "Idempotency-Key",
-                In = ParameterLocation.Header,
-                Required = keyRequired,
-                Description = "1 to 200 characters chosen by the client; a retry with the same key and request gets " +
-                              "the first answer again instead of doing the work twice.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 },
-            });
+            operation.Parameters.Add(
+                new OpenApiParameter
+                {
+                    Name = "Idempotency-Key",
+                    In = ParameterLocation.Header,
+                    Required = keyRequired,
+                    Description =
+                        "1 to 200 characters chosen by the client; a retry with the same key and request gets "
+                        + "the first answer again instead of doing the work twice.",
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        MinLength = 1,
+                        MaxLength = 200,
+                    },
+                }
+            );
         }
     }
 
@@ -216,8 +229,10 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             {
                 concrete.Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/problem+json"] =
-                        new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+                    ["application/problem+json"] = new()
+                    {
+                        Schema = new OpenApiSchemaReference(ProblemSchema, document),
+                    },
                 };
                 continue;
             }
@@ -240,8 +255,11 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             return; // a reference: its target is tidied where it is defined
         }
 
-        if (schema.Type is { } type && (type & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 &&
-            (type & JsonSchemaType.String) != 0)
+        if (
+            schema.Type is { } type
+            && (type & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0
+            && (type & JsonSchemaType.String) != 0
+        )
         {
             schema.Type = type & ~JsonSchemaType.String;
             schema.Pattern = null;
@@ -272,43 +290,52 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     }
 
     private static bool AllowsNull(IOpenApiSchema schema) =>
-        schema is OpenApiSchema concrete &&
-        ((concrete.Type is { } type && (type & JsonSchemaType.Null) != 0) ||
-         (concrete.OneOf ?? []).Concat(concrete.AnyOf ?? []).Any(AllowsNull));
+        schema is OpenApiSchema concrete
+        && (
+            (concrete.Type is { } type && (type & JsonSchemaType.Null) != 0)
+            || (concrete.OneOf ?? []).Concat(concrete.AnyOf ?? []).Any(AllowsNull)
+        );
 
     /// <summary>RFC 9457 problem details as the service writes them, with its extensions.</summary>
-    private static OpenApiSchema Problem() => new()
-    {
-        Type = JsonSchemaType.Object,
-        Description = "An error (RFC 9457 problem details). Further members may appear beside these; clients should " +
-                      "ignore members they do not know.",
-        Required = new HashSet<string>(StringComparer.Ordinal) { "title", "status" },
-        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+    private static OpenApiSchema Problem() =>
+        new()
         {
-            ["type"] = Text("A URI reference naming the kind of problem."),
-            ["title"] = Text("A short summary of the problem, the same for every occurrence of its kind."),
-            ["status"] = new OpenApiSchema
+            Type = JsonSchemaType.Object,
+            Description =
+                "An error (RFC 9457 problem details). Further members may appear beside these; clients should "
+                + "ignore members they do not know.",
+            Required = new HashSet<string>(StringComparer.Ordinal) { "title", "status" },
+            Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
             {
-                Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status.",
-            },
-            ["detail"] = Text("What went wrong this time."),
-            ["instance"] = Text("The request this problem occurred in."),
-            ["traceId"] = Text("Quote it when reporting a problem: it finds the request in the service's log."),
-            ["code"] = Text("A stable machine-readable reason, where a client may act on it " +
-                            "(e.g. stale_version, already_disbursed, or why a request's state may not change)."),
-            ["errors"] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Object,
-                Description = "On a 400 for invalid input: messages per invalid field (JSON path, parameter, column).",
-                AdditionalProperties = new OpenApiSchema
+                ["type"] = Text("A URI reference naming the kind of problem."),
+                ["title"] = Text("A short summary of the problem, the same for every occurrence of its kind."),
+                ["status"] = new OpenApiSchema
                 {
-                    Type = JsonSchemaType.Array,
-                    Items = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Description = "The HTTP status.",
+                },
+                ["detail"] = Text("What went wrong this time."),
+                ["instance"] = Text("The request this problem occurred in."),
+                ["traceId"] = Text("Quote it when reporting a problem: it finds the request in the service's log."),
+                ["code"] = Text(
+                    "A stable machine-readable reason, where a client may act on it "
+                        + "(e.g. stale_version, already_disbursed, or why a request's state may not change)."
+                ),
+                ["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Description =
+                        "On a 400 for invalid input: messages per invalid field (JSON path, parameter, column).",
+                    AdditionalProperties = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        Items = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
                 },
             },
-        },
-        AdditionalPropertiesAllowed = true,
-    };
+            AdditionalPropertiesAllowed = true,
+        };
 
     private static OpenApiSchema Text(string description) =>
         new() { Type = JsonSchemaType.String, Description = description };

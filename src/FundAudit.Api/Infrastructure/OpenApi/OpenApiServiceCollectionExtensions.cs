@@ -12,21 +12,26 @@ internal static class OpenApiServiceCollectionExtensions
         services.AddOpenApi(DocumentName, o =>
         {
             // Use cases nest their Request/Response types; name schemas after the use case (ListGrantsRequest, …).
-            o.CreateSchemaReferenceId = type => type.Type.IsNested && type.Type.DeclaringType is { } owner
-                ? owner.Name + type.Type.Name
-                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            o.CreateSchemaReferenceId = type =>
+                type.Type.IsNested && type.Type.DeclaringType is { } owner
+                    ? owner.Name + type.Type.Name
+                    : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             o.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
-            o.AddDocumentTransformer((doc, _, _) =>
-            {
-                doc.Info = new OpenApiInfo
+            o.AddDocumentTransformer(
+                (doc, _, _) =>
                 {
-                    Title = "FundAudit API",
-                    Version = "v1",
-                    Description = "Grant ingest, classification and audit of protection funding for human rights defenders, and a rapid-response workflow. " +
-                                  "Every endpoint needs 'Authorization: Bearer <API key>' unless marked anonymous.",
-                };
-                return Task.CompletedTask;
-            });
+                    doc.Info = new OpenApiInfo
+                    {
+                        Title = "FundAudit API",
+                        Version = "v1",
+                        Description =
+                            "Grant ingest, classification and audit of protection funding for human rights "
+                            + "defenders, and a rapid-response workflow. "
+                            + "Every endpoint needs 'Authorization: Bearer <API key>' unless marked anonymous.",
+                    };
+                    return Task.CompletedTask;
+                }
+            );
             o.AddDocumentTransformer<ContractDocumentTransformer>();
         });
         return services;
@@ -36,7 +41,11 @@ internal static class OpenApiServiceCollectionExtensions
 /// <summary>Declares the bearer API-key scheme and requires it on every operation that is not anonymous.</summary>
 internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransformer
 {
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiDocument document,
+        OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken
+    )
     {
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -48,9 +57,11 @@ internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransfor
             Description = "A FundAudit API key, bound to one funder and one role.",
         };
 
-        var anonymous = context.DescriptionGroups
-            .SelectMany(g => g.Items)
-            .Where(d => d.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+        var anonymous = context
+            .DescriptionGroups.SelectMany(g => g.Items)
+            .Where(d =>
+                d.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any()
+            )
             .Select(d => (d.HttpMethod ?? "").ToUpperInvariant() + " /" + d.RelativePath)
             .ToHashSet(StringComparer.Ordinal);
 
@@ -66,10 +77,18 @@ internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransfor
                 }
 
                 operation.Security ??= [];
-                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+                operation.Security.Add(
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }
+                );
                 operation.Responses ??= [];
-                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid API key (ProblemDetails)." });
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role may not do this (ProblemDetails)." });
+                operation.Responses.TryAdd(
+                    "401",
+                    new OpenApiResponse { Description = "No valid API key " + "(ProblemDetails)." }
+                );
+                operation.Responses.TryAdd(
+                    "403",
+                    new OpenApiResponse { Description = "The key's role may not do this " + "(ProblemDetails)." }
+                );
             }
         }
 

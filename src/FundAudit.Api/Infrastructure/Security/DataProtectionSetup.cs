@@ -35,10 +35,15 @@ internal static class DataProtectionSetup
 {
     public const string ApplicationName = "FundAudit";
 
-    /// <summary>Data Protection with a durable key ring (database or folder), encrypted with a certificate when configured.</summary>
-    public static IServiceCollection AddFundAuditDataProtection(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Data Protection with a durable key ring (database or folder), encrypted with a certificate when
+    /// configured.</summary>
+    public static IServiceCollection AddFundAuditDataProtection(
+        this IServiceCollection services,
+        IConfiguration configuration
+    )
     {
-        var settings = configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>() ?? new DataProtectionSettings();
+        var settings = configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>()
+            ?? new DataProtectionSettings();
         services.AddSingleton(settings);
         var builder = services.AddDataProtection().SetApplicationName(ApplicationName);
         if (!string.IsNullOrWhiteSpace(settings.KeyFolder))
@@ -47,18 +52,28 @@ internal static class DataProtectionSetup
         }
         else
         {
-            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-                new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<Db>(), sp.GetRequiredService<TimeProvider>())));
+            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(
+                sp => new ConfigureOptions<KeyManagementOptions>(o =>
+                    o.XmlRepository = new DatabaseXmlRepository(
+                        sp.GetRequiredService<Db>(),
+                        sp.GetRequiredService<TimeProvider>()
+                    )
+                )
+            );
         }
 
         if (settings.IsProtected)
         {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath!, settings.CertificatePassword);
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(
+                settings.CertificatePath!,
+                settings.CertificatePassword
+            );
             builder.ProtectKeysWithCertificate(certificate);
-            builder.UnprotectKeysWithAnyCertificate(
-            [
+            builder.UnprotectKeysWithAnyCertificate([
                 certificate,
-                .. settings.PreviousCertificatePaths.Select(p => X509CertificateLoader.LoadPkcs12FromFile(p, settings.CertificatePassword)),
+                .. settings.PreviousCertificatePaths.Select(p =>
+                    X509CertificateLoader.LoadPkcs12FromFile(p, settings.CertificatePassword)
+                ),
             ]);
         }
 
@@ -67,11 +82,13 @@ internal static class DataProtectionSetup
     }
 }
 
-/// <summary>The key ring as rows of data_protection_keys: durable, shared by every instance on the same database.</summary>
+/// <summary>The key ring as rows of data_protection_keys: durable, shared by every instance on the same
+/// database.</summary>
 internal sealed class DatabaseXmlRepository(Db db, TimeProvider clock) : IXmlRepository
 {
     private const string SelectAll = "SELECT key_xml FROM data_protection_keys ORDER BY id";
-    private const string Insert = "INSERT INTO data_protection_keys (friendly_name, key_xml, created_at) VALUES (@Name, @Xml, @Now)";
+    private const string Insert =
+        "INSERT INTO data_protection_keys (friendly_name, key_xml, created_at) VALUES " + "(@Name, @Xml, @Now)";
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
@@ -82,12 +99,24 @@ internal sealed class DatabaseXmlRepository(Db db, TimeProvider clock) : IXmlRep
     public void StoreElement(XElement element, string friendlyName)
     {
         using var connection = db.Open();
-        connection.Execute(Insert, new { Name = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting), Now = clock.GetUtcNow() });
+        connection.Execute(
+            Insert,
+            new
+            {
+                Name = friendlyName,
+                Xml = element.ToString(SaveOptions.DisableFormatting),
+                Now = clock.GetUtcNow(),
+            }
+        );
     }
 }
 
 /// <summary>Refuses to start in Production when the key ring is not encrypted at rest; warns elsewhere.</summary>
-internal sealed class DataProtectionStartupCheck(DataProtectionSettings settings, IHostEnvironment environment, ILogger<DataProtectionStartupCheck> logger) : IHostedService
+internal sealed class DataProtectionStartupCheck(
+    DataProtectionSettings settings,
+    IHostEnvironment environment,
+    ILogger<DataProtectionStartupCheck> logger
+) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -99,12 +128,17 @@ internal sealed class DataProtectionStartupCheck(DataProtectionSettings settings
         if (environment.IsProduction())
         {
             throw new InvalidOperationException(
-                "The Data Protection key ring would be stored unencrypted. Set DataProtection:CertificatePath (and DataProtection:CertificatePassword) " +
-                "to a certificate that encrypts it; the service does not start in Production without one.");
+                "The Data Protection key ring would be stored unencrypted. Set DataProtection:CertificatePath (and "
+                    + "DataProtection:CertificatePassword) "
+                    + "to a certificate that encrypts it; the service does not start in Production without one."
+            );
         }
 
-        logger.LogWarning("The Data Protection key ring is stored without encryption at rest ({Environment} only); set DataProtection:CertificatePath for production.",
-            environment.EnvironmentName);
+        logger.LogWarning(
+            "The Data Protection key ring is stored without encryption at rest ({Environment} only); "
+                + "set DataProtection:CertificatePath for production.",
+            environment.EnvironmentName
+        );
         return Task.CompletedTask;
     }
 

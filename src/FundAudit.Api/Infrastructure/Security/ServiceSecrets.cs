@@ -5,19 +5,23 @@ namespace FundAudit.Api.Infrastructure.Security;
 
 /// <summary>
 /// Random server-held secrets (e.g. an HMAC key) created on first use and kept in service_secrets only as Data
-/// Protection ciphertext, so they are as safe as the key ring. Every instance on the same database gets the same secret.
+/// Protection ciphertext, so they are as safe as the key ring. Every instance on the same database gets the same
+/// secret.
 /// </summary>
 internal sealed class ServiceSecrets(Db db, IDataProtectionProvider protection, TimeProvider clock)
 {
     private const string Select = "SELECT value_protected FROM service_secrets WHERE name = @Name";
-    private const string Insert = "INSERT INTO service_secrets (name, value_protected, created_at) VALUES (@Name, @Value, @Now)";
+    private const string Insert =
+        "INSERT INTO service_secrets (name, value_protected, created_at) VALUES (@Name, " + "@Value, @Now)";
 
     private readonly IDataProtector _protector = protection.CreateProtector("FundAudit.ServiceSecrets.v1");
 
     public async Task<byte[]> GetOrCreateAsync(string name, int bytes, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var stored = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Select, new { Name = name }, cancellationToken: ct));
+        var stored = await connection.ExecuteScalarAsync<string?>(
+            new CommandDefinition(Select, new { Name = name }, cancellationToken: ct)
+        );
         if (stored is not null)
         {
             return _protector.Unprotect(Convert.FromBase64String(stored));
@@ -26,14 +30,26 @@ internal sealed class ServiceSecrets(Db db, IDataProtectionProvider protection, 
         var secret = RandomNumberGenerator.GetBytes(bytes);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(Insert,
-                new { Name = name, Value = Convert.ToBase64String(_protector.Protect(secret)), Now = clock.GetUtcNow() }, cancellationToken: ct));
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    Insert,
+                    new
+                    {
+                        Name = name,
+                        Value = Convert.ToBase64String(_protector.Protect(secret)),
+                        Now = clock.GetUtcNow(),
+                    },
+                    cancellationToken: ct
+                )
+            );
             return secret;
         }
         catch (Exception ex) when (db.Dialect.IsUniqueViolation(ex))
         {
             // Another instance created it first: use theirs.
-            stored = await connection.ExecuteScalarAsync<string>(new CommandDefinition(Select, new { Name = name }, cancellationToken: ct));
+            stored = await connection.ExecuteScalarAsync<string>(
+                new CommandDefinition(Select, new { Name = name }, cancellationToken: ct)
+            );
             return _protector.Unprotect(Convert.FromBase64String(stored!));
         }
     }

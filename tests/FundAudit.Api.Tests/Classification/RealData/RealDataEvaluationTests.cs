@@ -11,9 +11,12 @@ namespace FundAudit.Api.Tests.Classification.RealData;
 /// </summary>
 public sealed class RealDataEvaluationTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<string> DataFolder = new(() => RealGrantSources.FindDataFolder()
+    private static readonly Lazy<string> DataFolder = new(() =>
+        RealGrantSources.FindDataFolder()
         ?? throw new DirectoryNotFoundException(
-            "../shared/data (the real published grant files) was not found above the test folder; these tests need it"));
+            "../shared/data (the real published grant files) was not found above the test folder; these tests need it"
+        )
+    );
 
     [Fact]
     public void The_labelled_set_is_large_and_varied_enough()
@@ -45,8 +48,14 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
         var report = Evaluate("heldout");
         Assert.True(report.Level.Accuracy >= 0.66, $"level {report.Level.Accuracy:P1}");
         Assert.True(report.Purpose.Accuracy >= 0.86, $"purpose {report.Purpose.Accuracy:P1}");
-        Assert.True(report.Level.WrongHighConfidenceShare < 0.02, $"level wrong ≥ 0.7: {report.Level.WrongHighConfidence}");
-        Assert.True(report.Purpose.WrongHighConfidenceShare < 0.07, $"purpose wrong ≥ 0.7: {report.Purpose.WrongHighConfidence}");
+        Assert.True(
+            report.Level.WrongHighConfidenceShare < 0.02,
+            $"level wrong ≥ 0.7: {report.Level.WrongHighConfidence}"
+        );
+        Assert.True(
+            report.Purpose.WrongHighConfidenceShare < 0.07,
+            $"purpose wrong ≥ 0.7: {report.Purpose.WrongHighConfidence}"
+        );
     }
 
     /// <summary>Answers at confidence ≥ 0.9 are right at least nine times in ten on grants nobody tuned on.</summary>
@@ -91,5 +100,7 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
     }
 
     private static IReadOnlyList<RealLabel> Labels(string part) =>
-        RealGrantSources.ReadLabels(Path.Combine(AppContext.BaseDirectory, "Classification", "RealData", $"labels-{part}.jsonl"));
+        RealGrantSources.ReadLabels(
+            Path.Combine(AppContext.BaseDirectory, "Classification", "RealData", $"labels-{part}.jsonl")
+        );
 }

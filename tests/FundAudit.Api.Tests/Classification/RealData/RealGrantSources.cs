@@ -11,7 +11,14 @@ namespace FundAudit.Api.Tests.Classification.RealData;
 
 /// <summary>One hand-labelled real grant: where it was published (a file of ../shared/data) and what a person decided.</summary>
 public sealed record RealLabel(
-    string Source, string GrantId, string Split, GrantLevel Level, GrantPurpose Purpose, bool Flexible, string? Note);
+    string Source,
+    string GrantId,
+    string Split,
+    GrantLevel Level,
+    GrantPurpose Purpose,
+    bool Flexible,
+    string? Note
+);
 
 /// <summary>
 /// Reads the real published files in <c>../shared/data</c> the way the service reads them: 360Giving JSON through the
@@ -57,14 +64,27 @@ public static class RealGrantSources
 
             using var doc = JsonDocument.Parse(line);
             var r = doc.RootElement;
-            string S(string name) => r.GetProperty(name).GetString() ?? throw new InvalidDataException($"{path}:{n}: {name}");
-            if (!LevelNames.TryParse(S("level"), out var level) || !RuleSet.TryParsePurpose(S("purpose"), out var purpose))
+            string S(string name) =>
+                r.GetProperty(name).GetString() ?? throw new InvalidDataException($"{path}:{n}: {name}");
+            if (
+                !LevelNames.TryParse(S("level"), out var level)
+                || !RuleSet.TryParsePurpose(S("purpose"), out var purpose)
+            )
             {
                 throw new InvalidDataException($"{path}:{n}: unknown level or purpose");
             }
 
-            labels.Add(new RealLabel(S("source"), S("grantId"), S("split"), level, purpose, r.GetProperty("flexible").GetBoolean(),
-                r.TryGetProperty("note", out var note) ? note.GetString() : null));
+            labels.Add(
+                new RealLabel(
+                    S("source"),
+                    S("grantId"),
+                    S("split"),
+                    level,
+                    purpose,
+                    r.GetProperty("flexible").GetBoolean(),
+                    r.TryGetProperty("note", out var note) ? note.GetString() : null
+                )
+            );
         }
 
         return labels;
@@ -105,8 +125,16 @@ public static class RealGrantSources
             var grant = grants.TryGetValue(l.GrantId, out var g)
                 ? g
                 : throw new InvalidDataException($"{l.Source} has no grant {l.GrantId}");
-            cases.Add(new EvaluationCase($"{Path.GetFileNameWithoutExtension(l.Source)}:{l.GrantId}", grant, l.Level,
-                l.Purpose, l.Flexible, l.Note));
+            cases.Add(
+                new EvaluationCase(
+                    $"{Path.GetFileNameWithoutExtension(l.Source)}:{l.GrantId}",
+                    grant,
+                    l.Level,
+                    l.Purpose,
+                    l.Flexible,
+                    l.Note
+                )
+            );
         }
 
         return cases;
@@ -161,7 +189,8 @@ public static class RealGrantSources
         CsvInspection.Accepted plan;
         using (var inspect = File.OpenRead(path))
         {
-            plan = GrantCsvReader.Inspect(inspect, options) as CsvInspection.Accepted
+            plan =
+                GrantCsvReader.Inspect(inspect, options) as CsvInspection.Accepted
                 ?? throw new InvalidDataException($"{path} is refused by the CSV reader");
         }
 
@@ -177,10 +206,14 @@ public static class RealGrantSources
 
     private static IEnumerable<GrantRecord> FromIati(string path, string dataFolder)
     {
-        var sectors = Codelist(Path.Combine(dataFolder, "iati", "codelists", "iati-datastore-Sector-legacy.csv"),
-            Path.Combine(dataFolder, "iati", "codelists", "iati-codelist-Sector.csv"));
-        var regions = Codelist(Path.Combine(dataFolder, "iati", "codelists", "iati-datastore-Region-legacy.csv"),
-            Path.Combine(dataFolder, "iati", "codelists", "iati-codelist-Region.csv"));
+        var sectors = Codelist(
+            Path.Combine(dataFolder, "iati", "codelists", "iati-datastore-Sector-legacy.csv"),
+            Path.Combine(dataFolder, "iati", "codelists", "iati-codelist-Sector.csv")
+        );
+        var regions = Codelist(
+            Path.Combine(dataFolder, "iati", "codelists", "iati-datastore-Region-legacy.csv"),
+            Path.Combine(dataFolder, "iati", "codelists", "iati-codelist-Region.csv")
+        );
         var root = XDocument.Load(path).Root ?? throw new InvalidDataException(path);
         var activities = root.Name.LocalName == "iati-activity" ? [root] : root.Elements("iati-activity");
         foreach (var a in activities)
@@ -198,8 +231,12 @@ public static class RealGrantSources
             }
 
             var sectorNames = a.Elements("sector")
-                .Select(s => Text(s) is { Length: > 0 } t ? t : sectors.GetValueOrDefault(s.Attribute("code")?.Value ?? ""))
-                .Where(t => !string.IsNullOrEmpty(t)).Distinct().ToList();
+                .Select(s =>
+                    Text(s) is { Length: > 0 } t ? t : sectors.GetValueOrDefault(s.Attribute("code")?.Value ?? "")
+                )
+                .Where(t => !string.IsNullOrEmpty(t))
+                .Distinct()
+                .ToList();
             if (sectorNames.Count > 0)
             {
                 text.Append("Sectors: ").Append(string.Join("; ", sectorNames)).Append('.');
@@ -211,9 +248,17 @@ public static class RealGrantSources
             var reporting = a.Element("reporting-org");
             var locations = a.Elements("recipient-country")
                 .Select(c => new BeneficiaryLocation(Text(c), c.Attribute("code")?.Value, null, null))
-                .Concat(a.Elements("recipient-region").Select(r =>
-                    new BeneficiaryLocation(Text(r) is { Length: > 0 } t ? t : regions.GetValueOrDefault(r.Attribute("code")?.Value ?? ""),
-                        null, null, null)))
+                .Concat(
+                    a.Elements("recipient-region")
+                        .Select(r => new BeneficiaryLocation(
+                            Text(r) is { Length: > 0 } t
+                                ? t
+                                : regions.GetValueOrDefault(r.Attribute("code")?.Value ?? ""),
+                            null,
+                            null,
+                            null
+                        ))
+                )
                 .ToList();
             var aid = a.Element("default-aid-type")?.Attribute("code")?.Value;
             yield return new GrantRecord

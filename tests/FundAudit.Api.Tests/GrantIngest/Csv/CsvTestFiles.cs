@@ -20,7 +20,9 @@ internal static class CsvTestFiles
         {
             CsvInspection.Accepted a => a,
             CsvInspection.Refused r => throw new Xunit.Sdk.XunitException(
-                "Expected the file to be accepted, but it was refused: " + string.Join("; ", r.Problems.Select(p => $"{p.Code}: {p.Message}"))),
+                "Expected the file to be accepted, but it was refused: "
+                    + string.Join("; ", r.Problems.Select(p => $"{p.Code}: {p.Message}"))
+            ),
             _ => throw new InvalidOperationException(),
         };
 
@@ -37,8 +39,10 @@ internal static class CsvTestFiles
         return (plan, GrantCsvReader.ReadRows(new MemoryStream(bytes), plan).ToList());
     }
 
-    public static (CsvInspection.Accepted Plan, List<CsvRow> Rows) Read(string text, CsvImportOptions? options = null) =>
-        Read(Encoding.UTF8.GetBytes(text), options);
+    public static (CsvInspection.Accepted Plan, List<CsvRow> Rows) Read(
+        string text,
+        CsvImportOptions? options = null
+    ) => Read(Encoding.UTF8.GetBytes(text), options);
 
     /// <summary>The repository root (where FundAudit.sln is).</summary>
     public static string RepositoryRoot()
@@ -64,8 +68,10 @@ internal static class CsvTestFiles
         }
 
         var ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-        throw new Xunit.Sdk.XunitException(ci
-            ? $"CI=true and the shared data folder {path} is missing: the real-file CSV tests cannot run."
-            : $"The shared data folder {path} is missing, so the real 360Giving CSV tests cannot run. Put the shared data beside the repository (../shared/data).");
+        throw new Xunit.Sdk.XunitException(
+            ci
+                ? $"CI=true and the shared data folder {path} is missing: the real-file CSV tests cannot run."
+                : $"The shared data folder {path} is missing, so the real 360Giving CSV tests cannot run. Put the shared data beside the repository (../shared/data)."
+        );
     }
 }

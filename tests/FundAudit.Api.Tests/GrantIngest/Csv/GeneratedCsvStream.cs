@@ -20,8 +20,10 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
         set => position = value;
     }
 
-    private static byte[] MakeRow(int i) => Encoding.ASCII.GetBytes(
-        $"G{i:D8},Title {i:D8},A description long enough to make each row of this file well over a hundred bytes,GBP,{(i % 1000) + 1:D4}.50,2024-01-15\n");
+    private static byte[] MakeRow(int i) =>
+        Encoding.ASCII.GetBytes(
+            $"G{i:D8},Title {i:D8},A description long enough to make each row of this file well over a hundred bytes,GBP,{(i % 1000) + 1:D4}.50,2024-01-15\n"
+        );
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -52,16 +54,15 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
         return written;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => position = origin switch
-    {
-        SeekOrigin.Begin => offset,
-        SeekOrigin.Current => position + offset,
-        _ => Length + offset,
-    };
+    public override long Seek(long offset, SeekOrigin origin) =>
+        position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => Length + offset,
+        };
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

@@ -34,7 +34,10 @@ public sealed class GrantCsvReaderFileTests
     [Fact]
     public void Missing_required_column_refuses_the_file_naming_it()
     {
-        var problem = RefusedWith(Inspect("Identifier,Description,Currency,Amount Awarded,Award Date\nG1,d,GBP,1,2024-01-01\n"), CsvProblemCodes.MissingColumn);
+        var problem = RefusedWith(
+            Inspect("Identifier,Description,Currency,Amount Awarded,Award Date\nG1,d,GBP,1,2024-01-01\n"),
+            CsvProblemCodes.MissingColumn
+        );
         Assert.Equal("Title", problem.Column);
         Assert.Contains("Title", problem.Message, StringComparison.Ordinal);
         Assert.Equal(1, problem.Row);
@@ -46,31 +49,49 @@ public sealed class GrantCsvReaderFileTests
         var refused = Assert.IsType<CsvInspection.Refused>(Inspect("Identifier,Description\nG1,d\n"));
         Assert.Equal(
             new[] { "Amount Awarded", "Award Date", "Currency", "Title" },
-            refused.Problems.Where(p => p.Code == CsvProblemCodes.MissingColumn).Select(p => p.Column).Order(StringComparer.Ordinal));
+            refused
+                .Problems.Where(p => p.Code == CsvProblemCodes.MissingColumn)
+                .Select(p => p.Column)
+                .Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]
     public void Template_missing_amount_names_the_template_title()
     {
-        var problem = RefusedWith(Inspect("Identifier,Title,Currency,Award Date,Recipient Name\nG1,T,GBP,2024-01-01,R\n"), CsvProblemCodes.MissingColumn);
+        var problem = RefusedWith(
+            Inspect("Identifier,Title,Currency,Award Date,Recipient Name\nG1,T,GBP,2024-01-01,R\n"),
+            CsvProblemCodes.MissingColumn
+        );
         Assert.Equal("Amount", problem.Column);
     }
 
     [Fact]
     public void Duplicate_mapped_column_is_refused_naming_the_second_title_as_written() =>
-        Assert.Equal("currency", RefusedWith(Inspect("Identifier,Title,Currency,Amount Awarded,Award Date,currency\n"), CsvProblemCodes.DuplicateColumn).Column);
+        Assert.Equal(
+            "currency",
+            RefusedWith(
+                Inspect("Identifier,Title,Currency,Amount Awarded,Award Date,currency\n"),
+                CsvProblemCodes.DuplicateColumn
+            ).Column
+        );
 
     [Fact]
     public void Zip_file_renamed_csv_is_refused()
     {
-        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00 }.Concat(Encoding.ASCII.GetBytes("[Content_Types].xml")).ToArray();
+        var zip = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00 }
+            .Concat(Encoding.ASCII.GetBytes("[Content_Types].xml"))
+            .ToArray();
         RefusedWith(Inspect(zip), CsvProblemCodes.NotTextCsv);
     }
 
     [Fact]
     public void Nul_byte_in_the_first_kilobytes_is_refused_as_binary()
     {
-        var bytes = Encoding.UTF8.GetBytes(Header360 + "\nG1,T,,GBP,1,2024-01-01\n").Concat(new byte[] { 0, 1, 2, 0 }).ToArray();
+        var bytes = Encoding
+            .UTF8.GetBytes(Header360 + "\nG1,T,,GBP,1,2024-01-01\n")
+            .Concat(new byte[] { 0, 1, 2, 0 })
+            .ToArray();
         RefusedWith(Inspect(bytes), CsvProblemCodes.NotTextCsv);
     }
 
@@ -84,7 +105,10 @@ public sealed class GrantCsvReaderFileTests
 
     [Fact]
     public void File_over_the_byte_limit_is_refused_before_parsing() =>
-        RefusedWith(Inspect(Header360 + "\nG1,T,,GBP,1,2024-01-01\n", new CsvImportOptions(MaxFileBytes: 20)), CsvProblemCodes.FileTooLarge);
+        RefusedWith(
+            Inspect(Header360 + "\nG1,T,,GBP,1,2024-01-01\n", new CsvImportOptions(MaxFileBytes: 20)),
+            CsvProblemCodes.FileTooLarge
+        );
 
     [Fact]
     public void More_rows_than_the_limit_is_refused()
@@ -98,7 +122,12 @@ public sealed class GrantCsvReaderFileTests
     [Fact]
     public void Unterminated_quote_is_refused_naming_its_row()
     {
-        var problem = RefusedWith(Inspect(Header360 + "\nG1,T,,GBP,1,2024-01-01\nG2,\"never closed,,GBP,1,2024-01-01\nG3,T,,GBP,1,2024-01-01\n"), CsvProblemCodes.UnterminatedQuote);
+        var problem = RefusedWith(
+            Inspect(
+                Header360 + "\nG1,T,,GBP,1,2024-01-01\nG2,\"never closed,,GBP,1,2024-01-01\nG3,T,,GBP,1,2024-01-01\n"
+            ),
+            CsvProblemCodes.UnterminatedQuote
+        );
         Assert.Equal(3, problem.Row);
     }
 
@@ -106,7 +135,10 @@ public sealed class GrantCsvReaderFileTests
     public void Row_longer_than_the_parser_buffer_limit_is_refused()
     {
         var csv = Header360 + "\nG1,T,,GBP,1,2024-01-01\nG2,\"" + new string('x', 200_000) + "\",,GBP,1,2024-01-01\n";
-        var problem = RefusedWith(Inspect(csv, new CsvImportOptions(MaxRowBytes: 64 * 1024)), CsvProblemCodes.RowTooLarge);
+        var problem = RefusedWith(
+            Inspect(csv, new CsvImportOptions(MaxRowBytes: 64 * 1024)),
+            CsvProblemCodes.RowTooLarge
+        );
         Assert.Equal(3, problem.Row);
         Assert.DoesNotContain("xxxx", problem.Message, StringComparison.Ordinal);
     }
@@ -118,7 +150,9 @@ public sealed class GrantCsvReaderFileTests
     [Fact]
     public void Header_matching_ignores_case_spaces_and_bom()
     {
-        var (plan, rows) = Read("\uFEFF  identifier , TITLE ,Currency,  amount   awarded,Award Date ,grant programme : title\nG1,T,gbp,1,2024-01-01,P\n");
+        var (plan, rows) = Read(
+            "\uFEFF  identifier , TITLE ,Currency,  amount   awarded,Award Date ,grant programme : title\nG1,T,gbp,1,2024-01-01,P\n"
+        );
         Assert.Equal(CsvLayout.Giving360, plan.Layout);
         var record = Assert.Single(rows).Record;
         Assert.NotNull(record);
@@ -134,8 +168,11 @@ public sealed class GrantCsvReaderFileTests
     public void Delimiter_is_detected_from_the_header_line(char delimiter)
     {
         var d = delimiter.ToString();
-        var csv = string.Join(d, "Identifier", "Title", "Currency", "Amount Awarded", "Award Date") + "\n" +
-                  string.Join(d, "G1", "\"A, b; c\"", "GBP", "\"1,234.50\"", "2024-01-01") + "\n";
+        var csv =
+            string.Join(d, "Identifier", "Title", "Currency", "Amount Awarded", "Award Date")
+            + "\n"
+            + string.Join(d, "G1", "\"A, b; c\"", "GBP", "\"1,234.50\"", "2024-01-01")
+            + "\n";
         var (plan, rows) = Read(csv);
         Assert.Equal(delimiter, plan.Delimiter);
         var record = Assert.Single(rows).Record;
@@ -147,7 +184,11 @@ public sealed class GrantCsvReaderFileTests
     [Fact]
     public void Invalid_utf8_is_read_as_windows_1252_with_a_warning()
     {
-        var bytes = Encoding.ASCII.GetBytes(Header360 + "\nG1,Caf").Concat(new byte[] { 0xE9, 0x20, 0x80 }).Concat(Encoding.ASCII.GetBytes(" fund,,GBP,1,2024-01-01\n")).ToArray();
+        var bytes = Encoding
+            .ASCII.GetBytes(Header360 + "\nG1,Caf")
+            .Concat(new byte[] { 0xE9, 0x20, 0x80 })
+            .Concat(Encoding.ASCII.GetBytes(" fund,,GBP,1,2024-01-01\n"))
+            .ToArray();
         var (plan, rows) = Read(bytes);
         Assert.Equal("windows-1252", plan.Encoding);
         Assert.Equal(CsvProblemCodes.NotUtf8, Assert.Single(plan.Warnings).Code);
@@ -167,7 +208,9 @@ public sealed class GrantCsvReaderFileTests
     public void Second_pass_refuses_another_file()
     {
         var plan = Accept(Inspect(Header360 + "\nG1,T,,GBP,1,2024-01-01\n"));
-        Assert.Throws<InvalidOperationException>(() => GrantCsvReader.ReadRows(Utf8(Header360 + "\nG1,T,,GBP,1,2024-01-02,x\n"), plan).ToList());
+        Assert.Throws<InvalidOperationException>(() =>
+            GrantCsvReader.ReadRows(Utf8(Header360 + "\nG1,T,,GBP,1,2024-01-02,x\n"), plan).ToList()
+        );
     }
 
     [Fact]

@@ -24,13 +24,19 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void A_clean_row_becomes_a_grant_record()
     {
-        var (_, rows) = Read(Header360 + ",Recipient Org:Name,Funding Org:Identifier,Funding Org:Name,Planned Dates:Start Date,Amount Disbursed\n" +
-                             "G1, Core support ,For defenders,GBP,1000.5,2024-03-31,Org,GB-CHC-1,Funder,2024-04-01,500\n");
+        var (_, rows) = Read(
+            Header360
+                + ",Recipient Org:Name,Funding Org:Identifier,Funding Org:Name,Planned Dates:Start Date,Amount Disbursed\n"
+                + "G1, Core support ,For defenders,GBP,1000.5,2024-03-31,Org,GB-CHC-1,Funder,2024-04-01,500\n"
+        );
         var row = Assert.Single(rows);
         Assert.Equal(2, row.Row);
         Assert.Empty(row.Errors);
         var r = row.Record!;
-        Assert.Equal(("G1", "Core support", "For defenders", "GBP", 100050L), (r.Identifier, r.Title, r.Description, r.Currency, r.AmountAwardedMinor));
+        Assert.Equal(
+            ("G1", "Core support", "For defenders", "GBP", 100050L),
+            (r.Identifier, r.Title, r.Description, r.Currency, r.AmountAwardedMinor)
+        );
         Assert.Equal(new DateOnly(2024, 3, 31), r.AwardDate);
         Assert.Equal(new DateOnly(2024, 4, 1), r.PlannedStartDate);
         Assert.Equal(50000L, r.AmountDisbursedMinor);
@@ -79,8 +85,13 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Day_first_is_detected_and_the_proving_row_recorded()
     {
-        var (plan, rows) = Read(Header360 + "\nG1,T,,GBP,1,03/04/2020\nG2,T,,GBP,1,2020-01-01\nG3,T,,GBP,1,25/12/2020\n");
-        Assert.Equal((DateOrder.DayFirst, DateOrderSource.Detected, 4L), (plan.DateOrder, plan.DateOrderSource, plan.DateOrderRow));
+        var (plan, rows) = Read(
+            Header360 + "\nG1,T,,GBP,1,03/04/2020\nG2,T,,GBP,1,2020-01-01\nG3,T,,GBP,1,25/12/2020\n"
+        );
+        Assert.Equal(
+            (DateOrder.DayFirst, DateOrderSource.Detected, 4L),
+            (plan.DateOrder, plan.DateOrderSource, plan.DateOrderRow)
+        );
         Assert.Equal(new DateOnly(2020, 4, 3), rows[0].Record?.AwardDate);
     }
 
@@ -88,14 +99,20 @@ public sealed class GrantCsvReaderRowTests
     public void Month_first_is_detected_from_a_second_part_above_twelve()
     {
         var (plan, rows) = Read(Header360 + "\nG1,T,,GBP,1,03/04/2020\nG2,T,,GBP,1,12/25/2020\n");
-        Assert.Equal((DateOrder.MonthFirst, DateOrderSource.Detected, 3L), (plan.DateOrder, plan.DateOrderSource, plan.DateOrderRow));
+        Assert.Equal(
+            (DateOrder.MonthFirst, DateOrderSource.Detected, 3L),
+            (plan.DateOrder, plan.DateOrderSource, plan.DateOrderRow)
+        );
         Assert.Equal(new DateOnly(2020, 3, 4), rows[0].Record?.AwardDate);
     }
 
     [Fact]
     public void Both_orders_in_one_file_is_refused_as_inconsistent()
     {
-        var problem = RefusedWith(Inspect(Header360 + "\nG1,T,,GBP,1,25/12/2020\nG2,T,,GBP,1,12/25/2020\n"), CsvProblemCodes.InconsistentDateFormat);
+        var problem = RefusedWith(
+            Inspect(Header360 + "\nG1,T,,GBP,1,25/12/2020\nG2,T,,GBP,1,12/25/2020\n"),
+            CsvProblemCodes.InconsistentDateFormat
+        );
         Assert.Equal(3, problem.Row);
         Assert.Equal("Award Date", problem.Column);
     }
@@ -103,7 +120,10 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Ambiguous_slash_dates_are_refused_asking_for_date_format()
     {
-        var problem = RefusedWith(Inspect(Header360 + "\nG1,T,,GBP,1,2020-01-01\nG2,T,,GBP,1,03/04/2020\n"), CsvProblemCodes.AmbiguousDateFormat);
+        var problem = RefusedWith(
+            Inspect(Header360 + "\nG1,T,,GBP,1,2020-01-01\nG2,T,,GBP,1,03/04/2020\n"),
+            CsvProblemCodes.AmbiguousDateFormat
+        );
         Assert.Equal(3, problem.Row);
         Assert.Contains("dateFormat", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("03/04/2020", problem.Message, StringComparison.Ordinal);
@@ -120,8 +140,13 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Dates_that_need_no_order_say_so()
     {
-        var plan = Accept(Inspect(Header360 + "\nG1,T,,GBP,1,2020-01-01\nG2,T,,GBP,1,05/2020\nG3,T,,GBP,1,05/05/2020\n"));
-        Assert.Equal((DateOrder.NotNeeded, DateOrderSource.NotNeeded, (long?)null), (plan.DateOrder, plan.DateOrderSource, plan.DateOrderRow));
+        var plan = Accept(
+            Inspect(Header360 + "\nG1,T,,GBP,1,2020-01-01\nG2,T,,GBP,1,05/2020\nG3,T,,GBP,1,05/05/2020\n")
+        );
+        Assert.Equal(
+            (DateOrder.NotNeeded, DateOrderSource.NotNeeded, (long?)null),
+            (plan.DateOrder, plan.DateOrderSource, plan.DateOrderRow)
+        );
     }
 
     [Theory]
@@ -165,7 +190,11 @@ public sealed class GrantCsvReaderRowTests
         var (_, rows) = Read(Header360 + $"\nG1,T,,GBP,{cell},2024-01-01\n");
         var error = SingleError(rows[0], code);
         Assert.Equal("Amount Awarded", error.Column);
-        Assert.Contains(code == CsvProblemCodes.TooManyDecimals ? "2 decimal" : "1234.50", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            code == CsvProblemCodes.TooManyDecimals ? "2 decimal" : "1234.50",
+            error.Message,
+            StringComparison.Ordinal
+        );
         NoEcho(rows[0], cell.Trim('"'));
     }
 
@@ -173,7 +202,11 @@ public sealed class GrantCsvReaderRowTests
     public void Decimals_beyond_a_zero_decimal_currency_are_refused_for_the_row()
     {
         var (_, rows) = Read(Header360 + "\nG1,T,,JPY,100.5,2024-01-01\n");
-        Assert.Contains("0 decimal", SingleError(rows[0], CsvProblemCodes.TooManyDecimals).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "0 decimal",
+            SingleError(rows[0], CsvProblemCodes.TooManyDecimals).Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Theory]
@@ -190,7 +223,9 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Stray_quote_is_a_row_error_and_the_next_rows_are_read()
     {
-        var (plan, rows) = Read(Header360 + "\nG1,T,,GBP,1,2024-01-01\nG2,Big \"quote here,,GBP,1,2024-01-01\nG3,T,,GBP,1,2024-01-01\n");
+        var (plan, rows) = Read(
+            Header360 + "\nG1,T,,GBP,1,2024-01-01\nG2,Big \"quote here,,GBP,1,2024-01-01\nG3,T,,GBP,1,2024-01-01\n"
+        );
         Assert.Equal(3, plan.DataRowCount);
         var error = SingleError(rows[1], CsvProblemCodes.MalformedQuotes);
         Assert.Equal(3, error.Row);
@@ -229,10 +264,14 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Nul_bytes_after_the_first_kilobytes_are_a_row_error()
     {
-        var filler = string.Concat(Enumerable.Range(1, 200).Select(i => $"F{i},Filler title for row {i},,GBP,1,2024-01-01\n"));
-        var bytes = Encoding.UTF8.GetBytes(Header360 + "\n" + filler + "G1,Bad")
+        var filler = string.Concat(
+            Enumerable.Range(1, 200).Select(i => $"F{i},Filler title for row {i},,GBP,1,2024-01-01\n")
+        );
+        var bytes = Encoding
+            .UTF8.GetBytes(Header360 + "\n" + filler + "G1,Bad")
             .Concat(new byte[] { 0 })
-            .Concat(Encoding.UTF8.GetBytes("title,,GBP,1,2024-01-01\nG2,T,,GBP,1,2024-01-01\n")).ToArray();
+            .Concat(Encoding.UTF8.GetBytes("title,,GBP,1,2024-01-01\nG2,T,,GBP,1,2024-01-01\n"))
+            .ToArray();
         Assert.True(bytes.Length > 8 * 1024);
         var (_, rows) = Read(bytes);
         var error = SingleError(rows[200], CsvProblemCodes.NulCharacter);
@@ -243,7 +282,9 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Formula_looking_text_is_kept_as_plain_text()
     {
-        var (_, rows) = Read(Header360 + "\nG1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",@SUM(A1),GBP,1,2024-01-01\n");
+        var (_, rows) = Read(
+            Header360 + "\nG1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",@SUM(A1),GBP,1,2024-01-01\n"
+        );
         var record = Assert.Single(rows).Record;
         Assert.Equal("=HYPERLINK(\"http://evil.example\",\"x\")", record?.Title);
         Assert.Equal("@SUM(A1)", record?.Description);
@@ -252,7 +293,10 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Duplicate_identifier_later_row_wins_and_earlier_row_is_warned()
     {
-        var (plan, rows) = Read(Header360 + "\nG1,First,,GBP,1,2024-01-01\nG2,T,,GBP,1,2024-01-01\n G1 ,Second,,GBP,2,2024-01-01\nG3,T,,GBP,1,2024-01-01\nG1,Third,,GBP,3,2024-01-01\n");
+        var (plan, rows) = Read(
+            Header360
+                + "\nG1,First,,GBP,1,2024-01-01\nG2,T,,GBP,1,2024-01-01\n G1 ,Second,,GBP,2,2024-01-01\nG3,T,,GBP,1,2024-01-01\nG1,Third,,GBP,3,2024-01-01\n"
+        );
         Assert.Equal([new DuplicateIdentifier(2, 6), new DuplicateIdentifier(4, 6)], plan.Duplicates);
         Assert.Equal(6, rows[0].SupersededByRow);
         Assert.Equal(CsvProblemCodes.DuplicateIdentifier, Assert.Single(rows[0].Warnings).Code);
@@ -276,7 +320,10 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Unknown_columns_are_kept_aside()
     {
-        var (plan, rows) = Read(Header360 + ",WebAddress,Internal Organisation ID,Beneficiary Location:Latitude\nG1,T,,GBP,1,2024-01-01,http://x.example,,51.5\n");
+        var (plan, rows) = Read(
+            Header360
+                + ",WebAddress,Internal Organisation ID,Beneficiary Location:Latitude\nG1,T,,GBP,1,2024-01-01,http://x.example,,51.5\n"
+        );
         Assert.Equal(["WebAddress", "Internal Organisation ID", "Beneficiary Location:Latitude"], plan.ExtraColumns);
         var extra = Assert.Single(rows).Extra;
         Assert.NotNull(extra);
@@ -289,13 +336,16 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Beneficiary_locations_numbered_unnumbered_and_joined_are_read()
     {
-        var csv = Header360 + ",Beneficiary Location:Name,Beneficiary Location:Country Code,Beneficiary Location:1:Name,Beneficiary Location:1:Country Code,Beneficiary Location:1:Geographic Code,Beneficiary Location:1:Geographic Code Type,Recipient Org:Location:0:Country Code,Grant Programme:0:Title,Grant Programme:1:Title,Funding Type,Location Scope,For Regrant Type\n" +
-                  "G1,T,,GBP,1,2024-01-01,Kenya; Uganda,ke; UG,Leeds,GB,E08000035,LAD,gb,,Rapid,Grant;Core,GLS010,FRG010\n";
+        var csv =
+            Header360
+            + ",Beneficiary Location:Name,Beneficiary Location:Country Code,Beneficiary Location:1:Name,Beneficiary Location:1:Country Code,Beneficiary Location:1:Geographic Code,Beneficiary Location:1:Geographic Code Type,Recipient Org:Location:0:Country Code,Grant Programme:0:Title,Grant Programme:1:Title,Funding Type,Location Scope,For Regrant Type\n"
+            + "G1,T,,GBP,1,2024-01-01,Kenya; Uganda,ke; UG,Leeds,GB,E08000035,LAD,gb,,Rapid,Grant;Core,GLS010,FRG010\n";
         var (_, rows) = Read(csv);
         var r = Assert.Single(rows).Record!;
         Assert.Equal(
             [new("Kenya", "KE", null, null), new("Uganda", "UG", null, null), new("Leeds", "GB", "E08000035", "LAD")],
-            r.BeneficiaryLocations);
+            r.BeneficiaryLocations
+        );
         Assert.Equal(["GB"], r.RecipientLocationCountryCodes);
         Assert.Equal("Rapid", r.ProgrammeTitle);
         Assert.Equal(["Grant", "Core"], r.FundingTypes);
@@ -305,12 +355,17 @@ public sealed class GrantCsvReaderRowTests
     [Fact]
     public void Unreadable_optional_planned_date_is_left_empty_with_a_warning()
     {
-        var (_, rows) = Read(Header360 + ",Planned Dates:Start Date,Amount Disbursed\nG1,T,,GBP,1,2024-01-01,someday,lots\n");
+        var (_, rows) = Read(
+            Header360 + ",Planned Dates:Start Date,Amount Disbursed\nG1,T,,GBP,1,2024-01-01,someday,lots\n"
+        );
         var row = Assert.Single(rows);
         Assert.NotNull(row.Record);
         Assert.Null(row.Record.PlannedStartDate);
         Assert.Null(row.Record.AmountDisbursedMinor);
-        Assert.Equal(["Amount Disbursed", "Planned Dates:Start Date"], row.Warnings.Select(w => w.Column).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["Amount Disbursed", "Planned Dates:Start Date"],
+            row.Warnings.Select(w => w.Column).Order(StringComparer.Ordinal)
+        );
         NoEcho(row, "someday");
         NoEcho(row, "lots");
     }
@@ -326,8 +381,14 @@ public sealed class GrantCsvReaderRowTests
         var r = row.Record!;
         Assert.Equal(("USD", 1500000L, new DateOnly(2024, 3, 31)), (r.Currency, r.AmountAwardedMinor, r.AwardDate));
         Assert.Equal(("national", "emergency", (bool?)true), (r.ExplicitLevel, r.ExplicitPurpose, r.ExplicitFlexible));
-        Assert.Equal(("Example Defenders Network", "KE", "Rapid Response"), (r.RecipientOrgName, r.RecipientOrgCountry, r.ProgrammeTitle));
-        Assert.Equal(["KE", "UG"], r.BeneficiaryLocations.Where(l => l.CountryCode is not null).Select(l => l.CountryCode));
+        Assert.Equal(
+            ("Example Defenders Network", "KE", "Rapid Response"),
+            (r.RecipientOrgName, r.RecipientOrgCountry, r.ProgrammeTitle)
+        );
+        Assert.Equal(
+            ["KE", "UG"],
+            r.BeneficiaryLocations.Where(l => l.CountryCode is not null).Select(l => l.CountryCode)
+        );
         Assert.Equal(["Nairobi", "Kampala"], r.BeneficiaryLocations.Where(l => l.Name is not null).Select(l => l.Name));
         Assert.Equal(["Grant"], r.FundingTypes);
     }
@@ -338,22 +399,34 @@ public sealed class GrantCsvReaderRowTests
     [InlineData(",,maybe", "Flexible")]
     public void Template_explicit_fields_must_be_known_values(string cells, string column)
     {
-        var (_, rows) = Read("Identifier,Title,Currency,Amount,Award Date,Level,Purpose,Flexible\nG1,T,GBP,1,2024-01-01," + cells + "\n");
+        var (_, rows) = Read(
+            "Identifier,Title,Currency,Amount,Award Date,Level,Purpose,Flexible\nG1,T,GBP,1,2024-01-01," + cells + "\n"
+        );
         Assert.Equal(column, SingleError(rows[0], CsvProblemCodes.InvalidValue).Column);
     }
 
     [Fact]
     public void Template_optional_fields_may_be_empty_and_flexible_accepts_no()
     {
-        var (_, rows) = Read("Identifier,Title,Currency,Amount,Award Date,Level,Purpose,Flexible\nG1,T,GBP,1,2024-01-01,,,No\nG2,T,GBP,1,2024-01-01,GLOBAL,Campaign,\n");
-        Assert.Equal((null, null, (bool?)false), (rows[0].Record?.ExplicitLevel, rows[0].Record?.ExplicitPurpose, rows[0].Record?.ExplicitFlexible));
-        Assert.Equal(("global", "campaign", (bool?)null), (rows[1].Record?.ExplicitLevel, rows[1].Record?.ExplicitPurpose, rows[1].Record?.ExplicitFlexible));
+        var (_, rows) = Read(
+            "Identifier,Title,Currency,Amount,Award Date,Level,Purpose,Flexible\nG1,T,GBP,1,2024-01-01,,,No\nG2,T,GBP,1,2024-01-01,GLOBAL,Campaign,\n"
+        );
+        Assert.Equal(
+            (null, null, (bool?)false),
+            (rows[0].Record?.ExplicitLevel, rows[0].Record?.ExplicitPurpose, rows[0].Record?.ExplicitFlexible)
+        );
+        Assert.Equal(
+            ("global", "campaign", (bool?)null),
+            (rows[1].Record?.ExplicitLevel, rows[1].Record?.ExplicitPurpose, rows[1].Record?.ExplicitFlexible)
+        );
     }
 
     [Fact]
     public void Template_beneficiary_countries_must_be_two_letter_codes()
     {
-        var (_, rows) = Read("Identifier,Title,Currency,Amount,Award Date,Beneficiary Countries\nG1,T,GBP,1,2024-01-01,Kenya;UG\n");
+        var (_, rows) = Read(
+            "Identifier,Title,Currency,Amount,Award Date,Beneficiary Countries\nG1,T,GBP,1,2024-01-01,Kenya;UG\n"
+        );
         Assert.Equal("Beneficiary Countries", SingleError(rows[0], CsvProblemCodes.InvalidValue).Column);
         NoEcho(rows[0], "Kenya");
     }

@@ -12,7 +12,9 @@ namespace FundAudit.Api.Tests.GrantIngest.Csv;
 public sealed class SharedDataCsvTests(ITestOutputHelper output)
 {
     /// <summary>The files expected to be refused without options, and the problem code and column of the refusal.</summary>
-    private static readonly Dictionary<string, (string Code, string? Column)> ExpectedRefusals = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (string Code, string? Column)> ExpectedRefusals = new(
+        StringComparer.Ordinal
+    )
     {
         ["360g-multifunder-stack-2016.csv"] = (CsvProblemCodes.MissingColumn, "Title"),
         // Its only slash date (11/05/2017) can be read either way; the uploader must name dateFormat.
@@ -35,7 +37,9 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
 
         foreach (var dir in new[] { "360giving", Path.Combine("360giving", "derived") })
         {
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(root, dir), "*.csv").Order(StringComparer.Ordinal))
+            foreach (
+                var file in Directory.EnumerateFiles(Path.Combine(root, dir), "*.csv").Order(StringComparer.Ordinal)
+            )
             {
                 data.Add(Path.GetRelativePath(root, file));
             }
@@ -64,8 +68,14 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
 
         if (inspection is CsvInspection.Refused refused)
         {
-            output.WriteLine($"{name}: refused: " + string.Join("; ", refused.Problems.Select(p => $"{p.Code} [{p.Column}] {p.Message}")));
-            Assert.True(ExpectedRefusals.TryGetValue(name, out var expected), $"{name} was refused unexpectedly: {refused.Problems[0].Code} {refused.Problems[0].Message}");
+            output.WriteLine(
+                $"{name}: refused: "
+                    + string.Join("; ", refused.Problems.Select(p => $"{p.Code} [{p.Column}] {p.Message}"))
+            );
+            Assert.True(
+                ExpectedRefusals.TryGetValue(name, out var expected),
+                $"{name} was refused unexpectedly: {refused.Problems[0].Code} {refused.Problems[0].Message}"
+            );
             var problem = Assert.Single(refused.Problems);
             Assert.Equal(expected, (problem.Code, problem.Column));
             Assert.Contains($"\"{expected.Column}\"", problem.Message, StringComparison.Ordinal);
@@ -79,8 +89,10 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
         var rows = GrantCsvReader.ReadRows(file, plan).ToList();
         var withRecord = rows.Count(r => r.Record is not null);
         var withErrors = rows.Count(r => r.Errors.Count > 0);
-        output.WriteLine($"{name}: {plan.Layout}, {plan.Encoding}, '{(plan.Delimiter == '\t' ? "\\t" : plan.Delimiter.ToString())}', dates {plan.DateOrder} ({plan.DateOrderSource} {plan.DateOrderRow}), " +
-                         $"{plan.DataRowCount} rows: {withRecord} records, {withErrors} with errors, {plan.Duplicates.Count} superseded, {rows.Sum(r => r.Warnings.Count)} warnings, extra columns {plan.ExtraColumns.Count}");
+        output.WriteLine(
+            $"{name}: {plan.Layout}, {plan.Encoding}, '{(plan.Delimiter == '\t' ? "\\t" : plan.Delimiter.ToString())}', dates {plan.DateOrder} ({plan.DateOrderSource} {plan.DateOrderRow}), "
+                + $"{plan.DataRowCount} rows: {withRecord} records, {withErrors} with errors, {plan.Duplicates.Count} superseded, {rows.Sum(r => r.Warnings.Count)} warnings, extra columns {plan.ExtraColumns.Count}"
+        );
         foreach (var e in rows.SelectMany(r => r.Errors).GroupBy(e => (e.Code, e.Column)))
         {
             output.WriteLine($"  {e.Key.Code} [{e.Key.Column}] x{e.Count()}: {e.First().Message}");
@@ -88,7 +100,9 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
 
         Assert.Equal(plan.DataRowCount, rows.Count);
         Assert.Equal(plan.DataRowCount, withRecord + withErrors);
-        Assert.All(rows, r => Assert.True((r.Record is null) == (r.Errors.Count > 0), $"row {r.Row}: a record with errors, or neither"));
+        Assert.All(rows, r =>
+            Assert.True((r.Record is null) == (r.Errors.Count > 0), $"row {r.Row}: a record with errors, or neither")
+        );
         Assert.All(rows.SelectMany(r => r.Errors), e =>
         {
             Assert.False(string.IsNullOrWhiteSpace(e.Code));
@@ -110,8 +124,12 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
         Assert.All(rows, r => Assert.NotNull(r.Record));
         Assert.Equal(21, rows[^1].Row);
         Assert.True(
-            rows.Any(r => r.Extra?.GetValueOrDefault("Recipient Org:Description")?.Contains("Fuse Youth Caf\u201A", StringComparison.Ordinal) == true),
-            "byte 0x82 should read as Windows-1252 \u201A (\"Caf\u201A\")");
+            rows.Any(r =>
+                r.Extra?.GetValueOrDefault("Recipient Org:Description")
+                    ?.Contains("Fuse Youth Caf\u201A", StringComparison.Ordinal) == true
+            ),
+            "byte 0x82 should read as Windows-1252 \u201A (\"Caf\u201A\")"
+        );
     }
 
     [Fact]
@@ -120,7 +138,12 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
         var (_, rows) = ReadShared("360giving/derived/360g-andrew-lloyd-webber-2011-2021.csv");
         var bad = rows.Where(r => r.Record is null).ToList();
         Assert.Equal(2, bad.Count);
-        Assert.All(bad, r => Assert.Equal(("Amount Awarded", CsvProblemCodes.TooManyDecimals), (Assert.Single(r.Errors).Column, r.Errors[0].Code)));
+        Assert.All(bad, r =>
+            Assert.Equal(
+                ("Amount Awarded", CsvProblemCodes.TooManyDecimals),
+                (Assert.Single(r.Errors).Column, r.Errors[0].Code)
+            )
+        );
         Assert.All(bad, r => Assert.DoesNotContain("41133", r.Errors[0].Message, StringComparison.Ordinal));
     }
 
@@ -151,13 +174,19 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
     public void Multifunder_stack_is_refused_for_lacking_title()
     {
         using var file = File.OpenRead(PathOf("360giving/derived/360g-multifunder-stack-2016.csv"));
-        Assert.Equal("Title", RefusedWith(GrantCsvReader.Inspect(file, new CsvImportOptions()), CsvProblemCodes.MissingColumn).Column);
+        Assert.Equal(
+            "Title",
+            RefusedWith(GrantCsvReader.Inspect(file, new CsvImportOptions()), CsvProblemCodes.MissingColumn).Column
+        );
     }
 
     [Fact]
     public void Millfield_is_accepted_once_the_uploader_names_day_first()
     {
-        var (plan, rows) = ReadShared("360giving/derived/360g-millfield-house-2013-2017.csv", new CsvImportOptions(CsvImportOptions.DayFirst));
+        var (plan, rows) = ReadShared(
+            "360giving/derived/360g-millfield-house-2013-2017.csv",
+            new CsvImportOptions(CsvImportOptions.DayFirst)
+        );
         Assert.Equal(DateOrderSource.Given, plan.DateOrderSource);
         Assert.Equal(12, rows.Count(r => r.Record is not null));
         Assert.Equal(new DateOnly(2017, 5, 11), rows[0].Record?.AwardDate);
@@ -173,7 +202,10 @@ public sealed class SharedDataCsvTests(ITestOutputHelper output)
         Assert.Contains(records, r => r is { Currency: "CHF", AmountAwardedMinor: 17_529_000 });
     }
 
-    private static (CsvInspection.Accepted Plan, List<CsvRow> Rows) ReadShared(string relative, CsvImportOptions? options = null)
+    private static (CsvInspection.Accepted Plan, List<CsvRow> Rows) ReadShared(
+        string relative,
+        CsvImportOptions? options = null
+    )
     {
         using var file = File.OpenRead(PathOf(relative));
         var plan = Accept(GrantCsvReader.Inspect(file, options ?? new CsvImportOptions()));

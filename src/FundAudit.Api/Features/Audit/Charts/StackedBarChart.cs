@@ -5,7 +5,8 @@ namespace FundAudit.Api.Features.Audit.Charts;
 /// <summary>One stacked piece of a bar: its series (legend entry) and value on the value axis.</summary>
 internal sealed record ChartSegment(string Series, decimal Value);
 
-/// <summary>One bar; bars with the same <paramref name="Group"/> stand side by side under one group label (e.g. baseline beside current).</summary>
+/// <summary>One bar; bars with the same <paramref name="Group"/> stand side by side under one group label (e.g.
+/// baseline beside current).</summary>
 internal sealed record ChartBar(string Label, IReadOnlyList<ChartSegment> Segments, string? Group = null);
 
 /// <summary>
@@ -14,25 +15,51 @@ internal sealed record ChartBar(string Label, IReadOnlyList<ChartSegment> Segmen
 /// legend. No scripts, fonts, images or styles from elsewhere; built with <see cref="XDocument"/>, so always valid XML
 /// and every label is escaped. Reusable by any page that needs stacked bars (the officers' console included).
 /// </summary>
-/// <remarks>Give each chart on one HTML page its own <c>idPrefix</c>: the title and description ids must be unique in the page.</remarks>
-internal sealed class StackedBarChart(string title, string description, string categoryAxis, string valueAxis, IReadOnlyList<string> series, IReadOnlyList<ChartBar> bars,
-    string idPrefix = "chart")
+/// <remarks>Give each chart on one HTML page its own <c>idPrefix</c>: the title and description ids must be unique in
+/// the page.</remarks>
+internal sealed class StackedBarChart(
+    string title,
+    string description,
+    string categoryAxis,
+    string valueAxis,
+    IReadOnlyList<string> series,
+    IReadOnlyList<ChartBar> bars,
+    string idPrefix = "chart"
+)
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
-    // Colour-blind-safe palette (Okabe–Ito), one per series in order; grey for the last ("unclassified") when there are five.
-    private static readonly string[] Palette = ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
+    // Colour-blind-safe palette (Okabe–Ito), one per series in order; grey for the last ("unclassified") when there are
+    // five.
+    private static readonly string[] Palette =
+    [
+        "#0072B2",
+        "#009E73",
+        "#E69F00",
+        "#CC79A7",
+        "#56B4E9",
+        "#D55E00",
+        "#F0E442",
+    ];
 
-    private const int Left = 70, Top = 50, PlotHeight = 300, BarWidth = 36, BarGap = 10, GroupGap = 28, LegendWidth = 170;
+    private const int Left = 70,
+        Top = 50,
+        PlotHeight = 300,
+        BarWidth = 36,
+        BarGap = 10,
+        GroupGap = 28,
+        LegendWidth = 170;
 
-    /// <summary>The chart as a standalone SVG document (with its XML declaration), as the audit's .svg endpoints serve it.</summary>
+    /// <summary>The chart as a standalone SVG document (with its XML declaration), as the audit's .svg endpoints serve
+    /// it.</summary>
     public string Render()
     {
         var root = Build();
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root).Declaration + "\n" + RenderInline(root);
     }
 
-    /// <summary>The same chart as an <c>&lt;svg&gt;</c> element to place inside an HTML page (no XML declaration).</summary>
+    /// <summary>The same chart as an <c>&lt;svg&gt;</c> element to place inside an HTML page (no XML
+    /// declaration).</summary>
     public string RenderInline() => RenderInline(Build());
 
     private static string RenderInline(XElement root) => root.ToString(SaveOptions.DisableFormatting);
@@ -48,14 +75,25 @@ internal sealed class StackedBarChart(string title, string description, string c
         var titleId = idPrefix + "-title";
         var descId = idPrefix + "-desc";
 
-        var root = new XElement(Svg + "svg",
-            new XAttribute("width", width), new XAttribute("height", height),
-            new XAttribute("viewBox", $"0 0 {width} {height}"), new XAttribute("role", "img"),
-            new XAttribute("aria-labelledby", $"{titleId} {descId}"), new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", "11"),
+        var root = new XElement(
+            Svg + "svg",
+            new XAttribute("width", width),
+            new XAttribute("height", height),
+            new XAttribute("viewBox", $"0 0 {width} {height}"),
+            new XAttribute("role", "img"),
+            new XAttribute("aria-labelledby", $"{titleId} {descId}"),
+            new XAttribute("font-family", "sans-serif"),
+            new XAttribute("font-size", "11"),
             new XElement(Svg + "title", new XAttribute("id", titleId), title),
             new XElement(Svg + "desc", new XAttribute("id", descId), description + " " + DataSummary()),
-            new XElement(Svg + "rect", new XAttribute("width", width), new XAttribute("height", height), new XAttribute("fill", "#ffffff")),
-            Text(width / 2.0, 24, title, "middle", "15", "bold"));
+            new XElement(
+                Svg + "rect",
+                new XAttribute("width", width),
+                new XAttribute("height", height),
+                new XAttribute("fill", "#ffffff")
+            ),
+            Text(width / 2.0, 24, title, "middle", "15", "bold")
+        );
 
         root.Add(ValueAxis(plotWidth, height, scaleMax));
         root.Add(Plot(groups, scaleMax));
@@ -71,11 +109,29 @@ internal sealed class StackedBarChart(string title, string description, string c
         {
             var v = scaleMax * i / 10m;
             var y = Y(v, scaleMax);
-            axis.Add(new XElement(Svg + "line", Attr("x1", Left), Attr("x2", Left + plotWidth), Attr("y1", y), Attr("y2", y), new XAttribute("stroke", i == 0 ? "#333333" : "#dddddd")));
+            axis.Add(
+                new XElement(
+                    Svg + "line",
+                    Attr("x1", Left),
+                    Attr("x2", Left + plotWidth),
+                    Attr("y1", y),
+                    Attr("y2", y),
+                    new XAttribute("stroke", i == 0 ? "#333333" : "#dddddd")
+                )
+            );
             axis.Add(Text(Left - 6, y + 4, Format(v), "end"));
         }
 
-        axis.Add(new XElement(Svg + "line", Attr("x1", Left), Attr("x2", Left), Attr("y1", Top), Attr("y2", Top + PlotHeight), new XAttribute("stroke", "#333333")));
+        axis.Add(
+            new XElement(
+                Svg + "line",
+                Attr("x1", Left),
+                Attr("x2", Left),
+                Attr("y1", Top),
+                Attr("y2", Top + PlotHeight),
+                new XAttribute("stroke", "#333333")
+            )
+        );
         var vLabel = Text(16, Top + (PlotHeight / 2.0), valueAxis, "middle");
         vLabel.Add(new XAttribute("transform", $"rotate(-90 16 {Top + (PlotHeight / 2)})"));
         axis.Add(vLabel);
@@ -98,7 +154,15 @@ internal sealed class StackedBarChart(string title, string description, string c
             }
 
             var groupEnd = x - BarGap;
-            plot.Add(Text((groupStart + groupEnd) / 2, Top + PlotHeight + (group.First().Group is null ? 16 : 30), group.Key, "middle", "11"));
+            plot.Add(
+                Text(
+                    (groupStart + groupEnd) / 2,
+                    Top + PlotHeight + (group.First().Group is null ? 16 : 30),
+                    group.Key,
+                    "middle",
+                    "11"
+                )
+            );
             x += GroupGap - BarGap + BarGap;
         }
 
@@ -116,12 +180,22 @@ internal sealed class StackedBarChart(string title, string description, string c
         {
             var y0 = Y(stacked + segment.Value, scaleMax);
             var h = Y(stacked, scaleMax) - y0;
-            barGroup.Add(new XElement(Svg + "rect", Attr("x", x), Attr("y", y0), Attr("width", BarWidth), Attr("height", h),
-                new XAttribute("fill", Colour(segment.Series)),
-                new XElement(Svg + "title", $"{bar.Label} – {segment.Series}: {Format(segment.Value)}")));
+            barGroup.Add(
+                new XElement(
+                    Svg + "rect",
+                    Attr("x", x),
+                    Attr("y", y0),
+                    Attr("width", BarWidth),
+                    Attr("height", h),
+                    new XAttribute("fill", Colour(segment.Series)),
+                    new XElement(Svg + "title", $"{bar.Label} – {segment.Series}: {Format(segment.Value)}")
+                )
+            );
             if (h >= 12)
             {
-                barGroup.Add(Text(x + (BarWidth / 2.0), y0 + (h / 2) + 4, Format(segment.Value), "middle", "9", fill: "#ffffff"));
+                barGroup.Add(
+                    Text(x + (BarWidth / 2.0), y0 + (h / 2) + 4, Format(segment.Value), "middle", "9", fill: "#ffffff")
+                );
             }
 
             stacked += segment.Value;
@@ -143,7 +217,16 @@ internal sealed class StackedBarChart(string title, string description, string c
         for (var i = 0; i < series.Count; i++)
         {
             var ly = Top + 14 + (i * 20);
-            legend.Add(new XElement(Svg + "rect", Attr("x", lx), Attr("y", ly), Attr("width", 12), Attr("height", 12), new XAttribute("fill", Colour(series[i]))));
+            legend.Add(
+                new XElement(
+                    Svg + "rect",
+                    Attr("x", lx),
+                    Attr("y", ly),
+                    Attr("width", 12),
+                    Attr("height", 12),
+                    new XAttribute("fill", Colour(series[i]))
+                )
+            );
             legend.Add(Text(lx + 18, ly + 10, series[i], "start"));
         }
 
@@ -151,8 +234,14 @@ internal sealed class StackedBarChart(string title, string description, string c
     }
 
     /// <summary>Every bar's values as text, so a screen reader gets the numbers the eye gets.</summary>
-    private string DataSummary() => string.Join(" ", bars.Select(b =>
-        $"{(b.Group is null ? "" : b.Group + " ")}{b.Label}: {string.Join(", ", b.Segments.Where(s => s.Value != 0).Select(s => $"{s.Series} {Format(s.Value)}"))}{(b.Segments.All(s => s.Value == 0) ? "none" : "")}."));
+    private string DataSummary() =>
+        string.Join(
+            " ",
+            bars.Select(b =>
+                $"{(b.Group is null ? "" : b.Group + " ")}{b.Label}: "
+                + $"{string.Join(", ", b.Segments.Where(s => s.Value != 0).Select(s => $"{s.Series} {Format(s.Value)}"))}{(b.Segments.All(s => s.Value == 0) ? "none" : "")}."
+            )
+        );
 
     private string Colour(string name)
     {
@@ -165,13 +254,31 @@ internal sealed class StackedBarChart(string title, string description, string c
         return Palette[(i < 0 ? 0 : i) % Palette.Length];
     }
 
-    private static double Y(decimal value, decimal scaleMax) => Top + PlotHeight - (double)(value / scaleMax * PlotHeight);
+    private static double Y(decimal value, decimal scaleMax) =>
+        Top + PlotHeight - (double)(value / scaleMax * PlotHeight);
 
     private static string Format(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static XAttribute Attr(string name, double value) => new(name, value.ToString("0.##", CultureInfo.InvariantCulture));
+    private static XAttribute Attr(string name, double value) =>
+        new(name, value.ToString("0.##", CultureInfo.InvariantCulture));
 
-    private static XElement Text(double x, double y, string text, string anchor, string size = "11", string weight = "normal", string fill = "#222222") =>
-        new(Svg + "text", Attr("x", x), Attr("y", y), new XAttribute("text-anchor", anchor), new XAttribute("font-size", size),
-            new XAttribute("font-weight", weight), new XAttribute("fill", fill), text);
+    private static XElement Text(
+        double x,
+        double y,
+        string text,
+        string anchor,
+        string size = "11",
+        string weight = "normal",
+        string fill = "#222222"
+    ) =>
+        new(
+            Svg + "text",
+            Attr("x", x),
+            Attr("y", y),
+            new XAttribute("text-anchor", anchor),
+            new XAttribute("font-size", size),
+            new XAttribute("font-weight", weight),
+            new XAttribute("fill", fill),
+            text
+        );
 }

@@ -49,7 +49,8 @@ internal sealed partial class ColumnMap
 
     /// <summary>Numbered columns, in the order of their number (the un-numbered form first).</summary>
     public IReadOnlyList<int> RecipientLocationCountryCodes => Ordered(recipientLocations);
-    public IReadOnlyList<LocationColumns> BeneficiaryLocations => beneficiary.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+    public IReadOnlyList<LocationColumns> BeneficiaryLocations =>
+        beneficiary.OrderBy(p => p.Key).Select(p => p.Value).ToList();
     public IReadOnlyList<int> FundingOrgIds => Ordered(fundingOrgIds);
     public IReadOnlyList<int> FundingOrgNames => Ordered(fundingOrgNames);
     public IReadOnlyList<int> ProgrammeTitles => Ordered(programmes);
@@ -69,13 +70,13 @@ internal sealed partial class ColumnMap
 
     /// <summary>Required columns as (index, expected title) for the layout.</summary>
     public IEnumerable<(int Index, string Title)> Required =>
-    [
-        (Identifier, "Identifier"),
-        (Title, "Title"),
-        (Currency, "Currency"),
-        (Amount, Layout == CsvLayout.Template ? "Amount" : "Amount Awarded"),
-        (AwardDate, "Award Date"),
-    ];
+        [
+            (Identifier, "Identifier"),
+            (Title, "Title"),
+            (Currency, "Currency"),
+            (Amount, Layout == CsvLayout.Template ? "Amount" : "Amount Awarded"),
+            (AwardDate, "Award Date"),
+        ];
 
     private readonly SortedDictionary<int, int> recipientLocations = [];
     private readonly SortedDictionary<int, LocationColumns> beneficiary = [];
@@ -90,14 +91,25 @@ internal sealed partial class ColumnMap
     private readonly HashSet<string> seenFields = new(StringComparer.Ordinal);
 
     private static readonly string[] TemplateOnlyTitles =
-        ["amount", "recipient name", "recipient country", "beneficiary countries", "beneficiary places", "programme", "level", "purpose", "flexible"];
+    [
+        "amount",
+        "recipient name",
+        "recipient country",
+        "beneficiary countries",
+        "beneficiary places",
+        "programme",
+        "level",
+        "purpose",
+        "flexible",
+    ];
 
     /// <summary>Builds the map from the header titles, or returns the problems that refuse the file.</summary>
     public static ColumnMap Build(IReadOnlyList<string> titles, out List<CsvFileProblem> problems)
     {
         var normalized = titles.Select(Normalize).ToArray();
-        var looksLikeTemplate = normalized.Any(n => TemplateOnlyTitles.Contains(n))
-                                && !normalized.Any(n => n.Contains(':', StringComparison.Ordinal) || n == "amount awarded");
+        var looksLikeTemplate =
+            normalized.Any(n => TemplateOnlyTitles.Contains(n))
+            && !normalized.Any(n => n.Contains(':', StringComparison.Ordinal) || n == "amount awarded");
         var map = new ColumnMap(looksLikeTemplate ? CsvLayout.Template : CsvLayout.Giving360, titles);
         problems = [];
 
@@ -106,11 +118,14 @@ internal sealed partial class ColumnMap
             var field = looksLikeTemplate ? map.BindTemplate(normalized[i], i) : map.Bind360(normalized[i], i);
             if (field is not null && !map.seenFields.Add(field))
             {
-                problems.Add(new CsvFileProblem(
-                    CsvProblemCodes.DuplicateColumn,
-                    $"The column \"{titles[i]}\" appears more than once; keep one.",
-                    titles[i],
-                    1));
+                problems.Add(
+                    new CsvFileProblem(
+                        CsvProblemCodes.DuplicateColumn,
+                        $"The column \"{titles[i]}\" appears more than once; keep one.",
+                        titles[i],
+                        1
+                    )
+                );
                 field = null;
             }
 
@@ -125,11 +140,14 @@ internal sealed partial class ColumnMap
         {
             if (index < 0)
             {
-                problems.Add(new CsvFileProblem(
-                    CsvProblemCodes.MissingColumn,
-                    $"The required column \"{title}\" is missing from the header row.",
-                    title,
-                    1));
+                problems.Add(
+                    new CsvFileProblem(
+                        CsvProblemCodes.MissingColumn,
+                        $"The required column \"{title}\" is missing from the header row.",
+                        title,
+                        1
+                    )
+                );
             }
         }
 
@@ -148,22 +166,53 @@ internal sealed partial class ColumnMap
     {
         switch (n)
         {
-            case "identifier": Identifier = i; return "Identifier";
-            case "title": Title = i; return "Title";
-            case "description": Description = i; return "Description";
-            case "currency": Currency = i; return "Currency";
-            case "amount": Amount = i; return "AmountAwardedMinor";
-            case "award date": AwardDate = i; return "AwardDate";
-            case "recipient name": RecipientOrgName = i; return "RecipientOrgName";
-            case "recipient country": RecipientOrgCountry = i; return "RecipientOrgCountry";
-            case "beneficiary countries": BeneficiaryCountries = i; return "BeneficiaryLocations.CountryCode";
-            case "beneficiary places": BeneficiaryPlaces = i; return "BeneficiaryLocations.Name";
-            case "programme": programmes[0] = i; return "ProgrammeTitle";
-            case "funding type": fundingTypes[0] = i; return "FundingTypes";
-            case "level": Level = i; return "ExplicitLevel";
-            case "purpose": Purpose = i; return "ExplicitPurpose";
-            case "flexible": Flexible = i; return "ExplicitFlexible";
-            default: return null;
+            case "identifier":
+                Identifier = i;
+                return "Identifier";
+            case "title":
+                Title = i;
+                return "Title";
+            case "description":
+                Description = i;
+                return "Description";
+            case "currency":
+                Currency = i;
+                return "Currency";
+            case "amount":
+                Amount = i;
+                return "AmountAwardedMinor";
+            case "award date":
+                AwardDate = i;
+                return "AwardDate";
+            case "recipient name":
+                RecipientOrgName = i;
+                return "RecipientOrgName";
+            case "recipient country":
+                RecipientOrgCountry = i;
+                return "RecipientOrgCountry";
+            case "beneficiary countries":
+                BeneficiaryCountries = i;
+                return "BeneficiaryLocations.CountryCode";
+            case "beneficiary places":
+                BeneficiaryPlaces = i;
+                return "BeneficiaryLocations.Name";
+            case "programme":
+                programmes[0] = i;
+                return "ProgrammeTitle";
+            case "funding type":
+                fundingTypes[0] = i;
+                return "FundingTypes";
+            case "level":
+                Level = i;
+                return "ExplicitLevel";
+            case "purpose":
+                Purpose = i;
+                return "ExplicitPurpose";
+            case "flexible":
+                Flexible = i;
+                return "ExplicitFlexible";
+            default:
+                return null;
         }
     }
 
@@ -171,15 +220,33 @@ internal sealed partial class ColumnMap
     {
         switch (n)
         {
-            case "identifier": Identifier = i; return "Identifier";
-            case "title": Title = i; return "Title";
-            case "description": Description = i; return "Description";
-            case "currency": Currency = i; return "Currency";
-            case "amount awarded": Amount = i; return "AmountAwardedMinor";
-            case "award date": AwardDate = i; return "AwardDate";
-            case "amount disbursed": AmountDisbursed = i; return "AmountDisbursedMinor";
-            case "recipient org:identifier": RecipientOrgId = i; return "RecipientOrgId";
-            case "recipient org:name": RecipientOrgName = i; return "RecipientOrgName";
+            case "identifier":
+                Identifier = i;
+                return "Identifier";
+            case "title":
+                Title = i;
+                return "Title";
+            case "description":
+                Description = i;
+                return "Description";
+            case "currency":
+                Currency = i;
+                return "Currency";
+            case "amount awarded":
+                Amount = i;
+                return "AmountAwardedMinor";
+            case "award date":
+                AwardDate = i;
+                return "AwardDate";
+            case "amount disbursed":
+                AmountDisbursed = i;
+                return "AmountDisbursedMinor";
+            case "recipient org:identifier":
+                RecipientOrgId = i;
+                return "RecipientOrgId";
+            case "recipient org:name":
+                RecipientOrgName = i;
+                return "RecipientOrgName";
             case "recipient org:country":
             case "recipient org:address:country":
             case "recipient org:address country":
@@ -191,8 +258,12 @@ internal sealed partial class ColumnMap
 
                 RecipientOrgCountry = i;
                 return "RecipientOrgCountry";
-            case "location scope": LocationScope = i; return "LocationScope";
-            case "for regrant type": RegrantType = i; return "RegrantType";
+            case "location scope":
+                LocationScope = i;
+                return "LocationScope";
+            case "for regrant type":
+                RegrantType = i;
+                return "RegrantType";
         }
 
         return BindNumbered360(n, i);
@@ -228,7 +299,14 @@ internal sealed partial class ColumnMap
                 programmes[number] = i;
                 return $"ProgrammeTitle{suffix}";
             case ("funding type", "" or "title" or "code"):
-                fundingTypes[(number * 3) + (part == "code" ? 2 : part == "title" ? 1 : 0)] = i;
+                fundingTypes[
+                    (number * 3)
+                        + (
+                            part == "code" ? 2
+                            : part == "title" ? 1
+                            : 0
+                        )
+                ] = i;
                 return $"FundingTypes{suffix}.{part}";
             case ("planned dates", "start date"):
                 plannedStarts[number] = i;
@@ -248,11 +326,20 @@ internal sealed partial class ColumnMap
             : beneficiary[number] = new LocationColumns();
         switch (part)
         {
-            case "name": loc.Name = i; return true;
-            case "country code": loc.CountryCode = i; return true;
-            case "geographic code": loc.GeoCode = i; return true;
-            case "geographic code type": loc.GeoCodeType = i; return true;
-            default: return false;
+            case "name":
+                loc.Name = i;
+                return true;
+            case "country code":
+                loc.CountryCode = i;
+                return true;
+            case "geographic code":
+                loc.GeoCode = i;
+                return true;
+            case "geographic code type":
+                loc.GeoCodeType = i;
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -264,6 +351,8 @@ internal sealed partial class ColumnMap
     [GeneratedRegex(@"\s*:\s*")]
     private static partial Regex ColonSpaces();
 
-    [GeneratedRegex(@"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|planned dates)(?::(?<n>[0-9]{1,4}))?(?::(?<part>[a-z ]+))?$")]
+    [GeneratedRegex(
+        @"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|planned dates)(?::(?<n>[0-9]{1,4}))?(?::(?<part>[a-z ]+))?$"
+    )]
     private static partial Regex Numbered360();
 }

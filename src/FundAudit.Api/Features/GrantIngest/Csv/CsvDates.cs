@@ -13,8 +13,10 @@ internal static partial class CsvDates
     internal enum Outcome
     {
         Ok,
+
         /// <summary>Not one of the accepted forms.</summary>
         Unrecognised,
+
         /// <summary>An accepted form, but no such day (31/02/2020).</summary>
         Impossible,
     }
@@ -52,7 +54,8 @@ internal static partial class CsvDates
         };
     }
 
-    /// <summary>Parses a date cell. <paramref name="order"/> decides three-part slash dates (none: read day-first).</summary>
+    /// <summary>Parses a date cell. <paramref name="order"/> decides three-part slash dates (none: read
+    /// day-first).</summary>
     public static Outcome TryParse(string text, DateOrder order, out DateOnly date)
     {
         date = default;
@@ -93,26 +96,38 @@ internal static partial class CsvDates
     }
 
     /// <summary>
-    /// The usual cell as UTF-8, read without making it a string: true with the date when it is exactly <c>YYYY-MM-DD</c>
-    /// and such a day exists (what <see cref="TryParse"/> says of it); false for anything else, which TryParse then reads.
+    /// The usual cell as UTF-8, read without making it a string: true with the date when it is exactly
+    /// <c>YYYY-MM-DD</c>
+    /// and such a day exists (what <see cref="TryParse"/> says of it); false for anything else, which TryParse then
+    /// reads.
     /// </summary>
     public static bool TryParsePlain(ReadOnlySpan<byte> utf8, out DateOnly date)
     {
         date = default;
-        return TryParsePlainIso(utf8, out var year, out var month, out var day) && Make(year, month, day, true, out date) == Outcome.Ok;
+        return TryParsePlainIso(utf8, out var year, out var month, out var day)
+            && Make(year, month, day, true, out date) == Outcome.Ok;
     }
 
     /// <summary>
     /// The usual cell, exactly <c>YYYY-MM-DD</c> in ASCII digits: what <see cref="IsoDate"/> matches without a time,
-    /// read without the pattern (which costs more than the rest of the row's cells together). Anything else returns false.
+    /// read without the pattern (which costs more than the rest of the row's cells together). Anything else returns
+    /// false.
     /// </summary>
     private static bool TryParsePlainIso<T>(ReadOnlySpan<T> s, out int year, out int month, out int day)
         where T : unmanaged, IBinaryInteger<T>
     {
         year = month = day = 0;
-        T zero = T.CreateTruncating('0'), nine = T.CreateTruncating('9'), dash = T.CreateTruncating('-');
-        if (s.Length != 10 || s[4] != dash || s[7] != dash
-            || s[..4].ContainsAnyExceptInRange(zero, nine) || s[5..7].ContainsAnyExceptInRange(zero, nine) || s[8..].ContainsAnyExceptInRange(zero, nine))
+        T zero = T.CreateTruncating('0'),
+            nine = T.CreateTruncating('9'),
+            dash = T.CreateTruncating('-');
+        if (
+            s.Length != 10
+            || s[4] != dash
+            || s[7] != dash
+            || s[..4].ContainsAnyExceptInRange(zero, nine)
+            || s[5..7].ContainsAnyExceptInRange(zero, nine)
+            || s[8..].ContainsAnyExceptInRange(zero, nine)
+        )
         {
             return false;
         }
@@ -126,14 +141,30 @@ internal static partial class CsvDates
     }
 
     private static readonly string[] MonthNames =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
 
     private static int? MonthNumber(string name)
     {
         var lower = name.ToLowerInvariant();
         for (var i = 0; i < MonthNames.Length; i++)
         {
-            if (lower == MonthNames[i] || (lower.Length == 3 && MonthNames[i].StartsWith(lower, StringComparison.Ordinal)))
+            if (
+                lower == MonthNames[i]
+                || (lower.Length == 3 && MonthNames[i].StartsWith(lower, StringComparison.Ordinal))
+            )
             {
                 return i + 1;
             }
@@ -163,10 +194,16 @@ internal static partial class CsvDates
 
     private static int Int(Match m, int group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})(?:[T ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})(?:[T ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$",
+        RegexOptions.CultureInvariant
+    )]
     private static partial Regex IsoDate();
 
-    [GeneratedRegex(@"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: (?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: (?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?)?$",
+        RegexOptions.CultureInvariant
+    )]
     private static partial Regex SlashDate();
 
     [GeneratedRegex(@"^([0-9]{1,2})/([0-9]{4})$", RegexOptions.CultureInvariant)]

@@ -19,7 +19,8 @@ internal sealed record CsvImportOptions(
     long MaxFileBytes = CsvImportOptions.DefaultMaxFileBytes,
     int MaxRows = 2_000_000,
     int MaxCellChars = 32_768,
-    int MaxRowBytes = 8 * 1024 * 1024)
+    int MaxRowBytes = 8 * 1024 * 1024
+)
 {
     public const long DefaultMaxFileBytes = 200L * 1024 * 1024;
     public const string DayFirst = "DD/MM/YYYY";
@@ -51,7 +52,8 @@ internal enum DateOrderSource
     /// <summary>Named by the upload (<see cref="CsvImportOptions.DateFormat"/>).</summary>
     Given,
 
-    /// <summary>Proved by the file: a date at <see cref="CsvInspection.Accepted.DateOrderRow"/> can only be read one way.</summary>
+    /// <summary>Proved by the file: a date at <see cref="CsvInspection.Accepted.DateOrderRow"/> can only be read one
+    /// way.</summary>
     Detected,
 }
 
@@ -64,7 +66,8 @@ internal sealed record CsvFileProblem(string Code, string Message, string? Colum
 
 /// <summary>An error or a warning about one row.</summary>
 /// <param name="Row">Spreadsheet row: the header is row 1, the first data row is row 2.</param>
-/// <param name="Column">The column title as written in the file; <c>null</c> when it is about the row as a whole.</param>
+/// <param name="Column">The column title as written in the file; <c>null</c> when it is about the row as a
+/// whole.</param>
 /// <param name="Code">Stable, machine-readable (see <see cref="CsvProblemCodes"/>).</param>
 /// <param name="Message">Says what was expected; never echoes the cell's value.</param>
 internal sealed record CsvRowError(long Row, string? Column, string Code, string Message);
@@ -72,18 +75,19 @@ internal sealed record CsvRowError(long Row, string? Column, string Code, string
 /// <summary>One column of the file and what it feeds.</summary>
 /// <param name="Index">0-based position in the file.</param>
 /// <param name="Title">The title as written in the file.</param>
-/// <param name="Field">The <see cref="GrantRecord"/> property it feeds, or <c>null</c> for a column kept aside in <see cref="CsvRow.Extra"/>.</param>
+/// <param name="Field">The <see cref="GrantRecord"/> property it feeds, or <c>null</c> for a column kept aside in <see
+/// cref="CsvRow.Extra"/>.</param>
 internal sealed record CsvColumn(int Index, string Title, string? Field);
 
-/// <summary>Two rows with the same identifier: <paramref name="LaterRow"/> wins, <paramref name="Row"/> is superseded.</summary>
+/// <summary>Two rows with the same identifier: <paramref name="LaterRow"/> wins, <paramref name="Row"/> is
+/// superseded.</summary>
 internal sealed record DuplicateIdentifier(long Row, long LaterRow);
 
-/// <summary>The outcome of pass 1 (<see cref="GrantCsvReader.Inspect"/>): the file is refused as a whole, or accepted with a plan for pass 2.</summary>
+/// <summary>The outcome of pass 1 (<see cref="GrantCsvReader.Inspect"/>): the file is refused as a whole, or accepted
+/// with a plan for pass 2.</summary>
 internal abstract record CsvInspection
 {
-    private CsvInspection()
-    {
-    }
+    private CsvInspection() { }
 
     /// <summary>The file cannot be imported; nothing of it should be stored.</summary>
     internal sealed record Refused(IReadOnlyList<CsvFileProblem> Problems) : CsvInspection;
@@ -93,12 +97,16 @@ internal abstract record CsvInspection
     /// </summary>
     /// <remarks>
     /// <para><b>Duplicate identifiers.</b> When several rows of one file share an identifier, the <i>last</i> one wins:
-    /// each earlier row is listed in <see cref="Duplicates"/> and its <see cref="CsvRow.SupersededByRow"/> names the winning row,
-    /// with a <c>duplicate_identifier</c> warning. The import job stores the winner only. The winner wins even when it has
-    /// errors itself (the uploader then fixes that row); identifiers are compared exactly, after trimming spaces.</para>
+    /// each earlier row is listed in <see cref="Duplicates"/> and its <see cref="CsvRow.SupersededByRow"/> names the
+    /// winning row,
+    /// with a <c>duplicate_identifier</c> warning. The import job stores the winner only. The winner wins even when it
+    /// has
+    /// errors itself (the uploader then fixes that row); identifiers are compared exactly, after trimming
+    /// spaces.</para>
     /// <para>Pass 1 keeps a keyed 64-bit hash (HMAC-SHA256, truncated, random key per inspection) of each identifier
     /// and its row: 12 bytes a row, so memory stays bounded by <see cref="CsvImportOptions.MaxRows"/>. A hash collision
-    /// between different identifiers is possible (about 1 in 10 million for 2 million rows) and cannot be provoked on purpose.</para>
+    /// between different identifiers is possible (about 1 in 10 million for 2 million rows) and cannot be provoked on
+    /// purpose.</para>
     /// </remarks>
     internal sealed record Accepted : CsvInspection
     {
@@ -115,7 +123,8 @@ internal abstract record CsvInspection
 
         public required DateOrderSource DateOrderSource { get; init; }
 
-        /// <summary>The row whose date proved the order, when <see cref="DateOrderSource"/> is <see cref="DateOrderSource.Detected"/>.</summary>
+        /// <summary>The row whose date proved the order, when <see cref="DateOrderSource"/> is <see
+        /// cref="DateOrderSource.Detected"/>.</summary>
         public long? DateOrderRow { get; init; }
 
         /// <summary>Every column of the header, with the field it feeds.</summary>
@@ -127,7 +136,8 @@ internal abstract record CsvInspection
         /// <summary>Rows after the header, not counting blank rows (every cell empty), which are skipped.</summary>
         public required long DataRowCount { get; init; }
 
-        /// <summary>Blank rows skipped (every cell empty, such as the <c>,,,,</c> rows spreadsheets leave at the end).</summary>
+        /// <summary>Blank rows skipped (every cell empty, such as the <c>,,,,</c> rows spreadsheets leave at the
+        /// end).</summary>
         public required long BlankRowCount { get; init; }
 
         public required IReadOnlyList<DuplicateIdentifier> Duplicates { get; init; }
@@ -154,10 +164,14 @@ internal abstract record CsvInspection
 /// <param name="Row">Spreadsheet row: the header is row 1, the first data row is row 2.</param>
 /// <param name="Record">The grant, or <c>null</c> when <paramref name="Errors"/> is not empty.</param>
 /// <param name="Errors">Why the row cannot be imported.</param>
-/// <param name="Warnings">Remarks that do not stop the import (a duplicate, an unreadable optional cell that was left empty).</param>
-/// <param name="Extra">Non-empty cells of the columns not mapped to <see cref="GrantRecord"/>, by column title; <c>null</c> when none.</param>
-/// <param name="BytePosition">Where the row starts, for progress: bytes of the UTF-8 text (the file offset for UTF-8 files).</param>
-/// <param name="SupersededByRow">A later row with the same identifier, which wins (see <see cref="CsvInspection.Accepted"/>).</param>
+/// <param name="Warnings">Remarks that do not stop the import (a duplicate, an unreadable optional cell that was left
+/// empty).</param>
+/// <param name="Extra">Non-empty cells of the columns not mapped to <see cref="GrantRecord"/>, by column title;
+/// <c>null</c> when none.</param>
+/// <param name="BytePosition">Where the row starts, for progress: bytes of the UTF-8 text (the file offset for UTF-8
+/// files).</param>
+/// <param name="SupersededByRow">A later row with the same identifier, which wins (see <see
+/// cref="CsvInspection.Accepted"/>).</param>
 internal sealed record CsvRow(
     long Row,
     GrantRecord? Record,
@@ -165,7 +179,8 @@ internal sealed record CsvRow(
     IReadOnlyList<CsvRowError> Warnings,
     IReadOnlyDictionary<string, string>? Extra,
     long BytePosition,
-    long? SupersededByRow);
+    long? SupersededByRow
+);
 
 /// <summary>The codes of <see cref="CsvFileProblem"/> and <see cref="CsvRowError"/>.</summary>
 internal static class CsvProblemCodes
@@ -185,7 +200,8 @@ internal static class CsvProblemCodes
     public const string InconsistentDateFormat = "inconsistent_date_format";
     public const string InvalidOption = "invalid_option";
 
-    /// <summary>Returned by <see cref="CsvInspection.Accepted.NoDataRowsProblem"/> for the caller to refuse a header-only file.</summary>
+    /// <summary>Returned by <see cref="CsvInspection.Accepted.NoDataRowsProblem"/> for the caller to refuse a
+    /// header-only file.</summary>
     public const string NoDataRows = "no_data_rows";
 
     // File warnings.

@@ -17,19 +17,33 @@ internal static partial class GrantCsvReader
         file.Position = 0;
         file.ReadExactly(head);
         ReadOnlySpan<byte> h = head;
-        if (h.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || h.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        if (
+            h.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])
+            || h.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+            || h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF])
+        )
         {
-            return new CsvFileProblem(CsvProblemCodes.UnsupportedEncoding, "The file is UTF-16 or UTF-32 text; save it as \"CSV UTF-8\".");
+            return new CsvFileProblem(
+                CsvProblemCodes.UnsupportedEncoding,
+                "The file is UTF-16 or UTF-32 text; save " + "it as \"CSV UTF-8\"."
+            );
         }
 
         if (h.StartsWith("PK\x03\x04"u8) || h.StartsWith("PK\x05\x06"u8))
         {
-            return new CsvFileProblem(CsvProblemCodes.NotTextCsv, "The file is a zip archive (such as an .xlsx workbook), not a text CSV; save it as \"CSV UTF-8\".");
+            return new CsvFileProblem(
+                CsvProblemCodes.NotTextCsv,
+                "The file is a zip archive (such as an .xlsx " + "workbook), not a text CSV; save it as \"CSV UTF-8\"."
+            );
         }
 
         if (h.IndexOf((byte)0) >= 0 || h.StartsWith("%PDF-"u8) || h.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
         {
-            return new CsvFileProblem(CsvProblemCodes.NotTextCsv, "The file is binary (such as an .xls workbook, a PDF or an archive), not a text CSV; save it as \"CSV UTF-8\".");
+            return new CsvFileProblem(
+                CsvProblemCodes.NotTextCsv,
+                "The file is binary (such as an .xls workbook, a "
+                    + "PDF or an archive), not a text CSV; save it as \"CSV UTF-8\"."
+            );
         }
 
         var rest = h.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? h[3..] : h;
@@ -41,7 +55,8 @@ internal static partial class GrantCsvReader
         return null;
     }
 
-    /// <summary>Streams the whole file through a strict UTF-8 check (the rules of a throwing UTF-8 decoder, without decoding).</summary>
+    /// <summary>Streams the whole file through a strict UTF-8 check (the rules of a throwing UTF-8 decoder, without
+    /// decoding).</summary>
     private static bool IsValidUtf8(Stream file)
     {
         var bytes = new byte[64 * 1024];
@@ -64,7 +79,8 @@ internal static partial class GrantCsvReader
         return Utf8.IsValid(bytes.AsSpan(0, carried));
     }
 
-    /// <summary>How many bytes at the end of <paramref name="block"/> start a sequence that needs more bytes than follow.</summary>
+    /// <summary>How many bytes at the end of <paramref name="block"/> start a sequence that needs more bytes than
+    /// follow.</summary>
     private static int CutSequenceLength(ReadOnlySpan<byte> block)
     {
         for (var back = 1; back <= Math.Min(3, block.Length); back++)
@@ -72,7 +88,11 @@ internal static partial class GrantCsvReader
             var b = block[^back];
             if ((b & 0xC0) != 0x80)
             {
-                var needs = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                var needs =
+                    b >= 0xF0 ? 4
+                    : b >= 0xE0 ? 3
+                    : b >= 0xC0 ? 2
+                    : 1;
                 return needs > back ? back : 0;
             }
         }
@@ -88,7 +108,9 @@ internal static partial class GrantCsvReader
         file.Position = 0;
         file.ReadExactly(bytes);
         var text = encoding.GetString(bytes).AsSpan().TrimStart('\uFEFF');
-        int commas = 0, semicolons = 0, tabs = 0;
+        int commas = 0,
+            semicolons = 0,
+            tabs = 0;
         var inQuotes = false;
         var ended = false;
         foreach (var c in text)
@@ -115,7 +137,10 @@ internal static partial class GrantCsvReader
             return false;
         }
 
-        delimiter = semicolons > commas && semicolons >= tabs ? ';' : tabs > commas && tabs > semicolons ? '\t' : ',';
+        delimiter =
+            semicolons > commas && semicolons >= tabs ? ';'
+            : tabs > commas && tabs > semicolons ? '\t'
+            : ',';
         return true;
     }
 }

@@ -22,12 +22,18 @@ internal static partial class GrantCsvReader
         ArgumentNullException.ThrowIfNull(options);
         if (!file.CanRead || !file.CanSeek)
         {
-            throw new ArgumentException("The CSV must be a readable, seekable stream (the stored upload).", nameof(file));
+            throw new ArgumentException(
+                "The CSV must be a readable, seekable stream (the stored upload).",
+                nameof(file)
+            );
         }
 
         if (!TryReadDateOption(options, out var givenOrder))
         {
-            return Refuse(CsvProblemCodes.InvalidOption, "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or left out to detect it).");
+            return Refuse(
+                CsvProblemCodes.InvalidOption,
+                "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or " + "left out to detect it)."
+            );
         }
 
         var length = file.Length;
@@ -39,7 +45,11 @@ internal static partial class GrantCsvReader
 
         var malformed = new Dictionary<long, CsvMalformedReason>();
         file.Position = 0;
-        using var reader = CsvReader.Create(file, ReaderOptions(delimiter, isUtf8, options, malformed), leaveOpen: true);
+        using var reader = CsvReader.Create(
+            file,
+            ReaderOptions(delimiter, isUtf8, options, malformed),
+            leaveOpen: true
+        );
         using var identifiers = new IdentifierIndex();
         if (ReadHeader(reader, options, out var headers, out var map) is { } headerRefused)
         {
@@ -52,8 +62,10 @@ internal static partial class GrantCsvReader
             return rowRefused;
         }
 
-        if (DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow)
-            is { } dateRefused)
+        if (
+            DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow) is
+            { } dateRefused
+        )
         {
             return dateRefused;
         }
@@ -95,13 +107,21 @@ internal static partial class GrantCsvReader
 
     /// <summary>Size, first bytes, encoding and delimiter: the checks made before any row is parsed.</summary>
     private static CsvInspection.Refused? CheckWholeFile(
-        Stream file, CsvImportOptions options, List<CsvFileProblem> warnings, out bool isUtf8, out char delimiter)
+        Stream file,
+        CsvImportOptions options,
+        List<CsvFileProblem> warnings,
+        out bool isUtf8,
+        out char delimiter
+    )
     {
         (isUtf8, delimiter) = (false, ',');
         var length = file.Length;
         if (length > options.MaxFileBytes)
         {
-            return Refuse(CsvProblemCodes.FileTooLarge, $"The file is larger than the limit of {options.MaxFileBytes / (1024 * 1024)} MiB.");
+            return Refuse(
+                CsvProblemCodes.FileTooLarge,
+                $"The file is larger than the limit of " + $"{options.MaxFileBytes / (1024 * 1024)} MiB."
+            );
         }
 
         if (Sniff(file, length) is { } sniffProblem)
@@ -113,12 +133,23 @@ internal static partial class GrantCsvReader
         var encoding = isUtf8 ? Encoding.UTF8 : Windows1252;
         if (!isUtf8)
         {
-            warnings.Add(new CsvFileProblem(CsvProblemCodes.NotUtf8, "The file is not valid UTF-8; it was read as Windows-1252. Save it as \"CSV UTF-8\" if accents look wrong."));
+            warnings.Add(
+                new CsvFileProblem(
+                    CsvProblemCodes.NotUtf8,
+                    "The file is not valid UTF-8; it was read as "
+                        + "Windows-1252. Save it as \"CSV UTF-8\" if accents look wrong."
+                )
+            );
         }
 
         if (!TryDetectDelimiter(file, encoding, length, out delimiter))
         {
-            return Refuse(CsvProblemCodes.HeaderTooLong, $"No end of the header row was found in the first {HeaderScanBytes / 1024} KiB; the first row must be the column titles.", row: 1);
+            return Refuse(
+                CsvProblemCodes.HeaderTooLong,
+                $"No end of the header row was found in the first "
+                    + $"{HeaderScanBytes / 1024} KiB; the first row must be the column titles.",
+                row: 1
+            );
         }
 
         return null;
@@ -126,7 +157,11 @@ internal static partial class GrantCsvReader
 
     /// <summary>The header row and the column map built from it.</summary>
     private static CsvInspection.Refused? ReadHeader(
-        CsvReader reader, CsvImportOptions options, out IReadOnlyList<string> headers, out ColumnMap map)
+        CsvReader reader,
+        CsvImportOptions options,
+        out IReadOnlyList<string> headers,
+        out ColumnMap map
+    )
     {
         map = null!;
         try
@@ -141,7 +176,11 @@ internal static partial class GrantCsvReader
 
         if (headers.Count == 0 || headers.All(h => ColumnMap.Normalize(h).Length == 0))
         {
-            return Refuse(CsvProblemCodes.EmptyFile, "The file has no header row: the first row must hold the column titles.", row: 1);
+            return Refuse(
+                CsvProblemCodes.EmptyFile,
+                "The file has no header row: the first row must hold the column " + "titles.",
+                row: 1
+            );
         }
 
         map = ColumnMap.Build(headers, out var problems);
@@ -157,7 +196,8 @@ internal static partial class GrantCsvReader
         long BlankRows,
         (long Row, int Column)? DayFirst,
         (long Row, int Column)? MonthFirst,
-        (long Row, int Column)? Ambiguous)
+        (long Row, int Column)? Ambiguous
+    )
     {
         public static RowScan Stop(CsvInspection.Refused refused) => new(refused, 0, 0, null, null, null);
     }
@@ -171,11 +211,15 @@ internal static partial class GrantCsvReader
         CsvImportOptions options,
         bool findDateOrder,
         Dictionary<long, CsvMalformedReason> malformed,
-        IdentifierIndex identifiers)
+        IdentifierIndex identifiers
+    )
     {
         var dateColumns = map.DateColumns.ToArray();
-        (long Row, int Column)? dayFirst = null, monthFirst = null, ambiguous = null;
-        long dataRows = 0, blankRows = 0;
+        (long Row, int Column)? dayFirst = null,
+            monthFirst = null,
+            ambiguous = null;
+        long dataRows = 0,
+            blankRows = 0;
         while (true)
         {
             try
@@ -241,7 +285,8 @@ internal static partial class GrantCsvReader
         long row,
         ref (long Row, int Column)? dayFirst,
         ref (long Row, int Column)? monthFirst,
-        ref (long Row, int Column)? ambiguous)
+        ref (long Row, int Column)? ambiguous
+    )
     {
         foreach (var column in dateColumns)
         {
@@ -254,9 +299,15 @@ internal static partial class GrantCsvReader
 
             switch (CsvDates.Examine(reader.GetString(column)))
             {
-                case CsvDates.Evidence.DayFirst: dayFirst ??= (row, column); break;
-                case CsvDates.Evidence.MonthFirst: monthFirst ??= (row, column); break;
-                case CsvDates.Evidence.Ambiguous: ambiguous ??= (row, column); break;
+                case CsvDates.Evidence.DayFirst:
+                    dayFirst ??= (row, column);
+                    break;
+                case CsvDates.Evidence.MonthFirst:
+                    monthFirst ??= (row, column);
+                    break;
+                case CsvDates.Evidence.Ambiguous:
+                    ambiguous ??= (row, column);
+                    break;
             }
         }
     }
@@ -271,7 +322,8 @@ internal static partial class GrantCsvReader
         IReadOnlyList<string> headers,
         out DateOrder order,
         out DateOrderSource source,
-        out long? orderRow)
+        out long? orderRow
+    )
     {
         order = givenOrder ?? DateOrder.NotNeeded;
         source = givenOrder is null ? DateOrderSource.NotNeeded : DateOrderSource.Given;
@@ -283,12 +335,18 @@ internal static partial class GrantCsvReader
 
         if (scan.DayFirst is { } d && scan.MonthFirst is { } m)
         {
-            var (first, firstWay, later, laterWay) = d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
-            return new CsvInspection.Refused([new CsvFileProblem(
-                CsvProblemCodes.InconsistentDateFormat,
-                $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only be {firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only {laterWay}. Use one date format in the whole file.",
-                headers[later.Column],
-                later.Row)]);
+            var (first, firstWay, later, laterWay) =
+                d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
+            return new CsvInspection.Refused([
+                new CsvFileProblem(
+                    CsvProblemCodes.InconsistentDateFormat,
+                    $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only be "
+                        + $"{firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only {laterWay}. "
+                        + $"Use one date format in the whole file.",
+                    headers[later.Column],
+                    later.Row
+                ),
+            ]);
         }
 
         if ((scan.DayFirst ?? scan.MonthFirst) is { } proof)
@@ -299,11 +357,16 @@ internal static partial class GrantCsvReader
         }
         else if (scan.Ambiguous is { } a)
         {
-            return new CsvInspection.Refused([new CsvFileProblem(
-                CsvProblemCodes.AmbiguousDateFormat,
-                $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read day-first or month-first, and no date in the file decides. Upload again naming dateFormat \"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
-                headers[a.Column],
-                a.Row)]);
+            return new CsvInspection.Refused([
+                new CsvFileProblem(
+                    CsvProblemCodes.AmbiguousDateFormat,
+                    $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read day-first "
+                        + $"or month-first, and no date in the file decides. Upload again naming dateFormat "
+                        + $"\"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
+                    headers[a.Column],
+                    a.Row
+                ),
+            ]);
         }
 
         return null;
@@ -315,12 +378,16 @@ internal static partial class GrantCsvReader
     private static CsvInspection.Refused RowTooLarge(CsvImportOptions options, long row) =>
         Refuse(
             CsvProblemCodes.RowTooLarge,
-            $"Row {row} is longer than {options.MaxRowBytes / (1024 * 1024)} MiB, usually because a quote opened in it is never closed. Check the quotes of that row.",
-            row: row);
+            $"Row {row} is longer than {options.MaxRowBytes / (1024 * 1024)} MiB, usually because a quote opened in "
+                + $"it is never closed. Check the quotes of that row.",
+            row: row
+        );
 
     private static CsvInspection.Refused UnterminatedQuote(long row) =>
         Refuse(
             CsvProblemCodes.UnterminatedQuote,
-            $"A quote opened in row {row} is never closed, so the rest of the file would be read as one cell. Close or remove that quote.",
-            row: row);
+            $"A quote opened in row {row} is never closed, so the rest of the file would be read as one cell. Close "
+                + $"or remove that quote.",
+            row: row
+        );
 }

@@ -15,8 +15,10 @@ namespace FundAudit.Api.Features.GrantIngest.Csv;
 /// <para><b>NUL bytes.</b> A NUL in the first 8 KiB means a binary file: refused (<c>not_text_csv</c>).
 /// A NUL later makes its row a <c>nul_character</c> row error; the other rows are read.</para>
 /// <para><b>Quotes.</b> CsvHelper recovers from a stray quote (<c>ab"c</c>) or text after a closing quote
-/// (<c>"ab"c</c>): that row becomes a <c>malformed_quotes</c> row error. A quote that opens a cell and pairs with a quote
-/// rows later merges those rows into one, as a spreadsheet would: the merged row is the error, and its later row numbers
+/// (<c>"ab"c</c>): that row becomes a <c>malformed_quotes</c> row error. A quote that opens a cell and pairs with a
+/// quote
+/// rows later merges those rows into one, as a spreadsheet would: the merged row is the error, and its later row
+/// numbers
 /// follow the merge. A quote that is never closed swallows the rest of the file, so the file is refused
 /// (<c>unterminated_quote</c>), as is any row over <see cref="CsvImportOptions.MaxRowBytes"/> (<c>row_too_large</c>):
 /// the parser cannot resynchronise after either.</para>
@@ -28,10 +30,14 @@ namespace FundAudit.Api.Features.GrantIngest.Csv;
 /// </remarks>
 internal static partial class GrantCsvReader
 {
-    /// <summary>FundAudit's short template: the header and one example row, served by <c>GET /api/grants/imports/template</c>.</summary>
+    /// <summary>FundAudit's short template: the header and one example row, served by <c>GET
+    /// /api/grants/imports/template</c>.</summary>
     public const string TemplateCsv =
-        "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Name,Recipient Country,Beneficiary Countries,Beneficiary Places,Programme,Funding Type,Level,Purpose,Flexible\r\n" +
-        "FA-2024-001,Emergency relocation,Temporary relocation and legal support for a defender at risk,USD,\"15,000.00\",2024-03-31,Example Defenders Network,KE,KE;UG,Nairobi;Kampala,Rapid Response,Grant,national,emergency,yes\r\n";
+        "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Name,Recipient Country,Beneficiary "
+        + "Countries,Beneficiary Places,Programme,Funding Type,Level,Purpose,Flexible\r\n"
+        + "FA-2024-001,Emergency relocation,Temporary relocation and legal support for a defender at "
+        + "risk,USD,\"15,000.00\",2024-03-31,Example Defenders Network,KE,KE;UG,Nairobi;Kampala,Rapid "
+        + "Response,Grant,national,emergency,yes\r\n";
 
     private static readonly Encoding Windows1252 = CreateWindows1252();
 
@@ -55,7 +61,11 @@ internal static partial class GrantCsvReader
     {
         var malformed = new Dictionary<long, CsvMalformedReason>();
         file.Position = 0;
-        using var reader = CsvReader.Create(file, ReaderOptions(plan.Delimiter, plan.Encoding == "utf-8", plan.Options, malformed), leaveOpen: true);
+        using var reader = CsvReader.Create(
+            file,
+            ReaderOptions(plan.Delimiter, plan.Encoding == "utf-8", plan.Options, malformed),
+            leaveOpen: true
+        );
         if (reader.Headers.Count != plan.Columns.Count)
         {
             throw new InvalidOperationException("The CSV is not the file that was inspected.");
@@ -91,7 +101,12 @@ internal static partial class GrantCsvReader
         }
     }
 
-    private static CsvReaderOptions ReaderOptions(char delimiter, bool utf8, CsvImportOptions options, Dictionary<long, CsvMalformedReason> malformed) =>
+    private static CsvReaderOptions ReaderOptions(
+        char delimiter,
+        bool utf8,
+        CsvImportOptions options,
+        Dictionary<long, CsvMalformedReason> malformed
+    ) =>
         CsvReaderOptions.Default with
         {
             Separator = delimiter,

@@ -15,7 +15,11 @@ internal sealed partial class GrantRowBuilder
         {
             if (!HasError(map.Currency))
             {
-                Error(map.Currency, CsvProblemCodes.RequiredCellEmpty, "Currency is required: expected a three-letter ISO 4217 code such as GBP, EUR or USD.");
+                Error(
+                    map.Currency,
+                    CsvProblemCodes.RequiredCellEmpty,
+                    "Currency is required: expected a three-letter " + "ISO 4217 code such as GBP, EUR or USD."
+                );
             }
 
             return null;
@@ -23,7 +27,11 @@ internal sealed partial class GrantRowBuilder
 
         if (!Currencies.IsKnown(text))
         {
-            Error(map.Currency, CsvProblemCodes.InvalidCurrency, "Expected a three-letter ISO 4217 currency code such as GBP, EUR or USD.");
+            Error(
+                map.Currency,
+                CsvProblemCodes.InvalidCurrency,
+                "Expected a three-letter ISO 4217 currency code such " + "as GBP, EUR or USD."
+            );
             return null;
         }
 
@@ -32,7 +40,10 @@ internal sealed partial class GrantRowBuilder
 
     private long? ReadAmount(int column, string? currency, bool required)
     {
-        if (currency is not null && TryParsePlainAmount(CellBytes(column), Currencies.Exponent(currency), out var plain))
+        if (
+            currency is not null
+            && TryParsePlainAmount(CellBytes(column), Currencies.Exponent(currency), out var plain)
+        )
         {
             return plain;
         }
@@ -42,7 +53,11 @@ internal sealed partial class GrantRowBuilder
         {
             if (required && !HasError(column))
             {
-                Error(column, CsvProblemCodes.RequiredCellEmpty, "An amount is required: expected a number such as 1234.50.");
+                Error(
+                    column,
+                    CsvProblemCodes.RequiredCellEmpty,
+                    "An amount is required: expected a number such as " + "1234.50."
+                );
             }
 
             return null;
@@ -52,7 +67,9 @@ internal sealed partial class GrantRowBuilder
         var code = CsvProblemCodes.InvalidAmount;
         if (!AmountPattern().IsMatch(text))
         {
-            problem = "Expected a number with a dot as decimal separator, such as 1234.50 or 1,234.50, without a currency symbol or other text.";
+            problem =
+                "Expected a number with a dot as decimal separator, such as 1234.50 or 1,234.50, without a "
+                + "currency symbol or other text.";
         }
         else if (currency is null)
         {
@@ -63,9 +80,10 @@ internal sealed partial class GrantRowBuilder
             var exponent = Currencies.Exponent(currency);
             var frac = AmountPattern().Match(text).Groups["frac"];
             var decimals = frac.Success ? frac.Value.TrimEnd('0').Length : 0;
-            (code, problem) = decimals > exponent
-                ? (CsvProblemCodes.TooManyDecimals, $"{currency} amounts have at most {exponent} decimal places.")
-                : (CsvProblemCodes.InvalidAmount, "The amount is too large.");
+            (code, problem) =
+                decimals > exponent
+                    ? (CsvProblemCodes.TooManyDecimals, $"{currency} amounts have at most {exponent} decimal places.")
+                    : (CsvProblemCodes.InvalidAmount, "The amount is too large.");
         }
         else
         {
@@ -87,7 +105,8 @@ internal sealed partial class GrantRowBuilder
     /// <summary>
     /// The usual amount cell as UTF-8, ASCII digits with at most one dot and no more decimals than the currency has
     /// (<c>35656.12</c>), read without a string, the pattern and <see cref="decimal"/>: the same value as
-    /// <see cref="MinorUnits.TryParse"/>, in a fraction of the time. Anything else (spaces, signs, thousands separators,
+    /// <see cref="MinorUnits.TryParse"/>, in a fraction of the time. Anything else (spaces, signs, thousands
+    /// separators,
     /// long or odd numbers) returns false and takes the general path, errors included.
     /// </summary>
     private static bool TryParsePlainAmount(ReadOnlySpan<byte> text, int exponent, out long minor)
@@ -96,8 +115,13 @@ internal sealed partial class GrantRowBuilder
         var dot = text.IndexOf((byte)'.');
         var whole = dot < 0 ? text : text[..dot];
         var fraction = dot < 0 ? [] : text[(dot + 1)..].TrimEnd((byte)'0');
-        if (whole.Length is 0 or > 14 || (dot >= 0 && text.Length - dot - 1 is 0 or > 18) || fraction.Length > exponent
-            || whole.ContainsAnyExceptInRange((byte)'0', (byte)'9') || fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        if (
+            whole.Length is 0 or > 14
+            || (dot >= 0 && text.Length - dot - 1 is 0 or > 18)
+            || fraction.Length > exponent
+            || whole.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            || fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+        )
         {
             return false;
         }
@@ -141,9 +165,16 @@ internal sealed partial class GrantRowBuilder
             return date;
         }
 
-        var (code, message) = outcome == CsvDates.Outcome.Impossible
-            ? (CsvProblemCodes.ImpossibleDate, "No such date or time (for example 31/02); " + CsvDates.Expected + ".")
-            : (CsvProblemCodes.InvalidDate, char.ToUpperInvariant(CsvDates.Expected[0]) + CsvDates.Expected[1..] + ".");
+        var (code, message) =
+            outcome == CsvDates.Outcome.Impossible
+                ? (
+                    CsvProblemCodes.ImpossibleDate,
+                    "No such date or time (for example 31/02); " + CsvDates.Expected + "."
+                )
+                : (
+                    CsvProblemCodes.InvalidDate,
+                    char.ToUpperInvariant(CsvDates.Expected[0]) + CsvDates.Expected[1..] + "."
+                );
         if (required)
         {
             Error(column, code, message);
@@ -178,9 +209,12 @@ internal sealed partial class GrantRowBuilder
     {
         switch (Cell(map.Flexible)?.ToLowerInvariant())
         {
-            case null: return null;
-            case "true" or "yes": return true;
-            case "false" or "no": return false;
+            case null:
+                return null;
+            case "true" or "yes":
+                return true;
+            case "false" or "no":
+                return false;
             default:
                 Error(map.Flexible, CsvProblemCodes.InvalidValue, "Expected true, false, yes or no, or an empty cell.");
                 return null;
@@ -199,9 +233,11 @@ internal sealed partial class GrantRowBuilder
     }
 
     /// <summary>The cell's UTF-8 bytes as they are (not trimmed); empty when absent.</summary>
-    private ReadOnlySpan<byte> CellBytes(int column) => column >= 0 && column < reader.FieldCount ? reader.GetSpan(column) : default;
+    private ReadOnlySpan<byte> CellBytes(int column) =>
+        column >= 0 && column < reader.FieldCount ? reader.GetSpan(column) : default;
 
-    /// <summary>The trimmed cell, or <c>null</c> when empty, absent or too long (a <c>cell_too_long</c> error, reported once).</summary>
+    /// <summary>The trimmed cell, or <c>null</c> when empty, absent or too long (a <c>cell_too_long</c> error, reported
+    /// once).</summary>
     private string? Cell(int column)
     {
         if (column < 0 || column >= reader.FieldCount)

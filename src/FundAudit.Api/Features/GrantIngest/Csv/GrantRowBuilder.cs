@@ -39,12 +39,20 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
         if (malformed is { } reason)
         {
-            Error(null, CsvProblemCodes.MalformedQuotes, reason switch
-            {
-                CsvMalformedReason.StrayQuote => "A quote character sits inside an unquoted cell; quote the whole cell and double the quotes inside it.",
-                CsvMalformedReason.TextAfterClosingQuote => "Text follows the closing quote of a cell (rows may have been merged by an unbalanced quote); quote the whole cell and double the quotes inside it.",
-                _ => "The quotes of this row are not balanced; quote whole cells and double the quotes inside them.",
-            });
+            Error(
+                null,
+                CsvProblemCodes.MalformedQuotes,
+                reason switch
+                {
+                    CsvMalformedReason.StrayQuote => "A quote character sits inside an unquoted cell; quote the whole "
+                        + "cell and double the quotes inside it.",
+                    CsvMalformedReason.TextAfterClosingQuote =>
+                        "Text follows the closing quote of a cell (rows may have "
+                            + "been merged by an unbalanced quote); quote the whole cell and double the quotes inside it.",
+                    _ =>
+                        "The quotes of this row are not balanced; quote whole cells and double the quotes inside them.",
+                }
+            );
         }
 
         CheckNul();
@@ -60,14 +68,33 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
         if (supersededBy is { } later)
         {
-            (warnings ??= []).Add(new CsvRowError(row, Title(map.Identifier), CsvProblemCodes.DuplicateIdentifier,
-                $"Row {later} has the same identifier and replaces this row."));
+            (warnings ??= []).Add(
+                new CsvRowError(
+                    row,
+                    Title(map.Identifier),
+                    CsvProblemCodes.DuplicateIdentifier,
+                    $"Row {later} has the same identifier and replaces this row."
+                )
+            );
         }
 
         // The record is built once, with placeholders for missing required values (it is dropped then).
-        var required = new RequiredCells(identifier ?? string.Empty, title, description, currency ?? string.Empty, amount ?? 0, awardDate ?? default);
-        var record = map.Layout == CsvLayout.Template ? ReadTemplateFields(required) : Read360Fields(required, currency);
-        var valid = errors is null && identifier is not null && currency is not null && amount is not null && awardDate is not null;
+        var required = new RequiredCells(
+            identifier ?? string.Empty,
+            title,
+            description,
+            currency ?? string.Empty,
+            amount ?? 0,
+            awardDate ?? default
+        );
+        var record =
+            map.Layout == CsvLayout.Template ? ReadTemplateFields(required) : Read360Fields(required, currency);
+        var valid =
+            errors is null
+            && identifier is not null
+            && currency is not null
+            && amount is not null
+            && awardDate is not null;
         return new CsvRow(
             row,
             valid ? record : null,
@@ -75,32 +102,35 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             (IReadOnlyList<CsvRowError>?)warnings ?? NoProblems,
             extra,
             reader.ByteOffset,
-            supersededBy);
+            supersededBy
+        );
     }
 
-    private GrantRecord Read360Fields(RequiredCells required, string? currency) => new()
-    {
-        Identifier = required.Identifier,
-        Title = required.Title,
-        Description = required.Description,
-        Currency = required.Currency,
-        AmountAwardedMinor = required.AmountAwardedMinor,
-        AwardDate = required.AwardDate,
-        AmountDisbursedMinor = map.AmountDisbursed >= 0 ? ReadAmount(map.AmountDisbursed, currency, required: false) : null,
-        PlannedStartDate = ReadDate(FirstNonEmpty(plannedStarts), required: false),
-        PlannedEndDate = ReadDate(FirstNonEmpty(plannedEnds), required: false),
-        RecipientOrgId = Cell(map.RecipientOrgId),
-        RecipientOrgName = Cell(map.RecipientOrgName),
-        RecipientOrgCountry = Cell(map.RecipientOrgCountry),
-        RecipientLocationCountryCodes = Distinct(recipientLocationCodes, upper: true),
-        BeneficiaryLocations = ReadBeneficiaryLocations(),
-        FundingOrgId = Cell(FirstNonEmpty(fundingOrgIds)),
-        FundingOrgName = Cell(FirstNonEmpty(fundingOrgNames)),
-        ProgrammeTitle = Cell(FirstNonEmpty(programmeTitles)),
-        FundingTypes = Distinct(fundingTypes, upper: false),
-        LocationScope = Cell(map.LocationScope),
-        RegrantType = Cell(map.RegrantType),
-    };
+    private GrantRecord Read360Fields(RequiredCells required, string? currency) =>
+        new()
+        {
+            Identifier = required.Identifier,
+            Title = required.Title,
+            Description = required.Description,
+            Currency = required.Currency,
+            AmountAwardedMinor = required.AmountAwardedMinor,
+            AwardDate = required.AwardDate,
+            AmountDisbursedMinor =
+                map.AmountDisbursed >= 0 ? ReadAmount(map.AmountDisbursed, currency, required: false) : null,
+            PlannedStartDate = ReadDate(FirstNonEmpty(plannedStarts), required: false),
+            PlannedEndDate = ReadDate(FirstNonEmpty(plannedEnds), required: false),
+            RecipientOrgId = Cell(map.RecipientOrgId),
+            RecipientOrgName = Cell(map.RecipientOrgName),
+            RecipientOrgCountry = Cell(map.RecipientOrgCountry),
+            RecipientLocationCountryCodes = Distinct(recipientLocationCodes, upper: true),
+            BeneficiaryLocations = ReadBeneficiaryLocations(),
+            FundingOrgId = Cell(FirstNonEmpty(fundingOrgIds)),
+            FundingOrgName = Cell(FirstNonEmpty(fundingOrgNames)),
+            ProgrammeTitle = Cell(FirstNonEmpty(programmeTitles)),
+            FundingTypes = Distinct(fundingTypes, upper: false),
+            LocationScope = Cell(map.LocationScope),
+            RegrantType = Cell(map.RegrantType),
+        };
 
     /// <summary>The distinct ";"-separated parts of the columns, in order (upper-cased first when asked).</summary>
     private IReadOnlyList<string> Distinct(IReadOnlyList<int> columns, bool upper)
@@ -132,7 +162,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         {
             if (!CountryCode().IsMatch(code))
             {
-                Error(map.BeneficiaryCountries, CsvProblemCodes.InvalidValue, "Expected two-letter ISO 3166 country codes (such as KE or GB) separated by \";\".");
+                Error(
+                    map.BeneficiaryCountries,
+                    CsvProblemCodes.InvalidValue,
+                    "Expected two-letter ISO 3166 country " + "codes (such as KE or GB) separated by \";\"."
+                );
                 break;
             }
 
@@ -149,7 +183,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             AwardDate = required.AwardDate,
             RecipientOrgName = Cell(map.RecipientOrgName),
             RecipientOrgCountry = Cell(map.RecipientOrgCountry),
-            BeneficiaryLocations = [.. countries, .. Split(Cell(map.BeneficiaryPlaces)).Select(p => new BeneficiaryLocation(p, null, null, null))],
+            BeneficiaryLocations =
+            [
+                .. countries,
+                .. Split(Cell(map.BeneficiaryPlaces)).Select(p => new BeneficiaryLocation(p, null, null, null)),
+            ],
             ProgrammeTitle = Cell(FirstNonEmpty(programmeTitles)),
             FundingTypes = Distinct(fundingTypes, upper: false),
             ExplicitLevel = OneOf(map.Level, ["global", "regional", "national", "local"]),
@@ -189,7 +227,8 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
                 At(names, k),
                 At(codes, k)?.ToUpperInvariant(),
                 At(geo, k),
-                At(types, k));
+                At(types, k)
+            );
             if (location is not { Name: null, CountryCode: null, GeoCode: null, GeoCodeType: null })
             {
                 locations.Add(location);
@@ -201,7 +240,9 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         static string? At(string[] parts, int k) => k < parts.Length && parts[k].Length > 0 ? parts[k] : null;
 
         static string[] Parts(string? text) =>
-            text is null ? [] : text.Contains(';', StringComparison.Ordinal) ? text.Split(';', StringSplitOptions.TrimEntries) : [text];
+            text is null ? []
+            : text.Contains(';', StringComparison.Ordinal) ? text.Split(';', StringSplitOptions.TrimEntries)
+            : [text];
     }
 
     private Dictionary<string, string>? ReadExtra()
@@ -234,7 +275,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         {
             if (reader.GetRawSpan(i).IndexOf((byte)0) >= 0)
             {
-                Error(i < map.Titles.Count ? i : null, CsvProblemCodes.NulCharacter, "The cell contains NUL characters (binary data); a CSV holds text only.");
+                Error(
+                    i < map.Titles.Count ? i : null,
+                    CsvProblemCodes.NulCharacter,
+                    "The cell contains NUL " + "characters (binary data); a CSV holds text only."
+                );
                 return;
             }
         }
@@ -246,8 +291,12 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         {
             if (!reader.GetSpan(i).Trim(" \t"u8).IsEmpty)
             {
-                Error(null, CsvProblemCodes.TooManyFields,
-                    $"The row has {reader.FieldCount} cells but the header has {map.Titles.Count} columns; often a value holds the delimiter without quotes around it.");
+                Error(
+                    null,
+                    CsvProblemCodes.TooManyFields,
+                    $"The row has {reader.FieldCount} cells but the header has {map.Titles.Count} columns; often a "
+                        + $"value holds the delimiter without quotes around it."
+                );
                 return;
             }
         }
@@ -279,13 +328,28 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
     private string? Title(int column) => column >= 0 && column < map.Titles.Count ? map.Titles[column] : null;
 
-    private bool HasError(int column) => errors is not null && errors.Exists(e => e.Column == Title(column) && e.Column is not null);
+    private bool HasError(int column) =>
+        errors is not null && errors.Exists(e => e.Column == Title(column) && e.Column is not null);
 
     private void Error(int? column, string code, string message) =>
         (errors ??= []).Add(new CsvRowError(row, column is { } c ? Title(c) : null, code, message));
 
     private void Ignored(int column, string message) =>
-        (warnings ??= []).Add(new CsvRowError(row, Title(column), CsvProblemCodes.OptionalValueIgnored, message + " The cell was left empty."));
+        (warnings ??= []).Add(
+            new CsvRowError(
+                row,
+                Title(column),
+                CsvProblemCodes.OptionalValueIgnored,
+                message + " The cell was left empty."
+            )
+        );
 
-    private readonly record struct RequiredCells(string Identifier, string? Title, string? Description, string Currency, long AmountAwardedMinor, DateOnly AwardDate);
+    private readonly record struct RequiredCells(
+        string Identifier,
+        string? Title,
+        string? Description,
+        string Currency,
+        long AmountAwardedMinor,
+        DateOnly AwardDate
+    );
 }

@@ -10,7 +10,10 @@ namespace FundAudit.Api.Features.GrantIngest.Csv;
 /// </summary>
 internal sealed class IdentifierIndex : IDisposable
 {
-    private readonly IncrementalHash hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, RandomNumberGenerator.GetBytes(32));
+    private readonly IncrementalHash hmac = IncrementalHash.CreateHMAC(
+        HashAlgorithmName.SHA256,
+        RandomNumberGenerator.GetBytes(32)
+    );
     private ulong[] hashes = new ulong[1024];
     private int[] rows = new int[1024];
     private int count;
@@ -31,7 +34,8 @@ internal sealed class IdentifierIndex : IDisposable
         count++;
     }
 
-    /// <summary>Every row whose identifier appears again in a later row, with the last such row (the winner), by row.</summary>
+    /// <summary>Every row whose identifier appears again in a later row, with the last such row (the winner), by
+    /// row.</summary>
     public List<DuplicateIdentifier> Duplicates()
     {
         Array.Sort(hashes, rows, 0, count);

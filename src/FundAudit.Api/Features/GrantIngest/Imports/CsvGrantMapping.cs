@@ -34,11 +34,13 @@ internal static class CsvGrantMapping
     }
 
     /// <summary>The grant of <paramref name="content"/>: its JSON decoded for the stored text, classified.</summary>
-    public static GrantToStore ToGrant(CsvGrantContent content, ClassificationEngine engine) => new(
-        content.Record,
-        System.Text.Encoding.UTF8.GetString(content.Json),
-        content.Hash,
-        engine.Classify(content.Record));
+    public static GrantToStore ToGrant(CsvGrantContent content, ClassificationEngine engine) =>
+        new(
+            content.Record,
+            System.Text.Encoding.UTF8.GetString(content.Json),
+            content.Hash,
+            engine.Classify(content.Record)
+        );
 
     /// <summary>
     /// The stored JSON as the serializer writes it from the 360Giving object graph: the reference that
@@ -56,45 +58,86 @@ internal static class CsvGrantMapping
         if (r.ExplicitLevel is not null || r.ExplicitPurpose is not null || r.ExplicitFlexible is not null)
         {
             (grant.Extra ??= [])[ExplicitClassification] = JsonSerializer.SerializeToElement(
-                new { level = r.ExplicitLevel, purpose = r.ExplicitPurpose, flexible = r.ExplicitFlexible }, GrantMapping.StoredJson);
+                new
+                {
+                    level = r.ExplicitLevel,
+                    purpose = r.ExplicitPurpose,
+                    flexible = r.ExplicitFlexible,
+                },
+                GrantMapping.StoredJson
+            );
         }
 
         return GrantMapping.ToStoredJsonUtf8(grant);
     }
 
-    private static GivingGrant ToGiving(GrantRecord r) => new()
-    {
-        Id = r.Identifier,
-        Title = r.Title,
-        Description = r.Description,
-        Currency = r.Currency,
-        AmountAwarded = MinorUnits.ToDecimal(r.AmountAwardedMinor, r.Currency),
-        AmountDisbursed = r.AmountDisbursedMinor is { } d ? MinorUnits.ToDecimal(d, r.Currency) : null,
-        AwardDate = Iso(r.AwardDate),
-        PlannedDates = r.PlannedStartDate is null && r.PlannedEndDate is null
-            ? null
-            : [new GivingEvent { StartDate = r.PlannedStartDate is { } s ? Iso(s) : null, EndDate = r.PlannedEndDate is { } e ? Iso(e) : null }],
-        RecipientOrganization = r.RecipientOrgId is null && r.RecipientOrgName is null && r.RecipientOrgCountry is null && r.RecipientLocationCountryCodes.Count == 0
-            ? null
-            :
-            [
-                new GivingOrganization
-                {
-                    Id = r.RecipientOrgId,
-                    Name = r.RecipientOrgName,
-                    AddressCountry = r.RecipientOrgCountry,
-                    Location = r.RecipientLocationCountryCodes.Count == 0 ? null : r.RecipientLocationCountryCodes.Select(c => new GivingLocation { CountryCode = c }).ToList(),
-                },
-            ],
-        BeneficiaryLocation = r.BeneficiaryLocations.Count == 0
-            ? null
-            : r.BeneficiaryLocations.Select(l => new GivingLocation { Name = l.Name, CountryCode = l.CountryCode, GeoCode = l.GeoCode, GeoCodeType = l.GeoCodeType }).ToList(),
-        FundingOrganization = r.FundingOrgId is null && r.FundingOrgName is null ? null : [new GivingOrganization { Id = r.FundingOrgId, Name = r.FundingOrgName }],
-        GrantProgramme = r.ProgrammeTitle is null ? null : [new GivingProgramme { Title = r.ProgrammeTitle }],
-        FundingType = r.FundingTypes.Count == 0 ? null : r.FundingTypes.Select(t => new GivingCode { Title = t }).ToList(),
-        LocationScope = r.LocationScope,
-        RegrantType = r.RegrantType,
-    };
+    private static GivingGrant ToGiving(GrantRecord r) =>
+        new()
+        {
+            Id = r.Identifier,
+            Title = r.Title,
+            Description = r.Description,
+            Currency = r.Currency,
+            AmountAwarded = MinorUnits.ToDecimal(r.AmountAwardedMinor, r.Currency),
+            AmountDisbursed = r.AmountDisbursedMinor is { } d ? MinorUnits.ToDecimal(d, r.Currency) : null,
+            AwardDate = Iso(r.AwardDate),
+            PlannedDates =
+                r.PlannedStartDate is null && r.PlannedEndDate is null
+                    ? null
+                    :
+                    [
+                        new GivingEvent
+                        {
+                            StartDate = r.PlannedStartDate is { } s ? Iso(s) : null,
+                            EndDate = r.PlannedEndDate is { } e ? Iso(e) : null,
+                        },
+                    ],
+            RecipientOrganization =
+                r.RecipientOrgId is null
+                && r.RecipientOrgName is null
+                && r.RecipientOrgCountry is null
+                && r.RecipientLocationCountryCodes.Count == 0
+                    ? null
+                    :
+                    [
+                        new GivingOrganization
+                        {
+                            Id = r.RecipientOrgId,
+                            Name = r.RecipientOrgName,
+                            AddressCountry = r.RecipientOrgCountry,
+                            Location =
+                                r.RecipientLocationCountryCodes.Count == 0
+                                    ? null
+                                    : r
+                                        .RecipientLocationCountryCodes.Select(c => new GivingLocation
+                                        {
+                                            CountryCode = c,
+                                        })
+                                        .ToList(),
+                        },
+                    ],
+            BeneficiaryLocation =
+                r.BeneficiaryLocations.Count == 0
+                    ? null
+                    : r
+                        .BeneficiaryLocations.Select(l => new GivingLocation
+                        {
+                            Name = l.Name,
+                            CountryCode = l.CountryCode,
+                            GeoCode = l.GeoCode,
+                            GeoCodeType = l.GeoCodeType,
+                        })
+                        .ToList(),
+            FundingOrganization =
+                r.FundingOrgId is null && r.FundingOrgName is null
+                    ? null
+                    : [new GivingOrganization { Id = r.FundingOrgId, Name = r.FundingOrgName }],
+            GrantProgramme = r.ProgrammeTitle is null ? null : [new GivingProgramme { Title = r.ProgrammeTitle }],
+            FundingType =
+                r.FundingTypes.Count == 0 ? null : r.FundingTypes.Select(t => new GivingCode { Title = t }).ToList(),
+            LocationScope = r.LocationScope,
+            RegrantType = r.RegrantType,
+        };
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -8,21 +8,38 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </summary>
 internal static class GetGrantImportErrors
 {
-    public sealed record Response(long ImportId, long RowsRejected, bool Truncated, IReadOnlyList<ImportRowError> Errors);
+    public sealed record Response(
+        long ImportId,
+        long RowsRejected,
+        bool Truncated,
+        IReadOnlyList<ImportRowError> Errors
+    );
 
     public static async Task<Results<Ok<Response>, ContentHttpResult, ProblemHttpResult>> HandleAsync(
-        long id, string? format, HttpContext http, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct)
+        long id,
+        string? format,
+        HttpContext http,
+        ClaimsPrincipal user,
+        GrantImportStore store,
+        CancellationToken ct
+    )
     {
         var wantsCsv = format?.Trim().ToLowerInvariant() switch
         {
             "csv" => true,
             "json" => false,
-            null or "" => http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)),
+            null or "" => http
+                .Request.GetTypedHeaders()
+                .Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)),
             _ => (bool?)null,
         };
         if (wantsCsv is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown format", detail: "format must be csv or json.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unknown format",
+                detail: "format must be csv or json."
+            );
         }
 
         var import = await store.FindAsync(user.FunderId(), id, ct);

@@ -7,7 +7,9 @@ internal static class GrantImportEndpoints
 {
     public static IServiceCollection AddGrantImports(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(GrantImportOptions.Section).Get<GrantImportOptions>() ?? new GrantImportOptions());
+        services.AddSingleton(
+            configuration.GetSection(GrantImportOptions.Section).Get<GrantImportOptions>() ?? new GrantImportOptions()
+        );
         services.AddSingleton<GrantImportStore>();
         services.AddSingleton<ImportFiles>();
         services.TryAddSingleton<IImportFaultInjector, NoImportFaults>();
@@ -21,19 +23,28 @@ internal static class GrantImportEndpoints
     public static IEndpointRouteBuilder MapGrantImports(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<GrantImportOptions>();
-        var imports = app.MapGroup("/api/grants/imports").WithTags("Grant imports").RequireAuthorization(Policies.PortfolioRead);
+        var imports = app.MapGroup("/api/grants/imports")
+            .WithTags("Grant imports")
+            .RequireAuthorization(Policies.PortfolioRead);
 
-        imports.MapPost("/", UploadGrantImport.HandleAsync)
+        imports
+            .MapPost("/", UploadGrantImport.HandleAsync)
             .WithName("UploadGrantImport")
             .WithSummary("Upload a grants CSV for import")
             .WithDescription(
-                "Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv body or as the file part of " +
-                "multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates cannot decide. " +
-                "Answers 202 with Location of the import; a background job checks the file (a refused file names the missing column or " +
-                "the problem), then loads its valid rows all together or not at all, upserted by (funder, identifier). Rejected rows are " +
-                "listed by GET …/errors. When several rows share an identifier the last one wins. " +
-                "Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it reports " +
-                "sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged.")
+                "Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv "
+                    + "body or as the file part of "
+                    + "multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates "
+                    + "cannot decide. "
+                    + "Answers 202 with Location of the import; a background job checks the file (a refused file names the "
+                    + "missing column or "
+                    + "the problem), then loads its valid rows all together or not at all, upserted by (funder, "
+                    + "identifier). Rejected rows are "
+                    + "listed by GET …/errors. When several rows share an identifier the last one wins. "
+                    + "Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it "
+                    + "reports "
+                    + "sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged."
+            )
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes))
             .Accepts<Stream>("text/csv", "multipart/form-data")
@@ -41,21 +52,25 @@ internal static class GrantImportEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        imports.MapGet("/", ListGrantImports.HandleAsync)
+        imports
+            .MapGet("/", ListGrantImports.HandleAsync)
             .WithName("ListGrantImports")
             .WithSummary("List CSV imports, newest first")
             .WithValidation<ListGrantImports.Request>();
 
-        imports.MapGet("/template", GetGrantImportTemplate.Handle)
+        imports
+            .MapGet("/template", GetGrantImportTemplate.Handle)
             .WithName("GetGrantImportTemplate")
             .WithSummary("Download FundAudit's grants CSV template")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
-        imports.MapGet("/{id:long}", GetGrantImport.HandleAsync)
+        imports
+            .MapGet("/{id:long}", GetGrantImport.HandleAsync)
             .WithName("GetGrantImport")
             .WithSummary("Get an import's status, progress and result");
 
-        imports.MapGet("/{id:long}/errors", GetGrantImportErrors.HandleAsync)
+        imports
+            .MapGet("/{id:long}/errors", GetGrantImportErrors.HandleAsync)
             .WithName("GetGrantImportErrors")
             .WithSummary("List an import's rejected rows, as JSON or CSV (Accept: text/csv or ?format=csv)");
 

@@ -26,7 +26,8 @@ internal sealed class GrantImportJob(
     IGrantLoader loader,
     FunderClassifier classifier,
     TimeProvider clock,
-    ILogger<GrantImportJob> logger)
+    ILogger<GrantImportJob> logger
+)
 {
     public async Task RunAsync(long importId, CancellationToken ct)
     {
@@ -51,8 +52,9 @@ internal sealed class GrantImportJob(
             logger.LogError(e, "Grant import {ImportId} failed on attempt {Attempt}", importId, import.Attempts + 1);
             var problem = new ImportProblem(
                 "import_failed",
-                "The import stopped before it finished; nothing of this file was stored. " +
-                "It is retried automatically, or can be uploaded again.");
+                "The import stopped before it finished; nothing of this file was stored. "
+                    + "It is retried automatically, or can be uploaded again."
+            );
             await store.FailAsync(importId, token, problem, clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
@@ -97,20 +99,32 @@ internal sealed class GrantImportJob(
         if (done.Finished && outcome.Succeeded)
         {
             logger.LogInformation(
-                "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, " +
-                "{Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} ms " +
-                "({Groups} day totals added in {TotalsMs} ms, the rest on the way)",
-                import.Id, tally.Read, done.Result.Created, done.Result.Updated, done.Result.Unchanged, tally.Rejected,
-                pipeline.Busy.ElapsedMilliseconds, completing.ElapsedMilliseconds, done.DayTotalGroups,
-                (long)done.DayTotalsTime.TotalMilliseconds);
+                "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, "
+                    + "{Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} ms "
+                    + "({Groups} day totals added in {TotalsMs} ms, the rest on the way)",
+                import.Id,
+                tally.Read,
+                done.Result.Created,
+                done.Result.Updated,
+                done.Result.Unchanged,
+                tally.Rejected,
+                pipeline.Busy.ElapsedMilliseconds,
+                completing.ElapsedMilliseconds,
+                done.DayTotalGroups,
+                (long)done.DayTotalsTime.TotalMilliseconds
+            );
         }
     }
 
     /// <summary>The outcome of a file refused by pass 1 (or with no data rows); null when pass 2 is to run.</summary>
-    private static ImportOutcome? Refusal(CsvInspection inspection) => inspection switch
-    {
-        CsvInspection.Refused refused => ImportOutcome.RefusedFile(null, refused.Problems),
-        CsvInspection.Accepted plan when plan.NoDataRowsProblem() is { } noRows => ImportOutcome.RefusedFile(0, noRows),
-        _ => null,
-    };
+    private static ImportOutcome? Refusal(CsvInspection inspection) =>
+        inspection switch
+        {
+            CsvInspection.Refused refused => ImportOutcome.RefusedFile(null, refused.Problems),
+            CsvInspection.Accepted plan when plan.NoDataRowsProblem() is { } noRows => ImportOutcome.RefusedFile(
+                0,
+                noRows
+            ),
+            _ => null,
+        };
 }

@@ -31,7 +31,8 @@ internal sealed class GrantImportOptions
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Batches cut by the reader that may wait for the writer (each mapped on the thread pool meanwhile): enough to keep
+    /// Batches cut by the reader that may wait for the writer (each mapped on the thread pool meanwhile): enough to
+    /// keep
     /// both cores busy, few enough that memory does not grow with the file.
     /// </summary>
     public int PipelineBatches { get; set; } = 2;
@@ -55,5 +56,6 @@ internal sealed class GrantImportOptions
 
     public long MaxRequestBytes => MaxFileBytes + MultipartOverheadBytes;
 
-    public CsvImportOptions CsvOptions(string? dateFormat) => new(dateFormat, MaxFileBytes, MaxRows, MaxCellChars, MaxRowBytes);
+    public CsvImportOptions CsvOptions(string? dateFormat) =>
+        new(dateFormat, MaxFileBytes, MaxRows, MaxCellChars, MaxRowBytes);
 }

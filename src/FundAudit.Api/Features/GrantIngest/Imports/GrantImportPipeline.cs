@@ -15,7 +15,11 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// <see cref="GrantImportOptions.PipelineBatches"/> batches wait and memory stays flat whatever the file size.
 /// </summary>
 internal sealed class GrantImportPipeline(
-    GrantImportOptions options, GrantImportRun run, ClassificationEngine engine, DateTimeOffset now)
+    GrantImportOptions options,
+    GrantImportRun run,
+    ClassificationEngine engine,
+    DateTimeOffset now
+)
 {
     /// <summary>Row errors that cut a batch even when it has few rows to store.</summary>
     private const int ErrorsPerBatch = 1000;
@@ -28,7 +32,12 @@ internal sealed class GrantImportPipeline(
     /// <paramref name="load"/>.
     /// </summary>
     public async Task RunAsync(
-        Stream file, CsvInspection.Accepted plan, ImportTally tally, IGrantLoad load, CancellationToken ct)
+        Stream file,
+        CsvInspection.Accepted plan,
+        ImportTally tally,
+        IGrantLoad load,
+        CancellationToken ct
+    )
     {
         var bounds = new BoundedChannelOptions(Math.Max(1, options.PipelineBatches))
         {
@@ -65,7 +74,8 @@ internal sealed class GrantImportPipeline(
         ImportTally tally,
         IGrantLoad load,
         ChannelWriter<ImportBatch> batches,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         var batch = new ImportBatch(options.BatchSize);
         var lastProgress = 0L;
@@ -93,7 +103,12 @@ internal sealed class GrantImportPipeline(
 
     /// <summary>Starts mapping the batch's rows on the thread pool and queues it for the writer.</summary>
     private ValueTask PostAsync(
-        ImportBatch batch, ImportTally tally, IGrantLoad load, ChannelWriter<ImportBatch> batches, CancellationToken ct)
+        ImportBatch batch,
+        ImportTally tally,
+        IGrantLoad load,
+        ChannelWriter<ImportBatch> batches,
+        CancellationToken ct
+    )
     {
         batch.Progress = tally.Counts();
         if (batch.Rows.Count > 0)

@@ -12,7 +12,8 @@ internal static class ImportStatus
     public const string Refused = "refused";
 }
 
-/// <summary>A problem or warning about a file or one of its rows, as stored in problems_json/warnings_json and returned.</summary>
+/// <summary>A problem or warning about a file or one of its rows, as stored in problems_json/warnings_json and
+/// returned.</summary>
 internal sealed record ImportProblem(string Code, string Message, string? Column = null, long? Row = null);
 
 /// <summary>One rejected row's error.</summary>
@@ -78,7 +79,14 @@ internal sealed record GrantImportRow
 }
 
 /// <summary>Counters the job writes while it runs.</summary>
-internal sealed record ImportProgressCounts(long? DataRows, long RowsRead, long RowsAccepted, long RowsRejected, long RowsSuperseded, long BytesRead);
+internal sealed record ImportProgressCounts(
+    long? DataRows,
+    long RowsRead,
+    long RowsAccepted,
+    long RowsRejected,
+    long RowsSuperseded,
+    long BytesRead
+);
 
 /// <summary>
 /// grant_imports and grant_import_errors. Reads for the API filter on the caller's funder; the job, which has no
@@ -89,11 +97,16 @@ internal sealed class GrantImportStore(Db db)
 {
     // Progress of runs whose writes wait in their load transaction (SQLite: its one writer holds the database for the
     // whole load), published in memory for reads by this process; SQLite runs one service process only.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Token, ImportProgressCounts Counts)> _live = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<
+        long,
+        (string Token, ImportProgressCounts Counts)
+    > _live = new();
 
     private const string Columns = """
-        id, funder_id, status, file_name, stored_name, file_sha256, file_bytes, date_format, same_file_as, attempts, data_rows,
-        rows_read, rows_accepted, rows_rejected, rows_superseded, bytes_read, created_count, updated_count, unchanged_count,
+        id, funder_id, status, file_name, stored_name, file_sha256, file_bytes, date_format, same_file_as, attempts,
+            data_rows,
+        rows_read, rows_accepted, rows_rejected, rows_superseded, bytes_read, created_count, updated_count,
+            unchanged_count,
         warning_count, errors_truncated, warnings_json, problems_json, created_at, started_at, finished_at, run_token
         """;
 
@@ -102,15 +115,18 @@ internal sealed class GrantImportStore(Db db)
 
     private const string SelectSameFile = """
         SELECT id FROM grant_imports
-        WHERE funder_id = @FunderId AND file_sha256 = @Sha256 AND coalesce(date_format, '') = @DateFormat AND status = 'succeeded'
+        WHERE funder_id = @FunderId AND file_sha256 = @Sha256 AND coalesce(date_format, '') = @DateFormat AND status =
+            'succeeded'
         ORDER BY id
         """;
 
     private const string Claim = """
         UPDATE grant_imports
-        SET status = 'running', run_token = @Token, attempts = attempts + 1, started_at = @Now, finished_at = NULL, updated_at = @Now,
+        SET status = 'running', run_token = @Token, attempts = attempts + 1, started_at = @Now, finished_at = NULL,
+            updated_at = @Now,
             data_rows = NULL, rows_read = 0, rows_accepted = 0, rows_rejected = 0, rows_superseded = 0, bytes_read = 0,
-            created_count = NULL, updated_count = NULL, unchanged_count = NULL, warning_count = 0, errors_truncated = @False,
+            created_count = NULL, updated_count = NULL, unchanged_count = NULL, warning_count = 0, errors_truncated =
+                @False,
             warnings_json = NULL, problems_json = NULL
         WHERE id = @Id AND status IN ('queued', 'running', 'failed')
         """;
@@ -124,20 +140,24 @@ internal sealed class GrantImportStore(Db db)
 
     private const string Finish = """
         UPDATE grant_imports
-        SET status = @Status, run_token = NULL, data_rows = @DataRows, rows_read = @RowsRead, rows_accepted = @RowsAccepted,
+        SET status = @Status, run_token = NULL, data_rows = @DataRows, rows_read = @RowsRead, rows_accepted =
+            @RowsAccepted,
             rows_rejected = @RowsRejected, rows_superseded = @RowsSuperseded, bytes_read = @BytesRead,
             created_count = @Created, updated_count = @Updated, unchanged_count = @Unchanged,
-            warning_count = @WarningCount, errors_truncated = @ErrorsTruncated, warnings_json = @WarningsJson, problems_json = @ProblemsJson,
+            warning_count = @WarningCount, errors_truncated = @ErrorsTruncated, warnings_json = @WarningsJson,
+                problems_json = @ProblemsJson,
             finished_at = @Now, updated_at = @Now
         WHERE id = @Id AND run_token = @Token
         """;
 
     private const string Fail = """
-        UPDATE grant_imports SET status = 'failed', run_token = NULL, problems_json = @ProblemsJson, finished_at = @Now, updated_at = @Now
+        UPDATE grant_imports SET status = 'failed', run_token = NULL, problems_json = @ProblemsJson, finished_at =
+            @Now, updated_at = @Now
         WHERE id = @Id AND run_token = @Token
         """;
 
-    private const string DeleteErrors = "DELETE FROM grant_import_errors WHERE funder_id = @FunderId AND import_id = @ImportId";
+    private const string DeleteErrors =
+        "DELETE FROM grant_import_errors WHERE funder_id = @FunderId AND import_id = " + "@ImportId";
 
     private const string InsertError = """
         INSERT INTO grant_import_errors (funder_id, import_id, file_row, column_name, code, message)
@@ -151,45 +171,102 @@ internal sealed class GrantImportStore(Db db)
         """;
 
     private static readonly string[] InsertColumns =
-        ["funder_id", "status", "file_name", "stored_name", "file_sha256", "file_bytes", "date_format", "same_file_as", "created_by", "created_at", "updated_at"];
+    [
+        "funder_id",
+        "status",
+        "file_name",
+        "stored_name",
+        "file_sha256",
+        "file_bytes",
+        "date_format",
+        "same_file_as",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ];
 
-    public async Task<long> CreateAsync(long funderId, string fileName, string storedName, string sha256, long bytes, string? dateFormat, string actor, DateTimeOffset now, CancellationToken ct)
+    public async Task<long> CreateAsync(
+        long funderId,
+        string fileName,
+        string storedName,
+        string sha256,
+        long bytes,
+        string? dateFormat,
+        string actor,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenAsync(ct);
-        var sameFile = await connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            SelectSameFile, new { FunderId = funderId, Sha256 = sha256, DateFormat = dateFormat ?? "" }, cancellationToken: ct));
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            db.Dialect.InsertReturningId("grant_imports", InsertColumns, "id"),
-            new
-            {
-                funder_id = funderId,
-                status = ImportStatus.Queued,
-                file_name = fileName,
-                stored_name = storedName,
-                file_sha256 = sha256,
-                file_bytes = bytes,
-                date_format = dateFormat,
-                same_file_as = sameFile,
-                created_by = actor,
-                created_at = now,
-                updated_at = now,
-            },
-            cancellationToken: ct));
+        var sameFile = await connection.QueryFirstOrDefaultAsync<long?>(
+            new CommandDefinition(
+                SelectSameFile,
+                new
+                {
+                    FunderId = funderId,
+                    Sha256 = sha256,
+                    DateFormat = dateFormat ?? "",
+                },
+                cancellationToken: ct
+            )
+        );
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                db.Dialect.InsertReturningId("grant_imports", InsertColumns, "id"),
+                new
+                {
+                    funder_id = funderId,
+                    status = ImportStatus.Queued,
+                    file_name = fileName,
+                    stored_name = storedName,
+                    file_sha256 = sha256,
+                    file_bytes = bytes,
+                    date_format = dateFormat,
+                    same_file_as = sameFile,
+                    created_by = actor,
+                    created_at = now,
+                    updated_at = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public async Task<GrantImportRow?> FindAsync(long funderId, long id, CancellationToken ct)
     {
-        return Live(await db.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectOne,
-            new { FunderId = funderId, Id = id }, cancellationToken: ct)));
+        return Live(
+            await db.QuerySingleOrDefaultAsync<GrantImportRow>(
+                new CommandDefinition(SelectOne, new { FunderId = funderId, Id = id }, cancellationToken: ct)
+            )
+        );
     }
 
     /// <summary>Newest first; <paramref name="before"/> is the id of the last import of the previous page.</summary>
-    public async Task<IReadOnlyList<GrantImportRow>> ListAsync(long funderId, long? before, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<GrantImportRow>> ListAsync(
+        long funderId,
+        long? before,
+        int limit,
+        CancellationToken ct
+    )
     {
-        var sql = $"SELECT {Columns} FROM grant_imports WHERE funder_id = @FunderId{(before is null ? "" : " AND id < @Before")} ORDER BY id DESC {db.Dialect.Limit("Limit")}";
+        var sql =
+            $"SELECT {Columns} FROM grant_imports WHERE funder_id = "
+            + $"@FunderId{(before is null ? "" : " AND id < @Before")} ORDER BY id DESC {db.Dialect.Limit("Limit")}";
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<GrantImportRow>(new CommandDefinition(sql, new { FunderId = funderId, Before = before ?? 0, Limit = limit }, cancellationToken: ct)))
-            .Select(r => Live(r)!).ToList();
+        return (
+            await connection.QueryAsync<GrantImportRow>(
+                new CommandDefinition(
+                    sql,
+                    new
+                    {
+                        FunderId = funderId,
+                        Before = before ?? 0,
+                        Limit = limit,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).Select(r => Live(r)!).ToList();
     }
 
     /// <summary>
@@ -223,8 +300,9 @@ internal sealed class GrantImportStore(Db db)
     public async Task<IReadOnlyList<ImportRowError>> ErrorsAsync(long funderId, long importId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(long Row, string? Column, string Code, string Message)>(new CommandDefinition(
-            SelectErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<(long Row, string? Column, string Code, string Message)>(
+            new CommandDefinition(SelectErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct)
+        );
         return rows.Select(r => new ImportRowError(r.Row, r.Column, r.Code, r.Message)).ToList();
     }
 
@@ -232,25 +310,46 @@ internal sealed class GrantImportStore(Db db)
 
     public async Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct)
     {
-        return await db.QuerySingleOrDefaultAsync<GrantImportRow>(new CommandDefinition(SelectForJob,
-            new { Id = id }, cancellationToken: ct));
+        return await db.QuerySingleOrDefaultAsync<GrantImportRow>(
+            new CommandDefinition(SelectForJob, new { Id = id }, cancellationToken: ct)
+        );
     }
 
-    /// <summary>Takes the import for one run: true when it was queued, failed, or left running by a run that died.</summary>
+    /// <summary>Takes the import for one run: true when it was queued, failed, or left running by a run that
+    /// died.</summary>
     public async Task<bool> ClaimAsync(long id, string token, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(new CommandDefinition(Claim,
-            new { Id = id, Token = token, Now = now, False = false }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(
+                new CommandDefinition(
+                    Claim,
+                    new
+                    {
+                        Id = id,
+                        Token = token,
+                        Now = now,
+                        False = false,
+                    },
+                    cancellationToken: ct
+                )
+            ) == 1;
     }
 
     public async Task ClearErrorsAsync(long funderId, long importId, CancellationToken ct)
     {
-        await db.ExecuteAsync(new CommandDefinition(DeleteErrors,
-            new { FunderId = funderId, ImportId = importId }, cancellationToken: ct));
+        await db.ExecuteAsync(
+            new CommandDefinition(DeleteErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct)
+        );
     }
 
-    /// <summary>Stores row errors: in their own transaction, or in <paramref name="transaction"/> on its connection when given.</summary>
-    public async Task AddErrorsAsync(long funderId, long importId, IReadOnlyList<ImportRowError> errors, CancellationToken ct, DbTransaction? transaction = null)
+    /// <summary>Stores row errors: in their own transaction, or in <paramref name="transaction"/> on its connection
+    /// when given.</summary>
+    public async Task AddErrorsAsync(
+        long funderId,
+        long importId,
+        IReadOnlyList<ImportRowError> errors,
+        CancellationToken ct,
+        DbTransaction? transaction = null
+    )
     {
         if (errors.Count == 0)
         {
@@ -259,35 +358,72 @@ internal sealed class GrantImportStore(Db db)
 
         if (transaction is not null)
         {
-            await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-                InsertError, errors.Select(e => new { FunderId = funderId, ImportId = importId, e.Row, e.Column, e.Code, e.Message }), transaction, cancellationToken: ct));
+            await transaction.Connection!.ExecuteAsync(
+                new CommandDefinition(
+                    InsertError,
+                    errors.Select(e => new
+                    {
+                        FunderId = funderId,
+                        ImportId = importId,
+                        e.Row,
+                        e.Column,
+                        e.Code,
+                        e.Message,
+                    }),
+                    transaction,
+                    cancellationToken: ct
+                )
+            );
             return;
         }
 
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertError,
-            errors.Select(e => new { FunderId = funderId, ImportId = importId, e.Row, e.Column, e.Code, e.Message }),
-            tx,
-            cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                InsertError,
+                errors.Select(e => new
+                {
+                    FunderId = funderId,
+                    ImportId = importId,
+                    e.Row,
+                    e.Column,
+                    e.Code,
+                    e.Message,
+                }),
+                tx,
+                cancellationToken: ct
+            )
+        );
         await tx.CommitAsync(ct);
     }
 
-    public async Task ProgressAsync(long id, string token, ImportProgressCounts p, DateTimeOffset now, CancellationToken ct)
+    public async Task ProgressAsync(
+        long id,
+        string token,
+        ImportProgressCounts p,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        await db.ExecuteAsync(new CommandDefinition(Progress, new
-        {
-            Id = id,
-            Token = token,
-            p.DataRows,
-            p.RowsRead,
-            p.RowsAccepted,
-            p.RowsRejected,
-            p.RowsSuperseded,
-            p.BytesRead,
-            Now = now,
-        }, cancellationToken: ct));
+        await db.ExecuteAsync(
+            new CommandDefinition(
+                Progress,
+                new
+                {
+                    Id = id,
+                    Token = token,
+                    p.DataRows,
+                    p.RowsRead,
+                    p.RowsAccepted,
+                    p.RowsRejected,
+                    p.RowsSuperseded,
+                    p.BytesRead,
+                    Now = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     /// <summary>
@@ -301,7 +437,8 @@ internal sealed class GrantImportStore(Db db)
         ImportOutcome outcome,
         DateTimeOffset now,
         DbTransaction? transaction,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         var p = outcome.Counts;
         var parameters = new
@@ -327,7 +464,9 @@ internal sealed class GrantImportStore(Db db)
         if (transaction is not null)
         {
             var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction ended.");
-            return await connection.ExecuteAsync(new CommandDefinition(Finish, parameters, transaction, cancellationToken: ct)) == 1;
+            return await connection.ExecuteAsync(
+                    new CommandDefinition(Finish, parameters, transaction, cancellationToken: ct)
+                ) == 1;
         }
 
         await using var own = await db.OpenAsync(ct);
@@ -339,15 +478,23 @@ internal sealed class GrantImportStore(Db db)
 
     public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
     {
-        await db.ExecuteAsync(new CommandDefinition(Fail, new
-        {
-            Id = id,
-            Token = token,
-            ProblemsJson = JsonSerializer.Serialize(new[] { problem }, GrantMapping.StoredJson),
-            Now = now,
-        }, cancellationToken: ct));
+        await db.ExecuteAsync(
+            new CommandDefinition(
+                Fail,
+                new
+                {
+                    Id = id,
+                    Token = token,
+                    ProblemsJson = JsonSerializer.Serialize(new[] { problem }, GrantMapping.StoredJson),
+                    Now = now,
+                },
+                cancellationToken: ct
+            )
+        );
     }
 
     public static IReadOnlyList<ImportProblem> ReadProblems(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<ImportProblem>>(json, GrantMapping.StoredJson) ?? [];
+        string.IsNullOrEmpty(json)
+            ? []
+            : JsonSerializer.Deserialize<List<ImportProblem>>(json, GrantMapping.StoredJson) ?? [];
 }

@@ -2,10 +2,12 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>An import as the API shows it.</summary>
 /// <param name="Status">queued, running, succeeded, failed or refused.</param>
-/// <param name="SameFileAs">An earlier succeeded import of the same file (same SHA-256 and date format) by this funder: importing it again changes nothing.</param>
+/// <param name="SameFileAs">An earlier succeeded import of the same file (same SHA-256 and date format) by this funder:
+/// importing it again changes nothing.</param>
 /// <param name="Result">What the load did, once succeeded.</param>
 /// <param name="Problems">Why the file was refused, or why the run failed.</param>
-/// <param name="Warnings">File warnings and the first row warnings (such as superseded duplicate identifiers); <see cref="WarningCount"/> counts all.</param>
+/// <param name="Warnings">File warnings and the first row warnings (such as superseded duplicate identifiers); <see
+/// cref="WarningCount"/> counts all.</param>
 /// <param name="Id">The import's id.</param>
 /// <param name="FileName">The uploaded file's name, made safe.</param>
 /// <param name="FileBytes">The file's size in bytes.</param>
@@ -33,45 +35,65 @@ internal sealed record GrantImportView(
     bool ErrorsTruncated,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt)
+    DateTimeOffset? FinishedAt
+)
 {
-    public static GrantImportView Of(GrantImportRow r) => new(
-        r.Id,
-        r.Status,
-        r.FileName,
-        r.FileBytes,
-        r.FileSha256,
-        r.DateFormat,
-        r.SameFileAs,
-        new GrantImportProgress(
-            r.DataRows,
-            r.RowsRead,
-            r.RowsAccepted,
-            r.RowsRejected,
-            r.RowsSuperseded,
-            r.Status is ImportStatus.Succeeded or ImportStatus.Refused ? 100 : r.FileBytes == 0 ? 0 : (int)Math.Min(99, r.BytesRead * 100 / r.FileBytes)),
-        r.Status == ImportStatus.Succeeded ? new GrantImportResult(r.CreatedCount ?? 0, r.UpdatedCount ?? 0, r.UnchangedCount ?? 0) : null,
-        GrantImportStore.ReadProblems(r.ProblemsJson),
-        GrantImportStore.ReadProblems(r.WarningsJson),
-        r.WarningCount,
-        r.ErrorsTruncated,
-        r.CreatedAt,
-        r.StartedAt,
-        r.FinishedAt);
+    public static GrantImportView Of(GrantImportRow r) =>
+        new(
+            r.Id,
+            r.Status,
+            r.FileName,
+            r.FileBytes,
+            r.FileSha256,
+            r.DateFormat,
+            r.SameFileAs,
+            new GrantImportProgress(
+                r.DataRows,
+                r.RowsRead,
+                r.RowsAccepted,
+                r.RowsRejected,
+                r.RowsSuperseded,
+                r.Status is ImportStatus.Succeeded or ImportStatus.Refused ? 100
+                    : r.FileBytes == 0 ? 0
+                    : (int)Math.Min(99, r.BytesRead * 100 / r.FileBytes)
+            ),
+            r.Status == ImportStatus.Succeeded
+                ? new GrantImportResult(r.CreatedCount ?? 0, r.UpdatedCount ?? 0, r.UnchangedCount ?? 0)
+                : null,
+            GrantImportStore.ReadProblems(r.ProblemsJson),
+            GrantImportStore.ReadProblems(r.WarningsJson),
+            r.WarningCount,
+            r.ErrorsTruncated,
+            r.CreatedAt,
+            r.StartedAt,
+            r.FinishedAt
+        );
 }
 
 /// <param name="DataRows">Data rows in the file (known once the file has been checked).</param>
-/// <param name="RowsAccepted">Rows without errors (a row superseded by a later row with its identifier counts here and in <paramref name="RowsSuperseded"/>).</param>
+/// <param name="RowsAccepted">Rows without errors (a row superseded by a later row with its identifier counts here and
+/// in <paramref name="RowsSuperseded"/>).</param>
 /// <param name="RowsRejected">Rows with errors, listed by GET …/errors.</param>
 /// <param name="Percent">Share of the file's bytes read.</param>
 /// <param name="RowsRead">Rows read so far.</param>
 /// <param name="RowsSuperseded">Rows replaced by a later row of the file with the same identifier.</param>
-internal sealed record GrantImportProgress(long? DataRows, long RowsRead, long RowsAccepted, long RowsRejected, long RowsSuperseded, int Percent);
+internal sealed record GrantImportProgress(
+    long? DataRows,
+    long RowsRead,
+    long RowsAccepted,
+    long RowsRejected,
+    long RowsSuperseded,
+    int Percent
+);
 
 internal sealed record GrantImportResult(long Created, long Updated, long Unchanged);
 
 internal static class GrantImportProblems
 {
-    public static ProblemHttpResult NotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Import not found", detail: "No import with this id in your portfolio.");
+    public static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Import not found",
+            detail: "No import with this id in your " + "portfolio."
+        );
 }

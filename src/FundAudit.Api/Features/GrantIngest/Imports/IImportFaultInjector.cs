@@ -15,11 +15,7 @@ internal interface IImportFaultInjector
 
 internal sealed class NoImportFaults : IImportFaultInjector
 {
-    public void AfterBatch(long importId, int batches)
-    {
-    }
+    public void AfterBatch(long importId, int batches) { }
 
-    public void BeforeCommit(long importId)
-    {
-    }
+    public void BeforeCommit(long importId) { }
 }

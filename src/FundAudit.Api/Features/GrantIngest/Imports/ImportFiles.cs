@@ -3,7 +3,8 @@ using System.Text;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
-/// <summary>The stored uploads: one file per import under <see cref="GrantImportOptions.Folder"/>, named by a random id.</summary>
+/// <summary>The stored uploads: one file per import under <see cref="GrantImportOptions.Folder"/>, named by a random
+/// id.</summary>
 internal sealed class ImportFiles(GrantImportOptions options)
 {
     public sealed record Saved(string StoredName, string Sha256, long Bytes);
@@ -22,7 +23,16 @@ internal sealed class ImportFiles(GrantImportOptions options)
         var completed = false;
         try
         {
-            await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using (
+                var target = new FileStream(
+                    path,
+                    FileMode.CreateNew,
+                    FileAccess.Write,
+                    FileShare.None,
+                    1 << 16,
+                    FileOptions.Asynchronous
+                )
+            )
             {
                 var buffer = new byte[1 << 16];
                 int read;
@@ -53,7 +63,8 @@ internal sealed class ImportFiles(GrantImportOptions options)
         }
     }
 
-    /// <summary>Removes a stored upload once its import has ended for good (succeeded or refused); idempotent.</summary>
+    /// <summary>Removes a stored upload once its import has ended for good (succeeded or refused);
+    /// idempotent.</summary>
     public void Delete(string storedName)
     {
         var path = PathOf(storedName);
@@ -65,15 +76,18 @@ internal sealed class ImportFiles(GrantImportOptions options)
 
     /// <summary>A stored upload opened for sequential reads (an import reads it twice: inspection, then rows).
     /// </summary>
-    public FileStream OpenRead(string storedName) => new(
-        PathOf(storedName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+    public FileStream OpenRead(string storedName) =>
+        new(PathOf(storedName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 
     public string PathOf(string storedName) =>
-        storedName.Length == 36 && storedName.EndsWith(".csv", StringComparison.Ordinal) && storedName[..32].All(char.IsAsciiHexDigitLower)
+        storedName.Length == 36
+        && storedName.EndsWith(".csv", StringComparison.Ordinal)
+        && storedName[..32].All(char.IsAsciiHexDigitLower)
             ? Path.Combine(options.FullFolder, storedName)
             : throw new ArgumentException("Not a stored import name.", nameof(storedName));
 
-    /// <summary>The uploader's file name reduced to letters, digits and <c>. - _ ( )</c> and spaces, at most 120 characters.</summary>
+    /// <summary>The uploader's file name reduced to letters, digits and <c>. - _ ( )</c> and spaces, at most 120
+    /// characters.</summary>
     public static string SanitizeFileName(string? name)
     {
         var last = (name ?? "").Replace('\\', '/');

@@ -16,7 +16,8 @@ internal sealed record ImportOutcome(
     IReadOnlyList<ImportProblem> Problems,
     IReadOnlyList<ImportProblem> Warnings,
     long WarningCount,
-    bool ErrorsTruncated)
+    bool ErrorsTruncated
+)
 {
     /// <summary>What was stored; null for a refusal.</summary>
     public ImportResultCounts? Result { get; init; }
@@ -24,13 +25,15 @@ internal sealed record ImportOutcome(
     public bool Succeeded => Status == ImportStatus.Succeeded;
 
     /// <summary>A file refused before any row was read: nothing counted but the data rows pass 1 found.</summary>
-    public static ImportOutcome RefusedFile(long? dataRows, params IReadOnlyList<CsvFileProblem> problems) => new(
-        ImportStatus.Refused,
-        new ImportProgressCounts(dataRows, 0, 0, 0, 0, 0),
-        problems.Select(Problem).ToList(),
-        [],
-        0,
-        false);
+    public static ImportOutcome RefusedFile(long? dataRows, params IReadOnlyList<CsvFileProblem> problems) =>
+        new(
+            ImportStatus.Refused,
+            new ImportProgressCounts(dataRows, 0, 0, 0, 0, 0),
+            problems.Select(Problem).ToList(),
+            [],
+            0,
+            false
+        );
 
     /// <summary>The stored form of a problem the CSV reader found with the file.</summary>
     public static ImportProblem Problem(CsvFileProblem p) => new(p.Code, p.Message, p.Column, p.Row);
@@ -43,4 +46,9 @@ internal sealed record ImportOutcome(
 /// <param name="DayTotalsPerFlush">See <see cref="GrantImportOptions.DayTotalsPerFlush"/>.</param>
 /// <param name="Faults">The failure points tests put in (nothing in production).</param>
 internal sealed record GrantImportRun(
-    long ImportId, long FunderId, string Token, int DayTotalsPerFlush, IImportFaultInjector Faults);
+    long ImportId,
+    long FunderId,
+    string Token,
+    int DayTotalsPerFlush,
+    IImportFaultInjector Faults
+);

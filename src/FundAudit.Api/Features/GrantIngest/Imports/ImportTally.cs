@@ -81,9 +81,16 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
     /// <summary>How the run ends once every row is read: succeeded, or refused when no row was valid.</summary>
     public ImportOutcome Outcome()
     {
-        IReadOnlyList<ImportProblem> problems = Accepted > 0
-            ? []
-            : [new("no_valid_rows", "No row of the file could be imported; the errors list says why for each row.")];
+        IReadOnlyList<ImportProblem> problems =
+            Accepted > 0
+                ? []
+                :
+                [
+                    new(
+                        "no_valid_rows",
+                        "No row of the file could be imported; the errors list says why for each row."
+                    ),
+                ];
         var status = Accepted > 0 ? ImportStatus.Succeeded : ImportStatus.Refused;
         return new ImportOutcome(status, Counts(), problems, Warnings, WarningCount, ErrorsTruncated);
     }

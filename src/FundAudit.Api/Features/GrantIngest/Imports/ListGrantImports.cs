@@ -12,12 +12,19 @@ internal static class ListGrantImports
 
     public sealed record Response(IReadOnlyList<GrantImportView> Items, long? Next);
 
-    public static async Task<Ok<Response>> HandleAsync([AsParameters] Request request, ClaimsPrincipal user, GrantImportStore store, CancellationToken ct)
+    public static async Task<Ok<Response>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        GrantImportStore store,
+        CancellationToken ct
+    )
     {
         var limit = request.Limit ?? DefaultLimit;
         var rows = await store.ListAsync(user.FunderId(), request.Before, limit + 1, ct);
         var page = rows.Take(limit).ToList();
-        return TypedResults.Ok(new Response(page.Select(GrantImportView.Of).ToList(), rows.Count > limit ? page[^1].Id : null));
+        return TypedResults.Ok(
+            new Response(page.Select(GrantImportView.Of).ToList(), rows.Count > limit ? page[^1].Id : null)
+        );
     }
 
     public sealed class Validator : AbstractValidator<Request>

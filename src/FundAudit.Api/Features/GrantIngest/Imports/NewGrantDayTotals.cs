@@ -20,15 +20,23 @@ internal sealed class NewGrantDayTotals
     /// <summary>
     /// grant_day_totals as the import adds to it: one JSON row per group, summed into a stored group.
     /// </summary>
-    internal static JsonTotalsTarget Target { get; } = new(
-        "grant_day_totals",
-        [
-            ("funder_id", ColumnType.Integer), ("award_date", ColumnType.Date), ("currency", ColumnType.Text),
-            ("level", ColumnType.Text), ("purpose", ColumnType.Text), ("flexible", ColumnType.Integer),
-            ("source", ColumnType.Text), ("grant_count", ColumnType.Integer), ("amount", ColumnType.Integer),
-        ],
-        ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"],
-        ["grant_count", "amount"]);
+    internal static JsonTotalsTarget Target { get; } =
+        new(
+            "grant_day_totals",
+            [
+                ("funder_id", ColumnType.Integer),
+                ("award_date", ColumnType.Date),
+                ("currency", ColumnType.Text),
+                ("level", ColumnType.Text),
+                ("purpose", ColumnType.Text),
+                ("flexible", ColumnType.Integer),
+                ("source", ColumnType.Text),
+                ("grant_count", ColumnType.Integer),
+                ("amount", ColumnType.Integer),
+            ],
+            ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"],
+            ["grant_count", "amount"]
+        );
 
     /// <summary>Groups per statement: a JSON text of about 1 MB.</summary>
     internal const int GroupsPerStatement = 10_000;
@@ -43,7 +51,14 @@ internal sealed class NewGrantDayTotals
 
     private readonly Dictionary<Key, Sum> _groups = [];
 
-    private readonly record struct Key(DateOnly AwardDate, string Currency, string Level, string Purpose, int Flexible, string Source);
+    private readonly record struct Key(
+        DateOnly AwardDate,
+        string Currency,
+        string Level,
+        string Purpose,
+        int Flexible,
+        string Source
+    );
 
     private record struct Sum(long Grants, long Amount);
 
@@ -59,9 +74,19 @@ internal sealed class NewGrantDayTotals
             (string)row[Currency]!,
             (string)row[Level]!,
             (string)row[Purpose]!,
-            row[Flexible] switch { true => 1, false => 0, _ => -1 },
-            (string?)row[PurposeSource] ?? "");
-        ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
+            row[Flexible] switch
+            {
+                true => 1,
+                false => 0,
+                _ => -1,
+            },
+            (string?)row[PurposeSource] ?? ""
+        );
+        ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+            _groups,
+            key,
+            out _
+        );
         sum = new Sum(sum.Grants + 1, sum.Amount + (long)row[Amount]!);
     }
 
@@ -69,7 +94,11 @@ internal sealed class NewGrantDayTotals
     {
         foreach (var (key, value) in other._groups)
         {
-            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
+            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+                _groups,
+                key,
+                out _
+            );
             sum = new Sum(sum.Grants + value.Grants, sum.Amount + value.Amount);
         }
     }
@@ -95,7 +124,9 @@ internal sealed class NewGrantDayTotals
                 {
                     json.WriteStartArray();
                     json.WriteNumberValue(funderId);
-                    json.WriteStringValue(key.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                    json.WriteStringValue(
+                        key.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                    );
                     json.WriteStringValue(key.Currency);
                     json.WriteStringValue(key.Level);
                     json.WriteStringValue(key.Purpose);

@@ -8,7 +8,8 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// <summary>
 /// The stored 360Giving JSON of a CSV row, and the beneficiary_locations column, written straight from the
 /// <see cref="GrantRecord"/> with reused <see cref="Utf8JsonWriter"/>s per thread: byte for byte what
-/// <see cref="GrantMapping.ToStoredJsonUtf8"/> (and <see cref="JsonSerializer"/> with <see cref="GrantMapping.StoredJson"/>)
+/// <see cref="GrantMapping.ToStoredJsonUtf8"/> (and <see cref="JsonSerializer"/> with <see
+/// cref="GrantMapping.StoredJson"/>)
 /// writes for the same grant, so content hashes do not move, without building the object graph or reflecting over it
 /// (a test compares both on every shared data file).
 /// </summary>
@@ -33,7 +34,8 @@ internal sealed class StoredGrantJson : IDisposable
     private readonly Dictionary<string, string> _stringValues = new(StringComparer.Ordinal);
     private readonly System.Text.StringBuilder _list = new(1024);
 
-    // Locations are kept as UTF-8, written by their own writer: the stored JSON takes their list while it is being written.
+    // Locations are kept as UTF-8, written by their own writer: the stored JSON takes their list while it is being
+    // written.
     private readonly Dictionary<BeneficiaryLocation, byte[]> _locationValues = [];
     private readonly ArrayBufferWriter<byte> _locationBuffer = new(1024);
     private readonly Utf8JsonWriter _locationWriter;
@@ -45,7 +47,8 @@ internal sealed class StoredGrantJson : IDisposable
         _locationWriter = new Utf8JsonWriter(_locationBuffer, new JsonWriterOptions { SkipValidation = true });
     }
 
-    /// <summary>This thread's writer (lives as long as the thread; <see cref="Dispose"/> is for owners of their own).</summary>
+    /// <summary>This thread's writer (lives as long as the thread; <see cref="Dispose"/> is for owners of their
+    /// own).</summary>
     public static StoredGrantJson Current => _current ??= new StoredGrantJson();
 
     /// <summary>The stored JSON of a CSV row's grant; the span is valid until the next call on this thread.</summary>
@@ -103,8 +106,12 @@ internal sealed class StoredGrantJson : IDisposable
 
     private static void WriteRecipient(Utf8JsonWriter w, GrantRecord r)
     {
-        if (r.RecipientOrgId is not null || r.RecipientOrgName is not null || r.RecipientOrgCountry is not null
-            || r.RecipientLocationCountryCodes.Count > 0)
+        if (
+            r.RecipientOrgId is not null
+            || r.RecipientOrgName is not null
+            || r.RecipientOrgCountry is not null
+            || r.RecipientLocationCountryCodes.Count > 0
+        )
         {
             w.WriteStartArray("recipientOrganization"u8);
             w.WriteStartObject();
@@ -151,7 +158,11 @@ internal sealed class StoredGrantJson : IDisposable
 
     /// <summary>An array of objects of one property each: <c>"location":[{"countryCode":"KE"}, …]</c>.</summary>
     private static void ObjectsOfOne(
-        Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> key, IReadOnlyList<string> values)
+        Utf8JsonWriter w,
+        ReadOnlySpan<byte> name,
+        ReadOnlySpan<byte> key,
+        IReadOnlyList<string> values
+    )
     {
         w.WriteStartArray(name);
         foreach (var value in values)

@@ -6,8 +6,10 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// writing a row, whether the grant is new, changed or unchanged.
 /// </summary>
 /// <remarks>
-/// A key collision cannot store a wrong grant: two identifiers sharing a key make a new grant look <see cref="State.Changed"/>,
-/// which goes through the merge (an exact upsert); <see cref="State.Unchanged"/> needs the content keys to match as well, and
+/// A key collision cannot store a wrong grant: two identifiers sharing a key make a new grant look <see
+/// cref="State.Changed"/>,
+/// which goes through the merge (an exact upsert); <see cref="State.Unchanged"/> needs the content keys to match as
+/// well, and
 /// those come from SHA-256 hashes nobody can aim at. <see cref="State.New"/> is only said of identifiers absent here.
 /// </remarks>
 internal sealed class StoredHashes

@@ -13,7 +13,8 @@ internal static class UploadGrantImport
 {
     private static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
 
-    /// <param name="DateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must decide.</param>
+    /// <param name="DateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must
+    /// decide.</param>
     /// <param name="FileName">The file's name, for a raw body (multipart uploads carry their own).</param>
     public sealed record Request(string? DateFormat, string? FileName);
 
@@ -25,7 +26,8 @@ internal static class UploadGrantImport
         ImportFiles files,
         IBackgroundJobClient jobs,
         TimeProvider clock,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         if (!MediaTypeHeaderValue.TryParse(http.ContentType, out var contentType))
         {
@@ -65,12 +67,23 @@ internal static class UploadGrantImport
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "File too large",
-                detail: "The CSV is larger than this service accepts; split it into smaller files.");
+                detail: "The CSV is larger than this service accepts; split it into smaller files."
+            );
         }
 
         var now = clock.GetUtcNow();
         var dateFormat = request.DateFormat?.Trim().ToUpperInvariant() is { Length: > 0 } f ? f : null;
-        var id = await store.CreateAsync(user.FunderId(), ImportFiles.SanitizeFileName(fileName), saved.StoredName, saved.Sha256, saved.Bytes, dateFormat, user.Actor(), now, ct);
+        var id = await store.CreateAsync(
+            user.FunderId(),
+            ImportFiles.SanitizeFileName(fileName),
+            saved.StoredName,
+            saved.Sha256,
+            saved.Bytes,
+            dateFormat,
+            user.Actor(),
+            now,
+            ct
+        );
         jobs.Enqueue<GrantImportJob>(j => j.RunAsync(id, CancellationToken.None));
         var import = await store.FindAsync(user.FunderId(), id, ct);
         return TypedResults.Accepted($"/api/grants/imports/{id}", GrantImportView.Of(import!));
@@ -80,12 +93,16 @@ internal static class UploadGrantImport
     /// The first file part of a multipart body (its stream and file name), or null when there is none.
     /// </summary>
     private static async Task<(Stream Body, string? FileName)?> FirstFilePartAsync(
-        MultipartReader reader, CancellationToken ct)
+        MultipartReader reader,
+        CancellationToken ct
+    )
     {
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                && disposition.IsFileDisposition())
+            if (
+                ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                && disposition.IsFileDisposition()
+            )
             {
                 return (section.Body, disposition.FileNameStar.Value ?? disposition.FileName.Value);
             }
@@ -94,10 +111,12 @@ internal static class UploadGrantImport
         return null;
     }
 
-    private static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
-        statusCode: StatusCodes.Status415UnsupportedMediaType,
-        title: "Unsupported media type",
-        detail: "Send the CSV as a text/csv body, or as the file part of multipart/form-data.");
+    private static ProblemHttpResult UnsupportedMediaType() =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type",
+            detail: "Send the CSV as a text/csv body, or as the file part of multipart/form-data."
+        );
 
     private static ProblemHttpResult BadUpload(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad upload", detail: detail);
@@ -109,7 +128,10 @@ internal static class UploadGrantImport
             RuleFor(r => r.DateFormat)
                 .Must(f => f!.Trim().ToUpperInvariant() is CsvImportOptions.DayFirst or CsvImportOptions.MonthFirst)
                 .When(r => !string.IsNullOrWhiteSpace(r.DateFormat))
-                .WithMessage($"dateFormat must be \"{CsvImportOptions.DayFirst}\" or \"{CsvImportOptions.MonthFirst}\" (or left out to detect it from the file).");
+                .WithMessage(
+                    $"dateFormat must be \"{CsvImportOptions.DayFirst}\" or "
+                        + $"\"{CsvImportOptions.MonthFirst}\" (or left out to detect it from the file)."
+                );
             RuleFor(r => r.FileName).MaximumLength(1000);
         }
     }

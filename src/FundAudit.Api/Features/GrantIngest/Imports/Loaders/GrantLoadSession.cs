@@ -32,7 +32,11 @@ internal sealed class GrantLoadSession : IAsyncDisposable
     /// too (new grants are then written in it as they come), before the stored hashes are read.
     /// </summary>
     public static async Task<GrantLoadSession> OpenAsync(
-        Db db, long funderId, bool transactionFirst, CancellationToken ct)
+        Db db,
+        long funderId,
+        bool transactionFirst,
+        CancellationToken ct
+    )
     {
         var connection = await db.OpenAsync(ct);
         IBulkUpsert? bulk = null;
@@ -77,7 +81,8 @@ internal sealed class GrantLoadSession : IAsyncDisposable
         ImportOutcome outcome,
         ImportResultCounts result,
         DateTimeOffset now,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         run.Faults.BeforeCommit(run.ImportId);
         var final = outcome.Succeeded ? outcome with { Result = result } : outcome;

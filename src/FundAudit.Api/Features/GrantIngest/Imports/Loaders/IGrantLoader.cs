@@ -34,7 +34,11 @@ internal interface IGrantLoad : IAsyncDisposable
     /// row errors read meanwhile, and <paramref name="progress"/> when it is due (null otherwise).
     /// </summary>
     Task WriteAsync(
-        MappedRows? rows, IReadOnlyList<ImportRowError> errors, ImportProgressCounts? progress, CancellationToken ct);
+        MappedRows? rows,
+        IReadOnlyList<ImportRowError> errors,
+        ImportProgressCounts? progress,
+        CancellationToken ct
+    );
 
     /// <summary>
     /// Merges what was staged and ends the run with <paramref name="outcome"/> (a succeeded outcome gets what the load
@@ -50,4 +54,8 @@ internal interface IGrantLoad : IAsyncDisposable
 /// <param name="DayTotalGroups">Day-total groups the load added at the end itself (the rest went on the way).</param>
 /// <param name="DayTotalsTime">How long adding those took.</param>
 internal sealed record LoadCompletion(
-    bool Finished, ImportResultCounts Result, int DayTotalGroups, TimeSpan DayTotalsTime);
+    bool Finished,
+    ImportResultCounts Result,
+    int DayTotalGroups,
+    TimeSpan DayTotalsTime
+);

@@ -12,5 +12,9 @@ internal sealed class PostgresGrantLoader(Db db, GrantImportStore store, TimePro
 {
     public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
         new VisibleWritesLoad(
-            run, store, clock, await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct));
+            run,
+            store,
+            clock,
+            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct)
+        );
 }

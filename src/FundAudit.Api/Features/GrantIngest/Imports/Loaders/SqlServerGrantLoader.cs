@@ -10,5 +10,9 @@ internal sealed class SqlServerGrantLoader(Db db, GrantImportStore store, TimePr
 {
     public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
         new VisibleWritesLoad(
-            run, store, clock, await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: false, ct));
+            run,
+            store,
+            clock,
+            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: false, ct)
+        );
 }

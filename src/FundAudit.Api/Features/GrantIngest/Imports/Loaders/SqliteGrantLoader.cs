@@ -20,8 +20,12 @@ internal sealed class SqliteGrantLoader(Db db, GrantImportStore store, TimeProvi
     }
 
     private sealed class Load(
-        GrantImportRun run, GrantImportStore store, TimeProvider clock, IDbEngine engine, GrantLoadSession session)
-        : IGrantLoad
+        GrantImportRun run,
+        GrantImportStore store,
+        TimeProvider clock,
+        IDbEngine engine,
+        GrantLoadSession session
+    ) : IGrantLoad
     {
         /// <summary>What the new grants written since the last flush add to the day totals.</summary>
         private readonly NewGrantDayTotals _dayTotals = new();
@@ -34,7 +38,8 @@ internal sealed class SqliteGrantLoader(Db db, GrantImportStore store, TimeProvi
             MappedRows? rows,
             IReadOnlyList<ImportRowError> errors,
             ImportProgressCounts? progress,
-            CancellationToken ct)
+            CancellationToken ct
+        )
         {
             if (rows is not null)
             {

@@ -6,14 +6,22 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 /// totals.
 /// </summary>
 internal sealed class VisibleWritesLoad(
-    GrantImportRun run, GrantImportStore store, TimeProvider clock, GrantLoadSession session) : IGrantLoad
+    GrantImportRun run,
+    GrantImportStore store,
+    TimeProvider clock,
+    GrantLoadSession session
+) : IGrantLoad
 {
     public StoredHashes Stored => session.Stored;
 
     public MappedRows NewBatch(int capacity) => new(capacity, sumDayTotals: false);
 
     public async Task WriteAsync(
-        MappedRows? rows, IReadOnlyList<ImportRowError> errors, ImportProgressCounts? progress, CancellationToken ct)
+        MappedRows? rows,
+        IReadOnlyList<ImportRowError> errors,
+        ImportProgressCounts? progress,
+        CancellationToken ct
+    )
     {
         if (rows is not null)
         {
