@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Size limits for the C# sources: no file over 400 lines, no member body over 60 lines.
+"""Size limits for the C# sources: no file over 400 lines, no member body over 60 lines, no line over 120 characters.
 
 A member body is a method, constructor, operator, accessor, property or local function body: counted from the
 line of its opening brace (or its `=>`) to the line of its end, both included. Local functions and lambdas count
@@ -171,6 +171,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-file", type=int, default=400)
     parser.add_argument("--max-body", type=int, default=60)
+    parser.add_argument("--max-line", type=int, default=120, help="characters (not bytes) per line")
     parser.add_argument("dirs", nargs="*", default=["src"])
     args = parser.parse_args()
     over = 0
@@ -183,6 +184,10 @@ def main():
             if lines > args.max_file:
                 print(f"{path}: {lines} lines (file limit {args.max_file})")
                 over += 1
+            for number, line in enumerate(text.split("\n"), start=1):
+                if len(line.rstrip("\r")) > args.max_line:
+                    print(f"{path}:{number}: {len(line.rstrip(chr(13)))} characters (line limit {args.max_line})")
+                    over += 1
             for name, first, last in bodies(strip_code(text)):
                 length = last - first + 1
                 if length > args.max_body:
