@@ -53,13 +53,7 @@ internal static class ConsolePortfolio
     )
     {
         var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
-        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
-        var query = new PortfolioQuery(
-            Blank(from) ?? $"{year:D4}-01-01",
-            Blank(to) ?? $"{year:D4}-12-31",
-            Blank(currency)?.ToUpperInvariant() ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
-            long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null
-        );
+        var query = ReadQuery(from, to, currency, baseline, currencies, clock);
 
         var baselines = await audit.ListBaselinesAsync(user, ct);
         var chosen = query.BaselineId is { } wanted
@@ -67,28 +61,7 @@ internal static class ConsolePortfolio
             : baselines.OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id).FirstOrDefault();
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var fromDate = Date(query.From, "from", errors);
-        var toDate = Date(query.To, "to", errors);
-        var request = new GetMix.Request(
-            fromDate,
-            toDate,
-            null,
-            query.Currency,
-            "level,purpose",
-            null,
-            null,
-            null,
-            null,
-            false
-        );
-        if (errors.Count == 0)
-        {
-            foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-        }
-
+        var request = await MixRequestAsync(query, errors, validator, ct);
         if (query.BaselineId is { } missing && chosen is null)
         {
             errors["baseline"] = $"There is no baseline {missing} in your portfolio.";
@@ -124,6 +97,61 @@ internal static class ConsolePortfolio
 
         data = await WithFiguresAsync(data, request, user, audit, ct);
         return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+    }
+
+    /// <summary>The form as asked, or this year and the funder's first currency where a field is blank.</summary>
+    private static PortfolioQuery ReadQuery(
+        string? from,
+        string? to,
+        string? currency,
+        string? baseline,
+        List<string> currencies,
+        TimeProvider clock
+    )
+    {
+        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        return new PortfolioQuery(
+            Blank(from) ?? $"{year:D4}-01-01",
+            Blank(to) ?? $"{year:D4}-12-31",
+            Blank(currency)?.ToUpperInvariant() ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
+            long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null
+        );
+    }
+
+    /// <summary>
+    /// The mix request of the form, with each problem of its dates, then of the API's validator, added to
+    /// <paramref name="errors"/> by field.
+    /// </summary>
+    private static async Task<GetMix.Request> MixRequestAsync(
+        PortfolioQuery query,
+        Dictionary<string, string> errors,
+        IValidator<GetMix.Request> validator,
+        CancellationToken ct
+    )
+    {
+        var fromDate = Date(query.From, "from", errors);
+        var toDate = Date(query.To, "to", errors);
+        var request = new GetMix.Request(
+            fromDate,
+            toDate,
+            null,
+            query.Currency,
+            "level,purpose",
+            null,
+            null,
+            null,
+            null,
+            false
+        );
+        if (errors.Count == 0)
+        {
+            foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
+            {
+                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
+            }
+        }
+
+        return request;
     }
 
     /// <summary>

@@ -1,31 +1,8 @@
-using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.Pages.Components;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.Pages;
-
-/// <summary>An open request and the goal whose deadline comes first.</summary>
-internal sealed record OpenRequestRow(RequestSummary Request, GoalView? Next);
-
-/// <summary>One table of the response-time statistics (by month, tier or country) and its chart.</summary>
-internal sealed record MetricsTable(
-    string Id,
-    string Caption,
-    string GroupLabel,
-    IReadOnlyList<(string Key, GetFundMetrics.Group Group)> Rows,
-    string ChartSvg
-);
-
-internal sealed record DashboardData(
-    IReadOnlyList<FundView> Funds,
-    FundView? Fund,
-    DateOnly From,
-    DateOnly To,
-    IReadOnlyList<OpenRequestRow> Open,
-    IReadOnlyList<MetricsTable> Tables,
-    string? MedianChartSvg
-);
 
 internal sealed record RequestListData(
     IReadOnlyList<FundView> Funds,
@@ -45,7 +22,7 @@ internal sealed record RequestPageData(
 /// The console's rapid-response pages: the response-time dashboard, the request list and the request page with its
 /// actions. Every read and every action goes through the rapid-response use cases, so the same rules as the API hold.
 /// </summary>
-internal static class ConsoleRapidResponse
+internal static partial class ConsoleRapidResponse
 {
     /// <summary>The goals an officer is measured on, in order, with their names on the page.</summary>
     public static readonly IReadOnlyList<(string Key, string Name)> Goals =
@@ -54,146 +31,6 @@ internal static class ConsoleRapidResponse
         ("time_to_decision", "Decide"),
         ("time_to_disbursement", "Disburse"),
     ];
-
-    public static async Task<IResult> DashboardAsync(
-        HttpContext http,
-        string? fund,
-        ClaimsPrincipal user,
-        FundStore fundStore,
-        RequestStore requests,
-        FundMetricsStore metricsStore,
-        TimeProvider clock,
-        CancellationToken ct
-    )
-    {
-        var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
-        var chosen = funds.FirstOrDefault(f => f.Slug == fund) ?? (funds.Count > 0 ? funds[0] : null);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var from = today.AddYears(-1);
-        if (chosen is null)
-        {
-            return ConsoleRender.Page<ConsoleDashboard>(
-                http,
-                "Response times",
-                "dashboard",
-                new DashboardData(funds, null, from, today, [], [], null)
-            );
-        }
-
-        var open = new List<RequestSummary>();
-        long? cursor = 0;
-        while (cursor is not null)
-        {
-            var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
-            var page =
-                (await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct)).Result
-                as Ok<ListRequests.Response>;
-            open.AddRange(page!.Value!.Items);
-            cursor = page.Value.Next;
-        }
-
-        var rows = open.Select(r => new OpenRequestRow(r, NextGoal(r)))
-            .OrderBy(r =>
-                r.Next?.Status == "breached" ? 0
-                : r.Next is null ? 2
-                : 1
-            )
-            .ThenBy(r => r.Next?.RemainingSeconds ?? long.MaxValue)
-            .ToList();
-
-        var tables = new List<MetricsTable>();
-        string? medianChart = null;
-        var parts = new[]
-        {
-            ("month", "By month of submission", "Month"),
-            ("tier", "By urgency tier", "Tier"),
-            ("country", "By country", "Country"),
-        };
-        var metrics = (
-            await GetFundMetrics.ForGroupingsAsync(
-                chosen.Slug,
-                from,
-                today,
-                parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(),
-                user,
-                fundStore,
-                metricsStore,
-                clock,
-                ct
-            )
-        )!;
-        foreach (var ((part, caption, label), response) in parts.Zip(metrics))
-        {
-            var groups = response
-                .Groups.Select(g => (Key: g.Month ?? g.Tier ?? g.Country ?? "all", Group: g))
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToList();
-            var share = new StackedBarChart(
-                $"Share within goal, {caption.ToLowerInvariant()}",
-                $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.",
-                label,
-                "% within goal",
-                Goals.Select(g => g.Name).ToList(),
-                groups
-                    .SelectMany(g =>
-                        Goals.Select(goal => new ChartBar(
-                            goal.Name,
-                            [
-                                new ChartSegment(
-                                    goal.Name,
-                                    Math.Round(
-                                        (decimal)(
-                                            (g.Group.Goals.GetValueOrDefault(goal.Key)?.ShareWithinGoal ?? 0) * 100
-                                        ),
-                                        1
-                                    )
-                                ),
-                            ],
-                            g.Key
-                        ))
-                    )
-                    .ToList(),
-                "share-" + part
-            ).RenderInline();
-            tables.Add(new MetricsTable(part, caption, label, groups, share));
-            if (part == "month")
-            {
-                medianChart = new StackedBarChart(
-                    "Median hours to each goal, by month",
-                    $"Median time in hours to acknowledge, decide and disburse, by month of submission, for "
-                        + $"{chosen.Name}.",
-                    "Month",
-                    "hours (median)",
-                    Goals.Select(g => g.Name).ToList(),
-                    groups
-                        .SelectMany(g =>
-                            Goals.Select(goal => new ChartBar(
-                                goal.Name,
-                                [
-                                    new ChartSegment(
-                                        goal.Name,
-                                        Math.Round(
-                                            (g.Group.Goals.GetValueOrDefault(goal.Key)?.MedianSeconds ?? 0) / 3600m,
-                                            1
-                                        )
-                                    ),
-                                ],
-                                g.Key
-                            ))
-                        )
-                        .ToList(),
-                    "median-month"
-                ).RenderInline();
-            }
-        }
-
-        return ConsoleRender.Page<ConsoleDashboard>(
-            http,
-            "Response times",
-            "dashboard",
-            new DashboardData(funds, chosen, from, today, rows, tables, medianChart)
-        );
-    }
 
     public static async Task<IResult> ListAsync(
         HttpContext http,

@@ -99,6 +99,22 @@ internal static class ConsoleReview
         }
 
         var saved = ((Ok<SetCorrection.Response>)result).Value!;
+        return await SavedAsync(http, id, cursor, saved, user, classification, ct);
+    }
+
+    /// <summary>
+    /// The queue again after a saved correction, with a notice of what was set and whether the grant left the queue.
+    /// </summary>
+    private static async Task<IResult> SavedAsync(
+        HttpContext http,
+        string id,
+        long? cursor,
+        SetCorrection.Response saved,
+        ClaimsPrincipal user,
+        ClassificationUseCases classification,
+        CancellationToken ct
+    )
+    {
         var set = string.Join(
             " and ",
             new[]

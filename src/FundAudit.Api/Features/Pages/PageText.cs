@@ -31,7 +31,8 @@ public sealed class PageText
     public static IReadOnlyList<string> Keys(string? language = null)
     {
         var culture = language is null or "en" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(language);
-        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false); // cached by the manager: never dispose it
+        // cached by the manager: never dispose it
+        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false);
         return set is null
             ? []
             : set.Cast<System.Collections.DictionaryEntry>()

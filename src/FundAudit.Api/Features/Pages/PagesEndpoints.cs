@@ -23,7 +23,8 @@ internal static class PagesEndpoints
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.HttpOnly = true;
             o.FormFieldName = "_form";
-            o.SuppressXFrameOptionsHeader = true; // PageSecurity sets frame-ancestors 'none' and X-Frame-Options itself.
+            // PageSecurity sets frame-ancestors 'none' and X-Frame-Options itself.
+            o.SuppressXFrameOptionsHeader = true;
         });
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(
@@ -57,7 +58,17 @@ internal static class PagesEndpoints
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/assets/site.{hash}.css", PageAssets.GetStylesheet).AllowAnonymous().ExcludeFromDescription();
+        MapDefenderPages(app);
+        MapConsoleSignIn(app);
+        var console = MapConsole(app);
+        MapRapidResponsePages(console);
+        MapPortfolioPages(console);
+        return app;
+    }
 
+    /// <summary>The defender's form and status pages at /f/{slug}: anonymous and rate limited.</summary>
+    private static void MapDefenderPages(IEndpointRouteBuilder app)
+    {
         var defender = app.MapGroup("/f/{slug}")
             .AllowAnonymous()
             .ExcludeFromDescription()
@@ -84,7 +95,11 @@ internal static class PagesEndpoints
         defenderForms.MapPost("/status", DefenderPages.CheckStatusAsync).WithName("DefenderCheckStatusPage");
         defenderForms.MapPost("/answer", DefenderPages.AnswerAsync).WithName("DefenderAnswerPage");
         defenderForms.MapPost("/withdraw", DefenderPages.WithdrawAsync).WithName("DefenderWithdrawPage");
+    }
 
+    /// <summary>The console's sign-in page and form, the only anonymous part of /app.</summary>
+    private static void MapConsoleSignIn(IEndpointRouteBuilder app)
+    {
         var account = app.MapGroup("/app")
             .ExcludeFromDescription()
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
@@ -106,7 +121,12 @@ internal static class PagesEndpoints
                     )
                 )
             );
+    }
 
+    /// <summary>The signed-in console at /app: its forbidden and not-found pages and sign-out forms.</summary>
+    /// <returns>The console group, for the rapid-response and portfolio pages.</returns>
+    private static RouteGroupBuilder MapConsole(IEndpointRouteBuilder app)
+    {
         var console = app.MapGroup("/app")
             .ExcludeFromDescription()
             .RequireAuthorization(Policies.Console)
@@ -121,7 +141,12 @@ internal static class PagesEndpoints
         consoleForms
             .MapPost("/sign-out-everywhere", ConsoleAccount.SignOutEverywhereAsync)
             .WithName("ConsoleSignOutEverywhere");
+        return console;
+    }
 
+    /// <summary>The rapid-response dashboard, request list, request page and the officers' actions.</summary>
+    private static void MapRapidResponsePages(RouteGroupBuilder console)
+    {
         var rapid = console.MapGroup("/").RequireAuthorization(Policies.ConsoleRapidResponse);
         rapid.MapGet("/", ConsoleRapidResponse.DashboardAsync).WithName("ConsoleResponseTimesPage");
         rapid.MapGet("/requests", ConsoleRapidResponse.ListAsync).WithName("ConsoleRequestsPage");
@@ -140,7 +165,11 @@ internal static class PagesEndpoints
                 ConsoleRapidResponse.ActAsync
             )
             .WithName("ConsoleRequestAction");
+    }
 
+    /// <summary>The portfolio, review and import pages, and the review's correction form.</summary>
+    private static void MapPortfolioPages(RouteGroupBuilder console)
+    {
         var portfolio = console.MapGroup("/").RequireAuthorization(Policies.ConsolePortfolio);
         portfolio.MapGet("/portfolio", ConsolePortfolio.ShowAsync).WithName("ConsolePortfolioPage");
         portfolio.MapGet("/review", ConsoleReview.ShowAsync).WithName("ConsoleReviewPage");
@@ -158,6 +187,5 @@ internal static class PagesEndpoints
             )
             .MapPost("/{id}", ConsoleReview.CorrectAsync)
             .WithName("ConsoleCorrectGrant");
-        return app;
     }
 }

@@ -104,7 +104,8 @@ internal sealed class SqliteRowCursor : IRowCursor
         var bytes = raw.sqlite3_column_blob(_statement, ordinal);
         if (bytes.Length != value.Length)
         {
-            return Encoding.UTF8.GetCharCount(bytes) == value.Length && Text(ordinal) == value; // not ASCII: compare decoded
+            // not ASCII: compare decoded
+            return Encoding.UTF8.GetCharCount(bytes) == value.Length && Text(ordinal) == value;
         }
 
         for (var i = 0; i < bytes.Length; i++)

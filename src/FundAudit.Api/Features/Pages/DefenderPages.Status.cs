@@ -1,0 +1,232 @@
+using FundAudit.Api.Features.EmergencyRequests;
+using FundAudit.Api.Features.Pages.Components;
+using Microsoft.Extensions.Localization;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>
+/// The defender's status page: checking a case by its code, answering the fund's question, withdrawing.
+/// </summary>
+internal static partial class DefenderPages
+{
+    public static async Task<IResult> ShowStatusAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        CancellationToken ct
+    )
+    {
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
+        {
+            return FundNotFound(http);
+        }
+
+        PageLanguage.Apply(http, fund.Languages);
+        return RenderStatus(
+            http,
+            fund,
+            new DefenderStatusModel
+            {
+                Slug = fund.Slug,
+                FundName = fund.Name,
+                Token = PageSecurity.Token(http),
+            }
+        );
+    }
+
+    public static async Task<IResult> CheckStatusAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
+    {
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
+        {
+            return FundNotFound(http);
+        }
+
+        PageLanguage.Apply(http, fund.Languages);
+
+        var code = CodeOf(http);
+        var result = await CaseAsync(code, cases, reader, ct);
+        return CaseOrNotFound(http, fund, code, result, null, false);
+    }
+
+    public static async Task<IResult> AnswerAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        ApplicantCaseReader reader,
+        SensitiveFields sensitive,
+        IValidator<AnswerQuestion.Request> validator,
+        CancellationToken ct
+    )
+    {
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
+        {
+            return FundNotFound(http);
+        }
+
+        PageLanguage.Apply(http, fund.Languages);
+
+        var code = CodeOf(http);
+        var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
+        if (!(await validator.ValidateAsync(request, ct)).IsValid)
+        {
+            var current = await CaseAsync(code, cases, reader, ct);
+            return CaseOrNotFound(
+                http,
+                fund,
+                code,
+                current,
+                null,
+                false,
+                answerError: "Answer_Required",
+                typedAnswer: request.Answer ?? ""
+            );
+        }
+
+        var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, sensitive, ct);
+        return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
+    }
+
+    public static async Task<IResult> WithdrawAsync(
+        string slug,
+        HttpContext http,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
+    {
+        if (await cases.FindFundAsync(slug, ct) is not { } fund)
+        {
+            return FundNotFound(http);
+        }
+
+        PageLanguage.Apply(http, fund.Languages);
+
+        var code = CodeOf(http);
+        if (http.Request.Form["confirm"] != "yes")
+        {
+            var current = await CaseAsync(code, cases, reader, ct);
+            return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
+        }
+
+        var result = await WithdrawRequest.HandleAsync(new WithdrawRequest.Request(code), cases, workflow, reader, ct);
+        return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, reader, ct);
+    }
+
+    private static async Task<IResult> AfterActionAsync(
+        HttpContext http,
+        FundRow fund,
+        string code,
+        IResult result,
+        string doneKey,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    )
+    {
+        if (result is Ok<CheckRequestStatus.Response> ok)
+        {
+            return CaseOrNotFound(http, fund, code, ok, doneKey, false);
+        }
+
+        var current = await CaseAsync(code, cases, reader, ct);
+        return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
+    }
+
+    private static IResult CaseOrNotFound(
+        HttpContext http,
+        FundRow fund,
+        string code,
+        Ok<CheckRequestStatus.Response>? found,
+        string? notice,
+        bool noticeIsError,
+        string? answerError = null,
+        string? withdrawError = null,
+        string typedAnswer = "",
+        int status = StatusCodes.Status200OK
+    )
+    {
+        var token = PageSecurity.Token(http);
+        if (found?.Value is not { } c)
+        {
+            return RenderStatus(
+                http,
+                fund,
+                new DefenderStatusModel
+                {
+                    Slug = fund.Slug,
+                    FundName = fund.Name,
+                    Token = token,
+                    Notice = "Status_NotFound",
+                    NoticeIsError = true,
+                },
+                StatusCodes.Status404NotFound
+            );
+        }
+
+        return RenderStatus(
+            http,
+            fund,
+            new DefenderStatusModel
+            {
+                Slug = fund.Slug,
+                FundName = fund.Name,
+                Token = token,
+                CaseCode = code,
+                Case = new DefenderCaseModel(
+                    c.Reference,
+                    c.Status,
+                    c.Question,
+                    c.SubmittedAt,
+                    c.CanAnswer,
+                    c.CanWithdraw
+                ),
+                Notice = notice,
+                NoticeIsError = noticeIsError,
+                AnswerError = answerError,
+                WithdrawError = withdrawError,
+                TypedAnswer = typedAnswer,
+            },
+            answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest
+        );
+    }
+
+    private static IResult RenderStatus(
+        HttpContext http,
+        FundRow fund,
+        DefenderStatusModel model,
+        int status = StatusCodes.Status200OK
+    )
+    {
+        var text = http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>();
+        var chrome = PageChrome.For(
+            text["Status_Title"],
+            fund.Name,
+            $"/f/{fund.Slug}/status",
+            PageLanguage.OfferedFor(http)
+        );
+        return PageLanguage.InCurrentCulture(
+            PageResult.Render<DefenderStatus>(new { Chrome = chrome, Model = model }, status)
+        );
+    }
+
+    /// <summary>The case as its applicant sees it now, or null for an unknown code (the API's status use
+    /// case).</summary>
+    private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(
+        string code,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        CancellationToken ct
+    ) =>
+        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, reader, ct)).Result
+        as Ok<CheckRequestStatus.Response>;
+
+    private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();
+}
