@@ -78,24 +78,7 @@ public static class RatesCsv
     private static RatesCsvResult ParseWide(TextReader reader, List<string> columns)
     {
         var errors = new List<RatesCsvError>();
-        for (var c = 1; c < columns.Count; c++)
-        {
-            if (columns[c].Length == 0 && c == columns.Count - 1)
-            {
-                continue; // the ECB file's trailing comma
-            }
-
-            if (!IsCode(columns[c]))
-            {
-                errors.Add(
-                    new RatesCsvError(
-                        1,
-                        columns[c],
-                        $"Column {c + 1} '{columns[c]}' is not a 3-letter " + $"currency code."
-                    )
-                );
-            }
-        }
+        CheckCurrencyColumns(columns, errors);
 
         var rates = new List<ExchangeRate>();
         foreach (var (row, line) in DataLines(reader, errors))
@@ -139,6 +122,29 @@ public static class RatesCsv
         }
 
         return new(errors.Count == 0 ? rates : [], errors, "ecb");
+    }
+
+    /// <summary>Notes each column after the date whose title is not a currency code.</summary>
+    private static void CheckCurrencyColumns(List<string> columns, List<RatesCsvError> errors)
+    {
+        for (var c = 1; c < columns.Count; c++)
+        {
+            if (columns[c].Length == 0 && c == columns.Count - 1)
+            {
+                continue; // the ECB file's trailing comma
+            }
+
+            if (!IsCode(columns[c]))
+            {
+                errors.Add(
+                    new RatesCsvError(
+                        1,
+                        columns[c],
+                        $"Column {c + 1} '{columns[c]}' is not a 3-letter " + $"currency code."
+                    )
+                );
+            }
+        }
     }
 
     private static RatesCsvResult ParseLong(TextReader reader, List<string> columns)

@@ -89,10 +89,12 @@ public sealed record EvaluationReport(
             sb.Append("reliability (confidence bin: answers, right, share right)\n");
             foreach (var b in d.Reliability)
             {
+                var share =
+                    b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture);
                 sb.Append(
                     CultureInfo.InvariantCulture,
                     $"  [{b.From:0.00}, {b.To:0.00}{(b.To >= 1 ? "]" : ")")}: {b.Answers, 4} answers, {b.Right, 4} "
-                        + $"right, {(b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture)), 7}\n"
+                        + $"right, {share, 7}\n"
                 );
             }
 
@@ -166,54 +168,7 @@ public static class Evaluation
 
             try
             {
-                using var doc = JsonDocument.Parse(line);
-                var r = doc.RootElement;
-                var id = Str(r, "id") ?? $"line {lineNo}";
-                var grant = new GrantRecord
-                {
-                    Identifier = id,
-                    Title = Str(r, "title"),
-                    Description = Str(r, "description"),
-                    ProgrammeTitle = Str(r, "programmeTitle"),
-                    RecipientOrgName = Str(r, "recipientOrgName"),
-                    RecipientOrgCountry = Str(r, "recipientOrgCountry"),
-                    RecipientLocationCountryCodes = StrList(r, "recipientLocationCountryCodes"),
-                    BeneficiaryLocations =
-                        r.TryGetProperty("beneficiaryLocations", out var bl) && bl.ValueKind == JsonValueKind.Array
-                            ?
-                            [
-                                .. bl.EnumerateArray()
-                                    .Select(l => new BeneficiaryLocation(
-                                        Str(l, "name"),
-                                        Str(l, "countryCode"),
-                                        Str(l, "geoCode"),
-                                        Str(l, "geoCodeType")
-                                    )),
-                            ]
-                            : [],
-                    FundingTypes = StrList(r, "fundingTypes"),
-                    LocationScope = Str(r, "locationScope"),
-                    ExplicitLevel = Str(r, "explicitLevel"),
-                    ExplicitPurpose = Str(r, "explicitPurpose"),
-                    ExplicitFlexible =
-                        r.TryGetProperty("explicitFlexible", out var ef)
-                        && ef.ValueKind is JsonValueKind.True or JsonValueKind.False
-                            ? ef.GetBoolean()
-                            : null,
-                    Currency = Str(r, "currency") ?? "USD",
-                    AmountAwardedMinor =
-                        r.TryGetProperty("amountAwardedMinor", out var a) && a.TryGetInt64(out var minor) ? minor : 0,
-                    AwardDate = DateOnly.TryParse(Str(r, "awardDate"), CultureInfo.InvariantCulture, out var date)
-                        ? date
-                        : new DateOnly(2025, 1, 1),
-                };
-                var expected = r.GetProperty("expected");
-                var level = LevelNames.TryParse(Str(expected, "level"), out var l) ? l : GrantLevel.Unclassified;
-                var purpose = RuleSet.TryParsePurpose(Str(expected, "purpose"), out var p)
-                    ? p
-                    : GrantPurpose.Unclassified;
-                var flexible = expected.TryGetProperty("flexible", out var f) && f.ValueKind == JsonValueKind.True;
-                cases.Add(new EvaluationCase(id, grant, level, purpose, flexible, Str(r, "note")));
+                cases.Add(ParseCase(line, lineNo));
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
             {
@@ -222,6 +177,57 @@ public static class Evaluation
         }
 
         return cases;
+    }
+
+    /// <summary>One line of the evaluation set: the grant and what the classifier is expected to answer.</summary>
+    private static EvaluationCase ParseCase(string line, int lineNo)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var r = doc.RootElement;
+        var id = Str(r, "id") ?? $"line {lineNo}";
+        var grant = new GrantRecord
+        {
+            Identifier = id,
+            Title = Str(r, "title"),
+            Description = Str(r, "description"),
+            ProgrammeTitle = Str(r, "programmeTitle"),
+            RecipientOrgName = Str(r, "recipientOrgName"),
+            RecipientOrgCountry = Str(r, "recipientOrgCountry"),
+            RecipientLocationCountryCodes = StrList(r, "recipientLocationCountryCodes"),
+            BeneficiaryLocations =
+                r.TryGetProperty("beneficiaryLocations", out var bl) && bl.ValueKind == JsonValueKind.Array
+                    ?
+                    [
+                        .. bl.EnumerateArray()
+                            .Select(l => new BeneficiaryLocation(
+                                Str(l, "name"),
+                                Str(l, "countryCode"),
+                                Str(l, "geoCode"),
+                                Str(l, "geoCodeType")
+                            )),
+                    ]
+                    : [],
+            FundingTypes = StrList(r, "fundingTypes"),
+            LocationScope = Str(r, "locationScope"),
+            ExplicitLevel = Str(r, "explicitLevel"),
+            ExplicitPurpose = Str(r, "explicitPurpose"),
+            ExplicitFlexible =
+                r.TryGetProperty("explicitFlexible", out var ef)
+                && ef.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? ef.GetBoolean()
+                    : null,
+            Currency = Str(r, "currency") ?? "USD",
+            AmountAwardedMinor =
+                r.TryGetProperty("amountAwardedMinor", out var a) && a.TryGetInt64(out var minor) ? minor : 0,
+            AwardDate = DateOnly.TryParse(Str(r, "awardDate"), CultureInfo.InvariantCulture, out var date)
+                ? date
+                : new DateOnly(2025, 1, 1),
+        };
+        var expected = r.GetProperty("expected");
+        var level = LevelNames.TryParse(Str(expected, "level"), out var l) ? l : GrantLevel.Unclassified;
+        var purpose = RuleSet.TryParsePurpose(Str(expected, "purpose"), out var p) ? p : GrantPurpose.Unclassified;
+        var flexible = expected.TryGetProperty("flexible", out var f) && f.ValueKind == JsonValueKind.True;
+        return new EvaluationCase(id, grant, level, purpose, flexible, Str(r, "note"));
     }
 
     public static EvaluationReport Run(ClassificationEngine engine, IReadOnlyList<EvaluationCase> cases)

@@ -36,10 +36,7 @@ public sealed partial class RuleSet
 
             CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level", "confidence");
             var version = ReadVersion(root, errors);
-            string? description =
-                root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String
-                    ? d.GetString()
-                    : null;
+            var description = ReadDescription(root);
             var purpose = ReadPurposeSection(root, errors);
             var flexible = ReadFlexibleSection(root, errors);
             var level = ReadLevelSection(root, errors);
@@ -82,11 +79,8 @@ public sealed partial class RuleSet
 
     private sealed record FlexibleSection(double MinimumScore, IReadOnlyList<WeightedTerm> Terms);
 
-    private sealed record LevelSection(
-        double MinimumScore,
-        GrantLevel BaseOnly,
-        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms
-    );
+    private static string? ReadDescription(JsonElement root) =>
+        root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
 
     private static string? ReadVersion(JsonElement root, List<RuleSetError> errors)
     {
@@ -152,33 +146,7 @@ public sealed partial class RuleSet
             pMin = ReadNumber(purpose, "minimumScore", "$.purpose", 0, 100, pMin, errors);
             pMargin = ReadNumber(purpose, "margin", "$.purpose", 0, 0.95, pMargin, errors);
             titleWeight = ReadNumber(purpose, "titleWeight", "$.purpose", 0.1, 10, titleWeight, errors);
-            if (!purpose.TryGetProperty("terms", out var terms) || terms.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add(
-                    new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })")
-                );
-            }
-            else
-            {
-                var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-                ReadPurposeTerms(terms, purposeTerms, seen, errors);
-                if (purpose.TryGetProperty("clauseMarkers", out var markers))
-                {
-                    var read = ReadTerms(markers, "$.purpose.clauseMarkers", seen, errors);
-                    foreach (var m in read.Where(m => m.Weight > 1))
-                    {
-                        errors.Add(
-                            new RuleSetError(
-                                $"$.purpose.clauseMarkers['{m.Term}']",
-                                "a clause marker's weight "
-                                    + "is the factor for the terms after it and must lie in (0, 1]"
-                            )
-                        );
-                    }
-
-                    clauseMarkers = read;
-                }
-            }
+            clauseMarkers = ReadPurposeTermsAndMarkers(purpose, purposeTerms, errors);
         }
 
         return new PurposeSection(
@@ -190,6 +158,44 @@ public sealed partial class RuleSet
             (int)otherMinimumWords,
             exceptions
         );
+    }
+
+    /// <summary>
+    /// Reads the terms per purpose into <paramref name="purposeTerms"/> and returns the clause markers (none when
+    /// the section has no terms or no markers).
+    /// </summary>
+    private static IReadOnlyList<WeightedTerm> ReadPurposeTermsAndMarkers(
+        JsonElement purpose,
+        Dictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> purposeTerms,
+        List<RuleSetError> errors
+    )
+    {
+        if (!purpose.TryGetProperty("terms", out var terms) || terms.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError("$.purpose.terms", "missing terms (an object: purpose → { term: weight })"));
+        }
+        else
+        {
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            ReadPurposeTerms(terms, purposeTerms, seen, errors);
+            if (purpose.TryGetProperty("clauseMarkers", out var markers))
+            {
+                var read = ReadTerms(markers, "$.purpose.clauseMarkers", seen, errors);
+                foreach (var m in read.Where(m => m.Weight > 1))
+                {
+                    errors.Add(
+                        new RuleSetError(
+                            $"$.purpose.clauseMarkers['{m.Term}']",
+                            "a clause marker's weight " + "is the factor for the terms after it and must lie in (0, 1]"
+                        )
+                    );
+                }
+
+                return read;
+            }
+        }
+
+        return [];
     }
 
     private static void ReadPurposeTerms(
@@ -258,72 +264,6 @@ public sealed partial class RuleSet
         return new FlexibleSection(fMin, flexibleTerms);
     }
 
-    private static LevelSection ReadLevelSection(JsonElement root, List<RuleSetError> errors)
-    {
-        double lMin = 2;
-        var baseOnly = GrantLevel.Local;
-        var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
-        if (root.TryGetProperty("level", out var level))
-        {
-            if (level.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add(new RuleSetError("$.level", "level must be an object"));
-            }
-            else
-            {
-                CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
-                lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
-                if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
-                {
-                    errors.Add(new RuleSetError("$.level.baseOnly", "one of global, regional, national, local"));
-                }
-                if (level.TryGetProperty("terms", out var lt))
-                {
-                    ReadLevelTerms(lt, levelTerms, errors);
-                }
-            }
-        }
-
-        return new LevelSection(lMin, baseOnly, levelTerms);
-    }
-
-    private static void ReadLevelTerms(
-        JsonElement lt,
-        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
-        List<RuleSetError> errors
-    )
-    {
-        if (lt.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(new RuleSetError("$.level.terms", "terms must be an object: level → { term: weight }"));
-            return;
-        }
-
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var l in lt.EnumerateObject())
-        {
-            var path = "$.level.terms." + l.Name;
-            if (!LevelNames.TryParse(l.Name, out var gl))
-            {
-                errors.Add(
-                    new RuleSetError(
-                        path,
-                        $"unknown level '{l.Name}' (expected global, regional, national or " + $"local)"
-                    )
-                );
-                continue;
-            }
-
-            if (levelTerms.ContainsKey(gl))
-            {
-                errors.Add(new RuleSetError(path, $"level '{l.Name}' is listed twice"));
-                continue;
-            }
-
-            levelTerms[gl] = ReadTerms(l.Value, path, seen, errors);
-        }
-    }
-
     private static void CheckKnown(JsonElement obj, string path, List<RuleSetError> errors, params string[] known)
     {
         foreach (var p in obj.EnumerateObject())
@@ -361,7 +301,8 @@ public sealed partial class RuleSet
                 new RuleSetError(
                     $"{path}.{name}",
                     $"{name} must be a number from "
-                        + $"{min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}"
+                        + $"{min.ToString(CultureInfo.InvariantCulture)} to "
+                        + $"{max.ToString(CultureInfo.InvariantCulture)}"
                 )
             );
             return fallback;

@@ -24,38 +24,9 @@ public sealed partial class RuleSet
             var termPath = $"{path}['{p.Name.Replace("'", "\\'", StringComparison.Ordinal)}']";
             var term = p.Name.Trim();
             var folded = FoldTerm(term);
-            if (folded.Length == 0)
+            if (TermProblem(term, folded, p.Value, out var weight) is { } problem)
             {
-                errors.Add(new RuleSetError(termPath, "empty term"));
-                continue;
-            }
-
-            if (term.Length > MaxTermLength)
-            {
-                errors.Add(new RuleSetError(termPath, $"term longer than {MaxTermLength} characters"));
-                continue;
-            }
-
-            if (!IsWellFormedPattern(folded))
-            {
-                errors.Add(new RuleSetError(termPath, "'*' may only end a word, after at least two letters"));
-                continue;
-            }
-
-            if (
-                p.Value.ValueKind != JsonValueKind.Number
-                || !p.Value.TryGetDouble(out var weight)
-                || weight <= 0
-                || weight > MaxWeight
-            )
-            {
-                errors.Add(
-                    new RuleSetError(
-                        termPath,
-                        $"weight out of range: must be a number greater than 0 and at "
-                            + $"most {MaxWeight.ToString(CultureInfo.InvariantCulture)}"
-                    )
-                );
+                errors.Add(new RuleSetError(termPath, problem));
                 continue;
             }
 
@@ -75,6 +46,42 @@ public sealed partial class RuleSet
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// What is wrong with one term and its weight (empty, too long, a misplaced '*', a weight out of range), or
+    /// null when both are fine.
+    /// </summary>
+    private static string? TermProblem(string term, string folded, JsonElement value, out double weight)
+    {
+        weight = 0;
+        if (folded.Length == 0)
+        {
+            return "empty term";
+        }
+
+        if (term.Length > MaxTermLength)
+        {
+            return $"term longer than {MaxTermLength} characters";
+        }
+
+        if (!IsWellFormedPattern(folded))
+        {
+            return "'*' may only end a word, after at least two letters";
+        }
+
+        if (
+            value.ValueKind != JsonValueKind.Number
+            || !value.TryGetDouble(out weight)
+            || weight <= 0
+            || weight > MaxWeight
+        )
+        {
+            return $"weight out of range: must be a number greater than 0 and at "
+                + $"most {MaxWeight.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return null;
     }
 
     /// <summary>Folds a term the way grant text is folded, keeping '*' wildcards.</summary>

@@ -352,7 +352,8 @@ internal sealed partial class ColumnMap
     private static partial Regex ColonSpaces();
 
     [GeneratedRegex(
-        @"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|planned dates)(?::(?<n>[0-9]{1,4}))?(?::(?<part>[a-z ]+))?$"
+        @"^(?<group>recipient org:location|beneficiary location|funding org|grant programme|funding type|"
+            + @"planned dates)(?::(?<n>[0-9]{1,4}))?(?::(?<part>[a-z ]+))?$"
     )]
     private static partial Regex Numbered360();
 }

@@ -195,7 +195,9 @@ internal static partial class CsvDates
     private static int Int(Match m, int group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(
-        @"^(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})(?:[T ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$",
+        @"^(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})"
+            + @"(?:[T ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,][0-9]{1,9})?)?"
+            + @"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$",
         RegexOptions.CultureInvariant
     )]
     private static partial Regex IsoDate();

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using CsvHelper;
@@ -18,22 +17,9 @@ internal static partial class GrantCsvReader
     /// <param name="options">The limits and the date order the uploader gave.</param>
     public static CsvInspection Inspect(Stream file, CsvImportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(file);
-        ArgumentNullException.ThrowIfNull(options);
-        if (!file.CanRead || !file.CanSeek)
+        if (CheckArguments(file, options, out var givenOrder) is { } optionRefused)
         {
-            throw new ArgumentException(
-                "The CSV must be a readable, seekable stream (the stored upload).",
-                nameof(file)
-            );
-        }
-
-        if (!TryReadDateOption(options, out var givenOrder))
-        {
-            return Refuse(
-                CsvProblemCodes.InvalidOption,
-                "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or " + "left out to detect it)."
-            );
+            return optionRefused;
         }
 
         var length = file.Length;
@@ -88,6 +74,36 @@ internal static partial class GrantCsvReader
             Map = map,
             Options = options,
         };
+    }
+
+    /// <summary>
+    /// Throws on a missing or unreadable stream or missing options; refuses a date order that is not a known one.
+    /// </summary>
+    private static CsvInspection.Refused? CheckArguments(
+        Stream file,
+        CsvImportOptions options,
+        out DateOrder? givenOrder
+    )
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!file.CanRead || !file.CanSeek)
+        {
+            throw new ArgumentException(
+                "The CSV must be a readable, seekable stream (the stored upload).",
+                nameof(file)
+            );
+        }
+
+        if (!TryReadDateOption(options, out givenOrder))
+        {
+            return Refuse(
+                CsvProblemCodes.InvalidOption,
+                "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or " + "left out to detect it)."
+            );
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -264,109 +280,20 @@ internal static partial class GrantCsvReader
             }
         }
 
+        return UnterminatedQuoteLeft(malformed) is { } unterminated
+            ? RowScan.Stop(unterminated)
+            : new RowScan(null, dataRows, blankRows, dayFirst, monthFirst, ambiguous);
+    }
+
+    /// <summary>An unterminated quote among the malformed rows the reader noted and the scan did not meet.</summary>
+    private static CsvInspection.Refused? UnterminatedQuoteLeft(Dictionary<long, CsvMalformedReason> malformed)
+    {
         foreach (var (row, reason) in malformed)
         {
             if (reason == CsvMalformedReason.UnterminatedQuote)
             {
-                return RowScan.Stop(UnterminatedQuote(row));
+                return UnterminatedQuote(row);
             }
-        }
-
-        return new RowScan(null, dataRows, blankRows, dayFirst, monthFirst, ambiguous);
-    }
-
-    /// <summary>
-    /// Notes the first slash date of the row that can only be day-first, only month-first, or either.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once a row: kept as cheap as the loop it came from
-    private static void ExamineDates(
-        CsvReader reader,
-        int[] dateColumns,
-        long row,
-        ref (long Row, int Column)? dayFirst,
-        ref (long Row, int Column)? monthFirst,
-        ref (long Row, int Column)? ambiguous
-    )
-    {
-        foreach (var column in dateColumns)
-        {
-            // Only slash dates say anything about the order: the usual cell has no slash and is not decoded.
-            var cell = column < reader.FieldCount ? reader.GetSpan(column) : default;
-            if (cell.Length is 0 or > 64 || !cell.Contains((byte)'/'))
-            {
-                continue;
-            }
-
-            switch (CsvDates.Examine(reader.GetString(column)))
-            {
-                case CsvDates.Evidence.DayFirst:
-                    dayFirst ??= (row, column);
-                    break;
-                case CsvDates.Evidence.MonthFirst:
-                    monthFirst ??= (row, column);
-                    break;
-                case CsvDates.Evidence.Ambiguous:
-                    ambiguous ??= (row, column);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The order the uploader gave, or the one the file's slash dates prove, or why they cannot: they disagree, or
-    /// none decides.
-    /// </summary>
-    private static CsvInspection.Refused? DecideDateOrder(
-        DateOrder? givenOrder,
-        RowScan scan,
-        IReadOnlyList<string> headers,
-        out DateOrder order,
-        out DateOrderSource source,
-        out long? orderRow
-    )
-    {
-        order = givenOrder ?? DateOrder.NotNeeded;
-        source = givenOrder is null ? DateOrderSource.NotNeeded : DateOrderSource.Given;
-        orderRow = null;
-        if (givenOrder is not null)
-        {
-            return null;
-        }
-
-        if (scan.DayFirst is { } d && scan.MonthFirst is { } m)
-        {
-            var (first, firstWay, later, laterWay) =
-                d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
-            return new CsvInspection.Refused([
-                new CsvFileProblem(
-                    CsvProblemCodes.InconsistentDateFormat,
-                    $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only be "
-                        + $"{firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only {laterWay}. "
-                        + $"Use one date format in the whole file.",
-                    headers[later.Column],
-                    later.Row
-                ),
-            ]);
-        }
-
-        if ((scan.DayFirst ?? scan.MonthFirst) is { } proof)
-        {
-            order = scan.DayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
-            source = DateOrderSource.Detected;
-            orderRow = proof.Row;
-        }
-        else if (scan.Ambiguous is { } a)
-        {
-            return new CsvInspection.Refused([
-                new CsvFileProblem(
-                    CsvProblemCodes.AmbiguousDateFormat,
-                    $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read day-first "
-                        + $"or month-first, and no date in the file decides. Upload again naming dateFormat "
-                        + $"\"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
-                    headers[a.Column],
-                    a.Row
-                ),
-            ]);
         }
 
         return null;

@@ -77,13 +77,7 @@ internal sealed partial class GrantRowBuilder
         }
         else if (!MinorUnits.TryParse(text, currency, out var minor))
         {
-            var exponent = Currencies.Exponent(currency);
-            var frac = AmountPattern().Match(text).Groups["frac"];
-            var decimals = frac.Success ? frac.Value.TrimEnd('0').Length : 0;
-            (code, problem) =
-                decimals > exponent
-                    ? (CsvProblemCodes.TooManyDecimals, $"{currency} amounts have at most {exponent} decimal places.")
-                    : (CsvProblemCodes.InvalidAmount, "The amount is too large.");
+            (code, problem) = OutOfRange(text, currency);
         }
         else
         {
@@ -100,6 +94,19 @@ internal sealed partial class GrantRowBuilder
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why a well-formed amount has no value in minor units: more decimals than the currency has, or too large.
+    /// </summary>
+    private static (string Code, string Problem) OutOfRange(string text, string currency)
+    {
+        var exponent = Currencies.Exponent(currency);
+        var frac = AmountPattern().Match(text).Groups["frac"];
+        var decimals = frac.Success ? frac.Value.TrimEnd('0').Length : 0;
+        return decimals > exponent
+            ? (CsvProblemCodes.TooManyDecimals, $"{currency} amounts have at most {exponent} decimal places.")
+            : (CsvProblemCodes.InvalidAmount, "The amount is too large.");
     }
 
     /// <summary>

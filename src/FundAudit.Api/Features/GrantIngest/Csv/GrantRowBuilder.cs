@@ -39,20 +39,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
         if (malformed is { } reason)
         {
-            Error(
-                null,
-                CsvProblemCodes.MalformedQuotes,
-                reason switch
-                {
-                    CsvMalformedReason.StrayQuote => "A quote character sits inside an unquoted cell; quote the whole "
-                        + "cell and double the quotes inside it.",
-                    CsvMalformedReason.TextAfterClosingQuote =>
-                        "Text follows the closing quote of a cell (rows may have "
-                            + "been merged by an unbalanced quote); quote the whole cell and double the quotes inside it.",
-                    _ =>
-                        "The quotes of this row are not balanced; quote whole cells and double the quotes inside them.",
-                }
-            );
+            Error(null, CsvProblemCodes.MalformedQuotes, MalformedMessage(reason));
         }
 
         CheckNul();
@@ -68,14 +55,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
         if (supersededBy is { } later)
         {
-            (warnings ??= []).Add(
-                new CsvRowError(
-                    row,
-                    Title(map.Identifier),
-                    CsvProblemCodes.DuplicateIdentifier,
-                    $"Row {later} has the same identifier and replaces this row."
-                )
-            );
+            WarnSuperseded(later);
         }
 
         // The record is built once, with placeholders for missing required values (it is dropped then).
@@ -103,6 +83,30 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             extra,
             reader.ByteOffset,
             supersededBy
+        );
+    }
+
+    /// <summary>Why the quotes of a malformed row are wrong, and how to fix them.</summary>
+    private static string MalformedMessage(CsvMalformedReason reason) =>
+        reason switch
+        {
+            CsvMalformedReason.StrayQuote => "A quote character sits inside an unquoted cell; quote the whole "
+                + "cell and double the quotes inside it.",
+            CsvMalformedReason.TextAfterClosingQuote => "Text follows the closing quote of a cell (rows may have "
+                + "been merged by an unbalanced quote); quote the whole cell and double the quotes inside it.",
+            _ => "The quotes of this row are not balanced; quote whole cells and double the quotes inside them.",
+        };
+
+    /// <summary>Warns that a later row with the same identifier replaces this one.</summary>
+    private void WarnSuperseded(long later)
+    {
+        (warnings ??= []).Add(
+            new CsvRowError(
+                row,
+                Title(map.Identifier),
+                CsvProblemCodes.DuplicateIdentifier,
+                $"Row {later} has the same identifier and replaces this row."
+            )
         );
     }
 

@@ -92,42 +92,8 @@ internal static class CsvGrantMapping
                             EndDate = r.PlannedEndDate is { } e ? Iso(e) : null,
                         },
                     ],
-            RecipientOrganization =
-                r.RecipientOrgId is null
-                && r.RecipientOrgName is null
-                && r.RecipientOrgCountry is null
-                && r.RecipientLocationCountryCodes.Count == 0
-                    ? null
-                    :
-                    [
-                        new GivingOrganization
-                        {
-                            Id = r.RecipientOrgId,
-                            Name = r.RecipientOrgName,
-                            AddressCountry = r.RecipientOrgCountry,
-                            Location =
-                                r.RecipientLocationCountryCodes.Count == 0
-                                    ? null
-                                    : r
-                                        .RecipientLocationCountryCodes.Select(c => new GivingLocation
-                                        {
-                                            CountryCode = c,
-                                        })
-                                        .ToList(),
-                        },
-                    ],
-            BeneficiaryLocation =
-                r.BeneficiaryLocations.Count == 0
-                    ? null
-                    : r
-                        .BeneficiaryLocations.Select(l => new GivingLocation
-                        {
-                            Name = l.Name,
-                            CountryCode = l.CountryCode,
-                            GeoCode = l.GeoCode,
-                            GeoCodeType = l.GeoCodeType,
-                        })
-                        .ToList(),
+            RecipientOrganization = RecipientOf(r),
+            BeneficiaryLocation = BeneficiariesOf(r),
             FundingOrganization =
                 r.FundingOrgId is null && r.FundingOrgName is null
                     ? null
@@ -138,6 +104,43 @@ internal static class CsvGrantMapping
             LocationScope = r.LocationScope,
             RegrantType = r.RegrantType,
         };
+
+    /// <summary>The recipient organisation, or none when the row names nothing of it.</summary>
+    private static List<GivingOrganization>? RecipientOf(GrantRecord r) =>
+        r.RecipientOrgId is null
+        && r.RecipientOrgName is null
+        && r.RecipientOrgCountry is null
+        && r.RecipientLocationCountryCodes.Count == 0
+            ? null
+            :
+            [
+                new GivingOrganization
+                {
+                    Id = r.RecipientOrgId,
+                    Name = r.RecipientOrgName,
+                    AddressCountry = r.RecipientOrgCountry,
+                    Location =
+                        r.RecipientLocationCountryCodes.Count == 0
+                            ? null
+                            : r
+                                .RecipientLocationCountryCodes.Select(c => new GivingLocation { CountryCode = c })
+                                .ToList(),
+                },
+            ];
+
+    /// <summary>The beneficiary locations, or none.</summary>
+    private static List<GivingLocation>? BeneficiariesOf(GrantRecord r) =>
+        r.BeneficiaryLocations.Count == 0
+            ? null
+            : r
+                .BeneficiaryLocations.Select(l => new GivingLocation
+                {
+                    Name = l.Name,
+                    CountryCode = l.CountryCode,
+                    GeoCode = l.GeoCode,
+                    GeoCodeType = l.GeoCodeType,
+                })
+                .ToList();
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -34,15 +34,15 @@ internal static class GrantImportEndpoints
             .WithDescription(
                 "Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv "
                     + "body or as the file part of "
-                    + "multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates "
-                    + "cannot decide. "
-                    + "Answers 202 with Location of the import; a background job checks the file (a refused file names the "
-                    + "missing column or "
+                    + "multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash "
+                    + "dates cannot decide. "
+                    + "Answers 202 with Location of the import; a background job checks the file (a refused file names "
+                    + "the missing column or "
                     + "the problem), then loads its valid rows all together or not at all, upserted by (funder, "
                     + "identifier). Rejected rows are "
                     + "listed by GET …/errors. When several rows share an identifier the last one wins. "
-                    + "Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it "
-                    + "reports "
+                    + "Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes "
+                    + "nothing: it reports "
                     + "sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged."
             )
             .RequireAuthorization(Policies.PortfolioWrite)

@@ -100,8 +100,8 @@ internal sealed class GrantImportJob(
         {
             logger.LogInformation(
                 "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, "
-                    + "{Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} ms "
-                    + "({Groups} day totals added in {TotalsMs} ms, the rest on the way)",
+                    + "{Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} "
+                    + "ms ({Groups} day totals added in {TotalsMs} ms, the rest on the way)",
                 import.Id,
                 tally.Read,
                 done.Result.Created,

@@ -2,98 +2,12 @@ using System.Text.Json;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
-/// <summary>The states of an import (stored in grant_imports.status, returned as is).</summary>
-internal static class ImportStatus
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Refused = "refused";
-}
-
-/// <summary>A problem or warning about a file or one of its rows, as stored in problems_json/warnings_json and
-/// returned.</summary>
-internal sealed record ImportProblem(string Code, string Message, string? Column = null, long? Row = null);
-
-/// <summary>One rejected row's error.</summary>
-internal sealed record ImportRowError(long Row, string? Column, string Code, string Message);
-
-/// <summary>A grant_imports row.</summary>
-internal sealed record GrantImportRow
-{
-    public long Id { get; init; }
-
-    public long FunderId { get; init; }
-
-    public string Status { get; init; } = ImportStatus.Queued;
-
-    public string FileName { get; init; } = "";
-
-    public string StoredName { get; init; } = "";
-
-    public string FileSha256 { get; init; } = "";
-
-    public long FileBytes { get; init; }
-
-    public string? DateFormat { get; init; }
-
-    public long? SameFileAs { get; init; }
-
-    public long Attempts { get; init; }
-
-    public long? DataRows { get; init; }
-
-    public long RowsRead { get; init; }
-
-    public long RowsAccepted { get; init; }
-
-    public long RowsRejected { get; init; }
-
-    public long RowsSuperseded { get; init; }
-
-    public long BytesRead { get; init; }
-
-    public long? CreatedCount { get; init; }
-
-    public long? UpdatedCount { get; init; }
-
-    public long? UnchangedCount { get; init; }
-
-    public long WarningCount { get; init; }
-
-    public bool ErrorsTruncated { get; init; }
-
-    public string? WarningsJson { get; init; }
-
-    public string? ProblemsJson { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public DateTimeOffset? StartedAt { get; init; }
-
-    public DateTimeOffset? FinishedAt { get; init; }
-
-    /// <summary>The run that holds the import while it is running.</summary>
-    public string? RunToken { get; init; }
-}
-
-/// <summary>Counters the job writes while it runs.</summary>
-internal sealed record ImportProgressCounts(
-    long? DataRows,
-    long RowsRead,
-    long RowsAccepted,
-    long RowsRejected,
-    long RowsSuperseded,
-    long BytesRead
-);
-
 /// <summary>
 /// grant_imports and grant_import_errors. Reads for the API filter on the caller's funder; the job, which has no
 /// principal, reads an import by id and then uses that import's funder_id for everything else. Every write the job
 /// makes carries the run token it claimed, so a stale run (a duplicate delivery) can change nothing.
 /// </summary>
-internal sealed class GrantImportStore(Db db)
+internal sealed partial class GrantImportStore(Db db)
 {
     // Progress of runs whose writes wait in their load transaction (SQLite: its one writer holds the database for the
     // whole load), published in memory for reads by this process; SQLite runs one service process only.
@@ -154,20 +68,6 @@ internal sealed class GrantImportStore(Db db)
         UPDATE grant_imports SET status = 'failed', run_token = NULL, problems_json = @ProblemsJson, finished_at =
             @Now, updated_at = @Now
         WHERE id = @Id AND run_token = @Token
-        """;
-
-    private const string DeleteErrors =
-        "DELETE FROM grant_import_errors WHERE funder_id = @FunderId AND import_id = " + "@ImportId";
-
-    private const string InsertError = """
-        INSERT INTO grant_import_errors (funder_id, import_id, file_row, column_name, code, message)
-        VALUES (@FunderId, @ImportId, @Row, @Column, @Code, @Message)
-        """;
-
-    private const string SelectErrors = """
-        SELECT file_row, column_name, code, message FROM grant_import_errors
-        WHERE funder_id = @FunderId AND import_id = @ImportId
-        ORDER BY file_row, id
         """;
 
     private static readonly string[] InsertColumns =
@@ -297,15 +197,6 @@ internal sealed class GrantImportStore(Db db)
             }
             : row;
 
-    public async Task<IReadOnlyList<ImportRowError>> ErrorsAsync(long funderId, long importId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(long Row, string? Column, string Code, string Message)>(
-            new CommandDefinition(SelectErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct)
-        );
-        return rows.Select(r => new ImportRowError(r.Row, r.Column, r.Code, r.Message)).ToList();
-    }
-
     // The job's statements: each short and outside the load transaction, except FinishAsync with a transaction.
 
     public async Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct)
@@ -332,70 +223,6 @@ internal sealed class GrantImportStore(Db db)
                     cancellationToken: ct
                 )
             ) == 1;
-    }
-
-    public async Task ClearErrorsAsync(long funderId, long importId, CancellationToken ct)
-    {
-        await db.ExecuteAsync(
-            new CommandDefinition(DeleteErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct)
-        );
-    }
-
-    /// <summary>Stores row errors: in their own transaction, or in <paramref name="transaction"/> on its connection
-    /// when given.</summary>
-    public async Task AddErrorsAsync(
-        long funderId,
-        long importId,
-        IReadOnlyList<ImportRowError> errors,
-        CancellationToken ct,
-        DbTransaction? transaction = null
-    )
-    {
-        if (errors.Count == 0)
-        {
-            return;
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.Connection!.ExecuteAsync(
-                new CommandDefinition(
-                    InsertError,
-                    errors.Select(e => new
-                    {
-                        FunderId = funderId,
-                        ImportId = importId,
-                        e.Row,
-                        e.Column,
-                        e.Code,
-                        e.Message,
-                    }),
-                    transaction,
-                    cancellationToken: ct
-                )
-            );
-            return;
-        }
-
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertError,
-                errors.Select(e => new
-                {
-                    FunderId = funderId,
-                    ImportId = importId,
-                    e.Row,
-                    e.Column,
-                    e.Code,
-                    e.Message,
-                }),
-                tx,
-                cancellationToken: ct
-            )
-        );
-        await tx.CommitAsync(ct);
     }
 
     public async Task ProgressAsync(

@@ -1,0 +1,87 @@
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>The states of an import (stored in grant_imports.status, returned as is).</summary>
+internal static class ImportStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Refused = "refused";
+}
+
+/// <summary>A problem or warning about a file or one of its rows, as stored in problems_json/warnings_json and
+/// returned.</summary>
+internal sealed record ImportProblem(string Code, string Message, string? Column = null, long? Row = null);
+
+/// <summary>One rejected row's error.</summary>
+internal sealed record ImportRowError(long Row, string? Column, string Code, string Message);
+
+/// <summary>A grant_imports row.</summary>
+internal sealed record GrantImportRow
+{
+    public long Id { get; init; }
+
+    public long FunderId { get; init; }
+
+    public string Status { get; init; } = ImportStatus.Queued;
+
+    public string FileName { get; init; } = "";
+
+    public string StoredName { get; init; } = "";
+
+    public string FileSha256 { get; init; } = "";
+
+    public long FileBytes { get; init; }
+
+    public string? DateFormat { get; init; }
+
+    public long? SameFileAs { get; init; }
+
+    public long Attempts { get; init; }
+
+    public long? DataRows { get; init; }
+
+    public long RowsRead { get; init; }
+
+    public long RowsAccepted { get; init; }
+
+    public long RowsRejected { get; init; }
+
+    public long RowsSuperseded { get; init; }
+
+    public long BytesRead { get; init; }
+
+    public long? CreatedCount { get; init; }
+
+    public long? UpdatedCount { get; init; }
+
+    public long? UnchangedCount { get; init; }
+
+    public long WarningCount { get; init; }
+
+    public bool ErrorsTruncated { get; init; }
+
+    public string? WarningsJson { get; init; }
+
+    public string? ProblemsJson { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The run that holds the import while it is running.</summary>
+    public string? RunToken { get; init; }
+}
+
+/// <summary>Counters the job writes while it runs.</summary>
+internal sealed record ImportProgressCounts(
+    long? DataRows,
+    long RowsRead,
+    long RowsAccepted,
+    long RowsRejected,
+    long RowsSuperseded,
+    long BytesRead
+);

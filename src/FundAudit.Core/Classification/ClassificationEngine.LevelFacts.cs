@@ -1,0 +1,188 @@
+using FundAudit.Core.Geography;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Core.Classification;
+
+/// <summary>Level, the facts its rules read: where the recipient is based, where the work happens, and the level
+/// hints in the text.</summary>
+public sealed partial class ClassificationEngine
+{
+    /// <summary>What the level rules know about one grant.</summary>
+    private sealed record LevelFacts(
+        Country? Base,
+        WorkPlaces Work,
+        string Source,
+        bool FromText,
+        LevelHints Hints,
+        bool Individual
+    )
+    {
+        public string BaseText => Base is null ? "" : $"{Base.Alpha2} ({Base.Region?.DisplayName() ?? "no region"})";
+    }
+
+    /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's
+    /// name.</summary>
+    private sealed record LevelHints(
+        double Local,
+        double National,
+        double Best,
+        GrantLevel BestLevel,
+        double RunnerUp,
+        List<string> Evidence,
+        List<string> NamePlaces
+    );
+
+    private LevelFacts LevelFactsOf(
+        GrantRecord grant,
+        ReadOnlySpan<int> hits,
+        ReadOnlySpan<float> factor,
+        List<string> evidence
+    )
+    {
+        var baseCountry = RecipientBase(grant, evidence);
+        var work = new WorkPlaces();
+        foreach (var loc in grant.BeneficiaryLocations)
+        {
+            work.Read(loc, baseCountry, evidence);
+        }
+
+        var text = TextPlaces(hits, factor, PlaceInText);
+        var source = "beneficiary locations";
+        var fromText = false;
+        if (work.IsOnly(baseCountry) && text.Countries.Any(c => c != baseCountry))
+        {
+            // A funder that records the recipient's own country says nothing about where the work happens.
+            evidence.Add(
+                $"the beneficiary location is only the recipient's own country ({baseCountry!.Alpha2}); "
+                    + $"the text names {text.Describe()}"
+            );
+            (work, source, fromText) = (text, "places named in the text", true);
+        }
+        else if (
+            work.Countries.Count == 1
+            && work.SubNational.Count == 0
+            && work.Areas.Count == 0
+            && !work.Global
+            && baseCountry is null
+            && text.Countries.Any(c => c != work.Countries[0])
+        )
+        {
+            // One whole country and a text about others: the country is most likely the recipient's own.
+            evidence.Add(
+                $"the beneficiary location is one whole country ({work.Countries[0].Alpha2}), taken as the "
+                    + $"recipient's base; the text names {text.Describe()}"
+            );
+            baseCountry = work.Countries[0];
+            (work, source, fromText) = (text, "places named in the text", true);
+        }
+        else if (!work.Any && text.Any && !text.IsOnly(baseCountry))
+        {
+            (work, source, fromText) = (text, "places named in the text", true);
+        }
+
+        return new LevelFacts(baseCountry, work, source, fromText, Hints(hits, factor), grant.RecipientIsIndividual);
+    }
+
+    /// <summary>Where the recipient is based: its address country, its locations, then its organisation
+    /// identifier.</summary>
+    private static Country? RecipientBase(GrantRecord grant, List<string> evidence)
+    {
+        if (!string.IsNullOrWhiteSpace(grant.RecipientOrgCountry))
+        {
+            if (Countries.TryResolve(grant.RecipientOrgCountry, out var c))
+            {
+                return c;
+            }
+
+            evidence.Add($"unknown country: {grant.RecipientOrgCountry}");
+        }
+
+        foreach (var code in grant.RecipientLocationCountryCodes)
+        {
+            if (Countries.TryResolve(code, out var c))
+            {
+                return c;
+            }
+        }
+
+        if (OrganisationIds.TryBase(grant.RecipientOrgId, out var fromId, out _) && fromId is not null)
+        {
+            evidence.Add($"recipient identifier {grant.RecipientOrgId}: registered in {fromId.Alpha2}");
+            return fromId;
+        }
+
+        return null;
+    }
+
+    private WorkPlaces TextPlaces(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, int where)
+    {
+        var work = new WorkPlaces();
+        foreach (var id in hits)
+        {
+            if (((int)factor[id] & where) == 0)
+            {
+                continue;
+            }
+
+            if (_kind[id] == TermKind.Place)
+            {
+                var p = _places[_sub[id]];
+                if (p.Country is { } c)
+                {
+                    work.AddCountry(c);
+                }
+                else
+                {
+                    work.AddArea(p);
+                }
+            }
+            else if (_kind[id] == TermKind.SubPlace)
+            {
+                work.AddSubPlace(_subPlaces[_sub[id]]);
+            }
+        }
+
+        return work;
+    }
+
+    private LevelHints Hints(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor)
+    {
+        Span<double> hint = stackalloc double[5];
+        hint.Clear();
+        var evidence = new List<string>();
+        foreach (var id in hits)
+        {
+            if (_kind[id] == TermKind.LevelHint)
+            {
+                hint[_sub[id]] += _weight[id];
+                evidence.Add(_evidence[id]);
+            }
+        }
+
+        var names = TextPlaces(hits, factor, PlaceInName).SubNational;
+        var best = GrantLevel.Unclassified;
+        double bestScore = 0,
+            runnerUp = 0;
+        for (var l = 1; l < hint.Length; l++)
+        {
+            if (hint[l] > bestScore)
+            {
+                (runnerUp, bestScore, best) = (bestScore, hint[l], (GrantLevel)l);
+            }
+            else if (hint[l] > runnerUp)
+            {
+                runnerUp = hint[l];
+            }
+        }
+
+        return new LevelHints(
+            hint[(int)GrantLevel.Local],
+            hint[(int)GrantLevel.National],
+            bestScore,
+            best,
+            runnerUp,
+            evidence,
+            names
+        );
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace FundAudit.Core.Classification;
+
+public sealed partial class RuleSet
+{
+    private sealed record LevelSection(
+        double MinimumScore,
+        GrantLevel BaseOnly,
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms
+    );
+
+    private static LevelSection ReadLevelSection(JsonElement root, List<RuleSetError> errors)
+    {
+        double lMin = 2;
+        var baseOnly = GrantLevel.Local;
+        var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+        if (root.TryGetProperty("level", out var level))
+        {
+            if (level.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new RuleSetError("$.level", "level must be an object"));
+            }
+            else
+            {
+                CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
+                lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
+                if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
+                {
+                    errors.Add(new RuleSetError("$.level.baseOnly", "one of global, regional, national, local"));
+                }
+                if (level.TryGetProperty("terms", out var lt))
+                {
+                    ReadLevelTerms(lt, levelTerms, errors);
+                }
+            }
+        }
+
+        return new LevelSection(lMin, baseOnly, levelTerms);
+    }
+
+    private static void ReadLevelTerms(
+        JsonElement lt,
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
+        List<RuleSetError> errors
+    )
+    {
+        if (lt.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new RuleSetError("$.level.terms", "terms must be an object: level → { term: weight }"));
+            return;
+        }
+
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var l in lt.EnumerateObject())
+        {
+            var path = "$.level.terms." + l.Name;
+            if (!LevelNames.TryParse(l.Name, out var gl))
+            {
+                errors.Add(
+                    new RuleSetError(
+                        path,
+                        $"unknown level '{l.Name}' (expected global, regional, national or " + $"local)"
+                    )
+                );
+                continue;
+            }
+
+            if (levelTerms.ContainsKey(gl))
+            {
+                errors.Add(new RuleSetError(path, $"level '{l.Name}' is listed twice"));
+                continue;
+            }
+
+            levelTerms[gl] = ReadTerms(l.Value, path, seen, errors);
+        }
+    }
+}
