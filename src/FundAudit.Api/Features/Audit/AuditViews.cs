@@ -38,7 +38,12 @@ internal static class AuditViews
             "; ",
             byCurrency.Select(c =>
                 $"{c.Currency} on "
-                + $"{string.Join(", ", c.Dates.Take(10).Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}{(c.Dates.Count > 10 ? $" and {c.Dates.Count - 10} more dates" : "")}"
+                + string.Join(
+                    ", ",
+                    c.Dates.Take(10)
+                        .Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                )
+                + (c.Dates.Count > 10 ? $" and {c.Dates.Count - 10} more dates" : "")
             )
         );
         return TypedResults.Problem(

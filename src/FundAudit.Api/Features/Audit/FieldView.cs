@@ -120,6 +120,17 @@ internal static class GetFieldView
             null,
             options.Value.FiscalYearStartMonth
         );
+        var (converted, withoutRates) = await ConvertAsync(sums, mix, q, currency, ct);
+        return TypedResults.Ok(ToResponse(q, currency, min, converted, withoutRates));
+    }
+
+    /// <summary>Each funder's sums converted to the currency; a funder without the rates it needs is left out and
+    /// counted.</summary>
+    private static async Task<(
+        List<(long Funder, string Level, string Purpose, long Amount)> Converted,
+        int WithoutRates
+    )> ConvertAsync(MixStore sums, MixCalculator mix, MixQuery q, string currency, CancellationToken ct)
+    {
         var converted = new List<(long Funder, string Level, string Purpose, long Amount)>();
         var withoutRates = 0;
         foreach (var funder in (await sums.SumsAsync(null, q, ct)).GroupBy(r => r.FunderId))
@@ -139,6 +150,18 @@ internal static class GetFieldView
             );
         }
 
+        return (converted, withoutRates);
+    }
+
+    /// <summary>The field's cells, those shared by fewer than the minimum of funders suppressed.</summary>
+    private static Response ToResponse(
+        MixQuery q,
+        string currency,
+        int min,
+        List<(long Funder, string Level, string Purpose, long Amount)> converted,
+        int withoutRates
+    )
+    {
         var cells = converted
             .GroupBy(c => (c.Level, c.Purpose))
             .Select(g =>
@@ -152,36 +175,34 @@ internal static class GetFieldView
             .ToList();
         var shown = cells.Where(c => c.Funders >= min).ToList();
         var total = shown.Sum(c => c.Amount);
-        return TypedResults.Ok(
-            new Response(
-                new PeriodView(q.Period.From, q.Period.To),
-                currency,
-                min,
-                converted.Select(c => c.Funder).Distinct().Count(),
-                withoutRates,
-                shown
-                    .OrderBy(c => Array.IndexOf(MixCalculator.Levels, c.Level))
-                    .ThenBy(c => Array.IndexOf(MixCalculator.Purposes, c.Purpose))
-                    .Select(c => new Cell(
-                        c.Level,
-                        c.Purpose,
-                        c.Amount,
-                        Core.Money.MinorUnits.ToDecimal(c.Amount, currency),
-                        AuditMaths.Share(c.Amount, total),
-                        c.Funders
-                    ))
-                    .ToList(),
-                AuditViews.FigureOf(total, total, currency),
-                MixCalculator.Levels.ToDictionary(
-                    l => l,
-                    l => AuditViews.FigureOf(shown.Where(c => c.Level == l).Sum(c => c.Amount), total, currency)
-                ),
-                MixCalculator.Purposes.ToDictionary(
-                    p => p,
-                    p => AuditViews.FigureOf(shown.Where(c => c.Purpose == p).Sum(c => c.Amount), total, currency)
-                ),
-                cells.Count - shown.Count
-            )
+        return new Response(
+            new PeriodView(q.Period.From, q.Period.To),
+            currency,
+            min,
+            converted.Select(c => c.Funder).Distinct().Count(),
+            withoutRates,
+            shown
+                .OrderBy(c => Array.IndexOf(MixCalculator.Levels, c.Level))
+                .ThenBy(c => Array.IndexOf(MixCalculator.Purposes, c.Purpose))
+                .Select(c => new Cell(
+                    c.Level,
+                    c.Purpose,
+                    c.Amount,
+                    Core.Money.MinorUnits.ToDecimal(c.Amount, currency),
+                    AuditMaths.Share(c.Amount, total),
+                    c.Funders
+                ))
+                .ToList(),
+            AuditViews.FigureOf(total, total, currency),
+            MixCalculator.Levels.ToDictionary(
+                l => l,
+                l => AuditViews.FigureOf(shown.Where(c => c.Level == l).Sum(c => c.Amount), total, currency)
+            ),
+            MixCalculator.Purposes.ToDictionary(
+                p => p,
+                p => AuditViews.FigureOf(shown.Where(c => c.Purpose == p).Sum(c => c.Amount), total, currency)
+            ),
+            cells.Count - shown.Count
         );
     }
 

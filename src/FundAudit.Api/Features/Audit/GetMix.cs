@@ -110,7 +110,8 @@ internal static class GetMix
         "Each group of grants of one currency awarded on one day with the same level, purpose and flexibility (and "
         + "the same region, "
         + "country or programme when the report groups by it) is converted exactly (decimal) at that day's rate "
-        + "(nearest earlier published rate within the window, crossed through the base) and rounded once, half to even, "
+        + "(nearest earlier published rate within the window, crossed through the base) and rounded once, "
+        + "half to even, "
         + "to the report "
         + "currency's minor unit; cells, totals and the headline figures are sums of those amounts. Shares are "
         + "percentages of the total, rounded half to even to 2 decimals.";

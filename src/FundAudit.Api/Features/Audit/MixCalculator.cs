@@ -4,43 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace FundAudit.Api.Features.Audit;
 
-/// <summary>The value of one dimension of a cell: level, purpose, flexible, year, region, country or
-/// programme.</summary>
-internal sealed record MixCell(
-    IReadOnlyDictionary<string, string> Key,
-    long AmountMinor,
-    long Grants,
-    long MedianMinor
-);
-
-/// <summary>
-/// The mix in one currency: cells, totals and the headline amounts. Every share is of <see cref="TotalMinor"/>, the
-/// whole period (unclassified grants included), so nothing is dropped silently.
-/// </summary>
-internal sealed record MixResult(
-    AuditPeriod Period,
-    string Currency,
-    IReadOnlyList<string> GroupBy,
-    IReadOnlyList<MixCell> Cells,
-    long TotalMinor,
-    long Grants,
-    long PreventionCollectiveMinor,
-    long FlexibleMinor,
-    long LocalMinor,
-    long UnclassifiedMinor,
-    long UnclassifiedGrants,
-    IReadOnlyDictionary<string, long> LevelMinor,
-    IReadOnlyDictionary<string, long> PurposeMinor
-)
-{
-    /// <summary>Whether the cells' medians were computed (includeMedian=true); otherwise MedianMinor is 0 and not
-    /// shown.</summary>
-    public bool HasMedians { get; init; }
-}
-
-/// <summary>What a report lacks: the currencies and award dates without a rate in the window.</summary>
-internal sealed record MissingRates(string Currency, IReadOnlyList<MissingRate> Missing);
-
 /// <summary>
 /// Computes the mix: the database sums by (currency, award date, level, purpose, flexible[, region, country, programme
 /// when grouped by them]); each group is converted exactly (<see cref="CurrencyConversion"/>, rounded once per group,
@@ -203,15 +166,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
     )
     {
         var cells = new Dictionary<CellKey, (long Amount, long Grants)>();
-        long total = 0,
-            grants = 0,
-            prevColl = 0,
-            flexible = 0,
-            local = 0,
-            unclassified = 0,
-            unclassifiedGrants = 0;
-        long[] levels = new long[Levels.Length],
-            purposes = new long[Purposes.Length];
+        var headline = new Headline(Levels.Length, Purposes.Length);
         var byYear = q.GroupBy.Contains("year");
         var lastDate = default(DateOnly);
         var lastYear = 0;
@@ -232,35 +187,65 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             );
             cell.Amount += amount;
             cell.Grants += row.Grants;
-            total += amount;
-            grants += row.Grants;
+            headline.Add(row, amount);
+        }
+
+        return Result(q, cells, medianRows, headline);
+    }
+
+    /// <summary>The headline sums of a mix, added up row by row while the cells are.</summary>
+    private struct Headline(int levelCount, int purposeCount)
+    {
+        public long Total;
+        public long Grants;
+        public long PrevColl;
+        public long Flexible;
+        public long Local;
+        public long Unclassified;
+        public long UnclassifiedGrants;
+        public readonly long[] LevelMinor = new long[levelCount];
+        public readonly long[] PurposeMinor = new long[purposeCount];
+
+        public void Add(MixRow row, long amount)
+        {
+            Total += amount;
+            Grants += row.Grants;
             if (row.Purpose is "prevention" or "collective")
             {
-                prevColl += amount;
+                PrevColl += amount;
             }
 
             if (row.Flexible == true)
             {
-                flexible += amount;
+                Flexible += amount;
             }
 
             if (row.Level == "local")
             {
-                local += amount;
+                Local += amount;
             }
 
             if (row.Level == "unclassified" || row.Purpose == "unclassified")
             {
-                unclassified += amount;
-                unclassifiedGrants += row.Grants;
+                Unclassified += amount;
+                UnclassifiedGrants += row.Grants;
             }
 
-            var li = Array.IndexOf(Levels, row.Level);
-            levels[li < 0 ? Levels.Length - 1 : li] += amount;
-            var pi = Array.IndexOf(Purposes, row.Purpose);
-            purposes[pi < 0 ? Purposes.Length - 1 : pi] += amount;
+            var li = Array.IndexOf(MixCalculator.Levels, row.Level);
+            LevelMinor[li < 0 ? MixCalculator.Levels.Length - 1 : li] += amount;
+            var pi = Array.IndexOf(MixCalculator.Purposes, row.Purpose);
+            PurposeMinor[pi < 0 ? MixCalculator.Purposes.Length - 1 : pi] += amount;
         }
+    }
 
+    /// <summary>The mix from its summed cells and headline, with the cells' medians, in display order.</summary>
+    private static MixResult Result(
+        MixQuery q,
+        Dictionary<CellKey, (long Amount, long Grants)> cells,
+        IReadOnlyList<MedianRow> medianRows,
+        in Headline h
+    )
+    {
         var medians = MediansByCell(q, medianRows);
         var ordered = cells
             .Select(kv => new MixCell(
@@ -271,18 +256,20 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             ))
             .OrderBy(c => Order(c.Key))
             .ToList();
+        var levels = h.LevelMinor;
+        var purposes = h.PurposeMinor;
         return new MixResult(
             q.Period,
             q.Currency,
             q.GroupBy,
             ordered,
-            total,
-            grants,
-            prevColl,
-            flexible,
-            local,
-            unclassified,
-            unclassifiedGrants,
+            h.Total,
+            h.Grants,
+            h.PrevColl,
+            h.Flexible,
+            h.Local,
+            h.Unclassified,
+            h.UnclassifiedGrants,
             Levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => levels[x.i]),
             Purposes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => purposes[x.i])
         );

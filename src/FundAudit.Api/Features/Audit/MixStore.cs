@@ -166,12 +166,7 @@ internal sealed class MixStore(Db db)
                 currency = row.TextIs(1, currency) ? currency : row.Text(1);
                 level = Known(row, 2, level, MixCalculator.Levels);
                 purpose = Known(row, 3, purpose, MixCalculator.Purposes);
-                bool? flexible = row.Int64(4) switch
-                {
-                    1 => true,
-                    0 => false,
-                    _ => null,
-                };
+                var flexible = FlexibleOf(row.Int64(4));
                 var grants = row.Int64(5);
                 var amount = row.Int64(6);
                 if (
@@ -206,6 +201,15 @@ internal sealed class MixStore(Db db)
         );
         return rows;
     }
+
+    /// <summary>The stored flexibility flag: 1 true, 0 false, anything else (null) unclassified.</summary>
+    private static bool? FlexibleOf(long stored) =>
+        stored switch
+        {
+            1 => true,
+            0 => false,
+            _ => null,
+        };
 
     /// <summary>The column's text as one shared string: the previous row's, a taxonomy name, or read anew.</summary>
     private static string Known(IRowCursor row, int ordinal, string previous, string[] names)

@@ -104,7 +104,8 @@ internal static class CreateTarget
                 .Must(IsMetric)
                 .WithMessage(
                     "One of local, flexible, prevention_collective, "
-                        + "level:<global|regional|national|local>, purpose:<prevention|collective|emergency|campaign|other>."
+                        + "level:<global|regional|national|local>, "
+                        + "purpose:<prevention|collective|emergency|campaign|other>."
                 );
             RuleFor(r => r.Direction)
                 .Must(d => d?.Trim().ToLowerInvariant() is "at_least" or "at_most")
@@ -199,40 +200,50 @@ internal static class ListTargets
                 now = mixes[baseline.Currency] = BaselineSnapshot.From(result);
             }
 
-            var target = t.TargetBp / 100m;
-            var then = GetBaseline.Snapshot(baseline).Metric(t.Metric);
-            var value = now.Metric(t.Metric);
-            var status = TargetProgress.Evaluate(
-                t.Direction == "at_most" ? TargetDirection.AtMost : TargetDirection.AtLeast,
-                target,
-                then,
-                value,
-                baseline.PeriodTo,
-                t.DueDate,
-                today
-            );
-            views.Add(
-                new TargetView(
-                    t.Id,
-                    t.Metric,
-                    t.Direction,
-                    target,
-                    t.DueDate,
-                    baseline.Id,
-                    baseline.Name,
-                    baseline.Currency,
-                    new PeriodView(current.From, current.To),
-                    AuditMaths.Round(then),
-                    AuditMaths.Round(value),
-                    status.Progress,
-                    status.Expected,
-                    status.Met,
-                    status.OnTrack
-                )
-            );
+            views.Add(View(t, baseline, now, current, today));
         }
 
         return (views, null);
+    }
+
+    /// <summary>One target measured against its baseline and the current period's mix.</summary>
+    private static TargetView View(
+        TargetRow t,
+        BaselineRow baseline,
+        BaselineSnapshot now,
+        AuditPeriod current,
+        DateOnly today
+    )
+    {
+        var target = t.TargetBp / 100m;
+        var then = GetBaseline.Snapshot(baseline).Metric(t.Metric);
+        var value = now.Metric(t.Metric);
+        var status = TargetProgress.Evaluate(
+            t.Direction == "at_most" ? TargetDirection.AtMost : TargetDirection.AtLeast,
+            target,
+            then,
+            value,
+            baseline.PeriodTo,
+            t.DueDate,
+            today
+        );
+        return new TargetView(
+            t.Id,
+            t.Metric,
+            t.Direction,
+            target,
+            t.DueDate,
+            baseline.Id,
+            baseline.Name,
+            baseline.Currency,
+            new PeriodView(current.From, current.To),
+            AuditMaths.Round(then),
+            AuditMaths.Round(value),
+            status.Progress,
+            status.Expected,
+            status.Met,
+            status.OnTrack
+        );
     }
 
     public sealed class Validator : AbstractValidator<Request>

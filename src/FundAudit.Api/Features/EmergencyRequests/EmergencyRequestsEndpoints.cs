@@ -147,6 +147,14 @@ internal static class EmergencyRequestsEndpoints
         var requests = app.MapGroup("/api/requests")
             .WithTags("Rapid response")
             .RequireAuthorization(Policies.RapidResponse);
+        MapRequestReads(requests);
+        MapDecisions(requests);
+        MapPayments(requests);
+    }
+
+    /// <summary>The list, one request and its event log.</summary>
+    private static void MapRequestReads(RouteGroupBuilder requests)
+    {
         requests
             .MapGet("/", ListRequests.HandleAsync)
             .WithName("ListEmergencyRequests")
@@ -163,6 +171,11 @@ internal static class EmergencyRequestsEndpoints
             .WithName("ListEmergencyRequestEvents")
             .WithSummary("The request's event log: who did what, when")
             .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The officers' transitions: acknowledge, ask, approve, decline, close.</summary>
+    private static void MapDecisions(RouteGroupBuilder requests)
+    {
         MapTransition(
             requests
                 .MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync)
@@ -206,6 +219,11 @@ internal static class EmergencyRequestsEndpoints
                 .RequireAuthorization(Policies.Officer)
                 .WithValidation<Decisions.VersionedRequest>()
         );
+    }
+
+    /// <summary>Payment details and the disbursement.</summary>
+    private static void MapPayments(RouteGroupBuilder requests)
+    {
         MapTransition(
             requests
                 .MapPut("/{reference}/payment-details", RecordPaymentDetails.HandleAsync)

@@ -107,13 +107,7 @@ internal static class GetFundMetrics
         return groupings
             .Select(parts =>
             {
-                var grouping = parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g
-                    | p switch
-                    {
-                        "month" => ResponseTimeGrouping.Month,
-                        "tier" => ResponseTimeGrouping.Tier,
-                        _ => ResponseTimeGrouping.Country,
-                    });
+                var grouping = GroupingOf(parts);
                 var groups = ResponseTimeMetrics
                     .Compute(timings, grouping)
                     .Select(g => new Group(
@@ -139,6 +133,16 @@ internal static class GetFundMetrics
             })
             .ToList();
     }
+
+    /// <summary>The grouping named by the parts: month, tier, anything else country.</summary>
+    private static ResponseTimeGrouping GroupingOf(IReadOnlyList<string> parts) =>
+        parts.Aggregate(ResponseTimeGrouping.None, (g, p) => g
+            | p switch
+            {
+                "month" => ResponseTimeGrouping.Month,
+                "tier" => ResponseTimeGrouping.Tier,
+                _ => ResponseTimeGrouping.Country,
+            });
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 

@@ -105,6 +105,20 @@ internal static class SubmitRequest
                 .WithMessage("An alias is required (not your legal name).")
                 .MaximumLength(100)
                 .WithMessage("At most 100 characters.");
+            ContactRules();
+            CaseRules(options);
+            MoneyRules();
+            RuleFor(r => r.Language)
+                .NotEmpty()
+                .WithMessage("A language is required.")
+                .MaximumLength(35)
+                .WithMessage("At most 35 characters.");
+            RuleFor(r => r.Endorser).MaximumLength(200).WithMessage("At most 200 characters.");
+        }
+
+        /// <summary>The contact channel and handle.</summary>
+        private void ContactRules()
+        {
             RuleFor(r => r.Contact).NotNull().WithMessage("A contact channel and handle are required.");
             RuleFor(r => r.Contact!.Channel)
                 .NotEmpty()
@@ -122,6 +136,11 @@ internal static class SubmitRequest
                 .OverridePropertyName("contact.handle")
                 .WithMessage("At most 200 characters.")
                 .When(r => r.Contact is not null);
+        }
+
+        /// <summary>Where, how urgent, what happened and what is needed.</summary>
+        private void CaseRules(EmergencyOptions options)
+        {
             RuleFor(r => r.Country)
                 .NotEmpty()
                 .WithMessage("A country is required.")
@@ -145,6 +164,11 @@ internal static class SubmitRequest
                 .Must(n => Needs.Contains(n!.Trim().ToLowerInvariant()))
                 .When(r => !string.IsNullOrWhiteSpace(r.Need), ApplyConditionTo.CurrentValidator)
                 .WithMessage($"One of: {string.Join(", ", Needs)}.");
+        }
+
+        /// <summary>The currency and the amount, whose decimals the currency must allow.</summary>
+        private void MoneyRules()
+        {
             RuleFor(r => r.Currency)
                 .NotEmpty()
                 .WithMessage("A currency is required.")
@@ -163,12 +187,6 @@ internal static class SubmitRequest
                 )
                 .OverridePropertyName("amount")
                 .WithMessage("The amount has more decimals than the currency allows.");
-            RuleFor(r => r.Language)
-                .NotEmpty()
-                .WithMessage("A language is required.")
-                .MaximumLength(35)
-                .WithMessage("At most 35 characters.");
-            RuleFor(r => r.Endorser).MaximumLength(200).WithMessage("At most 200 characters.");
         }
     }
 }

@@ -36,27 +36,7 @@ internal static class FundersCommand
             }
 
             case ["keys", "create", var funderRef, var role]:
-            {
-                if (!Roles.IsKnown(role))
-                {
-                    await stderr.WriteLineAsync($"Unknown role '{role}': use one of {string.Join(", ", Roles.All)}.");
-                    return 2;
-                }
-
-                var funder = await ResolveFunderAsync(store, funderRef, stderr, ct);
-                if (funder is null)
-                {
-                    return 1;
-                }
-
-                var (row, key) = await issuer.IssueAsync(funder.Id, role, null, ct);
-                await stdout.WriteLineAsync(
-                    $"Created {role} key {row.KeyId} for funder {funder.Id} "
-                        + $"\"{funder.Name}\". Keep the key below: it is shown once."
-                );
-                await stdout.WriteLineAsync(key);
-                return 0;
-            }
+                return await CreateKeyAsync(store, issuer, funderRef, role, stdout, stderr, ct);
 
             case ["keys", "revoke", var keyId]:
                 if (await store.RevokeKeyAsync(keyId, clock.GetUtcNow(), ct))
@@ -80,6 +60,38 @@ internal static class FundersCommand
                 );
                 return 2;
         }
+    }
+
+    /// <summary>funders keys create: another key of a role for a funder named by id or exact name.</summary>
+    private static async Task<int> CreateKeyAsync(
+        TenancyStore store,
+        ApiKeyIssuer issuer,
+        string funderRef,
+        string role,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken ct
+    )
+    {
+        if (!Roles.IsKnown(role))
+        {
+            await stderr.WriteLineAsync($"Unknown role '{role}': use one of {string.Join(", ", Roles.All)}.");
+            return 2;
+        }
+
+        var funder = await ResolveFunderAsync(store, funderRef, stderr, ct);
+        if (funder is null)
+        {
+            return 1;
+        }
+
+        var (row, key) = await issuer.IssueAsync(funder.Id, role, null, ct);
+        await stdout.WriteLineAsync(
+            $"Created {role} key {row.KeyId} for funder {funder.Id} "
+                + $"\"{funder.Name}\". Keep the key below: it is shown once."
+        );
+        await stdout.WriteLineAsync(key);
+        return 0;
     }
 
     private static async Task<FunderRow?> ResolveFunderAsync(

@@ -239,7 +239,9 @@ internal sealed class StackedBarChart(
             " ",
             bars.Select(b =>
                 $"{(b.Group is null ? "" : b.Group + " ")}{b.Label}: "
-                + $"{string.Join(", ", b.Segments.Where(s => s.Value != 0).Select(s => $"{s.Series} {Format(s.Value)}"))}{(b.Segments.All(s => s.Value == 0) ? "none" : "")}."
+                + string.Join(", ", b.Segments.Where(s => s.Value != 0).Select(s => $"{s.Series} {Format(s.Value)}"))
+                + (b.Segments.All(s => s.Value == 0) ? "none" : "")
+                + "."
             )
         );
 

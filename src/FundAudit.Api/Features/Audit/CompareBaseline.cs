@@ -1,0 +1,339 @@
+using System.Text;
+using FundAudit.Api.Features.Audit.Charts;
+using FundAudit.Core.Audit;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>GET /api/audit/baselines/{id}/compare (and .csv, .svg): share then and now, and the shift in percentage
+/// points.</summary>
+internal static class CompareBaseline
+{
+    /// <param name="From">First award date of the current period (with to).</param>
+    /// <param name="To">Last award date of the current period.</param>
+    /// <param name="FiscalYear">Instead of from/to.</param>
+    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear);
+
+    /// <param name="Then">Share in the baseline (percent).</param>
+    /// <param name="Now">Share in the current period (percent).</param>
+    /// <param name="Shift">Now minus then, in percentage points (from the exact shares).</param>
+    /// <param name="Name">The line: a level, a purpose or one of the headline figures.</param>
+    public sealed record Line(string Name, decimal Then, decimal Now, decimal Shift);
+
+    /// <param name="RuleSetDiffers">True when the current period was classified with other rule-set versions than the
+    /// baseline: part of the shift may be the rules, not the money.</param>
+    /// <param name="Baseline">The baseline compared against.</param>
+    /// <param name="Period">The current period.</param>
+    /// <param name="Currency">The currency every amount is in.</param>
+    /// <param name="RuleSetVersions">The rule-set versions of the current period.</param>
+    /// <param name="Note">Set when the rule-set versions differ: part of the shift may be the rules.</param>
+    /// <param name="Levels">One line per level.</param>
+    /// <param name="Purposes">One line per purpose.</param>
+    /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
+    /// <param name="Flexible">Core / flexible grants.</param>
+    /// <param name="Local">Grants to local actors.</param>
+    /// <param name="Unclassified">Grants whose level or purpose is still unclassified.</param>
+    /// <param name="TotalThenMinor">All money of the baseline, in minor units.</param>
+    /// <param name="TotalNowMinor">All money of the current period, in minor units.</param>
+    public sealed record Response(
+        BaselineView Baseline,
+        PeriodView Period,
+        string Currency,
+        IReadOnlyList<string> RuleSetVersions,
+        bool RuleSetDiffers,
+        string? Note,
+        IReadOnlyList<Line> Levels,
+        IReadOnlyList<Line> Purposes,
+        Line PreventionCollective,
+        Line Flexible,
+        Line Local,
+        Line Unclassified,
+        long TotalThenMinor,
+        long TotalNowMinor
+    );
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var (response, problem) = await CompareAsync(id, request, user, mix, store, ct);
+        return response is null ? problem! : TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var (r, problem) = await CompareAsync(id, request, user, mix, store, ct);
+        if (r is null)
+        {
+            return problem!;
+        }
+
+        var sb = new StringBuilder(
+            CsvCell.Line([
+                "dimension",
+                "name",
+                "share_then_percent",
+                "share_now_percent",
+                "shift_points",
+                "baseline",
+                "rule_set_differs",
+            ])
+        );
+        void Add(string dimension, Line l) =>
+            sb.Append(
+                CsvCell.Line([
+                    dimension,
+                    l.Name,
+                    Num(l.Then),
+                    Num(l.Now),
+                    Num(l.Shift),
+                    r.Baseline.Name,
+                    r.RuleSetDiffers ? "yes" : "no",
+                ])
+            );
+        foreach (var l in r.Levels)
+        {
+            Add("level", l);
+        }
+
+        foreach (var l in r.Purposes)
+        {
+            Add("purpose", l);
+        }
+
+        Add("headline", r.PreventionCollective);
+        Add("headline", r.Flexible);
+        Add("headline", r.Local);
+        Add("headline", r.Unclassified);
+        return TypedResults.File(
+            Encoding.UTF8.GetBytes(sb.ToString()),
+            "text/csv; charset=utf-8",
+            $"baseline-{id}-compare.csv"
+        );
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var (chart, problem) = await ChartAsync(id, request, user, mix, store, "chart", ct);
+        return chart is null ? problem! : TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// The comparison and the same chart as an inline <c>&lt;svg&gt;</c> element, for a page that shows both (the
+    /// officers' console): the baseline is read and the current mix computed once. The chart's ids are prefixed with
+    /// <paramref name="idPrefix"/> so that it can sit beside other charts.
+    /// </summary>
+    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        string idPrefix,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
+        return problem is not null
+            ? (null, null, problem)
+            : (
+                await ComparisonAsync(funderId, row!, now!, store, ct),
+                Chart(row!, now!, idPrefix).RenderInline(),
+                null
+            );
+    }
+
+    /// <summary>The baseline and the current period's mix it is compared with, or the problem (not found, missing
+    /// rates).</summary>
+    private static async Task<(BaselineRow? Row, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(
+        long funderId,
+        long id,
+        Request request,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        if (await store.BaselineAsync(funderId, id, ct) is not { } row)
+        {
+            return (null, null, AuditViews.BaselineNotFound(id));
+        }
+
+        var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
+        return now is null ? (null, null, AuditViews.Missing(missing!)) : (row, now, null);
+    }
+
+    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        string idPrefix,
+        CancellationToken ct
+    )
+    {
+        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
+        return problem is not null ? (null, problem) : (Chart(row!, now!, idPrefix), null);
+    }
+
+    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix)
+    {
+        var then = GetBaseline.Snapshot(row);
+        var bars = new List<ChartBar>();
+        foreach (var level in MixCalculator.Levels)
+        {
+            bars.Add(
+                new ChartBar(
+                    "baseline",
+                    MixCalculator
+                        .Purposes.Select(p => new ChartSegment(
+                            p,
+                            AuditMaths.Share(
+                                then.Cells.Where(c => c.Level == level && c.Purpose == p).Sum(c => c.AmountMinor),
+                                then.TotalMinor
+                            )
+                        ))
+                        .ToList(),
+                    level
+                )
+            );
+            bars.Add(
+                new ChartBar(
+                    "current",
+                    MixCalculator
+                        .Purposes.Select(p => new ChartSegment(
+                            p,
+                            AuditMaths.Share(
+                                now.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == p)
+                                    .Sum(c => c.AmountMinor),
+                                now.TotalMinor
+                            )
+                        ))
+                        .ToList(),
+                    level
+                )
+            );
+        }
+
+        return new StackedBarChart(
+            $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside "
+                + $"{now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
+            "Share of each period's total by recipient level, baseline bar beside current bar, stacked by purpose.",
+            "Level (baseline | current)",
+            "Share of total (%)",
+            MixCalculator.Purposes,
+            bars,
+            idPrefix
+        );
+    }
+
+    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
+        return problem is not null ? (null, problem) : (await ComparisonAsync(funderId, row!, now!, store, ct), null);
+    }
+
+    private static async Task<Response> ComparisonAsync(
+        long funderId,
+        BaselineRow row,
+        MixResult now,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var then = GetBaseline.Snapshot(row);
+        var current = BaselineSnapshot.From(now);
+        var versions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
+        var differs = !versions.SequenceEqual(GetBaseline.Versions(row), StringComparer.Ordinal);
+        Line L(string name, long thenPart, long nowPart) =>
+            new(
+                name,
+                AuditMaths.Share(thenPart, then.TotalMinor),
+                AuditMaths.Share(nowPart, current.TotalMinor),
+                AuditMaths.ShiftPoints(thenPart, then.TotalMinor, nowPart, current.TotalMinor)
+            );
+        return new Response(
+            GetBaseline.ToView(row),
+            new PeriodView(now.Period.From, now.Period.To),
+            row.Currency,
+            versions,
+            differs,
+            differs
+                ? $"The baseline was classified with rule set(s) {string.Join(", ", GetBaseline.Versions(row))}; "
+                    + $"the current period with {string.Join(", ", versions)}. "
+                    + "Part of the shift may come from the rules."
+                : null,
+            MixCalculator.Levels.Select(l => L(l, then.Level(l), current.Level(l))).ToList(),
+            MixCalculator.Purposes.Select(p => L(p, then.Purpose(p), current.Purpose(p))).ToList(),
+            L("prevention+collective", then.PreventionCollectiveMinor, current.PreventionCollectiveMinor),
+            L("flexible", then.FlexibleMinor, current.FlexibleMinor),
+            L("local", then.LocalMinor, current.LocalMinor),
+            L("unclassified", then.UnclassifiedMinor, current.UnclassifiedMinor),
+            then.TotalMinor,
+            current.TotalMinor
+        );
+    }
+
+    private static Task<(MixResult? Mix, MissingRates? Missing)> CurrentAsync(
+        long funderId,
+        BaselineRow row,
+        Request request,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var period = AuditViews
+            .PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!
+            .Value;
+        return mix.ComputeAsync(
+            funderId,
+            new MixQuery(
+                period,
+                row.Currency,
+                ["level", "purpose"],
+                null,
+                null,
+                null,
+                null,
+                mix.Options.FiscalYearStartMonth
+            ),
+            medians: false,
+            ct
+        );
+    }
+
+    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator() => AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
+    }
+}
