@@ -343,6 +343,20 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
         await HttpAssert.ProblemAsync(await other.Client.GetAsync("/api/grants/ISO-1"), HttpStatusCode.NotFound);
         await HttpAssert.ProblemAsync(await other.Client.DeleteAsync("/api/grants/ISO-1"), HttpStatusCode.NotFound);
+
+        // The documented addresses (/api/grants/by-id/…) refuse alike.
+        await HttpAssert.ProblemAsync(await other.Client.GetAsync("/api/grants/by-id/ISO-1"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(
+            await other.Client.DeleteAsync("/api/grants/by-id/ISO-1"),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await other.Client.PutAsJsonAsync(
+                "/api/grants/by-id/ISO-1/classification",
+                new { purpose = "other", reason = "Hostile." }
+            ),
+            HttpStatusCode.NotFound
+        );
         Assert.Equal(0, await other.Client.CountGrantsAsync());
 
         // The other funder's grant with the same 360Giving id is its own and does not touch the owner's.
