@@ -11,7 +11,7 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
 {
     private bool _staging;
 
-    private string Staging => "#" + target.StagingTable;
+    private string Staging => StagingName(target);
 
     public long Staged { get; private set; }
 
@@ -69,21 +69,7 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
         await EnsureStagingAsync(ct);
-        var t = target;
-        var merge = $"""
-            DECLARE @actions TABLE (merge_action nvarchar(10));
-            MERGE {t.Table} WITH (HOLDLOCK) AS t
-            USING {Staging} AS s
-            ON {string.Join(" AND ", t.KeyColumns.Select(c => $"t.{c} = s.{c}"))}
-            WHEN MATCHED AND ({MergeCondition.Render(t.ChangedWhen, "t", "s")})
-              THEN UPDATE SET {string.Join(", ", t.UpdateColumns.Select(c => $"{c} = s.{c}"))}
-            WHEN NOT MATCHED
-              THEN INSERT ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select(c => "s." + c))})
-            OUTPUT $action INTO @actions;
-            SELECT CAST(count(CASE WHEN merge_action = 'INSERT' THEN 1 END) AS bigint),
-                   CAST(count(CASE WHEN merge_action = 'UPDATE' THEN 1 END) AS bigint)
-            FROM @actions;
-            """;
+        var merge = MergeSql(target);
         var (created, updated) = await connection.QuerySingleAsync<(long, long)>(
             new CommandDefinition(merge, transaction: transaction, cancellationToken: ct, commandTimeout: 0)
         );
@@ -94,8 +80,7 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
     {
         if (_staging && connection.State == ConnectionState.Open)
         {
-            var drop = $"DROP TABLE IF EXISTS {Staging}";
-            await connection.ExecuteAsync(new CommandDefinition(drop));
+            await connection.ExecuteAsync(new CommandDefinition(DropStagingSql(target)));
         }
     }
 
@@ -106,12 +91,36 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
             return;
         }
 
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                $"DROP TABLE IF EXISTS {Staging}; SELECT TOP 0 {target.ColumnList} INTO {Staging} FROM {target.Table};",
-                cancellationToken: ct
-            )
-        );
+        await connection.ExecuteAsync(new CommandDefinition(CreateStagingSql(target), cancellationToken: ct));
         _staging = true;
     }
+
+    /// <summary>The connection-private staging table of <paramref name="t"/>.</summary>
+    internal static string StagingName(BulkUpsertTarget t) => "#" + t.StagingTable;
+
+    /// <summary>Creates the staging table empty, shaped like the target's columns.</summary>
+    internal static string CreateStagingSql(BulkUpsertTarget t) =>
+        $"DROP TABLE IF EXISTS {StagingName(t)}; SELECT TOP 0 {t.ColumnList} INTO {StagingName(t)} FROM {t.Table};";
+
+    /// <summary>Drops the staging table.</summary>
+    internal static string DropStagingSql(BulkUpsertTarget t) => $"DROP TABLE IF EXISTS {StagingName(t)}";
+
+    /// <summary>
+    /// The one MERGE of the staged rows into the target, answering (inserted, updated) from its OUTPUT $action.
+    /// </summary>
+    internal static string MergeSql(BulkUpsertTarget t) =>
+        $"""
+            DECLARE @actions TABLE (merge_action nvarchar(10));
+            MERGE {t.Table} WITH (HOLDLOCK) AS t
+            USING {StagingName(t)} AS s
+            ON {string.Join(" AND ", t.KeyColumns.Select(c => $"t.{c} = s.{c}"))}
+            WHEN MATCHED AND ({MergeCondition.Render(t.ChangedWhen, "t", "s")})
+              THEN UPDATE SET {string.Join(", ", t.UpdateColumns.Select(c => $"{c} = s.{c}"))}
+            WHEN NOT MATCHED
+              THEN INSERT ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select(c => "s." + c))})
+            OUTPUT $action INTO @actions;
+            SELECT CAST(count(CASE WHEN merge_action = 'INSERT' THEN 1 END) AS bigint),
+                   CAST(count(CASE WHEN merge_action = 'UPDATE' THEN 1 END) AS bigint)
+            FROM @actions;
+            """;
 }
