@@ -130,6 +130,36 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task The_text_filter_takes_brackets_and_backslashes_literally_on_every_engine()
+    {
+        // SQL Server's LIKE reads [...] as a character class; the text is a plain substring everywhere.
+        var tenant = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Giving.Grant("B-1", title: "Shelter [phase 2] for defenders"),
+                    Giving.Grant("B-2", title: "Shelter phase 2 for defenders"),
+                    Giving.Grant("B-3", title: "Shelter a\\b for defenders")
+                )
+            )
+        );
+
+        async Task<string[]> Ids(string text) =>
+            (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants?q=" + Uri.EscapeDataString(text)))
+                .GetProperty("items")
+                .EnumerateArray()
+                .Select(g => g.GetProperty("id").GetString()!)
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+
+        Assert.Equal(["B-1"], await Ids("[phase 2]"));
+        Assert.Equal(["B-1"], await Ids("r [p"));
+        Assert.Empty(await Ids("[ph]ase"));
+        Assert.Equal(["B-3"], await Ids("a\\b"));
+        Assert.Equal(["B-1", "B-2", "B-3"], await Ids("shelter"));
+    }
+
+    [Fact]
     public async Task An_identifier_with_reserved_characters_is_addressed_url_encoded()
     {
         var tenant = await app.CreateTenantAsync();

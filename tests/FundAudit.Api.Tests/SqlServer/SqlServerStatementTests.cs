@@ -8,7 +8,9 @@ using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Xunit.Abstractions;
+using ColumnType = FundAudit.Api.Infrastructure.Data.ColumnType;
 
 namespace FundAudit.Api.Tests.SqlServer;
 
@@ -154,6 +156,35 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Text_columns_of_temporary_tables_take_the_database_collation()
+    {
+        // A #temp table lives in tempdb, whose collation (the server's) can differ from the database's; a text column
+        // declared without COLLATE DATABASE_DEFAULT then cannot be compared with the tables' (error 468).
+        var sql = new SqlServerDialect().CreateTempTable(
+            "t",
+            [.. Enum.GetValues<ColumnType>().Select(t => ("c_" + t, t))]
+        );
+        var (tree, errors) = TSql.Parse(sql);
+        Assert.Empty(errors);
+        var columns = new ColumnDefinitions();
+        tree.Accept(columns);
+        var text = columns.Found.Where(c =>
+            c.DataType is SqlDataTypeReference { SqlDataTypeOption: var o } && IsText(o)
+        );
+        Assert.NotEmpty(text);
+        Assert.All(text, c =>
+            Assert.True(c.Collation?.Value == "DATABASE_DEFAULT", $"{c.ColumnIdentifier.Value} in: {sql}")
+        );
+
+        static bool IsText(SqlDataTypeOption o) =>
+            o
+                is SqlDataTypeOption.NVarChar
+                    or SqlDataTypeOption.VarChar
+                    or SqlDataTypeOption.NChar
+                    or SqlDataTypeOption.Char;
+    }
+
+    [Fact]
     public void The_check_fails_on_a_statement_that_is_not_T_SQL()
     {
         var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
@@ -270,6 +301,13 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
     private static async Task DrainAsync<T>(IAsyncEnumerable<T> sequence)
     {
         await foreach (var _ in sequence) { }
+    }
+
+    private sealed class ColumnDefinitions : TSqlFragmentVisitor
+    {
+        public List<ColumnDefinition> Found { get; } = [];
+
+        public override void Visit(ColumnDefinition node) => Found.Add(node);
     }
 
     [GeneratedRegex(

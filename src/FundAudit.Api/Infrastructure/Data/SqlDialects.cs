@@ -125,8 +125,10 @@ internal sealed class SqlServerDialect : DialectBase
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} "
         + $"VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
 
+    // T-SQL's LIKE also reads [ as the start of a character class: escaped here, so the pattern means what it means
+    // on the other engines (only % and _ are wildcards). The database's collation is case-insensitive by default.
     public override string ContainsIgnoreCase(string column, string parameter) =>
-        $"{column} LIKE @{parameter} ESCAPE '\\'";
+        $"{column} LIKE REPLACE(@{parameter}, '[', '\\[') ESCAPE '\\'";
 
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"YEAR(DATEADD(month, -@{shiftMonthsParameter}, {dateExpression}))";
@@ -137,9 +139,14 @@ internal sealed class SqlServerDialect : DialectBase
 
     public override string TempTable(string name) => "#" + name;
 
+    // A #temp table lives in tempdb, whose collation (the server's) can differ from the database's: text columns take
+    // the database's, or comparing them with the tables' fails with a collation conflict (error 468).
     public override string CreateTempTable(string name, IReadOnlyList<(string Column, ColumnType Type)> columns) =>
-        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ({ColumnDefinitions(columns)}); "
-        + $"DELETE FROM #{name};";
+        $"IF OBJECT_ID('tempdb..#{name}') IS NULL CREATE TABLE #{name} ("
+        + string.Join(", ", columns.Select(c => ColumnDefinitions([c]) + Collation(c.Type)))
+        + $"); DELETE FROM #{name};";
+
+    private static string Collation(ColumnType type) => type == ColumnType.Text ? " COLLATE DATABASE_DEFAULT" : "";
 
     // 2627: unique constraint or primary key; 2601: unique index.
     public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
