@@ -2,14 +2,16 @@ using System.Collections;
 using System.Data.Common;
 using System.Reflection;
 using FundAudit.Api.Infrastructure.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FundAudit.Api.Tests.SqlServer;
 
 /// <summary>
 /// Representative arguments for a store method called by reflection: every optional value present (so every optional
 /// condition of a dynamically built statement is in the text), one element in every list, records and classes built
-/// through their widest constructor with every settable property set. Connections and transactions come from
-/// <see cref="RecordingSqlServer"/>.
+/// through their widest constructor with every settable property set; loggers log nowhere. Connections and transactions
+/// come from <see cref="RecordingSqlServer"/>.
 /// </summary>
 internal sealed class SampleValues(RecordingSqlServer server)
 {
@@ -62,6 +64,16 @@ internal sealed class SampleValues(RecordingSqlServer server)
         if (type == typeof(DbConnection))
         {
             return _connection ??= server.Db.Open();
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ILogger<>))
+        {
+            return Activator.CreateInstance(typeof(NullLogger<>).MakeGenericType(type.GetGenericArguments()));
+        }
+
+        if (type == typeof(ILogger))
+        {
+            return NullLogger.Instance;
         }
 
         if (type == typeof(DbTransaction))

@@ -59,7 +59,10 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
                 }
             }
 
-            Assert.True(sentByStore > 0, $"{store.Name} sent nothing: the recording does not reach its SQL.");
+            Assert.True(
+                sentByStore > 0,
+                $"{store.Name} sent nothing with sample arguments: call it here with arguments that reach its SQL."
+            );
         }
 
         output.WriteLine($"{statements.Count} statements; sent nothing: {string.Join(", ", silent)}");
