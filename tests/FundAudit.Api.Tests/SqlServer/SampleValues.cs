@@ -21,6 +21,23 @@ internal sealed class SampleValues(RecordingSqlServer server)
 
     public object?[] For(MethodBase method) => [.. method.GetParameters().Select(p => Of(p.ParameterType, 0))];
 
+    /// <summary>
+    /// The same with every parameter that may be null (nullable value or annotated reference) null: the statements
+    /// without their optional conditions.
+    /// </summary>
+    public object?[] WithoutOptionals(MethodBase method) =>
+        [.. method.GetParameters().Select(p => MayBeNull(p) ? null : Of(p.ParameterType, 0))];
+
+    /// <summary>Whether <see cref="WithoutOptionals"/> leaves a parameter of <paramref name="method"/> null.</summary>
+    public static bool HasOptionals(MethodBase method) => method.GetParameters().Any(MayBeNull);
+
+    private static bool MayBeNull(ParameterInfo parameter) =>
+        Nullable.GetUnderlyingType(parameter.ParameterType) is not null
+        || (
+            !parameter.ParameterType.IsValueType
+            && new NullabilityInfoContext().Create(parameter).ReadState == NullabilityState.Nullable
+        );
+
     public object? Of(Type type, int depth)
     {
         var underlying = Nullable.GetUnderlyingType(type);

@@ -45,11 +45,19 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
             var sentByStore = 0;
             foreach (var method in StoreMethods(store))
             {
-                var samples = new SampleValues(server);
-                var (sent, error) = await server.RecordAsync(() =>
-                    AwaitAsync(method.Invoke(method.IsStatic ? null : instance, samples.For(method)))
-                );
                 var name = $"{store.Name}.{method.Name}";
+                var (sent, error) = await server.RecordAsync(() =>
+                    AwaitAsync(method.Invoke(instance, new SampleValues(server).For(method)))
+                );
+                if (SampleValues.HasOptionals(method))
+                {
+                    // Again without the optional values: the statements without their optional conditions.
+                    var (bare, _) = await server.RecordAsync(() =>
+                        AwaitAsync(method.Invoke(instance, new SampleValues(server).WithoutOptionals(method)))
+                    );
+                    sent = [.. sent, .. bare];
+                }
+
                 statements.AddRange(sent.Select(s => (name, s)));
                 sentByStore += sent.Count;
                 output.WriteLine($"{name}: {sent.Count} sent{(error is null ? "" : $" ({error.GetType().Name})")}");
