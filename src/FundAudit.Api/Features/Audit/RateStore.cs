@@ -49,21 +49,15 @@ internal sealed class RateStore(Db db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var series in rates.GroupBy(r => (r.Base, r.Currency)))
         {
-            await connection.ExecuteAsync(
-                new CommandDefinition(
-                    DeleteRatesSql,
-                    new
-                    {
-                        FunderId = funderId,
-                        series.Key.Base,
-                        series.Key.Currency,
-                        First = series.Min(r => r.Date),
-                        Last = series.Max(r => r.Date),
-                    },
-                    tx,
-                    cancellationToken: ct
-                )
-            );
+            var args = new
+            {
+                FunderId = funderId,
+                series.Key.Base,
+                series.Key.Currency,
+                First = series.Min(r => r.Date),
+                Last = series.Max(r => r.Date),
+            };
+            await tx.ExecuteAsync(DeleteRatesSql, args, ct);
         }
 
         var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
@@ -85,19 +79,15 @@ internal sealed class RateStore(Db db)
             var insert =
                 "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
                 + string.Join(", ", values);
-            await connection.ExecuteAsync(new CommandDefinition(insert, p, tx, cancellationToken: ct));
+            await tx.ExecuteAsync(insert, p, ct);
         }
 
         await tx.CommitAsync(ct);
     }
 
     /// <summary>The funder's rate series, by base and currency.</summary>
-    public async Task<IReadOnlyList<RateSeriesRow>> RateSeriesAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(SelectRateSeries, new { FunderId = funderId }, cancellationToken: ct);
-        return (await connection.QueryAsync<RateSeriesRow>(command)).AsList();
-    }
+    public async Task<IReadOnlyList<RateSeriesRow>> RateSeriesAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<RateSeriesRow>(SelectRateSeries, new { FunderId = funderId }, ct);
 
     /// <summary>
     /// The funder's rates of <paramref name="currencies"/> published from <paramref name="from"/> to
@@ -111,7 +101,6 @@ internal sealed class RateStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
         var args = new
         {
             FunderId = funderId,
@@ -120,8 +109,10 @@ internal sealed class RateStore(Db db)
             Currencies = currencies.ToArray(),
         };
         var sql = SelectRates + " AND " + db.Dialect.InList("currency", "Currencies");
-        var rows = await connection.QueryAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(
-            new CommandDefinition(sql, args, cancellationToken: ct)
+        var rows = await db.QueryListAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(
+            sql,
+            args,
+            ct
         );
         return rows.Select(r => new ExchangeRate(
                 r.RateDate,
