@@ -180,11 +180,7 @@ internal static class AnswerQuestion
                 .WithMessage("The case code is required.")
                 .MaximumLength(200)
                 .WithMessage("Too long for a case code.");
-            RuleFor(r => r.Answer)
-                .NotEmpty()
-                .WithMessage("An answer is required.")
-                .MaximumLength(4000)
-                .WithMessage("At most 4000 characters.");
+            RuleFor(r => r.Answer).RequiredText("An answer is required.", 4000);
         }
     }
 }
