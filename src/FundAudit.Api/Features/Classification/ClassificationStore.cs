@@ -242,17 +242,7 @@ internal sealed class ClassificationStore(Db db)
     /// <summary>Records (or replaces) the one correction of a grant.</summary>
     public Task SetCorrectionAsync(long funderId, long grantId, CorrectionRow correction, CancellationToken ct)
     {
-        var args = new
-        {
-            FunderId = funderId,
-            GrantId = grantId,
-            correction.Level,
-            correction.Purpose,
-            correction.Flexible,
-            correction.Reason,
-            correction.CorrectedBy,
-            correction.CorrectedAt,
-        };
+        var args = RowArgs.Of(correction, new { FunderId = funderId, GrantId = grantId });
         return db.UpdateOrInsertAsync(UpdateCorrectionSql, InsertCorrectionSql, args, ct);
     }
 

@@ -110,14 +110,15 @@ internal sealed class PaymentStore(Db db)
     )
     {
         await tx.ExecuteAsync(DeletePaymentDetails, new { FunderId = funderId, RequestId = requestId }, ct);
-        var args = new
-        {
-            RequestId = requestId,
-            FunderId = funderId,
-            details.DetailsProtected,
-            details.RecordedBy,
-            RecordedAt = at,
-        };
+        var args = RowArgs.Of(
+            details,
+            new
+            {
+                RequestId = requestId,
+                FunderId = funderId,
+                RecordedAt = at,
+            }
+        );
         await tx.ExecuteAsync(InsertPaymentDetails, args, ct);
     }
 
@@ -132,18 +133,15 @@ internal sealed class PaymentStore(Db db)
     ) =>
         tx.ExecuteAsync(
             InsertDisbursement,
-            new
-            {
-                FunderId = funderId,
-                RequestId = requestId,
-                d.IdempotencyKeyHash,
-                d.Method,
-                d.ReferenceProtected,
-                d.Amount,
-                d.Currency,
-                d.RecordedBy,
-                RecordedAt = at,
-            },
+            RowArgs.Of(
+                d,
+                new
+                {
+                    FunderId = funderId,
+                    RequestId = requestId,
+                    RecordedAt = at,
+                }
+            ),
             ct
         );
 }

@@ -283,15 +283,15 @@ internal sealed class RequestStore(Db db)
     {
         if (effects.Message is { } m)
         {
-            var args = new
-            {
-                r.FunderId,
-                RequestId = r.Id,
-                m.Kind,
-                m.BodyProtected,
-                m.CreatedBy,
-                CreatedAt = at,
-            };
+            var args = RowArgs.Of(
+                m,
+                new
+                {
+                    r.FunderId,
+                    RequestId = r.Id,
+                    CreatedAt = at,
+                }
+            );
             await tx.ExecuteAsync(InsertMessage, args, ct);
         }
 

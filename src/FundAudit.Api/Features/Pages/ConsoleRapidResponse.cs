@@ -108,53 +108,26 @@ internal static partial class ConsoleRapidResponse
         CancellationToken ct
     )
     {
+        Task<IResult> Render(string? notice, bool noticeIsError, int status = StatusCodes.Status200OK) =>
+            RenderRequestAsync(http, reference, user, workflow, requests, notice, noticeIsError, null, ct, status);
+
         var form = http.Request.Form;
         int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v)
             ? v
             : null;
         if (version is null)
         {
-            return await RenderRequestAsync(
-                http,
-                reference,
-                user,
-                workflow,
-                requests,
-                "The form was incomplete: reload the request and try again.",
-                true,
-                null,
-                ct
-            );
+            return await Render("The form was incomplete: reload the request and try again.", true);
         }
 
         var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, sensitive, ct);
         if (result is ProblemHttpResult problem)
         {
-            return await RenderRequestAsync(
-                http,
-                reference,
-                user,
-                workflow,
-                requests,
-                problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title,
-                true,
-                null,
-                ct,
-                problem.StatusCode
-            );
+            var detail = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
+            return await Render(detail, true, problem.StatusCode);
         }
 
-        return await RenderRequestAsync(
-            http,
-            reference,
-            user,
-            workflow,
-            requests,
-            "Done: " + action.Replace('-', ' ') + ".",
-            false,
-            null,
-            ct
-        );
+        return await Render("Done: " + action.Replace('-', ' ') + ".", false);
     }
 
     /// <summary>Runs the form's action through its use case (the same as the API's).</summary>

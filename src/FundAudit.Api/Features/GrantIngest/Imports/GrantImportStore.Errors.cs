@@ -45,15 +45,7 @@ internal sealed partial class GrantImportStore
             return;
         }
 
-        var rows = errors.Select(e => new
-        {
-            FunderId = funderId,
-            ImportId = importId,
-            e.Row,
-            e.Column,
-            e.Code,
-            e.Message,
-        });
+        var rows = errors.Select(e => RowArgs.Of(e, new { FunderId = funderId, ImportId = importId }));
         if (transaction is not null)
         {
             await transaction.ExecuteAsync(InsertError, rows, ct);

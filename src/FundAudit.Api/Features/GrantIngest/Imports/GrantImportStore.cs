@@ -237,17 +237,12 @@ internal sealed partial class GrantImportStore(Db db)
 
     /// <summary>The run's own parameters, shared by progress and finish: the import, its token, its counts.</summary>
     private static DynamicParameters RunArgs(long id, string token, ImportProgressCounts p, DateTimeOffset now) =>
-        new(
+        RowArgs.Of(
+            p,
             new
             {
                 Id = id,
                 Token = token,
-                p.DataRows,
-                p.RowsRead,
-                p.RowsAccepted,
-                p.RowsRejected,
-                p.RowsSuperseded,
-                p.BytesRead,
                 Now = now,
             }
         );
