@@ -45,44 +45,46 @@ internal sealed class RateStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        foreach (var series in rates.GroupBy(r => (r.Base, r.Currency)))
-        {
-            var args = new
+        await db.InTransactionAsync(
+            async tx =>
             {
-                FunderId = funderId,
-                series.Key.Base,
-                series.Key.Currency,
-                First = series.Min(r => r.Date),
-                Last = series.Max(r => r.Date),
-            };
-            await tx.ExecuteAsync(DeleteRatesSql, args, ct);
-        }
+                foreach (var series in rates.GroupBy(r => (r.Base, r.Currency)))
+                {
+                    var args = new
+                    {
+                        FunderId = funderId,
+                        series.Key.Base,
+                        series.Key.Currency,
+                        First = series.Min(r => r.Date),
+                        Last = series.Max(r => r.Date),
+                    };
+                    await tx.ExecuteAsync(DeleteRatesSql, args, ct);
+                }
 
-        var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
-        foreach (var chunk in unique.Chunk(RatesPerStatement))
-        {
-            var p = new DynamicParameters();
-            p.Add("FunderId", funderId);
-            p.Add("LoadedAt", now);
-            var values = new List<string>(chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                values.Add($"(@FunderId, @B{i}, @C{i}, @D{i}, @R{i}, @LoadedAt)");
-                p.Add("B" + i, chunk[i].Base);
-                p.Add("C" + i, chunk[i].Currency);
-                p.Add("D" + i, chunk[i].Date);
-                p.Add("R" + i, chunk[i].Rate.ToString(CultureInfo.InvariantCulture));
-            }
+                var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
+                foreach (var chunk in unique.Chunk(RatesPerStatement))
+                {
+                    var p = new DynamicParameters();
+                    p.Add("FunderId", funderId);
+                    p.Add("LoadedAt", now);
+                    var values = new List<string>(chunk.Length);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        values.Add($"(@FunderId, @B{i}, @C{i}, @D{i}, @R{i}, @LoadedAt)");
+                        p.Add("B" + i, chunk[i].Base);
+                        p.Add("C" + i, chunk[i].Currency);
+                        p.Add("D" + i, chunk[i].Date);
+                        p.Add("R" + i, chunk[i].Rate.ToString(CultureInfo.InvariantCulture));
+                    }
 
-            var insert =
-                "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
-                + string.Join(", ", values);
-            await tx.ExecuteAsync(insert, p, ct);
-        }
-
-        await tx.CommitAsync(ct);
+                    var insert =
+                        "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
+                        + string.Join(", ", values);
+                    await tx.ExecuteAsync(insert, p, ct);
+                }
+            },
+            ct
+        );
     }
 
     /// <summary>The funder's rate series, by base and currency.</summary>
