@@ -109,25 +109,22 @@ internal sealed class BaselineStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
         var args = new
         {
             FunderId = funderId,
             period.From,
             period.To,
         };
-        var command = new CommandDefinition(SelectRuleSetVersions, args, cancellationToken: ct);
-        return (await connection.QueryAsync<string>(command)).Order(StringComparer.Ordinal).ToList();
+        return (await db.QueryListAsync<string>(SelectRuleSetVersions, args, ct))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
-    public async Task<bool> BaselineNameTakenAsync(long funderId, string name, CancellationToken ct)
-    {
-        var args = new { FunderId = funderId, Name = name };
-        var command = new CommandDefinition(SelectBaselineByName, args, cancellationToken: ct);
-        return await db.ExecuteScalarAsync<long?>(command) is not null;
-    }
+    public async Task<bool> BaselineNameTakenAsync(long funderId, string name, CancellationToken ct) =>
+        await db.ExecuteScalarAsync<long?>(SelectBaselineByName, new { FunderId = funderId, Name = name }, ct)
+            is not null;
 
-    public async Task<long> AddBaselineAsync(
+    public Task<long> AddBaselineAsync(
         long funderId,
         string name,
         AuditPeriod period,
@@ -141,43 +138,30 @@ internal sealed class BaselineStore(Db db)
         CancellationToken ct
     )
     {
-        return await db.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId("audit_baselines", BaselineInsertColumns, "id"),
-                new
-                {
-                    funder_id = funderId,
-                    name,
-                    period_from = period.From,
-                    period_to = period.To,
-                    currency,
-                    rule_set_versions = ruleSetVersions,
-                    grant_count = grantCount,
-                    total_amount = total,
-                    cells_json = cellsJson,
-                    created_by = createdBy,
-                    created_at = now,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            funder_id = funderId,
+            name,
+            period_from = period.From,
+            period_to = period.To,
+            currency,
+            rule_set_versions = ruleSetVersions,
+            grant_count = grantCount,
+            total_amount = total,
+            cells_json = cellsJson,
+            created_by = createdBy,
+            created_at = now,
+        };
+        return db.InsertReturningIdAsync("audit_baselines", BaselineInsertColumns, args, ct);
     }
 
-    public async Task<IReadOnlyList<BaselineRow>> BaselinesAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(SelectBaselines, new { FunderId = funderId }, cancellationToken: ct);
-        return (await connection.QueryAsync<BaselineRow>(command)).AsList();
-    }
+    public async Task<IReadOnlyList<BaselineRow>> BaselinesAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<BaselineRow>(SelectBaselines, new { FunderId = funderId }, ct);
 
-    public async Task<BaselineRow?> BaselineAsync(long funderId, long id, CancellationToken ct)
-    {
-        var args = new { FunderId = funderId, Id = id };
-        var command = new CommandDefinition(SelectBaseline, args, cancellationToken: ct);
-        return await db.QuerySingleOrDefaultAsync<BaselineRow>(command);
-    }
+    public Task<BaselineRow?> BaselineAsync(long funderId, long id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<BaselineRow>(SelectBaseline, new { FunderId = funderId, Id = id }, ct);
 
-    public async Task<long> AddTargetAsync(
+    public Task<long> AddTargetAsync(
         long funderId,
         string metric,
         string direction,
@@ -189,35 +173,23 @@ internal sealed class BaselineStore(Db db)
         CancellationToken ct
     )
     {
-        return await db.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId("audit_targets", TargetInsertColumns, "id"),
-                new
-                {
-                    funder_id = funderId,
-                    metric,
-                    direction,
-                    target_bp = targetBp,
-                    due_date = due,
-                    baseline_id = baselineId,
-                    created_by = createdBy,
-                    created_at = now,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            funder_id = funderId,
+            metric,
+            direction,
+            target_bp = targetBp,
+            due_date = due,
+            baseline_id = baselineId,
+            created_by = createdBy,
+            created_at = now,
+        };
+        return db.InsertReturningIdAsync("audit_targets", TargetInsertColumns, args, ct);
     }
 
-    public async Task<IReadOnlyList<TargetRow>> TargetsAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(SelectTargets, new { FunderId = funderId }, cancellationToken: ct);
-        return (await connection.QueryAsync<TargetRow>(command)).AsList();
-    }
+    public async Task<IReadOnlyList<TargetRow>> TargetsAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<TargetRow>(SelectTargets, new { FunderId = funderId }, ct);
 
-    public async Task<TargetRow?> TargetAsync(long funderId, long id, CancellationToken ct)
-    {
-        var command = new CommandDefinition(SelectTarget, new { FunderId = funderId, Id = id }, cancellationToken: ct);
-        return await db.QuerySingleOrDefaultAsync<TargetRow>(command);
-    }
+    public Task<TargetRow?> TargetAsync(long funderId, long id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<TargetRow>(SelectTarget, new { FunderId = funderId, Id = id }, ct);
 }

@@ -101,17 +101,8 @@ internal static class CreateBaseline
         var period = AuditViews
             .PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!
             .Value;
-        var query = new MixQuery(
-            period,
-            request.Currency!.Trim().ToUpperInvariant(),
-            ["level", "purpose"],
-            null,
-            null,
-            null,
-            null,
-            mix.Options.FiscalYearStartMonth
-        );
-        var (result, missing) = await mix.ComputeAsync(funderId, query, medians: false, ct);
+        var currency = request.Currency!.Trim().ToUpperInvariant();
+        var (result, missing) = await mix.LevelByPurposeAsync(funderId, period, currency, ct);
         if (result is null)
         {
             return AuditViews.Missing(missing!);
@@ -123,7 +114,7 @@ internal static class CreateBaseline
             funderId,
             name,
             period,
-            query.Currency,
+            currency,
             string.Join(";", versions),
             snapshot.Grants,
             snapshot.TotalMinor,

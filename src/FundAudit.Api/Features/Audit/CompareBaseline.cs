@@ -313,21 +313,7 @@ internal static class CompareBaseline
         var period = AuditViews
             .PeriodOf(request.From, request.To, request.FiscalYear, mix.Options.FiscalYearStartMonth)!
             .Value;
-        return mix.ComputeAsync(
-            funderId,
-            new MixQuery(
-                period,
-                row.Currency,
-                ["level", "purpose"],
-                null,
-                null,
-                null,
-                null,
-                mix.Options.FiscalYearStartMonth
-            ),
-            medians: false,
-            ct
-        );
+        return mix.LevelByPurposeAsync(funderId, period, row.Currency, ct);
     }
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);

@@ -17,7 +17,8 @@ internal static class ExportGrants
     /// <param name="Currency">ISO 4217 code.</param>
     /// <param name="RecipientCountry">Recipient country as stored (code or name, case-insensitive).</param>
     /// <param name="Q">Text in title, description or recipient name.</param>
-    public sealed record Request(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Q);
+    public sealed record Request(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Q)
+        : IGrantQuery;
 
     private static readonly string[] Header =
     [
@@ -102,14 +103,7 @@ internal static class ExportGrants
     {
         public Validator()
         {
-            RuleFor(r => r.Currency)
-                .Must(Currencies.IsKnown)
-                .When(r => r.Currency is not null)
-                .WithMessage("Not an ISO 4217 currency code.");
-            RuleFor(r => r.To)
-                .GreaterThanOrEqualTo(r => r.From)
-                .When(r => r.From is not null && r.To is not null)
-                .WithMessage("'to' is before 'from'.");
+            GrantFilter.QueryRules(this);
             RuleFor(r => r.Q).MaximumLength(200);
         }
     }

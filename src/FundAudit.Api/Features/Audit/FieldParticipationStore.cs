@@ -17,22 +17,11 @@ internal sealed class FieldParticipationStore(Db db)
         VALUES (@FunderId, @OptedIn, @UpdatedBy, @UpdatedAt)
         """;
 
-    public async Task<bool> IsOptedInAsync(long funderId, CancellationToken ct)
-    {
-        var command = new CommandDefinition(SelectParticipation, new { FunderId = funderId }, cancellationToken: ct);
-        return await db.ExecuteScalarAsync<bool?>(command) == true;
-    }
+    public async Task<bool> IsOptedInAsync(long funderId, CancellationToken ct) =>
+        await db.ExecuteScalarAsync<bool?>(SelectParticipation, new { FunderId = funderId }, ct) == true;
 
-    public async Task SetParticipationAsync(
-        long funderId,
-        bool optedIn,
-        string by,
-        DateTimeOffset now,
-        CancellationToken ct
-    )
+    public Task SetParticipationAsync(long funderId, bool optedIn, string by, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var args = new
         {
             FunderId = funderId,
@@ -40,13 +29,6 @@ internal sealed class FieldParticipationStore(Db db)
             UpdatedBy = by,
             UpdatedAt = now,
         };
-        var update = new CommandDefinition(UpdateParticipationSql, args, tx, cancellationToken: ct);
-        if (await connection.ExecuteAsync(update) == 0)
-        {
-            var insert = new CommandDefinition(InsertParticipationSql, args, tx, cancellationToken: ct);
-            await connection.ExecuteAsync(insert);
-        }
-
-        await tx.CommitAsync(ct);
+        return db.UpdateOrInsertAsync(UpdateParticipationSql, InsertParticipationSql, args, ct);
     }
 }

@@ -116,6 +116,14 @@ internal static class GetMix
         + "currency's minor unit; cells, totals and the headline figures are sums of those amounts. Shares are "
         + "percentages of the total, rounded half to even to 2 decimals.";
 
+    /// <summary>The report the request asks for: its query, with medians only when it asks for them.</summary>
+    private static Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    ) => mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), request.IncludeMedian == true, ct);
+
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
@@ -123,12 +131,7 @@ internal static class GetMix
         CancellationToken ct
     )
     {
-        var (result, missing) = await mix.ComputeAsync(
-            user.FunderId(),
-            ToQuery(request, mix.Options),
-            medians: request.IncludeMedian == true,
-            ct
-        );
+        var (result, missing) = await ComputeAsync(request, user, mix, ct);
         return result is null ? AuditViews.Missing(missing!) : TypedResults.Ok(ToResponse(result));
     }
 
@@ -139,12 +142,7 @@ internal static class GetMix
         CancellationToken ct
     )
     {
-        var (result, missing) = await mix.ComputeAsync(
-            user.FunderId(),
-            ToQuery(request, mix.Options),
-            medians: request.IncludeMedian == true,
-            ct
-        );
+        var (result, missing) = await ComputeAsync(request, user, mix, ct);
         if (result is null)
         {
             return AuditViews.Missing(missing!);

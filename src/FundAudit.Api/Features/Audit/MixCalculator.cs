@@ -31,6 +31,17 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
     public AuditOptions Options => options.Value;
 
     /// <summary>
+    /// The level × purpose mix of <paramref name="period"/> in <paramref name="currency"/>, without medians: what a
+    /// baseline freezes, and what its comparison and the targets measure now.
+    /// </summary>
+    public Task<(MixResult? Mix, MissingRates? Missing)> LevelByPurposeAsync(
+        long funderId,
+        AuditPeriod period,
+        string currency,
+        CancellationToken ct
+    ) => ComputeAsync(funderId, MixQuery.LevelByPurpose(period, currency, Options.FiscalYearStartMonth), false, ct);
+
+    /// <summary>
     /// The funder's mix: the grouped sums, their prices (or what is missing, which stops the report), then, with
     /// <paramref name="medians"/>, each cell's median grant ranked by the database over the grants converted alike.
     /// </summary>

@@ -12,7 +12,12 @@ internal sealed record MixQuery(
     string? Country,
     string? Source,
     int FiscalYearStartMonth
-);
+)
+{
+    /// <summary>The level × purpose mix of a period in one currency, unfiltered.</summary>
+    public static MixQuery LevelByPurpose(AuditPeriod period, string currency, int fiscalYearStartMonth) =>
+        new(period, currency, ["level", "purpose"], null, null, null, null, fiscalYearStartMonth);
+}
 
 /// <summary>
 /// The WHERE of a mix query and its parameters, over the grants or over the stored daily totals. A funder's own

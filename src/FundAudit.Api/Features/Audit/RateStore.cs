@@ -45,59 +45,51 @@ internal sealed class RateStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        foreach (var series in rates.GroupBy(r => (r.Base, r.Currency)))
-        {
-            await connection.ExecuteAsync(
-                new CommandDefinition(
-                    DeleteRatesSql,
-                    new
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                foreach (var series in rates.GroupBy(r => (r.Base, r.Currency)))
+                {
+                    var args = new
                     {
                         FunderId = funderId,
                         series.Key.Base,
                         series.Key.Currency,
                         First = series.Min(r => r.Date),
                         Last = series.Max(r => r.Date),
-                    },
-                    tx,
-                    cancellationToken: ct
-                )
-            );
-        }
+                    };
+                    await tx.ExecuteAsync(DeleteRatesSql, args, ct);
+                }
 
-        var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
-        foreach (var chunk in unique.Chunk(RatesPerStatement))
-        {
-            var p = new DynamicParameters();
-            p.Add("FunderId", funderId);
-            p.Add("LoadedAt", now);
-            var values = new List<string>(chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                values.Add($"(@FunderId, @B{i}, @C{i}, @D{i}, @R{i}, @LoadedAt)");
-                p.Add("B" + i, chunk[i].Base);
-                p.Add("C" + i, chunk[i].Currency);
-                p.Add("D" + i, chunk[i].Date);
-                p.Add("R" + i, chunk[i].Rate.ToString(CultureInfo.InvariantCulture));
-            }
+                var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
+                foreach (var chunk in unique.Chunk(RatesPerStatement))
+                {
+                    var p = new DynamicParameters();
+                    p.Add("FunderId", funderId);
+                    p.Add("LoadedAt", now);
+                    var values = new List<string>(chunk.Length);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        values.Add($"(@FunderId, @B{i}, @C{i}, @D{i}, @R{i}, @LoadedAt)");
+                        p.Add("B" + i, chunk[i].Base);
+                        p.Add("C" + i, chunk[i].Currency);
+                        p.Add("D" + i, chunk[i].Date);
+                        p.Add("R" + i, chunk[i].Rate.ToString(CultureInfo.InvariantCulture));
+                    }
 
-            var insert =
-                "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
-                + string.Join(", ", values);
-            await connection.ExecuteAsync(new CommandDefinition(insert, p, tx, cancellationToken: ct));
-        }
-
-        await tx.CommitAsync(ct);
+                    var insert =
+                        "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
+                        + string.Join(", ", values);
+                    await tx.ExecuteAsync(insert, p, ct);
+                }
+            },
+            ct
+        );
     }
 
     /// <summary>The funder's rate series, by base and currency.</summary>
-    public async Task<IReadOnlyList<RateSeriesRow>> RateSeriesAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(SelectRateSeries, new { FunderId = funderId }, cancellationToken: ct);
-        return (await connection.QueryAsync<RateSeriesRow>(command)).AsList();
-    }
+    public async Task<IReadOnlyList<RateSeriesRow>> RateSeriesAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<RateSeriesRow>(SelectRateSeries, new { FunderId = funderId }, ct);
 
     /// <summary>
     /// The funder's rates of <paramref name="currencies"/> published from <paramref name="from"/> to
@@ -111,7 +103,6 @@ internal sealed class RateStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
         var args = new
         {
             FunderId = funderId,
@@ -120,8 +111,10 @@ internal sealed class RateStore(Db db)
             Currencies = currencies.ToArray(),
         };
         var sql = SelectRates + " AND " + db.Dialect.InList("currency", "Currencies");
-        var rows = await connection.QueryAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(
-            new CommandDefinition(sql, args, cancellationToken: ct)
+        var rows = await db.QueryListAsync<(string Base, string Currency, DateOnly RateDate, string Rate)>(
+            sql,
+            args,
+            ct
         );
         return rows.Select(r => new ExchangeRate(
                 r.RateDate,

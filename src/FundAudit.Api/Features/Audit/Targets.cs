@@ -177,21 +177,7 @@ internal static class ListTargets
             var baseline = (await store.BaselineAsync(funderId, t.BaselineId, ct))!;
             if (!mixes.TryGetValue(baseline.Currency, out var now))
             {
-                var (result, missing) = await mix.ComputeAsync(
-                    funderId,
-                    new MixQuery(
-                        current,
-                        baseline.Currency,
-                        ["level", "purpose"],
-                        null,
-                        null,
-                        null,
-                        null,
-                        mix.Options.FiscalYearStartMonth
-                    ),
-                    medians: false,
-                    ct
-                );
+                var (result, missing) = await mix.LevelByPurposeAsync(funderId, current, baseline.Currency, ct);
                 if (result is null)
                 {
                     return (null, missing);

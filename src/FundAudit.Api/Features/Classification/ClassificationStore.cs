@@ -179,25 +179,26 @@ internal sealed class ClassificationStore(Db db)
         ORDER BY g.id
         """;
 
-    public async Task<RuleSetRow?> CurrentRuleSetAsync(long funderId, CancellationToken ct)
-    {
-        return await db.QueryFirstOrDefaultAsync<RuleSetRow>(
-            new CommandDefinition(
-                SelectCurrentRuleSet + " " + db.Dialect.Limit("One"),
-                new { FunderId = funderId, One = 1 },
-                cancellationToken: ct
-            )
-        );
-    }
+    private static readonly string[] RuleSetInsertColumns =
+    [
+        "funder_id",
+        "version",
+        "rules_json",
+        "created_by",
+        "created_at",
+    ];
 
-    public async Task<RuleSetRow?> FindRuleSetAsync(long funderId, long id, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<RuleSetRow>(
-            new CommandDefinition(SelectRuleSet, new { FunderId = funderId, Id = id }, cancellationToken: ct)
+    public Task<RuleSetRow?> CurrentRuleSetAsync(long funderId, CancellationToken ct) =>
+        db.QueryFirstOrDefaultAsync<RuleSetRow>(
+            SelectCurrentRuleSet + " " + db.Dialect.Limit("One"),
+            new { FunderId = funderId, One = 1 },
+            ct
         );
-    }
 
-    public async Task<long> AddRuleSetAsync(
+    public Task<RuleSetRow?> FindRuleSetAsync(long funderId, long id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<RuleSetRow>(SelectRuleSet, new { FunderId = funderId, Id = id }, ct);
+
+    public Task<long> AddRuleSetAsync(
         long funderId,
         string version,
         string rulesJson,
@@ -206,101 +207,47 @@ internal sealed class ClassificationStore(Db db)
         CancellationToken ct
     )
     {
-        return await db.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId(
-                    "classification_rule_sets",
-                    ["funder_id", "version", "rules_json", "created_by", "created_at"],
-                    "id"
-                ),
-                new
-                {
-                    funder_id = funderId,
-                    version,
-                    rules_json = rulesJson,
-                    created_by = createdBy,
-                    created_at = now,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            funder_id = funderId,
+            version,
+            rules_json = rulesJson,
+            created_by = createdBy,
+            created_at = now,
+        };
+        return db.InsertReturningIdAsync("classification_rule_sets", RuleSetInsertColumns, args, ct);
     }
 
     public async Task MarkAppliedAsync(long funderId, long id, DateTimeOffset now, CancellationToken ct)
     {
-        await db.ExecuteAsync(
-            new CommandDefinition(
-                MarkAppliedSql,
-                new
-                {
-                    FunderId = funderId,
-                    Id = id,
-                    Now = now,
-                },
-                cancellationToken: ct
-            )
-        );
-    }
-
-    public async Task<long?> FindGrantIdAsync(long funderId, string identifier, CancellationToken ct)
-    {
-        return await db.ExecuteScalarAsync<long?>(
-            new CommandDefinition(
-                SelectGrantId,
-                new { FunderId = funderId, Identifier = identifier },
-                cancellationToken: ct
-            )
-        );
-    }
-
-    public async Task<CorrectionRow?> FindCorrectionAsync(long funderId, long grantId, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<CorrectionRow>(
-            new CommandDefinition(
-                SelectCorrection,
-                new { FunderId = funderId, GrantId = grantId },
-                cancellationToken: ct
-            )
-        );
-    }
-
-    /// <summary>Records (or replaces) the one correction of a grant.</summary>
-    public async Task SetCorrectionAsync(long funderId, long grantId, CorrectionRow correction, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var args = new
         {
             FunderId = funderId,
-            GrantId = grantId,
-            correction.Level,
-            correction.Purpose,
-            correction.Flexible,
-            correction.Reason,
-            correction.CorrectedBy,
-            correction.CorrectedAt,
+            Id = id,
+            Now = now,
         };
-        if (
-            await connection.ExecuteAsync(new CommandDefinition(UpdateCorrectionSql, args, tx, cancellationToken: ct))
-            == 0
-        )
-        {
-            await connection.ExecuteAsync(new CommandDefinition(InsertCorrectionSql, args, tx, cancellationToken: ct));
-        }
-
-        await tx.CommitAsync(ct);
+        await db.ExecuteAsync(MarkAppliedSql, args, ct);
     }
 
-    public async Task<bool> RemoveCorrectionAsync(long funderId, long grantId, CancellationToken ct)
+    public Task<long?> FindGrantIdAsync(long funderId, string identifier, CancellationToken ct) =>
+        db.ExecuteScalarAsync<long?>(SelectGrantId, new { FunderId = funderId, Identifier = identifier }, ct);
+
+    public Task<CorrectionRow?> FindCorrectionAsync(long funderId, long grantId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<CorrectionRow>(
+            SelectCorrection,
+            new { FunderId = funderId, GrantId = grantId },
+            ct
+        );
+
+    /// <summary>Records (or replaces) the one correction of a grant.</summary>
+    public Task SetCorrectionAsync(long funderId, long grantId, CorrectionRow correction, CancellationToken ct)
     {
-        return await db.ExecuteAsync(
-                new CommandDefinition(
-                    DeleteCorrectionSql,
-                    new { FunderId = funderId, GrantId = grantId },
-                    cancellationToken: ct
-                )
-            ) > 0;
+        var args = RowArgs.Of(correction, new { FunderId = funderId, GrantId = grantId });
+        return db.UpdateOrInsertAsync(UpdateCorrectionSql, InsertCorrectionSql, args, ct);
     }
+
+    public async Task<bool> RemoveCorrectionAsync(long funderId, long grantId, CancellationToken ct) =>
+        await db.ExecuteAsync(DeleteCorrectionSql, new { FunderId = funderId, GrantId = grantId }, ct) > 0;
 
     public async Task<IReadOnlyList<ReviewRow>> ReviewQueueAsync(
         long funderId,
@@ -310,22 +257,14 @@ internal sealed class ClassificationStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<ReviewRow>(
-                new CommandDefinition(
-                    SelectReview + " " + db.Dialect.Limit("Limit"),
-                    new
-                    {
-                        FunderId = funderId,
-                        AfterId = afterId,
-                        Limit = limit,
-                        Threshold = threshold,
-                    },
-                    cancellationToken: ct
-                )
-            )
-        ).AsList();
+        var args = new
+        {
+            FunderId = funderId,
+            AfterId = afterId,
+            Limit = limit,
+            Threshold = threshold,
+        };
+        return await db.QueryListAsync<ReviewRow>(SelectReview + " " + db.Dialect.Limit("Limit"), args, ct);
     }
 
     public async Task<IReadOnlyList<ClassificationInputRow>> InputsAsync(
@@ -335,57 +274,44 @@ internal sealed class ClassificationStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<ClassificationInputRow>(
-                new CommandDefinition(
-                    SelectInputs + " " + db.Dialect.Limit("Limit"),
-                    new
-                    {
-                        FunderId = funderId,
-                        AfterId = afterId,
-                        Limit = limit,
-                    },
-                    cancellationToken: ct
-                )
-            )
-        ).AsList();
+        var args = new
+        {
+            FunderId = funderId,
+            AfterId = afterId,
+            Limit = limit,
+        };
+        return await db.QueryListAsync<ClassificationInputRow>(
+            SelectInputs + " " + db.Dialect.Limit("Limit"),
+            args,
+            ct
+        );
     }
 
-    public async Task SaveClassificationsAsync(
+    public Task SaveClassificationsAsync(
         long funderId,
         IReadOnlyList<ClassificationUpdate> updates,
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using DbTransaction tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                UpdateClassificationSql,
-                updates.Select(u => new
-                {
-                    FunderId = funderId,
-                    u.Id,
-                    u.Level,
-                    u.LevelSource,
-                    u.LevelConfidence,
-                    u.LevelEvidence,
-                    u.Purpose,
-                    u.PurposeSource,
-                    u.PurposeConfidence,
-                    u.PurposeEvidence,
-                    u.Flexible,
-                    u.FlexibleSource,
-                    u.FlexibleConfidence,
-                    u.FlexibleEvidence,
-                    u.RuleSetVersion,
-                    u.ClassifiedAt,
-                }),
-                tx,
-                cancellationToken: ct
-            )
-        );
-        await tx.CommitAsync(ct);
+        var rows = updates.Select(u => new
+        {
+            FunderId = funderId,
+            u.Id,
+            u.Level,
+            u.LevelSource,
+            u.LevelConfidence,
+            u.LevelEvidence,
+            u.Purpose,
+            u.PurposeSource,
+            u.PurposeConfidence,
+            u.PurposeEvidence,
+            u.Flexible,
+            u.FlexibleSource,
+            u.FlexibleConfidence,
+            u.FlexibleEvidence,
+            u.RuleSetVersion,
+            u.ClassifiedAt,
+        });
+        return db.InTransactionAsync(tx => tx.ExecuteAsync(UpdateClassificationSql, rows, ct), ct);
     }
 }

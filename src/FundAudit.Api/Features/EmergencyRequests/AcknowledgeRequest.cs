@@ -5,20 +5,8 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// <summary>
 /// POST /api/requests/{reference}/acknowledge: the first officer response (stops time to acknowledge).
 /// </summary>
-internal static class AcknowledgeRequest
+internal sealed class AcknowledgeRequest : IStaffTransition<Decisions.VersionedRequest>
 {
-    public static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(
-        string reference,
-        Decisions.VersionedRequest request,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        CancellationToken ct
-    ) =>
-        workflow.StaffTransitionAsync(
-            user,
-            reference,
-            request.Version,
-            static (_, staff) => (new RequestCommand(RequestAction.Acknowledge, staff), TransitionEffects.None),
-            ct
-        );
+    public static (RequestCommand, TransitionEffects) Decide(Decisions.VersionedRequest body, StaffContext context) =>
+        (new RequestCommand(RequestAction.Acknowledge, context.Staff), TransitionEffects.None);
 }

@@ -84,12 +84,7 @@ internal static class CheckRequestStatus
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() =>
-            RuleFor(r => r.CaseCode)
-                .NotEmpty()
-                .WithMessage("The case code is required.")
-                .MaximumLength(200)
-                .WithMessage("Too long for a case code.");
+        public Validator() => RuleFor(r => r.CaseCode).CaseCode();
     }
 }
 
@@ -134,6 +129,41 @@ internal sealed class ApplicantCaseReader(
             allowed.Contains(RequestAction.Withdraw)
         );
     }
+
+    /// <summary>
+    /// An applicant's transition (answer, withdraw): finds the case by its code (404 when there is none), runs the
+    /// command <paramref name="decide"/> makes for the applicant, answers the case as the applicant now sees it.
+    /// </summary>
+    public async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> TransitionAsync(
+        string? caseCode,
+        CaseLookup cases,
+        RequestWorkflow workflow,
+        Func<Actor, (RequestCommand, TransitionEffects)> decide,
+        CancellationToken ct
+    )
+    {
+        if (await cases.FindAsync(caseCode, ct) is not var (row, fund))
+        {
+            return EmergencyProblems.CaseNotFound();
+        }
+
+        var (command, effects) = decide(RequestWorkflow.ApplicantActor(row));
+        var outcome = await workflow.RunAsync(row, fund, null, command, effects, ct);
+        return outcome.Problem
+            ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)
+                TypedResults.Ok(await ToResponseAsync(outcome.Request!, fund, ct));
+    }
+}
+
+/// <summary>The rule every case-code body checks.</summary>
+internal static class CaseCodeRules
+{
+    /// <summary>Required, at most 200 characters ("Too long for a case code.").</summary>
+    public static IRuleBuilderOptions<T, string?> CaseCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty()
+            .WithMessage("The case code is required.")
+            .MaximumLength(200)
+            .WithMessage("Too long for a case code.");
 }
 
 /// <summary>POST /api/requests/answer, anonymous: the applicant answers the fund's question; the decision clock
@@ -142,49 +172,32 @@ internal static class AnswerQuestion
 {
     public sealed record Request(string? CaseCode, string? Answer);
 
-    public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
         Request request,
         CaseLookup cases,
         RequestWorkflow workflow,
         ApplicantCaseReader reader,
         SensitiveFields sensitive,
         CancellationToken ct
-    )
-    {
-        if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
-        {
-            return EmergencyProblems.CaseNotFound();
-        }
-
-        var actor = RequestWorkflow.ApplicantActor(row);
-        var answer = new NewMessage("answer", sensitive.Protect(request.Answer!.Trim())!, actor.Id);
-        var outcome = await workflow.RunAsync(
-            row,
-            fund,
-            null,
-            new RequestCommand(RequestAction.AnswerQuestion, actor),
-            new(Message: answer),
+    ) =>
+        reader.TransitionAsync(
+            request.CaseCode,
+            cases,
+            workflow,
+            actor =>
+            {
+                var answer = new NewMessage("answer", sensitive.Protect(request.Answer!.Trim())!, actor.Id);
+                return (new RequestCommand(RequestAction.AnswerQuestion, actor), new(Message: answer));
+            },
             ct
         );
-        return outcome.Problem
-            ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)
-                TypedResults.Ok(await reader.ToResponseAsync(outcome.Request!, fund, ct));
-    }
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.CaseCode)
-                .NotEmpty()
-                .WithMessage("The case code is required.")
-                .MaximumLength(200)
-                .WithMessage("Too long for a case code.");
-            RuleFor(r => r.Answer)
-                .NotEmpty()
-                .WithMessage("An answer is required.")
-                .MaximumLength(4000)
-                .WithMessage("At most 4000 characters.");
+            RuleFor(r => r.CaseCode).CaseCode();
+            RuleFor(r => r.Answer).RequiredText("An answer is required.", 4000);
         }
     }
 }
@@ -195,33 +208,23 @@ internal static class WithdrawRequest
 {
     public sealed record Request(string? CaseCode);
 
-    public static async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
         Request request,
         CaseLookup cases,
         RequestWorkflow workflow,
         ApplicantCaseReader reader,
         CancellationToken ct
-    )
-    {
-        if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
-        {
-            return EmergencyProblems.CaseNotFound();
-        }
-
-        var command = new RequestCommand(RequestAction.Withdraw, RequestWorkflow.ApplicantActor(row));
-        var outcome = await workflow.RunAsync(row, fund, null, command, TransitionEffects.None, ct);
-        return outcome.Problem
-            ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)
-                TypedResults.Ok(await reader.ToResponseAsync(outcome.Request!, fund, ct));
-    }
+    ) =>
+        reader.TransitionAsync(
+            request.CaseCode,
+            cases,
+            workflow,
+            actor => (new RequestCommand(RequestAction.Withdraw, actor), TransitionEffects.None),
+            ct
+        );
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() =>
-            RuleFor(r => r.CaseCode)
-                .NotEmpty()
-                .WithMessage("The case code is required.")
-                .MaximumLength(200)
-                .WithMessage("Too long for a case code.");
+        public Validator() => RuleFor(r => r.CaseCode).CaseCode();
     }
 }

@@ -12,18 +12,10 @@ internal sealed class ApplicantStore(Db db)
         $"SELECT {RequestStore.Columns} FROM emergency_requests WHERE case_code_hash = @Hash";
 
     /// <summary>A fund by its public slug, whichever funder it belongs to.</summary>
-    public async Task<FundRow?> FindFundAsync(string slug, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<FundRow>(
-            new CommandDefinition(SelectFundBySlug, new { Slug = slug }, cancellationToken: ct)
-        );
-    }
+    public Task<FundRow?> FindFundAsync(string slug, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<FundRow>(SelectFundBySlug, new { Slug = slug }, ct);
 
     /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears it).</summary>
-    public async Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<RequestRow>(
-            new CommandDefinition(SelectRequestByCode, new { Hash = caseCodeHash }, cancellationToken: ct)
-        );
-    }
+    public Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<RequestRow>(SelectRequestByCode, new { Hash = caseCodeHash }, ct);
 }

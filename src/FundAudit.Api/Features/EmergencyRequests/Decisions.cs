@@ -10,24 +10,20 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 internal static class Decisions
 {
     /// <param name="Version">The request's version as last read (a stale version gives 409).</param>
-    public sealed record VersionedRequest(int? Version);
+    public sealed record VersionedRequest(int? Version) : IVersionedBody;
 
     /// <param name="Version">The request's version as last read.</param>
     /// <param name="Question">What the fund needs to know; the decision clock pauses until the answer.</param>
-    public sealed record AskRequest(int? Version, string? Question);
+    public sealed record AskRequest(int? Version, string? Question) : IVersionedBody;
 
     /// <param name="Version">The request's version as last read.</param>
     /// <param name="Amount">In the fund's currency; at most the fund's maximum. A second approval may omit it.</param>
-    public sealed record ApproveRequest(int? Version, decimal? Amount);
+    public sealed record ApproveRequest(int? Version, decimal? Amount) : IVersionedBody;
 
     /// <param name="Version">The request's version as last read.</param>
     /// <param name="Reason">Why (kept encrypted; purged with the case).</param>
-    public sealed record DeclineRequest(int? Version, string? Reason);
+    public sealed record DeclineRequest(int? Version, string? Reason) : IVersionedBody;
 
     /// <summary>The version alone (acknowledge, close).</summary>
-    public sealed class VersionValidator : AbstractValidator<VersionedRequest>
-    {
-        public VersionValidator() =>
-            RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-    }
+    public sealed class VersionValidator : VersionedBodyValidator<VersionedRequest>;
 }

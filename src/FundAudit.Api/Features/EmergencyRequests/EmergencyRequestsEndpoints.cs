@@ -178,7 +178,10 @@ internal static class EmergencyRequestsEndpoints
     {
         MapTransition(
             requests
-                .MapPost("/{reference}/acknowledge", AcknowledgeRequest.HandleAsync)
+                .MapPost(
+                    "/{reference}/acknowledge",
+                    StaffTransition<AcknowledgeRequest, Decisions.VersionedRequest>.HandleAsync
+                )
                 .WithName("AcknowledgeEmergencyRequest")
                 .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)")
                 .RequireAuthorization(Policies.Officer)
@@ -186,7 +189,7 @@ internal static class EmergencyRequestsEndpoints
         );
         MapTransition(
             requests
-                .MapPost("/{reference}/questions", AskApplicant.HandleAsync)
+                .MapPost("/{reference}/questions", StaffTransition<AskApplicant, Decisions.AskRequest>.HandleAsync)
                 .WithName("AskEmergencyRequestQuestion")
                 .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)")
                 .RequireAuthorization(Policies.Officer)
@@ -194,7 +197,7 @@ internal static class EmergencyRequestsEndpoints
         );
         MapTransition(
             requests
-                .MapPost("/{reference}/approve", ApproveRequest.HandleAsync)
+                .MapPost("/{reference}/approve", StaffTransition<ApproveRequest, Decisions.ApproveRequest>.HandleAsync)
                 .WithName("ApproveEmergencyRequest")
                 .WithSummary(
                     "Approve an amount up to the fund's maximum "
@@ -205,7 +208,7 @@ internal static class EmergencyRequestsEndpoints
         );
         MapTransition(
             requests
-                .MapPost("/{reference}/decline", DeclineRequest.HandleAsync)
+                .MapPost("/{reference}/decline", StaffTransition<DeclineRequest, Decisions.DeclineRequest>.HandleAsync)
                 .WithName("DeclineEmergencyRequest")
                 .WithSummary("Decline the request with a reason")
                 .RequireAuthorization(Policies.Officer)
@@ -213,7 +216,7 @@ internal static class EmergencyRequestsEndpoints
         );
         MapTransition(
             requests
-                .MapPost("/{reference}/close", CloseRequest.HandleAsync)
+                .MapPost("/{reference}/close", StaffTransition<CloseRequest, Decisions.VersionedRequest>.HandleAsync)
                 .WithName("CloseEmergencyRequest")
                 .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)")
                 .RequireAuthorization(Policies.Officer)
@@ -226,7 +229,10 @@ internal static class EmergencyRequestsEndpoints
     {
         MapTransition(
             requests
-                .MapPut("/{reference}/payment-details", RecordPaymentDetails.HandleAsync)
+                .MapPut(
+                    "/{reference}/payment-details",
+                    StaffTransition<RecordPaymentDetails, RecordPaymentDetails.Request>.HandleAsync
+                )
                 .WithName("RecordEmergencyPaymentDetails")
                 .WithSummary("Record how to pay, once approved (a separate encrypted record)")
                 .WithValidation<RecordPaymentDetails.Request>()

@@ -66,29 +66,24 @@ internal sealed class FundStore(Db db)
     /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
     public async Task<long?> CreateAsync(FundRow fund, CancellationToken ct)
     {
+        var args = new
+        {
+            funder_id = fund.FunderId,
+            slug = fund.Slug,
+            name = fund.Name,
+            currency = fund.Currency,
+            max_amount = fund.MaxAmount,
+            second_approval_threshold = fund.SecondApprovalThreshold,
+            languages = fund.Languages,
+            sla_policy = fund.SlaPolicy,
+            webhook_url = fund.WebhookUrl,
+            webhook_secret_protected = fund.WebhookSecretProtected,
+            created_by = fund.CreatedBy,
+            created_at = fund.CreatedAt,
+        };
         try
         {
-            return await db.ExecuteScalarAsync<long>(
-                new CommandDefinition(
-                    db.Dialect.InsertReturningId("funds", InsertColumns, "id"),
-                    new
-                    {
-                        funder_id = fund.FunderId,
-                        slug = fund.Slug,
-                        name = fund.Name,
-                        currency = fund.Currency,
-                        max_amount = fund.MaxAmount,
-                        second_approval_threshold = fund.SecondApprovalThreshold,
-                        languages = fund.Languages,
-                        sla_policy = fund.SlaPolicy,
-                        webhook_url = fund.WebhookUrl,
-                        webhook_secret_protected = fund.WebhookSecretProtected,
-                        created_by = fund.CreatedBy,
-                        created_at = fund.CreatedAt,
-                    },
-                    cancellationToken: ct
-                )
-            );
+            return await db.InsertReturningIdAsync("funds", InsertColumns, args, ct);
         }
         catch (Exception ex) when (db.Dialect.IsUniqueViolation(ex))
         {
@@ -96,27 +91,12 @@ internal sealed class FundStore(Db db)
         }
     }
 
-    public async Task<IReadOnlyList<FundRow>> ListAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<FundRow>(
-                new CommandDefinition(SelectOfFunder, new { FunderId = funderId }, cancellationToken: ct)
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<FundRow>> ListAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<FundRow>(SelectOfFunder, new { FunderId = funderId }, ct);
 
-    public async Task<FundRow?> FindAsync(long funderId, string slug, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<FundRow>(
-            new CommandDefinition(SelectBySlug, new { FunderId = funderId, Slug = slug }, cancellationToken: ct)
-        );
-    }
+    public Task<FundRow?> FindAsync(long funderId, string slug, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<FundRow>(SelectBySlug, new { FunderId = funderId, Slug = slug }, ct);
 
-    public async Task<FundRow?> FindAsync(long funderId, long fundId, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<FundRow>(
-            new CommandDefinition(SelectById, new { FunderId = funderId, Id = fundId }, cancellationToken: ct)
-        );
-    }
+    public Task<FundRow?> FindAsync(long funderId, long fundId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<FundRow>(SelectById, new { FunderId = funderId, Id = fundId }, ct);
 }

@@ -64,27 +64,19 @@ internal sealed class PaymentStore(Db db)
         VALUES (@FunderId, @RequestId, @Actor, @Fields, @ReadAt)
         """;
 
-    public async Task<PaymentDetailsRow?> DetailsAsync(long funderId, long requestId, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<PaymentDetailsRow>(
-            new CommandDefinition(
-                SelectPaymentDetails,
-                new { FunderId = funderId, RequestId = requestId },
-                cancellationToken: ct
-            )
+    public Task<PaymentDetailsRow?> DetailsAsync(long funderId, long requestId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<PaymentDetailsRow>(
+            SelectPaymentDetails,
+            new { FunderId = funderId, RequestId = requestId },
+            ct
         );
-    }
 
-    public async Task<DisbursementRow?> DisbursementAsync(long funderId, long requestId, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<DisbursementRow>(
-            new CommandDefinition(
-                SelectDisbursement,
-                new { FunderId = funderId, RequestId = requestId },
-                cancellationToken: ct
-            )
+    public Task<DisbursementRow?> DisbursementAsync(long funderId, long requestId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<DisbursementRow>(
+            SelectDisbursement,
+            new { FunderId = funderId, RequestId = requestId },
+            ct
         );
-    }
 
     /// <summary>Appends to the access log: who read which fields of which request, when. Never the content.</summary>
     public async Task LogAccessAsync(
@@ -96,25 +88,19 @@ internal sealed class PaymentStore(Db db)
         CancellationToken ct
     )
     {
-        await db.ExecuteAsync(
-            new CommandDefinition(
-                InsertAccess,
-                new
-                {
-                    FunderId = funderId,
-                    RequestId = requestId,
-                    Actor = actor,
-                    Fields = fields,
-                    ReadAt = at,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            FunderId = funderId,
+            RequestId = requestId,
+            Actor = actor,
+            Fields = fields,
+            ReadAt = at,
+        };
+        await db.ExecuteAsync(InsertAccess, args, ct);
     }
 
     /// <summary>Replaces the request's payment details, inside the transition's transaction.</summary>
     public static async Task ReplaceDetailsAsync(
-        DbConnection connection,
         DbTransaction tx,
         long funderId,
         long requestId,
@@ -123,34 +109,21 @@ internal sealed class PaymentStore(Db db)
         CancellationToken ct
     )
     {
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                DeletePaymentDetails,
-                new { FunderId = funderId, RequestId = requestId },
-                tx,
-                cancellationToken: ct
-            )
+        await tx.ExecuteAsync(DeletePaymentDetails, new { FunderId = funderId, RequestId = requestId }, ct);
+        var args = RowArgs.Of(
+            details,
+            new
+            {
+                RequestId = requestId,
+                FunderId = funderId,
+                RecordedAt = at,
+            }
         );
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertPaymentDetails,
-                new
-                {
-                    RequestId = requestId,
-                    FunderId = funderId,
-                    details.DetailsProtected,
-                    details.RecordedBy,
-                    RecordedAt = at,
-                },
-                tx,
-                cancellationToken: ct
-            )
-        );
+        await tx.ExecuteAsync(InsertPaymentDetails, args, ct);
     }
 
     /// <summary>Records the disbursement, inside the transition's transaction (one per request).</summary>
     public static Task InsertDisbursementAsync(
-        DbConnection connection,
         DbTransaction tx,
         long funderId,
         long requestId,
@@ -158,23 +131,17 @@ internal sealed class PaymentStore(Db db)
         DateTimeOffset at,
         CancellationToken ct
     ) =>
-        connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertDisbursement,
+        tx.ExecuteAsync(
+            InsertDisbursement,
+            RowArgs.Of(
+                d,
                 new
                 {
                     FunderId = funderId,
                     RequestId = requestId,
-                    d.IdempotencyKeyHash,
-                    d.Method,
-                    d.ReferenceProtected,
-                    d.Amount,
-                    d.Currency,
-                    d.RecordedBy,
                     RecordedAt = at,
-                },
-                tx,
-                cancellationToken: ct
-            )
+                }
+            ),
+            ct
         );
 }

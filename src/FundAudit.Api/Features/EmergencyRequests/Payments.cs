@@ -6,44 +6,22 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// PUT /api/requests/{reference}/payment-details: how to pay, recorded only once the request is approved, in its own
 /// encrypted record (officer or finance).
 /// </summary>
-internal static class RecordPaymentDetails
+internal sealed class RecordPaymentDetails : IStaffTransition<RecordPaymentDetails.Request>
 {
     /// <param name="Version">The request's version as last read.</param>
     /// <param name="Details">How to pay (account, mobile-money number, trusted intermediary…); stored encrypted, purged
     /// with the case.</param>
-    public sealed record Request(int? Version, string? Details);
+    public sealed record Request(int? Version, string? Details) : IVersionedBody;
 
-    public static async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> HandleAsync(
-        string reference,
-        Request request,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        SensitiveFields sensitive,
-        CancellationToken ct
-    )
+    public static (RequestCommand, TransitionEffects) Decide(Request body, StaffContext context)
     {
-        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
-        {
-            return EmergencyProblems.RequestNotFound();
-        }
-
-        var command = new RequestCommand(RequestAction.RecordPaymentDetails, RequestWorkflow.StaffActor(user));
-        var details = new NewPaymentDetails(sensitive.Protect(request.Details!.Trim())!, user.PersonId());
-        var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(PaymentDetails: details), ct);
-        return await workflow.SummaryAsync(outcome, fund, ct);
+        var details = new NewPaymentDetails(context.Sensitive.Protect(body.Details!.Trim())!, context.Staff.Id);
+        return (new RequestCommand(RequestAction.RecordPaymentDetails, context.Staff), new(PaymentDetails: details));
     }
 
-    public sealed class Validator : AbstractValidator<Request>
+    public sealed class Validator : VersionedBodyValidator<Request>
     {
-        public Validator()
-        {
-            RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-            RuleFor(r => r.Details)
-                .NotEmpty()
-                .WithMessage("Payment details are required.")
-                .MaximumLength(2000)
-                .WithMessage("At most 2000 characters.");
-        }
+        public Validator() => RuleFor(r => r.Details).RequiredText("Payment details are required.", 2000);
     }
 }
 
@@ -100,7 +78,7 @@ internal static class RecordDisbursement
     /// <param name="Version">The request's version as last read.</param>
     /// <param name="Method">How it was sent (bank-transfer, mobile-money, cash-via-partner, …).</param>
     /// <param name="Reference">The payment's own reference (stored encrypted).</param>
-    public sealed record Request(int? Version, string? Method, string? Reference);
+    public sealed record Request(int? Version, string? Method, string? Reference) : IVersionedBody;
 
     public sealed record Disbursement(
         string Method,
@@ -233,17 +211,12 @@ internal static class RecordDisbursement
         );
     }
 
-    public sealed class Validator : AbstractValidator<Request>
+    public sealed class Validator : VersionedBodyValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
-            RuleFor(r => r.Method)
-                .NotEmpty()
-                .WithMessage("The payment method is required.")
-                .MaximumLength(64)
-                .WithMessage("At most 64 characters.");
-            RuleFor(r => r.Reference).MaximumLength(200).WithMessage("At most 200 characters.");
+            RuleFor(r => r.Method).RequiredText("The payment method is required.", 64);
+            RuleFor(r => r.Reference).AtMost(200);
         }
     }
 }

@@ -22,39 +22,19 @@ internal sealed class PurgeStore(Db db)
         "UPDATE disbursements SET reference_protected = NULL WHERE request_id = @Id";
 
     /// <summary>Requests closed at or before <paramref name="cutoff"/> and not purged yet.</summary>
-    public async Task<IReadOnlyList<long>> PurgeableAsync(DateTimeOffset cutoff, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<long>(
-                new CommandDefinition(SelectPurgeable, new { Cutoff = cutoff }, cancellationToken: ct)
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<long>> PurgeableAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        await db.QueryListAsync<long>(SelectPurgeable, new { Cutoff = cutoff }, ct);
 
     /// <summary>Removes one closed request's personal data in one transaction; false when already purged.</summary>
-    public async Task<bool> PurgeAsync(long id, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (
-            await connection.ExecuteAsync(
-                new CommandDefinition(PurgeRequest, new { Id = id, Now = now }, tx, cancellationToken: ct)
-            ) != 1
-        )
-        {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(PurgeMessages, new { Id = id }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(
-            new CommandDefinition(PurgePaymentDetails, new { Id = id }, tx, cancellationToken: ct)
+    public Task<bool> PurgeAsync(long id, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(PurgeRequest, new { Id = id, Now = now }, ct) == 1,
+            async tx =>
+            {
+                await tx.ExecuteAsync(PurgeMessages, new { Id = id }, ct);
+                await tx.ExecuteAsync(PurgePaymentDetails, new { Id = id }, ct);
+                await tx.ExecuteAsync(PurgeDisbursement, new { Id = id }, ct);
+            },
+            ct
         );
-        await connection.ExecuteAsync(
-            new CommandDefinition(PurgeDisbursement, new { Id = id }, tx, cancellationToken: ct)
-        );
-        await tx.CommitAsync(ct);
-        return true;
-    }
 }

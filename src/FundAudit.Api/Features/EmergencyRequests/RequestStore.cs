@@ -91,16 +91,12 @@ internal sealed class RequestStore(Db db)
     /// <summary>The engine's dialect, for callers that recognise its unique violations.</summary>
     public IDbDialect Dialect => db.Dialect;
 
-    public async Task<RequestRow?> FindAsync(long funderId, string reference, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<RequestRow>(
-            new CommandDefinition(
-                SelectByReference,
-                new { FunderId = funderId, Reference = reference },
-                cancellationToken: ct
-            )
+    public Task<RequestRow?> FindAsync(long funderId, string reference, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<RequestRow>(
+            SelectByReference,
+            new { FunderId = funderId, Reference = reference },
+            ct
         );
-    }
 
     /// <summary>A keyset page (id after <paramref name="afterId"/>) of the funder's requests, filtered.</summary>
     public async Task<IReadOnlyList<RequestRow>> ListAsync(
@@ -140,10 +136,7 @@ internal sealed class RequestStore(Db db)
             parameters.Add(stateNames[i][1..], states![i]);
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<RequestRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))
-        ).AsList();
+        return await db.QueryListAsync<RequestRow>(sql, parameters, ct);
     }
 
     /// <summary>The request's timers, by goal.</summary>
@@ -177,33 +170,11 @@ internal sealed class RequestStore(Db db)
         return rows.OrderBy(r => r.RequestId).ToLookup(r => r.RequestId, r => r.Timer);
     }
 
-    public async Task<IReadOnlyList<EventRow>> EventsAsync(long funderId, long requestId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<EventRow>(
-                new CommandDefinition(
-                    SelectEvents,
-                    new { FunderId = funderId, RequestId = requestId },
-                    cancellationToken: ct
-                )
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<EventRow>> EventsAsync(long funderId, long requestId, CancellationToken ct) =>
+        await db.QueryListAsync<EventRow>(SelectEvents, new { FunderId = funderId, RequestId = requestId }, ct);
 
-    public async Task<IReadOnlyList<MessageRow>> MessagesAsync(long funderId, long requestId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<MessageRow>(
-                new CommandDefinition(
-                    SelectMessages,
-                    new { FunderId = funderId, RequestId = requestId },
-                    cancellationToken: ct
-                )
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<MessageRow>> MessagesAsync(long funderId, long requestId, CancellationToken ct) =>
+        await db.QueryListAsync<MessageRow>(SelectMessages, new { FunderId = funderId, RequestId = requestId }, ct);
 
     /// <summary>
     /// Stores a new request with its timers and first event; <paramref name="extra"/> runs in the same transaction.
@@ -218,46 +189,33 @@ internal sealed class RequestStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId("emergency_requests", InsertColumns, "id"),
-                new
-                {
-                    funder_id = r.FunderId,
-                    fund_id = r.FundId,
-                    reference = r.Reference,
-                    case_code_hash = r.CaseCodeHash,
-                    state = r.State,
-                    tier = r.Tier,
-                    need = r.Need,
-                    country = r.Country,
-                    language = r.Language,
-                    amount_requested = r.AmountRequested,
-                    currency = r.Currency,
-                    approver_ids = r.ApproverIds,
-                    has_payment_details = false,
-                    version = 1,
-                    alias_protected = r.AliasProtected,
-                    contact_protected = r.ContactProtected,
-                    situation_protected = r.SituationProtected,
-                    endorser_protected = r.EndorserProtected,
-                    submitted_at = r.SubmittedAt,
-                },
-                tx,
-                cancellationToken: ct
-            )
+        var id = await tx.ExecuteScalarAsync<long>(
+            db.Dialect.InsertReturningId("emergency_requests", InsertColumns, "id"),
+            new
+            {
+                funder_id = r.FunderId,
+                fund_id = r.FundId,
+                reference = r.Reference,
+                case_code_hash = r.CaseCodeHash,
+                state = r.State,
+                tier = r.Tier,
+                need = r.Need,
+                country = r.Country,
+                language = r.Language,
+                amount_requested = r.AmountRequested,
+                currency = r.Currency,
+                approver_ids = r.ApproverIds,
+                has_payment_details = false,
+                version = 1,
+                alias_protected = r.AliasProtected,
+                contact_protected = r.ContactProtected,
+                situation_protected = r.SituationProtected,
+                endorser_protected = r.EndorserProtected,
+                submitted_at = r.SubmittedAt,
+            },
+            ct
         );
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertGoal,
-                timers.Select(t => SlaTimerMapping.Parameters(id, r.FunderId, t)),
-                tx,
-                cancellationToken: ct
-            )
-        );
-        await connection.ExecuteAsync(
-            new CommandDefinition(InsertEvent, EventArgs(r.FunderId, id, submitted), tx, cancellationToken: ct)
-        );
+        await WriteTimersAndEventAsync(tx, InsertGoal, r.FunderId, id, timers, submitted, ct);
         await extra(connection, tx);
         await tx.CommitAsync(ct);
         return id;
@@ -267,58 +225,55 @@ internal sealed class RequestStore(Db db)
     /// Applies a transition in one transaction: the version-checked request update, the timers, the event and the
     /// effects. False (nothing written) when the version is no longer the expected one.
     /// </summary>
-    public async Task<bool> ApplyTransitionAsync(TransitionWrite write, CancellationToken ct)
+    public Task<bool> ApplyTransitionAsync(TransitionWrite write, CancellationToken ct)
     {
         var r = write.Request;
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var changed = await connection.ExecuteAsync(
-            new CommandDefinition(
-                UpdateRequest,
-                new
-                {
-                    r.Id,
-                    r.FunderId,
-                    r.State,
-                    r.Version,
-                    r.ApprovedAmount,
-                    r.ApproverIds,
-                    r.HasPaymentDetails,
-                    r.DeclineReasonProtected,
-                    r.AcknowledgedAt,
-                    r.DecidedAt,
-                    r.DisbursedAt,
-                    r.ClosedAt,
-                    write.ExpectedVersion,
-                },
-                tx,
-                cancellationToken: ct
-            )
-        );
-        if (changed != 1)
+        var args = new
         {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
+            r.Id,
+            r.FunderId,
+            r.State,
+            r.Version,
+            r.ApprovedAmount,
+            r.ApproverIds,
+            r.HasPaymentDetails,
+            r.DeclineReasonProtected,
+            r.AcknowledgedAt,
+            r.DecidedAt,
+            r.DisbursedAt,
+            r.ClosedAt,
+            write.ExpectedVersion,
+        };
+        return db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(UpdateRequest, args, ct) == 1,
+            async tx =>
+            {
+                await WriteTimersAndEventAsync(tx, UpdateGoal, r.FunderId, r.Id, write.Timers, write.Event, ct);
+                await WriteEffectsAsync(tx, r, write.Effects, write.Event.OccurredAt, ct);
+            },
+            ct
+        );
+    }
 
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                UpdateGoal,
-                write.Timers.Select(t => SlaTimerMapping.Parameters(r.Id, r.FunderId, t)),
-                tx,
-                cancellationToken: ct
-            )
-        );
-        await connection.ExecuteAsync(
-            new CommandDefinition(InsertEvent, EventArgs(r.FunderId, r.Id, write.Event), tx, cancellationToken: ct)
-        );
-        await WriteEffectsAsync(connection, tx, r, write.Effects, write.Event.OccurredAt, ct);
-        await tx.CommitAsync(ct);
-        return true;
+    /// <summary>
+    /// Writes the request's timers with <paramref name="goalSql"/> (insert for a new request, update for a transition)
+    /// and appends its event, inside <paramref name="tx"/>.
+    /// </summary>
+    private static async Task WriteTimersAndEventAsync(
+        DbTransaction tx,
+        string goalSql,
+        long funderId,
+        long requestId,
+        IReadOnlyList<SlaTimer> timers,
+        EventRow e,
+        CancellationToken ct
+    )
+    {
+        await tx.ExecuteAsync(goalSql, timers.Select(t => SlaTimerMapping.Parameters(requestId, funderId, t)), ct);
+        await tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct);
     }
 
     private static async Task WriteEffectsAsync(
-        DbConnection connection,
         DbTransaction tx,
         RequestRow r,
         TransitionEffects effects,
@@ -328,32 +283,26 @@ internal sealed class RequestStore(Db db)
     {
         if (effects.Message is { } m)
         {
-            await connection.ExecuteAsync(
-                new CommandDefinition(
-                    InsertMessage,
-                    new
-                    {
-                        r.FunderId,
-                        RequestId = r.Id,
-                        m.Kind,
-                        m.BodyProtected,
-                        m.CreatedBy,
-                        CreatedAt = at,
-                    },
-                    tx,
-                    cancellationToken: ct
-                )
+            var args = RowArgs.Of(
+                m,
+                new
+                {
+                    r.FunderId,
+                    RequestId = r.Id,
+                    CreatedAt = at,
+                }
             );
+            await tx.ExecuteAsync(InsertMessage, args, ct);
         }
 
         if (effects.PaymentDetails is { } details)
         {
-            await PaymentStore.ReplaceDetailsAsync(connection, tx, r.FunderId, r.Id, details, at, ct);
+            await PaymentStore.ReplaceDetailsAsync(tx, r.FunderId, r.Id, details, at, ct);
         }
 
         if (effects.Disbursement is { } disbursement)
         {
-            await PaymentStore.InsertDisbursementAsync(connection, tx, r.FunderId, r.Id, disbursement, at, ct);
+            await PaymentStore.InsertDisbursementAsync(tx, r.FunderId, r.Id, disbursement, at, ct);
         }
     }
 

@@ -111,17 +111,18 @@ internal sealed class SlaOutboxStore(Db db)
         CancellationToken ct
     )
     {
+        var args = new
+        {
+            Now = now,
+            AfterId = afterId,
+            Limit = limit,
+        };
         await using var connection = await db.OpenAsync(ct);
         return (
             await connection.QueryAsync<SweepCandidate, SlaTimer, SweepCandidate>(
                 new CommandDefinition(
                     SelectSweepCandidates + " " + db.Dialect.Limit("Limit"),
-                    new
-                    {
-                        Now = now,
-                        AfterId = afterId,
-                        Limit = limit,
-                    },
+                    args,
                     cancellationToken: ct
                 ),
                 (candidate, timer) => candidate.WithTimer(timer),
@@ -134,7 +135,7 @@ internal sealed class SlaOutboxStore(Db db)
     /// Sets one mark with the conditional update from <see cref="SlaSweep"/> and, only when it changed a row, writes
     /// the notification in the same transaction. Answers whether this call made the mark.
     /// </summary>
-    public async Task<bool> MarkAsync(
+    public Task<bool> MarkAsync(
         SweepCandidate goal,
         bool breach,
         DateTimeOffset at,
@@ -143,77 +144,46 @@ internal sealed class SlaOutboxStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var changed = await connection.ExecuteAsync(
-            new CommandDefinition(
-                breach ? MarkBreach : MarkWarning,
-                new
-                {
-                    goal.RequestId,
-                    goal.Goal,
-                    At = at,
-                },
-                tx,
-                cancellationToken: ct
-            )
-        );
-        if (changed != 1)
+        var mark = new
         {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
-
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertOutbox,
-                new
-                {
-                    goal.FunderId,
-                    goal.FundId,
-                    goal.RequestId,
-                    EventType = breach ? "sla.breached" : "sla.at_risk",
-                    goal.Goal,
-                    Payload = payload,
-                    CreatedAt = now,
-                },
-                tx,
-                cancellationToken: ct
-            )
+            goal.RequestId,
+            goal.Goal,
+            At = at,
+        };
+        var notification = new
+        {
+            goal.FunderId,
+            goal.FundId,
+            goal.RequestId,
+            EventType = breach ? "sla.breached" : "sla.at_risk",
+            goal.Goal,
+            Payload = payload,
+            CreatedAt = now,
+        };
+        return db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(breach ? MarkBreach : MarkWarning, mark, ct) == 1,
+            tx => tx.ExecuteAsync(InsertOutbox, notification, ct),
+            ct
         );
-        await tx.CommitAsync(ct);
-        return true;
     }
 
-    public async Task<IReadOnlyList<OutboxRow>> DueOutboxAsync(DateTimeOffset now, int limit, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<OutboxRow>(
-                new CommandDefinition(
-                    SelectDueOutbox + " " + db.Dialect.Limit("Limit"),
-                    new { Now = now, Limit = limit },
-                    cancellationToken: ct
-                )
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<OutboxRow>> DueOutboxAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
+        await db.QueryListAsync<OutboxRow>(
+            SelectDueOutbox + " " + db.Dialect.Limit("Limit"),
+            new { Now = now, Limit = limit },
+            ct
+        );
 
     /// <summary>Claims a row for one delivery attempt, so two overlapping delivery jobs do not both send it.</summary>
     public async Task<bool> ClaimOutboxAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
-        return await db.ExecuteAsync(
-                new CommandDefinition(
-                    ClaimOutbox,
-                    new
-                    {
-                        Id = id,
-                        Now = now,
-                        Until = until,
-                    },
-                    cancellationToken: ct
-                )
-            ) == 1;
+        var args = new
+        {
+            Id = id,
+            Now = now,
+            Until = until,
+        };
+        return await db.ExecuteAsync(ClaimOutbox, args, ct) == 1;
     }
 
     public async Task OutboxResultAsync(
@@ -225,26 +195,17 @@ internal sealed class SlaOutboxStore(Db db)
         CancellationToken ct
     )
     {
-        await db.ExecuteAsync(
-            new CommandDefinition(
-                delivered ? OutboxDelivered : OutboxFailed,
-                new
-                {
-                    Id = id,
-                    Now = now,
-                    Next = next,
-                    Status = status,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            Id = id,
+            Now = now,
+            Next = next,
+            Status = status,
+        };
+        await db.ExecuteAsync(delivered ? OutboxDelivered : OutboxFailed, args, ct);
     }
 
     /// <summary>The webhook of the fund an outbox row belongs to; null when the fund is gone.</summary>
-    public async Task<WebhookTarget?> WebhookAsync(long fundId, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<WebhookTarget>(
-            new CommandDefinition(SelectWebhook, new { Id = fundId }, cancellationToken: ct)
-        );
-    }
+    public Task<WebhookTarget?> WebhookAsync(long fundId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<WebhookTarget>(SelectWebhook, new { Id = fundId }, ct);
 }

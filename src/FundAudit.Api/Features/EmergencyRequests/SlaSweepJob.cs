@@ -25,32 +25,12 @@ internal sealed class SlaSweepJob(SlaOutboxStore store, TimeProvider clock, ILog
             foreach (var goal in batch)
             {
                 var decision = SlaSweep.Evaluate(goal.Timer, now);
-                if (
-                    decision.Warn
-                    && await store.MarkAsync(
-                        goal,
-                        false,
-                        decision.WarnAt!.Value,
-                        Payload(goal, "sla.at_risk", decision.WarnAt.Value),
-                        now,
-                        ct
-                    )
-                )
+                if (decision.Warn && await MarkAsync(goal, breach: false, decision.WarnAt!.Value, now, ct))
                 {
                     marks++;
                 }
 
-                if (
-                    decision.Breach
-                    && await store.MarkAsync(
-                        goal,
-                        true,
-                        decision.BreachAt!.Value,
-                        Payload(goal, "sla.breached", decision.BreachAt.Value),
-                        now,
-                        ct
-                    )
-                )
+                if (decision.Breach && await MarkAsync(goal, breach: true, decision.BreachAt!.Value, now, ct))
                 {
                     marks++;
                 }
@@ -73,6 +53,15 @@ internal sealed class SlaSweepJob(SlaOutboxStore store, TimeProvider clock, ILog
     }
 
     /// <summary>The webhook body: the request's reference, goal, state and instants; no personal data.</summary>
+    /// <summary>One mark, warning or breach, with its notification; true when this run made it.</summary>
+    private Task<bool> MarkAsync(
+        SweepCandidate goal,
+        bool breach,
+        DateTimeOffset at,
+        DateTimeOffset now,
+        CancellationToken ct
+    ) => store.MarkAsync(goal, breach, at, Payload(goal, breach ? "sla.breached" : "sla.at_risk", at), now, ct);
+
     private static string Payload(SweepCandidate goal, string type, DateTimeOffset at) =>
         JsonSerializer.Serialize(
             new

@@ -100,20 +100,12 @@ internal static class SubmitRequest
     {
         public Validator(EmergencyOptions options)
         {
-            RuleFor(r => r.Alias)
-                .NotEmpty()
-                .WithMessage("An alias is required (not your legal name).")
-                .MaximumLength(100)
-                .WithMessage("At most 100 characters.");
+            RuleFor(r => r.Alias).RequiredText("An alias is required (not your legal name).", 100);
             ContactRules();
             CaseRules(options);
             MoneyRules();
-            RuleFor(r => r.Language)
-                .NotEmpty()
-                .WithMessage("A language is required.")
-                .MaximumLength(35)
-                .WithMessage("At most 35 characters.");
-            RuleFor(r => r.Endorser).MaximumLength(200).WithMessage("At most 200 characters.");
+            RuleFor(r => r.Language).RequiredText("A language is required.", 35);
+            RuleFor(r => r.Endorser).AtMost(200);
         }
 
         /// <summary>The contact channel and handle.</summary>

@@ -1,4 +1,19 @@
+using FundAudit.Core.Money;
+
 namespace FundAudit.Api.Features.GrantIngest;
+
+/// <summary>The query of a filtered grant endpoint (the list, the export), as its validator checks it.</summary>
+internal interface IGrantQuery
+{
+    /// <summary>Award date on or after.</summary>
+    DateOnly? From { get; }
+
+    /// <summary>Award date on or before.</summary>
+    DateOnly? To { get; }
+
+    /// <summary>ISO 4217 code.</summary>
+    string? Currency { get; }
+}
 
 /// <summary>
 /// The filters of the grant list (GET /api/grants) and of its CSV export (GET /api/grants/export.csv), already read
@@ -13,6 +28,21 @@ internal sealed record GrantFilter(
     string? Text
 )
 {
+    /// <summary>The rules of both queries (<see cref="IGrantQuery"/>): a known currency; 'to' not before 'from'.
+    /// </summary>
+    public static void QueryRules<T>(AbstractValidator<T> v)
+        where T : IGrantQuery
+    {
+        v.RuleFor(r => r.Currency)
+            .Must(Currencies.IsKnown)
+            .When(r => r.Currency is not null)
+            .WithMessage("Not an ISO 4217 currency code.");
+        v.RuleFor(r => r.To)
+            .GreaterThanOrEqualTo(r => r.From)
+            .When(r => r.From is not null && r.To is not null)
+            .WithMessage("'to' is before 'from'.");
+    }
+
     /// <summary>
     /// The list's reading of its query: a blank value is no condition; currency and country are trimmed and
     /// upper-cased, the text trimmed.

@@ -115,13 +115,7 @@ internal sealed class GrantStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var existing = await ExistingHashesAsync(
-            connection,
-            tx,
-            funderId,
-            grants.Select(g => g.Record.Identifier).ToList(),
-            ct
-        );
+        var existing = await ExistingHashesAsync(tx, funderId, grants.Select(g => g.Record.Identifier).ToList(), ct);
 
         var upsert = db.Dialect.Upsert("grants", KeyColumns, InsertColumns, ContentColumns, ChangedWhen);
         int created = 0,
@@ -149,45 +143,26 @@ internal sealed class GrantStore(Db db)
 
         if (changed.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(upsert, changed, tx, cancellationToken: ct));
+            await tx.ExecuteAsync(upsert, changed, ct);
         }
 
         await tx.CommitAsync(ct);
         return new UpsertCounts(created, updated, unchanged);
     }
 
-    public async Task<GrantRow?> FindAsync(long funderId, string identifier, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<GrantRow>(
-            new CommandDefinition(
-                SelectByIdentifier,
-                new { FunderId = funderId, Identifier = identifier },
-                cancellationToken: ct
-            )
+    public Task<GrantRow?> FindAsync(long funderId, string identifier, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<GrantRow>(
+            SelectByIdentifier,
+            new { FunderId = funderId, Identifier = identifier },
+            ct
         );
-    }
 
     /// <summary>The currencies of the funder's grants with how many grants use each, most used first.</summary>
-    public async Task<IReadOnlyList<CurrencyCount>> CurrenciesAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<CurrencyCount>(
-                new CommandDefinition(SelectCurrencies, new { FunderId = funderId }, cancellationToken: ct)
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<CurrencyCount>> CurrenciesAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<CurrencyCount>(SelectCurrencies, new { FunderId = funderId }, ct);
 
-    public async Task<bool> DeleteAsync(long funderId, string identifier, CancellationToken ct)
-    {
-        return await db.ExecuteAsync(
-                new CommandDefinition(
-                    DeleteByIdentifier,
-                    new { FunderId = funderId, Identifier = identifier },
-                    cancellationToken: ct
-                )
-            ) == 1;
-    }
+    public async Task<bool> DeleteAsync(long funderId, string identifier, CancellationToken ct) =>
+        await db.ExecuteAsync(DeleteByIdentifier, new { FunderId = funderId, Identifier = identifier }, ct) == 1;
 
     /// <summary>One page in (award date, id) descending order, starting after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<GrantRow>> ListAsync(
@@ -210,12 +185,10 @@ internal sealed class GrantStore(Db db)
         var sql =
             $"SELECT {RowColumns} FROM {FromGrants} WHERE {string.Join(" AND ", where)} ORDER BY g.award_date "
             + $"DESC, g.id DESC {db.Dialect.Limit("Limit")}";
-        await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, p, cancellationToken: ct))).AsList();
+        return await db.QueryListAsync<GrantRow>(sql, p, ct);
     }
 
     private async Task<Dictionary<string, string>> ExistingHashesAsync(
-        DbConnection connection,
         DbTransaction tx,
         long funderId,
         List<string> identifiers,
@@ -228,8 +201,10 @@ internal sealed class GrantStore(Db db)
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in identifiers.Chunk(500))
         {
-            var rows = await connection.QueryAsync<(string Identifier, string ContentHash)>(
-                new CommandDefinition(sql, new { FunderId = funderId, Identifiers = chunk }, tx, cancellationToken: ct)
+            var rows = await tx.QueryListAsync<(string Identifier, string ContentHash)>(
+                sql,
+                new { FunderId = funderId, Identifiers = chunk },
+                ct
             );
             foreach (var (identifier, hash) in rows)
             {

@@ -24,7 +24,7 @@ internal static class ListGrants
         string? Q,
         int? Limit,
         string? Cursor
-    );
+    ) : IGrantQuery;
 
     public sealed record Response(IReadOnlyList<GivingGrant> Items, string? Next);
 
@@ -55,14 +55,7 @@ internal static class ListGrants
         public Validator()
         {
             RuleFor(r => r.Limit).InclusiveBetween(1, MaxLimit);
-            RuleFor(r => r.Currency)
-                .Must(Currencies.IsKnown)
-                .When(r => r.Currency is not null)
-                .WithMessage("Not an ISO 4217 currency code.");
-            RuleFor(r => r.To)
-                .GreaterThanOrEqualTo(r => r.From)
-                .When(r => r.From is not null && r.To is not null)
-                .WithMessage("'to' is before 'from'.");
+            GrantFilter.QueryRules(this);
             RuleFor(r => r.Cursor)
                 .Must(c => Cursor.Decode(c!) is not null)
                 .When(r => r.Cursor is not null)

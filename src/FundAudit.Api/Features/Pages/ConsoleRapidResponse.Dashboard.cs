@@ -166,55 +166,54 @@ internal static partial class ConsoleRapidResponse
         FundView chosen,
         List<(string Key, GetFundMetrics.Group Group)> groups
     ) =>
-        new StackedBarChart(
+        GoalChart(
             $"Share within goal, {caption.ToLowerInvariant()}",
             $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.",
             label,
             "% within goal",
-            Goals.Select(g => g.Name).ToList(),
-            groups
-                .SelectMany(g =>
-                    Goals.Select(goal => new ChartBar(
-                        goal.Name,
-                        [
-                            new ChartSegment(
-                                goal.Name,
-                                Math.Round(
-                                    (decimal)((g.Group.Goals.GetValueOrDefault(goal.Key)?.ShareWithinGoal ?? 0) * 100),
-                                    1
-                                )
-                            ),
-                        ],
-                        g.Key
-                    ))
-                )
-                .ToList(),
+            groups,
+            goal => Math.Round((decimal)((goal?.ShareWithinGoal ?? 0) * 100), 1),
             "share-" + part
-        ).RenderInline();
+        );
 
     /// <summary>The chart of the median hours to each goal, by month.</summary>
     private static string MedianChart(FundView chosen, List<(string Key, GetFundMetrics.Group Group)> groups) =>
-        new StackedBarChart(
+        GoalChart(
             "Median hours to each goal, by month",
             $"Median time in hours to acknowledge, decide and disburse, by month of submission, for "
                 + $"{chosen.Name}.",
             "Month",
             "hours (median)",
+            groups,
+            goal => Math.Round((goal?.MedianSeconds ?? 0) / 3600m, 1),
+            "median-month"
+        );
+
+    /// <summary>One bar per goal in each group, of the goal's <paramref name="value"/> (null: no data).</summary>
+    private static string GoalChart(
+        string title,
+        string summary,
+        string label,
+        string unit,
+        List<(string Key, GetFundMetrics.Group Group)> groups,
+        Func<GetFundMetrics.Goal?, decimal> value,
+        string id
+    ) =>
+        new StackedBarChart(
+            title,
+            summary,
+            label,
+            unit,
             Goals.Select(g => g.Name).ToList(),
             groups
                 .SelectMany(g =>
                     Goals.Select(goal => new ChartBar(
                         goal.Name,
-                        [
-                            new ChartSegment(
-                                goal.Name,
-                                Math.Round((g.Group.Goals.GetValueOrDefault(goal.Key)?.MedianSeconds ?? 0) / 3600m, 1)
-                            ),
-                        ],
+                        [new ChartSegment(goal.Name, value(g.Group.Goals.GetValueOrDefault(goal.Key)))],
                         g.Key
                     ))
                 )
                 .ToList(),
-            "median-month"
+            id
         ).RenderInline();
 }

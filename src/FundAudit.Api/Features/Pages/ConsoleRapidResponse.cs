@@ -108,53 +108,26 @@ internal static partial class ConsoleRapidResponse
         CancellationToken ct
     )
     {
+        Task<IResult> Render(string? notice, bool noticeIsError, int status = StatusCodes.Status200OK) =>
+            RenderRequestAsync(http, reference, user, workflow, requests, notice, noticeIsError, null, ct, status);
+
         var form = http.Request.Form;
         int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v)
             ? v
             : null;
         if (version is null)
         {
-            return await RenderRequestAsync(
-                http,
-                reference,
-                user,
-                workflow,
-                requests,
-                "The form was incomplete: reload the request and try again.",
-                true,
-                null,
-                ct
-            );
+            return await Render("The form was incomplete: reload the request and try again.", true);
         }
 
         var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, sensitive, ct);
         if (result is ProblemHttpResult problem)
         {
-            return await RenderRequestAsync(
-                http,
-                reference,
-                user,
-                workflow,
-                requests,
-                problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title,
-                true,
-                null,
-                ct,
-                problem.StatusCode
-            );
+            var detail = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
+            return await Render(detail, true, problem.StatusCode);
         }
 
-        return await RenderRequestAsync(
-            http,
-            reference,
-            user,
-            workflow,
-            requests,
-            "Done: " + action.Replace('-', ' ') + ".",
-            false,
-            null,
-            ct
-        );
+        return await Render("Done: " + action.Replace('-', ' ') + ".", false);
     }
 
     /// <summary>Runs the form's action through its use case (the same as the API's).</summary>
@@ -171,22 +144,29 @@ internal static partial class ConsoleRapidResponse
     )
     {
         string? Text(string name) => form[name].ToString() is { Length: > 0 } t ? t : null;
+        async Task<IResult> Run<TTransition, TBody>(TBody body)
+            where TTransition : IStaffTransition<TBody>
+            where TBody : IVersionedBody =>
+            (
+                await StaffTransition<TTransition, TBody>.HandleAsync(reference, body, user, workflow, sensitive, ct)
+            ).Result;
+
         return action switch
         {
-            "acknowledge" => (await AcknowledgeRequest.HandleAsync(reference, new(version), user, workflow, ct)).Result,
-            "ask" when Text("question") is { Length: <= 4000 } q => (
-                await AskApplicant.HandleAsync(reference, new(version, q), user, workflow, sensitive, ct)
-            ).Result,
-            "approve" => (
-                await ApproveRequest.HandleAsync(reference, new(version, Amount(Text("amount"))), user, workflow, ct)
-            ).Result,
-            "decline" when Text("reason") is { Length: <= 4000 } r => (
-                await DeclineRequest.HandleAsync(reference, new(version, r), user, workflow, sensitive, ct)
-            ).Result,
-            "close" => (await CloseRequest.HandleAsync(reference, new(version), user, workflow, ct)).Result,
-            "payment-details" when Text("details") is { Length: <= 2000 } d => (
-                await RecordPaymentDetails.HandleAsync(reference, new(version, d), user, workflow, sensitive, ct)
-            ).Result,
+            "acknowledge" => await Run<AcknowledgeRequest, Decisions.VersionedRequest>(new(version)),
+            "ask" when Text("question") is { Length: <= 4000 } q => await Run<AskApplicant, Decisions.AskRequest>(
+                new(version, q)
+            ),
+            "approve" => await Run<ApproveRequest, Decisions.ApproveRequest>(new(version, Amount(Text("amount")))),
+            "decline" when Text("reason") is { Length: <= 4000 } r => await Run<
+                DeclineRequest,
+                Decisions.DeclineRequest
+            >(new(version, r)),
+            "close" => await Run<CloseRequest, Decisions.VersionedRequest>(new(version)),
+            "payment-details" when Text("details") is { Length: <= 2000 } d => await Run<
+                RecordPaymentDetails,
+                RecordPaymentDetails.Request
+            >(new(version, d)),
             "disburse"
                 when Text("method") is { Length: <= 64 } m && Text("submission") is { Length: >= 16 and <= 64 } key => (
                 await RecordDisbursement.RecordAsync(

@@ -9,19 +9,9 @@ namespace FundAudit.Api.Features.Pages;
 /// </summary>
 internal static partial class DefenderPages
 {
-    public static async Task<IResult> ShowStatusAsync(
-        string slug,
-        HttpContext http,
-        CaseLookup cases,
-        CancellationToken ct
-    )
+    public static IResult ShowStatus(HttpContext http)
     {
-        if (await cases.FindFundAsync(slug, ct) is not { } fund)
-        {
-            return FundNotFound(http);
-        }
-
-        PageLanguage.Apply(http, fund.Languages);
+        var fund = FundOf(http);
         return RenderStatus(
             http,
             fund,
@@ -35,19 +25,13 @@ internal static partial class DefenderPages
     }
 
     public static async Task<IResult> CheckStatusAsync(
-        string slug,
         HttpContext http,
         CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     )
     {
-        if (await cases.FindFundAsync(slug, ct) is not { } fund)
-        {
-            return FundNotFound(http);
-        }
-
-        PageLanguage.Apply(http, fund.Languages);
+        var fund = FundOf(http);
 
         var code = CodeOf(http);
         var result = await CaseAsync(code, cases, reader, ct);
@@ -55,7 +39,6 @@ internal static partial class DefenderPages
     }
 
     public static async Task<IResult> AnswerAsync(
-        string slug,
         HttpContext http,
         CaseLookup cases,
         RequestWorkflow workflow,
@@ -65,12 +48,7 @@ internal static partial class DefenderPages
         CancellationToken ct
     )
     {
-        if (await cases.FindFundAsync(slug, ct) is not { } fund)
-        {
-            return FundNotFound(http);
-        }
-
-        PageLanguage.Apply(http, fund.Languages);
+        var fund = FundOf(http);
 
         var code = CodeOf(http);
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
@@ -94,7 +72,6 @@ internal static partial class DefenderPages
     }
 
     public static async Task<IResult> WithdrawAsync(
-        string slug,
         HttpContext http,
         CaseLookup cases,
         RequestWorkflow workflow,
@@ -102,12 +79,7 @@ internal static partial class DefenderPages
         CancellationToken ct
     )
     {
-        if (await cases.FindFundAsync(slug, ct) is not { } fund)
-        {
-            return FundNotFound(http);
-        }
-
-        PageLanguage.Apply(http, fund.Languages);
+        var fund = FundOf(http);
 
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")

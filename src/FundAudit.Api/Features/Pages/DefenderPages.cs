@@ -30,20 +30,9 @@ internal static partial class DefenderPages
         "language",
     ];
 
-    public static async Task<IResult> ShowFormAsync(
-        string slug,
-        HttpContext http,
-        CaseLookup cases,
-        EmergencyOptions options,
-        CancellationToken ct
-    )
+    public static IResult ShowForm(HttpContext http, EmergencyOptions options)
     {
-        if (await cases.FindFundAsync(slug, ct) is not { } fund)
-        {
-            return FundNotFound(http);
-        }
-
-        PageLanguage.Apply(http, fund.Languages);
+        var fund = FundOf(http);
         return RenderForm(
             http,
             fund,
@@ -57,9 +46,7 @@ internal static partial class DefenderPages
     }
 
     public static async Task<IResult> SubmitFormAsync(
-        string slug,
         HttpContext http,
-        CaseLookup cases,
         RequestIntake intake,
         IValidator<SubmitRequest.Request> validator,
         EmergencyOptions options,
@@ -67,12 +54,7 @@ internal static partial class DefenderPages
         CancellationToken ct
     )
     {
-        if (await cases.FindFundAsync(slug, ct) is not { } fund)
-        {
-            return FundNotFound(http);
-        }
-
-        PageLanguage.Apply(http, fund.Languages);
+        var fund = FundOf(http);
 
         var form = http.Request.Form;
         var values = Fields.ToDictionary(f => f, f => (string?)form[f] ?? "");

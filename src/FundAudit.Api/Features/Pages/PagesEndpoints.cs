@@ -85,12 +85,14 @@ internal static class PagesEndpoints
                     )
                 )
             );
-        defender.MapGet("/", DefenderPages.ShowFormAsync).WithName("DefenderFormPage");
-        defender.MapGet("/status", DefenderPages.ShowStatusAsync).WithName("DefenderStatusPage");
+        var defenderPages = defender.MapGroup("/").AddEndpointFilter(DefenderPages.RequireFundAsync);
+        defenderPages.MapGet("/", DefenderPages.ShowForm).WithName("DefenderFormPage");
+        defenderPages.MapGet("/status", DefenderPages.ShowStatus).WithName("DefenderStatusPage");
         var defenderForms = defender
             .MapGroup("/")
             .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .AddEndpointFilter(DefenderPages.RequireFundAsync);
         defenderForms.MapPost("/", DefenderPages.SubmitFormAsync).WithName("DefenderSubmitPage");
         defenderForms.MapPost("/status", DefenderPages.CheckStatusAsync).WithName("DefenderCheckStatusPage");
         defenderForms.MapPost("/answer", DefenderPages.AnswerAsync).WithName("DefenderAnswerPage");

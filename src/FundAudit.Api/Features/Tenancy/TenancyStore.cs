@@ -53,13 +53,7 @@ internal sealed class TenancyStore(Db db)
 
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
-        var id = await db.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId("funders", FunderColumns, "id"),
-                new { name, created_at = now },
-                cancellationToken: ct
-            )
-        );
+        var id = await db.InsertReturningIdAsync("funders", FunderColumns, new { name, created_at = now }, ct);
         return new FunderRow
         {
             Id = id,
@@ -68,22 +62,11 @@ internal sealed class TenancyStore(Db db)
         };
     }
 
-    public async Task<FunderRow?> FindFunderAsync(long id, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<FunderRow>(
-            new CommandDefinition(SelectFunderById, new { Id = id }, cancellationToken: ct)
-        );
-    }
+    public Task<FunderRow?> FindFunderAsync(long id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<FunderRow>(SelectFunderById, new { Id = id }, ct);
 
-    public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<FunderRow>(
-                new CommandDefinition(SelectFundersByName, new { Name = name }, cancellationToken: ct)
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct) =>
+        await db.QueryListAsync<FunderRow>(SelectFundersByName, new { Name = name }, ct);
 
     public async Task<ApiKeyRow> CreateKeyAsync(
         long funderId,
@@ -95,21 +78,16 @@ internal sealed class TenancyStore(Db db)
         CancellationToken ct
     )
     {
-        var id = await db.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId("api_keys", KeyColumns, "id"),
-                new
-                {
-                    key_id = keyId,
-                    funder_id = funderId,
-                    role,
-                    key_hash = keyHash,
-                    label,
-                    created_at = now,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            key_id = keyId,
+            funder_id = funderId,
+            role,
+            key_hash = keyHash,
+            label,
+            created_at = now,
+        };
+        var id = await db.InsertReturningIdAsync("api_keys", KeyColumns, args, ct);
         return new ApiKeyRow
         {
             Id = id,
@@ -122,46 +100,26 @@ internal sealed class TenancyStore(Db db)
         };
     }
 
-    public async Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<ApiKeyRow>(
-            new CommandDefinition(SelectActiveKey, new { KeyId = keyId }, cancellationToken: ct)
-        );
-    }
+    public Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<ApiKeyRow>(SelectActiveKey, new { KeyId = keyId }, ct);
 
-    public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<ApiKeyRow>(
-                new CommandDefinition(SelectKeysOfFunder, new { FunderId = funderId }, cancellationToken: ct)
-            )
-        ).AsList();
-    }
+    public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct) =>
+        await db.QueryListAsync<ApiKeyRow>(SelectKeysOfFunder, new { FunderId = funderId }, ct);
 
     /// <summary>Revokes a key of any funder (operator command line).</summary>
-    public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct)
-    {
-        return await db.ExecuteAsync(
-                new CommandDefinition(RevokeKeySql, new { KeyId = keyId, Now = now }, cancellationToken: ct)
-            ) == 1;
-    }
+    public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct) =>
+        await db.ExecuteAsync(RevokeKeySql, new { KeyId = keyId, Now = now }, ct) == 1;
 
     /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not
     /// found.</summary>
     public async Task<bool> RevokeKeyAsync(long funderId, string keyId, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(
-                new CommandDefinition(
-                    RevokeKeyOfFunderSql,
-                    new
-                    {
-                        KeyId = keyId,
-                        FunderId = funderId,
-                        Now = now,
-                    },
-                    cancellationToken: ct
-                )
-            ) == 1;
+        var args = new
+        {
+            KeyId = keyId,
+            FunderId = funderId,
+            Now = now,
+        };
+        return await db.ExecuteAsync(RevokeKeyOfFunderSql, args, ct) == 1;
     }
 }

@@ -63,3 +63,14 @@ internal interface IBulkUpsert : IAsyncDisposable
     /// </summary>
     Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
 }
+
+/// <summary>What the engines that write new rows straight into the table inside the load transaction check.</summary>
+internal static class BulkUpsertGuards
+{
+    /// <summary>The load transaction the new rows go in; writing them outside one is a programming error.</summary>
+    public static DbTransaction RequireLoadTransaction(DbTransaction? transaction, string engine) =>
+        transaction
+        ?? throw new InvalidOperationException(
+            engine + " writes new rows inside the load transaction: open it before the first batch."
+        );
+}

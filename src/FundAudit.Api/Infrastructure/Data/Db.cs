@@ -63,6 +63,86 @@ internal sealed class Db(IDbDialect dialect, IDbEngine engine)
         return await connection.ExecuteScalarAsync<T>(command);
     }
 
+    /// <summary>Runs one query on a connection of its own: every row. The arguments are Dapper's.</summary>
+    public Task<List<T>> QueryListAsync<T>(string sql, object? args, CancellationToken ct) =>
+        QueryListAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
+
+    /// <summary>Runs one query on a connection of its own: its only row, or the default when there is none.</summary>
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args, CancellationToken ct) =>
+        QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
+
+    /// <summary>Runs one query on a connection of its own: its first row, or the default when there is none.</summary>
+    public Task<T?> QueryFirstOrDefaultAsync<T>(string sql, object? args, CancellationToken ct) =>
+        QueryFirstOrDefaultAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
+
+    /// <summary>Runs one statement on a connection of its own; returns the rows it changed.</summary>
+    public Task<int> ExecuteAsync(string sql, object? args, CancellationToken ct) =>
+        ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+
+    /// <summary>Runs one statement on a connection of its own; returns the first cell of its answer.</summary>
+    public Task<T?> ExecuteScalarAsync<T>(string sql, object? args, CancellationToken ct) =>
+        ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
+
+    /// <summary>
+    /// Inserts one row into <paramref name="table"/> on a connection of its own and returns its new id. The columns
+    /// are <paramref name="columns"/>; <paramref name="args"/> has a property of the same name for each.
+    /// </summary>
+    public async Task<long> InsertReturningIdAsync(
+        string table,
+        IReadOnlyList<string> columns,
+        object args,
+        CancellationToken ct
+    ) => await ExecuteScalarAsync<long>(dialect.InsertReturningId(table, columns, "id"), args, ct);
+
+    /// <summary>Runs <paramref name="work"/> in one transaction on a connection of its own, and commits it.</summary>
+    public async Task InTransactionAsync(Func<DbTransaction, Task> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await work(tx);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Records or replaces one row in one transaction: runs <paramref name="updateSql"/>, and
+    /// <paramref name="insertSql"/> when the update changed nothing. Both take <paramref name="args"/>.
+    /// </summary>
+    public Task UpdateOrInsertAsync(string updateSql, string insertSql, object args, CancellationToken ct) =>
+        InTransactionAsync(
+            async tx =>
+            {
+                if (await tx.ExecuteAsync(updateSql, args, ct) == 0)
+                {
+                    await tx.ExecuteAsync(insertSql, args, ct);
+                }
+            },
+            ct
+        );
+
+    /// <summary>
+    /// A guarded write in one transaction on a connection of its own: runs <paramref name="guard"/> (a conditional
+    /// statement that answers whether it changed the row it guards); when it did not, rolls back and answers false,
+    /// otherwise runs <paramref name="then"/>, commits and answers true.
+    /// </summary>
+    public async Task<bool> WriteIfAsync(
+        Func<DbTransaction, Task<bool>> guard,
+        Func<DbTransaction, Task> then,
+        CancellationToken ct
+    )
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (!await guard(tx))
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+
+        await then(tx);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     /// <summary>
     /// A synchronous open, for the few framework callbacks that are synchronous (the Data Protection key repository).
     /// </summary>

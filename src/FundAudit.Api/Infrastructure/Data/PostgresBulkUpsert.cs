@@ -39,13 +39,7 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
             return;
         }
 
-        if (transaction is null)
-        {
-            throw new InvalidOperationException(
-                "PostgreSQL writes new rows inside the load transaction: open it before the first batch."
-            );
-        }
-
+        BulkUpsertGuards.RequireLoadTransaction(transaction, "PostgreSQL");
         _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
         await CopyAsync(target.Table, _tableTypes, rows, ct);
         _inserted += rows.Count;

@@ -53,15 +53,9 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
             return;
         }
 
-        if (transaction is null)
-        {
-            throw new InvalidOperationException(
-                "SQLite writes new rows inside the load transaction: open it before the first batch."
-            );
-        }
-
-        await EnsureCacheAsync(transaction, ct);
-        await DropInsertTriggersAsync(transaction, ct);
+        var tx = BulkUpsertGuards.RequireLoadTransaction(transaction, "SQLite");
+        await EnsureCacheAsync(tx, ct);
+        await DropInsertTriggersAsync(tx, ct);
         Insert(_direct, $"main.{target.Table}", rows, ct);
         _inserted += rows.Count;
     }

@@ -162,7 +162,8 @@ internal sealed partial class ColumnMap
         return ColonSpaces().Replace(s, ":");
     }
 
-    private string? BindTemplate(string n, int i)
+    /// <summary>The titles both layouts share.</summary>
+    private string? BindShared(string n, int i)
     {
         switch (n)
         {
@@ -178,12 +179,26 @@ internal sealed partial class ColumnMap
             case "currency":
                 Currency = i;
                 return "Currency";
-            case "amount":
-                Amount = i;
-                return "AmountAwardedMinor";
             case "award date":
                 AwardDate = i;
                 return "AwardDate";
+            default:
+                return null;
+        }
+    }
+
+    private string? BindTemplate(string n, int i)
+    {
+        if (BindShared(n, i) is { } shared)
+        {
+            return shared;
+        }
+
+        switch (n)
+        {
+            case "amount":
+                Amount = i;
+                return "AmountAwardedMinor";
             case "recipient name":
                 RecipientOrgName = i;
                 return "RecipientOrgName";
@@ -218,26 +233,16 @@ internal sealed partial class ColumnMap
 
     private string? Bind360(string n, int i)
     {
+        if (BindShared(n, i) is { } shared)
+        {
+            return shared;
+        }
+
         switch (n)
         {
-            case "identifier":
-                Identifier = i;
-                return "Identifier";
-            case "title":
-                Title = i;
-                return "Title";
-            case "description":
-                Description = i;
-                return "Description";
-            case "currency":
-                Currency = i;
-                return "Currency";
             case "amount awarded":
                 Amount = i;
                 return "AmountAwardedMinor";
-            case "award date":
-                AwardDate = i;
-                return "AwardDate";
             case "amount disbursed":
                 AmountDisbursed = i;
                 return "AmountDisbursedMinor";

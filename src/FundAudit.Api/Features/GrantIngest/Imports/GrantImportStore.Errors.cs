@@ -19,19 +19,16 @@ internal sealed partial class GrantImportStore
 
     public async Task<IReadOnlyList<ImportRowError>> ErrorsAsync(long funderId, long importId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(long Row, string? Column, string Code, string Message)>(
-            new CommandDefinition(SelectErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct)
+        var rows = await db.QueryListAsync<(long Row, string? Column, string Code, string Message)>(
+            SelectErrors,
+            new { FunderId = funderId, ImportId = importId },
+            ct
         );
         return rows.Select(r => new ImportRowError(r.Row, r.Column, r.Code, r.Message)).ToList();
     }
 
-    public async Task ClearErrorsAsync(long funderId, long importId, CancellationToken ct)
-    {
-        await db.ExecuteAsync(
-            new CommandDefinition(DeleteErrors, new { FunderId = funderId, ImportId = importId }, cancellationToken: ct)
-        );
-    }
+    public Task ClearErrorsAsync(long funderId, long importId, CancellationToken ct) =>
+        db.ExecuteAsync(DeleteErrors, new { FunderId = funderId, ImportId = importId }, ct);
 
     /// <summary>Stores row errors: in their own transaction, or in <paramref name="transaction"/> on its connection
     /// when given.</summary>
@@ -48,45 +45,13 @@ internal sealed partial class GrantImportStore
             return;
         }
 
+        var rows = errors.Select(e => RowArgs.Of(e, new { FunderId = funderId, ImportId = importId }));
         if (transaction is not null)
         {
-            await transaction.Connection!.ExecuteAsync(
-                new CommandDefinition(
-                    InsertError,
-                    errors.Select(e => new
-                    {
-                        FunderId = funderId,
-                        ImportId = importId,
-                        e.Row,
-                        e.Column,
-                        e.Code,
-                        e.Message,
-                    }),
-                    transaction,
-                    cancellationToken: ct
-                )
-            );
+            await transaction.ExecuteAsync(InsertError, rows, ct);
             return;
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertError,
-                errors.Select(e => new
-                {
-                    FunderId = funderId,
-                    ImportId = importId,
-                    e.Row,
-                    e.Column,
-                    e.Code,
-                    e.Message,
-                }),
-                tx,
-                cancellationToken: ct
-            )
-        );
-        await tx.CommitAsync(ct);
+        await db.InTransactionAsync(tx => tx.ExecuteAsync(InsertError, rows, ct), ct);
     }
 }

@@ -97,49 +97,32 @@ internal sealed partial class GrantImportStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
-        var sameFile = await connection.QueryFirstOrDefaultAsync<long?>(
-            new CommandDefinition(
-                SelectSameFile,
-                new
-                {
-                    FunderId = funderId,
-                    Sha256 = sha256,
-                    DateFormat = dateFormat ?? "",
-                },
-                cancellationToken: ct
-            )
-        );
-        return await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(
-                db.Dialect.InsertReturningId("grant_imports", InsertColumns, "id"),
-                new
-                {
-                    funder_id = funderId,
-                    status = ImportStatus.Queued,
-                    file_name = fileName,
-                    stored_name = storedName,
-                    file_sha256 = sha256,
-                    file_bytes = bytes,
-                    date_format = dateFormat,
-                    same_file_as = sameFile,
-                    created_by = actor,
-                    created_at = now,
-                    updated_at = now,
-                },
-                cancellationToken: ct
-            )
-        );
+        var sameFileArgs = new
+        {
+            FunderId = funderId,
+            Sha256 = sha256,
+            DateFormat = dateFormat ?? "",
+        };
+        var sameFile = await db.QueryFirstOrDefaultAsync<long?>(SelectSameFile, sameFileArgs, ct);
+        var args = new
+        {
+            funder_id = funderId,
+            status = ImportStatus.Queued,
+            file_name = fileName,
+            stored_name = storedName,
+            file_sha256 = sha256,
+            file_bytes = bytes,
+            date_format = dateFormat,
+            same_file_as = sameFile,
+            created_by = actor,
+            created_at = now,
+            updated_at = now,
+        };
+        return await db.InsertReturningIdAsync("grant_imports", InsertColumns, args, ct);
     }
 
-    public async Task<GrantImportRow?> FindAsync(long funderId, long id, CancellationToken ct)
-    {
-        return Live(
-            await db.QuerySingleOrDefaultAsync<GrantImportRow>(
-                new CommandDefinition(SelectOne, new { FunderId = funderId, Id = id }, cancellationToken: ct)
-            )
-        );
-    }
+    public async Task<GrantImportRow?> FindAsync(long funderId, long id, CancellationToken ct) =>
+        Live(await db.QuerySingleOrDefaultAsync<GrantImportRow>(SelectOne, new { FunderId = funderId, Id = id }, ct));
 
     /// <summary>Newest first; <paramref name="before"/> is the id of the last import of the previous page.</summary>
     public async Task<IReadOnlyList<GrantImportRow>> ListAsync(
@@ -152,21 +135,13 @@ internal sealed partial class GrantImportStore(Db db)
         var sql =
             $"SELECT {Columns} FROM grant_imports WHERE funder_id = "
             + $"@FunderId{(before is null ? "" : " AND id < @Before")} ORDER BY id DESC {db.Dialect.Limit("Limit")}";
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<GrantImportRow>(
-                new CommandDefinition(
-                    sql,
-                    new
-                    {
-                        FunderId = funderId,
-                        Before = before ?? 0,
-                        Limit = limit,
-                    },
-                    cancellationToken: ct
-                )
-            )
-        ).Select(r => Live(r)!).ToList();
+        var args = new
+        {
+            FunderId = funderId,
+            Before = before ?? 0,
+            Limit = limit,
+        };
+        return (await db.QueryListAsync<GrantImportRow>(sql, args, ct)).Select(r => Live(r)!).ToList();
     }
 
     /// <summary>
@@ -199,59 +174,30 @@ internal sealed partial class GrantImportStore(Db db)
 
     // The job's statements: each short and outside the load transaction, except FinishAsync with a transaction.
 
-    public async Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct)
-    {
-        return await db.QuerySingleOrDefaultAsync<GrantImportRow>(
-            new CommandDefinition(SelectForJob, new { Id = id }, cancellationToken: ct)
-        );
-    }
+    public Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<GrantImportRow>(SelectForJob, new { Id = id }, ct);
 
     /// <summary>Takes the import for one run: true when it was queued, failed, or left running by a run that
     /// died.</summary>
     public async Task<bool> ClaimAsync(long id, string token, DateTimeOffset now, CancellationToken ct)
     {
-        return await db.ExecuteAsync(
-                new CommandDefinition(
-                    Claim,
-                    new
-                    {
-                        Id = id,
-                        Token = token,
-                        Now = now,
-                        False = false,
-                    },
-                    cancellationToken: ct
-                )
-            ) == 1;
+        var args = new
+        {
+            Id = id,
+            Token = token,
+            Now = now,
+            False = false,
+        };
+        return await db.ExecuteAsync(Claim, args, ct) == 1;
     }
 
-    public async Task ProgressAsync(
+    public Task ProgressAsync(
         long id,
         string token,
         ImportProgressCounts p,
         DateTimeOffset now,
         CancellationToken ct
-    )
-    {
-        await db.ExecuteAsync(
-            new CommandDefinition(
-                Progress,
-                new
-                {
-                    Id = id,
-                    Token = token,
-                    p.DataRows,
-                    p.RowsRead,
-                    p.RowsAccepted,
-                    p.RowsRejected,
-                    p.RowsSuperseded,
-                    p.BytesRead,
-                    Now = now,
-                },
-                cancellationToken: ct
-            )
-        );
-    }
+    ) => db.ExecuteAsync(Progress, RunArgs(id, token, p, now), ct);
 
     /// <summary>
     /// Ends a run with its <paramref name="outcome"/> (succeeded or refused). Inside the load transaction when one is
@@ -267,57 +213,53 @@ internal sealed partial class GrantImportStore(Db db)
         CancellationToken ct
     )
     {
-        var p = outcome.Counts;
-        var parameters = new
-        {
-            Id = id,
-            Token = token,
-            outcome.Status,
-            p.DataRows,
-            p.RowsRead,
-            p.RowsAccepted,
-            p.RowsRejected,
-            p.RowsSuperseded,
-            p.BytesRead,
-            Created = outcome.Result?.Created,
-            Updated = outcome.Result?.Updated,
-            Unchanged = outcome.Result?.Unchanged,
-            outcome.WarningCount,
-            outcome.ErrorsTruncated,
-            WarningsJson = ProblemsJson(outcome.Warnings),
-            ProblemsJson = ProblemsJson(outcome.Problems),
-            Now = now,
-        };
+        var parameters = RunArgs(id, token, outcome.Counts, now);
+        parameters.AddDynamicParams(
+            new
+            {
+                outcome.Status,
+                Created = outcome.Result?.Created,
+                Updated = outcome.Result?.Updated,
+                Unchanged = outcome.Result?.Unchanged,
+                outcome.WarningCount,
+                outcome.ErrorsTruncated,
+                WarningsJson = ProblemsJson(outcome.Warnings),
+                ProblemsJson = ProblemsJson(outcome.Problems),
+            }
+        );
         if (transaction is not null)
         {
-            var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction ended.");
-            return await connection.ExecuteAsync(
-                    new CommandDefinition(Finish, parameters, transaction, cancellationToken: ct)
-                ) == 1;
+            return await transaction.ExecuteAsync(Finish, parameters, ct) == 1;
         }
 
-        await using var own = await db.OpenAsync(ct);
-        return await own.ExecuteAsync(new CommandDefinition(Finish, parameters, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(Finish, parameters, ct) == 1;
     }
+
+    /// <summary>The run's own parameters, shared by progress and finish: the import, its token, its counts.</summary>
+    private static DynamicParameters RunArgs(long id, string token, ImportProgressCounts p, DateTimeOffset now) =>
+        RowArgs.Of(
+            p,
+            new
+            {
+                Id = id,
+                Token = token,
+                Now = now,
+            }
+        );
 
     private static string? ProblemsJson(IReadOnlyList<ImportProblem> problems) =>
         problems.Count == 0 ? null : JsonSerializer.Serialize(problems, GrantMapping.StoredJson);
 
     public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
     {
-        await db.ExecuteAsync(
-            new CommandDefinition(
-                Fail,
-                new
-                {
-                    Id = id,
-                    Token = token,
-                    ProblemsJson = JsonSerializer.Serialize(new[] { problem }, GrantMapping.StoredJson),
-                    Now = now,
-                },
-                cancellationToken: ct
-            )
-        );
+        var args = new
+        {
+            Id = id,
+            Token = token,
+            ProblemsJson = JsonSerializer.Serialize(new[] { problem }, GrantMapping.StoredJson),
+            Now = now,
+        };
+        await db.ExecuteAsync(Fail, args, ct);
     }
 
     public static IReadOnlyList<ImportProblem> ReadProblems(string? json) =>

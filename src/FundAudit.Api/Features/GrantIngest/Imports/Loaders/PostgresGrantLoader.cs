@@ -8,13 +8,5 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 /// per COPY batch, and skipping it (a row trigger with a WHEN on a transaction setting, the import adding the totals
 /// itself) made 100k-row imports about 2 s slower, not faster.
 /// </summary>
-internal sealed class PostgresGrantLoader(Db db, GrantImportStore store, TimeProvider clock) : IGrantLoader
-{
-    public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
-        new VisibleWritesLoad(
-            run,
-            store,
-            clock,
-            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct)
-        );
-}
+internal sealed class PostgresGrantLoader(Db db, GrantImportStore store, TimeProvider clock)
+    : VisibleWritesLoader(db, store, clock, transactionFirst: true);

@@ -6,13 +6,5 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 /// progress are written in short statements of their own, visible at once (<see cref="VisibleWritesLoad"/>). Written to
 /// the same contract as the other engines but not exercised here (no SQL Server runs on these machines).
 /// </summary>
-internal sealed class SqlServerGrantLoader(Db db, GrantImportStore store, TimeProvider clock) : IGrantLoader
-{
-    public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
-        new VisibleWritesLoad(
-            run,
-            store,
-            clock,
-            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: false, ct)
-        );
-}
+internal sealed class SqlServerGrantLoader(Db db, GrantImportStore store, TimeProvider clock)
+    : VisibleWritesLoader(db, store, clock, transactionFirst: false);

@@ -1,6 +1,23 @@
 namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 
 /// <summary>
+/// The loader of an engine whose load transaction leaves other connections free to write (PostgreSQL, SQL Server):
+/// each load is a <see cref="VisibleWritesLoad"/>; the engine only says whether the load transaction opens before the
+/// first batch (<paramref name="transactionFirst"/>) or at the end.
+/// </summary>
+internal abstract class VisibleWritesLoader(Db db, GrantImportStore store, TimeProvider clock, bool transactionFirst)
+    : IGrantLoader
+{
+    public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct) =>
+        new VisibleWritesLoad(
+            run,
+            store,
+            clock,
+            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst, ct)
+        );
+}
+
+/// <summary>
 /// A load on an engine whose load transaction leaves other connections free to write (PostgreSQL, SQL Server): row
 /// errors and progress go in short statements of their own, visible at once, and the table's triggers keep the day
 /// totals.
