@@ -21,6 +21,8 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
 
     public virtual void Prepare(DbConnection connection) { }
 
+    public virtual Task PrepareNoWaitAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 
     public virtual Task ReadRowsAsync(
@@ -103,6 +105,9 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
         await connection.ExecuteAsync(new CommandDefinition(ConnectionPragmas, cancellationToken: ct));
 
     public override void Prepare(DbConnection connection) => connection.Execute(ConnectionPragmas);
+
+    public override async Task PrepareNoWaitAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA busy_timeout = 0", cancellationToken: ct));
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqliteBulkUpsert((SqliteConnection)connection, target);

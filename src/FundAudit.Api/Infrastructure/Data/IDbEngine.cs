@@ -23,6 +23,12 @@ internal interface IDbEngine
     void Prepare(DbConnection connection);
 
     /// <summary>
+    /// Makes an open connection fail at once instead of waiting for a lock (SQLite: <c>busy_timeout = 0</c>; the
+    /// other engines lock rows, and nothing is changed there). For best-effort writes that are skipped when busy.
+    /// </summary>
+    Task PrepareNoWaitAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>
     /// The engine's bulk path for many rows into <paramref name="target"/> on an open <paramref name="connection"/>
     /// (see <see cref="IBulkUpsert"/>): SQLite batched prepared inserts bound by position, PostgreSQL binary COPY,
     /// SQL Server SqlBulkCopy, each followed by one merge statement.
