@@ -66,9 +66,7 @@ internal class Db(IDbDialect dialect, IDbEngine engine)
         try
         {
             await using var connection = await OpenAsync(command.CancellationToken);
-            await engine.PrepareNoWaitAsync(connection, command.CancellationToken);
-            await connection.ExecuteAsync(command);
-            return true;
+            return await engine.TryExecuteNowAsync(connection, command);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {

@@ -23,10 +23,11 @@ internal interface IDbEngine
     void Prepare(DbConnection connection);
 
     /// <summary>
-    /// Makes an open connection fail at once instead of waiting for a lock (SQLite: <c>busy_timeout = 0</c>; the
-    /// other engines lock rows, and nothing is changed there). For best-effort writes that are skipped when busy.
+    /// Runs one best-effort statement on an open connection only if it can write at once: true when it ran, false
+    /// when another writer holds the lock (SQLite: BEGIN IMMEDIATE without waiting; the other engines lock rows and
+    /// just run it). Never waits for a file's write lock.
     /// </summary>
-    Task PrepareNoWaitAsync(DbConnection connection, CancellationToken ct);
+    Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command);
 
     /// <summary>
     /// The engine's bulk path for many rows into <paramref name="target"/> on an open <paramref name="connection"/>
