@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -119,6 +120,23 @@ public sealed class RapidResponseMoveTests : IDisposable
         Assert.All(RapidResponseMigrator.Tables, t => Assert.Empty(main[t])); // dropped from the main file
         var rapid = Rows(_options.RapidResponseConnectionString!);
         Assert.All(RapidResponseMigrator.Tables, t => Assert.Equal(before[t], rapid[t]));
+    }
+
+    [Fact]
+    public void The_rapid_response_scripts_are_numbered_from_0001_and_all_embedded()
+    {
+        var onDisk = Directory
+            .GetFiles(Path.Combine(RepoPaths.Root, "migrations", "sqlite-rapid-response"), "*.sql")
+            .Select(f => Path.GetFileName(f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.NotEmpty(onDisk);
+        for (var i = 0; i < onDisk.Count; i++)
+        {
+            Assert.StartsWith($"{i + 1:0000}_", onDisk[i], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(onDisk, Migrator.ScriptNames()["sqlite_rapid_response"]);
     }
 
     [Fact]
