@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Dapper;
 using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Api.Tests.Pages;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.EmergencyRequests;
 
@@ -158,6 +161,27 @@ public sealed class RapidResponseBesideImportTests(SqliteApp app) : IClassFixtur
 
         await AssertMainFileWriteLockedAsync(); // held all along
         await load.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task The_case_code_key_is_made_at_start_so_the_first_form_writes_nothing_to_the_main_file()
+    {
+        var fresh = new SqliteApp();
+        await fresh.InitializeAsync();
+        try
+        {
+            await using var connection = await fresh.Services.GetRequiredService<Db>().OpenAsync();
+            Assert.Equal(
+                1L,
+                await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM service_secrets WHERE name = 'case-code-hmac'"
+                )
+            );
+        }
+        finally
+        {
+            await ((IAsyncLifetime)fresh).DisposeAsync();
+        }
     }
 
     private async Task ActAsync(Tenant officer, string reference, string action, JsonObject body) =>
