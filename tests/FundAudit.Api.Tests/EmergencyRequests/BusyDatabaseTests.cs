@@ -37,9 +37,12 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
             }
         });
 
-    private async Task<string> FundAsync()
+    private Task<string> FundAsync() => FundAsync(null);
+
+    private async Task<string> FundAsync(Action<Tenant>? created)
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
+        created?.Invoke(admin);
         var slug = "busy-" + Guid.NewGuid().ToString("N")[..10];
         var body = new JsonObject
         {
@@ -170,6 +173,93 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.OK, sent.Status);
         Assert.NotNull(sent.TextOf("data-case-code"));
         Assert.Equal(1, await StoredRequestsAsync(slug));
+    }
+
+    [Fact]
+    public async Task The_answer_page_comes_back_with_the_typed_answer_and_changes_nothing_while_the_data_is_locked()
+    {
+        Tenant? admin = null;
+        var slug = await FundAsync(a => admin = a);
+        var officer = await app.AddKeyAsync(admin!, Roles.Officer, "olga");
+        var created = await HttpAssert.OkJsonAsync(
+            await app.CreateClient()
+                .PostAsync(
+                    $"/api/funds/{slug}/requests",
+                    Giving.Json(
+                        new JsonObject
+                        {
+                            ["alias"] = "Ana",
+                            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
+                            ["country"] = "HN",
+                            ["urgency"] = "high",
+                            ["situation"] = "Threatened after a hearing.",
+                            ["need"] = "legal",
+                            ["amount"] = 500,
+                            ["currency"] = "USD",
+                            ["language"] = "es",
+                        }
+                    )
+                ),
+            HttpStatusCode.Created
+        );
+        var reference = created.GetProperty("reference").GetString()!;
+        var code = created.GetProperty("caseCode").GetString()!;
+        var r = $"/api/requests/{reference}";
+        await HttpAssert.OkJsonAsync(
+            await officer.Client.PostAsync($"{r}/acknowledge", Giving.Json(new JsonObject { ["version"] = 1 }))
+        );
+        await HttpAssert.OkJsonAsync(
+            await officer.Client.PostAsync(
+                $"{r}/questions",
+                Giving.Json(new JsonObject { ["version"] = 2, ["question"] = "¿Dónde está ahora?" })
+            )
+        );
+
+        async Task<string> StateAsync() =>
+            (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync(r)))
+                .GetProperty("request")
+                .GetProperty("state")
+                .GetString()!;
+        var asked = await StateAsync();
+
+        await using var impatient = Impatient();
+        var defender = new PageSession(
+            impatient.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            )
+        );
+        await defender.GetAsync($"/f/{slug}/status?lang=es"); // its form's antiforgery token
+        var page = await defender.PostAsync($"/f/{slug}/status?lang=es", ("code", code));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        const string Answer = "En casa de una compañera, a salvo por ahora.";
+
+        HtmlPage busy;
+        await using (await HoldRapidResponseLockAsync())
+        {
+            busy = await defender.PostAsync($"/f/{slug}/answer?lang=es", ("code", code), ("answer", Answer));
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.Status);
+        Assert.Equal(RetryAfter, busy.Header("Retry-After"));
+        var html = WebUtility.HtmlDecode(busy.Html);
+        Assert.Contains(PageText.Get("Error_Busy", "es")!, html, StringComparison.Ordinal);
+        if (app.Provider == "postgres")
+        {
+            // Only emergency_requests is locked: the case is read (and its read logged), the answer kept as typed.
+            Assert.Contains(">" + Answer + "</textarea>", html, StringComparison.Ordinal);
+        }
+        else
+        {
+            // The whole rapid-response file is locked: reading the case would write its access log, so the status
+            // form comes back with the message, never a problem+json.
+            Assert.Contains("type=\"password\" id=\"code\"", html, StringComparison.Ordinal);
+        }
+        Assert.Equal(asked, await StateAsync()); // nothing changed
+
+        var sent = await defender.PostAsync($"/f/{slug}/answer?lang=es", ("code", code), ("answer", Answer));
+        Assert.Equal(HttpStatusCode.OK, sent.Status);
+        Assert.Contains(PageText.Get("Answer_Sent", "es")!, WebUtility.HtmlDecode(sent.Html), StringComparison.Ordinal);
+        Assert.NotEqual(asked, await StateAsync());
     }
 
     private sealed class Held(DbConnection connection, DbTransaction transaction) : IAsyncDisposable

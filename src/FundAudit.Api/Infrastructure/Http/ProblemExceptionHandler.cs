@@ -76,6 +76,7 @@ internal sealed class ProblemExceptionHandler(
                 CultureInfo.InvariantCulture
             );
             logger.LogWarning(
+                exception,
                 "Database busy on {Method} {Path}: answered 503 ({Error})",
                 httpContext.Request.Method,
                 httpContext.Request.Path,
