@@ -169,7 +169,7 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
 
     private async Task<T> QueryAsync<T>(string sql, object? args = null)
     {
-        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        await using var connection = await app.Services.GetRequiredService<RapidResponseDb>().OpenAsync();
         return await connection.ExecuteScalarAsync<T>(sql, args) ?? throw new InvalidOperationException("no value");
     }
 
@@ -638,8 +638,12 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
         if (app.Provider == "sqlite")
         {
             var file = new SqliteConnectionStringBuilder(app.ConnectionString).DataSource;
+            var rapid = new SqliteConnectionStringBuilder(
+                app.Services.GetRequiredService<DatabaseOptions>().RapidResponseConnectionString
+            ).DataSource;
+            Assert.True(File.Exists(rapid), "the rapid-response file exists");
             var needle = Encoding.UTF8.GetBytes(Canary);
-            foreach (var path in new[] { file, file + "-wal" }.Where(File.Exists))
+            foreach (var path in new[] { file, file + "-wal", rapid, rapid + "-wal" }.Where(File.Exists))
             {
                 byte[] bytes;
                 await using (
@@ -709,7 +713,7 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
 
         app.Clock.Advance(TimeSpan.FromDays(2));
         Assert.True(await RunJobAsync<PurgePersonalDataJob>(j => j.RunAsync(default)) >= 1);
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
+        await using (var connection = await app.Services.GetRequiredService<RapidResponseDb>().OpenAsync())
         {
             var row = await connection.QuerySingleAsync<RequestRow>(
                 "SELECT * FROM emergency_requests WHERE reference = @purged",

@@ -264,7 +264,7 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal("approved", await StateAsync(funder.Officer, reference));
 
         // The deliberate click shows the sensitive fields and is written to the access log.
-        var db = app.Services.GetRequiredService<Db>();
+        var db = app.Services.GetRequiredService<RapidResponseDb>();
         await using var connection = await db.OpenAsync();
         const string Reads =
             "SELECT COUNT(*) FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id WHERE r.reference = @reference AND l.actor = 'person:olga'";

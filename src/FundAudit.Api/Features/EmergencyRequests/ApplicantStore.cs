@@ -5,7 +5,7 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// request by the HMAC of its case code (the applicant's status, answer and withdrawal). Whatever is read after them
 /// filters on the funder_id of the fund or request found, like tenant code.
 /// </summary>
-internal sealed class ApplicantStore(Db db)
+internal sealed class ApplicantStore(RapidResponseDb db)
 {
     private const string SelectFundBySlug = $"SELECT {FundStore.Columns} FROM funds WHERE slug = @Slug";
     private const string SelectRequestByCode =

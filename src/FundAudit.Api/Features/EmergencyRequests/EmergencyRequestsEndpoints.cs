@@ -40,6 +40,7 @@ internal static class EmergencyRequestsEndpoints
         services.AddScoped<WebhookDeliveryJob>();
         services.AddScoped<PurgePersonalDataJob>();
         services.AddHostedService<EmergencyJobsRegistration>();
+        services.AddHostedService<RapidResponseWarmUp>();
 
         services.AddScoped<IValidator<CreateFund.Request>, CreateFund.Validator>();
         services.AddScoped<IValidator<SubmitRequest.Request>, SubmitRequest.Validator>();

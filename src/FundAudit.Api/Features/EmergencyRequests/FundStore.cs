@@ -35,7 +35,7 @@ internal sealed class FundRow
 /// public slug through <see cref="ApplicantStore"/>, the webhook delivery reads a fund's webhook through
 /// <see cref="SlaOutboxStore"/>.
 /// </summary>
-internal sealed class FundStore(Db db)
+internal sealed class FundStore(RapidResponseDb db)
 {
     /// <summary>The columns of <see cref="FundRow"/>, also read by <see cref="ApplicantStore"/>.</summary>
     public const string Columns = """

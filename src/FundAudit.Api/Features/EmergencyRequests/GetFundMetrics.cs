@@ -191,7 +191,7 @@ internal sealed class HistoryRow
 }
 
 /// <summary>The SQL of <see cref="GetFundMetrics"/>: one fund's requests of a period and their state history.</summary>
-internal sealed class FundMetricsStore(Db db)
+internal sealed class FundMetricsStore(RapidResponseDb db)
 {
     private const string SelectTimings = """
         SELECT id, tier, country, submitted_at FROM emergency_requests

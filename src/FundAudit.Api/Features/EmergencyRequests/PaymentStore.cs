@@ -37,7 +37,7 @@ internal sealed class PaymentDetailsRow
 /// Every statement filters on or writes funder_id. A transition writes payment details and disbursements inside its
 /// own transaction, through <see cref="ReplaceDetailsAsync"/> and <see cref="InsertDisbursementAsync"/>.
 /// </summary>
-internal sealed class PaymentStore(Db db)
+internal sealed class PaymentStore(RapidResponseDb db)
 {
     private const string DeletePaymentDetails =
         "DELETE FROM request_payment_details WHERE funder_id = @FunderId AND request_id = @RequestId";

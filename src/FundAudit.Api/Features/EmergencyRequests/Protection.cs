@@ -47,6 +47,9 @@ internal sealed class CaseCodeHasher(EmergencyOptions options, ServiceSecrets se
     public async Task<string> HashAsync(CaseCode code, CancellationToken ct) =>
         code.ComputeLookupHash(await KeyAsync(ct));
 
+    /// <summary>Loads or creates the key now (see <see cref="RapidResponseWarmUp"/>).</summary>
+    public Task WarmUpAsync(CancellationToken ct) => KeyAsync(ct);
+
     private async Task<byte[]> KeyAsync(CancellationToken ct)
     {
         if (_key is { } key)

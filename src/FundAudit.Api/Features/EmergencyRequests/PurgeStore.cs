@@ -5,7 +5,7 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// job runs for every funder at once. It removes ciphertext and the case-code hash; it keeps country, tier, amounts,
 /// instants and events, so the statistics survive.
 /// </summary>
-internal sealed class PurgeStore(Db db)
+internal sealed class PurgeStore(RapidResponseDb db)
 {
     private const string SelectPurgeable = """
         SELECT id FROM emergency_requests

@@ -7,7 +7,7 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// A transition is one transaction (<see cref="ApplyTransitionAsync"/>); the anonymous case-code read is in
 /// <see cref="ApplicantStore"/>.
 /// </summary>
-internal sealed class RequestStore(Db db)
+internal sealed class RequestStore(RapidResponseDb db)
 {
     /// <summary>The columns of <see cref="RequestRow"/>, also read by <see cref="ApplicantStore"/>.</summary>
     public const string Columns = """

@@ -59,7 +59,7 @@ internal sealed class WebhookTarget
 /// on funder_id. They read and write no personal data: goals, instants, references and the outbox's payloads. Tenant
 /// code never uses this store.
 /// </summary>
-internal sealed class SlaOutboxStore(Db db)
+internal sealed class SlaOutboxStore(RapidResponseDb db)
 {
     private const string SelectSweepCandidates = $"""
         SELECT g.request_id, g.goal, g.funder_id, r.fund_id, r.reference, r.state, {SlaTimerMapping.TimerColumns}

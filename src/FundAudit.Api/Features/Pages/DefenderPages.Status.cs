@@ -67,8 +67,15 @@ internal static partial class DefenderPages
             );
         }
 
-        var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, sensitive, ct);
-        return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
+        try
+        {
+            var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, sensitive, ct);
+            return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
+        }
+        catch (Exception ex) when (DatabaseBusy.Is(ex))
+        {
+            return await BusyAsync(http, fund, code, cases, reader, request.Answer ?? "", ct);
+        }
     }
 
     public static async Task<IResult> WithdrawAsync(
@@ -88,8 +95,63 @@ internal static partial class DefenderPages
             return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
         }
 
-        var result = await WithdrawRequest.HandleAsync(new WithdrawRequest.Request(code), cases, workflow, reader, ct);
-        return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, reader, ct);
+        try
+        {
+            var request = new WithdrawRequest.Request(code);
+            var result = await WithdrawRequest.HandleAsync(request, cases, workflow, reader, ct);
+            return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, reader, ct);
+        }
+        catch (Exception ex) when (DatabaseBusy.Is(ex))
+        {
+            return await BusyAsync(http, fund, code, cases, reader, "", ct);
+        }
+    }
+
+    /// <summary>
+    /// The database was busy: the case page again (503 with Retry-After) with the typed answer and "try again in a
+    /// minute"; nothing was changed. When the case itself cannot be read (its access-log entry waits on the same
+    /// lock, as when SQLite's rapid-response file is locked), the status form with that message instead.
+    /// </summary>
+    private static async Task<IResult> BusyAsync(
+        HttpContext http,
+        FundRow fund,
+        string code,
+        CaseLookup cases,
+        ApplicantCaseReader reader,
+        string typedAnswer,
+        CancellationToken ct
+    )
+    {
+        var seconds = http.RequestServices.GetRequiredService<DatabaseOptions>().BusyRetryAfterSeconds;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        const int Status = StatusCodes.Status503ServiceUnavailable;
+        try
+        {
+            var current = await CaseAsync(code, cases, reader, ct);
+            return CaseOrNotFound(
+                http,
+                fund,
+                code,
+                current,
+                "Error_Busy",
+                true,
+                typedAnswer: typedAnswer,
+                status: Status
+            );
+        }
+        catch (Exception ex) when (DatabaseBusy.Is(ex))
+        {
+            // Reading the case writes the access log, which waits on the same lock: the status form with the message.
+            var model = new DefenderStatusModel
+            {
+                Slug = fund.Slug,
+                FundName = fund.Name,
+                Token = PageSecurity.Token(http),
+                Notice = "Error_Busy",
+                NoticeIsError = true,
+            };
+            return RenderStatus(http, fund, model, Status);
+        }
     }
 
     private static async Task<IResult> AfterActionAsync(

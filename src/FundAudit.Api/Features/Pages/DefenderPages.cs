@@ -61,18 +61,7 @@ internal static partial class DefenderPages
         var submission = form["submission"].ToString() is { Length: >= 16 and <= 64 } k ? k : NewSubmissionKey();
         var amountTyped = PageLanguage.NormalizeNumber(values["amount"]); // "١٢٠٠٫٥٠" → "1200.50"
         decimal? amount = TryParseAmount(amountTyped, out var parsed) ? parsed : null;
-        var request = new SubmitRequest.Request(
-            values["alias"],
-            new ContactDetails(values["contact.channel"], values["contact.handle"]),
-            values["country"],
-            values["urgency"],
-            values["situation"],
-            values["need"],
-            amount,
-            values["currency"],
-            values["language"],
-            values["endorser"]
-        );
+        var request = ToRequest(values, amount);
 
         var errors = await FormErrorsAsync(
             request,
@@ -87,7 +76,17 @@ internal static partial class DefenderPages
             return RenderForm(http, fund, options, values, errors, submission, null, StatusCodes.Status400BadRequest);
         }
 
-        var result = await intake.SubmitAsync(fund.Slug, request, "form:" + submission, ct);
+        Results<Created<SubmitRequest.Response>, ProblemHttpResult> result;
+        try
+        {
+            result = await intake.SubmitAsync(fund.Slug, request, "form:" + submission, ct);
+        }
+        catch (Exception ex) when (DatabaseBusy.Is(ex))
+        {
+            // Nothing was stored: the same form again, with everything typed and the same submission key.
+            return Busy(http, fund, options, values, submission);
+        }
+
         return result.Result switch
         {
             Created<SubmitRequest.Response> { Value: { } created } => RenderSent(http, fund, created, text),
@@ -105,6 +104,47 @@ internal static partial class DefenderPages
             ),
             _ => FundNotFound(http),
         };
+    }
+
+    private static SubmitRequest.Request ToRequest(Dictionary<string, string> values, decimal? amount) =>
+        new(
+            values["alias"],
+            new ContactDetails(values["contact.channel"], values["contact.handle"]),
+            values["country"],
+            values["urgency"],
+            values["situation"],
+            values["need"],
+            amount,
+            values["currency"],
+            values["language"],
+            values["endorser"]
+        );
+
+    /// <summary>
+    /// The database was busy: the form again (503 with Retry-After) with what was typed, the same submission key (so a
+    /// second send that reaches a request stored meanwhile answers that one) and "try again in a minute".
+    /// </summary>
+    private static IResult Busy(
+        HttpContext http,
+        FundRow fund,
+        EmergencyOptions options,
+        IReadOnlyDictionary<string, string> values,
+        string submission
+    )
+    {
+        var seconds = http.RequestServices.GetRequiredService<DatabaseOptions>().BusyRetryAfterSeconds;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var empty = new Dictionary<string, string>();
+        return RenderForm(
+            http,
+            fund,
+            options,
+            values,
+            empty,
+            submission,
+            "Error_Busy",
+            StatusCodes.Status503ServiceUnavailable
+        );
     }
 
     /// <summary>

@@ -133,11 +133,16 @@ internal sealed class ConsoleSessionStore(Db db)
         );
     }
 
-    public async Task TouchAsync(long id, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Touch, new { Id = id, Now = now }, cancellationToken: ct));
-    }
+    /// <summary>
+    /// Records that the session was used: best effort, skipped (false) when the main database is busy, e.g. while a
+    /// portfolio import holds SQLite's write lock, so an officer's action never waits on the portfolio. A skipped
+    /// touch is retried by the next request; the session idles out only after
+    /// <see cref="ConsoleSessionOptions.IdleMinutes"/>.
+    /// </summary>
+    public Task<bool> TouchAsync(long id, DateTimeOffset now, CancellationToken ct) =>
+        db.TryExecuteWithoutWaitingAsync(
+            new CommandDefinition(Touch, new { Id = id, Now = now }, cancellationToken: ct)
+        );
 
     public async Task RevokeAsync(string token, DateTimeOffset now, CancellationToken ct)
     {

@@ -17,6 +17,10 @@ internal static class DataServiceCollectionExtensions
             : throw new InvalidOperationException(
                 $"Database:ConnectionString is required for provider " + $"'{options.Provider}'."
             );
+        options.RapidResponseConnectionString =
+            provider == DatabaseProvider.Sqlite
+                ? RapidResponseFile.ConnectionString(options.ConnectionString, options.RapidResponseFile)
+                : options.ConnectionString;
 
         IDbDialect dialect = provider switch
         {
@@ -37,7 +41,16 @@ internal static class DataServiceCollectionExtensions
         services.AddSingleton(dialect);
         services.AddSingleton(engine);
         services.AddSingleton<Db>();
+        services.AddSingleton(
+            new RapidResponseDb(
+                dialect,
+                provider == DatabaseProvider.Sqlite
+                    ? new SqliteEngine(dialect, options.RapidResponseConnectionString, options.BusyTimeoutMs)
+                    : engine
+            )
+        );
         services.AddSingleton<Migrator>();
+        services.AddSingleton<RapidResponseMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
     }
@@ -49,6 +62,7 @@ internal static class DataServiceCollectionExtensions
         if (services.GetRequiredService<DatabaseOptions>().MigrateOnStart)
         {
             services.GetRequiredService<Migrator>().Migrate();
+            services.GetRequiredService<RapidResponseMigrator>().Migrate();
         }
     }
 
@@ -63,7 +77,7 @@ internal static class DataServiceCollectionExtensions
             ),
         };
 
-    private static string SqliteConnectionString(string? configured)
+    internal static string SqliteConnectionString(string? configured)
     {
         var builder = new SqliteConnectionStringBuilder(
             string.IsNullOrWhiteSpace(configured)

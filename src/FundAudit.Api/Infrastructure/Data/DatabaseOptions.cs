@@ -18,6 +18,23 @@ internal sealed class DatabaseOptions
     /// <summary>Whether to apply migrations at start-up (the default; a multi-instance deployment may run them once out
     /// of band).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// SQLite only: the file of the rapid-response data (funds, requests and everything the defenders' and officers'
+    /// paths write), so that a portfolio import holding the main file's write lock never blocks them. Default:
+    /// <c>&lt;main file name&gt;-rapid-response.db</c> beside the main file. Ignored on PostgreSQL and SQL Server,
+    /// where the rapid-response tables live in the one database.
+    /// </summary>
+    public string? RapidResponseFile { get; set; }
+
+    /// <summary>Seconds a client is told to wait (<c>Retry-After</c> of a 503) when the database is busy.</summary>
+    public int BusyRetryAfterSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// The connection string of the rapid-response data: on SQLite its own file (set at registration from
+    /// <see cref="RapidResponseFile"/>), elsewhere <see cref="ConnectionString"/>.
+    /// </summary>
+    public string? RapidResponseConnectionString { get; set; }
 }
 
 internal enum DatabaseProvider

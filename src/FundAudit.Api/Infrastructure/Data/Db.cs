@@ -3,8 +3,9 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// <summary>
 /// Opens connections configured for the chosen engine, and carries its SQL dialect and engine I/O. Stores ask it for
 /// connections, or run a one-statement query through it on a connection of its own; they never branch on the engine.
+/// This one opens the main database; <see cref="RapidResponseDb"/> opens the rapid-response data.
 /// </summary>
-internal sealed class Db(IDbDialect dialect, IDbEngine engine)
+internal class Db(IDbDialect dialect, IDbEngine engine)
 {
     /// <summary>The SQL fragments where the engines differ.</summary>
     public IDbDialect Dialect => dialect;
@@ -54,6 +55,23 @@ internal sealed class Db(IDbDialect dialect, IDbEngine engine)
     {
         await using var connection = await OpenAsync(command.CancellationToken);
         return await connection.ExecuteAsync(command);
+    }
+
+    /// <summary>
+    /// Runs one best-effort statement on a connection of its own without waiting for a lock: true when it ran, false
+    /// when the database was busy (another writer holds the lock) and it was skipped.
+    /// </summary>
+    public async Task<bool> TryExecuteWithoutWaitingAsync(CommandDefinition command)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(command.CancellationToken);
+            return await engine.TryExecuteNowAsync(connection, command);
+        }
+        catch (Exception ex) when (DatabaseBusy.Is(ex))
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs one statement on a connection of its own; returns the first cell of its answer.</summary>

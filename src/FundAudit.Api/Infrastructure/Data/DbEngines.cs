@@ -1,6 +1,7 @@
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace FundAudit.Api.Infrastructure.Data;
 
@@ -20,6 +21,12 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
     public virtual void Prepare(DbConnection connection) { }
+
+    public virtual async Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command)
+    {
+        await connection.ExecuteAsync(command);
+        return true;
+    }
 
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 
@@ -103,6 +110,41 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
         await connection.ExecuteAsync(new CommandDefinition(ConnectionPragmas, cancellationToken: ct));
 
     public override void Prepare(DbConnection connection) => connection.Execute(ConnectionPragmas);
+
+    /// <summary>
+    /// BEGIN IMMEDIATE through SQLite's C API with no busy wait (Microsoft.Data.Sqlite would retry until its command
+    /// timeout): SQLITE_BUSY answers false at once; otherwise the statement runs inside it and commits.
+    /// </summary>
+    public override async Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command)
+    {
+        var handle = ((SqliteConnection)connection).Handle!;
+        raw.sqlite3_busy_timeout(handle, 0);
+        try
+        {
+            var rc = raw.sqlite3_exec(handle, "BEGIN IMMEDIATE");
+            if (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+            {
+                return false;
+            }
+
+            SqliteException.ThrowExceptionForRC(rc, handle);
+            try
+            {
+                await connection.ExecuteAsync(command);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_exec(handle, "COMMIT"), handle);
+                return true;
+            }
+            catch
+            {
+                raw.sqlite3_exec(handle, "ROLLBACK");
+                throw;
+            }
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(handle, busyTimeoutMs);
+        }
+    }
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqliteBulkUpsert((SqliteConnection)connection, target);

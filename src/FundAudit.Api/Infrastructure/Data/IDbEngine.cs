@@ -23,6 +23,13 @@ internal interface IDbEngine
     void Prepare(DbConnection connection);
 
     /// <summary>
+    /// Runs one best-effort statement on an open connection only if it can write at once: true when it ran, false
+    /// when another writer holds the lock (SQLite: BEGIN IMMEDIATE without waiting; the other engines lock rows and
+    /// just run it). Never waits for a file's write lock.
+    /// </summary>
+    Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command);
+
+    /// <summary>
     /// The engine's bulk path for many rows into <paramref name="target"/> on an open <paramref name="connection"/>
     /// (see <see cref="IBulkUpsert"/>): SQLite batched prepared inserts bound by position, PostgreSQL binary COPY,
     /// SQL Server SqlBulkCopy, each followed by one merge statement.

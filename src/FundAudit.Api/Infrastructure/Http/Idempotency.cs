@@ -12,7 +12,7 @@ internal sealed record IdempotentResponse(string RequestHash, int StatusCode, st
 /// Data Protection ciphertext (it may hold a secret shown once, e.g. a case code). The caller saves the answer in the
 /// same transaction as the work, so a concurrent retry hits the primary key and reads the winner's answer instead.
 /// </summary>
-internal sealed class IdempotencyStore(Db db, IDataProtectionProvider protection)
+internal sealed class IdempotencyStore(RapidResponseDb db, IDataProtectionProvider protection)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;

@@ -5,11 +5,14 @@ namespace FundAudit.Api.Infrastructure.Http;
 
 /// <summary>
 /// Turns every unhandled exception into ProblemDetails. Bad requests (malformed JSON, oversized bodies) say what
-/// and where; anything else is a 500 with no stack trace, SQL or path (those go to the log only).
+/// and where; a database that is busy (<see cref="DatabaseBusy"/>: a lock held too long, a deadlock, a full pool) is a
+/// 503 with <c>Retry-After</c> (<c>Database:BusyRetryAfterSeconds</c>); anything else is a 500 with no stack trace,
+/// SQL or path (those go to the log only).
 /// </summary>
 internal sealed class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
     IHostEnvironment environment,
+    DatabaseOptions database,
     ILogger<ProblemExceptionHandler> logger
 ) : IExceptionHandler
 {
@@ -32,6 +35,12 @@ internal sealed class ProblemExceptionHandler(
                 "The request body is " + "larger than this endpoint accepts."
             ),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", SafeMessage(bad)),
+            _ when DatabaseBusy.Is(exception) => (
+                503,
+                "Service busy",
+                "The database is busy and the request was not completed. Send it again (with the same "
+                    + $"Idempotency-Key where it has one) in {database.BusyRetryAfterSeconds} seconds."
+            ),
             _ when environment.IsDevelopment() => (500, "Unexpected error", exception.ToString()),
             _ => (
                 500,
@@ -40,15 +49,7 @@ internal sealed class ProblemExceptionHandler(
             ),
         };
 
-        if (status >= 500)
-        {
-            logger.LogError(
-                exception,
-                "Unhandled exception on {Method} {Path}",
-                httpContext.Request.Method,
-                httpContext.Request.Path
-            );
-        }
+        Log(httpContext, exception, status);
 
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(
@@ -64,6 +65,33 @@ internal sealed class ProblemExceptionHandler(
                 },
             }
         );
+    }
+
+    /// <summary>A busy database as a warning (with the Retry-After header set); any other 5xx as an error.</summary>
+    private void Log(HttpContext httpContext, Exception exception, int status)
+    {
+        if (status == 503)
+        {
+            httpContext.Response.Headers.RetryAfter = database.BusyRetryAfterSeconds.ToString(
+                CultureInfo.InvariantCulture
+            );
+            logger.LogWarning(
+                exception,
+                "Database busy on {Method} {Path}: answered 503 ({Error})",
+                httpContext.Request.Method,
+                httpContext.Request.Path,
+                exception.GetType().Name
+            );
+        }
+        else if (status >= 500)
+        {
+            logger.LogError(
+                exception,
+                "Unhandled exception on {Method} {Path}",
+                httpContext.Request.Method,
+                httpContext.Request.Path
+            );
+        }
     }
 
     private static string DescribeJson(JsonException json)

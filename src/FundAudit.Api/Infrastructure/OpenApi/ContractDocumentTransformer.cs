@@ -178,7 +178,8 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     private static void AddProblems(OpenApiOperation operation, string id)
     {
         // Rules every operation follows: parameters and bodies that cannot be read are a 400, an address whose
-        // resource is not the caller's is a 404, and an unexpected failure is a 500 (all ProblemDetails).
+        // resource is not the caller's is a 404, an unexpected failure is a 500 and a busy database a 503 with
+        // Retry-After (all ProblemDetails).
         if (operation.Parameters is { Count: > 0 } || operation.RequestBody is not null)
         {
             AddProblem(operation, "400", "The request could not be read or is not valid.");
@@ -195,6 +196,23 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         }
 
         AddProblem(operation, "500", "An unexpected failure; quote the traceId when reporting it.");
+        operation.Responses!.TryAdd(
+            "503",
+            new OpenApiResponse
+            {
+                Description =
+                    "The database is busy (a lock held too long, a full pool); nothing was completed. Send "
+                    + "the same request again after Retry-After seconds.",
+                Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+                {
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before sending the request again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                    },
+                },
+            }
+        );
     }
 
     private static void TidyRequestBody(OpenApiOperation operation)
