@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
+using Dapper;
 using FundAudit.Api.Infrastructure.Data;
 using Microsoft.Data.SqlClient;
 
@@ -18,10 +19,15 @@ internal sealed class RecordingSqlServer
     public RecordingSqlServer()
     {
         var dialect = new SqlServerDialect();
-        Db = new Db(dialect, new Engine(new SqlServerEngine(dialect, "Server=nowhere"), this));
+        var engine = new Engine(new SqlServerEngine(dialect, "Server=nowhere"), this);
+        Db = new Db(dialect, engine);
+        RapidResponseDb = new RapidResponseDb(dialect, engine);
     }
 
     public Db Db { get; }
+
+    /// <summary>The rapid-response stores' database: on SQL Server the same one, through the same recording.</summary>
+    public RapidResponseDb RapidResponseDb { get; }
 
     /// <summary>Every command text sent so far, in order.</summary>
     public IReadOnlyList<string> Sent => [.. _sent];
@@ -58,6 +64,9 @@ internal sealed class RecordingSqlServer
         public Task PrepareAsync(DbConnection connection, CancellationToken ct) => real.PrepareAsync(connection, ct);
 
         public void Prepare(DbConnection connection) => real.Prepare(connection);
+
+        public Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command) =>
+            real.TryExecuteNowAsync(connection, command);
 
         public IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
             throw new NotSupportedException("SqlBulkCopy needs a server: its SQL is checked from SqlServerBulkUpsert.");

@@ -78,6 +78,11 @@ internal sealed class SampleValues(RecordingSqlServer server)
             return server.Db;
         }
 
+        if (type == typeof(RapidResponseDb))
+        {
+            return server.RapidResponseDb;
+        }
+
         if (type == typeof(DbConnection))
         {
             return _connection ??= server.Db.Open();

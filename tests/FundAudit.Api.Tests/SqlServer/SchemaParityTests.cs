@@ -140,26 +140,41 @@ public sealed class SchemaParityTests(ITestOutputHelper output)
         return Group(rows);
     }
 
+    /// <summary>
+    /// SQLite's tables over its two files: the main file after its migrations, and the rapid-response file after its
+    /// own migrations and the move of the rapid-response tables out of the main file (as a service start does).
+    /// </summary>
     private static async Task<Dictionary<string, Dictionary<string, string>>> SqliteColumnsAsync()
     {
         var folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "schema-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var connectionString = new SqliteConnectionStringBuilder
+        string File(string name) =>
+            new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, name), Pooling = false }.ToString();
+        var options = new DatabaseOptions
         {
-            DataSource = Path.Combine(folder, "fundaudit.db"),
-            Pooling = false,
-        }.ToString();
+            ConnectionString = File("fundaudit.db"),
+            RapidResponseConnectionString = File("fundaudit-rapid-response.db"),
+        };
         try
         {
-            Migrate(new SqliteEngine(new SqliteDialect(), connectionString, 5000), connectionString);
-            await using var connection = new SqliteConnection(connectionString);
-            var rows = await connection.QueryAsync<(string Table, string Column, string Type)>(
-                """
-                SELECT m.name, p.name, p.type
-                FROM sqlite_master m JOIN pragma_table_info(m.name) p
-                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
-                """
-            );
+            var engine = new SqliteEngine(new SqliteDialect(), options.ConnectionString, 5000);
+            Migrate(engine, options.ConnectionString);
+            new RapidResponseMigrator(engine, options, NullLogger<RapidResponseMigrator>.Instance).Migrate();
+            var rows = new List<(string Table, string Column, string Type)>();
+            foreach (var file in new[] { options.ConnectionString, options.RapidResponseConnectionString })
+            {
+                await using var connection = new SqliteConnection(file);
+                rows.AddRange(
+                    await connection.QueryAsync<(string Table, string Column, string Type)>(
+                        """
+                        SELECT m.name, p.name, p.type
+                        FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
+                        """
+                    )
+                );
+            }
+
             return Group(rows);
         }
         finally

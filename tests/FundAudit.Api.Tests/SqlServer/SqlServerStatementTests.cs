@@ -259,7 +259,9 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
         Api.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && !EngineSpecific(t) && !t.Name.Contains('<'))
             .Where(t => !typeof(IGrantLoader).IsAssignableFrom(t))
-            .Where(t => t.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(Db))))
+            .Where(t =>
+                t.GetConstructors().Any(c => c.GetParameters().Any(p => typeof(Db).IsAssignableFrom(p.ParameterType)))
+            )
             .OrderBy(t => t.Name, StringComparer.Ordinal);
 
     private static IEnumerable<MethodInfo> StoreMethods(Type store) =>
