@@ -21,6 +21,8 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
 
     public virtual void Prepare(DbConnection connection) { }
 
+    public virtual Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct) => Task.FromResult(true);
+
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 
     public virtual Task ReadRowsAsync(
@@ -103,6 +105,15 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
         await connection.ExecuteAsync(new CommandDefinition(ConnectionPragmas, cancellationToken: ct));
 
     public override void Prepare(DbConnection connection) => connection.Execute(ConnectionPragmas);
+
+    public override async Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct)
+    {
+        // One row: busy (1 when a reader kept the checkpoint from finishing), log frames, frames checkpointed.
+        var busy = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: ct)
+        );
+        return busy == 0;
+    }
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqliteBulkUpsert((SqliteConnection)connection, target);
