@@ -16,6 +16,7 @@ builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFundAuditData(builder.Configuration);
 builder.Services.AddFundAuditHttp(builder.Configuration);
+builder.Services.AddFundAuditApiHeaders(builder.Configuration);
 builder.Services.AddFundAuditAuth();
 builder.Services.AddFundAuditOpenApi();
 builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
@@ -36,6 +37,7 @@ if (isCommand)
     return await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseFundAuditApiHeaders();
 app.UseFundAuditHttp();
 app.UsePages();
 app.UseAuthentication();
