@@ -7,10 +7,11 @@ using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.OpenApi;
+using FundAudit.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-var isCommand = FundersCommand.IsCommand(args);
+var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args);
 builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -34,7 +35,9 @@ app.Services.MigrateDatabase();
 
 if (isCommand)
 {
-    return await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return KeyRingCommand.IsCommand(args)
+        ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+        : await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 app.UseFundAuditApiHeaders();

@@ -76,7 +76,7 @@ internal sealed class RetentionCases(FundAuditApp app)
     }
 
     /// <summary>Submits a case with canaries in alias, contact, situation and endorser.</summary>
-    public async Task<(string Reference, string Code)> SubmitAsync(string ending)
+    public async Task<(string Reference, string Code)> SubmitAsync(string ending, string? idempotencyKey = null)
     {
         var form = new JsonObject
         {
@@ -91,10 +91,16 @@ internal sealed class RetentionCases(FundAuditApp app)
             ["language"] = "es",
             ["endorser"] = Canary("endorser", ending),
         };
-        var json = await HttpAssert.OkJsonAsync(
-            await Anonymous.PostAsync($"/api/funds/{Slug}/requests", Giving.Json(form)),
-            HttpStatusCode.Created
-        );
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/funds/{Slug}/requests")
+        {
+            Content = Giving.Json(form),
+        };
+        if (idempotencyKey is not null)
+        {
+            message.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        var json = await HttpAssert.OkJsonAsync(await Anonymous.SendAsync(message), HttpStatusCode.Created);
         return (json.GetProperty("reference").GetString()!, json.GetProperty("caseCode").GetString()!);
     }
 
