@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
+using FundAudit.Api.Tests.Pages;
 using Hangfire;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,6 +102,13 @@ public abstract class RetentionTests<TApp>(TApp app) : IClassFixture<TApp>
         await cases.RunPurgeAsync();
         Assert.False(await cases.PurgedAsync(open));
         Assert.Equal([open], (await cases.PurgeDueAsync()).Keys);
+        using (var console = await ConsoleClient.SignInAsync(app, cases.Officer.Key))
+        {
+            var page = await console.GetPageAsync($"/app/requests?fund={cases.Slug}");
+            var due = app.Clock.GetUtcNow().AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            Assert.Contains($"inactive: data purged on {due}", page, StringComparison.Ordinal);
+        }
+
         await cases.RunPurgeAsync(); // a second run warns nobody twice
         Assert.Single(await cases.EventsAsync(open), e => e.Action == PurgeStore.WarningCommand);
 
