@@ -7,15 +7,17 @@ using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.OpenApi;
+using FundAudit.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-var isCommand = FundersCommand.IsCommand(args);
+var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args);
 builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFundAuditData(builder.Configuration);
 builder.Services.AddFundAuditHttp(builder.Configuration);
+builder.Services.AddFundAuditApiHeaders(builder.Configuration);
 builder.Services.AddFundAuditAuth();
 builder.Services.AddFundAuditOpenApi();
 builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
@@ -33,9 +35,12 @@ app.Services.MigrateDatabase();
 
 if (isCommand)
 {
-    return await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return KeyRingCommand.IsCommand(args)
+        ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+        : await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseFundAuditApiHeaders();
 app.UseFundAuditHttp();
 app.UsePages();
 app.UseAuthentication();

@@ -6452,9 +6452,9 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<ListRequestsResponse> ListEmergencyRequestsAsync(string? fund, string? state, string? tier, string? sla, int? limit, long? cursor, bool? open)
+        public virtual System.Threading.Tasks.Task<ListRequestsResponse> ListEmergencyRequestsAsync(string? fund, string? state, string? tier, string? sla, int? limit, long? cursor, bool? open, bool? purgeDue)
         {
-            return ListEmergencyRequestsAsync(fund, state, tier, sla, limit, cursor, open, System.Threading.CancellationToken.None);
+            return ListEmergencyRequestsAsync(fund, state, tier, sla, limit, cursor, open, purgeDue, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -6463,7 +6463,7 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ListRequestsResponse> ListEmergencyRequestsAsync(string? fund, string? state, string? tier, string? sla, int? limit, long? cursor, bool? open, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<ListRequestsResponse> ListEmergencyRequestsAsync(string? fund, string? state, string? tier, string? sla, int? limit, long? cursor, bool? open, bool? purgeDue, System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -6506,6 +6506,10 @@ namespace FundAudit.Api.Tests.Client
                     if (open != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("Open")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(open, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (purgeDue != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("PurgeDue")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(purgeDue, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -10626,6 +10630,9 @@ namespace FundAudit.Api.Tests.Client
         [System.Text.Json.Serialization.JsonPropertyName("goals")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.ICollection<GoalView> Goals { get; set; } = new System.Collections.ObjectModel.Collection<GoalView>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("purgeDueAt")]
+        public System.DateTimeOffset? PurgeDueAt { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 

@@ -15,7 +15,9 @@ public sealed class KeyRingProtectionTests(SqliteApp app) : IClassFixture<Sqlite
     [Fact]
     public void Production_refuses_to_start_without_a_key_ring_protection_certificate()
     {
-        using var production = app.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+        using var production = app.WithWebHostBuilder(b =>
+            b.UseEnvironment("Production").UseSetting("DataProtection:CertificatePath", "")
+        );
         var error = Assert.ThrowsAny<Exception>(() => production.Server);
         Assert.Contains("DataProtection:CertificatePath", error.ToString(), StringComparison.Ordinal);
     }
@@ -41,7 +43,7 @@ public sealed class KeyRingProtectionTests(SqliteApp app) : IClassFixture<Sqlite
             await File.WriteAllBytesAsync(path, certificate.Export(X509ContentType.Pfx, "test-password"));
         }
 
-        // The Testing host created an unencrypted key at start-up (allowed there); start the ring afresh.
+        // The fixture's keys are encrypted with another certificate (TestCertificates.Shared); start the ring afresh.
         await using (var cleanup = await app.Services.GetRequiredService<Db>().OpenAsync())
         {
             await cleanup.ExecuteAsync("DELETE FROM data_protection_keys");

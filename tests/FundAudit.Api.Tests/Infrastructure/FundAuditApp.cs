@@ -53,6 +53,8 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
             "Imports:Folder",
             Path.Combine(Path.GetTempPath(), "fundaudit-tests", "imports-" + Guid.NewGuid().ToString("N")[..12])
         );
+        builder.UseSetting("DataProtection:CertificatePath", TestCertificates.Shared); // needed outside Development
+        builder.UseSetting("DataProtection:CertificatePassword", TestCertificates.Password);
         builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
         builder.ConfigureServices(services =>
         {

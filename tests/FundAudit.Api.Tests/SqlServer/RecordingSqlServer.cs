@@ -68,6 +68,9 @@ internal sealed class RecordingSqlServer
         public Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command) =>
             real.TryExecuteNowAsync(connection, command);
 
+        public Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct) =>
+            real.FlushErasedAsync(connection, ct);
+
         public IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
             throw new NotSupportedException("SqlBulkCopy needs a server: its SQL is checked from SqlServerBulkUpsert.");
 

@@ -6,6 +6,7 @@ using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Infrastructure.Security;
 using FundAudit.Core.Audit;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
@@ -259,6 +260,7 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
         Api.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && !EngineSpecific(t) && !t.Name.Contains('<'))
             .Where(t => !typeof(IGrantLoader).IsAssignableFrom(t))
+            .Where(t => t != typeof(KeyRingMaintenance)) // its one statement is a constant (UpdateKey), checked above
             .Where(t =>
                 t.GetConstructors().Any(c => c.GetParameters().Any(p => typeof(Db).IsAssignableFrom(p.ParameterType)))
             )

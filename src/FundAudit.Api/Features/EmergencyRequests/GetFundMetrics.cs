@@ -197,10 +197,11 @@ internal sealed class FundMetricsStore(RapidResponseDb db)
         SELECT id, tier, country, submitted_at FROM emergency_requests
         WHERE funder_id = @FunderId AND fund_id = @FundId AND submitted_at >= @From AND submitted_at < @To
         """;
-    private const string SelectHistory = """
+    private const string SelectHistory = $"""
         SELECT e.request_id, e.to_state, e.occurred_at
         FROM request_events e JOIN emergency_requests r ON r.id = e.request_id
         WHERE r.funder_id = @FunderId AND r.fund_id = @FundId AND r.submitted_at >= @From AND r.submitted_at < @To
+          AND e.command NOT IN ('{PurgeStore.WarningCommand}', '{PurgeStore.PurgeCommand}')
         ORDER BY e.request_id, e.id
         """;
 

@@ -20,6 +20,8 @@ internal static class ListRequests
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
     /// <param name="Open">true: only requests still open (before disbursement, not declined, closed or
     /// withdrawn).</param>
+    /// <param name="PurgeDue">true: only inactive open requests whose personal data is due to be purged
+    /// (<c>purgeDueAt</c>).</param>
     public sealed record Request(
         string? Fund,
         string? State,
@@ -27,7 +29,8 @@ internal static class ListRequests
         string? Sla,
         int? Limit,
         long? Cursor,
-        bool? Open = null
+        bool? Open = null,
+        bool? PurgeDue = null
     );
 
     public sealed record Response(IReadOnlyList<RequestSummary> Items, long? Next);
@@ -37,6 +40,8 @@ internal static class ListRequests
         ClaimsPrincipal user,
         FundStore fundStore,
         RequestStore store,
+        PurgeStore retention,
+        EmergencyOptions options,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -67,10 +72,18 @@ internal static class ListRequests
             ct
         );
         var page = rows.Take(limit).ToList();
-        var timers = await store.TimersAsync(funderId, page.Select(r => r.Id).ToList(), ct);
+        var ids = page.Select(r => r.Id).ToList();
+        var timers = await store.TimersAsync(funderId, ids, ct);
+        var warnings = await retention.PendingWarningsAsync(funderId, ids, ct);
         var now = clock.GetUtcNow();
-        var items = page.Select(r => RequestSummary.From(r, funds[r.FundId], timers[r.Id], now))
+        var items = page.Select(r =>
+                RequestSummary.From(r, funds[r.FundId], timers[r.Id], now) with
+                {
+                    PurgeDueAt = warnings.TryGetValue(r.Id, out var at) ? at.AddDays(options.PurgeWarningDays) : null,
+                }
+            )
             .Where(s => request.Sla is null || s.SlaStatus == request.Sla.Trim().ToLowerInvariant())
+            .Where(s => request.PurgeDue != true || s.PurgeDueAt is not null)
             .ToList();
         return TypedResults.Ok(new Response(items, rows.Count > limit ? page[^1].Id : null));
     }

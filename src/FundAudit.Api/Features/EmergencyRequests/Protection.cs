@@ -9,8 +9,21 @@ internal sealed class EmergencyOptions
 {
     public const string Section = "EmergencyRequests";
 
-    /// <summary>Days after closure when personal data is removed (default 90).</summary>
+    /// <summary>
+    /// Days after a case ends (closed, withdrawn or declined; counted from its last event) when its personal data is
+    /// removed (default 90).
+    /// </summary>
     public int PurgeAfterDays { get; set; } = 90;
+
+    /// <summary>Days without any event after which a case left open has its personal data removed (default
+    /// 180).</summary>
+    public int InactivePurgeDays { get; set; } = 180;
+
+    /// <summary>
+    /// Days before that purge when officers are warned (a <c>retention_warning</c> event and the request's
+    /// <c>purgeDueAt</c>); any action on the case since the warning puts the purge off (default 14).
+    /// </summary>
+    public int PurgeWarningDays { get; set; } = 14;
 
     /// <summary>
     /// Optional base64 HMAC key (≥ 32 bytes) for case-code lookup hashes, from a secret store. Without it a random key

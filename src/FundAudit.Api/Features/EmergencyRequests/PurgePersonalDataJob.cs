@@ -3,8 +3,10 @@ using Hangfire;
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>
-/// Every hour: removes personal data of cases closed longer than EmergencyRequests:PurgeAfterDays ago (through
-/// <see cref="PurgeStore"/>) and keeps the statistics; drops first answers to Idempotency-Keys older than a day.
+/// Every hour (no arguments): removes personal data (through <see cref="PurgeStore"/>) of cases that ended in any way
+/// (closed, withdrawn, declined) EmergencyRequests:PurgeAfterDays ago, and of cases left open without activity for
+/// EmergencyRequests:InactivePurgeDays once officers were warned PurgeWarningDays before; keeps the statistics; drops
+/// first answers to Idempotency-Keys older than a day; then lets the engine drop its copies of the erased pages.
 /// </summary>
 internal sealed class PurgePersonalDataJob(
     PurgeStore store,
@@ -16,24 +18,44 @@ internal sealed class PurgePersonalDataJob(
 {
     public const string RecurringId = "emergency-purge";
 
+    /// <summary>Runs one pass; answers the number of cases purged.</summary>
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var warningDays = Math.Clamp(options.PurgeWarningDays, 0, options.InactivePurgeDays);
         var purged = 0;
-        foreach (var id in await store.PurgeableAsync(now.AddDays(-options.PurgeAfterDays), ct))
+        foreach (var id in await store.EndedBeforeAsync(now.AddDays(-options.PurgeAfterDays), ct))
         {
-            if (await store.PurgeAsync(id, now, ct))
-            {
-                purged++;
-            }
+            purged += await store.PurgeAsync(id, now, ct) ? 1 : 0;
+        }
+
+        var inactiveSince = now.AddDays(-options.InactivePurgeDays);
+        foreach (var id in await store.AbandonedAsync(inactiveSince, now.AddDays(-warningDays), ct))
+        {
+            purged += await store.PurgeAsync(id, now, ct) ? 1 : 0;
+        }
+
+        var warned = 0;
+        foreach (var id in await store.ToWarnAsync(now.AddDays(warningDays - options.InactivePurgeDays), ct))
+        {
+            warned += await store.WarnAsync(id, now, ct) ? 1 : 0;
         }
 
         // First answers to Idempotency-Keys hold case codes (encrypted): a day is long enough for a retry.
         await idempotency.DeleteOlderThanAsync(now.AddDays(-1), ct);
-        if (purged > 0)
+        if (!await store.FlushErasedAsync(ct))
         {
-            logger.LogInformation("Purged personal data of {Count} closed requests", purged);
+            logger.LogWarning("The database could not drop its copies of erased pages now; the next run tries again");
+        }
+
+        if (purged > 0 || warned > 0)
+        {
+            logger.LogInformation(
+                "Purged personal data of {Count} requests; warned of {Warned} inactive open requests",
+                purged,
+                warned
+            );
         }
 
         return purged;

@@ -40,6 +40,11 @@ internal sealed record RequestSummary(
     IReadOnlyList<GoalView> Goals
 )
 {
+    /// <summary>
+    /// When the personal data of this open, inactive case will be purged (officers' warning; any action puts it off).
+    /// </summary>
+    public DateTimeOffset? PurgeDueAt { get; init; }
+
     public static RequestSummary From(RequestRow r, FundRow fund, IEnumerable<SlaTimer> timers, DateTimeOffset now)
     {
         var calendar = FundPolicies.Deserialize(fund.SlaPolicy).EffectiveCalendar;

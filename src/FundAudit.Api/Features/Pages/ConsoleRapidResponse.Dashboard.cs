@@ -54,7 +54,7 @@ internal static partial class ConsoleRapidResponse
             );
         }
 
-        var rows = await OpenRowsAsync(chosen, user, fundStore, requests, clock, ct);
+        var rows = await OpenRowsAsync(chosen, user, fundStore, requests, http.RequestServices, clock, ct);
         var (tables, medianChart) = await MetricsTablesAsync(
             chosen,
             from,
@@ -79,18 +79,22 @@ internal static partial class ConsoleRapidResponse
         ClaimsPrincipal user,
         FundStore fundStore,
         RequestStore requests,
+        IServiceProvider services,
         TimeProvider clock,
         CancellationToken ct
     )
     {
+        var retention = services.GetRequiredService<PurgeStore>();
+        var options = services.GetRequiredService<EmergencyOptions>();
         var open = new List<RequestSummary>();
         long? cursor = 0;
         while (cursor is not null)
         {
             var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
             var page =
-                (await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct)).Result
-                as Ok<ListRequests.Response>;
+                (
+                    await ListRequests.HandleAsync(filter, user, fundStore, requests, retention, options, clock, ct)
+                ).Result as Ok<ListRequests.Response>;
             open.AddRange(page!.Value!.Items);
             cursor = page.Value.Next;
         }

@@ -55,7 +55,16 @@ internal static partial class ConsoleRapidResponse
             50,
             cursor
         );
-        var result = await ListRequests.HandleAsync(filter, user, fundStore, requests, clock, ct);
+        var result = await ListRequests.HandleAsync(
+            filter,
+            user,
+            fundStore,
+            requests,
+            http.RequestServices.GetRequiredService<PurgeStore>(),
+            http.RequestServices.GetRequiredService<EmergencyOptions>(),
+            clock,
+            ct
+        );
         var page = (result.Result as Ok<ListRequests.Response>)?.Value;
         return ConsoleRender.Page<ConsoleRequests>(
             http,

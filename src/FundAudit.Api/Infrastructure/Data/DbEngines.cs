@@ -28,6 +28,8 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
         return true;
     }
 
+    public virtual Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct) => Task.FromResult(true);
+
     public abstract IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target);
 
     public virtual Task ReadRowsAsync(
@@ -144,6 +146,15 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
         {
             raw.sqlite3_busy_timeout(handle, busyTimeoutMs);
         }
+    }
+
+    public override async Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct)
+    {
+        // One row: busy (1 when a reader kept the checkpoint from finishing), log frames, frames checkpointed.
+        var busy = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: ct)
+        );
+        return busy == 0;
     }
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>

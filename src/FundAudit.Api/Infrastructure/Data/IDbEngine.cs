@@ -30,6 +30,14 @@ internal interface IDbEngine
     Task<bool> TryExecuteNowAsync(DbConnection connection, CommandDefinition command);
 
     /// <summary>
+    /// After personal data was erased on this database: drops the copies of erased pages the engine keeps beside it.
+    /// SQLite checkpoints its write-ahead log with TRUNCATE (secure_delete has zeroed the freed content, the
+    /// checkpoint writes those pages into the database file and empties the -wal file); nothing elsewhere (see the
+    /// README on what PostgreSQL keeps). False when the engine could not finish it now (a reader held the log).
+    /// </summary>
+    Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>
     /// The engine's bulk path for many rows into <paramref name="target"/> on an open <paramref name="connection"/>
     /// (see <see cref="IBulkUpsert"/>): SQLite batched prepared inserts bound by position, PostgreSQL binary COPY,
     /// SQL Server SqlBulkCopy, each followed by one merge statement.

@@ -10,7 +10,7 @@ namespace FundAudit.Api.Infrastructure.Security;
 /// <summary>
 /// <c>DataProtection:*</c>. The key ring lives in the database (table data_protection_keys) unless
 /// <see cref="KeyFolder"/> names a folder; it is encrypted at rest with the X.509 certificate at
-/// <see cref="CertificatePath"/>. Production refuses to start without that certificate.
+/// <see cref="CertificatePath"/>. Every environment but Development refuses to start without that certificate.
 /// </summary>
 internal sealed class DataProtectionSettings
 {
@@ -45,6 +45,14 @@ internal static class DataProtectionSetup
         var settings = configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>()
             ?? new DataProtectionSettings();
         services.AddSingleton(settings);
+
+        // First of all hosted services: Data Protection's own one loads the key ring at start and creates a key when
+        // there is none, so the certificate check must come before it.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DataProtectionStartupCheck>());
+        services.AddSingleton<KeyRingMaintenance>();
+        services.AddSingleton<KeyRotation>();
+        services.AddScoped<KeyRotationJob>();
+        services.AddHostedService<KeyRotationJobRegistration>();
         var builder = services.AddDataProtection().SetApplicationName(ApplicationName);
         if (!string.IsNullOrWhiteSpace(settings.KeyFolder))
         {
@@ -56,7 +64,8 @@ internal static class DataProtectionSetup
                 sp => new ConfigureOptions<KeyManagementOptions>(o =>
                     o.XmlRepository = new DatabaseXmlRepository(
                         sp.GetRequiredService<Db>(),
-                        sp.GetRequiredService<TimeProvider>()
+                        sp.GetRequiredService<TimeProvider>(),
+                        requireEncryptedKeys: !sp.GetRequiredService<IHostEnvironment>().IsDevelopment()
                     )
                 )
             );
@@ -77,14 +86,14 @@ internal static class DataProtectionSetup
             ]);
         }
 
-        services.AddHostedService<DataProtectionStartupCheck>();
         return services;
     }
 }
 
 /// <summary>The key ring as rows of data_protection_keys: durable, shared by every instance on the same
-/// database.</summary>
-internal sealed class DatabaseXmlRepository(Db db, TimeProvider clock) : IXmlRepository
+/// database. Outside Development it refuses to store a key in clear (a last guard behind the start-up
+/// check).</summary>
+internal sealed class DatabaseXmlRepository(Db db, TimeProvider clock, bool requireEncryptedKeys) : IXmlRepository
 {
     private const string SelectAll = "SELECT key_xml FROM data_protection_keys ORDER BY id";
     private const string Insert =
@@ -98,6 +107,13 @@ internal sealed class DatabaseXmlRepository(Db db, TimeProvider clock) : IXmlRep
 
     public void StoreElement(XElement element, string friendlyName)
     {
+        if (requireEncryptedKeys && KeyRingMaintenance.HoldsUnencryptedSecret(element))
+        {
+            throw new InvalidOperationException(
+                "Refusing to store a Data Protection key without encryption: set DataProtection:CertificatePath."
+            );
+        }
+
         using var connection = db.Open();
         connection.Execute(
             Insert,
@@ -111,36 +127,62 @@ internal sealed class DatabaseXmlRepository(Db db, TimeProvider clock) : IXmlRep
     }
 }
 
-/// <summary>Refuses to start in Production when the key ring is not encrypted at rest; warns elsewhere.</summary>
+/// <summary>
+/// Runs before any other hosted service. Outside Development: refuses to start without a certificate for the key ring.
+/// With a certificate: refuses to start while the key ring holds a key stored in clear, saying which command encrypts
+/// it. In Development without a certificate: a warning.
+/// </summary>
 internal sealed class DataProtectionStartupCheck(
     DataProtectionSettings settings,
     IHostEnvironment environment,
+    KeyRingMaintenance keyRing,
     ILogger<DataProtectionStartupCheck> logger
 ) : IHostedService
 {
+    public const string ReencryptCommand = "FundAudit.Api keyring reencrypt";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (settings.IsProtected)
+        Check(settings, environment, keyRing);
+        if (!settings.IsProtected)
         {
-            return Task.CompletedTask;
-        }
-
-        if (environment.IsProduction())
-        {
-            throw new InvalidOperationException(
-                "The Data Protection key ring would be stored unencrypted. Set DataProtection:CertificatePath (and "
-                    + "DataProtection:CertificatePassword) "
-                    + "to a certificate that encrypts it; the service does not start in Production without one."
+            logger.LogWarning(
+                "The Data Protection key ring is stored without encryption at rest ({Environment} only); "
+                    + "set DataProtection:CertificatePath everywhere else.",
+                environment.EnvironmentName
             );
         }
 
-        logger.LogWarning(
-            "The Data Protection key ring is stored without encryption at rest ({Environment} only); "
-                + "set DataProtection:CertificatePath for production.",
-            environment.EnvironmentName
-        );
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The start-up rules, also run by the keyring commands (which start no hosted service).</summary>
+    public static void Check(
+        DataProtectionSettings settings,
+        IHostEnvironment environment,
+        KeyRingMaintenance keyRing,
+        bool allowUnencryptedKeys = false
+    )
+    {
+        if (!settings.IsProtected && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "The Data Protection key ring would be stored unencrypted. Set DataProtection:CertificatePath (and "
+                    + "DataProtection:CertificatePassword) to a certificate that encrypts it; the service starts "
+                    + $"without one only in Development (this is {environment.EnvironmentName})."
+            );
+        }
+
+        if (settings.IsProtected && !allowUnencryptedKeys && keyRing.UnencryptedKeyIds() is { Count: > 0 } clear)
+        {
+            throw new InvalidOperationException(
+                $"The Data Protection key ring holds {clear.Count} key(s) stored without encryption "
+                    + $"({string.Join(", ", clear)}) while DataProtection:CertificatePath is set. Encrypt them "
+                    + $"with the certificate first: `{ReencryptCommand}` (or `dotnet run --project "
+                    + "src/FundAudit.Api -- keyring reencrypt`) with the same configuration, then start again."
+            );
+        }
+    }
 }

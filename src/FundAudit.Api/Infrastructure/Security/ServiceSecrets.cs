@@ -14,7 +14,10 @@ internal sealed class ServiceSecrets(Db db, IDataProtectionProvider protection, 
     private const string Insert =
         "INSERT INTO service_secrets (name, value_protected, created_at) VALUES (@Name, " + "@Value, @Now)";
 
-    private readonly IDataProtector _protector = protection.CreateProtector("FundAudit.ServiceSecrets.v1");
+    /// <summary>The protector's purpose (also re-protected by <see cref="KeyRotation"/>).</summary>
+    public const string Purpose = "FundAudit.ServiceSecrets.v1";
+
+    private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
 
     public async Task<byte[]> GetOrCreateAsync(string name, int bytes, CancellationToken ct)
     {
