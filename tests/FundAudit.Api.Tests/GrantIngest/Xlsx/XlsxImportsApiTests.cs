@@ -89,6 +89,26 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_workbook_that_unpacks_to_far_more_than_the_upload_limit_is_refused_and_stores_nothing()
+    {
+        // A few kilobytes zipped, about 300 KB of cells unpacked: over 16 times a 2,000-byte limit.
+        var text = new string('x', 30_000);
+        var rows = Enumerable
+            .Range(1, 10)
+            .Select(i => (object?[])[$"B-{i}", "T", text, "GBP", 10, "2024-01-01"])
+            .Prepend(Header)
+            .ToArray();
+        var tenant = await app.CreateTenantAsync();
+        var queued = await UploadAsync(tenant, new TestWorkbook().Sheet("grants", rows).Content());
+        var job = ImportJobs.Create(app.Services, new GrantImportOptions { MaxFileBytes = 2000 });
+        await job.RunAsync(queued.GetProperty("id").GetInt64(), CancellationToken.None);
+        var done = await GetAsync(tenant, queued.GetProperty("id").GetInt64());
+
+        AssertRefused(done, CsvProblemCodes.FileTooLarge, "16 times the upload limit");
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task A_zero_byte_workbook_is_refused_as_empty_and_stores_nothing() =>
         await AssertRefusedAsync(Xlsx([]), CsvProblemCodes.EmptyFile, "");
 

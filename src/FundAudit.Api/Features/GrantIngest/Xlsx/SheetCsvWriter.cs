@@ -8,7 +8,8 @@ namespace FundAudit.Api.Features.GrantIngest.Xlsx;
 /// Pass 2 over the workbook: writes the grants sheet from its header row on as CSV, one line per sheet row (blank rows
 /// as empty lines, so CSV row <c>r</c> is sheet row <c>r + header row - 1</c>), each cell quoted, the linked sheets'
 /// rows appended to their grant's row. Refuses a sheet over <see cref="CsvImportOptions.MaxRows"/> data rows as soon as
-/// it passes the limit.
+/// it passes the limit, and a workbook whose CSV grows past <see cref="ExpansionLimit"/> times
+/// <see cref="CsvImportOptions.MaxFileBytes"/> (a zip bomb would otherwise fill the disk).
 /// </summary>
 internal sealed class SheetCsvWriter(
     IExcelDataReader reader,
@@ -18,7 +19,14 @@ internal sealed class SheetCsvWriter(
     CsvImportOptions options
 )
 {
+    /// <summary>How many times the upload limit the CSV written from a workbook may take (real workbooks expand 3 to 8
+    /// times).</summary>
+    public const int ExpansionLimit = 16;
+
     private readonly bool[] dateColumns = DateColumns(sheet);
+
+    private readonly long maxCsvBytes =
+        options.MaxFileBytes > long.MaxValue / ExpansionLimit ? long.MaxValue : options.MaxFileBytes * ExpansionLimit;
 
     /// <summary>Where the CSV's rows and columns are in the workbook (set by <see cref="Write"/>).</summary>
     public XlsxSheetMap Map { get; private set; } = null!;
@@ -57,6 +65,11 @@ internal sealed class SheetCsvWriter(
             if (any && ++dataRows > options.MaxRows)
             {
                 return TooManyRows(row);
+            }
+
+            if (csv.Position > maxCsvBytes)
+            {
+                return TooLarge(row);
             }
 
             if (any)
@@ -112,6 +125,18 @@ internal sealed class SheetCsvWriter(
             new CsvFileProblem(
                 CsvProblemCodes.TooManyRows,
                 $"The sheet \"{sheet.Name}\" has more than {options.MaxRows:N0} data rows (passed at "
+                    + $"{XlsxSheetMap.SheetRef(sheet.Name)}!A{row}); split it into smaller files.",
+                null,
+                row
+            ),
+        ]);
+
+    private XlsxConversion.Refused TooLarge(int row) =>
+        new([
+            new CsvFileProblem(
+                CsvProblemCodes.FileTooLarge,
+                $"The sheet \"{sheet.Name}\" holds more than {ExpansionLimit} times the upload limit of "
+                    + $"{options.MaxFileBytes / (1024 * 1024)} MiB once unpacked (passed at "
                     + $"{XlsxSheetMap.SheetRef(sheet.Name)}!A{row}); split it into smaller files.",
                 null,
                 row
