@@ -155,7 +155,7 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             ["X-1", "Serial date", "D", "GBP", 1234.5, new DateCell(new DateTime(2024, 3, 31)), 77, "Ana"],
             null,
             ["X-2", "Plain serial", "D", "USD", 15000, 45383.0, "A-1", null],
-            ["X-3", "Text date", "D", "EUR", "2,500.50", "31/01/2024", null, null],
+            ["X-3", "Text date", "D", "EUR", "2,500.50", "31/01/2024", null, null, "a note", null, "another"],
             ["X-4", "Bad amount", "D", "EUR", "lots", "2024-02-01", null, null]
         );
         var tenant = await app.CreateTenantAsync();
@@ -178,6 +178,19 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             .Where(w => w.GetProperty("code").GetString() == CsvProblemCodes.ColumnKeptAside)
             .Select(w => w.GetProperty("column").GetString());
         Assert.Equal(["Internal Code", "Programme Officer"], aside);
+        var untitled = done.GetProperty("warnings")
+            .EnumerateArray()
+            .Where(w => w.GetProperty("code").GetString() == "untitled_column")
+            .Select(w => w.GetProperty("message").GetString());
+        Assert.Equal(
+            [
+                $"Column I of the sheet \"{sheet}\" has values but no title in the header row (first at '{sheet}'!I7); "
+                    + "they are not read.",
+                $"Column K of the sheet \"{sheet}\" has values but no title in the header row (first at '{sheet}'!K7); "
+                    + "they are not read.",
+            ],
+            untitled
+        );
         Assert.Equal(3, await tenant.Client.CountGrantsAsync());
     }
 

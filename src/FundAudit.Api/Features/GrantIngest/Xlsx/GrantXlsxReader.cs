@@ -104,7 +104,7 @@ internal static partial class GrantXlsxReader
             return refused;
         }
 
-        var warnings = new List<CsvFileProblem>();
+        var warnings = writer.UntitledColumns().ToList();
         foreach (var other in survey.OtherSheets)
         {
             warnings.Add(
@@ -227,4 +227,5 @@ internal static class XlsxProblemCodes
     public const string LegacyXls = "legacy_xls";
     public const string NoHeaderRow = "no_header_row";
     public const string SheetNotRead = "sheet_not_read";
+    public const string UntitledColumn = "untitled_column";
 }

@@ -28,6 +28,10 @@ internal sealed class SheetCsvWriter(
     private readonly long maxCsvBytes =
         options.MaxFileBytes > long.MaxValue / ExpansionLimit ? long.MaxValue : options.MaxFileBytes * ExpansionLimit;
 
+    /// <summary>Columns right of the header's last title that hold values, with the first row holding one: not read,
+    /// and named in the import's warnings.</summary>
+    private readonly SortedDictionary<int, int> untitled = [];
+
     /// <summary>Where the CSV's rows and columns are in the workbook (set by <see cref="Write"/>).</summary>
     public XlsxSheetMap Map { get; private set; } = null!;
 
@@ -62,6 +66,7 @@ internal sealed class SheetCsvWriter(
                 any |= !string.IsNullOrWhiteSpace(cells[i]);
             }
 
+            NoteUntitled(width, row);
             if (any && ++dataRows > options.MaxRows)
             {
                 return TooManyRows(row);
@@ -83,6 +88,28 @@ internal sealed class SheetCsvWriter(
         text.Flush();
         Map = new XlsxSheetMap(sheet, joins);
         return null;
+    }
+
+    /// <summary>One <c>untitled_column</c> warning per column right of the header that holds values.</summary>
+    public IEnumerable<CsvFileProblem> UntitledColumns() =>
+        untitled.Select(u => new CsvFileProblem(
+            XlsxProblemCodes.UntitledColumn,
+            $"Column {XlsxSheetMap.ColumnLetters(u.Key)} of the sheet \"{sheet.Name}\" has values but no title in "
+                + $"the header row (first at {XlsxSheetMap.SheetRef(sheet.Name)}!"
+                + $"{XlsxSheetMap.ColumnLetters(u.Key)}{u.Value}); they are not read.",
+            null,
+            u.Value
+        ));
+
+    private void NoteUntitled(int width, int row)
+    {
+        for (var i = width; i < reader.FieldCount; i++)
+        {
+            if (!untitled.ContainsKey(i) && !string.IsNullOrWhiteSpace(GrantXlsxReader.CellText(reader, i, false)))
+            {
+                untitled[i] = row;
+            }
+        }
     }
 
     /// <summary>Fills the linked columns of a grant row from the linked sheets' rows with its identifier.</summary>
