@@ -1945,10 +1945,10 @@ namespace FundAudit.Api.Tests.Client
         }
 
         /// <summary>
-        /// Upload a grants CSV for import
+        /// Upload a grants CSV or XLSX workbook for import
         /// </summary>
         /// <remarks>
-        /// Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv body or as the file part of multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates cannot decide. Answers 202 with Location of the import; a background job checks the file (a refused file names the missing column or the problem), then loads its valid rows all together or not at all, upserted by (funder, identifier). Rejected rows are listed by GET …/errors. When several rows share an identifier the last one wins. Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it reports sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged.
+        /// Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv body, or an XLSX workbook (the 360Giving spreadsheet, with its linked sheets joined by Identifier, or any sheet whose header row follows the CSV rules) as an application/vnd.openxmlformats-officedocument.spreadsheetml.sheet body, or either as the file part of multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates cannot decide. Row errors of a workbook name the sheet and cell (grants!F12). Answers 202 with Location of the import; a background job checks the file (a refused file names the missing column or the problem), then loads its valid rows all together or not at all, upserted by (funder, identifier). Rejected rows are listed by GET …/errors. When several rows share an identifier the last one wins. Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it reports sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged.
         /// </remarks>
         /// <returns>Accepted</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
@@ -1959,10 +1959,10 @@ namespace FundAudit.Api.Tests.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Upload a grants CSV for import
+        /// Upload a grants CSV or XLSX workbook for import
         /// </summary>
         /// <remarks>
-        /// Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv body or as the file part of multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates cannot decide. Answers 202 with Location of the import; a background job checks the file (a refused file names the missing column or the problem), then loads its valid rows all together or not at all, upserted by (funder, identifier). Rejected rows are listed by GET …/errors. When several rows share an identifier the last one wins. Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it reports sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged.
+        /// Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv body, or an XLSX workbook (the 360Giving spreadsheet, with its linked sheets joined by Identifier, or any sheet whose header row follows the CSV rules) as an application/vnd.openxmlformats-officedocument.spreadsheetml.sheet body, or either as the file part of multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash dates cannot decide. Row errors of a workbook name the sheet and cell (grants!F12). Answers 202 with Location of the import; a background job checks the file (a refused file names the missing column or the problem), then loads its valid rows all together or not at all, upserted by (funder, identifier). Rejected rows are listed by GET …/errors. When several rows share an identifier the last one wins. Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes nothing: it reports sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged.
         /// </remarks>
         /// <returns>Accepted</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>

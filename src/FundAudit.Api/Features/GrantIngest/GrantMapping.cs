@@ -28,6 +28,7 @@ internal static class GrantMapping
         var planned = g.PlannedDates?.FirstOrDefault();
         var recipient = g.RecipientOrganization?.FirstOrDefault();
         var funder = g.FundingOrganization?.FirstOrDefault();
+        var (level, purpose, flexible) = ExplicitClassification.FromJson(g.Extra, out _);
         return new GrantRecord
         {
             Identifier = g.Id!.Trim(),
@@ -63,6 +64,9 @@ internal static class GrantMapping
                 ?? [],
             LocationScope = g.LocationScope?.Trim().ToUpperInvariant(),
             RegrantType = g.RegrantType?.Trim(),
+            ExplicitLevel = level,
+            ExplicitPurpose = purpose,
+            ExplicitFlexible = flexible,
         };
     }
 

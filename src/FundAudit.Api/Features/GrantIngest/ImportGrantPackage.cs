@@ -139,6 +139,7 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
             .Must(s => GrantLimits.LocationScopes.Contains(s!.Trim().ToUpperInvariant()))
             .When(g => !string.IsNullOrWhiteSpace(g.LocationScope))
             .WithMessage("Not a 360Giving Location Scope code (GLS010 to GLS060, or GLS099).");
+        RuleFor(g => g.Extra).Custom(CheckExplicitClassification);
         RuleFor(g => g.BeneficiaryLocation)
             .Must(l => l!.Count <= GrantLimits.MaxLocations)
             .When(g => g.BeneficiaryLocation is not null)
@@ -147,6 +148,20 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
         // same).
         RuleForEach(g => g.RecipientOrganization)
             .ChildRules(o => o.RuleFor(x => x.Name).MaximumLength(GrantLimits.MaxNameLength));
+    }
+
+    /// <summary><c>explicitClassification</c>: level, purpose (with <c>other</c>) and flexible, each allowed or
+    /// null.</summary>
+    private static void CheckExplicitClassification(
+        Dictionary<string, System.Text.Json.JsonElement>? extra,
+        ValidationContext<GivingGrant> context
+    )
+    {
+        ExplicitClassification.FromJson(extra, out var problem);
+        if (problem is not null)
+        {
+            context.AddFailure(ExplicitClassification.JsonProperty, problem);
+        }
     }
 
     private static bool BeAPlausibleDate(string? text) =>

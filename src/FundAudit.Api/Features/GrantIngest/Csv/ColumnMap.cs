@@ -226,6 +226,9 @@ internal sealed partial class ColumnMap
             case "flexible":
                 Flexible = i;
                 return "ExplicitFlexible";
+            case "location scope":
+                LocationScope = i;
+                return "LocationScope";
             default:
                 return null;
         }
@@ -266,6 +269,15 @@ internal sealed partial class ColumnMap
             case "location scope":
                 LocationScope = i;
                 return "LocationScope";
+            case "level":
+                Level = i;
+                return "ExplicitLevel";
+            case "purpose":
+                Purpose = i;
+                return "ExplicitPurpose";
+            case "flexible":
+                Flexible = i;
+                return "ExplicitFlexible";
             case "for regrant type":
                 RegrantType = i;
                 return "RegrantType";

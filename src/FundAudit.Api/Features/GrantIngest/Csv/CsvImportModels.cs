@@ -207,6 +207,10 @@ internal static class CsvProblemCodes
     // File warnings.
     public const string NotUtf8 = "not_utf8";
 
+    /// <summary>A column the import does not read (kept with each grant as sent, or, in a linked sheet,
+    /// dropped).</summary>
+    public const string ColumnKeptAside = "column_kept_aside";
+
     // Row errors (pass 2).
     public const string RequiredCellEmpty = "required_cell_empty";
     public const string InvalidDate = "invalid_date";

@@ -299,6 +299,21 @@ internal static partial class GrantCsvReader
         return null;
     }
 
+    /// <summary>
+    /// The warning that names a column the import does not read: a column of the file, kept with each grant as sent
+    /// (<c>additionalColumns</c>), or a column of a workbook's linked <paramref name="sheet"/>, dropped.
+    /// </summary>
+    internal static CsvFileProblem KeptAside(string title, string? sheet = null) =>
+        new(
+            CsvProblemCodes.ColumnKeptAside,
+            sheet is null
+                ? $"The column \"{title}\" is not read by FundAudit; its values are kept with each grant as sent "
+                    + "(additionalColumns)."
+                : $"The column \"{title}\" of the sheet \"{sheet}\" is not read by FundAudit.",
+            title,
+            sheet is null ? 1 : null
+        );
+
     private static CsvInspection.Refused Refuse(string code, string message, string? column = null, long? row = null) =>
         new([new CsvFileProblem(code, message, column, row)]);
 

@@ -24,9 +24,10 @@ namespace FundAudit.Api.Features.GrantIngest.Csv;
 /// the parser cannot resynchronise after either.</para>
 /// <para><b>Cells.</b> Values are trimmed. Required cells (Identifier, Title, Currency, Amount, Award Date) that are
 /// empty or unreadable are row errors. Unreadable optional Planned Dates and Amount Disbursed are left empty with an
-/// <c>optional_value_ignored</c> warning; unreadable template Level, Purpose, Flexible or Beneficiary Countries are row
-/// errors (the uploader set them on purpose). Formula-looking text (<c>=HYPERLINK(…)</c>) is plain text here.
-/// Missing trailing cells read as empty; cells beyond the header are an error unless they are empty.</para>
+/// <c>optional_value_ignored</c> warning; unreadable Level, Purpose, Flexible or Location Scope (either layout) or
+/// template Beneficiary Countries are row errors (the uploader set them on purpose). Formula-looking text
+/// (<c>=HYPERLINK(…)</c>) is plain text here. Missing trailing cells read as empty; cells beyond the header are an
+/// error unless they are empty.</para>
 /// </remarks>
 internal static partial class GrantCsvReader
 {

@@ -212,6 +212,24 @@ internal sealed partial class GrantRowBuilder
         return null;
     }
 
+    /// <summary>The Location Scope code (any case) or its codelist title as the code; anything else is a row error
+    /// (the uploader stated it on purpose).</summary>
+    private string? ReadLocationScope()
+    {
+        if (Cell(map.LocationScope) is not { } text)
+        {
+            return null;
+        }
+
+        var code = ExplicitClassification.LocationScope(text);
+        if (code is null)
+        {
+            Error(map.LocationScope, CsvProblemCodes.InvalidValue, ExplicitClassification.LocationScopeExpected);
+        }
+
+        return code;
+    }
+
     private bool? ReadFlexible()
     {
         switch (Cell(map.Flexible)?.ToLowerInvariant())

@@ -132,8 +132,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             FundingOrgName = Cell(FirstNonEmpty(fundingOrgNames)),
             ProgrammeTitle = Cell(FirstNonEmpty(programmeTitles)),
             FundingTypes = Distinct(fundingTypes, upper: false),
-            LocationScope = Cell(map.LocationScope),
+            LocationScope = ReadLocationScope(),
             RegrantType = Cell(map.RegrantType),
+            ExplicitLevel = OneOf(map.Level, ExplicitClassification.Levels),
+            ExplicitPurpose = OneOf(map.Purpose, ExplicitClassification.Purposes),
+            ExplicitFlexible = ReadFlexible(),
         };
 
     /// <summary>The distinct ";"-separated parts of the columns, in order (upper-cased first when asked).</summary>
@@ -194,8 +197,9 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             ],
             ProgrammeTitle = Cell(FirstNonEmpty(programmeTitles)),
             FundingTypes = Distinct(fundingTypes, upper: false),
-            ExplicitLevel = OneOf(map.Level, ["global", "regional", "national", "local"]),
-            ExplicitPurpose = OneOf(map.Purpose, ["prevention", "collective", "emergency", "campaign", "other"]),
+            LocationScope = ReadLocationScope(),
+            ExplicitLevel = OneOf(map.Level, ExplicitClassification.Levels),
+            ExplicitPurpose = OneOf(map.Purpose, ExplicitClassification.Purposes),
             ExplicitFlexible = ReadFlexible(),
         };
     }

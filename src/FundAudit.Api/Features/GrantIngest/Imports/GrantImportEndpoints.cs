@@ -30,12 +30,15 @@ internal static class GrantImportEndpoints
         imports
             .MapPost("/", UploadGrantImport.HandleAsync)
             .WithName("UploadGrantImport")
-            .WithSummary("Upload a grants CSV for import")
+            .WithSummary("Upload a grants CSV or XLSX workbook for import")
             .WithDescription(
                 "Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv "
-                    + "body or as the file part of "
+                    + "body, or an XLSX workbook (the 360Giving spreadsheet, with its linked sheets joined by "
+                    + "Identifier, or any sheet whose header row follows the CSV rules) as an "
+                    + Xlsx.GrantXlsxReader.MediaType
+                    + " body, or either as the file part of "
                     + "multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash "
-                    + "dates cannot decide. "
+                    + "dates cannot decide. Row errors of a workbook name the sheet and cell (grants!F12). "
                     + "Answers 202 with Location of the import; a background job checks the file (a refused file names "
                     + "the missing column or "
                     + "the problem), then loads its valid rows all together or not at all, upserted by (funder, "
@@ -47,7 +50,7 @@ internal static class GrantImportEndpoints
             )
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes))
-            .Accepts<Stream>("text/csv", "multipart/form-data")
+            .Accepts<Stream>("text/csv", Xlsx.GrantXlsxReader.MediaType, "multipart/form-data")
             .WithValidation<UploadGrantImport.Request>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

@@ -5,7 +5,8 @@ using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
-/// Hangfire job: parses and loads one uploaded CSV. Takes the import id only and re-reads everything; a succeeded or
+/// Hangfire job: parses and loads one uploaded CSV or XLSX workbook (read as CSV: <see cref="ImportSource"/>).
+/// Takes the import id only and re-reads everything; a succeeded or
 /// refused import is left alone, so a second run does nothing. A queued, failed or abandoned (running) import is
 /// claimed with a fresh run token; every later write of the run names that token, so a duplicate delivery cannot
 /// overwrite a newer run.
@@ -76,7 +77,8 @@ internal sealed class GrantImportJob(
         await store.ClearErrorsAsync(import.FunderId, import.Id, ct);
         var engine = await classifier.EngineForAsync(import.FunderId, ct);
         await using var file = files.OpenRead(import.StoredName);
-        var inspection = GrantCsvReader.Inspect(file, options.CsvOptions(import.DateFormat));
+        await using var source = ImportSource.Inspect(file, import.FileName, options.CsvOptions(import.DateFormat));
+        var inspection = source.Inspection;
         if (Refusal(inspection) is { } refused)
         {
             await store.FinishAsync(import.Id, token, refused, clock.GetUtcNow(), null, ct);
@@ -91,7 +93,7 @@ internal sealed class GrantImportJob(
 
         await using var load = await loader.BeginAsync(run, ct);
         var pipeline = new GrantImportPipeline(options, run, engine, now);
-        await pipeline.RunAsync(file, plan, tally, load, ct);
+        await pipeline.RunAsync(source, plan, tally, load, ct);
 
         var completing = System.Diagnostics.Stopwatch.StartNew();
         var outcome = tally.Outcome();

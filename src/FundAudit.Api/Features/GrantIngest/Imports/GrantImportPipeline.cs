@@ -28,11 +28,11 @@ internal sealed class GrantImportPipeline(
     public Stopwatch Busy { get; } = new();
 
     /// <summary>
-    /// Reads every row of <paramref name="file"/> into <paramref name="tally"/> and writes the batches to
+    /// Reads every row of <paramref name="source"/> into <paramref name="tally"/> and writes the batches to
     /// <paramref name="load"/>.
     /// </summary>
     public async Task RunAsync(
-        Stream file,
+        ImportSource source,
         CsvInspection.Accepted plan,
         ImportTally tally,
         IGrantLoad load,
@@ -49,7 +49,7 @@ internal sealed class GrantImportPipeline(
         var writing = Task.Run(() => WriteAllAsync(channel, load, stop.Token), CancellationToken.None);
         try
         {
-            await ReadAllAsync(file, plan, tally, load, channel.Writer, stop.Token);
+            await ReadAllAsync(source, plan, tally, load, channel.Writer, stop.Token);
             channel.Writer.Complete();
             await writing;
         }
@@ -69,7 +69,7 @@ internal sealed class GrantImportPipeline(
     }
 
     private async Task ReadAllAsync(
-        Stream file,
+        ImportSource source,
         CsvInspection.Accepted plan,
         ImportTally tally,
         IGrantLoad load,
@@ -79,8 +79,9 @@ internal sealed class GrantImportPipeline(
     {
         var batch = new ImportBatch(options.BatchSize);
         var lastProgress = 0L;
-        foreach (var row in GrantCsvReader.ReadRows(file, plan))
+        foreach (var read in GrantCsvReader.ReadRows(source.Rows, plan))
         {
+            var row = source.Locate(read);
             ct.ThrowIfCancellationRequested();
             if (tally.Count(row, batch.Errors))
             {

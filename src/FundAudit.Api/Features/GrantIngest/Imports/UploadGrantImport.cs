@@ -6,12 +6,20 @@ using Microsoft.Net.Http.Headers;
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
-/// POST /api/grants/imports: stores an uploaded CSV (raw text/csv body, or the file part of multipart/form-data),
-/// records the import as queued and enqueues <see cref="GrantImportJob"/>; 202 with Location of the import.
+/// POST /api/grants/imports: stores an uploaded CSV or XLSX workbook (raw text/csv or XLSX body, or the file part of
+/// multipart/form-data), records the import as queued and enqueues <see cref="GrantImportJob"/>; 202 with Location of
+/// the import. The job tells a workbook from a CSV by its bytes (a file named <c>.csv</c> is read as CSV); a raw XLSX
+/// body without <c>fileName</c> is named <c>upload.xlsx</c>.
 /// </summary>
 internal static class UploadGrantImport
 {
-    private static readonly string[] CsvMediaTypes = ["text/csv", "application/csv", "application/vnd.ms-excel"];
+    private static readonly string[] UploadMediaTypes =
+    [
+        "text/csv",
+        "application/csv",
+        "application/vnd.ms-excel",
+        Xlsx.GrantXlsxReader.MediaType,
+    ];
 
     /// <param name="DateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must
     /// decide.</param>
@@ -46,15 +54,15 @@ internal static class UploadGrantImport
 
             if (await FirstFilePartAsync(new MultipartReader(boundary, http.Body), ct) is not { } part)
             {
-                return BadUpload("The multipart body has no file part: send the CSV as a file field.");
+                return BadUpload("The multipart body has no file part: send the CSV or XLSX as a file field.");
             }
 
             (body, fileName) = part;
         }
-        else if (CsvMediaTypes.Any(t => contentType.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase)))
+        else if (UploadMediaTypes.Any(t => contentType.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase)))
         {
             body = http.Body;
-            fileName = request.FileName;
+            fileName = request.FileName ?? DefaultFileName(contentType);
         }
         else
         {
@@ -67,7 +75,7 @@ internal static class UploadGrantImport
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "File too large",
-                detail: "The CSV is larger than this service accepts; split it into smaller files."
+                detail: "The file is larger than this service accepts; split it into smaller files."
             );
         }
 
@@ -88,6 +96,13 @@ internal static class UploadGrantImport
         var import = await store.FindAsync(user.FunderId(), id, ct);
         return TypedResults.Accepted($"/api/grants/imports/{id}", GrantImportView.Of(import!));
     }
+
+    /// <summary>A raw XLSX body without a file name is named <c>upload.xlsx</c> (a CSV body's default name is
+    /// <c>upload.csv</c>).</summary>
+    private static string? DefaultFileName(MediaTypeHeaderValue contentType) =>
+        contentType.MediaType.Equals(Xlsx.GrantXlsxReader.MediaType, StringComparison.OrdinalIgnoreCase)
+            ? "upload.xlsx"
+            : null;
 
     /// <summary>
     /// The first file part of a multipart body (its stream and file name), or null when there is none.
@@ -115,7 +130,9 @@ internal static class UploadGrantImport
         TypedResults.Problem(
             statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported media type",
-            detail: "Send the CSV as a text/csv body, or as the file part of multipart/form-data."
+            detail: "Send the CSV as a text/csv body, the XLSX workbook as an "
+                + Xlsx.GrantXlsxReader.MediaType
+                + " body, or either as the file part of multipart/form-data."
         );
 
     private static ProblemHttpResult BadUpload(string detail) =>
