@@ -54,6 +54,9 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
             Path.Combine(Path.GetTempPath(), "fundaudit-tests", "imports-" + Guid.NewGuid().ToString("N")[..12])
         );
         builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
+        // The webhook tests' listener is http://127.0.0.1: allowed here only; WebhookAddressTests turn both off.
+        builder.UseSetting("Webhooks:AllowHttp", "true");
+        builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

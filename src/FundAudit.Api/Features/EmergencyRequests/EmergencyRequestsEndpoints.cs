@@ -15,7 +15,7 @@ internal static class EmergencyRequestsEndpoints
     {
         services.AddFundAuditDataProtection(configuration);
         services.AddFundAuditRateLimiting(configuration);
-        services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddWebhookClient(configuration);
         services.AddSingleton(
             configuration.GetSection(EmergencyOptions.Section).Get<EmergencyOptions>() ?? new EmergencyOptions()
         );
