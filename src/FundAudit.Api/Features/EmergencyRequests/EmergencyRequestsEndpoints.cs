@@ -113,7 +113,8 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<SubmitRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         intake
             .MapPost("/requests/status", CheckRequestStatus.HandleAsync)
             .WithName("CheckEmergencyRequestStatus")
@@ -123,7 +124,8 @@ internal static class EmergencyRequestsEndpoints
             )
             .WithValidation<CheckRequestStatus.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         intake
             .MapPost("/requests/answer", AnswerQuestion.HandleAsync)
             .WithName("AnswerEmergencyRequestQuestion")
@@ -131,7 +133,8 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<AnswerQuestion.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         intake
             .MapPost("/requests/withdraw", WithdrawRequest.HandleAsync)
             .WithName("WithdrawEmergencyRequest")
@@ -139,7 +142,8 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<WithdrawRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static void MapRequests(IEndpointRouteBuilder app)
