@@ -5461,7 +5461,7 @@ namespace FundAudit.Api.Tests.Client
         /// Anonymous: ask a fund for emergency support; answers the reference and the case code (shown once)
         /// </summary>
         /// <remarks>
-        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201; the same key with another body answers 422.
+        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201 (kept at least 24 hours); the same key with another body answers 422; the same key while the first request is still being processed answers 409 with Retry-After.
         /// </remarks>
         /// <param name="idempotency_Key">1 to 200 characters chosen by the client; a retry with the same key and request gets the first answer again instead of doing the work twice.</param>
         /// <returns>Created</returns>
@@ -5476,7 +5476,7 @@ namespace FundAudit.Api.Tests.Client
         /// Anonymous: ask a fund for emergency support; answers the reference and the case code (shown once)
         /// </summary>
         /// <remarks>
-        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201; the same key with another body answers 422.
+        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201 (kept at least 24 hours); the same key with another body answers 422; the same key while the first request is still being processed answers 409 with Retry-After.
         /// </remarks>
         /// <param name="idempotency_Key">1 to 200 characters chosen by the client; a retry with the same key and request gets the first answer again instead of doing the work twice.</param>
         /// <returns>Created</returns>
@@ -5563,6 +5563,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)

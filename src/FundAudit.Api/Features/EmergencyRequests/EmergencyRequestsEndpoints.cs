@@ -21,6 +21,10 @@ internal static class EmergencyRequestsEndpoints
         );
         services.AddSingleton<ServiceSecrets>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton(
+            configuration.GetSection(IdempotencyOptions.Section).Get<IdempotencyOptions>() ?? new IdempotencyOptions()
+        );
+        services.AddSingleton<IdempotencyClaims>();
         services.AddSingleton<WebhookSender>();
         SlaTimerMapping.Register();
         services.AddSingleton<FundStore>();
@@ -107,11 +111,12 @@ internal static class EmergencyRequestsEndpoints
             )
             .WithDescription(
                 "Send an Idempotency-Key header to make retries safe: the same key and body answer the "
-                    + "first 201; "
-                    + "the same key with another body answers 422."
+                    + "first 201 (kept at least 24 hours); the same key with another body answers 422; the same key "
+                    + "while the first request is still being processed answers 409 with Retry-After."
             )
             .WithValidation<SubmitRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
