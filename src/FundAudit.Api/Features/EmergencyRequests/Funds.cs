@@ -42,7 +42,8 @@ internal static class CreateFund
     /// approver).</param>
     /// <param name="Languages">Languages the fund answers in (BCP 47 tags).</param>
     /// <param name="Sla">Goals per urgency tier in hours, warning share and calendar; defaults when omitted.</param>
-    /// <param name="WebhookUrl">Where SLA warnings and breaches are POSTed (HMAC-signed, no personal data).</param>
+    /// <param name="WebhookUrl">Where SLA warnings and breaches are POSTed (HMAC-signed with a timestamp, no personal
+    /// data): an https URL whose host is not a loopback, private, link-local or otherwise internal address.</param>
     public sealed record Request(
         string? Slug,
         string? Name,
