@@ -81,6 +81,22 @@ public abstract class WebhookSafetyTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_plain_http_webhook_gets_no_request_where_http_is_not_allowed()
+    {
+        using var listener = new WebhookListener();
+        var (admin, slug) = await FundWithWebhookAsync(listener.Url); // stored while http was allowed
+        var outboxId = await DueDeliveryAsync(admin, slug);
+
+        using var httpsOnly = app.WithWebHostBuilder(b => b.UseSetting("Webhooks:AllowHttp", "false"));
+        await RunDeliveryAsync(httpsOnly.Services);
+        Assert.Empty(listener.Calls);
+        Assert.Equal(
+            1,
+            await QueryAsync<long>("SELECT attempts FROM webhook_outbox WHERE id = @outboxId", new { outboxId })
+        );
+    }
+
+    [Fact]
     public async Task A_redirect_is_not_followed_and_the_delivery_stays_undelivered()
     {
         using var target = new WebhookListener();
