@@ -5841,7 +5841,7 @@ namespace FundAudit.Api.Tests.Client
         /// Anonymous: ask a fund for emergency support; answers the reference and the case code (shown once)
         /// </summary>
         /// <remarks>
-        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201; the same key with another body answers 422.
+        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201 (kept at least 24 hours); the same key with another body answers 422; the same key while the first request is still being processed answers 409 with Retry-After.
         /// </remarks>
         /// <param name="idempotency_Key">1 to 200 characters chosen by the client; a retry with the same key and request gets the first answer again instead of doing the work twice.</param>
         /// <returns>Created</returns>
@@ -5856,7 +5856,7 @@ namespace FundAudit.Api.Tests.Client
         /// Anonymous: ask a fund for emergency support; answers the reference and the case code (shown once)
         /// </summary>
         /// <remarks>
-        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201; the same key with another body answers 422.
+        /// Send an Idempotency-Key header to make retries safe: the same key and body answer the first 201 (kept at least 24 hours); the same key with another body answers 422; the same key while the first request is still being processed answers 409 with Retry-After.
         /// </remarks>
         /// <param name="idempotency_Key">1 to 200 characters chosen by the client; a retry with the same key and request gets the first answer again instead of doing the work twice.</param>
         /// <returns>Created</returns>
@@ -5945,6 +5945,16 @@ namespace FundAudit.Api.Tests.Client
                             throw new FundAuditApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 422)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -5982,7 +5992,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The database is busy (a lock held too long, a full pool); nothing was completed. Send the same request again after Retry-After seconds.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Service Unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6123,7 +6133,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The database is busy (a lock held too long, a full pool); nothing was completed. Send the same request again after Retry-After seconds.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Service Unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6274,7 +6284,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The database is busy (a lock held too long, a full pool); nothing was completed. Send the same request again after Retry-After seconds.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Service Unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6425,7 +6435,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The database is busy (a lock held too long, a full pool); nothing was completed. Send the same request again after Retry-After seconds.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Service Unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {

@@ -558,10 +558,18 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
         Assert.Equal(4, mine.Select(c => c.Delivery).Distinct().Count());
         foreach (var call in mine)
         {
+            // Signed over "timestamp.body" (the receiver refuses stale timestamps), the timestamp from the app's clock.
+            Assert.Equal(
+                app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                call.Timestamp
+            );
             Assert.Equal(
                 "sha256="
                     + Convert.ToHexStringLower(
-                        HMACSHA256.HashData(Encoding.UTF8.GetBytes(fund[1]), Encoding.UTF8.GetBytes(call.Body))
+                        HMACSHA256.HashData(
+                            Encoding.UTF8.GetBytes(fund[1]),
+                            Encoding.UTF8.GetBytes(call.Timestamp + "." + call.Body)
+                        )
                     ),
                 call.Signature
             );

@@ -4,7 +4,10 @@ using System.Net.Sockets;
 
 namespace FundAudit.Api.Tests.EmergencyRequests;
 
-/// <summary>A webhook receiver on 127.0.0.1: records every delivery; answers 500 to the first <see cref="FailuresLeft"/> calls.</summary>
+/// <summary>
+/// A webhook receiver on 127.0.0.1 (reachable by any local name, e.g. localhost): records every delivery; answers 500
+/// to the first <see cref="FailuresLeft"/> calls, or a redirect to <see cref="RedirectTo"/> when set.
+/// </summary>
 internal sealed class WebhookListener : IDisposable
 {
     private readonly HttpListener _listener = new();
@@ -16,19 +19,30 @@ internal sealed class WebhookListener : IDisposable
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
             probe.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/hook/";
+            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            Url = $"http://127.0.0.1:{Port}/hook/";
         }
 
-        _listener.Prefixes.Add(Url);
+        _listener.Prefixes.Add($"http://*:{Port}/hook/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
 
     public string Url { get; }
 
+    public int Port { get; }
+
+    public string? RedirectTo { get; set; }
+
     public int FailuresLeft { get; set; }
 
-    public ConcurrentQueue<(string Body, string? Signature, string? Delivery, int Answered)> Calls { get; } = new();
+    public ConcurrentQueue<(
+        string Body,
+        string? Signature,
+        string? Delivery,
+        int Answered,
+        string? Timestamp
+    )> Calls { get; } = new();
 
     public void Dispose()
     {
@@ -60,7 +74,10 @@ internal sealed class WebhookListener : IDisposable
 
             using var reader = new StreamReader(context.Request.InputStream);
             var body = await reader.ReadToEndAsync();
-            var status = FailuresLeft > 0 ? 500 : 200;
+            var status =
+                RedirectTo is not null ? 302
+                : FailuresLeft > 0 ? 500
+                : 200;
             if (FailuresLeft > 0)
             {
                 FailuresLeft--;
@@ -71,10 +88,16 @@ internal sealed class WebhookListener : IDisposable
                     body,
                     context.Request.Headers["X-FundAudit-Signature"],
                     context.Request.Headers["X-FundAudit-Delivery"],
-                    status
+                    status,
+                    context.Request.Headers["X-FundAudit-Timestamp"]
                 )
             );
             context.Response.StatusCode = status;
+            if (RedirectTo is not null)
+            {
+                context.Response.RedirectLocation = RedirectTo;
+            }
+
             context.Response.Close();
         }
     }

@@ -56,6 +56,9 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("DataProtection:CertificatePath", TestCertificates.Shared); // needed outside Development
         builder.UseSetting("DataProtection:CertificatePassword", TestCertificates.Password);
         builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
+        // The webhook tests' listener is http://127.0.0.1: allowed here only; WebhookAddressTests turn both off.
+        builder.UseSetting("Webhooks:AllowHttp", "true");
+        builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

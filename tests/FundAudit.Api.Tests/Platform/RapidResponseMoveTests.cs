@@ -119,7 +119,21 @@ public sealed class RapidResponseMoveTests : IDisposable
         var main = Rows(_options.ConnectionString!);
         Assert.All(RapidResponseMigrator.Tables, t => Assert.Empty(main[t])); // dropped from the main file
         var rapid = Rows(_options.RapidResponseConnectionString!);
-        Assert.All(RapidResponseMigrator.Tables, t => Assert.Equal(before[t], rapid[t]));
+        Assert.All(RapidResponseMigrator.Tables, t =>
+            Assert.Equal(before[t], rapid[t].Select(r => Moved(before[t], r)))
+        );
+    }
+
+    /// <summary>
+    /// A row of the rapid-response file as the old main file had it: columns that later rapid-response migrations
+    /// added (absent from the old layout) must be NULL on moved rows, and are left out of the comparison.
+    /// </summary>
+    private static string Moved(List<string> oldRows, string row)
+    {
+        var oldColumns = oldRows[0].Split('|').Select(p => p[..p.IndexOf('=')]).ToHashSet(StringComparer.Ordinal);
+        var parts = row.Split('|');
+        Assert.All(parts.Where(p => !oldColumns.Contains(p[..p.IndexOf('=')])), p => Assert.EndsWith("=NULL", p));
+        return string.Join("|", parts.Where(p => oldColumns.Contains(p[..p.IndexOf('=')])));
     }
 
     [Fact]

@@ -15,12 +15,16 @@ internal static class EmergencyRequestsEndpoints
     {
         services.AddFundAuditDataProtection(configuration);
         services.AddFundAuditRateLimiting(configuration);
-        services.AddHttpClient(WebhookSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddWebhookClient(configuration);
         services.AddSingleton(
             configuration.GetSection(EmergencyOptions.Section).Get<EmergencyOptions>() ?? new EmergencyOptions()
         );
         services.AddSingleton<ServiceSecrets>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton(
+            configuration.GetSection(IdempotencyOptions.Section).Get<IdempotencyOptions>() ?? new IdempotencyOptions()
+        );
+        services.AddSingleton<IdempotencyClaims>();
         services.AddSingleton<WebhookSender>();
         SlaTimerMapping.Register();
         services.AddSingleton<FundStore>();
@@ -108,13 +112,15 @@ internal static class EmergencyRequestsEndpoints
             )
             .WithDescription(
                 "Send an Idempotency-Key header to make retries safe: the same key and body answer the "
-                    + "first 201; "
-                    + "the same key with another body answers 422."
+                    + "first 201 (kept at least 24 hours); the same key with another body answers 422; the same key "
+                    + "while the first request is still being processed answers 409 with Retry-After."
             )
             .WithValidation<SubmitRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         intake
             .MapPost("/requests/status", CheckRequestStatus.HandleAsync)
             .WithName("CheckEmergencyRequestStatus")
@@ -124,7 +130,8 @@ internal static class EmergencyRequestsEndpoints
             )
             .WithValidation<CheckRequestStatus.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         intake
             .MapPost("/requests/answer", AnswerQuestion.HandleAsync)
             .WithName("AnswerEmergencyRequestQuestion")
@@ -132,7 +139,8 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<AnswerQuestion.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         intake
             .MapPost("/requests/withdraw", WithdrawRequest.HandleAsync)
             .WithName("WithdrawEmergencyRequest")
@@ -140,7 +148,8 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<WithdrawRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static void MapRequests(IEndpointRouteBuilder app)

@@ -42,7 +42,8 @@ internal static class CreateFund
     /// approver).</param>
     /// <param name="Languages">Languages the fund answers in (BCP 47 tags).</param>
     /// <param name="Sla">Goals per urgency tier in hours, warning share and calendar; defaults when omitted.</param>
-    /// <param name="WebhookUrl">Where SLA warnings and breaches are POSTed (HMAC-signed, no personal data).</param>
+    /// <param name="WebhookUrl">Where SLA warnings and breaches are POSTed (HMAC-signed with a timestamp, no personal
+    /// data): an https URL whose host is not a loopback, private, link-local or otherwise internal address.</param>
     public sealed record Request(
         string? Slug,
         string? Name,
@@ -125,8 +126,9 @@ internal static class CreateFund
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator()
+        public Validator(WebhookOptions webhooks)
         {
+            WebhookRules(webhooks);
             RuleFor(r => r.Slug)
                 .NotEmpty()
                 .WithMessage("A slug is required.")
@@ -158,10 +160,30 @@ internal static class CreateFund
                 .Must(l => l!.Count <= 20 && l.All(x => x is { Length: > 0 and <= 35 }))
                 .When(r => r.Languages is not null)
                 .WithMessage("Up to 20 language tags of at most 35 characters.");
+        }
+
+        /// <summary>
+        /// An absolute https URL (http too where Webhooks:AllowHttp is on: Development) whose host is not an address
+        /// a webhook may not reach; a name is checked again at each delivery, where it resolves.
+        /// </summary>
+        private void WebhookRules(WebhookOptions webhooks)
+        {
             RuleFor(r => r.WebhookUrl)
-                .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+                .Must(u =>
+                    Uri.TryCreate(u, UriKind.Absolute, out var uri)
+                    && (uri.Scheme == Uri.UriSchemeHttps || (webhooks.AllowHttp && uri.Scheme == Uri.UriSchemeHttp))
+                )
                 .When(r => r.WebhookUrl is not null)
-                .WithMessage("An absolute http(s) URL.");
+                .WithMessage(webhooks.AllowHttp ? "An absolute http(s) URL." : "An absolute https URL.")
+                .Must(u => !WebhookAddresses.IsRefusedHost(new Uri(u!)))
+                .When(
+                    r => !webhooks.AllowPrivateAddresses && Uri.TryCreate(r.WebhookUrl, UriKind.Absolute, out _),
+                    ApplyConditionTo.CurrentValidator
+                )
+                .WithMessage(
+                    "The webhook host is a loopback, private, link-local or otherwise internal address; give a "
+                        + "public one."
+                );
         }
     }
 }

@@ -9,6 +9,9 @@ internal sealed class DisbursementRow
 
     public string IdempotencyKey { get; init; } = "";
 
+    /// <summary>The fingerprint of the request that recorded it (absent on rows recorded before it was kept).</summary>
+    public string? RequestHash { get; init; }
+
     public string Method { get; init; } = "";
 
     public string? ReferenceProtected { get; init; }
@@ -37,7 +40,7 @@ internal sealed class PaymentDetailsRow
 /// Every statement filters on or writes funder_id. A transition writes payment details and disbursements inside its
 /// own transaction, through <see cref="ReplaceDetailsAsync"/> and <see cref="InsertDisbursementAsync"/>.
 /// </summary>
-internal sealed class PaymentStore(RapidResponseDb db)
+internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
 {
     private const string DeletePaymentDetails =
         "DELETE FROM request_payment_details WHERE funder_id = @FunderId AND request_id = @RequestId";
@@ -51,18 +54,22 @@ internal sealed class PaymentStore(RapidResponseDb db)
         """;
     private const string InsertDisbursement = """
         INSERT INTO disbursements (funder_id, request_id, idempotency_key, method, reference_protected, amount,
-            currency, recorded_by, recorded_at)
+            currency, recorded_by, recorded_at, request_hash)
         VALUES (@FunderId, @RequestId, @IdempotencyKeyHash, @Method, @ReferenceProtected, @Amount, @Currency,
-            @RecordedBy, @RecordedAt)
+            @RecordedBy, @RecordedAt, @RequestHash)
         """;
     private const string SelectDisbursement = """
-        SELECT id, request_id, idempotency_key, method, reference_protected, amount, currency, recorded_by, recorded_at
+        SELECT id, request_id, idempotency_key, method, reference_protected, amount, currency, recorded_by, recorded_at,
+            request_hash
         FROM disbursements WHERE funder_id = @FunderId AND request_id = @RequestId
         """;
     private const string InsertAccess = """
         INSERT INTO request_access_log (funder_id, request_id, actor, fields, read_at)
         VALUES (@FunderId, @RequestId, @Actor, @Fields, @ReadAt)
         """;
+
+    /// <summary>The Idempotency-Key claims a disbursement runs under (see <see cref="RecordDisbursement"/>).</summary>
+    public IdempotencyClaims Claims => claims;
 
     public Task<PaymentDetailsRow?> DetailsAsync(long funderId, long requestId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<PaymentDetailsRow>(

@@ -90,7 +90,12 @@ internal static class RecordDisbursement
 
     public sealed record Response(RequestSummary Request, Disbursement Disbursement);
 
-    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    /// <summary>How a request is serialised for its fingerprint.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions HashJson = new(
+        System.Text.Json.JsonSerializerDefaults.Web
+    );
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string reference,
         Request request,
         HttpContext http,
@@ -99,17 +104,13 @@ internal static class RecordDisbursement
         PaymentStore payments,
         SensitiveFields sensitive,
         CancellationToken ct
-    ) =>
-        RecordAsync(
-            reference,
-            request,
-            http.Request.Headers[IdempotencyStore.Header],
-            user,
-            workflow,
-            payments,
-            sensitive,
-            ct
-        );
+    )
+    {
+        var key = http.Request.Headers[IdempotencyStore.Header];
+        var result = await RecordAsync(reference, request, key, user, workflow, payments, sensitive, ct);
+        IdempotencyClaims.SetRetryAfter(http, result.Result);
+        return result;
+    }
 
     /// <summary>
     /// The use case itself, for the API and the console's form (whose hidden submission key is the idempotency key).
@@ -142,18 +143,51 @@ internal static class RecordDisbursement
             return EmergencyProblems.RequestNotFound();
         }
 
-        if (await ReplayAsync(workflow, payments, row, fund, key, ct) is { } replay)
-        {
-            return replay;
-        }
+        // The fingerprint: the canonical body; the route (this request) is in the scope.
+        var requestHash = IdempotencyStore.Hash(System.Text.Json.JsonSerializer.Serialize(request, HashJson));
+        return await payments.Claims.RunAsync(
+            $"disbursement:{funderId}:{row.Id}",
+            key,
+            requestHash,
+            () => ReplayAsync(workflow, payments, row, fund, key, requestHash, ct),
+            () => RecordNewAsync(row, fund, request, key, requestHash, user, workflow, payments, sensitive, ct),
+            () => OtherRequest(),
+            inProgress => inProgress,
+            ct
+        );
+    }
 
+    private static Results<Ok<Response>, ProblemHttpResult> OtherRequest() =>
+        TypedResults.Problem(
+            title: "Idempotency-Key reused",
+            detail: "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header }
+        );
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> RecordNewAsync(
+        RequestRow row,
+        FundRow fund,
+        Request request,
+        string key,
+        string requestHash,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        PaymentStore payments,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        var reference = row.Reference;
         var disbursement = new NewDisbursement(
             IdempotencyStore.Hash(key),
             request.Method!.Trim().ToLowerInvariant(),
             sensitive.Protect(request.Reference?.Trim()),
             row.ApprovedAmount ?? 0,
             fund.Currency,
-            user.PersonId()
+            user.PersonId(),
+            requestHash
         );
         var command = new RequestCommand(RequestAction.RecordDisbursement, RequestWorkflow.StaffActor(user));
         var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(Disbursement: disbursement), ct);
@@ -162,12 +196,12 @@ internal static class RecordDisbursement
             // A concurrent call with the same key may have won: answer what it recorded.
             return
                 await workflow.FindAsync(funderId, reference, ct) is var (current, _)
-                && await ReplayAsync(workflow, payments, current, fund, key, ct) is { } raced
+                && await ReplayAsync(workflow, payments, current, fund, key, requestHash, ct) is { } raced
                 ? raced
                 : problem;
         }
 
-        return (await ReplayAsync(workflow, payments, outcome.Request!, fund, key, ct))!;
+        return (await ReplayAsync(workflow, payments, outcome.Request!, fund, key, requestHash, ct))!;
     }
 
     private static async Task<Results<Ok<Response>, ProblemHttpResult>?> ReplayAsync(
@@ -176,12 +210,18 @@ internal static class RecordDisbursement
         RequestRow row,
         FundRow fund,
         string key,
+        string requestHash,
         CancellationToken ct
     )
     {
         if (await payments.DisbursementAsync(row.FunderId, row.Id, ct) is not { } d)
         {
             return null;
+        }
+
+        if (d.IdempotencyKey == IdempotencyStore.Hash(key) && d.RequestHash is { } recorded && recorded != requestHash)
+        {
+            return OtherRequest();
         }
 
         if (d.IdempotencyKey != IdempotencyStore.Hash(key))

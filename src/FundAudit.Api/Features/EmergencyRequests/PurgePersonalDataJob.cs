@@ -6,11 +6,14 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// Every hour (no arguments): removes personal data (through <see cref="PurgeStore"/>) of cases that ended in any way
 /// (closed, withdrawn, declined) EmergencyRequests:PurgeAfterDays ago, and of cases left open without activity for
 /// EmergencyRequests:InactivePurgeDays once officers were warned PurgeWarningDays before; keeps the statistics; drops
-/// first answers to Idempotency-Keys older than a day; then lets the engine drop its copies of the erased pages.
+/// first answers to Idempotency-Keys older than Idempotency:RetentionHours (at least 24) with leftover claims; then
+/// lets the engine drop its copies of the erased pages.
 /// </summary>
 internal sealed class PurgePersonalDataJob(
     PurgeStore store,
     IdempotencyStore idempotency,
+    IdempotencyClaims claims,
+    IdempotencyOptions idempotencyOptions,
     EmergencyOptions options,
     TimeProvider clock,
     ILogger<PurgePersonalDataJob> logger
@@ -42,8 +45,11 @@ internal sealed class PurgePersonalDataJob(
             warned += await store.WarnAsync(id, now, ct) ? 1 : 0;
         }
 
-        // First answers to Idempotency-Keys hold case codes (encrypted): a day is long enough for a retry.
-        await idempotency.DeleteOlderThanAsync(now.AddDays(-1), ct);
+        // First answers to Idempotency-Keys hold case codes (encrypted): kept Idempotency:RetentionHours (at least a
+        // day, long enough for a retry), with the claims that processes which died left behind.
+        var keysBefore = now.AddHours(-Math.Max(24, idempotencyOptions.RetentionHours));
+        await idempotency.DeleteOlderThanAsync(keysBefore, ct);
+        await claims.DeleteExpiredAsync(keysBefore, ct);
         if (!await store.FlushErasedAsync(ct))
         {
             logger.LogWarning("The database could not drop its copies of erased pages now; the next run tries again");

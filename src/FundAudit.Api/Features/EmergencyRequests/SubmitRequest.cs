@@ -61,13 +61,18 @@ internal static class SubmitRequest
     /// <summary>How a request is serialised for its idempotency hash and its stored first answer.</summary>
     public static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
 
-    public static Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         string slug,
         Request request,
         HttpContext http,
         RequestIntake intake,
         CancellationToken ct
-    ) => intake.SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], ct);
+    )
+    {
+        var result = await intake.SubmitAsync(slug, request, http.Request.Headers[IdempotencyStore.Header], ct);
+        IdempotencyClaims.SetRetryAfter(http, result.Result);
+        return result;
+    }
 
     /// <summary>The first answer to this idempotency key, or a 422 when the key came with another request.</summary>
     public static async Task<Results<Created<Response>, ProblemHttpResult>?> ReplayAsync(
@@ -193,9 +198,16 @@ internal sealed class RequestIntake(
     SensitiveFields sensitive,
     CaseCodeHasher hasher,
     IdempotencyStore idempotency,
+    IdempotencyClaims claims,
     TimeProvider clock
 )
 {
+    private static Results<Created<SubmitRequest.Response>, ProblemHttpResult> OtherRequest() =>
+        EmergencyProblems.Unprocessable(
+            IdempotencyStore.Header,
+            "This Idempotency-Key was used with a different request. Use a new key for a new request."
+        );
+
     public async Task<Results<Created<SubmitRequest.Response>, ProblemHttpResult>> SubmitAsync(
         string slug,
         SubmitRequest.Request request,
@@ -221,13 +233,20 @@ internal sealed class RequestIntake(
                 );
             }
 
-            if (await SubmitRequest.ReplayAsync(idempotency, scope, key, requestHash, ct) is { } replay)
-            {
-                return replay;
-            }
+            // The fingerprint is the body's hash; the route is in the scope (this fund's form).
+            return await claims.RunAsync(
+                scope,
+                key,
+                requestHash,
+                () => SubmitRequest.ReplayAsync(idempotency, scope, key, requestHash, ct),
+                () => CreateAsync(fund, request, (scope, key, requestHash), ct),
+                () => OtherRequest(),
+                inProgress => inProgress,
+                ct
+            );
         }
 
-        return await CreateAsync(fund, request, key is null ? null : (scope, key, requestHash), ct);
+        return await CreateAsync(fund, request, null, ct);
     }
 
     /// <summary>Stores the request under a fresh reference and case code (again, should a reference collide).</summary>

@@ -15,7 +15,8 @@ internal sealed record NewDisbursement(
     string? ReferenceProtected,
     long Amount,
     string Currency,
-    string RecordedBy
+    string RecordedBy,
+    string? RequestHash = null
 );
 
 /// <summary>

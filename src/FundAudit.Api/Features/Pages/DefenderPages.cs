@@ -91,15 +91,16 @@ internal static partial class DefenderPages
         {
             Created<SubmitRequest.Response> { Value: { } created } => RenderSent(http, fund, created, text),
 
-            // The same submission key with other answers: the first request stands; ask for a fresh form.
-            ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity } => RenderForm(
+            // 422, the same submission key with other answers: the first request stands, so a fresh form. 409, its
+            // first send is still being processed: the same form, to send again in a moment.
+            ProblemHttpResult { StatusCode: var code and (StatusCodes.Status409Conflict or 422) } => RenderForm(
                 http,
                 fund,
                 options,
                 values,
                 errors,
-                NewSubmissionKey(),
-                "Error_Retry",
+                code == StatusCodes.Status409Conflict ? submission : NewSubmissionKey(),
+                code == StatusCodes.Status409Conflict ? "TooMany_Text" : "Error_Retry",
                 StatusCodes.Status409Conflict
             ),
             _ => FundNotFound(http),

@@ -75,14 +75,8 @@ internal static class PagesEndpoints
             .RequireRateLimiting(RateLimiting.PublicPolicy)
             .WithMetadata(
                 new RequestSizeLimitAttribute(FormBodyLimit),
-                new RateLimitRejectionPage(http =>
-                    DefenderPages.Message(
-                        http,
-                        "TooMany_Title",
-                        "TooMany_Text",
-                        null,
-                        StatusCodes.Status429TooManyRequests
-                    )
+                new RateLimitRejectionPage(
+                    (http, status) => DefenderPages.Message(http, "TooMany_Title", "TooMany_Text", null, status)
                 )
             );
         var defenderPages = defender.MapGroup("/").AddEndpointFilter(DefenderPages.RequireFundAsync);
@@ -114,13 +108,9 @@ internal static class PagesEndpoints
             .DisableAntiforgery()
             .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
             .WithMetadata(
-                new RateLimitRejectionPage(http =>
-                    ConsoleRender.Message(
-                        http,
-                        "Too many attempts",
-                        "Please wait a minute and try again.",
-                        StatusCodes.Status429TooManyRequests
-                    )
+                new RateLimitRejectionPage(
+                    (http, status) =>
+                        ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", status)
                 )
             );
     }

@@ -20,6 +20,7 @@ internal static class HttpSetup
     public static IServiceCollection AddFundAuditHttp(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<HttpLimitsOptions>(configuration.GetSection(HttpLimitsOptions.Section));
+        services.AddFundAuditForwardedHeaders(configuration);
         services.AddProblemDetails(o =>
             o.CustomizeProblemDetails = ctx =>
             {
@@ -41,10 +42,11 @@ internal static class HttpSetup
         return services;
     }
 
-    /// <summary>Exception handler, status-code ProblemDetails and the body size limit, in the order they must
-    /// run.</summary>
+    /// <summary>Forwarded headers (trusted proxies only), exception handler, status-code ProblemDetails and the body
+    /// size limit, in the order they must run.</summary>
     public static WebApplication UseFundAuditHttp(this WebApplication app)
     {
+        app.UseFundAuditForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();

@@ -1,31 +1,48 @@
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace FundAudit.Api.Infrastructure.Http;
 
-/// <summary><c>RateLimits:PublicPermitLimit</c> requests per <c>RateLimits:PublicWindowSeconds</c> per client
-/// address.</summary>
+/// <summary>The anonymous endpoints' limits (section <c>RateLimits</c>).</summary>
 internal sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
+    /// <summary>Requests per window per client address.</summary>
     public int PublicPermitLimit { get; set; } = 10;
 
     public int PublicWindowSeconds { get; set; } = 60;
+
+    /// <summary>Addresses many people share (an onion service's local Tor daemon, a known NAT): their own, higher
+    /// limit.</summary>
+    public List<string> SharedAddresses { get; set; } = [];
+
+    /// <summary>Requests per window from one shared address.</summary>
+    public int SharedPermitLimit { get; set; } = 600;
+
+    /// <summary>Anonymous requests handled at once, over all addresses; more wait in a queue.</summary>
+    public int PublicConcurrencyLimit { get; set; } = 32;
+
+    /// <summary>Anonymous requests that may wait for a slot; beyond it the answer is 503.</summary>
+    public int PublicQueueLimit { get; set; } = 64;
+
+    /// <summary>The Retry-After of a 503 when every slot and the queue are taken.</summary>
+    public int BusyRetryAfterSeconds { get; set; } = 10;
 }
 
 /// <summary>
-/// Endpoint metadata: over the limit, this endpoint answers with the page <see cref="Render"/> makes (a page for
-/// people,
-/// in their language) instead of the ProblemDetails; the status and Retry-After are set alike.
+/// Endpoint metadata: over a limit, this endpoint answers with the page <see cref="Render"/> makes (a page for people,
+/// in their language, given the status) instead of the ProblemDetails; the status and Retry-After are set alike.
 /// </summary>
-internal sealed record RateLimitRejectionPage(Func<HttpContext, IResult> Render);
+internal sealed record RateLimitRejectionPage(Func<HttpContext, int, IResult> Render);
 
 /// <summary>
-/// ASP.NET Core's rate limiter for the anonymous endpoints: a fixed window per client IP address (behind a proxy,
-/// configure forwarded headers so that this is the client's address). Rejections are 429 ProblemDetails with
-/// Retry-After.
-/// Partitions are in-process: with several instances each allows the limit (DESIGN "Scale" allows this).
+/// ASP.NET Core's rate limiter for the anonymous endpoints (the <see cref="PublicPolicy"/>): a fixed window per client
+/// address (the socket's, or the one a trusted proxy forwarded: <see cref="ClientAddresses"/>), so one flooding
+/// address uses up only its own window (429 with Retry-After); and one concurrency limiter over all of them, with a
+/// queue, so a flood from many addresses cannot take every worker (503 with Retry-After). Both are ProblemDetails, or
+/// the endpoint's page. Counters live in this process's memory: with several instances each allows the limits.
 /// </summary>
 internal static class RateLimiting
 {
@@ -38,50 +55,77 @@ internal static class RateLimiting
     {
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>()
             ?? new RateLimitOptions();
+        var shared = options.SharedAddresses.Select(a => Normalize(IPAddress.Parse(a))).ToHashSet();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                IsPublic(http)
+                    ? RateLimitPartition.GetConcurrencyLimiter(PublicPolicy, _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = options.PublicConcurrencyLimit,
+                        QueueLimit = options.PublicQueueLimit,
+                        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    })
+                    : RateLimitPartition.GetNoLimiter("")
+            );
             o.AddPolicy(PublicPolicy, http =>
-                RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            {
+                var address = http.Connection.RemoteIpAddress is { } ip ? Normalize(ip) : null;
+                var isShared = address is not null && shared.Contains(address);
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    address?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions
                     {
-                        PermitLimit = options.PublicPermitLimit,
+                        PermitLimit = isShared ? options.SharedPermitLimit : options.PublicPermitLimit,
                         Window = TimeSpan.FromSeconds(options.PublicWindowSeconds),
                         QueueLimit = 0,
                     }
-                )
-            );
-            o.OnRejected = async (context, ct) =>
-            {
-                var http = context.HttpContext;
-                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
-                    ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))
-                    : options.PublicWindowSeconds;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                if (http.GetEndpoint()?.Metadata.GetMetadata<RateLimitRejectionPage>() is { } page)
-                {
-                    await page.Render(http).ExecuteAsync(http);
-                    return;
-                }
-
-                await http
-                    .RequestServices.GetRequiredService<IProblemDetailsService>()
-                    .WriteAsync(
-                        new ProblemDetailsContext
-                        {
-                            HttpContext = http,
-                            ProblemDetails =
-                            {
-                                Status = StatusCodes.Status429TooManyRequests,
-                                Title = "Too many requests",
-                                Detail = $"Too many requests from this address. Try again in {seconds} seconds.",
-                            },
-                        }
-                    );
-            };
+                );
+            });
+            o.OnRejected = (context, _) => RejectAsync(context, options);
         });
         return services;
+    }
+
+    private static bool IsPublic(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == PublicPolicy;
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>
+    /// A window's rejection carries its Retry-After: 429, this address is over its limit. A rejection without one
+    /// comes from the concurrency limiter: 503, the service is busy for everyone.
+    /// </summary>
+    private static async ValueTask RejectAsync(OnRejectedContext context, RateLimitOptions options)
+    {
+        var http = context.HttpContext;
+        var perAddress = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry);
+        var seconds = perAddress ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : options.BusyRetryAfterSeconds;
+        var status = perAddress ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+        http.Response.StatusCode = status;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RateLimitRejectionPage>() is { } page)
+        {
+            await page.Render(http, status).ExecuteAsync(http);
+            return;
+        }
+
+        await http
+            .RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(
+                new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = status,
+                        Title = perAddress ? "Too many requests" : "Busy",
+                        Detail = perAddress
+                            ? $"Too many requests from this address. Try again in {seconds} seconds."
+                            : $"The service is busy. Try again in {seconds} seconds.",
+                    },
+                }
+            );
     }
 }

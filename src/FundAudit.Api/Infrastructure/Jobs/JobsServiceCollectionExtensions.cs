@@ -15,6 +15,9 @@ internal sealed class JobsOptions
     public bool RunServer { get; set; } = true;
 
     public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Days a failed job is kept (its state, arguments and exception) before it is deleted.</summary>
+    public int FailedRetentionDays { get; set; } = 7;
 }
 
 /// <summary>
@@ -48,6 +51,8 @@ internal static class JobsServiceCollectionExtensions
                         )
                     )
         );
+        services.AddScoped<FailedJobCleanupJob>();
+        services.AddHostedService<JobsRegistration>();
         if (options.RunServer && runServer)
         {
             services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<JobsOptions>().WorkerCount);

@@ -30,6 +30,8 @@ internal sealed class GrantImportJob(
     ILogger<GrantImportJob> logger
 )
 {
+    /// <summary>Three retries with Hangfire's backoff; each run is re-runnable.</summary>
+    [Hangfire.AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(long importId, CancellationToken ct)
     {
         var import = await store.FindForJobAsync(importId, ct);

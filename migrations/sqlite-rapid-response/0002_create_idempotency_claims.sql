@@ -1,0 +1,13 @@
+-- Idempotency-Key claims (IETF draft "The Idempotency-Key HTTP Header Field"): a request that holds a key while it
+-- runs, with the fingerprint of its body and a lease, so that the same key meanwhile answers 409 and a claim left by
+-- a process that died expires. Disbursements keep the fingerprint of the request that recorded them (422 when the
+-- same key comes with another body).
+CREATE TABLE idempotency_claims (
+    scope          TEXT NOT NULL,
+    key_hash       TEXT NOT NULL,
+    request_hash   TEXT NOT NULL,
+    locked_until   TEXT NOT NULL,
+    CONSTRAINT pk_idempotency_claims PRIMARY KEY (scope, key_hash)
+);
+
+ALTER TABLE disbursements ADD COLUMN request_hash TEXT NULL;
