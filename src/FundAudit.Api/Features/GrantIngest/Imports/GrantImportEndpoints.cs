@@ -12,12 +12,33 @@ internal static class GrantImportEndpoints
         );
         services.AddSingleton<GrantImportStore>();
         services.AddSingleton<ImportFiles>();
+        services.AddSingleton<FolderUploadStore>();
+        services.AddSingleton<DatabaseUploadStore>();
+        services.AddPerEngine<IImportUploadStore>(
+            sqlite: sp => UploadStore(sp, "folder"),
+            postgres: sp => UploadStore(sp, "database"),
+            sqlServer: sp => UploadStore(sp, "database")
+        );
         services.TryAddSingleton<IImportFaultInjector, NoImportFaults>();
         services.AddPerEngine<IGrantLoader, SqliteGrantLoader, PostgresGrantLoader, SqlServerGrantLoader>();
         services.AddTransient<GrantImportJob>();
         services.AddScoped<FluentValidation.IValidator<UploadGrantImport.Request>, UploadGrantImport.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrantImports.Request>, ListGrantImports.Validator>();
         return services;
+    }
+
+    /// <summary>The store <c>Imports:UploadStore</c> names, or the engine's default.</summary>
+    private static IImportUploadStore UploadStore(IServiceProvider sp, string engineDefault)
+    {
+        var configured = sp.GetRequiredService<GrantImportOptions>().UploadStore?.Trim().ToLowerInvariant();
+        return (string.IsNullOrEmpty(configured) ? engineDefault : configured) switch
+        {
+            "database" => sp.GetRequiredService<DatabaseUploadStore>(),
+            "folder" => sp.GetRequiredService<FolderUploadStore>(),
+            var other => throw new InvalidOperationException(
+                $"Imports:UploadStore '{other}' is not one of database, folder."
+            ),
+        };
     }
 
     public static IEndpointRouteBuilder MapGrantImports(this IEndpointRouteBuilder app)

@@ -20,7 +20,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </remarks>
 internal sealed class GrantImportJob(
     GrantImportStore store,
-    ImportFiles files,
+    IImportUploadStore uploads,
     GrantImportOptions options,
     IImportFaultInjector faults,
     IGrantLoader loader,
@@ -67,7 +67,7 @@ internal sealed class GrantImportJob(
         // A failed import keeps its file so that the job can run again.
         if ((await store.FindForJobAsync(importId, ct))?.Status is ImportStatus.Succeeded or ImportStatus.Refused)
         {
-            files.Delete(import.StoredName);
+            await uploads.DeleteAsync(import, CancellationToken.None);
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed class GrantImportJob(
     {
         await store.ClearErrorsAsync(import.FunderId, import.Id, ct);
         var engine = await classifier.EngineForAsync(import.FunderId, ct);
-        await using var file = files.OpenRead(import.StoredName);
+        await using var file = uploads.OpenRead(import);
         var inspection = GrantCsvReader.Inspect(file, options.CsvOptions(import.DateFormat));
         if (Refusal(inspection) is { } refused)
         {

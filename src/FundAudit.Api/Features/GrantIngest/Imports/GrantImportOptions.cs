@@ -16,6 +16,16 @@ internal sealed class GrantImportOptions
 
     public string Folder { get; set; } = Path.Combine("data", "imports");
 
+    /// <summary>
+    /// Where uploads are kept until their import has ended (<see cref="IImportUploadStore"/>): <c>database</c> or
+    /// <c>folder</c> (<see cref="Folder"/>, a directory every instance must share). Empty: the folder on SQLite, the
+    /// database on PostgreSQL and SQL Server.
+    /// </summary>
+    public string? UploadStore { get; set; }
+
+    /// <summary>Bytes per stored chunk of an upload kept in the database (1 MiB).</summary>
+    public int UploadChunkBytes { get; set; } = 1024 * 1024;
+
     public long MaxFileBytes { get; set; } = CsvImportOptions.DefaultMaxFileBytes;
 
     public int MaxRows { get; set; } = 2_000_000;
