@@ -90,6 +90,8 @@ internal static class GrantImportEndpoints
             .WithName("GetGrantImport")
             .WithSummary("Get an import's status, progress and result");
 
+        MapRetry(imports);
+
         imports
             .MapGet("/{id:long}/errors", GetGrantImportErrors.HandleAsync)
             .WithName("GetGrantImportErrors")
@@ -97,4 +99,18 @@ internal static class GrantImportEndpoints
 
         return app;
     }
+
+    private static void MapRetry(RouteGroupBuilder imports) =>
+        imports
+            .MapPost("/{id:long}/retry", RetryGrantImport.HandleAsync)
+            .WithName("RetryGrantImport")
+            .WithSummary("Retry a failed or interrupted import")
+            .WithDescription(
+                "Queues a failed import, or an interrupted one (its worker's heartbeat stopped: the process died), "
+                    + "again and answers 202 with the import. The new run starts over from the stored upload and "
+                    + "loads all of its valid rows or none. 409 (code not_retryable) when the import is queued, "
+                    + "waiting, running, succeeded or refused, or its file is no longer stored."
+            )
+            .RequireAuthorization(Policies.PortfolioWrite)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 }

@@ -43,6 +43,8 @@ internal sealed class GrantImportJob(
             return;
         }
 
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = BeatAsync(importId, token, beating.Token);
         try
         {
             await RunClaimedAsync(import, token, ct);
@@ -60,6 +62,8 @@ internal sealed class GrantImportJob(
         }
         finally
         {
+            await beating.CancelAsync();
+            await heartbeat;
             store.EndProgress(importId, token);
         }
 
@@ -69,6 +73,30 @@ internal sealed class GrantImportJob(
         {
             await uploads.DeleteAsync(import, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Says the run is alive every <see cref="GrantImportOptions.HeartbeatSeconds"/> until <paramref name="ct"/> ends
+    /// (the run ended); a beat that fails is logged and the next one tried.
+    /// </summary>
+    private async Task BeatAsync(long importId, string token, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await loader.BeatAsync(importId, token, clock.GetUtcNow(), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Grant import {ImportId}: the heartbeat was not written", importId);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     private async Task RunClaimedAsync(GrantImportRow import, string token, CancellationToken ct)

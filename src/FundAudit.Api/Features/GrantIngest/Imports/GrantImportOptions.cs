@@ -53,6 +53,15 @@ internal sealed class GrantImportOptions
     /// </summary>
     public int DayTotalsPerFlush { get; set; } = 10_000;
 
+    /// <summary>How often the worker running an import says it is alive (grant_imports.heartbeat_at).</summary>
+    public int HeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// A running (or waiting) import whose heartbeat is older than this is shown <c>interrupted</c>: its worker died,
+    /// and an administrator or analyst can retry it.
+    /// </summary>
+    public int InterruptedAfterSeconds { get; set; } = 60;
+
     /// <summary>Progress is written to the import row after this many rows (in its own short statement).</summary>
     public int ProgressEveryRows { get; set; } = 10_000;
 

@@ -15,6 +15,15 @@ internal sealed class PostgresGrantLoader(Db db, GrantImportStore store, TimePro
             run,
             store,
             clock,
-            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct)
+            await GrantLoadSession.OpenAsync(
+                db,
+                run.FunderId,
+                transactionFirst: true,
+                (tx, c) => FunderImportTurn.TakeAsync(db.Engine, tx, run, store, clock, c),
+                ct
+            )
         );
+
+    public Task BeatAsync(long importId, string token, DateTimeOffset now, CancellationToken ct) =>
+        store.HeartbeatAsync(importId, token, now, ct);
 }

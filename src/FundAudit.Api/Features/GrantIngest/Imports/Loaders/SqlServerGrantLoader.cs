@@ -13,6 +13,15 @@ internal sealed class SqlServerGrantLoader(Db db, GrantImportStore store, TimePr
             run,
             store,
             clock,
-            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: false, ct)
+            await GrantLoadSession.OpenAsync(
+                db,
+                run.FunderId,
+                transactionFirst: false,
+                (tx, c) => FunderImportTurn.TakeAsync(db.Engine, tx, run, store, clock, c),
+                ct
+            )
         );
+
+    public Task BeatAsync(long importId, string token, DateTimeOffset now, CancellationToken ct) =>
+        store.HeartbeatAsync(importId, token, now, ct);
 }
