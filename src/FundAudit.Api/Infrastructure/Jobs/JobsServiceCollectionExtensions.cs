@@ -15,6 +15,9 @@ internal sealed class JobsOptions
     public bool RunServer { get; set; } = true;
 
     public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>PostgreSQL: how often an idle worker asks the queue for a job (Hangfire.PostgreSql's 15 s).</summary>
+    public int QueuePollSeconds { get; set; } = 15;
 }
 
 /// <summary>
@@ -34,7 +37,7 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddPerEngine<JobStorage>(
             sqlite: sp => SqliteStorage(DatabaseOptionsFor(sp)),
-            postgres: sp => PostgresStorage(DatabaseOptionsFor(sp)),
+            postgres: sp => PostgresStorage(DatabaseOptionsFor(sp), sp.GetRequiredService<JobsOptions>()),
             sqlServer: sp => SqlServerStorage(DatabaseOptionsFor(sp))
         );
         services.AddHangfire(
@@ -88,10 +91,11 @@ internal static class JobsServiceCollectionExtensions
         return new SQLiteStorage(path, new SQLiteStorageOptions());
     }
 
-    private static JobStorage PostgresStorage(DatabaseOptions database)
+    private static JobStorage PostgresStorage(DatabaseOptions database, JobsOptions jobs)
     {
         var pg = new PostgreSqlStorageOptions
         {
+            QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, jobs.QueuePollSeconds)),
             SchemaName = "hangfire",
             PrepareSchemaIfNecessary = true,
             UseSlidingInvisibilityTimeout = true,
