@@ -8,7 +8,8 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// Hangfire job: parses and loads one uploaded CSV. Takes the import id only and re-reads everything; a succeeded or
 /// refused import is left alone, so a second run does nothing. A queued, failed or abandoned (running) import is
 /// claimed with a fresh run token; every later write of the run names that token, so a duplicate delivery cannot
-/// overwrite a newer run.
+/// overwrite a newer run. From the claim to the end the run beats a heartbeat (<see cref="IGrantLoader.BeatAsync"/>),
+/// so an import whose worker died is shown interrupted and can be retried (<see cref="RetryGrantImport"/>).
 /// </summary>
 /// <remarks>
 /// <para>Claim, run, finish. Pass 1 (<see cref="GrantCsvReader.Inspect"/>) refuses the whole file or plans pass 2.
