@@ -13,7 +13,7 @@ namespace FundAudit.Api.Tests.Platform;
 /// Two real service processes (the built FundAudit.Api.dll) on one fresh PostgreSQL database: started together, both
 /// migrate and come up; a file uploaded to the one without a Hangfire server is imported by the other's worker; then
 /// that worker is SIGKILLed mid-import, restarted, and the import is shown interrupted, retried, and succeeds with the
-/// exact grant count, nothing of the killed run having been stored.
+/// exact grant count, nothing of the killed run having been stored. And the same kill on SQLite's one process.
 /// </summary>
 public sealed class TwoProcessesTests
 {
@@ -70,7 +70,61 @@ public sealed class TwoProcessesTests
         Assert.Equal(200, done.GetProperty("result").GetProperty("created").GetInt32());
         Assert.Equal(200, await CountGrantsAsync(connectionString));
 
-        // A big import, and its worker killed mid-way.
+        await KillMidImportThenRetryAsync(api, worker, () => CountGrantsAsync(connectionString), 200);
+        await using (var db = new NpgsqlConnection(connectionString))
+        {
+            Assert.Equal(
+                200 + BigRows,
+                await db.ExecuteScalarAsync<long>("SELECT sum(grant_count) FROM grant_day_totals")
+            );
+            Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM grant_import_uploads"));
+        }
+    }
+
+    [Fact]
+    public async Task On_sqlite_an_import_killed_mid_way_leaves_nothing_and_after_a_restart_is_interrupted_then_retried()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "procs-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var database = $"Data Source={Path.Combine(folder, "fundaudit.db")}";
+        var settings = new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "sqlite",
+            ["Database:ConnectionString"] = database,
+            ["Imports:Folder"] = Path.Combine(folder, "imports"),
+            ["Imports:ProgressEveryRows"] = "500",
+            ["Imports:HeartbeatSeconds"] = "1",
+            ["Imports:InterruptedAfterSeconds"] = "3",
+            ["Jobs:QueuePollSeconds"] = "1",
+        };
+        await using var service = ServiceProcess.Start("sqlite", settings);
+        await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var created = await ServiceProcess.RunCommandAsync(settings, "funders", "create", "One process fund");
+        service.Authorize(created.Trim().Split('\n')[^1].Trim());
+
+        await KillMidImportThenRetryAsync(service, service, CountAsync, 0);
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection(database);
+        Assert.Equal(BigRows, await db.ExecuteScalarAsync<long>("SELECT sum(grant_count) FROM grant_day_totals"));
+
+        async Task<long> CountAsync()
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database);
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM grants");
+        }
+    }
+
+    /// <summary>
+    /// A big upload to <paramref name="api"/>; <paramref name="worker"/> (the same process, or the one whose Hangfire
+    /// server runs the job) SIGKILLed mid-import and started again: nothing of the killed run is stored, the import is
+    /// shown interrupted, a retry loads every row.
+    /// </summary>
+    private static async Task KillMidImportThenRetryAsync(
+        ServiceProcess api,
+        ServiceProcess worker,
+        Func<Task<long>> countGrants,
+        long before
+    )
+    {
         var big = await UploadAsync(api, Rows("B", 1, BigRows));
         var running = await WaitAsync(
             api,
@@ -82,28 +136,19 @@ public sealed class TwoProcessesTests
             worker
         );
         await worker.KillAsync();
-        var rowsReadWhenKilled = running.GetProperty("progress").GetProperty("rowsRead").GetInt32();
-        Assert.InRange(rowsReadWhenKilled, 1, BigRows - 1);
-        Assert.Equal(200, await CountGrantsAsync(connectionString)); // nothing of the killed run
+        Assert.InRange(running.GetProperty("progress").GetProperty("rowsRead").GetInt32(), 1, BigRows - 1);
+        Assert.Equal(before, await countGrants()); // nothing of the killed run
 
         worker.Start();
         await worker.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await WaitForStatusAsync(api, big, "interrupted", TimeSpan.FromSeconds(20), api, worker);
-        Assert.Equal(200, await CountGrantsAsync(connectionString));
+        Assert.Equal(before, await countGrants());
 
         var retried = await api.Http.PostAsync($"/api/grants/imports/{big}/retry", null);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         var finished = await WaitForStatusAsync(worker, big, "succeeded", TimeSpan.FromSeconds(90), api, worker);
         Assert.Equal(BigRows, finished.GetProperty("result").GetProperty("created").GetInt32());
-        Assert.Equal(200 + BigRows, await CountGrantsAsync(connectionString));
-        await using (var db = new NpgsqlConnection(connectionString))
-        {
-            Assert.Equal(
-                200 + BigRows,
-                await db.ExecuteScalarAsync<long>("SELECT sum(grant_count) FROM grant_day_totals")
-            );
-            Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM grant_import_uploads"));
-        }
+        Assert.Equal(before + BigRows, await countGrants());
     }
 
     private static Dictionary<string, string> With(
