@@ -42,12 +42,16 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             queued.GetProperty("fileSha256").GetString()
         );
         Assert.Equal(0, await tenant.Client.CountGrantsAsync()); // nothing until the job runs
-        var folder = app.Services.GetRequiredService<GrantImportOptions>().FullFolder;
-        var stored = Directory.GetFiles(folder).Single(f => File.ReadAllText(f) == csv);
+        var uploads = app.Services.GetRequiredService<IImportUploadStore>();
+        var row = await app.Services.GetRequiredService<GrantImportStore>().FindAsync(tenant.FunderId, id, default);
+        await using (var stored = uploads.OpenRead(row!))
+        {
+            Assert.Equal(csv, await new StreamReader(stored).ReadToEndAsync());
+        }
 
         var done = await RunAsync(tenant, id);
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
-        Assert.False(File.Exists(stored), "the upload is kept after its import succeeded");
+        Assert.False(await uploads.ExistsAsync(row!, default), "the upload is kept after its import succeeded");
         Assert.Equal(100, done.GetProperty("progress").GetProperty("percent").GetInt32());
         Assert.Equal((2, 2, 0), Progress(done));
         Assert.Equal((2, 0, 0), Result(done));

@@ -71,6 +71,13 @@ internal sealed class RecordingSqlServer
         public Task<bool> FlushErasedAsync(DbConnection connection, CancellationToken ct) =>
             real.FlushErasedAsync(connection, ct);
 
+        public Task<bool> LockInTransactionAsync(
+            DbTransaction transaction,
+            long key,
+            bool wait,
+            CancellationToken ct
+        ) => real.LockInTransactionAsync(transaction, key, wait, ct);
+
         public IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
             throw new NotSupportedException("SqlBulkCopy needs a server: its SQL is checked from SqlServerBulkUpsert.");
 

@@ -188,7 +188,7 @@ internal static class ImportBenchmark
     /// <summary>What POST /api/grants/imports and the job do, minus HTTP: save and hash the upload, record it, run the job.</summary>
     private static async Task<Run> ImportAsync(IServiceProvider services, long funderId, string csv)
     {
-        var files = services.GetRequiredService<ImportFiles>();
+        var uploads = services.GetRequiredService<IImportUploadStore>();
         var store = services.GetRequiredService<GrantImportStore>();
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -199,10 +199,10 @@ internal static class ImportBenchmark
             GC.CollectionCount(1),
             GC.CollectionCount(2)
         );
-        ImportFiles.Saved saved;
+        SavedUpload saved;
         await using (var upload = File.OpenRead(csv))
         {
-            saved = await files.SaveAsync(upload, CancellationToken.None)
+            saved = await uploads.SaveAsync(funderId, upload, CancellationToken.None)
                 ?? throw new InvalidOperationException("The file is over the limit.");
         }
 

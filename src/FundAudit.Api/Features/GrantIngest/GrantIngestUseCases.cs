@@ -6,7 +6,12 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// The grant ingest's use cases as another feature calls them (the console's portfolio and imports pages): the
 /// feature's own handlers, bound to its services, so that the caller never reaches its stores.
 /// </summary>
-internal sealed class GrantIngestUseCases(GrantStore grants, GrantImportStore imports)
+internal sealed class GrantIngestUseCases(
+    GrantStore grants,
+    GrantImportStore imports,
+    IImportUploadStore uploads,
+    Hangfire.IBackgroundJobClient jobs
+)
 {
     /// <summary>The currencies of the caller's grants, most used first.</summary>
     public async Task<IReadOnlyList<ListGrantCurrencies.Item>> ListCurrenciesAsync(
@@ -36,4 +41,11 @@ internal sealed class GrantIngestUseCases(GrantStore grants, GrantImportStore im
         ClaimsPrincipal user,
         CancellationToken ct
     ) => GetGrantImportErrors.HandleAsync(id, format, http, user, imports, ct);
+
+    /// <summary>POST /api/grants/imports/{id}/retry.</summary>
+    public Task<Results<Accepted<GrantImportView>, ProblemHttpResult>> RetryImportAsync(
+        long id,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => RetryGrantImport.HandleAsync(id, user, imports, uploads, jobs, ct);
 }

@@ -73,6 +73,41 @@ internal static class ConsoleImports
         );
     }
 
+    /// <summary>
+    /// The retry button of a failed or interrupted import (administrators and analysts): queues it again and shows
+    /// the import; a refusal (not retryable, file gone) is shown as the API words it.
+    /// </summary>
+    public static async Task<IResult> RetryAsync(
+        HttpContext http,
+        string id,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        CancellationToken ct
+    )
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        {
+            return NotFound(http);
+        }
+
+        return (await grants.RetryImportAsync(number, user, ct)).Result switch
+        {
+            ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(http),
+            ProblemHttpResult problem => ConsoleRender.Message(
+                http,
+                problem.ProblemDetails.Title ?? "Not retried",
+                problem.ProblemDetails.Detail ?? "",
+                problem.StatusCode
+            ),
+            _ => ConsoleAccount.SeeOther("/app/imports/" + number.ToString(CultureInfo.InvariantCulture)),
+        };
+    }
+
+    /// <summary>Whether the console shows the retry button: a failed or interrupted import, to an administrator or an
+    /// analyst.</summary>
+    public static bool CanRetry(GrantImportView import, ConsoleChrome chrome) =>
+        import.Status is ImportStatus.Failed or ImportStatus.Interrupted && chrome.Role is Roles.Admin or Roles.Analyst;
+
     private static IResult NotFound(HttpContext http) =>
         ConsoleRender.Message(
             http,
@@ -98,7 +133,7 @@ internal static class ConsoleImports
         status switch
         {
             ImportStatus.Succeeded => "on_track",
-            ImportStatus.Refused or ImportStatus.Failed => "breached",
+            ImportStatus.Refused or ImportStatus.Failed or ImportStatus.Interrupted => "breached",
             _ => "at_risk",
         };
 }

@@ -179,5 +179,16 @@ internal static class PagesEndpoints
             )
             .MapPost("/{id}", ConsoleReview.CorrectAsync)
             .WithName("ConsoleCorrectGrant");
+
+        // A retry is the API's PortfolioWrite too.
+        portfolio
+            .MapGroup("/imports")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
+            )
+            .MapPost("/{id}/retry", ConsoleImports.RetryAsync)
+            .WithName("ConsoleRetryImport");
     }
 }

@@ -59,6 +59,28 @@ internal abstract class DbEngineBase(IDbDialect dialect) : IDbEngine
         );
     }
 
+    public virtual Task<bool> LockInTransactionAsync(
+        DbTransaction transaction,
+        long key,
+        bool wait,
+        CancellationToken ct
+    ) => Task.FromResult(true);
+
+    /// <summary>Runs <paramref name="sql"/> in <paramref name="transaction"/> without a time limit; its one cell.
+    /// </summary>
+    protected static Task<T?> ScalarAsync<T>(
+        DbTransaction transaction,
+        string sql,
+        object parameters,
+        CancellationToken ct
+    )
+    {
+        var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has ended.");
+        return connection.ExecuteScalarAsync<T>(
+            new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: ct)
+        );
+    }
+
     /// <summary>
     /// The statement of <see cref="AddFromJsonAsync"/>, reading the JSON text in <c>@Rows</c>. The same text on
     /// SQLite and PostgreSQL but for the JSON table function; "WHERE true" keeps SQLite from reading ON CONFLICT as a
@@ -187,6 +209,27 @@ internal sealed class PostgresEngine(IDbDialect dialect, string connectionString
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new PostgresBulkUpsert((NpgsqlConnection)connection, target);
 
+    public override async Task<bool> LockInTransactionAsync(
+        DbTransaction transaction,
+        long key,
+        bool wait,
+        CancellationToken ct
+    )
+    {
+        if (!wait)
+        {
+            return await ScalarAsync<bool>(
+                transaction,
+                "SELECT pg_try_advisory_xact_lock(@Key)",
+                new { Key = key },
+                ct
+            );
+        }
+
+        await ScalarAsync<object>(transaction, "SELECT pg_advisory_xact_lock(@Key)", new { Key = key }, ct);
+        return true;
+    }
+
     protected override string JsonRows(string parameter) => $"json_array_elements(CAST({parameter} AS json)) e";
 
     protected override string JsonElement(int index, ColumnType type) =>
@@ -206,6 +249,27 @@ internal sealed class SqlServerEngine(IDbDialect dialect, string connectionStrin
 
     public override IBulkUpsert BeginBulkUpsert(DbConnection connection, BulkUpsertTarget target) =>
         new SqlServerBulkUpsert((SqlConnection)connection, target);
+
+    public override async Task<bool> LockInTransactionAsync(
+        DbTransaction transaction,
+        long key,
+        bool wait,
+        CancellationToken ct
+    )
+    {
+        const string sql = """
+            DECLARE @Result int;
+            EXEC @Result = sp_getapplock @Resource = @Resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction',
+                @LockTimeout = @Timeout;
+            SELECT @Result;
+            """;
+        var parameters = new
+        {
+            Resource = "fundaudit." + key.ToString(CultureInfo.InvariantCulture),
+            Timeout = wait ? -1 : 0,
+        };
+        return await ScalarAsync<int>(transaction, sql, parameters, ct) >= 0;
+    }
 
     protected override string AddFromJsonSql(JsonTotalsTarget target)
     {

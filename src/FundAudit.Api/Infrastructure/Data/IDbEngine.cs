@@ -64,6 +64,15 @@ internal interface IDbEngine
     /// PostgreSQL with json_array_elements, SQL Server with OPENJSON.
     /// </summary>
     Task AddFromJsonAsync(DbTransaction transaction, JsonTotalsTarget target, string rowsJson, CancellationToken ct);
+
+    /// <summary>
+    /// Takes the exclusive lock named <paramref name="key"/> for the rest of <paramref name="transaction"/>, so work
+    /// that must not overlap is serialised across connections and instances: PostgreSQL
+    /// <c>pg_advisory_xact_lock</c>, SQL Server <c>sp_getapplock</c> (Exclusive, Transaction); SQLite's write
+    /// transaction is its one lock already, so nothing more there. With <paramref name="wait"/> false, answers false
+    /// at once when another transaction holds the lock; otherwise waits for it and answers true.
+    /// </summary>
+    Task<bool> LockInTransactionAsync(DbTransaction transaction, long key, bool wait, CancellationToken ct);
 }
 
 /// <summary>

@@ -5,7 +5,10 @@ using DbUp.Engine.Output;
 
 namespace FundAudit.Api.Infrastructure.Data;
 
-/// <summary>Applies migrations/{engine}/NNNN_verb_noun.sql with DbUp; its journal table records what ran.</summary>
+/// <summary>
+/// Applies migrations/{engine}/NNNN_verb_noun.sql with DbUp; its journal table records what ran. The run holds the
+/// database's <see cref="MigrationLock"/>, so instances that start together take turns and each script runs once.
+/// </summary>
 internal sealed class Migrator(IDbEngine engine, DatabaseOptions options, ILogger<Migrator> logger)
 {
     public const string ResourcePrefix = "FundAudit.Api.migrations.";
@@ -22,6 +25,7 @@ internal sealed class Migrator(IDbEngine engine, DatabaseOptions options, ILogge
         };
 
         var folder = ResourcePrefix + engine.MigrationFolder + ".";
+        using var migrating = MigrationLock.Take(engine.Provider, connectionString);
         var result = builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name =>
                 name.StartsWith(folder, StringComparison.Ordinal)

@@ -18,6 +18,12 @@ internal sealed class JobsOptions
 
     /// <summary>Days a failed job is kept (its state, arguments and exception) before it is deleted.</summary>
     public int FailedRetentionDays { get; set; } = 7;
+
+    /// <summary>
+    /// How often an idle worker asks the queue for a job (PostgreSQL and SQLite storage); unset, the storage's own
+    /// default (15 s).
+    /// </summary>
+    public int? QueuePollSeconds { get; set; }
 }
 
 /// <summary>
@@ -36,8 +42,8 @@ internal static class JobsServiceCollectionExtensions
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddSingleton(options);
         services.AddPerEngine<JobStorage>(
-            sqlite: sp => SqliteStorage(DatabaseOptionsFor(sp)),
-            postgres: sp => PostgresStorage(DatabaseOptionsFor(sp)),
+            sqlite: sp => SqliteStorage(DatabaseOptionsFor(sp), sp.GetRequiredService<JobsOptions>()),
+            postgres: sp => PostgresStorage(DatabaseOptionsFor(sp), sp.GetRequiredService<JobsOptions>()),
             sqlServer: sp => SqlServerStorage(DatabaseOptionsFor(sp))
         );
         services.AddHangfire(
@@ -84,16 +90,22 @@ internal static class JobsServiceCollectionExtensions
         return sp.GetRequiredService<DatabaseOptions>();
     }
 
-    private static JobStorage SqliteStorage(DatabaseOptions database)
+    private static JobStorage SqliteStorage(DatabaseOptions database, JobsOptions jobs)
     {
         // Hangfire.Storage.SQLite keeps its own file beside FundAudit's: one server process only (DESIGN).
         var main = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
         var folder = Path.GetDirectoryName(Path.GetFullPath(main)) ?? ".";
         var path = Path.Combine(folder, Path.GetFileNameWithoutExtension(main) + ".hangfire.db");
-        return new SQLiteStorage(path, new SQLiteStorageOptions());
+        var options = new SQLiteStorageOptions();
+        if (jobs.QueuePollSeconds is { } poll)
+        {
+            options.QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, poll));
+        }
+
+        return new SQLiteStorage(path, options);
     }
 
-    private static JobStorage PostgresStorage(DatabaseOptions database)
+    private static JobStorage PostgresStorage(DatabaseOptions database, JobsOptions jobs)
     {
         var pg = new PostgreSqlStorageOptions
         {
@@ -102,6 +114,11 @@ internal static class JobsServiceCollectionExtensions
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
         };
+        if (jobs.QueuePollSeconds is { } poll)
+        {
+            pg.QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, poll));
+        }
+
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString!, pg), pg);
     }
 

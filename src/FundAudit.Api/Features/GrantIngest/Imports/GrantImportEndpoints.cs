@@ -12,12 +12,33 @@ internal static class GrantImportEndpoints
         );
         services.AddSingleton<GrantImportStore>();
         services.AddSingleton<ImportFiles>();
+        services.AddSingleton<FolderUploadStore>();
+        services.AddSingleton<DatabaseUploadStore>();
+        services.AddPerEngine<IImportUploadStore>(
+            sqlite: sp => UploadStore(sp, "folder"),
+            postgres: sp => UploadStore(sp, "database"),
+            sqlServer: sp => UploadStore(sp, "database")
+        );
         services.TryAddSingleton<IImportFaultInjector, NoImportFaults>();
         services.AddPerEngine<IGrantLoader, SqliteGrantLoader, PostgresGrantLoader, SqlServerGrantLoader>();
         services.AddTransient<GrantImportJob>();
         services.AddScoped<FluentValidation.IValidator<UploadGrantImport.Request>, UploadGrantImport.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrantImports.Request>, ListGrantImports.Validator>();
         return services;
+    }
+
+    /// <summary>The store <c>Imports:UploadStore</c> names, or the engine's default.</summary>
+    private static IImportUploadStore UploadStore(IServiceProvider sp, string engineDefault)
+    {
+        var configured = sp.GetRequiredService<GrantImportOptions>().UploadStore?.Trim().ToLowerInvariant();
+        return (string.IsNullOrEmpty(configured) ? engineDefault : configured) switch
+        {
+            "database" => sp.GetRequiredService<DatabaseUploadStore>(),
+            "folder" => sp.GetRequiredService<FolderUploadStore>(),
+            var other => throw new InvalidOperationException(
+                $"Imports:UploadStore '{other}' is not one of database, folder."
+            ),
+        };
     }
 
     public static IEndpointRouteBuilder MapGrantImports(this IEndpointRouteBuilder app)
@@ -72,6 +93,8 @@ internal static class GrantImportEndpoints
             .WithName("GetGrantImport")
             .WithSummary("Get an import's status, progress and result");
 
+        MapRetry(imports);
+
         imports
             .MapGet("/{id:long}/errors", GetGrantImportErrors.HandleAsync)
             .WithName("GetGrantImportErrors")
@@ -79,4 +102,18 @@ internal static class GrantImportEndpoints
 
         return app;
     }
+
+    private static void MapRetry(RouteGroupBuilder imports) =>
+        imports
+            .MapPost("/{id:long}/retry", RetryGrantImport.HandleAsync)
+            .WithName("RetryGrantImport")
+            .WithSummary("Retry a failed or interrupted import")
+            .WithDescription(
+                "Queues a failed import, or an interrupted one (its worker's heartbeat stopped: the process died), "
+                    + "again and answers 202 with the import. The new run starts over from the stored upload and "
+                    + "loads all of its valid rows or none. 409 (code not_retryable) when the import is queued, "
+                    + "waiting, running, succeeded or refused, or its file is no longer stored."
+            )
+            .RequireAuthorization(Policies.PortfolioWrite)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 }

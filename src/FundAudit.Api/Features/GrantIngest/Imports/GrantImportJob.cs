@@ -9,7 +9,8 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// Takes the import id only and re-reads everything; a succeeded or
 /// refused import is left alone, so a second run does nothing. A queued, failed or abandoned (running) import is
 /// claimed with a fresh run token; every later write of the run names that token, so a duplicate delivery cannot
-/// overwrite a newer run.
+/// overwrite a newer run. From the claim to the end the run beats a heartbeat (<see cref="IGrantLoader.BeatAsync"/>),
+/// so an import whose worker died is shown interrupted and can be retried (<see cref="RetryGrantImport"/>).
 /// </summary>
 /// <remarks>
 /// <para>Claim, run, finish. Pass 1 (<see cref="GrantCsvReader.Inspect"/>) refuses the whole file or plans pass 2.
@@ -21,7 +22,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </remarks>
 internal sealed class GrantImportJob(
     GrantImportStore store,
-    ImportFiles files,
+    IImportUploadStore uploads,
     GrantImportOptions options,
     IImportFaultInjector faults,
     IGrantLoader loader,
@@ -46,6 +47,8 @@ internal sealed class GrantImportJob(
             return;
         }
 
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = BeatAsync(importId, token, beating.Token);
         try
         {
             await RunClaimedAsync(import, token, ct);
@@ -63,6 +66,8 @@ internal sealed class GrantImportJob(
         }
         finally
         {
+            await beating.CancelAsync();
+            await heartbeat;
             store.EndProgress(importId, token);
         }
 
@@ -70,15 +75,39 @@ internal sealed class GrantImportJob(
         // A failed import keeps its file so that the job can run again.
         if ((await store.FindForJobAsync(importId, ct))?.Status is ImportStatus.Succeeded or ImportStatus.Refused)
         {
-            files.Delete(import.StoredName);
+            await uploads.DeleteAsync(import, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Says the run is alive every <see cref="GrantImportOptions.HeartbeatSeconds"/> until <paramref name="ct"/> ends
+    /// (the run ended); a beat that fails is logged and the next one tried.
+    /// </summary>
+    private async Task BeatAsync(long importId, string token, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await loader.BeatAsync(importId, token, clock.GetUtcNow(), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Grant import {ImportId}: the heartbeat was not written", importId);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     private async Task RunClaimedAsync(GrantImportRow import, string token, CancellationToken ct)
     {
         await store.ClearErrorsAsync(import.FunderId, import.Id, ct);
         var engine = await classifier.EngineForAsync(import.FunderId, ct);
-        await using var file = files.OpenRead(import.StoredName);
+        await using var file = uploads.OpenRead(import);
         await using var source = ImportSource.Inspect(file, import.FileName, options.CsvOptions(import.DateFormat));
         var inspection = source.Inspection;
         if (Refusal(inspection) is { } refused)

@@ -16,6 +16,16 @@ internal sealed class GrantImportOptions
 
     public string Folder { get; set; } = Path.Combine("data", "imports");
 
+    /// <summary>
+    /// Where uploads are kept until their import has ended (<see cref="IImportUploadStore"/>): <c>database</c> or
+    /// <c>folder</c> (<see cref="Folder"/>, a directory every instance must share). Empty: the folder on SQLite, the
+    /// database on PostgreSQL and SQL Server.
+    /// </summary>
+    public string? UploadStore { get; set; }
+
+    /// <summary>Bytes per stored chunk of an upload kept in the database (1 MiB).</summary>
+    public int UploadChunkBytes { get; set; } = 1024 * 1024;
+
     public long MaxFileBytes { get; set; } = CsvImportOptions.DefaultMaxFileBytes;
 
     public int MaxRows { get; set; } = 2_000_000;
@@ -42,6 +52,15 @@ internal sealed class GrantImportOptions
     /// classification) groups are waiting, so memory stays flat whatever the file size.
     /// </summary>
     public int DayTotalsPerFlush { get; set; } = 10_000;
+
+    /// <summary>How often the worker running an import says it is alive (grant_imports.heartbeat_at).</summary>
+    public int HeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// A running (or waiting) import whose heartbeat is older than this is shown <c>interrupted</c>: its worker died,
+    /// and an administrator or analyst can retry it.
+    /// </summary>
+    public int InterruptedAfterSeconds { get; set; } = 60;
 
     /// <summary>Progress is written to the import row after this many rows (in its own short statement).</summary>
     public int ProgressEveryRows { get; set; } = 10_000;

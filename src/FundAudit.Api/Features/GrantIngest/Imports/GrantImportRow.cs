@@ -5,6 +5,16 @@ internal static class ImportStatus
 {
     public const string Queued = "queued";
     public const string Running = "running";
+
+    /// <summary>Claimed by a worker that waits for the funder's previous import to finish (imports of one funder take
+    /// turns).</summary>
+    public const string Waiting = "waiting";
+
+    /// <summary>
+    /// Shown, never stored: running or waiting, but its worker's heartbeat is older than
+    /// <see cref="GrantImportOptions.InterruptedAfterSeconds"/> (the worker died). It can be retried.
+    /// </summary>
+    public const string Interrupted = "interrupted";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Refused = "refused";
@@ -74,6 +84,9 @@ internal sealed record GrantImportRow
 
     /// <summary>The run that holds the import while it is running.</summary>
     public string? RunToken { get; init; }
+
+    /// <summary>When the worker running the import last said it was alive.</summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
 }
 
 /// <summary>Counters the job writes while it runs.</summary>

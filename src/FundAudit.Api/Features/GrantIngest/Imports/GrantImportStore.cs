@@ -7,7 +7,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// principal, reads an import by id and then uses that import's funder_id for everything else. Every write the job
 /// makes carries the run token it claimed, so a stale run (a duplicate delivery) can change nothing.
 /// </summary>
-internal sealed partial class GrantImportStore(Db db)
+internal sealed partial class GrantImportStore(Db db, TimeProvider clock, GrantImportOptions options)
 {
     // Progress of runs whose writes wait in their load transaction (SQLite: its one writer holds the database for the
     // whole load), published in memory for reads by this process; SQLite runs one service process only.
@@ -21,7 +21,8 @@ internal sealed partial class GrantImportStore(Db db)
             data_rows,
         rows_read, rows_accepted, rows_rejected, rows_superseded, bytes_read, created_count, updated_count,
             unchanged_count,
-        warning_count, errors_truncated, warnings_json, problems_json, created_at, started_at, finished_at, run_token
+        warning_count, errors_truncated, warnings_json, problems_json, created_at, started_at, finished_at, run_token,
+        heartbeat_at
         """;
 
     private const string SelectOne = $"SELECT {Columns} FROM grant_imports WHERE funder_id = @FunderId AND id = @Id";
@@ -37,12 +38,12 @@ internal sealed partial class GrantImportStore(Db db)
     private const string Claim = """
         UPDATE grant_imports
         SET status = 'running', run_token = @Token, attempts = attempts + 1, started_at = @Now, finished_at = NULL,
-            updated_at = @Now,
+            updated_at = @Now, heartbeat_at = @Now,
             data_rows = NULL, rows_read = 0, rows_accepted = 0, rows_rejected = 0, rows_superseded = 0, bytes_read = 0,
             created_count = NULL, updated_count = NULL, unchanged_count = NULL, warning_count = 0, errors_truncated =
                 @False,
             warnings_json = NULL, problems_json = NULL
-        WHERE id = @Id AND status IN ('queued', 'running', 'failed')
+        WHERE id = @Id AND status IN ('queued', 'running', 'waiting', 'failed')
         """;
 
     private const string Progress = """
@@ -153,13 +154,20 @@ internal sealed partial class GrantImportStore(Db db)
 
     public void EndProgress(long id, string token)
     {
+        if (_beats.TryGetValue(id, out var beat) && beat.Token == token)
+        {
+            _beats.TryRemove(KeyValuePair.Create(id, beat));
+        }
+
         if (_live.TryGetValue(id, out var live) && live.Token == token)
         {
             _live.TryRemove(KeyValuePair.Create(id, live));
         }
     }
 
-    private GrantImportRow? Live(GrantImportRow? row) =>
+    private GrantImportRow? Live(GrantImportRow? row) => Interrupted(WithLiveProgress(row));
+
+    private GrantImportRow? WithLiveProgress(GrantImportRow? row) =>
         row is { Status: ImportStatus.Running } && _live.TryGetValue(row.Id, out var live) && live.Token == row.RunToken
             ? row with
             {
@@ -177,8 +185,8 @@ internal sealed partial class GrantImportStore(Db db)
     public Task<GrantImportRow?> FindForJobAsync(long id, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<GrantImportRow>(SelectForJob, new { Id = id }, ct);
 
-    /// <summary>Takes the import for one run: true when it was queued, failed, or left running by a run that
-    /// died.</summary>
+    /// <summary>Takes the import for one run: true when it was queued, failed, or left running (or waiting) by a run
+    /// that died.</summary>
     public async Task<bool> ClaimAsync(long id, string token, DateTimeOffset now, CancellationToken ct)
     {
         var args = new

@@ -1,7 +1,8 @@
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>An import as the API shows it.</summary>
-/// <param name="Status">queued, running, succeeded, failed or refused.</param>
+/// <param name="Status">queued; waiting (for the funder's previous import to finish: one funder's imports take turns);
+/// running; interrupted (its worker stopped beating: retry it); succeeded, failed or refused.</param>
 /// <param name="SameFileAs">An earlier succeeded import of the same file (same SHA-256 and date format) by this funder:
 /// importing it again changes nothing.</param>
 /// <param name="Result">What the load did, once succeeded.</param>

@@ -31,7 +31,7 @@ internal static class UploadGrantImport
         HttpRequest http,
         ClaimsPrincipal user,
         GrantImportStore store,
-        ImportFiles files,
+        IImportUploadStore uploads,
         IBackgroundJobClient jobs,
         TimeProvider clock,
         CancellationToken ct
@@ -69,7 +69,7 @@ internal static class UploadGrantImport
             return UnsupportedMediaType();
         }
 
-        var saved = await files.SaveAsync(body, ct);
+        var saved = await uploads.SaveAsync(user.FunderId(), body, ct);
         if (saved is null)
         {
             return TypedResults.Problem(

@@ -10,12 +10,20 @@ internal sealed class GrantLoadSession : IAsyncDisposable
 {
     private readonly DbConnection _connection;
     private readonly IBulkUpsert _bulk;
+    private readonly Func<DbTransaction, CancellationToken, Task> _takeTurn;
     private DbTransaction? _transaction;
     private long _skippedUnchanged;
 
-    private GrantLoadSession(DbConnection connection, IBulkUpsert bulk, DbTransaction? transaction, StoredHashes stored)
+    private GrantLoadSession(
+        DbConnection connection,
+        IBulkUpsert bulk,
+        DbTransaction? transaction,
+        StoredHashes stored,
+        Func<DbTransaction, CancellationToken, Task> takeTurn
+    )
     {
         _connection = connection;
+        _takeTurn = takeTurn;
         _bulk = bulk;
         _transaction = transaction;
         Stored = stored;
@@ -29,12 +37,15 @@ internal sealed class GrantLoadSession : IAsyncDisposable
 
     /// <summary>
     /// Opens the import's connection and bulk upsert; with <paramref name="transactionFirst"/>, the load transaction
-    /// too (new grants are then written in it as they come), before the stored hashes are read.
+    /// too (new grants are then written in it as they come), before the stored hashes are read. Each time the load
+    /// transaction opens, <paramref name="takeTurn"/> runs in it first (the funder's import lock,
+    /// <see cref="FunderImportTurn"/>), so the hashes read after it include every earlier import's grants.
     /// </summary>
     public static async Task<GrantLoadSession> OpenAsync(
         Db db,
         long funderId,
         bool transactionFirst,
+        Func<DbTransaction, CancellationToken, Task> takeTurn,
         CancellationToken ct
     )
     {
@@ -45,8 +56,13 @@ internal sealed class GrantLoadSession : IAsyncDisposable
         {
             bulk = db.Engine.BeginBulkUpsert(connection, GrantStore.BulkTarget);
             transaction = transactionFirst ? await connection.BeginTransactionAsync(ct) : null;
+            if (transaction is not null)
+            {
+                await takeTurn(transaction, ct);
+            }
+
             var stored = await GrantStore.StoredHashesAsync(connection, transaction, funderId, ct);
-            return new GrantLoadSession(connection, bulk, transaction, stored);
+            return new GrantLoadSession(connection, bulk, transaction, stored, takeTurn);
         }
         catch
         {
@@ -66,7 +82,12 @@ internal sealed class GrantLoadSession : IAsyncDisposable
     /// <summary>Merges the staged grants in the load transaction (opened now if not yet).</summary>
     public async Task<ImportResultCounts> MergeAsync(CancellationToken ct)
     {
-        _transaction ??= await _connection.BeginTransactionAsync(ct);
+        if (_transaction is null)
+        {
+            _transaction = await _connection.BeginTransactionAsync(ct);
+            await _takeTurn(_transaction, ct);
+        }
+
         var merged = await _bulk.MergeAsync(_transaction, ct);
         return new ImportResultCounts(merged.Created, merged.Updated, merged.Unchanged + _skippedUnchanged);
     }

@@ -11,6 +11,12 @@ internal interface IGrantLoader
 {
     /// <summary>Opens one run's load: its connection, the engine's bulk upsert, the funder's stored hashes.</summary>
     Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct);
+
+    /// <summary>
+    /// The heartbeat of a claimed run (every <see cref="GrantImportOptions.HeartbeatSeconds"/>, from the claim to the
+    /// end): stored at once where other connections can write meanwhile, kept in memory on SQLite.
+    /// </summary>
+    Task BeatAsync(long importId, string token, DateTimeOffset now, CancellationToken ct);
 }
 
 /// <summary>

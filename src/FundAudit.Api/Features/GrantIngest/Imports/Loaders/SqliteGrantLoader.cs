@@ -15,8 +15,20 @@ internal sealed class SqliteGrantLoader(Db db, GrantImportStore store, TimeProvi
 {
     public async Task<IGrantLoad> BeginAsync(GrantImportRun run, CancellationToken ct)
     {
-        var session = await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst: true, ct);
+        var session = await GrantLoadSession.OpenAsync(
+            db,
+            run.FunderId,
+            transactionFirst: true,
+            (tx, c) => FunderImportTurn.TakeAsync(db.Engine, tx, run, store, clock, c),
+            ct
+        );
         return new Load(run, store, clock, db.Engine, session);
+    }
+
+    public Task BeatAsync(long importId, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        store.PublishHeartbeat(importId, token, now); // the load transaction holds SQLite's one writer lock
+        return Task.CompletedTask;
     }
 
     private sealed class Load(

@@ -2,8 +2,9 @@ namespace FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 
 /// <summary>
 /// The loader of an engine whose load transaction leaves other connections free to write (PostgreSQL, SQL Server):
-/// each load is a <see cref="VisibleWritesLoad"/>; the engine only says whether the load transaction opens before the
-/// first batch (<paramref name="transactionFirst"/>) or at the end.
+/// each load is a <see cref="VisibleWritesLoad"/> that first takes the funder's import turn
+/// (<see cref="FunderImportTurn"/>); the engine only says whether the load transaction opens before the first batch
+/// (<paramref name="transactionFirst"/>) or at the end. The heartbeat is written to the database at once.
 /// </summary>
 internal abstract class VisibleWritesLoader(Db db, GrantImportStore store, TimeProvider clock, bool transactionFirst)
     : IGrantLoader
@@ -13,8 +14,17 @@ internal abstract class VisibleWritesLoader(Db db, GrantImportStore store, TimeP
             run,
             store,
             clock,
-            await GrantLoadSession.OpenAsync(db, run.FunderId, transactionFirst, ct)
+            await GrantLoadSession.OpenAsync(
+                db,
+                run.FunderId,
+                transactionFirst,
+                (tx, c) => FunderImportTurn.TakeAsync(db.Engine, tx, run, store, clock, c),
+                ct
+            )
         );
+
+    public Task BeatAsync(long importId, string token, DateTimeOffset now, CancellationToken ct) =>
+        store.HeartbeatAsync(importId, token, now, ct);
 }
 
 /// <summary>

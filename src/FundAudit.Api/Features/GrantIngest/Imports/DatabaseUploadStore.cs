@@ -1,0 +1,244 @@
+using System.Security.Cryptography;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// Uploads in the database, in grant_import_uploads: chunks of <see cref="GrantImportOptions.UploadChunkBytes"/>
+/// (1 MiB) keyed by (funder_id, stored_name, seq), each written in a short statement of its own as the request streams
+/// in, so any instance's job can read the file and no long transaction holds the database while a client uploads.
+/// The job reads them back one chunk at a time (<see cref="ChunkedUploadStream"/>). Every statement names the funder.
+/// </summary>
+internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, TimeProvider clock) : IImportUploadStore
+{
+    private const string InsertChunk = """
+        INSERT INTO grant_import_uploads (funder_id, stored_name, seq, bytes, created_at)
+        VALUES (@FunderId, @StoredName, @Seq, @Bytes, @Now)
+        """;
+
+    private const string SelectChunk = """
+        SELECT bytes FROM grant_import_uploads WHERE funder_id = @FunderId AND stored_name = @StoredName AND seq = @Seq
+        """;
+
+    private const string CountChunks = """
+        SELECT count(*) FROM grant_import_uploads WHERE funder_id = @FunderId AND stored_name = @StoredName
+        """;
+
+    private const string DeleteChunks = """
+        DELETE FROM grant_import_uploads WHERE funder_id = @FunderId AND stored_name = @StoredName
+        """;
+
+    public async Task<SavedUpload?> SaveAsync(long funderId, Stream source, CancellationToken ct)
+    {
+        var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + ".csv";
+        var chunk = new byte[Math.Max(4096, options.UploadChunkBytes)];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long total = 0;
+        var seq = 0;
+        var completed = false;
+        try
+        {
+            await using (var connection = await db.OpenAsync(ct))
+            {
+                int filled;
+                do
+                {
+                    filled = await source.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, ct);
+                    total += filled;
+                    if (total > options.MaxFileBytes)
+                    {
+                        return null;
+                    }
+
+                    if (filled == 0 && seq > 0)
+                    {
+                        break; // an empty file still gets its one (empty) chunk, so that it can be found
+                    }
+
+                    hash.AppendData(chunk, 0, filled);
+                    var bytes = filled == chunk.Length ? chunk : chunk[..filled];
+                    var row = new
+                    {
+                        FunderId = funderId,
+                        StoredName = name,
+                        Seq = seq++,
+                        Bytes = bytes,
+                        Now = clock.GetUtcNow(),
+                    };
+                    await connection.ExecuteAsync(new CommandDefinition(InsertChunk, row, cancellationToken: ct));
+                } while (filled == chunk.Length);
+            }
+
+            completed = true;
+            return new SavedUpload(name, Convert.ToHexStringLower(hash.GetHashAndReset()), total);
+        }
+        finally
+        {
+            if (!completed && seq > 0)
+            {
+                await DeleteAsync(funderId, name, CancellationToken.None);
+            }
+        }
+    }
+
+    public Stream OpenRead(GrantImportRow import) =>
+        new ChunkedUploadStream(
+            import.FileBytes,
+            seq => ReadChunk(import, seq),
+            (seq, ct) => ReadChunkAsync(import, seq, ct)
+        );
+
+    public async Task<bool> ExistsAsync(GrantImportRow import, CancellationToken ct) =>
+        await db.ExecuteScalarAsync<long>(new CommandDefinition(CountChunks, Key(import), cancellationToken: ct)) > 0;
+
+    public Task DeleteAsync(GrantImportRow import, CancellationToken ct) =>
+        DeleteAsync(import.FunderId, import.StoredName, ct);
+
+    private async Task DeleteAsync(long funderId, string storedName, CancellationToken ct) =>
+        await db.ExecuteAsync(
+            new CommandDefinition(
+                DeleteChunks,
+                new { FunderId = funderId, StoredName = storedName },
+                cancellationToken: ct
+            )
+        );
+
+    private byte[] ReadChunk(GrantImportRow import, int seq)
+    {
+        using var connection = db.Open();
+        return connection.QuerySingleOrDefault<byte[]>(new CommandDefinition(SelectChunk, Key(import, seq)))
+            ?? throw Missing(import, seq);
+    }
+
+    private async Task<byte[]> ReadChunkAsync(GrantImportRow import, int seq, CancellationToken ct) =>
+        await db.QuerySingleOrDefaultAsync<byte[]>(
+            new CommandDefinition(SelectChunk, Key(import, seq), cancellationToken: ct)
+        ) ?? throw Missing(import, seq);
+
+    private static object Key(GrantImportRow import, int seq = 0) =>
+        new
+        {
+            import.FunderId,
+            import.StoredName,
+            Seq = seq,
+        };
+
+    private static FileNotFoundException Missing(GrantImportRow import, int seq) =>
+        new($"Chunk {seq} of the upload of import {import.Id} is not stored.");
+}
+
+/// <summary>
+/// A stored upload read back chunk by chunk: seekable, holding one chunk at a time. Every chunk but the last has the
+/// size of the first, so a position maps to its chunk without asking the database.
+/// </summary>
+internal sealed class ChunkedUploadStream(
+    long length,
+    Func<int, byte[]> readChunk,
+    Func<int, CancellationToken, Task<byte[]>> readChunkAsync
+) : Stream
+{
+    private long _position;
+    private long _chunkSize;
+    private int _loaded = -1;
+    private byte[] _chunk = [];
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => _position;
+        set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= length || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_chunkSize == 0)
+        {
+            Loaded(0, readChunk(0));
+        }
+
+        var seq = (int)(_position / _chunkSize);
+        if (seq != _loaded)
+        {
+            Loaded(seq, readChunk(seq));
+        }
+
+        return CopyOut(buffer);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        if (_position >= length || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_chunkSize == 0)
+        {
+            Loaded(0, await readChunkAsync(0, ct));
+        }
+
+        var seq = (int)(_position / _chunkSize);
+        if (seq != _loaded)
+        {
+            Loaded(seq, await readChunkAsync(seq, ct));
+        }
+
+        return CopyOut(buffer.Span);
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) =>
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => length + offset,
+        };
+
+    public override void Flush() { }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private void Loaded(int seq, byte[] chunk)
+    {
+        if (seq == 0)
+        {
+            _chunkSize =
+                chunk.Length > 0 ? chunk.Length : throw new InvalidDataException("The upload's chunks are empty.");
+        }
+
+        _chunk = chunk;
+        _loaded = seq;
+    }
+
+    private int CopyOut(Span<byte> buffer)
+    {
+        var start = (int)(_position - (_loaded * _chunkSize));
+        var count = Math.Min(buffer.Length, _chunk.Length - start);
+        if (count <= 0)
+        {
+            throw new InvalidDataException("The stored upload is shorter than its import says.");
+        }
+
+        _chunk.AsSpan(start, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+}
