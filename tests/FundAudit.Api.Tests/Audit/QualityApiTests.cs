@@ -160,6 +160,44 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         );
     }
 
+    /// <summary>
+    /// The Joseph Rowntree Charitable Trust's published 2017 file, posted as it is. Counted independently with
+    /// python over the JSON: 31 grants, all awarded 2017-03-18; none has a beneficiaryLocation and no recipient an
+    /// addressCountry; every recipient has an id (11 are 360G-JRCT-…, the others GB-CHC, GB-SC, GB-NIC, GB-REV,
+    /// BE-BCE_KBO and CH-FDJP, all in the org-id register); 29 GBP grants sum to 2,067,876.00, one EUR 150,000 and one
+    /// CHF 175,290 have no rate (none loaded), so 2 grants are unconverted and the converted money is the GBP sum.
+    /// </summary>
+    [Fact]
+    public async Task A_real_360Giving_file_gives_the_counts_worked_out_from_its_JSON()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var path = Path.Combine(RepoPaths.SharedData, "360giving", "360g-joseph-rowntree-ct-2017.json");
+        var json = await File.ReadAllTextAsync(path);
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/grants", new StringContent(json, Encoding.UTF8, "application/json"))
+        );
+
+        var r = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/quality?from=2017-01-01&to=2017-12-31&currency=GBP")
+        );
+
+        Assert.Equal(
+            (31, 206787600, 2),
+            (
+                r.GetProperty("grants").GetInt64(),
+                r.GetProperty("amountMinor").GetInt64(),
+                r.GetProperty("unconvertedGrants").GetInt64()
+            )
+        );
+        Assert.Equal((31L, 100m, 206787600L, 100m, 2L), Figures(r, "no_beneficiary_location"));
+        Assert.Equal((31L, 100m, 206787600L, 100m, 2L), Figures(r, "recipient_without_country"));
+        Assert.Equal(0, CheckOf(r, "recipient_without_identifier").GetProperty("grants").GetInt64());
+        Assert.Equal(0, CheckOf(r, "unknown_org_id_prefix").GetProperty("grants").GetInt64());
+        Assert.Equal(0, CheckOf(r, "zero_or_negative_amount").GetProperty("grants").GetInt64());
+        Assert.Equal(0, CheckOf(r, "title_equals_description").GetProperty("grants").GetInt64());
+        Assert.Equal((2L, 6.45m, 0L, 0m, 2L), Figures(r, "no_exchange_rate"));
+    }
+
     [Fact]
     public async Task The_grants_of_a_check_come_a_keyset_page_at_a_time_and_only_the_funders_own()
     {
