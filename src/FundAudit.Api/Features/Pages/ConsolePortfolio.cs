@@ -26,7 +26,7 @@ internal sealed record PortfolioData(
     string? CompareProblem,
     IReadOnlyList<TargetView>? Targets,
     string? TargetsProblem,
-    Audit.Quality.GetQuality.Check? Unplaced = null
+    IReadOnlyList<Audit.Quality.GetQuality.ReasonCount>? Unplaced = null
 );
 
 /// <summary>
@@ -98,7 +98,10 @@ internal static class ConsolePortfolio
         }
 
         data = await WithFiguresAsync(data, request, user, audit, ct);
-        data = data with { Unplaced = await UnplacedAsync(query, request, user, quality, ct) };
+        if (data.Mix is { Unclassified.Grants: > 0 })
+        {
+            data = data with { Unplaced = await UnplacedAsync(request, user, quality, ct) };
+        }
         return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
     }
 
@@ -217,11 +220,10 @@ internal static class ConsolePortfolio
     }
 
     /// <summary>
-    /// The money the audit cannot place (the quality check "unclassified" for the same period and currency), with the
-    /// classifier's reasons; null when every grant is placed.
+    /// The classifier's reasons for the money the audit cannot place (the grants of the quality check "unclassified"
+    /// for the same period and currency, read alone); empty when every grant is placed. The amounts are the mix's.
     /// </summary>
-    private static async Task<Audit.Quality.GetQuality.Check?> UnplacedAsync(
-        PortfolioQuery query,
+    private static async Task<IReadOnlyList<Audit.Quality.GetQuality.ReasonCount>> UnplacedAsync(
         GetMix.Request request,
         ClaimsPrincipal user,
         Audit.Quality.QualityCalculator quality,
@@ -240,8 +242,7 @@ internal static class ConsolePortfolio
         );
         var q = Audit.Quality.GetQuality.ToQuery(filters, quality.Options);
         var report = await quality.ComputeAsync(user.FunderId(), q, "unclassified", ct);
-        var check = Audit.Quality.GetQuality.ToResponse(report, QualityLink(query)).Checks[0];
-        return check.Grants == 0 ? null : check;
+        return Audit.Quality.GetQuality.ToResponse(report, "").Checks[0].Reasons;
     }
 
     /// <summary>The query string of the quality page for the portfolio's period and currency.</summary>

@@ -7,7 +7,10 @@ namespace FundAudit.Api.Features.Audit.Quality;
 /// <summary>One grant that fails a check: why, and its amount in the report currency (null: no rate).</summary>
 internal sealed record QualityHit(QualityRow Grant, string Detail, long? ConvertedMinor);
 
-/// <summary>The checks over the filtered grants: the totals and, per check in order, the grants that fail it.</summary>
+/// <summary>
+/// The checks over the filtered grants: the totals and, per check in order, the grants that fail it. A report of one
+/// check only may have read only that check's candidates: its totals are then theirs, not the query's.
+/// </summary>
 internal sealed record QualityReport(
     MixQuery Query,
     long Grants,
@@ -32,7 +35,7 @@ internal sealed class QualityCalculator(
 
     public async Task<QualityReport> ComputeAsync(long funderId, MixQuery q, string? only, CancellationToken ct)
     {
-        var rows = await store.RowsAsync(funderId, q, ct);
+        var rows = await store.RowsAsync(funderId, q, only, ct);
         var book = await BookAsync(funderId, q.Currency, rows, ct);
         var context = new QualityContext(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), q.Currency, book);
         var checks = QualityChecks

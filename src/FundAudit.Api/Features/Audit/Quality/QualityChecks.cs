@@ -73,7 +73,7 @@ internal static class QualityChecks
             ?.Name;
 
     private static List<BeneficiaryLocation> Locations(QualityRow g) =>
-        g.Locations is { Length: > 2 } json
+        g.ParsedLocations ??= g.Locations is { Length: > 2 } json
             ? JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, GrantMapping.StoredJson) ?? []
             : [];
 

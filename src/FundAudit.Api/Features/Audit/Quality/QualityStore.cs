@@ -28,6 +28,9 @@ internal sealed class QualityRow
 
     public string? Locations { get; init; }
 
+    /// <summary>The beneficiary locations once read from <see cref="Locations"/> (two checks use them).</summary>
+    public List<FundAudit.Core.Grants.BeneficiaryLocation>? ParsedLocations { get; set; }
+
     public long TitleIsDescription { get; init; }
 
     public string Level { get; init; } = "unclassified";
@@ -51,9 +54,34 @@ internal sealed class QualityStore(Db db)
 {
     private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
 
-    public async Task<IReadOnlyList<QualityRow>> RowsAsync(long funderId, MixQuery q, CancellationToken ct)
+    /// <summary>
+    /// SQL that keeps only the grants that may fail a check, for the checks the database can narrow cheaply: a page of
+    /// one check's grants (or the portfolio's unplaced money) then reads those rather than the whole portfolio.
+    /// </summary>
+    private static readonly Dictionary<string, string> Candidates = new(StringComparer.Ordinal)
+    {
+        ["unclassified"] =
+            "(COALESCE(c.level, g.level) = 'unclassified' OR COALESCE(c.purpose, g.purpose) = 'unclassified')",
+        ["zero_or_negative_amount"] = "g.amount_awarded <= 0",
+    };
+
+    /// <summary>
+    /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
+    /// may fail it when the database can tell (so totals over them are not the query's totals).
+    /// </summary>
+    public async Task<IReadOnlyList<QualityRow>> RowsAsync(
+        long funderId,
+        MixQuery q,
+        string? only,
+        CancellationToken ct
+    )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
+        if (only is not null && Candidates.TryGetValue(only, out var candidates))
+        {
+            where += " AND " + candidates;
+        }
+
         var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
         var sql = $"""
             SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.currency AS Currency,
