@@ -1,4 +1,5 @@
 using System.Net;
+using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
@@ -96,6 +97,16 @@ public abstract class QualityPagesTests<TApp>(TApp app) : IClassFixture<TApp>
         await admin.GetPageAsync("/app/quality/nonsense" + Period, HttpStatusCode.NotFound);
         var spanish = Text(await admin.GetPageAsync("/app/quality" + Period + "&lang=es"));
         Assert.Contains("<h1>Calidad de los datos</h1>", spanish, StringComparison.Ordinal);
+        Assert.Contains("Subvenciones que el clasificador no pudo situar", spanish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_check_has_its_page_title_and_the_english_one_is_the_apis()
+    {
+        foreach (var check in FundAudit.Api.Features.Audit.Quality.QualityChecks.All)
+        {
+            Assert.Equal(check.Title, PageText.Get("QualityCheck_" + check.Code, "en"));
+        }
     }
 }
 
