@@ -12,6 +12,13 @@ internal static class AuditEndpoints
         services.AddSingleton<GrantExportStore>();
         services.AddSingleton<MixCalculator>();
         services.AddSingleton<AuditUseCases>();
+        services.AddSingleton<Quality.QualityStore>();
+        services.AddSingleton<Quality.QualityCalculator>();
+        services.AddScoped<FluentValidation.IValidator<Quality.GetQuality.Request>, Quality.GetQuality.Validator>();
+        services.AddScoped<
+            FluentValidation.IValidator<Quality.QualityGrants.Request>,
+            Quality.QualityGrants.Validator
+        >();
         services.AddScoped<FluentValidation.IValidator<GetMix.Request>, GetMix.Validator>();
         services.AddScoped<FluentValidation.IValidator<CreateBaseline.Request>, CreateBaseline.Validator>();
         services.AddScoped<FluentValidation.IValidator<CompareBaseline.Request>, CompareBaseline.Validator>();
@@ -35,6 +42,7 @@ internal static class AuditEndpoints
         MapRatesAndMix(audit, maxRatesBytes);
         MapBaselinesAndTargets(audit);
         MapField(audit);
+        Quality.QualityEndpoints.MapQuality(audit);
 
         // The grant list export sits under the grants path, but it is the audit's export (classification included).
         var grants = app.MapGroup("/api/grants").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);

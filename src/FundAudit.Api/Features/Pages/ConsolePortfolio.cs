@@ -25,7 +25,8 @@ internal sealed record PortfolioData(
     string? CompareChart,
     string? CompareProblem,
     IReadOnlyList<TargetView>? Targets,
-    string? TargetsProblem
+    string? TargetsProblem,
+    IReadOnlyList<Audit.Quality.GetQuality.ReasonCount>? Unplaced = null
 );
 
 /// <summary>
@@ -49,6 +50,7 @@ internal static class ConsolePortfolio
         GrantIngestUseCases grants,
         IValidator<GetMix.Request> validator,
         TimeProvider clock,
+        Audit.Quality.QualityCalculator quality,
         CancellationToken ct
     )
     {
@@ -96,6 +98,10 @@ internal static class ConsolePortfolio
         }
 
         data = await WithFiguresAsync(data, request, user, audit, ct);
+        if (data.Mix is { Unclassified.Grants: > 0 })
+        {
+            data = data with { Unplaced = await UnplacedAsync(request, user, quality, ct) };
+        }
         return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
     }
 
@@ -212,6 +218,36 @@ internal static class ConsolePortfolio
 
         return data;
     }
+
+    /// <summary>
+    /// The classifier's reasons for the money the audit cannot place (the grants of the quality check "unclassified"
+    /// for the same period and currency, read alone); empty when every grant is placed. The amounts are the mix's.
+    /// </summary>
+    private static async Task<IReadOnlyList<Audit.Quality.GetQuality.ReasonCount>> UnplacedAsync(
+        GetMix.Request request,
+        ClaimsPrincipal user,
+        Audit.Quality.QualityCalculator quality,
+        CancellationToken ct
+    )
+    {
+        var filters = new Audit.Quality.GetQuality.Request(
+            request.From,
+            request.To,
+            null,
+            request.Currency,
+            null,
+            null,
+            null,
+            null
+        );
+        var q = Audit.Quality.GetQuality.ToQuery(filters, quality.Options);
+        var report = await quality.ComputeAsync(user.FunderId(), q, "unclassified", ct);
+        return Audit.Quality.GetQuality.ToResponse(report, "").Checks[0].Reasons;
+    }
+
+    /// <summary>The query string of the quality page for the portfolio's period and currency.</summary>
+    public static string QualityLink(PortfolioQuery query) =>
+        new QualityPageQuery(query.From, query.To, query.Currency).QueryString;
 
     /// <summary>A cell of the level × purpose table: the mix's amount and share there (zero when no grant falls in
     /// it).</summary>

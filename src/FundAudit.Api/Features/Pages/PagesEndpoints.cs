@@ -167,6 +167,8 @@ internal static class PagesEndpoints
         portfolio.MapGet("/review", ConsoleReview.ShowAsync).WithName("ConsoleReviewPage");
         portfolio.MapGet("/imports", ConsoleImports.ListAsync).WithName("ConsoleImportsPage");
         portfolio.MapGet("/imports/{id}", ConsoleImports.ShowAsync).WithName("ConsoleImportPage");
+        portfolio.MapGet("/quality", ConsoleQuality.ShowAsync).WithName("ConsoleQualityPage");
+        portfolio.MapGet("/quality/{code}", ConsoleQuality.GrantsAsync).WithName("ConsoleQualityGrantsPage");
 
         // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden
         // page.

@@ -1,0 +1,210 @@
+using System.Text;
+using FundAudit.Core.Audit;
+using FundAudit.Core.Geography;
+
+namespace FundAudit.Api.Features.Audit.Quality;
+
+/// <summary>GET /api/audit/quality (and .csv): the data-quality checks over the grants the mix would count.</summary>
+internal static class GetQuality
+{
+    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
+    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
+    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year.</param>
+    /// <param name="Currency">The report currency (ISO 4217) the money shares are in.</param>
+    /// <param name="Programme">Only grants of this programme title.</param>
+    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
+    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
+    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
+    /// (manual).</param>
+    public sealed record Request(
+        DateOnly? From,
+        DateOnly? To,
+        int? FiscalYear,
+        string? Currency,
+        string? Programme,
+        string? Region,
+        string? Country,
+        string? Source
+    );
+
+    /// <summary>How many grants share one kind of reason.</summary>
+    /// <param name="Reason">The kind of reason ("level: no place known", "purpose: conflicting evidence").</param>
+    /// <param name="Grants">How many grants give it.</param>
+    public sealed record ReasonCount(string Reason, long Grants);
+
+    /// <summary>One check and the grants that fail it.</summary>
+    /// <param name="Code">Stable code of the check.</param>
+    /// <param name="Title">What it checks, in English.</param>
+    /// <param name="Grants">How many grants fail it.</param>
+    /// <param name="Share">Percent of the grants of the query.</param>
+    /// <param name="AmountMinor">Their money in the report currency's minor units (grants without a rate left
+    /// out).</param>
+    /// <param name="Amount">The same in major units.</param>
+    /// <param name="MoneyShare">Percent of the query's converted money.</param>
+    /// <param name="UnconvertedGrants">Of these grants, how many have no rate for their date (their money is not in
+    /// amount or moneyShare).</param>
+    /// <param name="GrantsLink">The keyset page of these grants, with the same filters.</param>
+    /// <param name="Reasons">For the unclassified check, the reasons the classifier gave, most grants first; empty for
+    /// the others.</param>
+    public sealed record Check(
+        string Code,
+        string Title,
+        long Grants,
+        decimal Share,
+        long AmountMinor,
+        decimal Amount,
+        decimal MoneyShare,
+        long UnconvertedGrants,
+        string GrantsLink,
+        IReadOnlyList<ReasonCount> Reasons
+    );
+
+    /// <param name="Period">The period.</param>
+    /// <param name="Currency">The report currency.</param>
+    /// <param name="Grants">Every grant of the query.</param>
+    /// <param name="AmountMinor">Their converted money in minor units (grants without a rate left out).</param>
+    /// <param name="Amount">The same in major units.</param>
+    /// <param name="UnconvertedGrants">Grants with no rate for their date, whose money is in no share.</param>
+    /// <param name="Checks">Every check, in order, with zero counts included.</param>
+    public sealed record Response(
+        PeriodView Period,
+        string Currency,
+        long Grants,
+        long AmountMinor,
+        decimal Amount,
+        long UnconvertedGrants,
+        IReadOnlyList<Check> Checks
+    );
+
+    public static async Task<Ok<Response>> HandleAsync(
+        [AsParameters] Request request,
+        HttpRequest http,
+        ClaimsPrincipal user,
+        QualityCalculator quality,
+        CancellationToken ct
+    )
+    {
+        var report = await quality.ComputeAsync(user.FunderId(), ToQuery(request, quality.Options), null, ct);
+        return TypedResults.Ok(ToResponse(report, http.QueryString.Value ?? ""));
+    }
+
+    public static async Task<FileContentHttpResult> CsvAsync(
+        [AsParameters] Request request,
+        HttpRequest http,
+        ClaimsPrincipal user,
+        QualityCalculator quality,
+        CancellationToken ct
+    )
+    {
+        var report = await quality.ComputeAsync(user.FunderId(), ToQuery(request, quality.Options), null, ct);
+        var r = ToResponse(report, http.QueryString.Value ?? "");
+        var sb = new StringBuilder();
+        sb.Append(
+            CsvCell.Line([
+                "code",
+                "title",
+                "grants",
+                "share_percent",
+                "currency",
+                "amount",
+                "money_share_percent",
+                "unconverted_grants",
+                "grants_link",
+            ])
+        );
+        foreach (var c in r.Checks)
+        {
+            sb.Append(
+                CsvCell.Line([
+                    c.Code,
+                    c.Title,
+                    Num(c.Grants),
+                    Num(c.Share),
+                    r.Currency,
+                    Num(c.Amount),
+                    Num(c.MoneyShare),
+                    Num(c.UnconvertedGrants),
+                    c.GrantsLink,
+                ])
+            );
+        }
+
+        return TypedResults.File(
+            Encoding.UTF8.GetBytes(sb.ToString()),
+            "text/csv; charset=utf-8",
+            $"quality-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"
+        );
+    }
+
+    public static Response ToResponse(QualityReport report, string queryString)
+    {
+        var q = report.Query;
+        var checks = report
+            .Checks.Select(x =>
+            {
+                var amount = x.Hits.Sum(h => h.ConvertedMinor ?? 0);
+                return new Check(
+                    x.Check.Code,
+                    x.Check.Title,
+                    x.Hits.Count,
+                    AuditMaths.Share(x.Hits.Count, report.Grants),
+                    amount,
+                    QualityCalculator.Major(amount, q.Currency),
+                    AuditMaths.Share(amount, report.ConvertedMinor),
+                    x.Hits.Count(h => h.ConvertedMinor is null),
+                    $"/api/audit/quality/{x.Check.Code}/grants{queryString}",
+                    x.Check.Code == "unclassified"
+                        ? [.. QualityCalculator.ReasonKinds(x.Hits).Select(k => new ReasonCount(k.Reason, k.Grants))]
+                        : []
+                );
+            })
+            .ToList();
+        return new Response(
+            new PeriodView(q.Period.From, q.Period.To),
+            q.Currency,
+            report.Grants,
+            report.ConvertedMinor,
+            QualityCalculator.Major(report.ConvertedMinor, q.Currency),
+            report.UnconvertedGrants,
+            checks
+        );
+    }
+
+    public static MixQuery ToQuery(Request r, AuditOptions options) =>
+        new(
+            AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
+            r.Currency!.Trim().ToUpperInvariant(),
+            [],
+            string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
+            AuditViews.RegionOf(r.Region),
+            AuditViews.CountryOf(r.Country),
+            r.Source?.Trim().ToLowerInvariant(),
+            options.FiscalYearStartMonth
+        );
+
+    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
+
+    private static string Num(long d) => d.ToString(CultureInfo.InvariantCulture);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
+            AuditViews.CurrencyRule(this, r => r.Currency);
+            RuleFor(r => r.Region)
+                .Must(r => WorldRegions.TryParse(r, out _))
+                .When(r => r.Region is not null)
+                .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
+            RuleFor(r => r.Country)
+                .Must(c => Countries.TryResolve(c, out _))
+                .When(r => r.Country is not null)
+                .WithMessage("Not a known country code or name.");
+            RuleFor(r => r.Source)
+                .Must(s => AuditViews.Sources.Contains(s!.Trim().ToLowerInvariant()))
+                .When(r => r.Source is not null)
+                .WithMessage($"One of: {string.Join(", ", AuditViews.Sources)}.");
+            RuleFor(r => r.Programme).MaximumLength(400);
+        }
+    }
+}

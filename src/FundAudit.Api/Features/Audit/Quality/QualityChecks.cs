@@ -1,0 +1,136 @@
+using System.Text.Json;
+using FundAudit.Api.Features.Classification;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Core.Audit;
+using FundAudit.Core.Geography;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Api.Features.Audit.Quality;
+
+/// <summary>What a check needs besides the grant: today (far-future dates), the report currency, its rates.</summary>
+internal sealed record QualityContext(DateOnly Today, string Currency, RateBook Rates);
+
+/// <summary>One data-quality check: a stable code, its title, and the test that answers why a grant fails it (null
+/// when it passes).</summary>
+internal sealed record QualityCheck(string Code, string Title, Func<QualityRow, QualityContext, string?> Fails);
+
+/// <summary>
+/// The data-quality checks, phrased and counted as 360Giving's own data-quality checks do (a check counts the grants
+/// that fail it; a grant may fail several), in the order of the list.
+/// </summary>
+internal static class QualityChecks
+{
+    /// <summary>Award or planned dates from this year on are far-past (360Giving: before 1900).</summary>
+    public static readonly DateOnly FarPast = new(1900, 1, 1);
+
+    /// <summary>How many years after today a date is far-future.</summary>
+    public const int FarFutureYears = 5;
+
+    public static readonly IReadOnlyList<QualityCheck> All =
+    [
+        new("no_beneficiary_location", "Grants with no beneficiary location", (g, _) => NoLocation(g)),
+        new("location_name_without_code", "Beneficiary location with a name but no geographic code", (g, _) =>
+            NameWithoutCode(g)
+        ),
+        new("recipient_without_country", "Recipient organisation without a country", (g, _) =>
+            string.IsNullOrWhiteSpace(g.RecipientCountry) ? "no recipient country" : null
+        ),
+        new("recipient_without_identifier", "Recipient organisation without an identifier", (g, _) =>
+            string.IsNullOrWhiteSpace(g.RecipientOrgId) ? "no recipient identifier" : null
+        ),
+        new("zero_or_negative_amount", "Amount awarded of zero or less", (g, _) => g.Amount <= 0 ? "amount 0" : null),
+        new("impossible_dates", "Planned end date before the planned start date", (g, _) =>
+            g.PlannedEnd < g.PlannedStart ? $"planned {Iso(g.PlannedStart)} to {Iso(g.PlannedEnd)}" : null
+        ),
+        new("far_future_dates", "Award or planned dates more than 5 years in the future", (g, c) =>
+            FirstDate(g, d => d > c.Today.AddYears(FarFutureYears))
+        ),
+        new("far_past_dates", "Award or planned dates before 1900", (g, _) => FirstDate(g, d => d < FarPast)),
+        new("title_equals_description", "Title the same as the description", (g, _) =>
+            g.TitleIsDescription == 1 ? "title = description" : null
+        ),
+        new("unexpected_identifier_characters", "Grant or recipient identifiers with unexpected characters", (g, _) =>
+            UnexpectedCharacters(g)
+        ),
+        new(
+            "unknown_org_id_prefix",
+            "Recipient identifiers without a recognised org-id prefix (360G- identifiers excepted)",
+            (g, _) => UnknownPrefix(g.RecipientOrgId)
+        ),
+        new("no_exchange_rate", "Amounts in a currency with no rate for their award date", (g, c) =>
+            c.Rates.Pair(g.Currency, c.Currency, g.AwardDate) is null ? $"{g.Currency} on {Iso(g.AwardDate)}" : null
+        ),
+        new("unclassified", "Grants the classifier could not place", (g, _) => Unplaced(g)),
+    ];
+
+    public static QualityCheck? Find(string code) => All.FirstOrDefault(c => c.Code == code);
+
+    private static string? NoLocation(QualityRow g) => Locations(g).Count == 0 ? "no beneficiary location" : null;
+
+    private static string? NameWithoutCode(QualityRow g) =>
+        Locations(g)
+            .FirstOrDefault(l => !string.IsNullOrWhiteSpace(l.Name) && string.IsNullOrWhiteSpace(l.GeoCode))
+            ?.Name;
+
+    private static List<BeneficiaryLocation> Locations(QualityRow g) =>
+        g.ParsedLocations ??= g.Locations is { Length: > 2 } json
+            ? JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, GrantMapping.StoredJson) ?? []
+            : [];
+
+    private static string? FirstDate(QualityRow g, Func<DateOnly, bool> bad)
+    {
+        if (bad(g.AwardDate))
+        {
+            return "award date " + Iso(g.AwardDate);
+        }
+
+        if (g.PlannedStart is { } start && bad(start))
+        {
+            return "planned start " + Iso(start);
+        }
+
+        return g.PlannedEnd is { } end && bad(end) ? "planned end " + Iso(end) : null;
+    }
+
+    /// <summary>Identifiers are letters, digits and - _ . / : (no spaces, no other punctuation).</summary>
+    private static string? UnexpectedCharacters(QualityRow g)
+    {
+        if (!IdentifierLike(g.Identifier))
+        {
+            return "grant id " + g.Identifier;
+        }
+
+        return g.RecipientOrgId is { } org && !IdentifierLike(org) ? "recipient id " + org : null;
+    }
+
+    private static bool IdentifierLike(string id) =>
+        id.Length > 0 && id.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' or '/' or ':');
+
+    private static string? UnknownPrefix(string? orgId)
+    {
+        if (string.IsNullOrWhiteSpace(orgId) || orgId.Trim().StartsWith("360G-", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return OrganisationIds.TryScheme(orgId, out _) ? null : orgId.Trim();
+    }
+
+    private static string? Unplaced(QualityRow g)
+    {
+        var reasons = new List<string>(2);
+        if (g.Level == "unclassified")
+        {
+            reasons.Add("level: " + ListReviewQueue.ReasonOf(g.LevelEvidence, g.LevelConfidence));
+        }
+
+        if (g.Purpose == "unclassified")
+        {
+            reasons.Add("purpose: " + ListReviewQueue.ReasonOf(g.PurposeEvidence, g.PurposeConfidence));
+        }
+
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+    }
+
+    private static string Iso(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+}

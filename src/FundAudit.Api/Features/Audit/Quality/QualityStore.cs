@@ -1,0 +1,107 @@
+namespace FundAudit.Api.Features.Audit.Quality;
+
+/// <summary>
+/// What the quality checks read of one grant: the fields they test, never the description itself (the database
+/// compares it with the title), and the classifier's evidence only for a dimension still unclassified.
+/// </summary>
+internal sealed class QualityRow
+{
+    public long Id { get; init; }
+
+    public string Identifier { get; init; } = "";
+
+    public string Title { get; init; } = "";
+
+    public string Currency { get; init; } = "";
+
+    public long Amount { get; init; }
+
+    public DateOnly AwardDate { get; init; }
+
+    public DateOnly? PlannedStart { get; init; }
+
+    public DateOnly? PlannedEnd { get; init; }
+
+    public string? RecipientOrgId { get; init; }
+
+    public string? RecipientCountry { get; init; }
+
+    public string? Locations { get; init; }
+
+    /// <summary>The beneficiary locations once read from <see cref="Locations"/> (two checks use them).</summary>
+    public List<FundAudit.Core.Grants.BeneficiaryLocation>? ParsedLocations { get; set; }
+
+    public long TitleIsDescription { get; init; }
+
+    public string Level { get; init; } = "unclassified";
+
+    public string Purpose { get; init; } = "unclassified";
+
+    public string? LevelEvidence { get; init; }
+
+    public double? LevelConfidence { get; init; }
+
+    public string? PurposeEvidence { get; init; }
+
+    public double? PurposeConfidence { get; init; }
+}
+
+/// <summary>
+/// The quality checks' SQL: the funder's grants under the mix's filters (<see cref="MixFilter.OverGrants"/>, so the
+/// same grants the mix counts), in id order, with the effective (corrected) level and purpose.
+/// </summary>
+internal sealed class QualityStore(Db db)
+{
+    private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
+
+    /// <summary>
+    /// SQL that keeps only the grants that may fail a check, for the checks the database can narrow cheaply: a page of
+    /// one check's grants (or the portfolio's unplaced money) then reads those rather than the whole portfolio.
+    /// </summary>
+    private static readonly Dictionary<string, string> Candidates = new(StringComparer.Ordinal)
+    {
+        ["unclassified"] =
+            "(COALESCE(c.level, g.level) = 'unclassified' OR COALESCE(c.purpose, g.purpose) = 'unclassified')",
+        ["zero_or_negative_amount"] = "g.amount_awarded <= 0",
+    };
+
+    /// <summary>
+    /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
+    /// may fail it when the database can tell (so totals over them are not the query's totals).
+    /// </summary>
+    public async Task<IReadOnlyList<QualityRow>> RowsAsync(
+        long funderId,
+        MixQuery q,
+        string? only,
+        CancellationToken ct
+    )
+    {
+        var (where, p) = MixFilter.OverGrants(funderId, q);
+        if (only is not null && Candidates.TryGetValue(only, out var candidates))
+        {
+            where += " AND " + candidates;
+        }
+
+        var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
+        var sql = $"""
+            SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.currency AS Currency,
+                   g.amount_awarded AS Amount, g.award_date AS AwardDate, g.planned_start_date AS PlannedStart,
+                   g.planned_end_date AS PlannedEnd, g.recipient_org_id AS RecipientOrgId,
+                   g.recipient_country AS RecipientCountry, g.beneficiary_locations AS Locations,
+                   CASE WHEN g.description IS NOT NULL AND lower(trim(g.title)) = lower(trim(g.description))
+                        THEN 1 ELSE 0 END AS TitleIsDescription,
+                   COALESCE(c.level, g.level) AS Level, COALESCE(c.purpose, g.purpose) AS Purpose,
+                   CASE WHEN COALESCE(c.level, g.level) = 'unclassified' THEN g.level_evidence END AS LevelEvidence,
+                   g.level_confidence AS LevelConfidence,
+                   CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
+                        AS PurposeEvidence,
+                   g.purpose_confidence AS PurposeConfidence
+            FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{join}
+            WHERE {where}
+            ORDER BY g.id
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
+        return (await connection.QueryAsync<QualityRow>(command)).AsList();
+    }
+}

@@ -1,0 +1,166 @@
+using FundAudit.Api.Features.Audit.Quality;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.Pages.Components;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>What the quality page's form asked for, as typed (kept on the page when it is wrong).</summary>
+internal sealed record QualityPageQuery(string From, string To, string Currency)
+{
+    /// <summary>The query string of the same filters, for links to a check's grants and back.</summary>
+    public string QueryString =>
+        $"?from={Uri.EscapeDataString(From)}&to={Uri.EscapeDataString(To)}&currency={Uri.EscapeDataString(Currency)}";
+}
+
+/// <summary>The quality page: the checks of the period, or one check's grants (<see cref="Grants"/>).</summary>
+internal sealed record QualityPageData(
+    QualityPageQuery Query,
+    IReadOnlyDictionary<string, string> Errors,
+    GetQuality.Response? Report,
+    QualityGrants.Response? Grants,
+    long? Cursor
+);
+
+/// <summary>
+/// The console's data-quality pages: /app/quality lists the checks of a period (the API's GET /api/audit/quality for
+/// the signed-in funder), each linking /app/quality/{code}, a page of the grants that fail it.
+/// </summary>
+internal static class ConsoleQuality
+{
+    public static async Task<IResult> ShowAsync(
+        HttpContext http,
+        string? from,
+        string? to,
+        string? currency,
+        ClaimsPrincipal user,
+        QualityCalculator quality,
+        GrantIngestUseCases grants,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var (query, request, errors) = await ReadAsync(from, to, currency, user, grants, clock, ct);
+        if (errors.Count > 0)
+        {
+            return Invalid(http, new QualityPageData(query, errors, null, null, null));
+        }
+
+        var report = await quality.ComputeAsync(
+            user.FunderId(),
+            GetQuality.ToQuery(request, quality.Options),
+            null,
+            ct
+        );
+        var data = new QualityPageData(query, errors, GetQuality.ToResponse(report, query.QueryString), null, null);
+        return ConsoleRender.Page<ConsoleQualityPage>(http, "Data quality", "quality", data);
+    }
+
+    public static async Task<IResult> GrantsAsync(
+        HttpContext http,
+        string code,
+        string? from,
+        string? to,
+        string? currency,
+        long? cursor,
+        ClaimsPrincipal user,
+        QualityCalculator quality,
+        GrantIngestUseCases grants,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var (query, request, errors) = await ReadAsync(from, to, currency, user, grants, clock, ct);
+        if (errors.Count > 0)
+        {
+            return Invalid(http, new QualityPageData(query, errors, null, null, null));
+        }
+
+        var pageRequest = new QualityGrants.Request(
+            request.From,
+            request.To,
+            null,
+            request.Currency,
+            null,
+            null,
+            null,
+            null,
+            50,
+            cursor
+        );
+        return (await QualityGrants.HandleAsync(code, pageRequest, user, quality, ct)).Result switch
+        {
+            Ok<QualityGrants.Response> { Value: { } page } => ConsoleRender.Page<ConsoleQualityPage>(
+                http,
+                "Data quality: " + page.Title,
+                "quality",
+                new QualityPageData(query, errors, null, page, cursor)
+            ),
+            ProblemHttpResult p => ConsoleRender.Message(
+                http,
+                "Data quality",
+                p.ProblemDetails.Detail ?? "There is no such check.",
+                StatusCodes.Status404NotFound
+            ),
+            _ => throw new InvalidOperationException("Unexpected answer of the quality grants."),
+        };
+    }
+
+    private static IResult Invalid(HttpContext http, QualityPageData data) =>
+        ConsoleRender.Page<ConsoleQualityPage>(
+            http,
+            "Data quality",
+            "quality",
+            data,
+            "Check the highlighted fields.",
+            true,
+            StatusCodes.Status400BadRequest
+        );
+
+    /// <summary>The form as asked (this year and the funder's first currency where blank) and its problems by
+    /// field, from the API's own validator.</summary>
+    private static async Task<(QualityPageQuery, GetQuality.Request, Dictionary<string, string>)> ReadAsync(
+        string? from,
+        string? to,
+        string? currency,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var query = new QualityPageQuery(
+            Blank(from) ?? $"{year:D4}-01-01",
+            Blank(to) ?? $"{year:D4}-12-31",
+            Blank(currency)?.ToUpperInvariant()
+                ?? (currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency)
+        );
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fromDate = Date(query.From, "from", errors);
+        var toDate = Date(query.To, "to", errors);
+        var request = new GetQuality.Request(fromDate, toDate, null, query.Currency, null, null, null, null);
+        if (errors.Count == 0)
+        {
+            foreach (var failure in (await new GetQuality.Validator().ValidateAsync(request, ct)).Errors)
+            {
+                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
+            }
+        }
+
+        return (query, request, errors);
+    }
+
+    private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[field] = "Give a date as YYYY-MM-DD.";
+        return null;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
