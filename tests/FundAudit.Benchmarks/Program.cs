@@ -1,6 +1,7 @@
 using FundAudit.Benchmarks.Audit;
 using FundAudit.Benchmarks.Classification;
 using FundAudit.Benchmarks.Import;
+using FundAudit.Benchmarks.Intake;
 
 // Console benchmarks and the classifier's evaluation, run by hand (not by the tests). Each command lives in its own folder.
 return args.FirstOrDefault() switch
@@ -11,6 +12,7 @@ return args.FirstOrDefault() switch
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "import-phases" => ImportPhases.Run(args[1..]),
     "audit-mix" => await AuditMixBenchmark.RunAsync(args[1..]),
+    "form-load" => await FormLoadBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -26,6 +28,8 @@ static int Usage()
           import-phases [--rows N]                                the import's CPU side alone, phase by phase
           import-phases --digest FILE[@DD/MM/YYYY]...             a checksum of all it produces per file (before/after a change)
           audit-mix [grants] [sqlite,postgres]                    the audit mix beside a hand-written GROUP BY
+          form-load [--engine sqlite|postgres] [--rate 200] [--seconds 20] [--import-rows N]
+                                                                  the defender's form at a fixed rate, alone and during an import
         """
     );
     return 2;
