@@ -66,6 +66,63 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Equal(1, await tenant.Client.CountGrantsAsync());
     }
 
+    [Fact]
+    public async Task A_360giving_json_package_is_loaded_through_the_package_use_case_and_its_counts_are_shown()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        await analyst.GetPageAsync("/app/imports");
+        var package = Giving.Package(Giving.Grant("J-1"), Giving.Grant("J-2", amount: 50m));
+
+        using var response = await PostUploadAsync(
+            analyst,
+            Encoding.UTF8.GetBytes(package.ToJsonString()),
+            "g.json",
+            ""
+        );
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(
+            PageText
+                .Get("Upload_PackageDone", "en")!
+                .Replace("{0}", "g.json", StringComparison.Ordinal)
+                .Replace("{1}", "2", StringComparison.Ordinal)
+                .Replace("{2}", "2", StringComparison.Ordinal)
+                .Replace("{3}", "0", StringComparison.Ordinal)
+                .Replace("{4}", "0", StringComparison.Ordinal),
+            html
+        );
+        Assert.Equal(2, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task An_invalid_json_package_is_refused_beside_the_file_field_naming_the_grant_and_stores_nothing()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        await analyst.GetPageAsync("/app/imports");
+        var bad = Giving.Grant("J-2");
+        bad.Remove("amountAwarded");
+        var package = Giving.Package(Giving.Grant("J-1"), bad);
+
+        using var response = await PostUploadAsync(
+            analyst,
+            Encoding.UTF8.GetBytes(package.ToJsonString()),
+            "g.json",
+            ""
+        );
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("data-error=\"file\">", html);
+        Assert.Contains("rants[1].", html); // grants[1].amountAwarded, as the API names it
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+
+        using var notJson = await PostUploadAsync(analyst, Encoding.UTF8.GetBytes("{\"grants\": [1,"), "g.json", "");
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Contains("not a 360Giving JSON package (line 1", await notJson.Content.ReadAsStringAsync());
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
     [Theory]
     [InlineData("", "grants.csv", "", "file", "Upload_Empty")]
     [InlineData("a,b\n1,2\n", "grants.txt", "", "file", "Upload_WrongType")]

@@ -18,7 +18,7 @@ internal static class ConsoleImportUpload
     /// <summary>The form's date-format field.</summary>
     public const string DateFormatField = "dateFormat";
 
-    private static readonly string[] Extensions = [".csv", ".xlsx"];
+    private static readonly string[] Extensions = [".csv", ".xlsx", ".json"];
 
     /// <summary>Whether the imports page shows the upload form: to an administrator or an analyst.</summary>
     public static bool CanUpload(ConsoleChrome chrome) => chrome.Role is Roles.Admin or Roles.Analyst;
@@ -28,6 +28,7 @@ internal static class ConsoleImportUpload
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
         GrantImportOptions options,
+        UploadGrantPackage packages,
         IStringLocalizer<PageText> text,
         CancellationToken ct
     )
@@ -35,12 +36,19 @@ internal static class ConsoleImportUpload
         var form = await http.Request.ReadFormAsync(ct);
         var dateFormat = form[DateFormatField].ToString().Trim();
         var file = form.Files.GetFile(FileField);
-        if (Check(file, dateFormat, options, text) is { } problem)
+        var isPackage = IsPackage(file);
+        var maxBytes = isPackage ? packages.MaxBytes : options.MaxFileBytes;
+        if (Check(file, dateFormat, maxBytes, text) is { } problem)
         {
             return await ConsoleImports.ListPageAsync(http, null, user, grants, problem, dateFormat, ct);
         }
 
         await using var stream = file!.OpenReadStream();
+        if (isPackage)
+        {
+            return await ImportPackageAsync(http, stream, file.FileName, user, grants, packages, text, ct);
+        }
+
         var fileName = Path.GetFileName(file.FileName);
         var result = (await grants.UploadImportAsync(stream, fileName, NullIfEmpty(dateFormat), user, ct)).Result;
         if (result is Accepted<GrantImportView> { Value: { } import })
@@ -61,7 +69,7 @@ internal static class ConsoleImportUpload
     private static UploadProblem? Check(
         IFormFile? file,
         string dateFormat,
-        GrantImportOptions options,
+        long maxBytes,
         IStringLocalizer<PageText> text
     )
     {
@@ -80,15 +88,53 @@ internal static class ConsoleImportUpload
             return new(FileField, text["Upload_WrongType"]);
         }
 
-        if (file.Length > options.MaxFileBytes)
+        if (file.Length > maxBytes)
         {
-            return new(FileField, text["Upload_TooLarge", ConsoleImports.Size(options.MaxFileBytes)]);
+            return new(FileField, text["Upload_TooLarge", ConsoleImports.Size(maxBytes)]);
         }
 
         return dateFormat.ToUpperInvariant() is "" or CsvImportOptions.DayFirst or CsvImportOptions.MonthFirst
             ? null
             : new(DateFormatField, text["Upload_BadDateFormat"]);
     }
+
+    /// <summary>
+    /// A 360Giving JSON package goes through POST /api/grants' use case: stored all together or not at all, its counts
+    /// shown on the imports page; its problems (JSON paths) beside the file field.
+    /// </summary>
+    private static async Task<IResult> ImportPackageAsync(
+        HttpContext http,
+        Stream stream,
+        string fileName,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        UploadGrantPackage packages,
+        IStringLocalizer<PageText> text,
+        CancellationToken ct
+    )
+    {
+        var outcome = await packages.ImportAsync(stream, user, ct);
+        if (outcome.Counts is not { } c)
+        {
+            var shown = string.Join("; ", outcome.Problems.Take(5));
+            var more = outcome.Problems.Count > 5 ? $" (+{outcome.Problems.Count - 5})" : "";
+            var problem = new UploadProblem(FileField, text["Upload_Refused", shown + more]);
+            return await ConsoleImports.ListPageAsync(http, null, user, grants, problem, null, ct);
+        }
+
+        var notice = text[
+            "Upload_PackageDone",
+            Path.GetFileName(fileName),
+            c.Received,
+            c.Created,
+            c.Updated,
+            c.Unchanged
+        ];
+        return await ConsoleImports.ListPageAsync(http, null, user, grants, null, null, ct, notice);
+    }
+
+    private static bool IsPackage(IFormFile? file) =>
+        file is not null && Path.GetExtension(file.FileName).Equals(".json", StringComparison.OrdinalIgnoreCase);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

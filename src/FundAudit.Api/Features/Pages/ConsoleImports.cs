@@ -36,7 +36,8 @@ internal static class ConsoleImports
         GrantIngestUseCases grants,
         UploadProblem? problem,
         string? dateFormat,
-        CancellationToken ct
+        CancellationToken ct,
+        string? notice = null
     )
     {
         var request = new ListGrantImports.Request(PageSize, before is > 0 ? before : null);
@@ -46,6 +47,7 @@ internal static class ConsoleImports
             "Imports",
             "imports",
             new ImportListData(page.Items, page.Next, problem, dateFormat),
+            notice,
             status: problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest
         );
     }
