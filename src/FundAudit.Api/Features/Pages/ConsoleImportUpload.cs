@@ -6,9 +6,10 @@ using Microsoft.Extensions.Localization;
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>
-/// The upload form of the console's imports page (administrators and analysts): a CSV or XLSX file, posted as
-/// multipart/form-data, handed to the API's upload use case (stored upload, queued job), then a 303 to the import's
-/// page. Bad input shows the imports page again with the problem beside its field and stores nothing.
+/// The upload form of the console's imports page (administrators and analysts), posted as multipart/form-data: a CSV
+/// or XLSX file is handed to the API's upload use case (stored upload, queued job), then a 303 to the import's page; a
+/// 360Giving JSON package goes through POST /api/grants' use case and its counts are shown. Bad input shows the
+/// imports page again with the problem beside its field and stores nothing.
 /// </summary>
 internal static class ConsoleImportUpload
 {
