@@ -6,6 +6,7 @@ internal static class GrantIngestEndpoints
     {
         services.AddSingleton<GrantStore>();
         services.AddSingleton<GrantIngestUseCases>();
+        services.AddSingleton<UploadGrantPackage>();
         services.AddScoped<FluentValidation.IValidator<GrantPackage>, ImportGrantPackage.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrants.Request>, ListGrants.Validator>();
         return services;

@@ -10,7 +10,8 @@ internal sealed class GrantIngestUseCases(
     GrantStore grants,
     GrantImportStore imports,
     IImportUploadStore uploads,
-    Hangfire.IBackgroundJobClient jobs
+    Hangfire.IBackgroundJobClient jobs,
+    TimeProvider clock
 )
 {
     /// <summary>The currencies of the caller's grants, most used first.</summary>
@@ -48,4 +49,14 @@ internal sealed class GrantIngestUseCases(
         ClaimsPrincipal user,
         CancellationToken ct
     ) => RetryGrantImport.HandleAsync(id, user, imports, uploads, jobs, ct);
+
+    /// <summary>POST /api/grants/imports with a file already read (the console's upload form): stores it and queues
+    /// its job.</summary>
+    public Task<Results<Accepted<GrantImportView>, ProblemHttpResult>> UploadImportAsync(
+        Stream file,
+        string fileName,
+        string? dateFormat,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => UploadGrantImport.StoreAsync(file, fileName, dateFormat, user, imports, uploads, jobs, clock, ct);
 }

@@ -4,7 +4,12 @@ using FundAudit.Api.Features.Pages.Components;
 
 namespace FundAudit.Api.Features.Pages;
 
-internal sealed record ImportListData(IReadOnlyList<GrantImportView> Items, long? Next);
+internal sealed record ImportListData(
+    IReadOnlyList<GrantImportView> Items,
+    long? Next,
+    UploadProblem? UploadProblem = null,
+    string? DateFormat = null
+);
 
 internal sealed record ImportPageData(GrantImportView Import, GetGrantImportErrors.Response Errors);
 
@@ -14,12 +19,25 @@ internal static class ConsoleImports
 {
     public const int PageSize = 50;
 
-    public static async Task<IResult> ListAsync(
+    public static Task<IResult> ListAsync(
         HttpContext http,
         long? before,
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
         CancellationToken ct
+    ) => ListPageAsync(http, before, user, grants, null, null, ct);
+
+    /// <summary>The imports page; with an upload problem, the upload form again with the problem beside its field
+    /// (400).</summary>
+    public static async Task<IResult> ListPageAsync(
+        HttpContext http,
+        long? before,
+        ClaimsPrincipal user,
+        GrantIngestUseCases grants,
+        UploadProblem? problem,
+        string? dateFormat,
+        CancellationToken ct,
+        string? notice = null
     )
     {
         var request = new ListGrantImports.Request(PageSize, before is > 0 ? before : null);
@@ -28,9 +46,15 @@ internal static class ConsoleImports
             http,
             "Imports",
             "imports",
-            new ImportListData(page.Items, page.Next)
+            new ImportListData(page.Items, page.Next, problem, dateFormat),
+            notice,
+            status: problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest
         );
     }
+
+    /// <summary>Whether an import's page refreshes itself: while it is queued, running or waiting.</summary>
+    public static bool InProgress(GrantImportView import) =>
+        import.Status is ImportStatus.Queued or ImportStatus.Running or ImportStatus.Waiting;
 
     /// <summary>
     /// One import. The id is taken as text (no route constraint), so that any /app/imports/… address is a console page:

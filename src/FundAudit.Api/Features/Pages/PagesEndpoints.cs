@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.GrantIngest.Imports;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FundAudit.Api.Features.Pages;
@@ -192,5 +193,27 @@ internal static class PagesEndpoints
             )
             .MapPost("/{id}/retry", ConsoleImports.RetryAsync)
             .WithName("ConsoleRetryImport");
+
+        MapImportUpload(console, portfolio);
+    }
+
+    /// <summary>
+    /// The imports page's upload form: the API's PortfolioWrite too, with the API's size limit instead of the forms'
+    /// one.
+    /// </summary>
+    private static void MapImportUpload(IEndpointRouteBuilder console, RouteGroupBuilder portfolio)
+    {
+        var uploadLimit = console.ServiceProvider.GetRequiredService<GrantImportOptions>().MaxRequestBytes;
+        portfolio
+            .MapGroup("/imports")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
+            )
+            .MapPost("/", ConsoleImportUpload.UploadAsync)
+            .WithName("ConsoleUploadImport")
+            .WithMetadata(new RequestSizeLimitAttribute(uploadLimit))
+            .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
     }
 }

@@ -69,6 +69,25 @@ internal static class UploadGrantImport
             return UnsupportedMediaType();
         }
 
+        return await StoreAsync(body, fileName, request.DateFormat, user, store, uploads, jobs, clock, ct);
+    }
+
+    /// <summary>
+    /// The upload itself, for the API and the console's upload form: stores the file's bytes (refused with 413 over
+    /// the size limit), records the import as queued and enqueues its job. The date format is checked by the caller.
+    /// </summary>
+    public static async Task<Results<Accepted<GrantImportView>, ProblemHttpResult>> StoreAsync(
+        Stream body,
+        string? fileName,
+        string? dateFormat,
+        ClaimsPrincipal user,
+        GrantImportStore store,
+        IImportUploadStore uploads,
+        IBackgroundJobClient jobs,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
         var saved = await uploads.SaveAsync(user.FunderId(), body, ct);
         if (saved is null)
         {
@@ -80,14 +99,14 @@ internal static class UploadGrantImport
         }
 
         var now = clock.GetUtcNow();
-        var dateFormat = request.DateFormat?.Trim().ToUpperInvariant() is { Length: > 0 } f ? f : null;
+        var format = dateFormat?.Trim().ToUpperInvariant() is { Length: > 0 } f ? f : null;
         var id = await store.CreateAsync(
             user.FunderId(),
             ImportFiles.SanitizeFileName(fileName),
             saved.StoredName,
             saved.Sha256,
             saved.Bytes,
-            dateFormat,
+            format,
             user.Actor(),
             now,
             ct

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using FundAudit.Api.Features.Classification;
+using Microsoft.Extensions.Options;
+
+namespace FundAudit.Api.Features.GrantIngest;
+
+/// <summary>
+/// POST /api/grants for a 360Giving JSON file the console's upload form received: read with the API's JSON options,
+/// checked by the API's validator (all or nothing) and stored by <see cref="ImportGrantPackage"/>. Answers the counts,
+/// or the problems (the JSON path, or the file's line and position) with nothing stored.
+/// </summary>
+internal sealed class UploadGrantPackage(
+    GrantStore grants,
+    FunderClassifier classifier,
+    TimeProvider clock,
+    IOptions<HttpLimitsOptions> limits,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json
+)
+{
+    /// <summary>The counts of a stored package, or its problems (then nothing was stored).</summary>
+    public sealed record Outcome(ImportGrantPackage.Response? Counts, IReadOnlyList<string> Problems);
+
+    /// <summary>The largest package file taken: the API's JSON body limit.</summary>
+    public long MaxBytes => limits.Value.MaxJsonBodyBytes;
+
+    public async Task<Outcome> ImportAsync(Stream file, ClaimsPrincipal user, CancellationToken ct)
+    {
+        GrantPackage? package;
+        try
+        {
+            package = await JsonSerializer.DeserializeAsync<GrantPackage>(file, json.Value.SerializerOptions, ct);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
+            return new(null, [$"The file is not a 360Giving JSON package{where}."]);
+        }
+
+        if (package is null)
+        {
+            return new(null, ["The file is not a 360Giving JSON package: it holds null."]);
+        }
+
+        var result = await new ImportGrantPackage.Validator(limits).ValidateAsync(package, ct);
+        if (!result.IsValid)
+        {
+            return new(null, result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}").ToList());
+        }
+
+        var counts = await ImportGrantPackage.HandleAsync(package, user, grants, classifier, clock, ct);
+        return new(counts.Value, []);
+    }
+}
