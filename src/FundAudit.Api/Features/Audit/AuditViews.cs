@@ -117,4 +117,52 @@ internal static class AuditViews
     public static string? RegionOf(string? text) => WorldRegions.TryParse(text, out var r) ? r.DisplayName() : null;
 
     public static string? CountryOf(string? text) => Countries.TryResolve(text, out var c) ? c.Alpha2 : null;
+
+    /// <summary>
+    /// The filter rules every report over the mix's grants takes (region, country, source, programme), beside
+    /// <see cref="PeriodRules"/> and <see cref="CurrencyRule"/>.
+    /// </summary>
+    public static void FilterRules<T>(AbstractValidator<T> v)
+        where T : IMixFilter
+    {
+        v.RuleFor(r => r.Region)
+            .Must(r => WorldRegions.TryParse(r, out _))
+            .When(r => r.Region is not null)
+            .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
+        v.RuleFor(r => r.Country)
+            .Must(c => Countries.TryResolve(c, out _))
+            .When(r => r.Country is not null)
+            .WithMessage("Not a known country code or name.");
+        v.RuleFor(r => r.Source)
+            .Must(s => Sources.Contains(s!.Trim().ToLowerInvariant()))
+            .When(r => r.Source is not null)
+            .WithMessage($"One of: {string.Join(", ", Sources)}.");
+        v.RuleFor(r => r.Programme).MaximumLength(400);
+    }
+
+    /// <summary>The query of a validated filter, grouped by <paramref name="groupBy"/>.</summary>
+    public static MixQuery QueryOf(IMixFilter r, IReadOnlyList<string> groupBy, AuditOptions options) =>
+        new(
+            PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
+            r.Currency!.Trim().ToUpperInvariant(),
+            groupBy,
+            string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
+            RegionOf(r.Region),
+            CountryOf(r.Country),
+            r.Source?.Trim().ToLowerInvariant(),
+            options.FiscalYearStartMonth
+        );
+}
+
+/// <summary>The filters of a report over the mix's grants (the mix itself, the quality report).</summary>
+internal interface IMixFilter
+{
+    DateOnly? From { get; }
+    DateOnly? To { get; }
+    int? FiscalYear { get; }
+    string? Currency { get; }
+    string? Programme { get; }
+    string? Region { get; }
+    string? Country { get; }
+    string? Source { get; }
 }

@@ -34,7 +34,7 @@ internal static class GetMix
         string? Country,
         string? Source,
         bool? IncludeMedian
-    );
+    ) : IMixFilter;
 
     /// <param name="MedianMinor">The cell's median grant in minor units, only with includeMedian=true (null
     /// otherwise).</param>
@@ -292,16 +292,7 @@ internal static class GetMix
     }
 
     public static MixQuery ToQuery(Request r, AuditOptions options) =>
-        new(
-            AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
-            r.Currency!.Trim().ToUpperInvariant(),
-            AuditViews.ParseGroupBy(r.GroupBy),
-            string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
-            AuditViews.RegionOf(r.Region),
-            AuditViews.CountryOf(r.Country),
-            r.Source?.Trim().ToLowerInvariant(),
-            options.FiscalYearStartMonth
-        );
+        AuditViews.QueryOf(r, AuditViews.ParseGroupBy(r.GroupBy), options);
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
@@ -320,19 +311,7 @@ internal static class GetMix
                     && dims.Distinct().Count() == dims.Count
                 )
                 .WithMessage($"Up to 3 distinct of: {string.Join(", ", AuditViews.Dimensions)}.");
-            RuleFor(r => r.Region)
-                .Must(r => WorldRegions.TryParse(r, out _))
-                .When(r => r.Region is not null)
-                .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
-            RuleFor(r => r.Country)
-                .Must(c => Countries.TryResolve(c, out _))
-                .When(r => r.Country is not null)
-                .WithMessage("Not a known country code or name.");
-            RuleFor(r => r.Source)
-                .Must(s => AuditViews.Sources.Contains(s!.Trim().ToLowerInvariant()))
-                .When(r => r.Source is not null)
-                .WithMessage($"One of: {string.Join(", ", AuditViews.Sources)}.");
-            RuleFor(r => r.Programme).MaximumLength(400);
+            AuditViews.FilterRules(this);
         }
     }
 }

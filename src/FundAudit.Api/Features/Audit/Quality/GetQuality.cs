@@ -25,7 +25,7 @@ internal static class GetQuality
         string? Region,
         string? Country,
         string? Source
-    );
+    ) : IMixFilter;
 
     /// <summary>How many grants share one kind of reason.</summary>
     /// <param name="Reason">The kind of reason ("level: no place known", "purpose: conflicting evidence").</param>
@@ -170,17 +170,7 @@ internal static class GetQuality
         );
     }
 
-    public static MixQuery ToQuery(Request r, AuditOptions options) =>
-        new(
-            AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
-            r.Currency!.Trim().ToUpperInvariant(),
-            [],
-            string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
-            AuditViews.RegionOf(r.Region),
-            AuditViews.CountryOf(r.Country),
-            r.Source?.Trim().ToLowerInvariant(),
-            options.FiscalYearStartMonth
-        );
+    public static MixQuery ToQuery(Request r, AuditOptions options) => AuditViews.QueryOf(r, [], options);
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
@@ -192,19 +182,7 @@ internal static class GetQuality
         {
             AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
             AuditViews.CurrencyRule(this, r => r.Currency);
-            RuleFor(r => r.Region)
-                .Must(r => WorldRegions.TryParse(r, out _))
-                .When(r => r.Region is not null)
-                .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
-            RuleFor(r => r.Country)
-                .Must(c => Countries.TryResolve(c, out _))
-                .When(r => r.Country is not null)
-                .WithMessage("Not a known country code or name.");
-            RuleFor(r => r.Source)
-                .Must(s => AuditViews.Sources.Contains(s!.Trim().ToLowerInvariant()))
-                .When(r => r.Source is not null)
-                .WithMessage($"One of: {string.Join(", ", AuditViews.Sources)}.");
-            RuleFor(r => r.Programme).MaximumLength(400);
+            AuditViews.FilterRules(this);
         }
     }
 }
