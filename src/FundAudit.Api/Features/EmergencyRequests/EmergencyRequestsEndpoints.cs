@@ -186,53 +186,55 @@ internal static class EmergencyRequestsEndpoints
     /// <summary>The officers' transitions: acknowledge, ask, approve, decline, close.</summary>
     private static void MapDecisions(RouteGroupBuilder requests)
     {
-        MapTransition(
-            requests
-                .MapPost(
-                    "/{reference}/acknowledge",
-                    StaffTransition<AcknowledgeRequest, Decisions.VersionedRequest>.HandleAsync
-                )
-                .WithName("AcknowledgeEmergencyRequest")
-                .WithSummary("Acknowledge the request (stops the time-to-acknowledge clock)")
-                .RequireAuthorization(Policies.Officer)
-                .WithValidation<Decisions.VersionedRequest>()
+        MapDecision<AcknowledgeRequest, Decisions.VersionedRequest>(
+            requests,
+            "/{reference}/acknowledge",
+            "AcknowledgeEmergencyRequest",
+            "Acknowledge the request (stops the time-to-acknowledge clock)"
         );
-        MapTransition(
-            requests
-                .MapPost("/{reference}/questions", StaffTransition<AskApplicant, Decisions.AskRequest>.HandleAsync)
-                .WithName("AskEmergencyRequestQuestion")
-                .WithSummary("Ask the applicant for information (pauses the decision clock until the answer)")
-                .RequireAuthorization(Policies.Officer)
-                .WithValidation<Decisions.AskRequest>()
+        MapDecision<AskApplicant, Decisions.AskRequest>(
+            requests,
+            "/{reference}/questions",
+            "AskEmergencyRequestQuestion",
+            "Ask the applicant for information (pauses the decision clock until the answer)"
         );
-        MapTransition(
-            requests
-                .MapPost("/{reference}/approve", StaffTransition<ApproveRequest, Decisions.ApproveRequest>.HandleAsync)
-                .WithName("ApproveEmergencyRequest")
-                .WithSummary(
-                    "Approve an amount up to the fund's maximum "
-                        + "(above its threshold a second, different approver confirms)"
-                )
-                .RequireAuthorization(Policies.Officer)
-                .WithValidation<Decisions.ApproveRequest>()
+        MapDecision<ApproveRequest, Decisions.ApproveRequest>(
+            requests,
+            "/{reference}/approve",
+            "ApproveEmergencyRequest",
+            "Approve an amount up to the fund's maximum (above its threshold a second, different approver confirms)"
         );
-        MapTransition(
-            requests
-                .MapPost("/{reference}/decline", StaffTransition<DeclineRequest, Decisions.DeclineRequest>.HandleAsync)
-                .WithName("DeclineEmergencyRequest")
-                .WithSummary("Decline the request with a reason")
-                .RequireAuthorization(Policies.Officer)
-                .WithValidation<Decisions.DeclineRequest>()
+        MapDecision<DeclineRequest, Decisions.DeclineRequest>(
+            requests,
+            "/{reference}/decline",
+            "DeclineEmergencyRequest",
+            "Decline the request with a reason"
         );
-        MapTransition(
-            requests
-                .MapPost("/{reference}/close", StaffTransition<CloseRequest, Decisions.VersionedRequest>.HandleAsync)
-                .WithName("CloseEmergencyRequest")
-                .WithSummary("Close a disbursed, declined or withdrawn case (personal data is purged later)")
-                .RequireAuthorization(Policies.Officer)
-                .WithValidation<Decisions.VersionedRequest>()
+        MapDecision<CloseRequest, Decisions.VersionedRequest>(
+            requests,
+            "/{reference}/close",
+            "CloseEmergencyRequest",
+            "Close a disbursed, declined or withdrawn case (personal data is purged later)"
         );
     }
+
+    /// <summary>One officer's decision: a POST run by <see cref="StaffTransition{TTransition, TBody}"/>.</summary>
+    private static void MapDecision<TTransition, TBody>(
+        RouteGroupBuilder requests,
+        string route,
+        string name,
+        string summary
+    )
+        where TTransition : IStaffTransition<TBody>
+        where TBody : IVersionedBody =>
+        MapTransition(
+            requests
+                .MapPost(route, StaffTransition<TTransition, TBody>.HandleAsync)
+                .WithName(name)
+                .WithSummary(summary)
+                .RequireAuthorization(Policies.Officer)
+                .WithValidation<TBody>()
+        );
 
     /// <summary>Payment details and the disbursement.</summary>
     private static void MapPayments(RouteGroupBuilder requests)
