@@ -181,27 +181,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
         Tenant? admin = null;
         var slug = await FundAsync(a => admin = a);
         var officer = await app.AddKeyAsync(admin!, Roles.Officer, "olga");
-        var created = await HttpAssert.OkJsonAsync(
-            await app.CreateClient()
-                .PostAsync(
-                    $"/api/funds/{slug}/requests",
-                    Giving.Json(
-                        new JsonObject
-                        {
-                            ["alias"] = "Ana",
-                            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
-                            ["country"] = "HN",
-                            ["urgency"] = "high",
-                            ["situation"] = "Threatened after a hearing.",
-                            ["need"] = "legal",
-                            ["amount"] = 500,
-                            ["currency"] = "USD",
-                            ["language"] = "es",
-                        }
-                    )
-                ),
-            HttpStatusCode.Created
-        );
+        var created = await SubmitAsync(slug);
         var reference = created.GetProperty("reference").GetString()!;
         var code = created.GetProperty("caseCode").GetString()!;
         var r = $"/api/requests/{reference}";
@@ -260,6 +240,62 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.OK, sent.Status);
         Assert.Contains(PageText.Get("Answer_Sent", "es")!, WebUtility.HtmlDecode(sent.Html), StringComparison.Ordinal);
         Assert.NotEqual(asked, await StateAsync());
+    }
+
+    /// <summary>A request sent through the API while nothing is locked.</summary>
+    private async Task<System.Text.Json.JsonElement> SubmitAsync(string slug) =>
+        await HttpAssert.OkJsonAsync(
+            await app.CreateClient()
+                .PostAsync(
+                    $"/api/funds/{slug}/requests",
+                    Giving.Json(
+                        new JsonObject
+                        {
+                            ["alias"] = "Ana",
+                            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
+                            ["country"] = "HN",
+                            ["urgency"] = "high",
+                            ["situation"] = "Threatened after a hearing.",
+                            ["need"] = "legal",
+                            ["amount"] = 500,
+                            ["currency"] = "USD",
+                            ["language"] = "es",
+                        }
+                    )
+                ),
+            HttpStatusCode.Created
+        );
+
+    [Fact]
+    public async Task A_console_form_answers_a_busy_database_with_a_console_page_and_Retry_After()
+    {
+        Tenant? admin = null;
+        var slug = await FundAsync(a => admin = a);
+        var officer = await app.AddKeyAsync(admin!, Roles.Officer, "olga");
+        var reference = (await SubmitAsync(slug)).GetProperty("reference").GetString()!;
+        await using var impatient = Impatient();
+        using var console = await ConsoleClient.SignInAsync(
+            impatient.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            ),
+            officer.Key
+        );
+        await console.GetPageAsync($"/app/requests/{reference}"); // its forms' token
+
+        HttpResponseMessage busy;
+        await using (await HoldRapidResponseLockAsync())
+        {
+            busy = await console.PostFormAsync($"/app/requests/{reference}/acknowledge", [new("version", "1")]);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Equal("text/html", busy.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(RetryAfter, busy.Headers.RetryAfter?.Delta?.TotalSeconds.ToString("0"));
+        var html = WebUtility.HtmlDecode(await busy.Content.ReadAsStringAsync());
+        Assert.Contains("nothing was saved", html, StringComparison.Ordinal);
+        Assert.Contains($"in {RetryAfter} seconds", html, StringComparison.Ordinal);
+        var state = await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests/{reference}"));
+        Assert.Equal("submitted", state.GetProperty("request").GetProperty("state").GetString());
     }
 
     private sealed class Held(DbConnection connection, DbTransaction transaction) : IAsyncDisposable

@@ -40,9 +40,18 @@ public sealed class ConsoleClient : IDisposable
         );
 
     /// <summary>Signs in the way a person does: the sign-in page, its token and cookie, the key posted, the session cookie kept.</summary>
-    public static async Task<ConsoleClient> SignInAsync(FundAuditApp app, string key)
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) =>
+        SignInAsync(
+            app.CreateClient(
+                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            ),
+            key
+        );
+
+    /// <summary>Signs in over <paramref name="http"/> (a client of a differently configured app, for example).</summary>
+    public static async Task<ConsoleClient> SignInAsync(HttpClient http, string key)
     {
-        var client = Anonymous(app);
+        var client = new ConsoleClient(http);
         await client.GetPageAsync("/app/sign-in");
         var response = await client.PostFormAsync(
             "/app/sign-in",

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FundAudit.Api.Features.Pages;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace FundAudit.Api.Infrastructure.Http;
@@ -7,7 +8,7 @@ namespace FundAudit.Api.Infrastructure.Http;
 /// Turns every unhandled exception into ProblemDetails. Bad requests (malformed JSON, oversized bodies) say what
 /// and where; a database that is busy (<see cref="DatabaseBusy"/>: a lock held too long, a deadlock, a full pool) is a
 /// 503 with <c>Retry-After</c> (<c>Database:BusyRetryAfterSeconds</c>); anything else is a 500 with no stack trace,
-/// SQL or path (those go to the log only).
+/// SQL or path (those go to the log only). Console pages (<c>/app</c>) get the same failures as a console page.
 /// </summary>
 internal sealed class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
@@ -52,6 +53,13 @@ internal sealed class ProblemExceptionHandler(
         Log(httpContext, exception, status);
 
         httpContext.Response.StatusCode = status;
+        if (status >= 500 && IsConsolePage(httpContext))
+        {
+            await ConsoleRender
+                .Message(httpContext, title, ConsoleText(httpContext, status), status)
+                .ExecuteAsync(httpContext);
+            return true;
+        }
         return await problemDetails.TryWriteAsync(
             new ProblemDetailsContext
             {
@@ -93,6 +101,20 @@ internal sealed class ProblemExceptionHandler(
             );
         }
     }
+
+    /// <summary>A console page (under <c>/app</c>, asked for by a browser) gets its failure as a console page, not
+    /// problem+json: officers and analysts read it in a browser.</summary>
+    private static bool IsConsolePage(HttpContext httpContext) =>
+        httpContext.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
+        && !httpContext.Response.HasStarted;
+
+    private string ConsoleText(HttpContext httpContext, int status) =>
+        status == 503
+            ? "The database is busy and nothing was saved. Go back and send the form again, or reload the page, in "
+                + $"{database.BusyRetryAfterSeconds} seconds."
+            : "The console could not complete this page. Quote this reference when reporting it: "
+                + (System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier)
+                + ".";
 
     private static string DescribeJson(JsonException json)
     {
