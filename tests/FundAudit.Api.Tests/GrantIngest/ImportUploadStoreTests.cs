@@ -7,6 +7,7 @@ using FundAudit.Api.Tests.GrantIngest.Csv;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FundAudit.Api.Tests.GrantIngest;
 
@@ -96,6 +97,53 @@ public abstract class ImportUploadStoreTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Equal(0, await CountChunksAsync(tenant.FunderId)); // deleted once the import succeeded
     }
 
+    [Fact]
+    public async Task The_hourly_sweep_deletes_old_uploads_no_import_needs_and_keeps_queued_and_recent_ones()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await using var instance = Instance("4096");
+        var db = app.Services.GetRequiredService<Db>();
+        var options = new GrantImportOptions { UploadChunkBytes = 4096 };
+
+        // Left by a process killed between the upload and its import row.
+        var orphan = await Store(chunkBytes: 4096)
+            .SaveAsync(tenant.FunderId, new MemoryStream(new byte[10_000]), default);
+        // Queued, never run: its import still needs it, however old.
+        using var client = instance.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.Key);
+        var csv = CsvTestFiles.Header360 + "\nQ-1,Title,Description,GBP,10,2024-01-01\n";
+        var queued = await HttpAssert.OkJsonAsync(
+            await client.PostAsync("/api/grants/imports", new StringContent(csv, Encoding.UTF8, "text/csv")),
+            HttpStatusCode.Accepted
+        );
+        var queuedRow = await instance
+            .Services.GetRequiredService<GrantImportStore>()
+            .FindAsync(tenant.FunderId, queued.GetProperty("id").GetInt64(), default);
+        // Stored 72 hours later: an hour before the sweep, so not yet a leftover.
+        var later = app.Clock.GetUtcNow().AddHours(72);
+        var recent = await new DatabaseUploadStore(db, options, new FakeTimeProvider(later)).SaveAsync(
+            tenant.FunderId,
+            new MemoryStream(new byte[100]),
+            default
+        );
+
+        var sweep = new LeftoverUploadCleanupJob(
+            instance.Services.GetRequiredService<IImportUploadStore>(),
+            instance.Services.GetRequiredService<GrantImportStore>(),
+            options,
+            new FakeTimeProvider(later.AddHours(1)),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LeftoverUploadCleanupJob>.Instance
+        );
+        Assert.True(await sweep.RunAsync(CancellationToken.None) >= 1);
+
+        Assert.False(await ExistsAsync(tenant.FunderId, orphan!));
+        Assert.True(await instance.Services.GetRequiredService<IImportUploadStore>().ExistsAsync(queuedRow!, default));
+        Assert.True(await ExistsAsync(tenant.FunderId, recent!));
+    }
+
+    private Task<bool> ExistsAsync(long funderId, SavedUpload saved) =>
+        Store(chunkBytes: 4096).ExistsAsync(Row(funderId, saved), default);
+
     /// <summary>Another instance on the same database: its own upload folder, the database store.</summary>
     private ContractCheckedFactory Instance(string? chunkBytes) =>
         app.WithWebHostBuilder(b =>
@@ -141,3 +189,41 @@ public abstract class ImportUploadStoreTests<TApp>(TApp app) : IClassFixture<TAp
 public sealed class SqliteImportUploadStoreTests(SqliteApp app) : ImportUploadStoreTests<SqliteApp>(app);
 
 public sealed class PostgresImportUploadStoreTests(PostgresApp app) : ImportUploadStoreTests<PostgresApp>(app);
+
+/// <summary>The folder store's side of the leftover sweep: old files no import needs go, the rest stay.</summary>
+public sealed class FolderLeftoverUploadTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Old_files_no_import_needs_are_deleted_and_needed_or_recent_ones_kept()
+    {
+        var store = new FolderUploadStore(new ImportFiles(new GrantImportOptions { Folder = _folder }));
+        var now = DateTimeOffset.UtcNow;
+        async Task<string> SaveAsync(TimeSpan age)
+        {
+            var saved = await store.SaveAsync(1, new MemoryStream([1, 2, 3]), default);
+            File.SetLastWriteTimeUtc(Path.Combine(_folder, saved!.StoredName), (now - age).UtcDateTime);
+            return saved.StoredName;
+        }
+
+        var leftover = await SaveAsync(TimeSpan.FromHours(80));
+        var needed = await SaveAsync(TimeSpan.FromHours(80));
+        var recent = await SaveAsync(TimeSpan.FromHours(1));
+
+        var deleted = await store.DeleteLeftoversAsync(now.AddHours(-72), new HashSet<string> { needed }, default);
+
+        Assert.Equal(1, deleted);
+        Assert.False(File.Exists(Path.Combine(_folder, leftover)));
+        Assert.True(File.Exists(Path.Combine(_folder, needed)));
+        Assert.True(File.Exists(Path.Combine(_folder, recent)));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}

@@ -30,6 +30,7 @@ public sealed class JobRulesTests
         typeof(PurgePersonalDataJob),
         typeof(FailedJobCleanupJob),
         typeof(KeyRotationJob),
+        typeof(LeftoverUploadCleanupJob),
     ];
 
     private static readonly string[] HangfireMethods = ["Enqueue", "Schedule", "AddOrUpdate"];

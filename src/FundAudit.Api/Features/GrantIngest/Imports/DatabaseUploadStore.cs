@@ -27,6 +27,12 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
         DELETE FROM grant_import_uploads WHERE funder_id = @FunderId AND stored_name = @StoredName
         """;
 
+    // Maintenance over every funder (the leftover sweep); each delete then names its funder.
+    private const string SelectStoredBefore = """
+        SELECT funder_id AS FunderId, stored_name AS StoredName FROM grant_import_uploads
+        WHERE seq = 0 AND created_at < @Before
+        """;
+
     public async Task<SavedUpload?> SaveAsync(long funderId, Stream source, CancellationToken ct)
     {
         var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + ".csv";
@@ -102,6 +108,18 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
             )
         );
 
+    public async Task<int> DeleteLeftoversAsync(DateTimeOffset before, IReadOnlySet<string> keep, CancellationToken ct)
+    {
+        var stored = await db.QueryListAsync<StoredUpload>(SelectStoredBefore, new { Before = before }, ct);
+        var leftovers = stored.Where(u => !keep.Contains(u.StoredName)).ToList();
+        foreach (var upload in leftovers)
+        {
+            await DeleteAsync(upload.FunderId, upload.StoredName, ct);
+        }
+
+        return leftovers.Count;
+    }
+
     private byte[] ReadChunk(GrantImportRow import, int seq)
     {
         using var connection = db.Open();
@@ -121,6 +139,8 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
             import.StoredName,
             Seq = seq,
         };
+
+    private sealed record StoredUpload(long FunderId, string StoredName);
 
     private static FileNotFoundException Missing(GrantImportRow import, int seq) =>
         new($"Chunk {seq} of the upload of import {import.Id} is not stored.");

@@ -22,6 +22,8 @@ internal static class GrantImportEndpoints
         services.TryAddSingleton<IImportFaultInjector, NoImportFaults>();
         services.AddPerEngine<IGrantLoader, SqliteGrantLoader, PostgresGrantLoader, SqlServerGrantLoader>();
         services.AddTransient<GrantImportJob>();
+        services.AddTransient<LeftoverUploadCleanupJob>();
+        services.AddHostedService<LeftoverUploadCleanupRegistration>();
         services.AddScoped<FluentValidation.IValidator<UploadGrantImport.Request>, UploadGrantImport.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrantImports.Request>, ListGrantImports.Validator>();
         return services;

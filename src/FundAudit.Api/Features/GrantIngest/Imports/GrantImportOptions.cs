@@ -62,6 +62,12 @@ internal sealed class GrantImportOptions
     /// </summary>
     public int InterruptedAfterSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Hours an upload is kept when no queued or live import needs it (a failed or interrupted import can be retried
+    /// within them); then the hourly sweep (<see cref="LeftoverUploadCleanupJob"/>) deletes it.
+    /// </summary>
+    public int LeftoverUploadHours { get; set; } = 72;
+
     /// <summary>Progress is written to the import row after this many rows (in its own short statement).</summary>
     public int ProgressEveryRows { get; set; } = 10_000;
 

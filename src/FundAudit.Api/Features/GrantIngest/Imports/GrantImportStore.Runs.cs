@@ -30,6 +30,21 @@ internal sealed partial class GrantImportStore
                OR (status IN ('running', 'waiting') AND coalesce(heartbeat_at, started_at, created_at) < @Cutoff))
         """;
 
+    // Uploads an import may still read: queued, or claimed by a worker whose heartbeat is fresh (over every funder,
+    // for the leftover sweep).
+    private const string SelectNeededUploads = """
+        SELECT stored_name FROM grant_imports
+        WHERE stored_name IS NOT NULL
+          AND (status = 'queued'
+               OR (status IN ('running', 'waiting') AND coalesce(heartbeat_at, started_at, created_at) >= @AliveSince))
+        """;
+
+    /// <summary>The stored names of the uploads that a queued or live import still needs.</summary>
+    public async Task<IReadOnlySet<string>> UploadsStillNeededAsync(DateTimeOffset aliveSince, CancellationToken ct) =>
+        (await db.QueryListAsync<string>(SelectNeededUploads, new { AliveSince = aliveSince }, ct)).ToHashSet(
+            StringComparer.Ordinal
+        );
+
     /// <summary>Shows the run as waiting for the funder's previous import (<paramref name="waiting"/>) or running
     /// again.</summary>
     public async Task SetWaitingAsync(long id, string token, bool waiting, DateTimeOffset now, CancellationToken ct)

@@ -29,6 +29,13 @@ internal interface IImportUploadStore
 
     /// <summary>Removes the upload of <paramref name="import"/>; idempotent.</summary>
     Task DeleteAsync(GrantImportRow import, CancellationToken ct);
+
+    /// <summary>
+    /// Removes every upload stored before <paramref name="before"/> whose name is not in <paramref name="keep"/>
+    /// (left behind by a process killed mid-upload, or by an import that failed or was interrupted and was not run
+    /// again in time); answers how many.
+    /// </summary>
+    Task<int> DeleteLeftoversAsync(DateTimeOffset before, IReadOnlySet<string> keep, CancellationToken ct);
 }
 
 /// <summary>A stored upload: its name (grant_imports.stored_name), its SHA-256 (hex) and its size.</summary>
@@ -54,5 +61,18 @@ internal sealed class FolderUploadStore(ImportFiles files) : IImportUploadStore
     {
         files.Delete(import.StoredName);
         return Task.CompletedTask;
+    }
+
+    public Task<int> DeleteLeftoversAsync(DateTimeOffset before, IReadOnlySet<string> keep, CancellationToken ct)
+    {
+        var deleted = 0;
+        foreach (var name in files.NamesWrittenBefore(before).Where(n => !keep.Contains(n)))
+        {
+            ct.ThrowIfCancellationRequested();
+            files.Delete(name);
+            deleted++;
+        }
+
+        return Task.FromResult(deleted);
     }
 }

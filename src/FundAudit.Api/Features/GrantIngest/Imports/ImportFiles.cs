@@ -63,6 +63,16 @@ internal sealed class ImportFiles(GrantImportOptions options)
         }
     }
 
+    /// <summary>The stored uploads last written before <paramref name="before"/>.</summary>
+    public IEnumerable<string> NamesWrittenBefore(DateTimeOffset before) =>
+        Directory.Exists(options.FullFolder)
+            ? Directory
+                .EnumerateFiles(options.FullFolder, "*.csv")
+                .Where(path => File.GetLastWriteTimeUtc(path) < before.UtcDateTime)
+                .Select(path => Path.GetFileName(path))
+                .ToList()
+            : [];
+
     /// <summary>Removes a stored upload once its import has ended for good (succeeded or refused);
     /// idempotent.</summary>
     public void Delete(string storedName)
