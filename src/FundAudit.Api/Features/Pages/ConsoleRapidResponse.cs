@@ -166,7 +166,15 @@ internal static partial class ConsoleRapidResponse
             "ask" when Text("question") is { Length: <= 4000 } q => await Run<AskApplicant, Decisions.AskRequest>(
                 new(version, q)
             ),
-            "approve" => await Run<ApproveRequest, Decisions.ApproveRequest>(new(version, Amount(Text("amount")))),
+            "approve" when Text("amount") is null || Amount(Text("amount")) is not null => await Run<
+                ApproveRequest,
+                Decisions.ApproveRequest
+            >(new(version, Amount(Text("amount")))),
+            "approve" => TypedResults.Problem(
+                title: "Amount",
+                detail: "The amount is not a number: type it as 1200, 1,200 or 1200.50.",
+                statusCode: StatusCodes.Status422UnprocessableEntity
+            ),
             "decline" when Text("reason") is { Length: <= 4000 } r => await Run<
                 DeclineRequest,
                 Decisions.DeclineRequest
@@ -259,9 +267,7 @@ internal static partial class ConsoleRapidResponse
         share is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
 
     private static decimal? Amount(string? typed) =>
-        decimal.TryParse(typed?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a)
-            ? a
-            : null;
+        TypedAmount.TryParse(PageLanguage.NormalizeNumber(typed ?? ""), out var a) ? a : null;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

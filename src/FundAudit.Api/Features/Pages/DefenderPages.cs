@@ -60,7 +60,7 @@ internal static partial class DefenderPages
         var values = Fields.ToDictionary(f => f, f => (string?)form[f] ?? "");
         var submission = form["submission"].ToString() is { Length: >= 16 and <= 64 } k ? k : NewSubmissionKey();
         var amountTyped = PageLanguage.NormalizeNumber(values["amount"]); // "١٢٠٠٫٥٠" → "1200.50"
-        decimal? amount = TryParseAmount(amountTyped, out var parsed) ? parsed : null;
+        decimal? amount = TypedAmount.TryParse(amountTyped, out var parsed) ? parsed : null;
         var request = ToRequest(values, amount);
 
         var errors = await FormErrorsAsync(
@@ -266,16 +266,6 @@ internal static partial class DefenderPages
                 status
             )
         );
-    }
-
-    /// <summary>
-    /// Dot or comma as the decimal separator ("1500.50", "1500,50"), after <see cref="PageLanguage.NormalizeNumber"/>
-    /// (other digits, the Arabic separators, spaces); thousands separators are not guessed.
-    /// </summary>
-    private static bool TryParseAmount(string typed, out decimal amount)
-    {
-        var normalized = typed.Contains('.', StringComparison.Ordinal) ? typed : typed.Replace(',', '.');
-        return decimal.TryParse(normalized, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
     }
 
     private static IResult FundNotFound(HttpContext http) =>
