@@ -3,6 +3,7 @@ using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Jobs;
@@ -23,6 +24,7 @@ builder.Services.AddFundAuditOpenApi();
 builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 
 builder.Services.AddTenancy();
+builder.Services.AddLogs();
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
 builder.Services.AddGrantImports(builder.Configuration);
@@ -32,6 +34,7 @@ builder.Services.AddPages(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
+await app.Services.SealLogChainsAsync();
 
 if (isCommand)
 {

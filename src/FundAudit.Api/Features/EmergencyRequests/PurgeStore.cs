@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>
@@ -67,6 +69,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
         SELECT r.funder_id, r.id, '{PurgeCommand}', r.state, r.state, '{RetentionActor}', 'system', NULL, @Now
         FROM emergency_requests r WHERE r.id = @Id
         """;
+    private const string SelectFunder = "SELECT funder_id FROM emergency_requests WHERE id = @Id";
     private const string PurgeMessages = "UPDATE request_messages SET body_protected = NULL WHERE request_id = @Id";
     private const string PurgePaymentDetails = "DELETE FROM request_payment_details WHERE request_id = @Id";
     private const string PurgeDisbursement =
@@ -91,9 +94,12 @@ internal sealed class PurgeStore(RapidResponseDb db)
     ) => IdsAsync(SelectAbandoned, new { Cutoff = cutoff, WarnedBefore = warnedBefore }, ct);
 
     /// <summary>Appends the content-free warning event; false when the case was warned already or has ended.</summary>
-    public async Task<bool> WarnAsync(long id, DateTimeOffset now, CancellationToken ct) =>
-        await db.ExecuteAsync(new CommandDefinition(InsertWarning, new { Id = id, Now = now }, cancellationToken: ct))
-        == 1;
+    public Task<bool> WarnAsync(long id, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(InsertWarning, new { Id = id, Now = now }, ct) == 1,
+            tx => SealEventsAsync(tx, id, ct),
+            ct
+        );
 
     /// <summary>When each of <paramref name="ids"/> (one funder's) was warned of a coming purge, for warnings not
     /// followed by any activity.</summary>
@@ -136,6 +142,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
             await connection.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
         }
 
+        await SealEventsAsync(tx, id, ct);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -148,6 +155,13 @@ internal sealed class PurgeStore(RapidResponseDb db)
     {
         await using var connection = await db.OpenAsync(ct);
         return await db.Engine.FlushErasedAsync(connection, ct);
+    }
+
+    /// <summary>Puts the event just appended for request <paramref name="id"/> into its funder's chain.</summary>
+    private async Task SealEventsAsync(DbTransaction tx, long id, CancellationToken ct)
+    {
+        var funderId = await tx.ExecuteScalarAsync<long>(SelectFunder, new { Id = id }, ct);
+        await LogChain.SealAsync(db.Engine, tx, LogChains.RequestEvents, funderId, ct);
     }
 
     private async Task<IReadOnlyList<long>> IdsAsync(string sql, object args, CancellationToken ct) =>
