@@ -12,7 +12,7 @@ using FundAudit.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args);
+var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args) || VerifyLogsCommand.IsCommand(args);
 builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -34,14 +34,17 @@ builder.Services.AddPages(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
-await app.Services.SealLogChainsAsync();
 
 if (isCommand)
 {
     return KeyRingCommand.IsCommand(args)
-        ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+            ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+        : VerifyLogsCommand.IsCommand(args)
+            ? await VerifyLogsCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
         : await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
+
+await app.Services.SealLogChainsAsync();
 
 app.UseFundAuditApiHeaders();
 app.UseFundAuditHttp();
@@ -60,6 +63,7 @@ if (app.Environment.IsDevelopment())
 app.MapHealth();
 app.MapFundAuditJobsDashboard();
 app.MapTenancy();
+app.MapLogs();
 app.MapGrantIngest();
 app.MapClassification();
 app.MapGrantImports();
