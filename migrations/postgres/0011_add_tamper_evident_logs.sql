@@ -19,12 +19,15 @@ CREATE TABLE admin_log (
 );
 
 CREATE UNIQUE INDEX ux_admin_log_chain ON admin_log (funder_id, seq);
+CREATE INDEX ix_admin_log_unsealed ON admin_log (funder_id, id) WHERE hash IS NULL;
 
 ALTER TABLE request_events ADD COLUMN seq bigint NULL, ADD COLUMN prev_hash text NULL, ADD COLUMN hash text NULL;
 CREATE UNIQUE INDEX ux_request_events_chain ON request_events (funder_id, seq);
+CREATE INDEX ix_request_events_unsealed ON request_events (funder_id, id) WHERE hash IS NULL;
 
 ALTER TABLE request_access_log ADD COLUMN seq bigint NULL, ADD COLUMN prev_hash text NULL, ADD COLUMN hash text NULL;
 CREATE UNIQUE INDEX ux_request_access_log_chain ON request_access_log (funder_id, seq);
+CREATE INDEX ix_request_access_log_unsealed ON request_access_log (funder_id, id) WHERE hash IS NULL;
 
 CREATE FUNCTION refuse_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -5,11 +5,13 @@ ALTER TABLE request_events ADD COLUMN seq INTEGER NULL;
 ALTER TABLE request_events ADD COLUMN prev_hash TEXT NULL;
 ALTER TABLE request_events ADD COLUMN hash TEXT NULL;
 CREATE UNIQUE INDEX ux_request_events_chain ON request_events (funder_id, seq);
+CREATE INDEX ix_request_events_unsealed ON request_events (funder_id, id) WHERE hash IS NULL;
 
 ALTER TABLE request_access_log ADD COLUMN seq INTEGER NULL;
 ALTER TABLE request_access_log ADD COLUMN prev_hash TEXT NULL;
 ALTER TABLE request_access_log ADD COLUMN hash TEXT NULL;
 CREATE UNIQUE INDEX ux_request_access_log_chain ON request_access_log (funder_id, seq);
+CREATE INDEX ix_request_access_log_unsealed ON request_access_log (funder_id, id) WHERE hash IS NULL;
 
 CREATE TRIGGER tr_request_events_no_update BEFORE UPDATE ON request_events
 WHEN OLD.hash IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.funder_id IS NOT OLD.funder_id

@@ -16,6 +16,7 @@ CREATE TABLE admin_log (
 );
 
 CREATE UNIQUE INDEX ux_admin_log_chain ON admin_log (funder_id, seq);
+CREATE INDEX ix_admin_log_unsealed ON admin_log (funder_id, id) WHERE hash IS NULL;
 
 -- Append-only: no DELETE; no UPDATE but the one that chains a row not chained yet (seq, prev_hash, hash).
 CREATE TRIGGER tr_admin_log_no_update BEFORE UPDATE ON admin_log

@@ -3,6 +3,8 @@
 -- request_access_log and admin_log. Append-only: an AFTER trigger throws (rolling the statement's transaction back)
 -- on DELETE, and on every UPDATE but the one that chains a row not chained yet (seq, prev_hash and hash only, and only
 -- while hash is null). The chain's unique (funder_id, seq) indexes are filtered: rows not chained yet have no seq.
+-- Writers take the funder's applock before inserting, and the chain's reads can seek these indexes (not scanning other
+-- funders' rows), so that one funder's writer need not wait on another's uncommitted row.
 CREATE TABLE admin_log (
     id           bigint IDENTITY(1,1) PRIMARY KEY,
     funder_id    bigint         NOT NULL REFERENCES funders (id),
@@ -18,6 +20,7 @@ CREATE TABLE admin_log (
 );
 
 CREATE UNIQUE INDEX ux_admin_log_chain ON admin_log (funder_id, seq) WHERE seq IS NOT NULL;
+CREATE INDEX ix_admin_log_unsealed ON admin_log (funder_id, id) WHERE hash IS NULL;
 
 ALTER TABLE request_events ADD seq bigint NULL, prev_hash nvarchar(64) NULL, hash nvarchar(64) NULL;
 ALTER TABLE request_access_log ADD seq bigint NULL, prev_hash nvarchar(64) NULL, hash nvarchar(64) NULL;
@@ -25,6 +28,8 @@ GO
 
 CREATE UNIQUE INDEX ux_request_events_chain ON request_events (funder_id, seq) WHERE seq IS NOT NULL;
 CREATE UNIQUE INDEX ux_request_access_log_chain ON request_access_log (funder_id, seq) WHERE seq IS NOT NULL;
+CREATE INDEX ix_request_events_unsealed ON request_events (funder_id, id) WHERE hash IS NULL;
+CREATE INDEX ix_request_access_log_unsealed ON request_access_log (funder_id, id) WHERE hash IS NULL;
 GO
 
 CREATE TRIGGER tr_admin_log_append_only ON admin_log AFTER UPDATE, DELETE AS

@@ -245,6 +245,37 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Rows_written_before_the_chains_existed_are_reported_then_chained_once_at_start()
+    {
+        var c = await CaseAsync(requests: 1);
+        var at = app.Clock.GetUtcNow();
+        await using (var rapid = await app.Services.GetRequiredService<RapidResponseDb>().OpenAsync())
+        {
+            // As migration 0011 finds them: no seq, no hash (an INSERT is all the triggers allow).
+            await rapid.ExecuteAsync(
+                """
+                INSERT INTO request_events (funder_id, request_id, command, from_state, to_state, actor, actor_role,
+                    amount, occurred_at)
+                SELECT funder_id, request_id, 'acknowledge', 'received', 'acknowledged', 'key:old', 'officer', NULL, @At
+                FROM request_events WHERE funder_id = @FunderId AND seq = 1
+                """,
+                new { c.Admin.FunderId, At = at }
+            );
+        }
+
+        var (before, stdout, _) = await VerifyLogsAsync(c.Admin.FunderId);
+        Assert.Equal(1, before);
+        Assert.Contains("BROKEN at seq 2 (unsealed): expected every row in the chain, found 1 rows outside it", stdout);
+
+        Assert.True(await app.Services.GetRequiredService<LogChainStore>().SealPendingAsync(default) >= 1);
+        Assert.Equal(0, await app.Services.GetRequiredService<LogChainStore>().SealPendingAsync(default));
+
+        var (after, again, _) = await VerifyLogsAsync(c.Admin.FunderId);
+        Assert.Equal(0, after);
+        Assert.Contains($"request_events funder {c.Admin.FunderId}: 2 links, head 2 ", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_logs_exits_0_when_every_chain_holds_and_2_on_bad_arguments()
     {
         var c = await CaseAsync(requests: 1);

@@ -109,8 +109,14 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
         await db.InTransactionAsync(
             async tx =>
             {
-                await tx.ExecuteAsync(InsertAccess, args, ct);
-                await LogChain.SealAsync(db.Engine, tx, LogChains.AccessLog, funderId, ct);
+                await LogChain.AppendAsync(
+                    db.Engine,
+                    tx,
+                    LogChains.AccessLog,
+                    funderId,
+                    () => tx.ExecuteAsync(InsertAccess, args, ct),
+                    ct
+                );
             },
             ct
         );

@@ -96,8 +96,8 @@ internal sealed class PurgeStore(RapidResponseDb db)
     /// <summary>Appends the content-free warning event; false when the case was warned already or has ended.</summary>
     public Task<bool> WarnAsync(long id, DateTimeOffset now, CancellationToken ct) =>
         db.WriteIfAsync(
-            async tx => await tx.ExecuteAsync(InsertWarning, new { Id = id, Now = now }, ct) == 1,
-            tx => SealEventsAsync(tx, id, ct),
+            async tx => await AppendEventAsync(tx, InsertWarning, new { Id = id, Now = now }, ct) == 1,
+            _ => Task.CompletedTask,
             ct
         );
 
@@ -137,12 +137,12 @@ internal sealed class PurgeStore(RapidResponseDb db)
             return false;
         }
 
-        foreach (var sql in new[] { InsertPurgeEvent, PurgeMessages, PurgePaymentDetails, PurgeDisbursement })
+        foreach (var sql in new[] { PurgeMessages, PurgePaymentDetails, PurgeDisbursement })
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
         }
 
-        await SealEventsAsync(tx, id, ct);
+        await AppendEventAsync(tx, InsertPurgeEvent, args, ct);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -157,11 +157,19 @@ internal sealed class PurgeStore(RapidResponseDb db)
         return await db.Engine.FlushErasedAsync(connection, ct);
     }
 
-    /// <summary>Puts the event just appended for request <paramref name="id"/> into its funder's chain.</summary>
-    private async Task SealEventsAsync(DbTransaction tx, long id, CancellationToken ct)
+    /// <summary>Appends a retention event of request <c>@Id</c> with <paramref name="insertSql"/>, in the request's
+    /// funder's chain of events; answers the rows inserted.</summary>
+    private async Task<int> AppendEventAsync(DbTransaction tx, string insertSql, object args, CancellationToken ct)
     {
-        var funderId = await tx.ExecuteScalarAsync<long>(SelectFunder, new { Id = id }, ct);
-        await LogChain.SealAsync(db.Engine, tx, LogChains.RequestEvents, funderId, ct);
+        var funderId = await tx.ExecuteScalarAsync<long>(SelectFunder, args, ct);
+        return await LogChain.AppendAsync(
+            db.Engine,
+            tx,
+            LogChains.RequestEvents,
+            funderId,
+            () => tx.ExecuteAsync(insertSql, args, ct),
+            ct
+        );
     }
 
     private async Task<IReadOnlyList<long>> IdsAsync(string sql, object args, CancellationToken ct) =>

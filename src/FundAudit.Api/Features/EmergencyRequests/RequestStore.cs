@@ -271,8 +271,14 @@ internal sealed class RequestStore(RapidResponseDb db)
     )
     {
         await tx.ExecuteAsync(goalSql, timers.Select(t => SlaTimerMapping.Parameters(requestId, funderId, t)), ct);
-        await tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct);
-        await LogChain.SealAsync(db.Engine, tx, LogChains.RequestEvents, funderId, ct);
+        await LogChain.AppendAsync(
+            db.Engine,
+            tx,
+            LogChains.RequestEvents,
+            funderId,
+            () => tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct),
+            ct
+        );
     }
 
     private static async Task WriteEffectsAsync(

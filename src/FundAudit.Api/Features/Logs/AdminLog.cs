@@ -87,8 +87,14 @@ internal sealed class AdminLog(Db db, TimeProvider clock)
             entry.SubjectId,
             entry.Details,
         };
-        await transaction.ExecuteAsync(Insert, args, ct);
-        await LogChain.SealAsync(db.Engine, transaction, LogChains.AdminLog, entry.FunderId, ct);
+        await LogChain.AppendAsync(
+            db.Engine,
+            transaction,
+            LogChains.AdminLog,
+            entry.FunderId,
+            () => transaction.ExecuteAsync(Insert, args, ct),
+            ct
+        );
     }
 
     /// <summary>

@@ -55,16 +55,17 @@ internal sealed class ChainedTable(int code, string name, bool rapidResponse, st
 
     /// <summary>The last link of one funder's chain.</summary>
     public string SelectHead =>
-        $"SELECT seq AS Seq, hash AS Hash FROM {name} WHERE funder_id = @FunderId "
-        + $"AND seq = (SELECT MAX(seq) FROM {name} WHERE funder_id = @FunderId)";
+        $"SELECT seq AS Seq, hash AS Hash FROM {name} WHERE funder_id = @FunderId AND seq IS NOT NULL "
+        + $"AND seq = (SELECT MAX(seq) FROM {name} WHERE funder_id = @FunderId AND seq IS NOT NULL)";
 
     /// <summary>Puts one row into the chain (the append-only triggers allow this change only, and only once).</summary>
     public string Seal =>
         $"UPDATE {name} SET seq = @Seq, prev_hash = @PrevHash, hash = @Hash WHERE id = @Id AND hash IS NULL";
 
-    /// <summary>One funder's chain in order, for verification.</summary>
+    /// <summary>One funder's chain in order, for verification (seq and hash are set together; the condition on seq
+    /// lets SQL Server use its filtered chain index).</summary>
     public string SelectChain =>
-        $"SELECT {Place}, {projection} FROM {name} WHERE funder_id = @FunderId AND hash IS NOT NULL ORDER BY seq";
+        $"SELECT {Place}, {projection} FROM {name} WHERE funder_id = @FunderId AND seq IS NOT NULL ORDER BY seq";
 
     /// <summary>How many of one funder's rows are not in the chain.</summary>
     public string CountUnsealed => $"SELECT COUNT(*) FROM {name} WHERE funder_id = @FunderId AND hash IS NULL";
