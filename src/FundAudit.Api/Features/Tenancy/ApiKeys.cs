@@ -66,7 +66,7 @@ internal static class CreateApiKey
         CancellationToken ct
     )
     {
-        var (row, key) = await issuer.IssueAsync(user.FunderId(), request.Role, request.Label, ct);
+        var (row, key) = await issuer.IssueAsync(user.FunderId(), request.Role, request.Label, user.Actor(), ct);
         return TypedResults.Created($"/api/keys/{row.KeyId}", new Response(row.KeyId, row.Role, row.Label, key));
     }
 
@@ -90,7 +90,7 @@ internal static class RevokeApiKey
         TimeProvider clock,
         CancellationToken ct
     ) =>
-        await store.RevokeKeyAsync(user.FunderId(), keyId, clock.GetUtcNow(), ct)
+        await store.RevokeKeyAsync(user.FunderId(), keyId, user.Actor(), clock.GetUtcNow(), ct)
             ? TypedResults.NoContent()
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,

@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.Tenancy;
 
 internal sealed class FunderRow
@@ -28,8 +30,9 @@ internal sealed class ApiKeyRow
     public DateTimeOffset? RevokedAt { get; init; }
 }
 
-/// <summary>Funders (tenants) and their API keys.</summary>
-internal sealed class TenancyStore(Db db)
+/// <summary>Funders (tenants) and their API keys. Every change is written to the administration log in its own
+/// transaction (<see cref="AdminLog"/>).</summary>
+internal sealed class TenancyStore(Db db, AdminLog adminLog)
 {
     private const string SelectFunderById = "SELECT id, name, created_at FROM funders WHERE id = @Id";
     private const string SelectFundersByName =
@@ -44,6 +47,8 @@ internal sealed class TenancyStore(Db db)
         """;
     private const string RevokeKeySql =
         "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
+    private const string SelectFunderOfActiveKey =
+        "SELECT funder_id FROM api_keys WHERE key_id = @KeyId AND revoked_at IS " + "NULL";
     private const string RevokeKeyOfFunderSql =
         "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND "
         + "funder_id = @FunderId AND revoked_at IS NULL";
@@ -51,9 +56,25 @@ internal sealed class TenancyStore(Db db)
     private static readonly string[] FunderColumns = ["name", "created_at"];
     private static readonly string[] KeyColumns = ["key_id", "funder_id", "role", "key_hash", "label", "created_at"];
 
+    /// <summary>Creates a funder (the operator's command line), logged as the operator's.</summary>
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
-        var id = await db.InsertReturningIdAsync("funders", FunderColumns, new { name, created_at = now }, ct);
+        long id = 0;
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                id = await InsertReturningIdAsync(tx, "funders", FunderColumns, new { name, created_at = now }, ct);
+                var entry = new AdminLogEntry(
+                    id,
+                    AdminLog.OperatorActor,
+                    AdminActions.FunderCreated,
+                    "funder",
+                    Invariant(id)
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
         return new FunderRow
         {
             Id = id,
@@ -74,6 +95,7 @@ internal sealed class TenancyStore(Db db)
         string role,
         string keyHash,
         string? label,
+        string actor,
         DateTimeOffset now,
         CancellationToken ct
     )
@@ -87,7 +109,23 @@ internal sealed class TenancyStore(Db db)
             label,
             created_at = now,
         };
-        var id = await db.InsertReturningIdAsync("api_keys", KeyColumns, args, ct);
+        long id = 0;
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                id = await InsertReturningIdAsync(tx, "api_keys", KeyColumns, args, ct);
+                var entry = new AdminLogEntry(
+                    funderId,
+                    actor,
+                    AdminActions.KeyIssued,
+                    "api_key",
+                    keyId,
+                    "role=" + role
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
         return new ApiKeyRow
         {
             Id = id,
@@ -106,13 +144,20 @@ internal sealed class TenancyStore(Db db)
     public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct) =>
         await db.QueryListAsync<ApiKeyRow>(SelectKeysOfFunder, new { FunderId = funderId }, ct);
 
-    /// <summary>Revokes a key of any funder (operator command line).</summary>
+    /// <summary>Revokes a key of any funder (operator command line), logged as the operator's.</summary>
     public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct) =>
-        await db.ExecuteAsync(RevokeKeySql, new { KeyId = keyId, Now = now }, ct) == 1;
+        await db.QuerySingleOrDefaultAsync<long?>(SelectFunderOfActiveKey, new { KeyId = keyId }, ct) is { } funderId
+        && await RevokeKeyAsync(funderId, keyId, AdminLog.OperatorActor, now, ct);
 
     /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not
-    /// found.</summary>
-    public async Task<bool> RevokeKeyAsync(long funderId, string keyId, DateTimeOffset now, CancellationToken ct)
+    /// found. <paramref name="actor"/> goes to the administration log with the revocation.</summary>
+    public Task<bool> RevokeKeyAsync(
+        long funderId,
+        string keyId,
+        string actor,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         var args = new
         {
@@ -120,6 +165,21 @@ internal sealed class TenancyStore(Db db)
             FunderId = funderId,
             Now = now,
         };
-        return await db.ExecuteAsync(RevokeKeyOfFunderSql, args, ct) == 1;
+        var entry = new AdminLogEntry(funderId, actor, AdminActions.KeyRevoked, "api_key", keyId);
+        return db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(RevokeKeyOfFunderSql, args, ct) == 1,
+            tx => adminLog.AppendAsync(tx, entry, ct),
+            ct
+        );
     }
+
+    private Task<long> InsertReturningIdAsync(
+        DbTransaction tx,
+        string table,
+        IReadOnlyList<string> columns,
+        object args,
+        CancellationToken ct
+    ) => tx.ExecuteScalarAsync<long>(db.Dialect.InsertReturningId(table, columns, "id"), args, ct);
+
+    private static string Invariant(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
