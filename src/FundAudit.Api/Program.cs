@@ -6,17 +6,23 @@ using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
+using FundAudit.Api.Infrastructure.Data.Backup;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.OpenApi;
 using FundAudit.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args) || VerifyLogsCommand.IsCommand(args);
+var isCommand =
+    FundersCommand.IsCommand(args)
+    || KeyRingCommand.IsCommand(args)
+    || VerifyLogsCommand.IsCommand(args)
+    || BackupCommand.IsCommand(args);
 builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddFundAuditData(builder.Configuration);
+builder.Services.AddFundAuditBackups(builder.Configuration);
 builder.Services.AddFundAuditHttp(builder.Configuration);
 builder.Services.AddFundAuditApiHeaders(builder.Configuration);
 builder.Services.AddFundAuditAuth();
@@ -41,6 +47,7 @@ if (isCommand)
             ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
         : VerifyLogsCommand.IsCommand(args)
             ? await VerifyLogsCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+        : BackupCommand.IsCommand(args) ? await BackupCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
         : await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
+using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Infrastructure.Security;
 using FundAudit.Api.Tests.Infrastructure;
@@ -32,9 +33,11 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         var rotation = app.Services.GetRequiredService<KeyRotation>();
         var oldKey = rotation.CurrentKeyId();
         var before = await ValuesAsync();
+        // A fund without a webhook; the eight sensitive-field columns hold values under the case keys (the keys are
+        // what is re-protected), Data Protection ciphertext only in cases from before case keys.
         var expected = KeyRotation
-            .Columns.Select(c => c.Table + "." + c.Column)
-            .Where(c => c != "funds.webhook_secret_protected") // a fund without a webhook
+            .Columns.Where(c => c.Table is "case_keys" or "idempotent_responses" or "service_secrets")
+            .Select(c => c.Table + "." + c.Column)
             .Order();
         Assert.Equal(expected, before.Select(v => v.Column).Distinct().Order()); // every protected column was seen
 
@@ -59,12 +62,9 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         var revoked = await ValuesAsync();
         Assert.Equal(after.Select(v => v.Plain), revoked.Select(v => v.Plain));
 
-        // The old key is really out: a value copied before the rotation no longer opens.
-        var stale = before.First(v => v.Column == "emergency_requests.alias_protected");
-        var sensitive = app
-            .Services.GetRequiredService<IDataProtectionProvider>()
-            .CreateProtector(KeyRotation.Columns[0].Purpose);
-        Assert.ThrowsAny<CryptographicException>(() => sensitive.Unprotect(stale.Cipher));
+        // The old key is really out: a value copied before the rotation (a case key) no longer opens.
+        var stale = before.First(v => v.Column == "case_keys.key_protected");
+        Assert.ThrowsAny<CryptographicException>(() => stale.Protector.Unprotect(stale.Cipher));
 
         // The service reads its data as before: the case, and the case code (its HMAC key is a protected secret).
         Assert.False(await cases.PurgedAsync(closed));
@@ -105,26 +105,34 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
 
     /// <summary>Every stored protected value, in a stable order, with its plaintext through the service's
     /// protectors (a revoked key fails here).</summary>
-    private async Task<List<(string Column, string Cipher, string Plain)>> ValuesAsync()
+    private async Task<List<(string Column, string Cipher, string Plain, IDataProtector Protector)>> ValuesAsync()
     {
         var provider = app.Services.GetRequiredService<IDataProtectionProvider>();
-        var values = new List<(string, string, string)>();
+        var values = new List<(string, string, string, IDataProtector)>();
         foreach (var column in KeyRotation.Columns)
         {
             Db database = column.MainDatabase
                 ? app.Services.GetRequiredService<Db>()
                 : app.Services.GetRequiredService<RapidResponseDb>();
             await using var connection = await database.OpenAsync();
-            var protector = provider.CreateProtector(column.Purpose);
+            var sub = column.SubPurposeColumn ?? "NULL";
             var sql =
-                $"SELECT {column.Column} FROM {column.Table} WHERE {column.Column} IS NOT NULL "
+                $"SELECT {column.Column}, {sub} FROM {column.Table} WHERE {column.Column} IS NOT NULL "
                 + $"ORDER BY {string.Join(", ", column.Keys)}";
-            foreach (var cipher in await connection.QueryAsync<string>(sql))
+            foreach (var (cipher, subPurpose) in await connection.QueryAsync<(string, string?)>(sql))
             {
+                if (cipher.StartsWith(CaseCipher.Prefix, StringComparison.Ordinal))
+                {
+                    continue; // under a case key, not Data Protection's
+                }
+
+                var protector = subPurpose is null
+                    ? provider.CreateProtector(column.Purpose)
+                    : provider.CreateProtector(column.Purpose, subPurpose);
                 var plain = column.Base64
                     ? Convert.ToBase64String(protector.Unprotect(Convert.FromBase64String(cipher)))
                     : protector.Unprotect(cipher);
-                values.Add((column.Table + "." + column.Column, cipher, plain));
+                values.Add((column.Table + "." + column.Column, cipher, plain, protector));
             }
         }
 

@@ -18,24 +18,27 @@ namespace FundAudit.Api.Tests.EmergencyRequests;
 /// </summary>
 internal sealed class RetentionCases(FundAuditApp app)
 {
-    /// <summary>Every Data Protection-protected column that can hold a defender's data, with its protector's
-    /// purpose.</summary>
-    public static readonly (string Table, string Column, string Purpose)[] ProtectedColumns =
+    /// <summary>
+    /// Every column that can hold a defender's data: the sensitive fields (ciphertext under the case's key, with the
+    /// field named in the associated data: a message's field is its kind) and the Idempotency-Key answers (Data
+    /// Protection ciphertext, with its protector's purpose).
+    /// </summary>
+    public static readonly (string Table, string Column, string? Field, string? Purpose)[] ProtectedColumns =
     [
-        ("emergency_requests", "alias_protected", Sensitive),
-        ("emergency_requests", "contact_protected", Sensitive),
-        ("emergency_requests", "situation_protected", Sensitive),
-        ("emergency_requests", "endorser_protected", Sensitive),
-        ("emergency_requests", "decline_reason_protected", Sensitive),
-        ("request_messages", "body_protected", Sensitive),
-        ("request_payment_details", "details_protected", Sensitive),
-        ("disbursements", "reference_protected", Sensitive),
-        ("idempotent_responses", "response_protected", "FundAudit.IdempotentResponses.v1"),
+        ("emergency_requests", "alias_protected", CaseField.Alias, null),
+        ("emergency_requests", "contact_protected", CaseField.Contact, null),
+        ("emergency_requests", "situation_protected", CaseField.Situation, null),
+        ("emergency_requests", "endorser_protected", CaseField.Endorser, null),
+        ("emergency_requests", "decline_reason_protected", CaseField.DeclineReason, null),
+        ("request_messages", "body_protected", null, null),
+        ("request_payment_details", "details_protected", CaseField.PaymentDetails, null),
+        ("disbursements", "reference_protected", CaseField.DisbursementReference, null),
+        ("idempotent_responses", "response_protected", null, "FundAudit.IdempotentResponses.v1"),
     ];
 
-    private const string Sensitive = "FundAudit.EmergencyRequests.SensitiveFields.v1";
-
     private readonly string _token = Guid.NewGuid().ToString("N")[..10];
+
+    public Tenant Admin { get; private set; } = null!;
 
     public Tenant Officer { get; private set; } = null!;
 
@@ -51,6 +54,7 @@ internal sealed class RetentionCases(FundAuditApp app)
     public async Task SetUpAsync()
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
+        Admin = admin;
         Officer = await app.AddKeyAsync(admin, Roles.Officer, "olga");
         Finance = await app.AddKeyAsync(admin, Roles.Finance, "fatima");
         Slug = "ret-" + Guid.NewGuid().ToString("N")[..10];
@@ -205,26 +209,27 @@ internal sealed class RetentionCases(FundAuditApp app)
     }
 
     /// <summary>
-    /// Every stored protected value whose plaintext (decrypted through the service's own protectors) holds one of
-    /// <see cref="Canaries"/>: ciphertext → plaintext.
+    /// Every stored protected value whose plaintext (decrypted with the service's own keys: the case's key for a
+    /// sensitive field, Data Protection for the rest) holds one of <see cref="Canaries"/>: ciphertext → plaintext.
     /// </summary>
     public async Task<Dictionary<string, string>> CanaryCiphertextsAsync()
     {
         var provider = app.Services.GetRequiredService<IDataProtectionProvider>();
         var found = new Dictionary<string, string>();
         await using var connection = await app.Services.GetRequiredService<RapidResponseDb>().OpenAsync();
-        foreach (var (table, column, purpose) in ProtectedColumns)
+        foreach (var (table, column, field, purpose) in ProtectedColumns)
         {
-            var protector = provider.CreateProtector(purpose);
-            foreach (var cipher in await connection.QueryAsync<string>($"SELECT {column} FROM {table}"))
+            foreach (var (cipher, reference, key, kind) in await StoredAsync(connection, table, column))
             {
                 if (cipher is null)
                 {
                     continue;
                 }
 
-                var plain = protector.Unprotect(cipher);
-                if (Canaries.Any(c => plain.Contains(c, StringComparison.Ordinal)))
+                var plain = purpose is not null
+                    ? provider.CreateProtector(purpose).Unprotect(cipher)
+                    : CaseCipherOf(provider, reference!, key).Unprotect(cipher, field ?? CaseField.Message(kind!));
+                if (plain is not null && Canaries.Any(c => plain.Contains(c, StringComparison.Ordinal)))
                 {
                     found[cipher] = plain;
                 }
@@ -232,5 +237,35 @@ internal sealed class RetentionCases(FundAuditApp app)
         }
 
         return found;
+    }
+
+    /// <summary>A case's cipher from its stored key (none: a shredded case, which reads nothing).</summary>
+    public CaseCipher CaseCipherOf(IDataProtectionProvider provider, string reference, string? keyProtected) =>
+        new(
+            reference,
+            keyProtected is null
+                ? null
+                : Convert.FromBase64String(CaseKeys.ProtectorFor(provider, reference).Unprotect(keyProtected)),
+            false,
+            app.Services.GetRequiredService<SensitiveFields>()
+        );
+
+    /// <summary>A column's values with their case's reference and stored key, and a message's kind.</summary>
+    private static async Task<List<(string? Cipher, string? Reference, string? Key, string? Kind)>> StoredAsync(
+        System.Data.Common.DbConnection connection,
+        string table,
+        string column
+    )
+    {
+        var requestId = table == "emergency_requests" ? "id" : "request_id";
+        var kind = table == "request_messages" ? "t.kind" : "NULL";
+        var sql =
+            table == "idempotent_responses"
+                ? $"SELECT {column}, NULL, NULL, NULL FROM {table}"
+                : $"""
+                    SELECT t.{column}, r.reference, k.key_protected, {kind} FROM {table} t
+                    JOIN emergency_requests r ON r.id = t.{requestId} LEFT JOIN case_keys k ON k.request_id = r.id
+                    """;
+        return (await connection.QueryAsync<(string?, string?, string?, string?)>(sql)).ToList();
     }
 }

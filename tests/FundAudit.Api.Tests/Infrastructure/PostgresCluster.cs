@@ -105,7 +105,8 @@ internal static class PostgresCluster
         }.ConnectionString;
     }
 
-    private static string? FindBinaries()
+    /// <summary>The newest PostgreSQL server binaries' folder of the machine, or null.</summary>
+    public static string? FindBinaries()
     {
         const string baseDir = "/usr/lib/postgresql";
         if (!Directory.Exists(baseDir))

@@ -95,7 +95,7 @@ internal static class CheckRequestStatus
 internal sealed class ApplicantCaseReader(
     RequestStore requests,
     PaymentStore access,
-    SensitiveFields sensitive,
+    CaseKeys caseKeys,
     TimeProvider clock
 )
 {
@@ -106,7 +106,10 @@ internal sealed class ApplicantCaseReader(
         if (state == RequestState.AwaitingApplicant)
         {
             var messages = await requests.MessagesAsync(row.FunderId, row.Id, ct);
-            question = sensitive.Unprotect(messages.LastOrDefault(m => m.Kind == "question")?.BodyProtected);
+            question = (await caseKeys.ForAsync(row, ct)).Unprotect(
+                messages.LastOrDefault(m => m.Kind == "question")?.BodyProtected,
+                CaseField.Message("question")
+            );
             await access.LogAccessAsync(
                 row.FunderId,
                 row.Id,
@@ -138,7 +141,7 @@ internal sealed class ApplicantCaseReader(
         string? caseCode,
         CaseLookup cases,
         RequestWorkflow workflow,
-        Func<Actor, (RequestCommand, TransitionEffects)> decide,
+        Func<Actor, CaseCipher, (RequestCommand, TransitionEffects)> decide,
         CancellationToken ct
     )
     {
@@ -147,7 +150,13 @@ internal sealed class ApplicantCaseReader(
             return EmergencyProblems.CaseNotFound();
         }
 
-        var (command, effects) = decide(RequestWorkflow.ApplicantActor(row));
+        var cipher = await caseKeys.ForAsync(row, ct);
+        if (cipher.IsShredded)
+        {
+            return EmergencyProblems.CaseNotFound();
+        }
+
+        var (command, effects) = decide(RequestWorkflow.ApplicantActor(row), cipher);
         var outcome = await workflow.RunAsync(row, fund, null, command, effects, ct);
         return outcome.Problem
             ?? (Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>)
@@ -177,16 +186,19 @@ internal static class AnswerQuestion
         CaseLookup cases,
         RequestWorkflow workflow,
         ApplicantCaseReader reader,
-        SensitiveFields sensitive,
         CancellationToken ct
     ) =>
         reader.TransitionAsync(
             request.CaseCode,
             cases,
             workflow,
-            actor =>
+            (actor, cipher) =>
             {
-                var answer = new NewMessage("answer", sensitive.Protect(request.Answer!.Trim())!, actor.Id);
+                var answer = new NewMessage(
+                    "answer",
+                    cipher.Protect(request.Answer!.Trim(), CaseField.Message("answer"))!,
+                    actor.Id
+                );
                 return (new RequestCommand(RequestAction.AnswerQuestion, actor), new(Message: answer));
             },
             ct
@@ -219,7 +231,7 @@ internal static class WithdrawRequest
             request.CaseCode,
             cases,
             workflow,
-            actor => (new RequestCommand(RequestAction.Withdraw, actor), TransitionEffects.None),
+            (actor, _) => (new RequestCommand(RequestAction.Withdraw, actor), TransitionEffects.None),
             ct
         );
 

@@ -10,7 +10,11 @@ internal sealed class AskApplicant : IStaffTransition<Decisions.AskRequest>
 {
     public static (RequestCommand, TransitionEffects) Decide(Decisions.AskRequest body, StaffContext context)
     {
-        var question = new NewMessage("question", context.Sensitive.Protect(body.Question!.Trim())!, context.Staff.Id);
+        var question = new NewMessage(
+            "question",
+            context.Case.Protect(body.Question!.Trim(), CaseField.Message("question"))!,
+            context.Staff.Id
+        );
         return (
             new RequestCommand(RequestAction.AskForInformation, context.Staff),
             new TransitionEffects(Message: question)

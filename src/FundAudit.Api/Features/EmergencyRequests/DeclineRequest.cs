@@ -8,7 +8,9 @@ internal sealed class DeclineRequest : IStaffTransition<Decisions.DeclineRequest
     public static (RequestCommand, TransitionEffects) Decide(Decisions.DeclineRequest body, StaffContext context) =>
         (
             new RequestCommand(RequestAction.Decline, context.Staff, Reason: body.Reason),
-            new TransitionEffects(DeclineReasonProtected: context.Sensitive.Protect(body.Reason?.Trim()))
+            new TransitionEffects(
+                DeclineReasonProtected: context.Case.Protect(body.Reason?.Trim(), CaseField.DeclineReason)
+            )
         );
 
     public sealed class Validator : VersionedBodyValidator<Decisions.DeclineRequest>

@@ -53,6 +53,15 @@ internal static class EmergencyProblems
             statusCode: StatusCodes.Status404NotFound
         );
 
+    /// <summary>A shredded case keeps no sensitive field: nothing can be written into it (409).</summary>
+    public static ProblemHttpResult Shredded() =>
+        TypedResults.Problem(
+            title: "Shredded",
+            detail: "This case was shredded: its sensitive fields are gone and nothing can be written into it.",
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["code"] = "case_shredded" }
+        );
+
     public static ProblemHttpResult Unprocessable(string field, string message) =>
         TypedResults.Problem(
             title: "The request is not valid.",

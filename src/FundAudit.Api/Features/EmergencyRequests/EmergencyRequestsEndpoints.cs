@@ -35,6 +35,8 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<PurgeStore>();
         services.AddSingleton<FundMetricsStore>();
         services.AddSingleton<SensitiveFields>();
+        services.AddSingleton<CaseKeys>();
+        services.AddSingleton<ShredStore>();
         services.AddSingleton<CaseCodeHasher>();
         services.AddSingleton<CaseLookup>();
         services.AddSingleton<ApplicantCaseReader>();
@@ -59,6 +61,7 @@ internal static class EmergencyRequestsEndpoints
         services.AddScoped<IValidator<RecordPaymentDetails.Request>, RecordPaymentDetails.Validator>();
         services.AddScoped<IValidator<RecordDisbursement.Request>, RecordDisbursement.Validator>();
         services.AddScoped<IValidator<GetFundMetrics.Request>, GetFundMetrics.Validator>();
+        services.AddScoped<IValidator<ShredCase.Request>, ShredCase.Validator>();
         return services;
     }
 
@@ -180,6 +183,16 @@ internal static class EmergencyRequestsEndpoints
             .MapGet("/{reference}/events", ListRequestEvents.HandleAsync)
             .WithName("ListEmergencyRequestEvents")
             .WithSummary("The request's event log: who did what, when")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        requests
+            .MapPost("/{reference}/shred", ShredCase.HandleAsync)
+            .WithName("ShredEmergencyRequest")
+            .WithSummary(
+                "Admin: shred the case (its key is destroyed: every sensitive field is unreadable at once, in backups "
+                    + "too; statistics stay)"
+            )
+            .RequireAuthorization(Policies.ShredCase)
+            .WithValidation<ShredCase.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -201,7 +201,7 @@ internal sealed class FundMetricsStore(RapidResponseDb db)
         SELECT e.request_id, e.to_state, e.occurred_at
         FROM request_events e JOIN emergency_requests r ON r.id = e.request_id
         WHERE r.funder_id = @FunderId AND r.fund_id = @FundId AND r.submitted_at >= @From AND r.submitted_at < @To
-          AND e.command NOT IN ('{PurgeStore.WarningCommand}', '{PurgeStore.PurgeCommand}')
+          AND e.command NOT IN ('{PurgeStore.WarningCommand}', '{PurgeStore.PurgeCommand}', '{ShredCase.Command}')
         ORDER BY e.request_id, e.id
         """;
 

@@ -133,7 +133,7 @@ internal static class GetRequest
         RequestWorkflow workflow,
         RequestStore requests,
         PaymentStore access,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -147,7 +147,8 @@ internal static class GetRequest
         var now = clock.GetUtcNow();
         await access.LogAccessAsync(funderId, row.Id, user.PersonId(), "case", now, ct);
         var messages = await requests.MessagesAsync(funderId, row.Id, ct);
-        var contact = sensitive.Unprotect(row.ContactProtected) is { } c
+        var cipher = await caseKeys.ForAsync(row, ct);
+        var contact = cipher.Unprotect(row.ContactProtected, CaseField.Contact) is { } c
             ? JsonSerializer.Deserialize<ContactDetails>(c, JsonSerializerOptions.Web)
             : null;
         var allowed = RequestStateMachine.AllowedActions(
@@ -158,13 +159,18 @@ internal static class GetRequest
         return TypedResults.Ok(
             new Response(
                 RequestSummary.From(row, fund, await requests.TimersAsync(funderId, row.Id, ct), now),
-                sensitive.Unprotect(row.AliasProtected),
+                cipher.Unprotect(row.AliasProtected, CaseField.Alias),
                 contact,
-                sensitive.Unprotect(row.SituationProtected),
-                sensitive.Unprotect(row.EndorserProtected),
-                sensitive.Unprotect(row.DeclineReasonProtected),
+                cipher.Unprotect(row.SituationProtected, CaseField.Situation),
+                cipher.Unprotect(row.EndorserProtected, CaseField.Endorser),
+                cipher.Unprotect(row.DeclineReasonProtected, CaseField.DeclineReason),
                 messages
-                    .Select(m => new Message(m.Kind, sensitive.Unprotect(m.BodyProtected), m.CreatedBy, m.CreatedAt))
+                    .Select(m => new Message(
+                        m.Kind,
+                        cipher.Unprotect(m.BodyProtected, CaseField.Message(m.Kind)),
+                        m.CreatedBy,
+                        m.CreatedAt
+                    ))
                     .ToList(),
                 allowed.Select(a => WireName.Of(a)).ToList()
             )

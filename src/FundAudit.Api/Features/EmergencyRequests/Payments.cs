@@ -15,7 +15,10 @@ internal sealed class RecordPaymentDetails : IStaffTransition<RecordPaymentDetai
 
     public static (RequestCommand, TransitionEffects) Decide(Request body, StaffContext context)
     {
-        var details = new NewPaymentDetails(context.Sensitive.Protect(body.Details!.Trim())!, context.Staff.Id);
+        var details = new NewPaymentDetails(
+            context.Case.Protect(body.Details!.Trim(), CaseField.PaymentDetails)!,
+            context.Staff.Id
+        );
         return (new RequestCommand(RequestAction.RecordPaymentDetails, context.Staff), new(PaymentDetails: details));
     }
 
@@ -36,7 +39,7 @@ internal static class GetPaymentDetails
         ClaimsPrincipal user,
         RequestStore requests,
         PaymentStore payments,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -60,7 +63,7 @@ internal static class GetPaymentDetails
         return TypedResults.Ok(
             new Response(
                 row.Reference,
-                sensitive.Unprotect(details.DetailsProtected),
+                (await caseKeys.ForAsync(row, ct)).Unprotect(details.DetailsProtected, CaseField.PaymentDetails),
                 details.RecordedBy,
                 details.RecordedAt
             )
@@ -102,12 +105,12 @@ internal static class RecordDisbursement
         ClaimsPrincipal user,
         RequestWorkflow workflow,
         PaymentStore payments,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         CancellationToken ct
     )
     {
         var key = http.Request.Headers[IdempotencyStore.Header];
-        var result = await RecordAsync(reference, request, key, user, workflow, payments, sensitive, ct);
+        var result = await RecordAsync(reference, request, key, user, workflow, payments, caseKeys, ct);
         IdempotencyClaims.SetRetryAfter(http, result.Result);
         return result;
     }
@@ -122,7 +125,7 @@ internal static class RecordDisbursement
         ClaimsPrincipal user,
         RequestWorkflow workflow,
         PaymentStore payments,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         CancellationToken ct
     )
     {
@@ -150,7 +153,7 @@ internal static class RecordDisbursement
             key,
             requestHash,
             () => ReplayAsync(workflow, payments, row, fund, key, requestHash, ct),
-            () => RecordNewAsync(row, fund, request, key, requestHash, user, workflow, payments, sensitive, ct),
+            () => RecordNewAsync(row, fund, request, key, requestHash, user, workflow, payments, caseKeys, ct),
             () => OtherRequest(),
             inProgress => inProgress,
             ct
@@ -174,16 +177,22 @@ internal static class RecordDisbursement
         ClaimsPrincipal user,
         RequestWorkflow workflow,
         PaymentStore payments,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         CancellationToken ct
     )
     {
         var funderId = user.FunderId();
         var reference = row.Reference;
+        var cipher = await caseKeys.ForAsync(row, ct);
+        if (cipher.IsShredded && request.Reference is not null)
+        {
+            return EmergencyProblems.Shredded();
+        }
+
         var disbursement = new NewDisbursement(
             IdempotencyStore.Hash(key),
             request.Method!.Trim().ToLowerInvariant(),
-            sensitive.Protect(request.Reference?.Trim()),
+            cipher.Protect(request.Reference?.Trim(), CaseField.DisbursementReference),
             row.ApprovedAmount ?? 0,
             fund.Currency,
             user.PersonId(),

@@ -74,6 +74,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
     private const string PurgePaymentDetails = "DELETE FROM request_payment_details WHERE request_id = @Id";
     private const string PurgeDisbursement =
         "UPDATE disbursements SET reference_protected = NULL WHERE request_id = @Id";
+    private const string PurgeCaseKey = "DELETE FROM case_keys WHERE request_id = @Id";
 
     /// <summary>Ended cases (closed, withdrawn, declined) whose last activity is at or before
     /// <paramref name="cutoff"/>, not purged yet.</summary>
@@ -137,7 +138,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
             return false;
         }
 
-        foreach (var sql in new[] { PurgeMessages, PurgePaymentDetails, PurgeDisbursement })
+        foreach (var sql in new[] { PurgeMessages, PurgePaymentDetails, PurgeDisbursement, PurgeCaseKey })
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
         }

@@ -1,6 +1,9 @@
 namespace FundAudit.Api.Features.EmergencyRequests;
 
-/// <summary>One row of emergency_requests. The <c>*Protected</c> fields are Data Protection ciphertext.</summary>
+/// <summary>
+/// One row of emergency_requests. The <c>*Protected</c> fields are ciphertext under the case's key
+/// (<see cref="CaseCipher"/>).
+/// </summary>
 internal sealed class RequestRow
 {
     public long Id { get; init; }
@@ -56,6 +59,9 @@ internal sealed class RequestRow
     public DateTimeOffset? ClosedAt { get; set; }
 
     public DateTimeOffset? PurgedAt { get; init; }
+
+    /// <summary>When the case was shredded (its key destroyed); null while it has one.</summary>
+    public DateTimeOffset? ShreddedAt { get; init; }
 }
 
 /// <summary>One row of request_events: a transition, who made it and when (append-only).</summary>

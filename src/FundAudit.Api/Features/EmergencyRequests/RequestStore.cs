@@ -15,7 +15,7 @@ internal sealed class RequestStore(RapidResponseDb db)
         id, funder_id, fund_id, reference, case_code_hash, state, tier, need, country, language, amount_requested,
         currency, approved_amount, approver_ids, has_payment_details, version, alias_protected, contact_protected,
         situation_protected, endorser_protected, decline_reason_protected, submitted_at, acknowledged_at, decided_at,
-        disbursed_at, closed_at, purged_at
+        disbursed_at, closed_at, purged_at, shredded_at
         """;
 
     private const string SelectByReference =
@@ -178,13 +178,14 @@ internal sealed class RequestStore(RapidResponseDb db)
         await db.QueryListAsync<MessageRow>(SelectMessages, new { FunderId = funderId, RequestId = requestId }, ct);
 
     /// <summary>
-    /// Stores a new request with its timers and first event; <paramref name="extra"/> runs in the same transaction.
+    /// Stores a new request with its timers and first event; <paramref name="extra"/> runs in the same transaction,
+    /// with the new request's id (its case key is stored there).
     /// </summary>
     public async Task<long> CreateAsync(
         RequestRow r,
         IReadOnlyList<SlaTimer> timers,
         EventRow submitted,
-        Func<DbConnection, DbTransaction, Task> extra,
+        Func<DbConnection, DbTransaction, long, Task> extra,
         CancellationToken ct
     )
     {
@@ -217,7 +218,7 @@ internal sealed class RequestStore(RapidResponseDb db)
             ct
         );
         await WriteTimersAndEventAsync(tx, InsertGoal, r.FunderId, id, timers, submitted, ct);
-        await extra(connection, tx);
+        await extra(connection, tx, id);
         await tx.CommitAsync(ct);
         return id;
     }
@@ -313,6 +314,16 @@ internal sealed class RequestStore(RapidResponseDb db)
             await PaymentStore.InsertDisbursementAsync(tx, r.FunderId, r.Id, disbursement, at, ct);
         }
     }
+
+    /// <summary>Appends one event of a request inside <paramref name="tx"/> (the one statement that writes
+    /// events).</summary>
+    public static Task AppendEventAsync(
+        DbTransaction tx,
+        long funderId,
+        long requestId,
+        EventRow e,
+        CancellationToken ct
+    ) => tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct);
 
     private async Task<IEnumerable<(long RequestId, SlaTimer Timer)>> GoalsAsync(
         string sql,

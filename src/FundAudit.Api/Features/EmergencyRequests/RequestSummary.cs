@@ -45,6 +45,10 @@ internal sealed record RequestSummary(
     /// </summary>
     public DateTimeOffset? PurgeDueAt { get; init; }
 
+    /// <summary>True once an admin shredded the case: its sensitive fields are gone for good (figures
+    /// stay).</summary>
+    public bool Shredded { get; init; }
+
     public static RequestSummary From(RequestRow r, FundRow fund, IEnumerable<SlaTimer> timers, DateTimeOffset now)
     {
         var calendar = FundPolicies.Deserialize(fund.SlaPolicy).EffectiveCalendar;
@@ -86,7 +90,10 @@ internal sealed record RequestSummary(
                     )
                 )
                 .ToList()
-        );
+        )
+        {
+            Shredded = r.ShreddedAt is not null,
+        };
     }
 
     /// <summary>Minor units as an amount of the currency (as they are, for a currency no longer known).</summary>

@@ -10,7 +10,7 @@ internal sealed record TransitionOutcome(RequestRow? Request, ProblemHttpResult?
 /// Runs every transition the same way: the state machine decides, the SLA clock moves the timers, and the store writes
 /// request, timers, event and effects in one transaction guarded by the version (stale → 409).
 /// </summary>
-internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, TimeProvider clock)
+internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, CaseKeys caseKeys, TimeProvider clock)
 {
     /// <summary>The funder's request by reference, with its fund; null when the funder has no such request.</summary>
     public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(
@@ -25,13 +25,14 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
 
     /// <summary>
     /// An officer's transition of one of the funder's requests: finds it (404 when the funder has none), runs the
-    /// command <paramref name="decide"/> makes for the request's fund and the officer, answers with the summary.
+    /// command <paramref name="decide"/> makes for the request's fund, the officer and the case's key, answers with the
+    /// summary. A shredded case refuses what would write a sensitive field (409).
     /// </summary>
     public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> StaffTransitionAsync(
         ClaimsPrincipal user,
         string reference,
         int? expectedVersion,
-        Func<FundRow, Actor, (RequestCommand, TransitionEffects)> decide,
+        Func<FundRow, Actor, CaseCipher, (RequestCommand, TransitionEffects)> decide,
         CancellationToken ct
     )
     {
@@ -40,7 +41,17 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ti
             return EmergencyProblems.RequestNotFound();
         }
 
-        var (command, effects) = decide(fund, StaffActor(user));
+        (RequestCommand, TransitionEffects) decided;
+        try
+        {
+            decided = decide(fund, StaffActor(user), await caseKeys.ForAsync(row, ct));
+        }
+        catch (CaseShreddedException)
+        {
+            return EmergencyProblems.Shredded();
+        }
+
+        var (command, effects) = decided;
         var outcome = await RunAsync(row, fund, expectedVersion, command, effects, ct);
         return await SummaryAsync(outcome, fund, ct);
     }

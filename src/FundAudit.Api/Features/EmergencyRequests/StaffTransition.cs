@@ -18,8 +18,8 @@ internal interface IStaffTransition<in TBody>
 /// <summary>What a transition decides with besides its body.</summary>
 /// <param name="Fund">The request's fund (currency, maximum).</param>
 /// <param name="Staff">The officer acting, in their key's role.</param>
-/// <param name="Sensitive">Encrypts what the effects keep (questions, reasons, payment details).</param>
-internal sealed record StaffContext(FundRow Fund, Actor Staff, SensitiveFields Sensitive);
+/// <param name="Case">Encrypts what the effects keep (questions, reasons, payment details) with the case key.</param>
+internal sealed record StaffContext(FundRow Fund, Actor Staff, CaseCipher Case);
 
 /// <summary>A transition's body: the request's version as the officer last read it (a stale one gives 409).</summary>
 internal interface IVersionedBody
@@ -44,14 +44,13 @@ internal static class StaffTransition<TTransition, TBody>
         TBody request,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
-        SensitiveFields sensitive,
         CancellationToken ct
     ) =>
         workflow.StaffTransitionAsync(
             user,
             reference,
             request.Version,
-            (fund, staff) => TTransition.Decide(request, new StaffContext(fund, staff, sensitive)),
+            (fund, staff, cipher) => TTransition.Decide(request, new StaffContext(fund, staff, cipher)),
             ct
         );
 }

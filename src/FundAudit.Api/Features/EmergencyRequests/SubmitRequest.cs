@@ -195,7 +195,7 @@ internal static class SubmitRequest
 internal sealed class RequestIntake(
     ApplicantStore applicants,
     RequestStore requests,
-    SensitiveFields sensitive,
+    CaseKeys caseKeys,
     CaseCodeHasher hasher,
     IdempotencyStore idempotency,
     IdempotencyClaims claims,
@@ -263,32 +263,26 @@ internal sealed class RequestIntake(
         for (var attempt = 0; ; attempt++)
         {
             var code = CaseCode.Generate();
-            var row = await NewRowAsync(fund, request, tier, code, now, ct);
+            var (row, keyProtected) = await NewRowAsync(fund, request, tier, code, now, ct);
             var response = new SubmitRequest.Response(
                 row.Reference,
                 code.ToString(),
                 ApplicantStatus.Of(RequestState.Submitted),
                 row.SubmittedAt
             );
-            var submitted = new EventRow
-            {
-                Command = "submit",
-                FromState = row.State,
-                ToState = row.State,
-                Actor = "applicant:" + row.Reference,
-                ActorRole = "applicant",
-                OccurredAt = row.SubmittedAt,
-            };
+            var submitted = SubmittedEvent(row);
             try
             {
                 await requests.CreateAsync(
                     row,
                     timers,
                     submitted,
-                    (connection, tx) =>
-                        idempotent is not var (s, k, h)
-                            ? Task.CompletedTask
-                            : idempotency.SaveAsync(
+                    async (connection, tx, id) =>
+                    {
+                        await CaseKeys.StoreAsync(tx, row.FunderId, id, row.Reference, keyProtected, now, ct);
+                        if (idempotent is var (s, k, h))
+                        {
+                            await idempotency.SaveAsync(
                                 connection,
                                 tx,
                                 s,
@@ -298,7 +292,9 @@ internal sealed class RequestIntake(
                                 JsonSerializer.Serialize(response, SubmitRequest.HashJson),
                                 row.SubmittedAt,
                                 ct
-                            ),
+                            );
+                        }
+                    },
                     ct
                 );
                 return TypedResults.Created((string?)null, response);
@@ -315,7 +311,18 @@ internal sealed class RequestIntake(
         }
     }
 
-    private async Task<RequestRow> NewRowAsync(
+    private static EventRow SubmittedEvent(RequestRow row) =>
+        new()
+        {
+            Command = "submit",
+            FromState = row.State,
+            ToState = row.State,
+            Actor = "applicant:" + row.Reference,
+            ActorRole = "applicant",
+            OccurredAt = row.SubmittedAt,
+        };
+
+    private async Task<(RequestRow Row, string KeyProtected)> NewRowAsync(
         FundRow fund,
         SubmitRequest.Request request,
         UrgencyTier tier,
@@ -331,15 +338,17 @@ internal sealed class RequestIntake(
             request.Contact!.Channel!.Trim().ToLowerInvariant(),
             request.Contact.Handle!.Trim()
         );
-        return new RequestRow
+        var reference =
+            "RR-"
+            + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4)
+            + "-"
+            + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4);
+        var (cipher, keyProtected) = caseKeys.Create(reference);
+        var row = new RequestRow
         {
             FunderId = fund.FunderId,
             FundId = fund.Id,
-            Reference =
-                "RR-"
-                + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4)
-                + "-"
-                + RandomNumberGenerator.GetString(CaseCode.Alphabet, 4),
+            Reference = reference,
             CaseCodeHash = await hasher.HashAsync(code, ct),
             State = WireName.Of(RequestState.Submitted),
             Tier = WireName.Of(tier),
@@ -348,13 +357,18 @@ internal sealed class RequestIntake(
             Language = request.Language!.Trim(),
             AmountRequested = amount,
             Currency = currency,
-            AliasProtected = sensitive.Protect(request.Alias!.Trim()),
-            ContactProtected = sensitive.Protect(JsonSerializer.Serialize(contact, SubmitRequest.HashJson)),
-            SituationProtected = sensitive.Protect(request.Situation!.Trim()),
-            EndorserProtected = sensitive.Protect(
-                string.IsNullOrWhiteSpace(request.Endorser) ? null : request.Endorser.Trim()
+            AliasProtected = cipher.Protect(request.Alias!.Trim(), CaseField.Alias),
+            ContactProtected = cipher.Protect(
+                JsonSerializer.Serialize(contact, SubmitRequest.HashJson),
+                CaseField.Contact
+            ),
+            SituationProtected = cipher.Protect(request.Situation!.Trim(), CaseField.Situation),
+            EndorserProtected = cipher.Protect(
+                string.IsNullOrWhiteSpace(request.Endorser) ? null : request.Endorser.Trim(),
+                CaseField.Endorser
             ),
             SubmittedAt = now,
         };
+        return (row, keyProtected);
     }
 }

@@ -94,13 +94,13 @@ internal static partial class ConsoleRapidResponse
         RequestWorkflow workflow,
         RequestStore requests,
         PaymentStore access,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         TimeProvider clock,
         CancellationToken ct
     )
     {
         var revealed =
-            (await GetRequest.HandleAsync(reference, user, workflow, requests, access, sensitive, clock, ct)).Result
+            (await GetRequest.HandleAsync(reference, user, workflow, requests, access, caseKeys, clock, ct)).Result
             as Ok<GetRequest.Response>;
         return await RenderRequestAsync(http, reference, user, workflow, requests, null, false, revealed?.Value, ct);
     }
@@ -113,7 +113,7 @@ internal static partial class ConsoleRapidResponse
         RequestWorkflow workflow,
         RequestStore requests,
         PaymentStore payments,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         CancellationToken ct
     )
     {
@@ -129,7 +129,7 @@ internal static partial class ConsoleRapidResponse
             return await Render("The form was incomplete: reload the request and try again.", true);
         }
 
-        var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, sensitive, ct);
+        var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, caseKeys, ct);
         if (result is ProblemHttpResult problem)
         {
             var detail = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
@@ -148,7 +148,7 @@ internal static partial class ConsoleRapidResponse
         ClaimsPrincipal user,
         RequestWorkflow workflow,
         PaymentStore payments,
-        SensitiveFields sensitive,
+        CaseKeys caseKeys,
         CancellationToken ct
     )
     {
@@ -156,9 +156,7 @@ internal static partial class ConsoleRapidResponse
         async Task<IResult> Run<TTransition, TBody>(TBody body)
             where TTransition : IStaffTransition<TBody>
             where TBody : IVersionedBody =>
-            (
-                await StaffTransition<TTransition, TBody>.HandleAsync(reference, body, user, workflow, sensitive, ct)
-            ).Result;
+            (await StaffTransition<TTransition, TBody>.HandleAsync(reference, body, user, workflow, ct)).Result;
 
         return action switch
         {
@@ -193,7 +191,7 @@ internal static partial class ConsoleRapidResponse
                     user,
                     workflow,
                     payments,
-                    sensitive,
+                    caseKeys,
                     ct
                 )
             ).Result,

@@ -43,7 +43,6 @@ internal static partial class DefenderPages
         CaseLookup cases,
         RequestWorkflow workflow,
         ApplicantCaseReader reader,
-        SensitiveFields sensitive,
         IValidator<AnswerQuestion.Request> validator,
         CancellationToken ct
     )
@@ -69,7 +68,7 @@ internal static partial class DefenderPages
 
         try
         {
-            var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, sensitive, ct);
+            var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, ct);
             return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))

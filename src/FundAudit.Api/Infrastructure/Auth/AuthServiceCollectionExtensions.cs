@@ -28,6 +28,7 @@ internal static class AuthServiceCollectionExtensions
             )
             .AddPolicy(Policies.Officer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer))
             .AddPolicy(Policies.Finance, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance))
+            .AddPolicy(Policies.ShredCase, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.RapidResponse, p =>
                 p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Officer, Roles.Finance)
             )

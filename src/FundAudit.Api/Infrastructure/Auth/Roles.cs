@@ -45,6 +45,12 @@ internal static class Policies
     /// <summary>The console's officer actions (opening a case's sensitive fields): admin, officer.</summary>
     public const string ConsoleOfficer = "console-officer";
 
+    /// <summary>
+    /// Shredding a case (destroying its key): admin. The one place that decides who may shred; the step-up by a second
+    /// factor (once staff are people with one) is added to this policy.
+    /// </summary>
+    public const string ShredCase = "shred-case";
+
     /// <summary>The console's portfolio pages: admin, analyst, officer.</summary>
     public const string ConsolePortfolio = "console-portfolio";
 }

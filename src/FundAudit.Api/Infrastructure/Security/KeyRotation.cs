@@ -8,8 +8,9 @@ namespace FundAudit.Api.Infrastructure.Security;
 /// <summary>
 /// One column that holds Data Protection ciphertext: its table, the columns that identify a row, the protector's
 /// purpose, whether the value is base64 of the protected bytes (else base64url, as
-/// <c>IDataProtector.Protect(string)</c> writes it), and whether the table is in the main database rather than the
-/// rapid-response one (<see cref="RapidResponseDb"/>: on SQLite a file of its own).
+/// <c>IDataProtector.Protect(string)</c> writes it), whether the table is in the main database rather than the
+/// rapid-response one (<see cref="RapidResponseDb"/>: on SQLite a file of its own), and the column whose value is the
+/// protector's sub-purpose (a case key's purpose names its case).
 /// </summary>
 internal sealed record ProtectedColumn(
     string Table,
@@ -17,8 +18,16 @@ internal sealed record ProtectedColumn(
     IReadOnlyList<string> Keys,
     string Purpose,
     bool Base64 = false,
-    bool MainDatabase = false
-);
+    bool MainDatabase = false,
+    string? SubPurposeColumn = null
+)
+{
+    /// <summary>The protector of one row's value.</summary>
+    public IDataProtector ProtectorFor(IDataProtectionProvider provider, IDictionary<string, object?> row) =>
+        SubPurposeColumn is null
+            ? provider.CreateProtector(Purpose)
+            : provider.CreateProtector(Purpose, (string)row[SubPurposeColumn]!);
+}
 
 /// <summary>What one re-protection pass found and did.</summary>
 internal sealed record ReprotectReport(int Scanned, int Reprotected, int Skipped);
@@ -39,14 +48,21 @@ internal sealed class KeyRotation(
 )
 {
     private const string SensitivePurpose = "FundAudit.EmergencyRequests.SensitiveFields.v1";
+    private const string CaseKeysPurpose = "FundAudit.EmergencyRequests.CaseKeys.v1";
+
+    /// <summary>The prefix of a value under a case key (never Data Protection ciphertext).</summary>
+    private const string CaseValuePrefix = "c1.";
 
     /// <summary>
-    /// Every column holding Data Protection ciphertext (the protectors' purposes are those of
+    /// Every column holding Data Protection ciphertext (the protectors' purposes are those of <c>CaseKeys</c>,
     /// <c>SensitiveFields</c>, <c>IdempotencyStore</c> and <see cref="ServiceSecrets"/>). A new protected column
-    /// must be added here, or key rotation leaves it under an old key.
+    /// must be added here, or key rotation leaves it under an old key. The case keys are re-protected, not the fields
+    /// under them; the eight sensitive-field columns hold Data Protection ciphertext only in cases from before case
+    /// keys (a value under a case key, <c>c1.</c>…, is not Data Protection's and is left alone).
     /// </summary>
     public static readonly IReadOnlyList<ProtectedColumn> Columns =
     [
+        new("case_keys", "key_protected", ["request_id"], CaseKeysPurpose, SubPurposeColumn: "reference"),
         new("emergency_requests", "alias_protected", ["id"], SensitivePurpose),
         new("emergency_requests", "contact_protected", ["id"], SensitivePurpose),
         new("emergency_requests", "situation_protected", ["id"], SensitivePurpose),
@@ -166,17 +182,23 @@ internal sealed class KeyRotation(
     )
     {
         var (scanned, reprotected, skipped) = report;
-        var protector = (IPersistedDataProtector)provider.CreateProtector(column.Purpose);
+        var extra = column.SubPurposeColumn is { } sub ? ", " + sub : "";
         var select =
-            $"SELECT {string.Join(", ", column.Keys)}, {column.Column} AS protected_value FROM {column.Table} "
+            $"SELECT {string.Join(", ", column.Keys)}{extra}, {column.Column} AS protected_value FROM {column.Table} "
             + $"WHERE {column.Column} IS NOT NULL";
         var rows = (await connection.QueryAsync(new CommandDefinition(select, cancellationToken: ct)))
             .Cast<IDictionary<string, object?>>()
             .ToList();
         foreach (var row in rows)
         {
-            scanned++;
             var stored = (string)row["protected_value"]!;
+            if (stored.StartsWith(CaseValuePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            scanned++;
+            var protector = (IPersistedDataProtector)column.ProtectorFor(provider, row);
             var bytes = column.Base64 ? Convert.FromBase64String(stored) : WebEncoders.Base64UrlDecode(stored);
             var plain = protector.DangerousUnprotect(bytes, true, out var requiresMigration, out _);
             if (!requiresMigration)
