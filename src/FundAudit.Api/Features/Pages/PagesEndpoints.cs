@@ -64,6 +64,7 @@ internal static class PagesEndpoints
         var console = MapConsole(app);
         MapRapidResponsePages(console);
         MapPortfolioPages(console);
+        console.MapConsoleAudit();
         return app;
     }
 
