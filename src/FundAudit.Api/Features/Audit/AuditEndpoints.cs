@@ -24,6 +24,8 @@ internal static class AuditEndpoints
         services.AddScoped<FluentValidation.IValidator<CompareBaseline.Request>, CompareBaseline.Validator>();
         services.AddScoped<FluentValidation.IValidator<CreateTarget.Request>, CreateTarget.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListTargets.Request>, ListTargets.Validator>();
+        services.AddScoped<FluentValidation.IValidator<ComparePeriods.Request>, ComparePeriods.Validator>();
+        services.AddScoped<FluentValidation.IValidator<GetTrend.Request>, GetTrend.Validator>();
         services.AddScoped<
             FluentValidation.IValidator<SetFieldParticipation.Request>,
             SetFieldParticipation.Validator
@@ -41,6 +43,7 @@ internal static class AuditEndpoints
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);
         MapRatesAndMix(audit, maxRatesBytes);
         MapBaselinesAndTargets(audit);
+        AuditTrendEndpoints.Map(audit);
         MapField(audit);
         Quality.QualityEndpoints.MapQuality(audit);
 

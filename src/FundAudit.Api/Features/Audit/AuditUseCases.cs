@@ -39,4 +39,52 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         ClaimsPrincipal user,
         CancellationToken ct
     ) => ListTargets.HandleAsync(request, user, baselines, mix, clock, ct);
+
+    /// <summary>POST /api/audit/baselines (the request already validated).</summary>
+    public Task<Results<Created<BaselineView>, ProblemHttpResult>> CreateBaselineAsync(
+        CreateBaseline.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => CreateBaseline.HandleAsync(request, user, mix, baselines, clock, ct);
+
+    /// <summary>POST /api/audit/targets (the request already validated).</summary>
+    public Task<Results<Created<TargetView>, ProblemHttpResult>> CreateTargetAsync(
+        CreateTarget.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => CreateTarget.HandleAsync(request, user, baselines, mix, clock, ct);
+
+    /// <summary>PUT /api/audit/targets/{id} (the request already validated).</summary>
+    public Task<Results<Ok<TargetView>, ProblemHttpResult>> EditTargetAsync(
+        long id,
+        CreateTarget.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => EditTarget.HandleAsync(id, request, user, baselines, mix, clock, ct);
+
+    /// <summary>DELETE /api/audit/targets/{id}.</summary>
+    public Task<Results<NoContent, ProblemHttpResult>> DeleteTargetAsync(
+        long id,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => EditTarget.DeleteAsync(id, user, baselines, ct);
+
+    /// <summary>GET /api/audit/compare with its chart inline (the request already validated).</summary>
+    public Task<(
+        ComparePeriods.Response? Comparison,
+        string? ChartSvg,
+        ProblemHttpResult? Problem
+    )> ComparePeriodsWithChartAsync(
+        ComparePeriods.Request request,
+        ClaimsPrincipal user,
+        string idPrefix,
+        CancellationToken ct
+    ) => ComparePeriods.WithInlineChartAsync(request, user, mix, baselines, idPrefix, ct);
+
+    /// <summary>GET /api/audit/trend (the request already validated).</summary>
+    public Task<(GetTrend.Response? Trend, ProblemHttpResult? Problem)> TrendAsync(
+        GetTrend.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => GetTrend.ComputeAsync(request, user, mix, ct);
 }

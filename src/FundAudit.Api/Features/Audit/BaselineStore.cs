@@ -76,6 +76,14 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
     private const string SelectTarget =
         $"SELECT {TargetColumns} FROM audit_targets WHERE funder_id = @FunderId AND id = @Id";
 
+    private const string UpdateTarget = """
+        UPDATE audit_targets
+        SET metric = @Metric, direction = @Direction, target_bp = @TargetBp, due_date = @DueDate,
+            baseline_id = @BaselineId
+        WHERE funder_id = @FunderId AND id = @Id
+        """;
+    private const string DeleteTarget = "DELETE FROM audit_targets WHERE funder_id = @FunderId AND id = @Id";
+
     private static readonly string[] BaselineInsertColumns =
     [
         "funder_id",
@@ -207,4 +215,32 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
         db.QuerySingleOrDefaultAsync<TargetRow>(SelectTarget, new { FunderId = funderId, Id = id }, ct);
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Changes one of the funder's targets; false when it has none with that id.</summary>
+    public async Task<bool> UpdateTargetAsync(
+        long funderId,
+        long id,
+        string metric,
+        string direction,
+        int targetBp,
+        DateOnly due,
+        long baselineId,
+        CancellationToken ct
+    )
+    {
+        var args = new
+        {
+            FunderId = funderId,
+            Id = id,
+            Metric = metric,
+            Direction = direction,
+            TargetBp = targetBp,
+            DueDate = due,
+            BaselineId = baselineId,
+        };
+        return await db.ExecuteAsync(UpdateTarget, args, ct) > 0;
+    }
+
+    /// <summary>Deletes one of the funder's targets; false when it has none with that id.</summary>
+    public async Task<bool> DeleteTargetAsync(long funderId, long id, CancellationToken ct) =>
+        await db.ExecuteAsync(DeleteTarget, new { FunderId = funderId, Id = id }, ct) > 0;
 }

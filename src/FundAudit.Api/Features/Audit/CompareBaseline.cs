@@ -79,8 +79,9 @@ internal static class CompareBaseline
             return problem!;
         }
 
-        var sb = new StringBuilder(
-            CsvCell.Line([
+        var csv = MixComparison.Csv(
+            new MixComparison.Lines(r.Levels, r.Purposes, r.PreventionCollective, r.Flexible, r.Local, r.Unclassified),
+            [
                 "dimension",
                 "name",
                 "share_then_percent",
@@ -88,39 +89,10 @@ internal static class CompareBaseline
                 "shift_points",
                 "baseline",
                 "rule_set_differs",
-            ])
+            ],
+            [r.Baseline.Name, r.RuleSetDiffers ? "yes" : "no"]
         );
-        void Add(string dimension, Line l) =>
-            sb.Append(
-                CsvCell.Line([
-                    dimension,
-                    l.Name,
-                    Num(l.Then),
-                    Num(l.Now),
-                    Num(l.Shift),
-                    r.Baseline.Name,
-                    r.RuleSetDiffers ? "yes" : "no",
-                ])
-            );
-        foreach (var l in r.Levels)
-        {
-            Add("level", l);
-        }
-
-        foreach (var l in r.Purposes)
-        {
-            Add("purpose", l);
-        }
-
-        Add("headline", r.PreventionCollective);
-        Add("headline", r.Flexible);
-        Add("headline", r.Local);
-        Add("headline", r.Unclassified);
-        return TypedResults.File(
-            Encoding.UTF8.GetBytes(sb.ToString()),
-            "text/csv; charset=utf-8",
-            $"baseline-{id}-compare.csv"
-        );
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"baseline-{id}-compare.csv");
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
@@ -196,56 +168,17 @@ internal static class CompareBaseline
         return problem is not null ? (null, problem) : (Chart(row!, now!, idPrefix), null);
     }
 
-    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix)
-    {
-        var then = GetBaseline.Snapshot(row);
-        var bars = new List<ChartBar>();
-        foreach (var level in MixCalculator.Levels)
-        {
-            bars.Add(
-                new ChartBar(
-                    "baseline",
-                    MixCalculator
-                        .Purposes.Select(p => new ChartSegment(
-                            p,
-                            AuditMaths.Share(
-                                then.Cells.Where(c => c.Level == level && c.Purpose == p).Sum(c => c.AmountMinor),
-                                then.TotalMinor
-                            )
-                        ))
-                        .ToList(),
-                    level
-                )
-            );
-            bars.Add(
-                new ChartBar(
-                    "current",
-                    MixCalculator
-                        .Purposes.Select(p => new ChartSegment(
-                            p,
-                            AuditMaths.Share(
-                                now.Cells.Where(c => c.Key["level"] == level && c.Key["purpose"] == p)
-                                    .Sum(c => c.AmountMinor),
-                                now.TotalMinor
-                            )
-                        ))
-                        .ToList(),
-                    level
-                )
-            );
-        }
-
-        return new StackedBarChart(
+    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix) =>
+        MixComparison.Chart(
             $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside "
                 + $"{now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
             "Share of each period's total by recipient level, baseline bar beside current bar, stacked by purpose.",
-            "Level (baseline | current)",
-            "Share of total (%)",
-            MixCalculator.Purposes,
-            bars,
+            "baseline",
+            "current",
+            GetBaseline.Snapshot(row),
+            BaselineSnapshot.From(now),
             idPrefix
         );
-    }
 
     private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(
         long id,
@@ -273,13 +206,7 @@ internal static class CompareBaseline
         var current = BaselineSnapshot.From(now);
         var versions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
         var differs = !versions.SequenceEqual(GetBaseline.Versions(row), StringComparer.Ordinal);
-        Line L(string name, long thenPart, long nowPart) =>
-            new(
-                name,
-                AuditMaths.Share(thenPart, then.TotalMinor),
-                AuditMaths.Share(nowPart, current.TotalMinor),
-                AuditMaths.ShiftPoints(thenPart, then.TotalMinor, nowPart, current.TotalMinor)
-            );
+        var lines = MixComparison.Compare(then, current);
         return new Response(
             GetBaseline.ToView(row),
             new PeriodView(now.Period.From, now.Period.To),
@@ -291,12 +218,12 @@ internal static class CompareBaseline
                     + $"the current period with {string.Join(", ", versions)}. "
                     + "Part of the shift may come from the rules."
                 : null,
-            MixCalculator.Levels.Select(l => L(l, then.Level(l), current.Level(l))).ToList(),
-            MixCalculator.Purposes.Select(p => L(p, then.Purpose(p), current.Purpose(p))).ToList(),
-            L("prevention+collective", then.PreventionCollectiveMinor, current.PreventionCollectiveMinor),
-            L("flexible", then.FlexibleMinor, current.FlexibleMinor),
-            L("local", then.LocalMinor, current.LocalMinor),
-            L("unclassified", then.UnclassifiedMinor, current.UnclassifiedMinor),
+            lines.Levels,
+            lines.Purposes,
+            lines.PreventionCollective,
+            lines.Flexible,
+            lines.Local,
+            lines.Unclassified,
             then.TotalMinor,
             current.TotalMinor
         );
@@ -315,8 +242,6 @@ internal static class CompareBaseline
             .Value;
         return mix.LevelByPurposeAsync(funderId, period, row.Currency, ct);
     }
-
-    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
     public sealed class Validator : AbstractValidator<Request>
     {

@@ -65,6 +65,7 @@ internal static class PagesEndpoints
         MapRapidResponsePages(console);
         MapPortfolioPages(console);
         MapLogsPage(console);
+        console.MapConsoleAudit();
         return app;
     }
 

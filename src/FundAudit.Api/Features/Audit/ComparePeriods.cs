@@ -1,0 +1,232 @@
+using System.Text;
+using FundAudit.Api.Features.Audit.Charts;
+using FundAudit.Core.Audit;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>
+/// GET /api/audit/compare (and .csv, .svg): the level × purpose mix of two periods side by side, in one currency, with
+/// the shift in percentage points: the comparison with a baseline, for any earlier period, computed by the mix's own
+/// code (<see cref="MixCalculator.LevelByPurposeAsync"/>) and compared by <see cref="MixComparison"/>.
+/// </summary>
+internal static class ComparePeriods
+{
+    /// <param name="ThenFrom">First award date of the earlier ("then") period.</param>
+    /// <param name="ThenTo">Last award date of the earlier period.</param>
+    /// <param name="NowFrom">First award date of the later ("now") period.</param>
+    /// <param name="NowTo">Last award date of the later period.</param>
+    /// <param name="Currency">The report currency (ISO 4217).</param>
+    public sealed record Request(
+        DateOnly? ThenFrom,
+        DateOnly? ThenTo,
+        DateOnly? NowFrom,
+        DateOnly? NowTo,
+        string? Currency
+    );
+
+    /// <param name="Then">The earlier period.</param>
+    /// <param name="Now">The later period.</param>
+    /// <param name="Currency">The currency every amount is in.</param>
+    /// <param name="RuleSetDiffers">True when the two periods' grants were classified with other rule-set versions:
+    /// part of the shift may be the rules, not the money.</param>
+    /// <param name="Note">Set when the rule-set versions differ.</param>
+    /// <param name="Levels">One line per level (then, now, shift).</param>
+    /// <param name="Purposes">One line per purpose.</param>
+    /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
+    /// <param name="Flexible">Core / flexible grants.</param>
+    /// <param name="Local">Grants to local actors.</param>
+    /// <param name="Unclassified">Grants whose level or purpose is still unclassified.</param>
+    /// <param name="TotalThenMinor">All money of the earlier period, in minor units.</param>
+    /// <param name="TotalNowMinor">All money of the later period, in minor units.</param>
+    public sealed record Response(
+        PeriodView Then,
+        PeriodView Now,
+        string Currency,
+        bool RuleSetDiffers,
+        string? Note,
+        IReadOnlyList<CompareBaseline.Line> Levels,
+        IReadOnlyList<CompareBaseline.Line> Purposes,
+        CompareBaseline.Line PreventionCollective,
+        CompareBaseline.Line Flexible,
+        CompareBaseline.Line Local,
+        CompareBaseline.Line Unclassified,
+        long TotalThenMinor,
+        long TotalNowMinor
+    );
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
+        return problem
+            ?? (Results<Ok<Response>, ProblemHttpResult>)
+                TypedResults.Ok(await ComparisonAsync(user.FunderId(), then!, now!, store, ct));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var r = await ComparisonAsync(user.FunderId(), then!, now!, store, ct);
+        var csv = MixComparison.Csv(
+            new MixComparison.Lines(r.Levels, r.Purposes, r.PreventionCollective, r.Flexible, r.Local, r.Unclassified),
+            ["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "then", "now", "currency"],
+            [Label(r.Then), Label(r.Now), r.Currency]
+        );
+        return TypedResults.File(
+            Encoding.UTF8.GetBytes(csv),
+            "text/csv; charset=utf-8",
+            $"compare-{r.Then.From:yyyyMMdd}-{r.Then.To:yyyyMMdd}-{r.Now.From:yyyyMMdd}-{r.Now.To:yyyyMMdd}.csv"
+        );
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
+        return problem
+            ?? (Results<ContentHttpResult, ProblemHttpResult>)
+                TypedResults.Content(Chart(then!, now!, "chart").Render(), "image/svg+xml", Encoding.UTF8);
+    }
+
+    /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>).</summary>
+    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        string idPrefix,
+        CancellationToken ct
+    )
+    {
+        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
+        return problem is not null
+            ? (null, null, problem)
+            : (
+                await ComparisonAsync(user.FunderId(), then!, now!, store, ct),
+                Chart(then!, now!, idPrefix).RenderInline(),
+                null
+            );
+    }
+
+    /// <summary>Both periods' level × purpose mixes, or the missing rates that stop the report.</summary>
+    private static async Task<(MixResult? Then, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        var currency = request.Currency!.Trim().ToUpperInvariant();
+        var (then, missingThen) = await mix.LevelByPurposeAsync(
+            funderId,
+            new AuditPeriod(request.ThenFrom!.Value, request.ThenTo!.Value),
+            currency,
+            ct
+        );
+        if (then is null)
+        {
+            return (null, null, AuditViews.Missing(missingThen!));
+        }
+
+        var (now, missingNow) = await mix.LevelByPurposeAsync(
+            funderId,
+            new AuditPeriod(request.NowFrom!.Value, request.NowTo!.Value),
+            currency,
+            ct
+        );
+        return now is null ? (null, null, AuditViews.Missing(missingNow!)) : (then, now, null);
+    }
+
+    private static async Task<Response> ComparisonAsync(
+        long funderId,
+        MixResult then,
+        MixResult now,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var thenVersions = await store.RuleSetVersionsAsync(funderId, then.Period, ct);
+        var nowVersions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
+        var differs = !thenVersions.SequenceEqual(nowVersions, StringComparer.Ordinal);
+        var lines = MixComparison.Compare(BaselineSnapshot.From(then), BaselineSnapshot.From(now));
+        return new Response(
+            new PeriodView(then.Period.From, then.Period.To),
+            new PeriodView(now.Period.From, now.Period.To),
+            then.Currency,
+            differs,
+            differs
+                ? $"The earlier period was classified with rule set(s) {string.Join(", ", thenVersions)}; "
+                    + $"the later one with {string.Join(", ", nowVersions)}. Part of the shift may come from the rules."
+                : null,
+            lines.Levels,
+            lines.Purposes,
+            lines.PreventionCollective,
+            lines.Flexible,
+            lines.Local,
+            lines.Unclassified,
+            then.TotalMinor,
+            now.TotalMinor
+        );
+    }
+
+    private static StackedBarChart Chart(MixResult then, MixResult now, string idPrefix) =>
+        MixComparison.Chart(
+            $"{Label(then.Period)} beside {Label(now.Period)} ({then.Currency})",
+            "Share of each period's total by recipient level, the earlier period's bar beside the later one's, "
+                + "stacked by purpose.",
+            "then",
+            "now",
+            BaselineSnapshot.From(then),
+            BaselineSnapshot.From(now),
+            idPrefix
+        );
+
+    private static string Label(PeriodView p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
+
+    private static string Label(AuditPeriod p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            Period(r => r.ThenFrom, r => r.ThenTo, "thenFrom", "thenTo");
+            Period(r => r.NowFrom, r => r.NowTo, "nowFrom", "nowTo");
+            AuditViews.CurrencyRule(this, r => r.Currency);
+        }
+
+        private void Period(Func<Request, DateOnly?> from, Func<Request, DateOnly?> to, string fromName, string toName)
+        {
+            RuleFor(r => from(r)).NotNull().OverridePropertyName(fromName).WithMessage("Give a date (YYYY-MM-DD).");
+            RuleFor(r => to(r)).NotNull().OverridePropertyName(toName).WithMessage("Give a date (YYYY-MM-DD).");
+            RuleFor(r => r)
+                .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
+                .OverridePropertyName(toName)
+                .WithMessage($"'{toName}' is before '{fromName}'.");
+            RuleFor(r => r)
+                .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
+                .OverridePropertyName(toName)
+                .WithMessage("A period is at most 100 years.");
+        }
+    }
+}

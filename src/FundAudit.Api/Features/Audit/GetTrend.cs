@@ -1,0 +1,314 @@
+using System.Text;
+using FundAudit.Api.Features.Audit.Charts;
+using FundAudit.Core.Audit;
+
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>
+/// GET /api/audit/trend (and .csv, .svg): the mix year by year (calendar or fiscal years) with the prevention +
+/// collective, flexible, local, other and unclassified shares of each year. One mix query grouped by year, level,
+/// purpose and flexible (<see cref="MixCalculator.ComputeAsync"/>: the same sums, rates and rounding as the mix).
+/// </summary>
+internal static class GetTrend
+{
+    /// <param name="From">First award date (YYYY-MM-DD).</param>
+    /// <param name="To">Last award date, inclusive.</param>
+    /// <param name="Currency">The report currency (ISO 4217).</param>
+    /// <param name="Years">calendar (default) or fiscal: fiscal years start in month Audit:FiscalYearStartMonth and
+    /// are named by the calendar year they start in, as the mix's fiscalYear.</param>
+    /// <param name="Programme">Only grants of this programme title.</param>
+    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
+    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
+    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
+    /// (manual).</param>
+    public sealed record Request(
+        DateOnly? From,
+        DateOnly? To,
+        string? Currency,
+        string? Years,
+        string? Programme,
+        string? Region,
+        string? Country,
+        string? Source
+    ) : IMixFilter
+    {
+        int? IMixFilter.FiscalYear => null;
+
+        public bool Fiscal => Years?.Trim().ToLowerInvariant() == "fiscal";
+    }
+
+    /// <param name="Year">The year (a fiscal year is named by the calendar year it starts in).</param>
+    /// <param name="Period">Its award dates inside the report's period.</param>
+    /// <param name="Totals">All money of the year (share 100 when there is any).</param>
+    /// <param name="Cells">The year's level × purpose cells; shares are of the year's total.</param>
+    /// <param name="Purposes">Each purpose's money and share of the year's total.</param>
+    /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
+    /// <param name="Flexible">Core / flexible grants.</param>
+    /// <param name="Local">Grants to local actors.</param>
+    /// <param name="Other">Grants for the recipient's own work (purpose other).</param>
+    /// <param name="Unclassified">Grants whose level or purpose is still unclassified.</param>
+    public sealed record YearLine(
+        int Year,
+        PeriodView Period,
+        Figure Totals,
+        IReadOnlyList<GetMix.Cell> Cells,
+        IReadOnlyList<GetMix.PurposeFigure> Purposes,
+        Figure PreventionCollective,
+        Figure Flexible,
+        Figure Local,
+        Figure Other,
+        Figure Unclassified
+    );
+
+    /// <param name="Period">The report's period.</param>
+    /// <param name="Currency">The currency every amount is in.</param>
+    /// <param name="Years">calendar or fiscal.</param>
+    /// <param name="FiscalYearStartMonth">The month the years start in (1 for calendar years).</param>
+    /// <param name="Items">Every year the period touches, in order, empty years included.</param>
+    /// <param name="Totals">All money of the period.</param>
+    /// <param name="RoundingRule">How amounts are converted and rounded (the mix's one rule).</param>
+    public sealed record Response(
+        PeriodView Period,
+        string Currency,
+        string Years,
+        int FiscalYearStartMonth,
+        IReadOnlyList<YearLine> Items,
+        Figure Totals,
+        string RoundingRule
+    );
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var (trend, problem) = await ComputeAsync(request, user, mix, ct);
+        return problem ?? (Results<Ok<Response>, ProblemHttpResult>)TypedResults.Ok(trend!);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var (trend, problem) = await ComputeAsync(request, user, mix, ct);
+        return problem
+            ?? (Results<FileContentHttpResult, ProblemHttpResult>)
+                TypedResults.File(
+                    Encoding.UTF8.GetBytes(Csv(trend!)),
+                    "text/csv; charset=utf-8",
+                    $"trend-{trend!.Period.From:yyyyMMdd}-{trend.Period.To:yyyyMMdd}.csv"
+                );
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var (trend, problem) = await ComputeAsync(request, user, mix, ct);
+        return problem
+            ?? (Results<ContentHttpResult, ProblemHttpResult>)
+                TypedResults.Content(Chart(trend!).Render(), "image/svg+xml", Encoding.UTF8);
+    }
+
+    /// <summary>The trend of a validated request, or the missing rates that stop it.</summary>
+    public static async Task<(Response? Trend, ProblemHttpResult? Problem)> ComputeAsync(
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    )
+    {
+        var startMonth = request.Fiscal ? mix.Options.FiscalYearStartMonth : 1;
+        var q = AuditViews.QueryOf(request, ["year", "level", "purpose", "flexible"], mix.Options) with
+        {
+            FiscalYearStartMonth = startMonth,
+        };
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), q, false, ct);
+        return result is null
+            ? (null, AuditViews.Missing(missing!))
+            : (ToResponse(result, request.Fiscal, startMonth), null);
+    }
+
+    private static Response ToResponse(MixResult m, bool fiscal, int startMonth)
+    {
+        var first = AuditPeriod.FiscalYearOf(m.Period.From, startMonth);
+        var last = AuditPeriod.FiscalYearOf(m.Period.To, startMonth);
+        var byYear = m.Cells.ToLookup(c => c.Key["year"]);
+        var years = Enumerable
+            .Range(first, last - first + 1)
+            .Select(y => YearOf(y, byYear[y.ToString(CultureInfo.InvariantCulture)].ToList(), m, startMonth))
+            .ToList();
+        return new Response(
+            new PeriodView(m.Period.From, m.Period.To),
+            m.Currency,
+            fiscal ? "fiscal" : "calendar",
+            startMonth,
+            years,
+            AuditViews.FigureOf(m.TotalMinor, m.TotalMinor, m.Currency, m.Grants),
+            GetMix.RoundingRule
+        );
+    }
+
+    private static YearLine YearOf(int year, List<MixCell> cells, MixResult m, int startMonth)
+    {
+        var c = m.Currency;
+        var total = cells.Sum(x => x.AmountMinor);
+        long Sum(Func<IReadOnlyDictionary<string, string>, bool> where) =>
+            cells.Where(x => where(x.Key)).Sum(x => x.AmountMinor);
+        var fy = AuditPeriod.FiscalYear(year, startMonth);
+        var period = new PeriodView(Max(fy.From, m.Period.From), Min(fy.To, m.Period.To));
+        var levelPurpose = cells
+            .GroupBy(x => (Level: x.Key["level"], Purpose: x.Key["purpose"]))
+            .Select(g =>
+            {
+                var amount = g.Sum(x => x.AmountMinor);
+                return new GetMix.Cell(
+                    new Dictionary<string, string> { ["level"] = g.Key.Level, ["purpose"] = g.Key.Purpose },
+                    amount,
+                    Core.Money.MinorUnits.ToDecimal(amount, c),
+                    g.Sum(x => x.Grants),
+                    AuditMaths.Share(amount, total),
+                    null,
+                    null
+                );
+            })
+            .ToList();
+        var protection = Sum(k => MixCalculator.ProtectionPurposes.Contains(k["purpose"]));
+        var purposes = MixCalculator
+            .Purposes.Select(p =>
+            {
+                var amount = Sum(k => k["purpose"] == p);
+                return new GetMix.PurposeFigure(
+                    p,
+                    amount,
+                    Core.Money.MinorUnits.ToDecimal(amount, c),
+                    AuditMaths.Share(amount, total),
+                    MixCalculator.ProtectionPurposes.Contains(p) ? AuditMaths.Share(amount, protection) : null
+                );
+            })
+            .ToList();
+        return new YearLine(
+            year,
+            period,
+            AuditViews.FigureOf(total, total, c, cells.Sum(x => x.Grants)),
+            levelPurpose,
+            purposes,
+            AuditViews.FigureOf(Sum(k => k["purpose"] is "prevention" or "collective"), total, c),
+            AuditViews.FigureOf(Sum(k => k["flexible"] == "true"), total, c),
+            AuditViews.FigureOf(Sum(k => k["level"] == "local"), total, c),
+            AuditViews.FigureOf(Sum(k => k["purpose"] == "other"), total, c),
+            AuditViews.FigureOf(Sum(k => k["level"] == "unclassified" || k["purpose"] == "unclassified"), total, c)
+        );
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    /// <summary>"2024", or "FY2024" for fiscal years that do not start in January.</summary>
+    public static string YearName(Response trend, YearLine y) =>
+        (trend.FiscalYearStartMonth == 1 ? "" : "FY") + y.Year.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One row per year: totals, each purpose's amount and share, and the headline shares.</summary>
+    public static string Csv(Response trend)
+    {
+        var sb = new StringBuilder(
+            CsvCell.Line([
+                "year",
+                "from",
+                "to",
+                "currency",
+                "amount",
+                "grants",
+                .. MixCalculator.Purposes.SelectMany(p => new[] { p + "_amount", p + "_share_percent" }),
+                "prevention_collective_share_percent",
+                "flexible_share_percent",
+                "local_share_percent",
+                "other_share_percent",
+                "unclassified_share_percent",
+            ])
+        );
+        foreach (var y in trend.Items)
+        {
+            sb.Append(
+                CsvCell.Line([
+                    YearName(trend, y),
+                    y.Period.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    y.Period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    trend.Currency,
+                    Num(y.Totals.Amount),
+                    Num(y.Totals.Grants ?? 0),
+                    .. y.Purposes.SelectMany(p => new[] { Num(p.Amount), Num(p.Share) }),
+                    Num(y.PreventionCollective.Share),
+                    Num(y.Flexible.Share),
+                    Num(y.Local.Share),
+                    Num(y.Other.Share),
+                    Num(y.Unclassified.Share),
+                ])
+            );
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>One bar per year, stacked by purpose as shares of that year's total.</summary>
+    public static StackedBarChart Chart(Response trend, string idPrefix = "chart") =>
+        new(
+            $"Funding mix by {(trend.Years == "fiscal" ? "fiscal " : "")}year, "
+                + $"{trend.Period.From:yyyy-MM-dd} to {trend.Period.To:yyyy-MM-dd} ({trend.Currency})",
+            "Share of each year's total by purpose, one bar per year. Prevention + collective, flexible, local, other: "
+                + string.Join(
+                    "; ",
+                    trend.Items.Select(y =>
+                        $"{YearName(trend, y)}: {Num(y.PreventionCollective.Share)}%, {Num(y.Flexible.Share)}%, "
+                        + $"{Num(y.Local.Share)}%, {Num(y.Other.Share)}%"
+                    )
+                )
+                + ".",
+            trend.Years == "fiscal" ? "Fiscal year" : "Year",
+            "Share of the year's total (%)",
+            MixCalculator.Purposes,
+            trend
+                .Items.Select(y => new ChartBar(
+                    YearName(trend, y),
+                    y.Purposes.Select(p => new ChartSegment(p.Purpose, p.Share)).ToList()
+                ))
+                .ToList(),
+            idPrefix
+        );
+
+    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
+
+    private static string Num(long d) => d.ToString(CultureInfo.InvariantCulture);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.From).NotNull().WithMessage("Give the first award date (YYYY-MM-DD).");
+            RuleFor(r => r.To).NotNull().WithMessage("Give the last award date (YYYY-MM-DD).");
+            RuleFor(r => r)
+                .Must(r => r.From is not { } f || r.To is not { } t || t >= f)
+                .OverridePropertyName("to")
+                .WithMessage("'to' is before 'from'.");
+            RuleFor(r => r)
+                .Must(r => r.From is not { } f || r.To is not { } t || t.DayNumber - f.DayNumber <= 36_600)
+                .OverridePropertyName("to")
+                .WithMessage("A period is at most 100 years.");
+            RuleFor(r => r.Years)
+                .Must(y => y!.Trim().ToLowerInvariant() is "calendar" or "fiscal")
+                .When(r => r.Years is not null)
+                .WithMessage("calendar or fiscal.");
+            AuditViews.CurrencyRule(this, r => r.Currency);
+            AuditViews.FilterRules(this);
+        }
+    }
+}

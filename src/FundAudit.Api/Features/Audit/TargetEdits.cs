@@ -1,0 +1,59 @@
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>PUT and DELETE /api/audit/targets/{id}: change a target (the body of its creation) or remove it.</summary>
+internal static class EditTarget
+{
+    public static async Task<Results<Ok<TargetView>, ProblemHttpResult>> HandleAsync(
+        long id,
+        CreateTarget.Request request,
+        ClaimsPrincipal user,
+        BaselineStore store,
+        MixCalculator mix,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        if (await store.TargetAsync(funderId, id, ct) is null)
+        {
+            return NotFound(id);
+        }
+
+        if (await store.BaselineAsync(funderId, request.BaselineId!.Value, ct) is null)
+        {
+            return AuditViews.BaselineNotFound(request.BaselineId.Value);
+        }
+
+        var updated = await store.UpdateTargetAsync(
+            funderId,
+            id,
+            request.Metric!.Trim().ToLowerInvariant(),
+            request.Direction!.Trim().ToLowerInvariant(),
+            (int)(request.TargetPercent!.Value * 100m),
+            request.By!.Value,
+            request.BaselineId.Value,
+            ct
+        );
+        if (!updated || await store.TargetAsync(funderId, id, ct) is not { } target)
+        {
+            return NotFound(id); // deleted meanwhile
+        }
+
+        var (views, missing) = await ListTargets.EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
+        return views is null ? AuditViews.Missing(missing!) : TypedResults.Ok(views[0]);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        long id,
+        ClaimsPrincipal user,
+        BaselineStore store,
+        CancellationToken ct
+    ) => await store.DeleteTargetAsync(user.FunderId(), id, ct) ? TypedResults.NoContent() : NotFound(id);
+
+    public static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Target not found",
+            detail: $"There is no target {id}."
+        );
+}

@@ -1,0 +1,302 @@
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.Pages.Components;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>The baselines and targets page: what it lists, its forms as typed, and a refused target edit.</summary>
+internal sealed record AuditPageData(
+    IReadOnlyList<BaselineView> Baselines,
+    IReadOnlyList<TargetView>? Targets,
+    string? TargetsProblem,
+    IReadOnlyList<string> Currencies,
+    bool CanWrite,
+    FormState Baseline,
+    FormState NewTarget,
+    long? EditedTargetId,
+    FormState? EditedTarget
+);
+
+/// <summary>
+/// The console's baselines and targets (/app/audit): freeze a baseline of a period, set a target, change or remove
+/// one. Every write goes through the audit's own use case after the API's own validator (CreateBaseline.Validator,
+/// CreateTarget.Validator), so the page stores exactly what the API would and refuses what it refuses.
+/// </summary>
+internal static class ConsoleAudit
+{
+    public static readonly string[] BaselineFields = ["name", "from", "to", "currency"];
+    public static readonly string[] TargetFields = ["metric", "direction", "targetpercent", "by", "baselineid"];
+
+    /// <summary>The metrics a target may measure, in the order the form offers them.</summary>
+    public static readonly string[] Metrics =
+    [
+        "local",
+        "flexible",
+        "prevention_collective",
+        .. ConsoleReview.Levels.Select(l => "level:" + l),
+        .. ConsoleReview.Purposes.Select(p => "purpose:" + p),
+    ];
+
+    public static async Task<IResult> ShowAsync(
+        HttpContext http,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        TimeProvider clock,
+        CancellationToken ct
+    ) =>
+        await RenderAsync(http, user, audit, await DefaultsAsync(user, audit, grants, clock, ct), null, false, 200, ct);
+
+    public static async Task<IResult> FreezeAsync(
+        HttpContext http,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        IValidator<CreateBaseline.Request> validator,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var form = FormState.Of(ConsoleForms.Read(http.Request.Form, BaselineFields));
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var request = new CreateBaseline.Request(
+            ConsoleForms.Blank(form.Value("name")),
+            ConsoleForms.Date(form, "from", errors),
+            ConsoleForms.Date(form, "to", errors),
+            null,
+            ConsoleForms.Blank(form.Value("currency"))
+        );
+        await ConsoleForms.ValidateAsync(validator, request, errors, ct);
+        var data = await DefaultsAsync(user, audit, grants, clock, ct);
+        var status = StatusCodes.Status400BadRequest;
+        if (errors.Count == 0)
+        {
+            switch ((await audit.CreateBaselineAsync(request, user, ct)).Result)
+            {
+                case Created<BaselineView> { Value: { } b }:
+                    var notice =
+                        $"Frozen: baseline '{b.Name}', {ConsolePortfolio.Day(b.Period.From)} to "
+                        + $"{ConsolePortfolio.Day(b.Period.To)}, "
+                        + $"{ConsolePortfolio.Money(b.Totals.Amount)} {b.Currency} "
+                        + $"in {ConsolePortfolio.Grants(b.Grants)}.";
+                    return await RenderAsync(http, user, audit, data, notice, false, 200, ct);
+                case ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } conflict:
+                    errors["name"] = ConsoleForms.Detail(conflict);
+                    status = conflict.StatusCode;
+                    break;
+                case ProblemHttpResult problem:
+                    data = data with { Baseline = form };
+                    return await RenderAsync(
+                        http,
+                        user,
+                        audit,
+                        data,
+                        ConsoleForms.Detail(problem),
+                        true,
+                        problem.StatusCode,
+                        ct
+                    );
+            }
+        }
+
+        data = data with { Baseline = form with { Errors = errors } };
+        return await RenderAsync(
+            http,
+            user,
+            audit,
+            data,
+            "The baseline was not frozen: see the form.",
+            true,
+            status,
+            ct
+        );
+    }
+
+    public static Task<IResult> AddTargetAsync(
+        HttpContext http,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        IValidator<CreateTarget.Request> validator,
+        TimeProvider clock,
+        CancellationToken ct
+    ) => WriteTargetAsync(http, null, user, audit, grants, validator, clock, ct);
+
+    public static Task<IResult> EditTargetAsync(
+        HttpContext http,
+        long id,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        IValidator<CreateTarget.Request> validator,
+        TimeProvider clock,
+        CancellationToken ct
+    ) => WriteTargetAsync(http, id, user, audit, grants, validator, clock, ct);
+
+    public static async Task<IResult> DeleteTargetAsync(
+        HttpContext http,
+        long id,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var data = await DefaultsAsync(user, audit, grants, clock, ct);
+        return (await audit.DeleteTargetAsync(id, user, ct)).Result is ProblemHttpResult problem
+            ? await RenderAsync(http, user, audit, data, ConsoleForms.Detail(problem), true, problem.StatusCode, ct)
+            : await RenderAsync(http, user, audit, data, $"Target {id} was removed.", false, 200, ct);
+    }
+
+    /// <summary>A new target (no <paramref name="id"/>) or a change to one; refused beside its form.</summary>
+    private static async Task<IResult> WriteTargetAsync(
+        HttpContext http,
+        long? id,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        IValidator<CreateTarget.Request> validator,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var form = FormState.Of(ConsoleForms.Read(http.Request.Form, TargetFields));
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var request = new CreateTarget.Request(
+            ConsoleForms.Blank(form.Value("metric")),
+            ConsoleForms.Blank(form.Value("direction")),
+            ConsoleForms.Number(form, "targetpercent", errors),
+            ConsoleForms.Date(form, "by", errors),
+            ConsoleForms.Id(form, "baselineid", errors)
+        );
+        await ConsoleForms.ValidateAsync(validator, request, errors, ct);
+        var data = await DefaultsAsync(user, audit, grants, clock, ct);
+        var status = StatusCodes.Status400BadRequest;
+        var notice = "The target was not saved: see its form.";
+        if (errors.Count == 0)
+        {
+            var result = id is { } existing
+                ? (await audit.EditTargetAsync(existing, request, user, ct)).Result
+                : (await audit.CreateTargetAsync(request, user, ct)).Result;
+            if (result is not ProblemHttpResult problem)
+            {
+                var saved = id is null ? "Target set." : $"Target {id} changed.";
+                return await RenderAsync(http, user, audit, data, saved, false, 200, ct);
+            }
+
+            status = problem.StatusCode;
+            notice = ConsoleForms.Detail(problem);
+            if (problem.ProblemDetails.Title == "Baseline not found")
+            {
+                errors["baselineid"] = notice;
+            }
+        }
+
+        var refused = form with { Errors = errors };
+        data = id is null
+            ? data with
+            {
+                NewTarget = refused,
+            }
+            : data with
+            {
+                EditedTargetId = id,
+                EditedTarget = refused,
+            };
+        return await RenderAsync(http, user, audit, data, notice, true, status, ct);
+    }
+
+    /// <summary>The page's lists and its forms with their defaults (last year, newest baseline).</summary>
+    private static async Task<AuditPageData> DefaultsAsync(
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        GrantIngestUseCases grants,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+        var baselines = await audit.ListBaselinesAsync(user, ct);
+        var latest = baselines.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id).FirstOrDefault();
+        var baseline = FormState.Of(
+            new Dictionary<string, string>
+            {
+                ["name"] = "",
+                ["from"] = $"{year - 1:D4}-01-01",
+                ["to"] = $"{year - 1:D4}-12-31",
+                ["currency"] = currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency,
+            }
+        );
+        var target = FormState.Of(
+            new Dictionary<string, string>
+            {
+                ["metric"] = "local",
+                ["direction"] = "at_least",
+                ["targetpercent"] = "",
+                ["by"] = $"{year + 1:D4}-12-31",
+                ["baselineid"] = latest?.Id.ToString(CultureInfo.InvariantCulture) ?? "",
+            }
+        );
+        return new AuditPageData(
+            baselines,
+            null,
+            null,
+            currencies,
+            ConsoleReview.CanCorrect(user),
+            baseline,
+            target,
+            null,
+            null
+        );
+    }
+
+    private static async Task<IResult> RenderAsync(
+        HttpContext http,
+        ClaimsPrincipal user,
+        AuditUseCases audit,
+        AuditPageData data,
+        string? notice,
+        bool noticeIsError,
+        int status,
+        CancellationToken ct
+    )
+    {
+        data = data with { Baselines = await audit.ListBaselinesAsync(user, ct) };
+        switch ((await audit.ListTargetsAsync(new ListTargets.Request(null, null, null), user, ct)).Result)
+        {
+            case Ok<IReadOnlyList<TargetView>> { Value: { } t }:
+                data = data with { Targets = t };
+                break;
+            case ProblemHttpResult p:
+                data = data with { TargetsProblem = ConsoleForms.Detail(p) };
+                break;
+        }
+
+        return ConsoleRender.Page<ConsoleAuditPage>(
+            http,
+            "Baselines and targets",
+            "audit",
+            data,
+            notice,
+            noticeIsError,
+            status
+        );
+    }
+
+    /// <summary>A target's form as it stands: the refused edit as typed, else the stored target.</summary>
+    public static FormState FormOf(AuditPageData data, TargetView t) =>
+        data.EditedTargetId == t.Id && data.EditedTarget is { } typed
+            ? typed
+            : FormState.Of(
+                new Dictionary<string, string>
+                {
+                    ["metric"] = t.Metric,
+                    ["direction"] = t.Direction,
+                    ["targetpercent"] = t.TargetPercent.ToString("0.##", CultureInfo.InvariantCulture),
+                    ["by"] = ConsolePortfolio.Day(t.By),
+                    ["baselineid"] = t.BaselineId.ToString(CultureInfo.InvariantCulture),
+                }
+            );
+}

@@ -1,0 +1,81 @@
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.Audit.Quality;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>
+/// The console's audit pages: baselines and targets (with their forms), the comparison, the trend and the downloads.
+/// Reading is the portfolio pages' policy; writing is the API's PortfolioWrite roles (administrators and analysts).
+/// </summary>
+internal static class ConsoleAuditEndpoints
+{
+    public static void MapConsoleAudit(this RouteGroupBuilder console)
+    {
+        var pages = console.MapGroup("/").RequireAuthorization(Policies.ConsolePortfolio);
+        pages.MapGet("/audit", ConsoleAudit.ShowAsync).WithName("ConsoleAuditPage");
+        pages.MapGet("/compare", ConsoleCompare.ShowAsync).WithName("ConsoleComparePage");
+        pages.MapGet("/trend", ConsoleTrend.ShowAsync).WithName("ConsoleTrendPage");
+        pages.MapGet("/downloads", ConsoleTrend.DownloadsAsync).WithName("ConsoleDownloadsPage");
+        MapDownloads(pages.MapGroup("/downloads"));
+
+        var forms = pages
+            .MapGroup("/audit")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
+            );
+        forms.MapPost("/baselines", ConsoleAudit.FreezeAsync).WithName("ConsoleFreezeBaseline");
+        forms.MapPost("/targets", ConsoleAudit.AddTargetAsync).WithName("ConsoleAddTarget");
+        forms.MapPost("/targets/{id:long}", ConsoleAudit.EditTargetAsync).WithName("ConsoleEditTarget");
+        forms.MapPost("/targets/{id:long}/delete", ConsoleAudit.DeleteTargetAsync).WithName("ConsoleDeleteTarget");
+    }
+
+    /// <summary>
+    /// Every export, answered by the API's own handlers and validators under /app, so that the session opens them (the
+    /// cookie opens no /api endpoint).
+    /// </summary>
+    private static void MapDownloads(RouteGroupBuilder downloads)
+    {
+        downloads
+            .MapGet("/grants.csv", ExportGrants.HandleAsync)
+            .WithValidation<ExportGrants.Request>()
+            .WithName("ConsoleDownloadGrantsCsv");
+        downloads
+            .MapGet("/mix.csv", GetMix.CsvAsync)
+            .WithValidation<GetMix.Request>()
+            .WithName("ConsoleDownloadMixCsv");
+        downloads
+            .MapGet("/mix.svg", GetMix.SvgAsync)
+            .WithValidation<GetMix.Request>()
+            .WithName("ConsoleDownloadMixSvg");
+        downloads
+            .MapGet("/quality.csv", GetQuality.CsvAsync)
+            .WithValidation<GetQuality.Request>()
+            .WithName("ConsoleDownloadQualityCsv");
+        downloads
+            .MapGet("/trend.csv", GetTrend.CsvAsync)
+            .WithValidation<GetTrend.Request>()
+            .WithName("ConsoleDownloadTrendCsv");
+        downloads
+            .MapGet("/trend.svg", GetTrend.SvgAsync)
+            .WithValidation<GetTrend.Request>()
+            .WithName("ConsoleDownloadTrendSvg");
+        downloads
+            .MapGet("/compare.csv", ComparePeriods.CsvAsync)
+            .WithValidation<ComparePeriods.Request>()
+            .WithName("ConsoleDownloadCompareCsv");
+        downloads
+            .MapGet("/compare.svg", ComparePeriods.SvgAsync)
+            .WithValidation<ComparePeriods.Request>()
+            .WithName("ConsoleDownloadCompareSvg");
+        downloads
+            .MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync)
+            .WithValidation<CompareBaseline.Request>()
+            .WithName("ConsoleDownloadBaselineCompareCsv");
+        downloads
+            .MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync)
+            .WithValidation<CompareBaseline.Request>()
+            .WithName("ConsoleDownloadBaselineCompareSvg");
+    }
+}

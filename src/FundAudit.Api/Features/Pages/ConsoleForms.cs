@@ -1,0 +1,109 @@
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>
+/// A console form as typed: each field's text (kept on the page when the form is refused) and the problem of each
+/// field, by the field's name (the lower-case name of the API request's property it fills).
+/// </summary>
+internal sealed record FormState(IReadOnlyDictionary<string, string> Values, IReadOnlyDictionary<string, string> Errors)
+{
+    public static FormState Of(IReadOnlyDictionary<string, string> values) =>
+        new(values, new Dictionary<string, string>(StringComparer.Ordinal));
+
+    public string Value(string field) => Values.GetValueOrDefault(field) ?? "";
+
+    public string? Error(string field) => Errors.GetValueOrDefault(field);
+
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>Reading console forms and queries into the API's requests, with each problem kept by field.</summary>
+internal static class ConsoleForms
+{
+    /// <summary>The named fields of a posted form or a query, trimmed (a missing field is empty).</summary>
+    public static Dictionary<string, string> Read(Func<string, string?> source, params string[] fields) =>
+        fields.ToDictionary(f => f, f => source(f)?.Trim() ?? "", StringComparer.Ordinal);
+
+    public static Dictionary<string, string> Read(IFormCollection form, params string[] fields) =>
+        Read(f => form[f].ToString(), fields);
+
+    public static Dictionary<string, string> Read(IQueryCollection query, params string[] fields) =>
+        Read(f => query[f].ToString(), fields);
+
+    /// <summary>A date typed as YYYY-MM-DD (what a date input sends); blank is null, anything else a problem.</summary>
+    public static DateOnly? Date(FormState form, string field, Dictionary<string, string> errors)
+    {
+        var text = form.Value(field);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return d;
+        }
+
+        errors.TryAdd(field, "Give a date as YYYY-MM-DD.");
+        return null;
+    }
+
+    /// <summary>A number typed with a point or a comma as the decimal separator; blank is null.</summary>
+    public static decimal? Number(FormState form, string field, Dictionary<string, string> errors)
+    {
+        var text = form.Value(field).Replace(',', '.').Replace(" %", "", StringComparison.Ordinal).TrimEnd('%');
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+
+        errors.TryAdd(field, "Give a number, such as 30 or 42.5.");
+        return null;
+    }
+
+    /// <summary>A whole positive number (an id chosen from a list); blank is null.</summary>
+    public static long? Id(FormState form, string field, Dictionary<string, string> errors)
+    {
+        var text = form.Value(field);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+
+        errors.TryAdd(field, "Choose one from the list.");
+        return null;
+    }
+
+    public static string? Blank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>
+    /// The API validator's problems added to <paramref name="errors"/> by field (the property name in lower case),
+    /// unless
+    /// the field already has one of its own (a date that could not be read).
+    /// </summary>
+    public static async Task ValidateAsync<T>(
+        IValidator<T> validator,
+        T request,
+        Dictionary<string, string> errors,
+        CancellationToken ct
+    )
+    {
+        foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
+        {
+            errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
+        }
+    }
+
+    /// <summary>A problem's detail, else its title.</summary>
+    public static string Detail(ProblemHttpResult problem) =>
+        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The request could not be completed.";
+}
