@@ -195,6 +195,7 @@ internal static class PagesEndpoints
             .WithName("ConsoleRetryImport");
 
         MapImportUpload(console, portfolio);
+        portfolio.MapPublishPages();
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ internal static class PublishEndpoints
         services.TryAddSingleton<ServiceSecrets>();
         services.AddSingleton<GivingExportStore>();
         services.AddSingleton<GrantAnonymiser>();
+        services.AddSingleton<PublishUseCases>();
         services.AddScoped<FluentValidation.IValidator<ExportGiving.Request>, ExportGiving.Validator>();
         return services;
     }
