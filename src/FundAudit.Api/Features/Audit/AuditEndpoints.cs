@@ -14,6 +14,7 @@ internal static class AuditEndpoints
         services.AddSingleton<AuditUseCases>();
         services.AddSingleton<Quality.QualityStore>();
         services.AddSingleton<Quality.QualityCalculator>();
+        Publish.PublishEndpoints.AddPublish(services);
         services.AddScoped<FluentValidation.IValidator<Quality.GetQuality.Request>, Quality.GetQuality.Validator>();
         services.AddScoped<
             FluentValidation.IValidator<Quality.QualityGrants.Request>,
@@ -46,6 +47,7 @@ internal static class AuditEndpoints
         AuditTrendEndpoints.Map(audit);
         MapField(audit);
         Quality.QualityEndpoints.MapQuality(audit);
+        Publish.PublishEndpoints.MapPublish(audit);
 
         // The grant list export sits under the grants path, but it is the audit's export (classification included).
         var grants = app.MapGroup("/api/grants").WithTags("Audit").RequireAuthorization(Policies.PortfolioRead);

@@ -5,10 +5,13 @@ internal static class GrantIngestEndpoints
     public static IServiceCollection AddGrantIngest(this IServiceCollection services)
     {
         services.AddSingleton<GrantStore>();
+        services.AddSingleton<SensitiveGrantStore>();
         services.AddSingleton<GrantIngestUseCases>();
         services.AddSingleton<UploadGrantPackage>();
         services.AddScoped<FluentValidation.IValidator<GrantPackage>, ImportGrantPackage.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrants.Request>, ListGrants.Validator>();
+        services.AddScoped<FluentValidation.IValidator<SetGrantSensitive.Request>, SetGrantSensitive.Validator>();
+        services.AddScoped<FluentValidation.IValidator<ListSensitiveGrants.Request>, ListSensitiveGrants.Validator>();
         return services;
     }
 
@@ -55,6 +58,8 @@ internal static class GrantIngestEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.PortfolioWrite);
 
+        MapSensitive(grants);
+
         grants.MapGet("/{id}", GetGrant.HandleAsync).ExcludeFromDescription();
         grants
             .MapDelete("/{id}", DeleteGrant.HandleAsync)
@@ -62,5 +67,26 @@ internal static class GrantIngestEndpoints
             .RequireAuthorization(Policies.PortfolioWrite);
 
         return app;
+    }
+
+    /// <summary>The sensitive mark, which the 360Giving exports anonymise (issue 14, item 6).</summary>
+    private static void MapSensitive(RouteGroupBuilder grants)
+    {
+        grants
+            .MapPut("/by-id/{id}/sensitive", SetGrantSensitive.HandleAsync)
+            .WithName("SetGrantSensitive")
+            .WithSummary("Mark a grant sensitive (or not): the 360Giving exports then publish it anonymised")
+            .WithDescription(
+                "Body {\"sensitive\": true|false}. The mark is the funder's own: no import or package upsert "
+                    + "changes it, and every report keeps counting the grant as it is."
+            )
+            .RequireAuthorization(Policies.PortfolioWrite)
+            .WithValidation<SetGrantSensitive.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        grants
+            .MapGet("/sensitive", ListSensitiveGrants.HandleAsync)
+            .WithName("ListSensitiveGrants")
+            .WithSummary("The grants marked sensitive, a keyset page at a time")
+            .WithValidation<ListSensitiveGrants.Request>();
     }
 }

@@ -8,6 +8,7 @@ namespace FundAudit.Api.Features.GrantIngest;
 /// </summary>
 internal sealed class GrantIngestUseCases(
     GrantStore grants,
+    SensitiveGrantStore sensitive,
     GrantImportStore imports,
     IImportUploadStore uploads,
     Hangfire.IBackgroundJobClient jobs,
@@ -59,4 +60,19 @@ internal sealed class GrantIngestUseCases(
         ClaimsPrincipal user,
         CancellationToken ct
     ) => UploadGrantImport.StoreAsync(file, fileName, dateFormat, user, imports, uploads, jobs, clock, ct);
+
+    /// <summary>PUT /api/grants/by-id/{id}/sensitive for a decoded identifier (the console's form).</summary>
+    public Task<Results<Ok<SetGrantSensitive.Response>, ProblemHttpResult>> SetSensitiveAsync(
+        string id,
+        bool value,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => SetGrantSensitive.SetAsync(id, new SetGrantSensitive.Request(value), user, sensitive, ct);
+
+    /// <summary>GET /api/grants/sensitive.</summary>
+    public async Task<ListSensitiveGrants.Response> ListSensitiveAsync(
+        ListSensitiveGrants.Request request,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => (await ListSensitiveGrants.HandleAsync(request, user, sensitive, ct)).Value!;
 }

@@ -197,6 +197,7 @@ internal static class PagesEndpoints
             .WithName("ConsoleRetryImport");
 
         MapImportUpload(console, portfolio);
+        portfolio.MapPublishPages();
     }
 
     /// <summary>The logs page: admins only (others are sent to the forbidden page).</summary>

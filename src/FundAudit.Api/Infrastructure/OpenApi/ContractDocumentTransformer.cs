@@ -36,6 +36,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ["GetFundingTrendChart"] = ("image/svg+xml", "The trend as an SVG chart.", false),
         ["ExportGrantsCsv"] = ("text/csv", "The grants and their classification as CSV (formula-safe).", false),
         ["ExportDataQualityCsv"] = ("text/csv", "The data-quality checks as CSV (UTF-8, formula-safe cells).", false),
+        ["Export360GivingCsv"] = ("text/csv", "The grants as 360Giving flat CSV (formula-safe cells).", false),
         ["GetGrantImportErrors"] = ("text/csv", "The rejected rows, as JSON or CSV (Accept, ?format=csv).", true),
     };
 

@@ -1,0 +1,208 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using FundAudit.Core.Audit;
+
+namespace FundAudit.Api.Features.Audit.Publish;
+
+/// <summary>
+/// GET /api/audit/export/360giving.json and .csv: the portfolio of a period (the mix's filters) published back as a
+/// 360Giving JSON package or flat CSV that validate against the 360Giving schema, with FundAudit's classification as
+/// <c>classifications</c> and <c>locationScope</c>; grants marked sensitive anonymised (<see
+/// cref="GivingGrantBuilder.Anonymised"/>). The answer says how many it anonymised (header
+/// <c>X-FundAudit-Anonymised-Grants</c>, and the package's <c>fundAudit.anonymisedGrants</c>).
+/// </summary>
+internal static class ExportGiving
+{
+    /// <summary>The header that says how many grants of the export are anonymised.</summary>
+    public const string AnonymisedHeader = "X-FundAudit-Anonymised-Grants";
+
+    /// <summary>The 360Giving schema version the export follows.</summary>
+    public const string SchemaVersion = "1.4";
+
+    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
+    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
+    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year.</param>
+    /// <param name="Programme">Only grants of this programme title.</param>
+    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
+    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
+    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
+    /// (manual).</param>
+    public sealed record Request(
+        DateOnly? From,
+        DateOnly? To,
+        int? FiscalYear,
+        string? Programme,
+        string? Region,
+        string? Country,
+        string? Source
+    ) : IMixFilter
+    {
+        string? IMixFilter.Currency => null;
+    }
+
+    /// <summary>What FundAudit says about the package it wrote.</summary>
+    /// <param name="Grants">How many grants the package holds.</param>
+    /// <param name="AnonymisedGrants">How many of them were marked sensitive and are anonymised.</param>
+    /// <param name="Anonymisation">What an anonymised grant loses.</param>
+    public sealed record ExportInfo(long Grants, long AnonymisedGrants, string Anonymisation);
+
+    /// <summary>A 360Giving publisher.</summary>
+    /// <param name="Name">The funder's name.</param>
+    public sealed record Publisher(string Name);
+
+    /// <summary>A 360Giving JSON package (the standard's package schema), streamed grant by grant.</summary>
+    /// <param name="Version">The 360Giving schema version.</param>
+    /// <param name="Title">What the package holds.</param>
+    /// <param name="Issued">When it was written (YYYY-MM-DD).</param>
+    /// <param name="Publisher">The funder.</param>
+    /// <param name="Grants">The grants, each a 360Giving grant.</param>
+    /// <param name="FundAudit">How many grants, and how many anonymised.</param>
+    public sealed record Package(
+        string Version,
+        string Title,
+        string Issued,
+        Publisher Publisher,
+        IAsyncEnumerable<JsonObject> Grants,
+        ExportInfo FundAudit
+    );
+
+    private const string Anonymisation =
+        "Grants marked sensitive: recipient replaced by 'Anonymous grantee' (country kept), identifiers, addresses, "
+        + "postcodes and URLs removed, places kept as countries or world regions only, title made generic, "
+        + "description withheld, programme dropped, grant id replaced by a stable non-reversible id.";
+
+    public static async Task<Results<Ok<Package>, ProblemHttpResult>> JsonAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        GivingExportStore store,
+        GrantAnonymiser anonymiser,
+        Microsoft.Extensions.Options.IOptions<AuditOptions> options,
+        TimeProvider clock,
+        HttpContext http
+    )
+    {
+        var ct = http.RequestAborted;
+        var (funderId, q) = (user.FunderId(), QueryOf(request, options.Value));
+        var count = await store.CountAsync(funderId, q, ct);
+        if (count.Grants == 0)
+        {
+            return Empty(q);
+        }
+
+        var funder = await store.FunderNameAsync(funderId, ct);
+        var anonymise = await anonymiser.ForFunderAsync(funderId, ct);
+        Headers(http, count, $"{FileName(q)}.json");
+        return TypedResults.Ok(
+            new Package(
+                SchemaVersion,
+                $"{funder}: grants awarded {Iso(q.Period.From)} to {Iso(q.Period.To)}",
+                Iso(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)),
+                new Publisher(funder),
+                GrantsAsync(store, funderId, q, funder, anonymise, ct),
+                new ExportInfo(count.Grants, count.Sensitive, Anonymisation)
+            )
+        );
+    }
+
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> CsvAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        GivingExportStore store,
+        GrantAnonymiser anonymiser,
+        Microsoft.Extensions.Options.IOptions<AuditOptions> options,
+        HttpContext http
+    )
+    {
+        var ct = http.RequestAborted;
+        var (funderId, q) = (user.FunderId(), QueryOf(request, options.Value));
+        var count = await store.CountAsync(funderId, q, ct);
+        if (count.Grants == 0)
+        {
+            return Empty(q);
+        }
+
+        var funder = await store.FunderNameAsync(funderId, ct);
+        var anonymise = await anonymiser.ForFunderAsync(funderId, ct);
+        Headers(http, count, null);
+        return TypedResults.Stream(
+            async body =>
+            {
+                // Two passes over the grants (memory stays flat): the first finds the longest lists for the header.
+                var widths = new GivingCsv.ListWidths();
+                await foreach (var g in GrantsAsync(store, funderId, q, funder, anonymise, ct))
+                {
+                    widths.Add(g);
+                }
+
+                await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+                await writer.WriteAsync(CsvCell.Line(GivingCsv.Header(widths)));
+                await foreach (var g in GrantsAsync(store, funderId, q, funder, anonymise, ct))
+                {
+                    await writer.WriteAsync(CsvCell.Line(GivingCsv.Cells(g, widths)));
+                }
+            },
+            "text/csv; charset=utf-8",
+            $"{FileName(q)}.csv"
+        );
+    }
+
+    private static async IAsyncEnumerable<JsonObject> GrantsAsync(
+        GivingExportStore store,
+        long funderId,
+        MixQuery q,
+        string funder,
+        Func<string, string> anonymise,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct
+    )
+    {
+        await foreach (var row in store.GrantsAsync(funderId, q, ct))
+        {
+            yield return row.Sensitive
+                ? GivingGrantBuilder.Anonymised(row, anonymise(row.Identifier), funder)
+                : GivingGrantBuilder.Published(row, funder);
+        }
+    }
+
+    private static void Headers(HttpContext http, GivingExportCount count, string? fileName)
+    {
+        http.Response.Headers[AnonymisedHeader] = count.Sensitive.ToString(CultureInfo.InvariantCulture);
+        if (fileName is not null)
+        {
+            http.Response.Headers.ContentDisposition = $"attachment; filename={fileName}";
+        }
+    }
+
+    /// <summary>The 360Giving package schema needs at least one grant: an empty period is a 404 saying so.</summary>
+    private static ProblemHttpResult Empty(MixQuery q) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "No grants to publish",
+            detail: $"No grants awarded from {Iso(q.Period.From)} to {Iso(q.Period.To)} match the filters; a 360Giving "
+                + "package needs at least one."
+        );
+
+    private static MixQuery QueryOf(Request r, AuditOptions options) =>
+        new(
+            AuditViews.PeriodOf(r.From, r.To, r.FiscalYear, options.FiscalYearStartMonth)!.Value,
+            "",
+            [],
+            string.IsNullOrWhiteSpace(r.Programme) ? null : r.Programme.Trim(),
+            AuditViews.RegionOf(r.Region),
+            AuditViews.CountryOf(r.Country),
+            r.Source?.Trim().ToLowerInvariant(),
+            options.FiscalYearStartMonth
+        );
+
+    private static string FileName(MixQuery q) => $"360giving-{q.Period.From:yyyyMMdd}-{q.Period.To:yyyyMMdd}";
+
+    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
+            AuditViews.FilterRules(this);
+        }
+    }
+}

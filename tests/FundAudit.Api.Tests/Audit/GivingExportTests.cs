@@ -1,0 +1,246 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FundAudit.Api.Tests.Infrastructure;
+using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>
+/// Publishing back (issue 14, item 6): GET /api/audit/export/360giving.json and .csv validate against the 360Giving
+/// schema, carry FundAudit's classification, and anonymise the grants marked sensitive (PUT
+/// /api/grants/by-id/{id}/sensitive) so that none of their names, identifiers or places is in the bytes.
+/// </summary>
+public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
+{
+    private const string Period = "from=2024-01-01&to=2025-12-31";
+
+    /// <summary>What the sensitive grant holds and no export of it may show (ASCII, so the raw bytes can be searched
+    /// whatever the JSON escaping).</summary>
+    private static readonly string[] Canaries =
+    [
+        "SECRET-GRANT-7",
+        "Kestrel Defenders Collective",
+        "XI-KESTREL-4411",
+        "CHC-KESTREL-9",
+        "CO-KESTREL-8",
+        "12 Kestrel Lane",
+        "Kestrelton",
+        "KS1 4RL",
+        "kestrel.example.org",
+        "Valle de Kestrel",
+        "HN-KE",
+        "Night escort plan",
+        "Kestrel shelter",
+    ];
+
+    private static JsonObject SensitiveGrant()
+    {
+        var g = Prevention("SECRET-GRANT-7", 4000m, "USD", "2025-02-10");
+        g["title"] = "Kestrel shelter and security training for defenders";
+        g["description"] = "Night escort plan and digital security protection for the collective in Valle de Kestrel.";
+        g["url"] = "https://kestrel.example.org/grant";
+        g["recipientOrganization"] = new JsonArray(
+            new JsonObject
+            {
+                ["id"] = "XI-KESTREL-4411",
+                ["name"] = "Kestrel Defenders Collective",
+                ["charityNumber"] = "CHC-KESTREL-9",
+                ["companyNumber"] = "CO-KESTREL-8",
+                ["streetAddress"] = "12 Kestrel Lane",
+                ["addressLocality"] = "Kestrelton",
+                ["postalCode"] = "KS1 4RL",
+                ["addressCountry"] = "HN",
+                ["url"] = "https://kestrel.example.org",
+            }
+        );
+        g["beneficiaryLocation"] = new JsonArray(
+            new JsonObject
+            {
+                ["name"] = "Valle de Kestrel",
+                ["countryCode"] = "HN",
+                ["geoCode"] = "HN-KE",
+            }
+        );
+        g["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = "Kestrel shelter programme" });
+        return g;
+    }
+
+    private async Task<Tenant> PortfolioAsync()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var open = Prevention("OPEN-1", 1500m, "GBP", "2024-06-01", core: true);
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(open, SensitiveGrant(), Emergency("OPEN-2", 700m, "EUR", "2025-03-01"))
+            )
+        );
+        var marked = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsync(
+                "/api/grants/by-id/SECRET-GRANT-7/sensitive",
+                Giving.Json(new JsonObject { ["sensitive"] = true })
+            )
+        );
+        Assert.True(marked.GetProperty("sensitive").GetBoolean());
+        return tenant;
+    }
+
+    private static void AssertNoCanary(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        foreach (var canary in Canaries)
+        {
+            Assert.DoesNotContain(canary, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task The_json_package_validates_and_anonymises_the_sensitive_grant()
+    {
+        var tenant = await PortfolioAsync();
+
+        var response = await tenant.Client.GetAsync("/api/audit/export/360giving.json?" + Period);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("X-FundAudit-Anonymised-Grants")));
+        var package = JsonNode.Parse(bytes)!.AsObject();
+        Assert.Empty(GivingSchema.Problems(package));
+        AssertNoCanary(bytes);
+        Assert.Equal(1, package["fundAudit"]!["anonymisedGrants"]!.GetValue<long>());
+        var grants = package["grants"]!.AsArray().Select(g => g!.AsObject()).ToList();
+        Assert.Equal(3, grants.Count);
+        var open = grants.Single(g => g["id"]!.GetValue<string>() == "OPEN-1");
+        Assert.Equal("Colectivo de Defensores", open["recipientOrganization"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("GLS040", open["locationScope"]!.GetValue<string>());
+        Assert.Equal(
+            ["FundAudit:level=local", "FundAudit:purpose=prevention", "FundAudit:flexible=true"],
+            open["classifications"]!.AsArray().Select(c => $"{c!["vocabulary"]}={c["code"]}").ToArray()
+        );
+        var hidden = grants.Single(g =>
+            g["id"]!.GetValue<string>().StartsWith("360G-anonymised-", StringComparison.Ordinal)
+        );
+        Assert.Equal("Anonymous grantee", hidden["recipientOrganization"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("HN", hidden["recipientOrganization"]![0]!["addressCountry"]!.GetValue<string>());
+        Assert.Equal("Honduras", hidden["beneficiaryLocation"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("Description withheld to protect the grantee.", hidden["description"]!.GetValue<string>());
+        Assert.Equal(4000m, hidden["amountAwarded"]!.GetValue<decimal>());
+
+        // The anonymised id is stable from one export to the next.
+        var again = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/audit/export/360giving.json?" + Period))!;
+        Assert.Contains(again["grants"]!.AsArray(), g =>
+            g!["id"]!.GetValue<string>() == hidden["id"]!.GetValue<string>()
+        );
+    }
+
+    [Fact]
+    public async Task The_flat_csv_validates_through_the_schemas_titles_and_anonymises_the_sensitive_grant()
+    {
+        var tenant = await PortfolioAsync();
+
+        var response = await tenant.Client.GetAsync("/api/audit/export/360giving.csv?" + Period);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("X-FundAudit-Anonymised-Grants")));
+        AssertNoCanary(bytes);
+        var package = GivingSchema.Unflatten(Encoding.UTF8.GetString(bytes));
+        Assert.Empty(GivingSchema.Problems(package));
+        var grants = package["grants"]!.AsArray();
+        Assert.Equal(3, grants.Count);
+        Assert.Contains(grants, g =>
+            g!["recipientOrganization"]![0]!["name"]!.GetValue<string>() == "Anonymous grantee"
+        );
+        Assert.Contains(grants, g =>
+            g!["recipientOrganization"]![0]!["charityNumber"]?.GetValue<string>() == "kept-field"
+        );
+    }
+
+    [Fact]
+    public async Task Without_the_mark_the_same_grant_is_published_as_it_is()
+    {
+        var tenant = await PortfolioAsync();
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsync(
+                "/api/grants/by-id/SECRET-GRANT-7/sensitive",
+                Giving.Json(new JsonObject { ["sensitive"] = false })
+            )
+        );
+
+        var response = await tenant.Client.GetAsync("/api/audit/export/360giving.json?" + Period);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("0", Assert.Single(response.Headers.GetValues("X-FundAudit-Anonymised-Grants")));
+        Assert.Empty(GivingSchema.Problems(JsonNode.Parse(text)!));
+        foreach (var canary in new[] { "SECRET-GRANT-7", "XI-KESTREL-4411", "KS1 4RL", "HN-KE", "Night escort plan" })
+        {
+            Assert.Contains(canary, text, StringComparison.Ordinal); // the search above would find them
+        }
+
+        var list = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/sensitive"));
+        Assert.Equal(0, list.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Another_funder_cannot_mark_list_or_export_these_grants()
+    {
+        var tenant = await PortfolioAsync();
+        var other = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(await other.Client.PostPackageAsync(Giving.Package(Zebra("THEIRS-1"))));
+
+        await HttpAssert.ProblemAsync(
+            await other.Client.PutAsync(
+                "/api/grants/by-id/OPEN-1/sensitive",
+                Giving.Json(new JsonObject { ["sensitive"] = true })
+            ),
+            HttpStatusCode.NotFound
+        );
+        var theirs = JsonNode.Parse(await other.Client.GetStringAsync("/api/audit/export/360giving.json?" + Period))!;
+        Assert.Equal(["THEIRS-1"], theirs["grants"]!.AsArray().Select(g => g!["id"]!.GetValue<string>()).ToArray());
+        var list = await HttpAssert.OkJsonAsync(await other.Client.GetAsync("/api/grants/sensitive"));
+        Assert.Equal(0, list.GetProperty("items").GetArrayLength());
+        var mine = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/sensitive"));
+        Assert.Equal("SECRET-GRANT-7", mine.GetProperty("items")[0].GetProperty("id").GetString());
+        var exported = await tenant.Client.GetStringAsync("/api/audit/export/360giving.csv?" + Period);
+        Assert.DoesNotContain("THEIRS-1", exported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_a_problem_that_says_where()
+    {
+        var tenant = await PortfolioAsync();
+
+        var noValue = await HttpAssert.ProblemAsync(
+            await tenant.Client.PutAsync("/api/grants/by-id/OPEN-1/sensitive", Giving.Json(new JsonObject())),
+            HttpStatusCode.BadRequest
+        );
+        Assert.True(
+            noValue.GetProperty("errors").TryGetProperty("Sensitive", out _)
+                || noValue.GetProperty("errors").TryGetProperty("sensitive", out _),
+            noValue.ToString()
+        );
+        var noPeriod = await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/audit/export/360giving.json"),
+            HttpStatusCode.BadRequest
+        );
+        Assert.True(noPeriod.GetProperty("errors").TryGetProperty("from", out _), noPeriod.ToString());
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.GetAsync("/api/audit/export/360giving.csv?from=1990-01-01&to=1990-12-31"),
+            HttpStatusCode.NotFound
+        );
+        await HttpAssert.ProblemAsync(
+            await tenant.Client.PutAsync(
+                "/api/grants/by-id/NO-SUCH-GRANT/sensitive",
+                Giving.Json(new JsonObject { ["sensitive"] = true })
+            ),
+            HttpStatusCode.NotFound
+        );
+    }
+}
+
+public sealed class SqliteGivingExportTests(SqliteApp app) : GivingExportTests<SqliteApp>(app);
+
+public sealed class PostgresGivingExportTests(PostgresApp app) : GivingExportTests<PostgresApp>(app);
