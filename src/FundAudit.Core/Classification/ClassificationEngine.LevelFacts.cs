@@ -119,6 +119,31 @@ public sealed partial class ClassificationEngine
         if (international)
         {
             evidence.Add($"recipient identifier {grant.RecipientOrgId}: on a list of international bodies");
+            return null;
+        }
+
+        return AddressBase(grant, evidence);
+    }
+
+    /// <summary>
+    /// Where the recipient is based by its address without a country: a UK postcode, or a county or town that names
+    /// one place only ("Manchester" does not: it has readings in GB and the US, and is left alone).
+    /// </summary>
+    private static Country? AddressBase(GrantRecord grant, List<string> evidence)
+    {
+        foreach (
+            var part in (string?[])[grant.RecipientOrgPostalCode, grant.RecipientOrgRegion, grant.RecipientOrgLocality]
+        )
+        {
+            if (
+                !string.IsNullOrWhiteSpace(part)
+                && !Gazetteer.IsAmbiguous(part)
+                && Gazetteer.TryResolveName(part, null, out var place)
+            )
+            {
+                evidence.Add($"the recipient's address '{part.Trim()}': in {place.Country.Alpha2}");
+                return place.Country;
+            }
         }
 
         return null;
