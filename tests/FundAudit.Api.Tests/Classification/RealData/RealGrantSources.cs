@@ -24,7 +24,7 @@ public sealed record RealLabel(
 /// Reads the real published files in <c>../shared/data</c> the way the service reads them: 360Giving JSON through the
 /// API's own models and mapping, 360Giving CSV through the import's reader. IATI activity XML, which the service does
 /// not ingest, is mapped here for the evaluation only: title, descriptions and the DAC sector names as the text, the
-/// implementing organisation as the recipient, recipient countries and regions as beneficiary locations, the default
+/// implementing organisation as the recipient (see <see cref="IatiRecipient"/>), recipient countries and regions as beneficiary locations, the default
 /// aid type as the funding type.
 /// </summary>
 public static class RealGrantSources
