@@ -12,6 +12,8 @@ public sealed partial class ClassificationEngine
 
     // Rule 1: a recipient based outside the region where the work happens is global, whatever else the data says.
     // Rule 2: a Level column or a 360Giving Location Scope code.
+    // Rule 2b: a recipient on a list of international bodies (XM-DAC: UN agencies, the ICRC) is an international
+    //         organisation: global.
     // Rule 3: work that is global or spans world regions is global; several countries of one region, regional.
     // Rule 4: one country of the recipient's region that is not its own: regional.
     // Rule 5: one country with a sub-national place (a constituent country such as England counts): local.
@@ -24,6 +26,7 @@ public sealed partial class ClassificationEngine
         var facts = LevelFactsOf(grant, hits, factor, evidence);
         return BasedOutsideRegion(facts, evidence)
             ?? ExplicitLevel(grant, evidence)
+            ?? InternationalBody(facts, evidence)
             ?? AcrossCountries(facts, evidence)
             ?? InOneCountry(facts, evidence)
             ?? FromBaseOnly(facts, evidence)
@@ -87,6 +90,17 @@ public sealed partial class ClassificationEngine
 
         evidence.Add($"360Giving Location Scope {scope} → {LevelNames.Name(fromScope)}");
         return Decide(fromScope, ClassificationSource.Explicit, ConfidenceKeys.LevelLocationScope, 0.95, evidence);
+    }
+
+    private Dimension<GrantLevel>? InternationalBody(LevelFacts f, List<string> evidence)
+    {
+        if (!f.International || f.Base is not null)
+        {
+            return null;
+        }
+
+        evidence.Add("the recipient is an international body (its identifier is on an international list) → global");
+        return Decide(GrantLevel.Global, ClassificationSource.Rule, ConfidenceKeys.LevelInternational, 0.6, evidence);
     }
 
     private Dimension<GrantLevel>? AcrossCountries(LevelFacts f, List<string> evidence)
@@ -153,6 +167,11 @@ public sealed partial class ClassificationEngine
         {
             evidence.Add($"an individual recipient in {c.Alpha2}: individual defenders work where they live → local");
             return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelIndividual, 0.6, evidence);
+        }
+
+        if (f.Work.CountryWideStated)
+        {
+            return null; // "UK Wide" in the data: neither the recipient's name nor a word makes the grant local
         }
 
         if (f.Hints.NamePlaces.Count > 0)

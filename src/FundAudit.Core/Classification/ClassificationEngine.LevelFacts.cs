@@ -14,7 +14,8 @@ public sealed partial class ClassificationEngine
         string Source,
         bool FromText,
         LevelHints Hints,
-        bool Individual
+        bool Individual,
+        bool International
     )
     {
         public string BaseText => Base is null ? "" : $"{Base.Alpha2} ({Base.Region?.DisplayName() ?? "no region"})";
@@ -39,17 +40,19 @@ public sealed partial class ClassificationEngine
         List<string> evidence
     )
     {
-        var baseCountry = RecipientBase(grant, evidence);
+        var baseCountry = RecipientBase(grant, evidence, out var international);
         var work = new WorkPlaces();
         foreach (var loc in grant.BeneficiaryLocations)
         {
             work.Read(loc, baseCountry, evidence);
         }
 
+        work.DropAreasAroundOneCountry(evidence);
+
         var text = TextPlaces(hits, factor, PlaceInText);
         var source = "beneficiary locations";
         var fromText = false;
-        if (work.IsOnly(baseCountry) && text.Countries.Any(c => c != baseCountry))
+        if (work.IsOnly(baseCountry) && (text.Countries.Any(c => c != baseCountry) || text.Areas.Count > 0))
         {
             // A funder that records the recipient's own country says nothing about where the work happens.
             evidence.Add(
@@ -80,13 +83,15 @@ public sealed partial class ClassificationEngine
             (work, source, fromText) = (text, "places named in the text", true);
         }
 
-        return new LevelFacts(baseCountry, work, source, fromText, Hints(hits, factor), grant.RecipientIsIndividual);
+        var hints = Hints(hits, factor);
+        return new LevelFacts(baseCountry, work, source, fromText, hints, grant.RecipientIsIndividual, international);
     }
 
     /// <summary>Where the recipient is based: its address country, its locations, then its organisation
     /// identifier.</summary>
-    private static Country? RecipientBase(GrantRecord grant, List<string> evidence)
+    private static Country? RecipientBase(GrantRecord grant, List<string> evidence, out bool international)
     {
+        international = false;
         if (!string.IsNullOrWhiteSpace(grant.RecipientOrgCountry))
         {
             if (Countries.TryResolve(grant.RecipientOrgCountry, out var c))
@@ -105,10 +110,40 @@ public sealed partial class ClassificationEngine
             }
         }
 
-        if (OrganisationIds.TryBase(grant.RecipientOrgId, out var fromId, out _) && fromId is not null)
+        if (OrganisationIds.TryBase(grant.RecipientOrgId, out var fromId, out international) && fromId is not null)
         {
             evidence.Add($"recipient identifier {grant.RecipientOrgId}: registered in {fromId.Alpha2}");
             return fromId;
+        }
+
+        if (international)
+        {
+            evidence.Add($"recipient identifier {grant.RecipientOrgId}: on a list of international bodies");
+            return null;
+        }
+
+        return AddressBase(grant, evidence);
+    }
+
+    /// <summary>
+    /// Where the recipient is based by its address without a country: a UK postcode, or a county or town that names
+    /// one place only ("Manchester" does not: it has readings in GB and the US, and is left alone).
+    /// </summary>
+    private static Country? AddressBase(GrantRecord grant, List<string> evidence)
+    {
+        foreach (
+            var part in (string?[])[grant.RecipientOrgPostalCode, grant.RecipientOrgRegion, grant.RecipientOrgLocality]
+        )
+        {
+            if (
+                !string.IsNullOrWhiteSpace(part)
+                && !Gazetteer.IsAmbiguous(part)
+                && Gazetteer.TryResolveName(part, null, out var place)
+            )
+            {
+                evidence.Add($"the recipient's address '{part.Trim()}': in {place.Country.Alpha2}");
+                return place.Country;
+            }
         }
 
         return null;

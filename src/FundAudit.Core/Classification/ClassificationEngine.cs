@@ -159,7 +159,7 @@ public sealed partial class ClassificationEngine
         var firedCount = 0;
         try
         {
-            firedCount = Scan(grant.Title, Field.Title, factor, fired, firedCount);
+            firedCount = Scan(TitleWithoutRecipient(grant), Field.Title, factor, fired, firedCount);
             firedCount = Scan(grant.ProgrammeTitle, Field.Programme, factor, fired, firedCount);
             firedCount = Scan(grant.Description, Field.Description, factor, fired, firedCount);
             firedCount = Scan(grant.RecipientOrgName, Field.RecipientName, factor, fired, firedCount);
@@ -178,6 +178,16 @@ public sealed partial class ClassificationEngine
             }
         }
     }
+
+    /// <summary>
+    /// The title without the recipient's name in it ("Grant to Ethnic Minorities Advocacy Group"): a name says who
+    /// the recipient is, not what the grant is for, so its words never decide a purpose (TAXONOMY.md).
+    /// </summary>
+    private static string? TitleWithoutRecipient(GrantRecord grant) =>
+        grant is { Title: { } title, RecipientOrgName: { Length: >= 4 } name }
+        && title.Contains(name.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? title.Replace(name.Trim(), " ", StringComparison.OrdinalIgnoreCase)
+            : grant.Title;
 
     private int Scan(string? text, Field field, Span<float> factor, Span<int> fired, int firedCount)
     {

@@ -6,6 +6,10 @@ namespace FundAudit.Core.Classification;
 /// </summary>
 public static class ConfidenceKeys
 {
+    /// <summary>A recipient whose identifier is on an international list (XM-DAC, XM-OCHA): an international
+    /// body.</summary>
+    public const string LevelInternational = "level.international";
+
     /// <summary>A Level column in the data.</summary>
     public const string LevelExplicit = "level.explicit";
 
@@ -99,6 +103,7 @@ public static class ConfidenceKeys
         LevelTextHints,
         LevelIndividual,
         LevelBaseGlobal,
+        LevelInternational,
         PurposeExplicit,
         PurposeStrong,
         PurposeWeak,

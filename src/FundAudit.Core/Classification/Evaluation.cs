@@ -136,7 +136,7 @@ public sealed record ReliabilityBin(double From, double To, int Answers, int Rig
 }
 
 /// <summary>Loads labelled evaluation sets and measures an engine against them.</summary>
-public static class Evaluation
+public static partial class Evaluation
 {
     private static readonly string[] LevelLabels = ["global", "regional", "national", "local", "unclassified"];
     private static readonly string[] PurposeLabels =
@@ -258,61 +258,6 @@ public static class Evaluation
         }
 
         return new EvaluationReport(cases.Count, level.Report(), purpose.Report(), flexible.Report());
-    }
-
-    /// <summary>
-    /// Per decision path (the <c>decision: key</c> line of the evidence): answers, right answers and the lower end of
-    /// the share right (<see cref="WilsonLower"/>), which is what the rule set's <c>confidence</c> section should say.
-    /// </summary>
-    public static string Calibration(ClassificationEngine engine, IReadOnlyList<EvaluationCase> cases)
-    {
-        ArgumentNullException.ThrowIfNull(engine);
-        ArgumentNullException.ThrowIfNull(cases);
-        var tally = new SortedDictionary<string, (int Answers, int Right)>(StringComparer.Ordinal);
-        void Add(IReadOnlyList<string> evidence, bool right)
-        {
-            var key = DecisionOf(evidence) ?? "(none)";
-            var (n, k) = tally.GetValueOrDefault(key);
-            tally[key] = (n + 1, k + (right ? 1 : 0));
-        }
-
-        foreach (var c in cases)
-        {
-            var r = engine.Classify(c.Grant);
-            Add(r.Level.Evidence, r.Level.Value == c.Level);
-            Add(r.Purpose.Evidence, r.Purpose.Value == c.Purpose);
-            Add(r.Flexible.Evidence, r.Flexible.Value == c.Flexible);
-        }
-
-        var sb = new StringBuilder(
-            "\n== calibration: per decision, the lower end of the 95 % Wilson interval of the " + "share right\n"
-        );
-        foreach (var (key, (n, k)) in tally)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"  \"{key}\": {WilsonLower(k, n):0.000},   // {k} right of {n}\n");
-        }
-
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// The lower end of the 95 % Wilson score interval of <paramref name="right"/> out of <paramref name="answers"/>:
-    /// a share the decision reaches at least, with 95 % confidence. Small samples get modest confidences.
-    /// </summary>
-    public static double WilsonLower(int right, int answers)
-    {
-        if (answers == 0)
-        {
-            return 0;
-        }
-
-        const double Z = 1.96;
-        double n = answers,
-            p = right / n,
-            z2 = Z * Z;
-        var centre = p + (z2 / (2 * n));
-        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
-        return Math.Round((centre - margin) / (1 + (z2 / n)), 3);
     }
 
     /// <summary>The decision path named in an evidence list (<c>decision: level.local</c>), if any.</summary>

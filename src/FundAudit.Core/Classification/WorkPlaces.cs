@@ -27,6 +27,10 @@ internal sealed class WorkPlaces
 
     public bool Global { get; private set; }
 
+    /// <summary>The data said in so many words that the work covers a whole country ("UK Wide", "National (UK)",
+    /// ONS K02000001), which is more than recording a country.</summary>
+    public bool CountryWideStated { get; private set; }
+
     public bool Any => Countries.Count > 0 || Areas.Count > 0 || Global;
 
     public int RegionCount => System.Numerics.BitOperations.PopCount((uint)RegionMask);
@@ -39,6 +43,7 @@ internal sealed class WorkPlaces
         && Countries[0] == country
         && Areas.Count == 0
         && !Global
+        && !CountryWideStated
         && SubNational.Count == 0;
 
     public void AddCountry(Country c)
@@ -76,9 +81,29 @@ internal sealed class WorkPlaces
     public void AddSubPlace(SubPlace place)
     {
         AddCountry(place.Country);
+        CountryWideStated |= place.Kind == SubPlaceKind.CountryWide;
         if (place.Kind != SubPlaceKind.CountryWide && !SubNational.Contains(place.Name))
         {
             SubNational.Add(place.Name);
+        }
+    }
+
+    /// <summary>
+    /// Drops areas that only repeat the one country's own world region (IATI's "South of Sahara" beside "Congo"): the
+    /// country is the more precise place, and it alone says where the work happens.
+    /// </summary>
+    public void DropAreasAroundOneCountry(List<string> evidence)
+    {
+        if (
+            Countries.Count == 1
+            && Areas.Count > 0
+            && !Global
+            && Countries[0].Region is { } r
+            && RegionMask == 1 << (int)r
+        )
+        {
+            evidence.Add($"{string.Join(", ", Areas)}: the region around {Countries[0].Alpha2}, which is more precise");
+            Areas.Clear();
         }
     }
 
@@ -178,6 +203,17 @@ internal sealed class WorkPlaces
         if (name.EndsWith(", regional", StringComparison.OrdinalIgnoreCase))
         {
             name = name[..^", regional".Length]; // IATI's region names: "South of Sahara, regional"
+        }
+
+        // "Scotland", "Wales": the country table knows them as names of GB, but they are constituent countries.
+        if (
+            Gazetteer.TryResolveName(name, (country ?? recipientBase)?.Alpha2, out var part)
+            && part.Kind == SubPlaceKind.ConstituentCountry
+        )
+        {
+            evidence.Add($"place '{name}': {Describe(part)}");
+            AddSubPlace(part);
+            return true;
         }
 
         if (Places.TryResolve(name, out var named))

@@ -37,6 +37,17 @@ public sealed record GrantRecord
     /// <summary>The recipient's address country as given (a code or a name).</summary>
     public string? RecipientOrgCountry { get; init; }
 
+    /// <summary>The recipient's postal code as given (360Giving <c>postalCode</c>, CSV <c>Recipient Org:Postal
+    /// Code</c>).</summary>
+    public string? RecipientOrgPostalCode { get; init; }
+
+    /// <summary>The recipient's town or city as given (<c>addressLocality</c>, <c>Recipient Org:City</c>).</summary>
+    public string? RecipientOrgLocality { get; init; }
+
+    /// <summary>The recipient's county or region as given (<c>addressRegion</c>, <c>Recipient
+    /// Org:County</c>).</summary>
+    public string? RecipientOrgRegion { get; init; }
+
     /// <summary>Country codes of the recipient's own locations (360Giving recipientOrganization.location).</summary>
     public IReadOnlyList<string> RecipientLocationCountryCodes { get; init; } = [];
 

@@ -49,9 +49,15 @@ internal sealed class ClassificationInputRow
 
     public DateOnly AwardDate { get; init; }
 
+    public string? RecipientOrgId { get; init; }
+
     public string? RecipientOrgName { get; init; }
 
     public string? RecipientCountry { get; init; }
+
+    /// <summary>The stored grant JSON: the recipient's address and whether it is a person
+    /// (<see cref="StoredRecipient"/>).</summary>
+    public string? ExtraJson { get; init; }
 
     public string? RecipientLocationCountries { get; init; }
 
@@ -150,8 +156,8 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
         VALUES (@FunderId, @GrantId, @Level, @Purpose, @Flexible, @Reason, @CorrectedBy, @CorrectedAt)
         """;
     private const string SelectInputs = """
-        SELECT id, identifier, title, description, currency, amount_awarded, award_date, recipient_org_name,
-            recipient_country,
+        SELECT id, identifier, title, description, currency, amount_awarded, award_date, recipient_org_id,
+            recipient_org_name, recipient_country, extra_json,
                recipient_location_countries, beneficiary_locations, programme_title, funding_types, location_scope,
                explicit_level, explicit_purpose, explicit_flexible
         FROM grants WHERE funder_id = @FunderId AND id > @AfterId ORDER BY id

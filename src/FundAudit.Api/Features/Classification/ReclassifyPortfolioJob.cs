@@ -62,8 +62,10 @@ internal sealed class ReclassifyPortfolioJob(
         );
     }
 
-    internal static GrantRecord ToRecord(ClassificationInputRow row) =>
-        new()
+    internal static GrantRecord ToRecord(ClassificationInputRow row)
+    {
+        var recipient = StoredRecipient.Read(row.ExtraJson);
+        return new()
         {
             Identifier = row.Identifier,
             Title = row.Title,
@@ -71,8 +73,13 @@ internal sealed class ReclassifyPortfolioJob(
             Currency = row.Currency,
             AmountAwardedMinor = row.AmountAwarded,
             AwardDate = row.AwardDate,
+            RecipientOrgId = row.RecipientOrgId,
             RecipientOrgName = row.RecipientOrgName,
+            RecipientIsIndividual = recipient.Individual,
             RecipientOrgCountry = row.RecipientCountry,
+            RecipientOrgPostalCode = recipient.PostalCode,
+            RecipientOrgLocality = recipient.Locality,
+            RecipientOrgRegion = recipient.Region,
             RecipientLocationCountryCodes = Split(row.RecipientLocationCountries),
             BeneficiaryLocations = row.BeneficiaryLocations is { Length: > 0 } json
                 ? JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, GrantMapping.StoredJson) ?? []
@@ -84,6 +91,7 @@ internal sealed class ReclassifyPortfolioJob(
             ExplicitPurpose = row.ExplicitPurpose,
             ExplicitFlexible = row.ExplicitFlexible,
         };
+    }
 
     private static ClassificationUpdate ToUpdate(long id, GrantClassification c, DateTimeOffset now) =>
         new(

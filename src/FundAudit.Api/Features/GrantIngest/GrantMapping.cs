@@ -44,6 +44,9 @@ internal static class GrantMapping
             RecipientOrgName = recipient?.Name,
             RecipientIsIndividual = recipient is null && g.Extra?.ContainsKey("recipientIndividual") == true,
             RecipientOrgCountry = recipient?.AddressCountry,
+            RecipientOrgPostalCode = ExtraText(recipient?.Extra, "postalCode"),
+            RecipientOrgLocality = ExtraText(recipient?.Extra, "addressLocality"),
+            RecipientOrgRegion = ExtraText(recipient?.Extra, "addressRegion"),
             RecipientLocationCountryCodes = recipient?.Location?.Select(l => l.CountryCode).OfType<string>().ToList()
                 ?? [],
             BeneficiaryLocations = g.BeneficiaryLocation?.Select(l => new BeneficiaryLocation(
@@ -89,6 +92,15 @@ internal static class GrantMapping
             g.Classification = classification;
         }
     }
+
+    /// <summary>A string member kept as extension data (the recipient's <c>postalCode</c>), or null.</summary>
+    private static string? ExtraText(Dictionary<string, JsonElement>? extra, string name) =>
+        extra is not null
+        && extra.TryGetValue(name, out var v)
+        && v.ValueKind == JsonValueKind.String
+        && v.GetString() is { Length: > 0 } s
+            ? s
+            : null;
 
     public static GivingGrant FromStoredJson(string json) =>
         JsonSerializer.Deserialize<GivingGrant>(json, StoredJson)

@@ -24,7 +24,7 @@ public sealed record RealLabel(
 /// Reads the real published files in <c>../shared/data</c> the way the service reads them: 360Giving JSON through the
 /// API's own models and mapping, 360Giving CSV through the import's reader. IATI activity XML, which the service does
 /// not ingest, is mapped here for the evaluation only: title, descriptions and the DAC sector names as the text, the
-/// implementing organisation as the recipient, recipient countries and regions as beneficiary locations, the default
+/// implementing organisation as the recipient (see <see cref="IatiRecipient"/>), recipient countries and regions as beneficiary locations, the default
 /// aid type as the funding type.
 /// </summary>
 public static class RealGrantSources
@@ -242,10 +242,8 @@ public static class RealGrantSources
                 text.Append("Sectors: ").Append(string.Join("; ", sectorNames)).Append('.');
             }
 
-            var orgs = a.Elements("participating-org").ToList();
-            var recipient = orgs.FirstOrDefault(o => o.Attribute("role")?.Value is "Implementing" or "4")
-                ?? orgs.FirstOrDefault(o => o.Attribute("role")?.Value is "Extending" or "3");
             var reporting = a.Element("reporting-org");
+            var (recipientId, recipientName, recipientCountry) = IatiRecipient(a, reporting);
             var locations = a.Elements("recipient-country")
                 .Select(c => new BeneficiaryLocation(Text(c), c.Attribute("code")?.Value, null, null))
                 .Concat(
@@ -269,8 +267,9 @@ public static class RealGrantSources
                 Currency = "GBP",
                 AmountAwardedMinor = 0,
                 AwardDate = new DateOnly(2013, 1, 1),
-                RecipientOrgId = recipient?.Attribute("ref")?.Value,
-                RecipientOrgName = Text(recipient),
+                RecipientOrgId = recipientId,
+                RecipientOrgName = recipientName,
+                RecipientOrgCountry = recipientCountry,
                 BeneficiaryLocations = locations,
                 FundingOrgId = reporting?.Attribute("ref")?.Value,
                 FundingOrgName = Text(reporting),
@@ -278,6 +277,64 @@ public static class RealGrantSources
             };
         }
     }
+
+    /// <summary>
+    /// The recipient of an IATI activity: its first implementing organisation, else the extending one (roles by name
+    /// in any case, or by code). Its base: an organisation identifier as published; an OECD DAC channel code as the
+    /// ref ("41304" UNESCO) is the XM-DAC list of international bodies for international NGOs (21xxx) and
+    /// multilateral bodies (4xxxx), and the reporting organisation's own country for a donor-country NGO (22000) or
+    /// the donor's public sector (1xxxx); a government agency's IATI ref ("GB-1", "SE-6") gives its country; an
+    /// implementing office whose name begins with the reporting organisation's ("CAFOD Kinshasa") is the
+    /// reporting organisation itself. Anything else ("Other", an unnamed enterprise) leaves the base unknown.
+    /// </summary>
+    private static (string? Id, string? Name, string? Country) IatiRecipient(XElement a, XElement? reporting)
+    {
+        var orgs = a.Elements("participating-org").ToList();
+        bool Role(XElement o, string name, string code) =>
+            o.Attribute("role")?.Value is { } r && (r.Equals(name, StringComparison.OrdinalIgnoreCase) || r == code);
+        var recipient = orgs.FirstOrDefault(o => Role(o, "Implementing", "4"))
+            ?? orgs.FirstOrDefault(o => Role(o, "Extending", "3"));
+        if (recipient is null)
+        {
+            return (null, null, null);
+        }
+
+        var id = recipient.Attribute("ref")?.Value?.Trim();
+        var name = Text(recipient);
+        var reportingName = Text(reporting);
+        var reportingCountry = IatiCountry(reporting?.Attribute("ref")?.Value);
+        if (string.IsNullOrEmpty(id))
+        {
+            var ownOffice =
+                !string.IsNullOrEmpty(reportingName)
+                && name is not null
+                && name.StartsWith(reportingName, StringComparison.OrdinalIgnoreCase);
+            return ownOffice ? (reporting?.Attribute("ref")?.Value, name, null) : (null, name, null);
+        }
+
+        if (id.All(char.IsAsciiDigit) && id.Length == 5)
+        {
+            return id[0] switch
+            {
+                '4' => ("XM-DAC-" + id, name, null),
+                '2' when id.StartsWith("21", StringComparison.Ordinal) => ("XM-DAC-" + id, name, null),
+                '2' when id == "22000" => (null, name, reportingCountry),
+                '1' => (null, name, reportingCountry),
+                _ => (null, name, null),
+            };
+        }
+
+        return (id, name, IatiCountry(id));
+    }
+
+    /// <summary>A government agency's IATI identifier ("GB-1", "SE-6", "US-1"): its country code.</summary>
+    private static string? IatiCountry(string? id) =>
+        id is { Length: >= 2 }
+        && char.IsAsciiLetterUpper(id[0])
+        && char.IsAsciiLetterUpper(id[1])
+        && (id.Length == 2 || (id.Length >= 4 && id[2] == '-' && id[3..].All(char.IsAsciiDigit)))
+            ? id[..2]
+            : null;
 
     private static string? Text(XElement? e) =>
         e is null ? null : string.Join(' ', e.Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

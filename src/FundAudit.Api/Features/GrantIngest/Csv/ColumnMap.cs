@@ -133,6 +133,10 @@ internal sealed partial class ColumnMap
             if (field is null && normalized[i].Length > 0)
             {
                 map.extra.Add(i);
+                if (!looksLikeTemplate)
+                {
+                    map.NoteKeptAside(normalized[i], i);
+                }
             }
         }
 

@@ -126,6 +126,13 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             RecipientOrgId = Cell(map.RecipientOrgId),
             RecipientOrgName = Cell(map.RecipientOrgName),
             RecipientOrgCountry = Cell(map.RecipientOrgCountry),
+            RecipientOrgPostalCode = Cell(map.RecipientPostalCode),
+            RecipientOrgLocality = Cell(map.RecipientCity),
+            RecipientOrgRegion = Cell(map.RecipientCounty),
+            RecipientIsIndividual =
+                Cell(map.RecipientOrgId) is null
+                && Cell(map.RecipientOrgName) is null
+                && (Cell(map.RecipientIndividualId) ?? Cell(map.RecipientIndividualName)) is not null,
             RecipientLocationCountryCodes = Distinct(recipientLocationCodes, upper: true),
             BeneficiaryLocations = ReadBeneficiaryLocations(),
             FundingOrgId = Cell(FirstNonEmpty(fundingOrgIds)),

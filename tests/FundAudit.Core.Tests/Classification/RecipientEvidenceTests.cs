@@ -1,0 +1,99 @@
+using FundAudit.Core.Classification;
+using FundAudit.Core.Grants;
+using static FundAudit.Core.Tests.Classification.TestGrants;
+
+namespace FundAudit.Core.Tests.Classification;
+
+/// <summary>Level evidence real files carry (issue 13): the recipient's address, international bodies, constituent
+/// countries named as beneficiary locations, a region around the one country, "UK Wide" said in so many
+/// words.</summary>
+public sealed class RecipientEvidenceTests
+{
+    private static GrantClassification Classify(GrantRecord g) => ClassificationEngine.Default.Classify(g);
+
+    [Fact]
+    public void A_uk_postcode_places_the_recipient_in_gb_when_nothing_else_does()
+    {
+        var grant = Make(title: "Community radio for isolated older people") with
+        {
+            RecipientOrgPostalCode = "M19 2EQ",
+            RecipientOrgLocality = "Manchester",
+        };
+        var level = Classify(grant).Level;
+        Assert.NotEqual(GrantLevel.Unclassified, level.Value);
+        Assert.Contains("the recipient's address 'M19 2EQ': in GB", level.Evidence);
+
+        var without = Classify(Make(title: "Community radio for isolated older people")).Level;
+        Assert.Equal(GrantLevel.Unclassified, without.Value);
+    }
+
+    [Fact]
+    public void An_ambiguous_town_alone_is_not_an_address_country()
+    {
+        var level = Classify(Make(title: "Arts programme") with { RecipientOrgLocality = "Victoria" }).Level;
+        Assert.Equal(GrantLevel.Unclassified, level.Value);
+        Assert.DoesNotContain(level.Evidence, e => e.StartsWith("the recipient's address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_body_on_an_international_list_is_global()
+    {
+        var level = Classify(
+            Make(title: "Freedom of expression", locations: [Country("EG")]) with
+            {
+                RecipientOrgId = "XM-DAC-41304",
+            }
+        ).Level;
+        Assert.Equal(GrantLevel.Global, level.Value);
+        Assert.Contains(level.Evidence, e => e.StartsWith("decision: level.international", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Scotland")]
+    [InlineData("Wales")]
+    [InlineData("Northern Ireland")]
+    public void A_constituent_country_as_beneficiary_location_is_local(string name)
+    {
+        var level = Classify(
+            Make(title: "Law centre", recipientCountry: "GB", locations: [new(name, null, null, null)])
+        ).Level;
+        Assert.Equal(GrantLevel.Local, level.Value);
+    }
+
+    [Fact]
+    public void A_region_around_the_one_country_does_not_make_the_work_regional()
+    {
+        var level = Classify(
+            Make(title: "Child protection", locations: [Country("MW"), new("South of Sahara", null, null, null)])
+        ).Level;
+        Assert.Equal(GrantLevel.National, level.Value);
+    }
+
+    [Fact]
+    public void Uk_wide_in_the_data_is_not_overruled_by_a_place_in_the_recipients_name()
+    {
+        var level = Classify(
+            Make(
+                title: "Migrants' law project",
+                recipientCountry: "GB",
+                recipientName: "Islington Law Centre",
+                locations: [new("UK Wide", null, null, null)]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, level.Value);
+    }
+
+    [Fact]
+    public void The_recipients_name_in_the_title_does_not_decide_the_purpose()
+    {
+        var purpose = Classify(
+            Make(
+                title: "Grant to Ethnic Minorities Advocacy Group",
+                description: "the salary of a project support worker and premises hire for support groups",
+                recipientName: "Ethnic Minorities Advocacy Group"
+            )
+        ).Purpose;
+        Assert.Equal(GrantPurpose.Other, purpose.Value);
+        Assert.DoesNotContain(purpose.Evidence, e => e.Contains("'advocacy'", StringComparison.Ordinal));
+    }
+}
