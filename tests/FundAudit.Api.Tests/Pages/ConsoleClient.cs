@@ -40,9 +40,21 @@ public sealed class ConsoleClient : IDisposable
         );
 
     /// <summary>Signs in the way a person does: the sign-in page, its token and cookie, the key posted, the session cookie kept.</summary>
-    public static async Task<ConsoleClient> SignInAsync(FundAuditApp app, string key)
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) => SignInAsync(Anonymous(app), key);
+
+    /// <summary>The same on an app with other settings (<see cref="FundAuditApp.WithWebHostBuilder"/>).</summary>
+    public static Task<ConsoleClient> SignInAsync(ContractCheckedFactory app, string key) =>
+        SignInAsync(
+            new ConsoleClient(
+                app.CreateClient(
+                    new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+                )
+            ),
+            key
+        );
+
+    private static async Task<ConsoleClient> SignInAsync(ConsoleClient client, string key)
     {
-        var client = Anonymous(app);
         await client.GetPageAsync("/app/sign-in");
         var response = await client.PostFormAsync(
             "/app/sign-in",
