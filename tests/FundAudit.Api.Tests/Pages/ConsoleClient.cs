@@ -40,18 +40,25 @@ public sealed class ConsoleClient : IDisposable
         );
 
     /// <summary>Signs in the way a person does: the sign-in page, its token and cookie, the key posted, the session cookie kept.</summary>
-    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) =>
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) => SignInAsync(Anonymous(app), key);
+
+    /// <summary>The same on an app with other settings (<see cref="FundAuditApp.WithWebHostBuilder"/>).</summary>
+    public static Task<ConsoleClient> SignInAsync(ContractCheckedFactory app, string key) =>
         SignInAsync(
-            app.CreateClient(
-                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+            new ConsoleClient(
+                app.CreateClient(
+                    new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
+                )
             ),
             key
         );
 
     /// <summary>Signs in over <paramref name="http"/> (a client of a differently configured app, for example).</summary>
-    public static async Task<ConsoleClient> SignInAsync(HttpClient http, string key)
+    public static Task<ConsoleClient> SignInAsync(HttpClient http, string key) =>
+        SignInAsync(new ConsoleClient(http), key);
+
+    private static async Task<ConsoleClient> SignInAsync(ConsoleClient client, string key)
     {
-        var client = new ConsoleClient(http);
         await client.GetPageAsync("/app/sign-in");
         var response = await client.PostFormAsync(
             "/app/sign-in",

@@ -12,7 +12,8 @@ internal sealed class GrantIngestUseCases(
     GrantImportStore imports,
     IImportUploadStore uploads,
     Hangfire.IBackgroundJobClient jobs,
-    TimeProvider clock
+    TimeProvider clock,
+    GrantImportOptions importOptions
 )
 {
     /// <summary>The currencies of the caller's grants, most used first.</summary>
@@ -59,7 +60,15 @@ internal sealed class GrantIngestUseCases(
         string? dateFormat,
         ClaimsPrincipal user,
         CancellationToken ct
-    ) => UploadGrantImport.StoreAsync(file, fileName, dateFormat, user, imports, uploads, jobs, clock, ct);
+    ) =>
+        UploadGrantImport.StoreAsync(
+            file,
+            fileName,
+            dateFormat,
+            user,
+            new ImportStorage(imports, uploads, jobs, clock, importOptions.MaxFileBytes),
+            ct
+        );
 
     /// <summary>PUT /api/grants/by-id/{id}/sensitive for a decoded identifier (the console's form).</summary>
     public Task<Results<Ok<SetGrantSensitive.Response>, ProblemHttpResult>> SetSensitiveAsync(

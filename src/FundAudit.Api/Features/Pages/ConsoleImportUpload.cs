@@ -41,7 +41,9 @@ internal static class ConsoleImportUpload
         var maxBytes = isPackage ? packages.MaxBytes : options.MaxFileBytes;
         if (Check(file, dateFormat, maxBytes, text) is { } problem)
         {
-            return await ConsoleImports.ListPageAsync(http, null, user, grants, problem, dateFormat, ct);
+            var status =
+                file?.Length > maxBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+            return await ConsoleImports.ListPageAsync(http, null, user, grants, problem, dateFormat, ct, null, status);
         }
 
         await using var stream = file!.OpenReadStream();
@@ -62,7 +64,49 @@ internal static class ConsoleImportUpload
             refused.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? text["Upload_TooLarge", ConsoleImports.Size(options.MaxFileBytes)]
                 : text["Upload_Refused", refused.ProblemDetails.Detail ?? refused.ProblemDetails.Title ?? ""];
-        return await ConsoleImports.ListPageAsync(http, null, user, grants, new(FileField, message), dateFormat, ct);
+        var problemAt = new UploadProblem(FileField, message);
+        return await ConsoleImports.ListPageAsync(http, null, user, grants, problemAt, dateFormat, ct, null, 400);
+    }
+
+    /// <summary>
+    /// The upload form's answer to a body over the request limit, ahead of the antiforgery check (which reads the
+    /// form): a declared Content-Length over the limit is never read, and a body cut off while it is read (chunked,
+    /// or the multipart reader's limit) ends the same way: the imports page again, 413, with the limit in MB beside
+    /// the file field, instead of problem+json. Nothing is stored.
+    /// </summary>
+    public static async ValueTask<object?> AnswerTooLargeAsync(
+        EndpointFilterInvocationContext context,
+        EndpointFilterDelegate next
+    )
+    {
+        var http = context.HttpContext;
+        if (!BodyLimits.IsDeclaredTooLarge(http))
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (BodyLimits.IsTooLarge(e) && !http.Response.HasStarted)
+            {
+                // Read no further: what remains of the body is the server's to drain or drop.
+            }
+        }
+
+        var services = http.RequestServices;
+        var options = services.GetRequiredService<GrantImportOptions>();
+        var text = services.GetRequiredService<IStringLocalizer<PageText>>();
+        var problem = new UploadProblem(FileField, text["Upload_TooLarge", ConsoleImports.Size(options.MaxFileBytes)]);
+        return await ConsoleImports.ListPageAsync(
+            http,
+            null,
+            http.User,
+            services.GetRequiredService<GrantIngestUseCases>(),
+            problem,
+            null,
+            http.RequestAborted,
+            null,
+            StatusCodes.Status413PayloadTooLarge
+        );
     }
 
     /// <summary>The first problem of the form, by field: no file, an empty one, another type, too large, a date

@@ -37,7 +37,8 @@ internal static class ConsoleImports
         UploadProblem? problem,
         string? dateFormat,
         CancellationToken ct,
-        string? notice = null
+        string? notice = null,
+        int problemStatus = StatusCodes.Status400BadRequest
     )
     {
         var request = new ListGrantImports.Request(PageSize, before is > 0 ? before : null);
@@ -48,7 +49,7 @@ internal static class ConsoleImports
             "imports",
             new ImportListData(page.Items, page.Next, problem, dateFormat),
             notice,
-            status: problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest
+            status: problem is null ? StatusCodes.Status200OK : problemStatus
         );
     }
 

@@ -219,13 +219,14 @@ internal static class PagesEndpoints
         portfolio
             .MapGroup("/imports")
             .DisableAntiforgery()
+            .AddEndpointFilter(ConsoleImportUpload.AnswerTooLargeAsync)
             .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
             .RequireAuthorization(p =>
                 p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
             )
             .MapPost("/", ConsoleImportUpload.UploadAsync)
             .WithName("ConsoleUploadImport")
-            .WithMetadata(new RequestSizeLimitAttribute(uploadLimit))
+            .WithMetadata(new RequestSizeLimitAttribute(uploadLimit), new AnswersOversizedBody())
             .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
     }
 }

@@ -33,7 +33,10 @@ internal sealed class ProblemExceptionHandler(
             BadHttpRequestException { StatusCode: 413 } => (
                 413,
                 "Request body too large",
-                "The request body is " + "larger than this endpoint accepts."
+                BodyLimits.LimitOf(httpContext) is { } limit
+                    ? $"The request body is larger than this endpoint accepts: at most {BodyLimits.Megabytes(limit)} "
+                        + $"({limit} bytes)."
+                    : "The request body is " + "larger than this endpoint accepts."
             ),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", SafeMessage(bad)),
             _ when DatabaseBusy.Is(exception) => (
@@ -65,14 +68,31 @@ internal sealed class ProblemExceptionHandler(
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails =
-                {
-                    Status = status,
-                    Title = title,
-                    Detail = detail,
-                },
+                ProblemDetails = Problem(status, title, detail, httpContext),
             }
         );
+    }
+
+    /// <summary>The problem; a 413 also names the limit in bytes (<c>limitBytes</c>).</summary>
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails Problem(
+        int status,
+        string title,
+        string detail,
+        HttpContext http
+    )
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+        };
+        if (status == StatusCodes.Status413PayloadTooLarge && BodyLimits.LimitOf(http) is { } limit)
+        {
+            problem.Extensions["limitBytes"] = limit;
+        }
+
+        return problem;
     }
 
     /// <summary>A busy database as a warning (with the Retry-After header set); any other 5xx as an error.</summary>

@@ -34,6 +34,7 @@ internal static class UploadGrantImport
         IImportUploadStore uploads,
         IBackgroundJobClient jobs,
         TimeProvider clock,
+        GrantImportOptions options,
         CancellationToken ct
     )
     {
@@ -69,7 +70,8 @@ internal static class UploadGrantImport
             return UnsupportedMediaType();
         }
 
-        return await StoreAsync(body, fileName, request.DateFormat, user, store, uploads, jobs, clock, ct);
+        var stored = new ImportStorage(store, uploads, jobs, clock, options.MaxFileBytes);
+        return await StoreAsync(body, fileName, request.DateFormat, user, stored, ct);
     }
 
     /// <summary>
@@ -81,21 +83,15 @@ internal static class UploadGrantImport
         string? fileName,
         string? dateFormat,
         ClaimsPrincipal user,
-        GrantImportStore store,
-        IImportUploadStore uploads,
-        IBackgroundJobClient jobs,
-        TimeProvider clock,
+        ImportStorage storage,
         CancellationToken ct
     )
     {
+        var (store, uploads, jobs, clock, maxFileBytes) = storage;
         var saved = await uploads.SaveAsync(user.FunderId(), body, ct);
         if (saved is null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "File too large",
-                detail: "The file is larger than this service accepts; split it into smaller files."
-            );
+            return BodyLimits.TooLarge("File too large", "The file", maxFileBytes);
         }
 
         var now = clock.GetUtcNow();
@@ -172,3 +168,13 @@ internal static class UploadGrantImport
         }
     }
 }
+
+/// <summary>What storing an upload needs: the import records, the upload store, the job queue, the clock and the file
+/// limit (<see cref="GrantImportOptions.MaxFileBytes"/>).</summary>
+internal sealed record ImportStorage(
+    GrantImportStore Store,
+    IImportUploadStore Uploads,
+    IBackgroundJobClient Jobs,
+    TimeProvider Clock,
+    long MaxFileBytes
+);
