@@ -12,6 +12,7 @@ internal static class PeopleEndpoints
         services.AddSingleton<FactorStore>();
         services.AddSingleton<SecondFactors>();
         services.AddSingleton<Invitations>();
+        services.AddSingleton<ThrottleStore>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PersonSignIn>();
         services.AddScoped<IValidator<InvitePerson.Request>, InvitePerson.Validator>();
