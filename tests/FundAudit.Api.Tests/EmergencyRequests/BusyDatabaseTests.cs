@@ -275,6 +275,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
         var reference = (await SubmitAsync(slug)).GetProperty("reference").GetString()!;
         await using var impatient = Impatient();
         using var console = await ConsoleClient.SignInAsync(
+            app,
             impatient.CreateClient(
                 new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
             ),

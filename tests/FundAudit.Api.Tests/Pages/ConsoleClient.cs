@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace FundAudit.Api.Tests.Pages;
 
 /// <summary>
-/// A browser-like client of the officers' console over HTTP, signed in through the sign-in page with a personal key:
+/// A browser-like client of the officers' console over HTTP, signed in as a person (see <see cref="TestPeople"/>):
 /// a <see cref="PageSession"/> (cookies by hand, no redirect followed, the last page's antiforgery token sent with the
 /// next form) with the assertions the console tests repeat.
 /// </summary>
@@ -39,35 +39,30 @@ public sealed class ConsoleClient : IDisposable
             )
         );
 
-    /// <summary>Signs in the way a person does: the sign-in page, its token and cookie, the key posted, the session cookie kept.</summary>
-    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) => SignInAsync(Anonymous(app), key);
+    /// <summary>Signs in as the person behind a key (<see cref="TestPeople"/>): enrolled through their invitation the
+    /// first time, then through the sign-in form; the session cookie kept.</summary>
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) => SignInAsync(app, Anonymous(app), key);
 
-    /// <summary>The same on an app with other settings (<see cref="FundAuditApp.WithWebHostBuilder"/>).</summary>
-    public static Task<ConsoleClient> SignInAsync(ContractCheckedFactory app, string key) =>
+    /// <summary>The same on an app with other settings (<see cref="FundAuditApp.WithWebHostBuilder"/>) over the same
+    /// database.</summary>
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, ContractCheckedFactory other, string key) =>
         SignInAsync(
+            app,
             new ConsoleClient(
-                app.CreateClient(
+                other.CreateClient(
                     new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
                 )
             ),
             key
         );
 
-    /// <summary>Signs in over <paramref name="http"/> (a client of a differently configured app, for example).</summary>
-    public static Task<ConsoleClient> SignInAsync(HttpClient http, string key) =>
-        SignInAsync(new ConsoleClient(http), key);
+    /// <summary>The same over <paramref name="http"/> (a client of a differently configured app, for example).</summary>
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, HttpClient http, string key) =>
+        SignInAsync(app, new ConsoleClient(http), key);
 
-    private static async Task<ConsoleClient> SignInAsync(ConsoleClient client, string key)
+    private static async Task<ConsoleClient> SignInAsync(FundAuditApp app, ConsoleClient client, string key)
     {
-        await client.GetPageAsync("/app/sign-in");
-        var response = await client.PostFormAsync(
-            "/app/sign-in",
-            new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/app" }
-        );
-        Assert.True(
-            response.StatusCode == HttpStatusCode.SeeOther,
-            $"Sign-in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
-        );
+        await TestPeople.SignInAsync(app, client._session, key);
         Assert.NotNull(client.Cookie(SessionCookie));
         return client;
     }
