@@ -28,6 +28,7 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         var (declined, _) = await cases.SubmitAsync("rotation2");
         var reason = cases.Canary("decline", "rotation2");
         await cases.ActAsync(declined, "decline", v => new { version = v, reason });
+        await AddTotpFactorAsync();
 
         var rotation = app.Services.GetRequiredService<KeyRotation>();
         var oldKey = rotation.CurrentKeyId();
@@ -93,6 +94,48 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("keyring reprotect", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, await RunAsync("reprotect"));
         Assert.Equal(0, await RunAsync("revoke-old"));
+    }
+
+    /// <summary>A staff person with a TOTP secret protected as the service protects it (people, issue 16).</summary>
+    private async Task AddTotpFactorAsync()
+    {
+        var funder = await app.CreateTenantAsync();
+        var secret = app
+            .Services.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector(KeyRotation.TotpSecretPurpose)
+            .Protect("JBSWY3DPEHPK3PXP");
+        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        var now = DateTimeOffset.UtcNow;
+        var email = $"rotation-{Guid.NewGuid():N}@example.org";
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO staff_people (funder_id, email, email_key, display_name, roles, status, created_at, updated_at)
+            VALUES (@FunderId, @Email, @Email, 'Rotation', 'officer', 'active', @Now, @Now)
+            """,
+            new
+            {
+                funder.FunderId,
+                Email = email,
+                Now = now,
+            }
+        );
+        var personId = await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM staff_people WHERE email_key = @Email",
+            new { Email = email }
+        );
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO staff_totp_factors (funder_id, person_id, secret_protected, created_at, confirmed_at)
+            VALUES (@FunderId, @PersonId, @Secret, @Now, @Now)
+            """,
+            new
+            {
+                funder.FunderId,
+                PersonId = personId,
+                Secret = secret,
+                Now = now,
+            }
+        );
     }
 
     private async Task<int> RunAsync(string verb)

@@ -64,6 +64,7 @@ internal static class ConsoleRender
         );
     }
 
-    /// <summary>The person's name (their key's label), else the key.</summary>
-    private static string Display(ClaimsPrincipal user) => user.FindFirstValue(FunderClaims.Person) ?? user.Actor();
+    /// <summary>The person's display name, else their key's label, else the key.</summary>
+    private static string Display(ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.Name) ?? user.FindFirstValue(FunderClaims.Person) ?? user.Actor();
 }

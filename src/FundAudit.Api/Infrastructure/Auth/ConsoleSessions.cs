@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using FundAudit.Api.Features.Tenancy;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace FundAudit.Api.Infrastructure.Auth;
 
@@ -34,9 +31,22 @@ internal sealed class ConsoleSessionRow
 
     public long FunderId { get; init; }
 
-    public string KeyId { get; init; } = "";
+    /// <summary>The key that opened the session (sessions opened with a key, before people), else null.</summary>
+    public string? KeyId { get; init; }
 
     public string Person { get; init; } = "";
+
+    /// <summary>The staff person the session belongs to, else null (a key's session).</summary>
+    public long? PersonId { get; init; }
+
+    /// <summary>When the person last gave their second factor in this session (sign-in or step-up).</summary>
+    public DateTimeOffset? SecondFactorAt { get; init; }
+
+    /// <summary>The person's display name (an active person only).</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>The person's roles, comma-separated.</summary>
+    public string? PersonRoles { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -45,7 +55,7 @@ internal sealed class ConsoleSessionRow
     public DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>The role of the (unrevoked) key that opened the session.</summary>
-    public string Role { get; init; } = "";
+    public string? Role { get; init; }
 
     /// <summary>The key's label: the person, for four-eyes rules.</summary>
     public string? Label { get; init; }
@@ -55,11 +65,27 @@ internal sealed class ConsoleSessionRow
     public ApiKeyRow Key =>
         new()
         {
-            KeyId = KeyId,
+            KeyId = KeyId ?? "",
             FunderId = FunderId,
-            Role = Role,
+            Role = Role ?? "",
             Label = Label,
         };
+
+    /// <summary>The principal of the session: its person's, else its key's.</summary>
+    public ClaimsPrincipal Principal(string scheme) =>
+        PersonId is { } personId
+            ? FunderPrincipal.FromPerson(
+                new PersonIdentity(
+                    FunderId,
+                    personId,
+                    DisplayName ?? "",
+                    (PersonRoles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+                    Id,
+                    SecondFactorAt
+                ),
+                scheme
+            )
+            : FunderPrincipal.FromKey(Key, scheme);
 }
 
 /// <summary>
@@ -74,13 +100,26 @@ internal sealed class ConsoleSessionStore(Db db)
         VALUES (@TokenHash, @FunderId, @KeyId, @Person, @Now, @Now, @ExpiresAt)
         """;
 
-    // A session lives only while the key that opened it does: one read checks both.
-    private const string SelectLive = """
-        SELECT s.id, s.funder_id, s.key_id, s.person, s.created_at, s.last_seen_at, s.expires_at, k.role, k.label
-        FROM console_sessions s JOIN api_keys k ON k.key_id = s.key_id AND k.funder_id = s.funder_id AND k.revoked_at
-            IS NULL
-        WHERE s.token_hash = @TokenHash AND s.revoked_at IS NULL
+    private const string InsertPerson = """
+        INSERT INTO console_sessions (token_hash, funder_id, person_id, person, created_at, last_seen_at, expires_at,
+            second_factor_at)
+        VALUES (@TokenHash, @FunderId, @PersonId, @Person, @Now, @Now, @ExpiresAt, @Now)
         """;
+
+    // A session lives only while the key that opened it, or its person, does: one read checks both.
+    private const string SelectLive = """
+        SELECT s.id, s.funder_id, s.key_id, s.person, s.person_id, s.created_at, s.last_seen_at, s.expires_at,
+            s.second_factor_at, k.role, k.label, p.display_name, p.roles AS person_roles
+        FROM console_sessions s
+        LEFT JOIN api_keys k ON k.key_id = s.key_id AND k.funder_id = s.funder_id AND k.revoked_at IS NULL
+        LEFT JOIN staff_people p ON p.id = s.person_id AND p.funder_id = s.funder_id AND p.status = 'active'
+        WHERE s.token_hash = @TokenHash AND s.revoked_at IS NULL AND (k.key_id IS NOT NULL OR p.id IS NOT NULL)
+        """;
+    private const string StepUp =
+        "UPDATE console_sessions SET second_factor_at = @Now WHERE id = @Id AND revoked_at IS NULL";
+    private const string RevokeStaffPerson =
+        "UPDATE console_sessions SET revoked_at = @Now WHERE funder_id = @FunderId "
+        + "AND person_id = @PersonId AND revoked_at IS NULL";
     private const string Touch =
         "UPDATE console_sessions SET last_seen_at = @Now WHERE id = @Id AND revoked_at IS " + "NULL";
     private const string RevokeOne =
@@ -92,6 +131,73 @@ internal sealed class ConsoleSessionStore(Db db)
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 
+    /// <summary>Opens a session of a staff person who has just given their second factor; answers the token for the
+    /// cookie (never stored).</summary>
+    public async Task<string> CreateForPersonAsync(
+        PersonIdentity person,
+        DateTimeOffset now,
+        DateTimeOffset expiresAt,
+        CancellationToken ct
+    )
+    {
+        var token = NewToken();
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                InsertPerson,
+                new
+                {
+                    TokenHash = Hash(token),
+                    person.FunderId,
+                    person.PersonId,
+                    Person = "staff:" + person.PersonId.ToString(CultureInfo.InvariantCulture),
+                    Now = now,
+                    ExpiresAt = expiresAt,
+                },
+                cancellationToken: ct
+            )
+        );
+        return token;
+    }
+
+    /// <summary>Records that the session's person has just given their second factor again (step-up).</summary>
+    public async Task StepUpAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(StepUp, new { Id = id, Now = now }, cancellationToken: ct));
+    }
+
+    /// <summary>Ends every session of one staff person (seizure, sign out everywhere), on the given connection when
+    /// one is passed (to share a transaction).</summary>
+    public async Task<int> RevokeAllOfPersonAsync(
+        long funderId,
+        long personId,
+        DateTimeOffset now,
+        CancellationToken ct,
+        DbConnection? connection = null,
+        DbTransaction? transaction = null
+    )
+    {
+        var args = new
+        {
+            FunderId = funderId,
+            PersonId = personId,
+            Now = now,
+        };
+        if (connection is not null)
+        {
+            return await connection.ExecuteAsync(
+                new CommandDefinition(RevokeStaffPerson, args, transaction, cancellationToken: ct)
+            );
+        }
+
+        await using var own = await db.OpenAsync(ct);
+        return await own.ExecuteAsync(new CommandDefinition(RevokeStaffPerson, args, cancellationToken: ct));
+    }
+
+    private static string NewToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     /// <summary>Opens a session and answers the token for the cookie (never stored).</summary>
     public async Task<string> CreateAsync(
         ApiKeyRow key,
@@ -101,11 +207,7 @@ internal sealed class ConsoleSessionStore(Db db)
         CancellationToken ct
     )
     {
-        var token = Convert
-            .ToBase64String(RandomNumberGenerator.GetBytes(32))
-            .TrimEnd('=')
-            .Replace('+', '-')
-            .Replace('/', '_');
+        var token = NewToken();
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(
             new CommandDefinition(
@@ -199,6 +301,20 @@ internal sealed class ConsoleSessions(
         var expires = now.AddHours(options.AbsoluteHours);
         var person = FunderPrincipal.FromKey(key, ConsoleSessionHandler.SchemeName).PersonId();
         var token = await store.CreateAsync(key, person, now, expires, ct);
+        AppendCookie(http, token);
+        return key.Role;
+    }
+
+    /// <summary>Opens a session for a person who has just given their password and second factor, and sets its
+    /// cookie.</summary>
+    public async Task SignInPersonAsync(HttpContext http, PersonIdentity person, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var token = await store.CreateForPersonAsync(person, now, now.AddHours(options.AbsoluteHours), ct);
+        AppendCookie(http, token);
+    }
+
+    private void AppendCookie(HttpContext http, string token) =>
         http.Response.Cookies.Append(
             CookieName,
             token,
@@ -213,8 +329,6 @@ internal sealed class ConsoleSessions(
                 // A session cookie for the browser; the server enforces the idle and absolute expiry.
             }
         );
-        return key.Role;
-    }
 
     public async Task SignOutAsync(HttpContext http, bool everywhere, CancellationToken ct)
     {
@@ -229,66 +343,5 @@ internal sealed class ConsoleSessions(
         }
 
         http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = CookiePath, Secure = Secure });
-    }
-}
-
-/// <summary>
-/// The console's authentication scheme: reads the session cookie (and nothing else), checks the session and its key,
-/// and sends anyone without a live session to the sign-in page. The API never accepts this cookie.
-/// </summary>
-internal sealed class ConsoleSessionHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
-    UrlEncoder encoder,
-    ConsoleSessionStore sessions,
-    ConsoleSessionOptions settings,
-    TimeProvider clock
-) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-{
-    public const string SchemeName = "ConsoleSession";
-
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        if (Request.Cookies[ConsoleSessions.CookieName] is not { Length: > 0 and <= 100 } token)
-        {
-            return AuthenticateResult.NoResult();
-        }
-
-        var ct = Context.RequestAborted;
-        var session = await sessions.FindLiveAsync(token, ct);
-        var now = clock.GetUtcNow();
-        if (
-            session is null
-            || now >= session.ExpiresAt
-            || now - session.LastSeenAt >= TimeSpan.FromMinutes(settings.IdleMinutes)
-        )
-        {
-            return AuthenticateResult.Fail("No live console session (signed out, expired, or its key revoked).");
-        }
-
-        if (now - session.LastSeenAt >= TimeSpan.FromSeconds(settings.TouchEverySeconds))
-        {
-            await sessions.TouchAsync(session.Id, now, ct);
-        }
-
-        return AuthenticateResult.Success(
-            new AuthenticationTicket(FunderPrincipal.FromKey(session.Key, SchemeName), SchemeName)
-        );
-    }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        string back =
-            Request.Method == HttpMethods.Get
-                ? (Request.PathBase + Request.Path + Request.QueryString).ToString()
-                : "/app";
-        Response.Redirect("/app/sign-in?returnUrl=" + Uri.EscapeDataString(back));
-        return Task.CompletedTask;
-    }
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.Redirect("/app/forbidden");
-        return Task.CompletedTask;
     }
 }

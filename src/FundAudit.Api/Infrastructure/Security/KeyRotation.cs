@@ -40,6 +40,10 @@ internal sealed class KeyRotation(
 {
     private const string SensitivePurpose = "FundAudit.EmergencyRequests.SensitiveFields.v1";
 
+    /// <summary>The purpose protecting staff people's TOTP secrets (<c>staff_totp_factors.secret_protected</c>,
+    /// written by <c>IDataProtector.Protect(string)</c>: base64url).</summary>
+    public const string TotpSecretPurpose = "FundAudit.People.TotpSecrets.v1";
+
     /// <summary>
     /// Every column holding Data Protection ciphertext (the protectors' purposes are those of
     /// <c>SensitiveFields</c>, <c>IdempotencyStore</c> and <see cref="ServiceSecrets"/>). A new protected column
@@ -58,6 +62,7 @@ internal sealed class KeyRotation(
         new("funds", "webhook_secret_protected", ["id"], SensitivePurpose),
         new("idempotent_responses", "response_protected", ["scope", "key_hash"], "FundAudit.IdempotentResponses.v1"),
         new("service_secrets", "value_protected", ["name"], ServiceSecrets.Purpose, Base64: true, MainDatabase: true),
+        new("staff_totp_factors", "secret_protected", ["id"], TotpSecretPurpose, MainDatabase: true),
     ];
 
     /// <summary>Creates a key that is the default from now on (activation now, the usual 90-day lifetime).</summary>
