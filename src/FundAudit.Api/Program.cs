@@ -4,6 +4,7 @@ using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Pages;
+using FundAudit.Api.Features.SingleSignOn;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.OpenApi;
@@ -29,6 +30,7 @@ builder.Services.AddGrantImports(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddEmergencyRequests(builder.Configuration);
 builder.Services.AddPages(builder.Configuration);
+builder.Services.AddSingleSignOn(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -63,6 +65,7 @@ app.MapGrantImports();
 app.MapAudit();
 app.MapEmergencyRequests();
 app.MapPages();
+app.MapSingleSignOn();
 
 await app.RunAsync();
 return 0;

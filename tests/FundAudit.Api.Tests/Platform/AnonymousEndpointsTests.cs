@@ -27,6 +27,7 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
         "POST /f/{slug}/withdraw",
         "GET /app/sign-in", // the console's sign-in form: a personal key opens a session
         "POST /app/sign-in",
+        "GET /app/sign-in/sso/{slug}", // single sign-on: sends the browser to the funder's own provider
     ];
 
     [Fact]
