@@ -31,7 +31,7 @@ public sealed record SsoFunder(Tenant Admin, string Slug, TestOidcClient Client)
 /// redirect to the provider, the provider's redirect back, the callback, each followed by hand with the service's
 /// cookies kept (<see cref="PageSession"/>).
 /// </summary>
-internal sealed class SsoHarness(FundAuditApp app, TestOidcProvider provider)
+internal sealed class SsoHarness(FundAuditApp app, TestOidcProvider provider, string baseUrl = "http://localhost")
 {
     public async Task<SsoFunder> FunderAsync(
         Func<TestOidcClient, TestOidcClient>? profile = null,
@@ -43,7 +43,7 @@ internal sealed class SsoHarness(FundAuditApp app, TestOidcProvider provider)
         var client = new TestOidcClient(
             "fundaudit-" + slug,
             "secret-" + Guid.NewGuid().ToString("N"),
-            "http://localhost/app/sign-in/sso/" + slug + "/callback"
+            baseUrl + "/app/sign-in/sso/" + slug + "/callback"
         );
         client = profile?.Invoke(client) ?? client;
         provider.Register(client);
