@@ -112,6 +112,26 @@ internal sealed class SsoHarness(FundAuditApp app, TestOidcProvider provider, st
         return id;
     }
 
+    /// <summary>A new open invitation for an existing person.</summary>
+    public Task ReinviteAsync(long funderId, long personId)
+    {
+        var now = app.Clock.GetUtcNow();
+        return ExecuteAsync(
+            """
+            INSERT INTO staff_invitations (funder_id, person_id, token_hash, created_by, created_at, expires_at)
+            VALUES (@FunderId, @PersonId, @Token, 'test', @Now, @Expires)
+            """,
+            new
+            {
+                FunderId = funderId,
+                PersonId = personId,
+                Token = Guid.NewGuid().ToString("N"),
+                Now = now,
+                Expires = now.AddHours(72),
+            }
+        );
+    }
+
     /// <summary>Walks the sign-in; answers the page the service showed at the end and the session it left.</summary>
     public async Task<(HtmlPage Page, PageSession Session)> SignInAsync(string signInPath)
     {

@@ -148,7 +148,7 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     }
 
     [Fact]
-    public async Task A_seized_person_stays_out_even_with_a_linked_subject()
+    public async Task A_seized_person_stays_out_with_a_linked_subject_until_invited_again()
     {
         var email = NewEmail();
         var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"] });
@@ -163,6 +163,16 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
 
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Equal(1, await _sso.SessionsAsync(funder.Admin.FunderId));
+
+        // Invited again by an admin: the same subject signs in once more, the new invitation used.
+        await _sso.ExecuteAsync(
+            "UPDATE staff_people SET status = 'invited' WHERE id = @PersonId",
+            new { PersonId = personId }
+        );
+        await _sso.ReinviteAsync(funder.Admin.FunderId, personId);
+        Assert.Equal(HttpStatusCode.OK, (await _sso.SignInAsync(funder.SignInPath)).Page.Status);
+        Assert.Equal(2, await _sso.SessionsAsync(funder.Admin.FunderId));
+        Assert.Equal(1, await _sso.LinksAsync(funder.Admin.FunderId));
     }
 
     [Fact]

@@ -134,8 +134,16 @@ internal sealed class SsoSignInEvents(
             return linked;
         }
 
-        // A subject linked to a person who is no longer active (seized, disabled) is not linked again by email.
-        if (await store.IsLinkedAsync(funderId, issuer, subject, ct) || VerifiedEmail(principal) is not { } email)
+        // A linked person who is not active signs in again only once an admin has invited them again (after a
+        // seizure); a seized or disabled person's subject is never linked again by email.
+        if (await store.FindLinkedIdAsync(funderId, issuer, subject, ct) is { } linkedId)
+        {
+            return await store.ActivateReinvitedAsync(funderId, linkedId, now, ct)
+                ? await store.FindActivePersonAsync(funderId, linkedId, ct)
+                : null;
+        }
+
+        if (VerifiedEmail(principal) is not { } email)
         {
             return null;
         }

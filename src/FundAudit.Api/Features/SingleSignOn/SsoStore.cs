@@ -91,9 +91,18 @@ internal sealed class SsoStore(Db db)
         SELECT id, funder_id, display_name, roles FROM staff_people
         WHERE id = @PersonId AND funder_id = @FunderId AND status = 'active'
         """;
-    private const string SelectLinkedAny = """
-        SELECT COUNT(*) FROM staff_external_logins
+    private const string SelectLinkedId = """
+        SELECT person_id FROM staff_external_logins
         WHERE funder_id = @FunderId AND issuer = @Issuer AND subject = @Subject
+        """;
+
+    // An invited person (again, e.g. after a seizure) whose invitation is still open becomes active.
+    private const string ActivateReinvited = """
+        UPDATE staff_people SET status = 'active', updated_at = @Now
+        WHERE id = @PersonId AND funder_id = @FunderId AND status = 'invited' AND EXISTS (
+            SELECT 1 FROM staff_invitations i
+            WHERE i.funder_id = @FunderId AND i.person_id = @PersonId AND i.used_at IS NULL AND i.revoked_at IS NULL
+              AND i.expires_at > @Now)
         """;
 
     // The person the admin invited with this email: an active person, or an invited one whose invitation is still
@@ -187,10 +196,10 @@ internal sealed class SsoStore(Db db)
             ct
         );
 
-    /// <summary>Whether this (issuer, subject) is linked to anyone of the funder, whatever their status.</summary>
-    public async Task<bool> IsLinkedAsync(long funderId, string issuer, string subject, CancellationToken ct) =>
-        await db.ExecuteScalarAsync<long>(
-            SelectLinkedAny,
+    /// <summary>The person this (issuer, subject) is linked to in the funder, whatever their status, or null.</summary>
+    public Task<long?> FindLinkedIdAsync(long funderId, string issuer, string subject, CancellationToken ct) =>
+        db.ExecuteScalarAsync<long?>(
+            SelectLinkedId,
             new
             {
                 FunderId = funderId,
@@ -198,7 +207,29 @@ internal sealed class SsoStore(Db db)
                 Subject = subject,
             },
             ct
-        ) > 0;
+        );
+
+    /// <summary>Activates a linked person who was invited again (their invitation open) and uses the invitation, in
+    /// one transaction; answers whether they are active now.</summary>
+    public async Task<bool> ActivateReinvitedAsync(
+        long funderId,
+        long personId,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
+    {
+        var args = new
+        {
+            FunderId = funderId,
+            PersonId = personId,
+            Now = now,
+        };
+        return await db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(ActivateReinvited, args, ct) == 1,
+            tx => tx.ExecuteAsync(UseInvitations, args, ct),
+            ct
+        );
+    }
 
     /// <summary>
     /// Links (issuer, subject) to the person of the funder invited with this email (see
