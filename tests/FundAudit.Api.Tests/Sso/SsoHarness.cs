@@ -138,9 +138,19 @@ internal sealed class SsoHarness(FundAuditApp app, TestOidcProvider provider, st
         var session = new PageSession(
             app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false })
         );
-        var start = await session.GetAsync(signInPath);
-        Assert.True(start.Status == HttpStatusCode.Found, $"{signInPath}: {(int)start.Status} {start.Html}");
+        return (await WalkAsync(session, signInPath), session);
+    }
+
+    /// <summary>The provider's authorization request the last walk sent (its query).</summary>
+    public string LastAuthorizeQuery { get; private set; } = "";
+
+    /// <summary>From a page of the service that sends the browser to the provider, to the service's last answer.</summary>
+    public async Task<HtmlPage> WalkAsync(PageSession session, string path)
+    {
+        var start = await session.GetAsync(path);
+        Assert.True(start.Status == HttpStatusCode.Found, $"{path}: {(int)start.Status} {start.Html}");
         var authorize = start.Response.Headers.Location!;
+        LastAuthorizeQuery = authorize.Query;
         Assert.StartsWith(provider.Issuer + "connect/authorize?", authorize.AbsoluteUri, StringComparison.Ordinal);
 
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
@@ -151,7 +161,7 @@ internal sealed class SsoHarness(FundAuditApp app, TestOidcProvider provider, st
         );
         var callback = atProvider.Headers.Location!;
         Assert.Equal("localhost", callback.Host);
-        return (await session.GetAsync(callback.PathAndQuery), session);
+        return await session.GetAsync(callback.PathAndQuery);
     }
 
     public async Task<long> CountAsync(string sql, object args)

@@ -197,6 +197,72 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     }
 
     [Fact]
+    public async Task Step_up_through_the_provider_asks_for_a_new_login_and_records_the_second_factor()
+    {
+        var email = NewEmail();
+        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"] });
+        var personId = await _sso.InviteAsync(funder.Admin.FunderId, email);
+        var (_, session) = await _sso.SignInAsync(funder.SignInPath);
+        var longAgo = app.Clock.GetUtcNow().AddDays(-1);
+        await _sso.ExecuteAsync(
+            "UPDATE console_sessions SET second_factor_at = @At WHERE person_id = @PersonId",
+            new { At = longAgo, PersonId = personId }
+        );
+
+        var page = await _sso.WalkAsync(session, "/app/step-up/sso?returnUrl=%2Fapp%2Frequests");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("0;url=/app/requests", page.Html, StringComparison.Ordinal);
+        Assert.Contains("prompt=login", _sso.LastAuthorizeQuery, StringComparison.Ordinal);
+        Assert.Contains("max_age=0", _sso.LastAuthorizeQuery, StringComparison.Ordinal);
+        var args = new { PersonId = personId, At = app.Clock.GetUtcNow() };
+        Assert.Equal(
+            1,
+            await _sso.CountAsync(
+                "SELECT COUNT(*) FROM console_sessions WHERE person_id = @PersonId AND second_factor_at = @At",
+                args
+            )
+        );
+    }
+
+    [Theory]
+    [InlineData("another person")]
+    [InlineData("no mfa")]
+    [InlineData("no new login")]
+    public async Task Step_up_is_refused_for_another_person_without_mfa_or_without_a_new_login(string what)
+    {
+        var email = NewEmail();
+        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"] });
+        var personId = await _sso.InviteAsync(funder.Admin.FunderId, email);
+        var (_, session) = await _sso.SignInAsync(funder.SignInPath);
+        var longAgo = app.Clock.GetUtcNow().AddDays(-1);
+        await _sso.ExecuteAsync(
+            "UPDATE console_sessions SET second_factor_at = @At WHERE person_id = @PersonId",
+            new { At = longAgo, PersonId = personId }
+        );
+        _sso.Provide(
+            what switch
+            {
+                "another person" => funder.Client with { Subject = "someone-else" },
+                "no mfa" => funder.Client with { Amr = ["pwd"] },
+                _ => funder.Client with { AuthenticatedSecondsAgo = 3600 },
+            }
+        );
+
+        var page = await _sso.WalkAsync(session, "/app/step-up/sso?returnUrl=%2Fapp");
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Contains("The second factor was not confirmed", page.Html, StringComparison.Ordinal);
+        Assert.Equal(
+            1,
+            await _sso.CountAsync(
+                "SELECT COUNT(*) FROM console_sessions WHERE person_id = @PersonId AND second_factor_at = @At",
+                new { PersonId = personId, At = longAgo }
+            )
+        );
+    }
+
+    [Fact]
     public async Task An_unknown_or_closed_slug_is_a_not_found_page()
     {
         var client = ConsoleClient.Anonymous(app);

@@ -48,6 +48,10 @@ public sealed record TestOidcClient(string ClientId, string Secret, string Redir
     public string? Acr { get; init; }
 
     public TokenFault Fault { get; init; }
+
+    /// <summary>How long ago the provider says the person authenticated (<c>auth_time</c>): 0 for now, as after a
+    /// login the request asked for.</summary>
+    public int AuthenticatedSecondsAgo { get; init; }
 }
 
 /// <summary>
@@ -155,6 +159,15 @@ public sealed class TestOidcProvider : IAsyncDisposable
         var client = _clients[context.ClientId!];
         var identity = new ClaimsIdentity("test-provider", Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, client.Subject));
+        identity.AddClaim(
+            new Claim(
+                Claims.AuthenticationTime,
+                (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - client.AuthenticatedSecondsAgo).ToString(
+                    System.Globalization.CultureInfo.InvariantCulture
+                ),
+                ClaimValueTypes.Integer64
+            )
+        );
         identity.AddClaim(new Claim(Claims.Email, client.Email));
         identity.AddClaim(
             new Claim(Claims.EmailVerified, client.EmailVerified ? "true" : "false", ClaimValueTypes.Boolean)

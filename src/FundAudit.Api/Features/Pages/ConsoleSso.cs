@@ -31,6 +31,10 @@ internal static class ConsoleSso
             .ExcludeFromDescription()
             .WithName("ConsoleSsoSignIn")
             .RequireRateLimiting(RateLimiting.PublicPolicy);
+        app.MapGet("/app/step-up/sso", SsoStepUp.StartAsync)
+            .ExcludeFromDescription()
+            .WithName("ConsoleSsoStepUp")
+            .RequireAuthorization(Policies.Console);
         var admin = app.MapGroup("/app/sso")
             .ExcludeFromDescription()
             .RequireAuthorization(p =>

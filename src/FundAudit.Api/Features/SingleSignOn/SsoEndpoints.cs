@@ -32,6 +32,7 @@ internal static class SsoEndpoints
             >()
         );
         services.AddScoped<SsoSignInEvents>();
+        services.AddScoped<SsoStepUp>();
         services.AddScoped<IValidator<SsoSettings.Request>, SsoSettings.Validator>();
         return services;
     }

@@ -30,6 +30,7 @@ internal sealed class SsoSignInEvents(
     SsoSchemeCache cache,
     SsoStore store,
     ConsoleSessions sessions,
+    SsoStepUp stepUp,
     TimeProvider clock,
     ILogger<SsoSignInEvents> logger
 ) : OpenIdConnectEvents
@@ -41,6 +42,7 @@ internal sealed class SsoSignInEvents(
             context.ProtocolMessage.AcrValues = string.Join(' ', row.AcrValues);
         }
 
+        SsoStepUp.AskAgain(context);
         return Task.CompletedTask;
     }
 
@@ -55,6 +57,12 @@ internal sealed class SsoSignInEvents(
         if (row is null || string.IsNullOrEmpty(subject) || subject.Length > 240)
         {
             await RefuseAsync(http, row, SsoRefusal.Unusable);
+            return;
+        }
+
+        if (SsoStepUp.IsStepUp(context.Properties))
+        {
+            await stepUp.CompleteAsync(context, row, subject);
             return;
         }
 
