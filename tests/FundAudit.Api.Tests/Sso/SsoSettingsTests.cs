@@ -5,6 +5,7 @@ using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Api.Tests.Pages;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -91,6 +92,29 @@ public abstract class SsoSettingsTests<TApp>(TApp app) : IClassFixture<TApp>
         );
         Assert.True(noSecret.GetProperty("errors").TryGetProperty("clientSecret", out _));
         await HttpAssert.ProblemAsync(await admin.Client.GetAsync("/api/sso"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Outside_the_tests_an_http_issuer_is_refused()
+    {
+        await using var production = app.WithWebHostBuilder(b => b.UseSetting("Sso:AllowHttpIssuers", "false"));
+        var admin = await app.CreateTenantAsync();
+        using var client = production.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", admin.Key);
+        var problem = await HttpAssert.ProblemAsync(
+            await client.PutAsJsonAsync(
+                "/api/sso",
+                new
+                {
+                    slug = Slug(),
+                    issuer = "http://login.example.org/tenant",
+                    clientId = "fundaudit-app",
+                    clientSecret = "secret",
+                }
+            ),
+            HttpStatusCode.BadRequest
+        );
+        Assert.True(problem.GetProperty("errors").TryGetProperty("issuer", out _));
     }
 
     [Fact]

@@ -78,14 +78,18 @@ internal sealed class SsoSchemeProvider(
             return known;
         }
 
-        if (!name.StartsWith(SsoSchemeCache.Prefix, StringComparison.Ordinal))
+        var versionAt = name.LastIndexOf(':');
+        if (
+            !name.StartsWith(SsoSchemeCache.Prefix, StringComparison.Ordinal)
+            || versionAt < SsoSchemeCache.Prefix.Length
+        )
         {
             return null;
         }
 
         if (cache.Find(name) is null)
         {
-            var slug = name[SsoSchemeCache.Prefix.Length..name.LastIndexOf(':')];
+            var slug = name[SsoSchemeCache.Prefix.Length..versionAt];
             var row = await store.FindBySlugAsync(slug, Aborted);
             if (row is not { Enabled: true } || SsoSchemeCache.SchemeName(row) != name)
             {
