@@ -4,6 +4,7 @@ using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Pages;
+using FundAudit.Api.Features.People;
 using FundAudit.Api.Features.SingleSignOn;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Jobs;
@@ -24,6 +25,7 @@ builder.Services.AddFundAuditOpenApi();
 builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 
 builder.Services.AddTenancy();
+builder.Services.AddPeople(builder.Configuration);
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
 builder.Services.AddGrantImports(builder.Configuration);
@@ -59,6 +61,7 @@ if (app.Environment.IsDevelopment())
 app.MapHealth();
 app.MapFundAuditJobsDashboard();
 app.MapTenancy();
+app.MapPeople();
 app.MapGrantIngest();
 app.MapClassification();
 app.MapGrantImports();

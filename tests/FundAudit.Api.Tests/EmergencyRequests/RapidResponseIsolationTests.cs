@@ -74,11 +74,7 @@ public sealed class RapidResponseBesideImportTests(SqliteApp app) : IClassFixtur
         var byApi = await EmergencyForms.SubmitAsync(app.CreateClient(), slug);
         var byConsole = await EmergencyForms.SubmitAsync(app.CreateClient(), slug);
         var console = NewSession();
-        await console.GetAsync("/app/sign-in");
-        Assert.Equal(
-            HttpStatusCode.SeeOther,
-            (await console.PostAsync("/app/sign-in", ("key", otherOfficer.Key), ("returnUrl", "/app"))).Status
-        );
+        await Pages.TestPeople.SignInAsync(app, console, otherOfficer.Key);
         var consolePage = await console.GetAsync($"/app/requests/{byConsole}");
         Assert.Equal(HttpStatusCode.OK, consolePage.Status);
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace FundAudit.Api.Tests.Pages;
 
 /// <summary>
-/// A browser-like client of the officers' console over HTTP, signed in through the sign-in page with a personal key:
+/// A browser-like client of the officers' console over HTTP, signed in as a person (see <see cref="TestPeople"/>):
 /// a <see cref="PageSession"/> (cookies by hand, no redirect followed, the last page's antiforgery token sent with the
 /// next form) with the assertions the console tests repeat.
 /// </summary>
@@ -39,19 +39,12 @@ public sealed class ConsoleClient : IDisposable
             )
         );
 
-    /// <summary>Signs in the way a person does: the sign-in page, its token and cookie, the key posted, the session cookie kept.</summary>
+    /// <summary>Signs in as the person behind a key (<see cref="TestPeople"/>): enrolled through their invitation the
+    /// first time, then through the sign-in form; the session cookie kept.</summary>
     public static async Task<ConsoleClient> SignInAsync(FundAuditApp app, string key)
     {
         var client = Anonymous(app);
-        await client.GetPageAsync("/app/sign-in");
-        var response = await client.PostFormAsync(
-            "/app/sign-in",
-            new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/app" }
-        );
-        Assert.True(
-            response.StatusCode == HttpStatusCode.SeeOther,
-            $"Sign-in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
-        );
+        await TestPeople.SignInAsync(app, client._session, key);
         Assert.NotNull(client.Cookie(SessionCookie));
         return client;
     }

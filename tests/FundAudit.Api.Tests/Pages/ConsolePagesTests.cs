@@ -53,9 +53,7 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
     private async Task<PageSession> SignInAsync(Tenant who)
     {
         var session = NewSession();
-        await session.GetAsync("/app/sign-in");
-        var signedIn = await session.PostAsync("/app/sign-in", ("key", who.Key), ("returnUrl", "/app"));
-        Assert.Equal(HttpStatusCode.SeeOther, signedIn.Status);
+        await TestPeople.SignInAsync(app, session, who.Key);
         Assert.True(session.Cookies.ContainsKey("fa_console"));
         return session;
     }
@@ -67,25 +65,32 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
             .GetString()!;
 
     [Fact]
-    public async Task Signing_in_with_a_key_sets_a_locked_down_session_cookie_and_a_bad_key_does_not()
+    public async Task Signing_in_as_a_person_sets_a_locked_down_session_cookie_and_a_bad_password_does_not()
     {
         var funder = await FunderAsync();
+        var olga = await TestPeople.ForKeyAsync(app, funder.Officer.Key);
         var session = NewSession();
         var form = await session.GetAsync("/app/sign-in");
-        Assert.Contains("type=\"password\" id=\"key\"", form.Html, StringComparison.Ordinal);
+        Assert.Contains("type=\"password\" id=\"password\"", form.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"key\"", form.Html, StringComparison.Ordinal); // no API key opens the console
 
         var bad = await session.PostAsync(
             "/app/sign-in",
-            ("key", funder.Officer.Key[..^2] + "xx"),
+            ("email", olga.Email),
+            ("password", olga.Password + "x"),
+            ("code", olga.Code(app, steps: 1)),
             ("returnUrl", "/app")
         );
         Assert.Equal(HttpStatusCode.Unauthorized, bad.Status);
-        Assert.Contains("This key was not accepted", bad.Html, StringComparison.Ordinal);
+        Assert.Contains("were not accepted together", bad.Html, StringComparison.Ordinal);
         Assert.False(session.Cookies.ContainsKey("fa_console"));
 
+        app.Clock.Advance(TimeSpan.FromSeconds(30)); // the enrolment used this time step's code
         var good = await session.PostAsync(
             "/app/sign-in",
-            ("key", funder.Officer.Key),
+            ("email", olga.Email.ToUpperInvariant()),
+            ("password", olga.Password),
+            ("code", olga.Code(app)),
             ("returnUrl", "https://evil.example/app")
         );
         Assert.Equal(HttpStatusCode.SeeOther, good.Status);
@@ -189,16 +194,19 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task Revoking_the_key_ends_its_sessions()
+    public async Task Seizing_the_person_ends_their_sessions_at_once()
     {
         var funder = await FunderAsync();
         var session = await SignInAsync(funder.Officer);
+        var other = await SignInAsync(funder.Officer);
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/app")).Status);
-        Assert.Equal(
-            HttpStatusCode.NoContent,
-            (await funder.Admin.Client.DeleteAsync($"/api/keys/{funder.Officer.KeyId}")).StatusCode
+        var person = await TestPeople.ForKeyAsync(app, funder.Officer.Key);
+        var seized = await HttpAssert.OkJsonAsync(
+            await funder.Admin.Client.PostAsync($"/api/people/{person.PersonId}/seize", null)
         );
+        Assert.Equal(2, seized.GetProperty("sessionsEnded").GetInt32()); // the enrolment's session and a sign-in
         Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/app")).Status);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.GetAsync("/app")).Status);
     }
 
     [Fact]
@@ -267,11 +275,12 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
         var db = app.Services.GetRequiredService<RapidResponseDb>();
         await using var connection = await db.OpenAsync();
         const string Reads =
-            "SELECT COUNT(*) FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id WHERE r.reference = @reference AND l.actor = 'person:olga'";
-        var before = await connection.ExecuteScalarAsync<long>(Reads, new { reference });
+            "SELECT COUNT(*) FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id WHERE r.reference = @reference AND l.actor = @actor";
+        var actor = "staff:" + (await TestPeople.ForKeyAsync(app, funder.Officer.Key)).PersonId; // olga, the person
+        var before = await connection.ExecuteScalarAsync<long>(Reads, new { reference, actor });
         var revealed = await officer.PostAsync($"/app/requests/{reference}/reveal");
         Assert.Contains("Threatened after a hearing.", revealed.Html, StringComparison.Ordinal);
-        Assert.Equal(before + 1, await connection.ExecuteScalarAsync<long>(Reads, new { reference }));
+        Assert.Equal(before + 1, await connection.ExecuteScalarAsync<long>(Reads, new { reference, actor }));
 
         // Finance (another person) records payment details and the disbursement; a resubmitted form pays once.
         var finance = await SignInAsync(funder.Finance);
@@ -362,12 +371,17 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var funder = await FunderAsync();
         var analystKey = await app.AddKeyAsync(funder.Admin, Roles.Analyst, "ana");
+        var ana = await TestPeople.ForKeyAsync(app, analystKey.Key);
         var analyst = NewSession();
         await analyst.GetAsync("/app/sign-in");
-        Assert.Equal(
-            "/app/portfolio",
-            (await analyst.PostAsync("/app/sign-in", ("key", analystKey.Key), ("returnUrl", "/app"))).Header("Location")
+        var signedIn = await analyst.PostAsync(
+            "/app/sign-in",
+            ("email", ana.Email),
+            ("password", ana.Password),
+            ("code", ana.TakeRecoveryCode()),
+            ("returnUrl", "/app")
         );
+        Assert.Equal("/app/portfolio", signedIn.Header("Location"));
         var portfolio = await analyst.GetAsync("/app/portfolio");
         Assert.DoesNotContain("href=\"/app/requests\"", portfolio.Html, StringComparison.Ordinal); // no link to pages the role cannot open
         Assert.Contains("href=\"/app/review\"", portfolio.Html, StringComparison.Ordinal);

@@ -42,9 +42,6 @@ internal sealed class PageSession(HttpClient client)
 
     public IReadOnlyDictionary<string, string> Cookies => _cookies;
 
-    /// <summary>Sets a cookie as if the server had (a session opened outside the pages).</summary>
-    public void SetCookie(string name, string value) => _cookies[name] = value;
-
     /// <summary>The Set-Cookie headers of the last response, as sent.</summary>
     public IReadOnlyList<string> LastSetCookies { get; private set; } = [];
 

@@ -30,7 +30,7 @@ public abstract class PersonSessionTests<TApp>(TApp app) : IClassFixture<TApp>
                 new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false }
             )
         );
-        session.SetCookie(ConsoleClient.SessionCookie, token);
+        session.Set(ConsoleClient.SessionCookie, token);
 
         var dashboard = await session.GetAsync("/app");
         Assert.Equal(HttpStatusCode.OK, dashboard.Status);

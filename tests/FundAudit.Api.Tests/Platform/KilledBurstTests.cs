@@ -59,7 +59,15 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
     {
         await using var service = ServiceProcess.Start("burst", settings);
         await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        var created = await ServiceProcess.RunCommandAsync(settings, "funders", "create", "Burst fund");
+        await ServiceProcess.RunCommandAsync(settings, "funders", "create", "Burst fund", "admin@burst.example");
+        var created = await ServiceProcess.RunCommandAsync(
+            settings,
+            "funders",
+            "keys",
+            "create",
+            "Burst fund",
+            "admin"
+        );
         service.Authorize(KeyFrom(created));
         var slug = "burst-" + Guid.NewGuid().ToString("N")[..8];
         await ExpectAsync(
@@ -220,7 +228,7 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
     {
         var lines = output.Split('\n').Select(l => l.Trim()).ToList();
         var said = lines.FindIndex(l => l.Contains("Keep the key below", StringComparison.Ordinal));
-        Assert.True(said >= 0 && said + 1 < lines.Count, "No key in the output of funders create: " + output);
+        Assert.True(said >= 0 && said + 1 < lines.Count, "No key in the output of funders keys create: " + output);
         return lines[said + 1];
     }
 

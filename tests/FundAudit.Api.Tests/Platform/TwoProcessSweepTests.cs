@@ -41,7 +41,15 @@ public sealed class TwoProcessSweepTests(ITestOutputHelper output)
         await using var one = ServiceProcess.Start("one", settings);
         await using var two = ServiceProcess.Start("two", settings);
         await Task.WhenAll(one.WaitReadyAsync(TimeSpan.FromSeconds(60)), two.WaitReadyAsync(TimeSpan.FromSeconds(60)));
-        var created = await ServiceProcess.RunCommandAsync(settings, "funders", "create", "Sweep fund");
+        await ServiceProcess.RunCommandAsync(settings, "funders", "create", "Sweep fund", "admin@burst.example");
+        var created = await ServiceProcess.RunCommandAsync(
+            settings,
+            "funders",
+            "keys",
+            "create",
+            "Sweep fund",
+            "admin"
+        );
         one.Authorize(KeyFrom(created));
         var slug = "sweep-" + Guid.NewGuid().ToString("N")[..8];
         var fund = await one.Http.PostAsJsonAsync(
@@ -160,7 +168,7 @@ public sealed class TwoProcessSweepTests(ITestOutputHelper output)
     {
         var lines = output.Split('\n').Select(l => l.Trim()).ToList();
         var said = lines.FindIndex(l => l.Contains("Keep the key below", StringComparison.Ordinal));
-        Assert.True(said >= 0 && said + 1 < lines.Count, "No key in the output of funders create: " + output);
+        Assert.True(said >= 0 && said + 1 < lines.Count, "No key in the output of funders keys create: " + output);
         return lines[said + 1];
     }
 }

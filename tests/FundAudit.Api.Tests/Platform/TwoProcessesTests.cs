@@ -59,7 +59,15 @@ public sealed class TwoProcessesTests
             Assert.Equal(FundAudit.Api.Infrastructure.Data.Migrator.ScriptNames()["postgres"].Count, scripts.Count);
         }
 
-        var created = await ServiceProcess.RunCommandAsync(common, "funders", "create", "Two processes fund");
+        await ServiceProcess.RunCommandAsync(common, "funders", "create", "Two processes fund", "admin@two.example");
+        var created = await ServiceProcess.RunCommandAsync(
+            common,
+            "funders",
+            "keys",
+            "create",
+            "Two processes fund",
+            "admin"
+        );
         var key = KeyFrom(created);
         api.Authorize(key);
         worker.Authorize(key);
@@ -99,7 +107,15 @@ public sealed class TwoProcessesTests
         };
         await using var service = ServiceProcess.Start("sqlite", settings);
         await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        var created = await ServiceProcess.RunCommandAsync(settings, "funders", "create", "One process fund");
+        await ServiceProcess.RunCommandAsync(settings, "funders", "create", "One process fund", "admin@two.example");
+        var created = await ServiceProcess.RunCommandAsync(
+            settings,
+            "funders",
+            "keys",
+            "create",
+            "One process fund",
+            "admin"
+        );
         service.Authorize(KeyFrom(created));
 
         await KillMidImportThenRetryAsync(service, service, CountAsync, 0);
@@ -159,7 +175,7 @@ public sealed class TwoProcessesTests
     {
         var lines = output.Split('\n').Select(l => l.Trim()).ToList();
         var said = lines.FindIndex(l => l.Contains("Keep the key below", StringComparison.Ordinal));
-        Assert.True(said >= 0 && said + 1 < lines.Count, "No key in the output of funders create: " + output);
+        Assert.True(said >= 0 && said + 1 < lines.Count, "No key in the output of funders keys create: " + output);
         return lines[said + 1];
     }
 

@@ -225,7 +225,7 @@ public abstract class SsoSettingsTests<TApp>(TApp app) : IClassFixture<TApp>
         var session = new PageSession(
             app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false })
         );
-        session.SetCookie(ConsoleClient.SessionCookie, token);
+        session.Set(ConsoleClient.SessionCookie, token);
         return session;
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Tenancy;
 
@@ -10,22 +11,39 @@ namespace FundAudit.Api.Tests.Tenancy;
 public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     [Fact]
-    public async Task Funders_create_prints_a_working_admin_key_alone_on_the_last_line()
+    public async Task Funders_create_invites_the_first_admin_with_a_one_time_link_alone_on_the_last_line()
     {
-        var (code, stdout, _) = await RunAsync("funders", "create", "Example Fund");
+        var (code, stdout, _) = await RunAsync("funders", "create", "Example Fund", "first.admin@example.org");
 
         Assert.Equal(0, code);
-        var key = LastLine(stdout);
-        Assert.Matches(KeyPattern(), key);
-        var me = await HttpAssert.OkJsonAsync(await app.ClientWithKey(key).GetAsync("/api/me"));
-        Assert.Equal("Example Fund", me.GetProperty("funderName").GetString());
-        Assert.Equal("admin", me.GetProperty("role").GetString());
+        var link = LastLine(stdout);
+        Assert.Matches(LinkPattern(), link);
+        Assert.DoesNotMatch(KeyPattern(), stdout); // no key any more: the first admin is a person
+        var path = new Uri(link).AbsolutePath;
+        var session = Pages.TestPeople.NewSession(app);
+        var page = await session.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("Choose a password", page.Html, StringComparison.Ordinal);
+
+        // The person it made: the funder's first admin, invited.
+        var token = path.Split('/')[^1];
+        var funderId = (
+            await app
+                .Services.GetRequiredService<FundAudit.Api.Features.People.PeopleStore>()
+                .FindInvitationAsync(FundAudit.Api.Features.People.Invitations.HashToken(token), default)
+        )!.FunderId;
+        var people = await app
+            .Services.GetRequiredService<FundAudit.Api.Features.People.PeopleStore>()
+            .ListAsync(funderId, default);
+        var admin = Assert.Single(people);
+        Assert.Equal(("first.admin@example.org", "admin", "invited"), (admin.Email, admin.Roles, admin.Status));
     }
 
     [Fact]
     public async Task Keys_create_and_revoke_work_by_funder_id_or_name()
     {
-        var (_, created, _) = await RunAsync("funders", "create", "Fondo Regional");
+        await RunAsync("funders", "create", "Fondo Regional", "admin@fondo.example");
+        var (_, created, _) = await RunAsync("funders", "keys", "create", "Fondo Regional", "admin");
         var admin = app.ClientWithKey(LastLine(created));
         var me = await HttpAssert.OkJsonAsync(await admin.GetAsync("/api/me"));
         var funderId = me.GetProperty("funderId")
@@ -58,6 +76,8 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
 
     [Theory]
     [InlineData("funders")]
+    [InlineData("funders", "create", "No Admin Fund")]
+    [InlineData("funders", "create", "Bad Email Fund", "not-an-email")]
     [InlineData("funders", "keys", "create", "999999", "officer")]
     [InlineData("funders", "keys", "create", "1", "superuser")]
     [InlineData("funders", "keys", "revoke", "nosuchkey")]
@@ -84,7 +104,7 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
                 RedirectStandardError = true,
             };
             start.ArgumentList.Add(typeof(Program).Assembly.Location);
-            foreach (var a in new[] { "funders", "create", "Built Fund" })
+            foreach (var a in new[] { "funders", "create", "Built Fund", "admin@built.example" })
             {
                 start.ArgumentList.Add(a);
             }
@@ -98,7 +118,7 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
             await process.WaitForExitAsync();
 
             Assert.True(process.ExitCode == 0, stderr);
-            Assert.Matches(KeyPattern(), LastLine(stdout));
+            Assert.Matches(LinkPattern(), LastLine(stdout));
             Assert.True(
                 File.Exists(Path.Combine(folder, "data", "fundaudit.db")),
                 "SQLite file not created under ./data of the working directory"
@@ -122,4 +142,7 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
 
     [GeneratedRegex("^fa_[a-z2-7]{16}_[A-Za-z0-9_-]{43}$", RegexOptions.Multiline)]
     private static partial Regex KeyPattern();
+
+    [GeneratedRegex("^http://localhost:5000/app/invitations/[A-Za-z0-9_-]{43}$")]
+    private static partial Regex LinkPattern();
 }

@@ -228,14 +228,17 @@ internal static class FormLoadBenchmark
 
     private static async Task<string> FundersCreateAsync(Dictionary<string, string> settings)
     {
-        var run = ServiceRun.Command(settings, ["funders", "create", "Load test"]);
+        var create = ServiceRun.Command(settings, ["funders", "create", "Load test", "admin@load.example"]);
+        await create.StandardOutput.ReadToEndAsync();
+        await create.WaitForExitAsync();
+        var run = ServiceRun.Command(settings, ["funders", "keys", "create", "Load test", "admin"]);
         var output = await run.StandardOutput.ReadToEndAsync();
         await run.WaitForExitAsync();
         var lines = output.Split('\n', StringSplitOptions.TrimEntries).ToList();
         var said = lines.FindIndex(l => l.Contains("Keep the key below", StringComparison.Ordinal));
         return said >= 0 && said + 1 < lines.Count
             ? lines[said + 1]
-            : throw new InvalidOperationException("funders create printed no key: " + output);
+            : throw new InvalidOperationException("funders keys create printed no key: " + output);
     }
 
     private static string? Option(string[] args, string name)

@@ -1,15 +1,19 @@
 using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Features.People;
 
 namespace FundAudit.Api.Features.Pages;
 
-/// <summary>Signing in to the console with a personal key, signing out, and signing out everywhere.</summary>
+/// <summary>Signing in to the console as a person, signing out, and signing out everywhere.</summary>
 internal static class ConsoleAccount
 {
     public static IResult ShowSignIn(HttpContext http, string? returnUrl, ConsoleSessionOptions options) =>
-        SignInPage(http, LocalOrHome(returnUrl), failed: false, options, StatusCodes.Status200OK);
+        SignInPage(http, LocalOrHome(returnUrl), null, null, options, StatusCodes.Status200OK);
 
+    /// <summary>Email, password and second factor; a success opens a session with the second factor just
+    /// given.</summary>
     public static async Task<IResult> SignInAsync(
         HttpContext http,
+        PersonSignIn signIn,
         ConsoleSessions sessions,
         ConsoleSessionOptions options,
         CancellationToken ct
@@ -17,17 +21,38 @@ internal static class ConsoleAccount
     {
         var form = http.Request.Form;
         var returnUrl = LocalOrHome(form["returnUrl"]);
-        if (await sessions.SignInAsync(http, form["key"], ct) is not { } role)
+        string email = form["email"].ToString();
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var result = await signIn.CheckAsync(email, form["password"], form["code"], address, ct);
+        if (result.Person is not { } person)
         {
-            return SignInPage(http, returnUrl, failed: true, options, StatusCodes.Status401Unauthorized);
+            return result.Wait > TimeSpan.Zero
+                ? SignInPage(
+                    http,
+                    returnUrl,
+                    email,
+                    $"Too many failed attempts. Wait {Math.Ceiling(result.Wait.TotalSeconds):0} seconds, then try "
+                        + "again.",
+                    options,
+                    StatusCodes.Status429TooManyRequests
+                )
+                : SignInPage(
+                    http,
+                    returnUrl,
+                    email,
+                    "This email, password and code were not accepted together. Check them and try again.",
+                    options,
+                    StatusCodes.Status401Unauthorized
+                );
         }
 
-        if (returnUrl == "/app" && role == Roles.Analyst)
+        await sessions.SignInPersonAsync(http, person.Identity(), ct);
+        if (returnUrl == "/app" && !person.RoleList.Any(r => r is Roles.Admin or Roles.Officer or Roles.Finance))
         {
             returnUrl = "/app/portfolio"; // the response-time pages are not an analyst's: start where their work is
         }
 
-        // 303: the browser follows with a GET, so a reload never posts the key again.
+        // 303: the browser follows with a GET, so a reload never posts the form again.
         return SeeOther(returnUrl);
     }
 
@@ -51,7 +76,7 @@ internal static class ConsoleAccount
         ConsoleRender.Message(
             http,
             "Not allowed",
-            "Your key's role may not open this page. Ask your administrator if " + "you need it.",
+            "Your role may not open this page. Ask your administrator if " + "you need it.",
             StatusCodes.Status403Forbidden
         );
 
@@ -81,7 +106,8 @@ internal static class ConsoleAccount
     private static IResult SignInPage(
         HttpContext http,
         string returnUrl,
-        bool failed,
+        string? email,
+        string? error,
         ConsoleSessionOptions options,
         int status
     ) =>
@@ -90,7 +116,8 @@ internal static class ConsoleAccount
             {
                 Chrome = new ConsoleChrome("Sign in", "", null, null, PageSecurity.Token(http)),
                 ReturnUrl = returnUrl,
-                Failed = failed,
+                Email = email,
+                Error = error,
                 IdleMinutes = options.IdleMinutes,
                 AbsoluteHours = options.AbsoluteHours,
             },

@@ -64,6 +64,7 @@ internal static class PagesEndpoints
         var console = MapConsole(app);
         MapRapidResponsePages(console);
         MapPortfolioPages(console);
+        MapPeoplePages(app, console);
         return app;
     }
 
@@ -151,13 +152,61 @@ internal static class PagesEndpoints
         rapidForms
             .MapPost("/reveal", ConsoleRapidResponse.RevealAsync)
             .WithName("ConsoleRevealRequest")
-            .RequireAuthorization(Policies.ConsoleOfficer);
+            .RequireAuthorization(Policies.ConsoleOfficer)
+            .RequireStepUp();
         rapidForms
             .MapPost(
                 "/{action:regex(^(acknowledge|ask|approve|decline|close|payment-details|disburse)$)}",
                 ConsoleRapidResponse.ActAsync
             )
-            .WithName("ConsoleRequestAction");
+            .WithName("ConsoleRequestAction")
+            .RequireStepUp(http =>
+                http.Request.RouteValues["action"] is "approve" or "decline" or "payment-details" or "disburse"
+            );
+    }
+
+    /// <summary>
+    /// People: the invitation pages and the person's own seizure (anonymous: the one-time link or the recovery code is
+    /// the credential), and the admins' people page, whose every change needs step-up.
+    /// </summary>
+    private static void MapPeoplePages(IEndpointRouteBuilder app, RouteGroupBuilder console)
+    {
+        var open = app.MapGroup("/app")
+            .ExcludeFromDescription()
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimiting.PublicPolicy)
+            .WithMetadata(
+                new RequestSizeLimitAttribute(FormBodyLimit),
+                new RateLimitRejectionPage(
+                    (http, status) =>
+                        ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", status)
+                )
+            );
+        open.MapGet("/invitations/{token}", ConsoleInvitation.ShowAsync).WithName("ConsoleInvitationPage");
+        open.MapGet("/seize", ConsoleSeizeSelf.Show).WithName("ConsoleSeizeSelfPage");
+        var openForms = open.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        openForms
+            .MapPost("/invitations/{token}/password", ConsoleInvitation.SetPasswordAsync)
+            .WithName("ConsoleInvitationPassword");
+        openForms
+            .MapPost("/invitations/{token}/totp", ConsoleInvitation.ConfirmTotpAsync)
+            .WithName("ConsoleInvitationTotp");
+        openForms.MapPost("/seize", ConsoleSeizeSelf.SeizeAsync).WithName("ConsoleSeizeSelf");
+
+        var people = console
+            .MapGroup("/people")
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
+            );
+        people.MapGet("/", ConsolePeople.ShowAsync).WithName("ConsolePeoplePage");
+        var peopleForms = people
+            .MapGroup("/")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireStepUp();
+        peopleForms.MapPost("/", ConsolePeople.InviteAsync).WithName("ConsoleInvitePerson");
+        peopleForms.MapPost("/{id:long}/invite", ConsolePeople.ReinviteAsync).WithName("ConsoleReinvitePerson");
+        peopleForms.MapPost("/{id:long}/seize", ConsolePeople.SeizeAsync).WithName("ConsoleSeizePerson");
     }
 
     /// <summary>The portfolio, review and import pages, and the review's correction form.</summary>

@@ -1,10 +1,13 @@
+using FundAudit.Api.Features.People;
+
 namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>
 /// Operator commands, run instead of the web server:
-/// <c>funders create "Name"</c>, <c>funders keys create &lt;funder&gt; &lt;role&gt;</c>, <c>funders keys revoke
-/// &lt;key-id&gt;</c>.
-/// A created key is printed alone on the last line of standard output; everything else goes to standard error.
+/// <c>funders create "Name" &lt;email&gt;</c>, <c>funders keys create &lt;funder&gt; &lt;role&gt;</c>,
+/// <c>funders keys revoke &lt;key-id&gt;</c>.
+/// A created funder's first admin is a person: the one-time invitation link is printed alone on the last line of
+/// standard output, as a created key is; errors go to standard error.
 /// </summary>
 internal static class FundersCommand
 {
@@ -23,15 +26,17 @@ internal static class FundersCommand
         var ct = CancellationToken.None;
         switch (args.Skip(1).ToArray())
         {
-            case ["create", var name] when !string.IsNullOrWhiteSpace(name):
+            case ["create", var name, var email] when !string.IsNullOrWhiteSpace(name) && IsEmail(email):
             {
                 var funder = await store.CreateFunderAsync(name.Trim(), clock.GetUtcNow(), ct);
-                var (row, key) = await issuer.IssueAsync(funder.Id, Roles.Admin, "first admin key", ct);
+                var invitations = services.GetRequiredService<Invitations>();
+                var issued = await invitations.InviteAsync(funder.Id, email, "First admin", [Roles.Admin], "cli", ct);
+                var hours = services.GetRequiredService<PeopleOptions>().InvitationHours;
                 await stdout.WriteLineAsync(
-                    $"Created funder {funder.Id} \"{funder.Name}\" with admin key "
-                        + $"{row.KeyId}. Keep the key below: it is shown once."
+                    $"Created funder {funder.Id} \"{funder.Name}\" and invited its first admin. Open the link below "
+                        + $"within {hours} hours to set a password and a second factor: it is shown once."
                 );
-                await stdout.WriteLineAsync(key);
+                await stdout.WriteLineAsync(invitations.Link(null, issued!.Token));
                 return 0;
             }
 
@@ -52,7 +57,7 @@ internal static class FundersCommand
                 await stderr.WriteLineAsync(
                     """
                     Usage:
-                      funders create "<name>"                  create a funder and its first admin key
+                      funders create "<name>" <email>          create a funder and invite its first admin (a link)
                       funders keys create <funder> <role>      another key (funder id or exact name; role
                           admin|analyst|officer|finance)
                       funders keys revoke <key-id>             revoke a key
@@ -61,6 +66,14 @@ internal static class FundersCommand
                 return 2;
         }
     }
+
+    /// <summary>An address with one @ between a name and a domain, no spaces.</summary>
+    private static bool IsEmail(string email) =>
+        email.Trim() is { Length: > 2 and <= 320 } e
+        && e.IndexOf('@', StringComparison.Ordinal) is var at and > 0
+        && at < e.Length - 1
+        && e.LastIndexOf('@') == at
+        && !e.Any(char.IsWhiteSpace);
 
     /// <summary>funders keys create: another key of a role for a funder named by id or exact name.</summary>
     private static async Task<int> CreateKeyAsync(

@@ -287,7 +287,6 @@ internal sealed class ConsoleSessionStore(Db db)
 /// <summary>Signs people in and out of the console: the only code that writes the session cookie.</summary>
 internal sealed class ConsoleSessions(
     ConsoleSessionStore store,
-    ApiKeyVerifier keys,
     ConsoleSessionOptions options,
     IHostEnvironment environment,
     TimeProvider clock
@@ -297,24 +296,6 @@ internal sealed class ConsoleSessions(
     public const string CookiePath = "/app";
 
     private bool Secure => options.SecureCookie ?? !environment.IsDevelopment();
-
-    /// <summary>Checks a typed key; on success opens a session, sets its cookie and answers the key's role. Any bad key
-    /// answers null, alike.</summary>
-    public async Task<string?> SignInAsync(HttpContext http, string? typedKey, CancellationToken ct)
-    {
-        var presented = typedKey?.Trim() ?? "";
-        if (await keys.VerifyAsync(presented, ct) is not { } key)
-        {
-            return null;
-        }
-
-        var now = clock.GetUtcNow();
-        var expires = now.AddHours(options.AbsoluteHours);
-        var person = FunderPrincipal.FromKey(key, ConsoleSessionHandler.SchemeName).PersonId();
-        var token = await store.CreateAsync(key, person, now, expires, ct);
-        AppendCookie(http, token);
-        return key.Role;
-    }
 
     /// <summary>Opens a session for a person who has just given their password and second factor, and sets its
     /// cookie.</summary>

@@ -1,0 +1,200 @@
+namespace FundAudit.Api.Features.People;
+
+/// <summary>A person as listed: never a password hash, secret or code.</summary>
+/// <param name="Id">The person's id within FundAudit.</param>
+/// <param name="Email">The email the person signs in with.</param>
+/// <param name="DisplayName">The name shown to colleagues.</param>
+/// <param name="Roles">admin, analyst, officer, finance.</param>
+/// <param name="Status">invited, active or seized.</param>
+/// <param name="CreatedAt">When the person was first invited.</param>
+/// <param name="SeizedAt">When everything of the person was last revoked, if ever.</param>
+internal sealed record PersonView(
+    long Id,
+    string Email,
+    string DisplayName,
+    IReadOnlyList<string> Roles,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SeizedAt
+)
+{
+    public static PersonView Of(PersonRow row) =>
+        new(row.Id, row.Email, row.DisplayName, row.RoleList, row.Status, row.CreatedAt, row.SeizedAt);
+}
+
+/// <summary>An invitation as answered: the one-time link, shown only here.</summary>
+/// <param name="Person">The invited person.</param>
+/// <param name="InvitationUrl">The one-time link to send the person (by a channel you trust).</param>
+/// <param name="ExpiresAt">When the link stops working.</param>
+internal sealed record InvitationResponse(PersonView Person, string InvitationUrl, DateTimeOffset ExpiresAt);
+
+/// <summary>GET /api/people: the funder's people.</summary>
+internal static class ListPeople
+{
+    public static async Task<Ok<IReadOnlyList<PersonView>>> HandleAsync(
+        ClaimsPrincipal user,
+        PeopleStore store,
+        CancellationToken ct
+    ) =>
+        TypedResults.Ok<IReadOnlyList<PersonView>>(
+            (await store.ListAsync(user.FunderId(), ct)).Select(PersonView.Of).ToList()
+        );
+}
+
+/// <summary>GET /api/people/{id}: one person of the funder (another funder's is 404).</summary>
+internal static class GetPerson
+{
+    public static async Task<Results<Ok<PersonView>, ProblemHttpResult>> HandleAsync(
+        long id,
+        ClaimsPrincipal user,
+        PeopleStore store,
+        CancellationToken ct
+    ) =>
+        await store.FindAsync(user.FunderId(), id, ct) is { } row
+            ? TypedResults.Ok(PersonView.Of(row))
+            : PeopleProblems.NotFound();
+}
+
+/// <summary>POST /api/people: invites a person; the one-time link is in this answer only.</summary>
+internal static class InvitePerson
+{
+    /// <param name="Email">The email the person will sign in with (unique within the funder, any case).</param>
+    /// <param name="DisplayName">The name shown to colleagues.</param>
+    /// <param name="Roles">One or more of admin, analyst, officer, finance.</param>
+    public sealed record Request(string Email, string DisplayName, IReadOnlyList<string> Roles);
+
+    public static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> HandleAsync(
+        Request request,
+        ClaimsPrincipal user,
+        HttpContext http,
+        Invitations invitations,
+        PeopleStore store,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        var issued = await invitations.InviteAsync(
+            funderId,
+            request.Email,
+            request.DisplayName,
+            request.Roles,
+            user.Actor(),
+            ct
+        );
+        if (issued is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Already a person",
+                detail: "Your funder already has a person with this email. A seized person is invited again with "
+                    + "POST /api/people/{id}/invitations."
+            );
+        }
+
+        var person = await store.FindAsync(funderId, issued.PersonId, ct);
+        return TypedResults.Created(
+            $"/api/people/{issued.PersonId}",
+            new InvitationResponse(PersonView.Of(person!), invitations.Link(http, issued.Token), issued.ExpiresAt)
+        );
+    }
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Email).NotEmpty().MaximumLength(320).EmailAddress();
+            RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Roles).NotEmpty().WithMessage("At least one role.");
+            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithMessage($"One of: {string.Join(", ", Roles.All)}.");
+        }
+    }
+}
+
+/// <summary>POST /api/people/{id}/invitations: a new one-time link for an invited or seized person.</summary>
+internal static class ReinvitePerson
+{
+    /// <param name="Roles">The roles the person will hold; omitted: the ones they had.</param>
+    public sealed record Request(IReadOnlyList<string>? Roles);
+
+    public static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> HandleAsync(
+        long id,
+        Request request,
+        ClaimsPrincipal user,
+        HttpContext http,
+        Invitations invitations,
+        PeopleStore store,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        if (await store.FindAsync(funderId, id, ct) is not { } person)
+        {
+            return PeopleProblems.NotFound();
+        }
+
+        var issued = await invitations.ReinviteAsync(funderId, id, request.Roles ?? person.RoleList, user.Actor(), ct);
+        if (issued is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Person is active",
+                detail: "An active person needs no invitation. Seize them first if their factors must be replaced."
+            );
+        }
+
+        var reread = await store.FindAsync(funderId, id, ct);
+        return TypedResults.Created(
+            $"/api/people/{id}",
+            new InvitationResponse(PersonView.Of(reread!), invitations.Link(http, issued.Token), issued.ExpiresAt)
+        );
+    }
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Roles).Must(r => r is null || r.Count > 0).WithMessage("At least one role, or omit it.");
+            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithMessage($"One of: {string.Join(", ", Roles.All)}.");
+        }
+    }
+}
+
+/// <summary>POST /api/people/{id}/seize: revokes every session, factor, recovery code and open invitation of a
+/// person at once; the person must be invited again.</summary>
+internal static class SeizePerson
+{
+    /// <param name="PersonId">The seized person.</param>
+    /// <param name="SessionsEnded">How many console sessions were ended.</param>
+    public sealed record Response(long PersonId, int SessionsEnded);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        long id,
+        ClaimsPrincipal user,
+        PeopleStore store,
+        FactorStore factors,
+        TimeProvider clock,
+        ILogger<Response> logger,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        if (await store.FindAsync(funderId, id, ct) is null)
+        {
+            return PeopleProblems.NotFound();
+        }
+
+        var ended = await factors.SeizeAsync(funderId, id, clock.GetUtcNow(), ct);
+        logger.LogInformation("Person {PersonId} of funder {FunderId} seized by an admin", id, funderId);
+        return TypedResults.Ok(new Response(id, ended));
+    }
+}
+
+internal static class PeopleProblems
+{
+    public static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Person not found",
+            detail: "Your funder has no person with this id."
+        );
+}

@@ -1,0 +1,52 @@
+namespace FundAudit.Api.Features.People;
+
+/// <summary>Staff people (issue 16): invitations, seizure; the sign-in and enrolment pages are in Pages.</summary>
+internal static class PeopleEndpoints
+{
+    public static IServiceCollection AddPeople(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(
+            configuration.GetSection(PeopleOptions.Section).Get<PeopleOptions>() ?? new PeopleOptions()
+        );
+        services.AddSingleton<PeopleStore>();
+        services.AddSingleton<FactorStore>();
+        services.AddSingleton<SecondFactors>();
+        services.AddSingleton<Invitations>();
+        services.AddSingleton<ThrottleStore>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<PersonSignIn>();
+        services.AddScoped<IValidator<InvitePerson.Request>, InvitePerson.Validator>();
+        services.AddScoped<IValidator<ReinvitePerson.Request>, ReinvitePerson.Validator>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPeople(this IEndpointRouteBuilder app)
+    {
+        var people = app.MapGroup("/api/people").WithTags("People").RequireAuthorization(Policies.Admin);
+        people.MapGet("/", ListPeople.HandleAsync).WithName("ListPeople").WithSummary("List the funder's people");
+        people
+            .MapGet("/{id:long}", GetPerson.HandleAsync)
+            .WithName("GetPerson")
+            .WithSummary("One person of the funder")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        people
+            .MapPost("/", InvitePerson.HandleAsync)
+            .WithName("InvitePerson")
+            .WithSummary("Invite a person (the one-time link is shown once)")
+            .WithValidation<InvitePerson.Request>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        people
+            .MapPost("/{id:long}/invitations", ReinvitePerson.HandleAsync)
+            .WithName("ReinvitePerson")
+            .WithSummary("A new one-time link for an invited or seized person")
+            .WithValidation<ReinvitePerson.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        people
+            .MapPost("/{id:long}/seize", SeizePerson.HandleAsync)
+            .WithName("SeizePerson")
+            .WithSummary("Revoke every session, factor and code of a person at once")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+}

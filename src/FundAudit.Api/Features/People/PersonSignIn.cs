@@ -1,0 +1,56 @@
+namespace FundAudit.Api.Features.People;
+
+/// <summary>What a sign-in attempt came to: the person, or a refusal, or a wait imposed by the backoff.</summary>
+internal sealed record SignInResult(PersonRow? Person, TimeSpan Wait);
+
+/// <summary>
+/// Sign-in: email, password and a second factor (a TOTP code, accepted once, or an unused recovery code). Each
+/// failure counts against the account and the address (<see cref="SignInThrottle"/>); while a wait is running no
+/// password is even checked. An unknown email costs as long as a known one (the password is checked against a
+/// decoy hash).
+/// </summary>
+internal sealed class PersonSignIn(
+    PeopleStore people,
+    SecondFactors factors,
+    SignInThrottle throttle,
+    TimeProvider clock
+)
+{
+    public async Task<SignInResult> CheckAsync(
+        string? email,
+        string? password,
+        string? code,
+        string? address,
+        CancellationToken ct
+    )
+    {
+        var typed = (email ?? "").Trim();
+        if (typed.Length is 0 or > 320)
+        {
+            return new SignInResult(null, TimeSpan.Zero);
+        }
+
+        var now = clock.GetUtcNow();
+        var wait = await throttle.WaitAsync(typed, address, now, ct);
+        if (wait > TimeSpan.Zero)
+        {
+            return new SignInResult(null, wait);
+        }
+
+        var candidates = await people.FindActiveByEmailAsync(typed, ct);
+        var person = candidates.FirstOrDefault(c => PasswordRules.Verify(c.PasswordHash, password));
+        if (candidates.Count == 0)
+        {
+            PasswordRules.Verify(null, password);
+        }
+
+        if (person is null || !await factors.VerifyAsync(person.FunderId, person.Id, code, ct))
+        {
+            await throttle.FailedAsync(typed, address, now, ct);
+            return new SignInResult(null, TimeSpan.Zero);
+        }
+
+        await throttle.SucceededAsync(typed, ct);
+        return new SignInResult(person, TimeSpan.Zero);
+    }
+}
