@@ -6,6 +6,7 @@ using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.People;
+using FundAudit.Api.Features.SingleSignOn;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Data.Backup;
 using FundAudit.Api.Infrastructure.Jobs;
@@ -39,6 +40,7 @@ builder.Services.AddGrantImports(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddEmergencyRequests(builder.Configuration);
 builder.Services.AddPages(builder.Configuration);
+builder.Services.AddSingleSignOn(builder.Configuration);
 
 var app = builder.Build();
 app.Services.MigrateDatabase();
@@ -80,6 +82,7 @@ app.MapGrantImports();
 app.MapAudit();
 app.MapEmergencyRequests();
 app.MapPages();
+app.MapSingleSignOn();
 
 await app.RunAsync();
 return 0;

@@ -30,6 +30,7 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         var reason = cases.Canary("decline", "rotation2");
         await cases.ActAsync(declined, "decline", v => new { version = v, reason });
         await AddTotpFactorAsync();
+        await AddSsoProviderAsync();
 
         var rotation = app.Services.GetRequiredService<KeyRotation>();
         var oldKey = rotation.CurrentKeyId();
@@ -94,6 +95,25 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("keyring reprotect", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, await RunAsync("reprotect"));
         Assert.Equal(0, await RunAsync("revoke-old"));
+    }
+
+    /// <summary>A funder's single sign-on provider, whose client secret is protected (issue 16).</summary>
+    private async Task AddSsoProviderAsync()
+    {
+        var admin = await app.CreateTenantAsync();
+        var response = await admin.Client.PutAsync(
+            "/api/sso",
+            Giving.Json(
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["slug"] = "rotation-" + Guid.NewGuid().ToString("N")[..8],
+                    ["issuer"] = "https://login.example.org/tenant",
+                    ["clientId"] = "fundaudit",
+                    ["clientSecret"] = "rotation-client-secret",
+                }
+            )
+        );
+        await HttpAssert.OkJsonAsync(response);
     }
 
     /// <summary>A staff person with a TOTP secret protected as the service protects it (people, issue 16).</summary>

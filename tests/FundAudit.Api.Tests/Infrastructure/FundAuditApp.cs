@@ -59,6 +59,8 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         // The webhook tests' listener is http://127.0.0.1: allowed here only; WebhookAddressTests turn both off.
         builder.UseSetting("Webhooks:AllowHttp", "true");
         builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
+        // The test OpenID Connect provider listens on http://127.0.0.1 (tests only).
+        builder.UseSetting("Sso:AllowHttpIssuers", "true");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

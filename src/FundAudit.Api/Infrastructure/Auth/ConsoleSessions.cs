@@ -103,7 +103,7 @@ internal sealed class ConsoleSessionStore(Db db)
     private const string InsertPerson = """
         INSERT INTO console_sessions (token_hash, funder_id, person_id, person, created_at, last_seen_at, expires_at,
             second_factor_at)
-        VALUES (@TokenHash, @FunderId, @PersonId, @Person, @Now, @Now, @ExpiresAt, @Now)
+        VALUES (@TokenHash, @FunderId, @PersonId, @Person, @Now, @Now, @ExpiresAt, @SecondFactorAt)
         """;
 
     // A session lives only while the key that opened it, or its person, does: one read checks both.
@@ -133,10 +133,20 @@ internal sealed class ConsoleSessionStore(Db db)
 
     /// <summary>Opens a session of a staff person who has just given their second factor; answers the token for the
     /// cookie (never stored).</summary>
+    public Task<string> CreateForPersonAsync(
+        PersonIdentity person,
+        DateTimeOffset now,
+        DateTimeOffset expiresAt,
+        CancellationToken ct
+    ) => CreateForPersonAsync(person, now, expiresAt, secondFactorGiven: true, ct);
+
+    /// <summary>Opens a session of a staff person; <paramref name="secondFactorGiven"/> false (a single sign-on whose
+    /// provider proved no second factor, when the funder allows that) leaves step-up to ask for one.</summary>
     public async Task<string> CreateForPersonAsync(
         PersonIdentity person,
         DateTimeOffset now,
         DateTimeOffset expiresAt,
+        bool secondFactorGiven,
         CancellationToken ct
     )
     {
@@ -153,6 +163,7 @@ internal sealed class ConsoleSessionStore(Db db)
                     Person = "staff:" + person.PersonId.ToString(CultureInfo.InvariantCulture),
                     Now = now,
                     ExpiresAt = expiresAt,
+                    SecondFactorAt = secondFactorGiven ? now : (DateTimeOffset?)null,
                 },
                 cancellationToken: ct
             )
@@ -288,10 +299,21 @@ internal sealed class ConsoleSessions(
 
     /// <summary>Opens a session for a person who has just given their password and second factor, and sets its
     /// cookie.</summary>
-    public async Task SignInPersonAsync(HttpContext http, PersonIdentity person, CancellationToken ct)
+    public Task SignInPersonAsync(HttpContext http, PersonIdentity person, CancellationToken ct) =>
+        SignInPersonAsync(http, person, secondFactorGiven: true, ct);
+
+    /// <summary>Opens a session for a person signed in by single sign-on and sets its cookie; the second factor counts
+    /// as given now only when the provider proved one.</summary>
+    public async Task SignInPersonAsync(
+        HttpContext http,
+        PersonIdentity person,
+        bool secondFactorGiven,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow();
-        var token = await store.CreateForPersonAsync(person, now, now.AddHours(options.AbsoluteHours), ct);
+        var expires = now.AddHours(options.AbsoluteHours);
+        var token = await store.CreateForPersonAsync(person, now, expires, secondFactorGiven, ct);
         AppendCookie(http, token);
     }
 

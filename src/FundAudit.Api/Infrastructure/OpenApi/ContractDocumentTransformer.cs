@@ -66,6 +66,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ["Rapid response"] = "Emergency funds and the officers' workflow: acknowledge, ask, decide, pay, close.",
         ["Rapid response (applicants)"] =
             "Anonymous: a defender submits a request, checks its status, answers a question or withdraws it.",
+        ["Single sign-on"] = "The funder's own OpenID Connect provider for the console's sign-in (admin).",
     };
 
     public Task TransformAsync(

@@ -79,6 +79,13 @@ internal sealed class KeyRotation(
         new("idempotent_responses", "response_protected", ["scope", "key_hash"], "FundAudit.IdempotentResponses.v1"),
         new("service_secrets", "value_protected", ["name"], ServiceSecrets.Purpose, Base64: true, MainDatabase: true),
         new("staff_totp_factors", "secret_protected", ["id"], TotpSecretPurpose, MainDatabase: true),
+        new(
+            "funder_sso_providers",
+            "client_secret_protected",
+            ["funder_id"],
+            Features.SingleSignOn.SsoSecrets.Purpose,
+            MainDatabase: true
+        ),
     ];
 
     /// <summary>Creates a key that is the default from now on (activation now, the usual 90-day lifetime).</summary>

@@ -1,0 +1,33 @@
+-- Single sign-on (issue 16 item 3): a funder may sign its staff in through its own OpenID Connect provider. One
+-- provider per funder, reached at /app/sign-in/sso/{slug}; the client secret is Data Protection ciphertext
+-- (purpose FundAudit.SingleSignOn.ClientSecret.v1, re-protected by key rotation). accepted_amr and accepted_acr are
+-- space-separated values of which the ID token must carry one when require_second_factor is set; version grows on
+-- every change, so every instance picks up the new settings. A person is matched by (issuer, subject) in
+-- staff_external_logins; the first sign-in links an invited person of the funder by verified email.
+CREATE TABLE funder_sso_providers (
+    funder_id                bigint NOT NULL PRIMARY KEY REFERENCES funders (id),
+    slug                     nvarchar(64) NOT NULL UNIQUE,
+    issuer                   nvarchar(200) NOT NULL,
+    client_id                nvarchar(400) NOT NULL,
+    client_secret_protected  nvarchar(max) NOT NULL,
+    accepted_amr             nvarchar(400) NOT NULL,
+    accepted_acr             nvarchar(400) NOT NULL,
+    require_second_factor    bit NOT NULL,
+    enabled                  bit NOT NULL,
+    version                  int NOT NULL,
+    created_at               datetimeoffset NOT NULL,
+    updated_at               datetimeoffset NOT NULL
+);
+
+CREATE TABLE staff_external_logins (
+    id               bigint IDENTITY(1,1) PRIMARY KEY,
+    funder_id        bigint NOT NULL REFERENCES funders (id),
+    person_id        bigint NOT NULL REFERENCES staff_people (id),
+    issuer           nvarchar(200) NOT NULL,
+    subject          nvarchar(240) NOT NULL,
+    created_at       datetimeoffset NOT NULL,
+    last_sign_in_at  datetimeoffset NOT NULL,
+    CONSTRAINT ux_staff_external_logins_subject UNIQUE (funder_id, issuer, subject)
+);
+
+CREATE INDEX ix_staff_external_logins_person ON staff_external_logins (funder_id, person_id);

@@ -1,0 +1,158 @@
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Features.SingleSignOn;
+using Microsoft.AspNetCore.Authentication;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>The single sign-on form as typed (space-separated value lists).</summary>
+internal sealed record SsoForm(
+    string Slug,
+    string Issuer,
+    string ClientId,
+    string AcceptedAmr,
+    string AcceptedAcr,
+    bool RequireSecondFactor,
+    bool Enabled
+);
+
+internal sealed record SsoPageData(SsoProviderView? Current, SsoForm Form, IDictionary<string, string[]> Errors);
+
+/// <summary>
+/// The console's single sign-on pages: <c>/app/sign-in/sso/{slug}</c> (anonymous: sends the browser to the funder's
+/// provider; the answer comes back to <c>…/callback</c>, which the OpenID Connect handler takes) and the admins'
+/// settings form at <c>/app/sso</c>, which saves through the API's use case and validator.
+/// </summary>
+internal static class ConsoleSso
+{
+    public static IEndpointRouteBuilder MapConsoleSso(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/app/sign-in/sso/{slug}", SignInAsync)
+            .AllowAnonymous()
+            .ExcludeFromDescription()
+            .WithName("ConsoleSsoSignIn")
+            .RequireRateLimiting(RateLimiting.PublicPolicy);
+        app.MapGet("/app/step-up/sso", SsoStepUp.StartAsync)
+            .ExcludeFromDescription()
+            .WithName("ConsoleSsoStepUp")
+            .RequireAuthorization(Policies.Console);
+        var admin = app.MapGroup("/app/sso")
+            .ExcludeFromDescription()
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName)
+                    .RequireAuthenticatedUser()
+                    .RequireClaim(FunderClaims.FunderId)
+                    .RequireRole(Roles.Admin)
+            );
+        admin.MapGet("/", ShowAsync).WithName("ConsoleSsoPage");
+        admin
+            .MapPost("/", SaveAsync)
+            .WithName("ConsoleSsoSave")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        return app;
+    }
+
+    /// <summary>Starts the funder's sign-in: a challenge of its scheme (made on demand from its settings).</summary>
+    public static async Task<IResult> SignInAsync(HttpContext http, string slug, SsoStore store, SsoSchemeCache cache)
+    {
+        if (
+            !SsoSlug.IsValid(slug)
+            || await store.FindBySlugAsync(slug, http.RequestAborted) is not { Enabled: true } row
+        )
+        {
+            return ConsoleRender.Message(
+                http,
+                "No single sign-on here",
+                "No fund signs in at this address. Check the link your administrator gave you.",
+                StatusCodes.Status404NotFound
+            );
+        }
+
+        return Results.Challenge(new AuthenticationProperties { RedirectUri = "/app" }, [cache.Remember(row)]);
+    }
+
+    public static async Task<IResult> ShowAsync(HttpContext http, SsoStore store, CancellationToken ct)
+    {
+        var current = await store.FindOfFunderAsync(http.User.FunderId(), ct) is { } row
+            ? SsoProviderView.Of(row)
+            : null;
+        return Render(http, current, FormOf(current), new Dictionary<string, string[]>(), StatusCodes.Status200OK);
+    }
+
+    public static async Task<IResult> SaveAsync(
+        HttpContext http,
+        SsoStore store,
+        SsoSecrets secrets,
+        SsoOptions options,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var form = http.Request.Form;
+        var typed = new SsoForm(
+            form["slug"].ToString().Trim(),
+            form["issuer"].ToString().Trim(),
+            form["clientId"].ToString().Trim(),
+            form["acceptedAmr"].ToString().Trim(),
+            form["acceptedAcr"].ToString().Trim(),
+            form["requireSecondFactor"] == "true",
+            form["enabled"] == "true"
+        );
+        var request = new SsoSettings.Request(
+            typed.Slug,
+            typed.Issuer,
+            typed.ClientId,
+            form["clientSecret"].ToString(),
+            Values(typed.AcceptedAmr),
+            Values(typed.AcceptedAcr),
+            typed.RequireSecondFactor,
+            typed.Enabled
+        );
+        var funderId = http.User.FunderId();
+        var validation = await new SsoSettings.Validator(options).ValidateAsync(request, ct);
+        var outcome = validation.IsValid
+            ? await SsoSettings.SaveAsync(funderId, request, store, secrets, clock, ct)
+            : new SsoSettings.Invalid(new(validation.ToDictionary()));
+        if (outcome is SsoSettings.Saved)
+        {
+            return ConsoleAccount.SeeOther("/app/sso");
+        }
+
+        var errors = outcome is SsoSettings.Invalid(var e)
+            ? e
+            : new Dictionary<string, string[]> { ["slug"] = ["Another fund uses this slug: choose another."] };
+        var current = await store.FindOfFunderAsync(funderId, ct) is { } row ? SsoProviderView.Of(row) : null;
+        return Render(http, current, typed, errors, StatusCodes.Status400BadRequest);
+    }
+
+    private static IReadOnlyList<string> Values(string typed) =>
+        typed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static SsoForm FormOf(SsoProviderView? current) =>
+        current is null
+            ? new SsoForm("", "", "", string.Join(' ', SsoSettings.DefaultAmr), "", true, true)
+            : new SsoForm(
+                current.Slug,
+                current.Issuer,
+                current.ClientId,
+                string.Join(' ', current.AcceptedAmr),
+                string.Join(' ', current.AcceptedAcr),
+                current.RequireSecondFactor,
+                current.Enabled
+            );
+
+    private static IResult Render(
+        HttpContext http,
+        SsoProviderView? current,
+        SsoForm form,
+        IDictionary<string, string[]> errors,
+        int status
+    ) =>
+        ConsoleRender.Page<ConsoleSsoPage>(
+            http,
+            "Single sign-on",
+            "sso",
+            new SsoPageData(current, form, errors),
+            status: status
+        );
+}
