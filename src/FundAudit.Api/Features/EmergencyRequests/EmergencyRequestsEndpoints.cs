@@ -175,6 +175,7 @@ internal static class EmergencyRequestsEndpoints
             .WithName("GetEmergencyRequest")
             .WithSummary("One request with its sensitive fields (each read is written to the access log)")
             .RequireAuthorization(Policies.Officer)
+            .RequireKeySwitch()
             .ProducesProblem(StatusCodes.Status404NotFound);
         requests
             .MapGet("/{reference}/events", ListRequestEvents.HandleAsync)
@@ -199,17 +200,19 @@ internal static class EmergencyRequestsEndpoints
             "Ask the applicant for information (pauses the decision clock until the answer)"
         );
         MapDecision<ApproveRequest, Decisions.ApproveRequest>(
-            requests,
-            "/{reference}/approve",
-            "ApproveEmergencyRequest",
-            "Approve an amount up to the fund's maximum (above its threshold a second, different approver confirms)"
-        );
+                requests,
+                "/{reference}/approve",
+                "ApproveEmergencyRequest",
+                "Approve an amount up to the fund's maximum (above its threshold a second, different person confirms)"
+            )
+            .RequireKeySwitch();
         MapDecision<DeclineRequest, Decisions.DeclineRequest>(
-            requests,
-            "/{reference}/decline",
-            "DeclineEmergencyRequest",
-            "Decline the request with a reason"
-        );
+                requests,
+                "/{reference}/decline",
+                "DeclineEmergencyRequest",
+                "Decline the request with a reason"
+            )
+            .RequireKeySwitch();
         MapDecision<CloseRequest, Decisions.VersionedRequest>(
             requests,
             "/{reference}/close",
@@ -219,7 +222,7 @@ internal static class EmergencyRequestsEndpoints
     }
 
     /// <summary>One officer's decision: a POST run by <see cref="StaffTransition{TTransition, TBody}"/>.</summary>
-    private static void MapDecision<TTransition, TBody>(
+    private static RouteHandlerBuilder MapDecision<TTransition, TBody>(
         RouteGroupBuilder requests,
         string route,
         string name,
@@ -248,11 +251,13 @@ internal static class EmergencyRequestsEndpoints
                 .WithName("RecordEmergencyPaymentDetails")
                 .WithSummary("Record how to pay, once approved (a separate encrypted record)")
                 .WithValidation<RecordPaymentDetails.Request>()
+                .RequireKeySwitch()
         );
         requests
             .MapGet("/{reference}/payment-details", GetPaymentDetails.HandleAsync)
             .WithName("GetEmergencyPaymentDetails")
             .WithSummary("Read the payment details (written to the access log)")
+            .RequireKeySwitch()
             .ProducesProblem(StatusCodes.Status404NotFound);
         MapTransition(
             requests
@@ -264,10 +269,11 @@ internal static class EmergencyRequestsEndpoints
                 )
                 .RequireAuthorization(Policies.Finance)
                 .WithValidation<RecordDisbursement.Request>()
+                .RequireKeySwitch()
         );
     }
 
-    private static void MapTransition(RouteHandlerBuilder builder) =>
+    private static RouteHandlerBuilder MapTransition(RouteHandlerBuilder builder) =>
         builder
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

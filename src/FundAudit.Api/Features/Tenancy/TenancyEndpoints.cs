@@ -7,7 +7,12 @@ internal static class TenancyEndpoints
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<ApiKeyIssuer>();
         services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton(sp =>
+            sp.GetRequiredService<IConfiguration>().GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>()
+            ?? new ApiKeyOptions()
+        );
         services.AddScoped<FluentValidation.IValidator<CreateApiKey.Request>, CreateApiKey.Validator>();
+        services.AddScoped<FluentValidation.IValidator<IntegrationSettings.Settings>, IntegrationSettings.Validator>();
         return services;
     }
 
@@ -24,11 +29,23 @@ internal static class TenancyEndpoints
         keys.MapPost("/", CreateApiKey.HandleAsync)
             .WithName("CreateApiKey")
             .WithSummary("Create an API key (the " + "secret is shown once)")
-            .WithValidation<CreateApiKey.Request>();
+            .WithValidation<CreateApiKey.Request>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         keys.MapDelete("/{keyId}", RevokeApiKey.HandleAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var settings = app.MapGroup("/api/settings").WithTags("Tenancy").RequireAuthorization(Policies.Admin);
+        settings
+            .MapGet("/integrations", IntegrationSettings.GetAsync)
+            .WithName("GetIntegrationSettings")
+            .WithSummary("Whether the funder's API keys may approve, decline, pay, disburse and reveal");
+        settings
+            .MapPut("/integrations", IntegrationSettings.PutAsync)
+            .WithName("SetIntegrationSettings")
+            .WithSummary("Switch API keys' decisions on or off (off by default; four-eyes then counts key owners)")
+            .WithValidation<IntegrationSettings.Settings>();
         return app;
     }
 }

@@ -26,6 +26,50 @@ internal sealed class ApiKeyRow
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>The staff person who owns the key (null only for a key made before owners existed, of a funder that
+    /// had no admin person then: such a key is refused).</summary>
+    public long? OwnerPersonId { get; init; }
+
+    /// <summary>When the key stops working (null only for keys made before expiry existed: see
+    /// <see cref="ApiKeyOptions.LegacyExpiry"/>).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public DateTimeOffset? LastUsedAt { get; init; }
+
+    /// <summary>The owner's roles (comma-separated) as read with the key.</summary>
+    public string? OwnerRoles { get; init; }
+
+    /// <summary>The owner's status (invited, active, seized, disabled) as read with the key.</summary>
+    public string? OwnerStatus { get; init; }
+
+    /// <summary>The owner's display name, for the list of keys.</summary>
+    public string? OwnerName { get; init; }
+}
+
+/// <summary>A staff person as a key's owner is checked: roles and status.</summary>
+internal sealed class KeyOwnerRow
+{
+    public long Id { get; init; }
+
+    public string Roles { get; init; } = "";
+
+    public string Status { get; init; } = "";
+
+    /// <summary>The roles as a list.</summary>
+    public IReadOnlyList<string> RoleList => KeyOwners.Split(Roles);
+
+    /// <summary>Invited or active: a seized or disabled person owns no working key.</summary>
+    public bool IsLive => KeyOwners.IsLive(Status);
+}
+
+/// <summary>What makes a person a key's owner.</summary>
+internal static class KeyOwners
+{
+    public static IReadOnlyList<string> Split(string? roles) =>
+        (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static bool IsLive(string? status) => status is "invited" or "active";
 }
 
 /// <summary>Funders (tenants) and their API keys.</summary>
@@ -34,14 +78,22 @@ internal sealed class TenancyStore(Db db)
     private const string SelectFunderById = "SELECT id, name, created_at FROM funders WHERE id = @Id";
     private const string SelectFundersByName =
         "SELECT id, name, created_at FROM funders WHERE name = @Name ORDER BY " + "id";
-    private const string SelectActiveKey = """
-        SELECT id, key_id, funder_id, role, key_hash, label, created_at, revoked_at
-        FROM api_keys WHERE key_id = @KeyId AND revoked_at IS NULL
+    private const string KeyColumnList = """
+        k.id, k.key_id, k.funder_id, k.role, k.key_hash, k.label, k.created_at, k.revoked_at, k.owner_person_id,
+            k.expires_at, k.last_used_at, p.roles AS owner_roles, p.status AS owner_status,
+            p.display_name AS owner_name
+        FROM api_keys k LEFT JOIN staff_people p ON p.id = k.owner_person_id AND p.funder_id = k.funder_id
         """;
-    private const string SelectKeysOfFunder = """
-        SELECT id, key_id, funder_id, role, key_hash, label, created_at, revoked_at
-        FROM api_keys WHERE funder_id = @FunderId ORDER BY id
-        """;
+    private const string SelectActiveKey =
+        "SELECT " + KeyColumnList + " WHERE k.key_id = @KeyId AND k.revoked_at IS NULL";
+    private const string SelectKeysOfFunder =
+        "SELECT " + KeyColumnList + " WHERE k.funder_id = @FunderId ORDER BY k.id";
+    private const string TouchKeySql =
+        "UPDATE api_keys SET last_used_at = @Now WHERE key_id = @KeyId AND funder_id = @FunderId";
+    private const string SelectOwner =
+        "SELECT id, roles, status FROM staff_people WHERE funder_id = @FunderId AND id = @Id";
+    private const string SelectKeysMayDecide = "SELECT keys_may_decide FROM funders WHERE id = @Id";
+    private const string UpdateKeysMayDecide = "UPDATE funders SET keys_may_decide = @Value WHERE id = @Id";
     private const string RevokeKeySql =
         "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
     private const string RevokeKeyOfFunderSql =
@@ -49,7 +101,29 @@ internal sealed class TenancyStore(Db db)
         + "funder_id = @FunderId AND revoked_at IS NULL";
 
     private static readonly string[] FunderColumns = ["name", "created_at"];
-    private static readonly string[] KeyColumns = ["key_id", "funder_id", "role", "key_hash", "label", "created_at"];
+    private static readonly string[] KeyColumns =
+    [
+        "key_id",
+        "funder_id",
+        "role",
+        "key_hash",
+        "label",
+        "created_at",
+        "owner_person_id",
+        "expires_at",
+    ];
+
+    private static readonly string[] PersonColumns =
+    [
+        "funder_id",
+        "email",
+        "email_key",
+        "display_name",
+        "roles",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
 
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
@@ -68,37 +142,91 @@ internal sealed class TenancyStore(Db db)
     public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct) =>
         await db.QueryListAsync<FunderRow>(SelectFundersByName, new { Name = name }, ct);
 
-    public async Task<ApiKeyRow> CreateKeyAsync(
+    /// <summary>Stores a new key (its owner already checked by <see cref="ApiKeyIssuer"/>).</summary>
+    public async Task<ApiKeyRow> CreateKeyAsync(ApiKeyRow key, CancellationToken ct)
+    {
+        var args = new
+        {
+            key_id = key.KeyId,
+            funder_id = key.FunderId,
+            role = key.Role,
+            key_hash = key.KeyHash,
+            label = key.Label,
+            created_at = key.CreatedAt,
+            owner_person_id = key.OwnerPersonId,
+            expires_at = key.ExpiresAt,
+        };
+        var id = await db.InsertReturningIdAsync("api_keys", KeyColumns, args, ct);
+        return new ApiKeyRow
+        {
+            Id = id,
+            KeyId = key.KeyId,
+            FunderId = key.FunderId,
+            Role = key.Role,
+            KeyHash = key.KeyHash,
+            Label = key.Label,
+            CreatedAt = key.CreatedAt,
+            OwnerPersonId = key.OwnerPersonId,
+            ExpiresAt = key.ExpiresAt,
+        };
+    }
+
+    /// <summary>A person of the funder as a key's owner, or null.</summary>
+    public Task<KeyOwnerRow?> FindOwnerAsync(long funderId, long personId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<KeyOwnerRow>(SelectOwner, new { FunderId = funderId, Id = personId }, ct);
+
+    /// <summary>
+    /// A person made by the operator's command line so that its keys have an owner (the first admin of a new funder, or
+    /// the holder of a key made there): invited, without a password, with one role. The email is a placeholder
+    /// (<c>.invalid</c>) unless one is given.
+    /// </summary>
+    public Task<long> CreateKeyHolderAsync(
         long funderId,
-        string keyId,
+        string displayName,
         string role,
-        string keyHash,
-        string? label,
+        string email,
         DateTimeOffset now,
         CancellationToken ct
     )
     {
         var args = new
         {
-            key_id = keyId,
             funder_id = funderId,
-            role,
-            key_hash = keyHash,
-            label,
+            email,
+            email_key = email.Trim().ToLowerInvariant(),
+            display_name = displayName,
+            roles = role,
+            status = "invited",
             created_at = now,
+            updated_at = now,
         };
-        var id = await db.InsertReturningIdAsync("api_keys", KeyColumns, args, ct);
-        return new ApiKeyRow
-        {
-            Id = id,
-            KeyId = keyId,
-            FunderId = funderId,
-            Role = role,
-            KeyHash = keyHash,
-            Label = label,
-            CreatedAt = now,
-        };
+        return db.InsertReturningIdAsync("staff_people", PersonColumns, args, ct);
     }
+
+    /// <summary>Records a key's use, best effort (the caller writes at most once a minute per key): skipped rather
+    /// than waited for while another writer (a portfolio import on SQLite) holds the lock.</summary>
+    public Task TouchKeyAsync(ApiKeyRow key, DateTimeOffset now, CancellationToken ct) =>
+        db.TryExecuteWithoutWaitingAsync(
+            new CommandDefinition(
+                TouchKeySql,
+                new
+                {
+                    key.KeyId,
+                    key.FunderId,
+                    Now = now,
+                },
+                cancellationToken: ct
+            )
+        );
+
+    /// <summary>Whether the funder lets API keys approve, decline, record payment details, disburse and
+    /// reveal.</summary>
+    public async Task<bool> KeysMayDecideAsync(long funderId, CancellationToken ct) =>
+        await db.ExecuteScalarAsync<bool>(SelectKeysMayDecide, new { Id = funderId }, ct);
+
+    /// <summary>Sets the funder's switch for keys (admin only).</summary>
+    public Task SetKeysMayDecideAsync(long funderId, bool value, CancellationToken ct) =>
+        db.ExecuteAsync(UpdateKeysMayDecide, new { Id = funderId, Value = value }, ct);
 
     public Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<ApiKeyRow>(SelectActiveKey, new { KeyId = keyId }, ct);

@@ -1,0 +1,20 @@
+-- API keys are machine credentials owned by a person (issue 16 item 5): owner_person_id names the staff person whose
+-- roles bound the key's (checked at issue and at every use: a seized or removed owner kills the key), expires_at
+-- ends it (NULL only for keys made before this migration: they end 90 days after created_at, checked in code), and
+-- last_used_at shows when it was last used (written at most once a minute). Existing keys belong to their funder's
+-- first admin person (lowest id holding the admin role, invited or active); a key of a funder without one keeps no
+-- owner and is refused until an admin issues a new one. funders.keys_may_decide is the funder's switch that lets
+-- keys approve, decline, record payment details, disburse and reveal sensitive fields (off by default).
+ALTER TABLE api_keys ADD owner_person_id bigint NULL REFERENCES staff_people (id);
+ALTER TABLE api_keys ADD expires_at datetimeoffset NULL;
+ALTER TABLE api_keys ADD last_used_at datetimeoffset NULL;
+ALTER TABLE funders ADD keys_may_decide bit NOT NULL DEFAULT 0;
+GO
+
+UPDATE api_keys SET owner_person_id = (
+    SELECT MIN(p.id) FROM staff_people p
+    WHERE p.funder_id = api_keys.funder_id AND p.status IN ('invited', 'active')
+        AND (',' + p.roles + ',') LIKE '%,admin,%'
+);
+
+CREATE INDEX ix_api_keys_owner ON api_keys (funder_id, owner_person_id);
