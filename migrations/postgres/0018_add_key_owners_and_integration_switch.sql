@@ -17,3 +17,21 @@ UPDATE api_keys SET owner_person_id = (
 );
 
 CREATE INDEX ix_api_keys_owner ON api_keys (funder_id, owner_person_id);
+
+-- Need-to-know (issue 15 item 4; on SQLite in migrations/sqlite-rapid-response/0005): officers and finance people are
+-- members of funds (set by an admin) and see only their funds' requests; a request can be assigned to an officer who
+-- is a member of its fund; each reveal of a case's sensitive fields is logged with its purpose (decide,
+-- verify_identity, pay, safety_follow_up). person_id names a staff person (no foreign key, as on SQLite).
+CREATE TABLE fund_members (
+    funder_id   bigint      NOT NULL,
+    fund_id     bigint      NOT NULL REFERENCES funds (id),
+    person_id   bigint      NOT NULL,
+    added_by    text        NOT NULL,
+    added_at    timestamptz NOT NULL,
+    CONSTRAINT pk_fund_members PRIMARY KEY (fund_id, person_id)
+);
+
+CREATE INDEX ix_fund_members_person ON fund_members (funder_id, person_id);
+
+ALTER TABLE emergency_requests ADD COLUMN assigned_person_id bigint NULL;
+ALTER TABLE request_access_log ADD COLUMN purpose text NULL;

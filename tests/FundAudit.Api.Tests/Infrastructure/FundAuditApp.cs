@@ -71,12 +71,15 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>
     /// A new funder with a key of <paramref name="role"/> owned by a new person holding that role; answers a client
     /// that sends the key. The funder lets its keys take decisions (approve, pay, reveal), as the workflow tests drive
-    /// the API with keys, unless <paramref name="keysMayDecide"/> is false (the default of a real funder).
+    /// the API with keys, unless <paramref name="keysMayDecide"/> is false (the default of a real funder); and every
+    /// person of the funder is a member of every fund (the tests written before need-to-know act on any fund), unless
+    /// <paramref name="everyoneAMember"/> is false (the need-to-know tests set members themselves).
     /// </summary>
     public async Task<Tenant> CreateTenantAsync(
         string role = Roles.Admin,
         string? name = null,
-        bool keysMayDecide = true
+        bool keysMayDecide = true,
+        bool everyoneAMember = true
     )
     {
         var store = Services.GetRequiredService<TenancyStore>();
@@ -86,6 +89,11 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
             CancellationToken.None
         );
         await store.SetKeysMayDecideAsync(funder.Id, keysMayDecide, CancellationToken.None);
+        if (!everyoneAMember)
+        {
+            NeedToKnowFunders[funder.Id] = true;
+        }
+
         var owner = await TestPeople.CreateAsync(this, funder.Id, null, role);
         var (row, key) = await IssueAsync(funder.Id, role, null, owner);
         return new Tenant(funder.Id, row.KeyId, key, ClientWithKey(key), owner);
@@ -119,9 +127,15 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     public new ContractCheckedFactory WithWebHostBuilder(Action<IWebHostBuilder> configuration) =>
         new(base.WithWebHostBuilder(configuration));
 
+    /// <summary>Funders whose people are not made members of every fund (the need-to-know tests').</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<long, bool> NeedToKnowFunders { get; } = new();
+
     public HttpClient ClientWithKey(string key)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(
+            ClientOptions.BaseAddress,
+            [.. ContractClients.Handlers(ClientOptions), new TestPeople.EveryoneAMemberHandler(this)]
+        );
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

@@ -61,7 +61,92 @@ public static class TestPeople
             created_at = now,
             updated_at = now,
         };
-        return await db.InsertReturningIdAsync("staff_people", Columns, args, CancellationToken.None);
+        var id = await db.InsertReturningIdAsync("staff_people", Columns, args, CancellationToken.None);
+        await JoinEveryFundAsync(app, funderId, id);
+        return id;
+    }
+
+    /// <summary>Unless the funder is a need-to-know test's, makes the person a member of each of its funds.</summary>
+    private static async Task JoinEveryFundAsync(FundAuditApp app, long funderId, long personId)
+    {
+        if (app.NeedToKnowFunders.ContainsKey(funderId))
+        {
+            return;
+        }
+
+        var db = app.Services.GetRequiredService<RapidResponseDb>();
+        var funds = await db.QueryListAsync<long>(
+            "SELECT id FROM funds WHERE funder_id = @FunderId",
+            new { FunderId = funderId },
+            CancellationToken.None
+        );
+        foreach (var fund in funds)
+        {
+            await JoinAsync(app, funderId, fund, personId);
+        }
+    }
+
+    /// <summary>Makes the person a member of the fund, as an admin would (PUT /api/funds/{slug}/members/{id}).</summary>
+    public static Task JoinAsync(FundAuditApp app, long funderId, long fundId, long personId) =>
+        app
+            .Services.GetRequiredService<FundAudit.Api.Features.EmergencyRequests.FundMemberStore>()
+            .AddAsync(funderId, fundId, personId, "test", app.Clock.GetUtcNow(), CancellationToken.None);
+
+    /// <summary>
+    /// After a fund is created through the API, makes every person of its funder a member (unless the funder is a
+    /// need-to-know test's): the tests written before need-to-know act on any fund of their funder.
+    /// </summary>
+    public sealed class EveryoneAMemberHandler(FundAuditApp app) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request,
+            CancellationToken cancellationToken
+        )
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (
+                request.Method == HttpMethod.Post
+                && request.RequestUri?.AbsolutePath.TrimEnd('/') == "/api/funds"
+                && response.StatusCode == System.Net.HttpStatusCode.Created
+            )
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                var created = System.Text.Json.JsonDocument.Parse(
+                    await response.Content.ReadAsStringAsync(cancellationToken)
+                );
+                var slug = created.RootElement.GetProperty("fund").GetProperty("slug").GetString();
+                var fund = await app
+                    .Services.GetRequiredService<RapidResponseDb>()
+                    .QuerySingleOrDefaultAsync<FundIds>(
+                        "SELECT id, funder_id FROM funds WHERE slug = @Slug",
+                        new { Slug = slug },
+                        CancellationToken.None
+                    );
+                if (fund is not null && !app.NeedToKnowFunders.ContainsKey(fund.FunderId))
+                {
+                    var people = await app
+                        .Services.GetRequiredService<Db>()
+                        .QueryListAsync<long>(
+                            "SELECT id FROM staff_people WHERE funder_id = @FunderId",
+                            new { FunderId = fund.FunderId },
+                            CancellationToken.None
+                        );
+                    foreach (var person in people)
+                    {
+                        await JoinAsync(app, fund.FunderId, fund.Id, person);
+                    }
+                }
+            }
+
+            return response;
+        }
+    }
+
+    private sealed class FundIds
+    {
+        public long Id { get; init; }
+
+        public long FunderId { get; init; }
     }
 
     /// <summary>Sets a person's roles (comma-separated), as an admin's change would.</summary>

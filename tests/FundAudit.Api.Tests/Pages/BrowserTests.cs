@@ -303,7 +303,7 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await finance.GetByRole(AriaRole.Button, new() { Name = "Record the disbursement" }).ClickAsync();
         Assert.Equal("disbursed", await finance.Locator("[data-state]").GetAttributeAsync("data-state"));
         Assert.Contains(
-            "person:fatima",
+            $"staff:{staff.Finance.PersonId}", // the person who owns fatima's key (issue 16: people, not labels)
             await finance.Locator("table[data-table=history]").InnerTextAsync(),
             StringComparison.Ordinal
         );

@@ -30,6 +30,9 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<FundStore>();
         services.AddSingleton<RequestStore>();
         services.AddSingleton<PaymentStore>();
+        services.AddSingleton<FundMemberStore>();
+        services.AddSingleton<NeedToKnow>();
+        services.AddSingleton<StaffDirectory>();
         services.AddSingleton<ApplicantStore>();
         services.AddSingleton<SlaOutboxStore>();
         services.AddSingleton<PurgeStore>();
@@ -93,6 +96,31 @@ internal static class EmergencyRequestsEndpoints
             )
             .RequireAuthorization(Policies.Officer)
             .WithValidation<GetFundMetrics.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        MapMembers(funds);
+    }
+
+    /// <summary>Need-to-know: the fund's members (admin).</summary>
+    private static void MapMembers(RouteGroupBuilder funds)
+    {
+        funds
+            .MapGet("/{slug}/members", FundMembers.ListAsync)
+            .WithName("ListFundMembers")
+            .WithSummary("The fund's members: the officers and finance people who see and handle its requests")
+            .RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        funds
+            .MapPut("/{slug}/members/{personId:long}", FundMembers.AddAsync)
+            .WithName("AddFundMember")
+            .WithSummary("Make an officer or finance person a member of the fund")
+            .RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        funds
+            .MapDelete("/{slug}/members/{personId:long}", FundMembers.RemoveAsync)
+            .WithName("RemoveFundMember")
+            .WithSummary("Remove a member from the fund")
+            .RequireAuthorization(Policies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -173,10 +201,22 @@ internal static class EmergencyRequestsEndpoints
         requests
             .MapGet("/{reference}", GetRequest.HandleAsync)
             .WithName("GetEmergencyRequest")
-            .WithSummary("One request with its sensitive fields (each read is written to the access log)")
+            .WithSummary(
+                "One request with its sensitive fields, for members of its fund (each read is written to the access "
+                    + "log with its purpose)"
+            )
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireAuthorization(Policies.Officer)
             .RequireKeySwitch()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        requests
+            .MapPut("/{reference}/assignee", AssignRequest.HandleAsync)
+            .WithName("AssignEmergencyRequest")
+            .WithSummary("Assign the request to an officer who is a member of its fund (null clears it)")
+            .RequireAuthorization(Policies.Officer)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         requests
             .MapGet("/{reference}/events", ListRequestEvents.HandleAsync)
             .WithName("ListEmergencyRequestEvents")

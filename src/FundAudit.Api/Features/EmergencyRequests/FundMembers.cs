@@ -1,0 +1,140 @@
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// GET, PUT and DELETE /api/funds/{slug}/members[/{personId}] (admin): who may see the fund's requests and handle
+/// them (need-to-know). A member is a person of the funder holding the officer or finance role.
+/// </summary>
+internal static class FundMembers
+{
+    /// <param name="PersonId">The staff person (<c>staff_people.id</c>).</param>
+    /// <param name="AddedBy">Who added them.</param>
+    /// <param name="AddedAt">When.</param>
+    public sealed record Member(long PersonId, string AddedBy, DateTimeOffset AddedAt);
+
+    public sealed record Response(string Fund, IReadOnlyList<Member> Members);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> ListAsync(
+        string slug,
+        ClaimsPrincipal user,
+        FundStore funds,
+        FundMemberStore members,
+        CancellationToken ct
+    )
+    {
+        if (await funds.FindAsync(user.FunderId(), slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        {
+            return EmergencyProblems.FundNotFound();
+        }
+
+        return TypedResults.Ok(await ResponseAsync(fund, members, ct));
+    }
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> AddAsync(
+        string slug,
+        long personId,
+        ClaimsPrincipal user,
+        FundStore funds,
+        FundMemberStore members,
+        StaffDirectory staff,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        {
+            return EmergencyProblems.FundNotFound();
+        }
+
+        var person = await staff.FindAsync(funderId, personId, ct);
+        if (person is null || !(person.Holds(Roles.Officer) || person.Holds(Roles.Finance)))
+        {
+            return EmergencyProblems.Unprocessable(
+                "personId",
+                "A fund's members are people of your funder holding the officer or finance role."
+            );
+        }
+
+        await members.AddAsync(funderId, fund.Id, personId, user.Actor(), clock.GetUtcNow(), ct);
+        return TypedResults.Ok(await ResponseAsync(fund, members, ct));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
+        string slug,
+        long personId,
+        ClaimsPrincipal user,
+        FundStore funds,
+        FundMemberStore members,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        {
+            return EmergencyProblems.FundNotFound();
+        }
+
+        return await members.RemoveAsync(funderId, fund.Id, personId, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(
+                title: "Not found",
+                detail: "This person is no member of the fund.",
+                statusCode: StatusCodes.Status404NotFound
+            );
+    }
+
+    private static async Task<Response> ResponseAsync(FundRow fund, FundMemberStore members, CancellationToken ct) =>
+        new(
+            fund.Slug,
+            (await members.ListAsync(fund.FunderId, fund.Id, ct))
+                .Select(m => new Member(m.PersonId, m.AddedBy, m.AddedAt))
+                .ToList()
+        );
+}
+
+/// <summary>PUT /api/requests/{reference}/assignee: assigns the request to an officer who is a member of its
+/// fund (by a member of the fund), or clears the assignment.</summary>
+internal static class AssignRequest
+{
+    /// <param name="PersonId">The officer (a member of the request's fund), or null to clear.</param>
+    public sealed record Request(long? PersonId);
+
+    /// <param name="Reference">The request.</param>
+    /// <param name="AssignedPersonId">Its officer, or null.</param>
+    public sealed record Response(string Reference, long? AssignedPersonId);
+
+    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string reference,
+        Request request,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        FundMemberStore members,
+        StaffDirectory staff,
+        CancellationToken ct
+    )
+    {
+        ProblemHttpResult refused = EmergencyProblems.RequestNotFound();
+        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => refused = p, ct) is not var (row, fund))
+        {
+            return refused;
+        }
+
+        if (
+            request.PersonId is { } person
+            && !(
+                await staff.FindAsync(row.FunderId, person, ct) is { } officer
+                && officer.Holds(Roles.Officer)
+                && await members.IsMemberAsync(row.FunderId, fund.Id, person, ct)
+            )
+        )
+        {
+            return EmergencyProblems.Unprocessable(
+                "personId",
+                "A request is assigned to an officer who is a member of its fund."
+            );
+        }
+
+        await members.AssignAsync(row.FunderId, row.Id, request.PersonId, ct);
+        return TypedResults.Ok(new Response(row.Reference, request.PersonId));
+    }
+}
