@@ -3,6 +3,7 @@ using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Jobs;
@@ -11,7 +12,7 @@ using FundAudit.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args);
+var isCommand = FundersCommand.IsCommand(args) || KeyRingCommand.IsCommand(args) || VerifyLogsCommand.IsCommand(args);
 builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -23,6 +24,7 @@ builder.Services.AddFundAuditOpenApi();
 builder.Services.AddFundAuditJobs(builder.Configuration, runServer: !isCommand);
 
 builder.Services.AddTenancy();
+builder.Services.AddLogs();
 builder.Services.AddGrantIngest();
 builder.Services.AddClassification();
 builder.Services.AddGrantImports(builder.Configuration);
@@ -36,9 +38,13 @@ app.Services.MigrateDatabase();
 if (isCommand)
 {
     return KeyRingCommand.IsCommand(args)
-        ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+            ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
+        : VerifyLogsCommand.IsCommand(args)
+            ? await VerifyLogsCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
         : await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
+
+await app.Services.SealLogChainsAsync();
 
 app.UseFundAuditApiHeaders();
 app.UseFundAuditHttp();
@@ -57,6 +63,7 @@ if (app.Environment.IsDevelopment())
 app.MapHealth();
 app.MapFundAuditJobsDashboard();
 app.MapTenancy();
+app.MapLogs();
 app.MapGrantIngest();
 app.MapClassification();
 app.MapGrantImports();

@@ -88,7 +88,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
             Clock.GetUtcNow(),
             CancellationToken.None
         );
-        await store.SetKeysMayDecideAsync(funder.Id, keysMayDecide, CancellationToken.None);
+        await TestPeople.SetKeysMayDecideAsync(this, funder.Id, keysMayDecide);
         if (!everyoneAMember)
         {
             NeedToKnowFunders[funder.Id] = true;

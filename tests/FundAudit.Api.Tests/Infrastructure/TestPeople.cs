@@ -164,6 +164,16 @@ public static class TestPeople
                 CancellationToken.None
             );
 
+    /// <summary>Sets the funder's switch for keys straight in the table (test set-up, not an admin's logged change).</summary>
+    public static Task SetKeysMayDecideAsync(FundAuditApp app, long funderId, bool value) =>
+        app
+            .Services.GetRequiredService<Db>()
+            .ExecuteAsync(
+                "UPDATE funders SET keys_may_decide = @Value WHERE id = @Id",
+                new { Id = funderId, Value = value },
+                CancellationToken.None
+            );
+
     /// <summary>Sets a person's status (active, seized, disabled), as seizure or removal would.</summary>
     public static Task SetStatusAsync(FundAuditApp app, long funderId, long personId, string status) =>
         app

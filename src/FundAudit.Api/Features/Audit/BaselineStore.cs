@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Logs;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
@@ -51,7 +52,7 @@ internal sealed class TargetRow
 /// <summary>
 /// The funder's baselines and targets (audit_baselines, audit_targets). Every statement filters on funder_id.
 /// </summary>
-internal sealed class BaselineStore(Db db)
+internal sealed class BaselineStore(Db db, AdminLog adminLog)
 {
     private const string SelectRuleSetVersions = """
         SELECT DISTINCT g.rule_set_version FROM grants g
@@ -152,7 +153,13 @@ internal sealed class BaselineStore(Db db)
             created_by = createdBy,
             created_at = now,
         };
-        return db.InsertReturningIdAsync("audit_baselines", BaselineInsertColumns, args, ct);
+        return adminLog.InsertLoggedAsync(
+            "audit_baselines",
+            BaselineInsertColumns,
+            args,
+            id => new AdminLogEntry(funderId, createdBy, AdminActions.BaselineCreated, "baseline", Id(id)),
+            ct
+        );
     }
 
     public async Task<IReadOnlyList<BaselineRow>> BaselinesAsync(long funderId, CancellationToken ct) =>
@@ -184,7 +191,13 @@ internal sealed class BaselineStore(Db db)
             created_by = createdBy,
             created_at = now,
         };
-        return db.InsertReturningIdAsync("audit_targets", TargetInsertColumns, args, ct);
+        return adminLog.InsertLoggedAsync(
+            "audit_targets",
+            TargetInsertColumns,
+            args,
+            id => new AdminLogEntry(funderId, createdBy, AdminActions.TargetCreated, "target", Id(id)),
+            ct
+        );
     }
 
     public async Task<IReadOnlyList<TargetRow>> TargetsAsync(long funderId, CancellationToken ct) =>
@@ -192,4 +205,6 @@ internal sealed class BaselineStore(Db db)
 
     public Task<TargetRow?> TargetAsync(long funderId, long id, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<TargetRow>(SelectTarget, new { FunderId = funderId, Id = id }, ct);
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

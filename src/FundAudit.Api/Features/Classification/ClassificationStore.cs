@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.Classification;
 
 internal sealed class RuleSetRow
@@ -116,7 +118,7 @@ internal sealed class ReviewRow
 
 /// <summary>Rule sets, corrections, the review queue and re-classification writes. Every statement filters on
 /// funder_id.</summary>
-internal sealed class ClassificationStore(Db db)
+internal sealed class ClassificationStore(Db db, AdminLog adminLog)
 {
     private const string SelectCurrentRuleSet = """
         SELECT id, version, rules_json, created_by, created_at, applied_at FROM classification_rule_sets
@@ -215,7 +217,13 @@ internal sealed class ClassificationStore(Db db)
             created_by = createdBy,
             created_at = now,
         };
-        return db.InsertReturningIdAsync("classification_rule_sets", RuleSetInsertColumns, args, ct);
+        return adminLog.InsertLoggedAsync(
+            "classification_rule_sets",
+            RuleSetInsertColumns,
+            args,
+            id => new AdminLogEntry(funderId, createdBy, AdminActions.RuleSetCreated, "rule_set", Id(id)),
+            ct
+        );
     }
 
     public async Task MarkAppliedAsync(long funderId, long id, DateTimeOffset now, CancellationToken ct)
@@ -314,4 +322,6 @@ internal sealed class ClassificationStore(Db db)
         });
         return db.InTransactionAsync(tx => tx.ExecuteAsync(UpdateClassificationSql, rows, ct), ct);
     }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,12 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>
 /// GET, PUT and DELETE /api/funds/{slug}/members[/{personId}] (admin): who may see the fund's requests and handle
-/// them (need-to-know). A member is a person of the funder holding the officer or finance role.
+/// them (need-to-know). A member is a person of the funder holding the officer or finance role. Each change goes to the
+/// administration log (in a transaction of its own on the main database: memberships live with the rapid-response data,
+/// on SQLite another file).
 /// </summary>
 internal static class FundMembers
 {
@@ -36,6 +40,7 @@ internal static class FundMembers
         FundStore funds,
         FundMemberStore members,
         StaffDirectory staff,
+        AdminLog adminLog,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -55,7 +60,11 @@ internal static class FundMembers
             );
         }
 
-        await members.AddAsync(funderId, fund.Id, personId, user.Actor(), clock.GetUtcNow(), ct);
+        if (await members.AddAsync(funderId, fund.Id, personId, user.Actor(), clock.GetUtcNow(), ct))
+        {
+            await LogAsync(adminLog, user, AuthzActions.FundMemberAdded, fund, personId, ct);
+        }
+
         return TypedResults.Ok(await ResponseAsync(fund, members, ct));
     }
 
@@ -65,6 +74,7 @@ internal static class FundMembers
         ClaimsPrincipal user,
         FundStore funds,
         FundMemberStore members,
+        AdminLog adminLog,
         CancellationToken ct
     )
     {
@@ -74,14 +84,38 @@ internal static class FundMembers
             return EmergencyProblems.FundNotFound();
         }
 
-        return await members.RemoveAsync(funderId, fund.Id, personId, ct)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(
+        if (!await members.RemoveAsync(funderId, fund.Id, personId, ct))
+        {
+            return TypedResults.Problem(
                 title: "Not found",
                 detail: "This person is no member of the fund.",
                 statusCode: StatusCodes.Status404NotFound
             );
+        }
+
+        await LogAsync(adminLog, user, AuthzActions.FundMemberRemoved, fund, personId, ct);
+        return TypedResults.NoContent();
     }
+
+    private static Task LogAsync(
+        AdminLog adminLog,
+        ClaimsPrincipal user,
+        string action,
+        FundRow fund,
+        long personId,
+        CancellationToken ct
+    ) =>
+        adminLog.AppendAsync(
+            new AdminLogEntry(
+                fund.FunderId,
+                user.Actor(),
+                action,
+                "fund",
+                fund.Id.ToString(CultureInfo.InvariantCulture),
+                "person=" + personId.ToString(CultureInfo.InvariantCulture)
+            ),
+            ct
+        );
 
     private static async Task<Response> ResponseAsync(FundRow fund, FundMemberStore members, CancellationToken ct) =>
         new(
@@ -110,6 +144,7 @@ internal static class AssignRequest
         RequestWorkflow workflow,
         FundMemberStore members,
         StaffDirectory staff,
+        AdminLog adminLog,
         CancellationToken ct
     )
     {
@@ -135,6 +170,17 @@ internal static class AssignRequest
         }
 
         await members.AssignAsync(row.FunderId, row.Id, request.PersonId, ct);
+        await adminLog.AppendAsync(
+            new AdminLogEntry(
+                row.FunderId,
+                user.Actor(),
+                AuthzActions.RequestAssigned,
+                "request",
+                row.Id.ToString(CultureInfo.InvariantCulture),
+                request.PersonId is { } p ? "person=" + p.ToString(CultureInfo.InvariantCulture) : "person=none"
+            ),
+            ct
+        );
         return TypedResults.Ok(new Response(row.Reference, request.PersonId));
     }
 }

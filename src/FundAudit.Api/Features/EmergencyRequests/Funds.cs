@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FundAudit.Api.Features.Logs;
 using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -64,6 +65,7 @@ internal static class CreateFund
         ClaimsPrincipal user,
         FundStore store,
         SensitiveFields sensitive,
+        AdminLog adminLog,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -109,7 +111,7 @@ internal static class CreateFund
             CreatedBy = user.Actor(),
             CreatedAt = clock.GetUtcNow(),
         };
-        if (await store.CreateAsync(row, ct) is null)
+        if (await store.CreateAsync(row, ct) is not { } fundId)
         {
             return TypedResults.Problem(
                 title: "Slug taken",
@@ -118,8 +120,23 @@ internal static class CreateFund
             );
         }
 
+        await LogCreatedAsync(adminLog, row, fundId, ct);
         return TypedResults.Created($"/api/funds/{row.Slug}", new Response(FundView.From(row), secret));
     }
+
+    /// <summary>Funds live with the rapid-response data (on SQLite another file): the administration log's entry
+    /// follows in a transaction of its own on the main database.</summary>
+    private static Task LogCreatedAsync(AdminLog adminLog, FundRow row, long fundId, CancellationToken ct) =>
+        adminLog.AppendAsync(
+            new AdminLogEntry(
+                row.FunderId,
+                row.CreatedBy,
+                AdminActions.FundCreated,
+                "fund",
+                fundId.ToString(CultureInfo.InvariantCulture)
+            ),
+            ct
+        );
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

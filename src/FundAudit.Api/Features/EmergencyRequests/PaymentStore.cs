@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>One row of disbursements; the payment's own reference is Data Protection ciphertext.</summary>
@@ -85,8 +87,8 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
             ct
         );
 
-    /// <summary>Appends to the access log: who read which fields of which request, when, and why (decide,
-    /// verify_identity, pay, safety_follow_up). Never the content.</summary>
+    /// <summary>Appends to the access log (and its funder's chain): who read which fields of which request, when,
+    /// and why (decide, verify_identity, pay, safety_follow_up). Never the content.</summary>
     public async Task LogAccessAsync(
         long funderId,
         long requestId,
@@ -106,7 +108,20 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
             ReadAt = at,
             Purpose = purpose,
         };
-        await db.ExecuteAsync(InsertAccess, args, ct);
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                await LogChain.AppendAsync(
+                    db.Engine,
+                    tx,
+                    LogChains.AccessLog,
+                    funderId,
+                    () => tx.ExecuteAsync(InsertAccess, args, ct),
+                    ct
+                );
+            },
+            ct
+        );
     }
 
     /// <summary>Replaces the request's payment details, inside the transition's transaction.</summary>

@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.EmergencyRequests;
 
 /// <summary>
@@ -67,6 +69,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
         SELECT r.funder_id, r.id, '{PurgeCommand}', r.state, r.state, '{RetentionActor}', 'system', NULL, @Now
         FROM emergency_requests r WHERE r.id = @Id
         """;
+    private const string SelectFunder = "SELECT funder_id FROM emergency_requests WHERE id = @Id";
     private const string PurgeMessages = "UPDATE request_messages SET body_protected = NULL WHERE request_id = @Id";
     private const string PurgePaymentDetails = "DELETE FROM request_payment_details WHERE request_id = @Id";
     private const string PurgeDisbursement =
@@ -91,9 +94,12 @@ internal sealed class PurgeStore(RapidResponseDb db)
     ) => IdsAsync(SelectAbandoned, new { Cutoff = cutoff, WarnedBefore = warnedBefore }, ct);
 
     /// <summary>Appends the content-free warning event; false when the case was warned already or has ended.</summary>
-    public async Task<bool> WarnAsync(long id, DateTimeOffset now, CancellationToken ct) =>
-        await db.ExecuteAsync(new CommandDefinition(InsertWarning, new { Id = id, Now = now }, cancellationToken: ct))
-        == 1;
+    public Task<bool> WarnAsync(long id, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteIfAsync(
+            async tx => await AppendEventAsync(tx, InsertWarning, new { Id = id, Now = now }, ct) == 1,
+            _ => Task.CompletedTask,
+            ct
+        );
 
     /// <summary>When each of <paramref name="ids"/> (one funder's) was warned of a coming purge, for warnings not
     /// followed by any activity.</summary>
@@ -131,11 +137,12 @@ internal sealed class PurgeStore(RapidResponseDb db)
             return false;
         }
 
-        foreach (var sql in new[] { InsertPurgeEvent, PurgeMessages, PurgePaymentDetails, PurgeDisbursement })
+        foreach (var sql in new[] { PurgeMessages, PurgePaymentDetails, PurgeDisbursement })
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
         }
 
+        await AppendEventAsync(tx, InsertPurgeEvent, args, ct);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -148,6 +155,21 @@ internal sealed class PurgeStore(RapidResponseDb db)
     {
         await using var connection = await db.OpenAsync(ct);
         return await db.Engine.FlushErasedAsync(connection, ct);
+    }
+
+    /// <summary>Appends a retention event of request <c>@Id</c> with <paramref name="insertSql"/>, in the request's
+    /// funder's chain of events; answers the rows inserted.</summary>
+    private async Task<int> AppendEventAsync(DbTransaction tx, string insertSql, object args, CancellationToken ct)
+    {
+        var funderId = await tx.ExecuteScalarAsync<long>(SelectFunder, args, ct);
+        return await LogChain.AppendAsync(
+            db.Engine,
+            tx,
+            LogChains.RequestEvents,
+            funderId,
+            () => tx.ExecuteAsync(insertSql, args, ct),
+            ct
+        );
     }
 
     private async Task<IReadOnlyList<long>> IdsAsync(string sql, object args, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Logs;
 using FundAudit.Core.EmergencyRequests;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -257,9 +258,9 @@ internal sealed class RequestStore(RapidResponseDb db)
 
     /// <summary>
     /// Writes the request's timers with <paramref name="goalSql"/> (insert for a new request, update for a transition)
-    /// and appends its event, inside <paramref name="tx"/>.
+    /// and appends its event to the funder's chain of events, inside <paramref name="tx"/>.
     /// </summary>
-    private static async Task WriteTimersAndEventAsync(
+    private async Task WriteTimersAndEventAsync(
         DbTransaction tx,
         string goalSql,
         long funderId,
@@ -270,7 +271,14 @@ internal sealed class RequestStore(RapidResponseDb db)
     )
     {
         await tx.ExecuteAsync(goalSql, timers.Select(t => SlaTimerMapping.Parameters(requestId, funderId, t)), ct);
-        await tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct);
+        await LogChain.AppendAsync(
+            db.Engine,
+            tx,
+            LogChains.RequestEvents,
+            funderId,
+            () => tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct),
+            ct
+        );
     }
 
     private static async Task WriteEffectsAsync(

@@ -64,6 +64,7 @@ internal static class PagesEndpoints
         var console = MapConsole(app);
         MapRapidResponsePages(console);
         MapPortfolioPages(console);
+        MapLogsPage(console);
         return app;
     }
 
@@ -196,6 +197,15 @@ internal static class PagesEndpoints
 
         MapImportUpload(console, portfolio);
     }
+
+    /// <summary>The logs page: admins only (others are sent to the forbidden page).</summary>
+    private static void MapLogsPage(RouteGroupBuilder console) =>
+        console
+            .MapGet("/logs", ConsoleLogs.ShowAsync)
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
+            )
+            .WithName("ConsoleLogsPage");
 
     /// <summary>
     /// The imports page's upload form: the API's PortfolioWrite too, with the API's size limit instead of the forms'

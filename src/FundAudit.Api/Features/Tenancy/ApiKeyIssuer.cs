@@ -3,7 +3,8 @@ namespace FundAudit.Api.Features.Tenancy;
 /// <summary>
 /// Creates API keys: the secret is returned once and only its hash is stored. Every key has an owner, a person of the
 /// same funder who holds the key's role and is not seized or removed, and an expiry no later than the configured
-/// maximum.
+/// maximum. Each key issued goes to the administration log with its role, owner and expiry (the actor is the caller,
+/// or the operator for the command line).
 /// </summary>
 internal sealed class ApiKeyIssuer(TenancyStore store, ApiKeyOptions options, TimeProvider clock)
 {
@@ -13,7 +14,8 @@ internal sealed class ApiKeyIssuer(TenancyStore store, ApiKeyOptions options, Ti
         string? label,
         long ownerPersonId,
         CancellationToken ct,
-        DateTimeOffset? expiresAt = null
+        DateTimeOffset? expiresAt = null,
+        string actor = Logs.AdminLog.OperatorActor
     )
     {
         if (!Roles.IsKnown(role))
@@ -57,6 +59,7 @@ internal sealed class ApiKeyIssuer(TenancyStore store, ApiKeyOptions options, Ti
                 OwnerPersonId = owner.Id,
                 ExpiresAt = expiry,
             },
+            actor,
             ct
         );
         return (row, key);

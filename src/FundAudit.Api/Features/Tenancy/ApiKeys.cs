@@ -123,7 +123,8 @@ internal static class CreateApiKey
                 request.Label,
                 owner,
                 ct,
-                request.ExpiresAt
+                request.ExpiresAt,
+                user.Actor()
             );
             return TypedResults.Created(
                 $"/api/keys/{row.KeyId}",
@@ -163,7 +164,7 @@ internal static class RevokeApiKey
         TimeProvider clock,
         CancellationToken ct
     ) =>
-        await store.RevokeKeyAsync(user.FunderId(), keyId, clock.GetUtcNow(), ct)
+        await store.RevokeKeyAsync(user.FunderId(), keyId, user.Actor(), clock.GetUtcNow(), ct)
             ? TypedResults.NoContent()
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,

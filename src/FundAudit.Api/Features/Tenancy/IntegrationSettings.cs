@@ -1,6 +1,7 @@
 namespace FundAudit.Api.Features.Tenancy;
 
-/// <summary>GET and PUT /api/settings/integrations (admin): whether the funder's API keys may take decisions.</summary>
+/// <summary>GET and PUT /api/settings/integrations (admin): whether the funder's API keys may take decisions (each
+/// change goes to the administration log).</summary>
 internal static class IntegrationSettings
 {
     /// <param name="KeysMayDecide">Whether API keys may approve, decline, record or read payment details, disburse
@@ -17,7 +18,7 @@ internal static class IntegrationSettings
         CancellationToken ct
     )
     {
-        await store.SetKeysMayDecideAsync(user.FunderId(), request.KeysMayDecide!.Value, ct);
+        await store.SetKeysMayDecideAsync(user.FunderId(), request.KeysMayDecide!.Value, user.Actor(), ct);
         return TypedResults.Ok(new Settings(request.KeysMayDecide));
     }
 

@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Logs;
+
 namespace FundAudit.Api.Features.Tenancy;
 
 internal sealed class FunderRow
@@ -72,8 +74,9 @@ internal static class KeyOwners
     public static bool IsLive(string? status) => status is "invited" or "active";
 }
 
-/// <summary>Funders (tenants) and their API keys.</summary>
-internal sealed class TenancyStore(Db db)
+/// <summary>Funders (tenants) and their API keys. Every change is written to the administration log in its own
+/// transaction (<see cref="AdminLog"/>).</summary>
+internal sealed class TenancyStore(Db db, AdminLog adminLog)
 {
     private const string SelectFunderById = "SELECT id, name, created_at FROM funders WHERE id = @Id";
     private const string SelectFundersByName =
@@ -96,6 +99,8 @@ internal sealed class TenancyStore(Db db)
     private const string UpdateKeysMayDecide = "UPDATE funders SET keys_may_decide = @Value WHERE id = @Id";
     private const string RevokeKeySql =
         "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
+    private const string SelectFunderOfActiveKey =
+        "SELECT funder_id FROM api_keys WHERE key_id = @KeyId AND revoked_at IS " + "NULL";
     private const string RevokeKeyOfFunderSql =
         "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND "
         + "funder_id = @FunderId AND revoked_at IS NULL";
@@ -125,9 +130,25 @@ internal sealed class TenancyStore(Db db)
         "updated_at",
     ];
 
+    /// <summary>Creates a funder (the operator's command line), logged as the operator's.</summary>
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
-        var id = await db.InsertReturningIdAsync("funders", FunderColumns, new { name, created_at = now }, ct);
+        long id = 0;
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                id = await InsertReturningIdAsync(tx, "funders", FunderColumns, new { name, created_at = now }, ct);
+                var entry = new AdminLogEntry(
+                    id,
+                    AdminLog.OperatorActor,
+                    AdminActions.FunderCreated,
+                    "funder",
+                    Invariant(id)
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
         return new FunderRow
         {
             Id = id,
@@ -142,8 +163,9 @@ internal sealed class TenancyStore(Db db)
     public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct) =>
         await db.QueryListAsync<FunderRow>(SelectFundersByName, new { Name = name }, ct);
 
-    /// <summary>Stores a new key (its owner already checked by <see cref="ApiKeyIssuer"/>).</summary>
-    public async Task<ApiKeyRow> CreateKeyAsync(ApiKeyRow key, CancellationToken ct)
+    /// <summary>Stores a new key (its owner already checked by <see cref="ApiKeyIssuer"/>), logged as
+    /// <paramref name="actor"/>'s.</summary>
+    public async Task<ApiKeyRow> CreateKeyAsync(ApiKeyRow key, string actor, CancellationToken ct)
     {
         var args = new
         {
@@ -156,7 +178,23 @@ internal sealed class TenancyStore(Db db)
             owner_person_id = key.OwnerPersonId,
             expires_at = key.ExpiresAt,
         };
-        var id = await db.InsertReturningIdAsync("api_keys", KeyColumns, args, ct);
+        long id = 0;
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                id = await InsertReturningIdAsync(tx, "api_keys", KeyColumns, args, ct);
+                var entry = new AdminLogEntry(
+                    key.FunderId,
+                    actor,
+                    AdminActions.KeyIssued,
+                    "api_key",
+                    key.KeyId,
+                    $"role={key.Role};owner={key.OwnerPersonId};expires={key.ExpiresAt:O}"
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
         return new ApiKeyRow
         {
             Id = id,
@@ -180,7 +218,7 @@ internal sealed class TenancyStore(Db db)
     /// the holder of a key made there): invited, without a password, with one role. The email is a placeholder
     /// (<c>.invalid</c>) unless one is given.
     /// </summary>
-    public Task<long> CreateKeyHolderAsync(
+    public async Task<long> CreateKeyHolderAsync(
         long funderId,
         string displayName,
         string role,
@@ -200,7 +238,24 @@ internal sealed class TenancyStore(Db db)
             created_at = now,
             updated_at = now,
         };
-        return db.InsertReturningIdAsync("staff_people", PersonColumns, args, ct);
+        long id = 0;
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                id = await InsertReturningIdAsync(tx, "staff_people", PersonColumns, args, ct);
+                var entry = new AdminLogEntry(
+                    funderId,
+                    AdminLog.OperatorActor,
+                    AuthzActions.PersonCreated,
+                    "person",
+                    Invariant(id),
+                    "role=" + role
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
+        return id;
     }
 
     /// <summary>Records a key's use, best effort (the caller writes at most once a minute per key): skipped rather
@@ -224,9 +279,24 @@ internal sealed class TenancyStore(Db db)
     public async Task<bool> KeysMayDecideAsync(long funderId, CancellationToken ct) =>
         await db.ExecuteScalarAsync<bool>(SelectKeysMayDecide, new { Id = funderId }, ct);
 
-    /// <summary>Sets the funder's switch for keys (admin only).</summary>
-    public Task SetKeysMayDecideAsync(long funderId, bool value, CancellationToken ct) =>
-        db.ExecuteAsync(UpdateKeysMayDecide, new { Id = funderId, Value = value }, ct);
+    /// <summary>Sets the funder's switch for keys (admin only), logged as <paramref name="actor"/>'s.</summary>
+    public Task SetKeysMayDecideAsync(long funderId, bool value, string actor, CancellationToken ct) =>
+        db.InTransactionAsync(
+            async tx =>
+            {
+                await tx.ExecuteAsync(UpdateKeysMayDecide, new { Id = funderId, Value = value }, ct);
+                var entry = new AdminLogEntry(
+                    funderId,
+                    actor,
+                    AuthzActions.KeysMayDecideSet,
+                    "funder",
+                    Invariant(funderId),
+                    value ? "keys_may_decide=true" : "keys_may_decide=false"
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
 
     public Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<ApiKeyRow>(SelectActiveKey, new { KeyId = keyId }, ct);
@@ -234,13 +304,20 @@ internal sealed class TenancyStore(Db db)
     public async Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(long funderId, CancellationToken ct) =>
         await db.QueryListAsync<ApiKeyRow>(SelectKeysOfFunder, new { FunderId = funderId }, ct);
 
-    /// <summary>Revokes a key of any funder (operator command line).</summary>
+    /// <summary>Revokes a key of any funder (operator command line), logged as the operator's.</summary>
     public async Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset now, CancellationToken ct) =>
-        await db.ExecuteAsync(RevokeKeySql, new { KeyId = keyId, Now = now }, ct) == 1;
+        await db.QuerySingleOrDefaultAsync<long?>(SelectFunderOfActiveKey, new { KeyId = keyId }, ct) is { } funderId
+        && await RevokeKeyAsync(funderId, keyId, AdminLog.OperatorActor, now, ct);
 
     /// <summary>Revokes a key of one funder (its admin over HTTP): another funder's key id is simply not
-    /// found.</summary>
-    public async Task<bool> RevokeKeyAsync(long funderId, string keyId, DateTimeOffset now, CancellationToken ct)
+    /// found. <paramref name="actor"/> goes to the administration log with the revocation.</summary>
+    public Task<bool> RevokeKeyAsync(
+        long funderId,
+        string keyId,
+        string actor,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
         var args = new
         {
@@ -248,6 +325,21 @@ internal sealed class TenancyStore(Db db)
             FunderId = funderId,
             Now = now,
         };
-        return await db.ExecuteAsync(RevokeKeyOfFunderSql, args, ct) == 1;
+        var entry = new AdminLogEntry(funderId, actor, AdminActions.KeyRevoked, "api_key", keyId);
+        return db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(RevokeKeyOfFunderSql, args, ct) == 1,
+            tx => adminLog.AppendAsync(tx, entry, ct),
+            ct
+        );
     }
+
+    private Task<long> InsertReturningIdAsync(
+        DbTransaction tx,
+        string table,
+        IReadOnlyList<string> columns,
+        object args,
+        CancellationToken ct
+    ) => tx.ExecuteScalarAsync<long>(db.Dialect.InsertReturningId(table, columns, "id"), args, ct);
+
+    private static string Invariant(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
