@@ -18,6 +18,24 @@ UPDATE api_keys SET owner_person_id = (
 
 CREATE INDEX ix_api_keys_owner ON api_keys (funder_id, owner_person_id);
 
+-- Four-eyes on grants (issue 16 item 6): granting admin, officer or finance to a person, when the funder has two or more
+-- active admins, is a pending grant until a second admin confirms it (status pending → applied, or cancelled);
+-- requested_by and confirmed_by are staff person ids. Other roles, and funders with one admin, apply at once (the
+-- row is written applied, confirmed by the requester).
+CREATE TABLE role_grants (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    funder_id     bigint      NOT NULL REFERENCES funders (id),
+    person_id     bigint      NOT NULL REFERENCES staff_people (id),
+    role          text        NOT NULL CHECK (role IN ('admin', 'analyst', 'officer', 'finance')),
+    status        text        NOT NULL CHECK (status IN ('pending', 'applied', 'cancelled')),
+    requested_by  bigint      NOT NULL,
+    requested_at  timestamptz NOT NULL,
+    confirmed_by  bigint      NULL,
+    confirmed_at  timestamptz NULL
+);
+
+CREATE INDEX ix_role_grants_funder ON role_grants (funder_id, status);
+
 -- Need-to-know (issue 15 item 4; on SQLite in migrations/sqlite-rapid-response/0005): officers and finance people are
 -- members of funds (set by an admin) and see only their funds' requests; a request can be assigned to an officer who
 -- is a member of its fund; each reveal of a case's sensitive fields is logged with its purpose (decide,

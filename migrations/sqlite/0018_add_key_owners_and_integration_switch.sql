@@ -17,3 +17,21 @@ UPDATE api_keys SET owner_person_id = (
 );
 
 CREATE INDEX ix_api_keys_owner ON api_keys (funder_id, owner_person_id);
+
+-- Four-eyes on grants (issue 16 item 6): granting admin, officer or finance to a person, when the funder has two or more
+-- active admins, is a pending grant until a second admin confirms it (status pending → applied, or cancelled);
+-- requested_by and confirmed_by are staff person ids. Other roles, and funders with one admin, apply at once (the
+-- row is written applied, confirmed by the requester).
+CREATE TABLE role_grants (
+    id            INTEGER PRIMARY KEY,
+    funder_id     INTEGER NOT NULL REFERENCES funders (id),
+    person_id     INTEGER NOT NULL REFERENCES staff_people (id),
+    role          TEXT    NOT NULL CHECK (role IN ('admin', 'analyst', 'officer', 'finance')),
+    status        TEXT    NOT NULL CHECK (status IN ('pending', 'applied', 'cancelled')),
+    requested_by  INTEGER NOT NULL,
+    requested_at  TEXT    NOT NULL,
+    confirmed_by  INTEGER NULL,
+    confirmed_at  TEXT    NULL
+);
+
+CREATE INDEX ix_role_grants_funder ON role_grants (funder_id, status);
