@@ -87,6 +87,11 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
         );
         var owner = System.Text.RegularExpressions.Regex.Match(officerKey, @"owned by person (\d+)").Groups[1].Value;
         await ExpectAsync(await service.Http.PutAsync($"/api/funds/{slug}/members/{owner}", null), HttpStatusCode.OK);
+        // The officer's key reads cases (a reveal): only once the funder lets its keys decide.
+        await ExpectAsync(
+            await service.Http.PutAsJsonAsync("/api/settings/integrations", new { keysMayDecide = true }),
+            HttpStatusCode.OK
+        );
         using var anonymous = Client(service, null);
         using var officer = Client(service, KeyFrom(officerKey));
 
