@@ -300,7 +300,11 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
             ],
             events.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToArray()
         );
-        Assert.Equal("person:olga", events.GetProperty("items")[1].GetProperty("actor").GetString());
+        // The actor is the person who owns olga's key (issue 16: people, not labels).
+        Assert.Equal(
+            $"staff:{staff.Officer.PersonId}",
+            events.GetProperty("items")[1].GetProperty("actor").GetString()
+        );
 
         var id = await RequestIdAsync(reference);
         Assert.True(

@@ -55,6 +55,8 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         );
         builder.UseSetting("DataProtection:CertificatePath", TestCertificates.Shared); // needed outside Development
         builder.UseSetting("DataProtection:CertificatePassword", TestCertificates.Password);
+        // Tests move the shared fake clock by months (retention, purges): keys issued by the fixture last a century.
+        builder.UseSetting("ApiKeys:MaxLifetimeDays", "36500");
         builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
         // The webhook tests' listener is http://127.0.0.1: allowed here only; WebhookAddressTests turn both off.
         builder.UseSetting("Webhooks:AllowHttp", "true");
@@ -68,28 +70,53 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         });
     }
 
-    /// <summary>A new funder with a key of <paramref name="role"/>; answers a client that sends the key.</summary>
-    public async Task<Tenant> CreateTenantAsync(string role = Roles.Admin, string? name = null)
+    /// <summary>
+    /// A new funder with a key of <paramref name="role"/> owned by a new person holding that role; answers a client
+    /// that sends the key. The funder lets its keys take decisions (approve, pay, reveal), as the workflow tests drive
+    /// the API with keys, unless <paramref name="keysMayDecide"/> is false (the default of a real funder); and every
+    /// person of the funder is a member of every fund (the tests written before need-to-know act on any fund), unless
+    /// <paramref name="everyoneAMember"/> is false (the need-to-know tests set members themselves).
+    /// </summary>
+    public async Task<Tenant> CreateTenantAsync(
+        string role = Roles.Admin,
+        string? name = null,
+        bool keysMayDecide = true,
+        bool everyoneAMember = true
+    )
     {
         var store = Services.GetRequiredService<TenancyStore>();
-        var issuer = Services.GetRequiredService<ApiKeyIssuer>();
         var funder = await store.CreateFunderAsync(
             name ?? "Funder " + Guid.NewGuid().ToString("N")[..6],
             Clock.GetUtcNow(),
             CancellationToken.None
         );
-        var (row, key) = await issuer.IssueAsync(funder.Id, role, null, CancellationToken.None);
-        return new Tenant(funder.Id, row.KeyId, key, ClientWithKey(key));
+        await TestPeople.SetKeysMayDecideAsync(this, funder.Id, keysMayDecide);
+        if (!everyoneAMember)
+        {
+            NeedToKnowFunders[funder.Id] = true;
+        }
+
+        var owner = await TestPeople.CreateAsync(this, funder.Id, null, role);
+        var (row, key) = await IssueAsync(funder.Id, role, null, owner);
+        return new Tenant(funder.Id, row.KeyId, key, ClientWithKey(key), owner);
     }
 
-    /// <summary>Another key for an existing funder.</summary>
+    /// <summary>
+    /// Another key for an existing funder. A label names its owner: the funder's person of that name (made on first
+    /// use, and given the role), so that one label's officer and finance keys are one person's; without a label, a
+    /// new person holding the role.
+    /// </summary>
     public async Task<Tenant> AddKeyAsync(Tenant tenant, string role, string? label = null)
     {
-        var (row, key) = await Services
-            .GetRequiredService<ApiKeyIssuer>()
-            .IssueAsync(tenant.FunderId, role, label, CancellationToken.None);
-        return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key) };
+        var owner = await TestPeople.CreateAsync(this, tenant.FunderId, label, role);
+        var (row, key) = await IssueAsync(tenant.FunderId, role, label, owner);
+        return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key), PersonId = owner };
     }
+
+    private Task<(ApiKeyRow Row, string Key)> IssueAsync(long funderId, string role, string? label, long owner) =>
+        Services
+            .GetRequiredService<ApiKeyIssuer>()
+            .IssueAsync(funderId, role, label, owner, CancellationToken.None, Clock.GetUtcNow().AddDays(36500));
 
     /// <summary>A client whose /api answers are checked against the committed OpenAPI document.</summary>
     public new HttpClient CreateClient() => CreateClient(ClientOptions);
@@ -102,9 +129,15 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     public new ContractCheckedFactory WithWebHostBuilder(Action<IWebHostBuilder> configuration) =>
         new(base.WithWebHostBuilder(configuration));
 
+    /// <summary>Funders whose people are not made members of every fund (the need-to-know tests').</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<long, bool> NeedToKnowFunders { get; } = new();
+
     public HttpClient ClientWithKey(string key)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(
+            ClientOptions.BaseAddress,
+            [.. ContractClients.Handlers(ClientOptions), new TestPeople.EveryoneAMemberHandler(this)]
+        );
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
@@ -127,7 +160,8 @@ public sealed class ContractCheckedFactory(WebApplicationFactory<Program> inner)
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
-public sealed record Tenant(long FunderId, string KeyId, string Key, HttpClient Client);
+/// <summary>A funder, one of its keys with a client sending it, and the person who owns the key.</summary>
+public sealed record Tenant(long FunderId, string KeyId, string Key, HttpClient Client, long PersonId = 0);
 
 /// <summary>SQLite: a fresh database file in a temp folder.</summary>
 public class SqliteApp : FundAuditApp

@@ -313,7 +313,7 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
         await finance.GetByRole(AriaRole.Button, new() { Name = "Record the disbursement" }).ClickAsync();
         Assert.Equal("disbursed", await finance.Locator("[data-state]").GetAttributeAsync("data-state"));
         Assert.Contains(
-            "staff:" + (await TestPeople.ForKeyAsync(app, staff.Finance.Key)).PersonId, // fatima, the person
+            $"staff:{staff.Finance.PersonId}", // the person who owns fatima's key (issue 16: people, not labels)
             await finance.Locator("table[data-table=history]").InnerTextAsync(),
             StringComparison.Ordinal
         );

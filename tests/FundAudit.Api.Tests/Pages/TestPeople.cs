@@ -166,21 +166,40 @@ internal static partial class TestPeople
                 )
             );
 
+    /// <summary>
+    /// Enrols the person who owns <paramref name="key"/>: written active without a password by the API tests' people
+    /// (<see cref="Infrastructure.TestPeople"/>), they are given an invitation the way an admin re-invites, and go
+    /// through its pages.
+    /// </summary>
     private static async Task<TestPerson> EnrolForKeyAsync(FundAuditApp app, PageSession session, string key)
     {
         var row = await app.Services.GetRequiredService<ApiKeyVerifier>().VerifyAsync(key, default)
             ?? throw new InvalidOperationException("Not a live key.");
-        var email = row.Label is { Length: > 0 } label
-            ? $"{label.ToLowerInvariant()}.{row.FunderId}@people.test"
-            : $"{row.KeyId}@people.test";
-        if (ByKey.Values.FirstOrDefault(p => p.App == app && p.Email == email) is { } same)
+        var ownerId = row.OwnerPersonId ?? throw new InvalidOperationException("The key has no owner.");
+        if (ByKey.Values.FirstOrDefault(p => p.App == app && p.PersonId == ownerId) is { } same)
         {
-            return same; // one label, one person (as "person:{label}" was for keys)
+            return same; // one owner, one person
         }
 
-        var (personId, token) = await InviteAsync(app, row.FunderId, email, row.Label ?? row.Role, row.Role);
-        return await EnrolAsync(app, session, row.FunderId, personId, email, token);
+        var db = app.Services.GetRequiredService<FundAudit.Api.Infrastructure.Data.Db>();
+        var owner = await db.QuerySingleOrDefaultAsync<Owner>(
+            "SELECT email, roles FROM staff_people WHERE funder_id = @FunderId AND id = @Id",
+            new { row.FunderId, Id = ownerId },
+            default
+        ) ?? throw new InvalidOperationException("The key's owner is not the funder's.");
+        await db.ExecuteAsync(
+            "UPDATE staff_people SET status = 'invited' WHERE funder_id = @FunderId AND id = @Id AND password_hash IS NULL",
+            new { row.FunderId, Id = ownerId },
+            default
+        );
+        var issued = await app
+            .Services.GetRequiredService<Invitations>()
+            .ReinviteAsync(row.FunderId, ownerId, owner.Roles.Split(','), "test", default);
+        Assert.NotNull(issued);
+        return await EnrolAsync(app, session, row.FunderId, ownerId, owner.Email, issued.Token);
     }
+
+    private sealed record Owner(string Email, string Roles);
 
     [GeneratedRegex("<li><span class=\"code\">([a-z0-9-]+)</span></li>")]
     private static partial Regex RecoveryCode();

@@ -83,12 +83,25 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
             ),
             HttpStatusCode.Created
         );
-        var officerKey = await ExpectAsync(
-            await service.Http.PostAsJsonAsync("/api/keys", new { role = "officer", label = "olga" }),
-            HttpStatusCode.Created
+        // An officer's key (owned by a new officer person: a key never has more roles than its owner), and that
+        // officer a member of the fund (need-to-know).
+        var officerKey = await ServiceProcess.RunCommandAsync(
+            settings,
+            "funders",
+            "keys",
+            "create",
+            "Burst fund",
+            "officer"
+        );
+        var owner = System.Text.RegularExpressions.Regex.Match(officerKey, @"owned by person (\d+)").Groups[1].Value;
+        await ExpectAsync(await service.Http.PutAsync($"/api/funds/{slug}/members/{owner}", null), HttpStatusCode.OK);
+        // The officer's key reads cases (a reveal): only once the funder lets its keys decide.
+        await ExpectAsync(
+            await service.Http.PutAsJsonAsync("/api/settings/integrations", new { keysMayDecide = true }),
+            HttpStatusCode.OK
         );
         using var anonymous = Client(service, null);
-        using var officer = Client(service, officerKey.GetProperty("key").GetString());
+        using var officer = Client(service, KeyFrom(officerKey));
 
         var burst = new Burst(anonymous, officer, slug);
         // One form and its acknowledgement first, so that the burst meets warm paths (key -1, not in the burst).

@@ -30,6 +30,9 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<FundStore>();
         services.AddSingleton<RequestStore>();
         services.AddSingleton<PaymentStore>();
+        services.AddSingleton<FundMemberStore>();
+        services.AddSingleton<NeedToKnow>();
+        services.AddSingleton<StaffDirectory>();
         services.AddSingleton<ApplicantStore>();
         services.AddSingleton<SlaOutboxStore>();
         services.AddSingleton<PurgeStore>();
@@ -96,6 +99,31 @@ internal static class EmergencyRequestsEndpoints
             )
             .RequireAuthorization(Policies.Officer)
             .WithValidation<GetFundMetrics.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        MapMembers(funds);
+    }
+
+    /// <summary>Need-to-know: the fund's members (admin).</summary>
+    private static void MapMembers(RouteGroupBuilder funds)
+    {
+        funds
+            .MapGet("/{slug}/members", FundMembers.ListAsync)
+            .WithName("ListFundMembers")
+            .WithSummary("The fund's members: the officers and finance people who see and handle its requests")
+            .RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        funds
+            .MapPut("/{slug}/members/{personId:long}", FundMembers.AddAsync)
+            .WithName("AddFundMember")
+            .WithSummary("Make an officer or finance person a member of the fund")
+            .RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        funds
+            .MapDelete("/{slug}/members/{personId:long}", FundMembers.RemoveAsync)
+            .WithName("RemoveFundMember")
+            .WithSummary("Remove a member from the fund")
+            .RequireAuthorization(Policies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -176,9 +204,22 @@ internal static class EmergencyRequestsEndpoints
         requests
             .MapGet("/{reference}", GetRequest.HandleAsync)
             .WithName("GetEmergencyRequest")
-            .WithSummary("One request with its sensitive fields (each read is written to the access log)")
+            .WithSummary(
+                "One request with its sensitive fields, for members of its fund (each read is written to the access "
+                    + "log with its purpose)"
+            )
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireAuthorization(Policies.Officer)
+            .RequireKeySwitch()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        requests
+            .MapPut("/{reference}/assignee", AssignRequest.HandleAsync)
+            .WithName("AssignEmergencyRequest")
+            .WithSummary("Assign the request to an officer who is a member of its fund (null clears it)")
+            .RequireAuthorization(Policies.Officer)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         requests
             .MapGet("/{reference}/events", ListRequestEvents.HandleAsync)
             .WithName("ListEmergencyRequestEvents")
@@ -212,17 +253,19 @@ internal static class EmergencyRequestsEndpoints
             "Ask the applicant for information (pauses the decision clock until the answer)"
         );
         MapDecision<ApproveRequest, Decisions.ApproveRequest>(
-            requests,
-            "/{reference}/approve",
-            "ApproveEmergencyRequest",
-            "Approve an amount up to the fund's maximum (above its threshold a second, different approver confirms)"
-        );
+                requests,
+                "/{reference}/approve",
+                "ApproveEmergencyRequest",
+                "Approve an amount up to the fund's maximum (above its threshold a second, different person confirms)"
+            )
+            .RequireKeySwitch();
         MapDecision<DeclineRequest, Decisions.DeclineRequest>(
-            requests,
-            "/{reference}/decline",
-            "DeclineEmergencyRequest",
-            "Decline the request with a reason"
-        );
+                requests,
+                "/{reference}/decline",
+                "DeclineEmergencyRequest",
+                "Decline the request with a reason"
+            )
+            .RequireKeySwitch();
         MapDecision<CloseRequest, Decisions.VersionedRequest>(
             requests,
             "/{reference}/close",
@@ -232,7 +275,7 @@ internal static class EmergencyRequestsEndpoints
     }
 
     /// <summary>One officer's decision: a POST run by <see cref="StaffTransition{TTransition, TBody}"/>.</summary>
-    private static void MapDecision<TTransition, TBody>(
+    private static RouteHandlerBuilder MapDecision<TTransition, TBody>(
         RouteGroupBuilder requests,
         string route,
         string name,
@@ -261,11 +304,13 @@ internal static class EmergencyRequestsEndpoints
                 .WithName("RecordEmergencyPaymentDetails")
                 .WithSummary("Record how to pay, once approved (a separate encrypted record)")
                 .WithValidation<RecordPaymentDetails.Request>()
+                .RequireKeySwitch()
         );
         requests
             .MapGet("/{reference}/payment-details", GetPaymentDetails.HandleAsync)
             .WithName("GetEmergencyPaymentDetails")
             .WithSummary("Read the payment details (written to the access log)")
+            .RequireKeySwitch()
             .ProducesProblem(StatusCodes.Status404NotFound);
         MapTransition(
             requests
@@ -277,10 +322,11 @@ internal static class EmergencyRequestsEndpoints
                 )
                 .RequireAuthorization(Policies.Finance)
                 .WithValidation<RecordDisbursement.Request>()
+                .RequireKeySwitch()
         );
     }
 
-    private static void MapTransition(RouteHandlerBuilder builder) =>
+    private static RouteHandlerBuilder MapTransition(RouteHandlerBuilder builder) =>
         builder
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -47,6 +47,7 @@ internal static class GetFundMetrics
         ClaimsPrincipal user,
         FundStore funds,
         FundMetricsStore store,
+        NeedToKnow access,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -57,7 +58,7 @@ internal static class GetFundMetrics
             .Distinct()
             .ToList();
         return
-            await ForGroupingsAsync(slug, request.From, request.To, [parts], user, funds, store, clock, ct)
+            await ForGroupingsAsync(slug, request.From, request.To, [parts], user, funds, store, access, clock, ct)
                 is [var response]
             ? TypedResults.Ok(response)
             : EmergencyProblems.FundNotFound();
@@ -75,6 +76,7 @@ internal static class GetFundMetrics
         ClaimsPrincipal user,
         FundStore funds,
         FundMetricsStore store,
+        NeedToKnow access,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -83,6 +85,11 @@ internal static class GetFundMetrics
         if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
         {
             return null;
+        }
+
+        if (!(await access.VisibleFundsAsync(user, ct))(fund.Id))
+        {
+            return null; // need-to-know: another fund's figures are not found, as another funder's
         }
 
         var now = clock.GetUtcNow();

@@ -42,12 +42,14 @@ internal static class ListRequests
         RequestStore store,
         PurgeStore retention,
         EmergencyOptions options,
+        NeedToKnow access,
         TimeProvider clock,
         CancellationToken ct
     )
     {
         var funderId = user.FunderId();
-        var funds = (await fundStore.ListAsync(funderId, ct)).ToDictionary(f => f.Id);
+        var visible = await access.VisibleFundsAsync(user, ct); // need-to-know: only the caller's funds
+        var funds = (await fundStore.ListAsync(funderId, ct)).Where(f => visible(f.Id)).ToDictionary(f => f.Id);
         long? fundId = null;
         if (request.Fund is not null)
         {
@@ -72,6 +74,8 @@ internal static class ListRequests
             ct
         );
         var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? page[^1].Id : (long?)null;
+        page = page.Where(r => funds.ContainsKey(r.FundId)).ToList();
         var ids = page.Select(r => r.Id).ToList();
         var timers = await store.TimersAsync(funderId, ids, ct);
         var warnings = await retention.PendingWarningsAsync(funderId, ids, ct);
@@ -85,7 +89,7 @@ internal static class ListRequests
             .Where(s => request.Sla is null || s.SlaStatus == request.Sla.Trim().ToLowerInvariant())
             .Where(s => request.PurgeDue != true || s.PurgeDueAt is not null)
             .ToList();
-        return TypedResults.Ok(new Response(items, rows.Count > limit ? page[^1].Id : null));
+        return TypedResults.Ok(new Response(items, next));
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -127,8 +131,19 @@ internal static class GetRequest
         IReadOnlyList<string> AllowedActions
     );
 
+    /// <param name="reference">The request's reference.</param>
+    /// <param name="purpose">Why the sensitive fields are opened, written to the access log: decide (the default),
+    /// verify_identity, pay or safety_follow_up.</param>
+    /// <param name="user">The caller.</param>
+    /// <param name="workflow">Finds the request (need-to-know).</param>
+    /// <param name="requests">Its messages and timers.</param>
+    /// <param name="access">The access log.</param>
+    /// <param name="sensitive">Decrypts.</param>
+    /// <param name="clock">Now.</param>
+    /// <param name="ct">Cancellation.</param>
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string reference,
+        [FromQuery] string? purpose,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
         RequestStore requests,
@@ -139,13 +154,24 @@ internal static class GetRequest
     )
     {
         var funderId = user.FunderId();
-        if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
+        var why = string.IsNullOrWhiteSpace(purpose) ? NeedToKnow.Purposes[0] : purpose.Trim().ToLowerInvariant();
+        if (!NeedToKnow.Purposes.Contains(why, StringComparer.Ordinal))
         {
-            return EmergencyProblems.RequestNotFound();
+            return TypedResults.Problem(
+                title: "Unknown purpose",
+                detail: $"purpose must be one of: {string.Join(", ", NeedToKnow.Purposes)}.",
+                statusCode: StatusCodes.Status400BadRequest
+            );
+        }
+
+        ProblemHttpResult problem = EmergencyProblems.RequestNotFound();
+        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => problem = p, ct) is not var (row, fund))
+        {
+            return problem;
         }
 
         var now = clock.GetUtcNow();
-        await access.LogAccessAsync(funderId, row.Id, user.PersonId(), "case", now, ct);
+        await access.LogAccessAsync(funderId, row.Id, user.PersonId(), "case", now, ct, why);
         var messages = await requests.MessagesAsync(funderId, row.Id, ct);
         var cipher = await caseKeys.ForAsync(row, ct);
         var contact = cipher.Unprotect(row.ContactProtected, CaseField.Contact) is { } c
@@ -198,7 +224,7 @@ internal static class GetRequestSummary
         CancellationToken ct
     )
     {
-        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        if (await workflow.FindForAsync(user, reference, FundNeed.See, _ => { }, ct) is not var (row, fund))
         {
             return null;
         }
@@ -241,9 +267,10 @@ internal static class ListRequestEvents
     )
     {
         var funderId = user.FunderId();
-        if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
+        ProblemHttpResult problem = EmergencyProblems.RequestNotFound();
+        if (await workflow.FindForAsync(user, reference, FundNeed.See, p => problem = p, ct) is not var (row, fund))
         {
-            return EmergencyProblems.RequestNotFound();
+            return problem;
         }
 
         var events = await store.EventsAsync(funderId, row.Id, ct);

@@ -66,8 +66,8 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
         FROM disbursements WHERE funder_id = @FunderId AND request_id = @RequestId
         """;
     private const string InsertAccess = """
-        INSERT INTO request_access_log (funder_id, request_id, actor, fields, read_at)
-        VALUES (@FunderId, @RequestId, @Actor, @Fields, @ReadAt)
+        INSERT INTO request_access_log (funder_id, request_id, actor, fields, read_at, purpose)
+        VALUES (@FunderId, @RequestId, @Actor, @Fields, @ReadAt, @Purpose)
         """;
 
     /// <summary>The Idempotency-Key claims a disbursement runs under (see <see cref="RecordDisbursement"/>).</summary>
@@ -87,15 +87,16 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
             ct
         );
 
-    /// <summary>Appends to the access log (and its funder's chain): who read which fields of which request, when.
-    /// Never the content.</summary>
+    /// <summary>Appends to the access log (and its funder's chain): who read which fields of which request, when,
+    /// and why (decide, verify_identity, pay, safety_follow_up). Never the content.</summary>
     public async Task LogAccessAsync(
         long funderId,
         long requestId,
         string actor,
         string fields,
         DateTimeOffset at,
-        CancellationToken ct
+        CancellationToken ct,
+        string? purpose = null
     )
     {
         var args = new
@@ -105,6 +106,7 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
             Actor = actor,
             Fields = fields,
             ReadAt = at,
+            Purpose = purpose,
         };
         await db.InTransactionAsync(
             async tx =>

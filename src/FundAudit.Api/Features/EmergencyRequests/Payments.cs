@@ -37,7 +37,7 @@ internal static class GetPaymentDetails
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string reference,
         ClaimsPrincipal user,
-        RequestStore requests,
+        RequestWorkflow workflow,
         PaymentStore payments,
         CaseKeys caseKeys,
         TimeProvider clock,
@@ -45,7 +45,14 @@ internal static class GetPaymentDetails
     )
     {
         var funderId = user.FunderId();
-        if (await requests.FindAsync(funderId, reference, ct) is not { } row)
+        ProblemHttpResult refused = EmergencyProblems.RequestNotFound();
+        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => refused = p, ct) is not var (row, _))
+        {
+            return refused;
+        }
+
+        // Finance sees payment details only of approved requests (of its funds); officers of their funds' requests.
+        if (!user.IsInRole(Roles.Officer) && !user.IsInRole(Roles.Admin) && row.ApprovedAmount is null)
         {
             return EmergencyProblems.RequestNotFound();
         }
@@ -59,7 +66,15 @@ internal static class GetPaymentDetails
             );
         }
 
-        await payments.LogAccessAsync(funderId, row.Id, user.PersonId(), "payment_details", clock.GetUtcNow(), ct);
+        await payments.LogAccessAsync(
+            funderId,
+            row.Id,
+            user.PersonId(),
+            "payment_details",
+            clock.GetUtcNow(),
+            ct,
+            "pay"
+        );
         return TypedResults.Ok(
             new Response(
                 row.Reference,
@@ -141,9 +156,10 @@ internal static class RecordDisbursement
         }
 
         var funderId = user.FunderId();
-        if (await workflow.FindAsync(funderId, reference, ct) is not var (row, fund))
+        ProblemHttpResult refused = EmergencyProblems.RequestNotFound();
+        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => refused = p, ct) is not var (row, fund))
         {
-            return EmergencyProblems.RequestNotFound();
+            return refused;
         }
 
         // The fingerprint: the canonical body; the route (this request) is in the scope.

@@ -10,8 +10,42 @@ internal sealed record TransitionOutcome(RequestRow? Request, ProblemHttpResult?
 /// Runs every transition the same way: the state machine decides, the SLA clock moves the timers, and the store writes
 /// request, timers, event and effects in one transaction guarded by the version (stale → 409).
 /// </summary>
-internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, CaseKeys caseKeys, TimeProvider clock)
+internal sealed class RequestWorkflow(
+    RequestStore requests,
+    FundStore funds,
+    CaseKeys caseKeys,
+    NeedToKnow access,
+    TimeProvider clock
+)
 {
+    /// <summary>
+    /// The funder's request by reference, with its fund, when the caller has <paramref name="need"/> of its fund
+    /// (need-to-know); else the problem to answer (404 as for another funder's request, 403 for an admin who is no
+    /// member).
+    /// </summary>
+    public async Task<(RequestRow Request, FundRow Fund)?> FindForAsync(
+        ClaimsPrincipal user,
+        string reference,
+        FundNeed need,
+        Action<ProblemHttpResult> refused,
+        CancellationToken ct
+    )
+    {
+        if (await FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        {
+            refused(EmergencyProblems.RequestNotFound());
+            return null;
+        }
+
+        if (await access.RefusalAsync(user, fund.Id, need, ct) is { } problem)
+        {
+            refused(problem);
+            return null;
+        }
+
+        return (row, fund);
+    }
+
     /// <summary>The funder's request by reference, with its fund; null when the funder has no such request.</summary>
     public async Task<(RequestRow Request, FundRow Fund)?> FindAsync(
         long funderId,
@@ -36,9 +70,10 @@ internal sealed class RequestWorkflow(RequestStore requests, FundStore funds, Ca
         CancellationToken ct
     )
     {
-        if (await FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        ProblemHttpResult problem = EmergencyProblems.RequestNotFound();
+        if (await FindForAsync(user, reference, FundNeed.Handle, p => problem = p, ct) is not var (row, fund))
         {
-            return EmergencyProblems.RequestNotFound();
+            return problem;
         }
 
         (RequestCommand, TransitionEffects) decided;

@@ -114,12 +114,13 @@ internal static class LogChains
             + "actor AS Text4, actor_role AS Text5, occurred_at AS At"
     );
 
-    /// <summary>The access log: who read which fields of a case, when.</summary>
+    /// <summary>The access log: who read which fields of a case, when, and why (the purpose; NULL before it was
+    /// asked).</summary>
     public static readonly ChainedTable AccessLog = new(
         2,
         "request_access_log",
         rapidResponse: true,
-        "request_id AS Number1, NULL AS Number2, actor AS Text1, fields AS Text2, NULL AS Text3, NULL AS Text4, "
+        "request_id AS Number1, NULL AS Number2, actor AS Text1, fields AS Text2, purpose AS Text3, NULL AS Text4, "
             + "NULL AS Text5, read_at AS At"
     );
 

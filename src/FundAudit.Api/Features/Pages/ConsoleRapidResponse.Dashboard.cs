@@ -40,7 +40,11 @@ internal static partial class ConsoleRapidResponse
         CancellationToken ct
     )
     {
-        var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
+        var visible = await http.RequestServices.GetRequiredService<NeedToKnow>().VisibleFundsAsync(user, ct);
+        var ids = (await fundStore.ListAsync(user.FunderId(), ct)).Where(f => visible(f.Id)).Select(f => f.Slug);
+        var funds = (await ListFunds.HandleAsync(user, fundStore, ct))
+            .Value!.Items.Where(f => ids.Contains(f.Slug, StringComparer.Ordinal))
+            .ToList();
         var chosen = funds.FirstOrDefault(f => f.Slug == fund) ?? (funds.Count > 0 ? funds[0] : null);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var from = today.AddYears(-1);
@@ -62,6 +66,7 @@ internal static partial class ConsoleRapidResponse
             user,
             fundStore,
             metricsStore,
+            http.RequestServices.GetRequiredService<NeedToKnow>(),
             clock,
             ct
         );
@@ -93,7 +98,17 @@ internal static partial class ConsoleRapidResponse
             var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
             var page =
                 (
-                    await ListRequests.HandleAsync(filter, user, fundStore, requests, retention, options, clock, ct)
+                    await ListRequests.HandleAsync(
+                        filter,
+                        user,
+                        fundStore,
+                        requests,
+                        retention,
+                        options,
+                        services.GetRequiredService<NeedToKnow>(),
+                        clock,
+                        ct
+                    )
                 ).Result as Ok<ListRequests.Response>;
             open.AddRange(page!.Value!.Items);
             cursor = page.Value.Next;
@@ -120,6 +135,7 @@ internal static partial class ConsoleRapidResponse
         ClaimsPrincipal user,
         FundStore fundStore,
         FundMetricsStore metricsStore,
+        NeedToKnow access,
         TimeProvider clock,
         CancellationToken ct
     )
@@ -141,6 +157,7 @@ internal static partial class ConsoleRapidResponse
                 user,
                 fundStore,
                 metricsStore,
+                access,
                 clock,
                 ct
             )

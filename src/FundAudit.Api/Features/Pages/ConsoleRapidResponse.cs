@@ -62,6 +62,7 @@ internal static partial class ConsoleRapidResponse
             requests,
             http.RequestServices.GetRequiredService<PurgeStore>(),
             http.RequestServices.GetRequiredService<EmergencyOptions>(),
+            http.RequestServices.GetRequiredService<NeedToKnow>(),
             clock,
             ct
         );
@@ -99,10 +100,37 @@ internal static partial class ConsoleRapidResponse
         CancellationToken ct
     )
     {
-        var revealed =
-            (await GetRequest.HandleAsync(reference, user, workflow, requests, access, caseKeys, clock, ct)).Result
-            as Ok<GetRequest.Response>;
-        return await RenderRequestAsync(http, reference, user, workflow, requests, null, false, revealed?.Value, ct);
+        var revealed = (
+            await GetRequest.HandleAsync(
+                reference,
+                http.Request.HasFormContentType ? http.Request.Form["purpose"].ToString() : null,
+                user,
+                workflow,
+                requests,
+                access,
+                caseKeys,
+                clock,
+                ct
+            )
+        ).Result;
+        if (revealed is ProblemHttpResult { StatusCode: StatusCodes.Status403Forbidden } refused)
+        {
+            return await RenderRequestAsync(
+                http,
+                reference,
+                user,
+                workflow,
+                requests,
+                refused.ProblemDetails.Detail,
+                true,
+                null,
+                ct,
+                refused.StatusCode
+            );
+        }
+
+        var value = (revealed as Ok<GetRequest.Response>)?.Value;
+        return await RenderRequestAsync(http, reference, user, workflow, requests, null, false, value, ct);
     }
 
     public static async Task<IResult> ActAsync(

@@ -1,12 +1,26 @@
 namespace FundAudit.Api.Features.Tenancy;
 
 /// <summary>A key as listed: never its secret or hash.</summary>
+/// <param name="KeyId">The key's public id (the part after fa_).</param>
+/// <param name="Role">The role it was issued with; it works only while its owner still holds it.</param>
+/// <param name="Label">A note for people.</param>
+/// <param name="CreatedAt">When it was issued.</param>
+/// <param name="RevokedAt">When it was revoked, if it was.</param>
+/// <param name="OwnerPersonId">The staff person who owns it (null: a key from before owners, which no longer
+/// works).</param>
+/// <param name="OwnerName">The owner's display name.</param>
+/// <param name="ExpiresAt">When it stops working.</param>
+/// <param name="LastUsedAt">When it was last used (to the minute), or null.</param>
 internal sealed record ApiKeyView(
     string KeyId,
     string Role,
     string? Label,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? RevokedAt
+    DateTimeOffset? RevokedAt,
+    long? OwnerPersonId,
+    string? OwnerName,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? LastUsedAt
 );
 
 /// <summary>GET /api/me: who the caller is.</summary>
@@ -40,35 +54,95 @@ internal static class ListApiKeys
     public static async Task<Ok<IReadOnlyList<ApiKeyView>>> HandleAsync(
         ClaimsPrincipal user,
         TenancyStore store,
+        ApiKeyOptions options,
         CancellationToken ct
     )
     {
         var keys = await store.ListKeysAsync(user.FunderId(), ct);
-        return TypedResults.Ok<IReadOnlyList<ApiKeyView>>(
-            keys.Select(k => new ApiKeyView(k.KeyId, k.Role, k.Label, k.CreatedAt, k.RevokedAt)).ToList()
-        );
+        return TypedResults.Ok<IReadOnlyList<ApiKeyView>>(keys.Select(k => View(k, options)).ToList());
     }
+
+    public static ApiKeyView View(ApiKeyRow k, ApiKeyOptions options) =>
+        new(
+            k.KeyId,
+            k.Role,
+            k.Label,
+            k.CreatedAt,
+            k.RevokedAt,
+            k.OwnerPersonId,
+            k.OwnerName,
+            options.ExpiryOf(k),
+            k.LastUsedAt
+        );
 }
 
-/// <summary>POST /api/keys: a new key for the caller's funder; the secret is in this answer only.</summary>
+/// <summary>
+/// POST /api/keys: a new key for the caller's funder, owned by the calling person (the owner of the calling key):
+/// one of the caller's own roles, never more; the secret is in this answer only.
+/// </summary>
 internal static class CreateApiKey
 {
-    /// <param name="Role">admin, analyst, officer or finance.</param>
-    /// <param name="Label">A note for people (whose key, what for). Not a secret; no personal data.</param>
-    public sealed record Request(string Role, string? Label);
+    /// <param name="Role">admin, analyst, officer or finance: one the caller holds.</param>
+    /// <param name="Label">A note for people (what it is for). Not a secret; no personal data.</param>
+    /// <param name="ExpiresAt">When it stops working (default 90 days from now; at most the configured maximum,
+    /// ApiKeys:MaxLifetimeDays).</param>
+    public sealed record Request(string Role, string? Label, DateTimeOffset? ExpiresAt = null);
 
-    public sealed record Response(string KeyId, string Role, string? Label, string Key);
+    /// <param name="KeyId">The key's public id.</param>
+    /// <param name="Role">Its role.</param>
+    /// <param name="Label">Its note.</param>
+    /// <param name="Key">The secret, shown once.</param>
+    /// <param name="OwnerPersonId">The person who owns it: the caller.</param>
+    /// <param name="ExpiresAt">When it stops working.</param>
+    public sealed record Response(
+        string KeyId,
+        string Role,
+        string? Label,
+        string Key,
+        long OwnerPersonId,
+        DateTimeOffset ExpiresAt
+    );
 
-    public static async Task<Created<Response>> HandleAsync(
+    public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request,
         ClaimsPrincipal user,
         ApiKeyIssuer issuer,
         CancellationToken ct
     )
     {
-        var (row, key) = await issuer.IssueAsync(user.FunderId(), request.Role, request.Label, user.Actor(), ct);
-        return TypedResults.Created($"/api/keys/{row.KeyId}", new Response(row.KeyId, row.Role, row.Label, key));
+        if (user.StaffPersonId() is not { } owner)
+        {
+            return Refused("A key is owned by the person who creates it: this caller is no person.");
+        }
+
+        try
+        {
+            var (row, key) = await issuer.IssueAsync(
+                user.FunderId(),
+                request.Role,
+                request.Label,
+                owner,
+                ct,
+                request.ExpiresAt,
+                user.Actor()
+            );
+            return TypedResults.Created(
+                $"/api/keys/{row.KeyId}",
+                new Response(row.KeyId, row.Role, row.Label, key, owner, row.ExpiresAt!.Value)
+            );
+        }
+        catch (KeyIssueException e)
+        {
+            return Refused(e.Message);
+        }
     }
+
+    private static ProblemHttpResult Refused(string detail) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Key not issued",
+            detail: detail
+        );
 
     public sealed class Validator : AbstractValidator<Request>
     {

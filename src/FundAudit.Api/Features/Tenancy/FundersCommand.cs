@@ -41,7 +41,10 @@ internal static class FundersCommand
             }
 
             case ["keys", "create", var funderRef, var role]:
-                return await CreateKeyAsync(store, issuer, funderRef, role, stdout, stderr, ct);
+                return await CreateKeyAsync(new(store, issuer, clock, stdout, stderr), funderRef, role, null, ct);
+
+            case ["keys", "create", var funderRef, var role, var owner]:
+                return await CreateKeyAsync(new(store, issuer, clock, stdout, stderr), funderRef, role, owner, ct);
 
             case ["keys", "revoke", var keyId]:
                 if (await store.RevokeKeyAsync(keyId, clock.GetUtcNow(), ct))
@@ -58,8 +61,9 @@ internal static class FundersCommand
                     """
                     Usage:
                       funders create "<name>" <email>          create a funder and invite its first admin (a link)
-                      funders keys create <funder> <role>      another key (funder id or exact name; role
-                          admin|analyst|officer|finance)
+                      funders keys create <funder> <role> [<owner-person-id>]
+                          another key (funder id or exact name; role admin|analyst|officer|finance), owned by
+                          the person given (who must hold the role) or else by a new invited key holder
                       funders keys revoke <key-id>             revoke a key
                     """
                 );
@@ -75,17 +79,28 @@ internal static class FundersCommand
         && e.LastIndexOf('@') == at
         && !e.Any(char.IsWhiteSpace);
 
-    /// <summary>funders keys create: another key of a role for a funder named by id or exact name.</summary>
+
+    private sealed record Tools(
+        TenancyStore Store,
+        ApiKeyIssuer Issuer,
+        TimeProvider Clock,
+        TextWriter Stdout,
+        TextWriter Stderr
+    );
+
+    /// <summary>
+    /// funders keys create: another key of a role for a funder named by id or exact name, owned by the person named
+    /// (who must hold the role), else by a new invited person holding that role alone.
+    /// </summary>
     private static async Task<int> CreateKeyAsync(
-        TenancyStore store,
-        ApiKeyIssuer issuer,
+        Tools tools,
         string funderRef,
         string role,
-        TextWriter stdout,
-        TextWriter stderr,
+        string? ownerRef,
         CancellationToken ct
     )
     {
+        var (store, issuer, clock, stdout, stderr) = tools;
         if (!Roles.IsKnown(role))
         {
             await stderr.WriteLineAsync($"Unknown role '{role}': use one of {string.Join(", ", Roles.All)}.");
@@ -98,10 +113,38 @@ internal static class FundersCommand
             return 1;
         }
 
-        var (row, key) = await issuer.IssueAsync(funder.Id, role, null, ct);
+        if (ownerRef is not null && !long.TryParse(ownerRef, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            await stderr.WriteLineAsync($"The owner must be a person id, not '{ownerRef}'.");
+            return 2;
+        }
+
+        var owner = ownerRef is null
+            ? await store.CreateKeyHolderAsync(
+                funder.Id,
+                $"Key holder ({role})",
+                role,
+                $"key-holder-{Guid.NewGuid():N}@funder-{funder.Id}.invalid",
+                clock.GetUtcNow(),
+                ct
+            )
+            : long.Parse(ownerRef, CultureInfo.InvariantCulture);
+        ApiKeyRow row;
+        string key;
+        try
+        {
+            (row, key) = await issuer.IssueAsync(funder.Id, role, null, owner, ct);
+        }
+        catch (KeyIssueException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return 1;
+        }
+
         await stdout.WriteLineAsync(
             $"Created {role} key {row.KeyId} for funder {funder.Id} "
-                + $"\"{funder.Name}\". Keep the key below: it is shown once."
+                + $"\"{funder.Name}\", owned by person {owner}, expiring {row.ExpiresAt:u}. Keep the key below: it is "
+                + "shown once."
         );
         await stdout.WriteLineAsync(key);
         return 0;

@@ -7,7 +7,14 @@ internal static class TenancyEndpoints
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<ApiKeyIssuer>();
         services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton<RoleGrantStore>();
+        services.AddScoped<FluentValidation.IValidator<RoleGrants.Request>, RoleGrants.Validator>();
+        services.AddSingleton(sp =>
+            sp.GetRequiredService<IConfiguration>().GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>()
+            ?? new ApiKeyOptions()
+        );
         services.AddScoped<FluentValidation.IValidator<CreateApiKey.Request>, CreateApiKey.Validator>();
+        services.AddScoped<FluentValidation.IValidator<IntegrationSettings.Settings>, IntegrationSettings.Validator>();
         return services;
     }
 
@@ -24,11 +31,50 @@ internal static class TenancyEndpoints
         keys.MapPost("/", CreateApiKey.HandleAsync)
             .WithName("CreateApiKey")
             .WithSummary("Create an API key (the " + "secret is shown once)")
-            .WithValidation<CreateApiKey.Request>();
+            .WithValidation<CreateApiKey.Request>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         keys.MapDelete("/{keyId}", RevokeApiKey.HandleAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        MapRoleGrants(app);
+        var settings = app.MapGroup("/api/settings").WithTags("Tenancy").RequireAuthorization(Policies.Admin);
+        settings
+            .MapGet("/integrations", IntegrationSettings.GetAsync)
+            .WithName("GetIntegrationSettings")
+            .WithSummary("Whether the funder's API keys may approve, decline, pay, disburse and reveal");
+        settings
+            .MapPut("/integrations", IntegrationSettings.PutAsync)
+            .WithName("SetIntegrationSettings")
+            .WithSummary("Switch API keys' decisions on or off (off by default; four-eyes then counts key owners)")
+            .WithValidation<IntegrationSettings.Settings>();
         return app;
+    }
+
+    /// <summary>Four-eyes on roles: a grant, pending or applied, and a second admin's confirmation.</summary>
+    private static void MapRoleGrants(IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api").WithTags("Tenancy").RequireAuthorization(Policies.Admin);
+        admin
+            .MapPost("/people/{personId:long}/role-grants", RoleGrants.RequestAsync)
+            .WithName("RequestRoleGrant")
+            .WithSummary(
+                "Grant a role to a person (admin, officer or finance wait for a second admin when the funder has two)"
+            )
+            .WithValidation<RoleGrants.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin
+            .MapPost("/role-grants/{id:long}/confirm", RoleGrants.ConfirmAsync)
+            .WithName("ConfirmRoleGrant")
+            .WithSummary("A second admin confirms a pending grant (the admin who asked cannot)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        admin
+            .MapGet("/role-grants", RoleGrants.ListAsync)
+            .WithName("ListRoleGrants")
+            .WithSummary("The funder's role grants, pending and applied, newest first");
     }
 }

@@ -28,6 +28,50 @@ internal sealed class ApiKeyRow
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>The staff person who owns the key (null only for a key made before owners existed, of a funder that
+    /// had no admin person then: such a key is refused).</summary>
+    public long? OwnerPersonId { get; init; }
+
+    /// <summary>When the key stops working (null only for keys made before expiry existed: see
+    /// <see cref="ApiKeyOptions.LegacyExpiry"/>).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public DateTimeOffset? LastUsedAt { get; init; }
+
+    /// <summary>The owner's roles (comma-separated) as read with the key.</summary>
+    public string? OwnerRoles { get; init; }
+
+    /// <summary>The owner's status (invited, active, seized, disabled) as read with the key.</summary>
+    public string? OwnerStatus { get; init; }
+
+    /// <summary>The owner's display name, for the list of keys.</summary>
+    public string? OwnerName { get; init; }
+}
+
+/// <summary>A staff person as a key's owner is checked: roles and status.</summary>
+internal sealed class KeyOwnerRow
+{
+    public long Id { get; init; }
+
+    public string Roles { get; init; } = "";
+
+    public string Status { get; init; } = "";
+
+    /// <summary>The roles as a list.</summary>
+    public IReadOnlyList<string> RoleList => KeyOwners.Split(Roles);
+
+    /// <summary>Invited or active: a seized or disabled person owns no working key.</summary>
+    public bool IsLive => KeyOwners.IsLive(Status);
+}
+
+/// <summary>What makes a person a key's owner.</summary>
+internal static class KeyOwners
+{
+    public static IReadOnlyList<string> Split(string? roles) =>
+        (roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static bool IsLive(string? status) => status is "invited" or "active";
 }
 
 /// <summary>Funders (tenants) and their API keys. Every change is written to the administration log in its own
@@ -37,14 +81,22 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
     private const string SelectFunderById = "SELECT id, name, created_at FROM funders WHERE id = @Id";
     private const string SelectFundersByName =
         "SELECT id, name, created_at FROM funders WHERE name = @Name ORDER BY " + "id";
-    private const string SelectActiveKey = """
-        SELECT id, key_id, funder_id, role, key_hash, label, created_at, revoked_at
-        FROM api_keys WHERE key_id = @KeyId AND revoked_at IS NULL
+    private const string KeyColumnList = """
+        k.id, k.key_id, k.funder_id, k.role, k.key_hash, k.label, k.created_at, k.revoked_at, k.owner_person_id,
+            k.expires_at, k.last_used_at, p.roles AS owner_roles, p.status AS owner_status,
+            p.display_name AS owner_name
+        FROM api_keys k LEFT JOIN staff_people p ON p.id = k.owner_person_id AND p.funder_id = k.funder_id
         """;
-    private const string SelectKeysOfFunder = """
-        SELECT id, key_id, funder_id, role, key_hash, label, created_at, revoked_at
-        FROM api_keys WHERE funder_id = @FunderId ORDER BY id
-        """;
+    private const string SelectActiveKey =
+        "SELECT " + KeyColumnList + " WHERE k.key_id = @KeyId AND k.revoked_at IS NULL";
+    private const string SelectKeysOfFunder =
+        "SELECT " + KeyColumnList + " WHERE k.funder_id = @FunderId ORDER BY k.id";
+    private const string TouchKeySql =
+        "UPDATE api_keys SET last_used_at = @Now WHERE key_id = @KeyId AND funder_id = @FunderId";
+    private const string SelectOwner =
+        "SELECT id, roles, status FROM staff_people WHERE funder_id = @FunderId AND id = @Id";
+    private const string SelectKeysMayDecide = "SELECT keys_may_decide FROM funders WHERE id = @Id";
+    private const string UpdateKeysMayDecide = "UPDATE funders SET keys_may_decide = @Value WHERE id = @Id";
     private const string RevokeKeySql =
         "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
     private const string SelectFunderOfActiveKey =
@@ -54,7 +106,29 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         + "funder_id = @FunderId AND revoked_at IS NULL";
 
     private static readonly string[] FunderColumns = ["name", "created_at"];
-    private static readonly string[] KeyColumns = ["key_id", "funder_id", "role", "key_hash", "label", "created_at"];
+    private static readonly string[] KeyColumns =
+    [
+        "key_id",
+        "funder_id",
+        "role",
+        "key_hash",
+        "label",
+        "created_at",
+        "owner_person_id",
+        "expires_at",
+    ];
+
+    private static readonly string[] PersonColumns =
+    [
+        "funder_id",
+        "email",
+        "email_key",
+        "display_name",
+        "roles",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
 
     /// <summary>Creates a funder (the operator's command line), logged as the operator's.</summary>
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
@@ -89,25 +163,20 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
     public async Task<IReadOnlyList<FunderRow>> FindFundersByNameAsync(string name, CancellationToken ct) =>
         await db.QueryListAsync<FunderRow>(SelectFundersByName, new { Name = name }, ct);
 
-    public async Task<ApiKeyRow> CreateKeyAsync(
-        long funderId,
-        string keyId,
-        string role,
-        string keyHash,
-        string? label,
-        string actor,
-        DateTimeOffset now,
-        CancellationToken ct
-    )
+    /// <summary>Stores a new key (its owner already checked by <see cref="ApiKeyIssuer"/>), logged as
+    /// <paramref name="actor"/>'s.</summary>
+    public async Task<ApiKeyRow> CreateKeyAsync(ApiKeyRow key, string actor, CancellationToken ct)
     {
         var args = new
         {
-            key_id = keyId,
-            funder_id = funderId,
-            role,
-            key_hash = keyHash,
-            label,
-            created_at = now,
+            key_id = key.KeyId,
+            funder_id = key.FunderId,
+            role = key.Role,
+            key_hash = key.KeyHash,
+            label = key.Label,
+            created_at = key.CreatedAt,
+            owner_person_id = key.OwnerPersonId,
+            expires_at = key.ExpiresAt,
         };
         long id = 0;
         await db.InTransactionAsync(
@@ -115,12 +184,12 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
             {
                 id = await InsertReturningIdAsync(tx, "api_keys", KeyColumns, args, ct);
                 var entry = new AdminLogEntry(
-                    funderId,
+                    key.FunderId,
                     actor,
                     AdminActions.KeyIssued,
                     "api_key",
-                    keyId,
-                    "role=" + role
+                    key.KeyId,
+                    $"role={key.Role};owner={key.OwnerPersonId};expires={key.ExpiresAt:O}"
                 );
                 await adminLog.AppendAsync(tx, entry, ct);
             },
@@ -129,14 +198,105 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         return new ApiKeyRow
         {
             Id = id,
-            KeyId = keyId,
-            FunderId = funderId,
-            Role = role,
-            KeyHash = keyHash,
-            Label = label,
-            CreatedAt = now,
+            KeyId = key.KeyId,
+            FunderId = key.FunderId,
+            Role = key.Role,
+            KeyHash = key.KeyHash,
+            Label = key.Label,
+            CreatedAt = key.CreatedAt,
+            OwnerPersonId = key.OwnerPersonId,
+            ExpiresAt = key.ExpiresAt,
         };
     }
+
+    /// <summary>A person of the funder as a key's owner, or null.</summary>
+    public Task<KeyOwnerRow?> FindOwnerAsync(long funderId, long personId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<KeyOwnerRow>(SelectOwner, new { FunderId = funderId, Id = personId }, ct);
+
+    /// <summary>
+    /// A person made by the operator's command line so that its keys have an owner (the first admin of a new funder, or
+    /// the holder of a key made there): invited, without a password, with one role. The email is a placeholder
+    /// (<c>.invalid</c>) unless one is given.
+    /// </summary>
+    public async Task<long> CreateKeyHolderAsync(
+        long funderId,
+        string displayName,
+        string role,
+        string email,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
+    {
+        var args = new
+        {
+            funder_id = funderId,
+            email,
+            email_key = email.Trim().ToLowerInvariant(),
+            display_name = displayName,
+            roles = role,
+            status = "invited",
+            created_at = now,
+            updated_at = now,
+        };
+        long id = 0;
+        await db.InTransactionAsync(
+            async tx =>
+            {
+                id = await InsertReturningIdAsync(tx, "staff_people", PersonColumns, args, ct);
+                var entry = new AdminLogEntry(
+                    funderId,
+                    AdminLog.OperatorActor,
+                    AuthzActions.PersonCreated,
+                    "person",
+                    Invariant(id),
+                    "role=" + role
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
+        return id;
+    }
+
+    /// <summary>Records a key's use, best effort (the caller writes at most once a minute per key): skipped rather
+    /// than waited for while another writer (a portfolio import on SQLite) holds the lock.</summary>
+    public Task TouchKeyAsync(ApiKeyRow key, DateTimeOffset now, CancellationToken ct) =>
+        db.TryExecuteWithoutWaitingAsync(
+            new CommandDefinition(
+                TouchKeySql,
+                new
+                {
+                    key.KeyId,
+                    key.FunderId,
+                    Now = now,
+                },
+                cancellationToken: ct
+            )
+        );
+
+    /// <summary>Whether the funder lets API keys approve, decline, record payment details, disburse and
+    /// reveal.</summary>
+    public async Task<bool> KeysMayDecideAsync(long funderId, CancellationToken ct) =>
+        await db.ExecuteScalarAsync<bool>(SelectKeysMayDecide, new { Id = funderId }, ct);
+
+    /// <summary>Sets the funder's switch for keys (admin only), logged as <paramref name="actor"/>'s.</summary>
+    public Task SetKeysMayDecideAsync(long funderId, bool value, string actor, CancellationToken ct) =>
+        db.InTransactionAsync(
+            async tx =>
+            {
+                await tx.ExecuteAsync(UpdateKeysMayDecide, new { Id = funderId, Value = value }, ct);
+                var entry = new AdminLogEntry(
+                    funderId,
+                    actor,
+                    AuthzActions.KeysMayDecideSet,
+                    "funder",
+                    Invariant(funderId),
+                    value ? "keys_may_decide=true" : "keys_may_decide=false"
+                );
+                await adminLog.AppendAsync(tx, entry, ct);
+            },
+            ct
+        );
 
     public Task<ApiKeyRow?> FindActiveKeyAsync(string keyId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<ApiKeyRow>(SelectActiveKey, new { KeyId = keyId }, ct);

@@ -20,6 +20,9 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>Where the reason a presented key was refused waits for the challenge's problem.</summary>
+    private const string RefusalItem = "fundaudit.key-refusal";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -34,9 +37,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        if (await keys.VerifyAsync(presented, Context.RequestAborted) is not { } key)
+        var check = await keys.CheckAsync(presented, Context.RequestAborted);
+        if (check.Key is not { } key)
         {
-            return AuthenticateResult.Fail("Unknown or revoked API key.");
+            Context.Items[RefusalItem] = check.Problem;
+            return AuthenticateResult.Fail(check.Problem);
         }
 
         return AuthenticateResult.Success(
@@ -50,7 +55,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         return WriteProblemAsync(
             StatusCodes.Status401Unauthorized,
             "Authentication required",
-            "Send a valid API key " + "as 'Authorization: Bearer <key>'."
+            Context.Items[RefusalItem] is string refusal and not KeyCheck.Unknown
+                ? refusal
+                : "Send a valid API key " + "as 'Authorization: Bearer <key>'."
         );
     }
 

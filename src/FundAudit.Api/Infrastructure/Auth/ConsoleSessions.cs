@@ -61,7 +61,7 @@ internal sealed class ConsoleSessionRow
     public string? Label { get; init; }
 
     /// <summary>The key as the principal is built from it (its hash is not read: the session token was checked
-    /// instead).</summary>
+    /// instead), with the owner the session was opened for ("staff:{id}"), so that four-eyes counts owners.</summary>
     public ApiKeyRow Key =>
         new()
         {
@@ -69,6 +69,11 @@ internal sealed class ConsoleSessionRow
             FunderId = FunderId,
             Role = Role ?? "",
             Label = Label,
+            OwnerPersonId =
+                Person.StartsWith("staff:", StringComparison.Ordinal)
+                && long.TryParse(Person.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var owner)
+                    ? owner
+                    : null,
         };
 
     /// <summary>The principal of the session: its person's, else its key's.</summary>

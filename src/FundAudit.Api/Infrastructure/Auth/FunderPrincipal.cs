@@ -38,8 +38,11 @@ internal sealed record PersonIdentity(
 /// <summary>Reads the tenant from the principal: every tenant query filters on <see cref="FunderId"/>.</summary>
 internal static class FunderPrincipal
 {
-    /// <summary>The principal of an API key (or of a console session opened with one): funder, role and the person
-    /// behind it.</summary>
+    /// <summary>
+    /// The principal of an API key (or of a console session opened with one): funder, role and the person behind it.
+    /// A key read with its owner has its role only while the owner still holds it (the owner's roles shrink → the
+    /// key's do), and its owner as the person for four-eyes rules.
+    /// </summary>
     public static ClaimsPrincipal FromKey(ApiKeyRow key, string scheme)
     {
         var claims = new List<Claim>
@@ -47,8 +50,17 @@ internal static class FunderPrincipal
             new(ClaimTypes.NameIdentifier, $"key:{key.KeyId}"),
             new(FunderClaims.KeyId, key.KeyId),
             new(FunderClaims.FunderId, key.FunderId.ToString(CultureInfo.InvariantCulture)),
-            new(ClaimTypes.Role, key.Role),
         };
+        if (key.OwnerRoles is null || KeyOwners.Split(key.OwnerRoles).Contains(key.Role, StringComparer.Ordinal))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, key.Role));
+        }
+
+        if (key.OwnerPersonId is { } owner)
+        {
+            claims.Add(new Claim(FunderClaims.PersonId, Invariant(owner)));
+        }
+
         if (!string.IsNullOrWhiteSpace(key.Label))
         {
             claims.Add(new Claim(FunderClaims.Person, key.Label.Trim().ToLowerInvariant()));
