@@ -44,14 +44,14 @@ public abstract class KeyOwnershipTests<TApp>(TApp app) : IClassFixture<TApp>
         var officer = await app.AddKeyAsync(admin, Roles.Officer, "olga");
         await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/requests"));
 
-        await TestPeople.SetRolesAsync(app, admin.FunderId, officer.PersonId, "analyst");
+        await StaffFixtures.SetRolesAsync(app, admin.FunderId, officer.PersonId, "analyst");
         await HttpAssert.ProblemAsync(await officer.Client.GetAsync("/api/requests"), HttpStatusCode.Forbidden);
         await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/me")); // authenticated, but with no role
 
-        await TestPeople.SetRolesAsync(app, admin.FunderId, officer.PersonId, "officer");
+        await StaffFixtures.SetRolesAsync(app, admin.FunderId, officer.PersonId, "officer");
         await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/requests"));
 
-        await TestPeople.SetStatusAsync(app, admin.FunderId, officer.PersonId, "seized");
+        await StaffFixtures.SetStatusAsync(app, admin.FunderId, officer.PersonId, "seized");
         var dead = await HttpAssert.ProblemAsync(await officer.Client.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
         Assert.Contains("no active owner", dead.GetProperty("detail").GetString());
     }
@@ -157,7 +157,7 @@ public abstract class KeyOwnershipTests<TApp>(TApp app) : IClassFixture<TApp>
 
         // The same admin also holding officer and finance, the funder's switch on: every key it mints is its own, so
         // the second approval of a large grant (by "bob") is the same person's and is refused.
-        await TestPeople.SetRolesAsync(app, admin.FunderId, admin.PersonId, "admin,officer,finance");
+        await StaffFixtures.SetRolesAsync(app, admin.FunderId, admin.PersonId, "admin,officer,finance");
         await HttpAssert.OkJsonAsync(
             await admin.Client.PutAsJsonAsync("/api/settings/integrations", new { keysMayDecide = true })
         );

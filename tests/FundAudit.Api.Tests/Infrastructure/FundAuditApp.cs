@@ -90,13 +90,13 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
             Clock.GetUtcNow(),
             CancellationToken.None
         );
-        await TestPeople.SetKeysMayDecideAsync(this, funder.Id, keysMayDecide);
+        await StaffFixtures.SetKeysMayDecideAsync(this, funder.Id, keysMayDecide);
         if (!everyoneAMember)
         {
             NeedToKnowFunders[funder.Id] = true;
         }
 
-        var owner = await TestPeople.CreateAsync(this, funder.Id, null, role);
+        var owner = await StaffFixtures.CreateAsync(this, funder.Id, null, role);
         var (row, key) = await IssueAsync(funder.Id, role, null, owner);
         return new Tenant(funder.Id, row.KeyId, key, ClientWithKey(key), owner);
     }
@@ -108,7 +108,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     /// </summary>
     public async Task<Tenant> AddKeyAsync(Tenant tenant, string role, string? label = null)
     {
-        var owner = await TestPeople.CreateAsync(this, tenant.FunderId, label, role);
+        var owner = await StaffFixtures.CreateAsync(this, tenant.FunderId, label, role);
         var (row, key) = await IssueAsync(tenant.FunderId, role, label, owner);
         return tenant with { KeyId = row.KeyId, Key = key, Client = ClientWithKey(key), PersonId = owner };
     }
@@ -136,7 +136,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         var client = CreateDefaultClient(
             ClientOptions.BaseAddress,
-            [.. ContractClients.Handlers(ClientOptions), new TestPeople.EveryoneAMemberHandler(this)]
+            [.. ContractClients.Handlers(ClientOptions), new StaffFixtures.EveryoneAMemberHandler(this)]
         );
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;

@@ -33,7 +33,7 @@ public abstract class AdminLogTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
         // A key never has more roles than its owner (the caller): this admin is an officer too.
-        await TestPeople.SetRolesAsync(app, admin.FunderId, admin.PersonId, "admin,officer");
+        await StaffFixtures.SetRolesAsync(app, admin.FunderId, admin.PersonId, "admin,officer");
         var created = await HttpAssert.OkJsonAsync(
             await admin.Client.PostAsync(
                 "/api/keys",

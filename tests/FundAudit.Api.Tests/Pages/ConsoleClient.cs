@@ -41,7 +41,8 @@ public sealed class ConsoleClient : IDisposable
 
     /// <summary>Signs in as the person behind a key (<see cref="TestPeople"/>): enrolled through their invitation the
     /// first time, then through the sign-in form; the session cookie kept.</summary>
-    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) => SignInAsync(app, Anonymous(app), key);
+    public static Task<ConsoleClient> SignInAsync(FundAuditApp app, string key) =>
+        SignInAsync(app, Anonymous(app), key);
 
     /// <summary>The same on an app with other settings (<see cref="FundAuditApp.WithWebHostBuilder"/>) over the same
     /// database.</summary>

@@ -168,7 +168,7 @@ internal static partial class TestPeople
 
     /// <summary>
     /// Enrols the person who owns <paramref name="key"/>: written active without a password by the API tests' people
-    /// (<see cref="Infrastructure.TestPeople"/>), they are given an invitation the way an admin re-invites, and go
+    /// (<see cref="StaffFixtures"/>), they are given an invitation the way an admin re-invites, and go
     /// through its pages.
     /// </summary>
     private static async Task<TestPerson> EnrolForKeyAsync(FundAuditApp app, PageSession session, string key)

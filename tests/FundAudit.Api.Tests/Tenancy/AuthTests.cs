@@ -84,7 +84,7 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var admin = await app.CreateTenantAsync();
         // A key never has more roles than its owner (the caller): this admin is an officer too.
-        await TestPeople.SetRolesAsync(app, admin.FunderId, admin.PersonId, "admin,officer");
+        await StaffFixtures.SetRolesAsync(app, admin.FunderId, admin.PersonId, "admin,officer");
         var created = await HttpAssert.OkJsonAsync(
             await admin.Client.PostAsJsonAsync("/api/keys", new { role = "officer", label = "desk 2" }),
             HttpStatusCode.Created

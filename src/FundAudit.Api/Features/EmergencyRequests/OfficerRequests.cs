@@ -138,7 +138,7 @@ internal static class GetRequest
     /// <param name="workflow">Finds the request (need-to-know).</param>
     /// <param name="requests">Its messages and timers.</param>
     /// <param name="access">The access log.</param>
-    /// <param name="sensitive">Decrypts.</param>
+    /// <param name="caseKeys">The case's key: decrypts.</param>
     /// <param name="clock">Now.</param>
     /// <param name="ct">Cancellation.</param>
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(

@@ -7,7 +7,7 @@ namespace FundAudit.Api.Tests.Infrastructure;
 /// Staff people for tests that drive the API with keys (every key has an owner): written straight into
 /// <c>staff_people</c> as the people feature would leave an active person, so that keys' tests need no sign-in.
 /// </summary>
-public static class TestPeople
+public static class StaffFixtures
 {
     private const string SelectByEmail =
         "SELECT id, roles FROM staff_people WHERE funder_id = @FunderId AND email_key = @Email";
