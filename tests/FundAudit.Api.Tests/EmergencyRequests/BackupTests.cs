@@ -90,6 +90,7 @@ public abstract class BackupTests<TApp>(TApp app) : IClassFixture<TApp>
             var gone = await HttpAssert.OkJsonAsync(await officer.GetAsync($"/api/requests/{reference}"));
             Assert.True(Absent(gone, "alias"));
             Assert.True(Absent(gone, "situation"));
+            Assert.True(gone.GetProperty("request").GetProperty("shredded").GetBoolean()); // said so after restore too
         }
 
         // Shredded after the backup: its ciphertext is in the restored copy, its key is nowhere.

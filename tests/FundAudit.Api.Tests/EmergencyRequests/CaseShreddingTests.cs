@@ -149,7 +149,7 @@ public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task A_case_from_before_case_keys_still_reads_and_gets_its_key_when_written()
+    public async Task A_case_from_before_case_keys_still_reads_and_its_values_move_under_its_key()
     {
         var cases = new RetentionCases(app);
         await cases.SetUpAsync();
@@ -185,6 +185,31 @@ public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
         view = await HttpAssert.OkJsonAsync(await cases.Officer.Client.GetAsync($"/api/requests/{legacy}"));
         Assert.Equal("legacy situation", view.GetProperty("situation").GetString());
         Assert.Equal("A new question", view.GetProperty("messages")[0].GetProperty("body").GetString());
+
+        // The migration (run at start, and here) moves the old values under the case key, once. A run that crashed
+        // after its first update left the alias moved and the rest old: the next run moves the other two.
+        var provider = app.Services.GetRequiredService<IDataProtectionProvider>();
+        var (oldAlias, caseKey) = await StoredAsync(legacy);
+        var moved = cases
+            .CaseCipherOf(provider, legacy, caseKey)
+            .Protect(sensitive.Unprotect(oldAlias), CaseField.Alias);
+        await using (var connection = await app.Services.GetRequiredService<RapidResponseDb>().OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                "UPDATE emergency_requests SET alias_protected = @Moved WHERE reference = @R",
+                new { Moved = moved, R = legacy }
+            );
+        }
+
+        var migration = app.Services.GetRequiredService<LegacyFieldMigration>();
+        Assert.Equal(2, await migration.RunAsync(default));
+        Assert.Equal(0, await migration.RunAsync(default));
+        var (alias, _) = await StoredAsync(legacy);
+        Assert.StartsWith(CaseCipher.Prefix, alias, StringComparison.Ordinal);
+        view = await HttpAssert.OkJsonAsync(await cases.Officer.Client.GetAsync($"/api/requests/{legacy}"));
+        Assert.Equal("legacy alias", view.GetProperty("alias").GetString());
+        Assert.Equal("legacy handle", view.GetProperty("contact").GetProperty("handle").GetString());
+        Assert.Equal("legacy situation", view.GetProperty("situation").GetString());
     }
 
     private async Task<(string? Alias, string? Key)> StoredAsync(string reference)

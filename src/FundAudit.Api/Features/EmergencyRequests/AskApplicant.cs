@@ -8,6 +8,9 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal sealed class AskApplicant : IStaffTransition<Decisions.AskRequest>
 {
+    /// <summary>It encrypts with the case key.</summary>
+    public static bool WritesSensitiveFields => true;
+
     public static (RequestCommand, TransitionEffects) Decide(Decisions.AskRequest body, StaffContext context)
     {
         var question = new NewMessage(

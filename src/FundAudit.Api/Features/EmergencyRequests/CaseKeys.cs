@@ -42,6 +42,9 @@ internal sealed class CaseCipher(string reference, byte[]? key, bool shredded, S
     /// <summary>The case's reference, named in every field's associated data.</summary>
     public string Reference => reference;
 
+    /// <summary>Set on a cipher whose key was not read (a transition that writes no sensitive field).</summary>
+    public bool NotLoaded { get; init; }
+
     /// <summary>True when the case has no key any more (shredded): its fields read as null.</summary>
     public bool IsShredded => shredded || key is null;
 
@@ -53,6 +56,7 @@ internal sealed class CaseCipher(string reference, byte[]? key, bool shredded, S
             return null;
         }
 
+        ThrowIfNotLoaded();
         if (key is null || shredded)
         {
             throw new CaseShreddedException();
@@ -84,6 +88,7 @@ internal sealed class CaseCipher(string reference, byte[]? key, bool shredded, S
             return null;
         }
 
+        ThrowIfNotLoaded();
         if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return shredded ? null : legacy.Unprotect(stored);
@@ -110,6 +115,16 @@ internal sealed class CaseCipher(string reference, byte[]? key, bool shredded, S
             AssociatedData(reference, field)
         );
         return Encoding.UTF8.GetString(plain);
+    }
+
+    private void ThrowIfNotLoaded()
+    {
+        if (NotLoaded)
+        {
+            throw new InvalidOperationException(
+                "The case key was not read: a transition that encrypts must say WritesSensitiveFields."
+            );
+        }
     }
 
     private static byte[] AssociatedData(string reference, string field) =>
@@ -150,6 +165,10 @@ internal sealed class CaseKeys(
         var protectedKey = ProtectorFor(provider, reference).Protect(Convert.ToBase64String(key));
         return (new CaseCipher(reference, key, false, legacy), protectedKey);
     }
+
+    /// <summary>A cipher for a transition that writes no sensitive field: the key is not read (using it
+    /// throws).</summary>
+    public CaseCipher NotLoaded(RequestRow row) => new(row.Reference, null, false, legacy) { NotLoaded = true };
 
     /// <summary>Stores a new case's key inside the transaction that stores the case.</summary>
     public static Task StoreAsync(

@@ -40,6 +40,8 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<SensitiveFields>();
         services.AddSingleton<CaseKeys>();
         services.AddSingleton<ShredStore>();
+        services.AddSingleton<LegacyFieldMigration>();
+        services.AddHostedService<LegacyFieldMigrationAtStart>();
         services.AddSingleton<CaseCodeHasher>();
         services.AddSingleton<CaseLookup>();
         services.AddSingleton<ApplicantCaseReader>();

@@ -13,6 +13,9 @@ internal sealed class RecordPaymentDetails : IStaffTransition<RecordPaymentDetai
     /// with the case.</param>
     public sealed record Request(int? Version, string? Details) : IVersionedBody;
 
+    /// <summary>It encrypts with the case key.</summary>
+    public static bool WritesSensitiveFields => true;
+
     public static (RequestCommand, TransitionEffects) Decide(Request body, StaffContext context)
     {
         var details = new NewPaymentDetails(

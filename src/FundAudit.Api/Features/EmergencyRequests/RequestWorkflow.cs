@@ -59,13 +59,15 @@ internal sealed class RequestWorkflow(
 
     /// <summary>
     /// An officer's transition of one of the funder's requests: finds it (404 when the funder has none), runs the
-    /// command <paramref name="decide"/> makes for the request's fund, the officer and the case's key, answers with the
-    /// summary. A shredded case refuses what would write a sensitive field (409).
+    /// command <paramref name="decide"/> makes for the request's fund, the officer and the case's key (read only when
+    /// <paramref name="writesSensitiveFields"/>), answers with the summary. A shredded case refuses what would write a
+    /// sensitive field (409).
     /// </summary>
     public async Task<Results<Ok<RequestSummary>, ProblemHttpResult>> StaffTransitionAsync(
         ClaimsPrincipal user,
         string reference,
         int? expectedVersion,
+        bool writesSensitiveFields,
         Func<FundRow, Actor, CaseCipher, (RequestCommand, TransitionEffects)> decide,
         CancellationToken ct
     )
@@ -79,7 +81,8 @@ internal sealed class RequestWorkflow(
         (RequestCommand, TransitionEffects) decided;
         try
         {
-            decided = decide(fund, StaffActor(user), await caseKeys.ForAsync(row, ct));
+            var cipher = writesSensitiveFields ? await caseKeys.ForAsync(row, ct) : caseKeys.NotLoaded(row);
+            decided = decide(fund, StaffActor(user), cipher);
         }
         catch (CaseShreddedException)
         {

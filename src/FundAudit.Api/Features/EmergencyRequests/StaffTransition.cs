@@ -13,6 +13,12 @@ internal interface IStaffTransition<in TBody>
 {
     /// <summary>The command and the effects to store with it.</summary>
     static abstract (RequestCommand Command, TransitionEffects Effects) Decide(TBody body, StaffContext context);
+
+    /// <summary>
+    /// True for a transition that encrypts something with the case key (<see cref="StaffContext.Case"/>): only then is
+    /// the key read and opened.
+    /// </summary>
+    static virtual bool WritesSensitiveFields => false;
 }
 
 /// <summary>What a transition decides with besides its body.</summary>
@@ -50,6 +56,7 @@ internal static class StaffTransition<TTransition, TBody>
             user,
             reference,
             request.Version,
+            TTransition.WritesSensitiveFields,
             (fund, staff, cipher) => TTransition.Decide(request, new StaffContext(fund, staff, cipher)),
             ct
         );

@@ -151,6 +151,14 @@ internal static class PagesEndpoints
             .MapGroup("/requests/{reference}")
             .DisableAntiforgery()
             .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        rapid
+            .MapGet("/requests/{reference}/shred", ConsoleShred.ConfirmAsync)
+            .WithName("ConsoleShredRequestPage")
+            .RequireAuthorization(Policies.ConsoleShredCase);
+        rapidForms
+            .MapPost("/shred", ConsoleShred.ShredAsync)
+            .WithName("ConsoleShredRequest")
+            .RequireAuthorization(Policies.ConsoleShredCase);
         rapidForms
             .MapPost("/reveal", ConsoleRapidResponse.RevealAsync)
             .WithName("ConsoleRevealRequest")

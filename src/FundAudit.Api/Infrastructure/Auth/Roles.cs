@@ -46,10 +46,15 @@ internal static class Policies
     public const string ConsoleOfficer = "console-officer";
 
     /// <summary>
-    /// Shredding a case (destroying its key): admin. The one place that decides who may shred; the step-up by a second
-    /// factor (once staff are people with one) is added to this policy.
+    /// Shredding a case (destroying its key) over the API: admin. Who may shred is decided in one place,
+    /// <c>AuthServiceCollectionExtensions.MayShredCases</c>, which this policy and <see cref="ConsoleShredCase"/>
+    /// apply: the step-up by a second factor (once staff are people with one) is added there.
     /// </summary>
     public const string ShredCase = "shred-case";
+
+    /// <summary>Shredding a case from the console (its confirm page and form): the same rule as
+    /// <see cref="ShredCase"/>.</summary>
+    public const string ConsoleShredCase = "console-shred-case";
 
     /// <summary>The console's portfolio pages: admin, analyst, officer.</summary>
     public const string ConsolePortfolio = "console-portfolio";

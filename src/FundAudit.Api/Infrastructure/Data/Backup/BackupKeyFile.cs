@@ -52,7 +52,8 @@ internal interface IBackupKeyFile
 /// The case keys of every backup, kept apart from the backups' data: <c>case-keys.cms</c> in the backup folder, the
 /// live <c>case_keys</c> rows encrypted to the Data Protection certificate. Backups themselves hold no case key, and
 /// there is one key file, not one per backup: each backup run and each shred replaces it, so a key destroyed by a shred
-/// is in no file any more and every backup taken before the shred restores that case unreadable.
+/// is in no file any more and every backup taken before the shred restores that case unreadable. Cross-tenant by
+/// design, like the purge: the file holds every funder's case keys (still Data Protection ciphertext).
 /// </summary>
 internal sealed class BackupKeyFile(
     RapidResponseDb db,
@@ -83,7 +84,13 @@ internal sealed class BackupKeyFile(
             await WriteAsync(options.Folder, ct);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex)
+            when (ex
+                    is IOException
+                        or UnauthorizedAccessException
+                        or InvalidOperationException
+                        or System.Security.Cryptography.CryptographicException
+            )
         {
             logger.LogWarning(ex, "The backups' case-key file could not be rewritten; the next backup rewrites it");
             return false;

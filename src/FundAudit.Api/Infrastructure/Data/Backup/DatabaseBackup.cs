@@ -10,7 +10,12 @@ namespace FundAudit.Api.Infrastructure.Data.Backup;
 /// and the copy vacuumed again, then encrypted; the working folder is deleted. PostgreSQL: <c>pg_dump</c> (custom
 /// format, the <c>case_keys</c> rows left out) streamed straight into the encryption.
 /// </summary>
-internal sealed class DatabaseBackup(DatabaseOptions database, BackupCipher cipher, BackupOptions options)
+internal sealed class DatabaseBackup(
+    DatabaseOptions database,
+    BackupCipher cipher,
+    BackupOptions options,
+    TimeProvider clock
+)
 {
     private const string InsertKey = """
         INSERT INTO case_keys (request_id, funder_id, reference, key_protected, created_at)
@@ -18,6 +23,16 @@ internal sealed class DatabaseBackup(DatabaseOptions database, BackupCipher ciph
         WHERE EXISTS (SELECT 1 FROM emergency_requests
                       WHERE id = @RequestId AND reference = @Reference AND shredded_at IS NULL)
           AND NOT EXISTS (SELECT 1 FROM case_keys WHERE request_id = @RequestId)
+        """;
+
+    /// <summary>
+    /// After the keys: a case whose fields are under a case key that is in no key file any more was shredded (or
+    /// purged) after the backup; the restored copy says so and its case code stops working, as in the live database.
+    /// </summary>
+    private const string MarkKeyless = """
+        UPDATE emergency_requests SET shredded_at = @Now, case_code_hash = NULL
+        WHERE shredded_at IS NULL AND alias_protected LIKE 'c1.%'
+          AND NOT EXISTS (SELECT 1 FROM case_keys k WHERE k.request_id = emergency_requests.id)
         """;
 
     public DatabaseProvider Provider => DataServiceCollectionExtensions.ParseProvider(database.Provider);
@@ -207,7 +222,7 @@ internal sealed class DatabaseBackup(DatabaseOptions database, BackupCipher ciph
         return await InsertKeysAsync(connection, keys, ct);
     }
 
-    private static async Task<int> InsertKeysAsync(
+    private async Task<int> InsertKeysAsync(
         System.Data.Common.DbConnection connection,
         IReadOnlyList<CaseKeyRow> keys,
         CancellationToken ct
@@ -219,6 +234,8 @@ internal sealed class DatabaseBackup(DatabaseOptions database, BackupCipher ciph
             restored += await connection.ExecuteAsync(new CommandDefinition(InsertKey, key, cancellationToken: ct));
         }
 
+        var now = new { Now = clock.GetUtcNow() };
+        await connection.ExecuteAsync(new CommandDefinition(MarkKeyless, now, cancellationToken: ct));
         return restored;
     }
 

@@ -1,0 +1,78 @@
+using FundAudit.Api.Features.EmergencyRequests;
+using FundAudit.Api.Features.Pages.Components;
+using FundAudit.Api.Infrastructure.Data.Backup;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>What the shred confirm page shows.</summary>
+internal sealed record ShredPageData(string Reference, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// The console's shred: a confirm page (<c>GET /app/requests/{reference}/shred</c>) and its form
+/// (<c>POST</c>), through the API's use case <see cref="ShredCase"/>. Admins only (policy
+/// <c>console-shred-case</c>, built by the same rule as the API's).
+/// </summary>
+internal static class ConsoleShred
+{
+    public static async Task<IResult> ConfirmAsync(
+        HttpContext http,
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        CancellationToken ct
+    )
+    {
+        if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, _))
+        {
+            return ConsoleRender.Message(http, "Not found", "No request with this reference.", 404);
+        }
+
+        return row.ShreddedAt is not null
+            ? ConsoleRender.Message(http, "Shredded", "This case is shredded already.", StatusCodes.Status409Conflict)
+            : ConsoleRender.Page<ConsoleShredConfirm>(
+                http,
+                "Shred request " + row.Reference,
+                "requests",
+                new ShredPageData(row.Reference, ShredCase.Reasons)
+            );
+    }
+
+    public static async Task<IResult> ShredAsync(
+        HttpContext http,
+        string reference,
+        ClaimsPrincipal user,
+        RequestWorkflow workflow,
+        ShredStore store,
+        IBackupKeyFile backupKeys,
+        TimeProvider clock,
+        ILoggerFactory logs,
+        CancellationToken ct
+    )
+    {
+        var reason = http.Request.Form["reason"].ToString();
+        if (!ShredCase.Reasons.Contains(reason, StringComparer.Ordinal))
+        {
+            return ConsoleRender.Message(
+                http,
+                "Missing",
+                "Choose why the case is shredded from the list.",
+                StatusCodes.Status400BadRequest
+            );
+        }
+
+        var result = await ShredCase.HandleAsync(
+            reference,
+            new ShredCase.Request(reason),
+            user,
+            workflow,
+            store,
+            backupKeys,
+            clock,
+            logs,
+            ct
+        );
+        return result.Result is ProblemHttpResult problem
+            ? ConsoleRender.Message(http, "Not found", problem.ProblemDetails.Detail ?? "", problem.StatusCode)
+            : ConsoleAccount.SeeOther($"/app/requests/{Uri.EscapeDataString(reference)}");
+    }
+}
