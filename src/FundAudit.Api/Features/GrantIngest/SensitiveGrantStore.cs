@@ -11,7 +11,7 @@ internal sealed class SensitiveGrantRow
 }
 
 /// <summary>
-/// The sensitive mark of grants (grants.sensitive, migration 0016): set by the funder, never by an import or upsert
+/// The sensitive mark of grants (grants.sensitive, migration 0015): set by the funder, never by an import or upsert
 /// (their column lists leave it out), read by the 360Giving export to anonymise.
 /// </summary>
 internal sealed class SensitiveGrantStore(Db db)
