@@ -233,8 +233,7 @@ public sealed class NeedToKnowTests(NeedToKnowTests.World world) : IClassFixture
                 new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
             )
         );
-        await session.GetAsync("/app/sign-in");
-        await session.PostAsync("/app/sign-in", ("key", world.Callers[role].Key), ("returnUrl", "/app"));
+        await TestPeople.SignInAsync(world, session, world.Callers[role].Key); // the person who owns the key
         var (_, reference) = world.Targets[target];
         var (_, mine) = world.Targets["mine"];
         await session.GetAsync($"/app/requests/{mine}"); // a form token for the posts

@@ -111,6 +111,13 @@ public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.False((await SummaryJsonAsync(cases, burned)).GetProperty("shredded").GetBoolean());
 
+        // An admin's API key shreds only when the funder lets keys take decisions (issue 16: keys are machines).
+        await StaffFixtures.SetKeysMayDecideAsync(app, cases.Admin.FunderId, false);
+        var byKey = await cases.Admin.Client.PostAsJsonAsync($"/api/requests/{burned}/shred", new { reason = "other" });
+        await StaffFixtures.SetKeysMayDecideAsync(app, cases.Admin.FunderId, true);
+        await HttpAssert.ProblemAsync(byKey, HttpStatusCode.Forbidden);
+        Assert.False((await SummaryJsonAsync(cases, burned)).GetProperty("shredded").GetBoolean());
+
         await HttpAssert.OkJsonAsync(
             await cases.Admin.Client.PostAsJsonAsync($"/api/requests/{burned}/shred", new { reason = "legal_order" })
         );

@@ -36,9 +36,17 @@ public abstract class KeyRotationTests<TApp>(TApp app) : IClassFixture<TApp>
         var oldKey = rotation.CurrentKeyId();
         var before = await ValuesAsync();
         // A fund without a webhook; the eight sensitive-field columns hold values under the case keys (the keys are
-        // what is re-protected), Data Protection ciphertext only in cases from before case keys.
+        // what is re-protected), Data Protection ciphertext only in cases from before case keys; a TOTP secret and an
+        // SSO client secret were added above.
         var expected = KeyRotation
-            .Columns.Where(c => c.Table is "case_keys" or "idempotent_responses" or "service_secrets")
+            .Columns.Where(c =>
+                c.Table
+                    is "case_keys"
+                        or "idempotent_responses"
+                        or "service_secrets"
+                        or "staff_totp_factors"
+                        or "funder_sso_providers"
+            )
             .Select(c => c.Table + "." + c.Column)
             .Order();
         Assert.Equal(expected, before.Select(v => v.Column).Distinct().Order()); // every protected column was seen

@@ -36,7 +36,7 @@ public static class StaffFixtures
     {
         var db = app.Services.GetRequiredService<Db>();
         var name = label?.Trim().ToLowerInvariant() ?? "person-" + Guid.NewGuid().ToString("N")[..8];
-        var email = name + "@people.test";
+        var email = $"{name}.{funderId}@people.test"; // unique across funders, as sign-in finds people by email
         var existing = await db.QuerySingleOrDefaultAsync<PersonRoles>(
             SelectByEmail,
             new { FunderId = funderId, Email = email },
@@ -67,7 +67,7 @@ public static class StaffFixtures
     }
 
     /// <summary>Unless the funder is a need-to-know test's, makes the person a member of each of its funds.</summary>
-    private static async Task JoinEveryFundAsync(FundAuditApp app, long funderId, long personId)
+    public static async Task JoinEveryFundAsync(FundAuditApp app, long funderId, long personId)
     {
         if (app.NeedToKnowFunders.ContainsKey(funderId))
         {

@@ -300,9 +300,7 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
                 new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
             )
         );
-        await session.GetAsync("/app/sign-in");
-        var signedIn = await session.PostAsync("/app/sign-in", ("key", who.Key), ("returnUrl", "/app"));
-        Assert.Equal(HttpStatusCode.SeeOther, signedIn.Status);
+        await TestPeople.SignInAsync(app, session, who.Key); // as the person who owns the key
         return session;
     }
 

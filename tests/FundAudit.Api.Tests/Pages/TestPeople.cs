@@ -145,6 +145,7 @@ internal static partial class TestPeople
         var codes = RecoveryCode().Matches(done.Html).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(SecondFactors.RecoveryCodeCount, codes.Count);
         Assert.True(session.Cookies.ContainsKey(ConsoleClient.SessionCookie));
+        await StaffFixtures.JoinEveryFundAsync(app, funderId, personId); // as every test person is, unless need-to-know
         return new TestPerson(app, funderId, personId, email, secret, codes);
     }
 

@@ -235,6 +235,7 @@ internal static class EmergencyRequestsEndpoints
                     + "too; statistics stay)"
             )
             .RequireAuthorization(Policies.ShredCase)
+            .RequireKeySwitch()
             .WithValidation<ShredCase.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -158,7 +158,8 @@ internal static class PagesEndpoints
         rapidForms
             .MapPost("/shred", ConsoleShred.ShredAsync)
             .WithName("ConsoleShredRequest")
-            .RequireAuthorization(Policies.ConsoleShredCase);
+            .RequireAuthorization(Policies.ConsoleShredCase)
+            .RequireStepUp();
         rapidForms
             .MapPost("/reveal", ConsoleRapidResponse.RevealAsync)
             .WithName("ConsoleRevealRequest")

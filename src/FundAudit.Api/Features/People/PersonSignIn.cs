@@ -37,14 +37,24 @@ internal sealed class PersonSignIn(
             return new SignInResult(null, wait);
         }
 
+        // One email may be a person of several funders (a consultant): the one whose password and factor both match.
         var candidates = await people.FindActiveByEmailAsync(typed, ct);
-        var person = candidates.FirstOrDefault(c => PasswordRules.Verify(c.PasswordHash, password));
         if (candidates.Count == 0)
         {
             PasswordRules.Verify(null, password);
         }
 
-        if (person is null || !await factors.VerifyAsync(person.FunderId, person.Id, code, ct))
+        PersonRow? person = null;
+        foreach (var candidate in candidates.Where(c => PasswordRules.Verify(c.PasswordHash, password)))
+        {
+            if (await factors.VerifyAsync(candidate.FunderId, candidate.Id, code, ct))
+            {
+                person = candidate;
+                break;
+            }
+        }
+
+        if (person is null)
         {
             await throttle.FailedAsync(typed, address, now, ct);
             return new SignInResult(null, TimeSpan.Zero);
