@@ -4,9 +4,9 @@ namespace FundAudit.Api.Infrastructure.Auth;
 
 /// <summary>
 /// The endpoint filter on the actions an API key may take only when its funder switches them on for integrations
-/// (approve, decline, record or read payment details, disburse, reveal a case's sensitive fields, shred a case): a caller
-/// authenticated by API key gets 403 while the funder's <c>keys_may_decide</c> is off. People in the console are not
-/// concerned; when it is on, four-eyes rules count the key's owner.
+/// (approve, decline, record or read payment details, disburse, reveal a case's sensitive fields, shred a case): a
+/// caller authenticated by API key gets 403 while the funder's <c>keys_may_decide</c> is off. People in the console are
+/// not concerned; when it is on, four-eyes rules count the key's owner.
 /// </summary>
 internal static class KeyDecisionGate
 {
