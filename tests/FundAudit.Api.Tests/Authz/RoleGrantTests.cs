@@ -58,6 +58,42 @@ public sealed class RoleGrantTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task With_two_admins_an_invitation_asks_for_guarded_roles_and_the_second_admin_confirms()
+    {
+        var alice = await app.CreateTenantAsync(Roles.Admin);
+        var bea = await app.AddKeyAsync(alice, Roles.Admin, "bea");
+
+        var invited = await HttpAssert.OkJsonAsync(
+            await alice.Client.PostAsJsonAsync(
+                "/api/people",
+                new
+                {
+                    email = $"quinn.{alice.FunderId}@example.org",
+                    displayName = "Quinn",
+                    roles = new[] { "analyst", "officer" },
+                }
+            ),
+            HttpStatusCode.Created
+        );
+        var quinn = invited.GetProperty("person").GetProperty("id").GetInt64();
+        Assert.Equal(["officer"], invited.GetProperty("pendingRoles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("analyst", await RolesAsync(alice.FunderId, quinn)); // the officer role is not given yet
+
+        var grants = await HttpAssert.OkJsonAsync(await bea.Client.GetAsync("/api/role-grants"));
+        var grant = grants
+            .EnumerateArray()
+            .Single(g => g.GetProperty("personId").GetInt64() == quinn && g.GetProperty("role").GetString() == "officer");
+        Assert.Equal("pending", grant.GetProperty("status").GetString());
+        var id = grant.GetProperty("id").GetInt64();
+        await HttpAssert.ProblemAsync(
+            await alice.Client.PostAsync($"/api/role-grants/{id}/confirm", null),
+            HttpStatusCode.Conflict
+        );
+        await HttpAssert.OkJsonAsync(await bea.Client.PostAsync($"/api/role-grants/{id}/confirm", null));
+        Assert.Equal("analyst,officer", await RolesAsync(alice.FunderId, quinn));
+    }
+
+    [Fact]
     public async Task With_one_admin_or_for_another_role_a_grant_applies_at_once()
     {
         var alone = await app.CreateTenantAsync(Roles.Admin);

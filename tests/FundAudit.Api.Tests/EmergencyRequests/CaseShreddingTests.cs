@@ -121,6 +121,14 @@ public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
         await HttpAssert.OkJsonAsync(
             await cases.Admin.Client.PostAsJsonAsync($"/api/requests/{burned}/shred", new { reason = "legal_order" })
         );
+        // Who shredded, when and why (a code) is in the administration log, which no one can quietly edit.
+        var logged = await app.Services.GetRequiredService<Db>()
+            .QueryListAsync<string>(
+                "SELECT details FROM admin_log WHERE funder_id = @FunderId AND action_code = 'case.shredded'",
+                new { cases.Admin.FunderId },
+                default
+            );
+        Assert.Equal(["reason=legal_order"], logged);
         var ask = await cases.Officer.Client.PostAsJsonAsync(
             $"/api/requests/{burned}/questions",
             new { version = await cases.VersionAsync(burned), question = "Where are you?" }

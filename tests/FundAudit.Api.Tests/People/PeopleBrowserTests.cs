@@ -51,6 +51,8 @@ public sealed class PeopleBrowserTests(KestrelSqliteApp app, ChromiumFixture chr
             HttpStatusCode.Created
         );
         var path = new Uri(invited.GetProperty("invitationUrl").GetString()!).AbsolutePath;
+        var personId = invited.GetProperty("person").GetProperty("id").GetInt64();
+        await HttpAssert.OkJsonAsync(await admin.Client.PutAsync($"/api/funds/{slug}/members/{personId}", null)); // need-to-know
 
         await using var context = await chromium.Browser.NewContextAsync(
             new BrowserNewContextOptions { JavaScriptEnabled = false, BaseURL = app.BaseUrl }

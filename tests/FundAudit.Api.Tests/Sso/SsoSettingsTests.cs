@@ -54,6 +54,15 @@ public abstract class SsoSettingsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.DeleteAsync("/api/sso")).StatusCode);
         await HttpAssert.ProblemAsync(await admin.Client.GetAsync("/api/sso"), HttpStatusCode.NotFound);
         await HttpAssert.ProblemAsync(await admin.Client.DeleteAsync("/api/sso"), HttpStatusCode.NotFound);
+
+        // Every change is in the administration log, with no setting or secret in it.
+        var logged = await app.Services.GetRequiredService<Db>()
+            .QueryListAsync<string>(
+                "SELECT action_code FROM admin_log WHERE funder_id = @FunderId AND action_code LIKE 'sso_provider.%' ORDER BY seq",
+                new { admin.FunderId },
+                default
+            );
+        Assert.Equal(["sso_provider.saved", "sso_provider.saved", "sso_provider.removed"], logged);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Infrastructure.Data.Backup;
 using FundAudit.Core.EmergencyRequests;
 
@@ -42,6 +43,7 @@ internal static class ShredCase
         RequestWorkflow workflow,
         ShredStore store,
         IBackupKeyFile backupKeys,
+        AdminLog adminLog,
         TimeProvider clock,
         ILoggerFactory logs,
         CancellationToken ct
@@ -60,6 +62,11 @@ internal static class ShredCase
             // Content-free: the reason is a code of a short list, the request is named by its internal id.
             logs.CreateLogger(typeof(ShredCase))
                 .LogInformation("Case {RequestId} shredded (reason {Reason})", row.Id, request.Reason);
+            var id = row.Id.ToString(CultureInfo.InvariantCulture);
+            await adminLog.AppendAsync(
+                new AdminLogEntry(row.FunderId, user.Actor(), CaseActions.Shredded, "request", id, "reason=" + request.Reason),
+                ct
+            );
             rewritten = await backupKeys.RewriteAsync(ct);
         }
 
@@ -139,4 +146,10 @@ internal sealed class ShredStore(RapidResponseDb db)
 
         return done;
     }
+}
+
+/// <summary>The administration log's code for a shredded case (its reason, a code of the short list, as details).</summary>
+internal static class CaseActions
+{
+    public const string Shredded = "case.shredded";
 }

@@ -44,6 +44,7 @@ internal static class ConsoleShred
         RequestWorkflow workflow,
         ShredStore store,
         IBackupKeyFile backupKeys,
+        Features.Logs.AdminLog adminLog,
         TimeProvider clock,
         ILoggerFactory logs,
         CancellationToken ct
@@ -67,6 +68,7 @@ internal static class ConsoleShred
             workflow,
             store,
             backupKeys,
+            adminLog,
             clock,
             logs,
             ct

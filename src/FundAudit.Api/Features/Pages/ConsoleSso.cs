@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages.Components;
 using FundAudit.Api.Features.SingleSignOn;
 using Microsoft.AspNetCore.Authentication;
@@ -48,7 +49,8 @@ internal static class ConsoleSso
             .MapPost("/", SaveAsync)
             .WithName("ConsoleSsoSave")
             .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireStepUp();
         return app;
     }
 
@@ -83,6 +85,7 @@ internal static class ConsoleSso
         HttpContext http,
         SsoStore store,
         SsoSecrets secrets,
+        AdminLog log,
         SsoOptions options,
         TimeProvider clock,
         CancellationToken ct
@@ -111,7 +114,7 @@ internal static class ConsoleSso
         var funderId = http.User.FunderId();
         var validation = await new SsoSettings.Validator(options).ValidateAsync(request, ct);
         var outcome = validation.IsValid
-            ? await SsoSettings.SaveAsync(funderId, request, store, secrets, clock, ct)
+            ? await SsoSettings.SaveAsync(http.User, request, new(store, secrets, log, clock), ct)
             : new SsoSettings.Invalid(new(validation.ToDictionary()));
         if (outcome is SsoSettings.Saved)
         {

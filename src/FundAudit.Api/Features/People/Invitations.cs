@@ -3,15 +3,28 @@ using System.Text;
 
 namespace FundAudit.Api.Features.People;
 
-/// <summary>An invitation just made: its one-time link (shown once; only the token's hash is stored).</summary>
-internal sealed record IssuedInvitation(long PersonId, string Token, DateTimeOffset ExpiresAt);
+/// <summary>An invitation just made: its one-time link (shown once; only the token's hash is stored), and the roles
+/// that wait for a second admin's confirmation.</summary>
+internal sealed record IssuedInvitation(
+    long PersonId,
+    string Token,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyList<string>? PendingRoles = null
+);
 
 /// <summary>
 /// Invitations: a person is invited with a one-time link (256 random bits; only its SHA-256 is stored) that expires
 /// after <see cref="PeopleOptions.InvitationHours"/>. The link opens the pages where the person sets a password and
-/// enrols TOTP; it is used up when the TOTP code is confirmed.
+/// enrols TOTP; it is used up when the TOTP code is confirmed. Four-eyes on roles (issue 16): when the funder has two
+/// or more active admins, the guarded roles of an invitation (admin, officer, finance) are not given at once but
+/// requested as role grants that another admin confirms (<see cref="Tenancy.RoleGrants"/>), as any grant is.
 /// </summary>
-internal sealed class Invitations(PeopleStore store, PeopleOptions options, TimeProvider clock)
+internal sealed class Invitations(
+    PeopleStore store,
+    Tenancy.RoleGrantStore grants,
+    PeopleOptions options,
+    TimeProvider clock
+)
 {
     public const string PathPrefix = "/app/invitations/";
 
@@ -28,13 +41,20 @@ internal sealed class Invitations(PeopleStore store, PeopleOptions options, Time
         CancellationToken ct
     )
     {
+        var (now, pending) = await SplitAsync(funderId, roles, ct);
         var (token, invitation) = New(createdBy);
         var id = await store.CreateInvitedAsync(
-            new NewPerson(funderId, email, displayName, RoleList(roles)),
+            new NewPerson(funderId, email, displayName, RoleList(now)),
             invitation,
             ct
         );
-        return id is { } personId ? new IssuedInvitation(personId, token, invitation.ExpiresAt) : null;
+        if (id is not { } personId)
+        {
+            return null;
+        }
+
+        await RequestAsync(funderId, personId, pending, createdBy, ct);
+        return new IssuedInvitation(personId, token, invitation.ExpiresAt, pending);
     }
 
     /// <summary>A new link for an invited or seized person (open links revoked); null when the person is active or
@@ -47,10 +67,63 @@ internal sealed class Invitations(PeopleStore store, PeopleOptions options, Time
         CancellationToken ct
     )
     {
+        var (now, pending) = await SplitAsync(funderId, roles, ct);
         var (token, invitation) = New(createdBy);
-        return await store.ReinviteAsync(funderId, personId, RoleList(roles), invitation, ct)
-            ? new IssuedInvitation(personId, token, invitation.ExpiresAt)
-            : null;
+        if (!await store.ReinviteAsync(funderId, personId, RoleList(now), invitation, ct))
+        {
+            return null;
+        }
+
+        await RequestAsync(funderId, personId, pending, createdBy, ct);
+        return new IssuedInvitation(personId, token, invitation.ExpiresAt, pending);
+    }
+
+    /// <summary>The roles given at once and those that wait for a second admin (guarded roles, two or more
+    /// admins).</summary>
+    private async Task<(IReadOnlyList<string> Now, IReadOnlyList<string> Pending)> SplitAsync(
+        long funderId,
+        IEnumerable<string> roles,
+        CancellationToken ct
+    )
+    {
+        var all = roles.Distinct(StringComparer.Ordinal).ToList();
+        if (!all.Any(IsGuarded) || await grants.ActiveAdminsAsync(funderId, ct) < 2)
+        {
+            return (all, []);
+        }
+
+        return (all.Where(r => !IsGuarded(r)).ToList(), all.Where(IsGuarded).ToList());
+    }
+
+    private static bool IsGuarded(string role) => Tenancy.RoleGrants.Guarded.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>Pending grants of <paramref name="roles"/>, requested by the inviting person (their actor is
+    /// <c>staff:{id}</c>; another actor, such as the command line, counts as no person, so any admin confirms).</summary>
+    private async Task RequestAsync(
+        long funderId,
+        long personId,
+        IReadOnlyList<string> roles,
+        string createdBy,
+        CancellationToken ct
+    )
+    {
+        var by = createdBy.StartsWith("staff:", StringComparison.Ordinal)
+            && long.TryParse(createdBy.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : 0;
+        foreach (var role in roles)
+        {
+            var grant = new Tenancy.RoleGrantRow
+            {
+                FunderId = funderId,
+                PersonId = personId,
+                Role = role,
+                Status = "pending",
+                RequestedBy = by,
+                RequestedAt = clock.GetUtcNow(),
+            };
+            await grants.RequestAsync(grant, createdBy, ct);
+        }
     }
 
     /// <summary>The open invitation of a token, or null (unknown, used, revoked, expired).</summary>

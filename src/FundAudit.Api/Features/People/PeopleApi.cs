@@ -26,7 +26,15 @@ internal sealed record PersonView(
 /// <param name="Person">The invited person.</param>
 /// <param name="InvitationUrl">The one-time link to send the person (by a channel you trust).</param>
 /// <param name="ExpiresAt">When the link stops working.</param>
-internal sealed record InvitationResponse(PersonView Person, string InvitationUrl, DateTimeOffset ExpiresAt);
+/// <param name="PendingRoles">Roles asked for that wait for a second admin's confirmation (admin, officer or finance
+/// when the funder has two or more admins: <c>GET /api/role-grants</c>, <c>POST /api/role-grants/{id}/confirm</c>).
+/// </param>
+internal sealed record InvitationResponse(
+    PersonView Person,
+    string InvitationUrl,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyList<string> PendingRoles
+);
 
 /// <summary>GET /api/people: the funder's people.</summary>
 internal static class ListPeople
@@ -94,7 +102,12 @@ internal static class InvitePerson
         var person = await store.FindAsync(funderId, issued.PersonId, ct);
         return TypedResults.Created(
             $"/api/people/{issued.PersonId}",
-            new InvitationResponse(PersonView.Of(person!), invitations.Link(http, issued.Token), issued.ExpiresAt)
+            new InvitationResponse(
+                PersonView.Of(person!),
+                invitations.Link(http, issued.Token),
+                issued.ExpiresAt,
+                issued.PendingRoles ?? []
+            )
         );
     }
 
@@ -145,7 +158,12 @@ internal static class ReinvitePerson
         var reread = await store.FindAsync(funderId, id, ct);
         return TypedResults.Created(
             $"/api/people/{id}",
-            new InvitationResponse(PersonView.Of(reread!), invitations.Link(http, issued.Token), issued.ExpiresAt)
+            new InvitationResponse(
+                PersonView.Of(reread!),
+                invitations.Link(http, issued.Token),
+                issued.ExpiresAt,
+                issued.PendingRoles ?? []
+            )
         );
     }
 

@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Logs;
 using System.Text.RegularExpressions;
 
 namespace FundAudit.Api.Features.SingleSignOn;
@@ -134,10 +135,11 @@ internal static class SsoSettings
         ClaimsPrincipal user,
         SsoStore store,
         SsoSecrets secrets,
+        AdminLog log,
         TimeProvider clock,
         CancellationToken ct
     ) =>
-        await SaveAsync(user.FunderId(), request, store, secrets, clock, ct) switch
+        await SaveAsync(user, request, new(store, secrets, log, clock), ct) switch
         {
             Saved(var row) => TypedResults.Ok(SsoProviderView.Of(row)),
             Invalid(var errors) => TypedResults.ValidationProblem(errors),
@@ -152,8 +154,24 @@ internal static class SsoSettings
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         ClaimsPrincipal user,
         SsoStore store,
+        AdminLog log,
         CancellationToken ct
-    ) => await store.DeleteAsync(user.FunderId(), ct) ? TypedResults.NoContent() : NoProvider();
+    )
+    {
+        if (!await store.DeleteAsync(user.FunderId(), ct))
+        {
+            return NoProvider();
+        }
+
+        await log.AppendAsync(Entry(user, SsoActions.Removed), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>What saving needs besides the request: the store, the secret's protector, the log, the clock.</summary>
+    internal sealed record SaveTools(SsoStore Store, SsoSecrets Secrets, AdminLog Log, TimeProvider Clock);
+
+    private static AdminLogEntry Entry(ClaimsPrincipal user, string action) =>
+        new(user.FunderId(), user.Actor(), action, "funder", user.FunderId().ToString(CultureInfo.InvariantCulture));
 
     private static ProblemHttpResult NoProvider() =>
         TypedResults.Problem(
@@ -173,14 +191,14 @@ internal static class SsoSettings
 
     /// <summary>The one save path of the API and the console form (the request already passed the validator).</summary>
     public static async Task<Outcome> SaveAsync(
-        long funderId,
+        ClaimsPrincipal user,
         Request request,
-        SsoStore store,
-        SsoSecrets secrets,
-        TimeProvider clock,
+        SaveTools tools,
         CancellationToken ct
     )
     {
+        var (store, secrets, log, clock) = tools;
+        var funderId = user.FunderId();
         var existing = await store.FindOfFunderAsync(funderId, ct);
         var secret = string.IsNullOrEmpty(request.ClientSecret) ? null : request.ClientSecret;
         if (existing is null && secret is null)
@@ -205,8 +223,16 @@ internal static class SsoSettings
             Enabled = request.Enabled ?? true,
         };
         await store.SaveAsync(row, secret is null ? null : secrets.Protect(secret), clock.GetUtcNow(), ct);
+        await log.AppendAsync(Entry(user, SsoActions.Saved), ct); // the settings and the secret are never logged
         return new Saved((await store.FindOfFunderAsync(funderId, ct))!);
     }
 
     private static IReadOnlyList<string> Amr(Request request) => request.AcceptedAmr ?? DefaultAmr;
+}
+
+/// <summary>The administration log's codes for single sign-on settings.</summary>
+internal static class SsoActions
+{
+    public const string Saved = "sso_provider.saved";
+    public const string Removed = "sso_provider.removed";
 }
