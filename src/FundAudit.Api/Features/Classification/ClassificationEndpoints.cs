@@ -9,6 +9,7 @@ internal static class ClassificationEndpoints
     {
         services.AddSingleton<ClassificationStore>();
         services.AddSingleton<FunderClassifier>();
+        services.AddSingleton<RuleSetDryRunStore>();
         services.AddSingleton<ClassificationUseCases>();
         services.AddScoped<ReclassifyPortfolioJob>();
         services.AddScoped<FluentValidation.IValidator<JsonElement>, PutRuleSet.Validator>();
@@ -39,6 +40,7 @@ internal static class ClassificationEndpoints
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<JsonElement>()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        MapDryRun(group);
         group
             .MapGet("/review", ListReviewQueue.HandleAsync)
             .WithName("ListClassificationReview")
@@ -69,4 +71,17 @@ internal static class ClassificationEndpoints
         aliases.MapDelete("/", RemoveCorrection.HandleAsync);
         return app;
     }
+
+    private static void MapDryRun(RouteGroupBuilder group) =>
+        group
+            .MapPost("/rules/dry-run", DryRunRuleSet.HandleAsync)
+            .WithName("DryRunClassificationRules")
+            .WithSummary("What a rule set (the body of PUT) would change if saved now; stores nothing")
+            .WithDescription(
+                "Classifies every grant of the funder with the rule set tried and counts the grants and the money (per "
+                    + "currency) whose effective level or purpose would change, by from → to. Corrections win, so a "
+                    + "corrected dimension never moves. The document is validated as PUT validates it."
+            )
+            .RequireAuthorization(Policies.PortfolioWrite)
+            .WithValidation<JsonElement>();
 }

@@ -4,7 +4,7 @@ namespace FundAudit.Api.Features.Classification;
 /// The classification's use cases as another feature calls them (the console's review queue): the API's own
 /// handlers, bound to the classification's services, so that the caller never reaches its store.
 /// </summary>
-internal sealed class ClassificationUseCases(ClassificationStore store, TimeProvider clock)
+internal sealed class ClassificationUseCases(ClassificationStore store, RuleSetDryRunStore dryRuns, TimeProvider clock)
 {
     /// <summary>GET /api/classification/review.</summary>
     public async Task<ListReviewQueue.Response> ListReviewQueueAsync(
@@ -22,4 +22,23 @@ internal sealed class ClassificationUseCases(ClassificationStore store, TimeProv
         ClaimsPrincipal user,
         CancellationToken ct
     ) => SetCorrection.CorrectAsync(id, request, user, store, clock, ct);
+
+    /// <summary>GET /api/classification/rules.</summary>
+    public async Task<RuleSetResponse> RuleSetAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        (await GetRuleSet.HandleAsync(user, store, ct)).Value!;
+
+    /// <summary>POST /api/classification/rules/dry-run; the rule set must have passed its validator.</summary>
+    public async Task<DryRunRuleSet.Response> DryRunAsync(
+        System.Text.Json.JsonElement rules,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => (await DryRunRuleSet.HandleAsync(rules, user, dryRuns, store, ct)).Value!;
+
+    /// <summary>PUT /api/classification/rules; the rule set must have passed its validator.</summary>
+    public Task<Results<Accepted<RuleSetResponse>, ProblemHttpResult>> SaveRuleSetAsync(
+        System.Text.Json.JsonElement rules,
+        ClaimsPrincipal user,
+        Hangfire.IBackgroundJobClient jobs,
+        CancellationToken ct
+    ) => PutRuleSet.HandleAsync(rules, user, store, jobs, clock, ct);
 }

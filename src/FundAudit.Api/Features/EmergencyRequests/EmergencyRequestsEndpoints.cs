@@ -93,6 +93,17 @@ internal static class EmergencyRequestsEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         funds.MapGet("/", ListFunds.HandleAsync).WithName("ListFunds").WithSummary("The funder's rapid-response funds");
         funds
+            .MapPut("/{slug}", UpdateFund.HandleAsync)
+            .WithName("UpdateFund")
+            .WithSummary(
+                "Change a fund's name, maximum grant, threshold, languages, SLA policy and webhook (the body of "
+                    + "CreateFund; slug and currency stay)"
+            )
+            .RequireAuthorization(Policies.Admin)
+            .WithValidation<CreateFund.Request>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        funds
             .MapGet("/{slug}/metrics", GetFundMetrics.HandleAsync)
             .WithName("GetFundMetrics")
             .WithSummary(

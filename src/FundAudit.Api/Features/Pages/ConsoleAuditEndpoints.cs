@@ -29,6 +29,18 @@ internal static class ConsoleAuditEndpoints
         forms.MapPost("/targets", ConsoleAudit.AddTargetAsync).WithName("ConsoleAddTarget");
         forms.MapPost("/targets/{id:long}", ConsoleAudit.EditTargetAsync).WithName("ConsoleEditTarget");
         forms.MapPost("/targets/{id:long}/delete", ConsoleAudit.DeleteTargetAsync).WithName("ConsoleDeleteTarget");
+
+        pages.MapGet("/rules", ConsoleRules.ShowAsync).WithName("ConsoleRulesPage");
+        pages
+            .MapPost("/rules", ConsoleRules.SubmitAsync)
+            .WithName("ConsoleRulesForm")
+            .DisableAntiforgery()
+            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
+            .RequireAuthorization(p =>
+                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
+            )
+            .WithMetadata(new RequestSizeLimitAttribute(ConsoleRules.FormLimit))
+            .WithFormOptions(valueLengthLimit: (int)ConsoleRules.FormLimit);
     }
 
     /// <summary>

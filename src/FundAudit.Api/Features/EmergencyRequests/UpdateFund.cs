@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using FundAudit.Core.Money;
+
+namespace FundAudit.Api.Features.EmergencyRequests;
+
+/// <summary>
+/// PUT /api/funds/{slug}: change a fund's name, maximum grant, second-approval threshold, languages, SLA policy and
+/// webhook. The body is CreateFund's, checked by its validator; the slug (the form's public address) and the currency
+/// (of the requests already made) cannot change. A new webhook URL gets a new secret, shown once; the same URL keeps
+/// its secret; no URL removes both. A new SLA policy applies to requests received from then on: the deadlines of
+/// requests already received are stored with them and do not move.
+/// </summary>
+internal static class UpdateFund
+{
+    public static async Task<Results<Ok<CreateFund.Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+        string slug,
+        CreateFund.Request request,
+        ClaimsPrincipal user,
+        FundStore store,
+        SensitiveFields sensitive,
+        CancellationToken ct
+    )
+    {
+        var funderId = user.FunderId();
+        if (await store.FindAsync(funderId, slug, ct) is not { } fund)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Fund not found",
+                detail: $"There is no fund '{slug}' in your funds."
+            );
+        }
+
+        if (Unchangeable(fund, request) is { } refused)
+        {
+            return refused;
+        }
+
+        var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
+        if (policy is null)
+        {
+            return TypedResults.ValidationProblem(
+                errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: "The request is not valid."
+            );
+        }
+
+        MinorUnits.TryFromDecimal(request.MaxAmount!.Value, fund.Currency, out var max);
+        if (!TryMinor(request.SecondApprovalThreshold, fund.Currency, out var threshold))
+        {
+            return EmergencyProblems.Unprocessable(
+                "secondApprovalThreshold",
+                "The threshold has more decimals than the currency allows."
+            );
+        }
+
+        var sameHook = string.Equals(request.WebhookUrl, fund.WebhookUrl, StringComparison.Ordinal);
+        var secret = request.WebhookUrl is null || sameHook ? null : Base64Url(RandomNumberGenerator.GetBytes(32));
+        var row = new FundRow
+        {
+            Id = fund.Id,
+            FunderId = funderId,
+            Slug = fund.Slug,
+            Name = request.Name!.Trim(),
+            Currency = fund.Currency,
+            MaxAmount = max,
+            SecondApprovalThreshold = threshold,
+            Languages = string.Join(',', (request.Languages ?? []).Select(l => l.Trim()).Where(l => l.Length > 0)),
+            SlaPolicy = FundPolicies.Serialize(policy),
+            WebhookUrl = request.WebhookUrl,
+            WebhookSecretProtected = sameHook ? fund.WebhookSecretProtected : sensitive.Protect(secret),
+            CreatedBy = fund.CreatedBy,
+            CreatedAt = fund.CreatedAt,
+        };
+        return await store.UpdateAsync(row, ct)
+            ? TypedResults.Ok(new CreateFund.Response(FundView.From(row), secret))
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Fund not found");
+    }
+
+    /// <summary>The problem when the request would change the fund's slug or currency, else null.</summary>
+    private static ProblemHttpResult? Unchangeable(FundRow fund, CreateFund.Request request) =>
+        !string.Equals(request.Slug!.Trim().ToLowerInvariant(), fund.Slug, StringComparison.Ordinal)
+            ? EmergencyProblems.Unprocessable("slug", "A fund's slug is its form's address and cannot change.")
+        : !string.Equals(request.Currency!.Trim().ToUpperInvariant(), fund.Currency, StringComparison.Ordinal)
+            ? EmergencyProblems.Unprocessable(
+                "currency",
+                $"The fund's requests are in {fund.Currency}; its currency cannot change."
+            )
+        : null;
+
+    /// <summary>An optional amount in minor units; false when it has more decimals than the currency.</summary>
+    private static bool TryMinor(decimal? amount, string currency, out long? minor)
+    {
+        minor = null;
+        if (amount is not { } a)
+        {
+            return true;
+        }
+
+        var ok = MinorUnits.TryFromDecimal(a, currency, out var m);
+        minor = m;
+        return ok;
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
