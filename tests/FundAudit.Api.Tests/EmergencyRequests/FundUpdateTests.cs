@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.EmergencyRequests;
 
@@ -73,6 +74,14 @@ public abstract class FundUpdateTests<TApp>(TApp app) : IClassFixture<TApp>
         body["webhookUrl"] = "https://hooks.example.org/b";
         var moved = await HttpAssert.OkJsonAsync(await admin.Client.PutAsync($"/api/funds/{slug}", Giving.Json(body)));
         Assert.False(string.IsNullOrEmpty(moved.GetProperty("webhookSecret").GetString()));
+        var logged = await app
+            .Services.GetRequiredService<FundAudit.Api.Infrastructure.Data.Db>()
+            .QueryListAsync<string>(
+                "SELECT action_code FROM admin_log WHERE funder_id = @FunderId AND action_code = 'fund.updated'",
+                new { admin.FunderId },
+                default
+            );
+        Assert.Equal(2, logged.Count); // each change is in the administration log
         body["webhookUrl"] = null;
         await HttpAssert.OkJsonAsync(await admin.Client.PutAsync($"/api/funds/{slug}", Giving.Json(body)));
         Assert.False((await FundOf(admin, slug)).TryGetProperty("webhookUrl", out _));

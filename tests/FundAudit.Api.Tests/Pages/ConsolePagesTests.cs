@@ -279,9 +279,23 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
             "SELECT COUNT(*) FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id WHERE r.reference = @reference AND l.actor = @actor";
         var actor = $"staff:{funder.Officer.PersonId}";
         var before = await connection.ExecuteScalarAsync<long>(Reads, new { reference, actor });
-        var revealed = await officer.PostAsync($"/app/requests/{reference}/reveal");
+        var requestPage = await officer.GetAsync($"/app/requests/{reference}");
+        Assert.Contains(
+            "<select id=\"purpose\" name=\"purpose\" required>",
+            requestPage.Html,
+            StringComparison.Ordinal
+        );
+        var revealed = await officer.PostAsync($"/app/requests/{reference}/reveal", ("purpose", "safety_follow_up"));
         Assert.Contains("Threatened after a hearing.", revealed.Html, StringComparison.Ordinal);
         Assert.Equal(before + 1, await connection.ExecuteScalarAsync<long>(Reads, new { reference, actor }));
+        Assert.Equal( // the purpose chosen on the page is the one logged
+            "safety_follow_up",
+            await connection.ExecuteScalarAsync<string>(
+                "SELECT l.purpose FROM request_access_log l JOIN emergency_requests r ON r.id = l.request_id "
+                    + "WHERE r.reference = @reference AND l.actor = @actor ORDER BY l.id DESC LIMIT 1",
+                new { reference, actor }
+            )
+        );
 
         // Finance (another person) records payment details and the disbursement; a resubmitted form pays once.
         var finance = await SignInAsync(funder.Finance);

@@ -113,7 +113,7 @@ internal static partial class TestPeople
     {
         var issued = await app
             .Services.GetRequiredService<Invitations>()
-            .InviteAsync(funderId, email, name, roles, "test", default);
+            .InviteAsync(funderId, email, name, roles, "test", null, default);
         Assert.NotNull(issued);
         return (issued.PersonId, issued.Token);
     }

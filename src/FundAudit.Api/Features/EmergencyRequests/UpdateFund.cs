@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FundAudit.Api.Features.Logs;
 using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -18,6 +19,7 @@ internal static class UpdateFund
         ClaimsPrincipal user,
         FundStore store,
         SensitiveFields sensitive,
+        AdminLog adminLog,
         CancellationToken ct
     )
     {
@@ -72,9 +74,21 @@ internal static class UpdateFund
             CreatedBy = fund.CreatedBy,
             CreatedAt = fund.CreatedAt,
         };
-        return await store.UpdateAsync(row, ct)
-            ? TypedResults.Ok(new CreateFund.Response(FundView.From(row), secret))
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Fund not found");
+        if (!await store.UpdateAsync(row, ct))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Fund not found");
+        }
+
+        // Funds live with the rapid-response data (on SQLite another file): the entry follows in its own transaction.
+        var entry = new AdminLogEntry(
+            funderId,
+            user.Actor(),
+            AdminActions.FundUpdated,
+            "fund",
+            fund.Id.ToString(CultureInfo.InvariantCulture)
+        );
+        await adminLog.AppendAsync(entry, ct);
+        return TypedResults.Ok(new CreateFund.Response(FundView.From(row), secret));
     }
 
     /// <summary>The problem when the request would change the fund's slug or currency, else null.</summary>

@@ -26,6 +26,7 @@ internal static class AdminActions
     public const string KeyIssued = "api_key.issued";
     public const string KeyRevoked = "api_key.revoked";
     public const string FundCreated = "fund.created";
+    public const string FundUpdated = "fund.updated";
     public const string RuleSetCreated = "rule_set.created";
     public const string BaselineCreated = "baseline.created";
     public const string TargetCreated = "target.created";

@@ -42,6 +42,7 @@ internal static class ConsolePeople
             request.DisplayName,
             request.Roles,
             http.User.Actor(),
+            http.User.StaffPersonId(),
             ct
         );
         return issued is null
@@ -79,7 +80,14 @@ internal static class ConsolePeople
         var person = await store.FindAsync(funderId, id, ct);
         var issued = person is null
             ? null
-            : await invitations.ReinviteAsync(funderId, id, person.RoleList, http.User.Actor(), ct);
+            : await invitations.ReinviteAsync(
+                funderId,
+                id,
+                person.RoleList,
+                http.User.Actor(),
+                http.User.StaffPersonId(),
+                ct
+            );
         return issued is null
             ? await PageAsync(http, store, null, null, "No invited or seized person with this id.", true, 404, ct)
             : await PageAsync(

@@ -38,6 +38,7 @@ internal sealed class Invitations(
         string displayName,
         IEnumerable<string> roles,
         string createdBy,
+        long? requestedBy,
         CancellationToken ct
     )
     {
@@ -53,7 +54,7 @@ internal sealed class Invitations(
             return null;
         }
 
-        await RequestAsync(funderId, personId, pending, createdBy, ct);
+        await RequestAsync(funderId, personId, pending, createdBy, requestedBy, ct);
         return new IssuedInvitation(personId, token, invitation.ExpiresAt, pending);
     }
 
@@ -64,6 +65,7 @@ internal sealed class Invitations(
         long personId,
         IEnumerable<string> roles,
         string createdBy,
+        long? requestedBy,
         CancellationToken ct
     )
     {
@@ -74,7 +76,7 @@ internal sealed class Invitations(
             return null;
         }
 
-        await RequestAsync(funderId, personId, pending, createdBy, ct);
+        await RequestAsync(funderId, personId, pending, createdBy, requestedBy, ct);
         return new IssuedInvitation(personId, token, invitation.ExpiresAt, pending);
     }
 
@@ -97,20 +99,19 @@ internal sealed class Invitations(
 
     private static bool IsGuarded(string role) => Tenancy.RoleGrants.Guarded.Contains(role, StringComparer.Ordinal);
 
-    /// <summary>Pending grants of <paramref name="roles"/>, requested by the inviting person (their actor is
-    /// <c>staff:{id}</c>; another actor, such as the command line, counts as no person, so any admin confirms).</summary>
+    /// <summary>Pending grants of <paramref name="roles"/>, requested by the inviting person
+    /// (<paramref name="requestedBy"/>: a console session's person, an API key's owner; none from the command line, and
+    /// then any admin confirms).</summary>
     private async Task RequestAsync(
         long funderId,
         long personId,
         IReadOnlyList<string> roles,
         string createdBy,
+        long? requestedBy,
         CancellationToken ct
     )
     {
-        var by = createdBy.StartsWith("staff:", StringComparison.Ordinal)
-            && long.TryParse(createdBy.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : 0;
+        var by = requestedBy ?? 0;
         foreach (var role in roles)
         {
             var grant = new Tenancy.RoleGrantRow

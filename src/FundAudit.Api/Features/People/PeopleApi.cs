@@ -87,6 +87,7 @@ internal static class InvitePerson
             request.DisplayName,
             request.Roles,
             user.Actor(),
+            user.StaffPersonId(),
             ct
         );
         if (issued is null)
@@ -145,7 +146,14 @@ internal static class ReinvitePerson
             return PeopleProblems.NotFound();
         }
 
-        var issued = await invitations.ReinviteAsync(funderId, id, request.Roles ?? person.RoleList, user.Actor(), ct);
+        var issued = await invitations.ReinviteAsync(
+            funderId,
+            id,
+            request.Roles ?? person.RoleList,
+            user.Actor(),
+            user.StaffPersonId(),
+            ct
+        );
         if (issued is null)
         {
             return TypedResults.Problem(

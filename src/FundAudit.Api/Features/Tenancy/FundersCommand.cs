@@ -30,7 +30,15 @@ internal static class FundersCommand
             {
                 var funder = await store.CreateFunderAsync(name.Trim(), clock.GetUtcNow(), ct);
                 var invitations = services.GetRequiredService<Invitations>();
-                var issued = await invitations.InviteAsync(funder.Id, email, "First admin", [Roles.Admin], "cli", ct);
+                var issued = await invitations.InviteAsync(
+                    funder.Id,
+                    email,
+                    "First admin",
+                    [Roles.Admin],
+                    "cli",
+                    null,
+                    ct
+                );
                 var hours = services.GetRequiredService<PeopleOptions>().InvitationHours;
                 await stdout.WriteLineAsync(
                     $"Created funder {funder.Id} \"{funder.Name}\" and invited its first admin. Open the link below "
@@ -78,7 +86,6 @@ internal static class FundersCommand
         && at < e.Length - 1
         && e.LastIndexOf('@') == at
         && !e.Any(char.IsWhiteSpace);
-
 
     private sealed record Tools(
         TenancyStore Store,
