@@ -82,7 +82,9 @@ public sealed class RoleGrantTests(SqliteApp app) : IClassFixture<SqliteApp>
         var grants = await HttpAssert.OkJsonAsync(await bea.Client.GetAsync("/api/role-grants"));
         var grant = grants
             .EnumerateArray()
-            .Single(g => g.GetProperty("personId").GetInt64() == quinn && g.GetProperty("role").GetString() == "officer");
+            .Single(g =>
+                g.GetProperty("personId").GetInt64() == quinn && g.GetProperty("role").GetString() == "officer"
+            );
         Assert.Equal("pending", grant.GetProperty("status").GetString());
         var id = grant.GetProperty("id").GetInt64();
         await HttpAssert.ProblemAsync(

@@ -122,7 +122,8 @@ public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
             await cases.Admin.Client.PostAsJsonAsync($"/api/requests/{burned}/shred", new { reason = "legal_order" })
         );
         // Who shredded, when and why (a code) is in the administration log, which no one can quietly edit.
-        var logged = await app.Services.GetRequiredService<Db>()
+        var logged = await app
+            .Services.GetRequiredService<Db>()
             .QueryListAsync<string>(
                 "SELECT details FROM admin_log WHERE funder_id = @FunderId AND action_code = 'case.shredded'",
                 new { cases.Admin.FunderId },

@@ -83,7 +83,11 @@ public abstract class UploadLimitTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         await using var small = Small();
         var tenant = await app.CreateTenantAsync();
-        using var analyst = await ConsoleClient.SignInAsync(app, small, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        using var analyst = await ConsoleClient.SignInAsync(
+            app,
+            small,
+            (await app.AddKeyAsync(tenant, Roles.Analyst)).Key
+        );
         await analyst.GetPageAsync("/app/imports");
 
         var (status, html, mediaType) = await PostUploadAsync(analyst, CsvOf(bytes), chunked);

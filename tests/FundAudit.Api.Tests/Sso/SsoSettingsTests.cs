@@ -56,7 +56,8 @@ public abstract class SsoSettingsTests<TApp>(TApp app) : IClassFixture<TApp>
         await HttpAssert.ProblemAsync(await admin.Client.DeleteAsync("/api/sso"), HttpStatusCode.NotFound);
 
         // Every change is in the administration log, with no setting or secret in it.
-        var logged = await app.Services.GetRequiredService<Db>()
+        var logged = await app
+            .Services.GetRequiredService<Db>()
             .QueryListAsync<string>(
                 "SELECT action_code FROM admin_log WHERE funder_id = @FunderId AND action_code LIKE 'sso_provider.%' ORDER BY seq",
                 new { admin.FunderId },

@@ -215,6 +215,7 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
         db.QuerySingleOrDefaultAsync<TargetRow>(SelectTarget, new { FunderId = funderId, Id = id }, ct);
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Changes one of the funder's targets; false when it has none with that id.</summary>
     public async Task<bool> UpdateTargetAsync(
         long funderId,

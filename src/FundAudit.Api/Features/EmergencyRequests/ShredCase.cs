@@ -63,10 +63,9 @@ internal static class ShredCase
             logs.CreateLogger(typeof(ShredCase))
                 .LogInformation("Case {RequestId} shredded (reason {Reason})", row.Id, request.Reason);
             var id = row.Id.ToString(CultureInfo.InvariantCulture);
-            await adminLog.AppendAsync(
-                new AdminLogEntry(row.FunderId, user.Actor(), CaseActions.Shredded, "request", id, "reason=" + request.Reason),
-                ct
-            );
+            var details = "reason=" + request.Reason;
+            var entry = new AdminLogEntry(row.FunderId, user.Actor(), CaseActions.Shredded, "request", id, details);
+            await adminLog.AppendAsync(entry, ct);
             rewritten = await backupKeys.RewriteAsync(ct);
         }
 
@@ -148,7 +147,7 @@ internal sealed class ShredStore(RapidResponseDb db)
     }
 }
 
-/// <summary>The administration log's code for a shredded case (its reason, a code of the short list, as details).</summary>
+/// <summary>The administration log's code for a shredded case (its reason's code as details).</summary>
 internal static class CaseActions
 {
     public const string Shredded = "case.shredded";

@@ -79,17 +79,23 @@ internal static class UpdateFund
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Fund not found");
         }
 
-        // Funds live with the rapid-response data (on SQLite another file): the entry follows in its own transaction.
-        var entry = new AdminLogEntry(
-            funderId,
-            user.Actor(),
-            AdminActions.FundUpdated,
-            "fund",
-            fund.Id.ToString(CultureInfo.InvariantCulture)
-        );
-        await adminLog.AppendAsync(entry, ct);
+        await LogUpdatedAsync(adminLog, user, fund.Id, ct);
         return TypedResults.Ok(new CreateFund.Response(FundView.From(row), secret));
     }
+
+    /// <summary>Funds live with the rapid-response data (on SQLite another file): the administration log's entry
+    /// follows in a transaction of its own.</summary>
+    private static Task LogUpdatedAsync(AdminLog adminLog, ClaimsPrincipal user, long fundId, CancellationToken ct) =>
+        adminLog.AppendAsync(
+            new AdminLogEntry(
+                user.FunderId(),
+                user.Actor(),
+                AdminActions.FundUpdated,
+                "fund",
+                fundId.ToString(CultureInfo.InvariantCulture)
+            ),
+            ct
+        );
 
     /// <summary>The problem when the request would change the fund's slug or currency, else null.</summary>
     private static ProblemHttpResult? Unchangeable(FundRow fund, CreateFund.Request request) =>

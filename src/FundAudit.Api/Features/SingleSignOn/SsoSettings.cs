@@ -1,5 +1,5 @@
-using FundAudit.Api.Features.Logs;
 using System.Text.RegularExpressions;
+using FundAudit.Api.Features.Logs;
 
 namespace FundAudit.Api.Features.SingleSignOn;
 
