@@ -29,8 +29,9 @@ internal static class DatabaseBusy
             // SQLITE_BUSY (another connection holds the write lock past busy_timeout), SQLITE_LOCKED.
             SqliteException { SqliteErrorCode: 5 or 6 } => true,
 
-            // lock_not_available (lock_timeout), deadlock_detected, serialization_failure.
-            PostgresException { SqlState: "55P03" or "40P01" or "40001" } => true,
+            // lock_not_available (lock_timeout), deadlock_detected, serialization_failure, too_many_connections (the
+            // server's max_connections reached by the instances' pools together).
+            PostgresException { SqlState: "55P03" or "40P01" or "40001" or "53300" } => true,
 
             // Npgsql: the connection pool exhausted, or a connect or command timeout.
             NpgsqlException { InnerException: TimeoutException } => true,

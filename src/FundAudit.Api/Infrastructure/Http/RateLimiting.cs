@@ -22,9 +22,10 @@ internal sealed class RateLimitOptions
     public int SharedPermitLimit { get; set; } = 600;
 
     /// <summary>Anonymous requests handled at once, over all addresses; more wait in a queue. It bounds work per
-    /// instance: at 200 forms a second while a 1M-grant import ran, 32 (with the queue of 64) turned 3 forms of
-    /// 16,000 away with 503 on PostgreSQL, and 256 none (README "Performance").</summary>
-    public int PublicConcurrencyLimit { get; set; } = 256;
+    /// instance and must stay well under the database's connections (PostgreSQL's max_connections, 100 by default,
+    /// shared by every instance's pools): at 256 a burst of forms waiting on the funder's event-chain lock opened more
+    /// connections than the server allows (README "Performance").</summary>
+    public int PublicConcurrencyLimit { get; set; } = 32;
 
     /// <summary>Anonymous requests that may wait for a slot; beyond it the answer is 503.</summary>
     public int PublicQueueLimit { get; set; } = 64;
