@@ -107,6 +107,46 @@ public abstract class RuleSetDryRunTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_dry_run_reads_every_input_the_classifier_reads_so_the_current_rules_move_nothing()
+    {
+        // A British charity (its base known only from its identifier and address) working in Kenya: placed by inputs
+        // the stored grant keeps beside its classified columns.
+        var tenant = await app.CreateTenantAsync();
+        var charity = new JsonObject
+        {
+            ["id"] = "360G-DRY-CHARITY",
+            ["title"] = "Legal aid for human rights defenders",
+            ["description"] = "Legal aid and safety training for human rights defenders in Kenya.",
+            ["currency"] = "GBP",
+            ["amountAwarded"] = 20000,
+            ["awardDate"] = "2024-04-01",
+            ["recipientOrganization"] = new JsonArray(
+                new JsonObject
+                {
+                    ["id"] = "GB-CHC-1234567",
+                    ["name"] = "Defenders Trust",
+                    ["postalCode"] = "N1 9GU",
+                }
+            ),
+            ["beneficiaryLocation"] = new JsonArray(new JsonObject { ["name"] = "Kenya", ["countryCode"] = "KE" }),
+            ["fundingOrganization"] = new JsonArray(new JsonObject { ["id"] = "GB-CHC-1", ["name"] = "F" }),
+        };
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(charity)));
+        var stored = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/by-id/360G-DRY-CHARITY");
+        Assert.Equal(
+            "global", // based outside the region where the work happens
+            stored.GetProperty("classification").GetProperty("level").GetProperty("value").GetString()
+        );
+
+        var same = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
+        var none = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/classification/rules/dry-run", Giving.Json(same))
+        );
+        Assert.Equal(0L, none.GetProperty("grantsChanged").GetInt64());
+        Assert.Empty(none.GetProperty("level").EnumerateArray());
+    }
+
+    [Fact]
     public async Task An_invalid_rule_set_is_refused_at_its_paths_and_an_officer_cannot_try_one()
     {
         var tenant = await PortfolioAsync(app);

@@ -32,8 +32,9 @@ internal sealed class CorrectionRow
     public DateTimeOffset CorrectedAt { get; init; }
 }
 
-/// <summary>What the engine needs of a stored grant to classify it again.</summary>
-internal sealed class ClassificationInputRow
+/// <summary>What the engine needs of a stored grant to classify it again (the columns of
+/// <see cref="ClassificationStore.InputColumns"/>).</summary>
+internal class ClassificationInputRow
 {
     public long Id { get; init; }
 
@@ -155,12 +156,18 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
             corrected_at)
         VALUES (@FunderId, @GrantId, @Level, @Purpose, @Flexible, @Reason, @CorrectedBy, @CorrectedAt)
         """;
-    private const string SelectInputs = """
-        SELECT id, identifier, title, description, currency, amount_awarded, award_date, recipient_org_id,
-            recipient_org_name, recipient_country, extra_json,
-               recipient_location_countries, beneficiary_locations, programme_title, funding_types, location_scope,
-               explicit_level, explicit_purpose, explicit_flexible
-        FROM grants WHERE funder_id = @FunderId AND id > @AfterId ORDER BY id
+
+    /// <summary>The columns of a grant (alias <c>g</c>) that the engine reads (<see cref="ClassificationInputRow"/>):
+    /// re-classification and the rule-set dry run read the same inputs.</summary>
+    internal const string InputColumns = """
+        g.id, g.identifier, g.title, g.description, g.currency, g.amount_awarded, g.award_date, g.recipient_org_id,
+               g.recipient_org_name, g.recipient_country, g.extra_json, g.recipient_location_countries,
+               g.beneficiary_locations, g.programme_title, g.funding_types, g.location_scope, g.explicit_level,
+               g.explicit_purpose, g.explicit_flexible
+        """;
+    private const string SelectInputs = $"""
+        SELECT {InputColumns}
+        FROM grants g WHERE g.funder_id = @FunderId AND g.id > @AfterId ORDER BY g.id
         """;
     private const string UpdateClassificationSql = """
         UPDATE grants SET level = @Level, level_source = @LevelSource, level_confidence = @LevelConfidence,
