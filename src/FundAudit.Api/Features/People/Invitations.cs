@@ -88,16 +88,15 @@ internal sealed class Invitations(
         CancellationToken ct
     )
     {
-        var all = roles.Distinct(StringComparer.Ordinal).ToList();
-        if (!all.Any(IsGuarded) || await grants.ActiveAdminsAsync(funderId, ct) < 2)
+        var now = new List<string>();
+        var pending = new List<string>();
+        foreach (var role in roles.Distinct(StringComparer.Ordinal))
         {
-            return (all, []);
+            (await grants.NeedsSecondAdminAsync(funderId, role, ct) ? pending : now).Add(role);
         }
 
-        return (all.Where(r => !IsGuarded(r)).ToList(), all.Where(IsGuarded).ToList());
+        return (now, pending);
     }
-
-    private static bool IsGuarded(string role) => Tenancy.RoleGrants.Guarded.Contains(role, StringComparer.Ordinal);
 
     /// <summary>Pending grants of <paramref name="roles"/>, requested by the inviting person
     /// (<paramref name="requestedBy"/>: a console session's person, an API key's owner; none from the command line, and

@@ -51,8 +51,7 @@ internal static class RoleGrants
         }
 
         var now = clock.GetUtcNow();
-        var pending =
-            Guarded.Contains(request.Role, StringComparer.Ordinal) && await grants.ActiveAdminsAsync(funderId, ct) >= 2;
+        var pending = await grants.NeedsSecondAdminAsync(funderId, request.Role, ct);
         var row = new RoleGrantRow
         {
             FunderId = funderId,
