@@ -166,7 +166,7 @@ internal sealed partial class ColumnMap
         return ColonSpaces().Replace(s, ":");
     }
 
-    /// <summary>The titles both layouts share.</summary>
+    /// <summary>The titles both layouts share (the explicit classification columns among them).</summary>
     private string? BindShared(string n, int i)
     {
         switch (n)
@@ -186,6 +186,18 @@ internal sealed partial class ColumnMap
             case "award date":
                 AwardDate = i;
                 return "AwardDate";
+            case "level":
+                Level = i;
+                return "ExplicitLevel";
+            case "purpose":
+                Purpose = i;
+                return "ExplicitPurpose";
+            case "flexible":
+                Flexible = i;
+                return "ExplicitFlexible";
+            case "location scope":
+                LocationScope = i;
+                return "LocationScope";
             default:
                 return null;
         }
@@ -221,18 +233,6 @@ internal sealed partial class ColumnMap
             case "funding type":
                 fundingTypes[0] = i;
                 return "FundingTypes";
-            case "level":
-                Level = i;
-                return "ExplicitLevel";
-            case "purpose":
-                Purpose = i;
-                return "ExplicitPurpose";
-            case "flexible":
-                Flexible = i;
-                return "ExplicitFlexible";
-            case "location scope":
-                LocationScope = i;
-                return "LocationScope";
             default:
                 return null;
         }
@@ -270,18 +270,6 @@ internal sealed partial class ColumnMap
 
                 RecipientOrgCountry = i;
                 return "RecipientOrgCountry";
-            case "location scope":
-                LocationScope = i;
-                return "LocationScope";
-            case "level":
-                Level = i;
-                return "ExplicitLevel";
-            case "purpose":
-                Purpose = i;
-                return "ExplicitPurpose";
-            case "flexible":
-                Flexible = i;
-                return "ExplicitFlexible";
             case "for regrant type":
                 RegrantType = i;
                 return "RegrantType";
