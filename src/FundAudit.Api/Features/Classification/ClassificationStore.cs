@@ -288,7 +288,21 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
         return await db.QueryListAsync<ReviewRow>(SelectReview + " " + db.Dialect.Limit("Limit"), args, ct);
     }
 
-    public async Task<IReadOnlyList<ClassificationInputRow>> InputsAsync(
+    public Task<IReadOnlyList<ClassificationInputRow>> InputsAsync(
+        long funderId,
+        long afterId,
+        int limit,
+        CancellationToken ct
+    ) => GrantPageAsync<ClassificationInputRow>(db, SelectInputs, funderId, afterId, limit, ct);
+
+    /// <summary>
+    /// A page of a funder's grants read by <paramref name="select"/> (which filters on <c>@FunderId</c> and
+    /// <c>g.id &gt; @AfterId</c>, ordered by <c>g.id</c>), at most <paramref name="limit"/> rows: the one keyset page
+    /// that re-classification and a rule-set dry run both walk.
+    /// </summary>
+    internal static async Task<IReadOnlyList<T>> GrantPageAsync<T>(
+        Db db,
+        string select,
         long funderId,
         long afterId,
         int limit,
@@ -301,11 +315,7 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
             AfterId = afterId,
             Limit = limit,
         };
-        return await db.QueryListAsync<ClassificationInputRow>(
-            SelectInputs + " " + db.Dialect.Limit("Limit"),
-            args,
-            ct
-        );
+        return await db.QueryListAsync<T>(select + " " + db.Dialect.Limit("Limit"), args, ct);
     }
 
     public Task SaveClassificationsAsync(

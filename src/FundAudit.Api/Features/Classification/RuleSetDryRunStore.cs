@@ -27,19 +27,10 @@ internal sealed class RuleSetDryRunStore(Db db)
         """;
 
     /// <summary>A page of the funder's grants, in id order after <paramref name="afterId"/>.</summary>
-    public async Task<IReadOnlyList<DryRunInputRow>> InputsAsync(
+    public Task<IReadOnlyList<DryRunInputRow>> InputsAsync(
         long funderId,
         long afterId,
         int limit,
         CancellationToken ct
-    )
-    {
-        var args = new
-        {
-            FunderId = funderId,
-            AfterId = afterId,
-            Limit = limit,
-        };
-        return await db.QueryListAsync<DryRunInputRow>(SelectDryRunInputs + " " + db.Dialect.Limit("Limit"), args, ct);
-    }
+    ) => ClassificationStore.GrantPageAsync<DryRunInputRow>(db, SelectDryRunInputs, funderId, afterId, limit, ct);
 }
