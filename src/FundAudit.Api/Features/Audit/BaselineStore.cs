@@ -49,6 +49,10 @@ internal sealed class TargetRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
+/// <summary>A target's values as a request sets them (creation and change alike): metric and direction in lower case,
+/// the share in basis points.</summary>
+internal sealed record TargetValues(string Metric, string Direction, int TargetBp, DateOnly Due, long BaselineId);
+
 /// <summary>
 /// The funder's baselines and targets (audit_baselines, audit_targets). Every statement filters on funder_id.
 /// </summary>
@@ -178,11 +182,7 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
 
     public Task<long> AddTargetAsync(
         long funderId,
-        string metric,
-        string direction,
-        int targetBp,
-        DateOnly due,
-        long baselineId,
+        TargetValues target,
         string createdBy,
         DateTimeOffset now,
         CancellationToken ct
@@ -191,11 +191,11 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
         var args = new
         {
             funder_id = funderId,
-            metric,
-            direction,
-            target_bp = targetBp,
-            due_date = due,
-            baseline_id = baselineId,
+            metric = target.Metric,
+            direction = target.Direction,
+            target_bp = target.TargetBp,
+            due_date = target.Due,
+            baseline_id = target.BaselineId,
             created_by = createdBy,
             created_at = now,
         };
@@ -217,26 +217,17 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Changes one of the funder's targets; false when it has none with that id.</summary>
-    public async Task<bool> UpdateTargetAsync(
-        long funderId,
-        long id,
-        string metric,
-        string direction,
-        int targetBp,
-        DateOnly due,
-        long baselineId,
-        CancellationToken ct
-    )
+    public async Task<bool> UpdateTargetAsync(long funderId, long id, TargetValues target, CancellationToken ct)
     {
         var args = new
         {
             FunderId = funderId,
             Id = id,
-            Metric = metric,
-            Direction = direction,
-            TargetBp = targetBp,
-            DueDate = due,
-            BaselineId = baselineId,
+            target.Metric,
+            target.Direction,
+            target.TargetBp,
+            DueDate = target.Due,
+            target.BaselineId,
         };
         return await db.ExecuteAsync(UpdateTarget, args, ct) > 0;
     }

@@ -24,16 +24,7 @@ internal static class EditTarget
             return AuditViews.BaselineNotFound(request.BaselineId.Value);
         }
 
-        var updated = await store.UpdateTargetAsync(
-            funderId,
-            id,
-            request.Metric!.Trim().ToLowerInvariant(),
-            request.Direction!.Trim().ToLowerInvariant(),
-            (int)(request.TargetPercent!.Value * 100m),
-            request.By!.Value,
-            request.BaselineId.Value,
-            ct
-        );
+        var updated = await store.UpdateTargetAsync(funderId, id, CreateTarget.ValuesOf(request), ct);
         if (!updated || await store.TargetAsync(funderId, id, ct) is not { } target)
         {
             return NotFound(id); // deleted meanwhile

@@ -64,23 +64,23 @@ internal static class CreateTarget
             return AuditViews.BaselineNotFound(request.BaselineId.Value);
         }
 
-        var id = await store.AddTargetAsync(
-            funderId,
-            request.Metric!.Trim().ToLowerInvariant(),
-            request.Direction!.Trim().ToLowerInvariant(),
-            (int)(request.TargetPercent!.Value * 100m),
-            request.By!.Value,
-            request.BaselineId.Value,
-            user.Actor(),
-            clock.GetUtcNow(),
-            ct
-        );
+        var id = await store.AddTargetAsync(funderId, ValuesOf(request), user.Actor(), clock.GetUtcNow(), ct);
         var target = (await store.TargetAsync(funderId, id, ct))!;
         var (views, missing) = await ListTargets.EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
         return views is null
             ? AuditViews.Missing(missing!)
             : TypedResults.Created($"/api/audit/targets/{id}", views[0]);
     }
+
+    /// <summary>The values a valid request sets, as stored (for a new target and a changed one alike).</summary>
+    public static TargetValues ValuesOf(Request request) =>
+        new(
+            request.Metric!.Trim().ToLowerInvariant(),
+            request.Direction!.Trim().ToLowerInvariant(),
+            (int)(request.TargetPercent!.Value * 100m),
+            request.By!.Value,
+            request.BaselineId!.Value
+        );
 
     public static bool IsMetric(string? metric)
     {
