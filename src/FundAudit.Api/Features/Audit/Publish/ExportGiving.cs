@@ -82,15 +82,13 @@ internal static class ExportGiving
     )
     {
         var ct = http.RequestAborted;
-        var (funderId, q) = (user.FunderId(), QueryOf(request, options.Value));
-        var count = await store.CountAsync(funderId, q, ct);
-        if (count.Grants == 0)
+        var (export, empty) = await OpenAsync(request, user, store, anonymiser, options.Value, ct);
+        if (export is null)
         {
-            return Empty(q);
+            return empty!;
         }
 
-        var funder = await store.FunderNameAsync(funderId, ct);
-        var anonymise = await anonymiser.ForFunderAsync(funderId, ct);
+        var (q, funder, count) = (export.Query, export.Funder, export.Count);
         Headers(http, count, $"{FileName(q)}.json");
         return TypedResults.Ok(
             new Package(
@@ -98,7 +96,7 @@ internal static class ExportGiving
                 $"{funder}: grants awarded {Iso(q.Period.From)} to {Iso(q.Period.To)}",
                 Iso(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)),
                 new Publisher(funder),
-                GrantsAsync(store, funderId, q, funder, anonymise, ct),
+                export.GrantsAsync(store, ct),
                 new ExportInfo(count.Grants, count.Sensitive, Anonymisation)
             )
         );
@@ -114,53 +112,80 @@ internal static class ExportGiving
     )
     {
         var ct = http.RequestAborted;
-        var (funderId, q) = (user.FunderId(), QueryOf(request, options.Value));
-        var count = await store.CountAsync(funderId, q, ct);
-        if (count.Grants == 0)
+        var (export, empty) = await OpenAsync(request, user, store, anonymiser, options.Value, ct);
+        if (export is null)
         {
-            return Empty(q);
+            return empty!;
         }
 
-        var funder = await store.FunderNameAsync(funderId, ct);
-        var anonymise = await anonymiser.ForFunderAsync(funderId, ct);
-        Headers(http, count, null);
+        Headers(http, export.Count, null);
         return TypedResults.Stream(
             async body =>
             {
                 // Two passes over the grants (memory stays flat): the first finds the longest lists for the header.
                 var widths = new GivingCsv.ListWidths();
-                await foreach (var g in GrantsAsync(store, funderId, q, funder, anonymise, ct))
+                await foreach (var g in export.GrantsAsync(store, ct))
                 {
                     widths.Add(g);
                 }
 
                 await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
                 await writer.WriteAsync(CsvCell.Line(GivingCsv.Header(widths)));
-                await foreach (var g in GrantsAsync(store, funderId, q, funder, anonymise, ct))
+                await foreach (var g in export.GrantsAsync(store, ct))
                 {
                     await writer.WriteAsync(CsvCell.Line(GivingCsv.Cells(g, widths)));
                 }
             },
             "text/csv; charset=utf-8",
-            $"{FileName(q)}.csv"
+            $"{FileName(export.Query)}.csv"
         );
     }
 
-    private static async IAsyncEnumerable<JsonObject> GrantsAsync(
-        GivingExportStore store,
-        long funderId,
-        MixQuery q,
-        string funder,
-        Func<string, string> anonymise,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct
+    /// <summary>An export that has grants to publish: its funder, query, counts and the funder's anonymiser.</summary>
+    private sealed record Export(
+        long FunderId,
+        MixQuery Query,
+        GivingExportCount Count,
+        string Funder,
+        Func<string, string> Anonymise
     )
     {
-        await foreach (var row in store.GrantsAsync(funderId, q, ct))
+        /// <summary>The export's grants as 360Giving grants, the sensitive ones anonymised.</summary>
+        public async IAsyncEnumerable<JsonObject> GrantsAsync(
+            GivingExportStore store,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct
+        )
         {
-            yield return row.Sensitive
-                ? GivingGrantBuilder.Anonymised(row, anonymise(row.Identifier), funder)
-                : GivingGrantBuilder.Published(row, funder);
+            await foreach (var row in store.GrantsAsync(FunderId, Query, ct))
+            {
+                yield return row.Sensitive
+                    ? GivingGrantBuilder.Anonymised(row, Anonymise(row.Identifier), Funder)
+                    : GivingGrantBuilder.Published(row, Funder);
+            }
         }
+    }
+
+    /// <summary>What both exports (JSON, CSV) start from: the request's query counted, the funder's name and
+    /// anonymiser; or the 404 of an empty period.</summary>
+    private static async Task<(Export? Export, ProblemHttpResult? Empty)> OpenAsync(
+        Request request,
+        ClaimsPrincipal user,
+        GivingExportStore store,
+        GrantAnonymiser anonymiser,
+        AuditOptions options,
+        CancellationToken ct
+    )
+    {
+        var (funderId, q) = (user.FunderId(), QueryOf(request, options));
+        var count = await store.CountAsync(funderId, q, ct);
+        if (count.Grants == 0)
+        {
+            return (null, Empty(q));
+        }
+
+        var funder = await store.FunderNameAsync(funderId, ct);
+        var anonymise = await anonymiser.ForFunderAsync(funderId, ct);
+        return (new Export(funderId, q, count, funder, anonymise), null);
     }
 
     private static void Headers(HttpContext http, GivingExportCount count, string? fileName)
