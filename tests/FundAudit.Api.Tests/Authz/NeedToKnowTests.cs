@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
@@ -66,19 +65,7 @@ public sealed class NeedToKnowTests(NeedToKnowTests.World world) : IClassFixture
             Tenant finance
         )
         {
-            var slug = "ntk-" + Guid.NewGuid().ToString("N")[..10];
-            var fund = new JsonObject
-            {
-                ["slug"] = slug,
-                ["name"] = "Rapid Fund",
-                ["currency"] = "USD",
-                ["maxAmount"] = 2000,
-                ["languages"] = new JsonArray("es"),
-            };
-            await HttpAssert.OkJsonAsync(
-                await admin.Client.PostAsync("/api/funds", Giving.Json(fund)),
-                HttpStatusCode.Created
-            );
+            var slug = await EmergencyForms.CreateFundAsync(admin, "ntk");
             foreach (var member in members)
             {
                 await HttpAssert.OkJsonAsync(

@@ -43,20 +43,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
         created?.Invoke(admin);
-        var slug = "busy-" + Guid.NewGuid().ToString("N")[..10];
-        var body = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Fondo Rápido",
-            ["currency"] = "USD",
-            ["maxAmount"] = 5000,
-            ["languages"] = new JsonArray("es"),
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
-            HttpStatusCode.Created
-        );
-        return slug;
+        return await EmergencyForms.CreateFundAsync(admin, "busy", "Fondo Rápido", 5000m);
     }
 
     /// <summary>
@@ -96,18 +83,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
         var slug = await FundAsync();
         await using var impatient = Impatient();
         var client = impatient.CreateClient();
-        var form = new JsonObject
-        {
-            ["alias"] = "Ana",
-            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
-            ["country"] = "HN",
-            ["urgency"] = "high",
-            ["situation"] = "Threatened after a hearing.",
-            ["need"] = "legal",
-            ["amount"] = 500,
-            ["currency"] = "USD",
-            ["language"] = "es",
-        };
+        var form = EmergencyForms.Body();
         var key = "busy-" + Guid.NewGuid().ToString("N");
 
         await using (await HoldRapidResponseLockAsync())
@@ -245,24 +221,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
     /// <summary>A request sent through the API while nothing is locked.</summary>
     private async Task<System.Text.Json.JsonElement> SubmitAsync(string slug) =>
         await HttpAssert.OkJsonAsync(
-            await app.CreateClient()
-                .PostAsync(
-                    $"/api/funds/{slug}/requests",
-                    Giving.Json(
-                        new JsonObject
-                        {
-                            ["alias"] = "Ana",
-                            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
-                            ["country"] = "HN",
-                            ["urgency"] = "high",
-                            ["situation"] = "Threatened after a hearing.",
-                            ["need"] = "legal",
-                            ["amount"] = 500,
-                            ["currency"] = "USD",
-                            ["language"] = "es",
-                        }
-                    )
-                ),
+            await app.CreateClient().PostAsync($"/api/funds/{slug}/requests", Giving.Json(EmergencyForms.Body())),
             HttpStatusCode.Created
         );
 

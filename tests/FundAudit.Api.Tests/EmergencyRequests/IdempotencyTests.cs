@@ -159,18 +159,13 @@ public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     private static JsonObject Form(decimal amount = 800m) =>
-        new()
-        {
-            ["alias"] = "Ana",
-            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50499990000" },
-            ["country"] = "Honduras",
-            ["urgency"] = "high",
-            ["situation"] = "Threatened after a land rights hearing.",
-            ["need"] = "relocation",
-            ["amount"] = amount,
-            ["currency"] = "USD",
-            ["language"] = "es",
-        };
+        EmergencyForms.Body(
+            country: "Honduras",
+            need: "relocation",
+            amount: amount,
+            situation: "Threatened after a land rights hearing.",
+            handle: "+50499990000"
+        );
 
     private async Task<(Tenant Admin, string Slug, long FundId)> FundAsync()
     {

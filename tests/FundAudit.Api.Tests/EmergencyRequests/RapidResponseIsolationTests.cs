@@ -37,37 +37,11 @@ public sealed class RapidResponseBesideImportTests(SqliteApp app) : IClassFixtur
         return result;
     }
 
-    private static JsonObject Form() =>
-        new()
-        {
-            ["alias"] = "Ana",
-            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
-            ["country"] = "HN",
-            ["urgency"] = "high",
-            ["situation"] = "Threatened after a hearing.",
-            ["need"] = "legal",
-            ["amount"] = 500,
-            ["currency"] = "USD",
-            ["language"] = "es",
-        };
-
     [Fact]
     public async Task Forms_status_checks_and_officers_actions_answer_while_the_main_file_is_write_locked()
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "beside-" + Guid.NewGuid().ToString("N")[..10];
-        var fund = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Rapid Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 2000,
-            ["languages"] = new JsonArray("es"),
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(fund)),
-            HttpStatusCode.Created
-        );
+        var slug = await EmergencyForms.CreateFundAsync(admin, "beside");
         var officer = await app.AddKeyAsync(admin, Roles.Officer, "olga");
         var otherOfficer = await app.AddKeyAsync(admin, Roles.Officer, "omar");
         var finance = await app.AddKeyAsync(admin, Roles.Finance, "fatima");
@@ -88,7 +62,7 @@ public sealed class RapidResponseBesideImportTests(SqliteApp app) : IClassFixtur
         var anonymous = app.CreateClient();
         using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/funds/{slug}/requests")
         {
-            Content = Giving.Json(Form()),
+            Content = Giving.Json(EmergencyForms.Body()),
         };
         message.Headers.Add("Idempotency-Key", "beside-" + Guid.NewGuid().ToString("N"));
         var created = await HttpAssert.OkJsonAsync(

@@ -152,18 +152,7 @@ public abstract class WebhookSafetyTests<TApp>(TApp app) : IClassFixture<TApp>
     /// <summary>An extreme request left unacknowledged past its warning: one outbox row, due now.</summary>
     private async Task<long> DueDeliveryAsync(Tenant admin, string slug)
     {
-        var form = new JsonObject
-        {
-            ["alias"] = "Ana",
-            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50499990000" },
-            ["country"] = "Honduras",
-            ["urgency"] = "extreme",
-            ["situation"] = "Threatened.",
-            ["need"] = "relocation",
-            ["amount"] = 100,
-            ["currency"] = "USD",
-            ["language"] = "es",
-        };
+        var form = EmergencyForms.Body("extreme", "Honduras", "relocation", 100m, "Threatened.", "+50499990000");
         var created = await HttpAssert.OkJsonAsync(
             await app.CreateClient().PostAsync($"/api/funds/{slug}/requests", Giving.Json(form)),
             HttpStatusCode.Created

@@ -150,9 +150,57 @@ internal static class AuditGrants
     }
 }
 
-/// <summary>A defender's emergency request sent through the anonymous API form, for tests that need one to act on.</summary>
+/// <summary>A defender's emergency request sent through the anonymous API form, and the fund it goes to, for tests
+/// that need one to act on.</summary>
 internal static class EmergencyForms
 {
+    /// <summary>Creates a fund as <paramref name="admin"/> (USD, a Spanish form) and answers its slug:
+    /// <paramref name="slugPrefix"/>, a dash and ten random hex digits.</summary>
+    public static async Task<string> CreateFundAsync(
+        Tenant admin,
+        string slugPrefix,
+        string name = "Rapid Fund",
+        decimal maxAmount = 2000m
+    )
+    {
+        var slug = slugPrefix + "-" + Guid.NewGuid().ToString("N")[..10];
+        var body = new JsonObject
+        {
+            ["slug"] = slug,
+            ["name"] = name,
+            ["currency"] = "USD",
+            ["maxAmount"] = maxAmount,
+            ["languages"] = new JsonArray("es"),
+        };
+        await HttpAssert.OkJsonAsync(
+            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
+            HttpStatusCode.Created
+        );
+        return slug;
+    }
+
+    /// <summary>The body of the defender's form (fixed field names), in US dollars and Spanish.</summary>
+    public static JsonObject Body(
+        string urgency = "high",
+        string country = "HN",
+        string need = "legal",
+        decimal amount = 500m,
+        string situation = "Threatened after a hearing.",
+        string handle = "+50400000000"
+    ) =>
+        new()
+        {
+            ["alias"] = "Ana",
+            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = handle },
+            ["country"] = country,
+            ["urgency"] = urgency,
+            ["situation"] = situation,
+            ["need"] = need,
+            ["amount"] = amount,
+            ["currency"] = "USD",
+            ["language"] = "es",
+        };
+
     /// <summary>Submits a request to the fund and answers its reference.</summary>
     public static async Task<string> SubmitAsync(
         HttpClient anonymous,
@@ -164,20 +212,11 @@ internal static class EmergencyForms
         string situation = "Threatened after a hearing."
     )
     {
-        var form = new JsonObject
-        {
-            ["alias"] = "Ana",
-            ["contact"] = new JsonObject { ["channel"] = "signal", ["handle"] = "+50400000000" },
-            ["country"] = country,
-            ["urgency"] = urgency,
-            ["situation"] = situation,
-            ["need"] = need,
-            ["amount"] = amount,
-            ["currency"] = "USD",
-            ["language"] = "es",
-        };
         var created = await HttpAssert.OkJsonAsync(
-            await anonymous.PostAsync($"/api/funds/{slug}/requests", Giving.Json(form)),
+            await anonymous.PostAsync(
+                $"/api/funds/{slug}/requests",
+                Giving.Json(Body(urgency, country, need, amount, situation))
+            ),
             HttpStatusCode.Created
         );
         return created.GetProperty("reference").GetString()!;
