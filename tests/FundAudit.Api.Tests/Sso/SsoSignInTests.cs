@@ -15,6 +15,37 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
 
     private static string NewEmail() => "Ines." + Guid.NewGuid().ToString("N")[..8] + "@Fund.example";
 
+    /// <summary>A funder whose provider signs in a new email (with an mfa claim unless <paramref name="profile"/>
+    /// says otherwise), and that email invited as a person.</summary>
+    private async Task<(SsoFunder Funder, long PersonId)> InvitedAsync(
+        Func<TestOidcClient, TestOidcClient>? profile = null
+    )
+    {
+        var email = NewEmail();
+        var mfa = (TestOidcClient c) => c with { Email = email, Amr = ["mfa"] };
+        var funder = await _sso.FunderAsync(c => profile is null ? mfa(c) : profile(mfa(c)));
+        return (funder, await _sso.InviteAsync(funder.Admin.FunderId, email));
+    }
+
+    /// <summary>An invited person signed in through the provider, their second factor dated a day ago (so that a
+    /// step-up is due): the session, the person and that instant.</summary>
+    private async Task<(
+        SsoFunder Funder,
+        long PersonId,
+        PageSession Session,
+        DateTimeOffset LongAgo
+    )> SignedInLongAgoAsync()
+    {
+        var (funder, personId) = await InvitedAsync();
+        var (_, session) = await _sso.SignInAsync(funder.SignInPath);
+        var longAgo = app.Clock.GetUtcNow().AddDays(-1);
+        await _sso.ExecuteAsync(
+            "UPDATE console_sessions SET second_factor_at = @At WHERE person_id = @PersonId",
+            new { At = longAgo, PersonId = personId }
+        );
+        return (funder, personId, session, longAgo);
+    }
+
     [Fact]
     public async Task An_invited_person_with_an_mfa_claim_is_linked_signed_in_and_opens_the_console()
     {
@@ -64,9 +95,7 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     [Fact]
     public async Task Without_an_mfa_claim_the_sign_in_is_refused_with_a_clear_page_and_nothing_stored()
     {
-        var email = NewEmail();
-        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["pwd"] });
-        await _sso.InviteAsync(funder.Admin.FunderId, email);
+        var (funder, _) = await InvitedAsync(c => c with { Amr = ["pwd"] });
 
         var (page, session) = await _sso.SignInAsync(funder.SignInPath);
 
@@ -114,9 +143,7 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     [InlineData(TokenFault.Expired)]
     public async Task A_token_from_another_issuer_for_another_client_or_expired_is_refused(TokenFault fault)
     {
-        var email = NewEmail();
-        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"], Fault = fault });
-        await _sso.InviteAsync(funder.Admin.FunderId, email);
+        var (funder, _) = await InvitedAsync(c => c with { Fault = fault });
 
         var (page, session) = await _sso.SignInAsync(funder.SignInPath);
 
@@ -150,9 +177,7 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     [Fact]
     public async Task A_seized_person_stays_out_with_a_linked_subject_until_invited_again()
     {
-        var email = NewEmail();
-        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"] });
-        var personId = await _sso.InviteAsync(funder.Admin.FunderId, email);
+        var (funder, personId) = await InvitedAsync();
         Assert.Equal(HttpStatusCode.OK, (await _sso.SignInAsync(funder.SignInPath)).Page.Status);
         await _sso.ExecuteAsync(
             "UPDATE staff_people SET status = 'seized' WHERE id = @PersonId",
@@ -199,15 +224,7 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     [Fact]
     public async Task Step_up_through_the_provider_asks_for_a_new_login_and_records_the_second_factor()
     {
-        var email = NewEmail();
-        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"] });
-        var personId = await _sso.InviteAsync(funder.Admin.FunderId, email);
-        var (_, session) = await _sso.SignInAsync(funder.SignInPath);
-        var longAgo = app.Clock.GetUtcNow().AddDays(-1);
-        await _sso.ExecuteAsync(
-            "UPDATE console_sessions SET second_factor_at = @At WHERE person_id = @PersonId",
-            new { At = longAgo, PersonId = personId }
-        );
+        var (_, personId, session, _) = await SignedInLongAgoAsync();
 
         var page = await _sso.WalkAsync(session, "/app/step-up/sso?returnUrl=%2Fapp%2Frequests");
 
@@ -231,15 +248,7 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
     [InlineData("no new login")]
     public async Task Step_up_is_refused_for_another_person_without_mfa_or_without_a_new_login(string what)
     {
-        var email = NewEmail();
-        var funder = await _sso.FunderAsync(c => c with { Email = email, Amr = ["mfa"] });
-        var personId = await _sso.InviteAsync(funder.Admin.FunderId, email);
-        var (_, session) = await _sso.SignInAsync(funder.SignInPath);
-        var longAgo = app.Clock.GetUtcNow().AddDays(-1);
-        await _sso.ExecuteAsync(
-            "UPDATE console_sessions SET second_factor_at = @At WHERE person_id = @PersonId",
-            new { At = longAgo, PersonId = personId }
-        );
+        var (funder, personId, session, longAgo) = await SignedInLongAgoAsync();
         _sso.Provide(
             what switch
             {
