@@ -163,8 +163,7 @@ internal static class EmergencyRequestsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIntakeProblems();
         intake
             .MapPost("/requests/status", CheckRequestStatus.HandleAsync)
             .WithName("CheckEmergencyRequestStatus")
@@ -174,8 +173,7 @@ internal static class EmergencyRequestsEndpoints
             )
             .WithValidation<CheckRequestStatus.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIntakeProblems();
         intake
             .MapPost("/requests/answer", AnswerQuestion.HandleAsync)
             .WithName("AnswerEmergencyRequestQuestion")
@@ -183,8 +181,7 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<AnswerQuestion.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesIntakeProblems();
         intake
             .MapPost("/requests/withdraw", WithdrawRequest.HandleAsync)
             .WithName("WithdrawEmergencyRequest")
@@ -192,9 +189,15 @@ internal static class EmergencyRequestsEndpoints
             .WithValidation<WithdrawRequest.Request>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesIntakeProblems();
+    }
+
+    /// <summary>What every anonymous intake endpoint may also answer: 429 (its client address's rate limit) and 503
+    /// (a busy database, with Retry-After).</summary>
+    private static RouteHandlerBuilder ProducesIntakeProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-    }
 
     private static void MapRequests(IEndpointRouteBuilder app)
     {
