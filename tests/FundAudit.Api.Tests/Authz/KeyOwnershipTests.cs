@@ -208,28 +208,8 @@ public abstract class KeyOwnershipTests<TApp>(TApp app) : IClassFixture<TApp>
     private static async Task<List<JsonElement>> ListKeysAsync(Tenant admin) =>
         (await HttpAssert.OkJsonAsync(await admin.Client.GetAsync("/api/keys"))).EnumerateArray().ToList();
 
-    private static async Task<string> CreateFundAsync(Tenant admin, decimal? threshold)
-    {
-        var slug = "keys-" + Guid.NewGuid().ToString("N")[..10];
-        var body = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Rapid Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 1000,
-            ["languages"] = new JsonArray("es"),
-        };
-        if (threshold is not null)
-        {
-            body["secondApprovalThreshold"] = threshold;
-        }
-
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
-            HttpStatusCode.Created
-        );
-        return slug;
-    }
+    private static Task<string> CreateFundAsync(Tenant admin, decimal? threshold) =>
+        EmergencyForms.CreateFundAsync(admin, "keys", maxAmount: 1000m, threshold: threshold);
 }
 
 public sealed class SqliteKeyOwnershipTests(SqliteApp app) : KeyOwnershipTests<SqliteApp>(app);

@@ -154,13 +154,15 @@ internal static class AuditGrants
 /// that need one to act on.</summary>
 internal static class EmergencyForms
 {
-    /// <summary>Creates a fund as <paramref name="admin"/> (USD, a Spanish form) and answers its slug:
-    /// <paramref name="slugPrefix"/>, a dash and ten random hex digits.</summary>
+    /// <summary>Creates a fund as <paramref name="admin"/> (USD, a Spanish form; a second approval above
+    /// <paramref name="threshold"/> when given) and answers its slug: <paramref name="slugPrefix"/>, a dash and ten
+    /// random hex digits.</summary>
     public static async Task<string> CreateFundAsync(
         Tenant admin,
         string slugPrefix,
         string name = "Rapid Fund",
-        decimal maxAmount = 2000m
+        decimal maxAmount = 2000m,
+        decimal? threshold = null
     )
     {
         var slug = slugPrefix + "-" + Guid.NewGuid().ToString("N")[..10];
@@ -172,6 +174,11 @@ internal static class EmergencyForms
             ["maxAmount"] = maxAmount,
             ["languages"] = new JsonArray("es"),
         };
+        if (threshold is not null)
+        {
+            body["secondApprovalThreshold"] = threshold;
+        }
+
         await HttpAssert.OkJsonAsync(
             await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
             HttpStatusCode.Created
