@@ -15781,6 +15781,9 @@ namespace FundAudit.Api.Tests.Client
         [System.Text.Json.Serialization.JsonPropertyName("broken")]
         public GetLogChainBreak? Broken { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("pending")]
+        public long Pending { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]

@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.Logs;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.SqlServer;
 using FundAudit.Core.Logs;
 
@@ -13,17 +14,18 @@ public sealed class LogChainStatementTests
     [Fact]
     public void Every_chain_statement_of_every_log_parses_as_T_SQL()
     {
+        var dialect = new SqlServerDialect();
         var statements = LogChains
             .All.SelectMany(t =>
                 new[]
                 {
-                    t.SelectUnsealed,
+                    t.SelectUnsealed(dialect),
                     t.SelectHead,
                     t.Seal,
                     t.SelectChain,
-                    t.CountUnsealed,
+                    t.CountUnsealed(dialect),
                     t.SelectFunders,
-                    t.SelectUnsealedFunders,
+                    t.SelectUnsealedFunders(dialect),
                 }.Select(sql => (t.Name, sql))
             )
             .ToList();

@@ -23,7 +23,7 @@ namespace FundAudit.Api.Tests.Logs;
 public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FundAuditApp
 {
-    private sealed record Case(Tenant Admin, Tenant Officer, IReadOnlyList<string> References);
+    private sealed record Case(Tenant Admin, Tenant Officer, IReadOnlyList<string> References, string Slug);
 
     private async Task<Case> CaseAsync(int requests = 2)
     {
@@ -49,7 +49,14 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
             references.Add(reference);
         }
 
-        return new Case(admin, officer, references);
+        await SealDefendersRowsAsync(); // the forms' events are chained by the seal job (every minute in service)
+        return new Case(admin, officer, references, slug);
+    }
+
+    private async Task<int> SealDefendersRowsAsync()
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<LogSealJob>().RunAsync(default);
     }
 
     [Fact]
@@ -273,6 +280,43 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
         var (after, again, _) = await VerifyLogsAsync(c.Admin.FunderId);
         Assert.Equal(0, after);
         Assert.Contains($"request_events funder {c.Admin.FunderId}: 2 links, head 2 ", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Defenders_rows_pending_seal_are_reported_not_broken_and_reordered_sealed_rows_still_are()
+    {
+        var c = await CaseAsync(requests: 2);
+        await EmergencyForms.SubmitAsync(app.CreateClient(), c.Slug); // not sealed until the seal job runs
+        var funder = c.Admin.FunderId;
+
+        var (code, stdout, _) = await VerifyLogsAsync(funder);
+        Assert.Equal(0, code);
+        Assert.Contains($"request_events funder {funder}: 2 links, head 2 ", stdout, StringComparison.Ordinal);
+        Assert.Contains("intact; 1 pending seal", stdout, StringComparison.Ordinal);
+        Assert.Contains("All 3 chains intact. 1 defenders' rows pending seal", stdout, StringComparison.Ordinal);
+        var chain = await ChainAsync(c.Admin);
+        Assert.True(chain.GetProperty("intact").GetBoolean(), chain.ToString());
+        Assert.Equal(1L, Chain(chain, "request_events").GetProperty("pending").GetInt64());
+        Assert.Equal(0L, Chain(chain, "admin_log").GetProperty("pending").GetInt64());
+
+        // The first two sealed events swap places behind the service's back: still a break, at the first link.
+        foreach (var (from, to) in new[] { (1, -1), (2, 1), (-1, 2) })
+        {
+            await BehindTheBackAsync(
+                rapid: true,
+                "request_events",
+                $"UPDATE request_events SET seq = {to} WHERE funder_id = @FunderId AND seq = {from}",
+                funder
+            );
+        }
+
+        var (broken, again, _) = await VerifyLogsAsync(funder);
+        Assert.Equal(1, broken);
+        Assert.Contains("BROKEN at seq 1 (prev_hash): expected (none), found ", again, StringComparison.Ordinal);
+        Assert.Contains("; 1 pending seal", again, StringComparison.Ordinal);
+        var events = Chain(await ChainAsync(c.Admin), "request_events");
+        Assert.Equal("prev_hash", events.GetProperty("broken").GetProperty("what").GetString());
+        Assert.Equal(1L, events.GetProperty("pending").GetInt64());
     }
 
     [Fact]

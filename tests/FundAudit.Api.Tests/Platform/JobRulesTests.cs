@@ -2,6 +2,7 @@ using System.Reflection;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.Security;
 using FundAudit.Api.Tests.Infrastructure;
@@ -31,6 +32,7 @@ public sealed class JobRulesTests
         typeof(FailedJobCleanupJob),
         typeof(KeyRotationJob),
         typeof(LeftoverUploadCleanupJob),
+        typeof(LogSealJob),
     ];
 
     private static readonly string[] HangfireMethods = ["Enqueue", "Schedule", "AddOrUpdate"];

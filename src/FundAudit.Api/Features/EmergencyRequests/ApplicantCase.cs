@@ -110,7 +110,7 @@ internal sealed class ApplicantCaseReader(
                 messages.LastOrDefault(m => m.Kind == "question")?.BodyProtected,
                 CaseField.Message("question")
             );
-            await access.LogAccessAsync(
+            await access.LogApplicantReadAsync(
                 row.FunderId,
                 row.Id,
                 RequestWorkflow.ApplicantActor(row).Id,

@@ -112,7 +112,7 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
             async tx =>
             {
                 await LogChain.AppendAsync(
-                    db.Engine,
+                    db,
                     tx,
                     LogChains.AccessLog,
                     funderId,
@@ -123,6 +123,33 @@ internal sealed class PaymentStore(RapidResponseDb db, IdempotencyClaims claims)
             ct
         );
     }
+
+    /// <summary>
+    /// Appends the applicant's own read of their case (the fund's question, from the anonymous status check) to the
+    /// access log unsealed and without the chain's lock, like the applicant's events: the seal job chains it within
+    /// about a minute (see <see cref="LogChain"/>). <paramref name="actor"/> is the applicant's (<c>applicant:</c>…).
+    /// </summary>
+    public Task LogApplicantReadAsync(
+        long funderId,
+        long requestId,
+        string actor,
+        string fields,
+        DateTimeOffset at,
+        CancellationToken ct
+    ) =>
+        db.ExecuteAsync(
+            InsertAccess,
+            new
+            {
+                FunderId = funderId,
+                RequestId = requestId,
+                Actor = actor,
+                Fields = fields,
+                ReadAt = at,
+                Purpose = (string?)null,
+            },
+            ct
+        );
 
     /// <summary>Replaces the request's payment details, inside the transition's transaction.</summary>
     public static async Task ReplaceDetailsAsync(

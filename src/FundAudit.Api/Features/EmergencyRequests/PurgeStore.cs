@@ -164,7 +164,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
     {
         var funderId = await tx.ExecuteScalarAsync<long>(SelectFunder, args, ct);
         return await LogChain.AppendAsync(
-            db.Engine,
+            db,
             tx,
             LogChains.RequestEvents,
             funderId,

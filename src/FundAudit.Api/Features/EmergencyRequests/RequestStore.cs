@@ -259,7 +259,9 @@ internal sealed class RequestStore(RapidResponseDb db)
 
     /// <summary>
     /// Writes the request's timers with <paramref name="goalSql"/> (insert for a new request, update for a transition)
-    /// and appends its event to the funder's chain of events, inside <paramref name="tx"/>.
+    /// and appends its event, inside <paramref name="tx"/>: staff's events into the funder's chain (under its lock),
+    /// the applicant's (the form, an answer, a withdrawal) unsealed and without the lock, so that defenders never wait
+    /// for each other or for staff; the seal job or the next staff event chains them (see <see cref="LogChain"/>).
     /// </summary>
     private async Task WriteTimersAndEventAsync(
         DbTransaction tx,
@@ -272,8 +274,14 @@ internal sealed class RequestStore(RapidResponseDb db)
     )
     {
         await tx.ExecuteAsync(goalSql, timers.Select(t => SlaTimerMapping.Parameters(requestId, funderId, t)), ct);
+        if (e.ActorRole == WireName.Of(ActorRole.Applicant))
+        {
+            await tx.ExecuteAsync(InsertEvent, EventArgs(funderId, requestId, e), ct);
+            return;
+        }
+
         await LogChain.AppendAsync(
-            db.Engine,
+            db,
             tx,
             LogChains.RequestEvents,
             funderId,

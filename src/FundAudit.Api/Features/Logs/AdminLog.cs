@@ -89,7 +89,7 @@ internal sealed class AdminLog(Db db, TimeProvider clock)
             entry.Details,
         };
         await LogChain.AppendAsync(
-            db.Engine,
+            db,
             transaction,
             LogChains.AdminLog,
             entry.FunderId,

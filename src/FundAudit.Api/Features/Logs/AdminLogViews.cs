@@ -87,7 +87,18 @@ internal static class GetLogChain
     /// the whole chain later.</param>
     /// <param name="Intact">True when every link holds.</param>
     /// <param name="Broken">The first broken link; absent when intact.</param>
-    public sealed record Chain(string Log, long Links, long? HeadSeq, string? HeadHash, bool Intact, Break? Broken);
+    /// <param name="Pending">Rows a defender's action wrote (the form, an answer, a withdrawal, the applicant reading
+    /// the fund's question) that are not in the chain yet: the seal job chains them within about a minute. Not a
+    /// break; 0 for the administration log.</param>
+    public sealed record Chain(
+        string Log,
+        long Links,
+        long? HeadSeq,
+        string? HeadHash,
+        bool Intact,
+        Break? Broken,
+        long Pending
+    );
 
     /// <param name="Intact">True when all three chains hold.</param>
     /// <param name="Chains">The three chains.</param>
@@ -108,7 +119,8 @@ internal static class GetLogChain
                 r.HeadSeq,
                 r.HeadHash,
                 r.Intact,
-                r.Break is { } b ? new Break(b.Seq, b.What, b.Expected, b.Found) : null
+                r.Break is { } b ? new Break(b.Seq, b.What, b.Expected, b.Found) : null,
+                r.Pending
             ))
             .ToList();
         return new Response(chains.All(c => c.Intact), chains);

@@ -38,20 +38,33 @@ internal sealed class ChainRow
 
 /// <summary>
 /// A hash-chained, append-only log table: its name, the code that keeps its lock keys apart, which database holds it
-/// (<see cref="RapidResponse"/>: the rapid-response one) and its statements. <paramref name="projection"/> maps the
-/// table's content-free columns onto the <see cref="ChainRow"/> slots (Number1, Number2, Text1…Text5, At).
+/// (<see cref="RapidResponse"/>: the rapid-response one), whether defenders append to it unsealed
+/// (<see cref="DefenderAppends"/>) and its statements. <paramref name="projection"/> maps the table's content-free
+/// columns onto the <see cref="ChainRow"/> slots (Number1, Number2, Text1…Text5, At).
 /// </summary>
-internal sealed class ChainedTable(int code, string name, bool rapidResponse, string projection)
+internal sealed class ChainedTable(int code, string name, bool rapidResponse, bool defenderAppends, string projection)
 {
+    /// <summary>The actor of every row a defender's own action writes (<c>applicant:</c> and the case's
+    /// reference), as a LIKE pattern: such rows are appended unsealed and are "pending seal" until sealed.</summary>
+    public const string DefenderActors = "applicant:%";
+
     private const string Place = "id AS Id, funder_id AS FunderId, seq AS Seq, prev_hash AS PrevHash, hash AS Hash";
 
     public string Name => name;
 
     public bool RapidResponse => rapidResponse;
 
-    /// <summary>The rows not yet in the chain of one funder, in insertion order.</summary>
-    public string SelectUnsealed =>
-        $"SELECT {Place}, {projection} FROM {name} WHERE funder_id = @FunderId AND hash IS NULL ORDER BY id";
+    /// <summary>Defenders' actions append to this log unsealed, without its lock (the form, the answer, the
+    /// withdrawal, the applicant's reading of a question): the seal job (<see cref="LogSealJob"/>) or the next staff
+    /// append chains them.</summary>
+    public bool DefenderAppends => defenderAppends;
+
+    /// <summary>The committed rows not yet in the chain of one funder, in insertion (id) order; rows another
+    /// transaction is still inserting are skipped, not awaited
+    /// (<see cref="IDbDialect.ReadPastUncommitted"/>).</summary>
+    public string SelectUnsealed(IDbDialect dialect) =>
+        $"SELECT {Place}, {projection} FROM {dialect.ReadPastUncommitted(name)} "
+        + "WHERE funder_id = @FunderId AND hash IS NULL ORDER BY id";
 
     /// <summary>The last link of one funder's chain.</summary>
     public string SelectHead =>
@@ -67,14 +80,19 @@ internal sealed class ChainedTable(int code, string name, bool rapidResponse, st
     public string SelectChain =>
         $"SELECT {Place}, {projection} FROM {name} WHERE funder_id = @FunderId AND seq IS NOT NULL ORDER BY seq";
 
-    /// <summary>How many of one funder's rows are not in the chain.</summary>
-    public string CountUnsealed => $"SELECT COUNT(*) FROM {name} WHERE funder_id = @FunderId AND hash IS NULL";
+    /// <summary>How many of one funder's committed rows are not in the chain (<c>Unsealed</c>), and how many of those
+    /// a defender's action wrote (<c>Pending</c>: actor LIKE <c>@PendingActors</c>; null counts none). One statement,
+    /// so that a row sealed meanwhile is never counted as one but not the other.</summary>
+    public string CountUnsealed(IDbDialect dialect) =>
+        "SELECT COUNT(*) AS Unsealed, COALESCE(SUM(CASE WHEN actor LIKE @PendingActors THEN 1 ELSE 0 END), 0) "
+        + $"AS Pending FROM {dialect.ReadPastUncommitted(name)} WHERE funder_id = @FunderId AND hash IS NULL";
 
     /// <summary>Every funder with a row in the table.</summary>
     public string SelectFunders => $"SELECT DISTINCT funder_id FROM {name}";
 
-    /// <summary>Every funder with a row not yet in the chain.</summary>
-    public string SelectUnsealedFunders => $"SELECT DISTINCT funder_id FROM {name} WHERE hash IS NULL";
+    /// <summary>Every funder with a committed row not yet in the chain.</summary>
+    public string SelectUnsealedFunders(IDbDialect dialect) =>
+        $"SELECT DISTINCT funder_id FROM {dialect.ReadPastUncommitted(name)} WHERE hash IS NULL";
 
     /// <summary>
     /// The lock that serialises one funder's appends to this table across connections and instances: "LC" in the top
@@ -110,6 +128,7 @@ internal static class LogChains
         1,
         "request_events",
         rapidResponse: true,
+        defenderAppends: true,
         "request_id AS Number1, amount AS Number2, command AS Text1, from_state AS Text2, to_state AS Text3, "
             + "actor AS Text4, actor_role AS Text5, occurred_at AS At"
     );
@@ -120,6 +139,7 @@ internal static class LogChains
         2,
         "request_access_log",
         rapidResponse: true,
+        defenderAppends: true,
         "request_id AS Number1, NULL AS Number2, actor AS Text1, fields AS Text2, purpose AS Text3, NULL AS Text4, "
             + "NULL AS Text5, read_at AS At"
     );
@@ -130,6 +150,7 @@ internal static class LogChains
         3,
         "admin_log",
         rapidResponse: false,
+        defenderAppends: false,
         "NULL AS Number1, NULL AS Number2, actor AS Text1, action_code AS Text2, subject_type AS Text3, "
             + "subject_id AS Text4, details AS Text5, occurred_at AS At"
     );

@@ -14,8 +14,11 @@ internal sealed record ChainBreak(long Seq, string What, string Expected, string
 /// <param name="Links">Rows in the chain.</param>
 /// <param name="HeadSeq">The last link's sequence number (null for an empty chain).</param>
 /// <param name="HeadHash">The last link's hash: keep it outside the database to detect a rewritten chain.</param>
-/// <param name="Unsealed">Rows of the funder outside the chain (none unless written behind the service's back).</param>
+/// <param name="Unsealed">Rows of the funder outside the chain that no defender wrote (none unless written behind the
+/// service's back): a break.</param>
 /// <param name="Break">The first broken link, or null when the chain holds.</param>
+/// <param name="Pending">Rows a defender's action wrote that are not sealed yet (sealed within about a minute by
+/// <see cref="LogSealJob"/>): counted and reported, not a break.</param>
 internal sealed record ChainReport(
     string Log,
     long FunderId,
@@ -23,36 +26,52 @@ internal sealed record ChainReport(
     long? HeadSeq,
     string? HeadHash,
     long Unsealed,
-    ChainBreak? Break
+    ChainBreak? Break,
+    long Pending = 0
 )
 {
     public bool Intact => Break is null;
 }
 
 /// <summary>
-/// Reads and verifies the chains of the three logs (<see cref="LogChains"/>), and chains rows written before the
-/// chains existed (<see cref="SealPendingAsync"/>, once at start).
+/// Reads and verifies the chains of the three logs (<see cref="LogChains"/>); seals rows not chained yet: every log's
+/// once at start (<see cref="SealPendingAsync"/>: rows from before the chains existed), the defenders' rows every
+/// minute (<see cref="SealDefenderRowsAsync"/>, from <see cref="LogSealJob"/>).
 /// </summary>
 internal sealed class LogChainStore(Db db, RapidResponseDb rapidResponse)
 {
-    /// <summary>Chains every row not yet chained (rows from before migration 0011), funder by funder.</summary>
-    public async Task<int> SealPendingAsync(CancellationToken ct)
+    /// <summary>Chains every row not yet chained (rows from before migration 0011), funder by funder; answers how many
+    /// funder logs had some.</summary>
+    public async Task<int> SealPendingAsync(CancellationToken ct) => (await SealAsync(LogChains.All, ct)).Funders;
+
+    /// <summary>
+    /// Chains the committed unsealed rows of the logs defenders append to (<see cref="ChainedTable.DefenderAppends"/>),
+    /// every funder that has some, each funder in a short transaction of its own under its lock (cross-tenant by
+    /// design, like the SLA sweep: it reads ids only). Answers how many rows it sealed.
+    /// </summary>
+    public async Task<int> SealDefenderRowsAsync(CancellationToken ct) =>
+        (await SealAsync(LogChains.All.Where(t => t.DefenderAppends), ct)).Rows;
+
+    private async Task<(int Funders, int Rows)> SealAsync(IEnumerable<ChainedTable> tables, CancellationToken ct)
     {
-        var funders = 0;
-        foreach (var table in LogChains.All)
+        var (funders, rows) = (0, 0);
+        foreach (var table in tables)
         {
             var database = DatabaseOf(table);
-            foreach (var funderId in await database.QueryListAsync<long>(table.SelectUnsealedFunders, null, ct))
+            var unsealed = table.SelectUnsealedFunders(database.Dialect);
+            foreach (var funderId in await database.QueryListAsync<long>(unsealed, null, ct))
             {
+                var sealedRows = 0;
                 await database.InTransactionAsync(
-                    tx => LogChain.SealAsync(database.Engine, tx, table, funderId, ct),
+                    async tx => sealedRows = await LogChain.SealAsync(database, tx, table, funderId, ct),
                     ct
                 );
                 funders++;
+                rows += sealedRows;
             }
         }
 
-        return funders;
+        return (funders, rows);
     }
 
     /// <summary>Verifies every funder's chains (or only <paramref name="funderId"/>'s), log by log.</summary>
@@ -83,7 +102,13 @@ internal sealed class LogChainStore(Db db, RapidResponseDb rapidResponse)
     {
         var args = new { FunderId = funderId };
         var rows = await database.QueryListAsync<ChainRow>(table.SelectChain, args, ct);
-        var unsealed = await database.ExecuteScalarAsync<long>(table.CountUnsealed, args, ct);
+        var counts = await database.QuerySingleOrDefaultAsync<UnsealedCounts>(
+            table.CountUnsealed(database.Dialect),
+            new { FunderId = funderId, PendingActors = table.DefenderAppends ? ChainedTable.DefenderActors : null },
+            ct
+        );
+        var pending = counts?.Pending ?? 0;
+        var unsealed = (counts?.Unsealed ?? 0) - pending;
         var found = FirstBreak(table, rows);
         if (found is null && unsealed > 0)
         {
@@ -92,7 +117,7 @@ internal sealed class LogChainStore(Db db, RapidResponseDb rapidResponse)
         }
 
         var head = rows.Count == 0 ? null : rows[^1];
-        return new ChainReport(table.Name, funderId, rows.Count, head?.Seq, head?.Hash, unsealed, found);
+        return new ChainReport(table.Name, funderId, rows.Count, head?.Seq, head?.Hash, unsealed, found, pending);
     }
 
     private static ChainBreak? FirstBreak(ChainedTable table, IReadOnlyList<ChainRow> rows)
@@ -127,4 +152,11 @@ internal sealed class LogChainStore(Db db, RapidResponseDb rapidResponse)
     private Db DatabaseOf(ChainedTable table) => table.RapidResponse ? rapidResponse : db;
 
     private static string Text(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "(none)";
+
+    private sealed class UnsealedCounts
+    {
+        public long Unsealed { get; init; }
+
+        public long Pending { get; init; }
+    }
 }

@@ -1,6 +1,6 @@
 namespace FundAudit.Api.Features.Logs;
 
-/// <summary>The tamper-evident logs: the administration log's writer, the chains' verification, their
+/// <summary>The tamper-evident logs: the administration log's writer, the chains' verification and seal job, their
 /// endpoints.</summary>
 internal static class LogsEndpoints
 {
@@ -9,6 +9,8 @@ internal static class LogsEndpoints
         services.AddSingleton<AdminLog>();
         services.AddSingleton<LogChainStore>();
         services.AddSingleton<LogsUseCases>();
+        services.AddScoped<LogSealJob>();
+        services.AddHostedService<LogSealJobRegistration>();
         services.AddScoped<FluentValidation.IValidator<ListAdminLog.Request>, ListAdminLog.Validator>();
         return services;
     }

@@ -57,4 +57,12 @@ internal interface IDbDialect
     /// Whether <paramref name="exception"/> is this engine's unique-constraint (or primary-key) violation.
     /// </summary>
     bool IsUniqueViolation(Exception exception);
+
+    /// <summary>
+    /// <paramref name="table"/> as a FROM clause names it for a read that must not wait for rows other transactions
+    /// are still writing (it skips them: they are not committed yet). SQL Server without snapshot reads would wait
+    /// for each such row's lock, so it reads past them (<c>WITH (READCOMMITTEDLOCK, READPAST)</c>); PostgreSQL reads
+    /// committed rows without waiting and SQLite has one writer, so both name the table as it is.
+    /// </summary>
+    string ReadPastUncommitted(string table);
 }

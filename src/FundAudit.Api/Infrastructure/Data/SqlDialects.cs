@@ -58,6 +58,8 @@ internal abstract class DialectBase : IDbDialect
 
     public abstract bool IsUniqueViolation(Exception exception);
 
+    public virtual string ReadPastUncommitted(string table) => table;
+
     /// <summary>The engine's names of the logical column types.</summary>
     protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
 
@@ -147,6 +149,10 @@ internal sealed class SqlServerDialect : DialectBase
         + $"); DELETE FROM #{name};";
 
     private static string Collation(ColumnType type) => type == ColumnType.Text ? " COLLATE DATABASE_DEFAULT" : "";
+
+    // READCOMMITTEDLOCK makes the read a locking one even where the database reads snapshots (Azure SQL's default), so
+    // that READPAST applies: rows locked by another transaction (an insert not yet committed) are skipped, not awaited.
+    public override string ReadPastUncommitted(string table) => $"{table} WITH (READCOMMITTEDLOCK, READPAST)";
 
     // 2627: unique constraint or primary key; 2601: unique index.
     public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
