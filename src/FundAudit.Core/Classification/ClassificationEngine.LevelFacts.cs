@@ -61,14 +61,13 @@ public sealed partial class ClassificationEngine
             );
             (work, source, fromText) = (text, "places named in the text", true);
         }
-        else if (
-            work.Countries.Count == 1
-            && work.SubNational.Count == 0
-            && work.Areas.Count == 0
-            && !work.Global
-            && baseCountry is null
-            && text.Countries.Any(c => c != work.Countries[0])
-        )
+        else if (baseCountry is null && work.RefineBy(text, evidence))
+        {
+            // Nobody says where the recipient is based (an IATI partner named only in free text): the places the
+            // text names inside the one country are the best evidence of where the work happens.
+            (source, fromText) = ("beneficiary locations and places named in the text", true);
+        }
+        else if (work.IsOneWholeCountry && baseCountry is null && text.Countries.Any(c => c != work.Countries[0]))
         {
             // One whole country and a text about others: the country is most likely the recipient's own.
             evidence.Add(

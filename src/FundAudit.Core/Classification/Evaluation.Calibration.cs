@@ -10,6 +10,10 @@ public static partial class Evaluation
     /// answers at ≥ 0.7 are right at least 97 % of the time).</summary>
     public const double HighBandShareRight = 0.97;
 
+    /// <summary>A decision path with fewer tuning answers than this never carries a confidence of 0.7 or more: a
+    /// handful of right answers says little about grants nobody has seen.</summary>
+    public const int HighBandMinimumAnswers = 30;
+
     /// <summary>
     /// Per decision path (the <c>decision: key</c> line of the evidence): answers, right answers and the confidence
     /// the path earns (<see cref="Calibrate"/>), which is what the rule set's <c>confidence</c> section should say.
@@ -37,7 +41,8 @@ public static partial class Evaluation
         var confidences = Calibrate(tally);
         var sb = new StringBuilder(
             "\n== calibration: per decision, the lower end of the 95 % Wilson interval of the share right; below "
-                + "0.7 unless the dimension's answers at 0.7 or more stay at least 97 % right\n"
+                + "0.7 unless the path has 30 answers or more and the dimension's answers at 0.7 or more stay at "
+                + "least 97 % right\n"
         );
         foreach (var (key, (n, k)) in tally)
         {
@@ -49,10 +54,11 @@ public static partial class Evaluation
 
     /// <summary>
     /// The confidence of each decision path: the lower end of the Wilson interval of its share right
-    /// (<see cref="WilsonLower"/>). Per dimension (the key's first part), the paths whose bound reaches
-    /// <see cref="ClassificationThresholds.High"/> join the high band best first while the band's answers together
-    /// stay at least <see cref="HighBandShareRight"/> right; a path that would break that is left out and gets 0.69
-    /// instead. So a path right 92 % of the time, however many answers it has, never shows as
+    /// (<see cref="WilsonLower"/>). A path carries <see cref="ClassificationThresholds.High"/> or more only when
+    /// its bound reaches it and it has at least <see cref="HighBandMinimumAnswers"/> tuning answers (otherwise it
+    /// gets 0.69). Per dimension (the key's first part), those paths join the high band best first while the band's
+    /// answers together stay at least <see cref="HighBandShareRight"/> right; a path that would break that is left
+    /// out and gets 0.69 too. So a path right 92 % of the time, however many answers it has, never shows as
     /// high confidence, and "≥ 0.7" keeps its promise.
     /// </summary>
     /// <param name="tally">Answers and right answers per decision path.</param>
@@ -73,7 +79,7 @@ public static partial class Evaluation
             )
             {
                 var (n, k) = tally[key];
-                if (right + k < HighBandShareRight * (answers + n))
+                if (n < HighBandMinimumAnswers || right + k < HighBandShareRight * (answers + n))
                 {
                     result[key] = ClassificationThresholds.High - 0.01; // would break the band's promise: left out
                     continue;

@@ -23,6 +23,9 @@ internal sealed class WorkPlaces
 
     public List<string> SubNational { get; } = [];
 
+    /// <summary>The sub-national places behind <see cref="SubNational"/>, with their countries.</summary>
+    public List<SubPlace> SubPlaces { get; } = [];
+
     public int RegionMask { get; private set; }
 
     public bool Global { get; private set; }
@@ -85,6 +88,7 @@ internal sealed class WorkPlaces
         if (place.Kind != SubPlaceKind.CountryWide && !SubNational.Contains(place.Name))
         {
             SubNational.Add(place.Name);
+            SubPlaces.Add(place);
         }
     }
 
@@ -105,6 +109,40 @@ internal sealed class WorkPlaces
             evidence.Add($"{string.Join(", ", Areas)}: the region around {Countries[0].Alpha2}, which is more precise");
             Areas.Clear();
         }
+    }
+
+    /// <summary>True when the only place is one whole country, as recorded (no scope such as "UK Wide").</summary>
+    public bool IsOneWholeCountry =>
+        Countries.Count == 1 && SubNational.Count == 0 && Areas.Count == 0 && !Global && !CountryWideStated;
+
+    /// <summary>
+    /// A place recorded as one whole country, refined by the sub-national places of that country named in
+    /// <paramref name="text"/> (IATI's "Congo" and a description about Goma and Bukavu): a country is where the work
+    /// happens only as far as the data knows, and the text knows more. False, changing nothing, otherwise.
+    /// </summary>
+    public bool RefineBy(WorkPlaces text, List<string> evidence)
+    {
+        if (!IsOneWholeCountry)
+        {
+            return false;
+        }
+
+        var inside = text.SubPlaces.Where(p => p.Country == Countries[0]).ToList();
+        if (inside.Count == 0)
+        {
+            return false;
+        }
+
+        evidence.Add(
+            $"the beneficiary location is one whole country ({Countries[0].Alpha2}); the text names places inside it: "
+                + string.Join(", ", inside.Select(p => p.Name))
+        );
+        foreach (var p in inside)
+        {
+            AddSubPlace(p);
+        }
+
+        return true;
     }
 
     public string Describe()
