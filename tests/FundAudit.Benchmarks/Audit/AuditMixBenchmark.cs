@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Dapper;
 using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.Audit.Quality;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 using Microsoft.Data.Sqlite;
@@ -18,8 +19,9 @@ namespace FundAudit.Benchmarks.Audit;
 /// <summary>
 /// audit-mix: loads N generated grants (default 1,000,000) of one funder in EUR, USD and GBP over 2021–2025, with
 /// daily rates, on SQLite and on PostgreSQL (a private cluster from /usr/lib/postgresql/*/bin, or
-/// FUNDAUDIT_BENCH_POSTGRES), then times the service's mix (level × purpose in EUR, with and without medians) beside
-/// the floor: a hand-written GROUP BY of the same grants run directly with the engine's own client. The grants are
+/// FUNDAUDIT_BENCH_POSTGRES), then times every report (<see cref="AuditReports"/>: each mix grouping and filter with
+/// and without medians, the trend, the quality report, the field view) beside its floor: a hand-written GROUP BY of
+/// the same grants run directly with the engine's own client, in the same run. The grants are
 /// loaded with the migrations' triggers on, so grant_day_totals (which the mix reads) is filled as they load.
 /// </summary>
 internal static class AuditMixBenchmark
@@ -30,17 +32,12 @@ internal static class AuditMixBenchmark
     private static readonly string[] CountriesUsed = ["HN", "GT", "KE", "UG", "PH", "CO", "GB", "BR"];
     private static readonly DateOnly First = new(2021, 1, 1);
     private const int Days = 1826;
-    private const string Floor = """
-        SELECT COALESCE(c.level, g.level) AS level, COALESCE(c.purpose, g.purpose) AS purpose, COUNT(*) AS n, SUM(g.amount_awarded) AS amount
-        FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
-        WHERE g.funder_id = 1 AND g.award_date >= @From AND g.award_date <= @To
-        GROUP BY COALESCE(c.level, g.level), COALESCE(c.purpose, g.purpose)
-        """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var engines = args.Length > 1 ? args[1].Split(',') : ["sqlite", "postgres"];
+        var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         Console.WriteLine(
             $"audit-mix: {n:N0} grants; {Environment.ProcessorCount} logical cores; .NET {Environment.Version}"
         );
@@ -53,7 +50,7 @@ internal static class AuditMixBenchmark
                     : Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_POSTGRES") ?? StartPostgres(out stop);
             try
             {
-                await RunEngineAsync(engine, connectionString, n);
+                await RunEngineAsync(engine, connectionString, n, runs);
             }
             finally
             {
@@ -67,7 +64,7 @@ internal static class AuditMixBenchmark
         return 0;
     }
 
-    private static async Task RunEngineAsync(string engine, string connectionString, int n)
+    private static async Task RunEngineAsync(string engine, string connectionString, int n, int runs)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -85,6 +82,10 @@ internal static class AuditMixBenchmark
         services.AddSingleton<MixStore>();
         services.AddSingleton<RateStore>();
         services.AddSingleton<MixCalculator>();
+        services.AddSingleton<FieldParticipationStore>();
+        services.AddSingleton<QualityStore>();
+        services.AddSingleton<QualityCalculator>();
+        services.AddSingleton(TimeProvider.System);
         await using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<Migrator>().Migrate();
         var db = sp.GetRequiredService<Db>();
@@ -96,22 +97,7 @@ internal static class AuditMixBenchmark
         var period = new AuditPeriod(First, First.AddDays(Days - 1));
         var mix = sp.GetRequiredService<MixCalculator>();
         var query = new MixQuery(period, "EUR", ["level", "purpose"], null, null, null, null, 1);
-        var floor = await TimeAsync(5, async () =>
-        {
-            await using var c = await db.OpenAsync();
-            var rows = (await c.QueryAsync(Floor, new { period.From, period.To })).AsList();
-            return rows.Count;
-        });
-        var withMedians = await TimeAsync(5, async () =>
-            (await mix.ComputeAsync(1, query, medians: true, CancellationToken.None)).Mix!.Cells.Count
-        );
-        var withoutMedians = await TimeAsync(5, async () =>
-            (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!.Cells.Count
-        );
-        var byCountry = query with { GroupBy = ["level", "country"] };
-        var withoutTotals = await TimeAsync(3, async () =>
-            (await mix.ComputeAsync(1, byCountry, medians: false, CancellationToken.None)).Mix!.Cells.Count
-        );
+        await AuditReports.RunAsync(sp, engine, period, runs);
         var check = (await mix.ComputeAsync(1, query, medians: false, CancellationToken.None)).Mix!;
         long stored;
         await using (var c = await db.OpenAsync())
@@ -120,35 +106,8 @@ internal static class AuditMixBenchmark
         }
 
         Console.WriteLine(
-            $"[{engine}] floor: hand-written GROUP BY (level × purpose, no conversion): median {floor:0} ms"
-        );
-        Console.WriteLine(
-            $"[{engine}] mix level × purpose in EUR, converted per (currency, day), without medians (GET /api/audit/mix as served): median {withoutMedians:0} ms"
-        );
-        Console.WriteLine(
-            $"[{engine}] mix level × purpose in EUR, converted, with medians (GET /api/audit/mix?includeMedian=true): median {withMedians:0} ms"
-        );
-        Console.WriteLine(
-            $"[{engine}] mix level × country in EUR (country is not in the stored daily totals: groups the grants): median {withoutTotals:0} ms"
-        );
-        Console.WriteLine(
             $"[{engine}] check: {check.Grants:N0} grants in {stored:N0} stored daily totals, total {check.TotalMinor:N0} EUR cents, {check.Cells.Count} cells"
         );
-    }
-
-    private static async Task<double> TimeAsync(int runs, Func<Task<int>> run)
-    {
-        await run(); // warm-up
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            await run();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-
-        times.Sort();
-        return times[times.Count / 2];
     }
 
     private static IEnumerable<(

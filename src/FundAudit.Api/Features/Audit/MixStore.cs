@@ -58,8 +58,6 @@ internal sealed class MixStore(Db db)
 {
     private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
     private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
-    private const string FactorsTable = "audit_fx_factors";
-    private const int FactorsPerStatement = 300;
 
     /// <summary>
     /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null, the
@@ -74,8 +72,11 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>
-    /// The median grant of each cell of <paramref name="q"/>, ranked by the database over the funder's grants converted
-    /// with <paramref name="factors"/> (report minor units per source minor unit, for every currency and award date).
+    /// The median grant of each cell of <paramref name="q"/>, exact: the funder's grants are read once, narrow
+    /// (the cell's dimensions, currency, award date, amount: the covering index ix_grants_funder_mix for the
+    /// level × purpose mix), each converted with <paramref name="factors"/> (report minor units per source minor
+    /// unit, for every currency and award date) and rounded to 6 decimals, and the one or two middle values of each
+    /// cell selected in memory (<see cref="MixMedians"/>): no sort and no row objects per grant.
     /// </summary>
     public async Task<IReadOnlyList<MedianRow>> MediansAsync(
         long funderId,
@@ -85,29 +86,26 @@ internal sealed class MixStore(Db db)
     )
     {
         await using var connection = await db.OpenAsync(ct);
-        var table = await WriteFactorsAsync(connection, factors, ct);
         var (where, p) = MixFilter.OverGrants(funderId, q);
         p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
         var dims = MixDimensions.Grouped(q);
-        var select = string.Join(", ", dims.Select(d => $"{d.Column(db.Dialect)} AS {d.Name}"));
-        var names = string.Join(", ", dims.Select(d => d.Name));
-        var partition = dims.Count == 0 ? "" : "PARTITION BY " + names;
+        var select = string.Concat(dims.Select(d => $"{d.Column(db.Dialect)} AS {d.Name}, "));
         var sql = $"""
-            WITH v AS (
-                SELECT {(dims.Count == 0 ? "" : select + ", ")}ROUND(g.amount_awarded * f.factor, 6) AS x
-                FROM {From(q)} JOIN {table} f ON f.currency = g.currency AND f.award_date = g.award_date
-                WHERE {where}),
-            r AS (SELECT {(dims.Count == 0 ? "" : names + ", ")}x, ROW_NUMBER() OVER ({partition} ORDER BY x) AS rn,
-                         COUNT(*) OVER ({partition}) AS n FROM v)
-            SELECT {(dims.Count == 0 ? "" : names + ", ")}x FROM r WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
+            SELECT {select}g.currency, g.award_date, g.amount_awarded
+            FROM {From(q)}
+            WHERE {where}
             """;
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        return (await connection.QueryAsync<MedianRow>(command)).AsList();
+        var medians = new MixMedians(dims.Select(d => d.Name).ToList(), factors);
+        await db.Engine.ReadRowsAsync(connection, sql, p, medians.Add, ct);
+        return medians.Rows();
     }
 
     private static string From(MixQuery q) => FromGrants + (MixFilter.NeedsRegion(q) ? RegionJoin : "");
 
-    /// <summary>The sums grouped from the grants: for queries the daily totals cannot answer.</summary>
+    /// <summary>
+    /// The sums grouped from the grants: for queries the daily totals cannot answer. The groups are read through the
+    /// engine's row reader (no Dapper mapping): grouped by day and currency they number nearly as many as the grants.
+    /// </summary>
     private async Task<List<MixRow>> GroupedGrantsAsync(
         DbConnection connection,
         long? funderId,
@@ -119,17 +117,18 @@ internal sealed class MixStore(Db db)
         var dims = MixDimensions.Summed(q).Select(d => (d.Name, Column: d.Column(db.Dialect))).ToList();
         var select = string.Concat(dims.Select(d => $", {d.Column} AS {d.Name}"));
         var group = string.Concat(dims.Select(d => ", " + d.Column));
-        var funderColumn = funderId is null ? "g.funder_id AS funder_id, " : "";
-        var funderGroup = funderId is null ? "g.funder_id, " : "";
+        var funderGroup = funderId is null ? ", g.funder_id" : "";
         var sql = $"""
-            SELECT {funderColumn}g.currency AS currency, g.award_date AS award_date{select},
-                   COUNT(*) AS grants, SUM(g.amount_awarded) AS amount
+            SELECT COUNT(*) AS grants, SUM(g.amount_awarded) AS amount, g.currency AS currency,
+                   g.award_date AS award_date{funderGroup}{select}
             FROM {From(q)}
             WHERE {where}
-            GROUP BY {funderGroup}g.currency, g.award_date{group}
+            GROUP BY g.currency, g.award_date{funderGroup}{group}
             """;
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        return (await connection.QueryAsync<MixRow>(command)).AsList();
+        var rows = new List<MixRow>();
+        var reader = new GroupReader(funderId, [.. dims.Select(d => d.Name)]);
+        await db.Engine.ReadRowsAsync(connection, sql, p, row => rows.Add(reader.Read(row)), ct);
+        return rows;
     }
 
     /// <summary>
@@ -228,37 +227,5 @@ internal sealed class MixStore(Db db)
         }
 
         return row.Text(ordinal);
-    }
-
-    /// <summary>Fills the connection's temporary table of conversion factors; answers its name in SQL.</summary>
-    private async Task<string> WriteFactorsAsync(
-        DbConnection connection,
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
-        CancellationToken ct
-    )
-    {
-        var table = db.Dialect.TempTable(FactorsTable);
-        var create = db.Dialect.CreateTempTable(
-            FactorsTable,
-            [("currency", ColumnType.Text), ("award_date", ColumnType.Date), ("factor", ColumnType.Decimal)]
-        );
-        await connection.ExecuteAsync(new CommandDefinition(create, cancellationToken: ct));
-        foreach (var chunk in factors.Chunk(FactorsPerStatement))
-        {
-            var fp = new DynamicParameters();
-            var values = new List<string>(chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                values.Add($"(@C{i}, @D{i}, @F{i})");
-                fp.Add("C" + i, chunk[i].Key.Currency);
-                fp.Add("D" + i, chunk[i].Key.Date);
-                fp.Add("F" + i, chunk[i].Value);
-            }
-
-            var insert = $"INSERT INTO {table} (currency, award_date, factor) VALUES {string.Join(", ", values)}";
-            await connection.ExecuteAsync(new CommandDefinition(insert, fp, cancellationToken: ct));
-        }
-
-        return table;
     }
 }

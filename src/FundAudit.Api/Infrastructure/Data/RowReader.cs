@@ -11,6 +11,9 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// </summary>
 internal interface IRowCursor
 {
+    /// <summary>Whether the column is SQL NULL.</summary>
+    bool IsNull(int ordinal);
+
     long Int64(int ordinal);
 
     DateOnly Date(int ordinal);
@@ -29,6 +32,8 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
         .Range(0, reader.FieldCount)
         .Select(i => reader.GetFieldType(i) == typeof(long))
         .ToArray();
+
+    public bool IsNull(int ordinal) => reader.IsDBNull(ordinal);
 
     public long Int64(int ordinal) =>
         _isInt64[ordinal]
@@ -76,6 +81,8 @@ internal sealed class SqliteRowCursor : IRowCursor
     private bool _hasDate;
 
     private SqliteRowCursor(sqlite3_stmt statement) => _statement = statement;
+
+    public bool IsNull(int ordinal) => raw.sqlite3_column_type(_statement, ordinal) == raw.SQLITE_NULL;
 
     public long Int64(int ordinal) => raw.sqlite3_column_int64(_statement, ordinal);
 

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using Dapper;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.Audit.Quality;
+using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FundAudit.Benchmarks.Audit;
+
+/// <summary>
+/// Every report of issue 18's first goal, each timed as the service computes it (the same classes the endpoints
+/// call, in process, no HTTP) beside its floor from the same run: the engine's own hand-written GROUP BY of the same
+/// grants with the same grouping and filter (no conversion), run with Dapper. Medians of <c>runs</c> timed calls
+/// after one warm-up each.
+/// </summary>
+internal static class AuditReports
+{
+    private sealed record Report(string Name, string[] GroupBy, string? Programme, string? Region, string? Country)
+    {
+        public bool FiscalYear { get; init; }
+    }
+
+    private static readonly Report[] Mixes =
+    [
+        new("level × purpose", ["level", "purpose"], null, null, null),
+        new("level", ["level"], null, null, null),
+        new("purpose", ["purpose"], null, null, null),
+        new("level × country", ["level", "country"], null, null, null),
+        new("region × purpose", ["region", "purpose"], null, null, null),
+        new("programme", ["programme"], null, null, null),
+        new("year (fiscal, April)", ["year"], null, null, null),
+        new("level × purpose, fiscalYear=2024", ["level", "purpose"], null, null, null) { FiscalYear = true },
+        new("level × purpose, region=Africa", ["level", "purpose"], null, "Africa", null),
+        new("level × purpose, country=HN", ["level", "purpose"], null, null, "HN"),
+        new("level × purpose, programme=Programme 1", ["level", "purpose"], "Programme 1", null, null),
+    ];
+
+    public static async Task RunAsync(IServiceProvider sp, string engine, AuditPeriod period, int runs)
+    {
+        var db = sp.GetRequiredService<Db>();
+        var mix = sp.GetRequiredService<MixCalculator>();
+        Console.WriteLine($"[{engine}] report | service median ms | floor median ms (hand-written GROUP BY) | ratio");
+        foreach (var r in Mixes)
+        {
+            var q = QueryOf(r, period);
+            var floor = await TimeAsync(runs, () => FloorAsync(db, q));
+            foreach (var medians in new[] { false, true })
+            {
+                var ms = await TimeAsync(runs, async () =>
+                    (await mix.ComputeAsync(1, q, medians, CancellationToken.None)).Mix!.Cells.Count
+                );
+                Print(engine, $"mix {r.Name}{(medians ? ", includeMedian=true" : "")}", ms, floor);
+            }
+        }
+
+        var trendQuery = new MixQuery(
+            period,
+            "EUR",
+            ["year", "level", "purpose", "flexible"],
+            null,
+            null,
+            null,
+            null,
+            1
+        );
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(FunderClaims.FunderId, "1")], "bench"));
+        var trend = await TimeAsync(runs, async () =>
+        {
+            var request = new GetTrend.Request(period.From, period.To, "EUR", "calendar", null, null, null, null);
+            var (response, _) = await GetTrend.ComputeAsync(request, user, mix, CancellationToken.None);
+            return response!.Items.Count;
+        });
+        Print(
+            engine,
+            "trend by year (GET /api/audit/trend)",
+            trend,
+            await TimeAsync(runs, () => FloorAsync(db, trendQuery))
+        );
+
+        var levelPurpose = QueryOf(Mixes[0], period);
+        var lpFloor = await TimeAsync(runs, () => FloorAsync(db, levelPurpose));
+        var quality = sp.GetRequiredService<QualityCalculator>();
+        var qualityMs = await TimeAsync(runs, async () =>
+            (await quality.ComputeAsync(1, levelPurpose, null, CancellationToken.None)).Checks.Count
+        );
+        Print(engine, "quality report (GET /api/audit/quality)", qualityMs, lpFloor);
+
+        await using (var c = await db.OpenAsync())
+        {
+            await c.ExecuteAsync(
+                "INSERT INTO audit_field_participants (funder_id, opted_in, updated_by, updated_at) VALUES (1, @T, 'bench', @Now)",
+                new { T = true, Now = DateTimeOffset.UtcNow }
+            );
+        }
+
+        var field = await TimeAsync(runs, async () =>
+        {
+            var request = new GetFieldView.Request(period.From, period.To, null, "EUR");
+            await GetFieldView.HandleAsync(
+                request,
+                user,
+                sp.GetRequiredService<FieldParticipationStore>(),
+                sp.GetRequiredService<MixStore>(),
+                mix,
+                sp.GetRequiredService<IOptions<AuditOptions>>(),
+                CancellationToken.None
+            );
+            return 0;
+        });
+        Print(engine, "field view (GET /api/audit/field)", field, lpFloor);
+    }
+
+    private static MixQuery QueryOf(Report r, AuditPeriod period) =>
+        new(
+            r.FiscalYear ? new AuditPeriod(new DateOnly(2024, 4, 1), new DateOnly(2025, 3, 31)) : period,
+            "EUR",
+            r.GroupBy,
+            r.Programme,
+            r.Region,
+            r.Country,
+            null,
+            4
+        );
+
+    private static void Print(string engine, string name, double ms, double floor) =>
+        Console.WriteLine($"[{engine}] {name} | {ms:0} | {floor:0} | {ms / floor:0.00}×");
+
+    /// <summary>The engine's own GROUP BY of the query's grants by its grouping, counts and sums, no conversion.</summary>
+    private static async Task<int> FloorAsync(Db db, MixQuery q)
+    {
+        var (where, p) = MixFilter.OverGrants(1, q);
+        p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
+        var columns = string.Join(", ", MixDimensions.Grouped(q).Select(d => d.Column(db.Dialect)));
+        var region = MixFilter.NeedsRegion(q)
+            ? " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)"
+            : "";
+        var sql = $"""
+            SELECT {columns}, COUNT(*) AS n, SUM(g.amount_awarded) AS amount
+            FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{region}
+            WHERE {where}
+            GROUP BY {columns}
+            """;
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync(sql, new DynamicParameters(p))).AsList().Count;
+    }
+
+    public static async Task<double> TimeAsync(int runs, Func<Task<int>> run)
+    {
+        await run(); // warm-up
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await run();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}
