@@ -117,7 +117,11 @@ internal sealed class BenchPostgres : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    internal static async Task RunAsync(string file, string[] arguments, string? asUser)
+    internal static async Task RunAsync(string file, string[] arguments, string? asUser) =>
+        await ReadAsync(file, arguments, asUser);
+
+    /// <summary>Runs a program to its end; returns what it wrote to standard output, or throws when it failed.</summary>
+    internal static async Task<string> ReadAsync(string file, string[] arguments, string? asUser = null)
     {
         var start = new ProcessStartInfo
         {
@@ -149,5 +153,7 @@ internal sealed class BenchPostgres : IAsyncDisposable
                 $"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr} {await stdout}"
             );
         }
+
+        return await stdout;
     }
 }

@@ -26,6 +26,11 @@ internal sealed class Migrator(IDbEngine engine, DatabaseOptions options, ILogge
 
         var folder = ResourcePrefix + engine.MigrationFolder + ".";
         using var migrating = MigrationLock.Take(engine.Provider, connectionString);
+        if (engine.Provider == DatabaseProvider.Sqlite)
+        {
+            SqlitePageSize.SetOnNewFile(connectionString, options.SqlitePageSize);
+        }
+
         var result = builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name =>
                 name.StartsWith(folder, StringComparison.Ordinal)
