@@ -67,16 +67,24 @@ internal sealed class QualityStore(Db db)
 
     /// <summary>
     /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
-    /// may fail it when the database can tell (so totals over them are not the query's totals).
+    /// may fail it when the database can tell (so totals over them are not the query's totals); with
+    /// <paramref name="importId"/>, only the grants that import wrote last (grants.import_id, migration 0017).
     /// </summary>
     public async Task<IReadOnlyList<QualityRow>> RowsAsync(
         long funderId,
         MixQuery q,
         string? only,
-        CancellationToken ct
+        CancellationToken ct,
+        long? importId = null
     )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
+        if (importId is { } import)
+        {
+            where += " AND g.import_id = @ImportId";
+            p["ImportId"] = import;
+        }
+
         if (only is not null && Candidates.TryGetValue(only, out var candidates))
         {
             where += " AND " + candidates;
