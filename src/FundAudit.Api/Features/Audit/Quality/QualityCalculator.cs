@@ -69,6 +69,11 @@ internal sealed class QualityCalculator(
         return new QualityReport(q, rows.Count, converted, unconverted, checks);
     }
 
+    /// <summary>The award-date span of the grants one import wrote last (the console's default period for that
+    /// import's checks); null when it wrote none.</summary>
+    public Task<(DateOnly From, DateOnly To)?> ImportPeriodAsync(long funderId, long importId, CancellationToken ct) =>
+        store.ImportPeriodAsync(funderId, importId, ct);
+
     private async Task<RateBook> BookAsync(
         long funderId,
         string target,
