@@ -2523,9 +2523,9 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<ListGrantsResponse> ListGrantsAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, string? currency, string? recipientCountry, string? q, int? limit, string? cursor)
+        public virtual System.Threading.Tasks.Task<ListGrantsResponse> ListGrantsAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, string? currency, string? recipientCountry, string? q, int? limit, string? cursor, long? importId)
         {
-            return ListGrantsAsync(from, to, currency, recipientCountry, q, limit, cursor, System.Threading.CancellationToken.None);
+            return ListGrantsAsync(from, to, currency, recipientCountry, q, limit, cursor, importId, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -2534,7 +2534,7 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ListGrantsResponse> ListGrantsAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, string? currency, string? recipientCountry, string? q, int? limit, string? cursor, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<ListGrantsResponse> ListGrantsAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, string? currency, string? recipientCountry, string? q, int? limit, string? cursor, long? importId, System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -2577,6 +2577,10 @@ namespace FundAudit.Api.Tests.Client
                     if (cursor != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("Cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (importId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("ImportId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(importId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -8973,9 +8977,9 @@ namespace FundAudit.Api.Tests.Client
         /// </remarks>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<GetQualityResponse> GetDataQualityAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source)
+        public virtual System.Threading.Tasks.Task<GetQualityResponse> GetDataQualityAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, long? importId)
         {
-            return GetDataQualityAsync(from, to, fiscalYear, currency, programme, region, country, source, System.Threading.CancellationToken.None);
+            return GetDataQualityAsync(from, to, fiscalYear, currency, programme, region, country, source, importId, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -8987,7 +8991,7 @@ namespace FundAudit.Api.Tests.Client
         /// </remarks>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<GetQualityResponse> GetDataQualityAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<GetQualityResponse> GetDataQualityAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, long? importId, System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -9034,6 +9038,10 @@ namespace FundAudit.Api.Tests.Client
                     if (source != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("Source")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(source, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (importId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("ImportId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(importId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -9144,9 +9152,9 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>The data-quality checks as CSV (UTF-8, formula-safe cells).</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<string> ExportDataQualityCsvAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source)
+        public virtual System.Threading.Tasks.Task<string> ExportDataQualityCsvAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, long? importId)
         {
-            return ExportDataQualityCsvAsync(from, to, fiscalYear, currency, programme, region, country, source, System.Threading.CancellationToken.None);
+            return ExportDataQualityCsvAsync(from, to, fiscalYear, currency, programme, region, country, source, importId, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -9155,7 +9163,7 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>The data-quality checks as CSV (UTF-8, formula-safe cells).</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<string> ExportDataQualityCsvAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<string> ExportDataQualityCsvAsync(System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, long? importId, System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -9202,6 +9210,10 @@ namespace FundAudit.Api.Tests.Client
                     if (source != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("Source")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(source, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (importId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("ImportId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(importId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -9312,9 +9324,9 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<QualityGrantsResponse> ListDataQualityGrantsAsync(string code, System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, int? limit, long? cursor)
+        public virtual System.Threading.Tasks.Task<QualityGrantsResponse> ListDataQualityGrantsAsync(string code, System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, int? limit, long? cursor, long? importId)
         {
-            return ListDataQualityGrantsAsync(code, from, to, fiscalYear, currency, programme, region, country, source, limit, cursor, System.Threading.CancellationToken.None);
+            return ListDataQualityGrantsAsync(code, from, to, fiscalYear, currency, programme, region, country, source, limit, cursor, importId, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -9323,7 +9335,7 @@ namespace FundAudit.Api.Tests.Client
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<QualityGrantsResponse> ListDataQualityGrantsAsync(string code, System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, int? limit, long? cursor, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<QualityGrantsResponse> ListDataQualityGrantsAsync(string code, System.DateTimeOffset? from, System.DateTimeOffset? to, int? fiscalYear, string? currency, string? programme, string? region, string? country, string? source, int? limit, long? cursor, long? importId, System.Threading.CancellationToken cancellationToken)
         {
             if (code == null)
                 throw new System.ArgumentNullException("code");
@@ -9383,6 +9395,10 @@ namespace FundAudit.Api.Tests.Client
                     if (cursor != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("Cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (importId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("ImportId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(importId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 

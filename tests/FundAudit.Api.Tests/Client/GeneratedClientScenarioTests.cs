@@ -66,7 +66,7 @@ public abstract class GeneratedClientScenarioTests<TApp>(TApp app) : IClassFixtu
         var import = await api.GetGrantImportAsync(queued.Id);
         Assert.Equal("succeeded", import.Status);
         Assert.Equal(1, import.Result?.Created);
-        var page = await api.ListGrantsAsync(null, null, "USD", null, null, 10, null);
+        var page = await api.ListGrantsAsync(null, null, "USD", null, null, 10, null, null);
         Assert.Equal(["GEN-1", "GEN-2"], page.Items.Select(g => g.Id).Order(StringComparer.Ordinal));
         Assert.Null(page.Next);
 

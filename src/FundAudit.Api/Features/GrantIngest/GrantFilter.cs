@@ -25,7 +25,8 @@ internal sealed record GrantFilter(
     DateOnly? To,
     string? Currency,
     string? RecipientCountry,
-    string? Text
+    string? Text,
+    long? ImportId = null
 )
 {
     /// <summary>The rules of both queries (<see cref="IGrantQuery"/>): a known currency; 'to' not before 'from'.
@@ -57,7 +58,8 @@ internal sealed record GrantFilter(
 
     /// <summary>
     /// The conditions, funder first, to be joined with AND, and their parameters (FunderId, From, To, Currency,
-    /// RecipientCountry, Text): the text is a case-insensitive substring of the title, description or recipient name.
+    /// RecipientCountry, ImportId, Text): the text is a case-insensitive substring of the title, description or
+    /// recipient name.
     /// </summary>
     public (List<string> Where, DynamicParameters Parameters) ToSql(long funderId, IDbDialect dialect)
     {
@@ -86,6 +88,12 @@ internal sealed record GrantFilter(
         {
             where.Add("upper(g.recipient_country) = @RecipientCountry");
             p.Add("RecipientCountry", RecipientCountry);
+        }
+
+        if (ImportId is { } import)
+        {
+            where.Add("g.import_id = @ImportId");
+            p.Add("ImportId", import);
         }
 
         if (Text is not null)

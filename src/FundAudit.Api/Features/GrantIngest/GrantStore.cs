@@ -95,6 +95,7 @@ internal sealed class GrantStore(Db db)
         "rule_set_version",
         "classified_at",
         "updated_at",
+        "import_id",
     ];
 
     private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
@@ -260,9 +261,10 @@ internal sealed class GrantStore(Db db)
 
     /// <summary>
     /// The values of <see cref="WriteColumns"/> for one grant: the single mapping from a grant to its row, shared by
-    /// the JSON upsert and the bulk import so both store exactly the same thing.
+    /// the JSON upsert and the bulk import so both store exactly the same thing. <paramref name="importId"/> is the
+    /// import that writes it (grants.import_id, migration 0017); null from the JSON API.
     /// </summary>
-    public static object?[] ColumnValues(long funderId, GrantToStore g, DateTimeOffset now)
+    public static object?[] ColumnValues(long funderId, GrantToStore g, DateTimeOffset now, long? importId = null)
     {
         var r = g.Record;
         var c = g.Classification;
@@ -312,6 +314,7 @@ internal sealed class GrantStore(Db db)
             c?.RuleSetVersion,
             c is null ? null : boxedNow,
             boxedNow,
+            importId,
             boxedNow,
         ];
     }

@@ -16,6 +16,8 @@ internal static class ListGrants
     /// <param name="Q">Text in title, description or recipient name.</param>
     /// <param name="Limit">Page size, 1 to 500 (default 50).</param>
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
+    /// <param name="ImportId">Only the grants that this import wrote last (created or changed; grants stored
+    /// unchanged by a later import keep the import that wrote them).</param>
     public sealed record Request(
         DateOnly? From,
         DateOnly? To,
@@ -23,7 +25,8 @@ internal static class ListGrants
         string? RecipientCountry,
         string? Q,
         int? Limit,
-        string? Cursor
+        string? Cursor,
+        long? ImportId = null
     ) : IGrantQuery;
 
     public sealed record Response(IReadOnlyList<GivingGrant> Items, string? Next);
@@ -43,7 +46,10 @@ internal static class ListGrants
             request.Currency,
             request.RecipientCountry,
             request.Q
-        );
+        ) with
+        {
+            ImportId = request.ImportId,
+        };
         var rows = await store.ListAsync(user.FunderId(), filter, after, limit + 1, ct);
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? Cursor.Encode(page[^1].AwardDate, page[^1].Id) : null;
@@ -61,6 +67,7 @@ internal static class ListGrants
                 .When(r => r.Cursor is not null)
                 .WithMessage("Not a cursor returned by this API.");
             RuleFor(r => r.Q).MaximumLength(200);
+            RuleFor(r => r.ImportId).GreaterThan(0).WithMessage("An import's id (a positive number).");
         }
     }
 

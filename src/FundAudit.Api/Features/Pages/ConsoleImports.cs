@@ -11,7 +11,11 @@ internal sealed record ImportListData(
     string? DateFormat = null
 );
 
-internal sealed record ImportPageData(GrantImportView Import, GetGrantImportErrors.Response Errors);
+internal sealed record ImportPageData(
+    GrantImportView Import,
+    GetGrantImportErrors.Response Errors,
+    ImportQualitySummary? Quality = null
+);
 
 /// <summary>The console's imports: the funder's CSV imports with status, counts and warnings, and one import's rejected
 /// rows.</summary>
@@ -67,10 +71,11 @@ internal static class ConsoleImports
         string id,
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
+        Audit.Quality.QualityCalculator quality,
         CancellationToken ct
     ) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? await ShowAsync(http, number, user, grants, ct)
+            ? await ShowAsync(http, number, user, grants, quality, ct)
             : NotFound(http);
 
     private static async Task<IResult> ShowAsync(
@@ -78,6 +83,7 @@ internal static class ConsoleImports
         long id,
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
+        Audit.Quality.QualityCalculator quality,
         CancellationToken ct
     )
     {
@@ -94,7 +100,11 @@ internal static class ConsoleImports
             http,
             "Import " + id.ToString(CultureInfo.InvariantCulture),
             "imports",
-            new ImportPageData(import, errors)
+            new ImportPageData(
+                import,
+                errors,
+                await ConsoleImportQuality.SummaryAsync(import, user, quality, grants, ct)
+            )
         );
     }
 

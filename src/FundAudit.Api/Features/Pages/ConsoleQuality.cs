@@ -5,11 +5,12 @@ using FundAudit.Api.Features.Pages.Components;
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>What the quality page's form asked for, as typed (kept on the page when it is wrong).</summary>
-internal sealed record QualityPageQuery(string From, string To, string Currency)
+internal sealed record QualityPageQuery(string From, string To, string Currency, long? ImportId = null)
 {
     /// <summary>The query string of the same filters, for links to a check's grants and back.</summary>
     public string QueryString =>
-        $"?from={Uri.EscapeDataString(From)}&to={Uri.EscapeDataString(To)}&currency={Uri.EscapeDataString(Currency)}";
+        $"?from={Uri.EscapeDataString(From)}&to={Uri.EscapeDataString(To)}&currency={Uri.EscapeDataString(Currency)}"
+        + (ImportId is { } import ? "&importId=" + import.ToString(CultureInfo.InvariantCulture) : "");
 }
 
 /// <summary>The quality page: the checks of the period, or one check's grants (<see cref="Grants"/>).</summary>
@@ -32,6 +33,7 @@ internal static class ConsoleQuality
         string? from,
         string? to,
         string? currency,
+        long? importId,
         ClaimsPrincipal user,
         QualityCalculator quality,
         GrantIngestUseCases grants,
@@ -39,7 +41,8 @@ internal static class ConsoleQuality
         CancellationToken ct
     )
     {
-        var (query, request, errors) = await ReadAsync(from, to, currency, user, grants, clock, ct);
+        var typed = new Typed(from, to, currency, importId);
+        var (query, request, errors) = await ReadAsync(typed, user, quality, grants, clock, ct);
         if (errors.Count > 0)
         {
             return Invalid(http, new QualityPageData(query, errors, null, null, null));
@@ -49,7 +52,8 @@ internal static class ConsoleQuality
             user.FunderId(),
             GetQuality.ToQuery(request, quality.Options),
             null,
-            ct
+            ct,
+            request.ImportId
         );
         var data = new QualityPageData(query, errors, GetQuality.ToResponse(report, query.QueryString), null, null);
         return ConsoleRender.Page<ConsoleQualityPage>(http, "Data quality", "quality", data);
@@ -61,6 +65,7 @@ internal static class ConsoleQuality
         string? from,
         string? to,
         string? currency,
+        long? importId,
         long? cursor,
         ClaimsPrincipal user,
         QualityCalculator quality,
@@ -69,7 +74,8 @@ internal static class ConsoleQuality
         CancellationToken ct
     )
     {
-        var (query, request, errors) = await ReadAsync(from, to, currency, user, grants, clock, ct);
+        var typed = new Typed(from, to, currency, importId);
+        var (query, request, errors) = await ReadAsync(typed, user, quality, grants, clock, ct);
         if (errors.Count > 0)
         {
             return Invalid(http, new QualityPageData(query, errors, null, null, null));
@@ -85,7 +91,8 @@ internal static class ConsoleQuality
             null,
             null,
             50,
-            cursor
+            cursor,
+            request.ImportId
         );
         return (await QualityGrants.HandleAsync(code, pageRequest, user, quality, ct)).Result switch
         {
@@ -116,13 +123,15 @@ internal static class ConsoleQuality
             StatusCodes.Status400BadRequest
         );
 
-    /// <summary>The form as asked (this year and the funder's first currency where blank) and its problems by
-    /// field, from the API's own validator.</summary>
+    /// <summary>The page's query as typed.</summary>
+    private sealed record Typed(string? From, string? To, string? Currency, long? ImportId);
+
+    /// <summary>The form as asked (where blank: this year, or with an import the span of its grants' award dates;
+    /// the funder's first currency) and its problems by field, from the API's own validator.</summary>
     private static async Task<(QualityPageQuery, GetQuality.Request, Dictionary<string, string>)> ReadAsync(
-        string? from,
-        string? to,
-        string? currency,
+        Typed typed,
         ClaimsPrincipal user,
+        QualityCalculator quality,
         GrantIngestUseCases grants,
         TimeProvider clock,
         CancellationToken ct
@@ -130,16 +139,31 @@ internal static class ConsoleQuality
     {
         var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
         var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var span =
+            typed.ImportId is { } import && import > 0
+                ? await quality.ImportPeriodAsync(user.FunderId(), import, ct)
+                : null;
         var query = new QualityPageQuery(
-            Blank(from) ?? $"{year:D4}-01-01",
-            Blank(to) ?? $"{year:D4}-12-31",
-            Blank(currency)?.ToUpperInvariant()
-                ?? (currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency)
+            Blank(typed.From) ?? span?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? $"{year:D4}-01-01",
+            Blank(typed.To) ?? span?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? $"{year:D4}-12-31",
+            Blank(typed.Currency)?.ToUpperInvariant()
+                ?? (currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency),
+            typed.ImportId
         );
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var fromDate = Date(query.From, "from", errors);
         var toDate = Date(query.To, "to", errors);
-        var request = new GetQuality.Request(fromDate, toDate, null, query.Currency, null, null, null, null);
+        var request = new GetQuality.Request(
+            fromDate,
+            toDate,
+            null,
+            query.Currency,
+            null,
+            null,
+            null,
+            null,
+            query.ImportId
+        );
         if (errors.Count == 0)
         {
             foreach (var failure in (await new GetQuality.Validator().ValidateAsync(request, ct)).Errors)

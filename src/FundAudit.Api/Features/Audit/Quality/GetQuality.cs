@@ -16,6 +16,8 @@ internal static class GetQuality
     /// <param name="Country">Only recipients in this country (ISO code or name).</param>
     /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
     /// (manual).</param>
+    /// <param name="ImportId">Only the grants that this import wrote last (created or changed; GET
+    /// /api/grants/imports/{id}); an import of another funder has no grants here.</param>
     public sealed record Request(
         DateOnly? From,
         DateOnly? To,
@@ -24,7 +26,8 @@ internal static class GetQuality
         string? Programme,
         string? Region,
         string? Country,
-        string? Source
+        string? Source,
+        long? ImportId = null
     ) : IMixFilter;
 
     /// <summary>How many grants share one kind of reason.</summary>
@@ -84,7 +87,13 @@ internal static class GetQuality
         CancellationToken ct
     )
     {
-        var report = await quality.ComputeAsync(user.FunderId(), ToQuery(request, quality.Options), null, ct);
+        var report = await quality.ComputeAsync(
+            user.FunderId(),
+            ToQuery(request, quality.Options),
+            null,
+            ct,
+            request.ImportId
+        );
         return TypedResults.Ok(ToResponse(report, http.QueryString.Value ?? ""));
     }
 
@@ -96,7 +105,13 @@ internal static class GetQuality
         CancellationToken ct
     )
     {
-        var report = await quality.ComputeAsync(user.FunderId(), ToQuery(request, quality.Options), null, ct);
+        var report = await quality.ComputeAsync(
+            user.FunderId(),
+            ToQuery(request, quality.Options),
+            null,
+            ct,
+            request.ImportId
+        );
         var r = ToResponse(report, http.QueryString.Value ?? "");
         var sb = new StringBuilder();
         sb.Append(
@@ -132,7 +147,8 @@ internal static class GetQuality
         return TypedResults.File(
             Encoding.UTF8.GetBytes(sb.ToString()),
             "text/csv; charset=utf-8",
-            $"quality-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"
+            (request.ImportId is { } import ? $"quality-import-{import}-" : "quality-")
+                + $"{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"
         );
     }
 
@@ -183,6 +199,7 @@ internal static class GetQuality
             AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
             AuditViews.CurrencyRule(this, r => r.Currency);
             AuditViews.FilterRules(this);
+            RuleFor(r => r.ImportId).GreaterThan(0).WithMessage("An import's id (a positive number).");
         }
     }
 }

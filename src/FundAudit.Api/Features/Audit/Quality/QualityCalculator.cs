@@ -33,9 +33,17 @@ internal sealed class QualityCalculator(
 {
     public AuditOptions Options => options.Value;
 
-    public async Task<QualityReport> ComputeAsync(long funderId, MixQuery q, string? only, CancellationToken ct)
+    /// <summary>The report of <paramref name="q"/>; with <paramref name="importId"/>, over that import's grants
+    /// only (those it wrote last).</summary>
+    public async Task<QualityReport> ComputeAsync(
+        long funderId,
+        MixQuery q,
+        string? only,
+        CancellationToken ct,
+        long? importId = null
+    )
     {
-        var rows = await store.RowsAsync(funderId, q, only, ct);
+        var rows = await store.RowsAsync(funderId, q, only, ct, importId);
         var book = await BookAsync(funderId, q.Currency, rows, ct);
         var context = new QualityContext(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), q.Currency, book);
         var checks = QualityChecks
@@ -60,6 +68,11 @@ internal sealed class QualityCalculator(
 
         return new QualityReport(q, rows.Count, converted, unconverted, checks);
     }
+
+    /// <summary>The award-date span of the grants one import wrote last (the console's default period for that
+    /// import's checks); null when it wrote none.</summary>
+    public Task<(DateOnly From, DateOnly To)?> ImportPeriodAsync(long funderId, long importId, CancellationToken ct) =>
+        store.ImportPeriodAsync(funderId, importId, ct);
 
     private async Task<RateBook> BookAsync(
         long funderId,

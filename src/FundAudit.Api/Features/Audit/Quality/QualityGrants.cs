@@ -14,6 +14,7 @@ internal static class QualityGrants
     /// (manual).</param>
     /// <param name="Limit">1 to 500 (default 50).</param>
     /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
+    /// <param name="ImportId">Only the grants that this import wrote last (created or changed).</param>
     public sealed record Request(
         DateOnly? From,
         DateOnly? To,
@@ -24,10 +25,12 @@ internal static class QualityGrants
         string? Country,
         string? Source,
         int? Limit,
-        long? Cursor
+        long? Cursor,
+        long? ImportId = null
     )
     {
-        public GetQuality.Request Filters => new(From, To, FiscalYear, Currency, Programme, Region, Country, Source);
+        public GetQuality.Request Filters =>
+            new(From, To, FiscalYear, Currency, Programme, Region, Country, Source, ImportId);
     }
 
     /// <param name="Id">The grant's 360Giving identifier.</param>
@@ -73,7 +76,7 @@ internal static class QualityGrants
         }
 
         var query = GetQuality.ToQuery(request.Filters, quality.Options);
-        var report = await quality.ComputeAsync(user.FunderId(), query, check.Code, ct);
+        var report = await quality.ComputeAsync(user.FunderId(), query, check.Code, ct, request.ImportId);
         var limit = request.Limit ?? 50;
         var cursor = request.Cursor ?? 0;
         var hits = report.Checks[0].Hits.Where(h => h.Grant.Id > cursor).Take(limit + 1).ToList();

@@ -52,6 +52,11 @@ internal sealed class QualityRow
 /// </summary>
 internal sealed class QualityStore(Db db)
 {
+    private const string SelectImportPeriod = """
+        SELECT min(award_date) AS FirstDate, max(award_date) AS LastDate
+        FROM grants WHERE funder_id = @FunderId AND import_id = @ImportId
+        """;
+
     private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
 
     /// <summary>
@@ -67,16 +72,24 @@ internal sealed class QualityStore(Db db)
 
     /// <summary>
     /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
-    /// may fail it when the database can tell (so totals over them are not the query's totals).
+    /// may fail it when the database can tell (so totals over them are not the query's totals); with
+    /// <paramref name="importId"/>, only the grants that import wrote last (grants.import_id, migration 0017).
     /// </summary>
     public async Task<IReadOnlyList<QualityRow>> RowsAsync(
         long funderId,
         MixQuery q,
         string? only,
-        CancellationToken ct
+        CancellationToken ct,
+        long? importId = null
     )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
+        if (importId is { } import)
+        {
+            where += " AND g.import_id = @ImportId";
+            p["ImportId"] = import;
+        }
+
         if (only is not null && Candidates.TryGetValue(only, out var candidates))
         {
             where += " AND " + candidates;
@@ -103,5 +116,28 @@ internal sealed class QualityStore(Db db)
         await using var connection = await db.OpenAsync(ct);
         var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
         return (await connection.QueryAsync<QualityRow>(command)).AsList();
+    }
+
+    /// <summary>The first and last award dates of the grants one import wrote last; null when it wrote none (or is
+    /// another funder's).</summary>
+    public async Task<(DateOnly From, DateOnly To)?> ImportPeriodAsync(
+        long funderId,
+        long importId,
+        CancellationToken ct
+    )
+    {
+        var span = await db.QueryFirstOrDefaultAsync<ImportPeriodRow>(
+            SelectImportPeriod,
+            new { FunderId = funderId, ImportId = importId },
+            ct
+        );
+        return span is { FirstDate: { } from, LastDate: { } to } ? (from, to) : null;
+    }
+
+    private sealed class ImportPeriodRow
+    {
+        public DateOnly? FirstDate { get; init; }
+
+        public DateOnly? LastDate { get; init; }
     }
 }

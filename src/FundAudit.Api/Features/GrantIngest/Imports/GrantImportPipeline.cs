@@ -139,7 +139,12 @@ internal sealed class GrantImportPipeline(
                 continue;
             }
 
-            var values = GrantStore.ColumnValues(run.FunderId, CsvGrantMapping.ToGrant(content, engine), now);
+            var values = GrantStore.ColumnValues(
+                run.FunderId,
+                CsvGrantMapping.ToGrant(content, engine),
+                now,
+                run.ImportId
+            );
             if (state == StoredHashes.State.New)
             {
                 mapped.New.Add(values);

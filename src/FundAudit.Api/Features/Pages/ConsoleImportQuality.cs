@@ -1,0 +1,50 @@
+using FundAudit.Api.Features.Audit.Quality;
+using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.GrantIngest.Imports;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>
+/// The quality summary of one finished import on its console page: the API's checks (GET
+/// /api/audit/quality?importId=…) over the grants the import wrote last, for the span of their award dates, in the
+/// funder's first currency; <see cref="Report"/> is null when the import wrote no grant (every row unchanged).
+/// </summary>
+internal sealed record ImportQualitySummary(QualityPageQuery Query, GetQuality.Response? Report);
+
+internal static class ConsoleImportQuality
+{
+    /// <summary>The summary of a succeeded import, else null (nothing to check yet, or nothing was stored).</summary>
+    public static async Task<ImportQualitySummary?> SummaryAsync(
+        GrantImportView import,
+        ClaimsPrincipal user,
+        QualityCalculator quality,
+        GrantIngestUseCases grants,
+        CancellationToken ct
+    )
+    {
+        if (import.Status != ImportStatus.Succeeded)
+        {
+            return null;
+        }
+
+        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+        var currency = currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency;
+        if (await quality.ImportPeriodAsync(user.FunderId(), import.Id, ct) is not { } span)
+        {
+            return new ImportQualitySummary(new QualityPageQuery("", "", currency, import.Id), null);
+        }
+
+        var query = new QualityPageQuery(Day(span.From), Day(span.To), currency, import.Id);
+        var request = new GetQuality.Request(span.From, span.To, null, currency, null, null, null, null, import.Id);
+        var report = await quality.ComputeAsync(
+            user.FunderId(),
+            GetQuality.ToQuery(request, quality.Options),
+            null,
+            ct,
+            import.Id
+        );
+        return new ImportQualitySummary(query, GetQuality.ToResponse(report, query.QueryString));
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
