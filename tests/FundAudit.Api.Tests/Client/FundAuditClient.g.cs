@@ -319,20 +319,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Create an API key (the secret is shown once)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>Created</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<CreateApiKeyResponse> CreateApiKeyAsync(CreateApiKeyRequest body)
+        public virtual System.Threading.Tasks.Task<CreateApiKeyResponse> CreateApiKeyAsync(string x_FundAudit_Step_Up, CreateApiKeyRequest body)
         {
-            return CreateApiKeyAsync(body, System.Threading.CancellationToken.None);
+            return CreateApiKeyAsync(x_FundAudit_Step_Up, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create an API key (the secret is shown once)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>Created</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<CreateApiKeyResponse> CreateApiKeyAsync(CreateApiKeyRequest body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<CreateApiKeyResponse> CreateApiKeyAsync(string x_FundAudit_Step_Up, CreateApiKeyRequest body, System.Threading.CancellationToken cancellationToken)
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -343,6 +345,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -415,7 +421,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -426,6 +432,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Unprocessable Entity", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -470,20 +486,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Revoke an API key
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>No Content</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task RevokeApiKeyAsync(string keyId)
+        public virtual System.Threading.Tasks.Task RevokeApiKeyAsync(string keyId, string x_FundAudit_Step_Up)
         {
-            return RevokeApiKeyAsync(keyId, System.Threading.CancellationToken.None);
+            return RevokeApiKeyAsync(keyId, x_FundAudit_Step_Up, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Revoke an API key
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>No Content</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task RevokeApiKeyAsync(string keyId, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task RevokeApiKeyAsync(string keyId, string x_FundAudit_Step_Up, System.Threading.CancellationToken cancellationToken)
         {
             if (keyId == null)
                 throw new System.ArgumentNullException("keyId");
@@ -494,6 +512,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -557,7 +579,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -568,6 +590,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -612,20 +644,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Grant a role to a person (admin, officer or finance wait for a second admin when the funder has two)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<RoleGrantsGrant> RequestRoleGrantAsync(long personId, RoleGrantsRequest body)
+        public virtual System.Threading.Tasks.Task<RoleGrantsGrant> RequestRoleGrantAsync(long personId, string x_FundAudit_Step_Up, RoleGrantsRequest body)
         {
-            return RequestRoleGrantAsync(personId, body, System.Threading.CancellationToken.None);
+            return RequestRoleGrantAsync(personId, x_FundAudit_Step_Up, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Grant a role to a person (admin, officer or finance wait for a second admin when the funder has two)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<RoleGrantsGrant> RequestRoleGrantAsync(long personId, RoleGrantsRequest body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<RoleGrantsGrant> RequestRoleGrantAsync(long personId, string x_FundAudit_Step_Up, RoleGrantsRequest body, System.Threading.CancellationToken cancellationToken)
         {
             if (personId == null)
                 throw new System.ArgumentNullException("personId");
@@ -639,6 +673,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -723,7 +761,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -754,6 +792,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Unprocessable Entity", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -798,20 +846,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// A second admin confirms a pending grant (the admin who asked cannot)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<RoleGrantsGrant> ConfirmRoleGrantAsync(long id)
+        public virtual System.Threading.Tasks.Task<RoleGrantsGrant> ConfirmRoleGrantAsync(long id, string x_FundAudit_Step_Up)
         {
-            return ConfirmRoleGrantAsync(id, System.Threading.CancellationToken.None);
+            return ConfirmRoleGrantAsync(id, x_FundAudit_Step_Up, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// A second admin confirms a pending grant (the admin who asked cannot)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<RoleGrantsGrant> ConfirmRoleGrantAsync(long id, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<RoleGrantsGrant> ConfirmRoleGrantAsync(long id, string x_FundAudit_Step_Up, System.Threading.CancellationToken cancellationToken)
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -822,6 +872,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Content = new System.Net.Http.StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json");
                     request_.Method = new System.Net.Http.HttpMethod("POST");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
@@ -893,7 +947,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -914,6 +968,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -1206,20 +1270,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Switch API keys' decisions on or off (off by default; four-eyes then counts key owners)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<IntegrationSettingsSettings> SetIntegrationSettingsAsync(IntegrationSettingsSettings body)
+        public virtual System.Threading.Tasks.Task<IntegrationSettingsSettings> SetIntegrationSettingsAsync(string x_FundAudit_Step_Up, IntegrationSettingsSettings body)
         {
-            return SetIntegrationSettingsAsync(body, System.Threading.CancellationToken.None);
+            return SetIntegrationSettingsAsync(x_FundAudit_Step_Up, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Switch API keys' decisions on or off (off by default; four-eyes then counts key owners)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<IntegrationSettingsSettings> SetIntegrationSettingsAsync(IntegrationSettingsSettings body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<IntegrationSettingsSettings> SetIntegrationSettingsAsync(string x_FundAudit_Step_Up, IntegrationSettingsSettings body, System.Threading.CancellationToken cancellationToken)
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -1230,6 +1296,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1302,7 +1372,17 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -1739,20 +1819,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Invite a person (the one-time link is shown once)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>Created</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<InvitationResponse> InvitePersonAsync(InvitePersonRequest body)
+        public virtual System.Threading.Tasks.Task<InvitationResponse> InvitePersonAsync(string x_FundAudit_Step_Up, InvitePersonRequest body)
         {
-            return InvitePersonAsync(body, System.Threading.CancellationToken.None);
+            return InvitePersonAsync(x_FundAudit_Step_Up, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Invite a person (the one-time link is shown once)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>Created</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<InvitationResponse> InvitePersonAsync(InvitePersonRequest body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<InvitationResponse> InvitePersonAsync(string x_FundAudit_Step_Up, InvitePersonRequest body, System.Threading.CancellationToken cancellationToken)
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -1763,6 +1845,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1835,7 +1921,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1846,6 +1932,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -2038,20 +2134,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// A new one-time link for an invited or seized person
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>Created</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<InvitationResponse> ReinvitePersonAsync(long id, ReinvitePersonRequest body)
+        public virtual System.Threading.Tasks.Task<InvitationResponse> ReinvitePersonAsync(long id, string x_FundAudit_Step_Up, ReinvitePersonRequest body)
         {
-            return ReinvitePersonAsync(id, body, System.Threading.CancellationToken.None);
+            return ReinvitePersonAsync(id, x_FundAudit_Step_Up, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// A new one-time link for an invited or seized person
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>Created</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<InvitationResponse> ReinvitePersonAsync(long id, ReinvitePersonRequest body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<InvitationResponse> ReinvitePersonAsync(long id, string x_FundAudit_Step_Up, ReinvitePersonRequest body, System.Threading.CancellationToken cancellationToken)
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2065,6 +2163,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -2139,7 +2241,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2160,6 +2262,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -2204,20 +2316,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Revoke every session, factor and code of a person at once
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<SeizePersonResponse> SeizePersonAsync(long id)
+        public virtual System.Threading.Tasks.Task<SeizePersonResponse> SeizePersonAsync(long id, string x_FundAudit_Step_Up)
         {
-            return SeizePersonAsync(id, System.Threading.CancellationToken.None);
+            return SeizePersonAsync(id, x_FundAudit_Step_Up, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Revoke every session, factor and code of a person at once
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SeizePersonResponse> SeizePersonAsync(long id, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<SeizePersonResponse> SeizePersonAsync(long id, string x_FundAudit_Step_Up, System.Threading.CancellationToken cancellationToken)
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2228,6 +2342,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Content = new System.Net.Http.StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json");
                     request_.Method = new System.Net.Http.HttpMethod("POST");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
@@ -2299,7 +2417,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2310,6 +2428,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -10785,20 +10913,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Make an officer or finance person a member of the fund
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<FundMembersResponse> AddFundMemberAsync(string slug, long personId)
+        public virtual System.Threading.Tasks.Task<FundMembersResponse> AddFundMemberAsync(string slug, long personId, string x_FundAudit_Step_Up)
         {
-            return AddFundMemberAsync(slug, personId, System.Threading.CancellationToken.None);
+            return AddFundMemberAsync(slug, personId, x_FundAudit_Step_Up, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Make an officer or finance person a member of the fund
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<FundMembersResponse> AddFundMemberAsync(string slug, long personId, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<FundMembersResponse> AddFundMemberAsync(string slug, long personId, string x_FundAudit_Step_Up, System.Threading.CancellationToken cancellationToken)
         {
             if (slug == null)
                 throw new System.ArgumentNullException("slug");
@@ -10812,6 +10942,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Content = new System.Net.Http.StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json");
                     request_.Method = new System.Net.Http.HttpMethod("PUT");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
@@ -10884,7 +11018,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -10905,6 +11039,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Unprocessable Entity", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -10949,20 +11093,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Remove a member from the fund
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>No Content</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task RemoveFundMemberAsync(string slug, long personId)
+        public virtual System.Threading.Tasks.Task RemoveFundMemberAsync(string slug, long personId, string x_FundAudit_Step_Up)
         {
-            return RemoveFundMemberAsync(slug, personId, System.Threading.CancellationToken.None);
+            return RemoveFundMemberAsync(slug, personId, x_FundAudit_Step_Up, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Remove a member from the fund
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>No Content</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task RemoveFundMemberAsync(string slug, long personId, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task RemoveFundMemberAsync(string slug, long personId, string x_FundAudit_Step_Up, System.Threading.CancellationToken cancellationToken)
         {
             if (slug == null)
                 throw new System.ArgumentNullException("slug");
@@ -10976,6 +11122,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -11041,7 +11191,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -11052,6 +11202,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -14040,20 +14200,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Set the funder's OpenID Connect provider
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<SsoProviderView> PutSsoProviderAsync(SsoSettingsRequest body)
+        public virtual System.Threading.Tasks.Task<SsoProviderView> PutSsoProviderAsync(string x_FundAudit_Step_Up, SsoSettingsRequest body)
         {
-            return PutSsoProviderAsync(body, System.Threading.CancellationToken.None);
+            return PutSsoProviderAsync(x_FundAudit_Step_Up, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Set the funder's OpenID Connect provider
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SsoProviderView> PutSsoProviderAsync(SsoSettingsRequest body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<SsoProviderView> PutSsoProviderAsync(string x_FundAudit_Step_Up, SsoSettingsRequest body, System.Threading.CancellationToken cancellationToken)
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -14064,6 +14226,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -14136,7 +14302,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -14147,6 +14313,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)
@@ -14191,20 +14367,22 @@ namespace FundAudit.Api.Tests.Client
         /// <summary>
         /// Remove the funder's OpenID Connect provider (single sign-on stops at once)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>No Content</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task DeleteSsoProviderAsync()
+        public virtual System.Threading.Tasks.Task DeleteSsoProviderAsync(string x_FundAudit_Step_Up)
         {
-            return DeleteSsoProviderAsync(System.Threading.CancellationToken.None);
+            return DeleteSsoProviderAsync(x_FundAudit_Step_Up, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Remove the funder's OpenID Connect provider (single sign-on stops at once)
         /// </summary>
+        /// <param name="x_FundAudit_Step_Up">The key owner's current authenticator (TOTP) code, 6 digits, accepted once. Without it, or with a wrong or used code, the answer is 403; after repeated wrong codes 429 with Retry-After (the sign-in backoff).</param>
         /// <returns>No Content</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task DeleteSsoProviderAsync(System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task DeleteSsoProviderAsync(string x_FundAudit_Step_Up, System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -14212,6 +14390,10 @@ namespace FundAudit.Api.Tests.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (x_FundAudit_Step_Up == null)
+                        throw new System.ArgumentNullException("x_FundAudit_Step_Up");
+                    request_.Headers.TryAddWithoutValidation("X-FundAudit-Step-Up", ConvertToString(x_FundAudit_Step_Up, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -14247,6 +14429,16 @@ namespace FundAudit.Api.Tests.Client
                             return;
                         }
                         else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("The request could not be read or is not valid.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 401)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -14264,7 +14456,7 @@ namespace FundAudit.Api.Tests.Client
                             {
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new FundAuditApiException<ProblemDetails>("The key\'s role may not do this (ProblemDetails).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new FundAuditApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -14275,6 +14467,16 @@ namespace FundAudit.Api.Tests.Client
                                 throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new FundAuditApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new FundAuditApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new FundAuditApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 500)

@@ -136,7 +136,11 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     {
         var client = CreateDefaultClient(
             ClientOptions.BaseAddress,
-            [.. ContractClients.Handlers(ClientOptions), new StaffFixtures.EveryoneAMemberHandler(this)]
+            [
+                .. ContractClients.Handlers(ClientOptions),
+                new StaffFixtures.EveryoneAMemberHandler(this),
+                new KeyStepUpHandler(this),
+            ]
         );
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;

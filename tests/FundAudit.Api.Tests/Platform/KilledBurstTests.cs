@@ -59,14 +59,23 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
     {
         await using var service = ServiceProcess.Start("burst", settings);
         await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        await ServiceProcess.RunCommandAsync(settings, "funders", "create", "Burst fund", "admin@burst.example");
+        var invited = await ServiceProcess.RunCommandAsync(
+            settings,
+            "funders",
+            "create",
+            "Burst fund",
+            "admin@burst.example"
+        );
+        // The first admin enrols (their changes made with a key need their TOTP code), then holds an admin key.
+        var admin = await FirstAdmin.EnrolAsync(service, settings, invited, "admin@burst.example");
         var created = await ServiceProcess.RunCommandAsync(
             settings,
             "funders",
             "keys",
             "create",
             "Burst fund",
-            "admin"
+            "admin",
+            admin.PersonId.ToString(System.Globalization.CultureInfo.InvariantCulture)
         );
         service.Authorize(KeyFrom(created));
         var slug = "burst-" + Guid.NewGuid().ToString("N")[..8];
@@ -94,10 +103,23 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
             "officer"
         );
         var owner = System.Text.RegularExpressions.Regex.Match(officerKey, @"owned by person (\d+)").Groups[1].Value;
-        await ExpectAsync(await service.Http.PutAsync($"/api/funds/{slug}/members/{owner}", null), HttpStatusCode.OK);
+        await ExpectAsync(
+            await service.Http.SendAsync(
+                admin.StepUp(new HttpRequestMessage(HttpMethod.Put, $"/api/funds/{slug}/members/{owner}"), 0)
+            ),
+            HttpStatusCode.OK
+        );
         // The officer's key reads cases (a reveal): only once the funder lets its keys decide.
         await ExpectAsync(
-            await service.Http.PutAsJsonAsync("/api/settings/integrations", new { keysMayDecide = true }),
+            await service.Http.SendAsync(
+                admin.StepUp(
+                    new HttpRequestMessage(HttpMethod.Put, "/api/settings/integrations")
+                    {
+                        Content = JsonContent.Create(new { keysMayDecide = true }),
+                    },
+                    1
+                )
+            ),
             HttpStatusCode.OK
         );
         using var anonymous = Client(service, null);

@@ -130,6 +130,7 @@ internal static class EmergencyRequestsEndpoints
             .WithName("AddFundMember")
             .WithSummary("Make an officer or finance person a member of the fund")
             .RequireAuthorization(Policies.Admin)
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         funds
@@ -137,6 +138,7 @@ internal static class EmergencyRequestsEndpoints
             .WithName("RemoveFundMember")
             .WithSummary("Remove a member from the fund")
             .RequireAuthorization(Policies.Admin)
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -15,6 +15,7 @@ internal static class PeopleEndpoints
         services.AddSingleton<ThrottleStore>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PersonSignIn>();
+        services.AddSingleton<KeyStepUp>();
         services.AddScoped<IValidator<InvitePerson.Request>, InvitePerson.Validator>();
         services.AddScoped<IValidator<ReinvitePerson.Request>, ReinvitePerson.Validator>();
         return services;
@@ -34,18 +35,21 @@ internal static class PeopleEndpoints
             .WithName("InvitePerson")
             .WithSummary("Invite a person (the one-time link is shown once)")
             .WithValidation<InvitePerson.Request>()
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status409Conflict);
         people
             .MapPost("/{id:long}/invitations", ReinvitePerson.HandleAsync)
             .WithName("ReinvitePerson")
             .WithSummary("A new one-time link for an invited or seized person")
             .WithValidation<ReinvitePerson.Request>()
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         people
             .MapPost("/{id:long}/seize", SeizePerson.HandleAsync)
             .WithName("SeizePerson")
             .WithSummary("Revoke every session, factor and code of a person at once")
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

@@ -48,10 +48,12 @@ internal static class SsoEndpoints
             .WithName("PutSsoProvider")
             .WithSummary("Set the funder's OpenID Connect provider")
             .WithValidation<SsoSettings.Request>()
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status409Conflict);
         sso.MapDelete("/", SsoSettings.DeleteAsync)
             .WithName("DeleteSsoProvider")
             .WithSummary("Remove the funder's OpenID Connect provider (single sign-on stops at once)")
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapConsoleSso();
         return app;

@@ -32,10 +32,12 @@ internal static class TenancyEndpoints
             .WithName("CreateApiKey")
             .WithSummary("Create an API key (the " + "secret is shown once)")
             .WithValidation<CreateApiKey.Request>()
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         keys.MapDelete("/{keyId}", RevokeApiKey.HandleAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key")
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         MapRoleGrants(app);
@@ -48,7 +50,8 @@ internal static class TenancyEndpoints
             .MapPut("/integrations", IntegrationSettings.PutAsync)
             .WithName("SetIntegrationSettings")
             .WithSummary("Switch API keys' decisions on or off (off by default; four-eyes then counts key owners)")
-            .WithValidation<IntegrationSettings.Settings>();
+            .WithValidation<IntegrationSettings.Settings>()
+            .RequireKeyStepUp();
         return app;
     }
 
@@ -63,6 +66,7 @@ internal static class TenancyEndpoints
                 "Grant a role to a person (admin, officer or finance wait for a second admin when the funder has two)"
             )
             .WithValidation<RoleGrants.Request>()
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -70,6 +74,7 @@ internal static class TenancyEndpoints
             .MapPost("/role-grants/{id:long}/confirm", RoleGrants.ConfirmAsync)
             .WithName("ConfirmRoleGrant")
             .WithSummary("A second admin confirms a pending grant (the admin who asked cannot)")
+            .RequireKeyStepUp()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         admin

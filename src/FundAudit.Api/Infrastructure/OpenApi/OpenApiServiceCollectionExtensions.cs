@@ -33,6 +33,7 @@ internal static class OpenApiServiceCollectionExtensions
                 }
             );
             o.AddDocumentTransformer<ContractDocumentTransformer>();
+            o.AddOperationTransformer<StepUpHeaderTransformer>();
         });
         return services;
     }
