@@ -139,6 +139,8 @@ public abstract class ConsoleLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
         ("/app/people", "People_Title"),
         ("/app/logs", "Logs_Title"),
         ("/app/sso", "Sso_Title"),
+        ("/app/audit", "Audit_Title"),
+        ("/app/compare", "Compare_Title"),
     ];
 }
 
