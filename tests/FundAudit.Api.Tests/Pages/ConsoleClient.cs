@@ -28,6 +28,13 @@ public sealed class ConsoleClient : IDisposable
     /// <summary>The antiforgery token of the last page read (null before any page with a form).</summary>
     public string? Token => _session.Token;
 
+    /// <summary>The Accept-Language header sent with every request (null: none).</summary>
+    public string? AcceptLanguage
+    {
+        get => _session.AcceptLanguage;
+        set => _session.AcceptLanguage = value;
+    }
+
     /// <summary>A cookie the server has set and not deleted.</summary>
     public string? Cookie(string name) => _session.Cookies.GetValueOrDefault(name);
 

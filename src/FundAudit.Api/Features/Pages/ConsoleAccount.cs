@@ -31,8 +31,7 @@ internal static class ConsoleAccount
                     http,
                     returnUrl,
                     email,
-                    $"Too many failed attempts. Wait {Math.Ceiling(result.Wait.TotalSeconds):0} seconds, then try "
-                        + "again.",
+                    ConsoleText.T("SignIn_TooMany", Math.Ceiling(result.Wait.TotalSeconds)),
                     options,
                     StatusCodes.Status429TooManyRequests
                 )
@@ -40,7 +39,7 @@ internal static class ConsoleAccount
                     http,
                     returnUrl,
                     email,
-                    "This email, password and code were not accepted together. Check them and try again.",
+                    ConsoleText.T("SignIn_Refused"),
                     options,
                     StatusCodes.Status401Unauthorized
                 );
@@ -75,8 +74,8 @@ internal static class ConsoleAccount
     public static IResult Forbidden(HttpContext http) =>
         ConsoleRender.Message(
             http,
-            "Not allowed",
-            "Your role may not open this page. Ask your administrator if " + "you need it.",
+            ConsoleText.T("Forbidden_Title"),
+            ConsoleText.T("Forbidden_Text"),
             StatusCodes.Status403Forbidden
         );
 
@@ -85,8 +84,8 @@ internal static class ConsoleAccount
     public static IResult NotFound(HttpContext http) =>
         ConsoleRender.Message(
             http,
-            "Not found",
-            "There is no console page at this address.",
+            ConsoleText.T("NotFound_Title"),
+            ConsoleText.T("NotFound_Text"),
             StatusCodes.Status404NotFound
         );
 
@@ -114,7 +113,7 @@ internal static class ConsoleAccount
         PageResult.Render<ConsoleSignIn>(
             new
             {
-                Chrome = new ConsoleChrome("Sign in", "", null, null, PageSecurity.Token(http)),
+                Chrome = ConsoleRender.Anonymous(http, ConsoleText.T("SignIn_Title")),
                 ReturnUrl = returnUrl,
                 Email = email,
                 Error = error,

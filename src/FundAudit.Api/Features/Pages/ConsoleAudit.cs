@@ -74,11 +74,14 @@ internal static class ConsoleAudit
             switch ((await audit.CreateBaselineAsync(request, user, ct)).Result)
             {
                 case Created<BaselineView> { Value: { } b }:
-                    var notice =
-                        $"Frozen: baseline '{b.Name}', {ConsolePortfolio.Day(b.Period.From)} to "
-                        + $"{ConsolePortfolio.Day(b.Period.To)}, "
-                        + $"{ConsolePortfolio.Money(b.Totals.Amount)} {b.Currency} "
-                        + $"in {ConsolePortfolio.Grants(b.Grants)}.";
+                    var notice = ConsoleText.T(
+                        "Audit_Frozen",
+                        b.Name,
+                        ConsolePortfolio.Period(b.Period.From, b.Period.To),
+                        ConsolePortfolio.Money(b.Totals.Amount),
+                        b.Currency,
+                        ConsolePortfolio.Grants(b.Grants)
+                    );
                     return await RenderAsync(http, user, audit, data, notice, false, 200, ct);
                 case ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } conflict:
                     errors["name"] = ConsoleForms.Detail(conflict);
@@ -100,16 +103,7 @@ internal static class ConsoleAudit
         }
 
         data = data with { Baseline = form with { Errors = errors } };
-        return await RenderAsync(
-            http,
-            user,
-            audit,
-            data,
-            "The baseline was not frozen: see the form.",
-            true,
-            status,
-            ct
-        );
+        return await RenderAsync(http, user, audit, data, ConsoleText.T("Audit_NotFrozen"), true, status, ct);
     }
 
     public static Task<IResult> AddTargetAsync(
@@ -146,7 +140,7 @@ internal static class ConsoleAudit
         var data = await DefaultsAsync(user, audit, grants, clock, ct);
         return (await audit.DeleteTargetAsync(id, user, ct)).Result is ProblemHttpResult problem
             ? await RenderAsync(http, user, audit, data, ConsoleForms.Detail(problem), true, problem.StatusCode, ct)
-            : await RenderAsync(http, user, audit, data, $"Target {id} was removed.", false, 200, ct);
+            : await RenderAsync(http, user, audit, data, ConsoleText.T("Audit_TargetRemoved", id), false, 200, ct);
     }
 
     /// <summary>A new target (no <paramref name="id"/>) or a change to one; refused beside its form.</summary>
@@ -173,7 +167,7 @@ internal static class ConsoleAudit
         await ConsoleForms.ValidateAsync(validator, request, errors, ct);
         var data = await DefaultsAsync(user, audit, grants, clock, ct);
         var status = StatusCodes.Status400BadRequest;
-        var notice = "The target was not saved: see its form.";
+        var notice = ConsoleText.T("Audit_TargetNotSaved");
         if (errors.Count == 0)
         {
             var result = id is { } existing
@@ -181,7 +175,7 @@ internal static class ConsoleAudit
                 : (await audit.CreateTargetAsync(request, user, ct)).Result;
             if (result is not ProblemHttpResult problem)
             {
-                var saved = id is null ? "Target set." : $"Target {id} changed.";
+                var saved = id is null ? ConsoleText.T("Audit_TargetSet") : ConsoleText.T("Audit_TargetChanged", id);
                 return await RenderAsync(http, user, audit, data, saved, false, 200, ct);
             }
 
@@ -276,7 +270,7 @@ internal static class ConsoleAudit
 
         return ConsoleRender.Page<ConsoleAuditPage>(
             http,
-            "Baselines and targets",
+            ConsoleText.T("Audit_Title"),
             "audit",
             data,
             notice,

@@ -52,16 +52,16 @@ internal static class ConsoleCompare
             data = data with { Form = form with { Errors = errors } };
             return ConsoleRender.Page<ConsoleComparePage>(
                 http,
-                "Compare",
+                ConsoleText.T("Compare_Title"),
                 "audit",
                 data,
-                "Check the highlighted fields.",
+                ConsoleText.T("Problem_CheckFields"),
                 true,
                 StatusCodes.Status400BadRequest
             );
         }
 
-        return ConsoleRender.Page<ConsoleComparePage>(http, "Compare", "audit", data);
+        return ConsoleRender.Page<ConsoleComparePage>(http, ConsoleText.T("Compare_Title"), "audit", data);
     }
 
     private static async Task<CompareData> WithBaselineAsync(
@@ -91,7 +91,7 @@ internal static class ConsoleCompare
         {
             if (problem.StatusCode == StatusCodes.Status404NotFound)
             {
-                errors["baseline"] = $"There is no baseline {id} in your portfolio.";
+                errors["baseline"] = ConsoleText.T("Problem_NoBaseline", id);
             }
 
             return data with
@@ -204,7 +204,7 @@ internal static class ConsoleCompare
         }
     }
 
-    private static string Period(PeriodView p) => $"{Day(p.From)} to {Day(p.To)}";
+    private static string Period(PeriodView p) => ConsolePortfolio.Period(p.From, p.To);
 
     private static string Day(DateOnly d) => ConsolePortfolio.Day(d);
 }

@@ -43,7 +43,7 @@ internal static class ConsoleForms
             return d;
         }
 
-        errors.TryAdd(field, "Give a date as YYYY-MM-DD.");
+        errors.TryAdd(field, ConsoleText.T("Problem_Date"));
         return null;
     }
 
@@ -61,7 +61,7 @@ internal static class ConsoleForms
             return n;
         }
 
-        errors.TryAdd(field, "Give a number, such as 30 or 42.5.");
+        errors.TryAdd(field, ConsoleText.T("Problem_Number"));
         return null;
     }
 
@@ -79,7 +79,7 @@ internal static class ConsoleForms
             return id;
         }
 
-        errors.TryAdd(field, "Choose one from the list.");
+        errors.TryAdd(field, ConsoleText.T("Problem_Choose"));
         return null;
     }
 
@@ -105,5 +105,5 @@ internal static class ConsoleForms
 
     /// <summary>A problem's detail, else its title.</summary>
     public static string Detail(ProblemHttpResult problem) =>
-        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The request could not be completed.";
+        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? ConsoleText.T("Problem_NotCompleted");
 }

@@ -151,16 +151,15 @@ internal static class ConsoleImports
             StatusCodes.Status404NotFound
         );
 
-    public static string When(DateTimeOffset? at) =>
-        at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + (at is null ? "—" : " UTC");
+    public static string When(DateTimeOffset? at) => at is { } instant ? ConsoleFormat.When(instant) : "—";
 
-    public static string Count(long? n) => n?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
+    public static string Count(long? n) => n is { } count ? ConsoleFormat.Count(count) : "—";
 
     /// <summary>"412 KB", "3.1 MB".</summary>
     public static string Size(long bytes) =>
         bytes >= 1024 * 1024
-            ? (bytes / 1048576m).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
-            : Math.Ceiling(bytes / 1024m).ToString("0", CultureInfo.InvariantCulture) + " KB";
+            ? ConsoleFormat.Number(bytes / 1048576m, "0.0") + " MB"
+            : ConsoleFormat.Number(Math.Ceiling(bytes / 1024m), "0") + " KB";
 
     /// <summary>The badge class of a status: done is on track, refused and failed are breached, the rest at
     /// risk.</summary>

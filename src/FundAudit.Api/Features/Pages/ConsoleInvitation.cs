@@ -38,7 +38,7 @@ internal static class ConsoleInvitation
         var form = http.Request.Form;
         string password = form["password"].ToString();
         var problem = PasswordRules.Problem(password)
-            ?? (password == form["confirm"].ToString() ? null : "The two passwords differ. Type the same one twice.");
+            ?? (password == form["confirm"].ToString() ? null : ConsoleText.T("Invite_Differ"));
         if (problem is not null)
         {
             return Page(http, token, "password", invitation.DisplayName, problem, StatusCodes.Status400BadRequest);
@@ -69,7 +69,7 @@ internal static class ConsoleInvitation
 
         if (await factors.PendingAsync(invitation.FunderId, invitation.PersonId, ct) is not { } pending)
         {
-            return Page(http, token, "password", invitation.DisplayName, "Set your password first.", 400);
+            return Page(http, token, "password", invitation.DisplayName, ConsoleText.T("Invite_PasswordFirst"), 400);
         }
 
         var (factor, secret) = pending;
@@ -89,8 +89,14 @@ internal static class ConsoleInvitation
             || !await store.CompleteEnrolmentAsync(enrolment, [.. codes.Select(SecondFactors.HashRecoveryCode)], ct)
         )
         {
-            const string Wrong = "This code was not accepted. Check the app's clock and enter the code it shows now.";
-            return TotpPage(http, token, invitation, secret, Wrong, StatusCodes.Status400BadRequest);
+            return TotpPage(
+                http,
+                token,
+                invitation,
+                secret,
+                ConsoleText.T("Invite_WrongCode"),
+                StatusCodes.Status400BadRequest
+            );
         }
 
         var person = await people.FindAsync(invitation.FunderId, invitation.PersonId, ct);
@@ -98,7 +104,7 @@ internal static class ConsoleInvitation
         return PageResult.Render<Components.ConsoleInvitation>(
             new
             {
-                Chrome = Chrome(http, "Your recovery codes"),
+                Chrome = Chrome(http, ConsoleText.T("Invite_TitleCodes")),
                 Step = "codes",
                 Name = invitation.DisplayName,
                 Codes = codes,
@@ -117,7 +123,7 @@ internal static class ConsoleInvitation
         PageResult.Render<Components.ConsoleInvitation>(
             new
             {
-                Chrome = Chrome(http, "Add your second factor"),
+                Chrome = Chrome(http, ConsoleText.T("Invite_TitleTotp")),
                 Step = "totp",
                 Action = Invitations.PathPrefix + token,
                 Name = invitation.DisplayName,
@@ -132,7 +138,7 @@ internal static class ConsoleInvitation
         PageResult.Render<Components.ConsoleInvitation>(
             new
             {
-                Chrome = Chrome(http, "Choose your password"),
+                Chrome = Chrome(http, ConsoleText.T("Invite_TitlePassword")),
                 Step = step,
                 Action = Invitations.PathPrefix + token,
                 Name = name,
@@ -143,10 +149,9 @@ internal static class ConsoleInvitation
 
     private static IResult Gone(HttpContext http) =>
         PageResult.Render<Components.ConsoleInvitation>(
-            new { Chrome = Chrome(http, "Invitation not valid"), Step = "gone" },
+            new { Chrome = Chrome(http, ConsoleText.T("Invite_TitleGone")), Step = "gone" },
             StatusCodes.Status410Gone
         );
 
-    private static ConsoleChrome Chrome(HttpContext http, string title) =>
-        new(title, "", null, null, PageSecurity.Token(http));
+    private static ConsoleChrome Chrome(HttpContext http, string title) => ConsoleRender.Anonymous(http, title);
 }

@@ -21,10 +21,14 @@ internal static class ConsoleLogs
     {
         var chains = await logs.ChainAsync(user, ct);
         var (entries, next) = await logs.AdminLogAsync(user, before is > 0 ? before : null, PageSize, ct);
-        return ConsoleRender.Page<ConsoleLogsPage>(http, "Logs", "logs", new LogsPageData(chains, entries, next));
+        return ConsoleRender.Page<ConsoleLogsPage>(
+            http,
+            ConsoleText.T("Logs_Title"),
+            "logs",
+            new LogsPageData(chains, entries, next)
+        );
     }
 
     /// <summary>An instant as the console shows it (UTC).</summary>
-    public static string When(DateTimeOffset at) =>
-        at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    public static string When(DateTimeOffset at) => ConsoleFormat.WhenSeconds(at);
 }

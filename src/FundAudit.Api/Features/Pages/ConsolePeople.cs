@@ -46,16 +46,7 @@ internal static class ConsolePeople
             ct
         );
         return issued is null
-            ? await PageAsync(
-                http,
-                store,
-                null,
-                null,
-                "Your funder already has a person with this email.",
-                true,
-                409,
-                ct
-            )
+            ? await PageAsync(http, store, null, null, ConsoleText.T("People_Duplicate"), true, 409, ct)
             : await PageAsync(
                 http,
                 store,
@@ -89,7 +80,7 @@ internal static class ConsolePeople
                 ct
             );
         return issued is null
-            ? await PageAsync(http, store, null, null, "No invited or seized person with this id.", true, 404, ct)
+            ? await PageAsync(http, store, null, null, ConsoleText.T("People_NoInvitable"), true, 404, ct)
             : await PageAsync(
                 http,
                 store,
@@ -114,13 +105,11 @@ internal static class ConsolePeople
         var funderId = http.User.FunderId();
         if (await store.FindAsync(funderId, id, ct) is null)
         {
-            return await PageAsync(http, store, null, null, "No person with this id.", true, 404, ct);
+            return await PageAsync(http, store, null, null, ConsoleText.T("People_NoPerson"), true, 404, ct);
         }
 
         var ended = await factors.SeizeAsync(funderId, id, clock.GetUtcNow(), ct);
-        var notice =
-            $"Seized: every session ({ended}), factor and recovery code revoked. Invite the person again to "
-            + "bring them back.";
+        var notice = ConsoleText.T("People_Seized", ended);
         return await PageAsync(http, store, null, null, notice, false, StatusCodes.Status200OK, ct);
     }
 
@@ -139,13 +128,13 @@ internal static class ConsolePeople
         return PageResult.Render<ConsolePeoplePage>(
             new
             {
-                Chrome = ConsoleRender.Chrome(http, "People", "people", notice, isError),
+                Chrome = ConsoleRender.Chrome(http, ConsoleText.T("People_Title"), "people", notice, isError),
                 People = people
                     .Select(p => new PersonLine(p.Id, p.DisplayName, p.Email, string.Join(", ", p.RoleList), p.Status))
                     .ToList(),
                 AllRoles = Roles.All,
                 Link = link,
-                Expires = expires?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+                Expires = expires is { } at ? ConsoleFormat.When(at) : null,
             },
             status
         );
@@ -190,10 +179,6 @@ internal static class ConsoleSeizeSelf
 
     private static IResult Page(HttpContext http, bool done) =>
         PageResult.Render<Components.ConsoleSeizeSelf>(
-            new
-            {
-                Chrome = new ConsoleChrome("Lock your account", "", null, null, PageSecurity.Token(http)),
-                Done = done,
-            }
+            new { Chrome = ConsoleRender.Anonymous(http, ConsoleText.T("Seize_Title")), Done = done }
         );
 }

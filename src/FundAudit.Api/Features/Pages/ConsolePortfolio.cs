@@ -66,7 +66,7 @@ internal static class ConsolePortfolio
         var request = await MixRequestAsync(query, errors, validator, ct);
         if (query.BaselineId is { } missing && chosen is null)
         {
-            errors["baseline"] = $"There is no baseline {missing} in your portfolio.";
+            errors["baseline"] = ConsoleText.T("Problem_NoBaseline", missing);
         }
 
         var data = new PortfolioData(
@@ -91,7 +91,7 @@ internal static class ConsolePortfolio
                 "Portfolio",
                 "portfolio",
                 data,
-                "Check the highlighted fields.",
+                ConsoleText.T("Problem_CheckFields"),
                 true,
                 StatusCodes.Status400BadRequest
             );
@@ -268,11 +268,13 @@ internal static class ConsolePortfolio
 
     /// <summary>"1 grant", "3 grants".</summary>
     public static string Grants(long count) =>
-        count.ToString("N0", CultureInfo.InvariantCulture) + (count == 1 ? " grant" : " grants");
+        ConsoleText.T(count == 1 ? "Count_Grant" : "Count_Grants", ConsoleFormat.Count(count));
 
-    public static string Money(decimal amount) => amount.ToString("N2", CultureInfo.InvariantCulture);
+    /// <summary>An amount in the request's culture: "1,500.00", "1.500,00".</summary>
+    public static string Money(decimal amount) => ConsoleFormat.Money(amount);
 
-    public static string Percent(decimal share) => share.ToString("0.00", CultureInfo.InvariantCulture) + " %";
+    /// <summary>A share in the request's culture: "12.50 %", "12,50 %".</summary>
+    public static string Percent(decimal share) => ConsoleFormat.Number(share, "0.00") + " %";
 
     /// <summary>A shift in percentage points with its sign: "+19.05 pp", "−55.95 pp".</summary>
     public static string Points(decimal shift) =>
@@ -280,18 +282,34 @@ internal static class ConsolePortfolio
             shift > 0 ? "+"
             : shift < 0 ? "−"
             : ""
-        )
-        + Math.Abs(shift).ToString("0.00", CultureInfo.InvariantCulture)
-        + " pp";
+        ) + ConsoleText.T("Unit_Points", ConsoleFormat.Number(Math.Abs(shift), "0.00"));
 
+    /// <summary>A date as links and form fields carry it (ISO, whatever the language).</summary>
     public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A date as the page shows it, in the request's culture.</summary>
+    public static string Date(DateOnly date) => ConsoleFormat.Date(date);
+
+    /// <summary>A period as the page shows it: "2025-01-01 to 2025-12-31".</summary>
+    public static string Period(DateOnly from, DateOnly to) =>
+        ConsoleText.T("Period_FromTo", ConsoleFormat.Date(from), ConsoleFormat.Date(to));
 
     /// <summary>Target metrics in words: "local", "prevention + collective", "level: national", "purpose:
     /// campaign".</summary>
     public static string MetricName(string metric) =>
         metric switch
         {
-            "prevention_collective" => "prevention + collective",
+            "prevention_collective" => ConsoleText.T("Metric_PreventionCollective"),
+            "local" => ConsoleText.T("Metric_Local"),
+            "flexible" => ConsoleText.T("Metric_Flexible"),
+            _ when metric.StartsWith("level:", StringComparison.Ordinal) => ConsoleText.T(
+                "Metric_Level",
+                metric["level:".Length..]
+            ),
+            _ when metric.StartsWith("purpose:", StringComparison.Ordinal) => ConsoleText.T(
+                "Metric_Purpose",
+                metric["purpose:".Length..]
+            ),
             _ when metric.Contains(':', StringComparison.Ordinal) => metric.Replace(
                 ":",
                 ": ",
@@ -301,7 +319,7 @@ internal static class ConsolePortfolio
         };
 
     private static string Detail(ProblemHttpResult problem) =>
-        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "The figures could not be computed.";
+        problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? ConsoleText.T("Problem_Figures");
 
     private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
     {
@@ -310,7 +328,7 @@ internal static class ConsolePortfolio
             return date;
         }
 
-        errors[field] = "Give a date as YYYY-MM-DD.";
+        errors[field] = ConsoleText.T("Problem_Date");
         return null;
     }
 

@@ -286,11 +286,10 @@ internal static partial class ConsoleRapidResponse
             );
     }
 
-    public static string Hours(long? seconds) =>
-        seconds is { } s ? (s / 3600m).ToString("0.0", CultureInfo.InvariantCulture) + " h" : "—";
+    public static string Hours(long? seconds) => seconds is { } s ? ConsoleFormat.Number(s / 3600m, "0.0") + " h" : "—";
 
     public static string Percent(double? share) =>
-        share is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
+        share is { } s ? ConsoleFormat.Number((decimal)(s * 100), "0") + " %" : "—";
 
     private static decimal? Amount(string? typed) =>
         TypedAmount.TryParse(PageLanguage.NormalizeNumber(typed ?? ""), out var a) ? a : null;

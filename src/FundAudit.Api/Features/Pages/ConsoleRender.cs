@@ -15,6 +15,12 @@ public sealed record ConsoleChrome(
 )
 {
     public bool SignedIn => Person is not null;
+
+    /// <summary>The page's language (<c>&lt;html lang&gt;</c>).</summary>
+    public string Lang { get; init; } = "en";
+
+    /// <summary>This page in each of the console's languages: (language, address).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> LanguageLinks { get; init; } = [];
 }
 
 /// <summary>
@@ -61,7 +67,24 @@ internal static class ConsoleRender
             PageSecurity.Token(http),
             notice,
             noticeIsError
-        );
+        ).InLanguage(http);
+    }
+
+    /// <summary>The frame of a page nobody is signed in to (sign-in, self-seizure).</summary>
+    public static ConsoleChrome Anonymous(HttpContext http, string title) =>
+        new ConsoleChrome(title, "", null, null, PageSecurity.Token(http)).InLanguage(http);
+
+    /// <summary>The request's language (set by the console's request localization) and the language links.</summary>
+    private static ConsoleChrome InLanguage(this ConsoleChrome chrome, HttpContext http)
+    {
+        var lang = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        return chrome with
+        {
+            Lang = ConsoleText.Languages.Contains(lang) ? lang : "en",
+            LanguageLinks = ConsoleText
+                .Languages.Select(l => KeyValuePair.Create(l, ConsoleText.LinkIn(http, l)))
+                .ToList(),
+        };
     }
 
     /// <summary>The person's display name, else their key's label, else the key.</summary>

@@ -177,7 +177,7 @@ internal static class ConsoleReview
 
     /// <summary>A confidence as a percentage, or a dash when the engine gave none.</summary>
     public static string Confidence(double? confidence) =>
-        confidence is { } c ? (c * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
+        confidence is { } c ? ConsoleFormat.Number((decimal)(c * 100), "0") + " %" : "—";
 
     /// <summary>The form field ids of one grant's row: unique in the page whatever the identifier holds.</summary>
     public static string FieldId(string field, int row) => $"{field}-{row.ToString(CultureInfo.InvariantCulture)}";

@@ -24,14 +24,19 @@ internal static class ConsoleShred
     {
         if (await workflow.FindAsync(user.FunderId(), reference, ct) is not var (row, _))
         {
-            return ConsoleRender.Message(http, "Not found", "No request with this reference.", 404);
+            return ConsoleRender.Message(http, ConsoleText.T("NotFound_Title"), ConsoleText.T("Shred_NoRequest"), 404);
         }
 
         return row.ShreddedAt is not null
-            ? ConsoleRender.Message(http, "Shredded", "This case is shredded already.", StatusCodes.Status409Conflict)
+            ? ConsoleRender.Message(
+                http,
+                ConsoleText.T("Shred_Done_Title"),
+                ConsoleText.T("Shred_Done_Text"),
+                StatusCodes.Status409Conflict
+            )
             : ConsoleRender.Page<ConsoleShredConfirm>(
                 http,
-                "Shred request " + row.Reference,
+                ConsoleText.T("Shred_Title", row.Reference),
                 "requests",
                 new ShredPageData(row.Reference, ShredCase.Reasons)
             );
@@ -55,8 +60,8 @@ internal static class ConsoleShred
         {
             return ConsoleRender.Message(
                 http,
-                "Missing",
-                "Choose why the case is shredded from the list.",
+                ConsoleText.T("Shred_Missing_Title"),
+                ConsoleText.T("Shred_Missing_Text"),
                 StatusCodes.Status400BadRequest
             );
         }
@@ -74,7 +79,12 @@ internal static class ConsoleShred
             ct
         );
         return result.Result is ProblemHttpResult problem
-            ? ConsoleRender.Message(http, "Not found", problem.ProblemDetails.Detail ?? "", problem.StatusCode)
+            ? ConsoleRender.Message(
+                http,
+                ConsoleText.T("NotFound_Title"),
+                problem.ProblemDetails.Detail ?? "",
+                problem.StatusCode
+            )
             : ConsoleAccount.SeeOther($"/app/requests/{Uri.EscapeDataString(reference)}");
     }
 }

@@ -64,8 +64,8 @@ internal static class ConsoleSso
         {
             return ConsoleRender.Message(
                 http,
-                "No single sign-on here",
-                "No fund signs in at this address. Check the link your administrator gave you.",
+                ConsoleText.T("Sso_None_Title"),
+                ConsoleText.T("Sso_None_Text"),
                 StatusCodes.Status404NotFound
             );
         }
@@ -123,7 +123,7 @@ internal static class ConsoleSso
 
         var errors = outcome is SsoSettings.Invalid(var e)
             ? e
-            : new Dictionary<string, string[]> { ["slug"] = ["Another fund uses this slug: choose another."] };
+            : new Dictionary<string, string[]> { ["slug"] = [ConsoleText.T("Sso_SlugTaken")] };
         var current = await store.FindOfFunderAsync(funderId, ct) is { } row ? SsoProviderView.Of(row) : null;
         return Render(http, current, typed, errors, StatusCodes.Status400BadRequest);
     }
@@ -153,7 +153,7 @@ internal static class ConsoleSso
     ) =>
         ConsoleRender.Page<ConsoleSsoPage>(
             http,
-            "Single sign-on",
+            ConsoleText.T("Sso_Title"),
             "sso",
             new SsoPageData(current, form, errors),
             status: status

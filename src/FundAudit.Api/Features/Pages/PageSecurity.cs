@@ -51,8 +51,8 @@ internal static class PageSecurity
             return http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
                 ? ConsoleRender.Message(
                     http,
-                    "The form has expired",
-                    "For your safety the form could not be " + "accepted. Go back, reload the page and send it again.",
+                    ConsoleText.T("Expired_Title"),
+                    ConsoleText.T("Expired_Text"),
                     StatusCodes.Status400BadRequest
                 )
                 : DefenderPages.Message(http, "Expired_Title", "Expired_Text", null, StatusCodes.Status400BadRequest);

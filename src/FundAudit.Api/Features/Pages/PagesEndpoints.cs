@@ -50,7 +50,19 @@ internal static class PagesEndpoints
             branch =>
             {
                 branch.Use(PageSecurity.ApplyHeadersAsync);
-                branch.UseRequestLocalization();
+                // The defender's seven languages at /f; the console's four (ConsoleText) at /app.
+                branch.UseWhen(
+                    http => http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase),
+                    console =>
+                    {
+                        console.Use(ConsoleText.RememberLanguageAsync);
+                        console.UseRequestLocalization(ConsoleText.LocalizationOptions());
+                    }
+                );
+                branch.UseWhen(
+                    http => !http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase),
+                    defender => defender.UseRequestLocalization()
+                );
             }
         );
         return app;
@@ -114,7 +126,12 @@ internal static class PagesEndpoints
             .WithMetadata(
                 new RateLimitRejectionPage(
                     (http, status) =>
-                        ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", status)
+                        ConsoleRender.Message(
+                            http,
+                            ConsoleText.T("TooMany_Title"),
+                            ConsoleText.T("TooMany_Text"),
+                            status
+                        )
                 )
             );
     }
@@ -190,7 +207,12 @@ internal static class PagesEndpoints
                 new RequestSizeLimitAttribute(FormBodyLimit),
                 new RateLimitRejectionPage(
                     (http, status) =>
-                        ConsoleRender.Message(http, "Too many attempts", "Please wait a minute and try again.", status)
+                        ConsoleRender.Message(
+                            http,
+                            ConsoleText.T("TooMany_Title"),
+                            ConsoleText.T("TooMany_Text"),
+                            status
+                        )
                 )
             );
         open.MapGet("/invitations/{token}", ConsoleInvitation.ShowAsync).WithName("ConsoleInvitationPage");

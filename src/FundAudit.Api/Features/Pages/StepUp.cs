@@ -53,7 +53,7 @@ internal static class StepUp
                 return await next(context);
             }
 
-            error = "This code was not accepted (wrong, expired or used already). Enter the code the app shows now.";
+            error = ConsoleText.T("StepUp_Refused");
         }
 
         var tokenField = PageSecurity.Token(http).FieldName;
@@ -63,7 +63,7 @@ internal static class StepUp
         return PageResult.Render<ConsoleStepUp>(
             new
             {
-                Chrome = ConsoleRender.Chrome(http, "Confirm it is you", "", null, false),
+                Chrome = ConsoleRender.Chrome(http, ConsoleText.T("StepUp_Title"), "", null, false),
                 Action = (http.Request.PathBase + http.Request.Path).ToString(),
                 FieldName = CodeField,
                 Fields = fields,
