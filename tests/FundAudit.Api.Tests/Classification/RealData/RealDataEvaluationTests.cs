@@ -38,8 +38,8 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A guard against regression: the held-out figures measured once for rule set 2026.12-2 (level 82.4 %, purpose
-    /// 87.8 %, wrong at ≥ 0.7 in 0.5 % of level and 4.1 % of purpose answers), less a margin of about one grant in
+    /// A guard against regression: the held-out figures measured once for rule set 2026.12-3 (level 84.2 %, purpose
+    /// 87.8 %, wrong at ≥ 0.7 in 0.5 % of level and 2.3 % of purpose answers), less a margin of about one grant in
     /// fifty. Issue 13's targets (level ≥ 95 %, purpose ≥ 90 %, wrong at ≥ 0.7 under 2 %) are not met yet; README
     /// "Classification" says so.
     /// </summary>
@@ -47,14 +47,14 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
     public void Heldout_real_grants_do_not_fall_below_the_measured_figures()
     {
         var report = Evaluate("heldout");
-        Assert.True(report.Level.Accuracy >= 0.80, $"level {report.Level.Accuracy:P1}");
+        Assert.True(report.Level.Accuracy >= 0.82, $"level {report.Level.Accuracy:P1}");
         Assert.True(report.Purpose.Accuracy >= 0.86, $"purpose {report.Purpose.Accuracy:P1}");
         Assert.True(
             report.Level.WrongHighConfidenceShare < 0.02,
             $"level wrong ≥ 0.7: {report.Level.WrongHighConfidence}"
         );
         Assert.True(
-            report.Purpose.WrongHighConfidenceShare < 0.06,
+            report.Purpose.WrongHighConfidenceShare < 0.04,
             $"purpose wrong ≥ 0.7: {report.Purpose.WrongHighConfidence}"
         );
     }
