@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,34 @@ internal static class StorageFloor
         await using var connection = await db.OpenAsync();
         var columns = await GrantColumnsAsync(engine, connection);
         var list = string.Join(", ", columns);
-        var values = string.Join(", ", columns.Select(c => c == "funder_id" ? "@funder" : c));
+        // The rows' references are the floor database's own: its funder and, where grants name the import that wrote
+        // them (import_id), an import recorded there like the benchmark's.
+        var import = columns.Contains("import_id")
+            ? await services
+                .GetRequiredService<GrantImportStore>()
+                .CreateAsync(
+                    funder.Id,
+                    "floor.csv",
+                    "floor.csv",
+                    new string('0', 64),
+                    0,
+                    null,
+                    "bench",
+                    DateTimeOffset.UtcNow,
+                    CancellationToken.None
+                )
+            : 0;
+        var values = string.Join(
+            ", ",
+            columns.Select(c =>
+                c switch
+                {
+                    "funder_id" => "@funder",
+                    "import_id" => "@import",
+                    _ => c,
+                }
+            )
+        );
         string from;
         if (engine == "sqlite")
         {
@@ -59,7 +87,7 @@ internal static class StorageFloor
             await connection.ExecuteAsync(
                 new CommandDefinition(
                     $"INSERT INTO grants ({list}) SELECT {values} FROM {from}",
-                    new { funder = funder.Id },
+                    new { funder = funder.Id, import },
                     transaction,
                     commandTimeout: 0
                 )
