@@ -448,7 +448,8 @@ public sealed class BrowserTests(KestrelSqliteApp app, ChromiumFixture chromium)
             amount: 400m,
             situation: "Raid on the office."
         );
-        await page.GotoAsync("/app/sign-in");
+        // The browser speaks Spanish (for the form above); the console follows Accept-Language, so ask for English.
+        await page.GotoAsync("/app/sign-in?lang=en");
         await CheckAsync("sign-in");
         await SignInAsync(page, staff.Officer.Key);
         await CheckAsync("response-time dashboard");

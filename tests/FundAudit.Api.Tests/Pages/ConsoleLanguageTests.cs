@@ -56,7 +56,16 @@ public sealed partial class ConsoleTextTests
     }
 
     /// <summary>Keys a page builds from a prefix and a value (a state, a role, a check's code).</summary>
-    private static readonly string[] Dynamic = ["Role_", "People_Status_"];
+    private static readonly string[] Dynamic =
+    [
+        "Role_",
+        "People_Status_",
+        "QualityCheck_",
+        "State_",
+        "Sla_",
+        "Goal_",
+        "ImportStatus_",
+    ];
 
     private static HashSet<string> Placeholders(string text) =>
         PlaceholderPattern().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
@@ -136,11 +145,21 @@ public abstract class ConsoleLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
     /// <summary>Each console page an admin opens, with the key of its heading.</summary>
     private static readonly (string Path, string Title)[] Pages =
     [
+        ("/app", "Dashboard_Title"),
+        ("/app/requests", "Requests_Title"),
         ("/app/people", "People_Title"),
         ("/app/logs", "Logs_Title"),
         ("/app/sso", "Sso_Title"),
         ("/app/audit", "Audit_Title"),
         ("/app/compare", "Compare_Title"),
+        ("/app/trend", "Trend_Title"),
+        ("/app/downloads", "Downloads_Title"),
+        ("/app/rules", "Rules_Title"),
+        ("/app/portfolio", "Portfolio_Title"),
+        ("/app/review", "Review_Title"),
+        ("/app/imports", "Imports_Title"),
+        ("/app/quality", "Quality_Title"),
+        ("/app/publish", "Publish_Title"),
     ];
 }
 

@@ -83,7 +83,7 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(
-            PageText
+            ConsoleText
                 .Get("Upload_PackageDone", "en")!
                 .Replace("{0}", "g.json", StringComparison.Ordinal)
                 .Replace("{1}", "2", StringComparison.Ordinal)
@@ -143,7 +143,7 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(Form, html);
-        Assert.Contains($"data-error=\"{field}\">{PageText.Get(message, "en")}</span>", html);
+        Assert.Contains($"data-error=\"{field}\">{ConsoleText.Get(message, "en")}</span>", html);
         Assert.Equal(0, await ImportCountAsync(tenant));
     }
 
@@ -160,7 +160,7 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
         );
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(
-            $"data-error=\"file\">{PageText.Get("Upload_NoFile", "en")}</span>",
+            $"data-error=\"file\">{ConsoleText.Get("Upload_NoFile", "en")}</span>",
             await response.Content.ReadAsStringAsync()
         );
         Assert.Equal(0, await ImportCountAsync(tenant));

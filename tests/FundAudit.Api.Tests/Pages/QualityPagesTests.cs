@@ -105,7 +105,7 @@ public abstract class QualityPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         foreach (var check in FundAudit.Api.Features.Audit.Quality.QualityChecks.All)
         {
-            Assert.Equal(check.Title, PageText.Get("QualityCheck_" + check.Code, "en"));
+            Assert.Equal(check.Title, ConsoleText.Get("QualityCheck_" + check.Code, "en"));
         }
     }
 }

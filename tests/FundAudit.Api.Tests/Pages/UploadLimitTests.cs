@@ -94,7 +94,7 @@ public abstract class UploadLimitTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.True(status == HttpStatusCode.RequestEntityTooLarge, $"{(int)status}: {html}");
         Assert.Equal("text/html", mediaType);
-        var expected = PageText.Get("Upload_TooLarge", "en")!.Replace("{0}", "1.0 MB", StringComparison.Ordinal);
+        var expected = ConsoleText.Get("Upload_TooLarge", "en")!.Replace("{0}", "1.0 MB", StringComparison.Ordinal);
         Assert.Contains(
             $"<span class=\"error\" id=\"upload-file-error\" data-error=\"file\">{WebUtility.HtmlEncode(expected)}</span>",
             html,

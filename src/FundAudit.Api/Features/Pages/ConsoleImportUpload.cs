@@ -30,7 +30,7 @@ internal static class ConsoleImportUpload
         GrantIngestUseCases grants,
         GrantImportOptions options,
         UploadGrantPackage packages,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {
@@ -94,7 +94,7 @@ internal static class ConsoleImportUpload
 
         var services = http.RequestServices;
         var options = services.GetRequiredService<GrantImportOptions>();
-        var text = services.GetRequiredService<IStringLocalizer<PageText>>();
+        var text = services.GetRequiredService<IStringLocalizer<ConsoleText>>();
         var problem = new UploadProblem(FileField, text["Upload_TooLarge", ConsoleImports.Size(options.MaxFileBytes)]);
         return await ConsoleImports.ListPageAsync(
             http,
@@ -115,7 +115,7 @@ internal static class ConsoleImportUpload
         IFormFile? file,
         string dateFormat,
         long maxBytes,
-        IStringLocalizer<PageText> text
+        IStringLocalizer<ConsoleText> text
     )
     {
         if (file is null || string.IsNullOrWhiteSpace(file.FileName))
@@ -154,7 +154,7 @@ internal static class ConsoleImportUpload
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
         UploadGrantPackage packages,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {

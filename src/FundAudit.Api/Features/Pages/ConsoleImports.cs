@@ -49,7 +49,7 @@ internal static class ConsoleImports
         var page = await grants.ListImportsAsync(request, user, ct);
         return ConsoleRender.Page<ConsoleImportsPage>(
             http,
-            "Imports",
+            ConsoleText.T("Imports_Title"),
             "imports",
             new ImportListData(page.Items, page.Next, problem, dateFormat),
             notice,
@@ -98,7 +98,7 @@ internal static class ConsoleImports
 
         return ConsoleRender.Page<ConsoleImportPage>(
             http,
-            "Import " + id.ToString(CultureInfo.InvariantCulture),
+            ConsoleText.T("Import_Title", id),
             "imports",
             new ImportPageData(
                 import,
@@ -130,7 +130,7 @@ internal static class ConsoleImports
             ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(http),
             ProblemHttpResult problem => ConsoleRender.Message(
                 http,
-                problem.ProblemDetails.Title ?? "Not retried",
+                problem.ProblemDetails.Title ?? ConsoleText.T("Import_NotRetried"),
                 problem.ProblemDetails.Detail ?? "",
                 problem.StatusCode
             ),
@@ -146,8 +146,8 @@ internal static class ConsoleImports
     private static IResult NotFound(HttpContext http) =>
         ConsoleRender.Message(
             http,
-            "Not found",
-            "No import with this number in your portfolio.",
+            ConsoleText.T("NotFound_Title"),
+            ConsoleText.T("Import_NotFound"),
             StatusCodes.Status404NotFound
         );
 

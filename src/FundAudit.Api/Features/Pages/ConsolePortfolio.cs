@@ -88,7 +88,7 @@ internal static class ConsolePortfolio
         {
             return ConsoleRender.Page<ConsolePortfolioPage>(
                 http,
-                "Portfolio",
+                ConsoleText.T("Portfolio_Title"),
                 "portfolio",
                 data,
                 ConsoleText.T("Problem_CheckFields"),
@@ -102,7 +102,7 @@ internal static class ConsolePortfolio
         {
             data = data with { Unplaced = await UnplacedAsync(request, user, quality, ct) };
         }
-        return ConsoleRender.Page<ConsolePortfolioPage>(http, "Portfolio", "portfolio", data);
+        return ConsoleRender.Page<ConsolePortfolioPage>(http, ConsoleText.T("Portfolio_Title"), "portfolio", data);
     }
 
     /// <summary>The form as asked, or this year and the funder's first currency where a field is blank.</summary>

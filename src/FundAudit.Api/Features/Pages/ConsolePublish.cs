@@ -51,7 +51,7 @@ internal static class ConsolePublish
         GrantIngestUseCases grants,
         TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {
@@ -70,7 +70,7 @@ internal static class ConsolePublish
         GrantIngestUseCases grants,
         TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     ) =>
         DownloadAsync(
@@ -95,7 +95,7 @@ internal static class ConsolePublish
         GrantIngestUseCases grants,
         TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     ) =>
         DownloadAsync(
@@ -121,7 +121,7 @@ internal static class ConsolePublish
         GrantIngestUseCases grants,
         TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {
@@ -160,7 +160,7 @@ internal static class ConsolePublish
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
         TimeProvider clock,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {
@@ -193,7 +193,7 @@ internal static class ConsolePublish
         string? typedId,
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
-        IStringLocalizer<PageText> text,
+        IStringLocalizer<ConsoleText> text,
         string? notice,
         bool noticeIsError,
         int status,
@@ -240,7 +240,7 @@ internal static class ConsolePublish
         }
         else
         {
-            errors["from"] = "Give a date as YYYY-MM-DD.";
+            errors["from"] = ConsoleText.T("Problem_Date");
         }
 
         if (DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var td))
@@ -249,7 +249,7 @@ internal static class ConsolePublish
         }
         else
         {
-            errors["to"] = "Give a date as YYYY-MM-DD.";
+            errors["to"] = ConsoleText.T("Problem_Date");
         }
 
         var request = new ExportGiving.Request(f, t, null, null, null, null, null);

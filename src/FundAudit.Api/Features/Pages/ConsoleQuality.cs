@@ -56,7 +56,7 @@ internal static class ConsoleQuality
             request.ImportId
         );
         var data = new QualityPageData(query, errors, GetQuality.ToResponse(report, query.QueryString), null, null);
-        return ConsoleRender.Page<ConsoleQualityPage>(http, "Data quality", "quality", data);
+        return ConsoleRender.Page<ConsoleQualityPage>(http, ConsoleText.T("Quality_Title"), "quality", data);
     }
 
     public static async Task<IResult> GrantsAsync(
@@ -98,14 +98,14 @@ internal static class ConsoleQuality
         {
             Ok<QualityGrants.Response> { Value: { } page } => ConsoleRender.Page<ConsoleQualityPage>(
                 http,
-                "Data quality: " + page.Title,
+                ConsoleText.T("Quality_Title") + ": " + ConsoleText.T("QualityCheck_" + page.Code),
                 "quality",
                 new QualityPageData(query, errors, null, page, cursor)
             ),
             ProblemHttpResult p => ConsoleRender.Message(
                 http,
-                "Data quality",
-                p.ProblemDetails.Detail ?? "There is no such check.",
+                ConsoleText.T("Quality_Title"),
+                p.ProblemDetails.Detail ?? ConsoleText.T("Quality_NoCheck"),
                 StatusCodes.Status404NotFound
             ),
             _ => throw new InvalidOperationException("Unexpected answer of the quality grants."),
@@ -115,10 +115,10 @@ internal static class ConsoleQuality
     private static IResult Invalid(HttpContext http, QualityPageData data) =>
         ConsoleRender.Page<ConsoleQualityPage>(
             http,
-            "Data quality",
+            ConsoleText.T("Quality_Title"),
             "quality",
             data,
-            "Check the highlighted fields.",
+            ConsoleText.T("Problem_CheckFields"),
             true,
             StatusCodes.Status400BadRequest
         );
@@ -182,7 +182,7 @@ internal static class ConsoleQuality
             return date;
         }
 
-        errors[field] = "Give a date as YYYY-MM-DD.";
+        errors[field] = ConsoleText.T("Problem_Date");
         return null;
     }
 

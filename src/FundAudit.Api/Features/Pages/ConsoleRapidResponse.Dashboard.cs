@@ -52,7 +52,7 @@ internal static partial class ConsoleRapidResponse
         {
             return ConsoleRender.Page<ConsoleDashboard>(
                 http,
-                "Response times",
+                ConsoleText.T("Dashboard_Title"),
                 "dashboard",
                 new DashboardData(funds, null, from, today, [], [], null)
             );
@@ -72,7 +72,7 @@ internal static partial class ConsoleRapidResponse
         );
         return ConsoleRender.Page<ConsoleDashboard>(
             http,
-            "Response times",
+            ConsoleText.T("Dashboard_Title"),
             "dashboard",
             new DashboardData(funds, chosen, from, today, rows, tables, medianChart)
         );
@@ -144,9 +144,9 @@ internal static partial class ConsoleRapidResponse
         string? medianChart = null;
         var parts = new[]
         {
-            ("month", "By month of submission", "Month"),
-            ("tier", "By urgency tier", "Tier"),
-            ("country", "By country", "Country"),
+            ("month", ConsoleText.T("Dashboard_ByMonth"), ConsoleText.T("Dashboard_Month")),
+            ("tier", ConsoleText.T("Dashboard_ByTier"), ConsoleText.T("Dashboard_Tier")),
+            ("country", ConsoleText.T("Dashboard_ByCountry"), ConsoleText.T("Dashboard_Country")),
         };
         var metrics = (
             await GetFundMetrics.ForGroupingsAsync(
@@ -188,10 +188,10 @@ internal static partial class ConsoleRapidResponse
         List<(string Key, GetFundMetrics.Group Group)> groups
     ) =>
         GoalChart(
-            $"Share within goal, {caption.ToLowerInvariant()}",
-            $"Percentage of requests that met each goal, {caption.ToLowerInvariant()}, for {chosen.Name}.",
+            ConsoleText.T("Dashboard_ShareTitle", caption.ToLower(CultureInfo.CurrentCulture)),
+            ConsoleText.T("Dashboard_ShareDesc", caption.ToLower(CultureInfo.CurrentCulture), chosen.Name),
             label,
-            "% within goal",
+            ConsoleText.T("Dashboard_ShareAxis"),
             groups,
             goal => Math.Round((decimal)((goal?.ShareWithinGoal ?? 0) * 100), 1),
             "share-" + part
@@ -200,11 +200,10 @@ internal static partial class ConsoleRapidResponse
     /// <summary>The chart of the median hours to each goal, by month.</summary>
     private static string MedianChart(FundView chosen, List<(string Key, GetFundMetrics.Group Group)> groups) =>
         GoalChart(
-            "Median hours to each goal, by month",
-            $"Median time in hours to acknowledge, decide and disburse, by month of submission, for "
-                + $"{chosen.Name}.",
-            "Month",
-            "hours (median)",
+            ConsoleText.T("Dashboard_MedianTitle"),
+            ConsoleText.T("Dashboard_MedianDesc", chosen.Name),
+            ConsoleText.T("Dashboard_Month"),
+            ConsoleText.T("Dashboard_MedianAxis"),
             groups,
             goal => Math.Round((goal?.MedianSeconds ?? 0) / 3600m, 1),
             "median-month"

@@ -25,12 +25,12 @@ internal sealed record RequestPageData(
 internal static partial class ConsoleRapidResponse
 {
     /// <summary>The goals an officer is measured on, in order, with their names on the page.</summary>
-    public static readonly IReadOnlyList<(string Key, string Name)> Goals =
-    [
-        ("time_to_acknowledge", "Acknowledge"),
-        ("time_to_decision", "Decide"),
-        ("time_to_disbursement", "Disburse"),
-    ];
+    public static IReadOnlyList<(string Key, string Name)> Goals =>
+        [
+            ("time_to_acknowledge", ConsoleText.T("Goal_time_to_acknowledge")),
+            ("time_to_decision", ConsoleText.T("Goal_time_to_decision")),
+            ("time_to_disbursement", ConsoleText.T("Goal_time_to_disbursement")),
+        ];
 
     public static async Task<IResult> ListAsync(
         HttpContext http,
@@ -69,10 +69,10 @@ internal static partial class ConsoleRapidResponse
         var page = (result.Result as Ok<ListRequests.Response>)?.Value;
         return ConsoleRender.Page<ConsoleRequests>(
             http,
-            "Requests",
+            ConsoleText.T("Requests_Title"),
             "requests",
             new RequestListData(funds, filter, page?.Items ?? [], page?.Next),
-            notice: page is null ? "No fund with " + "this address." : null,
+            notice: page is null ? ConsoleText.T("Requests_NoFund") : null,
             noticeIsError: page is null
         );
     }
@@ -154,7 +154,7 @@ internal static partial class ConsoleRapidResponse
             : null;
         if (version is null)
         {
-            return await Render("The form was incomplete: reload the request and try again.", true);
+            return await Render(ConsoleText.T("Request_Incomplete"), true);
         }
 
         var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, caseKeys, ct);
@@ -164,7 +164,7 @@ internal static partial class ConsoleRapidResponse
             return await Render(detail, true, problem.StatusCode);
         }
 
-        return await Render("Done: " + action.Replace('-', ' ') + ".", false);
+        return await Render(ConsoleText.T("Request_Done", action.Replace('-', ' ')), false);
     }
 
     /// <summary>Runs the form's action through its use case (the same as the API's).</summary>
@@ -197,8 +197,8 @@ internal static partial class ConsoleRapidResponse
                 Decisions.ApproveRequest
             >(new(version, Amount(Text("amount")))),
             "approve" => TypedResults.Problem(
-                title: "Amount",
-                detail: "The amount is not a number: type it as 1200, 1,200 or 1200.50.",
+                title: ConsoleText.T("Request_AmountTitle"),
+                detail: ConsoleText.T("Request_AmountProblem"),
                 statusCode: StatusCodes.Status422UnprocessableEntity
             ),
             "decline" when Text("reason") is { Length: <= 4000 } r => await Run<
@@ -224,8 +224,8 @@ internal static partial class ConsoleRapidResponse
                 )
             ).Result,
             _ => TypedResults.Problem(
-                title: "Missing",
-                detail: "Fill in the action's fields (the text may be too long).",
+                title: ConsoleText.T("Shred_Missing_Title"),
+                detail: ConsoleText.T("Request_Missing"),
                 statusCode: StatusCodes.Status422UnprocessableEntity
             ),
         };
@@ -248,8 +248,8 @@ internal static partial class ConsoleRapidResponse
         {
             return ConsoleRender.Message(
                 http,
-                "Not found",
-                "No request with this reference.",
+                ConsoleText.T("NotFound_Title"),
+                ConsoleText.T("Shred_NoRequest"),
                 StatusCodes.Status404NotFound
             );
         }
@@ -260,7 +260,7 @@ internal static partial class ConsoleRapidResponse
         var submissionKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         return ConsoleRender.Page<ConsoleRequest>(
             http,
-            "Request " + summary.Request.Reference,
+            ConsoleText.T("Request_Title", summary.Request.Reference),
             "requests",
             new RequestPageData(summary, events?.Value?.Items ?? [], revealed, submissionKey),
             notice,

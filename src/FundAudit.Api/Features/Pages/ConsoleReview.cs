@@ -84,7 +84,7 @@ internal static class ConsoleReview
                 user,
                 classification,
                 attempt,
-                "The correction was not saved: see the form of grant " + id + ".",
+                ConsoleText.T("Review_NotSaved", id),
                 true,
                 StatusCodes.Status400BadRequest,
                 ct
@@ -119,19 +119,18 @@ internal static class ConsoleReview
             " and ",
             new[]
             {
-                saved.Level is { } l ? "level " + l : null,
-                saved.Purpose is { } p ? "purpose " + p : null,
+                saved.Level is { } l ? ConsoleText.T("Review_SetLevel", l) : null,
+                saved.Purpose is { } p ? ConsoleText.T("Review_SetPurpose", p) : null,
             }.OfType<string>()
         );
         var queue = await QueueAsync(cursor, user, classification, ct);
         var still = queue.Items.FirstOrDefault(i => i.Id == id);
         var notice = still is null
-            ? $"Saved: grant {id} is now {set} (a manual correction). It has left the review queue."
-            : $"Saved: grant {id} is now {set} (a manual correction). It stays in the queue: its "
-                + $"{string.Join(" and ", still.Needs)} still needs a person.";
+            ? ConsoleText.T("Review_SavedLeft", id, set)
+            : ConsoleText.T("Review_SavedStays", id, set, string.Join(ConsoleText.T("Review_And"), still.Needs));
         return ConsoleRender.Page<ConsoleReviewPage>(
             http,
-            "Review queue",
+            ConsoleText.T("Review_Title"),
             "review",
             new ReviewData(queue, cursor, CanCorrect(user), null),
             notice
@@ -154,7 +153,7 @@ internal static class ConsoleReview
         var data = new ReviewData(queue, cursor, CanCorrect(user), attempt);
         return ConsoleRender.Page<ConsoleReviewPage>(
             http,
-            "Review queue",
+            ConsoleText.T("Review_Title"),
             "review",
             data,
             notice,

@@ -40,7 +40,7 @@ internal static class ConsoleRules
     {
         var current = await classification.RuleSetAsync(user, ct);
         var data = new RulesData(current, Pretty(current.Rules), [], null, ConsoleReview.CanCorrect(user));
-        return ConsoleRender.Page<ConsoleRulesPage>(http, "Rule set", "rules", data);
+        return ConsoleRender.Page<ConsoleRulesPage>(http, ConsoleText.T("Rules_Title"), "rules", data);
     }
 
     public static async Task<IResult> SubmitAsync(
@@ -60,8 +60,8 @@ internal static class ConsoleRules
         var (rules, problems) = await CheckAsync(text, validator, ct);
         if (problems.Count > 0)
         {
-            var what = save ? "The rule set was not saved" : "The rule set was not tried";
-            return Render(http, data with { Problems = problems }, $"{what}: see its problems.", true, 400);
+            var what = ConsoleText.T(save ? "Rules_NotSaved" : "Rules_NotTried");
+            return Render(http, data with { Problems = problems }, what, true, 400);
         }
 
         if (!save)
@@ -73,9 +73,7 @@ internal static class ConsoleRules
         switch ((await classification.SaveRuleSetAsync(rules, user, jobs, ct)).Result)
         {
             case Accepted<RuleSetResponse> { Value: { } saved }:
-                var notice =
-                    $"Saved: rule set {saved.Version} is now yours. Your portfolio is being classified again with "
-                    + "it; manual corrections stay.";
+                var notice = ConsoleText.T("Rules_Saved", saved.Version);
                 return Render(http, new RulesData(saved, Pretty(saved.Rules), [], null, true), notice, false, 200);
             case ProblemHttpResult problem:
                 problems = [("$.version", ConsoleForms.Detail(problem))];
@@ -100,10 +98,10 @@ internal static class ConsoleRules
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line
-                ? $" (line {line + 1}, character {(e.BytePositionInLine ?? 0) + 1})"
-                : "";
-            return (default, [("$", "This is not valid JSON" + where + ".")]);
+            var problem = e.LineNumber is { } line
+                ? ConsoleText.T("Rules_BadJsonAt", line + 1, (e.BytePositionInLine ?? 0) + 1)
+                : ConsoleText.T("Rules_BadJson");
+            return (default, [("$", problem)]);
         }
 
         var result = await validator.ValidateAsync(rules, ct);
@@ -111,10 +109,13 @@ internal static class ConsoleRules
     }
 
     private static string DryRunNotice(DryRunRuleSet.Response r) =>
-        $"Nothing was saved. With rule set {r.Version}, {ConsolePortfolio.Grants(r.GrantsChanged)} of "
-        + $"{r.Grants.ToString("N0", CultureInfo.InvariantCulture)} would change level or purpose"
-        + (r.MoneyChanged.Count > 0 ? $" ({Money(r.MoneyChanged)})." : ".")
-        + (r.VersionInUse ? $" Version {r.Version} is the current one: give it a new version before saving." : "");
+        ConsoleText.T(
+            r.MoneyChanged.Count > 0 ? "Rules_DryRunMoney" : "Rules_DryRun",
+            r.Version,
+            ConsolePortfolio.Grants(r.GrantsChanged),
+            ConsoleFormat.Count(r.Grants),
+            Money(r.MoneyChanged)
+        ) + (r.VersionInUse ? " " + ConsoleText.T("Rules_VersionInUse", r.Version) : "");
 
     /// <summary>"1,000.00 GBP; 300.00 EUR".</summary>
     public static string Money(IReadOnlyList<DryRunRuleSet.Money> amounts) =>
@@ -123,5 +124,13 @@ internal static class ConsoleRules
     private static string Pretty(JsonElement rules) => JsonSerializer.Serialize(rules, Indented);
 
     private static IResult Render(HttpContext http, RulesData data, string notice, bool isError, int status) =>
-        ConsoleRender.Page<ConsoleRulesPage>(http, "Rule set", "rules", data, notice, isError, status);
+        ConsoleRender.Page<ConsoleRulesPage>(
+            http,
+            ConsoleText.T("Rules_Title"),
+            "rules",
+            data,
+            notice,
+            isError,
+            status
+        );
 }

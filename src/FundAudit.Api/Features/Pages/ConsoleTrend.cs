@@ -58,10 +58,10 @@ internal static class ConsoleTrend
         {
             return ConsoleRender.Page<ConsoleTrendPage>(
                 http,
-                "Trend",
+                ConsoleText.T("Trend_Title"),
                 "trend",
                 new TrendData(form with { Errors = errors }, null, null, null, query),
-                "Check the highlighted fields.",
+                ConsoleText.T("Problem_CheckFields"),
                 true,
                 StatusCodes.Status400BadRequest
             );
@@ -71,7 +71,7 @@ internal static class ConsoleTrend
         var data = trend is null
             ? new TrendData(form, null, null, ConsoleForms.Detail(problem!), query)
             : new TrendData(form, trend, GetTrend.Chart(trend, "trend").RenderInline(), null, query);
-        return ConsoleRender.Page<ConsoleTrendPage>(http, "Trend", "trend", data);
+        return ConsoleRender.Page<ConsoleTrendPage>(http, ConsoleText.T("Trend_Title"), "trend", data);
     }
 
     public static async Task<IResult> DownloadsAsync(
@@ -89,7 +89,7 @@ internal static class ConsoleTrend
         var to = ConsoleForms.Date(form, "to", errors);
         if (from is { } f && to is { } t && t < f)
         {
-            errors["to"] = "'to' is before 'from'.";
+            errors["to"] = ConsoleText.T("Problem_ToBeforeFrom");
         }
 
         var baselines = await audit.ListBaselinesAsync(user, ct);
@@ -97,10 +97,10 @@ internal static class ConsoleTrend
         {
             return ConsoleRender.Page<ConsoleDownloadsPage>(
                 http,
-                "Downloads",
+                ConsoleText.T("Downloads_Title"),
                 "downloads",
                 new DownloadsData(form with { Errors = errors }, "", "", baselines),
-                "Check the highlighted fields.",
+                ConsoleText.T("Problem_CheckFields"),
                 true,
                 StatusCodes.Status400BadRequest
             );
@@ -113,7 +113,7 @@ internal static class ConsoleTrend
             + $"&nowFrom={ConsolePortfolio.Day(from.Value)}&nowTo={ConsolePortfolio.Day(to.Value)}"
             + $"&currency={Uri.EscapeDataString(form.Value("currency"))}";
         var data = new DownloadsData(form, QueryOf(form), compare, baselines);
-        return ConsoleRender.Page<ConsoleDownloadsPage>(http, "Downloads", "downloads", data);
+        return ConsoleRender.Page<ConsoleDownloadsPage>(http, ConsoleText.T("Downloads_Title"), "downloads", data);
     }
 
     /// <summary>from, to, currency and years as the links carry them (years only when asked).</summary>
