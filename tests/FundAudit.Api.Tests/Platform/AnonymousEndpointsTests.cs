@@ -27,6 +27,7 @@ public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<Sqlit
         "POST /f/{slug}/withdraw",
         "GET /app/sign-in", // the console's sign-in form: email, password and second factor open a session
         "POST /app/sign-in",
+        "GET /app/sign-in/sso", // the sign-in page's single sign-on form (the funder's word typed)
         "GET /app/sign-in/sso/{slug}", // single sign-on: sends the browser to the funder's own provider
         "GET /app/invitations/{token}", // an invitation: the one-time link is the credential (password, TOTP)
         "POST /app/invitations/{token}/password",

@@ -177,9 +177,9 @@ internal static class GetRequest
         var contact = cipher.Unprotect(row.ContactProtected, CaseField.Contact) is { } c
             ? JsonSerializer.Deserialize<ContactDetails>(c, JsonSerializerOptions.Web)
             : null;
-        var allowed = RequestStateMachine.AllowedActions(
+        var allowed = RequestWorkflow.StaffAllowedActions(
+            user,
             RequestWorkflow.ParseState(row.State),
-            RequestWorkflow.StaffActor(user),
             RequestWorkflow.FactsOf(row, fund)
         );
         return TypedResults.Ok(
@@ -229,9 +229,9 @@ internal static class GetRequestSummary
             return null;
         }
 
-        var allowed = RequestStateMachine.AllowedActions(
+        var allowed = RequestWorkflow.StaffAllowedActions(
+            user,
             RequestWorkflow.ParseState(row.State),
-            RequestWorkflow.StaffActor(user),
             RequestWorkflow.FactsOf(row, fund)
         );
         return new Response(

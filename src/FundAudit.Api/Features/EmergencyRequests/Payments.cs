@@ -217,7 +217,10 @@ internal static class RecordDisbursement
             user.PersonId(),
             requestHash
         );
-        var command = new RequestCommand(RequestAction.RecordDisbursement, RequestWorkflow.StaffActor(user));
+        var command = new RequestCommand(
+            RequestAction.RecordDisbursement,
+            RequestWorkflow.StaffActor(user, RequestAction.RecordDisbursement)
+        );
         var outcome = await workflow.RunAsync(row, fund, request.Version, command, new(Disbursement: disbursement), ct);
         if (outcome.Problem is { } problem)
         {

@@ -82,7 +82,9 @@ internal sealed class RequestWorkflow(
         try
         {
             var cipher = writesSensitiveFields ? await caseKeys.ForAsync(row, ct) : caseKeys.NotLoaded(row);
-            decided = decide(fund, StaffActor(user), cipher);
+            // The transition names its action; the person then acts in the role of theirs that action needs.
+            var (asked, asEffects) = decide(fund, StaffActor(user, RequestAction.Acknowledge), cipher);
+            decided = (asked with { Actor = StaffActor(user, asked.Action) }, asEffects);
         }
         catch (CaseShreddedException)
         {
@@ -185,19 +187,52 @@ internal sealed class RequestWorkflow(
         JsonSerializer.Deserialize<string[]>(request.ApproverIds) ?? [];
 
     /// <summary>
-    /// The staff member acting: the person behind the key (see <see cref="FunderPrincipal.PersonId"/>) in their key's
-    /// role.
+    /// The staff member acting for <paramref name="action"/>: the person behind the key or session (see
+    /// <see cref="FunderPrincipal.PersonId"/>) in the role of theirs that the action needs (a person holding officer
+    /// and finance approves as officer and disburses as finance); with none of those roles, in their first role, which
+    /// the state machine then refuses. Four-eyes rules compare the person, whatever the role.
     /// </summary>
-    public static Actor StaffActor(ClaimsPrincipal user) =>
-        new(
-            user.PersonId(),
-            user.Role() switch
+    public static Actor StaffActor(ClaimsPrincipal user, RequestAction action)
+    {
+        var held = StaffRoles(user);
+        var needed = RequestStateMachine.RolesFor(action);
+        return new(user.PersonId(), held.FirstOrDefault(needed.Contains, held[0]));
+    }
+
+    /// <summary>The actions the caller may take on a request in any of their roles, in action order.</summary>
+    public static IReadOnlyList<RequestAction> StaffAllowedActions(
+        ClaimsPrincipal user,
+        RequestState state,
+        RequestFacts facts
+    )
+    {
+        var allowed = StaffRoles(user)
+            .SelectMany(role => RequestStateMachine.AllowedActions(state, new Actor(user.PersonId(), role), facts))
+            .ToHashSet();
+        return Enum.GetValues<RequestAction>().Where(allowed.Contains).ToList();
+    }
+
+    /// <summary>The caller's workflow roles (admin, officer, finance, in that order); an officer's when none.</summary>
+    private static List<ActorRole> StaffRoles(ClaimsPrincipal user)
+    {
+        var roles = new List<ActorRole>();
+        foreach (var (role, actorRole) in WorkflowRoles)
+        {
+            if (user.IsInRole(role))
             {
-                Roles.Admin => ActorRole.Admin,
-                Roles.Finance => ActorRole.Finance,
-                _ => ActorRole.Officer,
+                roles.Add(actorRole);
             }
-        );
+        }
+
+        return roles.Count > 0 ? roles : [ActorRole.Officer];
+    }
+
+    private static readonly (string Role, ActorRole ActorRole)[] WorkflowRoles =
+    [
+        (Roles.Admin, ActorRole.Admin),
+        (Roles.Officer, ActorRole.Officer),
+        (Roles.Finance, ActorRole.Finance),
+    ];
 
     public static Actor ApplicantActor(RequestRow request) =>
         new("applicant:" + request.Reference, ActorRole.Applicant);

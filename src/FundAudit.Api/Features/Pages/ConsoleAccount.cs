@@ -1,13 +1,28 @@
 using FundAudit.Api.Features.Pages.Components;
 using FundAudit.Api.Features.People;
+using FundAudit.Api.Features.SingleSignOn;
 
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>Signing in to the console as a person, signing out, and signing out everywhere.</summary>
 internal static class ConsoleAccount
 {
-    public static IResult ShowSignIn(HttpContext http, string? returnUrl, ConsoleSessionOptions options) =>
-        SignInPage(http, LocalOrHome(returnUrl), null, null, options, StatusCodes.Status200OK);
+    public static async Task<IResult> ShowSignIn(
+        HttpContext http,
+        string? returnUrl,
+        ConsoleSessionOptions options,
+        SsoStore sso,
+        CancellationToken ct
+    ) =>
+        SignInPage(
+            http,
+            LocalOrHome(returnUrl),
+            null,
+            null,
+            options,
+            StatusCodes.Status200OK,
+            await sso.AnyEnabledAsync(ct)
+        );
 
     /// <summary>Email, password and second factor; a success opens a session with the second factor just
     /// given.</summary>
@@ -108,7 +123,8 @@ internal static class ConsoleAccount
         string? email,
         string? error,
         ConsoleSessionOptions options,
-        int status
+        int status,
+        bool offerSso = false
     ) =>
         PageResult.Render<ConsoleSignIn>(
             new
@@ -119,6 +135,7 @@ internal static class ConsoleAccount
                 Error = error,
                 IdleMinutes = options.IdleMinutes,
                 AbsoluteHours = options.AbsoluteHours,
+                OfferSso = offerSso,
             },
             status
         );

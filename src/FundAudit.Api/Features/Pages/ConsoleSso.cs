@@ -32,6 +32,11 @@ internal static class ConsoleSso
             .ExcludeFromDescription()
             .WithName("ConsoleSsoSignIn")
             .RequireRateLimiting(RateLimiting.PublicPolicy);
+        app.MapGet("/app/sign-in/sso", FromFormAsync)
+            .AllowAnonymous()
+            .ExcludeFromDescription()
+            .WithName("ConsoleSsoSignInForm")
+            .RequireRateLimiting(RateLimiting.PublicPolicy);
         app.MapGet("/app/step-up/sso", SsoStepUp.StartAsync)
             .ExcludeFromDescription()
             .WithName("ConsoleSsoStepUp")
@@ -72,6 +77,10 @@ internal static class ConsoleSso
 
         return Results.Challenge(new AuthenticationProperties { RedirectUri = "/app" }, [cache.Remember(row)]);
     }
+
+    /// <summary>The sign-in page's form (GET, no script): the funder's sign-in word typed, then as its link.</summary>
+    public static Task<IResult> FromFormAsync(HttpContext http, string? slug, SsoStore store, SsoSchemeCache cache) =>
+        SignInAsync(http, (slug ?? "").Trim().ToLowerInvariant(), store, cache);
 
     public static async Task<IResult> ShowAsync(HttpContext http, SsoStore store, CancellationToken ct)
     {

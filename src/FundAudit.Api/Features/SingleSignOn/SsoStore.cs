@@ -65,6 +65,7 @@ internal sealed class SsoStore(Db db)
         """;
     private const string SelectOfFunder =
         "SELECT " + ProviderColumns + " FROM funder_sso_providers WHERE funder_id = @FunderId";
+    private const string CountEnabled = "SELECT COUNT(*) FROM funder_sso_providers WHERE enabled = @Enabled";
     private const string SelectBySlug = "SELECT " + ProviderColumns + " FROM funder_sso_providers WHERE slug = @Slug";
     private const string UpdateProvider = """
         UPDATE funder_sso_providers SET slug = @Slug, issuer = @Issuer, client_id = @ClientId,
@@ -134,6 +135,10 @@ internal sealed class SsoStore(Db db)
         UPDATE staff_external_logins SET last_sign_in_at = @Now
         WHERE funder_id = @FunderId AND issuer = @Issuer AND subject = @Subject
         """;
+
+    /// <summary>Whether any funder signs in through its own provider (the sign-in page then offers it).</summary>
+    public async Task<bool> AnyEnabledAsync(CancellationToken ct) =>
+        await db.ExecuteScalarAsync<long>(CountEnabled, new { Enabled = true }, ct) > 0;
 
     public Task<SsoProviderRow?> FindOfFunderAsync(long funderId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<SsoProviderRow>(SelectOfFunder, new { FunderId = funderId }, ct);
