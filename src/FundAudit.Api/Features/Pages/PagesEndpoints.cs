@@ -78,6 +78,7 @@ internal static class PagesEndpoints
         MapPortfolioPages(console);
         MapLogsPage(console);
         console.MapConsoleAudit();
+        console.MapConsoleFunds();
         MapPeoplePages(app, console);
         return app;
     }
