@@ -131,6 +131,20 @@ public abstract class ConsoleLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
             Assert.Contains($">{Es("Shell_SignOut")}</button>", html, StringComparison.Ordinal);
         }
 
+        // A fund's edit page: its heading, labels and tier names in Spanish, and the list's amounts in Spanish format.
+        var slug = await EmergencyForms.CreateFundAsync(admin, "lang", "Fondo Lengua", 12500m);
+        var fund = await PageAsync(console, $"/app/funds/{slug}?lang=es");
+        Assert.Contains(
+            $"<h1>{Es("Fund_Heading").Replace("{0}", "Fondo Lengua", StringComparison.Ordinal)}</h1>",
+            fund,
+            StringComparison.Ordinal
+        );
+        Assert.Contains($">{Es("Fund_MaxAmount")}</label>", fund, StringComparison.Ordinal);
+        Assert.Contains($">{Es("Fund_Tier_extreme")}</th>", fund, StringComparison.Ordinal);
+        Assert.Contains($"<legend>{Es("Fund_Goals")}</legend>", fund, StringComparison.Ordinal);
+        Assert.Contains("value=\"12500\"", fund, StringComparison.Ordinal); // form values stay invariant
+        Assert.Contains("12.500,00 USD", await PageAsync(console, "/app/funds?lang=es"), StringComparison.Ordinal);
+
         var missing = await PageAsync(console, "/app/no-such-page", HttpStatusCode.NotFound);
         Assert.Contains($"<h1>{Es("NotFound_Title")}</h1>", missing, StringComparison.Ordinal);
     }
@@ -160,6 +174,8 @@ public abstract class ConsoleLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
         ("/app/imports", "Imports_Title"),
         ("/app/quality", "Quality_Title"),
         ("/app/publish", "Publish_Title"),
+        ("/app/funds", "Funds_Title"),
+        ("/app/funds/new", "Funds_New"),
     ];
 }
 

@@ -45,10 +45,10 @@ internal static class ConsoleFunds
     }
 
     public static async Task<IResult> ListAsync(HttpContext http, FundStore store, CancellationToken ct) =>
-        Render(http, "Funds", new FundsPageData(await FundsAsync(http, store, ct), null, null));
+        Render(http, ConsoleText.T("Funds_Title"), new FundsPageData(await FundsAsync(http, store, ct), null, null));
 
     public static IResult New(HttpContext http) =>
-        Render(http, "New fund", new FundsPageData([], FundForm.Of(FundForm.Defaults), null));
+        Render(http, ConsoleText.T("Funds_New"), new FundsPageData([], FundForm.Of(FundForm.Defaults), null));
 
     public static async Task<IResult> EditAsync(HttpContext http, string slug, FundStore store, CancellationToken ct)
     {
@@ -58,7 +58,7 @@ internal static class ConsoleFunds
         }
 
         var form = FundForm.Of(FundForm.Values(FundView.From(fund)));
-        return Render(http, "Fund " + fund.Name, new FundsPageData([], form, fund.Slug));
+        return Render(http, ConsoleText.T("Fund_Heading", fund.Name), new FundsPageData([], form, fund.Slug));
     }
 
     public static async Task<IResult> CreateAsync(HttpContext http, [AsParameters] FundServices s, CancellationToken ct)
@@ -79,7 +79,7 @@ internal static class ConsoleFunds
         {
             ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } => Refused(
                 http,
-                form.With("slug", "Another fund already uses this slug: choose another."),
+                form.With("slug", ConsoleText.T("Fund_SlugTaken")),
                 null
             ),
             var other => Refused(http, Problems(form, other), null),
@@ -174,9 +174,9 @@ internal static class ConsoleFunds
     ) =>
         Render(
             http,
-            "Fund saved",
+            ConsoleText.T("Funds_SavedTitle"),
             new FundsPageData(await FundsAsync(http, s.Store, ct), null, null, saved.Fund, saved.WebhookSecret),
-            "The fund " + saved.Fund.Name + " is saved."
+            ConsoleText.T("Funds_SavedNotice", saved.Fund.Name)
         );
 
     private static async Task<IReadOnlyList<FundView>> FundsAsync(
@@ -188,10 +188,10 @@ internal static class ConsoleFunds
     private static IResult Refused(HttpContext http, FormState form, string? slug) =>
         ConsoleRender.Page<ConsoleFundsPage>(
             http,
-            slug is null ? "New fund" : "Fund " + slug,
+            slug is null ? ConsoleText.T("Funds_New") : ConsoleText.T("Fund_Heading", slug),
             "funds",
             new FundsPageData([], form, slug),
-            "The fund was not saved: check the highlighted fields.",
+            ConsoleText.T("Funds_NotSaved"),
             true,
             StatusCodes.Status400BadRequest
         );
@@ -200,7 +200,7 @@ internal static class ConsoleFunds
         ConsoleRender.Page<ConsoleFundsPage>(http, title, "funds", data, notice);
 
     private static IResult NotFound(HttpContext http) =>
-        ConsoleRender.Message(http, "Not found", "No fund with this address in your funds.", 404);
+        ConsoleRender.Message(http, ConsoleText.T("NotFound_Title"), ConsoleText.T("Funds_NotFound"), 404);
 }
 
 /// <summary>What a fund's save needs, from the container (the API's use cases take the same).</summary>

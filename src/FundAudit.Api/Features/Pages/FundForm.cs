@@ -11,13 +11,24 @@ internal static class FundForm
 {
     public static readonly string[] Tiers = ["extreme", "high", "standard"];
 
+    /// <summary>The goals of a tier: each field with the <see cref="ConsoleText"/> key of its label.</summary>
     public static readonly (string Field, string Label)[] Goals =
     [
-        ("acknowledgehours", "Acknowledge (hours)"),
-        ("decisionhours", "Decide (hours)"),
-        ("disbursementhours", "Disburse (hours)"),
-        ("totalhours", "Total (hours)"),
+        ("acknowledgehours", "Fund_Goal_Acknowledge"),
+        ("decisionhours", "Fund_Goal_Decide"),
+        ("disbursementhours", "Fund_Goal_Disburse"),
+        ("totalhours", "Fund_Goal_Total"),
     ];
+
+    /// <summary>The <see cref="ConsoleText"/> key of a tier's name, as the form shows it.</summary>
+    public static string TierName(string tier) =>
+        tier switch
+        {
+            "extreme" => "Fund_Tier_extreme",
+            "high" => "Fund_Tier_high",
+            "standard" => "Fund_Tier_standard",
+            _ => tier,
+        };
 
     public static readonly string[] Fields =
     [
@@ -150,7 +161,7 @@ internal static class FundForm
             }
             else
             {
-                errors.TryAdd("holidays", "Give each holiday as YYYY-MM-DD.");
+                errors.TryAdd("holidays", ConsoleText.T("Fund_HolidayFormat"));
             }
         }
 
