@@ -59,6 +59,8 @@ internal static class PostgresCluster
             ["-D", data, "-A", "trust", "-U", "fundaudit", "-E", "UTF8", "--no-sync"],
             asRoot ? "postgres" : null
         );
+        // max_connections 500: every test database has its own client pool (up to 20), and the process tests add
+        // their services' pools and Hangfire's; at 200 a full run once met "too many clients" mid-test.
         await RunAsync(
             Path.Combine(bin, "pg_ctl"),
             [
@@ -70,7 +72,7 @@ internal static class PostgresCluster
                 "-l",
                 Path.Combine(root, "log"),
                 "-o",
-                $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                $"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500",
                 "start",
             ],
             asRoot ? "postgres" : null

@@ -132,7 +132,16 @@ public sealed class TwoProcessSweepTests(ITestOutputHelper output)
         while (true)
         {
             var details = ids.Select(monitoring.JobDetails).ToList();
-            Assert.DoesNotContain(details, d => d.History.Any(h => h.StateName == FailedState.StateName));
+            var failed = details.SelectMany(d => d.History).FirstOrDefault(h => h.StateName == FailedState.StateName);
+            Assert.True(
+                failed is null,
+                "a sweep failed: "
+                    + (failed?.Data.TryGetValue("ExceptionType", out var type) == true ? type : "")
+                    + ": "
+                    + (failed?.Data.TryGetValue("ExceptionMessage", out var message) == true ? message : "")
+                    + "\n"
+                    + (failed?.Data.TryGetValue("ExceptionDetails", out var details2) == true ? details2 : "")
+            );
             if (details.All(d => d.History.Any(h => h.StateName == SucceededState.StateName)))
             {
                 return details
