@@ -30,6 +30,17 @@ public sealed class SsoSignInLinkTests(SqliteApp app, TestOidcProviderFixture id
         Assert.Contains("name=\"slug\"", after.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", after.Html, StringComparison.Ordinal);
 
+        // A refused sign-in shows the page again, and it still offers the way in by single sign-on.
+        var refused = await anonymous.PostAsync(
+            "/app/sign-in",
+            ("email", email),
+            ("password", "not the password"),
+            ("code", "000000"),
+            ("returnUrl", "/app")
+        );
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Contains("<form method=\"get\" action=\"/app/sign-in/sso\">", refused.Html, StringComparison.Ordinal);
+
         // The word as typed (any case, spaces around) goes to the funder's provider and back into the console.
         var session = TestPeople.NewSession(app);
         var signedIn = await _sso.WalkAsync(session, "/app/sign-in/sso?slug=+" + funder.Slug.ToUpperInvariant() + "+");

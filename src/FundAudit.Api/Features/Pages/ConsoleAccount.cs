@@ -31,6 +31,7 @@ internal static class ConsoleAccount
         PersonSignIn signIn,
         ConsoleSessions sessions,
         ConsoleSessionOptions options,
+        SsoStore sso,
         CancellationToken ct
     )
     {
@@ -41,6 +42,7 @@ internal static class ConsoleAccount
         var result = await signIn.CheckAsync(email, form["password"], form["code"], address, ct);
         if (result.Person is not { } person)
         {
+            var offerSso = await sso.AnyEnabledAsync(ct); // the page again keeps the way in by single sign-on
             return result.Wait > TimeSpan.Zero
                 ? SignInPage(
                     http,
@@ -48,7 +50,8 @@ internal static class ConsoleAccount
                     email,
                     ConsoleText.T("SignIn_TooMany", Math.Ceiling(result.Wait.TotalSeconds)),
                     options,
-                    StatusCodes.Status429TooManyRequests
+                    StatusCodes.Status429TooManyRequests,
+                    offerSso
                 )
                 : SignInPage(
                     http,
@@ -56,7 +59,8 @@ internal static class ConsoleAccount
                     email,
                     ConsoleText.T("SignIn_Refused"),
                     options,
-                    StatusCodes.Status401Unauthorized
+                    StatusCodes.Status401Unauthorized,
+                    offerSso
                 );
         }
 
@@ -124,7 +128,7 @@ internal static class ConsoleAccount
         string? error,
         ConsoleSessionOptions options,
         int status,
-        bool offerSso = false
+        bool offerSso
     ) =>
         PageResult.Render<ConsoleSignIn>(
             new
