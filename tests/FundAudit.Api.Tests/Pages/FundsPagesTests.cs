@@ -220,6 +220,7 @@ public static class FundsPageCases
         new()
         {
             { "slug", "Not A Slug" },
+            { "slug", "new" }, // the new-fund page's own address: a fund there could never be opened
             { "name", "" },
             { "currency", "XYZ" },
             { "maxamount", "0" },

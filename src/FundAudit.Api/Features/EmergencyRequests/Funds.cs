@@ -150,7 +150,9 @@ internal static class CreateFund
                 .NotEmpty()
                 .WithMessage("A slug is required.")
                 .Matches("^[a-z0-9][a-z0-9-]{1,62}$")
-                .WithMessage("2–63 lower-case letters, digits or dashes.");
+                .WithMessage("2–63 lower-case letters, digits or dashes.")
+                .NotEqual("new")
+                .WithMessage("\"new\" is the console's address for a new fund: choose another slug.");
             RuleFor(r => r.Name).NotEmpty().WithMessage("A name is required.").MaximumLength(200);
             RuleFor(r => r.Currency)
                 .NotEmpty()
