@@ -36,13 +36,7 @@ internal static class ConsoleImportQuality
 
         var query = new QualityPageQuery(Day(span.From), Day(span.To), currency, import.Id);
         var request = new GetQuality.Request(span.From, span.To, null, currency, null, null, null, null, import.Id);
-        var report = await quality.ComputeAsync(
-            user.FunderId(),
-            GetQuality.ToQuery(request, quality.Options),
-            null,
-            ct,
-            import.Id
-        );
+        var report = await GetQuality.ReportAsync(quality, user.FunderId(), request, ct);
         return new ImportQualitySummary(query, GetQuality.ToResponse(report, query.QueryString));
     }
 

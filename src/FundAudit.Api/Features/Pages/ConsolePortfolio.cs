@@ -241,7 +241,7 @@ internal static class ConsolePortfolio
             null
         );
         var q = Audit.Quality.GetQuality.ToQuery(filters, quality.Options);
-        var report = await quality.ComputeAsync(user.FunderId(), q, "unclassified", ct);
+        var report = await quality.ComputeAsync(user.FunderId(), q, "unclassified", null, ct);
         return Audit.Quality.GetQuality.ToResponse(report, "").Checks[0].Reasons;
     }
 

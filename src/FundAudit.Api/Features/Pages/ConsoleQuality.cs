@@ -48,13 +48,7 @@ internal static class ConsoleQuality
             return Invalid(http, new QualityPageData(query, errors, null, null, null));
         }
 
-        var report = await quality.ComputeAsync(
-            user.FunderId(),
-            GetQuality.ToQuery(request, quality.Options),
-            null,
-            ct,
-            request.ImportId
-        );
+        var report = await GetQuality.ReportAsync(quality, user.FunderId(), request, ct);
         var data = new QualityPageData(query, errors, GetQuality.ToResponse(report, query.QueryString), null, null);
         return ConsoleRender.Page<ConsoleQualityPage>(http, ConsoleText.T("Quality_Title"), "quality", data);
     }

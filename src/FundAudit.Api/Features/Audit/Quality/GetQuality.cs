@@ -87,13 +87,7 @@ internal static class GetQuality
         CancellationToken ct
     )
     {
-        var report = await quality.ComputeAsync(
-            user.FunderId(),
-            ToQuery(request, quality.Options),
-            null,
-            ct,
-            request.ImportId
-        );
+        var report = await ReportAsync(quality, user.FunderId(), request, ct);
         return TypedResults.Ok(ToResponse(report, http.QueryString.Value ?? ""));
     }
 
@@ -105,13 +99,7 @@ internal static class GetQuality
         CancellationToken ct
     )
     {
-        var report = await quality.ComputeAsync(
-            user.FunderId(),
-            ToQuery(request, quality.Options),
-            null,
-            ct,
-            request.ImportId
-        );
+        var report = await ReportAsync(quality, user.FunderId(), request, ct);
         var r = ToResponse(report, http.QueryString.Value ?? "");
         var sb = new StringBuilder();
         sb.Append(
@@ -187,6 +175,15 @@ internal static class GetQuality
     }
 
     public static MixQuery ToQuery(Request r, AuditOptions options) => AuditViews.QueryOf(r, [], options);
+
+    /// <summary>The report of <paramref name="request"/> (its filters and import), for the API and the console.
+    /// </summary>
+    public static Task<QualityReport> ReportAsync(
+        QualityCalculator quality,
+        long funderId,
+        Request request,
+        CancellationToken ct
+    ) => quality.ComputeAsync(funderId, ToQuery(request, quality.Options), null, request.ImportId, ct);
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 

@@ -39,11 +39,11 @@ internal sealed class QualityCalculator(
         long funderId,
         MixQuery q,
         string? only,
-        CancellationToken ct,
-        long? importId = null
+        long? importId,
+        CancellationToken ct
     )
     {
-        var rows = await store.RowsAsync(funderId, q, only, ct, importId);
+        var rows = await store.RowsAsync(funderId, q, only, importId, ct);
         var book = await BookAsync(funderId, q.Currency, rows, ct);
         var context = new QualityContext(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), q.Currency, book);
         var checks = QualityChecks

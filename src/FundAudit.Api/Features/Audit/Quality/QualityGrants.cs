@@ -76,7 +76,7 @@ internal static class QualityGrants
         }
 
         var query = GetQuality.ToQuery(request.Filters, quality.Options);
-        var report = await quality.ComputeAsync(user.FunderId(), query, check.Code, ct, request.ImportId);
+        var report = await quality.ComputeAsync(user.FunderId(), query, check.Code, request.ImportId, ct);
         var limit = request.Limit ?? 50;
         var cursor = request.Cursor ?? 0;
         var hits = report.Checks[0].Hits.Where(h => h.Grant.Id > cursor).Take(limit + 1).ToList();

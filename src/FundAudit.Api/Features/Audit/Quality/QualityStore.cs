@@ -79,8 +79,8 @@ internal sealed class QualityStore(Db db)
         long funderId,
         MixQuery q,
         string? only,
-        CancellationToken ct,
-        long? importId = null
+        long? importId,
+        CancellationToken ct
     )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
