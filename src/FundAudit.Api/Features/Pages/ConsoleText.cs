@@ -37,18 +37,7 @@ public sealed class ConsoleText
     public static string NativeName(string language) => Get("Lang_Name", language) ?? language;
 
     /// <summary>The keys of one language's own file (no fallback).</summary>
-    public static IReadOnlyList<string> Keys(string? language = null)
-    {
-        var culture = language is null or "en" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(language);
-        // cached by the manager: never dispose it
-        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false);
-        return set is null
-            ? []
-            : set.Cast<System.Collections.DictionaryEntry>()
-                .Select(e => (string)e.Key)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-    }
+    public static IReadOnlyList<string> Keys(string? language = null) => PageText.KeysOf(Resources, language);
 
     /// <summary>
     /// The console's language: <c>?lang=</c>, then the language cookie a <c>?lang=</c> link set (so links, forms and

@@ -28,11 +28,15 @@ public sealed class PageText
 
     /// <summary>The keys of one language's own file (no fallback): tests check every language has every English
     /// key.</summary>
-    public static IReadOnlyList<string> Keys(string? language = null)
+    public static IReadOnlyList<string> Keys(string? language = null) => KeysOf(Resources, language);
+
+    /// <summary>The keys of one language's own resource file of <paramref name="resources"/> (no fallback; English is
+    /// the neutral file), for the defender's and the console's texts alike.</summary>
+    internal static IReadOnlyList<string> KeysOf(ResourceManager resources, string? language)
     {
         var culture = language is null or "en" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(language);
         // cached by the manager: never dispose it
-        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false);
+        var set = resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false);
         return set is null
             ? []
             : set.Cast<System.Collections.DictionaryEntry>()
