@@ -96,6 +96,26 @@ internal sealed class BenchPostgres : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Brings the fresh cluster's WAL to the state of a server that has been running: writes about 256 MB of WAL
+    /// (a throw-away table) and runs <c>CHECKPOINT</c>, which recycles those files as the segments that follow.
+    /// Without it every new 16 MB segment is zero-filled while commits wait (README, Performance).
+    /// </summary>
+    public async Task WarmWalAsync()
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "CREATE TABLE wal_warmup AS SELECT repeat('x', 1000) AS pad FROM generate_series(1, 250000); "
+                + "DROP TABLE wal_warmup; CHECKPOINT",
+            connection
+        )
+        {
+            CommandTimeout = 300,
+        };
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -48,7 +48,18 @@ internal static class FormLoadBenchmark
             (await client.PostAsJsonAsync("/api/funds", create)).EnsureSuccessStatusCode();
             Console.WriteLine($"machine: {Machine()}; engine {engine}; {rate} a second for {seconds} s, open loop");
             Report("floor: GET /health/live", await LoadAsync(client, rate, seconds, _ => Live()));
-            Report("form alone", await LoadAsync(client, rate, seconds, Form));
+            Report(
+                "form, cold (first run after start: JIT, new WAL files)",
+                await LoadAsync(client, rate, seconds, Form)
+            );
+            if (postgres is not null)
+            {
+                // A server that has run a while reuses its WAL files; a fresh one zero-fills a new 16 MB file every
+                // ~16 s at this rate, and every commit waits for it (README, Performance).
+                await postgres.WarmWalAsync();
+            }
+
+            Report("form alone (warm)", await LoadAsync(client, rate, seconds, Form));
             if (rows > 0)
             {
                 await DuringImportAsync(client, folder, rows, rate, seconds);
@@ -92,7 +103,7 @@ internal static class FormLoadBenchmark
         Report($"form during the import ({status} in {clock.Elapsed.TotalSeconds:F0} s)", all);
     }
 
-    private sealed record Sample(double Milliseconds, int Status);
+    private sealed record Sample(double Milliseconds, int Status, double SentAt);
 
     /// <summary>Sends <paramref name="rate"/> requests a second for <paramref name="seconds"/>, each at its instant.</summary>
     private static async Task<List<Sample>> LoadAsync(
@@ -113,28 +124,28 @@ internal static class FormLoadBenchmark
                 await Task.Delay(due - start.Elapsed);
             }
 
-            sends.Add(SendAsync(client, request(HashCode.Combine(salt, i))));
+            sends.Add(SendAsync(client, request(HashCode.Combine(salt, i)), start.Elapsed.TotalSeconds));
         }
 
         return [.. await Task.WhenAll(sends)];
     }
 
-    private static async Task<Sample> SendAsync(HttpClient client, HttpRequestMessage request)
+    private static async Task<Sample> SendAsync(HttpClient client, HttpRequestMessage request, double sentAt)
     {
         var clock = Stopwatch.StartNew();
         try
         {
             using var response = await client.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
-            return new Sample(clock.Elapsed.TotalMilliseconds, (int)response.StatusCode);
+            return new Sample(clock.Elapsed.TotalMilliseconds, (int)response.StatusCode, sentAt);
         }
         catch (HttpRequestException)
         {
-            return new Sample(clock.Elapsed.TotalMilliseconds, 0);
+            return new Sample(clock.Elapsed.TotalMilliseconds, 0, sentAt);
         }
         catch (TaskCanceledException)
         {
-            return new Sample(clock.Elapsed.TotalMilliseconds, -1);
+            return new Sample(clock.Elapsed.TotalMilliseconds, -1, sentAt);
         }
     }
 
@@ -176,6 +187,12 @@ internal static class FormLoadBenchmark
                 + $"p50={Percentile(ok, 0.50):F1} ms p90={Percentile(ok, 0.90):F1} ms p99={Percentile(ok, 0.99):F1} ms "
                 + $"max={(ok.Count > 0 ? ok[^1] : 0):F1} ms"
         );
+        // Where the tail comes from: a stall shows as many slow answers sent in the same second.
+        var slow = string.Join(
+            ", ",
+            samples.Where(s => s.Milliseconds > 50).GroupBy(s => (int)s.SentAt).Select(g => $"{g.Key} s: {g.Count()}")
+        );
+        Console.WriteLine($"  answers over 50 ms by second of the run: {(slow.Length == 0 ? "none" : slow)}");
     }
 
     private static double Percentile(List<double> sorted, double p) =>
