@@ -131,17 +131,9 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
         burst.Warm = warm.GetProperty("reference").GetString()!;
         Assert.True(await burst.AcknowledgeAsync(burst.Warm), "the warm-up request was not acknowledged");
         var running = burst.RunAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (
-            (burst.Created.Count < KillAfterCreated || burst.Acknowledged.Count < 3)
-            && DateTime.UtcNow < deadline
-            && !running.IsCompleted
-        )
-        {
-            await Task.Delay(5);
-        }
-
+        await Task.WhenAny(burst.KillPoint.Task, running, Task.Delay(TimeSpan.FromSeconds(30)));
         await service.KillAsync();
+        burst.KillPoint.TrySetResult(); // if it was never reached, the held forms go to the dead service (cut)
         await running;
         Assert.True(
             burst.Created.Count >= KillAfterCreated && burst.Created.Count < Forms,
@@ -270,7 +262,8 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
     /// <summary>
     /// The forms, one every 40 ms, each with its own key; every second one answered 201 is acknowledged by an officer
     /// (read, then acknowledge with the version read) while the forms keep coming. A request cut by the kill is
-    /// simply not counted.
+    /// simply not counted. The last <see cref="Held"/> forms wait for <see cref="KillPoint"/> (enough forms created
+    /// and acknowledged) before they start, so the kill always meets forms still coming, however slow the machine.
     /// </summary>
     private sealed class Burst(HttpClient anonymous, HttpClient officer, string slug)
     {
@@ -285,6 +278,20 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
         public ConcurrentBag<string> Acknowledged { get; } = [];
 
         public int Cut => _cut;
+
+        /// <summary>Forms from this index on start only once the kill point is reached.</summary>
+        private const int Held = KillAfterCreated + 10;
+
+        /// <summary>Set once <see cref="KillAfterCreated"/> forms were created and three acknowledged.</summary>
+        public TaskCompletionSource KillPoint { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private void CheckKillPoint()
+        {
+            if (Created.Count >= KillAfterCreated && Acknowledged.Count >= 3)
+            {
+                KillPoint.TrySetResult();
+            }
+        }
 
         public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string slug, int i)
         {
@@ -313,7 +320,12 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
 
         private async Task FormAsync(int i)
         {
-            await Task.Delay(i * 40);
+            if (i >= Held)
+            {
+                await KillPoint.Task;
+            }
+
+            await Task.Delay((i >= Held ? i - Held : i) * 40);
             try
             {
                 using var response = await PostFormAsync(anonymous, slug, i);
@@ -325,9 +337,11 @@ public sealed class KilledBurstTests(ITestOutputHelper output)
                 var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
                 var reference = json.GetProperty("reference").GetString()!;
                 Created[i] = (reference, json.GetProperty("caseCode").GetString()!);
+                CheckKillPoint();
                 if (i % 2 == 0 && await AcknowledgeAsync(reference))
                 {
                     Acknowledged.Add(reference);
+                    CheckKillPoint();
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
