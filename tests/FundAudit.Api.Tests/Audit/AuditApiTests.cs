@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -780,6 +781,46 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
             await tenant.Client.GetAsync("/api/audit/mix?from=2025-05-01&to=2025-05-31&currency=GBP")
         );
         Assert.Equal(75338, mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
+    }
+
+    [Fact]
+    public async Task Rates_loaded_again_over_the_same_dates_replace_the_first_ones()
+    {
+        var tenant = await app.CreateTenantAsync();
+        // 250 working days of USD and GBP: more rates than one insert statement takes, so several statements run.
+        static string Rates(decimal usd)
+        {
+            var text = new StringBuilder("Date,USD,GBP,\n");
+            for (var day = new DateOnly(2025, 1, 1); day <= new DateOnly(2025, 12, 31); day = day.AddDays(1))
+            {
+                if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd},{usd},0.8,\n");
+                }
+            }
+
+            return text.ToString();
+        }
+
+        var first = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(Rates(1.25m))));
+        var again = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(Rates(2m))));
+        Assert.Equal(first.GetProperty("loaded").GetInt32(), again.GetProperty("loaded").GetInt32());
+        var series = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/audit/rates");
+        Assert.Equal(
+            [("GBP", 261L), ("USD", 261L)],
+            series
+                .EnumerateArray()
+                .Select(s => (s.GetProperty("currency").GetString(), s.GetProperty("rates").GetInt64()))
+        );
+
+        // 1,000.00 USD on 2025-05-09 at the second load's 2 USD a euro: 500.00 EUR.
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Prevention("RELOAD-1", 1000m, "USD", "2025-05-09")))
+        );
+        var mix = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync("/api/audit/mix?from=2025-05-01&to=2025-05-31&currency=EUR")
+        );
+        Assert.Equal(50000, mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
     }
 
     [Fact]

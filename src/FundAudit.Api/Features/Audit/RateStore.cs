@@ -1,3 +1,4 @@
+using System.Data;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
@@ -33,7 +34,7 @@ internal sealed class RateStore(Db db)
         WHERE funder_id = @FunderId GROUP BY base, currency ORDER BY base, currency
         """;
 
-    private const int RatesPerStatement = 300;
+    private const int RatesPerStatement = 100;
 
     /// <summary>
     /// Replaces the funder's rates for each (base, currency) over the loaded date range, in one transaction.
@@ -62,29 +63,95 @@ internal sealed class RateStore(Db db)
                 }
 
                 var unique = rates.GroupBy(r => (r.Base, r.Currency, r.Date)).Select(g => g.Last()).ToList();
-                foreach (var chunk in unique.Chunk(RatesPerStatement))
-                {
-                    var p = new DynamicParameters();
-                    p.Add("FunderId", funderId);
-                    p.Add("LoadedAt", now);
-                    var values = new List<string>(chunk.Length);
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        values.Add($"(@FunderId, @B{i}, @C{i}, @D{i}, @R{i}, @LoadedAt)");
-                        p.Add("B" + i, chunk[i].Base);
-                        p.Add("C" + i, chunk[i].Currency);
-                        p.Add("D" + i, chunk[i].Date);
-                        p.Add("R" + i, chunk[i].Rate.ToString(CultureInfo.InvariantCulture));
-                    }
-
-                    var insert =
-                        "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
-                        + string.Join(", ", values);
-                    await tx.ExecuteAsync(insert, p, ct);
-                }
+                await InsertRatesAsync(tx, funderId, now, unique, ct);
             },
             ct
         );
+    }
+
+    /// <summary>
+    /// Inserts the rates <see cref="RatesPerStatement"/> to a statement through one command whose parameters are made
+    /// once and given new values per chunk. (Dapper's DynamicParameters looks up every name among the command's
+    /// parameters before adding it, so 1,200 parameters a statement cost 0.7 million name comparisons, and the ECB
+    /// history, 210,000 rates, took 50 s on SQLite.)
+    /// </summary>
+    private static async Task InsertRatesAsync(
+        DbTransaction tx,
+        long funderId,
+        DateTimeOffset now,
+        IReadOnlyList<ExchangeRate> rates,
+        CancellationToken ct
+    )
+    {
+        DbCommand? command = null;
+        try
+        {
+            foreach (var chunk in rates.Chunk(RatesPerStatement))
+            {
+                if (command is null || command.Parameters.Count != 2 + (4 * chunk.Length))
+                {
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync();
+                    }
+
+                    command = InsertCommand(tx, chunk.Length, funderId, now);
+                }
+
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    command.Parameters[2 + (4 * i)].Value = chunk[i].Base;
+                    command.Parameters[3 + (4 * i)].Value = chunk[i].Currency;
+                    command.Parameters[4 + (4 * i)].Value = chunk[i].Date;
+                    command.Parameters[5 + (4 * i)].Value = chunk[i].Rate.ToString(CultureInfo.InvariantCulture);
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>An INSERT of <paramref name="rows"/> rates, its parameters made once.</summary>
+    private static DbCommand InsertCommand(DbTransaction tx, int rows, long funderId, DateTimeOffset now)
+    {
+        var command = tx.Connection!.CreateCommand();
+        command.Transaction = tx;
+        Add(command, "FunderId", DbType.Int64, funderId);
+        Add(command, "LoadedAt", DbType.DateTimeOffset, now.ToUniversalTime());
+        var values = new List<string>(rows);
+        for (var i = 0; i < rows; i++)
+        {
+            values.Add($"(@FunderId, @B{i}, @C{i}, @D{i}, @R{i}, @LoadedAt)");
+            Add(command, "B" + i, DbType.String, "");
+            Add(command, "C" + i, DbType.String, "");
+            Add(command, "D" + i, null, DateOnly.MinValue); // each provider binds DateOnly as its date
+            Add(command, "R" + i, DbType.String, "");
+        }
+
+        command.CommandText =
+            "INSERT INTO fx_rates (funder_id, base, currency, rate_date, rate, loaded_at) VALUES "
+            + string.Join(", ", values);
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, DbType? type, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name; // with its prefix: SQLite then finds it in one lookup, not three
+        if (type is { } known)
+        {
+            parameter.DbType = known;
+        }
+
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>The funder's rate series, by base and currency.</summary>
