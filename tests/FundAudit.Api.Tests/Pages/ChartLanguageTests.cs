@@ -92,6 +92,21 @@ public abstract class ChartLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains(Fr("Name_global"), texts); // the level under each pair of bars
         Assert.DoesNotContain("global", texts);
 
+        var mix = Chart(
+            await analyst.GetPageAsync("/app/portfolio?from=2024-01-01&to=2025-12-31&currency=EUR&lang=fr"),
+            "mix-title"
+        );
+        Assert.Equal(
+            Fr("Mix_Title", FrDate(2024, 1, 1), FrDate(2025, 12, 31), "EUR"),
+            mix.Element(Svg + "title")!.Value
+        );
+        texts = Texts(mix);
+        Assert.Contains(Fr("Chart_Level"), texts);
+        Assert.Contains(Fr("Chart_ShareOfTotal"), texts);
+        Assert.Contains(Fr("Name_national"), texts);
+        Assert.Contains(Fr("Name_collective"), texts);
+        Assert.DoesNotContain("collective", texts);
+
         // English pages keep the chart the API draws (ISO dates, codes); the API ignores Accept-Language.
         var english = Chart(
             await analyst.GetPageAsync("/app/trend?from=2024-01-01&to=2026-12-31&currency=EUR&lang=en"),
