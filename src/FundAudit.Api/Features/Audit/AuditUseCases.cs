@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Audit.Charts;
+
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
@@ -19,7 +21,8 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         (await GetBaseline.ListAsync(user, baselines, ct)).Value!;
 
     /// <summary>
-    /// GET /api/audit/baselines/{id}/compare with its chart inline (ids prefixed by <paramref name="idPrefix"/>).
+    /// GET /api/audit/baselines/{id}/compare with its chart inline (ids prefixed by <paramref name="idPrefix"/>, words
+    /// and numbers in <paramref name="text"/>).
     /// </summary>
     public Task<(
         CompareBaseline.Response? Comparison,
@@ -30,8 +33,9 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         CompareBaseline.Request request,
         ClaimsPrincipal user,
         string idPrefix,
+        ChartText text,
         CancellationToken ct
-    ) => CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, ct);
+    ) => CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, text, ct);
 
     /// <summary>GET /api/audit/targets.</summary>
     public Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> ListTargetsAsync(
@@ -69,7 +73,8 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         CancellationToken ct
     ) => EditTarget.DeleteAsync(id, user, baselines, ct);
 
-    /// <summary>GET /api/audit/compare with its chart inline (the request already validated).</summary>
+    /// <summary>GET /api/audit/compare with its chart inline (the request already validated), in
+    /// <paramref name="text"/>.</summary>
     public Task<(
         ComparePeriods.Response? Comparison,
         string? ChartSvg,
@@ -78,8 +83,9 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         ComparePeriods.Request request,
         ClaimsPrincipal user,
         string idPrefix,
+        ChartText text,
         CancellationToken ct
-    ) => ComparePeriods.WithInlineChartAsync(request, user, mix, baselines, idPrefix, ct);
+    ) => ComparePeriods.WithInlineChartAsync(request, user, mix, baselines, idPrefix, text, ct);
 
     /// <summary>GET /api/audit/trend (the request already validated).</summary>
     public Task<(GetTrend.Response? Trend, ProblemHttpResult? Problem)> TrendAsync(

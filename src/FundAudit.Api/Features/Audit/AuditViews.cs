@@ -78,19 +78,19 @@ internal static class AuditViews
         v.RuleFor(r => r)
             .Must(r => fiscalYear(r) is not null || (from(r) is not null && to(r) is not null))
             .OverridePropertyName("from")
-            .WithMessage("Give a period: from and to (YYYY-MM-DD), or fiscalYear.");
+            .WithText("Period_Required");
         v.RuleFor(r => r)
             .Must(r => fiscalYear(r) is null || (from(r) is null && to(r) is null))
             .OverridePropertyName("fiscalYear")
-            .WithMessage("Give either fiscalYear or from/to, not both.");
+            .WithText("Period_EitherFiscal");
         v.RuleFor(r => r)
             .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
             .OverridePropertyName("to")
-            .WithMessage("'to' is before 'from'.");
+            .WithText("Period_ToBeforeFrom");
         v.RuleFor(r => r)
             .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
             .OverridePropertyName("to")
-            .WithMessage("A period is at most 100 years.");
+            .WithText("Period_TooLong");
         v.RuleFor(r => fiscalYear(r))
             .InclusiveBetween(1900, 2200)
             .OverridePropertyName("fiscalYear")
@@ -100,9 +100,9 @@ internal static class AuditViews
     public static void CurrencyRule<T>(AbstractValidator<T> v, Func<T, string?> currency) =>
         v.RuleFor(r => currency(r))
             .NotEmpty()
-            .WithMessage("Give the report currency (ISO 4217, e.g. EUR).")
+            .WithText("Report_Currency")
             .Must(Currencies.IsKnown)
-            .WithMessage("Not an ISO 4217 currency code.")
+            .WithText("Currency_Unknown")
             .OverridePropertyName("currency");
 
     public static IReadOnlyList<string> ParseGroupBy(string? text) =>
@@ -128,15 +128,15 @@ internal static class AuditViews
         v.RuleFor(r => r.Region)
             .Must(r => WorldRegions.TryParse(r, out _))
             .When(r => r.Region is not null)
-            .WithMessage($"One of: {string.Join(", ", WorldRegions.All.Select(r => r.DisplayName()))}.");
+            .WithText("OneOf", string.Join(", ", WorldRegions.All.Select(r => r.DisplayName())));
         v.RuleFor(r => r.Country)
             .Must(c => Countries.TryResolve(c, out _))
             .When(r => r.Country is not null)
-            .WithMessage("Not a known country code or name.");
+            .WithText("Report_Country");
         v.RuleFor(r => r.Source)
             .Must(s => Sources.Contains(s!.Trim().ToLowerInvariant()))
             .When(r => r.Source is not null)
-            .WithMessage($"One of: {string.Join(", ", Sources)}.");
+            .WithText("OneOf", string.Join(", ", Sources));
         v.RuleFor(r => r.Programme).MaximumLength(400);
     }
 

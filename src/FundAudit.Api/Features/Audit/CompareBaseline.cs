@@ -104,14 +104,15 @@ internal static class CompareBaseline
         CancellationToken ct
     )
     {
-        var (chart, problem) = await ChartAsync(id, request, user, mix, store, "chart", ct);
+        var (chart, problem) = await ChartAsync(id, request, user, mix, store, ct);
         return chart is null ? problem! : TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
     }
 
     /// <summary>
     /// The comparison and the same chart as an inline <c>&lt;svg&gt;</c> element, for a page that shows both (the
     /// officers' console): the baseline is read and the current mix computed once. The chart's ids are prefixed with
-    /// <paramref name="idPrefix"/> so that it can sit beside other charts.
+    /// <paramref name="idPrefix"/> so that it can sit beside other charts; its words and numbers are in
+    /// <paramref name="text"/>.
     /// </summary>
     public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         long id,
@@ -120,6 +121,7 @@ internal static class CompareBaseline
         MixCalculator mix,
         BaselineStore store,
         string idPrefix,
+        ChartText text,
         CancellationToken ct
     )
     {
@@ -129,7 +131,7 @@ internal static class CompareBaseline
             ? (null, null, problem)
             : (
                 await ComparisonAsync(funderId, row!, now!, store, ct),
-                Chart(row!, now!, idPrefix).RenderInline(),
+                Chart(row!, now!, idPrefix, text).RenderInline(),
                 null
             );
     }
@@ -160,24 +162,31 @@ internal static class CompareBaseline
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
-        string idPrefix,
         CancellationToken ct
     )
     {
         var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
-        return problem is not null ? (null, problem) : (Chart(row!, now!, idPrefix), null);
+        return problem is not null ? (null, problem) : (Chart(row!, now!, "chart", ChartText.Invariant), null);
     }
 
-    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix) =>
+    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix, ChartText text) =>
         MixComparison.Chart(
-            $"Baseline '{row.Name}' ({row.PeriodFrom:yyyy-MM-dd} to {row.PeriodTo:yyyy-MM-dd}) beside "
-                + $"{now.Period.From:yyyy-MM-dd} to {now.Period.To:yyyy-MM-dd} ({row.Currency})",
-            "Share of each period's total by recipient level, baseline bar beside current bar, stacked by purpose.",
-            "baseline",
-            "current",
+            text.T(
+                "Baseline_Title",
+                row.Name,
+                text.Date(row.PeriodFrom),
+                text.Date(row.PeriodTo),
+                text.Date(now.Period.From),
+                text.Date(now.Period.To),
+                row.Currency
+            ),
+            text.T("Baseline_Desc"),
+            text.T("Baseline_Then"),
+            text.T("Baseline_Now"),
             GetBaseline.Snapshot(row),
             BaselineSnapshot.From(now),
-            idPrefix
+            idPrefix,
+            text
         );
 
     private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(

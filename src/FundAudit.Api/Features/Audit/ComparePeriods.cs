@@ -105,16 +105,22 @@ internal static class ComparePeriods
         var (then, now, problem) = await LoadAsync(request, user, mix, ct);
         return problem
             ?? (Results<ContentHttpResult, ProblemHttpResult>)
-                TypedResults.Content(Chart(then!, now!, "chart").Render(), "image/svg+xml", Encoding.UTF8);
+                TypedResults.Content(
+                    Chart(then!, now!, "chart", ChartText.Invariant).Render(),
+                    "image/svg+xml",
+                    Encoding.UTF8
+                );
     }
 
-    /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>).</summary>
+    /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>, words and numbers in
+    /// <paramref name="text"/>).</summary>
     public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         string idPrefix,
+        ChartText text,
         CancellationToken ct
     )
     {
@@ -123,7 +129,7 @@ internal static class ComparePeriods
             ? (null, null, problem)
             : (
                 await ComparisonAsync(user.FunderId(), then!, now!, store, ct),
-                Chart(then!, now!, idPrefix).RenderInline(),
+                Chart(then!, now!, idPrefix, text).RenderInline(),
                 null
             );
     }
@@ -190,21 +196,22 @@ internal static class ComparePeriods
         );
     }
 
-    private static StackedBarChart Chart(MixResult then, MixResult now, string idPrefix) =>
+    private static StackedBarChart Chart(MixResult then, MixResult now, string idPrefix, ChartText text) =>
         MixComparison.Chart(
-            $"{Label(then.Period)} beside {Label(now.Period)} ({then.Currency})",
-            "Share of each period's total by recipient level, the earlier period's bar beside the later one's, "
-                + "stacked by purpose.",
-            "then",
-            "now",
+            text.T("Compare_Title", Label(then.Period, text), Label(now.Period, text), then.Currency),
+            text.T("Compare_Desc"),
+            text.T("Compare_Then"),
+            text.T("Compare_Now"),
             BaselineSnapshot.From(then),
             BaselineSnapshot.From(now),
-            idPrefix
+            idPrefix,
+            text
         );
 
-    private static string Label(PeriodView p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
+    private static string Label(AuditPeriod p, ChartText text) =>
+        text.T("Compare_Period", text.Date(p.From), text.Date(p.To));
 
-    private static string Label(AuditPeriod p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
+    private static string Label(PeriodView p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -217,16 +224,16 @@ internal static class ComparePeriods
 
         private void Period(Func<Request, DateOnly?> from, Func<Request, DateOnly?> to, string fromName, string toName)
         {
-            RuleFor(r => from(r)).NotNull().OverridePropertyName(fromName).WithMessage("Give a date (YYYY-MM-DD).");
-            RuleFor(r => to(r)).NotNull().OverridePropertyName(toName).WithMessage("Give a date (YYYY-MM-DD).");
+            RuleFor(r => from(r)).NotNull().OverridePropertyName(fromName).WithText("Period_Date");
+            RuleFor(r => to(r)).NotNull().OverridePropertyName(toName).WithText("Period_Date");
             RuleFor(r => r)
                 .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
                 .OverridePropertyName(toName)
-                .WithMessage($"'{toName}' is before '{fromName}'.");
+                .WithText("Period_NamedToBeforeFrom", toName, fromName);
             RuleFor(r => r)
                 .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
                 .OverridePropertyName(toName)
-                .WithMessage("A period is at most 100 years.");
+                .WithText("Period_TooLong");
         }
     }
 }

@@ -30,7 +30,7 @@ internal static class SetFieldParticipation
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.OptIn).NotNull().WithMessage("Say optIn: true or false.");
+        public Validator() => RuleFor(r => r.OptIn).NotNull().WithText("FieldView_OptIn");
     }
 }
 

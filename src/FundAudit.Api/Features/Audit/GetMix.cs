@@ -218,13 +218,14 @@ internal static class GetMix
     /// The level × purpose chart of a mix grouped by level and purpose: one bar per level, stacked by purpose, as
     /// shares of
     /// the total. The .svg endpoint renders it as a document; a page (the console) renders it inline with its own id
-    /// prefix.
+    /// prefix and <paramref name="text"/> (the API's: <see cref="ChartText.Invariant"/>).
     /// </summary>
-    public static StackedBarChart Chart(Response mix, string idPrefix = "chart")
+    public static StackedBarChart Chart(Response mix, string idPrefix = "chart", ChartText? text = null)
     {
+        text ??= ChartText.Invariant;
         var bars = MixCalculator
             .Levels.Select(level => new ChartBar(
-                level,
+                text.Name(level),
                 MixCalculator
                     .Purposes.Select(purpose =>
                     {
@@ -237,14 +238,14 @@ internal static class GetMix
             ))
             .ToList();
         return new StackedBarChart(
-            $"Funding mix {mix.Period.From:yyyy-MM-dd} to {mix.Period.To:yyyy-MM-dd} ({mix.Currency})",
-            $"Share of the total of {mix.Totals.Amount.ToString("N2", CultureInfo.InvariantCulture)} {mix.Currency} "
-                + $"by recipient level, stacked by purpose; {mix.Unclassified.Share}% unclassified.",
-            "Level",
-            "Share of total (%)",
+            text.T("Mix_Title", text.Date(mix.Period.From), text.Date(mix.Period.To), mix.Currency),
+            text.T("Mix_Desc", mix.Totals.Amount.ToString("N2", text.Culture), mix.Currency, mix.Unclassified.Share),
+            text.T("Chart_Level"),
+            text.T("Chart_ShareOfTotal"),
             MixCalculator.Purposes,
             bars,
-            idPrefix
+            idPrefix,
+            text
         );
     }
 
@@ -310,7 +311,7 @@ internal static class GetMix
                     && dims.All(AuditViews.Dimensions.Contains)
                     && dims.Distinct().Count() == dims.Count
                 )
-                .WithMessage($"Up to 3 distinct of: {string.Join(", ", AuditViews.Dimensions)}.");
+                .WithText("Mix_By", string.Join(", ", AuditViews.Dimensions));
             AuditViews.FilterRules(this);
         }
     }

@@ -259,22 +259,37 @@ internal static class GetTrend
         return sb.ToString();
     }
 
-    /// <summary>One bar per year, stacked by purpose as shares of that year's total.</summary>
-    public static StackedBarChart Chart(Response trend, string idPrefix = "chart") =>
-        new(
-            $"Funding mix by {(trend.Years == "fiscal" ? "fiscal " : "")}year, "
-                + $"{trend.Period.From:yyyy-MM-dd} to {trend.Period.To:yyyy-MM-dd} ({trend.Currency})",
-            "Share of each year's total by purpose, one bar per year. Prevention + collective, flexible, local, other: "
-                + string.Join(
+    /// <summary>One bar per year, stacked by purpose as shares of that year's total, in <paramref name="text"/>
+    /// (the API's: <see cref="ChartText.Invariant"/>).</summary>
+    public static StackedBarChart Chart(Response trend, string idPrefix = "chart", ChartText? text = null)
+    {
+        var t = text ?? ChartText.Invariant;
+        var fiscal = trend.Years == "fiscal";
+        return new(
+            t.T(
+                fiscal ? "Trend_TitleFiscal" : "Trend_Title",
+                t.Date(trend.Period.From),
+                t.Date(trend.Period.To),
+                trend.Currency
+            ),
+            t.T(
+                "Trend_Desc",
+                string.Join(
                     "; ",
                     trend.Items.Select(y =>
-                        $"{YearName(trend, y)}: {Num(y.PreventionCollective.Share)}%, {Num(y.Flexible.Share)}%, "
-                        + $"{Num(y.Local.Share)}%, {Num(y.Other.Share)}%"
+                        t.T(
+                            "Trend_YearShares",
+                            YearName(trend, y),
+                            y.PreventionCollective.Share,
+                            y.Flexible.Share,
+                            y.Local.Share,
+                            y.Other.Share
+                        )
                     )
                 )
-                + ".",
-            trend.Years == "fiscal" ? "Fiscal year" : "Year",
-            "Share of the year's total (%)",
+            ),
+            t.T(fiscal ? "Trend_FiscalYear" : "Trend_Year"),
+            t.T("Trend_ShareOfYear"),
             MixCalculator.Purposes,
             trend
                 .Items.Select(y => new ChartBar(
@@ -282,8 +297,10 @@ internal static class GetTrend
                     y.Purposes.Select(p => new ChartSegment(p.Purpose, p.Share)).ToList()
                 ))
                 .ToList(),
-            idPrefix
+            idPrefix,
+            t
         );
+    }
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
@@ -293,20 +310,20 @@ internal static class GetTrend
     {
         public Validator()
         {
-            RuleFor(r => r.From).NotNull().WithMessage("Give the first award date (YYYY-MM-DD).");
-            RuleFor(r => r.To).NotNull().WithMessage("Give the last award date (YYYY-MM-DD).");
+            RuleFor(r => r.From).NotNull().WithText("Trend_From");
+            RuleFor(r => r.To).NotNull().WithText("Trend_To");
             RuleFor(r => r)
                 .Must(r => r.From is not { } f || r.To is not { } t || t >= f)
                 .OverridePropertyName("to")
-                .WithMessage("'to' is before 'from'.");
+                .WithText("Period_ToBeforeFrom");
             RuleFor(r => r)
                 .Must(r => r.From is not { } f || r.To is not { } t || t.DayNumber - f.DayNumber <= 36_600)
                 .OverridePropertyName("to")
-                .WithMessage("A period is at most 100 years.");
+                .WithText("Period_TooLong");
             RuleFor(r => r.Years)
                 .Must(y => y!.Trim().ToLowerInvariant() is "calendar" or "fiscal")
                 .When(r => r.Years is not null)
-                .WithMessage("calendar or fiscal.");
+                .WithText("Trend_Year");
             AuditViews.CurrencyRule(this, r => r.Currency);
             AuditViews.FilterRules(this);
         }

@@ -48,7 +48,7 @@ internal static class MixComparison
 
     /// <summary>
     /// One pair of bars per level (<paramref name="thenLabel"/> beside <paramref name="nowLabel"/>), each stacked by
-    /// purpose as shares of its own total.
+    /// purpose as shares of its own total; the levels named and the numbers written by <paramref name="text"/>.
     /// </summary>
     public static StackedBarChart Chart(
         string title,
@@ -57,10 +57,11 @@ internal static class MixComparison
         string nowLabel,
         BaselineSnapshot then,
         BaselineSnapshot now,
-        string idPrefix
+        string idPrefix,
+        ChartText text
     )
     {
-        static ChartBar Bar(string label, string level, BaselineSnapshot s) =>
+        ChartBar Bar(string label, string level, BaselineSnapshot s) =>
             new(
                 label,
                 MixCalculator
@@ -72,7 +73,7 @@ internal static class MixComparison
                         )
                     ))
                     .ToList(),
-                level
+                text.Name(level)
             );
         var bars = MixCalculator
             .Levels.SelectMany(level => new[] { Bar(thenLabel, level, then), Bar(nowLabel, level, now) })
@@ -80,11 +81,12 @@ internal static class MixComparison
         return new StackedBarChart(
             title,
             description,
-            $"Level ({thenLabel} | {nowLabel})",
-            "Share of total (%)",
+            text.T("Compare_Axis", thenLabel, nowLabel),
+            text.T("Chart_ShareOfTotal"),
             MixCalculator.Purposes,
             bars,
-            idPrefix
+            idPrefix,
+            text
         );
     }
 

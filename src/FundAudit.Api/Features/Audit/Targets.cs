@@ -100,21 +100,15 @@ internal static class CreateTarget
     {
         public Validator()
         {
-            RuleFor(r => r.Metric)
-                .Must(IsMetric)
-                .WithMessage(
-                    "One of local, flexible, prevention_collective, "
-                        + "level:<global|regional|national|local>, "
-                        + "purpose:<prevention|collective|emergency|campaign|other>."
-                );
+            RuleFor(r => r.Metric).Must(IsMetric).WithText("Target_Metric");
             RuleFor(r => r.Direction)
                 .Must(d => d?.Trim().ToLowerInvariant() is "at_least" or "at_most")
-                .WithMessage("at_least or at_most.");
+                .WithText("Target_Direction");
             RuleFor(r => r.TargetPercent)
                 .NotNull()
                 .InclusiveBetween(0m, 100m)
                 .Must(p => p is null || decimal.Round(p.Value, 2) == p.Value)
-                .WithMessage("A percentage from 0 to 100 with at most 2 decimals.");
+                .WithText("Target_Percent");
             RuleFor(r => r.By).NotNull();
             RuleFor(r => r.BaselineId).NotNull().GreaterThan(0);
         }
@@ -239,15 +233,15 @@ internal static class ListTargets
             RuleFor(r => r)
                 .Must(r => (r.From is null) == (r.To is null))
                 .OverridePropertyName("from")
-                .WithMessage("Give both from and to, or neither.");
+                .WithText("Period_BothOrNeither");
             RuleFor(r => r)
                 .Must(r => r.FiscalYear is null || (r.From is null && r.To is null))
                 .OverridePropertyName("fiscalYear")
-                .WithMessage("Give either fiscalYear or from/to, not both.");
+                .WithText("Period_EitherFiscal");
             RuleFor(r => r)
                 .Must(r => r.From is not { } f || r.To is not { } t || t >= f)
                 .OverridePropertyName("to")
-                .WithMessage("'to' is before 'from'.");
+                .WithText("Period_ToBeforeFrom");
             RuleFor(r => r.FiscalYear).InclusiveBetween(1900, 2200).When(r => r.FiscalYear is not null);
         }
     }

@@ -89,19 +89,16 @@ internal static class SetCorrection
                 .Must(r => r.Level is not null || r.Purpose is not null || r.Flexible is not null)
                 .WithName("level")
                 .OverridePropertyName("level")
-                .WithMessage("Give at least one of level, purpose or " + "flexible.");
+                .WithText("Correction_OneOf");
             RuleFor(r => r.Level)
                 .Must(l => Levels.Contains(l!.Trim().ToLowerInvariant()))
                 .When(r => r.Level is not null)
-                .WithMessage($"One of: {string.Join(", ", Levels)}.");
+                .WithText("OneOf", string.Join(", ", Levels));
             RuleFor(r => r.Purpose)
                 .Must(p => Purposes.Contains(p!.Trim().ToLowerInvariant()))
                 .When(r => r.Purpose is not null)
-                .WithMessage($"One of: {string.Join(", ", Purposes)}.");
-            RuleFor(r => r.Reason)
-                .NotEmpty()
-                .WithMessage("Say why, for the next person who reads this grant.")
-                .MaximumLength(1000);
+                .WithText("OneOf", string.Join(", ", Purposes));
+            RuleFor(r => r.Reason).NotEmpty().WithText("Correction_Reason").MaximumLength(1000);
         }
     }
 }

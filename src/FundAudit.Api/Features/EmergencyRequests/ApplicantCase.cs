@@ -209,7 +209,7 @@ internal static class AnswerQuestion
         public Validator()
         {
             RuleFor(r => r.CaseCode).CaseCode();
-            RuleFor(r => r.Answer).RequiredText("An answer is required.", 4000);
+            RuleFor(r => r.Answer).RequiredText("Applicant_AnswerRequired", 4000);
         }
     }
 }

@@ -23,6 +23,6 @@ internal sealed class ApproveRequest : IStaffTransition<Decisions.ApproveRequest
 
     public sealed class Validator : VersionedBodyValidator<Decisions.ApproveRequest>
     {
-        public Validator() => RuleFor(r => r.Amount).GreaterThan(0).WithMessage("The amount must be more than zero.");
+        public Validator() => RuleFor(r => r.Amount).GreaterThan(0).WithText("Amount_Positive");
     }
 }

@@ -26,6 +26,6 @@ internal sealed class AskApplicant : IStaffTransition<Decisions.AskRequest>
 
     public sealed class Validator : VersionedBodyValidator<Decisions.AskRequest>
     {
-        public Validator() => RuleFor(r => r.Question).RequiredText("A question is required.", 4000);
+        public Validator() => RuleFor(r => r.Question).RequiredText("Request_QuestionRequired", 4000);
     }
 }

@@ -18,6 +18,6 @@ internal sealed class DeclineRequest : IStaffTransition<Decisions.DeclineRequest
 
     public sealed class Validator : VersionedBodyValidator<Decisions.DeclineRequest>
     {
-        public Validator() => RuleFor(r => r.Reason).RequiredText("A reason is required.", 4000);
+        public Validator() => RuleFor(r => r.Reason).RequiredText("Reason_Required", 4000);
     }
 }

@@ -148,23 +148,23 @@ internal static class CreateFund
             WebhookRules(webhooks);
             RuleFor(r => r.Slug)
                 .NotEmpty()
-                .WithMessage("A slug is required.")
+                .WithText("Fund_SlugRequired")
                 .Matches("^[a-z0-9][a-z0-9-]{1,62}$")
-                .WithMessage("2–63 lower-case letters, digits or dashes.")
+                .WithText("Fund_SlugPattern")
                 .NotEqual("new")
-                .WithMessage("\"new\" is the console's address for a new fund: choose another slug.");
-            RuleFor(r => r.Name).NotEmpty().WithMessage("A name is required.").MaximumLength(200);
+                .WithText("Fund_SlugNew");
+            RuleFor(r => r.Name).NotEmpty().WithText("Fund_NameRequired").MaximumLength(200);
             RuleFor(r => r.Currency)
                 .NotEmpty()
-                .WithMessage("A currency is required.")
+                .WithText("Fund_CurrencyRequired")
                 .Must(c => Currencies.IsKnown(c!.Trim().ToUpperInvariant()))
                 .When(r => !string.IsNullOrEmpty(r.Currency), ApplyConditionTo.CurrentValidator)
-                .WithMessage("Not an ISO 4217 currency code.");
+                .WithText("Currency_Unknown");
             RuleFor(r => r.MaxAmount)
                 .NotNull()
-                .WithMessage("The maximum amount is required.")
+                .WithText("Fund_MaxAmountRequired")
                 .GreaterThan(0)
-                .WithMessage("The maximum amount must be more than zero.");
+                .WithText("Fund_MaxAmountPositive");
             RuleFor(r => r)
                 .Must(r => MinorUnits.TryFromDecimal(r.MaxAmount!.Value, r.Currency!.Trim().ToUpperInvariant(), out _))
                 .When(r =>
@@ -173,12 +173,12 @@ internal static class CreateFund
                     && Currencies.IsKnown(r.Currency.Trim().ToUpperInvariant())
                 )
                 .OverridePropertyName("maxAmount")
-                .WithMessage("The amount has more decimals than the currency allows.");
-            RuleFor(r => r.SecondApprovalThreshold).GreaterThan(0).WithMessage("The threshold must be more than zero.");
+                .WithText("Amount_Decimals");
+            RuleFor(r => r.SecondApprovalThreshold).GreaterThan(0).WithText("Fund_ThresholdPositive");
             RuleFor(r => r.Languages)
                 .Must(l => l!.Count <= 20 && l.All(x => x is { Length: > 0 and <= 35 }))
                 .When(r => r.Languages is not null)
-                .WithMessage("Up to 20 language tags of at most 35 characters.");
+                .WithText("Fund_Languages");
         }
 
         /// <summary>
@@ -193,16 +193,13 @@ internal static class CreateFund
                     && (uri.Scheme == Uri.UriSchemeHttps || (webhooks.AllowHttp && uri.Scheme == Uri.UriSchemeHttp))
                 )
                 .When(r => r.WebhookUrl is not null)
-                .WithMessage(webhooks.AllowHttp ? "An absolute http(s) URL." : "An absolute https URL.")
+                .WithText(webhooks.AllowHttp ? "Fund_WebhookHttp" : "Fund_WebhookHttps")
                 .Must(u => !WebhookAddresses.IsRefusedHost(new Uri(u!)))
                 .When(
                     r => !webhooks.AllowPrivateAddresses && Uri.TryCreate(r.WebhookUrl, UriKind.Absolute, out _),
                     ApplyConditionTo.CurrentValidator
                 )
-                .WithMessage(
-                    "The webhook host is a loopback, private, link-local or otherwise internal address; give a "
-                        + "public one."
-                );
+                .WithText("Fund_WebhookPrivate");
         }
     }
 }

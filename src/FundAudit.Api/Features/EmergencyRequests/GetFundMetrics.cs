@@ -162,7 +162,7 @@ internal static class GetFundMetrics
             RuleFor(r => r)
                 .Must(r => r.From is null || r.To is null || r.From <= r.To)
                 .OverridePropertyName("from")
-                .WithMessage("The period must start before it ends.");
+                .WithText("Metrics_Period");
             RuleFor(r => r.GroupBy)
                 .Must(g =>
                     g!
@@ -170,7 +170,7 @@ internal static class GetFundMetrics
                         .All(p => p.ToLowerInvariant() is "month" or "tier" or "country")
                 )
                 .When(r => r.GroupBy is not null)
-                .WithMessage("Comma-separated: month, tier, country.");
+                .WithText("Metrics_By");
         }
     }
 }

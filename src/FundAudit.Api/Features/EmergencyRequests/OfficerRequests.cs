@@ -99,15 +99,15 @@ internal static class ListRequests
             RuleFor(r => r.State)
                 .Must(s => WireName.TryParse<RequestState>(s, out _))
                 .When(r => r.State is not null)
-                .WithMessage("Not a request state.");
+                .WithText("Requests_State");
             RuleFor(r => r.Tier)
                 .Must(s => WireName.TryParse<UrgencyTier>(s, out _))
                 .When(r => r.Tier is not null)
-                .WithMessage("One of: extreme, high, standard.");
+                .WithText("Requests_Urgency");
             RuleFor(r => r.Sla)
                 .Must(s => s is "at_risk" or "breached")
                 .When(r => r.Sla is not null)
-                .WithMessage("One of: at_risk, breached.");
+                .WithText("Requests_Sla");
             RuleFor(r => r.Limit).InclusiveBetween(1, 200);
             RuleFor(r => r.Cursor).GreaterThanOrEqualTo(0);
         }

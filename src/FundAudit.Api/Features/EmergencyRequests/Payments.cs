@@ -27,7 +27,7 @@ internal sealed class RecordPaymentDetails : IStaffTransition<RecordPaymentDetai
 
     public sealed class Validator : VersionedBodyValidator<Request>
     {
-        public Validator() => RuleFor(r => r.Details).RequiredText("Payment details are required.", 2000);
+        public Validator() => RuleFor(r => r.Details).RequiredText("Payment_DetailsRequired", 2000);
     }
 }
 
@@ -286,7 +286,7 @@ internal static class RecordDisbursement
     {
         public Validator()
         {
-            RuleFor(r => r.Method).RequiredText("The payment method is required.", 64);
+            RuleFor(r => r.Method).RequiredText("Payment_MethodRequired", 64);
             RuleFor(r => r.Reference).AtMost(200);
         }
     }

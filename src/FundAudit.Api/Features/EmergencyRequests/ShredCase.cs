@@ -80,9 +80,9 @@ internal static class ShredCase
         public Validator() =>
             RuleFor(r => r.Reason)
                 .NotEmpty()
-                .WithMessage("A reason is required.")
+                .WithText("Reason_Required")
                 .Must(r => r is null || Reasons.Contains(r, StringComparer.Ordinal))
-                .WithMessage("One of: " + string.Join(", ", Reasons) + ".");
+                .WithText("OneOf", string.Join(", ", Reasons));
     }
 }
 

@@ -67,6 +67,5 @@ internal static class StaffTransition<TTransition, TBody>
 internal class VersionedBodyValidator<TBody> : AbstractValidator<TBody>
     where TBody : IVersionedBody
 {
-    public VersionedBodyValidator() =>
-        RuleFor(r => r.Version).NotNull().WithMessage("The version you last read is required.").GreaterThan(0);
+    public VersionedBodyValidator() => RuleFor(r => r.Version).NotNull().WithText("Request_Version").GreaterThan(0);
 }

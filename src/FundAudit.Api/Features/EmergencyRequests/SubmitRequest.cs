@@ -105,11 +105,11 @@ internal static class SubmitRequest
     {
         public Validator(EmergencyOptions options)
         {
-            RuleFor(r => r.Alias).RequiredText("An alias is required (not your legal name).", 100);
+            RuleFor(r => r.Alias).RequiredText("Applicant_AliasRequired", 100);
             ContactRules();
             CaseRules(options);
             MoneyRules();
-            RuleFor(r => r.Language).RequiredText("A language is required.", 35);
+            RuleFor(r => r.Language).RequiredText("Applicant_LanguageRequired", 35);
             RuleFor(r => r.Endorser).AtMost(200);
         }
 

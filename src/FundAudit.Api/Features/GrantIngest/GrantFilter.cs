@@ -37,11 +37,11 @@ internal sealed record GrantFilter(
         v.RuleFor(r => r.Currency)
             .Must(Currencies.IsKnown)
             .When(r => r.Currency is not null)
-            .WithMessage("Not an ISO 4217 currency code.");
+            .WithText("Currency_Unknown");
         v.RuleFor(r => r.To)
             .GreaterThanOrEqualTo(r => r.From)
             .When(r => r.From is not null && r.To is not null)
-            .WithMessage("'to' is before 'from'.");
+            .WithText("Period_ToBeforeFrom");
     }
 
     /// <summary>

@@ -43,19 +43,16 @@ internal static class ImportGrantPackage
         {
             RuleFor(p => p.Grants)
                 .NotNull()
-                .WithMessage("A 360Giving package needs a 'grants' array.")
+                .WithText("Package_NoGrants")
                 .Must(g => g!.Count > 0)
                 .When(p => p.Grants is not null, ApplyConditionTo.CurrentValidator)
-                .WithMessage("The 'grants' array is empty.")
+                .WithText("Package_Empty")
                 .Must(g => g!.Count <= limits.Value.MaxGrantsPerPackage)
                 .When(p => p.Grants is not null, ApplyConditionTo.CurrentValidator)
-                .WithMessage(
-                    $"At most {limits.Value.MaxGrantsPerPackage} grants per package; send larger portfolios "
-                        + $"as a CSV import."
-                );
+                .WithText("Package_TooMany", limits.Value.MaxGrantsPerPackage);
             RuleForEach(p => p.Grants)
                 .NotNull()
-                .WithMessage("A grant must be an object.")
+                .WithText("Package_GrantObject")
                 .SetValidator(new GivingGrantValidator());
             RuleFor(p => p.Grants)
                 .Custom(
@@ -97,53 +94,44 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
 {
     public GivingGrantValidator()
     {
-        RuleFor(g => g.Id)
-            .NotEmpty()
-            .WithMessage("Required: the grant's 360Giving identifier.")
-            .MaximumLength(GrantLimits.MaxIdentifierLength);
-        RuleFor(g => g.Title)
-            .NotEmpty()
-            .WithMessage("Required: the grant's title.")
-            .MaximumLength(GrantLimits.MaxTitleLength);
+        RuleFor(g => g.Id).NotEmpty().WithText("Package_Id").MaximumLength(GrantLimits.MaxIdentifierLength);
+        RuleFor(g => g.Title).NotEmpty().WithText("Package_Title").MaximumLength(GrantLimits.MaxTitleLength);
         RuleFor(g => g.Description).MaximumLength(GrantLimits.MaxDescriptionLength);
         RuleFor(g => g.Currency)
             .NotEmpty()
-            .WithMessage("Required: an ISO 4217 currency code such as GBP.")
+            .WithText("Package_Currency")
             .Must(Currencies.IsKnown)
             .When(g => !string.IsNullOrEmpty(g.Currency), ApplyConditionTo.CurrentValidator)
-            .WithMessage("Not an ISO 4217 currency code (expected e.g. GBP, EUR, USD).");
+            .WithText("Package_CurrencyUnknown");
         RuleFor(g => g.AmountAwarded)
             .NotNull()
-            .WithMessage("Required: the amount awarded, as a number.")
+            .WithText("Package_Amount")
             .GreaterThanOrEqualTo(0)
-            .WithMessage("The amount awarded cannot be negative.");
+            .WithText("Package_AmountNegative");
         RuleFor(g => g.AmountAwarded)
             .Must((g, amount) => MinorUnits.TryFromDecimal(amount!.Value, g.Currency!, out _))
             .When(g => g.AmountAwarded >= 0 && Currencies.IsKnown(g.Currency))
-            .WithMessage(g => $"More decimal places than {g.Currency!.ToUpperInvariant()} has, or too large.");
-        RuleFor(g => g.AmountDisbursed).GreaterThanOrEqualTo(0).WithMessage("The amount disbursed cannot be negative.");
+            .WithMessage(g => ProblemText.T("Package_Decimals", g.Currency!.ToUpperInvariant()));
+        RuleFor(g => g.AmountDisbursed).GreaterThanOrEqualTo(0).WithText("Package_DisbursedNegative");
         RuleFor(g => g.AmountDisbursed)
             .Must((g, amount) => MinorUnits.TryFromDecimal(amount!.Value, g.Currency!, out _))
             .When(g => g.AmountDisbursed >= 0 && Currencies.IsKnown(g.Currency))
-            .WithMessage(g => $"More decimal places than {g.Currency!.ToUpperInvariant()} has, or too large.");
+            .WithMessage(g => ProblemText.T("Package_Decimals", g.Currency!.ToUpperInvariant()));
         RuleFor(g => g.AwardDate)
             .NotEmpty()
-            .WithMessage("Required: the award date, YYYY-MM-DD or an ISO 8601 " + "date-time.")
+            .WithText("Package_Date")
             .Must(BeAPlausibleDate)
             .When(g => !string.IsNullOrEmpty(g.AwardDate), ApplyConditionTo.CurrentValidator)
-            .WithMessage(
-                $"Not a real date as YYYY-MM-DD or an ISO 8601 date-time between "
-                    + $"{GrantLimits.EarliestAwardDate:yyyy} and {GrantLimits.LatestAwardDate:yyyy}."
-            );
+            .WithText("Package_DateRange", GrantLimits.EarliestAwardDate.Year, GrantLimits.LatestAwardDate.Year);
         RuleFor(g => g.LocationScope)
             .Must(s => GrantLimits.LocationScopes.Contains(s!.Trim().ToUpperInvariant()))
             .When(g => !string.IsNullOrWhiteSpace(g.LocationScope))
-            .WithMessage("Not a 360Giving Location Scope code (GLS010 to GLS060, or GLS099).");
+            .WithText("Package_LocationScope");
         RuleFor(g => g.Extra).Custom(CheckExplicitClassification);
         RuleFor(g => g.BeneficiaryLocation)
             .Must(l => l!.Count <= GrantLimits.MaxLocations)
             .When(g => g.BeneficiaryLocation is not null)
-            .WithMessage($"At most {GrantLimits.MaxLocations} beneficiary locations.");
+            .WithText("Package_MaxLocations", GrantLimits.MaxLocations);
         // Planned dates are informative: kept as sent, and mapped only when they are ISO dates (the CSV import does the
         // same).
         RuleForEach(g => g.RecipientOrganization)

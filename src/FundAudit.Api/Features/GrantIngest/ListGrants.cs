@@ -65,9 +65,9 @@ internal static class ListGrants
             RuleFor(r => r.Cursor)
                 .Must(c => Cursor.Decode(c!) is not null)
                 .When(r => r.Cursor is not null)
-                .WithMessage("Not a cursor returned by this API.");
+                .WithText("Grants_Cursor");
             RuleFor(r => r.Q).MaximumLength(200);
-            RuleFor(r => r.ImportId).GreaterThan(0).WithMessage("An import's id (a positive number).");
+            RuleFor(r => r.ImportId).GreaterThan(0).WithText("Import_Id");
         }
     }
 

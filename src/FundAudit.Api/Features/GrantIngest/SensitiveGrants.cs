@@ -42,7 +42,7 @@ internal static class SetGrantSensitive
     {
         public Validator()
         {
-            RuleFor(r => r.Sensitive).NotNull().WithMessage("Give sensitive: true or false.");
+            RuleFor(r => r.Sensitive).NotNull().WithText("Grant_Sensitive");
         }
     }
 }

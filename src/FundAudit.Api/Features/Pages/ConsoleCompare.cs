@@ -86,7 +86,14 @@ internal static class ConsoleCompare
             return data;
         }
 
-        var (c, chart, problem) = await audit.CompareWithChartAsync(id.Value, request, user, "compare", ct);
+        var (c, chart, problem) = await audit.CompareWithChartAsync(
+            id.Value,
+            request,
+            user,
+            "compare",
+            ConsoleFormat.Chart(),
+            ct
+        );
         if (problem is not null)
         {
             if (problem.StatusCode == StatusCodes.Status404NotFound)
@@ -143,7 +150,13 @@ internal static class ConsoleCompare
             return data;
         }
 
-        var (c, chart, problem) = await audit.ComparePeriodsWithChartAsync(request, user, "compare", ct);
+        var (c, chart, problem) = await audit.ComparePeriodsWithChartAsync(
+            request,
+            user,
+            "compare",
+            ConsoleFormat.Chart(),
+            ct
+        );
         if (problem is not null)
         {
             return data with { Problem = ConsoleForms.Detail(problem) };

@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Audit.Charts;
+
 namespace FundAudit.Api.Features.Pages;
 
 /// <summary>
@@ -35,6 +37,10 @@ internal static class ConsoleFormat
                 ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
                 : at.UtcDateTime.ToString("d", Culture) + " " + at.UtcDateTime.ToString("HH:mm", Culture)
         ) + " UTC";
+
+    /// <summary>The text of an audit chart drawn on a console page: the page's language, its culture's numbers and
+    /// this class's dates (the API's charts stay invariant).</summary>
+    public static ChartText Chart() => new(CultureInfo.CurrentUICulture, Culture, Date);
 
     /// <summary>An instant to the second, in UTC, marked so.</summary>
     public static string WhenSeconds(DateTimeOffset at) =>

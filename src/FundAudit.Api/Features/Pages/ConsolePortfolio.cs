@@ -175,7 +175,7 @@ internal static class ConsolePortfolio
         switch ((await audit.GetMixAsync(request, user, ct)).Result)
         {
             case Ok<GetMix.Response> { Value: { } m }:
-                data = data with { Mix = m, MixChart = GetMix.Chart(m, "mix").RenderInline() };
+                data = data with { Mix = m, MixChart = GetMix.Chart(m, "mix", ConsoleFormat.Chart()).RenderInline() };
                 break;
             case ProblemHttpResult p:
                 data = data with { MixProblem = Detail(p) };
@@ -190,6 +190,7 @@ internal static class ConsolePortfolio
                 compareRequest,
                 user,
                 "compare",
+                ConsoleFormat.Chart(),
                 ct
             );
             data = problem is null

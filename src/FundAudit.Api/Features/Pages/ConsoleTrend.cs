@@ -70,7 +70,13 @@ internal static class ConsoleTrend
         var (trend, problem) = await audit.TrendAsync(request, user, ct);
         var data = trend is null
             ? new TrendData(form, null, null, ConsoleForms.Detail(problem!), query)
-            : new TrendData(form, trend, GetTrend.Chart(trend, "trend").RenderInline(), null, query);
+            : new TrendData(
+                form,
+                trend,
+                GetTrend.Chart(trend, "trend", ConsoleFormat.Chart()).RenderInline(),
+                null,
+                query
+            );
         return ConsoleRender.Page<ConsoleTrendPage>(http, ConsoleText.T("Trend_Title"), "trend", data);
     }
 

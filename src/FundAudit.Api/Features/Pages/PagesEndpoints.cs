@@ -45,6 +45,11 @@ internal static class PagesEndpoints
     /// <summary>Page headers and the request's language for /f and /app, before routing picks the endpoint.</summary>
     public static WebApplication UsePages(this WebApplication app)
     {
+        // The API (anything but the pages) answers in English and invariant numbers whatever the server's culture.
+        app.UseWhen(
+            http => !PageSecurity.IsPagePath(http.Request.Path),
+            api => api.Use(ProblemText.InvariantCultureAsync)
+        );
         app.UseWhen(
             http => PageSecurity.IsPagePath(http.Request.Path),
             branch =>

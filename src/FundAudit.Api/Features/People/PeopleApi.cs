@@ -118,8 +118,8 @@ internal static class InvitePerson
         {
             RuleFor(r => r.Email).NotEmpty().MaximumLength(320).EmailAddress();
             RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(200);
-            RuleFor(r => r.Roles).NotEmpty().WithMessage("At least one role.");
-            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithMessage($"One of: {string.Join(", ", Roles.All)}.");
+            RuleFor(r => r.Roles).NotEmpty().WithText("People_OneRole");
+            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
         }
     }
 }
@@ -179,8 +179,8 @@ internal static class ReinvitePerson
     {
         public Validator()
         {
-            RuleFor(r => r.Roles).Must(r => r is null || r.Count > 0).WithMessage("At least one role, or omit it.");
-            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithMessage($"One of: {string.Join(", ", Roles.All)}.");
+            RuleFor(r => r.Roles).Must(r => r is null || r.Count > 0).WithText("People_OneRoleOrNone");
+            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
         }
     }
 }

@@ -87,26 +87,21 @@ internal static class SsoSettings
     {
         public Validator(SsoOptions options)
         {
-            RuleFor(r => r.Slug)
-                .Must(SsoSlug.IsValid)
-                .WithMessage("3 to 64 characters: a-z, 0-9 and hyphens inside, e.g. example-fund.");
+            RuleFor(r => r.Slug).Must(SsoSlug.IsValid).WithText("Sso_Slug");
             RuleFor(r => r.Issuer)
                 .NotEmpty()
                 .MaximumLength(200)
                 .Must(i => IsIssuer(i, options.AllowHttpIssuers))
-                .WithMessage("An absolute https URL without query or fragment (the provider's issuer).");
+                .WithText("Sso_Issuer");
             RuleFor(r => r.ClientId).NotEmpty().MaximumLength(400);
             RuleFor(r => r.ClientSecret).MaximumLength(2000);
-            RuleFor(r => r.AcceptedAmr).Must(ValuesOk!).When(r => r.AcceptedAmr is not null).WithMessage(ValuesRule);
-            RuleFor(r => r.AcceptedAcr).Must(ValuesOk!).When(r => r.AcceptedAcr is not null).WithMessage(ValuesRule);
+            RuleFor(r => r.AcceptedAmr).Must(ValuesOk!).When(r => r.AcceptedAmr is not null).WithText("Sso_Values");
+            RuleFor(r => r.AcceptedAcr).Must(ValuesOk!).When(r => r.AcceptedAcr is not null).WithText("Sso_Values");
             RuleFor(r => r.AcceptedAmr)
                 .Must((r, _) => Amr(r).Count + (r.AcceptedAcr?.Count ?? 0) > 0)
                 .When(r => r.RequireSecondFactor != false)
-                .WithMessage("A second factor is required: name at least one amr or acr value that proves it.");
+                .WithText("Sso_SecondFactor");
         }
-
-        private const string ValuesRule =
-            "At most 20 values of 1 to 100 visible characters without spaces, 400 characters in all.";
 
         private static bool ValuesOk(IReadOnlyList<string> values) =>
             values.Count <= 20

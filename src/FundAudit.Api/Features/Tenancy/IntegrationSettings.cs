@@ -24,6 +24,6 @@ internal static class IntegrationSettings
 
     public sealed class Validator : AbstractValidator<Settings>
     {
-        public Validator() => RuleFor(r => r.KeysMayDecide).NotNull().WithMessage("keysMayDecide is required.");
+        public Validator() => RuleFor(r => r.KeysMayDecide).NotNull().WithText("Settings_KeysMayDecide");
     }
 }

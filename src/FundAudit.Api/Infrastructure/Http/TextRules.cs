@@ -4,19 +4,16 @@ namespace FundAudit.Api.Infrastructure.Http;
 internal static class TextRules
 {
     /// <summary>
-    /// Required text of at most <paramref name="maxLength"/> characters: empty says <paramref name="requiredMessage"/>,
-    /// too long says "At most N characters.".
+    /// Required text of at most <paramref name="maxLength"/> characters: empty says the <see cref="ProblemText"/>
+    /// message <paramref name="requiredKey"/>, too long says "At most N characters.", in the request's language.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> RequiredText<T>(
         this IRuleBuilder<T, string?> rule,
-        string requiredMessage,
+        string requiredKey,
         int maxLength
-    ) => rule.NotEmpty().WithMessage(requiredMessage).AtMost(maxLength);
+    ) => rule.NotEmpty().WithText(requiredKey).AtMost(maxLength);
 
     /// <summary>At most <paramref name="maxLength"/> characters ("At most N characters.").</summary>
     public static IRuleBuilderOptions<T, string?> AtMost<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
-        rule.MaximumLength(maxLength).WithMessage(AtMostMessage(maxLength));
-
-    private static string AtMostMessage(int maxLength) =>
-        "At most " + maxLength.ToString(CultureInfo.InvariantCulture) + " characters.";
+        rule.MaximumLength(maxLength).WithText("Text_AtMost", maxLength);
 }

@@ -16,7 +16,8 @@ internal sealed record ChartBar(string Label, IReadOnlyList<ChartSegment> Segmen
 /// and every label is escaped. Reusable by any page that needs stacked bars (the officers' console included).
 /// </summary>
 /// <remarks>Give each chart on one HTML page its own <c>idPrefix</c>: the title and description ids must be unique in
-/// the page.</remarks>
+/// the page. Series are the taxonomy's codes (their colours follow them); <c>text</c> names them, heads the legend and
+/// writes the numbers (<see cref="ChartText.Invariant"/> unless given: the API's charts).</remarks>
 internal sealed class StackedBarChart(
     string title,
     string description,
@@ -24,9 +25,12 @@ internal sealed class StackedBarChart(
     string valueAxis,
     IReadOnlyList<string> series,
     IReadOnlyList<ChartBar> bars,
-    string idPrefix = "chart"
+    string idPrefix = "chart",
+    ChartText? text = null
 )
 {
+    private readonly ChartText _text = text ?? ChartText.Invariant;
+
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     // Colour-blind-safe palette (Okabe–Ito), one per series in order; grey for the last ("unclassified") when there are
@@ -188,7 +192,7 @@ internal sealed class StackedBarChart(
                     Attr("width", BarWidth),
                     Attr("height", h),
                     new XAttribute("fill", Colour(segment.Series)),
-                    new XElement(Svg + "title", $"{bar.Label} – {segment.Series}: {Format(segment.Value)}")
+                    new XElement(Svg + "title", $"{bar.Label} – {_text.Name(segment.Series)}: {Format(segment.Value)}")
                 )
             );
             if (h >= 12)
@@ -213,7 +217,7 @@ internal sealed class StackedBarChart(
     {
         var legend = new XElement(Svg + "g", new XAttribute("class", "legend"));
         var lx = Left + plotWidth + 20;
-        legend.Add(Text(lx, Top, "Legend", "start", "12", "bold"));
+        legend.Add(Text(lx, Top, _text.T("Chart_Legend"), "start", "12", "bold"));
         for (var i = 0; i < series.Count; i++)
         {
             var ly = Top + 14 + (i * 20);
@@ -227,7 +231,7 @@ internal sealed class StackedBarChart(
                     new XAttribute("fill", Colour(series[i]))
                 )
             );
-            legend.Add(Text(lx + 18, ly + 10, series[i], "start"));
+            legend.Add(Text(lx + 18, ly + 10, _text.Name(series[i]), "start"));
         }
 
         return legend;
@@ -239,8 +243,11 @@ internal sealed class StackedBarChart(
             " ",
             bars.Select(b =>
                 $"{(b.Group is null ? "" : b.Group + " ")}{b.Label}: "
-                + string.Join(", ", b.Segments.Where(s => s.Value != 0).Select(s => $"{s.Series} {Format(s.Value)}"))
-                + (b.Segments.All(s => s.Value == 0) ? "none" : "")
+                + string.Join(
+                    ", ",
+                    b.Segments.Where(s => s.Value != 0).Select(s => $"{_text.Name(s.Series)} {Format(s.Value)}")
+                )
+                + (b.Segments.All(s => s.Value == 0) ? _text.T("Chart_None") : "")
                 + "."
             )
         );
@@ -259,7 +266,7 @@ internal sealed class StackedBarChart(
     private static double Y(decimal value, decimal scaleMax) =>
         Top + PlotHeight - (double)(value / scaleMax * PlotHeight);
 
-    private static string Format(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    private string Format(decimal value) => _text.Number(value);
 
     private static XAttribute Attr(string name, double value) =>
         new(name, value.ToString("0.##", CultureInfo.InvariantCulture));

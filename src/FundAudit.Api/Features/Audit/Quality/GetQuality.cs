@@ -196,7 +196,7 @@ internal static class GetQuality
             AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
             AuditViews.CurrencyRule(this, r => r.Currency);
             AuditViews.FilterRules(this);
-            RuleFor(r => r.ImportId).GreaterThan(0).WithMessage("An import's id (a positive number).");
+            RuleFor(r => r.ImportId).GreaterThan(0).WithText("Import_Id");
         }
     }
 }

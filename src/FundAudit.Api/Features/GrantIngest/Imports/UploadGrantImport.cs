@@ -160,10 +160,7 @@ internal static class UploadGrantImport
             RuleFor(r => r.DateFormat)
                 .Must(f => f!.Trim().ToUpperInvariant() is CsvImportOptions.DayFirst or CsvImportOptions.MonthFirst)
                 .When(r => !string.IsNullOrWhiteSpace(r.DateFormat))
-                .WithMessage(
-                    $"dateFormat must be \"{CsvImportOptions.DayFirst}\" or "
-                        + $"\"{CsvImportOptions.MonthFirst}\" (or left out to detect it from the file)."
-                );
+                .WithText("Import_DateFormat", CsvImportOptions.DayFirst, CsvImportOptions.MonthFirst);
             RuleFor(r => r.FileName).MaximumLength(1000);
         }
     }
