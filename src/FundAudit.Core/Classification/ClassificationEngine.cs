@@ -167,7 +167,7 @@ public sealed partial class ClassificationEngine
             var hits = fired[..firedCount];
             var purpose = ClassifyPurpose(grant, hits, factor, ActivityWords(grant));
             var flexible = ClassifyFlexible(grant, hits);
-            var level = ClassifyLevel(grant, hits, factor);
+            var level = ClassifyLevel(grant, hits, factor, purpose.Value);
             return new GrantClassification(level, purpose, flexible, _rules.Version);
         }
         finally
@@ -188,6 +188,15 @@ public sealed partial class ClassificationEngine
         && title.Contains(name.Trim(), StringComparison.OrdinalIgnoreCase)
             ? title.Replace(name.Trim(), " ", StringComparison.OrdinalIgnoreCase)
             : grant.Title;
+
+    private const float NameOnlyHint = 0.5f;
+
+    /// <summary>A purpose term's weight factor (title, clause); a level hint in the recipient's name only is marked
+    /// 0.5 (one in the text, 1, wins); every other term 1.</summary>
+    private static float WeightFactor(TermKind kind, Field field, float purposeFactor) =>
+        kind == TermKind.Purpose ? purposeFactor
+        : kind == TermKind.LevelHint && field == Field.RecipientName ? NameOnlyHint
+        : 1f;
 
     private int Scan(string? text, Field field, Span<float> factor, Span<int> fired, int firedCount)
     {
@@ -260,7 +269,7 @@ public sealed partial class ClassificationEngine
                 continue;
             }
 
-            var weightFactor = kind == TermKind.Purpose ? f * clause : 1f;
+            var weightFactor = WeightFactor(kind, field, f * clause);
             if (factor[id] == 0)
             {
                 if (firedCount < fired.Length)

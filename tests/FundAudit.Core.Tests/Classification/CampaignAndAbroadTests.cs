@@ -1,0 +1,105 @@
+using FundAudit.Core.Classification;
+using FundAudit.Core.Grants;
+using static FundAudit.Core.Tests.Classification.TestGrants;
+
+namespace FundAudit.Core.Tests.Classification;
+
+/// <summary>Rule set 2026.12-4: campaigns with no place of work, a lone own-country location beside work abroad,
+/// strong purposes clear of ordinary work, and countries named by their demonyms.</summary>
+public sealed class CampaignAndAbroadTests
+{
+    private static readonly ClassificationEngine Engine = ClassificationEngine.Default;
+
+    private static GrantRecord Campaign(string? orgId) =>
+        Make(
+            title: "Public campaign",
+            description: "A public campaign and lobbying of members of parliament on immigration detention."
+        ) with
+        {
+            RecipientOrgId = orgId,
+        };
+
+    [Fact]
+    public void A_campaign_of_a_recipient_with_only_its_base_known_is_national()
+    {
+        var result = Engine.Classify(Campaign("GB-CHC-1065066"));
+        Assert.Equal(GrantPurpose.Campaign, result.Purpose.Value);
+        Assert.Equal(GrantLevel.National, result.Level.Value);
+        Assert.Contains(result.Level.Evidence, e => e.StartsWith("decision: " + ConfidenceKeys.LevelBaseCampaign));
+    }
+
+    [Fact]
+    public void A_campaign_with_no_place_at_all_is_national_and_other_work_stays_unclassified()
+    {
+        Assert.Equal(GrantLevel.National, Engine.Classify(Campaign(null)).Level.Value);
+        var other = Make(title: "Seminar series", description: "A series of seminars for members and staff.");
+        var level = Engine.Classify(other).Level;
+        Assert.Equal(GrantLevel.Unclassified, level.Value);
+        Assert.Contains(level.Evidence, e => e.Contains("no place known"));
+    }
+
+    [Fact]
+    public void A_campaign_of_a_recipient_on_a_constituent_countrys_register_is_not_made_national()
+    {
+        // GB-SC is the Scottish register: Scotland is sub-national (TAXONOMY.md), so the campaign rule stays out.
+        var level = Engine.Classify(Campaign("GB-SC-SC012345")).Level;
+        Assert.NotEqual(GrantLevel.National, level.Value);
+        Assert.DoesNotContain(level.Evidence, e => e.StartsWith("decision: " + ConfidenceKeys.LevelBaseCampaign));
+    }
+
+    [Fact]
+    public void Work_around_the_developing_world_beats_a_lone_location_in_the_recipients_own_country()
+    {
+        var grant = Make(
+            title: "Technology for activists",
+            description: "Work with activists around the developing world on their use of technology.",
+            recipientCountry: "GB",
+            locations: [Country("GB")]
+        );
+        var level = Engine.Classify(grant).Level;
+        Assert.Equal(GrantLevel.Global, level.Value);
+        Assert.Contains(level.Evidence, e => e.Contains("the text speaks of work abroad"));
+    }
+
+    [Fact]
+    public void International_alone_or_a_global_word_in_the_recipients_name_keeps_the_own_country_national()
+    {
+        var international = Make(
+            title: "Solidarity",
+            description: "International solidarity with a jailed journalist.",
+            recipientCountry: "TR",
+            locations: [Country("TR")]
+        );
+        var named = Make(
+            title: "Core costs",
+            description: "Running costs of the organisation.",
+            recipientCountry: "BR",
+            locations: [Country("BR")],
+            recipientName: "Justiça Global"
+        );
+        Assert.Equal(GrantLevel.National, Engine.Classify(international).Level.Value);
+        Assert.Equal(GrantLevel.National, Engine.Classify(named).Level.Value);
+    }
+
+    [Fact]
+    public void A_protection_purpose_close_to_the_ordinary_work_terms_is_not_strong()
+    {
+        // Title terms count 1.5 times: 'medical care' 1.5 and 'after an attack' 4.5, twice the minimum score of 3.
+        var clear = Engine.Classify(Make(title: "Medical care after an attack")).Purpose;
+        var close = Engine
+            .Classify(
+                Make(
+                    title: "Medical care after an attack",
+                    description: "Therapy and employment support for survivors."
+                )
+            )
+            .Purpose;
+        Assert.Equal(GrantPurpose.Emergency, clear.Value);
+        Assert.Equal(GrantPurpose.Emergency, close.Value); // 6 against ordinary work's 4: still emergency, not strong
+        Assert.Contains(clear.Evidence, e => e.StartsWith("decision: " + ConfidenceKeys.PurposeStrong));
+        Assert.False(
+            close.Evidence.Any(e => e.StartsWith("decision: " + ConfidenceKeys.PurposeStrong)),
+            string.Join(" | ", close.Evidence)
+        );
+    }
+}
