@@ -102,4 +102,45 @@ public sealed class CampaignAndAbroadTests
             string.Join(" | ", close.Evidence)
         );
     }
+
+    [Fact]
+    public void A_country_named_only_by_its_demonym_outvotes_the_recipients_own_country()
+    {
+        var grant = Make(
+            title: "Piloting publication of Zambian legislation",
+            description: "An open source platform for the publication of legal information.",
+            recipientCountry: "ZA",
+            locations: [Country("ZA")]
+        );
+        var level = Engine.Classify(grant).Level;
+        Assert.Equal(GrantLevel.Regional, level.Value); // ZA-based, work in ZM: one region
+        Assert.Contains(level.Evidence, e => e.Contains("the text names ZM"));
+
+        var kenyanLed = Make(
+            title: "Kenyan-led network",
+            description: "Support for a Kenyan-led network of journalists.",
+            recipientCountry: "GB",
+            locations: [Country("GB")]
+        );
+        Assert.Equal(GrantLevel.Global, Engine.Classify(kenyanLed).Level.Value); // GB-based, work in Africa
+    }
+
+    [Fact]
+    public void Demonyms_of_several_countries_and_language_names_are_not_read_as_countries()
+    {
+        var phrases = FundAudit.Core.Geography.Countries.DemonymPhrases().ToDictionary(p => p.Phrase, p => p.Country);
+        Assert.Equal("ZM", phrases["zambian"].Alpha2);
+        Assert.Equal("KE", phrases["kenyane"].Alpha2); // French forms too
+        Assert.DoesNotContain("american", phrases.Keys); // the US and the US Minor Outlying Islands
+        Assert.DoesNotContain("congolese", phrases.Keys); // CD and CG: never guessed
+        Assert.DoesNotContain("german", phrases.Keys); // a language: "German classes"
+        Assert.DoesNotContain("polish", phrases.Keys); // an ordinary word
+        var grant = Make(
+            title: "English and German language classes",
+            description: "Language classes for refugees.",
+            recipientCountry: "GB",
+            locations: [Country("GB")]
+        );
+        Assert.Equal(GrantLevel.National, Engine.Classify(grant).Level.Value);
+    }
 }
