@@ -143,4 +143,17 @@ public sealed class CampaignAndAbroadTests
         );
         Assert.Equal(GrantLevel.National, Engine.Classify(grant).Level.Value);
     }
+
+    [Fact]
+    public void A_website_is_communication_to_outside_audiences()
+    {
+        // 'social media' (1.5) alone stays below the minimum of 3; with 'website' it is a campaign.
+        Assert.Equal(
+            GrantPurpose.Other,
+            Engine.Classify(Make(description: "Social media project for members")).Purpose.Value
+        );
+        var purpose = Engine.Classify(Make(description: "Social media and website project for members")).Purpose;
+        Assert.Equal(GrantPurpose.Campaign, purpose.Value);
+        Assert.Contains(purpose.Evidence, e => e.Contains("'website'"));
+    }
 }
