@@ -69,6 +69,7 @@ public sealed partial class ClassificationEngine
                 {
                     PlaceTerms.Add(Places.ForCountry(country));
                     Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);
+                    Add("non " + phrase, TermKind.NotPlace, 0, 0, "non " + phrase); // "Non United States"
                 }
             }
 

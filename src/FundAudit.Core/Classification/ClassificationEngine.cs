@@ -134,6 +134,10 @@ public sealed partial class ClassificationEngine
         SubPlace,
         ClauseMarker,
         PurposeException,
+
+        /// <summary>A country negated ("Non United States", "non-Kenyan"): matched only so that the country inside
+        /// it is not read as a place.</summary>
+        NotPlace,
     }
 
     private enum Field : byte
@@ -240,7 +244,7 @@ public sealed partial class ClassificationEngine
         {
             var kind = _kind[id];
             var isPlace = kind is TermKind.Place or TermKind.SubPlace;
-            if (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace)
+            if (kind == TermKind.NotPlace || (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace))
             {
                 continue; // an organisation's name says who it is and where, not what the grant is for
             }

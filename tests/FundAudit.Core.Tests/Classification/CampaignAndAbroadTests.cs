@@ -156,4 +156,28 @@ public sealed class CampaignAndAbroadTests
         Assert.Equal(GrantPurpose.Campaign, purpose.Value);
         Assert.Contains(purpose.Evidence, e => e.Contains("'website'"));
     }
+
+    [Fact]
+    public void A_negated_country_is_not_a_place_of_work()
+    {
+        // A US agency's record about Brazil: "Non United States" says where the work is not.
+        var grant = Make(
+            title: "Program support",
+            description: "Needs assessments and evaluations. Non United States based partners in the country.",
+            locations: [Country("BR")]
+        );
+        var level = Engine.Classify(grant).Level;
+        Assert.Equal(GrantLevel.National, level.Value);
+        Assert.DoesNotContain(level.Evidence, e => e.Contains("US (Northern America)"));
+    }
+
+    [Fact]
+    public void Material_relief_is_an_emergency_response()
+    {
+        // The OECD DAC sector name IATI activities carry for emergency material relief (72010).
+        var purpose = Engine
+            .Classify(Make(title: "Appeal 2010", description: "Sectors: Material relief assistance and services."))
+            .Purpose;
+        Assert.Equal(GrantPurpose.Emergency, purpose.Value);
+    }
 }
