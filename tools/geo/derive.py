@@ -87,9 +87,14 @@ INVERTED = re.compile(r'^(?P<head>[^,]+), (?P<tail>the|city of|county|comunidad|
                       r'región de|région|hlavní město|respublika)$', re.IGNORECASE)
 
 
+# French names that start with a compass point have an English form in English text ("Nord-Kivu": "North Kivu").
+FRENCH_DIRECTION = re.compile(r'^(?P<dir>Nord|Sud)-(?P<rest>[^ -].*)$')
+FRENCH_DIRECTIONS = {'nord': 'North', 'sud': 'South'}
+
+
 def search_forms(name):
     """Extra forms people write for an ISO name: "Bristol, City of" -> "City of Bristol", "Bristol";
-    "Guyane (française)" -> "Guyane"; "Vale of Glamorgan, The [Bro Morgannwg GB-BMG]" -> "Vale of Glamorgan",
+    "Guyane (française)" -> "Guyane"; "Nord-Kivu" -> "North Kivu"; "Vale of Glamorgan, The [Bro Morgannwg GB-BMG]" -> "Vale of Glamorgan",
     "Bro Morgannwg"."""
     forms = []
     bracket = re.search(r'\[([^\]]+?)(?: [A-Z]{2}-[A-Z0-9]+)?\]', name)
@@ -99,6 +104,9 @@ def search_forms(name):
     stripped = clean(re.sub(r'\([^)]*\)', '', base))
     if stripped != name:
         forms.append(stripped)
+    m = FRENCH_DIRECTION.match(stripped)
+    if m and phrase(m.group('rest')) not in DIRECTION_WORDS:
+        forms.append(FRENCH_DIRECTIONS[m.group('dir').lower()] + ' ' + m.group('rest'))
     m = INVERTED.match(stripped)
     if m:
         head, tail = m.group('head'), m.group('tail')

@@ -180,4 +180,18 @@ public sealed class CampaignAndAbroadTests
             .Purpose;
         Assert.Equal(GrantPurpose.Emergency, purpose.Value);
     }
+
+    [Fact]
+    public void A_french_province_name_is_found_in_its_english_form()
+    {
+        // ISO 3166-2 writes CD-NK "Nord-Kivu"; English text writes "North Kivu".
+        var grant = Make(
+            title: "Emergency assistance to displaced households in North Kivu",
+            description: "Distribution of non-food items to families displaced by the fighting.",
+            locations: [Country("CD")]
+        );
+        var level = Engine.Classify(grant).Level;
+        Assert.Equal(GrantLevel.Local, level.Value);
+        Assert.Contains(level.Evidence, e => e.Contains("Nord-Kivu") || e.Contains("North Kivu"));
+    }
 }
