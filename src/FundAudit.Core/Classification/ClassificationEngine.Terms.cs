@@ -58,16 +58,18 @@ public sealed partial class ClassificationEngine
             }
         }
 
-        /// <summary>Names of countries, regions and places in countries looked for in free text.</summary>
+        /// <summary>Names (and demonyms) of countries, regions and places in countries looked for in free
+        /// text.</summary>
         public void AddPlaceNames()
         {
             var placePhrases = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (phrase, country) in Countries.NamePhrases())
+            foreach (var (phrase, country) in Countries.NamePhrases().Concat(Countries.DemonymPhrases()))
             {
                 if (phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
                 {
                     PlaceTerms.Add(Places.ForCountry(country));
                     Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);
+                    Add("non " + phrase, TermKind.NotPlace, 0, 0, "non " + phrase); // "Non United States"
                 }
             }
 

@@ -134,6 +134,10 @@ public sealed partial class ClassificationEngine
         SubPlace,
         ClauseMarker,
         PurposeException,
+
+        /// <summary>A country negated ("Non United States", "non-Kenyan"): matched only so that the country inside
+        /// it is not read as a place.</summary>
+        NotPlace,
     }
 
     private enum Field : byte
@@ -167,7 +171,7 @@ public sealed partial class ClassificationEngine
             var hits = fired[..firedCount];
             var purpose = ClassifyPurpose(grant, hits, factor, ActivityWords(grant));
             var flexible = ClassifyFlexible(grant, hits);
-            var level = ClassifyLevel(grant, hits, factor);
+            var level = ClassifyLevel(grant, hits, factor, purpose.Value);
             return new GrantClassification(level, purpose, flexible, _rules.Version);
         }
         finally
@@ -188,6 +192,15 @@ public sealed partial class ClassificationEngine
         && title.Contains(name.Trim(), StringComparison.OrdinalIgnoreCase)
             ? title.Replace(name.Trim(), " ", StringComparison.OrdinalIgnoreCase)
             : grant.Title;
+
+    private const float NameOnlyHint = 0.5f;
+
+    /// <summary>A purpose term's weight factor (title, clause); a level hint in the recipient's name only is marked
+    /// 0.5 (one in the text, 1, wins); every other term 1.</summary>
+    private static float WeightFactor(TermKind kind, Field field, float purposeFactor) =>
+        kind == TermKind.Purpose ? purposeFactor
+        : kind == TermKind.LevelHint && field == Field.RecipientName ? NameOnlyHint
+        : 1f;
 
     private int Scan(string? text, Field field, Span<float> factor, Span<int> fired, int firedCount)
     {
@@ -231,7 +244,7 @@ public sealed partial class ClassificationEngine
         {
             var kind = _kind[id];
             var isPlace = kind is TermKind.Place or TermKind.SubPlace;
-            if (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace)
+            if (kind == TermKind.NotPlace || (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace))
             {
                 continue; // an organisation's name says who it is and where, not what the grant is for
             }
@@ -260,7 +273,7 @@ public sealed partial class ClassificationEngine
                 continue;
             }
 
-            var weightFactor = kind == TermKind.Purpose ? f * clause : 1f;
+            var weightFactor = WeightFactor(kind, field, f * clause);
             if (factor[id] == 0)
             {
                 if (firedCount < fired.Length)

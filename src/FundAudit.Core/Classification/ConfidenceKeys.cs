@@ -46,6 +46,9 @@ public static class ConfidenceKeys
     /// <summary>Rule 6: only the recipient's base country is known, nothing else: its ordinary level.</summary>
     public const string LevelBaseOnly = "level.base.only";
 
+    /// <summary>Rule 7/8: no place of work known and the grant is a campaign: national.</summary>
+    public const string LevelBaseCampaign = "level.base.campaign";
+
     /// <summary>Rule 7: only the recipient's base is known, and the text speaks of international work.</summary>
     public const string LevelBaseGlobal = "level.base.global";
 
@@ -100,6 +103,7 @@ public static class ConfidenceKeys
         LevelBaseLocal,
         LevelBaseNational,
         LevelBaseOnly,
+        LevelBaseCampaign,
         LevelTextHints,
         LevelIndividual,
         LevelBaseGlobal,

@@ -59,6 +59,24 @@ public static class Countries
         }
     }
 
+    /// <summary>
+    /// Every folded demonym ("zambian", "kenyane") with its country, from Geography/Data/demonyms.tsv (derived from
+    /// world-countries, ODbL; only demonyms of one country that are not language names nor ordinary words): used to
+    /// find countries named by their adjective in free text ("publishing Zambian legislation").
+    /// </summary>
+    internal static IEnumerable<(string Phrase, Country Country)> DemonymPhrases()
+    {
+        foreach (var row in GeoResources.Rows("demonyms.tsv"))
+        {
+            if (!TryResolve(row.At(1), out var country))
+            {
+                throw new InvalidDataException($"demonyms.tsv: unknown country '{row.At(1)}' for '{row[0]}'");
+            }
+
+            yield return (TextFold.Phrase(row[0]), country);
+        }
+    }
+
     private sealed record Table(
         IReadOnlyList<Country> All,
         FrozenDictionary<string, Country> ByKey,
