@@ -72,12 +72,15 @@ internal sealed class QualityCalculator(
 
     /// <summary>The report of <paramref name="q"/> (every check's figures, no grant lists); with
     /// <paramref name="importId"/>, over that import's grants only (those it wrote last). Reads the sums of the grants
-    /// with stored flags, and the grants written without them one by one.</summary>
+    /// with stored flags and, only when there are any, the grants written without them one by one.</summary>
     public async Task<QualityReport> ReportAsync(long funderId, MixQuery q, long? importId, CancellationToken ct)
     {
         var today = Today;
         var groups = await store.GroupsAsync(funderId, q, importId, QualityChecks.FarFutureAfter(today), ct);
-        var rows = await store.RowsAsync(funderId, q, null, importId, unflagged: true, ct);
+        IReadOnlyList<QualityRow> rows = groups.Any(g => g.Flags is null)
+            ? await store.RowsAsync(funderId, q, null, importId, unflagged: true, ct)
+            : [];
+        groups = [.. groups.Where(g => g.Flags is not null)];
         var days = groups.Select(g => (g.Currency, g.AwardDate)).Concat(rows.Select(r => (r.Currency, r.AwardDate)));
         var context = new QualityContext(today, q.Currency, await BookAsync(funderId, q.Currency, [.. days], ct));
         var checks = Empty(null);
@@ -102,7 +105,7 @@ internal sealed class QualityCalculator(
             foreach (var (check, tally, _) in checks)
             {
                 var detail =
-                    check.Bit is not null ? (QualityFlags.Has((int)g.Flags, check) ? "" : null)
+                    check.Bit is not null ? (QualityFlags.Has((int)g.Flags!.Value, check) ? "" : null)
                     : check == FarFuture ? (g.FarFuture == 1 ? "" : null)
                     : check.Fails(row, context);
                 if (detail is not null)

@@ -50,7 +50,8 @@ internal sealed class QualityRow
 /// </summary>
 internal sealed class QualityGroup
 {
-    public long Flags { get; init; }
+    /// <summary>grants.quality_flags; null for grants stored without them (read one by one instead).</summary>
+    public long? Flags { get; init; }
 
     public string Currency { get; init; } = "";
 
@@ -154,7 +155,7 @@ internal sealed class QualityStore(Db db)
     /// The grants of <paramref name="q"/> that have stored flags (migration 0019), summed by what the report needs to
     /// tell them apart: the flags, currency and award date (for the rate), whether a date is far in the future, and
     /// for a dimension still unclassified (after corrections) the classifier's evidence (for the reasons). Grants
-    /// written without flags are left to <see cref="RowsAsync"/>.
+    /// written without flags come in groups with null flags: read them with <see cref="RowsAsync"/>.
     /// </summary>
     public async Task<IReadOnlyList<QualityGroup>> GroupsAsync(
         long funderId,
@@ -186,7 +187,7 @@ internal sealed class QualityStore(Db db)
                      CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
                           AS PurposeEvidence
               FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{join}
-              WHERE {where} AND g.quality_flags IS NOT NULL
+              WHERE {where}
             ) x
             GROUP BY x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced,
                      x.LevelEvidence, x.PurposeEvidence
