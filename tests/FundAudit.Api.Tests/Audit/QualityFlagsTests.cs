@@ -70,6 +70,36 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
             JsonSerializer.Serialize(GetQuality.ToResponse(oneByOne, "")),
             JsonSerializer.Serialize(GetQuality.ToResponse(summed, ""))
         );
+        await AssertGrantListsAsync(tenant, step);
+    }
+
+    /// <summary>Each check's grant list (read narrowed by its stored bit) names the grants that fail it.</summary>
+    private async Task AssertGrantListsAsync(Tenant tenant, string step)
+    {
+        var calculator = app.Services.GetRequiredService<QualityCalculator>();
+        var query = GetQuality.ToQuery(
+            new GetQuality.Request(
+                new DateOnly(1800, 1, 1),
+                new DateOnly(2200, 12, 31),
+                null,
+                "EUR",
+                null,
+                null,
+                null,
+                null
+            ),
+            calculator.Options
+        );
+        var all = await calculator.ComputeAsync(tenant.FunderId, query, null, null, CancellationToken.None);
+        foreach (var (check, _, hits) in all.Checks)
+        {
+            var one = await calculator.ComputeAsync(tenant.FunderId, query, check.Code, null, CancellationToken.None);
+            Assert.True(
+                hits.Select(h => (h.Grant.Identifier, h.Detail))
+                    .SequenceEqual(one.Checks[0].Hits.Select(h => (h.Grant.Identifier, h.Detail))),
+                $"After {step}: the {check.Code} list differs from the grants that fail it"
+            );
+        }
     }
 
     /// <summary>Grants failing every stored check between them (rates: USD on 2025-03-03 only, so one grant per
@@ -189,6 +219,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         Assert.Equal(before, await QualityAsync(tenant));
+        await AssertGrantListsAsync(tenant, "clearing some flags");
     }
 
     private async Task<string> QualityAsync(Tenant tenant) =>

@@ -127,6 +127,12 @@ internal sealed class QualityStore(Db db)
         {
             where += " AND " + candidates;
         }
+        else if (only is not null && QualityChecks.Find(only) is { Bit: { } bit })
+        {
+            // A stored check: its bit, or no flags at all (stored before migration 0019); the check still tests each.
+            where += " AND (g.quality_flags IS NULL OR (g.quality_flags & @QualityBit) <> 0)";
+            p["QualityBit"] = 1 << bit;
+        }
 
         var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
         var sql = $"""
