@@ -137,6 +137,21 @@ internal static class AuditMixBenchmark
         }
     }
 
+    /// <summary>grants.quality_flags as the service stores it (migration 0019) for a generated grant.</summary>
+    private static int QualityFlagsOf(int i, string currency, long amount, DateOnly date, string country) =>
+        QualityFlags.Of(
+            new FundAudit.Core.Grants.GrantRecord
+            {
+                Identifier = "B-" + i,
+                Title = "Grant",
+                Currency = currency,
+                AmountAwardedMinor = amount,
+                AwardDate = date,
+            },
+            "Grant",
+            country
+        );
+
     private static async Task LoadAsync(Db db, string engine, int n)
     {
         await using var connection = await db.OpenAsync();
@@ -172,7 +187,7 @@ internal static class AuditMixBenchmark
         {
             await using (
                 var copy = await pg.BeginBinaryImportAsync(
-                    "COPY grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at) FROM STDIN (FORMAT BINARY)"
+                    "COPY grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at, quality_flags) FROM STDIN (FORMAT BINARY)"
                 )
             )
             {
@@ -194,6 +209,10 @@ internal static class AuditMixBenchmark
                     await copy.WriteAsync("h", NpgsqlDbType.Text);
                     await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
                     await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(
+                        QualityFlagsOf(i, g.Currency, g.Amount, g.Date, g.Country),
+                        NpgsqlDbType.Integer
+                    );
                 }
 
                 copy.Timeout = TimeSpan.FromMinutes(30); // the insert trigger sums the whole COPY into grant_day_totals as it completes
@@ -210,10 +229,23 @@ internal static class AuditMixBenchmark
             await using var command = ((SqliteConnection)connection).CreateCommand();
             command.Transaction = tx;
             command.CommandText = """
-                INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at)
-                VALUES (1, $id, 'Grant', $cur, $amt, $date, $country, $prog, $level, $purpose, $flex, 'h', $now, $now)
+                INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at, quality_flags)
+                VALUES (1, $id, 'Grant', $cur, $amt, $date, $country, $prog, $level, $purpose, $flex, 'h', $now, $now, $flags)
                 """;
-            var p = new[] { "$id", "$cur", "$amt", "$date", "$country", "$prog", "$level", "$purpose", "$flex", "$now" }
+            var p = new[]
+            {
+                "$id",
+                "$cur",
+                "$amt",
+                "$date",
+                "$country",
+                "$prog",
+                "$level",
+                "$purpose",
+                "$flex",
+                "$now",
+                "$flags",
+            }
                 .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
                 .ToArray();
             p[9].Value = now.ToString("O", CultureInfo.InvariantCulture);
@@ -230,6 +262,7 @@ internal static class AuditMixBenchmark
                 p[6].Value = g.Level;
                 p[7].Value = g.Purpose;
                 p[8].Value = g.Flexible ? 1 : 0;
+                p[10].Value = QualityFlagsOf(i, g.Currency, g.Amount, g.Date, g.Country);
                 await command.ExecuteNonQueryAsync();
             }
 

@@ -85,7 +85,7 @@ internal static class AuditReports
         var lpFloor = await TimeAsync(runs, () => FloorAsync(db, levelPurpose));
         var quality = sp.GetRequiredService<QualityCalculator>();
         var qualityMs = await TimeAsync(runs, async () =>
-            (await quality.ComputeAsync(1, levelPurpose, null, null, CancellationToken.None)).Checks.Count
+            (await quality.ReportAsync(1, levelPurpose, null, CancellationToken.None)).Checks.Count
         );
         Print(engine, "quality report (GET /api/audit/quality)", qualityMs, lpFloor);
 

@@ -96,6 +96,7 @@ internal sealed class GrantStore(Db db)
         "classified_at",
         "updated_at",
         "import_id",
+        "quality_flags",
     ];
 
     private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
@@ -269,11 +270,14 @@ internal sealed class GrantStore(Db db)
         var r = g.Record;
         var c = g.Classification;
         object boxedNow = now; // three columns, one box
+        var title = r.Title ?? "";
+        var country = r.RecipientOrgCountry
+            ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null);
         return
         [
             funderId,
             r.Identifier,
-            r.Title ?? "",
+            title,
             r.Description,
             r.Currency,
             r.AmountAwardedMinor,
@@ -283,8 +287,7 @@ internal sealed class GrantStore(Db db)
             r.PlannedEndDate,
             r.RecipientOrgId,
             r.RecipientOrgName,
-            r.RecipientOrgCountry
-                ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null),
+            country,
             Join(r.RecipientLocationCountryCodes),
             Imports.StoredGrantJson.Current.LocationsText(r.BeneficiaryLocations),
             BeneficiaryCountries(r.BeneficiaryLocations),
@@ -315,6 +318,7 @@ internal sealed class GrantStore(Db db)
             c is null ? null : boxedNow,
             boxedNow,
             importId,
+            Audit.Quality.QualityFlags.Of(r, title, country), // migration 0019
             boxedNow,
         ];
     }

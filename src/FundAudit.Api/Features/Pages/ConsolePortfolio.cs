@@ -242,8 +242,8 @@ internal static class ConsolePortfolio
             null
         );
         var q = Audit.Quality.GetQuality.ToQuery(filters, quality.Options);
-        var report = await quality.ComputeAsync(user.FunderId(), q, "unclassified", null, ct);
-        return Audit.Quality.GetQuality.ToResponse(report, "").Checks[0].Reasons;
+        var report = await quality.ReportAsync(user.FunderId(), q, null, ct); // summed by stored flags (0019)
+        return Audit.Quality.GetQuality.ToResponse(report, "").Checks.Single(c => c.Code == "unclassified").Reasons;
     }
 
     /// <summary>The query string of the quality page for the portfolio's period and currency.</summary>

@@ -144,24 +144,20 @@ internal static class GetQuality
     {
         var q = report.Query;
         var checks = report
-            .Checks.Select(x =>
-            {
-                var amount = x.Hits.Sum(h => h.ConvertedMinor ?? 0);
-                return new Check(
-                    x.Check.Code,
-                    x.Check.Title,
-                    x.Hits.Count,
-                    AuditMaths.Share(x.Hits.Count, report.Grants),
-                    amount,
-                    QualityCalculator.Major(amount, q.Currency),
-                    AuditMaths.Share(amount, report.ConvertedMinor),
-                    x.Hits.Count(h => h.ConvertedMinor is null),
-                    $"/api/audit/quality/{x.Check.Code}/grants{queryString}",
-                    x.Check.Code == "unclassified"
-                        ? [.. QualityCalculator.ReasonKinds(x.Hits).Select(k => new ReasonCount(k.Reason, k.Grants))]
-                        : []
-                );
-            })
+            .Checks.Select(x => new Check(
+                x.Check.Code,
+                x.Check.Title,
+                x.Tally.Grants,
+                AuditMaths.Share(x.Tally.Grants, report.Grants),
+                x.Tally.AmountMinor,
+                QualityCalculator.Major(x.Tally.AmountMinor, q.Currency),
+                AuditMaths.Share(x.Tally.AmountMinor, report.ConvertedMinor),
+                x.Tally.Unconverted,
+                $"/api/audit/quality/{x.Check.Code}/grants{queryString}",
+                x.Check.Code == "unclassified"
+                    ? [.. QualityCalculator.ReasonKinds(x.Tally).Select(k => new ReasonCount(k.Reason, k.Grants))]
+                    : []
+            ))
             .ToList();
         return new Response(
             new PeriodView(q.Period.From, q.Period.To),
@@ -183,7 +179,7 @@ internal static class GetQuality
         long funderId,
         Request request,
         CancellationToken ct
-    ) => quality.ComputeAsync(funderId, ToQuery(request, quality.Options), null, request.ImportId, ct);
+    ) => quality.ReportAsync(funderId, ToQuery(request, quality.Options), request.ImportId, ct);
 
     private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 

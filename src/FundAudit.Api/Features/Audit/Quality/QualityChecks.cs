@@ -11,8 +11,15 @@ namespace FundAudit.Api.Features.Audit.Quality;
 internal sealed record QualityContext(DateOnly Today, string Currency, RateBook Rates);
 
 /// <summary>One data-quality check: a stable code, its title, and the test that answers why a grant fails it (null
-/// when it passes).</summary>
-internal sealed record QualityCheck(string Code, string Title, Func<QualityRow, QualityContext, string?> Fails);
+/// when it passes). <paramref name="Bit"/>: for a check that depends on the grant's own content only, its bit in
+/// grants.quality_flags (migration 0019; never renumbered, since stored rows keep it); null for a check that reads
+/// other data (today, rates, the effective classification), evaluated when the report is read.</summary>
+internal sealed record QualityCheck(
+    string Code,
+    string Title,
+    Func<QualityRow, QualityContext, string?> Fails,
+    int? Bit = null
+);
 
 /// <summary>
 /// The data-quality checks, phrased and counted as 360Giving's own data-quality checks do (a check counts the grants
@@ -26,36 +33,69 @@ internal static class QualityChecks
     /// <summary>How many years after today a date is far-future.</summary>
     public const int FarFutureYears = 5;
 
+    /// <summary>far_future_dates over the grants g in SQL, for the report's sums (the same test as the check's, with
+    /// @FarFutureAfter = <see cref="FarFutureAfter"/>): it depends on today, so it is not stored.</summary>
+    public const string FarFutureSql =
+        "(g.award_date > @FarFutureAfter OR g.planned_start_date > @FarFutureAfter "
+        + "OR g.planned_end_date > @FarFutureAfter)";
+
+    /// <summary>The last date that is not far-future.</summary>
+    public static DateOnly FarFutureAfter(DateOnly today) => today.AddYears(FarFutureYears);
+
     public static readonly IReadOnlyList<QualityCheck> All =
     [
-        new("no_beneficiary_location", "Grants with no beneficiary location", (g, _) => NoLocation(g)),
-        new("location_name_without_code", "Beneficiary location with a name but no geographic code", (g, _) =>
-            NameWithoutCode(g)
+        new("no_beneficiary_location", "Grants with no beneficiary location", (g, _) => NoLocation(g), 0),
+        new(
+            "location_name_without_code",
+            "Beneficiary location with a name but no geographic code",
+            (g, _) => NameWithoutCode(g),
+            1
         ),
-        new("recipient_without_country", "Recipient organisation without a country", (g, _) =>
-            string.IsNullOrWhiteSpace(g.RecipientCountry) ? "no recipient country" : null
+        new(
+            "recipient_without_country",
+            "Recipient organisation without a country",
+            (g, _) => string.IsNullOrWhiteSpace(g.RecipientCountry) ? "no recipient country" : null,
+            2
         ),
-        new("recipient_without_identifier", "Recipient organisation without an identifier", (g, _) =>
-            string.IsNullOrWhiteSpace(g.RecipientOrgId) ? "no recipient identifier" : null
+        new(
+            "recipient_without_identifier",
+            "Recipient organisation without an identifier",
+            (g, _) => string.IsNullOrWhiteSpace(g.RecipientOrgId) ? "no recipient identifier" : null,
+            3
         ),
-        new("zero_or_negative_amount", "Amount awarded of zero or less", (g, _) => g.Amount <= 0 ? "amount 0" : null),
-        new("impossible_dates", "Planned end date before the planned start date", (g, _) =>
-            g.PlannedEnd < g.PlannedStart ? $"planned {Iso(g.PlannedStart)} to {Iso(g.PlannedEnd)}" : null
+        new(
+            "zero_or_negative_amount",
+            "Amount awarded of zero or less",
+            (g, _) => g.Amount <= 0 ? "amount 0" : null,
+            4
+        ),
+        new(
+            "impossible_dates",
+            "Planned end date before the planned start date",
+            (g, _) => g.PlannedEnd < g.PlannedStart ? $"planned {Iso(g.PlannedStart)} to {Iso(g.PlannedEnd)}" : null,
+            5
         ),
         new("far_future_dates", "Award or planned dates more than 5 years in the future", (g, c) =>
-            FirstDate(g, d => d > c.Today.AddYears(FarFutureYears))
+            FirstDate(g, d => d > FarFutureAfter(c.Today))
         ),
-        new("far_past_dates", "Award or planned dates before 1900", (g, _) => FirstDate(g, d => d < FarPast)),
-        new("title_equals_description", "Title the same as the description", (g, _) =>
-            g.TitleIsDescription == 1 ? "title = description" : null
+        new("far_past_dates", "Award or planned dates before 1900", (g, _) => FirstDate(g, d => d < FarPast), 6),
+        new(
+            "title_equals_description",
+            "Title the same as the description",
+            (g, _) => g.TitleIsDescription == 1 ? "title = description" : null,
+            7
         ),
-        new("unexpected_identifier_characters", "Grant or recipient identifiers with unexpected characters", (g, _) =>
-            UnexpectedCharacters(g)
+        new(
+            "unexpected_identifier_characters",
+            "Grant or recipient identifiers with unexpected characters",
+            (g, _) => UnexpectedCharacters(g),
+            8
         ),
         new(
             "unknown_org_id_prefix",
             "Recipient identifiers without a recognised org-id prefix (360G- identifiers excepted)",
-            (g, _) => UnknownPrefix(g.RecipientOrgId)
+            (g, _) => UnknownPrefix(g.RecipientOrgId),
+            9
         ),
         new("no_exchange_rate", "Amounts in a currency with no rate for their award date", (g, c) =>
             c.Rates.Pair(g.Currency, c.Currency, g.AwardDate) is null ? $"{g.Currency} on {Iso(g.AwardDate)}" : null

@@ -46,6 +46,32 @@ internal sealed class QualityRow
     public double? PurposeConfidence { get; init; }
 }
 
+/// <summary>Grants of one report that the checks cannot tell apart: how many, and their money in their currency.
+/// </summary>
+internal sealed class QualityGroup
+{
+    /// <summary>grants.quality_flags; null for grants stored without them (read one by one instead).</summary>
+    public long? Flags { get; init; }
+
+    public string Currency { get; init; } = "";
+
+    public DateOnly AwardDate { get; init; }
+
+    public long FarFuture { get; init; }
+
+    public long LevelUnplaced { get; init; }
+
+    public long PurposeUnplaced { get; init; }
+
+    public string? LevelEvidence { get; init; }
+
+    public string? PurposeEvidence { get; init; }
+
+    public long Grants { get; init; }
+
+    public long Amount { get; init; }
+}
+
 /// <summary>
 /// The quality checks' SQL: the funder's grants under the mix's filters (<see cref="MixFilter.OverGrants"/>, so the
 /// same grants the mix counts), in id order, with the effective (corrected) level and purpose.
@@ -73,13 +99,15 @@ internal sealed class QualityStore(Db db)
     /// <summary>
     /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
     /// may fail it when the database can tell (so totals over them are not the query's totals); with
-    /// <paramref name="importId"/>, only the grants that import wrote last (grants.import_id, migration 0017).
+    /// <paramref name="importId"/>, only the grants that import wrote last (grants.import_id, migration 0017); with
+    /// <paramref name="unflagged"/>, only those stored without quality flags (migration 0019).
     /// </summary>
     public async Task<IReadOnlyList<QualityRow>> RowsAsync(
         long funderId,
         MixQuery q,
         string? only,
         long? importId,
+        bool unflagged,
         CancellationToken ct
     )
     {
@@ -90,9 +118,20 @@ internal sealed class QualityStore(Db db)
             p["ImportId"] = import;
         }
 
+        if (unflagged)
+        {
+            where += " AND g.quality_flags IS NULL";
+        }
+
         if (only is not null && Candidates.TryGetValue(only, out var candidates))
         {
             where += " AND " + candidates;
+        }
+        else if (only is not null && QualityChecks.Find(only) is { Bit: { } bit })
+        {
+            // A stored check: its bit, or no flags at all (stored before migration 0019); the check still tests each.
+            where += " AND (g.quality_flags IS NULL OR (g.quality_flags & @QualityBit) <> 0)";
+            p["QualityBit"] = 1 << bit;
         }
 
         var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
@@ -116,6 +155,52 @@ internal sealed class QualityStore(Db db)
         await using var connection = await db.OpenAsync(ct);
         var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
         return (await connection.QueryAsync<QualityRow>(command)).AsList();
+    }
+
+    /// <summary>
+    /// The grants of <paramref name="q"/> that have stored flags (migration 0019), summed by what the report needs to
+    /// tell them apart: the flags, currency and award date (for the rate), whether a date is far in the future, and
+    /// for a dimension still unclassified (after corrections) the classifier's evidence (for the reasons). Grants
+    /// written without flags come in groups with null flags: read them with <see cref="RowsAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<QualityGroup>> GroupsAsync(
+        long funderId,
+        MixQuery q,
+        long? importId,
+        DateOnly farFutureAfter,
+        CancellationToken ct
+    )
+    {
+        var (where, p) = MixFilter.OverGrants(funderId, q);
+        if (importId is { } import)
+        {
+            where += " AND g.import_id = @ImportId";
+            p["ImportId"] = import;
+        }
+
+        p["FarFutureAfter"] = farFutureAfter;
+        var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
+        var sql = $"""
+            SELECT x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced,
+                   x.LevelEvidence, x.PurposeEvidence, COUNT(*) AS Grants, SUM(x.Amount) AS Amount
+            FROM (
+              SELECT g.quality_flags AS Flags, g.currency AS Currency, g.award_date AS AwardDate,
+                     g.amount_awarded AS Amount,
+                     CASE WHEN {QualityChecks.FarFutureSql} THEN 1 ELSE 0 END AS FarFuture,
+                     CASE WHEN COALESCE(c.level, g.level) = 'unclassified' THEN 1 ELSE 0 END AS LevelUnplaced,
+                     CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN 1 ELSE 0 END AS PurposeUnplaced,
+                     CASE WHEN COALESCE(c.level, g.level) = 'unclassified' THEN g.level_evidence END AS LevelEvidence,
+                     CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
+                          AS PurposeEvidence
+              FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{join}
+              WHERE {where}
+            ) x
+            GROUP BY x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced,
+                     x.LevelEvidence, x.PurposeEvidence
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
+        return (await connection.QueryAsync<QualityGroup>(command)).AsList();
     }
 
     /// <summary>The first and last award dates of the grants one import wrote last; null when it wrote none (or is
