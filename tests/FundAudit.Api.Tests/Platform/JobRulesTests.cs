@@ -46,10 +46,7 @@ public sealed class JobRulesTests
     {
         var calls = JobCallsInSource();
         Assert.Contains(calls, c => c.Where.Contains("Enqueue", StringComparison.Ordinal));
-        Assert.Contains(calls, c =>
-            c.Where.Contains("AddOrUpdate", StringComparison.Ordinal)
-            || c.Where.Contains("AddRecurringJob", StringComparison.Ordinal)
-        );
+        Assert.Contains(calls, c => c.Where.Contains("AddRecurringJob", StringComparison.Ordinal));
         var problems = new List<string>();
         foreach (var call in calls)
         {

@@ -11,8 +11,9 @@ internal sealed record RecurringJobDescriptor(string Id, Action<IRecurringJobMan
 
 /// <summary>
 /// The one way a feature declares a recurring job: <c>services.AddRecurringJob&lt;TJob&gt;(id, j =&gt; j.RunAsync(
-/// CancellationToken.None), cron)</c> next to its other services. One hosted service registers every declared job at
-/// start-up, only where a Hangfire server runs (not in tests or commands).
+/// CancellationToken.None), cron)</c> next to its other services; the job class itself is registered scoped unless the
+/// feature registered it already. One hosted service registers every declared job at start-up, only where a Hangfire
+/// server runs (not in tests or commands).
 /// </summary>
 internal static class RecurringJobs
 {
@@ -28,7 +29,9 @@ internal static class RecurringJobs
         Expression<Func<TJob, Task>> job,
         string cron
     )
+        where TJob : class
     {
+        services.TryAddScoped<TJob>();
         services.AddSingleton(new RecurringJobDescriptor(id, manager => manager.AddOrUpdate(id, job, cron)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobsRegistration>());
         return services;
