@@ -9,7 +9,6 @@ using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Api.Tests.Pages;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Logs;
@@ -337,16 +336,8 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("Usage", stderr.ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<PageSession> SignInAsync(Tenant who)
-    {
-        var session = new PageSession(
-            app.CreateClient(
-                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
-            )
-        );
-        await TestPeople.SignInAsync(app, session, who.Key); // as the person who owns the key
-        return session;
-    }
+    /// <summary>A session signed in as the person who owns <paramref name="who"/>'s key.</summary>
+    private Task<PageSession> SignInAsync(Tenant who) => TestPeople.SignedInSessionAsync(app, who.Key);
 
     private async Task<(int Code, string Stdout, string Stderr)> VerifyLogsAsync(long funderId)
     {
