@@ -27,17 +27,15 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
     private async Task<Case> CaseAsync(int requests = 2)
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "chain-" + Guid.NewGuid().ToString("N")[..10];
-        var fund = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Chained Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 2000,
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(fund)),
-            HttpStatusCode.Created
+        var slug = await EmergencyForms.CreateFundAsync(
+            admin,
+            "chain",
+            new JsonObject
+            {
+                ["name"] = "Chained Fund",
+                ["currency"] = "USD",
+                ["maxAmount"] = 2000,
+            }
         );
         var officer = await app.AddKeyAsync(admin, Roles.Officer);
         var references = new List<string>();
