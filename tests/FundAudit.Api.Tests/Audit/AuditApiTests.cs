@@ -35,35 +35,7 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
     ///   125008/525008 = 23.810…% → 23.81; local 425008/525008 = 80.952…% → 80.95; prevention+collective 200000 → 38.09;
     ///   flexible 100000 → 19.05; unclassified 125008 (1 grant) → 23.81.
     /// </summary>
-    private async Task<Tenant> HandWorkedPortfolioAsync()
-    {
-        var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(PortfolioRates)));
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostPackageAsync(
-                Giving.Package(
-                    Prevention("B1", 3000m, "EUR", "2024-05-01"),
-                    Emergency("B2", 1000m, "EUR", "2024-06-01"),
-                    Prevention("G1", 1000m, "EUR", "2025-02-10", core: true),
-                    Emergency("G2", 2500m, "USD", "2025-03-04"),
-                    Zebra("G3", 800m, "GBP", "2025-03-05"),
-                    Zebra("G4", 1000.06m, "GBP", "2025-03-07")
-                )
-            )
-        );
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync(
-                "/api/grants/G3/classification",
-                new
-                {
-                    level = "national",
-                    purpose = "collective",
-                    reason = "Board papers: a national network's collective protection plan.",
-                }
-            )
-        );
-        return tenant;
-    }
+    private Task<Tenant> HandWorkedPortfolioAsync() => HandWorkedPortfolio.CreateAsync(app, withOther: false);
 
     private static JsonElement CellOf(JsonElement mix, string level, string purpose) =>
         mix.GetProperty("cells")
@@ -376,20 +348,7 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostPackageAsync(Giving.Package(Zebra("R-1", 500m, "EUR", "2024-02-02")))
         );
-        var id = (
-            await HttpAssert.OkJsonAsync(
-                await tenant.Client.PostAsJsonAsync(
-                    "/api/audit/baselines",
-                    new
-                    {
-                        name = "before",
-                        fiscalYear = 2024,
-                        currency = "EUR",
-                    }
-                ),
-                HttpStatusCode.Created
-            )
-        ).GetProperty("id").GetInt64();
+        var id = await HandWorkedPortfolio.BaselineAsync(tenant, "before");
 
         var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
         rules["version"] = "audit-1";
@@ -502,20 +461,7 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task One_funder_cannot_read_anothers_mix_baselines_or_targets()
     {
         var owner = await HandWorkedPortfolioAsync();
-        var id = (
-            await HttpAssert.OkJsonAsync(
-                await owner.Client.PostAsJsonAsync(
-                    "/api/audit/baselines",
-                    new
-                    {
-                        name = "mine",
-                        fiscalYear = 2024,
-                        currency = "EUR",
-                    }
-                ),
-                HttpStatusCode.Created
-            )
-        ).GetProperty("id").GetInt64();
+        var id = await HandWorkedPortfolio.BaselineAsync(owner, "mine");
         await HttpAssert.OkJsonAsync(
             await owner.Client.PostAsJsonAsync(
                 "/api/audit/targets",
@@ -637,20 +583,7 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task The_charts_are_valid_svg_with_a_title_a_legend_and_values()
     {
         var tenant = await HandWorkedPortfolioAsync();
-        var id = (
-            await HttpAssert.OkJsonAsync(
-                await tenant.Client.PostAsJsonAsync(
-                    "/api/audit/baselines",
-                    new
-                    {
-                        name = "chart",
-                        fiscalYear = 2024,
-                        currency = "EUR",
-                    }
-                ),
-                HttpStatusCode.Created
-            )
-        ).GetProperty("id").GetInt64();
+        var id = await HandWorkedPortfolio.BaselineAsync(tenant, "chart");
 
         foreach (
             var url in new[]

@@ -170,21 +170,15 @@ public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp>
     private async Task<(Tenant Admin, string Slug, long FundId)> FundAsync()
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "fund-" + Guid.NewGuid().ToString("N")[..10];
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync(
-                "/api/funds",
-                Giving.Json(
-                    new JsonObject
-                    {
-                        ["slug"] = slug,
-                        ["name"] = "Rapid",
-                        ["currency"] = "USD",
-                        ["maxAmount"] = 1000,
-                    }
-                )
-            ),
-            HttpStatusCode.Created
+        var slug = await EmergencyForms.CreateFundAsync(
+            admin,
+            "fund",
+            new JsonObject
+            {
+                ["name"] = "Rapid",
+                ["currency"] = "USD",
+                ["maxAmount"] = 1000,
+            }
         );
         return (admin, slug, await CountAsync("SELECT id FROM funds WHERE slug = @slug", new { slug }));
     }

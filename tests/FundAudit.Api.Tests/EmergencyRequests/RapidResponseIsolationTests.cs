@@ -6,7 +6,6 @@ using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Api.Tests.Pages;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,12 +21,7 @@ public sealed class RapidResponseBesideImportTests(SqliteApp app) : IClassFixtur
     /// <summary>Far below the 5 s an answer waited for the lock before the rapid-response file existed.</summary>
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(2);
 
-    private PageSession NewSession() =>
-        new(
-            app.CreateClient(
-                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
-            )
-        );
+    private PageSession NewSession() => Pages.TestPeople.NewSession(app);
 
     private static async Task<T> QuicklyAsync<T>(string what, Func<Task<T>> action)
     {
@@ -47,8 +41,7 @@ public sealed class RapidResponseBesideImportTests(SqliteApp app) : IClassFixtur
         var finance = await app.AddKeyAsync(admin, Roles.Finance, "fatima");
         var byApi = await EmergencyForms.SubmitAsync(app.CreateClient(), slug);
         var byConsole = await EmergencyForms.SubmitAsync(app.CreateClient(), slug);
-        var console = NewSession();
-        await Pages.TestPeople.SignInAsync(app, console, otherOfficer.Key);
+        var console = await Pages.TestPeople.SignedInSessionAsync(app, otherOfficer.Key);
         var consolePage = await console.GetAsync($"/app/requests/{byConsole}");
         Assert.Equal(HttpStatusCode.OK, consolePage.Status);
 

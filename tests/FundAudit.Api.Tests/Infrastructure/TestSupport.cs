@@ -165,10 +165,8 @@ internal static class EmergencyForms
         decimal? threshold = null
     )
     {
-        var slug = slugPrefix + "-" + Guid.NewGuid().ToString("N")[..10];
         var body = new JsonObject
         {
-            ["slug"] = slug,
             ["name"] = name,
             ["currency"] = "USD",
             ["maxAmount"] = maxAmount,
@@ -179,6 +177,15 @@ internal static class EmergencyForms
             body["secondApprovalThreshold"] = threshold;
         }
 
+        return await CreateFundAsync(admin, slugPrefix, body);
+    }
+
+    /// <summary>Creates the fund <paramref name="body"/> describes as <paramref name="admin"/> (201 expected), its
+    /// slug <paramref name="slugPrefix"/>, a dash and ten random hex digits; answers the slug.</summary>
+    public static async Task<string> CreateFundAsync(Tenant admin, string slugPrefix, JsonObject body)
+    {
+        var slug = slugPrefix + "-" + Guid.NewGuid().ToString("N")[..10];
+        body["slug"] = slug;
         await HttpAssert.OkJsonAsync(
             await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
             HttpStatusCode.Created

@@ -9,7 +9,6 @@ using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Api.Tests.Pages;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Logs;
@@ -28,17 +27,15 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
     private async Task<Case> CaseAsync(int requests = 2)
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "chain-" + Guid.NewGuid().ToString("N")[..10];
-        var fund = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Chained Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 2000,
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(fund)),
-            HttpStatusCode.Created
+        var slug = await EmergencyForms.CreateFundAsync(
+            admin,
+            "chain",
+            new JsonObject
+            {
+                ["name"] = "Chained Fund",
+                ["currency"] = "USD",
+                ["maxAmount"] = 2000,
+            }
         );
         var officer = await app.AddKeyAsync(admin, Roles.Officer);
         var references = new List<string>();
@@ -337,16 +334,8 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("Usage", stderr.ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<PageSession> SignInAsync(Tenant who)
-    {
-        var session = new PageSession(
-            app.CreateClient(
-                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
-            )
-        );
-        await TestPeople.SignInAsync(app, session, who.Key); // as the person who owns the key
-        return session;
-    }
+    /// <summary>A session signed in as the person who owns <paramref name="who"/>'s key.</summary>
+    private Task<PageSession> SignInAsync(Tenant who) => TestPeople.SignedInSessionAsync(app, who.Key);
 
     private async Task<(int Code, string Stdout, string Stderr)> VerifyLogsAsync(long funderId)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
@@ -16,29 +15,12 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
 {
     private sealed record Funder(Tenant Admin, Tenant Officer, Tenant Finance, string Slug);
 
-    private PageSession NewSession() =>
-        new(
-            app.CreateClient(
-                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
-            )
-        );
+    private PageSession NewSession() => TestPeople.NewSession(app);
 
     private async Task<Funder> FunderAsync(string officer = "olga", string finance = "fatima")
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "console-" + Guid.NewGuid().ToString("N")[..10];
-        var body = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Rapid Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 2000,
-            ["languages"] = new JsonArray("es"),
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
-            HttpStatusCode.Created
-        );
+        var slug = await EmergencyForms.CreateFundAsync(admin, "console");
         return new Funder(
             admin,
             await app.AddKeyAsync(admin, Roles.Officer, officer),
@@ -52,8 +34,7 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private async Task<PageSession> SignInAsync(Tenant who)
     {
-        var session = NewSession();
-        await TestPeople.SignInAsync(app, session, who.Key);
+        var session = await TestPeople.SignedInSessionAsync(app, who.Key);
         Assert.True(session.Cookies.ContainsKey("fa_console"));
         return session;
     }

@@ -26,21 +26,15 @@ public abstract class DefenderFormInProgressTests<TApp>(TApp app) : IClassFixtur
     {
         using var quick = app.WithWebHostBuilder(b => b.UseSetting("Idempotency:InProgressWaitMilliseconds", "100"));
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "pages-" + Guid.NewGuid().ToString("N")[..10];
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync(
-                "/api/funds",
-                Giving.Json(
-                    new JsonObject
-                    {
-                        ["slug"] = slug,
-                        ["name"] = "Fund",
-                        ["currency"] = "USD",
-                        ["maxAmount"] = 5000,
-                    }
-                )
-            ),
-            HttpStatusCode.Created
+        var slug = await EmergencyForms.CreateFundAsync(
+            admin,
+            "pages",
+            new JsonObject
+            {
+                ["name"] = "Fund",
+                ["currency"] = "USD",
+                ["maxAmount"] = 5000,
+            }
         );
         var session = new PageSession(
             quick.CreateClient(

@@ -19,12 +19,7 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp>
 {
     private const int MaxPageBytes = 30 * 1024;
 
-    private PageSession NewSession() =>
-        new(
-            app.CreateClient(
-                new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
-            )
-        );
+    private PageSession NewSession() => TestPeople.NewSession(app);
 
     /// <summary>A fund whose form offers <paramref name="languages"/> (all the pages' languages when none).</summary>
     private async Task<(Tenant Officer, string Slug)> FundAsync(params string[] languages)

@@ -18,8 +18,6 @@ namespace FundAudit.Api.Tests.Pages;
 public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FundAuditApp
 {
-    private const string Rates = "date,currency,rate_to_base,base\n2025-03-03,USD,1.25,EUR\n2025-03-03,GBP,0.8,EUR\n";
-
     private static Dictionary<string, string> Form(params (string Name, string Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value);
 
@@ -34,46 +32,8 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     /// </summary>
     private async Task<(Tenant Tenant, long BaselineId)> HandWorkedPortfolioAsync()
     {
-        var tenant = await app.CreateTenantAsync();
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsync("/api/audit/rates", new StringContent(Rates, Encoding.UTF8, "text/csv"))
-        );
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostPackageAsync(
-                Giving.Package(
-                    Prevention("B1", 3000m, "EUR", "2024-05-01"),
-                    Emergency("B2", 1000m, "EUR", "2024-06-01"),
-                    Prevention("G1", 1000m, "EUR", "2025-02-10", core: true),
-                    Emergency("G2", 2500m, "USD", "2025-03-04"),
-                    Zebra("G3", 800m, "GBP", "2025-03-05"),
-                    Zebra("G4", 1000.06m, "GBP", "2025-03-07")
-                )
-            )
-        );
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync(
-                "/api/grants/G3/classification",
-                new
-                {
-                    level = "national",
-                    purpose = "collective",
-                    reason = "A national network's collective protection plan.",
-                }
-            )
-        );
-        var baseline = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsJsonAsync(
-                "/api/audit/baselines",
-                new
-                {
-                    name = "FY2024",
-                    fiscalYear = 2024,
-                    currency = "EUR",
-                }
-            ),
-            HttpStatusCode.Created
-        );
-        var id = baseline.GetProperty("id").GetInt64();
+        var tenant = await Audit.HandWorkedPortfolio.CreateAsync(app, withOther: false);
+        var id = await Audit.HandWorkedPortfolio.BaselineAsync(tenant);
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsJsonAsync(
                 "/api/audit/targets",

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
 
@@ -15,19 +14,7 @@ public sealed class SeveralRolesTests(SqliteApp app) : IClassFixture<SqliteApp>
     public async Task An_officer_in_finance_too_disburses_but_not_what_they_approved()
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "roles-" + Guid.NewGuid().ToString("N")[..10];
-        var body = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Rapid Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 2000,
-            ["languages"] = new JsonArray("es"),
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(body)),
-            HttpStatusCode.Created
-        );
+        var slug = await EmergencyForms.CreateFundAsync(admin, "roles");
         // Two people, each holding officer and finance (one label: one person with both keys' roles).
         var oliver = await app.AddKeyAsync(admin, Roles.Officer, "oliver");
         await app.AddKeyAsync(admin, Roles.Finance, "oliver");
@@ -35,8 +22,7 @@ public sealed class SeveralRolesTests(SqliteApp app) : IClassFixture<SqliteApp>
         await app.AddKeyAsync(admin, Roles.Finance, "ana");
         var reference = await EmergencyForms.SubmitAsync(app.CreateClient(), slug);
 
-        var approver = TestPeople.NewSession(app);
-        await TestPeople.SignInAsync(app, approver, oliver.Key);
+        var approver = await TestPeople.SignedInSessionAsync(app, oliver.Key);
         await approver.GetAsync($"/app/requests/{reference}");
         var acknowledged = await approver.PostAsync($"/app/requests/{reference}/acknowledge", ("version", "1"));
         Assert.True(
@@ -70,8 +56,7 @@ public sealed class SeveralRolesTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.DoesNotContain("data-state=\"disbursed\"", refused.Html, StringComparison.Ordinal);
 
         // The other person, officer and finance too, pays as finance.
-        var payer = TestPeople.NewSession(app);
-        await TestPeople.SignInAsync(app, payer, ana.Key);
+        var payer = await TestPeople.SignedInSessionAsync(app, ana.Key);
         var payerPage = await payer.GetAsync($"/app/requests/{reference}");
         Assert.Contains("data-action=\"disburse\"", payerPage.Html, StringComparison.Ordinal);
         var paid = await payer.PostAsync(

@@ -88,6 +88,14 @@ internal static partial class TestPeople
         return person;
     }
 
+    /// <summary>A new session (<see cref="NewSession"/>) signed in as the person behind <paramref name="key"/>.</summary>
+    public static async Task<PageSession> SignedInSessionAsync(FundAuditApp app, string key)
+    {
+        var session = NewSession(app);
+        await SignInAsync(app, session, key);
+        return session;
+    }
+
     /// <summary>The person behind a key, enrolled on a session of their own (not signed in on any session of the
     /// caller's).</summary>
     public static async Task<TestPerson> ForKeyAsync(FundAuditApp app, string key)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
@@ -275,19 +274,7 @@ public abstract class PeopleTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task Step_up_asks_for_a_code_before_an_approval_then_approves_with_the_original_values()
     {
         var admin = await app.CreateTenantAsync(Roles.Admin);
-        var slug = "people-" + Guid.NewGuid().ToString("N")[..10];
-        var fund = new JsonObject
-        {
-            ["slug"] = slug,
-            ["name"] = "Rapid Fund",
-            ["currency"] = "USD",
-            ["maxAmount"] = 2000,
-            ["languages"] = new JsonArray("es"),
-        };
-        await HttpAssert.OkJsonAsync(
-            await admin.Client.PostAsync("/api/funds", Giving.Json(fund)),
-            HttpStatusCode.Created
-        );
+        var slug = await EmergencyForms.CreateFundAsync(admin, "people");
         var reference = await EmergencyForms.SubmitAsync(app.CreateClient(), slug);
         var (person, officer) = await EnrolledAsync(admin.FunderId, "officer");
         await officer.GetAsync($"/app/requests/{reference}");

@@ -81,34 +81,27 @@ internal static class AuditEndpoints
             .WithName("ListExchangeRates")
             .WithSummary("The funder's loaded " + "rate series");
 
-        audit
-            .MapGet("/mix", GetMix.HandleAsync)
-            .WithName("GetFundingMix")
-            .WithSummary(
+        audit.MapReport<GetMix.Request>(
+            "/mix",
+            new(
+                GetMix.HandleAsync,
+                "GetFundingMix",
                 "The funding mix of a period in one currency, grouped by level, purpose, flexible, year, "
-                    + "region, country or programme"
-            )
-            .WithDescription(
+                    + "region, country or programme",
                 GetMix.RoundingRule
                     + " Medians (medianMinor, median) are computed only with "
                     + "includeMedian=true (default false: they rank every grant and cost several times the mix); "
                     + "otherwise they are null. A grant that cannot be converted makes the report a 422 naming the "
                     + "currencies and dates missing."
-            )
-            .WithValidation<GetMix.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/mix.csv", GetMix.CsvAsync)
-            .WithName("ExportFundingMixCsv")
-            .WithSummary("The funding mix as CSV " + "(formula-safe cells)")
-            .WithValidation<GetMix.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/mix.svg", GetMix.SvgAsync)
-            .WithName("GetFundingMixChart")
-            .WithSummary("The funding mix as an " + "SVG chart: stacked bars of level × purpose")
-            .WithValidation<GetMix.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            ),
+            new(GetMix.CsvAsync, "ExportFundingMixCsv", "The funding mix as CSV (formula-safe cells)"),
+            new(
+                GetMix.SvgAsync,
+                "GetFundingMixChart",
+                "The funding mix as an SVG chart: stacked bars of level × purpose"
+            ),
+            StatusCodes.Status422UnprocessableEntity
+        );
     }
 
     private static void MapBaselinesAndTargets(RouteGroupBuilder audit)
@@ -130,30 +123,27 @@ internal static class AuditEndpoints
             .WithName("GetBaseline")
             .WithSummary("One frozen baseline")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        audit
-            .MapGet("/baselines/{id:long}/compare", CompareBaseline.HandleAsync)
-            .WithName("CompareWithBaseline")
-            .WithSummary(
+        audit.MapReport<CompareBaseline.Request>(
+            "/baselines/{id:long}/compare",
+            new(
+                CompareBaseline.HandleAsync,
+                "CompareWithBaseline",
                 "Share then and now, and the shift in percentage points, per level and purpose and for "
                     + "flexible and local funding"
-            )
-            .WithValidation<CompareBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync)
-            .WithName("ExportBaselineComparisonCsv")
-            .WithSummary("The comparison with a baseline as CSV (formula-safe cells)")
-            .WithValidation<CompareBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync)
-            .WithName("GetBaselineComparisonChart")
-            .WithSummary("The comparison as an SVG chart: baseline beside current, stacked by purpose per level")
-            .WithValidation<CompareBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            ),
+            new(
+                CompareBaseline.CsvAsync,
+                "ExportBaselineComparisonCsv",
+                "The comparison with a baseline as CSV (formula-safe cells)"
+            ),
+            new(
+                CompareBaseline.SvgAsync,
+                "GetBaselineComparisonChart",
+                "The comparison as an SVG chart: baseline beside current, stacked by purpose per level"
+            ),
+            StatusCodes.Status404NotFound,
+            StatusCodes.Status422UnprocessableEntity
+        );
 
         audit
             .MapPost("/targets", CreateTarget.HandleAsync)

@@ -29,55 +29,48 @@ internal static class AuditTrendEndpoints
 
     private static void MapCompare(RouteGroupBuilder audit)
     {
-        const string compareSummary = "The level × purpose mix of two periods side by side, with the shift in points";
-        audit
-            .MapGet("/compare", ComparePeriods.HandleAsync)
-            .WithName("ComparePeriods")
-            .WithSummary(compareSummary)
-            .WithDescription(GetMix.RoundingRule)
-            .WithValidation<ComparePeriods.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/compare.csv", ComparePeriods.CsvAsync)
-            .WithName("ExportPeriodComparisonCsv")
-            .WithSummary("The comparison of two periods as CSV (formula-safe cells)")
-            .WithValidation<ComparePeriods.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/compare.svg", ComparePeriods.SvgAsync)
-            .WithName("GetPeriodComparisonChart")
-            .WithSummary("The comparison of two periods as an SVG chart: then beside now, stacked by purpose per level")
-            .WithValidation<ComparePeriods.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        audit.MapReport<ComparePeriods.Request>(
+            "/compare",
+            new(
+                ComparePeriods.HandleAsync,
+                "ComparePeriods",
+                "The level × purpose mix of two periods side by side, with the shift in points",
+                GetMix.RoundingRule
+            ),
+            new(
+                ComparePeriods.CsvAsync,
+                "ExportPeriodComparisonCsv",
+                "The comparison of two periods as CSV (formula-safe cells)"
+            ),
+            new(
+                ComparePeriods.SvgAsync,
+                "GetPeriodComparisonChart",
+                "The comparison of two periods as an SVG chart: then beside now, stacked by purpose per level"
+            ),
+            StatusCodes.Status422UnprocessableEntity
+        );
     }
 
     private static void MapTrend(RouteGroupBuilder audit)
     {
-        audit
-            .MapGet("/trend", GetTrend.HandleAsync)
-            .WithName("GetFundingTrend")
-            .WithSummary(
+        audit.MapReport<GetTrend.Request>(
+            "/trend",
+            new(
+                GetTrend.HandleAsync,
+                "GetFundingTrend",
                 "The mix year by year (calendar or fiscal years) with the prevention + collective, flexible, local "
-                    + "and other shares"
-            )
-            .WithDescription(
+                    + "and other shares",
                 GetMix.RoundingRule
                     + " A grant that cannot be converted makes the report a 422 naming the currencies and dates "
                     + "missing."
-            )
-            .WithValidation<GetTrend.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/trend.csv", GetTrend.CsvAsync)
-            .WithName("ExportFundingTrendCsv")
-            .WithSummary("The trend as CSV, one row per year (formula-safe cells)")
-            .WithValidation<GetTrend.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        audit
-            .MapGet("/trend.svg", GetTrend.SvgAsync)
-            .WithName("GetFundingTrendChart")
-            .WithSummary("The trend as an SVG chart: one bar per year, stacked by purpose")
-            .WithValidation<GetTrend.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            ),
+            new(GetTrend.CsvAsync, "ExportFundingTrendCsv", "The trend as CSV, one row per year (formula-safe cells)"),
+            new(
+                GetTrend.SvgAsync,
+                "GetFundingTrendChart",
+                "The trend as an SVG chart: one bar per year, stacked by purpose"
+            ),
+            StatusCodes.Status422UnprocessableEntity
+        );
     }
 }

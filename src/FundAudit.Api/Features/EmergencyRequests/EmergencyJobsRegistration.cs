@@ -3,36 +3,26 @@ using Hangfire;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
-/// <summary>
-/// Registers the recurring jobs at start-up, only where a Hangfire server runs (not in tests or commands).
-/// </summary>
-internal sealed class EmergencyJobsRegistration(JobsOptions jobs, IServiceProvider services) : IHostedService
+/// <summary>The rapid-response jobs and when they recur (registered where a Hangfire server runs).</summary>
+internal static class EmergencyJobsRegistration
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public static IServiceCollection AddEmergencyJobs(this IServiceCollection services)
     {
-        if (!jobs.RunServer)
-        {
-            return Task.CompletedTask;
-        }
-
-        var manager = services.GetRequiredService<IRecurringJobManager>();
-        manager.AddOrUpdate<SlaSweepJob>(
+        services.AddRecurringJob<SlaSweepJob>(
             SlaSweepJob.RecurringId,
             j => j.RunAsync(CancellationToken.None),
             Cron.Minutely()
         );
-        manager.AddOrUpdate<WebhookDeliveryJob>(
+        services.AddRecurringJob<WebhookDeliveryJob>(
             WebhookDeliveryJob.RecurringId,
             j => j.RunAsync(CancellationToken.None),
             Cron.Minutely()
         );
-        manager.AddOrUpdate<PurgePersonalDataJob>(
+        services.AddRecurringJob<PurgePersonalDataJob>(
             PurgePersonalDataJob.RecurringId,
             j => j.RunAsync(CancellationToken.None),
             Cron.Hourly()
         );
-        return Task.CompletedTask;
+        return services;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

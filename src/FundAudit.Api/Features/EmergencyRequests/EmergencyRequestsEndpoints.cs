@@ -1,4 +1,6 @@
+using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.Security;
+using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
@@ -47,10 +49,7 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<ApplicantCaseReader>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<RequestWorkflow>();
-        services.AddScoped<SlaSweepJob>();
-        services.AddScoped<WebhookDeliveryJob>();
-        services.AddScoped<PurgePersonalDataJob>();
-        services.AddHostedService<EmergencyJobsRegistration>();
+        services.AddEmergencyJobs();
         services.AddHostedService<RapidResponseWarmUp>();
 
         services.AddScoped<IValidator<CreateFund.Request>, CreateFund.Validator>();

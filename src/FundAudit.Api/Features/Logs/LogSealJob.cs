@@ -1,4 +1,3 @@
-using FundAudit.Api.Infrastructure.Jobs;
 using Hangfire;
 
 namespace FundAudit.Api.Features.Logs;
@@ -26,26 +25,4 @@ internal sealed class LogSealJob(LogChainStore chains, ILogger<LogSealJob> logge
 
         return sealedRows;
     }
-}
-
-/// <summary>Registers <see cref="LogSealJob"/> every minute, only where a Hangfire server runs.</summary>
-internal sealed class LogSealJobRegistration(JobsOptions jobs, IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (jobs.RunServer)
-        {
-            services
-                .GetRequiredService<IRecurringJobManager>()
-                .AddOrUpdate<LogSealJob>(
-                    LogSealJob.RecurringId,
-                    j => j.RunAsync(CancellationToken.None),
-                    Cron.Minutely()
-                );
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,3 +1,6 @@
+using FundAudit.Api.Infrastructure.Jobs;
+using Hangfire;
+
 namespace FundAudit.Api.Features.Logs;
 
 /// <summary>The tamper-evident logs: the administration log's writer, the chains' verification and seal job, their
@@ -9,8 +12,11 @@ internal static class LogsEndpoints
         services.AddSingleton<AdminLog>();
         services.AddSingleton<LogChainStore>();
         services.AddSingleton<LogsUseCases>();
-        services.AddScoped<LogSealJob>();
-        services.AddHostedService<LogSealJobRegistration>();
+        services.AddRecurringJob<LogSealJob>(
+            LogSealJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Minutely()
+        );
         services.AddScoped<FluentValidation.IValidator<ListAdminLog.Request>, ListAdminLog.Validator>();
         return services;
     }

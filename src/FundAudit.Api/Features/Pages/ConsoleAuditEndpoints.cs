@@ -49,45 +49,21 @@ internal static class ConsoleAuditEndpoints
     /// </summary>
     private static void MapDownloads(RouteGroupBuilder downloads)
     {
-        downloads
-            .MapGet("/grants.csv", ExportGrants.HandleAsync)
-            .WithValidation<ExportGrants.Request>()
-            .WithName("ConsoleDownloadGrantsCsv");
-        downloads
-            .MapGet("/mix.csv", GetMix.CsvAsync)
-            .WithValidation<GetMix.Request>()
-            .WithName("ConsoleDownloadMixCsv");
-        downloads
-            .MapGet("/mix.svg", GetMix.SvgAsync)
-            .WithValidation<GetMix.Request>()
-            .WithName("ConsoleDownloadMixSvg");
-        downloads
-            .MapGet("/quality.csv", GetQuality.CsvAsync)
-            .WithValidation<GetQuality.Request>()
-            .WithName("ConsoleDownloadQualityCsv");
-        downloads
-            .MapGet("/trend.csv", GetTrend.CsvAsync)
-            .WithValidation<GetTrend.Request>()
-            .WithName("ConsoleDownloadTrendCsv");
-        downloads
-            .MapGet("/trend.svg", GetTrend.SvgAsync)
-            .WithValidation<GetTrend.Request>()
-            .WithName("ConsoleDownloadTrendSvg");
-        downloads
-            .MapGet("/compare.csv", ComparePeriods.CsvAsync)
-            .WithValidation<ComparePeriods.Request>()
-            .WithName("ConsoleDownloadCompareCsv");
-        downloads
-            .MapGet("/compare.svg", ComparePeriods.SvgAsync)
-            .WithValidation<ComparePeriods.Request>()
-            .WithName("ConsoleDownloadCompareSvg");
-        downloads
-            .MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync)
-            .WithValidation<CompareBaseline.Request>()
-            .WithName("ConsoleDownloadBaselineCompareCsv");
-        downloads
-            .MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync)
-            .WithValidation<CompareBaseline.Request>()
-            .WithName("ConsoleDownloadBaselineCompareSvg");
+        downloads.MapDownloads<ExportGrants.Request>("/grants", "Grants", ExportGrants.HandleAsync);
+        downloads.MapDownloads<GetMix.Request>("/mix", "Mix", GetMix.CsvAsync, GetMix.SvgAsync);
+        downloads.MapDownloads<GetQuality.Request>("/quality", "Quality", GetQuality.CsvAsync);
+        downloads.MapDownloads<GetTrend.Request>("/trend", "Trend", GetTrend.CsvAsync, GetTrend.SvgAsync);
+        downloads.MapDownloads<ComparePeriods.Request>(
+            "/compare",
+            "Compare",
+            ComparePeriods.CsvAsync,
+            ComparePeriods.SvgAsync
+        );
+        downloads.MapDownloads<CompareBaseline.Request>(
+            "/baselines/{id:long}/compare",
+            "BaselineCompare",
+            CompareBaseline.CsvAsync,
+            CompareBaseline.SvgAsync
+        );
     }
 }

@@ -45,18 +45,7 @@ internal static class ConsolePeople
             http.User.StaffPersonId(),
             ct
         );
-        return issued is null
-            ? await PageAsync(http, store, null, null, ConsoleText.T("People_Duplicate"), true, 409, ct)
-            : await PageAsync(
-                http,
-                store,
-                invitations.Link(http, issued.Token),
-                issued.ExpiresAt,
-                null,
-                false,
-                200,
-                ct
-            );
+        return await InvitedPageAsync(http, store, invitations, issued, ConsoleText.T("People_Duplicate"), 409, ct);
     }
 
     public static async Task<IResult> ReinviteAsync(
@@ -79,18 +68,7 @@ internal static class ConsolePeople
                 http.User.StaffPersonId(),
                 ct
             );
-        return issued is null
-            ? await PageAsync(http, store, null, null, ConsoleText.T("People_NoInvitable"), true, 404, ct)
-            : await PageAsync(
-                http,
-                store,
-                invitations.Link(http, issued.Token),
-                issued.ExpiresAt,
-                null,
-                false,
-                200,
-                ct
-            );
+        return await InvitedPageAsync(http, store, invitations, issued, ConsoleText.T("People_NoInvitable"), 404, ct);
     }
 
     public static async Task<IResult> SeizeAsync(
@@ -112,6 +90,21 @@ internal static class ConsolePeople
         var notice = ConsoleText.T("People_Seized", ended);
         return await PageAsync(http, store, null, null, notice, false, StatusCodes.Status200OK, ct);
     }
+
+    /// <summary>The page after an invitation: its one-time link, or <paramref name="refusal"/> with
+    /// <paramref name="refusalStatus"/> when none was issued.</summary>
+    private static Task<IResult> InvitedPageAsync(
+        HttpContext http,
+        PeopleStore store,
+        Invitations invitations,
+        IssuedInvitation? issued,
+        string refusal,
+        int refusalStatus,
+        CancellationToken ct
+    ) =>
+        issued is null
+            ? PageAsync(http, store, null, null, refusal, true, refusalStatus, ct)
+            : PageAsync(http, store, invitations.Link(http, issued.Token), issued.ExpiresAt, null, false, 200, ct);
 
     private static async Task<IResult> PageAsync(
         HttpContext http,

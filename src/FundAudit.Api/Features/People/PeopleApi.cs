@@ -34,7 +34,31 @@ internal sealed record InvitationResponse(
     string InvitationUrl,
     DateTimeOffset ExpiresAt,
     IReadOnlyList<string> PendingRoles
-);
+)
+{
+    /// <summary>The 201 answer to an invitation just issued (a first one or another): the person as they are now,
+    /// with the one-time link.</summary>
+    public static async Task<Created<InvitationResponse>> CreatedAsync(
+        long funderId,
+        IssuedInvitation issued,
+        HttpContext http,
+        Invitations invitations,
+        PeopleStore store,
+        CancellationToken ct
+    )
+    {
+        var person = await store.FindAsync(funderId, issued.PersonId, ct);
+        return TypedResults.Created(
+            $"/api/people/{issued.PersonId}",
+            new InvitationResponse(
+                PersonView.Of(person!),
+                invitations.Link(http, issued.Token),
+                issued.ExpiresAt,
+                issued.PendingRoles ?? []
+            )
+        );
+    }
+}
 
 /// <summary>GET /api/people: the funder's people.</summary>
 internal static class ListPeople
@@ -100,16 +124,7 @@ internal static class InvitePerson
             );
         }
 
-        var person = await store.FindAsync(funderId, issued.PersonId, ct);
-        return TypedResults.Created(
-            $"/api/people/{issued.PersonId}",
-            new InvitationResponse(
-                PersonView.Of(person!),
-                invitations.Link(http, issued.Token),
-                issued.ExpiresAt,
-                issued.PendingRoles ?? []
-            )
-        );
+        return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -163,16 +178,7 @@ internal static class ReinvitePerson
             );
         }
 
-        var reread = await store.FindAsync(funderId, id, ct);
-        return TypedResults.Created(
-            $"/api/people/{id}",
-            new InvitationResponse(
-                PersonView.Of(reread!),
-                invitations.Link(http, issued.Token),
-                issued.ExpiresAt,
-                issued.PendingRoles ?? []
-            )
-        );
+        return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
     }
 
     public sealed class Validator : AbstractValidator<Request>

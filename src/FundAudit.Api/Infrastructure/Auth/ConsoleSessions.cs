@@ -147,41 +147,31 @@ internal sealed class ConsoleSessionStore(Db db)
 
     /// <summary>Opens a session of a staff person; <paramref name="secondFactorGiven"/> false (a single sign-on whose
     /// provider proved no second factor, when the funder allows that) leaves step-up to ask for one.</summary>
-    public async Task<string> CreateForPersonAsync(
+    public Task<string> CreateForPersonAsync(
         PersonIdentity person,
         DateTimeOffset now,
         DateTimeOffset expiresAt,
         bool secondFactorGiven,
         CancellationToken ct
-    )
-    {
-        var token = NewToken();
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                InsertPerson,
-                new
-                {
-                    TokenHash = Hash(token),
-                    person.FunderId,
-                    person.PersonId,
-                    Person = "staff:" + person.PersonId.ToString(CultureInfo.InvariantCulture),
-                    Now = now,
-                    ExpiresAt = expiresAt,
-                    SecondFactorAt = secondFactorGiven ? now : (DateTimeOffset?)null,
-                },
-                cancellationToken: ct
-            )
+    ) =>
+        InsertAsync(
+            InsertPerson,
+            tokenHash => new
+            {
+                TokenHash = tokenHash,
+                person.FunderId,
+                person.PersonId,
+                Person = "staff:" + person.PersonId.ToString(CultureInfo.InvariantCulture),
+                Now = now,
+                ExpiresAt = expiresAt,
+                SecondFactorAt = secondFactorGiven ? now : (DateTimeOffset?)null,
+            },
+            ct
         );
-        return token;
-    }
 
     /// <summary>Records that the session's person has just given their second factor again (step-up).</summary>
-    public async Task StepUpAsync(long id, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(StepUp, new { Id = id, Now = now }, cancellationToken: ct));
-    }
+    public Task StepUpAsync(long id, DateTimeOffset now, CancellationToken ct) =>
+        db.ExecuteAsync(StepUp, new { Id = id, Now = now }, ct);
 
     /// <summary>Ends every session of one staff person (seizure, sign out everywhere), on the given connection when
     /// one is passed (to share a transaction).</summary>
@@ -207,49 +197,45 @@ internal sealed class ConsoleSessionStore(Db db)
             );
         }
 
-        await using var own = await db.OpenAsync(ct);
-        return await own.ExecuteAsync(new CommandDefinition(RevokeStaffPerson, args, cancellationToken: ct));
+        return await db.ExecuteAsync(RevokeStaffPerson, args, ct);
     }
 
     private static string NewToken() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Opens a session and answers the token for the cookie (never stored).</summary>
-    public async Task<string> CreateAsync(
+    public Task<string> CreateAsync(
         ApiKeyRow key,
         string person,
         DateTimeOffset now,
         DateTimeOffset expiresAt,
         CancellationToken ct
-    )
+    ) =>
+        InsertAsync(
+            Insert,
+            tokenHash => new
+            {
+                TokenHash = tokenHash,
+                key.FunderId,
+                key.KeyId,
+                Person = person,
+                Now = now,
+                ExpiresAt = expiresAt,
+            },
+            ct
+        );
+
+    /// <summary>Inserts a session with a new token (its hash in the arguments); answers the token, never
+    /// stored.</summary>
+    private async Task<string> InsertAsync(string sql, Func<string, object> args, CancellationToken ct)
     {
         var token = NewToken();
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                Insert,
-                new
-                {
-                    TokenHash = Hash(token),
-                    key.FunderId,
-                    key.KeyId,
-                    Person = person,
-                    Now = now,
-                    ExpiresAt = expiresAt,
-                },
-                cancellationToken: ct
-            )
-        );
+        await db.ExecuteAsync(sql, args(Hash(token)), ct);
         return token;
     }
 
-    public async Task<ConsoleSessionRow?> FindLiveAsync(string token, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ConsoleSessionRow>(
-            new CommandDefinition(SelectLive, new { TokenHash = Hash(token) }, cancellationToken: ct)
-        );
-    }
+    public Task<ConsoleSessionRow?> FindLiveAsync(string token, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<ConsoleSessionRow>(SelectLive, new { TokenHash = Hash(token) }, ct);
 
     /// <summary>
     /// Records that the session was used: best effort, skipped (false) when the main database is busy, e.g. while a
@@ -262,31 +248,21 @@ internal sealed class ConsoleSessionStore(Db db)
             new CommandDefinition(Touch, new { Id = id, Now = now }, cancellationToken: ct)
         );
 
-    public async Task RevokeAsync(string token, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(RevokeOne, new { TokenHash = Hash(token), Now = now }, cancellationToken: ct)
-        );
-    }
+    public Task RevokeAsync(string token, DateTimeOffset now, CancellationToken ct) =>
+        db.ExecuteAsync(RevokeOne, new { TokenHash = Hash(token), Now = now }, ct);
 
     /// <summary>"Sign out everywhere": every session of this person within the funder.</summary>
-    public async Task<int> RevokeAllAsync(long funderId, string person, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(
-            new CommandDefinition(
-                RevokePerson,
-                new
-                {
-                    FunderId = funderId,
-                    Person = person,
-                    Now = now,
-                },
-                cancellationToken: ct
-            )
+    public Task<int> RevokeAllAsync(long funderId, string person, DateTimeOffset now, CancellationToken ct) =>
+        db.ExecuteAsync(
+            RevokePerson,
+            new
+            {
+                FunderId = funderId,
+                Person = person,
+                Now = now,
+            },
+            ct
         );
-    }
 }
 
 /// <summary>Signs people in and out of the console: the only code that writes the session cookie.</summary>

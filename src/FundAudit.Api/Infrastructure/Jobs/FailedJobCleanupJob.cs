@@ -45,25 +45,3 @@ internal sealed class FailedJobCleanupJob(
         return Task.FromResult(deleted);
     }
 }
-
-/// <summary>Registers the platform's recurring jobs at start-up, only where a Hangfire server runs.</summary>
-internal sealed class JobsRegistration(JobsOptions jobs, IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (jobs.RunServer)
-        {
-            services
-                .GetRequiredService<IRecurringJobManager>()
-                .AddOrUpdate<FailedJobCleanupJob>(
-                    FailedJobCleanupJob.RecurringId,
-                    j => j.RunAsync(CancellationToken.None),
-                    Cron.Hourly()
-                );
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

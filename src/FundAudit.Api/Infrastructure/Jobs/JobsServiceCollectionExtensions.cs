@@ -57,8 +57,11 @@ internal static class JobsServiceCollectionExtensions
                         )
                     )
         );
-        services.AddScoped<FailedJobCleanupJob>();
-        services.AddHostedService<JobsRegistration>();
+        services.AddRecurringJob<FailedJobCleanupJob>(
+            FailedJobCleanupJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Hourly()
+        );
         if (options.RunServer && runServer)
         {
             services.AddHangfireServer((sp, o) => o.WorkerCount = sp.GetRequiredService<JobsOptions>().WorkerCount);

@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
+using FundAudit.Api.Infrastructure.Jobs;
+using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -51,8 +53,11 @@ internal static class DataProtectionSetup
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DataProtectionStartupCheck>());
         services.AddSingleton<KeyRingMaintenance>();
         services.AddSingleton<KeyRotation>();
-        services.AddScoped<KeyRotationJob>();
-        services.AddHostedService<KeyRotationJobRegistration>();
+        services.AddRecurringJob<KeyRotationJob>(
+            KeyRotationJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Daily(3)
+        );
         var builder = services.AddDataProtection().SetApplicationName(ApplicationName);
         if (!string.IsNullOrWhiteSpace(settings.KeyFolder))
         {

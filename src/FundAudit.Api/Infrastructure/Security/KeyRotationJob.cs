@@ -1,4 +1,3 @@
-using FundAudit.Api.Infrastructure.Jobs;
 using Hangfire;
 
 namespace FundAudit.Api.Infrastructure.Security;
@@ -15,26 +14,4 @@ internal sealed class KeyRotationJob(KeyRotation rotation)
     /// <summary>Runs one pass; answers the number of values re-protected.</summary>
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken ct) => (await rotation.ReprotectAsync(ct)).Reprotected;
-}
-
-/// <summary>Registers <see cref="KeyRotationJob"/> daily, only where a Hangfire server runs.</summary>
-internal sealed class KeyRotationJobRegistration(JobsOptions jobs, IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (jobs.RunServer)
-        {
-            services
-                .GetRequiredService<IRecurringJobManager>()
-                .AddOrUpdate<KeyRotationJob>(
-                    KeyRotationJob.RecurringId,
-                    j => j.RunAsync(CancellationToken.None),
-                    Cron.Daily(3)
-                );
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,6 @@
 using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
+using FundAudit.Api.Infrastructure.Jobs;
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
@@ -23,7 +25,11 @@ internal static class GrantImportEndpoints
         services.AddPerEngine<IGrantLoader, SqliteGrantLoader, PostgresGrantLoader, SqlServerGrantLoader>();
         services.AddTransient<GrantImportJob>();
         services.AddTransient<LeftoverUploadCleanupJob>();
-        services.AddHostedService<LeftoverUploadCleanupRegistration>();
+        services.AddRecurringJob<LeftoverUploadCleanupJob>(
+            LeftoverUploadCleanupJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None),
+            Cron.Hourly(17)
+        );
         services.AddScoped<FluentValidation.IValidator<UploadGrantImport.Request>, UploadGrantImport.Validator>();
         services.AddScoped<FluentValidation.IValidator<ListGrantImports.Request>, ListGrantImports.Validator>();
         return services;

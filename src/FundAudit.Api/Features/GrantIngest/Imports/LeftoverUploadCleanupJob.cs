@@ -1,4 +1,3 @@
-using FundAudit.Api.Infrastructure.Jobs;
 using Hangfire;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
@@ -33,26 +32,4 @@ internal sealed class LeftoverUploadCleanupJob(
 
         return deleted;
     }
-}
-
-/// <summary>Registers <see cref="LeftoverUploadCleanupJob"/> hourly, only where a Hangfire server runs.</summary>
-internal sealed class LeftoverUploadCleanupRegistration(JobsOptions jobs, IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (jobs.RunServer)
-        {
-            services
-                .GetRequiredService<IRecurringJobManager>()
-                .AddOrUpdate<LeftoverUploadCleanupJob>(
-                    LeftoverUploadCleanupJob.RecurringId,
-                    j => j.RunAsync(CancellationToken.None),
-                    Cron.Hourly(17)
-                );
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
