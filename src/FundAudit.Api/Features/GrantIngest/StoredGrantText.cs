@@ -44,11 +44,6 @@ internal static class StoredGrantText
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _restBuffer;
 
-    // The same beneficiary-location texts come back grant after grant: each is parsed once per thread (up to 4,096
-    // texts of at most 512 characters; the lists are only read).
-    [ThreadStatic]
-    private static Dictionary<string, IReadOnlyList<BeneficiaryLocation>>? _locations;
-
     /// <summary>
     /// What <c>extra_json</c> stores for a grant whose row values are <paramref name="values"/> (in the order of
     /// <see cref="GrantStore.WriteColumns"/>): the remainder when it rebuilds <paramref name="grant"/>'s JSON exactly,
@@ -146,25 +141,6 @@ internal static class StoredGrantText
 
     private static IReadOnlyList<string> Split(string? joined) => joined is null ? [] : joined.Split(';');
 
-    private static IReadOnlyList<BeneficiaryLocation> Locations(string? json)
-    {
-        if (json is null)
-        {
-            return [];
-        }
-
-        var kept = _locations ??= new Dictionary<string, IReadOnlyList<BeneficiaryLocation>>(StringComparer.Ordinal);
-        if (kept.TryGetValue(json, out var locations))
-        {
-            return locations;
-        }
-
-        locations = (JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, LocationJson) ?? []).AsReadOnly();
-        if (kept.Count < 4096 && json.Length <= 512)
-        {
-            kept[json] = locations;
-        }
-
-        return locations;
-    }
+    private static IReadOnlyList<BeneficiaryLocation> Locations(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, LocationJson) ?? [];
 }
