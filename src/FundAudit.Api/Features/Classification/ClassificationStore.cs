@@ -34,7 +34,7 @@ internal sealed class CorrectionRow
 
 /// <summary>What the engine needs of a stored grant to classify it again (the columns of
 /// <see cref="ClassificationStore.InputColumns"/>).</summary>
-internal class ClassificationInputRow
+internal class ClassificationInputRow : FundAudit.Api.Features.GrantIngest.PublishedGrantColumns
 {
     public long Id { get; init; }
 
@@ -55,10 +55,6 @@ internal class ClassificationInputRow
     public string? RecipientOrgName { get; init; }
 
     public string? RecipientCountry { get; init; }
-
-    /// <summary>The stored grant JSON: the recipient's address and whether it is a person
-    /// (<see cref="StoredRecipient"/>).</summary>
-    public string? ExtraJson { get; init; }
 
     public string? RecipientLocationCountries { get; init; }
 
@@ -159,9 +155,10 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
 
     /// <summary>The columns of a grant (alias <c>g</c>) that the engine reads (<see cref="ClassificationInputRow"/>):
     /// re-classification and the rule-set dry run read the same inputs.</summary>
-    internal const string InputColumns = """
+    internal const string InputColumns = $"""
         g.id, g.identifier, g.title, g.description, g.currency, g.amount_awarded, g.award_date, g.recipient_org_id,
-               g.recipient_org_name, g.recipient_country, g.extra_json, g.recipient_location_countries,
+               g.recipient_org_name, g.recipient_country, {FundAudit.Api.Features.GrantIngest.StoredGrantText.Columns},
+               g.recipient_location_countries,
                g.beneficiary_locations, g.programme_title, g.funding_types, g.location_scope, g.explicit_level,
                g.explicit_purpose, g.explicit_flexible
         """;

@@ -1,15 +1,13 @@
 namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>A stored grant as the API returns it.</summary>
-internal sealed class GrantRow
+internal sealed class GrantRow : PublishedGrantColumns
 {
     public long Id { get; init; }
 
     public string Identifier { get; init; } = "";
 
     public DateOnly AwardDate { get; init; }
-
-    public string ExtraJson { get; init; } = "{}";
 
     public string Level { get; init; } = "unclassified";
 

@@ -6,13 +6,15 @@ namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>
 /// A grant ready to store: the record, its original JSON (the 360Giving object as it came, or as built from a CSV row),
-/// the JSON's hash, and its classification (null: not classified, stored as unclassified).
+/// the JSON's hash, its classification (null: not classified, stored as unclassified), and a CSV row's unmapped columns
+/// (the stored JSON's <c>additionalColumns</c>, which <see cref="StoredGrantText"/> keeps beside the columns).
 /// </summary>
 internal sealed record GrantToStore(
     GrantRecord Record,
     string SourceJson,
     string ContentHash,
-    GrantClassification? Classification = null
+    GrantClassification? Classification = null,
+    IReadOnlyDictionary<string, string>? AdditionalColumns = null
 );
 
 /// <summary>What a store call did with a batch.</summary>
@@ -29,8 +31,9 @@ internal sealed class CurrencyCount
 internal sealed class GrantStore(Db db)
 {
     // The engine's answer (g) beside a person's correction (c), which wins where present (TAXONOMY "manual").
-    private const string RowColumns = """
-        g.id, g.identifier, g.award_date, g.extra_json, g.level, g.level_source, g.level_confidence, g.level_evidence,
+    private const string RowColumns = $"""
+        g.id, g.identifier, g.award_date, {StoredGrantText.Columns},
+        g.level, g.level_source, g.level_confidence, g.level_evidence,
         g.purpose, g.purpose_source, g.purpose_confidence, g.purpose_evidence, g.flexible, g.flexible_source,
             g.flexible_confidence,
         g.flexible_evidence, g.rule_set_version, g.classified_at, c.level AS corrected_level, c.purpose AS
@@ -273,7 +276,7 @@ internal sealed class GrantStore(Db db)
         var title = r.Title ?? "";
         var country = r.RecipientOrgCountry
             ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null);
-        return
+        object?[] values =
         [
             funderId,
             r.Identifier,
@@ -321,7 +324,11 @@ internal sealed class GrantStore(Db db)
             Audit.Quality.QualityFlags.Of(r, title, country), // migration 0019
             boxedNow,
         ];
+        values[ExtraJsonIndex] = StoredGrantText.ToStore(values, g);
+        return values;
     }
+
+    private static readonly int ExtraJsonIndex = Array.IndexOf(InsertColumns, "extra_json");
 
     private static DynamicParameters Parameters(long funderId, GrantToStore g, DateTimeOffset now)
     {

@@ -4,7 +4,7 @@ namespace FundAudit.Api.Features.Audit.Publish;
 
 /// <summary>A grant as the 360Giving export reads it: the publisher's stored JSON, the columns FundAudit derived from
 /// it, the effective (corrected) classification and the sensitive mark.</summary>
-internal sealed class GivingExportRow
+internal sealed class GivingExportRow : FundAudit.Api.Features.GrantIngest.PublishedGrantColumns
 {
     public long Id { get; init; }
 
@@ -38,8 +38,6 @@ internal sealed class GivingExportRow
 
     public string? LocationScope { get; init; }
 
-    public string ExtraJson { get; init; } = "{}";
-
     public string Level { get; init; } = "unclassified";
 
     public string Purpose { get; init; } = "unclassified";
@@ -63,13 +61,14 @@ internal sealed class GivingExportCount
 /// </summary>
 internal sealed class GivingExportStore(Db db)
 {
-    private const string SelectGrants = """
+    private const string SelectGrants = $"""
         SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.description AS Description,
                g.currency AS Currency, g.amount_awarded AS AmountAwarded, g.amount_disbursed AS AmountDisbursed,
                g.award_date AS AwardDate, g.planned_start_date AS PlannedStart, g.planned_end_date AS PlannedEnd,
                g.recipient_org_id AS RecipientOrgId, g.recipient_org_name AS RecipientOrgName,
                g.recipient_country AS RecipientCountry, g.beneficiary_locations AS Locations,
-               g.programme_title AS ProgrammeTitle, g.location_scope AS LocationScope, g.extra_json AS ExtraJson,
+               g.programme_title AS ProgrammeTitle, g.location_scope AS LocationScope,
+               {FundAudit.Api.Features.GrantIngest.StoredGrantText.Columns},
                COALESCE(c.level, g.level) AS Level, COALESCE(c.purpose, g.purpose) AS Purpose,
                COALESCE(c.flexible, g.flexible) AS Flexible, g.sensitive AS Sensitive
         FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id

@@ -30,7 +30,7 @@ internal static class CsvGrantMapping
     {
         var r = row.Record ?? throw new ArgumentException("Only rows without errors carry a record.", nameof(row));
         var utf8 = StoredGrantJson.Current.Grant(r, row.Extra);
-        return new CsvGrantContent(r, utf8, GrantMapping.ContentHash(utf8));
+        return new CsvGrantContent(r, utf8, GrantMapping.ContentHash(utf8), row.Extra);
     }
 
     /// <summary>The grant of <paramref name="content"/>: its JSON decoded for the stored text, classified.</summary>
@@ -39,7 +39,8 @@ internal static class CsvGrantMapping
             content.Record,
             System.Text.Encoding.UTF8.GetString(content.Json),
             content.Hash,
-            engine.Classify(content.Record)
+            engine.Classify(content.Record),
+            content.Extra
         );
 
     /// <summary>
@@ -149,11 +150,19 @@ internal static class CsvGrantMapping
 /// A valid row's record with its stored JSON (UTF-8) and the JSON's hash (<see cref="CsvGrantMapping.Content"/>). The
 /// JSON is the thread's writer buffer: valid until the next stored JSON is written on the thread.
 /// </summary>
-internal readonly ref struct CsvGrantContent(GrantRecord record, ReadOnlySpan<byte> json, string hash)
+internal readonly ref struct CsvGrantContent(
+    GrantRecord record,
+    ReadOnlySpan<byte> json,
+    string hash,
+    IReadOnlyDictionary<string, string>? extra = null
+)
 {
     public GrantRecord Record { get; } = record;
 
     public ReadOnlySpan<byte> Json { get; } = json;
 
     public string Hash { get; } = hash;
+
+    /// <summary>The row's unmapped columns (the JSON's <c>additionalColumns</c>), or null.</summary>
+    public IReadOnlyDictionary<string, string>? Extra { get; } = extra;
 }
