@@ -21,6 +21,9 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
     /// </summary>
     public const int CountriesPerStatement = 500;
 
+    private const string PlaceKeys =
+        " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
+
     private readonly Dictionary<Key, (long Grants, long Amount)> _groups = [];
     private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
     private readonly List<string> _texts = [];
@@ -55,7 +58,7 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
     {
         var (where, p) = MixFilter.OverGrants(funderId, q with { Region = null, Country = null, Source = null });
         await ReadCorrectionsAsync(connection, where, p, ct);
-        var (sql, ordinals) = ScanSql(where);
+        var (sql, ordinals) = ScanSql(where + PlaceFilter(p));
         await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
         if (!ReadsCountry)
         {
@@ -64,6 +67,30 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
 
         var places = await ResolveAsync(connection, ct);
         return Placed(places);
+    }
+
+    /// <summary>
+    /// The region or country filter as a condition on the grant's own column, so that the scan skips the other
+    /// grants: the recipient country's upper-case text is one of the keys country_regions gives that region or ISO
+    /// code, which is what the join's <c>r.region = @Region</c> / <c>r.alpha2 = @Country</c> kept (country_key is
+    /// unique). <see cref="Placed"/> checks the same again on the resolved country.
+    /// </summary>
+    private string PlaceFilter(Dictionary<string, object> p)
+    {
+        var filter = "";
+        if (q.Region is not null)
+        {
+            filter += PlaceKeys + "region = @Region)";
+            p["Region"] = q.Region;
+        }
+
+        if (q.Country is not null)
+        {
+            filter += PlaceKeys + "alpha2 = @Country)";
+            p["Country"] = q.Country;
+        }
+
+        return filter;
     }
 
     /// <summary>The SELECT over the grants and the ordinals of its optional columns (−1 when not selected).</summary>
