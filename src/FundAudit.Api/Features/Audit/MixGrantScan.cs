@@ -14,7 +14,11 @@ namespace FundAudit.Api.Features.Audit;
 /// sums number nearly as many as the grants, and the database's own GROUP BY of them (a sort or a hash of every
 /// grant, a correction probe per grant) cost two to four times its plain scan.
 /// </summary>
-internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
+/// <param name="db">The database.</param>
+/// <param name="funderId">The funder; null for the field view (the funders who opted in).</param>
+/// <param name="q">The query.</param>
+/// <param name="keepGrants">Whether to keep every grant's group and amount for <see cref="Medians"/>.</param>
+internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepGrants = false)
 {
     /// <summary>
     /// How many recipient countries one resolving statement carries (SQL Server allows 2,100 parameters).
@@ -24,7 +28,11 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
     private const string PlaceKeys =
         " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
 
-    private readonly Dictionary<Key, (long Grants, long Amount)> _groups = [];
+    private readonly Dictionary<Key, int> _groups = [];
+    private readonly List<Key> _keys = [];
+    private readonly List<(long Grants, long Amount)> _sums = [];
+    private readonly List<(int Group, long Amount)> _grants = [];
+    private MixRow?[] _rowOfGroup = [];
     private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
     private readonly List<string> _texts = [];
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
@@ -60,12 +68,9 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
         await ReadCorrectionsAsync(connection, where, p, ct);
         var (sql, ordinals) = ScanSql(where + PlaceFilter(p));
         await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
-        if (!ReadsCountry)
-        {
-            return [.. _groups.Select(g => RowOf(g.Key, g.Value))];
-        }
-
-        var places = await ResolveAsync(connection, ct);
+        Dictionary<int, (string? Alpha2, string? Region)> places = ReadsCountry
+            ? await ResolveAsync(connection, ct)
+            : [];
         return Placed(places);
     }
 
@@ -171,9 +176,20 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
             o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
             o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1
         );
-        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
-        sum.Grants++;
-        sum.Amount += row.Int64(5);
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out var exists);
+        if (!exists)
+        {
+            index = _keys.Count;
+            _keys.Add(key);
+            _sums.Add((0, 0));
+        }
+
+        var amount = row.Int64(5);
+        CollectionsMarshal.AsSpan(_sums)[index] = (_sums[index].Grants + 1, _sums[index].Amount + amount);
+        if (keepGrants)
+        {
+            _grants.Add((index, amount));
+        }
     }
 
     /// <summary>
@@ -185,8 +201,16 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
         var byRegion = q.GroupBy.Contains("region");
         var byCountry = q.GroupBy.Contains("country");
         var merged = new Dictionary<Key, MixRow>();
-        foreach (var (key, sum) in _groups)
+        _rowOfGroup = new MixRow?[_keys.Count];
+        for (var i = 0; i < _keys.Count; i++)
         {
+            var (key, sum) = (_keys[i], _sums[i]);
+            if (!ReadsCountry)
+            {
+                _rowOfGroup[i] = RowOf(key, sum);
+                continue;
+            }
+
             var (alpha2, region) = key.Country >= 0 ? places[key.Country] : (null, null);
             if ((q.Region is not null && region != q.Region) || (q.Country is not null && alpha2 != q.Country))
             {
@@ -204,13 +228,35 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
             {
                 row!.Grants += sum.Grants;
                 row.Amount += sum.Amount;
-                continue;
+            }
+            else
+            {
+                row = RowOf(placed, sum);
             }
 
-            row = RowOf(placed, sum);
+            _rowOfGroup[i] = row;
         }
 
-        return [.. merged.Values];
+        return ReadsCountry ? [.. merged.Values] : [.. _rowOfGroup.Select(r => r!)];
+    }
+
+    /// <summary>
+    /// The median grant of each cell, exact, from the grants kept by the read (<c>keepGrants</c>) instead of a second
+    /// read: each grant's amount converted with its group's (currency, day) factor and filed under its group's cell,
+    /// as <see cref="MixMedians"/> does for the rows it reads.
+    /// </summary>
+    public IReadOnlyList<MedianRow> Medians(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors)
+    {
+        var medians = new MixMedians([.. q.GroupBy], factors);
+        foreach (var (group, amount) in _grants)
+        {
+            if (_rowOfGroup[group] is { } row)
+            {
+                medians.Add(row, q.FiscalYearStartMonth, amount);
+            }
+        }
+
+        return medians.Rows();
     }
 
     /// <summary>
@@ -222,7 +268,7 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q)
         CancellationToken ct
     )
     {
-        var ids = _groups.Keys.Select(k => k.Country).Where(id => id >= 0).Distinct().ToList();
+        var ids = _keys.Select(k => k.Country).Where(id => id >= 0).Distinct().ToList();
         var places = new Dictionary<int, (string? Alpha2, string? Region)>(ids.Count);
         foreach (var chunk in ids.Chunk(CountriesPerStatement))
         {

@@ -79,6 +79,27 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>
+    /// The sums, and for a report with <paramref name="medians"/> that <see cref="MixGrantScan"/> answers (not from
+    /// the daily totals) the scan, which kept every grant's amount, so that the medians need no second read.
+    /// </summary>
+    public async Task<(IReadOnlyList<MixRow> Rows, MixGrantScan? Scan)> SumsAsync(
+        long funderId,
+        MixQuery q,
+        bool medians,
+        CancellationToken ct
+    )
+    {
+        if (!medians || MixFilter.ReadsDayTotals(q) || !MixGrantScan.Serves(q))
+        {
+            return (await SumsAsync(funderId, q, ct), null);
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var scan = new MixGrantScan(db, funderId, q, keepGrants: true);
+        return (await scan.ReadAsync(connection, ct), scan);
+    }
+
+    /// <summary>
     /// The median grant of each cell of <paramref name="q"/>, exact: the funder's grants are read once, narrow
     /// (the cell's dimensions, currency, award date, amount: the covering index ix_grants_funder_mix for the
     /// level × purpose mix), each converted with <paramref name="factors"/> (report minor units per source minor
