@@ -5,9 +5,9 @@ namespace FundAudit.Api.Features.Audit;
 /// <summary>
 /// The grouped sums of a mix that groups or filters by region, country or programme (which the stored daily totals
 /// do not hold), without a GROUP BY in the database: the period's grants are read once, narrow (day, currency, level,
-/// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite the covering index
-/// ix_grants_funder_mix), through the engine's row reader, and summed here by (funder, day, currency, effective
-/// level, purpose, flexible, region, country, programme) — the same groups the GROUP BY made. A person's corrections
+/// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite, without the
+/// programme, the covering index ix_grants_funder_mix), through the engine's row reader, and summed here by (funder,
+/// day, currency, effective level, purpose, flexible, region, country, programme): the GROUP BY's groups. Corrections
 /// are read first (few) and win over the grant's own classification, as COALESCE(c.…, g.…) did; the recipient
 /// country is resolved once per distinct text by the engine itself (the same <c>upper()</c> join on
 /// country_regions), so a grant lands in the same region and country as before. Grouped by day and currency these
