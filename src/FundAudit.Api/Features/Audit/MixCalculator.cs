@@ -52,7 +52,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         CancellationToken ct
     )
     {
-        var rows = await sums.SumsAsync(funderId, q, ct);
+        var (rows, scan) = await sums.SumsAsync(funderId, q, medians, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
         {
@@ -67,7 +67,9 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         }
 
         IReadOnlyList<MedianRow> medianRows =
-            medians && rows.Count > 0 ? await sums.MediansAsync(funderId, q, Factors(pairs, q.Currency), ct) : [];
+            !medians || rows.Count == 0 ? []
+            : scan is not null ? scan.Medians(Factors(pairs, q.Currency))
+            : await sums.MediansAsync(funderId, q, Factors(pairs, q.Currency), ct);
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, medianRows, row =>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
 
@@ -25,6 +26,13 @@ internal sealed class MixMedians(
     private decimal _lastFactor;
     private Cell _lastCell;
     private List<decimal>? _lastValues;
+    private readonly bool _byLevel = dimensions.Contains("level");
+    private readonly bool _byPurpose = dimensions.Contains("purpose");
+    private readonly bool _byFlexible = dimensions.Contains("flexible");
+    private readonly bool _byYear = dimensions.Contains("year");
+    private readonly bool _byRegion = dimensions.Contains("region");
+    private readonly bool _byCountry = dimensions.Contains("country");
+    private readonly bool _byProgramme = dimensions.Contains("programme");
 
     /// <summary>One cell of the mix: the grouped dimensions' values, null where not grouped.</summary>
     private readonly record struct Cell(
@@ -76,16 +84,42 @@ internal sealed class MixMedians(
         }
 
         var n = dimensions.Count;
-        var currency = TextAt(row, n)!;
-        var date = row.Date(n + 1);
+        File(
+            new Cell(level, purpose, flexible, year, region, country, programme),
+            TextAt(row, n)!,
+            row.Date(n + 1),
+            row.Int64(n + 2)
+        );
+    }
+
+    /// <summary>
+    /// Adds one grant of the sums' group <paramref name="group"/> (<see cref="MixGrantScan"/>): its cell is the
+    /// group's values of the grouped dimensions, the fiscal year from the group's award day.
+    /// </summary>
+    public void Add(MixRow group, int fiscalYearStartMonth, long amount)
+    {
+        var cell = new Cell(
+            _byLevel ? group.Level : null,
+            _byPurpose ? group.Purpose : null,
+            _byFlexible ? group.Flexible : null,
+            _byYear ? AuditPeriod.FiscalYearOf(group.AwardDate, fiscalYearStartMonth) : null,
+            _byRegion ? group.Region : null,
+            _byCountry ? group.Country : null,
+            _byProgramme ? group.Programme : null
+        );
+        File(cell, group.Currency, group.AwardDate, amount);
+    }
+
+    /// <summary>Converts <paramref name="amount"/> at its (currency, day) factor and files it in its cell.</summary>
+    private void File(Cell cell, string currency, DateOnly date, long amount)
+    {
         if (!ReferenceEquals(currency, _lastPair.Currency) || date != _lastPair.Date)
         {
             _lastPair = (currency, date);
             _lastFactor = factors[_lastPair];
         }
 
-        var x = Math.Round(row.Int64(n + 2) * _lastFactor, 6, MidpointRounding.AwayFromZero);
-        var cell = new Cell(level, purpose, flexible, year, region, country, programme);
+        var x = Math.Round(amount * _lastFactor, 6, MidpointRounding.AwayFromZero);
         if (_lastValues is null || cell != _lastCell)
         {
             ref var values = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, cell, out _);

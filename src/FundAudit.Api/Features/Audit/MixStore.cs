@@ -61,14 +61,42 @@ internal sealed class MixStore(Db db)
 
     /// <summary>
     /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null, the
-    /// field view; currency; award date; level, purpose, flexible; region, country, programme when grouped by them).
+    /// field view; currency; award date; level, purpose, flexible; region, country, programme when grouped by them):
+    /// from the stored daily totals when they hold the query, else summed from one narrow read of the grants
+    /// (<see cref="MixGrantScan"/>), else (a source filter with place or programme) grouped by the database.
     /// </summary>
     public async Task<IReadOnlyList<MixRow>> SumsAsync(long? funderId, MixQuery q, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return MixFilter.ReadsDayTotals(q)
-            ? await DayTotalsAsync(connection, funderId, q, ct)
+        if (MixFilter.ReadsDayTotals(q))
+        {
+            return await DayTotalsAsync(connection, funderId, q, ct);
+        }
+
+        return MixGrantScan.Serves(q)
+            ? await new MixGrantScan(db, funderId, q).ReadAsync(connection, ct)
             : await GroupedGrantsAsync(connection, funderId, q, ct);
+    }
+
+    /// <summary>
+    /// The sums, and for a report with <paramref name="medians"/> that <see cref="MixGrantScan"/> answers (not from
+    /// the daily totals) the scan, which kept every grant's amount, so that the medians need no second read.
+    /// </summary>
+    public async Task<(IReadOnlyList<MixRow> Rows, MixGrantScan? Scan)> SumsAsync(
+        long funderId,
+        MixQuery q,
+        bool medians,
+        CancellationToken ct
+    )
+    {
+        if (!medians || MixFilter.ReadsDayTotals(q) || !MixGrantScan.Serves(q))
+        {
+            return (await SumsAsync(funderId, q, ct), null);
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var scan = new MixGrantScan(db, funderId, q, keepGrants: true);
+        return (await scan.ReadAsync(connection, ct), scan);
     }
 
     /// <summary>
