@@ -16,7 +16,7 @@ using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>
-/// grants.quality_flags (migration 0019) equals the checks computed from scratch on the grant as read back, after every
+/// grants.quality_flags (migration 0018) equals the checks computed from scratch on the grant as read back, after every
 /// kind of write (JSON upsert new and changed, CSV import, XLSX import, correction, re-classification, delete); and
 /// the report summed by those flags (what GET /api/audit/quality answers) equals the report that tests every grant
 /// one by one, grants written without flags included.
@@ -208,7 +208,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/F-1")).StatusCode);
         await AssertFlagsAndReportAsync(tenant, 7, "a delete");
 
-        // Grants stored before migration 0019 (no flags) are checked one by one: the same report.
+        // Grants stored before migration 0018 (no flags) are checked one by one: the same report.
         var before = await QualityAsync(tenant);
         await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
         {

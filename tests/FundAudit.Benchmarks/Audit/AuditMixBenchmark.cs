@@ -137,7 +137,7 @@ internal static class AuditMixBenchmark
         }
     }
 
-    /// <summary>grants.quality_flags as the service stores it (migration 0019) for a generated grant.</summary>
+    /// <summary>grants.quality_flags as the service stores it (migration 0018) for a generated grant.</summary>
     private static int QualityFlagsOf(int i, string currency, long amount, DateOnly date, string country) =>
         QualityFlags.Of(
             new FundAudit.Core.Grants.GrantRecord

@@ -321,7 +321,7 @@ internal sealed class GrantStore(Db db)
             c is null ? null : boxedNow,
             boxedNow,
             importId,
-            Audit.Quality.QualityFlags.Of(r, title, country), // migration 0019
+            Audit.Quality.QualityFlags.Of(r, title, country), // migration 0018
             boxedNow,
         ];
         values[ExtraJsonIndex] = StoredGrantText.ToStore(values, g);

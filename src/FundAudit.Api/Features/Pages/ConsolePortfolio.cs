@@ -242,7 +242,7 @@ internal static class ConsolePortfolio
             null
         );
         var q = Audit.Quality.GetQuality.ToQuery(filters, quality.Options);
-        var report = await quality.ReportAsync(user.FunderId(), q, null, ct); // summed by stored flags (0019)
+        var report = await quality.ReportAsync(user.FunderId(), q, null, ct); // summed by stored flags (0018)
         return Audit.Quality.GetQuality.ToResponse(report, "").Checks.Single(c => c.Code == "unclassified").Reasons;
     }
 

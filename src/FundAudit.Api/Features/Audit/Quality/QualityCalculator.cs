@@ -52,7 +52,7 @@ internal sealed record QualityReport(
 
 /// <summary>
 /// Runs the quality checks over the grants the mix would count. The report (<see cref="ReportAsync"/>) sums the
-/// grants by their stored flags (migration 0019), currency and award date, and converts each such sum at its day's
+/// grants by their stored flags (migration 0018), currency and award date, and converts each such sum at its day's
 /// rate (the mix's rate book and window), rounded once, as the mix converts its day totals; a grant list
 /// (<see cref="ComputeAsync"/>) converts each grant on its own. A grant without a rate is counted, and named by the
 /// no_exchange_rate check, but its money is left out of the money shares (never guessed).

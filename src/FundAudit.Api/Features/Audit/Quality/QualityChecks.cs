@@ -12,7 +12,7 @@ internal sealed record QualityContext(DateOnly Today, string Currency, RateBook 
 
 /// <summary>One data-quality check: a stable code, its title, and the test that answers why a grant fails it (null
 /// when it passes). <paramref name="Bit"/>: for a check that depends on the grant's own content only, its bit in
-/// grants.quality_flags (migration 0019; never renumbered, since stored rows keep it); null for a check that reads
+/// grants.quality_flags (migration 0018; never renumbered, since stored rows keep it); null for a check that reads
 /// other data (today, rates, the effective classification), evaluated when the report is read.</summary>
 internal sealed record QualityCheck(
     string Code,

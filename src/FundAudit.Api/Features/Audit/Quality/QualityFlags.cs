@@ -4,7 +4,7 @@ using FundAudit.Core.Grants;
 namespace FundAudit.Api.Features.Audit.Quality;
 
 /// <summary>
-/// grants.quality_flags (migration 0019): the bit set of the checks that depend on the grant's own content only (those
+/// grants.quality_flags (migration 0018): the bit set of the checks that depend on the grant's own content only (those
 /// of <see cref="QualityChecks.All"/> with a <see cref="QualityCheck.Bit"/>), computed with the checks' own tests
 /// from the finished grant when it is written (<see cref="GrantIngest.GrantStore.ColumnValues"/>, the one mapping
 /// every write path shares), so the report sums grants grouped by it instead of testing every grant.

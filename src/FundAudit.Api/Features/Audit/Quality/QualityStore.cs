@@ -100,7 +100,7 @@ internal sealed class QualityStore(Db db)
     /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
     /// may fail it when the database can tell (so totals over them are not the query's totals); with
     /// <paramref name="importId"/>, only the grants that import wrote last (grants.import_id, migration 0017); with
-    /// <paramref name="unflagged"/>, only those stored without quality flags (migration 0019).
+    /// <paramref name="unflagged"/>, only those stored without quality flags (migration 0018).
     /// </summary>
     public async Task<IReadOnlyList<QualityRow>> RowsAsync(
         long funderId,
@@ -129,7 +129,7 @@ internal sealed class QualityStore(Db db)
         }
         else if (only is not null && QualityChecks.Find(only) is { Bit: { } bit })
         {
-            // A stored check: its bit, or no flags at all (stored before migration 0019); the check still tests each.
+            // A stored check: its bit, or no flags at all (stored before migration 0018); the check still tests each.
             where += " AND (g.quality_flags IS NULL OR (g.quality_flags & @QualityBit) <> 0)";
             p["QualityBit"] = 1 << bit;
         }
@@ -158,7 +158,7 @@ internal sealed class QualityStore(Db db)
     }
 
     /// <summary>
-    /// The grants of <paramref name="q"/> that have stored flags (migration 0019), summed by what the report needs to
+    /// The grants of <paramref name="q"/> that have stored flags (migration 0018), summed by what the report needs to
     /// tell them apart: the flags, currency and award date (for the rate), whether a date is far in the future, and
     /// for a dimension still unclassified (after corrections) the classifier's evidence (for the reasons). Grants
     /// written without flags come in groups with null flags: read them with <see cref="RowsAsync"/>.
