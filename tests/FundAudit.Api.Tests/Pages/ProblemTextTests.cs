@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Http;
+using FundAudit.Api.Tests.Audit;
 using FundAudit.Api.Tests.Infrastructure;
 
 namespace FundAudit.Api.Tests.Pages;
@@ -125,6 +127,55 @@ public abstract class ProblemLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("Not an ISO 4217 currency code.", body, StringComparison.Ordinal);
         Assert.Contains("The maximum amount must be more than zero.", body, StringComparison.Ordinal);
         Assert.DoesNotContain(ProblemText.Get("Currency_Unknown", "es")!, body, StringComparison.Ordinal);
+    }
+
+    private static string Es(string key, params object[] args) =>
+        string.Format(CultureInfo.GetCultureInfo("es"), ProblemText.Get(key, "es")!, args);
+
+    [Fact]
+    public async Task A_use_case_problem_is_shown_in_the_console_language_and_the_api_stays_english()
+    {
+        var tenant = await HandWorkedPortfolio.CreateAsync(app);
+        await HandWorkedPortfolio.BaselineAsync(tenant); // named FY2024
+        using var admin = await ConsoleClient.SignInAsync(app, tenant.Key);
+        var baseline = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = "FY2024",
+            ["from"] = "2025-01-01",
+            ["to"] = "2025-12-31",
+            ["currency"] = "EUR",
+        };
+        var spanish = Es("Use_BaselineNameInUse", "FY2024");
+
+        await admin.GetPageAsync("/app/audit?lang=es");
+        var (status, html) = await admin.PostPageAsync("/app/audit/baselines", baseline);
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        html = WebUtility.HtmlDecode(html);
+        Assert.Contains(spanish, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("A baseline named 'FY2024' exists", html, StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/audit/baselines")
+        {
+            Content = JsonContent.Create(
+                new
+                {
+                    name = "FY2024",
+                    from = "2025-01-01",
+                    to = "2025-12-31",
+                    currency = "EUR",
+                }
+            ),
+        };
+        request.Headers.AcceptLanguage.ParseAdd("es-ES,es;q=0.9");
+        var api = await tenant.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Conflict, api.StatusCode);
+        var body = await api.Content.ReadAsStringAsync();
+        Assert.Contains(
+            "A baseline named 'FY2024' exists; baselines are never replaced.",
+            body,
+            StringComparison.Ordinal
+        );
+        Assert.DoesNotContain(spanish, body, StringComparison.Ordinal);
     }
 }
 

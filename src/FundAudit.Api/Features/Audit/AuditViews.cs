@@ -49,8 +49,7 @@ internal static class AuditViews
         return TypedResults.Problem(
             statusCode: StatusCodes.Status422UnprocessableEntity,
             title: "Exchange rates " + "missing",
-            detail: $"Some grants cannot be converted to {missing.Currency}: no rate within the window for {text}. "
-                + $"Load them with POST /api/audit/rates.",
+            detail: ProblemText.T("Use_RatesMissing", missing.Currency, text),
             extensions: new Dictionary<string, object?> { ["currency"] = missing.Currency, ["missing"] = byCurrency }
         );
     }
@@ -59,7 +58,7 @@ internal static class AuditViews
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Baseline not found",
-            detail: $"There is no baseline {id}."
+            detail: ProblemText.T("Use_BaselineNotFound", id)
         );
 
     public static AuditPeriod? PeriodOf(DateOnly? from, DateOnly? to, int? fiscalYear, int startMonth) =>

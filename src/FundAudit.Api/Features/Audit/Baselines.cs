@@ -94,7 +94,7 @@ internal static class CreateBaseline
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Baseline name in use",
-                detail: $"A baseline named '{name}' exists; baselines are never replaced."
+                detail: ProblemText.T("Use_BaselineNameInUse", name)
             );
         }
 

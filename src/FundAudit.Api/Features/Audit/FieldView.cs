@@ -101,8 +101,7 @@ internal static class GetFieldView
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Not in the field view",
-                detail: "Only funders who share their own mix see the field: PUT /api/audit/field/participation "
-                    + "{\"optIn\": true}."
+                detail: ProblemText.T("Use_FieldOptIn")
             );
         }
 

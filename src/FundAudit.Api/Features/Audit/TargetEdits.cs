@@ -45,6 +45,6 @@ internal static class EditTarget
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Target not found",
-            detail: $"There is no target {id}."
+            detail: ProblemText.T("Use_TargetNotFound", id)
         );
 }

@@ -78,8 +78,7 @@ internal static class PutRuleSet
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Version already in use",
-                detail: $"The current rule set already has version '{parsed.Version}': give the changed rule set a "
-                    + $"new version."
+                detail: ProblemText.T("Use_RuleSetVersionInUse", parsed.Version)
             );
         }
 

@@ -8,7 +8,7 @@ internal static class EmergencyProblems
     public static ProblemHttpResult Stale(int? current) =>
         TypedResults.Problem(
             title: "The request has changed",
-            detail: "Someone else acted on this request first. Reload it and decide again.",
+            detail: ProblemText.T("Use_RequestChanged"),
             statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["code"] = "stale_version", ["currentVersion"] = current }
         );
@@ -34,14 +34,14 @@ internal static class EmergencyProblems
     public static ProblemHttpResult RequestNotFound() =>
         TypedResults.Problem(
             title: "Not found",
-            detail: "No request with this reference.",
+            detail: ProblemText.T("Use_RequestNotFound"),
             statusCode: StatusCodes.Status404NotFound
         );
 
     public static ProblemHttpResult FundNotFound() =>
         TypedResults.Problem(
             title: "Not found",
-            detail: "No fund with this address.",
+            detail: ProblemText.T("Use_FundAddressNotFound"),
             statusCode: StatusCodes.Status404NotFound
         );
 
@@ -57,7 +57,7 @@ internal static class EmergencyProblems
     public static ProblemHttpResult Shredded() =>
         TypedResults.Problem(
             title: "Shredded",
-            detail: "This case was shredded: its sensitive fields are gone and nothing can be written into it.",
+            detail: ProblemText.T("Use_CaseShredded"),
             statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["code"] = "case_shredded" }
         );

@@ -88,7 +88,7 @@ internal static class FundMembers
         {
             return TypedResults.Problem(
                 title: "Not found",
-                detail: "This person is no member of the fund.",
+                detail: ProblemText.T("Use_NotFundMember"),
                 statusCode: StatusCodes.Status404NotFound
             );
         }

@@ -115,7 +115,7 @@ internal static class CreateFund
         {
             return TypedResults.Problem(
                 title: "Slug taken",
-                detail: "Another fund already uses this slug.",
+                detail: ProblemText.T("Use_FundSlugTaken"),
                 statusCode: StatusCodes.Status409Conflict
             );
         }

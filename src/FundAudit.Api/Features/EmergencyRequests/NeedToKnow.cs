@@ -60,8 +60,7 @@ internal sealed class NeedToKnow(FundMemberStore members)
     public static ProblemHttpResult NotAMember() =>
         TypedResults.Problem(
             title: "Members only",
-            detail: "Only members of the request's fund read its sensitive fields or act on it (admins too): an admin "
-                + "adds members with PUT /api/funds/{slug}/members/{personId}.",
+            detail: ProblemText.T("Use_MembersOnly"),
             statusCode: StatusCodes.Status403Forbidden
         );
 }

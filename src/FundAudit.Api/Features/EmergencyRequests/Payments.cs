@@ -64,7 +64,7 @@ internal static class GetPaymentDetails
         {
             return TypedResults.Problem(
                 title: "Not found",
-                detail: "No payment details are recorded for this request.",
+                detail: ProblemText.T("Use_NoPaymentDetails"),
                 statusCode: StatusCodes.Status404NotFound
             );
         }
@@ -182,7 +182,7 @@ internal static class RecordDisbursement
     private static Results<Ok<Response>, ProblemHttpResult> OtherRequest() =>
         TypedResults.Problem(
             title: "Idempotency-Key reused",
-            detail: "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+            detail: ProblemText.T("Use_IdempotencyReused"),
             statusCode: StatusCodes.Status422UnprocessableEntity,
             extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header }
         );
@@ -259,7 +259,7 @@ internal static class RecordDisbursement
         {
             return TypedResults.Problem(
                 title: "Already disbursed",
-                detail: "This request's disbursement is already recorded (under another Idempotency-Key).",
+                detail: ProblemText.T("Use_AlreadyDisbursed"),
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" }
             );

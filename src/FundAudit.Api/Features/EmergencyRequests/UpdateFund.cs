@@ -29,7 +29,7 @@ internal static class UpdateFund
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Fund not found",
-                detail: $"There is no fund '{slug}' in your funds."
+                detail: ProblemText.T("Use_FundNotFound", slug)
             );
         }
 

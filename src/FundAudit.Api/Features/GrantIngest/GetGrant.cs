@@ -40,7 +40,7 @@ internal static class GrantProblems
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Grant not found",
-            detail: "No grant with this identifier in your portfolio.",
+            detail: ProblemText.T("Use_GrantNotFound"),
             extensions: new Dictionary<string, object?> { ["identifier"] = id.Length > 100 ? id[..100] : id }
         );
 }

@@ -50,7 +50,7 @@ internal sealed class KeyStepUp(
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
                 title: "Too many wrong codes",
-                detail: $"Wrong codes slow down: try again in {seconds} seconds."
+                detail: ProblemText.T("Use_StepUpWait", seconds)
             );
         }
 

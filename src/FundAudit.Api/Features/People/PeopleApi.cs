@@ -119,8 +119,7 @@ internal static class InvitePerson
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Already a person",
-                detail: "Your funder already has a person with this email. A seized person is invited again with "
-                    + "POST /api/people/{id}/invitations."
+                detail: ProblemText.T("Use_PersonExists")
             );
         }
 
@@ -174,7 +173,7 @@ internal static class ReinvitePerson
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Person is active",
-                detail: "An active person needs no invitation. Seize them first if their factors must be replaced."
+                detail: ProblemText.T("Use_PersonActive")
             );
         }
 
@@ -227,6 +226,6 @@ internal static class PeopleProblems
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Person not found",
-            detail: "Your funder has no person with this id."
+            detail: ProblemText.T("Use_PersonNotFound")
         );
 }

@@ -141,7 +141,7 @@ internal static class SsoSettings
             _ => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Slug taken",
-                detail: "Another funder's sign-in page uses this slug: choose another.",
+                detail: ProblemText.T("Use_SsoSlugTaken"),
                 type: "slug_taken"
             ),
         };
@@ -172,7 +172,7 @@ internal static class SsoSettings
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "No single sign-on",
-            detail: "Your funder has no OpenID Connect provider set."
+            detail: ProblemText.T("Use_NoSso")
         );
 
     /// <summary>What saving answered: the stored row, the request's problems, or the slug is another's.</summary>

@@ -202,8 +202,7 @@ internal static class ExportGiving
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "No grants to publish",
-            detail: $"No grants awarded from {Iso(q.Period.From)} to {Iso(q.Period.To)} match the filters; a 360Giving "
-                + "package needs at least one."
+            detail: ProblemText.T("Use_NothingToPublish", Iso(q.Period.From), Iso(q.Period.To))
         );
 
     private static MixQuery QueryOf(Request r, AuditOptions options) =>

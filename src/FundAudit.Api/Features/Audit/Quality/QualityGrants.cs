@@ -69,9 +69,11 @@ internal static class QualityGrants
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Quality check not found",
-                detail: $"There is no check '{code}'. Checks: "
-                    + string.Join(", ", QualityChecks.All.Select(c => c.Code))
-                    + "."
+                detail: ProblemText.T(
+                    "Use_QualityCheckUnknown",
+                    code,
+                    string.Join(", ", QualityChecks.All.Select(c => c.Code))
+                )
             );
         }
 

@@ -95,6 +95,6 @@ internal static class GrantImportProblems
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: "Import not found",
-            detail: "No import with this id in your " + "portfolio."
+            detail: ProblemText.T("Use_ImportNotFound")
         );
 }

@@ -145,9 +145,7 @@ internal static class UploadGrantImport
         TypedResults.Problem(
             statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported media type",
-            detail: "Send the CSV as a text/csv body, the XLSX workbook as an "
-                + Xlsx.GrantXlsxReader.MediaType
-                + " body, or either as the file part of multipart/form-data."
+            detail: ProblemText.T("Use_UploadMediaType", Xlsx.GrantXlsxReader.MediaType)
         );
 
     private static ProblemHttpResult BadUpload(string detail) =>
