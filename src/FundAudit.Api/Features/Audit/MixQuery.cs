@@ -42,6 +42,11 @@ internal static class MixFilter
     public static bool NeedsRegion(MixQuery q) =>
         q.Region is not null || q.Country is not null || MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
 
+    /// <summary>The join of country_regions r on the grant's recipient country when <see cref="NeedsRegion"/>, else
+    /// nothing: what follows <c>FROM grants g …</c> in every query over the grants.</summary>
+    public static string RegionJoin(MixQuery q) =>
+        NeedsRegion(q) ? " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)" : "";
+
     /// <summary>The conditions over the grants g (with the correction c, and the region r when needed).</summary>
     public static (string Where, Dictionary<string, object> Parameters) OverGrants(long? funderId, MixQuery q)
     {

@@ -57,7 +57,6 @@ internal sealed class MedianRow
 internal sealed class MixStore(Db db)
 {
     private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
-    private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
 
     /// <summary>
     /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null, the
@@ -128,7 +127,7 @@ internal sealed class MixStore(Db db)
         return medians.Rows();
     }
 
-    private static string From(MixQuery q) => FromGrants + (MixFilter.NeedsRegion(q) ? RegionJoin : "");
+    private static string From(MixQuery q) => FromGrants + MixFilter.RegionJoin(q);
 
     /// <summary>
     /// The sums grouped from the grants: for queries the daily totals cannot answer. The groups are read through the

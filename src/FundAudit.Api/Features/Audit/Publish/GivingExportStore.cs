@@ -81,8 +81,6 @@ internal sealed class GivingExportStore(Db db)
 
     private const string SelectFunderName = "SELECT name FROM funders WHERE id = @FunderId";
 
-    private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
-
     /// <summary>How many grants <paramref name="q"/> selects, and how many of them are marked sensitive.</summary>
     public async Task<GivingExportCount> CountAsync(long funderId, MixQuery q, CancellationToken ct)
     {
@@ -114,5 +112,5 @@ internal sealed class GivingExportStore(Db db)
         }
     }
 
-    private static string Join(MixQuery q) => MixFilter.NeedsRegion(q) ? RegionJoin : "";
+    private static string Join(MixQuery q) => MixFilter.RegionJoin(q);
 }

@@ -83,8 +83,6 @@ internal sealed class QualityStore(Db db)
         FROM grants WHERE funder_id = @FunderId AND import_id = @ImportId
         """;
 
-    private const string RegionJoin = " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)";
-
     /// <summary>
     /// SQL that keeps only the grants that may fail a check, for the checks the database can narrow cheaply: a page of
     /// one check's grants (or the portfolio's unplaced money) then reads those rather than the whole portfolio.
@@ -95,6 +93,19 @@ internal sealed class QualityStore(Db db)
             "(COALESCE(c.level, g.level) = 'unclassified' OR COALESCE(c.purpose, g.purpose) = 'unclassified')",
         ["zero_or_negative_amount"] = "g.amount_awarded <= 0",
     };
+
+    /// <summary>The mix filter's conditions over the grants, and <paramref name="importId"/>'s when given.</summary>
+    private static (string Where, Dictionary<string, object> Parameters) Over(long funderId, MixQuery q, long? importId)
+    {
+        var (where, p) = MixFilter.OverGrants(funderId, q);
+        if (importId is { } import)
+        {
+            where += " AND g.import_id = @ImportId";
+            p["ImportId"] = import;
+        }
+
+        return (where, p);
+    }
 
     /// <summary>
     /// The grants of <paramref name="q"/>, in id order; with <paramref name="only"/> a check's code, only those that
@@ -111,13 +122,7 @@ internal sealed class QualityStore(Db db)
         CancellationToken ct
     )
     {
-        var (where, p) = MixFilter.OverGrants(funderId, q);
-        if (importId is { } import)
-        {
-            where += " AND g.import_id = @ImportId";
-            p["ImportId"] = import;
-        }
-
+        var (where, p) = Over(funderId, q, importId);
         if (unflagged)
         {
             where += " AND g.quality_flags IS NULL";
@@ -134,7 +139,7 @@ internal sealed class QualityStore(Db db)
             p["QualityBit"] = 1 << bit;
         }
 
-        var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
+        var join = MixFilter.RegionJoin(q);
         var sql = $"""
             SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.currency AS Currency,
                    g.amount_awarded AS Amount, g.award_date AS AwardDate, g.planned_start_date AS PlannedStart,
@@ -171,15 +176,9 @@ internal sealed class QualityStore(Db db)
         CancellationToken ct
     )
     {
-        var (where, p) = MixFilter.OverGrants(funderId, q);
-        if (importId is { } import)
-        {
-            where += " AND g.import_id = @ImportId";
-            p["ImportId"] = import;
-        }
-
+        var (where, p) = Over(funderId, q, importId);
         p["FarFutureAfter"] = farFutureAfter;
-        var join = MixFilter.NeedsRegion(q) ? RegionJoin : "";
+        var join = MixFilter.RegionJoin(q);
         var sql = $"""
             SELECT x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced,
                    x.LevelEvidence, x.PurposeEvidence, COUNT(*) AS Grants, SUM(x.Amount) AS Amount
