@@ -15,15 +15,7 @@ public sealed class ChartTextKeyTests
     [Fact]
     public void Every_chart_text_is_in_every_console_language()
     {
-        var english = ChartText.Keys();
-        Assert.True(english.Count > 25, $"only {english.Count} keys");
-        foreach (var lang in ConsoleText.Languages.Where(l => l != "en"))
-        {
-            Assert.Equal(english, ChartText.Keys(lang));
-            Assert.All(english, key => Assert.False(string.IsNullOrWhiteSpace(ChartText.Get(key, lang)), key));
-            var translated = english.Count(key => ChartText.Get(key, lang) != ChartText.Get(key, "en"));
-            Assert.True(translated > english.Count * 0.8, $"{lang}: only {translated} of {english.Count} differ");
-        }
+        Translations.AssertComplete(ConsoleText.Languages, ChartText.Keys, ChartText.Get, 25);
     }
 }
 

@@ -97,20 +97,7 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public void Every_text_has_a_translation_in_every_language()
     {
-        var english = PageText.Keys();
-        Assert.True(english.Count > 60, $"only {english.Count} keys");
-        foreach (var lang in PageText.Languages.Where(l => l != "en"))
-        {
-            Assert.Equal(english, PageText.Keys(lang));
-            Assert.All(english, key =>
-                Assert.False(string.IsNullOrWhiteSpace(PageText.Get(key, lang)), $"{lang}:{key} is empty")
-            );
-            var translated = english.Count(key => PageText.Get(key, lang) != PageText.Get(key, "en"));
-            Assert.True(
-                translated > english.Count * 0.8,
-                $"{lang}: only {translated} of {english.Count} texts differ from English"
-            );
-        }
+        Translations.AssertComplete(PageText.Languages, PageText.Keys, PageText.Get, 60);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Http;
@@ -11,31 +10,12 @@ using FundAudit.Api.Tests.Infrastructure;
 namespace FundAudit.Api.Tests.Pages;
 
 /// <summary>The validators' messages (ProblemText): every key in every console language, each one used.</summary>
-public sealed partial class ProblemTextKeyTests
+public sealed class ProblemTextKeyTests
 {
     [Fact]
     public void Every_validator_message_is_in_every_console_language_with_the_same_placeholders()
     {
-        var english = ProblemText.Keys();
-        Assert.True(english.Count > 60, $"only {english.Count} keys");
-        foreach (var lang in ConsoleText.Languages.Where(l => l != "en"))
-        {
-            Assert.Equal(english, ProblemText.Keys(lang));
-            Assert.All(english, key =>
-            {
-                var text = ProblemText.Get(key, lang);
-                Assert.False(string.IsNullOrWhiteSpace(text), $"{lang}:{key} is empty");
-                Assert.True(
-                    Placeholders(ProblemText.Get(key, "en")!).SetEquals(Placeholders(text!)),
-                    $"{lang}:{key} has other placeholders than English"
-                );
-            });
-            var translated = english.Count(key => ProblemText.Get(key, lang) != ProblemText.Get(key, "en"));
-            Assert.True(
-                translated > english.Count * 0.8,
-                $"{lang}: only {translated} of {english.Count} messages differ from English"
-            );
-        }
+        Translations.AssertComplete(ConsoleText.Languages, ProblemText.Keys, ProblemText.Get, 60);
     }
 
     [Fact]
@@ -51,12 +31,6 @@ public sealed partial class ProblemTextKeyTests
             .ToList();
         Assert.Empty(unused);
     }
-
-    private static HashSet<string> Placeholders(string text) =>
-        PlaceholderPattern().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
-
-    [GeneratedRegex(@"\{\d+(:[^}]*)?\}")]
-    private static partial Regex PlaceholderPattern();
 }
 
 /// <summary>
