@@ -50,7 +50,7 @@ public sealed partial class ClassificationEngine
 
         work.DropAreasAroundOneCountry(evidence);
 
-        var text = TextPlaces(hits, factor, PlaceInText);
+        var text = TextPlaces(hits, factor, PlaceInText, baseCountry);
         var source = "beneficiary locations";
         var fromText = false;
         if (work.IsOnly(baseCountry) && (text.Countries.Any(c => c != baseCountry) || text.Areas.Count > 0))
@@ -83,7 +83,7 @@ public sealed partial class ClassificationEngine
             (work, source, fromText) = (text, "places named in the text", true);
         }
 
-        var hints = Hints(hits, factor);
+        var hints = Hints(hits, factor, baseCountry);
         return new LevelFacts(baseCountry, work, source, fromText, hints, grant.RecipientIsIndividual, international);
     }
 
@@ -149,7 +149,7 @@ public sealed partial class ClassificationEngine
         return null;
     }
 
-    private WorkPlaces TextPlaces(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, int where)
+    private WorkPlaces TextPlaces(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, int where, Country? recipientBase)
     {
         var work = new WorkPlaces();
         foreach (var id in hits)
@@ -175,12 +175,22 @@ public sealed partial class ClassificationEngine
             {
                 work.AddSubPlace(_subPlaces[_sub[id]]);
             }
+            else if (_kind[id] == TermKind.BasePlace && recipientBase is not null)
+            {
+                foreach (var reading in _basePlaces[_sub[id]])
+                {
+                    if (reading.Country == recipientBase)
+                    {
+                        work.AddSubPlace(reading); // "Portsmouth" of a recipient based in GB: the English city
+                    }
+                }
+            }
         }
 
         return work;
     }
 
-    private LevelHints Hints(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor)
+    private LevelHints Hints(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, Country? recipientBase)
     {
         Span<double> hint = stackalloc double[5];
         hint.Clear();
@@ -196,7 +206,7 @@ public sealed partial class ClassificationEngine
             }
         }
 
-        var names = TextPlaces(hits, factor, PlaceInName).SubNational;
+        var names = TextPlaces(hits, factor, PlaceInName, recipientBase).SubNational;
         var best = GrantLevel.Unclassified;
         double bestScore = 0,
             runnerUp = 0;

@@ -20,6 +20,10 @@ public sealed partial class ClassificationEngine
 
         public List<SubPlace> SubPlaceTerms { get; } = [];
 
+        /// <summary>Names of places in several countries, each with its reading per country (the recipient's base
+        /// settles them).</summary>
+        public List<SubPlace[]> BasePlaceTerms { get; } = [];
+
         /// <summary>The rule set's terms: purposes, exceptions, clause markers, flexibility, level hints.</summary>
         public void AddRuleTerms(RuleSet rules)
         {
@@ -67,11 +71,20 @@ public sealed partial class ClassificationEngine
             {
                 if (phrase.Length >= 4 && !AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
                 {
+                    Add("non " + phrase, TermKind.NotPlace, 0, 0, "non " + phrase); // "Non United States"
+                    if (ConstituentCountry(phrase, country) is { } part)
+                    {
+                        SubPlaceTerms.Add(part); // "Scotland", "Northern Ireland": sub-national (TAXONOMY.md)
+                        Add(phrase, TermKind.SubPlace, SubPlaceTerms.Count - 1, 0, phrase);
+                        continue;
+                    }
+
                     PlaceTerms.Add(Places.ForCountry(country));
                     Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);
-                    Add("non " + phrase, TermKind.NotPlace, 0, 0, "non " + phrase); // "Non United States"
                 }
             }
+
+            AddShortCodes(placePhrases);
 
             foreach (var (phrase, place) in Places.AreaPhrases())
             {
@@ -95,7 +108,50 @@ public sealed partial class ClassificationEngine
                     Add(phrase, TermKind.SubPlace, SubPlaceTerms.Count - 1, 0, phrase);
                 }
             }
+
+            AddBasePlaceNames(placePhrases);
         }
+
+        /// <summary>"the USA", "the DRC", "the UAE": a country's short code is a place only after the
+        /// article.</summary>
+        private void AddShortCodes(HashSet<string> placePhrases)
+        {
+            foreach (var c in Countries.All)
+            {
+                foreach (var code in c.Aliases.Where(a => a.Length is 2 or 3 && a.All(char.IsAsciiLetterUpper)))
+                {
+                    var phrase = "the " + TextFold.Phrase(code);
+                    if (placePhrases.Add(phrase))
+                    {
+                        PlaceTerms.Add(Places.ForCountry(c));
+                        Add(phrase, TermKind.Place, PlaceTerms.Count - 1, 0, phrase);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Place names with readings in several countries ("Portsmouth"): the recipient's base settles
+        /// them.</summary>
+        private void AddBasePlaceNames(HashSet<string> placePhrases)
+        {
+            foreach (var (phrase, readings) in Gazetteer.BaseTextPhrases())
+            {
+                if (!AmbiguousTextPlaces.Contains(phrase) && placePhrases.Add(phrase))
+                {
+                    BasePlaceTerms.Add(readings);
+                    Add(phrase, TermKind.BasePlace, BasePlaceTerms.Count - 1, 0, phrase);
+                }
+            }
+        }
+
+        // An alias of a country that is one of its constituent countries ("scotland" of GB), as the scopes know it.
+        private static SubPlace? ConstituentCountry(string phrase, Country country) =>
+            !phrase.Equals(TextFold.Phrase(country.Name), StringComparison.Ordinal)
+            && Gazetteer.TryResolveName(phrase, country.Alpha2, out var part)
+            && part.Kind == SubPlaceKind.ConstituentCountry
+            && part.Country == country
+                ? part
+                : null;
 
         private void Add(string folded, TermKind k, int s, double w, string l)
         {

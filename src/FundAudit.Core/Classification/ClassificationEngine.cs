@@ -83,6 +83,7 @@ public sealed partial class ClassificationEngine
     private readonly string[] _titleEvidence; // the same with the title weight applied
     private readonly Place[] _places;
     private readonly SubPlace[] _subPlaces;
+    private readonly SubPlace[][] _basePlaces;
     private readonly RuleSet _rules;
 
     // The "decision: …" evidence line of each (decision, confidence): a handful per rule set, written once.
@@ -102,6 +103,7 @@ public sealed partial class ClassificationEngine
         _label = [.. table.Label];
         _places = [.. table.PlaceTerms];
         _subPlaces = [.. table.SubPlaceTerms];
+        _basePlaces = [.. table.BasePlaceTerms];
         _evidence = new string[_kind.Length];
         _titleEvidence = new string[_kind.Length];
         for (var i = 0; i < _kind.Length; i++)
@@ -134,6 +136,10 @@ public sealed partial class ClassificationEngine
         SubPlace,
         ClauseMarker,
         PurposeException,
+
+        /// <summary>A place name with readings in several countries ("Portsmouth"), read only in the country where
+        /// the recipient is based.</summary>
+        BasePlace,
 
         /// <summary>A country negated ("Non United States", "non-Kenyan"): matched only so that the country inside
         /// it is not read as a place.</summary>
@@ -243,7 +249,7 @@ public sealed partial class ClassificationEngine
         foreach (var id in ids)
         {
             var kind = _kind[id];
-            var isPlace = kind is TermKind.Place or TermKind.SubPlace;
+            var isPlace = kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace;
             if (kind == TermKind.NotPlace || (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace))
             {
                 continue; // an organisation's name says who it is and where, not what the grant is for

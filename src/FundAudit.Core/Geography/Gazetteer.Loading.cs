@@ -109,6 +109,49 @@ public static partial class Gazetteer
         return [.. result.Select(kv => (kv.Key, kv.Value)).OrderBy(p => p.Item1, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The phrases <see cref="BuildPhrases"/> leaves out only because they name places in several countries
+    /// ("Portsmouth", "Cornwall", "Manchester"), each with its best reading per country: the recipient's base settles
+    /// them.
+    /// </summary>
+    private static (string, SubPlace[])[] BuildBasePhrases()
+    {
+        var index = Data.Value;
+        var excluded = new HashSet<string>(DirectionWords, StringComparer.Ordinal);
+        excluded.UnionWith(Countries.NamePhrases().Select(p => p.Phrase));
+        excluded.UnionWith(Places.AreaPhrases().Select(p => p.Phrase));
+        var result = new Dictionary<string, SubPlace[]>(StringComparer.Ordinal);
+        foreach (var (name, reading, _) in index.PhraseCandidates)
+        {
+            var phrase = TextFold.Phrase(name);
+            if (
+                reading.Source == Source.Scope
+                || phrase.Length < 4
+                || excluded.Contains(phrase)
+                || index.OrdinaryWords.Contains(phrase)
+                || result.ContainsKey(phrase)
+            )
+            {
+                continue;
+            }
+
+            var key = TextFold.Key(phrase);
+            var readings = index.ByKey[key];
+            if (
+                readings.Any(r => r.Source == Source.Scope)
+                || readings.All(r => r.Place.Country == reading.Place.Country)
+                || NamedCountry(phrase, key) is not null
+            )
+            {
+                continue;
+            }
+
+            result[phrase] = [.. readings.GroupBy(r => r.Place.Country).Select(g => Best([.. g]))];
+        }
+
+        return [.. result.Select(kv => (kv.Key, kv.Value)).OrderBy(p => p.Item1, StringComparer.Ordinal)];
+    }
+
     private static Index Load()
     {
         var loader = new Loader();

@@ -43,6 +43,10 @@ public static partial class Gazetteer
         BuildPhrases,
         LazyThreadSafetyMode.ExecutionAndPublication
     );
+    private static readonly Lazy<(string, SubPlace[])[]> BasePhrases = new(
+        BuildBasePhrases,
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     /// <summary>Loads every table now (otherwise the first call does): for start-up, tests and timing.</summary>
     public static int Warm() => Data.Value.ByKey.Count;
@@ -166,6 +170,13 @@ public static partial class Gazetteer
     /// direction ("central", "north"), and have at least four letters.
     /// </summary>
     public static IEnumerable<(string Phrase, SubPlace Place)> TextPhrases() => Phrases.Value;
+
+    /// <summary>
+    /// Folded phrases that <see cref="TextPhrases"/> leaves out only because they name places in several countries
+    /// ("Portsmouth": England and Virginia; "Cornwall": England and Ontario), with their best reading in each country.
+    /// In free text they are read only in the country where the recipient is based, which settles them.
+    /// </summary>
+    public static IEnumerable<(string Phrase, SubPlace[] Readings)> BaseTextPhrases() => BasePhrases.Value;
 
     /// <summary>
     /// True when the name has readings in two or more countries ("Georgia", "Victoria", "Santa Cruz", "Córdoba",
