@@ -229,6 +229,32 @@ public sealed class PostgresImportRunsTests(PostgresApp app) : ImportRunsTests<P
         await AssertTotalsMatchGrantsAsync(tenant.FunderId, 600);
     }
 
+    [Fact]
+    public async Task An_import_streams_its_new_grants_in_one_copy_and_the_day_totals_match()
+    {
+        // Rows of one statement share its command id (cmin) in the load transaction (xmin). A COPY per batch gave
+        // the 300 rows six command ids, and the day-totals trigger ran six times, updating its groups each time.
+        var tenant = await App.CreateTenantAsync();
+        var rows =
+            CsvTestFiles.Header360
+            + "\n"
+            + string.Concat(
+                Enumerable.Range(1, 300).Select(i => $"C-{i},Title {i},D,GBP,{10 + i},2024-01-{1 + i % 3:00}\n")
+            );
+        var id = await UploadAsync(tenant, rows);
+        var options = new GrantImportOptions { BatchSize = 50, ProgressEveryRows = 50 };
+        await ImportJobs.Create(App.Services, options).RunAsync(id, CancellationToken.None);
+        Assert.Equal("succeeded", await StatusAsync(tenant, id));
+
+        await using var connection = await App.Services.GetRequiredService<Db>().OpenAsync();
+        var grants = await connection.QuerySingleAsync<(long Rows, long Statements, long Transactions)>(
+            "SELECT count(*), count(DISTINCT cmin::text), count(DISTINCT xmin::text) FROM grants WHERE funder_id = @F",
+            new { F = tenant.FunderId }
+        );
+        Assert.Equal((300L, 1L, 1L), grants);
+        await AssertTotalsMatchGrantsAsync(tenant.FunderId, 300);
+    }
+
     private async Task AssertTotalsMatchGrantsAsync(long funderId, int grants)
     {
         await using var connection = await App.Services.GetRequiredService<Db>().OpenAsync();

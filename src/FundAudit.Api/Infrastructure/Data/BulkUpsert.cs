@@ -62,6 +62,12 @@ internal interface IBulkUpsert : IAsyncDisposable
     /// triggers are back in force: call it before committing any load that wrote rows.
     /// </summary>
     Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct);
+
+    /// <summary>
+    /// Stops rows still streaming to the server (PostgreSQL keeps one COPY open across batches) without storing them,
+    /// so that the caller's transaction can roll back; nothing to do where each call ends its own statements.
+    /// </summary>
+    ValueTask CancelWritesAsync() => ValueTask.CompletedTask;
 }
 
 /// <summary>What the engines that write new rows straight into the table inside the load transaction check.</summary>

@@ -1,19 +1,57 @@
 using System.Data;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
-/// PostgreSQL: rows new to the table go by binary COPY (<see cref="NpgsqlBinaryImporter"/>) straight into it, batch by
-/// batch inside the load transaction, so the server writes them while the client still reads the file. Rows that may
-/// match stored ones go by binary COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO UPDATE
-/// WHERE changed; <c>xmax = 0</c> on the returned rows marks the inserted ones.
+/// PostgreSQL: rows new to the table go by binary COPY (<see cref="NpgsqlBinaryImporter"/>) straight into it inside the
+/// load transaction, so the server writes them while the client still reads the file. Rows that may match stored ones
+/// go by binary COPY into a session temp table, then one INSERT … SELECT … ON CONFLICT DO UPDATE WHERE changed;
+/// <c>xmax = 0</c> on the returned rows marks the inserted ones.
 /// </summary>
+/// <remarks>
+/// One COPY stays open across batches, ended only when the rows switch between the table and the staging table and
+/// before the merge (<see cref="EndWritesAsync"/>): a COPY per batch made the writer wait for the server at the end of
+/// every batch (the reader and mapper idle meanwhile) and ran the table's statement triggers once per batch (the
+/// day-totals trigger then updated the same groups again and again, leaving a dead row version each time).
+/// </remarks>
 internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsertTarget target) : IBulkUpsert
 {
-    private string[]? _types;
-    private string[]? _tableTypes;
+    private PgColumn[]? _types;
+    private PgColumn[]? _tableTypes;
     private long _inserted;
+    private NpgsqlBinaryImporter? _copy;
+    private string? _copyTable;
+
+    /// <summary>How a value of a column is written: by a known <see cref="NpgsqlDbType"/>, else by type name.</summary>
+    private enum PgKind
+    {
+        Other,
+        Text,
+        Bigint,
+        Double,
+        Boolean,
+        Date,
+    }
+
+    /// <summary>A column's PostgreSQL type name and how its values are written.</summary>
+    private sealed record PgColumn(string TypeName, PgKind Kind)
+    {
+        public static PgColumn Of(string name) =>
+            new(
+                name,
+                name switch
+                {
+                    "text" => PgKind.Text,
+                    "bigint" => PgKind.Bigint,
+                    "double precision" => PgKind.Double,
+                    "boolean" => PgKind.Boolean,
+                    "date" => PgKind.Date,
+                    _ => PgKind.Other,
+                }
+            );
+    }
 
     public long Staged { get; private set; }
 
@@ -25,12 +63,14 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         }
 
         var types = await EnsureStagingAsync(ct);
-        await CopyAsync(target.StagingTable, types, rows, ct);
+        var copy = await CopyIntoAsync(target.StagingTable, ct);
+        Write(copy, types, rows, ct);
         Staged += rows.Count;
     }
 
     /// <summary>
-    /// Binary COPY into the table itself: no staging, no merge (the caller's transaction is the connection's).
+    /// Binary COPY into the table itself: no staging, no merge (the caller's transaction is the connection's). The COPY
+    /// stays open for the next batches (see the class remarks).
     /// </summary>
     public async Task InsertNewAsync(IReadOnlyList<object?[]> rows, DbTransaction? transaction, CancellationToken ct)
     {
@@ -41,60 +81,106 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
 
         BulkUpsertGuards.RequireLoadTransaction(transaction, "PostgreSQL");
         _tableTypes ??= await ColumnTypesAsync($"to_regclass('{target.Table}')", null, ct);
-        await CopyAsync(target.Table, _tableTypes, rows, ct);
+        var copy = await CopyIntoAsync(target.Table, ct);
+        Write(copy, _tableTypes, rows, ct);
         _inserted += rows.Count;
     }
 
-    private async Task CopyAsync(string table, string[] types, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    /// <summary>Ends the open COPY, if any; the server then runs the table's statement triggers once for it.</summary>
+    public async Task EndWritesAsync(CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(
+        if (_copy is { } copy)
+        {
+            _copy = null;
+            _copyTable = null;
+            await using (copy)
+            {
+                await copy.CompleteAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>Cancels the open COPY, if any, so the connection can roll back: none of its rows are stored.</summary>
+    public async ValueTask CancelWritesAsync()
+    {
+        if (_copy is { } copy)
+        {
+            _copy = null;
+            _copyTable = null;
+            await copy.DisposeAsync();
+        }
+    }
+
+    /// <summary>The COPY open into <paramref name="table"/>: the one open, or a new one (ending another).</summary>
+    private async Task<NpgsqlBinaryImporter> CopyIntoAsync(string table, CancellationToken ct)
+    {
+        if (_copy is not null && _copyTable == table)
+        {
+            return _copy;
+        }
+
+        await EndWritesAsync(ct);
+        _copy = await connection.BeginBinaryImportAsync(
             $"COPY {table} ({target.ColumnList}) FROM STDIN (FORMAT BINARY)",
             ct
         );
+        _copy.Timeout = TimeSpan.Zero; // no timeout: the end of a long COPY waits for the server's triggers over it
+        _copyTable = table;
+        return _copy;
+    }
 
-        // Synchronous, typed writes: the importer buffers and only blocks to send a full buffer, while an awaited
-        // write per value resolved by type name cost more than the server's work on the row.
+    /// <summary>
+    /// Synchronous, typed writes: the importer buffers and only blocks to send a full buffer (to a server that is
+    /// behind), while an awaited write per value resolved by type name cost more than the server's work on the row.
+    /// </summary>
+    private static void Write(
+        NpgsqlBinaryImporter importer,
+        PgColumn[] columns,
+        IReadOnlyList<object?[]> rows,
+        CancellationToken ct
+    )
+    {
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
             importer.StartRow();
             for (var i = 0; i < row.Length; i++)
             {
-                switch (row[i], types[i])
+                var column = columns[i];
+                switch (row[i])
                 {
-                    case (null, _):
+                    case null:
                         importer.WriteNull();
                         break;
-                    case (string text, "text"):
-                        importer.Write(text, NpgsqlTypes.NpgsqlDbType.Text);
+                    case string text when column.Kind == PgKind.Text:
+                        importer.Write(text, NpgsqlDbType.Text);
                         break;
-                    case (long number, "bigint"):
-                        importer.Write(number, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    case long number when column.Kind == PgKind.Bigint:
+                        importer.Write(number, NpgsqlDbType.Bigint);
                         break;
-                    case (double number, "double precision"):
-                        importer.Write(number, NpgsqlTypes.NpgsqlDbType.Double);
+                    case double number when column.Kind == PgKind.Double:
+                        importer.Write(number, NpgsqlDbType.Double);
                         break;
-                    case (bool flag, "boolean"):
-                        importer.Write(flag, NpgsqlTypes.NpgsqlDbType.Boolean);
+                    case bool flag when column.Kind == PgKind.Boolean:
+                        importer.Write(flag, NpgsqlDbType.Boolean);
                         break;
-                    case (DateOnly date, "date"):
-                        importer.Write(date, NpgsqlTypes.NpgsqlDbType.Date);
+                    case DateOnly date when column.Kind == PgKind.Date:
+                        importer.Write(date, NpgsqlDbType.Date);
                         break;
-                    case (DateTimeOffset instant, _):
-                        importer.Write(instant.ToUniversalTime(), types[i]);
+                    case DateTimeOffset instant:
+                        importer.Write(instant.ToUniversalTime(), column.TypeName);
                         break;
-                    case (var value, var type):
-                        importer.Write(value, type);
+                    case var value:
+                        importer.Write(value, column.TypeName);
                         break;
                 }
             }
         }
-
-        await importer.CompleteAsync(ct);
     }
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
     {
+        await EndWritesAsync(ct);
         if (Staged == 0)
         {
             return new BulkUpsertCounts(_inserted, 0, 0);
@@ -120,6 +206,7 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
 
     public async ValueTask DisposeAsync()
     {
+        await CancelWritesAsync();
         if (_types is not null && connection.State == ConnectionState.Open)
         {
             var drop = $"DROP TABLE IF EXISTS {target.StagingTable}";
@@ -127,13 +214,14 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
         }
     }
 
-    private async Task<string[]> EnsureStagingAsync(CancellationToken ct)
+    private async Task<PgColumn[]> EnsureStagingAsync(CancellationToken ct)
     {
         if (_types is not null)
         {
             return _types;
         }
 
+        await EndWritesAsync(ct); // the connection runs one thing at a time
         var t = target;
         await connection.ExecuteAsync(
             new CommandDefinition(
@@ -149,8 +237,9 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
     /// <summary>
     /// The PostgreSQL type of each insert column of a relation, in <see cref="BulkUpsertTarget.InsertColumns"/> order.
     /// </summary>
-    private async Task<string[]> ColumnTypesAsync(string relation, string? table, CancellationToken ct)
+    private async Task<PgColumn[]> ColumnTypesAsync(string relation, string? table, CancellationToken ct)
     {
+        await EndWritesAsync(ct);
         var types = (
             await connection.QueryAsync<(string Name, string Type)>(
                 new CommandDefinition(
@@ -164,6 +253,6 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
                 )
             )
         ).ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
-        return target.InsertColumns.Select(c => types[c]).ToArray();
+        return target.InsertColumns.Select(c => PgColumn.Of(types[c])).ToArray();
     }
 }

@@ -121,7 +121,13 @@ internal sealed class GrantLoadSession : IAsyncDisposable
 
     private static async ValueTask DisposeAsync(DbTransaction? transaction, IBulkUpsert? bulk, DbConnection connection)
     {
-        // An open transaction rolls back: a load that did not complete stores nothing.
+        // An open transaction rolls back: a load that did not complete stores nothing. A COPY still open would keep
+        // the connection busy, so it is cancelled first.
+        if (bulk is not null)
+        {
+            await bulk.CancelWritesAsync();
+        }
+
         if (transaction is not null)
         {
             await transaction.DisposeAsync();
