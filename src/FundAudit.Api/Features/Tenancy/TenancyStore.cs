@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.Logs;
+using FundAudit.Api.Features.People;
 
 namespace FundAudit.Api.Features.Tenancy;
 
@@ -118,18 +119,6 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         "expires_at",
     ];
 
-    private static readonly string[] PersonColumns =
-    [
-        "funder_id",
-        "email",
-        "email_key",
-        "display_name",
-        "roles",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
-
     /// <summary>Creates a funder (the operator's command line), logged as the operator's.</summary>
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
@@ -215,21 +204,10 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         CancellationToken ct
     )
     {
-        var args = new
-        {
-            funder_id = funderId,
-            email,
-            email_key = email.Trim().ToLowerInvariant(),
-            display_name = displayName,
-            roles = role,
-            status = "invited",
-            created_at = now,
-            updated_at = now,
-        };
         return await adminLog.InsertLoggedAsync(
-            "staff_people",
-            PersonColumns,
-            args,
+            NewPersonRow.Table,
+            NewPersonRow.Columns,
+            NewPersonRow.Invited(funderId, email, displayName, role, now),
             id => new AdminLogEntry(
                 funderId,
                 AdminLog.OperatorActor,
