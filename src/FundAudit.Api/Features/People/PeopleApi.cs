@@ -133,7 +133,7 @@ internal static class InvitePerson
             RuleFor(r => r.Email).NotEmpty().MaximumLength(320).EmailAddress();
             RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(200);
             RuleFor(r => r.Roles).NotEmpty().WithText("People_OneRole");
-            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
+            RuleForEach(r => r.Roles).KnownRole();
         }
     }
 }
@@ -185,7 +185,7 @@ internal static class ReinvitePerson
         public Validator()
         {
             RuleFor(r => r.Roles).Must(r => r is null || r.Count > 0).WithText("People_OneRoleOrNone");
-            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
+            RuleForEach(r => r.Roles).KnownRole();
         }
     }
 }
