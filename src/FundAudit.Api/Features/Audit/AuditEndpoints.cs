@@ -1,3 +1,5 @@
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
 namespace FundAudit.Api.Features.Audit;
 
 internal static class AuditEndpoints
@@ -74,8 +76,7 @@ internal static class AuditEndpoints
             .Accepts<string>("text/csv")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithMetadata(new RequestSizeLimitAttribute(maxRatesBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
         audit
             .MapGet("/rates", LoadRates.ListAsync)
             .WithName("ListExchangeRates")
@@ -100,7 +101,7 @@ internal static class AuditEndpoints
                 "GetFundingMixChart",
                 "The funding mix as an SVG chart: stacked bars of level × purpose"
             ),
-            StatusCodes.Status422UnprocessableEntity
+            Status422UnprocessableEntity
         );
     }
 
@@ -112,8 +113,7 @@ internal static class AuditEndpoints
             .WithSummary("Freeze the level × purpose mix of a period as a named, immutable baseline")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<CreateBaseline.Request>()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status409Conflict, Status422UnprocessableEntity);
         audit
             .MapGet("/baselines", GetBaseline.ListAsync)
             .WithName("ListBaselines")
@@ -122,7 +122,7 @@ internal static class AuditEndpoints
             .MapGet("/baselines/{id:long}", GetBaseline.HandleAsync)
             .WithName("GetBaseline")
             .WithSummary("One frozen baseline")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         audit.MapReport<CompareBaseline.Request>(
             "/baselines/{id:long}/compare",
             new(
@@ -141,8 +141,8 @@ internal static class AuditEndpoints
                 "GetBaselineComparisonChart",
                 "The comparison as an SVG chart: baseline beside current, stacked by purpose per level"
             ),
-            StatusCodes.Status404NotFound,
-            StatusCodes.Status422UnprocessableEntity
+            Status404NotFound,
+            Status422UnprocessableEntity
         );
 
         audit
@@ -151,14 +151,13 @@ internal static class AuditEndpoints
             .WithSummary("Set a target share (e.g. local ≥ 30%) by a date, measured from a baseline")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<CreateTarget.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
         audit
             .MapGet("/targets", ListTargets.HandleAsync)
             .WithName("ListTargets")
             .WithSummary("Each target's current value, baseline value, progress and whether it is on track")
             .WithValidation<ListTargets.Request>()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(Status422UnprocessableEntity);
     }
 
     private static void MapField(RouteGroupBuilder audit)
@@ -181,6 +180,6 @@ internal static class AuditEndpoints
                     + "3 funders"
             )
             .WithValidation<GetFieldView.Request>()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(Status403Forbidden);
     }
 }

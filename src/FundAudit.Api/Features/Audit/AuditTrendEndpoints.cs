@@ -1,3 +1,5 @@
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
@@ -14,14 +16,13 @@ internal static class AuditTrendEndpoints
             .WithSummary("Change a target: its metric, direction, share, date or baseline (the body of CreateTarget)")
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<CreateTarget.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
         audit
             .MapDelete("/targets/{id:long}", EditTarget.DeleteAsync)
             .WithName("DeleteTarget")
             .WithSummary("Remove a target")
             .RequireAuthorization(Policies.PortfolioWrite)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
 
         MapCompare(audit);
         MapTrend(audit);
@@ -47,7 +48,7 @@ internal static class AuditTrendEndpoints
                 "GetPeriodComparisonChart",
                 "The comparison of two periods as an SVG chart: then beside now, stacked by purpose per level"
             ),
-            StatusCodes.Status422UnprocessableEntity
+            Status422UnprocessableEntity
         );
     }
 
@@ -70,7 +71,7 @@ internal static class AuditTrendEndpoints
                 "GetFundingTrendChart",
                 "The trend as an SVG chart: one bar per year, stacked by purpose"
             ),
-            StatusCodes.Status422UnprocessableEntity
+            Status422UnprocessableEntity
         );
     }
 }

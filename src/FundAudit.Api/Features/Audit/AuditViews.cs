@@ -82,18 +82,35 @@ internal static class AuditViews
             .Must(r => fiscalYear(r) is null || (from(r) is null && to(r) is null))
             .OverridePropertyName("fiscalYear")
             .WithText("Period_EitherFiscal");
-        v.RuleFor(r => r)
-            .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
-            .OverridePropertyName("to")
-            .WithText("Period_ToBeforeFrom");
-        v.RuleFor(r => r)
-            .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
-            .OverridePropertyName("to")
-            .WithText("Period_TooLong");
+        DayRangeRules(v, from, to, "to", "Period_ToBeforeFrom");
         v.RuleFor(r => fiscalYear(r))
             .InclusiveBetween(1900, 2200)
             .OverridePropertyName("fiscalYear")
             .When(r => fiscalYear(r) is not null);
+    }
+
+    /// <summary>
+    /// A period's two days, when both are given: <paramref name="to"/> not before <paramref name="from"/> (the problem
+    /// <paramref name="toBeforeFromKey"/> with <paramref name="args"/>) and at most 36,600 days after it; both
+    /// problems are <paramref name="toName"/>'s.
+    /// </summary>
+    public static void DayRangeRules<T>(
+        AbstractValidator<T> v,
+        Func<T, DateOnly?> from,
+        Func<T, DateOnly?> to,
+        string toName,
+        string toBeforeFromKey,
+        params object?[] args
+    )
+    {
+        v.RuleFor(r => r)
+            .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
+            .OverridePropertyName(toName)
+            .WithText(toBeforeFromKey, args);
+        v.RuleFor(r => r)
+            .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
+            .OverridePropertyName(toName)
+            .WithText("Period_TooLong");
     }
 
     public static void CurrencyRule<T>(AbstractValidator<T> v, Func<T, string?> currency) =>

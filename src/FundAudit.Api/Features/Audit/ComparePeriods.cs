@@ -226,14 +226,7 @@ internal static class ComparePeriods
         {
             RuleFor(r => from(r)).NotNull().OverridePropertyName(fromName).WithText("Period_Date");
             RuleFor(r => to(r)).NotNull().OverridePropertyName(toName).WithText("Period_Date");
-            RuleFor(r => r)
-                .Must(r => from(r) is not { } f || to(r) is not { } t || t >= f)
-                .OverridePropertyName(toName)
-                .WithText("Period_NamedToBeforeFrom", toName, fromName);
-            RuleFor(r => r)
-                .Must(r => from(r) is not { } f || to(r) is not { } t || t.DayNumber - f.DayNumber <= 36_600)
-                .OverridePropertyName(toName)
-                .WithText("Period_TooLong");
+            AuditViews.DayRangeRules(this, from, to, toName, "Period_NamedToBeforeFrom", toName, fromName);
         }
     }
 }

@@ -312,14 +312,7 @@ internal static class GetTrend
         {
             RuleFor(r => r.From).NotNull().WithText("Trend_From");
             RuleFor(r => r.To).NotNull().WithText("Trend_To");
-            RuleFor(r => r)
-                .Must(r => r.From is not { } f || r.To is not { } t || t >= f)
-                .OverridePropertyName("to")
-                .WithText("Period_ToBeforeFrom");
-            RuleFor(r => r)
-                .Must(r => r.From is not { } f || r.To is not { } t || t.DayNumber - f.DayNumber <= 36_600)
-                .OverridePropertyName("to")
-                .WithText("Period_TooLong");
+            AuditViews.DayRangeRules(this, r => r.From, r => r.To, "to", "Period_ToBeforeFrom");
             RuleFor(r => r.Years)
                 .Must(y => y!.Trim().ToLowerInvariant() is "calendar" or "fiscal")
                 .When(r => r.Years is not null)

@@ -2,6 +2,7 @@ using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
@@ -89,7 +90,7 @@ internal static class EmergencyRequestsEndpoints
             )
             .RequireAuthorization(Policies.Admin)
             .WithValidation<CreateFund.Request>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(Status409Conflict);
         funds.MapGet("/", ListFunds.HandleAsync).WithName("ListFunds").WithSummary("The funder's rapid-response funds");
         funds
             .MapPut("/{slug}", UpdateFund.HandleAsync)
@@ -100,8 +101,7 @@ internal static class EmergencyRequestsEndpoints
             )
             .RequireAuthorization(Policies.Admin)
             .WithValidation<CreateFund.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
         funds
             .MapGet("/{slug}/metrics", GetFundMetrics.HandleAsync)
             .WithName("GetFundMetrics")
@@ -111,7 +111,7 @@ internal static class EmergencyRequestsEndpoints
             )
             .RequireAuthorization(Policies.Officer)
             .WithValidation<GetFundMetrics.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         MapMembers(funds);
     }
 
@@ -123,22 +123,21 @@ internal static class EmergencyRequestsEndpoints
             .WithName("ListFundMembers")
             .WithSummary("The fund's members: the officers and finance people who see and handle its requests")
             .RequireAuthorization(Policies.Admin)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         funds
             .MapPut("/{slug}/members/{personId:long}", FundMembers.AddAsync)
             .WithName("AddFundMember")
             .WithSummary("Make an officer or finance person a member of the fund")
             .RequireAuthorization(Policies.Admin)
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
         funds
             .MapDelete("/{slug}/members/{personId:long}", FundMembers.RemoveAsync)
             .WithName("RemoveFundMember")
             .WithSummary("Remove a member from the fund")
             .RequireAuthorization(Policies.Admin)
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
     }
 
     /// <summary>Anonymous: the defender's form and the case-code endpoints. Rate limited per client address.</summary>
@@ -161,9 +160,7 @@ internal static class EmergencyRequestsEndpoints
                     + "while the first request is still being processed answers 409 with Retry-After."
             )
             .WithValidation<SubmitRequest.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblems(Status404NotFound, Status409Conflict, Status422UnprocessableEntity)
             .ProducesIntakeProblems();
         intake
             .MapPost("/requests/status", CheckRequestStatus.HandleAsync)
@@ -173,32 +170,28 @@ internal static class EmergencyRequestsEndpoints
                     + "the case code"
             )
             .WithValidation<CheckRequestStatus.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(Status404NotFound)
             .ProducesIntakeProblems();
         intake
             .MapPost("/requests/answer", AnswerQuestion.HandleAsync)
             .WithName("AnswerEmergencyRequestQuestion")
             .WithSummary("Anonymous: answer the fund's question with the case code (the decision clock resumes)")
             .WithValidation<AnswerQuestion.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblems(Status404NotFound, Status409Conflict)
             .ProducesIntakeProblems();
         intake
             .MapPost("/requests/withdraw", WithdrawRequest.HandleAsync)
             .WithName("WithdrawEmergencyRequest")
             .WithSummary("Anonymous: withdraw the request with the case code (before the money is sent)")
             .WithValidation<WithdrawRequest.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblems(Status404NotFound, Status409Conflict)
             .ProducesIntakeProblems();
     }
 
     /// <summary>What every anonymous intake endpoint may also answer: 429 (its client address's rate limit) and 503
     /// (a busy database, with Retry-After).</summary>
     private static RouteHandlerBuilder ProducesIntakeProblems(this RouteHandlerBuilder endpoint) =>
-        endpoint
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        endpoint.ProducesProblems(Status429TooManyRequests, Status503ServiceUnavailable);
 
     private static void MapRequests(IEndpointRouteBuilder app)
     {
@@ -225,23 +218,21 @@ internal static class EmergencyRequestsEndpoints
                 "One request with its sensitive fields, for members of its fund (each read is written to the access "
                     + "log with its purpose)"
             )
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(Status400BadRequest)
             .RequireAuthorization(Policies.Officer)
             .RequireKeySwitch()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         requests
             .MapPut("/{reference}/assignee", AssignRequest.HandleAsync)
             .WithName("AssignEmergencyRequest")
             .WithSummary("Assign the request to an officer who is a member of its fund (null clears it)")
             .RequireAuthorization(Policies.Officer)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status403Forbidden, Status404NotFound, Status422UnprocessableEntity);
         requests
             .MapGet("/{reference}/events", ListRequestEvents.HandleAsync)
             .WithName("ListEmergencyRequestEvents")
             .WithSummary("The request's event log: who did what, when")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         requests
             .MapPost("/{reference}/shred", ShredCase.HandleAsync)
             .WithName("ShredEmergencyRequest")
@@ -252,7 +243,7 @@ internal static class EmergencyRequestsEndpoints
             .RequireAuthorization(Policies.ShredCase)
             .RequireKeySwitch()
             .WithValidation<ShredCase.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
     }
 
     /// <summary>The officers' transitions: acknowledge, ask, approve, decline, close.</summary>
@@ -329,7 +320,7 @@ internal static class EmergencyRequestsEndpoints
             .WithName("GetEmergencyPaymentDetails")
             .WithSummary("Read the payment details (written to the access log)")
             .RequireKeySwitch()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         MapTransition(
             requests
                 .MapPost("/{reference}/disbursement", RecordDisbursement.HandleAsync)
@@ -345,8 +336,5 @@ internal static class EmergencyRequestsEndpoints
     }
 
     private static RouteHandlerBuilder MapTransition(RouteHandlerBuilder builder) =>
-        builder
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        builder.ProducesProblems(Status404NotFound, Status409Conflict, Status422UnprocessableEntity);
 }

@@ -48,16 +48,7 @@ internal sealed class FundMemberStore(RapidResponseDb db)
         ).ToHashSet();
 
     public async Task<bool> IsMemberAsync(long funderId, long fundId, long personId, CancellationToken ct) =>
-        await db.ExecuteScalarAsync<long>(
-            CountMember,
-            new
-            {
-                FunderId = funderId,
-                FundId = fundId,
-                PersonId = personId,
-            },
-            ct
-        ) > 0;
+        await db.ExecuteScalarAsync<long>(CountMember, new Membership(funderId, fundId, personId), ct) > 0;
 
     /// <summary>Adds a member; false when the person already was one.</summary>
     public async Task<bool> AddAsync(
@@ -88,16 +79,7 @@ internal sealed class FundMemberStore(RapidResponseDb db)
 
     /// <summary>Removes a member; false when the person was none.</summary>
     public async Task<bool> RemoveAsync(long funderId, long fundId, long personId, CancellationToken ct) =>
-        await db.ExecuteAsync(
-            DeleteMember,
-            new
-            {
-                FunderId = funderId,
-                FundId = fundId,
-                PersonId = personId,
-            },
-            ct
-        ) > 0;
+        await db.ExecuteAsync(DeleteMember, new Membership(funderId, fundId, personId), ct) > 0;
 
     public Task<long?> AssigneeAsync(long funderId, long requestId, CancellationToken ct) =>
         db.ExecuteScalarAsync<long?>(SelectAssignee, new { FunderId = funderId, Id = requestId }, ct);
@@ -113,4 +95,7 @@ internal sealed class FundMemberStore(RapidResponseDb db)
             },
             ct
         );
+
+    /// <summary>One person's membership of one fund of the funder: the parameters of its count and delete.</summary>
+    private sealed record Membership(long FunderId, long FundId, long PersonId);
 }

@@ -1,3 +1,5 @@
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
 namespace FundAudit.Api.Features.GrantIngest;
 
 internal static class GrantIngestEndpoints
@@ -34,8 +36,7 @@ internal static class GrantIngestEndpoints
             .RequireAuthorization(Policies.PortfolioWrite)
             .Accepts<GrantPackage>("application/json")
             .WithValidation<GrantPackage>()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
 
         grants
             .MapGet("/", ListGrants.HandleAsync)
@@ -49,13 +50,13 @@ internal static class GrantIngestEndpoints
             .MapGet("/by-id/{id}", GetGrant.HandleAsync)
             .WithName("GetGrant")
             .WithSummary("Get one grant by its 360Giving identifier (URL-encoded)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
 
         grants
             .MapDelete("/by-id/{id}", DeleteGrant.HandleAsync)
             .WithName("DeleteGrant")
             .WithSummary("Delete one grant by its 360Giving identifier (URL-encoded)")
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(Status404NotFound)
             .RequireAuthorization(Policies.PortfolioWrite);
 
         MapSensitive(grants);
@@ -82,7 +83,7 @@ internal static class GrantIngestEndpoints
             )
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithValidation<SetGrantSensitive.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         grants
             .MapGet("/sensitive", ListSensitiveGrants.HandleAsync)
             .WithName("ListSensitiveGrants")

@@ -116,11 +116,7 @@ internal static class InvitePerson
         );
         if (issued is null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Already a person",
-                detail: ProblemText.T("Use_PersonExists")
-            );
+            return PeopleProblems.Conflict("Already a person", "Use_PersonExists");
         }
 
         return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
@@ -133,7 +129,7 @@ internal static class InvitePerson
             RuleFor(r => r.Email).NotEmpty().MaximumLength(320).EmailAddress();
             RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(200);
             RuleFor(r => r.Roles).NotEmpty().WithText("People_OneRole");
-            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
+            RuleForEach(r => r.Roles).KnownRole();
         }
     }
 }
@@ -170,11 +166,7 @@ internal static class ReinvitePerson
         );
         if (issued is null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Person is active",
-                detail: ProblemText.T("Use_PersonActive")
-            );
+            return PeopleProblems.Conflict("Person is active", "Use_PersonActive");
         }
 
         return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
@@ -185,7 +177,7 @@ internal static class ReinvitePerson
         public Validator()
         {
             RuleFor(r => r.Roles).Must(r => r is null || r.Count > 0).WithText("People_OneRoleOrNone");
-            RuleForEach(r => r.Roles).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
+            RuleForEach(r => r.Roles).KnownRole();
         }
     }
 }
@@ -228,4 +220,8 @@ internal static class PeopleProblems
             title: "Person not found",
             detail: ProblemText.T("Use_PersonNotFound")
         );
+
+    /// <summary>409: the person is not in the state the request needs (<paramref name="key"/> says why).</summary>
+    public static ProblemHttpResult Conflict(string title, string key) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: ProblemText.T(key));
 }

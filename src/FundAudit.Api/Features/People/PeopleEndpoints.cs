@@ -1,3 +1,5 @@
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
 namespace FundAudit.Api.Features.People;
 
 /// <summary>Staff people (issue 16): invitations, seizure; the sign-in and enrolment pages are in Pages.</summary>
@@ -29,28 +31,27 @@ internal static class PeopleEndpoints
             .MapGet("/{id:long}", GetPerson.HandleAsync)
             .WithName("GetPerson")
             .WithSummary("One person of the funder")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         people
             .MapPost("/", InvitePerson.HandleAsync)
             .WithName("InvitePerson")
             .WithSummary("Invite a person (the one-time link is shown once)")
             .WithValidation<InvitePerson.Request>()
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(Status409Conflict);
         people
             .MapPost("/{id:long}/invitations", ReinvitePerson.HandleAsync)
             .WithName("ReinvitePerson")
             .WithSummary("A new one-time link for an invited or seized person")
             .WithValidation<ReinvitePerson.Request>()
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(Status404NotFound, Status409Conflict);
         people
             .MapPost("/{id:long}/seize", SeizePerson.HandleAsync)
             .WithName("SeizePerson")
             .WithSummary("Revoke every session, factor and code of a person at once")
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
         return app;
     }
 }

@@ -37,18 +37,6 @@ internal sealed class PeopleStore(Db db)
         WHERE funder_id = @FunderId AND id = @Id
         """;
 
-    private static readonly string[] PersonColumns =
-    [
-        "funder_id",
-        "email",
-        "email_key",
-        "display_name",
-        "roles",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
-
     private static readonly string[] InvitationColumns =
     [
         "funder_id",
@@ -108,18 +96,14 @@ internal sealed class PeopleStore(Db db)
                 async tx =>
                 {
                     id = await tx.ExecuteScalarAsync<long>(
-                        db.Dialect.InsertReturningId("staff_people", PersonColumns, "id"),
-                        new
-                        {
-                            funder_id = person.FunderId,
-                            email = person.Email.Trim(),
-                            email_key = EmailKey(person.Email),
-                            display_name = person.DisplayName.Trim(),
-                            roles = person.Roles,
-                            status = PersonStatus.Invited,
-                            created_at = invitation.Now,
-                            updated_at = invitation.Now,
-                        },
+                        db.Dialect.InsertReturningId(NewPersonRow.Table, NewPersonRow.Columns, "id"),
+                        NewPersonRow.Invited(
+                            person.FunderId,
+                            person.Email.Trim(),
+                            person.DisplayName.Trim(),
+                            person.Roles,
+                            invitation.Now
+                        ),
                         ct
                     );
                     await InsertInvitationAsync(tx, person.FunderId, id.Value, invitation, ct);

@@ -30,6 +30,41 @@ internal sealed class PersonRow
         new(FunderId, Id, DisplayName, RoleList, sessionId, secondFactorAt);
 }
 
+/// <summary>
+/// A new person's row in <c>staff_people</c>: the columns and values of the one insert that People's invitations and
+/// the operator's key holders (Tenancy) both make.
+/// </summary>
+internal static class NewPersonRow
+{
+    public const string Table = "staff_people";
+
+    public static readonly string[] Columns =
+    [
+        "funder_id",
+        "email",
+        "email_key",
+        "display_name",
+        "roles",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
+
+    /// <summary>The values of an invited person: email and name as given, the email's key derived from it.</summary>
+    public static object Invited(long funderId, string email, string displayName, string roles, DateTimeOffset now) =>
+        new
+        {
+            funder_id = funderId,
+            email,
+            email_key = PeopleStore.EmailKey(email),
+            display_name = displayName,
+            roles,
+            status = PersonStatus.Invited,
+            created_at = now,
+            updated_at = now,
+        };
+}
+
 /// <summary>The statuses of a person.</summary>
 internal static class PersonStatus
 {

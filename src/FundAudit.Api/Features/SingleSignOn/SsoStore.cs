@@ -269,11 +269,11 @@ internal sealed class SsoStore(Db db)
 
                 var link = new
                 {
-                    FunderId = funderId,
+                    args.FunderId,
                     PersonId = personId,
-                    Issuer = issuer,
-                    Subject = subject,
-                    Now = now,
+                    args.Issuer,
+                    args.Subject,
+                    args.Now,
                 };
                 await tx.ExecuteAsync(InsertLink, link, ct);
                 await tx.ExecuteAsync(ActivateInvited, link, ct);

@@ -148,7 +148,7 @@ internal static class CreateApiKey
     {
         public Validator()
         {
-            RuleFor(r => r.Role).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
+            RuleFor(r => r.Role).KnownRole();
             RuleFor(r => r.Label).MaximumLength(200);
         }
     }

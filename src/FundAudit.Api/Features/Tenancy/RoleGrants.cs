@@ -115,6 +115,6 @@ internal static class RoleGrants
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.Role).Must(Roles.IsKnown).WithText("OneOf", string.Join(", ", Roles.All));
+        public Validator() => RuleFor(r => r.Role).KnownRole();
     }
 }

@@ -1,3 +1,5 @@
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
 namespace FundAudit.Api.Features.Tenancy;
 
 internal static class TenancyEndpoints
@@ -33,12 +35,12 @@ internal static class TenancyEndpoints
             .WithSummary("Create an API key (the " + "secret is shown once)")
             .WithValidation<CreateApiKey.Request>()
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(Status422UnprocessableEntity);
         keys.MapDelete("/{keyId}", RevokeApiKey.HandleAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key")
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(Status404NotFound);
 
         MapRoleGrants(app);
         var settings = app.MapGroup("/api/settings").WithTags("Tenancy").RequireAuthorization(Policies.Admin);
@@ -67,16 +69,13 @@ internal static class TenancyEndpoints
             )
             .WithValidation<RoleGrants.Request>()
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblems(Status404NotFound, Status409Conflict, Status422UnprocessableEntity);
         admin
             .MapPost("/role-grants/{id:long}/confirm", RoleGrants.ConfirmAsync)
             .WithName("ConfirmRoleGrant")
             .WithSummary("A second admin confirms a pending grant (the admin who asked cannot)")
             .RequireKeyStepUp()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(Status404NotFound, Status409Conflict);
         admin
             .MapGet("/role-grants", RoleGrants.ListAsync)
             .WithName("ListRoleGrants")

@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.Logs;
+using FundAudit.Api.Features.People;
 
 namespace FundAudit.Api.Features.Tenancy;
 
@@ -118,35 +119,14 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         "expires_at",
     ];
 
-    private static readonly string[] PersonColumns =
-    [
-        "funder_id",
-        "email",
-        "email_key",
-        "display_name",
-        "roles",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
-
     /// <summary>Creates a funder (the operator's command line), logged as the operator's.</summary>
     public async Task<FunderRow> CreateFunderAsync(string name, DateTimeOffset now, CancellationToken ct)
     {
-        long id = 0;
-        await db.InTransactionAsync(
-            async tx =>
-            {
-                id = await InsertReturningIdAsync(tx, "funders", FunderColumns, new { name, created_at = now }, ct);
-                var entry = new AdminLogEntry(
-                    id,
-                    AdminLog.OperatorActor,
-                    AdminActions.FunderCreated,
-                    "funder",
-                    Invariant(id)
-                );
-                await adminLog.AppendAsync(tx, entry, ct);
-            },
+        var id = await adminLog.InsertLoggedAsync(
+            "funders",
+            FunderColumns,
+            new { name, created_at = now },
+            id => new AdminLogEntry(id, AdminLog.OperatorActor, AdminActions.FunderCreated, "funder", Invariant(id)),
             ct
         );
         return new FunderRow
@@ -178,21 +158,18 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
             owner_person_id = key.OwnerPersonId,
             expires_at = key.ExpiresAt,
         };
-        long id = 0;
-        await db.InTransactionAsync(
-            async tx =>
-            {
-                id = await InsertReturningIdAsync(tx, "api_keys", KeyColumns, args, ct);
-                var entry = new AdminLogEntry(
-                    key.FunderId,
-                    actor,
-                    AdminActions.KeyIssued,
-                    "api_key",
-                    key.KeyId,
-                    $"role={key.Role};owner={key.OwnerPersonId};expires={key.ExpiresAt:O}"
-                );
-                await adminLog.AppendAsync(tx, entry, ct);
-            },
+        var id = await adminLog.InsertLoggedAsync(
+            "api_keys",
+            KeyColumns,
+            args,
+            _ => new AdminLogEntry(
+                key.FunderId,
+                actor,
+                AdminActions.KeyIssued,
+                "api_key",
+                key.KeyId,
+                $"role={key.Role};owner={key.OwnerPersonId};expires={key.ExpiresAt:O}"
+            ),
             ct
         );
         return new ApiKeyRow
@@ -227,35 +204,20 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         CancellationToken ct
     )
     {
-        var args = new
-        {
-            funder_id = funderId,
-            email,
-            email_key = email.Trim().ToLowerInvariant(),
-            display_name = displayName,
-            roles = role,
-            status = "invited",
-            created_at = now,
-            updated_at = now,
-        };
-        long id = 0;
-        await db.InTransactionAsync(
-            async tx =>
-            {
-                id = await InsertReturningIdAsync(tx, "staff_people", PersonColumns, args, ct);
-                var entry = new AdminLogEntry(
-                    funderId,
-                    AdminLog.OperatorActor,
-                    AuthzActions.PersonCreated,
-                    "person",
-                    Invariant(id),
-                    "role=" + role
-                );
-                await adminLog.AppendAsync(tx, entry, ct);
-            },
+        return await adminLog.InsertLoggedAsync(
+            NewPersonRow.Table,
+            NewPersonRow.Columns,
+            NewPersonRow.Invited(funderId, email, displayName, role, now),
+            id => new AdminLogEntry(
+                funderId,
+                AdminLog.OperatorActor,
+                AuthzActions.PersonCreated,
+                "person",
+                Invariant(id),
+                "role=" + role
+            ),
             ct
         );
-        return id;
     }
 
     /// <summary>Records a key's use, best effort (the caller writes at most once a minute per key): skipped rather
@@ -332,14 +294,6 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
             ct
         );
     }
-
-    private Task<long> InsertReturningIdAsync(
-        DbTransaction tx,
-        string table,
-        IReadOnlyList<string> columns,
-        object args,
-        CancellationToken ct
-    ) => tx.ExecuteScalarAsync<long>(db.Dialect.InsertReturningId(table, columns, "id"), args, ct);
 
     private static string Invariant(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

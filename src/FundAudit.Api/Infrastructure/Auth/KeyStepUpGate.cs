@@ -29,6 +29,5 @@ internal static class KeyStepUpGate
                 }
             )
             .WithMetadata(KeyStepUpMetadata.Instance)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
 }

@@ -46,30 +46,20 @@ internal sealed class MigrationLock : IDisposable
     {
         // Not pooled: closing the connection ends the session, which releases the lock whatever happened.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        try
+        return Opened(new NpgsqlConnection(builder.ConnectionString), connection =>
         {
-            connection.Open();
             using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@Key)", connection);
             command.Parameters.AddWithValue("Key", PostgresKey);
             command.CommandTimeout = (int)Wait.TotalSeconds;
             command.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        });
     }
 
     private static SqlConnection TakeSqlServer(string connectionString)
     {
         var builder = new SqlConnectionStringBuilder(connectionString) { Pooling = false };
-        var connection = new SqlConnection(builder.ConnectionString);
-        try
+        return Opened(new SqlConnection(builder.ConnectionString), connection =>
         {
-            connection.Open();
             using var command = new SqlCommand("sp_getapplock", connection)
             {
                 CommandType = CommandType.StoredProcedure,
@@ -88,7 +78,18 @@ internal sealed class MigrationLock : IDisposable
                     $"The migration lock was not granted (sp_getapplock {result.Value})."
                 );
             }
+        });
+    }
 
+    /// <summary>Opens <paramref name="connection"/> and takes the lock on it with <paramref name="take"/>; when either
+    /// fails, the connection is disposed (so a half-taken lock is never held) and the error goes on.</summary>
+    private static T Opened<T>(T connection, Action<T> take)
+        where T : DbConnection
+    {
+        try
+        {
+            connection.Open();
+            take(connection);
             return connection;
         }
         catch

@@ -40,11 +40,7 @@ internal static class ReportRoutes
                 endpoint.WithDescription(route.Description);
             }
 
-            endpoint.WithValidation<TRequest>();
-            foreach (var status in problems)
-            {
-                endpoint.ProducesProblem(status);
-            }
+            endpoint.WithValidation<TRequest>().ProducesProblems(problems);
         }
     }
 

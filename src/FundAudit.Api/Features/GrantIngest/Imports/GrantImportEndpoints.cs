@@ -2,6 +2,7 @@ using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 using FundAudit.Api.Infrastructure.Jobs;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
@@ -81,8 +82,7 @@ internal static class GrantImportEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes))
             .Accepts<Stream>("text/csv", Xlsx.GrantXlsxReader.MediaType, "multipart/form-data")
             .WithValidation<UploadGrantImport.Request>()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
 
         imports
             .MapGet("/", ListGrantImports.HandleAsync)
@@ -94,7 +94,7 @@ internal static class GrantImportEndpoints
             .MapGet("/template", GetGrantImportTemplate.Handle)
             .WithName("GetGrantImportTemplate")
             .WithSummary("Download FundAudit's grants CSV template")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .Produces<string>(Status200OK, "text/csv");
 
         imports
             .MapGet("/{id:long}", GetGrantImport.HandleAsync)
@@ -123,5 +123,5 @@ internal static class GrantImportEndpoints
                     + "waiting, running, succeeded or refused, or its file is no longer stored."
             )
             .RequireAuthorization(Policies.PortfolioWrite)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(Status409Conflict);
 }
