@@ -118,7 +118,7 @@ internal static class InvitePerson
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
-                title: "Already a person",
+                title: ProblemText.T("Title_AlreadyAPerson"),
                 detail: ProblemText.T("Use_PersonExists")
             );
         }
@@ -172,7 +172,7 @@ internal static class ReinvitePerson
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
-                title: "Person is active",
+                title: ProblemText.T("Title_PersonActive"),
                 detail: ProblemText.T("Use_PersonActive")
             );
         }
@@ -225,7 +225,7 @@ internal static class PeopleProblems
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "Person not found",
+            title: ProblemText.T("Title_PersonNotFound"),
             detail: ProblemText.T("Use_PersonNotFound")
         );
 }
