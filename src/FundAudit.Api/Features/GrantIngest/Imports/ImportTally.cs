@@ -57,7 +57,7 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
             {
                 if (++_storedErrors <= options.MaxStoredErrors)
                 {
-                    errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message));
+                    errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message, error.Text));
                 }
                 else
                 {
