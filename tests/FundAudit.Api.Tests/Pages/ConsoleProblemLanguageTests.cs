@@ -83,6 +83,17 @@ public abstract class ConsoleProblemLanguageTests<TApp>(TApp app) : IClassFixtur
         Assert.Contains(Text("es", "Row_CurrencyRequired"), html, StringComparison.Ordinal);
         Assert.DoesNotContain("Currency is required", html, StringComparison.Ordinal);
 
+        // A file with no valid row is refused with the job's own problem, in Spanish on the imports list and page.
+        var none = CsvTestFiles.Header360 + "\nN-1,T,D,,10,2024-01-01\n";
+        var refused = await ImportAsync(tenant, new StringContent(none, Encoding.UTF8, "text/csv"));
+        Assert.Contains(
+            Text("es", "Import_NoValidRows"),
+            WebUtility.HtmlDecode(await analyst.GetPageAsync("/app/imports"))
+        );
+        html = WebUtility.HtmlDecode(await analyst.GetPageAsync($"/app/imports/{refused}"));
+        Assert.Contains(Text("es", "Import_NoValidRows"), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("No row of the file could be imported", html, StringComparison.Ordinal);
+
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/grants/imports/{workbook}/errors");
         request.Headers.AcceptLanguage.ParseAdd("es-ES,es;q=0.9");
         var body = await HttpAssert.OkJsonAsync(await tenant.Client.SendAsync(request));

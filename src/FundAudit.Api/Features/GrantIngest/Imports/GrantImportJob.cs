@@ -61,11 +61,7 @@ internal sealed class GrantImportJob(
         catch (Exception e)
         {
             logger.LogError(e, "Grant import {ImportId} failed on attempt {Attempt}", importId, import.Attempts + 1);
-            var problem = new ImportProblem(
-                "import_failed",
-                "The import stopped before it finished; nothing of this file was stored. "
-                    + "It is retried automatically, or can be uploaded again."
-            );
+            var problem = new ImportProblem("import_failed", ProblemText.Invariant("Import_Failed"));
             await store.FailAsync(importId, token, problem, clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
