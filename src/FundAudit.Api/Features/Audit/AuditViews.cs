@@ -48,7 +48,7 @@ internal static class AuditViews
         );
         return TypedResults.Problem(
             statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "Exchange rates " + "missing",
+            title: ProblemText.T("Title_RatesMissing"),
             detail: ProblemText.T("Use_RatesMissing", missing.Currency, text),
             extensions: new Dictionary<string, object?> { ["currency"] = missing.Currency, ["missing"] = byCurrency }
         );
@@ -57,7 +57,7 @@ internal static class AuditViews
     public static ProblemHttpResult BaselineNotFound(long id) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "Baseline not found",
+            title: ProblemText.T("Title_BaselineNotFound"),
             detail: ProblemText.T("Use_BaselineNotFound", id)
         );
 

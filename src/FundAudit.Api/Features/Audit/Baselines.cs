@@ -93,7 +93,7 @@ internal static class CreateBaseline
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
-                title: "Baseline name in use",
+                title: ProblemText.T("Title_BaselineNameInUse"),
                 detail: ProblemText.T("Use_BaselineNameInUse", name)
             );
         }

@@ -100,7 +100,7 @@ internal static class GetFieldView
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
-                title: "Not in the field view",
+                title: ProblemText.T("Title_NotInFieldView"),
                 detail: ProblemText.T("Use_FieldOptIn")
             );
         }

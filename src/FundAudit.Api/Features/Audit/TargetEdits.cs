@@ -44,7 +44,7 @@ internal static class EditTarget
     public static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "Target not found",
+            title: ProblemText.T("Title_TargetNotFound"),
             detail: ProblemText.T("Use_TargetNotFound", id)
         );
 }

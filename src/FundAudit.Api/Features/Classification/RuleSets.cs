@@ -77,7 +77,7 @@ internal static class PutRuleSet
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
-                title: "Version already in use",
+                title: ProblemText.T("Title_VersionInUse"),
                 detail: ProblemText.T("Use_RuleSetVersionInUse", parsed.Version)
             );
         }

@@ -7,7 +7,7 @@ internal static class EmergencyProblems
 {
     public static ProblemHttpResult Stale(int? current) =>
         TypedResults.Problem(
-            title: "The request has changed",
+            title: ProblemText.T("Title_RequestChanged"),
             detail: ProblemText.T("Use_RequestChanged"),
             statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["code"] = "stale_version", ["currentVersion"] = current }
@@ -33,14 +33,14 @@ internal static class EmergencyProblems
 
     public static ProblemHttpResult RequestNotFound() =>
         TypedResults.Problem(
-            title: "Not found",
+            title: ProblemText.T("Title_NotFound"),
             detail: ProblemText.T("Use_RequestNotFound"),
             statusCode: StatusCodes.Status404NotFound
         );
 
     public static ProblemHttpResult FundNotFound() =>
         TypedResults.Problem(
-            title: "Not found",
+            title: ProblemText.T("Title_NotFound"),
             detail: ProblemText.T("Use_FundAddressNotFound"),
             statusCode: StatusCodes.Status404NotFound
         );
@@ -56,7 +56,7 @@ internal static class EmergencyProblems
     /// <summary>A shredded case keeps no sensitive field: nothing can be written into it (409).</summary>
     public static ProblemHttpResult Shredded() =>
         TypedResults.Problem(
-            title: "Shredded",
+            title: ProblemText.T("Title_Shredded"),
             detail: ProblemText.T("Use_CaseShredded"),
             statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["code"] = "case_shredded" }

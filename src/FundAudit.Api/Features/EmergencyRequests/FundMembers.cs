@@ -87,7 +87,7 @@ internal static class FundMembers
         if (!await members.RemoveAsync(funderId, fund.Id, personId, ct))
         {
             return TypedResults.Problem(
-                title: "Not found",
+                title: ProblemText.T("Title_NotFound"),
                 detail: ProblemText.T("Use_NotFundMember"),
                 statusCode: StatusCodes.Status404NotFound
             );

@@ -114,7 +114,7 @@ internal static class CreateFund
         if (await store.CreateAsync(row, ct) is not { } fundId)
         {
             return TypedResults.Problem(
-                title: "Slug taken",
+                title: ProblemText.T("Title_SlugTaken"),
                 detail: ProblemText.T("Use_FundSlugTaken"),
                 statusCode: StatusCodes.Status409Conflict
             );

@@ -59,7 +59,7 @@ internal sealed class NeedToKnow(FundMemberStore members)
 
     public static ProblemHttpResult NotAMember() =>
         TypedResults.Problem(
-            title: "Members only",
+            title: ProblemText.T("Title_MembersOnly"),
             detail: ProblemText.T("Use_MembersOnly"),
             statusCode: StatusCodes.Status403Forbidden
         );

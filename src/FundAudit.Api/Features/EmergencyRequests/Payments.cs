@@ -63,7 +63,7 @@ internal static class GetPaymentDetails
         if (await payments.DetailsAsync(funderId, row.Id, ct) is not { } details)
         {
             return TypedResults.Problem(
-                title: "Not found",
+                title: ProblemText.T("Title_NotFound"),
                 detail: ProblemText.T("Use_NoPaymentDetails"),
                 statusCode: StatusCodes.Status404NotFound
             );
@@ -181,7 +181,7 @@ internal static class RecordDisbursement
 
     private static Results<Ok<Response>, ProblemHttpResult> OtherRequest() =>
         TypedResults.Problem(
-            title: "Idempotency-Key reused",
+            title: ProblemText.T("Title_IdempotencyReused"),
             detail: ProblemText.T("Use_IdempotencyReused"),
             statusCode: StatusCodes.Status422UnprocessableEntity,
             extensions: new Dictionary<string, object?> { ["field"] = IdempotencyStore.Header }
@@ -258,7 +258,7 @@ internal static class RecordDisbursement
         if (d.IdempotencyKey != IdempotencyStore.Hash(key))
         {
             return TypedResults.Problem(
-                title: "Already disbursed",
+                title: ProblemText.T("Title_AlreadyDisbursed"),
                 detail: ProblemText.T("Use_AlreadyDisbursed"),
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["code"] = "already_disbursed" }

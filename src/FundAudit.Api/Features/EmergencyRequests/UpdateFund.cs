@@ -28,7 +28,7 @@ internal static class UpdateFund
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
-                title: "Fund not found",
+                title: ProblemText.T("Title_FundNotFound"),
                 detail: ProblemText.T("Use_FundNotFound", slug)
             );
         }

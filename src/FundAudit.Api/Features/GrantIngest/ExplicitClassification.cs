@@ -31,10 +31,6 @@ internal static class ExplicitClassification
         ["Undefined"] = "GLS099",
     };
 
-    public const string LocationScopeExpected =
-        "Expected a 360Giving Location Scope code (GLS010 global, GLS020 supranational, GLS030 national, GLS040 "
-        + "subnational region, GLS050 local authority, GLS060 local area, GLS099 undefined) or its title.";
-
     /// <summary>A Location Scope code (any case) or codelist title as its code; null when it is neither.</summary>
     public static string? LocationScope(string text)
     {
@@ -62,7 +58,7 @@ internal static class ExplicitClassification
 
         if (e.ValueKind != JsonValueKind.Object)
         {
-            problem = "Expected an object {\"level\", \"purpose\", \"flexible\"}.";
+            problem = ProblemText.T("Package_ClassificationObject");
             return (null, null, null);
         }
 
@@ -77,7 +73,7 @@ internal static class ExplicitClassification
                 JsonValueKind.False => false,
                 _ => null,
             };
-            problem ??= flexible is null ? "flexible must be true, false or null." : null;
+            problem ??= flexible is null ? ProblemText.T("Package_ClassificationFlexible") : null;
         }
 
         return (level, purpose, flexible);
@@ -96,7 +92,7 @@ internal static class ExplicitClassification
             return text;
         }
 
-        problem ??= $"{name} must be one of {string.Join(", ", allowed)}, or null.";
+        problem ??= ProblemText.T("Package_ClassificationOneOf", name, string.Join(", ", allowed));
         return null;
     }
 }

@@ -39,7 +39,7 @@ internal static class GrantProblems
     public static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "Grant not found",
+            title: ProblemText.T("Title_GrantNotFound"),
             detail: ProblemText.T("Use_GrantNotFound"),
             extensions: new Dictionary<string, object?> { ["identifier"] = id.Length > 100 ? id[..100] : id }
         );

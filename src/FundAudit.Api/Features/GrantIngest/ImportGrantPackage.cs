@@ -73,7 +73,7 @@ internal static class ImportGrantPackage
                                 context.AddFailure(
                                     new FluentValidation.Results.ValidationFailure(
                                         $"grants[{i}].id",
-                                        $"Duplicates the id of grants[{first}]; a package holds each grant " + $"once."
+                                        ProblemText.T("Package_DuplicateId", first)
                                     )
                                 );
                             }

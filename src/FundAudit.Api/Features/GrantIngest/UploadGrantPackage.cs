@@ -32,13 +32,15 @@ internal sealed class UploadGrantPackage(
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
-            return new(null, [$"The file is not a 360Giving JSON package{where}."]);
+            var problem = e.LineNumber is { } line
+                ? ProblemText.T("Package_NotJsonAt", line + 1, e.BytePositionInLine + 1)
+                : ProblemText.T("Package_NotJson");
+            return new(null, [problem]);
         }
 
         if (package is null)
         {
-            return new(null, ["The file is not a 360Giving JSON package: it holds null."]);
+            return new(null, [ProblemText.T("Package_Null")]);
         }
 
         var result = await new ImportGrantPackage.Validator(limits).ValidateAsync(package, ct);

@@ -181,7 +181,7 @@ internal static class ConsoleAudit
 
             status = problem.StatusCode;
             notice = ConsoleForms.Detail(problem);
-            if (problem.ProblemDetails.Title == "Baseline not found")
+            if (problem.ProblemDetails.Title == ProblemText.T("Title_BaselineNotFound"))
             {
                 errors["baselineid"] = notice;
             }

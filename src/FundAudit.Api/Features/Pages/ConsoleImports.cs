@@ -151,6 +151,19 @@ internal static class ConsoleImports
             StatusCodes.Status404NotFound
         );
 
+    /// <summary>An import's problem in the page's language when it is one of the job's own fixed texts (no valid row,
+    /// a run that stopped), else as stored (English, see the README's "Console languages").</summary>
+    public static string Say(ImportProblem problem)
+    {
+        var key = problem.Code switch
+        {
+            "no_valid_rows" => "Import_NoValidRows",
+            "import_failed" => "Import_Failed",
+            _ => null,
+        };
+        return key is not null && problem.Message == ProblemText.Invariant(key) ? ProblemText.T(key) : problem.Message;
+    }
+
     public static string When(DateTimeOffset? at) => at is { } instant ? ConsoleFormat.When(instant) : "—";
 
     public static string Count(long? n) => n is { } count ? ConsoleFormat.Count(count) : "—";

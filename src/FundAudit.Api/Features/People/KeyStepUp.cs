@@ -49,7 +49,7 @@ internal sealed class KeyStepUp(
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many wrong codes",
+                title: ProblemText.T("Title_TooManyWrongCodes"),
                 detail: ProblemText.T("Use_StepUpWait", seconds)
             );
         }

@@ -26,17 +26,15 @@ internal static class PasswordRules
     {
         if (string.IsNullOrEmpty(password) || password.Length < MinLength)
         {
-            return $"Use at least {MinLength} characters.";
+            return ProblemText.T("Password_MinLength", MinLength);
         }
 
         if (password.Length > MaxLength)
         {
-            return $"Use at most {MaxLength} characters.";
+            return ProblemText.T("Password_MaxLength", MaxLength);
         }
 
-        return IsCommon(password)
-            ? "This password is on a list of common passwords that attackers try first. Choose another."
-            : null;
+        return IsCommon(password) ? ProblemText.T("Password_Common") : null;
     }
 
     public static bool IsCommon(string password)

@@ -116,7 +116,7 @@ internal static class InvitePerson
         );
         if (issued is null)
         {
-            return PeopleProblems.Conflict("Already a person", "Use_PersonExists");
+            return PeopleProblems.Conflict("Title_AlreadyAPerson", "Use_PersonExists");
         }
 
         return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
@@ -166,7 +166,7 @@ internal static class ReinvitePerson
         );
         if (issued is null)
         {
-            return PeopleProblems.Conflict("Person is active", "Use_PersonActive");
+            return PeopleProblems.Conflict("Title_PersonActive", "Use_PersonActive");
         }
 
         return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
@@ -217,11 +217,18 @@ internal static class PeopleProblems
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "Person not found",
+            title: ProblemText.T("Title_PersonNotFound"),
             detail: ProblemText.T("Use_PersonNotFound")
         );
 
-    /// <summary>409: the person is not in the state the request needs (<paramref name="key"/> says why).</summary>
-    public static ProblemHttpResult Conflict(string title, string key) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: ProblemText.T(key));
+    /// <summary>
+    /// 409: the person is not in the state the request needs (<paramref name="titleKey"/> and <paramref name="key"/>,
+    /// ProblemText keys, say what and why).
+    /// </summary>
+    public static ProblemHttpResult Conflict(string titleKey, string key) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: ProblemText.T(titleKey),
+            detail: ProblemText.T(key)
+        );
 }

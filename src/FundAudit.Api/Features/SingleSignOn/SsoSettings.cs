@@ -140,7 +140,7 @@ internal static class SsoSettings
             Invalid(var errors) => TypedResults.ValidationProblem(errors),
             _ => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
-                title: "Slug taken",
+                title: ProblemText.T("Title_SlugTaken"),
                 detail: ProblemText.T("Use_SsoSlugTaken"),
                 type: "slug_taken"
             ),
@@ -171,7 +171,7 @@ internal static class SsoSettings
     private static ProblemHttpResult NoProvider() =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "No single sign-on",
+            title: ProblemText.T("Title_NoSso"),
             detail: ProblemText.T("Use_NoSso")
         );
 

@@ -23,6 +23,14 @@ public static class ProblemText
         return args.Length == 0 ? text : string.Format(CultureInfo.CurrentCulture, text, args);
     }
 
+    /// <summary>The English message of <paramref name="key"/>, its arguments formatted in the invariant culture,
+    /// whatever the current culture (what a background job stores for the API).</summary>
+    public static string Invariant(string key, params object?[] args)
+    {
+        var text = Resources.GetString(key, CultureInfo.InvariantCulture) ?? key;
+        return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
+    }
+
     /// <summary>The message of <paramref name="key"/> in <paramref name="language"/> (tests compare with it).</summary>
     public static string? Get(string key, string language) =>
         Resources.GetString(key, CultureInfo.GetCultureInfo(language));

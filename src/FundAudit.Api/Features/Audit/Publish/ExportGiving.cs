@@ -201,7 +201,7 @@ internal static class ExportGiving
     private static ProblemHttpResult Empty(MixQuery q) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "No grants to publish",
+            title: ProblemText.T("Title_NothingToPublish"),
             detail: ProblemText.T("Use_NothingToPublish", Iso(q.Period.From), Iso(q.Period.To))
         );
 

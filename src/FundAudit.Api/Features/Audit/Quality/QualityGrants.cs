@@ -68,7 +68,7 @@ internal static class QualityGrants
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
-                title: "Quality check not found",
+                title: ProblemText.T("Title_QualityCheckNotFound"),
                 detail: ProblemText.T(
                     "Use_QualityCheckUnknown",
                     code,

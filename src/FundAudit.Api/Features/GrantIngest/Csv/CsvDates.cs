@@ -21,9 +21,6 @@ internal static partial class CsvDates
         Impossible,
     }
 
-    public const string Expected =
-        "expected a date such as 2024-03-31 (ISO 8601), 31/03/2024, 03/2024 or 31 March 2024";
-
     /// <summary>Evidence a three-part slash date gives about the date order.</summary>
     internal enum Evidence
     {

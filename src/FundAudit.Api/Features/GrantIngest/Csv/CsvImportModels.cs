@@ -70,7 +70,8 @@ internal sealed record CsvFileProblem(string Code, string Message, string? Colum
 /// whole.</param>
 /// <param name="Code">Stable, machine-readable (see <see cref="CsvProblemCodes"/>).</param>
 /// <param name="Message">Says what was expected; never echoes the cell's value.</param>
-internal sealed record CsvRowError(long Row, string? Column, string Code, string Message);
+/// <param name="Text"><paramref name="Message"/> as a key and arguments, for the console's languages.</param>
+internal sealed record CsvRowError(long Row, string? Column, string Code, string Message, RowText? Text = null);
 
 /// <summary>One column of the file and what it feeds.</summary>
 /// <param name="Index">0-based position in the file.</param>

@@ -15,11 +15,7 @@ internal sealed partial class GrantRowBuilder
         {
             if (!HasError(map.Currency))
             {
-                Error(
-                    map.Currency,
-                    CsvProblemCodes.RequiredCellEmpty,
-                    "Currency is required: expected a three-letter " + "ISO 4217 code such as GBP, EUR or USD."
-                );
+                Error(map.Currency, CsvProblemCodes.RequiredCellEmpty, "Row_CurrencyRequired");
             }
 
             return null;
@@ -27,11 +23,7 @@ internal sealed partial class GrantRowBuilder
 
         if (!Currencies.IsKnown(text))
         {
-            Error(
-                map.Currency,
-                CsvProblemCodes.InvalidCurrency,
-                "Expected a three-letter ISO 4217 currency code such " + "as GBP, EUR or USD."
-            );
+            Error(map.Currency, CsvProblemCodes.InvalidCurrency, "Row_CurrencyUnknown");
             return null;
         }
 
@@ -53,23 +45,18 @@ internal sealed partial class GrantRowBuilder
         {
             if (required && !HasError(column))
             {
-                Error(
-                    column,
-                    CsvProblemCodes.RequiredCellEmpty,
-                    "An amount is required: expected a number such as " + "1234.50."
-                );
+                Error(column, CsvProblemCodes.RequiredCellEmpty, "Row_AmountRequired");
             }
 
             return null;
         }
 
         string? problem = null;
+        object[] args = [];
         var code = CsvProblemCodes.InvalidAmount;
         if (!AmountPattern().IsMatch(text))
         {
-            problem =
-                "Expected a number with a dot as decimal separator, such as 1234.50 or 1,234.50, without a "
-                + "currency symbol or other text.";
+            problem = "Row_AmountNotNumber";
         }
         else if (currency is null)
         {
@@ -77,7 +64,7 @@ internal sealed partial class GrantRowBuilder
         }
         else if (!MinorUnits.TryParse(text, currency, out var minor))
         {
-            (code, problem) = OutOfRange(text, currency);
+            (code, problem, args) = OutOfRange(text, currency);
         }
         else
         {
@@ -86,27 +73,28 @@ internal sealed partial class GrantRowBuilder
 
         if (required)
         {
-            Error(column, code, problem);
+            Error(column, code, problem, args);
         }
         else
         {
-            Ignored(column, problem);
+            Ignored(column, problem, args);
         }
 
         return null;
     }
 
     /// <summary>
-    /// Why a well-formed amount has no value in minor units: more decimals than the currency has, or too large.
+    /// Why a well-formed amount has no value in minor units (a ProblemText key and its arguments): more decimals than
+    /// the currency has, or too large.
     /// </summary>
-    private static (string Code, string Problem) OutOfRange(string text, string currency)
+    private static (string Code, string Problem, object[] Args) OutOfRange(string text, string currency)
     {
         var exponent = Currencies.Exponent(currency);
         var frac = AmountPattern().Match(text).Groups["frac"];
         var decimals = frac.Success ? frac.Value.TrimEnd('0').Length : 0;
         return decimals > exponent
-            ? (CsvProblemCodes.TooManyDecimals, $"{currency} amounts have at most {exponent} decimal places.")
-            : (CsvProblemCodes.InvalidAmount, "The amount is too large.");
+            ? (CsvProblemCodes.TooManyDecimals, "Row_AmountDecimals", [currency, (long)exponent])
+            : (CsvProblemCodes.InvalidAmount, "Row_AmountTooLarge", []);
     }
 
     /// <summary>
@@ -160,7 +148,7 @@ internal sealed partial class GrantRowBuilder
         {
             if (required && !HasError(column))
             {
-                Error(column, CsvProblemCodes.RequiredCellEmpty, "A date is required: " + CsvDates.Expected + ".");
+                Error(column, CsvProblemCodes.RequiredCellEmpty, "Row_DateRequired");
             }
 
             return null;
@@ -174,14 +162,8 @@ internal sealed partial class GrantRowBuilder
 
         var (code, message) =
             outcome == CsvDates.Outcome.Impossible
-                ? (
-                    CsvProblemCodes.ImpossibleDate,
-                    "No such date or time (for example 31/02); " + CsvDates.Expected + "."
-                )
-                : (
-                    CsvProblemCodes.InvalidDate,
-                    char.ToUpperInvariant(CsvDates.Expected[0]) + CsvDates.Expected[1..] + "."
-                );
+                ? (CsvProblemCodes.ImpossibleDate, "Row_DateImpossible")
+                : (CsvProblemCodes.InvalidDate, "Row_DateInvalid");
         if (required)
         {
             Error(column, code, message);
@@ -208,7 +190,7 @@ internal sealed partial class GrantRowBuilder
             return lower;
         }
 
-        Error(column, CsvProblemCodes.InvalidValue, $"Expected one of {string.Join(", ", allowed)}, or an empty cell.");
+        Error(column, CsvProblemCodes.InvalidValue, "Row_OneOf", string.Join(", ", allowed));
         return null;
     }
 
@@ -224,7 +206,7 @@ internal sealed partial class GrantRowBuilder
         var code = ExplicitClassification.LocationScope(text);
         if (code is null)
         {
-            Error(map.LocationScope, CsvProblemCodes.InvalidValue, ExplicitClassification.LocationScopeExpected);
+            Error(map.LocationScope, CsvProblemCodes.InvalidValue, "Row_LocationScope");
         }
 
         return code;
@@ -241,17 +223,18 @@ internal sealed partial class GrantRowBuilder
             case "false" or "no":
                 return false;
             default:
-                Error(map.Flexible, CsvProblemCodes.InvalidValue, "Expected true, false, yes or no, or an empty cell.");
+                Error(map.Flexible, CsvProblemCodes.InvalidValue, "Row_Flexible");
                 return null;
         }
     }
 
-    private string? Required(int column, string name, string what)
+    /// <summary>The cell, or a <c>required_cell_empty</c> error saying <paramref name="key"/>.</summary>
+    private string? Required(int column, string key)
     {
         var text = Cell(column);
         if (text is null && !HasError(column))
         {
-            Error(column, CsvProblemCodes.RequiredCellEmpty, $"{name} is required: expected {what}.");
+            Error(column, CsvProblemCodes.RequiredCellEmpty, key);
         }
 
         return text;
@@ -280,7 +263,7 @@ internal sealed partial class GrantRowBuilder
         {
             if (!HasError(column))
             {
-                Error(column, CsvProblemCodes.CellTooLong, $"The cell is longer than {maxCellChars:N0} characters.");
+                Error(column, CsvProblemCodes.CellTooLong, "Row_CellTooLong", (long)maxCellChars);
             }
 
             return null;

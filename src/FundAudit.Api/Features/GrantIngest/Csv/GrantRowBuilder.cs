@@ -39,14 +39,14 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
 
         if (malformed is { } reason)
         {
-            Error(null, CsvProblemCodes.MalformedQuotes, MalformedMessage(reason));
+            Error(null, CsvProblemCodes.MalformedQuotes, MalformedKey(reason));
         }
 
         CheckNul();
         CheckFieldCount();
 
-        var identifier = Required(map.Identifier, "Identifier", "an identifier for the grant");
-        var title = Required(map.Title, "Title", "a title for the grant");
+        var identifier = Required(map.Identifier, "Row_IdentifierRequired");
+        var title = Required(map.Title, "Row_TitleRequired");
         var description = Cell(map.Description);
         var currency = ReadCurrency();
         var amount = ReadAmount(map.Amount, currency, required: true);
@@ -86,15 +86,13 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         );
     }
 
-    /// <summary>Why the quotes of a malformed row are wrong, and how to fix them.</summary>
-    private static string MalformedMessage(CsvMalformedReason reason) =>
+    /// <summary>Why the quotes of a malformed row are wrong, and how to fix them (a ProblemText key).</summary>
+    private static string MalformedKey(CsvMalformedReason reason) =>
         reason switch
         {
-            CsvMalformedReason.StrayQuote => "A quote character sits inside an unquoted cell; quote the whole "
-                + "cell and double the quotes inside it.",
-            CsvMalformedReason.TextAfterClosingQuote => "Text follows the closing quote of a cell (rows may have "
-                + "been merged by an unbalanced quote); quote the whole cell and double the quotes inside it.",
-            _ => "The quotes of this row are not balanced; quote whole cells and double the quotes inside them.",
+            CsvMalformedReason.StrayQuote => "Row_QuoteStray",
+            CsvMalformedReason.TextAfterClosingQuote => "Row_QuoteAfterClosing",
+            _ => "Row_QuotesUnbalanced",
         };
 
     /// <summary>Warns that a later row with the same identifier replaces this one.</summary>
@@ -176,11 +174,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         {
             if (!CountryCode().IsMatch(code))
             {
-                Error(
-                    map.BeneficiaryCountries,
-                    CsvProblemCodes.InvalidValue,
-                    "Expected two-letter ISO 3166 country " + "codes (such as KE or GB) separated by \";\"."
-                );
+                Error(map.BeneficiaryCountries, CsvProblemCodes.InvalidValue, "Row_CountryCodes");
                 break;
             }
 
@@ -290,11 +284,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         {
             if (reader.GetRawSpan(i).IndexOf((byte)0) >= 0)
             {
-                Error(
-                    i < map.Titles.Count ? i : null,
-                    CsvProblemCodes.NulCharacter,
-                    "The cell contains NUL " + "characters (binary data); a CSV holds text only."
-                );
+                Error(i < map.Titles.Count ? i : null, CsvProblemCodes.NulCharacter, "Row_NulCharacter");
                 return;
             }
         }
@@ -309,8 +299,9 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
                 Error(
                     null,
                     CsvProblemCodes.TooManyFields,
-                    $"The row has {reader.FieldCount} cells but the header has {map.Titles.Count} columns; often a "
-                        + $"value holds the delimiter without quotes around it."
+                    "Row_TooManyFields",
+                    (long)reader.FieldCount,
+                    (long)map.Titles.Count
                 );
                 return;
             }
@@ -346,16 +337,21 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
     private bool HasError(int column) =>
         errors is not null && errors.Exists(e => e.Column == Title(column) && e.Column is not null);
 
-    private void Error(int? column, string code, string message) =>
-        (errors ??= []).Add(new CsvRowError(row, column is { } c ? Title(c) : null, code, message));
+    /// <summary>A row error: the ProblemText <paramref name="key"/> with <paramref name="args"/> (strings or whole
+    /// numbers), stored in English and as the key for the console's languages.</summary>
+    private void Error(int? column, string code, string key, params object[] args)
+    {
+        var text = new RowText(key, args);
+        (errors ??= []).Add(new CsvRowError(row, column is { } c ? Title(c) : null, code, text.English(), text));
+    }
 
-    private void Ignored(int column, string message) =>
+    private void Ignored(int column, string key, params object[] args) =>
         (warnings ??= []).Add(
             new CsvRowError(
                 row,
                 Title(column),
                 CsvProblemCodes.OptionalValueIgnored,
-                message + " The cell was left empty."
+                ProblemText.Invariant(key, args) + " The cell was left empty."
             )
         );
 

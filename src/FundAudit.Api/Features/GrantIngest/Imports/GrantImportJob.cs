@@ -31,10 +31,15 @@ internal sealed class GrantImportJob(
     ILogger<GrantImportJob> logger
 )
 {
-    /// <summary>Three retries with Hangfire's backoff; each run is re-runnable.</summary>
+    /// <summary>Three retries with Hangfire's backoff; each run is re-runnable. The run is culture-invariant: Hangfire
+    /// would otherwise run it in the culture of the request that enqueued it (a Spanish console page) or the server's,
+    /// and what it reads and stores (numbers and dates by the CSV rules only, English messages) must not depend on
+    /// either; console pages translate the stored keys instead.</summary>
     [Hangfire.AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(long importId, CancellationToken ct)
     {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // for this run only (async flow)
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var import = await store.FindForJobAsync(importId, ct);
         if (import is null || import.Status is ImportStatus.Succeeded or ImportStatus.Refused)
         {
@@ -56,11 +61,7 @@ internal sealed class GrantImportJob(
         catch (Exception e)
         {
             logger.LogError(e, "Grant import {ImportId} failed on attempt {Attempt}", importId, import.Attempts + 1);
-            var problem = new ImportProblem(
-                "import_failed",
-                "The import stopped before it finished; nothing of this file was stored. "
-                    + "It is retried automatically, or can be uploaded again."
-            );
+            var problem = new ImportProblem("import_failed", ProblemText.Invariant("Import_Failed"));
             await store.FailAsync(importId, token, problem, clock.GetUtcNow(), CancellationToken.None);
             throw;
         }

@@ -25,7 +25,19 @@ internal static class ImportStatus
 internal sealed record ImportProblem(string Code, string Message, string? Column = null, long? Row = null);
 
 /// <summary>One rejected row's error.</summary>
-internal sealed record ImportRowError(long Row, string? Column, string Code, string Message);
+/// <param name="Row">The file's row (the sheet's row for a workbook).</param>
+/// <param name="Column">The column's title as written, when the error is about one cell.</param>
+/// <param name="Code">Stable, machine-readable.</param>
+/// <param name="Message">In English, as the API returns it.</param>
+/// <param name="Text">The message as a key and arguments, for the console's languages (not part of the API's
+/// answer); null for errors stored before it was kept.</param>
+internal sealed record ImportRowError(
+    long Row,
+    string? Column,
+    string Code,
+    string Message,
+    [property: System.Text.Json.Serialization.JsonIgnore] Csv.RowText? Text = null
+);
 
 /// <summary>A grant_imports row.</summary>
 internal sealed record GrantImportRow

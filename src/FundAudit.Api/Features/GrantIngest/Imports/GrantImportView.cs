@@ -94,7 +94,7 @@ internal static class GrantImportProblems
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
-            title: "Import not found",
+            title: ProblemText.T("Title_ImportNotFound"),
             detail: ProblemText.T("Use_ImportNotFound")
         );
 }

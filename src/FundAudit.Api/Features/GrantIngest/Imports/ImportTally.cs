@@ -57,7 +57,7 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
             {
                 if (++_storedErrors <= options.MaxStoredErrors)
                 {
-                    errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message));
+                    errors.Add(new ImportRowError(error.Row, error.Column, error.Code, error.Message, error.Text));
                 }
                 else
                 {
@@ -82,15 +82,7 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
     public ImportOutcome Outcome()
     {
         IReadOnlyList<ImportProblem> problems =
-            Accepted > 0
-                ? []
-                :
-                [
-                    new(
-                        "no_valid_rows",
-                        "No row of the file could be imported; the errors list says why for each row."
-                    ),
-                ];
+            Accepted > 0 ? [] : [new("no_valid_rows", ProblemText.Invariant("Import_NoValidRows"))];
         var status = Accepted > 0 ? ImportStatus.Succeeded : ImportStatus.Refused;
         return new ImportOutcome(status, Counts(), problems, Warnings, WarningCount, ErrorsTruncated);
     }

@@ -31,19 +31,23 @@ internal static class RetryGrantImport
         if (import.Status is not (ImportStatus.Failed or ImportStatus.Interrupted))
         {
             return NotRetryable(
-                $"Import {id} is {import.Status}: only a failed or interrupted import can be retried."
-                    + (import.Status is ImportStatus.Succeeded or ImportStatus.Refused ? " Upload the file again." : "")
+                ProblemText.T("Use_ImportNotRetryable", id, import.Status)
+                    + (
+                        import.Status is ImportStatus.Succeeded or ImportStatus.Refused
+                            ? " " + ProblemText.T("Use_ImportUploadAgain")
+                            : ""
+                    )
             );
         }
 
         if (!await uploads.ExistsAsync(import, ct))
         {
-            return NotRetryable($"The file of import {id} is no longer stored: upload it again.");
+            return NotRetryable(ProblemText.T("Use_ImportFileGone", id));
         }
 
         if (!await store.RequeueAsync(funderId, id, ct))
         {
-            return NotRetryable($"Import {id} changed meanwhile: read it again.");
+            return NotRetryable(ProblemText.T("Use_ImportChanged", id));
         }
 
         jobs.Enqueue<GrantImportJob>(j => j.RunAsync(id, CancellationToken.None));
@@ -54,7 +58,7 @@ internal static class RetryGrantImport
     private static ProblemHttpResult NotRetryable(string detail) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
-            title: "Import not retryable",
+            title: ProblemText.T("Title_ImportNotRetryable"),
             detail: detail,
             extensions: new Dictionary<string, object?> { ["code"] = NotRetryableCode }
         );

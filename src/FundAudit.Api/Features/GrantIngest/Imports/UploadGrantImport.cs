@@ -50,12 +50,12 @@ internal static class UploadGrantImport
             var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
             if (string.IsNullOrEmpty(boundary))
             {
-                return BadUpload("The multipart body has no boundary.");
+                return BadUpload(ProblemText.T("Use_UploadNoBoundary"));
             }
 
             if (await FirstFilePartAsync(new MultipartReader(boundary, http.Body), ct) is not { } part)
             {
-                return BadUpload("The multipart body has no file part: send the CSV or XLSX as a file field.");
+                return BadUpload(ProblemText.T("Use_UploadNoFile"));
             }
 
             (body, fileName) = part;
@@ -144,12 +144,16 @@ internal static class UploadGrantImport
     private static ProblemHttpResult UnsupportedMediaType() =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status415UnsupportedMediaType,
-            title: "Unsupported media type",
+            title: ProblemText.T("Title_UnsupportedMediaType"),
             detail: ProblemText.T("Use_UploadMediaType", Xlsx.GrantXlsxReader.MediaType)
         );
 
     private static ProblemHttpResult BadUpload(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad upload", detail: detail);
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: ProblemText.T("Title_BadUpload"),
+            detail: detail
+        );
 
     public sealed class Validator : AbstractValidator<Request>
     {

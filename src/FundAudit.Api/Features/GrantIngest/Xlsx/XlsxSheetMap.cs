@@ -84,7 +84,33 @@ internal sealed partial class XlsxSheetMap
     public CsvRowError Locate(CsvRowError error)
     {
         var row = error.Row + offset;
-        return error with { Row = row, Message = $"{Place(error.Column, row)}: {Renumber(error.Message)}" };
+        return error with
+        {
+            Row = row,
+            Message = $"{Place(error.Column, row)}: {Renumber(error.Message)}",
+            Text = error.Text is { } text ? Locate(text, error.Column, row) : null,
+        };
+    }
+
+    /// <summary>The keyed message with its place: the cell as written (<c>grants!F12</c>), else the sheet's row or
+    /// the linked sheet, keyed too (the same place as <see cref="Place"/> says in English).</summary>
+    private RowText Locate(RowText text, string? column, long row)
+    {
+        if (column is not null && places.TryGetValue(column, out var letters))
+        {
+            if (letters.Length > 0)
+            {
+                return text with { Cell = $"{SheetRef(sheet)}!{letters}{row}" };
+            }
+
+            var linked = Joined.First(j => j.Value.Contains(column)).Key;
+            return text with { Place = new RowText("Row_PlaceJoined", [SheetRef(linked), SheetRef(sheet), row]) };
+        }
+
+        return text with
+        {
+            Place = new RowText("Row_PlaceSheetRow", [SheetRef(sheet), row]),
+        };
     }
 
     public CsvFileProblem Locate(CsvFileProblem problem)
@@ -103,13 +129,13 @@ internal sealed partial class XlsxSheetMap
             if (letters.Length == 0)
             {
                 var linked = Joined.First(j => j.Value.Contains(column)).Key;
-                return $"{SheetRef(linked)} (joined to {SheetRef(sheet)} row {row} by Identifier)";
+                return ProblemText.Invariant("Row_PlaceJoined", SheetRef(linked), SheetRef(sheet), row);
             }
 
             return $"{SheetRef(sheet)}!{letters}{row}";
         }
 
-        return row is null ? SheetRef(sheet) : $"{SheetRef(sheet)} row {row}";
+        return row is null ? SheetRef(sheet) : ProblemText.Invariant("Row_PlaceSheetRow", SheetRef(sheet), row);
     }
 
     /// <summary>Row numbers inside a CSV message (<c>row 5</c>, <c>Row 7</c>) as sheet rows.</summary>
