@@ -30,8 +30,8 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
         string Currency,
         long Flags,
         DateOnly FarDate,
-        long LevelUnplaced,
-        long PurposeUnplaced,
+        string LevelReason,
+        string PurposeReason,
         string Source,
         long Grants,
         long Amount
@@ -55,6 +55,10 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
 
         public string Source { get; init; } = "";
 
+        public string? LevelEvidence { get; init; }
+
+        public string? PurposeEvidence { get; init; }
+
         public long Amount { get; init; }
     }
 
@@ -68,9 +72,9 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
 
         public DateOnly FarDate { get; init; }
 
-        public long LevelUnplaced { get; init; }
+        public string LevelReason { get; init; } = "";
 
-        public long PurposeUnplaced { get; init; }
+        public string PurposeReason { get; init; } = "";
 
         public string Source { get; init; } = "";
 
@@ -85,7 +89,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
         var rows = await connection.QueryAsync<StoredRow>(
             """
             SELECT award_date AS AwardDate, currency AS Currency, flags AS Flags, far_date AS FarDate,
-                   level_unplaced AS LevelUnplaced, purpose_unplaced AS PurposeUnplaced, source AS Source,
+                   level_reason AS LevelReason, purpose_reason AS PurposeReason, source AS Source,
                    grant_count AS Grants, amount AS Amount
             FROM grant_quality_totals WHERE funder_id = @FunderId
             """,
@@ -97,8 +101,8 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
                 r.Currency,
                 r.Flags,
                 r.FarDate,
-                r.LevelUnplaced,
-                r.PurposeUnplaced,
+                r.LevelReason,
+                r.PurposeReason,
                 r.Source,
                 r.Grants,
                 r.Amount
@@ -116,7 +120,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
                    g.planned_start_date AS PlannedStart, g.planned_end_date AS PlannedEnd,
                    COALESCE(c.level, g.level) AS Level, COALESCE(c.purpose, g.purpose) AS Purpose,
                    CASE WHEN c.id IS NULL THEN COALESCE(g.purpose_source, '') ELSE 'manual' END AS Source,
-                   g.amount_awarded AS Amount
+                   g.level_evidence AS LevelEvidence, g.purpose_evidence AS PurposeEvidence, g.amount_awarded AS Amount
             FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
             WHERE g.funder_id = @FunderId
             """,
@@ -130,8 +134,8 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
                         g.Currency,
                         Flags: g.Flags ?? -1,
                         FarDate: FarDate(g),
-                        LevelUnplaced: g.Level == "unclassified" ? 1L : 0L,
-                        PurposeUnplaced: g.Purpose == "unclassified" ? 1L : 0L,
+                        LevelReason: g.Level == "unclassified" ? QualityFlags.ReasonKind(g.LevelEvidence) : "",
+                        PurposeReason: g.Purpose == "unclassified" ? QualityFlags.ReasonKind(g.PurposeEvidence) : "",
                         g.Source
                     )
                 )
@@ -140,8 +144,8 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
                     x.Key.Currency,
                     x.Key.Flags,
                     x.Key.FarDate,
-                    x.Key.LevelUnplaced,
-                    x.Key.PurposeUnplaced,
+                    x.Key.LevelReason,
+                    x.Key.PurposeReason,
                     x.Key.Source,
                     x.LongCount(),
                     x.Sum(g => g.Amount)
@@ -164,8 +168,8 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
                 .ThenBy(r => r.Currency, StringComparer.Ordinal)
                 .ThenBy(r => r.Flags)
                 .ThenBy(r => r.FarDate)
-                .ThenBy(r => r.LevelUnplaced)
-                .ThenBy(r => r.PurposeUnplaced)
+                .ThenBy(r => r.LevelReason, StringComparer.Ordinal)
+                .ThenBy(r => r.PurposeReason, StringComparer.Ordinal)
                 .ThenBy(r => r.Source, StringComparer.Ordinal),
         ];
 
@@ -337,6 +341,26 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
         }
 
         await AssertMatchesGrantsAsync(tenant, 6, "clearing some flags");
+
+        // Evidence the triggers read as the service does: an "unclassified: " line after others, cut at '(' before
+        // ':'; a line that only mentions it; none at all (low confidence).
+        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE grants SET level = 'unclassified',
+                       level_evidence = CASE identifier
+                           WHEN 'A-3' THEN '["rule: x","unclassified: odd reason (margin 2): y","unclassified: z"]'
+                           WHEN 'A-4' THEN '["not unclassified: here"]'
+                           ELSE NULL END
+                WHERE funder_id = @FunderId AND identifier IN ('A-3', 'A-4', 'A-5')
+                """,
+                new { tenant.FunderId }
+            );
+        }
+
+        await AssertMatchesGrantsAsync(tenant, 6, "changing the evidence");
+        Assert.Contains(await StoredAsync(tenant.FunderId), r => r.LevelReason == "odd reason");
 
         // A purge of the funder: one statement deleting all its grants, over several days, leaves no totals.
         await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())

@@ -85,7 +85,7 @@ internal sealed class QualityCalculator(
     public async Task<QualityReport> ReportAsync(long funderId, MixQuery q, long? importId, CancellationToken ct)
     {
         var today = Today;
-        var (groups, reasons) = await GroupsAsync(funderId, q, importId, today, ct);
+        var groups = await GroupsAsync(funderId, q, importId, today, ct);
         IReadOnlyList<QualityRow> rows = groups.Any(g => g.Flags is null)
             ? await store.RowsAsync(funderId, q, null, importId, unflagged: true, ct)
             : [];
@@ -119,34 +119,31 @@ internal sealed class QualityCalculator(
                     : check.Fails(row, context);
                 if (detail is not null)
                 {
-                    tally.Add(check, g.Grants, minor, g.FromTotals && check == Unclassified ? null : detail);
+                    tally.Add(check, g.Grants, minor, g.FromTotals && check == Unclassified ? Reasons(g) : detail);
                 }
             }
-        }
-
-        var unclassified = checks.Single(c => c.Check == Unclassified).Tally;
-        foreach (var r in reasons)
-        {
-            var row = new QualityRow
-            {
-                Level = r.LevelUnplaced == 1 ? "unclassified" : "placed",
-                Purpose = r.PurposeUnplaced == 1 ? "unclassified" : "placed",
-                LevelEvidence = r.LevelEvidence,
-                PurposeEvidence = r.PurposeEvidence,
-            };
-            unclassified.AddReasons(r.Grants, Unclassified.Fails(row, context)!);
         }
 
         var (n, c, u) = AddRows(rows, context, checks, keepHits: false);
         return new QualityReport(q, grants + n, converted + c, unconverted + u, checks);
     }
 
-    /// <summary>
-    /// The sums of the report's grants with stored flags (and groups with null flags for those without), with the
-    /// evidence of their unclassified grants when the sums carry none: from the stored totals when the filters allow
-    /// (and the days they leave to the grants, the next five years), else from the grants.
+    /// <summary>The unclassified check's detail of a group read from the stored totals, from its kinds of reason.
     /// </summary>
-    private async Task<(List<QualityGroup> Groups, IReadOnlyList<QualityReasonGroup> Reasons)> GroupsAsync(
+    private static string Reasons(QualityGroup g) =>
+        string.Join(
+            "; ",
+            new[] { ("level", g.LevelReason), ("purpose", g.PurposeReason) }
+                .Where(r => r.Item2.Length > 0)
+                .Select(r => $"{r.Item1}: {r.Item2}")
+        );
+
+    /// <summary>
+    /// The sums of the report's grants with stored flags (and groups with null flags for those without): from the
+    /// stored totals when the filters allow (and the days they leave to the grants, the next five years), else from
+    /// the grants.
+    /// </summary>
+    private async Task<List<QualityGroup>> GroupsAsync(
         long funderId,
         MixQuery q,
         long? importId,
@@ -157,15 +154,12 @@ internal sealed class QualityCalculator(
         var after = QualityChecks.FarFutureAfter(today);
         if (!QualityTotalsStore.Reads(q, importId))
         {
-            return ([.. await store.GroupsAsync(funderId, q, importId, after, null, ct)], []);
+            return [.. await store.GroupsAsync(funderId, q, importId, after, null, ct)];
         }
 
         var stored = await totals.GroupsAsync(funderId, q, today, after, ct);
         var soon = await store.GroupsAsync(funderId, q, null, after, today, ct);
-        var reasons = stored.Any(g => g.Flags is not null && (g.LevelUnplaced == 1 || g.PurposeUnplaced == 1))
-            ? await totals.ReasonsAsync(funderId, q, today, after, ct)
-            : [];
-        return ([.. stored, .. soon], reasons);
+        return [.. stored, .. soon];
     }
 
     /// <summary>The grants failing the checks, one by one: with <paramref name="only"/> one check's code, that check

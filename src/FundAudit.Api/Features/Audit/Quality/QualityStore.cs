@@ -71,9 +71,15 @@ internal sealed class QualityGroup
 
     public long Amount { get; init; }
 
-    /// <summary>Read from the stored totals (<see cref="QualityTotalsStore"/>): no evidence, so the unclassified
-    /// check's reasons come separately.</summary>
+    /// <summary>Read from the stored totals (<see cref="QualityTotalsStore"/>): no evidence but the kinds of reason,
+    /// <see cref="LevelReason"/> and <see cref="PurposeReason"/>.</summary>
     public bool FromTotals { get; set; }
+
+    /// <summary>From the stored totals, for an unclassified level: the kind of reason ("no place known").</summary>
+    public string LevelReason { get; init; } = "";
+
+    /// <summary>From the stored totals, for an unclassified purpose: the kind of reason.</summary>
+    public string PurposeReason { get; init; } = "";
 }
 
 /// <summary>

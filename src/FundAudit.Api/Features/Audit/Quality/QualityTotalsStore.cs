@@ -1,23 +1,9 @@
 namespace FundAudit.Api.Features.Audit.Quality;
 
-/// <summary>Unclassified grants of a report that give the same evidence: how many (the unclassified check's reasons).
-/// </summary>
-internal sealed class QualityReasonGroup
-{
-    public long LevelUnplaced { get; init; }
-
-    public long PurposeUnplaced { get; init; }
-
-    public string? LevelEvidence { get; init; }
-
-    public string? PurposeEvidence { get; init; }
-
-    public long Grants { get; init; }
-}
-
 /// <summary>
 /// The quality report's stored aggregate, grant_quality_totals (migration 0019, kept by triggers as grant_day_totals
-/// is): the funder's grants per award day, currency, stored flags, far date, unclassified level and purpose, and
+/// is): the funder's grants per award day, currency, stored flags, far date, kind of reason for an unclassified level
+/// and purpose (computed from the evidence by its triggers as <see cref="QualityFlags.ReasonKind"/> does), and
 /// source. It answers a report unless a filter needs place, programme or one import (<see cref="Reads"/>), for every
 /// award day but those in the next five years (today, today + 5 years], whose far-future test needs each grant's
 /// planned dates: the report reads those days from the grants (<see cref="QualityStore.GroupsAsync"/>).
@@ -30,8 +16,8 @@ internal sealed class QualityTotalsStore(Db db)
         importId is null && q.Programme is null && q.Region is null && q.Country is null;
 
     /// <summary>
-    /// The stored totals of <paramref name="q"/> summed as <see cref="QualityStore.GroupsAsync"/> sums the grants (no
-    /// evidence: see <see cref="ReasonsAsync"/>), for the award days up to <paramref name="today"/> and after
+    /// The stored totals of <paramref name="q"/> summed as <see cref="QualityStore.GroupsAsync"/> sums the grants (with
+    /// kinds of reason instead of evidence), for the award days up to <paramref name="today"/> and after
     /// <paramref name="farFutureAfter"/>. Far-future: a far date (never before the award date) after
     /// <paramref name="farFutureAfter"/>. Groups of grants stored without flags have null flags.
     /// </summary>
@@ -48,16 +34,18 @@ internal sealed class QualityTotalsStore(Db db)
         p["FarFutureAfter"] = farFutureAfter;
         var sql = $"""
             SELECT CASE WHEN x.Flags < 0 THEN NULL ELSE x.Flags END AS Flags, x.Currency, x.AwardDate, x.FarFuture,
-                   x.LevelUnplaced, x.PurposeUnplaced, SUM(x.Grants) AS Grants, SUM(x.Amount) AS Amount
+                   CASE WHEN x.LevelReason = '' THEN 0 ELSE 1 END AS LevelUnplaced, x.LevelReason,
+                   CASE WHEN x.PurposeReason = '' THEN 0 ELSE 1 END AS PurposeUnplaced, x.PurposeReason,
+                   SUM(x.Grants) AS Grants, SUM(x.Amount) AS Amount
             FROM (
               SELECT t.flags AS Flags, t.currency AS Currency, t.award_date AS AwardDate,
                      CASE WHEN t.far_date > @FarFutureAfter THEN 1 ELSE 0 END AS FarFuture,
-                     t.level_unplaced AS LevelUnplaced, t.purpose_unplaced AS PurposeUnplaced,
+                     t.level_reason AS LevelReason, t.purpose_reason AS PurposeReason,
                      t.grant_count AS Grants, t.amount AS Amount
               FROM grant_quality_totals t
               WHERE {where} AND (t.award_date <= @Today OR t.award_date > @FarFutureAfter)
             ) x
-            GROUP BY x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced
+            GROUP BY x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelReason, x.PurposeReason
             HAVING SUM(x.Grants) <> 0
             """;
         await using var connection = await db.OpenAsync(ct);
@@ -69,41 +57,5 @@ internal sealed class QualityTotalsStore(Db db)
         }
 
         return groups;
-    }
-
-    /// <summary>
-    /// The evidence of the unclassified grants the stored totals count (<see cref="GroupsAsync"/>: stored with flags,
-    /// awarded up to <paramref name="today"/> or after <paramref name="farFutureAfter"/>), with how many grants give
-    /// it: the unclassified check's reasons, which the totals do not hold.
-    /// </summary>
-    public async Task<IReadOnlyList<QualityReasonGroup>> ReasonsAsync(
-        long funderId,
-        MixQuery q,
-        DateOnly today,
-        DateOnly farFutureAfter,
-        CancellationToken ct
-    )
-    {
-        var (where, p) = MixFilter.OverGrants(funderId, q);
-        p["Today"] = today;
-        p["FarFutureAfter"] = farFutureAfter;
-        var sql = $"""
-            SELECT x.LevelUnplaced, x.PurposeUnplaced, x.LevelEvidence, x.PurposeEvidence, COUNT(*) AS Grants
-            FROM (
-              SELECT CASE WHEN COALESCE(c.level, g.level) = 'unclassified' THEN 1 ELSE 0 END AS LevelUnplaced,
-                     CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN 1 ELSE 0 END AS PurposeUnplaced,
-                     CASE WHEN COALESCE(c.level, g.level) = 'unclassified' THEN g.level_evidence END AS LevelEvidence,
-                     CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
-                          AS PurposeEvidence
-              FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
-              WHERE {where} AND g.quality_flags IS NOT NULL
-                AND (g.award_date <= @Today OR g.award_date > @FarFutureAfter)
-                AND (COALESCE(c.level, g.level) = 'unclassified' OR COALESCE(c.purpose, g.purpose) = 'unclassified')
-            ) x
-            GROUP BY x.LevelUnplaced, x.PurposeUnplaced, x.LevelEvidence, x.PurposeEvidence
-            """;
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        return (await connection.QueryAsync<QualityReasonGroup>(command)).AsList();
     }
 }

@@ -12,8 +12,9 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </summary>
 /// <remarks>
 /// The contribution is the insert trigger's, for a grant without a correction (a new grant cannot have one): its
-/// stored flags (-1 when none), its far date, whether its own level and purpose are unclassified, and its purpose's
-/// source ('' when none). <c>GrantQualityTotalsTests</c> compares the result with the grants on every engine.
+/// stored flags (-1 when none), its far date, the kind of reason for its own level and purpose when unclassified (''
+/// when placed), and its purpose's source ('' when none). <c>GrantQualityTotalsTests</c> compares the result with the
+/// grants on every engine.
 /// </remarks>
 internal sealed class NewGrantQualityTotals
 {
@@ -33,22 +34,13 @@ internal sealed class NewGrantQualityTotals
                 ("currency", ColumnType.Text),
                 ("flags", ColumnType.Integer),
                 ("far_date", ColumnType.Date),
-                ("level_unplaced", ColumnType.Integer),
-                ("purpose_unplaced", ColumnType.Integer),
+                ("level_reason", ColumnType.Text),
+                ("purpose_reason", ColumnType.Text),
                 ("source", ColumnType.Text),
                 ("grant_count", ColumnType.Integer),
                 ("amount", ColumnType.Integer),
             ],
-            [
-                "funder_id",
-                "award_date",
-                "currency",
-                "flags",
-                "far_date",
-                "level_unplaced",
-                "purpose_unplaced",
-                "source",
-            ],
+            ["funder_id", "award_date", "currency", "flags", "far_date", "level_reason", "purpose_reason", "source"],
             ["grant_count", "amount"]
         );
 
@@ -60,6 +52,8 @@ internal sealed class NewGrantQualityTotals
     private static readonly int Level = Column("level");
     private static readonly int Purpose = Column("purpose");
     private static readonly int PurposeSource = Column("purpose_source");
+    private static readonly int LevelEvidence = Column("level_evidence");
+    private static readonly int PurposeEvidence = Column("purpose_evidence");
     private static readonly int Amount = Column("amount_awarded");
 
     private readonly Dictionary<Key, (long Grants, long Amount)> _groups = [];
@@ -69,8 +63,8 @@ internal sealed class NewGrantQualityTotals
         string Currency,
         int Flags,
         DateOnly FarDate,
-        int LevelUnplaced,
-        int PurposeUnplaced,
+        string LevelReason,
+        string PurposeReason,
         string Source
     );
 
@@ -94,8 +88,8 @@ internal sealed class NewGrantQualityTotals
             (string)row[Currency]!,
             row[Flags] is int flags ? flags : -1,
             FarDate(award, (DateOnly?)row[PlannedStart], (DateOnly?)row[PlannedEnd]),
-            (string)row[Level]! == "unclassified" ? 1 : 0,
-            (string)row[Purpose]! == "unclassified" ? 1 : 0,
+            Reason(row, Level, LevelEvidence),
+            Reason(row, Purpose, PurposeEvidence),
             (string?)row[PurposeSource] ?? ""
         );
         ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
@@ -130,8 +124,8 @@ internal sealed class NewGrantQualityTotals
                     json.WriteStringValue(key.Currency);
                     json.WriteNumberValue(key.Flags);
                     json.WriteStringValue(Iso(key.FarDate));
-                    json.WriteNumberValue(key.LevelUnplaced);
-                    json.WriteNumberValue(key.PurposeUnplaced);
+                    json.WriteStringValue(key.LevelReason);
+                    json.WriteStringValue(key.PurposeReason);
                     json.WriteStringValue(key.Source);
                     json.WriteNumberValue(sum.Grants);
                     json.WriteNumberValue(sum.Amount);
@@ -147,6 +141,10 @@ internal sealed class NewGrantQualityTotals
 
         _groups.Clear();
     }
+
+    /// <summary>'' for a placed dimension; else the kind of reason its evidence gives.</summary>
+    private static string Reason(object?[] row, int value, int evidence) =>
+        (string)row[value]! == "unclassified" ? Audit.Quality.QualityFlags.ReasonKind((string?)row[evidence]) : "";
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
