@@ -116,10 +116,11 @@ internal sealed class QualityCalculator(
                 var detail =
                     check.Bit is not null ? (QualityFlags.Has((int)g.Flags!.Value, check) ? "" : null)
                     : check == FarFuture ? (g.FarFuture == 1 ? "" : null)
+                    : check == Unclassified && g.FromTotals ? Reasons(g)
                     : check.Fails(row, context);
                 if (detail is not null)
                 {
-                    tally.Add(check, g.Grants, minor, g.FromTotals && check == Unclassified ? Reasons(g) : detail);
+                    tally.Add(check, g.Grants, minor, detail);
                 }
             }
         }
@@ -128,15 +129,16 @@ internal sealed class QualityCalculator(
         return new QualityReport(q, grants + n, converted + c, unconverted + u, checks);
     }
 
-    /// <summary>The unclassified check's detail of a group read from the stored totals, from its kinds of reason.
-    /// </summary>
-    private static string Reasons(QualityGroup g) =>
-        string.Join(
-            "; ",
-            new[] { ("level", g.LevelReason), ("purpose", g.PurposeReason) }
-                .Where(r => r.Item2.Length > 0)
-                .Select(r => $"{r.Item1}: {r.Item2}")
-        );
+    /// <summary>The unclassified check's detail of a group read from the stored totals, from its kinds of reason;
+    /// null when both dimensions are placed.</summary>
+    private static string? Reasons(QualityGroup g) =>
+        (g.LevelReason.Length > 0, g.PurposeReason.Length > 0) switch
+        {
+            (true, true) => $"level: {g.LevelReason}; purpose: {g.PurposeReason}",
+            (true, false) => "level: " + g.LevelReason,
+            (false, true) => "purpose: " + g.PurposeReason,
+            _ => null,
+        };
 
     /// <summary>
     /// The sums of the report's grants with stored flags (and groups with null flags for those without): from the
