@@ -160,10 +160,11 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
             await using var connection = await server.Db.OpenAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             await server.Db.Engine.AddFromJsonAsync(transaction, NewGrantDayTotals.Target, "[]", default);
+            await server.Db.Engine.AddFromJsonAsync(transaction, NewGrantQualityTotals.Target, "[]", default);
         });
         Assert.Null(jsonError);
         statements.AddRange(json.Select(s => ("AddFromJsonAsync", s)));
-        Assert.Equal(12, statements.Count);
+        Assert.Equal(13, statements.Count);
         AssertParses(statements);
     }
 

@@ -84,6 +84,7 @@ internal static class AuditMixBenchmark
         services.AddSingleton<MixCalculator>();
         services.AddSingleton<FieldParticipationStore>();
         services.AddSingleton<QualityStore>();
+        services.AddSingleton<QualityTotalsStore>();
         services.AddSingleton<QualityCalculator>();
         services.AddSingleton(TimeProvider.System);
         await using var sp = services.BuildServiceProvider();

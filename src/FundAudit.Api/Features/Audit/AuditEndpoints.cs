@@ -15,6 +15,7 @@ internal static class AuditEndpoints
         services.AddSingleton<MixCalculator>();
         services.AddSingleton<AuditUseCases>();
         services.AddSingleton<Quality.QualityStore>();
+        services.AddSingleton<Quality.QualityTotalsStore>();
         services.AddSingleton<Quality.QualityCalculator>();
         Publish.PublishEndpoints.AddPublish(services);
         services.AddScoped<FluentValidation.IValidator<Quality.GetQuality.Request>, Quality.GetQuality.Validator>();

@@ -253,12 +253,19 @@ internal sealed class GrantStore(Db db)
 
     /// <summary>
     /// The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>. Its
-    /// new
-    /// rows skip the day-totals insert trigger (migration 0008) where the engine allows it; the import then adds their
-    /// totals itself (<see cref="Imports.NewGrantDayTotals"/>).
+    /// new rows skip the day-totals and quality-totals insert triggers (migrations 0008, 0019) where the engine allows
+    /// it; the import then adds their totals itself (<see cref="Imports.NewGrantDayTotals"/>).
     /// </summary>
     public static BulkUpsertTarget BulkTarget { get; } =
-        new("grants", "id", KeyColumns, InsertColumns, ContentColumns, ChangedWhen, ["tr_grants_day_totals_insert"]);
+        new(
+            "grants",
+            "id",
+            KeyColumns,
+            InsertColumns,
+            ContentColumns,
+            ChangedWhen,
+            ["tr_grants_day_totals_insert", "tr_grants_quality_totals_insert"]
+        );
 
     /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
     public static IReadOnlyList<string> WriteColumns => InsertColumns;

@@ -19,20 +19,27 @@ internal sealed class QualityTally
 
     public Dictionary<string, long> Reasons { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Counts <paramref name="grants"/> grants that fail the check with <paramref name="detail"/>, their
-    /// money converted (null: no rate).</summary>
-    public void Add(QualityCheck check, long grants, long? convertedMinor, string detail)
+    /// <summary>Counts <paramref name="grants"/> grants that fail the check with <paramref name="detail"/> (null:
+    /// why is counted apart, <see cref="AddReasons"/>), their money converted (null: no rate).</summary>
+    public void Add(QualityCheck check, long grants, long? convertedMinor, string? detail)
     {
         Grants += grants;
         AmountMinor += convertedMinor ?? 0;
         Unconverted += convertedMinor is null ? grants : 0;
-        if (check.Code == "unclassified")
+        if (check.Code == "unclassified" && detail is not null)
         {
-            foreach (var reason in detail.Split("; "))
-            {
-                var kind = QualityCalculator.Kind(reason);
-                Reasons[kind] = Reasons.GetValueOrDefault(kind) + grants;
-            }
+            AddReasons(grants, detail);
+        }
+    }
+
+    /// <summary>Counts the kinds of reason in <paramref name="detail"/> (the unclassified check's) for
+    /// <paramref name="grants"/> grants.</summary>
+    public void AddReasons(long grants, string detail)
+    {
+        foreach (var reason in detail.Split("; "))
+        {
+            var kind = QualityCalculator.Kind(reason);
+            Reasons[kind] = Reasons.GetValueOrDefault(kind) + grants;
         }
     }
 }
@@ -59,12 +66,14 @@ internal sealed record QualityReport(
 /// </summary>
 internal sealed class QualityCalculator(
     QualityStore store,
+    QualityTotalsStore totals,
     RateStore rates,
     IOptions<AuditOptions> options,
     TimeProvider time
 )
 {
     private static readonly QualityCheck FarFuture = QualityChecks.Find("far_future_dates")!;
+    private static readonly QualityCheck Unclassified = QualityChecks.Find("unclassified")!;
 
     public AuditOptions Options => options.Value;
 
@@ -76,7 +85,7 @@ internal sealed class QualityCalculator(
     public async Task<QualityReport> ReportAsync(long funderId, MixQuery q, long? importId, CancellationToken ct)
     {
         var today = Today;
-        var groups = await store.GroupsAsync(funderId, q, importId, QualityChecks.FarFutureAfter(today), ct);
+        var groups = await GroupsAsync(funderId, q, importId, today, ct);
         IReadOnlyList<QualityRow> rows = groups.Any(g => g.Flags is null)
             ? await store.RowsAsync(funderId, q, null, importId, unflagged: true, ct)
             : [];
@@ -107,6 +116,7 @@ internal sealed class QualityCalculator(
                 var detail =
                     check.Bit is not null ? (QualityFlags.Has((int)g.Flags!.Value, check) ? "" : null)
                     : check == FarFuture ? (g.FarFuture == 1 ? "" : null)
+                    : check == Unclassified && g.FromTotals ? Reasons(g)
                     : check.Fails(row, context);
                 if (detail is not null)
                 {
@@ -117,6 +127,41 @@ internal sealed class QualityCalculator(
 
         var (n, c, u) = AddRows(rows, context, checks, keepHits: false);
         return new QualityReport(q, grants + n, converted + c, unconverted + u, checks);
+    }
+
+    /// <summary>The unclassified check's detail of a group read from the stored totals, from its kinds of reason;
+    /// null when both dimensions are placed.</summary>
+    private static string? Reasons(QualityGroup g) =>
+        (g.LevelReason.Length > 0, g.PurposeReason.Length > 0) switch
+        {
+            (true, true) => $"level: {g.LevelReason}; purpose: {g.PurposeReason}",
+            (true, false) => "level: " + g.LevelReason,
+            (false, true) => "purpose: " + g.PurposeReason,
+            _ => null,
+        };
+
+    /// <summary>
+    /// The sums of the report's grants with stored flags (and groups with null flags for those without): from the
+    /// stored totals when the filters allow (and the days they leave to the grants, the next five years), else from
+    /// the grants.
+    /// </summary>
+    private async Task<List<QualityGroup>> GroupsAsync(
+        long funderId,
+        MixQuery q,
+        long? importId,
+        DateOnly today,
+        CancellationToken ct
+    )
+    {
+        var after = QualityChecks.FarFutureAfter(today);
+        if (!QualityTotalsStore.Reads(q, importId))
+        {
+            return [.. await store.GroupsAsync(funderId, q, importId, after, null, ct)];
+        }
+
+        var stored = await totals.GroupsAsync(funderId, q, today, after, ct);
+        var soon = await store.GroupsAsync(funderId, q, null, after, today, ct);
+        return [.. stored, .. soon];
     }
 
     /// <summary>The grants failing the checks, one by one: with <paramref name="only"/> one check's code, that check

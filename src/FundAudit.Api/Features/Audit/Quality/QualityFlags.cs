@@ -58,6 +58,12 @@ internal static class QualityFlags
         description is not null
         && string.Equals(title.Trim(' '), description.Trim(' '), StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The kind of reason (<see cref="QualityCalculator.Kind"/>) the classifier's evidence gives for a
+    /// dimension left unclassified ("no place known", "low confidence"): what grant_quality_totals (migration 0019)
+    /// stores, its triggers computing the same from the evidence JSON.</summary>
+    public static string ReasonKind(string? evidenceJson) =>
+        QualityCalculator.Kind("x: " + Classification.ListReviewQueue.ReasonOf(evidenceJson, null))[3..];
+
     /// <summary>Whether <paramref name="check"/>'s bit is set in <paramref name="flags"/>.</summary>
     public static bool Has(int flags, QualityCheck check) => (flags & (1 << check.Bit!.Value)) != 0;
 }

@@ -70,6 +70,16 @@ internal sealed class QualityGroup
     public long Grants { get; init; }
 
     public long Amount { get; init; }
+
+    /// <summary>Read from the stored totals (<see cref="QualityTotalsStore"/>): no evidence but the kinds of reason,
+    /// <see cref="LevelReason"/> and <see cref="PurposeReason"/>.</summary>
+    public bool FromTotals { get; set; }
+
+    /// <summary>From the stored totals, for an unclassified level: the kind of reason ("no place known").</summary>
+    public string LevelReason { get; init; } = "";
+
+    /// <summary>From the stored totals, for an unclassified purpose: the kind of reason.</summary>
+    public string PurposeReason { get; init; } = "";
 }
 
 /// <summary>
@@ -166,18 +176,27 @@ internal sealed class QualityStore(Db db)
     /// The grants of <paramref name="q"/> that have stored flags (migration 0018), summed by what the report needs to
     /// tell them apart: the flags, currency and award date (for the rate), whether a date is far in the future, and
     /// for a dimension still unclassified (after corrections) the classifier's evidence (for the reasons). Grants
-    /// written without flags come in groups with null flags: read them with <see cref="RowsAsync"/>.
+    /// written without flags come in groups with null flags: read them with <see cref="RowsAsync"/>. With
+    /// <paramref name="awardedAfter"/>, only the grants awarded after it and by <paramref name="farFutureAfter"/>
+    /// (the days the stored totals leave to the grants, <see cref="QualityTotalsStore"/>).
     /// </summary>
     public async Task<IReadOnlyList<QualityGroup>> GroupsAsync(
         long funderId,
         MixQuery q,
         long? importId,
         DateOnly farFutureAfter,
+        DateOnly? awardedAfter,
         CancellationToken ct
     )
     {
         var (where, p) = Over(funderId, q, importId);
         p["FarFutureAfter"] = farFutureAfter;
+        if (awardedAfter is { } after)
+        {
+            where += " AND g.award_date > @AwardedAfter AND g.award_date <= @FarFutureAfter";
+            p["AwardedAfter"] = after;
+        }
+
         var join = MixFilter.RegionJoin(q);
         var sql = $"""
             SELECT x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced,

@@ -14,6 +14,8 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// The contribution is the insert trigger's, for a grant without a correction (a new grant cannot have one: corrections
 /// name a stored grant): its own level and purpose, flexible as 1 / 0 / -1 (unclassified), and its purpose's source
 /// ('' when none). <c>GrantDayTotalsTests</c> compares the result with a GROUP BY over the grants on every engine.
+/// The same rows' quality totals (<see cref="NewGrantQualityTotals"/>, migration 0019) are summed and flushed with
+/// them.
 /// </remarks>
 internal sealed class NewGrantDayTotals
 {
@@ -51,6 +53,9 @@ internal sealed class NewGrantDayTotals
 
     private readonly Dictionary<Key, Sum> _groups = [];
 
+    /// <summary>What the same grants add to grant_quality_totals (migration 0019), flushed with these.</summary>
+    private readonly NewGrantQualityTotals _quality = new();
+
     private readonly record struct Key(
         DateOnly AwardDate,
         string Currency,
@@ -62,7 +67,8 @@ internal sealed class NewGrantDayTotals
 
     private record struct Sum(long Grants, long Amount);
 
-    public int Groups => _groups.Count;
+    /// <summary>The groups held: of the day totals or of the quality totals, whichever has more.</summary>
+    public int Groups => Math.Max(_groups.Count, _quality.Groups);
 
     /// <summary>
     /// Adds one grant, given as the row values the bulk path writes (<see cref="GrantStore.WriteColumns"/>).
@@ -88,10 +94,12 @@ internal sealed class NewGrantDayTotals
             out _
         );
         sum = new Sum(sum.Grants + 1, sum.Amount + (long)row[Amount]!);
+        _quality.Add(row);
     }
 
     public void Add(NewGrantDayTotals other)
     {
+        _quality.Add(other._quality);
         foreach (var (key, value) in other._groups)
         {
             ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
@@ -108,11 +116,12 @@ internal sealed class NewGrantDayTotals
     /// </summary>
     public async Task FlushAsync(DbTransaction transaction, IDbEngine engine, long funderId, CancellationToken ct)
     {
-        if (_groups.Count == 0)
+        if (Groups == 0)
         {
             return;
         }
 
+        await _quality.FlushAsync(transaction, engine, funderId, ct);
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         foreach (var chunk in _groups.Chunk(GroupsPerStatement))
         {

@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace FundAudit.Api.Features.GrantIngest.Imports;
+
+/// <summary>
+/// What the rows an import writes as new grants add to grant_quality_totals (migration 0019), summed in memory beside
+/// <see cref="NewGrantDayTotals"/> (which holds one and flushes it with its own rows) where the bulk path skips the
+/// row-by-row insert triggers (SQLite, see <see cref="Loaders.SqliteGrantLoader"/>).
+/// </summary>
+/// <remarks>
+/// The contribution is the insert trigger's, for a grant without a correction (a new grant cannot have one): its
+/// stored flags (-1 when none), its far date, the kind of reason for its own level and purpose when unclassified (''
+/// when placed), and its purpose's source ('' when none). <c>GrantQualityTotalsTests</c> compares the result with the
+/// grants on every engine.
+/// </remarks>
+internal sealed class NewGrantQualityTotals
+{
+    /// <summary>A planned date more than this many days after the award date is kept as the grant's far date (never
+    /// more than <see cref="Audit.Quality.QualityChecks.FarFutureYears"/> years: 5 years have at least 1825 days).
+    /// </summary>
+    public const int FarDays = 1825;
+
+    /// <summary>grant_quality_totals as the import adds to it: one JSON row per group, summed into a stored group.
+    /// </summary>
+    internal static JsonTotalsTarget Target { get; } =
+        new(
+            "grant_quality_totals",
+            [
+                ("funder_id", ColumnType.Integer),
+                ("award_date", ColumnType.Date),
+                ("currency", ColumnType.Text),
+                ("flags", ColumnType.Integer),
+                ("far_date", ColumnType.Date),
+                ("level_reason", ColumnType.Text),
+                ("purpose_reason", ColumnType.Text),
+                ("source", ColumnType.Text),
+                ("grant_count", ColumnType.Integer),
+                ("amount", ColumnType.Integer),
+            ],
+            ["funder_id", "award_date", "currency", "flags", "far_date", "level_reason", "purpose_reason", "source"],
+            ["grant_count", "amount"]
+        );
+
+    private static readonly int AwardDate = Column("award_date");
+    private static readonly int Currency = Column("currency");
+    private static readonly int Flags = Column("quality_flags");
+    private static readonly int PlannedStart = Column("planned_start_date");
+    private static readonly int PlannedEnd = Column("planned_end_date");
+    private static readonly int Level = Column("level");
+    private static readonly int Purpose = Column("purpose");
+    private static readonly int PurposeSource = Column("purpose_source");
+    private static readonly int LevelEvidence = Column("level_evidence");
+    private static readonly int PurposeEvidence = Column("purpose_evidence");
+    private static readonly int Amount = Column("amount_awarded");
+
+    private readonly Dictionary<Key, (long Grants, long Amount)> _groups = [];
+
+    private readonly record struct Key(
+        DateOnly AwardDate,
+        string Currency,
+        int Flags,
+        DateOnly FarDate,
+        string LevelReason,
+        string PurposeReason,
+        string Source
+    );
+
+    public int Groups => _groups.Count;
+
+    /// <summary>The far date the migration's triggers store: the later planned date when more than
+    /// <see cref="FarDays"/> days after the award date, else the award date.</summary>
+    public static DateOnly FarDate(DateOnly awardDate, DateOnly? plannedStart, DateOnly? plannedEnd)
+    {
+        var later = plannedStart > plannedEnd || plannedEnd is null ? plannedStart : plannedEnd;
+        return later is { } d && d > awardDate.AddDays(FarDays) ? d : awardDate;
+    }
+
+    /// <summary>Adds one grant, given as the row values the bulk path writes (<see cref="GrantStore.WriteColumns"/>).
+    /// </summary>
+    public void Add(object?[] row)
+    {
+        var award = (DateOnly)row[AwardDate]!;
+        var key = new Key(
+            award,
+            (string)row[Currency]!,
+            row[Flags] is int flags ? flags : -1,
+            FarDate(award, (DateOnly?)row[PlannedStart], (DateOnly?)row[PlannedEnd]),
+            Reason(row, Level, LevelEvidence),
+            Reason(row, Purpose, PurposeEvidence),
+            (string?)row[PurposeSource] ?? ""
+        );
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
+        sum = (sum.Grants + 1, sum.Amount + (long)row[Amount]!);
+    }
+
+    public void Add(NewGrantQualityTotals other)
+    {
+        foreach (var (key, value) in other._groups)
+        {
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
+            sum = (sum.Grants + value.Grants, sum.Amount + value.Amount);
+        }
+    }
+
+    /// <summary>Adds every group to the funder's stored totals, inside the load transaction, and starts again from
+    /// none.</summary>
+    public async Task FlushAsync(DbTransaction transaction, IDbEngine engine, long funderId, CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        foreach (var chunk in _groups.Chunk(NewGrantDayTotals.GroupsPerStatement))
+        {
+            buffer.ResetWrittenCount();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartArray();
+                foreach (var (key, sum) in chunk)
+                {
+                    json.WriteStartArray();
+                    json.WriteNumberValue(funderId);
+                    json.WriteStringValue(Iso(key.AwardDate));
+                    json.WriteStringValue(key.Currency);
+                    json.WriteNumberValue(key.Flags);
+                    json.WriteStringValue(Iso(key.FarDate));
+                    json.WriteStringValue(key.LevelReason);
+                    json.WriteStringValue(key.PurposeReason);
+                    json.WriteStringValue(key.Source);
+                    json.WriteNumberValue(sum.Grants);
+                    json.WriteNumberValue(sum.Amount);
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndArray();
+            }
+
+            var rows = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            await engine.AddFromJsonAsync(transaction, Target, rows, ct);
+        }
+
+        _groups.Clear();
+    }
+
+    /// <summary>'' for a placed dimension; else the kind of reason its evidence gives.</summary>
+    private static string Reason(object?[] row, int value, int evidence) =>
+        (string)row[value]! == "unclassified" ? Audit.Quality.QualityFlags.ReasonKind((string?)row[evidence]) : "";
+
+    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static int Column(string name)
+    {
+        var index = GrantStore.WriteColumns.ToList().IndexOf(name);
+        return index >= 0 ? index : throw new InvalidOperationException($"grants has no write column {name}.");
+    }
+}
