@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NetArchTest.Rules;
 
 namespace FundAudit.Api.Tests.Platform;
@@ -27,13 +28,19 @@ public sealed class FeatureLayerTests
         Assert.Contains("People", stores.Keys);
         var types = Types.InAssembly(typeof(Program).Assembly);
         var problems = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (owner, owned) in stores)
+        foreach (var feature in stores.Keys.Union(FeaturesOf(types)))
         {
-            foreach (var store in owned)
+            var others = stores.Where(s => s.Key != feature).SelectMany(s => s.Value).ToArray();
+            if (InFeature(types, feature).ShouldNot().HaveDependencyOnAny(others).GetResult().IsSuccessful)
             {
-                foreach (var user in UsersOf(types, store).Where(u => FeatureOf(u) != owner))
+                continue; // one scan per feature; the store-by-store scan below only names what failed
+            }
+
+            foreach (var store in others)
+            {
+                foreach (var user in UsersOf(InFeature(types, feature), store))
                 {
-                    var line = $"{Short(user)} -> {owner}.{store[(store.LastIndexOf('.') + 1)..]}";
+                    var line = $"{Short(user)} -> {Short(store)}";
                     if (!Exceptions.ContainsKey(line))
                     {
                         problems.Add(line);
@@ -54,25 +61,30 @@ public sealed class FeatureLayerTests
     {
         // The rule must be able to fail: a feature's own use-case facade depends on its own stores.
         var users = UsersOf(
-            Types.InAssembly(typeof(Program).Assembly),
+            InFeature(Types.InAssembly(typeof(Program).Assembly), "GrantIngest"),
             typeof(Features.GrantIngest.GrantStore).FullName!
         );
         Assert.Contains("GrantIngest.GrantIngestUseCases", users.Select(Short));
     }
 
-    /// <summary>The outer types (full names) under <c>FundAudit.Api.Features</c> that depend on the store.</summary>
-    private static IEnumerable<string> UsersOf(Types types, string store) =>
-        (
-            types
-                .That()
-                .ResideInNamespaceStartingWith(Features)
-                .ShouldNot()
-                .HaveDependencyOn(store)
-                .GetResult()
-                .FailingTypeNames
-            ?? []
-        )
+    /// <summary>The types of one feature (its sub-namespaces included).</summary>
+    private static PredicateList InFeature(Types types, string feature) =>
+        types.That().ResideInNamespaceMatching($"^{Regex.Escape(Features + feature)}(\\..+)?$");
+
+    /// <summary>The outer types (full names) among <paramref name="candidates"/> that depend on the store.</summary>
+    private static IEnumerable<string> UsersOf(PredicateList candidates, string store) =>
+        (candidates.ShouldNot().HaveDependencyOn(store).GetResult().FailingTypeNames ?? [])
             .Select(name => name.Split('/', '+')[0])
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>Every feature named by a namespace under <c>FundAudit.Api.Features</c>.</summary>
+    private static IEnumerable<string> FeaturesOf(Types types) =>
+        types
+            .GetTypes()
+            .Select(t => t.Namespace)
+            .OfType<string>()
+            .Where(ns => ns.StartsWith(Features, StringComparison.Ordinal))
+            .Select(FeatureOf)
             .Distinct(StringComparer.Ordinal);
 
     /// <summary>"Feature.Type" of a full type name under <c>FundAudit.Api.Features</c>.</summary>
