@@ -50,6 +50,7 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<ApplicantCaseReader>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<RequestWorkflow>();
+        services.AddSingleton<EmergencyRequestsUseCases>();
         services.AddEmergencyJobs();
         services.AddHostedService<RapidResponseWarmUp>();
 

@@ -11,7 +11,7 @@ internal static class ConsoleAccount
         HttpContext http,
         string? returnUrl,
         ConsoleSessionOptions options,
-        SsoStore sso,
+        SsoUseCases sso,
         CancellationToken ct
     ) =>
         SignInPage(
@@ -31,7 +31,7 @@ internal static class ConsoleAccount
         PersonSignIn signIn,
         ConsoleSessions sessions,
         ConsoleSessionOptions options,
-        SsoStore sso,
+        SsoUseCases sso,
         CancellationToken ct
     )
     {

@@ -1,5 +1,4 @@
 using FundAudit.Api.Features.Audit;
-using FundAudit.Api.Features.Audit.Quality;
 
 namespace FundAudit.Api.Features.Pages;
 
@@ -16,7 +15,7 @@ internal static class ConsoleAuditEndpoints
         pages.MapGet("/compare", ConsoleCompare.ShowAsync).WithName("ConsoleComparePage");
         pages.MapGet("/trend", ConsoleTrend.ShowAsync).WithName("ConsoleTrendPage");
         pages.MapGet("/downloads", ConsoleTrend.DownloadsAsync).WithName("ConsoleDownloadsPage");
-        MapDownloads(pages.MapGroup("/downloads"));
+        pages.MapGroup("/downloads").MapAuditDownloads(); // the audit's own handlers, under the console's session
 
         var forms = pages
             .MapGroup("/audit")
@@ -41,29 +40,5 @@ internal static class ConsoleAuditEndpoints
             )
             .WithMetadata(new RequestSizeLimitAttribute(ConsoleRules.FormLimit))
             .WithFormOptions(valueLengthLimit: (int)ConsoleRules.FormLimit);
-    }
-
-    /// <summary>
-    /// Every export, answered by the API's own handlers and validators under /app, so that the session opens them (the
-    /// cookie opens no /api endpoint).
-    /// </summary>
-    private static void MapDownloads(RouteGroupBuilder downloads)
-    {
-        downloads.MapDownloads<ExportGrants.Request>("/grants", "Grants", ExportGrants.HandleAsync);
-        downloads.MapDownloads<GetMix.Request>("/mix", "Mix", GetMix.CsvAsync, GetMix.SvgAsync);
-        downloads.MapDownloads<GetQuality.Request>("/quality", "Quality", GetQuality.CsvAsync);
-        downloads.MapDownloads<GetTrend.Request>("/trend", "Trend", GetTrend.CsvAsync, GetTrend.SvgAsync);
-        downloads.MapDownloads<ComparePeriods.Request>(
-            "/compare",
-            "Compare",
-            ComparePeriods.CsvAsync,
-            ComparePeriods.SvgAsync
-        );
-        downloads.MapDownloads<CompareBaseline.Request>(
-            "/baselines/{id:long}/compare",
-            "BaselineCompare",
-            CompareBaseline.CsvAsync,
-            CompareBaseline.SvgAsync
-        );
     }
 }

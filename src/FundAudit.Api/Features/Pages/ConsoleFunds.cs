@@ -1,5 +1,4 @@
 using FundAudit.Api.Features.EmergencyRequests;
-using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages.Components;
 
 namespace FundAudit.Api.Features.Pages;
@@ -44,20 +43,33 @@ internal static class ConsoleFunds
         forms.MapPost("/{slug}", UpdateAsync).WithName("ConsoleUpdateFund");
     }
 
-    public static async Task<IResult> ListAsync(HttpContext http, FundStore store, CancellationToken ct) =>
-        Render(http, ConsoleText.T("Funds_Title"), new FundsPageData(await FundsAsync(http, store, ct), null, null));
+    public static async Task<IResult> ListAsync(
+        HttpContext http,
+        EmergencyRequestsUseCases rapidResponse,
+        CancellationToken ct
+    ) =>
+        Render(
+            http,
+            ConsoleText.T("Funds_Title"),
+            new FundsPageData(await rapidResponse.ListFundsAsync(http.User, ct), null, null)
+        );
 
     public static IResult New(HttpContext http) =>
         Render(http, ConsoleText.T("Funds_New"), new FundsPageData([], FundForm.Of(FundForm.Defaults), null));
 
-    public static async Task<IResult> EditAsync(HttpContext http, string slug, FundStore store, CancellationToken ct)
+    public static async Task<IResult> EditAsync(
+        HttpContext http,
+        string slug,
+        EmergencyRequestsUseCases rapidResponse,
+        CancellationToken ct
+    )
     {
-        if (await store.FindAsync(http.User.FunderId(), slug, ct) is not { } fund)
+        if (await rapidResponse.FindFundAsync(http.User, slug, ct) is not { } fund)
         {
             return NotFound(http);
         }
 
-        var form = FundForm.Of(FundForm.Values(FundView.From(fund)));
+        var form = FundForm.Of(FundForm.Values(fund));
         return Render(http, ConsoleText.T("Fund_Heading", fund.Name), new FundsPageData([], form, fund.Slug));
     }
 
@@ -69,7 +81,7 @@ internal static class ConsoleFunds
             return Refused(http, form, null);
         }
 
-        var result = await CreateFund.HandleAsync(request, http.User, s.Store, s.Sensitive, s.Log, s.Clock, ct);
+        var result = await s.RapidResponse.CreateFundAsync(request, http.User, ct);
         if (result.Result is Created<CreateFund.Response> { Value: { } created })
         {
             return await SavedAsync(http, s, created, ct);
@@ -93,7 +105,7 @@ internal static class ConsoleFunds
         CancellationToken ct
     )
     {
-        if (await s.Store.FindAsync(http.User.FunderId(), slug, ct) is not { } fund)
+        if (await s.RapidResponse.FindFundAsync(http.User, slug, ct) is not { } fund)
         {
             return NotFound(http);
         }
@@ -104,7 +116,7 @@ internal static class ConsoleFunds
             return Refused(http, form, fund.Slug);
         }
 
-        var result = await UpdateFund.HandleAsync(fund.Slug, request, http.User, s.Store, s.Sensitive, s.Log, ct);
+        var result = await s.RapidResponse.UpdateFundAsync(fund.Slug, request, http.User, ct);
         if (result.Result is Ok<CreateFund.Response> { Value: { } saved })
         {
             return await SavedAsync(http, s, saved, ct);
@@ -124,7 +136,7 @@ internal static class ConsoleFunds
     private static async Task<(FormState Form, CreateFund.Request? Request)> ReadAsync(
         HttpContext http,
         FundServices s,
-        FundRow? fund,
+        FundView? fund,
         CancellationToken ct
     )
     {
@@ -175,15 +187,15 @@ internal static class ConsoleFunds
         Render(
             http,
             ConsoleText.T("Funds_SavedTitle"),
-            new FundsPageData(await FundsAsync(http, s.Store, ct), null, null, saved.Fund, saved.WebhookSecret),
+            new FundsPageData(
+                await s.RapidResponse.ListFundsAsync(http.User, ct),
+                null,
+                null,
+                saved.Fund,
+                saved.WebhookSecret
+            ),
             ConsoleText.T("Funds_SavedNotice", saved.Fund.Name)
         );
-
-    private static async Task<IReadOnlyList<FundView>> FundsAsync(
-        HttpContext http,
-        FundStore store,
-        CancellationToken ct
-    ) => [.. (await store.ListAsync(http.User.FunderId(), ct)).Select(FundView.From)];
 
     private static IResult Refused(HttpContext http, FormState form, string? slug) =>
         ConsoleRender.Page<ConsoleFundsPage>(
@@ -203,11 +215,5 @@ internal static class ConsoleFunds
         ConsoleRender.Message(http, ConsoleText.T("NotFound_Title"), ConsoleText.T("Funds_NotFound"), 404);
 }
 
-/// <summary>What a fund's save needs, from the container (the API's use cases take the same).</summary>
-internal sealed record FundServices(
-    FundStore Store,
-    SensitiveFields Sensitive,
-    AdminLog Log,
-    TimeProvider Clock,
-    IValidator<CreateFund.Request> Validator
-);
+/// <summary>What a fund's save needs, from the container: the API's use cases and its validator.</summary>
+internal sealed record FundServices(EmergencyRequestsUseCases RapidResponse, IValidator<CreateFund.Request> Validator);

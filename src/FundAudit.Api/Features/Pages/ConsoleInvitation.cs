@@ -24,9 +24,8 @@ internal static class ConsoleInvitation
         string token,
         HttpContext http,
         Invitations invitations,
-        PeopleStore people,
+        PeopleUseCases people,
         SecondFactors factors,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -44,8 +43,7 @@ internal static class ConsoleInvitation
             return Page(http, token, "password", invitation.DisplayName, problem, StatusCodes.Status400BadRequest);
         }
 
-        var hash = PasswordRules.Hash(password);
-        await people.SetPasswordHashAsync(invitation.FunderId, invitation.PersonId, hash, clock.GetUtcNow(), ct);
+        await people.SetPasswordAsync(invitation, password, ct);
         var secret = await factors.StartEnrolmentAsync(invitation.FunderId, invitation.PersonId, ct);
         return TotpPage(http, token, invitation, secret, null, StatusCodes.Status200OK);
     }
@@ -55,8 +53,7 @@ internal static class ConsoleInvitation
         HttpContext http,
         Invitations invitations,
         SecondFactors factors,
-        FactorStore store,
-        PeopleStore people,
+        PeopleUseCases people,
         ConsoleSessions sessions,
         TimeProvider clock,
         CancellationToken ct
@@ -86,7 +83,7 @@ internal static class ConsoleInvitation
         );
         if (
             step is null
-            || !await store.CompleteEnrolmentAsync(enrolment, [.. codes.Select(SecondFactors.HashRecoveryCode)], ct)
+            || !await people.CompleteEnrolmentAsync(enrolment, [.. codes.Select(SecondFactors.HashRecoveryCode)], ct)
         )
         {
             return TotpPage(
@@ -99,7 +96,7 @@ internal static class ConsoleInvitation
             );
         }
 
-        var person = await people.FindAsync(invitation.FunderId, invitation.PersonId, ct);
+        var person = await people.InvitedPersonAsync(invitation, ct);
         await sessions.SignInPersonAsync(http, person!.Identity(), ct);
         return PageResult.Render<Components.ConsoleInvitation>(
             new

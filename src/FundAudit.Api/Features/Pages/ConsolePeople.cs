@@ -12,13 +12,13 @@ public sealed record PersonLine(long Id, string Name, string Email, string Roles
 /// </summary>
 internal static class ConsolePeople
 {
-    public static async Task<IResult> ShowAsync(HttpContext http, PeopleStore store, CancellationToken ct) =>
-        await PageAsync(http, store, null, null, null, false, StatusCodes.Status200OK, ct);
+    public static async Task<IResult> ShowAsync(HttpContext http, PeopleUseCases people, CancellationToken ct) =>
+        await PageAsync(http, people, null, null, null, false, StatusCodes.Status200OK, ct);
 
     public static async Task<IResult> InviteAsync(
         HttpContext http,
         Invitations invitations,
-        PeopleStore store,
+        PeopleUseCases people,
         CancellationToken ct
     )
     {
@@ -32,7 +32,7 @@ internal static class ConsolePeople
         if (!invalid.IsValid)
         {
             var notice = string.Join(" ", invalid.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"));
-            return await PageAsync(http, store, null, null, notice, true, StatusCodes.Status400BadRequest, ct);
+            return await PageAsync(http, people, null, null, notice, true, StatusCodes.Status400BadRequest, ct);
         }
 
         var funderId = http.User.FunderId();
@@ -45,19 +45,19 @@ internal static class ConsolePeople
             http.User.StaffPersonId(),
             ct
         );
-        return await InvitedPageAsync(http, store, invitations, issued, ConsoleText.T("People_Duplicate"), 409, ct);
+        return await InvitedPageAsync(http, people, invitations, issued, ConsoleText.T("People_Duplicate"), 409, ct);
     }
 
     public static async Task<IResult> ReinviteAsync(
         long id,
         HttpContext http,
         Invitations invitations,
-        PeopleStore store,
+        PeopleUseCases people,
         CancellationToken ct
     )
     {
         var funderId = http.User.FunderId();
-        var person = await store.FindAsync(funderId, id, ct);
+        var person = await people.FindAsync(http.User, id, ct);
         var issued = person is null
             ? null
             : await invitations.ReinviteAsync(
@@ -68,34 +68,25 @@ internal static class ConsolePeople
                 http.User.StaffPersonId(),
                 ct
             );
-        return await InvitedPageAsync(http, store, invitations, issued, ConsoleText.T("People_NoInvitable"), 404, ct);
+        return await InvitedPageAsync(http, people, invitations, issued, ConsoleText.T("People_NoInvitable"), 404, ct);
     }
 
-    public static async Task<IResult> SeizeAsync(
-        long id,
-        HttpContext http,
-        PeopleStore store,
-        FactorStore factors,
-        TimeProvider clock,
-        CancellationToken ct
-    )
+    public static async Task<IResult> SeizeAsync(long id, HttpContext http, PeopleUseCases people, CancellationToken ct)
     {
-        var funderId = http.User.FunderId();
-        if (await store.FindAsync(funderId, id, ct) is null)
+        if (await people.SeizeAsync(http.User, id, ct) is not { } ended)
         {
-            return await PageAsync(http, store, null, null, ConsoleText.T("People_NoPerson"), true, 404, ct);
+            return await PageAsync(http, people, null, null, ConsoleText.T("People_NoPerson"), true, 404, ct);
         }
 
-        var ended = await factors.SeizeAsync(funderId, id, clock.GetUtcNow(), ct);
         var notice = ConsoleText.T("People_Seized", ended);
-        return await PageAsync(http, store, null, null, notice, false, StatusCodes.Status200OK, ct);
+        return await PageAsync(http, people, null, null, notice, false, StatusCodes.Status200OK, ct);
     }
 
     /// <summary>The page after an invitation: its one-time link, or <paramref name="refusal"/> with
     /// <paramref name="refusalStatus"/> when none was issued.</summary>
     private static Task<IResult> InvitedPageAsync(
         HttpContext http,
-        PeopleStore store,
+        PeopleUseCases people,
         Invitations invitations,
         IssuedInvitation? issued,
         string refusal,
@@ -103,12 +94,12 @@ internal static class ConsolePeople
         CancellationToken ct
     ) =>
         issued is null
-            ? PageAsync(http, store, null, null, refusal, true, refusalStatus, ct)
-            : PageAsync(http, store, invitations.Link(http, issued.Token), issued.ExpiresAt, null, false, 200, ct);
+            ? PageAsync(http, people, null, null, refusal, true, refusalStatus, ct)
+            : PageAsync(http, people, invitations.Link(http, issued.Token), issued.ExpiresAt, null, false, 200, ct);
 
     private static async Task<IResult> PageAsync(
         HttpContext http,
-        PeopleStore store,
+        PeopleUseCases people,
         string? link,
         DateTimeOffset? expires,
         string? notice,
@@ -117,13 +108,18 @@ internal static class ConsolePeople
         CancellationToken ct
     )
     {
-        var people = await store.ListAsync(http.User.FunderId(), ct);
+        var list = await people.ListAsync(http.User, ct);
         return PageResult.Render<ConsolePeoplePage>(
             new
             {
                 Chrome = ConsoleRender.Chrome(http, ConsoleText.T("People_Title"), "people", notice, isError),
-                People = people
-                    .Select(p => new PersonLine(p.Id, p.DisplayName, p.Email, string.Join(", ", p.RoleList), p.Status))
+                People = list.Select(p => new PersonLine(
+                        p.Id,
+                        p.DisplayName,
+                        p.Email,
+                        string.Join(", ", p.RoleList),
+                        p.Status
+                    ))
                     .ToList(),
                 AllRoles = Roles.All,
                 Link = link,
@@ -140,30 +136,14 @@ internal static class ConsoleSeizeSelf
 {
     public static IResult Show(HttpContext http) => Page(http, done: false);
 
-    public static async Task<IResult> SeizeAsync(
-        HttpContext http,
-        FactorStore factors,
-        TimeProvider clock,
-        ILogger<FactorStore> logger,
-        CancellationToken ct
-    )
+    public static async Task<IResult> SeizeAsync(HttpContext http, PeopleUseCases people, CancellationToken ct)
     {
         var form = http.Request.Form;
         var email = form["email"].ToString();
         var code = form["recovery"].ToString();
         if (email.Length is > 0 and <= 320 && code.Length is > 8 and <= 40)
         {
-            var owner = await factors.FindCodeOwnerAsync(
-                PeopleStore.EmailKey(email),
-                SecondFactors.HashRecoveryCode(code),
-                ct
-            );
-            if (owner is { } found)
-            {
-                var (funderId, personId) = found;
-                await factors.SeizeAsync(funderId, personId, clock.GetUtcNow(), ct);
-                logger.LogInformation("Person {PersonId} of funder {FunderId} seized themselves", personId, funderId);
-            }
+            await people.SeizeSelfAsync(email, code, ct);
         }
 
         // The same answer either way: the page tells no one whether an email or code exists.

@@ -33,18 +33,12 @@ internal static partial class ConsoleRapidResponse
         HttpContext http,
         string? fund,
         ClaimsPrincipal user,
-        FundStore fundStore,
-        RequestStore requests,
-        FundMetricsStore metricsStore,
+        EmergencyRequestsUseCases rapidResponse,
         TimeProvider clock,
         CancellationToken ct
     )
     {
-        var visible = await http.RequestServices.GetRequiredService<NeedToKnow>().VisibleFundsAsync(user, ct);
-        var ids = (await fundStore.ListAsync(user.FunderId(), ct)).Where(f => visible(f.Id)).Select(f => f.Slug);
-        var funds = (await ListFunds.HandleAsync(user, fundStore, ct))
-            .Value!.Items.Where(f => ids.Contains(f.Slug, StringComparer.Ordinal))
-            .ToList();
+        var funds = await rapidResponse.ListVisibleFundsAsync(user, ct);
         var chosen = funds.FirstOrDefault(f => f.Slug == fund) ?? (funds.Count > 0 ? funds[0] : null);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var from = today.AddYears(-1);
@@ -58,18 +52,8 @@ internal static partial class ConsoleRapidResponse
             );
         }
 
-        var rows = await OpenRowsAsync(chosen, user, fundStore, requests, http.RequestServices, clock, ct);
-        var (tables, medianChart) = await MetricsTablesAsync(
-            chosen,
-            from,
-            today,
-            user,
-            fundStore,
-            metricsStore,
-            http.RequestServices.GetRequiredService<NeedToKnow>(),
-            clock,
-            ct
-        );
+        var rows = await OpenRowsAsync(chosen, user, rapidResponse, ct);
+        var (tables, medianChart) = await MetricsTablesAsync(chosen, from, today, user, rapidResponse, ct);
         return ConsoleRender.Page<ConsoleDashboard>(
             http,
             ConsoleText.T("Dashboard_Title"),
@@ -82,34 +66,16 @@ internal static partial class ConsoleRapidResponse
     private static async Task<List<OpenRequestRow>> OpenRowsAsync(
         FundView chosen,
         ClaimsPrincipal user,
-        FundStore fundStore,
-        RequestStore requests,
-        IServiceProvider services,
-        TimeProvider clock,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
-        var retention = services.GetRequiredService<PurgeStore>();
-        var options = services.GetRequiredService<EmergencyOptions>();
         var open = new List<RequestSummary>();
         long? cursor = 0;
         while (cursor is not null)
         {
             var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
-            var page =
-                (
-                    await ListRequests.HandleAsync(
-                        filter,
-                        user,
-                        fundStore,
-                        requests,
-                        retention,
-                        options,
-                        services.GetRequiredService<NeedToKnow>(),
-                        clock,
-                        ct
-                    )
-                ).Result as Ok<ListRequests.Response>;
+            var page = (await rapidResponse.ListRequestsAsync(filter, user, ct)).Result as Ok<ListRequests.Response>;
             open.AddRange(page!.Value!.Items);
             cursor = page.Value.Next;
         }
@@ -133,10 +99,7 @@ internal static partial class ConsoleRapidResponse
         DateOnly from,
         DateOnly today,
         ClaimsPrincipal user,
-        FundStore fundStore,
-        FundMetricsStore metricsStore,
-        NeedToKnow access,
-        TimeProvider clock,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
@@ -149,16 +112,12 @@ internal static partial class ConsoleRapidResponse
             ("country", ConsoleText.T("Dashboard_ByCountry"), ConsoleText.T("Dashboard_Country")),
         };
         var metrics = (
-            await GetFundMetrics.ForGroupingsAsync(
+            await rapidResponse.FundMetricsAsync(
                 chosen.Slug,
                 from,
                 today,
                 parts.Select(p => (IReadOnlyList<string>)[p.Item1]).ToList(),
                 user,
-                fundStore,
-                metricsStore,
-                access,
-                clock,
                 ct
             )
         )!;

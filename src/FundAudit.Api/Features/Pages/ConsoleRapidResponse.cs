@@ -40,13 +40,11 @@ internal static partial class ConsoleRapidResponse
         string? sla,
         long? cursor,
         ClaimsPrincipal user,
-        FundStore fundStore,
-        RequestStore requests,
-        TimeProvider clock,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
-        var funds = (await ListFunds.HandleAsync(user, fundStore, ct)).Value!.Items;
+        var funds = await rapidResponse.ListFundsAsync(user, ct);
         var filter = new ListRequests.Request(
             Blank(fund),
             Known<RequestState>(state),
@@ -55,17 +53,7 @@ internal static partial class ConsoleRapidResponse
             50,
             cursor
         );
-        var result = await ListRequests.HandleAsync(
-            filter,
-            user,
-            fundStore,
-            requests,
-            http.RequestServices.GetRequiredService<PurgeStore>(),
-            http.RequestServices.GetRequiredService<EmergencyOptions>(),
-            http.RequestServices.GetRequiredService<NeedToKnow>(),
-            clock,
-            ct
-        );
+        var result = await rapidResponse.ListRequestsAsync(filter, user, ct);
         var page = (result.Result as Ok<ListRequests.Response>)?.Value;
         return ConsoleRender.Page<ConsoleRequests>(
             http,
@@ -82,9 +70,9 @@ internal static partial class ConsoleRapidResponse
         string reference,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
-        RequestStore requests,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
-    ) => RenderRequestAsync(http, reference, user, workflow, requests, null, false, null, ct);
+    ) => RenderRequestAsync(http, reference, user, workflow, rapidResponse, null, false, null, ct);
 
     /// <summary>The deliberate click that opens the sensitive fields: the use case writes it to the access
     /// log.</summary>
@@ -93,23 +81,15 @@ internal static partial class ConsoleRapidResponse
         string reference,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
-        RequestStore requests,
-        PaymentStore access,
-        CaseKeys caseKeys,
-        TimeProvider clock,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
         var revealed = (
-            await GetRequest.HandleAsync(
+            await rapidResponse.GetRequestAsync(
                 reference,
                 http.Request.HasFormContentType ? http.Request.Form["purpose"].ToString() : null,
                 user,
-                workflow,
-                requests,
-                access,
-                caseKeys,
-                clock,
                 ct
             )
         ).Result;
@@ -120,7 +100,7 @@ internal static partial class ConsoleRapidResponse
                 reference,
                 user,
                 workflow,
-                requests,
+                rapidResponse,
                 refused.ProblemDetails.Detail,
                 true,
                 null,
@@ -130,7 +110,7 @@ internal static partial class ConsoleRapidResponse
         }
 
         var value = (revealed as Ok<GetRequest.Response>)?.Value;
-        return await RenderRequestAsync(http, reference, user, workflow, requests, null, false, value, ct);
+        return await RenderRequestAsync(http, reference, user, workflow, rapidResponse, null, false, value, ct);
     }
 
     public static async Task<IResult> ActAsync(
@@ -139,14 +119,12 @@ internal static partial class ConsoleRapidResponse
         string action,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
-        RequestStore requests,
-        PaymentStore payments,
-        CaseKeys caseKeys,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
         Task<IResult> Render(string? notice, bool noticeIsError, int status = StatusCodes.Status200OK) =>
-            RenderRequestAsync(http, reference, user, workflow, requests, notice, noticeIsError, null, ct, status);
+            RenderRequestAsync(http, reference, user, workflow, rapidResponse, notice, noticeIsError, null, ct, status);
 
         var form = http.Request.Form;
         int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v)
@@ -157,7 +135,7 @@ internal static partial class ConsoleRapidResponse
             return await Render(ConsoleText.T("Request_Incomplete"), true);
         }
 
-        var result = await ActionResultAsync(form, reference, action, version, user, workflow, payments, caseKeys, ct);
+        var result = await ActionResultAsync(form, reference, action, version, user, workflow, rapidResponse, ct);
         if (result is ProblemHttpResult problem)
         {
             var detail = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
@@ -175,8 +153,7 @@ internal static partial class ConsoleRapidResponse
         int? version,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
-        PaymentStore payments,
-        CaseKeys caseKeys,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
@@ -212,14 +189,11 @@ internal static partial class ConsoleRapidResponse
             >(new(version, d)),
             "disburse"
                 when Text("method") is { Length: <= 64 } m && Text("submission") is { Length: >= 16 and <= 64 } key => (
-                await RecordDisbursement.RecordAsync(
+                await rapidResponse.RecordDisbursementAsync(
                     reference,
                     new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null),
                     "console:" + key,
                     user,
-                    workflow,
-                    payments,
-                    caseKeys,
                     ct
                 )
             ).Result,
@@ -236,7 +210,7 @@ internal static partial class ConsoleRapidResponse
         string reference,
         ClaimsPrincipal user,
         RequestWorkflow workflow,
-        RequestStore requests,
+        EmergencyRequestsUseCases rapidResponse,
         string? notice,
         bool noticeIsError,
         GetRequest.Response? revealed,
@@ -255,8 +229,7 @@ internal static partial class ConsoleRapidResponse
         }
 
         var events =
-            (await ListRequestEvents.HandleAsync(reference, user, workflow, requests, ct)).Result
-            as Ok<ListRequestEvents.Response>;
+            (await rapidResponse.ListRequestEventsAsync(reference, user, ct)).Result as Ok<ListRequestEvents.Response>;
         var submissionKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         return ConsoleRender.Page<ConsoleRequest>(
             http,

@@ -1,6 +1,5 @@
 using FundAudit.Api.Features.EmergencyRequests;
 using FundAudit.Api.Features.Pages.Components;
-using FundAudit.Api.Infrastructure.Data.Backup;
 
 namespace FundAudit.Api.Features.Pages;
 
@@ -46,12 +45,7 @@ internal static class ConsoleShred
         HttpContext http,
         string reference,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        ShredStore store,
-        IBackupKeyFile backupKeys,
-        Features.Logs.AdminLog adminLog,
-        TimeProvider clock,
-        ILoggerFactory logs,
+        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
@@ -66,18 +60,7 @@ internal static class ConsoleShred
             );
         }
 
-        var result = await ShredCase.HandleAsync(
-            reference,
-            new ShredCase.Request(reason),
-            user,
-            workflow,
-            store,
-            backupKeys,
-            adminLog,
-            clock,
-            logs,
-            ct
-        );
+        var result = await rapidResponse.ShredCaseAsync(reference, new ShredCase.Request(reason), user, ct);
         return result.Result is ProblemHttpResult problem
             ? ConsoleRender.Message(
                 http,

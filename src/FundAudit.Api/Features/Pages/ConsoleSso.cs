@@ -1,4 +1,3 @@
-using FundAudit.Api.Features.Logs;
 using FundAudit.Api.Features.Pages.Components;
 using FundAudit.Api.Features.SingleSignOn;
 using Microsoft.AspNetCore.Authentication;
@@ -37,7 +36,7 @@ internal static class ConsoleSso
             .ExcludeFromDescription()
             .WithName("ConsoleSsoSignInForm")
             .RequireRateLimiting(RateLimiting.PublicPolicy);
-        app.MapGet("/app/step-up/sso", SsoStepUp.StartAsync)
+        app.MapGet("/app/step-up/sso", StepUpAsync)
             .ExcludeFromDescription()
             .WithName("ConsoleSsoStepUp")
             .RequireAuthorization(Policies.Console);
@@ -60,12 +59,9 @@ internal static class ConsoleSso
     }
 
     /// <summary>Starts the funder's sign-in: a challenge of its scheme (made on demand from its settings).</summary>
-    public static async Task<IResult> SignInAsync(HttpContext http, string slug, SsoStore store, SsoSchemeCache cache)
+    public static async Task<IResult> SignInAsync(HttpContext http, string slug, SsoUseCases sso, SsoSchemeCache cache)
     {
-        if (
-            !SsoSlug.IsValid(slug)
-            || await store.FindBySlugAsync(slug, http.RequestAborted) is not { Enabled: true } row
-        )
+        if (await sso.FindEnabledAsync(slug, http.RequestAborted) is not { } row)
         {
             return ConsoleRender.Message(
                 http,
@@ -78,25 +74,24 @@ internal static class ConsoleSso
         return Results.Challenge(new AuthenticationProperties { RedirectUri = "/app" }, [cache.Remember(row)]);
     }
 
-    /// <summary>The sign-in page's form (GET, no script): the funder's sign-in word typed, then as its link.</summary>
-    public static Task<IResult> FromFormAsync(HttpContext http, string? slug, SsoStore store, SsoSchemeCache cache) =>
-        SignInAsync(http, (slug ?? "").Trim().ToLowerInvariant(), store, cache);
+    /// <summary>A second factor confirmed at the funder's own provider (the single sign-on's use case).</summary>
+    public static Task<IResult> StepUpAsync(HttpContext http, string? returnUrl, SsoUseCases sso) =>
+        sso.StartStepUpAsync(http, returnUrl);
 
-    public static async Task<IResult> ShowAsync(HttpContext http, SsoStore store, CancellationToken ct)
+    /// <summary>The sign-in page's form (GET, no script): the funder's sign-in word typed, then as its link.</summary>
+    public static Task<IResult> FromFormAsync(HttpContext http, string? slug, SsoUseCases sso, SsoSchemeCache cache) =>
+        SignInAsync(http, (slug ?? "").Trim().ToLowerInvariant(), sso, cache);
+
+    public static async Task<IResult> ShowAsync(HttpContext http, SsoUseCases sso, CancellationToken ct)
     {
-        var current = await store.FindOfFunderAsync(http.User.FunderId(), ct) is { } row
-            ? SsoProviderView.Of(row)
-            : null;
+        var current = await sso.FindOfFunderAsync(http.User, ct);
         return Render(http, current, FormOf(current), new Dictionary<string, string[]>(), StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> SaveAsync(
         HttpContext http,
-        SsoStore store,
-        SsoSecrets secrets,
-        AdminLog log,
+        SsoUseCases sso,
         SsoOptions options,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -120,10 +115,9 @@ internal static class ConsoleSso
             typed.RequireSecondFactor,
             typed.Enabled
         );
-        var funderId = http.User.FunderId();
         var validation = await new SsoSettings.Validator(options).ValidateAsync(request, ct);
         var outcome = validation.IsValid
-            ? await SsoSettings.SaveAsync(http.User, request, new(store, secrets, log, clock), ct)
+            ? await sso.SaveAsync(http.User, request, ct)
             : new SsoSettings.Invalid(new(validation.ToDictionary()));
         if (outcome is SsoSettings.Saved)
         {
@@ -133,7 +127,7 @@ internal static class ConsoleSso
         var errors = outcome is SsoSettings.Invalid(var e)
             ? e
             : new Dictionary<string, string[]> { ["slug"] = [ConsoleText.T("Sso_SlugTaken")] };
-        var current = await store.FindOfFunderAsync(funderId, ct) is { } row ? SsoProviderView.Of(row) : null;
+        var current = await sso.FindOfFunderAsync(http.User, ct);
         return Render(http, current, typed, errors, StatusCodes.Status400BadRequest);
     }
 

@@ -21,7 +21,7 @@ internal sealed record IssuedInvitation(
 /// </summary>
 internal sealed class Invitations(
     PeopleStore store,
-    Tenancy.RoleGrantStore grants,
+    Tenancy.TenancyUseCases grants,
     PeopleOptions options,
     TimeProvider clock
 )
@@ -113,16 +113,7 @@ internal sealed class Invitations(
         var by = requestedBy ?? 0;
         foreach (var role in roles)
         {
-            var grant = new Tenancy.RoleGrantRow
-            {
-                FunderId = funderId,
-                PersonId = personId,
-                Role = role,
-                Status = "pending",
-                RequestedBy = by,
-                RequestedAt = clock.GetUtcNow(),
-            };
-            await grants.RequestAsync(grant, createdBy, ct);
+            await grants.RequestPendingAsync(funderId, personId, role, by, createdBy, ct);
         }
     }
 

@@ -18,6 +18,7 @@ internal static class PeopleEndpoints
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PersonSignIn>();
         services.AddSingleton<KeyStepUp>();
+        services.AddSingleton<PeopleUseCases>();
         services.AddScoped<IValidator<InvitePerson.Request>, InvitePerson.Validator>();
         services.AddScoped<IValidator<ReinvitePerson.Request>, ReinvitePerson.Validator>();
         return services;

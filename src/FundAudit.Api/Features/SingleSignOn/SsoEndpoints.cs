@@ -19,6 +19,7 @@ internal static class SsoEndpoints
         services.AddHttpContextAccessor();
         services.AddSingleton<SsoStore>();
         services.AddSingleton<SsoSecrets>();
+        services.AddSingleton<SsoUseCases>();
         services.AddSingleton<SsoSchemeCache>();
         services.AddSingleton<IAuthenticationSchemeProvider, SsoSchemeProvider>();
         services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>, SsoOidcOptionsSetup>();

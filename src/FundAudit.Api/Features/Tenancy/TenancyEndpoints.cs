@@ -10,6 +10,7 @@ internal static class TenancyEndpoints
         services.AddSingleton<ApiKeyIssuer>();
         services.AddSingleton<ApiKeyVerifier>();
         services.AddSingleton<RoleGrantStore>();
+        services.AddSingleton<TenancyUseCases>();
         services.AddScoped<FluentValidation.IValidator<RoleGrants.Request>, RoleGrants.Validator>();
         services.AddSingleton(sp =>
             sp.GetRequiredService<IConfiguration>().GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>()
