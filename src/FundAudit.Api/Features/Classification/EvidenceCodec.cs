@@ -9,9 +9,10 @@ namespace FundAudit.Api.Features.Classification;
 /// templates ("decision: level.local (right 92 % of the time on labelled real grants)"), so most of their bytes are the
 /// templates' fixed words. Stored compactly: <see cref="Marker"/>, then the lines separated by
 /// <see cref="LineSeparator"/>, in each line every phrase of the fixed <see cref="Phrases"/> table replaced by its
-/// code (one character for the first 28 phrases, <see cref="Escape"/> and one printable ASCII character for the
-/// rest); every other character is kept as it is. Any line at all can be written this way, so a line from a new
-/// rule, a custom rule set or the data itself (a place name, a funding type) is never lost, only not shortened.
+/// code (one character for the first 27 phrases; <see cref="Escape"/> or <see cref="Escape2"/> and one printable
+/// ASCII character for the rest); every other character is kept as it is. Any line at all can be written this way,
+/// so a line from a new rule, a custom rule set or the data itself (a place name, a funding type) is never lost, only
+/// not shortened.
 /// Evidence holding a control character (U+0000–U+001F, which the codes use) and an empty list are stored as a JSON
 /// array of strings, the form every row had before this codec; <see cref="Decode"/> reads both forms, so rows written
 /// before it still read. The phrase table is part of the stored format: never change or reorder it; a new table needs
@@ -25,11 +26,17 @@ internal static class EvidenceCodec
     /// <summary>Between two lines.</summary>
     public const char LineSeparator = '\u001E';
 
-    /// <summary>Before a two-character code: the phrase at 28 + (next character − '!').</summary>
+    /// <summary>Before a two-character code of the second tier: the phrase after the one-character ones at
+    /// (next character − '!').</summary>
     public const char Escape = '\u001F';
 
+    /// <summary>Before a two-character code of the third tier: the phrase after the second tier's at (next character −
+    /// '!').</summary>
+    public const char Escape2 = '\u001D';
+
     private const char FirstCode = '\u0002';
-    private const int OneCharCodes = 28; // U+0002–U+001D
+    private const int OneCharCodes = EvidencePhrases.OneCharacter; // U+0002–U+001C
+    private const int ThirdTier = OneCharCodes + EvidencePhrases.BehindEscape;
     private const int MaxKeptLines = 8192;
 
     /// <summary>Version 1 of the phrase table, most frequent first (the first 28 take one character).</summary>
@@ -99,6 +106,10 @@ internal static class EvidenceCodec
             {
                 line.Append(Phrases[OneCharCodes + stored[++i] - '!']);
             }
+            else if (c == Escape2)
+            {
+                line.Append(Phrases[ThirdTier + stored[++i] - '!']);
+            }
             else if (c >= FirstCode && c < FirstCode + OneCharCodes)
             {
                 line.Append(Phrases[c - FirstCode]);
@@ -138,9 +149,9 @@ internal static class EvidenceCodec
     }
 
     private static string CodeOf(int index) =>
-        index < OneCharCodes
-            ? ((char)(FirstCode + index)).ToString()
-            : string.Concat(Escape.ToString(), ((char)('!' + index - OneCharCodes)).ToString());
+        index < OneCharCodes ? ((char)(FirstCode + index)).ToString()
+        : index < ThirdTier ? string.Concat(Escape.ToString(), ((char)('!' + index - OneCharCodes)).ToString())
+        : string.Concat(Escape2.ToString(), ((char)('!' + index - ThirdTier)).ToString());
 
     private static bool HasControlCharacter(string line) => line.AsSpan().IndexOfAnyInRange('\0', '\u001F') >= 0;
 }

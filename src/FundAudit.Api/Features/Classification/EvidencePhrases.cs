@@ -1,16 +1,20 @@
 namespace FundAudit.Api.Features.Classification;
 
 /// <summary>
-/// The phrase tables of <see cref="EvidenceCodec"/>: the fixed words of the classifier's evidence templates, chosen by
-/// how many bytes they save over the evidence of the synthetic evaluation sets and the real published grants. Stored
-/// evidence refers to phrases by position, so a table never changes once released.
+/// The phrase tables of <see cref="EvidenceCodec"/>: the fixed words of the classifier's evidence templates, the
+/// decision keys and the most frequent rule terms, chosen by how many bytes they save over the evidence of the
+/// synthetic evaluation sets, the real published grants and the benchmark's generated grants. Stored evidence refers
+/// to phrases by position, so a released table never changes.
 /// </summary>
 internal static class EvidencePhrases
 {
-    /// <summary>Version 1 (marker U+0001): 28 one-character phrases, then up to 94 two-character ones.</summary>
+    /// <summary>
+    /// Version 1 (marker U+0001): 27 one-character phrases, then 94 behind <see cref="EvidenceCodec.Escape"/> and up
+    /// to 94 behind <see cref="EvidenceCodec.Escape2"/> (two characters each).
+    /// </summary>
     public static readonly string[] Version1 =
     [
-        // one character each
+        // one character each (U+0002–U+001C)
         " % of the time on labelled real grants)",
         "decision: ",
         " (right ",
@@ -37,9 +41,10 @@ internal static class EvidencePhrases
         "recipient based in ",
         " from beneficiary locations",
         "' (title)",
-        " (Europe)",
+        "+4 '",
+        // U+001F and one character
         "work in ",
-        // two characters each
+        " (Europe)",
         "flexible score ",
         " ≥ ",
         " → flexible",
@@ -56,20 +61,27 @@ internal static class EvidencePhrases
         "fromText",
         "basedOutsideRegion",
         "fundingType",
-        "prevention",
-        "emergency",
-        "campaign",
-        "collective",
-        " +1 '",
-        " +1.5 '",
-        " +2 '",
-        " +3 '",
-        " +4 '",
-        " −",
+        "locationScope",
+        "explicit",
+        "individual",
+        "international",
+        "textHints",
+        "prevention ",
+        "campaign ",
+        "collective ",
+        "+1 '",
+        "+1.5 '",
+        "+2 '",
+        "+3 '",
+        "−",
         "' (not that purpose here)",
         "' (secondary clause)",
         " wins (scores: ",
         "unclassified: ",
+        "conflicting evidence: ",
+        " is not clearly ahead of ",
+        " (margin ",
+        "; scores: ",
         "work in one country (",
         ") from ",
         ", no sub-national place → national",
@@ -108,7 +120,7 @@ internal static class EvidencePhrases
         "explicit level in the data: ",
         "explicit purpose in the data: ",
         "explicit flexible flag in the data: ",
-        "360Giving Location Scope ",
+        "360Giving Location Scope GLS0",
         "the recipient is an international body (its identifier is on an international list) → global",
         " (Northern America)",
         " (Latin America and the Caribbean)",
@@ -122,17 +134,80 @@ internal static class EvidencePhrases
         "no place known",
         " of the same region",
         "aimed at the public or policy-makers",
-        "margin ",
         "no activity words: title and description have ",
-        "core costs",
-        "running costs",
-        "unrestricted",
-        "covid*",
-        "training",
-        "salary",
-        "young people",
-        "advice",
-        "education*",
-        "volunteer*",
+        // U+001D and one character
+        "+2.25 '",
+        "+4.5 '",
+        "+6 '",
+        "+2.5 '",
+        "+3.75 '",
+        "emergency",
+        "prevention",
+        "campaign",
+        "collective",
+        "salary'",
+        "salaries'",
+        "core costs'",
+        "core funding'",
+        "core'",
+        "training'",
+        "volunteer*'",
+        "running costs'",
+        "young people'",
+        "older people'",
+        "advice'",
+        "legal advice'",
+        "education*'",
+        "covid*'",
+        "coronavirus'",
+        "employment'",
+        "music*'",
+        "health'",
+        "mental health'",
+        "arts'",
+        "theatre'",
+        "unrestricted'",
+        "school*'",
+        "homeless*'",
+        "equipment'",
+        "research'",
+        "outreach'",
+        "scholarship*'",
+        "advocacy'",
+        "policy'",
+        "emergenc*'",
+        "emergencia*'",
+        "overheads'",
+        "mentor*'",
+        "wellbeing'",
+        "insurance'",
+        "strengthen*'",
+        "prevent*'",
+        "casework'",
+        "leadership'",
+        "network'",
+        "counselling'",
+        "campaign*'",
+        "rapid response'",
+        "d urgence'",
+        "relocalis*'",
+        "relocat*'",
+        "reubica*'",
+        "protocolos de seguranca'",
+        "digital security'",
+        "threats'",
+        "fortalec*'",
+        "campana*'",
+        "flexible'",
+        "national'",
+        "local'",
+        "international'",
+        "unclassified",
     ];
+
+    /// <summary>How many phrases take one character.</summary>
+    public const int OneCharacter = 27;
+
+    /// <summary>How many phrases follow <see cref="EvidenceCodec.Escape"/>.</summary>
+    public const int BehindEscape = 92;
 }
