@@ -34,6 +34,12 @@ internal static class EvidenceCodec
     /// '!').</summary>
     public const char Escape2 = '\u001D';
 
+    /// <summary>
+    /// After <see cref="Escape2"/>: the text of the last '…' quote earlier in the line, again (the place lines
+    /// "place 'Cauca': Cauca, a region of CO" name a place twice). Outside the phrase table's range.
+    /// </summary>
+    public const char RepeatQuoted = '~';
+
     private const char FirstCode = '\u0002';
     private const int OneCharCodes = EvidencePhrases.OneCharacter; // U+0002–U+001C
     private const int ThirdTier = OneCharCodes + EvidencePhrases.BehindEscape;
@@ -106,9 +112,14 @@ internal static class EvidenceCodec
             {
                 line.Append(Phrases[OneCharCodes + stored[++i] - '!']);
             }
+            else if (c == Escape2 && stored[++i] == RepeatQuoted)
+            {
+                var decoded = line.ToString();
+                line.Append(LastQuoted(decoded, decoded.Length));
+            }
             else if (c == Escape2)
             {
-                line.Append(Phrases[ThirdTier + stored[++i] - '!']);
+                line.Append(Phrases[ThirdTier + stored[i] - '!']);
             }
             else if (c >= FirstCode && c < FirstCode + OneCharCodes)
             {
@@ -127,25 +138,54 @@ internal static class EvidenceCodec
     private static string EncodeLine(string line)
     {
         var text = new StringBuilder(line.Length);
-        var i = 0;
+        int i = 0,
+            open = -1,
+            close = -1; // the last two apostrophes before i (as LastQuoted finds them)
         while (i < line.Length)
         {
             var match = ByFirstChar.TryGetValue(line[i], out var candidates)
                 ? Array.Find(candidates, p => string.CompareOrdinal(line, i, p.Phrase, 0, p.Phrase.Length) == 0)
                 : default;
-            if (match.Phrase is null)
+            var quoted = open < 0 ? default : line.AsSpan(open + 1, close - open - 1);
+            var next = i;
+            if (quoted.Length > Math.Max(2, match.Phrase?.Length ?? 0) && line.AsSpan(i).StartsWith(quoted))
+            {
+                text.Append(Escape2).Append(RepeatQuoted);
+                next += quoted.Length;
+            }
+            else if (match.Phrase is null)
             {
                 text.Append(line[i]);
-                i++;
+                next++;
             }
             else
             {
                 text.Append(match.Code);
-                i += match.Phrase.Length;
+                next += match.Phrase.Length;
+            }
+
+            for (; i < next; i++)
+            {
+                if (line[i] == '\'')
+                {
+                    (open, close) = (close, i);
+                }
             }
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The text between the last two apostrophes of <paramref name="line"/>'s first <paramref name="length"/>
+    /// characters ("" when there are fewer than two): what <see cref="RepeatQuoted"/> stands for. The encoder looks at
+    /// the line it writes and the decoder at the line decoded so far, the same characters, so both find the same text.
+    /// </summary>
+    private static string LastQuoted(string line, int length)
+    {
+        var close = length == 0 ? -1 : line.LastIndexOf('\'', length - 1);
+        var open = close <= 0 ? -1 : line.LastIndexOf('\'', close - 1);
+        return open < 0 ? "" : line.Substring(open + 1, close - open - 1);
     }
 
     private static string CodeOf(int index) =>
