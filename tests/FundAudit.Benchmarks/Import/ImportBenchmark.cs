@@ -97,6 +97,7 @@ internal static class ImportBenchmark
             var first = await ImportAsync(services, funder.Id, csv);
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var imported = await StoredBytes.MeasureAsync(engine, connectionString);
+            Console.Write(await ColumnBytes.MeasureAsync(engine, connectionString));
             var (storage, floorBytes) = await StorageFloor.RunAsync(
                 engine,
                 connectionString,

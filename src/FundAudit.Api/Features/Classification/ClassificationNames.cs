@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Core.Classification;
 
 namespace FundAudit.Api.Features.Classification;
@@ -22,9 +21,9 @@ internal static class ClassificationNames
     public static string Of(ClassificationSource source) =>
         Sources.TryGetValue(source, out var name) ? name : source.ToString().ToLowerInvariant();
 
-    /// <summary>Evidence as stored: a JSON array of strings (the serializer's bytes, written without
-    /// reflection).</summary>
-    public static string Evidence(IReadOnlyList<string> evidence) => StoredGrantJson.Current.StringArrayText(evidence);
+    /// <summary>Evidence as stored: its compact form (<see cref="EvidenceCodec"/>), read back with
+    /// <see cref="EvidenceCodec.Decode"/>.</summary>
+    public static string Evidence(IReadOnlyList<string> evidence) => EvidenceCodec.Encode(evidence);
 
     private static FrozenDictionary<T, string> Names<T>()
         where T : struct, Enum =>

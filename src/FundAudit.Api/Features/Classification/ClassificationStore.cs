@@ -96,10 +96,10 @@ internal sealed class ReviewRow
 {
     public long Id { get; init; }
 
-    /// <summary>The level's evidence as stored: a JSON array of lines.</summary>
+    /// <summary>The level's evidence as stored (<see cref="EvidenceCodec"/>).</summary>
     public string? LevelEvidence { get; init; }
 
-    /// <summary>The purpose's evidence as stored: a JSON array of lines.</summary>
+    /// <summary>The purpose's evidence as stored (<see cref="EvidenceCodec"/>).</summary>
     public string? PurposeEvidence { get; init; }
 
     public string Identifier { get; init; } = "";

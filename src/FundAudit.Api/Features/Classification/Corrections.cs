@@ -207,11 +207,9 @@ internal static class ListReviewQueue
 
     /// <summary>The evidence's own "unclassified: why" line, else the low confidence and the decision that gave
     /// it.</summary>
-    internal static string ReasonOf(string? evidenceJson, double? confidence)
+    internal static string ReasonOf(string? storedEvidence, double? confidence)
     {
-        var lines = string.IsNullOrEmpty(evidenceJson)
-            ? []
-            : System.Text.Json.JsonSerializer.Deserialize<string[]>(evidenceJson) ?? [];
+        var lines = EvidenceCodec.Decode(storedEvidence);
         if (lines.FirstOrDefault(l => l.StartsWith("unclassified: ", StringComparison.Ordinal)) is { } why)
         {
             return why;

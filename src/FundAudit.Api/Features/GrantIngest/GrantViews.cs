@@ -1,4 +1,4 @@
-using System.Text.Json;
+using FundAudit.Api.Features.Classification;
 
 namespace FundAudit.Api.Features.GrantIngest;
 
@@ -45,6 +45,5 @@ internal static class GrantViews
             null => null,
         };
 
-    private static IReadOnlyList<string> Evidence(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
+    private static IReadOnlyList<string> Evidence(string? stored) => EvidenceCodec.Decode(stored);
 }
