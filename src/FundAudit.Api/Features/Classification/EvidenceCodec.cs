@@ -13,8 +13,10 @@ namespace FundAudit.Api.Features.Classification;
 /// ASCII character for the rest); every other character is kept as it is. Any line at all can be written this way,
 /// so a line from a new rule, a custom rule set or the data itself (a place name, a funding type) is never lost, only
 /// not shortened.
-/// Evidence holding a control character (U+0000–U+001F, which the codes use) and an empty list are stored as a JSON
-/// array of strings, the form every row had before this codec; <see cref="Decode"/> reads both forms, so rows written
+/// Evidence holding a control character (U+0000–U+001F, which the codes use), an empty list and the evidence of an
+/// unclassified answer (a line starting <see cref="UnclassifiedPrefix"/>: the database's <c>grant_quality_totals</c>
+/// triggers, migration 0019, read its reason from the JSON text) are stored as a JSON array of strings, the form every
+/// row had before this codec; <see cref="Decode"/> reads both forms, so rows written
 /// before it still read. The phrase table is part of the stored format: never change or reorder it; a new table needs
 /// a new marker.
 /// </summary>
@@ -57,10 +59,20 @@ internal static class EvidenceCodec
     [ThreadStatic]
     private static Dictionary<string, string>? _encodedLines;
 
+    /// <summary>
+    /// The first words of the line that says why an answer is unclassified; such evidence stays a JSON array, which
+    /// the quality totals' triggers read in SQL.
+    /// </summary>
+    public const string UnclassifiedPrefix = "unclassified: ";
+
     /// <summary>The stored text of <paramref name="evidence"/>.</summary>
     public static string Encode(IReadOnlyList<string> evidence)
     {
-        if (evidence.Count == 0 || evidence.Any(HasControlCharacter))
+        if (
+            evidence.Count == 0
+            || evidence.Any(HasControlCharacter)
+            || evidence.Any(l => l.StartsWith(UnclassifiedPrefix, StringComparison.Ordinal))
+        )
         {
             return GrantIngest.Imports.StoredGrantJson.Current.StringArrayText(evidence);
         }

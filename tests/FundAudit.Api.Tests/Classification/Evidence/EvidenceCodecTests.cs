@@ -77,6 +77,22 @@ public sealed class EvidenceCodecTests
         Assert.Equal(EvidenceCodec.Marker, ClassificationNames.Evidence(["one"])[0]);
     }
 
+    /// <summary>
+    /// The quality totals' triggers (migration 0019) read an unclassified answer's reason from the stored JSON text in
+    /// SQL, so that evidence is never stored compactly.
+    /// </summary>
+    [Fact]
+    public void Evidence_of_an_unclassified_answer_stays_the_json_array_the_database_reads()
+    {
+        string[] evidence = ["place 'Cauca': Cauca", "unclassified: no place known (no beneficiary location)"];
+        Assert.Equal(
+            JsonSerializer.Serialize(evidence, GrantMapping.StoredJson),
+            ClassificationNames.Evidence(evidence)
+        );
+        Assert.Equal(evidence, EvidenceCodec.Decode(ClassificationNames.Evidence(evidence)));
+        Assert.Equal(EvidenceCodec.Marker, ClassificationNames.Evidence(["place 'Cauca': Cauca"])[0]);
+    }
+
     [Fact]
     public void Rows_stored_before_the_codec_as_json_arrays_read_the_same_lines()
     {
