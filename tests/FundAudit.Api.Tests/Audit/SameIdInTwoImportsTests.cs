@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
+using FundAudit.Api.Tests.Pages;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Audit;
@@ -62,6 +64,17 @@ public abstract class SameIdInTwoImportsTests<TApp>(TApp app) : IClassFixture<TA
             .Single(l => l.StartsWith(Code + ",", StringComparison.Ordinal));
         Assert.Contains(",1,", line, StringComparison.Ordinal);
         Assert.Contains(",GBP,150,", line, StringComparison.Ordinal);
+
+        // The console's quality page links the check; its page lists R-1 with why.
+        using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        var console = "?from=2024-01-01&to=2024-12-31&currency=GBP";
+        var quality = WebUtility.HtmlDecode(await analyst.GetPageAsync("/app/quality" + console));
+        Assert.Contains($"href=\"/app/quality/{Code}{console}\"", quality, StringComparison.Ordinal);
+        var listed = WebUtility.HtmlDecode(await analyst.GetPageAsync($"/app/quality/{Code}{console}"));
+        Assert.Contains("Same grant id in two imports", listed, StringComparison.Ordinal);
+        Assert.Contains("data-grant=\"R-1\"", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-grant=\"R-2\"", listed, StringComparison.Ordinal);
+        Assert.Contains($"created by import {first}, changed by import {second}", listed, StringComparison.Ordinal);
 
         // The same file again changes nothing, so nothing more fails.
         await ImportAsync(
