@@ -133,6 +133,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
                 "unknown_org_id_prefix",
                 "no_exchange_rate",
                 "unclassified",
+                "same_id_in_two_imports",
             ],
             r.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("code").GetString()!).ToArray()
         );
@@ -148,6 +149,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal((1L, 20m, 0L, 0m, 1L), Figures(r, "unexpected_identifier_characters"));
         Assert.Equal((3L, 60m, 200000L, 58.82m, 1L), Figures(r, "unknown_org_id_prefix"));
         Assert.Equal((1L, 20m, 0L, 0m, 1L), Figures(r, "no_exchange_rate"));
+        Assert.Equal((0L, 0m, 0L, 0m, 0L), Figures(r, "same_id_in_two_imports")); // JSON API grants only
         var unclassified = CheckOf(r, "unclassified");
         Assert.Equal(1, unclassified.GetProperty("grants").GetInt64());
         Assert.Equal(
@@ -239,7 +241,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(14, lines.Length);
+        Assert.Equal(15, lines.Length); // the header and the 14 checks
         Assert.StartsWith("code,title,grants,share_percent,currency,amount,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("no_beneficiary_location,", lines[1], StringComparison.Ordinal);
         Assert.Contains(

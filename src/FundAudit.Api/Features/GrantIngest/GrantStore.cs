@@ -102,7 +102,15 @@ internal sealed class GrantStore(Db db)
         "quality_flags",
     ];
 
-    private static readonly string[] InsertColumns = [.. KeyColumns, .. ContentColumns, "created_at"];
+    /// <summary>The columns a new grant is stored with: its key, its content, and what only an insert sets (created_at;
+    /// first_import_id, the import that created it, migration 0021, never in an update's SET list).</summary>
+    private static readonly string[] InsertColumns =
+    [
+        .. KeyColumns,
+        .. ContentColumns,
+        "created_at",
+        "first_import_id",
+    ];
 
     /// <summary>A stored grant is overwritten only when its content changed.</summary>
     private const string ChangedWhen = $"{MergeCondition.Target}.content_hash <> {MergeCondition.Source}.content_hash";
@@ -273,7 +281,8 @@ internal sealed class GrantStore(Db db)
     /// <summary>
     /// The values of <see cref="WriteColumns"/> for one grant: the single mapping from a grant to its row, shared by
     /// the JSON upsert and the bulk import so both store exactly the same thing. <paramref name="importId"/> is the
-    /// import that writes it (grants.import_id, migration 0017); null from the JSON API.
+    /// import that writes it (grants.import_id, migration 0017, and on an insert grants.first_import_id, migration
+    /// 0021); null from the JSON API.
     /// </summary>
     public static object?[] ColumnValues(long funderId, GrantToStore g, DateTimeOffset now, long? importId = null)
     {
@@ -330,6 +339,7 @@ internal sealed class GrantStore(Db db)
             importId,
             Audit.Quality.QualityFlags.Of(r, title, country), // migration 0018
             boxedNow,
+            importId, // first_import_id: stored by an insert only (migration 0021)
         ];
         values[ExtraJsonIndex] = StoredGrantText.ToStore(values, g);
         return values;

@@ -62,7 +62,9 @@ internal sealed record QualityReport(
 /// grants by their stored flags (migration 0018), currency and award date, and converts each such sum at its day's
 /// rate (the mix's rate book and window), rounded once, as the mix converts its day totals; a grant list
 /// (<see cref="ComputeAsync"/>) converts each grant on its own. A grant without a rate is counted, and named by the
-/// no_exchange_rate check, but its money is left out of the money shares (never guessed).
+/// no_exchange_rate check, but its money is left out of the money shares (never guessed). The report counts
+/// same_id_in_two_imports apart, with one narrow read of the grants failing it
+/// (<see cref="QualityStore.ReimportedAsync"/>).
 /// </summary>
 internal sealed class QualityCalculator(
     QualityStore store,
@@ -74,6 +76,7 @@ internal sealed class QualityCalculator(
 {
     private static readonly QualityCheck FarFuture = QualityChecks.Find("far_future_dates")!;
     private static readonly QualityCheck Unclassified = QualityChecks.Find("unclassified")!;
+    private static readonly QualityCheck Reimported = QualityChecks.Find("same_id_in_two_imports")!;
 
     public AuditOptions Options => options.Value;
 
@@ -90,7 +93,11 @@ internal sealed class QualityCalculator(
             ? await store.RowsAsync(funderId, q, null, importId, unflagged: true, ct)
             : [];
         groups = [.. groups.Where(g => g.Flags is not null)];
-        var days = groups.Select(g => (g.Currency, g.AwardDate)).Concat(rows.Select(r => (r.Currency, r.AwardDate)));
+        var reimported = await store.ReimportedAsync(funderId, q, importId, ct);
+        var days = groups
+            .Concat(reimported)
+            .Select(g => (g.Currency, g.AwardDate))
+            .Concat(rows.Select(r => (r.Currency, r.AwardDate)));
         var context = new QualityContext(today, q.Currency, await BookAsync(funderId, q.Currency, [.. days], ct));
         var checks = Empty(null);
         long grants = 0,
@@ -115,6 +122,7 @@ internal sealed class QualityCalculator(
             {
                 var detail =
                     check.Bit is not null ? (QualityFlags.Has((int)g.Flags!.Value, check) ? "" : null)
+                    : check == Reimported ? null // counted apart, below
                     : check == FarFuture ? (g.FarFuture == 1 ? "" : null)
                     : check == Unclassified && g.FromTotals ? Reasons(g)
                     : check.Fails(row, context);
@@ -126,6 +134,12 @@ internal sealed class QualityCalculator(
         }
 
         var (n, c, u) = AddRows(rows, context, checks, keepHits: false);
+        var tallied = checks.Single(x => x.Check == Reimported).Tally;
+        foreach (var g in reimported)
+        {
+            tallied.Add(Reimported, g.Grants, context.Rates.Convert(g.Amount, g.Currency, q.Currency, g.AwardDate), "");
+        }
+
         return new QualityReport(q, grants + n, converted + c, unconverted + u, checks);
     }
 
@@ -206,6 +220,11 @@ internal sealed class QualityCalculator(
             unconverted += minor is null ? 1 : 0;
             foreach (var (check, tally, hits) in checks)
             {
+                if (!keepHits && check == Reimported)
+                {
+                    continue; // the report counts it apart, through its index (QualityStore.ReimportedAsync)
+                }
+
                 if (check.Fails(row, context) is { } detail)
                 {
                     tally.Add(check, 1, minor, detail);

@@ -101,6 +101,11 @@ internal static class QualityChecks
             c.Rates.Pair(g.Currency, c.Currency, g.AwardDate) is null ? $"{g.Currency} on {Iso(g.AwardDate)}" : null
         ),
         new("unclassified", "Grants the classifier could not place", (g, _) => Unplaced(g)),
+        new(
+            "same_id_in_two_imports",
+            "Same grant id in two imports: created by one import, changed by a later one",
+            (g, _) => Reimported(g)
+        ),
     ];
 
     public static QualityCheck? Find(string code) => All.FirstOrDefault(c => c.Code == code);
@@ -171,6 +176,14 @@ internal static class QualityChecks
 
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
+
+    /// <summary>same_id_in_two_imports: the import that created the grant (grants.first_import_id, migration 0021)
+    /// is not the one that wrote it last (grants.import_id), so a later import rewrote it with other content (an
+    /// unchanged row is not rewritten; the JSON API sets neither column).</summary>
+    private static string? Reimported(QualityRow g) =>
+        g is { FirstImportId: { } first, ImportId: { } last } && first != last
+            ? $"created by import {first}, changed by import {last}"
+            : null;
 
     private static string Iso(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }
