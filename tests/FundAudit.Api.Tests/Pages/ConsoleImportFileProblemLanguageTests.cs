@@ -61,14 +61,17 @@ public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app) : IC
     }
 
     [Fact]
-    public async Task A_workbook_sheet_not_read_is_shown_in_spanish_and_the_api_stays_english()
+    public async Task A_workbook_s_warnings_are_shown_in_spanish_at_their_exact_cells_and_the_api_stays_english()
     {
         var tenant = await app.CreateTenantAsync();
+        var date = new DateCell(new DateTime(2024, 3, 31));
         var book = new TestWorkbook()
             .Sheet(
                 "grants",
-                ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date"],
-                ["G-1", "Relocation", "D", "GBP", 100, new DateCell(new DateTime(2024, 3, 31))]
+                ["Grants of 2024"],
+                ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date", "Notes"],
+                ["G-1", "Relocation", "D", "GBP", 100, date, "n"],
+                ["G-1", "Relocation", "D", "GBP", 200, date, "m"]
             )
             .Sheet("Notas", ["Nota"], ["hola"]);
         var id = await ImportAsync(tenant, book.Content());
@@ -76,16 +79,25 @@ public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app) : IC
 
         var html = WebUtility.HtmlDecode(await analyst.GetPageAsync($"/app/imports/{id}?lang=es"));
         Assert.Contains(Text("es", "File_SheetNotRead", "Notas", "grants"), html, StringComparison.Ordinal);
+        Assert.Contains("grants!G2: " + Text("es", "File_ColumnKeptAside", "Notes"), html, StringComparison.Ordinal);
+        Assert.Contains("grants!A3: " + Text("es", "Row_Superseded", 4), html, StringComparison.Ordinal);
         Assert.DoesNotContain("was not read", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not read by FundAudit", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("has the same identifier", html, StringComparison.Ordinal);
 
         var body = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
-        var warning = Assert.Single(body.GetProperty("warnings").EnumerateArray());
+        var warnings = body.GetProperty("warnings").EnumerateArray().ToList();
         Assert.Equal(
-            "The sheet \"Notas\" was not read: only the grants sheet \"grants\" and the sheets linked to it by "
-                + "Identifier are.",
-            warning.GetProperty("message").GetString()
+            [
+                "The sheet \"Notas\" was not read: only the grants sheet \"grants\" and the sheets linked to it by "
+                    + "Identifier are.",
+                "grants!G2: The column \"Notes\" is not read by FundAudit; its values are kept with each grant as sent "
+                    + "(additionalColumns).",
+                "grants!A3: Row 4 has the same identifier and replaces this row.",
+            ],
+            warnings.Select(w => w.GetProperty("message").GetString())
         );
-        Assert.False(warning.TryGetProperty("text", out _));
+        Assert.All(warnings, w => Assert.False(w.TryGetProperty("text", out _)));
     }
 
     private static string Text(string language, string key, params object[] args) =>
