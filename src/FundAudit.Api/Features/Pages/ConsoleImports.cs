@@ -151,10 +151,16 @@ internal static class ConsoleImports
             StatusCodes.Status404NotFound
         );
 
-    /// <summary>An import's problem in the page's language when it is one of the job's own fixed texts (no valid row,
-    /// a run that stopped), else as stored (English, see the README's "Console languages").</summary>
+    /// <summary>An import's problem or warning in the page's language: its stored key (a file or row problem of the
+    /// reader, <see cref="ImportProblem.Text"/>) or one of the job's own fixed texts (no valid row, a run that
+    /// stopped), else as stored (English: stored before the key was kept).</summary>
     public static string Say(ImportProblem problem)
     {
+        if (problem.Text is { } text)
+        {
+            return text.Text();
+        }
+
         var key = problem.Code switch
         {
             "no_valid_rows" => "Import_NoValidRows",

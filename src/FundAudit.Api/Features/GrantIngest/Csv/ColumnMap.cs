@@ -119,11 +119,12 @@ internal sealed partial class ColumnMap
             if (field is not null && !map.seenFields.Add(field))
             {
                 problems.Add(
-                    new CsvFileProblem(
+                    CsvFileProblem.Keyed(
                         CsvProblemCodes.DuplicateColumn,
-                        $"The column \"{titles[i]}\" appears more than once; keep one.",
                         titles[i],
-                        1
+                        1,
+                        "File_DuplicateColumn",
+                        titles[i]
                     )
                 );
                 field = null;
@@ -145,12 +146,7 @@ internal sealed partial class ColumnMap
             if (index < 0)
             {
                 problems.Add(
-                    new CsvFileProblem(
-                        CsvProblemCodes.MissingColumn,
-                        $"The required column \"{title}\" is missing from the header row.",
-                        title,
-                        1
-                    )
+                    CsvFileProblem.Keyed(CsvProblemCodes.MissingColumn, title, 1, "File_MissingColumn", title)
                 );
             }
         }

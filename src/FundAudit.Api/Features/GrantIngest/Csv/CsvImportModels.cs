@@ -62,7 +62,29 @@ internal enum DateOrderSource
 /// <param name="Message">For people; never contains a cell's value.</param>
 /// <param name="Column">The column title as written in the file (or as expected, for a missing column).</param>
 /// <param name="Row">Spreadsheet row: the header is row 1.</param>
-internal sealed record CsvFileProblem(string Code, string Message, string? Column = null, long? Row = null);
+/// <param name="Text"><paramref name="Message"/> as a key and arguments, for the console's languages.</param>
+internal sealed record CsvFileProblem(
+    string Code,
+    string Message,
+    string? Column = null,
+    long? Row = null,
+    RowText? Text = null
+)
+{
+    /// <summary>A problem said by the ProblemText <paramref name="key"/> with <paramref name="args"/> (strings or
+    /// whole numbers): stored in English and as the key.</summary>
+    public static CsvFileProblem Keyed(
+        string code,
+        string? column,
+        long? row,
+        string key,
+        params IReadOnlyList<object> args
+    )
+    {
+        var text = new RowText(key, args);
+        return new CsvFileProblem(code, text.English(), column, row, text);
+    }
+}
 
 /// <summary>An error or a warning about one row.</summary>
 /// <param name="Row">Spreadsheet row: the header is row 1, the first data row is row 2.</param>
@@ -155,9 +177,7 @@ internal abstract record CsvInspection
         /// the caller refuses it with this problem.
         /// </summary>
         public CsvFileProblem? NoDataRowsProblem() =>
-            DataRowCount == 0
-                ? new CsvFileProblem(CsvProblemCodes.NoDataRows, "The file has a header but no data rows.", null, 2)
-                : null;
+            DataRowCount == 0 ? CsvFileProblem.Keyed(CsvProblemCodes.NoDataRows, null, 2, "File_NoDataRows") : null;
     }
 }
 

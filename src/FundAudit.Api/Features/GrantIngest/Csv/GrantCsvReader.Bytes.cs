@@ -10,7 +10,7 @@ internal static partial class GrantCsvReader
     {
         if (length == 0)
         {
-            return new CsvFileProblem(CsvProblemCodes.EmptyFile, "The file is empty.");
+            return CsvFileProblem.Keyed(CsvProblemCodes.EmptyFile, null, null, "File_Empty");
         }
 
         var head = new byte[(int)Math.Min(SniffBytes, length)];
@@ -23,33 +23,23 @@ internal static partial class GrantCsvReader
             || h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF])
         )
         {
-            return new CsvFileProblem(
-                CsvProblemCodes.UnsupportedEncoding,
-                "The file is UTF-16 or UTF-32 text; save " + "it as \"CSV UTF-8\"."
-            );
+            return CsvFileProblem.Keyed(CsvProblemCodes.UnsupportedEncoding, null, null, "File_Utf16");
         }
 
         if (h.StartsWith("PK\x03\x04"u8) || h.StartsWith("PK\x05\x06"u8))
         {
-            return new CsvFileProblem(
-                CsvProblemCodes.NotTextCsv,
-                "The file is a zip archive (such as an .xlsx " + "workbook), not a text CSV; save it as \"CSV UTF-8\"."
-            );
+            return CsvFileProblem.Keyed(CsvProblemCodes.NotTextCsv, null, null, "File_ZipNotCsv");
         }
 
         if (h.IndexOf((byte)0) >= 0 || h.StartsWith("%PDF-"u8) || h.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
         {
-            return new CsvFileProblem(
-                CsvProblemCodes.NotTextCsv,
-                "The file is binary (such as an .xls workbook, a "
-                    + "PDF or an archive), not a text CSV; save it as \"CSV UTF-8\"."
-            );
+            return CsvFileProblem.Keyed(CsvProblemCodes.NotTextCsv, null, null, "File_BinaryNotCsv");
         }
 
         var rest = h.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? h[3..] : h;
         if (length <= SniffBytes && rest.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return new CsvFileProblem(CsvProblemCodes.EmptyFile, "The file is empty.");
+            return CsvFileProblem.Keyed(CsvProblemCodes.EmptyFile, null, null, "File_Empty");
         }
 
         return null;

@@ -65,16 +65,18 @@ internal static partial class GrantCsvReader
 
         if (scan.DayFirst is { } d && scan.MonthFirst is { } m)
         {
-            var (first, firstWay, later, laterWay) =
-                d.Row < m.Row ? (d, "day-first", m, "month-first") : (m, "month-first", d, "day-first");
+            var (first, later, key) =
+                d.Row < m.Row ? (d, m, "File_DatesDisagreeDayFirst") : (m, d, "File_DatesDisagreeMonthFirst");
             return new CsvInspection.Refused([
-                new CsvFileProblem(
+                CsvFileProblem.Keyed(
                     CsvProblemCodes.InconsistentDateFormat,
-                    $"Slash dates disagree: the date at row {first.Row} (column \"{headers[first.Column]}\") can only "
-                        + $"be {firstWay}, the one at row {later.Row} (column \"{headers[later.Column]}\") only "
-                        + $"{laterWay}. Use one date format in the whole file.",
                     headers[later.Column],
-                    later.Row
+                    later.Row,
+                    key,
+                    first.Row,
+                    headers[first.Column],
+                    later.Row,
+                    headers[later.Column]
                 ),
             ]);
         }
@@ -88,13 +90,13 @@ internal static partial class GrantCsvReader
         else if (scan.Ambiguous is { } a)
         {
             return new CsvInspection.Refused([
-                new CsvFileProblem(
+                CsvFileProblem.Keyed(
                     CsvProblemCodes.AmbiguousDateFormat,
-                    $"Slash dates such as the one at row {a.Row} (column \"{headers[a.Column]}\") can be read "
-                        + $"day-first or month-first, and no date in the file decides. Upload again naming dateFormat "
-                        + $"\"DD/MM/YYYY\" or \"MM/DD/YYYY\".",
                     headers[a.Column],
-                    a.Row
+                    a.Row,
+                    "File_DatesAmbiguous",
+                    a.Row,
+                    headers[a.Column]
                 ),
             ]);
         }

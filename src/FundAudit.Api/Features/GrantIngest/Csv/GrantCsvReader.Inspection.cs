@@ -97,10 +97,7 @@ internal static partial class GrantCsvReader
 
         if (!TryReadDateOption(options, out givenOrder))
         {
-            return Refuse(
-                CsvProblemCodes.InvalidOption,
-                "dateFormat must be \"DD/MM/YYYY\" or \"MM/DD/YYYY\" (or " + "left out to detect it)."
-            );
+            return Refuse(CsvFileProblem.Keyed(CsvProblemCodes.InvalidOption, null, null, "File_DateFormatOption"));
         }
 
         return null;
@@ -135,8 +132,13 @@ internal static partial class GrantCsvReader
         if (length > options.MaxFileBytes)
         {
             return Refuse(
-                CsvProblemCodes.FileTooLarge,
-                $"The file is larger than the limit of " + $"{options.MaxFileBytes / (1024 * 1024)} MiB."
+                CsvFileProblem.Keyed(
+                    CsvProblemCodes.FileTooLarge,
+                    null,
+                    null,
+                    "File_TooLarge",
+                    options.MaxFileBytes / (1024 * 1024)
+                )
             );
         }
 
@@ -149,22 +151,19 @@ internal static partial class GrantCsvReader
         var encoding = isUtf8 ? Encoding.UTF8 : Windows1252;
         if (!isUtf8)
         {
-            warnings.Add(
-                new CsvFileProblem(
-                    CsvProblemCodes.NotUtf8,
-                    "The file is not valid UTF-8; it was read as "
-                        + "Windows-1252. Save it as \"CSV UTF-8\" if accents look wrong."
-                )
-            );
+            warnings.Add(CsvFileProblem.Keyed(CsvProblemCodes.NotUtf8, null, null, "File_NotUtf8"));
         }
 
         if (!TryDetectDelimiter(file, encoding, length, out delimiter))
         {
             return Refuse(
-                CsvProblemCodes.HeaderTooLong,
-                $"No end of the header row was found in the first "
-                    + $"{HeaderScanBytes / 1024} KiB; the first row must be the column titles.",
-                row: 1
+                CsvFileProblem.Keyed(
+                    CsvProblemCodes.HeaderTooLong,
+                    null,
+                    1,
+                    "File_HeaderTooLong",
+                    HeaderScanBytes / 1024
+                )
             );
         }
 
@@ -192,11 +191,7 @@ internal static partial class GrantCsvReader
 
         if (headers.Count == 0 || headers.All(h => ColumnMap.Normalize(h).Length == 0))
         {
-            return Refuse(
-                CsvProblemCodes.EmptyFile,
-                "The file has no header row: the first row must hold the column " + "titles.",
-                row: 1
-            );
+            return Refuse(CsvFileProblem.Keyed(CsvProblemCodes.EmptyFile, null, 1, "File_NoHeader"));
         }
 
         map = ColumnMap.Build(headers, out var problems);
@@ -264,8 +259,7 @@ internal static partial class GrantCsvReader
 
             if (++dataRows > options.MaxRows)
             {
-                var message = $"The file has more than {options.MaxRows:N0} data rows; split it into smaller files.";
-                return RowScan.Stop(Refuse(CsvProblemCodes.TooManyRows, message, row: row));
+                return RowScan.Stop(TooManyRows(options, row));
             }
 
             if (findDateOrder)
@@ -304,32 +298,34 @@ internal static partial class GrantCsvReader
     /// (<c>additionalColumns</c>), or a column of a workbook's linked <paramref name="sheet"/>, dropped.
     /// </summary>
     internal static CsvFileProblem KeptAside(string title, string? sheet = null) =>
-        new(
-            CsvProblemCodes.ColumnKeptAside,
-            sheet is null
-                ? $"The column \"{title}\" is not read by FundAudit; its values are kept with each grant as sent "
-                    + "(additionalColumns)."
-                : $"The column \"{title}\" of the sheet \"{sheet}\" is not read by FundAudit.",
-            title,
-            sheet is null ? 1 : null
-        );
+        sheet is null
+            ? CsvFileProblem.Keyed(CsvProblemCodes.ColumnKeptAside, title, 1, "File_ColumnKeptAside", title)
+            : CsvFileProblem.Keyed(
+                CsvProblemCodes.ColumnKeptAside,
+                title,
+                null,
+                "File_LinkedColumnNotRead",
+                title,
+                sheet
+            );
 
-    private static CsvInspection.Refused Refuse(string code, string message, string? column = null, long? row = null) =>
-        new([new CsvFileProblem(code, message, column, row)]);
+    private static CsvInspection.Refused Refuse(CsvFileProblem problem) => new([problem]);
+
+    private static CsvInspection.Refused TooManyRows(CsvImportOptions options, long row) =>
+        Refuse(CsvFileProblem.Keyed(CsvProblemCodes.TooManyRows, null, row, "File_TooManyRows", options.MaxRows));
 
     private static CsvInspection.Refused RowTooLarge(CsvImportOptions options, long row) =>
         Refuse(
-            CsvProblemCodes.RowTooLarge,
-            $"Row {row} is longer than {options.MaxRowBytes / (1024 * 1024)} MiB, usually because a quote opened in "
-                + $"it is never closed. Check the quotes of that row.",
-            row: row
+            CsvFileProblem.Keyed(
+                CsvProblemCodes.RowTooLarge,
+                null,
+                row,
+                "File_RowTooLarge",
+                row,
+                options.MaxRowBytes / (1024 * 1024)
+            )
         );
 
     private static CsvInspection.Refused UnterminatedQuote(long row) =>
-        Refuse(
-            CsvProblemCodes.UnterminatedQuote,
-            $"A quote opened in row {row} is never closed, so the rest of the file would be read as one cell. Close "
-                + $"or remove that quote.",
-            row: row
-        );
+        Refuse(CsvFileProblem.Keyed(CsvProblemCodes.UnterminatedQuote, null, row, "File_UnterminatedQuote", row));
 }

@@ -98,13 +98,9 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
     /// <summary>Warns that a later row with the same identifier replaces this one.</summary>
     private void WarnSuperseded(long later)
     {
+        var text = new RowText("Row_Superseded", [later]);
         (warnings ??= []).Add(
-            new CsvRowError(
-                row,
-                Title(map.Identifier),
-                CsvProblemCodes.DuplicateIdentifier,
-                $"Row {later} has the same identifier and replaces this row."
-            )
+            new CsvRowError(row, Title(map.Identifier), CsvProblemCodes.DuplicateIdentifier, text.English(), text)
         );
     }
 
@@ -345,15 +341,15 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         (errors ??= []).Add(new CsvRowError(row, column is { } c ? Title(c) : null, code, text.English(), text));
     }
 
-    private void Ignored(int column, string key, params object[] args) =>
+    /// <summary>An optional cell's problem, as a warning: the ProblemText <paramref name="key"/>, then that the cell
+    /// was left empty (<c>Row_LeftEmpty</c>).</summary>
+    private void Ignored(int column, string key, params object[] args)
+    {
+        var text = new RowText(key, args, Then: "Row_LeftEmpty");
         (warnings ??= []).Add(
-            new CsvRowError(
-                row,
-                Title(column),
-                CsvProblemCodes.OptionalValueIgnored,
-                ProblemText.Invariant(key, args) + " The cell was left empty."
-            )
+            new CsvRowError(row, Title(column), CsvProblemCodes.OptionalValueIgnored, text.English(), text)
         );
+    }
 
     private readonly record struct RequiredCells(
         string Identifier,

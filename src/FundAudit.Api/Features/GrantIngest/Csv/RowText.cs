@@ -13,18 +13,48 @@ namespace FundAudit.Api.Features.GrantIngest.Csv;
 /// <param name="Args">The key's placeholders: strings, or whole numbers (formatted in the reader's culture).</param>
 /// <param name="Cell">A cell reference, shown as is before the message.</param>
 /// <param name="Place">A keyed place, shown in the page's language before the message.</param>
-internal sealed record RowText(string Key, IReadOnlyList<object> Args, string? Cell = null, RowText? Place = null)
+/// <param name="Then">A ProblemText key without placeholders said after the message (an optional value's problem,
+/// then <c>Row_LeftEmpty</c>).</param>
+internal sealed record RowText(
+    string Key,
+    IReadOnlyList<object> Args,
+    string? Cell = null,
+    RowText? Place = null,
+    string? Then = null
+)
 {
     /// <summary>The message in the current UI culture, its place first (<c>grants!F12: …</c>).</summary>
-    public string Text() => Prefix(Cell ?? Place?.Text(), ProblemText.T(Key, [.. Args]));
+    public string Text() =>
+        Prefix(Cell ?? Place?.Text(), ProblemText.T(Key, [.. Args]) + (Then is null ? "" : " " + ProblemText.T(Then)));
 
     /// <summary>The English message, numbers invariant (what the import stores as <c>message</c>).</summary>
-    public string English() => Prefix(Cell ?? Place?.English(), ProblemText.Invariant(Key, [.. Args]));
+    public string English() =>
+        Prefix(
+            Cell ?? Place?.English(),
+            ProblemText.Invariant(Key, [.. Args]) + (Then is null ? "" : " " + ProblemText.Invariant(Then))
+        );
 
     private static string Prefix(string? at, string message) => at is null ? message : at + ": " + message;
 
-    /// <summary>As stored in grant_import_errors.message_text: <c>{"key","args","cell","place"}</c>.</summary>
+    /// <summary>As stored in grant_import_errors.message_text: <c>{"key","args","cell","place","then"}</c>.</summary>
     public static string? ToJson(RowText? text) => text is null ? null : Node(text).ToJsonString();
+
+    /// <summary>The stored form as a JSON node (kept as <c>text</c> beside a file problem's English message in
+    /// problems_json and warnings_json).</summary>
+    public static JsonObject? ToNode(RowText? text) => text is null ? null : Node(text);
+
+    /// <summary>A stored node read back; null when there is none or it cannot be read.</summary>
+    public static RowText? FromNode(JsonNode? node)
+    {
+        try
+        {
+            return Read(node);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The stored form read back; null when there is none or it cannot be read (the English message is then
     /// shown).</summary>
@@ -71,6 +101,11 @@ internal sealed record RowText(string Key, IReadOnlyList<object> Args, string? C
             node["place"] = Node(text.Place);
         }
 
+        if (text.Then is not null)
+        {
+            node["then"] = text.Then;
+        }
+
         return node;
     }
 
@@ -88,6 +123,6 @@ internal sealed record RowText(string Key, IReadOnlyList<object> Args, string? C
                     : a?.GetValue<string>() ?? ""
             )
             .ToList();
-        return new RowText(key, args, o["cell"]?.GetValue<string>(), Read(o["place"]));
+        return new RowText(key, args, o["cell"]?.GetValue<string>(), Read(o["place"]), o["then"]?.GetValue<string>());
     }
 }

@@ -22,7 +22,19 @@ internal static class ImportStatus
 
 /// <summary>A problem or warning about a file or one of its rows, as stored in problems_json/warnings_json and
 /// returned.</summary>
-internal sealed record ImportProblem(string Code, string Message, string? Column = null, long? Row = null);
+/// <param name="Code">Stable, machine-readable.</param>
+/// <param name="Message">In English, as the API returns it.</param>
+/// <param name="Column">The column's title, as written or expected.</param>
+/// <param name="Row">The file's row (the sheet's row for a workbook).</param>
+/// <param name="Text">The message as a key and arguments, for the console's languages (stored as <c>text</c>, not
+/// part of the API's answer); null for problems stored before it was kept.</param>
+internal sealed record ImportProblem(
+    string Code,
+    string Message,
+    string? Column = null,
+    long? Row = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] Csv.RowText? Text = null
+);
 
 /// <summary>One rejected row's error.</summary>
 /// <param name="Row">The file's row (the sheet's row for a workbook).</param>

@@ -255,8 +255,7 @@ internal sealed partial class GrantImportStore(Db db, TimeProvider clock, GrantI
             }
         );
 
-    private static string? ProblemsJson(IReadOnlyList<ImportProblem> problems) =>
-        problems.Count == 0 ? null : JsonSerializer.Serialize(problems, GrantMapping.StoredJson);
+    private static string? ProblemsJson(IReadOnlyList<ImportProblem> problems) => ImportProblemJson.Write(problems);
 
     public async Task FailAsync(long id, string token, ImportProblem problem, DateTimeOffset now, CancellationToken ct)
     {
@@ -270,8 +269,5 @@ internal sealed partial class GrantImportStore(Db db, TimeProvider clock, GrantI
         await db.ExecuteAsync(Fail, args, ct);
     }
 
-    public static IReadOnlyList<ImportProblem> ReadProblems(string? json) =>
-        string.IsNullOrEmpty(json)
-            ? []
-            : JsonSerializer.Deserialize<List<ImportProblem>>(json, GrantMapping.StoredJson) ?? [];
+    public static IReadOnlyList<ImportProblem> ReadProblems(string? json) => ImportProblemJson.Read(json);
 }

@@ -36,7 +36,7 @@ internal sealed record ImportOutcome(
         );
 
     /// <summary>The stored form of a problem the CSV reader found with the file.</summary>
-    public static ImportProblem Problem(CsvFileProblem p) => new(p.Code, p.Message, p.Column, p.Row);
+    public static ImportProblem Problem(CsvFileProblem p) => new(p.Code, p.Message, p.Column, p.Row, p.Text);
 }
 
 /// <summary>The run of an import that a job has claimed: every write of the run names its token.</summary>

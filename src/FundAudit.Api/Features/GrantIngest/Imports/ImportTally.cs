@@ -46,7 +46,9 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
         {
             if (++WarningCount <= options.MaxStoredWarnings)
             {
-                Warnings.Add(new ImportProblem(warning.Code, warning.Message, warning.Column, warning.Row));
+                Warnings.Add(
+                    new ImportProblem(warning.Code, warning.Message, warning.Column, warning.Row, warning.Text)
+                );
             }
         }
 

@@ -65,8 +65,8 @@ internal static partial class GrantXlsxReader
         if (head[..read].StartsWith(OleSignature))
         {
             return HasEncryptedPackage(workbook)
-                ? Refuse(XlsxProblemCodes.PasswordProtected, PasswordMessage)
-                : Refuse(XlsxProblemCodes.LegacyXls, LegacyMessage);
+                ? Refuse(XlsxProblemCodes.PasswordProtected, "File_PasswordProtected")
+                : Refuse(XlsxProblemCodes.LegacyXls, "File_LegacyXls");
         }
 
         try
@@ -79,7 +79,7 @@ internal static partial class GrantXlsxReader
         }
         catch (Exception e) when (IsDamagedWorkbook(e))
         {
-            return Refuse(XlsxProblemCodes.NotXlsxWorkbook, NotWorkbookMessage);
+            return Refuse(XlsxProblemCodes.NotXlsxWorkbook, "File_NotWorkbook");
         }
     }
 
@@ -108,11 +108,7 @@ internal static partial class GrantXlsxReader
         foreach (var other in survey.OtherSheets)
         {
             warnings.Add(
-                new CsvFileProblem(
-                    XlsxProblemCodes.SheetNotRead,
-                    $"The sheet \"{other}\" was not read: only the grants sheet \"{grants.Name}\" and the sheets "
-                        + "linked to it by Identifier are."
-                )
+                CsvFileProblem.Keyed(XlsxProblemCodes.SheetNotRead, null, null, "File_SheetNotRead", other, grants.Name)
             );
         }
 
@@ -139,21 +135,21 @@ internal static partial class GrantXlsxReader
                     {
                         Row = nearest.Row,
                         Message = $"{XlsxSheetMap.SheetRef(nearest.Sheet)}, row {nearest.Row}: {p.Message}",
+                        Text = p.Text is { } text
+                            ? text with
+                            {
+                                Place = new RowText(
+                                    "File_PlaceSheetRow",
+                                    [XlsxSheetMap.SheetRef(nearest.Sheet), nearest.Row]
+                                ),
+                            }
+                            : null,
                     }
                 ),
             ];
         }
 
-        return
-        [
-            new CsvFileProblem(
-                XlsxProblemCodes.NoHeaderRow,
-                $"No sheet of the workbook has a header row (column titles such as Identifier, Title, Currency, "
-                    + $"Amount Awarded, Award Date) in its first {HeaderScanRows} rows.",
-                null,
-                1
-            ),
-        ];
+        return [CsvFileProblem.Keyed(XlsxProblemCodes.NoHeaderRow, null, 1, "File_WorkbookNoHeader", HeaderScanRows)];
     }
 
     /// <summary>
@@ -191,20 +187,9 @@ internal static partial class GrantXlsxReader
                 or EndOfStreamException
                 or FormatException;
 
-    private static XlsxConversion.Refused Refuse(string code, string message) =>
-        new([new CsvFileProblem(code, message)]);
-
-    private const string PasswordMessage =
-        "The workbook is password-protected (encrypted), so it cannot be read. Remove the password in Excel (File › "
-        + "Info › Protect Workbook › Encrypt with Password, then clear it) and upload it again.";
-
-    private const string LegacyMessage =
-        "This is an Excel 97-2003 workbook (.xls) or another Office file, not an .xlsx workbook. Save it as Excel "
-        + "Workbook (.xlsx) or as CSV UTF-8 and upload it again.";
-
-    private const string NotWorkbookMessage =
-        "The file is a zip archive but not a readable Excel workbook (.xlsx): its workbook or sheet parts are missing "
-        + "or damaged. Save it again from the spreadsheet program as Excel Workbook (.xlsx) or as CSV UTF-8.";
+    /// <summary>A workbook refused as a whole with the ProblemText <paramref name="key"/>.</summary>
+    private static XlsxConversion.Refused Refuse(string code, string key) =>
+        new([CsvFileProblem.Keyed(code, null, null, key)]);
 }
 
 /// <summary>The outcome of <see cref="GrantXlsxReader.ToCsv"/>.</summary>

@@ -107,10 +107,13 @@ internal sealed class LinkedSheet
         if (plain.Count > 0 && most > 1)
         {
             aside.Add(
-                new CsvFileProblem(
+                CsvFileProblem.Keyed(
                     CsvProblemCodes.ColumnKeptAside,
-                    $"Some grants have more than one row in the sheet \"{Name}\"; only the first row of each is read "
-                        + $"for {string.Join(", ", plain.Select(p => $"\"{p.Title}\""))}."
+                    null,
+                    null,
+                    "File_LinkedFirstRowOnly",
+                    Name,
+                    string.Join(", ", plain.Select(p => $"\"{p.Title}\""))
                 )
             );
         }

@@ -92,14 +92,17 @@ internal sealed class SheetCsvWriter(
 
     /// <summary>One <c>untitled_column</c> warning per column right of the header that holds values.</summary>
     public IEnumerable<CsvFileProblem> UntitledColumns() =>
-        untitled.Select(u => new CsvFileProblem(
-            XlsxProblemCodes.UntitledColumn,
-            $"Column {XlsxSheetMap.ColumnLetters(u.Key)} of the sheet \"{sheet.Name}\" has values but no title in "
-                + $"the header row (first at {XlsxSheetMap.SheetRef(sheet.Name)}!"
-                + $"{XlsxSheetMap.ColumnLetters(u.Key)}{u.Value}); they are not read.",
-            null,
-            u.Value
-        ));
+        untitled.Select(u =>
+            CsvFileProblem.Keyed(
+                XlsxProblemCodes.UntitledColumn,
+                null,
+                u.Value,
+                "File_UntitledColumn",
+                XlsxSheetMap.ColumnLetters(u.Key),
+                sheet.Name,
+                $"{XlsxSheetMap.SheetRef(sheet.Name)}!{XlsxSheetMap.ColumnLetters(u.Key)}{u.Value}"
+            )
+        );
 
     private void NoteUntitled(int width, int row)
     {
@@ -149,24 +152,28 @@ internal sealed class SheetCsvWriter(
 
     private XlsxConversion.Refused TooManyRows(int row) =>
         new([
-            new CsvFileProblem(
+            CsvFileProblem.Keyed(
                 CsvProblemCodes.TooManyRows,
-                $"The sheet \"{sheet.Name}\" has more than {options.MaxRows:N0} data rows (passed at "
-                    + $"{XlsxSheetMap.SheetRef(sheet.Name)}!A{row}); split it into smaller files.",
                 null,
-                row
+                row,
+                "File_SheetTooManyRows",
+                sheet.Name,
+                options.MaxRows,
+                $"{XlsxSheetMap.SheetRef(sheet.Name)}!A{row}"
             ),
         ]);
 
     private XlsxConversion.Refused TooLarge(int row) =>
         new([
-            new CsvFileProblem(
+            CsvFileProblem.Keyed(
                 CsvProblemCodes.FileTooLarge,
-                $"The sheet \"{sheet.Name}\" holds more than {ExpansionLimit} times the upload limit of "
-                    + $"{options.MaxFileBytes / (1024 * 1024)} MiB once unpacked (passed at "
-                    + $"{XlsxSheetMap.SheetRef(sheet.Name)}!A{row}); split it into smaller files.",
                 null,
-                row
+                row,
+                "File_SheetTooLarge",
+                sheet.Name,
+                ExpansionLimit,
+                options.MaxFileBytes / (1024 * 1024),
+                $"{XlsxSheetMap.SheetRef(sheet.Name)}!A{row}"
             ),
         ]);
 

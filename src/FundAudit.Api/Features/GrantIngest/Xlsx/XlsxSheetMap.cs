@@ -88,13 +88,13 @@ internal sealed partial class XlsxSheetMap
         {
             Row = row,
             Message = $"{Place(error.Column, row)}: {Renumber(error.Message)}",
-            Text = error.Text is { } text ? Locate(text, error.Column, row) : null,
+            Text = error.Text is { } text ? Locate(Renumber(text, error.Message), error.Column, row) : null,
         };
     }
 
     /// <summary>The keyed message with its place: the cell as written (<c>grants!F12</c>), else the sheet's row or
     /// the linked sheet, keyed too (the same place as <see cref="Place"/> says in English).</summary>
-    private RowText Locate(RowText text, string? column, long row)
+    private RowText Locate(RowText text, string? column, long? row)
     {
         if (column is not null && places.TryGetValue(column, out var letters))
         {
@@ -104,20 +104,55 @@ internal sealed partial class XlsxSheetMap
             }
 
             var linked = Joined.First(j => j.Value.Contains(column)).Key;
-            return text with { Place = new RowText("Row_PlaceJoined", [SheetRef(linked), SheetRef(sheet), row]) };
+            return text with
+            {
+                Place = new RowText("Row_PlaceJoined", [SheetRef(linked), SheetRef(sheet), (object?)row ?? ""]),
+            };
         }
 
-        return text with
-        {
-            Place = new RowText("Row_PlaceSheetRow", [SheetRef(sheet), row]),
-        };
+        return row is null
+            ? text with
+            {
+                Cell = SheetRef(sheet),
+            }
+            : text with
+            {
+                Place = new RowText("Row_PlaceSheetRow", [SheetRef(sheet), row]),
+            };
     }
 
     public CsvFileProblem Locate(CsvFileProblem problem)
     {
         var row = problem.Row + offset;
         var place = problem.Column is null && row is null ? SheetRef(sheet) : Place(problem.Column, row);
-        return problem with { Row = row, Message = $"{place}: {Renumber(problem.Message)}" };
+        var text = problem.Text is { } t ? Locate(Renumber(t, problem.Message), problem.Column, row) : null;
+        return problem with { Row = row, Message = $"{place}: {Renumber(problem.Message)}", Text = text };
+    }
+
+    /// <summary>The keyed message's row numbers as sheet rows: each whole-number argument that the English
+    /// <paramref name="message"/> names as a row (<c>row 5</c>), as <see cref="Renumber(string)"/> does.</summary>
+    private RowText Renumber(RowText text, string message)
+    {
+        if (offset == 0)
+        {
+            return text;
+        }
+
+        var rows = RowNumber()
+            .Matches(message)
+            .Select(m => long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture))
+            .ToHashSet();
+        return rows.Count == 0
+            ? text
+            : text with
+            {
+                Args =
+                [
+                    .. text.Args.Select(a =>
+                        a is long or int && rows.Contains(Convert.ToInt64(a)) ? Convert.ToInt64(a) + offset : a
+                    ),
+                ],
+            };
     }
 
     /// <summary><c>grants!F12</c>, <c>grants!F</c> (no row), <c>grants row 12</c> (no column), or the linked sheet of
