@@ -11,10 +11,15 @@ internal sealed record ImportListData(
     string? DateFormat = null
 );
 
+/// <param name="Import">The import.</param>
+/// <param name="Errors">Its rejected rows' errors.</param>
+/// <param name="Quality">Its grants' data-quality summary, once it has succeeded.</param>
+/// <param name="RefreshOff">The reader turned the page's self-refresh off (<c>?refresh=off</c>, WCAG 2.2.1).</param>
 internal sealed record ImportPageData(
     GrantImportView Import,
     GetGrantImportErrors.Response Errors,
-    ImportQualitySummary? Quality = null
+    ImportQualitySummary? Quality = null,
+    bool RefreshOff = false
 );
 
 /// <summary>The console's imports: the funder's CSV imports with status, counts and warnings, and one import's rejected
@@ -57,9 +62,16 @@ internal static class ConsoleImports
         );
     }
 
-    /// <summary>Whether an import's page refreshes itself: while it is queued, running or waiting.</summary>
+    /// <summary>Whether an import is still in progress: queued, running or waiting.</summary>
     public static bool InProgress(GrantImportView import) =>
         import.Status is ImportStatus.Queued or ImportStatus.Running or ImportStatus.Waiting;
+
+    /// <summary>
+    /// The seconds after which an import's page reloads itself: every 3 s while the import is in progress, unless the
+    /// reader turned it off with the page's "stop refreshing" link (WCAG 2.2.1, timing adjustable), which stands before
+    /// the first reload.
+    /// </summary>
+    public static int? RefreshSeconds(ImportPageData page) => InProgress(page.Import) && !page.RefreshOff ? 3 : null;
 
     /// <summary>
     /// One import. The id is taken as text (no route constraint), so that any /app/imports/… address is a console page:
@@ -103,7 +115,8 @@ internal static class ConsoleImports
             new ImportPageData(
                 import,
                 errors,
-                await ConsoleImportQuality.SummaryAsync(import, user, quality, grants, ct)
+                await ConsoleImportQuality.SummaryAsync(import, user, quality, grants, ct),
+                RefreshOff: http.Request.Query["refresh"] == "off"
             )
         );
     }
