@@ -44,9 +44,13 @@ internal static class AuditMixBenchmark
         foreach (var engine in engines)
         {
             string? stop = null;
+            var sqliteFile = Path.Combine(
+                Path.GetTempPath(),
+                "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db"
+            );
             var connectionString =
                 engine == "sqlite"
-                    ? $"Data Source={Path.Combine(Path.GetTempPath(), "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db")}"
+                    ? $"Data Source={sqliteFile}"
                     : Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_POSTGRES") ?? StartPostgres(out stop);
             try
             {
@@ -57,6 +61,13 @@ internal static class AuditMixBenchmark
                 if (stop is not null)
                 {
                     Run("runuser", ["-u", "postgres", "--", .. stop.Split('\u0001')], asIs: true);
+                }
+
+                // The SQLite file of a 1M run is about 300 MB: never leave it behind.
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", ".migrate.lock" })
+                {
+                    File.Delete(sqliteFile + suffix);
                 }
             }
         }
