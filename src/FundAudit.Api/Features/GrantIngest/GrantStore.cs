@@ -279,6 +279,16 @@ internal sealed class GrantStore(Db db)
     public static IReadOnlyList<string> WriteColumns => InsertColumns;
 
     /// <summary>
+    /// The position of <paramref name="column"/> in <see cref="WriteColumns"/> (and so in
+    /// <see cref="ColumnValues"/>'s row); a column grants are not written with is a programming error.
+    /// </summary>
+    public static int WriteColumnIndex(string column)
+    {
+        var i = Array.IndexOf(InsertColumns, column);
+        return i >= 0 ? i : throw new InvalidOperationException($"grants has no write column {column}.");
+    }
+
+    /// <summary>
     /// The values of <see cref="WriteColumns"/> for one grant: the single mapping from a grant to its row, shared by
     /// the JSON upsert and the bulk import so both store exactly the same thing. <paramref name="importId"/> is the
     /// import that writes it (grants.import_id, migration 0017, and on an insert grants.first_import_id, migration

@@ -125,10 +125,6 @@ internal abstract class PublishedGrantColumns
         public static readonly int ExplicitPurpose = Of("explicit_purpose");
         public static readonly int ExplicitFlexible = Of("explicit_flexible");
 
-        private static int Of(string column)
-        {
-            var i = GrantStore.WriteColumns.ToList().IndexOf(column);
-            return i >= 0 ? i : throw new InvalidOperationException($"grants.{column} is not written.");
-        }
+        private static int Of(string column) => GrantStore.WriteColumnIndex(column);
     }
 }

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
@@ -39,9 +36,6 @@ internal sealed class NewGrantDayTotals
             ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"],
             ["grant_count", "amount"]
         );
-
-    /// <summary>Groups per statement: a JSON text of about 1 MB.</summary>
-    internal const int GroupsPerStatement = 10_000;
 
     private static readonly int AwardDate = Column("award_date");
     private static readonly int Currency = Column("currency");
@@ -122,43 +116,29 @@ internal sealed class NewGrantDayTotals
         }
 
         await _quality.FlushAsync(transaction, engine, funderId, ct);
-        var buffer = new ArrayBufferWriter<byte>(1 << 20);
-        foreach (var chunk in _groups.Chunk(GroupsPerStatement))
-        {
-            buffer.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(buffer))
+        await JsonTotalsRows.AddAsync(
+            _groups,
+            (json, key, sum) =>
             {
-                json.WriteStartArray();
-                foreach (var (key, sum) in chunk)
-                {
-                    json.WriteStartArray();
-                    json.WriteNumberValue(funderId);
-                    json.WriteStringValue(
-                        key.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
-                    );
-                    json.WriteStringValue(key.Currency);
-                    json.WriteStringValue(key.Level);
-                    json.WriteStringValue(key.Purpose);
-                    json.WriteNumberValue(key.Flexible);
-                    json.WriteStringValue(key.Source);
-                    json.WriteNumberValue(sum.Grants);
-                    json.WriteNumberValue(sum.Amount);
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndArray();
-            }
-
-            var rows = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-            await engine.AddFromJsonAsync(transaction, Target, rows, ct);
-        }
-
+                json.WriteNumberValue(funderId);
+                json.WriteStringValue(
+                    key.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                );
+                json.WriteStringValue(key.Currency);
+                json.WriteStringValue(key.Level);
+                json.WriteStringValue(key.Purpose);
+                json.WriteNumberValue(key.Flexible);
+                json.WriteStringValue(key.Source);
+                json.WriteNumberValue(sum.Grants);
+                json.WriteNumberValue(sum.Amount);
+            },
+            Target,
+            transaction,
+            engine,
+            ct
+        );
         _groups.Clear();
     }
 
-    private static int Column(string name)
-    {
-        var index = GrantStore.WriteColumns.ToList().IndexOf(name);
-        return index >= 0 ? index : throw new InvalidOperationException($"grants has no write column {name}.");
-    }
+    private static int Column(string name) => GrantStore.WriteColumnIndex(name);
 }

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
@@ -109,36 +107,26 @@ internal sealed class NewGrantQualityTotals
     /// none.</summary>
     public async Task FlushAsync(DbTransaction transaction, IDbEngine engine, long funderId, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(1 << 20);
-        foreach (var chunk in _groups.Chunk(NewGrantDayTotals.GroupsPerStatement))
-        {
-            buffer.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(buffer))
+        await JsonTotalsRows.AddAsync(
+            _groups,
+            (json, key, sum) =>
             {
-                json.WriteStartArray();
-                foreach (var (key, sum) in chunk)
-                {
-                    json.WriteStartArray();
-                    json.WriteNumberValue(funderId);
-                    json.WriteStringValue(Iso(key.AwardDate));
-                    json.WriteStringValue(key.Currency);
-                    json.WriteNumberValue(key.Flags);
-                    json.WriteStringValue(Iso(key.FarDate));
-                    json.WriteStringValue(key.LevelReason);
-                    json.WriteStringValue(key.PurposeReason);
-                    json.WriteStringValue(key.Source);
-                    json.WriteNumberValue(sum.Grants);
-                    json.WriteNumberValue(sum.Amount);
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndArray();
-            }
-
-            var rows = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-            await engine.AddFromJsonAsync(transaction, Target, rows, ct);
-        }
-
+                json.WriteNumberValue(funderId);
+                json.WriteStringValue(Iso(key.AwardDate));
+                json.WriteStringValue(key.Currency);
+                json.WriteNumberValue(key.Flags);
+                json.WriteStringValue(Iso(key.FarDate));
+                json.WriteStringValue(key.LevelReason);
+                json.WriteStringValue(key.PurposeReason);
+                json.WriteStringValue(key.Source);
+                json.WriteNumberValue(sum.Grants);
+                json.WriteNumberValue(sum.Amount);
+            },
+            Target,
+            transaction,
+            engine,
+            ct
+        );
         _groups.Clear();
     }
 
@@ -148,9 +136,5 @@ internal sealed class NewGrantQualityTotals
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static int Column(string name)
-    {
-        var index = GrantStore.WriteColumns.ToList().IndexOf(name);
-        return index >= 0 ? index : throw new InvalidOperationException($"grants has no write column {name}.");
-    }
+    private static int Column(string name) => GrantStore.WriteColumnIndex(name);
 }
