@@ -60,7 +60,10 @@ internal static class AuditMixBenchmark
             {
                 if (stop is not null)
                 {
-                    Run("runuser", ["-u", "postgres", "--", .. stop.Split('\u0001')], asIs: true);
+                    var pgCtl = stop.Split('\u0001');
+                    Run("runuser", ["-u", "postgres", "--", .. pgCtl], asIs: true);
+                    // The cluster's folder (data directory, log, socket) holds the 1M rows too: remove it as well.
+                    Directory.Delete(Path.GetDirectoryName(pgCtl[2])!, recursive: true);
                 }
 
                 // The SQLite file of a 1M run is about 300 MB: never leave it behind.
