@@ -25,7 +25,7 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
         var heldout = Labels("heldout");
         Assert.True(tuning.Count + heldout.Count >= 400, $"{tuning.Count + heldout.Count} labelled grants");
         Assert.True(tuning.Concat(heldout).Select(l => l.Source).Distinct().Count() >= 6);
-        Assert.Empty(tuning.Select(l => (l.Source, l.GrantId)).Intersect(heldout.Select(l => (l.Source, l.GrantId))));
+        Assert.Empty(tuning.Select(l => l.GrantId).Intersect(heldout.Select(l => l.GrantId)));
         Assert.All(tuning, l => Assert.Equal("tuning", l.Split));
         Assert.All(heldout, l => Assert.Equal("heldout", l.Split));
     }
