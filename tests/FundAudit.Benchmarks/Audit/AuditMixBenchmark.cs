@@ -92,7 +92,6 @@ internal static class AuditMixBenchmark
         services.Configure<AuditOptions>(_ => { });
         services.AddSingleton<MixStore>();
         services.AddSingleton<RateStore>();
-        services.AddSingleton<PostgresMixTotals>();
         services.AddSingleton<MixCalculator>();
         services.AddSingleton<FieldParticipationStore>();
         services.AddSingleton<QualityStore>();

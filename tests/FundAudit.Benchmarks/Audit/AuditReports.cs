@@ -61,7 +61,7 @@ internal static class AuditReports
                 Print(engine, $"mix {r.Name}{(medians ? ", includeMedian=true" : "")}", ms, floor);
             }
 
-            // PostgreSQL converts a mix without medians in the server: its sums must be the service's to the cent.
+            // The sums of a report with medians (MixGrantScan keeping every grant) must be those of the report without.
             identical += sums[false] == sums[true] ? 1 : 0;
         }
 

@@ -12,7 +12,6 @@ internal static class AuditEndpoints
         services.AddSingleton<BaselineStore>();
         services.AddSingleton<FieldParticipationStore>();
         services.AddSingleton<GrantExportStore>();
-        services.AddSingleton<PostgresMixTotals>();
         services.AddSingleton<MixCalculator>();
         services.AddSingleton<AuditUseCases>();
         services.AddSingleton<Quality.QualityStore>();

@@ -12,12 +12,7 @@ namespace FundAudit.Api.Features.Audit;
 /// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
 /// partial total.
 /// </summary>
-internal sealed class MixCalculator(
-    MixStore sums,
-    RateStore rates,
-    IOptions<AuditOptions> options,
-    PostgresMixTotals server
-)
+internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
     public static readonly string[] Purposes =
@@ -57,11 +52,6 @@ internal sealed class MixCalculator(
         CancellationToken ct
     )
     {
-        if (server.Serves(medians) && await server.ComputeAsync(funderId, q, ct) is { } converted)
-        {
-            return converted; // PostgreSQL: grouped and converted by the server, the same groups and rounding
-        }
-
         var (rows, scan) = await sums.SumsAsync(funderId, q, medians, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
@@ -396,5 +386,14 @@ internal sealed class MixCalculator(
             )
         );
 
-    private static decimal Pow10(int exponent) => exponent == 0 ? 1m : 10m * Pow10(exponent - 1);
+    private static decimal Pow10(int exponent)
+    {
+        var r = 1m;
+        for (var i = 0; i < exponent; i++)
+        {
+            r *= 10m;
+        }
+
+        return r;
+    }
 }
