@@ -11,12 +11,15 @@ namespace FundAudit.Core.Classification;
 /// <see cref="ClassificationThresholds.High"/>.</param>
 /// <param name="Reliability">The out-of-fold confidences in bins, with how many answers were right.</param>
 /// <param name="HighFolds">Per decision path: in how many folds' fits it reached the high band.</param>
+/// <param name="FoldRight">Per fold: its answers and how many were right, so a rule change can be checked fold by
+/// fold (a change that helps only the fold it was written on is noise).</param>
 public sealed record CrossValidatedDimension(
     string Dimension,
     int Answers,
     int WrongHigh,
     IReadOnlyList<ReliabilityBin> Reliability,
-    IReadOnlyDictionary<string, int> HighFolds
+    IReadOnlyDictionary<string, int> HighFolds,
+    IReadOnlyList<(int Answers, int Right)> FoldRight
 )
 {
     /// <summary>Wrong answers at ≥ 0.7, out of sample, as a share of all answers.</summary>
@@ -59,7 +62,7 @@ public static partial class Evaluation
             );
         }
 
-        var scored = new List<(string Dimension, double Confidence, bool Right)>();
+        var scored = new List<(int Fold, string Dimension, double Confidence, bool Right)>();
         var highFolds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var f = 0; f < folds; f++)
         {
@@ -77,7 +80,7 @@ public static partial class Evaluation
             }
 
             scored.AddRange(
-                answers.Where(a => a.Fold == f).Select(a => (a.Dimension, fitted.GetValueOrDefault(a.Key), a.Right))
+                answers.Where(a => a.Fold == f).Select(a => (f, a.Dimension, fitted.GetValueOrDefault(a.Key), a.Right))
             );
         }
 
@@ -93,7 +96,12 @@ public static partial class Evaluation
                     ReliabilityBin.Of([.. mine.Select(s => (s.Confidence, s.Right))]),
                     highFolds
                         .Where(p => p.Key.StartsWith(d + ".", StringComparison.Ordinal))
-                        .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
+                        .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                    [
+                        .. Enumerable
+                            .Range(0, folds)
+                            .Select(f => (mine.Count(s => s.Fold == f), mine.Count(s => s.Fold == f && s.Right))),
+                    ]
                 );
             }),
         ];
@@ -128,6 +136,8 @@ public static partial class Evaluation
                 .Append(CalibrationFolds.ToString(CultureInfo.InvariantCulture))
                 .Append("): ")
                 .Append(high.Length == 0 ? "none" : high)
+                .Append("\n  right per fold: ")
+                .AppendJoin(", ", d.FoldRight.Select(f => $"{f.Right}/{f.Answers}"))
                 .Append('\n');
         }
 
