@@ -61,6 +61,9 @@ public sealed class CrossValidatedCalibrationTests
             var high = d.Reliability.Where(b => b.From >= ClassificationThresholds.High).ToList();
             Assert.Equal(high.Sum(b => b.Answers - b.Right), d.WrongHigh);
             Assert.All(d.HighFolds.Values, n => Assert.InRange(n, 1, Evaluation.CalibrationFolds));
+            Assert.Equal(Evaluation.CalibrationFolds, d.FoldRight.Count);
+            Assert.Equal(cases.Count, d.FoldRight.Sum(f => f.Answers));
+            Assert.Equal(d.Reliability.Sum(b => b.Right), d.FoldRight.Sum(f => f.Right));
         }
     }
 
