@@ -117,7 +117,7 @@ public sealed partial class ClassificationEngine
             AddContextPlaceNames(placePhrases);
         }
 
-        /// <summary>Places whose names are also ordinary words ("Goma", "Bath"), after a locative preposition in
+        /// <summary>Places whose names are also ordinary words ("Goma", "Derby"), after a locative preposition in
         /// English, Spanish, French or Portuguese; the capital letter is checked on the text as written.</summary>
         private void AddContextPlaceNames(HashSet<string> placePhrases)
         {

@@ -32,7 +32,7 @@ public static partial class Gazetteer
 
     /// <summary>
     /// Folded names of places that <see cref="TextPhrases"/> leaves out only because they are also ordinary words
-    /// ("Goma", "Bath", "Reading", "Derby"), with their best reading in each country that has a place of that name.
+    /// ("Goma", "Reading", "Derby"), with their best reading in each country that has a place of that name.
     /// Free text reads them only where the context says a place is meant: the name written with a capital right
     /// after a locative preposition ("displaced families in Goma"), which the classifier checks on the text as
     /// written; a name with readings in several countries ("Reading": England and Pennsylvania) only in the country
