@@ -50,7 +50,7 @@ public sealed partial class ClassificationEngine
 
         work.DropAreasAroundOneCountry(evidence);
 
-        var text = TextPlaces(hits, factor, PlaceInText, baseCountry);
+        var text = TextPlaces(hits, factor, PlaceInText, baseCountry, grant);
         var source = "beneficiary locations";
         var fromText = false;
         if (work.IsOnly(baseCountry) && (text.Countries.Any(c => c != baseCountry) || text.Areas.Count > 0))
@@ -149,7 +149,13 @@ public sealed partial class ClassificationEngine
         return null;
     }
 
-    private WorkPlaces TextPlaces(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, int where, Country? recipientBase)
+    private WorkPlaces TextPlaces(
+        ReadOnlySpan<int> hits,
+        ReadOnlySpan<float> factor,
+        int where,
+        Country? recipientBase,
+        GrantRecord? written = null
+    )
     {
         var work = new WorkPlaces();
         foreach (var id in hits)
@@ -174,6 +180,22 @@ public sealed partial class ClassificationEngine
             else if (_kind[id] == TermKind.SubPlace)
             {
                 work.AddSubPlace(_subPlaces[_sub[id]]);
+            }
+            else if (_kind[id] == TermKind.ContextPlace && written is not null)
+            {
+                var (readings, preposition, phrase) = _contextPlaces[_sub[id]];
+                var place =
+                    readings.Length == 1 ? readings[0] : readings.FirstOrDefault(r => r.Country == recipientBase);
+                if (
+                    place is not null
+                    && (
+                        WrittenAsName(written.Title, preposition, phrase)
+                        || WrittenAsName(written.Description, preposition, phrase)
+                    )
+                )
+                {
+                    work.AddSubPlace(place); // "families displaced in Goma": the town, not the word
+                }
             }
             else if (_kind[id] == TermKind.BasePlace && recipientBase is not null)
             {

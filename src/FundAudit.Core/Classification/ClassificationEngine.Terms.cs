@@ -24,6 +24,10 @@ public sealed partial class ClassificationEngine
         /// settles them).</summary>
         public List<SubPlace[]> BasePlaceTerms { get; } = [];
 
+        /// <summary>Places whose names are also ordinary words, each after one locative preposition ("in
+        /// goma").</summary>
+        public List<(SubPlace[] Readings, string Preposition, string Phrase)> ContextPlaceTerms { get; } = [];
+
         /// <summary>The rule set's terms: purposes, exceptions, clause markers, flexibility, level hints.</summary>
         public void AddRuleTerms(RuleSet rules)
         {
@@ -110,6 +114,27 @@ public sealed partial class ClassificationEngine
             }
 
             AddBasePlaceNames(placePhrases);
+            AddContextPlaceNames(placePhrases);
+        }
+
+        /// <summary>Places whose names are also ordinary words ("Goma", "Derby"), after a locative preposition in
+        /// English, Spanish, French or Portuguese; the capital letter is checked on the text as written.</summary>
+        private void AddContextPlaceNames(HashSet<string> placePhrases)
+        {
+            foreach (var (phrase, readings) in Gazetteer.ContextPhrases())
+            {
+                if (AmbiguousTextPlaces.Contains(phrase) || placePhrases.Contains(phrase))
+                {
+                    continue;
+                }
+
+                foreach (var preposition in LocativePrepositions)
+                {
+                    ContextPlaceTerms.Add((readings, preposition, phrase));
+                    var term = preposition + " " + phrase;
+                    Add(term, TermKind.ContextPlace, ContextPlaceTerms.Count - 1, 0, term);
+                }
+            }
         }
 
         /// <summary>"the USA", "the DRC", "the UAE": a country's short code is a place only after the

@@ -84,6 +84,7 @@ public sealed partial class ClassificationEngine
     private readonly Place[] _places;
     private readonly SubPlace[] _subPlaces;
     private readonly SubPlace[][] _basePlaces;
+    private readonly (SubPlace[] Readings, string Preposition, string Phrase)[] _contextPlaces;
     private readonly RuleSet _rules;
 
     // The "decision: …" evidence line of each (decision, confidence): a handful per rule set, written once.
@@ -104,6 +105,7 @@ public sealed partial class ClassificationEngine
         _places = [.. table.PlaceTerms];
         _subPlaces = [.. table.SubPlaceTerms];
         _basePlaces = [.. table.BasePlaceTerms];
+        _contextPlaces = [.. table.ContextPlaceTerms];
         _evidence = new string[_kind.Length];
         _titleEvidence = new string[_kind.Length];
         for (var i = 0; i < _kind.Length; i++)
@@ -144,6 +146,10 @@ public sealed partial class ClassificationEngine
         /// <summary>A country negated ("Non United States", "non-Kenyan"): matched only so that the country inside
         /// it is not read as a place.</summary>
         NotPlace,
+
+        /// <summary>A place whose name is also an ordinary word, after a locative preposition ("in Goma"): read only
+        /// where the text writes the name with a capital.</summary>
+        ContextPlace,
     }
 
     private enum Field : byte
@@ -249,7 +255,7 @@ public sealed partial class ClassificationEngine
         foreach (var id in ids)
         {
             var kind = _kind[id];
-            var isPlace = kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace;
+            var isPlace = kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace or TermKind.ContextPlace;
             if (kind == TermKind.NotPlace || (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace))
             {
                 continue; // an organisation's name says who it is and where, not what the grant is for

@@ -14,6 +14,12 @@ public static partial class Evaluation
     /// handful of right answers says little about grants nobody has seen.</summary>
     public const int HighBandMinimumAnswers = 30;
 
+    /// <summary>The lower end of the 95 % Wilson interval a decision path's share right must reach before it may
+    /// carry a confidence of 0.7 or more (besides its share right reaching <see cref="HighBandShareRight"/> itself):
+    /// with 95 % confidence it is right at least 90 % of the time, so a lucky run of right answers is not
+    /// enough.</summary>
+    public const double HighBandMinimumLowerBound = 0.9;
+
     /// <summary>
     /// Per decision path (the <c>decision: key</c> line of the evidence): answers, right answers and the confidence
     /// the path earns (<see cref="Calibrate"/>), which is what the rule set's <c>confidence</c> section should say.
@@ -41,8 +47,8 @@ public static partial class Evaluation
         var confidences = Calibrate(tally);
         var sb = new StringBuilder(
             "\n== calibration: per decision, the lower end of the 95 % Wilson interval of the share right; below "
-                + "0.7 unless the path has 30 answers or more and the dimension's answers at 0.7 or more stay at "
-                + "least 97 % right\n"
+                + "0.7 unless the path has 30 answers or more, is right at least 97 % of the time with a bound of 0.9 "
+                + "or more, and the dimension's answers at 0.7 or more stay at least 97 % right\n"
         );
         foreach (var (key, (n, k)) in tally)
         {
@@ -55,11 +61,13 @@ public static partial class Evaluation
     /// <summary>
     /// The confidence of each decision path: the lower end of the Wilson interval of its share right
     /// (<see cref="WilsonLower"/>). A path carries <see cref="ClassificationThresholds.High"/> or more only when
-    /// its bound reaches it and it has at least <see cref="HighBandMinimumAnswers"/> tuning answers (otherwise it
-    /// gets 0.69). Per dimension (the key's first part), those paths join the high band best first while the band's
-    /// answers together stay at least <see cref="HighBandShareRight"/> right; a path that would break that is left
-    /// out and gets 0.69 too. So a path right 92 % of the time, however many answers it has, never shows as
-    /// high confidence, and "≥ 0.7" keeps its promise.
+    /// it has at least <see cref="HighBandMinimumAnswers"/> tuning answers, its own share right reaches
+    /// <see cref="HighBandShareRight"/> and its bound reaches <see cref="HighBandMinimumLowerBound"/> (otherwise it
+    /// gets 0.69: a path right 30 of 31 times, 96.8 %, or 29 of 32, stays below). Per dimension (the key's first
+    /// part), those paths join the high band best first while the band's answers together stay at least
+    /// <see cref="HighBandShareRight"/> right; a path that would break that is left out and gets 0.69 too. So a
+    /// path right 92 % of the time, however many answers it has, never shows as high confidence, and "≥ 0.7" keeps
+    /// its promise.
     /// </summary>
     /// <param name="tally">Answers and right answers per decision path.</param>
     public static IReadOnlyDictionary<string, double> Calibrate(
@@ -79,7 +87,12 @@ public static partial class Evaluation
             )
             {
                 var (n, k) = tally[key];
-                if (n < HighBandMinimumAnswers || right + k < HighBandShareRight * (answers + n))
+                if (
+                    n < HighBandMinimumAnswers
+                    || k < HighBandShareRight * n
+                    || result[key] < HighBandMinimumLowerBound
+                    || right + k < HighBandShareRight * (answers + n)
+                )
                 {
                     result[key] = ClassificationThresholds.High - 0.01; // would break the band's promise: left out
                     continue;

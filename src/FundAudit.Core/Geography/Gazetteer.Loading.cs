@@ -278,9 +278,10 @@ public static partial class Gazetteer
 
                 if (row.At(5).Contains('W'))
                 {
-                    ordinary.Add(TextFold.Phrase(row[0]));
+                    ordinary.Add(TextFold.Phrase(row[0])); // a candidate still, read only in context (ContextPhrases)
                 }
-                else if (population >= TextPhraseMinPopulation)
+
+                if (population >= TextPhraseMinPopulation)
                 {
                     phrases.Add((row[0], reading, true));
                 }

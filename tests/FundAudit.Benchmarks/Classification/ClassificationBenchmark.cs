@@ -50,6 +50,7 @@ internal static class ClassificationBenchmark
         if (args.Contains("--calibrate"))
         {
             Console.Write(Evaluation.Calibration(engine, cases));
+            Console.Write(Evaluation.CrossValidation(engine, cases));
         }
 
         return 0;

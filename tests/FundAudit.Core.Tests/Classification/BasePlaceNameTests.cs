@@ -18,9 +18,6 @@ public sealed class BasePlaceNameTests
         );
 
     [Fact]
-    public void Rule_set_version_is_2026_12_5() => Assert.Equal("2026.12-5", Engine.Rules.Version);
-
-    [Fact]
     public void A_town_named_in_several_countries_is_read_in_the_recipients_own_country()
     {
         // Portsmouth is a city in England and in Virginia: a recipient based in GB settles it.
