@@ -69,13 +69,23 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
         AssertAtLeast(Evaluate("heldout"), level: 0.85, purpose: 0.86, levelWrongUnder: 0.02, purposeWrongUnder: 0.02);
 
     /// <summary>
-    /// A guard against regression on the fresh part, measured once for rule set 2026.12-5 (level 86.7 %, purpose
-    /// 87.7 %, wrong at ≥ 0.7 in 1.0 % of level and 4.6 % of purpose answers). The purpose bound is the measured figure,
+    /// A guard against regression on the fresh part (194 grants), measured once for rule set 2026.12-6 (level 86.6 %,
+    /// purpose 87.6 %, wrong at ≥ 0.7 in 1.0 % of level and 3.1 % of purpose answers; 2026.12-5 over the same part
+    /// before one grant shared with the tuning part was removed: 4.6 %). The purpose bound is near the measured figure,
     /// not issue 13's 2 %, which the fresh part does not meet (README "Classification").
     /// </summary>
     [Fact]
     public void Fresh_real_grants_do_not_fall_below_the_measured_figures() =>
-        AssertAtLeast(Evaluate("fresh"), level: 0.85, purpose: 0.86, levelWrongUnder: 0.02, purposeWrongUnder: 0.05);
+        AssertAtLeast(Evaluate("fresh"), level: 0.85, purpose: 0.86, levelWrongUnder: 0.02, purposeWrongUnder: 0.04);
+
+    /// <summary>
+    /// A guard against regression on the second fresh part (186 grants), measured once for rule sets 2026.12-5 and
+    /// 2026.12-6 (both: level 88.2 %, purpose 93.5 %, wrong at ≥ 0.7 in 0 % of level and 1.1 % of purpose answers),
+    /// less a margin of about one grant in fifty.
+    /// </summary>
+    [Fact]
+    public void Second_fresh_real_grants_do_not_fall_below_the_measured_figures() =>
+        AssertAtLeast(Evaluate("fresh2"), level: 0.86, purpose: 0.91, levelWrongUnder: 0.02, purposeWrongUnder: 0.02);
 
     private static void AssertAtLeast(
         EvaluationReport report,
