@@ -359,17 +359,20 @@ internal sealed class MixMedians(
             X = x,
         };
 
-    /// <summary>The column's text, or null; the previous row's string when the text is the same.</summary>
+    /// <summary>
+    /// The column's text, or null; the previous row's string when the text is the same (compared first: a
+    /// non-empty text is never NULL, so the NULL test is left for the rows whose text changed).
+    /// </summary>
     private string? TextAt(IRowCursor row, int ordinal)
     {
+        if (_texts[ordinal] is { Length: > 0 } last && row.TextIs(ordinal, last))
+        {
+            return last;
+        }
+
         if (row.IsNull(ordinal))
         {
             return null;
-        }
-
-        if (_texts[ordinal] is { } last && row.TextIs(ordinal, last))
-        {
-            return last;
         }
 
         return _texts[ordinal] = row.Text(ordinal);
