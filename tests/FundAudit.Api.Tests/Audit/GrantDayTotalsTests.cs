@@ -17,8 +17,8 @@ namespace FundAudit.Api.Tests.Audit;
 /// The stored aggregate the mix reads (grant_day_totals, migration 0008, kept by triggers) stays equal to a
 /// from-scratch GROUP BY over the grants after every kind of write: the JSON upsert (new, unchanged, changed), the
 /// CSV import job, manual corrections (set, changed, removed), the re-classification job and deletes (of a
-/// corrected grant too, whose correction goes by cascade). And the mix read from it equals the mix read from the
-/// grants themselves.
+/// corrected grant too, whose correction goes by cascade), and so do the medians of the mix, read from the grants
+/// beside those totals. And the mix read from it equals the mix read from the grants themselves.
 /// </summary>
 public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FundAuditApp
@@ -96,6 +96,109 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
             $"After {step}: stored\n{string.Join("\n", stored)}\ndiffers from the grants\n{string.Join("\n", scratch)}"
         );
         Assert.Equal(expectedGrants, stored.Sum(r => r.Grants));
+        if (_withRates.Contains(tenant.FunderId))
+        {
+            await AssertMediansMatchGrantsAsync(tenant, step);
+        }
+    }
+
+    /// <summary>The funders given <see cref="Rates"/>, whose medians <see cref="AssertMatchesGrantsAsync"/> checks.</summary>
+    private readonly HashSet<long> _withRates = [];
+
+    /// <summary>Loads <see cref="Rates"/> for every day of May and June 2024 and 1 July (the grants' days).</summary>
+    private async Task RatesAsync(Tenant tenant)
+    {
+        var csv = new StringBuilder("date,currency,rate_to_base,base\n");
+        for (var day = new DateOnly(2024, 5, 1); day <= new DateOnly(2024, 7, 1); day = day.AddDays(1))
+        {
+            foreach (var (currency, (rate, _)) in Rates.Where(r => r.Key != "EUR"))
+            {
+                csv.Append(System.FormattableString.Invariant($"{day:yyyy-MM-dd},{currency},{rate},EUR\n"));
+            }
+        }
+
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/audit/rates", Csv(csv.ToString())));
+        _withRates.Add(tenant.FunderId);
+    }
+
+    /// <summary>The rates of <see cref="The_stored_totals_equal_the_grants_after_every_kind_of_write"/> (EUR base),
+    /// with the currency's minor-unit exponent.</summary>
+    private static readonly Dictionary<string, (decimal Rate, int Exponent)> Rates = new()
+    {
+        ["EUR"] = (1m, 2),
+        ["USD"] = (1.25m, 2),
+        ["GBP"] = (0.85m, 2),
+        ["JPY"] = (160m, 0),
+    };
+
+    /// <summary>
+    /// The medians of the mix (includeMedian=true, by level × purpose and by year: both read the stored totals for
+    /// the sums and the grants for the medians) equal each cell's middle grants found here by sorting the grants
+    /// and their corrections, each converted to EUR cents and rounded to 6 decimals half away from zero.
+    /// </summary>
+    private async Task AssertMediansMatchGrantsAsync(Tenant tenant, string step)
+    {
+        List<(string Level, string Purpose, string Currency, long Amount, DateOnly AwardDate)> grants;
+        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
+        {
+            grants = (
+                await connection.QueryAsync<(string, string, string, long, DateOnly)>(
+                    """
+                    SELECT COALESCE(c.level, g.level) AS Level, COALESCE(c.purpose, g.purpose) AS Purpose,
+                           g.currency AS Currency, g.amount_awarded AS Amount, g.award_date AS AwardDate
+                    FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
+                    WHERE g.funder_id = @FunderId
+                    """,
+                    new { FunderId = tenant.FunderId }
+                )
+            ).ToList();
+        }
+
+        static decimal Cents(string currency, long amount)
+        {
+            var (rate, exponent) = Rates[currency];
+            var factor = 100m / (rate * (exponent == 2 ? 100m : 1m));
+            return Math.Round(amount * factor, 6, MidpointRounding.AwayFromZero);
+        }
+
+        static long Median(IEnumerable<decimal> values)
+        {
+            var sorted = values.Order().ToList();
+            var n = sorted.Count;
+            return (long)Math.Round((sorted[(n - 1) / 2] + sorted[n / 2]) / 2m, MidpointRounding.ToEven);
+        }
+
+        foreach (
+            var (groupBy, keyOf) in new (string, Func<(string, string, string, long, DateOnly), string>)[]
+            {
+                ("level,purpose", g => $"{g.Item1 ?? "unclassified"}/{g.Item2 ?? "unclassified"}"),
+                ("year", g => g.Item5.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            }
+        )
+        {
+            var expected = grants
+                .GroupBy(keyOf)
+                .ToDictionary(g => g.Key, g => Median(g.Select(x => Cents(x.Item3, x.Item4))));
+            var mix = await HttpAssert.OkJsonAsync(
+                await tenant.Client.GetAsync(
+                    $"/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=EUR&groupBy={groupBy}&includeMedian=true"
+                )
+            );
+            var actual = mix.GetProperty("cells")
+                .EnumerateArray()
+                .ToDictionary(
+                    c =>
+                        string.Join(
+                            '/',
+                            groupBy.Split(',').Select(d => c.GetProperty("key").GetProperty(d).GetString())
+                        ),
+                    c => c.GetProperty("medianMinor").GetInt64()
+                );
+            Assert.True(
+                expected.OrderBy(kv => kv.Key).SequenceEqual(actual.OrderBy(kv => kv.Key)),
+                $"After {step}, by {groupBy}: medians {string.Join(", ", actual)} differ from the grants' {string.Join(", ", expected)}"
+            );
+        }
     }
 
     private static JsonObject Grant(
@@ -126,6 +229,7 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
         await HttpAssert.OkJsonAsync(
             await other.Client.PostPackageAsync(Giving.Package(Grant("O-1", 70m, "EUR", "2024-05-01")))
         );
+        await RatesAsync(tenant);
 
         // JSON upsert: new grants, two on one day and cell, several currencies and days.
         var package = Giving.Package(

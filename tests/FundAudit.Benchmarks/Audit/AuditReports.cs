@@ -124,6 +124,7 @@ internal static class AuditReports
             return 0;
         });
         Print(engine, "field view (GET /api/audit/field)", field, lpFloor);
+        await MedianPhases.RunAsync(sp, engine, period, runs);
     }
 
     private static MixQuery QueryOf(Report r, AuditPeriod period) =>

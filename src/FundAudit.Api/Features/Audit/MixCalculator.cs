@@ -43,7 +43,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
 
     /// <summary>
     /// The funder's mix: the grouped sums, their prices (or what is missing, which stops the report), then, with
-    /// <paramref name="medians"/>, each cell's median grant ranked by the database over the grants converted alike.
+    /// <paramref name="medians"/>, each cell's median grant over the grants converted alike (read beside the sums).
     /// </summary>
     public async Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(
         long funderId,
@@ -52,6 +52,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         CancellationToken ct
     )
     {
+        await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
         var (rows, scan) = await sums.SumsAsync(funderId, q, medians, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
@@ -69,7 +70,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         IReadOnlyList<MedianRow> medianRows =
             !medians || rows.Count == 0 ? []
             : scan is not null ? scan.Medians(Factors(pairs, q.Currency))
-            : await sums.MediansAsync(funderId, q, Factors(pairs, q.Currency), ct);
+            : (await grants.Grants).Rows(Factors(pairs, q.Currency));
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, medianRows, row =>

@@ -1,31 +1,41 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
-/// The exact median grant of each cell, from the grants read once through <see cref="IDbEngine.ReadRowsAsync"/>:
-/// every row (the cell's grouped dimensions, then currency, award date and amount) is converted with its
-/// (currency, day) factor and rounded to 6 decimals, half away from zero, as the SQL ranking did
-/// (<c>ROUND(amount * factor, 6)</c>); each cell keeps its values in one list, and its one or two middle values are
-/// found by selection (expected linear time, no sort of the cell). The answer is what the ranking answered: per
-/// cell, the value at 1-based rank (n + 1) / 2 and, when n is even, the one at (n + 2) / 2.
+/// The exact median grant of each cell, from the grants read through <see cref="IDbEngine.ReadRowsAsync"/> (or kept
+/// by <see cref="MixGrantScan"/>): every row (the cell's grouped dimensions, then currency, award date and amount) is
+/// kept as it is read (its cell, currency and day as small numbers, its amount), so that reading needs no factors
+/// and two reads can run side by side (<see cref="AddAll"/>). Then each grant is converted with its (currency, day)
+/// factor and rounded to 6 decimals, half away from zero, as the SQL ranking did (<c>ROUND(amount * factor, 6)</c>),
+/// in integers (<see cref="ExactFactor"/>: millionths of a report minor unit, equal to the decimal path's), each
+/// cell's values are laid out side by side, and its one or two middle values are found by selection (expected
+/// linear time, no sort of the cell). The answer is what the ranking answered: per cell, the value at 1-based rank
+/// (n + 1) / 2 and, when n is even, the one at (n + 2) / 2.
 /// </summary>
 /// <param name="dimensions">The grouped dimensions' names, in the order the SQL selects them.</param>
-/// <param name="factors">Report minor units per source minor unit, for every currency and award date read.</param>
+/// <param name="factors">Report minor units per source minor unit, for every currency and award date read; null
+/// when they are given later, to
+/// <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>.</param>
 internal sealed class MixMedians(
     IReadOnlyList<string> dimensions,
-    IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors
+    IReadOnlyDictionary<(string Currency, DateOnly Date), decimal>? factors = null
 )
 {
-    private const int RoundsBeforeSort = 64;
-
-    private readonly Dictionary<Cell, List<decimal>> _cells = [];
+    private readonly Dictionary<Cell, int> _cellIds = [];
+    private readonly List<Cell> _cells = [];
+    private readonly List<string> _currencies = [];
+    private Grant[] _grants = new Grant[256];
+    private int _count;
+    private int _firstDay = int.MaxValue;
+    private int _lastDay = int.MinValue;
     private readonly string?[] _texts = new string?[dimensions.Count + 1];
-    private (string Currency, DateOnly Date) _lastPair = ("", default);
-    private decimal _lastFactor;
+    private string? _lastCurrency;
+    private int _lastCurrencyId;
     private Cell _lastCell;
-    private List<decimal>? _lastValues;
+    private int _lastCellId = -1;
     private readonly bool _byLevel = dimensions.Contains("level");
     private readonly bool _byPurpose = dimensions.Contains("purpose");
     private readonly bool _byFlexible = dimensions.Contains("flexible");
@@ -44,6 +54,12 @@ internal sealed class MixMedians(
         string? Country,
         string? Programme
     );
+
+    /// <summary>One grant as read: its cell's and currency's numbers here, its award day number, its amount.</summary>
+    private readonly record struct Grant(int Cell, int Currency, int Day, long Amount);
+
+    /// <summary>How many grants have been read.</summary>
+    public int Count => _count;
 
     /// <summary>Adds the current row: converts its amount and files it under its cell.</summary>
     public void Add(IRowCursor row)
@@ -110,115 +126,225 @@ internal sealed class MixMedians(
         File(cell, group.Currency, group.AwardDate, amount);
     }
 
-    /// <summary>Converts <paramref name="amount"/> at its (currency, day) factor and files it in its cell.</summary>
+    /// <summary>Keeps one grant: its cell's number (the previous row's when the cell is the same), its currency's
+    /// number, its award day and its amount.</summary>
     private void File(Cell cell, string currency, DateOnly date, long amount)
     {
-        if (!ReferenceEquals(currency, _lastPair.Currency) || date != _lastPair.Date)
+        if (_lastCellId < 0 || cell != _lastCell)
         {
-            _lastPair = (currency, date);
-            _lastFactor = factors[_lastPair];
+            _lastCellId = IdOf(cell);
+            _lastCell = cell;
         }
 
-        var x = Math.Round(amount * _lastFactor, 6, MidpointRounding.AwayFromZero);
-        if (_lastValues is null || cell != _lastCell)
+        if (!ReferenceEquals(currency, _lastCurrency))
         {
-            ref var values = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, cell, out _);
-            values ??= [];
-            (_lastCell, _lastValues) = (cell, values);
+            _lastCurrency = currency;
+            _lastCurrencyId = CurrencyId(currency);
         }
 
-        _lastValues.Add(x);
+        var day = date.DayNumber;
+        _firstDay = Math.Min(_firstDay, day);
+        _lastDay = Math.Max(_lastDay, day);
+        if (_count == _grants.Length)
+        {
+            Array.Resize(ref _grants, _count * 2);
+        }
+
+        _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, day, amount);
     }
 
-    /// <summary>The one or two middle values of every cell read (the cell's median is their mean).</summary>
-    public IReadOnlyList<MedianRow> Rows()
+    private int IdOf(Cell cell)
+    {
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_cellIds, cell, out var exists);
+        if (!exists)
+        {
+            id = _cells.Count;
+            _cells.Add(cell);
+        }
+
+        return id;
+    }
+
+    private int CurrencyId(string currency)
+    {
+        var id = _currencies.IndexOf(currency);
+        if (id < 0)
+        {
+            id = _currencies.Count;
+            _currencies.Add(currency);
+        }
+
+        return id;
+    }
+
+    /// <summary>Adds every grant <paramref name="other"/> read (another range of the same query) to these.</summary>
+    public void AddAll(MixMedians other)
+    {
+        var cells = other._cells.Select(IdOf).ToArray();
+        var currencies = other._currencies.Select(CurrencyId).ToArray();
+        if (other._count > 0)
+        {
+            _firstDay = Math.Min(_firstDay, other._firstDay);
+            _lastDay = Math.Max(_lastDay, other._lastDay);
+        }
+
+        if (_count + other._count > _grants.Length)
+        {
+            Array.Resize(ref _grants, _count + other._count);
+        }
+
+        foreach (var g in other._grants.AsSpan(0, other._count))
+        {
+            _grants[_count++] = new Grant(cells[g.Cell], currencies[g.Currency], g.Day, g.Amount);
+        }
+
+        _lastCellId = -1;
+    }
+
+    /// <summary>The one or two middle values of every cell read (the cell's median is their mean), with the factors
+    /// given to the constructor.</summary>
+    public IReadOnlyList<MedianRow> Rows() =>
+        Rows(factors ?? throw new InvalidOperationException("No factors were given to convert with."));
+
+    /// <summary>
+    /// The one or two middle values of every cell read (the cell's median is their mean): every grant converted
+    /// with its (currency, day) factor from <paramref name="factorsByDay"/>, which must hold every pair read.
+    /// </summary>
+    public IReadOnlyList<MedianRow> Rows(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
     {
         var rows = new List<MedianRow>(_cells.Count * 2);
-        foreach (var (cell, list) in _cells)
+        if (_count == 0)
         {
-            var values = CollectionsMarshal.AsSpan(list);
-            var low = (values.Length - 1) / 2;
-            var high = values.Length / 2;
-            Select(values, low);
-            rows.Add(Row(cell, values[low]));
+            return rows;
+        }
+
+        var (starts, values) = Converted(FactorTable(factorsByDay));
+        if (values is null)
+        {
+            return DecimalRows(factorsByDay);
+        }
+
+        for (var c = 0; c < _cells.Count; c++)
+        {
+            var cell = values.AsSpan(starts[c], starts[c + 1] - starts[c]);
+            if (cell.IsEmpty)
+            {
+                continue;
+            }
+
+            var low = (cell.Length - 1) / 2;
+            var high = cell.Length / 2;
+            MedianSelection.Select(cell, low);
+            rows.Add(Row(_cells[c], ExactFactor.ToDecimal(cell[low])));
             if (high != low)
             {
-                rows.Add(Row(cell, Min(values[high..])));
+                rows.Add(Row(_cells[c], ExactFactor.ToDecimal(MedianSelection.Min<long>(cell[high..]))));
             }
         }
 
         return rows;
     }
 
+    /// <summary>The factors of the currencies and days read: [currency][day − first day], null where none.</summary>
+    private ExactFactor?[][] FactorTable(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
+    {
+        var table = _currencies.Select(_ => new ExactFactor?[_lastDay - _firstDay + 1]).ToArray();
+        foreach (var ((currency, date), factor) in factorsByDay)
+        {
+            var id = _currencies.IndexOf(currency);
+            var day = date.DayNumber;
+            if (id >= 0 && day >= _firstDay && day <= _lastDay)
+            {
+                table[id][day - _firstDay] = new ExactFactor(factor);
+            }
+        }
+
+        return table;
+    }
+
     /// <summary>
-    /// Reorders <paramref name="values"/> so that the value at <paramref name="k"/> is the one a sort would put
-    /// there, with none greater before it and none smaller after it (Hoare's selection, median-of-three pivot;
-    /// after <see cref="RoundsBeforeSort"/> rounds the rest is sorted, so the worst case stays n log n).
+    /// Every grant's value in millionths of a report minor unit, each cell's side by side from its start (the cell
+    /// c's are values[starts[c]..starts[c + 1]]); values null when one does not fit a long.
     /// </summary>
-    internal static void Select(Span<decimal> values, int k)
+    private (int[] Starts, long[]? Values) Converted(ExactFactor?[][] table)
     {
-        int lo = 0,
-            hi = values.Length - 1,
-            rounds = 0;
-        while (hi > lo)
+        var starts = new int[_cells.Count + 1];
+        foreach (var g in _grants.AsSpan(0, _count))
         {
-            if (++rounds > RoundsBeforeSort)
-            {
-                values[lo..(hi + 1)].Sort();
-                return;
-            }
-
-            var pivot = MedianOfThree(values[lo], values[lo + ((hi - lo) / 2)], values[hi]);
-            int i = lo,
-                j = hi;
-            while (i <= j)
-            {
-                while (values[i] < pivot)
-                {
-                    i++;
-                }
-
-                while (values[j] > pivot)
-                {
-                    j--;
-                }
-
-                if (i <= j)
-                {
-                    (values[i], values[j]) = (values[j], values[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j)
-            {
-                hi = j;
-            }
-            else if (k >= i)
-            {
-                lo = i;
-            }
-            else
-            {
-                return; // between j and i every value equals the pivot
-            }
-        }
-    }
-
-    private static decimal MedianOfThree(decimal a, decimal b, decimal c) =>
-        a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-
-    private static decimal Min(ReadOnlySpan<decimal> values)
-    {
-        var min = values[0];
-        foreach (var v in values[1..])
-        {
-            min = v < min ? v : min;
+            starts[g.Cell + 1]++;
         }
 
-        return min;
+        for (var c = 0; c < _cells.Count; c++)
+        {
+            starts[c + 1] += starts[c];
+        }
+
+        var next = starts[..^1];
+        var values = new long[_count];
+        foreach (var g in _grants.AsSpan(0, _count))
+        {
+            ref readonly var factor = ref Factor(table, g);
+            if (!factor.Micros(g.Amount, out values[next[g.Cell]++]))
+            {
+                return (starts, null);
+            }
+        }
+
+        return (starts, values);
     }
+
+    private ref readonly ExactFactor Factor(ExactFactor?[][] table, Grant g)
+    {
+        ref readonly var factor = ref table[g.Currency][g.Day - _firstDay];
+        if (!factor.HasValue)
+        {
+            throw new KeyNotFoundException(
+                $"No conversion factor for {_currencies[g.Currency]} on {DateOnly.FromDayNumber(g.Day):yyyy-MM-dd}."
+            );
+        }
+
+        return ref Nullable.GetValueRefOrDefaultRef(in factor);
+    }
+
+    /// <summary>
+    /// The same answer in <see cref="decimal"/>, for grants whose converted value does not fit a long of millionths
+    /// (over 9.2 × 10^12 report minor units): each cell's values in one list, selected alike.
+    /// </summary>
+    private List<MedianRow> DecimalRows(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
+    {
+        var cells = _cells.Select(_ => new List<decimal>()).ToArray();
+        foreach (var g in _grants.AsSpan(0, _count))
+        {
+            var factor = factorsByDay[(_currencies[g.Currency], DateOnly.FromDayNumber(g.Day))];
+            cells[g.Cell].Add(Math.Round(g.Amount * factor, 6, MidpointRounding.AwayFromZero));
+        }
+
+        var rows = new List<MedianRow>(_cells.Count * 2);
+        for (var c = 0; c < cells.Length; c++)
+        {
+            var values = CollectionsMarshal.AsSpan(cells[c]);
+            if (values.IsEmpty)
+            {
+                continue;
+            }
+
+            var low = (values.Length - 1) / 2;
+            var high = values.Length / 2;
+            MedianSelection.Select(values, low);
+            rows.Add(Row(_cells[c], values[low]));
+            if (high != low)
+            {
+                rows.Add(Row(_cells[c], MedianSelection.Min<decimal>(values[high..])));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reorders <paramref name="values"/> so that the value at <paramref name="k"/> is the one a sort would
+    /// put there (<see cref="MedianSelection.Select{T}"/>).</summary>
+    internal static void Select<T>(Span<T> values, int k)
+        where T : IComparisonOperators<T, T, bool> => MedianSelection.Select(values, k);
 
     private static MedianRow Row(Cell c, decimal x) =>
         new()
@@ -233,17 +359,20 @@ internal sealed class MixMedians(
             X = x,
         };
 
-    /// <summary>The column's text, or null; the previous row's string when the text is the same.</summary>
+    /// <summary>
+    /// The column's text, or null; the previous row's string when the text is the same (compared first: a
+    /// non-empty text is never NULL, so the NULL test is left for the rows whose text changed).
+    /// </summary>
     private string? TextAt(IRowCursor row, int ordinal)
     {
+        if (_texts[ordinal] is { Length: > 0 } last && row.TextIs(ordinal, last))
+        {
+            return last;
+        }
+
         if (row.IsNull(ordinal))
         {
             return null;
-        }
-
-        if (_texts[ordinal] is { } last && row.TextIs(ordinal, last))
-        {
-            return last;
         }
 
         return _texts[ordinal] = row.Text(ordinal);

@@ -99,33 +99,23 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>
-    /// The median grant of each cell of <paramref name="q"/>, exact: the funder's grants are read once, narrow
-    /// (the cell's dimensions, currency, award date, amount: the covering index ix_grants_funder_mix for the
-    /// level × purpose mix), each converted with <paramref name="factors"/> (report minor units per source minor
-    /// unit, for every currency and award date) and rounded to 6 decimals, and the one or two middle values of each
-    /// cell selected in memory (<see cref="MixMedians"/>): no sort and no row objects per grant.
+    /// The median grant of each cell of <paramref name="q"/>, exact: the funder's grants are read narrow, in two
+    /// award-date ranges side by side (<see cref="MixMedianRead"/>), each converted with <paramref name="factors"/>
+    /// (report minor units per source minor unit, for every currency and award date) and rounded to 6 decimals, and
+    /// the one or two middle values of each cell selected in memory (<see cref="MixMedians"/>).
     /// </summary>
     public async Task<IReadOnlyList<MedianRow>> MediansAsync(
         long funderId,
         MixQuery q,
         IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
         CancellationToken ct
-    )
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var (where, p) = MixFilter.OverGrants(funderId, q);
-        p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
-        var dims = MixDimensions.Grouped(q);
-        var select = string.Concat(dims.Select(d => $"{d.Column(db.Dialect)} AS {d.Name}, "));
-        var sql = $"""
-            SELECT {select}g.currency, g.award_date, g.amount_awarded
-            FROM {From(q)}
-            WHERE {where}
-            """;
-        var medians = new MixMedians(dims.Select(d => d.Name).ToList(), factors);
-        await db.Engine.ReadRowsAsync(connection, sql, p, medians.Add, ct);
-        return medians.Rows();
-    }
+    ) => (await ReadMediansAsync(funderId, q, ct)).Rows(factors);
+
+    /// <summary>The grants of the funder's report <paramref name="q"/> kept for their medians, before any factor is
+    /// known (<see cref="MixMedianRead"/>): converted later by
+    /// <see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>.</summary>
+    public Task<MixMedians> ReadMediansAsync(long funderId, MixQuery q, CancellationToken ct) =>
+        MixMedianRead.ReadAsync(db, funderId, q, ct);
 
     private static string From(MixQuery q) => FromGrants + MixFilter.RegionJoin(q);
 

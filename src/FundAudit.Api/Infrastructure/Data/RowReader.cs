@@ -19,7 +19,7 @@ internal interface IRowCursor
     DateOnly Date(int ordinal);
 
     /// <summary>Whether the column's text equals <paramref name="value"/> (ordinal), without reading it into a string
-    /// where possible.</summary>
+    /// where possible; false for a NULL (unless <paramref name="value"/> is empty, on SQLite).</summary>
     bool TextIs(int ordinal, string value);
 
     string Text(int ordinal);
@@ -44,7 +44,8 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
 
     private readonly string?[] _texts = new string?[reader.FieldCount];
 
-    public bool TextIs(int ordinal, string value) => string.Equals(Text(ordinal), value, StringComparison.Ordinal);
+    public bool TextIs(int ordinal, string value) =>
+        !reader.IsDBNull(ordinal) && string.Equals(Text(ordinal), value, StringComparison.Ordinal);
 
     public string Text(int ordinal) => _texts[ordinal] ??= reader.GetString(ordinal); // once per row and column
 

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FundAudit.Benchmarks.Audit;
+
+/// <summary>
+/// Where a median report's time goes (level × purpose over the whole period): the read of the grants alone (two
+/// award-date ranges side by side, <see cref="MixStore.ReadMediansAsync"/>), then their conversion and selection
+/// (<see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>, with factors of the
+/// same shape as the service's: quotients of rates, 28 digits). Wall and process CPU milliseconds, medians of runs.
+/// </summary>
+internal static class MedianPhases
+{
+    public static async Task RunAsync(IServiceProvider sp, string engine, AuditPeriod period, int runs)
+    {
+        var store = sp.GetRequiredService<MixStore>();
+        var q = new MixQuery(period, "EUR", ["level", "purpose"], null, null, null, null, 4);
+        var factors = new Dictionary<(string, DateOnly), decimal>();
+        for (var day = period.From; day <= period.To; day = day.AddDays(1))
+        {
+            factors[("EUR", day)] = 1m;
+            factors[("USD", day)] = 100m / (1.0837m * 100m);
+            factors[("GBP", day)] = 100m / (0.8563m * 100m);
+        }
+
+        MixMedians? read = null;
+        var (readMs, readCpu) = await TimeAsync(runs, async () => read = await store.ReadMediansAsync(1, q, default));
+        var (rowsMs, rowsCpu) = await TimeAsync(runs, () => Task.FromResult(read!.Rows(factors)));
+        Console.WriteLine(
+            $"[{engine}] median phases, level × purpose, {read!.Count:N0} grants | read (2 ranges) {readMs:0} ms wall, "
+                + $"{readCpu:0} ms CPU | convert + select {rowsMs:0} ms wall, {rowsCpu:0} ms CPU"
+        );
+    }
+
+    private static async Task<(double Wall, double Cpu)> TimeAsync<T>(int runs, Func<Task<T>> run)
+    {
+        await run(); // warm-up
+        var times = new List<(double, double)>();
+        var process = Process.GetCurrentProcess();
+        for (var i = 0; i < runs; i++)
+        {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            await run();
+            var wall = sw.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            times.Add((wall, (process.TotalProcessorTime - cpu).TotalMilliseconds));
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}
