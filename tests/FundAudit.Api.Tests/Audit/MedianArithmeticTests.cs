@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Tests.Audit;
@@ -153,14 +154,19 @@ public sealed class MedianArithmeticTests
 
     private static int AuditYear(DateOnly day) => AuditPeriod.FiscalYearOf(day, 7);
 
+    /// <summary>
+    /// A grant whose (currency, day) the sums did not price was written between the two reads of the report: it is
+    /// named, and it is "busy" (the report reads again once, then answers 503 with Retry-After), never a 500.
+    /// </summary>
     [Fact]
-    public void A_grant_without_its_days_factor_is_named()
+    public void A_grant_without_its_days_factor_is_named_and_means_the_reads_disagreed()
     {
         var medians = new MixMedians(["level"]);
         medians.Add(new MixRow { Currency = "USD", AwardDate = new DateOnly(2024, 3, 1) }, 1, 100);
-        var error = Assert.Throws<KeyNotFoundException>(() =>
+        var error = Assert.Throws<ReadChangedException>(() =>
             medians.Rows(new Dictionary<(string, DateOnly), decimal> { [("EUR", new DateOnly(2024, 3, 1))] = 1m })
         );
         Assert.Contains("USD on 2024-03-01", error.Message);
+        Assert.True(DatabaseBusy.Is(error));
     }
 }

@@ -1,3 +1,4 @@
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Money;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,25 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         CancellationToken ct
     )
     {
+        try
+        {
+            return await ComputeOnceAsync(funderId, q, medians, ct);
+        }
+        catch (ReadChangedException)
+        {
+            // A grant written between the sums' read and the medians' read: read both again, once (a second
+            // disagreement is a 503 with Retry-After, DatabaseBusy).
+            return await ComputeOnceAsync(funderId, q, medians, ct);
+        }
+    }
+
+    private async Task<(MixResult? Mix, MissingRates? Missing)> ComputeOnceAsync(
+        long funderId,
+        MixQuery q,
+        bool medians,
+        CancellationToken ct
+    )
+    {
         await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
         var (rows, scan) = await sums.SumsAsync(funderId, q, medians, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
@@ -69,8 +89,8 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
 
         IReadOnlyList<MedianRow> medianRows =
             !medians || rows.Count == 0 ? []
-            : scan is not null ? scan.Medians(Factors(pairs, q.Currency))
-            : (await grants.Grants).Rows(Factors(pairs, q.Currency));
+            : scan is not null ? scan.Medians(MixFactors.Of(pairs, q.Currency))
+            : (await grants.Grants).Rows(MixFactors.Of(pairs, q.Currency));
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, medianRows, row =>
@@ -89,19 +109,6 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
                     lastPair.Target
                 );
             }) with { HasMedians = medians }, null);
-    }
-
-    /// <summary>Report minor units per source minor unit, for each (currency, award day) of the sums.</summary>
-    private static Dictionary<(string Currency, DateOnly Date), decimal> Factors(
-        Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)> pairs,
-        string target
-    )
-    {
-        var targetExponent = Pow10(Currencies.Exponent(target));
-        return pairs.ToDictionary(
-            kv => kv.Key,
-            kv => kv.Value.Target * targetExponent / (kv.Value.Source * Pow10(Currencies.Exponent(kv.Key.Currency)))
-        );
     }
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
@@ -386,15 +393,4 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
                 }
             )
         );
-
-    private static decimal Pow10(int exponent)
-    {
-        var r = 1m;
-        for (var i = 0; i < exponent; i++)
-        {
-            r *= 10m;
-        }
-
-        return r;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
@@ -298,8 +299,9 @@ internal sealed class MixMedians(
         ref readonly var factor = ref table[g.Currency][g.Day - _firstDay];
         if (!factor.HasValue)
         {
-            throw new KeyNotFoundException(
-                $"No conversion factor for {_currencies[g.Currency]} on {DateOnly.FromDayNumber(g.Day):yyyy-MM-dd}."
+            throw new ReadChangedException(
+                $"No conversion factor for {_currencies[g.Currency]} on {DateOnly.FromDayNumber(g.Day):yyyy-MM-dd}: "
+                    + "a grant was written after the report's sums were read."
             );
         }
 
@@ -315,7 +317,11 @@ internal sealed class MixMedians(
         var cells = _cells.Select(_ => new List<decimal>()).ToArray();
         foreach (var g in _grants.AsSpan(0, _count))
         {
-            var factor = factorsByDay[(_currencies[g.Currency], DateOnly.FromDayNumber(g.Day))];
+            var factor = factorsByDay.TryGetValue((_currencies[g.Currency], DateOnly.FromDayNumber(g.Day)), out var f)
+                ? f
+                : throw new ReadChangedException(
+                    $"No conversion factor for {_currencies[g.Currency]} on {DateOnly.FromDayNumber(g.Day):yyyy-MM-dd}."
+                );
             cells[g.Cell].Add(Math.Round(g.Amount * factor, 6, MidpointRounding.AwayFromZero));
         }
 

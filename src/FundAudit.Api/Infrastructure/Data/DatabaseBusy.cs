@@ -42,6 +42,8 @@ internal static class DatabaseBusy
             // SqlClient's pool exhaustion ("Timeout expired… all pooled connections were in use and max pool size").
             InvalidOperationException { Source: "Core Microsoft SqlClient Data Provider" } io
                 when io.Message.Contains("max pool size", StringComparison.OrdinalIgnoreCase) => true,
+            // Two reads of one answer disagreed because of a write between them (a retry reads them again).
+            ReadChangedException => true,
             _ => false,
         };
 }
