@@ -26,7 +26,6 @@ internal static partial class DefenderPages
 
     public static async Task<IResult> CheckStatusAsync(
         HttpContext http,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     )
@@ -34,14 +33,12 @@ internal static partial class DefenderPages
         var fund = FundOf(http);
 
         var code = CodeOf(http);
-        var result = await CaseAsync(code, cases, reader, ct);
+        var result = await CaseAsync(code, reader, ct);
         return CaseOrNotFound(http, fund, code, result, null, false);
     }
 
     public static async Task<IResult> AnswerAsync(
         HttpContext http,
-        CaseLookup cases,
-        RequestWorkflow workflow,
         ApplicantCaseReader reader,
         IValidator<AnswerQuestion.Request> validator,
         CancellationToken ct
@@ -53,7 +50,7 @@ internal static partial class DefenderPages
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
         if (!(await validator.ValidateAsync(request, ct)).IsValid)
         {
-            var current = await CaseAsync(code, cases, reader, ct);
+            var current = await CaseAsync(code, reader, ct);
             return CaseOrNotFound(
                 http,
                 fund,
@@ -68,41 +65,35 @@ internal static partial class DefenderPages
 
         try
         {
-            var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, ct);
-            return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
+            var result = await AnswerQuestion.HandleAsync(request, reader, ct);
+            return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", reader, ct);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
-            return await BusyAsync(http, fund, code, cases, reader, request.Answer ?? "", ct);
+            return await BusyAsync(http, fund, code, reader, request.Answer ?? "", ct);
         }
     }
 
-    public static async Task<IResult> WithdrawAsync(
-        HttpContext http,
-        CaseLookup cases,
-        RequestWorkflow workflow,
-        ApplicantCaseReader reader,
-        CancellationToken ct
-    )
+    public static async Task<IResult> WithdrawAsync(HttpContext http, ApplicantCaseReader reader, CancellationToken ct)
     {
         var fund = FundOf(http);
 
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")
         {
-            var current = await CaseAsync(code, cases, reader, ct);
+            var current = await CaseAsync(code, reader, ct);
             return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
         }
 
         try
         {
             var request = new WithdrawRequest.Request(code);
-            var result = await WithdrawRequest.HandleAsync(request, cases, workflow, reader, ct);
-            return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, reader, ct);
+            var result = await WithdrawRequest.HandleAsync(request, reader, ct);
+            return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", reader, ct);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
-            return await BusyAsync(http, fund, code, cases, reader, "", ct);
+            return await BusyAsync(http, fund, code, reader, "", ct);
         }
     }
 
@@ -115,7 +106,6 @@ internal static partial class DefenderPages
         HttpContext http,
         FundRow fund,
         string code,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         string typedAnswer,
         CancellationToken ct
@@ -126,7 +116,7 @@ internal static partial class DefenderPages
         const int Status = StatusCodes.Status503ServiceUnavailable;
         try
         {
-            var current = await CaseAsync(code, cases, reader, ct);
+            var current = await CaseAsync(code, reader, ct);
             return CaseOrNotFound(
                 http,
                 fund,
@@ -159,7 +149,6 @@ internal static partial class DefenderPages
         string code,
         IResult result,
         string doneKey,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     )
@@ -169,7 +158,7 @@ internal static partial class DefenderPages
             return CaseOrNotFound(http, fund, code, ok, doneKey, false);
         }
 
-        var current = await CaseAsync(code, cases, reader, ct);
+        var current = await CaseAsync(code, reader, ct);
         return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
     }
 
@@ -254,11 +243,10 @@ internal static partial class DefenderPages
     /// case).</summary>
     private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(
         string code,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     ) =>
-        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, reader, ct)).Result
+        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), reader, ct)).Result
         as Ok<CheckRequestStatus.Response>;
 
     private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();
