@@ -33,12 +33,8 @@ internal static class ConsolePublish
         portfolio.MapGet("/publish/360giving.json", JsonAsync).WithName("ConsolePublishJson");
         portfolio.MapGet("/publish/360giving.csv", CsvAsync).WithName("ConsolePublishCsv");
         portfolio
-            .MapGroup("/publish")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            )
+            .MapForms("/publish")
+            .RequirePortfolioWrite()
             .MapPost("/sensitive", MarkAsync)
             .WithName("ConsoleMarkSensitive");
     }
