@@ -12,16 +12,7 @@ internal static partial class DefenderPages
     public static IResult ShowStatus(HttpContext http)
     {
         var fund = FundOf(http);
-        return RenderStatus(
-            http,
-            fund,
-            new DefenderStatusModel
-            {
-                Slug = fund.Slug,
-                FundName = fund.Name,
-                Token = PageSecurity.Token(http),
-            }
-        );
+        return RenderStatus(http, fund, StatusOf(http, fund));
     }
 
     public static async Task<IResult> CheckStatusAsync(
@@ -131,14 +122,7 @@ internal static partial class DefenderPages
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
             // Reading the case writes the access log, which waits on the same lock: the status form with the message.
-            var model = new DefenderStatusModel
-            {
-                Slug = fund.Slug,
-                FundName = fund.Name,
-                Token = PageSecurity.Token(http),
-                Notice = "Error_Busy",
-                NoticeIsError = true,
-            };
+            var model = StatusOf(http, fund) with { Notice = "Error_Busy", NoticeIsError = true };
             return RenderStatus(http, fund, model, Status);
         }
     }
@@ -175,32 +159,18 @@ internal static partial class DefenderPages
         int status = StatusCodes.Status200OK
     )
     {
-        var token = PageSecurity.Token(http);
+        var model = StatusOf(http, fund);
         if (found?.Value is not { } c)
         {
-            return RenderStatus(
-                http,
-                fund,
-                new DefenderStatusModel
-                {
-                    Slug = fund.Slug,
-                    FundName = fund.Name,
-                    Token = token,
-                    Notice = "Status_NotFound",
-                    NoticeIsError = true,
-                },
-                StatusCodes.Status404NotFound
-            );
+            var notFound = model with { Notice = "Status_NotFound", NoticeIsError = true };
+            return RenderStatus(http, fund, notFound, StatusCodes.Status404NotFound);
         }
 
         return RenderStatus(
             http,
             fund,
-            new DefenderStatusModel
+            model with
             {
-                Slug = fund.Slug,
-                FundName = fund.Name,
-                Token = token,
                 CaseCode = code,
                 Case = new DefenderCaseModel(
                     c.Reference,
@@ -219,6 +189,16 @@ internal static partial class DefenderPages
             answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest
         );
     }
+
+    /// <summary>The status page of <paramref name="fund"/> with its form token: the code form, nothing else yet.
+    /// </summary>
+    private static DefenderStatusModel StatusOf(HttpContext http, FundRow fund) =>
+        new()
+        {
+            Slug = fund.Slug,
+            FundName = fund.Name,
+            Token = PageSecurity.Token(http),
+        };
 
     private static IResult RenderStatus(
         HttpContext http,
