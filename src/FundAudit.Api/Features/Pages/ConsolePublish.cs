@@ -168,34 +168,10 @@ internal static class ConsolePublish
     )
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        DateOnly? f = null,
-            t = null;
-        if (DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var fd))
-        {
-            f = fd;
-        }
-        else
-        {
-            errors["from"] = ConsoleText.T("Problem_Date");
-        }
-
-        if (DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var td))
-        {
-            t = td;
-        }
-        else
-        {
-            errors["to"] = ConsoleText.T("Problem_Date");
-        }
-
+        var f = ConsoleForms.RequiredDate(from, "from", errors);
+        var t = ConsoleForms.RequiredDate(to, "to", errors);
         var request = new ExportGiving.Request(f, t, null, null, null, null, null);
-        if (errors.Count == 0)
-        {
-            foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-        }
+        await ConsoleForms.ValidateIfReadAsync(validator, request, errors, ct);
 
         return (request, errors);
     }

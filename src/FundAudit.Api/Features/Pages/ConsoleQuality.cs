@@ -138,15 +138,19 @@ internal static class ConsoleQuality
                 ? await quality.ImportPeriodAsync(user.FunderId(), import, ct)
                 : null;
         var query = new QualityPageQuery(
-            Blank(typed.From) ?? span?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? $"{year:D4}-01-01",
-            Blank(typed.To) ?? span?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? $"{year:D4}-12-31",
-            Blank(typed.Currency)?.ToUpperInvariant()
+            ConsoleForms.Blank(typed.From)
+                ?? span?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                ?? $"{year:D4}-01-01",
+            ConsoleForms.Blank(typed.To)
+                ?? span?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                ?? $"{year:D4}-12-31",
+            ConsoleForms.Blank(typed.Currency)?.ToUpperInvariant()
                 ?? (currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency),
             typed.ImportId
         );
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var fromDate = Date(query.From, "from", errors);
-        var toDate = Date(query.To, "to", errors);
+        var fromDate = ConsoleForms.RequiredDate(query.From, "from", errors);
+        var toDate = ConsoleForms.RequiredDate(query.To, "to", errors);
         var request = new GetQuality.Request(
             fromDate,
             toDate,
@@ -158,27 +162,8 @@ internal static class ConsoleQuality
             null,
             query.ImportId
         );
-        if (errors.Count == 0)
-        {
-            foreach (var failure in (await new GetQuality.Validator().ValidateAsync(request, ct)).Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-        }
+        await ConsoleForms.ValidateIfReadAsync(new GetQuality.Validator(), request, errors, ct);
 
         return (query, request, errors);
     }
-
-    private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        errors[field] = ConsoleText.T("Problem_Date");
-        return null;
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
