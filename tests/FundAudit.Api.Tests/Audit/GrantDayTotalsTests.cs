@@ -1,14 +1,12 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using static FundAudit.Api.Tests.Audit.PortfolioWrites;
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
 namespace FundAudit.Api.Tests.Audit;
@@ -219,13 +217,12 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
         return g;
     }
 
-    private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
-
     [Fact]
     public async Task The_stored_totals_equal_the_grants_after_every_kind_of_write()
     {
         var tenant = await app.CreateTenantAsync();
         var other = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
         await HttpAssert.OkJsonAsync(
             await other.Client.PostPackageAsync(Giving.Package(Grant("O-1", 70m, "EUR", "2024-05-01")))
         );
@@ -268,65 +265,31 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
             + "A-1,Security training for defenders,Training,EUR,130,2024-05-01,HN,local,prevention,yes\n"
             + "C-1,Emergency grant,Relocation,USD,75.25,2024-05-01,KE,national,emergency,no\n"
             + "C-2,Campaign,Advocacy,EUR,10,2024-07-01,GT,global,campaign,\n";
-        var upload = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)),
-            HttpStatusCode.Accepted
-        );
-        var importId = upload.GetProperty("id").GetInt64();
-        await app.Services.GetRequiredService<GrantImportJob>().RunAsync(importId, CancellationToken.None);
-        var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{importId}"));
-        Assert.Equal("succeeded", import.GetProperty("status").GetString());
+        var import = await writes.ImportAsync(Csv(csv));
         Assert.Equal(2, import.GetProperty("result").GetProperty("created").GetInt32());
         await AssertMatchesGrantsAsync(tenant, 8, "a CSV import");
 
         // Manual corrections: set, changed, on a second grant of the same day, removed.
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync(
-                "/api/grants/A-2/classification",
-                new
-                {
-                    level = "national",
-                    purpose = "collective",
-                    flexible = true,
-                    reason = "Board papers.",
-                }
-            )
+        await writes.CorrectAsync(
+            "A-2",
+            new
+            {
+                level = "national",
+                purpose = "collective",
+                flexible = true,
+                reason = "Board papers.",
+            }
         );
         await AssertMatchesGrantsAsync(tenant, 8, "a correction");
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync(
-                "/api/grants/A-2/classification",
-                new { purpose = "campaign", reason = "Second look." }
-            )
-        );
+        await writes.CorrectAsync("A-2", new { purpose = "campaign", reason = "Second look." });
         await AssertMatchesGrantsAsync(tenant, 8, "a changed correction");
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync(
-                "/api/grants/A-6/classification",
-                new { level = "regional", reason = "Regional network." }
-            )
-        );
+        await writes.CorrectAsync("A-6", new { level = "regional", reason = "Regional network." });
         await AssertMatchesGrantsAsync(tenant, 8, "a second correction");
-        Assert.Equal(
-            HttpStatusCode.NoContent,
-            (await tenant.Client.DeleteAsync("/api/grants/A-6/classification")).StatusCode
-        );
+        await writes.RemoveCorrectionAsync("A-6");
         await AssertMatchesGrantsAsync(tenant, 8, "a removed correction");
 
         // The re-classification job: the funder's own rules move the zebra grant's purpose.
-        var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
-        rules["version"] = "totals-1";
-        rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var put = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
-            HttpStatusCode.Accepted
-        );
-        using (var scope = app.Services.CreateScope())
-        {
-            await scope
-                .ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>()
-                .RunAsync(tenant.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
-        }
+        await writes.ReclassifyZebraAsync("totals-1");
 
         var a6 = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/A-6");
         Assert.Equal(
@@ -336,9 +299,9 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
         await AssertMatchesGrantsAsync(tenant, 8, "a re-classification");
 
         // Deletes: a corrected grant (its correction goes by cascade) and a plain one.
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/A-2")).StatusCode);
+        await writes.DeleteAsync("A-2");
         await AssertMatchesGrantsAsync(tenant, 7, "deleting a corrected grant");
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/C-2")).StatusCode);
+        await writes.DeleteAsync("C-2");
         await AssertMatchesGrantsAsync(tenant, 6, "deleting a grant");
 
         // The other funder's totals were never touched.
@@ -349,6 +312,7 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task An_import_in_many_batches_adds_its_new_grants_once_and_the_insert_trigger_is_back_after_it_succeeds_or_fails()
     {
         var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostPackageAsync(Giving.Package(Grant("B-0", 5m, "EUR", "2024-05-01")))
         );
@@ -373,10 +337,7 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
             PipelineBatches = 2,
             DayTotalsPerFlush = 3,
         };
-        var id = await UploadAsync(tenant, Header + rows);
-        await Job(options).RunAsync(id, CancellationToken.None);
-        var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
-        Assert.Equal("succeeded", import.GetProperty("status").GetString());
+        var import = await writes.ImportAsync(Csv(Header + rows), Job(options));
         Assert.Equal(250, import.GetProperty("result").GetProperty("created").GetInt32());
         await AssertMatchesGrantsAsync(tenant, 251, "an import in 36 batches");
 
@@ -390,7 +351,7 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
         var more = string.Concat(
             Enumerable.Range(1, 40).Select(i => $"D-{i},Security training for defenders,D,EUR,{i},2024-05-02,HN,,,\n")
         );
-        var failing = await UploadAsync(tenant, Header + more);
+        var failing = await writes.UploadAsync(Csv(Header + more));
         await Assert.ThrowsAsync<IOException>(() =>
             Job(options, afterBatch: n => throw new IOException($"stopped after batch {n}"))
                 .RunAsync(failing, CancellationToken.None)
@@ -455,16 +416,6 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
             stored
         );
     }
-
-    private async Task<long> UploadAsync(Tenant tenant, string csv) =>
-        (
-            await HttpAssert.OkJsonAsync(
-                await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)),
-                HttpStatusCode.Accepted
-            )
-        )
-            .GetProperty("id")
-            .GetInt64();
 
     private GrantImportJob Job(GrantImportOptions options, Action<int>? afterBatch = null) =>
         ImportJobs.Create(app.Services, options, new ImportFaults(afterBatch));

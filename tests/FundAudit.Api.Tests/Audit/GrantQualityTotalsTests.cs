@@ -1,15 +1,12 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using FundAudit.Api.Features.Audit.Quality;
-using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using static FundAudit.Api.Tests.Audit.PortfolioWrites;
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
 namespace FundAudit.Api.Tests.Audit;
@@ -192,17 +189,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
         var calculator = app.Services.GetRequiredService<QualityCalculator>();
         foreach (var source in new[] { null, "manual" })
         {
-            var request = new GetQuality.Request(
-                new DateOnly(1800, 1, 1),
-                new DateOnly(2200, 12, 31),
-                null,
-                "EUR",
-                null,
-                null,
-                null,
-                source
-            );
-            var query = GetQuality.ToQuery(request, calculator.Options);
+            var query = WholeQualityQuery(calculator, source);
             Assert.True(QualityTotalsStore.Reads(query, null));
             var summed = await calculator.ReportAsync(tenant.FunderId, query, null, CancellationToken.None);
             var oneByOne = await calculator.ComputeAsync(tenant.FunderId, query, null, null, CancellationToken.None);
@@ -222,8 +209,6 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
         return g;
     }
 
-    private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
-
     private const string Header =
         "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Planned Dates:Start Date,"
         + "Planned Dates:End Date,Recipient Org:Country,Level,Purpose,Flexible\n";
@@ -233,6 +218,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
     {
         var tenant = await app.CreateTenantAsync();
         var other = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
         await HttpAssert.OkJsonAsync(
             await other.Client.PostPackageAsync(Giving.Package(Giving.Grant("O-1", 70m, "EUR", "2024-05-01")))
         );
@@ -284,12 +270,11 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
             + "A-3,Security training for defenders,Training,USD,900,2024-05-01,2024-06-01,2040-01-01,HN,,,\n"
             + "C-1,Emergency grant,Relocation,USD,75.25,2024-05-01,2024-05-01,2031-01-01,KE,national,emergency,no\n"
             + "C-2,Zebra,Zebra,EUR,0,2024-07-01,,,,,,\n";
-        await ImportAsync(tenant, csv, new GrantImportOptions());
+        await writes.ImportAsync(Csv(csv), ImportJobs.Create(app.Services, new GrantImportOptions()));
         await AssertMatchesGrantsAsync(tenant, 8, "a CSV import");
 
         // Manual corrections: set (places an unclassified grant), changed, removed.
-        await CorrectAsync(
-            tenant,
+        await writes.CorrectAsync(
             "C-2",
             new
             {
@@ -299,74 +284,48 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
             }
         );
         await AssertMatchesGrantsAsync(tenant, 8, "a correction");
-        await CorrectAsync(tenant, "C-2", new { purpose = "campaign", reason = "Second look." });
+        await writes.CorrectAsync("C-2", new { purpose = "campaign", reason = "Second look." });
         await AssertMatchesGrantsAsync(tenant, 8, "a changed correction");
-        await CorrectAsync(tenant, "A-6", new { level = "regional", reason = "Regional network." });
-        Assert.Equal(
-            HttpStatusCode.NoContent,
-            (await tenant.Client.DeleteAsync("/api/grants/A-6/classification")).StatusCode
-        );
+        await writes.CorrectAsync("A-6", new { level = "regional", reason = "Regional network." });
+        await writes.RemoveCorrectionAsync("A-6");
         await AssertMatchesGrantsAsync(tenant, 8, "a removed correction");
 
         // The re-classification job: the funder's own rules place the zebra grants' purpose.
-        var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
-        rules["version"] = "quality-totals-1";
-        rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var put = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
-            HttpStatusCode.Accepted
-        );
-        using (var scope = app.Services.CreateScope())
-        {
-            await scope
-                .ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>()
-                .RunAsync(tenant.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
-        }
+        await writes.ReclassifyZebraAsync("quality-totals-1");
 
         await AssertMatchesGrantsAsync(tenant, 8, "a re-classification");
 
         // Deletes: a corrected grant (its correction goes by cascade) and a plain one.
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/C-2")).StatusCode);
+        await writes.DeleteAsync("C-2");
         await AssertMatchesGrantsAsync(tenant, 7, "deleting a corrected grant");
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/A-1")).StatusCode);
+        await writes.DeleteAsync("A-1");
         await AssertMatchesGrantsAsync(tenant, 6, "deleting a grant");
 
         // Grants stored without flags count as flags -1 and are checked one by one by the report.
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
-        {
-            await connection.ExecuteAsync(
-                "UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId AND identifier IN ('A-2', 'C-1')",
-                new { tenant.FunderId }
-            );
-        }
+        await writes.ExecuteAsync(
+            "UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId AND identifier IN ('A-2', 'C-1')"
+        );
 
         await AssertMatchesGrantsAsync(tenant, 6, "clearing some flags");
 
         // Evidence the triggers read as the service does: an "unclassified: " line after others, cut at '(' before
         // ':'; a line that only mentions it; none at all (low confidence).
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
-        {
-            await connection.ExecuteAsync(
-                """
-                UPDATE grants SET level = 'unclassified',
-                       level_evidence = CASE identifier
-                           WHEN 'A-3' THEN '["rule: x","unclassified: odd reason (margin 2): y","unclassified: z"]'
-                           WHEN 'A-4' THEN '["not unclassified: here"]'
-                           ELSE NULL END
-                WHERE funder_id = @FunderId AND identifier IN ('A-3', 'A-4', 'A-5')
-                """,
-                new { tenant.FunderId }
-            );
-        }
+        await writes.ExecuteAsync(
+            """
+            UPDATE grants SET level = 'unclassified',
+                   level_evidence = CASE identifier
+                       WHEN 'A-3' THEN '["rule: x","unclassified: odd reason (margin 2): y","unclassified: z"]'
+                       WHEN 'A-4' THEN '["not unclassified: here"]'
+                       ELSE NULL END
+            WHERE funder_id = @FunderId AND identifier IN ('A-3', 'A-4', 'A-5')
+            """
+        );
 
         await AssertMatchesGrantsAsync(tenant, 6, "changing the evidence");
         Assert.Contains(await StoredAsync(tenant.FunderId), r => r.LevelReason == "odd reason");
 
         // A purge of the funder: one statement deleting all its grants, over several days, leaves no totals.
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
-        {
-            await connection.ExecuteAsync("DELETE FROM grants WHERE funder_id = @FunderId", new { tenant.FunderId });
-        }
+        await writes.ExecuteAsync("DELETE FROM grants WHERE funder_id = @FunderId");
 
         await AssertMatchesGrantsAsync(tenant, 0, "deleting all the funder's grants");
         Assert.Empty(await StoredAsync(tenant.FunderId));
@@ -377,6 +336,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
     public async Task An_import_in_many_batches_adds_its_new_grants_once_and_a_failed_one_adds_nothing()
     {
         var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostPackageAsync(Giving.Package(Planned("B-0", 5m, "EUR", "2024-05-01", "2032-01-01")))
         );
@@ -399,7 +359,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
             PipelineBatches = 2,
             DayTotalsPerFlush = 3,
         };
-        await ImportAsync(tenant, Header + rows, options);
+        await writes.ImportAsync(Csv(Header + rows), ImportJobs.Create(app.Services, options));
         await AssertMatchesGrantsAsync(tenant, 121, "an import in 18 batches");
 
         // After it, the insert trigger counts a grant posted as JSON again.
@@ -412,7 +372,7 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
         var more = string.Concat(
             Enumerable.Range(1, 40).Select(i => $"D-{i},Zebra,D,EUR,{i},2024-05-02,,2040-01-01,HN,,,\n")
         );
-        var failing = await UploadAsync(tenant, Header + more);
+        var failing = await writes.UploadAsync(Csv(Header + more));
         await Assert.ThrowsAsync<IOException>(() =>
             ImportJobs
                 .Create(app.Services, options, new ImportFaults(n => throw new IOException($"stopped after {n}")))
@@ -423,27 +383,6 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
             await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("B-901", 9m, "USD", "2024-05-02")))
         );
         await AssertMatchesGrantsAsync(tenant, 123, "a grant posted after the failed import");
-    }
-
-    private async Task CorrectAsync(Tenant tenant, string id, object body) =>
-        await HttpAssert.OkJsonAsync(await tenant.Client.PutAsJsonAsync($"/api/grants/{id}/classification", body));
-
-    private async Task<long> UploadAsync(Tenant tenant, string csv) =>
-        (
-            await HttpAssert.OkJsonAsync(
-                await tenant.Client.PostAsync("/api/grants/imports", Csv(csv)),
-                HttpStatusCode.Accepted
-            )
-        )
-            .GetProperty("id")
-            .GetInt64();
-
-    private async Task ImportAsync(Tenant tenant, string csv, GrantImportOptions options)
-    {
-        var id = await UploadAsync(tenant, csv);
-        await ImportJobs.Create(app.Services, options).RunAsync(id, CancellationToken.None);
-        var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
-        Assert.True(import.GetProperty("status").GetString() == "succeeded", import.GetRawText());
     }
 }
 

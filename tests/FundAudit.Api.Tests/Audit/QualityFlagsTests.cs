@@ -1,16 +1,12 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using FundAudit.Api.Features.Audit.Quality;
-using FundAudit.Api.Features.Classification;
-using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.GrantIngest.Xlsx;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using static FundAudit.Api.Tests.Audit.PortfolioWrites;
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
 namespace FundAudit.Api.Tests.Audit;
@@ -24,26 +20,12 @@ namespace FundAudit.Api.Tests.Audit;
 public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FundAuditApp
 {
-    private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
-
     private async Task AssertFlagsAndReportAsync(Tenant tenant, int expectedGrants, string step)
     {
         var db = app.Services.GetRequiredService<Db>();
         var store = app.Services.GetRequiredService<QualityStore>();
         var calculator = app.Services.GetRequiredService<QualityCalculator>();
-        var query = GetQuality.ToQuery(
-            new GetQuality.Request(
-                new DateOnly(1800, 1, 1),
-                new DateOnly(2200, 12, 31),
-                null,
-                "EUR",
-                null,
-                null,
-                null,
-                null
-            ),
-            calculator.Options
-        );
+        var query = WholeQualityQuery(calculator);
         var rows = await store.RowsAsync(tenant.FunderId, query, null, null, false, CancellationToken.None);
         Assert.Equal(expectedGrants, rows.Count);
         await using (var connection = await db.OpenAsync())
@@ -77,19 +59,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
     private async Task AssertGrantListsAsync(Tenant tenant, string step)
     {
         var calculator = app.Services.GetRequiredService<QualityCalculator>();
-        var query = GetQuality.ToQuery(
-            new GetQuality.Request(
-                new DateOnly(1800, 1, 1),
-                new DateOnly(2200, 12, 31),
-                null,
-                "EUR",
-                null,
-                null,
-                null,
-                null
-            ),
-            calculator.Options
-        );
+        var query = WholeQualityQuery(calculator);
         var all = await calculator.ComputeAsync(tenant.FunderId, query, null, null, CancellationToken.None);
         foreach (var (check, _, hits) in all.Checks)
         {
@@ -140,6 +110,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task The_stored_flags_and_the_summed_report_equal_the_checks_after_every_kind_of_write()
     {
         var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsync(
                 "/api/audit/rates",
@@ -164,7 +135,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
             + "F-2,Same,same,USD,0,2025-03-04,,local,prevention,yes\n"
             + "C-1,Emergency grant,Relocation,EUR,75.25,2099-05-01,KE,national,emergency,no\n"
             + "C-2,Zebra programme,Zebra,EUR,10,2019-07-01,GT,,,\n";
-        await ImportAsync(tenant, Csv(csv));
+        await writes.ImportAsync(Csv(csv));
         await AssertFlagsAndReportAsync(tenant, 7, "a CSV import");
 
         // An XLSX import: one new grant, one changed.
@@ -174,49 +145,31 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
             ["X-1", "Training", "Training", "EUR", 5, new DateCell(new DateTime(2025, 3, 4))],
             ["C-1", "Emergency grant", "Other", "EUR", 0, new DateCell(new DateTime(2025, 3, 5)), "KE"]
         );
-        await ImportAsync(tenant, book.Content());
+        await writes.ImportAsync(book.Content());
         await AssertFlagsAndReportAsync(tenant, 8, "an XLSX import");
 
         // A correction places the zebra grant; the re-classification job moves others.
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync(
-                "/api/grants/F-1/classification",
-                new
-                {
-                    level = "national",
-                    purpose = "collective",
-                    reason = "Board papers.",
-                }
-            )
+        await writes.CorrectAsync(
+            "F-1",
+            new
+            {
+                level = "national",
+                purpose = "collective",
+                reason = "Board papers.",
+            }
         );
         await AssertFlagsAndReportAsync(tenant, 8, "a correction");
-        var rules = JsonNode.Parse(await tenant.Client.GetStringAsync("/api/classification/rules"))!["rules"]!;
-        rules["version"] = "flags-1";
-        rules["purpose"]!["terms"]!["campaign"]!["zebra"] = 10;
-        var put = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsync("/api/classification/rules", Giving.Json(rules)),
-            HttpStatusCode.Accepted
-        );
-        using (var scope = app.Services.CreateScope())
-        {
-            await scope
-                .ServiceProvider.GetRequiredService<ReclassifyPortfolioJob>()
-                .RunAsync(tenant.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
-        }
+        await writes.ReclassifyZebraAsync("flags-1");
 
         await AssertFlagsAndReportAsync(tenant, 8, "a re-classification");
-        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Client.DeleteAsync("/api/grants/F-1")).StatusCode);
+        await writes.DeleteAsync("F-1");
         await AssertFlagsAndReportAsync(tenant, 7, "a delete");
 
         // Grants stored before migration 0018 (no flags) are checked one by one: the same report.
         var before = await QualityAsync(tenant);
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
-        {
-            await connection.ExecuteAsync(
-                "UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId AND identifier IN ('F-2', 'C-1', 'X-1')",
-                new { tenant.FunderId }
-            );
-        }
+        await writes.ExecuteAsync(
+            "UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId AND identifier IN ('F-2', 'C-1', 'X-1')"
+        );
 
         Assert.Equal(before, await QualityAsync(tenant));
         await AssertGrantListsAsync(tenant, "clearing some flags");
@@ -228,18 +181,6 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
                 await tenant.Client.GetAsync("/api/audit/quality?from=2000-01-01&to=2099-12-31&currency=EUR")
             )
         ).GetRawText();
-
-    private async Task ImportAsync(Tenant tenant, HttpContent file)
-    {
-        var upload = await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsync("/api/grants/imports", file),
-            HttpStatusCode.Accepted
-        );
-        var id = upload.GetProperty("id").GetInt64();
-        await app.Services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
-        var import = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
-        Assert.Equal("succeeded", import.GetProperty("status").GetString());
-    }
 }
 
 public sealed class SqliteQualityFlagsTests(SqliteApp app) : QualityFlagsTests<SqliteApp>(app);

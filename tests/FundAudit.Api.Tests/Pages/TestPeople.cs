@@ -121,7 +121,7 @@ internal static partial class TestPeople
     {
         var issued = await app
             .Services.GetRequiredService<Invitations>()
-            .InviteAsync(funderId, email, name, roles, "test", null, default);
+            .InviteAsync(new Inviter(funderId, "test", null), email, name, roles, default);
         Assert.NotNull(issued);
         return (issued.PersonId, issued.Token);
     }

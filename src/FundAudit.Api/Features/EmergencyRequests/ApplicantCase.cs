@@ -67,20 +67,11 @@ internal static class CheckRequestStatus
         bool CanWithdraw
     );
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         Request request,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
-    )
-    {
-        if (await cases.FindAsync(request.CaseCode, ct) is not var (row, fund))
-        {
-            return EmergencyProblems.CaseNotFound();
-        }
-
-        return TypedResults.Ok(await reader.ToResponseAsync(row, fund, ct));
-    }
+    ) => reader.StatusAsync(request.CaseCode, ct);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -96,9 +87,25 @@ internal sealed class ApplicantCaseReader(
     RequestStore requests,
     PaymentStore access,
     CaseKeys caseKeys,
+    CaseLookup cases,
+    RequestWorkflow workflow,
     TimeProvider clock
 )
 {
+    /// <summary>The case found by its code as its applicant sees it, or 404 when there is none.</summary>
+    public async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> StatusAsync(
+        string? caseCode,
+        CancellationToken ct
+    )
+    {
+        if (await cases.FindAsync(caseCode, ct) is not var (row, fund))
+        {
+            return EmergencyProblems.CaseNotFound();
+        }
+
+        return TypedResults.Ok(await ToResponseAsync(row, fund, ct));
+    }
+
     public async Task<CheckRequestStatus.Response> ToResponseAsync(RequestRow row, FundRow fund, CancellationToken ct)
     {
         var state = RequestWorkflow.ParseState(row.State);
@@ -139,8 +146,6 @@ internal sealed class ApplicantCaseReader(
     /// </summary>
     public async Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> TransitionAsync(
         string? caseCode,
-        CaseLookup cases,
-        RequestWorkflow workflow,
         Func<Actor, CaseCipher, (RequestCommand, TransitionEffects)> decide,
         CancellationToken ct
     )
@@ -183,15 +188,11 @@ internal static class AnswerQuestion
 
     public static Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
         Request request,
-        CaseLookup cases,
-        RequestWorkflow workflow,
         ApplicantCaseReader reader,
         CancellationToken ct
     ) =>
         reader.TransitionAsync(
             request.CaseCode,
-            cases,
-            workflow,
             (actor, cipher) =>
             {
                 var answer = new NewMessage(
@@ -222,15 +223,11 @@ internal static class WithdrawRequest
 
     public static Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
         Request request,
-        CaseLookup cases,
-        RequestWorkflow workflow,
         ApplicantCaseReader reader,
         CancellationToken ct
     ) =>
         reader.TransitionAsync(
             request.CaseCode,
-            cases,
-            workflow,
             (actor, _) => (new RequestCommand(RequestAction.Withdraw, actor), TransitionEffects.None),
             ct
         );

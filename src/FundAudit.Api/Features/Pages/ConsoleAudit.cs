@@ -37,27 +37,16 @@ internal static class ConsoleAudit
         .. ConsoleReview.Purposes.Select(p => "purpose:" + p),
     ];
 
-    public static async Task<IResult> ShowAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
-        CancellationToken ct
-    ) =>
-        await RenderAsync(http, user, audit, await DefaultsAsync(user, audit, grants, clock, ct), null, false, 200, ct);
+    public static async Task<IResult> ShowAsync([AsParameters] AuditPageServices s, CancellationToken ct) =>
+        await RenderAsync(s, await DefaultsAsync(s, ct), null, false, 200, ct);
 
     public static async Task<IResult> FreezeAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
+        [AsParameters] AuditPageServices s,
         IValidator<CreateBaseline.Request> validator,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
-        var form = FormState.Of(ConsoleForms.Read(http.Request.Form, BaselineFields));
+        var form = FormState.Of(ConsoleForms.Read(s.Http.Request.Form, BaselineFields));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var request = new CreateBaseline.Request(
             ConsoleForms.Blank(form.Value("name")),
@@ -67,11 +56,11 @@ internal static class ConsoleAudit
             ConsoleForms.Blank(form.Value("currency"))
         );
         await ConsoleForms.ValidateAsync(validator, request, errors, ct);
-        var data = await DefaultsAsync(user, audit, grants, clock, ct);
+        var data = await DefaultsAsync(s, ct);
         var status = StatusCodes.Status400BadRequest;
         if (errors.Count == 0)
         {
-            switch ((await audit.CreateBaselineAsync(request, user, ct)).Result)
+            switch ((await s.Audit.CreateBaselineAsync(request, s.User, ct)).Result)
             {
                 case Created<BaselineView> { Value: { } b }:
                     var notice = ConsoleText.T(
@@ -82,80 +71,56 @@ internal static class ConsoleAudit
                         b.Currency,
                         ConsolePortfolio.Grants(b.Grants)
                     );
-                    return await RenderAsync(http, user, audit, data, notice, false, 200, ct);
+                    return await RenderAsync(s, data, notice, false, 200, ct);
                 case ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } conflict:
                     errors["name"] = ConsoleForms.Detail(conflict);
                     status = conflict.StatusCode;
                     break;
                 case ProblemHttpResult problem:
                     data = data with { Baseline = form };
-                    return await RenderAsync(
-                        http,
-                        user,
-                        audit,
-                        data,
-                        ConsoleForms.Detail(problem),
-                        true,
-                        problem.StatusCode,
-                        ct
-                    );
+                    return await RenderAsync(s, data, ConsoleForms.Detail(problem), true, problem.StatusCode, ct);
             }
         }
 
         data = data with { Baseline = form with { Errors = errors } };
-        return await RenderAsync(http, user, audit, data, ConsoleText.T("Audit_NotFrozen"), true, status, ct);
+        return await RenderAsync(s, data, ConsoleText.T("Audit_NotFrozen"), true, status, ct);
     }
 
     public static Task<IResult> AddTargetAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
+        [AsParameters] AuditPageServices s,
         IValidator<CreateTarget.Request> validator,
-        TimeProvider clock,
         CancellationToken ct
-    ) => WriteTargetAsync(http, null, user, audit, grants, validator, clock, ct);
+    ) => WriteTargetAsync(s, null, validator, ct);
 
     public static Task<IResult> EditTargetAsync(
-        HttpContext http,
         long id,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
+        [AsParameters] AuditPageServices s,
         IValidator<CreateTarget.Request> validator,
-        TimeProvider clock,
         CancellationToken ct
-    ) => WriteTargetAsync(http, id, user, audit, grants, validator, clock, ct);
+    ) => WriteTargetAsync(s, id, validator, ct);
 
     public static async Task<IResult> DeleteTargetAsync(
-        HttpContext http,
         long id,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
+        [AsParameters] AuditPageServices s,
         CancellationToken ct
     )
     {
-        var data = await DefaultsAsync(user, audit, grants, clock, ct);
-        return (await audit.DeleteTargetAsync(id, user, ct)).Result is ProblemHttpResult problem
-            ? await RenderAsync(http, user, audit, data, ConsoleForms.Detail(problem), true, problem.StatusCode, ct)
-            : await RenderAsync(http, user, audit, data, ConsoleText.T("Audit_TargetRemoved", id), false, 200, ct);
+        var data = await DefaultsAsync(s, ct);
+        return (await s.Audit.DeleteTargetAsync(id, s.User, ct)).Result is ProblemHttpResult problem
+            ? await RenderAsync(s, data, ConsoleForms.Detail(problem), true, problem.StatusCode, ct)
+            : await RenderAsync(s, data, ConsoleText.T("Audit_TargetRemoved", id), false, 200, ct);
     }
 
     /// <summary>A new target (no <paramref name="id"/>) or a change to one; refused beside its form.</summary>
     private static async Task<IResult> WriteTargetAsync(
-        HttpContext http,
+        AuditPageServices s,
         long? id,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
         IValidator<CreateTarget.Request> validator,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
-        var form = FormState.Of(ConsoleForms.Read(http.Request.Form, TargetFields));
+        var (audit, user) = (s.Audit, s.User);
+        var form = FormState.Of(ConsoleForms.Read(s.Http.Request.Form, TargetFields));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var request = new CreateTarget.Request(
             ConsoleForms.Blank(form.Value("metric")),
@@ -165,7 +130,7 @@ internal static class ConsoleAudit
             ConsoleForms.Id(form, "baselineid", errors)
         );
         await ConsoleForms.ValidateAsync(validator, request, errors, ct);
-        var data = await DefaultsAsync(user, audit, grants, clock, ct);
+        var data = await DefaultsAsync(s, ct);
         var status = StatusCodes.Status400BadRequest;
         var notice = ConsoleText.T("Audit_TargetNotSaved");
         if (errors.Count == 0)
@@ -176,7 +141,7 @@ internal static class ConsoleAudit
             if (result is not ProblemHttpResult problem)
             {
                 var saved = id is null ? ConsoleText.T("Audit_TargetSet") : ConsoleText.T("Audit_TargetChanged", id);
-                return await RenderAsync(http, user, audit, data, saved, false, 200, ct);
+                return await RenderAsync(s, data, saved, false, 200, ct);
             }
 
             status = problem.StatusCode;
@@ -198,21 +163,15 @@ internal static class ConsoleAudit
                 EditedTargetId = id,
                 EditedTarget = refused,
             };
-        return await RenderAsync(http, user, audit, data, notice, true, status, ct);
+        return await RenderAsync(s, data, notice, true, status, ct);
     }
 
     /// <summary>The page's lists and its forms with their defaults (last year, newest baseline).</summary>
-    private static async Task<AuditPageData> DefaultsAsync(
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
-        CancellationToken ct
-    )
+    private static async Task<AuditPageData> DefaultsAsync(AuditPageServices s, CancellationToken ct)
     {
-        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
-        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
-        var baselines = await audit.ListBaselinesAsync(user, ct);
+        var year = s.ThisYear();
+        var currencies = await s.CurrenciesAsync(ct);
+        var baselines = await s.Audit.ListBaselinesAsync(s.User, ct);
         var latest = baselines.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id).FirstOrDefault();
         var baseline = FormState.Of(
             new Dictionary<string, string>
@@ -238,7 +197,7 @@ internal static class ConsoleAudit
             null,
             null,
             currencies,
-            ConsoleReview.CanCorrect(user),
+            ConsoleReview.CanCorrect(s.User),
             baseline,
             target,
             null,
@@ -247,9 +206,7 @@ internal static class ConsoleAudit
     }
 
     private static async Task<IResult> RenderAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
+        AuditPageServices s,
         AuditPageData data,
         string? notice,
         bool noticeIsError,
@@ -257,8 +214,8 @@ internal static class ConsoleAudit
         CancellationToken ct
     )
     {
-        data = data with { Baselines = await audit.ListBaselinesAsync(user, ct) };
-        switch ((await audit.ListTargetsAsync(new ListTargets.Request(null, null, null), user, ct)).Result)
+        data = data with { Baselines = await s.Audit.ListBaselinesAsync(s.User, ct) };
+        switch ((await s.Audit.ListTargetsAsync(new ListTargets.Request(null, null, null), s.User, ct)).Result)
         {
             case Ok<IReadOnlyList<TargetView>> { Value: { } t }:
                 data = data with { Targets = t };
@@ -269,7 +226,7 @@ internal static class ConsoleAudit
         }
 
         return ConsoleRender.Page<ConsoleAuditPage>(
-            http,
+            s.Http,
             ConsoleText.T("Audit_Title"),
             "audit",
             data,

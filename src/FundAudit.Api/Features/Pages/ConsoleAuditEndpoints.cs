@@ -17,13 +17,7 @@ internal static class ConsoleAuditEndpoints
         pages.MapGet("/downloads", ConsoleTrend.DownloadsAsync).WithName("ConsoleDownloadsPage");
         pages.MapGroup("/downloads").MapAuditDownloads(); // the audit's own handlers, under the console's session
 
-        var forms = pages
-            .MapGroup("/audit")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            );
+        var forms = pages.MapForms("/audit").RequirePortfolioWrite();
         forms.MapPost("/baselines", ConsoleAudit.FreezeAsync).WithName("ConsoleFreezeBaseline");
         forms.MapPost("/targets", ConsoleAudit.AddTargetAsync).WithName("ConsoleAddTarget");
         forms.MapPost("/targets/{id:long}", ConsoleAudit.EditTargetAsync).WithName("ConsoleEditTarget");
@@ -33,11 +27,8 @@ internal static class ConsoleAuditEndpoints
         pages
             .MapPost("/rules", ConsoleRules.SubmitAsync)
             .WithName("ConsoleRulesForm")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            )
+            .CheckedForms()
+            .RequirePortfolioWrite()
             .WithMetadata(new RequestSizeLimitAttribute(ConsoleRules.FormLimit))
             .WithFormOptions(valueLengthLimit: (int)ConsoleRules.FormLimit);
     }

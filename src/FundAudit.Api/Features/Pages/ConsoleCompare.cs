@@ -28,17 +28,14 @@ internal static class ConsoleCompare
     public static readonly string[] Fields = ["baseline", "thenfrom", "thento", "nowfrom", "nowto", "currency"];
 
     public static async Task<IResult> ShowAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
+        [AsParameters] AuditPageServices s,
         IValidator<ComparePeriods.Request> periodsValidator,
         IValidator<CompareBaseline.Request> baselineValidator,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
-        var form = FormState.Of(await QueryAsync(http.Request.Query, user, grants, clock, ct));
+        var (http, user, audit) = (s.Http, s.User, s.Audit);
+        var form = FormState.Of(await QueryAsync(http.Request.Query, s, ct));
         var baselines = await audit.ListBaselinesAsync(user, ct);
         var data = new CompareData(form, baselines, null, null, null, null, null, null, null, null, null);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -188,22 +185,19 @@ internal static class ConsoleCompare
     /// <summary>The query as asked; blank: last year beside this one, in the first currency.</summary>
     private static async Task<Dictionary<string, string>> QueryAsync(
         IQueryCollection query,
-        ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
+        AuditPageServices s,
         CancellationToken ct
     )
     {
         var values = ConsoleForms.Read(query, Fields);
-        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var year = s.ThisYear();
         Default(values, "thenfrom", $"{year - 1:D4}-01-01");
         Default(values, "thento", $"{year - 1:D4}-12-31");
         Default(values, "nowfrom", $"{year:D4}-01-01");
         Default(values, "nowto", $"{year:D4}-12-31");
         if (values["currency"].Length == 0)
         {
-            var currencies = await grants.ListCurrenciesAsync(user, ct);
-            values["currency"] = currencies.Count > 0 ? currencies[0].Currency : ConsolePortfolio.FallbackCurrency;
+            values["currency"] = await s.FirstCurrencyAsync(ct);
         }
 
         return values;

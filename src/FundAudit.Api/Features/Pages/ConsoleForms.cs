@@ -83,7 +83,20 @@ internal static class ConsoleForms
         return null;
     }
 
-    public static string? Blank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>A date that must be given as YYYY-MM-DD (a period's end): anything else, blank too, is a problem on
+    /// <paramref name="field"/>.</summary>
+    public static DateOnly? RequiredDate(string text, string field, Dictionary<string, string> errors)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[field] = ConsoleText.T("Problem_Date");
+        return null;
+    }
 
     /// <summary>
     /// The API validator's problems added to <paramref name="errors"/> by field (the property name in lower case),
@@ -102,6 +115,15 @@ internal static class ConsoleForms
             errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
         }
     }
+
+    /// <summary><see cref="ValidateAsync"/>, only when every field could be read (no problem in
+    /// <paramref name="errors"/> yet).</summary>
+    public static Task ValidateIfReadAsync<T>(
+        IValidator<T> validator,
+        T request,
+        Dictionary<string, string> errors,
+        CancellationToken ct
+    ) => errors.Count == 0 ? ValidateAsync(validator, request, errors, ct) : Task.CompletedTask;
 
     /// <summary>A problem's detail, else its title.</summary>
     public static string Detail(ProblemHttpResult problem) =>

@@ -34,11 +34,7 @@ internal static class ConsoleFunds
         funds.MapGet("/", ListAsync).WithName("ConsoleFundsPage");
         funds.MapGet("/new", New).WithName("ConsoleNewFundPage");
         funds.MapGet("/{slug}", EditAsync).WithName("ConsoleFundPage");
-        var forms = funds
-            .MapGroup("/")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireStepUp();
+        var forms = funds.MapForms().RequireStepUp();
         forms.MapPost("/", CreateAsync).WithName("ConsoleCreateFund");
         forms.MapPost("/{slug}", UpdateAsync).WithName("ConsoleUpdateFund");
     }

@@ -35,16 +35,8 @@ internal static class ConsolePeople
             return await PageAsync(http, people, null, null, notice, true, StatusCodes.Status400BadRequest, ct);
         }
 
-        var funderId = http.User.FunderId();
-        var issued = await invitations.InviteAsync(
-            funderId,
-            request.Email,
-            request.DisplayName,
-            request.Roles,
-            http.User.Actor(),
-            http.User.StaffPersonId(),
-            ct
-        );
+        var by = Inviter.Of(http.User);
+        var issued = await invitations.InviteAsync(by, request.Email, request.DisplayName, request.Roles, ct);
         return await InvitedPageAsync(http, people, invitations, issued, ConsoleText.T("People_Duplicate"), 409, ct);
     }
 
@@ -56,18 +48,10 @@ internal static class ConsolePeople
         CancellationToken ct
     )
     {
-        var funderId = http.User.FunderId();
         var person = await people.FindAsync(http.User, id, ct);
         var issued = person is null
             ? null
-            : await invitations.ReinviteAsync(
-                funderId,
-                id,
-                person.RoleList,
-                http.User.Actor(),
-                http.User.StaffPersonId(),
-                ct
-            );
+            : await invitations.ReinviteAsync(Inviter.Of(http.User), id, person.RoleList, ct);
         return await InvitedPageAsync(http, people, invitations, issued, ConsoleText.T("People_NoInvitable"), 404, ct);
     }
 

@@ -117,9 +117,10 @@ internal static class ConsolePortfolio
     {
         var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
         return new PortfolioQuery(
-            Blank(from) ?? $"{year:D4}-01-01",
-            Blank(to) ?? $"{year:D4}-12-31",
-            Blank(currency)?.ToUpperInvariant() ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
+            ConsoleForms.Blank(from) ?? $"{year:D4}-01-01",
+            ConsoleForms.Blank(to) ?? $"{year:D4}-12-31",
+            ConsoleForms.Blank(currency)?.ToUpperInvariant()
+                ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
             long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null
         );
     }
@@ -135,8 +136,8 @@ internal static class ConsolePortfolio
         CancellationToken ct
     )
     {
-        var fromDate = Date(query.From, "from", errors);
-        var toDate = Date(query.To, "to", errors);
+        var fromDate = ConsoleForms.RequiredDate(query.From, "from", errors);
+        var toDate = ConsoleForms.RequiredDate(query.To, "to", errors);
         var request = new GetMix.Request(
             fromDate,
             toDate,
@@ -149,13 +150,7 @@ internal static class ConsolePortfolio
             null,
             false
         );
-        if (errors.Count == 0)
-        {
-            foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-        }
+        await ConsoleForms.ValidateIfReadAsync(validator, request, errors, ct);
 
         return request;
     }
@@ -321,17 +316,4 @@ internal static class ConsolePortfolio
 
     private static string Detail(ProblemHttpResult problem) =>
         problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? ConsoleText.T("Problem_Figures");
-
-    private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        errors[field] = ConsoleText.T("Problem_Date");
-        return null;
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

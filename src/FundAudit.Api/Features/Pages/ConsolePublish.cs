@@ -20,6 +20,16 @@ internal sealed record PublishPageData(
     public string QueryString => $"?from={Uri.EscapeDataString(From)}&to={Uri.EscapeDataString(To)}";
 }
 
+/// <summary>What every handler of the publish page is given: the request and its person, the grants' use cases, the
+/// clock (for the default period) and the console's text.</summary>
+internal sealed record PublishPageServices(
+    HttpContext Http,
+    ClaimsPrincipal User,
+    GrantIngestUseCases Grants,
+    TimeProvider Clock,
+    IStringLocalizer<ConsoleText> Text
+);
+
 /// <summary>
 /// The console's publish page (/app/publish): the 360Giving downloads of a period (the API's exports, under the console
 /// session) and the sensitive grants, which administrators and analysts mark and unmark (the API's PUT
@@ -33,185 +43,111 @@ internal static class ConsolePublish
         portfolio.MapGet("/publish/360giving.json", JsonAsync).WithName("ConsolePublishJson");
         portfolio.MapGet("/publish/360giving.csv", CsvAsync).WithName("ConsolePublishCsv");
         portfolio
-            .MapGroup("/publish")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            )
+            .MapForms("/publish")
+            .RequirePortfolioWrite()
             .MapPost("/sensitive", MarkAsync)
             .WithName("ConsoleMarkSensitive");
     }
 
     public static async Task<IResult> ShowAsync(
-        HttpContext http,
         string? from,
         string? to,
-        ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
+        [AsParameters] PublishPageServices s,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {
-        var (f, t) = Period(from, to, clock);
+        var (f, t) = Period(from, to, s.Clock);
         var errors = (await RequestAsync(f, t, validator, ct)).Errors;
         var status = errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
-        return await RenderAsync(http, f, t, errors, null, user, grants, text, null, false, status, ct);
+        return await RenderAsync(s, f, t, errors, null, null, false, status, ct);
     }
 
     public static Task<IResult> JsonAsync(
-        HttpContext http,
         string? from,
         string? to,
-        ClaimsPrincipal user,
+        [AsParameters] PublishPageServices s,
         PublishUseCases publish,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
-    ) =>
-        DownloadAsync(
-            http,
-            from,
-            to,
-            user,
-            async r => (await publish.JsonAsync(r, user, http)).Result,
-            grants,
-            clock,
-            validator,
-            text,
-            ct
-        );
+    ) => DownloadAsync(from, to, s, async r => (await publish.JsonAsync(r, s.User, s.Http)).Result, validator, ct);
 
     public static Task<IResult> CsvAsync(
-        HttpContext http,
         string? from,
         string? to,
-        ClaimsPrincipal user,
+        [AsParameters] PublishPageServices s,
         PublishUseCases publish,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
-    ) =>
-        DownloadAsync(
-            http,
-            from,
-            to,
-            user,
-            async r => (await publish.CsvAsync(r, user, http)).Result,
-            grants,
-            clock,
-            validator,
-            text,
-            ct
-        );
+    ) => DownloadAsync(from, to, s, async r => (await publish.CsvAsync(r, s.User, s.Http)).Result, validator, ct);
 
     /// <summary>A download, or the page again with what is wrong (a bad period, no grant in it).</summary>
     private static async Task<IResult> DownloadAsync(
-        HttpContext http,
         string? from,
         string? to,
-        ClaimsPrincipal user,
+        PublishPageServices s,
         Func<ExportGiving.Request, Task<IResult>> export,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
         IValidator<ExportGiving.Request> validator,
-        IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {
-        var (f, t) = Period(from, to, clock);
+        var (f, t) = Period(from, to, s.Clock);
         var (request, errors) = await RequestAsync(f, t, validator, ct);
         if (errors.Count > 0)
         {
-            return await RenderAsync(http, f, t, errors, null, user, grants, text, null, false, 400, ct);
+            return await RenderAsync(s, f, t, errors, null, null, false, 400, ct);
         }
 
         var result = await export(request);
         if (result is ProblemHttpResult problem)
         {
-            var notice = text["Publish_Empty", f, t];
-            return await RenderAsync(
-                http,
-                f,
-                t,
-                errors,
-                null,
-                user,
-                grants,
-                text,
-                notice,
-                true,
-                problem.StatusCode,
-                ct
-            );
+            var notice = s.Text["Publish_Empty", f, t];
+            return await RenderAsync(s, f, t, errors, null, notice, true, problem.StatusCode, ct);
         }
 
         return result;
     }
 
-    public static async Task<IResult> MarkAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
-        IStringLocalizer<ConsoleText> text,
-        CancellationToken ct
-    )
+    public static async Task<IResult> MarkAsync([AsParameters] PublishPageServices s, CancellationToken ct)
     {
-        var form = http.Request.Form;
-        var (f, t) = Period(form["from"], form["to"], clock);
+        var form = s.Http.Request.Form;
+        var (f, t) = Period(form["from"], form["to"], s.Clock);
         var id = form["id"].ToString().Trim();
         var sensitive = form["sensitive"].ToString() == "true";
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (id.Length == 0 || id.Length > 400)
         {
-            errors["id"] = text["Publish_NoId"];
-            return await RenderAsync(http, f, t, errors, id, user, grants, text, null, false, 400, ct);
+            errors["id"] = s.Text["Publish_NoId"];
+            return await RenderAsync(s, f, t, errors, id, null, false, 400, ct);
         }
 
-        if ((await grants.SetSensitiveAsync(id, sensitive, user, ct)).Result is ProblemHttpResult problem)
+        if ((await s.Grants.SetSensitiveAsync(id, sensitive, s.User, ct)).Result is ProblemHttpResult problem)
         {
-            errors["id"] = text["Publish_NoId"];
-            return await RenderAsync(http, f, t, errors, id, user, grants, text, null, false, problem.StatusCode, ct);
+            errors["id"] = s.Text["Publish_NoId"];
+            return await RenderAsync(s, f, t, errors, id, null, false, problem.StatusCode, ct);
         }
 
-        var notice = text[sensitive ? "Publish_Marked" : "Publish_Unmarked", id];
-        return await RenderAsync(http, f, t, errors, null, user, grants, text, notice, false, 200, ct);
+        var notice = s.Text[sensitive ? "Publish_Marked" : "Publish_Unmarked", id];
+        return await RenderAsync(s, f, t, errors, null, notice, false, 200, ct);
     }
 
     private static async Task<IResult> RenderAsync(
-        HttpContext http,
+        PublishPageServices s,
         string from,
         string to,
         IReadOnlyDictionary<string, string> errors,
         string? typedId,
-        ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        IStringLocalizer<ConsoleText> text,
         string? notice,
         bool noticeIsError,
         int status,
         CancellationToken ct
     )
     {
-        var sensitive = await grants.ListSensitiveAsync(new ListSensitiveGrants.Request(500, null), user, ct);
-        var canWrite = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Analyst);
+        var sensitive = await s.Grants.ListSensitiveAsync(new ListSensitiveGrants.Request(500, null), s.User, ct);
+        var canWrite = s.User.IsInRole(Roles.Admin) || s.User.IsInRole(Roles.Analyst);
         var data = new PublishPageData(from, to, errors, sensitive.Items, canWrite, typedId);
-        return ConsoleRender.Page<ConsolePublishPage>(
-            http,
-            text["Publish_Title"],
-            "portfolio",
-            data,
-            notice,
-            noticeIsError,
-            status
-        );
+        var title = s.Text["Publish_Title"];
+        return ConsoleRender.Page<ConsolePublishPage>(s.Http, title, "portfolio", data, notice, noticeIsError, status);
     }
 
     /// <summary>The period as typed; the current calendar year when none is given.</summary>
@@ -232,34 +168,10 @@ internal static class ConsolePublish
     )
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        DateOnly? f = null,
-            t = null;
-        if (DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var fd))
-        {
-            f = fd;
-        }
-        else
-        {
-            errors["from"] = ConsoleText.T("Problem_Date");
-        }
-
-        if (DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var td))
-        {
-            t = td;
-        }
-        else
-        {
-            errors["to"] = ConsoleText.T("Problem_Date");
-        }
-
+        var f = ConsoleForms.RequiredDate(from, "from", errors);
+        var t = ConsoleForms.RequiredDate(to, "to", errors);
         var request = new ExportGiving.Request(f, t, null, null, null, null, null);
-        if (errors.Count == 0)
-        {
-            foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-        }
+        await ConsoleForms.ValidateIfReadAsync(validator, request, errors, ct);
 
         return (request, errors);
     }

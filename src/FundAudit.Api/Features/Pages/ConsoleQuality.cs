@@ -22,54 +22,48 @@ internal sealed record QualityPageData(
     long? Cursor
 );
 
+/// <summary>What both quality pages are given: the request and its person, the period, currency and import as typed in
+/// the query, the quality calculator, the grants' use cases (the funder's currencies) and the clock.</summary>
+internal sealed record QualityPageRequest(
+    HttpContext Http,
+    string? From,
+    string? To,
+    string? Currency,
+    long? ImportId,
+    ClaimsPrincipal User,
+    QualityCalculator Quality,
+    GrantIngestUseCases Grants,
+    TimeProvider Clock
+);
+
 /// <summary>
 /// The console's data-quality pages: /app/quality lists the checks of a period (the API's GET /api/audit/quality for
 /// the signed-in funder), each linking /app/quality/{code}, a page of the grants that fail it.
 /// </summary>
 internal static class ConsoleQuality
 {
-    public static async Task<IResult> ShowAsync(
-        HttpContext http,
-        string? from,
-        string? to,
-        string? currency,
-        long? importId,
-        ClaimsPrincipal user,
-        QualityCalculator quality,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
-        CancellationToken ct
-    )
+    public static async Task<IResult> ShowAsync([AsParameters] QualityPageRequest q, CancellationToken ct)
     {
-        var typed = new Typed(from, to, currency, importId);
-        var (query, request, errors) = await ReadAsync(typed, user, quality, grants, clock, ct);
+        var (query, request, errors) = await ReadAsync(q, ct);
         if (errors.Count > 0)
         {
-            return Invalid(http, new QualityPageData(query, errors, null, null, null));
+            return Invalid(q.Http, new QualityPageData(query, errors, null, null, null));
         }
 
-        var report = await GetQuality.ReportAsync(quality, user.FunderId(), request, ct);
+        var report = await GetQuality.ReportAsync(q.Quality, q.User.FunderId(), request, ct);
         var data = new QualityPageData(query, errors, GetQuality.ToResponse(report, query.QueryString), null, null);
-        return ConsoleRender.Page<ConsoleQualityPage>(http, ConsoleText.T("Quality_Title"), "quality", data);
+        return ConsoleRender.Page<ConsoleQualityPage>(q.Http, ConsoleText.T("Quality_Title"), "quality", data);
     }
 
     public static async Task<IResult> GrantsAsync(
-        HttpContext http,
         string code,
-        string? from,
-        string? to,
-        string? currency,
-        long? importId,
         long? cursor,
-        ClaimsPrincipal user,
-        QualityCalculator quality,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
+        [AsParameters] QualityPageRequest q,
         CancellationToken ct
     )
     {
-        var typed = new Typed(from, to, currency, importId);
-        var (query, request, errors) = await ReadAsync(typed, user, quality, grants, clock, ct);
+        var http = q.Http;
+        var (query, request, errors) = await ReadAsync(q, ct);
         if (errors.Count > 0)
         {
             return Invalid(http, new QualityPageData(query, errors, null, null, null));
@@ -88,7 +82,7 @@ internal static class ConsoleQuality
             cursor,
             request.ImportId
         );
-        return (await QualityGrants.HandleAsync(code, pageRequest, user, quality, ct)).Result switch
+        return (await QualityGrants.HandleAsync(code, pageRequest, q.User, q.Quality, ct)).Result switch
         {
             Ok<QualityGrants.Response> { Value: { } page } => ConsoleRender.Page<ConsoleQualityPage>(
                 http,
@@ -117,36 +111,34 @@ internal static class ConsoleQuality
             StatusCodes.Status400BadRequest
         );
 
-    /// <summary>The page's query as typed.</summary>
-    private sealed record Typed(string? From, string? To, string? Currency, long? ImportId);
-
     /// <summary>The form as asked (where blank: this year, or with an import the span of its grants' award dates;
     /// the funder's first currency) and its problems by field, from the API's own validator.</summary>
     private static async Task<(QualityPageQuery, GetQuality.Request, Dictionary<string, string>)> ReadAsync(
-        Typed typed,
-        ClaimsPrincipal user,
-        QualityCalculator quality,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
+        QualityPageRequest typed,
         CancellationToken ct
     )
     {
-        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
-        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var (user, quality) = (typed.User, typed.Quality);
+        var currencies = (await typed.Grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+        var year = DateOnly.FromDateTime(typed.Clock.GetUtcNow().UtcDateTime).Year;
         var span =
             typed.ImportId is { } import && import > 0
                 ? await quality.ImportPeriodAsync(user.FunderId(), import, ct)
                 : null;
         var query = new QualityPageQuery(
-            Blank(typed.From) ?? span?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? $"{year:D4}-01-01",
-            Blank(typed.To) ?? span?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? $"{year:D4}-12-31",
-            Blank(typed.Currency)?.ToUpperInvariant()
+            ConsoleForms.Blank(typed.From)
+                ?? span?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                ?? $"{year:D4}-01-01",
+            ConsoleForms.Blank(typed.To)
+                ?? span?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                ?? $"{year:D4}-12-31",
+            ConsoleForms.Blank(typed.Currency)?.ToUpperInvariant()
                 ?? (currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency),
             typed.ImportId
         );
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var fromDate = Date(query.From, "from", errors);
-        var toDate = Date(query.To, "to", errors);
+        var fromDate = ConsoleForms.RequiredDate(query.From, "from", errors);
+        var toDate = ConsoleForms.RequiredDate(query.To, "to", errors);
         var request = new GetQuality.Request(
             fromDate,
             toDate,
@@ -158,27 +150,8 @@ internal static class ConsoleQuality
             null,
             query.ImportId
         );
-        if (errors.Count == 0)
-        {
-            foreach (var failure in (await new GetQuality.Validator().ValidateAsync(request, ct)).Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-        }
+        await ConsoleForms.ValidateIfReadAsync(new GetQuality.Validator(), request, errors, ct);
 
         return (query, request, errors);
     }
-
-    private static DateOnly? Date(string text, string field, Dictionary<string, string> errors)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        errors[field] = ConsoleText.T("Problem_Date");
-        return null;
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -18,6 +18,16 @@ internal sealed record RequestPageData(
     string SubmissionKey
 );
 
+/// <summary>What the request page's handlers are given: the request, the case's reference (from the route), the
+/// signed-in person, and the rapid-response use cases (the workflow's summary read too).</summary>
+internal sealed record RequestPage(
+    HttpContext Http,
+    [FromRoute] string Reference,
+    ClaimsPrincipal User,
+    RequestWorkflow Workflow,
+    EmergencyRequestsUseCases RapidResponse
+);
+
 /// <summary>
 /// The console's rapid-response pages: the response-time dashboard, the request list and the request page with its
 /// actions. Every read and every action goes through the rapid-response use cases, so the same rules as the API hold.
@@ -65,68 +75,32 @@ internal static partial class ConsoleRapidResponse
         );
     }
 
-    public static Task<IResult> ShowAsync(
-        HttpContext http,
-        string reference,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        EmergencyRequestsUseCases rapidResponse,
-        CancellationToken ct
-    ) => RenderRequestAsync(http, reference, user, workflow, rapidResponse, null, false, null, ct);
+    public static Task<IResult> ShowAsync([AsParameters] RequestPage page, CancellationToken ct) =>
+        RenderRequestAsync(page, null, false, null, ct);
 
     /// <summary>The deliberate click that opens the sensitive fields: the use case writes it to the access
     /// log.</summary>
-    public static async Task<IResult> RevealAsync(
-        HttpContext http,
-        string reference,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        EmergencyRequestsUseCases rapidResponse,
-        CancellationToken ct
-    )
+    public static async Task<IResult> RevealAsync([AsParameters] RequestPage page, CancellationToken ct)
     {
-        var revealed = (
-            await rapidResponse.GetRequestAsync(
-                reference,
-                http.Request.HasFormContentType ? http.Request.Form["purpose"].ToString() : null,
-                user,
-                ct
-            )
-        ).Result;
+        var request = page.Http.Request;
+        var purpose = request.HasFormContentType ? request.Form["purpose"].ToString() : null;
+        var revealed = (await page.RapidResponse.GetRequestAsync(page.Reference, purpose, page.User, ct)).Result;
         if (revealed is ProblemHttpResult { StatusCode: StatusCodes.Status403Forbidden } refused)
         {
-            return await RenderRequestAsync(
-                http,
-                reference,
-                user,
-                workflow,
-                rapidResponse,
-                refused.ProblemDetails.Detail,
-                true,
-                null,
-                ct,
-                refused.StatusCode
-            );
+            var detail = refused.ProblemDetails.Detail;
+            return await RenderRequestAsync(page, detail, true, null, ct, refused.StatusCode);
         }
 
         var value = (revealed as Ok<GetRequest.Response>)?.Value;
-        return await RenderRequestAsync(http, reference, user, workflow, rapidResponse, null, false, value, ct);
+        return await RenderRequestAsync(page, null, false, value, ct);
     }
 
-    public static async Task<IResult> ActAsync(
-        HttpContext http,
-        string reference,
-        string action,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        EmergencyRequestsUseCases rapidResponse,
-        CancellationToken ct
-    )
+    public static async Task<IResult> ActAsync([AsParameters] RequestPage page, string action, CancellationToken ct)
     {
         Task<IResult> Render(string? notice, bool noticeIsError, int status = StatusCodes.Status200OK) =>
-            RenderRequestAsync(http, reference, user, workflow, rapidResponse, notice, noticeIsError, null, ct, status);
+            RenderRequestAsync(page, notice, noticeIsError, null, ct, status);
 
-        var form = http.Request.Form;
+        var form = page.Http.Request.Form;
         int? version = int.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v)
             ? v
             : null;
@@ -135,7 +109,7 @@ internal static partial class ConsoleRapidResponse
             return await Render(ConsoleText.T("Request_Incomplete"), true);
         }
 
-        var result = await ActionResultAsync(form, reference, action, version, user, workflow, rapidResponse, ct);
+        var result = await ActionResultAsync(form, page, action, version, ct);
         if (result is ProblemHttpResult problem)
         {
             var detail = problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title;
@@ -148,20 +122,18 @@ internal static partial class ConsoleRapidResponse
     /// <summary>Runs the form's action through its use case (the same as the API's).</summary>
     private static async Task<IResult> ActionResultAsync(
         IFormCollection form,
-        string reference,
+        RequestPage page,
         string action,
         int? version,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
+        var (reference, user) = (page.Reference, page.User);
         string? Text(string name) => form[name].ToString() is { Length: > 0 } t ? t : null;
         async Task<IResult> Run<TTransition, TBody>(TBody body)
             where TTransition : IStaffTransition<TBody>
             where TBody : IVersionedBody =>
-            (await StaffTransition<TTransition, TBody>.HandleAsync(reference, body, user, workflow, ct)).Result;
+            (await StaffTransition<TTransition, TBody>.HandleAsync(reference, body, user, page.Workflow, ct)).Result;
 
         return action switch
         {
@@ -189,7 +161,7 @@ internal static partial class ConsoleRapidResponse
             >(new(version, d)),
             "disburse"
                 when Text("method") is { Length: <= 64 } m && Text("submission") is { Length: >= 16 and <= 64 } key => (
-                await rapidResponse.RecordDisbursementAsync(
+                await page.RapidResponse.RecordDisbursementAsync(
                     reference,
                     new(version, m, Text("reference") is { Length: <= 200 } pr ? pr : null),
                     "console:" + key,
@@ -206,11 +178,7 @@ internal static partial class ConsoleRapidResponse
     }
 
     private static async Task<IResult> RenderRequestAsync(
-        HttpContext http,
-        string reference,
-        ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        EmergencyRequestsUseCases rapidResponse,
+        RequestPage page,
         string? notice,
         bool noticeIsError,
         GetRequest.Response? revealed,
@@ -218,7 +186,8 @@ internal static partial class ConsoleRapidResponse
         int status = StatusCodes.Status200OK
     )
     {
-        if (await GetRequestSummary.HandleAsync(reference, user, workflow, ct) is not { } summary)
+        var (http, reference, user) = (page.Http, page.Reference, page.User);
+        if (await GetRequestSummary.HandleAsync(reference, user, page.Workflow, ct) is not { } summary)
         {
             return ConsoleRender.Message(
                 http,
@@ -229,7 +198,8 @@ internal static partial class ConsoleRapidResponse
         }
 
         var events =
-            (await rapidResponse.ListRequestEventsAsync(reference, user, ct)).Result as Ok<ListRequestEvents.Response>;
+            (await page.RapidResponse.ListRequestEventsAsync(reference, user, ct)).Result
+            as Ok<ListRequestEvents.Response>;
         var submissionKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         return ConsoleRender.Page<ConsoleRequest>(
             http,

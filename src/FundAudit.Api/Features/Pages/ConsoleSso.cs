@@ -49,12 +49,7 @@ internal static class ConsoleSso
                     .RequireRole(Roles.Admin)
             );
         admin.MapGet("/", ShowAsync).WithName("ConsoleSsoPage");
-        admin
-            .MapPost("/", SaveAsync)
-            .WithName("ConsoleSsoSave")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireStepUp();
+        admin.MapPost("/", SaveAsync).WithName("ConsoleSsoSave").CheckedForms().RequireStepUp();
         return app;
     }
 

@@ -31,16 +31,13 @@ internal static class ConsoleTrend
     public static readonly string[] Fields = ["from", "to", "currency", "years"];
 
     public static async Task<IResult> ShowAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
+        [AsParameters] AuditPageServices s,
         IValidator<GetTrend.Request> validator,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
-        var form = FormState.Of(await QueryAsync(http.Request.Query, -4, user, grants, clock, ct));
+        var http = s.Http;
+        var form = FormState.Of(await QueryAsync(http.Request.Query, -4, s, ct));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var request = new GetTrend.Request(
             ConsoleForms.Date(form, "from", errors),
@@ -67,7 +64,7 @@ internal static class ConsoleTrend
             );
         }
 
-        var (trend, problem) = await audit.TrendAsync(request, user, ct);
+        var (trend, problem) = await s.Audit.TrendAsync(request, s.User, ct);
         var data = trend is null
             ? new TrendData(form, null, null, ConsoleForms.Detail(problem!), query)
             : new TrendData(
@@ -80,16 +77,10 @@ internal static class ConsoleTrend
         return ConsoleRender.Page<ConsoleTrendPage>(http, ConsoleText.T("Trend_Title"), "trend", data);
     }
 
-    public static async Task<IResult> DownloadsAsync(
-        HttpContext http,
-        ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
-        CancellationToken ct
-    )
+    public static async Task<IResult> DownloadsAsync([AsParameters] AuditPageServices s, CancellationToken ct)
     {
-        var form = FormState.Of(await QueryAsync(http.Request.Query, 0, user, grants, clock, ct));
+        var http = s.Http;
+        var form = FormState.Of(await QueryAsync(http.Request.Query, 0, s, ct));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var from = ConsoleForms.Date(form, "from", errors);
         var to = ConsoleForms.Date(form, "to", errors);
@@ -98,7 +89,7 @@ internal static class ConsoleTrend
             errors["to"] = ConsoleText.T("Problem_ToBeforeFrom");
         }
 
-        var baselines = await audit.ListBaselinesAsync(user, ct);
+        var baselines = await s.Audit.ListBaselinesAsync(s.User, ct);
         if (errors.Count > 0)
         {
             return ConsoleRender.Page<ConsoleDownloadsPage>(
@@ -133,14 +124,12 @@ internal static class ConsoleTrend
     private static async Task<Dictionary<string, string>> QueryAsync(
         IQueryCollection query,
         int yearsBack,
-        ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        TimeProvider clock,
+        AuditPageServices s,
         CancellationToken ct
     )
     {
         var values = ConsoleForms.Read(query, Fields);
-        var year = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).Year;
+        var year = s.ThisYear();
         if (values["from"].Length == 0)
         {
             values["from"] = $"{year + yearsBack:D4}-01-01";
@@ -153,8 +142,7 @@ internal static class ConsoleTrend
 
         if (values["currency"].Length == 0)
         {
-            var currencies = await grants.ListCurrenciesAsync(user, ct);
-            values["currency"] = currencies.Count > 0 ? currencies[0].Currency : ConsolePortfolio.FallbackCurrency;
+            values["currency"] = await s.FirstCurrencyAsync(ct);
         }
 
         values["currency"] = values["currency"].ToUpperInvariant();

@@ -12,21 +12,11 @@ internal static partial class DefenderPages
     public static IResult ShowStatus(HttpContext http)
     {
         var fund = FundOf(http);
-        return RenderStatus(
-            http,
-            fund,
-            new DefenderStatusModel
-            {
-                Slug = fund.Slug,
-                FundName = fund.Name,
-                Token = PageSecurity.Token(http),
-            }
-        );
+        return RenderStatus(http, fund, StatusOf(http, fund));
     }
 
     public static async Task<IResult> CheckStatusAsync(
         HttpContext http,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     )
@@ -34,14 +24,12 @@ internal static partial class DefenderPages
         var fund = FundOf(http);
 
         var code = CodeOf(http);
-        var result = await CaseAsync(code, cases, reader, ct);
+        var result = await CaseAsync(code, reader, ct);
         return CaseOrNotFound(http, fund, code, result, null, false);
     }
 
     public static async Task<IResult> AnswerAsync(
         HttpContext http,
-        CaseLookup cases,
-        RequestWorkflow workflow,
         ApplicantCaseReader reader,
         IValidator<AnswerQuestion.Request> validator,
         CancellationToken ct
@@ -53,7 +41,7 @@ internal static partial class DefenderPages
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
         if (!(await validator.ValidateAsync(request, ct)).IsValid)
         {
-            var current = await CaseAsync(code, cases, reader, ct);
+            var current = await CaseAsync(code, reader, ct);
             return CaseOrNotFound(
                 http,
                 fund,
@@ -68,41 +56,35 @@ internal static partial class DefenderPages
 
         try
         {
-            var result = await AnswerQuestion.HandleAsync(request, cases, workflow, reader, ct);
-            return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", cases, reader, ct);
+            var result = await AnswerQuestion.HandleAsync(request, reader, ct);
+            return await AfterActionAsync(http, fund, code, result.Result, "Answer_Sent", reader, ct);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
-            return await BusyAsync(http, fund, code, cases, reader, request.Answer ?? "", ct);
+            return await BusyAsync(http, fund, code, reader, request.Answer ?? "", ct);
         }
     }
 
-    public static async Task<IResult> WithdrawAsync(
-        HttpContext http,
-        CaseLookup cases,
-        RequestWorkflow workflow,
-        ApplicantCaseReader reader,
-        CancellationToken ct
-    )
+    public static async Task<IResult> WithdrawAsync(HttpContext http, ApplicantCaseReader reader, CancellationToken ct)
     {
         var fund = FundOf(http);
 
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")
         {
-            var current = await CaseAsync(code, cases, reader, ct);
+            var current = await CaseAsync(code, reader, ct);
             return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
         }
 
         try
         {
             var request = new WithdrawRequest.Request(code);
-            var result = await WithdrawRequest.HandleAsync(request, cases, workflow, reader, ct);
-            return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", cases, reader, ct);
+            var result = await WithdrawRequest.HandleAsync(request, reader, ct);
+            return await AfterActionAsync(http, fund, code, result.Result, "Withdraw_Done", reader, ct);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
-            return await BusyAsync(http, fund, code, cases, reader, "", ct);
+            return await BusyAsync(http, fund, code, reader, "", ct);
         }
     }
 
@@ -115,7 +97,6 @@ internal static partial class DefenderPages
         HttpContext http,
         FundRow fund,
         string code,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         string typedAnswer,
         CancellationToken ct
@@ -126,7 +107,7 @@ internal static partial class DefenderPages
         const int Status = StatusCodes.Status503ServiceUnavailable;
         try
         {
-            var current = await CaseAsync(code, cases, reader, ct);
+            var current = await CaseAsync(code, reader, ct);
             return CaseOrNotFound(
                 http,
                 fund,
@@ -141,14 +122,7 @@ internal static partial class DefenderPages
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
             // Reading the case writes the access log, which waits on the same lock: the status form with the message.
-            var model = new DefenderStatusModel
-            {
-                Slug = fund.Slug,
-                FundName = fund.Name,
-                Token = PageSecurity.Token(http),
-                Notice = "Error_Busy",
-                NoticeIsError = true,
-            };
+            var model = StatusOf(http, fund) with { Notice = "Error_Busy", NoticeIsError = true };
             return RenderStatus(http, fund, model, Status);
         }
     }
@@ -159,7 +133,6 @@ internal static partial class DefenderPages
         string code,
         IResult result,
         string doneKey,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     )
@@ -169,7 +142,7 @@ internal static partial class DefenderPages
             return CaseOrNotFound(http, fund, code, ok, doneKey, false);
         }
 
-        var current = await CaseAsync(code, cases, reader, ct);
+        var current = await CaseAsync(code, reader, ct);
         return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
     }
 
@@ -186,32 +159,18 @@ internal static partial class DefenderPages
         int status = StatusCodes.Status200OK
     )
     {
-        var token = PageSecurity.Token(http);
+        var model = StatusOf(http, fund);
         if (found?.Value is not { } c)
         {
-            return RenderStatus(
-                http,
-                fund,
-                new DefenderStatusModel
-                {
-                    Slug = fund.Slug,
-                    FundName = fund.Name,
-                    Token = token,
-                    Notice = "Status_NotFound",
-                    NoticeIsError = true,
-                },
-                StatusCodes.Status404NotFound
-            );
+            var notFound = model with { Notice = "Status_NotFound", NoticeIsError = true };
+            return RenderStatus(http, fund, notFound, StatusCodes.Status404NotFound);
         }
 
         return RenderStatus(
             http,
             fund,
-            new DefenderStatusModel
+            model with
             {
-                Slug = fund.Slug,
-                FundName = fund.Name,
-                Token = token,
                 CaseCode = code,
                 Case = new DefenderCaseModel(
                     c.Reference,
@@ -230,6 +189,16 @@ internal static partial class DefenderPages
             answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest
         );
     }
+
+    /// <summary>The status page of <paramref name="fund"/> with its form token: the code form, nothing else yet.
+    /// </summary>
+    private static DefenderStatusModel StatusOf(HttpContext http, FundRow fund) =>
+        new()
+        {
+            Slug = fund.Slug,
+            FundName = fund.Name,
+            Token = PageSecurity.Token(http),
+        };
 
     private static IResult RenderStatus(
         HttpContext http,
@@ -254,11 +223,10 @@ internal static partial class DefenderPages
     /// case).</summary>
     private static async Task<Ok<CheckRequestStatus.Response>?> CaseAsync(
         string code,
-        CaseLookup cases,
         ApplicantCaseReader reader,
         CancellationToken ct
     ) =>
-        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), cases, reader, ct)).Result
+        (await CheckRequestStatus.HandleAsync(new CheckRequestStatus.Request(code), reader, ct)).Result
         as Ok<CheckRequestStatus.Response>;
 
     private static string CodeOf(HttpContext http) => http.Request.Form["code"].ToString().Trim();

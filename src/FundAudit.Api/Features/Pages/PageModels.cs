@@ -86,7 +86,7 @@ public sealed record DefenderCaseModel(
 );
 
 /// <summary>The status page: the code form, or the case with its question and the withdraw form.</summary>
-public sealed class DefenderStatusModel
+public sealed record DefenderStatusModel
 {
     public required string Slug { get; init; }
 

@@ -104,11 +104,7 @@ internal static class PagesEndpoints
         var defenderPages = defender.MapGroup("/").AddEndpointFilter(DefenderPages.RequireFundAsync);
         defenderPages.MapGet("/", DefenderPages.ShowForm).WithName("DefenderFormPage");
         defenderPages.MapGet("/status", DefenderPages.ShowStatus).WithName("DefenderStatusPage");
-        var defenderForms = defender
-            .MapGroup("/")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .AddEndpointFilter(DefenderPages.RequireFundAsync);
+        var defenderForms = defender.MapForms().AddEndpointFilter(DefenderPages.RequireFundAsync);
         defenderForms.MapPost("/", DefenderPages.SubmitFormAsync).WithName("DefenderSubmitPage");
         defenderForms.MapPost("/status", DefenderPages.CheckStatusAsync).WithName("DefenderCheckStatusPage");
         defenderForms.MapPost("/answer", DefenderPages.AnswerAsync).WithName("DefenderAnswerPage");
@@ -127,19 +123,8 @@ internal static class PagesEndpoints
             .AllowAnonymous()
             .WithName("ConsoleSignIn")
             .RequireRateLimiting(RateLimiting.PublicPolicy)
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .WithMetadata(
-                new RateLimitRejectionPage(
-                    (http, status) =>
-                        ConsoleRender.Message(
-                            http,
-                            ConsoleText.T("TooMany_Title"),
-                            ConsoleText.T("TooMany_Text"),
-                            status
-                        )
-                )
-            );
+            .CheckedForms()
+            .WithMetadata(PageRoutes.ConsoleTooMany());
     }
 
     /// <summary>The signed-in console at /app: its forbidden and not-found pages and sign-out forms.</summary>
@@ -152,10 +137,7 @@ internal static class PagesEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         console.MapGet("/forbidden", ConsoleAccount.Forbidden).WithName("ConsoleForbiddenPage");
         console.MapFallback("/{**path}", ConsoleAccount.NotFound).WithName("ConsoleNotFoundPage");
-        var consoleForms = console
-            .MapGroup("/")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        var consoleForms = console.MapForms();
         consoleForms.MapPost("/sign-out", ConsoleAccount.SignOutAsync).WithName("ConsoleSignOut");
         consoleForms
             .MapPost("/sign-out-everywhere", ConsoleAccount.SignOutEverywhereAsync)
@@ -170,10 +152,7 @@ internal static class PagesEndpoints
         rapid.MapGet("/", ConsoleRapidResponse.DashboardAsync).WithName("ConsoleResponseTimesPage");
         rapid.MapGet("/requests", ConsoleRapidResponse.ListAsync).WithName("ConsoleRequestsPage");
         rapid.MapGet("/requests/{reference}", ConsoleRapidResponse.ShowAsync).WithName("ConsoleRequestPage");
-        var rapidForms = rapid
-            .MapGroup("/requests/{reference}")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        var rapidForms = rapid.MapForms("/requests/{reference}");
         rapid
             .MapGet("/requests/{reference}/shred", ConsoleShred.ConfirmAsync)
             .WithName("ConsoleShredRequestPage")
@@ -209,21 +188,10 @@ internal static class PagesEndpoints
             .ExcludeFromDescription()
             .AllowAnonymous()
             .RequireRateLimiting(RateLimiting.PublicPolicy)
-            .WithMetadata(
-                new RequestSizeLimitAttribute(FormBodyLimit),
-                new RateLimitRejectionPage(
-                    (http, status) =>
-                        ConsoleRender.Message(
-                            http,
-                            ConsoleText.T("TooMany_Title"),
-                            ConsoleText.T("TooMany_Text"),
-                            status
-                        )
-                )
-            );
+            .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit), PageRoutes.ConsoleTooMany());
         open.MapGet("/invitations/{token}", ConsoleInvitation.ShowAsync).WithName("ConsoleInvitationPage");
         open.MapGet("/seize", ConsoleSeizeSelf.Show).WithName("ConsoleSeizeSelfPage");
-        var openForms = open.MapGroup("/").DisableAntiforgery().AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync);
+        var openForms = open.MapForms();
         openForms
             .MapPost("/invitations/{token}/password", ConsoleInvitation.SetPasswordAsync)
             .WithName("ConsoleInvitationPassword");
@@ -238,11 +206,7 @@ internal static class PagesEndpoints
                 p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
             );
         people.MapGet("/", ConsolePeople.ShowAsync).WithName("ConsolePeoplePage");
-        var peopleForms = people
-            .MapGroup("/")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireStepUp();
+        var peopleForms = people.MapForms().RequireStepUp();
         peopleForms.MapPost("/", ConsolePeople.InviteAsync).WithName("ConsoleInvitePerson");
         peopleForms.MapPost("/{id:long}/invite", ConsolePeople.ReinviteAsync).WithName("ConsoleReinvitePerson");
         peopleForms.MapPost("/{id:long}/seize", ConsolePeople.SeizeAsync).WithName("ConsoleSeizePerson");
@@ -262,23 +226,15 @@ internal static class PagesEndpoints
         // A correction is the API's PortfolioWrite: administrators and analysts; an officer is sent to the forbidden
         // page.
         portfolio
-            .MapGroup("/review")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            )
+            .MapForms("/review")
+            .RequirePortfolioWrite()
             .MapPost("/{id}", ConsoleReview.CorrectAsync)
             .WithName("ConsoleCorrectGrant");
 
         // A retry is the API's PortfolioWrite too.
         portfolio
-            .MapGroup("/imports")
-            .DisableAntiforgery()
-            .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            )
+            .MapForms("/imports")
+            .RequirePortfolioWrite()
             .MapPost("/{id}/retry", ConsoleImports.RetryAsync)
             .WithName("ConsoleRetryImport");
 
@@ -307,9 +263,7 @@ internal static class PagesEndpoints
             .DisableAntiforgery()
             .AddEndpointFilter(ConsoleImportUpload.AnswerTooLargeAsync)
             .AddEndpointFilter(PageSecurity.RequireAntiforgeryAsync)
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
-            )
+            .RequirePortfolioWrite()
             .MapPost("/", ConsoleImportUpload.UploadAsync)
             .WithName("ConsoleUploadImport")
             .WithMetadata(new RequestSizeLimitAttribute(uploadLimit), new AnswersOversizedBody())

@@ -12,6 +12,15 @@ internal sealed record IssuedInvitation(
     IReadOnlyList<string>? PendingRoles = null
 );
 
+/// <summary>Who invites: the funder, the actor written on the invitation ("cli" from the command line), and the person
+/// who asks for the guarded roles (a console session's person, an API key's owner; none from the command line).
+/// </summary>
+internal sealed record Inviter(long FunderId, string CreatedBy, long? RequestedBy)
+{
+    /// <summary>The funder and the signed-in person or API key of <paramref name="user"/>.</summary>
+    public static Inviter Of(ClaimsPrincipal user) => new(user.FunderId(), user.Actor(), user.StaffPersonId());
+}
+
 /// <summary>
 /// Invitations: a person is invited with a one-time link (256 random bits; only its SHA-256 is stored) that expires
 /// after <see cref="PeopleOptions.InvitationHours"/>. The link opens the pages where the person sets a password and
@@ -32,51 +41,55 @@ internal sealed class Invitations(
         Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 
     /// <summary>Invites a new person; null when the funder already has a person with this email.</summary>
-    public async Task<IssuedInvitation?> InviteAsync(
-        long funderId,
+    public Task<IssuedInvitation?> InviteAsync(
+        Inviter by,
         string email,
         string displayName,
         IEnumerable<string> roles,
-        string createdBy,
-        long? requestedBy,
         CancellationToken ct
-    )
-    {
-        var (now, pending) = await SplitAsync(funderId, roles, ct);
-        var (token, invitation) = New(createdBy);
-        var id = await store.CreateInvitedAsync(
-            new NewPerson(funderId, email, displayName, RoleList(now)),
-            invitation,
+    ) =>
+        IssueAsync(
+            by,
+            roles,
+            (now, invitation) =>
+                store.CreateInvitedAsync(new NewPerson(by.FunderId, email, displayName, now), invitation, ct),
             ct
         );
-        if (id is not { } personId)
-        {
-            return null;
-        }
-
-        await RequestAsync(funderId, personId, pending, createdBy, requestedBy, ct);
-        return new IssuedInvitation(personId, token, invitation.ExpiresAt, pending);
-    }
 
     /// <summary>A new link for an invited or seized person (open links revoked); null when the person is active or
     /// not the funder's.</summary>
-    public async Task<IssuedInvitation?> ReinviteAsync(
-        long funderId,
+    public Task<IssuedInvitation?> ReinviteAsync(
+        Inviter by,
         long personId,
         IEnumerable<string> roles,
-        string createdBy,
-        long? requestedBy,
+        CancellationToken ct
+    ) =>
+        IssueAsync(
+            by,
+            roles,
+            async (now, invitation) =>
+                await store.ReinviteAsync(by.FunderId, personId, now, invitation, ct) ? personId : null,
+            ct
+        );
+
+    /// <summary>A first invitation or another: the roles split, the link made, the person written by
+    /// <paramref name="write"/> with the roles given at once (their id, or null: nothing issued), the others
+    /// requested.</summary>
+    private async Task<IssuedInvitation?> IssueAsync(
+        Inviter by,
+        IEnumerable<string> roles,
+        Func<string, NewInvitation, Task<long?>> write,
         CancellationToken ct
     )
     {
-        var (now, pending) = await SplitAsync(funderId, roles, ct);
-        var (token, invitation) = New(createdBy);
-        if (!await store.ReinviteAsync(funderId, personId, RoleList(now), invitation, ct))
+        var (now, pending) = await SplitAsync(by.FunderId, roles, ct);
+        var (token, invitation) = New(by.CreatedBy);
+        if (await write(RoleList(now), invitation) is not { } personId)
         {
             return null;
         }
 
-        await RequestAsync(funderId, personId, pending, createdBy, requestedBy, ct);
+        await RequestAsync(by.FunderId, personId, pending, by.CreatedBy, by.RequestedBy, ct);
         return new IssuedInvitation(personId, token, invitation.ExpiresAt, pending);
     }
 

@@ -37,16 +37,22 @@ internal sealed record InvitationResponse(
 )
 {
     /// <summary>The 201 answer to an invitation just issued (a first one or another): the person as they are now,
-    /// with the one-time link.</summary>
-    public static async Task<Created<InvitationResponse>> CreatedAsync(
+    /// with the one-time link; the 409 <paramref name="conflict"/> (its title and use keys) when none was.</summary>
+    public static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> AnswerAsync(
         long funderId,
-        IssuedInvitation issued,
+        IssuedInvitation? issued,
+        (string Title, string Use) conflict,
         HttpContext http,
         Invitations invitations,
         PeopleStore store,
         CancellationToken ct
     )
     {
+        if (issued is null)
+        {
+            return PeopleProblems.Conflict(conflict.Title, conflict.Use);
+        }
+
         var person = await store.FindAsync(funderId, issued.PersonId, ct);
         return TypedResults.Created(
             $"/api/people/{issued.PersonId}",
@@ -106,20 +112,14 @@ internal static class InvitePerson
     {
         var funderId = user.FunderId();
         var issued = await invitations.InviteAsync(
-            funderId,
+            Inviter.Of(user),
             request.Email,
             request.DisplayName,
             request.Roles,
-            user.Actor(),
-            user.StaffPersonId(),
             ct
         );
-        if (issued is null)
-        {
-            return PeopleProblems.Conflict("Title_AlreadyAPerson", "Use_PersonExists");
-        }
-
-        return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
+        var conflict = ("Title_AlreadyAPerson", "Use_PersonExists");
+        return await InvitationResponse.AnswerAsync(funderId, issued, conflict, http, invitations, store, ct);
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -156,20 +156,10 @@ internal static class ReinvitePerson
             return PeopleProblems.NotFound();
         }
 
-        var issued = await invitations.ReinviteAsync(
-            funderId,
-            id,
-            request.Roles ?? person.RoleList,
-            user.Actor(),
-            user.StaffPersonId(),
-            ct
-        );
-        if (issued is null)
-        {
-            return PeopleProblems.Conflict("Title_PersonActive", "Use_PersonActive");
-        }
-
-        return await InvitationResponse.CreatedAsync(funderId, issued, http, invitations, store, ct);
+        var roles = request.Roles ?? person.RoleList;
+        var issued = await invitations.ReinviteAsync(Inviter.Of(user), id, roles, ct);
+        var conflict = ("Title_PersonActive", "Use_PersonActive");
+        return await InvitationResponse.AnswerAsync(funderId, issued, conflict, http, invitations, store, ct);
     }
 
     public sealed class Validator : AbstractValidator<Request>

@@ -30,15 +30,8 @@ internal static class FundersCommand
             {
                 var funder = await store.CreateFunderAsync(name.Trim(), clock.GetUtcNow(), ct);
                 var invitations = services.GetRequiredService<Invitations>();
-                var issued = await invitations.InviteAsync(
-                    funder.Id,
-                    email,
-                    "First admin",
-                    [Roles.Admin],
-                    "cli",
-                    null,
-                    ct
-                );
+                var by = new Inviter(funder.Id, "cli", null);
+                var issued = await invitations.InviteAsync(by, email, "First admin", [Roles.Admin], ct);
                 var hours = services.GetRequiredService<PeopleOptions>().InvitationHours;
                 await stdout.WriteLineAsync(
                     $"Created funder {funder.Id} \"{funder.Name}\" and invited its first admin. Open the link below "

@@ -1,0 +1,28 @@
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.GrantIngest;
+
+namespace FundAudit.Api.Features.Pages;
+
+/// <summary>What the console's audit pages (baselines and targets, comparison, trend, downloads) are given: the
+/// request and its person, the audit's and the grants' use cases (the funder's currencies), and the clock (the
+/// forms' default periods).</summary>
+internal sealed record AuditPageServices(
+    HttpContext Http,
+    ClaimsPrincipal User,
+    AuditUseCases Audit,
+    GrantIngestUseCases Grants,
+    TimeProvider Clock
+)
+{
+    /// <summary>This year (UTC), from which the forms' default periods count.</summary>
+    public int ThisYear() => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime).Year;
+
+    /// <summary>The funder's currencies, most used first.</summary>
+    public async Task<List<string>> CurrenciesAsync(CancellationToken ct) =>
+        (await Grants.ListCurrenciesAsync(User, ct)).Select(c => c.Currency).ToList();
+
+    /// <summary>The currency a blank form starts in: the funder's most used, else
+    /// <see cref="ConsolePortfolio.FallbackCurrency"/>.</summary>
+    public async Task<string> FirstCurrencyAsync(CancellationToken ct) =>
+        await CurrenciesAsync(ct) is [var first, ..] ? first : ConsolePortfolio.FallbackCurrency;
+}
