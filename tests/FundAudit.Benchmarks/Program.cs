@@ -26,6 +26,7 @@ static int Usage()
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
           import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           import-phases [--rows N]                                the import's CPU side alone, phase by phase
+          import-phases --alloc [--rows N]                        bytes allocated and time per row, phase by phase
           import-phases --digest FILE[@DD/MM/YYYY]...             a checksum of all it produces per file (before/after a change)
           audit-mix [grants] [sqlite,postgres] [runs]             every report beside its hand-written GROUP BY
           form-load [--engine sqlite|postgres] [--rate 200] [--seconds 20] [--import-rows N]

@@ -118,6 +118,7 @@ internal static class ImportBenchmark
                 Console.WriteLine($"raw floor         {rawFloor.TotalSeconds, 8:F2} s");
                 PrintStorage(first.Elapsed, storage, rawFloor, imported, floorBytes);
                 Console.WriteLine($"peak memory       {peak / 1048576.0, 8:F0} MiB");
+                Console.WriteLine($"GC                {GcConfiguration.Describe()}");
                 return first.Succeeded ? 0 : 1;
             }
 
@@ -149,6 +150,7 @@ internal static class ImportBenchmark
             Console.WriteLine(
                 $"peak memory       {peak / 1048576.0, 8:F0} MiB (Process.PeakWorkingSet64 after the first import)"
             );
+            Console.WriteLine($"GC                {GcConfiguration.Describe()}");
             Console.WriteLine($"machine           {Machine()}");
             return first.Succeeded && second.Succeeded ? 0 : 1;
         }

@@ -50,7 +50,17 @@ internal static class ImportDigest
 
                         valid++;
                         var g = CsvGrantMapping.ToGrant(row, ClassificationEngine.Default);
-                        Add(g);
+                        // The grant as before StoredRemainder existed (what it decides is the row values' extra_json).
+                        Add(
+                            new
+                            {
+                                g.Record,
+                                g.SourceJson,
+                                g.ContentHash,
+                                g.Classification,
+                                g.AdditionalColumns,
+                            }
+                        );
                         Add(GrantStore.ColumnValues(7, g, now));
                     }
                 }

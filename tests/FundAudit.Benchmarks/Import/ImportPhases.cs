@@ -17,6 +17,11 @@ internal static class ImportPhases
             return ImportDigest.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "--alloc")
+        {
+            return ImportAllocations.Run(args[1..]);
+        }
+
         var rows = args.Length > 1 && args[0] == "--rows" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var csv = Path.Combine(Path.GetTempPath(), $"fundaudit-phases-{rows}.csv");
         if (!File.Exists(csv))

@@ -59,6 +59,9 @@ internal static class EvidenceCodec
     [ThreadStatic]
     private static Dictionary<string, string>? _encodedLines;
 
+    [ThreadStatic]
+    private static StringBuilder? _text;
+
     /// <summary>
     /// The first words of the line that says why an answer is unclassified; such evidence stays a JSON array, which
     /// the quality totals' triggers read in SQL.
@@ -68,17 +71,13 @@ internal static class EvidenceCodec
     /// <summary>The stored text of <paramref name="evidence"/>.</summary>
     public static string Encode(IReadOnlyList<string> evidence)
     {
-        if (
-            evidence.Count == 0
-            || evidence.Any(HasControlCharacter)
-            || evidence.Any(l => l.StartsWith(UnclassifiedPrefix, StringComparison.Ordinal))
-        )
+        if (evidence.Count == 0 || !Encodable(evidence))
         {
             return GrantIngest.Imports.StoredGrantJson.Current.StringArrayText(evidence);
         }
 
         var kept = _encodedLines ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        var text = new StringBuilder(64).Append(Marker);
+        var text = (_text ??= new StringBuilder(256)).Clear().Append(Marker); // one per thread, reused
         for (var i = 0; i < evidence.Count; i++)
         {
             var line = evidence[i];
@@ -95,6 +94,21 @@ internal static class EvidenceCodec
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Whether no line holds a control character or starts <see cref="UnclassifiedPrefix"/>.</summary>
+    private static bool Encodable(IReadOnlyList<string> evidence)
+    {
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            var line = evidence[i];
+            if (HasControlCharacter(line) || line.StartsWith(UnclassifiedPrefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The evidence lines of a stored text (compact or a JSON array); none for null or empty.</summary>
@@ -155,9 +169,7 @@ internal static class EvidenceCodec
             close = -1; // the last two apostrophes before i (as LastQuoted finds them)
         while (i < line.Length)
         {
-            var match = ByFirstChar.TryGetValue(line[i], out var candidates)
-                ? Array.Find(candidates, p => string.CompareOrdinal(line, i, p.Phrase, 0, p.Phrase.Length) == 0)
-                : default;
+            var match = ByFirstChar.TryGetValue(line[i], out var candidates) ? Longest(candidates, line, i) : default;
             var quoted = open < 0 ? default : line.AsSpan(open + 1, close - open - 1);
             var next = i;
             if (quoted.Length > Math.Max(2, match.Phrase?.Length ?? 0) && line.AsSpan(i).StartsWith(quoted))
@@ -186,6 +198,21 @@ internal static class EvidenceCodec
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The first of <paramref name="candidates"/> (longest first) that starts at <paramref name="line"/>'s
+    /// index <paramref name="i"/>; none when no phrase does.</summary>
+    private static (string Phrase, string Code) Longest((string Phrase, string Code)[] candidates, string line, int i)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (line.AsSpan(i).StartsWith(candidate.Phrase, StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+
+        return default;
     }
 
     /// <summary>

@@ -4,19 +4,6 @@ using FundAudit.Core.Grants;
 
 namespace FundAudit.Api.Features.GrantIngest;
 
-/// <summary>
-/// A grant ready to store: the record, its original JSON (the 360Giving object as it came, or as built from a CSV row),
-/// the JSON's hash, its classification (null: not classified, stored as unclassified), and a CSV row's unmapped columns
-/// (the stored JSON's <c>additionalColumns</c>, which <see cref="StoredGrantText"/> keeps beside the columns).
-/// </summary>
-internal sealed record GrantToStore(
-    GrantRecord Record,
-    string SourceJson,
-    string ContentHash,
-    GrantClassification? Classification = null,
-    IReadOnlyDictionary<string, string>? AdditionalColumns = null
-);
-
 /// <summary>What a store call did with a batch.</summary>
 internal sealed record UpsertCounts(int Created, int Updated, int Unchanged);
 

@@ -44,6 +44,9 @@ internal static class StoredGrantText
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _restBuffer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? _restWriter; // writes to _restBuffer, reused row after row
+
     /// <summary>
     /// What <c>extra_json</c> stores for a grant whose row values are <paramref name="values"/> (in the order of
     /// <see cref="GrantStore.WriteColumns"/>): the remainder when it rebuilds <paramref name="grant"/>'s JSON exactly,
@@ -51,15 +54,101 @@ internal static class StoredGrantText
     /// </summary>
     public static string ToStore(object?[] values, GrantToStore grant)
     {
+        if (grant.StoredRemainder is { } known)
+        {
+            return known;
+        }
+
         var json = grant.SourceJson;
-        var r = grant.Record;
-        var flags =
-            (r.Title is null ? "t" : "")
-            + (r.RecipientOrgCountry is null && r.RecipientLocationCountryCodes.Count > 0 ? "c" : "");
-        var remainder = Remainder + flags + AdditionalColumnsText(grant.AdditionalColumns);
+        var remainder = RemainderOf(grant.Record, grant.AdditionalColumns);
         var columns = PublishedGrantColumns.FromValues(values, remainder);
         return Ascii.Equals(columns.Rebuild(), json) ? remainder : json;
     }
+
+    /// <summary>
+    /// The remainder of a grant whose stored JSON is <see cref="StoredGrantJson.Grant"/> of <paramref name="r"/> and
+    /// <paramref name="extra"/> (a CSV or XLSX row's), when its columns are sure to rebuild that JSON byte for byte;
+    /// null when only the rebuild can tell (<see cref="ToStore"/> then rebuilds and compares). Every value reaches the
+    /// rebuilt record unchanged except the lists joined with ";" (sure when no item holds ";"), the beneficiary
+    /// locations and the additional columns, which go through JSON text and back (sure for text without surrogates:
+    /// a lone one would not survive it); the title and the recipient's country are kept by the flags.
+    /// </summary>
+    public static string? KnownRemainder(GrantRecord r, IReadOnlyDictionary<string, string>? extra)
+    {
+        if (
+            !Joinable(r.RecipientLocationCountryCodes)
+            || !Joinable(r.FundingTypes)
+            || !PlainLocations(r.BeneficiaryLocations)
+            || !PlainColumns(extra)
+        )
+        {
+            return null;
+        }
+
+        return RemainderOf(r, extra);
+    }
+
+    /// <summary><c>~</c>, the flags, then the additional columns' JSON object when there are any.</summary>
+    private static string RemainderOf(GrantRecord r, IReadOnlyDictionary<string, string>? extra)
+    {
+        var noTitle = r.Title is null;
+        var noCountry = r.RecipientOrgCountry is null && r.RecipientLocationCountryCodes.Count > 0;
+        var flags = (noTitle, noCountry) switch
+        {
+            (false, false) => "~",
+            (true, false) => "~t",
+            (false, true) => "~c",
+            (true, true) => "~tc",
+        };
+        return extra is { Count: > 0 } ? flags + AdditionalColumnsText(extra) : flags;
+    }
+
+    private static bool Joinable(IReadOnlyList<string> values)
+    {
+        foreach (var value in values)
+        {
+            if (value is null || value.Contains(';', StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool PlainLocations(IReadOnlyList<BeneficiaryLocation> locations)
+    {
+        foreach (var l in locations)
+        {
+            if (!Plain(l.Name) || !Plain(l.CountryCode) || !Plain(l.GeoCode) || !Plain(l.GeoCodeType))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool PlainColumns(IReadOnlyDictionary<string, string>? extra)
+    {
+        if (extra is null)
+        {
+            return true;
+        }
+
+        foreach (var (title, value) in extra)
+        {
+            if (!Plain(title) || value is null || !Plain(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Null, or text without any UTF-16 surrogate.</summary>
+    private static bool Plain(string? text) => text is null || !text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
 
     /// <summary>The published JSON of <paramref name="stored"/> (a remainder is rebuilt from the columns).</summary>
     public static string Published(PublishedGrantColumns columns, string stored) =>
@@ -110,17 +199,16 @@ internal static class StoredGrantText
 
         var buffer = _restBuffer ??= new ArrayBufferWriter<byte>(256);
         buffer.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        var w = _restWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        w.Reset(buffer);
+        w.WriteStartObject();
+        foreach (var (title, value) in extra)
         {
-            w.WriteStartObject();
-            foreach (var (title, value) in extra)
-            {
-                w.WriteString(title, value);
-            }
-
-            w.WriteEndObject();
+            w.WriteString(title, value);
         }
 
+        w.WriteEndObject();
+        w.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

@@ -141,7 +141,7 @@ internal sealed class GrantImportPipeline(
 
             var values = GrantStore.ColumnValues(
                 run.FunderId,
-                CsvGrantMapping.ToGrant(content, engine),
+                CsvGrantMapping.ToGrantToWrite(content, engine),
                 now,
                 run.ImportId
             );
