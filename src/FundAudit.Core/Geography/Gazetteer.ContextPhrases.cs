@@ -42,31 +42,16 @@ public static partial class Gazetteer
 
     private static (string, SubPlace[])[] BuildContextPhrases()
     {
-        var index = Data.Value;
-        var excluded = new HashSet<string>(DirectionWords, StringComparer.Ordinal);
-        excluded.UnionWith(Countries.NamePhrases().Select(p => p.Phrase));
-        excluded.UnionWith(Places.AreaPhrases().Select(p => p.Phrase));
-        excluded.UnionWith(CalendarWords);
         var result = new Dictionary<string, SubPlace[]>(StringComparer.Ordinal);
-        foreach (var (name, reading, _) in index.PhraseCandidates)
+        foreach (var (phrase, key, _, readings) in FreeTextCandidates(ordinaryWords: true, CalendarWords))
         {
-            var phrase = TextFold.Phrase(name);
             if (
-                reading.Source == Source.Scope
-                || phrase.Length < 4
-                || excluded.Contains(phrase)
-                || !index.OrdinaryWords.Contains(phrase)
-                || result.ContainsKey(phrase)
+                result.ContainsKey(phrase)
+                || readings.Any(r => r.Source == Source.Scope)
+                || NamedCountry(phrase, key) is not null
             )
             {
-                continue;
-            }
-
-            var key = TextFold.Key(phrase);
-            var readings = index.ByKey[key];
-            if (readings.Any(r => r.Source == Source.Scope) || NamedCountry(phrase, key) is not null)
-            {
-                continue; // a hand-written scope or a country's name
+                continue; // seen, a hand-written scope or a country's name
             }
 
             result[phrase] = [.. readings.GroupBy(r => r.Place.Country).Select(g => Best([.. g]))];

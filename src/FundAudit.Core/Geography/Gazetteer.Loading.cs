@@ -116,29 +116,12 @@ public static partial class Gazetteer
     /// </summary>
     private static (string, SubPlace[])[] BuildBasePhrases()
     {
-        var index = Data.Value;
-        var excluded = new HashSet<string>(DirectionWords, StringComparer.Ordinal);
-        excluded.UnionWith(Countries.NamePhrases().Select(p => p.Phrase));
-        excluded.UnionWith(Places.AreaPhrases().Select(p => p.Phrase));
         var result = new Dictionary<string, SubPlace[]>(StringComparer.Ordinal);
-        foreach (var (name, reading, _) in index.PhraseCandidates)
+        foreach (var (phrase, key, reading, readings) in FreeTextCandidates(ordinaryWords: false, []))
         {
-            var phrase = TextFold.Phrase(name);
             if (
-                reading.Source == Source.Scope
-                || phrase.Length < 4
-                || excluded.Contains(phrase)
-                || index.OrdinaryWords.Contains(phrase)
-                || result.ContainsKey(phrase)
-            )
-            {
-                continue;
-            }
-
-            var key = TextFold.Key(phrase);
-            var readings = index.ByKey[key];
-            if (
-                readings.Any(r => r.Source == Source.Scope)
+                result.ContainsKey(phrase)
+                || readings.Any(r => r.Source == Source.Scope)
                 || readings.All(r => r.Place.Country == reading.Place.Country)
                 || NamedCountry(phrase, key) is not null
             )
@@ -150,6 +133,38 @@ public static partial class Gazetteer
         }
 
         return [.. result.Select(kv => (kv.Key, kv.Value)).OrderBy(p => p.Item1, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The gazetteer's candidate names that free text may read as places, folded, each with its key and every reading
+    /// of that key: not a hand-written scope, four letters or more, neither a direction word nor a country's or an
+    /// area's name nor one of <paramref name="alsoExcluded"/>, and an ordinary word exactly when
+    /// <paramref name="ordinaryWords"/>. A phrase can come more than once (one per candidate reading).
+    /// </summary>
+    private static IEnumerable<(string Phrase, string Key, Reading Reading, Reading[] Readings)> FreeTextCandidates(
+        bool ordinaryWords,
+        IEnumerable<string> alsoExcluded
+    )
+    {
+        var index = Data.Value;
+        var excluded = new HashSet<string>(DirectionWords, StringComparer.Ordinal);
+        excluded.UnionWith(Countries.NamePhrases().Select(p => p.Phrase));
+        excluded.UnionWith(Places.AreaPhrases().Select(p => p.Phrase));
+        excluded.UnionWith(alsoExcluded);
+        foreach (var (name, reading, _) in index.PhraseCandidates)
+        {
+            var phrase = TextFold.Phrase(name);
+            if (
+                reading.Source != Source.Scope
+                && phrase.Length >= 4
+                && !excluded.Contains(phrase)
+                && index.OrdinaryWords.Contains(phrase) == ordinaryWords
+            )
+            {
+                var key = TextFold.Key(phrase);
+                yield return (phrase, key, reading, index.ByKey[key]);
+            }
+        }
     }
 
     private static Index Load()
