@@ -122,13 +122,7 @@ public static partial class Evaluation
             );
             foreach (var b in d.Reliability)
             {
-                var share =
-                    b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture);
-                sb.Append(
-                    CultureInfo.InvariantCulture,
-                    $"  [{b.From:0.00}, {b.To:0.00}{(b.To >= 1 ? "]" : ")")}: {b.Answers, 4} answers, {b.Right, 4} "
-                        + $"right, {share, 7}\n"
-                );
+                sb.Append(b.Line());
             }
 
             var high = string.Join(", ", d.HighFolds.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"));

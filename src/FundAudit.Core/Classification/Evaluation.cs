@@ -89,13 +89,7 @@ public sealed record EvaluationReport(
             sb.Append("reliability (confidence bin: answers, right, share right)\n");
             foreach (var b in d.Reliability)
             {
-                var share =
-                    b.Answers == 0 ? "-" : ((double)b.Right / b.Answers).ToString("P1", CultureInfo.InvariantCulture);
-                sb.Append(
-                    CultureInfo.InvariantCulture,
-                    $"  [{b.From:0.00}, {b.To:0.00}{(b.To >= 1 ? "]" : ")")}: {b.Answers, 4} answers, {b.Right, 4} "
-                        + $"right, {share, 7}\n"
-                );
+                sb.Append(b.Line());
             }
 
             if (withMistakes)
@@ -132,6 +126,17 @@ public sealed record ReliabilityBin(double From, double To, int Answers, int Rig
         }
 
         return bins;
+    }
+
+    /// <summary>The bin as a line of the evaluate command's reliability table: its range, answers, right and
+    /// share right.</summary>
+    public string Line()
+    {
+        var share = Answers == 0 ? "-" : ((double)Right / Answers).ToString("P1", CultureInfo.InvariantCulture);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"  [{From:0.00}, {To:0.00}{(To >= 1 ? "]" : ")")}: {Answers, 4} answers, {Right, 4} right, {share, 7}\n"
+        );
     }
 }
 
