@@ -120,7 +120,7 @@ public abstract class MixGrantScanTests<TApp>(TApp app) : IClassFixture<TApp>
         var (_, scan) = await store.SumsAsync(tenant.FunderId, q, medians: true, default);
         Assert.NotNull(scan);
         Assert.Equal(
-            Describe(await store.MediansAsync(tenant.FunderId, q, factors, default)),
+            Describe((await store.ReadMediansAsync(tenant.FunderId, q, default)).Rows(factors)),
             Describe(scan.Medians(factors))
         );
     }

@@ -88,7 +88,7 @@ internal sealed class MixStore(Db db)
         CancellationToken ct
     )
     {
-        if (!medians || MixFilter.ReadsDayTotals(q) || !MixGrantScan.Serves(q))
+        if (!medians || MixMedianRead.ReadsGrants(q))
         {
             return (await SumsAsync(funderId, q, ct), null);
         }
@@ -97,19 +97,6 @@ internal sealed class MixStore(Db db)
         var scan = new MixGrantScan(db, funderId, q, keepGrants: true);
         return (await scan.ReadAsync(connection, ct), scan);
     }
-
-    /// <summary>
-    /// The median grant of each cell of <paramref name="q"/>, exact: the funder's grants are read narrow, in two
-    /// award-date ranges side by side (<see cref="MixMedianRead"/>), each converted with <paramref name="factors"/>
-    /// (report minor units per source minor unit, for every currency and award date) and rounded to 6 decimals, and
-    /// the one or two middle values of each cell selected in memory (<see cref="MixMedians"/>).
-    /// </summary>
-    public async Task<IReadOnlyList<MedianRow>> MediansAsync(
-        long funderId,
-        MixQuery q,
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
-        CancellationToken ct
-    ) => (await ReadMediansAsync(funderId, q, ct)).Rows(factors);
 
     /// <summary>The grants of the funder's report <paramref name="q"/> kept for their medians, before any factor is
     /// known (<see cref="MixMedianRead"/>): converted later by
