@@ -28,14 +28,12 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     private const string PlaceKeys =
         " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
 
-    private readonly Dictionary<Key, int> _groups = [];
-    private readonly List<Key> _keys = [];
+    private readonly Interned<Key> _keys = new();
     private readonly List<(long Grants, long Amount)> _sums = [];
     private readonly List<(int Group, long Amount)> _grants = [];
     private MixRow?[] _rowOfGroup = [];
     private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
-    private readonly List<string> _texts = [];
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Interned<string> _texts = new(StringComparer.Ordinal);
     private readonly (string? Text, int Id)[] _last = new (string?, int)[5];
 
     /// <summary>
@@ -176,11 +174,9 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
             o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
             o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1
         );
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out var exists);
-        if (!exists)
+        var index = _keys.IdOf(key);
+        if (index == _sums.Count)
         {
-            index = _keys.Count;
-            _keys.Add(key);
             _sums.Add((0, 0));
         }
 
@@ -220,8 +216,8 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
             var country = alpha2 ?? (key.Country >= 0 ? _texts[key.Country] : null);
             var placed = key with
             {
-                Region = byRegion && region is not null ? Intern(region) : -1,
-                Country = byCountry && country is not null ? Intern(country) : -1,
+                Region = byRegion && region is not null ? _texts.IdOf(region) : -1,
+                Country = byCountry && country is not null ? _texts.IdOf(country) : -1,
             };
             ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(merged, placed, out var exists);
             if (exists)
@@ -268,7 +264,7 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
         CancellationToken ct
     )
     {
-        var ids = _keys.Select(k => k.Country).Where(id => id >= 0).Distinct().ToList();
+        var ids = _keys.Values.Select(k => k.Country).Where(id => id >= 0).Distinct().ToList();
         var places = new Dictionary<int, (string? Alpha2, string? Region)>(ids.Count);
         foreach (var chunk in ids.Chunk(CountriesPerStatement))
         {
@@ -348,19 +344,7 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
         }
 
         text = row.Text(ordinal);
-        last = (text, Intern(text));
+        last = (text, _texts.IdOf(text));
         return last.Id;
-    }
-
-    private int Intern(string text)
-    {
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, text, out var exists);
-        if (!exists)
-        {
-            id = _texts.Count;
-            _texts.Add(text);
-        }
-
-        return id;
     }
 }

@@ -25,9 +25,8 @@ internal sealed class MixMedians(
     IReadOnlyDictionary<(string Currency, DateOnly Date), decimal>? factors = null
 )
 {
-    private readonly Dictionary<Cell, int> _cellIds = [];
-    private readonly List<Cell> _cells = [];
-    private readonly List<string> _currencies = [];
+    private readonly Interned<Cell> _cells = new();
+    private readonly Interned<string> _currencies = new(StringComparer.Ordinal);
     private Grant[] _grants = new Grant[256];
     private int _count;
     private int _firstDay = int.MaxValue;
@@ -133,14 +132,14 @@ internal sealed class MixMedians(
     {
         if (_lastCellId < 0 || cell != _lastCell)
         {
-            _lastCellId = IdOf(cell);
+            _lastCellId = _cells.IdOf(cell);
             _lastCell = cell;
         }
 
         if (!ReferenceEquals(currency, _lastCurrency))
         {
             _lastCurrency = currency;
-            _lastCurrencyId = CurrencyId(currency);
+            _lastCurrencyId = _currencies.IdOf(currency);
         }
 
         var day = date.DayNumber;
@@ -154,35 +153,11 @@ internal sealed class MixMedians(
         _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, day, amount);
     }
 
-    private int IdOf(Cell cell)
-    {
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_cellIds, cell, out var exists);
-        if (!exists)
-        {
-            id = _cells.Count;
-            _cells.Add(cell);
-        }
-
-        return id;
-    }
-
-    private int CurrencyId(string currency)
-    {
-        var id = _currencies.IndexOf(currency);
-        if (id < 0)
-        {
-            id = _currencies.Count;
-            _currencies.Add(currency);
-        }
-
-        return id;
-    }
-
     /// <summary>Adds every grant <paramref name="other"/> read (another range of the same query) to these.</summary>
     public void AddAll(MixMedians other)
     {
-        var cells = other._cells.Select(IdOf).ToArray();
-        var currencies = other._currencies.Select(CurrencyId).ToArray();
+        var cells = other._cells.Values.Select(_cells.IdOf).ToArray();
+        var currencies = other._currencies.Values.Select(_currencies.IdOf).ToArray();
         if (other._count > 0)
         {
             _firstDay = Math.Min(_firstDay, other._firstDay);
@@ -249,10 +224,10 @@ internal sealed class MixMedians(
     /// <summary>The factors of the currencies and days read: [currency][day − first day], null where none.</summary>
     private ExactFactor?[][] FactorTable(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
     {
-        var table = _currencies.Select(_ => new ExactFactor?[_lastDay - _firstDay + 1]).ToArray();
+        var table = _currencies.Values.Select(_ => new ExactFactor?[_lastDay - _firstDay + 1]).ToArray();
         foreach (var ((currency, date), factor) in factorsByDay)
         {
-            var id = _currencies.IndexOf(currency);
+            var id = _currencies.Find(currency);
             var day = date.DayNumber;
             if (id >= 0 && day >= _firstDay && day <= _lastDay)
             {
@@ -314,7 +289,7 @@ internal sealed class MixMedians(
     /// </summary>
     private List<MedianRow> DecimalRows(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
     {
-        var cells = _cells.Select(_ => new List<decimal>()).ToArray();
+        var cells = _cells.Values.Select(_ => new List<decimal>()).ToArray();
         foreach (var g in _grants.AsSpan(0, _count))
         {
             var factor = factorsByDay.TryGetValue((_currencies[g.Currency], DateOnly.FromDayNumber(g.Day)), out var f)
