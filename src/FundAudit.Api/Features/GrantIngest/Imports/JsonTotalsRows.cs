@@ -15,6 +15,27 @@ internal static class JsonTotalsRows
     public const int GroupsPerStatement = 10_000;
 
     /// <summary>
+    /// A totals table as the import adds to it (<see cref="JsonTotalsGroups{TKey}"/>): one JSON row per group, summed
+    /// into a stored group; funder_id and <paramref name="keys"/> are the group, grant_count and amount the sums.
+    /// </summary>
+    public static JsonTotalsTarget GroupsTarget(string table, params (string Column, ColumnType Type)[] keys) =>
+        new(
+            table,
+            [
+                ("funder_id", ColumnType.Integer),
+                .. keys,
+                ("grant_count", ColumnType.Integer),
+                ("amount", ColumnType.Integer),
+            ],
+            ["funder_id", .. keys.Select(k => k.Column)],
+            ["grant_count", "amount"]
+        );
+
+    /// <summary>Writes a date column's value as the rows carry it: yyyy-MM-dd.</summary>
+    public static void WriteDate(Utf8JsonWriter json, DateOnly date) =>
+        json.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <summary>
     /// Writes <paramref name="groups"/> to <paramref name="target"/> inside <paramref name="transaction"/>;
     /// <paramref name="writeRow"/> writes one group's values in the order of the target's columns.
     /// </summary>

@@ -16,36 +16,21 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// </remarks>
 internal sealed class NewGrantDayTotals
 {
-    /// <summary>
-    /// grant_day_totals as the import adds to it: one JSON row per group, summed into a stored group.
-    /// </summary>
+    /// <summary>grant_day_totals as the import adds to it.</summary>
     internal static JsonTotalsTarget Target { get; } =
-        new(
+        JsonTotalsRows.GroupsTarget(
             "grant_day_totals",
-            [
-                ("funder_id", ColumnType.Integer),
-                ("award_date", ColumnType.Date),
-                ("currency", ColumnType.Text),
-                ("level", ColumnType.Text),
-                ("purpose", ColumnType.Text),
-                ("flexible", ColumnType.Integer),
-                ("source", ColumnType.Text),
-                ("grant_count", ColumnType.Integer),
-                ("amount", ColumnType.Integer),
-            ],
-            ["funder_id", "award_date", "currency", "level", "purpose", "flexible", "source"],
-            ["grant_count", "amount"]
+            ("award_date", ColumnType.Date),
+            ("currency", ColumnType.Text),
+            ("level", ColumnType.Text),
+            ("purpose", ColumnType.Text),
+            ("flexible", ColumnType.Integer),
+            ("source", ColumnType.Text)
         );
 
-    private static readonly int AwardDate = Column("award_date");
-    private static readonly int Currency = Column("currency");
-    private static readonly int Level = Column("level");
-    private static readonly int Purpose = Column("purpose");
-    private static readonly int Flexible = Column("flexible");
-    private static readonly int PurposeSource = Column("purpose_source");
-    private static readonly int Amount = Column("amount_awarded");
+    private static readonly int Flexible = GrantStore.WriteColumnIndex("flexible");
 
-    private readonly Dictionary<Key, Sum> _groups = [];
+    private readonly JsonTotalsGroups<Key> _groups = new();
 
     /// <summary>What the same grants add to grant_quality_totals (migration 0019), flushed with these.</summary>
     private readonly NewGrantQualityTotals _quality = new();
@@ -59,8 +44,6 @@ internal sealed class NewGrantDayTotals
         string Source
     );
 
-    private record struct Sum(long Grants, long Amount);
-
     /// <summary>The groups held: of the day totals or of the quality totals, whichever has more.</summary>
     public int Groups => Math.Max(_groups.Count, _quality.Groups);
 
@@ -70,39 +53,26 @@ internal sealed class NewGrantDayTotals
     public void Add(object?[] row)
     {
         var key = new Key(
-            (DateOnly)row[AwardDate]!,
-            (string)row[Currency]!,
-            (string)row[Level]!,
-            (string)row[Purpose]!,
+            (DateOnly)row[NewGrantColumns.AwardDate]!,
+            (string)row[NewGrantColumns.Currency]!,
+            (string)row[NewGrantColumns.Level]!,
+            (string)row[NewGrantColumns.Purpose]!,
             row[Flexible] switch
             {
                 true => 1,
                 false => 0,
                 _ => -1,
             },
-            (string?)row[PurposeSource] ?? ""
+            (string?)row[NewGrantColumns.PurposeSource] ?? ""
         );
-        ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
-            _groups,
-            key,
-            out _
-        );
-        sum = new Sum(sum.Grants + 1, sum.Amount + (long)row[Amount]!);
+        _groups.Add(key, (long)row[NewGrantColumns.Amount]!);
         _quality.Add(row);
     }
 
     public void Add(NewGrantDayTotals other)
     {
         _quality.Add(other._quality);
-        foreach (var (key, value) in other._groups)
-        {
-            ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
-                _groups,
-                key,
-                out _
-            );
-            sum = new Sum(sum.Grants + value.Grants, sum.Amount + value.Amount);
-        }
+        _groups.Add(other._groups);
     }
 
     /// <summary>
@@ -116,29 +86,21 @@ internal sealed class NewGrantDayTotals
         }
 
         await _quality.FlushAsync(transaction, engine, funderId, ct);
-        await JsonTotalsRows.AddAsync(
-            _groups,
-            (json, key, sum) =>
+        await _groups.FlushAsync(
+            (json, key) =>
             {
                 json.WriteNumberValue(funderId);
-                json.WriteStringValue(
-                    key.AwardDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
-                );
+                JsonTotalsRows.WriteDate(json, key.AwardDate);
                 json.WriteStringValue(key.Currency);
                 json.WriteStringValue(key.Level);
                 json.WriteStringValue(key.Purpose);
                 json.WriteNumberValue(key.Flexible);
                 json.WriteStringValue(key.Source);
-                json.WriteNumberValue(sum.Grants);
-                json.WriteNumberValue(sum.Amount);
             },
             Target,
             transaction,
             engine,
             ct
         );
-        _groups.Clear();
     }
-
-    private static int Column(string name) => GrantStore.WriteColumnIndex(name);
 }

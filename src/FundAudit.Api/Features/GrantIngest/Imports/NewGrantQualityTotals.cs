@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
-
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
@@ -21,40 +18,26 @@ internal sealed class NewGrantQualityTotals
     /// </summary>
     public const int FarDays = 1825;
 
-    /// <summary>grant_quality_totals as the import adds to it: one JSON row per group, summed into a stored group.
-    /// </summary>
+    /// <summary>grant_quality_totals as the import adds to it.</summary>
     internal static JsonTotalsTarget Target { get; } =
-        new(
+        JsonTotalsRows.GroupsTarget(
             "grant_quality_totals",
-            [
-                ("funder_id", ColumnType.Integer),
-                ("award_date", ColumnType.Date),
-                ("currency", ColumnType.Text),
-                ("flags", ColumnType.Integer),
-                ("far_date", ColumnType.Date),
-                ("level_reason", ColumnType.Text),
-                ("purpose_reason", ColumnType.Text),
-                ("source", ColumnType.Text),
-                ("grant_count", ColumnType.Integer),
-                ("amount", ColumnType.Integer),
-            ],
-            ["funder_id", "award_date", "currency", "flags", "far_date", "level_reason", "purpose_reason", "source"],
-            ["grant_count", "amount"]
+            ("award_date", ColumnType.Date),
+            ("currency", ColumnType.Text),
+            ("flags", ColumnType.Integer),
+            ("far_date", ColumnType.Date),
+            ("level_reason", ColumnType.Text),
+            ("purpose_reason", ColumnType.Text),
+            ("source", ColumnType.Text)
         );
 
-    private static readonly int AwardDate = Column("award_date");
-    private static readonly int Currency = Column("currency");
     private static readonly int Flags = Column("quality_flags");
     private static readonly int PlannedStart = Column("planned_start_date");
     private static readonly int PlannedEnd = Column("planned_end_date");
-    private static readonly int Level = Column("level");
-    private static readonly int Purpose = Column("purpose");
-    private static readonly int PurposeSource = Column("purpose_source");
     private static readonly int LevelEvidence = Column("level_evidence");
     private static readonly int PurposeEvidence = Column("purpose_evidence");
-    private static readonly int Amount = Column("amount_awarded");
 
-    private readonly Dictionary<Key, (long Grants, long Amount)> _groups = [];
+    private readonly JsonTotalsGroups<Key> _groups = new();
 
     private readonly record struct Key(
         DateOnly AwardDate,
@@ -80,61 +63,47 @@ internal sealed class NewGrantQualityTotals
     /// </summary>
     public void Add(object?[] row)
     {
-        var award = (DateOnly)row[AwardDate]!;
+        var award = (DateOnly)row[NewGrantColumns.AwardDate]!;
         var key = new Key(
             award,
-            (string)row[Currency]!,
+            (string)row[NewGrantColumns.Currency]!,
             row[Flags] is int flags ? flags : -1,
             FarDate(award, (DateOnly?)row[PlannedStart], (DateOnly?)row[PlannedEnd]),
-            Reason(row, Level, LevelEvidence),
-            Reason(row, Purpose, PurposeEvidence),
-            (string?)row[PurposeSource] ?? ""
+            Reason(row, NewGrantColumns.Level, LevelEvidence),
+            Reason(row, NewGrantColumns.Purpose, PurposeEvidence),
+            (string?)row[NewGrantColumns.PurposeSource] ?? ""
         );
-        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
-        sum = (sum.Grants + 1, sum.Amount + (long)row[Amount]!);
+        _groups.Add(key, (long)row[NewGrantColumns.Amount]!);
     }
 
-    public void Add(NewGrantQualityTotals other)
-    {
-        foreach (var (key, value) in other._groups)
-        {
-            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out _);
-            sum = (sum.Grants + value.Grants, sum.Amount + value.Amount);
-        }
-    }
+    public void Add(NewGrantQualityTotals other) => _groups.Add(other._groups);
 
     /// <summary>Adds every group to the funder's stored totals, inside the load transaction, and starts again from
     /// none.</summary>
     public async Task FlushAsync(DbTransaction transaction, IDbEngine engine, long funderId, CancellationToken ct)
     {
-        await JsonTotalsRows.AddAsync(
-            _groups,
-            (json, key, sum) =>
+        await _groups.FlushAsync(
+            (json, key) =>
             {
                 json.WriteNumberValue(funderId);
-                json.WriteStringValue(Iso(key.AwardDate));
+                JsonTotalsRows.WriteDate(json, key.AwardDate);
                 json.WriteStringValue(key.Currency);
                 json.WriteNumberValue(key.Flags);
-                json.WriteStringValue(Iso(key.FarDate));
+                JsonTotalsRows.WriteDate(json, key.FarDate);
                 json.WriteStringValue(key.LevelReason);
                 json.WriteStringValue(key.PurposeReason);
                 json.WriteStringValue(key.Source);
-                json.WriteNumberValue(sum.Grants);
-                json.WriteNumberValue(sum.Amount);
             },
             Target,
             transaction,
             engine,
             ct
         );
-        _groups.Clear();
     }
 
     /// <summary>'' for a placed dimension; else the kind of reason its evidence gives.</summary>
     private static string Reason(object?[] row, int value, int evidence) =>
         (string)row[value]! == "unclassified" ? Audit.Quality.QualityFlags.ReasonKind((string?)row[evidence]) : "";
-
-    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static int Column(string name) => GrantStore.WriteColumnIndex(name);
 }
