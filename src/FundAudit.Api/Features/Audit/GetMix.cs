@@ -2,6 +2,7 @@ using System.Text;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Geography;
+using static FundAudit.Api.Features.Audit.CsvNumbers;
 
 namespace FundAudit.Api.Features.Audit;
 
@@ -294,10 +295,6 @@ internal static class GetMix
 
     public static MixQuery ToQuery(Request r, AuditOptions options) =>
         AuditViews.QueryOf(r, AuditViews.ParseGroupBy(r.GroupBy), options);
-
-    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
-
-    private static string Num(long d) => d.ToString(CultureInfo.InvariantCulture);
 
     public sealed class Validator : AbstractValidator<Request>
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Core.Audit;
+using static FundAudit.Api.Features.Audit.CsvNumbers;
 
 namespace FundAudit.Api.Features.Audit;
 
@@ -301,10 +302,6 @@ internal static class GetTrend
             t
         );
     }
-
-    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
-
-    private static string Num(long d) => d.ToString(CultureInfo.InvariantCulture);
 
     public sealed class Validator : AbstractValidator<Request>
     {

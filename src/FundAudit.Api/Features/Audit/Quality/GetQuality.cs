@@ -1,6 +1,7 @@
 using System.Text;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Geography;
+using static FundAudit.Api.Features.Audit.CsvNumbers;
 
 namespace FundAudit.Api.Features.Audit.Quality;
 
@@ -180,10 +181,6 @@ internal static class GetQuality
         Request request,
         CancellationToken ct
     ) => quality.ReportAsync(funderId, ToQuery(request, quality.Options), request.ImportId, ct);
-
-    private static string Num(decimal d) => d.ToString(CultureInfo.InvariantCulture);
-
-    private static string Num(long d) => d.ToString(CultureInfo.InvariantCulture);
 
     public sealed class Validator : AbstractValidator<Request>
     {
