@@ -88,8 +88,7 @@ internal static class GetQuality
         CancellationToken ct
     )
     {
-        var report = await ReportAsync(quality, user.FunderId(), request, ct);
-        return TypedResults.Ok(ToResponse(report, http.QueryString.Value ?? ""));
+        return TypedResults.Ok(await ResponseAsync(request, http, user, quality, ct));
     }
 
     public static async Task<FileContentHttpResult> CsvAsync(
@@ -100,8 +99,7 @@ internal static class GetQuality
         CancellationToken ct
     )
     {
-        var report = await ReportAsync(quality, user.FunderId(), request, ct);
-        var r = ToResponse(report, http.QueryString.Value ?? "");
+        var r = await ResponseAsync(request, http, user, quality, ct);
         var sb = new StringBuilder();
         sb.Append(
             CsvCell.Line([
@@ -172,6 +170,16 @@ internal static class GetQuality
     }
 
     public static MixQuery ToQuery(Request r, AuditOptions options) => AuditViews.QueryOf(r, [], options);
+
+    /// <summary>The answer of the API's JSON and CSV alike: the report, its checks' links keeping the query's filters.
+    /// </summary>
+    private static async Task<Response> ResponseAsync(
+        Request request,
+        HttpRequest http,
+        ClaimsPrincipal user,
+        QualityCalculator quality,
+        CancellationToken ct
+    ) => ToResponse(await ReportAsync(quality, user.FunderId(), request, ct), http.QueryString.Value ?? "");
 
     /// <summary>The report of <paramref name="request"/> (its filters and import), for the API and the console.
     /// </summary>
