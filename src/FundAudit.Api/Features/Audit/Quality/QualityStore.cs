@@ -180,9 +180,7 @@ internal sealed class QualityStore(Db db)
             WHERE {where}
             ORDER BY g.id
             """;
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        return (await connection.QueryAsync<QualityRow>(command)).AsList();
+        return await db.QueryListAsync<QualityRow>(sql, new DynamicParameters(p), ct);
     }
 
     /// <summary>
@@ -229,9 +227,7 @@ internal sealed class QualityStore(Db db)
             GROUP BY x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelUnplaced, x.PurposeUnplaced,
                      x.LevelEvidence, x.PurposeEvidence
             """;
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        return (await connection.QueryAsync<QualityGroup>(command)).AsList();
+        return await db.QueryListAsync<QualityGroup>(sql, new DynamicParameters(p), ct);
     }
 
     /// <summary>
@@ -255,9 +251,7 @@ internal sealed class QualityStore(Db db)
             WHERE {where} AND {Reimported}
             GROUP BY g.currency, g.award_date
             """;
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        return (await connection.QueryAsync<QualityGroup>(command)).AsList();
+        return await db.QueryListAsync<QualityGroup>(sql, new DynamicParameters(p), ct);
     }
 
     /// <summary>The first and last award dates of the grants one import wrote last; null when it wrote none (or is

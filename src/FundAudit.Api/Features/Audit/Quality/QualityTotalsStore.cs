@@ -48,9 +48,7 @@ internal sealed class QualityTotalsStore(Db db)
             GROUP BY x.Flags, x.Currency, x.AwardDate, x.FarFuture, x.LevelReason, x.PurposeReason
             HAVING SUM(x.Grants) <> 0
             """;
-        await using var connection = await db.OpenAsync(ct);
-        var command = new CommandDefinition(sql, new DynamicParameters(p), cancellationToken: ct);
-        var groups = (await connection.QueryAsync<QualityGroup>(command)).AsList();
+        var groups = await db.QueryListAsync<QualityGroup>(sql, new DynamicParameters(p), ct);
         foreach (var g in groups)
         {
             g.FromTotals = true;
