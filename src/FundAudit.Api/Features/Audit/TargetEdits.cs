@@ -19,9 +19,9 @@ internal static class EditTarget
             return NotFound(id);
         }
 
-        if (await store.BaselineAsync(funderId, request.BaselineId!.Value, ct) is null)
+        if (await CreateTarget.BaselineProblemAsync(funderId, request, store, ct) is { } problem)
         {
-            return AuditViews.BaselineNotFound(request.BaselineId.Value);
+            return problem;
         }
 
         var updated = await store.UpdateTargetAsync(funderId, id, CreateTarget.ValuesOf(request), ct);
@@ -30,8 +30,8 @@ internal static class EditTarget
             return NotFound(id); // deleted meanwhile
         }
 
-        var (views, missing) = await ListTargets.EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
-        return views is null ? AuditViews.Missing(missing!) : TypedResults.Ok(views[0]);
+        var (view, missing) = await ListTargets.ViewAsync(funderId, target, store, mix, clock, ct);
+        return view is null ? missing! : TypedResults.Ok(view);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

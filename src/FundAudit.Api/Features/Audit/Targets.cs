@@ -59,18 +59,28 @@ internal static class CreateTarget
     )
     {
         var funderId = user.FunderId();
-        if (await store.BaselineAsync(funderId, request.BaselineId!.Value, ct) is null)
+        if (await BaselineProblemAsync(funderId, request, store, ct) is { } problem)
         {
-            return AuditViews.BaselineNotFound(request.BaselineId.Value);
+            return problem;
         }
 
         var id = await store.AddTargetAsync(funderId, ValuesOf(request), user.Actor(), clock.GetUtcNow(), ct);
         var target = (await store.TargetAsync(funderId, id, ct))!;
-        var (views, missing) = await ListTargets.EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
-        return views is null
-            ? AuditViews.Missing(missing!)
-            : TypedResults.Created($"/api/audit/targets/{id}", views[0]);
+        var (view, missing) = await ListTargets.ViewAsync(funderId, target, store, mix, clock, ct);
+        return view is null ? missing! : TypedResults.Created($"/api/audit/targets/{id}", view);
     }
+
+    /// <summary>404 when the request names a baseline the funder does not have (for a new target and a changed one
+    /// alike); else null.</summary>
+    public static async Task<ProblemHttpResult?> BaselineProblemAsync(
+        long funderId,
+        Request request,
+        BaselineStore store,
+        CancellationToken ct
+    ) =>
+        await store.BaselineAsync(funderId, request.BaselineId!.Value, ct) is null
+            ? AuditViews.BaselineNotFound(request.BaselineId.Value)
+            : null;
 
     /// <summary>The values a valid request sets, as stored (for a new target and a changed one alike).</summary>
     public static TargetValues ValuesOf(Request request) =>
@@ -150,6 +160,21 @@ internal static class ListTargets
             ct
         );
         return views is null ? AuditViews.Missing(missing!) : TypedResults.Ok(views);
+    }
+
+    /// <summary>One target as the list shows it by default (over the 12 months ending today), for the answer to its
+    /// creation or change; or the problem of the rates that are missing.</summary>
+    public static async Task<(TargetView? View, ProblemHttpResult? Missing)> ViewAsync(
+        long funderId,
+        TargetRow target,
+        BaselineStore store,
+        MixCalculator mix,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var (views, missing) = await EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
+        return views is null ? (null, AuditViews.Missing(missing!)) : (views[0], null);
     }
 
     public static async Task<(IReadOnlyList<TargetView>?, MissingRates?)> EvaluateAsync(
