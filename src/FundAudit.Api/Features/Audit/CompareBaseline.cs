@@ -104,8 +104,14 @@ internal static class CompareBaseline
         CancellationToken ct
     )
     {
-        var (chart, problem) = await ChartAsync(id, request, user, mix, store, ct);
-        return chart is null ? problem! : TypedResults.Content(chart.Render(), "image/svg+xml", Encoding.UTF8);
+        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
+        return problem is not null
+            ? problem
+            : TypedResults.Content(
+                Chart(row!, now!, "chart", ChartText.Invariant).Render(),
+                "image/svg+xml",
+                Encoding.UTF8
+            );
     }
 
     /// <summary>
@@ -156,19 +162,6 @@ internal static class CompareBaseline
         return now is null ? (null, null, AuditViews.Missing(missing!)) : (row, now, null);
     }
 
-    private static async Task<(StackedBarChart?, ProblemHttpResult?)> ChartAsync(
-        long id,
-        Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
-        CancellationToken ct
-    )
-    {
-        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
-        return problem is not null ? (null, problem) : (Chart(row!, now!, "chart", ChartText.Invariant), null);
-    }
-
     private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix, ChartText text) =>
         MixComparison.Chart(
             text.T(
@@ -214,7 +207,7 @@ internal static class CompareBaseline
         var then = GetBaseline.Snapshot(row);
         var current = BaselineSnapshot.From(now);
         var versions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
-        var differs = !versions.SequenceEqual(GetBaseline.Versions(row), StringComparer.Ordinal);
+        var (differs, note) = RuleSetNote("baseline", GetBaseline.Versions(row), "the current period", versions);
         var lines = MixComparison.Compare(then, current);
         return new Response(
             GetBaseline.ToView(row),
@@ -222,11 +215,7 @@ internal static class CompareBaseline
             row.Currency,
             versions,
             differs,
-            differs
-                ? $"The baseline was classified with rule set(s) {string.Join(", ", GetBaseline.Versions(row))}; "
-                    + $"the current period with {string.Join(", ", versions)}. "
-                    + "Part of the shift may come from the rules."
-                : null,
+            note,
             lines.Levels,
             lines.Purposes,
             lines.PreventionCollective,
@@ -235,6 +224,27 @@ internal static class CompareBaseline
             lines.Unclassified,
             then.TotalMinor,
             current.TotalMinor
+        );
+    }
+
+    /// <summary>
+    /// Whether the rule-set versions that classified the two sides differ and, when they do, the note that says so
+    /// (the comparison with a baseline and that of two periods alike): part of the shift may come from the rules.
+    /// </summary>
+    public static (bool Differs, string? Note) RuleSetNote(
+        string thenName,
+        IReadOnlyList<string> thenVersions,
+        string nowName,
+        IReadOnlyList<string> nowVersions
+    )
+    {
+        var differs = !thenVersions.SequenceEqual(nowVersions, StringComparer.Ordinal);
+        return (
+            differs,
+            differs
+                ? $"The {thenName} was classified with rule set(s) {string.Join(", ", thenVersions)}; "
+                    + $"{nowName} with {string.Join(", ", nowVersions)}. Part of the shift may come from the rules."
+                : null
         );
     }
 

@@ -144,23 +144,15 @@ internal static class ComparePeriods
     {
         var funderId = user.FunderId();
         var currency = request.Currency!.Trim().ToUpperInvariant();
-        var (then, missingThen) = await mix.LevelByPurposeAsync(
-            funderId,
-            new AuditPeriod(request.ThenFrom!.Value, request.ThenTo!.Value),
-            currency,
-            ct
-        );
+        Task<(MixResult? Mix, MissingRates? Missing)> MixOf(DateOnly? from, DateOnly? to) =>
+            mix.LevelByPurposeAsync(funderId, new AuditPeriod(from!.Value, to!.Value), currency, ct);
+        var (then, missingThen) = await MixOf(request.ThenFrom, request.ThenTo);
         if (then is null)
         {
             return (null, null, AuditViews.Missing(missingThen!));
         }
 
-        var (now, missingNow) = await mix.LevelByPurposeAsync(
-            funderId,
-            new AuditPeriod(request.NowFrom!.Value, request.NowTo!.Value),
-            currency,
-            ct
-        );
+        var (now, missingNow) = await MixOf(request.NowFrom, request.NowTo);
         return now is null ? (null, null, AuditViews.Missing(missingNow!)) : (then, now, null);
     }
 
@@ -174,17 +166,14 @@ internal static class ComparePeriods
     {
         var thenVersions = await store.RuleSetVersionsAsync(funderId, then.Period, ct);
         var nowVersions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
-        var differs = !thenVersions.SequenceEqual(nowVersions, StringComparer.Ordinal);
+        var (differs, note) = CompareBaseline.RuleSetNote("earlier period", thenVersions, "the later one", nowVersions);
         var lines = MixComparison.Compare(BaselineSnapshot.From(then), BaselineSnapshot.From(now));
         return new Response(
             new PeriodView(then.Period.From, then.Period.To),
             new PeriodView(now.Period.From, now.Period.To),
             then.Currency,
             differs,
-            differs
-                ? $"The earlier period was classified with rule set(s) {string.Join(", ", thenVersions)}; "
-                    + $"the later one with {string.Join(", ", nowVersions)}. Part of the shift may come from the rules."
-                : null,
+            note,
             lines.Levels,
             lines.Purposes,
             lines.PreventionCollective,
