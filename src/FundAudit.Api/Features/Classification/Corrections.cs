@@ -171,10 +171,8 @@ internal static class ListReviewQueue
             ClassificationThresholds.Review,
             ct
         );
-        var page = rows.Take(limit).Select(ToItem).ToList();
-        return TypedResults.Ok(
-            new Response(page, rows.Count > limit ? rows[limit - 1].Id : null, ClassificationThresholds.Review)
-        );
+        var (page, next) = KeysetPage.Of(rows, limit, r => r.Id);
+        return TypedResults.Ok(new Response(page.Select(ToItem).ToList(), next, ClassificationThresholds.Review));
     }
 
     private static Item ToItem(ReviewRow r)

@@ -73,8 +73,7 @@ internal static class ListRequests
             limit + 1,
             ct
         );
-        var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? page[^1].Id : (long?)null;
+        var (page, next) = KeysetPage.Of(rows, limit, r => r.Id);
         page = page.Where(r => funds.ContainsKey(r.FundId)).ToList();
         var ids = page.Select(r => r.Id).ToList();
         var timers = await store.TimersAsync(funderId, ids, ct);

@@ -51,8 +51,7 @@ internal static class ListGrants
             ImportId = request.ImportId,
         };
         var rows = await store.ListAsync(user.FunderId(), filter, after, limit + 1, ct);
-        var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? Cursor.Encode(page[^1].AwardDate, page[^1].Id) : null;
+        var (page, next) = KeysetPage.Of(rows, limit, r => Cursor.Encode(r.AwardDate, r.Id));
         return TypedResults.Ok(new Response(page.Select(GrantViews.ToView).ToList(), next));
     }
 

@@ -82,8 +82,8 @@ internal static class QualityGrants
         var limit = request.Limit ?? 50;
         var cursor = request.Cursor ?? 0;
         var hits = report.Checks[0].Hits.Where(h => h.Grant.Id > cursor).Take(limit + 1).ToList();
-        var items = hits.Take(limit)
-            .Select(h => new Item(
+        var (page, next) = KeysetPage.Of(hits, limit, h => h.Grant.Id);
+        var items = page.Select(h => new Item(
                 h.Grant.Identifier,
                 h.Grant.Title,
                 h.Grant.Currency,
@@ -93,9 +93,7 @@ internal static class QualityGrants
                 h.Detail
             ))
             .ToList();
-        return TypedResults.Ok(
-            new Response(check.Code, check.Title, items, hits.Count > limit ? hits[limit - 1].Grant.Id : null)
-        );
+        return TypedResults.Ok(new Response(check.Code, check.Title, items, next));
     }
 
     public sealed class Validator : AbstractValidator<Request>

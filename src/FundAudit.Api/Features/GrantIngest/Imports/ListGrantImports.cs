@@ -21,10 +21,8 @@ internal static class ListGrantImports
     {
         var limit = request.Limit ?? DefaultLimit;
         var rows = await store.ListAsync(user.FunderId(), request.Before, limit + 1, ct);
-        var page = rows.Take(limit).ToList();
-        return TypedResults.Ok(
-            new Response(page.Select(GrantImportView.Of).ToList(), rows.Count > limit ? page[^1].Id : null)
-        );
+        var (page, next) = KeysetPage.Of(rows, limit, r => r.Id);
+        return TypedResults.Ok(new Response(page.Select(GrantImportView.Of).ToList(), next));
     }
 
     public sealed class Validator : AbstractValidator<Request>
