@@ -198,11 +198,7 @@ internal static class PagesEndpoints
             .WithName("ConsoleInvitationTotp");
         openForms.MapPost("/seize", ConsoleSeizeSelf.SeizeAsync).WithName("ConsoleSeizeSelf");
 
-        var people = console
-            .MapGroup("/people")
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
-            );
+        var people = console.MapGroup("/people").RequireConsoleAdmin();
         people.MapGet("/", ConsolePeople.ShowAsync).WithName("ConsolePeoplePage");
         var peopleForms = people.MapForms().RequireStepUp();
         peopleForms.MapPost("/", ConsolePeople.InviteAsync).WithName("ConsoleInvitePerson");
