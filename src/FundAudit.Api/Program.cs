@@ -8,6 +8,7 @@ using FundAudit.Api.Features.Pages;
 using FundAudit.Api.Features.People;
 using FundAudit.Api.Features.SingleSignOn;
 using FundAudit.Api.Features.Tenancy;
+using FundAudit.Api.Infrastructure;
 using FundAudit.Api.Infrastructure.Data.Backup;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.OpenApi;
@@ -15,11 +16,7 @@ using FundAudit.Api.Infrastructure.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-var isCommand =
-    FundersCommand.IsCommand(args)
-    || KeyRingCommand.IsCommand(args)
-    || VerifyLogsCommand.IsCommand(args)
-    || BackupCommand.IsCommand(args);
+var isCommand = OperatorCommands.IsCommand(args);
 builder.Logging.AddFundAuditLogging(builder.Environment, isCommand);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -47,12 +44,7 @@ app.Services.MigrateDatabase();
 
 if (isCommand)
 {
-    return KeyRingCommand.IsCommand(args)
-            ? await KeyRingCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
-        : VerifyLogsCommand.IsCommand(args)
-            ? await VerifyLogsCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
-        : BackupCommand.IsCommand(args) ? await BackupCommand.RunAsync(app.Services, args, Console.Out, Console.Error)
-        : await FundersCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return await OperatorCommands.RunAsync(app.Services, args);
 }
 
 await app.Services.SealLogChainsAsync();

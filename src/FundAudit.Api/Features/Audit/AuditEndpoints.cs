@@ -112,9 +112,7 @@ internal static class AuditEndpoints
             .MapPost("/baselines", CreateBaseline.HandleAsync)
             .WithName("CreateBaseline")
             .WithSummary("Freeze the level × purpose mix of a period as a named, immutable baseline")
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<CreateBaseline.Request>()
-            .ProducesProblems(Status409Conflict, Status422UnprocessableEntity);
+            .WritesPortfolio<CreateBaseline.Request>(Status409Conflict, Status422UnprocessableEntity);
         audit
             .MapGet("/baselines", GetBaseline.ListAsync)
             .WithName("ListBaselines")
@@ -150,9 +148,7 @@ internal static class AuditEndpoints
             .MapPost("/targets", CreateTarget.HandleAsync)
             .WithName("CreateTarget")
             .WithSummary("Set a target share (e.g. local ≥ 30%) by a date, measured from a baseline")
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<CreateTarget.Request>()
-            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
+            .WritesPortfolio<CreateTarget.Request>(Status404NotFound, Status422UnprocessableEntity);
         audit
             .MapGet("/targets", ListTargets.HandleAsync)
             .WithName("ListTargets")
@@ -171,8 +167,7 @@ internal static class AuditEndpoints
             .MapPut("/field/participation", SetFieldParticipation.HandleAsync)
             .WithName("SetFieldParticipation")
             .WithSummary("Opt in to (or out of) the field view")
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<SetFieldParticipation.Request>();
+            .WritesPortfolio<SetFieldParticipation.Request>();
         audit
             .MapGet("/field", GetFieldView.HandleAsync)
             .WithName("GetFieldView")

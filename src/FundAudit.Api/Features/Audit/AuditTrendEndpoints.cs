@@ -14,9 +14,7 @@ internal static class AuditTrendEndpoints
             .MapPut("/targets/{id:long}", EditTarget.HandleAsync)
             .WithName("UpdateTarget")
             .WithSummary("Change a target: its metric, direction, share, date or baseline (the body of CreateTarget)")
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<CreateTarget.Request>()
-            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
+            .WritesPortfolio<CreateTarget.Request>(Status404NotFound, Status422UnprocessableEntity);
         audit
             .MapDelete("/targets/{id:long}", EditTarget.DeleteAsync)
             .WithName("DeleteTarget")

@@ -37,9 +37,7 @@ internal static class ClassificationEndpoints
                     + "the answer is 202 while a job re-classifies this funder's grants. Manual corrections "
                     + "survive."
             )
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<JsonElement>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WritesPortfolio<JsonElement>(StatusCodes.Status409Conflict);
         MapDryRun(group);
         group
             .MapGet("/review", ListReviewQueue.HandleAsync)
@@ -82,6 +80,5 @@ internal static class ClassificationEndpoints
                     + "currency) whose effective level or purpose would change, by from → to. Corrections win, so a "
                     + "corrected dimension never moves. The document is validated as PUT validates it."
             )
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<JsonElement>();
+            .WritesPortfolio<JsonElement>();
 }

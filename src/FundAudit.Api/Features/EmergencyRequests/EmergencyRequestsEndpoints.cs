@@ -1,3 +1,4 @@
+using FundAudit.Api.Infrastructure;
 using FundAudit.Api.Infrastructure.Jobs;
 using FundAudit.Api.Infrastructure.Security;
 using Hangfire;
@@ -19,14 +20,10 @@ internal static class EmergencyRequestsEndpoints
         services.AddFundAuditDataProtection(configuration);
         services.AddFundAuditRateLimiting(configuration);
         services.AddWebhookClient(configuration);
-        services.AddSingleton(
-            configuration.GetSection(EmergencyOptions.Section).Get<EmergencyOptions>() ?? new EmergencyOptions()
-        );
+        services.AddSingleton(configuration.Bound<EmergencyOptions>(EmergencyOptions.Section));
         services.AddSingleton<ServiceSecrets>();
         services.AddSingleton<IdempotencyStore>();
-        services.AddSingleton(
-            configuration.GetSection(IdempotencyOptions.Section).Get<IdempotencyOptions>() ?? new IdempotencyOptions()
-        );
+        services.AddSingleton(configuration.Bound<IdempotencyOptions>(IdempotencyOptions.Section));
         services.AddSingleton<IdempotencyClaims>();
         services.AddSingleton<WebhookSender>();
         SlaTimerMapping.Register();

@@ -81,9 +81,7 @@ internal static class GrantIngestEndpoints
                 "Body {\"sensitive\": true|false}. The mark is the funder's own: no import or package upsert "
                     + "changes it, and every report keeps counting the grant as it is."
             )
-            .RequireAuthorization(Policies.PortfolioWrite)
-            .WithValidation<SetGrantSensitive.Request>()
-            .ProducesProblem(Status404NotFound);
+            .WritesPortfolio<SetGrantSensitive.Request>(Status404NotFound);
         grants
             .MapGet("/sensitive", ListSensitiveGrants.HandleAsync)
             .WithName("ListSensitiveGrants")

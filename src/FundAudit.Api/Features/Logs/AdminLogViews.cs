@@ -38,13 +38,11 @@ internal static class ListAdminLog
     public static async Task<Ok<Response>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        AdminLog log,
+        LogsUseCases logs,
         CancellationToken ct
     )
     {
-        var limit = request.Limit ?? DefaultLimit;
-        var rows = await log.ListAsync(user.FunderId(), request.Before, limit + 1, ct);
-        var page = rows.Take(limit).ToList();
+        var (page, next) = await logs.AdminLogAsync(user, request.Before, request.Limit ?? DefaultLimit, ct);
         var entries = page.Select(r => new Entry(
                 r.Seq,
                 r.OccurredAt,
@@ -56,7 +54,7 @@ internal static class ListAdminLog
                 r.Hash
             ))
             .ToList();
-        return TypedResults.Ok(new Response(entries, rows.Count > limit ? page[^1].Seq : null));
+        return TypedResults.Ok(new Response(entries, next));
     }
 
     public sealed class Validator : AbstractValidator<Request>

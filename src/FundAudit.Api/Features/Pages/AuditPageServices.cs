@@ -18,11 +18,10 @@ internal sealed record AuditPageServices(
     public int ThisYear() => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime).Year;
 
     /// <summary>The funder's currencies, most used first.</summary>
-    public async Task<List<string>> CurrenciesAsync(CancellationToken ct) =>
-        (await Grants.ListCurrenciesAsync(User, ct)).Select(c => c.Currency).ToList();
+    public Task<List<string>> CurrenciesAsync(CancellationToken ct) =>
+        ConsolePortfolio.CurrenciesAsync(Grants, User, ct);
 
-    /// <summary>The currency a blank form starts in: the funder's most used, else
-    /// <see cref="ConsolePortfolio.FallbackCurrency"/>.</summary>
+    /// <summary>The currency a blank form starts in (<see cref="ConsolePortfolio.FirstCurrency"/>).</summary>
     public async Task<string> FirstCurrencyAsync(CancellationToken ct) =>
-        await CurrenciesAsync(ct) is [var first, ..] ? first : ConsolePortfolio.FallbackCurrency;
+        ConsolePortfolio.FirstCurrency(await CurrenciesAsync(ct));
 }

@@ -179,7 +179,7 @@ internal static class ConsoleAudit
                 ["name"] = "",
                 ["from"] = $"{year - 1:D4}-01-01",
                 ["to"] = $"{year - 1:D4}-12-31",
-                ["currency"] = currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency,
+                ["currency"] = ConsolePortfolio.FirstCurrency(currencies),
             }
         );
         var target = FormState.Of(

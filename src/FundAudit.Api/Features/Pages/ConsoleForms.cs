@@ -98,6 +98,14 @@ internal static class ConsoleForms
         return null;
     }
 
+    /// <summary>A period's two dates as <see cref="RequiredDate"/> reads them, their problems on "from" and "to".
+    /// </summary>
+    public static (DateOnly? From, DateOnly? To) RequiredPeriod(
+        string from,
+        string to,
+        Dictionary<string, string> errors
+    ) => (RequiredDate(from, "from", errors), RequiredDate(to, "to", errors));
+
     /// <summary>
     /// The API validator's problems added to <paramref name="errors"/> by field (the property name in lower case),
     /// unless

@@ -26,11 +26,7 @@ internal static class ConsoleFunds
 {
     public static void MapConsoleFunds(this RouteGroupBuilder console)
     {
-        var funds = console
-            .MapGroup("/funds")
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
-            );
+        var funds = console.MapGroup("/funds").RequireConsoleAdmin();
         funds.MapGet("/", ListAsync).WithName("ConsoleFundsPage");
         funds.MapGet("/new", New).WithName("ConsoleNewFundPage");
         funds.MapGet("/{slug}", EditAsync).WithName("ConsoleFundPage");

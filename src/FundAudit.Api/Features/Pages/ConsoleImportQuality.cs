@@ -27,8 +27,8 @@ internal static class ConsoleImportQuality
             return null;
         }
 
-        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
-        var currency = currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency;
+        var currencies = await ConsolePortfolio.CurrenciesAsync(grants, user, ct);
+        var currency = ConsolePortfolio.FirstCurrency(currencies);
         if (await quality.ImportPeriodAsync(user.FunderId(), import.Id, ct) is not { } span)
         {
             return new ImportQualitySummary(new QualityPageQuery("", "", currency, import.Id), null);

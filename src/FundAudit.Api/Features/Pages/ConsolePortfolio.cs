@@ -39,6 +39,28 @@ internal static class ConsolePortfolio
     /// <summary>The report currency when the funder has no grant yet.</summary>
     public const string FallbackCurrency = "EUR";
 
+    /// <summary>The funder's currencies, most used first.</summary>
+    /// <param name="grants">The grants' use cases.</param>
+    /// <param name="user">The signed-in person.</param>
+    /// <param name="ct">Cancels the read.</param>
+    public static async Task<List<string>> CurrenciesAsync(
+        GrantIngestUseCases grants,
+        ClaimsPrincipal user,
+        CancellationToken ct
+    ) => (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+
+    /// <summary>The currency a blank form starts in: the funder's first (most used), else
+    /// <see cref="FallbackCurrency"/>.</summary>
+    /// <param name="currencies">The funder's currencies, most used first.</param>
+    public static string FirstCurrency(IReadOnlyList<string> currencies) =>
+        currencies.Count > 0 ? currencies[0] : FallbackCurrency;
+
+    /// <summary>The currency typed in the form, in upper case; blank: <see cref="FirstCurrency"/>.</summary>
+    /// <param name="typed">The form's currency as typed.</param>
+    /// <param name="currencies">The funder's currencies, most used first.</param>
+    public static string Currency(string? typed, IReadOnlyList<string> currencies) =>
+        ConsoleForms.Blank(typed)?.ToUpperInvariant() ?? FirstCurrency(currencies);
+
     public static async Task<IResult> ShowAsync(
         HttpContext http,
         string? from,
@@ -54,7 +76,7 @@ internal static class ConsolePortfolio
         CancellationToken ct
     )
     {
-        var currencies = (await grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+        var currencies = await CurrenciesAsync(grants, user, ct);
         var query = ReadQuery(from, to, currency, baseline, currencies, clock);
 
         var baselines = await audit.ListBaselinesAsync(user, ct);
@@ -119,8 +141,7 @@ internal static class ConsolePortfolio
         return new PortfolioQuery(
             ConsoleForms.Blank(from) ?? $"{year:D4}-01-01",
             ConsoleForms.Blank(to) ?? $"{year:D4}-12-31",
-            ConsoleForms.Blank(currency)?.ToUpperInvariant()
-                ?? (currencies.Count > 0 ? currencies[0] : FallbackCurrency),
+            Currency(currency, currencies),
             long.TryParse(baseline, NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null
         );
     }
@@ -136,8 +157,7 @@ internal static class ConsolePortfolio
         CancellationToken ct
     )
     {
-        var fromDate = ConsoleForms.RequiredDate(query.From, "from", errors);
-        var toDate = ConsoleForms.RequiredDate(query.To, "to", errors);
+        var (fromDate, toDate) = ConsoleForms.RequiredPeriod(query.From, query.To, errors);
         var request = new GetMix.Request(
             fromDate,
             toDate,

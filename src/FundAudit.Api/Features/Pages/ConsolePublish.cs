@@ -168,8 +168,7 @@ internal static class ConsolePublish
     )
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var f = ConsoleForms.RequiredDate(from, "from", errors);
-        var t = ConsoleForms.RequiredDate(to, "to", errors);
+        var (f, t) = ConsoleForms.RequiredPeriod(from, to, errors);
         var request = new ExportGiving.Request(f, t, null, null, null, null, null);
         await ConsoleForms.ValidateIfReadAsync(validator, request, errors, ct);
 

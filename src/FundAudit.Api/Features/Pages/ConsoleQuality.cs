@@ -119,7 +119,7 @@ internal static class ConsoleQuality
     )
     {
         var (user, quality) = (typed.User, typed.Quality);
-        var currencies = (await typed.Grants.ListCurrenciesAsync(user, ct)).Select(c => c.Currency).ToList();
+        var currencies = await ConsolePortfolio.CurrenciesAsync(typed.Grants, user, ct);
         var year = DateOnly.FromDateTime(typed.Clock.GetUtcNow().UtcDateTime).Year;
         var span =
             typed.ImportId is { } import && import > 0
@@ -132,13 +132,11 @@ internal static class ConsoleQuality
             ConsoleForms.Blank(typed.To)
                 ?? span?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                 ?? $"{year:D4}-12-31",
-            ConsoleForms.Blank(typed.Currency)?.ToUpperInvariant()
-                ?? (currencies.Count > 0 ? currencies[0] : ConsolePortfolio.FallbackCurrency),
+            ConsolePortfolio.Currency(typed.Currency, currencies),
             typed.ImportId
         );
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var fromDate = ConsoleForms.RequiredDate(query.From, "from", errors);
-        var toDate = ConsoleForms.RequiredDate(query.To, "to", errors);
+        var (fromDate, toDate) = ConsoleForms.RequiredPeriod(query.From, query.To, errors);
         var request = new GetQuality.Request(
             fromDate,
             toDate,

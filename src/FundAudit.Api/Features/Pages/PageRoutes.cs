@@ -25,6 +25,14 @@ internal static class PageRoutes
             p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin, Roles.Analyst)
         );
 
+    /// <summary>Administrators, signed in to the console (the funds and people pages); others are sent to the
+    /// forbidden page.</summary>
+    public static TBuilder RequireConsoleAdmin<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(p =>
+            p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
+        );
+
     /// <summary>The console's page for a request the rate limiter refused.</summary>
     public static RateLimitRejectionPage ConsoleTooMany() =>
         new(

@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FundAudit.Api.Features.Pages;
@@ -32,10 +33,7 @@ internal static class PagesEndpoints
                 System.Text.Unicode.UnicodeRanges.All
             )
         ); // "Español", not "Espa&#xF1;ol"
-        services.AddSingleton(
-            configuration.GetSection(ConsoleSessionOptions.Section).Get<ConsoleSessionOptions>()
-                ?? new ConsoleSessionOptions()
-        );
+        services.AddSingleton(configuration.Bound<ConsoleSessionOptions>(ConsoleSessionOptions.Section));
         services.AddSingleton<ConsoleSessionStore>();
         services.AddScoped<ConsoleSessions>();
 
@@ -200,11 +198,7 @@ internal static class PagesEndpoints
             .WithName("ConsoleInvitationTotp");
         openForms.MapPost("/seize", ConsoleSeizeSelf.SeizeAsync).WithName("ConsoleSeizeSelf");
 
-        var people = console
-            .MapGroup("/people")
-            .RequireAuthorization(p =>
-                p.AddAuthenticationSchemes(ConsoleSessionHandler.SchemeName).RequireRole(Roles.Admin)
-            );
+        var people = console.MapGroup("/people").RequireConsoleAdmin();
         people.MapGet("/", ConsolePeople.ShowAsync).WithName("ConsolePeoplePage");
         var peopleForms = people.MapForms().RequireStepUp();
         peopleForms.MapPost("/", ConsolePeople.InviteAsync).WithName("ConsoleInvitePerson");

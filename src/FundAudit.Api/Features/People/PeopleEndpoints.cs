@@ -1,3 +1,4 @@
+using FundAudit.Api.Infrastructure;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace FundAudit.Api.Features.People;
@@ -7,9 +8,7 @@ internal static class PeopleEndpoints
 {
     public static IServiceCollection AddPeople(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(
-            configuration.GetSection(PeopleOptions.Section).Get<PeopleOptions>() ?? new PeopleOptions()
-        );
+        services.AddSingleton(configuration.Bound<PeopleOptions>(PeopleOptions.Section));
         services.AddSingleton<PeopleStore>();
         services.AddSingleton<FactorStore>();
         services.AddSingleton<SecondFactors>();

@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.Pages;
+using FundAudit.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,7 @@ internal static class SsoEndpoints
 {
     public static IServiceCollection AddSingleSignOn(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(SsoOptions.Section).Get<SsoOptions>() ?? new SsoOptions());
+        services.AddSingleton(configuration.Bound<SsoOptions>(SsoOptions.Section));
         services.AddHttpContextAccessor();
         services.AddSingleton<SsoStore>();
         services.AddSingleton<SsoSecrets>();

@@ -1,3 +1,4 @@
+using FundAudit.Api.Infrastructure;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace FundAudit.Api.Features.Tenancy;
@@ -13,8 +14,7 @@ internal static class TenancyEndpoints
         services.AddSingleton<TenancyUseCases>();
         services.AddScoped<FluentValidation.IValidator<RoleGrants.Request>, RoleGrants.Validator>();
         services.AddSingleton(sp =>
-            sp.GetRequiredService<IConfiguration>().GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>()
-            ?? new ApiKeyOptions()
+            sp.GetRequiredService<IConfiguration>().Bound<ApiKeyOptions>(ApiKeyOptions.Section)
         );
         services.AddScoped<FluentValidation.IValidator<CreateApiKey.Request>, CreateApiKey.Validator>();
         services.AddScoped<FluentValidation.IValidator<IntegrationSettings.Settings>, IntegrationSettings.Validator>();

@@ -31,7 +31,7 @@ internal static class ApiHeaders
         IConfiguration configuration
     )
     {
-        var settings = configuration.GetSection(HstsSettings.Section).Get<HstsSettings>() ?? new HstsSettings();
+        var settings = configuration.Bound<HstsSettings>(HstsSettings.Section);
         services.AddSingleton(settings);
         services.AddHsts(o =>
         {

@@ -31,7 +31,7 @@ internal static class ClientAddresses
         IConfiguration configuration
     )
     {
-        var proxies = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        var proxies = configuration.Bound<ProxyOptions>(ProxyOptions.Section);
         services.AddSingleton(proxies);
         services.Configure<ForwardedHeadersOptions>(o =>
         {

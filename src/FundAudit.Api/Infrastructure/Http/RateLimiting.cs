@@ -58,8 +58,7 @@ internal static class RateLimiting
         IConfiguration configuration
     )
     {
-        var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>()
-            ?? new RateLimitOptions();
+        var options = configuration.Bound<RateLimitOptions>(RateLimitOptions.Section);
         var shared = options.SharedAddresses.Select(a => Normalize(IPAddress.Parse(a))).ToHashSet();
         services.AddRateLimiter(o =>
         {

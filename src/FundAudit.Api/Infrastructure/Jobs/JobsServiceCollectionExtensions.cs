@@ -39,7 +39,7 @@ internal static class JobsServiceCollectionExtensions
         bool runServer = true
     )
     {
-        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var options = configuration.Bound<JobsOptions>(JobsOptions.Section);
         services.AddSingleton(options);
         services.AddPerEngine<JobStorage>(
             sqlite: sp => SqliteStorage(DatabaseOptionsFor(sp), sp.GetRequiredService<JobsOptions>()),

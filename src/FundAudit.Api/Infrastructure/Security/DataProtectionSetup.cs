@@ -44,8 +44,7 @@ internal static class DataProtectionSetup
         IConfiguration configuration
     )
     {
-        var settings = configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>()
-            ?? new DataProtectionSettings();
+        var settings = configuration.Bound<DataProtectionSettings>(DataProtectionSettings.Section);
         services.AddSingleton(settings);
 
         // First of all hosted services: Data Protection's own one loads the key ring at start and creates a key when

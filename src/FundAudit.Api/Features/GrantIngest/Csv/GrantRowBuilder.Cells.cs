@@ -10,14 +10,8 @@ internal sealed partial class GrantRowBuilder
 {
     private string? ReadCurrency()
     {
-        var text = Cell(map.Currency);
-        if (text is null)
+        if (Required(map.Currency, "Row_CurrencyRequired") is not { } text)
         {
-            if (!HasError(map.Currency))
-            {
-                Error(map.Currency, CsvProblemCodes.RequiredCellEmpty, "Row_CurrencyRequired");
-            }
-
             return null;
         }
 
@@ -40,14 +34,8 @@ internal sealed partial class GrantRowBuilder
             return plain;
         }
 
-        var text = Cell(column);
-        if (text is null)
+        if (Required(column, "Row_AmountRequired", required) is not { } text)
         {
-            if (required && !HasError(column))
-            {
-                Error(column, CsvProblemCodes.RequiredCellEmpty, "Row_AmountRequired");
-            }
-
             return null;
         }
 
@@ -143,14 +131,8 @@ internal sealed partial class GrantRowBuilder
             return plain;
         }
 
-        var text = Cell(column);
-        if (text is null)
+        if (Required(column, "Row_DateRequired", required) is not { } text)
         {
-            if (required && !HasError(column))
-            {
-                Error(column, CsvProblemCodes.RequiredCellEmpty, "Row_DateRequired");
-            }
-
             return null;
         }
 
@@ -228,11 +210,12 @@ internal sealed partial class GrantRowBuilder
         }
     }
 
-    /// <summary>The cell, or a <c>required_cell_empty</c> error saying <paramref name="key"/>.</summary>
-    private string? Required(int column, string key)
+    /// <summary>The cell, or (when <paramref name="required"/>) a <c>required_cell_empty</c> error saying
+    /// <paramref name="key"/>.</summary>
+    private string? Required(int column, string key, bool required = true)
     {
         var text = Cell(column);
-        if (text is null && !HasError(column))
+        if (text is null && required && !HasError(column))
         {
             Error(column, CsvProblemCodes.RequiredCellEmpty, key);
         }

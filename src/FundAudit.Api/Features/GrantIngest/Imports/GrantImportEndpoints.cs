@@ -1,4 +1,5 @@
 using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
+using FundAudit.Api.Infrastructure;
 using FundAudit.Api.Infrastructure.Jobs;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,9 +11,7 @@ internal static class GrantImportEndpoints
 {
     public static IServiceCollection AddGrantImports(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(
-            configuration.GetSection(GrantImportOptions.Section).Get<GrantImportOptions>() ?? new GrantImportOptions()
-        );
+        services.AddSingleton(configuration.Bound<GrantImportOptions>(GrantImportOptions.Section));
         services.AddSingleton<GrantImportStore>();
         services.AddSingleton<ImportFiles>();
         services.AddSingleton<FolderUploadStore>();
