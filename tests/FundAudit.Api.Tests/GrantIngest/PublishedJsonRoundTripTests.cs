@@ -62,7 +62,7 @@ internal static class PublishedJsonRoundTrip
         var read = await ReadAllAsync(app.Services.GetRequiredService<GrantStore>(), tenant.FunderId);
         await using var connection = await db.OpenAsync();
         var stored = (
-            await connection.QueryAsync<(string Identifier, string Hash, string Json)>(
+            await connection.QueryAsync<(string Identifier, byte[] Hash, string Json)>(
                 "SELECT identifier, content_hash, extra_json FROM grants WHERE funder_id = @FunderId",
                 new { tenant.FunderId }
             )
@@ -74,7 +74,10 @@ internal static class PublishedJsonRoundTrip
         {
             Assert.True(read.TryGetValue(identifier, out var published), $"{identifier} was not stored");
             Assert.Equal(json, published);
-            Assert.Equal(GrantMapping.ContentHash(Encoding.UTF8.GetBytes(json)), stored[identifier].Hash);
+            Assert.Equal(
+                GrantMapping.ContentHash(Encoding.UTF8.GetBytes(json)),
+                Convert.ToHexStringLower(stored[identifier].Hash) // stored as its bytes (migration 0024)
+            );
         }
 
         var compact = stored.Values.Count(r => r.Json.StartsWith(StoredGrantText.Remainder));
@@ -323,7 +326,7 @@ public sealed class StoredGrantTextTests
     private static string Stored(FundAudit.Core.Grants.GrantRecord r, Dictionary<string, string>? extra)
     {
         var json = Json(r, extra);
-        var values = GrantStore.ColumnValues(1, new GrantToStore(r, json, "h", null, extra), Now);
+        var values = GrantStore.ColumnValues(1, new GrantToStore(r, json, "68", null, extra), Now);
         return (string)values[GrantStore.WriteColumns.ToList().IndexOf("extra_json")]!;
     }
 }

@@ -37,7 +37,7 @@ public sealed class GrantsKeysetIndexTests
             INSERT INTO funders (name, created_at) VALUES ('Funder', now());
             INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, content_hash,
                 created_at, updated_at)
-            SELECT 1, 'g-' || n, 'Title ' || n, 'GBP', n, DATE '2024-01-01' + (n % 700), 'hash', now(), now()
+            SELECT 1, 'g-' || n, 'Title ' || n, 'GBP', n, DATE '2024-01-01' + (n % 700), '\x68'::bytea, now(), now()
             FROM generate_series(1, 20000) n;
             ANALYZE grants;
             """

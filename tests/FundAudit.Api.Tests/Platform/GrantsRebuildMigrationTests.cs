@@ -93,7 +93,7 @@ public sealed class GrantsRebuildMigrationTests
             VALUES (1, 'g-1', 'Title', repeat('A long description. ', 12), 'GBP', 1234567, 1000000, '2024-04-01',
                 '2024-05-01', '2026-03-31', 'GB-CHC-1', 'Recipient', 'GB', '["GB"]', '[{"name":"Leeds"}]', '["GB"]',
                 'GB-CHC-2', 'Funder', 'Programme', '["Grant"]', 'local', 'none', 'local', 'core', TRUE, '~c',
-                'hash-1', 'local', 'rule', 0.75, 'L1:2', 'core', 'explicit', 1, 'P3', TRUE, 'rule', 0.5, 'F1',
+                '00112233445566778899aabbccddeeff', 'local', 'rule', 0.75, 'L1:2', 'core', 'explicit', 1, 'P3', TRUE, 'rule', 0.5, 'F1',
                 'v3', '2024-04-02T10:11:12.345678Z', '2024-04-02T10:11:12.345678Z',
                 '2024-04-03T01:02:03.000001+02:00', TRUE, 7, 5, 6)
             """
@@ -114,7 +114,7 @@ public sealed class GrantsRebuildMigrationTests
         $"""
             INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, content_hash,
                 created_at, updated_at)
-            VALUES (1, '{identifier}', '', 'EUR', {amount}, '{awardDate}', 'hash', now(), now())
+            VALUES (1, '{identifier}', '', 'EUR', {amount}, '{awardDate}', 'abcd', now(), now())
             """;
 
     private static async Task<string[]> OthersAsync(NpgsqlConnection connection) =>
@@ -158,6 +158,7 @@ public sealed class GrantsRebuildMigrationTests
             null => "null",
             DateTime instant => instant.ToString("O", CultureInfo.InvariantCulture),
             double number => number.ToString("R", CultureInfo.InvariantCulture),
+            byte[] bytes => Convert.ToHexStringLower(bytes), // content_hash as bytes (0024) reads as the hex it was
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
         };
 }

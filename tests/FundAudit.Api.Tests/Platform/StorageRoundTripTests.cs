@@ -64,7 +64,7 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
             INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, amount_disbursed, award_date, planned_start_date,
                                 explicit_flexible, level_confidence, content_hash, created_at, updated_at, classified_at)
             VALUES (@FunderId, @Identifier, @Title, 'USD', @AmountAwarded, @AmountDisbursed, @AwardDate, @PlannedStartDate,
-                    @ExplicitFlexible, @LevelConfidence, 'h', @CreatedAt, @CreatedAt, @ClassifiedAt)
+                    @ExplicitFlexible, @LevelConfidence, @Hash, @CreatedAt, @CreatedAt, @ClassifiedAt)
             """,
             new
             {
@@ -79,6 +79,7 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
                 written.LevelConfidence,
                 written.CreatedAt,
                 written.ClassifiedAt,
+                Hash = new byte[] { 0x68 },
             }
         );
 
@@ -109,13 +110,14 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
         await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
         const string insert = """
             INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, content_hash, created_at, updated_at)
-            VALUES (@FunderId, 'DUP-1', 't', 'GBP', 1, @Date, 'h', @Now, @Now)
+            VALUES (@FunderId, 'DUP-1', 't', 'GBP', 1, @Date, @Hash, @Now, @Now)
             """;
         var args = new
         {
             tenant.FunderId,
             Date = new DateOnly(2024, 1, 1),
             Now = app.Clock.GetUtcNow(),
+            Hash = new byte[] { 0x68 },
         };
         await connection.ExecuteAsync(insert, args);
 

@@ -221,7 +221,7 @@ internal static class AuditMixBenchmark
                     await copy.WriteAsync(g.Level, NpgsqlDbType.Text);
                     await copy.WriteAsync(g.Purpose, NpgsqlDbType.Text);
                     await copy.WriteAsync(g.Flexible, NpgsqlDbType.Boolean);
-                    await copy.WriteAsync("h", NpgsqlDbType.Text);
+                    await copy.WriteAsync(new byte[] { 0x68 }, NpgsqlDbType.Bytea); // content_hash: bytes (migration 0024)
                     await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
                     await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
                     await copy.WriteAsync(
@@ -245,7 +245,7 @@ internal static class AuditMixBenchmark
             command.Transaction = tx;
             command.CommandText = """
                 INSERT INTO grants (funder_id, identifier, title, currency, amount_awarded, award_date, recipient_country, programme_title, level, purpose, flexible, content_hash, created_at, updated_at, quality_flags)
-                VALUES (1, $id, 'Grant', $cur, $amt, $date, $country, $prog, $level, $purpose, $flex, 'h', $now, $now, $flags)
+                VALUES (1, $id, 'Grant', $cur, $amt, $date, $country, $prog, $level, $purpose, $flex, X'68', $now, $now, $flags)
                 """;
             var p = new[]
             {

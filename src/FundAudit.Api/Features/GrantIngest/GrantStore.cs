@@ -201,14 +201,14 @@ internal sealed class GrantStore(Db db)
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in identifiers.Chunk(500))
         {
-            var rows = await tx.QueryListAsync<(string Identifier, string ContentHash)>(
+            var rows = await tx.QueryListAsync<(string Identifier, byte[] ContentHash)>(
                 sql,
                 new { FunderId = funderId, Identifiers = chunk },
                 ct
             );
             foreach (var (identifier, hash) in rows)
             {
-                result[identifier] = hash;
+                result[identifier] = Convert.ToHexStringLower(hash);
             }
         }
 
@@ -238,9 +238,11 @@ internal sealed class GrantStore(Db db)
         await using var reader = await connection.ExecuteReaderAsync(
             new CommandDefinition(SelectHashes, new { FunderId = funderId }, tx, cancellationToken: ct)
         );
+        var hash = new byte[64]; // the stored hash's bytes (migration 0024: 16), copied here row by row
         while (await reader.ReadAsync(ct))
         {
-            hashes.Add(reader.GetString(0), reader.GetString(1));
+            var length = (int)reader.GetBytes(1, 0, hash, 0, hash.Length);
+            hashes.Add(reader.GetString(0), hash.AsSpan(0, length));
         }
 
         return hashes;
@@ -317,7 +319,7 @@ internal sealed class GrantStore(Db db)
             r.ExplicitPurpose,
             r.ExplicitFlexible,
             g.SourceJson,
-            g.ContentHash,
+            Convert.FromHexString(g.ContentHash), // stored as its bytes (migration 0024); read back as hex
             c is null ? "unclassified" : ClassificationNames.Of(c.Level.Value),
             c is null ? null : ClassificationNames.Of(c.Level.Source),
             c?.Level.Confidence,

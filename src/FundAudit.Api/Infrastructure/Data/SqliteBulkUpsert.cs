@@ -172,6 +172,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
             float f => raw.sqlite3_bind_double(statement, index, f),
             DateOnly date => BindDate(statement, index, date),
             DateTimeOffset instant => BindInstant(statement, index, instant),
+            byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes), // grants.content_hash (migration 0024)
             _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
         };
 

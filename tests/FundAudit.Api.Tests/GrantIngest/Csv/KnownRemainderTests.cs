@@ -120,7 +120,7 @@ public sealed class KnownRemainderTests
     private static string StoredOf(GrantRecord record, IReadOnlyDictionary<string, string>? extra)
     {
         var json = System.Text.Encoding.UTF8.GetString(StoredGrantJson.Current.Grant(record, extra));
-        var grant = new GrantToStore(record, json, "hash", AdditionalColumns: extra);
+        var grant = new GrantToStore(record, json, "68617368", AdditionalColumns: extra);
         return StoredGrantText.ToStore(GrantStore.ColumnValues(1, grant, Now, 2), grant);
     }
 }

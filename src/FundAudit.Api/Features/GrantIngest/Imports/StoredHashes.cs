@@ -32,7 +32,9 @@ internal sealed class StoredHashes
 
     public int Count => _contentByIdentifier.Count;
 
-    public void Add(string identifier, string contentHash)
+    /// <summary>A stored grant: its identifier and its content hash as stored (the hash's bytes, migration
+    /// 0024).</summary>
+    public void Add(string identifier, ReadOnlySpan<byte> contentHash)
     {
         var key = Key(identifier);
         var content = Key(contentHash);
@@ -42,11 +44,37 @@ internal sealed class StoredHashes
         }
     }
 
-    /// <summary>Safe for concurrent readers once filled.</summary>
+    /// <summary>Safe for concurrent readers once filled. <paramref name="contentHash"/> is the row's hash as the
+    /// service writes it (<see cref="GrantMapping.ContentHash(ReadOnlySpan{byte})"/>: lowercase hex), compared with
+    /// the stored bytes it encodes.</summary>
     public State Compare(string identifier, string contentHash) =>
         !_contentByIdentifier.TryGetValue(Key(identifier), out var stored) ? State.New
-        : stored == Key(contentHash) ? State.Unchanged
+        : stored == HexKey(contentHash) ? State.Unchanged
         : State.Changed;
+
+    /// <summary>The key of the bytes a hex hash encodes (the same key <see cref="Add"/> takes from them); text that is
+    /// not hex matches no stored hash.</summary>
+    private static ulong HexKey(string hex)
+    {
+        Span<byte> bytes = stackalloc byte[64];
+        return
+            hex.Length <= 2 * bytes.Length
+            && Convert.FromHexString(hex, bytes, out _, out var written) == System.Buffers.OperationStatus.Done
+            ? Key(bytes[..written])
+            : ~Key(hex); // never a stored hash's key in practice: the row merges, an exact upsert
+    }
+
+    /// <summary>FNV-1a, 64 bits, over the bytes.</summary>
+    private static ulong Key(ReadOnlySpan<byte> bytes)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
 
     /// <summary>FNV-1a, 64 bits, over the UTF-16 code units.</summary>
     private static ulong Key(string text)
