@@ -72,8 +72,8 @@ internal static class ListSensitiveGrants
     {
         var limit = request.Limit ?? 100;
         var rows = await store.ListAsync(user.FunderId(), request.Cursor ?? 0, limit + 1, ct);
-        var items = rows.Take(limit).Select(r => new Item(r.Identifier, r.Title)).ToList();
-        return TypedResults.Ok(new Response(items, rows.Count > limit ? rows[limit - 1].Id : null));
+        var (page, next) = KeysetPage.Of(rows, limit, r => r.Id);
+        return TypedResults.Ok(new Response(page.Select(r => new Item(r.Identifier, r.Title)).ToList(), next));
     }
 
     public sealed class Validator : AbstractValidator<Request>

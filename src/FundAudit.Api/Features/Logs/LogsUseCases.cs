@@ -17,7 +17,6 @@ internal sealed class LogsUseCases(LogChainStore chains, AdminLog log)
     )
     {
         var rows = await log.ListAsync(user.FunderId(), before, limit + 1, ct);
-        var page = rows.Take(limit).ToList();
-        return (page, rows.Count > limit ? page[^1].Seq : null);
+        return KeysetPage.Of(rows, limit, r => r.Seq);
     }
 }
