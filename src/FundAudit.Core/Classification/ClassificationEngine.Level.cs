@@ -155,6 +155,15 @@ public sealed partial class ClassificationEngine
             return Level(GrantLevel.Regional, f, ConfidenceKeys.LevelRegionalNeighbour, evidence);
         }
 
+        if (f.Work.CoversWholeUk)
+        {
+            evidence.Add(
+                $"work in all the constituent countries of {c.Alpha2} ({string.Join(", ", f.Work.SubNational)}) "
+                    + $"from {f.Source}: the whole country → national"
+            );
+            return Level(GrantLevel.National, f, ConfidenceKeys.LevelNational, evidence);
+        }
+
         if (f.Work.SubNational.Count > 0)
         {
             evidence.Add(

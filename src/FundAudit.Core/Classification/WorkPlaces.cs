@@ -111,6 +111,37 @@ internal sealed class WorkPlaces
         }
     }
 
+    /// <summary>
+    /// True when the places are the constituent countries of the United Kingdom and together cover all of it
+    /// (England, Scotland, Wales and Northern Ireland, "England and Wales" counting for two): each is sub-national
+    /// (TAXONOMY.md), but all of them are the whole country.
+    /// </summary>
+    public bool CoversWholeUk
+    {
+        get
+        {
+            if (Countries.Count != 1 || Areas.Count > 0 || Global || SubPlaces.Count < 2)
+            {
+                return false;
+            }
+
+            var parts = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in SubPlaces)
+            {
+                if (p.Kind != SubPlaceKind.ConstituentCountry || p.Country.Alpha2 != "GB")
+                {
+                    return false;
+                }
+
+                parts.UnionWith(p.Code == "K04000001" ? ["GB-ENG", "GB-WLS"] : [p.Code ?? ""]);
+            }
+
+            return parts.IsSupersetOf(UkParts);
+        }
+    }
+
+    private static readonly string[] UkParts = ["GB-ENG", "GB-SCT", "GB-WLS", "GB-NIR"];
+
     /// <summary>True when the only place is one whole country, as recorded (no scope such as "UK Wide").</summary>
     public bool IsOneWholeCountry =>
         Countries.Count == 1 && SubNational.Count == 0 && Areas.Count == 0 && !Global && !CountryWideStated;

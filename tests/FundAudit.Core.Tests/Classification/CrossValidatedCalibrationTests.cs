@@ -15,10 +15,6 @@ public sealed class CrossValidatedCalibrationTests
     );
 
     [Fact]
-    public void Rule_set_version_is_2026_12_6() =>
-        Assert.Equal("2026.12-6", ClassificationEngine.Default.Rules.Version);
-
-    [Fact]
     public void A_path_right_30_of_31_times_stays_below_the_high_band_though_its_bound_reaches_it()
     {
         // 30 of 31 is 96.8 %: a Wilson bound of 0.838, but short of the 97 % the high band promises.
