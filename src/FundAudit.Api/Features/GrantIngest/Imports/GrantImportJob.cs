@@ -108,6 +108,7 @@ internal sealed class GrantImportJob(
     {
         await store.ClearErrorsAsync(import.FunderId, import.Id, ct);
         var engine = await classifier.EngineForAsync(import.FunderId, ct);
+        var inspecting = System.Diagnostics.Stopwatch.StartNew();
         await using var file = uploads.OpenRead(import);
         await using var source = ImportSource.Inspect(file, import.FileName, options.CsvOptions(import.DateFormat));
         var inspection = source.Inspection;
@@ -118,6 +119,7 @@ internal sealed class GrantImportJob(
         }
 
         var plan = (CsvInspection.Accepted)inspection;
+        inspecting.Stop();
         var run = new GrantImportRun(import.Id, import.FunderId, token, options.DayTotalsPerFlush, faults);
         var tally = new ImportTally(plan, options, import.FileBytes);
         var now = clock.GetUtcNow();
@@ -125,7 +127,9 @@ internal sealed class GrantImportJob(
 
         await using var load = await loader.BeginAsync(run, ct);
         var pipeline = new GrantImportPipeline(options, run, engine, now);
+        var reading = System.Diagnostics.Stopwatch.StartNew();
         await pipeline.RunAsync(source, plan, tally, load, ct);
+        reading.Stop();
 
         var completing = System.Diagnostics.Stopwatch.StartNew();
         var outcome = tally.Outcome();
@@ -134,14 +138,17 @@ internal sealed class GrantImportJob(
         {
             logger.LogInformation(
                 "Grant import {ImportId}: {Rows} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, "
-                    + "{Rejected} rejected; written in {WriteMs} ms on the writer, merged and committed in {MergeMs} "
-                    + "ms ({Groups} day totals added in {TotalsMs} ms, the rest on the way)",
+                    + "{Rejected} rejected; inspected in {InspectMs} ms, read in {ReadMs} ms (of which {WriteMs} ms "
+                    + "writing on the writer), merged and committed in {MergeMs} ms ({Groups} day totals added in "
+                    + "{TotalsMs} ms, the rest on the way)",
                 import.Id,
                 tally.Read,
                 done.Result.Created,
                 done.Result.Updated,
                 done.Result.Unchanged,
                 tally.Rejected,
+                inspecting.ElapsedMilliseconds,
+                reading.ElapsedMilliseconds,
                 pipeline.Busy.ElapsedMilliseconds,
                 completing.ElapsedMilliseconds,
                 done.DayTotalGroups,

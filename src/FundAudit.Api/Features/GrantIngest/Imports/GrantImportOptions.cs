@@ -36,9 +36,11 @@ internal sealed class GrantImportOptions
 
     /// <summary>
     /// Valid rows per bulk batch. Small batches die young: at 1M rows, 500 instead of 2,000 cut gen-2 collections from
-    /// about 200 to under 50 and peak memory from ~306 to ~201 MiB (SQLite) and ~248 to ~160 MiB (PostgreSQL).
+    /// about 200 to under 50 and peak memory from ~306 to ~201 MiB (SQLite) and ~248 to ~160 MiB (PostgreSQL); under
+    /// Server GC, 200 instead of 500 cut a 200k-row PostgreSQL import's peak from 283–287 to 274 MiB (240–285 MiB with
+    /// gen 0's budget capped as well; README "Performance", "Peak memory under 300 MB").
     /// </summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 200;
 
     /// <summary>
     /// Batches cut by the reader that may wait for the writer (each mapped on the thread pool meanwhile): enough to
