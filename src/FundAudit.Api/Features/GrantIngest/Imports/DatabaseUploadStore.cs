@@ -165,7 +165,7 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
             var read = (int)reader.GetBytes(0, filled, buffer, filled, length - filled);
             if (read == 0)
             {
-                break;
+                throw new InvalidDataException($"An upload chunk ended after {filled} of its {length} bytes.");
             }
 
             filled += read;
