@@ -1,11 +1,8 @@
 using System.Data.Common;
-using System.Globalization;
 using Dapper;
 using DbUp;
-using DbUp.Builder;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Imports;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -29,12 +26,12 @@ public sealed class BinaryContentHashMigrationTests
     public async Task Sqlite_grants_migrated_from_0023_read_back_equal_with_16_byte_hashes()
     {
         var connectionString = NewSqliteFile();
-        Assert.True(Migrate(DeployChanges.To.SqliteDatabase(connectionString), "sqlite", 23).Successful);
+        Assert.True(MigrationSteps.Through(DeployChanges.To.SqliteDatabase(connectionString), "sqlite", 23).Successful);
         await using var connection = new SqliteConnection(connectionString);
         await SeedAsync(connection, "'2024-04-02T10:11:12.3456780+00:00'");
         var before = await SnapshotAsync(connection);
 
-        var result = Migrate(DeployChanges.To.SqliteDatabase(connectionString), "sqlite", 24);
+        var result = MigrationSteps.Through(DeployChanges.To.SqliteDatabase(connectionString), "sqlite", 24);
 
         Assert.True(result.Successful, result.Error?.ToString());
         Assert.Equal(before, await SnapshotAsync(connection));
@@ -49,12 +46,14 @@ public sealed class BinaryContentHashMigrationTests
     public async Task Postgres_grants_migrated_from_0023_read_back_equal_with_16_byte_hashes()
     {
         var connectionString = await PostgresCluster.CreateDatabaseAsync();
-        Assert.True(Migrate(DeployChanges.To.PostgresqlDatabase(connectionString), "postgres", 23).Successful);
+        Assert.True(
+            MigrationSteps.Through(DeployChanges.To.PostgresqlDatabase(connectionString), "postgres", 23).Successful
+        );
         await using var connection = new NpgsqlConnection(connectionString);
         await SeedAsync(connection, "'2024-04-02T10:11:12.345678Z'");
         var before = await SnapshotAsync(connection);
 
-        var result = Migrate(DeployChanges.To.PostgresqlDatabase(connectionString), "postgres", 24);
+        var result = MigrationSteps.Through(DeployChanges.To.PostgresqlDatabase(connectionString), "postgres", 24);
 
         Assert.True(result.Successful, result.Error?.ToString());
         Assert.Equal(before, await SnapshotAsync(connection));
@@ -71,21 +70,21 @@ public sealed class BinaryContentHashMigrationTests
     public async Task A_stored_hash_that_is_not_hex_stops_the_migration_on_both_engines()
     {
         var sqlite = NewSqliteFile();
-        Assert.True(Migrate(DeployChanges.To.SqliteDatabase(sqlite), "sqlite", 23).Successful);
+        Assert.True(MigrationSteps.Through(DeployChanges.To.SqliteDatabase(sqlite), "sqlite", 23).Successful);
         await using (var connection = new SqliteConnection(sqlite))
         {
             await SeedAsync(connection, "'2024-04-02T10:11:12Z'", minimalHash: "not-hex");
         }
 
         var postgres = await PostgresCluster.CreateDatabaseAsync();
-        Assert.True(Migrate(DeployChanges.To.PostgresqlDatabase(postgres), "postgres", 23).Successful);
+        Assert.True(MigrationSteps.Through(DeployChanges.To.PostgresqlDatabase(postgres), "postgres", 23).Successful);
         await using (var connection = new NpgsqlConnection(postgres))
         {
             await SeedAsync(connection, "'2024-04-02T10:11:12Z'", minimalHash: "ABCD");
         }
 
-        Assert.False(Migrate(DeployChanges.To.SqliteDatabase(sqlite), "sqlite", 24).Successful);
-        Assert.False(Migrate(DeployChanges.To.PostgresqlDatabase(postgres), "postgres", 24).Successful);
+        Assert.False(MigrationSteps.Through(DeployChanges.To.SqliteDatabase(sqlite), "sqlite", 24).Successful);
+        Assert.False(MigrationSteps.Through(DeployChanges.To.PostgresqlDatabase(postgres), "postgres", 24).Successful);
         await using var lite = new SqliteConnection(sqlite);
         Assert.Equal("not-hex", await lite.ExecuteScalarAsync<string>("SELECT content_hash FROM grants WHERE id = 3"));
         await using var pg = new NpgsqlConnection(postgres);
@@ -104,19 +103,6 @@ public sealed class BinaryContentHashMigrationTests
         Assert.Equal(StoredHashes.State.Unchanged, stored.Compare("g-2", MinimalHash));
         Assert.Equal(StoredHashes.State.Changed, stored.Compare("g-2", FullHash));
         Assert.Equal(StoredHashes.State.New, stored.Compare("g-9", FullHash));
-    }
-
-    private static DbUp.Engine.DatabaseUpgradeResult Migrate(UpgradeEngineBuilder builder, string folder, int last)
-    {
-        var prefix = Migrator.ResourcePrefix + folder + ".";
-        return builder
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name =>
-                name.StartsWith(prefix, StringComparison.Ordinal)
-                && int.Parse(name.AsSpan(prefix.Length, 4), CultureInfo.InvariantCulture) <= last
-            )
-            .WithTransactionPerScript()
-            .Build()
-            .PerformUpgrade();
     }
 
     private static async Task SeedAsync(DbConnection connection, string instant, string minimalHash = MinimalHash)
@@ -158,37 +144,13 @@ public sealed class BinaryContentHashMigrationTests
             VALUES (1, '{identifier}', '', 'EUR', 42, '2025-01-02', '{hash}', {instant}, {instant})
             """;
 
-    /// <summary>Every row of grants and grant_corrections, each as its columns sorted by name with each value in an
-    /// exact invariant form (bytes as lowercase hex, as the service reads the hash).</summary>
-    private static async Task<List<string>> SnapshotAsync(DbConnection connection)
-    {
-        var rows = new List<string>();
-        foreach (var sql in new[] { Rows, "SELECT * FROM grant_corrections ORDER BY id" })
-        {
-            rows.AddRange(
-                (await connection.QueryAsync(sql))
-                    .Cast<IDictionary<string, object?>>()
-                    .Select(row =>
-                        string.Join(
-                            "|",
-                            row.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={Exact(c.Value)}")
-                        )
-                    )
-            );
-        }
-
-        return rows;
-    }
-
-    private static string Exact(object? value) =>
-        value switch
-        {
-            null => "null",
-            DateTime instant => instant.ToString("O", CultureInfo.InvariantCulture),
-            double number => number.ToString("R", CultureInfo.InvariantCulture),
-            byte[] bytes => Convert.ToHexStringLower(bytes),
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-        };
+    /// <summary>Every row of grants and grant_corrections in the exact form of <see cref="MigrationSteps.RowsAsync"/>.
+    /// </summary>
+    private static async Task<List<string>> SnapshotAsync(DbConnection connection) =>
+        [
+            .. await MigrationSteps.RowsAsync(connection, Rows),
+            .. await MigrationSteps.RowsAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
+        ];
 
     private static string NewSqliteFile()
     {

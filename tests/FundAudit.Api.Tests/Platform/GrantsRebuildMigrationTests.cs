@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using DbUp;
 using FundAudit.Api.Infrastructure.Data;
@@ -26,13 +25,13 @@ public sealed class GrantsRebuildMigrationTests
         MigrateThrough(connectionString, 21);
         await using var connection = new NpgsqlConnection(connectionString);
         await SeedAsync(connection);
-        var grants = await SnapshotAsync(connection, Rows);
+        var grants = await MigrationSteps.RowsAsync(connection, Rows);
         var others = await OthersAsync(connection);
         var catalog = await CatalogAsync(connection);
 
         MigrateThrough(connectionString, 22);
         Assert.Equal(3, grants.Count);
-        Assert.Equal(grants, await SnapshotAsync(connection, Rows));
+        Assert.Equal(grants, await MigrationSteps.RowsAsync(connection, Rows));
         Assert.Equal(others, await OthersAsync(connection));
         Assert.Equal(catalog, await CatalogAsync(connection));
         var order = await connection.QueryAsync<string>(
@@ -46,7 +45,7 @@ public sealed class GrantsRebuildMigrationTests
             new DatabaseOptions { ConnectionString = connectionString },
             NullLogger<Migrator>.Instance
         ).Migrate();
-        Assert.Equal(grants, await SnapshotAsync(connection, Rows));
+        Assert.Equal(grants, await MigrationSteps.RowsAsync(connection, Rows));
 
         // The id sequence goes on after the copied ids; the unique key, the triggers and the cascade still hold.
         var next = await connection.ExecuteScalarAsync<long>(Insert("g-4", "2025-01-02", 500) + " RETURNING id");
@@ -64,16 +63,7 @@ public sealed class GrantsRebuildMigrationTests
 
     private static void MigrateThrough(string connectionString, int last)
     {
-        var folder = Migrator.ResourcePrefix + "postgres.";
-        var result = DeployChanges
-            .To.PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name =>
-                name.StartsWith(folder, StringComparison.Ordinal)
-                && int.Parse(name.AsSpan(folder.Length, 4), CultureInfo.InvariantCulture) <= last
-            )
-            .WithTransactionPerScript()
-            .Build()
-            .PerformUpgrade();
+        var result = MigrationSteps.Through(DeployChanges.To.PostgresqlDatabase(connectionString), "postgres", last);
         Assert.True(result.Successful, result.Error?.ToString());
     }
 
@@ -119,9 +109,15 @@ public sealed class GrantsRebuildMigrationTests
 
     private static async Task<string[]> OthersAsync(NpgsqlConnection connection) =>
         [
-            .. await SnapshotAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
-            .. await SnapshotAsync(connection, "SELECT * FROM grant_day_totals ORDER BY 1, 2, 3, 4, 5, 6, 7"),
-            .. await SnapshotAsync(connection, "SELECT * FROM grant_quality_totals ORDER BY 1, 2, 3, 4, 5, 6"),
+            .. await MigrationSteps.RowsAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
+            .. await MigrationSteps.RowsAsync(
+                connection,
+                "SELECT * FROM grant_day_totals ORDER BY 1, 2, 3, 4, 5, 6, 7"
+            ),
+            .. await MigrationSteps.RowsAsync(
+                connection,
+                "SELECT * FROM grant_quality_totals ORDER BY 1, 2, 3, 4, 5, 6"
+            ),
         ];
 
     /// <summary>The names and definitions of what hangs on grants, with the foreign keys that reference it.</summary>
@@ -139,26 +135,4 @@ public sealed class GrantsRebuildMigrationTests
                 """
             ),
         ];
-
-    /// <summary>Each row as its columns sorted by name, each value in an exact invariant form.</summary>
-    private static async Task<List<string>> SnapshotAsync(NpgsqlConnection connection, string sql) =>
-        (await connection.QueryAsync(sql))
-            .Cast<IDictionary<string, object?>>()
-            .Select(row =>
-                string.Join(
-                    "|",
-                    row.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={Exact(c.Value)}")
-                )
-            )
-            .ToList();
-
-    private static string Exact(object? value) =>
-        value switch
-        {
-            null => "null",
-            DateTime instant => instant.ToString("O", CultureInfo.InvariantCulture),
-            double number => number.ToString("R", CultureInfo.InvariantCulture),
-            byte[] bytes => Convert.ToHexStringLower(bytes), // content_hash as bytes (0024) reads as the hex it was
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-        };
 }
