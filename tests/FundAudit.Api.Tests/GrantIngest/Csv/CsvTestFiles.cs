@@ -44,6 +44,48 @@ internal static class CsvTestFiles
         CsvImportOptions? options = null
     ) => Read(Encoding.UTF8.GetBytes(text), options);
 
+    /// <summary>
+    /// The rows of a shared data file (<paramref name="relative"/> under <see cref="SharedData"/>; Millfield House's
+    /// dates are day first), or null when the file is refused as a whole: nothing is stored (SharedDataCsvTests checks
+    /// why).
+    /// </summary>
+    public static IEnumerable<CsvRow>? SharedFileRows(string relative)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(SharedData(), relative));
+        var options = relative.Contains("millfield", StringComparison.Ordinal)
+            ? new CsvImportOptions(CsvImportOptions.DayFirst)
+            : new CsvImportOptions();
+        return GrantCsvReader.Inspect(new MemoryStream(bytes), options) is CsvInspection.Accepted plan
+            ? GrantCsvReader.ReadRows(new MemoryStream(bytes), plan)
+            : null;
+    }
+
+    /// <summary>
+    /// Five valid rows whose text is awkward to write as JSON by hand: quotes, markup, apostrophes, a tab, curly quotes,
+    /// CJK and emoji (surrogate pairs in a note and a place name), repeated funding types and a repeated column, in the
+    /// template's layout and in 360Giving's flattened one.
+    /// </summary>
+    public static List<CsvRow> AwkwardRows()
+    {
+        var (_, rows) = Read(
+            """"
+            Identifier,Title,Description,Currency,Amount,Award Date,Recipient Name,Recipient Country,Beneficiary Countries,Beneficiary Places,Programme,Funding Type,Level,Purpose,Flexible,Notes,Notes
+            T-1,"Quote "" and <tag> & 'apos'",Línea 1 — “curly” 日本語 😀,JPY,1200,2024-02-29,Org,KE,KE;ug,Nairobi;Kampala,Prog,Core;Core;Project,LOCAL,Prevention,yes,"=HYPERLINK(""x"") 😀",second
+            T-2,Tab	inside,,EUR,0.50,2024-01-01T10:00:00Z,,,,,,,,,no,,
+            T-3,No extras,,GBP,10,2023-12-31,,,,,,,,collective,,,
+            """"
+        );
+        var (_, giving) = Read(
+            """"
+            Identifier,Title,Currency,Amount Awarded,Amount Disbursed,Award Date,Planned Dates:End Date,Recipient Org:Identifier,Recipient Org:Location:0:Country Code,Recipient Org:Location:1:Country Code,Beneficiary Location:0:Name,Beneficiary Location:0:Geographic Code,Beneficiary Location:0:Geographic Code Type,Funding Org:Name,Funding Type,Location Scope,For Regrant Type,Extra
+            G-1,Título,USD,100.00,5,2020-01-01,2021-06-30,XI-1,ke,UG,"Cauca; Pará 😀",CO-CAU;BR-PA,ADM1;ADM1,Fund,Grant,GLS030,Other,"x ""y"""
+            G-2,Plain,CHF,7,,2020-01-02,,,,,,,,,,,,
+            """"
+        );
+        rows.AddRange(giving);
+        return rows;
+    }
+
     /// <summary>The repository root (where FundAudit.sln is).</summary>
     public static string RepositoryRoot()
     {
