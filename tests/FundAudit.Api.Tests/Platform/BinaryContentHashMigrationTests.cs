@@ -110,14 +110,7 @@ public sealed class BinaryContentHashMigrationTests
         await connection.ExecuteAsync($"INSERT INTO funders (name, created_at) VALUES ('Funder', {instant})");
         await connection.ExecuteAsync(
             $$"""
-            INSERT INTO grants (funder_id, identifier, title, description, currency, amount_awarded, amount_disbursed,
-                award_date, planned_start_date, planned_end_date, recipient_org_id, recipient_org_name,
-                recipient_country, recipient_location_countries, beneficiary_locations, beneficiary_countries,
-                funding_org_id, funding_org_name, programme_title, funding_types, location_scope, regrant_type,
-                explicit_level, explicit_purpose, explicit_flexible, extra_json, content_hash, level, level_source,
-                level_confidence, level_evidence, purpose, purpose_source, purpose_confidence, purpose_evidence,
-                flexible, flexible_source, flexible_confidence, flexible_evidence, rule_set_version, classified_at,
-                created_at, updated_at, sensitive, import_id, quality_flags, first_import_id)
+            INSERT INTO grants ({{MigrationSteps.GrantColumns}})
             VALUES (1, 'g-1', 'Title', 'A long description.', 'GBP', 1234567, 1000000, '2024-04-01',
                 '2024-05-01', '2026-03-31', 'GB-CHC-1', 'Recipient', 'GB', 'GB', '[{"name":"Leeds"}]', 'GB',
                 'GB-CHC-2', 'Funder', 'Programme', 'Grant', 'local', 'none', 'local', 'core', TRUE, '~c',
