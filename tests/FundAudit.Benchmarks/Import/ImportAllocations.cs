@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Csv;
@@ -38,14 +37,7 @@ internal static class ImportAllocations
 
     public static int Run(string[] args)
     {
-        var rows = args.Length > 1 && args[0] == "--rows" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        var csv = Path.Combine(Path.GetTempPath(), $"fundaudit-phases-{rows}.csv");
-        if (!File.Exists(csv))
-        {
-            GivingCsvGenerator.Write(csv, rows);
-        }
-
-        var options = new CsvImportOptions(MaxRows: Math.Max(2_000_000, rows), MaxFileBytes: long.MaxValue);
+        var (csv, rows, options) = ImportPhases.GeneratedFile(args);
         for (var run = 0; run < 2; run++)
         {
             Phase read = new("read rows (pass 2)"),

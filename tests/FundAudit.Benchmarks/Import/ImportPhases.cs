@@ -10,6 +10,23 @@ namespace FundAudit.Benchmarks.Import;
 /// <summary><c>import-phases --rows N</c>: the CPU side of an import alone, phase by phase, warm (second of two runs).</summary>
 internal static class ImportPhases
 {
+    /// <summary>
+    /// The generated benchmark CSV of <c>[--rows N]</c> rows (100,000 unless given), written to the temp folder once
+    /// and reused by later runs, and import options that accept all of it.
+    /// </summary>
+    internal static (string Csv, int Rows, CsvImportOptions Options) GeneratedFile(string[] args)
+    {
+        var rows = args.Length > 1 && args[0] == "--rows" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        var csv = Path.Combine(Path.GetTempPath(), $"fundaudit-phases-{rows}.csv");
+        if (!File.Exists(csv))
+        {
+            GivingCsvGenerator.Write(csv, rows);
+        }
+
+        var options = new CsvImportOptions(MaxRows: Math.Max(2_000_000, rows), MaxFileBytes: long.MaxValue);
+        return (csv, rows, options);
+    }
+
     public static int Run(string[] args)
     {
         if (args.Length > 0 && args[0] == "--digest")
@@ -22,14 +39,7 @@ internal static class ImportPhases
             return ImportAllocations.Run(args[1..]);
         }
 
-        var rows = args.Length > 1 && args[0] == "--rows" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        var csv = Path.Combine(Path.GetTempPath(), $"fundaudit-phases-{rows}.csv");
-        if (!File.Exists(csv))
-        {
-            GivingCsvGenerator.Write(csv, rows);
-        }
-
-        var options = new CsvImportOptions(MaxRows: Math.Max(2_000_000, rows), MaxFileBytes: long.MaxValue);
+        var (csv, rows, options) = GeneratedFile(args);
         for (var run = 0; run < 2; run++)
         {
             var clock = Stopwatch.StartNew();
