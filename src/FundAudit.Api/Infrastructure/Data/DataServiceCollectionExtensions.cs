@@ -9,7 +9,7 @@ internal static class DataServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFundAuditData(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = configuration.Bound<DatabaseOptions>(DatabaseOptions.Section);
         var provider = ParseProvider(options.Provider);
         options.ConnectionString =
             provider == DatabaseProvider.Sqlite ? SqliteConnectionString(options.ConnectionString)

@@ -143,9 +143,7 @@ internal static class BackupServiceCollectionExtensions
 {
     public static IServiceCollection AddFundAuditBackups(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(
-            configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions()
-        );
+        services.AddSingleton(configuration.Bound<BackupOptions>(BackupOptions.Section));
         services.AddSingleton<BackupCipher>();
         services.AddSingleton<BackupKeyFile>();
         services.AddSingleton<IBackupKeyFile>(sp => sp.GetRequiredService<BackupKeyFile>());
