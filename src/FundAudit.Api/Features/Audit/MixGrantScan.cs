@@ -64,7 +64,15 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (where, p) = MixFilter.OverGrants(funderId, q with { Region = null, Country = null, Source = null });
         await ReadCorrectionsAsync(connection, where, p, ct);
-        var (sql, ordinals) = ScanSql(where + PlaceFilter(p));
+        where += PlaceFilter(p);
+        if (MixReportCurrency.Applies(q, keepGrants))
+        {
+            p[MixReportCurrency.Parameter] = q.Currency;
+            await ReadReportCurrencyAsync(connection, where, p, ct);
+            where += $" AND NOT ({MixReportCurrency.Condition})";
+        }
+
+        var (sql, ordinals) = ScanSql(where);
         await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
         Dictionary<int, (string? Alpha2, string? Region)> places = ReadsCountry
             ? await ResolveAsync(connection, ct)
@@ -174,18 +182,59 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
             o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
             o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1
         );
+        var amount = row.Int64(5);
+        var index = AddSum(key, 1, amount);
+        if (keepGrants)
+        {
+            _grants.Add((index, amount));
+        }
+    }
+
+    private int AddSum(Key key, long grants, long amount)
+    {
         var index = _keys.IdOf(key);
         if (index == _sums.Count)
         {
             _sums.Add((0, 0));
         }
 
-        var amount = row.Int64(5);
-        CollectionsMarshal.AsSpan(_sums)[index] = (_sums[index].Grants + 1, _sums[index].Amount + amount);
-        if (keepGrants)
-        {
-            _grants.Add((index, amount));
-        }
+        CollectionsMarshal.AsSpan(_sums)[index] = (_sums[index].Grants + grants, _sums[index].Amount + amount);
+        return index;
+    }
+
+    /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
+    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day).</summary>
+    private async Task ReadReportCurrencyAsync(
+        DbConnection connection,
+        string where,
+        IReadOnlyDictionary<string, object> p,
+        CancellationToken ct
+    )
+    {
+        var (sql, o) = MixReportCurrency.Sql(where, q, _corrections.Count > 0, funderId is null);
+        var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
+        await db.Engine.ReadRowsAsync(
+            connection,
+            sql,
+            p,
+            row =>
+                AddSum(
+                    new Key(
+                        o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
+                        day,
+                        currency,
+                        TextId(row, 2, 1),
+                        TextId(row, 3, 2),
+                        FlexibleOf(row, 4),
+                        -1,
+                        o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
+                        o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1
+                    ),
+                    row.Int64(0),
+                    row.Int64(1)
+                ),
+            ct
+        );
     }
 
     /// <summary>

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Tests.Infrastructure;
+using FundAudit.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>
+/// A mix grouped by programme, country or region over grants partly in the report's currency (EUR) and partly in
+/// others (USD, GBP) on several days with their own rates: its cells and total over HTTP equal a from-scratch
+/// computation (the grants grouped by day, currency, level, purpose, flexible and the report's dimensions, each group
+/// converted with its day's rate and rounded once, summed by cell), while the report-currency grants reach the
+/// service already summed by the report's groups (<see cref="MixReportCurrency"/>), not by day.
+/// </summary>
+public abstract class MixReportCurrencyTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
+{
+    private static readonly Dictionary<string, decimal> UsdGbpBase = new() { ["USD"] = 1.25m, ["GBP"] = 0.85m };
+
+    private sealed record Group
+    {
+        public DateOnly AwardDate { get; init; }
+
+        public string Currency { get; init; } = "";
+
+        public string Cell { get; init; } = "";
+
+        public long Grants { get; init; }
+
+        public long Amount { get; init; }
+    }
+
+    [Theory]
+    [InlineData("programme")]
+    [InlineData("country")]
+    [InlineData("level,country")]
+    [InlineData("region,purpose")]
+    [InlineData("country,programme,flexible")]
+    public async Task The_mix_equals_a_from_scratch_conversion_by_day(string groupBy)
+    {
+        var tenant = await SeedAsync();
+        var mix = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=EUR&groupBy={groupBy}")
+        );
+        var dims = groupBy.Split(',');
+        var actual = mix.GetProperty("cells")
+            .EnumerateArray()
+            .Select(c =>
+                (
+                    string.Join('/', dims.Select(d => c.GetProperty("key").GetProperty(d).GetString())),
+                    c.GetProperty("amountMinor").GetInt64(),
+                    c.GetProperty("grants").GetInt64()
+                )
+            )
+            .OrderBy(c => c.Item1, StringComparer.Ordinal)
+            .ToList();
+        var expected = await FromScratchAsync(tenant.FunderId, dims);
+        Assert.True(
+            expected.SequenceEqual(actual),
+            $"groupBy={groupBy}: cells\n{string.Join("\n", actual)}\ndiffer from scratch\n{string.Join("\n", expected)}"
+        );
+        Assert.Equal(expected.Sum(c => c.Amount), mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
+        Assert.Equal(12, mix.GetProperty("totals").GetProperty("grants").GetInt64());
+
+        // The EUR grants (three days; E-1 and E-5 in the same group on two days) come summed by the report's
+        // groups: one row per group, whatever the day.
+        var q = new MixQuery(
+            new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
+            "EUR",
+            dims,
+            null,
+            null,
+            null,
+            null,
+            1
+        );
+        var eur = (await app.Services.GetRequiredService<MixStore>().SumsAsync(tenant.FunderId, q, default))
+            .Where(r => r.Currency == "EUR")
+            .ToList();
+        Assert.Equal(6, eur.Sum(r => r.Grants));
+        Assert.Equal(
+            eur.Count,
+            eur.Select(r => (r.Level, r.Purpose, r.Flexible, r.Region, r.Country, r.Programme)).Distinct().Count()
+        );
+    }
+
+    /// <summary>
+    /// The cells computed from scratch: the grants with their corrections and country_regions grouped by day,
+    /// currency, level, purpose, flexible and the report's place and programme dimensions (the rounding groups of
+    /// <c>CurrencyConversion</c>); each group converted to EUR cents with its
+    /// day's rate and rounded once (half to even); then summed by the report's cell.
+    /// </summary>
+    private async Task<List<(string Key, long Amount, long Grants)>> FromScratchAsync(long funderId, string[] dims)
+    {
+        const string Flexible = "COALESCE(c.flexible, g.flexible)";
+        var columns = new Dictionary<string, string>
+        {
+            ["level"] = "COALESCE(COALESCE(c.level, g.level), 'unclassified')",
+            ["purpose"] = "COALESCE(COALESCE(c.purpose, g.purpose), 'unclassified')",
+            ["flexible"] =
+                $"CASE WHEN {Flexible} IS NULL THEN 'unclassified' WHEN {Flexible} THEN 'true' ELSE 'false' END",
+            ["region"] = "COALESCE(r.region, 'unknown')",
+            ["country"] = "COALESCE(r.alpha2, g.recipient_country, 'unknown')",
+            ["programme"] = "COALESCE(g.programme_title, 'none')",
+        };
+        var key = string.Join(" || '/' || ", dims.Select(d => columns[d]));
+        var group = string.Join(
+            ", ",
+            columns.Where(c => c.Key is "level" or "purpose" or "flexible" || dims.Contains(c.Key)).Select(c => c.Value)
+        );
+        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        var groups = await connection.QueryAsync<Group>(
+            $"""
+            SELECT g.award_date AS AwardDate, g.currency AS Currency, {key} AS Cell,
+                   COUNT(*) AS Grants, SUM(g.amount_awarded) AS Amount
+            FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id
+            LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)
+            WHERE g.funder_id = @FunderId
+            GROUP BY g.award_date, g.currency, {group}
+            """,
+            new { FunderId = funderId }
+        );
+        return
+        [
+            .. groups
+                .GroupBy(g => g.Cell)
+                .Select(cell =>
+                    (
+                        cell.Key,
+                        cell.Sum(g =>
+                            g.Currency == "EUR"
+                                ? g.Amount
+                                : CurrencyConversion.Convert(g.Amount, g.Currency, RateOf(g), "EUR", 1m)
+                        ),
+                        cell.Sum(g => g.Grants)
+                    )
+                )
+                .OrderBy(c => c.Key, StringComparer.Ordinal),
+        ];
+    }
+
+    /// <summary>The rate of the group's currency on its day: a different one each day.</summary>
+    private static decimal RateOf(Group g) => UsdGbpBase[g.Currency] + (g.AwardDate.Day * 0.0137m);
+
+    /// <summary>
+    /// Twelve grants: six in EUR and six in USD or GBP over three days, in countries spelled several ways (or
+    /// unknown, or missing) and two programmes (one missing), two of them (E-1, E-5) alike but on different days,
+    /// with corrections of one EUR and one USD grant; and the rates of USD and GBP for each of the three days.
+    /// </summary>
+    private async Task<Tenant> SeedAsync()
+    {
+        var tenant = await app.CreateTenantAsync();
+        (string Id, string Currency, string Day, string? Country, string? Programme)[] grants =
+        [
+            ("E-1", "EUR", "2024-05-01", "HN", "Protection"),
+            ("E-2", "EUR", "2024-05-02", "hn", "Protection"),
+            ("E-3", "EUR", "2024-05-03", "Honduras", "Shelter"),
+            ("E-4", "EUR", "2024-05-02", "Atlantis", null),
+            ("E-5", "EUR", "2024-05-03", "HN", "Protection"),
+            ("E-6", "EUR", "2024-05-01", null, "Protection"),
+            ("U-1", "USD", "2024-05-01", "HN", "Protection"),
+            ("U-2", "USD", "2024-05-02", "kenya", "Protection"),
+            ("U-3", "USD", "2024-05-03", "GT", "Shelter"),
+            ("U-4", "USD", "2024-05-01", "HN", "Protection"),
+            ("P-1", "GBP", "2024-05-02", "KE", null),
+            ("P-2", "GBP", "2024-05-03", "Honduras", "Shelter"),
+        ];
+        var package = Giving.Package([
+            .. grants.Select(
+                (g, i) =>
+                    i % 3 == 2
+                        ? AuditGrants.Zebra(g.Id, 1000.07m + (i * 37.13m), g.Currency, g.Day)
+                        : AuditGrants.Prevention(g.Id, 1000.07m + (i * 37.13m), g.Currency, g.Day, core: i % 2 == 0)
+            ),
+        ]);
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
+        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
+        {
+            foreach (var g in grants)
+            {
+                await connection.ExecuteAsync(
+                    "UPDATE grants SET recipient_country = @Country, programme_title = @Programme "
+                        + "WHERE funder_id = @FunderId AND identifier = @Id",
+                    new
+                    {
+                        g.Country,
+                        g.Programme,
+                        tenant.FunderId,
+                        g.Id,
+                    }
+                );
+            }
+        }
+
+        var csv = new StringBuilder("date,currency,rate_to_base,base\n");
+        foreach (var day in new[] { 1, 2, 3 })
+        {
+            foreach (var currency in UsdGbpBase.Keys)
+            {
+                var rate = RateOf(new Group { Currency = currency, AwardDate = new DateOnly(2024, 5, day) });
+                csv.Append(CultureInfo.InvariantCulture, $"2024-05-0{day},{currency},{rate},EUR\n");
+            }
+        }
+
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync("/api/audit/rates", PortfolioWrites.Csv(csv.ToString()))
+        );
+        await CorrectAsync(tenant, "E-2", new JsonObject { ["level"] = "regional", ["flexible"] = true });
+        await CorrectAsync(tenant, "U-1", new JsonObject { ["purpose"] = "collective", ["flexible"] = false });
+        return tenant;
+    }
+
+    private static async Task CorrectAsync(Tenant tenant, string id, JsonObject correction)
+    {
+        correction["reason"] = "Board papers.";
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync($"/api/grants/{id}/classification", correction)
+        );
+    }
+}
+
+public sealed class SqliteMixReportCurrencyTests(SqliteApp app) : MixReportCurrencyTests<SqliteApp>(app);
+
+public sealed class PostgresMixReportCurrencyTests(PostgresApp app) : MixReportCurrencyTests<PostgresApp>(app);
+
+/// <summary>The report-currency statement, in every variant, parses with SQL Server's own parser.</summary>
+public sealed class MixReportCurrencySqlServerTests
+{
+    [Theory]
+    [InlineData("programme", false, false)]
+    [InlineData("region,country,programme", true, true)]
+    [InlineData("level", true, false)]
+    public void The_report_currency_statement_parses_for_SQL_Server(string groupBy, bool corrections, bool field)
+    {
+        var q = new MixQuery(
+            new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
+            "EUR",
+            groupBy.Split(','),
+            null,
+            "Africa",
+            null,
+            null,
+            1
+        );
+        var (sql, _) = MixReportCurrency.Sql("g.funder_id = @FunderId", q, corrections, field);
+        var errors = SqlServer.TSql.Errors(sql);
+        Assert.True(errors.Count == 0, SqlServer.TSql.Describe("MixReportCurrency.Sql", sql, 1, errors));
+    }
+}
