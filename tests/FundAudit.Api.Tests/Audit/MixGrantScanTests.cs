@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using FundAudit.Api.Features.Audit;
@@ -228,36 +227,12 @@ public abstract class MixGrantScanTests<TApp>(TApp app) : IClassFixture<TApp>
             ),
         ]);
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
-        {
-            foreach (var g in grants)
-            {
-                await connection.ExecuteAsync(
-                    "UPDATE grants SET recipient_country = @Country, programme_title = @Programme "
-                        + "WHERE funder_id = @FunderId AND identifier = @Id",
-                    new
-                    {
-                        g.Country,
-                        g.Programme,
-                        tenant.FunderId,
-                        g.Id,
-                    }
-                );
-            }
-        }
+        await MixSeed.PlaceAsync(app, tenant, grants.Select(g => (g.Id, g.Country, g.Programme)));
 
-        await CorrectAsync(tenant, "S-2", new JsonObject { ["purpose"] = "collective" });
-        await CorrectAsync(tenant, "S-6", new JsonObject { ["level"] = "regional", ["flexible"] = true });
-        await CorrectAsync(tenant, "S-9", new JsonObject { ["level"] = "global", ["flexible"] = false });
+        await MixSeed.CorrectAsync(tenant, "S-2", new JsonObject { ["purpose"] = "collective" });
+        await MixSeed.CorrectAsync(tenant, "S-6", new JsonObject { ["level"] = "regional", ["flexible"] = true });
+        await MixSeed.CorrectAsync(tenant, "S-9", new JsonObject { ["level"] = "global", ["flexible"] = false });
         return tenant;
-    }
-
-    private static async Task CorrectAsync(Tenant tenant, string id, JsonObject correction)
-    {
-        correction["reason"] = "Board papers.";
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync($"/api/grants/{id}/classification", correction)
-        );
     }
 }
 

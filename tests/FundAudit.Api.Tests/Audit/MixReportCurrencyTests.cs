@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -181,23 +180,7 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app) : IClassFixture<TAp
             ),
         ]);
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
-        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
-        {
-            foreach (var g in grants)
-            {
-                await connection.ExecuteAsync(
-                    "UPDATE grants SET recipient_country = @Country, programme_title = @Programme "
-                        + "WHERE funder_id = @FunderId AND identifier = @Id",
-                    new
-                    {
-                        g.Country,
-                        g.Programme,
-                        tenant.FunderId,
-                        g.Id,
-                    }
-                );
-            }
-        }
+        await MixSeed.PlaceAsync(app, tenant, grants.Select(g => (g.Id, g.Country, g.Programme)));
 
         var csv = new StringBuilder("date,currency,rate_to_base,base\n");
         foreach (var day in new[] { 1, 2, 3 })
@@ -212,17 +195,9 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app) : IClassFixture<TAp
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsync("/api/audit/rates", PortfolioWrites.Csv(csv.ToString()))
         );
-        await CorrectAsync(tenant, "E-2", new JsonObject { ["level"] = "regional", ["flexible"] = true });
-        await CorrectAsync(tenant, "U-1", new JsonObject { ["purpose"] = "collective", ["flexible"] = false });
+        await MixSeed.CorrectAsync(tenant, "E-2", new JsonObject { ["level"] = "regional", ["flexible"] = true });
+        await MixSeed.CorrectAsync(tenant, "U-1", new JsonObject { ["purpose"] = "collective", ["flexible"] = false });
         return tenant;
-    }
-
-    private static async Task CorrectAsync(Tenant tenant, string id, JsonObject correction)
-    {
-        correction["reason"] = "Board papers.";
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PutAsJsonAsync($"/api/grants/{id}/classification", correction)
-        );
     }
 }
 

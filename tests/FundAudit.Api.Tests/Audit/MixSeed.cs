@@ -1,0 +1,46 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>What the place and programme mix tests (<c>MixGrantScanTests</c>, <c>MixReportCurrencyTests</c>) do to
+/// the grants they posted: set each one's recipient country and programme as stored, and correct some.</summary>
+internal static class MixSeed
+{
+    /// <summary>Stores each grant's recipient country and programme title as given (spelled any way, or null).</summary>
+    public static async Task PlaceAsync(
+        FundAuditApp app,
+        Tenant tenant,
+        IEnumerable<(string Id, string? Country, string? Programme)> grants
+    )
+    {
+        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        foreach (var g in grants)
+        {
+            await connection.ExecuteAsync(
+                "UPDATE grants SET recipient_country = @Country, programme_title = @Programme "
+                    + "WHERE funder_id = @FunderId AND identifier = @Id",
+                new
+                {
+                    g.Country,
+                    g.Programme,
+                    tenant.FunderId,
+                    g.Id,
+                }
+            );
+        }
+    }
+
+    /// <summary>Corrects the grant's classification through the API.</summary>
+    public static async Task CorrectAsync(Tenant tenant, string id, JsonObject correction)
+    {
+        correction["reason"] = "Board papers.";
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsJsonAsync($"/api/grants/{id}/classification", correction)
+        );
+    }
+}
