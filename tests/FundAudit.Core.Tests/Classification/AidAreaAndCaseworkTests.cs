@@ -5,7 +5,8 @@ using static FundAudit.Core.Tests.Classification.TestGrants;
 namespace FundAudit.Core.Tests.Classification;
 
 /// <summary>Rule set 2026.12-8: English names of areas of one country that aid records use and no code list gives
-/// ("eastern DRC", "the Kivus", "Northern Kivu", "northern Uganda") are sub-national places (scopes.tsv).</summary>
+/// ("eastern DRC", "the Kivus", "Northern Kivu", "northern Uganda") are sub-national places (scopes.tsv); a
+/// caseworker or a drop-in service is advice and casework, the recipient's own work (TAXONOMY.md, `other`).</summary>
 public sealed class AidAreaAndCaseworkTests
 {
     private static readonly ClassificationEngine Engine = ClassificationEngine.Default;
@@ -64,5 +65,21 @@ public sealed class AidAreaAndCaseworkTests
             .Level;
         Assert.Equal(GrantLevel.Local, level.Value);
         Assert.Contains(level.Evidence, e => e.Contains("Northern Uganda", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(
+        "Fact-finding immigration sessions",
+        "Towards a part time prison caseworker supporting the provision of advocacy, immigration information and advice."
+    )]
+    [InlineData(
+        "A grant to a migrants' charity",
+        "Advice on immigration, housing and benefits through their drop-in sessions, advocacy work and training."
+    )]
+    public void A_caseworker_or_a_drop_in_service_is_the_recipients_own_work(string title, string description)
+    {
+        // "advocacy" in British advice work is casework for one person, not a campaign (TAXONOMY.md).
+        var purpose = Engine.Classify(Make(title: title, description: description, recipientCountry: "GB")).Purpose;
+        Assert.Equal(GrantPurpose.Other, purpose.Value);
     }
 }
