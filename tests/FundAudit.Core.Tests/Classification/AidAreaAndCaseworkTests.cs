@@ -11,6 +11,10 @@ public sealed class AidAreaAndCaseworkTests
 {
     private static readonly ClassificationEngine Engine = ClassificationEngine.Default;
 
+    [Fact]
+    public void Rule_set_version_is_2026_12_8() =>
+        Assert.Equal("2026.12-8", ClassificationEngine.Default.Rules.Version);
+
     [Theory]
     [InlineData("in the communes of Karisimbi and Goma, Northern Kivu", "Nord-Kivu")]
     [InlineData("in Southern Kivu", "Sud-Kivu")]
