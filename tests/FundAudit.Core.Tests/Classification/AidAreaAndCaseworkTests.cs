@@ -6,7 +6,8 @@ namespace FundAudit.Core.Tests.Classification;
 
 /// <summary>Rule set 2026.12-8: English names of areas of one country that aid records use and no code list gives
 /// ("eastern DRC", "the Kivus", "Northern Kivu", "northern Uganda") are sub-national places (scopes.tsv); a
-/// caseworker or a drop-in service is advice and casework, the recipient's own work (TAXONOMY.md, `other`).</summary>
+/// caseworker or a drop-in service is advice and casework, the recipient's own work (TAXONOMY.md, `other`); a
+/// policy officer's post is a campaign.</summary>
 public sealed class AidAreaAndCaseworkTests
 {
     private static readonly ClassificationEngine Engine = ClassificationEngine.Default;
@@ -66,5 +67,19 @@ public sealed class AidAreaAndCaseworkTests
         // "advocacy" in British advice work is casework for one person, not a campaign (TAXONOMY.md).
         var purpose = Engine.Classify(Make(title: title, description: description, recipientCountry: "GB")).Purpose;
         Assert.Equal(GrantPurpose.Other, purpose.Value);
+    }
+
+    [Theory]
+    [InlineData("Research policy post", null)]
+    [InlineData(
+        "Salary costs",
+        "Towards the salary and management costs of a policy officer to lead a project on issues facing women."
+    )]
+    public void A_policy_officer_speaks_to_policy_makers(string title, string? description)
+    {
+        // A post whose work is policy is advocacy aimed at policy-makers (TAXONOMY.md, campaign), not the salary or
+        // research it is paid from.
+        var purpose = Engine.Classify(Make(title: title, description: description, recipientCountry: "GB")).Purpose;
+        Assert.Equal(GrantPurpose.Campaign, purpose.Value);
     }
 }
