@@ -12,10 +12,6 @@ public sealed class UnlistedRegionTests
     private static readonly ClassificationEngine Engine = ClassificationEngine.Default;
 
     [Fact]
-    public void Rule_set_version_is_2026_12_7() =>
-        Assert.Equal("2026.12-7", ClassificationEngine.Default.Rules.Version);
-
-    [Fact]
     public void A_national_park_named_in_the_text_is_a_place_of_work_in_its_country()
     {
         // "International" in a festival's name would otherwise make a Cumbrian festival global.
