@@ -60,6 +60,8 @@ internal abstract class DialectBase : IDbDialect
 
     public virtual string ReadPastUncommitted(string table) => table;
 
+    public virtual string CommitWithoutWaitingForFlush => "";
+
     /// <summary>The engine's names of the logical column types.</summary>
     protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
 
@@ -99,6 +101,8 @@ internal sealed class PostgresDialect : DialectBase
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override string CommitWithoutWaitingForFlush => "SET LOCAL synchronous_commit = off;";
 }
 
 /// <summary>SQL Server: OFFSET … FETCH, MERGE for upserts, OUTPUT INSERTED for ids, #temp tables.</summary>
