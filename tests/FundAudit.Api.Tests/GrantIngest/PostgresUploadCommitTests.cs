@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.GrantIngest.Csv;
 using FundAudit.Api.Tests.Infrastructure;
@@ -11,9 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.GrantIngest;
 
 /// <summary>
-/// PostgreSQL's commits of an upload kept in the database: each chunk commits without waiting for the log flush, the
-/// import row that completes the upload commits synchronously, and by the time the client has its 202 the log is
-/// flushed past every chunk. Triggers on the real tables record the setting each row was written under, in an
+/// PostgreSQL's writes of an upload kept in the database: each chunk is compressed with lz4 and commits without
+/// waiting for the log flush, the import row that completes the upload commits synchronously, and by the time the
+/// client has its 202 the log is flushed past every chunk. Triggers on the real tables record the setting each row was written under, in an
 /// instance started after the database's default was set to the server's own (on).
 /// </summary>
 public sealed class PostgresUploadCommitTests(PostgresApp app) : IClassFixture<PostgresApp>
@@ -92,5 +93,36 @@ public sealed class PostgresUploadCommitTests(PostgresApp app) : IClassFixture<P
         {
             await db.ExecuteAsync(Forget, null, default);
         }
+    }
+
+    [Fact]
+    public async Task Chunks_are_compressed_with_lz4_and_read_back_exactly()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var db = app.Services.GetRequiredService<Db>();
+        var store = new DatabaseUploadStore(db, new GrantImportOptions { UploadChunkBytes = 4096 }, app.Clock);
+        var rows = Enumerable.Range(1, 500).Select(i => $"Z-{i},Title {i},Description {i},GBP,{i},2024-01-01");
+        var content = Encoding.UTF8.GetBytes(CsvTestFiles.Header360 + "\n" + string.Join("\n", rows) + "\n");
+
+        var saved = await store.SaveAsync(tenant.FunderId, new MemoryStream(content), default);
+
+        var methods = await db.QueryListAsync<string?>(
+            "SELECT DISTINCT pg_column_compression(bytes) FROM grant_import_uploads "
+                + "WHERE funder_id = @FunderId AND stored_name = @StoredName AND length(bytes) = 4096",
+            new { tenant.FunderId, saved!.StoredName },
+            default
+        );
+        Assert.Equal("lz4", Assert.Single(methods));
+        var import = new GrantImportRow
+        {
+            Id = 1,
+            FunderId = tenant.FunderId,
+            StoredName = saved.StoredName,
+            FileBytes = saved.Bytes,
+        };
+        await using var read = store.OpenRead(import);
+        var copy = new MemoryStream();
+        await read.CopyToAsync(copy);
+        Assert.Equal(content, copy.ToArray());
     }
 }

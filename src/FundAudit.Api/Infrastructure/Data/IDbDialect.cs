@@ -68,6 +68,13 @@ internal interface IDbDialect
     string CommitWithoutWaitingForFlush { get; }
 
     /// <summary>
+    /// A statement that, run first in a transaction, has large values it stores compressed with the engine's fastest
+    /// method (PostgreSQL: lz4 instead of the default pglz for TOAST, where the server was built with lz4; the values
+    /// read back the same); empty where the engine has no such setting.
+    /// </summary>
+    string FastValueCompression { get; }
+
+    /// <summary>
     /// <paramref name="table"/> as a FROM clause names it for a read that must not wait for rows other transactions
     /// are still writing (it skips them: they are not committed yet). SQL Server without snapshot reads would wait
     /// for each such row's lock, so it reads past them (<c>WITH (READCOMMITTEDLOCK, READPAST)</c>); PostgreSQL reads

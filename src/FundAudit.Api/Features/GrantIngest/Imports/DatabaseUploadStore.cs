@@ -95,11 +95,13 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
     /// <see cref="GrantImportStore.CreateAsync"/>), in a statement committed synchronously after the last chunk; the
     /// write-ahead log is flushed in order, so that commit's flush also makes every earlier chunk durable. A crash
     /// before it can lose the latest chunks, but then no import names them either, and the client got no answer.
+    /// The chunk is compressed with lz4 where PostgreSQL has it (<see cref="IDbDialect.FastValueCompression"/>): about
+    /// twice as fast as the default pglz on CSV text, and no larger.
     /// </summary>
     private async Task InsertChunkAsync(DbConnection connection, object row, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var sql = db.Dialect.CommitWithoutWaitingForFlush + InsertChunk;
+        var sql = db.Dialect.CommitWithoutWaitingForFlush + db.Dialect.FastValueCompression + InsertChunk;
         await connection.ExecuteAsync(new CommandDefinition(sql, row, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
