@@ -59,6 +59,22 @@ internal interface IDbDialect
     bool IsUniqueViolation(Exception exception);
 
     /// <summary>
+    /// A statement that, run first in a transaction, lets that transaction's commit return before its log records are
+    /// flushed to disk (PostgreSQL <c>SET LOCAL synchronous_commit = off</c>); empty where the engine has no such
+    /// per-transaction setting (SQLite's is per connection, SQL Server's delayed durability needs a database option),
+    /// so the commit there is as durable as any other. Only for writes that a later synchronous commit completes: the
+    /// log is flushed in order, so that commit makes them durable too.
+    /// </summary>
+    string CommitWithoutWaitingForFlush { get; }
+
+    /// <summary>
+    /// A statement that, run first in a transaction, has large values it stores compressed with the engine's fastest
+    /// method (PostgreSQL: lz4 instead of the default pglz for TOAST, where the server was built with lz4; the values
+    /// read back the same); empty where the engine has no such setting.
+    /// </summary>
+    string FastValueCompression { get; }
+
+    /// <summary>
     /// <paramref name="table"/> as a FROM clause names it for a read that must not wait for rows other transactions
     /// are still writing (it skips them: they are not committed yet). SQL Server without snapshot reads would wait
     /// for each such row's lock, so it reads past them (<c>WITH (READCOMMITTEDLOCK, READPAST)</c>); PostgreSQL reads

@@ -60,6 +60,10 @@ internal abstract class DialectBase : IDbDialect
 
     public virtual string ReadPastUncommitted(string table) => table;
 
+    public virtual string CommitWithoutWaitingForFlush => "";
+
+    public virtual string FastValueCompression => "";
+
     /// <summary>The engine's names of the logical column types.</summary>
     protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
 
@@ -99,6 +103,14 @@ internal sealed class PostgresDialect : DialectBase
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override string CommitWithoutWaitingForFlush => "SET LOCAL synchronous_commit = off;";
+
+    // Only where the server offers lz4 (PostgreSQL 14+ built with it): set_config runs once per row of pg_settings
+    // that matches, so nowhere else.
+    public override string FastValueCompression =>
+        "SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings "
+        + "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals);";
 }
 
 /// <summary>SQL Server: OFFSET … FETCH, MERGE for upserts, OUTPUT INSERTED for ids, #temp tables.</summary>

@@ -71,7 +71,7 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
                         Bytes = bytes,
                         Now = clock.GetUtcNow(),
                     };
-                    await connection.ExecuteAsync(new CommandDefinition(InsertChunk, row, cancellationToken: ct));
+                    await InsertChunkAsync(connection, row, ct);
                 } while (filled == chunk.Length);
             }
 
@@ -85,6 +85,25 @@ internal sealed class DatabaseUploadStore(Db db, GrantImportOptions options, Tim
                 await DeleteAsync(funderId, name, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>
+    /// Stores one chunk in a transaction of its own that commits without waiting for the log flush on PostgreSQL
+    /// (<see cref="IDbDialect.CommitWithoutWaitingForFlush"/>): a 317 MB file is 317 commits, each of which would
+    /// otherwise wait for an fsync while the client waits to send more. This loses no durability the caller is told
+    /// about. The upload is only complete when the import that names it is recorded (<c>grant_imports</c>, by
+    /// <see cref="GrantImportStore.CreateAsync"/>), in a statement committed synchronously after the last chunk; the
+    /// write-ahead log is flushed in order, so that commit's flush also makes every earlier chunk durable. A crash
+    /// before it can lose the latest chunks, but then no import names them either, and the client got no answer.
+    /// The chunk is compressed with lz4 where PostgreSQL has it (<see cref="IDbDialect.FastValueCompression"/>): about
+    /// twice as fast as the default pglz on CSV text, and no larger.
+    /// </summary>
+    private async Task InsertChunkAsync(DbConnection connection, object row, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var sql = db.Dialect.CommitWithoutWaitingForFlush + db.Dialect.FastValueCompression + InsertChunk;
+        await connection.ExecuteAsync(new CommandDefinition(sql, row, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     public Stream OpenRead(GrantImportRow import) =>
