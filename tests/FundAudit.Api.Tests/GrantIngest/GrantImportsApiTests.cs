@@ -486,6 +486,8 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             $"{Header}\nM-1,One,D,GBP,10,2024-01-01\nM-2,Two,D,GBP,20,2024-01-01\nM-3,Three,D,GBP,30,2024-01-01\n"
         );
         Assert.Equal((3, 0, 0), Result(first));
+        var firstAt = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
 
         // Batches of one row: new, changed and unchanged rows go through the pipeline in separate batches.
         var second =
@@ -521,6 +523,11 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             "classification"
         );
         Assert.Equal(JsonValueKind.String, classification.GetProperty("classifiedAt").ValueKind); // classified on the way in
+        // Stored NULL for "when it was created" (migration 0026), read back as the time of the write that classified it:
+        // the first import for the unchanged grant, the second for the changed one (the merge) and the new ones.
+        Assert.Equal(firstAt, await ClassifiedAtAsync(tenant, "M-1"));
+        Assert.Equal(firstAt.AddMinutes(3), await ClassifiedAtAsync(tenant, "M-2"));
+        Assert.Equal(firstAt.AddMinutes(3), await ClassifiedAtAsync(tenant, "M-5"));
 
         // The same identifiers are new for another funder.
         var other = await app.CreateTenantAsync();
@@ -653,6 +660,12 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private GrantImportJob Job(ImportFaults faults, GrantImportOptions options) =>
         ImportJobs.Create(app.Services, options, faults);
+
+    private static async Task<DateTimeOffset> ClassifiedAtAsync(Tenant tenant, string identifier) =>
+        (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/{identifier}"))
+            .GetProperty("classification")
+            .GetProperty("classifiedAt")
+            .GetDateTimeOffset();
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 

@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using FundAudit.Api.Infrastructure.Auth;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.GrantIngest;
 
@@ -63,6 +66,27 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var got = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/U-1");
         Assert.Equal(250.5m, got.GetProperty("amountAwarded").GetDecimal());
         Assert.Equal(1, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_grant_reads_back_classified_when_created_then_when_changed_and_stores_its_update_time()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var createdAt = app.Clock.GetUtcNow();
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("W-1", 100m))));
+        Assert.Equal(createdAt, await ClassifiedAtAsync(tenant, "W-1"));
+        Assert.Equal(
+            createdAt,
+            (await ListedAsync(tenant)).GetProperty("classification").GetProperty("classifiedAt").GetDateTimeOffset()
+        );
+        Assert.Equal([null, null], await StoredTimesAsync(tenant, "W-1")); // migration 0026: "as created" is NULL
+
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("W-1", 250m))));
+
+        var changedAt = createdAt.AddMinutes(5);
+        Assert.Equal(changedAt, await ClassifiedAtAsync(tenant, "W-1"));
+        Assert.Equal([changedAt, changedAt], await StoredTimesAsync(tenant, "W-1"));
     }
 
     [Fact]
@@ -474,6 +498,33 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             await tenant.Client.GetAsync("/api/grants?from=not-a-date"),
             HttpStatusCode.BadRequest
         );
+    }
+
+    private static async Task<DateTimeOffset> ClassifiedAtAsync(Tenant tenant, string identifier) =>
+        (await tenant.Client.GetFromJsonAsync<JsonElement>($"/api/grants/{identifier}"))
+            .GetProperty("classification")
+            .GetProperty("classifiedAt")
+            .GetDateTimeOffset();
+
+    private static async Task<JsonElement> ListedAsync(Tenant tenant) =>
+        (await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants")).GetProperty("items")[0];
+
+    /// <summary>(updated_at, classified_at) as stored, not as read.</summary>
+    private async Task<DateTimeOffset?[]> StoredTimesAsync(Tenant tenant, string identifier)
+    {
+        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        var row = await connection.QuerySingleAsync<StoredTimes>(
+            "SELECT updated_at, classified_at FROM grants WHERE funder_id = @FunderId AND identifier = @Identifier",
+            new { tenant.FunderId, Identifier = identifier }
+        );
+        return [row.UpdatedAt, row.ClassifiedAt];
+    }
+
+    private sealed class StoredTimes
+    {
+        public DateTimeOffset? UpdatedAt { get; init; }
+
+        public DateTimeOffset? ClassifiedAt { get; init; }
     }
 }
 

@@ -46,7 +46,8 @@ public sealed class DialectTests
             ["funder_id", "identifier"],
             columns,
             ["content_hash"],
-            Changed
+            Changed,
+            new Dictionary<string, string>()
         );
         Assert.Contains("WHERE t.content_hash <> excluded.content_hash AND grants.funder_id > 0", sqlite);
         var sqlServer = new SqlServerDialect().Upsert(
@@ -54,7 +55,8 @@ public sealed class DialectTests
             ["funder_id", "identifier"],
             columns,
             ["content_hash"],
-            Changed
+            Changed,
+            new Dictionary<string, string>()
         );
         Assert.Contains("WHEN MATCHED AND (t.content_hash <> s.content_hash AND grants.funder_id > 0)", sqlServer);
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using DbUp.Builder;
 using DbUp.Engine;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Infrastructure.Data;
 
 namespace FundAudit.Api.Tests.Platform;
@@ -25,6 +26,18 @@ internal static class MigrationSteps
         flexible_evidence, rule_set_version, classified_at, created_at, updated_at, sensitive, import_id,
         quality_flags, first_import_id
         """;
+
+    /// <summary>Every row of grants (its id and <see cref="GrantColumns"/>) as the service reads it since migration
+    /// 0026, which stores updated_at and classified_at NULL when they equal created_at: those two through
+    /// <see cref="GrantTimes"/>.</summary>
+    public static readonly string GrantsAsRead =
+        "SELECT g.id, "
+        + GrantColumns.Replace(
+            "classified_at, created_at, updated_at,",
+            $"{GrantTimes.ClassifiedAt("g")} AS classified_at, created_at, {GrantTimes.UpdatedAt("g")} AS updated_at,",
+            StringComparison.Ordinal
+        )
+        + " FROM grants g ORDER BY g.id";
 
     /// <summary>Runs the scripts of <paramref name="folder"/> ("sqlite", "postgres") numbered up to
     /// <paramref name="last"/>, each in its transaction, as <see cref="Migrator"/> runs them all.</summary>

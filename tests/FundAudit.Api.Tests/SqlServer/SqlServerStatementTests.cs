@@ -133,7 +133,14 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
             ("FiscalYearOf", $"SELECT {dialect.FiscalYearOf("g.award_date", "Shift")} AS y FROM grants g"),
             (
                 "Upsert",
-                dialect.Upsert(bulk.Table, bulk.KeyColumns, bulk.InsertColumns, bulk.UpdateColumns, bulk.ChangedWhen)
+                dialect.Upsert(
+                    bulk.Table,
+                    bulk.KeyColumns,
+                    bulk.InsertColumns,
+                    bulk.UpdateColumns,
+                    bulk.ChangedWhen,
+                    bulk.UpdateValues
+                )
             ),
             ("InsertReturningId", dialect.InsertReturningId("funders", ["name", "created_at"], "id")),
             (

@@ -18,18 +18,18 @@ internal sealed class CurrencyCount
 internal sealed class GrantStore(Db db)
 {
     // The engine's answer (g) beside a person's correction (c), which wins where present (TAXONOMY "manual").
-    private const string RowColumns = $"""
+    private static readonly string RowColumns = $"""
         g.id, g.identifier, g.award_date, {StoredGrantText.Columns},
         g.level, g.level_source, g.level_confidence, g.level_evidence,
         g.purpose, g.purpose_source, g.purpose_confidence, g.purpose_evidence, g.flexible, g.flexible_source,
             g.flexible_confidence,
-        g.flexible_evidence, g.rule_set_version, g.classified_at, c.level AS corrected_level, c.purpose AS
-            corrected_purpose,
+        g.flexible_evidence, g.rule_set_version, {GrantTimes.ClassifiedAt("g")} AS classified_at,
+        c.level AS corrected_level, c.purpose AS corrected_purpose,
         c.flexible AS corrected_flexible, c.reason AS correction_reason, c.corrected_by, c.corrected_at
         """;
     private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
 
-    private const string SelectByIdentifier =
+    private static readonly string SelectByIdentifier =
         $"SELECT {RowColumns} FROM {FromGrants} WHERE g.funder_id = @FunderId " + $"AND g.identifier = @Identifier";
     private const string DeleteByIdentifier =
         "DELETE FROM grants WHERE funder_id = @FunderId AND identifier = " + "@Identifier";
@@ -117,7 +117,14 @@ internal sealed class GrantStore(Db db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var existing = await ExistingHashesAsync(tx, funderId, grants.Select(g => g.Record.Identifier).ToList(), ct);
 
-        var upsert = db.Dialect.Upsert("grants", KeyColumns, InsertColumns, ContentColumns, ChangedWhen);
+        var upsert = db.Dialect.Upsert(
+            "grants",
+            KeyColumns,
+            InsertColumns,
+            ContentColumns,
+            ChangedWhen,
+            GrantTimes.OnUpdate
+        );
         int created = 0,
             updated = 0,
             unchanged = 0;
@@ -261,7 +268,8 @@ internal sealed class GrantStore(Db db)
             InsertColumns,
             ContentColumns,
             ChangedWhen,
-            ["tr_grants_day_totals_insert", "tr_grants_quality_totals_insert"]
+            ["tr_grants_day_totals_insert", "tr_grants_quality_totals_insert"],
+            GrantTimes.OnUpdate
         );
 
     /// <summary>Column names every write path stores, in the order of <see cref="ColumnValues"/>.</summary>
@@ -281,13 +289,13 @@ internal sealed class GrantStore(Db db)
     /// The values of <see cref="WriteColumns"/> for one grant: the single mapping from a grant to its row, shared by
     /// the JSON upsert and the bulk import so both store exactly the same thing. <paramref name="importId"/> is the
     /// import that writes it (grants.import_id, migration 0017, and on an insert grants.first_import_id, migration
-    /// 0021); null from the JSON API.
+    /// 0021); null from the JSON API. <paramref name="now"/> is its created_at; updated_at and classified_at are NULL,
+    /// "the same" (<see cref="GrantTimes"/>, migration 0026).
     /// </summary>
     public static object?[] ColumnValues(long funderId, GrantToStore g, DateTimeOffset now, long? importId = null)
     {
         var r = g.Record;
         var c = g.Classification;
-        object boxedNow = now; // three columns, one box
         var title = r.Title ?? "";
         var country = r.RecipientOrgCountry
             ?? (r.RecipientLocationCountryCodes.Count > 0 ? r.RecipientLocationCountryCodes[0] : null);
@@ -333,11 +341,11 @@ internal sealed class GrantStore(Db db)
             c?.Flexible.Confidence,
             c is null ? null : ClassificationNames.Evidence(c.Flexible.Evidence),
             c?.RuleSetVersion,
-            c is null ? null : boxedNow,
-            boxedNow,
+            null, // classified_at: NULL for "when it was created" (GrantTimes), which an update sets to its own time
+            null, // updated_at: likewise
             importId,
             Audit.Quality.QualityFlags.Of(r, title, country), // migration 0018
-            boxedNow,
+            now,
             importId, // first_import_id: stored by an insert only (migration 0021)
         ];
         values[ExtraJsonIndex] = StoredGrantText.ToStore(values, g);

@@ -4,10 +4,11 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// What a bulk upsert writes: rows of <see cref="InsertColumns"/> into <see cref="Table"/>, matched on
 /// <see cref="KeyColumns"/>; a matched row has <see cref="UpdateColumns"/> overwritten only when
 /// <see cref="ChangedWhen"/> holds (a <see cref="MergeCondition"/> over the stored row <c>{target}</c> and the new row
-/// <c>{source}</c>). <see cref="IdColumn"/> is the table's generated key (used by SQLite to tell inserts from
-/// updates). <see cref="InsertTriggers"/> names the table's insert triggers that SQLite's
-/// <see cref="IBulkUpsert.InsertNewAsync"/> drops inside the load transaction (the caller then writes what they would
-/// have); the other engines run them as usual.
+/// <c>{source}</c>), each with the new row's value or, where <see cref="UpdateValues"/> names it, that expression
+/// over <c>{source}</c> (<see cref="MergeCondition.SetList"/>). <see cref="IdColumn"/> is the table's generated key
+/// (used by SQLite to tell inserts from updates). <see cref="InsertTriggers"/> names the table's insert triggers that
+/// SQLite's <see cref="IBulkUpsert.InsertNewAsync"/> drops inside the load transaction (the caller then writes what
+/// they would have); the other engines run them as usual.
 /// </summary>
 internal sealed record BulkUpsertTarget(
     string Table,
@@ -16,7 +17,8 @@ internal sealed record BulkUpsertTarget(
     IReadOnlyList<string> InsertColumns,
     IReadOnlyList<string> UpdateColumns,
     string ChangedWhen,
-    IReadOnlyList<string> InsertTriggers
+    IReadOnlyList<string> InsertTriggers,
+    IReadOnlyDictionary<string, string> UpdateValues
 )
 {
     public string StagingTable => Table + "_staging";

@@ -14,14 +14,16 @@ internal interface IDbDialect
     /// <c>INSERT … VALUES (…)</c> that updates <paramref name="updateColumns"/> when a row with the same
     /// <paramref name="keyColumns"/> exists and <paramref name="changedWhen"/> holds: a predicate over the stored row
     /// <c>{target}</c> and the new values <c>{source}</c> (see <see cref="MergeCondition"/>). Values are bound from
-    /// parameters named like the columns.
+    /// parameters named like the columns; an updated column takes its new value, or the expression over
+    /// <c>{source}</c> that <paramref name="updateValues"/> gives it (<see cref="MergeCondition.SetList"/>).
     /// </summary>
     string Upsert(
         string table,
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
         IReadOnlyList<string> updateColumns,
-        string changedWhen
+        string changedWhen,
+        IReadOnlyDictionary<string, string> updateValues
     );
 
     /// <summary>An INSERT that answers the new row's <paramref name="idColumn"/> as a scalar.</summary>

@@ -29,4 +29,23 @@ internal static class MergeCondition
             .Replace(Target, target, StringComparison.Ordinal)
             .Replace(Source, source, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The SET list of an upsert or merge: each of <paramref name="columns"/> takes the proposed row's value, or, where
+    /// <paramref name="values"/> names the column, that expression over <see cref="Source"/> (and
+    /// <see cref="Target"/>), rendered with the statement's aliases.
+    /// </summary>
+    public static string SetList(
+        IReadOnlyList<string> columns,
+        IReadOnlyDictionary<string, string> values,
+        string target,
+        string source,
+        string separator
+    ) =>
+        string.Join(
+            separator,
+            columns.Select(c =>
+                values.TryGetValue(c, out var value) ? $"{c} = {Render(value, target, source)}" : $"{c} = {source}.{c}"
+            )
+        );
 }

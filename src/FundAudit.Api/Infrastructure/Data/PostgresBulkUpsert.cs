@@ -192,7 +192,7 @@ internal sealed class PostgresBulkUpsert(NpgsqlConnection connection, BulkUpsert
               INSERT INTO {t.Table} AS t ({t.ColumnList})
               SELECT {t.ColumnList} FROM {t.StagingTable}
               ON CONFLICT ({string.Join(", ", t.KeyColumns)}) DO UPDATE SET
-                {string.Join(",\n    ", t.UpdateColumns.Select(c => $"{c} = excluded.{c}"))}
+                {MergeCondition.SetList(t.UpdateColumns, t.UpdateValues, "t", "excluded", ",\n    ")}
               WHERE {MergeCondition.Render(t.ChangedWhen, "t", "excluded")}
               RETURNING (t.xmax = 0) AS inserted)
             SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated

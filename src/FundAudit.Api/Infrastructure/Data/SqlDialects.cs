@@ -14,7 +14,8 @@ internal abstract class DialectBase : IDbDialect
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
         IReadOnlyList<string> updateColumns,
-        string changedWhen
+        string changedWhen,
+        IReadOnlyDictionary<string, string> updateValues
     ) =>
             // INSERT … ON CONFLICT: the same text on SQLite (3.24+) and PostgreSQL. The stored row is aliased t, the
             // proposed one is "excluded".
@@ -22,7 +23,7 @@ internal abstract class DialectBase : IDbDialect
             INSERT INTO {table} AS t ({string.Join(", ", insertColumns)})
             VALUES ({string.Join(", ", insertColumns.Select(c => "@" + c))})
             ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET
-              {string.Join(",\n  ", updateColumns.Select(c => $"{c} = excluded.{c}"))}
+              {MergeCondition.SetList(updateColumns, updateValues, "t", "excluded", ",\n  ")}
             WHERE {MergeCondition.Render(changedWhen, "t", "excluded")}
             """;
 
@@ -123,14 +124,15 @@ internal sealed class SqlServerDialect : DialectBase
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
         IReadOnlyList<string> updateColumns,
-        string changedWhen
+        string changedWhen,
+        IReadOnlyDictionary<string, string> updateValues
     ) =>
         $"""
             MERGE {table} WITH (HOLDLOCK) AS t
             USING (SELECT {string.Join(", ", insertColumns.Select(c => $"@{c} AS {c}"))}) AS s
             ON {string.Join(" AND ", keyColumns.Select(c => $"t.{c} = s.{c}"))}
             WHEN MATCHED AND ({MergeCondition.Render(changedWhen, "t", "s")})
-              THEN UPDATE SET {string.Join(", ", updateColumns.Select(c => $"{c} = s.{c}"))}
+              THEN UPDATE SET {MergeCondition.SetList(updateColumns, updateValues, "t", "s", ", ")}
             WHEN NOT MATCHED THEN INSERT ({string.Join(", ", insertColumns)})
               VALUES ({string.Join(", ", insertColumns.Select(c => "s." + c))});
             """;

@@ -115,7 +115,7 @@ internal sealed class SqlServerBulkUpsert(SqlConnection connection, BulkUpsertTa
             USING {StagingName(t)} AS s
             ON {string.Join(" AND ", t.KeyColumns.Select(c => $"t.{c} = s.{c}"))}
             WHEN MATCHED AND ({MergeCondition.Render(t.ChangedWhen, "t", "s")})
-              THEN UPDATE SET {string.Join(", ", t.UpdateColumns.Select(c => $"{c} = s.{c}"))}
+              THEN UPDATE SET {MergeCondition.SetList(t.UpdateColumns, t.UpdateValues, "t", "s", ", ")}
             WHEN NOT MATCHED
               THEN INSERT ({t.ColumnList}) VALUES ({string.Join(", ", t.InsertColumns.Select(c => "s." + c))})
             OUTPUT $action INTO @actions;

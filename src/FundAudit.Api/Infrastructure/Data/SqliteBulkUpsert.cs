@@ -271,7 +271,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
             INSERT INTO main.{t.Table} AS t ({t.ColumnList})
             SELECT {t.ColumnList} FROM temp.{t.StagingTable} WHERE true
             ON CONFLICT ({string.Join(", ", t.KeyColumns)}) DO UPDATE SET
-              {string.Join(",\n  ", t.UpdateColumns.Select(c => $"{c} = excluded.{c}"))}
+              {MergeCondition.SetList(t.UpdateColumns, t.UpdateValues, "t", "excluded", ",\n  ")}
             WHERE {MergeCondition.Render(t.ChangedWhen, "t", "excluded")}
             """;
         var affected = await connection.ExecuteAsync(
