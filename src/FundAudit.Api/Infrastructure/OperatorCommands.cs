@@ -14,10 +14,10 @@ internal static class OperatorCommands
 {
     private static readonly Command[] All =
     [
-        new(KeyRingCommand.IsCommand, KeyRingCommand.RunAsync),
-        new(VerifyLogsCommand.IsCommand, VerifyLogsCommand.RunAsync),
-        new(BackupCommand.IsCommand, BackupCommand.RunAsync),
-        new(FundersCommand.IsCommand, FundersCommand.RunAsync),
+        new(["keyring"], KeyRingCommand.RunAsync),
+        new(["verify-logs"], VerifyLogsCommand.RunAsync),
+        new(["backup", "restore"], BackupCommand.RunAsync),
+        new(["funders"], FundersCommand.RunAsync),
     ];
 
     /// <summary>Whether <paramref name="args"/> name a command (then the service runs no web server and no jobs).
@@ -29,9 +29,12 @@ internal static class OperatorCommands
     public static Task<int> RunAsync(IServiceProvider services, string[] args) =>
         All.First(c => c.Is(args)).Run(services, args, Console.Out, Console.Error);
 
-    /// <summary>One command: whether the arguments are its, and how it runs.</summary>
+    /// <summary>One command: the first arguments that name it, and how it runs.</summary>
     private sealed record Command(
-        Func<string[], bool> Is,
+        string[] Names,
         Func<IServiceProvider, string[], TextWriter, TextWriter, Task<int>> Run
-    );
+    )
+    {
+        public bool Is(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+    }
 }

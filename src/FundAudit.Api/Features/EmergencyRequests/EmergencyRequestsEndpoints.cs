@@ -37,6 +37,7 @@ internal static class EmergencyRequestsEndpoints
         services.AddSingleton<SlaOutboxStore>();
         services.AddSingleton<PurgeStore>();
         services.AddSingleton<FundMetricsStore>();
+        services.AddSingleton<FundMetrics>();
         services.AddSingleton<SensitiveFields>();
         services.AddSingleton<CaseKeys>();
         services.AddSingleton<ShredStore>();

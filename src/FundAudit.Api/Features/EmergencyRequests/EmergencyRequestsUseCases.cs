@@ -13,7 +13,7 @@ internal sealed class EmergencyRequestsUseCases(
     RequestStore requests,
     PaymentStore payments,
     PurgeStore retention,
-    FundMetricsStore metrics,
+    FundMetrics metrics,
     ShredStore shreds,
     RequestWorkflow workflow,
     NeedToKnow access,
@@ -96,7 +96,7 @@ internal sealed class EmergencyRequestsUseCases(
         IReadOnlyList<IReadOnlyList<string>> groupings,
         ClaimsPrincipal user,
         CancellationToken ct
-    ) => GetFundMetrics.ForGroupingsAsync(slug, from, to, groupings, user, funds, metrics, access, clock, ct);
+    ) => metrics.ForGroupingsAsync(slug, from, to, groupings, user, ct);
 
     /// <summary>POST /api/requests/{reference}/shred.</summary>
     public Task<Results<Ok<ShredCase.Response>, ProblemHttpResult>> ShredCaseAsync(

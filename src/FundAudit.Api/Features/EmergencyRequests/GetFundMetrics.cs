@@ -45,10 +45,7 @@ internal static class GetFundMetrics
         string slug,
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        FundStore funds,
-        FundMetricsStore store,
-        NeedToKnow access,
-        TimeProvider clock,
+        FundMetrics metrics,
         CancellationToken ct
     )
     {
@@ -57,27 +54,47 @@ internal static class GetFundMetrics
             .Select(p => p.ToLowerInvariant())
             .Distinct()
             .ToList();
-        return
-            await ForGroupingsAsync(slug, request.From, request.To, [parts], user, funds, store, access, clock, ct)
-                is [var response]
+        return await metrics.ForGroupingsAsync(slug, request.From, request.To, [parts], user, ct) is [var response]
             ? TypedResults.Ok(response)
             : EmergencyProblems.FundNotFound();
     }
 
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r)
+                .Must(r => r.From is null || r.To is null || r.From <= r.To)
+                .OverridePropertyName("from")
+                .WithText("Metrics_Period");
+            RuleFor(r => r.GroupBy)
+                .Must(g =>
+                    g!
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .All(p => p.ToLowerInvariant() is "month" or "tier" or "country")
+                )
+                .When(r => r.GroupBy is not null)
+                .WithText("Metrics_By");
+        }
+    }
+}
+
+/// <summary>
+/// The figures of <see cref="GetFundMetrics"/> for a fund the caller may see, with the stores and clock they are read
+/// with (the handler's and the console dashboard's).
+/// </summary>
+internal sealed class FundMetrics(FundStore funds, FundMetricsStore store, NeedToKnow access, TimeProvider clock)
+{
     /// <summary>
     /// The same figures for several groupings at once (the console's dashboard shows month, tier and country): the
     /// requests and their history are read once. Null when the funder has no such fund.
     /// </summary>
-    public static async Task<IReadOnlyList<Response>?> ForGroupingsAsync(
+    public async Task<IReadOnlyList<GetFundMetrics.Response>?> ForGroupingsAsync(
         string slug,
         DateOnly? fromDay,
         DateOnly? toDay,
         IReadOnlyList<IReadOnlyList<string>> groupings,
         ClaimsPrincipal user,
-        FundStore funds,
-        FundMetricsStore store,
-        NeedToKnow access,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -117,7 +134,7 @@ internal static class GetFundMetrics
                 var grouping = GroupingOf(parts);
                 var groups = ResponseTimeMetrics
                     .Compute(timings, grouping)
-                    .Select(g => new Group(
+                    .Select(g => new GetFundMetrics.Group(
                         g.Month is { } m ? ResponseTimeMetrics.MonthKey(m) : null,
                         g.Tier is { } tier ? WireName.Of(tier) : null,
                         g.Country,
@@ -126,7 +143,7 @@ internal static class GetFundMetrics
                         g.OpenBreached,
                         g.Goals.ToDictionary(
                             x => WireName.Of(x.Key),
-                            x => new Goal(
+                            x => new GetFundMetrics.Goal(
                                 x.Value.Count,
                                 Seconds(x.Value.Median),
                                 Seconds(x.Value.P90),
@@ -136,7 +153,7 @@ internal static class GetFundMetrics
                         )
                     ))
                     .ToList();
-                return new Response(fund.Slug, from, to, parts, now, groups);
+                return new GetFundMetrics.Response(fund.Slug, from, to, parts, now, groups);
             })
             .ToList();
     }
@@ -154,25 +171,6 @@ internal static class GetFundMetrics
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static long? Seconds(TimeSpan? span) => span is { } s ? (long)s.TotalSeconds : null;
-
-    public sealed class Validator : AbstractValidator<Request>
-    {
-        public Validator()
-        {
-            RuleFor(r => r)
-                .Must(r => r.From is null || r.To is null || r.From <= r.To)
-                .OverridePropertyName("from")
-                .WithText("Metrics_Period");
-            RuleFor(r => r.GroupBy)
-                .Must(g =>
-                    g!
-                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .All(p => p.ToLowerInvariant() is "month" or "tier" or "country")
-                )
-                .When(r => r.GroupBy is not null)
-                .WithText("Metrics_By");
-        }
-    }
 }
 
 /// <summary>A request of the period, for the statistics: no personal data.</summary>

@@ -9,8 +9,6 @@ namespace FundAudit.Api.Features.Logs;
 /// </summary>
 internal static class VerifyLogsCommand
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "verify-logs";
-
     public static async Task<int> RunAsync(
         IServiceProvider services,
         string[] args,

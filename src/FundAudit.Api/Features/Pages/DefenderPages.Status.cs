@@ -15,18 +15,8 @@ internal static partial class DefenderPages
         return RenderStatus(http, fund, StatusOf(http, fund));
     }
 
-    public static async Task<IResult> CheckStatusAsync(
-        HttpContext http,
-        ApplicantCaseReader reader,
-        CancellationToken ct
-    )
-    {
-        var fund = FundOf(http);
-
-        var code = CodeOf(http);
-        var result = await CaseAsync(code, reader, ct);
-        return CaseOrNotFound(http, fund, code, result, null, false);
-    }
+    public static Task<IResult> CheckStatusAsync(HttpContext http, ApplicantCaseReader reader, CancellationToken ct) =>
+        ShowCaseAsync(http, FundOf(http), CodeOf(http), reader, new(), ct);
 
     public static async Task<IResult> AnswerAsync(
         HttpContext http,
@@ -41,17 +31,8 @@ internal static partial class DefenderPages
         var request = new AnswerQuestion.Request(code, http.Request.Form["answer"].ToString());
         if (!(await validator.ValidateAsync(request, ct)).IsValid)
         {
-            var current = await CaseAsync(code, reader, ct);
-            return CaseOrNotFound(
-                http,
-                fund,
-                code,
-                current,
-                null,
-                false,
-                answerError: "Answer_Required",
-                typedAnswer: request.Answer ?? ""
-            );
+            var shown = new CaseShown(AnswerError: "Answer_Required", TypedAnswer: request.Answer ?? "");
+            return await ShowCaseAsync(http, fund, code, reader, shown, ct);
         }
 
         try
@@ -72,8 +53,7 @@ internal static partial class DefenderPages
         var code = CodeOf(http);
         if (http.Request.Form["confirm"] != "yes")
         {
-            var current = await CaseAsync(code, reader, ct);
-            return CaseOrNotFound(http, fund, code, current, null, false, withdrawError: "Withdraw_NeedConfirm");
+            return await ShowCaseAsync(http, fund, code, reader, new(WithdrawError: "Withdraw_NeedConfirm"), ct);
         }
 
         try
@@ -107,17 +87,8 @@ internal static partial class DefenderPages
         const int Status = StatusCodes.Status503ServiceUnavailable;
         try
         {
-            var current = await CaseAsync(code, reader, ct);
-            return CaseOrNotFound(
-                http,
-                fund,
-                code,
-                current,
-                "Error_Busy",
-                true,
-                typedAnswer: typedAnswer,
-                status: Status
-            );
+            var shown = new CaseShown("Error_Busy", true, TypedAnswer: typedAnswer, Status: Status);
+            return await ShowCaseAsync(http, fund, code, reader, shown, ct);
         }
         catch (Exception ex) when (DatabaseBusy.Is(ex))
         {
@@ -139,24 +110,41 @@ internal static partial class DefenderPages
     {
         if (result is Ok<CheckRequestStatus.Response> ok)
         {
-            return CaseOrNotFound(http, fund, code, ok, doneKey, false);
+            return CaseOrNotFound(http, fund, code, ok, new(doneKey));
         }
 
-        var current = await CaseAsync(code, reader, ct);
-        return CaseOrNotFound(http, fund, code, current, "Action_Refused", true, status: StatusCodes.Status409Conflict);
+        var refused = new CaseShown("Action_Refused", true, Status: StatusCodes.Status409Conflict);
+        return await ShowCaseAsync(http, fund, code, reader, refused, ct);
     }
+
+    /// <summary>How the case page shows: a notice (an error or not), a form's error, the answer as typed, the status
+    /// (400 when a form has an error).</summary>
+    private sealed record CaseShown(
+        string? Notice = null,
+        bool NoticeIsError = false,
+        string? AnswerError = null,
+        string? WithdrawError = null,
+        string TypedAnswer = "",
+        int Status = StatusCodes.Status200OK
+    );
+
+    /// <summary>The case read again (<see cref="CaseAsync"/>) and shown as <paramref name="shown"/> says, or "not
+    /// found".</summary>
+    private static async Task<IResult> ShowCaseAsync(
+        HttpContext http,
+        FundRow fund,
+        string code,
+        ApplicantCaseReader reader,
+        CaseShown shown,
+        CancellationToken ct
+    ) => CaseOrNotFound(http, fund, code, await CaseAsync(code, reader, ct), shown);
 
     private static IResult CaseOrNotFound(
         HttpContext http,
         FundRow fund,
         string code,
         Ok<CheckRequestStatus.Response>? found,
-        string? notice,
-        bool noticeIsError,
-        string? answerError = null,
-        string? withdrawError = null,
-        string typedAnswer = "",
-        int status = StatusCodes.Status200OK
+        CaseShown shown
     )
     {
         var model = StatusOf(http, fund);
@@ -180,13 +168,13 @@ internal static partial class DefenderPages
                     c.CanAnswer,
                     c.CanWithdraw
                 ),
-                Notice = notice,
-                NoticeIsError = noticeIsError,
-                AnswerError = answerError,
-                WithdrawError = withdrawError,
-                TypedAnswer = typedAnswer,
+                Notice = shown.Notice,
+                NoticeIsError = shown.NoticeIsError,
+                AnswerError = shown.AnswerError,
+                WithdrawError = shown.WithdrawError,
+                TypedAnswer = shown.TypedAnswer,
             },
-            answerError is null && withdrawError is null ? status : StatusCodes.Status400BadRequest
+            shown.AnswerError is null && shown.WithdrawError is null ? shown.Status : StatusCodes.Status400BadRequest
         );
     }
 

@@ -11,8 +11,6 @@ namespace FundAudit.Api.Features.Tenancy;
 /// </summary>
 internal static class FundersCommand
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "funders";
-
     public static async Task<int> RunAsync(
         IServiceProvider services,
         string[] args,

@@ -9,8 +9,6 @@ namespace FundAudit.Api.Infrastructure.Security;
 /// </summary>
 internal static class KeyRingCommand
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "keyring";
-
     public static async Task<int> RunAsync(
         IServiceProvider services,
         string[] args,

@@ -14,26 +14,24 @@ internal sealed partial class ColumnMap
     public int RecipientIndividualId { get; private set; } = -1;
     public int RecipientIndividualName { get; private set; } = -1;
 
+    /// <summary>The kept-aside titles that classification reads, and the property each one's index goes to.</summary>
+    private static readonly Dictionary<string, Action<ColumnMap, int>> KeptAsideTitles = new(StringComparer.Ordinal)
+    {
+        ["recipient org:postal code"] = (m, i) => m.RecipientPostalCode = i,
+        ["recipient org:city"] = (m, i) => m.RecipientCity = i,
+        ["recipient org:county"] = (m, i) => m.RecipientCounty = i,
+        ["recipient ind:identifier"] = (m, i) => m.RecipientIndividualId = i,
+        ["recipient ind:name"] = (m, i) => m.RecipientIndividualName = i,
+    };
+
+    private readonly HashSet<string> notedKeptAside = new(StringComparer.Ordinal);
+
     /// <summary>Notes a kept-aside column that classification reads (the first of each title).</summary>
     private void NoteKeptAside(string n, int i)
     {
-        switch (n)
+        if (KeptAsideTitles.TryGetValue(n, out var set) && notedKeptAside.Add(n))
         {
-            case "recipient org:postal code" when RecipientPostalCode < 0:
-                RecipientPostalCode = i;
-                break;
-            case "recipient org:city" when RecipientCity < 0:
-                RecipientCity = i;
-                break;
-            case "recipient org:county" when RecipientCounty < 0:
-                RecipientCounty = i;
-                break;
-            case "recipient ind:identifier" when RecipientIndividualId < 0:
-                RecipientIndividualId = i;
-                break;
-            case "recipient ind:name" when RecipientIndividualName < 0:
-                RecipientIndividualName = i;
-                break;
+            set(this, i);
         }
     }
 }

@@ -162,116 +162,82 @@ internal sealed partial class ColumnMap
         return ColonSpaces().Replace(s, ":");
     }
 
+    /// <summary>A title's field (as <see cref="Fields"/> names it) and the property its index goes to.</summary>
+    private sealed record Binding(string Field, Action<ColumnMap, int> Set);
+
     /// <summary>The titles both layouts share (the explicit classification columns among them).</summary>
-    private string? BindShared(string n, int i)
+    private static readonly Dictionary<string, Binding> SharedTitles = new(StringComparer.Ordinal)
     {
-        switch (n)
+        ["identifier"] = new("Identifier", (m, i) => m.Identifier = i),
+        ["title"] = new("Title", (m, i) => m.Title = i),
+        ["description"] = new("Description", (m, i) => m.Description = i),
+        ["currency"] = new("Currency", (m, i) => m.Currency = i),
+        ["award date"] = new("AwardDate", (m, i) => m.AwardDate = i),
+        ["level"] = new("ExplicitLevel", (m, i) => m.Level = i),
+        ["purpose"] = new("ExplicitPurpose", (m, i) => m.Purpose = i),
+        ["flexible"] = new("ExplicitFlexible", (m, i) => m.Flexible = i),
+        ["location scope"] = new("LocationScope", (m, i) => m.LocationScope = i),
+    };
+
+    /// <summary>The template's own titles.</summary>
+    private static readonly Dictionary<string, Binding> TemplateTitles = new(StringComparer.Ordinal)
+    {
+        ["amount"] = new("AmountAwardedMinor", (m, i) => m.Amount = i),
+        ["recipient name"] = new("RecipientOrgName", (m, i) => m.RecipientOrgName = i),
+        ["recipient country"] = new("RecipientOrgCountry", (m, i) => m.RecipientOrgCountry = i),
+        ["beneficiary countries"] = new("BeneficiaryLocations.CountryCode", (m, i) => m.BeneficiaryCountries = i),
+        ["beneficiary places"] = new("BeneficiaryLocations.Name", (m, i) => m.BeneficiaryPlaces = i),
+        ["programme"] = new("ProgrammeTitle", (m, i) => m.programmes[0] = i),
+        ["funding type"] = new("FundingTypes", (m, i) => m.fundingTypes[0] = i),
+    };
+
+    /// <summary>The 360Giving titles that are not numbered (<see cref="BindNumbered360"/> reads those).</summary>
+    private static readonly Dictionary<string, Binding> Giving360Titles = new(StringComparer.Ordinal)
+    {
+        ["amount awarded"] = new("AmountAwardedMinor", (m, i) => m.Amount = i),
+        ["amount disbursed"] = new("AmountDisbursedMinor", (m, i) => m.AmountDisbursed = i),
+        ["recipient org:identifier"] = new("RecipientOrgId", (m, i) => m.RecipientOrgId = i),
+        ["recipient org:name"] = new("RecipientOrgName", (m, i) => m.RecipientOrgName = i),
+        ["for regrant type"] = new("RegrantType", (m, i) => m.RegrantType = i),
+    };
+
+    /// <summary>The 360Giving titles of the recipient's country: the first one present feeds the field.</summary>
+    private static readonly string[] Giving360CountryTitles =
+    [
+        "recipient org:country",
+        "recipient org:address:country",
+        "recipient org:address country",
+        "recipient org:country name",
+    ];
+
+    /// <summary>Binds <paramref name="n"/> when <paramref name="titles"/> or the shared titles name it.</summary>
+    private string? Bind(Dictionary<string, Binding> titles, string n, int i)
+    {
+        if (!SharedTitles.TryGetValue(n, out var binding) && !titles.TryGetValue(n, out binding))
         {
-            case "identifier":
-                Identifier = i;
-                return "Identifier";
-            case "title":
-                Title = i;
-                return "Title";
-            case "description":
-                Description = i;
-                return "Description";
-            case "currency":
-                Currency = i;
-                return "Currency";
-            case "award date":
-                AwardDate = i;
-                return "AwardDate";
-            case "level":
-                Level = i;
-                return "ExplicitLevel";
-            case "purpose":
-                Purpose = i;
-                return "ExplicitPurpose";
-            case "flexible":
-                Flexible = i;
-                return "ExplicitFlexible";
-            case "location scope":
-                LocationScope = i;
-                return "LocationScope";
-            default:
-                return null;
+            return null;
         }
+
+        binding.Set(this, i);
+        return binding.Field;
     }
 
-    private string? BindTemplate(string n, int i)
-    {
-        if (BindShared(n, i) is { } shared)
-        {
-            return shared;
-        }
-
-        switch (n)
-        {
-            case "amount":
-                Amount = i;
-                return "AmountAwardedMinor";
-            case "recipient name":
-                RecipientOrgName = i;
-                return "RecipientOrgName";
-            case "recipient country":
-                RecipientOrgCountry = i;
-                return "RecipientOrgCountry";
-            case "beneficiary countries":
-                BeneficiaryCountries = i;
-                return "BeneficiaryLocations.CountryCode";
-            case "beneficiary places":
-                BeneficiaryPlaces = i;
-                return "BeneficiaryLocations.Name";
-            case "programme":
-                programmes[0] = i;
-                return "ProgrammeTitle";
-            case "funding type":
-                fundingTypes[0] = i;
-                return "FundingTypes";
-            default:
-                return null;
-        }
-    }
+    private string? BindTemplate(string n, int i) => Bind(TemplateTitles, n, i);
 
     private string? Bind360(string n, int i)
     {
-        if (BindShared(n, i) is { } shared)
+        if (Giving360CountryTitles.Contains(n))
         {
-            return shared;
+            if (RecipientOrgCountry >= 0)
+            {
+                return null; // a second country title (address style) is kept aside
+            }
+
+            RecipientOrgCountry = i;
+            return "RecipientOrgCountry";
         }
 
-        switch (n)
-        {
-            case "amount awarded":
-                Amount = i;
-                return "AmountAwardedMinor";
-            case "amount disbursed":
-                AmountDisbursed = i;
-                return "AmountDisbursedMinor";
-            case "recipient org:identifier":
-                RecipientOrgId = i;
-                return "RecipientOrgId";
-            case "recipient org:name":
-                RecipientOrgName = i;
-                return "RecipientOrgName";
-            case "recipient org:country":
-            case "recipient org:address:country":
-            case "recipient org:address country":
-            case "recipient org:country name":
-                if (RecipientOrgCountry >= 0)
-                {
-                    return null; // a second country title (address style) is kept aside
-                }
-
-                RecipientOrgCountry = i;
-                return "RecipientOrgCountry";
-            case "for regrant type":
-                RegrantType = i;
-                return "RegrantType";
-        }
-
-        return BindNumbered360(n, i);
+        return Bind(Giving360Titles, n, i) ?? BindNumbered360(n, i);
     }
 
     /// <summary>The numbered 360Giving titles: "Beneficiary Location:0:Name", "Funding Org:Identifier".</summary>
@@ -324,28 +290,27 @@ internal sealed partial class ColumnMap
         }
     }
 
+    /// <summary>The parts of a beneficiary location group and the column each feeds.</summary>
+    private static readonly Dictionary<string, Action<LocationColumns, int>> LocationParts = new(StringComparer.Ordinal)
+    {
+        ["name"] = (l, i) => l.Name = i,
+        ["country code"] = (l, i) => l.CountryCode = i,
+        ["geographic code"] = (l, i) => l.GeoCode = i,
+        ["geographic code type"] = (l, i) => l.GeoCodeType = i,
+    };
+
     private bool BindBeneficiaryLocation(int number, string part, int i)
     {
         var loc = beneficiary.TryGetValue(number, out var existing)
             ? existing
             : beneficiary[number] = new LocationColumns();
-        switch (part)
+        if (!LocationParts.TryGetValue(part, out var set))
         {
-            case "name":
-                loc.Name = i;
-                return true;
-            case "country code":
-                loc.CountryCode = i;
-                return true;
-            case "geographic code":
-                loc.GeoCode = i;
-                return true;
-            case "geographic code type":
-                loc.GeoCodeType = i;
-                return true;
-            default:
-                return false;
+            return false;
         }
+
+        set(loc, i);
+        return true;
     }
 
     private static List<int> Ordered(SortedDictionary<int, int> d) => [.. d.Values];

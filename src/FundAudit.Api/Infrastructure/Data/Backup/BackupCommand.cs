@@ -12,8 +12,6 @@ internal static class BackupCommand
     /// <summary>The format of a backup folder's name: its UTC instant.</summary>
     public const string StampFormat = "yyyyMMdd'T'HHmmss'Z'";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "backup" or "restore";
-
     public static async Task<int> RunAsync(
         IServiceProvider services,
         string[] args,
