@@ -128,18 +128,7 @@ public sealed class GrantTimesMigrationTests
     /// <summary>The grants as <paramref name="grants"/> reads them, then every row of grant_corrections and of the two
     /// totals tables the triggers keep, in the exact form of <see cref="MigrationSteps.RowsAsync"/>.</summary>
     private static async Task<List<string>> SnapshotAsync(DbConnection connection, string grants) =>
-        [
-            .. await MigrationSteps.RowsAsync(connection, grants),
-            .. await MigrationSteps.RowsAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
-            .. await MigrationSteps.RowsAsync(
-                connection,
-                "SELECT * FROM grant_day_totals ORDER BY 1, 2, 3, 4, 5, 6, 7"
-            ),
-            .. await MigrationSteps.RowsAsync(
-                connection,
-                "SELECT * FROM grant_quality_totals ORDER BY 1, 2, 3, 4, 5, 6"
-            ),
-        ];
+        [.. await MigrationSteps.RowsAsync(connection, grants), .. await MigrationSteps.BesideGrantsAsync(connection)];
 
     private static string NewSqliteFile()
     {

@@ -102,17 +102,7 @@ public sealed class GrantsRebuildMigrationTests
             """;
 
     private static async Task<string[]> OthersAsync(NpgsqlConnection connection) =>
-        [
-            .. await MigrationSteps.RowsAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
-            .. await MigrationSteps.RowsAsync(
-                connection,
-                "SELECT * FROM grant_day_totals ORDER BY 1, 2, 3, 4, 5, 6, 7"
-            ),
-            .. await MigrationSteps.RowsAsync(
-                connection,
-                "SELECT * FROM grant_quality_totals ORDER BY 1, 2, 3, 4, 5, 6"
-            ),
-        ];
+        [.. await MigrationSteps.BesideGrantsAsync(connection)];
 
     /// <summary>The names and definitions of what hangs on grants, with the foreign keys that reference it.</summary>
     private static async Task<string[]> CatalogAsync(NpgsqlConnection connection) =>

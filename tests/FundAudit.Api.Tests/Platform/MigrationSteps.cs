@@ -54,6 +54,15 @@ internal static class MigrationSteps
             .PerformUpgrade();
     }
 
+    /// <summary>Every row of grant_corrections and of the two totals tables the grants' triggers keep, in the exact
+    /// form of <see cref="RowsAsync"/>: what a migration of the grants must leave as it was.</summary>
+    public static async Task<List<string>> BesideGrantsAsync(DbConnection connection) =>
+        [
+            .. await RowsAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
+            .. await RowsAsync(connection, "SELECT * FROM grant_day_totals ORDER BY 1, 2, 3, 4, 5, 6, 7"),
+            .. await RowsAsync(connection, "SELECT * FROM grant_quality_totals ORDER BY 1, 2, 3, 4, 5, 6"),
+        ];
+
     /// <summary>Each row of <paramref name="sql"/> as its columns sorted by name, each value in an exact invariant
     /// form (instants round-trip, doubles round-trip, bytes as lowercase hex: the hash as the service reads it).</summary>
     public static async Task<List<string>> RowsAsync(DbConnection connection, string sql) =>
