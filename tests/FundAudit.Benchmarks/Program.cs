@@ -29,6 +29,7 @@ static int Usage()
           import-phases --alloc [--rows N]                        bytes allocated and time per row, phase by phase
           import-phases --digest FILE[@DD/MM/YYYY]...             a checksum of all it produces per file (before/after a change)
           audit-mix [grants] [sqlite,postgres] [runs]             every report beside its hand-written GROUP BY
+                                                                  (FUNDAUDIT_BENCH_CURRENCIES=EUR: every grant in one currency)
           form-load [--engine sqlite|postgres] [--rate 200] [--seconds 20] [--import-rows N]
                                                                   the defender's form at a fixed rate, alone and during an import
         """
