@@ -225,7 +225,6 @@ public sealed class MixReportCurrencySqlServerTests
             1
         );
         var (sql, _) = MixReportCurrency.Sql("g.funder_id = @FunderId", q, corrections, field);
-        var errors = SqlServer.TSql.Errors(sql);
-        Assert.True(errors.Count == 0, SqlServer.TSql.Describe("MixReportCurrency.Sql", sql, 1, errors));
+        SqlServer.TSql.AssertParses("MixReportCurrency.Sql", sql);
     }
 }

@@ -40,6 +40,14 @@ internal static partial class TSql
     /// <summary>The parser's errors for one batch (none when it parses), with their line and column.</summary>
     public static IReadOnlyList<ParseError> Errors(string batch) => Parse(batch).Errors;
 
+    /// <summary>Fails, naming <paramref name="where"/> and each error's line, unless <paramref name="batch"/>
+    /// parses.</summary>
+    public static void AssertParses(string where, string batch)
+    {
+        var errors = Errors(batch);
+        Xunit.Assert.True(errors.Count == 0, Describe(where, batch, 1, errors));
+    }
+
     /// <summary>The parse tree of one batch and its errors.</summary>
     public static (TSqlFragment Tree, IReadOnlyList<ParseError> Errors) Parse(string batch)
     {
