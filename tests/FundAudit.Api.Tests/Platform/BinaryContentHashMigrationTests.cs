@@ -25,7 +25,7 @@ public sealed class BinaryContentHashMigrationTests
     [Fact]
     public async Task Sqlite_grants_migrated_from_0023_read_back_equal_with_16_byte_hashes()
     {
-        var connectionString = NewSqliteFile();
+        var connectionString = MigrationSteps.NewSqliteFile("hash");
         Assert.True(MigrationSteps.Through(DeployChanges.To.SqliteDatabase(connectionString), "sqlite", 23).Successful);
         await using var connection = new SqliteConnection(connectionString);
         await SeedAsync(connection, "'2024-04-02T10:11:12.3456780+00:00'");
@@ -69,7 +69,7 @@ public sealed class BinaryContentHashMigrationTests
     [Fact]
     public async Task A_stored_hash_that_is_not_hex_stops_the_migration_on_both_engines()
     {
-        var sqlite = NewSqliteFile();
+        var sqlite = MigrationSteps.NewSqliteFile("hash");
         Assert.True(MigrationSteps.Through(DeployChanges.To.SqliteDatabase(sqlite), "sqlite", 23).Successful);
         await using (var connection = new SqliteConnection(sqlite))
         {
@@ -144,11 +144,4 @@ public sealed class BinaryContentHashMigrationTests
             .. await MigrationSteps.RowsAsync(connection, Rows),
             .. await MigrationSteps.RowsAsync(connection, "SELECT * FROM grant_corrections ORDER BY id"),
         ];
-
-    private static string NewSqliteFile()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "hash-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "fundaudit.db")};Pooling=False";
-    }
 }

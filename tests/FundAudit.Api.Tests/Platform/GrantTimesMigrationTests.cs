@@ -26,7 +26,7 @@ public sealed class GrantTimesMigrationTests
     [Fact]
     public async Task Sqlite_grants_migrated_from_0025_read_back_equal_with_times_as_created_stored_null()
     {
-        var connectionString = NewSqliteFile();
+        var connectionString = MigrationSteps.NewSqliteFile("times");
         Assert.True(MigrationSteps.Through(DeployChanges.To.SqliteDatabase(connectionString), "sqlite", 25).Successful);
         await using var connection = new SqliteConnection(connectionString);
         await SeedAsync(connection, "X'00112233445566778899aabbccddeeff'", Instants("+00:00"));
@@ -129,11 +129,4 @@ public sealed class GrantTimesMigrationTests
     /// totals tables the triggers keep, in the exact form of <see cref="MigrationSteps.RowsAsync"/>.</summary>
     private static async Task<List<string>> SnapshotAsync(DbConnection connection, string grants) =>
         [.. await MigrationSteps.RowsAsync(connection, grants), .. await MigrationSteps.BesideGrantsAsync(connection)];
-
-    private static string NewSqliteFile()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "times-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "fundaudit.db")};Pooling=False";
-    }
 }

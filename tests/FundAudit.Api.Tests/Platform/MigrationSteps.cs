@@ -63,6 +63,19 @@ internal static class MigrationSteps
             .. await RowsAsync(connection, "SELECT * FROM grant_quality_totals ORDER BY 1, 2, 3, 4, 5, 6"),
         ];
 
+    /// <summary>The connection string of a new SQLite file of its own (in a folder named after
+    /// <paramref name="prefix"/>), not pooled, so that the migration runs see each other's changes.</summary>
+    public static string NewSqliteFile(string prefix)
+    {
+        var folder = Path.Combine(
+            Path.GetTempPath(),
+            "fundaudit-tests",
+            prefix + "-" + Guid.NewGuid().ToString("N")[..8]
+        );
+        Directory.CreateDirectory(folder);
+        return $"Data Source={Path.Combine(folder, "fundaudit.db")};Pooling=False";
+    }
+
     /// <summary>Each row of <paramref name="sql"/> as its columns sorted by name, each value in an exact invariant
     /// form (instants round-trip, doubles round-trip, bytes as lowercase hex: the hash as the service reads it).</summary>
     public static async Task<List<string>> RowsAsync(DbConnection connection, string sql) =>
