@@ -22,7 +22,8 @@ static int Usage()
         """
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
-          evaluate-real [tuning|heldout|fresh|all] [--mistakes] [--calibrate]   the same on the labelled real grants
+          evaluate-real [PART|all] [--mistakes] [--calibrate]     the same on the real grants of labels-PART.jsonl
+                                                                  (tuning, heldout, heldout-second, fresh, fresh2, fresh3)
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
           import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           import-phases [--rows N]                                the import's CPU side alone, phase by phase
