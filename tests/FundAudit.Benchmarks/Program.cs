@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
 {
     "evaluate" => ClassificationBenchmark.Evaluate(args[1..]),
     "evaluate-real" => ClassificationBenchmark.EvaluateReal(args[1..]),
+    "evaluate-model" => ModelEvaluation.Run(args[1..]),
     "classify-speed" => ClassificationBenchmark.Speed(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "import-phases" => ImportPhases.Run(args[1..]),
@@ -24,6 +25,8 @@ static int Usage()
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
           evaluate-real [PART|all] [--mistakes] [--calibrate]     the same on the real grants of labels-PART.jsonl
                                                                   (tuning, heldout, heldout-second, fresh, fresh2, fresh3)
+          evaluate-model [PART] [--in-sample] [--trainer sdca|lbfgs] [--words N] [--chars N]
+                         [--l2 X] [--with-recipient] [--explain N]   a text model of purpose beside the rules
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
           import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           import-phases [--rows N]                                the import's CPU side alone, phase by phase

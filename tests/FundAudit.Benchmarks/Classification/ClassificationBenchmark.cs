@@ -103,7 +103,7 @@ internal static class ClassificationBenchmark
     private static string FindDefaultSet() =>
         FindFile("tests/FundAudit.Core.Tests/Classification/Data/evaluation-set.jsonl");
 
-    private static string FindFile(string relative)
+    internal static string FindFile(string relative)
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
