@@ -5,7 +5,7 @@ namespace FundAudit.Core.Classification;
 
 /// <summary>Where the funded work happens, as far as the level rules need it: countries, areas, sub-national
 /// places.</summary>
-internal sealed class WorkPlaces
+internal sealed partial class WorkPlaces
 {
     private static readonly HashSet<string> CountryCodeTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -176,16 +176,6 @@ internal sealed class WorkPlaces
         return true;
     }
 
-    public string Describe()
-    {
-        var parts = new List<string>();
-        parts.AddRange(Countries.Select(c => c.Alpha2));
-        parts.AddRange(Areas);
-        parts.AddRange(SubNational);
-        var regions = WorldRegions.All.Where(r => (RegionMask & (1 << (int)r)) != 0).Select(r => r.DisplayName());
-        return string.Join(", ", parts) + " (" + string.Join(", ", regions) + ")";
-    }
-
     /// <summary>Reads one beneficiary location: its code first, then its name, then its country code.</summary>
     /// <param name="loc">The beneficiary location as published.</param>
     /// <param name="recipientBase">Where the recipient is based: names without a country code are looked up there first
@@ -280,7 +270,7 @@ internal sealed class WorkPlaces
             && part.Kind == SubPlaceKind.ConstituentCountry
         )
         {
-            evidence.Add($"place '{name}': {Describe(part)}");
+            evidence.Add(PlaceLine(name, part));
             AddSubPlace(part);
             return true;
         }
@@ -305,7 +295,7 @@ internal sealed class WorkPlaces
 
         if (Gazetteer.TryResolveName(name, (country ?? recipientBase)?.Alpha2, out var place))
         {
-            evidence.Add($"place '{name}': {Describe(place)}");
+            evidence.Add(PlaceLine(name, place));
             AddSubPlace(place);
             return true;
         }
@@ -368,20 +358,4 @@ internal sealed class WorkPlaces
         var folded = " " + TextFold.Phrase(name) + " ";
         return folded.Contains(" " + TextFold.Phrase(country.Name) + " ", StringComparison.Ordinal);
     }
-
-    internal static string Describe(SubPlace p) =>
-        p.Kind switch
-        {
-            SubPlaceKind.CountryWide => $"the whole of {p.Country.Alpha2}",
-            _ => $"{p.Name}, {KindName(p.Kind)} of {p.Country.Alpha2}",
-        };
-
-    private static string KindName(SubPlaceKind kind) =>
-        kind switch
-        {
-            SubPlaceKind.ConstituentCountry => "a constituent country or state",
-            SubPlaceKind.Region => "a region",
-            SubPlaceKind.District => "a district",
-            _ => "a locality",
-        };
 }
