@@ -17,14 +17,24 @@ internal sealed partial class WorkPlaces
         "ISO-3166-1",
     };
 
-    public List<Country> Countries { get; } = [];
+    // Each list is made on its first place: a grant reads three sets of places, most of them with one list or none
+    // in use. Until then a list reads as a shared empty one, which only this class could write to, and never does.
+    private static readonly List<Country> NoCountries = [];
+    private static readonly List<string> NoNames = [];
+    private static readonly List<SubPlace> NoSubPlaces = [];
+    private List<Country>? _countries;
+    private List<string>? _areas;
+    private List<string>? _subNational;
+    private List<SubPlace>? _subPlaces;
 
-    public List<string> Areas { get; } = [];
+    public List<Country> Countries => _countries ?? NoCountries;
 
-    public List<string> SubNational { get; } = [];
+    public List<string> Areas => _areas ?? NoNames;
+
+    public List<string> SubNational => _subNational ?? NoNames;
 
     /// <summary>The sub-national places behind <see cref="SubNational"/>, with their countries.</summary>
-    public List<SubPlace> SubPlaces { get; } = [];
+    public List<SubPlace> SubPlaces => _subPlaces ?? NoSubPlaces;
 
     public int RegionMask { get; private set; }
 
@@ -53,7 +63,7 @@ internal sealed partial class WorkPlaces
     {
         if (!Countries.Contains(c))
         {
-            Countries.Add(c);
+            (_countries ??= []).Add(c);
         }
 
         if (c.Region is { } r)
@@ -71,7 +81,7 @@ internal sealed partial class WorkPlaces
 
         if (!Areas.Contains(p.Name))
         {
-            Areas.Add(p.Name);
+            (_areas ??= []).Add(p.Name);
         }
 
         foreach (var r in p.Regions)
@@ -87,8 +97,8 @@ internal sealed partial class WorkPlaces
         CountryWideStated |= place.Kind == SubPlaceKind.CountryWide;
         if (place.Kind != SubPlaceKind.CountryWide && !SubNational.Contains(place.Name))
         {
-            SubNational.Add(place.Name);
-            SubPlaces.Add(place);
+            (_subNational ??= []).Add(place.Name);
+            (_subPlaces ??= []).Add(place);
         }
     }
 
@@ -107,7 +117,7 @@ internal sealed partial class WorkPlaces
         )
         {
             evidence.Add($"{string.Join(", ", Areas)}: the region around {Countries[0].Alpha2}, which is more precise");
-            Areas.Clear();
+            _areas?.Clear();
         }
     }
 
