@@ -35,13 +35,13 @@ public sealed partial class ClassificationEngine
 
         if (score >= _rules.FlexibleMinimumScore)
         {
-            evidence.Add($"flexible score {Fmt(score)} ≥ {Fmt(_rules.FlexibleMinimumScore)} → flexible");
+            evidence.Add(_lines.FlexibleScore[Bits(score)]);
             return Decide(true, ClassificationSource.Rule, ConfidenceKeys.FlexibleTerms, 0.8, evidence);
         }
 
         evidence.Add(
             score > 0
-                ? $"flexible score {Fmt(score)} below {Fmt(_rules.FlexibleMinimumScore)} → not flexible"
+                ? _lines.FlexibleScore[Bits(score)]
                 : "no core, general or unrestricted support signal → not flexible"
         );
         return Decide(false, ClassificationSource.Rule, ConfidenceKeys.FlexibleNone, 0.8, evidence);
@@ -52,30 +52,39 @@ public sealed partial class ClassificationEngine
         bool? fromType = null;
         foreach (var type in grant.FundingTypes)
         {
-            var key = TextFold.Phrase(type);
-            if (key.Length == 0)
+            // The same few types come back grant after grant ("Grant", "Core"): each is read once (FundingType).
+            var (verdict, line) = _fundingTypes[type];
+            if (verdict == true || (verdict == false && fromType is null))
             {
-                continue;
-            }
-
-            if (key is "b01" or "b" or "b02" or "b021" or "b022")
-            {
-                evidence.Add($"funding type {type}: IATI core support");
-                fromType = true;
-            }
-            else if (FlexibleScore(key) >= _rules.FlexibleMinimumScore)
-            {
-                evidence.Add($"funding type '{type}' is core/unrestricted support");
-                fromType = true;
-            }
-            else if (fromType is null && IsRestrictedType(key))
-            {
-                evidence.Add($"funding type '{type}' is restricted/project support");
-                fromType = false;
+                evidence.Add(line!);
+                fromType = verdict;
             }
         }
 
         return fromType;
+    }
+
+    /// <summary>What one funding type says about flexibility: core (true), restricted (false) or nothing (null),
+    /// with the evidence line when it says something.</summary>
+    private (bool? Verdict, string? Line) FundingType(string type)
+    {
+        var key = TextFold.Phrase(type);
+        if (key.Length == 0)
+        {
+            return (null, null);
+        }
+
+        if (key is "b01" or "b" or "b02" or "b021" or "b022")
+        {
+            return (true, $"funding type {type}: IATI core support");
+        }
+
+        if (FlexibleScore(key) >= _rules.FlexibleMinimumScore)
+        {
+            return (true, $"funding type '{type}' is core/unrestricted support");
+        }
+
+        return IsRestrictedType(key) ? (false, $"funding type '{type}' is restricted/project support") : (null, null);
     }
 
     private static bool IsRestrictedType(string key) =>

@@ -148,10 +148,7 @@ public sealed partial class ClassificationEngine
         var c = f.Work.Countries[0];
         if (f.Base is not null && f.Base != c)
         {
-            evidence.Add(
-                $"recipient based in {f.BaseText}, work in {c.Alpha2} of the same region from {f.Source} → "
-                    + $"regional"
-            );
+            evidence.Add(_lines.Neighbour[(f.BaseText, c.Alpha2, f.Source)]);
             return Level(GrantLevel.Regional, f, ConfidenceKeys.LevelRegionalNeighbour, evidence);
         }
 
@@ -184,7 +181,7 @@ public sealed partial class ClassificationEngine
             return local;
         }
 
-        evidence.Add($"work in one country ({c.Alpha2}) from {f.Source}, no sub-national place → national");
+        evidence.Add(_lines.OneCountry[(c.Alpha2, f.Source)]);
         return Level(GrantLevel.National, f, ConfidenceKeys.LevelNational, evidence);
     }
 

@@ -18,7 +18,7 @@ public sealed partial class ClassificationEngine
         bool International
     )
     {
-        public string BaseText => Base is null ? "" : $"{Base.Alpha2} ({Base.Region?.DisplayName() ?? "no region"})";
+        public string BaseText => Base is null ? "" : BaseTexts[Base];
     }
 
     /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's
@@ -53,7 +53,7 @@ public sealed partial class ClassificationEngine
         var text = TextPlaces(hits, factor, PlaceInText, baseCountry, grant);
         var source = "beneficiary locations";
         var fromText = false;
-        if (work.IsOnly(baseCountry) && (text.Countries.Any(c => c != baseCountry) || text.Areas.Count > 0))
+        if (work.IsOnly(baseCountry) && (AnyOther(text.Countries, baseCountry) || text.Areas.Count > 0))
         {
             // A funder that records the recipient's own country says nothing about where the work happens.
             evidence.Add(
@@ -68,7 +68,7 @@ public sealed partial class ClassificationEngine
             // text names inside the one country are the best evidence of where the work happens.
             (source, fromText) = ("beneficiary locations and places named in the text", true);
         }
-        else if (work.IsOneWholeCountry && baseCountry is null && text.Countries.Any(c => c != work.Countries[0]))
+        else if (work.IsOneWholeCountry && baseCountry is null && AnyOther(text.Countries, work.Countries[0]))
         {
             // One whole country and a text about others: the country is most likely the recipient's own.
             evidence.Add(
@@ -85,6 +85,34 @@ public sealed partial class ClassificationEngine
 
         var hints = Hints(hits, factor, baseCountry);
         return new LevelFacts(baseCountry, work, source, fromText, hints, grant.RecipientIsIndividual, international);
+    }
+
+    // Loops rather than LINQ with a lambda: the lambda's captured parameter cost an object on every call.
+    private static SubPlace? ReadingIn(SubPlace[] readings, Country? country)
+    {
+        foreach (var r in readings)
+        {
+            if (r.Country == country)
+            {
+                return r;
+            }
+        }
+
+        return null;
+    }
+
+    // A loop rather than Any with a lambda: the lambda's captured locals cost an object on every grant.
+    private static bool AnyOther(List<Country> countries, Country? country)
+    {
+        foreach (var c in countries)
+        {
+            if (c != country)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Where the recipient is based: its address country, its locations, then its organisation
@@ -184,8 +212,7 @@ public sealed partial class ClassificationEngine
             else if (_kind[id] == TermKind.ContextPlace && written is not null)
             {
                 var (readings, preposition, phrase) = _contextPlaces[_sub[id]];
-                var place =
-                    readings.Length == 1 ? readings[0] : readings.FirstOrDefault(r => r.Country == recipientBase);
+                var place = readings.Length == 1 ? readings[0] : ReadingIn(readings, recipientBase);
                 if (
                     place is not null
                     && (

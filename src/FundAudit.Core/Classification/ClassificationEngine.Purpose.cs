@@ -32,26 +32,20 @@ public sealed partial class ClassificationEngine
         var top = score[(int)best];
         var runnerUp = score[(int)second];
         var other = score[(int)GrantPurpose.Other];
-        var totals = PurposeTotals(score);
+        var scores = PurposeScores.Of(score);
         var min = _rules.PurposeMinimumScore;
         if (best != GrantPurpose.Unclassified && top >= min && top > other)
         {
             if (runnerUp <= top * (1 - _rules.PurposeMargin))
             {
-                evidence.Add($"{RuleSet.PurposeName(best)} wins ({totals})");
+                evidence.Add(_lines.PurposeWins[(best, scores)]);
                 // Strong: twice the minimum and clear of the ordinary-work terms (at most half the winner's score).
                 var key =
                     top >= 2 * min && other <= top / 2 ? ConfidenceKeys.PurposeStrong : ConfidenceKeys.PurposeWeak;
                 return Decide(best, ClassificationSource.Rule, key, 0.6, evidence);
             }
 
-            return Unclassified(
-                GrantPurpose.Unclassified,
-                $"conflicting evidence: {RuleSet.PurposeName(best)} is not clearly ahead of "
-                    + $"{RuleSet.PurposeName(second)} "
-                    + $"(margin {Fmt(_rules.PurposeMargin)}; {totals})",
-                evidence
-            );
+            return Unclassified(GrantPurpose.Unclassified, _lines.PurposeConflict[(best, second, scores)], evidence);
         }
 
         if (activityWords >= _rules.OtherMinimumWords)
@@ -60,18 +54,11 @@ public sealed partial class ClassificationEngine
                 other > 0 && other >= top ? ConfidenceKeys.PurposeOtherTerms
                 : top > 0 ? ConfidenceKeys.PurposeOtherWeakProtection
                 : ConfidenceKeys.PurposeOtherNoProtection;
-            evidence.Add(
-                $"the grant describes its activity ({activityWords} words) and no protection purpose "
-                    + $"decides it ({totals}) → other: the recipient's own work"
-            );
+            evidence.Add(_lines.PurposeOther[(activityWords, scores)]);
             return Decide(GrantPurpose.Other, ClassificationSource.Rule, key, 0.6, evidence);
         }
 
-        return Unclassified(
-            GrantPurpose.Unclassified,
-            $"no activity words: title and description have {activityWords} words ({totals})",
-            evidence
-        );
+        return Unclassified(GrantPurpose.Unclassified, _lines.PurposeNoWords[(activityWords, scores)], evidence);
     }
 
     private static GrantPurpose? ExplicitPurpose(GrantRecord grant, List<string> evidence)
@@ -152,13 +139,6 @@ public sealed partial class ClassificationEngine
 
         return ((GrantPurpose)best, (GrantPurpose)second);
     }
-
-    private static string PurposeTotals(ReadOnlySpan<double> score) =>
-        $"scores: emergency {Fmt(score[(int)GrantPurpose.Emergency])}, campaign "
-        + $"{Fmt(score[(int)GrantPurpose.Campaign])}, "
-        + $"collective {Fmt(score[(int)GrantPurpose.Collective])}, prevention "
-        + $"{Fmt(score[(int)GrantPurpose.Prevention])}, "
-        + $"other {Fmt(score[(int)GrantPurpose.Other])}";
 
     /// <summary>Words of the title and description: what says what the grant does.</summary>
     private static int ActivityWords(GrantRecord grant) => CountWords(grant.Title) + CountWords(grant.Description);

@@ -86,6 +86,8 @@ public sealed partial class ClassificationEngine
     private readonly SubPlace[][] _basePlaces;
     private readonly (SubPlace[] Readings, string Preposition, string Phrase)[] _contextPlaces;
     private readonly RuleSet _rules;
+    private readonly EvidenceLines _lines;
+    private readonly Kept<string, (bool? Verdict, string? Line)> _fundingTypes;
 
     // The "decision: …" evidence line of each (decision, confidence): a handful per rule set, written once.
     private readonly ConcurrentDictionary<(string Key, double Confidence), string> _decisionLines = new();
@@ -94,6 +96,8 @@ public sealed partial class ClassificationEngine
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
+        _lines = new EvidenceLines(rules);
+        _fundingTypes = new(FundingType, StringComparer.Ordinal);
         var table = new TermTable(_matcher);
         table.AddRuleTerms(rules);
         table.AddPlaceNames();

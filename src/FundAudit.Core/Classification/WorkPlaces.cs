@@ -5,7 +5,7 @@ namespace FundAudit.Core.Classification;
 
 /// <summary>Where the funded work happens, as far as the level rules need it: countries, areas, sub-national
 /// places.</summary>
-internal sealed class WorkPlaces
+internal sealed partial class WorkPlaces
 {
     private static readonly HashSet<string> CountryCodeTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -17,14 +17,24 @@ internal sealed class WorkPlaces
         "ISO-3166-1",
     };
 
-    public List<Country> Countries { get; } = [];
+    // Each list is made on its first place: a grant reads three sets of places, most of them with one list or none
+    // in use. Until then a list reads as a shared empty one, which only this class could write to, and never does.
+    private static readonly List<Country> NoCountries = [];
+    private static readonly List<string> NoNames = [];
+    private static readonly List<SubPlace> NoSubPlaces = [];
+    private List<Country>? _countries;
+    private List<string>? _areas;
+    private List<string>? _subNational;
+    private List<SubPlace>? _subPlaces;
 
-    public List<string> Areas { get; } = [];
+    public List<Country> Countries => _countries ?? NoCountries;
 
-    public List<string> SubNational { get; } = [];
+    public List<string> Areas => _areas ?? NoNames;
+
+    public List<string> SubNational => _subNational ?? NoNames;
 
     /// <summary>The sub-national places behind <see cref="SubNational"/>, with their countries.</summary>
-    public List<SubPlace> SubPlaces { get; } = [];
+    public List<SubPlace> SubPlaces => _subPlaces ?? NoSubPlaces;
 
     public int RegionMask { get; private set; }
 
@@ -53,7 +63,7 @@ internal sealed class WorkPlaces
     {
         if (!Countries.Contains(c))
         {
-            Countries.Add(c);
+            (_countries ??= []).Add(c);
         }
 
         if (c.Region is { } r)
@@ -71,7 +81,7 @@ internal sealed class WorkPlaces
 
         if (!Areas.Contains(p.Name))
         {
-            Areas.Add(p.Name);
+            (_areas ??= []).Add(p.Name);
         }
 
         foreach (var r in p.Regions)
@@ -87,8 +97,8 @@ internal sealed class WorkPlaces
         CountryWideStated |= place.Kind == SubPlaceKind.CountryWide;
         if (place.Kind != SubPlaceKind.CountryWide && !SubNational.Contains(place.Name))
         {
-            SubNational.Add(place.Name);
-            SubPlaces.Add(place);
+            (_subNational ??= []).Add(place.Name);
+            (_subPlaces ??= []).Add(place);
         }
     }
 
@@ -107,7 +117,7 @@ internal sealed class WorkPlaces
         )
         {
             evidence.Add($"{string.Join(", ", Areas)}: the region around {Countries[0].Alpha2}, which is more precise");
-            Areas.Clear();
+            _areas?.Clear();
         }
     }
 
@@ -174,16 +184,6 @@ internal sealed class WorkPlaces
         }
 
         return true;
-    }
-
-    public string Describe()
-    {
-        var parts = new List<string>();
-        parts.AddRange(Countries.Select(c => c.Alpha2));
-        parts.AddRange(Areas);
-        parts.AddRange(SubNational);
-        var regions = WorldRegions.All.Where(r => (RegionMask & (1 << (int)r)) != 0).Select(r => r.DisplayName());
-        return string.Join(", ", parts) + " (" + string.Join(", ", regions) + ")";
     }
 
     /// <summary>Reads one beneficiary location: its code first, then its name, then its country code.</summary>
@@ -280,7 +280,7 @@ internal sealed class WorkPlaces
             && part.Kind == SubPlaceKind.ConstituentCountry
         )
         {
-            evidence.Add($"place '{name}': {Describe(part)}");
+            evidence.Add(PlaceLine(name, part));
             AddSubPlace(part);
             return true;
         }
@@ -305,7 +305,7 @@ internal sealed class WorkPlaces
 
         if (Gazetteer.TryResolveName(name, (country ?? recipientBase)?.Alpha2, out var place))
         {
-            evidence.Add($"place '{name}': {Describe(place)}");
+            evidence.Add(PlaceLine(name, place));
             AddSubPlace(place);
             return true;
         }
@@ -368,20 +368,4 @@ internal sealed class WorkPlaces
         var folded = " " + TextFold.Phrase(name) + " ";
         return folded.Contains(" " + TextFold.Phrase(country.Name) + " ", StringComparison.Ordinal);
     }
-
-    internal static string Describe(SubPlace p) =>
-        p.Kind switch
-        {
-            SubPlaceKind.CountryWide => $"the whole of {p.Country.Alpha2}",
-            _ => $"{p.Name}, {KindName(p.Kind)} of {p.Country.Alpha2}",
-        };
-
-    private static string KindName(SubPlaceKind kind) =>
-        kind switch
-        {
-            SubPlaceKind.ConstituentCountry => "a constituent country or state",
-            SubPlaceKind.Region => "a region",
-            SubPlaceKind.District => "a district",
-            _ => "a locality",
-        };
 }

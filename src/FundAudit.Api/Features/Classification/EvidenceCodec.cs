@@ -90,7 +90,12 @@ internal static class EvidenceCodec
                 }
             }
 
-            text.Append(i == 0 ? "" : LineSeparator).Append(encoded);
+            if (i > 0)
+            {
+                text.Append(LineSeparator); // a char, not "?:" with "": that boxes it (Append(object))
+            }
+
+            text.Append(encoded);
         }
 
         return text.ToString();

@@ -13,15 +13,17 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
     private readonly ColumnMap map = plan.Map;
     private readonly int maxCellChars = plan.Options.MaxCellChars;
 
-    // The map's numbered column lists, taken once: the map builds them anew on every call.
-    private readonly IReadOnlyList<int> plannedStarts = plan.Map.PlannedStartDates;
-    private readonly IReadOnlyList<int> plannedEnds = plan.Map.PlannedEndDates;
-    private readonly IReadOnlyList<int> recipientLocationCodes = plan.Map.RecipientLocationCountryCodes;
-    private readonly IReadOnlyList<LocationColumns> beneficiaryLocations = plan.Map.BeneficiaryLocations;
-    private readonly IReadOnlyList<int> fundingOrgIds = plan.Map.FundingOrgIds;
-    private readonly IReadOnlyList<int> fundingOrgNames = plan.Map.FundingOrgNames;
-    private readonly IReadOnlyList<int> programmeTitles = plan.Map.ProgrammeTitles;
-    private readonly IReadOnlyList<int> fundingTypes = plan.Map.FundingTypes;
+    // The map's numbered column lists, taken once (the map builds them anew on every call), as arrays: a foreach over
+    // an IReadOnlyList boxes its enumerator, several times a row.
+    private readonly int[] plannedStarts = [.. plan.Map.PlannedStartDates];
+    private readonly int[] plannedEnds = [.. plan.Map.PlannedEndDates];
+    private readonly int[] recipientLocationCodes = [.. plan.Map.RecipientLocationCountryCodes];
+    private readonly LocationColumns[] beneficiaryLocations = [.. plan.Map.BeneficiaryLocations];
+    private readonly int[] fundingOrgIds = [.. plan.Map.FundingOrgIds];
+    private readonly int[] fundingOrgNames = [.. plan.Map.FundingOrgNames];
+    private readonly int[] programmeTitles = [.. plan.Map.ProgrammeTitles];
+    private readonly int[] fundingTypes = [.. plan.Map.FundingTypes];
+    private readonly int[] extraColumns = [.. plan.Map.ExtraColumns];
 
     private CsvReader reader = null!;
     private long row;
@@ -104,8 +106,11 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         );
     }
 
-    private GrantRecord Read360Fields(RequiredCells required, string? currency) =>
-        new()
+    private GrantRecord Read360Fields(RequiredCells required, string? currency)
+    {
+        var recipientOrgId = Cell(map.RecipientOrgId);
+        var recipientOrgName = Cell(map.RecipientOrgName);
+        return new()
         {
             Identifier = required.Identifier,
             Title = required.Title,
@@ -117,15 +122,15 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
                 map.AmountDisbursed >= 0 ? ReadAmount(map.AmountDisbursed, currency, required: false) : null,
             PlannedStartDate = ReadDate(FirstNonEmpty(plannedStarts), required: false),
             PlannedEndDate = ReadDate(FirstNonEmpty(plannedEnds), required: false),
-            RecipientOrgId = Cell(map.RecipientOrgId),
-            RecipientOrgName = Cell(map.RecipientOrgName),
+            RecipientOrgId = recipientOrgId,
+            RecipientOrgName = recipientOrgName,
             RecipientOrgCountry = Cell(map.RecipientOrgCountry),
             RecipientOrgPostalCode = Cell(map.RecipientPostalCode),
             RecipientOrgLocality = Cell(map.RecipientCity),
             RecipientOrgRegion = Cell(map.RecipientCounty),
             RecipientIsIndividual =
-                Cell(map.RecipientOrgId) is null
-                && Cell(map.RecipientOrgName) is null
+                recipientOrgId is null
+                && recipientOrgName is null
                 && (Cell(map.RecipientIndividualId) ?? Cell(map.RecipientIndividualName)) is not null,
             RecipientLocationCountryCodes = Distinct(recipientLocationCodes, upper: true),
             BeneficiaryLocations = ReadBeneficiaryLocations(),
@@ -139,17 +144,48 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
             ExplicitPurpose = OneOf(map.Purpose, ExplicitClassification.Purposes),
             ExplicitFlexible = ReadFlexible(),
         };
+    }
 
     /// <summary>The distinct ";"-separated parts of the columns, in order (upper-cased first when asked).</summary>
-    private IReadOnlyList<string> Distinct(IReadOnlyList<int> columns, bool upper)
+    private IReadOnlyList<string> Distinct(int[] columns, bool upper)
     {
-        if (columns.Count == 0)
+        // Written out rather than with LINQ (SelectMany, Select, Distinct): most cells hold one part or none.
+        List<string>? parts = null;
+        foreach (var column in columns)
         {
-            return [];
+            if (Cell(column) is not { } text)
+            {
+                continue;
+            }
+
+            if (!text.Contains(';', StringComparison.Ordinal))
+            {
+                AddDistinct(ref parts, upper ? text.ToUpperInvariant() : text); // Cell trimmed it: not empty
+                continue;
+            }
+
+            foreach (var part in text.Split(';', StringSplitOptions.TrimEntries))
+            {
+                if (part.Length > 0)
+                {
+                    AddDistinct(ref parts, upper ? part.ToUpperInvariant() : part);
+                }
+            }
         }
 
-        var parts = columns.SelectMany(i => Split(Cell(i)));
-        return [.. (upper ? parts.Select(c => c.ToUpperInvariant()) : parts).Distinct()];
+        return parts is null ? [] : parts;
+
+        static void AddDistinct(ref List<string>? parts, string part)
+        {
+            if (parts is null)
+            {
+                parts = [part];
+            }
+            else if (!parts.Contains(part))
+            {
+                parts.Add(part);
+            }
+        }
     }
 
     private IReadOnlyList<BeneficiaryLocation> ReadBeneficiaryLocations()
@@ -253,7 +289,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
     private Dictionary<string, string>? ReadExtra()
     {
         Dictionary<string, string>? extra = null;
-        foreach (var column in map.ExtraColumns)
+        foreach (var column in extraColumns)
         {
             if (Cell(column) is { } value)
             {
@@ -315,7 +351,7 @@ internal sealed partial class GrantRowBuilder(CsvInspection.Accepted plan)
         return keepEmpty ? [.. parts] : [.. parts.Where(p => p.Length > 0)];
     }
 
-    private int FirstNonEmpty(IReadOnlyList<int> columns)
+    private int FirstNonEmpty(int[] columns)
     {
         foreach (var c in columns)
         {
