@@ -25,9 +25,6 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     /// </summary>
     public const int CountriesPerStatement = 500;
 
-    private const string PlaceKeys =
-        " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
-
     private readonly Interned<Key> _keys = new();
     private readonly List<(long Grants, long Amount)> _sums = [];
     private readonly List<(int Group, long Amount)> _grants = [];
@@ -64,44 +61,25 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (where, p) = MixFilter.OverGrants(funderId, q with { Region = null, Country = null, Source = null });
         await ReadCorrectionsAsync(connection, where, p, ct);
-        where += PlaceFilter(p);
+        where += MixFilter.PlaceKeys(q, p);
+        var others = true;
         if (MixReportCurrency.Applies(q, keepGrants))
         {
             p[MixReportCurrency.Parameter] = q.Currency;
-            await ReadReportCurrencyAsync(connection, where, p, ct);
+            others = await ReadReportCurrencyAsync(connection, where, p, ct);
             where += $" AND NOT ({MixReportCurrency.Condition})";
         }
 
-        var (sql, ordinals) = ScanSql(where);
-        await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
+        if (others)
+        {
+            var (sql, ordinals) = ScanSql(where);
+            await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
+        }
+
         Dictionary<int, (string? Alpha2, string? Region)> places = ReadsCountry
             ? await ResolveAsync(connection, ct)
             : [];
         return Placed(places);
-    }
-
-    /// <summary>
-    /// The region or country filter as a condition on the grant's own column, so that the scan skips the other
-    /// grants: the recipient country's upper-case text is one of the keys country_regions gives that region or ISO
-    /// code, which is what the join's <c>r.region = @Region</c> / <c>r.alpha2 = @Country</c> kept (country_key is
-    /// unique). <see cref="Placed"/> checks the same again on the resolved country.
-    /// </summary>
-    private string PlaceFilter(Dictionary<string, object> p)
-    {
-        var filter = "";
-        if (q.Region is not null)
-        {
-            filter += PlaceKeys + "region = @Region)";
-            p["Region"] = q.Region;
-        }
-
-        if (q.Country is not null)
-        {
-            filter += PlaceKeys + "alpha2 = @Country)";
-            p["Country"] = q.Country;
-        }
-
-        return filter;
     }
 
     /// <summary>The SELECT over the grants and the ordinals of its optional columns (−1 when not selected).</summary>
@@ -203,8 +181,10 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     }
 
     /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
-    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day).</summary>
-    private async Task ReadReportCurrencyAsync(
+    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day); whether
+    /// the statement saw any grant of the period in another currency (if not, the scan of the others is skipped: the
+    /// one statement read them all).</summary>
+    private async Task<bool> ReadReportCurrencyAsync(
         DbConnection connection,
         string where,
         IReadOnlyDictionary<string, object> p,
@@ -213,11 +193,19 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (sql, o) = MixReportCurrency.Sql(where, q, _corrections.Count > 0, funderId is null);
         var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
+        var others = false;
         await db.Engine.ReadRowsAsync(
             connection,
             sql,
             p,
             row =>
+            {
+                others |= row.Int64(o.Others) > 0;
+                if (row.Int64(0) == 0)
+                {
+                    return; // only grants in other currencies: the scan reads them
+                }
+
                 AddSum(
                     new Key(
                         o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
@@ -232,9 +220,11 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
                     ),
                     row.Int64(0),
                     row.Int64(1)
-                ),
+                );
+            },
             ct
         );
+        return others;
     }
 
     /// <summary>
