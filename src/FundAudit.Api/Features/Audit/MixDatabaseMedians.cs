@@ -1,7 +1,8 @@
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
-/// The medians of a report whose grants are all in the report's currency, computed by the database grouped by the
+/// The medians of a place or programme report (one that <see cref="MixGrantScan"/> sums, not from the daily totals)
+/// whose grants are all in the report's currency, computed by the database grouped by the
 /// report's cells (PostgreSQL's <c>percentile_cont</c>, <see cref="IDbDialect.TwiceTheMedian"/>) instead of read
 /// grant by grant into the service. Converting the report's currency to itself is the identity (factor 1,
 /// <see cref="MixFactors"/>), so each grant's converted value is its amount, and a cell's median, the mean of its
@@ -20,20 +21,22 @@ internal static class MixDatabaseMedians
 
     /// <summary>
     /// Whether the database can compute the medians of the funder's report <paramref name="q"/>: the engine has the
-    /// aggregate and no stored daily total of the period is in another currency than the report's.
+    /// aggregate and every grant of the period is in the report's currency (<see cref="OnlyInCurrencyAsync"/>).
     /// </summary>
-    public static async Task<bool> ServesAsync(Db db, long funderId, MixQuery q, CancellationToken ct)
-    {
-        if (db.Dialect.TwiceTheMedian("g.amount_awarded") is null)
-        {
-            return false;
-        }
+    public static async Task<bool> ServesAsync(Db db, long funderId, MixQuery q, CancellationToken ct) =>
+        db.Dialect.TwiceTheMedian("g.amount_awarded") is not null && await OnlyInCurrencyAsync(db, funderId, q, ct);
 
+    /// <summary>
+    /// Whether no stored daily total of the funder's period is in another currency than the report's: one short
+    /// read (it stops at the first such total, and reads the period's totals only when there is none).
+    /// </summary>
+    public static async Task<bool> OnlyInCurrencyAsync(Db db, long funderId, MixQuery q, CancellationToken ct)
+    {
         var sql = $"""
             SELECT 1 FROM grant_day_totals t
             WHERE t.funder_id = @FunderId AND t.award_date >= @From AND t.award_date <= @To
               AND t.currency <> @{MixReportCurrency.Parameter}
-            {db.Dialect.Limit("One")}
+            ORDER BY t.award_date {db.Dialect.Limit("One")}
             """;
         var p = new Dictionary<string, object>(StringComparer.Ordinal)
         {

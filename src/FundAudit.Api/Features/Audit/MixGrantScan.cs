@@ -65,8 +65,10 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
         var others = true;
         if (MixReportCurrency.Applies(q, keepGrants))
         {
+            // A funder whose period has no grant in another currency (the daily totals say so) needs no scan.
+            others = funderId is not { } funder || !await MixDatabaseMedians.OnlyInCurrencyAsync(db, funder, q, ct);
             p[MixReportCurrency.Parameter] = q.Currency;
-            others = await ReadReportCurrencyAsync(connection, where, p, ct);
+            await ReadReportCurrencyAsync(connection, where, p, ct);
             where += $" AND NOT ({MixReportCurrency.Condition})";
         }
 
@@ -181,10 +183,8 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     }
 
     /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
-    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day); whether
-    /// the statement saw any grant of the period in another currency (if not, the scan of the others is skipped: the
-    /// one statement read them all).</summary>
-    private async Task<bool> ReadReportCurrencyAsync(
+    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day).</summary>
+    private async Task ReadReportCurrencyAsync(
         DbConnection connection,
         string where,
         IReadOnlyDictionary<string, object> p,
@@ -193,19 +193,11 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (sql, o) = MixReportCurrency.Sql(where, q, _corrections.Count > 0, funderId is null);
         var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
-        var others = false;
         await db.Engine.ReadRowsAsync(
             connection,
             sql,
             p,
             row =>
-            {
-                others |= row.Int64(o.Others) > 0;
-                if (row.Int64(0) == 0)
-                {
-                    return; // only grants in other currencies: the scan reads them
-                }
-
                 AddSum(
                     new Key(
                         o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
@@ -220,11 +212,9 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
                     ),
                     row.Int64(0),
                     row.Int64(1)
-                );
-            },
+                ),
             ct
         );
-        return others;
     }
 
     /// <summary>

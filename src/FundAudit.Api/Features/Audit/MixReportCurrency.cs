@@ -22,12 +22,9 @@ internal static class MixReportCurrency
     /// The statement summing the report-currency grants that <paramref name="where"/> keeps: grants, amount, level,
     /// purpose, flexible (the correction winning when <paramref name="corrections"/>, as the scan does), then what
     /// <see cref="MixGrantScan"/> reads for <paramref name="q"/> (the recipient country as stored, the programme) and
-    /// the funder when asked, grouped by all but the first two, and last how many grants of the group are in another
-    /// currency (a group with none in the report's currency sums to 0 grants: skipped), so that when no group has any
-    /// the scan of the others is not needed; and the ordinals of the funder's and the last three (−1 when not
-    /// selected).
+    /// the funder when asked, grouped by all but the first two; and the ordinals of those three (−1 when not selected).
     /// </summary>
-    public static (string Sql, (int Country, int Programme, int Funder, int Others) Ordinals) Sql(
+    public static (string Sql, (int Country, int Programme, int Funder) Ordinals) Sql(
         string where,
         MixQuery q,
         bool corrections,
@@ -56,13 +53,12 @@ internal static class MixReportCurrency
         var join = corrections ? " LEFT JOIN grant_corrections c ON c.grant_id = g.id" : "";
         var columns = string.Join(", ", keys);
         var next = 5;
-        var ordinals = (country ? next++ : -1, programme ? next++ : -1, funder ? next++ : -1, next);
+        var ordinals = (country ? next++ : -1, programme ? next++ : -1, funder ? next : -1);
         return (
             $"""
-            SELECT COUNT(CASE WHEN {Condition} THEN 1 END), SUM(CASE WHEN {Condition} THEN g.amount_awarded END),
-                   {columns}, COUNT(CASE WHEN NOT ({Condition}) THEN 1 END)
+            SELECT COUNT(*), SUM(g.amount_awarded), {columns}
             FROM grants g{join}
-            WHERE {where}
+            WHERE {where} AND {Condition}
             GROUP BY {columns}
             """,
             ordinals
