@@ -10,8 +10,8 @@ namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>
 /// The medians of a funder whose grants are all in the report's currency (EUR), which PostgreSQL computes itself for
-/// the place and programme groupings and filters (<see cref="MixDatabaseMedians"/>) and the service still reads
-/// grant by grant for the others and on SQLite: over HTTP, for every grouping and
+/// the place and programme groupings (<see cref="MixDatabaseMedians"/>) and the service still reads grant by grant
+/// for the others, the filters and on SQLite: over HTTP, for every grouping and
 /// filter, each cell's <c>medianMinor</c> equals a from-scratch median of the cell's grants (sorted; the mean of the
 /// two middle ones when the count is even, rounded to a cent half to even), with ties, odd and even cells, a mean on
 /// half a cent, corrections, countries spelled several ways and a grant without programme. Then one grant in USD

@@ -1,7 +1,7 @@
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
-/// The medians of a place or programme report (one that <see cref="MixGrantScan"/> sums, not from the daily totals)
+/// The medians of a report grouped by place or programme, unfiltered (one that <see cref="MixGrantScan"/> sums)
 /// whose grants are all in the report's currency, computed by the database grouped by the
 /// report's cells (PostgreSQL's <c>percentile_cont</c>, <see cref="IDbDialect.TwiceTheMedian"/>) instead of read
 /// grant by grant into the service. Converting the report's currency to itself is the identity (factor 1,

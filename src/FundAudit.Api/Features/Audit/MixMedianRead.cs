@@ -103,9 +103,11 @@ internal static class MixMedianRead
 /// <summary>
 /// The medians of a report, started from the start of the report, beside its sums: the grants read
 /// (<see cref="MixStore.ReadMediansAsync"/>) when <see cref="MixMedianRead.ReadsGrants"/> (on two connections, then
-/// selected in memory: faster than the database's own sort, measured), else computed by the database when every grant
-/// of the period is in the report's currency (<see cref="MixDatabaseMedians"/>: the sums then take the report-currency
-/// GROUP BY instead of a scan keeping every grant), else kept by the sums' scan (<see cref="SumsKeepGrants"/>);
+/// selected in memory: faster than the database's own sort, measured), else, for a report grouped by place or
+/// programme but not filtered (a filter's scan keeps only its own grants, cheaper than the database's second read and
+/// sort), computed by the database when every grant of the period is in the report's currency
+/// (<see cref="MixDatabaseMedians"/>: the sums then take the report-currency GROUP BY instead of a scan keeping every
+/// grant), else kept by the sums' scan (<see cref="SumsKeepGrants"/>);
 /// disposing it stops a read the report no longer needs (the sums failed, a rate
 /// was missing) and waits for it, so that no connection outlives the report.
 /// </summary>
@@ -143,7 +145,8 @@ internal sealed class MedianGrantsRead : IAsyncDisposable
         Task<MixMedians> ReadGrants(CancellationToken token) =>
             Task.Run(() => store.ReadMediansAsync(funderId, q, token), token);
         var reads = medians && MixMedianRead.ReadsGrants(q);
-        if (medians && !reads && await store.MediansInDatabaseAsync(funderId, q, ct))
+        var filtered = q.Region is not null || q.Country is not null || q.Programme is not null;
+        if (medians && !reads && !filtered && await store.MediansInDatabaseAsync(funderId, q, ct))
         {
             var computed = Task.Run(() => store.ComputeMediansAsync(funderId, q, stop.Token), stop.Token);
             return new MedianGrantsRead(stop, null, computed, ReadGrants);
