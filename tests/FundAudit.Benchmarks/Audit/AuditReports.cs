@@ -43,12 +43,18 @@ internal static class AuditReports
     {
         var db = sp.GetRequiredService<Db>();
         var mix = sp.GetRequiredService<MixCalculator>();
-        Console.WriteLine($"[{engine}] report | service median ms | floor median ms (hand-written GROUP BY) | ratio");
+        Console.WriteLine(
+            $"[{engine}] report | service median ms | floor median ms (hand-written GROUP BY; "
+                + "with includeMedian=true on PostgreSQL the same with percentile_cont(0.5)) | ratio"
+        );
         var identical = 0;
         foreach (var r in Mixes)
         {
             var q = QueryOf(r, period);
             var floor = await TimeAsync(runs, () => FloorAsync(db, q));
+            // The floor of a median report: the same GROUP BY with the engine's own median (PostgreSQL); SQLite has
+            // no median aggregate, so there it stays the plain sum's.
+            var medianFloor = engine == "postgres" ? await TimeAsync(runs, () => FloorAsync(db, q, Median)) : floor;
             var sums = new Dictionary<bool, string>();
             foreach (var medians in new[] { false, true })
             {
@@ -58,7 +64,20 @@ internal static class AuditReports
                     sums[medians] = SumsOf(m);
                     return m.Cells.Count;
                 });
-                Print(engine, $"mix {r.Name}{(medians ? ", includeMedian=true" : "")}", ms, floor);
+                if (medians)
+                {
+                    Print(
+                        engine,
+                        $"mix {r.Name}, includeMedian=true",
+                        ms,
+                        medianFloor,
+                        $" | plain-sum floor {floor:0}"
+                    );
+                }
+                else
+                {
+                    Print(engine, $"mix {r.Name}", ms, floor);
+                }
             }
 
             // The sums of a report with medians (MixGrantScan keeping every grant) must be those of the report without.
@@ -68,6 +87,7 @@ internal static class AuditReports
         Console.WriteLine(
             $"[{engine}] cells and totals without medians equal those with medians in {identical} of {Mixes.Length} mixes"
         );
+        await CompareMediansAsync(sp.GetRequiredService<MixStore>(), engine, period);
 
         var trendQuery = new MixQuery(
             period,
@@ -127,6 +147,44 @@ internal static class AuditReports
         await MedianPhases.RunAsync(sp, engine, period, runs);
     }
 
+    /// <summary>
+    /// Where the database computes the medians (every grant in EUR, PostgreSQL): each mix's medians as it computes
+    /// them beside those of the service's own path (every grant read and selected, <see cref="MixMedians"/>), cell by
+    /// cell, rounded to the cent as the report rounds them.
+    /// </summary>
+    private static async Task CompareMediansAsync(MixStore store, string engine, AuditPeriod period)
+    {
+        static Dictionary<string, long> ByCell(IEnumerable<MedianRow> rows) =>
+            rows.GroupBy(m => $"{m.Level}|{m.Purpose}|{m.Flexible}|{m.Year}|{m.Region}|{m.Country}|{m.Programme}")
+                .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
+        var (compared, equal) = (0, 0);
+        foreach (var r in Mixes)
+        {
+            var q = QueryOf(r, period);
+            if (!await store.MediansInDatabaseAsync(1, q, CancellationToken.None))
+            {
+                continue;
+            }
+
+            var computed = ByCell((await store.ComputeMediansAsync(1, q, CancellationToken.None))!);
+            var read = ByCell(
+                (await store.ReadMediansAsync(1, q, CancellationToken.None)).Rows(
+                    new Dictionary<(string, DateOnly), decimal>(),
+                    "EUR"
+                )
+            );
+            compared++;
+            equal +=
+                computed.Count == read.Count && computed.All(kv => read.GetValueOrDefault(kv.Key, -1) == kv.Value)
+                    ? 1
+                    : 0;
+        }
+
+        Console.WriteLine(
+            $"[{engine}] medians computed by the database equal the service's own in {equal} of {compared} mixes"
+        );
+    }
+
     private static MixQuery QueryOf(Report r, AuditPeriod period) =>
         new(
             r.FiscalYear ? new AuditPeriod(new DateOnly(2024, 4, 1), new DateOnly(2025, 3, 31)) : period,
@@ -148,11 +206,17 @@ internal static class AuditReports
                 .Append($"{m.UnclassifiedMinor}/{m.UnclassifiedGrants}")
         );
 
-    private static void Print(string engine, string name, double ms, double floor) =>
-        Console.WriteLine($"[{engine}] {name} | {ms:0} | {floor:0} | {ms / floor:0.00}×");
+    private static void Print(string engine, string name, double ms, double floor, string more = "") =>
+        Console.WriteLine($"[{engine}] {name} | {ms:0} | {floor:0} | {ms / floor:0.00}×{more}");
 
-    /// <summary>The engine's own GROUP BY of the query's grants by its grouping, counts and sums, no conversion.</summary>
-    private static async Task<int> FloorAsync(Db db, MixQuery q)
+    /// <summary>PostgreSQL's own median of the group's amounts (the floor's added column for a median report).</summary>
+    private const string Median = ", percentile_cont(0.5) WITHIN GROUP (ORDER BY g.amount_awarded) AS median";
+
+    /// <summary>
+    /// The engine's own GROUP BY of the query's grants by its grouping, counts and sums (and <paramref name="more"/>
+    /// aggregates), no conversion.
+    /// </summary>
+    private static async Task<int> FloorAsync(Db db, MixQuery q, string more = "")
     {
         var (where, p) = MixFilter.OverGrants(1, q);
         p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
@@ -161,7 +225,7 @@ internal static class AuditReports
             ? " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)"
             : "";
         var sql = $"""
-            SELECT {columns}, COUNT(*) AS n, SUM(g.amount_awarded) AS amount
+            SELECT {columns}, COUNT(*) AS n, SUM(g.amount_awarded) AS amount{more}
             FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{region}
             WHERE {where}
             GROUP BY {columns}

@@ -72,8 +72,8 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         CancellationToken ct
     )
     {
-        await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
-        var (rows, scan) = await sums.SumsAsync(funderId, q, medians, ct);
+        await using var grants = await MedianGrantsRead.StartAsync(sums, funderId, q, medians, ct);
+        var (rows, scan) = await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
         {
@@ -90,7 +90,7 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         IReadOnlyList<MedianRow> medianRows =
             !medians || rows.Count == 0 ? []
             : scan is not null ? scan.Medians(MixFactors.Of(pairs, q.Currency))
-            : (await grants.Grants).Rows(MixFactors.Of(pairs, q.Currency));
+            : await grants.RowsAsync(MixFactors.Of(pairs, q.Currency), q);
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, medianRows, row =>

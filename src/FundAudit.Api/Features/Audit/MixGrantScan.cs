@@ -25,9 +25,6 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     /// </summary>
     public const int CountriesPerStatement = 500;
 
-    private const string PlaceKeys =
-        " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
-
     private readonly Interned<Key> _keys = new();
     private readonly List<(long Grants, long Amount)> _sums = [];
     private readonly List<(int Group, long Amount)> _grants = [];
@@ -64,44 +61,27 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (where, p) = MixFilter.OverGrants(funderId, q with { Region = null, Country = null, Source = null });
         await ReadCorrectionsAsync(connection, where, p, ct);
-        where += PlaceFilter(p);
+        where += MixFilter.PlaceKeys(q, p);
+        var others = true;
         if (MixReportCurrency.Applies(q, keepGrants))
         {
+            // A funder whose period has no grant in another currency (the daily totals say so) needs no scan.
+            others = funderId is not { } funder || !await MixDatabaseMedians.OnlyInCurrencyAsync(db, funder, q, ct);
             p[MixReportCurrency.Parameter] = q.Currency;
             await ReadReportCurrencyAsync(connection, where, p, ct);
             where += $" AND NOT ({MixReportCurrency.Condition})";
         }
 
-        var (sql, ordinals) = ScanSql(where);
-        await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
+        if (others)
+        {
+            var (sql, ordinals) = ScanSql(where);
+            await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
+        }
+
         Dictionary<int, (string? Alpha2, string? Region)> places = ReadsCountry
             ? await ResolveAsync(connection, ct)
             : [];
         return Placed(places);
-    }
-
-    /// <summary>
-    /// The region or country filter as a condition on the grant's own column, so that the scan skips the other
-    /// grants: the recipient country's upper-case text is one of the keys country_regions gives that region or ISO
-    /// code, which is what the join's <c>r.region = @Region</c> / <c>r.alpha2 = @Country</c> kept (country_key is
-    /// unique). <see cref="Placed"/> checks the same again on the resolved country.
-    /// </summary>
-    private string PlaceFilter(Dictionary<string, object> p)
-    {
-        var filter = "";
-        if (q.Region is not null)
-        {
-            filter += PlaceKeys + "region = @Region)";
-            p["Region"] = q.Region;
-        }
-
-        if (q.Country is not null)
-        {
-            filter += PlaceKeys + "alpha2 = @Country)";
-            p["Country"] = q.Country;
-        }
-
-        return filter;
     }
 
     /// <summary>The SELECT over the grants and the ordinals of its optional columns (−1 when not selected).</summary>

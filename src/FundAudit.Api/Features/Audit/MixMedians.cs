@@ -19,7 +19,7 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="dimensions">The grouped dimensions' names, in the order the SQL selects them.</param>
 /// <param name="factors">Report minor units per source minor unit, for every currency and award date read; null
 /// when they are given later, to
-/// <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>.</param>
+/// <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal}, string)"/>.</param>
 internal sealed class MixMedians(
     IReadOnlyList<string> dimensions,
     IReadOnlyDictionary<(string Currency, DateOnly Date), decimal>? factors = null
@@ -184,9 +184,13 @@ internal sealed class MixMedians(
 
     /// <summary>
     /// The one or two middle values of every cell read (the cell's median is their mean): every grant converted
-    /// with its (currency, day) factor from <paramref name="factorsByDay"/>, which must hold every pair read.
+    /// with its (currency, day) factor from <paramref name="factorsByDay"/>, which must hold every pair read but
+    /// those of <paramref name="identity"/> (the report's currency, converted at 1 on any day) when given.
     /// </summary>
-    public IReadOnlyList<MedianRow> Rows(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
+    public IReadOnlyList<MedianRow> Rows(
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay,
+        string? identity = null
+    )
     {
         var rows = new List<MedianRow>(_cells.Count * 2);
         if (_count == 0)
@@ -194,10 +198,10 @@ internal sealed class MixMedians(
             return rows;
         }
 
-        var (starts, values) = Converted(FactorTable(factorsByDay));
+        var (starts, values) = Converted(FactorTable(factorsByDay, identity));
         if (values is null)
         {
-            return DecimalRows(factorsByDay);
+            return DecimalRows(factorsByDay, identity);
         }
 
         for (var c = 0; c < _cells.Count; c++)
@@ -222,9 +226,17 @@ internal sealed class MixMedians(
     }
 
     /// <summary>The factors of the currencies and days read: [currency][day − first day], null where none.</summary>
-    private ExactFactor?[][] FactorTable(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
+    private ExactFactor?[][] FactorTable(
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay,
+        string? identity
+    )
     {
         var table = _currencies.Values.Select(_ => new ExactFactor?[_lastDay - _firstDay + 1]).ToArray();
+        if (identity is not null && _currencies.Find(identity) is var same and >= 0)
+        {
+            Array.Fill(table[same], new ExactFactor(1m));
+        }
+
         foreach (var ((currency, date), factor) in factorsByDay)
         {
             var id = _currencies.Find(currency);
@@ -287,13 +299,17 @@ internal sealed class MixMedians(
     /// The same answer in <see cref="decimal"/>, for grants whose converted value does not fit a long of millionths
     /// (over 9.2 × 10^12 report minor units): each cell's values in one list, selected alike.
     /// </summary>
-    private List<MedianRow> DecimalRows(IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay)
+    private List<MedianRow> DecimalRows(
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay,
+        string? identity
+    )
     {
         var cells = _cells.Values.Select(_ => new List<decimal>()).ToArray();
         foreach (var g in _grants.AsSpan(0, _count))
         {
-            var factor = factorsByDay.TryGetValue((_currencies[g.Currency], DateOnly.FromDayNumber(g.Day)), out var f)
-                ? f
+            var factor =
+                factorsByDay.TryGetValue((_currencies[g.Currency], DateOnly.FromDayNumber(g.Day)), out var f) ? f
+                : _currencies[g.Currency] == identity ? 1m
                 : throw new ReadChangedException(
                     $"No conversion factor for {_currencies[g.Currency]} on {DateOnly.FromDayNumber(g.Day):yyyy-MM-dd}."
                 );

@@ -82,6 +82,34 @@ internal static class MixFilter
         return (string.Join(" AND ", where), p);
     }
 
+    private const string CountryKeys =
+        " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
+
+    /// <summary>
+    /// The region or country filter of <paramref name="q"/> as a condition on the grant's own column (to append to
+    /// <see cref="OverGrants"/> of the query without them), so that a read skips the other grants without the join:
+    /// the recipient country's upper-case text is one of the keys country_regions gives that region or ISO code, which
+    /// is what the join's <c>r.region = @Region</c> / <c>r.alpha2 = @Country</c> kept (country_key is unique).
+    /// <see cref="MixGrantScan"/> checks the same again on the resolved country.
+    /// </summary>
+    public static string PlaceKeys(MixQuery q, Dictionary<string, object> p)
+    {
+        var filter = "";
+        if (q.Region is not null)
+        {
+            filter += CountryKeys + "region = @Region)";
+            p["Region"] = q.Region;
+        }
+
+        if (q.Country is not null)
+        {
+            filter += CountryKeys + "alpha2 = @Country)";
+            p["Country"] = q.Country;
+        }
+
+        return filter;
+    }
+
     /// <summary>
     /// The conditions over grant_day_totals t: funder, period and source (its rows keep the effective source,
     /// 'manual' for a corrected grant); only for a query that <see cref="ReadsDayTotals"/>.

@@ -100,9 +100,19 @@ internal sealed class MixStore(Db db)
 
     /// <summary>The grants of the funder's report <paramref name="q"/> kept for their medians, before any factor is
     /// known (<see cref="MixMedianRead"/>): converted later by
-    /// <see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>.</summary>
+    /// <see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal}, string)"/>.</summary>
     public Task<MixMedians> ReadMediansAsync(long funderId, MixQuery q, CancellationToken ct) =>
         MixMedianRead.ReadAsync(db, funderId, q, ct);
+
+    /// <summary>Whether the database computes the medians of the funder's report <paramref name="q"/>
+    /// (<see cref="MixDatabaseMedians.ServesAsync"/>).</summary>
+    public Task<bool> MediansInDatabaseAsync(long funderId, MixQuery q, CancellationToken ct) =>
+        MixDatabaseMedians.ServesAsync(db, funderId, q, ct);
+
+    /// <summary>The medians of the funder's report <paramref name="q"/> computed by the database, or null
+    /// (<see cref="MixDatabaseMedians.ReadAsync"/>).</summary>
+    public Task<IReadOnlyList<MedianRow>?> ComputeMediansAsync(long funderId, MixQuery q, CancellationToken ct) =>
+        MixDatabaseMedians.ReadAsync(db, funderId, q, ct);
 
     private static string From(MixQuery q) => FromGrants + MixFilter.RegionJoin(q);
 

@@ -46,6 +46,13 @@ internal interface IDbDialect
     /// </summary>
     string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
 
+    /// <summary>
+    /// An aggregate answering twice the median of the integer <paramref name="expression"/> over the group (the sum of
+    /// its one or two middle values, an integer), exact while every value is under 2^52 in absolute value; null where
+    /// the engine has no such aggregate (SQLite; SQL Server's PERCENTILE_CONT is a window function).
+    /// </summary>
+    string? TwiceTheMedian(string expression);
+
     /// <summary>The engine's type for a column of the logical <paramref name="type"/>.</summary>
     string TypeName(ColumnType type);
 
