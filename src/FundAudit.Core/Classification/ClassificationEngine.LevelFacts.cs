@@ -31,7 +31,8 @@ public sealed partial class ClassificationEngine
         double RunnerUp,
         double TextGlobal,
         List<string> Evidence,
-        List<string> NamePlaces
+        List<string> NamePlaces,
+        double RecipientNational
     );
 
     private LevelFacts LevelFactsOf(
@@ -217,10 +218,16 @@ public sealed partial class ClassificationEngine
         Span<double> hint = stackalloc double[5];
         hint.Clear();
         var evidence = new List<string>();
-        double textGlobal = 0;
+        double textGlobal = 0,
+            recipientNational = 0;
         foreach (var id in hits)
         {
-            if (_kind[id] == TermKind.LevelHint)
+            if (_kind[id] == TermKind.RecipientKind && _sub[id] == (int)GrantLevel.National)
+            {
+                recipientNational += _weight[id];
+                evidence.Add(_evidence[id]);
+            }
+            else if (_kind[id] == TermKind.LevelHint)
             {
                 hint[_sub[id]] += _weight[id];
                 textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
@@ -228,7 +235,15 @@ public sealed partial class ClassificationEngine
             }
         }
 
-        var names = TextPlaces(hits, factor, PlaceInName, recipientBase).SubNational;
+        var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
+        if (named.SubPlaces.Any(p => p.Kind == SubPlaceKind.ConstituentCountry))
+        {
+            // "Women's Aid Federation Northern Ireland": a constituent country is sub-national (TAXONOMY.md).
+            recipientNational = 0;
+            evidence.RemoveAll(e => e.StartsWith("recipient's name:", StringComparison.Ordinal));
+        }
+
+        var names = named.SubNational;
         var best = GrantLevel.Unclassified;
         double bestScore = 0,
             runnerUp = 0;
@@ -252,7 +267,8 @@ public sealed partial class ClassificationEngine
             runnerUp,
             textGlobal,
             evidence,
-            names
+            names,
+            recipientNational
         );
     }
 }
