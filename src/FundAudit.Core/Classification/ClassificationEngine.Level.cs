@@ -29,7 +29,7 @@ public sealed partial class ClassificationEngine
     )
     {
         var evidence = new List<string>();
-        var facts = LevelFactsOf(grant, hits, factor, evidence);
+        var facts = LevelFactsOf(grant, hits, factor, purpose == GrantPurpose.Campaign, evidence);
 
         // A campaign of a recipient on a register of one constituent country (GB-SC Scotland, GB-NIC Northern
         // Ireland) speaks to that sub-national territory, not to the whole country.

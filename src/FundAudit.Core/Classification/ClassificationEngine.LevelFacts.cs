@@ -39,6 +39,7 @@ public sealed partial class ClassificationEngine
         GrantRecord grant,
         ReadOnlySpan<int> hits,
         ReadOnlySpan<float> factor,
+        bool campaign,
         List<string> evidence
     )
     {
@@ -63,10 +64,12 @@ public sealed partial class ClassificationEngine
             );
             (work, source, fromText) = (text, "places named in the text", true);
         }
-        else if (baseCountry is null && work.RefineBy(text, evidence))
+        else if ((baseCountry is null || (work.IsOnly(baseCountry) && !campaign)) && work.RefineBy(text, evidence))
         {
-            // Nobody says where the recipient is based (an IATI partner named only in free text): the places the
-            // text names inside the one country are the best evidence of where the work happens.
+            // Nobody says where the recipient is based (an IATI partner named only in free text), or the one country
+            // is the recipient's own, which says nothing about the work's place (TAXONOMY.md): the places the text
+            // names inside it are the best evidence of where the work happens. Not for a campaign, which speaks to
+            // the country's policy-makers where they sit ("meetings with embassies in Phnom Penh").
             (source, fromText) = ("beneficiary locations and places named in the text", true);
         }
         else if (work.IsOneWholeCountry && baseCountry is null && text.Countries.Any(c => c != work.Countries[0]))
