@@ -29,7 +29,7 @@ public sealed partial class ClassificationEngine
     )
     {
         var evidence = new List<string>();
-        var facts = LevelFactsOf(grant, hits, factor, evidence);
+        var facts = LevelFactsOf(grant, hits, factor, purpose == GrantPurpose.Campaign, evidence);
 
         // A campaign of a recipient on a register of one constituent country (GB-SC Scotland, GB-NIC Northern
         // Ireland) speaks to that sub-national territory, not to the whole country.
@@ -227,7 +227,7 @@ public sealed partial class ClassificationEngine
             return null; // "UK Wide" in the data: neither the recipient's name nor a word makes the grant local
         }
 
-        if (f.Hints.NamePlaces.Count > 0)
+        if (f.Hints.NamePlaces.Count > 0 && !NationalRecipient(f))
         {
             evidence.Add(
                 $"work in {c.Alpha2}; the recipient's name names {string.Join(", ", f.Hints.NamePlaces)} → " + $"local"
@@ -247,6 +247,28 @@ public sealed partial class ClassificationEngine
         return null;
     }
 
+    /// <summary>
+    /// The recipient's name says it is an organisation of the whole country (TAXONOMY.md, level `national`: "an
+    /// organisation based in one country and working across that country": a university, a national charity),
+    /// and the text does not describe a local group.
+    /// </summary>
+    private bool NationalRecipient(LevelFacts f) =>
+        f.Hints.RecipientNational >= _rules.LevelMinimumScore && f.Hints.Local < _rules.LevelMinimumScore;
+
+    private Dimension<GrantLevel>? BaseNationalRecipient(LevelFacts f, List<string> evidence)
+    {
+        if (!NationalRecipient(f))
+        {
+            return null;
+        }
+
+        evidence.Add(
+            $"recipient based in {f.BaseText}; nothing says where the work happens, and its name says it is an "
+                + "organisation of the whole country → national"
+        );
+        return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseRecipient, 0.6, evidence);
+    }
+
     private Dimension<GrantLevel>? FromBaseOnly(LevelFacts f, bool campaign, List<string> evidence)
     {
         if (f.Base is null)
@@ -261,6 +283,11 @@ public sealed partial class ClassificationEngine
         }
 
         evidence.AddRange(f.Hints.Evidence);
+        if (BaseNationalRecipient(f, evidence) is { } national)
+        {
+            return national;
+        }
+
         if (f.Hints.NamePlaces.Count > 0)
         {
             evidence.Add(
@@ -294,6 +321,13 @@ public sealed partial class ClassificationEngine
             return Decide(GrantLevel.Local, ClassificationSource.Rule, ConfidenceKeys.LevelBaseLocal, 0.6, evidence);
         }
 
+        return BaseOnlyDefault(f, campaign, evidence);
+    }
+
+    /// <summary>Only the recipient's base is known and nothing in the text decides: a campaign is national, else
+    /// the rule set's <c>baseOnly</c> level.</summary>
+    private Dimension<GrantLevel> BaseOnlyDefault(LevelFacts f, bool campaign, List<string> evidence)
+    {
         if (campaign)
         {
             return CampaignNational(f, evidence);

@@ -31,13 +31,15 @@ public sealed partial class ClassificationEngine
         double RunnerUp,
         double TextGlobal,
         List<string> Evidence,
-        List<string> NamePlaces
+        List<string> NamePlaces,
+        double RecipientNational
     );
 
     private LevelFacts LevelFactsOf(
         GrantRecord grant,
         ReadOnlySpan<int> hits,
         ReadOnlySpan<float> factor,
+        bool campaign,
         List<string> evidence
     )
     {
@@ -62,10 +64,12 @@ public sealed partial class ClassificationEngine
             );
             (work, source, fromText) = (text, "places named in the text", true);
         }
-        else if (baseCountry is null && work.RefineBy(text, evidence))
+        else if ((baseCountry is null || (work.IsOnly(baseCountry) && !campaign)) && work.RefineBy(text, evidence))
         {
-            // Nobody says where the recipient is based (an IATI partner named only in free text): the places the
-            // text names inside the one country are the best evidence of where the work happens.
+            // Nobody says where the recipient is based (an IATI partner named only in free text), or the one country
+            // is the recipient's own, which says nothing about the work's place (TAXONOMY.md): the places the text
+            // names inside it are the best evidence of where the work happens. Not for a campaign, which speaks to
+            // the country's policy-makers where they sit ("meetings with embassies in Phnom Penh").
             (source, fromText) = ("beneficiary locations and places named in the text", true);
         }
         else if (work.IsOneWholeCountry && baseCountry is null && AnyOther(text.Countries, work.Countries[0]))
@@ -244,10 +248,16 @@ public sealed partial class ClassificationEngine
         Span<double> hint = stackalloc double[5];
         hint.Clear();
         var evidence = new List<string>();
-        double textGlobal = 0;
+        double textGlobal = 0,
+            recipientNational = 0;
         foreach (var id in hits)
         {
-            if (_kind[id] == TermKind.LevelHint)
+            if (_kind[id] == TermKind.RecipientKind && _sub[id] == (int)GrantLevel.National)
+            {
+                recipientNational += _weight[id];
+                evidence.Add(_evidence[id]);
+            }
+            else if (_kind[id] == TermKind.LevelHint)
             {
                 hint[_sub[id]] += _weight[id];
                 textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
@@ -255,7 +265,15 @@ public sealed partial class ClassificationEngine
             }
         }
 
-        var names = TextPlaces(hits, factor, PlaceInName, recipientBase).SubNational;
+        var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
+        if (named.SubPlaces.Any(p => p.Kind == SubPlaceKind.ConstituentCountry))
+        {
+            // "Women's Aid Federation Northern Ireland": a constituent country is sub-national (TAXONOMY.md).
+            recipientNational = 0;
+            evidence.RemoveAll(e => e.StartsWith("recipient's name:", StringComparison.Ordinal));
+        }
+
+        var names = named.SubNational;
         var best = GrantLevel.Unclassified;
         double bestScore = 0,
             runnerUp = 0;
@@ -279,7 +297,8 @@ public sealed partial class ClassificationEngine
             runnerUp,
             textGlobal,
             evidence,
-            names
+            names,
+            recipientNational
         );
     }
 }

@@ -64,6 +64,14 @@ public sealed partial class ClassificationEngine
                     Add(RuleSet.FoldTerm(t.Term), TermKind.LevelHint, (int)level, t.Weight, t.Term);
                 }
             }
+
+            foreach (var (level, terms) in rules.RecipientLevelTerms)
+            {
+                foreach (var t in terms)
+                {
+                    Add(RuleSet.FoldTerm(t.Term), TermKind.RecipientKind, (int)level, t.Weight, t.Term);
+                }
+            }
         }
 
         /// <summary>Names (and demonyms) of countries, regions and places in countries looked for in free

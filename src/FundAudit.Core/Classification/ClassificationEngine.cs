@@ -118,6 +118,7 @@ public sealed partial class ClassificationEngine
             {
                 TermKind.Purpose => RuleSet.PurposeName((GrantPurpose)_sub[i]),
                 TermKind.LevelHint => LevelNames.Name((GrantLevel)_sub[i]),
+                TermKind.RecipientKind => $"recipient's name: {LevelNames.Name((GrantLevel)_sub[i])} organisation",
                 TermKind.Flexible => "flexible",
                 TermKind.ClauseMarker => "clause",
                 TermKind.PurposeException => RuleSet.PurposeName((GrantPurpose)_sub[i]),
@@ -154,6 +155,10 @@ public sealed partial class ClassificationEngine
         /// <summary>A place whose name is also an ordinary word, after a locative preposition ("in Goma"): read only
         /// where the text writes the name with a capital.</summary>
         ContextPlace,
+
+        /// <summary>A term of the recipient's name that says what kind of organisation it is ("university"): read
+        /// only in the name.</summary>
+        RecipientKind,
     }
 
     private enum Field : byte
@@ -248,6 +253,13 @@ public sealed partial class ClassificationEngine
     /// Notes the terms found in one field: where places were named, the strongest factor of every other term (the
     /// title's weight, a clause marker's re-weighting). Returns the new count of fired terms.
     /// </summary>
+    /// <summary>Terms not read in this field: a negated country anywhere; a recipient-kind term outside the
+    /// recipient's name; in the name, anything but level hints, recipient kinds and places.</summary>
+    private static bool Skipped(TermKind kind, Field field, bool isPlace) =>
+        kind == TermKind.NotPlace
+        || (kind == TermKind.RecipientKind && field != Field.RecipientName)
+        || (field == Field.RecipientName && kind is not (TermKind.LevelHint or TermKind.RecipientKind) && !isPlace);
+
     private int Record(ReadOnlySpan<int> ids, Field field, Span<float> factor, Span<int> fired, int firedCount)
     {
         var f = field switch
@@ -260,7 +272,7 @@ public sealed partial class ClassificationEngine
         {
             var kind = _kind[id];
             var isPlace = kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace or TermKind.ContextPlace;
-            if (kind == TermKind.NotPlace || (field == Field.RecipientName && kind != TermKind.LevelHint && !isPlace))
+            if (Skipped(kind, field, isPlace))
             {
                 continue; // an organisation's name says who it is and where, not what the grant is for
             }

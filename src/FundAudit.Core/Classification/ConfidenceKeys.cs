@@ -46,6 +46,10 @@ public static class ConfidenceKeys
     /// <summary>Rule 6: only the recipient's base country is known, nothing else: its ordinary level.</summary>
     public const string LevelBaseOnly = "level.base.only";
 
+    /// <summary>Only the recipient's base is known (or one whole country), and its name says it is an organisation
+    /// of the whole country (a university, a national charity): national.</summary>
+    public const string LevelBaseRecipient = "level.base.recipient";
+
     /// <summary>Rule 7/8: no place of work known and the grant is a campaign: national.</summary>
     public const string LevelBaseCampaign = "level.base.campaign";
 
@@ -103,6 +107,7 @@ public static class ConfidenceKeys
         LevelBaseLocal,
         LevelBaseNational,
         LevelBaseOnly,
+        LevelBaseRecipient,
         LevelBaseCampaign,
         LevelTextHints,
         LevelIndividual,

@@ -7,14 +7,23 @@ public sealed partial class RuleSet
     private sealed record LevelSection(
         double MinimumScore,
         GrantLevel BaseOnly,
-        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms
-    );
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms,
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> RecipientTerms
+    )
+    {
+        public RuleExtras Extras(
+            IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions,
+            int otherMinimumWords,
+            IReadOnlyDictionary<string, double> confidences
+        ) => new(exceptions, otherMinimumWords, confidences, BaseOnly) { RecipientLevelTerms = RecipientTerms };
+    }
 
     private static LevelSection ReadLevelSection(JsonElement root, List<RuleSetError> errors)
     {
         double lMin = 2;
         var baseOnly = GrantLevel.Local;
         var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+        var recipientTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
         if (root.TryGetProperty("level", out var level))
         {
             if (level.ValueKind != JsonValueKind.Object)
@@ -23,7 +32,7 @@ public sealed partial class RuleSet
             }
             else
             {
-                CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly");
+                CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly", "recipientTerms");
                 lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
                 if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
                 {
@@ -31,30 +40,36 @@ public sealed partial class RuleSet
                 }
                 if (level.TryGetProperty("terms", out var lt))
                 {
-                    ReadLevelTerms(lt, levelTerms, errors);
+                    ReadLevelTerms(lt, "$.level.terms", levelTerms, errors);
+                }
+
+                if (level.TryGetProperty("recipientTerms", out var rt))
+                {
+                    ReadLevelTerms(rt, "$.level.recipientTerms", recipientTerms, errors);
                 }
             }
         }
 
-        return new LevelSection(lMin, baseOnly, levelTerms);
+        return new LevelSection(lMin, baseOnly, levelTerms, recipientTerms);
     }
 
     private static void ReadLevelTerms(
         JsonElement lt,
+        string at,
         Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> levelTerms,
         List<RuleSetError> errors
     )
     {
         if (lt.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new RuleSetError("$.level.terms", "terms must be an object: level → { term: weight }"));
+            errors.Add(new RuleSetError(at, "terms must be an object: level → { term: weight }"));
             return;
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var l in lt.EnumerateObject())
         {
-            var path = "$.level.terms." + l.Name;
+            var path = at + "." + l.Name;
             if (!LevelNames.TryParse(l.Name, out var gl))
             {
                 errors.Add(

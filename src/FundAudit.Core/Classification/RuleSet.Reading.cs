@@ -46,7 +46,7 @@ public sealed partial class RuleSet
                 return new RuleSetParseResult(null, errors);
             }
 
-            var extras = new RuleExtras(purpose.Exceptions, purpose.OtherMinimumWords, confidences, level.BaseOnly);
+            var extras = level.Extras(purpose.Exceptions, purpose.OtherMinimumWords, confidences);
             return new RuleSetParseResult(
                 new RuleSet(
                     version!,

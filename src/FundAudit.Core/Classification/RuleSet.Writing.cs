@@ -97,6 +97,17 @@ public sealed partial class RuleSet
         }
 
         w.WriteEndObject();
+        if (RecipientLevelTerms.Count > 0)
+        {
+            w.WriteStartObject("recipientTerms");
+            foreach (var (l, terms) in RecipientLevelTerms.OrderBy(kv => kv.Key))
+            {
+                WriteTerms(w, LevelNames.Name(l), terms);
+            }
+
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

@@ -71,7 +71,14 @@ public sealed partial class RuleSet
         OtherMinimumWords = extras.OtherMinimumWords;
         Confidences = extras.Confidences;
         BaseOnlyLevel = extras.BaseOnlyLevel;
+        RecipientLevelTerms = extras.RecipientLevelTerms;
     }
+
+    /// <summary>
+    /// Terms read only in the recipient's name that say what kind of organisation it is, per level
+    /// (<c>level.recipientTerms</c>: "university", "national" → an organisation of the whole country).
+    /// </summary>
+    public IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> RecipientLevelTerms { get; }
 
     /// <summary>
     /// The level given when only the recipient's base country is known and nothing says where the work happens: the
@@ -187,4 +194,9 @@ internal sealed record RuleExtras(
     int OtherMinimumWords,
     IReadOnlyDictionary<string, double> Confidences,
     GrantLevel BaseOnlyLevel
-);
+)
+{
+    /// <summary>Terms of the recipient's name that say its kind, per level (<c>level.recipientTerms</c>).</summary>
+    public IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> RecipientLevelTerms { get; init; } =
+        new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+}

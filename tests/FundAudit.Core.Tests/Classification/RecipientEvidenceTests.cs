@@ -96,4 +96,21 @@ public sealed class RecipientEvidenceTests
         Assert.Equal(GrantPurpose.Other, purpose.Value);
         Assert.DoesNotContain(purpose.Evidence, e => e.Contains("'advocacy'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_recipients_own_country_as_beneficiary_location_gives_way_to_a_town_the_text_names()
+    {
+        // TAXONOMY.md: a funder that records the recipient's own country says nothing about the work's place; the
+        // sub-national place the description names does.
+        var inTown = Classify(
+            Make(title: "Core costs of a tech hub in Mombasa", recipientCountry: "KE", locations: [Country("KE")])
+        ).Level;
+        Assert.Equal(GrantLevel.Local, inTown.Value);
+        Assert.Contains(inTown.Evidence, e => e.Contains("the text names places inside it", StringComparison.Ordinal));
+
+        var country = Classify(
+            Make(title: "Core costs of a tech hub", recipientCountry: "KE", locations: [Country("KE")])
+        ).Level;
+        Assert.Equal(GrantLevel.National, country.Value);
+    }
 }
