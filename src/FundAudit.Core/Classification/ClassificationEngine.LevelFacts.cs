@@ -250,9 +250,13 @@ public sealed partial class ClassificationEngine
         var evidence = new List<string>();
         double textGlobal = 0,
             recipientNational = 0;
+        var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
+        // "Women's Aid Federation Northern Ireland": a constituent country in the name is sub-national (TAXONOMY.md),
+        // so the name's kind terms say nothing of a national organisation.
+        var kindCounts = !named.SubPlaces.Any(p => p.Kind == SubPlaceKind.ConstituentCountry);
         foreach (var id in hits)
         {
-            if (_kind[id] == TermKind.RecipientKind && _sub[id] == (int)GrantLevel.National)
+            if (kindCounts && _kind[id] == TermKind.RecipientKind && _sub[id] == (int)GrantLevel.National)
             {
                 recipientNational += _weight[id];
                 evidence.Add(_evidence[id]);
@@ -263,14 +267,6 @@ public sealed partial class ClassificationEngine
                 textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
                 evidence.Add(_evidence[id]);
             }
-        }
-
-        var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
-        if (named.SubPlaces.Any(p => p.Kind == SubPlaceKind.ConstituentCountry))
-        {
-            // "Women's Aid Federation Northern Ireland": a constituent country is sub-national (TAXONOMY.md).
-            recipientNational = 0;
-            evidence.RemoveAll(e => e.StartsWith("recipient's name:", StringComparison.Ordinal));
         }
 
         var names = named.SubNational;
