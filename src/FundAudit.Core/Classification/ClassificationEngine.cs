@@ -249,10 +249,6 @@ public sealed partial class ClassificationEngine
         }
     }
 
-    /// <summary>
-    /// Notes the terms found in one field: where places were named, the strongest factor of every other term (the
-    /// title's weight, a clause marker's re-weighting). Returns the new count of fired terms.
-    /// </summary>
     /// <summary>Terms not read in this field: a negated country anywhere; a recipient-kind term outside the
     /// recipient's name; in the name, anything but level hints, recipient kinds and places.</summary>
     private static bool Skipped(TermKind kind, Field field, bool isPlace) =>
@@ -260,6 +256,10 @@ public sealed partial class ClassificationEngine
         || (kind == TermKind.RecipientKind && field != Field.RecipientName)
         || (field == Field.RecipientName && kind is not (TermKind.LevelHint or TermKind.RecipientKind) && !isPlace);
 
+    /// <summary>
+    /// Notes the terms found in one field: where places were named, the strongest factor of every other term (the
+    /// title's weight, a clause marker's re-weighting). Returns the new count of fired terms.
+    /// </summary>
     private int Record(ReadOnlySpan<int> ids, Field field, Span<float> factor, Span<int> fired, int firedCount)
     {
         var f = field switch
