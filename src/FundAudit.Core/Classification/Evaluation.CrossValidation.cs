@@ -53,7 +53,7 @@ public static partial class Evaluation
         var answers = new List<(int Fold, string Dimension, string Key, bool Right)>();
         foreach (var c in cases)
         {
-            var fold = (int)(StableHash(c.Id) % (uint)folds);
+            var fold = FoldOf(c.Id, folds);
             var r = engine.Classify(c.Grant);
             answers.Add((fold, "level", DecisionOf(r.Level.Evidence) ?? "(none)", r.Level.Value == c.Level));
             answers.Add((fold, "purpose", DecisionOf(r.Purpose.Evidence) ?? "(none)", r.Purpose.Value == c.Purpose));
@@ -138,8 +138,10 @@ public static partial class Evaluation
         return sb.ToString();
     }
 
-    /// <summary>FNV-1a over the id's UTF-16 code units: the same fold on every run and every machine.</summary>
-    private static uint StableHash(string id)
+    /// <summary>The cross-validation fold of a grant <paramref name="id"/> among <paramref name="folds"/>: FNV-1a over
+    /// the id's UTF-16 code units, so the same fold on every run and every machine (the text model's evaluation folds
+    /// alike).</summary>
+    internal static int FoldOf(string id, int folds = CalibrationFolds)
     {
         var h = 2166136261u;
         foreach (var ch in id)
@@ -147,6 +149,6 @@ public static partial class Evaluation
             h = (h ^ ch) * 16777619u;
         }
 
-        return h;
+        return (int)(h % (uint)folds);
     }
 }

@@ -201,19 +201,8 @@ internal static class ModelEvaluation
         );
     }
 
-    /// <summary>The fold of a grant: FNV-1a over its id's UTF-16 code units modulo 5, as
-    /// <see cref="Evaluation.CrossValidate"/> folds it (its hash is private to the production assembly;
-    /// <see cref="CheckSameFolds"/> proves the copy gives the same folds).</summary>
-    internal static int FoldOf(string id)
-    {
-        var h = 2166136261u;
-        foreach (var ch in id)
-        {
-            h = (h ^ ch) * 16777619u;
-        }
-
-        return (int)(h % Folds);
-    }
+    /// <summary>The fold of a grant, as <see cref="Evaluation.CrossValidate"/> folds it.</summary>
+    internal static int FoldOf(string id) => Evaluation.FoldOf(id, Folds);
 
     private static ModelOptions ParseOptions(string[] args) =>
         new(
