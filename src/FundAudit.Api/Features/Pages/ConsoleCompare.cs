@@ -109,14 +109,7 @@ internal static class ConsoleCompare
             ThenLabel = $"{c!.Baseline.Name} ({Period(c.Baseline.Period)})",
             NowLabel = Period(c.Period),
             Currency = c.Currency,
-            Lines = new MixComparison.Lines(
-                c.Levels,
-                c.Purposes,
-                c.PreventionCollective,
-                c.Flexible,
-                c.Local,
-                c.Unclassified
-            ),
+            Lines = MixComparison.Lines.Of(c),
             Note = c.Note,
             Chart = chart,
             DownloadPath = $"/app/downloads/baselines/{id}/compare",
@@ -167,14 +160,7 @@ internal static class ConsoleCompare
             ThenLabel = Period(c.Then),
             NowLabel = Period(c.Now),
             Currency = c.Currency,
-            Lines = new MixComparison.Lines(
-                c.Levels,
-                c.Purposes,
-                c.PreventionCollective,
-                c.Flexible,
-                c.Local,
-                c.Unclassified
-            ),
+            Lines = MixComparison.Lines.Of(c),
             Note = c.Note,
             Chart = chart,
             DownloadPath = "/app/downloads/compare",
