@@ -73,10 +73,7 @@ internal static class ConsoleCompare
     {
         var id = ConsoleForms.Id(data.Form, "baseline", errors);
         var request = new CompareBaseline.Request(now.From, now.To, null);
-        foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
-        {
-            errors.TryAdd("now" + failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-        }
+        await ConsoleForms.ValidateAsync(validator, request, errors, "now", ct);
 
         if (errors.Count > 0 || id is null)
         {
