@@ -49,7 +49,7 @@ internal static class CompareBaseline
         Line Unclassified,
         long TotalThenMinor,
         long TotalNowMinor
-    );
+    ) : MixComparison.IComparison;
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         long id,
@@ -80,7 +80,7 @@ internal static class CompareBaseline
         }
 
         var csv = MixComparison.Csv(
-            new MixComparison.Lines(r.Levels, r.Purposes, r.PreventionCollective, r.Flexible, r.Local, r.Unclassified),
+            MixComparison.Lines.Of(r),
             [
                 "dimension",
                 "name",

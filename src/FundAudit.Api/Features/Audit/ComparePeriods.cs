@@ -52,7 +52,7 @@ internal static class ComparePeriods
         CompareBaseline.Line Unclassified,
         long TotalThenMinor,
         long TotalNowMinor
-    );
+    ) : MixComparison.IComparison;
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
@@ -84,7 +84,7 @@ internal static class ComparePeriods
 
         var r = await ComparisonAsync(user.FunderId(), then!, now!, store, ct);
         var csv = MixComparison.Csv(
-            new MixComparison.Lines(r.Levels, r.Purposes, r.PreventionCollective, r.Flexible, r.Local, r.Unclassified),
+            MixComparison.Lines.Of(r),
             ["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "then", "now", "currency"],
             [Label(r.Then), Label(r.Now), r.Currency]
         );

@@ -24,7 +24,28 @@ internal static class MixComparison
         CompareBaseline.Line Flexible,
         CompareBaseline.Line Local,
         CompareBaseline.Line Unclassified
-    );
+    )
+    {
+        /// <summary>The lines a comparison's answer carries (a baseline's or two periods').</summary>
+        public static Lines Of(IComparison c) =>
+            new(c.Levels, c.Purposes, c.PreventionCollective, c.Flexible, c.Local, c.Unclassified);
+    }
+
+    /// <summary>An answer that carries the compared lines side by side (each comparison's <c>Response</c>).</summary>
+    public interface IComparison
+    {
+        IReadOnlyList<CompareBaseline.Line> Levels { get; }
+
+        IReadOnlyList<CompareBaseline.Line> Purposes { get; }
+
+        CompareBaseline.Line PreventionCollective { get; }
+
+        CompareBaseline.Line Flexible { get; }
+
+        CompareBaseline.Line Local { get; }
+
+        CompareBaseline.Line Unclassified { get; }
+    }
 
     /// <summary>Each level, purpose and headline share then and now, and the shift in points.</summary>
     public static Lines Compare(BaselineSnapshot then, BaselineSnapshot now)

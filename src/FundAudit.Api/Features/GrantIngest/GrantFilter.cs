@@ -66,34 +66,35 @@ internal sealed record GrantFilter(
         var where = new List<string> { "g.funder_id = @FunderId" };
         var p = new DynamicParameters();
         p.Add("FunderId", funderId);
+        void And(string condition, string parameter, object value)
+        {
+            where.Add(condition);
+            p.Add(parameter, value);
+        }
+
         if (From is { } from)
         {
-            where.Add("g.award_date >= @From");
-            p.Add("From", from);
+            And("g.award_date >= @From", "From", from);
         }
 
         if (To is { } to)
         {
-            where.Add("g.award_date <= @To");
-            p.Add("To", to);
+            And("g.award_date <= @To", "To", to);
         }
 
         if (Currency is not null)
         {
-            where.Add("g.currency = @Currency");
-            p.Add("Currency", Currency);
+            And("g.currency = @Currency", "Currency", Currency);
         }
 
         if (RecipientCountry is not null)
         {
-            where.Add("upper(g.recipient_country) = @RecipientCountry");
-            p.Add("RecipientCountry", RecipientCountry);
+            And("upper(g.recipient_country) = @RecipientCountry", "RecipientCountry", RecipientCountry);
         }
 
         if (ImportId is { } import)
         {
-            where.Add("g.import_id = @ImportId");
-            p.Add("ImportId", import);
+            And("g.import_id = @ImportId", "ImportId", import);
         }
 
         if (Text is not null)
@@ -101,8 +102,7 @@ internal sealed record GrantFilter(
             var title = dialect.ContainsIgnoreCase("g.title", "Text");
             var description = dialect.ContainsIgnoreCase("g.description", "Text");
             var recipient = dialect.ContainsIgnoreCase("g.recipient_org_name", "Text");
-            where.Add($"({title} OR {description} OR {recipient})");
-            p.Add("Text", "%" + EscapeLike(Text) + "%");
+            And($"({title} OR {description} OR {recipient})", "Text", "%" + EscapeLike(Text) + "%");
         }
 
         return (where, p);

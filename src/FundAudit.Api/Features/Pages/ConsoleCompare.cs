@@ -73,10 +73,7 @@ internal static class ConsoleCompare
     {
         var id = ConsoleForms.Id(data.Form, "baseline", errors);
         var request = new CompareBaseline.Request(now.From, now.To, null);
-        foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
-        {
-            errors.TryAdd("now" + failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-        }
+        await ConsoleForms.ValidateAsync(validator, request, errors, "now", ct);
 
         if (errors.Count > 0 || id is null)
         {
@@ -109,14 +106,7 @@ internal static class ConsoleCompare
             ThenLabel = $"{c!.Baseline.Name} ({Period(c.Baseline.Period)})",
             NowLabel = Period(c.Period),
             Currency = c.Currency,
-            Lines = new MixComparison.Lines(
-                c.Levels,
-                c.Purposes,
-                c.PreventionCollective,
-                c.Flexible,
-                c.Local,
-                c.Unclassified
-            ),
+            Lines = MixComparison.Lines.Of(c),
             Note = c.Note,
             Chart = chart,
             DownloadPath = $"/app/downloads/baselines/{id}/compare",
@@ -167,14 +157,7 @@ internal static class ConsoleCompare
             ThenLabel = Period(c.Then),
             NowLabel = Period(c.Now),
             Currency = c.Currency,
-            Lines = new MixComparison.Lines(
-                c.Levels,
-                c.Purposes,
-                c.PreventionCollective,
-                c.Flexible,
-                c.Local,
-                c.Unclassified
-            ),
+            Lines = MixComparison.Lines.Of(c),
             Note = c.Note,
             Chart = chart,
             DownloadPath = "/app/downloads/compare",

@@ -111,21 +111,31 @@ internal static class ConsoleForms
     /// unless
     /// the field already has one of its own (a date that could not be read).
     /// </summary>
+    public static Task ValidateAsync<T>(
+        IValidator<T> validator,
+        T request,
+        Dictionary<string, string> errors,
+        CancellationToken ct
+    ) => ValidateAsync(validator, request, errors, "", ct);
+
+    /// <summary><see cref="ValidateAsync{T}(IValidator{T}, T, Dictionary{string, string}, CancellationToken)"/> for a
+    /// form whose fields are named <paramref name="fieldPrefix"/> and the property name in lower case.</summary>
     public static async Task ValidateAsync<T>(
         IValidator<T> validator,
         T request,
         Dictionary<string, string> errors,
+        string fieldPrefix,
         CancellationToken ct
     )
     {
         foreach (var failure in (await validator.ValidateAsync(request, ct)).Errors)
         {
-            errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
+            errors.TryAdd(fieldPrefix + failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
         }
     }
 
-    /// <summary><see cref="ValidateAsync"/>, only when every field could be read (no problem in
-    /// <paramref name="errors"/> yet).</summary>
+    /// <summary><see cref="ValidateAsync{T}(IValidator{T}, T, Dictionary{string, string}, CancellationToken)"/>, only
+    /// when every field could be read (no problem in <paramref name="errors"/> yet).</summary>
     public static Task ValidateIfReadAsync<T>(
         IValidator<T> validator,
         T request,

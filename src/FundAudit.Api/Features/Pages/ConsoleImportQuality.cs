@@ -34,11 +34,14 @@ internal static class ConsoleImportQuality
             return new ImportQualitySummary(new QualityPageQuery("", "", currency, import.Id), null);
         }
 
-        var query = new QualityPageQuery(Day(span.From), Day(span.To), currency, import.Id);
-        var request = new GetQuality.Request(span.From, span.To, null, currency, null, null, null, null, import.Id);
+        var query = new QualityPageQuery(
+            ConsolePortfolio.Day(span.From),
+            ConsolePortfolio.Day(span.To),
+            currency,
+            import.Id
+        );
+        var request = GetQuality.Request.OfPeriod(span.From, span.To, currency, import.Id);
         var report = await GetQuality.ReportAsync(quality, user.FunderId(), request, ct);
         return new ImportQualitySummary(query, GetQuality.ToResponse(report, query.QueryString));
     }
-
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -246,16 +246,7 @@ internal static class ConsolePortfolio
         CancellationToken ct
     )
     {
-        var filters = new Audit.Quality.GetQuality.Request(
-            request.From,
-            request.To,
-            null,
-            request.Currency,
-            null,
-            null,
-            null,
-            null
-        );
+        var filters = Audit.Quality.GetQuality.Request.OfPeriod(request.From, request.To, request.Currency);
         var q = Audit.Quality.GetQuality.ToQuery(filters, quality.Options);
         var report = await quality.ReportAsync(user.FunderId(), q, null, ct); // summed by stored flags (0018)
         return Audit.Quality.GetQuality.ToResponse(report, "").Checks.Single(c => c.Code == "unclassified").Reasons;

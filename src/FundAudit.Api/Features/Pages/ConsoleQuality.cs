@@ -69,19 +69,7 @@ internal static class ConsoleQuality
             return Invalid(http, new QualityPageData(query, errors, null, null, null));
         }
 
-        var pageRequest = new QualityGrants.Request(
-            request.From,
-            request.To,
-            null,
-            request.Currency,
-            null,
-            null,
-            null,
-            null,
-            50,
-            cursor,
-            request.ImportId
-        );
+        var pageRequest = QualityGrants.Request.Page(request, 50, cursor);
         return (await QualityGrants.HandleAsync(code, pageRequest, q.User, q.Quality, ct)).Result switch
         {
             Ok<QualityGrants.Response> { Value: { } page } => ConsoleRender.Page<ConsoleQualityPage>(
@@ -137,17 +125,7 @@ internal static class ConsoleQuality
         );
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var (fromDate, toDate) = ConsoleForms.RequiredPeriod(query.From, query.To, errors);
-        var request = new GetQuality.Request(
-            fromDate,
-            toDate,
-            null,
-            query.Currency,
-            null,
-            null,
-            null,
-            null,
-            query.ImportId
-        );
+        var request = GetQuality.Request.OfPeriod(fromDate, toDate, query.Currency, query.ImportId);
         await ConsoleForms.ValidateIfReadAsync(new GetQuality.Validator(), request, errors, ct);
 
         return (query, request, errors);

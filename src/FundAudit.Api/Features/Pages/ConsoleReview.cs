@@ -68,15 +68,10 @@ internal static class ConsoleReview
             Blank(form["reason"])
         );
 
-        var validation = await validator.ValidateAsync(request, ct);
-        if (!validation.IsValid)
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        await ConsoleForms.ValidateAsync(validator, request, errors, ct);
+        if (errors.Count > 0)
         {
-            var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var failure in validation.Errors)
-            {
-                errors.TryAdd(failure.PropertyName.ToLowerInvariant(), failure.ErrorMessage);
-            }
-
             var attempt = new ReviewAttempt(id, request.Level, request.Purpose, request.Reason, errors);
             return await RenderAsync(
                 http,

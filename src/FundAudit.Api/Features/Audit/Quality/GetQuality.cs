@@ -29,7 +29,13 @@ internal static class GetQuality
         string? Country,
         string? Source,
         long? ImportId = null
-    ) : IMixFilter;
+    ) : IMixFilter
+    {
+        /// <summary>The grants of a period in one currency (and of one import, when given), no other filter: what the
+        /// console's pages ask.</summary>
+        public static Request OfPeriod(DateOnly? from, DateOnly? to, string? currency, long? importId = null) =>
+            new(from, to, null, currency, null, null, null, null, importId);
+    }
 
     /// <summary>How many grants share one kind of reason.</summary>
     /// <param name="Reason">The kind of reason ("level: no place known", "purpose: conflicting evidence").</param>

@@ -31,6 +31,23 @@ internal static class QualityGrants
     {
         public GetQuality.Request Filters =>
             new(From, To, FiscalYear, Currency, Programme, Region, Country, Source, ImportId);
+
+        /// <summary>A page of <paramref name="limit"/> grants after <paramref name="cursor"/> under
+        /// <paramref name="filters"/> (the inverse of <see cref="Filters"/>).</summary>
+        public static Request Page(GetQuality.Request filters, int limit, long? cursor) =>
+            new(
+                filters.From,
+                filters.To,
+                filters.FiscalYear,
+                filters.Currency,
+                filters.Programme,
+                filters.Region,
+                filters.Country,
+                filters.Source,
+                limit,
+                cursor,
+                filters.ImportId
+            );
     }
 
     /// <param name="Id">The grant's 360Giving identifier.</param>
