@@ -87,6 +87,8 @@ public sealed partial class ClassificationEngine
             (work, source, fromText) = (text, "places named in the text", true);
         }
 
+        // Read after the places of work, which a base known only from the name does not redefine.
+        baseCountry ??= international ? null : NamedBase(hits, factor, evidence);
         var hints = Hints(hits, factor, baseCountry);
         return new LevelFacts(baseCountry, work, source, fromText, hints, grant.RecipientIsIndividual, international);
     }
@@ -155,6 +157,25 @@ public sealed partial class ClassificationEngine
         }
 
         return AddressBase(grant, evidence);
+    }
+
+    /// <summary>
+    /// Where the recipient is based when no address, location or identifier says it: the one country its name names
+    /// ("Enterprise - United States", "Caritas Congo"), as TAXONOMY.md takes any evidence of the base. A name that
+    /// names places of several countries, or a world area, says nothing. Read after the places of work: a base
+    /// known only from a name does not make the beneficiary location "the recipient's own country".
+    /// </summary>
+    private Country? NamedBase(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, List<string> evidence)
+    {
+        var named = TextPlaces(hits, factor, PlaceInName, null);
+        if (named.Countries.Count != 1 || named.Areas.Count > 0 || named.Global)
+        {
+            return null;
+        }
+
+        var c = named.Countries[0];
+        evidence.Add($"the recipient's name names {c.Alpha2}: based there");
+        return c;
     }
 
     /// <summary>
