@@ -44,6 +44,12 @@ public sealed partial class ClassificationEngine
     )
     {
         var baseCountry = RecipientBase(grant, evidence, out var international);
+        if (baseCountry is not null && NameDenies(grant.RecipientOrgName, baseCountry))
+        {
+            evidence.Add($"the recipient's name says it is not of {baseCountry.Alpha2}: its base is unknown");
+            baseCountry = null;
+        }
+
         var work = new WorkPlaces();
         foreach (var loc in grant.BeneficiaryLocations)
         {
@@ -157,6 +163,29 @@ public sealed partial class ClassificationEngine
         }
 
         return AddressBase(grant, evidence);
+    }
+
+    /// <summary>
+    /// The recipient's name negates the country its data gives ("NGO - Non United States Unknown" with a channel
+    /// code of a United States NGO): the name is the more specific evidence, so the base is unknown.
+    /// </summary>
+    private static bool NameDenies(string? name, Country country)
+    {
+        if (string.IsNullOrEmpty(name) || !name.Contains("non", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var folded = " " + TextFold.Phrase(name) + " ";
+        foreach (var alias in (string[])[country.Name, .. country.Aliases])
+        {
+            if (folded.Contains(" non " + TextFold.Phrase(alias) + " ", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

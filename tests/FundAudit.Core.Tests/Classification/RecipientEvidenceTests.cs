@@ -157,4 +157,31 @@ public sealed class RecipientEvidenceTests
         ).Level;
         Assert.Equal(GrantLevel.National, two.Value);
     }
+
+    [Fact]
+    public void A_name_that_negates_the_recorded_country_leaves_the_base_unknown()
+    {
+        // "NGO - Non United States Unknown" published with the channel code of a United States NGO: the name is the
+        // more specific evidence, so the Brazilian grant is national, not global.
+        var denied = Classify(
+            Make(
+                title: "Job training for young people",
+                recipientName: "NGO - Non United States Unknown",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, denied.Value);
+        Assert.Contains("the recipient's name says it is not of US: its base is unknown", denied.Evidence);
+
+        var kept = Classify(
+            Make(
+                title: "Job training for young people",
+                recipientName: "NGO - United States Unknown",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.Global, kept.Value);
+    }
 }
