@@ -44,6 +44,12 @@ public sealed partial class ClassificationEngine
     )
     {
         var baseCountry = RecipientBase(grant, evidence, out var international);
+        if (baseCountry is not null && NameDenies(grant.RecipientOrgName, baseCountry))
+        {
+            evidence.Add($"the recipient's name says it is not of {baseCountry.Alpha2}: its base is unknown");
+            baseCountry = null;
+        }
+
         var work = new WorkPlaces();
         foreach (var loc in grant.BeneficiaryLocations)
         {
@@ -87,6 +93,8 @@ public sealed partial class ClassificationEngine
             (work, source, fromText) = (text, "places named in the text", true);
         }
 
+        // Read after the places of work, which a base known only from the name does not redefine.
+        baseCountry ??= international ? null : NamedBase(hits, factor, evidence);
         var hints = Hints(hits, factor, baseCountry);
         return new LevelFacts(baseCountry, work, source, fromText, hints, grant.RecipientIsIndividual, international);
     }
@@ -155,6 +163,48 @@ public sealed partial class ClassificationEngine
         }
 
         return AddressBase(grant, evidence);
+    }
+
+    /// <summary>
+    /// The recipient's name negates the country its data gives ("NGO - Non United States Unknown" with a channel
+    /// code of a United States NGO): the name is the more specific evidence, so the base is unknown.
+    /// </summary>
+    private static bool NameDenies(string? name, Country country)
+    {
+        if (string.IsNullOrEmpty(name) || !name.Contains("non", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var folded = " " + TextFold.Phrase(name) + " ";
+        foreach (var alias in (string[])[country.Name, .. country.Aliases])
+        {
+            if (folded.Contains(" non " + TextFold.Phrase(alias) + " ", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Where the recipient is based when no address, location or identifier says it: the one country its name names
+    /// ("Enterprise - United States", "Caritas Congo"), as TAXONOMY.md takes any evidence of the base. A name that
+    /// names places of several countries, or a world area, says nothing. Read after the places of work: a base
+    /// known only from a name does not make the beneficiary location "the recipient's own country".
+    /// </summary>
+    private Country? NamedBase(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, List<string> evidence)
+    {
+        var named = TextPlaces(hits, factor, PlaceInName, null);
+        if (named.Countries.Count != 1 || named.Areas.Count > 0 || named.Global)
+        {
+            return null;
+        }
+
+        var c = named.Countries[0];
+        evidence.Add($"the recipient's name names {c.Alpha2}: based there");
+        return c;
     }
 
     /// <summary>

@@ -123,6 +123,10 @@ public sealed partial class ClassificationEngine
 
             AddBasePlaceNames(placePhrases);
             AddContextPlaceNames(placePhrases);
+            foreach (var title in PersonTitles.Where(t => !placePhrases.Contains(t)))
+            {
+                Add(title, TermKind.PersonTitle, 0, 0, title); // "Queen Mary": a person, not Mary in Turkmenistan
+            }
         }
 
         /// <summary>Places whose names are also ordinary words ("Goma", "Derby"), after a locative preposition in

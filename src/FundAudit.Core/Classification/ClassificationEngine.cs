@@ -152,6 +152,10 @@ public sealed partial class ClassificationEngine
         /// it is not read as a place.</summary>
         NotPlace,
 
+        /// <summary>A title of a person ("Queen", "Professor", "St"): the place name right after it is a person's
+        /// name ("Queen Mary", "Professor Karen Vogtmann", "St Mary"), not a place.</summary>
+        PersonTitle,
+
         /// <summary>A place whose name is also an ordinary word, after a locative preposition ("in Goma"): read only
         /// where the text writes the name with a capital.</summary>
         ContextPlace,
@@ -237,7 +241,9 @@ public sealed partial class ClassificationEngine
         {
             var n = TextFold.Fold(text, buffer);
             Span<int> ids = stackalloc int[MaxMatchesPerField];
-            var found = _matcher.Match(buffer[..n], ids);
+            Span<int> spans = stackalloc int[MaxMatchesPerField * 2];
+            var found = _matcher.Match(buffer[..n], ids, spans);
+            DropPeoplesNames(ids[..found], spans);
             return Record(ids[..found], field, factor, fired, firedCount);
         }
         finally
@@ -252,7 +258,7 @@ public sealed partial class ClassificationEngine
     /// <summary>Terms not read in this field: a negated country anywhere; a recipient-kind term outside the
     /// recipient's name; in the name, anything but level hints, recipient kinds and places.</summary>
     private static bool Skipped(TermKind kind, Field field, bool isPlace) =>
-        kind == TermKind.NotPlace
+        kind is TermKind.NotPlace or TermKind.PersonTitle
         || (kind == TermKind.RecipientKind && field != Field.RecipientName)
         || (field == Field.RecipientName && kind is not (TermKind.LevelHint or TermKind.RecipientKind) && !isPlace);
 

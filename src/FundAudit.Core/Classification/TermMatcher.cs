@@ -115,7 +115,11 @@ internal sealed class TermMatcher
 
     /// <summary>Writes the ids of the terms found in <paramref name="text"/> (folded) to <paramref name="ids"/>;
     /// returns how many.</summary>
-    public int Match(ReadOnlySpan<char> text, Span<int> ids)
+    public int Match(ReadOnlySpan<char> text, Span<int> ids) => Match(text, ids, []);
+
+    /// <summary>As <see cref="Match(ReadOnlySpan{char}, Span{int})"/>, and writes where each term starts and ends in
+    /// the text to <paramref name="spans"/> (start, end: two entries a term) while it has room.</summary>
+    public int Match(ReadOnlySpan<char> text, Span<int> ids, Span<int> spans)
     {
         var count = 0;
         Span<int> stackNode = stackalloc int[64];
@@ -128,10 +132,16 @@ internal sealed class TermMatcher
             int resume;
             if (bestEnd > i)
             {
+                var before = count;
                 count = Append(accept[bestNode], ids, count);
                 if (bestNode2 >= 0)
                 {
                     count = Append(accept[bestNode2], ids, count);
+                }
+
+                for (var k = before; k < count && (2 * k) + 1 < spans.Length; k++)
+                {
+                    (spans[2 * k], spans[(2 * k) + 1]) = (i, bestEnd);
                 }
 
                 resume = bestEnd;

@@ -113,4 +113,75 @@ public sealed class RecipientEvidenceTests
         ).Level;
         Assert.Equal(GrantLevel.National, country.Value);
     }
+
+    [Fact]
+    public void The_one_country_a_recipients_name_names_is_its_base_when_nothing_else_says_it()
+    {
+        // TAXONOMY.md: where the recipient is based is evidence like any other, and a recipient based outside the
+        // region where the work happens is global (an IATI implementer named "Enterprise - United States Unknown").
+        var named = Classify(
+            Make(
+                title: "Airport modernisation feasibility study",
+                recipientName: "Enterprise - United States Unknown",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.Global, named.Value);
+        Assert.Contains("the recipient's name names US: based there", named.Evidence);
+
+        var negated = Classify(
+            Make(
+                title: "Airport modernisation feasibility study",
+                recipientName: "NGO - Non United States Unknown",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, negated.Value);
+
+        // A base the data gives wins over the name, and a name naming two countries says nothing.
+        var given = Classify(
+            Make(
+                title: "Airport modernisation feasibility study",
+                recipientName: "Friends of the United States",
+                recipientCountry: "BR",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, given.Value);
+        var two = Classify(
+            Make(
+                title: "Airport modernisation feasibility study",
+                recipientName: "Brazil-United States Chamber",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, two.Value);
+    }
+
+    [Fact]
+    public void A_name_that_negates_the_recorded_country_leaves_the_base_unknown()
+    {
+        // "NGO - Non United States Unknown" published with the channel code of a United States NGO: the name is the
+        // more specific evidence, so the Brazilian grant is national, not global.
+        var denied = Classify(
+            Make(
+                title: "Job training for young people",
+                recipientName: "NGO - Non United States Unknown",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, denied.Value);
+        Assert.Contains("the recipient's name says it is not of US: its base is unknown", denied.Evidence);
+
+        var kept = Classify(
+            Make(
+                title: "Job training for young people",
+                recipientName: "NGO - United States Unknown",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.Global, kept.Value);
+    }
 }
