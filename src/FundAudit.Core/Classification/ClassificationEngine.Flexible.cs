@@ -31,8 +31,14 @@ public sealed partial class ClassificationEngine
                 score += _weight[id];
                 evidence.Add(_evidence[id]);
             }
+            else if (_kind[id] == TermKind.FlexibleException)
+            {
+                score -= _weight[id];
+                evidence.Add($"flexible −{Fmt(_weight[id])} '{_label[id]}' (not unrestricted)");
+            }
         }
 
+        score = Math.Max(0, score);
         if (score >= _rules.FlexibleMinimumScore)
         {
             evidence.Add(_lines.FlexibleScore[Bits(score)]);
@@ -40,7 +46,7 @@ public sealed partial class ClassificationEngine
         }
 
         evidence.Add(
-            score > 0
+            evidence.Count > 0
                 ? _lines.FlexibleScore[Bits(score)]
                 : "no core, general or unrestricted support signal → not flexible"
         );

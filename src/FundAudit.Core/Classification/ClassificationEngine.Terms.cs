@@ -57,6 +57,11 @@ public sealed partial class ClassificationEngine
                 Add(RuleSet.FoldTerm(t.Term), TermKind.Flexible, 0, t.Weight, t.Term);
             }
 
+            foreach (var t in rules.FlexibleExceptions)
+            {
+                Add(RuleSet.FoldTerm(t.Term), TermKind.FlexibleException, 0, t.Weight, t.Term);
+            }
+
             foreach (var (level, terms) in rules.LevelTerms)
             {
                 foreach (var t in terms)

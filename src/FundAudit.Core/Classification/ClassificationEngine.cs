@@ -122,6 +122,7 @@ public sealed partial class ClassificationEngine
                 TermKind.Flexible => "flexible",
                 TermKind.ClauseMarker => "clause",
                 TermKind.PurposeException => RuleSet.PurposeName((GrantPurpose)_sub[i]),
+                TermKind.FlexibleException => "flexible",
                 _ => "place",
             };
             _evidence[i] = $"{name} +{Fmt(_weight[i])} '{_label[i]}'";
@@ -143,6 +144,9 @@ public sealed partial class ClassificationEngine
         SubPlace,
         ClauseMarker,
         PurposeException,
+
+        /// <summary>A phrase saying the grant is not unrestricted: takes its weight off the flexible score.</summary>
+        FlexibleException,
 
         /// <summary>A place name with readings in several countries ("Portsmouth"), read only in the country where
         /// the recipient is based.</summary>

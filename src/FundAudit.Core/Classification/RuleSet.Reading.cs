@@ -46,7 +46,7 @@ public sealed partial class RuleSet
                 return new RuleSetParseResult(null, errors);
             }
 
-            var extras = level.Extras(purpose.Exceptions, purpose.OtherMinimumWords, confidences);
+            var extras = Extras(purpose, flexible, level, confidences);
             return new RuleSetParseResult(
                 new RuleSet(
                     version!,
@@ -76,8 +76,6 @@ public sealed partial class RuleSet
         int OtherMinimumWords,
         IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> Exceptions
     );
-
-    private sealed record FlexibleSection(double MinimumScore, IReadOnlyList<WeightedTerm> Terms);
 
     private static string? ReadDescription(JsonElement root) =>
         root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
@@ -233,35 +231,6 @@ public sealed partial class RuleSet
         {
             errors.Add(new RuleSetError("$.purpose.terms", "no purpose has terms"));
         }
-    }
-
-    private static FlexibleSection ReadFlexibleSection(JsonElement root, List<RuleSetError> errors)
-    {
-        double fMin = 3;
-        IReadOnlyList<WeightedTerm> flexibleTerms = [];
-        if (root.TryGetProperty("flexible", out var flexible))
-        {
-            if (flexible.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add(new RuleSetError("$.flexible", "flexible must be an object"));
-            }
-            else
-            {
-                CheckKnown(flexible, "$.flexible", errors, "minimumScore", "terms");
-                fMin = ReadNumber(flexible, "minimumScore", "$.flexible", 0, 100, fMin, errors);
-                if (flexible.TryGetProperty("terms", out var ft))
-                {
-                    flexibleTerms = ReadTerms(
-                        ft,
-                        "$.flexible.terms",
-                        new Dictionary<string, string>(StringComparer.Ordinal),
-                        errors
-                    );
-                }
-            }
-        }
-
-        return new FlexibleSection(fMin, flexibleTerms);
     }
 
     private static void CheckKnown(JsonElement obj, string path, List<RuleSetError> errors, params string[] known)

@@ -32,6 +32,11 @@ public sealed partial class RuleSet
             w.WriteStartObject("flexible");
             w.WriteNumber("minimumScore", FlexibleMinimumScore);
             WriteTerms(w, "terms", FlexibleTerms);
+            if (FlexibleExceptions.Count > 0)
+            {
+                WriteTerms(w, "exceptions", FlexibleExceptions);
+            }
+
             w.WriteEndObject();
 
             WriteLevel(w);

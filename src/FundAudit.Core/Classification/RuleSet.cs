@@ -68,6 +68,7 @@ public sealed partial class RuleSet
         LevelTerms = levelTerms;
         ClauseMarkers = clauseMarkers;
         PurposeExceptions = extras.Exceptions;
+        FlexibleExceptions = extras.FlexibleExceptions;
         OtherMinimumWords = extras.OtherMinimumWords;
         Confidences = extras.Confidences;
         BaseOnlyLevel = extras.BaseOnlyLevel;
@@ -105,6 +106,13 @@ public sealed partial class RuleSet
     public double FlexibleMinimumScore { get; }
 
     public IReadOnlyList<WeightedTerm> FlexibleTerms { get; }
+
+    /// <summary>
+    /// Phrases that say a grant is not unrestricted ("a restricted grant … towards the core costs of the project"):
+    /// each found phrase takes its weight off the flexible score (TAXONOMY.md: flexible is core, general or
+    /// unrestricted support).
+    /// </summary>
+    public IReadOnlyList<WeightedTerm> FlexibleExceptions { get; }
 
     public double LevelMinimumScore { get; }
 
@@ -199,4 +207,7 @@ internal sealed record RuleExtras(
     /// <summary>Terms of the recipient's name that say its kind, per level (<c>level.recipientTerms</c>).</summary>
     public IReadOnlyDictionary<GrantLevel, IReadOnlyList<WeightedTerm>> RecipientLevelTerms { get; init; } =
         new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+
+    /// <summary>Phrases that take their weight off the flexible score (<c>flexible.exceptions</c>).</summary>
+    public IReadOnlyList<WeightedTerm> FlexibleExceptions { get; init; } = [];
 }

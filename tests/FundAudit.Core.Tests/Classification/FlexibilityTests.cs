@@ -68,6 +68,16 @@ public sealed class FlexibilityTests
     }
 
     [Fact]
+    public void A_restricted_grant_towards_core_costs_is_not_flexible()
+    {
+        // TAXONOMY.md: flexible is core, general or unrestricted support; a grant the funder calls restricted is not.
+        var d = Flexible(description: "A restricted grant of £15,000 towards the core costs of the EQUAL project.");
+        Assert.False(d.Value);
+        Assert.Contains(d.Evidence, e => e.Contains("'restricted grant' (not unrestricted)", StringComparison.Ordinal));
+        Assert.True(Flexible(description: "An unrestricted grant of £10,000 towards core costs.").Value);
+    }
+
+    [Fact]
     public void The_explicit_flag_wins()
     {
         Assert.False(Flexible(title: "Core support", fundingTypes: ["B01"], explicitFlexible: false).Value);
