@@ -247,7 +247,7 @@ public sealed partial class ClassificationEngine
                 continue;
             }
 
-            if (_kind[id] == TermKind.Place)
+            if (_kind[id] is TermKind.Place or TermKind.NameBase)
             {
                 var p = _places[_sub[id]];
                 if (p.Country is { } c)
