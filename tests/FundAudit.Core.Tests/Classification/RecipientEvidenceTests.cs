@@ -212,4 +212,31 @@ public sealed class RecipientEvidenceTests
         ).Level;
         Assert.Equal(GrantLevel.National, funded.Value);
     }
+
+    [Fact]
+    public void A_recipient_named_as_a_countrys_government_is_based_in_that_country()
+    {
+        // "Government of Brazil" published with the public-sector channel code that the record reads as the donor's
+        // own country: a government is based in its own country, so its work at home is national, not global.
+        var government = Classify(
+            Make(
+                title: "Port modernisation study",
+                recipientName: "Government of Brazil",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, government.Value);
+        Assert.Contains("the recipient's name says it is the government of BR: based there", government.Evidence);
+
+        var donor = Classify(
+            Make(
+                title: "Port modernisation study",
+                recipientName: "U.S. Government - Department of Commerce",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.Global, donor.Value);
+    }
 }
