@@ -43,13 +43,8 @@ public sealed partial class ClassificationEngine
         List<string> evidence
     )
     {
-        var baseCountry = RecipientBase(grant, evidence, out var international);
-        if (baseCountry is not null && NameDenies(grant.RecipientOrgName, baseCountry))
-        {
-            evidence.Add($"the recipient's name says it is not of {baseCountry.Alpha2}: its base is unknown");
-            baseCountry = null;
-        }
-
+        var recorded = RecipientBase(grant, evidence, out var international);
+        var baseCountry = NameCorrects(grant.RecipientOrgName, recorded, evidence);
         var work = new WorkPlaces();
         foreach (var loc in grant.BeneficiaryLocations)
         {
@@ -188,6 +183,53 @@ public sealed partial class ClassificationEngine
         return false;
     }
 
+    /// <summary>The recipient's name corrects the base its data gives: a name that negates that country leaves the
+    /// base unknown, a name that says it is a country's government puts it there.</summary>
+    private static Country? NameCorrects(string? name, Country? baseCountry, List<string> evidence)
+    {
+        if (baseCountry is not null && NameDenies(name, baseCountry))
+        {
+            evidence.Add($"the recipient's name says it is not of {baseCountry.Alpha2}: its base is unknown");
+            return null;
+        }
+
+        if (GovernmentNamed(name) is { } government && government != baseCountry)
+        {
+            evidence.Add($"the recipient's name says it is the government of {government.Alpha2}: based there");
+            return government;
+        }
+
+        return baseCountry;
+    }
+
+    /// <summary>
+    /// The country whose government the recipient's name says it is ("Government of Brazil", "Brazil Government": a
+    /// country's name or alias). A government is based in its own country, whatever else the record says (an aid
+    /// record's "public sector" channel code is read as the donor's own country).
+    /// </summary>
+    private static Country? GovernmentNamed(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || !name.Contains("government", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var folded = " " + TextFold.Phrase(name) + " ";
+        foreach (var (phrase, country) in Countries.NamePhrases())
+        {
+            if (
+                folded.Contains(" government of " + phrase + " ", StringComparison.Ordinal)
+                || folded.Contains(" government of the " + phrase + " ", StringComparison.Ordinal)
+                || folded.Contains(" " + phrase + " government ", StringComparison.Ordinal)
+            )
+            {
+                return country;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Where the recipient is based when no address, location or identifier says it: the one country its name names
     /// ("Enterprise - United States", "Caritas Congo"), as TAXONOMY.md takes any evidence of the base. A name that
@@ -247,7 +289,7 @@ public sealed partial class ClassificationEngine
                 continue;
             }
 
-            if (_kind[id] == TermKind.Place)
+            if (_kind[id] is TermKind.Place or TermKind.NameBase)
             {
                 var p = _places[_sub[id]];
                 if (p.Country is { } c)

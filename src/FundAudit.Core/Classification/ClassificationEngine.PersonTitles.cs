@@ -55,5 +55,5 @@ public sealed partial class ClassificationEngine
     }
 
     private static bool IsPlaceKind(TermKind kind) =>
-        kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace or TermKind.ContextPlace;
+        kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace or TermKind.ContextPlace or TermKind.NameBase;
 }

@@ -102,6 +102,14 @@ public sealed partial class ClassificationEngine
             }
 
             AddShortCodes(placePhrases);
+            foreach (var (phrase, country) in Countries.NameBasePhrases())
+            {
+                if (placePhrases.Add(phrase))
+                {
+                    PlaceTerms.Add(Places.ForCountry(country)); // "Personnel Unknown - USAID": the United States
+                    Add(phrase, TermKind.NameBase, PlaceTerms.Count - 1, 0, phrase);
+                }
+            }
 
             foreach (var (phrase, place) in Places.AreaPhrases())
             {

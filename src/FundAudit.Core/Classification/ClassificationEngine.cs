@@ -167,6 +167,10 @@ public sealed partial class ClassificationEngine
         /// <summary>A term of the recipient's name that says what kind of organisation it is ("university"): read
         /// only in the name.</summary>
         RecipientKind,
+
+        /// <summary>A name that stands for one country in a recipient's name only ("USAID"): read as a place there,
+        /// never in the text.</summary>
+        NameBase,
     }
 
     private enum Field : byte
@@ -259,11 +263,12 @@ public sealed partial class ClassificationEngine
         }
     }
 
-    /// <summary>Terms not read in this field: a negated country anywhere; a recipient-kind term outside the
-    /// recipient's name; in the name, anything but level hints, recipient kinds and places.</summary>
+    /// <summary>Terms not read in this field: a negated country anywhere; a recipient-kind term or a name that stands
+    /// for a country ("USAID") outside the recipient's name; in the name, anything but level hints, recipient kinds
+    /// and places.</summary>
     private static bool Skipped(TermKind kind, Field field, bool isPlace) =>
         kind is TermKind.NotPlace or TermKind.PersonTitle
-        || (kind == TermKind.RecipientKind && field != Field.RecipientName)
+        || ((kind is TermKind.RecipientKind or TermKind.NameBase) && field != Field.RecipientName)
         || (field == Field.RecipientName && kind is not (TermKind.LevelHint or TermKind.RecipientKind) && !isPlace);
 
     /// <summary>
@@ -281,7 +286,7 @@ public sealed partial class ClassificationEngine
         foreach (var id in ids)
         {
             var kind = _kind[id];
-            var isPlace = kind is TermKind.Place or TermKind.SubPlace or TermKind.BasePlace or TermKind.ContextPlace;
+            var isPlace = IsPlaceKind(kind);
             if (Skipped(kind, field, isPlace))
             {
                 continue; // an organisation's name says who it is and where, not what the grant is for

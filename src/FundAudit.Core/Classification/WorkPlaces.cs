@@ -314,9 +314,11 @@ internal sealed partial class WorkPlaces
     }
 
     // "Toribío, Cauca", "Anapu, Pará, Brazil": a country among the parts counts; any other part is below country level.
+    // "Peru, Kenya, Tanzania": every part a country, so the work is in each of them.
     private bool ReadCommaParts(string name, Country? country, List<string> evidence)
     {
         var unresolved = !name.Contains(',', StringComparison.Ordinal);
+        var listed = new List<Country>();
         foreach (
             var part in unresolved
                 ? []
@@ -326,11 +328,19 @@ internal sealed partial class WorkPlaces
             if (Places.TryResolve(part, out var p) && p.Country is { } c)
             {
                 country ??= c;
+                listed.Add(c);
             }
             else
             {
                 unresolved = true;
             }
+        }
+
+        if (!unresolved && listed.Count > 1)
+        {
+            evidence.Add($"place '{name}': a list of countries");
+            listed.ForEach(AddCountry);
+            return true;
         }
 
         if (unresolved && country is not null && NamesTheCountry(name, country))

@@ -77,6 +77,24 @@ public static class Countries
         }
     }
 
+    /// <summary>
+    /// Names that stand for one country in a recipient's name only ("usaid": the United States), from
+    /// Geography/Data/name-bases.tsv: the acronyms of national development agencies, whose staff and contractors aid
+    /// records name as the implementer. Not read in free text, where an agency is the donor, not a place.
+    /// </summary>
+    internal static IEnumerable<(string Phrase, Country Country)> NameBasePhrases()
+    {
+        foreach (var row in GeoResources.Rows("name-bases.tsv"))
+        {
+            if (!TryResolve(row.At(1), out var country))
+            {
+                throw new InvalidDataException($"name-bases.tsv: unknown country '{row.At(1)}' for '{row[0]}'");
+            }
+
+            yield return (TextFold.Phrase(row[0]), country);
+        }
+    }
+
     private sealed record Table(
         IReadOnlyList<Country> All,
         FrozenDictionary<string, Country> ByKey,

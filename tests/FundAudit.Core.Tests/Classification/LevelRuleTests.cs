@@ -137,6 +137,18 @@ public sealed class LevelRuleTests
         Assert.Contains(d.Evidence, e => e.Contains("sub-national", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_location_that_lists_countries_is_each_of_them()
+    {
+        // "Peru, Kenya, Tanzania" in one beneficiary location: the work spans world regions (TAXONOMY.md: global).
+        var d = Level(Make(recipientCountry: "GB", locations: [Named("Peru, Kenya, Tanzania")]));
+        Assert.Equal(GrantLevel.Global, d.Value);
+        Assert.Contains("place 'Peru, Kenya, Tanzania': a list of countries", d.Evidence);
+
+        var oneRegion = Level(Make(recipientCountry: "KE", locations: [Named("Kenya, Uganda, Tanzania")]));
+        Assert.Equal(GrantLevel.Regional, oneRegion.Value);
+    }
+
     [Theory]
     [InlineData("KE-21", "ISO3166-2")]
     [InlineData("E05000001", "WD")]

@@ -184,4 +184,59 @@ public sealed class RecipientEvidenceTests
         ).Level;
         Assert.Equal(GrantLevel.Global, kept.Value);
     }
+
+    [Fact]
+    public void A_development_agency_named_in_the_recipients_name_is_its_country_but_not_in_the_text()
+    {
+        // "Personnel Unknown - USAID": the acronym names the United States as plainly as "United States" does, so
+        // the agency's staff working in Brazil are based outside the work's region (TAXONOMY.md: global).
+        var staff = Classify(
+            Make(
+                title: "Administration and Oversight",
+                recipientName: "Personnel Unknown - USAID",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.Global, staff.Value);
+        Assert.Contains("the recipient's name names US: based there", staff.Evidence);
+
+        // In a description the agency is the donor, not a place of work.
+        var funded = Classify(
+            Make(
+                title: "Job training for young people",
+                description: "A USAID-funded programme",
+                recipientName: "Associacao Jovens do Brasil",
+                recipientCountry: "BR",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, funded.Value);
+    }
+
+    [Fact]
+    public void A_recipient_named_as_a_countrys_government_is_based_in_that_country()
+    {
+        // "Government of Brazil" published with the public-sector channel code that the record reads as the donor's
+        // own country: a government is based in its own country, so its work at home is national, not global.
+        var government = Classify(
+            Make(
+                title: "Port modernisation study",
+                recipientName: "Government of Brazil",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.National, government.Value);
+        Assert.Contains("the recipient's name says it is the government of BR: based there", government.Evidence);
+
+        var donor = Classify(
+            Make(
+                title: "Port modernisation study",
+                recipientName: "U.S. Government - Department of Commerce",
+                recipientCountry: "US",
+                locations: [Country("BR")]
+            )
+        ).Level;
+        Assert.Equal(GrantLevel.Global, donor.Value);
+    }
 }
