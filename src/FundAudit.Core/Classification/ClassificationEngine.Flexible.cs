@@ -45,11 +45,15 @@ public sealed partial class ClassificationEngine
             return Decide(true, ClassificationSource.Rule, ConfidenceKeys.FlexibleTerms, 0.8, evidence);
         }
 
-        evidence.Add(
-            evidence.Count > 0
-                ? _lines.FlexibleScore[Bits(score)]
-                : "no core, general or unrestricted support signal → not flexible"
-        );
+        // Rule F4 keeps two paths apart: words that said something and fell short are weaker evidence of "not
+        // flexible" than silence, so each path has its own measured confidence.
+        if (evidence.Count > 0)
+        {
+            evidence.Add(_lines.FlexibleScore[Bits(score)]);
+            return Decide(false, ClassificationSource.Rule, ConfidenceKeys.FlexibleWeak, 0.6, evidence);
+        }
+
+        evidence.Add("no core, general or unrestricted support signal → not flexible");
         return Decide(false, ClassificationSource.Rule, ConfidenceKeys.FlexibleNone, 0.8, evidence);
     }
 

@@ -92,6 +92,9 @@ public static class ConfidenceKeys
     /// <summary>No sign of core support: not flexible.</summary>
     public const string FlexibleNone = "flexible.none";
 
+    /// <summary>Some core/unrestricted words, too weak to decide or taken back by an exception: not flexible.</summary>
+    public const string FlexibleWeak = "flexible.weak";
+
     /// <summary>Every key a rule set may give a confidence for.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -123,5 +126,6 @@ public static class ConfidenceKeys
         FlexibleFundingType,
         FlexibleTerms,
         FlexibleNone,
+        FlexibleWeak,
     };
 }

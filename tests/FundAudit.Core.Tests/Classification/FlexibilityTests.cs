@@ -78,6 +78,21 @@ public sealed class FlexibilityTests
     }
 
     [Fact]
+    public void Words_that_fall_short_are_weaker_evidence_of_not_flexible_than_silence()
+    {
+        // Rule F4 has two paths: a flexible word taken back by an exception, and no flexible word at all. They are
+        // measured apart, so the first does not borrow the confidence of the second.
+        var weak = Flexible(description: "A restricted grant of £15,000 towards the core costs of the EQUAL project.");
+        var silent = Flexible(description: "Towards the salary of a youth worker in Leeds.");
+        Assert.False(weak.Value);
+        Assert.False(silent.Value);
+        Assert.Contains(weak.Evidence, e => e.StartsWith("decision: flexible.weak ", StringComparison.Ordinal));
+        Assert.Contains(silent.Evidence, e => e.StartsWith("decision: flexible.none ", StringComparison.Ordinal));
+        Assert.True(weak.Confidence < 0.7, $"{weak.Confidence}");
+        Assert.True(silent.Confidence > weak.Confidence);
+    }
+
+    [Fact]
     public void The_explicit_flag_wins()
     {
         Assert.False(Flexible(title: "Core support", fundingTypes: ["B01"], explicitFlexible: false).Value);
