@@ -21,20 +21,6 @@ public sealed partial class ClassificationEngine
         public string BaseText => Base is null ? "" : BaseTexts[Base];
     }
 
-    /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's
-    /// name.</summary>
-    private sealed record LevelHints(
-        double Local,
-        double National,
-        double Best,
-        GrantLevel BestLevel,
-        double RunnerUp,
-        double TextGlobal,
-        List<string> Evidence,
-        List<string> NamePlaces,
-        double RecipientNational
-    );
-
     private LevelFacts LevelFactsOf(
         GrantRecord grant,
         ReadOnlySpan<int> hits,
@@ -333,60 +319,5 @@ public sealed partial class ClassificationEngine
         }
 
         return work;
-    }
-
-    private LevelHints Hints(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, Country? recipientBase)
-    {
-        Span<double> hint = stackalloc double[5];
-        hint.Clear();
-        var evidence = new List<string>();
-        double textGlobal = 0,
-            recipientNational = 0;
-        var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
-        // "Women's Aid Federation Northern Ireland": a constituent country in the name is sub-national (TAXONOMY.md),
-        // so the name's kind terms say nothing of a national organisation.
-        var kindCounts = !named.SubPlaces.Any(p => p.Kind == SubPlaceKind.ConstituentCountry);
-        foreach (var id in hits)
-        {
-            if (kindCounts && _kind[id] == TermKind.RecipientKind && _sub[id] == (int)GrantLevel.National)
-            {
-                recipientNational += _weight[id];
-                evidence.Add(_evidence[id]);
-            }
-            else if (_kind[id] == TermKind.LevelHint)
-            {
-                hint[_sub[id]] += _weight[id];
-                textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
-                evidence.Add(_evidence[id]);
-            }
-        }
-
-        var names = named.SubNational;
-        var best = GrantLevel.Unclassified;
-        double bestScore = 0,
-            runnerUp = 0;
-        for (var l = 1; l < hint.Length; l++)
-        {
-            if (hint[l] > bestScore)
-            {
-                (runnerUp, bestScore, best) = (bestScore, hint[l], (GrantLevel)l);
-            }
-            else if (hint[l] > runnerUp)
-            {
-                runnerUp = hint[l];
-            }
-        }
-
-        return new LevelHints(
-            hint[(int)GrantLevel.Local],
-            hint[(int)GrantLevel.National],
-            bestScore,
-            best,
-            runnerUp,
-            textGlobal,
-            evidence,
-            names,
-            recipientNational
-        );
     }
 }

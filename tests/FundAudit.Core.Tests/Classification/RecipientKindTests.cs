@@ -42,6 +42,20 @@ public sealed class RecipientKindTests
     }
 
     [Fact]
+    public void A_county_association_is_as_local_as_its_county_but_a_university_of_a_city_stays_national()
+    {
+        // "Association of", "federation" (weight 2) say the body has members; a place in the name says whose: a
+        // county's members. "University" (weight 3) is the organisation's kind, whatever town it is named after.
+        var county = InGb("Norfolk Federation of Village Halls", "Training for hall committees");
+        Assert.Equal(GrantLevel.Local, county.Value);
+        Assert.Contains(county.Evidence, e => e.Contains("its name names Norfolk", StringComparison.Ordinal));
+        Assert.DoesNotContain(county.Evidence, e => e.StartsWith("recipient's name:", StringComparison.Ordinal));
+
+        Assert.Equal(GrantLevel.National, InGb("Federation of Village Halls", "Training for hall committees").Value);
+        Assert.Equal(GrantLevel.National, InGb("University of Exeter", "Training for hall committees").Value);
+    }
+
+    [Fact]
     public void The_kind_is_read_in_the_name_only_and_a_local_group_in_the_text_keeps_it_local()
     {
         Assert.Equal(GrantLevel.Local, InGb("Aston Trust", "Mentoring for students of the university").Value);

@@ -1,0 +1,104 @@
+using FundAudit.Core.Geography;
+using FundAudit.Core.Grants;
+
+namespace FundAudit.Core.Classification;
+
+/// <summary>Level, the hints its rules read beside the places: level terms of the text and kind terms of the
+/// recipient's name.</summary>
+public sealed partial class ClassificationEngine
+{
+    /// <summary>Level hint terms ("community group", "nationwide") and sub-national places named in the recipient's
+    /// name.</summary>
+    private sealed record LevelHints(
+        double Local,
+        double National,
+        double Best,
+        GrantLevel BestLevel,
+        double RunnerUp,
+        double TextGlobal,
+        List<string> Evidence,
+        List<string> NamePlaces,
+        double RecipientNational
+    );
+
+    /// <summary>The weight from which a recipient-kind term names the organisation's kind on its own
+    /// ("university"); lighter ones ("association of") give way to a sub-national place in the name.</summary>
+    private const double StrongRecipientKind = 3;
+
+    private LevelHints Hints(ReadOnlySpan<int> hits, ReadOnlySpan<float> factor, Country? recipientBase)
+    {
+        Span<double> hint = stackalloc double[5];
+        hint.Clear();
+        var evidence = new List<string>();
+        double textGlobal = 0,
+            recipientNational = 0;
+        var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
+        foreach (var id in hits)
+        {
+            if (NationalKind(id, named) is > 0 and var kind)
+            {
+                recipientNational += kind;
+                evidence.Add(_evidence[id]);
+            }
+            else if (_kind[id] == TermKind.LevelHint)
+            {
+                hint[_sub[id]] += _weight[id];
+                textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
+                evidence.Add(_evidence[id]);
+            }
+        }
+
+        var names = named.SubNational;
+        var best = GrantLevel.Unclassified;
+        double bestScore = 0,
+            runnerUp = 0;
+        for (var l = 1; l < hint.Length; l++)
+        {
+            if (hint[l] > bestScore)
+            {
+                (runnerUp, bestScore, best) = (bestScore, hint[l], (GrantLevel)l);
+            }
+            else if (hint[l] > runnerUp)
+            {
+                runnerUp = hint[l];
+            }
+        }
+
+        return new LevelHints(
+            hint[(int)GrantLevel.Local],
+            hint[(int)GrantLevel.National],
+            bestScore,
+            best,
+            runnerUp,
+            textGlobal,
+            evidence,
+            names,
+            recipientNational
+        );
+    }
+
+    /// <summary>
+    /// The weight a kind term of the recipient's name ("university", "association of") gives a national
+    /// organisation, or 0. A constituent country in the name ("Women's Aid Federation Northern Ireland") is
+    /// sub-national (TAXONOMY.md), so no kind term counts; any other sub-national place ("Lancashire Association of
+    /// Clubs") takes the weight of a lighter term, a body of members whose members the place names, but not of a
+    /// strong one: a university is one whatever town it is named after.
+    /// </summary>
+    private double NationalKind(int id, WorkPlaces named)
+    {
+        if (_kind[id] != TermKind.RecipientKind || _sub[id] != (int)GrantLevel.National)
+        {
+            return 0;
+        }
+
+        foreach (var p in named.SubPlaces)
+        {
+            if (p.Kind == SubPlaceKind.ConstituentCountry || _weight[id] < StrongRecipientKind)
+            {
+                return 0;
+            }
+        }
+
+        return _weight[id];
+    }
+}
