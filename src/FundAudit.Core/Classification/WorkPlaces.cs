@@ -216,7 +216,13 @@ internal sealed partial class WorkPlaces
     {
         if (string.IsNullOrWhiteSpace(loc.GeoCode))
         {
-            // A code type below country level without its code ("LSOA") still says the place is sub-national.
+            // A code type below country level without its code ("LSOA") still says the place is sub-national; with
+            // no country given, a type of the UK's ONS geographies (360Giving's geoCodeType codelist) says the UK.
+            if (country is null && string.IsNullOrWhiteSpace(loc.Name) && OnsCodes.IsSubNationalType(loc.GeoCodeType))
+            {
+                Geography.Countries.TryResolve("GB", out country);
+            }
+
             if (
                 country is not null
                 && !string.IsNullOrWhiteSpace(loc.GeoCodeType)

@@ -174,6 +174,23 @@ public static class OnsCodes
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="geoCodeType"/> is a 360Giving geoCodeType of areas below country level ("LSOA",
+    /// "WD"): the codelist names the UK's ONS geographies, so a place typed so is in the United Kingdom.
+    /// </summary>
+    public static bool IsSubNationalType(string? geoCodeType) =>
+        !string.IsNullOrWhiteSpace(geoCodeType)
+        && SubNationalTypes.Value.Contains(geoCodeType.Trim().ToUpperInvariant());
+
+    private static readonly Lazy<FrozenSet<string>> SubNationalTypes = new(
+        () =>
+            Prefixes
+                .Value.Values.Where(r => r[2] == "sub" && r.At(3).Length > 0)
+                .SelectMany(r => r.At(3).Split('/'))
+                .ToFrozenSet(StringComparer.Ordinal),
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
+
     /// <summary>The <see cref="SubPlaceKind"/> of an ONS code: wide codes as such, regions (E12) and European
     /// electoral regions (E15) as <see cref="SubPlaceKind.Region"/>, small areas, wards and parishes as
     /// <see cref="SubPlaceKind.Locality"/>, everything else (authorities, counties, constituencies, health and
