@@ -263,8 +263,11 @@ public sealed partial class ClassificationEngine
         }
 
         evidence.Add(
-            $"recipient based in {f.BaseText}; nothing says where the work happens, and its name says it is an "
-                + "organisation of the whole country → national"
+            (
+                f.Base is null
+                    ? "no place known"
+                    : $"recipient based in {f.BaseText}; nothing says where the work happens"
+            ) + ", and its name says it is an organisation of the whole country → national"
         );
         return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseRecipient, 0.6, evidence);
     }
@@ -371,6 +374,11 @@ public sealed partial class ClassificationEngine
                     + $"(score {Fmt(f.Hints.Best)}) → {LevelNames.Name(f.Hints.BestLevel)}"
             );
             return Decide(f.Hints.BestLevel, ClassificationSource.Rule, ConfidenceKeys.LevelTextHints, 0.5, evidence);
+        }
+
+        if (BaseNationalRecipient(f, evidence) is { } national)
+        {
+            return national; // "University of Birmingham" with no place at all: a national body of some country
         }
 
         if (campaign && f.Hints.Best == 0)

@@ -36,4 +36,23 @@ public sealed class NoPlaceRecordedTests
         Assert.True(OnsCodes.IsSubNationalType(" lsoa "));
         Assert.False(OnsCodes.IsSubNationalType("CTRY"));
     }
+
+    [Fact]
+    public void A_national_body_by_its_name_with_no_place_at_all_is_national()
+    {
+        var grant = Make(
+            title: "Review of counter-extremism policy",
+            description: "A review of policy and practice.",
+            recipientName: "The Open University"
+        );
+        var level = Engine.Classify(grant).Level;
+        Assert.Equal(GrantLevel.National, level.Value);
+        Assert.Contains(level.Evidence, e =>
+            e.StartsWith("no place known, and its name says", StringComparison.Ordinal)
+        );
+        Assert.Contains(level.Evidence, e => e.StartsWith("decision: " + ConfidenceKeys.LevelBaseRecipient));
+
+        var unnamed = Make(title: "Review of counter-extremism policy", recipientName: "Policy Review Group");
+        Assert.Equal(GrantLevel.Unclassified, Engine.Classify(unnamed).Level.Value);
+    }
 }
