@@ -1,0 +1,21 @@
+using FundAudit.Core.Classification;
+using FundAudit.Core.Grants;
+using static FundAudit.Core.Tests.Classification.TestGrants;
+
+namespace FundAudit.Core.Tests.Classification;
+
+/// <summary>Real wording of crisis response (emergency) and of core support (flexible), TAXONOMY.md.</summary>
+public sealed class CrisisAndCoreWordingTests
+{
+    private static GrantClassification Classify(string? title, string? description = null) =>
+        ClassificationEngine.Default.Classify(Make(title: title, description: description));
+
+    [Theory]
+    [InlineData("Helping the agency respond to the humanitarian crisis in the east of the country")]
+    [InlineData("Keeping humanitarian access open to the cut-off valley by air")]
+    [InlineData("Earthquake relief for families in the mountain villages")]
+    [InlineData("Volunteers clearing homes for families hit by the floods")]
+    [InlineData("Neighbourhood groups leading the crisis response in their streets")]
+    public void Crisis_and_disaster_response_is_emergency(string text) =>
+        Assert.Equal(GrantPurpose.Emergency, Classify(text).Purpose.Value);
+}
