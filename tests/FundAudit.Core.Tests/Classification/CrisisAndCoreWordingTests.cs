@@ -18,4 +18,14 @@ public sealed class CrisisAndCoreWordingTests
     [InlineData("Neighbourhood groups leading the crisis response in their streets")]
     public void Crisis_and_disaster_response_is_emergency(string text) =>
         Assert.Equal(GrantPurpose.Emergency, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("Salary of the youth worker, premises, overheads and training for the employment project")]
+    [InlineData("An app giving single parents flexible working hours around school")]
+    public void Overheads_of_a_project_and_other_flexible_things_are_not_flexible_funding(string text) =>
+        Assert.False(Classify(text).Flexible.Value);
+
+    [Fact]
+    public void A_flexible_grant_is_flexible() =>
+        Assert.True(Classify("A flexible grant to the network's response fund").Flexible.Value);
 }
