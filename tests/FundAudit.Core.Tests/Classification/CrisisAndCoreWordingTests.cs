@@ -28,4 +28,18 @@ public sealed class CrisisAndCoreWordingTests
     [Fact]
     public void A_flexible_grant_is_flexible() =>
         Assert.True(Classify("A flexible grant to the network's response fund").Flexible.Value);
+
+    [Theory]
+    [InlineData("Towards the organisation's general operating expenses")]
+    [InlineData("For general charitable purposes")]
+    [InlineData("Towards the running cost of the centre")]
+    [InlineData("Contribution to organisational costs over three years")]
+    [InlineData("Appui institutionnel à l'association des paysans")]
+    [InlineData("Costos de funcionamiento de la organización")]
+    public void General_and_organisational_cost_phrasings_are_flexible(string text)
+    {
+        var flexible = Classify(text).Flexible;
+        Assert.True(flexible.Value);
+        Assert.Equal(ClassificationSource.Rule, flexible.Source);
+    }
 }
