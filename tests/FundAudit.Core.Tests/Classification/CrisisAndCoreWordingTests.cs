@@ -42,4 +42,10 @@ public sealed class CrisisAndCoreWordingTests
         Assert.True(flexible.Value);
         Assert.Equal(ClassificationSource.Rule, flexible.Source);
     }
+
+    [Theory]
+    [InlineData("Online peer support groups for people living with a long-term illness")]
+    [InlineData("A website where neighbours can offer help to each other")]
+    public void Peer_support_in_a_service_is_not_collective_protection(string text) =>
+        Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
 }
