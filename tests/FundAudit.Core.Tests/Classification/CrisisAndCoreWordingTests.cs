@@ -48,4 +48,17 @@ public sealed class CrisisAndCoreWordingTests
     [InlineData("A website where neighbours can offer help to each other")]
     public void Peer_support_in_a_service_is_not_collective_protection(string text) =>
         Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("Covid-19: counselling service for people with mental health needs")]
+    [InlineData("COVID19 virtual counselling and mental health support for men")]
+    public void A_pandemic_crisis_grant_stays_emergency_whatever_service_it_pays_for(string text) =>
+        Assert.Equal(GrantPurpose.Emergency, Classify(text).Purpose.Value);
+
+    [Fact]
+    public void An_administrative_covid_note_is_still_not_a_crisis_grant() =>
+        Assert.Equal(
+            GrantPurpose.Other,
+            Classify("Youth orchestra bursary programme - Covid-19 flexibility agreed").Purpose.Value
+        );
 }
