@@ -61,4 +61,11 @@ public sealed class CrisisAndCoreWordingTests
             GrantPurpose.Other,
             Classify("Youth orchestra bursary programme - Covid-19 flexibility agreed").Purpose.Value
         );
+
+    [Theory]
+    [InlineData("Legal fees and start-up costs of the new community benefit society")]
+    [InlineData("Core costs and legal fees for the application for charitable status")]
+    [InlineData("Set-up costs: legal fees and bank charges for registering the group")]
+    public void Legal_fees_of_setting_up_an_organisation_are_not_urgent_legal_defence(string text) =>
+        Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
 }
