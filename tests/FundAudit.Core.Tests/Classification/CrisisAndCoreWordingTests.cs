@@ -68,4 +68,10 @@ public sealed class CrisisAndCoreWordingTests
     [InlineData("Set-up costs: legal fees and bank charges for registering the group")]
     public void Legal_fees_of_setting_up_an_organisation_are_not_urgent_legal_defence(string text) =>
         Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("Strengthening the union's collective bargaining with employers in the textile sector")]
+    [InlineData("Training shop stewards to negotiate collective agreements with employers")]
+    public void Collective_bargaining_is_not_collective_protection(string text) =>
+        Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
 }
