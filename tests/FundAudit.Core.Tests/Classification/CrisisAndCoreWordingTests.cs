@@ -25,9 +25,11 @@ public sealed class CrisisAndCoreWordingTests
     public void Overheads_of_a_project_and_other_flexible_things_are_not_flexible_funding(string text) =>
         Assert.False(Classify(text).Flexible.Value);
 
-    [Fact]
-    public void A_flexible_grant_is_flexible() =>
-        Assert.True(Classify("A flexible grant to the network's response fund").Flexible.Value);
+    [Theory]
+    [InlineData("A flexible grant to the network's response fund")]
+    [InlineData("Financiación flexible de dos años para la red")]
+    [InlineData("Subvention flexible pour le collectif")]
+    public void A_flexible_grant_is_flexible(string text) => Assert.True(Classify(text).Flexible.Value);
 
     [Theory]
     [InlineData("Towards the organisation's general operating expenses")]
