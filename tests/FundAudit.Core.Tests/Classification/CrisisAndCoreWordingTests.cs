@@ -76,4 +76,10 @@ public sealed class CrisisAndCoreWordingTests
     [InlineData("Training shop stewards to negotiate collective agreements with employers")]
     public void Collective_bargaining_is_not_collective_protection(string text) =>
         Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("Giving patients a daily voice in health policy making")]
+    [InlineData("A panel of young carers taking part in local policy-making")]
+    public void Taking_part_in_policy_making_is_campaign(string text) =>
+        Assert.Equal(GrantPurpose.Campaign, Classify(text).Purpose.Value);
 }
