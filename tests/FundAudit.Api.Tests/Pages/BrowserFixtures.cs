@@ -73,8 +73,10 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Browser tests share one app and one browser and run one at a time (two cores).</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>Browser tests share one app and one browser, so they run one at a time; the collection runs beside the
+/// other collections rather than after them all (xunit runs collections that disable parallelization last, alone).
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
 {
     public const string Name = "browser";
