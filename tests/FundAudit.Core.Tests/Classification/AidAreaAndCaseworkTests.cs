@@ -14,7 +14,7 @@ public sealed class AidAreaAndCaseworkTests
 
     [Fact]
     public void Rule_set_version_is_2026_12_9() =>
-        Assert.Equal("2026.12-11", ClassificationEngine.Default.Rules.Version);
+        Assert.Equal("2026.12-12", ClassificationEngine.Default.Rules.Version);
 
     [Theory]
     [InlineData("in the communes of Karisimbi and Goma, Northern Kivu", "Nord-Kivu")]
