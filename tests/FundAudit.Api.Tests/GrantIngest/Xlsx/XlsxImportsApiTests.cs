@@ -285,9 +285,14 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             w.GetProperty("code").GetString() == "sheet_not_read"
             && w.GetProperty("message").GetString()!.Contains("\"Meta\"", StringComparison.Ordinal)
         );
-        Assert.Contains(warnings, w =>
+        var latitude = Assert.Single(warnings, w =>
             w.GetProperty("code").GetString() == CsvProblemCodes.ColumnKeptAside
             && w.GetProperty("column").GetString() == "Beneficiary Location:Latitude"
+        );
+        Assert.StartsWith(
+            "'Beneficiary Location'!D1: ",
+            latitude.GetProperty("message").GetString(),
+            StringComparison.Ordinal
         );
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
     }
