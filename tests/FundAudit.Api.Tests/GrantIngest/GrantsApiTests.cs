@@ -262,6 +262,41 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Amounts_with_the_binary_noise_of_a_converted_spreadsheet_are_read_as_the_spreadsheet_shows_them()
+    {
+        // A publisher's JSON converted from a workbook (360Giving's dataquality tools/data, a003W...): 41133.77 in
+        // the cell is 41133.770000000004 in the JSON. Digits beyond the 15th significant one and the 4th decimal
+        // are dropped; a real fraction of a minor unit is still refused.
+        var tenant = await app.CreateTenantAsync();
+        var noisy = Giving.Package(
+            Giving.Grant("N-1", 41133.770000000004m),
+            Giving.Grant("N-2", 100.00000000000001m, "JPY"),
+            Giving.Grant("N-3", 44337.130000000005m)
+        );
+        var result = await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(noisy));
+        Assert.Equal(3, result.GetProperty("created").GetInt32());
+        var got = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/by-id/N-1");
+        Assert.Equal("41133.77", got.GetProperty("amountAwarded").GetRawText());
+        got = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/by-id/N-2");
+        Assert.Equal("100", got.GetProperty("amountAwarded").GetRawText());
+
+        var fine = Giving.Package(
+            Giving.Grant("F-1", 1.0050000000000001m),
+            Giving.Grant("F-2", 12345678901.120000001m),
+            Giving.Grant("F-3", 41133.7700001m)
+        );
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(fine),
+            HttpStatusCode.BadRequest
+        );
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("grants[0].amountAwarded", out _), problem.ToString());
+        Assert.True(errors.TryGetProperty("grants[1].amountAwarded", out _), problem.ToString());
+        Assert.True(errors.TryGetProperty("grants[2].amountAwarded", out _), problem.ToString());
+        Assert.Equal(3, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task A_package_is_all_or_nothing_one_bad_grant_stores_none()
     {
         var tenant = await app.CreateTenantAsync();

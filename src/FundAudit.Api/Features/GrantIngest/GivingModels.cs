@@ -26,11 +26,21 @@ internal sealed class GivingGrant
 
     public string? Currency { get; set; }
 
+    /// <summary>Read as a spreadsheet keeps it (<see cref="PublishedAmount.WithoutDoubleNoise"/>).</summary>
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
-    public decimal? AmountAwarded { get; set; }
+    public decimal? AmountAwarded
+    {
+        get;
+        set => field = PublishedAmount.WithoutDoubleNoise(value);
+    }
 
+    /// <summary>Read as a spreadsheet keeps it (<see cref="PublishedAmount.WithoutDoubleNoise"/>).</summary>
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
-    public decimal? AmountDisbursed { get; set; }
+    public decimal? AmountDisbursed
+    {
+        get;
+        set => field = PublishedAmount.WithoutDoubleNoise(value);
+    }
 
     /// <summary>YYYY-MM-DD or a full ISO 8601 date-time.</summary>
     public string? AwardDate { get; set; }

@@ -70,6 +70,34 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_grants_sheet_with_only_an_identifier_and_group_columns_names_its_missing_columns()
+    {
+        // 360Giving dataquality's GeoCodePostcode.xlsx has this shape: its header looks like a linked sheet's, and
+        // the refusal said no sheet had a header row at all.
+        var book = new TestWorkbook().Sheet(
+            "grants",
+            ["Identifier", "Beneficiary Location:Geographic Code"],
+            ["A1", "E02000885"],
+            ["A2", "N1 9AL"]
+        );
+        var tenant = await app.CreateTenantAsync();
+        var done = await ImportAsync(tenant, book.Content());
+
+        Assert.Equal("refused", done.GetProperty("status").GetString());
+        var problems = done.GetProperty("problems").EnumerateArray().ToList();
+        Assert.All(problems, p => Assert.Equal(CsvProblemCodes.MissingColumn, p.GetProperty("code").GetString()));
+        Assert.All(problems, p => Assert.Equal(1, p.GetProperty("row").GetInt64()));
+        Assert.All(problems, p =>
+            Assert.StartsWith("grants, row 1: ", p.GetProperty("message").GetString(), StringComparison.Ordinal)
+        );
+        Assert.Equal(
+            ["Amount Awarded", "Award Date", "Currency", "Title"],
+            problems.Select(p => p.GetProperty("column").GetString()).Order(StringComparer.Ordinal)
+        );
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task A_sheet_over_the_row_limit_is_refused_naming_the_sheet_and_stores_nothing()
     {
         var rows = Enumerable
@@ -257,9 +285,14 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             w.GetProperty("code").GetString() == "sheet_not_read"
             && w.GetProperty("message").GetString()!.Contains("\"Meta\"", StringComparison.Ordinal)
         );
-        Assert.Contains(warnings, w =>
+        var latitude = Assert.Single(warnings, w =>
             w.GetProperty("code").GetString() == CsvProblemCodes.ColumnKeptAside
             && w.GetProperty("column").GetString() == "Beneficiary Location:Latitude"
+        );
+        Assert.StartsWith(
+            "'Beneficiary Location'!D1: ",
+            latitude.GetProperty("message").GetString(),
+            StringComparison.Ordinal
         );
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
     }

@@ -64,9 +64,7 @@ internal static partial class GrantXlsxReader
             index++;
         } while (reader.NextResult());
 
-        survey.Grants = candidates.FirstOrDefault(c =>
-            c.Name.Trim().Equals("grants", StringComparison.OrdinalIgnoreCase)
-        ) ?? candidates.FirstOrDefault();
+        survey.Grants = candidates.FirstOrDefault(c => IsGrantsSheetName(c.Name)) ?? candidates.FirstOrDefault();
         survey.OtherSheets.AddRange(candidates.Where(c => c != survey.Grants).Select(c => c.Name));
         if (survey.Grants is null)
         {
@@ -103,20 +101,28 @@ internal static partial class GrantXlsxReader
                 return (new GrantsSheet(0, name, reader.Depth + 1, titles, map), null, true);
             }
 
-            if (LinkedSheet.IsLinkedHeader(titles))
-            {
-                return (null, titles, true);
-            }
-
+            // The sheet named grants is where the 360Giving template keeps the grants: its header is reported on
+            // however few grant columns it has, even one that looks like a linked sheet's (Identifier, Group:Part).
+            var linked = LinkedSheet.IsLinkedHeader(titles);
             var recognised = map.Fields.Count(f => f is not null);
-            if (recognised >= 2 && recognised > (survey.Nearest?.Recognised ?? 0))
+            var near = IsGrantsSheetName(name) ? recognised >= 1 : !linked && recognised >= 2;
+            if (near && recognised > (survey.Nearest?.Recognised ?? 0))
             {
                 survey.Nearest = new NearestHeader(name, reader.Depth + 1, recognised, problems);
+            }
+
+            if (linked)
+            {
+                return (null, titles, true);
             }
         }
 
         return (null, null, hasContent);
     }
+
+    /// <summary>Whether the sheet has the 360Giving template's name for the grants sheet.</summary>
+    private static bool IsGrantsSheetName(string name) =>
+        name.Trim().Equals("grants", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The current row's cells as text up to the last non-empty one; empty for a blank row.</summary>
     internal static List<string> RowTitles(IExcelDataReader reader)

@@ -14,14 +14,18 @@ internal sealed class LinkedSheet
 {
     private readonly Dictionary<string, List<string?[]>> rowsById = new(StringComparer.Ordinal);
 
-    private LinkedSheet(string name, List<string> titles, int identifier)
+    private LinkedSheet(string name, List<string> titles, int identifier, int headerRow)
     {
         Name = name;
         Titles = titles;
         Identifier = identifier;
+        HeaderRow = headerRow;
     }
 
     public string Name { get; }
+
+    /// <summary>The header's row in the sheet, 1-based.</summary>
+    public int HeaderRow { get; }
 
     public IReadOnlyList<string> Titles { get; }
 
@@ -35,7 +39,8 @@ internal sealed class LinkedSheet
     /// <summary>Reads the rest of the sheet, the reader being on its header row.</summary>
     public static LinkedSheet Read(IExcelDataReader reader, string name, List<string> titles)
     {
-        var sheet = new LinkedSheet(name, titles, titles.FindIndex(t => ColumnMap.Normalize(t) == "identifier"));
+        var identifier = titles.FindIndex(t => ColumnMap.Normalize(t) == "identifier");
+        var sheet = new LinkedSheet(name, titles, identifier, reader.Depth + 1);
         while (reader.Read())
         {
             var id =
@@ -92,7 +97,7 @@ internal sealed class LinkedSheet
             }
             else
             {
-                aside.Add(GrantCsvReader.KeptAside(title, Name));
+                aside.Add(KeptAside(title, i));
             }
         }
 
@@ -124,6 +129,16 @@ internal sealed class LinkedSheet
     /// <summary>The linked rows of one grant (none: empty).</summary>
     public IReadOnlyList<string?[]> RowsOf(string? identifier) =>
         identifier is not null && rowsById.TryGetValue(identifier, out var rows) ? rows : [];
+
+    /// <summary>The column_kept_aside warning of one column, starting with its header cell
+    /// (<c>'Beneficiary Location'!D1</c>) as the grants sheet's warnings do.</summary>
+    private CsvFileProblem KeptAside(string title, int column)
+    {
+        var warning = GrantCsvReader.KeptAside(title, Name);
+        var cell = $"{XlsxSheetMap.SheetRef(Name)}!{XlsxSheetMap.ColumnLetters(column)}{HeaderRow}";
+        var text = warning.Text! with { Cell = cell };
+        return warning with { Message = text.English(), Text = text };
+    }
 
     private static bool Maps(string title)
     {
