@@ -127,15 +127,17 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
         var dialect = new SqlServerDialect();
         var bulk = GrantStore.BulkTarget;
         var rows = dialect.UpsertRowsPerStatement(bulk.InsertColumns.Count);
-        var sql = dialect.UpsertRows(
-            bulk.Table,
-            bulk.KeyColumns,
-            bulk.InsertColumns,
-            bulk.UpdateColumns,
-            bulk.ChangedWhen,
-            bulk.UpdateValues,
-            rows
-        );
+        string Sql(int n) =>
+            dialect.UpsertRows(
+                bulk.Table,
+                bulk.KeyColumns,
+                bulk.InsertColumns,
+                bulk.UpdateColumns,
+                bulk.ChangedWhen,
+                bulk.UpdateValues,
+                n
+            );
+        var sql = Sql(rows);
         var parameters = Regex.Matches(sql, @"@(\w+)").Select(m => m.Groups[1].Value).ToHashSet();
         Assert.True(rows > 1, $"{rows} row per statement");
         Assert.InRange(parameters.Count, 2, 2_098);
@@ -149,17 +151,7 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
             parameters.Order()
         );
         AssertParses([("UpsertRows", sql)]);
-        Assert.Throws<ArgumentOutOfRangeException>(() =>
-            dialect.UpsertRows(
-                bulk.Table,
-                bulk.KeyColumns,
-                bulk.InsertColumns,
-                bulk.UpdateColumns,
-                bulk.ChangedWhen,
-                bulk.UpdateValues,
-                rows + 1
-            )
-        );
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sql(rows + 1));
     }
 
     [Fact]
