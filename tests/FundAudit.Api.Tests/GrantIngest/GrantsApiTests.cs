@@ -1,9 +1,11 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
@@ -533,6 +535,102 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             await tenant.Client.GetAsync("/api/grants?from=not-a-date"),
             HttpStatusCode.BadRequest
         );
+    }
+
+    [Fact]
+    public async Task A_package_larger_than_one_upsert_statement_stores_its_new_changed_and_unchanged_grants()
+    {
+        // A third of new, changed and unchanged grants each, the new and changed ones together more than one
+        // multi-row upsert statement writes on the engine (PostgreSQL 1,424 rows, SQL Server 45, SQLite 1).
+        var db = app.Services.GetRequiredService<Db>();
+        var perStatement = db.Dialect.UpsertRowsPerStatement(GrantStore.WriteColumns.Count);
+        var third = Math.Max(200, perStatement / 2 + 50);
+        Assert.True(2 * third > perStatement);
+        static JsonObject Grant(int i, decimal amount, int day) =>
+            Giving.Grant($"B-{i}", amount, i % 3 == 0 ? "EUR" : "GBP", $"2024-05-{1 + day % 28:00}");
+        var tenant = await app.CreateTenantAsync();
+        var first = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package([.. Enumerable.Range(0, 2 * third).Select(i => Grant(i, 100m + i, i))])
+            )
+        );
+        Assert.Equal(2 * third, first.GetProperty("created").GetInt32());
+
+        // The first third changes amount and day; the second is sent as before; the last is new.
+        var expected = Enumerable
+            .Range(0, 3 * third)
+            .ToDictionary(i => i, i => i < third ? (Amount: 5000m + i, Day: i + 7) : (Amount: 100m + i, Day: i));
+        var second = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package([.. expected.Select(e => Grant(e.Key, e.Value.Amount, e.Value.Day))])
+            )
+        );
+        Assert.Equal(
+            (third, third, third),
+            (
+                second.GetProperty("created").GetInt32(),
+                second.GetProperty("updated").GetInt32(),
+                second.GetProperty("unchanged").GetInt32()
+            )
+        );
+
+        await using var connection = await db.OpenAsync();
+        var stored = (
+            await connection.QueryAsync<StoredGrant>(
+                "SELECT identifier, amount_awarded, award_date FROM grants WHERE funder_id = @FunderId",
+                new { tenant.FunderId }
+            )
+        ).ToDictionary(g => g.Identifier, g => (g.AmountAwarded / 100m, g.AwardDate.Day - 1));
+        Assert.Equal(
+            expected.Select(e => ($"B-{e.Key}", e.Value.Amount, e.Value.Day % 28)).OrderBy(e => e.Item1),
+            stored.Select(e => (e.Key, e.Value.Item1, e.Value.Item2)).OrderBy(e => e.Item1)
+        );
+
+        // Both totals tables (kept by triggers) hold, day by day, what the grants add up to.
+        foreach (var totals in new[] { "grant_day_totals", "grant_quality_totals" })
+        {
+            Assert.Equal(
+                await DayTotalsAsync(connection, tenant.FunderId, "count(*)", "amount_awarded", "grants"),
+                await DayTotalsAsync(connection, tenant.FunderId, "sum(grant_count)", "amount", totals)
+            );
+        }
+    }
+
+    private static async Task<List<(DateOnly, string, long, long)>> DayTotalsAsync(
+        DbConnection connection,
+        long funderId,
+        string count,
+        string amount,
+        string table
+    ) =>
+        (
+            await connection.QueryAsync<DayTotal>(
+                $"SELECT award_date, currency, {count} AS grants, sum({amount}) AS amount FROM {table} "
+                    + "WHERE funder_id = @FunderId GROUP BY award_date, currency ORDER BY award_date, currency",
+                new { FunderId = funderId }
+            )
+        )
+            .Select(t => (t.AwardDate, t.Currency, t.Grants, t.Amount))
+            .ToList();
+
+    private sealed class StoredGrant
+    {
+        public string Identifier { get; init; } = "";
+
+        public long AmountAwarded { get; init; }
+
+        public DateOnly AwardDate { get; init; }
+    }
+
+    private sealed class DayTotal
+    {
+        public DateOnly AwardDate { get; init; }
+
+        public string Currency { get; init; } = "";
+
+        public long Grants { get; init; }
+
+        public long Amount { get; init; }
     }
 
     private static async Task<DateTimeOffset> ClassifiedAtAsync(Tenant tenant, string identifier) =>

@@ -122,6 +122,39 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_multi_row_grant_upsert_parses_binds_every_row_and_stays_under_the_parameter_limit()
+    {
+        var dialect = new SqlServerDialect();
+        var bulk = GrantStore.BulkTarget;
+        var rows = dialect.UpsertRowsPerStatement(bulk.InsertColumns.Count);
+        string Sql(int n) =>
+            dialect.UpsertRows(
+                bulk.Table,
+                bulk.KeyColumns,
+                bulk.InsertColumns,
+                bulk.UpdateColumns,
+                bulk.ChangedWhen,
+                bulk.UpdateValues,
+                n
+            );
+        var sql = Sql(rows);
+        var parameters = Regex.Matches(sql, @"@(\w+)").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.True(rows > 1, $"{rows} row per statement");
+        Assert.InRange(parameters.Count, 2, 2_098);
+        Assert.Equal(
+            Enumerable
+                .Range(0, rows)
+                .SelectMany(r =>
+                    Enumerable.Range(0, bulk.InsertColumns.Count).Select(c => IDbDialect.RowParameter(r, c))
+                )
+                .Order(),
+            parameters.Order()
+        );
+        AssertParses([("UpsertRows", sql)]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sql(rows + 1));
+    }
+
+    [Fact]
     public async Task Every_dialect_fragment_and_engine_statement_parses_inside_a_statement()
     {
         var dialect = new SqlServerDialect();

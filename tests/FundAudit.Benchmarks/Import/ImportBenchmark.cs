@@ -165,7 +165,7 @@ internal static class ImportBenchmark
         }
     }
 
-    private static ServiceProvider BuildServices(string engine, string connectionString, string work, int rows)
+    internal static ServiceProvider BuildServices(string engine, string connectionString, string work, int rows)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(
@@ -342,7 +342,7 @@ internal static class ImportBenchmark
         Console.WriteLine($"stored (floor)    {floorBytes}");
     }
 
-    private static string Machine()
+    internal static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo")

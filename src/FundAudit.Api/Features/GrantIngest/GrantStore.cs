@@ -117,18 +117,10 @@ internal sealed class GrantStore(Db db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var existing = await ExistingHashesAsync(tx, funderId, grants.Select(g => g.Record.Identifier).ToList(), ct);
 
-        var upsert = db.Dialect.Upsert(
-            "grants",
-            KeyColumns,
-            InsertColumns,
-            ContentColumns,
-            ChangedWhen,
-            GrantTimes.OnUpdate
-        );
         int created = 0,
             updated = 0,
             unchanged = 0;
-        var changed = new List<object>(grants.Count);
+        var changed = new List<object?[]>(grants.Count);
         foreach (var g in grants)
         {
             if (!existing.TryGetValue(g.Record.Identifier, out var hash))
@@ -145,13 +137,10 @@ internal sealed class GrantStore(Db db)
                 updated++;
             }
 
-            changed.Add(Parameters(funderId, g, now));
+            changed.Add(ColumnValues(funderId, g, now));
         }
 
-        if (changed.Count > 0)
-        {
-            await tx.ExecuteAsync(upsert, changed, ct);
-        }
+        await MultiRowUpsert.WriteAsync(tx, db.Dialect, BulkTarget, changed, ct);
 
         await tx.CommitAsync(ct);
         return new UpsertCounts(created, updated, unchanged);
@@ -256,9 +245,10 @@ internal sealed class GrantStore(Db db)
     }
 
     /// <summary>
-    /// The bulk path's target (CSV imports): the same columns, key and change test as <see cref="UpsertAsync"/>. Its
-    /// new rows skip the day-totals and quality-totals insert triggers (migrations 0008, 0019) where the engine allows
-    /// it; the import then adds their totals itself (<see cref="Imports.NewGrantDayTotals"/>).
+    /// The grants' columns, key and change test, written by <see cref="UpsertAsync"/> (multi-row statements, the
+    /// triggers firing) and by the bulk path (CSV imports), whose new rows skip the day-totals and quality-totals
+    /// insert triggers (migrations 0008, 0019) where the engine allows it; the import then adds their totals itself
+    /// (<see cref="Imports.NewGrantDayTotals"/>).
     /// </summary>
     public static BulkUpsertTarget BulkTarget { get; } =
         new(
@@ -353,18 +343,6 @@ internal sealed class GrantStore(Db db)
     }
 
     private static readonly int ExtraJsonIndex = Array.IndexOf(InsertColumns, "extra_json");
-
-    private static DynamicParameters Parameters(long funderId, GrantToStore g, DateTimeOffset now)
-    {
-        var p = new DynamicParameters();
-        var values = ColumnValues(funderId, g, now);
-        for (var i = 0; i < InsertColumns.Length; i++)
-        {
-            p.Add(InsertColumns[i], values[i]);
-        }
-
-        return p;
-    }
 
     /// <summary>The distinct beneficiary country codes in order, joined with ";" (null when none).</summary>
     internal static string? BeneficiaryCountries(IReadOnlyList<BeneficiaryLocation> locations)

@@ -26,6 +26,37 @@ internal interface IDbDialect
         IReadOnlyDictionary<string, string> updateValues
     );
 
+    /// <summary>
+    /// <see cref="Upsert"/> for <paramref name="rows"/> rows in one statement (a multi-row <c>VALUES</c> list, one
+    /// round trip): the value of <c>insertColumns[c]</c> in row <c>r</c> is bound from the parameter named
+    /// <see cref="RowParameter"/>(r, c). Rows must have distinct keys; at most
+    /// <see cref="UpsertRowsPerStatement"/> of them.
+    /// </summary>
+    string UpsertRows(
+        string table,
+        IReadOnlyList<string> keyColumns,
+        IReadOnlyList<string> insertColumns,
+        IReadOnlyList<string> updateColumns,
+        string changedWhen,
+        IReadOnlyDictionary<string, string> updateValues,
+        int rows
+    );
+
+    /// <summary>The name (without @) of the parameter of column <paramref name="column"/> in row
+    /// <paramref name="row"/> of <see cref="UpsertRows"/>: short, so that a statement of thousands of them stays
+    /// small.</summary>
+    static string RowParameter(int row, int column) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"r{row}_{column}");
+
+    /// <summary>
+    /// How many rows one <see cref="UpsertRows"/> statement of <paramref name="columns"/> columns writes: as many as
+    /// the engine's parameter limit allows where each statement is a round trip to a server (PostgreSQL 65,535, its
+    /// protocol counts them in 16 bits; SQL Server 2,098, as 2,100 per request include sp_executesql's statement and
+    /// parameter list); 1 on SQLite, whose statements run in process (nothing to save) and whose driver binds named
+    /// parameters in time that grows with the square of their count (README, Performance).
+    /// </summary>
+    int UpsertRowsPerStatement(int columns);
+
     /// <summary>An INSERT that answers the new row's <paramref name="idColumn"/> as a scalar.</summary>
     string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn);
 

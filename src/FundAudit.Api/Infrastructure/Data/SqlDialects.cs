@@ -9,7 +9,7 @@ internal abstract class DialectBase : IDbDialect
 {
     public virtual string Limit(string parameter) => $"LIMIT @{parameter}";
 
-    public virtual string Upsert(
+    public string Upsert(
         string table,
         IReadOnlyList<string> keyColumns,
         IReadOnlyList<string> insertColumns,
@@ -17,15 +17,61 @@ internal abstract class DialectBase : IDbDialect
         string changedWhen,
         IReadOnlyDictionary<string, string> updateValues
     ) =>
+        Upsert(
+            new UpsertShape(table, keyColumns, insertColumns, updateColumns, changedWhen, updateValues),
+            [insertColumns.Select(c => "@" + c)]
+        );
+
+    public string UpsertRows(
+        string table,
+        IReadOnlyList<string> keyColumns,
+        IReadOnlyList<string> insertColumns,
+        IReadOnlyList<string> updateColumns,
+        string changedWhen,
+        IReadOnlyDictionary<string, string> updateValues,
+        int rows
+    )
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows * insertColumns.Count, Math.Max(MaxParameters, 1));
+        return Upsert(
+            new UpsertShape(table, keyColumns, insertColumns, updateColumns, changedWhen, updateValues),
+            Enumerable
+                .Range(0, rows)
+                .Select(r => Enumerable.Range(0, insertColumns.Count).Select(c => "@" + IDbDialect.RowParameter(r, c)))
+        );
+    }
+
+    public virtual int UpsertRowsPerStatement(int columns) => Math.Max(1, MaxParameters / columns);
+
+    /// <summary>The most parameters one statement may bind (see <see cref="UpsertRowsPerStatement"/>).</summary>
+    protected abstract int MaxParameters { get; }
+
+    /// <summary>What an upsert writes (see <see cref="IDbDialect.Upsert"/>), apart from its values.</summary>
+    protected sealed record UpsertShape(
+        string Table,
+        IReadOnlyList<string> KeyColumns,
+        IReadOnlyList<string> InsertColumns,
+        IReadOnlyList<string> UpdateColumns,
+        string ChangedWhen,
+        IReadOnlyDictionary<string, string> UpdateValues
+    );
+
+    /// <summary>The upsert of <paramref name="rows"/>, each the values (parameters) of its insert columns.</summary>
+    protected virtual string Upsert(UpsertShape u, IEnumerable<IEnumerable<string>> rows) =>
             // INSERT … ON CONFLICT: the same text on SQLite (3.24+) and PostgreSQL. The stored row is aliased t, the
-            // proposed one is "excluded".
+            // proposed one is "excluded". A multi-row VALUES list takes its types from the target columns on both.
             $"""
-            INSERT INTO {table} AS t ({string.Join(", ", insertColumns)})
-            VALUES ({string.Join(", ", insertColumns.Select(c => "@" + c))})
-            ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET
-              {MergeCondition.SetList(updateColumns, updateValues, "t", "excluded", ",\n  ")}
-            WHERE {MergeCondition.Render(changedWhen, "t", "excluded")}
+            INSERT INTO {u.Table} AS t ({string.Join(", ", u.InsertColumns)})
+            VALUES {ValuesList(rows)}
+            ON CONFLICT ({string.Join(", ", u.KeyColumns)}) DO UPDATE SET
+              {MergeCondition.SetList(u.UpdateColumns, u.UpdateValues, "t", "excluded", ",\n  ")}
+            WHERE {MergeCondition.Render(u.ChangedWhen, "t", "excluded")}
             """;
+
+    /// <summary>The rows of a VALUES list, <c>(a, b)</c>, one a line.</summary>
+    protected static string ValuesList(IEnumerable<IEnumerable<string>> rows) =>
+        string.Join(",\n", rows.Select(r => $"({string.Join(", ", r)})"));
 
     public virtual string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn) =>
         $"INSERT INTO {table} ({string.Join(", ", columns)}) "
@@ -78,6 +124,11 @@ internal abstract class DialectBase : IDbDialect
 /// <summary>SQLite 3.24+: ON CONFLICT upserts, strftime date arithmetic, dynamic column types.</summary>
 internal sealed class SqliteDialect : DialectBase
 {
+    protected override int MaxParameters => 32_766; // SQLITE_MAX_VARIABLE_NUMBER since 3.32
+
+    // One row per statement: Dapper then prepares it once and runs it per row (see IDbDialect).
+    public override int UpsertRowsPerStatement(int columns) => 1;
+
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(strftime('%Y', {dateExpression}, '-' || @{shiftMonthsParameter} || ' months') AS INTEGER)";
 
@@ -97,6 +148,8 @@ internal sealed class PostgresDialect : DialectBase
         $"{column} ILIKE @{parameter} ESCAPE '\\'";
 
     public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+    protected override int MaxParameters => 65_535;
 
     public override string FiscalYearOf(string dateExpression, string shiftMonthsParameter) =>
         $"CAST(EXTRACT(YEAR FROM {dateExpression} - make_interval(months => @{shiftMonthsParameter})) AS integer)";
@@ -126,22 +179,17 @@ internal sealed class SqlServerDialect : DialectBase
 {
     public override string Limit(string parameter) => $"OFFSET 0 ROWS FETCH NEXT @{parameter} ROWS ONLY";
 
-    public override string Upsert(
-        string table,
-        IReadOnlyList<string> keyColumns,
-        IReadOnlyList<string> insertColumns,
-        IReadOnlyList<string> updateColumns,
-        string changedWhen,
-        IReadOnlyDictionary<string, string> updateValues
-    ) =>
+    protected override int MaxParameters => 2_098;
+
+    protected override string Upsert(UpsertShape u, IEnumerable<IEnumerable<string>> rows) =>
         $"""
-            MERGE {table} WITH (HOLDLOCK) AS t
-            USING (SELECT {string.Join(", ", insertColumns.Select(c => $"@{c} AS {c}"))}) AS s
-            ON {string.Join(" AND ", keyColumns.Select(c => $"t.{c} = s.{c}"))}
-            WHEN MATCHED AND ({MergeCondition.Render(changedWhen, "t", "s")})
-              THEN UPDATE SET {MergeCondition.SetList(updateColumns, updateValues, "t", "s", ", ")}
-            WHEN NOT MATCHED THEN INSERT ({string.Join(", ", insertColumns)})
-              VALUES ({string.Join(", ", insertColumns.Select(c => "s." + c))});
+            MERGE {u.Table} WITH (HOLDLOCK) AS t
+            USING (VALUES {ValuesList(rows)}) AS s ({string.Join(", ", u.InsertColumns)})
+            ON {string.Join(" AND ", u.KeyColumns.Select(c => $"t.{c} = s.{c}"))}
+            WHEN MATCHED AND ({MergeCondition.Render(u.ChangedWhen, "t", "s")})
+              THEN UPDATE SET {MergeCondition.SetList(u.UpdateColumns, u.UpdateValues, "t", "s", ", ")}
+            WHEN NOT MATCHED THEN INSERT ({string.Join(", ", u.InsertColumns)})
+              VALUES ({string.Join(", ", u.InsertColumns.Select(c => "s." + c))});
             """;
 
     public override string InsertReturningId(string table, IReadOnlyList<string> columns, string idColumn) =>
