@@ -315,6 +315,27 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_nul_character_in_a_text_is_refused_naming_each_field_and_nothing_is_stored()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var bad = Giving.Grant("N-2");
+        bad["title"] = "Legal aid\u0000";
+        bad["recipientOrganization"]![0]!["name"] = "Colectivo\u0000";
+        bad["extraNote"] = "kept as sent\u0000"; // a field kept as sent is stored as JSON text, escaped
+
+        var problem = await HttpAssert.ProblemAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(Giving.Grant("N-1"), bad)),
+            HttpStatusCode.BadRequest
+        );
+
+        var errors = problem.GetProperty("errors");
+        Assert.Contains("U+0000", errors.GetProperty("grants[1].title")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("grants[1].recipientOrganization[0].name", out _));
+        Assert.Equal(2, errors.EnumerateObject().Count());
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
     public async Task Duplicate_ids_inside_one_package_are_refused_naming_both()
     {
         var tenant = await app.CreateTenantAsync();

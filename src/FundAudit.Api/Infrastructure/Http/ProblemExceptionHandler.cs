@@ -39,6 +39,12 @@ internal sealed class ProblemExceptionHandler(
                     : "The request body is " + "larger than this endpoint accepts."
             ),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", SafeMessage(bad)),
+            _ when UnstorableText.Is(exception) => (
+                400,
+                "Text not storable",
+                "A text in the request holds the NUL character (U+0000), which cannot be stored. Nothing was saved: "
+                    + "remove it and send the request again."
+            ),
             _ when DatabaseBusy.Is(exception) => (
                 503,
                 "Service busy",
