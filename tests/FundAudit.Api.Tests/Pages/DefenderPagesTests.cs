@@ -203,6 +203,23 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_form_with_a_nul_character_is_a_page_saying_it_could_not_be_read_and_nothing_is_stored()
+    {
+        var (officer, slug) = await FundAsync();
+        var session = NewSession();
+        var form = await session.GetAsync($"/f/{slug}?lang=fr");
+        var fields = ValidForm(form.Hidden("submission")!)
+            .Select(f => new KeyValuePair<string, string>(f.Item1, f.Item1 == "alias" ? "Lu\u0000cía" : f.Item2))
+            .ToList();
+
+        var refused = await session.PostAsync($"/f/{slug}?lang=fr", fields); // sent as %00
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains(PageText.Get("Unreadable_Title", "fr")!, refused.Html, StringComparison.Ordinal);
+        Assert.Equal(0, await RequestCountAsync(officer, slug));
+    }
+
+    [Fact]
     public async Task The_status_page_takes_the_code_in_the_body_answers_the_question_and_withdraws()
     {
         var (officer, slug) = await FundAsync();

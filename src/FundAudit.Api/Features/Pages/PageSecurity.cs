@@ -46,20 +46,35 @@ internal static class PageSecurity
     {
         var http = context.HttpContext;
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        bool valid;
+        try
         {
-            return http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
-                ? ConsoleRender.Message(
-                    http,
-                    ConsoleText.T("Expired_Title"),
-                    ConsoleText.T("Expired_Text"),
-                    StatusCodes.Status400BadRequest
-                )
-                : DefenderPages.Message(http, "Expired_Title", "Expired_Text", null, StatusCodes.Status400BadRequest);
+            valid = http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (AntiforgeryValidationException e) when (IsUnreadableForm(e))
+        {
+            // A form value the form reader refuses (a NUL character, %00): the page says so, nothing is read.
+            return Refused(http, "Unreadable_Title", "Unreadable_Text");
         }
 
-        return await next(context);
+        return valid ? await next(context) : Refused(http, "Expired_Title", "Expired_Text");
     }
+
+    /// <summary>A form the reader could not decode (not one cut off at its length limit, which is a 413).</summary>
+    private static bool IsUnreadableForm(Exception e) =>
+        e.InnerException is InvalidDataException && !BodyLimits.IsTooLarge(e);
+
+    /// <summary>The form refused with a short page: the console's, or the defender's in the request's language (the
+    /// same keys in ConsoleText and PageText).</summary>
+    private static IResult Refused(HttpContext http, string titleKey, string textKey) =>
+        http.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
+            ? ConsoleRender.Message(
+                http,
+                ConsoleText.T(titleKey),
+                ConsoleText.T(textKey),
+                StatusCodes.Status400BadRequest
+            )
+            : DefenderPages.Message(http, titleKey, textKey, null, StatusCodes.Status400BadRequest);
 
     /// <summary>A fresh antiforgery token for a form on this page (sets the antiforgery cookie when there is
     /// none).</summary>
