@@ -62,14 +62,11 @@ internal sealed class ProblemExceptionHandler(
         Log(httpContext, exception, status);
 
         httpContext.Response.StatusCode = status;
-        var unstorable = status == 400 && UnstorableText.Is(exception);
-        if ((status >= 500 || unstorable) && IsConsolePage(httpContext))
+        if (status >= 500 && IsConsolePage(httpContext))
         {
-            var text = unstorable
-                ? "A text in the form holds the NUL character (U+0000), which cannot be stored. Nothing was saved: go "
-                    + "back, remove it and send the form again."
-                : ConsoleText(httpContext, status);
-            await ConsoleRender.Message(httpContext, title, text, status).ExecuteAsync(httpContext);
+            await ConsoleRender
+                .Message(httpContext, title, ConsoleText(httpContext, status), status)
+                .ExecuteAsync(httpContext);
             return true;
         }
         return await problemDetails.TryWriteAsync(
@@ -131,9 +128,8 @@ internal sealed class ProblemExceptionHandler(
         }
     }
 
-    /// <summary>A console page (under <c>/app</c>, asked for by a browser) gets its failure (a 5xx, or a text the
-    /// database cannot store) as a console page, not problem+json: officers and analysts read it in a
-    /// browser.</summary>
+    /// <summary>A console page (under <c>/app</c>, asked for by a browser) gets its failure as a console page, not
+    /// problem+json: officers and analysts read it in a browser.</summary>
     private static bool IsConsolePage(HttpContext httpContext) =>
         httpContext.Request.Path.StartsWithSegments("/app", StringComparison.OrdinalIgnoreCase)
         && !httpContext.Response.HasStarted;
