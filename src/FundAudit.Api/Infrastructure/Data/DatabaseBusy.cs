@@ -10,18 +10,7 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// </summary>
 internal static class DatabaseBusy
 {
-    public static bool Is(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (IsBusy(e))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool Is(Exception? exception) => ExceptionChain.Any(exception, IsBusy);
 
     private static bool IsBusy(Exception e) =>
         e switch

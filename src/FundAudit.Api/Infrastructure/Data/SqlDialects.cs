@@ -33,7 +33,7 @@ internal abstract class DialectBase : IDbDialect
     )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows * insertColumns.Count, Math.Max(MaxParameters, 1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows * insertColumns.Count, MaxParameters);
         return Upsert(
             new UpsertShape(table, keyColumns, insertColumns, updateColumns, changedWhen, updateValues),
             Enumerable

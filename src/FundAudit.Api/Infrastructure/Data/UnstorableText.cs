@@ -11,16 +11,6 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// </summary>
 internal static class UnstorableText
 {
-    public static bool Is(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: "22021" or "22P05" })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool Is(Exception? exception) =>
+        ExceptionChain.Any(exception, e => e is PostgresException { SqlState: "22021" or "22P05" });
 }

@@ -23,21 +23,11 @@ internal static class BodyLimits
 
     /// <summary>A body cut off at the limit while it was read: the limit itself, or the multipart reader's, also as
     /// the cause of another exception (antiforgery wraps what reading its form threw).</summary>
-    public static bool IsTooLarge(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (
-                e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
-            )
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsTooLarge(Exception? exception) =>
+        ExceptionChain.Any(exception, e =>
+            e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+            || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+        );
 
     /// <summary>Bytes in megabytes for people (1 MB = 1,048,576 bytes, one decimal): "200.0 MB".</summary>
     public static string Megabytes(long bytes) =>
