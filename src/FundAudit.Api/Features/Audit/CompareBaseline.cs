@@ -1,4 +1,3 @@
-using System.Text;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Core.Audit;
 
@@ -51,7 +50,27 @@ internal static class CompareBaseline
         long TotalNowMinor
     ) : MixComparison.IComparison;
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    ) => CompareAsync(id, request, user, mix, store, ct).AnswerAsync(r => TypedResults.Ok(r));
+
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    ) =>
+        CompareAsync(id, request, user, mix, store, ct)
+            .AnswerAsync(r => ReportResults.Csv(Csv(r), $"baseline-{id}-compare.csv"));
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         long id,
         [AsParameters] Request request,
         ClaimsPrincipal user,
@@ -60,26 +79,12 @@ internal static class CompareBaseline
         CancellationToken ct
     )
     {
-        var (response, problem) = await CompareAsync(id, request, user, mix, store, ct);
-        return response is null ? problem! : TypedResults.Ok(response);
+        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
+        return problem is not null ? problem : ReportResults.Svg(Chart(row!, now!, "chart", ChartText.Invariant));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
-        long id,
-        [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
-        CancellationToken ct
-    )
-    {
-        var (r, problem) = await CompareAsync(id, request, user, mix, store, ct);
-        if (r is null)
-        {
-            return problem!;
-        }
-
-        var csv = MixComparison.Csv(
+    private static string Csv(Response r) =>
+        MixComparison.Csv(
             MixComparison.Lines.Of(r),
             [
                 "dimension",
@@ -92,27 +97,6 @@ internal static class CompareBaseline
             ],
             [r.Baseline.Name, r.RuleSetDiffers ? "yes" : "no"]
         );
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"baseline-{id}-compare.csv");
-    }
-
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
-        long id,
-        [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
-        CancellationToken ct
-    )
-    {
-        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
-        return problem is not null
-            ? problem
-            : TypedResults.Content(
-                Chart(row!, now!, "chart", ChartText.Invariant).Render(),
-                "image/svg+xml",
-                Encoding.UTF8
-            );
-    }
 
     /// <summary>
     /// The comparison and the same chart as an inline <c>&lt;svg&gt;</c> element, for a page that shows both (the

@@ -1,4 +1,3 @@
-using System.Text;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Core.Audit;
 
@@ -54,46 +53,28 @@ internal static class ComparePeriods
         long TotalNowMinor
     ) : MixComparison.IComparison;
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem
-            ?? (Results<Ok<Response>, ProblemHttpResult>)
-                TypedResults.Ok(await ComparisonAsync(user.FunderId(), then!, now!, store, ct));
-    }
+    ) => CompareAsync(request, user, mix, store, ct).AnswerAsync(r => TypedResults.Ok(r));
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var r = await ComparisonAsync(user.FunderId(), then!, now!, store, ct);
-        var csv = MixComparison.Csv(
-            MixComparison.Lines.Of(r),
-            ["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "then", "now", "currency"],
-            [Label(r.Then), Label(r.Now), r.Currency]
-        );
-        return TypedResults.File(
-            Encoding.UTF8.GetBytes(csv),
-            "text/csv; charset=utf-8",
-            $"compare-{r.Then.From:yyyyMMdd}-{r.Then.To:yyyyMMdd}-{r.Now.From:yyyyMMdd}-{r.Now.To:yyyyMMdd}.csv"
-        );
-    }
+    ) =>
+        CompareAsync(request, user, mix, store, ct)
+            .AnswerAsync(r =>
+                ReportResults.Csv(
+                    Csv(r),
+                    $"compare-{r.Then.From:yyyyMMdd}-{r.Then.To:yyyyMMdd}-{r.Now.From:yyyyMMdd}-{r.Now.To:yyyyMMdd}.csv"
+                )
+            );
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
@@ -103,13 +84,21 @@ internal static class ComparePeriods
     )
     {
         var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem
-            ?? (Results<ContentHttpResult, ProblemHttpResult>)
-                TypedResults.Content(
-                    Chart(then!, now!, "chart", ChartText.Invariant).Render(),
-                    "image/svg+xml",
-                    Encoding.UTF8
-                );
+        return problem is not null ? problem : ReportResults.Svg(Chart(then!, now!, "chart", ChartText.Invariant));
+    }
+
+    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    )
+    {
+        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
+        return problem is not null
+            ? (null, problem)
+            : (await ComparisonAsync(user.FunderId(), then!, now!, store, ct), null);
     }
 
     /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>, words and numbers in
@@ -199,6 +188,13 @@ internal static class ComparePeriods
 
     private static string Label(AuditPeriod p, ChartText text) =>
         text.T("Compare_Period", text.Date(p.From), text.Date(p.To));
+
+    private static string Csv(Response r) =>
+        MixComparison.Csv(
+            MixComparison.Lines.Of(r),
+            ["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "then", "now", "currency"],
+            [Label(r.Then), Label(r.Now), r.Currency]
+        );
 
     private static string Label(PeriodView p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
 

@@ -191,11 +191,7 @@ internal static class GetMix
             );
         }
 
-        return TypedResults.File(
-            Encoding.UTF8.GetBytes(sb.ToString()),
-            "text/csv; charset=utf-8",
-            $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"
-        );
+        return ReportResults.Csv(sb.ToString(), $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv");
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
@@ -212,7 +208,7 @@ internal static class GetMix
             return AuditViews.Missing(missing!);
         }
 
-        return TypedResults.Content(Chart(ToResponse(result)).Render(), "image/svg+xml", Encoding.UTF8);
+        return ReportResults.Svg(Chart(ToResponse(result)));
     }
 
     /// <summary>
