@@ -159,7 +159,7 @@ internal static class ExportGiving
             await foreach (var row in store.GrantsAsync(FunderId, Query, ct))
             {
                 yield return row.Sensitive
-                    ? GivingGrantBuilder.Anonymised(row, Anonymise(row.Identifier), Funder)
+                    ? GivingGrantBuilder.Anonymised(row, Anonymise(row.PjIdentifier), Funder)
                     : GivingGrantBuilder.Published(row, Funder);
             }
         }
