@@ -194,7 +194,7 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
             "classification_rule_sets",
             RuleSetInsertColumns,
             args,
-            id => new AdminLogEntry(funderId, createdBy, AdminActions.RuleSetCreated, "rule_set", Id(id)),
+            AdminLogEntry.ForNewRow(funderId, createdBy, AdminActions.RuleSetCreated, "rule_set"),
             ct
         );
     }
@@ -305,6 +305,4 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
         });
         return db.InTransactionAsync(tx => tx.ExecuteAsync(UpdateClassificationSql, rows, ct), ct);
     }
-
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
