@@ -76,34 +76,24 @@ internal static class ComparePeriods
                 )
             );
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+    public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem is not null ? problem : ReportResults.Svg(Chart(then!, now!, "chart", ChartText.Invariant));
-    }
+    ) => LoadAsync(request, user, mix, ct).AnswerAsync(s => ReportResults.Svg(Chart(s, "chart", ChartText.Invariant)));
 
-    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(
+    private static Task<(Response?, ProblemHttpResult?)> CompareAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem is not null
-            ? (null, problem)
-            : (await ComparisonAsync(user.FunderId(), then!, now!, store, ct), null);
-    }
+    ) => LoadAsync(request, user, mix, ct).ThenAsync(s => ComparisonAsync(s, store, ct));
 
     /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>, words and numbers in
     /// <paramref name="text"/>).</summary>
-    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
+    public static Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
@@ -111,20 +101,15 @@ internal static class ComparePeriods
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem is not null
-            ? (null, null, problem)
-            : (
-                await ComparisonAsync(user.FunderId(), then!, now!, store, ct),
-                Chart(then!, now!, idPrefix, text).RenderInline(),
-                null
-            );
-    }
+    ) =>
+        LoadAsync(request, user, mix, ct)
+            .WithInlineChartAsync(s => ComparisonAsync(s, store, ct), s => Chart(s, idPrefix, text));
+
+    /// <summary>Both periods' level × purpose mixes, of one funder.</summary>
+    private sealed record Sides(long FunderId, MixResult Then, MixResult Now);
 
     /// <summary>Both periods' level × purpose mixes, or the missing rates that stop the report.</summary>
-    private static async Task<(MixResult? Then, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(
+    private static async Task<(Sides?, ProblemHttpResult?)> LoadAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
@@ -138,21 +123,16 @@ internal static class ComparePeriods
         var (then, missingThen) = await MixOf(request.ThenFrom, request.ThenTo);
         if (then is null)
         {
-            return (null, null, AuditViews.Missing(missingThen!));
+            return (null, AuditViews.Missing(missingThen!));
         }
 
         var (now, missingNow) = await MixOf(request.NowFrom, request.NowTo);
-        return now is null ? (null, null, AuditViews.Missing(missingNow!)) : (then, now, null);
+        return now is null ? (null, AuditViews.Missing(missingNow!)) : (new Sides(funderId, then, now), null);
     }
 
-    private static async Task<Response> ComparisonAsync(
-        long funderId,
-        MixResult then,
-        MixResult now,
-        BaselineStore store,
-        CancellationToken ct
-    )
+    private static async Task<Response> ComparisonAsync(Sides s, BaselineStore store, CancellationToken ct)
     {
+        var (funderId, then, now) = s;
         var thenVersions = await store.RuleSetVersionsAsync(funderId, then.Period, ct);
         var nowVersions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
         var (differs, note) = CompareBaseline.RuleSetNote("earlier period", thenVersions, "the later one", nowVersions);
@@ -174,14 +154,14 @@ internal static class ComparePeriods
         );
     }
 
-    private static StackedBarChart Chart(MixResult then, MixResult now, string idPrefix, ChartText text) =>
+    private static StackedBarChart Chart(Sides s, string idPrefix, ChartText text) =>
         MixComparison.Chart(
-            text.T("Compare_Title", Label(then.Period, text), Label(now.Period, text), then.Currency),
+            text.T("Compare_Title", Label(s.Then.Period, text), Label(s.Now.Period, text), s.Then.Currency),
             text.T("Compare_Desc"),
             text.T("Compare_Then"),
             text.T("Compare_Now"),
-            BaselineSnapshot.From(then),
-            BaselineSnapshot.From(now),
+            BaselineSnapshot.From(s.Then),
+            BaselineSnapshot.From(s.Now),
             idPrefix,
             text
         );
