@@ -55,11 +55,7 @@ internal static class AuditViews
     }
 
     public static ProblemHttpResult BaselineNotFound(long id) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: ProblemText.T("Title_BaselineNotFound"),
-            detail: ProblemText.T("Use_BaselineNotFound", id)
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_BaselineNotFound", "Use_BaselineNotFound", id);
 
     public static AuditPeriod? PeriodOf(DateOnly? from, DateOnly? to, int? fiscalYear, int startMonth) =>
         fiscalYear is { } fy ? AuditPeriod.FiscalYear(fy, startMonth)

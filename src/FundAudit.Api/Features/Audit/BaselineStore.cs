@@ -169,7 +169,7 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
             "audit_baselines",
             BaselineInsertColumns,
             args,
-            id => new AdminLogEntry(funderId, createdBy, AdminActions.BaselineCreated, "baseline", Id(id)),
+            AdminLogEntry.ForNewRow(funderId, createdBy, AdminActions.BaselineCreated, "baseline"),
             ct
         );
     }
@@ -203,7 +203,7 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
             "audit_targets",
             TargetInsertColumns,
             args,
-            id => new AdminLogEntry(funderId, createdBy, AdminActions.TargetCreated, "target", Id(id)),
+            AdminLogEntry.ForNewRow(funderId, createdBy, AdminActions.TargetCreated, "target"),
             ct
         );
     }
@@ -213,8 +213,6 @@ internal sealed class BaselineStore(Db db, AdminLog adminLog)
 
     public Task<TargetRow?> TargetAsync(long funderId, long id, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<TargetRow>(SelectTarget, new { FunderId = funderId, Id = id }, ct);
-
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Changes one of the funder's targets; false when it has none with that id.</summary>
     public async Task<bool> UpdateTargetAsync(long funderId, long id, TargetValues target, CancellationToken ct)

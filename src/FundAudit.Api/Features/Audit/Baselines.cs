@@ -91,10 +91,11 @@ internal static class CreateBaseline
         var name = request.Name!.Trim();
         if (await store.BaselineNameTakenAsync(funderId, name, ct))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: ProblemText.T("Title_BaselineNameInUse"),
-                detail: ProblemText.T("Use_BaselineNameInUse", name)
+            return ProblemText.Problem(
+                StatusCodes.Status409Conflict,
+                "Title_BaselineNameInUse",
+                "Use_BaselineNameInUse",
+                name
             );
         }
 

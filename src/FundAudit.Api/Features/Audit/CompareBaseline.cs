@@ -1,4 +1,3 @@
-using System.Text;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Core.Audit;
 
@@ -51,35 +50,39 @@ internal static class CompareBaseline
         long TotalNowMinor
     ) : MixComparison.IComparison;
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         long id,
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (response, problem) = await CompareAsync(id, request, user, mix, store, ct);
-        return response is null ? problem! : TypedResults.Ok(response);
-    }
+    ) => CompareAsync(id, request, user, mix, store, ct).AnswerAsync(r => TypedResults.Ok(r));
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         long id,
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (r, problem) = await CompareAsync(id, request, user, mix, store, ct);
-        if (r is null)
-        {
-            return problem!;
-        }
+    ) =>
+        CompareAsync(id, request, user, mix, store, ct)
+            .AnswerAsync(r => ReportResults.Csv(Csv(r), $"baseline-{id}-compare.csv"));
 
-        var csv = MixComparison.Csv(
+    public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+        long id,
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    ) =>
+        LoadAsync(user.FunderId(), id, request, mix, store, ct)
+            .AnswerAsync(s => ReportResults.Svg(Chart(s, "chart", ChartText.Invariant)));
+
+    private static string Csv(Response r) =>
+        MixComparison.Csv(
             MixComparison.Lines.Of(r),
             [
                 "dimension",
@@ -92,27 +95,6 @@ internal static class CompareBaseline
             ],
             [r.Baseline.Name, r.RuleSetDiffers ? "yes" : "no"]
         );
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"baseline-{id}-compare.csv");
-    }
-
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
-        long id,
-        [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
-        CancellationToken ct
-    )
-    {
-        var (row, now, problem) = await LoadAsync(user.FunderId(), id, request, mix, store, ct);
-        return problem is not null
-            ? problem
-            : TypedResults.Content(
-                Chart(row!, now!, "chart", ChartText.Invariant).Render(),
-                "image/svg+xml",
-                Encoding.UTF8
-            );
-    }
 
     /// <summary>
     /// The comparison and the same chart as an inline <c>&lt;svg&gt;</c> element, for a page that shows both (the
@@ -120,7 +102,7 @@ internal static class CompareBaseline
     /// <paramref name="idPrefix"/> so that it can sit beside other charts; its words and numbers are in
     /// <paramref name="text"/>.
     /// </summary>
-    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
+    public static Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         long id,
         Request request,
         ClaimsPrincipal user,
@@ -129,22 +111,15 @@ internal static class CompareBaseline
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    )
-    {
-        var funderId = user.FunderId();
-        var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
-        return problem is not null
-            ? (null, null, problem)
-            : (
-                await ComparisonAsync(funderId, row!, now!, store, ct),
-                Chart(row!, now!, idPrefix, text).RenderInline(),
-                null
-            );
-    }
+    ) =>
+        LoadAsync(user.FunderId(), id, request, mix, store, ct)
+            .WithInlineChartAsync(s => ComparisonAsync(s, store, ct), s => Chart(s, idPrefix, text));
 
-    /// <summary>The baseline and the current period's mix it is compared with, or the problem (not found, missing
-    /// rates).</summary>
-    private static async Task<(BaselineRow? Row, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(
+    /// <summary>The baseline and the current period's mix it is compared with, of one funder.</summary>
+    private sealed record Sides(long FunderId, BaselineRow Row, MixResult Now);
+
+    /// <summary>The two sides of the comparison, or the problem (not found, missing rates).</summary>
+    private static async Task<(Sides?, ProblemHttpResult?)> LoadAsync(
         long funderId,
         long id,
         Request request,
@@ -155,55 +130,45 @@ internal static class CompareBaseline
     {
         if (await store.BaselineAsync(funderId, id, ct) is not { } row)
         {
-            return (null, null, AuditViews.BaselineNotFound(id));
+            return (null, AuditViews.BaselineNotFound(id));
         }
 
         var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
-        return now is null ? (null, null, AuditViews.Missing(missing!)) : (row, now, null);
+        return now is null ? (null, AuditViews.Missing(missing!)) : (new Sides(funderId, row, now), null);
     }
 
-    private static StackedBarChart Chart(BaselineRow row, MixResult now, string idPrefix, ChartText text) =>
+    private static StackedBarChart Chart(Sides s, string idPrefix, ChartText text) =>
         MixComparison.Chart(
             text.T(
                 "Baseline_Title",
-                row.Name,
-                text.Date(row.PeriodFrom),
-                text.Date(row.PeriodTo),
-                text.Date(now.Period.From),
-                text.Date(now.Period.To),
-                row.Currency
+                s.Row.Name,
+                text.Date(s.Row.PeriodFrom),
+                text.Date(s.Row.PeriodTo),
+                text.Date(s.Now.Period.From),
+                text.Date(s.Now.Period.To),
+                s.Row.Currency
             ),
             text.T("Baseline_Desc"),
             text.T("Baseline_Then"),
             text.T("Baseline_Now"),
-            GetBaseline.Snapshot(row),
-            BaselineSnapshot.From(now),
+            GetBaseline.Snapshot(s.Row),
+            BaselineSnapshot.From(s.Now),
             idPrefix,
             text
         );
 
-    private static async Task<(Response?, ProblemHttpResult?)> CompareAsync(
+    private static Task<(Response?, ProblemHttpResult?)> CompareAsync(
         long id,
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var funderId = user.FunderId();
-        var (row, now, problem) = await LoadAsync(funderId, id, request, mix, store, ct);
-        return problem is not null ? (null, problem) : (await ComparisonAsync(funderId, row!, now!, store, ct), null);
-    }
+    ) => LoadAsync(user.FunderId(), id, request, mix, store, ct).ThenAsync(s => ComparisonAsync(s, store, ct));
 
-    private static async Task<Response> ComparisonAsync(
-        long funderId,
-        BaselineRow row,
-        MixResult now,
-        BaselineStore store,
-        CancellationToken ct
-    )
+    private static async Task<Response> ComparisonAsync(Sides s, BaselineStore store, CancellationToken ct)
     {
+        var (funderId, row, now) = s;
         var then = GetBaseline.Snapshot(row);
         var current = BaselineSnapshot.From(now);
         var versions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);

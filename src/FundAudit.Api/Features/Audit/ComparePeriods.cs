@@ -1,4 +1,3 @@
-using System.Text;
 using FundAudit.Api.Features.Audit.Charts;
 using FundAudit.Core.Audit;
 
@@ -54,67 +53,47 @@ internal static class ComparePeriods
         long TotalNowMinor
     ) : MixComparison.IComparison;
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem
-            ?? (Results<Ok<Response>, ProblemHttpResult>)
-                TypedResults.Ok(await ComparisonAsync(user.FunderId(), then!, now!, store, ct));
-    }
+    ) => CompareAsync(request, user, mix, store, ct).AnswerAsync(r => TypedResults.Ok(r));
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         BaselineStore store,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
+    ) =>
+        CompareAsync(request, user, mix, store, ct)
+            .AnswerAsync(r =>
+                ReportResults.Csv(
+                    Csv(r),
+                    $"compare-{r.Then.From:yyyyMMdd}-{r.Then.To:yyyyMMdd}-{r.Now.From:yyyyMMdd}-{r.Now.To:yyyyMMdd}.csv"
+                )
+            );
 
-        var r = await ComparisonAsync(user.FunderId(), then!, now!, store, ct);
-        var csv = MixComparison.Csv(
-            MixComparison.Lines.Of(r),
-            ["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "then", "now", "currency"],
-            [Label(r.Then), Label(r.Now), r.Currency]
-        );
-        return TypedResults.File(
-            Encoding.UTF8.GetBytes(csv),
-            "text/csv; charset=utf-8",
-            $"compare-{r.Then.From:yyyyMMdd}-{r.Then.To:yyyyMMdd}-{r.Now.From:yyyyMMdd}-{r.Now.To:yyyyMMdd}.csv"
-        );
-    }
-
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+    public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem
-            ?? (Results<ContentHttpResult, ProblemHttpResult>)
-                TypedResults.Content(
-                    Chart(then!, now!, "chart", ChartText.Invariant).Render(),
-                    "image/svg+xml",
-                    Encoding.UTF8
-                );
-    }
+    ) => LoadAsync(request, user, mix, ct).AnswerAsync(s => ReportResults.Svg(Chart(s, "chart", ChartText.Invariant)));
+
+    private static Task<(Response?, ProblemHttpResult?)> CompareAsync(
+        Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        BaselineStore store,
+        CancellationToken ct
+    ) => LoadAsync(request, user, mix, ct).ThenAsync(s => ComparisonAsync(s, store, ct));
 
     /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>, words and numbers in
     /// <paramref name="text"/>).</summary>
-    public static async Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
+    public static Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
@@ -122,20 +101,15 @@ internal static class ComparePeriods
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    )
-    {
-        var (then, now, problem) = await LoadAsync(request, user, mix, ct);
-        return problem is not null
-            ? (null, null, problem)
-            : (
-                await ComparisonAsync(user.FunderId(), then!, now!, store, ct),
-                Chart(then!, now!, idPrefix, text).RenderInline(),
-                null
-            );
-    }
+    ) =>
+        LoadAsync(request, user, mix, ct)
+            .WithInlineChartAsync(s => ComparisonAsync(s, store, ct), s => Chart(s, idPrefix, text));
+
+    /// <summary>Both periods' level × purpose mixes, of one funder.</summary>
+    private sealed record Sides(long FunderId, MixResult Then, MixResult Now);
 
     /// <summary>Both periods' level × purpose mixes, or the missing rates that stop the report.</summary>
-    private static async Task<(MixResult? Then, MixResult? Now, ProblemHttpResult? Problem)> LoadAsync(
+    private static async Task<(Sides?, ProblemHttpResult?)> LoadAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
@@ -149,21 +123,16 @@ internal static class ComparePeriods
         var (then, missingThen) = await MixOf(request.ThenFrom, request.ThenTo);
         if (then is null)
         {
-            return (null, null, AuditViews.Missing(missingThen!));
+            return (null, AuditViews.Missing(missingThen!));
         }
 
         var (now, missingNow) = await MixOf(request.NowFrom, request.NowTo);
-        return now is null ? (null, null, AuditViews.Missing(missingNow!)) : (then, now, null);
+        return now is null ? (null, AuditViews.Missing(missingNow!)) : (new Sides(funderId, then, now), null);
     }
 
-    private static async Task<Response> ComparisonAsync(
-        long funderId,
-        MixResult then,
-        MixResult now,
-        BaselineStore store,
-        CancellationToken ct
-    )
+    private static async Task<Response> ComparisonAsync(Sides s, BaselineStore store, CancellationToken ct)
     {
+        var (funderId, then, now) = s;
         var thenVersions = await store.RuleSetVersionsAsync(funderId, then.Period, ct);
         var nowVersions = await store.RuleSetVersionsAsync(funderId, now.Period, ct);
         var (differs, note) = CompareBaseline.RuleSetNote("earlier period", thenVersions, "the later one", nowVersions);
@@ -185,20 +154,27 @@ internal static class ComparePeriods
         );
     }
 
-    private static StackedBarChart Chart(MixResult then, MixResult now, string idPrefix, ChartText text) =>
+    private static StackedBarChart Chart(Sides s, string idPrefix, ChartText text) =>
         MixComparison.Chart(
-            text.T("Compare_Title", Label(then.Period, text), Label(now.Period, text), then.Currency),
+            text.T("Compare_Title", Label(s.Then.Period, text), Label(s.Now.Period, text), s.Then.Currency),
             text.T("Compare_Desc"),
             text.T("Compare_Then"),
             text.T("Compare_Now"),
-            BaselineSnapshot.From(then),
-            BaselineSnapshot.From(now),
+            BaselineSnapshot.From(s.Then),
+            BaselineSnapshot.From(s.Now),
             idPrefix,
             text
         );
 
     private static string Label(AuditPeriod p, ChartText text) =>
         text.T("Compare_Period", text.Date(p.From), text.Date(p.To));
+
+    private static string Csv(Response r) =>
+        MixComparison.Csv(
+            MixComparison.Lines.Of(r),
+            ["dimension", "name", "share_then_percent", "share_now_percent", "shift_points", "then", "now", "currency"],
+            [Label(r.Then), Label(r.Now), r.Currency]
+        );
 
     private static string Label(PeriodView p) => $"{p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd}";
 

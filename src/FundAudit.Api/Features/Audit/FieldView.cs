@@ -98,11 +98,7 @@ internal static class GetFieldView
         var funderId = user.FunderId();
         if (!await participants.IsOptedInAsync(funderId, ct))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: ProblemText.T("Title_NotInFieldView"),
-                detail: ProblemText.T("Use_FieldOptIn")
-            );
+            return ProblemText.Problem(StatusCodes.Status403Forbidden, "Title_NotInFieldView", "Use_FieldOptIn");
         }
 
         var min = Math.Max(3, options.Value.FieldMinFunders);

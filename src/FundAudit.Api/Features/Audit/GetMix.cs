@@ -117,39 +117,45 @@ internal static class GetMix
         + "currency's minor unit; cells, totals and the headline figures are sums of those amounts. Shares are "
         + "percentages of the total, rounded half to even to 2 decimals.";
 
-    /// <summary>The report the request asks for: its query, with medians only when it asks for them.</summary>
-    private static Task<(MixResult? Mix, MissingRates? Missing)> ComputeAsync(
+    /// <summary>The report the request asks for (its query, with medians only when it asks for them), or the
+    /// missing rates that stop it.</summary>
+    private static Task<(Response?, ProblemHttpResult?)> ComputeAsync(
         Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    ) => mix.ComputeAsync(user.FunderId(), ToQuery(request, mix.Options), request.IncludeMedian == true, ct);
+    ) => ReportAsync(user, mix, ToQuery(request, mix.Options), request.IncludeMedian == true, ct);
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] Request request,
+    private static async Task<(Response?, ProblemHttpResult?)> ReportAsync(
         ClaimsPrincipal user,
         MixCalculator mix,
+        MixQuery query,
+        bool medians,
         CancellationToken ct
     )
     {
-        var (result, missing) = await ComputeAsync(request, user, mix, ct);
-        return result is null ? AuditViews.Missing(missing!) : TypedResults.Ok(ToResponse(result));
+        var (result, missing) = await mix.ComputeAsync(user.FunderId(), query, medians, ct);
+        return result is null ? (null, AuditViews.Missing(missing!)) : (ToResponse(result), null);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var (result, missing) = await ComputeAsync(request, user, mix, ct);
-        if (result is null)
-        {
-            return AuditViews.Missing(missing!);
-        }
+    ) => ComputeAsync(request, user, mix, ct).AnswerAsync(r => TypedResults.Ok(r));
 
-        var r = ToResponse(result);
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+        [AsParameters] Request request,
+        ClaimsPrincipal user,
+        MixCalculator mix,
+        CancellationToken ct
+    ) =>
+        ComputeAsync(request, user, mix, ct)
+            .AnswerAsync(r => ReportResults.Csv(Csv(r), $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"));
+
+    private static string Csv(Response r)
+    {
         var sb = new StringBuilder();
         sb.Append(CsvCell.Line([.. r.GroupBy, "currency", "amount", "grants", "share_percent", "median"]));
         foreach (var c in r.Cells)
@@ -191,29 +197,17 @@ internal static class GetMix
             );
         }
 
-        return TypedResults.File(
-            Encoding.UTF8.GetBytes(sb.ToString()),
-            "text/csv; charset=utf-8",
-            $"mix-{r.Period.From:yyyyMMdd}-{r.Period.To:yyyyMMdd}.csv"
-        );
+        return sb.ToString();
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+    public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var query = ToQuery(request, mix.Options) with { GroupBy = ["level", "purpose"] };
-        var (result, missing) = await mix.ComputeAsync(user.FunderId(), query, medians: false, ct);
-        if (result is null)
-        {
-            return AuditViews.Missing(missing!);
-        }
-
-        return TypedResults.Content(Chart(ToResponse(result)).Render(), "image/svg+xml", Encoding.UTF8);
-    }
+    ) =>
+        ReportAsync(user, mix, ToQuery(request, mix.Options) with { GroupBy = ["level", "purpose"] }, false, ct)
+            .AnswerAsync(r => ReportResults.Svg(Chart(r)));
 
     /// <summary>
     /// The level × purpose chart of a mix grouped by level and purpose: one bar per level, stacked by purpose, as

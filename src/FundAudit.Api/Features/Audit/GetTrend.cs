@@ -78,46 +78,28 @@ internal static class GetTrend
         string RoundingRule
     );
 
-    public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var (trend, problem) = await ComputeAsync(request, user, mix, ct);
-        return problem ?? (Results<Ok<Response>, ProblemHttpResult>)TypedResults.Ok(trend!);
-    }
+    ) => ComputeAsync(request, user, mix, ct).AnswerAsync(t => TypedResults.Ok(t));
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var (trend, problem) = await ComputeAsync(request, user, mix, ct);
-        return problem
-            ?? (Results<FileContentHttpResult, ProblemHttpResult>)
-                TypedResults.File(
-                    Encoding.UTF8.GetBytes(Csv(trend!)),
-                    "text/csv; charset=utf-8",
-                    $"trend-{trend!.Period.From:yyyyMMdd}-{trend.Period.To:yyyyMMdd}.csv"
-                );
-    }
+    ) =>
+        ComputeAsync(request, user, mix, ct)
+            .AnswerAsync(t => ReportResults.Csv(Csv(t), $"trend-{t.Period.From:yyyyMMdd}-{t.Period.To:yyyyMMdd}.csv"));
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
+    public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
         MixCalculator mix,
         CancellationToken ct
-    )
-    {
-        var (trend, problem) = await ComputeAsync(request, user, mix, ct);
-        return problem
-            ?? (Results<ContentHttpResult, ProblemHttpResult>)
-                TypedResults.Content(Chart(trend!).Render(), "image/svg+xml", Encoding.UTF8);
-    }
+    ) => ComputeAsync(request, user, mix, ct).AnswerAsync(t => ReportResults.Svg(Chart(t)));
 
     /// <summary>The trend of a validated request, or the missing rates that stop it.</summary>
     public static async Task<(Response? Trend, ProblemHttpResult? Problem)> ComputeAsync(

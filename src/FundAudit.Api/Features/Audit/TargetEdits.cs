@@ -42,9 +42,5 @@ internal static class EditTarget
     ) => await store.DeleteTargetAsync(user.FunderId(), id, ct) ? TypedResults.NoContent() : NotFound(id);
 
     public static ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: ProblemText.T("Title_TargetNotFound"),
-            detail: ProblemText.T("Use_TargetNotFound", id)
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_TargetNotFound", "Use_TargetNotFound", id);
 }

@@ -33,44 +33,11 @@ internal sealed class CorrectionRow
 }
 
 /// <summary>What the engine needs of a stored grant to classify it again (the columns of
-/// <see cref="ClassificationStore.InputColumns"/>).</summary>
+/// <see cref="ClassificationStore.InputColumns"/>): its id and the grant's own columns, read once as the base's
+/// <c>Pj</c> properties.</summary>
 internal class ClassificationInputRow : FundAudit.Api.Features.GrantIngest.PublishedGrantColumns
 {
     public long Id { get; init; }
-
-    public string Identifier { get; init; } = "";
-
-    public string Title { get; init; } = "";
-
-    public string? Description { get; init; }
-
-    public string Currency { get; init; } = "";
-
-    public long AmountAwarded { get; init; }
-
-    public DateOnly AwardDate { get; init; }
-
-    public string? RecipientOrgId { get; init; }
-
-    public string? RecipientOrgName { get; init; }
-
-    public string? RecipientCountry { get; init; }
-
-    public string? RecipientLocationCountries { get; init; }
-
-    public string? BeneficiaryLocations { get; init; }
-
-    public string? ProgrammeTitle { get; init; }
-
-    public string? FundingTypes { get; init; }
-
-    public string? LocationScope { get; init; }
-
-    public string? ExplicitLevel { get; init; }
-
-    public string? ExplicitPurpose { get; init; }
-
-    public bool? ExplicitFlexible { get; init; }
 }
 
 /// <summary>The engine's stored answer for one grant.</summary>
@@ -156,11 +123,7 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
     /// <summary>The columns of a grant (alias <c>g</c>) that the engine reads (<see cref="ClassificationInputRow"/>):
     /// re-classification and the rule-set dry run read the same inputs.</summary>
     internal const string InputColumns = $"""
-        g.id, g.identifier, g.title, g.description, g.currency, g.amount_awarded, g.award_date, g.recipient_org_id,
-               g.recipient_org_name, g.recipient_country, {FundAudit.Api.Features.GrantIngest.StoredGrantText.Columns},
-               g.recipient_location_countries,
-               g.beneficiary_locations, g.programme_title, g.funding_types, g.location_scope, g.explicit_level,
-               g.explicit_purpose, g.explicit_flexible
+        g.id, {FundAudit.Api.Features.GrantIngest.StoredGrantText.Columns}
         """;
     private const string SelectInputs = $"""
         SELECT {InputColumns}
@@ -231,7 +194,7 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
             "classification_rule_sets",
             RuleSetInsertColumns,
             args,
-            id => new AdminLogEntry(funderId, createdBy, AdminActions.RuleSetCreated, "rule_set", Id(id)),
+            AdminLogEntry.ForNewRow(funderId, createdBy, AdminActions.RuleSetCreated, "rule_set"),
             ct
         );
     }
@@ -342,6 +305,4 @@ internal sealed class ClassificationStore(Db db, AdminLog adminLog)
         });
         return db.InTransactionAsync(tx => tx.ExecuteAsync(UpdateClassificationSql, rows, ct), ct);
     }
-
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -67,29 +67,29 @@ internal sealed class ReclassifyPortfolioJob(
         var recipient = StoredRecipient.Read(row.ExtraJson);
         return new()
         {
-            Identifier = row.Identifier,
-            Title = row.Title,
-            Description = row.Description,
-            Currency = row.Currency,
-            AmountAwardedMinor = row.AmountAwarded,
-            AwardDate = row.AwardDate,
-            RecipientOrgId = row.RecipientOrgId,
-            RecipientOrgName = row.RecipientOrgName,
+            Identifier = row.PjIdentifier,
+            Title = row.PjTitle,
+            Description = row.PjDescription,
+            Currency = row.PjCurrency,
+            AmountAwardedMinor = row.PjAmountAwarded,
+            AwardDate = row.PjAwardDate,
+            RecipientOrgId = row.PjRecipientOrgId,
+            RecipientOrgName = row.PjRecipientOrgName,
             RecipientIsIndividual = recipient.Individual,
-            RecipientOrgCountry = row.RecipientCountry,
+            RecipientOrgCountry = row.PjRecipientCountry,
             RecipientOrgPostalCode = recipient.PostalCode,
             RecipientOrgLocality = recipient.Locality,
             RecipientOrgRegion = recipient.Region,
-            RecipientLocationCountryCodes = Split(row.RecipientLocationCountries),
-            BeneficiaryLocations = row.BeneficiaryLocations is { Length: > 0 } json
+            RecipientLocationCountryCodes = Split(row.PjRecipientLocationCountries),
+            BeneficiaryLocations = row.PjBeneficiaryLocations is { Length: > 0 } json
                 ? JsonSerializer.Deserialize<List<BeneficiaryLocation>>(json, GrantMapping.StoredJson) ?? []
                 : [],
-            ProgrammeTitle = row.ProgrammeTitle,
-            FundingTypes = Split(row.FundingTypes),
-            LocationScope = row.LocationScope,
-            ExplicitLevel = row.ExplicitLevel,
-            ExplicitPurpose = row.ExplicitPurpose,
-            ExplicitFlexible = row.ExplicitFlexible,
+            ProgrammeTitle = row.PjProgrammeTitle,
+            FundingTypes = Split(row.PjFundingTypes),
+            LocationScope = row.PjLocationScope,
+            ExplicitLevel = row.PjExplicitLevel,
+            ExplicitPurpose = row.PjExplicitPurpose,
+            ExplicitFlexible = row.PjExplicitFlexible,
         };
     }
 

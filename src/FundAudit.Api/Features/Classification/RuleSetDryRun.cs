@@ -66,7 +66,7 @@ internal static class DryRunRuleSet
             foreach (var row in batch)
             {
                 var c = engine.Classify(ReclassifyPortfolioJob.ToRecord(row.Input));
-                var money = (row.Input.Currency, row.Input.AmountAwarded);
+                var money = (row.Input.PjCurrency, row.Input.PjAmountAwarded);
                 var levelMoved = level.AddIfMoved(
                     row.CorrectedLevel ?? row.Level ?? "unclassified",
                     row.CorrectedLevel ?? ClassificationNames.Of(c.Level.Value),

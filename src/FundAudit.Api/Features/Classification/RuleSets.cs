@@ -75,10 +75,11 @@ internal static class PutRuleSet
         var current = await store.CurrentRuleSetAsync(funderId, ct);
         if (string.Equals(current?.Version ?? RuleSet.Default.Version, parsed.Version, StringComparison.Ordinal))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: ProblemText.T("Title_VersionInUse"),
-                detail: ProblemText.T("Use_RuleSetVersionInUse", parsed.Version)
+            return ProblemText.Problem(
+                StatusCodes.Status409Conflict,
+                "Title_VersionInUse",
+                "Use_RuleSetVersionInUse",
+                parsed.Version
             );
         }
 

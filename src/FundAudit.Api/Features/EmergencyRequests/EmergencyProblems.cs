@@ -32,18 +32,10 @@ internal static class EmergencyProblems
         );
 
     public static ProblemHttpResult RequestNotFound() =>
-        TypedResults.Problem(
-            title: ProblemText.T("Title_NotFound"),
-            detail: ProblemText.T("Use_RequestNotFound"),
-            statusCode: StatusCodes.Status404NotFound
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_NotFound", "Use_RequestNotFound");
 
     public static ProblemHttpResult FundNotFound() =>
-        TypedResults.Problem(
-            title: ProblemText.T("Title_NotFound"),
-            detail: ProblemText.T("Use_FundAddressNotFound"),
-            statusCode: StatusCodes.Status404NotFound
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_NotFound", "Use_FundAddressNotFound");
 
     /// <summary>The same answer for a mistyped, unknown or purged case code.</summary>
     public static ProblemHttpResult CaseNotFound() =>

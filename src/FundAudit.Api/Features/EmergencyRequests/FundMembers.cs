@@ -86,11 +86,7 @@ internal static class FundMembers
 
         if (!await members.RemoveAsync(funderId, fund.Id, personId, ct))
         {
-            return TypedResults.Problem(
-                title: ProblemText.T("Title_NotFound"),
-                detail: ProblemText.T("Use_NotFundMember"),
-                statusCode: StatusCodes.Status404NotFound
-            );
+            return ProblemText.Problem(StatusCodes.Status404NotFound, "Title_NotFound", "Use_NotFundMember");
         }
 
         await LogAsync(adminLog, user, AuthzActions.FundMemberRemoved, fund, personId, ct);

@@ -113,11 +113,7 @@ internal static class CreateFund
         };
         if (await store.CreateAsync(row, ct) is not { } fundId)
         {
-            return TypedResults.Problem(
-                title: ProblemText.T("Title_SlugTaken"),
-                detail: ProblemText.T("Use_FundSlugTaken"),
-                statusCode: StatusCodes.Status409Conflict
-            );
+            return ProblemText.Problem(StatusCodes.Status409Conflict, "Title_SlugTaken", "Use_FundSlugTaken");
         }
 
         await LogCreatedAsync(adminLog, row, fundId, ct);

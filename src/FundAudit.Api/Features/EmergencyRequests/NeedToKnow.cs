@@ -58,9 +58,5 @@ internal sealed class NeedToKnow(FundMemberStore members)
             : new HashSet<long>();
 
     public static ProblemHttpResult NotAMember() =>
-        TypedResults.Problem(
-            title: ProblemText.T("Title_MembersOnly"),
-            detail: ProblemText.T("Use_MembersOnly"),
-            statusCode: StatusCodes.Status403Forbidden
-        );
+        ProblemText.Problem(StatusCodes.Status403Forbidden, "Title_MembersOnly", "Use_MembersOnly");
 }

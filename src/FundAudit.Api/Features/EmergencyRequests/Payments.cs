@@ -62,11 +62,7 @@ internal static class GetPaymentDetails
 
         if (await payments.DetailsAsync(funderId, row.Id, ct) is not { } details)
         {
-            return TypedResults.Problem(
-                title: ProblemText.T("Title_NotFound"),
-                detail: ProblemText.T("Use_NoPaymentDetails"),
-                statusCode: StatusCodes.Status404NotFound
-            );
+            return ProblemText.Problem(StatusCodes.Status404NotFound, "Title_NotFound", "Use_NoPaymentDetails");
         }
 
         await payments.LogAccessAsync(

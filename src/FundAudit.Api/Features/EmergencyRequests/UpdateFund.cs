@@ -26,11 +26,7 @@ internal static class UpdateFund
         var funderId = user.FunderId();
         if (await store.FindAsync(funderId, slug, ct) is not { } fund)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: ProblemText.T("Title_FundNotFound"),
-                detail: ProblemText.T("Use_FundNotFound", slug)
-            );
+            return ProblemText.Problem(StatusCodes.Status404NotFound, "Title_FundNotFound", "Use_FundNotFound", slug);
         }
 
         if (Unchangeable(fund, request) is { } refused)

@@ -17,7 +17,13 @@ internal sealed record AdminLogEntry(
     string SubjectType,
     string SubjectId,
     string? Details = null
-);
+)
+{
+    /// <summary>The entry of a row about to be inserted (for <see cref="AdminLog.InsertLoggedAsync"/>): its new id is
+    /// the subject's.</summary>
+    public static Func<long, AdminLogEntry> ForNewRow(long funderId, string actor, string action, string subjectType) =>
+        id => new(funderId, actor, action, subjectType, id.ToString(CultureInfo.InvariantCulture));
+}
 
 /// <summary>The action codes written today. Other features add theirs in the same form (noun.verb).</summary>
 internal static class AdminActions

@@ -47,10 +47,11 @@ internal sealed class KeyStepUp(
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: ProblemText.T("Title_TooManyWrongCodes"),
-                detail: ProblemText.T("Use_StepUpWait", seconds)
+            return ProblemText.Problem(
+                StatusCodes.Status429TooManyRequests,
+                "Title_TooManyWrongCodes",
+                "Use_StepUpWait",
+                seconds
             );
         }
 

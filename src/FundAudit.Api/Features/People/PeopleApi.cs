@@ -205,20 +205,12 @@ internal static class SeizePerson
 internal static class PeopleProblems
 {
     public static ProblemHttpResult NotFound() =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: ProblemText.T("Title_PersonNotFound"),
-            detail: ProblemText.T("Use_PersonNotFound")
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_PersonNotFound", "Use_PersonNotFound");
 
     /// <summary>
     /// 409: the person is not in the state the request needs (<paramref name="titleKey"/> and <paramref name="key"/>,
     /// ProblemText keys, say what and why).
     /// </summary>
     public static ProblemHttpResult Conflict(string titleKey, string key) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: ProblemText.T(titleKey),
-            detail: ProblemText.T(key)
-        );
+        ProblemText.Problem(StatusCodes.Status409Conflict, titleKey, key);
 }

@@ -169,11 +169,7 @@ internal static class SsoSettings
         new(user.FunderId(), user.Actor(), action, "funder", user.FunderId().ToString(CultureInfo.InvariantCulture));
 
     private static ProblemHttpResult NoProvider() =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: ProblemText.T("Title_NoSso"),
-            detail: ProblemText.T("Use_NoSso")
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_NoSso", "Use_NoSso");
 
     /// <summary>What saving answered: the stored row, the request's problems, or the slug is another's.</summary>
     internal abstract record Outcome;

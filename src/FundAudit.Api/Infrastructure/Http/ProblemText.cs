@@ -23,6 +23,11 @@ public static class ProblemText
         return args.Length == 0 ? text : string.Format(CultureInfo.CurrentCulture, text, args);
     }
 
+    /// <summary>A ProblemDetails answer whose title is the message of <paramref name="titleKey"/> and whose detail is
+    /// that of <paramref name="detailKey"/> with <paramref name="args"/>, both as <see cref="T"/> reads them.</summary>
+    public static ProblemHttpResult Problem(int statusCode, string titleKey, string detailKey, params object?[] args) =>
+        TypedResults.Problem(statusCode: statusCode, title: T(titleKey), detail: T(detailKey, args));
+
     /// <summary>The English message of <paramref name="key"/>, its arguments formatted in the invariant culture,
     /// whatever the current culture (what a background job stores for the API).</summary>
     public static string Invariant(string key, params object?[] args)

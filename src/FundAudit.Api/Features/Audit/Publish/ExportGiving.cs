@@ -159,7 +159,7 @@ internal static class ExportGiving
             await foreach (var row in store.GrantsAsync(FunderId, Query, ct))
             {
                 yield return row.Sensitive
-                    ? GivingGrantBuilder.Anonymised(row, Anonymise(row.Identifier), Funder)
+                    ? GivingGrantBuilder.Anonymised(row, Anonymise(row.PjIdentifier), Funder)
                     : GivingGrantBuilder.Published(row, Funder);
             }
         }
@@ -199,10 +199,12 @@ internal static class ExportGiving
 
     /// <summary>The 360Giving package schema needs at least one grant: an empty period is a 404 saying so.</summary>
     private static ProblemHttpResult Empty(MixQuery q) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: ProblemText.T("Title_NothingToPublish"),
-            detail: ProblemText.T("Use_NothingToPublish", Iso(q.Period.From), Iso(q.Period.To))
+        ProblemText.Problem(
+            StatusCodes.Status404NotFound,
+            "Title_NothingToPublish",
+            "Use_NothingToPublish",
+            Iso(q.Period.From),
+            Iso(q.Period.To)
         );
 
     private static MixQuery QueryOf(Request r, AuditOptions options) =>

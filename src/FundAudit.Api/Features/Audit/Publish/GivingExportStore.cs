@@ -2,41 +2,12 @@ using System.Runtime.CompilerServices;
 
 namespace FundAudit.Api.Features.Audit.Publish;
 
-/// <summary>A grant as the 360Giving export reads it: the publisher's stored JSON, the columns FundAudit derived from
-/// it, the effective (corrected) classification and the sensitive mark.</summary>
+/// <summary>A grant as the 360Giving export reads it: the publisher's stored JSON and the columns FundAudit derived
+/// from it (the base's <c>Pj</c> properties, read once), the effective (corrected) classification and the sensitive
+/// mark.</summary>
 internal sealed class GivingExportRow : FundAudit.Api.Features.GrantIngest.PublishedGrantColumns
 {
     public long Id { get; init; }
-
-    public string Identifier { get; init; } = "";
-
-    public string Title { get; init; } = "";
-
-    public string? Description { get; init; }
-
-    public string Currency { get; init; } = "";
-
-    public long AmountAwarded { get; init; }
-
-    public long? AmountDisbursed { get; init; }
-
-    public DateOnly AwardDate { get; init; }
-
-    public DateOnly? PlannedStart { get; init; }
-
-    public DateOnly? PlannedEnd { get; init; }
-
-    public string? RecipientOrgId { get; init; }
-
-    public string? RecipientOrgName { get; init; }
-
-    public string? RecipientCountry { get; init; }
-
-    public string? Locations { get; init; }
-
-    public string? ProgrammeTitle { get; init; }
-
-    public string? LocationScope { get; init; }
 
     public string Level { get; init; } = "unclassified";
 
@@ -62,12 +33,7 @@ internal sealed class GivingExportCount
 internal sealed class GivingExportStore(Db db)
 {
     private const string SelectGrants = $"""
-        SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.description AS Description,
-               g.currency AS Currency, g.amount_awarded AS AmountAwarded, g.amount_disbursed AS AmountDisbursed,
-               g.award_date AS AwardDate, g.planned_start_date AS PlannedStart, g.planned_end_date AS PlannedEnd,
-               g.recipient_org_id AS RecipientOrgId, g.recipient_org_name AS RecipientOrgName,
-               g.recipient_country AS RecipientCountry, g.beneficiary_locations AS Locations,
-               g.programme_title AS ProgrammeTitle, g.location_scope AS LocationScope,
+        SELECT g.id AS Id,
                {FundAudit.Api.Features.GrantIngest.StoredGrantText.Columns},
                COALESCE(c.level, g.level) AS Level, COALESCE(c.purpose, g.purpose) AS Purpose,
                COALESCE(c.flexible, g.flexible) AS Flexible, g.sensitive AS Sensitive

@@ -57,7 +57,7 @@ internal static class GivingGrantBuilder
     public static JsonObject Published(GivingExportRow row, string funderName)
     {
         var stored = Stored(row);
-        var g = Common(row, row.Identifier, row.Title, Or(row.Description, NoDescription));
+        var g = Common(row, row.PjIdentifier, row.PjTitle, Or(row.PjDescription, NoDescription));
         if (Text(stored, "url") is { } url && IsUri(url))
         {
             g["url"] = url;
@@ -70,7 +70,7 @@ internal static class GivingGrantBuilder
         }
 
         g["fundingOrganization"] = new JsonArray(Funder(First(stored, "fundingOrganization"), funderName));
-        if (row.ProgrammeTitle is { } programme)
+        if (row.PjProgrammeTitle is { } programme)
         {
             g["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = programme });
         }
@@ -97,7 +97,7 @@ internal static class GivingGrantBuilder
         var stored = Stored(row);
         var g = Common(row, anonymousId, AnonymousTitle, WithheldDescription);
         var recipient = new JsonObject { ["id"] = AnonymousGranteeId, ["name"] = AnonymousGrantee };
-        if (Countries.TryResolve(row.RecipientCountry, out var country))
+        if (Countries.TryResolve(row.PjRecipientCountry, out var country))
         {
             recipient["addressCountry"] = country.Alpha2;
         }
@@ -120,7 +120,7 @@ internal static class GivingGrantBuilder
     /// GLS099.</summary>
     public static string LocationScope(GivingExportRow row)
     {
-        var stored = row.LocationScope?.Trim().ToUpperInvariant();
+        var stored = row.PjLocationScope?.Trim().ToUpperInvariant();
         return row.Level switch
         {
             "global" => "GLS010",
@@ -138,24 +138,24 @@ internal static class GivingGrantBuilder
             ["id"] = id,
             ["title"] = title,
             ["description"] = description,
-            ["currency"] = row.Currency,
-            ["amountAwarded"] = Major(row.AmountAwarded, row.Currency),
+            ["currency"] = row.PjCurrency,
+            ["amountAwarded"] = Major(row.PjAmountAwarded, row.PjCurrency),
         };
-        if (row.AmountDisbursed is { } disbursed)
+        if (row.PjAmountDisbursed is { } disbursed)
         {
-            g["amountDisbursed"] = Major(disbursed, row.Currency);
+            g["amountDisbursed"] = Major(disbursed, row.PjCurrency);
         }
 
-        g["awardDate"] = Iso(row.AwardDate);
-        if (row.PlannedStart is not null || row.PlannedEnd is not null)
+        g["awardDate"] = Iso(row.PjAwardDate);
+        if (row.PjPlannedStartDate is not null || row.PjPlannedEndDate is not null)
         {
             var planned = new JsonObject();
-            if (row.PlannedStart is { } start)
+            if (row.PjPlannedStartDate is { } start)
             {
                 planned["startDate"] = Iso(start);
             }
 
-            if (row.PlannedEnd is { } end)
+            if (row.PjPlannedEndDate is { } end)
             {
                 planned["endDate"] = Iso(end);
             }
@@ -170,11 +170,11 @@ internal static class GivingGrantBuilder
     {
         var o = new JsonObject
         {
-            ["id"] = Or(row.RecipientOrgId, Unidentified),
-            ["name"] = Or(row.RecipientOrgName, "Unnamed recipient"),
+            ["id"] = Or(row.PjRecipientOrgId, Unidentified),
+            ["name"] = Or(row.PjRecipientOrgName, "Unnamed recipient"),
         };
         CopyTexts(stored, o, OrganisationTexts);
-        if (o["addressCountry"] is null && row.RecipientCountry is { } country)
+        if (o["addressCountry"] is null && row.PjRecipientCountry is { } country)
         {
             o["addressCountry"] = country;
         }
@@ -223,10 +223,10 @@ internal static class GivingGrantBuilder
     /// region; a place that is neither, and no country code, is left out. Never a sub-national name or code.</summary>
     private static JsonArray CountryLevelPlaces(GivingExportRow row)
     {
-        var stored = string.IsNullOrEmpty(row.Locations)
+        var stored = string.IsNullOrEmpty(row.PjBeneficiaryLocations)
             ? []
             : JsonSerializer.Deserialize<List<FundAudit.Core.Grants.BeneficiaryLocation>>(
-                row.Locations,
+                row.PjBeneficiaryLocations,
                 GrantMapping.StoredJson
             ) ?? [];
         var seen = new HashSet<string>(StringComparer.Ordinal);

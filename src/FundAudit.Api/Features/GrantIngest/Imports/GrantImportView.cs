@@ -92,9 +92,5 @@ internal sealed record GrantImportResult(long Created, long Updated, long Unchan
 internal static class GrantImportProblems
 {
     public static ProblemHttpResult NotFound() =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound,
-            title: ProblemText.T("Title_ImportNotFound"),
-            detail: ProblemText.T("Use_ImportNotFound")
-        );
+        ProblemText.Problem(StatusCodes.Status404NotFound, "Title_ImportNotFound", "Use_ImportNotFound");
 }

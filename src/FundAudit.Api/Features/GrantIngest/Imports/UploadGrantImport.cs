@@ -142,10 +142,11 @@ internal static class UploadGrantImport
     }
 
     private static ProblemHttpResult UnsupportedMediaType() =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status415UnsupportedMediaType,
-            title: ProblemText.T("Title_UnsupportedMediaType"),
-            detail: ProblemText.T("Use_UploadMediaType", Xlsx.GrantXlsxReader.MediaType)
+        ProblemText.Problem(
+            StatusCodes.Status415UnsupportedMediaType,
+            "Title_UnsupportedMediaType",
+            "Use_UploadMediaType",
+            Xlsx.GrantXlsxReader.MediaType
         );
 
     private static ProblemHttpResult BadUpload(string detail) =>
