@@ -54,13 +54,15 @@ internal static class QualityChecks
         new(
             "recipient_without_country",
             "Recipient organisation without a country",
-            (g, _) => string.IsNullOrWhiteSpace(g.RecipientCountry) ? "no recipient country" : null,
+            (g, _) =>
+                string.IsNullOrWhiteSpace(g.RecipientCountry) && !g.IsIndividual() ? "no recipient country" : null,
             2
         ),
         new(
             "recipient_without_identifier",
             "Recipient organisation without an identifier",
-            (g, _) => string.IsNullOrWhiteSpace(g.RecipientOrgId) ? "no recipient identifier" : null,
+            (g, _) =>
+                string.IsNullOrWhiteSpace(g.RecipientOrgId) && !g.IsIndividual() ? "no recipient identifier" : null,
             3
         ),
         new(

@@ -47,6 +47,7 @@ internal static class QualityFlags
                 PlannedEnd = r.PlannedEndDate,
                 RecipientOrgId = r.RecipientOrgId,
                 RecipientCountry = recipientCountry,
+                RecipientIndividual = r.RecipientIsIndividual,
                 ParsedLocations = r.BeneficiaryLocations as List<BeneficiaryLocation> ?? [.. r.BeneficiaryLocations],
                 TitleIsDescription = TitleIsDescription(title, r.Description) ? 1 : 0,
             }

@@ -1,10 +1,15 @@
+using FundAudit.Api.Features.Classification;
+using FundAudit.Api.Features.GrantIngest;
+
 namespace FundAudit.Api.Features.Audit.Quality;
 
 /// <summary>
-/// What the quality checks read of one grant: the fields they test, never the description itself (the database
-/// compares it with the title), and the classifier's evidence only for a dimension still unclassified.
+/// What the quality checks read of one grant: the fields they test (the database compares title and description), the
+/// classifier's evidence only for a dimension still unclassified, and the columns of its published 360Giving JSON
+/// (<see cref="GrantIngest.PublishedGrantColumns"/>), read only for what has no column: whether the recipient is a
+/// person.
 /// </summary>
-internal sealed class QualityRow
+internal sealed class QualityRow : GrantIngest.PublishedGrantColumns
 {
     public long Id { get; init; }
 
@@ -27,6 +32,15 @@ internal sealed class QualityRow
     public string? RecipientCountry { get; init; }
 
     public string? Locations { get; init; }
+
+    /// <summary>Whether the grant goes to a person (360Giving <c>recipientIndividual</c>, CSV <c>Recipient
+    /// Ind:*</c>), not an organisation: given by a write (<see cref="QualityFlags"/>), else read once from the
+    /// published JSON as the re-classification reads it (<see cref="StoredRecipient"/>).</summary>
+    public bool? RecipientIndividual { get; set; }
+
+    /// <summary><see cref="RecipientIndividual"/>, read from the published JSON when the write did not give it.
+    /// </summary>
+    public bool IsIndividual() => RecipientIndividual ??= StoredRecipient.Read(ExtraJson).Individual;
 
     /// <summary>The beneficiary locations once read from <see cref="Locations"/> (two checks use them).</summary>
     public List<FundAudit.Core.Grants.BeneficiaryLocation>? ParsedLocations { get; set; }
@@ -175,7 +189,7 @@ internal sealed class QualityStore(Db db)
                    CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
                         AS PurposeEvidence,
                    g.purpose_confidence AS PurposeConfidence, g.import_id AS ImportId,
-                   g.first_import_id AS FirstImportId
+                   g.first_import_id AS FirstImportId, {StoredGrantText.Columns}
             FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{join}
             WHERE {where}
             ORDER BY g.id
