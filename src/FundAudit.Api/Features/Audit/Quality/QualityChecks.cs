@@ -139,15 +139,20 @@ internal static class QualityChecks
         return g.PlannedEnd is { } end && bad(end) ? "planned end " + Iso(end) : null;
     }
 
-    /// <summary>Identifiers are letters, digits and - _ . / : (no spaces, no other punctuation).</summary>
+    /// <summary>The grant's and the recipient's identifiers are letters, digits and - _ . / : (no spaces, no other
+    /// punctuation), and no identifier as published (the grant's, every recipient's and funding organisation's) holds
+    /// a control character: 360Giving's GrantIdUnexpectedChars and OrganizationIdUnexpectedChars test for a line break,
+    /// which keeps a grant out of GrantNav.</summary>
     private static string? UnexpectedCharacters(QualityRow g)
     {
         if (!IdentifierLike(g.Identifier))
         {
-            return "grant id " + g.Identifier;
+            return "grant id " + PublishedFacts.Escaped(g.Identifier);
         }
 
-        return g.RecipientOrgId is { } org && !IdentifierLike(org) ? "recipient id " + org : null;
+        return g.RecipientOrgId is { } org && !IdentifierLike(org)
+            ? "recipient id " + PublishedFacts.Escaped(org)
+            : g.Published().ControlInId;
     }
 
     private static bool IdentifierLike(string id) =>

@@ -6,8 +6,8 @@ namespace FundAudit.Api.Features.Audit.Quality;
 /// <summary>
 /// What the quality checks read of one grant: the fields they test (the database compares title and description), the
 /// classifier's evidence only for a dimension still unclassified, and the columns of its published 360Giving JSON
-/// (<see cref="GrantIngest.PublishedGrantColumns"/>), read only for what has no column: whether the recipient is a
-/// person.
+/// (<see cref="GrantIngest.PublishedGrantColumns"/>), read only for what no column keeps as published: whether the
+/// recipient is a person, and <see cref="PublishedFacts"/>.
 /// </summary>
 internal sealed class QualityRow : GrantIngest.PublishedGrantColumns
 {
@@ -41,6 +41,19 @@ internal sealed class QualityRow : GrantIngest.PublishedGrantColumns
     /// <summary><see cref="RecipientIndividual"/>, read from the published JSON when the write did not give it.
     /// </summary>
     public bool IsIndividual() => RecipientIndividual ??= StoredRecipient.Read(ExtraJson).Individual;
+
+    private PublishedFacts? _published;
+
+    /// <summary>What the checks read of the published JSON: given by a write (<see cref="Give"/>), else read once.
+    /// </summary>
+    public PublishedFacts Published() => _published ??= PublishedFacts.Of(ExtraJson);
+
+    /// <summary>Gives the facts of the JSON a write is about to store, so they are not read back from it.</summary>
+    public QualityRow Give(PublishedFacts facts)
+    {
+        _published = facts;
+        return this;
+    }
 
     /// <summary>The beneficiary locations once read from <see cref="Locations"/> (two checks use them).</summary>
     public List<FundAudit.Core.Grants.BeneficiaryLocation>? ParsedLocations { get; set; }

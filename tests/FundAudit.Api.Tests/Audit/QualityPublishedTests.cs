@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FundAudit.Api.Tests.Infrastructure;
+using static FundAudit.Api.Tests.Audit.PortfolioWrites;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>
+/// The checks that read a grant's published 360Giving JSON, where a value is kept as the publisher sent it: each lists
+/// exactly the grants that fail it, with why, from a package and a CSV import, whether the report reads the stored
+/// flags or tests every grant one by one (flags cleared, as grants stored before migration 0018 have none).
+/// </summary>
+public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
+{
+    private const string Period = "from=2020-01-01&to=2030-12-31&currency=GBP";
+
+    [Fact]
+    public async Task An_identifier_with_a_line_break_or_another_control_character_fails_as_360Giving_checks_it()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
+        var trailing = Giving.Grant("Q-1\n"); // the identifier column is trimmed: only the published id keeps it
+        var funder = Giving.Grant("Q-2");
+        funder["fundingOrganization"]![0]!["id"] = "GB-CHC-7\n777777";
+        var second = Giving.Grant("Q-3");
+        second["recipientOrganization"]!.AsArray().Add(new JsonObject { ["id"] = "GB-CHC-1\t2", ["name"] = "Y" });
+        var bell = Giving.Grant("Q-4\u0007Z");
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(trailing, funder, second, bell, Giving.Grant("Q-5")))
+        );
+        await writes.ImportAsync(
+            Csv(
+                "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Funding Org:Identifier,"
+                    + "Funding Org:Name\nC-1,Training,Support,GBP,50,2024-05-02,\"GB-COH-1\r\n2\",Example Fund\n"
+                    + "C-2,Training,Support,GBP,50,2024-05-02,GB-COH-12345678,Example Fund\n"
+            )
+        );
+
+        string[] expected =
+        [
+            "C-1 funding organisation id \"GB-COH-1\\r\\n2\"",
+            "Q-1 grant id \"Q-1\\n\"", // the list shows the stored (trimmed) identifier
+            "Q-2 funding organisation id \"GB-CHC-7\\n777777\"",
+            "Q-3 recipient id \"GB-CHC-1\\t2\"",
+            "Q-4\u0007Z grant id Q-4\\u0007Z",
+        ];
+        Assert.Equal(expected, await ListAsync(tenant, "unexpected_identifier_characters"));
+        await writes.ExecuteAsync("UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId");
+        Assert.Equal(expected, await ListAsync(tenant, "unexpected_identifier_characters"));
+    }
+
+    /// <summary>The grants failing <paramref name="code"/>, as "id detail" in id order, once the report counts as
+    /// many.</summary>
+    private static async Task<string[]> ListAsync(Tenant tenant, string code)
+    {
+        var list = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/audit/quality/{code}/grants?{Period}")
+        );
+        var items = list.GetProperty("items")
+            .EnumerateArray()
+            .Select(i => i.GetProperty("id").GetString() + " " + i.GetProperty("detail").GetString())
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        var report = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/quality?" + Period));
+        var check = report
+            .GetProperty("checks")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("code").GetString() == code);
+        Assert.Equal(items.Length, check.GetProperty("grants").GetInt64());
+        return items;
+    }
+}
+
+public sealed class SqliteQualityPublishedTests(SqliteApp app) : QualityPublishedTests<SqliteApp>(app);
+
+public sealed class PostgresQualityPublishedTests(PostgresApp app) : QualityPublishedTests<PostgresApp>(app);
