@@ -1,21 +1,27 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace FundAudit.Api.Features.Audit.Quality;
 
 /// <summary>
 /// What the checks read from a grant's published 360Giving JSON (what <c>GET /api/grants/{id}</c> and the exports
 /// serve) because no column keeps it as published: an identifier with a control character (the identifier column is
-/// trimmed, so a trailing line break is only there; every recipient and funding organisation id is only there). One
-/// pass of a <see cref="Utf8JsonReader"/>, the same for a grant about to be written and one read back.
+/// trimmed, so a trailing line break is only there; every recipient and funding organisation id is only there), and
+/// text that looks like an email address anywhere in it. One pass of a <see cref="Utf8JsonReader"/>, the same for a
+/// grant about to be written and one read back.
 /// </summary>
-internal sealed class PublishedFacts
+internal sealed partial class PublishedFacts
 {
     public static readonly PublishedFacts None = new();
 
     /// <summary>The first identifier (the grant's, a recipient's or a funding organisation's) holding a control
     /// character or a line separator, as "grant id "Q-1\n"" (null when none).</summary>
     public string? ControlInId { get; private set; }
+
+    /// <summary>Where the first text that looks like an email address is ("title", "recipientOrganization.name"): any
+    /// string of the grant but those under a member whose name holds "email" (null when none).</summary>
+    public string? Email { get; private set; }
 
     public static PublishedFacts Of(string json)
     {
@@ -72,6 +78,17 @@ internal sealed class PublishedFacts
 
     private void Read(List<string> path, string member, ref Utf8JsonReader reader)
     {
+        if (
+            Email is null
+            && (reader.ValueIsEscaped || reader.ValueSpan.Contains((byte)'@'))
+            && EmailLike().IsMatch(reader.GetString()!)
+            && !member.Contains("email", StringComparison.OrdinalIgnoreCase)
+            && !path.Any(p => p.Contains("email", StringComparison.OrdinalIgnoreCase))
+        )
+        {
+            Email = string.Join('.', path.Append(member).Where(p => p.Length > 0));
+        }
+
         if (ControlInId is null && IdKind(path, member) is { } kind)
         {
             var id = reader.GetString()!;
@@ -94,6 +111,10 @@ internal sealed class PublishedFacts
             "fundingOrganization" => "funding organisation id",
             _ => null,
         };
+
+    /// <summary>360Giving's LooksLikeEmail: letters, digits, dots or hyphens, an @, more of them with a dot.</summary>
+    [GeneratedRegex(@"[\w.-]+@[\w.-]+\.[\w.-]+", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailLike();
 
     /// <summary>A control character (C0, DEL, C1: line breaks and tabs among them) or a Unicode line or paragraph
     /// separator.</summary>

@@ -99,6 +99,12 @@ internal static class QualityChecks
             (g, _) => UnknownPrefix(g.RecipientOrgId),
             9
         ),
+        new(
+            "looks_like_email",
+            "Text that looks like an email address (personal data?)",
+            (g, _) => g.Published().Email,
+            10
+        ),
         new("no_exchange_rate", "Amounts in a currency with no rate for their award date", (g, c) =>
             c.Rates.Pair(g.Currency, c.Currency, g.AwardDate) is null ? $"{g.Currency} on {Iso(g.AwardDate)}" : null
         ),
