@@ -127,6 +127,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
                 "zero_or_negative_amount",
                 "impossible_dates",
                 "far_future_dates",
+                "nonexistent_planned_dates",
                 "far_past_dates",
                 "title_equals_description",
                 "unexpected_identifier_characters",
@@ -242,7 +243,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(16, lines.Length); // the header and the 15 checks
+        Assert.Equal(17, lines.Length); // the header and the 16 checks
         Assert.StartsWith("code,title,grants,share_percent,currency,amount,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("no_beneficiary_location,", lines[1], StringComparison.Ordinal);
         Assert.Contains(

@@ -89,6 +89,53 @@ public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Equal(expected, await ListAsync(tenant, "looks_like_email"));
     }
 
+    [Fact]
+    public async Task A_planned_date_that_is_no_date_fails_instead_of_vanishing()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
+        JsonObject Planned(string id, string start, string end)
+        {
+            var g = Giving.Grant(id);
+            g["plannedDates"] = new JsonArray(new JsonObject { ["startDate"] = start, ["endDate"] = end });
+            return g;
+        }
+
+        var second = Planned("D-4", "2024-06-01", "2025-06-01"); // only the first item is the grant's planned dates
+        second["plannedDates"]!.AsArray().Add(new JsonObject { ["startDate"] = "2024-02-30" });
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(
+                    Planned("D-1", "2027-02-30", "2028-03-29"),
+                    Planned("D-2", "2024-06-01", "next spring"),
+                    Planned("D-3", "2024-06-01T09:00:00Z", "2025-02-28"),
+                    second
+                )
+            )
+        );
+
+        string[] expected = ["D-1 planned start 2027-02-30", "D-2 planned end next spring"];
+        Assert.Equal(expected, await ListAsync(tenant, "nonexistent_planned_dates"));
+        await writes.ExecuteAsync("UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId");
+        Assert.Equal(expected, await ListAsync(tenant, "nonexistent_planned_dates"));
+
+        // Grants stored before this release have no bit 11; migration 0029 has them tested one by one again.
+        await writes.ExecuteAsync("UPDATE grants SET quality_flags = 0 WHERE funder_id = @FunderId");
+        Assert.Empty(await ListAsync(tenant, "nonexistent_planned_dates"));
+        var engine = app is PostgresApp ? "postgres" : "sqlite";
+        await writes.ExecuteAsync(
+            await File.ReadAllTextAsync(
+                Path.Combine(
+                    RepoPaths.Root,
+                    "migrations",
+                    engine,
+                    "0029_reread_flags_of_grants_missing_a_planned_date.sql"
+                )
+            )
+        );
+        Assert.Equal(expected, await ListAsync(tenant, "nonexistent_planned_dates"));
+    }
+
     /// <summary>The grants failing <paramref name="code"/>, as "id detail" in id order, once the report counts as
     /// many.</summary>
     private static async Task<string[]> ListAsync(Tenant tenant, string code)

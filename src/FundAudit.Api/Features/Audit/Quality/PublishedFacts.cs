@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FundAudit.Core.Grants;
 
 namespace FundAudit.Api.Features.Audit.Quality;
 
@@ -8,7 +9,8 @@ namespace FundAudit.Api.Features.Audit.Quality;
 /// What the checks read from a grant's published 360Giving JSON (what <c>GET /api/grants/{id}</c> and the exports
 /// serve) because no column keeps it as published: an identifier with a control character (the identifier column is
 /// trimmed, so a trailing line break is only there; every recipient and funding organisation id is only there), and
-/// text that looks like an email address anywhere in it. One pass of a <see cref="Utf8JsonReader"/>, the same for a
+/// text that looks like an email address anywhere in it, and a planned date that is not a date (the column is then
+/// empty). One pass of a <see cref="Utf8JsonReader"/>, the same for a
 /// grant about to be written and one read back.
 /// </summary>
 internal sealed partial class PublishedFacts
@@ -22,6 +24,10 @@ internal sealed partial class PublishedFacts
     /// <summary>Where the first text that looks like an email address is ("title", "recipientOrganization.name"): any
     /// string of the grant but those under a member whose name holds "email" (null when none).</summary>
     public string? Email { get; private set; }
+
+    /// <summary>The first planned date (of the first <c>plannedDates</c> item, the one the columns keep) that is given
+    /// but is no date, as "planned start 2027-02-30" (null when none).</summary>
+    public string? UnreadablePlannedDate { get; private set; }
 
     public static PublishedFacts Of(string json)
     {
@@ -42,6 +48,7 @@ internal sealed partial class PublishedFacts
         var reader = new Utf8JsonReader(json);
         var path = new List<string>(8); // the member name of each open object or array ("" for an array's item)
         var member = "";
+        var plannedItem = 0; // the plannedDates item being read (1: the first)
         try
         {
             while (reader.Read())
@@ -52,6 +59,7 @@ internal sealed partial class PublishedFacts
                         member = reader.GetString()!;
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        plannedItem += path is [_, "plannedDates"] ? 1 : 0;
                         path.Add(member);
                         member = "";
                         break;
@@ -59,7 +67,7 @@ internal sealed partial class PublishedFacts
                         path.RemoveAt(path.Count - 1);
                         break;
                     case JsonTokenType.String:
-                        facts.Read(path, member, ref reader);
+                        facts.Read(path, member, ref reader, plannedItem);
                         member = "";
                         break;
                     default:
@@ -76,8 +84,21 @@ internal sealed partial class PublishedFacts
         return facts;
     }
 
-    private void Read(List<string> path, string member, ref Utf8JsonReader reader)
+    private void Read(List<string> path, string member, ref Utf8JsonReader reader, int plannedItem)
     {
+        if (
+            UnreadablePlannedDate is null
+            && plannedItem == 1
+            && path is [_, "plannedDates", _]
+            && member is "startDate" or "endDate"
+            && reader.GetString() is { } date
+            && !string.IsNullOrWhiteSpace(date)
+            && !IsoDate.TryParse(date, out _)
+        )
+        {
+            UnreadablePlannedDate = (member == "startDate" ? "planned start " : "planned end ") + Escaped(date);
+        }
+
         if (
             Email is null
             && (reader.ValueIsEscaped || reader.ValueSpan.Contains((byte)'@'))

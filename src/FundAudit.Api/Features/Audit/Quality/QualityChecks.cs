@@ -80,6 +80,12 @@ internal static class QualityChecks
         new("far_future_dates", "Award or planned dates more than 5 years in the future", (g, c) =>
             FirstDate(g, d => d > FarFutureAfter(c.Today))
         ),
+        new(
+            "nonexistent_planned_dates",
+            "Planned dates that are not dates (such as 30 February), left out of the planned dates",
+            (g, _) => g.Published().UnreadablePlannedDate,
+            11
+        ),
         new("far_past_dates", "Award or planned dates before 1900", (g, _) => FirstDate(g, d => d < FarPast), 6),
         new(
             "title_equals_description",
