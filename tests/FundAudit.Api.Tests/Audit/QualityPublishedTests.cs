@@ -80,12 +80,7 @@ public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp
         // Grants stored before this release have no bit 10; migration 0028 has them tested one by one again.
         await writes.ExecuteAsync("UPDATE grants SET quality_flags = 0 WHERE funder_id = @FunderId");
         Assert.Empty(await ListAsync(tenant, "looks_like_email"));
-        var engine = app is PostgresApp ? "postgres" : "sqlite";
-        await writes.ExecuteAsync(
-            await File.ReadAllTextAsync(
-                Path.Combine(RepoPaths.Root, "migrations", engine, "0028_reread_flags_of_grants_with_an_at_sign.sql")
-            )
-        );
+        await writes.RunMigrationAsync("0028_reread_flags_of_grants_with_an_at_sign.sql");
         Assert.Equal(expected, await ListAsync(tenant, "looks_like_email"));
     }
 
@@ -122,17 +117,7 @@ public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp
         // Grants stored before this release have no bit 11; migration 0029 has them tested one by one again.
         await writes.ExecuteAsync("UPDATE grants SET quality_flags = 0 WHERE funder_id = @FunderId");
         Assert.Empty(await ListAsync(tenant, "nonexistent_planned_dates"));
-        var engine = app is PostgresApp ? "postgres" : "sqlite";
-        await writes.ExecuteAsync(
-            await File.ReadAllTextAsync(
-                Path.Combine(
-                    RepoPaths.Root,
-                    "migrations",
-                    engine,
-                    "0029_reread_flags_of_grants_missing_a_planned_date.sql"
-                )
-            )
-        );
+        await writes.RunMigrationAsync("0029_reread_flags_of_grants_missing_a_planned_date.sql");
         Assert.Equal(expected, await ListAsync(tenant, "nonexistent_planned_dates"));
     }
 

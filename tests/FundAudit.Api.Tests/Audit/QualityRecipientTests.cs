@@ -45,12 +45,7 @@ public abstract class QualityRecipientTests<TApp>(TApp app) : IClassFixture<TApp
             "UPDATE grants SET quality_flags = 12 WHERE funder_id = @FunderId AND identifier IN ('P-IND', 'C-IND')"
         );
         Assert.Equal(3, await FailingAsync(tenant, "recipient_without_identifier"));
-        var engine = app is PostgresApp ? "postgres" : "sqlite";
-        await writes.ExecuteAsync(
-            await File.ReadAllTextAsync(
-                Path.Combine(RepoPaths.Root, "migrations", engine, "0027_reread_individual_recipient_flags.sql")
-            )
-        );
+        await writes.RunMigrationAsync("0027_reread_individual_recipient_flags.sql");
         await AssertOnlyTheOrganisationFailsAsync(tenant);
     }
 
