@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
@@ -121,6 +122,17 @@ internal static class QualityChecks
             (g, _) => Reimported(g)
         ),
     ];
+
+    /// <summary>The checks that may read the grant's published JSON (<see cref="QualityRow.IsIndividual"/>,
+    /// <see cref="QualityRow.Published"/>): a list of another check's grants does not read its columns.</summary>
+    public static readonly FrozenSet<string> ReadPublished = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "recipient_without_country",
+        "recipient_without_identifier",
+        "unexpected_identifier_characters",
+        "looks_like_email",
+        "nonexistent_planned_dates"
+    );
 
     public static QualityCheck? Find(string code) => All.FirstOrDefault(c => c.Code == code);
 

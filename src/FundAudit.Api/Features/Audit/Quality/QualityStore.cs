@@ -188,6 +188,9 @@ internal sealed class QualityStore(Db db)
             p["QualityBit"] = 1 << bit;
         }
 
+        // The published JSON's columns (about a kilobyte a grant) only when a check that reads them may run.
+        var published =
+            only is null || QualityChecks.ReadPublished.Contains(only) ? ", " + StoredGrantText.Columns : "";
         var join = MixFilter.RegionJoin(q);
         var sql = $"""
             SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.currency AS Currency,
@@ -202,7 +205,7 @@ internal sealed class QualityStore(Db db)
                    CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
                         AS PurposeEvidence,
                    g.purpose_confidence AS PurposeConfidence, g.import_id AS ImportId,
-                   g.first_import_id AS FirstImportId, {StoredGrantText.Columns}
+                   g.first_import_id AS FirstImportId{published}
             FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{join}
             WHERE {where}
             ORDER BY g.id
