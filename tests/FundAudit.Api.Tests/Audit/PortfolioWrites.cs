@@ -94,6 +94,15 @@ internal sealed class PortfolioWrites(FundAuditApp app, Tenant tenant)
             .RunAsync(tenant.FunderId, put.GetProperty("revision").GetInt64(), CancellationToken.None);
     }
 
+    /// <summary>Runs the script of migration <paramref name="file"/> (in migrations/sqlite or migrations/postgres, for
+    /// the app's engine) again, as the service ran it when the database was migrated.</summary>
+    public async Task RunMigrationAsync(string file) =>
+        await ExecuteAsync(
+            await File.ReadAllTextAsync(
+                Path.Combine(RepoPaths.Root, "migrations", app is PostgresApp ? "postgres" : "sqlite", file)
+            )
+        );
+
     /// <summary>Runs <paramref name="sql"/> straight on the database, with <c>@FunderId</c> the tenant's.</summary>
     public async Task ExecuteAsync(string sql)
     {

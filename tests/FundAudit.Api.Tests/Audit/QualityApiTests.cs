@@ -127,10 +127,12 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
                 "zero_or_negative_amount",
                 "impossible_dates",
                 "far_future_dates",
+                "nonexistent_planned_dates",
                 "far_past_dates",
                 "title_equals_description",
                 "unexpected_identifier_characters",
                 "unknown_org_id_prefix",
+                "looks_like_email",
                 "no_exchange_rate",
                 "unclassified",
                 "same_id_in_two_imports",
@@ -241,7 +243,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(15, lines.Length); // the header and the 14 checks
+        Assert.Equal(17, lines.Length); // the header and the 16 checks
         Assert.StartsWith("code,title,grants,share_percent,currency,amount,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("no_beneficiary_location,", lines[1], StringComparison.Ordinal);
         Assert.Contains(

@@ -170,7 +170,8 @@ internal static class AuditMixBenchmark
                 AwardDate = date,
             },
             "Grant",
-            country
+            country,
+            PublishedFacts.None // generated ids have no control character
         );
 
     private static async Task LoadAsync(Db db, string engine, int n)

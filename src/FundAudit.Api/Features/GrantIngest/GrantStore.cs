@@ -334,7 +334,7 @@ internal sealed class GrantStore(Db db)
             null, // classified_at: NULL for "when it was created" (GrantTimes), which an update sets to its own time
             null, // updated_at: likewise
             importId,
-            Audit.Quality.QualityFlags.Of(r, title, country), // migration 0018
+            Audit.Quality.QualityFlags.Of(r, title, country, Published(g)), // migration 0018
             now,
             importId, // first_import_id: stored by an insert only (migration 0021)
         ];
@@ -343,6 +343,16 @@ internal sealed class GrantStore(Db db)
     }
 
     private static readonly int ExtraJsonIndex = Array.IndexOf(InsertColumns, "extra_json");
+
+    /// <summary>What the quality checks read of the JSON <paramref name="g"/> publishes: as the import read it, or
+    /// from its JSON, or (a CSV row whose JSON the import did not decode) from the JSON its record writes.</summary>
+    private static Audit.Quality.PublishedFacts Published(GrantToStore g) =>
+        g.Published
+        ?? (
+            g.SourceJson.Length > 0
+                ? Audit.Quality.PublishedFacts.Of(g.SourceJson)
+                : Audit.Quality.PublishedFacts.Of(Imports.StoredGrantJson.Current.Grant(g.Record, g.AdditionalColumns))
+        );
 
     /// <summary>The distinct beneficiary country codes in order, joined with ";" (null when none).</summary>
     internal static string? BeneficiaryCountries(IReadOnlyList<BeneficiaryLocation> locations)

@@ -23,4 +23,8 @@ internal sealed record GrantToStore(
     /// leaves empty instead of decoding the JSON (<see cref="Imports.CsvGrantMapping.ToGrantToWrite"/>).
     /// </summary>
     public string? StoredRemainder { get; init; }
+
+    /// <summary>What the quality checks read of the grant's published JSON, when the import read it already from the
+    /// bytes it hashed (a CSV or XLSX row); null: the write reads it from <see cref="SourceJson"/>.</summary>
+    public Audit.Quality.PublishedFacts? Published { get; init; }
 }

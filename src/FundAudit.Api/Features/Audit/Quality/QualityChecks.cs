@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
@@ -54,13 +55,15 @@ internal static class QualityChecks
         new(
             "recipient_without_country",
             "Recipient organisation without a country",
-            (g, _) => string.IsNullOrWhiteSpace(g.RecipientCountry) ? "no recipient country" : null,
+            (g, _) =>
+                string.IsNullOrWhiteSpace(g.RecipientCountry) && !g.IsIndividual() ? "no recipient country" : null,
             2
         ),
         new(
             "recipient_without_identifier",
             "Recipient organisation without an identifier",
-            (g, _) => string.IsNullOrWhiteSpace(g.RecipientOrgId) ? "no recipient identifier" : null,
+            (g, _) =>
+                string.IsNullOrWhiteSpace(g.RecipientOrgId) && !g.IsIndividual() ? "no recipient identifier" : null,
             3
         ),
         new(
@@ -77,6 +80,12 @@ internal static class QualityChecks
         ),
         new("far_future_dates", "Award or planned dates more than 5 years in the future", (g, c) =>
             FirstDate(g, d => d > FarFutureAfter(c.Today))
+        ),
+        new(
+            "nonexistent_planned_dates",
+            "Planned dates that are not dates (such as 30 February), left out of the planned dates",
+            (g, _) => g.Published().UnreadablePlannedDate,
+            11
         ),
         new("far_past_dates", "Award or planned dates before 1900", (g, _) => FirstDate(g, d => d < FarPast), 6),
         new(
@@ -97,6 +106,12 @@ internal static class QualityChecks
             (g, _) => UnknownPrefix(g.RecipientOrgId),
             9
         ),
+        new(
+            "looks_like_email",
+            "Text that looks like an email address (personal data?)",
+            (g, _) => g.Published().Email,
+            10
+        ),
         new("no_exchange_rate", "Amounts in a currency with no rate for their award date", (g, c) =>
             c.Rates.Pair(g.Currency, c.Currency, g.AwardDate) is null ? $"{g.Currency} on {Iso(g.AwardDate)}" : null
         ),
@@ -107,6 +122,17 @@ internal static class QualityChecks
             (g, _) => Reimported(g)
         ),
     ];
+
+    /// <summary>The checks that may read the grant's published JSON (<see cref="QualityRow.IsIndividual"/>,
+    /// <see cref="QualityRow.Published"/>): a list of another check's grants does not read its columns.</summary>
+    public static readonly FrozenSet<string> ReadPublished = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "recipient_without_country",
+        "recipient_without_identifier",
+        "unexpected_identifier_characters",
+        "looks_like_email",
+        "nonexistent_planned_dates"
+    );
 
     public static QualityCheck? Find(string code) => All.FirstOrDefault(c => c.Code == code);
 
@@ -137,15 +163,20 @@ internal static class QualityChecks
         return g.PlannedEnd is { } end && bad(end) ? "planned end " + Iso(end) : null;
     }
 
-    /// <summary>Identifiers are letters, digits and - _ . / : (no spaces, no other punctuation).</summary>
+    /// <summary>The grant's and the recipient's identifiers are letters, digits and - _ . / : (no spaces, no other
+    /// punctuation), and no identifier as published (the grant's, every recipient's and funding organisation's) holds
+    /// a control character: 360Giving's GrantIdUnexpectedChars and OrganizationIdUnexpectedChars test for a line break,
+    /// which keeps a grant out of GrantNav.</summary>
     private static string? UnexpectedCharacters(QualityRow g)
     {
         if (!IdentifierLike(g.Identifier))
         {
-            return "grant id " + g.Identifier;
+            return "grant id " + PublishedFacts.Escaped(g.Identifier);
         }
 
-        return g.RecipientOrgId is { } org && !IdentifierLike(org) ? "recipient id " + org : null;
+        return g.RecipientOrgId is { } org && !IdentifierLike(org)
+            ? "recipient id " + PublishedFacts.Escaped(org)
+            : g.Published().ControlInId;
     }
 
     private static bool IdentifierLike(string id) =>

@@ -33,8 +33,8 @@ internal static class QualityFlags
     }
 
     /// <summary>The flags of a grant about to be stored, from the values its row will have: the title as stored
-    /// ("" when none) and the recipient country column.</summary>
-    public static int Of(GrantRecord r, string title, string? recipientCountry) =>
+    /// ("" when none), the recipient country column, and what the checks read of the JSON it publishes.</summary>
+    public static int Of(GrantRecord r, string title, string? recipientCountry, PublishedFacts published) =>
         Of(
             new QualityRow
             {
@@ -47,9 +47,10 @@ internal static class QualityFlags
                 PlannedEnd = r.PlannedEndDate,
                 RecipientOrgId = r.RecipientOrgId,
                 RecipientCountry = recipientCountry,
+                RecipientIndividual = r.RecipientIsIndividual,
                 ParsedLocations = r.BeneficiaryLocations as List<BeneficiaryLocation> ?? [.. r.BeneficiaryLocations],
                 TitleIsDescription = TitleIsDescription(title, r.Description) ? 1 : 0,
-            }
+            }.Give(published)
         );
 
     /// <summary>The SQL the row path uses (<see cref="QualityStore"/>): a description, both trimmed of spaces, equal

@@ -1,10 +1,15 @@
+using FundAudit.Api.Features.Classification;
+using FundAudit.Api.Features.GrantIngest;
+
 namespace FundAudit.Api.Features.Audit.Quality;
 
 /// <summary>
-/// What the quality checks read of one grant: the fields they test, never the description itself (the database
-/// compares it with the title), and the classifier's evidence only for a dimension still unclassified.
+/// What the quality checks read of one grant: the fields they test (the database compares title and description), the
+/// classifier's evidence only for a dimension still unclassified, and the columns of its published 360Giving JSON
+/// (<see cref="GrantIngest.PublishedGrantColumns"/>), read only for what no column keeps as published: whether the
+/// recipient is a person, and <see cref="PublishedFacts"/>.
 /// </summary>
-internal sealed class QualityRow
+internal sealed class QualityRow : GrantIngest.PublishedGrantColumns
 {
     public long Id { get; init; }
 
@@ -27,6 +32,28 @@ internal sealed class QualityRow
     public string? RecipientCountry { get; init; }
 
     public string? Locations { get; init; }
+
+    /// <summary>Whether the grant goes to a person (360Giving <c>recipientIndividual</c>, CSV <c>Recipient
+    /// Ind:*</c>), not an organisation: given by a write (<see cref="QualityFlags"/>), else read once from the
+    /// published JSON as the re-classification reads it (<see cref="StoredRecipient"/>).</summary>
+    public bool? RecipientIndividual { get; set; }
+
+    /// <summary><see cref="RecipientIndividual"/>, read from the published JSON when the write did not give it.
+    /// </summary>
+    public bool IsIndividual() => RecipientIndividual ??= StoredRecipient.Read(ExtraJson).Individual;
+
+    private PublishedFacts? _published;
+
+    /// <summary>What the checks read of the published JSON: given by a write (<see cref="Give"/>), else read once.
+    /// </summary>
+    public PublishedFacts Published() => _published ??= PublishedFacts.Of(ExtraJson);
+
+    /// <summary>Gives the facts of the JSON a write is about to store, so they are not read back from it.</summary>
+    public QualityRow Give(PublishedFacts facts)
+    {
+        _published = facts;
+        return this;
+    }
 
     /// <summary>The beneficiary locations once read from <see cref="Locations"/> (two checks use them).</summary>
     public List<FundAudit.Core.Grants.BeneficiaryLocation>? ParsedLocations { get; set; }
@@ -161,6 +188,9 @@ internal sealed class QualityStore(Db db)
             p["QualityBit"] = 1 << bit;
         }
 
+        // The published JSON's columns (about a kilobyte a grant) only when a check that reads them may run.
+        var published =
+            only is null || QualityChecks.ReadPublished.Contains(only) ? ", " + StoredGrantText.Columns : "";
         var join = MixFilter.RegionJoin(q);
         var sql = $"""
             SELECT g.id AS Id, g.identifier AS Identifier, g.title AS Title, g.currency AS Currency,
@@ -175,7 +205,7 @@ internal sealed class QualityStore(Db db)
                    CASE WHEN COALESCE(c.purpose, g.purpose) = 'unclassified' THEN g.purpose_evidence END
                         AS PurposeEvidence,
                    g.purpose_confidence AS PurposeConfidence, g.import_id AS ImportId,
-                   g.first_import_id AS FirstImportId
+                   g.first_import_id AS FirstImportId{published}
             FROM grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id{join}
             WHERE {where}
             ORDER BY g.id

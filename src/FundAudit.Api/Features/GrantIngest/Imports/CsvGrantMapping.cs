@@ -44,6 +44,7 @@ internal static class CsvGrantMapping
         )
         {
             StoredRemainder = StoredGrantText.KnownRemainder(content.Record, content.Extra),
+            Published = Audit.Quality.PublishedFacts.Of(content.Json),
         };
 
     /// <summary>
@@ -59,6 +60,7 @@ internal static class CsvGrantMapping
         return new(content.Record, json, content.Hash, engine.Classify(content.Record), content.Extra)
         {
             StoredRemainder = remainder,
+            Published = Audit.Quality.PublishedFacts.Of(content.Json),
         };
     }
 

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FundAudit.Api.Tests.Infrastructure;
+using static FundAudit.Api.Tests.Audit.PortfolioWrites;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>
+/// A grant to a person has no recipient organisation, so it fails neither recipient_without_identifier nor
+/// recipient_without_country (360Giving counts those checks over grants to organisations only), whether it came in a
+/// 360Giving package (recipientIndividual) or a CSV import (Recipient Ind:*), read from the stored totals or one by
+/// one; and migration 0027 clears the flags such grants were stored with before, so the report is right again.
+/// </summary>
+public abstract class QualityRecipientTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
+{
+    private const string Period = "from=2020-01-01&to=2030-12-31&currency=GBP";
+
+    [Fact]
+    public async Task A_grant_to_a_person_is_no_recipient_organisation_without_an_identifier_or_a_country()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
+        var person = Giving.Grant("P-IND");
+        person.Remove("recipientOrganization");
+        person["recipientIndividual"] = new JsonObject { ["id"] = "360G-X-IND-1", ["name"] = "Individual" };
+        var bare = Giving.Grant("P-ORG");
+        bare["recipientOrganization"] = new JsonArray(new JsonObject { ["name"] = "No id, no country" });
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(person, bare, Giving.Grant("P-OK")))
+        );
+        await writes.ImportAsync(
+            Csv(
+                "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Ind:Identifier,"
+                    + "Recipient Ind:Name\nC-IND,Hardship grant,Support,GBP,50,2024-05-02,360G-X-IND-2,A person\n"
+            )
+        );
+
+        await AssertOnlyTheOrganisationFailsAsync(tenant);
+        await writes.ExecuteAsync("UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId");
+        await AssertOnlyTheOrganisationFailsAsync(tenant);
+
+        // Flags stored before this release had both bits set for a person; migration 0027 clears them.
+        await writes.ExecuteAsync(
+            "UPDATE grants SET quality_flags = 12 WHERE funder_id = @FunderId AND identifier IN ('P-IND', 'C-IND')"
+        );
+        Assert.Equal(3, await FailingAsync(tenant, "recipient_without_identifier"));
+        await writes.RunMigrationAsync("0027_reread_individual_recipient_flags.sql");
+        await AssertOnlyTheOrganisationFailsAsync(tenant);
+    }
+
+    private async Task AssertOnlyTheOrganisationFailsAsync(Tenant tenant)
+    {
+        foreach (var code in new[] { "recipient_without_identifier", "recipient_without_country" })
+        {
+            Assert.Equal(1, await FailingAsync(tenant, code));
+            var list = await HttpAssert.OkJsonAsync(
+                await tenant.Client.GetAsync($"/api/audit/quality/{code}/grants?{Period}")
+            );
+            Assert.Equal(
+                ["P-ORG"],
+                list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString())
+            );
+        }
+    }
+
+    private static async Task<long> FailingAsync(Tenant tenant, string code)
+    {
+        var report = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/quality?" + Period));
+        return report
+            .GetProperty("checks")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("code").GetString() == code)
+            .GetProperty("grants")
+            .GetInt64();
+    }
+}
+
+public sealed class SqliteQualityRecipientTests(SqliteApp app) : QualityRecipientTests<SqliteApp>(app);
+
+public sealed class PostgresQualityRecipientTests(PostgresApp app) : QualityRecipientTests<PostgresApp>(app);
