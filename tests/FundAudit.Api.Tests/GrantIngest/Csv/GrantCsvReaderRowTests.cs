@@ -178,6 +178,37 @@ public sealed class GrantCsvReaderRowTests
         Assert.Equal(minor, Assert.Single(rows).Record?.AmountAwardedMinor);
     }
 
+    /// <summary>
+    /// A CSV written from a spreadsheet's doubles carries their binary noise; it is read at the 15 significant digits a
+    /// spreadsheet keeps, the rule of the JSON package (<c>PublishedAmount</c>), never a digit a person wrote.
+    /// </summary>
+    [Theory]
+    [InlineData("41133.770000000004", "GBP", 4113377)]
+    [InlineData("\"41,133.770000000004\"", "GBP", 4113377)]
+    [InlineData("1234.5599999999999", "GBP", 123456)]
+    [InlineData("0.30000000000000004", "GBP", 30)]
+    [InlineData("99999.990000000005", "USD", 9999999)]
+    [InlineData("1500.0000000000002", "JPY", 1500)]
+    public void A_doubles_binary_noise_is_read_as_the_spreadsheet_kept_it(string cell, string currency, long minor)
+    {
+        var (_, rows) = Read(Header360 + $"\nG1,T,,{currency},{cell},2024-01-01\n");
+        Assert.Equal(minor, Assert.Single(rows).Record?.AmountAwardedMinor);
+    }
+
+    [Theory]
+    [InlineData("1.005")]
+    [InlineData("1.0000001")]
+    [InlineData("41133.7700001")]
+    public void A_real_fraction_of_a_penny_is_still_refused(string cell)
+    {
+        var (_, rows) = Read(Header360 + $"\nG1,T,,GBP,{cell},2024-01-01\n");
+        Assert.Contains(
+            "2 decimal",
+            SingleError(rows[0], CsvProblemCodes.TooManyDecimals).Message,
+            StringComparison.Ordinal
+        );
+    }
+
     [Theory]
     [InlineData("£100", CsvProblemCodes.InvalidAmount)]
     [InlineData("100 GBP", CsvProblemCodes.InvalidAmount)]
