@@ -371,11 +371,34 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             StringComparison.Ordinal
         );
 
+        Assert.Contains("does not fit", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         var truncated = await tenant.Client.PostAsync(
             "/api/grants",
             new StringContent("{\"grants\": [", Encoding.UTF8, "application/json")
         );
-        await HttpAssert.ProblemAsync(truncated, HttpStatusCode.BadRequest);
+        var syntax = await HttpAssert.ProblemAsync(truncated, HttpStatusCode.BadRequest);
+        Assert.Contains("not valid JSON", syntax.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
+    /// <summary>
+    /// Valid JSON of another shape (GrantNav's publisher metadata, a Django fixture, a bare list of grants: the probe's
+    /// top-level arrays) is told apart from text that is not JSON: it was "not valid JSON … at $".
+    /// </summary>
+    [Fact]
+    public async Task A_top_level_array_is_json_that_does_not_fit_the_package()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var response = await tenant.Client.PostAsync(
+            "/api/grants",
+            new StringContent("[{\"id\": \"A-1\", \"title\": \"t\"}]", Encoding.UTF8, "application/json")
+        );
+
+        var detail = (await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest))
+            .GetProperty("detail")
+            .GetString();
+        Assert.StartsWith("The body is JSON, but it does not fit this endpoint's schema at $ (line 1", detail);
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
 
