@@ -34,17 +34,20 @@ public static class MinorUnits
     public static bool TryParse(string? text, string currency, out long minor)
     {
         minor = 0;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
+        return TryParseNumber(text, out var value) && TryFromDecimal(value, currency, out minor);
+    }
 
-        return decimal.TryParse(
+    /// <summary>Parses an invariant-culture number ("1234.50", "1,234.50") as written, every digit kept.</summary>
+    public static bool TryParseNumber(string? text, out decimal value)
+    {
+        value = 0;
+        return !string.IsNullOrWhiteSpace(text)
+            && decimal.TryParse(
                 text.Trim(),
                 NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
                 CultureInfo.InvariantCulture,
-                out var value
-            ) && TryFromDecimal(value, currency, out minor);
+                out value
+            );
     }
 
     private static decimal Pow10(int exponent) =>

@@ -371,11 +371,25 @@ public abstract class GrantsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             StringComparison.Ordinal
         );
 
+        Assert.Contains("does not fit", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         var truncated = await tenant.Client.PostAsync(
             "/api/grants",
             new StringContent("{\"grants\": [", Encoding.UTF8, "application/json")
         );
-        await HttpAssert.ProblemAsync(truncated, HttpStatusCode.BadRequest);
+        var syntax = await HttpAssert.ProblemAsync(truncated, HttpStatusCode.BadRequest);
+        Assert.Contains("not valid JSON", syntax.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Valid JSON of another shape (the probe's top-level arrays: GrantNav's publisher metadata, a Django
+        // fixture; or a bare list of grants) is told apart from text that is not JSON.
+        var array = await tenant.Client.PostAsync(
+            "/api/grants",
+            new StringContent("[{\"id\": \"A-1\", \"title\": \"t\"}]", Encoding.UTF8, "application/json")
+        );
+        Assert.StartsWith(
+            "The body is JSON, but it does not fit this endpoint's schema at $ (line 1",
+            (await HttpAssert.ProblemAsync(array, HttpStatusCode.BadRequest)).GetProperty("detail").GetString()
+        );
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
 

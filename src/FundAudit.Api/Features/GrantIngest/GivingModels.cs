@@ -26,7 +26,7 @@ internal sealed class GivingGrant
 
     public string? Currency { get; set; }
 
-    /// <summary>Read as a spreadsheet keeps it (<see cref="PublishedAmount.WithoutDoubleNoise"/>).</summary>
+    /// <summary>Read as a spreadsheet keeps it (<see cref="PublishedAmount.WithoutDoubleNoise(decimal?)"/>).</summary>
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal? AmountAwarded
     {
@@ -34,7 +34,7 @@ internal sealed class GivingGrant
         set => field = PublishedAmount.WithoutDoubleNoise(value);
     }
 
-    /// <summary>Read as a spreadsheet keeps it (<see cref="PublishedAmount.WithoutDoubleNoise"/>).</summary>
+    /// <summary>Read as a spreadsheet keeps it (<see cref="PublishedAmount.WithoutDoubleNoise(decimal?)"/>).</summary>
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal? AmountDisbursed
     {

@@ -3,10 +3,10 @@ using System.Globalization;
 namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>
-/// An amount in a published 360Giving JSON file, read as a spreadsheet keeps it. Files converted from a workbook
-/// carry the binary noise of a double (<c>41133.770000000004</c> for the cell <c>41133.77</c>); the XLSX reader
-/// writes every number cell with the 15 significant digits Excel keeps, and the JSON package gets the same reading, so
-/// one publisher's workbook and its JSON twin import alike.
+/// An amount in a published 360Giving JSON or CSV file, read as a spreadsheet keeps it. Files converted from a
+/// workbook carry the binary noise of a double (<c>41133.770000000004</c> for the cell <c>41133.77</c>); the XLSX
+/// reader writes every number cell with the 15 significant digits Excel keeps, and the JSON package and the CSV import
+/// (<c>GrantRowBuilder</c>) get the same reading, so one publisher's workbook and its JSON and CSV twins import alike.
 /// </summary>
 internal static class PublishedAmount
 {
@@ -21,13 +21,12 @@ internal static class PublishedAmount
     /// fraction of a minor unit (<c>1.005</c> GBP, <c>1.0000001</c>) is still refused by the currency's rule, and
     /// no digit a person wrote is ever changed.
     /// </summary>
-    public static decimal? WithoutDoubleNoise(decimal? amount)
-    {
-        if (amount is not { } value)
-        {
-            return amount;
-        }
+    public static decimal? WithoutDoubleNoise(decimal? amount) =>
+        amount is { } value ? WithoutDoubleNoise(value) : null;
 
+    /// <inheritdoc cref="WithoutDoubleNoise(decimal?)"/>
+    public static decimal WithoutDoubleNoise(decimal value)
+    {
         var whole = decimal.Truncate(Math.Abs(value));
         var wholeDigits = whole == 0 ? 0 : whole.ToString(CultureInfo.InvariantCulture).Length;
         var decimals = SignificantDigits - wholeDigits;

@@ -142,11 +142,19 @@ internal sealed class ProblemExceptionHandler(
                 + (System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier)
                 + ".";
 
+    /// <summary>
+    /// Where the body failed, and how: text that is not JSON (the reader's error, wrapped by the serializer) or JSON
+    /// that does not fit the endpoint (an array where an object belongs, such as a list of grants or a publisher's
+    /// metadata file posted as a package; text where a number belongs; a property given twice).
+    /// </summary>
     private static string DescribeJson(JsonException json)
     {
         var where = json.Path is { Length: > 0 } ? $" at {json.Path}" : "";
         var line = json.LineNumber is { } l ? $" (line {l + 1}, byte {json.BytePositionInLine + 1})" : "";
-        return $"The body is not valid JSON for this endpoint{where}{line}.";
+        return json.InnerException is JsonException
+            ? $"The body is not valid JSON for this endpoint{where}{line}."
+            : $"The body is JSON, but it does not fit this endpoint's schema{where}{line}: a value there has another "
+                + "type (an array where an object belongs, text where a number does) or a property is given twice.";
     }
 
     private static string SafeMessage(BadHttpRequestException bad) =>

@@ -85,6 +85,31 @@ public sealed class GrantCsvReaderFileTests
         RefusedWith(Inspect(zip), CsvProblemCodes.NotTextCsv);
     }
 
+    /// <summary>
+    /// An IATI activity file or a 360Giving JSON package sent to the CSV import is refused for what it is, not for the
+    /// CSV columns it lacks (the probe of real files: each was refused naming Identifier, Title, Currency missing).
+    /// </summary>
+    [Theory]
+    [InlineData("<?xml version=\"1.0\"?>\n<iati-activities version=\"2.03\">\n", "XML")]
+    [InlineData("\uFEFF\r\n  <iati-activities generated-datetime=\"2014-09-10T07:15:37Z\">", "XML")]
+    [InlineData("<!DOCTYPE html><html><body>Grants</body></html>", "XML")]
+    [InlineData("<?xml version=\"1.0\"?><iati-activities><title>Roads, bridges</title>", "XML")]
+    [InlineData("{\n  \"grants\": [\n    {\"id\": \"360G-X-1\"}]}", "POST /api/grants")]
+    [InlineData("\uFEFF [ {\"model\": \"db.latest\", \"pk\": 4}]", "POST /api/grants")]
+    public void Xml_and_json_files_are_refused_for_what_they_are(string text, string said)
+    {
+        var problem = RefusedWith(Inspect(text), CsvProblemCodes.NotTextCsv);
+        Assert.Contains(said, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{Ref}")]
+    [InlineData("[Ref]")]
+    [InlineData("<Ref>")]
+    [InlineData("\"{\"\"Ref\"\"}\"")]
+    public void A_header_starting_with_a_bracket_is_still_read_as_csv(string first) =>
+        Assert.Equal(1, Accept(Inspect(first + "," + Header360 + "\nR1,G1,T,,GBP,1,2024-01-01\n")).DataRowCount);
+
     [Fact]
     public void Nul_byte_in_the_first_kilobytes_is_refused_as_binary()
     {

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text;
+using FundAudit.Api.Features.GrantIngest;
 using FundAudit.Api.Features.GrantIngest.Csv;
+using FundAudit.Core.Money;
 using static FundAudit.Api.Tests.GrantIngest.Csv.CsvTestFiles;
 
 namespace FundAudit.Api.Tests.GrantIngest.Csv;
@@ -176,6 +179,47 @@ public sealed class GrantCsvReaderRowTests
     {
         var (_, rows) = Read(Header360 + $"\nG1,T,,{currency},{cell},2024-01-01\n");
         Assert.Equal(minor, Assert.Single(rows).Record?.AmountAwardedMinor);
+    }
+
+    /// <summary>
+    /// A CSV written from a spreadsheet's doubles carries their binary noise; the cell is read at the 15 significant
+    /// digits a spreadsheet keeps, as a JSON package's amount is (one rule: <c>PublishedAmount</c>), never dropping a
+    /// digit a person wrote (the next test).
+    /// </summary>
+    [Fact]
+    public void A_doubles_binary_noise_is_read_as_the_json_package_reads_it()
+    {
+        (string Cell, string Currency, long Minor)[] cases =
+        [
+            ("41133.770000000004", "GBP", 4113377),
+            ("\"41,133.770000000004\"", "GBP", 4113377),
+            ("1234.5599999999999", "GBP", 123456),
+            ("0.30000000000000004", "GBP", 30),
+            ("99999.990000000005", "USD", 9999999),
+            ("1500.0000000000002", "JPY", 1500),
+        ];
+        foreach (var (cell, currency, minor) in cases)
+        {
+            var (_, rows) = Read(Header360 + $"\nG1,T,,{currency},{cell},2024-01-01\n");
+            var number = decimal.Parse(cell.Trim('"'), NumberStyles.Number, CultureInfo.InvariantCulture);
+            var json = new GivingGrant { AmountAwarded = number }.AmountAwarded;
+            Assert.True(MinorUnits.TryFromDecimal(json!.Value, currency, out var jsonMinor), cell);
+            Assert.Equal((minor, minor), (Assert.Single(rows).Record?.AmountAwardedMinor, jsonMinor));
+        }
+    }
+
+    [Theory]
+    [InlineData("1.005")]
+    [InlineData("1.0000001")]
+    [InlineData("41133.7700001")]
+    public void A_real_fraction_of_a_penny_is_still_refused(string cell)
+    {
+        var (_, rows) = Read(Header360 + $"\nG1,T,,GBP,{cell},2024-01-01\n");
+        Assert.Contains(
+            "2 decimal",
+            SingleError(rows[0], CsvProblemCodes.TooManyDecimals).Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Theory]

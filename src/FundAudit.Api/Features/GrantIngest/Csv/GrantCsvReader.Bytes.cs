@@ -42,7 +42,42 @@ internal static partial class GrantCsvReader
             return CsvFileProblem.Keyed(CsvProblemCodes.EmptyFile, null, null, "File_Empty");
         }
 
-        return null;
+        return StructuredText(rest.TrimStart(" \t\r\n"u8)) is { } key
+            ? CsvFileProblem.Keyed(CsvProblemCodes.NotTextCsv, null, null, key)
+            : null;
+    }
+
+    /// <summary>
+    /// The problem key of a file that starts as XML or HTML (<c>&lt;?xml</c>; or <c>&lt;iati-activities</c>,
+    /// <c>&lt;!DOCTYPE</c> on a first line with no comma, semicolon or tab, so not a header such as
+    /// <c>&lt;Ref&gt;,Identifier</c>) or opens a JSON object or array of objects (a 360Giving package, which
+    /// <c>POST /api/grants</c> takes): the missing columns such a file would be refused for name none of its real
+    /// problem.
+    /// </summary>
+    private static string? StructuredText(ReadOnlySpan<byte> start)
+    {
+        if (start.Length < 2)
+        {
+            return null;
+        }
+
+        var line = start.IndexOf((byte)'\n') is var end and >= 0 ? start[..end] : start;
+        if (
+            start.StartsWith("<?xml"u8)
+            || (
+                start[0] == '<'
+                && (char.IsAsciiLetter((char)start[1]) || start[1] is (byte)'!')
+                && line.IndexOfAny(",;\t"u8) < 0
+            )
+        )
+        {
+            return "File_XmlNotCsv";
+        }
+
+        var next = start[1..].TrimStart(" \t\r\n"u8);
+        return (start[0], next.IsEmpty ? (byte)0 : next[0]) is ((byte)'{', (byte)'"') or ((byte)'[', (byte)'{')
+            ? "File_JsonNotCsv"
+            : null;
     }
 
     /// <summary>Streams the whole file through a strict UTF-8 check (the rules of a throwing UTF-8 decoder, without

@@ -50,7 +50,7 @@ internal sealed partial class GrantRowBuilder
         {
             return null; // the currency error is already reported
         }
-        else if (!MinorUnits.TryParse(text, currency, out var minor))
+        else if (!TryMinorUnits(text, currency, out var minor))
         {
             (code, problem, args) = OutOfRange(text, currency);
         }
@@ -69,6 +69,19 @@ internal sealed partial class GrantRowBuilder
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A well-formed amount in minor units, read as the JSON package reads it: a double's binary noise from a
+    /// spreadsheet export (<c>41133.770000000004</c>) is dropped by
+    /// <see cref="PublishedAmount.WithoutDoubleNoise(decimal)"/>; any other digit beyond the currency's decimals
+    /// still refuses the row.
+    /// </summary>
+    private static bool TryMinorUnits(string text, string currency, out long minor)
+    {
+        minor = 0;
+        return MinorUnits.TryParseNumber(text, out var value)
+            && MinorUnits.TryFromDecimal(PublishedAmount.WithoutDoubleNoise(value), currency, out minor);
     }
 
     /// <summary>
