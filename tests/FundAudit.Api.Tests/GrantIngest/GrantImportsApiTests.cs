@@ -235,24 +235,40 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task Duplicate_identifiers_keep_the_later_row_with_a_warning()
+    public async Task Duplicate_identifiers_keep_the_later_row_with_a_warning_and_a_total_of_the_money_not_stored()
     {
         var tenant = await app.CreateTenantAsync();
         var done = await ImportAsync(
             tenant,
-            $"{Header}\nD-1,First,D,GBP,10,2024-01-01\nD-2,Other,D,GBP,5,2024-01-01\nD-1,Second,D,GBP,99,2024-01-01\n"
+            $"{Header}\nD-1,First,D,GBP,1234.5,2024-01-01\nD-2,Other,D,GBP,5,2024-01-01\nD-3,A,D,USD,5,2024-01-01\n"
+                + "D-1,Again,D,GBP,10,2024-01-01\nD-3,B,D,USD,7,2024-01-01\nD-1,Second,D,GBP,99,2024-01-01\n"
         );
 
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
-        Assert.Equal((3, 3, 0), Progress(done));
-        Assert.Equal(1, done.GetProperty("progress").GetProperty("rowsSuperseded").GetInt32());
-        var warning = Assert.Single(done.GetProperty("warnings").EnumerateArray());
+        Assert.Equal((6, 6, 0), Progress(done));
+        Assert.Equal(3, done.GetProperty("progress").GetProperty("rowsSuperseded").GetInt32());
+        var warnings = done.GetProperty("warnings").EnumerateArray().ToList();
         Assert.Equal(
-            (CsvProblemCodes.DuplicateIdentifier, 2L),
-            (warning.GetProperty("code").GetString(), warning.GetProperty("row").GetInt64())
+            [
+                (CsvProblemCodes.DuplicateIdentifier, 2L),
+                (CsvProblemCodes.DuplicateIdentifier, 4L),
+                (CsvProblemCodes.DuplicateIdentifier, 5L),
+                (CsvProblemCodes.DuplicateIdentifiersNotStored, 0L),
+            ],
+            warnings.Select(w =>
+                (
+                    w.GetProperty("code").GetString(),
+                    w.TryGetProperty("row", out var row) && row.ValueKind == JsonValueKind.Number ? row.GetInt64() : 0
+                )
+            )
         );
-        Assert.Equal((2, 0, 0), Result(done));
-        Assert.Equal(2, await tenant.Client.CountGrantsAsync());
+        Assert.Equal(
+            "Rows replaced by a later row with the same identifier, and not stored: 3; their amounts: GBP 1,244.50; "
+                + "USD 5.00. If they are different grants, give each its own identifier and upload the file again.",
+            warnings[^1].GetProperty("message").GetString()
+        );
+        Assert.Equal((3, 0, 0), Result(done));
+        Assert.Equal(3, await tenant.Client.CountGrantsAsync());
         var kept = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/D-1");
         Assert.Equal(
             ("Second", 99m),

@@ -81,6 +81,7 @@ public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app) : IC
         Assert.Contains(Text("es", "File_SheetNotRead", "Notas", "grants"), html, StringComparison.Ordinal);
         Assert.Contains("grants!G2: " + Text("es", "File_ColumnKeptAside", "Notes"), html, StringComparison.Ordinal);
         Assert.Contains("grants!A3: " + Text("es", "Row_Superseded", 4), html, StringComparison.Ordinal);
+        Assert.Contains(Text("es", "Import_SupersededTotal", 1, "GBP 100.00"), html, StringComparison.Ordinal);
         Assert.DoesNotContain("was not read", html, StringComparison.Ordinal);
         Assert.DoesNotContain("is not read by FundAudit", html, StringComparison.Ordinal);
         Assert.DoesNotContain("has the same identifier", html, StringComparison.Ordinal);
@@ -94,6 +95,8 @@ public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app) : IC
                 "grants!G2: The column \"Notes\" is not read by FundAudit; its values are kept with each grant as sent "
                     + "(additionalColumns).",
                 "grants!A3: Row 4 has the same identifier and replaces this row.",
+                "Rows replaced by a later row with the same identifier, and not stored: 1; their amounts: GBP 100.00. "
+                    + "If they are different grants, give each its own identifier and upload the file again.",
             ],
             warnings.Select(w => w.GetProperty("message").GetString())
         );

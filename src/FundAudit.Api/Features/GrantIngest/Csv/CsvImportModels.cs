@@ -247,5 +247,8 @@ internal static class CsvProblemCodes
 
     // Row warnings (pass 2).
     public const string DuplicateIdentifier = "duplicate_identifier";
+
+    /// <summary>The import's summary of its <see cref="DuplicateIdentifier"/> rows and their money.</summary>
+    public const string DuplicateIdentifiersNotStored = "duplicate_identifiers_not_stored";
     public const string OptionalValueIgnored = "optional_value_ignored";
 }

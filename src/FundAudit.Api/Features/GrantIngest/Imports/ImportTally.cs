@@ -1,4 +1,6 @@
+using System.Globalization;
 using FundAudit.Api.Features.GrantIngest.Csv;
+using FundAudit.Core.Money;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
@@ -10,6 +12,9 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOptions options, long fileBytes)
 {
     private long _storedErrors;
+
+    /// <summary>The amounts of the superseded rows per currency (decimal, exact: no sum can overflow).</summary>
+    private readonly SortedDictionary<string, decimal> _superseded = new(StringComparer.Ordinal);
 
     public long Read { get; private set; }
 
@@ -74,6 +79,13 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
         if (row.SupersededByRow is not null)
         {
             Superseded++;
+            if (row.Record is { } grant)
+            {
+                _superseded[grant.Currency] =
+                    _superseded.GetValueOrDefault(grant.Currency)
+                    + MinorUnits.ToDecimal(grant.AmountAwardedMinor, grant.Currency);
+            }
+
             return false;
         }
 
@@ -86,6 +98,30 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
         IReadOnlyList<ImportProblem> problems =
             Accepted > 0 ? [] : [new("no_valid_rows", ProblemText.Invariant("Import_NoValidRows"))];
         var status = Accepted > 0 ? ImportStatus.Succeeded : ImportStatus.Refused;
+        if (Superseded > 0)
+        {
+            Warnings.Add(SupersededTotal());
+            WarningCount++;
+        }
+
         return new ImportOutcome(status, Counts(), problems, Warnings, WarningCount, ErrorsTruncated);
+    }
+
+    /// <summary>
+    /// The file's one warning about its duplicate identifiers, kept whatever the limit on stored warnings: how many
+    /// rows a later row with their identifier replaced, and their money, which is not stored. Real publishers give one
+    /// identifier to different grants (a published arts council's file lost two thirds of its money that way), so
+    /// the import says what the audit will not count.
+    /// </summary>
+    private ImportProblem SupersededTotal()
+    {
+        var amounts = string.Join(
+            "; ",
+            _superseded.Select(a =>
+                a.Key + " " + a.Value.ToString("N" + Currencies.Exponent(a.Key), CultureInfo.InvariantCulture)
+            )
+        );
+        var text = new RowText("Import_SupersededTotal", [Superseded, amounts]);
+        return new ImportProblem(CsvProblemCodes.DuplicateIdentifiersNotStored, text.English(), Text: text);
     }
 }
