@@ -12,8 +12,10 @@ namespace FundAudit.Api.Infrastructure.Http;
 /// a group with this filter): a text holding the NUL character (U+0000; JSON may carry it as <c>"\u0000"</c>, but
 /// no text of the service means it, PostgreSQL cannot store it and SQLite would keep it) is refused before the
 /// endpoint's validator runs, with a ValidationProblem naming each field by its JSON path (<c>name</c>,
-/// <c>grants[1].recipientOrganization[0].name</c>). Fields kept as sent (<see cref="JsonExtensionDataAttribute"/>)
-/// are stored as JSON text, where a NUL stays escaped and comes back as sent: they are not refused.
+/// <c>grants[1].recipientOrganization[0].name</c>); so is a lone surrogate (<c>"\ud800"</c>, no character at all) in
+/// a body read as a JSON document (a rule set), which System.Text.Json refuses by itself in a typed property. Fields
+/// kept as sent (<see cref="JsonExtensionDataAttribute"/>) are stored as JSON text, where a NUL stays escaped and
+/// comes back as sent: only their lone surrogates are refused.
 /// </summary>
 internal sealed class JsonTexts : IEndpointFilter
 {
@@ -78,7 +80,17 @@ internal sealed class JsonTexts : IEndpointFilter
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return Problems(element.GetString(), path, kept, depth);
+                string text;
+                try
+                {
+                    text = element.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    return [(Root(path), "Text_Surrogate")];
+                }
+
+                return Problems(text, path, kept, depth);
             case JsonValueKind.Object:
                 return element
                     .EnumerateObject()
