@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -38,48 +39,97 @@ internal sealed class JsonTexts : IEndpointFilter
             return await next(context);
         }
 
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var found = new List<(Path, string)>();
         foreach (var body in context.Arguments.Where(a => a is not null && bodyTypes.Any(t => t.IsInstanceOfType(a))))
         {
-            foreach (var (path, key) in Problems(body!, "", kept: false, 0))
-            {
-                (errors.TryGetValue(path, out var list) ? list : errors[path] = []).Add(ProblemText.T(key));
-            }
+            Walk(body, Path.Root, kept: false, found);
         }
 
-        return errors.Count == 0
+        return found.Count == 0
             ? await next(context)
             : TypedResults.ValidationProblem(
-                errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
+                found
+                    .GroupBy(f => f.Item1.ToString(), StringComparer.Ordinal)
+                    .ToDictionary(
+                        g => g.Key,
+                        g => g.Select(f => ProblemText.T(f.Item2)).ToArray(),
+                        StringComparer.Ordinal
+                    ),
                 title: "The request is not valid."
             );
     }
 
     /// <summary>The paths of the texts in a bound body that break the rule, with the message key of each.</summary>
-    public static IEnumerable<(string Path, string Key)> Problems(object? value, string path, bool kept, int depth)
+    public static IReadOnlyList<(string Path, string Key)> Problems(object? body)
     {
-        if (value is null || depth > MaxDepth)
-        {
-            return [];
-        }
-
-        return value switch
-        {
-            string text => !kept && text.Contains('\0', StringComparison.Ordinal) ? [(Root(path), "Text_Nul")] : [],
-            JsonElement element => InElement(element, path, kept, depth),
-            IDictionary dictionary => InDictionary(dictionary, path, kept, depth),
-            IEnumerable list => InList(list, path, kept, depth),
-            _ when value.GetType().Namespace?.StartsWith(nameof(FundAudit), StringComparison.Ordinal) == true =>
-                InModel(value, path, kept, depth),
-            _ => [],
-        };
+        var found = new List<(Path, string)>();
+        Walk(body, Path.Root, kept: false, found);
+        return [.. found.Select(f => (f.Item1.ToString(), f.Item2))];
     }
 
-    private static IEnumerable<(string, string)> InElement(JsonElement element, string path, bool kept, int depth)
+    /// <summary>Adds the problems of one value at <paramref name="at"/> (a path is made for a container or a problem
+    /// only: most values are neither).</summary>
+    private static void Walk(object? value, Step at, bool kept, List<(Path, string)> found)
+    {
+        switch (value)
+        {
+            case null:
+                break;
+            case string text:
+                if (!kept && text.Contains('\0', StringComparison.Ordinal))
+                {
+                    found.Add((at.Path(), "Text_Nul"));
+                }
+
+                break;
+            case JsonElement element:
+                WalkElement(element, at, kept, found);
+                break;
+            case IDictionary map when at.Depth <= MaxDepth:
+                var inMap = at.Path();
+                foreach (DictionaryEntry entry in map)
+                {
+                    Walk(entry.Value, new Step(inMap, entry.Key.ToString(), -1), kept, found);
+                }
+
+                break;
+            case IEnumerable list when at.Depth <= MaxDepth:
+                var inList = at.Path();
+                var i = 0;
+                foreach (var item in list)
+                {
+                    Walk(item, new Step(inList, null, i++), kept, found);
+                }
+
+                break;
+            default:
+                if (
+                    at.Depth <= MaxDepth
+                    && value.GetType().Namespace?.StartsWith(nameof(FundAudit), StringComparison.Ordinal) == true
+                )
+                {
+                    var inModel = at.Path();
+                    foreach (var (name, property, keeps) in PropertiesOf(value.GetType()))
+                    {
+                        // Kept fields sit beside the model's own.
+                        var step = keeps
+                            ? new Step(inModel.Parent, inModel.Name, inModel.Index)
+                            : new Step(inModel, name, -1);
+                        Walk(property.GetValue(value), step, kept || keeps, found);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static void WalkElement(JsonElement element, Step at, bool kept, List<(Path, string)> found)
     {
         switch (element.ValueKind)
         {
-            case JsonValueKind.String:
+            // Only an escape (\u0000, \ud800) can bring either character: a text without a backslash is read no
+            // further.
+            case JsonValueKind.String when JsonMarshal.GetRawUtf8Value(element).Contains((byte)'\\'):
                 string text;
                 try
                 {
@@ -87,40 +137,31 @@ internal sealed class JsonTexts : IEndpointFilter
                 }
                 catch (InvalidOperationException)
                 {
-                    return [(Root(path), "Text_Surrogate")];
+                    found.Add((at.Path(), "Text_Surrogate"));
+                    break;
                 }
 
-                return Problems(text, path, kept, depth);
-            case JsonValueKind.Object:
-                return element
-                    .EnumerateObject()
-                    .SelectMany(p => InElement(p.Value, Member(path, p.Name), kept, depth + 1))
-                    .ToList();
-            case JsonValueKind.Array:
-                return element
-                    .EnumerateArray()
-                    .SelectMany((item, i) => InElement(item, $"{path}[{i}]", kept, depth + 1))
-                    .ToList();
-            default:
-                return [];
+                Walk(text, at, kept, found);
+                break;
+            case JsonValueKind.Object when at.Depth <= MaxDepth:
+                var inObject = at.Path();
+                foreach (var property in element.EnumerateObject())
+                {
+                    WalkElement(property.Value, new Step(inObject, property.Name, -1), kept, found);
+                }
+
+                break;
+            case JsonValueKind.Array when at.Depth <= MaxDepth:
+                var inArray = at.Path();
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    WalkElement(item, new Step(inArray, null, i++), kept, found);
+                }
+
+                break;
         }
     }
-
-    private static IEnumerable<(string, string)> InDictionary(IDictionary map, string path, bool kept, int depth) =>
-        map
-            .Keys.Cast<object>()
-            .SelectMany(k => Problems(map[k], Member(path, k.ToString() ?? ""), kept, depth + 1))
-            .ToList();
-
-    private static IEnumerable<(string, string)> InList(IEnumerable list, string path, bool kept, int depth) =>
-        list.Cast<object?>().SelectMany((item, i) => Problems(item, $"{path}[{i}]", kept, depth + 1)).ToList();
-
-    private static IEnumerable<(string, string)> InModel(object model, string path, bool kept, int depth) =>
-        PropertiesOf(model.GetType())
-            .SelectMany(p =>
-                Problems(p.Property.GetValue(model), p.Kept ? path : Member(path, p.Name), kept || p.Kept, depth + 1)
-            )
-            .ToList();
 
     /// <summary>A body type's readable properties with their JSON names (camelCase unless named), and whether the
     /// property keeps unknown fields as sent.</summary>
@@ -144,8 +185,35 @@ internal sealed class JsonTexts : IEndpointFilter
             ]
         );
 
-    /// <summary>A member's path under a parent's (extension data's members sit beside the model's own).</summary>
-    private static string Member(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+    /// <summary>Where a value is: its parent's path and its name or index, made a <see cref="Path"/> only when
+    /// needed.</summary>
+    private readonly record struct Step(Path? Parent, string? Name, int Index)
+    {
+        public int Depth => (Parent?.Depth ?? 0) + 1;
 
-    private static string Root(string path) => path.Length == 0 ? "$" : path;
+        public Path Path() => Parent is null && Name is null ? JsonTexts.Path.Root : new(Parent, Name, Index);
+    }
+
+    /// <summary>A JSON path, written only for a problem: <c>grants[1].title</c>, <c>$</c> for the body.</summary>
+    private sealed record Path(Path? Parent, string? Name, int Index)
+    {
+        public static readonly Path Root = new(null, null, -1);
+
+        public static implicit operator Step(Path path) => new(path.Parent, path.Name, path.Index);
+
+        public int Depth { get; } = (Parent?.Depth ?? 0) + 1;
+
+        public override string ToString()
+        {
+            if (Parent is null && Name is null)
+            {
+                return "$";
+            }
+
+            var parent = Parent?.ToString() is { } p && p != "$" ? p : "";
+            return Name is null ? $"{parent}[{Index}]"
+                : parent.Length == 0 ? Name
+                : $"{parent}.{Name}";
+        }
+    }
 }
