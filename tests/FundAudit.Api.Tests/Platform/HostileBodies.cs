@@ -15,7 +15,8 @@ internal sealed record HostileInput(
 
 /// <summary>
 /// The hostile bodies of the sweep (HostileInputSweepTests), made from an operation's request schema: malformed JSON;
-/// each top-level property of the wrong type; each text property holding U+0000 or a lone surrogate; a duplicate
+/// each top-level property of the wrong type; each number property as 1e400; each text property holding U+0000 or a
+/// lone surrogate; a duplicate
 /// property; an array nested 10,000 deep (as the body and under a property); a body one byte over the endpoint's
 /// limit, declared and chunked.
 /// </summary>
@@ -37,6 +38,11 @@ internal static partial class HostileBodies
         {
             var wrong = types.Contains("boolean") ? "\"not a boolean\"" : "true";
             yield return Json($"{name} of the wrong type", $$"""{"{{name}}": {{wrong}}}""", name, Names(name));
+            if (types.Contains("number") || types.Contains("integer"))
+            {
+                yield return Json($"{name} too large a number", $$"""{"{{name}}": 1e400}""", name, Names(name));
+            }
+
             if (types.Contains("string"))
             {
                 yield return Json($"{name} holding U+0000", $$"""{"{{name}}": "a\u0000b"}""", name, Names(name));
