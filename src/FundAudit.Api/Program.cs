@@ -65,16 +65,19 @@ if (app.Environment.IsDevelopment())
 
 app.MapHealth();
 app.MapFundAuditJobsDashboard();
-app.MapTenancy();
-app.MapLogs();
-app.MapPeople();
-app.MapGrantIngest();
-app.MapClassification();
-app.MapGrantImports();
-app.MapAudit();
-app.MapEmergencyRequests();
-app.MapPages();
-app.MapSingleSignOn();
+
+// The features' endpoints, under one group that applies the rule for the texts of every JSON body (JsonTexts).
+var features = app.MapGroup("").AddEndpointFilter<JsonTexts>();
+features.MapTenancy();
+features.MapLogs();
+features.MapPeople();
+features.MapGrantIngest();
+features.MapClassification();
+features.MapGrantImports();
+features.MapAudit();
+features.MapEmergencyRequests();
+features.MapPages();
+features.MapSingleSignOn();
 
 await app.RunAsync();
 return 0;

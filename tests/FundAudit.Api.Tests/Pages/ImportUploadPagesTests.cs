@@ -123,6 +123,29 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
 
+    [Fact]
+    public async Task A_json_package_whose_text_holds_a_nul_is_refused_naming_the_field_as_the_api_does()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        await analyst.GetPageAsync("/app/imports");
+        var bad = Giving.Grant("J-2");
+        bad["title"] = "Legal aid\u0000";
+
+        using var response = await PostUploadAsync(
+            analyst,
+            Encoding.UTF8.GetBytes(Giving.Package(Giving.Grant("J-1"), bad).ToJsonString()),
+            "g.json",
+            ""
+        );
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("grants[1].title", html);
+        Assert.Contains("the NUL character", html);
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+    }
+
     [Theory]
     [InlineData("", "grants.csv", "", "file", "Upload_Empty")]
     [InlineData("a,b\n1,2\n", "grants.txt", "", "file", "Upload_WrongType")]

@@ -97,6 +97,25 @@ public abstract class RulesPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_rule_set_whose_text_holds_a_lone_surrogate_or_a_nul_is_shown_again_naming_it_not_a_500()
+    {
+        var tenant = await RuleSetDryRunTests<TApp>.PortfolioAsync(app);
+        using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        await analyst.GetPageAsync("/app/rules");
+        var rules = """{"version": "a\ud800b", "description": "x\u0000y"}""";
+
+        var (status, html) = await analyst.PostPageAsync(
+            "/app/rules",
+            new Dictionary<string, string> { ["rules"] = rules, ["action"] = "dry-run" }
+        );
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("data-path=\"$.version\"", html);
+        Assert.Contains("data-path=\"$.description\"", html);
+        Assert.Equal("default", (await RulesAsync(tenant)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_officer_reads_the_rule_set_but_cannot_try_or_save_one()
     {
         var tenant = await RuleSetDryRunTests<TApp>.PortfolioAsync(app);

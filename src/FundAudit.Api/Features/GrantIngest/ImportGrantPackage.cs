@@ -128,16 +128,6 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
             .When(g => !string.IsNullOrWhiteSpace(g.LocationScope))
             .WithText("Package_LocationScope");
         RuleFor(g => g.Extra).Custom(CheckExplicitClassification);
-        RuleFor(g => g)
-            .Custom(
-                (grant, context) =>
-                {
-                    foreach (var path in NulCharacters.In(grant))
-                    {
-                        context.AddFailure(path, ProblemText.T("Package_Nul"));
-                    }
-                }
-            );
         RuleFor(g => g.BeneficiaryLocation)
             .Must(l => l!.Count <= GrantLimits.MaxLocations)
             .When(g => g.BeneficiaryLocation is not null)

@@ -6,8 +6,9 @@ namespace FundAudit.Api.Features.GrantIngest;
 
 /// <summary>
 /// POST /api/grants for a 360Giving JSON file the console's upload form received: read with the API's JSON options,
-/// checked by the API's validator (all or nothing) and stored by <see cref="ImportGrantPackage"/>. Answers the counts,
-/// or the problems (the JSON path, or the file's line and position) with nothing stored.
+/// checked by the API's rule for texts and its validator (all or nothing) and stored by
+/// <see cref="ImportGrantPackage"/>. Answers the counts, or the problems (the JSON path, or the file's line and
+/// position) with nothing stored.
 /// </summary>
 internal sealed class UploadGrantPackage(
     GrantStore grants,
@@ -41,6 +42,12 @@ internal sealed class UploadGrantPackage(
         if (package is null)
         {
             return new(null, [ProblemText.T("Package_Null")]);
+        }
+
+        // The API's rule for texts first, as POST /api/grants applies it before its validator (JsonTexts).
+        if (JsonTexts.Problems(package) is { Count: > 0 } texts)
+        {
+            return new(null, [.. texts.Select(t => $"{t.Path}: {ProblemText.T(t.Key)}")]);
         }
 
         var result = await new ImportGrantPackage.Validator(limits).ValidateAsync(package, ct);

@@ -104,6 +104,12 @@ internal static class ConsoleRules
             return (default, [("$", problem)]);
         }
 
+        // The API's rule for texts (JsonTexts) first: the rule-set reader cannot read a lone surrogate.
+        if (JsonTexts.Problems(rules) is { Count: > 0 } texts)
+        {
+            return (rules, [.. texts.Select(t => (t.Path == "$" ? "$" : "$." + t.Path, ProblemText.T(t.Key)))]);
+        }
+
         var result = await validator.ValidateAsync(rules, ct);
         return (rules, [.. result.Errors.Select(e => (e.PropertyName, e.ErrorMessage))]);
     }

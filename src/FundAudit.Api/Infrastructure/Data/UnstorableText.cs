@@ -7,7 +7,8 @@ namespace FundAudit.Api.Infrastructure.Data;
 /// in a <c>text</c> value (<c>22021</c>, character_not_in_repertoire) or in JSON (<c>22P05</c>,
 /// untranslatable_character). That is the request's fault, not the server's: a 400 (see
 /// <see cref="Http.ProblemExceptionHandler"/>), and the statement's transaction is rolled back, so nothing is stored.
-/// Endpoints whose validators check their texts name the field first (POST /api/grants: <c>grants[i].title</c>).
+/// A JSON body's texts never get here: <see cref="Http.JsonTexts"/> refuses a NUL in them first, naming the field; this
+/// is for a NUL arriving another way (a query such as <c>?q=</c>).
 /// </summary>
 internal static class UnstorableText
 {

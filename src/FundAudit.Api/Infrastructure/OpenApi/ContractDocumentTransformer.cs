@@ -184,12 +184,17 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
 
     private static void AddProblems(OpenApiOperation operation, string id)
     {
-        // Rules every operation follows: parameters and bodies that cannot be read are a 400, an address whose
-        // resource is not the caller's is a 404, an unexpected failure is a 500 and a busy database a 503 with
-        // Retry-After (all ProblemDetails).
+        // Rules every operation follows: parameters and bodies that cannot be read are a 400, a body over the
+        // endpoint's limit a 413 (RequestBodyLimitMiddleware), an address whose resource is not the caller's is a
+        // 404, an unexpected failure is a 500 and a busy database a 503 with Retry-After (all ProblemDetails).
         if (operation.Parameters is { Count: > 0 } || operation.RequestBody is not null)
         {
             AddProblem(operation, "400", "The request could not be read or is not valid.");
+        }
+
+        if (operation.RequestBody is not null)
+        {
+            AddProblem(operation, "413", "The request body is larger than this endpoint accepts (limitBytes).");
         }
 
         if (operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true)
@@ -347,6 +352,12 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
                     "A stable machine-readable reason, where a client may act on it "
                         + "(e.g. stale_version, already_disbursed, or why a request's state may not change)."
                 ),
+                ["limitBytes"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int64",
+                    Description = "On a 413: the endpoint's body limit in bytes.",
+                },
                 ["errors"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Object,
