@@ -109,4 +109,12 @@ internal sealed class PortfolioWrites(FundAuditApp app, Tenant tenant)
         await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
         await connection.ExecuteAsync(sql, new { tenant.FunderId });
     }
+
+    /// <summary>The one value <paramref name="sql"/> reads straight from the database, with <c>@FunderId</c> the
+    /// tenant's.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = await app.Services.GetRequiredService<Db>().OpenAsync();
+        return await connection.ExecuteScalarAsync<T>(sql, new { tenant.FunderId });
+    }
 }

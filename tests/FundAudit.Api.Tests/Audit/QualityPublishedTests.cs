@@ -98,13 +98,16 @@ public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp
 
         var second = Planned("D-4", "2024-06-01", "2025-06-01"); // only the first item is the grant's planned dates
         second["plannedDates"]!.AsArray().Add(new JsonObject { ["startDate"] = "2024-02-30" });
+        var duration = Giving.Grant("D-5"); // planned dates as a duration only: nothing to read as a date
+        duration["plannedDates"] = new JsonArray(new JsonObject { ["duration"] = 36 });
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostPackageAsync(
                 Giving.Package(
                     Planned("D-1", "2027-02-30", "2028-03-29"),
                     Planned("D-2", "2024-06-01", "next spring"),
                     Planned("D-3", "2024-06-01T09:00:00Z", "2025-02-28"),
-                    second
+                    second,
+                    duration
                 )
             )
         );
@@ -119,6 +122,11 @@ public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Empty(await ListAsync(tenant, "nonexistent_planned_dates"));
         await writes.RunMigrationAsync("0029_reread_flags_of_grants_missing_a_planned_date.sql");
         Assert.Equal(expected, await ListAsync(tenant, "nonexistent_planned_dates"));
+        // Only D-1 and D-2 are tested one by one again: D-5's duration and D-4's later item leave the summed report.
+        var cleared = await writes.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM grants WHERE funder_id = @FunderId AND quality_flags IS NULL"
+        );
+        Assert.Equal(2, cleared);
     }
 
     /// <summary>The grants failing <paramref name="code"/>, as "id detail" in id order, once the report counts as
