@@ -42,7 +42,16 @@ internal sealed partial class PublishedFacts
         }
     }
 
+    /// <summary>The facts of <paramref name="json"/>. Member names are first read as the few the checks compare
+    /// (<see cref="Name"/>, no string per member of every grant); only when an address is found, which is rare, is the
+    /// JSON read again with every name, so the detail names its place exactly.</summary>
     public static PublishedFacts Of(ReadOnlySpan<byte> json)
+    {
+        var facts = Of(json, exactNames: false);
+        return facts.Email is null ? facts : Of(json, exactNames: true);
+    }
+
+    private static PublishedFacts Of(ReadOnlySpan<byte> json, bool exactNames)
     {
         var facts = new PublishedFacts();
         var reader = new Utf8JsonReader(json);
@@ -56,7 +65,7 @@ internal sealed partial class PublishedFacts
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        member = reader.GetString()!;
+                        member = exactNames ? reader.GetString()! : Name(ref reader);
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         plannedItem += path is [_, "plannedDates"] ? 1 : 0;
@@ -110,7 +119,7 @@ internal sealed partial class PublishedFacts
             Email = string.Join('.', path.Append(member).Where(p => p.Length > 0));
         }
 
-        if (ControlInId is null && IdKind(path, member) is { } kind)
+        if (ControlInId is null && IdKind(path, member) is { } kind && MayHoldControl(ref reader))
         {
             var id = reader.GetString()!;
             if (id.Any(IsControl))
@@ -118,6 +127,60 @@ internal sealed partial class PublishedFacts
                 ControlInId = $"{kind} \"{Escaped(id)}\"";
             }
         }
+    }
+
+    /// <summary>A member's name as the checks compare it, without a new string: the names they test for by value,
+    /// <c>email</c> for any other that holds "email" (in any case), and <c>?</c> for the rest.</summary>
+    private static string Name(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("id"u8))
+        {
+            return "id";
+        }
+
+        if (reader.ValueTextEquals("plannedDates"u8))
+        {
+            return "plannedDates";
+        }
+
+        if (reader.ValueTextEquals("startDate"u8))
+        {
+            return "startDate";
+        }
+
+        if (reader.ValueTextEquals("endDate"u8))
+        {
+            return "endDate";
+        }
+
+        if (reader.ValueTextEquals("recipientOrganization"u8))
+        {
+            return "recipientOrganization";
+        }
+
+        if (reader.ValueTextEquals("fundingOrganization"u8))
+        {
+            return "fundingOrganization";
+        }
+
+        var holdsEmail = reader.ValueIsEscaped
+            ? reader.GetString()!.Contains("email", StringComparison.OrdinalIgnoreCase)
+            : HoldsEmail(reader.ValueSpan);
+        return holdsEmail ? "email" : "?";
+    }
+
+    /// <summary>Whether UTF-8 <paramref name="name"/> holds "email" in any case of its ASCII letters.</summary>
+    private static bool HoldsEmail(ReadOnlySpan<byte> name)
+    {
+        for (var i = 0; i + 5 <= name.Length; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(name.Slice(i, 5), "email"u8))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Which identifier a string member is: the grant's <c>id</c>, or the <c>id</c> of an item of
@@ -136,6 +199,14 @@ internal sealed partial class PublishedFacts
     /// <summary>360Giving's LooksLikeEmail: letters, digits, dots or hyphens, an @, more of them with a dot.</summary>
     [GeneratedRegex(@"[\w.-]+@[\w.-]+\.[\w.-]+", RegexOptions.CultureInvariant)]
     private static partial Regex EmailLike();
+
+    /// <summary>Whether the string token may hold a control character, without reading it as a string: JSON writes
+    /// C0 characters escaped, so only an escaped token, DEL (0x7F), or a C1 character or line separator (UTF-8 lead
+    /// bytes 0xC2, 0xE2) can.</summary>
+    private static bool MayHoldControl(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped
+        || reader.HasValueSequence
+        || reader.ValueSpan.IndexOfAny((byte)0x7F, (byte)0xC2, (byte)0xE2) >= 0;
 
     /// <summary>A control character (C0, DEL, C1: line breaks and tabs among them) or a Unicode line or paragraph
     /// separator.</summary>
