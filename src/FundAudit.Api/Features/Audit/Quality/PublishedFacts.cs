@@ -133,34 +133,12 @@ internal sealed partial class PublishedFacts
     /// <c>email</c> for any other that holds "email" (in any case), and <c>?</c> for the rest.</summary>
     private static string Name(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("id"u8))
+        foreach (var (utf8, name) in ComparedNames)
         {
-            return "id";
-        }
-
-        if (reader.ValueTextEquals("plannedDates"u8))
-        {
-            return "plannedDates";
-        }
-
-        if (reader.ValueTextEquals("startDate"u8))
-        {
-            return "startDate";
-        }
-
-        if (reader.ValueTextEquals("endDate"u8))
-        {
-            return "endDate";
-        }
-
-        if (reader.ValueTextEquals("recipientOrganization"u8))
-        {
-            return "recipientOrganization";
-        }
-
-        if (reader.ValueTextEquals("fundingOrganization"u8))
-        {
-            return "fundingOrganization";
+            if (reader.ValueTextEquals(utf8))
+            {
+                return name;
+            }
         }
 
         var holdsEmail = reader.ValueIsEscaped
@@ -168,6 +146,20 @@ internal sealed partial class PublishedFacts
             : HoldsEmail(reader.ValueSpan);
         return holdsEmail ? "email" : "?";
     }
+
+    /// <summary>The member names the checks compare by value, with their UTF-8 bytes.</summary>
+    private static readonly (byte[] Utf8, string Name)[] ComparedNames =
+    [
+        .. new[]
+        {
+            "id",
+            "plannedDates",
+            "startDate",
+            "endDate",
+            "recipientOrganization",
+            "fundingOrganization",
+        }.Select(n => (Encoding.UTF8.GetBytes(n), n)),
+    ];
 
     /// <summary>Whether UTF-8 <paramref name="name"/> holds "email" in any case of its ASCII letters.</summary>
     private static bool HoldsEmail(ReadOnlySpan<byte> name)
