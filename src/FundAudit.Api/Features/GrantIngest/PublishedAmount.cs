@@ -27,6 +27,11 @@ internal static class PublishedAmount
     /// <inheritdoc cref="WithoutDoubleNoise(decimal?)"/>
     public static decimal WithoutDoubleNoise(decimal value)
     {
+        if (value.Scale <= FinestDecimals)
+        {
+            return value; // nothing beyond the fourth decimal to drop: every amount a person wrote, read at no cost
+        }
+
         var whole = decimal.Truncate(Math.Abs(value));
         var wholeDigits = whole == 0 ? 0 : whole.ToString(CultureInfo.InvariantCulture).Length;
         var decimals = SignificantDigits - wholeDigits;
