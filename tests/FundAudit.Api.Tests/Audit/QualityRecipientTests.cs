@@ -49,6 +49,76 @@ public abstract class QualityRecipientTests<TApp>(TApp app) : IClassFixture<TApp
         await AssertOnlyTheOrganisationFailsAsync(tenant);
     }
 
+    [Fact]
+    public async Task A_recipient_whose_identifier_names_its_register_has_a_country_without_addressCountry()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var writes = new PortfolioWrites(app, tenant);
+        var grants = new[]
+        {
+            ("R-CHC", "GB-CHC-1144551"), // a national register: the United Kingdom
+            ("R-LOWER", "gb-coh-08123456"), // the same, in lower case
+            ("R-CN", "CN-11-CR-0001"), // a register of three parts (Beijing)
+            ("R-DAC", "XM-DAC-41114"), // an international list: international, which is a base too
+            ("R-SPACE", " GB-SC-SC012345"), // as published, with a leading space
+            ("R-360G", "360G-FUNDER-ORG:Group"), // 360Giving's own: no country
+            ("R-GRID", "XI-GRID-grid.1234.5"), // a global scheme: no country
+            ("R-NOPREFIX", "GB-CHC"), // the register's prefix without a number after it
+        }.Select(g =>
+        {
+            var grant = Giving.Grant(g.Item1);
+            grant["recipientOrganization"] = new JsonArray(new JsonObject { ["id"] = g.Item2, ["name"] = "An org" });
+            return grant;
+        });
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package([.. grants])));
+        string[] failing = ["R-360G", "R-GRID", "R-NOPREFIX"];
+
+        Assert.Equal(failing, await FailingIdsAsync(tenant, "recipient_without_country"));
+        await writes.ExecuteAsync("UPDATE grants SET quality_flags = NULL WHERE funder_id = @FunderId");
+        Assert.Equal(failing, await FailingIdsAsync(tenant, "recipient_without_country"));
+
+        // Flags stored before this release had bit 2 set for each of them; migration 0030 clears it where it should.
+        await writes.ExecuteAsync("UPDATE grants SET quality_flags = 4 WHERE funder_id = @FunderId");
+        Assert.Equal(8, await FailingAsync(tenant, "recipient_without_country"));
+        await writes.RunMigrationAsync("0030_recipient_country_from_identifier.sql");
+        Assert.Equal(failing, await FailingIdsAsync(tenant, "recipient_without_country"));
+        Assert.Equal(
+            (3L, 3L, 1L),
+            (
+                await writes.ScalarAsync<long>(
+                    "SELECT COUNT(*) FROM grants WHERE funder_id = @FunderId AND quality_flags = 4"
+                ),
+                await writes.ScalarAsync<long>(
+                    "SELECT COUNT(*) FROM grants WHERE funder_id = @FunderId AND quality_flags = 4"
+                        + " AND identifier IN ('R-360G', 'R-GRID', 'R-NOPREFIX')"
+                ),
+                await writes.ScalarAsync<long>(
+                    "SELECT COUNT(*) FROM grants WHERE funder_id = @FunderId AND quality_flags IS NULL"
+                )
+            )
+        );
+        Assert.Equal(
+            " GB-SC-SC012345", // stored as published, so the migration could not read it: tested one by one
+            await writes.ScalarAsync<string>(
+                "SELECT recipient_org_id FROM grants WHERE funder_id = @FunderId AND quality_flags IS NULL"
+            )
+        );
+    }
+
+    private async Task<string[]> FailingIdsAsync(Tenant tenant, string code)
+    {
+        var list = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/audit/quality/{code}/grants?{Period}")
+        );
+        return
+        [
+            .. list.GetProperty("items")
+                .EnumerateArray()
+                .Select(i => i.GetProperty("id").GetString()!)
+                .Order(StringComparer.Ordinal),
+        ];
+    }
+
     private async Task AssertOnlyTheOrganisationFailsAsync(Tenant tenant)
     {
         foreach (var code in new[] { "recipient_without_identifier", "recipient_without_country" })

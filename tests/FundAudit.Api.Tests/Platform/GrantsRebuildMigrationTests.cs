@@ -71,6 +71,8 @@ public sealed class GrantsRebuildMigrationTests
     private static async Task SeedAsync(NpgsqlConnection connection)
     {
         await connection.ExecuteAsync("INSERT INTO funders (name, created_at) VALUES ('Funder', now())");
+        // quality_flags 3, not bit 2 (recipient_without_country): the recipient has a country, and migration 0030
+        // clears that bit of a recipient whose identifier's register (GB-CHC) names one.
         await connection.ExecuteAsync(
             $$"""
             INSERT INTO grants ({{MigrationSteps.GrantColumns}})
@@ -79,7 +81,7 @@ public sealed class GrantsRebuildMigrationTests
                 'GB-CHC-2', 'Funder', 'Programme', '["Grant"]', 'local', 'none', 'local', 'core', TRUE, '~c',
                 '00112233445566778899aabbccddeeff', 'local', 'rule', 0.75, 'L1:2', 'core', 'explicit', 1, 'P3', TRUE, 'rule', 0.5, 'F1',
                 'v3', '2024-04-02T10:11:12.345678Z', '2024-04-02T10:11:12.345678Z',
-                '2024-04-03T01:02:03.000001+02:00', TRUE, 7, 5, 6)
+                '2024-04-03T01:02:03.000001+02:00', TRUE, 7, 3, 6)
             """
         );
         await connection.ExecuteAsync(Insert("g-2", "2025-01-02", 42));

@@ -52,13 +52,7 @@ internal static class QualityChecks
             (g, _) => NameWithoutCode(g),
             1
         ),
-        new(
-            "recipient_without_country",
-            "Recipient organisation without a country",
-            (g, _) =>
-                string.IsNullOrWhiteSpace(g.RecipientCountry) && !g.IsIndividual() ? "no recipient country" : null,
-            2
-        ),
+        new("recipient_without_country", "Recipient organisation without a country", (g, _) => NoCountry(g), 2),
         new(
             "recipient_without_identifier",
             "Recipient organisation without an identifier",
@@ -135,6 +129,20 @@ internal static class QualityChecks
     );
 
     public static QualityCheck? Find(string code) => All.FirstOrDefault(c => c.Code == code);
+
+    /// <summary>The recipient organisation's country is neither given (its <c>addressCountry</c> or a location's
+    /// <c>countryCode</c>: the recipient country column) nor implied by its identifier: a national register's prefix
+    /// (<c>GB-CHC-</c>: the United Kingdom) gives the country, an international list's (<c>XM-DAC-</c>) says the
+    /// organisation is international, which is a base as well (<see cref="OrganisationIds.TryBase"/>, the classifier's
+    /// reading). 360Giving publishers in the UK rarely write <c>addressCountry</c>, so every grant of theirs failed
+    /// this check until 2026-12-06; a <c>360G-</c> identifier or a global scheme (<c>XI-</c>) still says nothing.
+    /// </summary>
+    private static string? NoCountry(QualityRow g) =>
+        string.IsNullOrWhiteSpace(g.RecipientCountry)
+        && !OrganisationIds.TryBase(g.RecipientOrgId, out _, out _)
+        && !g.IsIndividual()
+            ? "no recipient country"
+            : null;
 
     private static string? NoLocation(QualityRow g) => Locations(g).Count == 0 ? "no beneficiary location" : null;
 
