@@ -2533,13 +2533,13 @@ namespace FundAudit.Api.Tests.Client
         /// Load a 360Giving grant package
         /// </summary>
         /// <remarks>
-        /// Takes a 360Giving JSON grant package ({"grants": [...]}) as published. The package is all or nothing: if any grant is invalid the answer is 400 with every problem named as grants[i].field, and nothing is stored. Grants are upserted by (funder, id); posting the same package again changes nothing (all 'unchanged').
+        /// Takes a 360Giving JSON grant package ({"grants": [...]}) as published. The package is all or nothing: if any grant is invalid the answer is 400 with every problem named as grants[i].field, and nothing is stored. Grants are upserted by (funder, id); posting the same package again changes nothing (all 'unchanged'). Award and planned dates may be written as publishers write them (DD/MM/YYYY, MM/DD/YYYY, MM/YYYY, D Month YYYY) and are stored as ISO dates: slash dates are read in the order dateFormat names, else the one the package's dates prove; when none decides, or two disagree, the answer is 400 naming the date.
         /// </remarks>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<ImportGrantPackageResponse> ImportGrantPackageAsync(GrantPackage body)
+        public virtual System.Threading.Tasks.Task<ImportGrantPackageResponse> ImportGrantPackageAsync(string? dateFormat, GrantPackage body)
         {
-            return ImportGrantPackageAsync(body, System.Threading.CancellationToken.None);
+            return ImportGrantPackageAsync(dateFormat, body, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -2547,11 +2547,11 @@ namespace FundAudit.Api.Tests.Client
         /// Load a 360Giving grant package
         /// </summary>
         /// <remarks>
-        /// Takes a 360Giving JSON grant package ({"grants": [...]}) as published. The package is all or nothing: if any grant is invalid the answer is 400 with every problem named as grants[i].field, and nothing is stored. Grants are upserted by (funder, id); posting the same package again changes nothing (all 'unchanged').
+        /// Takes a 360Giving JSON grant package ({"grants": [...]}) as published. The package is all or nothing: if any grant is invalid the answer is 400 with every problem named as grants[i].field, and nothing is stored. Grants are upserted by (funder, id); posting the same package again changes nothing (all 'unchanged'). Award and planned dates may be written as publishers write them (DD/MM/YYYY, MM/DD/YYYY, MM/YYYY, D Month YYYY) and are stored as ISO dates: slash dates are read in the order dateFormat names, else the one the package's dates prove; when none decides, or two disagree, the answer is 400 naming the date.
         /// </remarks>
         /// <returns>OK</returns>
         /// <exception cref="FundAuditApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ImportGrantPackageResponse> ImportGrantPackageAsync(GrantPackage body, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<ImportGrantPackageResponse> ImportGrantPackageAsync(string? dateFormat, GrantPackage body, System.Threading.CancellationToken cancellationToken)
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -2573,6 +2573,12 @@ namespace FundAudit.Api.Tests.Client
                 
                     // Operation Path: "api/grants"
                     urlBuilder_.Append("api/grants");
+                    urlBuilder_.Append('?');
+                    if (dateFormat != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("dateFormat")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(dateFormat, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 

@@ -24,6 +24,7 @@ public abstract class GeneratedClientScenarioTests<TApp>(TApp app) : IClassFixtu
 
         // A 360Giving package; its grant reads back with FundAudit's classification.
         var loaded = await api.ImportGrantPackageAsync(
+            null,
             new GrantPackage
             {
                 Grants =

@@ -121,6 +121,7 @@ internal static class PostPackageBenchmark
             var response = (
                 await ImportGrantPackage.HandleAsync(
                     steps[i].Package,
+                    null,
                     user,
                     store,
                     classifier,

@@ -31,10 +31,14 @@ internal static class GrantIngestEndpoints
                     + "if any grant is invalid the answer is 400 with every problem named as grants[i].field, "
                     + "and nothing is stored. "
                     + "Grants are upserted by (funder, id); posting the same package again changes nothing "
-                    + "(all 'unchanged')."
+                    + "(all 'unchanged'). Award and planned dates may be written as publishers write them "
+                    + "(DD/MM/YYYY, MM/DD/YYYY, MM/YYYY, D Month YYYY) and are stored as ISO dates: slash dates are "
+                    + "read in the order dateFormat names, else the one the package's dates prove; when none "
+                    + "decides, or two disagree, the answer is 400 naming the date."
             )
             .RequireAuthorization(Policies.PortfolioWrite)
             .Accepts<GrantPackage>("application/json")
+            .AddEndpointFilter<PackageDatesFilter>()
             .WithValidation<GrantPackage>()
             .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
 

@@ -14,8 +14,20 @@ internal static class ImportGrantPackage
 {
     public sealed record Response(int Received, int Created, int Updated, int Unchanged);
 
+    /// <summary>Stores the validated package.</summary>
+    /// <param name="package">The package, its dates already read as ISO dates (<see cref="PackageDatesFilter"/>).
+    /// </param>
+    /// <param name="dateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the package's own dates
+    /// must decide. <see cref="PackageDatesFilter"/> applies it before validation; declared here so that the contract
+    /// lists it.</param>
+    /// <param name="user">The caller.</param>
+    /// <param name="store">The grants.</param>
+    /// <param name="classifier">The funder's classifier.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="ct">The request's cancellation.</param>
     public static async Task<Ok<Response>> HandleAsync(
         GrantPackage package,
+        [FromQuery(Name = PackageDates.Parameter)] string? dateFormat,
         ClaimsPrincipal user,
         GrantStore store,
         FunderClassifier classifier,

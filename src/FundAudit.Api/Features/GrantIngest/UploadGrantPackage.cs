@@ -24,7 +24,9 @@ internal sealed class UploadGrantPackage(
     /// <summary>The largest package file taken: the API's JSON body limit.</summary>
     public long MaxBytes => limits.Value.MaxJsonBodyBytes;
 
-    public async Task<Outcome> ImportAsync(Stream file, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>Reads, checks and stores the package file; <paramref name="dateFormat"/> as POST /api/grants takes it
+    /// (<see cref="PackageDates"/>).</summary>
+    public async Task<Outcome> ImportAsync(Stream file, string? dateFormat, ClaimsPrincipal user, CancellationToken ct)
     {
         GrantPackage? package;
         try
@@ -50,13 +52,18 @@ internal sealed class UploadGrantPackage(
             return new(null, [.. texts.Select(t => $"{t.Path}: {ProblemText.T(t.Key)}")]);
         }
 
+        if (PackageDates.Normalise(package, dateFormat) is { Count: > 0 } dates)
+        {
+            return new(null, [.. dates.Select(d => $"{d.Path}: {d.Message}")]);
+        }
+
         var result = await new ImportGrantPackage.Validator(limits).ValidateAsync(package, ct);
         if (!result.IsValid)
         {
             return new(null, result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}").ToList());
         }
 
-        var counts = await ImportGrantPackage.HandleAsync(package, user, grants, classifier, clock, ct);
+        var counts = await ImportGrantPackage.HandleAsync(package, dateFormat, user, grants, classifier, clock, ct);
         return new(counts.Value, []);
     }
 }

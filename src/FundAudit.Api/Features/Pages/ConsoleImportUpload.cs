@@ -49,7 +49,8 @@ internal static class ConsoleImportUpload
         await using var stream = file!.OpenReadStream();
         if (isPackage)
         {
-            return await ImportPackageAsync(http, stream, file.FileName, user, grants, packages, text, ct);
+            var upload = (stream, file.FileName, NullIfEmpty(dateFormat));
+            return await ImportPackageAsync(http, upload, user, grants, packages, text, ct);
         }
 
         var fileName = Path.GetFileName(file.FileName);
@@ -149,8 +150,7 @@ internal static class ConsoleImportUpload
     /// </summary>
     private static async Task<IResult> ImportPackageAsync(
         HttpContext http,
-        Stream stream,
-        string fileName,
+        (Stream Stream, string FileName, string? DateFormat) upload,
         ClaimsPrincipal user,
         GrantIngestUseCases grants,
         UploadGrantPackage packages,
@@ -158,7 +158,7 @@ internal static class ConsoleImportUpload
         CancellationToken ct
     )
     {
-        var outcome = await packages.ImportAsync(stream, user, ct);
+        var outcome = await packages.ImportAsync(upload.Stream, upload.DateFormat, user, ct);
         if (outcome.Counts is not { } c)
         {
             var shown = string.Join("; ", outcome.Problems.Take(5));
@@ -169,7 +169,7 @@ internal static class ConsoleImportUpload
 
         var notice = text[
             "Upload_PackageDone",
-            Path.GetFileName(fileName),
+            Path.GetFileName(upload.FileName),
             c.Received,
             c.Created,
             c.Updated,
