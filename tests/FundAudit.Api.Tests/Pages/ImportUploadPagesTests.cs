@@ -124,6 +124,25 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
     }
 
     [Fact]
+    public async Task A_json_package_with_slash_dates_is_read_in_the_order_the_form_names_as_the_api_does()
+    {
+        var tenant = await app.CreateTenantAsync();
+        using var analyst = await ConsoleClient.SignInAsync(app, (await app.AddKeyAsync(tenant, Roles.Analyst)).Key);
+        await analyst.GetPageAsync("/app/imports");
+        var file = Encoding.UTF8.GetBytes(Giving.Package(Giving.Grant("J-1", awardDate: "03/04/2024")).ToJsonString());
+
+        using var undecided = await PostUploadAsync(analyst, file, "g.json", "");
+        Assert.Equal(HttpStatusCode.BadRequest, undecided.StatusCode);
+        Assert.Contains("grants[0].awardDate", await undecided.Content.ReadAsStringAsync());
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
+
+        using var named = await PostUploadAsync(analyst, file, "g.json", "MM/DD/YYYY");
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        var grant = await tenant.Client.GetFromJsonAsync<JsonElement>("/api/grants/by-id/J-1");
+        Assert.Equal("2024-03-04", grant.GetProperty("awardDate").GetString());
+    }
+
+    [Fact]
     public async Task A_json_package_whose_text_holds_a_nul_is_refused_naming_the_field_as_the_api_does()
     {
         var tenant = await app.CreateTenantAsync();
