@@ -32,4 +32,19 @@ public sealed class SectorAndServiceWordingTests
             GrantPurpose.Campaign,
             Classify("Lobbying the ministry to change its policy on land titles").Purpose.Value
         );
+
+    [Theory]
+    [InlineData("Practical and emotional support for detained asylum seekers in the removal centre", null)]
+    [InlineData("Housing law centre", "Legal advice and representation for tenants, and campaigns for fair rents.")]
+    public void Support_and_representation_services_are_the_recipients_own_work(string title, string? description) =>
+        Assert.Equal(GrantPurpose.Other, Classify(title, description).Purpose.Value);
+
+    [Fact]
+    public void Urgent_legal_defence_after_an_arrest_stays_emergency() =>
+        Assert.Equal(
+            GrantPurpose.Emergency,
+            Classify(
+                "Legal representation and practical support for two activists arrested at the protest"
+            ).Purpose.Value
+        );
 }
