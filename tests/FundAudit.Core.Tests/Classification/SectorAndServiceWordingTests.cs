@@ -47,4 +47,14 @@ public sealed class SectorAndServiceWordingTests
                 "Legal representation and practical support for two activists arrested at the protest"
             ).Purpose.Value
         );
+
+    [Fact]
+    public void Legal_representation_without_an_arrest_or_charge_is_not_urgent_defence() =>
+        Assert.Equal(
+            GrantPurpose.Other,
+            Classify(
+                "Tenants' project",
+                "Legal representation for tenants in disputes with their landlords"
+            ).Purpose.Value
+        );
 }
