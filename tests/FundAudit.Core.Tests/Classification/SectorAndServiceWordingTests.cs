@@ -57,4 +57,17 @@ public sealed class SectorAndServiceWordingTests
                 "Legal representation for tenants in disputes with their landlords"
             ).Purpose.Value
         );
+
+    [Theory]
+    [InlineData("Towards the running expenses of the women's centre")]
+    [InlineData("A contribution to the running of the organisation over two years")]
+    [InlineData("An undesignated grant to the refugee forum")]
+    [InlineData("Non-restricted grant for the defenders' network")]
+    [InlineData("Institutional funding for the land rights association")]
+    public void Other_words_for_core_and_unrestricted_support_are_flexible(string text)
+    {
+        var flexible = Classify(text).Flexible;
+        Assert.True(flexible.Value);
+        Assert.Equal(ClassificationSource.Rule, flexible.Source);
+    }
 }
