@@ -4,7 +4,8 @@ using static FundAudit.Core.Tests.Classification.TestGrants;
 
 namespace FundAudit.Core.Tests.Classification;
 
-/// <summary>Real wording of crisis response (emergency) and of core support (flexible), TAXONOMY.md.</summary>
+/// <summary>Real wording of crisis response (emergency), of core support (flexible), and of sectors and services that
+/// are the recipient's own work (`other`), TAXONOMY.md.</summary>
 public sealed class CrisisAndCoreWordingTests
 {
     private static GrantClassification Classify(string? title, string? description = null) =>
@@ -38,6 +39,11 @@ public sealed class CrisisAndCoreWordingTests
     [InlineData("Contribution to organisational costs over three years")]
     [InlineData("Appui institutionnel à l'association des paysans")]
     [InlineData("Costos de funcionamiento de la organización")]
+    [InlineData("Towards the running expenses of the women's centre")]
+    [InlineData("A contribution to the running of the organisation over two years")]
+    [InlineData("An undesignated grant to the refugee forum")]
+    [InlineData("Non-restricted grant for the defenders' network")]
+    [InlineData("Institutional funding for the land rights association")]
     public void General_and_organisational_cost_phrasings_are_flexible(string text)
     {
         var flexible = Classify(text).Flexible;
@@ -82,4 +88,51 @@ public sealed class CrisisAndCoreWordingTests
     [InlineData("A panel of young carers taking part in local policy-making")]
     public void Taking_part_in_policy_making_is_campaign(string text) =>
         Assert.Equal(GrantPurpose.Campaign, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("Support to the fisheries ministry", "Sectors: Fishing policy and administrative management.")]
+    [InlineData(
+        "Advisers to the transport ministry",
+        "Road plan. Sectors: Transport policy and administrative management."
+    )]
+    public void A_sector_named_policy_and_administrative_management_is_not_lobbying(string title, string description)
+    {
+        var purpose = Classify(title, description).Purpose;
+        Assert.Equal(GrantPurpose.Other, purpose.Value);
+        Assert.Contains(purpose.Evidence, e =>
+            e.Contains("'policy and administrative management'", StringComparison.Ordinal)
+        );
+    }
+
+    [Fact]
+    public void Lobbying_ministries_on_policy_is_still_a_campaign() =>
+        Assert.Equal(
+            GrantPurpose.Campaign,
+            Classify("Lobbying the ministry to change its policy on land titles").Purpose.Value
+        );
+
+    [Theory]
+    [InlineData("Practical and emotional support for detained asylum seekers in the removal centre", null)]
+    [InlineData("Housing law centre", "Legal advice and representation for tenants, and campaigns for fair rents.")]
+    public void Support_and_representation_services_are_the_recipients_own_work(string title, string? description) =>
+        Assert.Equal(GrantPurpose.Other, Classify(title, description).Purpose.Value);
+
+    [Fact]
+    public void Urgent_legal_defence_after_an_arrest_stays_emergency() =>
+        Assert.Equal(
+            GrantPurpose.Emergency,
+            Classify(
+                "Legal representation and practical support for two activists arrested at the protest"
+            ).Purpose.Value
+        );
+
+    [Fact]
+    public void Legal_representation_without_an_arrest_or_charge_is_not_urgent_defence() =>
+        Assert.Equal(
+            GrantPurpose.Other,
+            Classify(
+                "Tenants' project",
+                "Legal representation for tenants in disputes with their landlords"
+            ).Purpose.Value
+        );
 }
