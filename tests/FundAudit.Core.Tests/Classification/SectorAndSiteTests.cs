@@ -50,4 +50,38 @@ public sealed class SectorAndSiteTests
             .Level;
         Assert.Equal(GrantLevel.Local, level.Value);
     }
+
+    [Fact]
+    public void Work_at_one_site_keeps_a_national_bodys_kind_from_making_the_grant_national()
+    {
+        // TAXONOMY.md, where the work happens: a laboratory refurbished is work at the recipient's own site.
+        var lab = InGb("University of Barchester", "Refurbishment of the chemistry laboratories");
+        Assert.Equal(GrantLevel.Local, lab.Value);
+        Assert.Contains("work at one site +2 'refurbish*'", lab.Evidence);
+        Assert.Contains(
+            "the grant pays for work at one site: the recipient's kind does not make it national",
+            lab.Evidence
+        );
+
+        // The same body's award that is not tied to its site stays national, by its kind.
+        Assert.Equal(GrantLevel.National, InGb("University of Barchester", "Postgraduate scholarships").Value);
+
+        // Site words are read in the text only: a national body named for equipment is still national.
+        var named = InGb("National Equipment Bank", "Core costs");
+        Assert.Equal(GrantLevel.National, named.Value);
+        Assert.DoesNotContain(named.Evidence, e => e.StartsWith("work at one site", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Site_terms_round_trip_and_a_malformed_list_is_named_by_its_path()
+    {
+        var again = RuleSet.Parse(RuleSet.Default.ToJson());
+        Assert.True(again.IsValid, string.Join("; ", again.Errors));
+        Assert.Contains(again.RuleSet!.SiteTerms, t => t.Term == "laborator*" && t.Weight == 2);
+
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(RuleSet.DefaultJson())!.AsObject();
+        doc["level"]!["siteTerms"] = new System.Text.Json.Nodes.JsonArray("laboratory");
+        var bad = RuleSet.Parse(doc.ToJsonString());
+        Assert.Contains(bad.Errors, e => e.Path == "$.level.siteTerms");
+    }
 }
