@@ -33,7 +33,7 @@ public sealed partial class ClassificationEngine
         var evidence = new List<string>();
         double textGlobal = 0,
             recipientNational = 0,
-            site = 0;
+            site = SiteWeight(hits);
         var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
         foreach (var id in hits)
         {
@@ -44,10 +44,9 @@ public sealed partial class ClassificationEngine
             }
             else if (_kind[id] == TermKind.SiteWork)
             {
-                site += _weight[id];
                 evidence.Add(_evidence[id]);
             }
-            else if (_kind[id] == TermKind.LevelHint)
+            else if (_kind[id] == TermKind.LevelHint && !NameOfASite(id, factor, site))
             {
                 hint[_sub[id]] += _weight[id];
                 textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
@@ -110,6 +109,23 @@ public sealed partial class ClassificationEngine
 
         return _weight[id];
     }
+
+    private double SiteWeight(ReadOnlySpan<int> hits)
+    {
+        double site = 0;
+        foreach (var id in hits)
+        {
+            site += _kind[id] == TermKind.SiteWork ? _weight[id] : 0;
+        }
+
+        return site;
+    }
+
+    /// <summary>A national word of the recipient's name only ("The British Museum") where the text pays for work at
+    /// one site: the name says what the body is, which the site work already outweighs, not where the work
+    /// happens.</summary>
+    private bool NameOfASite(int id, ReadOnlySpan<float> factor, double site) =>
+        site >= _rules.LevelMinimumScore && factor[id] < 1f && _sub[id] == (int)GrantLevel.National;
 
     /// <summary>Says so where words of work at one site keep the recipient's kind from making the grant
     /// national.</summary>

@@ -73,6 +73,17 @@ public sealed class SectorAndSiteTests
     }
 
     [Fact]
+    public void A_national_word_of_the_name_does_not_outweigh_work_at_one_site()
+    {
+        // "British" is both the name's kind and a national word; a purchase for the collection is work at its site.
+        var purchase = InGb("The British Clock Museum", "Grant towards the purchase of a Victorian turret clock");
+        Assert.Equal(GrantLevel.Local, purchase.Value);
+        Assert.DoesNotContain("national +2 'british'", purchase.Evidence);
+
+        Assert.Equal(GrantLevel.National, InGb("The British Clock Museum", "Research fellowships").Value);
+    }
+
+    [Fact]
     public void Site_terms_round_trip_and_a_malformed_list_is_named_by_its_path()
     {
         var again = RuleSet.Parse(RuleSet.Default.ToJson());
