@@ -84,6 +84,18 @@ public sealed class SectorAndSiteTests
     }
 
     [Fact]
+    public void A_residents_association_is_a_local_group_whatever_its_name_says_of_its_kind()
+    {
+        var residents = InGb("Fenwick Association of Residents", "The young people's project");
+        Assert.Equal(GrantLevel.Local, residents.Value);
+        Assert.Contains("local +3 'association of residents'", residents.Evidence);
+
+        // A body of members with no word of where they are stays a national association (level.recipientTerms).
+        Assert.Equal(GrantLevel.National, InGb("Association of Clock Restorers", "The young people's project").Value);
+        Assert.Equal(GrantLevel.Local, InGb("Marsh Lane Tenants' Association", "Summer fun day").Value);
+    }
+
+    [Fact]
     public void Site_terms_round_trip_and_a_malformed_list_is_named_by_its_path()
     {
         var again = RuleSet.Parse(RuleSet.Default.ToJson());
