@@ -63,6 +63,10 @@ public sealed class SectorAndSiteTests
             lab.Evidence
         );
 
+        var rooms = InGb("National College for the Deaf", "Fire doors in the residential accommodation");
+        Assert.Equal(GrantLevel.Local, rooms.Value);
+        Assert.Contains("work at one site +2 'residential accommodation'", rooms.Evidence);
+
         // The same body's award that is not tied to its site stays national, by its kind.
         Assert.Equal(GrantLevel.National, InGb("University of Barchester", "Postgraduate scholarships").Value);
 
