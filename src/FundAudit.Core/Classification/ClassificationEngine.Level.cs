@@ -247,31 +247,6 @@ public sealed partial class ClassificationEngine
         return null;
     }
 
-    /// <summary>
-    /// The recipient's name says it is an organisation of the whole country (TAXONOMY.md, level `national`: "an
-    /// organisation based in one country and working across that country": a university, a national charity),
-    /// and the text does not describe a local group.
-    /// </summary>
-    private bool NationalRecipient(LevelFacts f) =>
-        f.Hints.RecipientNational >= _rules.LevelMinimumScore && f.Hints.Local < _rules.LevelMinimumScore;
-
-    private Dimension<GrantLevel>? BaseNationalRecipient(LevelFacts f, List<string> evidence)
-    {
-        if (!NationalRecipient(f))
-        {
-            return null;
-        }
-
-        evidence.Add(
-            (
-                f.Base is null
-                    ? "no place known"
-                    : $"recipient based in {f.BaseText}; nothing says where the work happens"
-            ) + ", and its name says it is an organisation of the whole country → national"
-        );
-        return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseRecipient, 0.6, evidence);
-    }
-
     private Dimension<GrantLevel>? FromBaseOnly(LevelFacts f, bool campaign, List<string> evidence)
     {
         if (f.Base is null)

@@ -18,7 +18,8 @@ public sealed partial class ClassificationEngine
         double TextGlobal,
         List<string> Evidence,
         List<string> NamePlaces,
-        double RecipientNational
+        double RecipientNational,
+        double Site
     );
 
     /// <summary>The weight from which a recipient-kind term names the organisation's kind on its own
@@ -31,7 +32,8 @@ public sealed partial class ClassificationEngine
         hint.Clear();
         var evidence = new List<string>();
         double textGlobal = 0,
-            recipientNational = 0;
+            recipientNational = 0,
+            site = SiteWeight(hits);
         var named = TextPlaces(hits, factor, PlaceInName, recipientBase);
         foreach (var id in hits)
         {
@@ -40,7 +42,11 @@ public sealed partial class ClassificationEngine
                 recipientNational += kind;
                 evidence.Add(_evidence[id]);
             }
-            else if (_kind[id] == TermKind.LevelHint)
+            else if (_kind[id] == TermKind.SiteWork)
+            {
+                evidence.Add(_evidence[id]);
+            }
+            else if (_kind[id] == TermKind.LevelHint && !NameOfASite(id, factor, site))
             {
                 hint[_sub[id]] += _weight[id];
                 textGlobal += _sub[id] == (int)GrantLevel.Global && factor[id] == 1f ? _weight[id] : 0;
@@ -48,6 +54,7 @@ public sealed partial class ClassificationEngine
             }
         }
 
+        NoteSiteWork(recipientNational, site, evidence);
         var names = named.SubNational;
         var best = GrantLevel.Unclassified;
         double bestScore = 0,
@@ -73,7 +80,8 @@ public sealed partial class ClassificationEngine
             textGlobal,
             evidence,
             names,
-            recipientNational
+            recipientNational,
+            site
         );
     }
 
@@ -100,5 +108,60 @@ public sealed partial class ClassificationEngine
         }
 
         return _weight[id];
+    }
+
+    private double SiteWeight(ReadOnlySpan<int> hits)
+    {
+        double site = 0;
+        foreach (var id in hits)
+        {
+            site += _kind[id] == TermKind.SiteWork ? _weight[id] : 0;
+        }
+
+        return site;
+    }
+
+    /// <summary>A national word of the recipient's name only ("The British Museum") where the text pays for work at
+    /// one site: the name says what the body is, which the site work already outweighs, not where the work
+    /// happens.</summary>
+    private bool NameOfASite(int id, ReadOnlySpan<float> factor, double site) =>
+        site >= _rules.LevelMinimumScore && factor[id] < 1f && _sub[id] == (int)GrantLevel.National;
+
+    /// <summary>Says so where words of work at one site keep the recipient's kind from making the grant
+    /// national.</summary>
+    private void NoteSiteWork(double recipientNational, double site, List<string> evidence)
+    {
+        if (recipientNational >= _rules.LevelMinimumScore && site >= _rules.LevelMinimumScore)
+        {
+            evidence.Add("the grant pays for work at one site: the recipient's kind does not make it national");
+        }
+    }
+
+    /// <summary>
+    /// The recipient's name says it is an organisation of the whole country (TAXONOMY.md, level `national`: "an
+    /// organisation based in one country and working across that country": a university, a national charity),
+    /// and the text neither describes a local group nor pays for work at one site (a laboratory, a refurbishment:
+    /// work that happens where the recipient is).
+    /// </summary>
+    private bool NationalRecipient(LevelFacts f) =>
+        f.Hints.RecipientNational >= _rules.LevelMinimumScore
+        && f.Hints.Local < _rules.LevelMinimumScore
+        && f.Hints.Site < _rules.LevelMinimumScore;
+
+    private Dimension<GrantLevel>? BaseNationalRecipient(LevelFacts f, List<string> evidence)
+    {
+        if (!NationalRecipient(f))
+        {
+            return null;
+        }
+
+        evidence.Add(
+            (
+                f.Base is null
+                    ? "no place known"
+                    : $"recipient based in {f.BaseText}; nothing says where the work happens"
+            ) + ", and its name says it is an organisation of the whole country → national"
+        );
+        return Decide(GrantLevel.National, ClassificationSource.Rule, ConfidenceKeys.LevelBaseRecipient, 0.6, evidence);
     }
 }

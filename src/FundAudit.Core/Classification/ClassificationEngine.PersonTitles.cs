@@ -3,7 +3,8 @@ namespace FundAudit.Core.Classification;
 public sealed partial class ClassificationEngine
 {
     // Titles of people in English, Spanish, Portuguese and French texts: a place name right after one is part of a
-    // person's name ("Queen Mary", "Queen Elizabeth Hall", "Professor Karen Vogtmann", "Stratford St Mary"). A place
+    // person's name ("Queen Mary", "Queen Elizabeth Hall", "Professor Karen Vogtmann", "Stratford St Mary"), also after
+    // a title of nobility with its "of" ("Duke of Edinburgh's Award", "Prince of Wales Hospice"). A place
     // whose own name starts with a title ("St Albans", "King's Lynn", "DR Congo") is the longer term and wins.
     // A property, not a field: the static default engine is built before the fields of this file are set.
     private static string[] PersonTitles =>
@@ -12,6 +13,13 @@ public sealed partial class ClassificationEngine
             "king",
             "prince",
             "princess",
+            "prince of",
+            "princess of",
+            "duke of",
+            "duchess of",
+            "earl of",
+            "countess of",
+            "marquess of",
             "professor",
             "prof",
             "dr",

@@ -77,6 +77,11 @@ public sealed partial class ClassificationEngine
                     Add(RuleSet.FoldTerm(t.Term), TermKind.RecipientKind, (int)level, t.Weight, t.Term);
                 }
             }
+
+            foreach (var t in rules.SiteTerms)
+            {
+                Add(RuleSet.FoldTerm(t.Term), TermKind.SiteWork, 0, t.Weight, t.Term);
+            }
         }
 
         /// <summary>Names (and demonyms) of countries, regions and places in countries looked for in free

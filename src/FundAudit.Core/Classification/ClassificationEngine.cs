@@ -120,6 +120,7 @@ public sealed partial class ClassificationEngine
                 TermKind.LevelHint => LevelNames.Name((GrantLevel)_sub[i]),
                 TermKind.RecipientKind => $"recipient's name: {LevelNames.Name((GrantLevel)_sub[i])} organisation",
                 TermKind.Flexible => "flexible",
+                TermKind.SiteWork => "work at one site",
                 TermKind.ClauseMarker => "clause",
                 TermKind.PurposeException => RuleSet.PurposeName((GrantPurpose)_sub[i]),
                 TermKind.FlexibleException => "flexible",
@@ -171,6 +172,9 @@ public sealed partial class ClassificationEngine
         /// <summary>A name that stands for one country in a recipient's name only ("USAID"): read as a place there,
         /// never in the text.</summary>
         NameBase,
+
+        /// <summary>Work at one site ("laboratory"), read in the text only.</summary>
+        SiteWork,
     }
 
     private enum Field : byte

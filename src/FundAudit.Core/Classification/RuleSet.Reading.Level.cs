@@ -8,14 +8,20 @@ public sealed partial class RuleSet
         double MinimumScore,
         GrantLevel BaseOnly,
         Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> Terms,
-        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> RecipientTerms
+        Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>> RecipientTerms,
+        IReadOnlyList<WeightedTerm> SiteTerms
     )
     {
         public RuleExtras Extras(
             IReadOnlyDictionary<GrantPurpose, IReadOnlyList<WeightedTerm>> exceptions,
             int otherMinimumWords,
             IReadOnlyDictionary<string, double> confidences
-        ) => new(exceptions, otherMinimumWords, confidences, BaseOnly) { RecipientLevelTerms = RecipientTerms };
+        ) =>
+            new(exceptions, otherMinimumWords, confidences, BaseOnly)
+            {
+                RecipientLevelTerms = RecipientTerms,
+                SiteTerms = SiteTerms,
+            };
     }
 
     private static LevelSection ReadLevelSection(JsonElement root, List<RuleSetError> errors)
@@ -24,6 +30,7 @@ public sealed partial class RuleSet
         var baseOnly = GrantLevel.Local;
         var levelTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
         var recipientTerms = new Dictionary<GrantLevel, IReadOnlyList<WeightedTerm>>();
+        IReadOnlyList<WeightedTerm> siteTerms = [];
         if (root.TryGetProperty("level", out var level))
         {
             if (level.ValueKind != JsonValueKind.Object)
@@ -32,7 +39,8 @@ public sealed partial class RuleSet
             }
             else
             {
-                CheckKnown(level, "$.level", errors, "minimumScore", "terms", "baseOnly", "recipientTerms");
+                string[] known = ["minimumScore", "terms", "baseOnly", "recipientTerms", "siteTerms"];
+                CheckKnown(level, "$.level", errors, known);
                 lMin = ReadNumber(level, "minimumScore", "$.level", 0, 100, lMin, errors);
                 if (level.TryGetProperty("baseOnly", out var bo) && !LevelNames.TryParse(bo.GetString(), out baseOnly))
                 {
@@ -47,10 +55,15 @@ public sealed partial class RuleSet
                 {
                     ReadLevelTerms(rt, "$.level.recipientTerms", recipientTerms, errors);
                 }
+
+                if (level.TryGetProperty("siteTerms", out var st))
+                {
+                    siteTerms = ReadTerms(st, "$.level.siteTerms", new(StringComparer.Ordinal), errors);
+                }
             }
         }
 
-        return new LevelSection(lMin, baseOnly, levelTerms, recipientTerms);
+        return new LevelSection(lMin, baseOnly, levelTerms, recipientTerms, siteTerms);
     }
 
     private static void ReadLevelTerms(

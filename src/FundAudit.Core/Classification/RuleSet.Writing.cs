@@ -113,6 +113,11 @@ public sealed partial class RuleSet
             w.WriteEndObject();
         }
 
+        if (SiteTerms.Count > 0)
+        {
+            WriteTerms(w, "siteTerms", SiteTerms);
+        }
+
         w.WriteEndObject();
     }
 

@@ -73,7 +73,15 @@ public sealed partial class RuleSet
         Confidences = extras.Confidences;
         BaseOnlyLevel = extras.BaseOnlyLevel;
         RecipientLevelTerms = extras.RecipientLevelTerms;
+        SiteTerms = extras.SiteTerms;
     }
+
+    /// <summary>
+    /// Words of the text saying the grant pays for work at one site, the recipient's own (<c>level.siteTerms</c>:
+    /// "laboratory", "refurbishment"): such work happens in one place, so the recipient's kind does not make it
+    /// national.
+    /// </summary>
+    public IReadOnlyList<WeightedTerm> SiteTerms { get; }
 
     /// <summary>
     /// Terms read only in the recipient's name that say what kind of organisation it is, per level
@@ -210,4 +218,7 @@ internal sealed record RuleExtras(
 
     /// <summary>Phrases that take their weight off the flexible score (<c>flexible.exceptions</c>).</summary>
     public IReadOnlyList<WeightedTerm> FlexibleExceptions { get; init; } = [];
+
+    /// <summary>Words of work at one site (<c>level.siteTerms</c>).</summary>
+    public IReadOnlyList<WeightedTerm> SiteTerms { get; init; } = [];
 }

@@ -37,4 +37,28 @@ public sealed class PersonTitleTests
         Assert.Equal(GrantLevel.Global, congo.Value);
         Assert.Contains(congo.Evidence, e => e.Contains("CD", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Duke of Edinburgh's Award", "Edinburgh")]
+    [InlineData("Prince of Wales Hospice", "Wales")]
+    public void A_place_after_a_title_of_nobility_and_its_of_is_part_of_a_name(string recipient, string place)
+    {
+        var level = Engine
+            .Classify(Make(title: "Towards project development", recipientCountry: "GB", recipientName: recipient))
+            .Level;
+        Assert.DoesNotContain(level.Evidence, e => e.Contains(place, StringComparison.Ordinal));
+        Assert.Contains(level.Evidence, e => e.StartsWith("decision: level.base.only", StringComparison.Ordinal));
+
+        // Without the title the same place is the name's place: a local body of that city.
+        var friends = Engine
+            .Classify(
+                Make(
+                    title: "Towards project development",
+                    recipientCountry: "GB",
+                    recipientName: "Friends of Edinburgh Parks"
+                )
+            )
+            .Level;
+        Assert.Contains(friends.Evidence, e => e.Contains("its name names Edinburgh", StringComparison.Ordinal));
+    }
 }
