@@ -13,8 +13,8 @@ public sealed class AidAreaAndCaseworkTests
     private static readonly ClassificationEngine Engine = ClassificationEngine.Default;
 
     [Fact]
-    public void Rule_set_version_is_2026_12_9() =>
-        Assert.Equal("2026.12-12", ClassificationEngine.Default.Rules.Version);
+    public void Rule_set_version_is_the_current_one() =>
+        Assert.Equal("2026.12-13", ClassificationEngine.Default.Rules.Version);
 
     [Theory]
     [InlineData("in the communes of Karisimbi and Goma, Northern Kivu", "Nord-Kivu")]
