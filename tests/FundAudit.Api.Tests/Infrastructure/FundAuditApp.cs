@@ -129,6 +129,15 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     public new ContractCheckedFactory WithWebHostBuilder(Action<IWebHostBuilder> configuration) =>
         new(base.WithWebHostBuilder(configuration));
 
+    /// <summary>The same app with more settings, made once per fixture under <paramref name="name"/> and shared by the
+    /// tests of its class, so each does not start a host of its own. It is disposed with the fixture (as every app
+    /// made by <see cref="WithWebHostBuilder"/> is), never by a test.</summary>
+    public ContractCheckedFactory Shared(string name, Action<IWebHostBuilder> configuration) =>
+        _shared.GetOrAdd(name, _ => new Lazy<ContractCheckedFactory>(() => WithWebHostBuilder(configuration))).Value;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ContractCheckedFactory>> _shared =
+        new(StringComparer.Ordinal);
+
     /// <summary>Funders whose people are not made members of every fund (the need-to-know tests').</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<long, bool> NeedToKnowFunders { get; } = new();
 
