@@ -73,10 +73,18 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Browser tests share one app and one browser and run alone, after the other classes: run beside them (a
-/// minute faster) the single sign-on browser test once timed out waiting for its redirect under that load.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>Browser tests share one app and one browser and run one at a time, beside the other classes (xunit runs a
+/// collection that disables parallelization last and alone: a minute and a half of one test at a time).</summary>
+[CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
 {
     public const string Name = "browser";
+}
+
+/// <summary>The single sign-on browser test has an app and a browser of its own and runs alone, after the other
+/// classes: run beside them it once timed out (30 s) waiting for its redirect to /app under that load.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserAloneCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
+{
+    public const string Name = "browser-alone";
 }
