@@ -52,29 +52,26 @@ internal static class MigratedTemplate
 
     private static string MigrateSqlite()
     {
-        var folder = Path.Combine(
-            Path.GetTempPath(),
-            "fundaudit-tests",
-            "template-" + Guid.NewGuid().ToString("N")[..12]
-        );
-        Directory.CreateDirectory(folder);
+        var folder = Directory
+            .CreateDirectory(
+                Path.Combine(Path.GetTempPath(), "fundaudit-tests", "template-" + Guid.NewGuid().ToString("N"))
+            )
+            .FullName;
         Migrate("sqlite", $"Data Source={Path.Combine(folder, "fundaudit.db")}");
         // Closing the last connection checkpoints the WAL into the file; any file left beside it is copied too.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         return folder;
     }
 
+    /// <summary>What the service's start does first (Program.cs), with only the database's settings.</summary>
     private static void Migrate(string provider, string connectionString)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(
-                new Dictionary<string, string?>
-                {
-                    ["Database:Provider"] = provider,
-                    ["Database:ConnectionString"] = connectionString,
-                }
-            )
-            .Build();
+        KeyValuePair<string, string?>[] settings =
+        [
+            new("Database:Provider", provider),
+            new("Database:ConnectionString", connectionString),
+        ];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var services = new ServiceCollection()
             .AddLogging()
             .AddFundAuditData(configuration)
