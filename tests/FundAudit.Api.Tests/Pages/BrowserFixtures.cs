@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+[assembly: TestCollectionOrderer("FundAudit.Api.Tests.Pages.BrowserCollectionFirst", "FundAudit.Api.Tests")]
 
 namespace FundAudit.Api.Tests.Pages;
 
@@ -87,4 +91,22 @@ public sealed class BrowserCollection : ICollectionFixture<KestrelSqliteApp>, IC
 public sealed class BrowserAloneCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
 {
     public const string Name = "browser-alone";
+}
+
+/// <summary>
+/// xunit's order of the test collections with the browser collection first: xunit starts collections in this order as
+/// its four places free up, and the browser collection, one test at a time for a minute and a half or more, would
+/// otherwise make the run's end when it happens to start late.
+/// </summary>
+public sealed class BrowserCollectionFirst : ITestCollectionOrderer
+{
+    private readonly DefaultTestCollectionOrderer _default = new();
+
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections)
+    {
+        var ordered = _default.OrderTestCollections(testCollections).ToList();
+        return ordered.Where(IsBrowser).Concat(ordered.Where(c => !IsBrowser(c)));
+    }
+
+    private static bool IsBrowser(ITestCollection collection) => collection.DisplayName == BrowserCollection.Name;
 }
