@@ -25,9 +25,8 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
 {
     private const string RetryAfter = "7";
 
-    /// <summary>The same app, told to give up on a lock quickly.</summary>
-    private ContractCheckedFactory Impatient() =>
-        app.WithWebHostBuilder(b =>
+    /// <summary>The same app, told to give up on a lock quickly; one for the class.</summary>
+    private ContractCheckedFactory Impatient() => app.Shared("impatient", b =>
         {
             b.UseSetting("Database:BusyTimeoutMs", "200");
             b.UseSetting("Database:BusyRetryAfterSeconds", RetryAfter);
@@ -81,7 +80,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task The_API_form_answers_503_with_Retry_After_and_stores_nothing_while_the_data_is_locked()
     {
         var slug = await FundAsync();
-        await using var impatient = Impatient();
+        var impatient = Impatient();
         var client = impatient.CreateClient();
         var form = EmergencyForms.Body();
         var key = "busy-" + Guid.NewGuid().ToString("N");
@@ -115,7 +114,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task The_page_form_comes_back_with_everything_typed_and_try_again_in_a_minute()
     {
         var slug = await FundAsync();
-        await using var impatient = Impatient();
+        var impatient = Impatient();
         var defender = new PageSession(
             impatient.CreateClient(
                 new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
@@ -178,7 +177,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
                 .GetString()!;
         var asked = await StateAsync();
 
-        await using var impatient = Impatient();
+        var impatient = Impatient();
         var defender = new PageSession(
             impatient.CreateClient(
                 new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }
@@ -232,7 +231,7 @@ public abstract class BusyDatabaseTests<TApp>(TApp app) : IClassFixture<TApp>
         var slug = await FundAsync(a => admin = a);
         var officer = await app.AddKeyAsync(admin!, Roles.Officer, "olga");
         var reference = (await SubmitAsync(slug)).GetProperty("reference").GetString()!;
-        await using var impatient = Impatient();
+        var impatient = Impatient();
         using var console = await ConsoleClient.SignInAsync(
             app,
             impatient.CreateClient(

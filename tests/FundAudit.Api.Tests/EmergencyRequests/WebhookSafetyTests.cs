@@ -32,7 +32,7 @@ public abstract class WebhookSafetyTests<TApp>(TApp app) : IClassFixture<TApp>
         string url
     )
     {
-        using var strict = Strict();
+        var strict = app.Shared("webhooks-strict", b => Strict(b, allowHttp: false)); // one for the class
         var admin = await app.CreateTenantAsync(Roles.Admin);
         var client = strict.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", admin.Key);
@@ -59,7 +59,7 @@ public abstract class WebhookSafetyTests<TApp>(TApp app) : IClassFixture<TApp>
         var (admin, slug) = await FundWithWebhookAsync($"http://localhost:{listener.Port}/hook/");
         var outboxId = await DueDeliveryAsync(admin, slug);
 
-        using var strict = Strict(allowHttp: true); // only the address check stands between the job and the listener
+        using var strict = app.WithWebHostBuilder(b => Strict(b, allowHttp: true)); // only the address check stands between the job and the listener
         await RunDeliveryAsync(strict.Services);
         Assert.Empty(listener.Calls);
         Assert.Equal(
@@ -121,12 +121,11 @@ public abstract class WebhookSafetyTests<TApp>(TApp app) : IClassFixture<TApp>
         );
     }
 
-    private ContractCheckedFactory Strict(bool allowHttp = false) =>
-        app.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Webhooks:AllowPrivateAddresses", "false");
-            b.UseSetting("Webhooks:AllowHttp", allowHttp ? "true" : "false");
-        });
+    private static void Strict(IWebHostBuilder builder, bool allowHttp)
+    {
+        builder.UseSetting("Webhooks:AllowPrivateAddresses", "false");
+        builder.UseSetting("Webhooks:AllowHttp", allowHttp ? "true" : "false");
+    }
 
     private static JsonObject Fund(string slug, string webhook) =>
         new()

@@ -129,6 +129,15 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
     public new ContractCheckedFactory WithWebHostBuilder(Action<IWebHostBuilder> configuration) =>
         new(base.WithWebHostBuilder(configuration));
 
+    /// <summary>The same app with more settings, made once per fixture under <paramref name="name"/> and shared by the
+    /// tests of its class, so each does not start a host of its own. It is disposed with the fixture (as every app
+    /// made by <see cref="WithWebHostBuilder"/> is), never by a test.</summary>
+    public ContractCheckedFactory Shared(string name, Action<IWebHostBuilder> configuration) =>
+        _shared.GetOrAdd(name, _ => new Lazy<ContractCheckedFactory>(() => WithWebHostBuilder(configuration))).Value;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ContractCheckedFactory>> _shared =
+        new(StringComparer.Ordinal);
+
     /// <summary>Funders whose people are not made members of every fund (the need-to-know tests').</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<long, bool> NeedToKnowFunders { get; } = new();
 
@@ -167,17 +176,25 @@ public sealed class ContractCheckedFactory(WebApplicationFactory<Program> inner)
 /// <summary>A funder, one of its keys with a client sending it, and the person who owns the key.</summary>
 public sealed record Tenant(long FunderId, string KeyId, string Key, HttpClient Client, long PersonId = 0);
 
-/// <summary>SQLite: a fresh database file in a temp folder.</summary>
+/// <summary>SQLite: a fresh database file in a temp folder, migrated (a copy of <see cref="MigratedTemplate"/>).</summary>
 public class SqliteApp : FundAuditApp
 {
     private string? _folder;
 
     public override string Provider => "sqlite";
 
+    /// <summary>False for an empty file, migrated by the service's start (the key ring's start-up tests).</summary>
+    protected virtual bool StartsMigrated => true;
+
     protected override Task<string> CreateDatabaseAsync()
     {
         _folder = Path.Combine(Path.GetTempPath(), "fundaudit-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_folder);
+        if (StartsMigrated)
+        {
+            MigratedTemplate.CopySqliteInto(_folder);
+        }
+
         return Task.FromResult($"Data Source={Path.Combine(_folder, "fundaudit.db")}");
     }
 
@@ -197,12 +214,13 @@ public class SqliteApp : FundAuditApp
     }
 }
 
-/// <summary>PostgreSQL: a fresh database in the private test cluster (or FUNDAUDIT_TEST_POSTGRES).</summary>
+/// <summary>PostgreSQL: a fresh database in the private test cluster (or FUNDAUDIT_TEST_POSTGRES), migrated (a copy of
+/// <see cref="MigratedTemplate"/>).</summary>
 public sealed class PostgresApp : FundAuditApp
 {
     public override string Provider => "postgres";
 
-    protected override Task<string> CreateDatabaseAsync() => PostgresCluster.CreateDatabaseAsync();
+    protected override Task<string> CreateDatabaseAsync() => MigratedTemplate.CreatePostgresDatabaseAsync();
 }
 
 #if SQLSERVER_TESTS

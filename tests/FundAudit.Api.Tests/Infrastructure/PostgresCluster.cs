@@ -14,19 +14,34 @@ internal static class PostgresCluster
 {
     private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Creates an empty database for one test app and answers its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    /// <summary>Creates an empty database for one test app (or a copy of <paramref name="template"/>, a database
+    /// nobody is connected to) and answers its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string? template = null)
     {
         var admin = await Server.Value;
         var name = "fa_" + Guid.NewGuid().ToString("N")[..16];
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            var from = template is null ? "" : $" TEMPLATE {template}";
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}{from}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Ends every session connected to database <paramref name="name"/>.</summary>
+    public static async Task EndSessionsAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(await Server.Value);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()",
+            connection
+        );
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<string> StartAsync()

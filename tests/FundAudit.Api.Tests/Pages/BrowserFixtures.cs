@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+[assembly: TestCollectionOrderer("FundAudit.Api.Tests.Pages.BrowserCollectionFirst", "FundAudit.Api.Tests")]
 
 namespace FundAudit.Api.Tests.Pages;
 
@@ -73,10 +77,36 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Browser tests share one app and one browser and run alone, after the other classes: run beside them (a
-/// minute faster) the single sign-on browser test once timed out waiting for its redirect under that load.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>Browser tests share one app and one browser and run one at a time, beside the other classes (xunit runs a
+/// collection that disables parallelization last and alone: a minute and a half of one test at a time).</summary>
+[CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
 {
     public const string Name = "browser";
+}
+
+/// <summary>The single sign-on browser test has an app and a browser of its own and runs alone, after the other
+/// classes: run beside them it once timed out (30 s) waiting for its redirect to /app under that load.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserAloneCollection : ICollectionFixture<KestrelSqliteApp>, ICollectionFixture<ChromiumFixture>
+{
+    public const string Name = "browser-alone";
+}
+
+/// <summary>
+/// xunit's order of the test collections with the browser collection first: xunit starts collections in this order as
+/// its four places free up, and the browser collection, one test at a time for a minute and a half or more, would
+/// otherwise make the run's end when it happens to start late.
+/// </summary>
+public sealed class BrowserCollectionFirst : ITestCollectionOrderer
+{
+    private readonly DefaultTestCollectionOrderer _default = new();
+
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections)
+    {
+        var ordered = _default.OrderTestCollections(testCollections).ToList();
+        return ordered.Where(IsBrowser).Concat(ordered.Where(c => !IsBrowser(c)));
+    }
+
+    private static bool IsBrowser(ITestCollection collection) => collection.DisplayName == BrowserCollection.Name;
 }

@@ -35,8 +35,11 @@ public abstract class UploadLimitTests<TApp>(TApp app) : IClassFixture<TApp>
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
+    /// <summary>The app with the 1 MiB limit, one for the class.</summary>
     private ContractCheckedFactory Small() =>
-        app.WithWebHostBuilder(b => b.UseSetting("Imports:MaxFileBytes", Limit.ToString(CultureInfo.InvariantCulture)));
+        app.Shared("upload-limit", b =>
+            b.UseSetting("Imports:MaxFileBytes", Limit.ToString(CultureInfo.InvariantCulture))
+        );
 
     private static async Task<(HttpStatusCode Status, string Html, string? MediaType)> PostUploadAsync(
         ConsoleClient client,
@@ -81,7 +84,7 @@ public abstract class UploadLimitTests<TApp>(TApp app) : IClassFixture<TApp>
         bool chunked
     )
     {
-        await using var small = Small();
+        var small = Small();
         var tenant = await app.CreateTenantAsync();
         using var analyst = await ConsoleClient.SignInAsync(
             app,
@@ -109,7 +112,7 @@ public abstract class UploadLimitTests<TApp>(TApp app) : IClassFixture<TApp>
     [InlineData(Limit + 16 * 1024, Limit)] // within the request limit, over the file limit: the file's
     public async Task The_api_answers_problem_details_naming_the_limit(long bytes, long limit)
     {
-        await using var small = Small();
+        var small = Small();
         var tenant = await app.CreateTenantAsync();
         using var client = small.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.Key);

@@ -107,6 +107,8 @@ public sealed class KeyRingStartupTests
     {
         protected override void StartHost() { }
 
+        protected override bool StartsMigrated => false;
+
         protected override Task<string> CreateDatabaseAsync() =>
             database is null ? base.CreateDatabaseAsync() : Task.FromResult($"Data Source={database}");
 

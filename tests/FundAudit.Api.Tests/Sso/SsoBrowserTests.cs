@@ -7,7 +7,7 @@ namespace FundAudit.Api.Tests.Sso;
 /// Single sign-on in a real browser (Chromium, JavaScript off): the service on Kestrel at http://localhost:{port}, the
 /// funder's provider at http://127.0.0.1:{port} (another site), every redirect and cookie as a browser handles them.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserAloneCollection.Name)]
 public sealed class SsoBrowserTests(KestrelSqliteApp app, ChromiumFixture chromium, TestOidcProviderFixture idp)
     : IClassFixture<TestOidcProviderFixture>
 {

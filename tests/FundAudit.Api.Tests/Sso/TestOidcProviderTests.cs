@@ -7,15 +7,14 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace FundAudit.Api.Tests.Sso;
 
 /// <summary>The test provider itself: a real discovery document, the code flow with PKCE, ID tokens with the claims
-/// each client's profile names, and the faults it can put in them.</summary>
-public sealed class TestOidcProviderTests : IAsyncLifetime, IDisposable
+/// each client's profile names, and the faults it can put in them. One provider serves the class (each test registers
+/// clients of its own).</summary>
+public sealed class TestOidcProviderTests(TestOidcProviderFixture fixture)
+    : IClassFixture<TestOidcProviderFixture>,
+        IDisposable
 {
-    private TestOidcProvider _provider = null!;
+    private readonly TestOidcProvider _provider = fixture.Provider;
     private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false });
-
-    public async Task InitializeAsync() => _provider = await TestOidcProvider.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
 
     public void Dispose() => _http.Dispose();
 
