@@ -28,7 +28,7 @@ internal static class PackageDates
     /// </summary>
     public static IReadOnlyList<(string Path, string Message)> Normalise(GrantPackage package, string? dateFormat)
     {
-        if (!TryOrder(dateFormat, out var given))
+        if (!CsvImportOptions.TryReadDateOrder(dateFormat, out var given))
         {
             return
             [
@@ -99,18 +99,6 @@ internal static class PackageDates
         }
 
         return ambiguous is null ? null : (ambiguous, ProblemText.T("Package_DatesAmbiguous", ambiguous));
-    }
-
-    private static bool TryOrder(string? dateFormat, out DateOrder? order)
-    {
-        order = dateFormat?.Trim().ToUpperInvariant() switch
-        {
-            null or "" => null,
-            CsvImportOptions.DayFirst => DateOrder.DayFirst,
-            CsvImportOptions.MonthFirst => DateOrder.MonthFirst,
-            _ => (DateOrder)(-1),
-        };
-        return order is not (DateOrder)(-1);
     }
 
     private static IEnumerable<DateText> Texts(GrantPackage package)

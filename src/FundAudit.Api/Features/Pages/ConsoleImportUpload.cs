@@ -139,7 +139,7 @@ internal static class ConsoleImportUpload
             return new(FileField, text["Upload_TooLarge", ConsoleImports.Size(maxBytes)]);
         }
 
-        return dateFormat.ToUpperInvariant() is "" or CsvImportOptions.DayFirst or CsvImportOptions.MonthFirst
+        return CsvImportOptions.TryReadDateOrder(dateFormat, out _)
             ? null
             : new(DateFormatField, text["Upload_BadDateFormat"]);
     }

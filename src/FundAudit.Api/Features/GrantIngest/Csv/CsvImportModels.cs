@@ -25,6 +25,29 @@ internal sealed record CsvImportOptions(
     public const long DefaultMaxFileBytes = 200L * 1024 * 1024;
     public const string DayFirst = "DD/MM/YYYY";
     public const string MonthFirst = "MM/DD/YYYY";
+
+    /// <summary>
+    /// The slash-date order a <c>dateFormat</c> names, case and surrounding space aside: <see cref="DayFirst"/> or
+    /// <see cref="MonthFirst"/>, or none (null, left out or blank: the dates must decide); false when it names
+    /// neither. The one reading of the option for CSV and XLSX imports, JSON packages and the console's form.
+    /// </summary>
+    public static bool TryReadDateOrder(string? dateFormat, out DateOrder? order)
+    {
+        order = null;
+        switch (dateFormat?.Trim().ToUpperInvariant())
+        {
+            case null or "":
+                return true;
+            case DayFirst:
+                order = DateOrder.DayFirst;
+                return true;
+            case MonthFirst:
+                order = DateOrder.MonthFirst;
+                return true;
+            default:
+                return false;
+        }
+    }
 }
 
 internal enum CsvLayout

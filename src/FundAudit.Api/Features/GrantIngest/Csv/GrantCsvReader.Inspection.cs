@@ -95,27 +95,12 @@ internal static partial class GrantCsvReader
             );
         }
 
-        if (!TryReadDateOption(options, out givenOrder))
+        if (!CsvImportOptions.TryReadDateOrder(options.DateFormat, out givenOrder))
         {
             return Refuse(CsvFileProblem.Keyed(CsvProblemCodes.InvalidOption, null, null, "File_DateFormatOption"));
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The date order the uploader named, or none (detect it); false when the option is not a known one.
-    /// </summary>
-    private static bool TryReadDateOption(CsvImportOptions options, out DateOrder? givenOrder)
-    {
-        givenOrder = options.DateFormat?.Trim().ToUpperInvariant() switch
-        {
-            null => null,
-            CsvImportOptions.DayFirst => DateOrder.DayFirst,
-            CsvImportOptions.MonthFirst => DateOrder.MonthFirst,
-            _ => (DateOrder?)(DateOrder)(-1),
-        };
-        return givenOrder is not (DateOrder)(-1);
     }
 
     /// <summary>Size, first bytes, encoding and delimiter: the checks made before any row is parsed.</summary>

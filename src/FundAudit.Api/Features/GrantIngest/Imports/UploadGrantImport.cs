@@ -161,7 +161,7 @@ internal static class UploadGrantImport
         public Validator()
         {
             RuleFor(r => r.DateFormat)
-                .Must(f => f!.Trim().ToUpperInvariant() is CsvImportOptions.DayFirst or CsvImportOptions.MonthFirst)
+                .Must(f => CsvImportOptions.TryReadDateOrder(f, out _))
                 .When(r => !string.IsNullOrWhiteSpace(r.DateFormat))
                 .WithText("Import_DateFormat", CsvImportOptions.DayFirst, CsvImportOptions.MonthFirst);
             RuleFor(r => r.FileName).MaximumLength(1000);
