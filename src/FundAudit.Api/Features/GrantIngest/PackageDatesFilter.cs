@@ -15,10 +15,7 @@ internal sealed class PackageDatesFilter : IEndpointFilter
             var problems = PackageDates.Normalise(package, dateFormat);
             if (problems.Count > 0)
             {
-                return TypedResults.ValidationProblem(
-                    problems.ToDictionary(p => p.Path, p => new[] { p.Message }),
-                    title: "The request is not valid."
-                );
+                return ValidationProblems.Of(problems);
             }
         }
 

@@ -47,16 +47,7 @@ internal sealed class JsonTexts : IEndpointFilter
 
         return found.Count == 0
             ? await next(context)
-            : TypedResults.ValidationProblem(
-                found
-                    .GroupBy(f => f.Item1.ToString(), StringComparer.Ordinal)
-                    .ToDictionary(
-                        g => g.Key,
-                        g => g.Select(f => ProblemText.T(f.Item2)).ToArray(),
-                        StringComparer.Ordinal
-                    ),
-                title: "The request is not valid."
-            );
+            : ValidationProblems.Of(found.Select(f => (f.Item1.ToString(), ProblemText.T(f.Item2))));
     }
 
     /// <summary>The paths of the texts in a bound body that break the rule, with the message key of each.</summary>

@@ -19,11 +19,27 @@ internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFi
         var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
         if (!result.IsValid)
         {
-            return TypedResults.ValidationProblem(result.ToDictionary(), title: "The request is not valid.");
+            return TypedResults.ValidationProblem(result.ToDictionary(), title: ValidationProblems.Title);
         }
 
         return await next(context);
     }
+}
+
+/// <summary>The 400 ValidationProblem of a check that runs before the validator (JSON texts, a package's dates).
+/// </summary>
+internal static class ValidationProblems
+{
+    public const string Title = "The request is not valid.";
+
+    /// <summary>Each message under its field's JSON path (or query parameter), in order.</summary>
+    public static ValidationProblem Of(IEnumerable<(string Path, string Message)> problems) =>
+        TypedResults.ValidationProblem(
+            problems
+                .GroupBy(p => p.Path, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal),
+            title: Title
+        );
 }
 
 internal static class ValidationFilterExtensions
