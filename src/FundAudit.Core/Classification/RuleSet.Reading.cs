@@ -29,9 +29,9 @@ public sealed partial class RuleSet
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (RootProblem(root) is { } problem)
             {
-                return new RuleSetParseResult(null, [new RuleSetError("$", "the rule set must be a JSON object")]);
+                return new RuleSetParseResult(null, [problem]);
             }
 
             CheckKnown(root, "$", errors, "version", "description", "purpose", "flexible", "level", "confidence");

@@ -126,6 +126,16 @@ public sealed class RuleSetTests
         "must lie in (0, 1]"
     )]
     [InlineData("""{ "version": "1", "purpose": """, "$", "not valid JSON")]
+    [InlineData(
+        """{ "version": "1\ud800", "purpose": { "terms": { "emergency": { "relocation": 3 } } } }""",
+        "$.version",
+        "not valid Unicode"
+    )]
+    [InlineData(
+        """{ "version": "1", "purpose": { "terms": { "emergency": { "reloc\udc00": 3 } } } }""",
+        "$.purpose.terms.emergency",
+        "not valid Unicode"
+    )]
     public void Validation_reports_where_and_what(string json, string path, string message)
     {
         var result = RuleSet.Parse(json);
