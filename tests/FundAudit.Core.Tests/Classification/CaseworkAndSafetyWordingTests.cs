@@ -1,0 +1,28 @@
+using FundAudit.Core.Classification;
+using FundAudit.Core.Grants;
+using static FundAudit.Core.Tests.Classification.TestGrants;
+
+namespace FundAudit.Core.Tests.Classification;
+
+/// <summary>Wording read from TAXONOMY.md in the 2026.12-13 round: British casework advocacy (`other`), online risks
+/// (prevention), safety equipment that is not a security measure, standing emergency institutions, and general or
+/// unrestricted support in other words (flexible).</summary>
+public sealed class CaseworkAndSafetyWordingTests
+{
+    private static GrantClassification Classify(string? title, string? description = null) =>
+        ClassificationEngine.Default.Classify(Make(title: title, description: description));
+
+    [Theory]
+    [InlineData("Towards the salary of the advocacy team helping tenants with their housing claims")]
+    [InlineData("Two advocacy workers for families of children with special needs")]
+    [InlineData("Advocacy and support for survivors of domestic abuse in the county")]
+    public void Casework_advocacy_for_clients_is_the_recipients_own_work(string text) =>
+        Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
+
+    [Fact]
+    public void Advocacy_aimed_at_policy_makers_stays_a_campaign() =>
+        Assert.Equal(
+            GrantPurpose.Campaign,
+            Classify("Advocacy with members of parliament for a ban on forced evictions").Purpose.Value
+        );
+}
