@@ -25,4 +25,11 @@ public sealed class CaseworkAndSafetyWordingTests
             GrantPurpose.Campaign,
             Classify("Advocacy with members of parliament for a ban on forced evictions").Purpose.Value
         );
+
+    [Theory]
+    [InlineData("A touring play for secondary pupils about cyberbullying and how to stop it")]
+    [InlineData("Workshops for volunteers of the women's centre on cyber stalking")]
+    [InlineData("Cyber security review of the helpline's laptops and phones")]
+    public void Online_risks_are_prevention(string text) =>
+        Assert.Equal(GrantPurpose.Prevention, Classify(text).Purpose.Value);
 }
