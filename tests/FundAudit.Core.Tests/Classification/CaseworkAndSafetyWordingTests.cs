@@ -32,4 +32,10 @@ public sealed class CaseworkAndSafetyWordingTests
     [InlineData("Cyber security review of the helpline's laptops and phones")]
     public void Online_risks_are_prevention(string text) =>
         Assert.Equal(GrantPurpose.Prevention, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("Technical assistance to the city's emergency operations centre")]
+    [InlineData("New radio consoles for the county Emergency Operations Center")]
+    public void A_standing_emergency_institution_is_not_an_emergency_grant(string text) =>
+        Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
 }
