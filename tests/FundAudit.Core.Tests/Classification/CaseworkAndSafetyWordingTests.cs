@@ -38,4 +38,19 @@ public sealed class CaseworkAndSafetyWordingTests
     [InlineData("New radio consoles for the county Emergency Operations Center")]
     public void A_standing_emergency_institution_is_not_an_emergency_grant(string text) =>
         Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
+
+    [Theory]
+    [InlineData("An un-restricted grant to the migrants' forum")]
+    [InlineData("A general purpose grant to the tenants' federation over three years")]
+    [InlineData("To be spent by the youth network at their discretion")]
+    [InlineData("Towards the costs of running the charity")]
+    [InlineData("A contribution to the general work of the advice centre")]
+    [InlineData("Towards central costs and organisational overheads of the refuge")]
+    [InlineData("Fondos irrestrictos para la red de defensoras")]
+    public void Unrestricted_and_general_support_in_other_words_is_flexible(string text)
+    {
+        var flexible = Classify(text).Flexible;
+        Assert.True(flexible.Value);
+        Assert.Equal(ClassificationSource.Rule, flexible.Source);
+    }
 }
