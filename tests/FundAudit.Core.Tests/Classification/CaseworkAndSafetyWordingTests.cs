@@ -53,4 +53,17 @@ public sealed class CaseworkAndSafetyWordingTests
         Assert.True(flexible.Value);
         Assert.Equal(ClassificationSource.Rule, flexible.Source);
     }
+
+    [Theory]
+    [InlineData("Emergency support to the demobilisation of former combatants in the northern provinces")]
+    [InlineData("Immediate support to policing in the border districts")]
+    public void A_security_programme_called_emergency_is_programme_work(string text) =>
+        Assert.Equal(GrantPurpose.Other, Classify(text).Purpose.Value);
+
+    [Fact]
+    public void Relocating_a_defender_after_a_police_raid_stays_emergency() =>
+        Assert.Equal(
+            GrantPurpose.Emergency,
+            Classify("Emergency relocation of a land defender after a police raid on her home").Purpose.Value
+        );
 }
