@@ -14,7 +14,7 @@ public sealed class AidAreaAndCaseworkTests
 
     [Fact]
     public void Rule_set_version_is_the_current_one() =>
-        Assert.Equal("2026.12-13", ClassificationEngine.Default.Rules.Version);
+        Assert.Equal("2026.12-14", ClassificationEngine.Default.Rules.Version);
 
     [Theory]
     [InlineData("in the communes of Karisimbi and Goma, Northern Kivu", "Nord-Kivu")]

@@ -4,7 +4,7 @@ using static FundAudit.Core.Tests.Classification.TestGrants;
 
 namespace FundAudit.Core.Tests.Classification;
 
-/// <summary>Wording read from TAXONOMY.md in the 2026.12-13 round: British casework advocacy (`other`), online risks
+/// <summary>Wording read from TAXONOMY.md in the 2026.12-14 round: British casework advocacy (`other`), online risks
 /// (prevention), safety equipment that is not a security measure, standing emergency institutions, and general or
 /// unrestricted support in other words (flexible).</summary>
 public sealed class CaseworkAndSafetyWordingTests
