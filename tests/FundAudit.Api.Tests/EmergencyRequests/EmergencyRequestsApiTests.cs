@@ -872,6 +872,9 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
         form["contact"]!["channel"] = "pigeon " + Canary;
         form["country"] = "Atlantis " + Canary;
         await BadAsync(form.ToJsonString(), HttpStatusCode.BadRequest, "urgency", "need", "contact.channel", "country");
+        form = Form();
+        form["language"] = "Ana +504 9999 0000"; // not a language tag: the language is stored in clear, in summaries
+        await BadAsync(form.ToJsonString(), HttpStatusCode.BadRequest, "language");
         await BadAsync(
             Form(situation: Canary + new string('x', 5000)).ToJsonString(),
             HttpStatusCode.BadRequest,
