@@ -39,6 +39,15 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
         return session;
     }
 
+    private static Task<HtmlPage> PostSignInAsync(PageSession session, TestPerson who, string code, string back) =>
+        session.PostAsync(
+            "/app/sign-in",
+            ("email", who.Email),
+            ("password", who.Password),
+            ("code", code),
+            ("returnUrl", back)
+        );
+
     private static async Task<string> StateAsync(Tenant officer, string reference) =>
         (await HttpAssert.OkJsonAsync(await officer.Client.GetAsync($"/api/requests/{reference}")))
             .GetProperty("request")
@@ -111,13 +120,7 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
         var session = NewSession();
         await session.GetAsync("/app/sign-in");
 
-        var signedIn = await session.PostAsync(
-            "/app/sign-in",
-            ("email", olga.Email),
-            ("password", olga.Password),
-            ("code", olga.Code(app)),
-            ("returnUrl", returnUrl)
-        );
+        var signedIn = await PostSignInAsync(session, olga, olga.Code(app), returnUrl);
 
         Assert.Equal(HttpStatusCode.SeeOther, signedIn.Status);
         Assert.Equal("/app", signedIn.Header("Location"));
@@ -396,13 +399,7 @@ public abstract class ConsolePagesTests<TApp>(TApp app) : IClassFixture<TApp>
         var ana = await TestPeople.ForKeyAsync(app, analystKey.Key);
         var analyst = NewSession();
         await analyst.GetAsync("/app/sign-in");
-        var signedIn = await analyst.PostAsync(
-            "/app/sign-in",
-            ("email", ana.Email),
-            ("password", ana.Password),
-            ("code", ana.TakeRecoveryCode()),
-            ("returnUrl", "/app")
-        );
+        var signedIn = await PostSignInAsync(analyst, ana, ana.TakeRecoveryCode(), "/app");
         Assert.Equal("/app/portfolio", signedIn.Header("Location"));
         var portfolio = await analyst.GetAsync("/app/portfolio");
         Assert.DoesNotContain("href=\"/app/requests\"", portfolio.Html, StringComparison.Ordinal); // no link to pages the role cannot open
