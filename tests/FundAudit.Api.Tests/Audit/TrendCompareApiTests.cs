@@ -315,6 +315,7 @@ public abstract class TrendCompareApiTests<TApp>(TApp app) : IClassFixture<TApp>
     [InlineData("/api/audit/trend?from=2025-12-31&to=2025-01-01&currency=EUR", "to")]
     [InlineData("/api/audit/trend.csv?from=2025-01-01&to=2025-12-31&currency=EUR&years=lunar", "years")]
     [InlineData("/api/audit/trend.svg?from=2025-01-01&to=2025-12-31", "currency")]
+    [InlineData("/api/audit/trend?from=9999-01-01&to=9999-12-31&currency=EUR", "from")] // was a 500 (fiscal year 10000)
     [InlineData("/api/audit/compare?thenFrom=2024-01-01&nowFrom=2025-01-01&nowTo=2025-12-31&currency=EUR", "thenTo")]
     [InlineData(
         "/api/audit/compare.csv?thenFrom=2024-01-01&thenTo=2023-01-01&nowFrom=2025-01-01&nowTo=2025-12-31&currency=EUR",

@@ -332,6 +332,23 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
         Assert.Equal(1.0, goals.GetProperty("time_to_decision").GetProperty("shareWithinGoal").GetDouble());
     }
 
+    [Theory]
+    [InlineData("to=0001-01-01", "to")] // the default start, a year earlier, was out of DateOnly's range: a 500
+    [InlineData("to=9999-12-31", "to")] // so was the day after the last one
+    [InlineData("from=1899-12-31&to=2026-01-01", "from")]
+    public async Task Metrics_for_a_day_out_of_range_are_a_problem_naming_it(string query, string field)
+    {
+        var staff = await StaffAsync();
+        var slug = await CreateFundAsync(staff);
+
+        var problem = await HttpAssert.ProblemAsync(
+            await staff.Officer.Client.GetAsync($"/api/funds/{slug}/metrics?{query}"),
+            HttpStatusCode.BadRequest
+        );
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
     [Fact]
     public async Task A_retried_submission_with_the_same_idempotency_key_creates_one_case()
     {
@@ -855,6 +872,9 @@ public abstract class EmergencyRequestsApiTests<TApp>(TApp app) : IClassFixture<
         form["contact"]!["channel"] = "pigeon " + Canary;
         form["country"] = "Atlantis " + Canary;
         await BadAsync(form.ToJsonString(), HttpStatusCode.BadRequest, "urgency", "need", "contact.channel", "country");
+        form = Form();
+        form["language"] = "Ana +504 9999 0000"; // not a language tag: the language is stored in clear, in summaries
+        await BadAsync(form.ToJsonString(), HttpStatusCode.BadRequest, "language");
         await BadAsync(
             Form(situation: Canary + new string('x', 5000)).ToJsonString(),
             HttpStatusCode.BadRequest,

@@ -63,6 +63,7 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
         // The test OpenID Connect provider listens on http://127.0.0.1 (tests only).
         builder.UseSetting("Sso:AllowHttpIssuers", "true");
+        builder.UseSetting("Sso:AllowPrivateAddresses", "true"); // the test provider listens on 127.0.0.1
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

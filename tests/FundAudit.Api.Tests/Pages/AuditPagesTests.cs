@@ -181,6 +181,13 @@ public abstract class AuditPagesTests<TApp>(TApp app) : IClassFixture<TApp>
             )
         );
         Assert.Contains("'to' is before 'from'.", Between(bad, "id=\"to-error\"", "</span>"));
+
+        // Days DateOnly's arithmetic cannot take a year from (downloads) or a fiscal year after (trend) were 500s.
+        foreach (var url in new[] { "/app/trend?from=9999-01-01&to=9999-12-31", "/app/downloads?from=0001-01-01" })
+        {
+            var far = Text(await officer.GetPageAsync(url + "&currency=EUR", HttpStatusCode.BadRequest));
+            Assert.Contains("A day from 1900-01-01 to 2200-12-31.", far, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

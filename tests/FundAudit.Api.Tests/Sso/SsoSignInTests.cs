@@ -1,6 +1,8 @@
 using System.Net;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Api.Tests.Pages;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FundAudit.Api.Tests.Sso;
 
@@ -269,6 +271,22 @@ public abstract class SsoSignInTests<TApp>(TApp app, TestOidcProviderFixture idp
                 new { PersonId = personId, At = longAgo }
             )
         );
+    }
+
+    [Fact]
+    public async Task A_provider_at_an_internal_address_is_never_called_and_the_sign_in_fails_with_a_page()
+    {
+        // An admin types the issuer; anyone who opens the sign-in link made the service fetch its discovery document,
+        // wherever it pointed (probed: an issuer at https://127.0.0.1:9443 was connected to, then a 500 page). The test
+        // provider listens on 127.0.0.1: an app without Sso:AllowPrivateAddresses must not reach it.
+        var strict = app.Shared("sso-strict", b => b.UseSetting("Sso:AllowPrivateAddresses", "false"));
+        var (funder, _) = await InvitedAsync();
+        var browser = strict.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var start = await browser.GetAsync(funder.SignInPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, start.StatusCode); // not a redirect to the provider
+        Assert.Contains("Single sign-on failed", await start.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

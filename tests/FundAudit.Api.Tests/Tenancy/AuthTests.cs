@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 
 namespace FundAudit.Api.Tests.Tenancy;
 
@@ -132,16 +134,45 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task The_jobs_dashboard_is_for_admins_only()
+    public async Task The_jobs_dashboard_is_not_served_unless_configured_since_it_shows_every_funders_jobs()
     {
         var admin = await app.CreateTenantAsync();
-        var analyst = await app.AddKeyAsync(admin, Roles.Analyst);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/hangfire")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.Client.GetAsync("/hangfire")).StatusCode);
-        var page = await admin.Client.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Client.GetAsync("/hangfire")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_configured_jobs_dashboard_is_for_admins_only_and_refuses_commands()
+    {
+        var dashboard = app.Shared("jobs-dashboard", b => b.UseSetting("Jobs:Dashboard", "true"));
+        var admin = await app.CreateTenantAsync();
+        var analyst = await app.AddKeyAsync(admin, Roles.Analyst);
+        HttpClient With(string? key)
+        {
+            var client = dashboard.CreateClient();
+            client.DefaultRequestHeaders.Authorization = key is null ? null : new("Bearer", key);
+            return client;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await With(null).GetAsync("/hangfire")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await With(analyst.Key).GetAsync("/hangfire")).StatusCode);
+        var client = With(admin.Key);
+        var page = await client.GetAsync("/hangfire/jobs/succeeded");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("Hangfire", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Hangfire", html, StringComparison.Ordinal);
+
+        // A requeue as the page's own button would send it, antiforgery token included: a writable dashboard answers
+        // 204 (any funder's job id works), a read-only one refuses it.
+        using var requeue = new HttpRequestMessage(HttpMethod.Post, "/hangfire/jobs/succeeded/requeue")
+        {
+            Content = new FormUrlEncodedContent([new("jobs[]", "1")]),
+        };
+        requeue.Headers.Add(
+            Regex.Match(html, "csrf-header\" content=\"([^\"]+)\"").Groups[1].Value,
+            Regex.Match(html, "csrf-token\" content=\"([^\"]+)\"").Groups[1].Value
+        );
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(requeue)).StatusCode);
     }
 
     [Fact]

@@ -291,6 +291,8 @@ internal static class GetTrend
         {
             RuleFor(r => r.From).NotNull().WithText("Trend_From");
             RuleFor(r => r.To).NotNull().WithText("Trend_To");
+            RuleFor(r => r.From).WithinDayRange();
+            RuleFor(r => r.To).WithinDayRange();
             AuditViews.DayRangeRules(this, r => r.From, r => r.To, "to", "Period_ToBeforeFrom");
             RuleFor(r => r.Years)
                 .Must(y => y!.Trim().ToLowerInvariant() is "calendar" or "fiscal")

@@ -67,6 +67,8 @@ internal static class GetFundMetrics
                 .Must(r => r.From is null || r.To is null || r.From <= r.To)
                 .OverridePropertyName("from")
                 .WithText("Metrics_Period");
+            RuleFor(r => r.From).WithinDayRange();
+            RuleFor(r => r.To).WithinDayRange();
             RuleFor(r => r.GroupBy)
                 .Must(g =>
                     g!

@@ -109,8 +109,24 @@ internal static class SubmitRequest
             ContactRules();
             CaseRules(options);
             MoneyRules();
-            RuleFor(r => r.Language).RequiredText("Applicant_LanguageRequired", 35);
+            // A language tag only: the language is stored in clear and shown in every admin's summary, so it must not
+            // carry 35 characters of whatever the caller typed (a name, a telephone number).
+            RuleFor(r => r.Language)
+                .RequiredText("Applicant_LanguageRequired", 35)
+                .Must(l => string.IsNullOrWhiteSpace(l) || IsLanguageTag(l.Trim()))
+                .WithText("Applicant_Language");
             RuleFor(r => r.Endorser).AtMost(200);
+        }
+
+        /// <summary>A BCP 47 tag as the pages send one (es, pt-BR, zh-Hant-TW): a language of two or three letters,
+        /// then at most three subtags of letters and digits.</summary>
+        private static bool IsLanguageTag(string tag)
+        {
+            var parts = tag.Split('-');
+            return parts.Length <= 4
+                && parts[0].Length is 2 or 3
+                && parts[0].All(char.IsAsciiLetter)
+                && parts.Skip(1).All(p => p.Length is >= 1 and <= 8 && p.All(char.IsAsciiLetterOrDigit));
         }
 
         /// <summary>The contact channel and handle.</summary>

@@ -112,12 +112,14 @@ internal static class ConsoleAccount
     public static IResult SeeOther(string location) => new SeeOtherResult(location);
 
     /// <summary>Only a path on this site: never "//host" or "https://…", so sign-in cannot bounce anyone
-    /// elsewhere.</summary>
+    /// elsewhere; and only printable ASCII, which a Location header can carry (Kestrel refuses a control or non-ASCII
+    /// character there, which made the sign-in a 500 after its session was made).</summary>
     public static string LocalOrHome(string? url) =>
         url is { Length: > 0 and < 2000 } u
         && u.StartsWith("/app", StringComparison.Ordinal)
         && !u.StartsWith("//", StringComparison.Ordinal)
         && !u.Contains('\\', StringComparison.Ordinal)
+        && u.All(c => c is >= ' ' and <= '~')
             ? u
             : "/app";
 

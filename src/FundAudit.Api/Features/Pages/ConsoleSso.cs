@@ -66,7 +66,7 @@ internal static class ConsoleSso
             );
         }
 
-        return Results.Challenge(new AuthenticationProperties { RedirectUri = "/app" }, [cache.Remember(row)]);
+        return SsoSignInEvents.Challenge(new AuthenticationProperties { RedirectUri = "/app" }, cache.Remember(row));
     }
 
     /// <summary>A second factor confirmed at the funder's own provider (the single sign-on's use case).</summary>

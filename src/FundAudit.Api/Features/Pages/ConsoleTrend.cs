@@ -89,6 +89,14 @@ internal static class ConsoleTrend
             errors["to"] = ConsoleText.T("Problem_ToBeforeFrom");
         }
 
+        foreach (var (field, day) in new[] { ("from", from), ("to", to) })
+        {
+            if (day is { } d && !DayRules.InRange(d)) // the links name the same days a year earlier
+            {
+                errors[field] = DayRules.Problem();
+            }
+        }
+
         var baselines = await s.Audit.ListBaselinesAsync(s.User, ct);
         if (errors.Count > 0)
         {

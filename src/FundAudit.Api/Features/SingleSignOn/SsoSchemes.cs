@@ -19,6 +19,11 @@ internal sealed class SsoOptions
 
     /// <summary>Tolerance for the provider's clock in the token's lifetime checks (default 2 minutes).</summary>
     public int ClockSkewSeconds { get; set; } = 120;
+
+    /// <summary>Lets the service reach a provider at a loopback, private or link-local address (a test provider on
+    /// the same machine; never in production, where an admin's issuer could otherwise make the service call the
+    /// machine's own or its network's services).</summary>
+    public bool AllowPrivateAddresses { get; set; }
 }
 
 /// <summary>Protects the client secrets (Data Protection, shared key ring; rotated by <c>KeyRotation</c>).</summary>
@@ -149,7 +154,7 @@ internal sealed class SsoOidcOptionsSetup(
     SsoOptions settings,
     ConsoleSessionOptions console,
     IHostEnvironment environment
-) : IConfigureNamedOptions<OpenIdConnectOptions>
+) : IConfigureNamedOptions<OpenIdConnectOptions>, IDisposable
 {
     /// <summary>Asymmetric signatures only: never <c>none</c>, never a symmetric key derived from the secret.</summary>
     public static readonly string[] Algorithms =
@@ -165,7 +170,22 @@ internal sealed class SsoOidcOptionsSetup(
         SecurityAlgorithms.EcdsaSha512,
     ];
 
+    /// <summary>
+    /// The handler's calls to the provider (discovery document, keys, token exchange): no proxy, and only to addresses
+    /// the webhooks may reach too (<see cref="WebhookAddresses"/>), checked when each connection opens. An issuer is
+    /// typed by a funder's admin and its discovery document is fetched when anyone opens the sign-in link.
+    /// </summary>
+    private readonly SocketsHttpHandler _backchannel = new()
+    {
+        UseProxy = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectCallback = (context, ct) => WebhookAddresses.ConnectAsync(context, settings.AllowPrivateAddresses, ct),
+    };
+
     public void Configure(OpenIdConnectOptions options) { }
+
+    public void Dispose() => _backchannel.Dispose();
 
     public void Configure(string? name, OpenIdConnectOptions options)
     {
@@ -177,6 +197,7 @@ internal sealed class SsoOidcOptionsSetup(
         var issuer = row.Issuer.TrimEnd('/');
         options.Authority = issuer;
         options.RequireHttpsMetadata = !settings.AllowHttpIssuers;
+        options.BackchannelHttpHandler = _backchannel;
         options.ClientId = row.ClientId;
         options.ClientSecret = secrets.Unprotect(row.ClientSecretProtected);
         options.CallbackPath = SsoSchemeCache.CallbackPath(row.Slug);

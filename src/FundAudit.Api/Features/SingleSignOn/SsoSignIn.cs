@@ -109,16 +109,42 @@ internal sealed class SsoSignInEvents(
             row?.FunderId,
             context.Failure?.GetType().Name
         );
-        await ConsoleRender
-            .Message(
-                context.HttpContext,
-                "Single sign-on failed",
-                "Your organisation's sign-in could not be checked (the answer was not valid for FundAudit, or it came"
-                    + " too late). Nothing was changed. Start again from your organisation's sign-in link; if it"
-                    + " happens again, tell your administrator.",
-                StatusCodes.Status401Unauthorized
-            )
-            .ExecuteAsync(context.HttpContext);
+        await Failed(context.HttpContext).ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>The page of a sign-in that could not be checked: nothing was changed.</summary>
+    public static IResult Failed(HttpContext http) =>
+        ConsoleRender.Message(
+            http,
+            "Single sign-on failed",
+            "Your organisation's sign-in could not be checked (the answer was not valid for FundAudit, or it came"
+                + " too late). Nothing was changed. Start again from your organisation's sign-in link; if it"
+                + " happens again, tell your administrator.",
+            StatusCodes.Status401Unauthorized
+        );
+
+    /// <summary>
+    /// Sends the browser to the funder's provider; a provider whose discovery document cannot be read (unreachable, or
+    /// at an address the service refuses to call) is the failure page, logged, rather than a 500.
+    /// </summary>
+    public static IResult Challenge(AuthenticationProperties properties, string scheme) =>
+        new ChallengeResult(properties, scheme);
+
+    private sealed class ChallengeResult(AuthenticationProperties properties, string scheme) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            try
+            {
+                await httpContext.ChallengeAsync(scheme, properties);
+            }
+            catch (InvalidOperationException e) when (!httpContext.Response.HasStarted)
+            {
+                var logger = httpContext.RequestServices.GetRequiredService<ILogger<SsoSignInEvents>>();
+                logger.LogWarning("Single sign-on could not reach {Scheme}'s provider: {Failure}.", scheme, e.Message);
+                await Failed(httpContext).ExecuteAsync(httpContext);
+            }
+        }
     }
 
     /// <summary>Whether the token carries one of the accepted amr values (the claim may repeat) or acr

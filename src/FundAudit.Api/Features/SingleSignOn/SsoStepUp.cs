@@ -54,7 +54,7 @@ internal sealed class SsoStepUp(
             .System.GetUtcNow()
             .ToUnixTimeSeconds()
             .ToString(CultureInfo.InvariantCulture);
-        return Results.Challenge(properties, [cache.Remember(row)]);
+        return SsoSignInEvents.Challenge(properties, cache.Remember(row));
     }
 
     public static bool IsStepUp(AuthenticationProperties? properties) =>

@@ -24,6 +24,14 @@ internal sealed class JobsOptions
     /// default (15 s).
     /// </summary>
     public int? QueuePollSeconds { get; set; }
+
+    /// <summary>
+    /// Serve Hangfire's dashboard at /hangfire, read-only, to admin keys. Off by default: the dashboard lists every
+    /// funder's jobs (their ids, times and failures) and Hangfire has no notion of a funder, so one funder's admin
+    /// would see, and before it was read-only could requeue or delete, another's. Turn it on only where one funder
+    /// uses the installation.
+    /// </summary>
+    public bool Dashboard { get; set; }
 }
 
 /// <summary>
@@ -72,6 +80,11 @@ internal static class JobsServiceCollectionExtensions
 
     public static WebApplication MapFundAuditJobsDashboard(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<JobsOptions>().Dashboard)
+        {
+            return app;
+        }
+
         app.MapHangfireDashboard(
                 "/hangfire",
                 new DashboardOptions
@@ -79,6 +92,7 @@ internal static class JobsServiceCollectionExtensions
                     Authorization = [],
                     AsyncAuthorization = [],
                     DisplayStorageConnectionString = false,
+                    IsReadOnlyFunc = _ => true,
                 },
                 app.Services.GetRequiredService<JobStorage>()
             )
