@@ -379,7 +379,7 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await HttpAssert.ProblemAsync(
             await tenant.Client.PostAsync(
                 "/api/grants/imports",
-                new StringContent("{\"grants\":[]}", Encoding.UTF8, "application/json")
+                new StringContent("<grants/>", Encoding.UTF8, "application/xml")
             ),
             HttpStatusCode.UnsupportedMediaType
         );

@@ -1,0 +1,83 @@
+using System.Text;
+using FundAudit.Api.Features.GrantIngest.Csv;
+using FundAudit.Api.Features.GrantIngest.Imports;
+
+namespace FundAudit.Api.Tests.GrantIngest;
+
+/// <summary>
+/// The import's JSON package reader on its own: grants come out whole and in order however the file's blocks cut them,
+/// the package's other members are read past, and a file that is not a package is refused saying where.
+/// </summary>
+public sealed class JsonPackageReaderTests
+{
+    [Fact]
+    public void Grants_come_out_whole_and_in_order_across_blocks_and_around_other_members()
+    {
+        var big = new string('x', 150_000); // a grant and a member each larger than the reader's first block
+        var text =
+            "\uFEFF{\"license\": {\"url\": \""
+            + big
+            + "\", \"list\": [1, [2, {\"grants\": 3}]]},\n \"grants\": [\n"
+            + "{\"id\": \"A\"}, null, {\"id\": \"B\", \"description\": \""
+            + big
+            + "\"}, 7,\n{\"id\": \"C\"}],"
+            + " \"publisher\": \"P\"}\n";
+        var reader = new JsonPackageReader(Stream(text), 1 << 20);
+
+        var grants = new List<(int, string)>();
+        while (reader.Next(out var grant))
+        {
+            var json = Encoding.UTF8.GetString(grant.Span);
+            grants.Add((reader.Index, json.Length > 40 ? json[..20] : json));
+        }
+
+        Assert.Equal(
+            [(0, "{\"id\": \"A\"}"), (1, "null"), (2, "{\"id\": \"B\", \"descrip"), (3, "7"), (4, "{\"id\": \"C\"}")],
+            grants
+        );
+    }
+
+    [Theory]
+    [InlineData("{\"grants\": [{\"id\": \"A\"}, {\"id\": \"B\", \"title\": nope}]}", "Package_JsonInvalid", 1, 48)]
+    [InlineData("{\"grants\": [{\"id\": \"A\"},\n {\"id\": \"B\"", "Package_JsonTruncated", 2, 12)]
+    [InlineData("{\n\"grants\": [],\n\"x\": 1,}", "Package_JsonInvalid", 3, 8)]
+    [InlineData("[{\"id\": \"A\"}]", "Package_NotPackage", 1, 1)]
+    [InlineData("  \"grants\"", "Package_NotPackage", 1, 3)]
+    public void A_file_that_is_not_a_package_is_refused_with_its_line_and_position(
+        string text,
+        string key,
+        long line,
+        long position
+    )
+    {
+        var reader = new JsonPackageReader(Stream(text), 1 << 20);
+        var e = Assert.Throws<JsonPackageException>(() =>
+        {
+            while (reader.Next(out _)) { }
+        });
+        Assert.Equal(key, e.Problem.Text!.Key);
+        Assert.Equal((line, position), ((long)e.Problem.Text.Args[0], (long)e.Problem.Text.Args[1]));
+    }
+
+    [Fact]
+    public void A_grant_over_the_limit_is_refused_by_its_path()
+    {
+        var text = "{\"grants\": [{\"id\": \"A\"}, {\"description\": \"" + new string('y', 300_000) + "\"}]}";
+        var reader = new JsonPackageReader(Stream(text), 100_000);
+        Assert.True(reader.Next(out _));
+        var e = Assert.Throws<JsonPackageException>(() => reader.Next(out _));
+        Assert.Equal((CsvProblemCodes.RowTooLarge, "grants[1]"), (e.Problem.Code, e.Problem.Column));
+    }
+
+    [Theory]
+    [InlineData("{\"grants\": []}", true)]
+    [InlineData(" \r\n[ {\"a\": 1}]", true)]
+    [InlineData("{}", true)]
+    [InlineData("{Ref},Identifier,Title", false)]
+    [InlineData("[Ref],Identifier,Title", false)]
+    [InlineData("Identifier,Title", false)]
+    public void Json_is_told_from_a_csv_by_its_first_bytes(string text, bool json) =>
+        Assert.Equal(json, JsonPackageReader.LooksLikeJson(Stream(text)));
+
+    private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));
+}
