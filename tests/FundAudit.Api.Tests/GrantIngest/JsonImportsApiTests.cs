@@ -72,7 +72,7 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var done = await JsonImports.ImportAsync(app, tenant, Giving.Package(bad).ToJsonString());
         Assert.Equal("refused", done.GetProperty("status").GetString());
         Assert.Equal("no_valid_rows", done.GetProperty("problems")[0].GetProperty("code").GetString());
-        var error = Assert.Single(await JsonImports.ErrorsAsync(tenant, done));
+        var error = Assert.Single(await ImportReads.ErrorsAsync(tenant, done));
         Assert.Equal(1, error.GetProperty("row").GetInt64());
         Assert.Equal("grants[0].amountAwarded", error.GetProperty("column").GetString());
         Assert.DoesNotContain("12.345", error.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -93,8 +93,8 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var done = await JsonImports.ImportAsync(app, tenant, package.ToJsonString());
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
-        Assert.Equal((6, 2, 4), JsonImports.Progress(done));
-        var errors = (await JsonImports.ErrorsAsync(tenant, done))
+        Assert.Equal((6, 2, 4), ImportReads.Progress(done));
+        var errors = (await ImportReads.ErrorsAsync(tenant, done))
             .Select(e =>
                 (
                     e.GetProperty("row").GetInt64(),
@@ -113,6 +113,31 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
             errors
         );
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_is_a_row_error_named_by_its_path_in_a_field_or_a_kept_one()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var text = Giving
+            .Package(Giving.Grant("S-1", title: "HALF"), Giving.Grant("S-2"), Giving.Grant("S-3"))
+            .ToJsonString()
+            .Replace("HALF", "\\ud800", StringComparison.Ordinal)
+            .Replace("\"kept-field\"", "\"x\\udc00\"", StringComparison.Ordinal);
+
+        var done = await JsonImports.ImportAsync(app, tenant, text);
+        Assert.Equal((3, 0, 3), ImportReads.Progress(done));
+        var errors = await ImportReads.ErrorsAsync(tenant, done);
+        Assert.Equal(
+            [
+                "grants[0].title",
+                "grants[1].recipientOrganization[0].charityNumber",
+                "grants[2].recipientOrganization[0].charityNumber",
+            ],
+            errors.Select(e => e.GetProperty("column").GetString())
+        );
+        Assert.All(errors, e => Assert.Contains("lone surrogate", e.GetProperty("message").GetString()));
+        Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
 
     [Fact]
@@ -145,13 +170,13 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var jobFirst = await app.CreateTenantAsync();
         var done = await JsonImports.ImportAsync(app, jobFirst, text);
-        Assert.Equal((2, 0, 0), JsonImports.Result(done));
+        Assert.Equal((2, 0, 0), ImportReads.Result(done));
         Assert.Equal(2, await PostedUnchangedAsync(jobFirst, text));
-        Assert.Equal((0, 0, 2), JsonImports.Result(await JsonImports.ImportAsync(app, jobFirst, text)));
+        Assert.Equal((0, 0, 2), ImportReads.Result(await JsonImports.ImportAsync(app, jobFirst, text)));
 
         var postFirst = await app.CreateTenantAsync();
         Assert.Equal(0, await PostedUnchangedAsync(postFirst, text));
-        Assert.Equal((0, 0, 2), JsonImports.Result(await JsonImports.ImportAsync(app, postFirst, text)));
+        Assert.Equal((0, 0, 2), ImportReads.Result(await JsonImports.ImportAsync(app, postFirst, text)));
 
         var grant = await HttpAssert.OkJsonAsync(await jobFirst.Client.GetAsync("/api/grants/by-id/U-2"));
         Assert.Equal("2014-03-17", grant.GetProperty("awardDate").GetString());
@@ -220,7 +245,12 @@ internal static class JsonImports
         Assert.Equal(code, problem.GetProperty("code").GetString());
         return problem;
     }
+}
 
+/// <summary>What an import's answer says: its rejected rows, its progress and its result (CSV and JSON tests).
+/// </summary>
+internal static class ImportReads
+{
     public static async Task<List<JsonElement>> ErrorsAsync(Tenant tenant, JsonElement import)
     {
         var body = await HttpAssert.OkJsonAsync(
@@ -229,23 +259,23 @@ internal static class JsonImports
         return body.GetProperty("errors").EnumerateArray().ToList();
     }
 
-    public static (long Read, long Accepted, long Rejected) Progress(JsonElement import)
+    public static (int Read, int Accepted, int Rejected) Progress(JsonElement import)
     {
         var p = import.GetProperty("progress");
         return (
-            p.GetProperty("rowsRead").GetInt64(),
-            p.GetProperty("rowsAccepted").GetInt64(),
-            p.GetProperty("rowsRejected").GetInt64()
+            p.GetProperty("rowsRead").GetInt32(),
+            p.GetProperty("rowsAccepted").GetInt32(),
+            p.GetProperty("rowsRejected").GetInt32()
         );
     }
 
-    public static (long Created, long Updated, long Unchanged) Result(JsonElement import)
+    public static (int Created, int Updated, int Unchanged) Result(JsonElement import)
     {
         var r = import.GetProperty("result");
         return (
-            r.GetProperty("created").GetInt64(),
-            r.GetProperty("updated").GetInt64(),
-            r.GetProperty("unchanged").GetInt64()
+            r.GetProperty("created").GetInt32(),
+            r.GetProperty("updated").GetInt32(),
+            r.GetProperty("unchanged").GetInt32()
         );
     }
 }

@@ -53,7 +53,7 @@ internal static class SharedDataJsonImport
         var done = await JsonImports.ImportAsync(app, tenant, text, query);
         output.WriteLine($"{file}: {done}");
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
-        Assert.Equal((grants, grants, 0L), JsonImports.Progress(done));
+        Assert.Equal((grants, grants, 0), ImportReads.Progress(done));
 
         var answer = await HttpAssert.OkJsonAsync(await tenant.Client.PostAsync("/api/grants" + query, Json(text)));
         Assert.Equal((grants, grants), Counts(answer));
@@ -71,8 +71,8 @@ internal static class SharedDataJsonImport
             "no_valid_rows",
             JsonImports.OnlyProblem(decided, "no_valid_rows").GetProperty("code").GetString()
         );
-        Assert.Equal((grants, 0L, grants), JsonImports.Progress(decided));
-        var errors = await JsonImports.ErrorsAsync(tenant, decided);
+        Assert.Equal((grants, 0, grants), ImportReads.Progress(decided));
+        var errors = await ImportReads.ErrorsAsync(tenant, decided);
         Assert.Equal(grants, errors.Select(e => e.GetProperty("row").GetInt64()).Distinct().Count());
         var amount = Assert.Single(errors, e => e.GetProperty("column").GetString()!.EndsWith(".amountAwarded"));
         Assert.Equal(grants - 1, errors.Count(e => e.GetProperty("column").GetString()!.EndsWith("].title")));

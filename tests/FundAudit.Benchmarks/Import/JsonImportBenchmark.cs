@@ -15,8 +15,9 @@ namespace FundAudit.Benchmarks.Import;
 /// ../shared/data/360giving/*.json (those with ISO award dates, cycled, each copy with a new id), or the same grants
 /// as the 360Giving flat CSV (the export's writer, <see cref="GivingCsv"/>: the standard's columns, so the CSV holds
 /// what the import maps and not every extra member the JSON keeps), through the real import job on SQLite in a fresh
-/// process. Prints the wall time, the job's summary (CPU, GC, the sampled peak working set) and the file's size. Run
-/// each format in its own process so that one's peak does not hide in the other's.
+/// process. Prints the wall time, the job's summary (CPU, GC, the sampled peak working set) and the file's size.
+/// <c>--write FILE</c> only writes the file; <c>--file FILE</c> imports one written so, so that the import's process
+/// holds nothing of the generation (its peak is the import's own).
 /// </summary>
 internal static class JsonImportBenchmark
 {
@@ -24,6 +25,8 @@ internal static class JsonImportBenchmark
     {
         var rows = 200_000;
         var format = "json";
+        string? write = null;
+        string? read = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,6 +40,12 @@ internal static class JsonImportBenchmark
                 case "--format":
                     format = args[++i].ToLowerInvariant();
                     break;
+                case "--write":
+                    write = args[++i];
+                    break;
+                case "--file":
+                    read = args[++i];
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
@@ -47,16 +56,21 @@ internal static class JsonImportBenchmark
         Directory.CreateDirectory(work);
         try
         {
-            var file = Path.Combine(work, "grants." + format);
-            var clock = Stopwatch.StartNew();
-            var pool = RealGrants();
-            var bytes = format == "csv" ? WriteCsv(file, pool, rows) : WriteJson(file, pool, rows);
-            Console.WriteLine(
-                $"generated {rows:N0} grants ({pool.Count:N0} real ones cycled) as {format}, "
-                    + $"{bytes / 1048576.0:F1} MiB in {clock.Elapsed.TotalSeconds:F1} s"
-            );
-            pool.Clear();
-            GC.Collect();
+            var file = read ?? write ?? Path.Combine(work, "grants." + format);
+            if (read is null)
+            {
+                var clock = Stopwatch.StartNew();
+                var pool = RealGrants();
+                var bytes = format == "csv" ? WriteCsv(file, pool, rows) : WriteJson(file, pool, rows);
+                Console.WriteLine(
+                    $"generated {rows:N0} grants ({pool.Count:N0} real ones cycled) as {format}, "
+                        + $"{bytes / 1048576.0:F1} MiB in {clock.Elapsed.TotalSeconds:F1} s"
+                );
+                if (write is not null)
+                {
+                    return 0; // the import runs in another process (--file), its peak its own
+                }
+            }
 
             var connection = $"Data Source={Path.Combine(work, "fundaudit.db")}";
             await using var services = ImportBenchmark.BuildServices("sqlite", connection, work, rows);
@@ -65,7 +79,8 @@ internal static class JsonImportBenchmark
                 .GetRequiredService<TenancyStore>()
                 .CreateFunderAsync("Benchmark funder", DateTimeOffset.UtcNow, CancellationToken.None);
             var run = await ImportBenchmark.ImportAsync(services, funder.Id, file);
-            Console.WriteLine($"import ({format})     {run.Elapsed.TotalSeconds, 8:F2} s  {run.Summary}");
+            var size = new FileInfo(file).Length / 1048576.0;
+            Console.WriteLine($"import ({format}, {size:F1} MiB) {run.Elapsed.TotalSeconds, 8:F2} s  {run.Summary}");
             Console.WriteLine(
                 $"peak working set  {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 8:F0} MiB"
             );
