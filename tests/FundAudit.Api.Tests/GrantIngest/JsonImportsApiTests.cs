@@ -140,6 +140,33 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(0, await tenant.Client.CountGrantsAsync());
     }
 
+    [Theory]
+    [InlineData("multipart", "grants.json")]
+    [InlineData("multipart", "grants.csv")]
+    [InlineData("text/csv", "grants.csv")]
+    public async Task A_package_is_known_by_its_bytes_as_a_file_part_or_under_a_csv_name(string how, string name)
+    {
+        var tenant = await app.CreateTenantAsync();
+        var bytes = Encoding.UTF8.GetBytes(Giving.Package(Giving.Grant("P-1"), Giving.Grant("P-2")).ToJsonString());
+        HttpContent content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        if (how == "multipart")
+        {
+            content = new MultipartFormDataContent { { content, "file", name } };
+        }
+
+        var queued = await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync($"/api/grants/imports?fileName={name}", content),
+            HttpStatusCode.Accepted
+        );
+        Assert.Equal(name, queued.GetProperty("fileName").GetString());
+        var id = queued.GetProperty("id").GetInt64();
+        await app.Services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
+        var done = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"/api/grants/imports/{id}"));
+        Assert.Equal((2, 0, 0), ImportReads.Result(done));
+        Assert.Equal(2, await tenant.Client.CountGrantsAsync());
+    }
+
     [Fact]
     public async Task A_package_over_the_row_limit_is_refused_before_any_grant_is_read()
     {
