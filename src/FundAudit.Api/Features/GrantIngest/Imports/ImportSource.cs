@@ -81,7 +81,7 @@ internal sealed class ImportSource : IAsyncDisposable
     {
         if (JsonPackageReader.LooksLikeJson(upload))
         {
-            return JsonPackageImport.Inspect(upload, options, api, out var plan) is { } refused
+            return JsonPackageImport.Inspect(upload, options, out var plan) is { } refused
                 ? new ImportSource(upload, refused, null, null)
                 : new ImportSource(upload, (plan!, options, api));
         }

@@ -25,14 +25,8 @@ internal static class JsonPackageImport
     /// <summary>Pass 1: the package's shape, its grants against the row limit, their identifiers and dates.</summary>
     /// <param name="file">The stored upload (readable, seekable); left open.</param>
     /// <param name="options">The import's limits and <c>dateFormat</c>.</param>
-    /// <param name="api">The API's JSON options.</param>
     /// <param name="plan">Pass 2's plan, when the package is not refused.</param>
-    public static CsvInspection.Refused? Inspect(
-        Stream file,
-        CsvImportOptions options,
-        JsonSerializerOptions api,
-        out JsonPackagePlan? plan
-    )
+    public static CsvInspection.Refused? Inspect(Stream file, CsvImportOptions options, out JsonPackagePlan? plan)
     {
         plan = null;
         if (!CsvImportOptions.TryReadDateOrder(options.DateFormat, out var given))
@@ -53,7 +47,7 @@ internal static class JsonPackageImport
                     return Refuse(CsvProblemCodes.TooManyRows, "grants", "Package_TooManyRows", options.MaxRows);
                 }
 
-                var keys = Keys(grant.Span, api);
+                var keys = Keys(grant.Span);
                 if (keys?.Id?.Trim() is { Length: > 0 } id)
                 {
                     identifiers.Add(Encoding.UTF8.GetBytes(id), count);
@@ -200,18 +194,98 @@ internal static class JsonPackageImport
     private static CsvInspection.Refused Refuse(string code, string? column, string key, params object[] args) =>
         new([CsvFileProblem.Keyed(code, column, null, key, args)]);
 
-    /// <summary>What pass 1 reads of a grant: its identifier and dates; null when they cannot be read (pass 2 then
-    /// names the grant's error).</summary>
-    private static GrantKeys? Keys(ReadOnlySpan<byte> grant, JsonSerializerOptions api)
+    /// <summary>
+    /// What pass 1 reads of a grant, with the reader alone (no object made for what it does not read): its
+    /// identifier and dates; null when they cannot be read (pass 2 then names the grant's error).
+    /// </summary>
+    private static GrantKeys? Keys(ReadOnlySpan<byte> grant)
     {
-        try
-        {
-            return JsonSerializer.Deserialize<GrantKeys>(grant, api);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        var reader = new Utf8JsonReader(grant);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
+
+        var keys = new GrantKeys();
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    keys.Id = Text(ref reader);
+                }
+                else if (reader.ValueTextEquals("awardDate"u8))
+                {
+                    keys.AwardDate = Text(ref reader);
+                }
+                else if (reader.ValueTextEquals("plannedDates"u8))
+                {
+                    keys.PlannedDates = Events(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // a lone surrogate
+        }
+
+        return keys;
+    }
+
+    /// <summary>The next value, when it is a text.</summary>
+    private static string? Text(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+        return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+    }
+
+    /// <summary>The start and end dates of the next value, a list of planned dates.</summary>
+    private static List<GivingEvent>? Events(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var events = new List<GivingEvent>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var planned = new GivingEvent();
+            events.Add(planned);
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("startDate"u8))
+                {
+                    planned.StartDate = Text(ref reader);
+                }
+                else if (reader.ValueTextEquals("endDate"u8))
+                {
+                    planned.EndDate = Text(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+
+        return events;
     }
 
     private sealed class GrantKeys
