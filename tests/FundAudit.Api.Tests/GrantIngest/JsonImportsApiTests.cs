@@ -168,6 +168,30 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_package_over_the_api_json_body_limit_is_taken_up_to_the_import_file_limit()
+    {
+        await using var small = app.WithWebHostBuilder(b => b.UseSetting("Limits:MaxJsonBodyBytes", "2000"));
+        var tenant = await app.CreateTenantAsync();
+        var client = small.CreateClient();
+        client.DefaultRequestHeaders.Authorization = tenant.Client.DefaultRequestHeaders.Authorization;
+        var text = Giving.Package([.. Enumerable.Range(1, 8).Select(i => Giving.Grant($"J-{i}"))]).ToJsonString();
+        Assert.True(text.Length > 2000);
+
+        await HttpAssert.ProblemAsync(
+            await client.PostAsync("/api/grants", new StringContent(text, Encoding.UTF8, "application/json")),
+            HttpStatusCode.RequestEntityTooLarge
+        );
+        var queued = await HttpAssert.OkJsonAsync(
+            await client.PostAsync("/api/grants/imports", new StringContent(text, Encoding.UTF8, "application/json")),
+            HttpStatusCode.Accepted
+        );
+        var id = queued.GetProperty("id").GetInt64();
+        await small.Services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
+        var done = await HttpAssert.OkJsonAsync(await client.GetAsync($"/api/grants/imports/{id}"));
+        Assert.Equal((8, 0, 0), ImportReads.Result(done));
+    }
+
+    [Fact]
     public async Task A_package_over_the_row_limit_is_refused_before_any_grant_is_read()
     {
         await using var small = app.WithWebHostBuilder(b => b.UseSetting("Imports:MaxRows", "2"));
