@@ -79,5 +79,25 @@ public sealed class JsonPackageReaderTests
     public void Json_is_told_from_a_csv_by_its_first_bytes(string text, bool json) =>
         Assert.Equal(json, JsonPackageReader.LooksLikeJson(Stream(text)));
 
+    [Fact]
+    public void A_grant_the_validator_refuses_keeps_the_message_key_for_the_console_languages()
+    {
+        var text =
+            "{\"grants\": [{\"id\": \"K-1\", \"currency\": \"GBP\", \"amountAwarded\": 1.005, "
+            + "\"awardDate\": \"2024-01-01\"}]}";
+        var file = Stream(text);
+        var options = new CsvImportOptions();
+        Assert.Null(JsonPackageImport.Inspect(file, options, out var plan));
+        var api = new System.Text.Json.JsonSerializerOptions();
+        FundAudit.Api.Infrastructure.Http.JsonDefaults.Configure(api);
+
+        var row = Assert.Single(JsonPackageImport.ReadRows(file, plan!, options, api));
+        Assert.Equal(
+            [("grants[0].title", "Package_Title", ""), ("grants[0].amountAwarded", "Package_Decimals", "GBP")],
+            row.Errors.Select(e => (e.Column, e.Text?.Key, e.Text is { Args.Count: > 0 } t ? t.Args[0].ToString() : ""))
+        );
+        Assert.All(row.Errors, e => Assert.Equal(e.Text!.English(), e.Message));
+    }
+
     private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));
 }

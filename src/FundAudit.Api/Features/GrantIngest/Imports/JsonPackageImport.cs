@@ -134,8 +134,12 @@ internal static class JsonPackageImport
             PackageDates.Rewrite(grant, at.Order);
             foreach (var failure in validator.Validate(grant).Errors)
             {
-                var column = at.Path + "." + failure.PropertyName;
-                errors.Add(new CsvRowError(at.Row, column, CsvProblemCodes.InvalidValue, failure.ErrorMessage));
+                // The message as its key too, when the rule says it with one (the console's languages).
+                var text = failure.CustomState is ProblemKey k
+                    ? new RowText(k.Key, [.. k.Args.Select(a => a ?? "")])
+                    : null;
+                var column = at.Path + "." + JsonName(failure.PropertyName);
+                errors.Add(new CsvRowError(at.Row, column, CsvProblemCodes.InvalidValue, failure.ErrorMessage, text));
             }
         }
 
@@ -184,6 +188,12 @@ internal static class JsonPackageImport
             return null;
         }
     }
+
+    /// <summary>A validator's property path in JSON's names (<c>recipientOrganization[0].name</c>), whether or not the
+    /// process set FluentValidation's name resolver (the API does, at start-up; a job run elsewhere need not).
+    /// </summary>
+    private static string JsonName(string propertyPath) =>
+        string.Join('.', propertyPath.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
     private static CsvRowError Error(long row, string column, string code, string key, params object[] args)
     {
