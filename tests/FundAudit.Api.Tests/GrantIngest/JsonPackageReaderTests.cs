@@ -60,6 +60,15 @@ public sealed class JsonPackageReaderTests
     }
 
     [Fact]
+    public void Json_nested_deeper_than_the_api_takes_is_refused_as_not_json()
+    {
+        var deep = new string('[', 10_000) + new string(']', 10_000);
+        var reader = new JsonPackageReader(Stream("{\"grants\": [{\"x\": " + deep + "}]}"), 1 << 20);
+        var e = Assert.Throws<JsonPackageException>(() => reader.Next(out _));
+        Assert.Equal((CsvProblemCodes.MalformedJson, "grants[0]"), (e.Problem.Code, e.Problem.Column));
+    }
+
+    [Fact]
     public void A_grant_over_the_limit_is_refused_by_its_path()
     {
         var text = "{\"grants\": [{\"id\": \"A\"}, {\"description\": \"" + new string('y', 300_000) + "\"}]}";
@@ -97,6 +106,21 @@ public sealed class JsonPackageReaderTests
             row.Errors.Select(e => (e.Column, e.Text?.Key, e.Text is { Args.Count: > 0 } t ? t.Args[0].ToString() : ""))
         );
         Assert.All(row.Errors, e => Assert.Equal(e.Text!.English(), e.Message));
+    }
+
+    [Fact]
+    public void A_member_given_twice_in_a_grant_is_its_row_error_as_post_refuses_it()
+    {
+        var file = Stream("{\"grants\": [{\"id\": \"A\", \"id\": \"B\", \"title\": \"T\"}]}");
+        var options = new CsvImportOptions();
+        Assert.Null(JsonPackageImport.Inspect(file, options, out var plan));
+        var api = new System.Text.Json.JsonSerializerOptions();
+        FundAudit.Api.Infrastructure.Http.JsonDefaults.Configure(api);
+
+        var row = Assert.Single(JsonPackageImport.ReadRows(file, plan!, options, api));
+        var error = Assert.Single(row.Errors);
+        Assert.Equal(("grants[0].id", "Row_JsonShape"), (error.Column, error.Text!.Key));
+        Assert.Null(row.Record);
     }
 
     private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));
