@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "evaluate-model" => ModelEvaluation.Run(args[1..]),
     "classify-speed" => ClassificationBenchmark.Speed(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
+    "import-json" => await JsonImportBenchmark.RunAsync(args[1..]),
     "post-package" => await PostPackageBenchmark.RunAsync(args[1..]),
     "import-phases" => ImportPhases.Run(args[1..]),
     "audit-mix" => await AuditMixBenchmark.RunAsync(args[1..]),
@@ -32,6 +33,8 @@ static int Usage()
           import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           post-package [--file PATH] [--engine sqlite|postgres|both] [--runs N]
                                                                   POST /api/grants's work on a real package: new, same, half changed
+          import-json [--rows N] [--format json|csv] [--write FILE | --file FILE]
+                                                                  real 360Giving grants cycled, as a JSON package or CSV
           import-phases [--rows N]                                the import's CPU side alone, phase by phase
           import-phases --alloc [--rows N]                        bytes allocated and time per row, phase by phase
           import-phases --digest FILE[@DD/MM/YYYY]...             a checksum of all it produces per file (before/after a change)

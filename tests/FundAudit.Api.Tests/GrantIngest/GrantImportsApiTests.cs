@@ -10,6 +10,7 @@ using FundAudit.Api.Tests.GrantIngest.Csv;
 using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using static FundAudit.Api.Tests.GrantIngest.ImportReads;
 
 namespace FundAudit.Api.Tests.GrantIngest;
 
@@ -379,7 +380,7 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await HttpAssert.ProblemAsync(
             await tenant.Client.PostAsync(
                 "/api/grants/imports",
-                new StringContent("{\"grants\":[]}", Encoding.UTF8, "application/json")
+                new StringContent("<grants/>", Encoding.UTF8, "application/xml")
             ),
             HttpStatusCode.UnsupportedMediaType
         );
@@ -685,26 +686,6 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
-    private static (int Read, int Accepted, int Rejected) Progress(JsonElement import)
-    {
-        var p = import.GetProperty("progress");
-        return (
-            p.GetProperty("rowsRead").GetInt32(),
-            p.GetProperty("rowsAccepted").GetInt32(),
-            p.GetProperty("rowsRejected").GetInt32()
-        );
-    }
-
-    private static (int Created, int Updated, int Unchanged) Result(JsonElement import)
-    {
-        var r = import.GetProperty("result");
-        return (
-            r.GetProperty("created").GetInt32(),
-            r.GetProperty("updated").GetInt32(),
-            r.GetProperty("unchanged").GetInt32()
-        );
-    }
-
     private static async Task<JsonElement> UploadAsync(Tenant tenant, HttpContent content, string query = "") =>
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsync("/api/grants/imports" + query, content),
@@ -719,14 +700,6 @@ public abstract class GrantImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private async Task<JsonElement> ImportAsync(Tenant tenant, string csv, string query = "") =>
         await RunAsync(tenant, (await UploadAsync(tenant, Csv(csv), query)).GetProperty("id").GetInt64());
-
-    private static async Task<List<JsonElement>> ErrorsAsync(Tenant tenant, JsonElement import)
-    {
-        var body = await HttpAssert.OkJsonAsync(
-            await tenant.Client.GetAsync($"/api/grants/imports/{import.GetProperty("id").GetInt64()}/errors")
-        );
-        return body.GetProperty("errors").EnumerateArray().ToList();
-    }
 
     private static async Task<List<JsonElement>> ListAsync(Tenant tenant) =>
         (await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/imports?limit=100")))

@@ -9,6 +9,7 @@ using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Tests.GrantIngest.Csv;
 using FundAudit.Api.Tests.GrantIngest.Xlsx;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Pages;
@@ -93,6 +94,31 @@ public abstract class ImportUploadPagesTests<TApp>(TApp app) : IClassFixture<TAp
             html
         );
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
+    }
+
+    [Fact]
+    public async Task A_json_package_over_the_api_body_limit_goes_to_the_import_job_and_loads_grant_by_grant()
+    {
+        var small = app.Shared("json-body-limit", b => b.UseSetting("Limits:MaxJsonBodyBytes", "4096"));
+        var tenant = await app.CreateTenantAsync();
+        using var analyst = await ConsoleClient.SignInAsync(
+            app,
+            small,
+            (await app.AddKeyAsync(tenant, Roles.Analyst)).Key
+        );
+        await analyst.GetPageAsync("/app/imports");
+        var grants = Enumerable.Range(1, 12).Select(i => Giving.Grant($"L-{i}")).ToList();
+        grants.Add(Giving.Grant("L-bad", currency: "XXZ"));
+        var file = Encoding.UTF8.GetBytes(Giving.Package([.. grants]).ToJsonString());
+        Assert.True(file.Length > 4096);
+
+        var id = await UploadAndFollowAsync(analyst, file, "large.json", "");
+        await small.Services.GetRequiredService<GrantImportJob>().RunAsync(id, CancellationToken.None);
+        var done = await analyst.GetPageAsync($"/app/imports/{id}");
+        Assert.Contains("data-status=\"succeeded\"", done);
+        Assert.Contains("12 accepted, 1 rejected", done);
+        Assert.Contains("grants[12].currency", done);
+        Assert.Equal(12, await tenant.Client.CountGrantsAsync());
     }
 
     [Fact]

@@ -187,6 +187,9 @@ internal static class ImportBenchmark
                 .AddFilter(typeof(GrantImportJob).FullName, LogLevel.Information)
         );
         services.AddSingleton(TimeProvider.System);
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
+            FundAudit.Api.Infrastructure.Http.JsonDefaults.Configure(o.SerializerOptions)
+        ); // the API's JSON options, by which the job reads a JSON package
         services.AddFundAuditData(configuration);
         services.AddGrantImports(configuration);
         services.AddSingleton<FundAudit.Api.Features.Logs.AdminLog>();
@@ -196,10 +199,10 @@ internal static class ImportBenchmark
         return services.BuildServiceProvider();
     }
 
-    private sealed record Run(TimeSpan Elapsed, bool Succeeded, string Summary);
+    internal sealed record Run(TimeSpan Elapsed, bool Succeeded, string Summary);
 
     /// <summary>What POST /api/grants/imports and the job do, minus HTTP: save and hash the upload, record it, run the job.</summary>
-    private static async Task<Run> ImportAsync(IServiceProvider services, long funderId, string csv)
+    internal static async Task<Run> ImportAsync(IServiceProvider services, long funderId, string csv)
     {
         var uploads = services.GetRequiredService<IImportUploadStore>();
         var store = services.GetRequiredService<GrantImportStore>();

@@ -123,12 +123,14 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
         RuleFor(g => g.AmountAwarded)
             .Must((g, amount) => MinorUnits.TryFromDecimal(amount!.Value, g.Currency!, out _))
             .When(g => g.AmountAwarded >= 0 && Currencies.IsKnown(g.Currency))
-            .WithMessage(g => ProblemText.T("Package_Decimals", g.Currency!.ToUpperInvariant()));
+            .WithMessage(g => ProblemText.T("Package_Decimals", g.Currency!.ToUpperInvariant()))
+            .WithState(g => new ProblemKey("Package_Decimals", [g.Currency!.ToUpperInvariant()]));
         RuleFor(g => g.AmountDisbursed).GreaterThanOrEqualTo(0).WithText("Package_DisbursedNegative");
         RuleFor(g => g.AmountDisbursed)
             .Must((g, amount) => MinorUnits.TryFromDecimal(amount!.Value, g.Currency!, out _))
             .When(g => g.AmountDisbursed >= 0 && Currencies.IsKnown(g.Currency))
-            .WithMessage(g => ProblemText.T("Package_Decimals", g.Currency!.ToUpperInvariant()));
+            .WithMessage(g => ProblemText.T("Package_Decimals", g.Currency!.ToUpperInvariant()))
+            .WithState(g => new ProblemKey("Package_Decimals", [g.Currency!.ToUpperInvariant()]));
         RuleFor(g => g.AwardDate)
             .NotEmpty()
             .WithText("Package_Date")

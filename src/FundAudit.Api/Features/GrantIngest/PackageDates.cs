@@ -19,7 +19,7 @@ internal static class PackageDates
     /// <summary>The query parameter that names the order.</summary>
     public const string Parameter = "dateFormat";
 
-    /// <summary>One date text of the package: its JSON path, how to read it and how to rewrite it.</summary>
+    /// <summary>One date text of a grant: its JSON path, how to read it and how to rewrite it.</summary>
     private readonly record struct DateText(string Path, string? Text, Action<string> Set);
 
     /// <summary>
@@ -36,92 +36,130 @@ internal static class PackageDates
             ];
         }
 
-        var texts = Texts(package).Where(d => d.Text is { Length: > 0 } t && !IsoDate.TryParse(t, out _)).ToList();
-        if (texts.Count == 0)
+        var evidence = new Evidence();
+        var grants = package.Grants ?? [];
+        for (var i = 0; i < grants.Count; i++)
         {
-            return [];
+            evidence.Add(i, grants[i]?.AwardDate, grants[i]?.PlannedDates);
         }
 
-        var problem = Decide(given, texts, out var order);
-        if (problem is not null)
+        if (evidence.Decide(given, out var order) is { } problem)
         {
-            return [problem.Value];
+            return [(problem.Path, ProblemText.T(problem.Key, [.. problem.Args]))];
         }
 
-        foreach (var d in texts)
+        foreach (var g in grants)
         {
-            if (CsvDates.TryParse(d.Text!, order, out var date) == CsvDates.Outcome.Ok)
-            {
-                d.Set(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            }
+            Rewrite(g, order);
         }
 
         return [];
     }
 
-    /// <summary>The order the request names, or the one the dates prove, or what stops the package.</summary>
-    private static (string Path, string Message)? Decide(DateOrder? given, List<DateText> texts, out DateOrder order)
+    /// <summary>
+    /// Rewrites the award and planned dates of <paramref name="grant"/> (at most one grant in memory: the import job
+    /// reads a package grant by grant) that are not ISO dates but read in <paramref name="order"/>.
+    /// </summary>
+    public static void Rewrite(GivingGrant? grant, DateOrder order)
     {
-        order = given ?? DateOrder.NotNeeded;
-        if (given is not null)
+        if (grant is null)
         {
-            return null;
+            return;
         }
 
-        string? dayFirst = null,
-            monthFirst = null,
-            ambiguous = null;
-        foreach (var d in texts)
+        foreach (var d in Texts(0, grant.AwardDate, grant.PlannedDates, grant))
         {
-            switch (CsvDates.Examine(d.Text))
+            if (
+                d.Text is { Length: > 0 } text
+                && !IsoDate.TryParse(text, out _)
+                && CsvDates.TryParse(text, order, out var date) == CsvDates.Outcome.Ok
+            )
             {
-                case CsvDates.Evidence.DayFirst:
-                    dayFirst ??= d.Path;
-                    break;
-                case CsvDates.Evidence.MonthFirst:
-                    monthFirst ??= d.Path;
-                    break;
-                case CsvDates.Evidence.Ambiguous:
-                    ambiguous ??= d.Path;
-                    break;
+                d.Set(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             }
         }
-
-        if (dayFirst is not null && monthFirst is not null)
-        {
-            return (monthFirst, ProblemText.T("Package_DatesDisagree", dayFirst, monthFirst));
-        }
-
-        if ((dayFirst ?? monthFirst) is not null)
-        {
-            order = dayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
-            return null;
-        }
-
-        return ambiguous is null ? null : (ambiguous, ProblemText.T("Package_DatesAmbiguous", ambiguous));
     }
 
-    private static IEnumerable<DateText> Texts(GrantPackage package)
+    /// <summary>
+    /// What a package's date texts prove about their order, gathered grant by grant in package order (so the import
+    /// job can read a package of any size once), then <see cref="Decide"/>d as <see cref="Normalise"/> decides.
+    /// </summary>
+    internal sealed class Evidence
     {
-        for (var i = 0; i < (package.Grants?.Count ?? 0); i++)
-        {
-            if (package.Grants![i] is not { } g)
-            {
-                continue;
-            }
+        private string? dayFirst;
+        private string? monthFirst;
+        private string? ambiguous;
 
-            yield return new($"grants[{i}].awardDate", g.AwardDate, t => g.AwardDate = t);
-            for (var j = 0; j < (g.PlannedDates?.Count ?? 0); j++)
+        /// <summary>Examines the dates of <c>grants[index]</c> that are not ISO dates.</summary>
+        public void Add(int index, string? awardDate, List<GivingEvent>? plannedDates)
+        {
+            foreach (var d in Texts(index, awardDate, plannedDates, null))
             {
-                if (g.PlannedDates![j] is not { } e)
+                if (d.Text is not { Length: > 0 } t || IsoDate.TryParse(t, out _))
                 {
                     continue;
                 }
 
-                var at = $"grants[{i}].plannedDates[{j}]";
-                yield return new(at + ".startDate", e.StartDate, t => e.StartDate = t);
-                yield return new(at + ".endDate", e.EndDate, t => e.EndDate = t);
+                switch (CsvDates.Examine(t))
+                {
+                    case CsvDates.Evidence.DayFirst:
+                        dayFirst ??= d.Path;
+                        break;
+                    case CsvDates.Evidence.MonthFirst:
+                        monthFirst ??= d.Path;
+                        break;
+                    case CsvDates.Evidence.Ambiguous:
+                        ambiguous ??= d.Path;
+                        break;
+                }
             }
+        }
+
+        /// <summary>The order the request names (<paramref name="given"/>), or the one the dates prove, or what
+        /// stops the package: the JSON path of a date, and the message's ProblemText key and arguments.</summary>
+        public (string Path, string Key, object[] Args)? Decide(DateOrder? given, out DateOrder order)
+        {
+            order = given ?? DateOrder.NotNeeded;
+            if (given is not null)
+            {
+                return null;
+            }
+
+            if (dayFirst is not null && monthFirst is not null)
+            {
+                return (monthFirst, "Package_DatesDisagree", [dayFirst, monthFirst]);
+            }
+
+            if ((dayFirst ?? monthFirst) is not null)
+            {
+                order = dayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
+                return null;
+            }
+
+            return ambiguous is null ? null : (ambiguous, "Package_DatesAmbiguous", [ambiguous]);
+        }
+    }
+
+    /// <summary>The date texts of one grant (paths under <c>grants[index]</c>); rewritable when
+    /// <paramref name="grant"/> is given.</summary>
+    private static IEnumerable<DateText> Texts(
+        int index,
+        string? awardDate,
+        List<GivingEvent>? plannedDates,
+        GivingGrant? grant
+    )
+    {
+        yield return new($"grants[{index}].awardDate", awardDate, t => grant!.AwardDate = t);
+        for (var j = 0; j < (plannedDates?.Count ?? 0); j++)
+        {
+            if (plannedDates![j] is not { } e)
+            {
+                continue;
+            }
+
+            var at = $"grants[{index}].plannedDates[{j}]";
+            yield return new(at + ".startDate", e.StartDate, t => e.StartDate = t);
+            yield return new(at + ".endDate", e.EndDate, t => e.EndDate = t);
         }
     }
 }

@@ -8,8 +8,9 @@ namespace FundAudit.Api.Features.Pages;
 /// <summary>
 /// The upload form of the console's imports page (administrators and analysts), posted as multipart/form-data: a CSV
 /// or XLSX file is handed to the API's upload use case (stored upload, queued job), then a 303 to the import's page; a
-/// 360Giving JSON package goes through POST /api/grants' use case and its counts are shown. Bad input shows the
-/// imports page again with the problem beside its field and stores nothing.
+/// 360Giving JSON package up to the API's JSON body limit (16 MiB) goes through POST /api/grants' use case and its
+/// counts are shown, a larger one to the import job as a CSV does (read grant by grant, its bad grants listed as row
+/// errors). Bad input shows the imports page again with the problem beside its field and stores nothing.
 /// </summary>
 internal static class ConsoleImportUpload
 {
@@ -37,7 +38,7 @@ internal static class ConsoleImportUpload
         var form = await http.Request.ReadFormAsync(ct);
         var dateFormat = form[DateFormatField].ToString().Trim();
         var file = form.Files.GetFile(FileField);
-        var isPackage = IsPackage(file);
+        var isPackage = IsPackage(file) && file!.Length <= packages.MaxBytes;
         var maxBytes = isPackage ? packages.MaxBytes : options.MaxFileBytes;
         if (Check(file, dateFormat, maxBytes, text) is { } problem)
         {

@@ -46,12 +46,13 @@ public static class ProblemText
         Features.Pages.PageText.KeysOf(Resources, language);
 
     /// <summary>The validator's message <paramref name="key"/>, looked up when the validator runs (so in the
-    /// request's language), with <paramref name="args"/> put in its placeholders.</summary>
+    /// request's language), with <paramref name="args"/> put in its placeholders; the failure keeps both as its
+    /// state (<see cref="ProblemKey"/>), for a job that stores the message to say again in another language.</summary>
     public static IRuleBuilderOptions<TModel, TProperty> WithText<TModel, TProperty>(
         this IRuleBuilderOptions<TModel, TProperty> rule,
         string key,
         params object?[] args
-    ) => rule.WithMessage(_ => T(key, args));
+    ) => rule.WithMessage(_ => T(key, args)).WithState(_ => new ProblemKey(key, args));
 
     /// <summary>Runs an API request (anything but the pages) in the invariant culture, so that its problems are in
     /// English and its numbers invariant whatever the server's own culture.</summary>
@@ -62,3 +63,6 @@ public static class ProblemText
         return next();
     }
 }
+
+/// <summary>A validator failure's message as its ProblemText key and arguments (the failure's custom state).</summary>
+public sealed record ProblemKey(string Key, IReadOnlyList<object?> Args);

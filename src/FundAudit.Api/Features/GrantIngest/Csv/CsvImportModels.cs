@@ -224,7 +224,15 @@ internal sealed record CsvRow(
     IReadOnlyDictionary<string, string>? Extra,
     long BytePosition,
     long? SupersededByRow
-);
+)
+{
+    /// <summary>
+    /// The stored JSON of a grant read from a 360Giving JSON package (<see cref="GrantMapping.ToStoredJsonUtf8"/>:
+    /// the grant as the publisher wrote it, the bytes <c>POST /api/grants</c> stores), which the import stores as it
+    /// is; null for a CSV or XLSX row, whose JSON is built from <see cref="Record"/>.
+    /// </summary>
+    public byte[]? PublishedJson { get; init; }
+}
 
 /// <summary>The codes of <see cref="CsvFileProblem"/> and <see cref="CsvRowError"/>.</summary>
 internal static class CsvProblemCodes
@@ -243,6 +251,13 @@ internal static class CsvProblemCodes
     public const string AmbiguousDateFormat = "ambiguous_date_format";
     public const string InconsistentDateFormat = "inconsistent_date_format";
     public const string InvalidOption = "invalid_option";
+
+    /// <summary>A JSON package that is not JSON (a token that cannot be, a file that ends too early).</summary>
+    public const string MalformedJson = "malformed_json";
+
+    /// <summary>JSON that is not a 360Giving package: no object at the top, no <c>grants</c> array, two of them.
+    /// </summary>
+    public const string NotAPackage = "not_a_package";
 
     /// <summary>Returned by <see cref="CsvInspection.Accepted.NoDataRowsProblem"/> for the caller to refuse a
     /// header-only file.</summary>

@@ -24,11 +24,17 @@ internal static class CsvGrantMapping
 
     /// <summary>
     /// The stored JSON of a valid row, written straight to UTF-8 (the same bytes as the serializer's, see
-    /// <see cref="StoredGrantJson"/>), and its hash.
+    /// <see cref="StoredGrantJson"/>), and its hash; a JSON package's grant keeps the JSON it was read with
+    /// (<see cref="CsvRow.PublishedJson"/>).
     /// </summary>
     public static CsvGrantContent Content(CsvRow row)
     {
         var r = row.Record ?? throw new ArgumentException("Only rows without errors carry a record.", nameof(row));
+        if (row.PublishedJson is { } published)
+        {
+            return new CsvGrantContent(r, published, GrantMapping.ContentHash(published)) { AsPublished = true };
+        }
+
         var utf8 = StoredGrantJson.Current.Grant(r, row.Extra);
         return new CsvGrantContent(r, utf8, GrantMapping.ContentHash(utf8), row.Extra);
     }
@@ -43,7 +49,9 @@ internal static class CsvGrantMapping
             content.Extra
         )
         {
-            StoredRemainder = StoredGrantText.KnownRemainder(content.Record, content.Extra),
+            StoredRemainder = content.AsPublished
+                ? null
+                : StoredGrantText.KnownRemainder(content.Record, content.Extra),
             Published = Audit.Quality.PublishedFacts.Of(content.Json),
         };
 
@@ -55,7 +63,8 @@ internal static class CsvGrantMapping
     /// </summary>
     public static GrantToStore ToGrantToWrite(CsvGrantContent content, ClassificationEngine engine)
     {
-        var remainder = StoredGrantText.KnownRemainder(content.Record, content.Extra);
+        // A published grant's JSON is not rebuilt from its columns: the write keeps it whole, as POST /api/grants.
+        var remainder = content.AsPublished ? null : StoredGrantText.KnownRemainder(content.Record, content.Extra);
         var json = remainder is null ? System.Text.Encoding.UTF8.GetString(content.Json) : "";
         return new(content.Record, json, content.Hash, engine.Classify(content.Record), content.Extra)
         {
@@ -186,4 +195,8 @@ internal readonly ref struct CsvGrantContent(
 
     /// <summary>The row's unmapped columns (the JSON's <c>additionalColumns</c>), or null.</summary>
     public IReadOnlyDictionary<string, string>? Extra { get; } = extra;
+
+    /// <summary>The JSON is a package's grant as published (<see cref="CsvRow.PublishedJson"/>), not built from the
+    /// record.</summary>
+    public bool AsPublished { get; init; }
 }

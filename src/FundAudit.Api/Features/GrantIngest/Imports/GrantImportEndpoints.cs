@@ -59,27 +59,27 @@ internal static class GrantImportEndpoints
         imports
             .MapPost("/", UploadGrantImport.HandleAsync)
             .WithName("UploadGrantImport")
-            .WithSummary("Upload a grants CSV or XLSX workbook for import")
+            .WithSummary("Upload a grants CSV, XLSX workbook or 360Giving JSON package for import")
             .WithDescription(
                 "Takes a 360Giving flat CSV or FundAudit's template (GET /api/grants/imports/template) as a text/csv "
                     + "body, or an XLSX workbook (the 360Giving spreadsheet, with its linked sheets joined by "
                     + "Identifier, or any sheet whose header row follows the CSV rules) as an "
                     + Xlsx.GrantXlsxReader.MediaType
-                    + " body, or either as the file part of "
+                    + " body, or a 360Giving JSON package of any size up to the file limit (read grant by grant; a "
+                    + "bad grant is a row error named by its JSON path, grants[12].amountAwarded) as an "
+                    + "application/json body, or any of them as the file part of "
                     + "multipart/form-data, with optional dateFormat (DD/MM/YYYY or MM/DD/YYYY) for files whose slash "
                     + "dates cannot decide. Row errors of a workbook name the sheet and cell (grants!F12). "
                     + "Answers 202 with Location of the import; a background job checks the file (a refused file names "
-                    + "the missing column or "
-                    + "the problem), then loads its valid rows all together or not at all, upserted by (funder, "
-                    + "identifier). Rejected rows are "
-                    + "listed by GET …/errors. When several rows share an identifier the last one wins. "
-                    + "Uploading the same file again (same SHA-256 and dateFormat) is a new import that changes "
-                    + "nothing: it reports "
+                    + "the missing column or the problem), then loads its valid rows all together or not at all, "
+                    + "upserted by (funder, identifier). Rejected rows are listed by GET …/errors. When several rows "
+                    + "share an identifier the last one wins. Uploading the same file again (same SHA-256 and "
+                    + "dateFormat) is a new import that changes nothing: it reports "
                     + "sameFileAs (the earlier import) and, once run, created 0, updated 0 and every row unchanged."
             )
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes))
-            .Accepts<Stream>("text/csv", Xlsx.GrantXlsxReader.MediaType, "multipart/form-data")
+            .Accepts<Stream>("text/csv", Xlsx.GrantXlsxReader.MediaType, "multipart/form-data", "application/json")
             .WithValidation<UploadGrantImport.Request>()
             .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
 

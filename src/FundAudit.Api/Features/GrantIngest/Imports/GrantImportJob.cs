@@ -5,7 +5,8 @@ using FundAudit.Api.Features.GrantIngest.Imports.Loaders;
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
-/// Hangfire job: parses and loads one uploaded CSV or XLSX workbook (read as CSV: <see cref="ImportSource"/>).
+/// Hangfire job: parses and loads one uploaded CSV, XLSX workbook (read as CSV) or 360Giving JSON package (read grant
+/// by grant): <see cref="ImportSource"/>.
 /// Takes the import id only and re-reads everything; a succeeded or
 /// refused import is left alone, so a second run does nothing. A queued, failed or abandoned (running) import is
 /// claimed with a fresh run token; every later write of the run names that token, so a duplicate delivery cannot
@@ -13,7 +14,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// so an import whose worker died is shown interrupted and can be retried (<see cref="RetryGrantImport"/>).
 /// </summary>
 /// <remarks>
-/// <para>Claim, run, finish. Pass 1 (<see cref="GrantCsvReader.Inspect"/>) refuses the whole file or plans pass 2.
+/// <para>Claim, run, finish. Pass 1 (<see cref="ImportSource.Inspect"/>) refuses the whole file or plans pass 2.
 /// Pass 2 (<see cref="GrantImportPipeline"/>) reads, maps and writes the rows batch by batch through the engine's
 /// loader (<see cref="IGrantLoader"/>), which decides where row errors, progress and day totals go.</para>
 /// <para>Then the load completes in one transaction that merges every staged row into grants and marks the import
@@ -28,6 +29,7 @@ internal sealed class GrantImportJob(
     IGrantLoader loader,
     FunderClassifier classifier,
     TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<GrantImportJob> logger
 )
 {
@@ -110,25 +112,24 @@ internal sealed class GrantImportJob(
         var engine = await classifier.EngineForAsync(import.FunderId, ct);
         var inspecting = System.Diagnostics.Stopwatch.StartNew();
         await using var file = uploads.OpenRead(import);
-        await using var source = ImportSource.Inspect(file, import.FileName, options.CsvOptions(import.DateFormat));
-        var inspection = source.Inspection;
-        if (Refusal(inspection) is { } refused)
+        var csvOptions = options.CsvOptions(import.DateFormat);
+        await using var source = ImportSource.Inspect(file, import.FileName, csvOptions, json.Value.SerializerOptions);
+        if (source.Refusal() is { } refused)
         {
             await store.FinishAsync(import.Id, token, refused, clock.GetUtcNow(), null, ct);
             return;
         }
 
-        var plan = (CsvInspection.Accepted)inspection;
         inspecting.Stop();
         var run = new GrantImportRun(import.Id, import.FunderId, token, options.DayTotalsPerFlush, faults);
-        var tally = new ImportTally(plan, options, import.FileBytes);
+        var tally = new ImportTally(source, options, import.FileBytes);
         var now = clock.GetUtcNow();
         await store.ProgressAsync(import.Id, token, tally.Counts(), now, ct);
 
         await using var load = await loader.BeginAsync(run, ct);
         var pipeline = new GrantImportPipeline(options, run, engine, now);
         var reading = System.Diagnostics.Stopwatch.StartNew();
-        await pipeline.RunAsync(source, plan, tally, load, ct);
+        await pipeline.RunAsync(source, tally, load, ct);
         reading.Stop();
 
         var completing = System.Diagnostics.Stopwatch.StartNew();
@@ -156,16 +157,4 @@ internal sealed class GrantImportJob(
             );
         }
     }
-
-    /// <summary>The outcome of a file refused by pass 1 (or with no data rows); null when pass 2 is to run.</summary>
-    private static ImportOutcome? Refusal(CsvInspection inspection) =>
-        inspection switch
-        {
-            CsvInspection.Refused refused => ImportOutcome.RefusedFile(null, refused.Problems),
-            CsvInspection.Accepted plan when plan.NoDataRowsProblem() is { } noRows => ImportOutcome.RefusedFile(
-                0,
-                noRows
-            ),
-            _ => null,
-        };
 }

@@ -31,13 +31,7 @@ internal sealed class GrantImportPipeline(
     /// Reads every row of <paramref name="source"/> into <paramref name="tally"/> and writes the batches to
     /// <paramref name="load"/>.
     /// </summary>
-    public async Task RunAsync(
-        ImportSource source,
-        CsvInspection.Accepted plan,
-        ImportTally tally,
-        IGrantLoad load,
-        CancellationToken ct
-    )
+    public async Task RunAsync(ImportSource source, ImportTally tally, IGrantLoad load, CancellationToken ct)
     {
         var bounds = new BoundedChannelOptions(Math.Max(1, options.PipelineBatches))
         {
@@ -49,7 +43,7 @@ internal sealed class GrantImportPipeline(
         var writing = Task.Run(() => WriteAllAsync(channel, load, stop.Token), CancellationToken.None);
         try
         {
-            await ReadAllAsync(source, plan, tally, load, channel.Writer, stop.Token);
+            await ReadAllAsync(source, tally, load, channel.Writer, stop.Token);
             channel.Writer.Complete();
             await writing;
         }
@@ -70,7 +64,6 @@ internal sealed class GrantImportPipeline(
 
     private async Task ReadAllAsync(
         ImportSource source,
-        CsvInspection.Accepted plan,
         ImportTally tally,
         IGrantLoad load,
         ChannelWriter<ImportBatch> batches,
@@ -79,9 +72,8 @@ internal sealed class GrantImportPipeline(
     {
         var batch = new ImportBatch(options.BatchSize);
         var lastProgress = 0L;
-        foreach (var read in GrantCsvReader.ReadRows(source.Rows, plan))
+        foreach (var row in source.ReadRows())
         {
-            var row = source.Locate(read);
             ct.ThrowIfCancellationRequested();
             if (tally.Count(row, batch.Errors))
             {

@@ -1,10 +1,13 @@
+using System.Text.Json;
 using FundAudit.Api.Features.GrantIngest.Csv;
 using FundAudit.Api.Features.GrantIngest.Xlsx;
 
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
-/// The rows of one stored upload as the CSV path reads them, inspected (pass 1). A CSV is read as it is; an XLSX
+/// The rows of one stored upload as the import's pipeline reads them, inspected (pass 1). A 360Giving JSON package
+/// (recognised by its bytes, whatever its name: <see cref="JsonPackageReader.LooksLikeJson"/>) is read grant by grant
+/// (<see cref="JsonPackageImport"/>), each grant a row. A CSV is read as it is; an XLSX
 /// workbook (recognised by its bytes, unless its name ends in <c>.csv</c>: a zip named so is refused as not a text
 /// CSV) is first written as CSV to a temporary file that is deleted when this source is disposed, and its problems,
 /// rows and errors are located in the workbook (<see cref="XlsxSheetMap"/>). Either way every column the import does
@@ -14,6 +17,9 @@ internal sealed class ImportSource : IAsyncDisposable
 {
     private readonly FileStream? converted;
 
+    /// <summary>A JSON package's plan, with the options it is read by; null for a CSV or XLSX upload.</summary>
+    private readonly (JsonPackagePlan Plan, CsvImportOptions Options, JsonSerializerOptions Api)? package;
+
     private ImportSource(Stream rows, CsvInspection inspection, XlsxSheetMap? sheet, FileStream? converted)
     {
         Rows = rows;
@@ -22,10 +28,40 @@ internal sealed class ImportSource : IAsyncDisposable
         this.converted = converted;
     }
 
-    /// <summary>The CSV to read rows from (pass 2).</summary>
+    private ImportSource(
+        Stream rows,
+        (JsonPackagePlan Plan, CsvImportOptions Options, JsonSerializerOptions Api) package
+    )
+    {
+        Rows = rows;
+        Inspection = null;
+        this.package = package;
+    }
+
+    /// <summary>The CSV (or JSON package) to read rows from (pass 2).</summary>
     public Stream Rows { get; }
 
-    public CsvInspection Inspection { get; }
+    /// <summary>Pass 1's answer for a CSV or XLSX upload; null for an accepted JSON package (its plan is its own).
+    /// </summary>
+    private CsvInspection? Inspection { get; }
+
+    /// <summary>The outcome of an upload pass 1 refused (or with no data rows); null when pass 2 is to run.</summary>
+    public ImportOutcome? Refusal() =>
+        Inspection switch
+        {
+            CsvInspection.Refused refused => ImportOutcome.RefusedFile(null, refused.Problems),
+            CsvInspection.Accepted plan when plan.NoDataRowsProblem() is { } noRows => ImportOutcome.RefusedFile(
+                0,
+                noRows
+            ),
+            _ => null,
+        };
+
+    /// <summary>The data rows (a JSON package's grants) pass 1 counted.</summary>
+    public long DataRows => package?.Plan.Grants ?? ((CsvInspection.Accepted)Inspection!).DataRowCount;
+
+    /// <summary>What pass 1 says of the file as a whole that does not stop it.</summary>
+    public IReadOnlyList<CsvFileProblem> Warnings => Inspection is CsvInspection.Accepted plan ? plan.Warnings : [];
 
     /// <summary>Where the rows come from in the workbook; null for a CSV upload.</summary>
     public XlsxSheetMap? Sheet { get; }
@@ -35,8 +71,21 @@ internal sealed class ImportSource : IAsyncDisposable
     /// <param name="upload">The stored upload.</param>
     /// <param name="fileName">The upload's (sanitised) file name.</param>
     /// <param name="options">The import's limits and date format.</param>
-    public static ImportSource Inspect(Stream upload, string fileName, CsvImportOptions options)
+    /// <param name="api">The API's JSON options, by which a JSON package is read.</param>
+    public static ImportSource Inspect(
+        Stream upload,
+        string fileName,
+        CsvImportOptions options,
+        JsonSerializerOptions api
+    )
     {
+        if (JsonPackageReader.LooksLikeJson(upload))
+        {
+            return JsonPackageImport.Inspect(upload, options, out var plan) is { } refused
+                ? new ImportSource(upload, refused, null, null)
+                : new ImportSource(upload, (plan!, options, api));
+        }
+
         if (
             fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
             || !GrantXlsxReader.IsWorkbookContainer(upload)
@@ -90,8 +139,18 @@ internal sealed class ImportSource : IAsyncDisposable
             }
             : inspection;
 
-    /// <summary>A row in the terms of the upload (the workbook's rows and cells for an XLSX).</summary>
-    public CsvRow Locate(CsvRow row) => Sheet is null ? row : Sheet.Locate(row);
+    /// <summary>Pass 2: the rows of an accepted upload, in the upload's terms (the workbook's rows and cells for an
+    /// XLSX, the grant's position and JSON path for a JSON package).</summary>
+    public IEnumerable<CsvRow> ReadRows()
+    {
+        if (package is { } json)
+        {
+            return JsonPackageImport.ReadRows(Rows, json.Plan, json.Options, json.Api);
+        }
+
+        var rows = GrantCsvReader.ReadRows(Rows, (CsvInspection.Accepted)Inspection!);
+        return Sheet is null ? rows : rows.Select(Sheet.Locate);
+    }
 
     public async ValueTask DisposeAsync()
     {

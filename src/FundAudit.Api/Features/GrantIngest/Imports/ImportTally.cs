@@ -9,7 +9,7 @@ namespace FundAudit.Api.Features.GrantIngest.Imports;
 /// warnings and row errors kept within the stored limits (<see cref="GrantImportOptions.MaxStoredWarnings"/>,
 /// <see cref="GrantImportOptions.MaxStoredErrors"/>; the counts stay exact). Only the reader's thread writes it.
 /// </summary>
-internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOptions options, long fileBytes)
+internal sealed class ImportTally(ImportSource source, GrantImportOptions options, long fileBytes)
 {
     private long _storedErrors;
 
@@ -27,16 +27,16 @@ internal sealed class ImportTally(CsvInspection.Accepted plan, GrantImportOption
     /// <summary>Where the last row read starts; the file's size once it is read to the end.</summary>
     public long Bytes { get; private set; }
 
-    public List<ImportProblem> Warnings { get; } = plan.Warnings.Select(ImportOutcome.Problem).ToList();
+    public List<ImportProblem> Warnings { get; } = source.Warnings.Select(ImportOutcome.Problem).ToList();
 
-    public long WarningCount { get; private set; } = plan.Warnings.Count;
+    public long WarningCount { get; private set; } = source.Warnings.Count;
 
     public bool ErrorsTruncated { get; private set; }
 
     /// <summary>Every row is read: progress shows the whole file.</summary>
     public void ReadToEnd() => Bytes = fileBytes;
 
-    public ImportProgressCounts Counts() => new(plan.DataRowCount, Read, Accepted, Rejected, Superseded, Bytes);
+    public ImportProgressCounts Counts() => new(source.DataRows, Read, Accepted, Rejected, Superseded, Bytes);
 
     /// <summary>
     /// Counts one row and keeps its warnings, and its errors in <paramref name="errors"/>. True when the row is to be

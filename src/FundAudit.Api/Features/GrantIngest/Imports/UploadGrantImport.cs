@@ -6,10 +6,11 @@ using Microsoft.Net.Http.Headers;
 namespace FundAudit.Api.Features.GrantIngest.Imports;
 
 /// <summary>
-/// POST /api/grants/imports: stores an uploaded CSV or XLSX workbook (raw text/csv or XLSX body, or the file part of
-/// multipart/form-data), records the import as queued and enqueues <see cref="GrantImportJob"/>; 202 with Location of
-/// the import. The job tells a workbook from a CSV by its bytes (a file named <c>.csv</c> is read as CSV); a raw XLSX
-/// body without <c>fileName</c> is named <c>upload.xlsx</c>.
+/// POST /api/grants/imports: stores an uploaded CSV, XLSX workbook or 360Giving JSON package (raw text/csv, XLSX or
+/// application/json body, or the file part of multipart/form-data), records the import as queued and enqueues
+/// <see cref="GrantImportJob"/>; 202 with Location of the import. The job tells a workbook (unless named
+/// <c>.csv</c>) and a JSON package from a CSV by their bytes; a raw XLSX or JSON body without <c>fileName</c> is named
+/// <c>upload.xlsx</c> or <c>upload.json</c>.
 /// </summary>
 internal static class UploadGrantImport
 {
@@ -19,6 +20,7 @@ internal static class UploadGrantImport
         "application/csv",
         "application/vnd.ms-excel",
         Xlsx.GrantXlsxReader.MediaType,
+        "application/json",
     ];
 
     /// <param name="DateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must
@@ -112,12 +114,12 @@ internal static class UploadGrantImport
         return TypedResults.Accepted($"/api/grants/imports/{id}", GrantImportView.Of(import!));
     }
 
-    /// <summary>A raw XLSX body without a file name is named <c>upload.xlsx</c> (a CSV body's default name is
-    /// <c>upload.csv</c>).</summary>
+    /// <summary>A raw XLSX or JSON body without a file name is named <c>upload.xlsx</c> or <c>upload.json</c> (a CSV
+    /// body's default name is <c>upload.csv</c>).</summary>
     private static string? DefaultFileName(MediaTypeHeaderValue contentType) =>
-        contentType.MediaType.Equals(Xlsx.GrantXlsxReader.MediaType, StringComparison.OrdinalIgnoreCase)
-            ? "upload.xlsx"
-            : null;
+        contentType.MediaType.Equals(Xlsx.GrantXlsxReader.MediaType, StringComparison.OrdinalIgnoreCase) ? "upload.xlsx"
+        : contentType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ? "upload.json"
+        : null;
 
     /// <summary>
     /// The first file part of a multipart body (its stream and file name), or null when there is none.
