@@ -19,8 +19,16 @@ internal static class PackageDates
     /// <summary>The query parameter that names the order.</summary>
     public const string Parameter = "dateFormat";
 
-    /// <summary>One date text of a grant: its JSON path, how to read it and how to rewrite it.</summary>
-    private readonly record struct DateText(string Path, string? Text, Action<string> Set);
+    /// <summary>
+    /// One date text of a grant: where it is (<c>grants[Index]</c>, in <c>plannedDates[Planned]</c> unless
+    /// <paramref name="Planned"/> is negative), the text, and how to rewrite it (null when only read). Its JSON path is
+    /// made only when a problem names it: the import job reads every grant's dates, a path is needed for one of them.
+    /// </summary>
+    private readonly record struct DateText(int Index, int Planned, string Field, string? Text, Action<string>? Set)
+    {
+        public string Path =>
+            Planned < 0 ? $"grants[{Index}].{Field}" : $"grants[{Index}].plannedDates[{Planned}].{Field}";
+    }
 
     /// <summary>
     /// Rewrites the package's dates as ISO dates, or answers what stops it (JSON path or <see cref="Parameter"/>,
@@ -75,7 +83,7 @@ internal static class PackageDates
                 && CsvDates.TryParse(text, order, out var date) == CsvDates.Outcome.Ok
             )
             {
-                d.Set(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                d.Set!(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             }
         }
     }
@@ -149,7 +157,7 @@ internal static class PackageDates
         GivingGrant? grant
     )
     {
-        yield return new($"grants[{index}].awardDate", awardDate, t => grant!.AwardDate = t);
+        yield return new(index, -1, "awardDate", awardDate, grant is null ? null : t => grant.AwardDate = t);
         for (var j = 0; j < (plannedDates?.Count ?? 0); j++)
         {
             if (plannedDates![j] is not { } e)
@@ -157,9 +165,8 @@ internal static class PackageDates
                 continue;
             }
 
-            var at = $"grants[{index}].plannedDates[{j}]";
-            yield return new(at + ".startDate", e.StartDate, t => e.StartDate = t);
-            yield return new(at + ".endDate", e.EndDate, t => e.EndDate = t);
+            yield return new(index, j, "startDate", e.StartDate, grant is null ? null : t => e.StartDate = t);
+            yield return new(index, j, "endDate", e.EndDate, grant is null ? null : t => e.EndDate = t);
         }
     }
 }
