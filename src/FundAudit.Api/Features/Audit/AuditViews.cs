@@ -80,7 +80,7 @@ internal static class AuditViews
             .WithText("Period_EitherFiscal");
         DayRangeRules(v, from, to, "to", "Period_ToBeforeFrom");
         v.RuleFor(r => fiscalYear(r))
-            .InclusiveBetween(1900, 2200)
+            .InclusiveBetween(DayRules.Earliest.Year, DayRules.Latest.Year)
             .OverridePropertyName("fiscalYear")
             .When(r => fiscalYear(r) is not null);
     }

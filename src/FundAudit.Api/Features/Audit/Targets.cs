@@ -267,7 +267,9 @@ internal static class ListTargets
                 .Must(r => r.From is not { } f || r.To is not { } t || t >= f)
                 .OverridePropertyName("to")
                 .WithText("Period_ToBeforeFrom");
-            RuleFor(r => r.FiscalYear).InclusiveBetween(1900, 2200).When(r => r.FiscalYear is not null);
+            RuleFor(r => r.FiscalYear)
+                .InclusiveBetween(DayRules.Earliest.Year, DayRules.Latest.Year)
+                .When(r => r.FiscalYear is not null);
         }
     }
 }
