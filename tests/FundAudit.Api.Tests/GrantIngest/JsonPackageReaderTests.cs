@@ -1,6 +1,7 @@
 using System.Text;
 using FundAudit.Api.Features.GrantIngest.Csv;
 using FundAudit.Api.Features.GrantIngest.Imports;
+using FundAudit.Core.Grants;
 
 namespace FundAudit.Api.Tests.GrantIngest;
 
@@ -88,12 +89,24 @@ public sealed class JsonPackageReaderTests
     public void Json_is_told_from_a_csv_by_its_first_bytes(string text, bool json) =>
         Assert.Equal(json, JsonPackageReader.LooksLikeJson(Stream(text)));
 
-    [Fact]
-    public void A_grant_the_validator_refuses_keeps_the_message_key_for_the_console_languages()
+    [Theory]
+    [InlineData(
+        "\"amountAwarded\": 1.005",
+        "grants[0].title Package_Title ;grants[0].amountAwarded Package_Decimals GBP"
+    )]
+    [InlineData(
+        "\"amountAwarded\": 1, \"title\": \"T\", \"description\": \"{long}\"",
+        "grants[0].description Text_AtMost 32000"
+    )]
+    public void A_grant_the_validator_refuses_keeps_the_message_key_for_the_console_languages(
+        string members,
+        string expected
+    )
     {
         var text =
-            "{\"grants\": [{\"id\": \"K-1\", \"currency\": \"GBP\", \"amountAwarded\": 1.005, "
-            + "\"awardDate\": \"2024-01-01\"}]}";
+            "{\"grants\": [{\"id\": \"K-1\", \"currency\": \"GBP\", \"awardDate\": \"2024-01-01\", "
+            + members.Replace("{long}", new string('x', GrantLimits.MaxDescriptionLength + 1))
+            + "}]}";
         var file = Stream(text);
         var options = new CsvImportOptions();
         Assert.Null(JsonPackageImport.Inspect(file, options, out var plan));
@@ -102,8 +115,8 @@ public sealed class JsonPackageReaderTests
 
         var row = Assert.Single(JsonPackageImport.ReadRows(file, plan!, options, api));
         Assert.Equal(
-            [("grants[0].title", "Package_Title", ""), ("grants[0].amountAwarded", "Package_Decimals", "GBP")],
-            row.Errors.Select(e => (e.Column, e.Text?.Key, e.Text is { Args.Count: > 0 } t ? t.Args[0].ToString() : ""))
+            expected.Split(';'),
+            row.Errors.Select(e => $"{e.Column} {e.Text?.Key} {(e.Text is { Args.Count: > 0 } t ? t.Args[0] : "")}")
         );
         Assert.All(row.Errors, e => Assert.Equal(e.Text!.English(), e.Message));
     }

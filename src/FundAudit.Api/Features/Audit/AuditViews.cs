@@ -149,7 +149,7 @@ internal static class AuditViews
             .Must(s => Sources.Contains(s!.Trim().ToLowerInvariant()))
             .When(r => r.Source is not null)
             .WithText("OneOf", string.Join(", ", Sources));
-        v.RuleFor(r => r.Programme).MaximumLength(400);
+        v.RuleFor(r => r.Programme).AtMost(400);
     }
 
     /// <summary>The query of a validated filter, grouped by <paramref name="groupBy"/>.</summary>

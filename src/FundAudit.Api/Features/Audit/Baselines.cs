@@ -132,7 +132,7 @@ internal static class CreateBaseline
     {
         public Validator()
         {
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().AtMost(200);
             AuditViews.PeriodRules(this, r => r.From, r => r.To, r => r.FiscalYear);
             AuditViews.CurrencyRule(this, r => r.Currency);
         }

@@ -104,7 +104,7 @@ internal static class ExportGrants
         public Validator()
         {
             GrantFilter.QueryRules(this);
-            RuleFor(r => r.Q).MaximumLength(200);
+            RuleFor(r => r.Q).AtMost(200);
         }
     }
 }

@@ -98,7 +98,7 @@ internal static class SetCorrection
                 .Must(p => Purposes.Contains(p!.Trim().ToLowerInvariant()))
                 .When(r => r.Purpose is not null)
                 .WithText("OneOf", string.Join(", ", Purposes));
-            RuleFor(r => r.Reason).NotEmpty().WithText("Correction_Reason").MaximumLength(1000);
+            RuleFor(r => r.Reason).NotEmpty().WithText("Correction_Reason").AtMost(1000);
         }
     }
 }

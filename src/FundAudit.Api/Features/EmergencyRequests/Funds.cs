@@ -149,7 +149,7 @@ internal static class CreateFund
                 .WithText("Fund_SlugPattern")
                 .NotEqual("new")
                 .WithText("Fund_SlugNew");
-            RuleFor(r => r.Name).NotEmpty().WithText("Fund_NameRequired").MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().WithText("Fund_NameRequired").AtMost(200);
             RuleFor(r => r.Currency)
                 .NotEmpty()
                 .WithText("Fund_CurrencyRequired")

@@ -106,9 +106,9 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
 {
     public GivingGrantValidator()
     {
-        RuleFor(g => g.Id).NotEmpty().WithText("Package_Id").MaximumLength(GrantLimits.MaxIdentifierLength);
-        RuleFor(g => g.Title).NotEmpty().WithText("Package_Title").MaximumLength(GrantLimits.MaxTitleLength);
-        RuleFor(g => g.Description).MaximumLength(GrantLimits.MaxDescriptionLength);
+        RuleFor(g => g.Id).NotEmpty().WithText("Package_Id").AtMost(GrantLimits.MaxIdentifierLength);
+        RuleFor(g => g.Title).NotEmpty().WithText("Package_Title").AtMost(GrantLimits.MaxTitleLength);
+        RuleFor(g => g.Description).AtMost(GrantLimits.MaxDescriptionLength);
         RuleFor(g => g.Currency)
             .NotEmpty()
             .WithText("Package_Currency")
@@ -149,7 +149,7 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
         // Planned dates are informative: kept as sent, and mapped only when they are ISO dates (the CSV import does the
         // same).
         RuleForEach(g => g.RecipientOrganization)
-            .ChildRules(o => o.RuleFor(x => x.Name).MaximumLength(GrantLimits.MaxNameLength));
+            .ChildRules(o => o.RuleFor(x => x.Name).AtMost(GrantLimits.MaxNameLength));
     }
 
     /// <summary><c>explicitClassification</c>: level, purpose (with <c>other</c>) and flexible, each allowed or

@@ -65,7 +65,7 @@ internal static class ListGrants
                 .Must(c => Cursor.Decode(c!) is not null)
                 .When(r => r.Cursor is not null)
                 .WithText("Grants_Cursor");
-            RuleFor(r => r.Q).MaximumLength(200);
+            RuleFor(r => r.Q).AtMost(200);
             RuleFor(r => r.ImportId).GreaterThan(0).WithText("Import_Id");
         }
     }

@@ -126,8 +126,8 @@ internal static class InvitePerson
     {
         public Validator()
         {
-            RuleFor(r => r.Email).NotEmpty().MaximumLength(320).EmailAddress();
-            RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Email).NotEmpty().AtMost(320).EmailAddress();
+            RuleFor(r => r.DisplayName).NotEmpty().AtMost(200);
             RuleFor(r => r.Roles).NotEmpty().WithText("People_OneRole");
             RuleForEach(r => r.Roles).KnownRole();
         }

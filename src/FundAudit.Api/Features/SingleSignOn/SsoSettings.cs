@@ -90,11 +90,11 @@ internal static class SsoSettings
             RuleFor(r => r.Slug).Must(SsoSlug.IsValid).WithText("Sso_Slug");
             RuleFor(r => r.Issuer)
                 .NotEmpty()
-                .MaximumLength(200)
+                .AtMost(200)
                 .Must(i => IsIssuer(i, options.AllowHttpIssuers))
                 .WithText("Sso_Issuer");
-            RuleFor(r => r.ClientId).NotEmpty().MaximumLength(400);
-            RuleFor(r => r.ClientSecret).MaximumLength(2000);
+            RuleFor(r => r.ClientId).NotEmpty().AtMost(400);
+            RuleFor(r => r.ClientSecret).AtMost(2000);
             RuleFor(r => r.AcceptedAmr).Must(ValuesOk!).When(r => r.AcceptedAmr is not null).WithText("Sso_Values");
             RuleFor(r => r.AcceptedAcr).Must(ValuesOk!).When(r => r.AcceptedAcr is not null).WithText("Sso_Values");
             RuleFor(r => r.AcceptedAmr)

@@ -149,7 +149,7 @@ internal static class CreateApiKey
         public Validator()
         {
             RuleFor(r => r.Role).KnownRole();
-            RuleFor(r => r.Label).MaximumLength(200);
+            RuleFor(r => r.Label).AtMost(200);
         }
     }
 }

@@ -166,7 +166,7 @@ internal static class UploadGrantImport
                 .Must(f => CsvImportOptions.TryReadDateOrder(f, out _))
                 .When(r => !string.IsNullOrWhiteSpace(r.DateFormat))
                 .WithText("Import_DateFormat", CsvImportOptions.DayFirst, CsvImportOptions.MonthFirst);
-            RuleFor(r => r.FileName).MaximumLength(1000);
+            RuleFor(r => r.FileName).AtMost(1000);
         }
     }
 }
