@@ -184,6 +184,64 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(0, list.GetProperty("items").GetArrayLength());
     }
 
+    /// <summary>A grant to a person as 360Giving publishes one: no organisation, the person named and identified
+    /// by the publisher, with the reasons of a grant to an individual.</summary>
+    private static JsonObject ToPerson(string id, string date)
+    {
+        var g = Emergency(id, 900m, "EUR", date);
+        g.Remove("recipientOrganization");
+        g["recipientIndividual"] = new JsonObject { ["id"] = "XI-PERSON-CANARY-5", ["name"] = "Ana Canary Lopez" };
+        g["toIndividualsDetails"] = new JsonObject { ["primaryGrantReason"] = "GTIR020" };
+        return g;
+    }
+
+    [Fact]
+    public async Task A_grant_to_a_person_is_published_as_one_without_the_persons_name_identifier_or_reasons()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package(ToPerson("PERSON-1", "2025-04-02"), ToPerson("PERSON-2", "2025-05-02"))
+            )
+        );
+        static async Task<string?> LevelAsync(HttpClient client) =>
+            (await HttpAssert.OkJsonAsync(await client.GetAsync("/api/grants/by-id/PERSON-1")))
+                .GetProperty("classification")
+                .GetProperty("level")
+                .GetProperty("value")
+                .GetString();
+        Assert.Equal("local", await LevelAsync(tenant.Client)); // a defender in Atlántida
+
+        var json = await tenant.Client.GetByteArrayAsync("/api/audit/export/360giving.json?" + Period);
+        var csv = await tenant.Client.GetByteArrayAsync("/api/audit/export/360giving.csv?" + Period);
+
+        foreach (
+            var (bytes, package) in new[]
+            {
+                (json, JsonNode.Parse(json)!.AsObject()),
+                (csv, GivingSchema.Unflatten(Encoding.UTF8.GetString(csv))),
+            }
+        )
+        {
+            Assert.Empty(GivingSchema.Problems(package));
+            foreach (var canary in new[] { "Ana Canary", "XI-PERSON-CANARY-5", "GTIR020" })
+            {
+                Assert.DoesNotContain(canary, Encoding.UTF8.GetString(bytes), StringComparison.OrdinalIgnoreCase);
+            }
+
+            var people = package["grants"]!.AsArray().Select(g => g!["recipientIndividual"]!).ToList();
+            Assert.All(package["grants"]!.AsArray(), g => Assert.Null(g!["recipientOrganization"]));
+            Assert.All(package["grants"]!.AsArray(), g => Assert.Null(g!["toIndividualsDetails"]));
+            Assert.All(people, p => Assert.Equal("Individual Recipient", p["name"]!.GetValue<string>()));
+            Assert.Single(people.Select(p => p["id"]!.GetValue<string>()).Distinct()); // one person, one pseudonym
+        }
+
+        // Published back and read again (another funder), the grant is still a grant to a person, at the same level.
+        var reader = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(await reader.Client.PostPackageAsync(JsonNode.Parse(json)!));
+        Assert.Equal("local", await LevelAsync(reader.Client));
+    }
+
     [Fact]
     public async Task Another_funder_cannot_mark_list_or_export_these_grants()
     {

@@ -69,7 +69,9 @@ internal static class ExportGiving
     private const string Anonymisation =
         "Grants marked sensitive: recipient replaced by 'Anonymous grantee' (country kept), identifiers, addresses, "
         + "postcodes and URLs removed, places kept as countries or world regions only, title made generic, "
-        + "description withheld, programme dropped, grant id replaced by a stable non-reversible id.";
+        + "description withheld, programme dropped, grant id replaced by a stable non-reversible id. Grants to "
+        + "individuals: recipientIndividual named 'Individual Recipient' under a stable non-reversible id; the "
+        + "person's name, identifier and toIndividualsDetails are never published.";
 
     public static async Task<Results<Ok<Package>, ProblemHttpResult>> JsonAsync(
         [AsParameters] Request request,
@@ -160,7 +162,7 @@ internal static class ExportGiving
             {
                 yield return row.Sensitive
                     ? GivingGrantBuilder.Anonymised(row, Anonymise(row.PjIdentifier), Funder)
-                    : GivingGrantBuilder.Published(row, Funder);
+                    : GivingGrantBuilder.Published(row, Funder, Anonymise);
             }
         }
     }

@@ -32,6 +32,8 @@ internal static class GivingCsv
         ("Recipient Org:Country", ["recipientOrganization", "0", "addressCountry"]),
         ("Recipient Org:Postal Code", ["recipientOrganization", "0", "postalCode"]),
         ("Recipient Org:Web Address", ["recipientOrganization", "0", "url"]),
+        ("Recipient Ind:Identifier", ["recipientIndividual", "id"]),
+        ("Recipient Ind:Name", ["recipientIndividual", "name"]),
         ("Funding Org:Identifier", ["fundingOrganization", "0", "id"]),
         ("Funding Org:Name", ["fundingOrganization", "0", "name"]),
         ("Funding Org:Department", ["fundingOrganization", "0", "department"]),

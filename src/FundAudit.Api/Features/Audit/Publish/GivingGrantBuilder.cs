@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
+using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Core.Geography;
 using FundAudit.Core.Money;
 
@@ -53,8 +55,19 @@ internal static class GivingGrantBuilder
 
     private static readonly string[] LocationTexts = ["id", "name", "geoCode", "geoCodeType"];
 
-    /// <summary>The grant as published: everything FundAudit knows of it in the standard's terms.</summary>
-    public static JsonObject Published(GivingExportRow row, string funderName)
+    /// <summary>The name every published grant to a person carries instead of the person's (the standard's own
+    /// generic name).</summary>
+    public const string IndividualRecipient = "Individual Recipient";
+
+    /// <summary>
+    /// The grant as published: everything FundAudit knows of it in the standard's terms. A grant to a person
+    /// (<see cref="StoredRecipient.Individual"/>: a 360Giving <c>recipientIndividual</c> or a CSV's
+    /// <c>Recipient Ind:*</c> cells, and no organisation) is published as one, as the standard's second form of a
+    /// grant has it: <c>recipientIndividual</c> named <see cref="IndividualRecipient"/>, its identifier
+    /// <paramref name="anonymise"/>d (the same person, by the publisher's identifier, keeps one pseudonym), never the
+    /// person's name, identifier or <c>toIndividualsDetails</c> (the reasons describe the person's circumstances).
+    /// </summary>
+    public static JsonObject Published(GivingExportRow row, string funderName, Func<string, string> anonymise)
     {
         var stored = Stored(row);
         var g = Common(row, row.PjIdentifier, row.PjTitle, Or(row.PjDescription, NoDescription));
@@ -63,7 +76,19 @@ internal static class GivingGrantBuilder
             g["url"] = url;
         }
 
-        g["recipientOrganization"] = new JsonArray(Recipient(row, First(stored, "recipientOrganization")));
+        if (StoredRecipient.Read(row.ExtraJson).Individual)
+        {
+            g["recipientIndividual"] = new JsonObject
+            {
+                ["id"] = anonymise(IndividualKey + PersonId(stored, row.PjIdentifier)),
+                ["name"] = IndividualRecipient,
+            };
+        }
+        else
+        {
+            g["recipientOrganization"] = new JsonArray(Recipient(row, First(stored, "recipientOrganization")));
+        }
+
         if (Locations(stored) is { Count: > 0 } locations)
         {
             g["beneficiaryLocation"] = locations;
@@ -307,6 +332,16 @@ internal static class GivingGrantBuilder
             g[name] = list;
         }
     }
+
+    /// <summary>What a person's identifier is prefixed with before it is anonymised, so that it can never give the
+    /// pseudonym of a grant whose identifier has the same text.</summary>
+    private const string IndividualKey = "recipientIndividual\n";
+
+    /// <summary>The publisher's identifier of the person (the package's or the CSV's), else the grant's own.</summary>
+    private static string PersonId(JsonObject stored, string grantIdentifier) =>
+        Text(stored["recipientIndividual"] as JsonObject, "id")
+        ?? Text(stored[CsvGrantMapping.AdditionalColumns] as JsonObject, "Recipient Ind:Identifier")
+        ?? grantIdentifier;
 
     private static JsonObject Stored(GivingExportRow row) =>
         JsonNode.Parse(string.IsNullOrEmpty(row.ExtraJson) ? "{}" : row.ExtraJson) as JsonObject ?? [];

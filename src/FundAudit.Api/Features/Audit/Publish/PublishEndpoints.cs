@@ -25,8 +25,10 @@ internal static class PublishEndpoints
             + "Grants marked sensitive (PUT /api/grants/by-id/{id}/sensitive) are anonymised: recipient 'Anonymous "
             + "grantee' (country kept), identifiers, addresses, postcodes and URLs removed, places kept as countries "
             + "or world regions, title generic, description withheld, programme dropped, id replaced by a stable "
-            + "non-reversible id. The header X-FundAudit-Anonymised-Grants says how many. A period without grants is "
-            + "404 (a package needs one).";
+            + "non-reversible id. A grant to a person is published as one: recipientIndividual named 'Individual "
+            + "Recipient' under a stable non-reversible id, never the person's name, identifier or "
+            + "toIndividualsDetails. The header X-FundAudit-Anonymised-Grants says how many. A period without grants "
+            + "is 404 (a package needs one).";
         audit
             .MapGet("/export/360giving.json", ExportGiving.JsonAsync)
             .WithName("Export360GivingJson")
