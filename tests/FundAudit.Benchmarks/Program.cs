@@ -26,7 +26,7 @@ static int Usage()
         usage: dotnet run -c Release --project tests/FundAudit.Benchmarks -- <command>
           evaluate [path-to-jsonl] [--mistakes]                   accuracy and confusion matrices of the classifier
           evaluate-real [PART|all] [--mistakes] [--calibrate]     the same on the real grants of labels-PART.jsonl
-                                                                  (tuning, heldout, heldout-second, fresh, fresh2, fresh3, fresh4, fresh5, fresh6)
+                                                                  (tuning, heldout, heldout-second, fresh, fresh2, …, fresh7)
           evaluate-model [PART] [--in-sample] [--trainer sdca|lbfgs] [--words N] [--chars N]
                          [--l2 X] [--with-recipient] [--explain N]   a text model of purpose beside the rules
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
