@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FundAudit.Api.Tests.GrantIngest;
 using FundAudit.Api.Tests.Infrastructure;
 using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 
@@ -240,6 +241,16 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
         var reader = await app.CreateTenantAsync();
         await HttpAssert.OkJsonAsync(await reader.Client.PostPackageAsync(JsonNode.Parse(json)!));
         Assert.Equal("local", await LevelAsync(reader.Client));
+
+        // The flat CSV through the import job: a person again, one pseudonym for the person's two grants.
+        var fromCsv = await app.CreateTenantAsync();
+        var import = await JsonImports.ImportAsync(app, fromCsv, Encoding.UTF8.GetString(csv), mediaType: "text/csv");
+        Assert.Equal("succeeded", import.GetProperty("status").GetString());
+        Assert.Equal("local", await LevelAsync(fromCsv.Client));
+        var republished = JsonNode.Parse(
+            await fromCsv.Client.GetStringAsync("/api/audit/export/360giving.json?" + Period)
+        )!["grants"]!.AsArray();
+        Assert.Single(republished.Select(g => g!["recipientIndividual"]!["id"]!.GetValue<string>()).Distinct());
     }
 
     [Fact]

@@ -271,15 +271,22 @@ public sealed class SqliteJsonImportsApiTests(SqliteApp app) : JsonImportsApiTes
 
 public sealed class PostgresJsonImportsApiTests(PostgresApp app) : JsonImportsApiTests<PostgresApp>(app);
 
-/// <summary>Uploads a JSON package to the import job and reads what it did.</summary>
+/// <summary>Uploads a JSON package (or another file, by <c>mediaType</c>) to the import job and reads what it
+/// did.</summary>
 internal static class JsonImports
 {
-    public static async Task<JsonElement> ImportAsync(FundAuditApp app, Tenant tenant, string text, string query = "")
+    public static async Task<JsonElement> ImportAsync(
+        FundAuditApp app,
+        Tenant tenant,
+        string text,
+        string query = "",
+        string mediaType = "application/json"
+    )
     {
         var queued = await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsync(
                 "/api/grants/imports" + query,
-                new StringContent(text, Encoding.UTF8, "application/json")
+                new StringContent(text, Encoding.UTF8, mediaType)
             ),
             HttpStatusCode.Accepted
         );
