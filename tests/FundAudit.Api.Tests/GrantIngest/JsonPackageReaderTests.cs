@@ -98,6 +98,10 @@ public sealed class JsonPackageReaderTests
         "\"amountAwarded\": 1, \"title\": \"T\", \"description\": \"{long}\"",
         "grants[0].description Text_AtMost 32000"
     )]
+    [InlineData(
+        "\"amountAwarded\": 1, \"title\": \"T\", \"explicitClassification\": {\"level\": \"planet\"}",
+        "grants[0].explicitClassification Package_ClassificationOneOf level"
+    )]
     public void A_grant_the_validator_refuses_keeps_the_message_key_for_the_console_languages(
         string members,
         string expected

@@ -43,11 +43,12 @@ internal static class ExplicitClassification
 
     /// <summary>
     /// Reads <c>explicitClassification</c> of a JSON grant: level and purpose (any case) and flexible (a boolean).
-    /// Null values when absent; <paramref name="problem"/> says what is wrong when a value is not one of the allowed.
+    /// Null values when absent; <paramref name="problem"/> says what is wrong when a value is not one of the allowed
+    /// (a ProblemText key and its arguments).
     /// </summary>
     public static (string? Level, string? Purpose, bool? Flexible) FromJson(
         Dictionary<string, JsonElement>? extra,
-        out string? problem
+        out ProblemKey? problem
     )
     {
         problem = null;
@@ -58,7 +59,7 @@ internal static class ExplicitClassification
 
         if (e.ValueKind != JsonValueKind.Object)
         {
-            problem = ProblemText.T("Package_ClassificationObject");
+            problem = new ProblemKey("Package_ClassificationObject", []);
             return (null, null, null);
         }
 
@@ -73,13 +74,13 @@ internal static class ExplicitClassification
                 JsonValueKind.False => false,
                 _ => null,
             };
-            problem ??= flexible is null ? ProblemText.T("Package_ClassificationFlexible") : null;
+            problem ??= flexible is null ? new ProblemKey("Package_ClassificationFlexible", []) : null;
         }
 
         return (level, purpose, flexible);
     }
 
-    private static string? OneOf(JsonElement e, string name, string[] allowed, ref string? problem)
+    private static string? OneOf(JsonElement e, string name, string[] allowed, ref ProblemKey? problem)
     {
         if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -92,7 +93,7 @@ internal static class ExplicitClassification
             return text;
         }
 
-        problem ??= ProblemText.T("Package_ClassificationOneOf", name, string.Join(", ", allowed));
+        problem ??= new ProblemKey("Package_ClassificationOneOf", [name, string.Join(", ", allowed)]);
         return null;
     }
 }

@@ -162,7 +162,17 @@ internal sealed class GivingGrantValidator : AbstractValidator<GivingGrant>
         ExplicitClassification.FromJson(extra, out var problem);
         if (problem is not null)
         {
-            context.AddFailure(ExplicitClassification.JsonProperty, problem);
+            var text = ProblemText.T(problem.Key, [.. problem.Args]);
+            context.AddFailure(
+                // The path AddFailure(name, message) would give it (the grant's place in the package first).
+                new FluentValidation.Results.ValidationFailure(
+                    context.PropertyChain.BuildPropertyPath(ExplicitClassification.JsonProperty),
+                    text
+                )
+                {
+                    CustomState = problem,
+                }
+            );
         }
     }
 
