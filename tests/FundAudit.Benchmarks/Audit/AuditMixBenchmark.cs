@@ -50,10 +50,10 @@ internal static class AuditMixBenchmark
         foreach (var engine in engines)
         {
             string? stop = null;
-            var sqliteFile = Path.Combine(
-                Path.GetTempPath(),
-                "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db"
-            );
+            // FUNDAUDIT_BENCH_SQLITE names a SQLite file to use and keep (with FUNDAUDIT_BENCH_REUSE, a second run's).
+            var keptSqlite = Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_SQLITE");
+            var sqliteFile = keptSqlite
+                ?? Path.Combine(Path.GetTempPath(), "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db");
             var connectionString =
                 engine == "sqlite"
                     ? $"Data Source={sqliteFile}"
@@ -72,9 +72,11 @@ internal static class AuditMixBenchmark
                     Directory.Delete(Path.GetDirectoryName(pgCtl[2])!, recursive: true);
                 }
 
-                // The SQLite file of a 1M run is about 300 MB: never leave it behind.
+                // The SQLite file of a 1M run is about 300 MB: never leave it behind (unless named to be kept).
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", ".migrate.lock" })
+                foreach (
+                    var suffix in keptSqlite is null ? new[] { "", "-wal", "-shm", "-journal", ".migrate.lock" } : []
+                )
                 {
                     File.Delete(sqliteFile + suffix);
                 }
