@@ -61,7 +61,7 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (where, p) = MixFilter.OverGrants(funderId, q with { Region = null, Country = null, Source = null });
         await ReadCorrectionsAsync(connection, where, p, ct);
-        where += MixFilter.PlaceKeys(q, p);
+        where += MixFilter.PlaceKeys(q, p, db.Dialect);
         var others = true;
         if (MixReportCurrency.Applies(q, keepGrants))
         {
