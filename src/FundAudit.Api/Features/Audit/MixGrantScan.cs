@@ -62,7 +62,12 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
     /// <summary>Whether the scan answers <paramref name="query"/>: every query but one filtered by source.</summary>
     public static bool Serves(MixQuery query) => query.Source is null;
 
-    private bool ReadsCountry => MixFilter.NeedsRegion(q);
+    /// <summary>
+    /// Whether the recipient country is read and resolved: only to group by region or country. A place filter alone is
+    /// the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no country in their groups and no
+    /// resolving statement.
+    /// </summary>
+    private bool ReadsCountry => MixFilter.GroupsByPlace(q);
 
     private bool ReadsProgramme => q.GroupBy.Contains("programme");
 
@@ -194,8 +199,8 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
     }
 
     /// <summary>
-    /// The groups with each recipient country resolved: filtered by region or country when asked, and merged where
-    /// several texts name one country (or, when only filtered by place, every country of the group's cell).
+    /// The groups, with each recipient country resolved when grouped by place: filtered again by region or country
+    /// when asked, and merged where several texts name one country.
     /// </summary>
     private List<MixRow> Placed(Dictionary<int, (string? Alpha2, string? Region)> places)
     {

@@ -42,6 +42,9 @@ internal static class MixFilter
     public static bool NeedsRegion(MixQuery q) =>
         q.Region is not null || q.Country is not null || MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
 
+    /// <summary>Whether <paramref name="q"/> groups by region or country (not only filters by them).</summary>
+    public static bool GroupsByPlace(MixQuery q) => MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
+
     /// <summary>The join of country_regions r on the grant's recipient country when <see cref="NeedsRegion"/>, else
     /// nothing: what follows <c>FROM grants g …</c> in every query over the grants.</summary>
     public static string RegionJoin(MixQuery q) =>
@@ -91,10 +94,11 @@ internal static class MixFilter
     /// <see cref="OverGrants"/> of the query without them), so that a read skips the other grants without the join:
     /// the recipient country's upper-case text is one of the keys country_regions gives that region or ISO code, which
     /// is what the join's <c>r.region = @Region</c> / <c>r.alpha2 = @Country</c> kept (country_key is unique).
-    /// <see cref="MixGrantScan"/> checks the same again on the resolved country. Where <c>upper()</c> costs more than
-    /// a lookup (<see cref="IDbDialect.UpperCostsMoreThanALookup"/>), without <c>upper()</c> of every grant's text: a
-    /// text that is a key equal to its own upper case is its own upper case, so it is kept when it is such a key of
-    /// the filter; only a text that is no such key (a name, lower case) is put in upper case and looked up.
+    /// <see cref="MixGrantScan"/> checks the same again on the resolved country when it groups by place. Where
+    /// <c>upper()</c> costs more than a lookup (<see cref="IDbDialect.UpperCostsMoreThanALookup"/>), without
+    /// <c>upper()</c> of every grant's text: a text that is a key equal to its own upper case is its own upper case,
+    /// so it is kept when it is such a key of the filter; only a text that is no such key (a name, lower case) is put
+    /// in upper case and looked up.
     /// </summary>
     public static string PlaceKeys(MixQuery q, Dictionary<string, object> p, IDbDialect dialect)
     {

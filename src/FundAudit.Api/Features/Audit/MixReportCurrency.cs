@@ -65,7 +65,7 @@ internal static class MixReportCurrency
         bool probe = false
     )
     {
-        var (country, programme) = (MixFilter.NeedsRegion(q), q.GroupBy.Contains("programme"));
+        var (country, programme) = (MixFilter.GroupsByPlace(q), q.GroupBy.Contains("programme"));
         string Classified(string name) =>
             headline is not null && !q.GroupBy.Contains(name) ? "NULL"
             : corrections ? $"COALESCE(c.{name}, g.{name})"
