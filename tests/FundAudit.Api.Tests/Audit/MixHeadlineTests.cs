@@ -146,16 +146,7 @@ public abstract class MixHeadlineTests<TApp>(TApp app) : IClassFixture<TApp>
                 }
                 : [],
         ];
-        var package = Giving.Package([
-            .. grants.Select(
-                (g, i) =>
-                    i % 3 == 2
-                        ? AuditGrants.Zebra(g.Id, 1000.02m + (i * 41.16m), g.Currency, g.Day)
-                        : AuditGrants.Prevention(g.Id, 1000.02m + (i * 41.16m), g.Currency, g.Day, core: i % 2 == 0)
-            ),
-        ]);
-        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
-        await MixSeed.PlaceAsync(app, tenant, grants.Select(g => (g.Id, g.Country, g.Programme)));
+        await MixSeed.PostPlacedAsync(app, tenant, grants, i => 1000.02m + (i * 41.16m));
         if (usd)
         {
             await HttpAssert.OkJsonAsync(
