@@ -35,6 +35,30 @@ internal static class MixSeed
         }
     }
 
+    /// <summary>
+    /// Posts the grants as one package, every third one with text no rule places (purpose unclassified) and the
+    /// others local prevention, every second of those core support, the i-th of <paramref name="amount"/>(i); then
+    /// stores each one's recipient country and programme as given (<see cref="PlaceAsync"/>).
+    /// </summary>
+    public static async Task PostPlacedAsync(
+        FundAuditApp app,
+        Tenant tenant,
+        IReadOnlyList<(string Id, string Currency, string Day, string? Country, string? Programme)> grants,
+        Func<int, decimal> amount
+    )
+    {
+        var package = Giving.Package([
+            .. grants.Select(
+                (g, i) =>
+                    i % 3 == 2
+                        ? AuditGrants.Zebra(g.Id, amount(i), g.Currency, g.Day)
+                        : AuditGrants.Prevention(g.Id, amount(i), g.Currency, g.Day, core: i % 2 == 0)
+            ),
+        ]);
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
+        await PlaceAsync(app, tenant, grants.Select(g => (g.Id, g.Country, g.Programme)));
+    }
+
     /// <summary>Corrects the grant's classification through the API.</summary>
     public static async Task CorrectAsync(Tenant tenant, string id, JsonObject correction)
     {

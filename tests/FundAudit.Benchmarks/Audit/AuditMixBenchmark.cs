@@ -50,10 +50,10 @@ internal static class AuditMixBenchmark
         foreach (var engine in engines)
         {
             string? stop = null;
-            var sqliteFile = Path.Combine(
-                Path.GetTempPath(),
-                "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db"
-            );
+            // FUNDAUDIT_BENCH_SQLITE names a SQLite file to use and keep (with FUNDAUDIT_BENCH_REUSE, a second run's).
+            var keptSqlite = Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_SQLITE");
+            var sqliteFile = keptSqlite
+                ?? Path.Combine(Path.GetTempPath(), "fundaudit-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db");
             var connectionString =
                 engine == "sqlite"
                     ? $"Data Source={sqliteFile}"
@@ -72,9 +72,11 @@ internal static class AuditMixBenchmark
                     Directory.Delete(Path.GetDirectoryName(pgCtl[2])!, recursive: true);
                 }
 
-                // The SQLite file of a 1M run is about 300 MB: never leave it behind.
+                // The SQLite file of a 1M run is about 300 MB: never leave it behind (unless named to be kept).
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", ".migrate.lock" })
+                foreach (
+                    var suffix in keptSqlite is null ? new[] { "", "-wal", "-shm", "-journal", ".migrate.lock" } : []
+                )
                 {
                     File.Delete(sqliteFile + suffix);
                 }
@@ -112,8 +114,17 @@ internal static class AuditMixBenchmark
         var db = sp.GetRequiredService<Db>();
 
         var sw = Stopwatch.StartNew();
-        await LoadAsync(db, engine, n);
-        Console.WriteLine($"[{engine}] loaded {n:N0} grants and rates in {sw.Elapsed.TotalSeconds:0.0} s");
+        if (await LoadedAsync(db) is var loaded and > 0)
+        {
+            Console.WriteLine(
+                $"[{engine}] {loaded:N0} grants already loaded (FUNDAUDIT_BENCH_REUSE): not loaded again"
+            );
+        }
+        else
+        {
+            await LoadAsync(db, engine, n);
+            Console.WriteLine($"[{engine}] loaded {n:N0} grants and rates in {sw.Elapsed.TotalSeconds:0.0} s");
+        }
 
         var period = new AuditPeriod(First, First.AddDays(Days - 1));
         var mix = sp.GetRequiredService<MixCalculator>();
@@ -129,6 +140,22 @@ internal static class AuditMixBenchmark
         Console.WriteLine(
             $"[{engine}] check: {check.Grants:N0} grants in {stored:N0} stored daily totals, total {check.TotalMinor:N0} EUR cents, {check.Cells.Count} cells"
         );
+    }
+
+    /// <summary>
+    /// With FUNDAUDIT_BENCH_REUSE=1 (and FUNDAUDIT_BENCH_POSTGRES naming a database an earlier run loaded, which
+    /// keeps it), the grants already there, so that runs comparing two builds time the same rows without loading them
+    /// again; else 0.
+    /// </summary>
+    private static async Task<long> LoadedAsync(Db db)
+    {
+        if (Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_REUSE") != "1")
+        {
+            return 0;
+        }
+
+        await using var c = await db.OpenAsync();
+        return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM grants WHERE funder_id = 1");
     }
 
     private static IEnumerable<(

@@ -13,7 +13,7 @@ namespace FundAudit.Api.Features.Audit;
 /// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
 /// partial total.
 /// </summary>
-internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
+internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
     public static readonly string[] Purposes =
@@ -87,13 +87,19 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             pairs[(currency, date)] = book.Pair(currency, q.Currency, date)!.Value;
         }
 
+        var headline = scan?.Headline ?? [];
+        foreach (var h in headline)
+        {
+            pairs.TryAdd((h.Currency, h.AwardDate), book.Pair(h.Currency, q.Currency, h.AwardDate)!.Value);
+        }
+
         IReadOnlyList<MedianRow> medianRows =
             !medians || rows.Count == 0 ? []
-            : scan is not null ? scan.Medians(MixFactors.Of(pairs, q.Currency))
+            : grants.SumsKeepGrants ? scan!.Medians(MixFactors.Of(pairs, q.Currency))
             : await grants.RowsAsync(MixFactors.Of(pairs, q.Currency), q);
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
-        return (Build(q, rows, medianRows, row =>
+        return (Build(q, rows, headline, medianRows, row =>
             {
                 if (!ReferenceEquals(row.Currency, lastKey.Currency) || row.AwardDate != lastKey.Date)
                 {
@@ -179,9 +185,14 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
         string? Programme
     );
 
+    /// <summary>
+    /// The mix from its rows: each converted once into its cell and the headline, except that a row counting in the
+    /// cells only (<see cref="MixRow.CellsOnly"/>) leaves the headline to <paramref name="headlineRows"/>.
+    /// </summary>
     public static MixResult Build(
         MixQuery q,
         IReadOnlyList<MixRow> rows,
+        IReadOnlyList<MixRow> headlineRows,
         IReadOnlyList<MedianRow> medianRows,
         Func<MixRow, long> convert
     )
@@ -208,55 +219,18 @@ internal sealed class MixCalculator(MixStore sums, RateStore rates, IOptions<Aud
             );
             cell.Amount += amount;
             cell.Grants += row.Grants;
-            headline.Add(row, amount);
+            if (!row.CellsOnly)
+            {
+                headline.Add(row, amount);
+            }
+        }
+
+        foreach (var row in headlineRows)
+        {
+            headline.Add(row, convert(row));
         }
 
         return Result(q, cells, medianRows, headline);
-    }
-
-    /// <summary>The headline sums of a mix, added up row by row while the cells are.</summary>
-    private struct Headline(int levelCount, int purposeCount)
-    {
-        public long Total;
-        public long Grants;
-        public long PrevColl;
-        public long Flexible;
-        public long Local;
-        public long Unclassified;
-        public long UnclassifiedGrants;
-        public readonly long[] LevelMinor = new long[levelCount];
-        public readonly long[] PurposeMinor = new long[purposeCount];
-
-        public void Add(MixRow row, long amount)
-        {
-            Total += amount;
-            Grants += row.Grants;
-            if (row.Purpose is "prevention" or "collective")
-            {
-                PrevColl += amount;
-            }
-
-            if (row.Flexible == true)
-            {
-                Flexible += amount;
-            }
-
-            if (row.Level == "local")
-            {
-                Local += amount;
-            }
-
-            if (row.Level == "unclassified" || row.Purpose == "unclassified")
-            {
-                Unclassified += amount;
-                UnclassifiedGrants += row.Grants;
-            }
-
-            var li = Array.IndexOf(MixCalculator.Levels, row.Level);
-            LevelMinor[li < 0 ? MixCalculator.Levels.Length - 1 : li] += amount;
-            var pi = Array.IndexOf(MixCalculator.Purposes, row.Purpose);
-            PurposeMinor[pi < 0 ? MixCalculator.Purposes.Length - 1 : pi] += amount;
-        }
     }
 
     /// <summary>The mix from its summed cells and headline, with the cells' medians, in display order.</summary>

@@ -18,7 +18,7 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="funderId">The funder; null for the field view (the funders who opted in).</param>
 /// <param name="q">The query.</param>
 /// <param name="keepGrants">Whether to keep every grant's group and amount for <see cref="Medians"/>.</param>
-internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepGrants = false)
+internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepGrants = false)
 {
     /// <summary>
     /// How many recipient countries one resolving statement carries (SQL Server allows 2,100 parameters).
@@ -32,6 +32,15 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
     private readonly Interned<string> _texts = new(StringComparer.Ordinal);
     private readonly (string? Text, int Id)[] _last = new (string?, int)[5];
+    private readonly List<MixRow> _headline = [];
+    private bool _others;
+
+    /// <summary>
+    /// The headline's rows read from the stored daily totals when the report-currency grants were grouped by the
+    /// report's dimensions only (<see cref="MixReportCurrency.Splits"/>; their rows then count in the cells only,
+    /// <see cref="MixRow.CellsOnly"/>); else none.
+    /// </summary>
+    public IReadOnlyList<MixRow> Headline => _headline;
 
     /// <summary>
     /// One group: the funder, the day, then texts as their index in <see cref="_texts"/> (−1 for none), flexible as
@@ -46,13 +55,19 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
         int Flexible,
         int Region,
         int Country,
-        int Programme
+        int Programme,
+        bool CellsOnly = false
     );
 
     /// <summary>Whether the scan answers <paramref name="query"/>: every query but one filtered by source.</summary>
     public static bool Serves(MixQuery query) => query.Source is null;
 
-    private bool ReadsCountry => MixFilter.NeedsRegion(q);
+    /// <summary>
+    /// Whether the recipient country is read and resolved: only to group by region or country. A place filter alone is
+    /// the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no country in their groups and no
+    /// resolving statement.
+    /// </summary>
+    private bool ReadsCountry => MixFilter.GroupsByPlace(q);
 
     private bool ReadsProgramme => q.GroupBy.Contains("programme");
 
@@ -61,18 +76,19 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
     {
         var (where, p) = MixFilter.OverGrants(funderId, q with { Region = null, Country = null, Source = null });
         await ReadCorrectionsAsync(connection, where, p, ct);
-        where += MixFilter.PlaceKeys(q, p);
-        var others = true;
+        where += MixFilter.PlaceKeys(q, p, db.Dialect);
+        _others = true;
         if (MixReportCurrency.Applies(q, keepGrants))
         {
-            // A funder whose period has no grant in another currency (the daily totals say so) needs no scan.
-            others = funderId is not { } funder || !await MixDatabaseMedians.OnlyInCurrencyAsync(db, funder, q, ct);
+            // A funder whose period has no grant in another currency needs no scan: the report-currency statement
+            // says whether a daily total is in another (the field view, of several funders, always scans).
+            _others = funderId is null;
             p[MixReportCurrency.Parameter] = q.Currency;
             await ReadReportCurrencyAsync(connection, where, p, ct);
             where += $" AND NOT ({MixReportCurrency.Condition})";
         }
 
-        if (others)
+        if (_others)
         {
             var (sql, ordinals) = ScanSql(where);
             await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
@@ -182,44 +198,9 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
         return index;
     }
 
-    /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
-    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day).</summary>
-    private async Task ReadReportCurrencyAsync(
-        DbConnection connection,
-        string where,
-        IReadOnlyDictionary<string, object> p,
-        CancellationToken ct
-    )
-    {
-        var (sql, o) = MixReportCurrency.Sql(where, q, _corrections.Count > 0, funderId is null);
-        var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
-        await db.Engine.ReadRowsAsync(
-            connection,
-            sql,
-            p,
-            row =>
-                AddSum(
-                    new Key(
-                        o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
-                        day,
-                        currency,
-                        TextId(row, 2, 1),
-                        TextId(row, 3, 2),
-                        FlexibleOf(row, 4),
-                        -1,
-                        o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
-                        o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1
-                    ),
-                    row.Int64(0),
-                    row.Int64(1)
-                ),
-            ct
-        );
-    }
-
     /// <summary>
-    /// The groups with each recipient country resolved: filtered by region or country when asked, and merged where
-    /// several texts name one country (or, when only filtered by place, every country of the group's cell).
+    /// The groups, with each recipient country resolved when grouped by place: filtered again by region or country
+    /// when asked, and merged where several texts name one country.
     /// </summary>
     private List<MixRow> Placed(Dictionary<int, (string? Alpha2, string? Region)> places)
     {
@@ -351,6 +332,7 @@ internal sealed class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepG
             Programme = key.Programme >= 0 ? _texts[key.Programme] : null,
             Grants = sum.Grants,
             Amount = sum.Amount,
+            CellsOnly = key.CellsOnly,
         };
 
     private static int FlexibleOf(IRowCursor row, int ordinal) =>

@@ -42,6 +42,9 @@ internal static class MixFilter
     public static bool NeedsRegion(MixQuery q) =>
         q.Region is not null || q.Country is not null || MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
 
+    /// <summary>Whether <paramref name="q"/> groups by region or country (not only filters by them).</summary>
+    public static bool GroupsByPlace(MixQuery q) => MixDimensions.Grouped(q).Any(d => d.NeedsRegion);
+
     /// <summary>The join of country_regions r on the grant's recipient country when <see cref="NeedsRegion"/>, else
     /// nothing: what follows <c>FROM grants g …</c> in every query over the grants.</summary>
     public static string RegionJoin(MixQuery q) =>
@@ -82,32 +85,46 @@ internal static class MixFilter
         return (string.Join(" AND ", where), p);
     }
 
-    private const string CountryKeys =
-        " AND upper(g.recipient_country) IN (SELECT k.country_key FROM country_regions k WHERE k.";
+    /// <summary>The country keys that are their own upper case (every one, as the migrations store them).</summary>
+    private const string UpperKeys =
+        "SELECT u.country_key FROM country_regions u WHERE u.country_key = upper(u.country_key)";
 
     /// <summary>
     /// The region or country filter of <paramref name="q"/> as a condition on the grant's own column (to append to
     /// <see cref="OverGrants"/> of the query without them), so that a read skips the other grants without the join:
     /// the recipient country's upper-case text is one of the keys country_regions gives that region or ISO code, which
     /// is what the join's <c>r.region = @Region</c> / <c>r.alpha2 = @Country</c> kept (country_key is unique).
-    /// <see cref="MixGrantScan"/> checks the same again on the resolved country.
+    /// <see cref="MixGrantScan"/> checks the same again on the resolved country when it groups by place. Where
+    /// <c>upper()</c> costs more than a lookup (<see cref="IDbDialect.UpperCostsMoreThanALookup"/>), without
+    /// <c>upper()</c> of every grant's text: a text that is a key equal to its own upper case is its own upper case,
+    /// so it is kept when it is such a key of the filter; only a text that is no such key (a name, lower case) is put
+    /// in upper case and looked up.
     /// </summary>
-    public static string PlaceKeys(MixQuery q, Dictionary<string, object> p)
+    public static string PlaceKeys(MixQuery q, Dictionary<string, object> p, IDbDialect dialect)
     {
         var filter = "";
         if (q.Region is not null)
         {
-            filter += CountryKeys + "region = @Region)";
+            filter += KeysOf("region = @Region", dialect);
             p["Region"] = q.Region;
         }
 
         if (q.Country is not null)
         {
-            filter += CountryKeys + "alpha2 = @Country)";
+            filter += KeysOf("alpha2 = @Country", dialect);
             p["Country"] = q.Country;
         }
 
         return filter;
+    }
+
+    private static string KeysOf(string condition, IDbDialect dialect)
+    {
+        var keys = $"SELECT k.country_key FROM country_regions k WHERE k.{condition}";
+        return dialect.UpperCostsMoreThanALookup
+            ? $" AND (g.recipient_country IN ({keys} AND k.country_key = upper(k.country_key))"
+                + $" OR (g.recipient_country NOT IN ({UpperKeys}) AND upper(g.recipient_country) IN ({keys})))"
+            : $" AND upper(g.recipient_country) IN ({keys})";
     }
 
     /// <summary>

@@ -25,6 +25,13 @@ internal sealed class MixRow
 
     public long Grants { get; set; }
 
+    /// <summary>
+    /// Whether the row counts in the cells only, not in the headline's figures by level, purpose and flexibility: its
+    /// grants were grouped by the report's dimensions alone, and the headline took their classification from the
+    /// stored daily totals (<see cref="MixGrantScan.Headline"/>).
+    /// </summary>
+    public bool CellsOnly { get; init; }
+
     public long Amount { get; set; }
 }
 
@@ -62,7 +69,9 @@ internal sealed class MixStore(Db db)
     /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null, the
     /// field view; currency; award date; level, purpose, flexible; region, country, programme when grouped by them):
     /// from the stored daily totals when they hold the query, else summed from one narrow read of the grants
-    /// (<see cref="MixGrantScan"/>), else (a source filter with place or programme) grouped by the database.
+    /// (<see cref="MixGrantScan"/>), else (a source filter with place or programme) grouped by the database. A scan's
+    /// rows that count in the cells only (<see cref="MixRow.CellsOnly"/>) leave the headline's classification to its
+    /// <see cref="MixGrantScan.Headline"/>, which the overload for a report returns.
     /// </summary>
     public async Task<IReadOnlyList<MixRow>> SumsAsync(long? funderId, MixQuery q, CancellationToken ct)
     {
@@ -78,8 +87,9 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>
-    /// The sums, and for a report with <paramref name="medians"/> that <see cref="MixGrantScan"/> answers (not from
-    /// the daily totals) the scan, which kept every grant's amount, so that the medians need no second read.
+    /// The sums, and for a report that <see cref="MixGrantScan"/> answers (not from the daily totals) the scan: its
+    /// headline rows (<see cref="MixGrantScan.Headline"/>) and, with <paramref name="medians"/>, every grant's amount
+    /// it kept, so that the medians need no second read.
     /// </summary>
     public async Task<(IReadOnlyList<MixRow> Rows, MixGrantScan? Scan)> SumsAsync(
         long funderId,
@@ -88,13 +98,13 @@ internal sealed class MixStore(Db db)
         CancellationToken ct
     )
     {
-        if (!medians || MixMedianRead.ReadsGrants(q))
+        if (MixMedianRead.ReadsGrants(q))
         {
             return (await SumsAsync(funderId, q, ct), null);
         }
 
         await using var connection = await db.OpenAsync(ct);
-        var scan = new MixGrantScan(db, funderId, q, keepGrants: true);
+        var scan = new MixGrantScan(db, funderId, q, keepGrants: medians);
         return (await scan.ReadAsync(connection, ct), scan);
     }
 

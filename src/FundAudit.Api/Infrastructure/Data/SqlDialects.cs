@@ -113,6 +113,8 @@ internal abstract class DialectBase : IDbDialect
 
     public virtual string FastValueCompression => "";
 
+    public virtual bool UpperCostsMoreThanALookup => true;
+
     /// <summary>The engine's names of the logical column types.</summary>
     protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
 
@@ -125,6 +127,8 @@ internal abstract class DialectBase : IDbDialect
 internal sealed class SqliteDialect : DialectBase
 {
     protected override int MaxParameters => 32_766; // SQLITE_MAX_VARIABLE_NUMBER since 3.32
+
+    public override bool UpperCostsMoreThanALookup => false;
 
     // One row per statement: Dapper then prepares it once and runs it per row (see IDbDialect).
     public override int UpsertRowsPerStatement(int columns) => 1;

@@ -1,0 +1,86 @@
+namespace FundAudit.Api.Features.Audit;
+
+/// <summary>The scan's read of the grants in the report's currency, summed by the database.</summary>
+internal sealed partial class MixGrantScan
+{
+    /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
+    /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day), with
+    /// the headline's rows and whether another currency is stored when the statement carries them.</summary>
+    private async Task ReadReportCurrencyAsync(
+        DbConnection connection,
+        string where,
+        IReadOnlyDictionary<string, object> p,
+        CancellationToken ct
+    )
+    {
+        var split = MixReportCurrency.Splits(funderId, q);
+        var headline = split ? MixFilter.OverDayTotals(funderId, q).Where : null;
+        var (sql, o) = MixReportCurrency.Sql(
+            where,
+            q,
+            _corrections.Count > 0,
+            funderId is null,
+            headline,
+            probe: funderId is not null
+        );
+        var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
+        await db.Engine.ReadRowsAsync(
+            connection,
+            sql,
+            p,
+            row =>
+            {
+                switch ((MixReportCurrency.Part)row.Int64(0))
+                {
+                    case MixReportCurrency.Part.OtherCurrency:
+                        _others = true;
+                        return;
+                    case MixReportCurrency.Part.Headline:
+                        _headline.Add(HeadlineRow(row, day, currency));
+                        return;
+                }
+
+                AddSum(
+                    new Key(
+                        o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
+                        day,
+                        currency,
+                        TextId(row, 3, 1),
+                        TextId(row, 4, 2),
+                        FlexibleOf(row, 5),
+                        -1,
+                        o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
+                        o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1,
+                        split
+                    ),
+                    row.Int64(1),
+                    row.Int64(2)
+                );
+            },
+            ct
+        );
+    }
+
+    /// <summary>A headline row of the daily totals: flexible stored as 1, 0 or −1 (unclassified).</summary>
+    private MixRow HeadlineRow(IRowCursor row, int day, int currency) =>
+        RowOf(
+            new Key(
+                funderId!.Value,
+                day,
+                currency,
+                TextId(row, 3, 1),
+                TextId(row, 4, 2),
+                row.Int64(6) switch
+                {
+                    1 => 1,
+                    0 => 0,
+                    _ => -1,
+                },
+                -1,
+                -1,
+                -1,
+                false
+            ),
+            (row.Int64(1), row.Int64(2))
+        );
+}
