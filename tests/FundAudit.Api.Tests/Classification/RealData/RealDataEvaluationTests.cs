@@ -43,11 +43,7 @@ public sealed class RealDataEvaluationTests(ITestOutputHelper output)
     [InlineData("fresh4", new[] { "tuning", "heldout", "fresh", "fresh2", "fresh3" })]
     [InlineData("fresh5", new[] { "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4" })]
     [InlineData("fresh6", new[] { "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5" })]
-    [InlineData(
-        "fresh7",
-        new[] { "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6" },
-        5
-    )]
+    [InlineData("fresh7", new[] { "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6" }, 5)]
     public void A_fresh_part_is_disjoint_from_the_earlier_ones(string part, string[] earlier, int files = 6)
     {
         var fresh = Labels(part);
