@@ -254,6 +254,37 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task A_sensitive_grant_to_a_person_is_anonymised_like_any_other()
+    {
+        var tenant = await app.CreateTenantAsync();
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(Giving.Package(ToPerson("PERSON-3", "2025-04-02")))
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PutAsync(
+                "/api/grants/by-id/PERSON-3/sensitive",
+                Giving.Json(new JsonObject { ["sensitive"] = true })
+            )
+        );
+
+        foreach (var format in new[] { "json", "csv" })
+        {
+            var bytes = await tenant.Client.GetByteArrayAsync($"/api/audit/export/360giving.{format}?" + Period);
+            var text = Encoding.UTF8.GetString(bytes);
+            foreach (var canary in new[] { "PERSON-3", "Ana Canary", "XI-PERSON-CANARY-5", "GTIR020", "Atl" })
+            {
+                Assert.DoesNotContain(canary, text, StringComparison.OrdinalIgnoreCase);
+            }
+
+            var package = format == "json" ? JsonNode.Parse(bytes)!.AsObject() : GivingSchema.Unflatten(text);
+            Assert.Empty(GivingSchema.Problems(package));
+            var grant = Assert.Single(package["grants"]!.AsArray())!;
+            Assert.Null(grant["recipientIndividual"]);
+            Assert.Equal("Anonymous grantee", grant["recipientOrganization"]![0]!["name"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Another_funder_cannot_mark_list_or_export_these_grants()
     {
         var tenant = await PortfolioAsync();
