@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FundAudit.Api.Features.Classification;
 using FundAudit.Api.Features.GrantIngest;
-using FundAudit.Api.Features.GrantIngest.Imports;
 using FundAudit.Core.Geography;
 using FundAudit.Core.Money;
 
@@ -76,11 +75,17 @@ internal static class GivingGrantBuilder
             g["url"] = url;
         }
 
-        if (StoredRecipient.Read(row.ExtraJson).Individual)
+        // Only a grant with no organisation in its columns can go to a person: the others are not parsed again.
+        var person =
+            row.PjRecipientOrgId is null && row.PjRecipientOrgName is null
+                ? StoredRecipient.Read(row.ExtraJson)
+                : default;
+        if (person.Individual)
         {
             g["recipientIndividual"] = new JsonObject
             {
-                ["id"] = anonymise(IndividualKey + PersonId(stored, row.PjIdentifier)),
+                // The publisher's identifier of the person, else the grant's: one person, one pseudonym.
+                ["id"] = anonymise(IndividualKey + (person.PersonId ?? row.PjIdentifier)),
                 ["name"] = IndividualRecipient,
             };
         }
@@ -336,12 +341,6 @@ internal static class GivingGrantBuilder
     /// <summary>What a person's identifier is prefixed with before it is anonymised, so that it can never give the
     /// pseudonym of a grant whose identifier has the same text.</summary>
     private const string IndividualKey = "recipientIndividual\n";
-
-    /// <summary>The publisher's identifier of the person (the package's or the CSV's), else the grant's own.</summary>
-    private static string PersonId(JsonObject stored, string grantIdentifier) =>
-        Text(stored["recipientIndividual"] as JsonObject, "id")
-        ?? Text(stored[CsvGrantMapping.AdditionalColumns] as JsonObject, "Recipient Ind:Identifier")
-        ?? grantIdentifier;
 
     private static JsonObject Stored(GivingExportRow row) =>
         JsonNode.Parse(string.IsNullOrEmpty(row.ExtraJson) ? "{}" : row.ExtraJson) as JsonObject ?? [];
