@@ -30,7 +30,7 @@ internal static class MixDatabaseMedians
     /// Whether no stored daily total of the funder's period is in another currency than the report's: one short
     /// read (it stops at the first such total, and reads the period's totals only when there is none).
     /// </summary>
-    public static async Task<bool> OnlyInCurrencyAsync(Db db, long funderId, MixQuery q, CancellationToken ct)
+    private static async Task<bool> OnlyInCurrencyAsync(Db db, long funderId, MixQuery q, CancellationToken ct)
     {
         var sql = $"""
             SELECT 1 FROM grant_day_totals t
