@@ -19,6 +19,10 @@ namespace FundAudit.Benchmarks.Import;
 /// </summary>
 internal static class ImportBenchmark
 {
+    /// <summary>A count as written on the command line, with or without digit separators (1_000_000).</summary>
+    public static int Count(string text) =>
+        int.Parse(text.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var rows = 100_000;
@@ -31,10 +35,7 @@ internal static class ImportBenchmark
             switch (args[i])
             {
                 case "--rows":
-                    rows = int.Parse(
-                        args[++i].Replace("_", "", StringComparison.Ordinal),
-                        CultureInfo.InvariantCulture
-                    );
+                    rows = Count(args[++i]);
                     break;
                 case "--engine":
                     engine = args[++i].ToLowerInvariant();

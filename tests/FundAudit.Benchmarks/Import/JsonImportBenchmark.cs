@@ -32,10 +32,7 @@ internal static class JsonImportBenchmark
             switch (args[i])
             {
                 case "--rows":
-                    rows = int.Parse(
-                        args[++i].Replace("_", "", StringComparison.Ordinal),
-                        CultureInfo.InvariantCulture
-                    );
+                    rows = ImportBenchmark.Count(args[++i]);
                     break;
                 case "--format":
                     format = args[++i].ToLowerInvariant();
