@@ -94,58 +94,37 @@ internal static class PackageDates
     /// </summary>
     internal sealed class Evidence
     {
-        private string? dayFirst;
-        private string? monthFirst;
-        private string? ambiguous;
+        private readonly DateOrderProof<DateText> dates = new();
 
         /// <summary>Examines the dates of <c>grants[index]</c> that are not ISO dates.</summary>
         public void Add(int index, string? awardDate, List<GivingEvent>? plannedDates)
         {
             foreach (var d in Texts(index, awardDate, plannedDates, null))
             {
-                if (d.Text is not { Length: > 0 } t || IsoDate.TryParse(t, out _))
+                if (d.Text is { Length: > 0 } t && !IsoDate.TryParse(t, out _))
                 {
-                    continue;
-                }
-
-                switch (CsvDates.Examine(t))
-                {
-                    case CsvDates.Evidence.DayFirst:
-                        dayFirst ??= d.Path;
-                        break;
-                    case CsvDates.Evidence.MonthFirst:
-                        monthFirst ??= d.Path;
-                        break;
-                    case CsvDates.Evidence.Ambiguous:
-                        ambiguous ??= d.Path;
-                        break;
+                    dates.Examine(t, d); // its path is made only if a problem names it
                 }
             }
         }
 
         /// <summary>The order the request names (<paramref name="given"/>), or the one the dates prove, or what
         /// stops the package: the JSON path of a date, and the message's ProblemText key and arguments.</summary>
-        public (string Path, string Key, object[] Args)? Decide(DateOrder? given, out DateOrder order)
-        {
-            order = given ?? DateOrder.NotNeeded;
-            if (given is not null)
+        public (string Path, string Key, object[] Args)? Decide(DateOrder? given, out DateOrder order) =>
+            dates.Decide(given, out order) switch
             {
-                return null;
-            }
-
-            if (dayFirst is not null && monthFirst is not null)
-            {
-                return (monthFirst, "Package_DatesDisagree", [dayFirst, monthFirst]);
-            }
-
-            if ((dayFirst ?? monthFirst) is not null)
-            {
-                order = dayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
-                return null;
-            }
-
-            return ambiguous is null ? null : (ambiguous, "Package_DatesAmbiguous", [ambiguous]);
-        }
+                DateOrderVerdict.Disagree => (
+                    dates.MonthFirst.Path,
+                    "Package_DatesDisagree",
+                    [dates.DayFirst.Path, dates.MonthFirst.Path]
+                ),
+                DateOrderVerdict.Ambiguous => (
+                    dates.AmbiguousAt.Path,
+                    "Package_DatesAmbiguous",
+                    [dates.AmbiguousAt.Path]
+                ),
+                _ => null,
+            };
     }
 
     /// <summary>The date texts of one grant (paths under <c>grants[index]</c>); rewritable when

@@ -13,9 +13,7 @@ internal static partial class GrantCsvReader
         CsvReader reader,
         int[] dateColumns,
         long row,
-        ref (long Row, int Column)? dayFirst,
-        ref (long Row, int Column)? monthFirst,
-        ref (long Row, int Column)? ambiguous
+        DateOrderProof<(long Row, int Column)> dates
     )
     {
         foreach (var column in dateColumns)
@@ -27,80 +25,64 @@ internal static partial class GrantCsvReader
                 continue;
             }
 
-            switch (CsvDates.Examine(reader.GetString(column)))
-            {
-                case CsvDates.Evidence.DayFirst:
-                    dayFirst ??= (row, column);
-                    break;
-                case CsvDates.Evidence.MonthFirst:
-                    monthFirst ??= (row, column);
-                    break;
-                case CsvDates.Evidence.Ambiguous:
-                    ambiguous ??= (row, column);
-                    break;
-            }
+            dates.Examine(reader.GetString(column), (row, column));
         }
     }
 
     /// <summary>
     /// The order the uploader gave, or the one the file's slash dates prove, or why they cannot: they disagree, or
-    /// none decides.
+    /// none decides (<see cref="DateOrderProof{TPlace}"/>, the rule a JSON package's dates follow too).
     /// </summary>
     private static CsvInspection.Refused? DecideDateOrder(
         DateOrder? givenOrder,
-        RowScan scan,
+        DateOrderProof<(long Row, int Column)> dates,
         IReadOnlyList<string> headers,
         out DateOrder order,
         out DateOrderSource source,
         out long? orderRow
     )
     {
-        order = givenOrder ?? DateOrder.NotNeeded;
-        source = givenOrder is null ? DateOrderSource.NotNeeded : DateOrderSource.Given;
-        orderRow = null;
-        if (givenOrder is not null)
+        var verdict = dates.Decide(givenOrder, out order);
+        source = verdict switch
         {
-            return null;
-        }
-
-        if (scan.DayFirst is { } d && scan.MonthFirst is { } m)
+            DateOrderVerdict.Given => DateOrderSource.Given,
+            DateOrderVerdict.Proven => DateOrderSource.Detected,
+            _ => DateOrderSource.NotNeeded,
+        };
+        orderRow = verdict == DateOrderVerdict.Proven ? dates.Proof.Row : null;
+        switch (verdict)
         {
-            var (first, later, key) =
-                d.Row < m.Row ? (d, m, "File_DatesDisagreeDayFirst") : (m, d, "File_DatesDisagreeMonthFirst");
-            return new CsvInspection.Refused([
-                CsvFileProblem.Keyed(
-                    CsvProblemCodes.InconsistentDateFormat,
-                    headers[later.Column],
-                    later.Row,
-                    key,
-                    first.Row,
-                    headers[first.Column],
-                    later.Row,
-                    headers[later.Column]
-                ),
-            ]);
+            case DateOrderVerdict.Disagree:
+                var (first, later, key) =
+                    dates.DayFirst.Row < dates.MonthFirst.Row
+                        ? (dates.DayFirst, dates.MonthFirst, "File_DatesDisagreeDayFirst")
+                        : (dates.MonthFirst, dates.DayFirst, "File_DatesDisagreeMonthFirst");
+                return new CsvInspection.Refused([
+                    CsvFileProblem.Keyed(
+                        CsvProblemCodes.InconsistentDateFormat,
+                        headers[later.Column],
+                        later.Row,
+                        key,
+                        first.Row,
+                        headers[first.Column],
+                        later.Row,
+                        headers[later.Column]
+                    ),
+                ]);
+            case DateOrderVerdict.Ambiguous:
+                var a = dates.AmbiguousAt;
+                return new CsvInspection.Refused([
+                    CsvFileProblem.Keyed(
+                        CsvProblemCodes.AmbiguousDateFormat,
+                        headers[a.Column],
+                        a.Row,
+                        "File_DatesAmbiguous",
+                        a.Row,
+                        headers[a.Column]
+                    ),
+                ]);
+            default:
+                return null;
         }
-
-        if ((scan.DayFirst ?? scan.MonthFirst) is { } proof)
-        {
-            order = scan.DayFirst is not null ? DateOrder.DayFirst : DateOrder.MonthFirst;
-            source = DateOrderSource.Detected;
-            orderRow = proof.Row;
-        }
-        else if (scan.Ambiguous is { } a)
-        {
-            return new CsvInspection.Refused([
-                CsvFileProblem.Keyed(
-                    CsvProblemCodes.AmbiguousDateFormat,
-                    headers[a.Column],
-                    a.Row,
-                    "File_DatesAmbiguous",
-                    a.Row,
-                    headers[a.Column]
-                ),
-            ]);
-        }
-
-        return null;
     }
 }

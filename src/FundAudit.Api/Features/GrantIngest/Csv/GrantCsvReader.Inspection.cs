@@ -49,7 +49,7 @@ internal static partial class GrantCsvReader
         }
 
         if (
-            DecideDateOrder(givenOrder, scan, headers, out var order, out var source, out var orderRow) is
+            DecideDateOrder(givenOrder, scan.Dates, headers, out var order, out var source, out var orderRow) is
             { } dateRefused
         )
         {
@@ -190,12 +190,10 @@ internal static partial class GrantCsvReader
         CsvInspection.Refused? Refused,
         long DataRows,
         long BlankRows,
-        (long Row, int Column)? DayFirst,
-        (long Row, int Column)? MonthFirst,
-        (long Row, int Column)? Ambiguous
+        DateOrderProof<(long Row, int Column)> Dates
     )
     {
-        public static RowScan Stop(CsvInspection.Refused refused) => new(refused, 0, 0, null, null, null);
+        public static RowScan Stop(CsvInspection.Refused refused) => new(refused, 0, 0, new());
     }
 
     /// <summary>
@@ -211,9 +209,7 @@ internal static partial class GrantCsvReader
     )
     {
         var dateColumns = map.DateColumns.ToArray();
-        (long Row, int Column)? dayFirst = null,
-            monthFirst = null,
-            ambiguous = null;
+        var dates = new DateOrderProof<(long Row, int Column)>();
         long dataRows = 0,
             blankRows = 0;
         while (true)
@@ -249,7 +245,7 @@ internal static partial class GrantCsvReader
 
             if (findDateOrder)
             {
-                ExamineDates(reader, dateColumns, row, ref dayFirst, ref monthFirst, ref ambiguous);
+                ExamineDates(reader, dateColumns, row, dates);
             }
 
             var id = reader.GetSpan(map.Identifier).Trim(" \t"u8);
@@ -261,7 +257,7 @@ internal static partial class GrantCsvReader
 
         return UnterminatedQuoteLeft(malformed) is { } unterminated
             ? RowScan.Stop(unterminated)
-            : new RowScan(null, dataRows, blankRows, dayFirst, monthFirst, ambiguous);
+            : new RowScan(null, dataRows, blankRows, dates);
     }
 
     /// <summary>An unterminated quote among the malformed rows the reader noted and the scan did not meet.</summary>
