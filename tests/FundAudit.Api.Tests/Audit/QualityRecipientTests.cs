@@ -78,6 +78,18 @@ public abstract class QualityRecipientTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Equal(failing, await FailingIdsAsync(tenant, "recipient_without_country"));
 
         // Flags stored before this release had bit 2 set for each of them; migration 0030 clears it where it should.
+        // Identifiers were stored then as published, spaces and all (the JSON path trims its columns since 6 December
+        // 2026, as the CSV path always did).
+        Assert.Equal(
+            "GB-SC-SC012345",
+            await writes.ScalarAsync<string>(
+                "SELECT recipient_org_id FROM grants WHERE funder_id = @FunderId AND identifier = 'R-SPACE'"
+            )
+        );
+        await writes.ExecuteAsync(
+            "UPDATE grants SET recipient_org_id = ' GB-SC-SC012345' WHERE funder_id = @FunderId"
+                + " AND identifier = 'R-SPACE'"
+        );
         await writes.ExecuteAsync("UPDATE grants SET quality_flags = 4 WHERE funder_id = @FunderId");
         Assert.Equal(8, await FailingAsync(tenant, "recipient_without_country"));
         await writes.RunMigrationAsync("0030_recipient_country_from_identifier.sql");

@@ -33,17 +33,17 @@ internal static class GrantMapping
         {
             Identifier = g.Id!.Trim(),
             Title = g.Title?.Trim(),
-            Description = g.Description,
+            Description = Text(g.Description),
             Currency = currency,
             AmountAwardedMinor = awarded,
             AmountDisbursedMinor = disbursed,
             AwardDate = awardDate,
             PlannedStartDate = IsoDate.TryParse(planned?.StartDate, out var s) ? s : null,
             PlannedEndDate = IsoDate.TryParse(planned?.EndDate, out var e) ? e : null,
-            RecipientOrgId = recipient?.Id,
-            RecipientOrgName = recipient?.Name,
+            RecipientOrgId = Text(recipient?.Id),
+            RecipientOrgName = Text(recipient?.Name),
             RecipientIsIndividual = recipient is null && g.Extra?.ContainsKey("recipientIndividual") == true,
-            RecipientOrgCountry = recipient?.AddressCountry,
+            RecipientOrgCountry = Text(recipient?.AddressCountry),
             RecipientOrgPostalCode = ExtraText(recipient?.Extra, "postalCode"),
             RecipientOrgLocality = ExtraText(recipient?.Extra, "addressLocality"),
             RecipientOrgRegion = ExtraText(recipient?.Extra, "addressRegion"),
@@ -57,9 +57,11 @@ internal static class GrantMapping
                 ))
                 .ToList()
                 ?? [],
-            FundingOrgId = funder?.Id,
-            FundingOrgName = funder?.Name,
-            ProgrammeTitle = g.GrantProgramme?.Select(p => p.Title).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t)),
+            FundingOrgId = Text(funder?.Id),
+            FundingOrgName = Text(funder?.Name),
+            ProgrammeTitle = Text(
+                g.GrantProgramme?.Select(p => p.Title).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t))
+            ),
             FundingTypes = g.FundingType?.SelectMany(f => new[] { f.Code, f.Title })
                 .OfType<string>()
                 .Where(t => t.Length > 0)
@@ -95,12 +97,13 @@ internal static class GrantMapping
 
     /// <summary>A string member kept as extension data (the recipient's <c>postalCode</c>), or null.</summary>
     private static string? ExtraText(Dictionary<string, JsonElement>? extra, string name) =>
-        extra is not null
-        && extra.TryGetValue(name, out var v)
-        && v.ValueKind == JsonValueKind.String
-        && v.GetString() is { Length: > 0 } s
-            ? s
+        extra is not null && extra.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? Text(v.GetString())
             : null;
+
+    /// <summary>A published text as a column holds it: without surrounding white space, null when nothing is left
+    /// (as the CSV import reads a cell); the published JSON keeps it as sent.</summary>
+    private static string? Text(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     public static GivingGrant FromStoredJson(string json) =>
         JsonSerializer.Deserialize<GivingGrant>(json, StoredJson)

@@ -58,6 +58,55 @@ public sealed class RecipientAddressTests
     }
 
     [Fact]
+    public void Json_and_csv_texts_reach_the_columns_alike_without_surrounding_spaces()
+    {
+        var (_, rows) = Read(
+            Header360
+                + ",Recipient Org:Identifier,Recipient Org:Name,Recipient Org:Country,Recipient Org:Postal Code"
+                + ",Funding Org:Identifier,Funding Org:Name,Grant Programme:Title\n"
+                + "G1,Radio,\" Community radio \",GBP,10,2024-01-01,\" GB-CHC-1 \",\" ALLFM \",\" United Kingdom \""
+                + ",\" M19 2EQ \",\" GB-CHC-2 \",\" Fund \",\" Small grants \"\n"
+        );
+        var csv = Assert.Single(rows).Record!;
+        var json = GrantMapping.ToRecord(
+            GrantMapping.FromStoredJson(
+                """
+                {"id":"G1","title":"Radio","description":" Community radio ","currency":"GBP","amountAwarded":10,
+                 "awardDate":"2024-01-01",
+                 "recipientOrganization":[{"id":" GB-CHC-1 ","name":" ALLFM ","addressCountry":" United Kingdom ",
+                   "postalCode":" M19 2EQ "}],
+                 "fundingOrganization":[{"id":" GB-CHC-2 ","name":" Fund "}],
+                 "grantProgramme":[{"title":" Small grants "}]}
+                """
+            )
+        );
+        string?[] Texts(FundAudit.Core.Grants.GrantRecord r) =>
+            [
+                r.Description,
+                r.RecipientOrgId,
+                r.RecipientOrgName,
+                r.RecipientOrgCountry,
+                r.RecipientOrgPostalCode,
+                r.FundingOrgId,
+                r.FundingOrgName,
+                r.ProgrammeTitle,
+            ];
+        string?[] expected =
+        [
+            "Community radio",
+            "GB-CHC-1",
+            "ALLFM",
+            "United Kingdom",
+            "M19 2EQ",
+            "GB-CHC-2",
+            "Fund",
+            "Small grants",
+        ];
+        Assert.Equal(expected, Texts(csv));
+        Assert.Equal(expected, Texts(json));
+    }
+
+    [Fact]
     public void A_stored_grant_gives_its_address_back_for_reclassification()
     {
         var json = StoredRecipient.Read(
