@@ -55,6 +55,8 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
         );
         builder.UseSetting("DataProtection:CertificatePath", TestCertificates.Shared); // needed outside Development
         builder.UseSetting("DataProtection:CertificatePassword", TestCertificates.Password);
+        // Needed outside Development (PublicAddressCheck): the test server's own origin, as links had before.
+        builder.UseSetting("People:PublicBaseUrl", "http://localhost");
         // Tests move the shared fake clock by months (retention, purges): keys issued by the fixture last a century.
         builder.UseSetting("ApiKeys:MaxLifetimeDays", "36500");
         builder.UseSetting("RateLimits:PublicPermitLimit", "100000"); // every test client shares one address; the limit has its own test
@@ -168,6 +170,13 @@ public sealed class ContractCheckedFactory(WebApplicationFactory<Program> inner)
 
     public HttpClient CreateClient(WebApplicationFactoryClientOptions options) =>
         inner.CreateDefaultClient(options.BaseAddress, ContractClients.Handlers(options));
+
+    /// <summary>A client checked against the document, with <paramref name="handlers"/> after the checks.</summary>
+    public HttpClient CreateClient(params DelegatingHandler[] handlers)
+    {
+        var options = new WebApplicationFactoryClientOptions();
+        return inner.CreateDefaultClient(options.BaseAddress, [.. ContractClients.Handlers(options), .. handlers]);
+    }
 
     public void Dispose() => inner.Dispose();
 

@@ -50,6 +50,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         var start = Info([ServiceDll]);
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
+        start.Environment["People__PublicBaseUrl"] = $"http://127.0.0.1:{Port}"; // needed outside Development
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using FundAudit.Api.Features.Tenancy;
 using FundAudit.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FundAudit.Api.Tests.Tenancy;
@@ -134,9 +135,18 @@ public sealed partial class FundersCommandTests(SqliteApp app) : IClassFixture<S
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await FundersCommand.RunAsync(app.Services, args, stdout, stderr);
+        var code = await FundersCommand.RunAsync(Unaddressed.Services, args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>
+    /// The fixture's service without <c>People:PublicBaseUrl</c> (the fixture sets it), so that the command's own
+    /// default address is what a link shows; <c>AllowedHosts</c> lets it start outside Development.
+    /// </summary>
+    private ContractCheckedFactory Unaddressed =>
+        app.Shared("unaddressed", b =>
+            b.UseSetting("People:PublicBaseUrl", "").UseSetting("AllowedHosts", "localhost")
+        );
 
     private static string LastLine(string text) => text.TrimEnd('\n', '\r').Split('\n')[^1].TrimEnd('\r');
 

@@ -228,6 +228,7 @@ internal static class FormLoadBenchmark
         return new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["People__PublicBaseUrl"] = "http://127.0.0.1", // needed outside Development; no invitation is made
             ["Logging__LogLevel__Default"] = "Warning",
             ["Database__Provider"] = engine,
             ["Database__ConnectionString"] = database,

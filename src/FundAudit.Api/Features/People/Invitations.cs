@@ -143,11 +143,13 @@ internal sealed class Invitations(
     }
 
     /// <summary>The invitation's address: <see cref="PeopleOptions.PublicBaseUrl"/>, else the request's own
-    /// origin, else <c>http://localhost:5000</c> (the command line).</summary>
+    /// origin (in Development, or behind <c>AllowedHosts</c>: <see cref="PublicAddressCheck"/>), else
+    /// <c>http://localhost:5000</c> (the command line).</summary>
     public string Link(HttpContext? http, string token)
     {
-        var origin = options.PublicBaseUrl
-            ?? (
+        var origin = !string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            ? options.PublicBaseUrl
+            : (
                 http is null
                     ? "http://localhost:5000"
                     : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}"

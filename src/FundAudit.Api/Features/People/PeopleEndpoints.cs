@@ -13,6 +13,7 @@ internal static class PeopleEndpoints
         services.AddSingleton<FactorStore>();
         services.AddSingleton<SecondFactors>();
         services.AddSingleton<Invitations>();
+        services.AddHostedService<PublicAddressCheck>();
         services.AddSingleton<ThrottleStore>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PersonSignIn>();
