@@ -26,8 +26,10 @@ internal static class HttpSetup
             {
                 ctx.ProblemDetails.Extensions.Remove("exception");
                 ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+                AcceptedMediaTypes.Explain(ctx);
             }
         );
+        services.AddSingleton<AcceptedMediaTypes>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
