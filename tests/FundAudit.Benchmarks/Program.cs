@@ -8,7 +8,8 @@ return args.FirstOrDefault() switch
 {
     "evaluate" => ClassificationBenchmark.Evaluate(args[1..]),
     "evaluate-real" => ClassificationBenchmark.EvaluateReal(args[1..]),
-    "evaluate-model" => ModelEvaluation.Run(args[1..]),
+    "evaluate-model" => ModelEvaluation.Run(PurposeModel.Dimension, args[1..]),
+    "evaluate-level-model" => ModelEvaluation.Run(LevelModel.Dimension, args[1..]),
     "classify-speed" => ClassificationBenchmark.Speed(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "import-json" => await JsonImportBenchmark.RunAsync(args[1..]),
@@ -29,6 +30,8 @@ static int Usage()
                                                                   (tuning, heldout, heldout-second, fresh, fresh2, …, fresh7)
           evaluate-model [PART] [--in-sample] [--trainer sdca|lbfgs] [--words N] [--chars N]
                          [--l2 X] [--with-recipient] [--explain N]   a text model of purpose beside the rules
+          evaluate-level-model [PART] [the same options] [--facts all|none|NAME,…] [--train-weak]
+                                                                  a model of level (words, recipient name, facts)
           classify-speed [path-to-jsonl] [count]                  average classification time per grant
           import [--rows N] [--engine sqlite|postgres] [--keep] [--warm] [--quick]   CSV import beside the engine's raw load
           post-package [--file PATH] [--engine sqlite|postgres|both] [--runs N]

@@ -4,29 +4,33 @@ using FundAudit.Core.Classification;
 
 namespace FundAudit.Benchmarks.Classification;
 
-/// <summary>One labelled grant's answers: the rules' (with their confidence) and the model's.</summary>
-internal sealed record Outcome(
+/// <summary>One labelled grant's answers: the rules' (with their confidence and decision key), the model's.</summary>
+internal sealed record Outcome<T>(
     EvaluationCase Case,
     int Fold,
-    GrantPurpose Rules,
+    T Rules,
     double RulesConfidence,
-    ModelAnswer Model
+    string RulesKey,
+    ModelAnswer<T> Model
 );
 
 /// <summary>
-/// Does a statistical text model beat the rules on purpose (issue 13 item 3)? The evaluation tool only:
-///   evaluate-model [tuning] [options]   5-fold cross-validation inside the tuning part, the folds of
-///                                       <c>evaluate-real tuning --calibrate</c>
-///   evaluate-model tuning --in-sample   train on the tuning part and predict it (in-sample: a test of the path below)
-///   evaluate-model heldout|fresh|fresh2 train on the whole tuning part, predict the named part (run once, by the
+/// Does a statistical model beat the rules on purpose or level (issue 13 item 3)? The evaluation tool only:
+///   evaluate-model|evaluate-level-model [tuning] [options]   5-fold cross-validation inside the tuning part, the
+///                                       folds of <c>evaluate-real tuning --calibrate</c>
+///   … tuning --in-sample                train on the tuning part and predict it (in-sample: a test of the path below)
+///   … heldout|fresh|fresh2              train on the whole tuning part, predict the named part (run once, by the
 ///                                       lead: nothing is tuned on it)
-/// Options: --trainer sdca|lbfgs, --words N, --chars N (0: none), --l2 X, --with-recipient, --explain N.
+/// Options: --trainer sdca|lbfgs, --words N, --chars N (0: none), --l2 X, --with-recipient, --explain N,
+/// --train-weak (train on the grants whose rules' answer is below 0.7 only), and for level --facts all|none|NAME,NAME
+/// (the facts of <see cref="LevelModel"/>).
 /// </summary>
 internal static class ModelEvaluation
 {
     private const int Folds = Evaluation.CalibrationFolds;
 
-    public static int Run(string[] args)
+    public static int Run<T>(ModelDimension<T> d, string[] args)
+        where T : struct, Enum
     {
         var part = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "tuning";
         var options = ParseOptions(args);
@@ -34,65 +38,92 @@ internal static class ModelEvaluation
         var engine = ClassificationEngine.Default;
         var tuning = Load("tuning");
         Console.WriteLine(
-            $"rule set {engine.Rules.Version}; model {options}; tuning part {tuning.Count} grants "
+            $"{d.Name}; rule set {engine.Rules.Version}; model {options}; tuning part {tuning.Count} grants "
                 + $"({Environment.ProcessorCount} cores, one training thread)"
         );
         if (part == "tuning" && !args.Contains("--in-sample"))
         {
-            var outcomes = CrossValidate(engine, tuning, options, out var thresholds);
-            CheckSameFolds(engine, tuning, outcomes);
-            Console.Write(ModelReport.Format("5-fold cross-validation inside the tuning part", outcomes, thresholds));
-            Console.Write(ModelReport.Explained(outcomes, thresholds, explain));
+            var outcomes = CrossValidate(d, engine, tuning, options, out var thresholds);
+            CheckSameFolds(d, engine, tuning, outcomes);
+            Console.Write(
+                ModelReport.Format(d, "5-fold cross-validation inside the tuning part", outcomes, thresholds)
+            );
+            Console.Write(ModelReport.Explained(d, outcomes, thresholds, explain));
             return 0;
         }
 
         var target = part == "tuning" ? tuning : Load(part);
-        var p = ChooseThreshold(OutOfFold(tuning, options, f => true));
-        var model = PurposeTextModel.Train(tuning, options);
-        var predicted = Outcomes(engine, target, model.Predict(target, options, 5), fold: -1, shipped: true).ToList();
+        var fitted = Fitted(d, engine, tuning);
+        var trains = Trains(d, engine, fitted, options);
+        var p = ChooseThreshold(d, engine, fitted, OutOfFold(d, tuning, options, trains, f => true));
+        var model = TextModel<T>.Train(d, tuning.Where(trains), options);
+        var predicted = Outcomes(d, engine, target, model.Predict(target, options, 5), fold: -1, fitted: null).ToList();
         var title =
             part == "tuning"
                 ? "trained on the tuning part, predicting the tuning part: IN-SAMPLE (a test of the command only)"
                 : $"trained on the whole tuning part, predicting the {part} part ({target.Count} grants)";
         var thresholdsOfPart = new double[] { p };
-        Console.Write(ModelReport.Format(title, predicted, thresholdsOfPart));
-        Console.Write(ModelReport.Explained(predicted, thresholdsOfPart, explain));
+        Console.Write(ModelReport.Format(d, title, predicted, thresholdsOfPart));
+        Console.Write(ModelReport.Explained(d, predicted, thresholdsOfPart, explain));
         return 0;
     }
 
     /// <summary>Per fold: train on the other four and predict it; the override threshold p of the fold is chosen by
-    /// cross-validation inside the four training folds only (never on the predicted fold).</summary>
-    private static List<Outcome> CrossValidate(
+    /// cross-validation inside the four training folds only (never on the predicted fold), and the rules'
+    /// confidences are those of their decision paths fitted on the four training folds only.</summary>
+    private static List<Outcome<T>> CrossValidate<T>(
+        ModelDimension<T> d,
         ClassificationEngine engine,
         IReadOnlyList<EvaluationCase> cases,
         ModelOptions options,
         out double[] thresholds
     )
+        where T : struct, Enum
     {
-        var outcomes = new List<Outcome>();
+        var outcomes = new List<Outcome<T>>();
         thresholds = new double[Folds];
         for (var f = 0; f < Folds; f++)
         {
             var fold = f;
             var train = cases.Where(c => FoldOf(c.Id) != fold).ToList();
             var test = cases.Where(c => FoldOf(c.Id) == fold).ToList();
-            var model = PurposeTextModel.Train(train, options);
-            outcomes.AddRange(Outcomes(engine, test, model.Predict(test, options, 5), fold, shipped: false, train));
-            thresholds[f] = ChooseThreshold(OutOfFold(train, options, g => g != fold));
+            var fitted = Fitted(d, engine, train);
+            var trains = Trains(d, engine, fitted, options);
+            var model = TextModel<T>.Train(d, train.Where(trains), options);
+            outcomes.AddRange(Outcomes(d, engine, test, model.Predict(test, options, 5), fold, fitted));
+            thresholds[f] = ChooseThreshold(d, engine, fitted, OutOfFold(d, train, options, trains, g => g != fold));
         }
 
         return outcomes;
     }
 
+    /// <summary>The grants a model trains on: all, or with <see cref="ModelOptions.WeakTraining"/> those whose rules'
+    /// answer is below 0.7 (its decision path's confidence as <paramref name="fitted"/> on the training grants).
+    /// </summary>
+    private static Func<EvaluationCase, bool> Trains<T>(
+        ModelDimension<T> d,
+        ClassificationEngine engine,
+        IReadOnlyDictionary<string, double> fitted,
+        ModelOptions options
+    )
+        where T : struct, Enum =>
+        options.WeakTraining
+            ? c => Confidence(d.Rules(engine.Classify(c.Grant)), fitted) < ClassificationThresholds.High
+            : _ => true;
+
     /// <summary>The model's out-of-fold answers over <paramref name="cases"/> (the folds <paramref name="use"/>
-    /// keeps), each predicted by a model trained on the other folds of the same cases.</summary>
-    private static List<(EvaluationCase Case, ModelAnswer Model)> OutOfFold(
+    /// keeps), each predicted by a model trained on the other folds of the same cases (those
+    /// <paramref name="trains"/> keeps).</summary>
+    private static List<(EvaluationCase Case, ModelAnswer<T> Model)> OutOfFold<T>(
+        ModelDimension<T> d,
         IReadOnlyList<EvaluationCase> cases,
         ModelOptions options,
+        Func<EvaluationCase, bool> trains,
         Func<int, bool> use
     )
+        where T : struct, Enum
     {
-        var result = new List<(EvaluationCase, ModelAnswer)>();
+        var result = new List<(EvaluationCase, ModelAnswer<T>)>();
         for (var g = 0; g < Folds; g++)
         {
             var inner = g;
@@ -102,20 +133,26 @@ internal static class ModelEvaluation
                 continue;
             }
 
-            var model = PurposeTextModel.Train(cases.Where(c => FoldOf(c.Id) != inner), options);
+            var model = TextModel<T>.Train(d, cases.Where(c => FoldOf(c.Id) != inner && trains(c)), options);
             result.AddRange(test.Zip(model.Predict(test, options, 0)));
         }
 
         return result;
     }
 
-    /// <summary>The smallest model probability at which its answer replaces the rules': the one that makes the most
-    /// answers right on <paramref name="outOfFold"/>, of never, 0.95, 0.90 … 0.40 (ties: the higher p, fewer
-    /// overrides).</summary>
-    private static double ChooseThreshold(List<(EvaluationCase Case, ModelAnswer Model)> outOfFold)
+    /// <summary>The smallest model probability at which its answer replaces the rules' (where
+    /// <see cref="ModelDimension{T}.Overrides"/> lets it, the rules' confidences as <paramref name="fitted"/> gives
+    /// them): the one that makes the most answers right on <paramref name="outOfFold"/>, of never, 0.95, 0.90 … 0.40
+    /// (ties: the higher p, fewer overrides).</summary>
+    private static double ChooseThreshold<T>(
+        ModelDimension<T> d,
+        ClassificationEngine engine,
+        IReadOnlyDictionary<string, double> fitted,
+        List<(EvaluationCase Case, ModelAnswer<T> Model)> outOfFold
+    )
+        where T : struct, Enum
     {
-        var engine = ClassificationEngine.Default;
-        var rules = outOfFold.Select(o => engine.Classify(o.Case.Grant).Purpose.Value).ToList();
+        var rules = outOfFold.Select(o => d.Rules(engine.Classify(o.Case.Grant))).ToList();
         var (best, bestRight) = (1.01, -1);
         foreach (var p in new[] { 1.01 }.Concat(Enumerable.Range(0, 12).Select(i => 0.95 - (0.05 * i))))
         {
@@ -123,7 +160,8 @@ internal static class ModelEvaluation
             for (var i = 0; i < outOfFold.Count; i++)
             {
                 var (c, m) = outOfFold[i];
-                right += (m.Probability >= p ? m.Purpose : rules[i]) == c.Purpose ? 1 : 0;
+                var overrides = d.Overrides(m, rules[i].Value, Confidence(rules[i], fitted), p);
+                right += d.Right(overrides ? m.Answer : rules[i].Value, c) ? 1 : 0;
             }
 
             (best, bestRight) = right > bestRight ? (Math.Round(p, 2), right) : (best, bestRight);
@@ -133,42 +171,46 @@ internal static class ModelEvaluation
     }
 
     /// <summary>The outcomes of <paramref name="test"/>: the rules' answers with the shipped confidences, or (in
-    /// cross-validation) with the confidences of their decision paths fitted on <paramref name="train"/> only, as
-    /// <c>evaluate-real tuning --calibrate</c> scores them.</summary>
-    private static IEnumerable<Outcome> Outcomes(
+    /// cross-validation) with the confidences of their decision paths <paramref name="fitted"/> on the training folds
+    /// only, as <c>evaluate-real tuning --calibrate</c> scores them.</summary>
+    private static IEnumerable<Outcome<T>> Outcomes<T>(
+        ModelDimension<T> d,
         ClassificationEngine engine,
         IReadOnlyList<EvaluationCase> test,
-        IReadOnlyList<ModelAnswer> model,
+        IReadOnlyList<ModelAnswer<T>> model,
         int fold,
-        bool shipped,
-        IReadOnlyList<EvaluationCase>? train = null
+        IReadOnlyDictionary<string, double>? fitted
     )
+        where T : struct, Enum
     {
-        var fitted = shipped ? null : FittedPurpose(engine, train ?? []);
         for (var i = 0; i < test.Count; i++)
         {
-            var r = engine.Classify(test[i].Grant).Purpose;
-            var confidence =
-                fitted is null ? r.Confidence
-                : Evaluation.DecisionOf(r.Evidence) is { } key ? fitted.GetValueOrDefault(key)
-                : 0;
-            yield return new Outcome(test[i], fold, r.Value, confidence, model[i]);
+            var r = d.Rules(engine.Classify(test[i].Grant));
+            var confidence = fitted is null ? r.Confidence : Confidence(r, fitted);
+            var key = Evaluation.DecisionOf(r.Evidence) ?? "(none)";
+            yield return new Outcome<T>(test[i], fold, r.Value, confidence, key, model[i]);
         }
     }
 
-    private static IReadOnlyDictionary<string, double> FittedPurpose(
+    private static double Confidence<T>(Dimension<T> r, IReadOnlyDictionary<string, double> fitted) =>
+        Evaluation.DecisionOf(r.Evidence) is { } key ? fitted.GetValueOrDefault(key) : 0;
+
+    /// <summary>The confidence of each of the dimension's decision paths, fitted on <paramref name="train"/>.</summary>
+    private static IReadOnlyDictionary<string, double> Fitted<T>(
+        ModelDimension<T> d,
         ClassificationEngine engine,
         IReadOnlyList<EvaluationCase> train
     )
+        where T : struct, Enum
     {
         var tally = new Dictionary<string, (int Answers, int Right)>(StringComparer.Ordinal);
         foreach (var c in train)
         {
-            var r = engine.Classify(c.Grant).Purpose;
+            var r = d.Rules(engine.Classify(c.Grant));
             if (Evaluation.DecisionOf(r.Evidence) is { } key)
             {
                 var (n, k) = tally.GetValueOrDefault(key);
-                tally[key] = (n + 1, k + (r.Value == c.Purpose ? 1 : 0));
+                tally[key] = (n + 1, k + (d.Right(r.Value, c) ? 1 : 0));
             }
         }
 
@@ -178,18 +220,20 @@ internal static class ModelEvaluation
     /// <summary>The folds must be those of <c>evaluate-real tuning --calibrate</c>: the rules' right answers per
     /// fold and their wrong answers at ≥ 0.7 out of fold are compared with <see cref="Evaluation.CrossValidate"/>.
     /// </summary>
-    private static void CheckSameFolds(
+    private static void CheckSameFolds<T>(
+        ModelDimension<T> d,
         ClassificationEngine engine,
         IReadOnlyList<EvaluationCase> cases,
-        List<Outcome> o
+        List<Outcome<T>> o
     )
+        where T : struct, Enum
     {
-        var theirs = Evaluation.CrossValidate(engine, cases).Single(d => d.Dimension == "purpose");
+        var theirs = Evaluation.CrossValidate(engine, cases).Single(x => x.Dimension == d.Name);
         var mine = Enumerable
             .Range(0, Folds)
-            .Select(f => (o.Count(x => x.Fold == f), o.Count(x => x.Fold == f && x.Rules == x.Case.Purpose)))
+            .Select(f => (o.Count(x => x.Fold == f), o.Count(x => x.Fold == f && d.Right(x.Rules, x.Case))))
             .ToList();
-        var wrongHigh = o.Count(x => x.Rules != x.Case.Purpose && x.RulesConfidence >= ClassificationThresholds.High);
+        var wrongHigh = o.Count(x => !d.Right(x.Rules, x.Case) && x.RulesConfidence >= ClassificationThresholds.High);
         if (!mine.SequenceEqual(theirs.FoldRight) || wrongHigh != theirs.WrongHigh)
         {
             throw new InvalidOperationException("the folds differ from evaluate-real tuning --calibrate's");
@@ -210,7 +254,9 @@ internal static class ModelEvaluation
             int.Parse(Option(args, "--words") ?? "2", CultureInfo.InvariantCulture),
             int.Parse(Option(args, "--chars") ?? "4", CultureInfo.InvariantCulture),
             float.Parse(Option(args, "--l2") ?? "0.001", CultureInfo.InvariantCulture),
-            args.Contains("--with-recipient")
+            args.Contains("--with-recipient"),
+            Option(args, "--facts") ?? "all",
+            args.Contains("--train-weak")
         );
 
     private static string? Option(string[] args, string name)
