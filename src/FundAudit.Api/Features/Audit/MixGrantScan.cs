@@ -78,7 +78,7 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
         await ReadCorrectionsAsync(connection, where, p, ct);
         where += MixFilter.PlaceKeys(q, p, db.Dialect);
         _others = true;
-        if (MixReportCurrency.Applies(q, keepGrants))
+        if (MixReportCurrency.Applies(q, keepGrants, db.Dialect))
         {
             // A funder whose period has no grant in another currency needs no scan: the report-currency statement
             // says whether a daily total is in another (the field view, of several funders, always scans).
