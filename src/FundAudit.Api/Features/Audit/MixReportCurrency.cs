@@ -41,6 +41,17 @@ internal static class MixReportCurrency
     public static bool Applies(MixQuery q, bool keepGrants, IDbDialect dialect) =>
         (!keepGrants || dialect.EveryValue(Amount) is not null) && !q.GroupBy.Contains("year");
 
+    /// <summary>
+    /// Whether a stored daily total of the funder's period (@FunderId, @From, @To) is in another currency than the
+    /// report's.
+    /// </summary>
+    public const string OtherCurrencyStored = $"""
+        EXISTS (
+            SELECT 1 FROM grant_day_totals o
+            WHERE o.funder_id = @FunderId AND o.award_date >= @From AND o.award_date <= @To
+              AND o.currency <> @{Parameter})
+        """;
+
     /// <summary>The grant's amount, as the statement sums it.</summary>
     private const string Amount = "g.amount_awarded";
 
@@ -143,10 +154,7 @@ internal static class MixReportCurrency
 
                 UNION ALL
                 SELECT {(int)Part.OtherCurrency}, 0, 0, NULL, NULL, NULL, NULL{nulls}
-                WHERE EXISTS (
-                    SELECT 1 FROM grant_day_totals o
-                    WHERE o.funder_id = @FunderId AND o.award_date >= @From AND o.award_date <= @To
-                      AND o.currency <> @{Parameter})
+                WHERE {OtherCurrencyStored}
                 """;
         }
 
