@@ -59,16 +59,7 @@ public abstract class MixOneCurrencyMedianTests<TApp>(TApp app) : IClassFixture<
     {
         var tenant = await SeedAsync();
         var expected = await FromScratchAsync(tenant.FunderId, groupBy.Split(','), filter);
-        var mix = await HttpAssert.OkJsonAsync(
-            await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}{filter}")
-        );
-        var actual = mix.GetProperty("cells")
-            .EnumerateArray()
-            .ToDictionary(
-                c => string.Join('/', groupBy.Split(',').Select(d => c.GetProperty("key").GetProperty(d).GetString())),
-                c => c.GetProperty("medianMinor").GetInt64()
-            );
-        Assert.Equal(expected, actual);
+        Assert.Equal(expected, await CellMediansAsync(tenant, groupBy, filter));
     }
 
     [Fact]
@@ -107,16 +98,21 @@ public abstract class MixOneCurrencyMedianTests<TApp>(TApp app) : IClassFixture<
 
         // The USD grant (125.00 at 1.25 = 100.00 EUR) converted by the service, among the EUR grants' arrays.
         var expected = await FromScratchAsync(tenant.FunderId, groupBy.Split(','), filter, g => g.Amount == 12500);
+        Assert.Equal(expected, await CellMediansAsync(tenant, groupBy, filter));
+    }
+
+    /// <summary>The report's cells' <c>medianMinor</c> over HTTP, keyed by their grouped values.</summary>
+    private static async Task<Dictionary<string, long>> CellMediansAsync(Tenant tenant, string groupBy, string filter)
+    {
         var mix = await HttpAssert.OkJsonAsync(
             await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}{filter}")
         );
-        var actual = mix.GetProperty("cells")
+        return mix.GetProperty("cells")
             .EnumerateArray()
             .ToDictionary(
                 c => string.Join('/', groupBy.Split(',').Select(d => c.GetProperty("key").GetProperty(d).GetString())),
                 c => c.GetProperty("medianMinor").GetInt64()
             );
-        Assert.Equal(expected, actual);
     }
 
     private static long MedianOf(IReadOnlyList<decimal> sorted) =>
