@@ -32,7 +32,7 @@ internal static class AuditMixBenchmark
     /// <summary>The grants' currencies, drawn evenly: EUR (the reports' currency), USD and GBP, or what
     /// FUNDAUDIT_BENCH_CURRENCIES lists ("EUR" alone: a funder publishing in its own currency, as 99.9 % of the real
     /// files' grants are). The draw is the same either way, so the other columns do not change.</summary>
-    private static readonly string[] CurrenciesUsed = (
+    internal static readonly string[] CurrenciesUsed = (
         Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_CURRENCIES") ?? "EUR,USD,GBP"
     ).Split(',');
     private static readonly string[] CountriesUsed = ["HN", "GT", "KE", "UG", "PH", "CO", "GB", "BR"];

@@ -48,22 +48,30 @@ internal static class AuditReports
                 + "with includeMedian=true on PostgreSQL the same with percentile_cont(0.5)) | ratio"
         );
         var identical = 0;
+        // FUNDAUDIT_BENCH_ONLY: the mixes whose names contain one of the parts, without medians; a part ending in
+        // "+median" times that mix with medians instead (beside PostgreSQL's median floor).
         var only = Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_ONLY")?.Split(';');
-        foreach (var r in Mixes.Where(r => only is null || only.Any(o => r.Name.Contains(o, StringComparison.Ordinal))))
+        bool Named(Report r, bool medians) =>
+            only is null
+            || only.Any(o =>
+                o.EndsWith(WithMedians, StringComparison.Ordinal) == medians
+                && r.Name.Contains(medians ? o[..^WithMedians.Length] : o, StringComparison.Ordinal)
+            );
+        foreach (var r in Mixes.Where(r => Named(r, false) || Named(r, true)))
         {
             var q = QueryOf(r, period);
             var floor = await TimeAsync(runs, () => FloorAsync(db, q));
             // The floor of a median report: the same GROUP BY with the engine's own median (PostgreSQL); SQLite has
             // no median aggregate, so there it stays the plain sum's.
             var medianFloor =
-                engine == "postgres" && only is null ? await TimeAsync(runs, () => FloorAsync(db, q, Median)) : floor;
+                engine == "postgres" && Named(r, true) ? await TimeAsync(runs, () => FloorAsync(db, q, Median)) : floor;
             var sums = new Dictionary<bool, string>();
-            foreach (var medians in only is null ? new[] { false, true } : [false])
+            foreach (var medians in new[] { false, true }.Where(m => Named(r, m)))
             {
                 var ms = await TimeAsync(runs, async () =>
                 {
                     var m = (await mix.ComputeAsync(1, q, medians, CancellationToken.None)).Mix!;
-                    sums[medians] = SumsOf(m);
+                    sums[medians] = SumsOf(m) + (medians ? ";" + MediansOf(m) : "");
                     return m.Cells.Count;
                 });
                 if (medians)
@@ -83,22 +91,22 @@ internal static class AuditReports
             }
 
             // The sums of a report with medians (MixGrantScan keeping every grant) must be those of the report without.
-            identical += sums.Count == 2 && sums[false] == sums[true] ? 1 : 0;
-            if (only is not null)
+            identical += sums.Count == 2 && sums[false] == SumsOf(sums[true]) ? 1 : 0;
+            foreach (var (medians, answer) in only is null ? [] : sums)
             {
-                Console.WriteLine($"[{engine}] mix {r.Name} sums: {Hash(sums[false])}");
+                Console.WriteLine($"[{engine}] mix {r.Name}{(medians ? WithMedians : "")} sums: {Hash(answer)}");
             }
         }
 
         if (only is not null)
         {
-            return; // FUNDAUDIT_BENCH_ONLY: the named mixes without medians, nothing else
+            return; // FUNDAUDIT_BENCH_ONLY: the named mixes, nothing else
         }
 
         Console.WriteLine(
             $"[{engine}] cells and totals without medians equal those with medians in {identical} of {Mixes.Length} mixes"
         );
-        await CompareMediansAsync(sp.GetRequiredService<MixStore>(), engine, period);
+        await CompareMediansAsync(sp, engine, period);
 
         var trendQuery = new MixQuery(
             period,
@@ -159,40 +167,30 @@ internal static class AuditReports
     }
 
     /// <summary>
-    /// Where the database computes the medians (every grant in EUR, PostgreSQL): each mix's medians as it computes
-    /// them beside those of the service's own path (every grant read and selected, <see cref="MixMedians"/>), cell by
-    /// cell, rounded to the cent as the report rounds them.
+    /// With every grant in EUR (the report's currency, converted at 1): each mix's medians as the report computes
+    /// them (for the place and programme groupings and the filters, from the scan's arrays of amounts on PostgreSQL)
+    /// beside those of the service's own read of every grant (<see cref="MixMedians"/>), as the report rounds them to
+    /// the cent, cell by cell in value order.
     /// </summary>
-    private static async Task CompareMediansAsync(MixStore store, string engine, AuditPeriod period)
+    private static async Task CompareMediansAsync(IServiceProvider sp, string engine, AuditPeriod period)
     {
-        static Dictionary<string, long> ByCell(IEnumerable<MedianRow> rows) =>
-            rows.GroupBy(m => $"{m.Level}|{m.Purpose}|{m.Flexible}|{m.Year}|{m.Region}|{m.Country}|{m.Programme}")
-                .ToDictionary(g => g.Key, g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
+        var (store, mix) = (sp.GetRequiredService<MixStore>(), sp.GetRequiredService<MixCalculator>());
         var (compared, equal) = (0, 0);
-        foreach (var r in Mixes)
+        foreach (var r in AuditMixBenchmark.CurrenciesUsed.SequenceEqual(["EUR"]) ? Mixes : [])
         {
             var q = QueryOf(r, period);
-            if (!await store.MediansInDatabaseAsync(1, q, CancellationToken.None))
-            {
-                continue;
-            }
-
-            var computed = ByCell((await store.ComputeMediansAsync(1, q, CancellationToken.None))!);
-            var read = ByCell(
-                (await store.ReadMediansAsync(1, q, CancellationToken.None)).Rows(
-                    new Dictionary<(string, DateOnly), decimal>(),
-                    "EUR"
-                )
-            );
+            var report = (await mix.ComputeAsync(1, q, medians: true, CancellationToken.None)).Mix!;
+            var read = (await store.ReadMediansAsync(1, q, CancellationToken.None))
+                .Rows(new Dictionary<(string, DateOnly), decimal>(), "EUR")
+                .GroupBy(m => (m.Level, m.Purpose, m.Flexible, m.Year, m.Region, m.Country, m.Programme))
+                .Select(g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));
             compared++;
-            equal +=
-                computed.Count == read.Count && computed.All(kv => read.GetValueOrDefault(kv.Key, -1) == kv.Value)
-                    ? 1
-                    : 0;
+            equal += read.Order().SequenceEqual(report.Cells.Select(c => c.MedianMinor).Order()) ? 1 : 0;
         }
 
         Console.WriteLine(
-            $"[{engine}] medians computed by the database equal the service's own in {equal} of {compared} mixes"
+            $"[{engine}] medians of the report equal those of the service's own read of every grant in {equal} of "
+                + $"{compared} mixes"
         );
     }
 
@@ -207,6 +205,15 @@ internal static class AuditReports
             null,
             4
         );
+
+    private const string WithMedians = "+median";
+
+    /// <summary>The sums' part of <see cref="SumsOf(MixResult)"/> followed by the medians.</summary>
+    private static string SumsOf(string withMedians) => withMedians[..withMedians.LastIndexOf(';')];
+
+    /// <summary>A mix's cells' medians (key, median), in the cells' order.</summary>
+    private static string MediansOf(MixResult m) =>
+        string.Join(",", m.Cells.Select(c => $"{string.Join(",", c.Key.Values)}~{c.MedianMinor}"));
 
     /// <summary>A mix's cells (key, amount, grants) and headline figures, without the medians.</summary>
     private static string SumsOf(MixResult m) =>

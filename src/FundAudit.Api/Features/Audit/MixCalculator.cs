@@ -72,7 +72,7 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
         CancellationToken ct
     )
     {
-        await using var grants = await MedianGrantsRead.StartAsync(sums, funderId, q, medians, ct);
+        await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
         var (rows, scan) = await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
@@ -96,7 +96,7 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
         IReadOnlyList<MedianRow> medianRows =
             !medians || rows.Count == 0 ? []
             : grants.SumsKeepGrants ? scan!.Medians(MixFactors.Of(pairs, q.Currency))
-            : await grants.RowsAsync(MixFactors.Of(pairs, q.Currency), q);
+            : await grants.RowsAsync(MixFactors.Of(pairs, q.Currency));
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, headline, medianRows, row =>

@@ -5,7 +5,8 @@ internal sealed partial class MixGrantScan
 {
     /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
     /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day), with
-    /// the headline's rows and whether another currency is stored when the statement carries them.</summary>
+    /// the headline's rows and whether another currency is stored when the statement carries them; with
+    /// <c>keepGrants</c>, each group's amounts (one array a group) kept for <see cref="Medians"/>.</summary>
     private async Task ReadReportCurrencyAsync(
         DbConnection connection,
         string where,
@@ -21,7 +22,8 @@ internal sealed partial class MixGrantScan
             _corrections.Count > 0,
             funderId is null,
             headline,
-            probe: funderId is not null
+            probe: funderId is not null,
+            keepGrants ? db.Dialect : null
         );
         var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
         await db.Engine.ReadRowsAsync(
@@ -40,7 +42,7 @@ internal sealed partial class MixGrantScan
                         return;
                 }
 
-                AddSum(
+                var group = AddSum(
                     new Key(
                         o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
                         day,
@@ -56,6 +58,13 @@ internal sealed partial class MixGrantScan
                     row.Int64(1),
                     row.Int64(2)
                 );
+                if (o.Amounts >= 0)
+                {
+                    foreach (var amount in row.Int64s(o.Amounts))
+                    {
+                        _grants.Add((group, amount));
+                    }
+                }
             },
             ct
         );

@@ -103,27 +103,17 @@ internal static class MixMedianRead
 /// <summary>
 /// The medians of a report, started from the start of the report, beside its sums: the grants read
 /// (<see cref="MixStore.ReadMediansAsync"/>) when <see cref="MixMedianRead.ReadsGrants"/> (on two connections, then
-/// selected in memory: faster than the database's own sort, measured), else, for a report grouped by place or
-/// programme but not filtered (a filter's scan keeps only its own grants, cheaper than the database's second read and
-/// sort), computed by the database when every grant of the period is in the report's currency
-/// (<see cref="MixDatabaseMedians"/>: the sums then take the report-currency GROUP BY instead of a scan keeping every
-/// grant), else kept by the sums' scan (<see cref="SumsKeepGrants"/>);
-/// disposing it stops a read the report no longer needs (the sums failed, a rate
-/// was missing) and waits for it, so that no connection outlives the report.
+/// selected in memory: faster than the database's own sort, measured), else kept by the sums' scan
+/// (<see cref="SumsKeepGrants"/>: on PostgreSQL the report-currency grants as one array of amounts per group of the
+/// statement that sums them, <see cref="MixReportCurrency"/>); disposing it stops a read the report no longer needs
+/// (the sums failed, a rate was missing) and waits for it, so that no connection outlives the report.
 /// </summary>
 internal sealed class MedianGrantsRead : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
     private readonly Task<MixMedians>? _read;
-    private readonly Task<IReadOnlyList<MedianRow>?>? _computed;
-    private readonly Func<CancellationToken, Task<MixMedians>> _readGrants;
 
-    private MedianGrantsRead(
-        CancellationTokenSource stop,
-        Task<MixMedians>? read,
-        Task<IReadOnlyList<MedianRow>?>? computed,
-        Func<CancellationToken, Task<MixMedians>> readGrants
-    ) => (_stop, _read, _computed, _readGrants) = (stop, read, computed, readGrants);
+    private MedianGrantsRead(CancellationTokenSource stop, Task<MixMedians>? read) => (_stop, _read) = (stop, read);
 
     /// <summary>Whether the sums must keep every grant for the medians (the scan's own read serves them).</summary>
     public bool SumsKeepGrants { get; private init; }
@@ -133,63 +123,26 @@ internal sealed class MedianGrantsRead : IAsyncDisposable
 
     /// <summary>Starts the medians of a report with <paramref name="medians"/> (unless the sums' scan keeps
     /// them).</summary>
-    public static async Task<MedianGrantsRead> StartAsync(
-        MixStore store,
-        long funderId,
-        MixQuery q,
-        bool medians,
-        CancellationToken ct
-    )
+    public static MedianGrantsRead Start(MixStore store, long funderId, MixQuery q, bool medians, CancellationToken ct)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task<MixMedians> ReadGrants(CancellationToken token) =>
-            Task.Run(() => store.ReadMediansAsync(funderId, q, token), token);
         var reads = medians && MixMedianRead.ReadsGrants(q);
-        var filtered = q.Region is not null || q.Country is not null || q.Programme is not null;
-        if (medians && !reads && !filtered && await store.MediansInDatabaseAsync(funderId, q, ct))
-        {
-            var computed = Task.Run(() => store.ComputeMediansAsync(funderId, q, stop.Token), stop.Token);
-            return new MedianGrantsRead(stop, null, computed, ReadGrants);
-        }
-
-        return new MedianGrantsRead(stop, reads ? ReadGrants(stop.Token) : null, null, ReadGrants)
-        {
-            SumsKeepGrants = medians && !reads,
-        };
+        var read = reads ? Task.Run(() => store.ReadMediansAsync(funderId, q, stop.Token), stop.Token) : null;
+        return new MedianGrantsRead(stop, read) { SumsKeepGrants = medians && !reads };
     }
 
-    /// <summary>
-    /// The one or two middle values of every cell (or the median itself, when the database computed it): the
-    /// grants read converted with <paramref name="factors"/>; when the database declined (a grant in another
-    /// currency was written since the check), the grants read now, the report's currency converted at 1 on any day.
-    /// </summary>
+    /// <summary>The one or two middle values of every cell: the grants read converted with
+    /// <paramref name="factors"/>.</summary>
     public async Task<IReadOnlyList<MedianRow>> RowsAsync(
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
-        MixQuery q
-    )
-    {
-        if (_computed is null)
-        {
-            return (await Grants).Rows(factors);
-        }
-
-        if (await _computed is { } rows)
-        {
-            return rows;
-        }
-
-        return (await _readGrants(_stop.Token)).Rows(factors, q.Currency);
-    }
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors
+    ) => (await Grants).Rows(factors);
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        foreach (var read in new Task?[] { _read, _computed })
+        if (_read is not null)
         {
-            if (read is not null)
-            {
-                await read.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await ((Task)_read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         _stop.Dispose();

@@ -4,8 +4,10 @@ namespace FundAudit.Api.Features.Audit;
 /// The grants already in the report's currency, summed by the database by the report's own groups instead of by day:
 /// converting a sum of the report's currency to itself is the identity (<c>CurrencyConversion.Convert</c> returns the
 /// amount unchanged, no rate and no rounding, for any rate pair), so these grants need no rate and no day, and their
-/// sums add up to the same cells and totals, to the cent, as their daily groups did. Only for a report without
-/// medians (which need every grant) and not grouped by year (whose bucket is read from each row's award day).
+/// sums add up to the same cells and totals, to the cent, as their daily groups did. Not for a report grouped by year
+/// (whose bucket is read from each row's award day); for a report with medians (which need every grant) only where
+/// the engine sends each group's amounts as one array (<see cref="IDbDialect.EveryValue"/>, PostgreSQL): its
+/// grants' values are their amounts (converted at 1), so the group's array is all its medians need.
 /// </summary>
 internal static class MixReportCurrency
 {
@@ -32,8 +34,26 @@ internal static class MixReportCurrency
     /// totals' flexible (1, 0 or −1); the optional ones follow.</summary>
     public const int FixedColumns = 7;
 
-    /// <summary>Whether the report-currency grants of <paramref name="q"/> may be summed by the database.</summary>
-    public static bool Applies(MixQuery q, bool keepGrants) => !keepGrants && !q.GroupBy.Contains("year");
+    /// <summary>
+    /// Whether the report-currency grants of <paramref name="q"/> may be summed by the database: with
+    /// <paramref name="keepGrants"/> (medians), only where <paramref name="dialect"/> sends each group's amounts.
+    /// </summary>
+    public static bool Applies(MixQuery q, bool keepGrants, IDbDialect dialect) =>
+        (!keepGrants || dialect.EveryValue(Amount) is not null) && !q.GroupBy.Contains("year");
+
+    /// <summary>
+    /// Whether a stored daily total of the funder's period (@FunderId, @From, @To) is in another currency than the
+    /// report's.
+    /// </summary>
+    public const string OtherCurrencyStored = $"""
+        EXISTS (
+            SELECT 1 FROM grant_day_totals o
+            WHERE o.funder_id = @FunderId AND o.award_date >= @From AND o.award_date <= @To
+              AND o.currency <> @{Parameter})
+        """;
+
+    /// <summary>The grant's amount, as the statement sums it.</summary>
+    private const string Amount = "g.amount_awarded";
 
     /// <summary>
     /// Whether the funder's report <paramref name="q"/> (not filtered, so its headline covers every grant of the
@@ -54,17 +74,20 @@ internal static class MixReportCurrency
     /// NULL unless grouped by) and the headline's rows follow, from the daily totals, in the same statement (one
     /// snapshot, so they sum to the same grants), with a row for each class of the other currencies' totals if any.
     /// Else, with <paramref name="probe"/>, one more row when a daily total of the funder's period is in another
-    /// currency (instead of a statement of its own before).
+    /// currency (instead of a statement of its own before). With <paramref name="amounts"/> (the dialect's
+    /// <see cref="IDbDialect.EveryValue"/>), each group's amounts follow as the last column (NULL on other rows).
     /// </summary>
-    public static (string Sql, (int Country, int Programme, int Funder) Ordinals) Sql(
+    public static (string Sql, (int Country, int Programme, int Funder, int Amounts) Ordinals) Sql(
         string where,
         MixQuery q,
         bool corrections,
         bool funder,
         string? headline = null,
-        bool probe = false
+        bool probe = false,
+        IDbDialect? amounts = null
     )
     {
+        var every = amounts?.EveryValue(Amount);
         var (country, programme) = (MixFilter.GroupsByPlace(q), q.GroupBy.Contains("programme"));
         string Classified(string name) =>
             headline is not null && !q.GroupBy.Contains(name) ? "NULL"
@@ -95,12 +118,17 @@ internal static class MixReportCurrency
                 ? " LEFT JOIN grant_corrections c ON c.grant_id = g.id"
                 : "";
         var next = FixedColumns;
-        var ordinals = (country ? next++ : -1, programme ? next++ : -1, funder ? next : -1);
-        var nulls = string.Concat(optional.Select(_ => ", NULL"));
-        var selected = string.Concat(optional.Select(o => ", " + o));
+        var ordinals = (
+            country ? next++ : -1,
+            programme ? next++ : -1,
+            funder ? next++ : -1,
+            every is not null ? next : -1
+        );
+        var nulls = string.Concat(optional.Select(_ => ", NULL")) + (every is not null ? ", NULL" : "");
+        var selected = string.Concat(optional.Select(o => ", " + o)) + (every is not null ? ", " + every : "");
         var classified = $"{Classified("level")}, {Classified("purpose")}, {Classified("flexible")}";
         var sql = $"""
-            SELECT {(int)Part.Grants}, COUNT(*), SUM(g.amount_awarded), {classified}, NULL{selected}
+            SELECT {(int)Part.Grants}, COUNT(*), SUM({Amount}), {classified}, NULL{selected}
             FROM grants g{join}
             WHERE {where} AND {Condition}
             GROUP BY {string.Join(", ", keys)}
@@ -126,10 +154,7 @@ internal static class MixReportCurrency
 
                 UNION ALL
                 SELECT {(int)Part.OtherCurrency}, 0, 0, NULL, NULL, NULL, NULL{nulls}
-                WHERE EXISTS (
-                    SELECT 1 FROM grant_day_totals o
-                    WHERE o.funder_id = @FunderId AND o.award_date >= @From AND o.award_date <= @To
-                      AND o.currency <> @{Parameter})
+                WHERE {OtherCurrencyStored}
                 """;
         }
 

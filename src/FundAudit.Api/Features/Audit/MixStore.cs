@@ -114,16 +114,6 @@ internal sealed class MixStore(Db db)
     public Task<MixMedians> ReadMediansAsync(long funderId, MixQuery q, CancellationToken ct) =>
         MixMedianRead.ReadAsync(db, funderId, q, ct);
 
-    /// <summary>Whether the database computes the medians of the funder's report <paramref name="q"/>
-    /// (<see cref="MixDatabaseMedians.ServesAsync"/>).</summary>
-    public Task<bool> MediansInDatabaseAsync(long funderId, MixQuery q, CancellationToken ct) =>
-        MixDatabaseMedians.ServesAsync(db, funderId, q, ct);
-
-    /// <summary>The medians of the funder's report <paramref name="q"/> computed by the database, or null
-    /// (<see cref="MixDatabaseMedians.ReadAsync"/>).</summary>
-    public Task<IReadOnlyList<MedianRow>?> ComputeMediansAsync(long funderId, MixQuery q, CancellationToken ct) =>
-        MixDatabaseMedians.ReadAsync(db, funderId, q, ct);
-
     private static string From(MixQuery q) => FromGrants + MixFilter.RegionJoin(q);
 
     /// <summary>

@@ -78,11 +78,11 @@ internal interface IDbDialect
     string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
 
     /// <summary>
-    /// An aggregate answering twice the median of the integer <paramref name="expression"/> over the group (the sum of
-    /// its one or two middle values, an integer), exact while every value is under 2^52 in absolute value; null where
-    /// the engine has no such aggregate (SQLite; SQL Server's PERCENTILE_CONT is a window function).
+    /// An aggregate answering every value of the integer <paramref name="expression"/> over the group as one array
+    /// (read with <see cref="IRowCursor.Int64s"/>), in no particular order; null where the engine has no array (SQLite,
+    /// SQL Server).
     /// </summary>
-    string? TwiceTheMedian(string expression);
+    string? EveryValue(string expression);
 
     /// <summary>The engine's type for a column of the logical <paramref name="type"/>.</summary>
     string TypeName(ColumnType type);

@@ -23,6 +23,10 @@ internal interface IRowCursor
     bool TextIs(int ordinal, string value);
 
     string Text(int ordinal);
+
+    /// <summary>The column's array of integers (an aggregate of <see cref="IDbDialect.EveryValue"/>): only on an engine
+    /// that has one.</summary>
+    long[] Int64s(int ordinal);
 }
 
 /// <summary>Any ADO.NET reader (PostgreSQL, SQL Server): plain typed getters.</summary>
@@ -48,6 +52,8 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
         !reader.IsDBNull(ordinal) && string.Equals(Text(ordinal), value, StringComparison.Ordinal);
 
     public string Text(int ordinal) => _texts[ordinal] ??= reader.GetString(ordinal); // once per row and column
+
+    public long[] Int64s(int ordinal) => reader.GetFieldValue<long[]>(ordinal);
 
     public static async Task ReadAsync(
         DbConnection connection,
@@ -128,6 +134,8 @@ internal sealed class SqliteRowCursor : IRowCursor
     }
 
     public string Text(int ordinal) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, ordinal));
+
+    public long[] Int64s(int ordinal) => throw new NotSupportedException("SQLite has no array of integers.");
 
     public static Task ReadAsync(
         SqliteConnection connection,

@@ -103,7 +103,7 @@ internal abstract class DialectBase : IDbDialect
     public virtual string CreateTempTable(string name, IReadOnlyList<(string Column, ColumnType Type)> columns) =>
         $"CREATE TEMP TABLE IF NOT EXISTS {name} ({ColumnDefinitions(columns)}); DELETE FROM {name};";
 
-    public virtual string? TwiceTheMedian(string expression) => null;
+    public virtual string? EveryValue(string expression) => null;
 
     public abstract bool IsUniqueViolation(Exception exception);
 
@@ -164,10 +164,8 @@ internal sealed class PostgresDialect : DialectBase
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    // percentile_cont interpolates in double precision: the mean of the two middle values, exact (and so twice it an
-    // integer) while they are under 2^52; one sort per group, as the engine's own median report does.
-    public override string? TwiceTheMedian(string expression) =>
-        $"CAST(percentile_cont(0.5) WITHIN GROUP (ORDER BY {expression}) * 2 AS bigint)";
+    // Hashed with the group's other aggregates (no sort), sent as one binary array per group.
+    public override string? EveryValue(string expression) => $"array_agg({expression})";
 
     public override string CommitWithoutWaitingForFlush => "SET LOCAL synchronous_commit = off;";
 

@@ -9,15 +9,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>
-/// The medians of a funder whose grants are all in the report's currency (EUR), which PostgreSQL computes itself for
-/// the place and programme groupings (<see cref="MixDatabaseMedians"/>) and the service still reads grant by grant
-/// for the others, the filters and on SQLite: over HTTP, for every grouping and
-/// filter, each cell's <c>medianMinor</c> equals a from-scratch median of the cell's grants (sorted; the mean of the
-/// two middle ones when the count is even, rounded to a cent half to even), with ties, odd and even cells, a mean on
-/// half a cent, corrections, countries spelled several ways and a grant without programme. Then one grant in USD
-/// turns the database path off (and the statement itself declines, should one arrive after the check).
+/// The medians of a funder whose grants are all in the report's currency (EUR), which PostgreSQL sends as one array
+/// of amounts per group of the statement summing them for the place and programme groupings and the filters
+/// (<see cref="MixReportCurrency"/>, <see cref="MixGrantScan"/>) and the service reads grant by grant for the
+/// others and on SQLite: over HTTP, for every grouping and filter, each cell's <c>medianMinor</c> equals a
+/// from-scratch median of the cell's grants (sorted; the mean of the two middle ones when the count is even, rounded
+/// to a cent half to even), with ties, odd and even cells, a mean on half a cent, corrections, countries spelled
+/// several ways (groups of several texts merged into one cell), one resolving to no region and a grant without
+/// programme. Then one grant in USD, read by the scan and converted, lands in its cell beside the arrays.
 /// </summary>
-public abstract class MixDatabaseMedianTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixOneCurrencyMedianTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FundAuditApp
 {
     private const string Period = "from=2024-01-01&to=2025-12-31&currency=EUR&includeMedian=true";
@@ -58,19 +59,7 @@ public abstract class MixDatabaseMedianTests<TApp>(TApp app) : IClassFixture<TAp
     {
         var tenant = await SeedAsync();
         var expected = await FromScratchAsync(tenant.FunderId, groupBy.Split(','), filter);
-        var mix = await HttpAssert.OkJsonAsync(
-            await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}{filter}")
-        );
-        var actual = mix.GetProperty("cells")
-            .EnumerateArray()
-            .ToDictionary(
-                c => string.Join('/', groupBy.Split(',').Select(d => c.GetProperty("key").GetProperty(d).GetString())),
-                c => c.GetProperty("medianMinor").GetInt64()
-            );
-        Assert.Equal(expected, actual);
-
-        var q = QueryOf(groupBy.Split(','));
-        Assert.Equal(app is PostgresApp, await Store.MediansInDatabaseAsync(tenant.FunderId, q, default));
+        Assert.Equal(expected, await CellMediansAsync(tenant, groupBy, filter));
     }
 
     [Fact]
@@ -87,12 +76,13 @@ public abstract class MixDatabaseMedianTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Equal(3, byProgramme["none"].Count); // odd
     }
 
-    [Fact]
-    public async Task A_grant_in_another_currency_turns_the_database_path_off()
+    [Theory]
+    [InlineData("programme", "")]
+    [InlineData("level,country", "")]
+    [InlineData("level", "&country=HN")]
+    public async Task A_grant_in_another_currency_lands_in_its_cell_converted(string groupBy, string filter)
     {
         var tenant = await SeedAsync();
-        var q = QueryOf(["level", "purpose"]);
-        Assert.Equal(app is PostgresApp, await Store.MediansInDatabaseAsync(tenant.FunderId, q, default));
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsync(
                 "/api/audit/rates",
@@ -104,44 +94,38 @@ public abstract class MixDatabaseMedianTests<TApp>(TApp app) : IClassFixture<TAp
                 Giving.Package([AuditGrants.Prevention("U-1", 125.00m, "USD", "2024-05-01")])
             )
         );
+        await MixSeed.PlaceAsync(app, tenant, [("U-1", "HN", "Protection")]);
 
-        Assert.False(await Store.MediansInDatabaseAsync(tenant.FunderId, q, default));
-        Assert.Null(await Store.ComputeMediansAsync(tenant.FunderId, q, default)); // the statement sees it too
-        var mix = await HttpAssert.OkJsonAsync(
-            await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy=flexible")
-        );
-        var expected = (await GrantsAsync(tenant.FunderId))
-            .GroupBy(g => g.Flexible)
-            .ToDictionary(c => c.Key, c => MedianOf([.. c.Select(g => g.Amount == 12500 ? 10000m : g.Amount).Order()]));
-        var actual = mix.GetProperty("cells")
-            .EnumerateArray()
-            .ToDictionary(
-                c => c.GetProperty("key").GetProperty("flexible").GetString()!,
-                c => c.GetProperty("medianMinor").GetInt64()
-            );
-        Assert.Equal(expected, actual); // the USD grant (125.00 at 1.25 = 100.00 EUR) converted, by the service
+        // The USD grant (125.00 at 1.25 = 100.00 EUR) converted by the service, among the EUR grants' arrays.
+        var expected = await FromScratchAsync(tenant.FunderId, groupBy.Split(','), filter, g => g.Amount == 12500);
+        Assert.Equal(expected, await CellMediansAsync(tenant, groupBy, filter));
     }
 
-    private MixStore Store => app.Services.GetRequiredService<MixStore>();
-
-    private static MixQuery QueryOf(string[] groupBy) =>
-        new(
-            new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2025, 12, 31)),
-            "EUR",
-            groupBy,
-            null,
-            null,
-            null,
-            null,
-            1
+    /// <summary>The report's cells' <c>medianMinor</c> over HTTP, keyed by their grouped values.</summary>
+    private static async Task<Dictionary<string, long>> CellMediansAsync(Tenant tenant, string groupBy, string filter)
+    {
+        var mix = await HttpAssert.OkJsonAsync(
+            await tenant.Client.GetAsync($"/api/audit/mix?{Period}&groupBy={groupBy}{filter}")
         );
+        return mix.GetProperty("cells")
+            .EnumerateArray()
+            .ToDictionary(
+                c => string.Join('/', groupBy.Split(',').Select(d => c.GetProperty("key").GetProperty(d).GetString())),
+                c => c.GetProperty("medianMinor").GetInt64()
+            );
+    }
 
     private static long MedianOf(IReadOnlyList<decimal> sorted) =>
         (long)Math.Round((sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2m, MidpointRounding.ToEven);
 
     /// <summary>The cells' medians from scratch: the grants (corrections winning) filtered and keyed as the API keys
     /// its cells, each cell's amounts sorted.</summary>
-    private async Task<Dictionary<string, long>> FromScratchAsync(long funderId, string[] dims, string filter)
+    private async Task<Dictionary<string, long>> FromScratchAsync(
+        long funderId,
+        string[] dims,
+        string filter,
+        Func<Grant, bool>? inUsd = null
+    )
     {
         var grants = (await GrantsAsync(funderId)).Where(g =>
             filter switch
@@ -165,7 +149,10 @@ public abstract class MixDatabaseMedianTests<TApp>(TApp app) : IClassFixture<TAp
             };
         return grants
             .GroupBy(g => string.Join('/', dims.Select(d => Key(g, d))))
-            .ToDictionary(c => c.Key, c => MedianOf([.. c.Select(g => (decimal)g.Amount).Order()]));
+            .ToDictionary(
+                c => c.Key,
+                c => MedianOf([.. c.Select(g => inUsd?.Invoke(g) == true ? g.Amount / 1.25m : g.Amount).Order()])
+            );
     }
 
     private async Task<List<Grant>> GrantsAsync(long funderId)
@@ -226,6 +213,6 @@ public abstract class MixDatabaseMedianTests<TApp>(TApp app) : IClassFixture<TAp
     }
 }
 
-public sealed class SqliteMixDatabaseMedianTests(SqliteApp app) : MixDatabaseMedianTests<SqliteApp>(app);
+public sealed class SqliteMixOneCurrencyMedianTests(SqliteApp app) : MixOneCurrencyMedianTests<SqliteApp>(app);
 
-public sealed class PostgresMixDatabaseMedianTests(PostgresApp app) : MixDatabaseMedianTests<PostgresApp>(app);
+public sealed class PostgresMixOneCurrencyMedianTests(PostgresApp app) : MixOneCurrencyMedianTests<PostgresApp>(app);
