@@ -118,13 +118,9 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
             return true;
         }
 
-        var p = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["FunderId"] = funderId!.Value,
-            ["From"] = q.Period.From,
-            ["To"] = q.Period.To,
-            [MixReportCurrency.Parameter] = q.Currency,
-        };
+        // The funder's period as the daily totals are read (@FunderId, @From, @To): keepGrants comes with a funder.
+        var (_, p) = MixFilter.OverDayTotals(funderId, q);
+        p[MixReportCurrency.Parameter] = q.Currency;
         var others = false;
         var sql = $"SELECT 1 WHERE {MixReportCurrency.OtherCurrencyStored}";
         await db.Engine.ReadRowsAsync(connection, sql, p, _ => others = true, ct);
