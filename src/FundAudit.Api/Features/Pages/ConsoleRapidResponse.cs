@@ -56,7 +56,7 @@ internal static partial class ConsoleRapidResponse
     {
         var funds = await rapidResponse.ListFundsAsync(user, ct);
         var filter = new ListRequests.Request(
-            Blank(fund),
+            ConsoleForms.Blank(fund),
             Known<RequestState>(state),
             Known<UrgencyTier>(tier),
             sla is "at_risk" or "breached" ? sla : null,
@@ -236,8 +236,6 @@ internal static partial class ConsoleRapidResponse
 
     private static decimal? Amount(string? typed) =>
         TypedAmount.TryParse(PageLanguage.NormalizeNumber(typed ?? ""), out var a) ? a : null;
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string? Known<TEnum>(string? value)
         where TEnum : struct, Enum => WireName.TryParse<TEnum>(value, out _) ? value!.Trim().ToLowerInvariant() : null;

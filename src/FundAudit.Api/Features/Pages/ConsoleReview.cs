@@ -62,10 +62,10 @@ internal static class ConsoleReview
                 ? c
                 : null;
         var request = new SetCorrection.Request(
-            Blank(form["level"]),
-            Blank(form["purpose"]),
+            ConsoleForms.Blank(form["level"]),
+            ConsoleForms.Blank(form["purpose"]),
             null,
-            Blank(form["reason"])
+            ConsoleForms.Blank(form["reason"])
         );
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -175,6 +175,4 @@ internal static class ConsoleReview
 
     /// <summary>The form field ids of one grant's row: unique in the page whatever the identifier holds.</summary>
     public static string FieldId(string field, int row) => $"{field}-{row.ToString(CultureInfo.InvariantCulture)}";
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
