@@ -33,6 +33,7 @@ internal sealed class MixMedians(
     private int _lastDay = int.MinValue;
     private readonly string?[] _texts = new string?[dimensions.Count + 1];
     private string? _lastCurrency;
+    private string? _atPar;
     private int _lastCurrencyId;
     private Cell _lastCell;
     private int _lastCellId = -1;
@@ -63,6 +64,29 @@ internal sealed class MixMedians(
 
     /// <summary>Adds the current row: converts its amount and files it under its cell.</summary>
     public void Add(IRowCursor row)
+    {
+        var n = dimensions.Count;
+        File(CellAt(row), TextAt(row, n)!, row.Date(n + 1), row.Int64(n + 2));
+    }
+
+    /// <summary>
+    /// Adds every amount of the current row's array (the cell's grouped dimensions, then the array of
+    /// <see cref="IDbDialect.EveryValue"/>): grants in the report's currency <paramref name="currency"/>, which
+    /// converts at 1 on any day, so that each is filed under one <paramref name="date"/> and
+    /// <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal}, string)"/> needs no factor for it.
+    /// </summary>
+    public void AddAtPar(IRowCursor row, string currency, DateOnly date)
+    {
+        _atPar = currency;
+        var cell = CellAt(row);
+        foreach (var amount in row.Int64s(dimensions.Count))
+        {
+            File(cell, currency, date, amount);
+        }
+    }
+
+    /// <summary>The cell of the current row: its first columns are the grouped dimensions.</summary>
+    private Cell CellAt(IRowCursor row)
     {
         string? level = null,
             purpose = null,
@@ -99,13 +123,7 @@ internal sealed class MixMedians(
             }
         }
 
-        var n = dimensions.Count;
-        File(
-            new Cell(level, purpose, flexible, year, region, country, programme),
-            TextAt(row, n)!,
-            row.Date(n + 1),
-            row.Int64(n + 2)
-        );
+        return new Cell(level, purpose, flexible, year, region, country, programme);
     }
 
     /// <summary>
@@ -174,6 +192,7 @@ internal sealed class MixMedians(
             _grants[_count++] = new Grant(cells[g.Cell], currencies[g.Currency], g.Day, g.Amount);
         }
 
+        _atPar ??= other._atPar;
         _lastCellId = -1;
     }
 
@@ -198,6 +217,7 @@ internal sealed class MixMedians(
             return rows;
         }
 
+        identity ??= _atPar;
         var (starts, values) = Converted(FactorTable(factorsByDay, identity));
         if (values is null)
         {
