@@ -25,7 +25,15 @@ internal static class MixMedianRead
     /// <param name="funderId">The funder whose report it is.</param>
     /// <param name="q">The report.</param>
     /// <param name="ct">Stops the reads.</param>
-    public static async Task<MixMedians> ReadAsync(Db db, long funderId, MixQuery q, CancellationToken ct)
+    /// <param name="rows">Whether to read every grant as a row even where <see cref="MixMedianArrays"/> may serve
+    /// (the benchmark's check of the arrays against the rows).</param>
+    public static async Task<MixMedians> ReadAsync(
+        Db db,
+        long funderId,
+        MixQuery q,
+        CancellationToken ct,
+        bool rows = false
+    )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
         p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
@@ -38,9 +46,10 @@ internal static class MixMedianRead
                 FROM {FromGrants}{MixFilter.RegionJoin(q)}
                 WHERE {where} AND g.award_date {op} @Split
                 """;
-        var arrays = MixMedianArrays.Applies(q, db.Dialect)
-            ? await MixMedianArrays.SqlAsync(db, q, where, p, ct)
-            : null;
+        var arrays =
+            !rows && MixMedianArrays.Applies(q, db.Dialect)
+                ? await MixMedianArrays.SqlAsync(db, q, where, p, ct)
+                : null;
         var split = await SplitAsync(db, q, p, ct);
         if (arrays is not null && await BothAsync(m => MixMedianArrays.Reader(m, q), arrays) is { } kept)
         {
