@@ -69,19 +69,17 @@ internal sealed class MixMedians(
         File(CellAt(row), TextAt(row, n)!, row.Date(n + 1), row.Int64(n + 2));
     }
 
-    /// <summary>
-    /// Adds every amount of the current row's array (the cell's grouped dimensions, then the array of
-    /// <see cref="IDbDialect.EveryValue"/>): grants in the report's currency <paramref name="currency"/>, which
-    /// converts at 1 on any day, so that each is filed under one <paramref name="date"/> and
-    /// <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal}, string)"/> needs no factor for it.
-    /// </summary>
+    /// <summary>Adds every amount of the row's array (the cell's grouped dimensions, then the array of
+    /// <see cref="IDbDialect.EveryValue"/>): grants in the report's currency, at 1 on any day, so each is filed under
+    /// one <paramref name="date"/> and <see cref="Rows()"/> needs no factor for <paramref name="currency"/>.</summary>
     public void AddAtPar(IRowCursor row, string currency, DateOnly date)
     {
         _atPar = currency;
-        var cell = CellAt(row);
-        foreach (var amount in row.Int64s(dimensions.Count))
+        var amounts = row.Int64s(dimensions.Count);
+        Reserve(CellAt(row), currency, date, amounts.Length);
+        foreach (var amount in amounts)
         {
-            File(cell, currency, date, amount);
+            _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, date.DayNumber, amount);
         }
     }
 
@@ -144,9 +142,16 @@ internal sealed class MixMedians(
         File(cell, group.Currency, group.AwardDate, amount);
     }
 
-    /// <summary>Keeps one grant: its cell's number (the previous row's when the cell is the same), its currency's
-    /// number, its award day and its amount.</summary>
+    /// <summary>Keeps one grant: its cell's and currency's numbers, its award day and its amount.</summary>
     private void File(Cell cell, string currency, DateOnly date, long amount)
+    {
+        Reserve(cell, currency, date, 1);
+        _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, date.DayNumber, amount);
+    }
+
+    /// <summary>Makes room for <paramref name="count"/> grants of one cell, currency and day: their cell's number
+    /// (the previous row's when the cell is the same) and currency's number.</summary>
+    private void Reserve(Cell cell, string currency, DateOnly date, int count)
     {
         if (_lastCellId < 0 || cell != _lastCell)
         {
@@ -163,12 +168,10 @@ internal sealed class MixMedians(
         var day = date.DayNumber;
         _firstDay = Math.Min(_firstDay, day);
         _lastDay = Math.Max(_lastDay, day);
-        if (_count == _grants.Length)
+        if (_count + count > _grants.Length)
         {
-            Array.Resize(ref _grants, _count * 2);
+            Array.Resize(ref _grants, Math.Max(_count * 2, _count + count));
         }
-
-        _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, day, amount);
     }
 
     /// <summary>Adds every grant <paramref name="other"/> read (another range of the same query) to these.</summary>
