@@ -56,7 +56,7 @@ public abstract class MixMedianArraysTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(await FromScratchAsync(tenant.FunderId, q), await MediansAsync(tenant.FunderId, q));
 
         // A grant in USD (125.00 at 1.25 = 100.00 EUR): every grant read and converted.
-        await PostUsdAsync(tenant);
+        await MixSeed.PostUsdGrantAsync(tenant);
         Assert.Equal(await FromScratchAsync(tenant.FunderId, q), await MediansAsync(tenant.FunderId, q));
     }
 
@@ -79,7 +79,7 @@ public abstract class MixMedianArraysTests<TApp>(TApp app) : IClassFixture<TApp>
         await CorrectAsync(tenant);
         sql = await MixMedianArrays.SqlAsync(db, q, where, p, default);
         Assert.Contains("grant_corrections c", sql!(">="), StringComparison.Ordinal);
-        await PostUsdAsync(tenant);
+        await MixSeed.PostUsdGrantAsync(tenant);
         Assert.Null(await MixMedianArrays.SqlAsync(db, q, where, p, default));
     }
 
@@ -198,21 +198,6 @@ public abstract class MixMedianArraysTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         await MixSeed.CorrectAsync(tenant, "E-2", new JsonObject { ["level"] = "regional", ["flexible"] = true });
         await MixSeed.CorrectAsync(tenant, "E-7", new JsonObject { ["purpose"] = "collective" });
-    }
-
-    private static async Task PostUsdAsync(Tenant tenant)
-    {
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsync(
-                "/api/audit/rates",
-                PortfolioWrites.Csv("date,currency,rate_to_base,base\n2024-05-01,USD,1.25,EUR\n")
-            )
-        );
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostPackageAsync(
-                Giving.Package([AuditGrants.Prevention("U-1", 125.00m, "USD", "2024-05-01")])
-            )
-        );
     }
 }
 
