@@ -83,17 +83,7 @@ public abstract class MixOneCurrencyMedianTests<TApp>(TApp app) : IClassFixture<
     public async Task A_grant_in_another_currency_lands_in_its_cell_converted(string groupBy, string filter)
     {
         var tenant = await SeedAsync();
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostAsync(
-                "/api/audit/rates",
-                PortfolioWrites.Csv("date,currency,rate_to_base,base\n2024-05-01,USD,1.25,EUR\n")
-            )
-        );
-        await HttpAssert.OkJsonAsync(
-            await tenant.Client.PostPackageAsync(
-                Giving.Package([AuditGrants.Prevention("U-1", 125.00m, "USD", "2024-05-01")])
-            )
-        );
+        await MixSeed.PostUsdGrantAsync(tenant);
         await MixSeed.PlaceAsync(app, tenant, [("U-1", "HN", "Protection")]);
 
         // The USD grant (125.00 at 1.25 = 100.00 EUR) converted by the service, among the EUR grants' arrays.

@@ -67,4 +67,21 @@ internal static class MixSeed
             await tenant.Client.PutAsJsonAsync($"/api/grants/{id}/classification", correction)
         );
     }
+
+    /// <summary>Posts a rate of 1.25 USD per EUR on 2024-05-01 and one grant U-1 of 125.00 USD that day (100.00
+    /// EUR): a second currency among a funder's EUR grants.</summary>
+    public static async Task PostUsdGrantAsync(Tenant tenant)
+    {
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostAsync(
+                "/api/audit/rates",
+                PortfolioWrites.Csv("date,currency,rate_to_base,base\n2024-05-01,USD,1.25,EUR\n")
+            )
+        );
+        await HttpAssert.OkJsonAsync(
+            await tenant.Client.PostPackageAsync(
+                Giving.Package([AuditGrants.Prevention("U-1", 125.00m, "USD", "2024-05-01")])
+            )
+        );
+    }
 }

@@ -174,13 +174,14 @@ internal static class AuditReports
     /// </summary>
     private static async Task CompareMediansAsync(IServiceProvider sp, string engine, AuditPeriod period)
     {
-        var (store, mix) = (sp.GetRequiredService<MixStore>(), sp.GetRequiredService<MixCalculator>());
+        var (db, mix) = (sp.GetRequiredService<Db>(), sp.GetRequiredService<MixCalculator>());
         var (compared, equal) = (0, 0);
         foreach (var r in AuditMixBenchmark.CurrenciesUsed.SequenceEqual(["EUR"]) ? Mixes : [])
         {
             var q = QueryOf(r, period);
             var report = (await mix.ComputeAsync(1, q, medians: true, CancellationToken.None)).Mix!;
-            var read = (await store.ReadMediansAsync(1, q, CancellationToken.None))
+            // Every grant as a row (not MixMedianArrays' arrays, which the report itself may read).
+            var read = (await MixMedianRead.ReadAsync(db, 1, q, CancellationToken.None, rows: true))
                 .Rows(new Dictionary<(string, DateOnly), decimal>(), "EUR")
                 .GroupBy(m => (m.Level, m.Purpose, m.Flexible, m.Year, m.Region, m.Country, m.Programme))
                 .Select(g => CurrencyConversion.RoundMinor(g.Average(m => m.X)));

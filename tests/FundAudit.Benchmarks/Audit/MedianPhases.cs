@@ -7,7 +7,8 @@ namespace FundAudit.Benchmarks.Audit;
 
 /// <summary>
 /// Where a median report's time goes (level × purpose over the whole period): the read of the grants alone (two
-/// award-date ranges side by side, <see cref="MixStore.ReadMediansAsync"/>), then their conversion and selection
+/// award-date ranges side by side, <see cref="MixStore.ReadMediansAsync"/>: with every grant in EUR on PostgreSQL, the
+/// cells' arrays of <see cref="MixMedianArrays"/>), then their conversion and selection
 /// (<see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>, with factors of the
 /// same shape as the service's: quotients of rates, 28 digits). Wall and process CPU milliseconds, medians of runs.
 /// </summary>

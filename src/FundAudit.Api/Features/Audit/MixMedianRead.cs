@@ -5,8 +5,9 @@ namespace FundAudit.Api.Features.Audit;
 /// ix_grants_funder_mix for the level × purpose mix), in two award-date ranges read side by side on two connections
 /// (the two halves of the days the funder's grants of the period span), each kept by its own
 /// <see cref="MixMedians"/> and then put together. Nothing here needs the conversion factors, so the read can run
-/// while the sums are read and priced. (Static, with the <see cref="Db"/> passed in: <see cref="MixStore"/> is the
-/// store that sends this SQL.)
+/// while the sums are read and priced. Where <see cref="MixMedianArrays"/> may, each range is one array of amounts per
+/// cell instead of a row per grant. (Static, with the <see cref="Db"/> passed in: <see cref="MixStore"/> is the store
+/// that sends this SQL.)
 /// </summary>
 internal static class MixMedianRead
 {
@@ -24,7 +25,15 @@ internal static class MixMedianRead
     /// <param name="funderId">The funder whose report it is.</param>
     /// <param name="q">The report.</param>
     /// <param name="ct">Stops the reads.</param>
-    public static async Task<MixMedians> ReadAsync(Db db, long funderId, MixQuery q, CancellationToken ct)
+    /// <param name="rows">Whether to read every grant as a row even where <see cref="MixMedianArrays"/> may serve
+    /// (the benchmark's check of the arrays against the rows).</param>
+    public static async Task<MixMedians> ReadAsync(
+        Db db,
+        long funderId,
+        MixQuery q,
+        CancellationToken ct,
+        bool rows = false
+    )
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
         p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
@@ -37,13 +46,43 @@ internal static class MixMedianRead
                 FROM {FromGrants}{MixFilter.RegionJoin(q)}
                 WHERE {where} AND g.award_date {op} @Split
                 """;
+        var arrays =
+            !rows && MixMedianArrays.Applies(q, db.Dialect)
+                ? await MixMedianArrays.SqlAsync(db, q, where, p, ct)
+                : null;
         var split = await SplitAsync(db, q, p, ct);
-        var low = Task.Run(() => ReadRangeAsync(db, Sql("<"), p, split, names, ct), ct);
-        var high = Task.Run(() => ReadRangeAsync(db, Sql(">="), p, split, names, ct), ct);
-        await Task.WhenAll(low, high);
-        var all = await low;
-        all.AddAll(await high);
-        return all;
+        if (arrays is not null && await BothAsync(m => MixMedianArrays.Reader(m, q), arrays) is { } kept)
+        {
+            return kept;
+        }
+
+        return (
+            await BothAsync(
+                r =>
+                    row =>
+                    {
+                        r.Add(row);
+                        return true;
+                    },
+                Sql
+            )
+        )!;
+
+        // The two award-date ranges read side by side, put together; null when a range's reader found it cannot
+        // answer (MixMedianArrays: a grant in another currency or a correction written since it asked).
+        async Task<MixMedians?> BothAsync(Func<MixMedians, Func<IRowCursor, bool>> reader, Func<string, string> sql)
+        {
+            var low = Task.Run(() => ReadRangeAsync(db, sql("<"), p, split, names, reader, ct), ct);
+            var high = Task.Run(() => ReadRangeAsync(db, sql(">="), p, split, names, reader, ct), ct);
+            await Task.WhenAll(low, high);
+            if (await low is not { } all || await high is not { } other)
+            {
+                return null;
+            }
+
+            all.AddAll(other);
+            return all;
+        }
     }
 
     /// <summary>
@@ -83,20 +122,25 @@ internal static class MixMedianRead
         return first.AddDays((last.DayNumber - first.DayNumber + 1) / 2);
     }
 
-    private static async Task<MixMedians> ReadRangeAsync(
+    /// <summary>The grants of one award-date range, each row given to <paramref name="reader"/>'s action for the
+    /// range's <see cref="MixMedians"/>; null when that action said no to a row.</summary>
+    private static async Task<MixMedians?> ReadRangeAsync(
         Db db,
         string sql,
         Dictionary<string, object> p,
         DateOnly split,
         List<string> names,
+        Func<MixMedians, Func<IRowCursor, bool>> reader,
         CancellationToken ct
     )
     {
         var parameters = new Dictionary<string, object>(p, StringComparer.Ordinal) { ["Split"] = split };
         var medians = new MixMedians(names);
+        var add = reader(medians);
+        var answers = true;
         await using var connection = await db.OpenAsync(ct);
-        await db.Engine.ReadRowsAsync(connection, sql, parameters, medians.Add, ct);
-        return medians;
+        await db.Engine.ReadRowsAsync(connection, sql, parameters, row => answers &= add(row), ct);
+        return answers ? medians : null;
     }
 }
 

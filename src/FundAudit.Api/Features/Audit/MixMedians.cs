@@ -33,6 +33,7 @@ internal sealed class MixMedians(
     private int _lastDay = int.MinValue;
     private readonly string?[] _texts = new string?[dimensions.Count + 1];
     private string? _lastCurrency;
+    private string? _atPar;
     private int _lastCurrencyId;
     private Cell _lastCell;
     private int _lastCellId = -1;
@@ -63,6 +64,27 @@ internal sealed class MixMedians(
 
     /// <summary>Adds the current row: converts its amount and files it under its cell.</summary>
     public void Add(IRowCursor row)
+    {
+        var n = dimensions.Count;
+        File(CellAt(row), TextAt(row, n)!, row.Date(n + 1), row.Int64(n + 2));
+    }
+
+    /// <summary>Adds every amount of the row's array (the cell's grouped dimensions, then the array of
+    /// <see cref="IDbDialect.EveryValue"/>): grants in the report's currency, at 1 on any day, so each is filed under
+    /// one <paramref name="date"/> and <see cref="Rows()"/> needs no factor for <paramref name="currency"/>.</summary>
+    public void AddAtPar(IRowCursor row, string currency, DateOnly date)
+    {
+        _atPar = currency;
+        var amounts = row.Int64s(dimensions.Count);
+        Reserve(CellAt(row), currency, date, amounts.Length);
+        foreach (var amount in amounts)
+        {
+            _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, date.DayNumber, amount);
+        }
+    }
+
+    /// <summary>The cell of the current row: its first columns are the grouped dimensions.</summary>
+    private Cell CellAt(IRowCursor row)
     {
         string? level = null,
             purpose = null,
@@ -99,13 +121,7 @@ internal sealed class MixMedians(
             }
         }
 
-        var n = dimensions.Count;
-        File(
-            new Cell(level, purpose, flexible, year, region, country, programme),
-            TextAt(row, n)!,
-            row.Date(n + 1),
-            row.Int64(n + 2)
-        );
+        return new Cell(level, purpose, flexible, year, region, country, programme);
     }
 
     /// <summary>
@@ -126,9 +142,16 @@ internal sealed class MixMedians(
         File(cell, group.Currency, group.AwardDate, amount);
     }
 
-    /// <summary>Keeps one grant: its cell's number (the previous row's when the cell is the same), its currency's
-    /// number, its award day and its amount.</summary>
+    /// <summary>Keeps one grant: its cell's and currency's numbers, its award day and its amount.</summary>
     private void File(Cell cell, string currency, DateOnly date, long amount)
+    {
+        Reserve(cell, currency, date, 1);
+        _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, date.DayNumber, amount);
+    }
+
+    /// <summary>Makes room for <paramref name="count"/> grants of one cell, currency and day: their cell's number
+    /// (the previous row's when the cell is the same) and currency's number.</summary>
+    private void Reserve(Cell cell, string currency, DateOnly date, int count)
     {
         if (_lastCellId < 0 || cell != _lastCell)
         {
@@ -145,12 +168,10 @@ internal sealed class MixMedians(
         var day = date.DayNumber;
         _firstDay = Math.Min(_firstDay, day);
         _lastDay = Math.Max(_lastDay, day);
-        if (_count == _grants.Length)
+        if (_count + count > _grants.Length)
         {
-            Array.Resize(ref _grants, _count * 2);
+            Array.Resize(ref _grants, Math.Max(_count * 2, _count + count));
         }
-
-        _grants[_count++] = new Grant(_lastCellId, _lastCurrencyId, day, amount);
     }
 
     /// <summary>Adds every grant <paramref name="other"/> read (another range of the same query) to these.</summary>
@@ -174,6 +195,7 @@ internal sealed class MixMedians(
             _grants[_count++] = new Grant(cells[g.Cell], currencies[g.Currency], g.Day, g.Amount);
         }
 
+        _atPar ??= other._atPar;
         _lastCellId = -1;
     }
 
@@ -198,6 +220,7 @@ internal sealed class MixMedians(
             return rows;
         }
 
+        identity ??= _atPar;
         var (starts, values) = Converted(FactorTable(factorsByDay, identity));
         if (values is null)
         {
