@@ -5,12 +5,12 @@ namespace FundAudit.Api.Features.Audit;
 /// <summary>
 /// The grouped sums of a mix that groups or filters by region, country or programme (which the stored daily totals
 /// do not hold), without a GROUP BY in the database: the period's grants are read once, narrow (day, currency, level,
-/// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite, without the
-/// programme, the covering index ix_grants_funder_mix), through the engine's row reader, and summed here by (funder,
-/// day, currency, effective level, purpose, flexible, region, country, programme): the GROUP BY's groups. Corrections
-/// are read first (few) and win over the grant's own classification, as COALESCE(c.…, g.…) did; the recipient
-/// country is resolved once per distinct text by the engine itself (the same <c>upper()</c> join on
-/// country_regions), so a grant lands in the same region and country as before. Grouped by day and currency these
+/// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite the covering index
+/// ix_grants_funder_mix, which holds the programme title since migration 0031), through the engine's row reader, and
+/// summed here by (funder, day, currency, effective level, purpose, flexible, region, country, programme): the GROUP
+/// BY's groups. Corrections are read first (few) and win over the grant's own classification, as COALESCE(c.…, g.…)
+/// did; the recipient country is resolved once per distinct text by the engine itself (the same <c>upper()</c> join
+/// on country_regions), so a grant lands in the same region and country as before. Grouped by day and currency these
 /// sums number nearly as many as the grants, and the database's own GROUP BY of them (a sort or a hash of every
 /// grant, a correction probe per grant) cost two to four times its plain scan.
 /// </summary>

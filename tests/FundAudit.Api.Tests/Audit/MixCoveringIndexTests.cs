@@ -1,0 +1,66 @@
+using Dapper;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Core.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>
+/// Migration 0031 put the programme title into SQLite's covering index ix_grants_funder_mix (issue 18, goal 1): the
+/// statements of a mix grouped or filtered by programme (<see cref="MixReportCurrency.Sql"/> over
+/// <see cref="MixFilter.OverGrants"/>) read that index alone, not every grant's table row as well (a lookup per grant
+/// made them the slowest reports on SQLite), and so does a place report's.
+/// </summary>
+public sealed class MixCoveringIndexTests
+{
+    [Theory]
+    [InlineData("programme", null)]
+    [InlineData("level,purpose", "Programme 1")]
+    [InlineData("country,programme,flexible", null)]
+    [InlineData("level,country", null)]
+    public async Task On_sqlite_a_programme_or_place_mix_reads_only_the_covering_index(
+        string groupBy,
+        string? programme
+    )
+    {
+        var file = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "cover-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
+        try
+        {
+            new Migrator(
+                new SqliteEngine(new SqliteDialect(), connectionString, 5000),
+                new DatabaseOptions { ConnectionString = connectionString },
+                NullLogger<Migrator>.Instance
+            ).Migrate();
+            var q = new MixQuery(
+                new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
+                "EUR",
+                groupBy.Split(','),
+                programme,
+                null,
+                null,
+                null,
+                1
+            );
+            var (where, p) = MixFilter.OverGrants(1, q);
+            p[MixReportCurrency.Parameter] = q.Currency;
+            var (sql, _) = MixReportCurrency.Sql(where, q, corrections: false, funder: false);
+            await using var connection = new SqliteConnection(connectionString);
+            var plan = string.Join(
+                "\n",
+                (await connection.QueryAsync("EXPLAIN QUERY PLAN " + sql, new DynamicParameters(p))).Select(row =>
+                    (string)row.detail
+                )
+            );
+
+            Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
