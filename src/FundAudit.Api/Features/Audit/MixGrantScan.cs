@@ -36,6 +36,14 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
     private bool _others;
 
     /// <summary>
+    /// The report currency's text id when its grants are grouped without their day (−1 when not): converting a sum of
+    /// the report's currency to itself is the identity whatever the day (<see cref="MixReportCurrency"/>), so the scan
+    /// files them under the period's first day, as the database's statement does, unless grouped by year (whose bucket
+    /// is the day's). A few groups instead of one per day: the medians' scan on SQLite summed nearly a group a grant.
+    /// </summary>
+    private int _reportCurrency = -1;
+
+    /// <summary>
     /// The headline's rows read from the stored daily totals when the report-currency grants were grouped by the
     /// report's dimensions only (<see cref="MixReportCurrency.Splits"/>; their rows then count in the cells only,
     /// <see cref="MixRow.CellsOnly"/>); else none.
@@ -90,6 +98,7 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
 
         if (_others)
         {
+            _reportCurrency = q.GroupBy.Contains("year") ? -1 : _texts.IdOf(q.Currency);
             var (sql, ordinals) = ScanSql(where);
             await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
         }
@@ -194,10 +203,11 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
             flexible = c.Flexible >= 0 ? c.Flexible : flexible;
         }
 
+        var currency = TextId(row, 1, 0);
         var key = new Key(
             o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
-            row.Date(0).DayNumber,
-            TextId(row, 1, 0),
+            currency == _reportCurrency ? q.Period.From.DayNumber : row.Date(0).DayNumber,
+            currency,
             level,
             purpose,
             flexible,
