@@ -1,9 +1,7 @@
 using Dapper;
 using FundAudit.Api.Features.Audit;
-using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Core.Audit;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FundAudit.Api.Tests.Audit;
 
@@ -25,42 +23,21 @@ public sealed class MixCoveringIndexTests
         string? programme
     )
     {
-        var file = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "cover-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
-        try
-        {
-            new Migrator(
-                new SqliteEngine(new SqliteDialect(), connectionString, 5000),
-                new DatabaseOptions { ConnectionString = connectionString },
-                NullLogger<Migrator>.Instance
-            ).Migrate();
-            var q = new MixQuery(
-                new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
-                "EUR",
-                groupBy.Split(','),
-                programme,
-                null,
-                null,
-                null,
-                1
-            );
-            var (where, p) = MixFilter.OverGrants(1, q);
-            p[MixReportCurrency.Parameter] = q.Currency;
-            var (sql, _) = MixReportCurrency.Sql(where, q, corrections: false, funder: false);
-            await using var connection = new SqliteConnection(connectionString);
-            var plan = string.Join(
-                "\n",
-                (await connection.QueryAsync("EXPLAIN QUERY PLAN " + sql, new DynamicParameters(p))).Select(row =>
-                    (string)row.detail
-                )
-            );
+        var q = new MixQuery(
+            new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
+            "EUR",
+            groupBy.Split(','),
+            programme,
+            null,
+            null,
+            null,
+            1
+        );
+        var (where, p) = MixFilter.OverGrants(1, q);
+        p[MixReportCurrency.Parameter] = q.Currency;
+        var (sql, _) = MixReportCurrency.Sql(where, q, corrections: false, funder: false);
+        var plan = await SqlitePlans.ExplainAsync(sql, new DynamicParameters(p));
 
-            Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
     }
 }
