@@ -80,9 +80,18 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app) : IClassFixture<TAp
             null,
             1
         );
-        var eur = (await app.Services.GetRequiredService<MixStore>().SumsAsync(tenant.FunderId, q, default))
-            .Where(r => r.Currency == "EUR")
-            .ToList();
+        var store = app.Services.GetRequiredService<MixStore>();
+        AssertOneRowPerGroup((await store.SumsAsync(tenant.FunderId, q, default)).Where(r => r.Currency == "EUR"));
+
+        // So do they for a report with medians (on SQLite the service's own scan of every grant, which files them
+        // under the period's first day; MixMedianTests checks those medians against sorted grants).
+        var (rows, _) = await store.SumsAsync(tenant.FunderId, q, medians: true, default);
+        AssertOneRowPerGroup(rows.Where(r => r.Currency == "EUR"));
+    }
+
+    private static void AssertOneRowPerGroup(IEnumerable<MixRow> rows)
+    {
+        var eur = rows.ToList();
         Assert.Equal(6, eur.Sum(r => r.Grants));
         Assert.Equal(
             eur.Count,

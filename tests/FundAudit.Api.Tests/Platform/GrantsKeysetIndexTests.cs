@@ -1,7 +1,6 @@
 using Dapper;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Api.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -51,29 +50,10 @@ public sealed class GrantsKeysetIndexTests
     [Fact]
     public async Task The_grants_list_pages_read_the_mix_index_in_date_order_and_sort_only_within_a_day()
     {
-        var file = Path.Combine(Path.GetTempPath(), "fundaudit-tests", "keyset-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
-        try
-        {
-            new Migrator(
-                new SqliteEngine(new SqliteDialect(), connectionString, 5000),
-                new DatabaseOptions { ConnectionString = connectionString },
-                NullLogger<Migrator>.Instance
-            ).Migrate();
-            await using var connection = new SqliteConnection(connectionString);
-            var plan = string.Join(
-                "\n",
-                (await connection.QueryAsync("EXPLAIN QUERY PLAN " + Page)).Select(row => (string)row.detail)
-            );
+        var plan = await SqlitePlans.ExplainAsync(Page);
 
-            Assert.True(plan.Contains("USING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
-            Assert.True(plan.Contains("TEMP B-TREE FOR LAST TERM OF ORDER BY", StringComparison.Ordinal), plan);
-            Assert.False(plan.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal), plan);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.True(plan.Contains("USING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
+        Assert.True(plan.Contains("TEMP B-TREE FOR LAST TERM OF ORDER BY", StringComparison.Ordinal), plan);
+        Assert.False(plan.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal), plan);
     }
 }

@@ -142,8 +142,11 @@ internal static class AuditReports
 
         await using (var c = await db.OpenAsync())
         {
+            // Deleted first: a kept database (FUNDAUDIT_BENCH_REUSE) holds the row of the run before.
             await c.ExecuteAsync(
-                "INSERT INTO audit_field_participants (funder_id, opted_in, updated_by, updated_at) VALUES (1, @T, 'bench', @Now)",
+                "DELETE FROM audit_field_participants WHERE funder_id = 1; "
+                    + "INSERT INTO audit_field_participants (funder_id, opted_in, updated_by, updated_at) "
+                    + "VALUES (1, @T, 'bench', @Now)",
                 new { T = true, Now = DateTimeOffset.UtcNow }
             );
         }

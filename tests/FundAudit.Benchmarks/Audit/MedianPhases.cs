@@ -33,6 +33,18 @@ internal static class MedianPhases
             $"[{engine}] median phases, level × purpose, {read!.Count:N0} grants | read (2 ranges) {readMs:0} ms wall, "
                 + $"{readCpu:0} ms CPU | convert + select {rowsMs:0} ms wall, {rowsCpu:0} ms CPU"
         );
+
+        // A place report with medians: the scan of the grants (sums and every grant kept), then its medians.
+        var place = q with { GroupBy = ["level", "country"] };
+        MixGrantScan? scan = null;
+        var (scanMs, scanCpu) = await TimeAsync(runs, async () =>
+            scan = (await store.SumsAsync(1, place, medians: true, default)).Scan
+        );
+        var (mediansMs, mediansCpu) = await TimeAsync(runs, () => Task.FromResult(scan!.Medians(factors)));
+        Console.WriteLine(
+            $"[{engine}] median phases, level × country | scan (sums and grants kept) {scanMs:0} ms wall, "
+                + $"{scanCpu:0} ms CPU | medians {mediansMs:0} ms wall, {mediansCpu:0} ms CPU"
+        );
     }
 
     private static async Task<(double Wall, double Cpu)> TimeAsync<T>(int runs, Func<Task<T>> run)

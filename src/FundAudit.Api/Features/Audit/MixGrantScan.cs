@@ -5,12 +5,12 @@ namespace FundAudit.Api.Features.Audit;
 /// <summary>
 /// The grouped sums of a mix that groups or filters by region, country or programme (which the stored daily totals
 /// do not hold), without a GROUP BY in the database: the period's grants are read once, narrow (day, currency, level,
-/// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite, without the
-/// programme, the covering index ix_grants_funder_mix), through the engine's row reader, and summed here by (funder,
-/// day, currency, effective level, purpose, flexible, region, country, programme): the GROUP BY's groups. Corrections
-/// are read first (few) and win over the grant's own classification, as COALESCE(c.…, g.…) did; the recipient
-/// country is resolved once per distinct text by the engine itself (the same <c>upper()</c> join on
-/// country_regions), so a grant lands in the same region and country as before. Grouped by day and currency these
+/// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite the covering index
+/// ix_grants_funder_mix, which holds the programme title since migration 0031), through the engine's row reader, and
+/// summed here by (funder, day, currency, effective level, purpose, flexible, region, country, programme): the GROUP
+/// BY's groups. Corrections are read first (few) and win over the grant's own classification, as COALESCE(c.…, g.…)
+/// did; the recipient country is resolved once per distinct text by the engine itself (the same <c>upper()</c> join
+/// on country_regions), so a grant lands in the same region and country as before. Grouped by day and currency these
 /// sums number nearly as many as the grants, and the database's own GROUP BY of them (a sort or a hash of every
 /// grant, a correction probe per grant) cost two to four times its plain scan.
 /// </summary>
@@ -34,6 +34,14 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
     private readonly (string? Text, int Id)[] _last = new (string?, int)[5];
     private readonly List<MixRow> _headline = [];
     private bool _others;
+
+    /// <summary>
+    /// The report currency's text id when its grants are grouped without their day (−1 when not): converting a sum of
+    /// the report's currency to itself is the identity whatever the day (<see cref="MixReportCurrency"/>), so the scan
+    /// files them under the period's first day, as the database's statement does, unless grouped by year (whose bucket
+    /// is the day's). A few groups instead of one per day: the medians' scan on SQLite summed nearly a group a grant.
+    /// </summary>
+    private int _reportCurrency = -1;
 
     /// <summary>
     /// The headline's rows read from the stored daily totals when the report-currency grants were grouped by the
@@ -90,6 +98,7 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
 
         if (_others)
         {
+            _reportCurrency = q.GroupBy.Contains("year") ? -1 : _texts.IdOf(q.Currency);
             var (sql, ordinals) = ScanSql(where);
             await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
         }
@@ -194,10 +203,11 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
             flexible = c.Flexible >= 0 ? c.Flexible : flexible;
         }
 
+        var currency = TextId(row, 1, 0);
         var key = new Key(
             o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
-            row.Date(0).DayNumber,
-            TextId(row, 1, 0),
+            currency == _reportCurrency ? q.Period.From.DayNumber : row.Date(0).DayNumber,
+            currency,
             level,
             purpose,
             flexible,
