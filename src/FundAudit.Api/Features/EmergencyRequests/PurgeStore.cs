@@ -152,11 +152,7 @@ internal sealed class PurgeStore(RapidResponseDb db)
     /// After erasing: makes the engine drop copies of the erased pages it keeps beside the database (SQLite: a
     /// TRUNCATE checkpoint of the -wal file, on this store's database). False when the engine could not finish it now.
     /// </summary>
-    public async Task<bool> FlushErasedAsync(CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await db.Engine.FlushErasedAsync(connection, ct);
-    }
+    public Task<bool> FlushErasedAsync(CancellationToken ct) => db.FlushErasedAsync(ct);
 
     /// <summary>Appends a retention event of request <c>@Id</c> with <paramref name="insertSql"/>, in the request's
     /// funder's chain of events; answers the rows inserted.</summary>
