@@ -74,10 +74,7 @@ internal static class CreateFund
         var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
         if (policy is null)
         {
-            return TypedResults.ValidationProblem(
-                errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                title: "The request is not valid."
-            );
+            return FundPolicies.SlaProblem(errors);
         }
 
         var currency = request.Currency!.Trim().ToUpperInvariant();

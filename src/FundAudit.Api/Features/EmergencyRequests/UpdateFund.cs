@@ -36,10 +36,7 @@ internal static class UpdateFund
         var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
         if (policy is null)
         {
-            return TypedResults.ValidationProblem(
-                errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                title: "The request is not valid."
-            );
+            return FundPolicies.SlaProblem(errors);
         }
 
         MinorUnits.TryFromDecimal(request.MaxAmount!.Value, fund.Currency, out var max);
