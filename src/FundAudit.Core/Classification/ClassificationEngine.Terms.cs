@@ -33,54 +33,37 @@ public sealed partial class ClassificationEngine
         {
             foreach (var (purpose, terms) in rules.PurposeTerms)
             {
-                foreach (var t in terms)
-                {
-                    Add(RuleSet.FoldTerm(t.Term), TermKind.Purpose, (int)purpose, t.Weight, t.Term);
-                }
+                AddWeighted(terms, TermKind.Purpose, (int)purpose);
             }
 
             foreach (var (purpose, terms) in rules.PurposeExceptions)
             {
-                foreach (var t in terms)
-                {
-                    Add(RuleSet.FoldTerm(t.Term), TermKind.PurposeException, (int)purpose, t.Weight, t.Term);
-                }
+                AddWeighted(terms, TermKind.PurposeException, (int)purpose);
             }
 
-            foreach (var t in rules.ClauseMarkers)
-            {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.ClauseMarker, 0, t.Weight, t.Term);
-            }
-
-            foreach (var t in rules.FlexibleTerms)
-            {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.Flexible, 0, t.Weight, t.Term);
-            }
-
-            foreach (var t in rules.FlexibleExceptions)
-            {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.FlexibleException, 0, t.Weight, t.Term);
-            }
-
+            AddWeighted(rules.ClauseMarkers, TermKind.ClauseMarker);
+            AddWeighted(rules.FlexibleTerms, TermKind.Flexible);
+            AddWeighted(rules.FlexibleExceptions, TermKind.FlexibleException);
             foreach (var (level, terms) in rules.LevelTerms)
             {
-                foreach (var t in terms)
-                {
-                    Add(RuleSet.FoldTerm(t.Term), TermKind.LevelHint, (int)level, t.Weight, t.Term);
-                }
+                AddWeighted(terms, TermKind.LevelHint, (int)level);
             }
 
             foreach (var (level, terms) in rules.RecipientLevelTerms)
             {
-                foreach (var t in terms)
-                {
-                    Add(RuleSet.FoldTerm(t.Term), TermKind.RecipientKind, (int)level, t.Weight, t.Term);
-                }
+                AddWeighted(terms, TermKind.RecipientKind, (int)level);
             }
 
-            foreach (var t in rules.SiteTerms)
+            AddWeighted(rules.SiteTerms, TermKind.SiteWork);
+        }
+
+        /// <summary>Each of a rule set's weighted terms, folded as the text is, labelled with the term as
+        /// written.</summary>
+        private void AddWeighted(IEnumerable<WeightedTerm> terms, TermKind kind, int sub = 0)
+        {
+            foreach (var t in terms)
             {
-                Add(RuleSet.FoldTerm(t.Term), TermKind.SiteWork, 0, t.Weight, t.Term);
+                Add(RuleSet.FoldTerm(t.Term), kind, sub, t.Weight, t.Term);
             }
         }
 

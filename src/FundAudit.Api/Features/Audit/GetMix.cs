@@ -53,7 +53,28 @@ internal static class GetMix
         decimal Share,
         long? MedianMinor,
         decimal? Median
-    );
+    )
+    {
+        /// <summary>A cell of <paramref name="amountMinor"/> in <paramref name="currency"/>, its share of
+        /// <paramref name="totalMinor"/>, and its median when the report has medians.</summary>
+        public static Cell Of(
+            IReadOnlyDictionary<string, string> key,
+            long amountMinor,
+            long grants,
+            long totalMinor,
+            string currency,
+            long? medianMinor = null
+        ) =>
+            new(
+                key,
+                amountMinor,
+                Core.Money.MinorUnits.ToDecimal(amountMinor, currency),
+                grants,
+                AuditMaths.Share(amountMinor, totalMinor),
+                medianMinor,
+                medianMinor is { } median ? Core.Money.MinorUnits.ToDecimal(median, currency) : null
+            );
+    }
 
     /// <param name="Totals">Every grant of the period (share 100).</param>
     /// <param name="PreventionCollective">Grants whose purpose is prevention or collective.</param>
@@ -97,7 +118,27 @@ internal static class GetMix
         decimal Amount,
         decimal Share,
         decimal? ShareOfProtection
-    );
+    )
+    {
+        /// <summary>A purpose's money, its share of <paramref name="totalMinor"/> and, for the four protection
+        /// purposes, of <paramref name="protectionMinor"/>.</summary>
+        public static PurposeFigure Of(
+            string purpose,
+            long amountMinor,
+            long totalMinor,
+            long protectionMinor,
+            string currency
+        ) =>
+            new(
+                purpose,
+                amountMinor,
+                Core.Money.MinorUnits.ToDecimal(amountMinor, currency),
+                AuditMaths.Share(amountMinor, totalMinor),
+                MixCalculator.ProtectionPurposes.Contains(purpose)
+                    ? AuditMaths.Share(amountMinor, protectionMinor)
+                    : null
+            );
+    }
 
     /// <summary>
     /// The one rounding rule of the mix (unchanged by the stored daily totals, which hold exactly these groups): a
@@ -244,48 +285,42 @@ internal static class GetMix
         );
     }
 
-    public static Response ToResponse(MixResult m) =>
-        new(
+    public static Response ToResponse(MixResult m)
+    {
+        var protection = ProtectionMinor(m);
+        return new(
             new PeriodView(m.Period.From, m.Period.To),
             m.Currency,
             m.GroupBy,
-            m.Cells.Select(c => new Cell(
-                    c.Key,
-                    c.AmountMinor,
-                    Core.Money.MinorUnits.ToDecimal(c.AmountMinor, m.Currency),
-                    c.Grants,
-                    AuditMaths.Share(c.AmountMinor, m.TotalMinor),
-                    m.HasMedians ? c.MedianMinor : null,
-                    m.HasMedians ? Core.Money.MinorUnits.ToDecimal(c.MedianMinor, m.Currency) : null
-                ))
-                .ToList(),
+            [
+                .. m.Cells.Select(c =>
+                    Cell.Of(
+                        c.Key,
+                        c.AmountMinor,
+                        c.Grants,
+                        m.TotalMinor,
+                        m.Currency,
+                        m.HasMedians ? c.MedianMinor : null
+                    )
+                ),
+            ],
             AuditViews.FigureOf(m.TotalMinor, m.TotalMinor, m.Currency, m.Grants),
             AuditViews.FigureOf(m.PreventionCollectiveMinor, m.TotalMinor, m.Currency),
             AuditViews.FigureOf(m.FlexibleMinor, m.TotalMinor, m.Currency),
             AuditViews.FigureOf(m.LocalMinor, m.TotalMinor, m.Currency),
             AuditViews.FigureOf(m.UnclassifiedMinor, m.TotalMinor, m.Currency, m.UnclassifiedGrants),
             RoundingRule,
-            AuditViews.FigureOf(ProtectionMinor(m), m.TotalMinor, m.Currency),
-            [.. MixCalculator.Purposes.Select(p => PurposeFigureOf(m, p))]
+            AuditViews.FigureOf(protection, m.TotalMinor, m.Currency),
+            [
+                .. MixCalculator.Purposes.Select(p =>
+                    PurposeFigure.Of(p, m.PurposeMinor.GetValueOrDefault(p), m.TotalMinor, protection, m.Currency)
+                ),
+            ]
         );
+    }
 
     private static long ProtectionMinor(MixResult m) =>
         MixCalculator.ProtectionPurposes.Sum(p => m.PurposeMinor.GetValueOrDefault(p));
-
-    private static PurposeFigure PurposeFigureOf(MixResult m, string purpose)
-    {
-        var amount = m.PurposeMinor.GetValueOrDefault(purpose);
-        var protection = MixCalculator.ProtectionPurposes.Contains(purpose)
-            ? AuditMaths.Share(amount, ProtectionMinor(m))
-            : (decimal?)null;
-        return new PurposeFigure(
-            purpose,
-            amount,
-            Core.Money.MinorUnits.ToDecimal(amount, m.Currency),
-            AuditMaths.Share(amount, m.TotalMinor),
-            protection
-        );
-    }
 
     public static MixQuery ToQuery(Request r, AuditOptions options) =>
         AuditViews.QueryOf(r, AuditViews.ParseGroupBy(r.GroupBy), options);

@@ -151,32 +151,18 @@ internal static class GetTrend
         var levelPurpose = cells
             .GroupBy(x => (Level: x.Key["level"], Purpose: x.Key["purpose"]))
             .Select(g =>
-            {
-                var amount = g.Sum(x => x.AmountMinor);
-                return new GetMix.Cell(
+                GetMix.Cell.Of(
                     new Dictionary<string, string> { ["level"] = g.Key.Level, ["purpose"] = g.Key.Purpose },
-                    amount,
-                    Core.Money.MinorUnits.ToDecimal(amount, c),
+                    g.Sum(x => x.AmountMinor),
                     g.Sum(x => x.Grants),
-                    AuditMaths.Share(amount, total),
-                    null,
-                    null
-                );
-            })
+                    total,
+                    c
+                )
+            )
             .ToList();
         var protection = Sum(k => MixCalculator.ProtectionPurposes.Contains(k["purpose"]));
         var purposes = MixCalculator
-            .Purposes.Select(p =>
-            {
-                var amount = Sum(k => k["purpose"] == p);
-                return new GetMix.PurposeFigure(
-                    p,
-                    amount,
-                    Core.Money.MinorUnits.ToDecimal(amount, c),
-                    AuditMaths.Share(amount, total),
-                    MixCalculator.ProtectionPurposes.Contains(p) ? AuditMaths.Share(amount, protection) : null
-                );
-            })
+            .Purposes.Select(p => GetMix.PurposeFigure.Of(p, Sum(k => k["purpose"] == p), total, protection, c))
             .ToList();
         return new YearLine(
             year,

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using FundAudit.Api.Features.GrantIngest;
 
 namespace FundAudit.Api.Features.Audit;
@@ -59,18 +58,10 @@ internal sealed class GrantExportStore(Db db)
     /// <summary>
     /// The funder's grants with their effective classification, streamed row by row (never all in memory).
     /// </summary>
-    public async IAsyncEnumerable<GrantExportRow> ExportAsync(
-        long funderId,
-        GrantFilter filter,
-        [EnumeratorCancellation] CancellationToken ct
-    )
+    public IAsyncEnumerable<GrantExportRow> ExportAsync(long funderId, GrantFilter filter, CancellationToken ct)
     {
         var (where, p) = filter.ToSql(funderId, db.Dialect);
-        await using var connection = await db.OpenAsync(ct);
         var sql = $"{SelectExport} WHERE {string.Join(" AND ", where)} ORDER BY g.award_date, g.id";
-        await foreach (var row in connection.QueryUnbufferedAsync<GrantExportRow>(sql, p).WithCancellation(ct))
-        {
-            yield return row;
-        }
+        return db.StreamAsync<GrantExportRow>(sql, p, ct);
     }
 }

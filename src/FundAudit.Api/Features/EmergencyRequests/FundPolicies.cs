@@ -39,6 +39,14 @@ internal static class FundPolicies
 {
     private static readonly JsonSerializerOptions Json = CreateJson();
 
+    /// <summary>The 400 of a fund's body whose SLA policy <see cref="ToPolicy"/> refused: each error under
+    /// <c>sla.</c> and its field.</summary>
+    public static ValidationProblem SlaProblem(IReadOnlyList<SlaValidationError> errors) =>
+        TypedResults.ValidationProblem(
+            errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            title: "The request is not valid."
+        );
+
     public static (SlaPolicy? Policy, IReadOnlyList<SlaValidationError> Errors) ToPolicy(SlaSettings? settings)
     {
         if (settings is null)

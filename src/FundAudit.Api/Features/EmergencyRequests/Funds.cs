@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using FundAudit.Api.Features.Logs;
 using FundAudit.Core.Money;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace FundAudit.Api.Features.EmergencyRequests;
 
@@ -73,29 +74,17 @@ internal static class CreateFund
         var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
         if (policy is null)
         {
-            return TypedResults.ValidationProblem(
-                errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                title: "The request is not valid."
-            );
+            return FundPolicies.SlaProblem(errors);
         }
 
         var currency = request.Currency!.Trim().ToUpperInvariant();
         MinorUnits.TryFromDecimal(request.MaxAmount!.Value, currency, out var max);
-        long? threshold = null;
-        if (request.SecondApprovalThreshold is { } t)
+        if (!TryThresholdMinor(request.SecondApprovalThreshold, currency, out var threshold))
         {
-            if (!MinorUnits.TryFromDecimal(t, currency, out var minor))
-            {
-                return EmergencyProblems.Unprocessable(
-                    "secondApprovalThreshold",
-                    "The threshold has more decimals " + "than the currency allows."
-                );
-            }
-
-            threshold = minor;
+            return ThresholdTooPrecise();
         }
 
-        string? secret = request.WebhookUrl is null ? null : Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = request.WebhookUrl is null ? null : NewWebhookSecret();
         var row = new FundRow
         {
             FunderId = user.FunderId(),
@@ -134,8 +123,30 @@ internal static class CreateFund
             ct
         );
 
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>A new webhook secret: 32 random bytes, base64url (shown once, when the fund gets a webhook URL).
+    /// </summary>
+    internal static string NewWebhookSecret() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The optional second-approval threshold in minor units; false when it has more decimals than the
+    /// currency (<see cref="ThresholdTooPrecise"/>).</summary>
+    internal static bool TryThresholdMinor(decimal? amount, string currency, out long? minor)
+    {
+        minor = null;
+        if (amount is not { } a)
+        {
+            return true;
+        }
+
+        var ok = MinorUnits.TryFromDecimal(a, currency, out var m);
+        minor = m;
+        return ok;
+    }
+
+    internal static ProblemHttpResult ThresholdTooPrecise() =>
+        EmergencyProblems.Unprocessable(
+            "secondApprovalThreshold",
+            "The threshold has more decimals than the currency allows."
+        );
 
     public sealed class Validator : AbstractValidator<Request>
     {

@@ -127,36 +127,29 @@ internal sealed class PurgeStore(RapidResponseDb db)
 
     /// <summary>Removes one request's personal data and appends the purge event, in one transaction; false when
     /// already purged.</summary>
-    public async Task<bool> PurgeAsync(long id, DateTimeOffset now, CancellationToken ct)
+    public Task<bool> PurgeAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var args = new { Id = id, Now = now };
-        if (await connection.ExecuteAsync(new CommandDefinition(PurgeRequest, args, tx, cancellationToken: ct)) != 1)
-        {
-            await tx.RollbackAsync(ct);
-            return false;
-        }
+        return db.WriteIfAsync(
+            async tx => await tx.ExecuteAsync(PurgeRequest, args, ct) == 1,
+            async tx =>
+            {
+                foreach (var sql in new[] { PurgeMessages, PurgePaymentDetails, PurgeDisbursement, PurgeCaseKey })
+                {
+                    await tx.ExecuteAsync(sql, args, ct);
+                }
 
-        foreach (var sql in new[] { PurgeMessages, PurgePaymentDetails, PurgeDisbursement, PurgeCaseKey })
-        {
-            await connection.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
-        }
-
-        await AppendEventAsync(tx, InsertPurgeEvent, args, ct);
-        await tx.CommitAsync(ct);
-        return true;
+                await AppendEventAsync(tx, InsertPurgeEvent, args, ct);
+            },
+            ct
+        );
     }
 
     /// <summary>
     /// After erasing: makes the engine drop copies of the erased pages it keeps beside the database (SQLite: a
     /// TRUNCATE checkpoint of the -wal file, on this store's database). False when the engine could not finish it now.
     /// </summary>
-    public async Task<bool> FlushErasedAsync(CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await db.Engine.FlushErasedAsync(connection, ct);
-    }
+    public Task<bool> FlushErasedAsync(CancellationToken ct) => db.FlushErasedAsync(ct);
 
     /// <summary>Appends a retention event of request <c>@Id</c> with <paramref name="insertSql"/>, in the request's
     /// funder's chain of events; answers the rows inserted.</summary>

@@ -337,15 +337,14 @@ internal sealed class RequestStore(RapidResponseDb db)
         string sql,
         object args,
         CancellationToken ct
-    )
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QueryAsync<GoalKey, SlaTimer, (long, SlaTimer)>(
-            new CommandDefinition(sql, args, cancellationToken: ct),
+    ) =>
+        await SlaTimerMapping.QueryAsync<GoalKey, (long, SlaTimer)>(
+            db,
+            sql,
+            args,
             (key, timer) => (key.RequestId, SlaTimerMapping.WithGoal(timer, key.Goal)),
-            SlaTimerMapping.SplitOn
+            ct
         );
-    }
 
     private static object EventArgs(long funderId, long requestId, EventRow e) =>
         new

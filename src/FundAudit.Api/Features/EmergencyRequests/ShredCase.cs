@@ -139,8 +139,7 @@ internal sealed class ShredStore(RapidResponseDb db)
         );
         if (done)
         {
-            await using var connection = await db.OpenAsync(ct);
-            await db.Engine.FlushErasedAsync(connection, ct);
+            await db.FlushErasedAsync(ct);
         }
 
         return done;

@@ -117,18 +117,13 @@ internal sealed class SlaOutboxStore(RapidResponseDb db)
             AfterId = afterId,
             Limit = limit,
         };
-        await using var connection = await db.OpenAsync(ct);
-        return (
-            await connection.QueryAsync<SweepCandidate, SlaTimer, SweepCandidate>(
-                new CommandDefinition(
-                    SelectSweepCandidates + " " + db.Dialect.Limit("Limit"),
-                    args,
-                    cancellationToken: ct
-                ),
-                (candidate, timer) => candidate.WithTimer(timer),
-                SlaTimerMapping.SplitOn
-            )
-        ).AsList();
+        return await SlaTimerMapping.QueryAsync<SweepCandidate, SweepCandidate>(
+            db,
+            SelectSweepCandidates + " " + db.Dialect.Limit("Limit"),
+            args,
+            (candidate, timer) => candidate.WithTimer(timer),
+            ct
+        );
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 internal static class SlaTimerMapping
 {
     /// <summary>The column where a row's key ends and the timer begins (Dapper's <c>splitOn</c>).</summary>
-    public const string SplitOn = "target";
+    private const string SplitOn = "target";
 
     /// <summary>The timer's columns named after its properties; they follow the key's columns in a SELECT.</summary>
     public const string TimerColumns = """
@@ -50,6 +50,24 @@ internal static class SlaTimerMapping
         parameters.Add("FunderId", funderId);
         parameters.Add("Goal", WireName.Of(timer.Goal)); // replaces the number Dapper would send for the enum
         return parameters;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (a row's key columns, then <see cref="TimerColumns"/>) on a connection of its own:
+    /// each row as <paramref name="map"/> makes it of its key and its timer.
+    /// </summary>
+    public static async Task<List<T>> QueryAsync<TKey, T>(
+        Db db,
+        string sql,
+        object args,
+        Func<TKey, SlaTimer, T> map,
+        CancellationToken ct
+    )
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (
+            await connection.QueryAsync(new CommandDefinition(sql, args, cancellationToken: ct), map, SplitOn)
+        ).AsList();
     }
 
     /// <summary>The timer read by Dapper with its goal, from the stored wire name.</summary>

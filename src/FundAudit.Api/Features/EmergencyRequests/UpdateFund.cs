@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FundAudit.Api.Features.Logs;
 using FundAudit.Core.Money;
 
@@ -37,23 +36,17 @@ internal static class UpdateFund
         var (policy, errors) = FundPolicies.ToPolicy(request.Sla);
         if (policy is null)
         {
-            return TypedResults.ValidationProblem(
-                errors.GroupBy(e => "sla." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                title: "The request is not valid."
-            );
+            return FundPolicies.SlaProblem(errors);
         }
 
         MinorUnits.TryFromDecimal(request.MaxAmount!.Value, fund.Currency, out var max);
-        if (!TryMinor(request.SecondApprovalThreshold, fund.Currency, out var threshold))
+        if (!CreateFund.TryThresholdMinor(request.SecondApprovalThreshold, fund.Currency, out var threshold))
         {
-            return EmergencyProblems.Unprocessable(
-                "secondApprovalThreshold",
-                "The threshold has more decimals than the currency allows."
-            );
+            return CreateFund.ThresholdTooPrecise();
         }
 
         var sameHook = string.Equals(request.WebhookUrl, fund.WebhookUrl, StringComparison.Ordinal);
-        var secret = request.WebhookUrl is null || sameHook ? null : Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = request.WebhookUrl is null || sameHook ? null : CreateFund.NewWebhookSecret();
         var row = new FundRow
         {
             Id = fund.Id,
@@ -103,21 +96,4 @@ internal static class UpdateFund
                 $"The fund's requests are in {fund.Currency}; its currency cannot change."
             )
         : null;
-
-    /// <summary>An optional amount in minor units; false when it has more decimals than the currency.</summary>
-    private static bool TryMinor(decimal? amount, string currency, out long? minor)
-    {
-        minor = null;
-        if (amount is not { } a)
-        {
-            return true;
-        }
-
-        var ok = MinorUnits.TryFromDecimal(a, currency, out var m);
-        minor = m;
-        return ok;
-    }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
@@ -84,6 +86,32 @@ internal class Db(IDbDialect dialect, IDbEngine engine)
     /// <summary>Runs one query on a connection of its own: every row. The arguments are Dapper's.</summary>
     public Task<List<T>> QueryListAsync<T>(string sql, object? args, CancellationToken ct) =>
         QueryListAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
+
+    /// <summary>
+    /// After erasing: makes the engine drop the copies of erased pages it keeps beside this database (SQLite: a
+    /// TRUNCATE checkpoint of its -wal file), on a connection of its own. False when the engine could not finish it
+    /// now.
+    /// </summary>
+    public async Task<bool> FlushErasedAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await engine.FlushErasedAsync(connection, ct);
+    }
+
+    /// <summary>Runs one query on a connection of its own, row by row as they are read (never all in memory): the
+    /// connection stays open until the enumeration ends. The arguments are Dapper's.</summary>
+    public async IAsyncEnumerable<T> StreamAsync<T>(
+        string sql,
+        object? args,
+        [EnumeratorCancellation] CancellationToken ct
+    )
+    {
+        await using var connection = await OpenAsync(ct);
+        await foreach (var row in connection.QueryUnbufferedAsync<T>(sql, args).WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
 
     /// <summary>Runs one query on a connection of its own: its only row, or the default when there is none.</summary>
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args, CancellationToken ct) =>

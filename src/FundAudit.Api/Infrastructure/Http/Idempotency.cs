@@ -32,12 +32,11 @@ internal sealed class IdempotencyStore(RapidResponseDb db, IDataProtectionProvid
 
     public async Task<IdempotentResponse?> FindAsync(string scope, string key, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(
-            string RequestHash,
-            int StatusCode,
-            string ResponseProtected
-        )?>(new CommandDefinition(Select, new { Scope = scope, KeyHash = Hash(key) }, cancellationToken: ct));
+        var row = await db.QuerySingleOrDefaultAsync<(string RequestHash, int StatusCode, string ResponseProtected)?>(
+            Select,
+            new { Scope = scope, KeyHash = Hash(key) },
+            ct
+        );
         return row is { } r
             ? new IdempotentResponse(r.RequestHash, r.StatusCode, _protector.Unprotect(r.ResponseProtected))
             : null;
@@ -72,11 +71,6 @@ internal sealed class IdempotencyStore(RapidResponseDb db, IDataProtectionProvid
         );
 
     /// <summary>Forgets answers older than <paramref name="before"/> (they may hold secrets shown once).</summary>
-    public async Task<int> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(
-            new CommandDefinition(DeleteOld, new { Before = before }, cancellationToken: ct)
-        );
-    }
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken ct) =>
+        db.ExecuteAsync(DeleteOld, new { Before = before }, ct);
 }

@@ -130,26 +130,12 @@ internal sealed class IdempotencyClaims(RapidResponseDb db, IdempotencyOptions o
         return held is not null && held != requestHash ? ClaimResult.OtherRequest : ClaimResult.InProgress;
     }
 
-    public async Task ReleaseAsync(string scope, string key, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                Delete,
-                new { Scope = scope, KeyHash = IdempotencyStore.Hash(key) },
-                cancellationToken: ct
-            )
-        );
-    }
+    public Task ReleaseAsync(string scope, string key, CancellationToken ct) =>
+        db.ExecuteAsync(Delete, new { Scope = scope, KeyHash = IdempotencyStore.Hash(key) }, ct);
 
     /// <summary>Forgets claims whose lease ended before <paramref name="before"/> (left by dead processes).</summary>
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(
-            new CommandDefinition(DeleteExpired, new { Before = before }, cancellationToken: ct)
-        );
-    }
+    public Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken ct) =>
+        db.ExecuteAsync(DeleteExpired, new { Before = before }, ct);
 
     /// <summary>Sets Retry-After on a 409 that says the key is in use (from the API handlers).</summary>
     public static void SetRetryAfter(HttpContext http, IResult result)

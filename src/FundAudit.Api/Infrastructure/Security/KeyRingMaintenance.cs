@@ -57,8 +57,7 @@ internal sealed class KeyRingMaintenance(IOptions<KeyManagementOptions> options,
 
         if (done.Count > 0 && string.IsNullOrWhiteSpace(settings.KeyFolder))
         {
-            await using var connection = await db.OpenAsync(ct);
-            await db.Engine.FlushErasedAsync(connection, ct);
+            await db.FlushErasedAsync(ct);
         }
 
         return done;

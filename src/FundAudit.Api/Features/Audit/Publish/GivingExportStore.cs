@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace FundAudit.Api.Features.Audit.Publish;
 
 /// <summary>A grant as the 360Giving export reads it: the publisher's stored JSON and the columns FundAudit derived
@@ -62,20 +60,11 @@ internal sealed class GivingExportStore(Db db)
 
     /// <summary>The grants of <paramref name="q"/> in award-date order, streamed row by row (never all in
     /// memory).</summary>
-    public async IAsyncEnumerable<GivingExportRow> GrantsAsync(
-        long funderId,
-        MixQuery q,
-        [EnumeratorCancellation] CancellationToken ct
-    )
+    public IAsyncEnumerable<GivingExportRow> GrantsAsync(long funderId, MixQuery q, CancellationToken ct)
     {
         var (where, p) = MixFilter.OverGrants(funderId, q);
         var sql = $"{SelectGrants}{Join(q)} WHERE {where} ORDER BY g.award_date, g.id";
-        await using var connection = await db.OpenAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<GivingExportRow>(sql, new DynamicParameters(p));
-        await foreach (var row in rows.WithCancellation(ct))
-        {
-            yield return row;
-        }
+        return db.StreamAsync<GivingExportRow>(sql, new DynamicParameters(p), ct);
     }
 
     private static string Join(MixQuery q) => MixFilter.RegionJoin(q);

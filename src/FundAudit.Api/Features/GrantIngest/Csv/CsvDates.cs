@@ -137,30 +137,17 @@ internal static partial class CsvDates
         static int Digit(T c) => int.CreateTruncating(c) - '0';
     }
 
-    private static readonly string[] MonthNames =
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
+    /// <summary>January to December, as the invariant culture names them (its 13th name is empty).</summary>
+    private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.MonthNames[..12];
 
+    /// <summary>The month a name (ASCII letters, any case) gives in full or by its first three letters.</summary>
     private static int? MonthNumber(string name)
     {
-        var lower = name.ToLowerInvariant();
         for (var i = 0; i < MonthNames.Length; i++)
         {
             if (
-                lower == MonthNames[i]
-                || (lower.Length == 3 && MonthNames[i].StartsWith(lower, StringComparison.Ordinal))
+                name.Equals(MonthNames[i], StringComparison.OrdinalIgnoreCase)
+                || (name.Length == 3 && MonthNames[i].StartsWith(name, StringComparison.OrdinalIgnoreCase))
             )
             {
                 return i + 1;

@@ -24,7 +24,7 @@ internal sealed record BackupManifest(string Provider, DateTimeOffset CreatedAt,
     )
     {
         using var sha = SHA256.Create();
-        await using var counting = new CountingStream(plain);
+        await using var counting = new CountingReadStream(plain);
         await using (var hashing = new CryptoStream(counting, sha, CryptoStreamMode.Read, leaveOpen: true))
         await using (var output = File.Create(path))
         {
@@ -71,53 +71,5 @@ internal sealed record BackupManifest(string Provider, DateTimeOffset CreatedAt,
         await cipher.DecryptAsync(input, plain, ct);
         return JsonSerializer.Deserialize<BackupManifest>(plain.ToArray(), JsonSerializerOptions.Web)
             ?? throw new InvalidOperationException("The manifest is empty.");
-    }
-
-    /// <summary>A read-only pass-through that counts the bytes read.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => BytesRead;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var read = inner.Read(buffer, offset, count);
-            BytesRead += read;
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(
-            Memory<byte> buffer,
-            CancellationToken cancellationToken = default
-        )
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            BytesRead += read;
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override void Flush() { }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
