@@ -96,7 +96,7 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
         IReadOnlyList<MedianRow> medianRows =
             !medians || rows.Count == 0 ? []
             : grants.SumsKeepGrants ? scan!.Medians(MixFactors.Of(pairs, q.Currency))
-            : await grants.RowsAsync(MixFactors.Of(pairs, q.Currency));
+            : await grants.RowsAsync(MixFactors.Of(pairs, q.Currency), q.Currency);
         var lastKey = (Currency: "", Date: default(DateOnly));
         var lastPair = (Source: 1m, Target: 1m);
         return (Build(q, rows, headline, medianRows, row =>

@@ -176,10 +176,12 @@ internal sealed class MedianGrantsRead : IAsyncDisposable
     }
 
     /// <summary>The one or two middle values of every cell: the grants read converted with
-    /// <paramref name="factors"/>.</summary>
+    /// <paramref name="factors"/>, those of the report's currency <paramref name="identity"/> at 1 on any day (the
+    /// daily totals' sums file that currency's days under the period's first day).</summary>
     public async Task<IReadOnlyList<MedianRow>> RowsAsync(
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors
-    ) => (await Grants).Rows(factors);
+        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factors,
+        string identity
+    ) => (await Grants).Rows(factors, identity);
 
     public async ValueTask DisposeAsync()
     {

@@ -78,7 +78,7 @@ internal sealed class MixStore(Db db)
         await using var connection = await db.OpenAsync(ct);
         if (MixFilter.ReadsDayTotals(q))
         {
-            return await DayTotalsAsync(connection, funderId, q, ct);
+            return await MixDayTotals.ReadAsync(db, connection, funderId, q, ct);
         }
 
         return MixGrantScan.Serves(q)
@@ -143,103 +143,5 @@ internal sealed class MixStore(Db db)
         var reader = new GroupReader(funderId, [.. dims.Select(d => d.Name)]);
         await db.Engine.ReadRowsAsync(connection, sql, p, row => rows.Add(reader.Read(row)), ct);
         return rows;
-    }
-
-    /// <summary>
-    /// The rows of grant_day_totals for the period, in key order, with the rows that differ only by source (when
-    /// not filtered on) merged as they are read: the same groups as the GROUP BY over the grants, without the sort.
-    /// </summary>
-    private async Task<List<MixRow>> DayTotalsAsync(
-        DbConnection connection,
-        long? funderId,
-        MixQuery q,
-        CancellationToken ct
-    )
-    {
-        var (where, p) = MixFilter.OverDayTotals(funderId, q);
-        var sql = $"""
-            SELECT t.award_date, t.currency, t.level, t.purpose, t.flexible, t.grant_count, t.amount, t.funder_id
-            FROM grant_day_totals t
-            WHERE {where}
-            ORDER BY t.funder_id, t.award_date, t.currency, t.level, t.purpose, t.flexible
-            """;
-        var rows = new List<MixRow>();
-        MixRow? last = null;
-        string currency = "",
-            level = "",
-            purpose = "";
-        await db.Engine.ReadRowsAsync(
-            connection,
-            sql,
-            p,
-            row =>
-            {
-                var funder = funderId ?? row.Int64(7);
-                var date = row.Date(0);
-                currency = row.TextIs(1, currency) ? currency : row.Text(1);
-                level = Known(row, 2, level, MixCalculator.Levels);
-                purpose = Known(row, 3, purpose, MixCalculator.Purposes);
-                var flexible = FlexibleOf(row.Int64(4));
-                var grants = row.Int64(5);
-                var amount = row.Int64(6);
-                if (
-                    last is not null
-                    && last.FunderId == funder
-                    && last.AwardDate == date
-                    && ReferenceEquals(last.Currency, currency)
-                    && ReferenceEquals(last.Level, level)
-                    && ReferenceEquals(last.Purpose, purpose)
-                    && last.Flexible == flexible
-                )
-                {
-                    last.Grants += grants; // the same group under another source: merged as the GROUP BY would
-                    last.Amount += amount;
-                    return;
-                }
-
-                last = new MixRow
-                {
-                    FunderId = funder,
-                    AwardDate = date,
-                    Currency = currency,
-                    Level = level,
-                    Purpose = purpose,
-                    Flexible = flexible,
-                    Grants = grants,
-                    Amount = amount,
-                };
-                rows.Add(last);
-            },
-            ct
-        );
-        return rows;
-    }
-
-    /// <summary>The stored flexibility flag: 1 true, 0 false, anything else (null) unclassified.</summary>
-    private static bool? FlexibleOf(long stored) =>
-        stored switch
-        {
-            1 => true,
-            0 => false,
-            _ => null,
-        };
-
-    /// <summary>The column's text as one shared string: the previous row's, a taxonomy name, or read anew.</summary>
-    private static string Known(IRowCursor row, int ordinal, string previous, string[] names)
-    {
-        if (row.TextIs(ordinal, previous))
-        {
-            return previous;
-        }
-
-        foreach (var name in names)
-        {
-            if (row.TextIs(ordinal, name))
-            {
-                return name;
-            }
-        }
-
-        return row.Text(ordinal);
     }
 }
