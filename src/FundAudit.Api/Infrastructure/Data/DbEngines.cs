@@ -190,7 +190,10 @@ internal sealed class SqliteEngine(IDbDialect dialect, string connectionString, 
         CancellationToken ct
     ) => SqliteRowCursor.ReadAsync((SqliteConnection)connection, sql, parameters, row, ct);
 
-    protected override string JsonRows(string parameter) => $"json_each({parameter}) e";
+    // jsonb_each, not json_each: each row's e.value is then a JSONB blob, which ->> reads as it is; json_each gives it
+    // as text, which SQLite printed from its parse of the array and ->> parsed again for every column (a quarter of
+    // SQLite's CPU in a 1M-row import, whose day and quality totals are written this way). The same values.
+    protected override string JsonRows(string parameter) => $"jsonb_each({parameter}) e";
 
     protected override string JsonElement(int index, ColumnType type) => $"e.value ->> {Ordinal(index)}";
 }

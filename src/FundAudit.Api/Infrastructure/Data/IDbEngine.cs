@@ -60,7 +60,7 @@ internal interface IDbEngine
     /// <summary>
     /// Writes many rows of <paramref name="target"/> in one statement inside <paramref name="transaction"/>: a row
     /// whose key is already stored gets its sums added to instead. <paramref name="rowsJson"/> is a JSON array of
-    /// arrays, each holding the target's columns in order (dates as yyyy-MM-dd). SQLite reads it with json_each,
+    /// arrays, each holding the target's columns in order (dates as yyyy-MM-dd). SQLite reads it with jsonb_each,
     /// PostgreSQL with json_array_elements, SQL Server with OPENJSON.
     /// </summary>
     Task AddFromJsonAsync(DbTransaction transaction, JsonTotalsTarget target, string rowsJson, CancellationToken ct);

@@ -23,8 +23,8 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     // Prepared INSERT statements by their number of rows (RowsPerStatement, and the remainder of a batch), bound by
     // position through SQLitePCL directly: Microsoft.Data.Sqlite binds by name, a linear search per parameter that
     // makes wide multi-row statements quadratic.
-    private readonly Dictionary<int, sqlite3_stmt> _inserts = [];
-    private readonly Dictionary<int, sqlite3_stmt> _direct = [];
+    private readonly Dictionary<int, SqliteValues.Prepared> _inserts = [];
+    private readonly Dictionary<int, SqliteValues.Prepared> _direct = [];
     private bool _staging;
     private long _inserted;
     private (long Main, long Temp)? _cacheSizes;
@@ -125,7 +125,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     }
 
     private void Insert(
-        Dictionary<int, sqlite3_stmt> statements,
+        Dictionary<int, SqliteValues.Prepared> statements,
         string table,
         IReadOnlyList<object?[]> rows,
         CancellationToken ct
@@ -135,13 +135,22 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         {
             ct.ThrowIfCancellationRequested();
             var count = Math.Min(RowsPerStatement, rows.Count - start);
-            var insert = InsertFor(statements, table, count);
+            var prepared = InsertFor(statements, table, count);
+            var insert = prepared.Statement;
+            var bound = prepared.Bound;
             var p = 1;
             for (var r = start; r < start + count; r++)
             {
                 foreach (var value in rows[r])
                 {
-                    Check(Bind(insert, p++, value));
+                    if (!SqliteValues.Same(bound[p], value))
+                    {
+                        bound[p] = SqliteValues.Unknown; // until the bind succeeds: a failed bind leaves NULL
+                        Check(SqliteValues.Bind(insert, p, value));
+                        bound[p] = value;
+                    }
+
+                    p++;
                 }
             }
 
@@ -154,78 +163,6 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
     }
 
-    /// <summary>
-    /// Binds one value as Microsoft.Data.Sqlite (and so the Dapper path) binds it: integers and booleans as integers,
-    /// DateOnly as yyyy-MM-dd, instants in UTC as yyyy-MM-dd HH:mm:ss.FFFFFFFzzz, so both write paths store the same
-    /// text.
-    /// </summary>
-    internal static int Bind(sqlite3_stmt statement, int index, object? value) =>
-        value switch
-        {
-            null => raw.sqlite3_bind_null(statement, index),
-            string text => BindText(statement, index, text),
-            long l => raw.sqlite3_bind_int64(statement, index, l),
-            int i => raw.sqlite3_bind_int64(statement, index, i),
-            short i => raw.sqlite3_bind_int64(statement, index, i),
-            bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
-            double d => raw.sqlite3_bind_double(statement, index, d),
-            float f => raw.sqlite3_bind_double(statement, index, f),
-            DateOnly date => BindDate(statement, index, date),
-            DateTimeOffset instant => BindInstant(statement, index, instant),
-            byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes), // grants.content_hash (migration 0024)
-            _ => throw new NotSupportedException($"The bulk path does not bind {value.GetType().Name} values."),
-        };
-
-    private static int BindDate(sqlite3_stmt statement, int index, DateOnly date)
-    {
-        Span<byte> text = stackalloc byte[10];
-        return date.TryFormat(text, out var length, @"yyyy\-MM\-dd", CultureInfo.InvariantCulture)
-            ? raw.sqlite3_bind_text(statement, index, text[..length])
-            : raw.sqlite3_bind_text(statement, index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture));
-    }
-
-    // An import stamps every row with the same instants (created, updated, classified): formatted once, not per value.
-    [ThreadStatic]
-    private static (DateTimeOffset Instant, byte[] Utf8)? _lastInstant;
-
-    private static int BindInstant(sqlite3_stmt statement, int index, DateTimeOffset instant)
-    {
-        if (_lastInstant is not { } last || last.Instant != instant)
-        {
-            last = (
-                instant,
-                System.Text.Encoding.UTF8.GetBytes(
-                    instant
-                        .ToUniversalTime()
-                        .ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)
-                )
-            );
-            _lastInstant = last;
-        }
-
-        return raw.sqlite3_bind_text(statement, index, last.Utf8);
-    }
-
-    [ThreadStatic]
-    private static byte[]? _utf8;
-
-    /// <summary>
-    /// Text as UTF-8 through one reused buffer (SQLite copies it: SQLITE_TRANSIENT) rather than a new array per value.
-    /// An empty string goes the ordinary way: an empty span would bind NULL.
-    /// </summary>
-    private static int BindText(sqlite3_stmt statement, int index, string text)
-    {
-        if (text.Length == 0)
-        {
-            return raw.sqlite3_bind_text(statement, index, text);
-        }
-
-        var max = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
-        var buffer = _utf8 is { } b && b.Length >= max ? b : (_utf8 = new byte[Math.Max(max, 16 * 1024)]);
-        var length = System.Text.Encoding.UTF8.GetBytes(text, buffer);
-        return raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, length));
-    }
-
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)
@@ -234,20 +171,25 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
         }
     }
 
-    private sqlite3_stmt InsertFor(Dictionary<int, sqlite3_stmt> statements, string table, int rowCount)
+    private SqliteValues.Prepared InsertFor(
+        Dictionary<int, SqliteValues.Prepared> statements,
+        string table,
+        int rowCount
+    )
     {
-        if (statements.TryGetValue(rowCount, out var insert))
+        if (statements.TryGetValue(rowCount, out var prepared))
         {
-            return insert;
+            return prepared;
         }
 
         var t = target;
         var columns = t.InsertColumns.Count;
         var row = "(" + string.Join(", ", Enumerable.Repeat("?", columns)) + ")";
         var sql = $"INSERT INTO {table} ({t.ColumnList}) VALUES {string.Join(",\n", Enumerable.Repeat(row, rowCount))}";
-        Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out insert));
-        statements[rowCount] = insert;
-        return insert;
+        Check(raw.sqlite3_prepare_v2(connection.Handle, sql, out var insert));
+        prepared = new SqliteValues.Prepared(insert, columns * rowCount);
+        statements[rowCount] = prepared;
+        return prepared;
     }
 
     public async Task<BulkUpsertCounts> MergeAsync(DbTransaction transaction, CancellationToken ct)
@@ -292,7 +234,7 @@ internal sealed class SqliteBulkUpsert(SqliteConnection connection, BulkUpsertTa
     {
         foreach (var insert in _inserts.Values.Concat(_direct.Values))
         {
-            insert.Dispose();
+            insert.Statement.Dispose();
         }
 
         _inserts.Clear();
