@@ -72,8 +72,8 @@ internal static class MixMedianRead
         // answer (MixMedianArrays: a grant in another currency or a correction written since it asked).
         async Task<MixMedians?> BothAsync(Func<MixMedians, Func<IRowCursor, bool>> reader, Func<string, string> sql)
         {
-            var low = Task.Run(() => ReadRangeAsync(db, sql("<"), p, split, names, reader, ct), ct);
-            var high = Task.Run(() => ReadRangeAsync(db, sql(">="), p, split, names, reader, ct), ct);
+            var low = Task.Run(() => ReadRangeAsync(db, sql("<"), Range(p, split, false), names, reader, ct), ct);
+            var high = Task.Run(() => ReadRangeAsync(db, sql(">="), Range(p, split, true), names, reader, ct), ct);
             await Task.WhenAll(low, high);
             if (await low is not { } all || await high is not { } other)
             {
@@ -150,19 +150,18 @@ internal static class MixMedianRead
         return await SplitDayAsync(db, connection, q, p, ct);
     }
 
-    /// <summary>The grants of one award-date range, each row given to <paramref name="reader"/>'s action for the
-    /// range's <see cref="MixMedians"/>; null when that action said no to a row.</summary>
+    /// <summary>The grants of one award-date range (its <see cref="Range"/>'s <paramref name="parameters"/>), each row
+    /// given to <paramref name="reader"/>'s action for the range's <see cref="MixMedians"/>; null when that action
+    /// said no to a row.</summary>
     private static async Task<MixMedians?> ReadRangeAsync(
         Db db,
         string sql,
-        Dictionary<string, object> p,
-        DateOnly split,
+        Dictionary<string, object> parameters,
         List<string> names,
         Func<MixMedians, Func<IRowCursor, bool>> reader,
         CancellationToken ct
     )
     {
-        var parameters = new Dictionary<string, object>(p, StringComparer.Ordinal) { ["Split"] = split };
         var medians = new MixMedians(names);
         var add = reader(medians);
         var answers = true;
