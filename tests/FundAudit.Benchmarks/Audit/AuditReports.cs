@@ -51,6 +51,7 @@ internal static class AuditReports
         // FUNDAUDIT_BENCH_ONLY: the mixes whose names contain one of the parts, without medians; a part ending in
         // "+median" times that mix with medians instead (beside PostgreSQL's median floor).
         var only = Environment.GetEnvironmentVariable("FUNDAUDIT_BENCH_ONLY")?.Split(';');
+        const string Phases = "phases";
         bool Named(Report r, bool medians) =>
             only is null
             || only.Any(o =>
@@ -100,7 +101,13 @@ internal static class AuditReports
 
         if (only is not null)
         {
-            return; // FUNDAUDIT_BENCH_ONLY: the named mixes, nothing else
+            // FUNDAUDIT_BENCH_ONLY: the named mixes, nothing else; a part "phases" adds the median phases.
+            if (only.Contains(Phases))
+            {
+                await MedianPhases.RunAsync(sp, engine, period, runs);
+            }
+
+            return;
         }
 
         Console.WriteLine(

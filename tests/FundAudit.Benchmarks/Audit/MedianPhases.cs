@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,9 @@ namespace FundAudit.Benchmarks.Audit;
 /// award-date ranges side by side, <see cref="MixStore.ReadMediansAsync"/>: with every grant in EUR on PostgreSQL, the
 /// cells' arrays of <see cref="MixMedianArrays"/>), then their conversion and selection
 /// (<see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>, with factors of the
-/// same shape as the service's: quotients of rates, 28 digits). Wall and process CPU milliseconds, medians of runs.
+/// same shape as the service's: quotients of rates, 28 digits); and a place report's scan with every grant kept
+/// (<see cref="MixGrantScan"/>, level × country) in two award-date ranges, as the service reads it, and in one. Wall
+/// and process CPU milliseconds, medians of runs.
 /// </summary>
 internal static class MedianPhases
 {
@@ -34,17 +37,26 @@ internal static class MedianPhases
                 + $"{readCpu:0} ms CPU | convert + select {rowsMs:0} ms wall, {rowsCpu:0} ms CPU"
         );
 
-        // A place report with medians: the scan of the grants (sums and every grant kept), then its medians.
+        // A place report with medians: the scan of the grants (sums and every grant kept) in two award-date ranges on
+        // two connections, as the service reads it, and in one range, then its medians.
         var place = q with { GroupBy = ["level", "country"] };
-        MixGrantScan? scan = null;
-        var (scanMs, scanCpu) = await TimeAsync(runs, async () =>
-            scan = (await store.SumsAsync(1, place, medians: true, default)).Scan
-        );
-        var (mediansMs, mediansCpu) = await TimeAsync(runs, () => Task.FromResult(scan!.Medians(factors)));
-        Console.WriteLine(
-            $"[{engine}] median phases, level × country | scan (sums and grants kept) {scanMs:0} ms wall, "
-                + $"{scanCpu:0} ms CPU | medians {mediansMs:0} ms wall, {mediansCpu:0} ms CPU"
-        );
+        var db = sp.GetRequiredService<Db>();
+        foreach (var twoRanges in new[] { true, false })
+        {
+            MixGrantScan? scan = null;
+            var (scanMs, scanCpu) = await TimeAsync(runs, async () =>
+            {
+                await using var connection = await db.OpenAsync();
+                scan = new MixGrantScan(db, 1, place, keepGrants: true, twoRanges);
+                return await scan.ReadAsync(connection, default);
+            });
+            var (mediansMs, mediansCpu) = await TimeAsync(runs, () => Task.FromResult(scan!.Medians(factors)));
+            Console.WriteLine(
+                $"[{engine}] median phases, level × country | scan (sums and grants kept) in "
+                    + $"{(twoRanges ? "two ranges" : "one range")} {scanMs:0} ms wall, {scanCpu:0} ms CPU | medians "
+                    + $"{mediansMs:0} ms wall, {mediansCpu:0} ms CPU"
+            );
+        }
     }
 
     private static async Task<(double Wall, double Cpu)> TimeAsync<T>(int runs, Func<Task<T>> run)

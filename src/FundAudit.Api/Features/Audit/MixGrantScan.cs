@@ -18,7 +18,15 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="funderId">The funder; null for the field view (the funders who opted in).</param>
 /// <param name="q">The query.</param>
 /// <param name="keepGrants">Whether to keep every grant's group and amount for <see cref="Medians"/>.</param>
-internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bool keepGrants = false)
+/// <param name="twoRanges">Whether a scan that keeps the grants reads them in two award-date ranges on two connections
+/// (<see cref="SplitDay"/>); false reads them in one, as the other half of such a read does.</param>
+internal sealed partial class MixGrantScan(
+    Db db,
+    long? funderId,
+    MixQuery q,
+    bool keepGrants = false,
+    bool twoRanges = true
+)
 {
     /// <summary>
     /// How many recipient countries one resolving statement carries (SQL Server allows 2,100 parameters).
@@ -99,8 +107,7 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
         if (_others)
         {
             _reportCurrency = q.GroupBy.Contains("year") ? -1 : _texts.IdOf(q.Currency);
-            var (sql, ordinals) = ScanSql(where);
-            await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
+            await ScanAsync(connection, where, p, ct);
         }
 
         Dictionary<int, (string? Alpha2, string? Region)> places = ReadsCountry
@@ -136,38 +143,6 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
         return !others;
     }
 
-    /// <summary>The SELECT over the grants and the ordinals of its optional columns (−1 when not selected).</summary>
-    private (string Sql, (int Country, int Programme, int Funder, int Id) Ordinals) ScanSql(string where)
-    {
-        var columns = new List<string>
-        {
-            "g.award_date",
-            "g.currency",
-            "g.level",
-            "g.purpose",
-            "g.flexible",
-            "g.amount_awarded",
-        };
-        int Optional(bool wanted, string column)
-        {
-            if (!wanted)
-            {
-                return -1;
-            }
-
-            columns.Add(column);
-            return columns.Count - 1;
-        }
-
-        var ordinals = (
-            Optional(ReadsCountry, "g.recipient_country"),
-            Optional(ReadsProgramme, "g.programme_title"),
-            Optional(funderId is null, "g.funder_id"),
-            Optional(_corrections.Count > 0, "g.id")
-        );
-        return ($"SELECT {string.Join(", ", columns)} FROM grants g WHERE {where}", ordinals);
-    }
-
     /// <summary>The corrections of the period's grants: few, so read into memory instead of joined per grant.</summary>
     private async Task ReadCorrectionsAsync(
         DbConnection connection,
@@ -189,38 +164,6 @@ internal sealed partial class MixGrantScan(Db db, long? funderId, MixQuery q, bo
             ct
         );
         Array.Clear(_last);
-    }
-
-    private void Add(IRowCursor row, (int Country, int Programme, int Funder, int Id) o)
-    {
-        var level = TextId(row, 2, 1);
-        var purpose = TextId(row, 3, 2);
-        var flexible = FlexibleOf(row, 4);
-        if (o.Id >= 0 && _corrections.TryGetValue(row.Int64(o.Id), out var c))
-        {
-            level = c.Level >= 0 ? c.Level : level;
-            purpose = c.Purpose >= 0 ? c.Purpose : purpose;
-            flexible = c.Flexible >= 0 ? c.Flexible : flexible;
-        }
-
-        var currency = TextId(row, 1, 0);
-        var key = new Key(
-            o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
-            currency == _reportCurrency ? q.Period.From.DayNumber : row.Date(0).DayNumber,
-            currency,
-            level,
-            purpose,
-            flexible,
-            -1,
-            o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
-            o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1
-        );
-        var amount = row.Int64(5);
-        var index = AddSum(key, 1, amount);
-        if (keepGrants)
-        {
-            _grants.Add((index, amount));
-        }
     }
 
     private int AddSum(Key key, long grants, long amount)

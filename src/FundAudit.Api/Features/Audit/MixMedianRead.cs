@@ -72,8 +72,8 @@ internal static class MixMedianRead
         // answer (MixMedianArrays: a grant in another currency or a correction written since it asked).
         async Task<MixMedians?> BothAsync(Func<MixMedians, Func<IRowCursor, bool>> reader, Func<string, string> sql)
         {
-            var low = Task.Run(() => ReadRangeAsync(db, sql("<"), p, split, names, reader, ct), ct);
-            var high = Task.Run(() => ReadRangeAsync(db, sql(">="), p, split, names, reader, ct), ct);
+            var low = Task.Run(() => ReadRangeAsync(db, sql("<"), Range(p, split, false), names, reader, ct), ct);
+            var high = Task.Run(() => ReadRangeAsync(db, sql(">="), Range(p, split, true), names, reader, ct), ct);
             await Task.WhenAll(low, high);
             if (await low is not { } all || await high is not { } other)
             {
@@ -87,8 +87,58 @@ internal static class MixMedianRead
 
     /// <summary>
     /// The day that halves the days the funder's grants of the period span (one index seek at each end), or the
-    /// middle of the period when it has none.
+    /// middle of the period when it has none, read on <paramref name="connection"/> (parameters @FunderId, @From,
+    /// @To of <paramref name="p"/>): the grants before it are one range, those on and after it the other.
     /// </summary>
+    public static async Task<DateOnly> SplitDayAsync(
+        Db db,
+        DbConnection connection,
+        MixQuery q,
+        IReadOnlyDictionary<string, object> p,
+        CancellationToken ct
+    )
+    {
+        // Two statements in one: SQLite seeks one end of the index for a lone MIN or MAX, but scans every grant of
+        // the period for both in one SELECT (0.21 s at 1M grants, measured; 1 ms as two).
+        const string range = """
+            FROM grants g WHERE g.funder_id = @FunderId AND g.award_date >= @From AND g.award_date <= @To
+            """;
+        const string sql = $"""
+            SELECT (SELECT MIN(g.award_date) {range}) AS first_day,
+                   (SELECT MAX(g.award_date) {range}) AS last_day
+            """;
+        var (first, last) = (q.Period.From, q.Period.To);
+        await db.Engine.ReadRowsAsync(
+            connection,
+            sql,
+            p,
+            row =>
+            {
+                if (!row.IsNull(0) && !row.IsNull(1))
+                {
+                    (first, last) = (row.Date(0), row.Date(1));
+                }
+            },
+            ct
+        );
+        return first.AddDays((last.DayNumber - first.DayNumber + 1) / 2);
+    }
+
+    /// <summary>
+    /// The parameters of one award-date range of <see cref="SplitDayAsync"/>'s <paramref name="split"/>: those of the
+    /// period with the range's own bounds, @From the split day for the later range, @To the day before it for the
+    /// earlier (and @Split). A bound of its own, not only <c>award_date &lt; @Split</c> beside <c>award_date &lt;=
+    /// @To</c>: SQLite bounds its index search by one of the two and tests the other grant by grant, so each range
+    /// walked the whole period (0.36 s each against 0.18 s bounded, a place filter at 1M grants, measured).
+    /// </summary>
+    public static Dictionary<string, object> Range(IReadOnlyDictionary<string, object> p, DateOnly split, bool later)
+    {
+        var range = new Dictionary<string, object>(p, StringComparer.Ordinal) { ["Split"] = split };
+        range[later ? "From" : "To"] = later ? split : split.AddDays(-1);
+        return range;
+    }
+
+    /// <summary><see cref="SplitDayAsync"/> on a connection of its own.</summary>
     private static async Task<DateOnly> SplitAsync(
         Db db,
         MixQuery q,
@@ -96,45 +146,22 @@ internal static class MixMedianRead
         CancellationToken ct
     )
     {
-        const string sql = """
-            SELECT MIN(g.award_date) AS first_day, MAX(g.award_date) AS last_day
-            FROM grants g
-            WHERE g.funder_id = @FunderId AND g.award_date >= @From AND g.award_date <= @To
-            """;
-        var (first, last) = (q.Period.From, q.Period.To);
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            await db.Engine.ReadRowsAsync(
-                connection,
-                sql,
-                p,
-                row =>
-                {
-                    if (!row.IsNull(0) && !row.IsNull(1))
-                    {
-                        (first, last) = (row.Date(0), row.Date(1));
-                    }
-                },
-                ct
-            );
-        }
-
-        return first.AddDays((last.DayNumber - first.DayNumber + 1) / 2);
+        await using var connection = await db.OpenAsync(ct);
+        return await SplitDayAsync(db, connection, q, p, ct);
     }
 
-    /// <summary>The grants of one award-date range, each row given to <paramref name="reader"/>'s action for the
-    /// range's <see cref="MixMedians"/>; null when that action said no to a row.</summary>
+    /// <summary>The grants of one award-date range (its <see cref="Range"/>'s <paramref name="parameters"/>), each row
+    /// given to <paramref name="reader"/>'s action for the range's <see cref="MixMedians"/>; null when that action
+    /// said no to a row.</summary>
     private static async Task<MixMedians?> ReadRangeAsync(
         Db db,
         string sql,
-        Dictionary<string, object> p,
-        DateOnly split,
+        Dictionary<string, object> parameters,
         List<string> names,
         Func<MixMedians, Func<IRowCursor, bool>> reader,
         CancellationToken ct
     )
     {
-        var parameters = new Dictionary<string, object>(p, StringComparer.Ordinal) { ["Split"] = split };
         var medians = new MixMedians(names);
         var add = reader(medians);
         var answers = true;

@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Infrastructure.Data;
+using FundAudit.Api.Tests.Infrastructure;
+using FundAudit.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FundAudit.Api.Tests.Audit;
+
+/// <summary>
+/// The scan that keeps every grant for the medians reads them in two award-date ranges on two connections and puts
+/// the later range's texts, groups, sums and grants into the earlier's (<see cref="MixGrantScan"/>): for every
+/// grouping and place or programme filter the scan answers, its sums and medians equal those of the same scan read in
+/// one range, over grants on both sides of the split day and on the split day itself, in three currencies (the
+/// report's, EUR, filed under the period's first day by both ranges), with corrections on each side and on the split
+/// day, texts only the later range reads (a country, a programme) and groups both ranges add to.
+/// </summary>
+public abstract class MixGrantScanRangesTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FundAuditApp
+{
+    private static readonly AuditPeriod Period = new(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31));
+
+    [Theory]
+    [MemberData(nameof(MixGrantScanQueries.All), MemberType = typeof(MixGrantScanQueries))]
+    public async Task Two_ranges_answer_as_one(string groupBy, string? region, string? country, string? programme)
+    {
+        var tenant = await SeedAsync();
+        var q = new MixQuery(Period, "EUR", groupBy.Split(','), programme, region, country, null, 1);
+        var db = app.Services.GetRequiredService<Db>();
+        var (split, splitRows) = await ScanAsync(db, tenant.FunderId, q, twoRanges: true);
+        var (whole, wholeRows) = await ScanAsync(db, tenant.FunderId, q, twoRanges: false);
+
+        // MIN 2024-03-01, MAX 2024-03-05: the later range starts on 2024-03-03, which has grants of its own.
+        Assert.Equal(new DateOnly(2024, 3, 3), split.SplitDay);
+        Assert.Null(whole.SplitDay);
+        Assert.NotEmpty(wholeRows);
+        Assert.Equal(wholeRows, splitRows);
+        var factors = Factors();
+        var medians = Describe(whole.Medians(factors));
+        Assert.NotEmpty(medians);
+        Assert.Equal(medians, Describe(split.Medians(factors)));
+    }
+
+    private static async Task<(MixGrantScan Scan, List<string> Rows)> ScanAsync(
+        Db db,
+        long funderId,
+        MixQuery q,
+        bool twoRanges
+    )
+    {
+        await using var connection = await db.OpenAsync();
+        var scan = new MixGrantScan(db, funderId, q, keepGrants: true, twoRanges);
+        return (scan, Describe(await scan.ReadAsync(connection, default)));
+    }
+
+    private static List<string> Describe(IEnumerable<MixRow> rows) =>
+        [
+            .. rows.Select(r =>
+                    $"{r.AwardDate:yyyy-MM-dd}|{r.Currency}|{r.Level}|{r.Purpose}|{r.Flexible}|{r.Region}|{r.Country}|"
+                    + $"{r.Programme}|{r.CellsOnly}|{r.Grants}|{r.Amount}"
+                )
+                .Order(StringComparer.Ordinal),
+        ];
+
+    private static List<string> Describe(IReadOnlyList<MedianRow> rows) =>
+        [
+            .. rows.Select(m =>
+                    $"{m.Level}|{m.Purpose}|{m.Flexible}|{m.Year}|{m.Region}|{m.Country}|{m.Programme}|{m.X}"
+                )
+                .Order(StringComparer.Ordinal),
+        ];
+
+    /// <summary>A factor for every currency and day of the period, different by day (EUR at 1).</summary>
+    private static Dictionary<(string, DateOnly), decimal> Factors()
+    {
+        var factors = new Dictionary<(string, DateOnly), decimal>();
+        for (var (day, i) = (Period.From, 0); day <= Period.To; (day, i) = (day.AddDays(1), i + 1))
+        {
+            factors[("EUR", day)] = 1m;
+            factors[("USD", day)] = 0.9m + (i % 7) / 100m;
+            factors[("GBP", day)] = 1.1m + (i % 5) / 100m;
+        }
+
+        return factors;
+    }
+
+    /// <summary>
+    /// Grants from 2024-03-01 to 2024-03-05 in EUR, USD and GBP, the recipient country spelled several ways, three
+    /// programmes (one only on and after the split day) and none, corrected before, on and after the split day.
+    /// </summary>
+    private async Task<Tenant> SeedAsync()
+    {
+        var tenant = await app.CreateTenantAsync();
+        (string Id, string Currency, string Day, string? Country, string? Programme)[] grants =
+        [
+            ("R-1", "EUR", "2024-03-01", "HN", "Protection"),
+            ("R-2", "USD", "2024-03-01", "hn", "Shelter"),
+            ("R-3", "GBP", "2024-03-02", "KE", null),
+            ("R-4", "EUR", "2024-03-02", "Honduras", "Protection"),
+            ("R-5", "EUR", "2024-03-03", "HN", "Protection"),
+            ("R-6", "USD", "2024-03-03", "GT", "Shelter"),
+            ("R-7", "EUR", "2024-03-03", "Atlantis", "Relief"),
+            ("R-8", "GBP", "2024-03-04", "kenya", "Shelter"),
+            ("R-9", "EUR", "2024-03-05", null, "Protection"),
+            ("R-10", "USD", "2024-03-05", "HN", "Shelter"),
+            ("R-11", "EUR", "2024-03-01", "KE", "Shelter"),
+            ("R-12", "EUR", "2024-03-04", "HN", "Protection"),
+            ("R-13", "GBP", "2024-03-01", "GT", "Shelter"),
+        ];
+        await MixSeed.PostPlacedAsync(app, tenant, grants, i => 100m + (i * 37 % 13) * 2.5m);
+        await MixSeed.CorrectAsync(tenant, "R-2", new JsonObject { ["purpose"] = "collective" });
+        await MixSeed.CorrectAsync(tenant, "R-5", new JsonObject { ["level"] = "regional", ["flexible"] = true });
+        await MixSeed.CorrectAsync(tenant, "R-8", new JsonObject { ["level"] = "global", ["flexible"] = false });
+        await MixSeed.CorrectAsync(tenant, "R-10", new JsonObject { ["purpose"] = "collective" });
+        return tenant;
+    }
+}
+
+public sealed class SqliteMixGrantScanRangesTests(SqliteApp app) : MixGrantScanRangesTests<SqliteApp>(app);
+
+public sealed class PostgresMixGrantScanRangesTests(PostgresApp app) : MixGrantScanRangesTests<PostgresApp>(app);
