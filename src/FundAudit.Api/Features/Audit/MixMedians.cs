@@ -33,7 +33,6 @@ internal sealed class MixMedians(
     private int _lastDay = int.MinValue;
     private readonly string?[] _texts = new string?[dimensions.Count + 1];
     private string? _lastCurrency;
-    private string? _atPar;
     private int _lastCurrencyId;
     private Cell _lastCell;
     private int _lastCellId = -1;
@@ -71,10 +70,10 @@ internal sealed class MixMedians(
 
     /// <summary>Adds every amount of the row's array (the cell's grouped dimensions, then the array of
     /// <see cref="IDbDialect.EveryValue"/>): grants in the report's currency, at 1 on any day, so each is filed under
-    /// one <paramref name="date"/> and <see cref="Rows()"/> needs no factor for <paramref name="currency"/>.</summary>
+    /// one <paramref name="date"/>, converted by <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly},
+    /// decimal}, string)"/> given <paramref name="currency"/> as its identity.</summary>
     public void AddAtPar(IRowCursor row, string currency, DateOnly date)
     {
-        _atPar = currency;
         var amounts = row.Int64s(dimensions.Count);
         Reserve(CellAt(row), currency, date, amounts.Length);
         foreach (var amount in amounts)
@@ -195,7 +194,6 @@ internal sealed class MixMedians(
             _grants[_count++] = new Grant(cells[g.Cell], currencies[g.Currency], g.Day, g.Amount);
         }
 
-        _atPar ??= other._atPar;
         _lastCellId = -1;
     }
 
@@ -220,7 +218,6 @@ internal sealed class MixMedians(
             return rows;
         }
 
-        identity ??= _atPar;
         var (starts, values) = Converted(FactorTable(factorsByDay, identity));
         if (values is null)
         {
