@@ -37,7 +37,7 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    ) => CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, text, ct);
+    ) => CompareBaseline.WithInlineChartAsync(id, request, new(user, mix, baselines), idPrefix, text, ct);
 
     /// <summary>GET /api/audit/targets.</summary>
     public Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> ListTargetsAsync(
@@ -87,7 +87,7 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    ) => ComparePeriods.WithInlineChartAsync(request, user, mix, baselines, idPrefix, text, ct);
+    ) => ComparePeriods.WithInlineChartAsync(request, new(user, mix, baselines), idPrefix, text, ct);
 
     /// <summary>GET /api/audit/trend (the request already validated).</summary>
     public Task<(GetTrend.Response? Trend, ProblemHttpResult? Problem)> TrendAsync(
