@@ -43,6 +43,10 @@ public abstract class KeyOwnershipTests<TApp>(TApp app) : IClassFixture<TApp>
         var admin = await app.CreateTenantAsync(Roles.Admin);
         var officer = await app.AddKeyAsync(admin, Roles.Officer, "olga");
         await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/requests"));
+        // GET /api/me names the key's owner (the id GET /api/keys gives it), so a script need not look it up.
+        var me = await HttpAssert.OkJsonAsync(await officer.Client.GetAsync("/api/me"));
+        Assert.Equal(officer.PersonId, me.GetProperty("personId").GetInt64());
+        Assert.NotEqual(admin.PersonId, officer.PersonId);
 
         await StaffFixtures.SetRolesAsync(app, admin.FunderId, officer.PersonId, "analyst");
         await HttpAssert.ProblemAsync(await officer.Client.GetAsync("/api/requests"), HttpStatusCode.Forbidden);

@@ -16009,6 +16009,9 @@ namespace FundAudit.Api.Tests.Client
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string KeyId { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("personId")]
+        public long? PersonId { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]

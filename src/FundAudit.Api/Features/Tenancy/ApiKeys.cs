@@ -26,7 +26,13 @@ internal sealed record ApiKeyView(
 /// <summary>GET /api/me: who the caller is.</summary>
 internal static class GetCurrentCaller
 {
-    public sealed record Response(long FunderId, string FunderName, string Role, string KeyId);
+    /// <param name="FunderId">The funder the key belongs to.</param>
+    /// <param name="FunderName">Its name.</param>
+    /// <param name="Role">The key's role.</param>
+    /// <param name="KeyId">The key's id (its part between the first two underscores).</param>
+    /// <param name="PersonId">The person the caller acts for: the key's owner, as <c>GET /api/keys</c> names it (every
+    /// key that authenticates has one).</param>
+    public sealed record Response(long FunderId, string FunderName, string Role, string KeyId, long? PersonId);
 
     public static async Task<Results<Ok<Response>, NotFound>> HandleAsync(
         ClaimsPrincipal user,
@@ -42,7 +48,8 @@ internal static class GetCurrentCaller
                     funder.Id,
                     funder.Name,
                     user.FindFirstValue(ClaimTypes.Role) ?? "",
-                    user.FindFirstValue(FunderClaims.KeyId) ?? ""
+                    user.FindFirstValue(FunderClaims.KeyId) ?? "",
+                    user.StaffPersonId()
                 )
             );
     }
