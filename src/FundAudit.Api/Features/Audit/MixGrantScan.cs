@@ -19,7 +19,9 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="q">The query.</param>
 /// <param name="keepGrants">Whether to keep every grant's group and amount for <see cref="Medians"/>.</param>
 /// <param name="twoRanges">Whether a scan that keeps the grants reads them in two award-date ranges on two connections
-/// (<see cref="SplitDay"/>); false reads them in one, as the other half of such a read does.</param>
+/// (<see cref="SplitDay"/>), and so does a funder's report-currency statement on an engine that reads one statement
+/// on one thread (<see cref="IDbDialect.ParallelQuery"/>); false reads them in one, as the other half of such a read
+/// does.</param>
 internal sealed partial class MixGrantScan(
     Db db,
     long? funderId,

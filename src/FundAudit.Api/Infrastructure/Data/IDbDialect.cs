@@ -129,4 +129,11 @@ internal interface IDbDialect
     /// folds ASCII in place and is cheaper than the extra lookup.
     /// </summary>
     bool UpperCostsMoreThanALookup { get; }
+
+    /// <summary>
+    /// Whether the engine reads one statement with several processes or threads (PostgreSQL's and SQL Server's
+    /// parallel plans): a long read split into award-date ranges on two connections gains nothing there. SQLite reads
+    /// a statement on one thread, so such a split halves the read's wall time where a second core is free.
+    /// </summary>
+    bool ParallelQuery { get; }
 }

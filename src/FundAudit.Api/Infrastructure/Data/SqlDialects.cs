@@ -115,6 +115,8 @@ internal abstract class DialectBase : IDbDialect
 
     public virtual bool UpperCostsMoreThanALookup => true;
 
+    public virtual bool ParallelQuery => true;
+
     /// <summary>The engine's names of the logical column types.</summary>
     protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
 
@@ -129,6 +131,8 @@ internal sealed class SqliteDialect : DialectBase
     protected override int MaxParameters => 32_766; // SQLITE_MAX_VARIABLE_NUMBER since 3.32
 
     public override bool UpperCostsMoreThanALookup => false;
+
+    public override bool ParallelQuery => false;
 
     // One row per statement: Dapper then prepares it once and runs it per row (see IDbDialect).
     public override int UpsertRowsPerStatement(int columns) => 1;
