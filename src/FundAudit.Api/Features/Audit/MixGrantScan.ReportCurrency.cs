@@ -110,12 +110,7 @@ internal sealed partial class MixGrantScan
                 currency,
                 TextId(row, 3, 1),
                 TextId(row, 4, 2),
-                row.Int64(6) switch
-                {
-                    1 => 1,
-                    0 => 0,
-                    _ => -1,
-                },
+                MixFlexible.OfTotal(row.Int64(6)),
                 -1,
                 -1,
                 -1,

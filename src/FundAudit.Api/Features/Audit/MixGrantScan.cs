@@ -303,12 +303,7 @@ internal sealed partial class MixGrantScan(
             Currency = _texts[key.Currency],
             Level = key.Level >= 0 ? _texts[key.Level] : "unclassified",
             Purpose = key.Purpose >= 0 ? _texts[key.Purpose] : "unclassified",
-            Flexible = key.Flexible switch
-            {
-                1 => true,
-                0 => false,
-                _ => null,
-            },
+            Flexible = MixFlexible.Flag(key.Flexible),
             Region = key.Region >= 0 ? _texts[key.Region] : null,
             Country = key.Country >= 0 ? _texts[key.Country] : null,
             Programme = key.Programme >= 0 ? _texts[key.Programme] : null,
