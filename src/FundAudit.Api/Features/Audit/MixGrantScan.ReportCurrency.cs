@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>The scan's read of the grants in the report's currency, summed by the database.</summary>
@@ -26,7 +28,8 @@ internal sealed partial class MixGrantScan
             funderId is null,
             headline,
             probe: funderId is not null,
-            keepGrants ? db.Dialect : null
+            keepGrants ? db.Dialect : null,
+            db.Dialect.GroupsBySorting
         );
         if (twoRanges && funderId is not null && !db.Dialect.ParallelQuery)
         {
@@ -69,7 +72,7 @@ internal sealed partial class MixGrantScan
                         _others = true;
                         return;
                     case MixReportCurrency.Part.Headline:
-                        _headline.Add(HeadlineRow(row, day, currency));
+                        AddHeadline(row, day, currency);
                         return;
                 }
 
@@ -101,21 +104,24 @@ internal sealed partial class MixGrantScan
         );
     }
 
-    /// <summary>A headline row of the daily totals: flexible stored as 1, 0 or −1 (unclassified).</summary>
-    private MixRow HeadlineRow(IRowCursor row, int day, int currency) =>
-        RowOf(
-            new Key(
-                funderId!.Value,
-                day,
-                currency,
-                TextId(row, 3, 1),
-                TextId(row, 4, 2),
-                MixFlexible.OfTotal(row.Int64(6)),
-                -1,
-                -1,
-                -1,
-                false
-            ),
-            (row.Int64(1), row.Int64(2))
+    /// <summary>
+    /// A headline row of the daily totals (flexible stored as 1, 0 or −1) added to its class's: one row a class
+    /// whether the statement grouped them or sent them by day (<see cref="IDbDialect.GroupsBySorting"/>).
+    /// </summary>
+    private void AddHeadline(IRowCursor row, int day, int currency)
+    {
+        var (level, purpose, flexible) = (TextId(row, 3, 1), TextId(row, 4, 2), MixFlexible.OfTotal(row.Int64(6)));
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(
+            _headlineOf,
+            (level, purpose, flexible),
+            out var found
         );
+        if (!found)
+        {
+            sum = RowOf(new Key(funderId!.Value, day, currency, level, purpose, flexible, -1, -1, -1), (0, 0));
+            _headline.Add(sum);
+        }
+
+        (sum!.Grants, sum.Amount) = (sum.Grants + row.Int64(1), sum.Amount + row.Int64(2));
+    }
 }

@@ -43,6 +43,7 @@ internal sealed partial class MixGrantScan(
     private readonly Interned<string> _texts = new(StringComparer.Ordinal);
     private readonly (string? Text, int Id)[] _last = new (string?, int)[5];
     private readonly List<MixRow> _headline = [];
+    private readonly Dictionary<(int Level, int Purpose, int Flexible), MixRow> _headlineOf = [];
     private bool _others;
 
     /// <summary>

@@ -136,4 +136,10 @@ internal interface IDbDialect
     /// a statement on one thread, so such a split halves the read's wall time where a second core is free.
     /// </summary>
     bool ParallelQuery { get; }
+
+    /// <summary>
+    /// Whether the engine's GROUP BY sorts the rows it groups (SQLite, which has no hash aggregate): rows it would sort
+    /// only to sum a few groups then cost less read as they are stored and summed by the service.
+    /// </summary>
+    bool GroupsBySorting { get; }
 }

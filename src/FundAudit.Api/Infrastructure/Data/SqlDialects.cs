@@ -117,6 +117,8 @@ internal abstract class DialectBase : IDbDialect
 
     public virtual bool ParallelQuery => true;
 
+    public virtual bool GroupsBySorting => false;
+
     /// <summary>The engine's names of the logical column types.</summary>
     protected abstract (string Text, string Date, string Integer, string Decimal) TypeNames { get; }
 
@@ -133,6 +135,8 @@ internal sealed class SqliteDialect : DialectBase
     public override bool UpperCostsMoreThanALookup => false;
 
     public override bool ParallelQuery => false;
+
+    public override bool GroupsBySorting => true;
 
     // One row per statement: Dapper then prepares it once and runs it per row (see IDbDialect).
     public override int UpsertRowsPerStatement(int columns) => 1;
