@@ -126,7 +126,7 @@ internal interface IDbDialect
     /// Whether <c>upper()</c> of a text costs more than looking the text up in a small hashed list: true on PostgreSQL
     /// and SQL Server, whose <c>upper()</c> follows the locale (PostgreSQL converts each text to wide characters and
     /// back; over a million grants' countries a fifth of a report's read), false on SQLite, whose <c>upper()</c>
-    /// folds ASCII in place and is cheaper than the extra lookup.
+    /// folds ASCII only, as its NOCASE collation does, which then compares the text with the keys instead.
     /// </summary>
     bool UpperCostsMoreThanALookup { get; }
 
