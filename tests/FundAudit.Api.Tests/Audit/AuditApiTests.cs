@@ -774,6 +774,74 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
         }
     }
 
+    [Fact]
+    public async Task Every_name_of_the_core_country_table_finds_its_country_as_this_engine_upper_cases_it()
+    {
+        // The place reports join country_regions on upper(recipient_country): "UK", "England", "The Netherlands" or
+        // "Côte d'Ivoire" as published must find their country and region, whatever this engine's upper() does
+        // with letters outside a-z (SQLite's changes only a-z).
+        var db = app.Services.GetRequiredService<FundAudit.Api.Infrastructure.Data.Db>();
+        await using var connection = await db.OpenAsync();
+        var missed = new List<string>();
+        foreach (var country in FundAudit.Core.Geography.Countries.All.Where(c => c.Region is not null))
+        {
+            foreach (var name in country.Aliases.Prepend(country.Name))
+            {
+                var found = await Dapper.SqlMapper.QueryAsync<(string Alpha2, string Region)>(
+                    connection,
+                    "SELECT alpha2, region FROM country_regions WHERE country_key = upper(@Name)",
+                    new { Name = name }
+                );
+                if (found.SingleOrDefault() != (country.Alpha2, country.Region!.Value.DisplayName()))
+                {
+                    missed.Add($"{name} ({country.Alpha2}): {string.Join(", ", found)}");
+                }
+            }
+        }
+
+        Assert.Empty(missed);
+    }
+
+    [Fact]
+    public async Task A_recipient_country_published_as_a_name_counts_in_its_country_and_region()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var grants = new[] { ("N-1", "UK"), ("N-2", "England"), ("N-3", "Côte d'Ivoire"), ("N-4", "Atlantis") }
+            .Select(g =>
+            {
+                var grant = Giving.Grant(g.Item1, 100m, "EUR", "2024-05-01");
+                grant["recipientOrganization"]![0]!["addressCountry"] = g.Item2;
+                return grant;
+            })
+            .ToArray();
+        await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(Giving.Package(grants)));
+        const string Period = "/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=EUR";
+        var byCountry = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync(Period + "&groupBy=region,country"));
+        var cells = byCountry
+            .GetProperty("cells")
+            .EnumerateArray()
+            .Select(c =>
+                (
+                    c.GetProperty("key").GetProperty("region").GetString(),
+                    c.GetProperty("key").GetProperty("country").GetString(),
+                    c.GetProperty("amountMinor").GetInt64()
+                )
+            )
+            .ToList();
+        Assert.Equal(
+            [("Africa", "CI", 10000L), ("Europe", "GB", 20000L)],
+            cells.Where(c => c.Item2 != "Atlantis").Order()
+        );
+        Assert.Equal(10000L, cells.Single(c => c.Item2 == "Atlantis").Item3); // no country of that name: its own text
+        foreach (
+            var (filter, minor) in new[] { ("region=Europe", 20000L), ("country=GB", 20000L), ("country=CI", 10000L) }
+        )
+        {
+            var filtered = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync($"{Period}&{filter}"));
+            Assert.Equal(minor, filtered.GetProperty("totals").GetProperty("amountMinor").GetInt64());
+        }
+    }
+
     /// <summary>A small RFC 4180 reader: every cell of every row.</summary>
     private static List<string> ParseCsv(string text)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -161,7 +162,7 @@ public abstract class TrendCompareApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.StartsWith("year,from,to,currency,amount,grants,prevention_amount", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("2025,2025-01-01,2025-12-31,EUR,5250.08,4,", lines[2]);
-        Assert.EndsWith(",38.09,19.05,80.95,0,23.81", lines[2].TrimEnd('\r'));
+        Assert.EndsWith(",38.09,19.05,80.95,23.81", lines[2].TrimEnd('\r'));
 
         var svg = await tenant.Client.GetAsync("/api/audit/trend.svg?from=2024-01-01&to=2026-12-31&currency=EUR");
         Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
@@ -170,6 +171,39 @@ public abstract class TrendCompareApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains("by year", doc.Root!.Element(ns + "title")!.Value);
         Assert.Contains("2025: 38.09%, 19.05%, 80.95%, 0%", doc.Root.Element(ns + "desc")!.Value);
         Assert.Contains(doc.Descendants(ns + "text"), t => t.Value == "2026");
+    }
+
+    [Fact]
+    public async Task The_trend_csv_names_each_column_once_and_each_share_is_the_jsons()
+    {
+        // Found following the README: the purposes' "other" and "unclassified" shares and the headline ones were
+        // written under the same two column names, and the headline "unclassified" (level or purpose) is not the
+        // purpose's.
+        var tenant = await HandWorkedPortfolio.CreateAsync(app);
+        const string Query = "?from=2024-01-01&to=2025-12-31&currency=EUR";
+        var trend = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/audit/trend" + Query));
+        var csv = await tenant.Client.GetStringAsync("/api/audit/trend.csv" + Query);
+
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var header = lines[0].Split(',');
+        Assert.Equal(header.Length, header.Distinct(StringComparer.Ordinal).Count());
+        var row = header
+            .Zip(lines[2].Split(','))
+            .Skip(4) // year, from, to, currency
+            .ToDictionary(c => c.First, c => decimal.Parse(c.Second, CultureInfo.InvariantCulture));
+        var year = trend.GetProperty("items")[1];
+        foreach (var purpose in year.GetProperty("purposes").EnumerateArray())
+        {
+            var name = purpose.GetProperty("purpose").GetString();
+            Assert.Equal(purpose.GetProperty("share").GetDecimal(), row[name + "_share_percent"]);
+        }
+
+        decimal Share(string name) => year.GetProperty(name).GetProperty("share").GetDecimal();
+        Assert.Equal(Share("preventionCollective"), row["prevention_collective_share_percent"]);
+        Assert.Equal(Share("flexible"), row["flexible_share_percent"]);
+        Assert.Equal(Share("local"), row["local_share_percent"]);
+        Assert.Equal(Share("other"), row["other_share_percent"]);
+        Assert.Equal(Share("unclassified"), row["unclassified_level_or_purpose_share_percent"]);
     }
 
     [Fact]

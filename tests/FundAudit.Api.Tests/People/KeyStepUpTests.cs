@@ -124,6 +124,32 @@ public sealed class KeyStepUpTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task A_key_whose_owner_has_no_authenticator_is_told_so_and_no_wait_builds_up()
+    {
+        // Found following the README: a key made by `funders keys create` without an owner belongs to a new invited
+        // person who has no second factor, and every code was refused as not the owner's current one (and counted
+        // as a wrong code, so a wait built up).
+        var admin = await app.CreateTenantAsync(Roles.Admin, keysMayDecide: false);
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin.Key);
+        var options = app.Services.GetRequiredService<PeopleOptions>();
+        for (var i = 0; i <= options.FreeFailures + 1; i++)
+        {
+            var problem = await HttpAssert.ProblemAsync(
+                await CreateKeyAsync(client, "123456"),
+                HttpStatusCode.Forbidden
+            );
+            Assert.Contains(
+                $"person {admin.PersonId}) has no authenticator",
+                problem.GetProperty("detail").GetString(),
+                StringComparison.Ordinal
+            );
+        }
+
+        Assert.Equal(1, await KeyCountAsync(client));
+    }
+
+    [Fact]
     public async Task Reads_need_no_code()
     {
         var (_, client, _) = await AdminAsync();

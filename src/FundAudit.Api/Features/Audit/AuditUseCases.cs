@@ -9,6 +9,8 @@ namespace FundAudit.Api.Features.Audit;
 /// </summary>
 internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, TimeProvider clock)
 {
+    private readonly TargetServices _targets = new(baselines, mix, clock);
+
     /// <summary>GET /api/audit/mix.</summary>
     public Task<Results<Ok<GetMix.Response>, ProblemHttpResult>> GetMixAsync(
         GetMix.Request request,
@@ -35,14 +37,14 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    ) => CompareBaseline.WithInlineChartAsync(id, request, user, mix, baselines, idPrefix, text, ct);
+    ) => CompareBaseline.WithInlineChartAsync(id, request, new(user, mix, baselines), idPrefix, text, ct);
 
     /// <summary>GET /api/audit/targets.</summary>
     public Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> ListTargetsAsync(
         ListTargets.Request request,
         ClaimsPrincipal user,
         CancellationToken ct
-    ) => ListTargets.HandleAsync(request, user, baselines, mix, clock, ct);
+    ) => ListTargets.HandleAsync(request, user, _targets, ct);
 
     /// <summary>POST /api/audit/baselines (the request already validated).</summary>
     public Task<Results<Created<BaselineView>, ProblemHttpResult>> CreateBaselineAsync(
@@ -56,7 +58,7 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         CreateTarget.Request request,
         ClaimsPrincipal user,
         CancellationToken ct
-    ) => CreateTarget.HandleAsync(request, user, baselines, mix, clock, ct);
+    ) => CreateTarget.HandleAsync(request, user, _targets, ct);
 
     /// <summary>PUT /api/audit/targets/{id} (the request already validated).</summary>
     public Task<Results<Ok<TargetView>, ProblemHttpResult>> EditTargetAsync(
@@ -64,7 +66,7 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         CreateTarget.Request request,
         ClaimsPrincipal user,
         CancellationToken ct
-    ) => EditTarget.HandleAsync(id, request, user, baselines, mix, clock, ct);
+    ) => EditTarget.HandleAsync(id, request, user, _targets, ct);
 
     /// <summary>DELETE /api/audit/targets/{id}.</summary>
     public Task<Results<NoContent, ProblemHttpResult>> DeleteTargetAsync(
@@ -85,7 +87,7 @@ internal sealed class AuditUseCases(MixCalculator mix, BaselineStore baselines, 
         string idPrefix,
         ChartText text,
         CancellationToken ct
-    ) => ComparePeriods.WithInlineChartAsync(request, user, mix, baselines, idPrefix, text, ct);
+    ) => ComparePeriods.WithInlineChartAsync(request, new(user, mix, baselines), idPrefix, text, ct);
 
     /// <summary>GET /api/audit/trend (the request already validated).</summary>
     public Task<(GetTrend.Response? Trend, ProblemHttpResult? Problem)> TrendAsync(

@@ -3,6 +3,10 @@ using FundAudit.Core.Audit;
 
 namespace FundAudit.Api.Features.Audit;
 
+/// <summary>What the comparisons (with a baseline, of two periods) are given: the caller, whose funder's grants they
+/// compare, the mix calculator, and the store of baselines and the rule-set versions.</summary>
+internal sealed record ComparisonServices(ClaimsPrincipal User, MixCalculator Mix, BaselineStore Store);
+
 /// <summary>GET /api/audit/baselines/{id}/compare (and .csv, .svg): share then and now, and the shift in percentage
 /// points.</summary>
 internal static class CompareBaseline
@@ -53,32 +57,26 @@ internal static class CompareBaseline
     public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         long id,
         [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        [AsParameters] ComparisonServices services,
         CancellationToken ct
-    ) => CompareAsync(id, request, user, mix, store, ct).AnswerAsync(r => TypedResults.Ok(r));
+    ) => CompareAsync(id, request, services, ct).AnswerAsync(r => TypedResults.Ok(r));
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         long id,
         [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        [AsParameters] ComparisonServices services,
         CancellationToken ct
     ) =>
-        CompareAsync(id, request, user, mix, store, ct)
+        CompareAsync(id, request, services, ct)
             .AnswerAsync(r => ReportResults.Csv(Csv(r), $"baseline-{id}-compare.csv"));
 
     public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         long id,
         [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        [AsParameters] ComparisonServices services,
         CancellationToken ct
     ) =>
-        LoadAsync(user.FunderId(), id, request, mix, store, ct)
+        LoadAsync(id, request, services, ct)
             .AnswerAsync(s => ReportResults.Svg(Chart(s, "chart", ChartText.Invariant)));
 
     private static string Csv(Response r) =>
@@ -105,35 +103,32 @@ internal static class CompareBaseline
     public static Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         long id,
         Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        ComparisonServices services,
         string idPrefix,
         ChartText text,
         CancellationToken ct
     ) =>
-        LoadAsync(user.FunderId(), id, request, mix, store, ct)
-            .WithInlineChartAsync(s => ComparisonAsync(s, store, ct), s => Chart(s, idPrefix, text));
+        LoadAsync(id, request, services, ct)
+            .WithInlineChartAsync(s => ComparisonAsync(s, services.Store, ct), s => Chart(s, idPrefix, text));
 
     /// <summary>The baseline and the current period's mix it is compared with, of one funder.</summary>
     private sealed record Sides(long FunderId, BaselineRow Row, MixResult Now);
 
     /// <summary>The two sides of the comparison, or the problem (not found, missing rates).</summary>
     private static async Task<(Sides?, ProblemHttpResult?)> LoadAsync(
-        long funderId,
         long id,
         Request request,
-        MixCalculator mix,
-        BaselineStore store,
+        ComparisonServices services,
         CancellationToken ct
     )
     {
-        if (await store.BaselineAsync(funderId, id, ct) is not { } row)
+        var funderId = services.User.FunderId();
+        if (await services.Store.BaselineAsync(funderId, id, ct) is not { } row)
         {
             return (null, AuditViews.BaselineNotFound(id));
         }
 
-        var (now, missing) = await CurrentAsync(funderId, row, request, mix, ct);
+        var (now, missing) = await CurrentAsync(funderId, row, request, services.Mix, ct);
         return now is null ? (null, AuditViews.Missing(missing!)) : (new Sides(funderId, row, now), null);
     }
 
@@ -160,11 +155,9 @@ internal static class CompareBaseline
     private static Task<(Response?, ProblemHttpResult?)> CompareAsync(
         long id,
         Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        ComparisonServices services,
         CancellationToken ct
-    ) => LoadAsync(user.FunderId(), id, request, mix, store, ct).ThenAsync(s => ComparisonAsync(s, store, ct));
+    ) => LoadAsync(id, request, services, ct).ThenAsync(s => ComparisonAsync(s, services.Store, ct));
 
     private static async Task<Response> ComparisonAsync(Sides s, BaselineStore store, CancellationToken ct)
     {

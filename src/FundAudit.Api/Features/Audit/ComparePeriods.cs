@@ -55,20 +55,16 @@ internal static class ComparePeriods
 
     public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        [AsParameters] ComparisonServices services,
         CancellationToken ct
-    ) => CompareAsync(request, user, mix, store, ct).AnswerAsync(r => TypedResults.Ok(r));
+    ) => CompareAsync(request, services, ct).AnswerAsync(r => TypedResults.Ok(r));
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        [AsParameters] ComparisonServices services,
         CancellationToken ct
     ) =>
-        CompareAsync(request, user, mix, store, ct)
+        CompareAsync(request, services, ct)
             .AnswerAsync(r =>
                 ReportResults.Csv(
                     Csv(r),
@@ -78,32 +74,27 @@ internal static class ComparePeriods
 
     public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
+        [AsParameters] ComparisonServices services,
         CancellationToken ct
-    ) => LoadAsync(request, user, mix, ct).AnswerAsync(s => ReportResults.Svg(Chart(s, "chart", ChartText.Invariant)));
+    ) => LoadAsync(request, services, ct).AnswerAsync(s => ReportResults.Svg(Chart(s, "chart", ChartText.Invariant)));
 
     private static Task<(Response?, ProblemHttpResult?)> CompareAsync(
         Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        ComparisonServices services,
         CancellationToken ct
-    ) => LoadAsync(request, user, mix, ct).ThenAsync(s => ComparisonAsync(s, store, ct));
+    ) => LoadAsync(request, services, ct).ThenAsync(s => ComparisonAsync(s, services.Store, ct));
 
     /// <summary>The comparison and its chart inline (ids prefixed by <paramref name="idPrefix"/>, words and numbers in
     /// <paramref name="text"/>).</summary>
     public static Task<(Response? Comparison, string? ChartSvg, ProblemHttpResult? Problem)> WithInlineChartAsync(
         Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
+        ComparisonServices services,
         string idPrefix,
         ChartText text,
         CancellationToken ct
     ) =>
-        LoadAsync(request, user, mix, ct)
-            .WithInlineChartAsync(s => ComparisonAsync(s, store, ct), s => Chart(s, idPrefix, text));
+        LoadAsync(request, services, ct)
+            .WithInlineChartAsync(s => ComparisonAsync(s, services.Store, ct), s => Chart(s, idPrefix, text));
 
     /// <summary>Both periods' level × purpose mixes, of one funder.</summary>
     private sealed record Sides(long FunderId, MixResult Then, MixResult Now);
@@ -111,15 +102,14 @@ internal static class ComparePeriods
     /// <summary>Both periods' level × purpose mixes, or the missing rates that stop the report.</summary>
     private static async Task<(Sides?, ProblemHttpResult?)> LoadAsync(
         Request request,
-        ClaimsPrincipal user,
-        MixCalculator mix,
+        ComparisonServices services,
         CancellationToken ct
     )
     {
-        var funderId = user.FunderId();
+        var funderId = services.User.FunderId();
         var currency = request.Currency!.Trim().ToUpperInvariant();
         Task<(MixResult? Mix, MissingRates? Missing)> MixOf(DateOnly? from, DateOnly? to) =>
-            mix.LevelByPurposeAsync(funderId, new AuditPeriod(from!.Value, to!.Value), currency, ct);
+            services.Mix.LevelByPurposeAsync(funderId, new AuditPeriod(from!.Value, to!.Value), currency, ct);
         var (then, missingThen) = await MixOf(request.ThenFrom, request.ThenTo);
         if (then is null)
         {

@@ -186,7 +186,9 @@ internal static class GetTrend
     public static string YearName(Response trend, YearLine y) =>
         (trend.FiscalYearStartMonth == 1 ? "" : "FY") + y.Year.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One row per year: totals, each purpose's amount and share, and the headline shares.</summary>
+    /// <summary>One row per year: totals, each purpose's amount and share (<c>other_share_percent</c> is the
+    /// headline "other" share too), then the headline shares, each column named once; the headline unclassified
+    /// share counts a grant whose level or purpose is unclassified, the purpose column only the latter.</summary>
     public static string Csv(Response trend)
     {
         var sb = new StringBuilder(
@@ -201,8 +203,7 @@ internal static class GetTrend
                 "prevention_collective_share_percent",
                 "flexible_share_percent",
                 "local_share_percent",
-                "other_share_percent",
-                "unclassified_share_percent",
+                "unclassified_level_or_purpose_share_percent",
             ])
         );
         foreach (var y in trend.Items)
@@ -219,7 +220,6 @@ internal static class GetTrend
                     Num(y.PreventionCollective.Share),
                     Num(y.Flexible.Share),
                     Num(y.Local.Share),
-                    Num(y.Other.Share),
                     Num(y.Unclassified.Share),
                 ])
             );

@@ -7,30 +7,28 @@ internal static class EditTarget
         long id,
         CreateTarget.Request request,
         ClaimsPrincipal user,
-        BaselineStore store,
-        MixCalculator mix,
-        TimeProvider clock,
+        [AsParameters] TargetServices s,
         CancellationToken ct
     )
     {
         var funderId = user.FunderId();
-        if (await store.TargetAsync(funderId, id, ct) is null)
+        if (await s.Store.TargetAsync(funderId, id, ct) is null)
         {
             return NotFound(id);
         }
 
-        if (await CreateTarget.BaselineProblemAsync(funderId, request, store, ct) is { } problem)
+        if (await CreateTarget.BaselineProblemAsync(funderId, request, s.Store, ct) is { } problem)
         {
             return problem;
         }
 
-        var updated = await store.UpdateTargetAsync(funderId, id, CreateTarget.ValuesOf(request), ct);
-        if (!updated || await store.TargetAsync(funderId, id, ct) is not { } target)
+        var updated = await s.Store.UpdateTargetAsync(funderId, id, CreateTarget.ValuesOf(request), ct);
+        if (!updated || await s.Store.TargetAsync(funderId, id, ct) is not { } target)
         {
             return NotFound(id); // deleted meanwhile
         }
 
-        var (view, missing) = await ListTargets.ViewAsync(funderId, target, store, mix, clock, ct);
+        var (view, missing) = await ListTargets.ViewAsync(funderId, target, s, ct);
         return view is null ? missing! : TypedResults.Ok(view);
     }
 

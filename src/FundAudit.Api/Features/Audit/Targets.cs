@@ -36,6 +36,10 @@ internal sealed record TargetView(
     bool OnTrack
 );
 
+/// <summary>What the targets' handlers are given: the store of targets and their baselines, the mix a target is
+/// measured with, and the clock (today, and the 12 months ending today).</summary>
+internal sealed record TargetServices(BaselineStore Store, MixCalculator Mix, TimeProvider Clock);
+
 /// <summary>POST /api/audit/targets: a share to reach by a date, measured from a baseline.</summary>
 internal static class CreateTarget
 {
@@ -52,21 +56,19 @@ internal static class CreateTarget
     public static async Task<Results<Created<TargetView>, ProblemHttpResult>> HandleAsync(
         Request request,
         ClaimsPrincipal user,
-        BaselineStore store,
-        MixCalculator mix,
-        TimeProvider clock,
+        [AsParameters] TargetServices s,
         CancellationToken ct
     )
     {
         var funderId = user.FunderId();
-        if (await BaselineProblemAsync(funderId, request, store, ct) is { } problem)
+        if (await BaselineProblemAsync(funderId, request, s.Store, ct) is { } problem)
         {
             return problem;
         }
 
-        var id = await store.AddTargetAsync(funderId, ValuesOf(request), user.Actor(), clock.GetUtcNow(), ct);
-        var target = (await store.TargetAsync(funderId, id, ct))!;
-        var (view, missing) = await ListTargets.ViewAsync(funderId, target, store, mix, clock, ct);
+        var id = await s.Store.AddTargetAsync(funderId, ValuesOf(request), user.Actor(), s.Clock.GetUtcNow(), ct);
+        var target = (await s.Store.TargetAsync(funderId, id, ct))!;
+        var (view, missing) = await ListTargets.ViewAsync(funderId, target, s, ct);
         return view is null ? missing! : TypedResults.Created($"/api/audit/targets/{id}", view);
     }
 
@@ -137,9 +139,7 @@ internal static class ListTargets
     public static async Task<Results<Ok<IReadOnlyList<TargetView>>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        BaselineStore store,
-        MixCalculator mix,
-        TimeProvider clock,
+        [AsParameters] TargetServices s,
         CancellationToken ct
     )
     {
@@ -148,17 +148,9 @@ internal static class ListTargets
             request.From,
             request.To,
             request.FiscalYear,
-            mix.Options.FiscalYearStartMonth
+            s.Mix.Options.FiscalYearStartMonth
         );
-        var (views, missing) = await EvaluateAsync(
-            funderId,
-            await store.TargetsAsync(funderId, ct),
-            period,
-            store,
-            mix,
-            clock,
-            ct
-        );
+        var (views, missing) = await EvaluateAsync(funderId, await s.Store.TargetsAsync(funderId, ct), period, s, ct);
         return views is null ? AuditViews.Missing(missing!) : TypedResults.Ok(views);
     }
 
@@ -167,13 +159,11 @@ internal static class ListTargets
     public static async Task<(TargetView? View, ProblemHttpResult? Missing)> ViewAsync(
         long funderId,
         TargetRow target,
-        BaselineStore store,
-        MixCalculator mix,
-        TimeProvider clock,
+        TargetServices s,
         CancellationToken ct
     )
     {
-        var (views, missing) = await EvaluateAsync(funderId, [target], null, store, mix, clock, ct);
+        var (views, missing) = await EvaluateAsync(funderId, [target], null, s, ct);
         return views is null ? (null, AuditViews.Missing(missing!)) : (views[0], null);
     }
 
@@ -181,22 +171,20 @@ internal static class ListTargets
         long funderId,
         IReadOnlyList<TargetRow> targets,
         AuditPeriod? period,
-        BaselineStore store,
-        MixCalculator mix,
-        TimeProvider clock,
+        TargetServices s,
         CancellationToken ct
     )
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(s.Clock.GetUtcNow().UtcDateTime);
         var current = period ?? new AuditPeriod(today.AddYears(-1).AddDays(1), today);
         var mixes = new Dictionary<string, BaselineSnapshot>(StringComparer.Ordinal);
         var views = new List<TargetView>();
         foreach (var t in targets)
         {
-            var baseline = (await store.BaselineAsync(funderId, t.BaselineId, ct))!;
+            var baseline = (await s.Store.BaselineAsync(funderId, t.BaselineId, ct))!;
             if (!mixes.TryGetValue(baseline.Currency, out var now))
             {
-                var (result, missing) = await mix.LevelByPurposeAsync(funderId, current, baseline.Currency, ct);
+                var (result, missing) = await s.Mix.LevelByPurposeAsync(funderId, current, baseline.Currency, ct);
                 if (result is null)
                 {
                     return (null, missing);

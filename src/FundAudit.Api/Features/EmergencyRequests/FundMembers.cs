@@ -144,10 +144,10 @@ internal static class AssignRequest
         CancellationToken ct
     )
     {
-        ProblemHttpResult refused = EmergencyProblems.RequestNotFound();
-        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => refused = p, ct) is not var (row, fund))
+        var (found, refused) = await workflow.FindForAsync(user, reference, FundNeed.Handle, ct);
+        if (found is not var (row, fund))
         {
-            return refused;
+            return refused!;
         }
 
         if (

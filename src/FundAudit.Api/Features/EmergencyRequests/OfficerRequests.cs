@@ -163,10 +163,10 @@ internal static class GetRequest
             );
         }
 
-        ProblemHttpResult problem = EmergencyProblems.RequestNotFound();
-        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => problem = p, ct) is not var (row, fund))
+        var (found, problem) = await workflow.FindForAsync(user, reference, FundNeed.Handle, ct);
+        if (found is not var (row, fund))
         {
-            return problem;
+            return problem!;
         }
 
         var now = clock.GetUtcNow();
@@ -223,7 +223,7 @@ internal static class GetRequestSummary
         CancellationToken ct
     )
     {
-        if (await workflow.FindForAsync(user, reference, FundNeed.See, _ => { }, ct) is not var (row, fund))
+        if ((await workflow.FindForAsync(user, reference, FundNeed.See, ct)).Found is not var (row, fund))
         {
             return null;
         }
@@ -266,10 +266,10 @@ internal static class ListRequestEvents
     )
     {
         var funderId = user.FunderId();
-        ProblemHttpResult problem = EmergencyProblems.RequestNotFound();
-        if (await workflow.FindForAsync(user, reference, FundNeed.See, p => problem = p, ct) is not var (row, fund))
+        var (found, problem) = await workflow.FindForAsync(user, reference, FundNeed.See, ct);
+        if (found is not var (row, fund))
         {
-            return problem;
+            return problem!;
         }
 
         var events = await store.EventsAsync(funderId, row.Id, ct);

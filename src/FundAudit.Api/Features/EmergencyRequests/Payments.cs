@@ -48,10 +48,10 @@ internal static class GetPaymentDetails
     )
     {
         var funderId = user.FunderId();
-        ProblemHttpResult refused = EmergencyProblems.RequestNotFound();
-        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => refused = p, ct) is not var (row, _))
+        var (found, refused) = await workflow.FindForAsync(user, reference, FundNeed.Handle, ct);
+        if (found is not var (row, _))
         {
-            return refused;
+            return refused!;
         }
 
         // Finance sees payment details only of approved requests (of its funds); officers of their funds' requests.
@@ -155,10 +155,10 @@ internal static class RecordDisbursement
         }
 
         var funderId = user.FunderId();
-        ProblemHttpResult refused = EmergencyProblems.RequestNotFound();
-        if (await workflow.FindForAsync(user, reference, FundNeed.Handle, p => refused = p, ct) is not var (row, fund))
+        var (found, refused) = await workflow.FindForAsync(user, reference, FundNeed.Handle, ct);
+        if (found is not var (row, fund))
         {
-            return refused;
+            return refused!;
         }
 
         // The fingerprint: the canonical body; the route (this request) is in the scope.

@@ -23,27 +23,21 @@ internal sealed class RequestWorkflow(
     /// (need-to-know); else the problem to answer (404 as for another funder's request, 403 for an admin who is no
     /// member).
     /// </summary>
-    public async Task<(RequestRow Request, FundRow Fund)?> FindForAsync(
+    public async Task<((RequestRow Request, FundRow Fund)? Found, ProblemHttpResult? Refused)> FindForAsync(
         ClaimsPrincipal user,
         string reference,
         FundNeed need,
-        Action<ProblemHttpResult> refused,
         CancellationToken ct
     )
     {
-        if (await FindAsync(user.FunderId(), reference, ct) is not var (row, fund))
+        if (await FindAsync(user.FunderId(), reference, ct) is not { } found)
         {
-            refused(EmergencyProblems.RequestNotFound());
-            return null;
+            return (null, EmergencyProblems.RequestNotFound());
         }
 
-        if (await access.RefusalAsync(user, fund.Id, need, ct) is { } problem)
-        {
-            refused(problem);
-            return null;
-        }
-
-        return (row, fund);
+        return await access.RefusalAsync(user, found.Fund.Id, need, ct) is { } problem
+            ? (null, problem)
+            : (found, null);
     }
 
     /// <summary>The funder's request by reference, with its fund; null when the funder has no such request.</summary>
@@ -72,10 +66,10 @@ internal sealed class RequestWorkflow(
         CancellationToken ct
     )
     {
-        ProblemHttpResult problem = EmergencyProblems.RequestNotFound();
-        if (await FindForAsync(user, reference, FundNeed.Handle, p => problem = p, ct) is not var (row, fund))
+        var (found, refused) = await FindForAsync(user, reference, FundNeed.Handle, ct);
+        if (found is not var (row, fund))
         {
-            return problem;
+            return refused!;
         }
 
         (RequestCommand, TransitionEffects) decided;

@@ -30,58 +30,56 @@ internal static class ConsoleForms
         Read(f => query[f].ToString(), fields);
 
     /// <summary>A date typed as YYYY-MM-DD (what a date input sends); blank is null, anything else a problem.</summary>
-    public static DateOnly? Date(FormState form, string field, Dictionary<string, string> errors)
-    {
-        var text = form.Value(field);
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-        {
-            return d;
-        }
-
-        errors.TryAdd(field, ConsoleText.T("Problem_Date"));
-        return null;
-    }
+    public static DateOnly? Date(FormState form, string field, Dictionary<string, string> errors) =>
+        Optional(form.Value(field), field, errors, "Problem_Date", Day);
 
     /// <summary>A number typed with a point or a comma as the decimal separator; blank is null.</summary>
-    public static decimal? Number(FormState form, string field, Dictionary<string, string> errors)
-    {
-        var text = form.Value(field).Replace(',', '.').Replace(" %", "", StringComparison.Ordinal).TrimEnd('%');
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
-        {
-            return n;
-        }
-
-        errors.TryAdd(field, ConsoleText.T("Problem_Number"));
-        return null;
-    }
+    public static decimal? Number(FormState form, string field, Dictionary<string, string> errors) =>
+        Optional<decimal>(
+            form.Value(field).Replace(',', '.').Replace(" %", "", StringComparison.Ordinal).TrimEnd('%'),
+            field,
+            errors,
+            "Problem_Number",
+            t => decimal.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) ? n : null
+        );
 
     /// <summary>A whole positive number (an id chosen from a list); blank is null.</summary>
-    public static long? Id(FormState form, string field, Dictionary<string, string> errors)
+    public static long? Id(FormState form, string field, Dictionary<string, string> errors) =>
+        Optional<long>(form.Value(field), field, errors, "Problem_Choose", t =>
+            long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null
+        );
+
+    /// <summary>An optional field's <paramref name="text"/> as <paramref name="parse"/> reads it: blank is null, text
+    /// it cannot read the problem <paramref name="problemKey"/> on <paramref name="field"/> (unless it has
+    /// one).</summary>
+    private static T? Optional<T>(
+        string text,
+        string field,
+        Dictionary<string, string> errors,
+        string problemKey,
+        Func<string, T?> parse
+    )
+        where T : struct
     {
-        var text = form.Value(field);
         if (text.Length == 0)
         {
             return null;
         }
 
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        if (parse(text) is { } value)
         {
-            return id;
+            return value;
         }
 
-        errors.TryAdd(field, ConsoleText.T("Problem_Choose"));
+        errors.TryAdd(field, ConsoleText.T(problemKey));
         return null;
     }
+
+    /// <summary>A day as a date input sends it (YYYY-MM-DD); null when it is not one.</summary>
+    public static DateOnly? Day(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : null;
 
     public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
@@ -89,7 +87,7 @@ internal static class ConsoleForms
     /// <paramref name="field"/>.</summary>
     public static DateOnly? RequiredDate(string text, string field, Dictionary<string, string> errors)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (Day(text) is { } date)
         {
             return date;
         }

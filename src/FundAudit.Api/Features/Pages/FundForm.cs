@@ -155,7 +155,7 @@ internal static class FundForm
         var holidays = new List<DateOnly>();
         foreach (var text in List(form.Value("holidays")))
         {
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", Inv, DateTimeStyles.None, out var day))
+            if (ConsoleForms.Day(text) is { } day)
             {
                 holidays.Add(day);
             }

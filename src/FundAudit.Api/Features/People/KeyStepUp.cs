@@ -36,6 +36,15 @@ internal sealed class KeyStepUp(
             return Refuse("This key has no owner whose second factor could confirm the change.");
         }
 
+        if (!await factors.HasTotpAsync(funderId, ownerId, ct))
+        {
+            return Refuse(
+                $"This key's owner (person {ownerId}) has no authenticator enrolled, so no code can confirm the "
+                    + "change: the owner opens an invitation (POST /api/people/{id}/invitations) and enrols, or "
+                    + "the change is made with a key of a person who has one, or in the console."
+            );
+        }
+
         if (string.IsNullOrWhiteSpace(code))
         {
             return Refuse(Missing);

@@ -34,17 +34,25 @@ internal sealed record InvitationResponse(
     string InvitationUrl,
     DateTimeOffset ExpiresAt,
     IReadOnlyList<string> PendingRoles
+);
+
+/// <summary>What inviting a person takes (a first invitation or another): the admin or API key who invites, the
+/// request (whose host the link names), the invitations and the funder's people.</summary>
+internal sealed record InvitationServices(
+    ClaimsPrincipal User,
+    HttpContext Http,
+    Invitations Invitations,
+    PeopleStore Store
 )
 {
-    /// <summary>The 201 answer to an invitation just issued (a first one or another): the person as they are now,
-    /// with the one-time link; the 409 <paramref name="conflict"/> (its title and use keys) when none was.</summary>
-    public static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> AnswerAsync(
-        long funderId,
+    /// <summary>The funder and the person or API key who invites.</summary>
+    public Inviter Inviter => Inviter.Of(User);
+
+    /// <summary>The 201 answer to an invitation just issued: the person as they are now, with the one-time link; the
+    /// 409 <paramref name="conflict"/> (its title and use keys) when none was.</summary>
+    public async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> AnswerAsync(
         IssuedInvitation? issued,
         (string Title, string Use) conflict,
-        HttpContext http,
-        Invitations invitations,
-        PeopleStore store,
         CancellationToken ct
     )
     {
@@ -53,12 +61,12 @@ internal sealed record InvitationResponse(
             return PeopleProblems.Conflict(conflict.Title, conflict.Use);
         }
 
-        var person = await store.FindAsync(funderId, issued.PersonId, ct);
+        var person = await Store.FindAsync(User.FunderId(), issued.PersonId, ct);
         return TypedResults.Created(
             $"/api/people/{issued.PersonId}",
             new InvitationResponse(
                 PersonView.Of(person!),
-                invitations.Link(http, issued.Token),
+                Invitations.Link(Http, issued.Token),
                 issued.ExpiresAt,
                 issued.PendingRoles ?? []
             )
@@ -103,23 +111,12 @@ internal static class InvitePerson
 
     public static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> HandleAsync(
         Request request,
-        ClaimsPrincipal user,
-        HttpContext http,
-        Invitations invitations,
-        PeopleStore store,
+        [AsParameters] InvitationServices s,
         CancellationToken ct
     )
     {
-        var funderId = user.FunderId();
-        var issued = await invitations.InviteAsync(
-            Inviter.Of(user),
-            request.Email,
-            request.DisplayName,
-            request.Roles,
-            ct
-        );
-        var conflict = ("Title_AlreadyAPerson", "Use_PersonExists");
-        return await InvitationResponse.AnswerAsync(funderId, issued, conflict, http, invitations, store, ct);
+        var issued = await s.Invitations.InviteAsync(s.Inviter, request.Email, request.DisplayName, request.Roles, ct);
+        return await s.AnswerAsync(issued, ("Title_AlreadyAPerson", "Use_PersonExists"), ct);
     }
 
     public sealed class Validator : AbstractValidator<Request>
@@ -143,23 +140,17 @@ internal static class ReinvitePerson
     public static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> HandleAsync(
         long id,
         Request request,
-        ClaimsPrincipal user,
-        HttpContext http,
-        Invitations invitations,
-        PeopleStore store,
+        [AsParameters] InvitationServices s,
         CancellationToken ct
     )
     {
-        var funderId = user.FunderId();
-        if (await store.FindAsync(funderId, id, ct) is not { } person)
+        if (await s.Store.FindAsync(s.User.FunderId(), id, ct) is not { } person)
         {
             return PeopleProblems.NotFound();
         }
 
-        var roles = request.Roles ?? person.RoleList;
-        var issued = await invitations.ReinviteAsync(Inviter.Of(user), id, roles, ct);
-        var conflict = ("Title_PersonActive", "Use_PersonActive");
-        return await InvitationResponse.AnswerAsync(funderId, issued, conflict, http, invitations, store, ct);
+        var issued = await s.Invitations.ReinviteAsync(s.Inviter, id, request.Roles ?? person.RoleList, ct);
+        return await s.AnswerAsync(issued, ("Title_PersonActive", "Use_PersonActive"), ct);
     }
 
     public sealed class Validator : AbstractValidator<Request>

@@ -53,6 +53,10 @@ internal sealed class SecondFactors(FactorStore store, IDataProtectionProvider p
             : null;
     }
 
+    /// <summary>Whether the person has a confirmed TOTP factor (an authenticator app) to give codes from.</summary>
+    public async Task<bool> HasTotpAsync(long funderId, long personId, CancellationToken ct) =>
+        await store.ConfirmedAsync(funderId, personId, ct) is not null;
+
     /// <summary>Checks a TOTP code against the person's confirmed factor and accepts it once.</summary>
     public async Task<bool> VerifyTotpAsync(long funderId, long personId, string? code, CancellationToken ct)
     {

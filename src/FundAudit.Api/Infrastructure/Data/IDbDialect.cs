@@ -78,9 +78,9 @@ internal interface IDbDialect
     string FiscalYearOf(string dateExpression, string shiftMonthsParameter);
 
     /// <summary>
-    /// An aggregate answering every value of the integer <paramref name="expression"/> over the group as one array
-    /// (read with <see cref="IRowCursor.Int64s"/>), in no particular order; null where the engine has no array (SQLite,
-    /// SQL Server).
+    /// An aggregate answering every value of the integer <paramref name="expression"/> over the group as one binary
+    /// string of 8-byte big-endian integers (read with <see cref="IRowCursor.Int64s"/>), in no particular order; null
+    /// where the engine has no such aggregate (SQLite, SQL Server).
     /// </summary>
     string? EveryValue(string expression);
 

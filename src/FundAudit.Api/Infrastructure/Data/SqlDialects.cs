@@ -177,8 +177,11 @@ internal sealed class PostgresDialect : DialectBase
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    // Hashed with the group's other aggregates (no sort), sent as one binary array per group.
-    public override string? EveryValue(string expression) => $"array_agg({expression})";
+    // Hashed with the group's other aggregates (no sort), sent as one binary string per group: each value's int8send
+    // (8 bytes, big-endian) appended. An int8[] of array_agg adds a length word per element that the client decodes
+    // one by one; the bytes are copied whole and swapped in place: the level × purpose medians' read of 1M grants took
+    // 77-95 ms of the service's CPU against 181-214 ms with the arrays (docs/performance-history.md).
+    public override string? EveryValue(string expression) => $"string_agg(int8send({expression}), ''::bytea)";
 
     public override string CommitWithoutWaitingForFlush => "SET LOCAL synchronous_commit = off;";
 
