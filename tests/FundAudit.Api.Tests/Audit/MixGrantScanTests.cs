@@ -29,6 +29,27 @@ public static class MixGrantScanQueries
             { "country", "Latin America and the Caribbean", null, null },
             { "region,programme", null, "KE", null },
         };
+
+    /// <summary>
+    /// Each of <see cref="All"/> over grants in several currencies in both award-date ranges ("mixed"), in one ("one"),
+    /// or in several only in the later range ("later"): see <c>MixGrantScanRangesTests</c>.
+    /// </summary>
+    public static TheoryData<string, string?, string?, string?, string> InCurrencies
+    {
+        get
+        {
+            var data = new TheoryData<string, string?, string?, string?, string>();
+            foreach (var currencies in new[] { "mixed", "one", "later" })
+            {
+                foreach (var row in All)
+                {
+                    data.Add((string)row[0], (string?)row[1], (string?)row[2], (string?)row[3], currencies);
+                }
+            }
+
+            return data;
+        }
+    }
 }
 
 /// <summary>

@@ -12,8 +12,9 @@ namespace FundAudit.Benchmarks.Audit;
 /// cells' arrays of <see cref="MixMedianArrays"/>), then their conversion and selection
 /// (<see cref="MixMedians.Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal})"/>, with factors of the
 /// same shape as the service's: quotients of rates, 28 digits); and a place report's scan with every grant kept
-/// (<see cref="MixGrantScan"/>, level × country) in two award-date ranges, as the service reads it, and in one. Wall
-/// and process CPU milliseconds, medians of runs.
+/// (<see cref="MixGrantScan"/>, level × country) in two award-date ranges, as the service reads it, and in one; the
+/// sums of level × country, programme and country=HN without medians in two ranges and in one. Wall and process CPU
+/// milliseconds, medians of runs.
 /// </summary>
 internal static class MedianPhases
 {
@@ -55,6 +56,44 @@ internal static class MedianPhases
                 $"[{engine}] median phases, level × country | scan (sums and grants kept) in "
                     + $"{(twoRanges ? "two ranges" : "one range")} {scanMs:0} ms wall, {scanCpu:0} ms CPU | medians "
                     + $"{mediansMs:0} ms wall, {mediansCpu:0} ms CPU"
+            );
+        }
+
+        await SumsPhasesAsync(db, engine, q, runs);
+    }
+
+    /// <summary>
+    /// The place and programme reports and the country filter without medians: their sums (on SQLite the
+    /// report-currency statement, <see cref="MixReportCurrency"/>) read in two award-date ranges on two connections
+    /// where the service reads them so (<see cref="IDbDialect.ParallelQuery"/> false), and in one.
+    /// </summary>
+    private static async Task SumsPhasesAsync(Db db, string engine, MixQuery q, int runs)
+    {
+        foreach (var groupBy in new[] { "level,country", "programme", "level,purpose country=HN" })
+        {
+            var report = groupBy.EndsWith("=HN", StringComparison.Ordinal)
+                ? q with
+                {
+                    Country = "HN",
+                }
+                : q with
+                {
+                    GroupBy = groupBy.Split(','),
+                };
+            var times = new Dictionary<bool, (double Wall, double Cpu)>();
+            foreach (var twoRanges in new[] { true, false })
+            {
+                times[twoRanges] = await TimeAsync(runs, async () =>
+                {
+                    await using var connection = await db.OpenAsync();
+                    var scan = new MixGrantScan(db, 1, report, keepGrants: false, twoRanges);
+                    return await scan.ReadAsync(connection, default);
+                });
+            }
+
+            Console.WriteLine(
+                $"[{engine}] sums phases, {groupBy} without medians | two ranges {times[true].Wall:0} ms wall, "
+                    + $"{times[true].Cpu:0} ms CPU | one range {times[false].Wall:0} ms wall, {times[false].Cpu:0} ms CPU"
             );
         }
     }

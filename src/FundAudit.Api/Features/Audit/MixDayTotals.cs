@@ -62,7 +62,7 @@ internal sealed class MixDayTotals
 
         _level = Known(row, 2, _level, MixCalculator.Levels);
         _purpose = Known(row, 3, _purpose, MixCalculator.Purposes);
-        var flexible = FlexibleOf(row.Int64(4));
+        var flexible = MixFlexible.Flag(MixFlexible.OfTotal(row.Int64(4)));
         var (grants, amount) = (row.Int64(5), row.Int64(6));
         if (_currencyAtPar)
         {
@@ -111,15 +111,6 @@ internal sealed class MixDayTotals
             Level = _level,
             Purpose = _purpose,
             Flexible = flexible,
-        };
-
-    /// <summary>The stored flexibility flag: 1 true, 0 false, anything else (null) unclassified.</summary>
-    private static bool? FlexibleOf(long stored) =>
-        stored switch
-        {
-            1 => true,
-            0 => false,
-            _ => null,
         };
 
     /// <summary>The column's text as one shared string: the previous row's, a taxonomy name, or read anew.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>The scan's read of the grants in the report's currency, summed by the database.</summary>
@@ -6,7 +8,10 @@ internal sealed partial class MixGrantScan
     /// <summary>The report-currency grants (<see cref="MixReportCurrency"/>) summed by the database by the report's
     /// groups, each sum filed under the period's first day (its rate pair is the identity, whatever the day), with
     /// the headline's rows and whether another currency is stored when the statement carries them; with
-    /// <c>keepGrants</c>, each group's amounts (one array a group) kept for <see cref="Medians"/>.</summary>
+    /// <c>keepGrants</c>, each group's amounts (one array a group) kept for <see cref="Medians"/>. A funder's statement
+    /// on an engine that reads it on one thread (SQLite, <see cref="IDbDialect.ParallelQuery"/>) runs in two award-date
+    /// ranges on two connections (<see cref="InTwoRangesAsync"/>): at 1M grants level × country's statement took
+    /// 0.86 s of CPU for the period and 0.41 s for each half with its own bounds, in the sqlite3 shell.</summary>
     private async Task ReadReportCurrencyAsync(
         DbConnection connection,
         string where,
@@ -23,10 +28,39 @@ internal sealed partial class MixGrantScan
             funderId is null,
             headline,
             probe: funderId is not null,
-            keepGrants ? db.Dialect : null
+            keepGrants ? db.Dialect : null,
+            db.Dialect.GroupsBySorting
         );
+        if (twoRanges && funderId is not null && !db.Dialect.ParallelQuery)
+        {
+            // Each range's statement with its own bounds, its headline and probe too (their daily totals are the
+            // range's, read in the same snapshot as its grants): every grant and daily total is read once.
+            await InTwoRangesAsync(
+                connection,
+                p,
+                (scan, other, range) => scan.ReadReportCurrencyRowsAsync(other, sql, range, o, split, ct),
+                ct
+            );
+            return;
+        }
+
+        await ReadReportCurrencyRowsAsync(connection, sql, p, o, split, ct);
+    }
+
+    /// <summary>The rows of <see cref="MixReportCurrency.Sql"/>'s statement <paramref name="sql"/> (its optional
+    /// columns at <paramref name="o"/>; grouped by the report's dimensions only when <paramref name="cellsOnly"/>) put
+    /// into this scan.</summary>
+    private Task ReadReportCurrencyRowsAsync(
+        DbConnection connection,
+        string sql,
+        IReadOnlyDictionary<string, object> p,
+        (int Country, int Programme, int Funder, int Amounts) o,
+        bool cellsOnly,
+        CancellationToken ct
+    )
+    {
         var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
-        await db.Engine.ReadRowsAsync(
+        return db.Engine.ReadRowsAsync(
             connection,
             sql,
             p,
@@ -38,7 +72,7 @@ internal sealed partial class MixGrantScan
                         _others = true;
                         return;
                     case MixReportCurrency.Part.Headline:
-                        _headline.Add(HeadlineRow(row, day, currency));
+                        AddHeadline(row, day, currency);
                         return;
                 }
 
@@ -53,7 +87,7 @@ internal sealed partial class MixGrantScan
                         -1,
                         o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
                         o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1,
-                        split
+                        cellsOnly
                     ),
                     row.Int64(1),
                     row.Int64(2)
@@ -70,26 +104,24 @@ internal sealed partial class MixGrantScan
         );
     }
 
-    /// <summary>A headline row of the daily totals: flexible stored as 1, 0 or −1 (unclassified).</summary>
-    private MixRow HeadlineRow(IRowCursor row, int day, int currency) =>
-        RowOf(
-            new Key(
-                funderId!.Value,
-                day,
-                currency,
-                TextId(row, 3, 1),
-                TextId(row, 4, 2),
-                row.Int64(6) switch
-                {
-                    1 => 1,
-                    0 => 0,
-                    _ => -1,
-                },
-                -1,
-                -1,
-                -1,
-                false
-            ),
-            (row.Int64(1), row.Int64(2))
+    /// <summary>
+    /// A headline row of the daily totals (flexible stored as 1, 0 or −1) added to its class's: one row a class
+    /// whether the statement grouped them or sent them by day (<see cref="IDbDialect.GroupsBySorting"/>).
+    /// </summary>
+    private void AddHeadline(IRowCursor row, int day, int currency)
+    {
+        var (level, purpose, flexible) = (TextId(row, 3, 1), TextId(row, 4, 2), MixFlexible.OfTotal(row.Int64(6)));
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(
+            _headlineOf,
+            (level, purpose, flexible),
+            out var found
         );
+        if (!found)
+        {
+            sum = RowOf(new Key(funderId!.Value, day, currency, level, purpose, flexible, -1, -1, -1), (0, 0));
+            _headline.Add(sum);
+        }
+
+        (sum!.Grants, sum.Amount) = (sum.Grants + row.Int64(1), sum.Amount + row.Int64(2));
+    }
 }

@@ -14,8 +14,8 @@ internal sealed partial class MixGrantScan
 {
     /// <summary>
     /// The day the read was split at: the grants awarded before it read on one connection, those on or after it on
-    /// another (<see cref="MixMedianRead.SplitDayAsync"/>, <see cref="MixMedianRead.Range"/>); null when the grants
-    /// were read in one range.
+    /// another (<see cref="MixMedianRead.SplitDayAsync"/>, <see cref="MixMedianRead.Range"/>), by the scan or the
+    /// report-currency statement (<see cref="ReadReportCurrencyAsync"/>); null when the grants were read in one range.
     /// </summary>
     public DateOnly? SplitDay { get; private set; }
 
@@ -34,26 +34,39 @@ internal sealed partial class MixGrantScan
             return;
         }
 
-        var split = await MixMedianRead.SplitDayAsync(db, connection, q, p, ct);
-        SplitDay = split;
-        var later = Fork();
-        var low = Task.Run(
-            () => db.Engine.ReadRowsAsync(connection, sql, MixMedianRead.Range(p, split, false), Read, ct),
+        await InTwoRangesAsync(
+            connection,
+            p,
+            (scan, other, range) => db.Engine.ReadRowsAsync(other, sql, range, row => scan.Add(row, ordinals), ct),
             ct
         );
+    }
+
+    /// <summary>
+    /// <paramref name="read"/> (a scan, its connection, its range's parameters) of the period in two award-date ranges
+    /// side by side: the earlier into this scan on <paramref name="connection"/>, the later into a <see cref="Fork"/>
+    /// on a connection of its own, then put into this one (<see cref="AddAll"/>).
+    /// </summary>
+    private async Task InTwoRangesAsync(
+        DbConnection connection,
+        IReadOnlyDictionary<string, object> p,
+        Func<MixGrantScan, DbConnection, Dictionary<string, object>, Task> read,
+        CancellationToken ct
+    )
+    {
+        var split = SplitDay ??= await MixMedianRead.SplitDayAsync(db, connection, q, p, ct);
+        var later = Fork();
+        var low = Task.Run(() => read(this, connection, MixMedianRead.Range(p, split, false)), ct);
         var high = Task.Run(
             async () =>
             {
                 await using var other = await db.OpenAsync(ct);
-                var range = MixMedianRead.Range(p, split, true);
-                await db.Engine.ReadRowsAsync(other, sql, range, row => later.Add(row, ordinals), ct);
+                await read(later, other, MixMedianRead.Range(p, split, true));
             },
             ct
         );
         await Task.WhenAll(low, high);
         AddAll(later);
-
-        void Read(IRowCursor row) => Add(row, ordinals);
     }
 
     /// <summary>
@@ -82,10 +95,14 @@ internal sealed partial class MixGrantScan
     /// <summary>
     /// The groups, sums and kept grants of <paramref name="later"/> put into this scan's: each text numbered here,
     /// each group found or added (in the order the later range first read it, after this range's: the order one read
-    /// of both would have), its sums added, each grant filed under the group its own became.
+    /// of both would have), its sums added, each grant filed under the group its own became; its headline rows (of
+    /// its range's daily totals, which the headline sums by class) added to this scan's, and whether its range has a
+    /// daily total in another currency.
     /// </summary>
     private void AddAll(MixGrantScan later)
     {
+        _headline.AddRange(later._headline);
+        _others |= later._others;
         var texts = later._texts.Values.Select(_texts.IdOf).ToArray();
         int Text(int id) => id >= 0 ? texts[id] : -1;
         var groups = new int[later._keys.Count];

@@ -19,7 +19,9 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="q">The query.</param>
 /// <param name="keepGrants">Whether to keep every grant's group and amount for <see cref="Medians"/>.</param>
 /// <param name="twoRanges">Whether a scan that keeps the grants reads them in two award-date ranges on two connections
-/// (<see cref="SplitDay"/>); false reads them in one, as the other half of such a read does.</param>
+/// (<see cref="SplitDay"/>), and so does a funder's report-currency statement on an engine that reads one statement
+/// on one thread (<see cref="IDbDialect.ParallelQuery"/>); false reads them in one, as the other half of such a read
+/// does.</param>
 internal sealed partial class MixGrantScan(
     Db db,
     long? funderId,
@@ -41,6 +43,7 @@ internal sealed partial class MixGrantScan(
     private readonly Interned<string> _texts = new(StringComparer.Ordinal);
     private readonly (string? Text, int Id)[] _last = new (string?, int)[5];
     private readonly List<MixRow> _headline = [];
+    private readonly Dictionary<(int Level, int Purpose, int Flexible), MixRow> _headlineOf = [];
     private bool _others;
 
     /// <summary>
@@ -301,12 +304,7 @@ internal sealed partial class MixGrantScan(
             Currency = _texts[key.Currency],
             Level = key.Level >= 0 ? _texts[key.Level] : "unclassified",
             Purpose = key.Purpose >= 0 ? _texts[key.Purpose] : "unclassified",
-            Flexible = key.Flexible switch
-            {
-                1 => true,
-                0 => false,
-                _ => null,
-            },
+            Flexible = MixFlexible.Flag(key.Flexible),
             Region = key.Region >= 0 ? _texts[key.Region] : null,
             Country = key.Country >= 0 ? _texts[key.Country] : null,
             Programme = key.Programme >= 0 ? _texts[key.Programme] : null,

@@ -75,7 +75,9 @@ internal static class MixReportCurrency
     /// snapshot, so they sum to the same grants), with a row for each class of the other currencies' totals if any.
     /// Else, with <paramref name="probe"/>, one more row when a daily total of the funder's period is in another
     /// currency (instead of a statement of its own before). With <paramref name="amounts"/> (the dialect's
-    /// <see cref="IDbDialect.EveryValue"/>), each group's amounts follow as the last column (NULL on other rows).
+    /// <see cref="IDbDialect.EveryValue"/>), each group's amounts follow as the last column (NULL on other rows). With
+    /// <paramref name="headlineByDay"/> the headline's rows are the report currency's daily totals as stored, one row
+    /// each for the scan to sum, and the other currencies' are the probe's one row (<see cref="HeadlinePart"/>).
     /// </summary>
     public static (string Sql, (int Country, int Programme, int Funder, int Amounts) Ordinals) Sql(
         string where,
@@ -84,7 +86,8 @@ internal static class MixReportCurrency
         bool funder,
         string? headline = null,
         bool probe = false,
-        IDbDialect? amounts = null
+        IDbDialect? amounts = null,
+        bool headlineByDay = false
     )
     {
         var every = amounts?.EveryValue(Amount);
@@ -135,29 +138,54 @@ internal static class MixReportCurrency
             """;
         if (headline is not null)
         {
-            // Every currency's daily totals: the report currency's are the headline's rows, any other's says the
-            // others must be scanned (the probe's answer, without a statement of its own).
-            var part =
-                $"CASE WHEN t.currency = @{Parameter} THEN {(int)Part.Headline} ELSE {(int)Part.OtherCurrency} END";
-            sql += $"""
-
-                UNION ALL
-                SELECT {part}, SUM(t.grant_count), SUM(t.amount), t.level, t.purpose, NULL, t.flexible{nulls}
-                FROM grant_day_totals t
-                WHERE {headline}
-                GROUP BY {part}, t.level, t.purpose, t.flexible
-                """;
+            sql += HeadlinePart(headline, nulls, headlineByDay);
         }
         else if (probe)
         {
-            sql += $"""
-
-                UNION ALL
-                SELECT {(int)Part.OtherCurrency}, 0, 0, NULL, NULL, NULL, NULL{nulls}
-                WHERE {OtherCurrencyStored}
-                """;
+            sql += ProbeRow(nulls);
         }
 
         return (sql, ordinals);
+    }
+
+    /// <summary>The probe's row of <see cref="Sql"/>: there when a daily total of the funder's period (@FunderId,
+    /// @From, @To) is in another currency than the report's.</summary>
+    private static string ProbeRow(string nulls) =>
+        $"""
+
+            UNION ALL
+            SELECT {(int)Part.OtherCurrency}, 0, 0, NULL, NULL, NULL, NULL{nulls}
+            WHERE {OtherCurrencyStored}
+            """;
+
+    /// <summary>
+    /// The headline's rows of <see cref="Sql"/> from the daily totals that <paramref name="headline"/> keeps: grouped
+    /// by class, every currency's (the report currency's are the headline's rows, any other's says the others must be
+    /// scanned: the probe's answer, without a statement of its own); or, <paramref name="byDay"/>, the report
+    /// currency's as stored and the probe's row. An engine whose GROUP BY sorts (SQLite: a sort of the period's 91,278
+    /// daily totals at 1M grants, 0.10 s of CPU in the sqlite3 shell against 0.01 s to read them) sends them by day.
+    /// </summary>
+    private static string HeadlinePart(string headline, string nulls, bool byDay)
+    {
+        if (byDay)
+        {
+            return $"""
+
+                    UNION ALL
+                    SELECT {(int)Part.Headline}, t.grant_count, t.amount, t.level, t.purpose, NULL, t.flexible{nulls}
+                    FROM grant_day_totals t
+                    WHERE {headline} AND t.currency = @{Parameter}
+                    """ + ProbeRow(nulls);
+        }
+
+        var part = $"CASE WHEN t.currency = @{Parameter} THEN {(int)Part.Headline} ELSE {(int)Part.OtherCurrency} END";
+        return $"""
+
+            UNION ALL
+            SELECT {part}, SUM(t.grant_count), SUM(t.amount), t.level, t.purpose, NULL, t.flexible{nulls}
+            FROM grant_day_totals t
+            WHERE {headline}
+            GROUP BY {part}, t.level, t.purpose, t.flexible
+            """;
     }
 }

@@ -35,6 +35,31 @@ internal sealed class MixRow
     public long Amount { get; set; }
 }
 
+/// <summary>
+/// Flexibility as the scan's groups number it: 1 flexible, 0 not, −1 unclassified (as the stored daily totals hold
+/// it), and as a <see cref="MixRow"/> holds it.
+/// </summary>
+internal static class MixFlexible
+{
+    /// <summary>A stored daily total's flag (1, 0, anything else unclassified) as 1, 0 or −1.</summary>
+    public static int OfTotal(long stored) =>
+        stored switch
+        {
+            1 => 1,
+            0 => 0,
+            _ => -1,
+        };
+
+    /// <summary>1, 0 or −1 as a row's flag: true, false or null (unclassified).</summary>
+    public static bool? Flag(int flexible) =>
+        flexible switch
+        {
+            1 => true,
+            0 => false,
+            _ => null,
+        };
+}
+
 /// <summary>One of the (one or two) middle grants of a cell, converted: the cell's median is their mean.</summary>
 internal sealed class MedianRow
 {

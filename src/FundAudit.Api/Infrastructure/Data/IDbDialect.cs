@@ -126,7 +126,20 @@ internal interface IDbDialect
     /// Whether <c>upper()</c> of a text costs more than looking the text up in a small hashed list: true on PostgreSQL
     /// and SQL Server, whose <c>upper()</c> follows the locale (PostgreSQL converts each text to wide characters and
     /// back; over a million grants' countries a fifth of a report's read), false on SQLite, whose <c>upper()</c>
-    /// folds ASCII in place and is cheaper than the extra lookup.
+    /// folds ASCII only, as its NOCASE collation does, which then compares the text with the keys instead.
     /// </summary>
     bool UpperCostsMoreThanALookup { get; }
+
+    /// <summary>
+    /// Whether the engine reads one statement with several processes or threads (PostgreSQL's and SQL Server's
+    /// parallel plans): a long read split into award-date ranges on two connections gains nothing there. SQLite reads
+    /// a statement on one thread, so such a split halves the read's wall time where a second core is free.
+    /// </summary>
+    bool ParallelQuery { get; }
+
+    /// <summary>
+    /// Whether the engine's GROUP BY sorts the rows it groups (SQLite, which has no hash aggregate): rows it would sort
+    /// only to sum a few groups then cost less read as they are stored and summed by the service.
+    /// </summary>
+    bool GroupsBySorting { get; }
 }
