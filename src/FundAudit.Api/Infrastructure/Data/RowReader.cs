@@ -180,25 +180,16 @@ internal sealed class SqliteRowCursor : IRowCursor
                     continue; // not used by this statement
                 }
 
-                Check(
-                    connection,
-                    value switch
-                    {
-                        long l => raw.sqlite3_bind_int64(statement, index, l),
-                        int i => raw.sqlite3_bind_int64(statement, index, i),
-                        bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
-                        DateOnly d => raw.sqlite3_bind_text(
-                            statement,
-                            index,
-                            d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-                        ),
-                        string s => raw.sqlite3_bind_text(statement, index, s),
-                        _ => throw new ArgumentException(
-                            $"Cannot bind a {value.GetType().Name} to @{name}.",
-                            nameof(parameters)
-                        ),
-                    }
-                );
+                // The kinds of value a report's parameters hold, bound as the bulk path binds them (the same text).
+                if (value is not (long or int or bool or DateOnly or string))
+                {
+                    throw new ArgumentException(
+                        $"Cannot bind a {value.GetType().Name} to @{name}.",
+                        nameof(parameters)
+                    );
+                }
+
+                Check(connection, SqliteValues.Bind(statement, index, value));
             }
 
             var cursor = new SqliteRowCursor(statement);

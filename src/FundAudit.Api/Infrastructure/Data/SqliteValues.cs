@@ -3,8 +3,9 @@ using SQLitePCL;
 namespace FundAudit.Api.Infrastructure.Data;
 
 /// <summary>
-/// How <see cref="SqliteBulkUpsert"/> binds row values through SQLite's C API (by position, without
-/// Microsoft.Data.Sqlite's parameters), storing the same text as Microsoft.Data.Sqlite and so the Dapper path.
+/// How <see cref="SqliteBulkUpsert"/> binds row values, and <see cref="SqliteRowCursor"/> a query's parameters, through
+/// SQLite's C API (by position, without Microsoft.Data.Sqlite's parameters), storing the same text as
+/// Microsoft.Data.Sqlite and so the Dapper path.
 /// </summary>
 internal static class SqliteValues
 {
