@@ -96,11 +96,13 @@ internal sealed class PortfolioWrites(FundAuditApp app, Tenant tenant)
 
     /// <summary>Runs the script of migration <paramref name="file"/> (in migrations/sqlite or migrations/postgres, for
     /// the app's engine) again, as the service ran it when the database was migrated.</summary>
-    public async Task RunMigrationAsync(string file) =>
-        await ExecuteAsync(
-            await File.ReadAllTextAsync(
-                Path.Combine(RepoPaths.Root, "migrations", app is PostgresApp ? "postgres" : "sqlite", file)
-            )
+    public async Task RunMigrationAsync(string file) => await ExecuteAsync(await MigrationAsync(file));
+
+    /// <summary>The script of migration <paramref name="file"/> for the app's engine (migrations/sqlite or
+    /// migrations/postgres).</summary>
+    public Task<string> MigrationAsync(string file) =>
+        File.ReadAllTextAsync(
+            Path.Combine(RepoPaths.Root, "migrations", app is PostgresApp ? "postgres" : "sqlite", file)
         );
 
     /// <summary>Runs <paramref name="sql"/> straight on the database, with <c>@FunderId</c> the tenant's.</summary>

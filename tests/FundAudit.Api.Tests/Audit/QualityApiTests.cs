@@ -24,7 +24,8 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
     ///      "GB-CHC 1122057" (a space: unexpected character, and so no recognised prefix) with no country; location
     ///      name without code.
     ///   Q5   400.00 EUR 2090-01-01: award date far in the future; planned 1850-01-01 to 1849-01-01 (end before
-    ///      start, before 1900); recipient without identifier; location name without code → 40000 cents.
+    ///      start, before 1900); recipient without identifier, in "Hondura" (no country); location name without code
+    ///      → 40000 cents.
     /// Converted total 340000 cents over 5 grants, 1 unconverted. Money shares (half to even): 200000/340000 = 58.82;
     /// 40000/340000 = 11.76. Grant shares: 1/5 = 20, 3/5 = 60.
     /// </summary>
@@ -57,7 +58,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         q4["description"] = " SECURITY TRAINING FOR DEFENDERS";
         q4["recipientOrganization"] = Recipient("GB-CHC 1122057", null);
         var q5 = Prevention("Q5", 400m, "EUR", "2090-01-01");
-        q5["recipientOrganization"] = Recipient(null, "HN");
+        q5["recipientOrganization"] = Recipient(null, "Hondura");
         q5["plannedDates"] = new JsonArray(new JsonObject { ["startDate"] = "1850-01-01", ["endDate"] = "1849-01-01" });
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostPackageAsync(Giving.Package(q1, q2, Zebra("Q3", 0m, "EUR", "2025-05-01"), q4, q5))
@@ -123,6 +124,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
                 "no_beneficiary_location",
                 "location_name_without_code",
                 "recipient_without_country",
+                "unknown_recipient_country",
                 "recipient_without_identifier",
                 "zero_or_negative_amount",
                 "impossible_dates",
@@ -142,6 +144,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal((1L, 20m, 200000L, 58.82m, 0L), Figures(r, "no_beneficiary_location"));
         Assert.Equal((3L, 60m, 40000L, 11.76m, 1L), Figures(r, "location_name_without_code"));
         Assert.Equal((1L, 20m, 0L, 0m, 1L), Figures(r, "recipient_without_country"));
+        Assert.Equal((1L, 20m, 40000L, 11.76m, 0L), Figures(r, "unknown_recipient_country"));
         Assert.Equal((1L, 20m, 40000L, 11.76m, 0L), Figures(r, "recipient_without_identifier"));
         Assert.Equal((1L, 20m, 0L, 0m, 0L), Figures(r, "zero_or_negative_amount"));
         Assert.Equal((1L, 20m, 40000L, 11.76m, 0L), Figures(r, "impossible_dates"));
@@ -197,6 +200,7 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         // 11 recipients have a 360G-JRCT-ORG: id, which names no country (all GBP: 766,570.00); the others' register
         // prefixes (GB-CHC, GB-SC, …, BE-BCE_KBO, CH-FDJP) say where they are based.
         Assert.Equal((11L, 35.48m, 76657000L, 37.07m, 0L), Figures(r, "recipient_without_country"));
+        Assert.Equal(0, CheckOf(r, "unknown_recipient_country").GetProperty("grants").GetInt64()); // none given
         Assert.Equal(0, CheckOf(r, "recipient_without_identifier").GetProperty("grants").GetInt64());
         Assert.Equal(0, CheckOf(r, "unknown_org_id_prefix").GetProperty("grants").GetInt64());
         Assert.Equal(0, CheckOf(r, "zero_or_negative_amount").GetProperty("grants").GetInt64());
@@ -245,12 +249,18 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(17, lines.Length); // the header and the 16 checks
+        Assert.Equal(18, lines.Length); // the header and the 17 checks
         Assert.StartsWith("code,title,grants,share_percent,currency,amount,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("no_beneficiary_location,", lines[1], StringComparison.Ordinal);
         Assert.Contains(
             ",1,20,EUR,2000,58.82,0,/api/audit/quality/no_beneficiary_location/grants?",
             lines[1],
+            StringComparison.Ordinal
+        );
+        Assert.StartsWith("unknown_recipient_country,", lines[4], StringComparison.Ordinal);
+        Assert.Contains(
+            ",1,20,EUR,400,11.76,0,/api/audit/quality/unknown_recipient_country/grants?",
+            lines[4],
             StringComparison.Ordinal
         );
     }

@@ -78,6 +78,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var noLocation = Emergency("F-2", 2500m, "USD", "2025-03-04");
         noLocation.Remove("beneficiaryLocation");
+        noLocation["recipientOrganization"]![0]!["addressCountry"] = "Hondura"; // names no country
         var sameText = Prevention("F-4", 300m, "GBP", "2025-06-01");
         sameText["description"] = " SECURITY TRAINING FOR DEFENDERS";
         sameText["recipientOrganization"] = new JsonArray(new JsonObject { ["id"] = "GB-CHC 1122057", ["name"] = "X" });
@@ -134,7 +135,7 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
             "Identifier,Title,Description,Currency,Amount,Award Date,Recipient Country,Level,Purpose,Flexible\n"
             + "F-2,Same,same,USD,0,2025-03-04,,local,prevention,yes\n"
             + "C-1,Emergency grant,Relocation,EUR,75.25,2099-05-01,KE,national,emergency,no\n"
-            + "C-2,Zebra programme,Zebra,EUR,10,2019-07-01,GT,,,\n";
+            + "C-2,Zebra programme,Zebra,EUR,10,2019-07-01,Guatamala,,,\n";
         await writes.ImportAsync(Csv(csv));
         await AssertFlagsAndReportAsync(tenant, 7, "a CSV import");
 

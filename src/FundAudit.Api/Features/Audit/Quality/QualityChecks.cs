@@ -54,6 +54,12 @@ internal static class QualityChecks
         ),
         new("recipient_without_country", "Recipient organisation without a country", (g, _) => NoCountry(g), 2),
         new(
+            "unknown_recipient_country",
+            "Recipient country that names no known country, left out of every region",
+            (g, _) => UnknownCountry(g.RecipientCountry),
+            12
+        ),
+        new(
             "recipient_without_identifier",
             "Recipient organisation without an identifier",
             (g, _) =>
@@ -142,6 +148,14 @@ internal static class QualityChecks
         && !OrganisationIds.TryBase(g.RecipientOrgId, out _, out _)
         && !g.IsIndividual()
             ? "no recipient country"
+            : null;
+
+    /// <summary>The recipient country (the column the audit's place reports group by) is given but names no country
+    /// the audit knows (<see cref="CountryKeys"/>: "United Kingdon", "Commonwealth"), so the grant counts in no region
+    /// and under no country code; the detail is the text as stored, control characters escaped.</summary>
+    private static string? UnknownCountry(string? country) =>
+        !string.IsNullOrWhiteSpace(country) && !CountryKeys.Resolves(country)
+            ? $"recipient country \"{PublishedFacts.Escaped(country)}\""
             : null;
 
     private static string? NoLocation(QualityRow g) => Locations(g).Count == 0 ? "no beneficiary location" : null;
