@@ -40,4 +40,30 @@ public sealed class MixCoveringIndexTests
 
         Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
     }
+
+    /// <summary>
+    /// A place or programme report first reads the period's corrections. Walked from the grants (the plan SQLite chose
+    /// for an inner join), that read probed for a correction of every grant of the period: 0.2 s at 1M grants with
+    /// none corrected. It starts from the corrections and finds each one's grant by its id.
+    /// </summary>
+    [Fact]
+    public async Task On_sqlite_the_scan_reads_the_corrections_first_and_each_grant_by_id()
+    {
+        var q = new MixQuery(
+            new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
+            "EUR",
+            ["level", "country"],
+            null,
+            null,
+            null,
+            null,
+            1
+        );
+        var (where, p) = MixFilter.OverGrants(1, q);
+        var plan = await SqlitePlans.ExplainAsync(MixGrantScan.CorrectionsSql(where), new DynamicParameters(p));
+        var lines = plan.Split('\n');
+
+        Assert.True(lines[0].StartsWith("SCAN c", StringComparison.Ordinal), plan);
+        Assert.Contains(lines, l => l.Contains("SEARCH g USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+    }
 }

@@ -113,6 +113,38 @@ public abstract class MixMedianArraysTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(await FromScratchAsync(tenant.FunderId, q), await MediansAsync(tenant.FunderId, q));
     }
 
+    /// <summary>
+    /// Read grant by grant (SQLite; another currency), a period without corrections is read without the join, each
+    /// grant's own classification: a correction written after that statement was chosen makes its own snapshot say
+    /// no (the grants are then read again with the join), and the medians still equal the from-scratch ones.
+    /// </summary>
+    [Fact]
+    public async Task The_rows_read_without_the_join_says_no_after_a_correction_is_written()
+    {
+        var tenant = await SeedAsync();
+        var db = app.Services.GetRequiredService<Db>();
+        var q = Query("level,purpose");
+        var (where, p) = MixFilter.OverGrants(tenant.FunderId, q);
+        p[MixDimensions.ShiftMonthsParameter] = q.FiscalYearStartMonth - 1;
+        var sql = MixMedianRead.RowsSql(db, q, where, ">=", join: false);
+        Assert.DoesNotContain("grant_corrections c", sql, StringComparison.Ordinal);
+        async Task<(bool Answers, int Grants)> ReadAsync()
+        {
+            var medians = new MixMedians(["level", "purpose"]);
+            var reader = MixMedianRead.Reader(medians, 2);
+            var answers = true;
+            await using var connection = await db.OpenAsync();
+            var parameters = new Dictionary<string, object>(p) { ["Split"] = Period.From };
+            await db.Engine.ReadRowsAsync(connection, sql, parameters, row => answers &= reader(row), default);
+            return (answers, medians.Count);
+        }
+
+        Assert.Equal((true, 10), await ReadAsync());
+        await CorrectAsync(tenant);
+        Assert.False((await ReadAsync()).Answers);
+        Assert.Equal(await FromScratchAsync(tenant.FunderId, q), await MediansAsync(tenant.FunderId, q));
+    }
+
     private static MixQuery Query(string groupBy) => new(Period, "EUR", groupBy.Split(','), null, null, null, null, 4);
 
     /// <summary>The service's medians of <paramref name="q"/>, keyed by the cells' grouped values.</summary>

@@ -71,6 +71,13 @@ internal static class MixDimensions
             ),
         ];
 
+    /// <summary>
+    /// <paramref name="d"/>'s column over the grants, the grant's own (<c>g.level</c>) instead of the correction's
+    /// <c>COALESCE</c> when the statement does not join the corrections (<paramref name="corrections"/> false).
+    /// </summary>
+    public static string ColumnOf(MixDimension d, IDbDialect dialect, bool corrections) =>
+        corrections || d.InSums != MixSumColumn.Always ? d.Column(dialect) : "g." + d.Name;
+
     /// <summary>The dimensions <paramref name="q"/> groups by, in its order (the medians' partition).</summary>
     public static IReadOnlyList<MixDimension> Grouped(MixQuery q) => [.. q.GroupBy.Select(Of)];
 }

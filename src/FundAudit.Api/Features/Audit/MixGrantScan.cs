@@ -154,20 +154,28 @@ internal sealed partial class MixGrantScan(
         CancellationToken ct
     )
     {
-        var sql = $"""
-            SELECT g.id, c.level, c.purpose, c.flexible
-            FROM grant_corrections c JOIN grants g ON g.id = c.grant_id
-            WHERE {where}
-            """;
         await db.Engine.ReadRowsAsync(
             connection,
-            sql,
+            CorrectionsSql(where),
             p,
             row => _corrections[row.Int64(0)] = (TextId(row, 1, 2), TextId(row, 2, 3), FlexibleOf(row, 3)),
             ct
         );
         Array.Clear(_last);
     }
+
+    /// <summary>
+    /// The corrections of the grants <paramref name="where"/> keeps, read from the corrections: a funder has few, so
+    /// each finds its grant by id. <c>CROSS JOIN</c> keeps that order on SQLite, whose planner otherwise walked the
+    /// period's grants in the covering index and probed for a correction of each (0.2 s at 1M grants, none
+    /// corrected); PostgreSQL and SQL Server read it as the inner join it is.
+    /// </summary>
+    internal static string CorrectionsSql(string where) =>
+        $"""
+            SELECT g.id, c.level, c.purpose, c.flexible
+            FROM grant_corrections c CROSS JOIN grants g
+            WHERE g.id = c.grant_id AND ({where})
+            """;
 
     private int AddSum(Key key, long grants, long amount)
     {

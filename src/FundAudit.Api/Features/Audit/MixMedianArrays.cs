@@ -20,11 +20,14 @@ internal static class MixMedianArrays
 
     private const string Amount = "g.amount_awarded";
 
-    /// <summary>Whether a grant of the funder's period (@FunderId, @From, @To) has a correction.</summary>
-    private const string Corrected = """
+    /// <summary>
+    /// Whether a grant of the funder's period (@FunderId, @From, @To) has a correction: read from the corrections,
+    /// each grant by id (<c>CROSS JOIN</c> keeps that order on SQLite, as <see cref="MixGrantScan.CorrectionsSql"/>).
+    /// </summary>
+    public const string Corrected = """
         EXISTS (
-            SELECT 1 FROM grant_corrections k JOIN grants x ON x.id = k.grant_id
-            WHERE x.funder_id = @FunderId AND x.award_date >= @From AND x.award_date <= @To)
+            SELECT 1 FROM grant_corrections k CROSS JOIN grants x
+            WHERE x.id = k.grant_id AND x.funder_id = @FunderId AND x.award_date >= @From AND x.award_date <= @To)
         """;
 
     /// <summary>
@@ -70,10 +73,7 @@ internal static class MixMedianArrays
         }
 
         var join = corrected || q.Source is not null;
-        var columns = MixDimensions
-            .Grouped(q)
-            .Select(d => join || d.InSums != MixSumColumn.Always ? d.Column(db.Dialect) : "g." + d.Name)
-            .ToList();
+        var columns = MixDimensions.Grouped(q).Select(d => MixDimensions.ColumnOf(d, db.Dialect, join)).ToList();
         var from = join ? "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id" : "grants g";
         var since = MixReportCurrency.OtherCurrencyStored + (join ? "" : " OR " + Corrected);
         return op =>
