@@ -307,6 +307,34 @@ public abstract class PeopleTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task The_people_page_invites_and_reinvites_with_its_forms_and_shows_each_one_time_link()
+    {
+        var tenant = await app.CreateTenantAsync(Roles.Admin);
+        var (_, admin) = await EnrolledAsync(tenant.FunderId, "admin");
+        await admin.GetAsync("/app/people");
+        var email = Email("form");
+        (string, string)[] fields = [("email", email), ("displayName", "Fern Form"), ("roles", "officer")];
+
+        var invited = await admin.PostAsync("/app/people", fields);
+        Assert.Equal(HttpStatusCode.OK, invited.Status);
+        Assert.Contains("/app/invitations/", invited.TextOf("data-invitation-link"), StringComparison.Ordinal);
+        Assert.Contains("Fern Form", invited.Html, StringComparison.Ordinal);
+
+        var again = await admin.PostAsync("/app/people", fields);
+        Assert.Equal(HttpStatusCode.Conflict, again.Status);
+        Assert.DoesNotContain("data-invitation-link", again.Html, StringComparison.Ordinal);
+        var blank = await admin.PostAsync("/app/people", ("email", ""), ("displayName", ""), ("roles", "officer"));
+        Assert.Equal(HttpStatusCode.BadRequest, blank.Status);
+
+        var people = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/people"));
+        var id = people.EnumerateArray().Single(p => p.GetProperty("email").GetString() == email).GetProperty("id");
+        var reinvited = await admin.PostAsync($"/app/people/{id.GetInt64()}/invite");
+        Assert.Equal(HttpStatusCode.OK, reinvited.Status);
+        Assert.NotEqual(invited.TextOf("data-invitation-link"), reinvited.TextOf("data-invitation-link"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/app/people/{long.MaxValue}/invite")).Status);
+    }
+
+    [Fact]
     public async Task Every_people_endpoint_keeps_to_its_funder_and_to_admins()
     {
         var mine = await app.CreateTenantAsync(Roles.Admin);

@@ -19,39 +19,28 @@ internal static class FundMembers
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> ListAsync(
         string slug,
-        ClaimsPrincipal user,
-        FundStore funds,
-        FundMemberStore members,
+        [AsParameters] FundMemberServices s,
         CancellationToken ct
-    )
-    {
-        if (await funds.FindAsync(user.FunderId(), slug.Trim().ToLowerInvariant(), ct) is not { } fund)
-        {
-            return EmergencyProblems.FundNotFound();
-        }
-
-        return TypedResults.Ok(await ResponseAsync(fund, members, ct));
-    }
+    ) =>
+        await s.FundAsync(slug, ct) is { } fund
+            ? TypedResults.Ok(await s.ResponseAsync(fund, ct))
+            : EmergencyProblems.FundNotFound();
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> AddAsync(
         string slug,
         long personId,
-        ClaimsPrincipal user,
-        FundStore funds,
-        FundMemberStore members,
+        [AsParameters] FundMemberServices s,
         StaffDirectory staff,
-        AdminLog adminLog,
         TimeProvider clock,
         CancellationToken ct
     )
     {
-        var funderId = user.FunderId();
-        if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        if (await s.FundAsync(slug, ct) is not { } fund)
         {
             return EmergencyProblems.FundNotFound();
         }
 
-        var person = await staff.FindAsync(funderId, personId, ct);
+        var person = await staff.FindAsync(fund.FunderId, personId, ct);
         if (person is null || !(person.Holds(Roles.Officer) || person.Holds(Roles.Finance)))
         {
             return EmergencyProblems.Unprocessable(
@@ -60,65 +49,71 @@ internal static class FundMembers
             );
         }
 
-        if (await members.AddAsync(funderId, fund.Id, personId, user.Actor(), clock.GetUtcNow(), ct))
+        if (await s.Members.AddAsync(fund.FunderId, fund.Id, personId, s.User.Actor(), clock.GetUtcNow(), ct))
         {
-            await LogAsync(adminLog, user, AuthzActions.FundMemberAdded, fund, personId, ct);
+            await s.LogAsync(AuthzActions.FundMemberAdded, fund, personId, ct);
         }
 
-        return TypedResults.Ok(await ResponseAsync(fund, members, ct));
+        return TypedResults.Ok(await s.ResponseAsync(fund, ct));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
         string slug,
         long personId,
-        ClaimsPrincipal user,
-        FundStore funds,
-        FundMemberStore members,
-        AdminLog adminLog,
+        [AsParameters] FundMemberServices s,
         CancellationToken ct
     )
     {
-        var funderId = user.FunderId();
-        if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        if (await s.FundAsync(slug, ct) is not { } fund)
         {
             return EmergencyProblems.FundNotFound();
         }
 
-        if (!await members.RemoveAsync(funderId, fund.Id, personId, ct))
+        if (!await s.Members.RemoveAsync(fund.FunderId, fund.Id, personId, ct))
         {
             return ProblemText.Problem(StatusCodes.Status404NotFound, "Title_NotFound", "Use_NotFundMember");
         }
 
-        await LogAsync(adminLog, user, AuthzActions.FundMemberRemoved, fund, personId, ct);
+        await s.LogAsync(AuthzActions.FundMemberRemoved, fund, personId, ct);
         return TypedResults.NoContent();
     }
+}
 
-    private static Task LogAsync(
-        AdminLog adminLog,
-        ClaimsPrincipal user,
-        string action,
-        FundRow fund,
-        long personId,
-        CancellationToken ct
-    ) =>
-        adminLog.AppendAsync(
+/// <summary>What the handlers of a fund's members are given: the admin, the funder's funds, the memberships and the
+/// administration log. Every read and change is of the caller's funder's fund.</summary>
+internal sealed record FundMemberServices(
+    ClaimsPrincipal User,
+    FundStore Funds,
+    FundMemberStore Members,
+    AdminLog AdminLog
+)
+{
+    /// <summary>The caller's funder's fund of <paramref name="slug"/> (as typed: trimmed, in any case); null when it
+    /// has none.</summary>
+    public Task<FundRow?> FundAsync(string slug, CancellationToken ct) =>
+        Funds.FindAsync(User.FunderId(), slug.Trim().ToLowerInvariant(), ct);
+
+    /// <summary>The fund's members as the three handlers answer them.</summary>
+    public async Task<FundMembers.Response> ResponseAsync(FundRow fund, CancellationToken ct) =>
+        new(
+            fund.Slug,
+            (await Members.ListAsync(fund.FunderId, fund.Id, ct))
+                .Select(m => new FundMembers.Member(m.PersonId, m.AddedBy, m.AddedAt))
+                .ToList()
+        );
+
+    /// <summary>Writes a change of the fund's members to the administration log (the person by id only).</summary>
+    public Task LogAsync(string action, FundRow fund, long personId, CancellationToken ct) =>
+        AdminLog.AppendAsync(
             new AdminLogEntry(
                 fund.FunderId,
-                user.Actor(),
+                User.Actor(),
                 action,
                 "fund",
                 fund.Id.ToString(CultureInfo.InvariantCulture),
                 "person=" + personId.ToString(CultureInfo.InvariantCulture)
             ),
             ct
-        );
-
-    private static async Task<Response> ResponseAsync(FundRow fund, FundMemberStore members, CancellationToken ct) =>
-        new(
-            fund.Slug,
-            (await members.ListAsync(fund.FunderId, fund.Id, ct))
-                .Select(m => new Member(m.PersonId, m.AddedBy, m.AddedAt))
-                .ToList()
         );
 }
 

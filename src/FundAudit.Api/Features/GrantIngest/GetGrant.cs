@@ -1,19 +1,30 @@
 namespace FundAudit.Api.Features.GrantIngest;
 
+/// <summary>What the handlers of one grant are given: its identifier as the route gives it (read again from the raw
+/// path by <see cref="Identifier"/>), the request, the caller and the grants.</summary>
+internal sealed record GrantByIdRoute(
+    [property: FromRoute(Name = "id")] string Id,
+    HttpContext Http,
+    ClaimsPrincipal User,
+    GrantStore Store
+)
+{
+    /// <summary>The grant's 360Giving identifier as the client sent it, "%2F" included (see
+    /// <see cref="GrantIdentifier.FromPath"/>).</summary>
+    public string Identifier => GrantIdentifier.FromPath(Http, Id);
+}
+
 /// <summary>GET /api/grants/{id}: one grant by its 360Giving identifier (URL-encoded). Another funder's grant is
 /// 404.</summary>
 internal static class GetGrant
 {
     public static async Task<Results<Ok<GivingGrant>, ProblemHttpResult>> HandleAsync(
-        string id,
-        HttpContext http,
-        ClaimsPrincipal user,
-        GrantStore store,
+        [AsParameters] GrantByIdRoute grant,
         CancellationToken ct
     )
     {
-        id = GrantIdentifier.FromPath(http, id);
-        var row = await store.FindAsync(user.FunderId(), id, ct);
+        var id = grant.Identifier;
+        var row = await grant.Store.FindAsync(grant.User.FunderId(), id, ct);
         return row is null ? GrantProblems.NotFound(id) : TypedResults.Ok(GrantViews.ToView(row));
     }
 }
@@ -22,15 +33,14 @@ internal static class GetGrant
 internal static class DeleteGrant
 {
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
-        string id,
-        HttpContext http,
-        ClaimsPrincipal user,
-        GrantStore store,
+        [AsParameters] GrantByIdRoute grant,
         CancellationToken ct
     )
     {
-        id = GrantIdentifier.FromPath(http, id);
-        return await store.DeleteAsync(user.FunderId(), id, ct) ? TypedResults.NoContent() : GrantProblems.NotFound(id);
+        var id = grant.Identifier;
+        return await grant.Store.DeleteAsync(grant.User.FunderId(), id, ct)
+            ? TypedResults.NoContent()
+            : GrantProblems.NotFound(id);
     }
 }
 

@@ -10,48 +10,39 @@ namespace FundAudit.Api.Features.Pages;
 /// </summary>
 internal static class ConsoleInvitation
 {
-    public static async Task<IResult> ShowAsync(
-        string token,
-        HttpContext http,
-        Invitations invitations,
-        CancellationToken ct
-    ) =>
-        await invitations.FindOpenAsync(token, ct) is { } invitation
-            ? Page(http, token, "password", invitation.DisplayName, null, StatusCodes.Status200OK)
-            : Gone(http);
+    public static async Task<IResult> ShowAsync([AsParameters] InvitationLink link, CancellationToken ct) =>
+        await link.OpenAsync(ct) is { } invitation
+            ? link.Page("password", invitation.DisplayName, null, StatusCodes.Status200OK)
+            : link.Gone();
 
     public static async Task<IResult> SetPasswordAsync(
-        string token,
-        HttpContext http,
-        Invitations invitations,
+        [AsParameters] InvitationLink link,
         PeopleUseCases people,
         SecondFactors factors,
         CancellationToken ct
     )
     {
-        if (await invitations.FindOpenAsync(token, ct) is not { } invitation)
+        if (await link.OpenAsync(ct) is not { } invitation)
         {
-            return Gone(http);
+            return link.Gone();
         }
 
-        var form = http.Request.Form;
+        var form = link.Http.Request.Form;
         string password = form["password"].ToString();
         var problem = PasswordRules.Problem(password)
             ?? (password == form["confirm"].ToString() ? null : ConsoleText.T("Invite_Differ"));
         if (problem is not null)
         {
-            return Page(http, token, "password", invitation.DisplayName, problem, StatusCodes.Status400BadRequest);
+            return link.Page("password", invitation.DisplayName, problem, StatusCodes.Status400BadRequest);
         }
 
         await people.SetPasswordAsync(invitation, password, ct);
         var secret = await factors.StartEnrolmentAsync(invitation.FunderId, invitation.PersonId, ct);
-        return TotpPage(http, token, invitation, secret, null, StatusCodes.Status200OK);
+        return link.TotpPage(invitation, secret, null, StatusCodes.Status200OK);
     }
 
     public static async Task<IResult> ConfirmTotpAsync(
-        string token,
-        HttpContext http,
-        Invitations invitations,
+        [AsParameters] InvitationLink link,
         SecondFactors factors,
         PeopleUseCases people,
         ConsoleSessions sessions,
@@ -59,18 +50,19 @@ internal static class ConsoleInvitation
         CancellationToken ct
     )
     {
-        if (await invitations.FindOpenAsync(token, ct) is not { } invitation)
+        if (await link.OpenAsync(ct) is not { } invitation)
         {
-            return Gone(http);
+            return link.Gone();
         }
 
         if (await factors.PendingAsync(invitation.FunderId, invitation.PersonId, ct) is not { } pending)
         {
-            return Page(http, token, "password", invitation.DisplayName, ConsoleText.T("Invite_PasswordFirst"), 400);
+            return link.Page("password", invitation.DisplayName, ConsoleText.T("Invite_PasswordFirst"), 400);
         }
 
         var (factor, secret) = pending;
 
+        var http = link.Http;
         var step = factors.MatchStep(secret, http.Request.Form["code"]);
         var codes = SecondFactors.NewRecoveryCodes();
         var enrolment = new Enrolment(
@@ -86,9 +78,7 @@ internal static class ConsoleInvitation
             || !await people.CompleteEnrolmentAsync(enrolment, [.. codes.Select(SecondFactors.HashRecoveryCode)], ct)
         )
         {
-            return TotpPage(
-                http,
-                token,
+            return link.TotpPage(
                 invitation,
                 secret,
                 ConsoleText.T("Invite_WrongCode"),
@@ -101,28 +91,45 @@ internal static class ConsoleInvitation
         return PageResult.Render<Components.ConsoleInvitation>(
             new
             {
-                Chrome = Chrome(http, ConsoleText.T("Invite_TitleCodes")),
+                Chrome = InvitationLink.Chrome(http, ConsoleText.T("Invite_TitleCodes")),
                 Step = "codes",
                 Name = invitation.DisplayName,
                 Codes = codes,
             }
         );
     }
+}
 
-    private static IResult TotpPage(
-        HttpContext http,
-        string token,
-        InvitationRow invitation,
-        string secret,
-        string? error,
-        int status
-    ) =>
+/// <summary>What every invitation page is given: the one-time link's token (from the path), the request and the
+/// invitations; it finds the link's open invitation and renders the page's steps, each posting back to the
+/// link.</summary>
+internal sealed record InvitationLink(string Token, HttpContext Http, Invitations Invitations)
+{
+    /// <summary>The link's invitation while it is open; null when it is used, expired or unknown.</summary>
+    public Task<InvitationRow?> OpenAsync(CancellationToken ct) => Invitations.FindOpenAsync(Token, ct);
+
+    /// <summary>The password step (or another <paramref name="step"/> of the same page).</summary>
+    public IResult Page(string step, string name, string? error, int status) =>
         PageResult.Render<Components.ConsoleInvitation>(
             new
             {
-                Chrome = Chrome(http, ConsoleText.T("Invite_TitleTotp")),
+                Chrome = Chrome(Http, ConsoleText.T("Invite_TitlePassword")),
+                Step = step,
+                Action = Invitations.PathPrefix + Token,
+                Name = name,
+                Error = error,
+            },
+            status
+        );
+
+    /// <summary>The TOTP enrolment step: the QR code and key of <paramref name="secret"/>.</summary>
+    public IResult TotpPage(InvitationRow invitation, string secret, string? error, int status) =>
+        PageResult.Render<Components.ConsoleInvitation>(
+            new
+            {
+                Chrome = Chrome(Http, ConsoleText.T("Invite_TitleTotp")),
                 Step = "totp",
-                Action = Invitations.PathPrefix + token,
+                Action = Invitations.PathPrefix + Token,
                 Name = invitation.DisplayName,
                 Error = error,
                 Secret = secret,
@@ -131,24 +138,12 @@ internal static class ConsoleInvitation
             status
         );
 
-    private static IResult Page(HttpContext http, string token, string step, string name, string? error, int status) =>
+    /// <summary>The 410 page of a link no longer open.</summary>
+    public IResult Gone() =>
         PageResult.Render<Components.ConsoleInvitation>(
-            new
-            {
-                Chrome = Chrome(http, ConsoleText.T("Invite_TitlePassword")),
-                Step = step,
-                Action = Invitations.PathPrefix + token,
-                Name = name,
-                Error = error,
-            },
-            status
-        );
-
-    private static IResult Gone(HttpContext http) =>
-        PageResult.Render<Components.ConsoleInvitation>(
-            new { Chrome = Chrome(http, ConsoleText.T("Invite_TitleGone")), Step = "gone" },
+            new { Chrome = Chrome(Http, ConsoleText.T("Invite_TitleGone")), Step = "gone" },
             StatusCodes.Status410Gone
         );
 
-    private static ConsoleChrome Chrome(HttpContext http, string title) => ConsoleRender.Anonymous(http, title);
+    public static ConsoleChrome Chrome(HttpContext http, string title) => ConsoleRender.Anonymous(http, title);
 }

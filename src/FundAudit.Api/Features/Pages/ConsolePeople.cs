@@ -12,17 +12,12 @@ public sealed record PersonLine(long Id, string Name, string Email, string Roles
 /// </summary>
 internal static class ConsolePeople
 {
-    public static async Task<IResult> ShowAsync(HttpContext http, PeopleUseCases people, CancellationToken ct) =>
-        await PageAsync(http, people, null, null, null, false, StatusCodes.Status200OK, ct);
+    public static async Task<IResult> ShowAsync([AsParameters] PeoplePage page, CancellationToken ct) =>
+        await page.RenderAsync(null, null, null, false, StatusCodes.Status200OK, ct);
 
-    public static async Task<IResult> InviteAsync(
-        HttpContext http,
-        Invitations invitations,
-        PeopleUseCases people,
-        CancellationToken ct
-    )
+    public static async Task<IResult> InviteAsync([AsParameters] PeoplePage page, CancellationToken ct)
     {
-        var form = http.Request.Form;
+        var form = page.Http.Request.Form;
         var request = new InvitePerson.Request(
             form["email"].ToString().Trim(),
             form["displayName"].ToString().Trim(),
@@ -32,58 +27,55 @@ internal static class ConsolePeople
         if (!invalid.IsValid)
         {
             var notice = string.Join(" ", invalid.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"));
-            return await PageAsync(http, people, null, null, notice, true, StatusCodes.Status400BadRequest, ct);
+            return await page.RenderAsync(null, null, notice, true, StatusCodes.Status400BadRequest, ct);
         }
 
-        var by = Inviter.Of(http.User);
-        var issued = await invitations.InviteAsync(by, request.Email, request.DisplayName, request.Roles, ct);
-        return await InvitedPageAsync(http, people, invitations, issued, ConsoleText.T("People_Duplicate"), 409, ct);
+        var by = Inviter.Of(page.Http.User);
+        var issued = await page.Invitations.InviteAsync(by, request.Email, request.DisplayName, request.Roles, ct);
+        return await page.InvitedAsync(issued, ConsoleText.T("People_Duplicate"), 409, ct);
     }
 
-    public static async Task<IResult> ReinviteAsync(
-        long id,
-        HttpContext http,
-        Invitations invitations,
-        PeopleUseCases people,
-        CancellationToken ct
-    )
+    public static async Task<IResult> ReinviteAsync(long id, [AsParameters] PeoplePage page, CancellationToken ct)
     {
-        var person = await people.FindAsync(http.User, id, ct);
+        var user = page.Http.User;
+        var person = await page.People.FindAsync(user, id, ct);
         var issued = person is null
             ? null
-            : await invitations.ReinviteAsync(Inviter.Of(http.User), id, person.RoleList, ct);
-        return await InvitedPageAsync(http, people, invitations, issued, ConsoleText.T("People_NoInvitable"), 404, ct);
+            : await page.Invitations.ReinviteAsync(Inviter.Of(user), id, person.RoleList, ct);
+        return await page.InvitedAsync(issued, ConsoleText.T("People_NoInvitable"), 404, ct);
     }
 
-    public static async Task<IResult> SeizeAsync(long id, HttpContext http, PeopleUseCases people, CancellationToken ct)
+    public static async Task<IResult> SeizeAsync(long id, [AsParameters] PeoplePage page, CancellationToken ct)
     {
-        if (await people.SeizeAsync(http.User, id, ct) is not { } ended)
+        if (await page.People.SeizeAsync(page.Http.User, id, ct) is not { } ended)
         {
-            return await PageAsync(http, people, null, null, ConsoleText.T("People_NoPerson"), true, 404, ct);
+            return await page.RenderAsync(null, null, ConsoleText.T("People_NoPerson"), true, 404, ct);
         }
 
         var notice = ConsoleText.T("People_Seized", ended);
-        return await PageAsync(http, people, null, null, notice, false, StatusCodes.Status200OK, ct);
+        return await page.RenderAsync(null, null, notice, false, StatusCodes.Status200OK, ct);
     }
+}
 
+/// <summary>What every handler of the people page is given: the request (its admin), the funder's people and the
+/// invitations; it renders the page with the funder's people listed.</summary>
+internal sealed record PeoplePage(HttpContext Http, PeopleUseCases People, Invitations Invitations)
+{
     /// <summary>The page after an invitation: its one-time link, or <paramref name="refusal"/> with
     /// <paramref name="refusalStatus"/> when none was issued.</summary>
-    private static Task<IResult> InvitedPageAsync(
-        HttpContext http,
-        PeopleUseCases people,
-        Invitations invitations,
+    public Task<IResult> InvitedAsync(
         IssuedInvitation? issued,
         string refusal,
         int refusalStatus,
         CancellationToken ct
     ) =>
         issued is null
-            ? PageAsync(http, people, null, null, refusal, true, refusalStatus, ct)
-            : PageAsync(http, people, invitations.Link(http, issued.Token), issued.ExpiresAt, null, false, 200, ct);
+            ? RenderAsync(null, null, refusal, true, refusalStatus, ct)
+            : RenderAsync(Invitations.Link(Http, issued.Token), issued.ExpiresAt, null, false, 200, ct);
 
-    private static async Task<IResult> PageAsync(
-        HttpContext http,
-        PeopleUseCases people,
+    /// <summary>The page with the funder's people, the one-time <paramref name="link"/> just issued (if any) and the
+    /// notice.</summary>
+    public async Task<IResult> RenderAsync(
         string? link,
         DateTimeOffset? expires,
         string? notice,
@@ -92,11 +84,11 @@ internal static class ConsolePeople
         CancellationToken ct
     )
     {
-        var list = await people.ListAsync(http.User, ct);
+        var list = await People.ListAsync(Http.User, ct);
         return PageResult.Render<ConsolePeoplePage>(
             new
             {
-                Chrome = ConsoleRender.Chrome(http, ConsoleText.T("People_Title"), "people", notice, isError),
+                Chrome = ConsoleRender.Chrome(Http, ConsoleText.T("People_Title"), "people", notice, isError),
                 People = list.Select(p => new PersonLine(
                         p.Id,
                         p.DisplayName,

@@ -21,13 +21,15 @@ internal sealed record PublishPageData(
 }
 
 /// <summary>What every handler of the publish page is given: the request and its person, the grants' use cases, the
-/// clock (for the default period) and the console's text.</summary>
+/// clock (for the default period), the console's text and the exports' validator (a period of the page checked as the
+/// API checks the export's).</summary>
 internal sealed record PublishPageServices(
     HttpContext Http,
     ClaimsPrincipal User,
     GrantIngestUseCases Grants,
     TimeProvider Clock,
-    IStringLocalizer<ConsoleText> Text
+    IStringLocalizer<ConsoleText> Text,
+    IValidator<ExportGiving.Request> Validator
 );
 
 /// <summary>
@@ -53,12 +55,11 @@ internal static class ConsolePublish
         string? from,
         string? to,
         [AsParameters] PublishPageServices s,
-        IValidator<ExportGiving.Request> validator,
         CancellationToken ct
     )
     {
         var (f, t) = Period(from, to, s.Clock);
-        var errors = (await RequestAsync(f, t, validator, ct)).Errors;
+        var errors = (await RequestAsync(f, t, s.Validator, ct)).Errors;
         var status = errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         return await RenderAsync(s, f, t, errors, null, null, false, status, ct);
     }
@@ -68,18 +69,16 @@ internal static class ConsolePublish
         string? to,
         [AsParameters] PublishPageServices s,
         PublishUseCases publish,
-        IValidator<ExportGiving.Request> validator,
         CancellationToken ct
-    ) => DownloadAsync(from, to, s, async r => (await publish.JsonAsync(r, s.User, s.Http)).Result, validator, ct);
+    ) => DownloadAsync(from, to, s, async r => (await publish.JsonAsync(r, s.User, s.Http)).Result, ct);
 
     public static Task<IResult> CsvAsync(
         string? from,
         string? to,
         [AsParameters] PublishPageServices s,
         PublishUseCases publish,
-        IValidator<ExportGiving.Request> validator,
         CancellationToken ct
-    ) => DownloadAsync(from, to, s, async r => (await publish.CsvAsync(r, s.User, s.Http)).Result, validator, ct);
+    ) => DownloadAsync(from, to, s, async r => (await publish.CsvAsync(r, s.User, s.Http)).Result, ct);
 
     /// <summary>A download, or the page again with what is wrong (a bad period, no grant in it).</summary>
     private static async Task<IResult> DownloadAsync(
@@ -87,12 +86,11 @@ internal static class ConsolePublish
         string? to,
         PublishPageServices s,
         Func<ExportGiving.Request, Task<IResult>> export,
-        IValidator<ExportGiving.Request> validator,
         CancellationToken ct
     )
     {
         var (f, t) = Period(from, to, s.Clock);
-        var (request, errors) = await RequestAsync(f, t, validator, ct);
+        var (request, errors) = await RequestAsync(f, t, s.Validator, ct);
         if (errors.Count > 0)
         {
             return await RenderAsync(s, f, t, errors, null, null, false, 400, ct);

@@ -27,13 +27,12 @@ internal static class RoleGrants
     public static async Task<Results<Ok<Grant>, Accepted<Grant>, ProblemHttpResult>> RequestAsync(
         long personId,
         Request request,
-        ClaimsPrincipal user,
+        [AsParameters] RoleGrantServices s,
         TenancyStore tenancy,
-        RoleGrantStore grants,
-        TimeProvider clock,
         CancellationToken ct
     )
     {
+        var (user, grants) = (s.User, s.Grants);
         var funderId = user.FunderId();
         if (user.StaffPersonId() is not { } admin)
         {
@@ -50,7 +49,7 @@ internal static class RoleGrants
             return Problem(StatusCodes.Status409Conflict, $"The person already holds {request.Role}.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = s.Clock.GetUtcNow();
         var pending = await grants.NeedsSecondAdminAsync(funderId, request.Role, ct);
         var row = new RoleGrantRow
         {
@@ -64,20 +63,18 @@ internal static class RoleGrants
             ConfirmedAt = pending ? null : now,
         };
         var id = await grants.RequestAsync(row, user.Actor(), ct);
-        var view = View(await grants.FindAsync(funderId, id, ct) ?? row);
+        var view = await s.ViewAsync(id, ct) ?? View(row);
         return pending ? TypedResults.Accepted($"/api/role-grants/{id}", view) : TypedResults.Ok(view);
     }
 
     public static async Task<Results<Ok<Grant>, ProblemHttpResult>> ConfirmAsync(
         long id,
-        ClaimsPrincipal user,
-        RoleGrantStore grants,
-        TimeProvider clock,
+        [AsParameters] RoleGrantServices s,
         CancellationToken ct
     )
     {
-        var funderId = user.FunderId();
-        if (await grants.FindAsync(funderId, id, ct) is not { } grant)
+        var user = s.User;
+        if (await s.Grants.FindAsync(user.FunderId(), id, ct) is not { } grant)
         {
             return Problem(StatusCodes.Status404NotFound, "No grant with this id in your funder.");
         }
@@ -91,12 +88,12 @@ internal static class RoleGrants
             );
         }
 
-        if (!await grants.ConfirmAsync(grant, admin, user.Actor(), clock.GetUtcNow(), ct))
+        if (!await s.Grants.ConfirmAsync(grant, admin, user.Actor(), s.Clock.GetUtcNow(), ct))
         {
             return Problem(StatusCodes.Status409Conflict, "This grant is no longer pending.");
         }
 
-        return TypedResults.Ok(View((await grants.FindAsync(funderId, id, ct))!));
+        return TypedResults.Ok((await s.ViewAsync(id, ct))!);
     }
 
     public static async Task<Ok<IReadOnlyList<Grant>>> ListAsync(
@@ -117,4 +114,13 @@ internal static class RoleGrants
     {
         public Validator() => RuleFor(r => r.Role).KnownRole();
     }
+}
+
+/// <summary>What asking for a role and confirming it are given: the admin (or key) who acts, the funder's grants and
+/// the clock.</summary>
+internal sealed record RoleGrantServices(ClaimsPrincipal User, RoleGrantStore Grants, TimeProvider Clock)
+{
+    /// <summary>The caller's funder's grant <paramref name="id"/> as answered; null when it has none.</summary>
+    public async Task<RoleGrants.Grant?> ViewAsync(long id, CancellationToken ct) =>
+        await Grants.FindAsync(User.FunderId(), id, ct) is { } row ? RoleGrants.View(row) : null;
 }
