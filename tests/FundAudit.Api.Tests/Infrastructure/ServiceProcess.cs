@@ -132,6 +132,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["DOTNET_TieredPGO"] = "0"; // short-lived, as the test host (its project file says why)
         // Outside Development the key ring must be encrypted: the test apps' shared self-signed certificate.
         start.Environment["DataProtection__CertificatePath"] = TestCertificates.Shared;
         start.Environment["DataProtection__CertificatePassword"] = TestCertificates.Password;
