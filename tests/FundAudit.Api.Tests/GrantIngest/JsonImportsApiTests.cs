@@ -257,6 +257,44 @@ public abstract class JsonImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(2, await tenant.Client.CountGrantsAsync());
     }
 
+    [Fact]
+    public async Task Duplicate_ids_are_found_when_a_grants_nested_values_come_before_its_id()
+    {
+        // Pass 1 reads only each grant's id and dates: it must step over whole objects and arrays (the recipient's
+        // own "id" among them), not stop at them.
+        var tenant = await app.CreateTenantAsync();
+        var package = Giving.Package(
+            NestedFirst(Giving.Grant("N-1", amount: 10m)),
+            NestedFirst(Giving.Grant("N-2")),
+            NestedFirst(Giving.Grant("N-1", 30m))
+        );
+
+        var done = await JsonImports.ImportAsync(app, tenant, package.ToJsonString());
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        var duplicate = done.GetProperty("warnings")
+            .EnumerateArray()
+            .Single(w => w.GetProperty("code").GetString() == CsvProblemCodes.DuplicateIdentifier);
+        Assert.Equal(
+            ("grants[0].id", 1L),
+            (duplicate.GetProperty("column").GetString(), duplicate.GetProperty("row").GetInt64())
+        );
+        var grant = await HttpAssert.OkJsonAsync(await tenant.Client.GetAsync("/api/grants/by-id/N-1"));
+        Assert.Equal(30m, grant.GetProperty("amountAwarded").GetDecimal());
+        Assert.Equal(2, await tenant.Client.CountGrantsAsync());
+    }
+
+    /// <summary>The grant with its objects and arrays (recipient, places, funder, programme) before its id.</summary>
+    private static JsonObject NestedFirst(JsonObject grant)
+    {
+        var reordered = new JsonObject();
+        foreach (var (name, value) in grant.OrderBy(p => p.Value is JsonObject or JsonArray ? 0 : 1))
+        {
+            reordered[name] = value?.DeepClone();
+        }
+
+        return reordered;
+    }
+
     /// <summary>Posts the package to <c>POST /api/grants</c>; answers how many grants it left unchanged.</summary>
     private static async Task<int> PostedUnchangedAsync(Tenant tenant, string text)
     {

@@ -153,8 +153,7 @@ internal static class AuditEndpoints
             .MapGet("/targets", ListTargets.HandleAsync)
             .WithName("ListTargets")
             .WithSummary("Each target's current value, baseline value, progress and whether it is on track")
-            .WithValidation<ListTargets.Request>()
-            .ProducesProblem(Status422UnprocessableEntity);
+            .WithValidation<ListTargets.Request>(Status422UnprocessableEntity);
     }
 
     private static void MapField(RouteGroupBuilder audit)
@@ -175,7 +174,6 @@ internal static class AuditEndpoints
                 "The combined level × purpose mix of opted-in funders; a cell only when it combines at least "
                     + "3 funders"
             )
-            .WithValidation<GetFieldView.Request>()
-            .ProducesProblem(Status403Forbidden);
+            .WithValidation<GetFieldView.Request>(Status403Forbidden);
     }
 }

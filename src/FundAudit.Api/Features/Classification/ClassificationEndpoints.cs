@@ -54,8 +54,7 @@ internal static class ClassificationEndpoints
             .MapPut("/", SetCorrection.HandleAsync)
             .WithName("SetClassificationCorrection")
             .WithSummary("Correct a grant's level, purpose or flexibility by hand (survives re-classification)")
-            .WithValidation<SetCorrection.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithValidation<SetCorrection.Request>(StatusCodes.Status404NotFound);
         corrections
             .MapDelete("/", RemoveCorrection.HandleAsync)
             .WithName("RemoveClassificationCorrection")

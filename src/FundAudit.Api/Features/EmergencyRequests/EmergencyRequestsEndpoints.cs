@@ -88,8 +88,7 @@ internal static class EmergencyRequestsEndpoints
                     + "secret is shown once)"
             )
             .RequireAuthorization(Policies.Admin)
-            .WithValidation<CreateFund.Request>()
-            .ProducesProblem(Status409Conflict);
+            .WithValidation<CreateFund.Request>(Status409Conflict);
         funds.MapGet("/", ListFunds.HandleAsync).WithName("ListFunds").WithSummary("The funder's rapid-response funds");
         funds
             .MapPut("/{slug}", UpdateFund.HandleAsync)
@@ -99,8 +98,7 @@ internal static class EmergencyRequestsEndpoints
                     + "CreateFund; slug and currency stay)"
             )
             .RequireAuthorization(Policies.Admin)
-            .WithValidation<CreateFund.Request>()
-            .ProducesProblems(Status404NotFound, Status422UnprocessableEntity);
+            .WithValidation<CreateFund.Request>(Status404NotFound, Status422UnprocessableEntity);
         funds
             .MapGet("/{slug}/metrics", GetFundMetrics.HandleAsync)
             .WithName("GetFundMetrics")
@@ -109,8 +107,7 @@ internal static class EmergencyRequestsEndpoints
                     + "risk and breached"
             )
             .RequireAuthorization(Policies.Officer)
-            .WithValidation<GetFundMetrics.Request>()
-            .ProducesProblem(Status404NotFound);
+            .WithValidation<GetFundMetrics.Request>(Status404NotFound);
         MapMembers(funds);
     }
 
@@ -158,8 +155,7 @@ internal static class EmergencyRequestsEndpoints
                     + "first 201 (kept at least 24 hours); the same key with another body answers 422; the same key "
                     + "while the first request is still being processed answers 409 with Retry-After."
             )
-            .WithValidation<SubmitRequest.Request>()
-            .ProducesProblems(Status404NotFound, Status409Conflict, Status422UnprocessableEntity)
+            .WithValidation<SubmitRequest.Request>(Status404NotFound, Status409Conflict, Status422UnprocessableEntity)
             .ProducesIntakeProblems();
         intake
             .MapPost("/requests/status", CheckRequestStatus.HandleAsync)
@@ -168,22 +164,19 @@ internal static class EmergencyRequestsEndpoints
                 "Anonymous: the request's coarse status and any question from the fund, for the holder of "
                     + "the case code"
             )
-            .WithValidation<CheckRequestStatus.Request>()
-            .ProducesProblem(Status404NotFound)
+            .WithValidation<CheckRequestStatus.Request>(Status404NotFound)
             .ProducesIntakeProblems();
         intake
             .MapPost("/requests/answer", AnswerQuestion.HandleAsync)
             .WithName("AnswerEmergencyRequestQuestion")
             .WithSummary("Anonymous: answer the fund's question with the case code (the decision clock resumes)")
-            .WithValidation<AnswerQuestion.Request>()
-            .ProducesProblems(Status404NotFound, Status409Conflict)
+            .WithValidation<AnswerQuestion.Request>(Status404NotFound, Status409Conflict)
             .ProducesIntakeProblems();
         intake
             .MapPost("/requests/withdraw", WithdrawRequest.HandleAsync)
             .WithName("WithdrawEmergencyRequest")
             .WithSummary("Anonymous: withdraw the request with the case code (before the money is sent)")
-            .WithValidation<WithdrawRequest.Request>()
-            .ProducesProblems(Status404NotFound, Status409Conflict)
+            .WithValidation<WithdrawRequest.Request>(Status404NotFound, Status409Conflict)
             .ProducesIntakeProblems();
     }
 
@@ -241,8 +234,7 @@ internal static class EmergencyRequestsEndpoints
             )
             .RequireAuthorization(Policies.ShredCase)
             .RequireKeySwitch()
-            .WithValidation<ShredCase.Request>()
-            .ProducesProblem(Status404NotFound);
+            .WithValidation<ShredCase.Request>(Status404NotFound);
     }
 
     /// <summary>The officers' transitions: acknowledge, ask, approve, decline, close.</summary>

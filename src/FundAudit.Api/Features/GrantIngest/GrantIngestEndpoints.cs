@@ -39,8 +39,7 @@ internal static class GrantIngestEndpoints
             .RequireAuthorization(Policies.PortfolioWrite)
             .Accepts<GrantPackage>("application/json")
             .AddEndpointFilter<PackageDatesFilter>()
-            .WithValidation<GrantPackage>()
-            .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
+            .WithValidation<GrantPackage>(Status413PayloadTooLarge, Status415UnsupportedMediaType);
 
         grants
             .MapGet("/", ListGrants.HandleAsync)

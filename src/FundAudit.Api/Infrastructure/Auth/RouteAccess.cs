@@ -13,5 +13,5 @@ internal static class RouteAccess
     public static RouteHandlerBuilder WritesPortfolio<TRequest>(
         this RouteHandlerBuilder route,
         params int[] problems
-    ) => route.RequireAuthorization(Policies.PortfolioWrite).WithValidation<TRequest>().ProducesProblems(problems);
+    ) => route.RequireAuthorization(Policies.PortfolioWrite).WithValidation<TRequest>(problems);
 }

@@ -40,7 +40,7 @@ internal static class ReportRoutes
                 endpoint.WithDescription(route.Description);
             }
 
-            endpoint.WithValidation<TRequest>().ProducesProblems(problems);
+            endpoint.WithValidation<TRequest>(problems);
         }
     }
 

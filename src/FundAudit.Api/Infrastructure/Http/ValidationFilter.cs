@@ -44,6 +44,12 @@ internal static class ValidationProblems
 
 internal static class ValidationFilterExtensions
 {
-    public static RouteHandlerBuilder WithValidation<T>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
+    /// <summary>
+    /// Runs <typeparamref name="T"/>'s validator before the handler (a 400 ValidationProblem) and documents that
+    /// answer, then the problems the route may answer besides it, in their order.
+    /// </summary>
+    /// <param name="builder">The route.</param>
+    /// <param name="problems">The status codes of the problems the route may answer besides 400.</param>
+    public static RouteHandlerBuilder WithValidation<T>(this RouteHandlerBuilder builder, params int[] problems) =>
+        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem().ProducesProblems(problems);
 }

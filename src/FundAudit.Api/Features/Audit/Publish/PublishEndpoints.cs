@@ -34,8 +34,7 @@ internal static class PublishEndpoints
             .WithName("Export360GivingJson")
             .WithSummary("The portfolio as a 360Giving JSON package (sensitive grants anonymised)")
             .WithDescription(What + " The package's fundAudit member gives the counts too.")
-            .WithValidation<ExportGiving.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithValidation<ExportGiving.Request>(StatusCodes.Status404NotFound);
         audit
             .MapGet("/export/360giving.csv", ExportGiving.CsvAsync)
             .WithName("Export360GivingCsv")
@@ -43,7 +42,6 @@ internal static class PublishEndpoints
                 "The portfolio as 360Giving flat CSV (the standard's column titles; sensitive grants anonymised)"
             )
             .WithDescription(What)
-            .WithValidation<ExportGiving.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithValidation<ExportGiving.Request>(StatusCodes.Status404NotFound);
     }
 }

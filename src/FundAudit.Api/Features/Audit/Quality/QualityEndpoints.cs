@@ -24,7 +24,6 @@ internal static class QualityEndpoints
             .MapGet("/quality/{code}/grants", QualityGrants.HandleAsync)
             .WithName("ListDataQualityGrants")
             .WithSummary("The grants that fail one data-quality check, a keyset page at a time")
-            .WithValidation<QualityGrants.Request>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithValidation<QualityGrants.Request>(StatusCodes.Status404NotFound);
     }
 }

@@ -80,8 +80,7 @@ internal static class GrantImportEndpoints
             .RequireAuthorization(Policies.PortfolioWrite)
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes))
             .Accepts<Stream>("text/csv", Xlsx.GrantXlsxReader.MediaType, "multipart/form-data", "application/json")
-            .WithValidation<UploadGrantImport.Request>()
-            .ProducesProblems(Status413PayloadTooLarge, Status415UnsupportedMediaType);
+            .WithValidation<UploadGrantImport.Request>(Status413PayloadTooLarge, Status415UnsupportedMediaType);
 
         imports
             .MapGet("/", ListGrantImports.HandleAsync)

@@ -235,8 +235,7 @@ internal static class JsonPackageImport
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
@@ -248,11 +247,17 @@ internal static class JsonPackageImport
         return keys;
     }
 
-    /// <summary>The next value, when it is a text.</summary>
-    private static string? Text(ref Utf8JsonReader reader)
+    /// <summary>Moves past the value of the property the reader is on, to that value's last token.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
     {
         reader.Read();
         reader.Skip();
+    }
+
+    /// <summary>The next value, when it is a text.</summary>
+    private static string? Text(ref Utf8JsonReader reader)
+    {
+        SkipValue(ref reader);
         return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
     }
 
@@ -289,8 +294,7 @@ internal static class JsonPackageImport
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
