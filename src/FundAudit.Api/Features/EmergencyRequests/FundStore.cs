@@ -73,24 +73,9 @@ internal sealed class FundStore(RapidResponseDb db)
     /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
     public async Task<long?> CreateAsync(FundRow fund, CancellationToken ct)
     {
-        var args = new
-        {
-            funder_id = fund.FunderId,
-            slug = fund.Slug,
-            name = fund.Name,
-            currency = fund.Currency,
-            max_amount = fund.MaxAmount,
-            second_approval_threshold = fund.SecondApprovalThreshold,
-            languages = fund.Languages,
-            sla_policy = fund.SlaPolicy,
-            webhook_url = fund.WebhookUrl,
-            webhook_secret_protected = fund.WebhookSecretProtected,
-            created_by = fund.CreatedBy,
-            created_at = fund.CreatedAt,
-        };
         try
         {
-            return await db.InsertReturningIdAsync("funds", InsertColumns, args, ct);
+            return await db.InsertReturningIdAsync("funds", InsertColumns, RowArgs.OfColumns(fund, InsertColumns), ct);
         }
         catch (Exception ex) when (db.Dialect.IsUniqueViolation(ex))
         {

@@ -83,20 +83,9 @@ internal sealed class RoleGrantStore(Db db, AdminLog adminLog)
         await db.InTransactionAsync(
             async tx =>
             {
-                var args = new
-                {
-                    funder_id = grant.FunderId,
-                    person_id = grant.PersonId,
-                    role = grant.Role,
-                    status = grant.Status,
-                    requested_by = grant.RequestedBy,
-                    requested_at = grant.RequestedAt,
-                    confirmed_by = grant.ConfirmedBy,
-                    confirmed_at = grant.ConfirmedAt,
-                };
                 id = await tx.ExecuteScalarAsync<long>(
                     db.Dialect.InsertReturningId("role_grants", Columns, "id"),
-                    args,
+                    RowArgs.OfColumns(grant, Columns),
                     ct
                 );
                 var applied = grant.Status == "applied";

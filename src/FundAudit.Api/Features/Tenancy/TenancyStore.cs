@@ -147,21 +147,10 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
     /// <paramref name="actor"/>'s.</summary>
     public async Task<ApiKeyRow> CreateKeyAsync(ApiKeyRow key, string actor, CancellationToken ct)
     {
-        var args = new
-        {
-            key_id = key.KeyId,
-            funder_id = key.FunderId,
-            role = key.Role,
-            key_hash = key.KeyHash,
-            label = key.Label,
-            created_at = key.CreatedAt,
-            owner_person_id = key.OwnerPersonId,
-            expires_at = key.ExpiresAt,
-        };
         var id = await adminLog.InsertLoggedAsync(
             "api_keys",
             KeyColumns,
-            args,
+            RowArgs.OfColumns(key, KeyColumns),
             _ => new AdminLogEntry(
                 key.FunderId,
                 actor,
