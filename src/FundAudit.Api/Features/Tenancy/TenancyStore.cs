@@ -12,7 +12,8 @@ internal sealed class FunderRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-internal sealed class ApiKeyRow
+/// <summary>An API key as stored, with its owner's roles, status and name as read with it.</summary>
+internal sealed record ApiKeyRow
 {
     public long Id { get; init; }
 
@@ -161,18 +162,7 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
             ),
             ct
         );
-        return new ApiKeyRow
-        {
-            Id = id,
-            KeyId = key.KeyId,
-            FunderId = key.FunderId,
-            Role = key.Role,
-            KeyHash = key.KeyHash,
-            Label = key.Label,
-            CreatedAt = key.CreatedAt,
-            OwnerPersonId = key.OwnerPersonId,
-            ExpiresAt = key.ExpiresAt,
-        };
+        return key with { Id = id };
     }
 
     /// <summary>A person of the funder as a key's owner, or null.</summary>
