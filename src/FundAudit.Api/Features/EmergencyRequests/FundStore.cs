@@ -54,21 +54,7 @@ internal sealed class FundStore(RapidResponseDb db)
         WHERE funder_id = @FunderId AND slug = @Slug
         """;
 
-    private static readonly string[] InsertColumns =
-    [
-        "funder_id",
-        "slug",
-        "name",
-        "currency",
-        "max_amount",
-        "second_approval_threshold",
-        "languages",
-        "sla_policy",
-        "webhook_url",
-        "webhook_secret_protected",
-        "created_by",
-        "created_at",
-    ];
+    private static readonly string[] InsertColumns = RowArgs.InsertedColumns(Columns);
 
     /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
     public async Task<long?> CreateAsync(FundRow fund, CancellationToken ct)

@@ -33,4 +33,9 @@ internal static class RowArgs
 
         return args;
     }
+
+    /// <summary>The columns of <paramref name="columnList"/> (comma-separated, as a SELECT names them) that an INSERT
+    /// of a new row writes: all but the generated <c>id</c>.</summary>
+    public static string[] InsertedColumns(string columnList) =>
+        [.. columnList.Split(',', StringSplitOptions.TrimEntries).Where(c => c != "id")];
 }
