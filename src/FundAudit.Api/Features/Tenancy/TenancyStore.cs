@@ -99,8 +99,6 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         "SELECT id, roles, status FROM staff_people WHERE funder_id = @FunderId AND id = @Id";
     private const string SelectKeysMayDecide = "SELECT keys_may_decide FROM funders WHERE id = @Id";
     private const string UpdateKeysMayDecide = "UPDATE funders SET keys_may_decide = @Value WHERE id = @Id";
-    private const string RevokeKeySql =
-        "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
     private const string SelectFunderOfActiveKey =
         "SELECT funder_id FROM api_keys WHERE key_id = @KeyId AND revoked_at IS " + "NULL";
     private const string RevokeKeyOfFunderSql =
