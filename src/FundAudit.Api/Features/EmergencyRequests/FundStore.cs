@@ -48,7 +48,7 @@ internal sealed class FundStore(RapidResponseDb db)
     private const string SelectById = $"SELECT {Columns} FROM funds WHERE funder_id = @FunderId AND id = @Id";
 
     private const string Update = """
-        UPDATE funds SET name = @Name, max_amount = @MaxAmount, second_approval_threshold = @Threshold,
+        UPDATE funds SET name = @Name, max_amount = @MaxAmount, second_approval_threshold = @SecondApprovalThreshold,
             languages = @Languages, sla_policy = @SlaPolicy, webhook_url = @WebhookUrl,
             webhook_secret_protected = @WebhookSecretProtected
         WHERE funder_id = @FunderId AND slug = @Slug
@@ -80,20 +80,6 @@ internal sealed class FundStore(RapidResponseDb db)
 
     /// <summary>Changes a fund's settings (its slug, currency and creation stay); false when the funder has none with
     /// that slug.</summary>
-    public async Task<bool> UpdateAsync(FundRow fund, CancellationToken ct)
-    {
-        var args = new
-        {
-            fund.FunderId,
-            fund.Slug,
-            fund.Name,
-            fund.MaxAmount,
-            Threshold = fund.SecondApprovalThreshold,
-            fund.Languages,
-            fund.SlaPolicy,
-            fund.WebhookUrl,
-            fund.WebhookSecretProtected,
-        };
-        return await db.ExecuteAsync(Update, args, ct) > 0;
-    }
+    public async Task<bool> UpdateAsync(FundRow fund, CancellationToken ct) =>
+        await db.ExecuteAsync(Update, fund, ct) > 0;
 }
