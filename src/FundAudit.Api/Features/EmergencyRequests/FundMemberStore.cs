@@ -65,15 +65,8 @@ internal sealed class FundMemberStore(RapidResponseDb db)
             return false;
         }
 
-        var args = new
-        {
-            FunderId = funderId,
-            FundId = fundId,
-            PersonId = personId,
-            AddedBy = addedBy,
-            Now = now,
-        };
-        await db.ExecuteAsync(InsertMember, args, ct);
+        var member = new Membership(funderId, fundId, personId);
+        await db.ExecuteAsync(InsertMember, RowArgs.Of(member, new { AddedBy = addedBy, Now = now }), ct);
         return true;
     }
 

@@ -48,49 +48,20 @@ internal sealed class FundStore(RapidResponseDb db)
     private const string SelectById = $"SELECT {Columns} FROM funds WHERE funder_id = @FunderId AND id = @Id";
 
     private const string Update = """
-        UPDATE funds SET name = @Name, max_amount = @MaxAmount, second_approval_threshold = @Threshold,
+        UPDATE funds SET name = @Name, max_amount = @MaxAmount, second_approval_threshold = @SecondApprovalThreshold,
             languages = @Languages, sla_policy = @SlaPolicy, webhook_url = @WebhookUrl,
             webhook_secret_protected = @WebhookSecretProtected
         WHERE funder_id = @FunderId AND slug = @Slug
         """;
 
-    private static readonly string[] InsertColumns =
-    [
-        "funder_id",
-        "slug",
-        "name",
-        "currency",
-        "max_amount",
-        "second_approval_threshold",
-        "languages",
-        "sla_policy",
-        "webhook_url",
-        "webhook_secret_protected",
-        "created_by",
-        "created_at",
-    ];
+    private static readonly string[] InsertColumns = RowArgs.InsertedColumns(Columns);
 
     /// <summary>Stores a new fund; null when the slug is taken (by any funder: slugs are public addresses).</summary>
     public async Task<long?> CreateAsync(FundRow fund, CancellationToken ct)
     {
-        var args = new
-        {
-            funder_id = fund.FunderId,
-            slug = fund.Slug,
-            name = fund.Name,
-            currency = fund.Currency,
-            max_amount = fund.MaxAmount,
-            second_approval_threshold = fund.SecondApprovalThreshold,
-            languages = fund.Languages,
-            sla_policy = fund.SlaPolicy,
-            webhook_url = fund.WebhookUrl,
-            webhook_secret_protected = fund.WebhookSecretProtected,
-            created_by = fund.CreatedBy,
-            created_at = fund.CreatedAt,
-        };
         try
         {
-            return await db.InsertReturningIdAsync("funds", InsertColumns, args, ct);
+            return await db.InsertReturningIdAsync("funds", InsertColumns, RowArgs.OfColumns(fund, InsertColumns), ct);
         }
         catch (Exception ex) when (db.Dialect.IsUniqueViolation(ex))
         {
@@ -109,20 +80,6 @@ internal sealed class FundStore(RapidResponseDb db)
 
     /// <summary>Changes a fund's settings (its slug, currency and creation stay); false when the funder has none with
     /// that slug.</summary>
-    public async Task<bool> UpdateAsync(FundRow fund, CancellationToken ct)
-    {
-        var args = new
-        {
-            fund.FunderId,
-            fund.Slug,
-            fund.Name,
-            fund.MaxAmount,
-            Threshold = fund.SecondApprovalThreshold,
-            fund.Languages,
-            fund.SlaPolicy,
-            fund.WebhookUrl,
-            fund.WebhookSecretProtected,
-        };
-        return await db.ExecuteAsync(Update, args, ct) > 0;
-    }
+    public async Task<bool> UpdateAsync(FundRow fund, CancellationToken ct) =>
+        await db.ExecuteAsync(Update, fund, ct) > 0;
 }

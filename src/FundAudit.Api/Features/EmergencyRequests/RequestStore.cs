@@ -193,28 +193,7 @@ internal sealed class RequestStore(RapidResponseDb db)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var id = await tx.ExecuteScalarAsync<long>(
             db.Dialect.InsertReturningId("emergency_requests", InsertColumns, "id"),
-            new
-            {
-                funder_id = r.FunderId,
-                fund_id = r.FundId,
-                reference = r.Reference,
-                case_code_hash = r.CaseCodeHash,
-                state = r.State,
-                tier = r.Tier,
-                need = r.Need,
-                country = r.Country,
-                language = r.Language,
-                amount_requested = r.AmountRequested,
-                currency = r.Currency,
-                approver_ids = r.ApproverIds,
-                has_payment_details = false,
-                version = 1,
-                alias_protected = r.AliasProtected,
-                contact_protected = r.ContactProtected,
-                situation_protected = r.SituationProtected,
-                endorser_protected = r.EndorserProtected,
-                submitted_at = r.SubmittedAt,
-            },
+            RowArgs.OfColumns(r, InsertColumns),
             ct
         );
         await WriteTimersAndEventAsync(tx, InsertGoal, r.FunderId, id, timers, submitted, ct);

@@ -373,6 +373,7 @@ internal sealed class RequestIntake(
             Language = request.Language!.Trim(),
             AmountRequested = amount,
             Currency = currency,
+            Version = 1,
             AliasProtected = cipher.Protect(request.Alias!.Trim(), CaseField.Alias),
             ContactProtected = cipher.Protect(
                 JsonSerializer.Serialize(contact, SubmitRequest.HashJson),

@@ -37,15 +37,10 @@ internal sealed class PeopleStore(Db db)
         WHERE funder_id = @FunderId AND id = @Id
         """;
 
-    private static readonly string[] InvitationColumns =
-    [
-        "funder_id",
-        "person_id",
-        "token_hash",
-        "created_by",
-        "created_at",
-        "expires_at",
-    ];
+    private const string InsertInvitation = """
+        INSERT INTO staff_invitations (funder_id, person_id, token_hash, created_by, created_at, expires_at)
+        VALUES (@FunderId, @PersonId, @TokenHash, @CreatedBy, @Now, @ExpiresAt)
+        """;
 
     /// <summary>The key an email is unique and found by: trimmed, lower case.</summary>
     public static string EmailKey(string email) => email.Trim().ToLowerInvariant();
@@ -160,26 +155,14 @@ internal sealed class PeopleStore(Db db)
             ct
         );
 
-    private async Task InsertInvitationAsync(
+    private static Task InsertInvitationAsync(
         DbTransaction tx,
         long funderId,
         long personId,
         NewInvitation invitation,
         CancellationToken ct
     ) =>
-        await tx.ExecuteScalarAsync<long>(
-            db.Dialect.InsertReturningId("staff_invitations", InvitationColumns, "id"),
-            new
-            {
-                funder_id = funderId,
-                person_id = personId,
-                token_hash = invitation.TokenHash,
-                created_by = invitation.CreatedBy,
-                created_at = invitation.Now,
-                expires_at = invitation.ExpiresAt,
-            },
-            ct
-        );
+        tx.ExecuteAsync(InsertInvitation, RowArgs.Of(invitation, new { FunderId = funderId, PersonId = personId }), ct);
 }
 
 /// <summary>A person to invite: roles comma-separated.</summary>

@@ -47,17 +47,7 @@ internal sealed class RoleGrantStore(Db db, AdminLog adminLog)
         WHERE funder_id = @FunderId AND id = @Id AND status = 'pending'
         """;
 
-    private static readonly string[] Columns =
-    [
-        "funder_id",
-        "person_id",
-        "role",
-        "status",
-        "requested_by",
-        "requested_at",
-        "confirmed_by",
-        "confirmed_at",
-    ];
+    private static readonly string[] Columns = RowArgs.InsertedColumns(GrantColumns);
 
     /// <summary>How many active people of the funder hold the admin role.</summary>
     /// <summary>Whether giving <paramref name="role"/> waits for a second admin: a guarded role (admin, officer,
@@ -83,20 +73,9 @@ internal sealed class RoleGrantStore(Db db, AdminLog adminLog)
         await db.InTransactionAsync(
             async tx =>
             {
-                var args = new
-                {
-                    funder_id = grant.FunderId,
-                    person_id = grant.PersonId,
-                    role = grant.Role,
-                    status = grant.Status,
-                    requested_by = grant.RequestedBy,
-                    requested_at = grant.RequestedAt,
-                    confirmed_by = grant.ConfirmedBy,
-                    confirmed_at = grant.ConfirmedAt,
-                };
                 id = await tx.ExecuteScalarAsync<long>(
                     db.Dialect.InsertReturningId("role_grants", Columns, "id"),
-                    args,
+                    RowArgs.OfColumns(grant, Columns),
                     ct
                 );
                 var applied = grant.Status == "applied";

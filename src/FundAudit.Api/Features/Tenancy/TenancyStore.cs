@@ -12,7 +12,8 @@ internal sealed class FunderRow
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-internal sealed class ApiKeyRow
+/// <summary>An API key as stored, with its owner's roles, status and name as read with it.</summary>
+internal sealed record ApiKeyRow
 {
     public long Id { get; init; }
 
@@ -98,8 +99,6 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
         "SELECT id, roles, status FROM staff_people WHERE funder_id = @FunderId AND id = @Id";
     private const string SelectKeysMayDecide = "SELECT keys_may_decide FROM funders WHERE id = @Id";
     private const string UpdateKeysMayDecide = "UPDATE funders SET keys_may_decide = @Value WHERE id = @Id";
-    private const string RevokeKeySql =
-        "UPDATE api_keys SET revoked_at = @Now WHERE key_id = @KeyId AND revoked_at " + "IS NULL";
     private const string SelectFunderOfActiveKey =
         "SELECT funder_id FROM api_keys WHERE key_id = @KeyId AND revoked_at IS " + "NULL";
     private const string RevokeKeyOfFunderSql =
@@ -147,21 +146,10 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
     /// <paramref name="actor"/>'s.</summary>
     public async Task<ApiKeyRow> CreateKeyAsync(ApiKeyRow key, string actor, CancellationToken ct)
     {
-        var args = new
-        {
-            key_id = key.KeyId,
-            funder_id = key.FunderId,
-            role = key.Role,
-            key_hash = key.KeyHash,
-            label = key.Label,
-            created_at = key.CreatedAt,
-            owner_person_id = key.OwnerPersonId,
-            expires_at = key.ExpiresAt,
-        };
         var id = await adminLog.InsertLoggedAsync(
             "api_keys",
             KeyColumns,
-            args,
+            RowArgs.OfColumns(key, KeyColumns),
             _ => new AdminLogEntry(
                 key.FunderId,
                 actor,
@@ -172,18 +160,7 @@ internal sealed class TenancyStore(Db db, AdminLog adminLog)
             ),
             ct
         );
-        return new ApiKeyRow
-        {
-            Id = id,
-            KeyId = key.KeyId,
-            FunderId = key.FunderId,
-            Role = key.Role,
-            KeyHash = key.KeyHash,
-            Label = key.Label,
-            CreatedAt = key.CreatedAt,
-            OwnerPersonId = key.OwnerPersonId,
-            ExpiresAt = key.ExpiresAt,
-        };
+        return key with { Id = id };
     }
 
     /// <summary>A person of the funder as a key's owner, or null.</summary>
