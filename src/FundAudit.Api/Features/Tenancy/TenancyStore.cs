@@ -49,6 +49,9 @@ internal sealed record ApiKeyRow
 
     /// <summary>The owner's display name, for the list of keys.</summary>
     public string? OwnerName { get; init; }
+
+    /// <summary>The key's public id only: a record would print the hash and the owner's name, and no log may.</summary>
+    public override string ToString() => $"api key {KeyId}";
 }
 
 /// <summary>A staff person as a key's owner is checked: roles and status.</summary>
