@@ -88,6 +88,20 @@ public abstract class FundUpdateTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task The_slug_in_the_path_is_read_as_creation_stored_it_trimmed_and_lower_case()
+    {
+        var (admin, slug, _) = await FundAsync();
+        var body = Body(slug);
+        body["name"] = "Renamed Through Capitals";
+
+        var path = $"/api/funds/{slug.ToUpperInvariant()}%20";
+        await HttpAssert.OkJsonAsync(await admin.Client.PutAsync(path, Giving.Json(body)));
+        await HttpAssert.OkJsonAsync(await admin.Client.GetAsync($"{path}/metrics"));
+
+        Assert.Equal("Renamed Through Capitals", (await FundOf(admin, slug)).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_bad_change_is_refused_naming_the_field_and_nothing_changes()
     {
         var (admin, slug, _) = await FundAsync();

@@ -95,6 +95,17 @@ public abstract class DefenderPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task The_form_opens_at_its_address_typed_in_capitals_as_the_api_reads_it()
+    {
+        var (_, slug) = await FundAsync();
+
+        var page = await NewSession().GetAsync($"/f/{slug.ToUpperInvariant()}?lang=en");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains(PageText.Get("Form_Submit", "en")!, page.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_text_has_a_translation_in_every_language()
     {
         Translations.AssertComplete(PageText.Languages, PageText.Keys, PageText.Get, 60);

@@ -40,8 +40,7 @@ internal sealed class CaseLookup(ApplicantStore applicants, FundStore funds, Cas
     }
 
     /// <summary>A fund by its public slug, for the anonymous form and status pages.</summary>
-    public Task<FundRow?> FindFundAsync(string slug, CancellationToken ct) =>
-        applicants.FindFundAsync(slug.Trim().ToLowerInvariant(), ct);
+    public Task<FundRow?> FindFundAsync(string slug, CancellationToken ct) => applicants.FindFundAsync(slug, ct);
 }
 
 /// <summary>POST /api/requests/status, anonymous: the coarse status and any open question, for the holder of the case

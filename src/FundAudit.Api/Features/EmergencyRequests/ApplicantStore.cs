@@ -11,9 +11,10 @@ internal sealed class ApplicantStore(RapidResponseDb db)
     private const string SelectRequestByCode =
         $"SELECT {RequestStore.Columns} FROM emergency_requests WHERE case_code_hash = @Hash";
 
-    /// <summary>A fund by its public slug, whichever funder it belongs to.</summary>
+    /// <summary>A fund by its public slug as typed (see <see cref="FundStore.SlugKey"/>), whichever funder it
+    /// belongs to.</summary>
     public Task<FundRow?> FindFundAsync(string slug, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<FundRow>(SelectFundBySlug, new { Slug = slug }, ct);
+        db.QuerySingleOrDefaultAsync<FundRow>(SelectFundBySlug, new { Slug = FundStore.SlugKey(slug) }, ct);
 
     /// <summary>The request whose case code has this lookup hash (none once purged: the purge clears it).</summary>
     public Task<RequestRow?> FindRequestAsync(string caseCodeHash, CancellationToken ct) =>

@@ -90,8 +90,7 @@ internal sealed record FundMemberServices(
 {
     /// <summary>The caller's funder's fund of <paramref name="slug"/> (as typed: trimmed, in any case); null when it
     /// has none.</summary>
-    public Task<FundRow?> FundAsync(string slug, CancellationToken ct) =>
-        Funds.FindAsync(User.FunderId(), slug.Trim().ToLowerInvariant(), ct);
+    public Task<FundRow?> FundAsync(string slug, CancellationToken ct) => Funds.FindAsync(User.FunderId(), slug, ct);
 
     /// <summary>The fund's members as the three handlers answer them.</summary>
     public async Task<FundMembers.Response> ResponseAsync(FundRow fund, CancellationToken ct) =>

@@ -72,8 +72,14 @@ internal sealed class FundStore(RapidResponseDb db)
     public async Task<IReadOnlyList<FundRow>> ListAsync(long funderId, CancellationToken ct) =>
         await db.QueryListAsync<FundRow>(SelectOfFunder, new { FunderId = funderId }, ct);
 
+    /// <summary>A slug as funds are stored and found by it: trimmed, lower case (a form's address, typed in any
+    /// case).</summary>
+    public static string SlugKey(string slug) => slug.Trim().ToLowerInvariant();
+
+    /// <summary>The funder's fund of <paramref name="slug"/> as typed (see <see cref="SlugKey"/>); null when it has
+    /// none.</summary>
     public Task<FundRow?> FindAsync(long funderId, string slug, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<FundRow>(SelectBySlug, new { FunderId = funderId, Slug = slug }, ct);
+        db.QuerySingleOrDefaultAsync<FundRow>(SelectBySlug, new { FunderId = funderId, Slug = SlugKey(slug) }, ct);
 
     public Task<FundRow?> FindAsync(long funderId, long fundId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<FundRow>(SelectById, new { FunderId = funderId, Id = fundId }, ct);

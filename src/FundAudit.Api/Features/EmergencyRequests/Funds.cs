@@ -88,7 +88,7 @@ internal static class CreateFund
         var row = new FundRow
         {
             FunderId = user.FunderId(),
-            Slug = request.Slug!.Trim().ToLowerInvariant(),
+            Slug = FundStore.SlugKey(request.Slug!),
             Name = request.Name!.Trim(),
             Currency = currency,
             MaxAmount = max,

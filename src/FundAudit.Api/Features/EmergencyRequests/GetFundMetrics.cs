@@ -101,7 +101,7 @@ internal sealed class FundMetrics(FundStore funds, FundMetricsStore store, NeedT
     )
     {
         var funderId = user.FunderId();
-        if (await funds.FindAsync(funderId, slug.Trim().ToLowerInvariant(), ct) is not { } fund)
+        if (await funds.FindAsync(funderId, slug, ct) is not { } fund)
         {
             return null;
         }

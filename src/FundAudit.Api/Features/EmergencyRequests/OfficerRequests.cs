@@ -53,7 +53,7 @@ internal static class ListRequests
         long? fundId = null;
         if (request.Fund is not null)
         {
-            var fund = funds.Values.FirstOrDefault(f => f.Slug == request.Fund.Trim().ToLowerInvariant());
+            var fund = funds.Values.FirstOrDefault(f => f.Slug == FundStore.SlugKey(request.Fund));
             if (fund is null)
             {
                 return EmergencyProblems.FundNotFound();

@@ -231,7 +231,7 @@ internal sealed class RequestIntake(
         CancellationToken ct
     )
     {
-        var fund = await applicants.FindFundAsync(slug.Trim().ToLowerInvariant(), ct);
+        var fund = await applicants.FindFundAsync(slug, ct);
         if (fund is null)
         {
             return EmergencyProblems.FundNotFound();

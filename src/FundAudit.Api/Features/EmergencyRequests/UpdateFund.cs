@@ -88,7 +88,7 @@ internal static class UpdateFund
 
     /// <summary>The problem when the request would change the fund's slug or currency, else null.</summary>
     private static ProblemHttpResult? Unchangeable(FundRow fund, CreateFund.Request request) =>
-        !string.Equals(request.Slug!.Trim().ToLowerInvariant(), fund.Slug, StringComparison.Ordinal)
+        !string.Equals(FundStore.SlugKey(request.Slug!), fund.Slug, StringComparison.Ordinal)
             ? EmergencyProblems.Unprocessable("slug", "A fund's slug is its form's address and cannot change.")
         : !string.Equals(request.Currency!.Trim().ToUpperInvariant(), fund.Currency, StringComparison.Ordinal)
             ? EmergencyProblems.Unprocessable(
