@@ -49,12 +49,12 @@ internal sealed class RoleGrantStore(Db db, AdminLog adminLog)
 
     private static readonly string[] Columns = RowArgs.InsertedColumns(GrantColumns);
 
-    /// <summary>How many active people of the funder hold the admin role.</summary>
     /// <summary>Whether giving <paramref name="role"/> waits for a second admin: a guarded role (admin, officer,
     /// finance) in a funder with two or more active admins. The one rule for grants and invitations.</summary>
     public async Task<bool> NeedsSecondAdminAsync(long funderId, string role, CancellationToken ct) =>
         RoleGrants.Guarded.Contains(role, StringComparer.Ordinal) && await ActiveAdminsAsync(funderId, ct) >= 2;
 
+    /// <summary>How many active people of the funder hold the admin role.</summary>
     public async Task<int> ActiveAdminsAsync(long funderId, CancellationToken ct) =>
         (await db.QueryListAsync<string>(SelectActiveRoles, new { FunderId = funderId }, ct)).Count(r =>
             KeyOwners.Split(r).Contains(Roles.Admin, StringComparer.Ordinal)
