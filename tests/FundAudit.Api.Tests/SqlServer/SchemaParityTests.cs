@@ -183,7 +183,8 @@ public sealed class SchemaParityTests(ITestOutputHelper output)
         }
     }
 
-    private static Dictionary<string, Dictionary<string, string>> SqlServerColumns()
+    /// <summary>The tables (less the migrations journal) and columns the SQL Server migrations leave behind.</summary>
+    internal static Dictionary<string, Dictionary<string, string>> SqlServerColumns()
     {
         var files = Directory
             .GetFiles(Path.Combine(RepoPaths.Root, "migrations", "sqlserver"), "*.sql")

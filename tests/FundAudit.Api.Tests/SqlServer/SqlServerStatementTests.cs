@@ -37,7 +37,20 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_statement_the_stores_send_through_the_SQL_Server_dialect_parses()
     {
-        var server = new RecordingSqlServer();
+        var statements = await StoreStatementsAsync(new RecordingSqlServer(), output);
+        AssertParses(statements);
+    }
+
+    /// <summary>
+    /// Every statement the stores send through the SQL Server dialect, named Store.Method: each public method of each
+    /// class that runs SQL through <see cref="Db"/>, called with representative arguments (and again without its
+    /// optional ones) on <paramref name="server"/>'s recording connections. Fails if a store sends nothing.
+    /// </summary>
+    internal static async Task<List<(string Where, string Sql)>> StoreStatementsAsync(
+        RecordingSqlServer server,
+        ITestOutputHelper output
+    )
+    {
         var statements = new List<(string, string)>();
         var silent = new List<string>();
         foreach (var store in StoreTypes())
@@ -75,7 +88,7 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{statements.Count} statements; sent nothing: {string.Join(", ", silent)}");
-        AssertParses(statements);
+        return statements;
     }
 
     [Fact]
