@@ -226,7 +226,7 @@ public class SqliteApp : FundAuditApp
 
 /// <summary>PostgreSQL: a fresh database in the private test cluster (or FUNDAUDIT_TEST_POSTGRES), migrated (a copy of
 /// <see cref="MigratedTemplate"/>).</summary>
-public sealed class PostgresApp : FundAuditApp
+public class PostgresApp : FundAuditApp
 {
     public override string Provider => "postgres";
 

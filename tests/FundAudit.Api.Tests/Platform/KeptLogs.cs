@@ -10,18 +10,33 @@ namespace FundAudit.Api.Tests.Platform;
 /// formatted message, each value of the message's state, the exception and the values of every scope it was written
 /// in (as a provider that includes scopes, JSON console or OpenTelemetry, would send them on).
 /// </summary>
-internal sealed class KeptLogs : ILoggerProvider, ISupportExternalScope
+public sealed class KeptLogs : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<(string Category, LogLevel Level, string Text)> _entries = new();
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public IReadOnlyList<(string Category, LogLevel Level, string Text)> Entries => [.. _entries];
+    internal IReadOnlyList<(string Category, LogLevel Level, string Text)> Entries => [.. _entries];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose() { }
+
+    /// <summary>
+    /// Makes this the app's one provider, every category the configuration names raised to Trace (the request lines
+    /// keep their Warning, a rule in code): what a provider writes out is what its loggers are given, and the
+    /// console's formatting at Trace would only cost time.
+    /// </summary>
+    public void KeepEverything(IWebHostBuilder builder)
+    {
+        foreach (var category in (string[])["Default", "Microsoft.AspNetCore", "Hangfire", "Npgsql"])
+        {
+            builder.UseSetting("Logging:LogLevel:" + category, "Trace");
+        }
+
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(this));
+    }
 
     private sealed class Logger(KeptLogs owner, string category) : ILogger
     {
@@ -51,29 +66,36 @@ internal sealed class KeptLogs : ILoggerProvider, ISupportExternalScope
     }
 }
 
-/// <summary>The SQLite app with every category at Trace, written to <see cref="KeptLogs"/> alone (what a provider
-/// writes out is what its loggers are given; the console's formatting at Trace would only cost time).</summary>
-public sealed class LoggedSqliteApp : SqliteApp
+/// <summary>The SQLite app with every category at Trace, written to <see cref="KeptLogs"/> alone.</summary>
+public sealed class LoggedSqliteApp : SqliteApp, ILoggedApp
 {
-    internal KeptLogs Logs { get; } = new();
+    KeptLogs ILoggedApp.Logs => _logs;
+
+    private readonly KeptLogs _logs = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        // Every category the configuration names at Trace (the request lines stay at Warning: a rule in code).
-        foreach (
-            var category in new[]
-            {
-                "Default",
-                "Microsoft.AspNetCore",
-                "Microsoft.AspNetCore.Hosting.Diagnostics",
-                "Hangfire",
-            }
-        )
-        {
-            builder.UseSetting("Logging:LogLevel:" + category, "Trace");
-        }
-
-        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+        _logs.KeepEverything(builder);
     }
+}
+
+/// <summary>The PostgreSQL app with every category at Trace, written to <see cref="KeptLogs"/> alone.</summary>
+public sealed class LoggedPostgresApp : PostgresApp, ILoggedApp
+{
+    KeptLogs ILoggedApp.Logs => _logs;
+
+    private readonly KeptLogs _logs = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        _logs.KeepEverything(builder);
+    }
+}
+
+/// <summary>An app whose loggers write to <see cref="KeptLogs"/>.</summary>
+public interface ILoggedApp
+{
+    KeptLogs Logs { get; }
 }

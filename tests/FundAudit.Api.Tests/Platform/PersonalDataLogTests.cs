@@ -19,7 +19,8 @@ namespace FundAudit.Api.Tests.Platform;
 /// forms, a person invited and a sign-in with their email, the SLA sweep and the retention purge, every personal value
 /// carrying a marker that must never appear in a log.
 /// </summary>
-public sealed class PersonalDataLogTests(LoggedSqliteApp app, ITestOutputHelper output) : IClassFixture<LoggedSqliteApp>
+public abstract class PersonalDataLogTests<TApp>(TApp app, ITestOutputHelper output) : IClassFixture<TApp>
+    where TApp : FundAuditApp, ILoggedApp
 {
     private const string Marker = "Kq4mPersonalMarker";
 
@@ -108,6 +109,16 @@ public sealed class PersonalDataLogTests(LoggedSqliteApp app, ITestOutputHelper 
             ),
             HttpStatusCode.Created
         );
+        var again = await admin.Client.PostAsJsonAsync(
+            "/api/people",
+            new
+            {
+                email,
+                displayName = Marker + " Again",
+                roles = new[] { "officer" },
+            }
+        );
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var session = TestPeople.NewSession(app);
         await session.GetAsync("/app/sign-in");
         var refused = await session.PostAsync("/app/sign-in", ("email", email), ("password", "not the password 1"));
@@ -120,7 +131,7 @@ public sealed class PersonalDataLogTests(LoggedSqliteApp app, ITestOutputHelper 
         app.Clock.Advance(TimeSpan.FromDays(800));
         Assert.True(await RunJobAsync<PurgePersonalDataJob>(j => j.RunAsync(default)) > 0, "the purge erased nothing");
 
-        var entries = app.Logs.Entries;
+        var entries = ((ILoggedApp)app).Logs.Entries;
         output.WriteLine(
             $"{entries.Count} log entries, {entries.Count(e => e.Level < LogLevel.Information)} below Information, "
                 + $"from {entries.Select(e => e.Category).Distinct().Count()} categories"
@@ -174,3 +185,9 @@ public sealed class PersonalDataLogTests(LoggedSqliteApp app, ITestOutputHelper 
     private static async Task<JsonElement> ActAsync(Tenant who, string reference, string action, object body) =>
         await HttpAssert.OkJsonAsync(await who.Client.PostAsJsonAsync($"/api/requests/{reference}/{action}", body));
 }
+
+public sealed class SqlitePersonalDataLogTests(LoggedSqliteApp app, ITestOutputHelper output)
+    : PersonalDataLogTests<LoggedSqliteApp>(app, output);
+
+public sealed class PostgresPersonalDataLogTests(LoggedPostgresApp app, ITestOutputHelper output)
+    : PersonalDataLogTests<LoggedPostgresApp>(app, output);
