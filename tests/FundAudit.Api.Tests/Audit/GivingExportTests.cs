@@ -339,6 +339,69 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
             HttpStatusCode.NotFound
         );
     }
+
+    [Fact]
+    public async Task A_flat_file_round_trip_keeps_the_recipients_numbers_and_address_and_the_funders_department()
+    {
+        var publisher = await app.CreateTenantAsync();
+        var grant = Prevention("ROUND-1", 2500m, "GBP", "2025-01-15");
+        grant["url"] = "https://round.example.org/grant";
+        var recipient = new JsonObject
+        {
+            ["id"] = "GB-CHC-1234567",
+            ["name"] = "Round Trip Trust",
+            ["charityNumber"] = "1234567",
+            ["companyNumber"] = "07654321",
+            ["streetAddress"] = "1 Round Street",
+            ["addressLocality"] = "Roundton",
+            ["addressRegion"] = "Roundshire",
+            ["addressCountry"] = "GB",
+            ["postalCode"] = "RT1 2AB",
+            ["url"] = "https://round.example.org",
+        };
+        grant["recipientOrganization"] = new JsonArray(recipient.DeepClone());
+        grant["fundingOrganization"] = new JsonArray(
+            new JsonObject
+            {
+                ["id"] = "GB-CHC-7654321",
+                ["name"] = "Round Funder",
+                ["department"] = "Grants Team",
+            }
+        );
+        await HttpAssert.OkJsonAsync(await publisher.Client.PostPackageAsync(Giving.Package(grant)));
+        var csv = await publisher.Client.GetStringAsync("/api/audit/export/360giving.csv?" + Period);
+        Assert.Contains("Recipient Org:Charity Number", csv, StringComparison.Ordinal);
+
+        // The flat CSV imported by another funder (its standard columns the import does not read are kept aside),
+        // then published again: every one of them where the standard puts it, as from the JSON package.
+        var reader = await app.CreateTenantAsync();
+        var import = await JsonImports.ImportAsync(app, reader, csv, mediaType: "text/csv");
+        Assert.Equal("succeeded", import.GetProperty("status").GetString());
+        var package = JsonNode.Parse(await reader.Client.GetStringAsync("/api/audit/export/360giving.json?" + Period))!;
+        Assert.Empty(GivingSchema.Problems(package.AsObject()));
+        var republished = Assert.Single(package["grants"]!.AsArray())!;
+        Assert.Equal("https://round.example.org/grant", republished["url"]?.GetValue<string>());
+        var organisation = republished["recipientOrganization"]![0]!.AsObject();
+        foreach (var (name, value) in recipient)
+        {
+            Assert.Equal(value!.GetValue<string>(), organisation[name]?.GetValue<string>());
+        }
+
+        Assert.Equal("Grants Team", republished["fundingOrganization"]![0]!["department"]?.GetValue<string>());
+
+        // Marked sensitive, the same grant keeps none of them.
+        await HttpAssert.OkJsonAsync(
+            await reader.Client.PutAsync(
+                "/api/grants/by-id/ROUND-1/sensitive",
+                Giving.Json(new JsonObject { ["sensitive"] = true })
+            )
+        );
+        var anonymous = await reader.Client.GetStringAsync("/api/audit/export/360giving.json?" + Period);
+        foreach (var kept in new[] { "1234567", "07654321", "Round Street", "Roundton", "RT1 2AB", "round.example" })
+        {
+            Assert.DoesNotContain(kept, anonymous, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }
 
 public sealed class SqliteGivingExportTests(SqliteApp app) : GivingExportTests<SqliteApp>(app);

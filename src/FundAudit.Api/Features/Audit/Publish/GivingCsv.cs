@@ -42,6 +42,16 @@ internal static class GivingCsv
         ("For Regrant Type", ["regrantType"]),
     ];
 
+    private static readonly Dictionary<string, string> TitleByPath = Columns.ToDictionary(
+        c => string.Join('/', c.Path),
+        c => c.Title,
+        StringComparer.Ordinal
+    );
+
+    /// <summary>The standard's column title of a JSON path (<c>["recipientOrganization", "0", "charityNumber"]</c> is
+    /// <c>Recipient Org:Charity Number</c>), or null for a path without a column of its own here.</summary>
+    public static string? TitleOf(IEnumerable<string> path) => TitleByPath.GetValueOrDefault(string.Join('/', path));
+
     private static readonly (string Group, string Array, (string Title, string Property)[] Fields)[] Lists =
     [
         (

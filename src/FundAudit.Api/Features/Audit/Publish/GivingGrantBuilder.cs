@@ -70,7 +70,7 @@ internal static class GivingGrantBuilder
     {
         var stored = Stored(row);
         var g = Common(row, row.PjIdentifier, row.PjTitle, Or(row.PjDescription, NoDescription));
-        if (Text(stored, "url") is { } url && IsUri(url))
+        if ((Text(stored, "url") ?? KeptAsideColumns.Text(stored, "url")) is { } url && IsUri(url))
         {
             g["url"] = url;
         }
@@ -91,7 +91,7 @@ internal static class GivingGrantBuilder
         }
         else
         {
-            g["recipientOrganization"] = new JsonArray(Recipient(row, First(stored, "recipientOrganization")));
+            g["recipientOrganization"] = new JsonArray(Recipient(row, stored));
         }
 
         if (Locations(stored) is { Count: > 0 } locations)
@@ -99,7 +99,7 @@ internal static class GivingGrantBuilder
             g["beneficiaryLocation"] = locations;
         }
 
-        g["fundingOrganization"] = new JsonArray(Funder(First(stored, "fundingOrganization"), funderName));
+        g["fundingOrganization"] = new JsonArray(Funder(stored, funderName));
         if (row.PjProgrammeTitle is { } programme)
         {
             g["grantProgramme"] = new JsonArray(new JsonObject { ["title"] = programme });
@@ -138,7 +138,7 @@ internal static class GivingGrantBuilder
             g["beneficiaryLocation"] = places;
         }
 
-        g["fundingOrganization"] = new JsonArray(Funder(First(stored, "fundingOrganization"), funderName));
+        g["fundingOrganization"] = new JsonArray(Funder(stored, funderName));
         Codes(g, "fundingType", stored);
         g["locationScope"] = LocationScope(row);
         g["classifications"] = Classifications(row, null);
@@ -196,20 +196,27 @@ internal static class GivingGrantBuilder
         return g;
     }
 
-    private static JsonObject Recipient(GivingExportRow row, JsonObject? stored)
+    /// <summary>The recipient organisation: its columns, the standard's texts the publisher gave (from a flat file's
+    /// kept-aside columns where its JSON has none, <see cref="KeptAsideColumns"/>).</summary>
+    private static JsonObject Recipient(GivingExportRow row, JsonObject grant)
     {
+        var stored = First(grant, "recipientOrganization");
         var o = new JsonObject
         {
             ["id"] = Or(row.PjRecipientOrgId, Unidentified),
             ["name"] = Or(row.PjRecipientOrgName, "Unnamed recipient"),
         };
         CopyTexts(stored, o, OrganisationTexts);
+        KeptAsideColumns.Fill(grant, o, ["recipientOrganization", "0"], OrganisationTexts);
         if (o["addressCountry"] is null && row.PjRecipientCountry is { } country)
         {
             o["addressCountry"] = country;
         }
 
-        if (Text(stored, "url") is { } url && IsUri(url))
+        if (
+            (Text(stored, "url") ?? KeptAsideColumns.Text(grant, "recipientOrganization", "0", "url")) is { } url
+            && IsUri(url)
+        )
         {
             o["url"] = url;
         }
@@ -217,14 +224,16 @@ internal static class GivingGrantBuilder
         return o;
     }
 
-    private static JsonObject Funder(JsonObject? stored, string funderName)
+    private static JsonObject Funder(JsonObject grant, string funderName)
     {
+        var stored = First(grant, "fundingOrganization");
         var o = new JsonObject
         {
             ["id"] = Text(stored, "id") ?? Unidentified,
             ["name"] = Text(stored, "name") ?? Or(funderName, "Unnamed funder"),
         };
         CopyTexts(stored, o, ["department"]);
+        KeptAsideColumns.Fill(grant, o, ["fundingOrganization", "0"], ["department"]);
         return o;
     }
 
