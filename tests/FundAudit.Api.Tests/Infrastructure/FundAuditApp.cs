@@ -71,7 +71,12 @@ public abstract class FundAuditApp : WebApplicationFactory<Program>, IAsyncLifet
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
         });
+        Logs?.KeepEverything(builder);
     }
+
+    /// <summary>Where the app's loggers write, every category at Trace, when a test reads what is logged
+    /// (<see cref="KeptLogs"/>); null: the providers the service configures.</summary>
+    internal virtual KeptLogs? Logs => null;
 
     /// <summary>
     /// A new funder with a key of <paramref name="role"/> owned by a new person holding that role; answers a client

@@ -20,7 +20,7 @@ namespace FundAudit.Api.Tests.Platform;
 /// carrying a marker that must never appear in a log.
 /// </summary>
 public abstract class PersonalDataLogTests<TApp>(TApp app, ITestOutputHelper output) : IClassFixture<TApp>
-    where TApp : FundAuditApp, ILoggedApp
+    where TApp : FundAuditApp
 {
     private const string Marker = "Kq4mPersonalMarker";
 
@@ -131,7 +131,7 @@ public abstract class PersonalDataLogTests<TApp>(TApp app, ITestOutputHelper out
         app.Clock.Advance(TimeSpan.FromDays(800));
         Assert.True(await RunJobAsync<PurgePersonalDataJob>(j => j.RunAsync(default)) > 0, "the purge erased nothing");
 
-        var entries = ((ILoggedApp)app).Logs.Entries;
+        var entries = app.Logs!.Entries;
         output.WriteLine(
             $"{entries.Count} log entries, {entries.Count(e => e.Level < LogLevel.Information)} below Information, "
                 + $"from {entries.Select(e => e.Category).Distinct().Count()} categories"

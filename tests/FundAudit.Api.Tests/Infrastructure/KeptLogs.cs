@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using FundAudit.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FundAudit.Api.Tests.Platform;
+namespace FundAudit.Api.Tests.Infrastructure;
 
 /// <summary>
 /// A logging provider that keeps everything every logger of the app writes, at every level: the category, the
@@ -67,35 +66,13 @@ public sealed class KeptLogs : ILoggerProvider, ISupportExternalScope
 }
 
 /// <summary>The SQLite app with every category at Trace, written to <see cref="KeptLogs"/> alone.</summary>
-public sealed class LoggedSqliteApp : SqliteApp, ILoggedApp
+public sealed class LoggedSqliteApp : SqliteApp
 {
-    KeptLogs ILoggedApp.Logs => _logs;
-
-    private readonly KeptLogs _logs = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        _logs.KeepEverything(builder);
-    }
+    internal override KeptLogs Logs { get; } = new();
 }
 
 /// <summary>The PostgreSQL app with every category at Trace, written to <see cref="KeptLogs"/> alone.</summary>
-public sealed class LoggedPostgresApp : PostgresApp, ILoggedApp
+public sealed class LoggedPostgresApp : PostgresApp
 {
-    KeptLogs ILoggedApp.Logs => _logs;
-
-    private readonly KeptLogs _logs = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        _logs.KeepEverything(builder);
-    }
-}
-
-/// <summary>An app whose loggers write to <see cref="KeptLogs"/>.</summary>
-public interface ILoggedApp
-{
-    KeptLogs Logs { get; }
+    internal override KeptLogs Logs { get; } = new();
 }
