@@ -341,7 +341,7 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task A_flat_file_round_trip_keeps_the_recipients_numbers_and_address_and_the_funders_department()
+    public async Task A_flat_file_round_trip_keeps_every_standard_property_the_publisher_gave()
     {
         var publisher = await app.CreateTenantAsync();
         var grant = Prevention("ROUND-1", 2500m, "GBP", "2025-01-15");
@@ -359,6 +359,29 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
             ["postalCode"] = "RT1 2AB",
             ["url"] = "https://round.example.org",
         };
+        grant["amountAppliedFor"] = 3000;
+        grant["plannedDates"] = new JsonArray(
+            new JsonObject
+            {
+                ["startDate"] = "2025-02-01",
+                ["endDate"] = "2026-01-31",
+                ["duration"] = 12,
+            }
+        );
+        grant["grantProgramme"] = new JsonArray(
+            new JsonObject
+            {
+                ["code"] = "RP-1",
+                ["title"] = "Round programme",
+                ["url"] = "https://round.example.org/programme",
+            }
+        );
+        grant["fromOpenCall"] = "Y"; // as Lloyds Bank Foundation publishes it: published back as "Yes"
+        grant["dateModified"] = "2025-02-01T10:00:00+00:00";
+        grant["dataSource"] = "https://round.example.org/data.json";
+        var extras = grant.DeepClone().AsObject();
+        extras["fromOpenCall"] = "Yes";
+        recipient["description"] = "A trust that goes round";
         grant["recipientOrganization"] = new JsonArray(recipient.DeepClone());
         grant["fundingOrganization"] = new JsonArray(
             new JsonObject
@@ -388,6 +411,23 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         Assert.Equal("Grants Team", republished["fundingOrganization"]![0]!["department"]?.GetValue<string>());
+        foreach (
+            var name in new[]
+            {
+                "amountAppliedFor",
+                "plannedDates",
+                "grantProgramme",
+                "fromOpenCall",
+                "dateModified",
+                "dataSource",
+            }
+        )
+        {
+            Assert.True(
+                JsonNode.DeepEquals(extras[name], republished[name]),
+                $"{name}: {republished[name]?.ToJsonString()}"
+            );
+        }
 
         // Marked sensitive, the same grant keeps none of them.
         await HttpAssert.OkJsonAsync(

@@ -113,6 +113,7 @@ internal static class GivingGrantBuilder
             g["regrantType"] = regrant;
         }
 
+        PublishedExtras.AddTo(g, stored, person.Individual ? null : First(g, "recipientOrganization"));
         return g;
     }
 
