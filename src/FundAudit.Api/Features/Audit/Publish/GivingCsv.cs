@@ -116,7 +116,7 @@ internal static class GivingCsv
     {
         foreach (var (_, path) in Columns)
         {
-            yield return Value(path.Aggregate<string, JsonNode?>(grant, Step));
+            yield return Value(At(grant, path));
         }
 
         for (var l = 0; l < Lists.Length; l++)
@@ -132,6 +132,10 @@ internal static class GivingCsv
             }
         }
     }
+
+    /// <summary>The node at <paramref name="path"/> (property names, and array positions as numbers) under
+    /// <paramref name="node"/>; null when a step is missing.</summary>
+    public static JsonNode? At(JsonNode? node, IEnumerable<string> path) => path.Aggregate(node, Step);
 
     private static JsonNode? Step(JsonNode? node, string segment) =>
         node switch

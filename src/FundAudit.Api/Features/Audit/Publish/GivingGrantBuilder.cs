@@ -374,7 +374,9 @@ internal static class GivingGrantBuilder
 
     private static string Or(string? value, string otherwise) => string.IsNullOrWhiteSpace(value) ? otherwise : value;
 
-    private static bool IsUri(string text) =>
+    /// <summary>Whether <paramref name="text"/> is an absolute http(s) address, as the standard's URI fields need.
+    /// </summary>
+    public static bool IsUri(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     private static decimal Major(long minor, string currency) =>

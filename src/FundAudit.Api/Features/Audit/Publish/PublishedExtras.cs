@@ -30,20 +30,19 @@ internal static class PublishedExtras
             (g["plannedDates"] ??= new JsonArray(new JsonObject()))[0]!["duration"] = months;
         }
 
-        var programme = Text(stored, "grantProgramme", "0", "code") is { } code
-            ? new JsonObject { ["code"] = code }
-            : [];
-        if (Text(stored, "grantProgramme", "0", "url") is { } url && IsUri(url))
+        var code = Text(stored, "grantProgramme", "0", "code");
+        var url = Text(stored, "grantProgramme", "0", "url") is { } u && GivingGrantBuilder.IsUri(u) ? u : null;
+        if (code is not null || url is not null)
         {
-            programme["url"] = url;
-        }
-
-        if (programme.Count > 0)
-        {
-            var published = (g["grantProgramme"] ??= new JsonArray(new JsonObject()))[0]!.AsObject();
-            foreach (var (name, value) in programme.ToList())
+            var programme = (g["grantProgramme"] ??= new JsonArray(new JsonObject()))[0]!;
+            if (code is not null)
             {
-                published[name] = value!.DeepClone();
+                programme["code"] = code;
+            }
+
+            if (url is not null)
+            {
+                programme["url"] = url;
             }
         }
 
@@ -65,7 +64,7 @@ internal static class PublishedExtras
             g["dateModified"] = at.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
         }
 
-        if (Text(stored, "dataSource") is { } source && IsUri(source))
+        if (Text(stored, "dataSource") is { } source && GivingGrantBuilder.IsUri(source))
         {
             g["dataSource"] = source;
         }
@@ -85,25 +84,14 @@ internal static class PublishedExtras
 
     private const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal;
 
-    private static JsonNode? At(JsonObject stored, string[] path) =>
-        path.Aggregate<string, JsonNode?>(stored, (node, step) => node switch
-            {
-                JsonArray a => int.TryParse(step, Invariant, out var i) && i < a.Count ? a[i] : null,
-                JsonObject o => o[step],
-                _ => null,
-            });
-
     private static string? Text(JsonObject stored, params string[] path) =>
-        At(stored, path) is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s)
+        GivingCsv.At(stored, path) is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s)
             ? s.Trim()
             : KeptAsideColumns.Text(stored, path);
 
     private static decimal? Number(JsonObject stored, params string[] path) =>
-        At(stored, path) is JsonValue v && v.TryGetValue<decimal>(out var d) ? d
+        GivingCsv.At(stored, path) is JsonValue v && v.TryGetValue<decimal>(out var d) ? d
         : Text(stored, path) is { } text && decimal.TryParse(text, NumberStyles.Number, Invariant, out var parsed)
             ? parsed
         : null;
-
-    private static bool IsUri(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 }
