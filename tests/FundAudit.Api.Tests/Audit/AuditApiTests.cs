@@ -14,7 +14,7 @@ using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>The audit through the API: rates, mix, baselines, comparison, targets, exports, charts and the field view.</summary>
-public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class AuditApiTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string PortfolioRates =
@@ -886,10 +886,14 @@ public abstract class AuditApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteAuditApiTests(SqliteApp app) : AuditApiTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresAuditApiTests(PostgresApp app) : AuditApiTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerAuditApiTests(SqlServerApp app) : AuditApiTests<SqlServerApp>(app);
+public sealed class SqlServerAuditApiTests(SqlServerApp app)
+    : AuditApiTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -13,7 +13,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// schema, carry FundAudit's classification, and anonymise the grants marked sensitive (PUT
 /// /api/grants/by-id/{id}/sensitive) so that none of their names, identifiers or places is in the bytes.
 /// </summary>
-public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class GivingExportTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=2024-01-01&to=2025-12-31";
@@ -444,6 +444,8 @@ public abstract class GivingExportTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteGivingExportTests(SqliteApp app) : GivingExportTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresGivingExportTests(PostgresApp app) : GivingExportTests<PostgresApp>(app);

@@ -19,7 +19,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// corrected grant too, whose correction goes by cascade), and so do the medians of the mix, read from the grants
 /// beside those totals. And the mix read from it equals the mix read from the grants themselves.
 /// </summary>
-public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class GrantDayTotalsTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private sealed record TotalRow
@@ -477,10 +477,14 @@ public abstract class GrantDayTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteGrantDayTotalsTests(SqliteApp app) : GrantDayTotalsTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresGrantDayTotalsTests(PostgresApp app) : GrantDayTotalsTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerGrantDayTotalsTests(SqlServerApp app) : GrantDayTotalsTests<SqlServerApp>(app);
+public sealed class SqlServerGrantDayTotalsTests(SqlServerApp app)
+    : GrantDayTotalsTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -19,7 +19,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// corrected grant too) and a statement deleting all of a funder's grants, as a purge would. After each, the report
 /// read from it equals the report that tests every grant one by one.
 /// </summary>
-public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class GrantQualityTotalsTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private sealed record TotalRow(
@@ -386,10 +386,14 @@ public abstract class GrantQualityTotalsTests<TApp>(TApp app) : IClassFixture<TA
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteGrantQualityTotalsTests(SqliteApp app) : GrantQualityTotalsTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresGrantQualityTotalsTests(PostgresApp app) : GrantQualityTotalsTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerGrantQualityTotalsTests(SqlServerApp app) : GrantQualityTotalsTests<SqlServerApp>(app);
+public sealed class SqlServerGrantQualityTotalsTests(SqlServerApp app)
+    : GrantQualityTotalsTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -14,7 +14,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// The quality checks of one import (GET /api/audit/quality?importId=…, its CSV, its grants and the grants list's
 /// importId filter), on real 360Giving files: LandAid 2014-15 (23 grants) and 2015-16 (18 other grants), all GBP.
 /// </summary>
-public abstract class ImportQualityTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ImportQualityTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=1950-01-01&to=2049-12-31&currency=GBP";
@@ -190,6 +190,8 @@ public abstract class ImportQualityTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteImportQualityTests(SqliteApp app) : ImportQualityTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresImportQualityTests(PostgresApp app) : ImportQualityTests<PostgresApp>(app);

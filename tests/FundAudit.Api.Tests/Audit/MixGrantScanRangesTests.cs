@@ -15,7 +15,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// report's, EUR, filed under the period's first day by both ranges), with corrections on each side and on the split
 /// day, texts only the later range reads (a country, a programme) and groups both ranges add to.
 /// </summary>
-public abstract class MixGrantScanRangesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixGrantScanRangesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static readonly AuditPeriod Period = new(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31));
@@ -186,6 +186,8 @@ public abstract class MixGrantScanRangesTests<TApp>(TApp app) : IClassFixture<TA
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteMixGrantScanRangesTests(SqliteApp app) : MixGrantScanRangesTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresMixGrantScanRangesTests(PostgresApp app) : MixGrantScanRangesTests<PostgresApp>(app);

@@ -60,7 +60,7 @@ public static class MixGrantScanQueries
 /// in two programmes, two currencies and two days, with corrections of level, purpose and flexibility. The medians
 /// computed from the grants the scan kept equal those of the grants' own read.
 /// </summary>
-public abstract class MixGrantScanTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixGrantScanTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private sealed record Detail
@@ -257,8 +257,10 @@ public abstract class MixGrantScanTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteMixGrantScanTests(SqliteApp app) : MixGrantScanTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresMixGrantScanTests(PostgresApp app) : MixGrantScanTests<PostgresApp>(app);
 
 /// <summary>The statement resolving recipient countries (sent only when grants are read, so not by the recording

@@ -16,7 +16,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// GROUP BY over the grants with their corrections, for grants all in EUR and for the same grants with two more in
 /// USD (which the scan reads by day); a filtered report (not split) agrees too.
 /// </summary>
-public abstract class MixHeadlineTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixHeadlineTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private sealed record Group
@@ -164,8 +164,10 @@ public abstract class MixHeadlineTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteMixHeadlineTests(SqliteApp app) : MixHeadlineTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresMixHeadlineTests(PostgresApp app) : MixHeadlineTests<PostgresApp>(app);
 
 /// <summary>The report-currency statement with the headline's rows and the other-currency probe parses with SQL

@@ -18,7 +18,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// April, with grants on each side of the year's edge. On PostgreSQL, the arrays are taken only where they may be, and
 /// a correction written after the statement was chosen makes its own snapshot say no.
 /// </summary>
-public abstract class MixMedianArraysTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixMedianArraysTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static readonly AuditPeriod Period = new(new DateOnly(2024, 1, 1), new DateOnly(2025, 12, 31));
@@ -236,6 +236,8 @@ public abstract class MixMedianArraysTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteMixMedianArraysTests(SqliteApp app) : MixMedianArraysTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresMixMedianArraysTests(PostgresApp app) : MixMedianArraysTests<PostgresApp>(app);

@@ -13,7 +13,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// flexible, equals the one worked out here from the grants by sorting (odd and even cells, a converted
 /// currency whose values are not whole cents, a mean of two middle values that lands on half a cent).
 /// </summary>
-public abstract class MixMedianTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixMedianTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=2024-01-01&to=2025-12-31&currency=EUR&includeMedian=true";
@@ -144,6 +144,8 @@ public abstract class MixMedianTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteMixMedianTests(SqliteApp app) : MixMedianTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresMixMedianTests(PostgresApp app) : MixMedianTests<PostgresApp>(app);

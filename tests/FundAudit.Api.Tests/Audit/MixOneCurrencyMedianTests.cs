@@ -18,7 +18,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// several ways (groups of several texts merged into one cell), one resolving to no region and a grant without
 /// programme. Then one grant in USD, read by the scan and converted, lands in its cell beside the arrays.
 /// </summary>
-public abstract class MixOneCurrencyMedianTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixOneCurrencyMedianTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=2024-01-01&to=2025-12-31&currency=EUR&includeMedian=true";
@@ -203,6 +203,8 @@ public abstract class MixOneCurrencyMedianTests<TApp>(TApp app) : IClassFixture<
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteMixOneCurrencyMedianTests(SqliteApp app) : MixOneCurrencyMedianTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresMixOneCurrencyMedianTests(PostgresApp app) : MixOneCurrencyMedianTests<PostgresApp>(app);

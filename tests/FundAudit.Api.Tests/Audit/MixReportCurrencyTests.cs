@@ -18,7 +18,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// converted with its day's rate and rounded once, summed by cell), while the report-currency grants reach the
 /// service already summed by the report's groups (<see cref="MixReportCurrency"/>), not by day.
 /// </summary>
-public abstract class MixReportCurrencyTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class MixReportCurrencyTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static readonly Dictionary<string, decimal> UsdGbpBase = new() { ["USD"] = 1.25m, ["GBP"] = 0.85m };
@@ -210,8 +210,10 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app) : IClassFixture<TAp
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteMixReportCurrencyTests(SqliteApp app) : MixReportCurrencyTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresMixReportCurrencyTests(PostgresApp app) : MixReportCurrencyTests<PostgresApp>(app);
 
 /// <summary>The report-currency statement, in every variant, parses with SQL Server's own parser.</summary>

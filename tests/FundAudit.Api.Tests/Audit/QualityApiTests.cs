@@ -8,7 +8,7 @@ using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 namespace FundAudit.Api.Tests.Audit;
 
 /// <summary>The data-quality checks (GET /api/audit/quality, .csv, /quality/{code}/grants) over real HTTP.</summary>
-public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class QualityApiTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=2020-01-01&to=2099-12-31&currency=EUR";
@@ -295,6 +295,8 @@ public abstract class QualityApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteQualityApiTests(SqliteApp app) : QualityApiTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresQualityApiTests(PostgresApp app) : QualityApiTests<PostgresApp>(app);

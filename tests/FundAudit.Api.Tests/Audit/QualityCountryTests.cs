@@ -22,7 +22,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// the report's count is the grants the audit's own join leaves without a country, from the stored flags, one by one,
 /// and after migration 0033 set the bit on grants stored before it.
 /// </summary>
-public abstract class QualityCountryTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class QualityCountryTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Code = "unknown_recipient_country";
@@ -249,6 +249,8 @@ public abstract class QualityCountryTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteQualityCountryTests(SqliteApp app) : QualityCountryTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresQualityCountryTests(PostgresApp app) : QualityCountryTests<PostgresApp>(app);

@@ -17,7 +17,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// the report summed by those flags (what GET /api/audit/quality answers) equals the report that tests every grant
 /// one by one, grants written without flags included.
 /// </summary>
-public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class QualityFlagsTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private async Task AssertFlagsAndReportAsync(Tenant tenant, int expectedGrants, string step)
@@ -184,6 +184,8 @@ public abstract class QualityFlagsTests<TApp>(TApp app) : IClassFixture<TApp>
         ).GetRawText();
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteQualityFlagsTests(SqliteApp app) : QualityFlagsTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresQualityFlagsTests(PostgresApp app) : QualityFlagsTests<PostgresApp>(app);

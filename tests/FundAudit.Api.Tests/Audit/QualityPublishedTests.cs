@@ -10,7 +10,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// exactly the grants that fail it, with why, from a package and a CSV import, whether the report reads the stored
 /// flags or tests every grant one by one (flags cleared, as grants stored before migration 0018 have none).
 /// </summary>
-public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class QualityPublishedTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=2020-01-01&to=2030-12-31&currency=GBP";
@@ -151,6 +151,8 @@ public abstract class QualityPublishedTests<TApp>(TApp app) : IClassFixture<TApp
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteQualityPublishedTests(SqliteApp app) : QualityPublishedTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresQualityPublishedTests(PostgresApp app) : QualityPublishedTests<PostgresApp>(app);

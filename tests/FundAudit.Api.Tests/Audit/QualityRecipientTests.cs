@@ -11,7 +11,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// 360Giving package (recipientIndividual) or a CSV import (Recipient Ind:*), read from the stored totals or one by
 /// one; and migration 0027 clears the flags such grants were stored with before, so the report is right again.
 /// </summary>
-public abstract class QualityRecipientTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class QualityRecipientTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "from=2020-01-01&to=2030-12-31&currency=GBP";
@@ -152,6 +152,8 @@ public abstract class QualityRecipientTests<TApp>(TApp app) : IClassFixture<TApp
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteQualityRecipientTests(SqliteApp app) : QualityRecipientTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresQualityRecipientTests(PostgresApp app) : QualityRecipientTests<PostgresApp>(app);

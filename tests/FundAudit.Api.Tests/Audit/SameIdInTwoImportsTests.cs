@@ -14,7 +14,7 @@ namespace FundAudit.Api.Tests.Audit;
 /// rewrote with other content (grants.first_import_id, migration 0021, against grants.import_id). A row stored
 /// unchanged is not rewritten, and the JSON API's writes set neither column, so neither makes a grant fail it.
 /// </summary>
-public abstract class SameIdInTwoImportsTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class SameIdInTwoImportsTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Code = "same_id_in_two_imports";
@@ -152,6 +152,8 @@ public abstract class SameIdInTwoImportsTests<TApp>(TApp app) : IClassFixture<TA
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteSameIdInTwoImportsTests(SqliteApp app) : SameIdInTwoImportsTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresSameIdInTwoImportsTests(PostgresApp app) : SameIdInTwoImportsTests<PostgresApp>(app);

@@ -78,7 +78,7 @@ internal static class HandWorkedPortfolio
 }
 
 /// <summary>The trend by year, the comparison of two periods and the target edits over the API.</summary>
-public abstract class TrendCompareApiTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class TrendCompareApiTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static object Target(long baselineId, decimal percent, string metric = "local") =>
@@ -388,10 +388,14 @@ public abstract class TrendCompareApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteTrendCompareApiTests(SqliteApp app) : TrendCompareApiTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresTrendCompareApiTests(PostgresApp app) : TrendCompareApiTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerTrendCompareApiTests(SqlServerApp app) : TrendCompareApiTests<SqlServerApp>(app);
+public sealed class SqlServerTrendCompareApiTests(SqlServerApp app)
+    : TrendCompareApiTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

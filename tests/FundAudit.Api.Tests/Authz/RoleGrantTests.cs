@@ -11,7 +11,8 @@ namespace FundAudit.Api.Tests.Authz;
 /// Issue 16 item 6: granting admin, officer or finance needs a second admin's confirmation when the funder has two or
 /// more admins; the admin who asked cannot confirm; every step is in the administration log.
 /// </summary>
-public sealed class RoleGrantTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite1)]
+public sealed class RoleGrantTests(SqliteApp app)
 {
     [Fact]
     public async Task With_two_admins_a_grant_waits_for_the_second_and_the_first_cannot_confirm_it()

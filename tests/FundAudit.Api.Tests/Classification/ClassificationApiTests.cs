@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Classification;
 
 /// <summary>Classification through the API: evidence at ingest, funder rule sets, re-classification, corrections, review.</summary>
-public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ClassificationApiTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     /// <summary>A grant whose text says nothing the default rules know: its purpose is unclassified.</summary>
@@ -416,10 +416,14 @@ public abstract class ClassificationApiTests<TApp>(TApp app) : IClassFixture<TAp
             .GetString();
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteClassificationApiTests(SqliteApp app) : ClassificationApiTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresClassificationApiTests(PostgresApp app) : ClassificationApiTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerClassificationApiTests(SqlServerApp app) : ClassificationApiTests<SqlServerApp>(app);
+public sealed class SqlServerClassificationApiTests(SqlServerApp app)
+    : ClassificationApiTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -9,7 +9,7 @@ using static FundAudit.Api.Tests.Infrastructure.AuditGrants;
 namespace FundAudit.Api.Tests.Classification;
 
 /// <summary>POST /api/classification/rules/dry-run: what a rule set would move, with nothing stored.</summary>
-public abstract class RuleSetDryRunTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class RuleSetDryRunTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     /// <summary>Z-1 (GBP 1,000.00) and Z-2 (GBP 500.00, corrected by hand to collective): unclassified purposes;
@@ -192,10 +192,14 @@ public abstract class RuleSetDryRunTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteRuleSetDryRunTests(SqliteApp app) : RuleSetDryRunTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresRuleSetDryRunTests(PostgresApp app) : RuleSetDryRunTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerRuleSetDryRunTests(SqlServerApp app) : RuleSetDryRunTests<SqlServerApp>(app);
+public sealed class SqlServerRuleSetDryRunTests(SqlServerApp app)
+    : RuleSetDryRunTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

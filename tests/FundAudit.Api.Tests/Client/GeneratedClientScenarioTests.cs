@@ -10,7 +10,7 @@ namespace FundAudit.Api.Tests.Client;
 /// The document is usable by the tools clients use: one walk through the API with nothing but the client NSwag
 /// generated from openapi/fundaudit.v1.json (FundAuditClient.g.cs). One subclass per engine.
 /// </summary>
-public abstract class GeneratedClientScenarioTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class GeneratedClientScenarioTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     [Fact]
@@ -165,12 +165,15 @@ public abstract class GeneratedClientScenarioTests<TApp>(TApp app) : IClassFixtu
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteGeneratedClientScenarioTests(SqliteApp app) : GeneratedClientScenarioTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresGeneratedClientScenarioTests(PostgresApp app)
     : GeneratedClientScenarioTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
 public sealed class SqlServerGeneratedClientScenarioTests(SqlServerApp app)
-    : GeneratedClientScenarioTests<SqlServerApp>(app);
+    : GeneratedClientScenarioTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -15,7 +15,7 @@ namespace FundAudit.Api.Tests.EmergencyRequests;
 /// case, its key is gone and every field reads as nothing at once, while its statistics, SLA figures and events stay; a
 /// ciphertext copied to another case or field does not decrypt; a case from before case keys still reads.
 /// </summary>
-public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class CaseShreddingTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     [Fact]
@@ -263,6 +263,8 @@ public abstract class CaseShreddingTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteCaseShreddingTests(SqliteApp app) : CaseShreddingTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresCaseShreddingTests(PostgresApp app) : CaseShreddingTests<PostgresApp>(app);

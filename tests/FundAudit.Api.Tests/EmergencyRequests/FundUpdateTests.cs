@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.EmergencyRequests;
 
 /// <summary>PUT /api/funds/{slug}: an admin changes a fund's settings, validated as creation is; nobody else can.</summary>
-public abstract class FundUpdateTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class FundUpdateTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static JsonObject Body(string slug, string? webhook = "https://hooks.example.org/a") =>
@@ -167,10 +167,14 @@ public abstract class FundUpdateTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteFundUpdateTests(SqliteApp app) : FundUpdateTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresFundUpdateTests(PostgresApp app) : FundUpdateTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerFundUpdateTests(SqlServerApp app) : FundUpdateTests<SqlServerApp>(app);
+public sealed class SqlServerFundUpdateTests(SqlServerApp app)
+    : FundUpdateTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -16,7 +16,7 @@ namespace FundAudit.Api.Tests.GrantIngest;
 /// values in every layout (360Giving CSV, FundAudit's template, XLSX, JSON), and the classifier takes them (source
 /// explicit); a value that is not an allowed one is a row error (or a 400) and stores nothing of that grant.
 /// </summary>
-public abstract class ExplicitClassificationTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ExplicitClassificationTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Text = "Security training and digital protection for a network of land defenders.";
@@ -180,7 +180,9 @@ public abstract class ExplicitClassificationTests<TApp>(TApp app) : IClassFixtur
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteExplicitClassificationTests(SqliteApp app) : ExplicitClassificationTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresExplicitClassificationTests(PostgresApp app)
     : ExplicitClassificationTests<PostgresApp>(app);

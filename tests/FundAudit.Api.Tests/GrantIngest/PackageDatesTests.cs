@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.GrantIngest;
 /// ISO dates, reading slash dates by the CSV import's rule: the order dateFormat names, else the one the package's
 /// dates prove; when none decides or two disagree, 400 naming the date, with nothing stored.
 /// </summary>
-public abstract class PackageDatesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class PackageDatesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     /// <summary>The application the tests run against.</summary>
@@ -108,6 +108,7 @@ public abstract class PackageDatesTests<TApp>(TApp app) : IClassFixture<TApp>
         (await GrantAsync(tenant, id)).GetProperty("awardDate").GetString();
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqlitePackageDatesTests(SqliteApp sqlite) : PackageDatesTests<SqliteApp>(sqlite)
 {
     /// <summary>
@@ -176,4 +177,5 @@ public sealed class SqlitePackageDatesTests(SqliteApp sqlite) : PackageDatesTest
     }
 }
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresPackageDatesTests(PostgresApp app) : PackageDatesTests<PostgresApp>(app);

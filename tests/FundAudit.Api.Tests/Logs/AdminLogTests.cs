@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.Logs;
 /// The administration log (issue 16 item 6): changes to keys and funds are written to it with who, what and when, as
 /// ids and codes only, chained per funder; and no one can change or remove an entry through SQL.
 /// </summary>
-public abstract class AdminLogTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class AdminLogTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private sealed class Entry
@@ -125,6 +125,8 @@ public abstract class AdminLogTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteAdminLogTests(SqliteApp app) : AdminLogTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresAdminLogTests(PostgresApp app) : AdminLogTests<PostgresApp>(app);

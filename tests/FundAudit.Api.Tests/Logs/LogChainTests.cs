@@ -19,7 +19,7 @@ namespace FundAudit.Api.Tests.Logs;
 /// disabled by the database owner) is reported by <c>verify-logs</c> and the admin endpoint at that link; the
 /// database refuses UPDATE and DELETE; one funder sees only its own logs.
 /// </summary>
-public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class LogChainTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private sealed record Case(Tenant Admin, Tenant Officer, IReadOnlyList<string> References, string Slug);
@@ -390,6 +390,8 @@ public abstract class LogChainTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteLogChainTests(SqliteApp app) : LogChainTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresLogChainTests(PostgresApp app) : LogChainTests<PostgresApp>(app);

@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// sign-in page, on the hand-worked portfolio: the forms store what the API stores and refuse what it refuses, beside
 /// the field; another funder sees and changes nothing.
 /// </summary>
-public abstract class AuditPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class AuditPagesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static Dictionary<string, string> Form(params (string Name, string Value)[] fields) =>
@@ -409,6 +409,8 @@ public abstract class AuditPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteAuditPagesTests(SqliteApp app) : AuditPagesTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresAuditPagesTests(PostgresApp app) : AuditPagesTests<PostgresApp>(app);

@@ -94,19 +94,20 @@ public sealed class BrowserAloneCollection : ICollectionFixture<KestrelSqliteApp
 }
 
 /// <summary>
-/// xunit's order of the test collections with the browser collection first: xunit starts collections in this order as
-/// its four places free up, and the browser collection, one test at a time for a minute and a half or more, would
-/// otherwise make the run's end when it happens to start late.
+/// xunit's order of the test collections: the browser collection first, then the collections that share an app
+/// (<see cref="SharedApps"/>), then the rest. xunit starts collections in this order as its four places free up, and
+/// the browser collection (one test at a time for a minute and a half or more) and the shared apps' collections (a
+/// dozen classes or more one after another) would otherwise make the run's end when they happen to start late.
 /// </summary>
 public sealed class BrowserCollectionFirst : ITestCollectionOrderer
 {
     private readonly DefaultTestCollectionOrderer _default = new();
 
-    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections)
-    {
-        var ordered = _default.OrderTestCollections(testCollections).ToList();
-        return ordered.Where(IsBrowser).Concat(ordered.Where(c => !IsBrowser(c)));
-    }
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
+        _default.OrderTestCollections(testCollections).OrderBy(Rank).ToList();
 
-    private static bool IsBrowser(ITestCollection collection) => collection.DisplayName == BrowserCollection.Name;
+    private static int Rank(ITestCollection collection) =>
+        collection.DisplayName == BrowserCollection.Name ? 0
+        : SharedApps.Names.Contains(collection.DisplayName) ? 1
+        : 2;
 }

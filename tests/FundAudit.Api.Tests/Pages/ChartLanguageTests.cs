@@ -24,7 +24,7 @@ public sealed class ChartTextKeyTests
 /// with its culture's numbers and dates; the API's SVG exports stay English and invariant whatever Accept-Language
 /// asks.
 /// </summary>
-public abstract class ChartLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ChartLanguageTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
@@ -120,4 +120,5 @@ public abstract class ChartLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteChartLanguageTests(SqliteApp app) : ChartLanguageTests<SqliteApp>(app);

@@ -17,7 +17,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// An import's file-level problems and warnings (a missing required column, a column kept aside, a sheet not read)
 /// on the console's import pages in Spanish, each at its exact place, while the API's answer stays English.
 /// </summary>
-public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     [Fact]
@@ -118,5 +118,6 @@ public abstract class ConsoleImportFileProblemLanguageTests<TApp>(TApp app) : IC
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteConsoleImportFileProblemLanguageTests(SqliteApp app)
     : ConsoleImportFileProblemLanguageTests<SqliteApp>(app);

@@ -49,7 +49,7 @@ public sealed class ConsoleTextTests
 }
 
 /// <summary>Every console page in Spanish (from <c>?lang=es</c> or Accept-Language), kept by the language cookie.</summary>
-public abstract class ConsoleLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ConsoleLanguageTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static string Es(string key) => ConsoleText.Get(key, "es")!;
@@ -153,4 +153,5 @@ public abstract class ConsoleLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
     ];
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteConsoleLanguageTests(SqliteApp app) : ConsoleLanguageTests<SqliteApp>(app);

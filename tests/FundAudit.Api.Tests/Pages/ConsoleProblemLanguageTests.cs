@@ -18,7 +18,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// (French) and an import's row errors with their exact cells (Spanish), while the API stays English whatever
 /// Accept-Language asks; and the import job reads a file the same under any server culture.
 /// </summary>
-public abstract class ConsoleProblemLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ConsoleProblemLanguageTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     [Fact]
@@ -217,4 +217,5 @@ public abstract class ConsoleProblemLanguageTests<TApp>(TApp app) : IClassFixtur
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteConsoleProblemLanguageTests(SqliteApp app) : ConsoleProblemLanguageTests<SqliteApp>(app);

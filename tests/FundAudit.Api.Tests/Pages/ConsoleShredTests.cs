@@ -8,7 +8,8 @@ namespace FundAudit.Api.Tests.Pages;
 /// The console's shred (issue 15, item 2): an admin follows the link to a confirm page, chooses a reason and shreds;
 /// the request page then says "Shredded" instead of the fields. Officers get neither the link nor the pages.
 /// </summary>
-public sealed class ConsoleShredTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite2)]
+public sealed class ConsoleShredTests(SqliteApp app)
 {
     [Fact]
     public async Task An_admin_confirms_a_shred_in_the_console_and_the_request_page_shows_shredded()

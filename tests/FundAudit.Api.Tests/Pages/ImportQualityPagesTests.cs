@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// A finished import's page shows the quality checks of its own grants (LandAid 2015-16, a real 360Giving CSV of 18
 /// grants), linking the quality page and its CSV filtered on the import; another funder sees none of it.
 /// </summary>
-public abstract class ImportQualityPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ImportQualityPagesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static string Text(string html) => WebUtility.HtmlDecode(html);
@@ -75,4 +75,5 @@ public abstract class ImportQualityPagesTests<TApp>(TApp app) : IClassFixture<TA
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteImportQualityPagesTests(SqliteApp app) : ImportQualityPagesTests<SqliteApp>(app);

@@ -15,7 +15,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// The console's portfolio pages over HTTP, signed in through the sign-in page: the mix beside its baseline with the
 /// targets, the review queue and its corrections, the imports and their errors; isolation between funders; page headers.
 /// </summary>
-public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class PortfolioPagesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static Dictionary<string, string> Form(params (string Name, string Value)[] fields) =>
@@ -455,10 +455,14 @@ public abstract class PortfolioPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqlitePortfolioPagesTests(SqliteApp app) : PortfolioPagesTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresPortfolioPagesTests(PostgresApp app) : PortfolioPagesTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerPortfolioPagesTests(SqlServerApp app) : PortfolioPagesTests<SqlServerApp>(app);
+public sealed class SqlServerPortfolioPagesTests(SqlServerApp app)
+    : PortfolioPagesTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -37,7 +37,7 @@ public sealed class ProblemTextKeyTests
 /// A validator's problem on a console page in the page's language (the funds form in Spanish, then English), while
 /// the API's ProblemDetails stay English whatever Accept-Language asks.
 /// </summary>
-public abstract class ProblemLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ProblemLanguageTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static Dictionary<string, string> Fields(string currency) =>
@@ -153,4 +153,5 @@ public abstract class ProblemLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqliteProblemLanguageTests(SqliteApp app) : ProblemLanguageTests<SqliteApp>(app);

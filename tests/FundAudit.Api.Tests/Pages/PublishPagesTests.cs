@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// under the console session), and the sensitive mark set and removed by an analyst; officers read only; another
 /// funder's grants never listed, marked or exported.
 /// </summary>
-public abstract class PublishPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class PublishPagesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "?from=2025-01-01&to=2025-12-31";
@@ -134,6 +134,8 @@ public abstract class PublishPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite1)]
 public sealed class SqlitePublishPagesTests(SqliteApp app) : PublishPagesTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresPublishPagesTests(PostgresApp app) : PublishPagesTests<PostgresApp>(app);

@@ -10,7 +10,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// The console's data-quality pages and the portfolio's sentence on the money the audit cannot place, signed in
 /// through the sign-in page; another funder's grants never counted or listed.
 /// </summary>
-public abstract class QualityPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class QualityPagesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private const string Period = "?from=2025-01-01&to=2025-12-31&currency=EUR";
@@ -110,6 +110,8 @@ public abstract class QualityPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteQualityPagesTests(SqliteApp app) : QualityPagesTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresQualityPagesTests(PostgresApp app) : QualityPagesTests<PostgresApp>(app);

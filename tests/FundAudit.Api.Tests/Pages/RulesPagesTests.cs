@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.Pages;
 /// The console's rule-set page over HTTP: view, a dry run that stores nothing, save, problems beside the field by JSON
 /// path; officers read only; another funder sees its own rule set.
 /// </summary>
-public abstract class RulesPagesTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class RulesPagesTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static string Text(string html) => WebUtility.HtmlDecode(html);
@@ -160,6 +160,8 @@ public abstract class RulesPagesTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteRulesPagesTests(SqliteApp app) : RulesPagesTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresRulesPagesTests(PostgresApp app) : RulesPagesTests<PostgresApp>(app);

@@ -8,7 +8,8 @@ namespace FundAudit.Api.Tests.Pages;
 /// A person holding several roles acts in the role each action needs (an officer who is also in finance disburses as
 /// finance), while four-eyes still counts people: whoever approved cannot disburse, whatever roles they hold.
 /// </summary>
-public sealed class SeveralRolesTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite1)]
+public sealed class SeveralRolesTests(SqliteApp app)
 {
     [Fact]
     public async Task An_officer_in_finance_too_disburses_but_not_what_they_approved()

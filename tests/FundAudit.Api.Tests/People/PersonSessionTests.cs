@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.People;
 /// A console session belongs to a person (issue 16): the principal carries the person, their roles and when the
 /// second factor was given; the session ends the moment the person is no longer active.
 /// </summary>
-public abstract class PersonSessionTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class PersonSessionTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     [Fact]
@@ -78,6 +78,8 @@ public abstract class PersonSessionTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqlitePersonSessionTests(SqliteApp app) : PersonSessionTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres1)]
 public sealed class PostgresPersonSessionTests(PostgresApp app) : PersonSessionTests<PostgresApp>(app);

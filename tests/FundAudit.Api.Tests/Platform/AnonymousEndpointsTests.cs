@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Platform;
 
 /// <summary>DESIGN rule 4: every endpoint requires authorization except an explicit, reviewed list.</summary>
-public sealed class AnonymousEndpointsTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite2)]
+public sealed class AnonymousEndpointsTests(SqliteApp app)
 {
     /// <summary>The whole list of endpoints anyone may call. Adding one here is a security decision: say why in the commit.</summary>
     private static readonly string[] Anonymous =

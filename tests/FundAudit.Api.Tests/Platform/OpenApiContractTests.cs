@@ -125,7 +125,8 @@ public sealed class OpenApiContractTests
 }
 
 /// <summary>A grant is addressed under /api/grants/by-id/, so any identifier reaches it, "imports" included.</summary>
-public sealed class GrantAddressTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite3)]
+public sealed class GrantAddressTests(SqliteApp app)
 {
     [Fact]
     public async Task A_grant_whose_id_is_a_route_word_is_reached_under_by_id_and_the_old_address_still_answers()

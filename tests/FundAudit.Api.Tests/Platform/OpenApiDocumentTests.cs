@@ -6,7 +6,8 @@ using FundAudit.Api.Tests.Infrastructure;
 namespace FundAudit.Api.Tests.Platform;
 
 /// <summary>The committed openapi/fundaudit.v1.json is the contract: it must match what the service serves.</summary>
-public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite2)]
+public sealed class OpenApiDocumentTests(SqliteApp app)
 {
     private static readonly string CommittedPath = Path.Combine(RepoPaths.Root, "openapi", "fundaudit.v1.json");
 

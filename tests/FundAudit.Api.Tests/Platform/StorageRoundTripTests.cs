@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FundAudit.Api.Tests.Platform;
 
 /// <summary>Every column type the schema uses comes back exactly as written, on each engine.</summary>
-public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class StorageRoundTripTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     public sealed class Row
@@ -125,10 +125,14 @@ public abstract class StorageRoundTripTests<TApp>(TApp app) : IClassFixture<TApp
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteStorageRoundTripTests(SqliteApp app) : StorageRoundTripTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresStorageRoundTripTests(PostgresApp app) : StorageRoundTripTests<PostgresApp>(app);
 
 #if SQLSERVER_TESTS
-public sealed class SqlServerStorageRoundTripTests(SqlServerApp app) : StorageRoundTripTests<SqlServerApp>(app);
+public sealed class SqlServerStorageRoundTripTests(SqlServerApp app)
+    : StorageRoundTripTests<SqlServerApp>(app),
+        IClassFixture<SqlServerApp>;
 #endif

@@ -11,7 +11,8 @@ namespace FundAudit.Api.Tests.Platform;
 /// JsonTextsTests); a NUL arriving another way (a query, here) that reaches the database is the request's fault: a
 /// 400 ProblemDetails saying what, never a 500, and nothing stored.
 /// </summary>
-public sealed class PostgresUnstorableTextTests(PostgresApp app) : IClassFixture<PostgresApp>
+[Collection(SharedApps.Postgres1)]
+public sealed class PostgresUnstorableTextTests(PostgresApp app)
 {
     [Fact]
     public async Task A_nul_character_the_database_refuses_is_a_400_saying_so()

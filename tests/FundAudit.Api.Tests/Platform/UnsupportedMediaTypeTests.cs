@@ -8,7 +8,8 @@ namespace FundAudit.Api.Tests.Platform;
 /// A body of a type an endpoint does not take is refused by routing before the handler runs; the 415 still says which
 /// types the endpoint takes, and nothing is stored.
 /// </summary>
-public sealed class UnsupportedMediaTypeTests(SqliteApp app) : IClassFixture<SqliteApp>
+[Collection(SharedApps.Sqlite2)]
+public sealed class UnsupportedMediaTypeTests(SqliteApp app)
 {
     [Theory]
     [InlineData("/api/grants", "text/csv", "application/json")]

@@ -12,7 +12,7 @@ namespace FundAudit.Api.Tests.Classification.Evidence;
 /// Evidence stored compactly (<see cref="EvidenceCodec"/>) and evidence stored before the codec (JSON arrays) give the
 /// same answers: the grant, the review queue and both exports, byte for byte, on a real database.
 /// </summary>
-public abstract class StoredEvidenceTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class StoredEvidenceTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static readonly string[] Columns = ["level_evidence", "purpose_evidence", "flexible_evidence"];
@@ -89,6 +89,8 @@ public abstract class StoredEvidenceTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite3)]
 public sealed class SqliteStoredEvidenceTests(SqliteApp app) : StoredEvidenceTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres3)]
 public sealed class PostgresStoredEvidenceTests(PostgresApp app) : StoredEvidenceTests<PostgresApp>(app);

@@ -14,7 +14,7 @@ namespace FundAudit.Api.Tests.GrantIngest.Xlsx;
 /// XLSX imports over HTTP on a real database, one subclass per engine: the workbook is uploaded to the real endpoint and
 /// the real job reads it with ExcelDataReader. Bad workbooks first: each is refused, says why, and stores nothing.
 /// </summary>
-public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class XlsxImportsApiTests<TApp>(TApp app)
     where TApp : FundAuditApp
 {
     private static readonly object?[] Header =
@@ -372,6 +372,8 @@ public abstract class XlsxImportsApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 }
 
+[Collection(SharedApps.Sqlite2)]
 public sealed class SqliteXlsxImportsApiTests(SqliteApp app) : XlsxImportsApiTests<SqliteApp>(app);
 
+[Collection(SharedApps.Postgres2)]
 public sealed class PostgresXlsxImportsApiTests(PostgresApp app) : XlsxImportsApiTests<PostgresApp>(app);
