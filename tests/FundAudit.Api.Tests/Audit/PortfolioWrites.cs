@@ -27,16 +27,13 @@ internal sealed class PortfolioWrites(FundAuditApp app, Tenant tenant)
     /// <summary>The quality report's query over every award date, in EUR, optionally for one source.</summary>
     public static MixQuery WholeQualityQuery(QualityCalculator calculator, string? source = null) =>
         GetQuality.ToQuery(
-            new GetQuality.Request(
-                new DateOnly(1800, 1, 1),
-                new DateOnly(2200, 12, 31),
-                null,
-                "EUR",
-                null,
-                null,
-                null,
-                source
-            ),
+            new GetQuality.Request
+            {
+                From = new DateOnly(1800, 1, 1),
+                To = new DateOnly(2200, 12, 31),
+                Currency = "EUR",
+                Source = source,
+            },
             calculator.Options
         );
 

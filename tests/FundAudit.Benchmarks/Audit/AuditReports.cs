@@ -128,7 +128,13 @@ internal static class AuditReports
         var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(FunderClaims.FunderId, "1")], "bench"));
         var trend = await TimeAsync(runs, async () =>
         {
-            var request = new GetTrend.Request(period.From, period.To, "EUR", "calendar", null, null, null, null);
+            var request = new GetTrend.Request
+            {
+                From = period.From,
+                To = period.To,
+                Currency = "EUR",
+                Years = "calendar",
+            };
             var (response, _) = await GetTrend.ComputeAsync(request, user, mix, CancellationToken.None);
             return response!.Items.Count;
         });
@@ -160,7 +166,12 @@ internal static class AuditReports
 
         var field = await TimeAsync(runs, async () =>
         {
-            var request = new GetFieldView.Request(period.From, period.To, null, "EUR");
+            var request = new GetFieldView.Request
+            {
+                From = period.From,
+                To = period.To,
+                Currency = "EUR",
+            };
             await GetFieldView.HandleAsync(
                 request,
                 user,

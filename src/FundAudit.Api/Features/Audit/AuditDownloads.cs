@@ -14,21 +14,19 @@ internal static class AuditDownloads
     /// <param name="downloads">The console's downloads group.</param>
     public static void MapAuditDownloads(this RouteGroupBuilder downloads)
     {
-        downloads.MapDownloads<ExportGrants.Request>("/grants", "Grants", ExportGrants.HandleAsync);
-        downloads.MapDownloads<GetMix.Request>("/mix", "Mix", GetMix.CsvAsync, GetMix.SvgAsync);
-        downloads.MapDownloads<GetQuality.Request>("/quality", "Quality", GetQuality.CsvAsync);
-        downloads.MapDownloads<GetTrend.Request>("/trend", "Trend", GetTrend.CsvAsync, GetTrend.SvgAsync);
-        downloads.MapDownloads<ComparePeriods.Request>(
-            "/compare",
-            "Compare",
-            ComparePeriods.CsvAsync,
-            ComparePeriods.SvgAsync
-        );
-        downloads.MapDownloads<CompareBaseline.Request>(
-            "/baselines/{id:long}/compare",
-            "BaselineCompare",
-            CompareBaseline.CsvAsync,
-            CompareBaseline.SvgAsync
-        );
+        downloads.MapGet("/grants.csv", ExportGrants.HandleAsync).AsDownload<ExportGrants.Request>("GrantsCsv");
+        downloads.MapGet("/mix.csv", GetMix.CsvAsync).AsDownload<GetMix.Request>("MixCsv");
+        downloads.MapGet("/mix.svg", GetMix.SvgAsync).AsDownload<GetMix.Request>("MixSvg");
+        downloads.MapGet("/quality.csv", GetQuality.CsvAsync).AsDownload<GetQuality.Request>("QualityCsv");
+        downloads.MapGet("/trend.csv", GetTrend.CsvAsync).AsDownload<GetTrend.Request>("TrendCsv");
+        downloads.MapGet("/trend.svg", GetTrend.SvgAsync).AsDownload<GetTrend.Request>("TrendSvg");
+        downloads.MapGet("/compare.csv", ComparePeriods.CsvAsync).AsDownload<ComparePeriods.Request>("CompareCsv");
+        downloads.MapGet("/compare.svg", ComparePeriods.SvgAsync).AsDownload<ComparePeriods.Request>("CompareSvg");
+        downloads
+            .MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync)
+            .AsDownload<CompareBaseline.Request>("BaselineCompareCsv");
+        downloads
+            .MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync)
+            .AsDownload<CompareBaseline.Request>("BaselineCompareSvg");
     }
 }

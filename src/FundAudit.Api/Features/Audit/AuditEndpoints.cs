@@ -83,10 +83,9 @@ internal static class AuditEndpoints
             .WithName("ListExchangeRates")
             .WithSummary("The funder's loaded " + "rate series");
 
-        audit.MapReport<GetMix.Request>(
-            "/mix",
+        ReportRoutes.Map<GetMix.Request>(
             new(
-                GetMix.HandleAsync,
+                audit.MapGet("/mix", GetMix.HandleAsync),
                 "GetFundingMix",
                 "The funding mix of a period in one currency, grouped by level, purpose, flexible, year, "
                     + "region, country or programme",
@@ -96,9 +95,13 @@ internal static class AuditEndpoints
                     + "otherwise they are null. A grant that cannot be converted makes the report a 422 naming the "
                     + "currencies and dates missing."
             ),
-            new(GetMix.CsvAsync, "ExportFundingMixCsv", "The funding mix as CSV (formula-safe cells)"),
             new(
-                GetMix.SvgAsync,
+                audit.MapGet("/mix.csv", GetMix.CsvAsync),
+                "ExportFundingMixCsv",
+                "The funding mix as CSV (formula-safe cells)"
+            ),
+            new(
+                audit.MapGet("/mix.svg", GetMix.SvgAsync),
                 "GetFundingMixChart",
                 "The funding mix as an SVG chart: stacked bars of level × purpose"
             ),
@@ -122,21 +125,20 @@ internal static class AuditEndpoints
             .WithName("GetBaseline")
             .WithSummary("One frozen baseline")
             .ProducesProblem(Status404NotFound);
-        audit.MapReport<CompareBaseline.Request>(
-            "/baselines/{id:long}/compare",
+        ReportRoutes.Map<CompareBaseline.Request>(
             new(
-                CompareBaseline.HandleAsync,
+                audit.MapGet("/baselines/{id:long}/compare", CompareBaseline.HandleAsync),
                 "CompareWithBaseline",
                 "Share then and now, and the shift in percentage points, per level and purpose and for "
                     + "flexible and local funding"
             ),
             new(
-                CompareBaseline.CsvAsync,
+                audit.MapGet("/baselines/{id:long}/compare.csv", CompareBaseline.CsvAsync),
                 "ExportBaselineComparisonCsv",
                 "The comparison with a baseline as CSV (formula-safe cells)"
             ),
             new(
-                CompareBaseline.SvgAsync,
+                audit.MapGet("/baselines/{id:long}/compare.svg", CompareBaseline.SvgAsync),
                 "GetBaselineComparisonChart",
                 "The comparison as an SVG chart: baseline beside current, stacked by purpose per level"
             ),

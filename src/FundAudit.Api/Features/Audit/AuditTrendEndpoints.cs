@@ -28,21 +28,20 @@ internal static class AuditTrendEndpoints
 
     private static void MapCompare(RouteGroupBuilder audit)
     {
-        audit.MapReport<ComparePeriods.Request>(
-            "/compare",
+        ReportRoutes.Map<ComparePeriods.Request>(
             new(
-                ComparePeriods.HandleAsync,
+                audit.MapGet("/compare", ComparePeriods.HandleAsync),
                 "ComparePeriods",
                 "The level × purpose mix of two periods side by side, with the shift in points",
                 GetMix.RoundingRule
             ),
             new(
-                ComparePeriods.CsvAsync,
+                audit.MapGet("/compare.csv", ComparePeriods.CsvAsync),
                 "ExportPeriodComparisonCsv",
                 "The comparison of two periods as CSV (formula-safe cells)"
             ),
             new(
-                ComparePeriods.SvgAsync,
+                audit.MapGet("/compare.svg", ComparePeriods.SvgAsync),
                 "GetPeriodComparisonChart",
                 "The comparison of two periods as an SVG chart: then beside now, stacked by purpose per level"
             ),
@@ -52,10 +51,9 @@ internal static class AuditTrendEndpoints
 
     private static void MapTrend(RouteGroupBuilder audit)
     {
-        audit.MapReport<GetTrend.Request>(
-            "/trend",
+        ReportRoutes.Map<GetTrend.Request>(
             new(
-                GetTrend.HandleAsync,
+                audit.MapGet("/trend", GetTrend.HandleAsync),
                 "GetFundingTrend",
                 "The mix year by year (calendar or fiscal years) with the prevention + collective, flexible, local "
                     + "and other shares",
@@ -63,9 +61,13 @@ internal static class AuditTrendEndpoints
                     + " A grant that cannot be converted makes the report a 422 naming the currencies and dates "
                     + "missing."
             ),
-            new(GetTrend.CsvAsync, "ExportFundingTrendCsv", "The trend as CSV, one row per year (formula-safe cells)"),
             new(
-                GetTrend.SvgAsync,
+                audit.MapGet("/trend.csv", GetTrend.CsvAsync),
+                "ExportFundingTrendCsv",
+                "The trend as CSV, one row per year (formula-safe cells)"
+            ),
+            new(
+                audit.MapGet("/trend.svg", GetTrend.SvgAsync),
                 "GetFundingTrendChart",
                 "The trend as an SVG chart: one bar per year, stacked by purpose"
             ),

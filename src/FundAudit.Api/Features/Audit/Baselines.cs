@@ -81,9 +81,9 @@ internal static class CreateBaseline
     public static async Task<Results<Created<BaselineView>, ProblemHttpResult>> HandleAsync(
         Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
-        BaselineStore store,
-        TimeProvider clock,
+        [FromServices] MixCalculator mix,
+        [FromServices] BaselineStore store,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -144,7 +144,7 @@ internal static class GetBaseline
 {
     public static async Task<Ok<IReadOnlyList<BaselineView>>> ListAsync(
         ClaimsPrincipal user,
-        BaselineStore store,
+        [FromServices] BaselineStore store,
         CancellationToken ct
     ) =>
         TypedResults.Ok<IReadOnlyList<BaselineView>>(
@@ -154,7 +154,7 @@ internal static class GetBaseline
     public static async Task<Results<Ok<BaselineView>, ProblemHttpResult>> HandleAsync(
         long id,
         ClaimsPrincipal user,
-        BaselineStore store,
+        [FromServices] BaselineStore store,
         CancellationToken ct
     ) =>
         await store.BaselineAsync(user.FunderId(), id, ct) is { } row

@@ -5,7 +5,11 @@ namespace FundAudit.Api.Features.Audit;
 
 /// <summary>What the comparisons (with a baseline, of two periods) are given: the caller, whose funder's grants they
 /// compare, the mix calculator, and the store of baselines and the rule-set versions.</summary>
-internal sealed record ComparisonServices(ClaimsPrincipal User, MixCalculator Mix, BaselineStore Store);
+internal sealed record ComparisonServices(
+    ClaimsPrincipal User,
+    [FromServices] MixCalculator Mix,
+    [FromServices] BaselineStore Store
+);
 
 /// <summary>GET /api/audit/baselines/{id}/compare (and .csv, .svg): share then and now, and the shift in percentage
 /// points.</summary>

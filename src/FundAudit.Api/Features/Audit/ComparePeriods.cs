@@ -10,18 +10,23 @@ namespace FundAudit.Api.Features.Audit;
 /// </summary>
 internal static class ComparePeriods
 {
-    /// <param name="ThenFrom">First award date of the earlier ("then") period.</param>
-    /// <param name="ThenTo">Last award date of the earlier period.</param>
-    /// <param name="NowFrom">First award date of the later ("now") period.</param>
-    /// <param name="NowTo">Last award date of the later period.</param>
-    /// <param name="Currency">The report currency (ISO 4217).</param>
-    public sealed record Request(
-        DateOnly? ThenFrom,
-        DateOnly? ThenTo,
-        DateOnly? NowFrom,
-        DateOnly? NowTo,
-        string? Currency
-    );
+    public sealed record Request
+    {
+        /// <summary>First award date of the earlier ("then") period.</summary>
+        public DateOnly? ThenFrom { get; init; }
+
+        /// <summary>Last award date of the earlier period.</summary>
+        public DateOnly? ThenTo { get; init; }
+
+        /// <summary>First award date of the later ("now") period.</summary>
+        public DateOnly? NowFrom { get; init; }
+
+        /// <summary>Last award date of the later period.</summary>
+        public DateOnly? NowTo { get; init; }
+
+        /// <summary>The report currency (ISO 4217).</summary>
+        public string? Currency { get; init; }
+    }
 
     /// <param name="Then">The earlier period.</param>
     /// <param name="Now">The later period.</param>

@@ -12,13 +12,23 @@ namespace FundAudit.Api.Features.Audit;
 /// </summary>
 internal static class ExportGrants
 {
-    /// <param name="From">Award date on or after (YYYY-MM-DD).</param>
-    /// <param name="To">Award date on or before (YYYY-MM-DD).</param>
-    /// <param name="Currency">ISO 4217 code.</param>
-    /// <param name="RecipientCountry">Recipient country as stored (code or name, case-insensitive).</param>
-    /// <param name="Q">Text in title, description or recipient name.</param>
-    public sealed record Request(DateOnly? From, DateOnly? To, string? Currency, string? RecipientCountry, string? Q)
-        : IGrantQuery;
+    public sealed record Request : IGrantQuery
+    {
+        /// <summary>Award date on or after (YYYY-MM-DD).</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Award date on or before (YYYY-MM-DD).</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>ISO 4217 code.</summary>
+        public string? Currency { get; init; }
+
+        /// <summary>Recipient country as stored (code or name, case-insensitive).</summary>
+        public string? RecipientCountry { get; init; }
+
+        /// <summary>Text in title, description or recipient name.</summary>
+        public string? Q { get; init; }
+    }
 
     private static readonly string[] Header =
     [
@@ -42,7 +52,7 @@ internal static class ExportGrants
     public static PushStreamHttpResult HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        GrantExportStore store,
+        [FromServices] GrantExportStore store,
         HttpContext http
     )
     {

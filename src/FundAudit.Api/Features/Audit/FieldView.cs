@@ -13,8 +13,8 @@ internal static class SetFieldParticipation
     public static async Task<Ok<Response>> HandleAsync(
         Request request,
         ClaimsPrincipal user,
-        FieldParticipationStore store,
-        TimeProvider clock,
+        [FromServices] FieldParticipationStore store,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -24,7 +24,7 @@ internal static class SetFieldParticipation
 
     public static async Task<Ok<Response>> GetAsync(
         ClaimsPrincipal user,
-        FieldParticipationStore store,
+        [FromServices] FieldParticipationStore store,
         CancellationToken ct
     ) => TypedResults.Ok(new Response(await store.IsOptedInAsync(user.FunderId(), ct)));
 
@@ -44,7 +44,16 @@ internal static class SetFieldParticipation
 /// </summary>
 internal static class GetFieldView
 {
-    public sealed record Request(DateOnly? From, DateOnly? To, int? FiscalYear, string? Currency);
+    public sealed record Request
+    {
+        public DateOnly? From { get; init; }
+
+        public DateOnly? To { get; init; }
+
+        public int? FiscalYear { get; init; }
+
+        public string? Currency { get; init; }
+    }
 
     /// <param name="Funders">How many funders have grants in the cell (at least the threshold).</param>
     /// <param name="Level">The cell's level.</param>
@@ -88,10 +97,10 @@ internal static class GetFieldView
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        FieldParticipationStore participants,
-        MixStore sums,
-        MixCalculator mix,
-        IOptions<AuditOptions> options,
+        [FromServices] FieldParticipationStore participants,
+        [FromServices] MixStore sums,
+        [FromServices] MixCalculator mix,
+        [FromServices] IOptions<AuditOptions> options,
         CancellationToken ct
     )
     {

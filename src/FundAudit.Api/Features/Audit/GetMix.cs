@@ -10,32 +10,42 @@ namespace FundAudit.Api.Features.Audit;
 /// asked.</summary>
 internal static class GetMix
 {
-    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
-    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
-    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year (start month:
-    /// Audit:FiscalYearStartMonth).</param>
-    /// <param name="Currency">The report currency (ISO 4217).</param>
-    /// <param name="GroupBy">Comma-separated, up to 3 of level, purpose, flexible, year, region, country, programme
-    /// (default level,purpose).</param>
-    /// <param name="Programme">Only grants of this programme title.</param>
-    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
-    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
-    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
-    /// (manual).</param>
-    /// <param name="IncludeMedian">Also compute each cell's median grant (default false: the median ranks every grant
-    /// of the period and costs several times the mix itself; without it medianMinor and median are null).</param>
-    public sealed record Request(
-        DateOnly? From,
-        DateOnly? To,
-        int? FiscalYear,
-        string? Currency,
-        string? GroupBy,
-        string? Programme,
-        string? Region,
-        string? Country,
-        string? Source,
-        bool? IncludeMedian
-    ) : IMixFilter;
+    public sealed record Request : IMixFilter
+    {
+        /// <summary>First award date (YYYY-MM-DD), with to.</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Last award date (YYYY-MM-DD), inclusive.</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>Instead of from/to: the fiscal year starting in that calendar year (start month:
+        /// Audit:FiscalYearStartMonth).</summary>
+        public int? FiscalYear { get; init; }
+
+        /// <summary>The report currency (ISO 4217).</summary>
+        public string? Currency { get; init; }
+
+        /// <summary>Comma-separated, up to 3 of level, purpose, flexible, year, region, country, programme (default
+        /// level,purpose).</summary>
+        public string? GroupBy { get; init; }
+
+        /// <summary>Only grants of this programme title.</summary>
+        public string? Programme { get; init; }
+
+        /// <summary>Only recipients in this world region (UN M49 name, e.g. Africa).</summary>
+        public string? Region { get; init; }
+
+        /// <summary>Only recipients in this country (ISO code or name).</summary>
+        public string? Country { get; init; }
+
+        /// <summary>Only grants whose purpose came from explicit data or a rule, or that a person corrected
+        /// (manual).</summary>
+        public string? Source { get; init; }
+
+        /// <summary>Also compute each cell's median grant (default false: the median ranks every grant of the period
+        /// and costs several times the mix itself; without it medianMinor and median are null).</summary>
+        public bool? IncludeMedian { get; init; }
+    }
 
     /// <param name="MedianMinor">The cell's median grant in minor units, only with includeMedian=true (null
     /// otherwise).</param>
@@ -182,14 +192,14 @@ internal static class GetMix
     public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
+        [FromServices] MixCalculator mix,
         CancellationToken ct
     ) => ComputeAsync(request, user, mix, ct).AnswerAsync(r => TypedResults.Ok(r));
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
+        [FromServices] MixCalculator mix,
         CancellationToken ct
     ) =>
         ComputeAsync(request, user, mix, ct)
@@ -244,7 +254,7 @@ internal static class GetMix
     public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
+        [FromServices] MixCalculator mix,
         CancellationToken ct
     ) =>
         ReportAsync(user, mix, ToQuery(request, mix.Options) with { GroupBy = ["level", "purpose"] }, false, ct)

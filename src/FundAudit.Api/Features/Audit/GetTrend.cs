@@ -12,27 +12,34 @@ namespace FundAudit.Api.Features.Audit;
 /// </summary>
 internal static class GetTrend
 {
-    /// <param name="From">First award date (YYYY-MM-DD).</param>
-    /// <param name="To">Last award date, inclusive.</param>
-    /// <param name="Currency">The report currency (ISO 4217).</param>
-    /// <param name="Years">calendar (default) or fiscal: fiscal years start in month Audit:FiscalYearStartMonth and
-    /// are named by the calendar year they start in, as the mix's fiscalYear.</param>
-    /// <param name="Programme">Only grants of this programme title.</param>
-    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
-    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
-    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
-    /// (manual).</param>
-    public sealed record Request(
-        DateOnly? From,
-        DateOnly? To,
-        string? Currency,
-        string? Years,
-        string? Programme,
-        string? Region,
-        string? Country,
-        string? Source
-    ) : IMixFilter
+    public sealed record Request : IMixFilter
     {
+        /// <summary>First award date (YYYY-MM-DD).</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Last award date, inclusive.</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>The report currency (ISO 4217).</summary>
+        public string? Currency { get; init; }
+
+        /// <summary>calendar (default) or fiscal: fiscal years start in month Audit:FiscalYearStartMonth and are named
+        /// by the calendar year they start in, as the mix's fiscalYear.</summary>
+        public string? Years { get; init; }
+
+        /// <summary>Only grants of this programme title.</summary>
+        public string? Programme { get; init; }
+
+        /// <summary>Only recipients in this world region (UN M49 name, e.g. Africa).</summary>
+        public string? Region { get; init; }
+
+        /// <summary>Only recipients in this country (ISO code or name).</summary>
+        public string? Country { get; init; }
+
+        /// <summary>Only grants whose purpose came from explicit data or a rule, or that a person corrected
+        /// (manual).</summary>
+        public string? Source { get; init; }
+
         int? IMixFilter.FiscalYear => null;
 
         public bool Fiscal => Years?.Trim().ToLowerInvariant() == "fiscal";
@@ -81,14 +88,14 @@ internal static class GetTrend
     public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
+        [FromServices] MixCalculator mix,
         CancellationToken ct
     ) => ComputeAsync(request, user, mix, ct).AnswerAsync(t => TypedResults.Ok(t));
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
+        [FromServices] MixCalculator mix,
         CancellationToken ct
     ) =>
         ComputeAsync(request, user, mix, ct)
@@ -97,7 +104,7 @@ internal static class GetTrend
     public static Task<Results<ContentHttpResult, ProblemHttpResult>> SvgAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        MixCalculator mix,
+        [FromServices] MixCalculator mix,
         CancellationToken ct
     ) => ComputeAsync(request, user, mix, ct).AnswerAsync(t => ReportResults.Svg(Chart(t)));
 

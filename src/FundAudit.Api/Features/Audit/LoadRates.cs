@@ -25,8 +25,8 @@ internal static class LoadRates
     public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpRequest http,
         ClaimsPrincipal user,
-        RateStore store,
-        TimeProvider clock,
+        [FromServices] RateStore store,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -81,7 +81,7 @@ internal static class LoadRates
     /// date).</summary>
     public static async Task<Ok<IReadOnlyList<Series>>> ListAsync(
         ClaimsPrincipal user,
-        RateStore store,
+        [FromServices] RateStore store,
         CancellationToken ct
     ) =>
         TypedResults.Ok<IReadOnlyList<Series>>(

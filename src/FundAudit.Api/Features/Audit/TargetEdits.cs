@@ -35,7 +35,7 @@ internal static class EditTarget
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         long id,
         ClaimsPrincipal user,
-        BaselineStore store,
+        [FromServices] BaselineStore store,
         CancellationToken ct
     ) => await store.DeleteTargetAsync(user.FunderId(), id, ct) ? TypedResults.NoContent() : NotFound(id);
 

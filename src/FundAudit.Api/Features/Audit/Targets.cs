@@ -38,7 +38,11 @@ internal sealed record TargetView(
 
 /// <summary>What the targets' handlers are given: the store of targets and their baselines, the mix a target is
 /// measured with, and the clock (today, and the 12 months ending today).</summary>
-internal sealed record TargetServices(BaselineStore Store, MixCalculator Mix, TimeProvider Clock);
+internal sealed record TargetServices(
+    [FromServices] BaselineStore Store,
+    [FromServices] MixCalculator Mix,
+    [FromServices] TimeProvider Clock
+);
 
 /// <summary>POST /api/audit/targets: a share to reach by a date, measured from a baseline.</summary>
 internal static class CreateTarget

@@ -30,8 +30,8 @@ internal static class SetCorrection
         Request request,
         HttpContext http,
         ClaimsPrincipal user,
-        ClassificationStore store,
-        TimeProvider clock,
+        [FromServices] ClassificationStore store,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     ) => await CorrectAsync(GrantIdentifier.FromPath(http, id, trailingSegments: 1), request, user, store, clock, ct);
 
@@ -110,7 +110,7 @@ internal static class RemoveCorrection
         string id,
         HttpContext http,
         ClaimsPrincipal user,
-        ClassificationStore store,
+        [FromServices] ClassificationStore store,
         CancellationToken ct
     )
     {
@@ -159,7 +159,7 @@ internal static class ListReviewQueue
     public static async Task<Ok<Response>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        ClassificationStore store,
+        [FromServices] ClassificationStore store,
         CancellationToken ct
     )
     {

@@ -47,8 +47,8 @@ internal static class DryRunRuleSet
     public static async Task<Ok<Response>> HandleAsync(
         JsonElement rules,
         ClaimsPrincipal user,
-        RuleSetDryRunStore store,
-        ClassificationStore ruleSets,
+        [FromServices] RuleSetDryRunStore store,
+        [FromServices] ClassificationStore ruleSets,
         CancellationToken ct
     )
     {

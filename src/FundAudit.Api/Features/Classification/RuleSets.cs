@@ -24,7 +24,7 @@ internal static class GetRuleSet
 {
     public static async Task<Ok<RuleSetResponse>> HandleAsync(
         ClaimsPrincipal user,
-        ClassificationStore store,
+        [FromServices] ClassificationStore store,
         CancellationToken ct
     )
     {
@@ -64,9 +64,9 @@ internal static class PutRuleSet
     public static async Task<Results<Accepted<RuleSetResponse>, ProblemHttpResult>> HandleAsync(
         JsonElement rules,
         ClaimsPrincipal user,
-        ClassificationStore store,
-        IBackgroundJobClient jobs,
-        TimeProvider clock,
+        [FromServices] ClassificationStore store,
+        [FromServices] IBackgroundJobClient jobs,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {

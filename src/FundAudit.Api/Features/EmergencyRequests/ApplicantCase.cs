@@ -68,7 +68,7 @@ internal static class CheckRequestStatus
 
     public static Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         Request request,
-        ApplicantCaseReader reader,
+        [FromServices] ApplicantCaseReader reader,
         CancellationToken ct
     ) => reader.StatusAsync(request.CaseCode, ct);
 
@@ -187,7 +187,7 @@ internal static class AnswerQuestion
 
     public static Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
         Request request,
-        ApplicantCaseReader reader,
+        [FromServices] ApplicantCaseReader reader,
         CancellationToken ct
     ) =>
         reader.TransitionAsync(
@@ -222,7 +222,7 @@ internal static class WithdrawRequest
 
     public static Task<Results<Ok<CheckRequestStatus.Response>, ProblemHttpResult>> HandleAsync(
         Request request,
-        ApplicantCaseReader reader,
+        [FromServices] ApplicantCaseReader reader,
         CancellationToken ct
     ) =>
         reader.TransitionAsync(

@@ -240,56 +240,56 @@ internal static class EmergencyRequestsEndpoints
     /// <summary>The officers' transitions: acknowledge, ask, approve, decline, close.</summary>
     private static void MapDecisions(RouteGroupBuilder requests)
     {
-        MapDecision<AcknowledgeRequest, Decisions.VersionedRequest>(
-            requests,
-            "/{reference}/acknowledge",
+        MapDecision<Decisions.VersionedRequest>(
+            requests.MapPost(
+                "/{reference}/acknowledge",
+                StaffTransition<AcknowledgeRequest, Decisions.VersionedRequest>.HandleAsync
+            ),
             "AcknowledgeEmergencyRequest",
             "Acknowledge the request (stops the time-to-acknowledge clock)"
         );
-        MapDecision<AskApplicant, Decisions.AskRequest>(
-            requests,
-            "/{reference}/questions",
+        MapDecision<Decisions.AskRequest>(
+            requests.MapPost("/{reference}/questions", StaffTransition<AskApplicant, Decisions.AskRequest>.HandleAsync),
             "AskEmergencyRequestQuestion",
             "Ask the applicant for information (pauses the decision clock until the answer)"
         );
-        MapDecision<ApproveRequest, Decisions.ApproveRequest>(
-                requests,
-                "/{reference}/approve",
+        MapDecision<Decisions.ApproveRequest>(
+                requests.MapPost(
+                    "/{reference}/approve",
+                    StaffTransition<ApproveRequest, Decisions.ApproveRequest>.HandleAsync
+                ),
                 "ApproveEmergencyRequest",
                 "Approve an amount up to the fund's maximum (above its threshold a second, different person confirms)"
             )
             .RequireKeySwitch();
-        MapDecision<DeclineRequest, Decisions.DeclineRequest>(
-                requests,
-                "/{reference}/decline",
+        MapDecision<Decisions.DeclineRequest>(
+                requests.MapPost(
+                    "/{reference}/decline",
+                    StaffTransition<DeclineRequest, Decisions.DeclineRequest>.HandleAsync
+                ),
                 "DeclineEmergencyRequest",
                 "Decline the request with a reason"
             )
             .RequireKeySwitch();
-        MapDecision<CloseRequest, Decisions.VersionedRequest>(
-            requests,
-            "/{reference}/close",
+        MapDecision<Decisions.VersionedRequest>(
+            requests.MapPost(
+                "/{reference}/close",
+                StaffTransition<CloseRequest, Decisions.VersionedRequest>.HandleAsync
+            ),
             "CloseEmergencyRequest",
             "Close a disbursed, declined or withdrawn case (personal data is purged later)"
         );
     }
 
     /// <summary>One officer's decision: a POST run by <see cref="StaffTransition{TTransition, TBody}"/>.</summary>
-    private static RouteHandlerBuilder MapDecision<TTransition, TBody>(
-        RouteGroupBuilder requests,
-        string route,
-        string name,
-        string summary
-    )
-        where TTransition : IStaffTransition<TBody>
+    /// <param name="decision">The POST as mapped at the call site, where the request delegate generator sees its
+    /// handler.</param>
+    /// <param name="name">The operation id.</param>
+    /// <param name="summary">The one-line summary.</param>
+    private static RouteHandlerBuilder MapDecision<TBody>(RouteHandlerBuilder decision, string name, string summary)
         where TBody : IVersionedBody =>
         MapTransition(
-            requests
-                .MapPost(route, StaffTransition<TTransition, TBody>.HandleAsync)
-                .WithName(name)
-                .WithSummary(summary)
-                .RequireAuthorization(Policies.Officer)
-                .WithValidation<TBody>()
+            decision.WithName(name).WithSummary(summary).RequireAuthorization(Policies.Officer).WithValidation<TBody>()
         );
 
     /// <summary>Payment details and the disbursement.</summary>

@@ -30,8 +30,8 @@ internal static class FundMembers
         string slug,
         long personId,
         [AsParameters] FundMemberServices s,
-        StaffDirectory staff,
-        TimeProvider clock,
+        [FromServices] StaffDirectory staff,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -83,9 +83,9 @@ internal static class FundMembers
 /// administration log. Every read and change is of the caller's funder's fund.</summary>
 internal sealed record FundMemberServices(
     ClaimsPrincipal User,
-    FundStore Funds,
-    FundMemberStore Members,
-    AdminLog AdminLog
+    [FromServices] FundStore Funds,
+    [FromServices] FundMemberStore Members,
+    [FromServices] AdminLog AdminLog
 )
 {
     /// <summary>The caller's funder's fund of <paramref name="slug"/> (as typed: trimmed, in any case); null when it
@@ -131,10 +131,10 @@ internal static class AssignRequest
         string reference,
         Request request,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        FundMemberStore members,
-        StaffDirectory staff,
-        AdminLog adminLog,
+        [FromServices] RequestWorkflow workflow,
+        [FromServices] FundMemberStore members,
+        [FromServices] StaffDirectory staff,
+        [FromServices] AdminLog adminLog,
         CancellationToken ct
     )
     {

@@ -64,10 +64,10 @@ internal static class CreateFund
     public static async Task<Results<Created<Response>, ProblemHttpResult, ValidationProblem>> HandleAsync(
         Request request,
         ClaimsPrincipal user,
-        FundStore store,
-        SensitiveFields sensitive,
-        AdminLog adminLog,
-        TimeProvider clock,
+        [FromServices] FundStore store,
+        [FromServices] SensitiveFields sensitive,
+        [FromServices] AdminLog adminLog,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -216,6 +216,9 @@ internal static class ListFunds
 {
     public sealed record Response(IReadOnlyList<FundView> Items);
 
-    public static async Task<Ok<Response>> HandleAsync(ClaimsPrincipal user, FundStore store, CancellationToken ct) =>
-        TypedResults.Ok(new Response((await store.ListAsync(user.FunderId(), ct)).Select(FundView.From).ToList()));
+    public static async Task<Ok<Response>> HandleAsync(
+        ClaimsPrincipal user,
+        [FromServices] FundStore store,
+        CancellationToken ct
+    ) => TypedResults.Ok(new Response((await store.ListAsync(user.FunderId(), ct)).Select(FundView.From).ToList()));
 }

@@ -9,10 +9,17 @@ namespace FundAudit.Api.Features.EmergencyRequests;
 /// </summary>
 internal static class GetFundMetrics
 {
-    /// <param name="From">First day of the period (submission date, UTC; default a year ago).</param>
-    /// <param name="To">Last day of the period (inclusive; default today).</param>
-    /// <param name="GroupBy">Comma-separated month, tier, country (default all three; empty for one group).</param>
-    public sealed record Request(DateOnly? From, DateOnly? To, string? GroupBy);
+    public sealed record Request
+    {
+        /// <summary>First day of the period (submission date, UTC; default a year ago).</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Last day of the period (inclusive; default today).</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>Comma-separated month, tier, country (default all three; empty for one group).</summary>
+        public string? GroupBy { get; init; }
+    }
 
     public sealed record Goal(
         int Count,
@@ -45,7 +52,7 @@ internal static class GetFundMetrics
         string slug,
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        FundMetrics metrics,
+        [FromServices] FundMetrics metrics,
         CancellationToken ct
     )
     {

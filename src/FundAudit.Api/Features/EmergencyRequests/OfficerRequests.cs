@@ -12,38 +12,45 @@ internal static class ListRequests
         .Select(s => WireName.Of(s))
         .ToList();
 
-    /// <param name="Fund">A fund slug.</param>
-    /// <param name="State">A state (submitted, acknowledged, awaiting_applicant, …).</param>
-    /// <param name="Tier">extreme, high or standard.</param>
-    /// <param name="Sla">at_risk or breached: only open requests whose most pressing goal is so.</param>
-    /// <param name="Limit">1 to 200 (default 50).</param>
-    /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
-    /// <param name="Open">true: only requests still open (before disbursement, not declined, closed or
-    /// withdrawn).</param>
-    /// <param name="PurgeDue">true: only inactive open requests whose personal data is due to be purged
-    /// (<c>purgeDueAt</c>).</param>
-    public sealed record Request(
-        string? Fund,
-        string? State,
-        string? Tier,
-        string? Sla,
-        int? Limit,
-        long? Cursor,
-        bool? Open = null,
-        bool? PurgeDue = null
-    );
+    public sealed record Request
+    {
+        /// <summary>A fund slug.</summary>
+        public string? Fund { get; init; }
+
+        /// <summary>A state (submitted, acknowledged, awaiting_applicant, …).</summary>
+        public string? State { get; init; }
+
+        /// <summary>extreme, high or standard.</summary>
+        public string? Tier { get; init; }
+
+        /// <summary>at_risk or breached: only open requests whose most pressing goal is so.</summary>
+        public string? Sla { get; init; }
+
+        /// <summary>1 to 200 (default 50).</summary>
+        public int? Limit { get; init; }
+
+        /// <summary>The <c>next</c> value of the previous page.</summary>
+        public long? Cursor { get; init; }
+
+        /// <summary>true: only requests still open (before disbursement, not declined, closed or withdrawn).</summary>
+        public bool? Open { get; init; }
+
+        /// <summary>true: only inactive open requests whose personal data is due to be purged
+        /// (<c>purgeDueAt</c>).</summary>
+        public bool? PurgeDue { get; init; }
+    }
 
     public sealed record Response(IReadOnlyList<RequestSummary> Items, long? Next);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        FundStore fundStore,
-        RequestStore store,
-        PurgeStore retention,
-        EmergencyOptions options,
-        NeedToKnow access,
-        TimeProvider clock,
+        [FromServices] FundStore fundStore,
+        [FromServices] RequestStore store,
+        [FromServices] PurgeStore retention,
+        [FromServices] EmergencyOptions options,
+        [FromServices] NeedToKnow access,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -144,11 +151,11 @@ internal static class GetRequest
         string reference,
         [FromQuery] string? purpose,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        RequestStore requests,
-        PaymentStore access,
-        CaseKeys caseKeys,
-        TimeProvider clock,
+        [FromServices] RequestWorkflow workflow,
+        [FromServices] RequestStore requests,
+        [FromServices] PaymentStore access,
+        [FromServices] CaseKeys caseKeys,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -219,7 +226,7 @@ internal static class GetRequestSummary
     public static async Task<Response?> HandleAsync(
         string reference,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
+        [FromServices] RequestWorkflow workflow,
         CancellationToken ct
     )
     {
@@ -260,8 +267,8 @@ internal static class ListRequestEvents
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string reference,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        RequestStore store,
+        [FromServices] RequestWorkflow workflow,
+        [FromServices] RequestStore store,
         CancellationToken ct
     )
     {

@@ -40,10 +40,10 @@ internal static class GetPaymentDetails
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string reference,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        PaymentStore payments,
-        CaseKeys caseKeys,
-        TimeProvider clock,
+        [FromServices] RequestWorkflow workflow,
+        [FromServices] PaymentStore payments,
+        [FromServices] CaseKeys caseKeys,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -117,9 +117,9 @@ internal static class RecordDisbursement
         Request request,
         HttpContext http,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        PaymentStore payments,
-        CaseKeys caseKeys,
+        [FromServices] RequestWorkflow workflow,
+        [FromServices] PaymentStore payments,
+        [FromServices] CaseKeys caseKeys,
         CancellationToken ct
     )
     {

@@ -40,12 +40,12 @@ internal static class ShredCase
         string reference,
         Request request,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
-        ShredStore store,
-        IBackupKeyFile backupKeys,
-        AdminLog adminLog,
-        TimeProvider clock,
-        ILoggerFactory logs,
+        [FromServices] RequestWorkflow workflow,
+        [FromServices] ShredStore store,
+        [FromServices] IBackupKeyFile backupKeys,
+        [FromServices] AdminLog adminLog,
+        [FromServices] TimeProvider clock,
+        [FromServices] ILoggerFactory logs,
         CancellationToken ct
     )
     {

@@ -49,7 +49,7 @@ internal static class StaffTransition<TTransition, TBody>
         string reference,
         TBody request,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
+        [FromServices] RequestWorkflow workflow,
         CancellationToken ct
     ) =>
         workflow.StaffTransitionAsync(

@@ -65,7 +65,7 @@ internal static class SubmitRequest
         string slug,
         Request request,
         HttpContext http,
-        RequestIntake intake,
+        [FromServices] RequestIntake intake,
         CancellationToken ct
     )
     {

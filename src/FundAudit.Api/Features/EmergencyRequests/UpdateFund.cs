@@ -16,9 +16,9 @@ internal static class UpdateFund
         string slug,
         CreateFund.Request request,
         ClaimsPrincipal user,
-        FundStore store,
-        SensitiveFields sensitive,
-        AdminLog adminLog,
+        [FromServices] FundStore store,
+        [FromServices] SensitiveFields sensitive,
+        [FromServices] AdminLog adminLog,
         CancellationToken ct
     )
     {

@@ -6,7 +6,7 @@ internal sealed record GrantByIdRoute(
     [property: FromRoute(Name = "id")] string Id,
     HttpContext Http,
     ClaimsPrincipal User,
-    GrantStore Store
+    [FromServices] GrantStore Store
 )
 {
     /// <summary>The grant's 360Giving identifier as the client sent it, "%2F" included (see

@@ -29,9 +29,9 @@ internal static class ImportGrantPackage
         GrantPackage package,
         [FromQuery(Name = PackageDates.Parameter)] string? dateFormat,
         ClaimsPrincipal user,
-        GrantStore store,
-        FunderClassifier classifier,
-        TimeProvider clock,
+        [FromServices] GrantStore store,
+        [FromServices] FunderClassifier classifier,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {

@@ -9,32 +9,40 @@ internal static class ListGrants
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    /// <param name="From">Award date on or after (YYYY-MM-DD).</param>
-    /// <param name="To">Award date on or before (YYYY-MM-DD).</param>
-    /// <param name="Currency">ISO 4217 code.</param>
-    /// <param name="RecipientCountry">Recipient country as stored (code or name, case-insensitive).</param>
-    /// <param name="Q">Text in title, description or recipient name.</param>
-    /// <param name="Limit">Page size, 1 to 500 (default 50).</param>
-    /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
-    /// <param name="ImportId">Only the grants that this import wrote last (created or changed; grants stored
-    /// unchanged by a later import keep the import that wrote them).</param>
-    public sealed record Request(
-        DateOnly? From,
-        DateOnly? To,
-        string? Currency,
-        string? RecipientCountry,
-        string? Q,
-        int? Limit,
-        string? Cursor,
-        long? ImportId = null
-    ) : IGrantQuery;
+    public sealed record Request : IGrantQuery
+    {
+        /// <summary>Award date on or after (YYYY-MM-DD).</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Award date on or before (YYYY-MM-DD).</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>ISO 4217 code.</summary>
+        public string? Currency { get; init; }
+
+        /// <summary>Recipient country as stored (code or name, case-insensitive).</summary>
+        public string? RecipientCountry { get; init; }
+
+        /// <summary>Text in title, description or recipient name.</summary>
+        public string? Q { get; init; }
+
+        /// <summary>Page size, 1 to 500 (default 50).</summary>
+        public int? Limit { get; init; }
+
+        /// <summary>The <c>next</c> value of the previous page.</summary>
+        public string? Cursor { get; init; }
+
+        /// <summary>Only the grants that this import wrote last (created or changed; grants stored unchanged by a later
+        /// import keep the import that wrote them).</summary>
+        public long? ImportId { get; init; }
+    }
 
     public sealed record Response(IReadOnlyList<GivingGrant> Items, string? Next);
 
     public static async Task<Ok<Response>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        GrantStore store,
+        [FromServices] GrantStore store,
         CancellationToken ct
     )
     {

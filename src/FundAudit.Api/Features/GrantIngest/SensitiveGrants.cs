@@ -18,7 +18,7 @@ internal static class SetGrantSensitive
         Request request,
         HttpContext http,
         ClaimsPrincipal user,
-        SensitiveGrantStore store,
+        [FromServices] SensitiveGrantStore store,
         CancellationToken ct
     ) => await SetAsync(GrantIdentifier.FromPath(http, id, trailingSegments: 1), request, user, store, ct);
 
@@ -66,7 +66,7 @@ internal static class ListSensitiveGrants
     public static async Task<Ok<Response>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        SensitiveGrantStore store,
+        [FromServices] SensitiveGrantStore store,
         CancellationToken ct
     )
     {

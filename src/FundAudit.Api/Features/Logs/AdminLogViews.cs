@@ -38,7 +38,7 @@ internal static class ListAdminLog
     public static async Task<Ok<Response>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        LogsUseCases logs,
+        [FromServices] LogsUseCases logs,
         CancellationToken ct
     )
     {
@@ -102,7 +102,11 @@ internal static class GetLogChain
     /// <param name="Chains">The three chains.</param>
     public sealed record Response(bool Intact, IReadOnlyList<Chain> Chains);
 
-    public static async Task<Ok<Response>> HandleAsync(ClaimsPrincipal user, LogChainStore store, CancellationToken ct)
+    public static async Task<Ok<Response>> HandleAsync(
+        ClaimsPrincipal user,
+        [FromServices] LogChainStore store,
+        CancellationToken ct
+    )
     {
         var reports = await store.VerifyAsync(user.FunderId(), ct);
         return TypedResults.Ok(ToResponse(reports));

@@ -9,9 +9,9 @@ namespace FundAudit.Api.Features.Pages;
 internal sealed record AuditPageServices(
     HttpContext Http,
     ClaimsPrincipal User,
-    AuditUseCases Audit,
-    GrantIngestUseCases Grants,
-    TimeProvider Clock
+    [FromServices] AuditUseCases Audit,
+    [FromServices] GrantIngestUseCases Grants,
+    [FromServices] TimeProvider Clock
 )
 {
     /// <summary>This year (UTC), from which the forms' default periods count.</summary>

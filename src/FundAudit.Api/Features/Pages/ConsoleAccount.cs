@@ -10,8 +10,8 @@ internal static class ConsoleAccount
     public static async Task<IResult> ShowSignIn(
         HttpContext http,
         string? returnUrl,
-        ConsoleSessionOptions options,
-        SsoUseCases sso,
+        [FromServices] ConsoleSessionOptions options,
+        [FromServices] SsoUseCases sso,
         CancellationToken ct
     ) =>
         SignInPage(
@@ -28,10 +28,10 @@ internal static class ConsoleAccount
     /// given.</summary>
     public static async Task<IResult> SignInAsync(
         HttpContext http,
-        PersonSignIn signIn,
-        ConsoleSessions sessions,
-        ConsoleSessionOptions options,
-        SsoUseCases sso,
+        [FromServices] PersonSignIn signIn,
+        [FromServices] ConsoleSessions sessions,
+        [FromServices] ConsoleSessionOptions options,
+        [FromServices] SsoUseCases sso,
         CancellationToken ct
     )
     {
@@ -74,7 +74,11 @@ internal static class ConsoleAccount
         return SeeOther(returnUrl);
     }
 
-    public static async Task<IResult> SignOutAsync(HttpContext http, ConsoleSessions sessions, CancellationToken ct)
+    public static async Task<IResult> SignOutAsync(
+        HttpContext http,
+        [FromServices] ConsoleSessions sessions,
+        CancellationToken ct
+    )
     {
         await sessions.SignOutAsync(http, everywhere: false, ct);
         return SeeOther("/app/sign-in");
@@ -82,7 +86,7 @@ internal static class ConsoleAccount
 
     public static async Task<IResult> SignOutEverywhereAsync(
         HttpContext http,
-        ConsoleSessions sessions,
+        [FromServices] ConsoleSessions sessions,
         CancellationToken ct
     )
     {

@@ -42,7 +42,7 @@ internal static class ConsoleAudit
 
     public static async Task<IResult> FreezeAsync(
         [AsParameters] AuditPageServices s,
-        IValidator<CreateBaseline.Request> validator,
+        [FromServices] IValidator<CreateBaseline.Request> validator,
         CancellationToken ct
     )
     {
@@ -88,14 +88,14 @@ internal static class ConsoleAudit
 
     public static Task<IResult> AddTargetAsync(
         [AsParameters] AuditPageServices s,
-        IValidator<CreateTarget.Request> validator,
+        [FromServices] IValidator<CreateTarget.Request> validator,
         CancellationToken ct
     ) => WriteTargetAsync(s, null, validator, ct);
 
     public static Task<IResult> EditTargetAsync(
         long id,
         [AsParameters] AuditPageServices s,
-        IValidator<CreateTarget.Request> validator,
+        [FromServices] IValidator<CreateTarget.Request> validator,
         CancellationToken ct
     ) => WriteTargetAsync(s, id, validator, ct);
 

@@ -29,8 +29,8 @@ internal static class ConsoleCompare
 
     public static async Task<IResult> ShowAsync(
         [AsParameters] AuditPageServices s,
-        IValidator<ComparePeriods.Request> periodsValidator,
-        IValidator<CompareBaseline.Request> baselineValidator,
+        [FromServices] IValidator<ComparePeriods.Request> periodsValidator,
+        [FromServices] IValidator<CompareBaseline.Request> baselineValidator,
         CancellationToken ct
     )
     {
@@ -124,13 +124,14 @@ internal static class ConsoleCompare
         CancellationToken ct
     )
     {
-        var request = new ComparePeriods.Request(
-            ConsoleForms.Date(data.Form, "thenfrom", errors),
-            ConsoleForms.Date(data.Form, "thento", errors),
-            now.From,
-            now.To,
-            ConsoleForms.Blank(data.Form.Value("currency"))
-        );
+        var request = new ComparePeriods.Request
+        {
+            ThenFrom = ConsoleForms.Date(data.Form, "thenfrom", errors),
+            ThenTo = ConsoleForms.Date(data.Form, "thento", errors),
+            NowFrom = now.From,
+            NowTo = now.To,
+            Currency = ConsoleForms.Blank(data.Form.Value("currency")),
+        };
         await ConsoleForms.ValidateAsync(validator, request, errors, ct);
         if (errors.Count > 0)
         {

@@ -37,7 +37,7 @@ internal static class ConsoleFunds
 
     public static async Task<IResult> ListAsync(
         HttpContext http,
-        EmergencyRequestsUseCases rapidResponse,
+        [FromServices] EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     ) =>
         Render(
@@ -52,7 +52,7 @@ internal static class ConsoleFunds
     public static async Task<IResult> EditAsync(
         HttpContext http,
         string slug,
-        EmergencyRequestsUseCases rapidResponse,
+        [FromServices] EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
@@ -208,4 +208,7 @@ internal static class ConsoleFunds
 }
 
 /// <summary>What a fund's save needs, from the container: the API's use cases and its validator.</summary>
-internal sealed record FundServices(EmergencyRequestsUseCases RapidResponse, IValidator<CreateFund.Request> Validator);
+internal sealed record FundServices(
+    [FromServices] EmergencyRequestsUseCases RapidResponse,
+    [FromServices] IValidator<CreateFund.Request> Validator
+);

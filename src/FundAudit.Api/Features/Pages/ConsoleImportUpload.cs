@@ -28,10 +28,10 @@ internal static class ConsoleImportUpload
     public static async Task<IResult> UploadAsync(
         HttpContext http,
         ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        GrantImportOptions options,
-        UploadGrantPackage packages,
-        IStringLocalizer<ConsoleText> text,
+        [FromServices] GrantIngestUseCases grants,
+        [FromServices] GrantImportOptions options,
+        [FromServices] UploadGrantPackage packages,
+        [FromServices] IStringLocalizer<ConsoleText> text,
         CancellationToken ct
     )
     {

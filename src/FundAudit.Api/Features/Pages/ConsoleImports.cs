@@ -32,7 +32,7 @@ internal static class ConsoleImports
         HttpContext http,
         long? before,
         ClaimsPrincipal user,
-        GrantIngestUseCases grants,
+        [FromServices] GrantIngestUseCases grants,
         CancellationToken ct
     ) => ListPageAsync(http, before, user, grants, null, null, ct);
 
@@ -82,8 +82,8 @@ internal static class ConsoleImports
         HttpContext http,
         string id,
         ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        Audit.Quality.QualityCalculator quality,
+        [FromServices] GrantIngestUseCases grants,
+        [FromServices] Audit.Quality.QualityCalculator quality,
         CancellationToken ct
     ) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
@@ -94,8 +94,8 @@ internal static class ConsoleImports
         HttpContext http,
         long id,
         ClaimsPrincipal user,
-        GrantIngestUseCases grants,
-        Audit.Quality.QualityCalculator quality,
+        [FromServices] GrantIngestUseCases grants,
+        [FromServices] Audit.Quality.QualityCalculator quality,
         CancellationToken ct
     )
     {
@@ -129,7 +129,7 @@ internal static class ConsoleImports
         HttpContext http,
         string id,
         ClaimsPrincipal user,
-        GrantIngestUseCases grants,
+        [FromServices] GrantIngestUseCases grants,
         CancellationToken ct
     )
     {

@@ -17,8 +17,8 @@ internal static class ConsoleInvitation
 
     public static async Task<IResult> SetPasswordAsync(
         [AsParameters] InvitationLink link,
-        PeopleUseCases people,
-        SecondFactors factors,
+        [FromServices] PeopleUseCases people,
+        [FromServices] SecondFactors factors,
         CancellationToken ct
     )
     {
@@ -43,10 +43,10 @@ internal static class ConsoleInvitation
 
     public static async Task<IResult> ConfirmTotpAsync(
         [AsParameters] InvitationLink link,
-        SecondFactors factors,
-        PeopleUseCases people,
-        ConsoleSessions sessions,
-        TimeProvider clock,
+        [FromServices] SecondFactors factors,
+        [FromServices] PeopleUseCases people,
+        [FromServices] ConsoleSessions sessions,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -103,7 +103,7 @@ internal static class ConsoleInvitation
 /// <summary>What every invitation page is given: the one-time link's token (from the path), the request and the
 /// invitations; it finds the link's open invitation and renders the page's steps, each posting back to the
 /// link.</summary>
-internal sealed record InvitationLink(string Token, HttpContext Http, Invitations Invitations)
+internal sealed record InvitationLink(string Token, HttpContext Http, [FromServices] Invitations Invitations)
 {
     /// <summary>The link's invitation while it is open; null when it is used, expired or unknown.</summary>
     public Task<InvitationRow?> OpenAsync(CancellationToken ct) => Invitations.FindOpenAsync(Token, ct);

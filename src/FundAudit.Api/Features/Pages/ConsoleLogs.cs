@@ -15,7 +15,7 @@ internal static class ConsoleLogs
         HttpContext http,
         long? before,
         ClaimsPrincipal user,
-        LogsUseCases logs,
+        [FromServices] LogsUseCases logs,
         CancellationToken ct
     )
     {

@@ -59,7 +59,11 @@ internal static class ConsolePeople
 
 /// <summary>What every handler of the people page is given: the request (its admin), the funder's people and the
 /// invitations; it renders the page with the funder's people listed.</summary>
-internal sealed record PeoplePage(HttpContext Http, PeopleUseCases People, Invitations Invitations)
+internal sealed record PeoplePage(
+    HttpContext Http,
+    [FromServices] PeopleUseCases People,
+    [FromServices] Invitations Invitations
+)
 {
     /// <summary>The page after an invitation: its one-time link, or <paramref name="refusal"/> with
     /// <paramref name="refusalStatus"/> when none was issued.</summary>
@@ -112,7 +116,11 @@ internal static class ConsoleSeizeSelf
 {
     public static IResult Show(HttpContext http) => Page(http, done: false);
 
-    public static async Task<IResult> SeizeAsync(HttpContext http, PeopleUseCases people, CancellationToken ct)
+    public static async Task<IResult> SeizeAsync(
+        HttpContext http,
+        [FromServices] PeopleUseCases people,
+        CancellationToken ct
+    )
     {
         var form = http.Request.Form;
         var email = form["email"].ToString();

@@ -68,11 +68,11 @@ internal static class ConsolePortfolio
         string? currency,
         string? baseline,
         ClaimsPrincipal user,
-        AuditUseCases audit,
-        GrantIngestUseCases grants,
-        IValidator<GetMix.Request> validator,
-        TimeProvider clock,
-        Audit.Quality.QualityCalculator quality,
+        [FromServices] AuditUseCases audit,
+        [FromServices] GrantIngestUseCases grants,
+        [FromServices] IValidator<GetMix.Request> validator,
+        [FromServices] TimeProvider clock,
+        [FromServices] Audit.Quality.QualityCalculator quality,
         CancellationToken ct
     )
     {
@@ -158,18 +158,14 @@ internal static class ConsolePortfolio
     )
     {
         var (fromDate, toDate) = ConsoleForms.RequiredPeriod(query.From, query.To, errors);
-        var request = new GetMix.Request(
-            fromDate,
-            toDate,
-            null,
-            query.Currency,
-            "level,purpose",
-            null,
-            null,
-            null,
-            null,
-            false
-        );
+        var request = new GetMix.Request
+        {
+            From = fromDate,
+            To = toDate,
+            Currency = query.Currency,
+            GroupBy = "level,purpose",
+            IncludeMedian = false,
+        };
         await ConsoleForms.ValidateIfReadAsync(validator, request, errors, ct);
 
         return request;

@@ -26,10 +26,10 @@ internal sealed record PublishPageData(
 internal sealed record PublishPageServices(
     HttpContext Http,
     ClaimsPrincipal User,
-    GrantIngestUseCases Grants,
-    TimeProvider Clock,
-    IStringLocalizer<ConsoleText> Text,
-    IValidator<ExportGiving.Request> Validator
+    [FromServices] GrantIngestUseCases Grants,
+    [FromServices] TimeProvider Clock,
+    [FromServices] IStringLocalizer<ConsoleText> Text,
+    [FromServices] IValidator<ExportGiving.Request> Validator
 );
 
 /// <summary>
@@ -68,7 +68,7 @@ internal static class ConsolePublish
         string? from,
         string? to,
         [AsParameters] PublishPageServices s,
-        PublishUseCases publish,
+        [FromServices] PublishUseCases publish,
         CancellationToken ct
     ) => DownloadAsync(from, to, s, async r => (await publish.JsonAsync(r, s.User, s.Http)).Result, ct);
 
@@ -76,7 +76,7 @@ internal static class ConsolePublish
         string? from,
         string? to,
         [AsParameters] PublishPageServices s,
-        PublishUseCases publish,
+        [FromServices] PublishUseCases publish,
         CancellationToken ct
     ) => DownloadAsync(from, to, s, async r => (await publish.CsvAsync(r, s.User, s.Http)).Result, ct);
 
@@ -167,7 +167,7 @@ internal static class ConsolePublish
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var (f, t) = ConsoleForms.RequiredPeriod(from, to, errors);
-        var request = new ExportGiving.Request(f, t, null, null, null, null, null);
+        var request = new ExportGiving.Request { From = f, To = t };
         await ConsoleForms.ValidateIfReadAsync(validator, request, errors, ct);
 
         return (request, errors);

@@ -24,17 +24,29 @@ internal sealed record QualityPageData(
 
 /// <summary>What both quality pages are given: the request and its person, the period, currency and import as typed in
 /// the query, the quality calculator, the grants' use cases (the funder's currencies) and the clock.</summary>
-internal sealed record QualityPageRequest(
-    HttpContext Http,
-    string? From,
-    string? To,
-    string? Currency,
-    long? ImportId,
-    ClaimsPrincipal User,
-    QualityCalculator Quality,
-    GrantIngestUseCases Grants,
-    TimeProvider Clock
-);
+internal sealed record QualityPageRequest
+{
+    public required HttpContext Http { get; init; }
+
+    public string? From { get; init; }
+
+    public string? To { get; init; }
+
+    public string? Currency { get; init; }
+
+    public long? ImportId { get; init; }
+
+    public required ClaimsPrincipal User { get; init; }
+
+    [FromServices]
+    public required QualityCalculator Quality { get; init; }
+
+    [FromServices]
+    public required GrantIngestUseCases Grants { get; init; }
+
+    [FromServices]
+    public required TimeProvider Clock { get; init; }
+}
 
 /// <summary>
 /// The console's data-quality pages: /app/quality lists the checks of a period (the API's GET /api/audit/quality for

@@ -33,8 +33,8 @@ internal static partial class ConsoleRapidResponse
         HttpContext http,
         string? fund,
         ClaimsPrincipal user,
-        EmergencyRequestsUseCases rapidResponse,
-        TimeProvider clock,
+        [FromServices] EmergencyRequestsUseCases rapidResponse,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     )
     {
@@ -74,7 +74,13 @@ internal static partial class ConsoleRapidResponse
         long? cursor = 0;
         while (cursor is not null)
         {
-            var filter = new ListRequests.Request(chosen.Slug, null, null, null, 200, cursor, Open: true);
+            var filter = new ListRequests.Request
+            {
+                Fund = chosen.Slug,
+                Limit = 200,
+                Cursor = cursor,
+                Open = true,
+            };
             var page = (await rapidResponse.ListRequestsAsync(filter, user, ct)).Result as Ok<ListRequests.Response>;
             open.AddRange(page!.Value!.Items);
             cursor = page.Value.Next;

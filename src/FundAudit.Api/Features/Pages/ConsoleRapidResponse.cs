@@ -24,8 +24,8 @@ internal sealed record RequestPage(
     HttpContext Http,
     [FromRoute] string Reference,
     ClaimsPrincipal User,
-    RequestWorkflow Workflow,
-    EmergencyRequestsUseCases RapidResponse
+    [FromServices] RequestWorkflow Workflow,
+    [FromServices] EmergencyRequestsUseCases RapidResponse
 );
 
 /// <summary>
@@ -50,19 +50,20 @@ internal static partial class ConsoleRapidResponse
         string? sla,
         long? cursor,
         ClaimsPrincipal user,
-        EmergencyRequestsUseCases rapidResponse,
+        [FromServices] EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {
         var funds = await rapidResponse.ListFundsAsync(user, ct);
-        var filter = new ListRequests.Request(
-            ConsoleForms.Blank(fund),
-            Known<RequestState>(state),
-            Known<UrgencyTier>(tier),
-            sla is "at_risk" or "breached" ? sla : null,
-            50,
-            cursor
-        );
+        var filter = new ListRequests.Request
+        {
+            Fund = ConsoleForms.Blank(fund),
+            State = Known<RequestState>(state),
+            Tier = Known<UrgencyTier>(tier),
+            Sla = sla is "at_risk" or "breached" ? sla : null,
+            Limit = 50,
+            Cursor = cursor,
+        };
         var result = await rapidResponse.ListRequestsAsync(filter, user, ct);
         var page = (result.Result as Ok<ListRequests.Response>)?.Value;
         return ConsoleRender.Page<ConsoleRequests>(

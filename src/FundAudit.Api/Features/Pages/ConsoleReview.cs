@@ -42,7 +42,7 @@ internal static class ConsoleReview
         HttpContext http,
         long? cursor,
         ClaimsPrincipal user,
-        ClassificationUseCases classification,
+        [FromServices] ClassificationUseCases classification,
         CancellationToken ct
     ) => RenderAsync(http, cursor, user, classification, null, null, false, StatusCodes.Status200OK, ct);
 
@@ -50,8 +50,8 @@ internal static class ConsoleReview
         HttpContext http,
         string id,
         ClaimsPrincipal user,
-        ClassificationUseCases classification,
-        IValidator<SetCorrection.Request> validator,
+        [FromServices] ClassificationUseCases classification,
+        [FromServices] IValidator<SetCorrection.Request> validator,
         CancellationToken ct
     )
     {

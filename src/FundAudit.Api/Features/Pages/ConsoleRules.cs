@@ -34,7 +34,7 @@ internal static class ConsoleRules
     public static async Task<IResult> ShowAsync(
         HttpContext http,
         ClaimsPrincipal user,
-        ClassificationUseCases classification,
+        [FromServices] ClassificationUseCases classification,
         CancellationToken ct
     )
     {
@@ -46,9 +46,9 @@ internal static class ConsoleRules
     public static async Task<IResult> SubmitAsync(
         HttpContext http,
         ClaimsPrincipal user,
-        ClassificationUseCases classification,
-        IValidator<JsonElement> validator,
-        IBackgroundJobClient jobs,
+        [FromServices] ClassificationUseCases classification,
+        [FromServices] IValidator<JsonElement> validator,
+        [FromServices] IBackgroundJobClient jobs,
         CancellationToken ct
     )
     {

@@ -17,7 +17,7 @@ internal static class ConsoleShred
         HttpContext http,
         string reference,
         ClaimsPrincipal user,
-        RequestWorkflow workflow,
+        [FromServices] RequestWorkflow workflow,
         CancellationToken ct
     )
     {
@@ -45,7 +45,7 @@ internal static class ConsoleShred
         HttpContext http,
         string reference,
         ClaimsPrincipal user,
-        EmergencyRequestsUseCases rapidResponse,
+        [FromServices] EmergencyRequestsUseCases rapidResponse,
         CancellationToken ct
     )
     {

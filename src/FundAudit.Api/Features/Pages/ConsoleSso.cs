@@ -54,7 +54,12 @@ internal static class ConsoleSso
     }
 
     /// <summary>Starts the funder's sign-in: a challenge of its scheme (made on demand from its settings).</summary>
-    public static async Task<IResult> SignInAsync(HttpContext http, string slug, SsoUseCases sso, SsoSchemeCache cache)
+    public static async Task<IResult> SignInAsync(
+        HttpContext http,
+        string slug,
+        [FromServices] SsoUseCases sso,
+        [FromServices] SsoSchemeCache cache
+    )
     {
         if (await sso.FindEnabledAsync(slug, http.RequestAborted) is not { } row)
         {
@@ -70,14 +75,18 @@ internal static class ConsoleSso
     }
 
     /// <summary>A second factor confirmed at the funder's own provider (the single sign-on's use case).</summary>
-    public static Task<IResult> StepUpAsync(HttpContext http, string? returnUrl, SsoUseCases sso) =>
+    public static Task<IResult> StepUpAsync(HttpContext http, string? returnUrl, [FromServices] SsoUseCases sso) =>
         sso.StartStepUpAsync(http, returnUrl);
 
     /// <summary>The sign-in page's form (GET, no script): the funder's sign-in word typed, then as its link.</summary>
-    public static Task<IResult> FromFormAsync(HttpContext http, string? slug, SsoUseCases sso, SsoSchemeCache cache) =>
-        SignInAsync(http, (slug ?? "").Trim().ToLowerInvariant(), sso, cache);
+    public static Task<IResult> FromFormAsync(
+        HttpContext http,
+        string? slug,
+        [FromServices] SsoUseCases sso,
+        [FromServices] SsoSchemeCache cache
+    ) => SignInAsync(http, (slug ?? "").Trim().ToLowerInvariant(), sso, cache);
 
-    public static async Task<IResult> ShowAsync(HttpContext http, SsoUseCases sso, CancellationToken ct)
+    public static async Task<IResult> ShowAsync(HttpContext http, [FromServices] SsoUseCases sso, CancellationToken ct)
     {
         var current = await sso.FindOfFunderAsync(http.User, ct);
         return Render(http, current, FormOf(current), new Dictionary<string, string[]>(), StatusCodes.Status200OK);
@@ -85,8 +94,8 @@ internal static class ConsoleSso
 
     public static async Task<IResult> SaveAsync(
         HttpContext http,
-        SsoUseCases sso,
-        SsoOptions options,
+        [FromServices] SsoUseCases sso,
+        [FromServices] SsoOptions options,
         CancellationToken ct
     )
     {

@@ -32,23 +32,20 @@ internal static class ConsoleTrend
 
     public static async Task<IResult> ShowAsync(
         [AsParameters] AuditPageServices s,
-        IValidator<GetTrend.Request> validator,
+        [FromServices] IValidator<GetTrend.Request> validator,
         CancellationToken ct
     )
     {
         var http = s.Http;
         var form = FormState.Of(await QueryAsync(http.Request.Query, -4, s, ct));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var request = new GetTrend.Request(
-            ConsoleForms.Date(form, "from", errors),
-            ConsoleForms.Date(form, "to", errors),
-            ConsoleForms.Blank(form.Value("currency")),
-            ConsoleForms.Blank(form.Value("years")),
-            null,
-            null,
-            null,
-            null
-        );
+        var request = new GetTrend.Request
+        {
+            From = ConsoleForms.Date(form, "from", errors),
+            To = ConsoleForms.Date(form, "to", errors),
+            Currency = ConsoleForms.Blank(form.Value("currency")),
+            Years = ConsoleForms.Blank(form.Value("years")),
+        };
         await ConsoleForms.ValidateAsync(validator, request, errors, ct);
         var query = QueryOf(form);
         if (errors.Count > 0)

@@ -15,13 +15,16 @@ internal static partial class DefenderPages
         return RenderStatus(http, fund, StatusOf(http, fund));
     }
 
-    public static Task<IResult> CheckStatusAsync(HttpContext http, ApplicantCaseReader reader, CancellationToken ct) =>
-        ShowCaseAsync(http, FundOf(http), CodeOf(http), reader, new(), ct);
+    public static Task<IResult> CheckStatusAsync(
+        HttpContext http,
+        [FromServices] ApplicantCaseReader reader,
+        CancellationToken ct
+    ) => ShowCaseAsync(http, FundOf(http), CodeOf(http), reader, new(), ct);
 
     public static async Task<IResult> AnswerAsync(
         HttpContext http,
-        ApplicantCaseReader reader,
-        IValidator<AnswerQuestion.Request> validator,
+        [FromServices] ApplicantCaseReader reader,
+        [FromServices] IValidator<AnswerQuestion.Request> validator,
         CancellationToken ct
     )
     {
@@ -46,7 +49,11 @@ internal static partial class DefenderPages
         }
     }
 
-    public static async Task<IResult> WithdrawAsync(HttpContext http, ApplicantCaseReader reader, CancellationToken ct)
+    public static async Task<IResult> WithdrawAsync(
+        HttpContext http,
+        [FromServices] ApplicantCaseReader reader,
+        CancellationToken ct
+    )
     {
         var fund = FundOf(http);
 

@@ -30,7 +30,7 @@ internal static partial class DefenderPages
         "language",
     ];
 
-    public static IResult ShowForm(HttpContext http, EmergencyOptions options)
+    public static IResult ShowForm(HttpContext http, [FromServices] EmergencyOptions options)
     {
         var fund = FundOf(http);
         return RenderForm(
@@ -47,10 +47,10 @@ internal static partial class DefenderPages
 
     public static async Task<IResult> SubmitFormAsync(
         HttpContext http,
-        RequestIntake intake,
-        IValidator<SubmitRequest.Request> validator,
-        EmergencyOptions options,
-        IStringLocalizer<PageText> text,
+        [FromServices] RequestIntake intake,
+        [FromServices] IValidator<SubmitRequest.Request> validator,
+        [FromServices] EmergencyOptions options,
+        [FromServices] IStringLocalizer<PageText> text,
         CancellationToken ct
     )
     {

@@ -134,7 +134,17 @@ internal static class PagesEndpoints
             .RequireAuthorization(Policies.Console)
             .WithMetadata(new RequestSizeLimitAttribute(FormBodyLimit));
         console.MapGet("/forbidden", ConsoleAccount.Forbidden).WithName("ConsoleForbiddenPage");
-        console.MapFallback("/{**path}", ConsoleAccount.NotFound).WithName("ConsoleNotFoundPage");
+        // Every other path under /app, file-like ones included, as MapFallback("/{**path}", …) maps it at run time:
+        // the request delegate generator (10.0) maps that overload under "{*path:nonfile}" whatever the pattern, which
+        // would leave /app/….csv to no endpoint (a 401, not the sign-in page).
+        console
+            .Map("/{**path}", ConsoleAccount.NotFound)
+            .WithName("ConsoleNotFoundPage")
+            .Add(endpoint =>
+            {
+                ((RouteEndpointBuilder)endpoint).Order = int.MaxValue;
+                endpoint.DisplayName = "Fallback " + endpoint.DisplayName;
+            });
         var consoleForms = console.MapForms();
         consoleForms.MapPost("/sign-out", ConsoleAccount.SignOutAsync).WithName("ConsoleSignOut");
         consoleForms

@@ -41,8 +41,8 @@ internal sealed record InvitationResponse(
 internal sealed record InvitationServices(
     ClaimsPrincipal User,
     HttpContext Http,
-    Invitations Invitations,
-    PeopleStore Store
+    [FromServices] Invitations Invitations,
+    [FromServices] PeopleStore Store
 )
 {
     /// <summary>The funder and the person or API key who invites.</summary>
@@ -79,7 +79,7 @@ internal static class ListPeople
 {
     public static async Task<Ok<IReadOnlyList<PersonView>>> HandleAsync(
         ClaimsPrincipal user,
-        PeopleStore store,
+        [FromServices] PeopleStore store,
         CancellationToken ct
     ) =>
         TypedResults.Ok<IReadOnlyList<PersonView>>(
@@ -93,7 +93,7 @@ internal static class GetPerson
     public static async Task<Results<Ok<PersonView>, ProblemHttpResult>> HandleAsync(
         long id,
         ClaimsPrincipal user,
-        PeopleStore store,
+        [FromServices] PeopleStore store,
         CancellationToken ct
     ) =>
         await store.FindAsync(user.FunderId(), id, ct) is { } row
@@ -174,10 +174,10 @@ internal static class SeizePerson
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         long id,
         ClaimsPrincipal user,
-        PeopleStore store,
-        FactorStore factors,
-        TimeProvider clock,
-        ILogger<Response> logger,
+        [FromServices] PeopleStore store,
+        [FromServices] FactorStore factors,
+        [FromServices] TimeProvider clock,
+        [FromServices] ILogger<Response> logger,
         CancellationToken ct
     )
     {

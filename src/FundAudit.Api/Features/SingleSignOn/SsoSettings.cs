@@ -118,7 +118,7 @@ internal static class SsoSettings
 
     public static async Task<Results<Ok<SsoProviderView>, ProblemHttpResult>> GetAsync(
         ClaimsPrincipal user,
-        SsoStore store,
+        [FromServices] SsoStore store,
         CancellationToken ct
     ) =>
         await store.FindOfFunderAsync(user.FunderId(), ct) is { } row
@@ -128,10 +128,10 @@ internal static class SsoSettings
     public static async Task<Results<Ok<SsoProviderView>, ValidationProblem, ProblemHttpResult>> PutAsync(
         Request request,
         ClaimsPrincipal user,
-        SsoStore store,
-        SsoSecrets secrets,
-        AdminLog log,
-        TimeProvider clock,
+        [FromServices] SsoStore store,
+        [FromServices] SsoSecrets secrets,
+        [FromServices] AdminLog log,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     ) =>
         await SaveAsync(user, request, new(store, secrets, log, clock), ct) switch
@@ -148,8 +148,8 @@ internal static class SsoSettings
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         ClaimsPrincipal user,
-        SsoStore store,
-        AdminLog log,
+        [FromServices] SsoStore store,
+        [FromServices] AdminLog log,
         CancellationToken ct
     )
     {

@@ -36,7 +36,7 @@ internal static class GetCurrentCaller
 
     public static async Task<Results<Ok<Response>, NotFound>> HandleAsync(
         ClaimsPrincipal user,
-        TenancyStore store,
+        [FromServices] TenancyStore store,
         CancellationToken ct
     )
     {
@@ -60,8 +60,8 @@ internal static class ListApiKeys
 {
     public static async Task<Ok<IReadOnlyList<ApiKeyView>>> HandleAsync(
         ClaimsPrincipal user,
-        TenancyStore store,
-        ApiKeyOptions options,
+        [FromServices] TenancyStore store,
+        [FromServices] ApiKeyOptions options,
         CancellationToken ct
     )
     {
@@ -113,7 +113,7 @@ internal static class CreateApiKey
     public static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request,
         ClaimsPrincipal user,
-        ApiKeyIssuer issuer,
+        [FromServices] ApiKeyIssuer issuer,
         CancellationToken ct
     )
     {
@@ -167,8 +167,8 @@ internal static class RevokeApiKey
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
         string keyId,
         ClaimsPrincipal user,
-        TenancyStore store,
-        TimeProvider clock,
+        [FromServices] TenancyStore store,
+        [FromServices] TimeProvider clock,
         CancellationToken ct
     ) =>
         await store.RevokeKeyAsync(user.FunderId(), keyId, user.Actor(), clock.GetUtcNow(), ct)

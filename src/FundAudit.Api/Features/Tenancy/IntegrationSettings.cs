@@ -8,13 +8,16 @@ internal static class IntegrationSettings
     /// and reveal sensitive fields (then four-eyes rules count each key's owner). Off by default.</param>
     public sealed record Settings(bool? KeysMayDecide);
 
-    public static async Task<Ok<Settings>> GetAsync(ClaimsPrincipal user, TenancyStore store, CancellationToken ct) =>
-        TypedResults.Ok(new Settings(await store.KeysMayDecideAsync(user.FunderId(), ct)));
+    public static async Task<Ok<Settings>> GetAsync(
+        ClaimsPrincipal user,
+        [FromServices] TenancyStore store,
+        CancellationToken ct
+    ) => TypedResults.Ok(new Settings(await store.KeysMayDecideAsync(user.FunderId(), ct)));
 
     public static async Task<Ok<Settings>> PutAsync(
         Settings request,
         ClaimsPrincipal user,
-        TenancyStore store,
+        [FromServices] TenancyStore store,
         CancellationToken ct
     )
     {

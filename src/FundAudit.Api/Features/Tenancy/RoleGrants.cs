@@ -28,7 +28,7 @@ internal static class RoleGrants
         long personId,
         Request request,
         [AsParameters] RoleGrantServices s,
-        TenancyStore tenancy,
+        [FromServices] TenancyStore tenancy,
         CancellationToken ct
     )
     {
@@ -98,7 +98,7 @@ internal static class RoleGrants
 
     public static async Task<Ok<IReadOnlyList<Grant>>> ListAsync(
         ClaimsPrincipal user,
-        RoleGrantStore grants,
+        [FromServices] RoleGrantStore grants,
         CancellationToken ct
     ) => TypedResults.Ok<IReadOnlyList<Grant>>((await grants.ListAsync(user.FunderId(), ct)).Select(View).ToList());
 
@@ -118,7 +118,11 @@ internal static class RoleGrants
 
 /// <summary>What asking for a role and confirming it are given: the admin (or key) who acts, the funder's grants and
 /// the clock.</summary>
-internal sealed record RoleGrantServices(ClaimsPrincipal User, RoleGrantStore Grants, TimeProvider Clock)
+internal sealed record RoleGrantServices(
+    ClaimsPrincipal User,
+    [FromServices] RoleGrantStore Grants,
+    [FromServices] TimeProvider Clock
+)
 {
     /// <summary>The caller's funder's grant <paramref name="id"/> as answered; null when it has none.</summary>
     public async Task<RoleGrants.Grant?> ViewAsync(long id, CancellationToken ct) =>

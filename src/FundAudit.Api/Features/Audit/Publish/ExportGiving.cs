@@ -19,24 +19,30 @@ internal static class ExportGiving
     /// <summary>The 360Giving schema version the export follows.</summary>
     public const string SchemaVersion = "1.4";
 
-    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
-    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
-    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year.</param>
-    /// <param name="Programme">Only grants of this programme title.</param>
-    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
-    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
-    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
-    /// (manual).</param>
-    public sealed record Request(
-        DateOnly? From,
-        DateOnly? To,
-        int? FiscalYear,
-        string? Programme,
-        string? Region,
-        string? Country,
-        string? Source
-    ) : IMixFilter
+    public sealed record Request : IMixFilter
     {
+        /// <summary>First award date (YYYY-MM-DD), with to.</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Last award date (YYYY-MM-DD), inclusive.</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>Instead of from/to: the fiscal year starting in that calendar year.</summary>
+        public int? FiscalYear { get; init; }
+
+        /// <summary>Only grants of this programme title.</summary>
+        public string? Programme { get; init; }
+
+        /// <summary>Only recipients in this world region (UN M49 name, e.g. Africa).</summary>
+        public string? Region { get; init; }
+
+        /// <summary>Only recipients in this country (ISO code or name).</summary>
+        public string? Country { get; init; }
+
+        /// <summary>Only grants whose purpose came from explicit data or a rule, or that a person corrected
+        /// (manual).</summary>
+        public string? Source { get; init; }
+
         string? IMixFilter.Currency => null;
     }
 
@@ -76,10 +82,10 @@ internal static class ExportGiving
     public static async Task<Results<Ok<Package>, ProblemHttpResult>> JsonAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        GivingExportStore store,
-        GrantAnonymiser anonymiser,
-        Microsoft.Extensions.Options.IOptions<AuditOptions> options,
-        TimeProvider clock,
+        [FromServices] GivingExportStore store,
+        [FromServices] GrantAnonymiser anonymiser,
+        [FromServices] Microsoft.Extensions.Options.IOptions<AuditOptions> options,
+        [FromServices] TimeProvider clock,
         HttpContext http
     )
     {
@@ -107,9 +113,9 @@ internal static class ExportGiving
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> CsvAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        GivingExportStore store,
-        GrantAnonymiser anonymiser,
-        Microsoft.Extensions.Options.IOptions<AuditOptions> options,
+        [FromServices] GivingExportStore store,
+        [FromServices] GrantAnonymiser anonymiser,
+        [FromServices] Microsoft.Extensions.Options.IOptions<AuditOptions> options,
         HttpContext http
     )
     {

@@ -8,33 +8,47 @@ namespace FundAudit.Api.Features.Audit.Quality;
 /// <summary>GET /api/audit/quality (and .csv): the data-quality checks over the grants the mix would count.</summary>
 internal static class GetQuality
 {
-    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
-    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
-    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year.</param>
-    /// <param name="Currency">The report currency (ISO 4217) the money shares are in.</param>
-    /// <param name="Programme">Only grants of this programme title.</param>
-    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
-    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
-    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
-    /// (manual).</param>
-    /// <param name="ImportId">Only the grants that this import wrote last (created or changed; GET
-    /// /api/grants/imports/{id}); an import of another funder has no grants here.</param>
-    public sealed record Request(
-        DateOnly? From,
-        DateOnly? To,
-        int? FiscalYear,
-        string? Currency,
-        string? Programme,
-        string? Region,
-        string? Country,
-        string? Source,
-        long? ImportId = null
-    ) : IMixFilter
+    public sealed record Request : IMixFilter
     {
+        /// <summary>First award date (YYYY-MM-DD), with to.</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Last award date (YYYY-MM-DD), inclusive.</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>Instead of from/to: the fiscal year starting in that calendar year.</summary>
+        public int? FiscalYear { get; init; }
+
+        /// <summary>The report currency (ISO 4217) the money shares are in.</summary>
+        public string? Currency { get; init; }
+
+        /// <summary>Only grants of this programme title.</summary>
+        public string? Programme { get; init; }
+
+        /// <summary>Only recipients in this world region (UN M49 name, e.g. Africa).</summary>
+        public string? Region { get; init; }
+
+        /// <summary>Only recipients in this country (ISO code or name).</summary>
+        public string? Country { get; init; }
+
+        /// <summary>Only grants whose purpose came from explicit data or a rule, or that a person corrected
+        /// (manual).</summary>
+        public string? Source { get; init; }
+
+        /// <summary>Only the grants that this import wrote last (created or changed; GET /api/grants/imports/{id}); an
+        /// import of another funder has no grants here.</summary>
+        public long? ImportId { get; init; }
+
         /// <summary>The grants of a period in one currency (and of one import, when given), no other filter: what the
         /// console's pages ask.</summary>
         public static Request OfPeriod(DateOnly? from, DateOnly? to, string? currency, long? importId = null) =>
-            new(from, to, null, currency, null, null, null, null, importId);
+            new()
+            {
+                From = from,
+                To = to,
+                Currency = currency,
+                ImportId = importId,
+            };
     }
 
     /// <summary>How many grants share one kind of reason.</summary>
@@ -90,7 +104,7 @@ internal static class GetQuality
         [AsParameters] Request request,
         HttpRequest http,
         ClaimsPrincipal user,
-        QualityCalculator quality,
+        [FromServices] QualityCalculator quality,
         CancellationToken ct
     )
     {
@@ -101,7 +115,7 @@ internal static class GetQuality
         [AsParameters] Request request,
         HttpRequest http,
         ClaimsPrincipal user,
-        QualityCalculator quality,
+        [FromServices] QualityCalculator quality,
         CancellationToken ct
     )
     {

@@ -3,51 +3,73 @@ namespace FundAudit.Api.Features.Audit.Quality;
 /// <summary>GET /api/audit/quality/{code}/grants: the grants that fail one check, a keyset page at a time.</summary>
 internal static class QualityGrants
 {
-    /// <param name="From">First award date (YYYY-MM-DD), with to.</param>
-    /// <param name="To">Last award date (YYYY-MM-DD), inclusive.</param>
-    /// <param name="FiscalYear">Instead of from/to: the fiscal year starting in that calendar year.</param>
-    /// <param name="Currency">The report currency (ISO 4217) amounts are converted to.</param>
-    /// <param name="Programme">Only grants of this programme title.</param>
-    /// <param name="Region">Only recipients in this world region (UN M49 name, e.g. Africa).</param>
-    /// <param name="Country">Only recipients in this country (ISO code or name).</param>
-    /// <param name="Source">Only grants whose purpose came from explicit data or a rule, or that a person corrected
-    /// (manual).</param>
-    /// <param name="Limit">1 to 500 (default 50).</param>
-    /// <param name="Cursor">The <c>next</c> value of the previous page.</param>
-    /// <param name="ImportId">Only the grants that this import wrote last (created or changed).</param>
-    public sealed record Request(
-        DateOnly? From,
-        DateOnly? To,
-        int? FiscalYear,
-        string? Currency,
-        string? Programme,
-        string? Region,
-        string? Country,
-        string? Source,
-        int? Limit,
-        long? Cursor,
-        long? ImportId = null
-    )
+    public sealed record Request
     {
+        /// <summary>First award date (YYYY-MM-DD), with to.</summary>
+        public DateOnly? From { get; init; }
+
+        /// <summary>Last award date (YYYY-MM-DD), inclusive.</summary>
+        public DateOnly? To { get; init; }
+
+        /// <summary>Instead of from/to: the fiscal year starting in that calendar year.</summary>
+        public int? FiscalYear { get; init; }
+
+        /// <summary>The report currency (ISO 4217) amounts are converted to.</summary>
+        public string? Currency { get; init; }
+
+        /// <summary>Only grants of this programme title.</summary>
+        public string? Programme { get; init; }
+
+        /// <summary>Only recipients in this world region (UN M49 name, e.g. Africa).</summary>
+        public string? Region { get; init; }
+
+        /// <summary>Only recipients in this country (ISO code or name).</summary>
+        public string? Country { get; init; }
+
+        /// <summary>Only grants whose purpose came from explicit data or a rule, or that a person corrected
+        /// (manual).</summary>
+        public string? Source { get; init; }
+
+        /// <summary>1 to 500 (default 50).</summary>
+        public int? Limit { get; init; }
+
+        /// <summary>The <c>next</c> value of the previous page.</summary>
+        public long? Cursor { get; init; }
+
+        /// <summary>Only the grants that this import wrote last (created or changed).</summary>
+        public long? ImportId { get; init; }
+
         public GetQuality.Request Filters =>
-            new(From, To, FiscalYear, Currency, Programme, Region, Country, Source, ImportId);
+            new()
+            {
+                From = From,
+                To = To,
+                FiscalYear = FiscalYear,
+                Currency = Currency,
+                Programme = Programme,
+                Region = Region,
+                Country = Country,
+                Source = Source,
+                ImportId = ImportId,
+            };
 
         /// <summary>A page of <paramref name="limit"/> grants after <paramref name="cursor"/> under
         /// <paramref name="filters"/> (the inverse of <see cref="Filters"/>).</summary>
         public static Request Page(GetQuality.Request filters, int limit, long? cursor) =>
-            new(
-                filters.From,
-                filters.To,
-                filters.FiscalYear,
-                filters.Currency,
-                filters.Programme,
-                filters.Region,
-                filters.Country,
-                filters.Source,
-                limit,
-                cursor,
-                filters.ImportId
-            );
+            new()
+            {
+                From = filters.From,
+                To = filters.To,
+                FiscalYear = filters.FiscalYear,
+                Currency = filters.Currency,
+                Programme = filters.Programme,
+                Region = filters.Region,
+                Country = filters.Country,
+                Source = filters.Source,
+                Limit = limit,
+                Cursor = cursor,
+                ImportId = filters.ImportId,
+            };
     }
 
     /// <param name="Id">The grant's 360Giving identifier.</param>
@@ -77,7 +99,7 @@ internal static class QualityGrants
         string code,
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        QualityCalculator quality,
+        [FromServices] QualityCalculator quality,
         CancellationToken ct
     )
     {

@@ -7,7 +7,7 @@ internal static class GetGrantImport
     public static async Task<Results<Ok<GrantImportView>, ProblemHttpResult>> HandleAsync(
         long id,
         ClaimsPrincipal user,
-        GrantImportStore store,
+        [FromServices] GrantImportStore store,
         CancellationToken ct
     )
     {

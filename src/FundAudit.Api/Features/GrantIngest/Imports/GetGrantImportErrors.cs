@@ -20,7 +20,7 @@ internal static class GetGrantImportErrors
         string? format,
         HttpContext http,
         ClaimsPrincipal user,
-        GrantImportStore store,
+        [FromServices] GrantImportStore store,
         CancellationToken ct
     )
     {

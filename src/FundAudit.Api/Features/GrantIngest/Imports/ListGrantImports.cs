@@ -15,7 +15,7 @@ internal static class ListGrantImports
     public static async Task<Ok<Response>> HandleAsync(
         [AsParameters] Request request,
         ClaimsPrincipal user,
-        GrantImportStore store,
+        [FromServices] GrantImportStore store,
         CancellationToken ct
     )
     {

@@ -15,9 +15,9 @@ internal static class RetryGrantImport
     public static async Task<Results<Accepted<GrantImportView>, ProblemHttpResult>> HandleAsync(
         long id,
         ClaimsPrincipal user,
-        GrantImportStore store,
-        IImportUploadStore uploads,
-        IBackgroundJobClient jobs,
+        [FromServices] GrantImportStore store,
+        [FromServices] IImportUploadStore uploads,
+        [FromServices] IBackgroundJobClient jobs,
         CancellationToken ct
     )
     {

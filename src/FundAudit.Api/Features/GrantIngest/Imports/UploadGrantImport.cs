@@ -23,20 +23,24 @@ internal static class UploadGrantImport
         "application/json",
     ];
 
-    /// <param name="DateFormat">How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must
-    /// decide.</param>
-    /// <param name="FileName">The file's name, for a raw body (multipart uploads carry their own).</param>
-    public sealed record Request(string? DateFormat, string? FileName);
+    public sealed record Request
+    {
+        /// <summary>How to read slash dates: DD/MM/YYYY or MM/DD/YYYY; left out, the file must decide.</summary>
+        public string? DateFormat { get; init; }
+
+        /// <summary>The file's name, for a raw body (multipart uploads carry their own).</summary>
+        public string? FileName { get; init; }
+    }
 
     public static async Task<Results<Accepted<GrantImportView>, ProblemHttpResult>> HandleAsync(
         [AsParameters] Request request,
         HttpRequest http,
         ClaimsPrincipal user,
-        GrantImportStore store,
-        IImportUploadStore uploads,
-        IBackgroundJobClient jobs,
-        TimeProvider clock,
-        GrantImportOptions options,
+        [FromServices] GrantImportStore store,
+        [FromServices] IImportUploadStore uploads,
+        [FromServices] IBackgroundJobClient jobs,
+        [FromServices] TimeProvider clock,
+        [FromServices] GrantImportOptions options,
         CancellationToken ct
     )
     {
