@@ -1,12 +1,12 @@
 namespace FundAudit.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Apps that several test classes share, one per collection: three on SQLite, three on PostgreSQL. Starting an app
-/// builds the request delegate of every endpoint, and the finalizer later destroys them; that was about a third of
-/// the Api tests' CPU with an app per class. A class shares an app only if it does not move the clock, derive an app
-/// with other settings, run the jobs that go over every funder, or change what every funder sees (single sign-on on
-/// the sign-in page); <see cref="Platform.SharedAppsTests"/> holds them to that. Each class works in funders of its own, so
-/// what one writes is not what the next reads, and the classes of one collection run one after another.
+/// Apps that several test classes share, one per collection: three on SQLite, three on PostgreSQL, so that fewer
+/// apps are started (a host, its database copied from the migrated template, its services and endpoints). A class
+/// shares an app only if it does not move the clock, derive an app with other settings, run the jobs that go over
+/// every funder, or change what every funder sees (single sign-on on the sign-in page);
+/// <see cref="Platform.SharedAppsTests"/> holds them to that. Each class works in funders of its own, so what one
+/// writes is not what the next reads, and the classes of one collection run one after another.
 /// </summary>
 public static class SharedApps
 {
