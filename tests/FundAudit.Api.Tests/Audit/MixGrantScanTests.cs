@@ -28,6 +28,9 @@ public static class MixGrantScanQueries
             { "flexible", "Africa", null, "Shelter" },
             { "country", "Latin America and the Caribbean", null, null },
             { "region,programme", null, "KE", null },
+            // One text kept, so no two texts fall under one place: the groups become rows without the merge.
+            { "level,country", null, "GT", null },
+            { "region", null, "GT", null },
         };
 
     /// <summary>

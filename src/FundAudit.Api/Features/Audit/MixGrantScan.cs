@@ -191,50 +191,90 @@ internal sealed partial class MixGrantScan(
 
     /// <summary>
     /// The groups, with each recipient country resolved when grouped by place: filtered again by region or country
-    /// when asked, and merged where several texts name one country.
+    /// when asked, and merged where several texts name one place (one group a row otherwise, without the merge's
+    /// dictionary: a group per grant and day in other currencies, half a million at 1M grants).
     /// </summary>
     private List<MixRow> Placed(Dictionary<int, (string? Alpha2, string? Region)> places)
     {
-        var byRegion = q.GroupBy.Contains("region");
-        var byCountry = q.GroupBy.Contains("country");
-        var merged = new Dictionary<Key, MixRow>();
         _rowOfGroup = new MixRow?[_keys.Count];
+        if (!ReadsCountry)
+        {
+            for (var i = 0; i < _keys.Count; i++)
+            {
+                _rowOfGroup[i] = RowOf(_keys[i], _sums[i]);
+            }
+
+            return [.. _rowOfGroup.Select(r => r!)];
+        }
+
+        var (placeOf, merges) = PlacesOfTexts(places);
+        var merged = merges ? new Dictionary<Key, MixRow>() : null;
+        var rows = new List<MixRow>();
         for (var i = 0; i < _keys.Count; i++)
         {
-            var (key, sum) = (_keys[i], _sums[i]);
-            if (!ReadsCountry)
-            {
-                _rowOfGroup[i] = RowOf(key, sum);
-                continue;
-            }
-
-            var (alpha2, region) = key.Country >= 0 ? places[key.Country] : (null, null);
-            if ((q.Region is not null && region != q.Region) || (q.Country is not null && alpha2 != q.Country))
+            var key = _keys[i];
+            var (kept, region, country) = placeOf[key.Country + 1];
+            if (!kept)
             {
                 continue;
             }
 
-            var country = alpha2 ?? (key.Country >= 0 ? _texts[key.Country] : null);
-            var placed = key with
+            var placed = key with { Region = region, Country = country };
+            if (merged is null)
             {
-                Region = byRegion && region is not null ? _texts.IdOf(region) : -1,
-                Country = byCountry && country is not null ? _texts.IdOf(country) : -1,
-            };
+                rows.Add(_rowOfGroup[i] = RowOf(placed, _sums[i]));
+                continue;
+            }
+
             ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(merged, placed, out var exists);
             if (exists)
             {
-                row!.Grants += sum.Grants;
-                row.Amount += sum.Amount;
+                row!.Grants += _sums[i].Grants;
+                row.Amount += _sums[i].Amount;
             }
             else
             {
-                row = RowOf(placed, sum);
+                row = RowOf(placed, _sums[i]);
             }
 
             _rowOfGroup[i] = row;
         }
 
-        return ReadsCountry ? [.. merged.Values] : [.. _rowOfGroup.Select(r => r!)];
+        return merged is null ? rows : [.. merged.Values];
+    }
+
+    /// <summary>
+    /// What each recipient country text read becomes in the report, at its text id + 1 (0 for no country): whether its
+    /// grants pass the region and country filters, and the region and country (text ids, −1 when not grouped by) its
+    /// groups fall under; and whether two kept texts fall under the same place, so that their groups must be merged.
+    /// </summary>
+    private ((bool Kept, int Region, int Country)[] PlaceOf, bool Merges) PlacesOfTexts(
+        Dictionary<int, (string? Alpha2, string? Region)> places
+    )
+    {
+        var byRegion = q.GroupBy.Contains("region");
+        var byCountry = q.GroupBy.Contains("country");
+        var resolved = new Dictionary<int, (bool Kept, int Region, int Country)>();
+        foreach (var id in places.Keys.Append(-1))
+        {
+            var (alpha2, region) = id >= 0 ? places[id] : (null, null);
+            var kept = (q.Region is null || region == q.Region) && (q.Country is null || alpha2 == q.Country);
+            var country = alpha2 ?? (id >= 0 ? _texts[id] : null);
+            resolved[id] = (
+                kept,
+                byRegion && region is not null ? _texts.IdOf(region) : -1,
+                byCountry && country is not null ? _texts.IdOf(country) : -1
+            );
+        }
+
+        var placeOf = new (bool Kept, int Region, int Country)[_texts.Count + 1];
+        foreach (var (id, place) in resolved)
+        {
+            placeOf[id + 1] = place;
+        }
+
+        var keptPlaces = resolved.Values.Where(p => p.Kept).ToList();
+        return (placeOf, keptPlaces.DistinctBy(p => (p.Region, p.Country)).Count() < keptPlaces.Count);
     }
 
     /// <summary>
