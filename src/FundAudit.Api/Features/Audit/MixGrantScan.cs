@@ -213,7 +213,8 @@ internal sealed partial class MixGrantScan(
         for (var i = 0; i < _keys.Count; i++)
         {
             var key = _keys[i];
-            var (kept, region, country) = placeOf[key.Country + 1];
+            var (kept, region, country) = placeOf[key.Country + 1]
+                ?? throw new InvalidOperationException($"Recipient country text {key.Country} was not resolved.");
             if (!kept)
             {
                 continue;
@@ -246,9 +247,11 @@ internal sealed partial class MixGrantScan(
     /// <summary>
     /// What each recipient country text read becomes in the report, at its text id + 1 (0 for no country): whether its
     /// grants pass the region and country filters, and the region and country (text ids, −1 when not grouped by) its
-    /// groups fall under; and whether two kept texts fall under the same place, so that their groups must be merged.
+    /// groups fall under (null for every other text: the resolving statement answers each country text it is given, so
+    /// a group whose country is null here is a fault, not a grant to leave out); and whether two kept texts fall under
+    /// the same place, so that their groups must be merged.
     /// </summary>
-    private ((bool Kept, int Region, int Country)[] PlaceOf, bool Merges) PlacesOfTexts(
+    private ((bool Kept, int Region, int Country)?[] PlaceOf, bool Merges) PlacesOfTexts(
         Dictionary<int, (string? Alpha2, string? Region)> places
     )
     {
@@ -267,7 +270,7 @@ internal sealed partial class MixGrantScan(
             );
         }
 
-        var placeOf = new (bool Kept, int Region, int Country)[_texts.Count + 1];
+        var placeOf = new (bool Kept, int Region, int Country)?[_texts.Count + 1];
         foreach (var (id, place) in resolved)
         {
             placeOf[id + 1] = place;
