@@ -111,15 +111,23 @@ internal sealed class SqliteRowCursor : IRowCursor
     private DateOnly _lastDateValue;
     private bool _hasDate;
 
-    private SqliteRowCursor(sqlite3_stmt statement) => _statement = statement;
+    private readonly IntPtr _handle;
 
-    public bool IsNull(int ordinal) => raw.sqlite3_column_type(_statement, ordinal) == raw.SQLITE_NULL;
+    private SqliteRowCursor(sqlite3_stmt statement)
+    {
+        _statement = statement;
+        _handle = statement.DangerousGetHandle();
+    }
 
-    public long Int64(int ordinal) => raw.sqlite3_column_int64(_statement, ordinal);
+    public bool IsNull(int ordinal) => SqliteColumns.Type(_handle, ordinal) == raw.SQLITE_NULL;
+
+    public long Int64(int ordinal) => SqliteColumns.Int64(_handle, ordinal);
+
+    private ReadOnlySpan<byte> Bytes(int ordinal) => SqliteColumns.Bytes(_handle, ordinal);
 
     public DateOnly Date(int ordinal)
     {
-        var bytes = raw.sqlite3_column_blob(_statement, ordinal);
+        var bytes = Bytes(ordinal);
         if (bytes.Length < 10)
         {
             throw new FormatException("Not a date (yyyy-MM-dd).");
@@ -139,7 +147,7 @@ internal sealed class SqliteRowCursor : IRowCursor
 
     public bool TextIs(int ordinal, string value)
     {
-        var bytes = raw.sqlite3_column_blob(_statement, ordinal);
+        var bytes = Bytes(ordinal);
         if (bytes.Length != value.Length)
         {
             // not ASCII: compare decoded
@@ -157,7 +165,7 @@ internal sealed class SqliteRowCursor : IRowCursor
         return true;
     }
 
-    public string Text(int ordinal) => Encoding.UTF8.GetString(raw.sqlite3_column_blob(_statement, ordinal));
+    public string Text(int ordinal) => Encoding.UTF8.GetString(Bytes(ordinal));
 
     public long[] Int64s(int ordinal) => throw new NotSupportedException("SQLite has no array of integers.");
 
@@ -195,7 +203,8 @@ internal sealed class SqliteRowCursor : IRowCursor
             var cursor = new SqliteRowCursor(statement);
             int rc;
             var rows = 0;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            var handle = statement.DangerousGetHandle();
+            while ((rc = SqliteColumns.Step(handle)) == raw.SQLITE_ROW)
             {
                 if ((++rows & 0xFFF) == 0)
                 {
