@@ -102,22 +102,17 @@ internal sealed class DataReaderCursor(DbDataReader reader) : IRowCursor
 /// <summary>
 /// SQLite through its C API on the connection's handle (as the bulk loader does): integers straight from the
 /// row, text compared as UTF-8 bytes in place, dates parsed once per distinct value. The SQL takes @name
-/// parameters, which SQLite binds by name.
+/// parameters, which SQLite binds by name. The cursor reads the statement's raw handle (<see cref="SqliteColumns"/>)
+/// and lives only inside <see cref="ReadAsync"/>, whose <c>using</c> holds the statement until the last row.
 /// </summary>
 internal sealed class SqliteRowCursor : IRowCursor
 {
-    private readonly sqlite3_stmt _statement;
+    private readonly IntPtr _handle;
     private readonly byte[] _lastDate = new byte[10];
     private DateOnly _lastDateValue;
     private bool _hasDate;
 
-    private readonly IntPtr _handle;
-
-    private SqliteRowCursor(sqlite3_stmt statement)
-    {
-        _statement = statement;
-        _handle = statement.DangerousGetHandle();
-    }
+    private SqliteRowCursor(IntPtr handle) => _handle = handle;
 
     public bool IsNull(int ordinal) => SqliteColumns.Type(_handle, ordinal) == raw.SQLITE_NULL;
 
@@ -200,10 +195,10 @@ internal sealed class SqliteRowCursor : IRowCursor
                 Check(connection, SqliteValues.Bind(statement, index, value));
             }
 
-            var cursor = new SqliteRowCursor(statement);
+            var handle = statement.DangerousGetHandle();
+            var cursor = new SqliteRowCursor(handle);
             int rc;
             var rows = 0;
-            var handle = statement.DangerousGetHandle();
             while ((rc = SqliteColumns.Step(handle)) == raw.SQLITE_ROW)
             {
                 if ((++rows & 0xFFF) == 0)
