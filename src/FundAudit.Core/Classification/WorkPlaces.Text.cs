@@ -49,27 +49,68 @@ internal sealed partial class WorkPlaces
         }
     }
 
-    // "place 'Nairobi': Nairobi City, a constituent country or state of KE", written once per name and place read.
-    private static readonly Kept<(string Name, string Place, SubPlaceKind Kind, string Country), string> PlaceLines =
-        new(static k => $"place '{k.Name}': {Describe(k.Place, k.Kind, k.Country)}");
+    // "place 'Nairobi': Nairobi City, a county of KE", written once per name and place read.
+    private static readonly Kept<
+        (string Name, string Place, SubPlaceKind Kind, string Country, string? Code),
+        string
+    > PlaceLines = new(static k => $"place '{k.Name}': {Describe(k.Place, k.Kind, k.Country, k.Code)}");
 
-    private static string PlaceLine(string name, SubPlace p) => PlaceLines[(name, p.Name, p.Kind, p.Country.Alpha2)];
+    private static string PlaceLine(string name, SubPlace p) =>
+        PlaceLines[(name, p.Name, p.Kind, p.Country.Alpha2, p.Code)];
 
-    internal static string Describe(SubPlace p) => Describe(p.Name, p.Kind, p.Country.Alpha2);
+    internal static string Describe(SubPlace p) => Describe(p.Name, p.Kind, p.Country.Alpha2, p.Code);
 
-    private static string Describe(string name, SubPlaceKind kind, string country) =>
+    private static string Describe(string name, SubPlaceKind kind, string country, string? code) =>
         kind switch
         {
             SubPlaceKind.CountryWide => $"the whole of {country}",
-            _ => $"{name}, {KindName(kind)} of {country}",
+            _ => $"{name}, {KindName(kind, country, Gazetteer.SubdivisionType(code))} of {country}",
         };
 
-    private static string KindName(SubPlaceKind kind) =>
-        kind switch
+    /// <summary>
+    /// What the place is: one of the UK's four constituent countries (TAXONOMY.md's term, whatever the list it came
+    /// from calls it); else an ISO 3166-2 subdivision's own type ("a county", "a state", "an autonomous region");
+    /// else the kind.
+    /// </summary>
+    internal static string KindName(SubPlaceKind kind, string country, string? subdivisionType) =>
+        (kind, country, subdivisionType) switch
         {
-            SubPlaceKind.ConstituentCountry => "a constituent country or state",
-            SubPlaceKind.Region => "a region",
-            SubPlaceKind.District => "a district",
+            (SubPlaceKind.ConstituentCountry, "GB", _) => "a constituent country",
+            (_, _, { Length: > 0 } type) => WithArticle(type, country),
+            (SubPlaceKind.ConstituentCountry, _, _) => "a first-level subdivision",
+            (SubPlaceKind.Region, _, _) => "a region",
+            (SubPlaceKind.District, _, _) => "a district",
             _ => "a locality",
         };
+
+    /// <summary>
+    /// iso-codes' type as a noun phrase: "County" → "a county", "Autonomous region" → "an autonomous region",
+    /// "Unitary authority" → "a unitary authority", "London borough" and "Pakistan administered area" (a name of
+    /// <paramref name="country"/> or of a place in it kept as written),
+    /// "Islands, groups of islands" → "a group of islands", "Districts under republic administration" → "one of the
+    /// districts under republic administration".
+    /// </summary>
+    internal static string WithArticle(string type, string country)
+    {
+        if (type.StartsWith("Islands, ", StringComparison.Ordinal))
+        {
+            return "a group of islands";
+        }
+
+        var space = type.IndexOf(' ');
+        var first = space < 0 ? type : type[..space];
+        var named =
+            Geography.Countries.TryResolve(first, out _)
+            || Gazetteer.Candidates(first).Any(p => p.Country.Alpha2 == country && p.Name == first);
+        var phrase = named ? type : char.ToLowerInvariant(type[0]) + type[1..];
+        if (first.EndsWith('s') && !first.EndsWith("ous", StringComparison.Ordinal))
+        {
+            return "one of the " + phrase;
+        }
+
+        var an =
+            phrase[0] is 'a' or 'e' or 'i' or 'o'
+            || (phrase[0] == 'u' && !phrase.StartsWith("uni", StringComparison.Ordinal));
+        return (an ? "an " : "a ") + phrase;
+    }
 }

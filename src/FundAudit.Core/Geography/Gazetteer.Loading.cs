@@ -185,6 +185,7 @@ public static partial class Gazetteer
         private readonly List<(string, Reading, bool)> phrases = new(40_000);
         private readonly HashSet<string> ordinary = new(StringComparer.Ordinal);
         private readonly Dictionary<string, SubPlace> byIso = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> types = new(StringComparer.Ordinal);
 
         /// <summary>The hand-written scopes (Data/scopes.tsv): "UK Wide", "London", "South West".</summary>
         public void AddScopes()
@@ -228,6 +229,7 @@ public static partial class Gazetteer
                 var display = bracket > 0 ? row[4][..bracket] : row[4];
                 var place = new SubPlace(display, country, kind, row[0]) { Parent = parent };
                 byIso[row[0]] = place;
+                types[row[0]] = row[2];
                 var reading = new Reading(place, Source.Subdivision, false);
                 foreach (
                     var form in (string[])
@@ -315,6 +317,7 @@ public static partial class Gazetteer
             new Index(
                 byKey.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal),
                 byIso.ToFrozenDictionary(StringComparer.Ordinal),
+                types.ToFrozenDictionary(StringComparer.Ordinal),
                 ordinary.ToFrozenSet(StringComparer.Ordinal),
                 [.. phrases]
             );

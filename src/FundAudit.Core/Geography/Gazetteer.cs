@@ -34,6 +34,7 @@ public static partial class Gazetteer
     private sealed record Index(
         FrozenDictionary<string, Reading[]> ByKey,
         FrozenDictionary<string, SubPlace> ByIsoCode,
+        FrozenDictionary<string, string> SubdivisionTypes,
         FrozenSet<string> OrdinaryWords,
         (string Name, Reading Reading, bool TextSafe)[] PhraseCandidates
     );
@@ -50,6 +51,13 @@ public static partial class Gazetteer
 
     /// <summary>Loads every table now (otherwise the first call does): for start-up, tests and timing.</summary>
     public static int Warm() => Data.Value.ByKey.Count;
+
+    /// <summary>
+    /// The type iso-codes gives the ISO 3166-2 subdivision <paramref name="isoCode"/> ("County" for "KE-47",
+    /// "State" for "MX-OAX", "Metropolitan department" for "FR-75C"); null for any other code or none.
+    /// </summary>
+    public static string? SubdivisionType(string? isoCode) =>
+        isoCode is not null && Data.Value.SubdivisionTypes.TryGetValue(isoCode, out var type) ? type : null;
 
     /// <summary>
     /// Resolves a geography code: an ISO 3166-2 code ("KE-21", "GB-LBH"), an ONS code ("E09000022" → Lambeth, a
