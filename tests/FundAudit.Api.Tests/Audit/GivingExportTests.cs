@@ -442,6 +442,63 @@ public abstract class GivingExportTests<TApp>(TApp app)
             Assert.DoesNotContain(kept, anonymous, StringComparison.OrdinalIgnoreCase);
         }
     }
+
+    [Fact]
+    public async Task A_web_address_written_without_its_scheme_is_published_with_http()
+    {
+        // As real publishers write them (Lloyds Bank Foundation's "www.…" recipients): the schema's URI fields need a
+        // scheme, so the export gives one rather than dropping the address; what is no web address stays out.
+        var publisher = await app.CreateTenantAsync();
+        var grant = Prevention("SCHEMELESS-1", 900m, "GBP", "2025-01-20");
+        grant["url"] = " www.schemeless.example.org/grants/1 ";
+        grant["dataSource"] = "schemeless.example.org/data.json";
+        grant["grantProgramme"] = new JsonArray(
+            new JsonObject { ["title"] = "Open", ["url"] = "https://schemeless.example.org/open" }
+        );
+        grant["recipientOrganization"] = new JsonArray(
+            new JsonObject
+            {
+                ["id"] = "GB-CHC-1112223",
+                ["name"] = "Schemeless Trust",
+                ["url"] = "schemeless-trust.org.uk",
+            }
+        );
+        var notAddresses = new[] { "info@schemeless.example.org", "N/A", "see our website", "ftp://files.example.org" };
+        var others = notAddresses.Select(
+            (text, i) =>
+            {
+                var other = Prevention($"SCHEMELESS-NOT-{i}", 100m, "GBP", "2025-01-21");
+                other["url"] = text;
+                return other;
+            }
+        );
+        await HttpAssert.OkJsonAsync(await publisher.Client.PostPackageAsync(Giving.Package([grant, .. others])));
+
+        var package = JsonNode.Parse(
+            await publisher.Client.GetStringAsync("/api/audit/export/360giving.json?" + Period)
+        )!;
+        Assert.Empty(GivingSchema.Problems(package.AsObject()));
+        var byId = package["grants"]!.AsArray().ToDictionary(g => g!["id"]!.GetValue<string>(), g => g!);
+        var published = byId["SCHEMELESS-1"];
+        Assert.Equal("http://www.schemeless.example.org/grants/1", published["url"]?.GetValue<string>());
+        Assert.Equal("http://schemeless.example.org/data.json", published["dataSource"]?.GetValue<string>());
+        Assert.Equal(
+            "https://schemeless.example.org/open",
+            published["grantProgramme"]![0]!["url"]?.GetValue<string>()
+        );
+        Assert.Equal(
+            "http://schemeless-trust.org.uk",
+            published["recipientOrganization"]![0]!["url"]?.GetValue<string>()
+        );
+        for (var i = 0; i < notAddresses.Length; i++)
+        {
+            Assert.Null(byId[$"SCHEMELESS-NOT-{i}"]["url"]);
+        }
+
+        var csv = await publisher.Client.GetStringAsync("/api/audit/export/360giving.csv?" + Period);
+        Assert.Contains("http://www.schemeless.example.org/grants/1", csv, StringComparison.Ordinal);
+        Assert.Contains("http://schemeless-trust.org.uk", csv, StringComparison.Ordinal);
+    }
 }
 
 [Collection(SharedApps.Sqlite3)]
