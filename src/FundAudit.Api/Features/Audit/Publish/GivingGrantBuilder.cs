@@ -70,7 +70,10 @@ internal static class GivingGrantBuilder
     {
         var stored = Stored(row);
         var g = Common(row, row.PjIdentifier, row.PjTitle, Or(row.PjDescription, NoDescription));
-        if ((Text(stored, "url") ?? KeptAsideColumns.Text(stored, "url")) is { } text && WebAddress(text) is { } url)
+        if (
+            (Text(stored, "url") ?? KeptAsideColumns.Text(stored, "url")) is { } text
+            && WebAddresses.Published(text) is { } url
+        )
         {
             g["url"] = url;
         }
@@ -216,7 +219,7 @@ internal static class GivingGrantBuilder
 
         if (
             (Text(stored, "url") ?? KeptAsideColumns.Text(grant, "recipientOrganization", "0", "url")) is { } text
-            && WebAddress(text) is { } url
+            && WebAddresses.Published(text) is { } url
         )
         {
             o["url"] = url;
@@ -373,37 +376,6 @@ internal static class GivingGrantBuilder
         o?[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
 
     private static string Or(string? value, string otherwise) => string.IsNullOrWhiteSpace(value) ? otherwise : value;
-
-    /// <summary>
-    /// <paramref name="text"/> as the absolute http(s) address the standard's URI fields need, or null. A web address
-    /// written without its scheme, as publishers often do (<c>www.example.org</c>, <c>example.org/grants</c>: 2,011
-    /// recipients' addresses in four real files), is given <c>http://</c>, as a browser or Django's URLField reads it
-    /// (a site served over https redirects); text with white space, an <c>@</c> (an e-mail address), another scheme, or
-    /// a host without a dot and a top-level name of letters stays out.
-    /// </summary>
-    public static string? WebAddress(string text)
-    {
-        var trimmed = text.Trim();
-        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-        {
-            return trimmed;
-        }
-
-        if (trimmed.Contains("://", StringComparison.Ordinal) || trimmed.Any(c => char.IsWhiteSpace(c) || c == '@'))
-        {
-            return null;
-        }
-
-        var written = "http://" + trimmed;
-        return
-            Uri.TryCreate(written, UriKind.Absolute, out uri)
-            && uri.HostNameType == UriHostNameType.Dns
-            && uri.Host.LastIndexOf('.') is > 0 and var dot
-            && uri.Host[(dot + 1)..] is { Length: >= 2 } top
-            && top.All(char.IsAsciiLetter)
-            ? written
-            : null;
-    }
 
     private static decimal Major(long minor, string currency) =>
         Currencies.IsKnown(currency) ? MinorUnits.ToDecimal(minor, currency) : minor;

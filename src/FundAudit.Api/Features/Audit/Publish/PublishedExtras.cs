@@ -31,7 +31,7 @@ internal static class PublishedExtras
         }
 
         var code = Text(stored, "grantProgramme", "0", "code");
-        var url = Text(stored, "grantProgramme", "0", "url") is { } u ? GivingGrantBuilder.WebAddress(u) : null;
+        var url = Text(stored, "grantProgramme", "0", "url") is { } u ? WebAddresses.Published(u) : null;
         if (code is not null || url is not null)
         {
             var programme = (g["grantProgramme"] ??= new JsonArray(new JsonObject()))[0]!;
@@ -64,7 +64,7 @@ internal static class PublishedExtras
             g["dateModified"] = at.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
         }
 
-        if (Text(stored, "dataSource") is { } text && GivingGrantBuilder.WebAddress(text) is { } source)
+        if (Text(stored, "dataSource") is { } text && WebAddresses.Published(text) is { } source)
         {
             g["dataSource"] = source;
         }
