@@ -357,6 +357,7 @@ public abstract class GivingExportTests<TApp>(TApp app)
             ["addressRegion"] = "Roundshire",
             ["addressCountry"] = "GB",
             ["postalCode"] = "RT1 2AB",
+            ["organisationType"] = "Charitable Incorporated Organisation", // as Power to Change publishes it
             ["url"] = "https://round.example.org",
         };
         grant["amountAppliedFor"] = 3000;

@@ -34,6 +34,7 @@ internal static class GivingCsv
         ("Recipient Org:Country", ["recipientOrganization", "0", "addressCountry"]),
         ("Recipient Org:Postal Code", ["recipientOrganization", "0", "postalCode"]),
         ("Recipient Org:Description", ["recipientOrganization", "0", "description"]),
+        ("Recipient Org:Organisation Type", ["recipientOrganization", "0", "organisationType"]),
         ("Recipient Org:Web Address", ["recipientOrganization", "0", "url"]),
         ("Recipient Ind:Identifier", ["recipientIndividual", "id"]),
         ("Recipient Ind:Name", ["recipientIndividual", "name"]),

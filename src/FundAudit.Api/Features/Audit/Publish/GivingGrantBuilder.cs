@@ -50,6 +50,7 @@ internal static class GivingGrantBuilder
         "addressCountry",
         "postalCode",
         "department",
+        "organisationType",
     ];
 
     private static readonly string[] LocationTexts = ["id", "name", "geoCode", "geoCodeType"];
