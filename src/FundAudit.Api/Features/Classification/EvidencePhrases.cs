@@ -206,7 +206,7 @@ internal static class EvidencePhrases
     ];
 
     /// <summary>
-    /// Version 2 (marker <see cref="EvidenceCodec.Marker2"/>): version 1 as it is, then more phrases behind
+    /// Version 2 (marker <see cref="EvidenceCodec.Marker2"/>): version 1 as it is, then 24 phrases behind
     /// <see cref="EvidenceCodec.Escape2"/>: what the place lines call an ISO 3166-2 subdivision since 7 December
     /// ("Nairobi City, a county of KE" where version 1's lines said "a constituent country or state"; without them
     /// those lines cost the benchmark's grants 23 bytes each). Version 1's codes mean the same in it, so rows of either
@@ -238,6 +238,7 @@ internal static class EvidencePhrases
         ", an oblast of ",
         ", a division of ",
         ", a territory of ",
+        ", a metropolitan region of ",
     ];
 
     /// <summary>How many phrases take one character.</summary>

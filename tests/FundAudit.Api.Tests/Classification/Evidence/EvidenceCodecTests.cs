@@ -161,7 +161,7 @@ public sealed class EvidenceCodecTests
     }
 
     private const string PinnedFingerprint = "E986F04CFF979E6CDA053EE51474FB42DF4B8FE8379EE46D91608867CFAAC458";
-    private const string PinnedFingerprint2 = "2FBF4E8B9C60CB774938EC2101D087F1ED4E14FE509A7C588E3AED84B9E19132";
+    private const string PinnedFingerprint2 = "8BC0589FA344A1B8E9235C7F3A156B94B5CE48720BA2F54B8E2EDC63B07ADE74";
 
     private static List<IReadOnlyList<string>> ReadEngineEvidence()
     {
