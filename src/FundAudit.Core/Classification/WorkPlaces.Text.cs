@@ -58,7 +58,11 @@ internal sealed partial class WorkPlaces
     private static string PlaceLine(string name, SubPlace p) =>
         PlaceLines[(name, p.Name, p.Kind, p.Country.Alpha2, p.Code)];
 
-    internal static string Describe(SubPlace p) => Describe(p.Name, p.Kind, p.Country.Alpha2, p.Code);
+    // "Nairobi City, a county of KE" once per place (a place code's evidence line on every grant that has it).
+    private static readonly Kept<(string Place, SubPlaceKind Kind, string Country, string? Code), string> Descriptions =
+        new(static k => Describe(k.Place, k.Kind, k.Country, k.Code));
+
+    internal static string Describe(SubPlace p) => Descriptions[(p.Name, p.Kind, p.Country.Alpha2, p.Code)];
 
     private static string Describe(string name, SubPlaceKind kind, string country, string? code) =>
         kind switch

@@ -36,15 +36,22 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
         public long Amount { get; init; }
     }
 
+    /// <summary>With and without corrections (the report-currency statement joins them only when the period has
+    /// any); E-7 shares E-1's place and classes but its level, so a statement that lost the level would merge them.
+    /// </summary>
     [Theory]
-    [InlineData("programme")]
-    [InlineData("country")]
-    [InlineData("level,country")]
-    [InlineData("region,purpose")]
-    [InlineData("country,programme,flexible")]
-    public async Task The_mix_equals_a_from_scratch_conversion_by_day(string groupBy)
+    [InlineData("programme", true)]
+    [InlineData("country", true)]
+    [InlineData("level,country", true)]
+    [InlineData("region,purpose", true)]
+    [InlineData("country,programme,flexible", true)]
+    [InlineData("country", false)]
+    [InlineData("level,country", false)]
+    [InlineData("region,purpose", false)]
+    [InlineData("region,flexible", false)]
+    public async Task The_mix_equals_a_from_scratch_conversion_by_day(string groupBy, bool corrected)
     {
-        var tenant = await SeedAsync();
+        var tenant = await SeedAsync(corrected);
         var mix = await HttpAssert.OkJsonAsync(
             await tenant.Client.GetAsync($"/api/audit/mix?from=2024-01-01&to=2024-12-31&currency=EUR&groupBy={groupBy}")
         );
@@ -66,7 +73,7 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
             $"groupBy={groupBy}: cells\n{string.Join("\n", actual)}\ndiffer from scratch\n{string.Join("\n", expected)}"
         );
         Assert.Equal(expected.Sum(c => c.Amount), mix.GetProperty("totals").GetProperty("amountMinor").GetInt64());
-        Assert.Equal(12, mix.GetProperty("totals").GetProperty("grants").GetInt64());
+        Assert.Equal(13, mix.GetProperty("totals").GetProperty("grants").GetInt64());
 
         // The EUR grants (three days; E-1 and E-5 in the same group on two days) come summed by the report's
         // groups: one row per group, whatever the day.
@@ -92,7 +99,7 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
     private static void AssertOneRowPerGroup(IEnumerable<MixRow> rows)
     {
         var eur = rows.ToList();
-        Assert.Equal(6, eur.Sum(r => r.Grants));
+        Assert.Equal(7, eur.Sum(r => r.Grants));
         Assert.Equal(
             eur.Count,
             eur.Select(r => (r.Level, r.Purpose, r.Flexible, r.Region, r.Country, r.Programme)).Distinct().Count()
@@ -158,11 +165,12 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
     private static decimal RateOf(Group g) => UsdGbpBase[g.Currency] + (g.AwardDate.Day * 0.0137m);
 
     /// <summary>
-    /// Twelve grants: six in EUR and six in USD or GBP over three days, in countries spelled several ways (or
+    /// Thirteen grants: seven in EUR and six in USD or GBP over three days, in countries spelled several ways (or
     /// unknown, or missing) and two programmes (one missing), two of them (E-1, E-5) alike but on different days,
-    /// with corrections of one EUR and one USD grant; and the rates of USD and GBP for each of the three days.
+    /// with corrections of one EUR and one USD grant when <paramref name="corrected"/>; and the rates of USD and GBP
+    /// for each of the three days.
     /// </summary>
-    private async Task<Tenant> SeedAsync()
+    private async Task<Tenant> SeedAsync(bool corrected)
     {
         var tenant = await app.CreateTenantAsync();
         (string Id, string Currency, string Day, string? Country, string? Programme)[] grants =
@@ -179,6 +187,7 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
             ("U-4", "USD", "2024-05-01", "HN", "Protection"),
             ("P-1", "GBP", "2024-05-02", "KE", null),
             ("P-2", "GBP", "2024-05-03", "Honduras", "Shelter"),
+            ("E-7", "EUR", "2024-05-03", "HN", "Protection"), // E-1's place and classes, national (below)
         ];
         var package = Giving.Package([
             .. grants.Select(
@@ -190,6 +199,15 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
         ]);
         await HttpAssert.OkJsonAsync(await tenant.Client.PostPackageAsync(package));
         await MixSeed.PlaceAsync(app, tenant, grants.Select(g => (g.Id, g.Country, g.Programme)));
+        await using (var connection = await app.Services.GetRequiredService<Db>().OpenAsync())
+        {
+            // A second level among grants of one country, purpose and flexibility (re-classification's UPDATE: the
+            // triggers keep the daily totals).
+            await connection.ExecuteAsync(
+                "UPDATE grants SET level = 'national' WHERE funder_id = @FunderId AND identifier = 'E-7'",
+                new { tenant.FunderId }
+            );
+        }
 
         var csv = new StringBuilder("date,currency,rate_to_base,base\n");
         foreach (var day in new[] { 1, 2, 3 })
@@ -204,8 +222,16 @@ public abstract class MixReportCurrencyTests<TApp>(TApp app)
         await HttpAssert.OkJsonAsync(
             await tenant.Client.PostAsync("/api/audit/rates", PortfolioWrites.Csv(csv.ToString()))
         );
-        await MixSeed.CorrectAsync(tenant, "E-2", new JsonObject { ["level"] = "regional", ["flexible"] = true });
-        await MixSeed.CorrectAsync(tenant, "U-1", new JsonObject { ["purpose"] = "collective", ["flexible"] = false });
+        if (corrected)
+        {
+            await MixSeed.CorrectAsync(tenant, "E-2", new JsonObject { ["level"] = "regional", ["flexible"] = true });
+            await MixSeed.CorrectAsync(
+                tenant,
+                "U-1",
+                new JsonObject { ["purpose"] = "collective", ["flexible"] = false }
+            );
+        }
+
         return tenant;
     }
 }

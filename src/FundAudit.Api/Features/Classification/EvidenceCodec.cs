@@ -18,12 +18,17 @@ namespace FundAudit.Api.Features.Classification;
 /// triggers, migration 0019, read its reason from the JSON text) are stored as a JSON array of strings, the form every
 /// row had before this codec; <see cref="Decode"/> reads both forms, so rows written
 /// before it still read. The phrase table is part of the stored format: never change or reorder it; a new table needs
-/// a new marker.
+/// a new marker (version 2 appended phrases to version 1 under <see cref="Marker2"/>).
 /// </summary>
 internal static class EvidenceCodec
 {
-    /// <summary>The first character of the compact form (a JSON array starts with <c>[</c>).</summary>
+    /// <summary>The first character of the compact form written with version 1 of the phrase table (a JSON array
+    /// starts with <c>[</c>): rows written before 7 December.</summary>
     public const char Marker = '\u0001';
+
+    /// <summary>The first character of the compact form written with version 2 of the phrase table
+    /// (<see cref="EvidencePhrases.Version2"/>): what <see cref="Encode"/> writes now.</summary>
+    public const char Marker2 = '\u0002';
 
     /// <summary>Between two lines.</summary>
     public const char LineSeparator = '\u001E';
@@ -47,8 +52,9 @@ internal static class EvidenceCodec
     private const int ThirdTier = OneCharCodes + EvidencePhrases.BehindEscape;
     private const int MaxKeptLines = 8192;
 
-    /// <summary>Version 1 of the phrase table, most frequent first (the first 28 take one character).</summary>
-    internal static readonly string[] Phrases = EvidencePhrases.Version1;
+    /// <summary>Version 2 of the phrase table: version 1, most frequent first (the first 27 take one character),
+    /// then the phrases version 2 appended. Rows of both versions are read with it.</summary>
+    internal static readonly string[] Phrases = EvidencePhrases.Version2;
 
     // For each first character, the phrases that start with it, longest first (greedy longest match).
     private static readonly Dictionary<char, (string Phrase, string Code)[]> ByFirstChar = Phrases
@@ -77,7 +83,7 @@ internal static class EvidenceCodec
         }
 
         var kept = _encodedLines ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        var text = (_text ??= new StringBuilder(256)).Clear().Append(Marker); // one per thread, reused
+        var text = (_text ??= new StringBuilder(256)).Clear().Append(Marker2); // one per thread, reused
         for (var i = 0; i < evidence.Count; i++)
         {
             var line = evidence[i];
@@ -124,7 +130,7 @@ internal static class EvidenceCodec
             return [];
         }
 
-        if (stored[0] != Marker)
+        if (stored[0] is not (Marker or Marker2))
         {
             return JsonSerializer.Deserialize<List<string>>(stored) ?? [];
         }

@@ -74,7 +74,7 @@ public sealed class EvidenceCodecTests
             StringComparison.Ordinal
         );
         Assert.Equal("[]", ClassificationNames.Evidence([]));
-        Assert.Equal(EvidenceCodec.Marker, ClassificationNames.Evidence(["one"])[0]);
+        Assert.Equal(EvidenceCodec.Marker2, ClassificationNames.Evidence(["one"])[0]);
     }
 
     /// <summary>
@@ -90,7 +90,36 @@ public sealed class EvidenceCodecTests
             ClassificationNames.Evidence(evidence)
         );
         Assert.Equal(evidence, EvidenceCodec.Decode(ClassificationNames.Evidence(evidence)));
-        Assert.Equal(EvidenceCodec.Marker, ClassificationNames.Evidence(["place 'Cauca': Cauca"])[0]);
+        Assert.Equal(EvidenceCodec.Marker2, ClassificationNames.Evidence(["place 'Cauca': Cauca"])[0]);
+    }
+
+    /// <summary>
+    /// Rows written with version 1 of the phrase table (marker U+0001, before 7 December) read the same lines: version
+    /// 2 only appends phrases. Such a row is what the encoder writes for evidence that uses none of the appended ones,
+    /// under the first marker. Version 2's place lines are stored shorter than without its phrases.
+    /// </summary>
+    [Fact]
+    public void Rows_of_the_first_phrase_table_read_the_same_lines_and_the_second_saves_the_subdivision_types()
+    {
+        var appended = EvidencePhrases.Version2[EvidencePhrases.Version1.Length..];
+        var checkedRows = 0;
+        foreach (var evidence in EngineEvidence.Value.Take(2_000))
+        {
+            var stored = ClassificationNames.Evidence(evidence);
+            if (stored[0] != EvidenceCodec.Marker2 || evidence.Any(l => appended.Any(p => l.Contains(p))))
+            {
+                continue;
+            }
+
+            Assert.Equal(evidence, EvidenceCodec.Decode(EvidenceCodec.Marker + stored[1..]));
+            checkedRows++;
+        }
+
+        Assert.True(checkedRows > 1_000, $"{checkedRows} rows checked");
+        string[] county = ["place 'Nairobi': Nairobi City, a county of KE"];
+        var compact = ClassificationNames.Evidence(county);
+        Assert.Equal(county, EvidenceCodec.Decode(compact));
+        Assert.True(compact.Length < county[0].Length - ", a county of ".Length, compact);
     }
 
     [Fact]
@@ -114,6 +143,7 @@ public sealed class EvidenceCodecTests
     public void The_phrase_table_is_fixed_distinct_and_fits_the_codes()
     {
         var phrases = EvidenceCodec.Phrases;
+        Assert.Equal(EvidencePhrases.Version1, phrases[..EvidencePhrases.Version1.Length]);
         Assert.Equal(27, EvidencePhrases.OneCharacter); // U+0002–U+001C; U+001D, U+001E and U+001F have other uses
         Assert.InRange(EvidencePhrases.BehindEscape, 1, 94);
         var third = phrases.Length - EvidencePhrases.OneCharacter - EvidencePhrases.BehindEscape;
@@ -124,11 +154,14 @@ public sealed class EvidenceCodecTests
             var saves = Encoding.UTF8.GetByteCount(phrases[i]) > (i < EvidencePhrases.OneCharacter ? 1 : 2);
             Assert.True(saves && !phrases[i].Any(char.IsControl), phrases[i]);
         }
-        var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", phrases))));
-        Assert.Equal(PinnedFingerprint, fingerprint);
+        static string Fingerprint(string[] table) =>
+            Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", table))));
+        Assert.Equal(PinnedFingerprint, Fingerprint(EvidencePhrases.Version1));
+        Assert.Equal(PinnedFingerprint2, Fingerprint(EvidencePhrases.Version2));
     }
 
     private const string PinnedFingerprint = "E986F04CFF979E6CDA053EE51474FB42DF4B8FE8379EE46D91608867CFAAC458";
+    private const string PinnedFingerprint2 = "8BC0589FA344A1B8E9235C7F3A156B94B5CE48720BA2F54B8E2EDC63B07ADE74";
 
     private static List<IReadOnlyList<string>> ReadEngineEvidence()
     {

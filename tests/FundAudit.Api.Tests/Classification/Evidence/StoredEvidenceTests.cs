@@ -45,7 +45,7 @@ public abstract class StoredEvidenceTests<TApp>(TApp app)
             Assert.All(stored, s =>
                 Assert.True(
                     s == "[]"
-                        || s[0] == EvidenceCodec.Marker
+                        || s[0] == EvidenceCodec.Marker2
                         || (s[0] == '[' && s.Contains("\"unclassified: ", StringComparison.Ordinal)),
                     s
                 )
