@@ -54,7 +54,7 @@ public static partial class Gazetteer
 
     /// <summary>
     /// The type iso-codes gives the ISO 3166-2 subdivision <paramref name="isoCode"/> ("County" for "KE-47",
-    /// "State" for "MX-OAX", "Metropolitan department" for "FR-75C"); null for any other code or none.
+    /// "State" for "MX-OAX", "London borough" for "GB-LBH"); null for any other code or none.
     /// </summary>
     public static string? SubdivisionType(string? isoCode) =>
         isoCode is not null && Data.Value.SubdivisionTypes.TryGetValue(isoCode, out var type) ? type : null;
