@@ -68,8 +68,14 @@ internal sealed partial class WorkPlaces
         kind switch
         {
             SubPlaceKind.CountryWide => $"the whole of {country}",
+            SubPlaceKind.ConstituentCountry when code is EnglandAndWales =>
+                $"{name}, two constituent countries of {country}",
             _ => $"{name}, {KindName(kind, country, Gazetteer.SubdivisionType(code))} of {country}",
         };
+
+    /// <summary>The ONS code of England and Wales together (K04000001), which the gazetteer files as a constituent
+    /// country.</summary>
+    private const string EnglandAndWales = "K04000001";
 
     /// <summary>
     /// What the place is: one of the UK's four constituent countries (TAXONOMY.md's term, whatever the list it came

@@ -43,6 +43,19 @@ public sealed class PlaceEvidenceTests
     }
 
     [Fact]
+    public void England_and_Wales_are_two_constituent_countries()
+    {
+        Assert.Contains(
+            "place 'England and Wales': England and Wales, two constituent countries of GB",
+            Evidence(Named("England and Wales", "GB"), "GB")
+        );
+        var coded = Evidence(new BeneficiaryLocation(null, null, "K04000001", "CTRY"), "GB");
+        Assert.Contains(coded, e =>
+            e.EndsWith("England and Wales, two constituent countries of GB", StringComparison.Ordinal)
+        );
+    }
+
+    [Fact]
     public void An_ons_country_code_is_a_constituent_country()
     {
         var evidence = Evidence(new BeneficiaryLocation(null, null, "E92000001", "CTRY"), "GB");
