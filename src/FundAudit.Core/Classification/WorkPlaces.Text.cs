@@ -49,18 +49,18 @@ internal sealed partial class WorkPlaces
         }
     }
 
+    // "Nairobi City, a county of KE" once per place: a place code's evidence line, and the place lines below.
+    private static readonly Kept<(string Place, SubPlaceKind Kind, string Country, string? Code), string> Descriptions =
+        new(static k => Describe(k.Place, k.Kind, k.Country, k.Code));
+
     // "place 'Nairobi': Nairobi City, a county of KE", written once per name and place read.
     private static readonly Kept<
         (string Name, string Place, SubPlaceKind Kind, string Country, string? Code),
         string
-    > PlaceLines = new(static k => $"place '{k.Name}': {Describe(k.Place, k.Kind, k.Country, k.Code)}");
+    > PlaceLines = new(static k => $"place '{k.Name}': {Descriptions[(k.Place, k.Kind, k.Country, k.Code)]}");
 
     private static string PlaceLine(string name, SubPlace p) =>
         PlaceLines[(name, p.Name, p.Kind, p.Country.Alpha2, p.Code)];
-
-    // "Nairobi City, a county of KE" once per place (a place code's evidence line on every grant that has it).
-    private static readonly Kept<(string Place, SubPlaceKind Kind, string Country, string? Code), string> Descriptions =
-        new(static k => Describe(k.Place, k.Kind, k.Country, k.Code));
 
     internal static string Describe(SubPlace p) => Descriptions[(p.Name, p.Kind, p.Country.Alpha2, p.Code)];
 
@@ -68,14 +68,11 @@ internal sealed partial class WorkPlaces
         kind switch
         {
             SubPlaceKind.CountryWide => $"the whole of {country}",
-            SubPlaceKind.ConstituentCountry when code is EnglandAndWales =>
+            SubPlaceKind.ConstituentCountry
+                when OnsCodes.TryParse(code, out var ons) && ons.Scope == OnsScope.EnglandAndWales =>
                 $"{name}, two constituent countries of {country}",
             _ => $"{name}, {KindName(kind, country, Gazetteer.SubdivisionType(code))} of {country}",
         };
-
-    /// <summary>The ONS code of England and Wales together (K04000001), which the gazetteer files as a constituent
-    /// country.</summary>
-    private const string EnglandAndWales = "K04000001";
 
     /// <summary>
     /// What the place is: one of the UK's four constituent countries (TAXONOMY.md's term, whatever the list it came
