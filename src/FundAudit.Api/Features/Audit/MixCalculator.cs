@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Audit.Snapshots;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Money;
@@ -13,7 +14,12 @@ namespace FundAudit.Api.Features.Audit;
 /// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
 /// partial total.
 /// </summary>
-internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
+internal sealed partial class MixCalculator(
+    MixStore sums,
+    RateStore rates,
+    GrantSnapshots snapshots,
+    IOptions<AuditOptions> options
+)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
     public static readonly string[] Purposes =
@@ -72,8 +78,13 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
         CancellationToken ct
     )
     {
-        await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
-        var (rows, scan) = await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct);
+        var snapshot = ReadsSnapshot(q, medians) ? await snapshots.FreshAsync(funderId, ct) : null;
+        await using var grants = snapshot is null
+            ? MedianGrantsRead.Start(sums, funderId, q, medians, ct)
+            : MedianGrantsRead.KeptBySums(medians);
+        var (rows, scan) = snapshot is null
+            ? await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct)
+            : await sums.SumsAsync(snapshot, q, medians, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
         {
@@ -116,6 +127,14 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
                 );
             }) with { HasMedians = medians }, null);
     }
+
+    /// <summary>
+    /// Whether the report is one to answer from the funder's grants held in memory when they are fresh
+    /// (<see cref="GrantSnapshots"/>): every report that reads grants one by one (grouped or filtered by place or
+    /// programme, or with medians); not one the stored daily totals answer alone, nor one filtered by source.
+    /// </summary>
+    private static bool ReadsSnapshot(MixQuery q, bool medians) =>
+        q.Source is null && (medians || !MixFilter.ReadsDayTotals(q));
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
     public async Task<(RateBook Book, MissingRates? Missing)> PriceAsync(

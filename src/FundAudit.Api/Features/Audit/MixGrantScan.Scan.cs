@@ -82,6 +82,7 @@ internal sealed partial class MixGrantScan
         var later = new MixGrantScan(db, funderId, q, keepGrants, twoRanges: false)
         {
             _reportCurrency = _reportCurrency,
+            _snapshotTexts = _snapshotTexts,
         };
         foreach (var text in _texts.Values)
         {

@@ -82,11 +82,13 @@ internal sealed partial class MixGrantScan(
     public static bool Serves(MixQuery query) => query.Source is null;
 
     /// <summary>
-    /// Whether the recipient country is read and resolved: only to group by region or country. A place filter alone is
-    /// the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no country in their groups and no
-    /// resolving statement.
+    /// Whether the recipient country is read and resolved: to group by region or country, and from a snapshot to
+    /// filter by them (<see cref="Placed"/> keeps the grants whose resolved place the filter names). A place filter
+    /// alone over the database is the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no
+    /// country in their groups and no resolving statement.
     /// </summary>
-    private bool ReadsCountry => MixFilter.GroupsByPlace(q);
+    private bool ReadsCountry =>
+        MixFilter.GroupsByPlace(q) || (_snapshotTexts is not null && (q.Region is not null || q.Country is not null));
 
     private bool ReadsProgramme => q.GroupBy.Contains("programme");
 
