@@ -13,7 +13,7 @@ namespace FundAudit.Api.Features.Audit;
 /// </summary>
 internal sealed partial class MixGrantScan
 {
-    /// <summary>How many grants of a period the snapshot's scan sums on one thread; more in two, side by side.</summary>
+    /// <summary>How many grants of a period the snapshot's scan sums on one thread; more in two side by side.</summary>
     private const int GrantsPerThread = 200_000;
 
     /// <summary>Each snapshot text's number among this scan's texts (null when the scan reads the database).</summary>
@@ -22,8 +22,8 @@ internal sealed partial class MixGrantScan
     /// <summary>The sums of the report over <paramref name="snapshot"/>, one <see cref="MixRow"/> per group.</summary>
     public async Task<List<MixRow>> ReadAsync(GrantSnapshot snapshot, DbConnection connection, CancellationToken ct)
     {
-        _reportCurrency = q.GroupBy.Contains("year") ? -1 : _texts.IdOf(q.Currency);
-        _snapshotTexts = [.. snapshot.Texts.Select(_texts.IdOf)];
+        _reportCurrency = q.GroupBy.Contains("year") ? -1 : Texts.IdOf(q.Currency);
+        _snapshotTexts = [.. snapshot.Texts.Select(Texts.IdOf)];
         var programme = q.Programme is null ? -1 : snapshot.Find(q.Programme);
         var (start, end) = snapshot.Range(q.Period.From, q.Period.To);
         if (q.Programme is not null && programme < 0)

@@ -52,6 +52,12 @@ internal static class MixFlexible
             _ => -1,
         };
 
+    /// <summary>A grant's flexible column (NULL, 0 or not) as −1, 0 or 1.</summary>
+    public static int Of(IRowCursor row, int ordinal) =>
+        row.IsNull(ordinal) ? -1
+        : row.Int64(ordinal) != 0 ? 1
+        : 0;
+
     /// <summary>1, 0 or −1 as a row's flag: true, false or null (unclassified).</summary>
     public static bool? Flag(int flexible) =>
         flexible switch
@@ -136,9 +142,9 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>
-    /// The sums of the funder's report <paramref name="q"/> from its grants held in memory (<see cref="GrantSnapshot"/>),
-    /// and the scan, which keeps every grant's amount with <paramref name="medians"/>. The database only resolves the
-    /// recipient countries, when the report groups or filters by place.
+    /// The sums of the funder's report <paramref name="q"/> from its grants held in memory
+    /// (<see cref="GrantSnapshot"/>), and the scan, which keeps every grant's amount with <paramref name="medians"/>.
+    /// The database only resolves the recipient countries, when the report groups or filters by place.
     /// </summary>
     public async Task<(IReadOnlyList<MixRow> Rows, MixGrantScan Scan)> SumsAsync(
         GrantSnapshot snapshot,

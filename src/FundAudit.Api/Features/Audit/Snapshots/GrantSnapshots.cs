@@ -20,6 +20,9 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
 {
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>One build at a time in an instance: each reads a funder's every grant on a core of its own.</summary>
+    private readonly SemaphoreSlim _building = new(1);
     private long _clock;
 
     /// <summary>A funder's snapshot, its build, and when a report last used it.</summary>
@@ -116,6 +119,7 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
     {
         _stopping.Cancel();
         _stopping.Dispose();
+        _building.Dispose();
     }
 
     private async Task<(long Version, long Grants)> StoredAsync(long funderId, CancellationToken ct)
@@ -134,7 +138,17 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
     {
         try
         {
-            var snapshot = await GrantSnapshot.ReadAsync(db, funderId, version, grants, _stopping.Token);
+            await _building.WaitAsync(_stopping.Token);
+            GrantSnapshot snapshot;
+            try
+            {
+                snapshot = await GrantSnapshot.ReadAsync(db, funderId, version, grants, _stopping.Token);
+            }
+            finally
+            {
+                _building.Release();
+            }
+
             lock (entry)
             {
                 if (entry.Snapshot is null || entry.Snapshot.Version < snapshot.Version)
