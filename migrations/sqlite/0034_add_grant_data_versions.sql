@@ -1,8 +1,9 @@
 -- Issue 18, goal 1: a per-funder version of the grants the audit reads, so that an instance may keep a funder's
 -- grants in memory for its reports (Features/Audit/Snapshots) and know, with one lookup, whether they are still what
 -- is stored. Every write that can change a report bumps the funder's version in the same transaction: a grant
--- inserted, updated or deleted (the bulk import's inserts too: this trigger is not among those it drops) and a
--- correction inserted, updated or deleted. grants counts the funder's grants, so that an instance knows a funder's
+-- inserted, updated or deleted, and a correction inserted, updated or deleted. The CSV import drops the insert
+-- trigger for its load, as it does the day totals' (GrantStore.BulkTarget), and bumps the version once for its new
+-- grants (GrantDataVersions) before it commits. grants counts the funder's grants, so that an instance knows a funder's
 -- size before it reads them. The counter is only ever compared for equality; it is never shown.
 CREATE TABLE grant_data_versions (
     funder_id INTEGER NOT NULL PRIMARY KEY,

@@ -233,6 +233,7 @@ internal static class AuditReports
         using var off = new GrantSnapshots(
             sp.GetRequiredService<Db>(),
             Options.Create(new AuditOptions { Snapshots = false }),
+            TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<GrantSnapshots>.Instance
         );
         var database = new MixCalculator(

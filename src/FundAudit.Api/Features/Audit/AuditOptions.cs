@@ -31,4 +31,7 @@ internal sealed class AuditOptions
     /// <summary>The most grants an instance keeps in memory over every funder (about 33 bytes each); the least
     /// recently used funder's are let go first, and a funder larger than this is never kept.</summary>
     public int SnapshotMaxGrants { get; set; } = 3_000_000;
+
+    /// <summary>A snapshot no report used for this many minutes is let go.</summary>
+    public int SnapshotIdleMinutes { get; set; } = 30;
 }

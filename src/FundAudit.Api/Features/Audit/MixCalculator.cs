@@ -11,8 +11,9 @@ namespace FundAudit.Api.Features.Audit;
 /// when grouped by them]); each group is converted exactly (<see cref="CurrencyConversion"/>, rounded once per group,
 /// with the rate pair of its (currency, day) looked up once) and added into its cell. Without a region, country or
 /// programme in the query the sums come from the stored daily totals (grant_day_totals, migration 0008) rather than
-/// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
-/// partial total.
+/// from the grants: the same groups, so the same figures. When this instance holds the funder's grants in memory as
+/// they are stored now (<see cref="GrantSnapshots"/>), the same groups are summed from them instead. A missing rate
+/// stops the whole report: never a silently partial total.
 /// </summary>
 internal sealed partial class MixCalculator(
     MixStore sums,

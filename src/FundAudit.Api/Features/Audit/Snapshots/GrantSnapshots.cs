@@ -13,24 +13,32 @@ namespace FundAudit.Api.Features.Audit.Snapshots;
 /// a report never waits for a snapshot and never reads one older than what is stored, and several instances need
 /// nothing from each other: each keeps its own, as a cache of what the database holds. Funders under
 /// <see cref="AuditOptions.SnapshotMinGrants"/> are never kept; over every funder at most
-/// <see cref="AuditOptions.SnapshotMaxGrants"/> grants are, the least recently used let go first.
+/// <see cref="AuditOptions.SnapshotMaxGrants"/> grants are, the least recently used let go first, and a snapshot no
+/// report used for <see cref="AuditOptions.SnapshotIdleMinutes"/> is let go (so a stale one, and what it held of
+/// grants deleted since, does not stay in memory after the reports stop).
 /// </summary>
-internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> options, ILogger<GrantSnapshots> log)
-    : IDisposable
+internal sealed partial class GrantSnapshots(
+    Db db,
+    IOptions<AuditOptions> options,
+    TimeProvider clock,
+    ILogger<GrantSnapshots> log
+) : IDisposable
 {
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>One build at a time in an instance: each reads a funder's every grant on a core of its own.</summary>
     private readonly SemaphoreSlim _building = new(1);
-    private long _clock;
+    private long _uses;
+    private ITimer? _idleSweep;
 
-    /// <summary>A funder's snapshot, its build, and when a report last used it.</summary>
+    /// <summary>A funder's snapshot, its build, and when a report last used it (in order of use and in time).</summary>
     private sealed class Entry
     {
         public GrantSnapshot? Snapshot;
         public Task Building = Task.CompletedTask;
         public long Used;
+        public DateTimeOffset UsedAt;
     }
 
     /// <summary>Whether snapshots are kept: on unless turned off, never on SQL Server.</summary>
@@ -68,7 +76,7 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
         {
             if (entry.Snapshot is { } snapshot && snapshot.Version == version)
             {
-                entry.Used = Interlocked.Increment(ref _clock);
+                (entry.Used, entry.UsedAt) = (Interlocked.Increment(ref _uses), clock.GetUtcNow());
                 Interlocked.Increment(ref _served);
                 return snapshot;
             }
@@ -117,6 +125,7 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
 
     public void Dispose()
     {
+        _idleSweep?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
         _building.Dispose();
@@ -154,11 +163,12 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
                 if (entry.Snapshot is null || entry.Snapshot.Version < snapshot.Version)
                 {
                     Volatile.Write(ref entry.Snapshot, snapshot);
-                    entry.Used = Interlocked.Increment(ref _clock);
+                    (entry.Used, entry.UsedAt) = (Interlocked.Increment(ref _uses), clock.GetUtcNow());
                 }
             }
 
             Evict();
+            StartIdleSweep();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
         catch (Exception e)
@@ -182,6 +192,36 @@ internal sealed partial class GrantSnapshots(Db db, IOptions<AuditOptions> optio
             lock (oldest)
             {
                 Volatile.Write(ref oldest.Snapshot, null);
+            }
+        }
+    }
+
+    /// <summary>Once a snapshot is held: every minute, lets go those no report used for the idle time.</summary>
+    private void StartIdleSweep()
+    {
+        if (_idleSweep is not null)
+        {
+            return;
+        }
+
+        var sweep = clock.CreateTimer(_ => LetIdleGo(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        if (Interlocked.CompareExchange(ref _idleSweep, sweep, null) is not null)
+        {
+            sweep.Dispose();
+        }
+    }
+
+    private void LetIdleGo()
+    {
+        var before = clock.GetUtcNow() - TimeSpan.FromMinutes(options.Value.SnapshotIdleMinutes);
+        foreach (var entry in _entries.Values)
+        {
+            lock (entry)
+            {
+                if (entry.Snapshot is not null && entry.UsedAt < before)
+                {
+                    Volatile.Write(ref entry.Snapshot, null);
+                }
             }
         }
     }
