@@ -123,12 +123,12 @@ internal sealed partial class GrantSnapshots(
         return await FreshAsync(funderId, ct);
     }
 
+    /// <summary>Stops the idle sweep and any build under way. The token source and the semaphore stay undisposed: a
+    /// build still finishing reads the one and releases the other.</summary>
     public void Dispose()
     {
         _idleSweep?.Dispose();
         _stopping.Cancel();
-        _stopping.Dispose();
-        _building.Dispose();
     }
 
     private async Task<(long Version, long Grants)> StoredAsync(long funderId, CancellationToken ct)
