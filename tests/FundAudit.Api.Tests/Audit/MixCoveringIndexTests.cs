@@ -1,5 +1,6 @@
 using Dapper;
 using FundAudit.Api.Features.Audit;
+using FundAudit.Api.Features.Audit.Snapshots;
 using FundAudit.Api.Tests.Infrastructure;
 using FundAudit.Core.Audit;
 
@@ -39,6 +40,17 @@ public sealed class MixCoveringIndexTests
         var plan = await SqlitePlans.ExplainAsync(sql, new DynamicParameters(p));
 
         Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
+    }
+
+    /// <summary>A funder's snapshot (<see cref="GrantSnapshot"/>) reads its grants from the covering index alone, in
+    /// the index's order: no table row, no sort.</summary>
+    [Fact]
+    public async Task On_sqlite_a_snapshot_reads_only_the_covering_index_in_its_order()
+    {
+        var plan = await SqlitePlans.ExplainAsync(GrantSnapshot.GrantsSql, new DynamicParameters(new { FunderId = 1 }));
+
+        Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 
     /// <summary>

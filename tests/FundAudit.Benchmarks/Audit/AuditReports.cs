@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Dapper;
 using FundAudit.Api.Features.Audit;
 using FundAudit.Api.Features.Audit.Quality;
+using FundAudit.Api.Features.Audit.Snapshots;
 using FundAudit.Api.Infrastructure.Auth;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
@@ -114,6 +115,7 @@ internal static class AuditReports
             $"[{engine}] cells and totals without medians equal those with medians in {identical} of {Mixes.Length} mixes"
         );
         await CompareMediansAsync(sp, engine, period);
+        await CompareSnapshotAsync(sp, engine, period);
 
         var trendQuery = new MixQuery(
             period,
@@ -213,6 +215,50 @@ internal static class AuditReports
         Console.WriteLine(
             $"[{engine}] medians of the report equal those of the service's own read of every grant in {equal} of "
                 + $"{compared} mixes"
+        );
+    }
+
+    /// <summary>
+    /// When the reports read the funder's grants held in memory (FUNDAUDIT_BENCH_SNAPSHOTS=1): every mix, with and
+    /// without medians, equal to the database's own answer (a calculator whose snapshots are off), to the byte.
+    /// </summary>
+    private static async Task CompareSnapshotAsync(IServiceProvider sp, string engine, AuditPeriod period)
+    {
+        var options = sp.GetRequiredService<IOptions<AuditOptions>>();
+        if (!options.Value.Snapshots)
+        {
+            return;
+        }
+
+        using var off = new GrantSnapshots(
+            sp.GetRequiredService<Db>(),
+            Options.Create(new AuditOptions { Snapshots = false }),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GrantSnapshots>.Instance
+        );
+        var database = new MixCalculator(
+            sp.GetRequiredService<MixStore>(),
+            sp.GetRequiredService<RateStore>(),
+            off,
+            options
+        );
+        var (snapshots, mix) = (sp.GetRequiredService<GrantSnapshots>(), sp.GetRequiredService<MixCalculator>());
+        var (compared, equal) = (0, 0);
+        foreach (var (r, medians) in Mixes.SelectMany(r => new[] { (r, false), (r, true) }))
+        {
+            var q = QueryOf(r, period);
+            var served = snapshots.Served;
+            var kept = System.Text.Json.JsonSerializer.Serialize((await mix.ComputeAsync(1, q, medians, default)).Mix);
+            var read = System.Text.Json.JsonSerializer.Serialize(
+                (await database.ComputeAsync(1, q, medians, default)).Mix
+            );
+            compared++;
+            equal += kept == read && snapshots.Served > served ? 1 : 0;
+        }
+
+        Console.WriteLine(
+            $"[{engine}] reports from the snapshot equal the database's own in {equal} of {compared} (mixes with and "
+                + "without medians)"
         );
     }
 

@@ -13,6 +13,7 @@ internal static class AuditEndpoints
         services.AddSingleton<FieldParticipationStore>();
         services.AddSingleton<GrantExportStore>();
         services.AddSingleton<MixCalculator>();
+        services.AddSingleton<Snapshots.GrantSnapshots>();
         services.AddSingleton<AuditUseCases>();
         services.AddSingleton<Quality.QualityStore>();
         services.AddSingleton<Quality.QualityTotalsStore>();

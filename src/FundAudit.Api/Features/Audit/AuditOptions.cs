@@ -18,4 +18,20 @@ internal sealed class AuditOptions
 
     /// <summary>The field view shows a cell only when it combines at least this many funders.</summary>
     public int FieldMinFunders { get; set; } = 3;
+
+    /// <summary>Whether an instance keeps a large funder's grants in its memory for the reports that read grants
+    /// one by one (<see cref="Snapshots.GrantSnapshots"/>; README, "Several instances"). Never on SQL Server, which
+    /// this project cannot test.</summary>
+    public bool Snapshots { get; set; } = true;
+
+    /// <summary>The fewest grants a funder has for its grants to be kept in memory: below this the database answers
+    /// every report well under the 500 ms goal.</summary>
+    public int SnapshotMinGrants { get; set; } = 50_000;
+
+    /// <summary>The most grants an instance keeps in memory over every funder (about 33 bytes each); the least
+    /// recently used funder's are let go first, and a funder larger than this is never kept.</summary>
+    public int SnapshotMaxGrants { get; set; } = 3_000_000;
+
+    /// <summary>A snapshot no report used for this many minutes is let go.</summary>
+    public int SnapshotIdleMinutes { get; set; } = 30;
 }

@@ -1,3 +1,4 @@
+using FundAudit.Api.Features.Audit.Snapshots;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 using FundAudit.Core.Money;
@@ -10,10 +11,16 @@ namespace FundAudit.Api.Features.Audit;
 /// when grouped by them]); each group is converted exactly (<see cref="CurrencyConversion"/>, rounded once per group,
 /// with the rate pair of its (currency, day) looked up once) and added into its cell. Without a region, country or
 /// programme in the query the sums come from the stored daily totals (grant_day_totals, migration 0008) rather than
-/// from the grants: the same groups, so the same figures. A missing rate stops the whole report: never a silently
-/// partial total.
+/// from the grants: the same groups, so the same figures. When this instance holds the funder's grants in memory as
+/// they are stored now (<see cref="GrantSnapshots"/>), the same groups are summed from them instead. A missing rate
+/// stops the whole report: never a silently partial total.
 /// </summary>
-internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOptions<AuditOptions> options)
+internal sealed partial class MixCalculator(
+    MixStore sums,
+    RateStore rates,
+    GrantSnapshots snapshots,
+    IOptions<AuditOptions> options
+)
 {
     public static readonly string[] Levels = ["global", "regional", "national", "local", "unclassified"];
     public static readonly string[] Purposes =
@@ -72,8 +79,13 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
         CancellationToken ct
     )
     {
-        await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
-        var (rows, scan) = await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct);
+        var snapshot = ReadsSnapshot(q) ? await snapshots.FreshAsync(funderId, ct) : null;
+        await using var grants = snapshot is null
+            ? MedianGrantsRead.Start(sums, funderId, q, medians, ct)
+            : MedianGrantsRead.KeptBySums(medians);
+        var (rows, scan) = snapshot is null
+            ? await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct)
+            : await sums.SumsAsync(snapshot, q, medians, ct);
         var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
         if (missing is not null)
         {
@@ -116,6 +128,14 @@ internal sealed partial class MixCalculator(MixStore sums, RateStore rates, IOpt
                 );
             }) with { HasMedians = medians }, null);
     }
+
+    /// <summary>
+    /// Whether the report is one to answer from the funder's grants held in memory when they are fresh
+    /// (<see cref="GrantSnapshots"/>): every report but one filtered by source (the snapshot keeps no source). Also
+    /// those the stored daily totals answer: summing the snapshot is faster than reading them (level × purpose at 1M
+    /// grants: one currency 126 ms from the daily totals, three currencies 598 ms; measured in README, Performance).
+    /// </summary>
+    private static bool ReadsSnapshot(MixQuery q) => q.Source is null;
 
     /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
     public async Task<(RateBook Book, MissingRates? Missing)> PriceAsync(

@@ -69,7 +69,7 @@ internal sealed partial class MixGrantScan
         CancellationToken ct
     )
     {
-        var (day, currency) = (q.Period.From.DayNumber, _texts.IdOf(q.Currency));
+        var (day, currency) = (q.Period.From.DayNumber, Texts.IdOf(q.Currency));
         return db.Engine.ReadRowsAsync(
             connection,
             sql,
@@ -93,7 +93,7 @@ internal sealed partial class MixGrantScan
                         currency,
                         TextId(row, 3, 1),
                         TextId(row, 4, 2),
-                        FlexibleOf(row, 5),
+                        MixFlexible.Of(row, 5),
                         -1,
                         o.Country >= 0 ? TextId(row, o.Country, 3) : -1,
                         o.Programme >= 0 ? TextId(row, o.Programme, 4) : -1,

@@ -82,10 +82,11 @@ internal sealed partial class MixGrantScan
         var later = new MixGrantScan(db, funderId, q, keepGrants, twoRanges: false)
         {
             _reportCurrency = _reportCurrency,
+            _snapshotTexts = _snapshotTexts,
         };
-        foreach (var text in _texts.Values)
+        foreach (var text in Texts.Values)
         {
-            later._texts.IdOf(text);
+            later.Texts.IdOf(text);
         }
 
         foreach (var (id, correction) in _corrections)
@@ -107,7 +108,7 @@ internal sealed partial class MixGrantScan
     {
         _headline.AddRange(later._headline);
         _others |= later._others;
-        var texts = later._texts.Values.Select(_texts.IdOf).ToArray();
+        var texts = later.Texts.Values.Select(Texts.IdOf).ToArray();
         int Text(int id) => id >= 0 ? texts[id] : -1;
         var groups = new int[later._keys.Count];
         for (var i = 0; i < groups.Length; i++)
@@ -172,7 +173,7 @@ internal sealed partial class MixGrantScan
     {
         var level = TextId(row, 2, 1);
         var purpose = TextId(row, 3, 2);
-        var flexible = FlexibleOf(row, 4);
+        var flexible = MixFlexible.Of(row, 4);
         if (o.Id >= 0 && _corrections.TryGetValue(row.Int64(o.Id), out var c))
         {
             level = c.Level >= 0 ? c.Level : level;

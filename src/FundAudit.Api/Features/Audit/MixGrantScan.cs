@@ -40,8 +40,7 @@ internal sealed partial class MixGrantScan(
     private readonly List<(int Group, long Amount)> _grants = [];
     private MixRow?[] _rowOfGroup = [];
     private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
-    private readonly Interned<string> _texts = new(StringComparer.Ordinal);
-    private readonly (string? Text, int Id)[] _last = new (string?, int)[5];
+    private readonly RowTexts _rowTexts = new(5);
     private readonly List<MixRow> _headline = [];
     private readonly Dictionary<(int Level, int Purpose, int Flexible), MixRow> _headlineOf = [];
     private bool _others;
@@ -62,7 +61,7 @@ internal sealed partial class MixGrantScan(
     public IReadOnlyList<MixRow> Headline => _headline;
 
     /// <summary>
-    /// One group: the funder, the day, then texts as their index in <see cref="_texts"/> (−1 for none), flexible as
+    /// One group: the funder, the day, then texts as their index in <see cref="Texts"/> (−1 for none), flexible as
     /// 1, 0 or −1 (unclassified).
     /// </summary>
     private readonly record struct Key(
@@ -82,11 +81,13 @@ internal sealed partial class MixGrantScan(
     public static bool Serves(MixQuery query) => query.Source is null;
 
     /// <summary>
-    /// Whether the recipient country is read and resolved: only to group by region or country. A place filter alone is
-    /// the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no country in their groups and no
-    /// resolving statement.
+    /// Whether the recipient country is read and resolved: to group by region or country, and from a snapshot to
+    /// filter by them (<see cref="Placed"/> keeps the grants whose resolved place the filter names). A place filter
+    /// alone over the database is the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no
+    /// country in their groups and no resolving statement.
     /// </summary>
-    private bool ReadsCountry => MixFilter.GroupsByPlace(q);
+    private bool ReadsCountry =>
+        MixFilter.GroupsByPlace(q) || (_snapshotTexts is not null && (q.Region is not null || q.Country is not null));
 
     private bool ReadsProgramme => q.GroupBy.Contains("programme");
 
@@ -109,7 +110,7 @@ internal sealed partial class MixGrantScan(
 
         if (_others)
         {
-            _reportCurrency = q.GroupBy.Contains("year") ? -1 : _texts.IdOf(q.Currency);
+            _reportCurrency = q.GroupBy.Contains("year") ? -1 : Texts.IdOf(q.Currency);
             await ScanAsync(connection, where, p, ct);
         }
 
@@ -158,10 +159,10 @@ internal sealed partial class MixGrantScan(
             connection,
             CorrectionsSql(where),
             p,
-            row => _corrections[row.Int64(0)] = (TextId(row, 1, 2), TextId(row, 2, 3), FlexibleOf(row, 3)),
+            row => _corrections[row.Int64(0)] = (TextId(row, 1, 2), TextId(row, 2, 3), MixFlexible.Of(row, 3)),
             ct
         );
-        Array.Clear(_last);
+        _rowTexts.Forget();
     }
 
     /// <summary>
@@ -262,15 +263,15 @@ internal sealed partial class MixGrantScan(
         {
             var (alpha2, region) = id >= 0 ? places[id] : (null, null);
             var kept = (q.Region is null || region == q.Region) && (q.Country is null || alpha2 == q.Country);
-            var country = alpha2 ?? (id >= 0 ? _texts[id] : null);
+            var country = alpha2 ?? (id >= 0 ? Texts[id] : null);
             resolved[id] = (
                 kept,
-                byRegion && region is not null ? _texts.IdOf(region) : -1,
-                byCountry && country is not null ? _texts.IdOf(country) : -1
+                byRegion && region is not null ? Texts.IdOf(region) : -1,
+                byCountry && country is not null ? Texts.IdOf(country) : -1
             );
         }
 
-        var placeOf = new (bool Kept, int Region, int Country)?[_texts.Count + 1];
+        var placeOf = new (bool Kept, int Region, int Country)?[Texts.Count + 1];
         foreach (var (id, place) in resolved)
         {
             placeOf[id + 1] = place;
@@ -315,7 +316,7 @@ internal sealed partial class MixGrantScan(
             var p = new Dictionary<string, object>(StringComparer.Ordinal);
             for (var i = 0; i < chunk.Length; i++)
             {
-                p["C" + i.ToString(CultureInfo.InvariantCulture)] = _texts[chunk[i]];
+                p["C" + i.ToString(CultureInfo.InvariantCulture)] = Texts[chunk[i]];
             }
 
             await db.Engine.ReadRowsAsync(
@@ -352,39 +353,20 @@ internal sealed partial class MixGrantScan(
         {
             FunderId = key.Funder,
             AwardDate = DateOnly.FromDayNumber(key.Day),
-            Currency = _texts[key.Currency],
-            Level = key.Level >= 0 ? _texts[key.Level] : "unclassified",
-            Purpose = key.Purpose >= 0 ? _texts[key.Purpose] : "unclassified",
+            Currency = Texts[key.Currency],
+            Level = key.Level >= 0 ? Texts[key.Level] : "unclassified",
+            Purpose = key.Purpose >= 0 ? Texts[key.Purpose] : "unclassified",
             Flexible = MixFlexible.Flag(key.Flexible),
-            Region = key.Region >= 0 ? _texts[key.Region] : null,
-            Country = key.Country >= 0 ? _texts[key.Country] : null,
-            Programme = key.Programme >= 0 ? _texts[key.Programme] : null,
+            Region = key.Region >= 0 ? Texts[key.Region] : null,
+            Country = key.Country >= 0 ? Texts[key.Country] : null,
+            Programme = key.Programme >= 0 ? Texts[key.Programme] : null,
             Grants = sum.Grants,
             Amount = sum.Amount,
             CellsOnly = key.CellsOnly,
         };
 
-    private static int FlexibleOf(IRowCursor row, int ordinal) =>
-        row.IsNull(ordinal) ? -1
-        : row.Int64(ordinal) != 0 ? 1
-        : 0;
+    private Interned<string> Texts => _rowTexts.Texts;
 
-    /// <summary>The column's text as its index (−1 for NULL), the previous row's when the text is the same.</summary>
-    private int TextId(IRowCursor row, int ordinal, int slot)
-    {
-        if (row.IsNull(ordinal))
-        {
-            return -1;
-        }
-
-        ref var last = ref _last[slot];
-        if (last.Text is { } text && row.TextIs(ordinal, text))
-        {
-            return last.Id;
-        }
-
-        text = row.Text(ordinal);
-        last = (text, _texts.IdOf(text));
-        return last.Id;
-    }
+    /// <summary>The column's text as its index in <see cref="Texts"/> (−1 for NULL).</summary>
+    private int TextId(IRowCursor row, int ordinal, int slot) => _rowTexts.IdOf(row, ordinal, slot);
 }

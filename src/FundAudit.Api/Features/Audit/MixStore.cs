@@ -1,3 +1,5 @@
+using FundAudit.Api.Features.Audit.Snapshots;
+
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
@@ -49,6 +51,12 @@ internal static class MixFlexible
             0 => 0,
             _ => -1,
         };
+
+    /// <summary>A grant's flexible column (NULL, 0 or not) as −1, 0 or 1.</summary>
+    public static int Of(IRowCursor row, int ordinal) =>
+        row.IsNull(ordinal) ? -1
+        : row.Int64(ordinal) != 0 ? 1
+        : 0;
 
     /// <summary>1, 0 or −1 as a row's flag: true, false or null (unclassified).</summary>
     public static bool? Flag(int flexible) =>
@@ -131,6 +139,23 @@ internal sealed class MixStore(Db db)
         await using var connection = await db.OpenAsync(ct);
         var scan = new MixGrantScan(db, funderId, q, keepGrants: medians);
         return (await scan.ReadAsync(connection, ct), scan);
+    }
+
+    /// <summary>
+    /// The sums of the funder's report <paramref name="q"/> from its grants held in memory
+    /// (<see cref="GrantSnapshot"/>), and the scan, which keeps every grant's amount with <paramref name="medians"/>.
+    /// The database only resolves the recipient countries, when the report groups or filters by place.
+    /// </summary>
+    public async Task<(IReadOnlyList<MixRow> Rows, MixGrantScan Scan)> SumsAsync(
+        GrantSnapshot snapshot,
+        MixQuery q,
+        bool medians,
+        CancellationToken ct
+    )
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var scan = new MixGrantScan(db, snapshot.FunderId, q, keepGrants: medians);
+        return (await scan.ReadAsync(snapshot, connection, ct), scan);
     }
 
     /// <summary>The grants of the funder's report <paramref name="q"/> kept for their medians, before any factor is

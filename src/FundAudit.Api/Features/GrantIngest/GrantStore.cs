@@ -247,8 +247,8 @@ internal sealed class GrantStore(Db db)
     /// <summary>
     /// The grants' columns, key and change test, written by <see cref="UpsertAsync"/> (multi-row statements, the
     /// triggers firing) and by the bulk path (CSV imports), whose new rows skip the day-totals and quality-totals
-    /// insert triggers (migrations 0008, 0019) where the engine allows it; the import then adds their totals itself
-    /// (<see cref="Imports.NewGrantDayTotals"/>).
+    /// insert triggers (migrations 0008, 0019) and the data version's (0034) where the engine allows it; the import
+    /// then adds their totals itself (<see cref="Imports.NewGrantDayTotals"/>, <see cref="GrantDataVersions"/>).
     /// </summary>
     public static BulkUpsertTarget BulkTarget { get; } =
         new(
@@ -258,7 +258,7 @@ internal sealed class GrantStore(Db db)
             InsertColumns,
             ContentColumns,
             ChangedWhen,
-            ["tr_grants_day_totals_insert", "tr_grants_quality_totals_insert"],
+            ["tr_grants_day_totals_insert", "tr_grants_quality_totals_insert", "tr_grants_data_version_insert"],
             GrantTimes.OnUpdate
         );
 

@@ -74,7 +74,8 @@ internal sealed class SqliteGrantLoader(Db db, GrantImportStore store, TimeProvi
 
         public async Task<LoadCompletion> CompleteAsync(ImportOutcome outcome, CancellationToken ct)
         {
-            var result = await session.MergeAsync(ct); // puts the insert trigger back
+            var result = await session.MergeAsync(ct); // puts the insert triggers back
+            await GrantDataVersions.AddNewGrantsAsync(session.Transaction, run.FunderId, result.Created, ct);
             var groups = _dayTotals.Groups;
             var totals = Stopwatch.StartNew();
             await _dayTotals.FlushAsync(session.Transaction, engine, run.FunderId, ct);
