@@ -19,8 +19,10 @@ internal sealed partial class MixGrantScan
     /// <summary>Each snapshot text's number among this scan's texts (null when the scan reads the database).</summary>
     private int[]? _snapshotTexts;
 
-    /// <summary>The sums of the report over <paramref name="snapshot"/>, one <see cref="MixRow"/> per group.</summary>
-    public async Task<List<MixRow>> ReadAsync(GrantSnapshot snapshot, DbConnection connection, CancellationToken ct)
+    /// <summary>The sums of the report over <paramref name="snapshot"/>, one <see cref="MixRow"/> per group; a
+    /// connection is opened only to resolve the recipient countries, when the report groups or filters by
+    /// place.</summary>
+    public async Task<List<MixRow>> ReadAsync(GrantSnapshot snapshot, CancellationToken ct)
     {
         _reportCurrency = q.GroupBy.Contains("year") ? -1 : Texts.IdOf(q.Currency);
         _snapshotTexts = [.. snapshot.Texts.Select(Texts.IdOf)];
@@ -46,10 +48,13 @@ internal sealed partial class MixGrantScan
             AddAll(later);
         }
 
-        Dictionary<int, (string? Alpha2, string? Region)> places = ReadsCountry
-            ? await ResolveAsync(connection, ct)
-            : [];
-        return Placed(places);
+        if (!ReadsCountry)
+        {
+            return Placed([]);
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        return Placed(await ResolveAsync(connection, ct));
     }
 
     /// <summary>Sums the snapshot's grants at [<paramref name="start"/>, <paramref name="end"/>) into this scan's

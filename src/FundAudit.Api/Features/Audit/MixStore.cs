@@ -153,9 +153,8 @@ internal sealed class MixStore(Db db)
         CancellationToken ct
     )
     {
-        await using var connection = await db.OpenAsync(ct);
         var scan = new MixGrantScan(db, snapshot.FunderId, q, keepGrants: medians);
-        return (await scan.ReadAsync(snapshot, connection, ct), scan);
+        return (await scan.ReadAsync(snapshot, ct), scan);
     }
 
     /// <summary>The grants of the funder's report <paramref name="q"/> kept for their medians, before any factor is

@@ -131,17 +131,12 @@ internal sealed partial class GrantSnapshots(
         _stopping.Cancel();
     }
 
-    private async Task<(long Version, long Grants)> StoredAsync(long funderId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QueryFirstOrDefaultAsync<(long Version, long Grants)>(
-            new CommandDefinition(
-                "SELECT version, grants FROM grant_data_versions WHERE funder_id = @FunderId",
-                new { FunderId = funderId },
-                cancellationToken: ct
-            )
+    private Task<(long Version, long Grants)> StoredAsync(long funderId, CancellationToken ct) =>
+        db.QueryFirstOrDefaultAsync<(long Version, long Grants)>(
+            "SELECT version, grants FROM grant_data_versions WHERE funder_id = @FunderId",
+            new { FunderId = funderId },
+            ct
         );
-    }
 
     private async Task BuildAsync(long funderId, long version, long grants, Entry entry)
     {
