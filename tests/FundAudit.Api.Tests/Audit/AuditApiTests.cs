@@ -458,6 +458,60 @@ public abstract class AuditApiTests<TApp>(TApp app)
     }
 
     [Fact]
+    public async Task The_field_view_converts_each_funders_grants_with_its_own_rates_and_leaves_out_one_without_them()
+    {
+        var funders = new List<Tenant>();
+        for (var i = 0; i < 4; i++)
+        {
+            var t = await app.CreateTenantAsync();
+            var grants = Giving.Package(
+                Prevention($"R-{i}", 100.01m * (i + 1), "EUR", "2018-05-05"),
+                Prevention($"R-{i}-usd", 33.33m, "USD", "2018-05-05")
+            );
+            await HttpAssert.OkJsonAsync(await t.Client.PostPackageAsync(grants));
+            if (i < 3)
+            {
+                // 1 EUR = 1.10, 1.11, 1.12 USD: 33.33 USD is 30.30, 30.03 (30.027…), 29.76 (29.758…) EUR.
+                var rates = $"date,currency,rate_to_base,base\n2018-05-05,USD,1.1{i},EUR\n";
+                await HttpAssert.OkJsonAsync(await t.Client.PostAsync("/api/audit/rates", Csv(rates)));
+            }
+
+            await HttpAssert.OkJsonAsync(
+                await t.Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = true })
+            );
+            funders.Add(t);
+        }
+
+        var field = await HttpAssert.OkJsonAsync(
+            await funders[3].Client.GetAsync("/api/audit/field?fiscalYear=2018&currency=EUR")
+        );
+        var own = 0L;
+        foreach (var t in funders.Take(3))
+        {
+            var mix = await HttpAssert.OkJsonAsync(
+                await t.Client.GetAsync("/api/audit/mix?fiscalYear=2018&currency=EUR&groupBy=level,purpose")
+            );
+            own += mix.GetProperty("cells").EnumerateArray().Sum(c => c.GetProperty("amountMinor").GetInt64());
+        }
+
+        Assert.Equal(
+            (3, 1, 60006 + 3030 + 3003 + 2976, 60006 + 3030 + 3003 + 2976),
+            (
+                field.GetProperty("fundersIncluded").GetInt32(),
+                field.GetProperty("fundersWithoutRates").GetInt32(),
+                field.GetProperty("shownTotal").GetProperty("amountMinor").GetInt64(),
+                own
+            )
+        );
+        foreach (var t in funders)
+        {
+            await HttpAssert.OkJsonAsync(
+                await t.Client.PutAsJsonAsync("/api/audit/field/participation", new { optIn = false })
+            );
+        }
+    }
+
+    [Fact]
     public async Task One_funder_cannot_read_anothers_mix_baselines_or_targets()
     {
         var owner = await HandWorkedPortfolioAsync();

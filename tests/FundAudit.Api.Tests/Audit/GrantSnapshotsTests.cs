@@ -56,8 +56,9 @@ public abstract class GrantSnapshotsTests<TApp>(TApp app)
         string? region = null,
         string? country = null,
         string? programme = null,
-        AuditPeriod? period = null
-    ) => new(period ?? Year2024, "EUR", groupBy.Split(','), programme, region, country, null, 1);
+        AuditPeriod? period = null,
+        int fiscalYearStartMonth = 1
+    ) => new(period ?? Year2024, "EUR", groupBy.Split(','), programme, region, country, null, fiscalYearStartMonth);
 
     /// <summary>The reports compared, each with and without medians.</summary>
     private static IEnumerable<MixQuery> Reports(string region) =>
@@ -74,6 +75,12 @@ public abstract class GrantSnapshotsTests<TApp>(TApp app)
             Query("purpose", programme: "Protection"),
             Query("purpose", programme: "No such programme"),
             Query("level,purpose", period: new(new DateOnly(2024, 5, 1), new DateOnly(2024, 5, 2))),
+            // Fiscal years from June: a group's grants of May and June 2024 fall in two years' cells.
+            Query(
+                "year,level",
+                period: new(new DateOnly(2023, 1, 1), new DateOnly(2025, 12, 31)),
+                fiscalYearStartMonth: 6
+            ),
         ];
 
     private static JsonObject Grant(

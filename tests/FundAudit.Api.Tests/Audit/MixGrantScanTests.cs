@@ -272,10 +272,10 @@ public sealed class MixGrantScanSqlServerTests
 {
     [Theory]
     [InlineData(1)]
-    [InlineData(MixGrantScan.CountriesPerStatement)]
+    [InlineData(CountryPlaces.CountriesPerStatement)]
     public void The_country_resolving_statement_parses_for_SQL_Server(int count)
     {
-        var sql = MixGrantScan.ResolveSql(count);
-        SqlServer.TSql.AssertParses("MixGrantScan.ResolveSql", sql);
+        var sql = CountryPlaces.ResolveSql(count);
+        SqlServer.TSql.AssertParses("CountryPlaces.ResolveSql", sql);
     }
 }

@@ -58,12 +58,12 @@ public abstract class QualityCountryTests<TApp>(TApp app)
         Assert.Null(Fails("   ")); // no text: recipient_without_country's case
     }
 
-    /// <summary>The texts the audit's place reports find a country for: <see cref="MixGrantScan.ResolveSql"/>, the
+    /// <summary>The texts the audit's place reports find a country for: <see cref="CountryPlaces.ResolveSql"/>, the
     /// statement its grant scan resolves each recipient country with.</summary>
     private static async Task<HashSet<string>> ResolvedByTheAuditAsync(DbConnection connection, List<string> texts)
     {
         var resolved = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in texts.Chunk(MixGrantScan.CountriesPerStatement))
+        foreach (var chunk in texts.Chunk(CountryPlaces.CountriesPerStatement))
         {
             var p = new DynamicParameters();
             for (var i = 0; i < chunk.Length; i++)
@@ -71,7 +71,7 @@ public abstract class QualityCountryTests<TApp>(TApp app)
                 p.Add("C" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
             }
 
-            await using var reader = await connection.ExecuteReaderAsync(MixGrantScan.ResolveSql(chunk.Length), p);
+            await using var reader = await connection.ExecuteReaderAsync(CountryPlaces.ResolveSql(chunk.Length), p);
             while (await reader.ReadAsync())
             {
                 if (!reader.IsDBNull(1))

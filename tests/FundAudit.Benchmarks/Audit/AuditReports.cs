@@ -178,7 +178,6 @@ internal static class AuditReports
                 request,
                 user,
                 sp.GetRequiredService<FieldParticipationStore>(),
-                sp.GetRequiredService<MixStore>(),
                 mix,
                 sp.GetRequiredService<IOptions<AuditOptions>>(),
                 CancellationToken.None

@@ -1,8 +1,7 @@
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
-/// Whether a funder shares its mix in the field view (audit_field_participants). The field view's sums read the
-/// opted-in funders through <see cref="MixFilter"/>.
+/// Whether a funder shares its mix in the field view (audit_field_participants).
 /// </summary>
 internal sealed class FieldParticipationStore(Db db)
 {
@@ -16,6 +15,15 @@ internal sealed class FieldParticipationStore(Db db)
         INSERT INTO audit_field_participants (funder_id, opted_in, updated_by, updated_at)
         VALUES (@FunderId, @OptedIn, @UpdatedBy, @UpdatedAt)
         """;
+
+    private const string SelectOptedIn =
+        "SELECT funder_id FROM audit_field_participants WHERE opted_in = @OptedIn ORDER BY funder_id";
+
+    /// <summary>The funders who share their mix in the field view.</summary>
+    public async Task<IReadOnlyList<long>> OptedInAsync(CancellationToken ct) =>
+        await db.QueryListAsync<long>(
+            new CommandDefinition(SelectOptedIn, new { OptedIn = true }, cancellationToken: ct)
+        );
 
     public async Task<bool> IsOptedInAsync(long funderId, CancellationToken ct) =>
         await db.ExecuteScalarAsync<bool?>(SelectParticipation, new { FunderId = funderId }, ct) == true;

@@ -98,7 +98,6 @@ internal static class GetFieldView
         [AsParameters] Request request,
         ClaimsPrincipal user,
         [FromServices] FieldParticipationStore participants,
-        [FromServices] MixStore sums,
         [FromServices] MixCalculator mix,
         [FromServices] IOptions<AuditOptions> options,
         CancellationToken ct
@@ -124,34 +123,32 @@ internal static class GetFieldView
             null,
             options.Value.FiscalYearStartMonth
         );
-        var (converted, withoutRates) = await ConvertAsync(sums, mix, q, currency, ct);
+        var (converted, withoutRates) = await ConvertAsync(participants, mix, q, ct);
         return TypedResults.Ok(ToResponse(q, currency, min, converted, withoutRates));
     }
 
-    /// <summary>Each funder's sums converted to the currency; a funder without the rates it needs is left out and
-    /// counted.</summary>
+    /// <summary>
+    /// Each opted-in funder's level × purpose cells, from its own mix (<see cref="MixCalculator"/>: its grants
+    /// converted with its own rates, from its snapshot when this instance holds a fresh one); a funder without the
+    /// rates it needs is left out and counted.
+    /// </summary>
     private static async Task<(
         List<(long Funder, string Level, string Purpose, long Amount)> Converted,
         int WithoutRates
-    )> ConvertAsync(MixStore sums, MixCalculator mix, MixQuery q, string currency, CancellationToken ct)
+    )> ConvertAsync(FieldParticipationStore participants, MixCalculator mix, MixQuery q, CancellationToken ct)
     {
         var converted = new List<(long Funder, string Level, string Purpose, long Amount)>();
         var withoutRates = 0;
-        foreach (var funder in (await sums.SumsAsync(null, q, ct)).GroupBy(r => r.FunderId))
+        foreach (var funder in await participants.OptedInAsync(ct))
         {
-            var list = funder.ToList();
-            var (book, missing) = await mix.PriceAsync(funder.Key, currency, list, ct);
+            var (result, missing) = await mix.ComputeAsync(funder, q, false, ct);
             if (missing is not null)
             {
                 withoutRates++;
                 continue;
             }
 
-            converted.AddRange(
-                list.Select(r =>
-                    (r.FunderId, r.Level, r.Purpose, book.Convert(r.Amount, r.Currency, currency, r.AwardDate)!.Value)
-                )
-            );
+            converted.AddRange(result!.Cells.Select(c => (funder, c.Key["level"], c.Key["purpose"], c.AmountMinor)));
         }
 
         return (converted, withoutRates);

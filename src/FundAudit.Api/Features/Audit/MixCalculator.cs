@@ -1,7 +1,5 @@
 using FundAudit.Api.Features.Audit.Snapshots;
-using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
-using FundAudit.Core.Money;
 using Microsoft.Extensions.Options;
 
 namespace FundAudit.Api.Features.Audit;
@@ -79,26 +77,21 @@ internal sealed partial class MixCalculator(
         CancellationToken ct
     )
     {
-        var snapshot = ReadsSnapshot(q) ? await snapshots.FreshAsync(funderId, ct) : null;
-        await using var grants = snapshot is null
-            ? MedianGrantsRead.Start(sums, funderId, q, medians, ct)
-            : MedianGrantsRead.KeptBySums(medians);
-        var (rows, scan) = snapshot is null
-            ? await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct)
-            : await sums.SumsAsync(snapshot, q, medians, ct);
-        var (book, distinct, missing) = await PriceCoreAsync(funderId, q.Currency, rows, ct);
+        if (ReadsSnapshot(q) && await snapshots.FreshAsync(funderId, ct) is { } snapshot)
+        {
+            return await FromSnapshotAsync(snapshot, q, medians, ct);
+        }
+
+        await using var grants = MedianGrantsRead.Start(sums, funderId, q, medians, ct);
+        var (rows, scan) = await sums.SumsAsync(funderId, q, grants.SumsKeepGrants, ct);
+        var distinct = DistinctDays(rows);
+        var (book, missing) = await PriceDaysAsync(funderId, q.Currency, distinct, ct);
         if (missing is not null)
         {
             return (null, missing);
         }
 
-        // One rate pair per (currency, award day), looked up once; every group of that day converts with it.
-        var pairs = new Dictionary<(string Currency, DateOnly Date), (decimal Source, decimal Target)>(distinct.Count);
-        foreach (var (currency, date) in distinct)
-        {
-            pairs[(currency, date)] = book.Pair(currency, q.Currency, date)!.Value;
-        }
-
+        var pairs = Pairs(book, distinct, q.Currency);
         var headline = scan?.Headline ?? [];
         foreach (var h in headline)
         {
@@ -130,69 +123,38 @@ internal sealed partial class MixCalculator(
     }
 
     /// <summary>
+    /// The report from the funder's grants held in memory: summed straight into cells and headline
+    /// (<see cref="SnapshotSums"/>), priced first, the medians from the grants it keeps.
+    /// </summary>
+    private async Task<(MixResult? Mix, MissingRates? Missing)> FromSnapshotAsync(
+        GrantSnapshot snapshot,
+        MixQuery q,
+        bool medians,
+        CancellationToken ct
+    )
+    {
+        var read = await SnapshotSums.StartAsync(snapshot, q, sums.ResolveCountriesAsync, ct);
+        var distinct = read.Days();
+        var (book, missing) = await PriceDaysAsync(snapshot.FunderId, q.Currency, distinct, ct);
+        if (missing is not null)
+        {
+            return (null, missing);
+        }
+
+        var pairs = Pairs(book, distinct, q.Currency);
+        var kept = medians ? new MixMedians([.. q.GroupBy]) : null;
+        var (cells, headline) = read.Sum(pairs, kept);
+        IReadOnlyList<MedianRow> medianRows = kept is null ? [] : kept.Rows(MixFactors.Of(pairs, q.Currency));
+        return (Build(q, cells, headline, medianRows, row => row.Amount) with { HasMedians = medians }, null);
+    }
+
+    /// <summary>
     /// Whether the report is one to answer from the funder's grants held in memory when they are fresh
     /// (<see cref="GrantSnapshots"/>): every report but one filtered by source (the snapshot keeps no source). Also
     /// those the stored daily totals answer: summing the snapshot is faster than reading them (level × purpose at 1M
     /// grants: one currency 126 ms from the daily totals, three currencies 598 ms; measured in README, Performance).
     /// </summary>
     private static bool ReadsSnapshot(MixQuery q) => q.Source is null;
-
-    /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
-    public async Task<(RateBook Book, MissingRates? Missing)> PriceAsync(
-        long funderId,
-        string target,
-        IReadOnlyList<MixRow> rows,
-        CancellationToken ct
-    )
-    {
-        var (book, _, missing) = await PriceCoreAsync(funderId, target, rows, ct);
-        return (book, missing);
-    }
-
-    private async Task<(
-        RateBook Book,
-        HashSet<(string Currency, DateOnly Date)> Distinct,
-        MissingRates? Missing
-    )> PriceCoreAsync(long funderId, string target, IReadOnlyList<MixRow> rows, CancellationToken ct)
-    {
-        // One pass: the distinct (currency, award day) pairs, the currencies and the date range.
-        var distinct = new HashSet<(string Currency, DateOnly Date)>();
-        var currencies = new HashSet<string>(StringComparer.Ordinal) { target };
-        var min = DateOnly.MaxValue;
-        var max = DateOnly.MinValue;
-        var last = (Currency: (string?)null, Date: default(DateOnly));
-        foreach (var r in rows)
-        {
-            if (ReferenceEquals(r.Currency, last.Currency) && r.AwardDate == last.Date)
-            {
-                continue;
-            }
-
-            last = (r.Currency, r.AwardDate);
-            if (distinct.Add((r.Currency, r.AwardDate)))
-            {
-                currencies.Add(r.Currency);
-                min = r.AwardDate < min ? r.AwardDate : min;
-                max = r.AwardDate > max ? r.AwardDate : max;
-            }
-        }
-
-        var window = options.Value.RateWindowDays;
-        IReadOnlyList<ExchangeRate> found = [];
-        if (rows.Count > 0 && currencies.Count > 1)
-        {
-            found = await rates.RatesAsync(funderId, currencies, min.AddDays(-window), max, ct);
-        }
-
-        var book = new RateBook(found, window);
-        var missing = distinct
-            .Where(x => book.Pair(x.Currency, target, x.Date) is null)
-            .Select(x => new MissingRate(x.Currency, x.Date))
-            .OrderBy(m => m.Currency, StringComparer.Ordinal)
-            .ThenBy(m => m.Date)
-            .ToList();
-        return (book, distinct, missing.Count == 0 ? null : new MissingRates(target, missing));
-    }
 
     /// <summary>A cell's identity: the values of the grouped dimensions (null or 0 for the others).</summary>
     private readonly record struct CellKey(

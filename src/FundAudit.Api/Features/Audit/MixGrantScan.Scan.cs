@@ -82,7 +82,6 @@ internal sealed partial class MixGrantScan
         var later = new MixGrantScan(db, funderId, q, keepGrants, twoRanges: false)
         {
             _reportCurrency = _reportCurrency,
-            _snapshotTexts = _snapshotTexts,
         };
         foreach (var text in Texts.Values)
         {

@@ -30,11 +30,6 @@ internal sealed partial class MixGrantScan(
     bool twoRanges = true
 )
 {
-    /// <summary>
-    /// How many recipient countries one resolving statement carries (SQL Server allows 2,100 parameters).
-    /// </summary>
-    public const int CountriesPerStatement = 500;
-
     private readonly Interned<Key> _keys = new();
     private readonly List<(long Grants, long Amount)> _sums = [];
     private readonly List<(int Group, long Amount)> _grants = [];
@@ -81,13 +76,11 @@ internal sealed partial class MixGrantScan(
     public static bool Serves(MixQuery query) => query.Source is null;
 
     /// <summary>
-    /// Whether the recipient country is read and resolved: to group by region or country, and from a snapshot to
-    /// filter by them (<see cref="Placed"/> keeps the grants whose resolved place the filter names). A place filter
-    /// alone over the database is the statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no
-    /// country in their groups and no resolving statement.
+    /// Whether the recipient country is read and resolved: to group by region or country. A place filter alone is the
+    /// statement's own (<see cref="MixFilter.PlaceKeys"/>), so its grants need no country in their groups and no
+    /// resolving statement.
     /// </summary>
-    private bool ReadsCountry =>
-        MixFilter.GroupsByPlace(q) || (_snapshotTexts is not null && (q.Region is not null || q.Country is not null));
+    private bool ReadsCountry => MixFilter.GroupsByPlace(q);
 
     private bool ReadsProgramme => q.GroupBy.Contains("programme");
 
@@ -256,18 +249,18 @@ internal sealed partial class MixGrantScan(
         Dictionary<int, (string? Alpha2, string? Region)> places
     )
     {
-        var byRegion = q.GroupBy.Contains("region");
-        var byCountry = q.GroupBy.Contains("country");
         var resolved = new Dictionary<int, (bool Kept, int Region, int Country)>();
         foreach (var id in places.Keys.Append(-1))
         {
-            var (alpha2, region) = id >= 0 ? places[id] : (null, null);
-            var kept = (q.Region is null || region == q.Region) && (q.Country is null || alpha2 == q.Country);
-            var country = alpha2 ?? (id >= 0 ? Texts[id] : null);
+            var (kept, region, country) = CountryPlaces.Place(
+                q,
+                id >= 0 ? Texts[id] : null,
+                id >= 0 ? places[id] : default
+            );
             resolved[id] = (
                 kept,
-                byRegion && region is not null ? Texts.IdOf(region) : -1,
-                byCountry && country is not null ? Texts.IdOf(country) : -1
+                region is not null ? Texts.IdOf(region) : -1,
+                country is not null ? Texts.IdOf(country) : -1
             );
         }
 
@@ -310,42 +303,8 @@ internal sealed partial class MixGrantScan(
     )
     {
         var ids = _keys.Values.Select(k => k.Country).Where(id => id >= 0).Distinct().ToList();
-        var places = new Dictionary<int, (string? Alpha2, string? Region)>(ids.Count);
-        foreach (var chunk in ids.Chunk(CountriesPerStatement))
-        {
-            var p = new Dictionary<string, object>(StringComparer.Ordinal);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                p["C" + i.ToString(CultureInfo.InvariantCulture)] = Texts[chunk[i]];
-            }
-
-            await db.Engine.ReadRowsAsync(
-                connection,
-                ResolveSql(chunk.Length),
-                p,
-                row =>
-                    places[chunk[(int)row.Int64(0)]] = (
-                        row.IsNull(1) ? null : row.Text(1),
-                        row.IsNull(2) ? null : row.Text(2)
-                    ),
-                ct
-            );
-        }
-
-        return places;
-    }
-
-    /// <summary>
-    /// The statement resolving <paramref name="count"/> countries (parameters @C0 …): position, code, region.
-    /// </summary>
-    public static string ResolveSql(int count)
-    {
-        var texts = string.Join(" UNION ALL ", Enumerable.Range(0, count).Select(i => $"SELECT {i} AS k, @C{i} AS c"));
-        return $"""
-            SELECT x.k, r.alpha2, r.region
-            FROM ({texts}) x
-            LEFT JOIN country_regions r ON r.country_key = upper(x.c)
-            """;
+        var resolved = await CountryPlaces.ResolveAsync(db, connection, [.. ids.Select(id => Texts[id])], ct);
+        return ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => resolved[x.i]);
     }
 
     private MixRow RowOf(Key key, (long Grants, long Amount) sum) =>

@@ -248,11 +248,6 @@ internal sealed class MedianGrantsRead : IAsyncDisposable
         return new MedianGrantsRead(stop, read) { SumsKeepGrants = medians && !reads };
     }
 
-    /// <summary>No read: the sums' scan keeps the grants for the medians when <paramref name="medians"/> (a report
-    /// answered from a snapshot).</summary>
-    public static MedianGrantsRead KeptBySums(bool medians) =>
-        new(new CancellationTokenSource(), null) { SumsKeepGrants = medians };
-
     /// <summary>The one or two middle values of every cell: the grants read converted with
     /// <paramref name="factors"/>, those of the report's currency <paramref name="identity"/> at 1 on any day (the
     /// daily totals' sums file that currency's days under the period's first day).</summary>

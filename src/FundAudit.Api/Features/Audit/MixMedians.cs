@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
 using FundAudit.Api.Infrastructure.Data;
 using FundAudit.Core.Audit;
 
@@ -20,7 +18,7 @@ namespace FundAudit.Api.Features.Audit;
 /// <param name="factors">Report minor units per source minor unit, for every currency and award date read; null
 /// when they are given later, to
 /// <see cref="Rows(IReadOnlyDictionary{ValueTuple{string, DateOnly}, decimal}, string)"/>.</param>
-internal sealed class MixMedians(
+internal sealed partial class MixMedians(
     IReadOnlyList<string> dimensions,
     IReadOnlyDictionary<(string Currency, DateOnly Date), decimal>? factors = null
 )
@@ -127,19 +125,45 @@ internal sealed class MixMedians(
     /// Adds one grant of the sums' group <paramref name="group"/> (<see cref="MixGrantScan"/>): its cell is the
     /// group's values of the grouped dimensions, the fiscal year from the group's award day.
     /// </summary>
-    public void Add(MixRow group, int fiscalYearStartMonth, long amount)
+    public void Add(MixRow group, int fiscalYearStartMonth, long amount) =>
+        File(CellKey(group, group.AwardDate, fiscalYearStartMonth), group.Currency, group.AwardDate, amount);
+
+    /// <summary>
+    /// The number of the cell of a grant of the group <paramref name="group"/> awarded on <paramref name="date"/>, for
+    /// <see cref="Add(int, int, int, long)"/> (<see cref="Snapshots.SnapshotSums"/>).
+    /// </summary>
+    public int CellOf(MixRow group, DateOnly date, int fiscalYearStartMonth) =>
+        _cells.IdOf(CellKey(group, date, fiscalYearStartMonth));
+
+    /// <summary>The number of <paramref name="currency"/>, for <see cref="Add(int, int, int, long)"/>.</summary>
+    public int CurrencyOf(string currency) => _currencies.IdOf(currency);
+
+    /// <summary>Adds one grant of the cell and currency numbered by <see cref="CellOf"/> and
+    /// <see cref="CurrencyOf"/>, converted with the factor of its currency on <paramref name="day"/>.</summary>
+    public void Add(int cell, int currency, int day, long amount)
     {
-        var cell = new Cell(
+        _firstDay = Math.Min(_firstDay, day);
+        _lastDay = Math.Max(_lastDay, day);
+        if (_count == _grants.Length)
+        {
+            Array.Resize(ref _grants, _count * 2);
+        }
+
+        _grants[_count++] = new Grant(cell, currency, day, amount);
+    }
+
+    /// <summary>The cell of a grant of <paramref name="group"/> awarded on <paramref name="date"/>: the group's
+    /// values of the grouped dimensions, the fiscal year from the date.</summary>
+    private Cell CellKey(MixRow group, DateOnly date, int fiscalYearStartMonth) =>
+        new(
             _byLevel ? group.Level : null,
             _byPurpose ? group.Purpose : null,
             _byFlexible ? group.Flexible : null,
-            _byYear ? AuditPeriod.FiscalYearOf(group.AwardDate, fiscalYearStartMonth) : null,
+            _byYear ? AuditPeriod.FiscalYearOf(date, fiscalYearStartMonth) : null,
             _byRegion ? group.Region : null,
             _byCountry ? group.Country : null,
             _byProgramme ? group.Programme : null
         );
-        File(cell, group.Currency, group.AwardDate, amount);
-    }
 
     /// <summary>Keeps one grant: its cell's and currency's numbers, its award day and its amount.</summary>
     private void File(Cell cell, string currency, DateOnly date, long amount)
@@ -314,54 +338,6 @@ internal sealed class MixMedians(
 
         return ref Nullable.GetValueRefOrDefaultRef(in factor);
     }
-
-    /// <summary>
-    /// The same answer in <see cref="decimal"/>, for grants whose converted value does not fit a long of millionths
-    /// (over 9.2 × 10^12 report minor units): each cell's values in one list, selected alike.
-    /// </summary>
-    private List<MedianRow> DecimalRows(
-        IReadOnlyDictionary<(string Currency, DateOnly Date), decimal> factorsByDay,
-        string? identity
-    )
-    {
-        var cells = _cells.Values.Select(_ => new List<decimal>()).ToArray();
-        foreach (var g in _grants.AsSpan(0, _count))
-        {
-            var factor =
-                factorsByDay.TryGetValue((_currencies[g.Currency], DateOnly.FromDayNumber(g.Day)), out var f) ? f
-                : _currencies[g.Currency] == identity ? 1m
-                : throw new ReadChangedException(
-                    $"No conversion factor for {_currencies[g.Currency]} on {DateOnly.FromDayNumber(g.Day):yyyy-MM-dd}."
-                );
-            cells[g.Cell].Add(Math.Round(g.Amount * factor, 6, MidpointRounding.AwayFromZero));
-        }
-
-        var rows = new List<MedianRow>(_cells.Count * 2);
-        for (var c = 0; c < cells.Length; c++)
-        {
-            var values = CollectionsMarshal.AsSpan(cells[c]);
-            if (values.IsEmpty)
-            {
-                continue;
-            }
-
-            var low = (values.Length - 1) / 2;
-            var high = values.Length / 2;
-            MedianSelection.Select(values, low);
-            rows.Add(Row(_cells[c], values[low]));
-            if (high != low)
-            {
-                rows.Add(Row(_cells[c], MedianSelection.Min<decimal>(values[high..])));
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>Reorders <paramref name="values"/> so that the value at <paramref name="k"/> is the one a sort would
-    /// put there (<see cref="MedianSelection.Select{T}"/>).</summary>
-    internal static void Select<T>(Span<T> values, int k)
-        where T : IComparisonOperators<T, T, bool> => MedianSelection.Select(values, k);
 
     private static MedianRow Row(Cell c, decimal x) =>
         new()

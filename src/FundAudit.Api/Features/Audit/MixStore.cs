@@ -1,5 +1,3 @@
-using FundAudit.Api.Features.Audit.Snapshots;
-
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
@@ -142,19 +140,21 @@ internal sealed class MixStore(Db db)
     }
 
     /// <summary>
-    /// The sums of the funder's report <paramref name="q"/> from its grants held in memory
-    /// (<see cref="GrantSnapshot"/>), and the scan, which keeps every grant's amount with <paramref name="medians"/>.
-    /// The database only resolves the recipient countries, when the report groups or filters by place.
+    /// Each of <paramref name="countries"/> (recipient country texts) resolved as the reports' join does
+    /// (<see cref="CountryPlaces.ResolveAsync(Db, DbConnection, IReadOnlyList{string}, CancellationToken)"/>).
     /// </summary>
-    public async Task<(IReadOnlyList<MixRow> Rows, MixGrantScan Scan)> SumsAsync(
-        GrantSnapshot snapshot,
-        MixQuery q,
-        bool medians,
+    public async Task<(string? Alpha2, string? Region)[]> ResolveCountriesAsync(
+        IReadOnlyList<string> countries,
         CancellationToken ct
     )
     {
-        var scan = new MixGrantScan(db, snapshot.FunderId, q, keepGrants: medians);
-        return (await scan.ReadAsync(snapshot, ct), scan);
+        if (countries.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        return await CountryPlaces.ResolveAsync(db, connection, countries, ct);
     }
 
     /// <summary>The grants of the funder's report <paramref name="q"/> kept for their medians, before any factor is
