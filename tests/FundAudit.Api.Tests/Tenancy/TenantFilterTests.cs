@@ -73,6 +73,11 @@ public sealed class TenantFilterTests(ITestOutputHelper output)
             "TenancyStore.RevokeKeyAsync"
         ),
         ("MixStore.SumsAsync", "audit_field_participants", "the field view: the funders who opted in, no one funder"),
+        (
+            "FieldParticipationStore.OptedInAsync",
+            null,
+            "the field view: the funders who opted in, each of whose own mix is then read with its own funder_id"
+        ),
     ];
 
     [Fact]
