@@ -97,8 +97,10 @@ internal sealed class MixStore(Db db)
     private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
 
     /// <summary>
-    /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null, the
-    /// field view; currency; award date; level, purpose, flexible; region, country, programme when grouped by them):
+    /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null: every
+    /// opted-in funder in one statement, which the field view read until it added up each participant's own mix and
+    /// which no endpoint reads now; currency; award date; level, purpose, flexible; region, country, programme when
+    /// grouped by them):
     /// from the stored daily totals when they hold the query, else summed from one narrow read of the grants
     /// (<see cref="MixGrantScan"/>), else (a source filter with place or programme) grouped by the database. A scan's
     /// rows that count in the cells only (<see cref="MixRow.CellsOnly"/>) leave the headline's classification to its
