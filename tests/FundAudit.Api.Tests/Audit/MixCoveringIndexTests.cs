@@ -36,7 +36,7 @@ public sealed class MixCoveringIndexTests
         );
         var (where, p) = MixFilter.OverGrants(1, q);
         p[MixReportCurrency.Parameter] = q.Currency;
-        var (sql, _) = MixReportCurrency.Sql(where, q, corrections: false, funder: false);
+        var (sql, _) = MixReportCurrency.Sql(where, q, corrections: false);
         var plan = await SqlitePlans.ExplainAsync(sql, new DynamicParameters(p));
 
         Assert.True(plan.Contains("USING COVERING INDEX ix_grants_funder_mix", StringComparison.Ordinal), plan);

@@ -61,7 +61,7 @@ public abstract class MixHeadlineTests<TApp>(TApp app)
             null,
             1
         );
-        Assert.Equal(region is null, MixReportCurrency.Splits(tenant.FunderId, q));
+        Assert.Equal(region is null, MixReportCurrency.Splits(q));
         var (mix, missing) = await app
             .Services.GetRequiredService<MixCalculator>()
             .ComputeAsync(tenant.FunderId, q, medians: false, default);
@@ -191,14 +191,7 @@ public sealed class MixHeadlineSqlServerTests
             1
         );
         var (where, _) = MixFilter.OverGrants(1, q);
-        var (sql, _) = MixReportCurrency.Sql(
-            where,
-            q,
-            corrections,
-            funder: false,
-            MixFilter.OverDayTotals(1, q).Where,
-            probe: true
-        );
+        var (sql, _) = MixReportCurrency.Sql(where, q, corrections, MixFilter.OverDayTotals(1, q).Where, probe: true);
         SqlServer.TSql.AssertParses("MixReportCurrency.Sql (split)", sql);
     }
 }

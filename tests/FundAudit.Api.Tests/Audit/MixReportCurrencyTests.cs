@@ -246,10 +246,10 @@ public sealed class PostgresMixReportCurrencyTests(PostgresApp app) : MixReportC
 public sealed class MixReportCurrencySqlServerTests
 {
     [Theory]
-    [InlineData("programme", false, false)]
-    [InlineData("region,country,programme", true, true)]
-    [InlineData("level", true, false)]
-    public void The_report_currency_statement_parses_for_SQL_Server(string groupBy, bool corrections, bool field)
+    [InlineData("programme", false)]
+    [InlineData("region,country,programme", true)]
+    [InlineData("level", true)]
+    public void The_report_currency_statement_parses_for_SQL_Server(string groupBy, bool corrections)
     {
         var q = new MixQuery(
             new AuditPeriod(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
@@ -261,7 +261,7 @@ public sealed class MixReportCurrencySqlServerTests
             null,
             1
         );
-        var (sql, _) = MixReportCurrency.Sql("g.funder_id = @FunderId", q, corrections, field);
+        var (sql, _) = MixReportCurrency.Sql("g.funder_id = @FunderId", q, corrections);
         SqlServer.TSql.AssertParses("MixReportCurrency.Sql", sql);
     }
 }

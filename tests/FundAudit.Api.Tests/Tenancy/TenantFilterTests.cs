@@ -72,7 +72,6 @@ public sealed class TenantFilterTests(ITestOutputHelper output)
             "LegacyFieldMigration.RunAsync",
             "TenancyStore.RevokeKeyAsync"
         ),
-        ("MixStore.SumsAsync", "audit_field_participants", "the field view: the funders who opted in, no one funder"),
         (
             "FieldParticipationStore.OptedInAsync",
             null,

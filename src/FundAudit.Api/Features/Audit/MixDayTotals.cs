@@ -7,40 +7,39 @@ namespace FundAudit.Api.Features.Audit;
 /// grant_day_totals for the period in key order, the rows that differ only by source (when not filtered on) merged as
 /// they are read, which makes the same groups as the GROUP BY over the grants without the sort. Unless the report
 /// groups by year (whose bucket is each row's award day: <see cref="MixReportCurrency.Applies"/>), the days of the
-/// report's own currency are summed as they are read into one row per funder and class, filed under the period's
+/// report's own currency are summed as they are read into one row per class, filed under the period's
 /// first day: converting them is the identity on any day, so the cells and totals are the same to the cent, and the
 /// service prices and converts a few rows instead of one per day, currency and class (91,278 at the benchmark's 1M
 /// grants). The other currencies keep their days, each converted at its own day's rate.
 /// </summary>
 internal sealed class MixDayTotals
 {
-    private readonly long? _funderId;
+    private readonly long _funderId;
     private readonly string? _atPar;
     private readonly DateOnly _firstDay;
     private readonly List<MixRow> _rows = [];
-    private readonly Dictionary<(long Funder, string Level, string Purpose, bool? Flexible), MixRow> _summed = [];
+    private readonly Dictionary<(string Level, string Purpose, bool? Flexible), MixRow> _summed = [];
     private MixRow? _last;
     private string _currency = "";
     private bool _currencyAtPar;
     private string _level = "";
     private string _purpose = "";
 
-    private MixDayTotals(long? funderId, string? atPar, DateOnly firstDay) =>
+    private MixDayTotals(long funderId, string? atPar, DateOnly firstDay) =>
         (_funderId, _atPar, _firstDay) = (funderId, atPar, firstDay);
 
-    /// <summary>The sums of <paramref name="q"/> for the funder (every opted-in funder when null: the field
-    /// view).</summary>
+    /// <summary>The sums of <paramref name="q"/> for the funder.</summary>
     public static async Task<List<MixRow>> ReadAsync(
         Db db,
         DbConnection connection,
-        long? funderId,
+        long funderId,
         MixQuery q,
         CancellationToken ct
     )
     {
         var (where, p) = MixFilter.OverDayTotals(funderId, q);
         var sql = $"""
-            SELECT t.award_date, t.currency, t.level, t.purpose, t.flexible, t.grant_count, t.amount, t.funder_id
+            SELECT t.award_date, t.currency, t.level, t.purpose, t.flexible, t.grant_count, t.amount
             FROM grant_day_totals t
             WHERE {where}
             ORDER BY t.funder_id, t.award_date, t.currency, t.level, t.purpose, t.flexible
@@ -53,7 +52,6 @@ internal sealed class MixDayTotals
 
     private void Add(IRowCursor row)
     {
-        var funder = _funderId ?? row.Int64(7);
         if (!row.TextIs(1, _currency))
         {
             _currency = row.Text(1);
@@ -68,12 +66,12 @@ internal sealed class MixDayTotals
         {
             ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(
                 _summed,
-                (funder, _level, _purpose, flexible),
+                (_level, _purpose, flexible),
                 out var found
             );
             if (!found)
             {
-                sum = New(funder, _firstDay, flexible);
+                sum = New(_firstDay, flexible);
                 _rows.Add(sum);
             }
 
@@ -84,7 +82,6 @@ internal sealed class MixDayTotals
         var date = row.Date(0);
         if (
             _last is { } last
-            && last.FunderId == funder
             && last.AwardDate == date
             && ReferenceEquals(last.Currency, _currency)
             && ReferenceEquals(last.Level, _level)
@@ -97,15 +94,15 @@ internal sealed class MixDayTotals
             return;
         }
 
-        _last = New(funder, date, flexible);
+        _last = New(date, flexible);
         (_last.Grants, _last.Amount) = (grants, amount);
         _rows.Add(_last);
     }
 
-    private MixRow New(long funder, DateOnly date, bool? flexible) =>
+    private MixRow New(DateOnly date, bool? flexible) =>
         new()
         {
-            FunderId = funder,
+            FunderId = _funderId,
             AwardDate = date,
             Currency = _currency,
             Level = _level,

@@ -20,19 +20,18 @@ internal sealed partial class MixGrantScan
         CancellationToken ct
     )
     {
-        var split = MixReportCurrency.Splits(funderId, q);
+        var split = MixReportCurrency.Splits(q);
         var headline = split ? MixFilter.OverDayTotals(funderId, q).Where : null;
         var (sql, o) = MixReportCurrency.Sql(
             where,
             q,
             _corrections.Count > 0,
-            funderId is null,
             headline,
-            probe: funderId is not null,
+            probe: true,
             keepGrants ? db.Dialect : null,
             db.Dialect.GroupsBySorting
         );
-        if (twoRanges && funderId is not null && (!db.Dialect.ParallelQuery || SplitsWithAmounts))
+        if (twoRanges && (!db.Dialect.ParallelQuery || SplitsWithAmounts))
         {
             // Each range's statement with its own bounds, its headline and probe too (their daily totals are the
             // range's, read in the same snapshot as its grants): every grant and daily total is read once.
@@ -64,7 +63,7 @@ internal sealed partial class MixGrantScan
         DbConnection connection,
         string sql,
         IReadOnlyDictionary<string, object> p,
-        (int Country, int Programme, int Funder, int Amounts) o,
+        (int Country, int Programme, int Amounts) o,
         bool cellsOnly,
         CancellationToken ct
     )
@@ -88,7 +87,6 @@ internal sealed partial class MixGrantScan
 
                 var group = AddSum(
                     new Key(
-                        o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
                         day,
                         currency,
                         TextId(row, 3, 1),
@@ -128,7 +126,7 @@ internal sealed partial class MixGrantScan
         );
         if (!found)
         {
-            sum = RowOf(new Key(funderId!.Value, day, currency, level, purpose, flexible, -1, -1, -1), (0, 0));
+            sum = RowOf(new Key(day, currency, level, purpose, flexible, -1, -1, -1), (0, 0));
             _headline.Add(sum);
         }
 

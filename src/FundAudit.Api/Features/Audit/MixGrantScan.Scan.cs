@@ -32,7 +32,7 @@ internal sealed partial class MixGrantScan
         // Without medians, only on an engine that reads a statement on one thread: PostgreSQL's backends read the
         // rows as fast in one range (level × country in three currencies 2.6-3.2 s either way), and with a programme
         // filter, whose title PostgreSQL reads from the table, each range read the whole table (0.60 → 0.75 s).
-        if (!twoRanges || funderId is null || (!keepGrants && db.Dialect.ParallelQuery))
+        if (!twoRanges || (!keepGrants && db.Dialect.ParallelQuery))
         {
             await db.Engine.ReadRowsAsync(connection, sql, p, row => Add(row, ordinals), ct);
             return;
@@ -137,7 +137,7 @@ internal sealed partial class MixGrantScan
     }
 
     /// <summary>The SELECT over the grants and the ordinals of its optional columns (−1 when not selected).</summary>
-    private (string Sql, (int Country, int Programme, int Funder, int Id) Ordinals) ScanSql(string where)
+    private (string Sql, (int Country, int Programme, int Id) Ordinals) ScanSql(string where)
     {
         var columns = new List<string>
         {
@@ -162,13 +162,12 @@ internal sealed partial class MixGrantScan
         var ordinals = (
             Optional(ReadsCountry, "g.recipient_country"),
             Optional(ReadsProgramme, "g.programme_title"),
-            Optional(funderId is null, "g.funder_id"),
             Optional(_corrections.Count > 0, "g.id")
         );
         return ($"SELECT {string.Join(", ", columns)} FROM grants g WHERE {where}", ordinals);
     }
 
-    private void Add(IRowCursor row, (int Country, int Programme, int Funder, int Id) o)
+    private void Add(IRowCursor row, (int Country, int Programme, int Id) o)
     {
         var level = TextId(row, 2, 1);
         var purpose = TextId(row, 3, 2);
@@ -182,7 +181,6 @@ internal sealed partial class MixGrantScan
 
         var currency = TextId(row, 1, 0);
         var key = new Key(
-            o.Funder >= 0 ? row.Int64(o.Funder) : funderId!.Value,
             currency == _reportCurrency ? q.Period.From.DayNumber : row.Date(0).DayNumber,
             currency,
             level,

@@ -7,7 +7,7 @@ namespace FundAudit.Api.Features.Audit;
 /// do not hold), without a GROUP BY in the database: the period's grants are read once, narrow (day, currency, level,
 /// purpose, flexible, amount, recipient country and programme when the query needs them: on SQLite the covering index
 /// ix_grants_funder_mix, which holds the programme title since migration 0031), through the engine's row reader, and
-/// summed here by (funder, day, currency, effective level, purpose, flexible, region, country, programme): the GROUP
+/// summed here by (day, currency, effective level, purpose, flexible, region, country, programme): the GROUP
 /// BY's groups. Corrections are read first (few) and win over the grant's own classification, as COALESCE(c.…, g.…)
 /// did; the recipient country is resolved once per distinct text by the engine itself (the same <c>upper()</c> join
 /// on country_regions), so a grant lands in the same region and country as before. Grouped by day and currency these
@@ -15,7 +15,7 @@ namespace FundAudit.Api.Features.Audit;
 /// grant, a correction probe per grant) cost two to four times its plain scan.
 /// </summary>
 /// <param name="db">The database.</param>
-/// <param name="funderId">The funder; null for the field view (the funders who opted in).</param>
+/// <param name="funderId">The funder.</param>
 /// <param name="q">The query.</param>
 /// <param name="keepGrants">Whether to keep every grant's group and amount for <see cref="Medians"/>.</param>
 /// <param name="twoRanges">Whether a scan that keeps the grants reads them in two award-date ranges on two connections
@@ -24,7 +24,7 @@ namespace FundAudit.Api.Features.Audit;
 /// does.</param>
 internal sealed partial class MixGrantScan(
     Db db,
-    long? funderId,
+    long funderId,
     MixQuery q,
     bool keepGrants = false,
     bool twoRanges = true
@@ -56,11 +56,10 @@ internal sealed partial class MixGrantScan(
     public IReadOnlyList<MixRow> Headline => _headline;
 
     /// <summary>
-    /// One group: the funder, the day, then texts as their index in <see cref="Texts"/> (−1 for none), flexible as
+    /// One group: the day, then texts as their index in <see cref="Texts"/> (−1 for none), flexible as
     /// 1, 0 or −1 (unclassified).
     /// </summary>
     private readonly record struct Key(
-        long Funder,
         int Day,
         int Currency,
         int Level,
@@ -94,8 +93,8 @@ internal sealed partial class MixGrantScan(
         if (await SumsReportCurrencyAsync(connection, ct))
         {
             // A funder whose period has no grant in another currency needs no scan: the report-currency statement
-            // says whether a daily total is in another (the field view, of several funders, always scans).
-            _others = funderId is null;
+            // says whether a daily total is in another.
+            _others = false;
             p[MixReportCurrency.Parameter] = q.Currency;
             await ReadReportCurrencyAsync(connection, where, p, ct);
             where += $" AND NOT ({MixReportCurrency.Condition})";
@@ -126,12 +125,12 @@ internal sealed partial class MixGrantScan(
             return false;
         }
 
-        if (!keepGrants || MixReportCurrency.Splits(funderId, q))
+        if (!keepGrants || MixReportCurrency.Splits(q))
         {
             return true;
         }
 
-        // The funder's period as the daily totals are read (@FunderId, @From, @To): keepGrants comes with a funder.
+        // The funder's period as the daily totals are read (@FunderId, @From, @To).
         var (_, p) = MixFilter.OverDayTotals(funderId, q);
         p[MixReportCurrency.Parameter] = q.Currency;
         var others = false;
@@ -310,7 +309,7 @@ internal sealed partial class MixGrantScan(
     private MixRow RowOf(Key key, (long Grants, long Amount) sum) =>
         new()
         {
-            FunderId = key.Funder,
+            FunderId = funderId,
             AwardDate = DateOnly.FromDayNumber(key.Day),
             Currency = Texts[key.Currency],
             Level = key.Level >= 0 ? Texts[key.Level] : "unclassified",

@@ -1,19 +1,18 @@
 namespace FundAudit.Api.Features.Audit;
 
 /// <summary>
-/// Reads one row of the sums grouped from the grants (grants, amount, currency, award date, the funder when the
-/// query has none, then the summed dimensions in <see cref="MixDimensions"/> order) into a <see cref="MixRow"/>,
-/// sharing the strings a row repeats from the one before (currency, level, purpose, region, country, programme).
+/// Reads one row of the sums grouped from the grants (grants, amount, currency, award date, then the summed
+/// dimensions in <see cref="MixDimensions"/> order) into a <see cref="MixRow"/>, sharing the strings a row repeats
+/// from the one before (currency, level, purpose, region, country, programme).
 /// </summary>
-/// <param name="funderId">The query's funder; null (the field view) when each row names its own.</param>
+/// <param name="funderId">The query's funder.</param>
 /// <param name="dimensions">The summed dimensions' names, in the order the SQL selects them.</param>
-internal sealed class GroupReader(long? funderId, string[] dimensions)
+internal sealed class GroupReader(long funderId, string[] dimensions)
 {
     private readonly string?[] _texts = new string?[dimensions.Length + 1];
 
     public MixRow Read(IRowCursor row)
     {
-        var first = funderId is null ? 5 : 4;
         string level = "unclassified",
             purpose = "unclassified";
         string? region = null,
@@ -22,7 +21,7 @@ internal sealed class GroupReader(long? funderId, string[] dimensions)
         bool? flexible = null;
         for (var i = 0; i < dimensions.Length; i++)
         {
-            var ordinal = first + i;
+            var ordinal = 4 + i;
             switch (dimensions[i])
             {
                 case "level":
@@ -52,7 +51,7 @@ internal sealed class GroupReader(long? funderId, string[] dimensions)
             Amount = row.Int64(1),
             Currency = Text(row, 2, 0)!,
             AwardDate = row.Date(3),
-            FunderId = funderId ?? row.Int64(4),
+            FunderId = funderId,
             Level = level,
             Purpose = purpose,
             Flexible = flexible,

@@ -20,13 +20,10 @@ internal sealed record MixQuery(
 }
 
 /// <summary>
-/// The WHERE of a mix query and its parameters, over the grants or over the stored daily totals. A funder's own
-/// report filters on its funder_id; the field view (no funder) on the funders who opted in.
+/// The WHERE of a funder's mix query and its parameters, over the grants or over the stored daily totals.
 /// </summary>
 internal static class MixFilter
 {
-    private const string OptedInFunders = "SELECT funder_id FROM audit_field_participants WHERE opted_in = @OptedIn";
-
     /// <summary>
     /// Whether the stored daily aggregate (grant_day_totals, kept by triggers) can answer <paramref name="q"/>
     /// instead of the grants: it holds funder, day, currency, effective level, purpose, flexible and source, so every
@@ -51,7 +48,7 @@ internal static class MixFilter
         NeedsRegion(q) ? " LEFT JOIN country_regions r ON r.country_key = upper(g.recipient_country)" : "";
 
     /// <summary>The conditions over the grants g (with the correction c, and the region r when needed).</summary>
-    public static (string Where, Dictionary<string, object> Parameters) OverGrants(long? funderId, MixQuery q)
+    public static (string Where, Dictionary<string, object> Parameters) OverGrants(long funderId, MixQuery q)
     {
         var (where, p) = FunderAndPeriod("g", funderId, q);
         if (q.Programme is not null)
@@ -135,7 +132,7 @@ internal static class MixFilter
     /// The conditions over grant_day_totals t: funder, period and source (its rows keep the effective source,
     /// 'manual' for a corrected grant); only for a query that <see cref="ReadsDayTotals"/>.
     /// </summary>
-    public static (string Where, Dictionary<string, object> Parameters) OverDayTotals(long? funderId, MixQuery q)
+    public static (string Where, Dictionary<string, object> Parameters) OverDayTotals(long funderId, MixQuery q)
     {
         var (where, p) = FunderAndPeriod("t", funderId, q);
         if (q.Source is not null)
@@ -149,27 +146,22 @@ internal static class MixFilter
 
     private static (List<string> Where, Dictionary<string, object> Parameters) FunderAndPeriod(
         string alias,
-        long? funderId,
+        long funderId,
         MixQuery q
     )
     {
         var p = new Dictionary<string, object>(StringComparer.Ordinal)
         {
+            ["FunderId"] = funderId,
             ["From"] = q.Period.From,
             ["To"] = q.Period.To,
         };
-        var where = new List<string> { $"{alias}.award_date >= @From", $"{alias}.award_date <= @To" };
-        if (funderId is null)
+        var where = new List<string>
         {
-            where.Insert(0, $"{alias}.funder_id IN ({OptedInFunders})");
-            p["OptedIn"] = true;
-        }
-        else
-        {
-            where.Insert(0, $"{alias}.funder_id = @FunderId");
-            p["FunderId"] = funderId.Value;
-        }
-
+            $"{alias}.funder_id = @FunderId",
+            $"{alias}.award_date >= @From",
+            $"{alias}.award_date <= @To",
+        };
         return (where, p);
     }
 }

@@ -61,29 +61,27 @@ internal static class MixReportCurrency
     /// day for every grant with its correction (kept by triggers), so that the grants are grouped by the report's own
     /// dimensions alone: a GROUP BY over one text instead of four cost the programme report a third of its read.
     /// </summary>
-    public static bool Splits(long? funderId, MixQuery q) =>
-        funderId is not null && q.Region is null && q.Country is null && q.Programme is null;
+    public static bool Splits(MixQuery q) => q.Region is null && q.Country is null && q.Programme is null;
 
     /// <summary>
     /// The statement summing the report-currency grants that <paramref name="where"/> keeps (<see cref="Part"/>
     /// Grants): grants, amount, level, purpose, flexible (the correction winning when <paramref name="corrections"/>,
     /// as the scan does), then what <see cref="MixGrantScan"/> reads for <paramref name="q"/> (the recipient country as
-    /// stored, the programme) and the funder when asked, grouped by all but the first two; and the ordinals of those
-    /// three (−1 when not selected). With <paramref name="headline"/> (the daily totals' conditions,
-    /// <see cref="Splits"/>) the grants are grouped by the report's dimensions only (level, purpose and flexible
-    /// NULL unless grouped by) and the headline's rows follow, from the daily totals, in the same statement (one
-    /// snapshot, so they sum to the same grants), with a row for each class of the other currencies' totals if any.
+    /// stored, the programme), grouped by all but the first two; and the ordinals of those (−1 when not selected).
+    /// With <paramref name="headline"/> (the daily totals' conditions, <see cref="Splits"/>) the grants are grouped by
+    /// the report's dimensions only (level, purpose and flexible NULL unless grouped by) and the headline's rows
+    /// follow, from the daily totals, in the same statement (one snapshot, so they sum to the same grants), with a row
+    /// for each class of the other currencies' totals if any.
     /// Else, with <paramref name="probe"/>, one more row when a daily total of the funder's period is in another
     /// currency (instead of a statement of its own before). With <paramref name="amounts"/> (the dialect's
     /// <see cref="IDbDialect.EveryValue"/>), each group's amounts follow as the last column (NULL on other rows). With
     /// <paramref name="headlineByDay"/> the headline's rows are the report currency's daily totals as stored, one row
     /// each for the scan to sum, and the other currencies' are the probe's one row (<see cref="HeadlinePart"/>).
     /// </summary>
-    public static (string Sql, (int Country, int Programme, int Funder, int Amounts) Ordinals) Sql(
+    public static (string Sql, (int Country, int Programme, int Amounts) Ordinals) Sql(
         string where,
         MixQuery q,
         bool corrections,
-        bool funder,
         string? headline = null,
         bool probe = false,
         IDbDialect? amounts = null,
@@ -110,23 +108,13 @@ internal static class MixReportCurrency
             optional.Add("g.programme_title");
         }
 
-        if (funder)
-        {
-            optional.Add("g.funder_id");
-        }
-
         keys.AddRange(optional);
         var join =
             corrections && keys.Any(k => k.StartsWith("COALESCE", StringComparison.Ordinal))
                 ? " LEFT JOIN grant_corrections c ON c.grant_id = g.id"
                 : "";
         var next = FixedColumns;
-        var ordinals = (
-            country ? next++ : -1,
-            programme ? next++ : -1,
-            funder ? next++ : -1,
-            every is not null ? next : -1
-        );
+        var ordinals = (country ? next++ : -1, programme ? next++ : -1, every is not null ? next : -1);
         var nulls = string.Concat(optional.Select(_ => ", NULL")) + (every is not null ? ", NULL" : "");
         var selected = string.Concat(optional.Select(o => ", " + o)) + (every is not null ? ", " + every : "");
         var classified = $"{Classified("level")}, {Classified("purpose")}, {Classified("flexible")}";

@@ -97,16 +97,14 @@ internal sealed class MixStore(Db db)
     private const string FromGrants = "grants g LEFT JOIN grant_corrections c ON c.grant_id = g.id";
 
     /// <summary>
-    /// The sums of the period, one row per rounding group (funder when <paramref name="funderId"/> is null: every
-    /// opted-in funder in one statement, which the field view read until it added up each participant's own mix and
-    /// which no endpoint reads now; currency; award date; level, purpose, flexible; region, country, programme when
-    /// grouped by them):
+    /// The funder's sums of the period, one row per rounding group (currency; award date; level, purpose, flexible;
+    /// region, country, programme when grouped by them):
     /// from the stored daily totals when they hold the query, else summed from one narrow read of the grants
     /// (<see cref="MixGrantScan"/>), else (a source filter with place or programme) grouped by the database. A scan's
     /// rows that count in the cells only (<see cref="MixRow.CellsOnly"/>) leave the headline's classification to its
     /// <see cref="MixGrantScan.Headline"/>, which the overload for a report returns.
     /// </summary>
-    public async Task<IReadOnlyList<MixRow>> SumsAsync(long? funderId, MixQuery q, CancellationToken ct)
+    public async Task<IReadOnlyList<MixRow>> SumsAsync(long funderId, MixQuery q, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         if (MixFilter.ReadsDayTotals(q))
@@ -173,7 +171,7 @@ internal sealed class MixStore(Db db)
     /// </summary>
     private async Task<List<MixRow>> GroupedGrantsAsync(
         DbConnection connection,
-        long? funderId,
+        long funderId,
         MixQuery q,
         CancellationToken ct
     )
@@ -182,13 +180,12 @@ internal sealed class MixStore(Db db)
         var dims = MixDimensions.Summed(q).Select(d => (d.Name, Column: d.Column(db.Dialect))).ToList();
         var select = string.Concat(dims.Select(d => $", {d.Column} AS {d.Name}"));
         var group = string.Concat(dims.Select(d => ", " + d.Column));
-        var funderGroup = funderId is null ? ", g.funder_id" : "";
         var sql = $"""
             SELECT COUNT(*) AS grants, SUM(g.amount_awarded) AS amount, g.currency AS currency,
-                   g.award_date AS award_date{funderGroup}{select}
+                   g.award_date AS award_date{select}
             FROM {From(q)}
             WHERE {where}
-            GROUP BY g.currency, g.award_date{funderGroup}{group}
+            GROUP BY g.currency, g.award_date{group}
             """;
         var rows = new List<MixRow>();
         var reader = new GroupReader(funderId, [.. dims.Select(d => d.Name)]);
