@@ -24,14 +24,6 @@ internal sealed partial class MixCalculator
         return pairs;
     }
 
-    /// <summary>The funder's rate book for the rows' currencies and dates, or what is missing.</summary>
-    public Task<(RateBook Book, MissingRates? Missing)> PriceAsync(
-        long funderId,
-        string target,
-        IReadOnlyList<MixRow> rows,
-        CancellationToken ct
-    ) => PriceDaysAsync(funderId, target, DistinctDays(rows), ct);
-
     /// <summary>The distinct (currency, award day) pairs of the rows.</summary>
     private static HashSet<(string Currency, DateOnly Date)> DistinctDays(IReadOnlyList<MixRow> rows)
     {
