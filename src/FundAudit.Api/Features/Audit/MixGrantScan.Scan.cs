@@ -88,10 +88,7 @@ internal sealed partial class MixGrantScan
             later.Texts.IdOf(text);
         }
 
-        foreach (var (id, correction) in _corrections)
-        {
-            later._corrections[id] = correction;
-        }
+        later._corrections.AddAll(_corrections);
 
         return later;
     }
@@ -169,14 +166,10 @@ internal sealed partial class MixGrantScan
 
     private void Add(IRowCursor row, (int Country, int Programme, int Id) o)
     {
-        var level = TextId(row, 2, 1);
-        var purpose = TextId(row, 3, 2);
-        var flexible = MixFlexible.Of(row, 4);
-        if (o.Id >= 0 && _corrections.TryGetValue(row.Int64(o.Id), out var c))
+        var (level, purpose, flexible) = (TextId(row, 2, 1), TextId(row, 3, 2), MixFlexible.Of(row, 4));
+        if (o.Id >= 0)
         {
-            level = c.Level >= 0 ? c.Level : level;
-            purpose = c.Purpose >= 0 ? c.Purpose : purpose;
-            flexible = c.Flexible >= 0 ? c.Flexible : flexible;
+            (level, purpose, flexible) = _corrections.Over(row.Int64(o.Id), level, purpose, flexible);
         }
 
         var currency = TextId(row, 1, 0);

@@ -34,7 +34,7 @@ internal sealed partial class MixGrantScan(
     private readonly List<(long Grants, long Amount)> _sums = [];
     private readonly List<(int Group, long Amount)> _grants = [];
     private MixRow?[] _rowOfGroup = [];
-    private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
+    private readonly GrantCorrections _corrections = new();
     private readonly RowTexts _rowTexts = new(5);
     private readonly List<MixRow> _headline = [];
     private readonly Dictionary<(int Level, int Purpose, int Flexible), MixRow> _headlineOf = [];
@@ -151,7 +151,7 @@ internal sealed partial class MixGrantScan(
             connection,
             CorrectionsSql(where),
             p,
-            row => _corrections[row.Int64(0)] = (TextId(row, 1, 2), TextId(row, 2, 3), MixFlexible.Of(row, 3)),
+            row => _corrections.Add(row, _rowTexts, 2, 3),
             ct
         );
         _rowTexts.Forget();

@@ -154,7 +154,7 @@ internal sealed class GrantSnapshot
     /// <summary>Fills the columns row by row, a text looked up only when it differs from the column's last.</summary>
     private sealed class Reader(long expected)
     {
-        private readonly Dictionary<long, (int Level, int Purpose, int Flexible)> _corrections = [];
+        private readonly GrantCorrections _corrections = new();
         private int _count;
         private int[] _day = new int[Math.Max(16, expected)];
         private int[] _currency = new int[Math.Max(16, expected)];
@@ -171,7 +171,7 @@ internal sealed class GrantSnapshot
 
         public void AddCorrection(IRowCursor row)
         {
-            _corrections[row.Int64(0)] = (TextId(row, 1, 1), TextId(row, 2, 2), MixFlexible.Of(row, 3));
+            _corrections.Add(row, _texts, 1, 2);
             _texts.Forget();
         }
 
@@ -190,14 +190,12 @@ internal sealed class GrantSnapshot
             }
 
             (_day[i], _currency[i], _amount[i]) = (day, TextId(row, 2, 0), row.Int64(6));
-            (_level[i], _purpose[i], var flexible) = (TextId(row, 3, 1), TextId(row, 4, 2), MixFlexible.Of(row, 5));
-            if (_corrections.Count > 0 && _corrections.TryGetValue(row.Int64(0), out var c))
-            {
-                _level[i] = c.Level >= 0 ? c.Level : _level[i];
-                _purpose[i] = c.Purpose >= 0 ? c.Purpose : _purpose[i];
-                flexible = c.Flexible >= 0 ? c.Flexible : flexible;
-            }
-
+            (_level[i], _purpose[i], var flexible) = _corrections.Over(
+                row.Int64(0),
+                TextId(row, 3, 1),
+                TextId(row, 4, 2),
+                MixFlexible.Of(row, 5)
+            );
             _flexible[i] = (sbyte)flexible;
             (_country[i], _programme[i]) = (TextId(row, 7, 3), TextId(row, 8, 4));
         }
