@@ -79,24 +79,15 @@ internal sealed class GrantSnapshot
     public (int Start, int End) Range(DateOnly from, DateOnly to) =>
         (LowerBound(from.DayNumber), LowerBound(to.DayNumber + 1));
 
-    private int LowerBound(int day)
-    {
-        int low = 0,
-            high = Count;
-        while (low < high)
-        {
-            var mid = (low + high) >>> 1;
-            if (Day[mid] < day)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
+    /// <summary>The position of the first grant awarded on or after <paramref name="day"/> (<see cref="Count"/> when
+    /// none is): the framework's binary search with a comparison that never answers "equal" ends there and returns
+    /// its complement.</summary>
+    private int LowerBound(int day) => ~Day.AsSpan(0, Count).BinarySearch(new OnOrAfter(day));
 
-        return low;
+    /// <summary>Compares a day number with <paramref name="day"/>: before it is less, every other day more.</summary>
+    private readonly struct OnOrAfter(int day) : IComparable<int>
+    {
+        public int CompareTo(int other) => other < day ? 1 : -1;
     }
 
     /// <summary>
